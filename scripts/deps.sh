@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs the Debian packages jiuye needs to build, test and run, when they are missing.
+# Safe to run again: it only calls apt-get when a package is absent. Needs root (or sudo).
+set -euo pipefail
+packages=(build-essential cmake pkg-config libsqlite3-dev sqlite3 libjansson-dev
+          libmicrohttpd-dev libsodium-dev libcmocka-dev libxlsxwriter-dev libpq-dev
+          postgresql curl)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "jiuye: installing ${missing[*]}" >&2
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing[@]}" >/dev/null
+fi

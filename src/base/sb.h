@@ -1,0 +1,40 @@
+/* String builder: a growable, always NUL-terminated byte buffer.
+ *
+ * A jy_sb owns its buffer (malloc); jy_sb_free releases it, jy_sb_take hands it to the caller.
+ * Allocation failure aborts. The jy_sb_json_* helpers append JSON text; strings are escaped per
+ * RFC 8259 and must be UTF-8 (bytes are passed through, control characters escaped). */
+#ifndef JY_SB_H
+#define JY_SB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct jy_sb {
+    char *buf;
+    size_t len, cap;
+} jy_sb;
+
+#define JY_SB_INIT {NULL, 0, 0}
+
+void jy_sb_init(jy_sb *sb);
+void jy_sb_free(jy_sb *sb);
+void jy_sb_reset(jy_sb *sb);            /* empty, keep capacity */
+char *jy_sb_take(jy_sb *sb);            /* caller frees; sb becomes empty */
+const char *jy_sb_cstr(const jy_sb *sb); /* "" when nothing appended yet */
+void jy_sb_reserve(jy_sb *sb, size_t extra);
+void jy_sb_append(jy_sb *sb, const char *s);
+void jy_sb_appendn(jy_sb *sb, const char *s, size_t n);
+void jy_sb_appendc(jy_sb *sb, char c);
+void jy_sb_appendf(jy_sb *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void jy_sb_append_i64(jy_sb *sb, int64_t v);
+
+/* JSON pieces. jy_sb_json_str appends a quoted, escaped string ("null" for NULL). */
+void jy_sb_json_str(jy_sb *sb, const char *s);
+void jy_sb_json_strn(jy_sb *sb, const char *s, size_t n);
+/* Appends ,"key": (comma omitted when the previous character is '{' or '['). */
+void jy_sb_json_key(jy_sb *sb, const char *key);
+void jy_sb_json_kv_str(jy_sb *sb, const char *key, const char *value);
+void jy_sb_json_kv_i64(jy_sb *sb, const char *key, int64_t value);
+void jy_sb_json_kv_bool(jy_sb *sb, const char *key, int value);
+
+#endif

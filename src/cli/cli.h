@@ -1,0 +1,39 @@
+/* The command-line interface: one function per top-level command, each in its own cmd_*.c.
+ *
+ * Contract for every command: print JSON (or the documented text) on stdout, messages for a
+ * person on stderr, and return the process exit code: 0 success / valid, 1 failure / invalid,
+ * 2 usage error. Commands parse their own arguments (argv[0] is the command name). */
+#ifndef JY_CLI_H
+#define JY_CLI_H
+
+#include "base/err.h"
+#include "base/sb.h"
+
+enum { JY_EXIT_OK = 0, JY_EXIT_FAIL = 1, JY_EXIT_USAGE = 2 };
+
+typedef struct jy_cli {
+    const char *db_url;     /* --db URL, else $JIUYE_DB, else "jiuye.db" */
+    const char *policy_dir; /* --policy DIR, else $JIUYE_POLICY, else the source tree's policy/ */
+    const char *actor;      /* --as NAME, else $JIUYE_ACTOR, else $USER, else "cli" */
+} jy_cli;
+
+typedef int (*jy_cli_fn)(const jy_cli *cli, int argc, char **argv);
+
+int jy_cmd_check(const jy_cli *cli, int argc, char **argv);
+int jy_cmd_calendar(const jy_cli *cli, int argc, char **argv);
+int jy_cmd_init(const jy_cli *cli, int argc, char **argv);
+int jy_cmd_person(const jy_cli *cli, int argc, char **argv);
+int jy_cmd_org(const jy_cli *cli, int argc, char **argv);
+int jy_cmd_audit(const jy_cli *cli, int argc, char **argv);
+int jy_cmd_serve(const jy_cli *cli, int argc, char **argv);
+int jy_cmd_demo(const jy_cli *cli, int argc, char **argv);
+int jy_cmd_policy(const jy_cli *cli, int argc, char **argv);
+
+/* Prints sb's text and a newline on stdout. */
+void jy_cli_print(const jy_sb *sb);
+/* Prints "jiuye: <msg>" on stderr and returns the exit code for err (usage → 2, else 1). */
+int jy_cli_fail(const jy_err *err);
+/* Prints a usage line on stderr and returns JY_EXIT_USAGE. */
+int jy_cli_usage(const char *usage);
+
+#endif

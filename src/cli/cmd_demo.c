@@ -1,0 +1,9 @@
+/* jiuye demo: placeholder until its owner lands the real command. */
+#include "cli/cli.h"
+
+int jy_cmd_demo(const jy_cli *cli, int argc, char **argv)
+{
+    jy_err err;
+    jy_err_set(&err, JY_EUSAGE, "command \"demo\" is not built yet");
+    return jy_cli_fail(&err);
+}

@@ -1,0 +1,73 @@
+/* jiuye (就业): entry point. Reads the global options, then hands over to one command. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const struct {
+    const char *name;
+    jy_cli_fn fn;
+    const char *help;
+} commands[] = {
+    {"check", jy_cmd_check, "check idcard|uscc|bankcard|mobile VALUE   validate an identifier"},
+    {"calendar", jy_cmd_calendar, "calendar is-workday|nth-workday|workdays …   working-day calendar"},
+    {"init", jy_cmd_init, "init   create or migrate the database"},
+    {"person", jy_cmd_person, "person add|show|list|import …   the registry of persons"},
+    {"org", jy_cmd_org, "org add|show|list|import …   the registry of organisations"},
+    {"audit", jy_cmd_audit, "audit verify|list   the append-only audit log"},
+    {"serve", jy_cmd_serve, "serve [--port N]   HTTP server on 127.0.0.1:8080"},
+    {"demo", jy_cmd_demo, "demo   fill a fresh database with a synthetic county"},
+    {"policy", jy_cmd_policy, "policy eval|explain|check|list   the policy engine"},
+};
+
+static void usage(FILE *out)
+{
+    fputs("usage: jiuye [--db URL] [--policy DIR] [--as ACTOR] COMMAND [ARGS]\n\ncommands:\n", out);
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(out, "  %s\n", commands[i].help);
+}
+
+int main(int argc, char **argv)
+{
+    jy_cli cli = {
+        .db_url = getenv("JIUYE_DB"),
+        .policy_dir = getenv("JIUYE_POLICY"),
+        .actor = getenv("JIUYE_ACTOR"),
+    };
+    if (!cli.db_url || !*cli.db_url) cli.db_url = "jiuye.db";
+    if (!cli.policy_dir || !*cli.policy_dir) cli.policy_dir = JY_POLICY_DIR;
+    if (!cli.actor || !*cli.actor) cli.actor = getenv("USER");
+    if (!cli.actor || !*cli.actor) cli.actor = "cli";
+
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-'; i++) {
+        const char *opt = argv[i];
+        if (strcmp(opt, "-h") == 0 || strcmp(opt, "--help") == 0) {
+            usage(stdout);
+            return JY_EXIT_OK;
+        }
+        if (i + 1 >= argc) {
+            fprintf(stderr, "jiuye: option %s needs a value\n", opt);
+            return JY_EXIT_USAGE;
+        }
+        if (strcmp(opt, "--db") == 0) cli.db_url = argv[++i];
+        else if (strcmp(opt, "--policy") == 0) cli.policy_dir = argv[++i];
+        else if (strcmp(opt, "--as") == 0) cli.actor = argv[++i];
+        else {
+            fprintf(stderr, "jiuye: unknown option %s\n", opt);
+            usage(stderr);
+            return JY_EXIT_USAGE;
+        }
+    }
+    if (i >= argc) {
+        usage(stderr);
+        return JY_EXIT_USAGE;
+    }
+    for (size_t k = 0; k < sizeof commands / sizeof commands[0]; k++)
+        if (strcmp(argv[i], commands[k].name) == 0)
+            return commands[k].fn(&cli, argc - i, argv + i);
+    fprintf(stderr, "jiuye: unknown command \"%s\"\n", argv[i]);
+    usage(stderr);
+    return JY_EXIT_USAGE;
+}

@@ -1,0 +1,224 @@
+/* store.h — the only way the rest of jiuye touches data.
+ *
+ * Backends: the embedded default is SQLite (store_sqlite.c); PostgreSQL (store_pg.c) follows the
+ * same contract. jy_store_open picks the backend from the URL: "postgresql://…" or
+ * "postgres://…" → PostgreSQL, "sqlite:PATH" or a plain PATH → SQLite.
+ *
+ * Contract for every function:
+ *  - returns 0 on success or a negative JY_E* code, filling err with a message naming the record
+ *    and the reason (JY_ENOTFOUND when a lookup finds nothing, JY_ECONFLICT on a uniqueness or
+ *    concurrency conflict, JY_EDB for anything the database reports);
+ *  - every change writes one audit-log entry in the same transaction (who, when, what,
+ *    before/after as JSON, hash-chained), so a change and its audit entry land together or not
+ *    at all;
+ *  - a function that changes data and is called outside jy_store_begin/commit runs in its own
+ *    transaction; inside one, it joins it. On failure inside a caller's transaction, the caller
+ *    decides (rollback or go on; the failed statement itself left nothing behind);
+ *  - strings handed in are UTF-8 and are copied; structs handed out are filled by value (fixed
+ *    buffers), so no ownership crosses this boundary.
+ *
+ * Every record belongs to a county (division code, 6 digits): persons by 户籍 county, organisations
+ * by registration county. A store opened with a county scope sees and changes only that
+ * county's records (multi-county deployments). */
+#ifndef JY_STORE_H
+#define JY_STORE_H
+
+#include <stdint.h>
+
+#include "base/date.h"
+#include "base/err.h"
+
+typedef struct jy_store jy_store;
+
+/* ---- lifetime and transactions ---- */
+
+/* Opens (creating if needed) and migrates the database to the newest schema version. */
+int jy_store_open(const char *url, jy_store **out, jy_err *err);
+void jy_store_close(jy_store *st);
+const char *jy_store_backend(const jy_store *st); /* "sqlite" or "postgresql" */
+int jy_store_schema_version(jy_store *st, int *version, jy_err *err);
+
+int jy_store_begin(jy_store *st, jy_err *err);
+int jy_store_commit(jy_store *st, jy_err *err);
+int jy_store_rollback(jy_store *st, jy_err *err);
+
+/* ---- persons (人员) ---- */
+
+enum jy_hukou_kind { JY_HUKOU_UNKNOWN = 0, JY_HUKOU_URBAN = 1 /* 城镇/非农业 */, JY_HUKOU_RURAL = 2 /* 农村/农业 */ };
+
+/* Dated statuses a person can hold; each row has since/until (0 = open) and a detail. */
+typedef enum jy_status_kind {
+    JY_ST_REGISTERED_UNEMPLOYED = 1, /* 登记失业 */
+    JY_ST_POVERTY_ALLEVIATED,        /* 脱贫人口 */
+    JY_ST_MONITORED,                 /* 监测对象 */
+    JY_ST_DISABILITY,                /* 残疾人; detail = grade "1".."4" */
+    JY_ST_VETERAN,                   /* 退役军人 */
+    JY_ST_GRADUATE,                  /* 高校毕业生; detail = year of leaving school */
+    JY_ST_DIBAO,                     /* 低保 */
+    JY_ST_ZERO_EMPLOYMENT_FAMILY,    /* 零就业家庭 */
+    JY_ST_PUBLIC_WELFARE_POST,       /* 公益性岗位 */
+    JY_ST_FISCAL_PAYROLL,            /* 财政供养 */
+    JY_ST_ENROLLED_STUDENT,          /* 在校学生 */
+    JY_ST_RETIRED,                   /* 退休 */
+    JY_ST_EMPLOYER_INSURED,          /* 单位缴纳社保 */
+    JY_ST__COUNT
+} jy_status_kind;
+
+const char *jy_status_kind_name(jy_status_kind k);        /* "registered_unemployed", … */
+int jy_status_kind_parse(const char *name, jy_status_kind *out); /* English name or Chinese term */
+
+typedef struct jy_person_status {
+    int64_t id;
+    jy_status_kind kind;
+    jy_date since; /* 0 = unknown */
+    jy_date until; /* 0 = open */
+    char detail[64];
+} jy_person_status;
+
+typedef struct jy_person {
+    int64_t id;                 /* 0 before insertion */
+    char idcard[19];            /* 身份证号, 18 chars, upper-case X */
+    char name[64];              /* 姓名 */
+    char sex;                   /* 'M' or 'F' (from the ID number) */
+    char ethnicity[32];         /* 民族, e.g. "回族" */
+    char education[32];         /* 文化程度, e.g. "高中" */
+    jy_date birth;              /* from the ID number */
+    char hukou_division[13];    /* 户籍所在地 division code (6, 9 or 12 digits) */
+    int hukou_kind;             /* enum jy_hukou_kind (户籍性质) */
+    char county[7];             /* owning county, 6 digits (defaults to the hukou county) */
+    char phone[16];             /* 联系电话 */
+    char address[256];          /* 家庭住址 */
+} jy_person;
+
+/* What a put did. */
+enum jy_put_result { JY_PUT_CREATED = 1, JY_PUT_UPDATED = 2, JY_PUT_UNCHANGED = 3 };
+
+/* Inserts or updates by 身份证号. An identical record is left alone (JY_PUT_UNCHANGED, no audit
+ * entry), so importing the same roster twice changes nothing. p->id is filled in. */
+int jy_store_person_put(jy_store *st, jy_person *p, const char *actor, int *result, jy_err *err);
+int jy_store_person_get(jy_store *st, int64_t id, jy_person *out, jy_err *err);
+int jy_store_person_get_by_idcard(jy_store *st, const char *idcard, jy_person *out, jy_err *err);
+
+typedef struct jy_person_filter {
+    const char *division_prefix; /* NULL: all; "640522101": that town */
+    const char *name_contains;   /* NULL: all */
+    int64_t after_id;            /* keyset pagination: ids > after_id */
+    int limit;                   /* 0: no limit */
+} jy_person_filter;
+
+/* Calls fn for each matching person in id order; fn returning non-zero stops the walk. */
+int jy_store_person_list(jy_store *st, const jy_person_filter *f,
+                         int (*fn)(void *ctx, const jy_person *p), void *ctx, jy_err *err);
+
+int jy_store_person_status_add(jy_store *st, int64_t person_id, jy_person_status *s,
+                               const char *actor, jy_err *err);
+/* Fills up to max statuses; *n receives the count filled. */
+int jy_store_person_statuses(jy_store *st, int64_t person_id, jy_person_status *out, int max,
+                             int *n, jy_err *err);
+
+/* ---- organisations (单位/机构) ---- */
+
+/* Kinds an organisation can have, as bits. */
+enum jy_org_kind {
+    JY_ORG_TRAINING_BODY = 1 << 0,     /* 培训机构 */
+    JY_ORG_EMPLOYER = 1 << 1,          /* 用人单位 */
+    JY_ORG_COOPERATIVE = 1 << 2,       /* 合作社 */
+    JY_ORG_WORKSHOP = 1 << 3,          /* 帮扶车间 */
+    JY_ORG_LABOUR_AGENCY = 1 << 4,     /* 劳务中介 / 人力资源服务机构 */
+    JY_ORG_LABOUR_BROKER = 1 << 5,     /* 劳务经纪人 (as an organisation) */
+    JY_ORG_TRAINEESHIP_BASE = 1 << 6,  /* 见习基地 */
+    JY_ORG_GIG_STATION = 1 << 7,       /* 零工驿站 */
+    JY_ORG_COMMUNITY = 1 << 8,         /* 村（社区） */
+    JY_ORG_PUBLIC_BODY = 1 << 9,       /* 机关事业单位 */
+    JY_ORG_SERVICE_CENTRE = 1 << 10,   /* 驻外劳务服务中心 */
+    JY_ORG_STARTUP_BASE = 1 << 11,     /* 返乡创业基地 */
+    JY_ORG_SHOP = 1 << 12,             /* 社区便民服务店 */
+    JY_ORG_LEADING_ENTERPRISE = 1 << 13, /* 龙头企业 */
+    JY_ORG__KIND_COUNT = 14
+};
+
+const char *jy_org_kind_name(int bit);            /* "training_body", … */
+int jy_org_kinds_parse(const char *list, unsigned *kinds, jy_err *err); /* "employer,workshop" or Chinese */
+
+enum jy_size_class { JY_SIZE_UNKNOWN = 0, JY_SIZE_MICRO, JY_SIZE_SMALL, JY_SIZE_MEDIUM, JY_SIZE_LARGE };
+
+typedef struct jy_org {
+    int64_t id;
+    char uscc[19];         /* 统一社会信用代码 */
+    char name[128];
+    unsigned kinds;        /* enum jy_org_kind bits */
+    int size_class;        /* enum jy_size_class (employers) */
+    char division[13];     /* where it is registered */
+    char county[7];        /* owning county */
+    char legal_person[64]; /* 法定代表人 */
+    char phone[16];
+    char address[256];
+    char bank_name[64];    /* 基本账户 开户行 */
+    char bank_account[40]; /* 基本账户 账号 */
+} jy_org;
+
+int jy_store_org_put(jy_store *st, jy_org *o, const char *actor, int *result, jy_err *err);
+int jy_store_org_get(jy_store *st, int64_t id, jy_org *out, jy_err *err);
+int jy_store_org_get_by_uscc(jy_store *st, const char *uscc, jy_org *out, jy_err *err);
+
+typedef struct jy_org_filter {
+    unsigned kinds_any;      /* 0: all; else orgs having any of these kinds */
+    const char *name_contains;
+    int64_t after_id;
+    int limit;
+} jy_org_filter;
+
+int jy_store_org_list(jy_store *st, const jy_org_filter *f,
+                      int (*fn)(void *ctx, const jy_org *o), void *ctx, jy_err *err);
+
+typedef struct jy_licence {
+    int64_t id;
+    char kind[64];     /* e.g. "办学许可证", "人力资源服务许可证", "劳务经纪人资格证" */
+    char number[64];
+    jy_date valid_from;
+    jy_date valid_until; /* 0 = open-ended */
+} jy_licence;
+
+int jy_store_org_licence_add(jy_store *st, int64_t org_id, jy_licence *l, const char *actor,
+                             jy_err *err);
+int jy_store_org_licences(jy_store *st, int64_t org_id, jy_licence *out, int max, int *n,
+                          jy_err *err);
+
+/* ---- counts for the start page and reports ---- */
+
+typedef struct jy_store_counts {
+    int64_t persons;
+    int64_t orgs;
+    int64_t statuses;
+    int64_t audit_entries;
+} jy_store_counts;
+
+int jy_store_counts_get(jy_store *st, jy_store_counts *out, jy_err *err);
+
+/* ---- audit log (审计日志) ---- */
+
+/* Appends one entry (for changes made outside the store's own put functions, e.g. workflow
+ * steps). before/after are JSON texts or NULL. */
+int jy_store_audit_append(jy_store *st, const char *actor, const char *entity, int64_t entity_id,
+                          const char *action, const char *before_json, const char *after_json,
+                          jy_err *err);
+
+typedef struct jy_audit_entry {
+    int64_t seq;
+    char at[32];      /* UTC timestamp, ISO 8601 */
+    char actor[64];
+    char entity[32];
+    int64_t entity_id;
+    char action[32];
+    char hash[65];    /* hex SHA-256 of the previous hash and this entry's fields */
+} jy_audit_entry;
+
+/* Walks the chain from the first entry. Returns 0 when intact; JY_ETAMPER with err naming the
+ * first entry whose content, hash or sequence is wrong (edited, deleted or inserted) otherwise.
+ * *checked receives the number of entries verified. */
+int jy_store_audit_verify(jy_store *st, int64_t *checked, jy_err *err);
+
+int jy_store_audit_list(jy_store *st, int64_t after_seq, int limit,
+                        int (*fn)(void *ctx, const jy_audit_entry *e), void *ctx, jy_err *err);
+
+#endif
