@@ -29,6 +29,9 @@ int jy_cmd_serve(const jy_cli *cli, int argc, char **argv);
 int jy_cmd_demo(const jy_cli *cli, int argc, char **argv);
 int jy_cmd_policy(const jy_cli *cli, int argc, char **argv);
 
+/* `jiuye person import …` and `jiuye org import …` (cmd_import.c); what is "person" or "org". */
+int jy_cli_import(const jy_cli *cli, const char *what, int argc, char **argv);
+
 /* Prints sb's text and a newline on stdout. */
 void jy_cli_print(const jy_sb *sb);
 /* Prints "jiuye: <msg>" on stderr and returns the exit code for err (usage → 2, else 1). */
