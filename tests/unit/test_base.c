@@ -1,0 +1,230 @@
+/* Unit tests of the base layer: money, dates, string builder, arena, errors. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "base/arena.h"
+#include "base/date.h"
+#include "base/err.h"
+#include "base/money.h"
+#include "base/sb.h"
+
+static jy_fen parse_ok(const char *s)
+{
+    jy_fen v = -1;
+    jy_err err;
+    int rc = jy_money_parse(s, &v, &err);
+    if (rc != 0) fail_msg("jy_money_parse(\"%s\") failed: %s", s, err.msg);
+    return v;
+}
+
+static void money_parses_roster_forms(void **state)
+{
+    (void)state;
+    assert_int_equal(parse_ok("2745.05"), 274505);
+    assert_int_equal(parse_ok("1,750"), 175000);
+    assert_int_equal(parse_ok("1750元"), 175000);
+    assert_int_equal(parse_ok(" 1750.5 "), 175050);
+    assert_int_equal(parse_ok("￥33,000,000.00"), 3300000000);
+    assert_int_equal(parse_ok("-30"), -3000);
+    assert_int_equal(parse_ok("0.01"), 1);
+    assert_int_equal(parse_ok("5791.69"), 579169);
+}
+
+static void money_rejects_bad_amounts(void **state)
+{
+    (void)state;
+    const char *bad[] = {"", "元", "1.234", "12,34", "1,2345", "abc", "1.", ".5", "1 750", "--1",
+                         "99999999999999999999"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        jy_fen v;
+        jy_err err;
+        jy_err_clear(&err);
+        if (jy_money_parse(bad[i], &v, &err) != JY_EINVAL)
+            fail_msg("\"%s\" should be rejected", bad[i]);
+        assert_true(err.msg[0] != '\0');
+    }
+}
+
+static void money_formats_grouped_and_plain(void **state)
+{
+    (void)state;
+    char buf[JY_MONEY_BUFSZ];
+    assert_string_equal(jy_money_format(274505, buf), "2,745.05");
+    assert_string_equal(jy_money_format(3300000000, buf), "33,000,000.00");
+    assert_string_equal(jy_money_format(5, buf), "0.05");
+    assert_string_equal(jy_money_format(-175000, buf), "-1,750.00");
+    assert_string_equal(jy_money_format(INT64_MIN, buf), "-92,233,720,368,547,758.08");
+    assert_string_equal(jy_money_format_plain(93000, buf), "930.00");
+    assert_string_equal(jy_money_format_plain(100000000, buf), "1000000.00");
+}
+
+static void money_ratio_rounds_half_up(void **state)
+{
+    (void)state;
+    jy_fen out;
+    /* 2/3 of 100.00 = 66.666… → 66.67 */
+    assert_int_equal(jy_money_mul_ratio(10000, 2, 3, &out, NULL), 0);
+    assert_int_equal(out, 6667);
+    /* 1/2 of 0.01 = 0.005 → 0.01 (half up) */
+    assert_int_equal(jy_money_mul_ratio(1, 1, 2, &out, NULL), 0);
+    assert_int_equal(out, 1);
+    /* 90 % of 5791.69 = 5212.521 → 5212.52 */
+    assert_int_equal(jy_money_mul_ratio(579169, 90, 100, &out, NULL), 0);
+    assert_int_equal(out, 521252);
+    /* negative amounts round half away from zero */
+    assert_int_equal(jy_money_mul_ratio(-1, 1, 2, &out, NULL), 0);
+    assert_int_equal(out, -1);
+    /* 60 % of 0.05 = 0.03 exactly */
+    assert_int_equal(jy_money_mul_ratio(5, 60, 100, &out, NULL), 0);
+    assert_int_equal(out, 3);
+    assert_int_equal(jy_money_mul_ratio(1, 1, 0, &out, NULL), JY_EINVAL);
+    assert_int_equal(jy_money_mul_ratio(INT64_MAX, 2, 1, &out, NULL), JY_EINVAL);
+}
+
+static void dates_round_trip_and_reject_impossible(void **state)
+{
+    (void)state;
+    jy_date d;
+    char buf[JY_DATE_BUFSZ];
+    assert_int_equal(jy_date_parse("1970-01-01", &d, NULL), 0);
+    assert_int_equal(d, 0);
+    assert_int_equal(jy_date_parse("2024-02-29", &d, NULL), 0);
+    assert_string_equal(jy_date_format(d, buf), "2024-02-29");
+    assert_int_equal(jy_date_weekday(d), 4); /* Thursday */
+    jy_err err;
+    assert_int_equal(jy_date_parse("1999-02-29", &d, &err), JY_EINVAL);
+    assert_non_null(strstr(err.msg, "no day 29"));
+    assert_int_equal(jy_date_parse("2024-13-01", &d, NULL), JY_EINVAL);
+    assert_int_equal(jy_date_parse("2024-1-01", &d, NULL), JY_EINVAL);
+    for (jy_date k = -700000; k < 800000; k += 37) { /* years 53 … 4160 */
+        int y, m, dd;
+        jy_date_to_ymd(k, &y, &m, &dd);
+        assert_true(jy_ymd_valid(y, m, dd));
+        assert_int_equal(jy_date_from_ymd(y, m, dd), k);
+    }
+}
+
+static void dates_loose_forms_from_rosters(void **state)
+{
+    (void)state;
+    jy_date want, d;
+    assert_int_equal(jy_date_parse("2024-03-07", &want, NULL), 0);
+    const char *forms[] = {"2024/3/7", "2024.03.07", "2024年3月7日", "20240307", " 2024-3-7 "};
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+        if (jy_date_parse_loose(forms[i], &d, NULL) != 0) fail_msg("\"%s\" rejected", forms[i]);
+        assert_int_equal(d, want);
+    }
+    assert_int_equal(jy_date_parse_loose("2023年2月29日", &d, NULL), JY_EINVAL);
+    assert_int_equal(jy_date_parse_loose("March 7", &d, NULL), JY_EINVAL);
+}
+
+static void months_add_and_clamp(void **state)
+{
+    (void)state;
+    jy_date d, e;
+    char buf[JY_DATE_BUFSZ];
+    jy_date_parse("2024-01-31", &d, NULL);
+    assert_string_equal(jy_date_format(jy_date_add_months(d, 1), buf), "2024-02-29");
+    assert_string_equal(jy_date_format(jy_date_add_months(d, 13), buf), "2025-02-28");
+    assert_string_equal(jy_date_format(jy_date_add_months(d, -2), buf), "2023-11-30");
+    jy_date_parse("2023-09-01", &d, NULL);
+    jy_date_parse("2025-09-01", &e, NULL);
+    assert_int_equal(jy_date_add_months(d, 24), e);
+    jy_month m;
+    char mb[JY_MONTH_BUFSZ];
+    assert_int_equal(jy_month_parse("2024-02", &m, NULL), 0);
+    assert_string_equal(jy_month_format(m, mb), "2024-02");
+    assert_string_equal(jy_date_format(jy_month_last_day(m), buf), "2024-02-29");
+    assert_string_equal(jy_date_format(jy_month_first_day(m + 11), buf), "2025-01-01");
+    assert_int_equal(jy_month_parse("2024-00", &m, NULL), JY_EINVAL);
+}
+
+static void age_counts_whole_years(void **state)
+{
+    (void)state;
+    jy_date b, on;
+    jy_date_parse("2008-02-29", &b, NULL);
+    jy_date_parse("2024-02-28", &on, NULL);
+    assert_int_equal(jy_age_on(b, on), 15);
+    jy_date_parse("2024-02-29", &on, NULL);
+    assert_int_equal(jy_age_on(b, on), 16);
+    jy_date_parse("2025-02-28", &on, NULL); /* common year: the birthday counts on 02-28 */
+    assert_int_equal(jy_age_on(b, on), 17);
+}
+
+static void sb_builds_json(void **state)
+{
+    (void)state;
+    jy_sb sb = JY_SB_INIT;
+    jy_sb_appendc(&sb, '{');
+    jy_sb_json_kv_str(&sb, "name", "马\"小\"\n花\x01");
+    jy_sb_json_kv_i64(&sb, "n", -42);
+    jy_sb_json_kv_bool(&sb, "ok", 1);
+    jy_sb_json_kv_str(&sb, "none", NULL);
+    jy_sb_appendc(&sb, '}');
+    assert_string_equal(jy_sb_cstr(&sb),
+                        "{\"name\":\"马\\\"小\\\"\\n花\\u0001\",\"n\":-42,\"ok\":true,\"none\":null}");
+    jy_sb_reset(&sb);
+    for (int i = 0; i < 1000; i++) jy_sb_appendf(&sb, "%d,", i);
+    assert_int_equal(sb.len, strlen(jy_sb_cstr(&sb)));
+    char *owned = jy_sb_take(&sb);
+    assert_int_equal(strncmp(owned, "0,1,2,", 6), 0);
+    free(owned);
+    assert_string_equal(jy_sb_cstr(&sb), "");
+    jy_sb_free(&sb);
+}
+
+static void arena_aligns_and_resets(void **state)
+{
+    (void)state;
+    jy_arena *a = jy_arena_new(128);
+    for (int i = 1; i < 200; i++) {
+        void *p = jy_arena_alloc(a, (size_t)i);
+        assert_int_equal((uintptr_t)p % 16, 0);
+        memset(p, 0xAB, (size_t)i);
+    }
+    char *big = jy_arena_zalloc(a, 10000); /* larger than a chunk */
+    assert_int_equal(big[9999], 0);
+    assert_string_equal(jy_arena_strdup(a, "海原县"), "海原县");
+    assert_true(jy_arena_used(a) > 10000);
+    jy_arena_reset(a);
+    assert_int_equal(jy_arena_used(a), 0);
+    assert_string_equal(jy_arena_strndup(a, "640522100", 6), "640522");
+    jy_arena_free(a);
+}
+
+static void err_prefix_keeps_context(void **state)
+{
+    (void)state;
+    jy_err err;
+    assert_int_equal(jy_err_set(&err, JY_EINVAL, "field %s: %s", "姓名", "missing"), JY_EINVAL);
+    jy_err_prefix(&err, "row %d: ", 12);
+    assert_string_equal(err.msg, "row 12: field 姓名: missing");
+    assert_int_equal(err.code, JY_EINVAL);
+    assert_string_equal(jy_err_name(JY_ENOTFOUND), "not found");
+    assert_int_equal(jy_err_set(NULL, JY_EIO, "ignored"), JY_EIO);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(money_parses_roster_forms),
+        cmocka_unit_test(money_rejects_bad_amounts),
+        cmocka_unit_test(money_formats_grouped_and_plain),
+        cmocka_unit_test(money_ratio_rounds_half_up),
+        cmocka_unit_test(dates_round_trip_and_reject_impossible),
+        cmocka_unit_test(dates_loose_forms_from_rosters),
+        cmocka_unit_test(months_add_and_clamp),
+        cmocka_unit_test(age_counts_whole_years),
+        cmocka_unit_test(sb_builds_json),
+        cmocka_unit_test(arena_aligns_and_resets),
+        cmocka_unit_test(err_prefix_keeps_context),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
