@@ -19,7 +19,15 @@
  *
  * Every record belongs to a county (division code, 6 digits): persons by 户籍 county, organisations
  * by registration county. A store opened with a county scope sees and changes only that
- * county's records (multi-county deployments). */
+ * county's records (multi-county deployments; scoping arrives with the PostgreSQL issue).
+ *
+ * Transactions nest: the outermost jy_store_begin starts a write transaction (SQLite: BEGIN
+ * IMMEDIATE, so concurrent writers queue instead of failing mid-way); an inner begin opens a
+ * savepoint. An inner rollback undoes only what was done since its begin; an inner commit
+ * keeps it for the outer level to commit or roll back. Every begin must be paired with one
+ * commit or rollback. A jy_store handle is used by one thread at a time.
+ *
+ * docs/store.md describes the schema, the migrations and the audit chain's exact encoding. */
 #ifndef JY_STORE_H
 #define JY_STORE_H
 
@@ -27,6 +35,7 @@
 
 #include "base/date.h"
 #include "base/err.h"
+#include "base/sb.h"
 
 typedef struct jy_store jy_store;
 
@@ -65,7 +74,13 @@ typedef enum jy_status_kind {
 } jy_status_kind;
 
 const char *jy_status_kind_name(jy_status_kind k);        /* "registered_unemployed", … */
+const char *jy_status_kind_label(jy_status_kind k);       /* Chinese term, "登记失业", … */
 int jy_status_kind_parse(const char *name, jy_status_kind *out); /* English name or Chinese term */
+
+const char *jy_hukou_kind_name(int k);                    /* "urban", "rural", "" (unknown) */
+const char *jy_hukou_kind_label(int k);                   /* "城镇", "农村", "" */
+/* Accepts urban|rural, 城镇|农村, 非农业|农业|非农业户口|农业户口 (and "" → unknown). */
+int jy_hukou_kind_parse(const char *s, int *out);
 
 typedef struct jy_person_status {
     int64_t id;
@@ -73,6 +88,7 @@ typedef struct jy_person_status {
     jy_date since; /* 0 = unknown */
     jy_date until; /* 0 = open */
     char detail[64];
+    int64_t person_id; /* filled by the store on reads and adds */
 } jy_person_status;
 
 typedef struct jy_person {
@@ -94,7 +110,11 @@ typedef struct jy_person {
 enum jy_put_result { JY_PUT_CREATED = 1, JY_PUT_UPDATED = 2, JY_PUT_UNCHANGED = 3 };
 
 /* Inserts or updates by 身份证号. An identical record is left alone (JY_PUT_UNCHANGED, no audit
- * entry), so importing the same roster twice changes nothing. p->id is filled in. */
+ * entry), so importing the same roster twice changes nothing. p->id is filled in.
+ * A put replaces every field (an empty string clears a field); p->idcard is normalised to
+ * upper-case X and p->county defaults to the first 6 digits of hukou_division, else of the ID
+ * number. The store checks shape (18 characters, 6-digit county); check digits and dates are
+ * the caller's business (domain/idcard.h). result may be NULL. */
 int jy_store_person_put(jy_store *st, jy_person *p, const char *actor, int *result, jy_err *err);
 int jy_store_person_get(jy_store *st, int64_t id, jy_person *out, jy_err *err);
 int jy_store_person_get_by_idcard(jy_store *st, const char *idcard, jy_person *out, jy_err *err);
@@ -110,6 +130,9 @@ typedef struct jy_person_filter {
 int jy_store_person_list(jy_store *st, const jy_person_filter *f,
                          int (*fn)(void *ctx, const jy_person *p), void *ctx, jy_err *err);
 
+/* Adds a dated status; s->id is filled in. A status identical to one the person already holds
+ * (kind, since, until, detail) is not added again (no audit entry): s->id gets the existing
+ * row's id. JY_ENOTFOUND when the person does not exist. */
 int jy_store_person_status_add(jy_store *st, int64_t person_id, jy_person_status *s,
                                const char *actor, jy_err *err);
 /* Fills up to max statuses; *n receives the count filled. */
@@ -138,9 +161,15 @@ enum jy_org_kind {
 };
 
 const char *jy_org_kind_name(int bit);            /* "training_body", … */
+const char *jy_org_kind_label(int bit);           /* "培训机构", … */
 int jy_org_kinds_parse(const char *list, unsigned *kinds, jy_err *err); /* "employer,workshop" or Chinese */
+/* Appends the kinds as a JSON array of names: ["employer","workshop"]. */
+void jy_org_kinds_json(jy_sb *sb, unsigned kinds);
 
 enum jy_size_class { JY_SIZE_UNKNOWN = 0, JY_SIZE_MICRO, JY_SIZE_SMALL, JY_SIZE_MEDIUM, JY_SIZE_LARGE };
+const char *jy_size_class_name(int c);            /* "micro", "small", "medium", "large", "" */
+const char *jy_size_class_label(int c);           /* "微型", "小型", "中型", "大型", "" */
+int jy_size_class_parse(const char *s, int *out); /* English or Chinese (微型/小型/中型/大型) */
 
 typedef struct jy_org {
     int64_t id;
@@ -157,6 +186,9 @@ typedef struct jy_org {
     char bank_account[40]; /* 基本账户 账号 */
 } jy_org;
 
+/* Inserts or updates by 统一社会信用代码, as jy_store_person_put does by ID number: identical →
+ * JY_PUT_UNCHANGED with no audit entry; uscc normalised to upper case; county defaults to the
+ * first 6 digits of division, else digits 3–8 of the USCC (its registration-authority code). */
 int jy_store_org_put(jy_store *st, jy_org *o, const char *actor, int *result, jy_err *err);
 int jy_store_org_get(jy_store *st, int64_t id, jy_org *out, jy_err *err);
 int jy_store_org_get_by_uscc(jy_store *st, const char *uscc, jy_org *out, jy_err *err);
@@ -177,8 +209,11 @@ typedef struct jy_licence {
     char number[64];
     jy_date valid_from;
     jy_date valid_until; /* 0 = open-ended */
+    int64_t org_id;      /* filled by the store on reads and adds */
 } jy_licence;
 
+/* Adds a licence; l->id is filled in. An identical licence (kind, number, valid_from,
+ * valid_until) is not added twice (l->id gets the existing id). JY_ENOTFOUND: no such org. */
 int jy_store_org_licence_add(jy_store *st, int64_t org_id, jy_licence *l, const char *actor,
                              jy_err *err);
 int jy_store_org_licences(jy_store *st, int64_t org_id, jy_licence *out, int max, int *n,
@@ -191,6 +226,7 @@ typedef struct jy_store_counts {
     int64_t orgs;
     int64_t statuses;
     int64_t audit_entries;
+    int64_t licences;
 } jy_store_counts;
 
 int jy_store_counts_get(jy_store *st, jy_store_counts *out, jy_err *err);
@@ -211,6 +247,11 @@ typedef struct jy_audit_entry {
     int64_t entity_id;
     char action[32];
     char hash[65];    /* hex SHA-256 of the previous hash and this entry's fields */
+    /* Added fields (valid for the duration of a jy_store_audit_list callback only): */
+    char prev_hash[65];
+    char county[7];          /* the changed record's county, "" for global entries */
+    const char *before_json; /* NULL when there was no before (create) */
+    const char *after_json;  /* NULL when there is no after */
 } jy_audit_entry;
 
 /* Walks the chain from the first entry. Returns 0 when intact; JY_ETAMPER with err naming the
@@ -218,7 +259,20 @@ typedef struct jy_audit_entry {
  * *checked receives the number of entries verified. */
 int jy_store_audit_verify(jy_store *st, int64_t *checked, jy_err *err);
 
+/* Calls fn for each entry with seq > after_seq in seq order (limit 0: all). */
 int jy_store_audit_list(jy_store *st, int64_t after_seq, int limit,
                         int (*fn)(void *ctx, const jy_audit_entry *e), void *ctx, jy_err *err);
+
+/* The newest entry's seq and hash (0 and 64 zeros for an empty log): an operator can write it
+ * down elsewhere, which is what makes removing entries from the end detectable. */
+int jy_store_audit_head(jy_store *st, int64_t *seq, char hash[65], jy_err *err);
+
+/* ---- JSON renderings (the same shapes the audit log stores as before/after) ---- */
+
+void jy_person_json(jy_sb *sb, const jy_person *p);
+void jy_person_status_json(jy_sb *sb, const jy_person_status *s);
+void jy_org_json(jy_sb *sb, const jy_org *o);
+void jy_licence_json(jy_sb *sb, const jy_licence *l);
+void jy_audit_entry_json(jy_sb *sb, const jy_audit_entry *e);
 
 #endif

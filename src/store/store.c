@@ -1,0 +1,732 @@
+/* store.c — the public face of store.h: picks the backend from the URL, checks and normalises
+ * arguments, dispatches through the backend's vtable (store_impl.h), and holds what every
+ * backend shares: the names tables of statuses, organisation kinds and size classes, the JSON
+ * renderings, the audit hash and the audit-chain verification. */
+#include "store/store_impl.h"
+
+#include <ctype.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <sodium.h>
+
+/* ---------------------------------------------------------------- names tables */
+
+static const struct {
+    const char *name, *label;
+    const char *alias[3];
+} status_names[JY_ST__COUNT] = {
+    [JY_ST_REGISTERED_UNEMPLOYED] = {"registered_unemployed", "登记失业", {"失业登记", "登记失业人员", NULL}},
+    [JY_ST_POVERTY_ALLEVIATED] = {"poverty_alleviated", "脱贫人口", {"脱贫户", "脱贫劳动力", NULL}},
+    [JY_ST_MONITORED] = {"monitored", "监测对象", {"监测户", "防返贫监测对象", NULL}},
+    [JY_ST_DISABILITY] = {"disability", "残疾人", {"残疾", NULL, NULL}},
+    [JY_ST_VETERAN] = {"veteran", "退役军人", {NULL, NULL, NULL}},
+    [JY_ST_GRADUATE] = {"graduate", "高校毕业生", {"毕业生", NULL, NULL}},
+    [JY_ST_DIBAO] = {"dibao", "低保", {"低保户", "最低生活保障", NULL}},
+    [JY_ST_ZERO_EMPLOYMENT_FAMILY] = {"zero_employment_family", "零就业家庭", {NULL, NULL, NULL}},
+    [JY_ST_PUBLIC_WELFARE_POST] = {"public_welfare_post", "公益性岗位", {"公益岗", "公益性岗位人员", NULL}},
+    [JY_ST_FISCAL_PAYROLL] = {"fiscal_payroll", "财政供养", {"财政供养人员", NULL, NULL}},
+    [JY_ST_ENROLLED_STUDENT] = {"enrolled_student", "在校学生", {"在校生", NULL, NULL}},
+    [JY_ST_RETIRED] = {"retired", "退休", {"退休人员", NULL, NULL}},
+    [JY_ST_EMPLOYER_INSURED] = {"employer_insured", "单位缴纳社保", {"单位参保", NULL, NULL}},
+};
+
+const char *jy_status_kind_name(jy_status_kind k)
+{
+    return k > 0 && k < JY_ST__COUNT ? status_names[k].name : "";
+}
+
+const char *jy_status_kind_label(jy_status_kind k)
+{
+    return k > 0 && k < JY_ST__COUNT ? status_names[k].label : "";
+}
+
+int jy_status_kind_parse(const char *name, jy_status_kind *out)
+{
+    if (!name) return JY_EINVAL;
+    for (int k = 1; k < JY_ST__COUNT; k++) {
+        int hit = strcmp(name, status_names[k].name) == 0 || strcmp(name, status_names[k].label) == 0;
+        for (int a = 0; !hit && a < 3 && status_names[k].alias[a]; a++)
+            hit = strcmp(name, status_names[k].alias[a]) == 0;
+        if (hit) {
+            *out = (jy_status_kind)k;
+            return 0;
+        }
+    }
+    return JY_EINVAL;
+}
+
+const char *jy_hukou_kind_name(int k)
+{
+    return k == JY_HUKOU_URBAN ? "urban" : k == JY_HUKOU_RURAL ? "rural" : "";
+}
+
+const char *jy_hukou_kind_label(int k)
+{
+    return k == JY_HUKOU_URBAN ? "城镇" : k == JY_HUKOU_RURAL ? "农村" : "";
+}
+
+int jy_hukou_kind_parse(const char *s, int *out)
+{
+    static const char *const urban[] = {"urban", "城镇", "非农业", "非农业户口", "城镇户口", "非农"};
+    static const char *const rural[] = {"rural", "农村", "农业", "农业户口", "农村户口"};
+    if (!s) return JY_EINVAL;
+    if (!*s) {
+        *out = JY_HUKOU_UNKNOWN;
+        return 0;
+    }
+    for (size_t i = 0; i < sizeof urban / sizeof *urban; i++)
+        if (strcmp(s, urban[i]) == 0) {
+            *out = JY_HUKOU_URBAN;
+            return 0;
+        }
+    for (size_t i = 0; i < sizeof rural / sizeof *rural; i++)
+        if (strcmp(s, rural[i]) == 0) {
+            *out = JY_HUKOU_RURAL;
+            return 0;
+        }
+    return JY_EINVAL;
+}
+
+static const struct {
+    const char *name, *label, *alias;
+} org_kind_names[JY_ORG__KIND_COUNT] = {
+    {"training_body", "培训机构", "职业培训机构"},
+    {"employer", "用人单位", "企业"},
+    {"cooperative", "合作社", "农民专业合作社"},
+    {"workshop", "帮扶车间", "就业帮扶车间"},
+    {"labour_agency", "人力资源服务机构", "劳务中介"},
+    {"labour_broker", "劳务经纪人", NULL},
+    {"traineeship_base", "见习基地", "就业见习基地"},
+    {"gig_station", "零工驿站", NULL},
+    {"community", "村（社区）", "社区"},
+    {"public_body", "机关事业单位", NULL},
+    {"service_centre", "驻外劳务服务中心", NULL},
+    {"startup_base", "返乡创业基地", "创业基地"},
+    {"shop", "社区便民服务店", "便民服务店"},
+    {"leading_enterprise", "龙头企业", NULL},
+};
+
+static int org_bit_index(int bit)
+{
+    for (int i = 0; i < JY_ORG__KIND_COUNT; i++)
+        if (bit == (1 << i)) return i;
+    return -1;
+}
+
+const char *jy_org_kind_name(int bit)
+{
+    int i = org_bit_index(bit);
+    return i < 0 ? "" : org_kind_names[i].name;
+}
+
+const char *jy_org_kind_label(int bit)
+{
+    int i = org_bit_index(bit);
+    return i < 0 ? "" : org_kind_names[i].label;
+}
+
+/* Separators between kinds: ASCII , ; space, and the Chinese ，、； */
+static size_t kind_sep_len(const char *p)
+{
+    if (*p == ',' || *p == ';' || *p == ' ' || *p == '\t' || *p == '|') return 1;
+    if (strncmp(p, "，", 3) == 0 || strncmp(p, "、", 3) == 0 || strncmp(p, "；", 3) == 0) return 3;
+    return 0;
+}
+
+int jy_org_kinds_parse(const char *list, unsigned *kinds, jy_err *err)
+{
+    unsigned acc = 0;
+    const char *p = list ? list : "";
+    while (*p) {
+        size_t s;
+        while ((s = kind_sep_len(p)) > 0) p += s;
+        if (!*p) break;
+        const char *start = p;
+        while (*p && kind_sep_len(p) == 0) p++;
+        size_t n = (size_t)(p - start);
+        int found = -1;
+        for (int i = 0; i < JY_ORG__KIND_COUNT && found < 0; i++) {
+            const char *cands[3] = {org_kind_names[i].name, org_kind_names[i].label, org_kind_names[i].alias};
+            for (int c = 0; c < 3; c++)
+                if (cands[c] && strlen(cands[c]) == n && memcmp(cands[c], start, n) == 0) {
+                    found = i;
+                    break;
+                }
+        }
+        if (found < 0)
+            return jy_err_set(err, JY_EINVAL,
+                              "kinds: unknown organisation kind \"%.*s\" (known: training_body, employer, "
+                              "cooperative, workshop, labour_agency, labour_broker, traineeship_base, "
+                              "gig_station, community, public_body, service_centre, startup_base, shop, "
+                              "leading_enterprise, or their Chinese names)",
+                              (int)(n > 64 ? 64 : n), start);
+        acc |= 1u << found;
+    }
+    *kinds = acc;
+    return 0;
+}
+
+void jy_org_kinds_json(jy_sb *sb, unsigned kinds)
+{
+    jy_sb_appendc(sb, '[');
+    int first = 1;
+    for (int i = 0; i < JY_ORG__KIND_COUNT; i++)
+        if (kinds & (1u << i)) {
+            if (!first) jy_sb_appendc(sb, ',');
+            jy_sb_json_str(sb, org_kind_names[i].name);
+            first = 0;
+        }
+    jy_sb_appendc(sb, ']');
+}
+
+static const char *const size_names[] = {"", "micro", "small", "medium", "large"};
+static const char *const size_labels[] = {"", "微型", "小型", "中型", "大型"};
+
+const char *jy_size_class_name(int c)
+{
+    return c >= 0 && c <= JY_SIZE_LARGE ? size_names[c] : "";
+}
+
+const char *jy_size_class_label(int c)
+{
+    return c >= 0 && c <= JY_SIZE_LARGE ? size_labels[c] : "";
+}
+
+int jy_size_class_parse(const char *s, int *out)
+{
+    if (!s) return JY_EINVAL;
+    for (int c = 0; c <= JY_SIZE_LARGE; c++) {
+        size_t ll = strlen(size_labels[c]);
+        /* "小型", "小型企业", "小微" (→ small) are all seen in rosters */
+        if (strcmp(s, size_names[c]) == 0 || strcmp(s, size_labels[c]) == 0 ||
+            (c > 0 && strncmp(s, size_labels[c], ll) == 0 && strcmp(s + ll, "企业") == 0)) {
+            *out = c;
+            return 0;
+        }
+    }
+    return JY_EINVAL;
+}
+
+/* ---------------------------------------------------------------- JSON renderings */
+
+static void json_date_or_null(jy_sb *sb, const char *key, jy_date d, int zero_is_null)
+{
+    jy_sb_json_key(sb, key);
+    if (zero_is_null && d == 0) {
+        jy_sb_append(sb, "null");
+        return;
+    }
+    char buf[JY_DATE_BUFSZ];
+    jy_sb_json_str(sb, jy_date_format(d, buf));
+}
+
+void jy_person_json(jy_sb *sb, const jy_person *p)
+{
+    char sex[2] = {p->sex, 0};
+    jy_sb_appendc(sb, '{');
+    jy_sb_json_kv_i64(sb, "id", p->id);
+    jy_sb_json_kv_str(sb, "idcard", p->idcard);
+    jy_sb_json_kv_str(sb, "name", p->name);
+    jy_sb_json_kv_str(sb, "sex", sex);
+    json_date_or_null(sb, "birth", p->birth, 0);
+    jy_sb_json_kv_str(sb, "ethnicity", p->ethnicity);
+    jy_sb_json_kv_str(sb, "education", p->education);
+    jy_sb_json_kv_str(sb, "hukou_division", p->hukou_division);
+    jy_sb_json_kv_str(sb, "hukou_kind", jy_hukou_kind_name(p->hukou_kind));
+    jy_sb_json_kv_str(sb, "county", p->county);
+    jy_sb_json_kv_str(sb, "phone", p->phone);
+    jy_sb_json_kv_str(sb, "address", p->address);
+    jy_sb_appendc(sb, '}');
+}
+
+void jy_person_status_json(jy_sb *sb, const jy_person_status *s)
+{
+    jy_sb_appendc(sb, '{');
+    jy_sb_json_kv_i64(sb, "id", s->id);
+    jy_sb_json_kv_i64(sb, "person_id", s->person_id);
+    jy_sb_json_kv_str(sb, "kind", jy_status_kind_name(s->kind));
+    jy_sb_json_kv_str(sb, "label", jy_status_kind_label(s->kind));
+    json_date_or_null(sb, "since", s->since, 1);
+    json_date_or_null(sb, "until", s->until, 1);
+    jy_sb_json_kv_str(sb, "detail", s->detail);
+    jy_sb_appendc(sb, '}');
+}
+
+void jy_org_json(jy_sb *sb, const jy_org *o)
+{
+    jy_sb_appendc(sb, '{');
+    jy_sb_json_kv_i64(sb, "id", o->id);
+    jy_sb_json_kv_str(sb, "uscc", o->uscc);
+    jy_sb_json_kv_str(sb, "name", o->name);
+    jy_sb_json_key(sb, "kinds");
+    jy_org_kinds_json(sb, o->kinds);
+    jy_sb_json_kv_str(sb, "size", jy_size_class_name(o->size_class));
+    jy_sb_json_kv_str(sb, "division", o->division);
+    jy_sb_json_kv_str(sb, "county", o->county);
+    jy_sb_json_kv_str(sb, "legal_person", o->legal_person);
+    jy_sb_json_kv_str(sb, "phone", o->phone);
+    jy_sb_json_kv_str(sb, "address", o->address);
+    jy_sb_json_kv_str(sb, "bank_name", o->bank_name);
+    jy_sb_json_kv_str(sb, "bank_account", o->bank_account);
+    jy_sb_appendc(sb, '}');
+}
+
+void jy_licence_json(jy_sb *sb, const jy_licence *l)
+{
+    jy_sb_appendc(sb, '{');
+    jy_sb_json_kv_i64(sb, "id", l->id);
+    jy_sb_json_kv_i64(sb, "org_id", l->org_id);
+    jy_sb_json_kv_str(sb, "kind", l->kind);
+    jy_sb_json_kv_str(sb, "number", l->number);
+    json_date_or_null(sb, "valid_from", l->valid_from, 1);
+    json_date_or_null(sb, "valid_until", l->valid_until, 1);
+    jy_sb_appendc(sb, '}');
+}
+
+void jy_audit_entry_json(jy_sb *sb, const jy_audit_entry *e)
+{
+    jy_sb_appendc(sb, '{');
+    jy_sb_json_kv_i64(sb, "seq", e->seq);
+    jy_sb_json_kv_str(sb, "at", e->at);
+    jy_sb_json_kv_str(sb, "actor", e->actor);
+    jy_sb_json_kv_str(sb, "county", e->county);
+    jy_sb_json_kv_str(sb, "entity", e->entity);
+    jy_sb_json_kv_i64(sb, "entity_id", e->entity_id);
+    jy_sb_json_kv_str(sb, "action", e->action);
+    /* before/after are stored JSON texts: embedded as they are */
+    jy_sb_json_key(sb, "before");
+    jy_sb_append(sb, e->before_json && *e->before_json ? e->before_json : "null");
+    jy_sb_json_key(sb, "after");
+    jy_sb_append(sb, e->after_json && *e->after_json ? e->after_json : "null");
+    jy_sb_json_kv_str(sb, "prev_hash", e->prev_hash);
+    jy_sb_json_kv_str(sb, "hash", e->hash);
+    jy_sb_appendc(sb, '}');
+}
+
+/* ---------------------------------------------------------------- audit hash */
+
+const char jy_store_genesis_hash[65] =
+    "0000000000000000000000000000000000000000000000000000000000000000";
+
+static void hash_field(crypto_hash_sha256_state *h, const char *s)
+{
+    unsigned char len[4];
+    uint32_t n = s ? (uint32_t)strlen(s) : 0xffffffffu;
+    len[0] = (unsigned char)(n >> 24);
+    len[1] = (unsigned char)(n >> 16);
+    len[2] = (unsigned char)(n >> 8);
+    len[3] = (unsigned char)n;
+    crypto_hash_sha256_update(h, len, 4);
+    if (s) crypto_hash_sha256_update(h, (const unsigned char *)s, n);
+}
+
+static void hash_i64(crypto_hash_sha256_state *h, int64_t v)
+{
+    char buf[24];
+    snprintf(buf, sizeof buf, "%" PRId64, v);
+    hash_field(h, buf);
+}
+
+void jy_store_audit_hash(const jy_audit_entry *e, char hex[65])
+{
+    static const char tag[] = "jiuye-audit-v1";
+    crypto_hash_sha256_state h;
+    unsigned char out[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256_init(&h);
+    crypto_hash_sha256_update(&h, (const unsigned char *)tag, sizeof tag); /* with its NUL */
+    hash_field(&h, e->prev_hash);
+    hash_i64(&h, e->seq);
+    hash_field(&h, e->at);
+    hash_field(&h, e->county);
+    hash_field(&h, e->actor);
+    hash_field(&h, e->entity);
+    hash_i64(&h, e->entity_id);
+    hash_field(&h, e->action);
+    hash_field(&h, e->before_json);
+    hash_field(&h, e->after_json);
+    crypto_hash_sha256_final(&h, out);
+    sodium_bin2hex(hex, 65, out, sizeof out);
+}
+
+void jy_store_copy_utf8(char *dst, size_t cap, const char *src)
+{
+    size_t n = src ? strlen(src) : 0;
+    if (n >= cap) {
+        n = cap - 1;
+        while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80) n--; /* src[n] continues a character */
+    }
+    if (n) memcpy(dst, src, n);
+    dst[n] = '\0';
+}
+
+void jy_store_now(char *buf, size_t n)
+{
+    const char *fixed = getenv("JIUYE_NOW");
+    if (fixed && *fixed) {
+        snprintf(buf, n, "%s", fixed);
+        return;
+    }
+    struct timespec ts;
+    struct tm tm;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gmtime_r(&ts.tv_sec, &tm);
+    snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ts.tv_nsec / 1000000));
+}
+
+/* ---------------------------------------------------------------- open and dispatch */
+
+int jy_store_open(const char *url, jy_store **out, jy_err *err)
+{
+    *out = NULL;
+    if (!url || !*url) return jy_err_set(err, JY_EINVAL, "database URL is empty (use --db PATH or JIUYE_DB)");
+    if (sodium_init() < 0) return jy_err_set(err, JY_EIO, "libsodium failed to initialise");
+    if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
+        return jy_err_set(err, JY_EINVAL,
+                          "database %s: the PostgreSQL backend is not built yet; use a SQLite path", url);
+    const char *path = url;
+    if (strncmp(path, "sqlite://", 9) == 0) path += 9;
+    else if (strncmp(path, "sqlite:", 7) == 0) path += 7;
+    if (!*path) return jy_err_set(err, JY_EINVAL, "database URL %s names no file", url);
+    return jy_store_sqlite_open(path, out, err);
+}
+
+void jy_store_close(jy_store *st)
+{
+    if (st) st->ops->close(st);
+}
+
+const char *jy_store_backend(const jy_store *st)
+{
+    return st->ops->name;
+}
+
+int jy_store_schema_version(jy_store *st, int *version, jy_err *err)
+{
+    return st->ops->schema_version(st, version, err);
+}
+
+int jy_store_begin(jy_store *st, jy_err *err)
+{
+    return st->ops->begin(st, err);
+}
+
+int jy_store_commit(jy_store *st, jy_err *err)
+{
+    return st->ops->commit(st, err);
+}
+
+int jy_store_rollback(jy_store *st, jy_err *err)
+{
+    return st->ops->rollback(st, err);
+}
+
+/* ---------------------------------------------------------------- argument checks */
+
+static int terminated(const char *s, size_t cap)
+{
+    return memchr(s, '\0', cap) != NULL;
+}
+
+static int all_digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9') return 0;
+    return 1;
+}
+
+static int check_division(const char *field, const char *d, jy_err *err)
+{
+    size_t n = strlen(d);
+    if (n == 0) return 0;
+    if (!(n == 6 || n == 9 || n == 12) || !all_digits(d, n))
+        return jy_err_set(err, JY_EINVAL, "%s \"%s\": a division code has 6, 9 or 12 digits", field, d);
+    return 0;
+}
+
+/* Normalises an ID number in place (x → X) and checks its shape. */
+static int norm_idcard(char *id, jy_err *err)
+{
+    size_t n = strlen(id);
+    if (n != 18 || !all_digits(id, 17) ||
+        !((id[17] >= '0' && id[17] <= '9') || id[17] == 'X' || id[17] == 'x'))
+        return jy_err_set(err, JY_EINVAL,
+                          "idcard \"%.40s\": an ID number has 17 digits and a check character (0-9 or X)", id);
+    if (id[17] == 'x') id[17] = 'X';
+    return 0;
+}
+
+#define CHECK_TERM(rec, field)                                                                    \
+    do {                                                                                          \
+        if (!terminated((rec)->field, sizeof (rec)->field))                                       \
+            return jy_err_set(err, JY_EINVAL, #field ": longer than %zu bytes",                   \
+                              sizeof (rec)->field - 1);                                           \
+    } while (0)
+
+static int norm_person(jy_person *p, jy_err *err)
+{
+    CHECK_TERM(p, idcard);
+    CHECK_TERM(p, name);
+    CHECK_TERM(p, ethnicity);
+    CHECK_TERM(p, education);
+    CHECK_TERM(p, hukou_division);
+    CHECK_TERM(p, county);
+    CHECK_TERM(p, phone);
+    CHECK_TERM(p, address);
+    int rc = norm_idcard(p->idcard, err);
+    if (rc) return rc;
+    if (!p->name[0]) return jy_err_set(err, JY_EINVAL, "person %s: name is empty", p->idcard);
+    if (p->sex == 0) p->sex = ((p->idcard[16] - '0') & 1) ? 'M' : 'F';
+    if (p->sex != 'M' && p->sex != 'F')
+        return jy_err_set(err, JY_EINVAL, "person %s: sex must be M or F", p->idcard);
+    if (p->birth == 0) {
+        int y = (p->idcard[6] - '0') * 1000 + (p->idcard[7] - '0') * 100 + (p->idcard[8] - '0') * 10 +
+                (p->idcard[9] - '0');
+        int m = (p->idcard[10] - '0') * 10 + (p->idcard[11] - '0');
+        int d = (p->idcard[12] - '0') * 10 + (p->idcard[13] - '0');
+        if (jy_ymd_valid(y, m, d)) p->birth = jy_date_from_ymd(y, m, d);
+    }
+    if ((rc = check_division("hukou_division", p->hukou_division, err))) return jy_err_prefix(err, "person %s: ", p->idcard);
+    if (p->hukou_kind < JY_HUKOU_UNKNOWN || p->hukou_kind > JY_HUKOU_RURAL)
+        return jy_err_set(err, JY_EINVAL, "person %s: hukou_kind %d is not urban or rural", p->idcard, p->hukou_kind);
+    if (!p->county[0]) {
+        const char *src = strlen(p->hukou_division) >= 6 ? p->hukou_division : p->idcard;
+        memcpy(p->county, src, 6);
+        p->county[6] = '\0';
+    }
+    if (strlen(p->county) != 6 || !all_digits(p->county, 6))
+        return jy_err_set(err, JY_EINVAL, "person %s: county \"%s\" is not a 6-digit division code", p->idcard, p->county);
+    return 0;
+}
+
+static int norm_org(jy_org *o, jy_err *err)
+{
+    CHECK_TERM(o, uscc);
+    CHECK_TERM(o, name);
+    CHECK_TERM(o, division);
+    CHECK_TERM(o, county);
+    CHECK_TERM(o, legal_person);
+    CHECK_TERM(o, phone);
+    CHECK_TERM(o, address);
+    CHECK_TERM(o, bank_name);
+    CHECK_TERM(o, bank_account);
+    size_t n = strlen(o->uscc);
+    for (size_t i = 0; i < n; i++) o->uscc[i] = (char)toupper((unsigned char)o->uscc[i]);
+    int ok = n == 18;
+    for (size_t i = 0; ok && i < n; i++) ok = isdigit((unsigned char)o->uscc[i]) || isupper((unsigned char)o->uscc[i]);
+    if (!ok)
+        return jy_err_set(err, JY_EINVAL, "uscc \"%.40s\": a 统一社会信用代码 has 18 characters (digits and capitals)", o->uscc);
+    if (!o->name[0]) return jy_err_set(err, JY_EINVAL, "org %s: name is empty", o->uscc);
+    if (o->kinds >= (1u << JY_ORG__KIND_COUNT))
+        return jy_err_set(err, JY_EINVAL, "org %s: unknown kind bits 0x%x", o->uscc, o->kinds);
+    if (o->size_class < JY_SIZE_UNKNOWN || o->size_class > JY_SIZE_LARGE)
+        return jy_err_set(err, JY_EINVAL, "org %s: size class %d unknown", o->uscc, o->size_class);
+    if (check_division("division", o->division, err)) return jy_err_prefix(err, "org %s: ", o->uscc);
+    if (!o->county[0]) {
+        if (strlen(o->division) >= 6) memcpy(o->county, o->division, 6);
+        else if (all_digits(o->uscc + 2, 6)) memcpy(o->county, o->uscc + 2, 6);
+        o->county[6] = '\0';
+    }
+    if (strlen(o->county) != 6 || !all_digits(o->county, 6))
+        return jy_err_set(err, JY_EINVAL,
+                          "org %s: no county: give a division code (the USCC's characters 3-8 are not one)", o->uscc);
+    return 0;
+}
+
+static int check_actor(const char **actor)
+{
+    if (!*actor || !**actor) *actor = "system";
+    return 0;
+}
+
+/* ---------------------------------------------------------------- persons */
+
+int jy_store_person_put(jy_store *st, jy_person *p, const char *actor, int *result, jy_err *err)
+{
+    int dummy, rc = norm_person(p, err);
+    if (rc) return rc;
+    check_actor(&actor);
+    return st->ops->person_put(st, p, actor, result ? result : &dummy, err);
+}
+
+int jy_store_person_get(jy_store *st, int64_t id, jy_person *out, jy_err *err)
+{
+    return st->ops->person_get(st, id, NULL, out, err);
+}
+
+int jy_store_person_get_by_idcard(jy_store *st, const char *idcard, jy_person *out, jy_err *err)
+{
+    char id[19];
+    size_t n = idcard ? strlen(idcard) : 0;
+    if (n != 18) return jy_err_set(err, JY_ENOTFOUND, "no person with ID number \"%.40s\"", idcard ? idcard : "");
+    memcpy(id, idcard, 19);
+    if (id[17] == 'x') id[17] = 'X';
+    return st->ops->person_get(st, 0, id, out, err);
+}
+
+int jy_store_person_list(jy_store *st, const jy_person_filter *f,
+                         int (*fn)(void *ctx, const jy_person *p), void *ctx, jy_err *err)
+{
+    jy_person_filter all = {0};
+    return st->ops->person_list(st, f ? f : &all, fn, ctx, err);
+}
+
+int jy_store_person_status_add(jy_store *st, int64_t person_id, jy_person_status *s,
+                               const char *actor, jy_err *err)
+{
+    if (s->kind <= 0 || s->kind >= JY_ST__COUNT)
+        return jy_err_set(err, JY_EINVAL, "person %" PRId64 ": unknown status kind %d", person_id, (int)s->kind);
+    if (!terminated(s->detail, sizeof s->detail))
+        return jy_err_set(err, JY_EINVAL, "status detail: longer than %zu bytes", sizeof s->detail - 1);
+    if (s->until != 0 && s->since != 0 && s->until < s->since)
+        return jy_err_set(err, JY_EINVAL, "person %" PRId64 ": status %s ends before it starts", person_id,
+                          jy_status_kind_name(s->kind));
+    check_actor(&actor);
+    return st->ops->person_status_add(st, person_id, s, actor, err);
+}
+
+int jy_store_person_statuses(jy_store *st, int64_t person_id, jy_person_status *out, int max,
+                             int *n, jy_err *err)
+{
+    return st->ops->person_statuses(st, person_id, out, max, n, err);
+}
+
+/* ---------------------------------------------------------------- organisations */
+
+int jy_store_org_put(jy_store *st, jy_org *o, const char *actor, int *result, jy_err *err)
+{
+    int dummy, rc = norm_org(o, err);
+    if (rc) return rc;
+    check_actor(&actor);
+    return st->ops->org_put(st, o, actor, result ? result : &dummy, err);
+}
+
+int jy_store_org_get(jy_store *st, int64_t id, jy_org *out, jy_err *err)
+{
+    return st->ops->org_get(st, id, NULL, out, err);
+}
+
+int jy_store_org_get_by_uscc(jy_store *st, const char *uscc, jy_org *out, jy_err *err)
+{
+    char u[19];
+    size_t n = uscc ? strlen(uscc) : 0;
+    if (n != 18) return jy_err_set(err, JY_ENOTFOUND, "no organisation with USCC \"%.40s\"", uscc ? uscc : "");
+    for (size_t i = 0; i <= n; i++) u[i] = (char)toupper((unsigned char)uscc[i]);
+    return st->ops->org_get(st, 0, u, out, err);
+}
+
+int jy_store_org_list(jy_store *st, const jy_org_filter *f,
+                      int (*fn)(void *ctx, const jy_org *o), void *ctx, jy_err *err)
+{
+    jy_org_filter all = {0};
+    return st->ops->org_list(st, f ? f : &all, fn, ctx, err);
+}
+
+int jy_store_org_licence_add(jy_store *st, int64_t org_id, jy_licence *l, const char *actor,
+                             jy_err *err)
+{
+    if (!terminated(l->kind, sizeof l->kind) || !terminated(l->number, sizeof l->number))
+        return jy_err_set(err, JY_EINVAL, "licence kind or number too long");
+    if (!l->kind[0]) return jy_err_set(err, JY_EINVAL, "org %" PRId64 ": licence kind is empty", org_id);
+    if (l->valid_until != 0 && l->valid_until < l->valid_from)
+        return jy_err_set(err, JY_EINVAL, "org %" PRId64 ": licence %s ends before it starts", org_id, l->number);
+    check_actor(&actor);
+    return st->ops->org_licence_add(st, org_id, l, actor, err);
+}
+
+int jy_store_org_licences(jy_store *st, int64_t org_id, jy_licence *out, int max, int *n,
+                          jy_err *err)
+{
+    return st->ops->org_licences(st, org_id, out, max, n, err);
+}
+
+/* ---------------------------------------------------------------- counts and audit */
+
+int jy_store_counts_get(jy_store *st, jy_store_counts *out, jy_err *err)
+{
+    memset(out, 0, sizeof *out);
+    return st->ops->counts_get(st, out, err);
+}
+
+int jy_store_audit_append(jy_store *st, const char *actor, const char *entity, int64_t entity_id,
+                          const char *action, const char *before_json, const char *after_json,
+                          jy_err *err)
+{
+    if (!entity || !*entity || !action || !*action)
+        return jy_err_set(err, JY_EINVAL, "audit entry needs an entity and an action");
+    check_actor(&actor);
+    return st->ops->audit_append(st, actor, "", entity, entity_id, action, before_json, after_json, err);
+}
+
+int jy_store_audit_list(jy_store *st, int64_t after_seq, int limit,
+                        int (*fn)(void *ctx, const jy_audit_entry *e), void *ctx, jy_err *err)
+{
+    return st->ops->audit_list(st, after_seq, limit, fn, ctx, err);
+}
+
+int jy_store_audit_head(jy_store *st, int64_t *seq, char hash[65], jy_err *err)
+{
+    return st->ops->audit_head(st, seq, hash, err);
+}
+
+typedef struct verify_ctx {
+    int64_t next_seq;   /* the seq the next entry must have */
+    char prev_hash[65]; /* the stored hash of the entry before it */
+    int64_t checked;
+    jy_err *err;
+    int rc;
+} verify_ctx;
+
+static int verify_one(void *vctx, const jy_audit_entry *e)
+{
+    verify_ctx *c = vctx;
+    char want[65];
+    if (e->seq != c->next_seq) {
+        if (e->seq > c->next_seq) {
+            if (e->seq == c->next_seq + 1)
+                c->rc = jy_err_set(c->err, JY_ETAMPER, "entry %" PRId64 ": missing (the log goes from entry %" PRId64
+                                   " to entry %" PRId64 "; deleted?)", c->next_seq, c->next_seq - 1, e->seq);
+            else
+                c->rc = jy_err_set(c->err, JY_ETAMPER, "entry %" PRId64 ": missing, with the %" PRId64
+                                   " entries up to %" PRId64 " (sequence gap; deleted?)",
+                                   c->next_seq, e->seq - c->next_seq, e->seq - 1);
+        } else {
+            c->rc = jy_err_set(c->err, JY_ETAMPER, "entry %" PRId64 ": out of sequence after entry %" PRId64,
+                               e->seq, c->next_seq - 1);
+        }
+        return 1;
+    }
+    jy_store_audit_hash(e, want);
+    if (strcmp(want, e->hash) != 0) {
+        c->rc = jy_err_set(c->err, JY_ETAMPER, "entry %" PRId64 ": content does not match its hash (edited?)", e->seq);
+        return 1;
+    }
+    if (strcmp(e->prev_hash, c->prev_hash) != 0) {
+        if (e->seq == 1)
+            c->rc = jy_err_set(c->err, JY_ETAMPER, "entry 1: does not start the chain (prev_hash is not the genesis hash)");
+        else
+            c->rc = jy_err_set(c->err, JY_ETAMPER,
+                               "entry %" PRId64 ": its hash is not the one entry %" PRId64
+                               " chains to (entry %" PRId64 " rewritten with a new hash, or entries replaced?)",
+                               e->seq - 1, e->seq, e->seq - 1);
+        return 1;
+    }
+    memcpy(c->prev_hash, e->hash, 65);
+    c->next_seq++;
+    c->checked++;
+    return 0;
+}
+
+int jy_store_audit_verify(jy_store *st, int64_t *checked, jy_err *err)
+{
+    verify_ctx c = {.next_seq = 1, .err = err};
+    memcpy(c.prev_hash, jy_store_genesis_hash, 65);
+    int rc = st->ops->audit_list(st, 0, 0, verify_one, &c, err);
+    if (checked) *checked = c.checked;
+    if (rc) return rc;
+    return c.rc;
+}

@@ -1,0 +1,73 @@
+/* store_impl.h — private to src/store/: the backend vtable and helpers the backends share.
+ *
+ * store.c owns the public functions of store.h: it checks and normalises arguments, then calls
+ * the backend through st->ops. A backend (store_sqlite.c, later store_pg.c) allocates a struct
+ * whose first member is `jy_store base`, fills base.ops, and implements every op below with the
+ * contract of the matching store.h function (arguments already checked and normalised). */
+#ifndef JY_STORE_IMPL_H
+#define JY_STORE_IMPL_H
+
+#include "store/store.h"
+
+/* Newest schema version this build knows; each backend has migrations 1..JY_STORE_SCHEMA_VERSION. */
+#define JY_STORE_SCHEMA_VERSION 1
+
+typedef struct jy_store_ops {
+    const char *name; /* "sqlite", "postgresql" */
+    void (*close)(jy_store *st);
+    int (*schema_version)(jy_store *st, int *version, jy_err *err);
+    int (*begin)(jy_store *st, jy_err *err);
+    int (*commit)(jy_store *st, jy_err *err);
+    int (*rollback)(jy_store *st, jy_err *err);
+
+    int (*person_put)(jy_store *st, jy_person *p, const char *actor, int *result, jy_err *err);
+    int (*person_get)(jy_store *st, int64_t id, const char *idcard, jy_person *out, jy_err *err);
+    int (*person_list)(jy_store *st, const jy_person_filter *f,
+                       int (*fn)(void *ctx, const jy_person *p), void *ctx, jy_err *err);
+    int (*person_status_add)(jy_store *st, int64_t person_id, jy_person_status *s,
+                             const char *actor, jy_err *err);
+    int (*person_statuses)(jy_store *st, int64_t person_id, jy_person_status *out, int max,
+                           int *n, jy_err *err);
+
+    int (*org_put)(jy_store *st, jy_org *o, const char *actor, int *result, jy_err *err);
+    int (*org_get)(jy_store *st, int64_t id, const char *uscc, jy_org *out, jy_err *err);
+    int (*org_list)(jy_store *st, const jy_org_filter *f,
+                    int (*fn)(void *ctx, const jy_org *o), void *ctx, jy_err *err);
+    int (*org_licence_add)(jy_store *st, int64_t org_id, jy_licence *l, const char *actor,
+                           jy_err *err);
+    int (*org_licences)(jy_store *st, int64_t org_id, jy_licence *out, int max, int *n,
+                        jy_err *err);
+
+    int (*counts_get)(jy_store *st, jy_store_counts *out, jy_err *err);
+    int (*audit_append)(jy_store *st, const char *actor, const char *county, const char *entity,
+                        int64_t entity_id, const char *action, const char *before_json,
+                        const char *after_json, jy_err *err);
+    /* Full entries, before/after included; limit 0 = all. */
+    int (*audit_list)(jy_store *st, int64_t after_seq, int limit,
+                      int (*fn)(void *ctx, const jy_audit_entry *e), void *ctx, jy_err *err);
+    int (*audit_head)(jy_store *st, int64_t *seq, char hash[65], jy_err *err);
+} jy_store_ops;
+
+struct jy_store {
+    const jy_store_ops *ops;
+};
+
+/* Backend constructors: path/conninfo already stripped of its scheme. */
+int jy_store_sqlite_open(const char *path, jy_store **out, jy_err *err);
+
+/* The hash of the (absent) entry before the first one: 64 '0' characters. */
+extern const char jy_store_genesis_hash[65];
+
+/* Computes an entry's hash into hex (65 bytes) from prev_hash and its fields; docs/store.md
+ * gives the canonical encoding. e->hash is ignored (this is what verification recomputes). */
+void jy_store_audit_hash(const jy_audit_entry *e, char hex[65]);
+
+/* Copies src into dst (capacity cap ≥ 1), cutting at a UTF-8 character boundary so the copy
+ * is always valid and NUL-terminated. */
+void jy_store_copy_utf8(char *dst, size_t cap, const char *src);
+
+/* Writes the current UTC time as "YYYY-MM-DDTHH:MM:SS.mmmZ" (buf ≥ 32); JIUYE_NOW, when set,
+ * is used verbatim instead (reproducible tests). */
+void jy_store_now(char *buf, size_t n);
+
+#endif

@@ -1,0 +1,1010 @@
+/* store_sqlite.c — the embedded SQLite backend of store.h (the default).
+ *
+ * One sqlite3 connection per jy_store, opened in WAL mode with foreign keys on and a busy
+ * timeout; numbered migrations (store_sqlite_schema.h) applied at open inside one write
+ * transaction; every statement prepared with bound parameters. Statements on hot paths are
+ * prepared once and cached in the handle; list walks prepare their own so a callback may use
+ * the store again. Write transactions are BEGIN IMMEDIATE: the writer lock is taken up front,
+ * so the audit chain's tail read at begin stays the tail until commit. */
+#include "store/store_impl.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store/store_sqlite_schema.h"
+
+enum {
+    S_BEGIN, S_COMMIT, S_ROLLBACK, S_SAVEPOINT, S_RELEASE, S_ROLLBACK_TO,
+    S_TAIL, S_AUDIT_INSERT,
+    S_PERSON_INSERT, S_PERSON_BY_IDCARD, S_PERSON_BY_ID, S_PERSON_UPDATE, S_PERSON_DELETE,
+    S_STATUS_FIND, S_STATUS_INSERT, S_STATUS_DELETE, S_STATUS_LIST,
+    S_ORG_INSERT, S_ORG_BY_USCC, S_ORG_BY_ID, S_ORG_UPDATE, S_ORG_DELETE,
+    S_LIC_FIND, S_LIC_INSERT, S_LIC_DELETE, S_LIC_LIST,
+    S_COUNTS, S_SCHEMA_VERSION,
+    S__COUNT
+};
+
+#define PERSON_COLS "id, county, idcard, name, sex, birth, ethnicity, education, hukou_division, hukou_kind, phone, address"
+#define ORG_COLS "id, county, uscc, name, kinds, size_class, division, legal_person, phone, address, bank_name, bank_account"
+#define AUDIT_COLS "seq, at, county, actor, entity, entity_id, action, before_json, after_json, prev_hash, hash"
+
+static const char *const stmt_sql[S__COUNT] = {
+    [S_BEGIN] = "BEGIN IMMEDIATE",
+    [S_COMMIT] = "COMMIT",
+    [S_ROLLBACK] = "ROLLBACK",
+    [S_SAVEPOINT] = "SAVEPOINT jy_nested",
+    [S_RELEASE] = "RELEASE jy_nested",
+    [S_ROLLBACK_TO] = "ROLLBACK TO jy_nested",
+    [S_TAIL] = "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
+    [S_AUDIT_INSERT] = "INSERT INTO audit_log(" AUDIT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    [S_PERSON_INSERT] = "INSERT INTO persons(county, idcard, name, sex, birth, ethnicity, education, hukou_division,"
+                        " hukou_kind, phone, address) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+                        " ON CONFLICT(idcard) DO NOTHING",
+    [S_PERSON_BY_IDCARD] = "SELECT " PERSON_COLS " FROM persons WHERE idcard = ?1",
+    [S_PERSON_BY_ID] = "SELECT " PERSON_COLS " FROM persons WHERE id = ?1",
+    [S_PERSON_UPDATE] = "UPDATE persons SET county = ?1, idcard = ?2, name = ?3, sex = ?4, birth = ?5, ethnicity = ?6,"
+                        " education = ?7, hukou_division = ?8, hukou_kind = ?9, phone = ?10, address = ?11"
+                        " WHERE id = ?12",
+    [S_PERSON_DELETE] = "DELETE FROM persons WHERE id = ?1",
+    [S_STATUS_FIND] = "SELECT id FROM person_statuses WHERE person_id = ?1 AND kind = ?2 AND since IS ?3"
+                      " AND until IS ?4 AND detail = ?5",
+    [S_STATUS_INSERT] = "INSERT INTO person_statuses(county, person_id, kind, since, until, detail)"
+                        " SELECT county, id, ?2, ?3, ?4, ?5 FROM persons WHERE id = ?1 RETURNING id, county",
+    [S_STATUS_DELETE] = "DELETE FROM person_statuses WHERE id = ?1",
+    [S_STATUS_LIST] = "SELECT id, kind, since, until, detail FROM person_statuses WHERE person_id = ?1 ORDER BY id",
+    [S_ORG_INSERT] = "INSERT INTO orgs(county, uscc, name, kinds, size_class, division, legal_person, phone, address,"
+                     " bank_name, bank_account) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
+                     " ON CONFLICT(uscc) DO NOTHING",
+    [S_ORG_BY_USCC] = "SELECT " ORG_COLS " FROM orgs WHERE uscc = ?1",
+    [S_ORG_BY_ID] = "SELECT " ORG_COLS " FROM orgs WHERE id = ?1",
+    [S_ORG_UPDATE] = "UPDATE orgs SET county = ?1, uscc = ?2, name = ?3, kinds = ?4, size_class = ?5, division = ?6,"
+                     " legal_person = ?7, phone = ?8, address = ?9, bank_name = ?10, bank_account = ?11 WHERE id = ?12",
+    [S_ORG_DELETE] = "DELETE FROM orgs WHERE id = ?1",
+    [S_LIC_FIND] = "SELECT id FROM org_licences WHERE org_id = ?1 AND kind = ?2 AND number = ?3"
+                   " AND valid_from IS ?4 AND valid_until IS ?5",
+    [S_LIC_INSERT] = "INSERT INTO org_licences(county, org_id, kind, number, valid_from, valid_until)"
+                     " SELECT county, id, ?2, ?3, ?4, ?5 FROM orgs WHERE id = ?1 RETURNING id, county",
+    [S_LIC_DELETE] = "DELETE FROM org_licences WHERE id = ?1",
+    [S_LIC_LIST] = "SELECT id, kind, number, valid_from, valid_until FROM org_licences WHERE org_id = ?1 ORDER BY id",
+    [S_COUNTS] = "SELECT (SELECT count(*) FROM persons), (SELECT count(*) FROM orgs),"
+                 " (SELECT count(*) FROM person_statuses), (SELECT count(*) FROM audit_log),"
+                 " (SELECT count(*) FROM org_licences)",
+    [S_SCHEMA_VERSION] = "SELECT coalesce(max(version), 0) FROM schema_migrations",
+};
+
+typedef struct sq_store {
+    jy_store base;
+    sqlite3 *db;
+    sqlite3_stmt *stmt[S__COUNT];
+    int depth;          /* nesting of jy_store_begin */
+    int broken;         /* a failed change could not be undone: the transaction must not commit */
+    int tail_valid;     /* tail_seq/tail_hash hold the audit chain's end (inside a transaction) */
+    int64_t tail_seq;
+    char tail_hash[65];
+    jy_sb before, after; /* reused for audit JSON */
+} sq_store;
+
+/* ---------------------------------------------------------------- statement helpers */
+
+static int db_fail(sq_store *st, int src, const char *what, jy_err *err)
+{
+    int code = JY_EDB;
+    int prim = src & 0xff;
+    if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED || src == SQLITE_CONSTRAINT_UNIQUE ||
+        src == SQLITE_CONSTRAINT_PRIMARYKEY)
+        code = JY_ECONFLICT;
+    return jy_err_set(err, code, "database: %s (%s)", sqlite3_errmsg(st->db), what);
+}
+
+static sqlite3_stmt *stmt(sq_store *st, int id, jy_err *err)
+{
+    if (!st->stmt[id]) {
+        int src = sqlite3_prepare_v3(st->db, stmt_sql[id], -1, SQLITE_PREPARE_PERSISTENT, &st->stmt[id], NULL);
+        if (src != SQLITE_OK) {
+            db_fail(st, src, "preparing a statement", err);
+            st->stmt[id] = NULL;
+            return NULL;
+        }
+    }
+    return st->stmt[id];
+}
+
+/* Steps a statement that returns no rows (or ignores them) and resets it. */
+static int step_done(sq_store *st, sqlite3_stmt *s, const char *what, jy_err *err)
+{
+    int src;
+    while ((src = sqlite3_step(s)) == SQLITE_ROW) {}
+    if (src != SQLITE_DONE) {
+        src = sqlite3_extended_errcode(st->db);
+        db_fail(st, src, what, err);
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+        return err ? err->code : JY_EDB;
+    }
+    sqlite3_reset(s);
+    return 0;
+}
+
+static int exec_cached(sq_store *st, int id, jy_err *err)
+{
+    sqlite3_stmt *s = stmt(st, id, err);
+    if (!s) return JY_EDB;
+    return step_done(st, s, stmt_sql[id], err);
+}
+
+static void bind_str(sqlite3_stmt *s, int i, const char *v)
+{
+    sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+}
+
+/* Binds an ISO date into buf (caller keeps buf alive until the step); 0 binds NULL if null_zero. */
+static void bind_date(sqlite3_stmt *s, int i, jy_date d, int null_zero, char *buf)
+{
+    if (null_zero && d == 0) sqlite3_bind_null(s, i);
+    else sqlite3_bind_text(s, i, jy_date_format(d, buf), -1, SQLITE_STATIC);
+}
+
+static void col_copy(sqlite3_stmt *s, int i, char *dst, size_t cap)
+{
+    jy_store_copy_utf8(dst, cap, (const char *)sqlite3_column_text(s, i));
+}
+
+static jy_date col_date(sqlite3_stmt *s, int i)
+{
+    jy_date d = 0;
+    const char *t = (const char *)sqlite3_column_text(s, i);
+    if (t && jy_date_parse(t, &d, NULL) != 0) d = 0;
+    return d;
+}
+
+/* ---------------------------------------------------------------- transactions */
+
+static int load_tail(sq_store *st, jy_err *err)
+{
+    sqlite3_stmt *s = stmt(st, S_TAIL, err);
+    if (!s) return JY_EDB;
+    int src = sqlite3_step(s);
+    if (src == SQLITE_ROW) {
+        st->tail_seq = sqlite3_column_int64(s, 0);
+        col_copy(s, 1, st->tail_hash, sizeof st->tail_hash);
+    } else if (src == SQLITE_DONE) {
+        st->tail_seq = 0;
+        memcpy(st->tail_hash, jy_store_genesis_hash, 65);
+    } else {
+        db_fail(st, sqlite3_extended_errcode(st->db), "reading the audit log's tail", err);
+        sqlite3_reset(s);
+        return JY_EDB;
+    }
+    sqlite3_reset(s);
+    st->tail_valid = 1;
+    return 0;
+}
+
+static int sq_begin(jy_store *base, jy_err *err)
+{
+    sq_store *st = (sq_store *)base;
+    int rc;
+    if (st->depth == 0) {
+        if ((rc = exec_cached(st, S_BEGIN, err))) return rc;
+        st->broken = 0;
+        if ((rc = load_tail(st, err))) {
+            exec_cached(st, S_ROLLBACK, NULL);
+            return rc;
+        }
+    } else if ((rc = exec_cached(st, S_SAVEPOINT, err))) {
+        return rc;
+    }
+    st->depth++;
+    return 0;
+}
+
+static int sq_rollback(jy_store *base, jy_err *err)
+{
+    sq_store *st = (sq_store *)base;
+    if (st->depth == 0) return jy_err_set(err, JY_EINVAL, "rollback without a transaction");
+    st->depth--;
+    int rc;
+    if (st->depth == 0) {
+        st->tail_valid = 0;
+        st->broken = 0;
+        if (sqlite3_get_autocommit(st->db)) return 0; /* SQLite already rolled back (e.g. I/O error) */
+        return exec_cached(st, S_ROLLBACK, err);
+    }
+    if ((rc = exec_cached(st, S_ROLLBACK_TO, err))) return rc;
+    if ((rc = exec_cached(st, S_RELEASE, err))) return rc;
+    return load_tail(st, err);
+}
+
+static int sq_commit(jy_store *base, jy_err *err)
+{
+    sq_store *st = (sq_store *)base;
+    if (st->depth == 0) return jy_err_set(err, JY_EINVAL, "commit without a transaction");
+    if (st->depth > 1) {
+        st->depth--;
+        return exec_cached(st, S_RELEASE, err);
+    }
+    if (st->broken) {
+        sq_rollback(base, NULL);
+        return jy_err_set(err, JY_EDB, "transaction rolled back: an earlier change failed and could not be undone");
+    }
+    int rc = exec_cached(st, S_COMMIT, err);
+    if (rc) {
+        jy_err ignored;
+        sq_rollback(base, &ignored);
+        return rc;
+    }
+    st->depth = 0;
+    st->tail_valid = 0;
+    return 0;
+}
+
+/* A change joins the caller's transaction or runs in its own (*own = 1). */
+static int txn_enter(sq_store *st, int *own, jy_err *err)
+{
+    *own = 0;
+    if (st->depth > 0) return 0;
+    int rc = sq_begin(&st->base, err);
+    if (rc == 0) *own = 1;
+    return rc;
+}
+
+static int txn_leave(sq_store *st, int own, int rc, jy_err *err)
+{
+    if (!own) return rc;
+    if (rc == 0) return sq_commit(&st->base, err);
+    sq_rollback(&st->base, NULL);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- audit */
+
+static int audit_insert(sq_store *st, const char *actor, const char *county, const char *entity,
+                        int64_t entity_id, const char *action, const char *before_json,
+                        const char *after_json, jy_err *err)
+{
+    if (!st->tail_valid) return jy_err_set(err, JY_EDB, "audit: no transaction open");
+    jy_audit_entry e;
+    e.seq = st->tail_seq + 1;
+    jy_store_now(e.at, sizeof e.at);
+    jy_store_copy_utf8(e.county, sizeof e.county, county);
+    jy_store_copy_utf8(e.actor, sizeof e.actor, actor);
+    jy_store_copy_utf8(e.entity, sizeof e.entity, entity);
+    e.entity_id = entity_id;
+    jy_store_copy_utf8(e.action, sizeof e.action, action);
+    e.before_json = before_json;
+    e.after_json = after_json;
+    memcpy(e.prev_hash, st->tail_hash, 65);
+    jy_store_audit_hash(&e, e.hash);
+
+    sqlite3_stmt *s = stmt(st, S_AUDIT_INSERT, err);
+    if (!s) return JY_EDB;
+    sqlite3_bind_int64(s, 1, e.seq);
+    bind_str(s, 2, e.at);
+    bind_str(s, 3, e.county);
+    bind_str(s, 4, e.actor);
+    bind_str(s, 5, e.entity);
+    sqlite3_bind_int64(s, 6, e.entity_id);
+    bind_str(s, 7, e.action);
+    if (before_json) bind_str(s, 8, before_json);
+    else sqlite3_bind_null(s, 8);
+    if (after_json) bind_str(s, 9, after_json);
+    else sqlite3_bind_null(s, 9);
+    bind_str(s, 10, e.prev_hash);
+    bind_str(s, 11, e.hash);
+    int rc = step_done(st, s, "appending to the audit log", err);
+    sqlite3_clear_bindings(s);
+    if (rc) return rc;
+    st->tail_seq = e.seq;
+    memcpy(st->tail_hash, e.hash, 65);
+    return 0;
+}
+
+static int sq_audit_append(jy_store *base, const char *actor, const char *county, const char *entity,
+                           int64_t entity_id, const char *action, const char *before_json,
+                           const char *after_json, jy_err *err)
+{
+    sq_store *st = (sq_store *)base;
+    int own, rc = txn_enter(st, &own, err);
+    if (rc) return rc;
+    rc = audit_insert(st, actor, county, entity, entity_id, action, before_json, after_json, err);
+    return txn_leave(st, own, rc, err);
+}
+
+/* Undoes a change whose audit entry failed; if even that fails the transaction is marked broken. */
+static void undo(sq_store *st, int ok)
+{
+    if (!ok) st->broken = 1;
+}
+
+static int sq_audit_list(jy_store *base, int64_t after_seq, int limit,
+                         int (*fn)(void *ctx, const jy_audit_entry *e), void *ctx, jy_err *err)
+{
+    sq_store *st = (sq_store *)base;
+    sqlite3_stmt *s = NULL;
+    int rc = 0, src = sqlite3_prepare_v2(st->db,
+                                         "SELECT " AUDIT_COLS " FROM audit_log WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+                                         -1, &s, NULL);
+    if (src != SQLITE_OK) return db_fail(st, src, "listing the audit log", err);
+    sqlite3_bind_int64(s, 1, after_seq);
+    sqlite3_bind_int(s, 2, limit > 0 ? limit : -1);
+    jy_audit_entry e;
+    while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+        e.seq = sqlite3_column_int64(s, 0);
+        col_copy(s, 1, e.at, sizeof e.at);
+        col_copy(s, 2, e.county, sizeof e.county);
+        col_copy(s, 3, e.actor, sizeof e.actor);
+        col_copy(s, 4, e.entity, sizeof e.entity);
+        e.entity_id = sqlite3_column_int64(s, 5);
+        col_copy(s, 6, e.action, sizeof e.action);
+        e.before_json = (const char *)sqlite3_column_text(s, 7);
+        e.after_json = (const char *)sqlite3_column_text(s, 8);
+        col_copy(s, 9, e.prev_hash, sizeof e.prev_hash);
+        col_copy(s, 10, e.hash, sizeof e.hash);
+        if (fn(ctx, &e)) break;
+    }
+    if (src != SQLITE_ROW && src != SQLITE_DONE) rc = db_fail(st, src, "listing the audit log", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static int sq_audit_head(jy_store *base, int64_t *seq, char hash[65], jy_err *err)
+{
+    sq_store *st = (sq_store *)base;
+    int keep = st->tail_valid;
+    int64_t ks = st->tail_seq;
+    char kh[65];
+    memcpy(kh, st->tail_hash, 65);
+    int rc = load_tail(st, err);
+    if (rc == 0) {
+        *seq = st->tail_seq;
+        memcpy(hash, st->tail_hash, 65);
+    }
+    st->tail_valid = keep;
+    st->tail_seq = ks;
+    memcpy(st->tail_hash, kh, 65);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- persons */
+
+static void bind_person(sqlite3_stmt *s, const jy_person *p, char *birth, char *sex)
+{
+    sex[0] = p->sex;
+    sex[1] = '\0';
+    bind_str(s, 1, p->county);
+    bind_str(s, 2, p->idcard);
+    bind_str(s, 3, p->name);
+    bind_str(s, 4, sex);
+    bind_date(s, 5, p->birth, 0, birth);
+    bind_str(s, 6, p->ethnicity);
+    bind_str(s, 7, p->education);
+    bind_str(s, 8, p->hukou_division);
+    bind_str(s, 9, jy_hukou_kind_name(p->hukou_kind));
+    bind_str(s, 10, p->phone);
+    bind_str(s, 11, p->address);
+}
+
+static void read_person(sqlite3_stmt *s, jy_person *p)
+{
+    p->id = sqlite3_column_int64(s, 0);
+    col_copy(s, 1, p->county, sizeof p->county);
+    col_copy(s, 2, p->idcard, sizeof p->idcard);
+    col_copy(s, 3, p->name, sizeof p->name);
+    const char *sex = (const char *)sqlite3_column_text(s, 4);
+    p->sex = sex ? sex[0] : 0;
+    p->birth = col_date(s, 5);
+    col_copy(s, 6, p->ethnicity, sizeof p->ethnicity);
+    col_copy(s, 7, p->education, sizeof p->education);
+    col_copy(s, 8, p->hukou_division, sizeof p->hukou_division);
+    const char *hk = (const char *)sqlite3_column_text(s, 9);
+    if (!hk || jy_hukou_kind_parse(hk, &p->hukou_kind) != 0) p->hukou_kind = JY_HUKOU_UNKNOWN;
+    col_copy(s, 10, p->phone, sizeof p->phone);
+    col_copy(s, 11, p->address, sizeof p->address);
+}
+
+static int person_same(const jy_person *a, const jy_person *b)
+{
+    return a->sex == b->sex && a->birth == b->birth && a->hukou_kind == b->hukou_kind &&
+           strcmp(a->name, b->name) == 0 && strcmp(a->county, b->county) == 0 &&
+           strcmp(a->idcard, b->idcard) == 0 && strcmp(a->ethnicity, b->ethnicity) == 0 &&
+           strcmp(a->education, b->education) == 0 && strcmp(a->hukou_division, b->hukou_division) == 0 &&
+           strcmp(a->phone, b->phone) == 0 && strcmp(a->address, b->address) == 0;
+}
+
+/* Runs a cached one-row lookup bound to an id or a text key; JY_ENOTFOUND when no row. The
+ * statement is left positioned on the row for the reader, then reset by the caller via done. */
+static int lookup(sq_store *st, int sid, int64_t id, const char *key, sqlite3_stmt **out, jy_err *err)
+{
+    sqlite3_stmt *s = stmt(st, sid, err);
+    if (!s) return JY_EDB;
+    if (key) bind_str(s, 1, key);
+    else sqlite3_bind_int64(s, 1, id);
+    int src = sqlite3_step(s);
+    if (src == SQLITE_ROW) {
+        *out = s;
+        return 0;
+    }
+    int rc = src == SQLITE_DONE ? JY_ENOTFOUND : db_fail(st, sqlite3_extended_errcode(st->db), "lookup", err);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return rc;
+}
+
+static int sq_person_get(jy_store *base, int64_t id, const char *idcard, jy_person *out, jy_err *err)
+{
+    sq_store *st = (sq_store *)base;
+    sqlite3_stmt *s;
+    int rc = lookup(st, idcard ? S_PERSON_BY_IDCARD : S_PERSON_BY_ID, id, idcard, &s, err);
+    if (rc == JY_ENOTFOUND) {
+        if (idcard) return jy_err_set(err, rc, "no person with ID number %s", idcard);
+        return jy_err_set(err, rc, "no person with id %" PRId64, id);
+    }
+    if (rc) return rc;
+    memset(out, 0, sizeof *out);
+    read_person(s, out);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return 0;
+}
+
+static int sq_person_put(jy_store *base, jy_person *p, const char *actor, int *result, jy_err *err)
+{
+    sq_store *st = (sq_store *)base;
+    char birth[JY_DATE_BUFSZ], sex[2];
+    int own, rc = txn_enter(st, &own, err);
+    if (rc) return rc;
+    sqlite3_stmt *s = stmt(st, S_PERSON_INSERT, err);
+    if (!s) {
+        rc = JY_EDB;
+        goto done;
+    }
+    bind_person(s, p, birth, sex);
+    if ((rc = step_done(st, s, "inserting a person", err))) goto done;
+    if (sqlite3_changes(st->db) == 1) {
+        p->id = sqlite3_last_insert_rowid(st->db);
+        jy_sb_reset(&st->after);
+        jy_person_json(&st->after, p);
+        rc = audit_insert(st, actor, p->county, "person", p->id, "create", NULL, jy_sb_cstr(&st->after), err);
+        if (rc) {
+            sqlite3_stmt *d = stmt(st, S_PERSON_DELETE, NULL);
+            if (d) sqlite3_bind_int64(d, 1, p->id);
+            undo(st, d && step_done(st, d, "undoing a person insert", NULL) == 0);
+            goto done;
+        }
+        *result = JY_PUT_CREATED;
+        goto done;
+    }
+    jy_person old;
+    if ((rc = sq_person_get(base, 0, p->idcard, &old, err))) goto done;
+    p->id = old.id;
+    if (person_same(&old, p)) {
+        *result = JY_PUT_UNCHANGED;
+        goto done;
+    }
+    if (!(s = stmt(st, S_PERSON_UPDATE, err))) {
+        rc = JY_EDB;
+        goto done;
+    }
+    bind_person(s, p, birth, sex);
+    sqlite3_bind_int64(s, 12, p->id);
+    if ((rc = step_done(st, s, "updating a person", err))) goto done;
+    jy_sb_reset(&st->before);
+    jy_person_json(&st->before, &old);
+    jy_sb_reset(&st->after);
+    jy_person_json(&st->after, p);
+    rc = audit_insert(st, actor, p->county, "person", p->id, "update", jy_sb_cstr(&st->before),
+                      jy_sb_cstr(&st->after), err);
+    if (rc) {
+        bind_person(s, &old, birth, sex);
+        sqlite3_bind_int64(s, 12, old.id);
+        undo(st, step_done(st, s, "undoing a person update", NULL) == 0);
+        goto done;
+    }
+    *result = JY_PUT_UPDATED;
+done:
+    return txn_leave(st, own, rc, err);
+}
+
+static int sq_person_list(jy_store *base, const jy_person_filter *f,
+                          int (*fn)(void *ctx, const jy_person *p), void *ctx, jy_err *err)
+{
+    sq_store *st = (sq_store *)base;
+    sqlite3_stmt *s = NULL;
+    int rc = 0, src = sqlite3_prepare_v2(st->db,
+                                         "SELECT " PERSON_COLS " FROM persons WHERE id > ?1"
+                                         " AND (?2 IS NULL OR substr(hukou_division, 1, length(?2)) = ?2)"
+                                         " AND (?3 IS NULL OR instr(name, ?3) > 0)"
+                                         " ORDER BY id LIMIT ?4",
+                                         -1, &s, NULL);
+    if (src != SQLITE_OK) return db_fail(st, src, "listing persons", err);
+    sqlite3_bind_int64(s, 1, f->after_id);
+    if (f->division_prefix && *f->division_prefix) bind_str(s, 2, f->division_prefix);
+    if (f->name_contains && *f->name_contains) bind_str(s, 3, f->name_contains);
+    sqlite3_bind_int(s, 4, f->limit > 0 ? f->limit : -1);
+    jy_person p;
+    while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+        memset(&p, 0, sizeof p);
+        read_person(s, &p);
+        if (fn(ctx, &p)) break;
+    }
+    if (src != SQLITE_ROW && src != SQLITE_DONE) rc = db_fail(st, src, "listing persons", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static int sq_person_status_add(jy_store *base, int64_t person_id, jy_person_status *ps,
+                                const char *actor, jy_err *err)
+{
+    sq_store *st = (sq_store *)base;
+    char since[JY_DATE_BUFSZ], until[JY_DATE_BUFSZ], county[7] = "";
+    int own, rc = txn_enter(st, &own, err);
+    if (rc) return rc;
+    const char *kind = jy_status_kind_name(ps->kind);
+    ps->person_id = person_id;
+    sqlite3_stmt *s = stmt(st, S_STATUS_FIND, err);
+    if (!s) {
+        rc = JY_EDB;
+        goto done;
+    }
+    sqlite3_bind_int64(s, 1, person_id);
+    bind_str(s, 2, kind);
+    bind_date(s, 3, ps->since, 1, since);
+    bind_date(s, 4, ps->until, 1, until);
+    bind_str(s, 5, ps->detail);
+    int src = sqlite3_step(s);
+    if (src == SQLITE_ROW) ps->id = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (src == SQLITE_ROW) goto done; /* already held: nothing to add */
+    if (src != SQLITE_DONE) {
+        rc = db_fail(st, src, "looking up a status", err);
+        goto done;
+    }
+    if (!(s = stmt(st, S_STATUS_INSERT, err))) {
+        rc = JY_EDB;
+        goto done;
+    }
+    sqlite3_bind_int64(s, 1, person_id);
+    bind_str(s, 2, kind);
+    bind_date(s, 3, ps->since, 1, since);
+    bind_date(s, 4, ps->until, 1, until);
+    bind_str(s, 5, ps->detail);
+    src = sqlite3_step(s);
+    if (src == SQLITE_ROW) {
+        ps->id = sqlite3_column_int64(s, 0);
+        col_copy(s, 1, county, sizeof county);
+    }
+    int found = src == SQLITE_ROW;
+    if ((rc = step_done(st, s, "adding a status", err))) goto done;
+    if (!found) {
+        rc = jy_err_set(err, JY_ENOTFOUND, "no person with id %" PRId64, person_id);
+        goto done;
+    }
+    jy_sb_reset(&st->after);
+    jy_person_status_json(&st->after, ps);
+    rc = audit_insert(st, actor, county, "person_status", ps->id, "create", NULL, jy_sb_cstr(&st->after), err);
+    if (rc) {
+        sqlite3_stmt *d = stmt(st, S_STATUS_DELETE, NULL);
+        if (d) sqlite3_bind_int64(d, 1, ps->id);
+        undo(st, d && step_done(st, d, "undoing a status", NULL) == 0);
+    }
+done:
+    return txn_leave(st, own, rc, err);
+}
+
+static int sq_person_statuses(jy_store *base, int64_t person_id, jy_person_status *out, int max,
+                              int *n, jy_err *err)
+{
+    sq_store *st = (sq_store *)base;
+    *n = 0;
+    sqlite3_stmt *s = stmt(st, S_STATUS_LIST, err);
+    if (!s) return JY_EDB;
+    sqlite3_bind_int64(s, 1, person_id);
+    int src, rc = 0;
+    while ((src = sqlite3_step(s)) == SQLITE_ROW && *n < max) {
+        jy_person_status *ps = &out[(*n)++];
+        memset(ps, 0, sizeof *ps);
+        ps->id = sqlite3_column_int64(s, 0);
+        ps->person_id = person_id;
+        const char *k = (const char *)sqlite3_column_text(s, 1);
+        if (!k || jy_status_kind_parse(k, &ps->kind) != 0) ps->kind = 0;
+        ps->since = col_date(s, 2);
+        ps->until = col_date(s, 3);
+        col_copy(s, 4, ps->detail, sizeof ps->detail);
+    }
+    if (src != SQLITE_ROW && src != SQLITE_DONE) rc = db_fail(st, src, "listing statuses", err);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- organisations */
+
+static void bind_org(sqlite3_stmt *s, const jy_org *o)
+{
+    bind_str(s, 1, o->county);
+    bind_str(s, 2, o->uscc);
+    bind_str(s, 3, o->name);
+    sqlite3_bind_int64(s, 4, o->kinds);
+    bind_str(s, 5, jy_size_class_name(o->size_class));
+    bind_str(s, 6, o->division);
+    bind_str(s, 7, o->legal_person);
+    bind_str(s, 8, o->phone);
+    bind_str(s, 9, o->address);
+    bind_str(s, 10, o->bank_name);
+    bind_str(s, 11, o->bank_account);
+}
+
+static void read_org(sqlite3_stmt *s, jy_org *o)
+{
+    o->id = sqlite3_column_int64(s, 0);
+    col_copy(s, 1, o->county, sizeof o->county);
+    col_copy(s, 2, o->uscc, sizeof o->uscc);
+    col_copy(s, 3, o->name, sizeof o->name);
+    o->kinds = (unsigned)sqlite3_column_int64(s, 4);
+    const char *sz = (const char *)sqlite3_column_text(s, 5);
+    if (!sz || jy_size_class_parse(sz, &o->size_class) != 0) o->size_class = JY_SIZE_UNKNOWN;
+    col_copy(s, 6, o->division, sizeof o->division);
+    col_copy(s, 7, o->legal_person, sizeof o->legal_person);
+    col_copy(s, 8, o->phone, sizeof o->phone);
+    col_copy(s, 9, o->address, sizeof o->address);
+    col_copy(s, 10, o->bank_name, sizeof o->bank_name);
+    col_copy(s, 11, o->bank_account, sizeof o->bank_account);
+}
+
+static int org_same(const jy_org *a, const jy_org *b)
+{
+    return a->kinds == b->kinds && a->size_class == b->size_class && strcmp(a->county, b->county) == 0 &&
+           strcmp(a->uscc, b->uscc) == 0 && strcmp(a->name, b->name) == 0 &&
+           strcmp(a->division, b->division) == 0 && strcmp(a->legal_person, b->legal_person) == 0 &&
+           strcmp(a->phone, b->phone) == 0 && strcmp(a->address, b->address) == 0 &&
+           strcmp(a->bank_name, b->bank_name) == 0 && strcmp(a->bank_account, b->bank_account) == 0;
+}
+
+static int sq_org_get(jy_store *base, int64_t id, const char *uscc, jy_org *out, jy_err *err)
+{
+    sq_store *st = (sq_store *)base;
+    sqlite3_stmt *s;
+    int rc = lookup(st, uscc ? S_ORG_BY_USCC : S_ORG_BY_ID, id, uscc, &s, err);
+    if (rc == JY_ENOTFOUND) {
+        if (uscc) return jy_err_set(err, rc, "no organisation with USCC %s", uscc);
+        return jy_err_set(err, rc, "no organisation with id %" PRId64, id);
+    }
+    if (rc) return rc;
+    memset(out, 0, sizeof *out);
+    read_org(s, out);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return 0;
+}
+
+static int sq_org_put(jy_store *base, jy_org *o, const char *actor, int *result, jy_err *err)
+{
+    sq_store *st = (sq_store *)base;
+    int own, rc = txn_enter(st, &own, err);
+    if (rc) return rc;
+    sqlite3_stmt *s = stmt(st, S_ORG_INSERT, err);
+    if (!s) {
+        rc = JY_EDB;
+        goto done;
+    }
+    bind_org(s, o);
+    if ((rc = step_done(st, s, "inserting an organisation", err))) goto done;
+    if (sqlite3_changes(st->db) == 1) {
+        o->id = sqlite3_last_insert_rowid(st->db);
+        jy_sb_reset(&st->after);
+        jy_org_json(&st->after, o);
+        rc = audit_insert(st, actor, o->county, "org", o->id, "create", NULL, jy_sb_cstr(&st->after), err);
+        if (rc) {
+            sqlite3_stmt *d = stmt(st, S_ORG_DELETE, NULL);
+            if (d) sqlite3_bind_int64(d, 1, o->id);
+            undo(st, d && step_done(st, d, "undoing an organisation insert", NULL) == 0);
+            goto done;
+        }
+        *result = JY_PUT_CREATED;
+        goto done;
+    }
+    jy_org old;
+    if ((rc = sq_org_get(base, 0, o->uscc, &old, err))) goto done;
+    o->id = old.id;
+    if (org_same(&old, o)) {
+        *result = JY_PUT_UNCHANGED;
+        goto done;
+    }
+    if (!(s = stmt(st, S_ORG_UPDATE, err))) {
+        rc = JY_EDB;
+        goto done;
+    }
+    bind_org(s, o);
+    sqlite3_bind_int64(s, 12, o->id);
+    if ((rc = step_done(st, s, "updating an organisation", err))) goto done;
+    jy_sb_reset(&st->before);
+    jy_org_json(&st->before, &old);
+    jy_sb_reset(&st->after);
+    jy_org_json(&st->after, o);
+    rc = audit_insert(st, actor, o->county, "org", o->id, "update", jy_sb_cstr(&st->before),
+                      jy_sb_cstr(&st->after), err);
+    if (rc) {
+        bind_org(s, &old);
+        sqlite3_bind_int64(s, 12, old.id);
+        undo(st, step_done(st, s, "undoing an organisation update", NULL) == 0);
+        goto done;
+    }
+    *result = JY_PUT_UPDATED;
+done:
+    return txn_leave(st, own, rc, err);
+}
+
+static int sq_org_list(jy_store *base, const jy_org_filter *f, int (*fn)(void *ctx, const jy_org *o),
+                       void *ctx, jy_err *err)
+{
+    sq_store *st = (sq_store *)base;
+    sqlite3_stmt *s = NULL;
+    int rc = 0, src = sqlite3_prepare_v2(st->db,
+                                         "SELECT " ORG_COLS " FROM orgs WHERE id > ?1"
+                                         " AND (?2 = 0 OR (kinds & ?2) != 0)"
+                                         " AND (?3 IS NULL OR instr(name, ?3) > 0)"
+                                         " ORDER BY id LIMIT ?4",
+                                         -1, &s, NULL);
+    if (src != SQLITE_OK) return db_fail(st, src, "listing organisations", err);
+    sqlite3_bind_int64(s, 1, f->after_id);
+    sqlite3_bind_int64(s, 2, f->kinds_any);
+    if (f->name_contains && *f->name_contains) bind_str(s, 3, f->name_contains);
+    sqlite3_bind_int(s, 4, f->limit > 0 ? f->limit : -1);
+    jy_org o;
+    while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+        memset(&o, 0, sizeof o);
+        read_org(s, &o);
+        if (fn(ctx, &o)) break;
+    }
+    if (src != SQLITE_ROW && src != SQLITE_DONE) rc = db_fail(st, src, "listing organisations", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static int sq_org_licence_add(jy_store *base, int64_t org_id, jy_licence *l, const char *actor, jy_err *err)
+{
+    sq_store *st = (sq_store *)base;
+    char from[JY_DATE_BUFSZ], until[JY_DATE_BUFSZ], county[7] = "";
+    int own, rc = txn_enter(st, &own, err);
+    if (rc) return rc;
+    l->org_id = org_id;
+    sqlite3_stmt *s = stmt(st, S_LIC_FIND, err);
+    if (!s) {
+        rc = JY_EDB;
+        goto done;
+    }
+    sqlite3_bind_int64(s, 1, org_id);
+    bind_str(s, 2, l->kind);
+    bind_str(s, 3, l->number);
+    bind_date(s, 4, l->valid_from, 1, from);
+    bind_date(s, 5, l->valid_until, 1, until);
+    int src = sqlite3_step(s);
+    if (src == SQLITE_ROW) l->id = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (src == SQLITE_ROW) goto done;
+    if (src != SQLITE_DONE) {
+        rc = db_fail(st, src, "looking up a licence", err);
+        goto done;
+    }
+    if (!(s = stmt(st, S_LIC_INSERT, err))) {
+        rc = JY_EDB;
+        goto done;
+    }
+    sqlite3_bind_int64(s, 1, org_id);
+    bind_str(s, 2, l->kind);
+    bind_str(s, 3, l->number);
+    bind_date(s, 4, l->valid_from, 1, from);
+    bind_date(s, 5, l->valid_until, 1, until);
+    src = sqlite3_step(s);
+    if (src == SQLITE_ROW) {
+        l->id = sqlite3_column_int64(s, 0);
+        col_copy(s, 1, county, sizeof county);
+    }
+    int found = src == SQLITE_ROW;
+    if ((rc = step_done(st, s, "adding a licence", err))) goto done;
+    if (!found) {
+        rc = jy_err_set(err, JY_ENOTFOUND, "no organisation with id %" PRId64, org_id);
+        goto done;
+    }
+    jy_sb_reset(&st->after);
+    jy_licence_json(&st->after, l);
+    rc = audit_insert(st, actor, county, "org_licence", l->id, "create", NULL, jy_sb_cstr(&st->after), err);
+    if (rc) {
+        sqlite3_stmt *d = stmt(st, S_LIC_DELETE, NULL);
+        if (d) sqlite3_bind_int64(d, 1, l->id);
+        undo(st, d && step_done(st, d, "undoing a licence", NULL) == 0);
+    }
+done:
+    return txn_leave(st, own, rc, err);
+}
+
+static int sq_org_licences(jy_store *base, int64_t org_id, jy_licence *out, int max, int *n, jy_err *err)
+{
+    sq_store *st = (sq_store *)base;
+    *n = 0;
+    sqlite3_stmt *s = stmt(st, S_LIC_LIST, err);
+    if (!s) return JY_EDB;
+    sqlite3_bind_int64(s, 1, org_id);
+    int src, rc = 0;
+    while ((src = sqlite3_step(s)) == SQLITE_ROW && *n < max) {
+        jy_licence *l = &out[(*n)++];
+        memset(l, 0, sizeof *l);
+        l->id = sqlite3_column_int64(s, 0);
+        l->org_id = org_id;
+        col_copy(s, 1, l->kind, sizeof l->kind);
+        col_copy(s, 2, l->number, sizeof l->number);
+        l->valid_from = col_date(s, 3);
+        l->valid_until = col_date(s, 4);
+    }
+    if (src != SQLITE_ROW && src != SQLITE_DONE) rc = db_fail(st, src, "listing licences", err);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- counts, schema, lifetime */
+
+static int sq_counts_get(jy_store *base, jy_store_counts *out, jy_err *err)
+{
+    sq_store *st = (sq_store *)base;
+    sqlite3_stmt *s = stmt(st, S_COUNTS, err);
+    if (!s) return JY_EDB;
+    int src = sqlite3_step(s), rc = 0;
+    if (src == SQLITE_ROW) {
+        out->persons = sqlite3_column_int64(s, 0);
+        out->orgs = sqlite3_column_int64(s, 1);
+        out->statuses = sqlite3_column_int64(s, 2);
+        out->audit_entries = sqlite3_column_int64(s, 3);
+        out->licences = sqlite3_column_int64(s, 4);
+    } else {
+        rc = db_fail(st, sqlite3_extended_errcode(st->db), "counting records", err);
+    }
+    sqlite3_reset(s);
+    return rc;
+}
+
+static int sq_schema_version(jy_store *base, int *version, jy_err *err)
+{
+    sq_store *st = (sq_store *)base;
+    sqlite3_stmt *s = stmt(st, S_SCHEMA_VERSION, err);
+    if (!s) return JY_EDB;
+    int src = sqlite3_step(s), rc = 0;
+    if (src == SQLITE_ROW) *version = sqlite3_column_int(s, 0);
+    else rc = db_fail(st, sqlite3_extended_errcode(st->db), "reading the schema version", err);
+    sqlite3_reset(s);
+    return rc;
+}
+
+/* Runs a constant multi-statement script (a migration), each statement prepared in turn. */
+static int run_script(sq_store *st, const char *sql, const char *what, jy_err *err)
+{
+    const char *tail = sql;
+    while (tail && *tail) {
+        sqlite3_stmt *s = NULL;
+        int src = sqlite3_prepare_v2(st->db, tail, -1, &s, &tail);
+        if (src != SQLITE_OK) return db_fail(st, src, what, err);
+        if (!s) break; /* only whitespace or comments left */
+        int rc = step_done(st, s, what, err);
+        sqlite3_finalize(s);
+        if (rc) return rc;
+    }
+    return 0;
+}
+
+static int migrate(sq_store *st, const char *path, jy_err *err)
+{
+    int rc, version = 0;
+    if ((rc = exec_cached(st, S_BEGIN, err))) return rc;
+    if ((rc = run_script(st, JY_SQLITE_MIGRATIONS_TABLE, "creating the migrations table", err))) goto done;
+    if ((rc = sq_schema_version(&st->base, &version, err))) goto done;
+    if (version > JY_STORE_SCHEMA_VERSION) {
+        rc = jy_err_set(err, JY_EDB,
+                        "database %s has schema version %d, newer than this jiuye knows (%d): upgrade jiuye",
+                        path, version, JY_STORE_SCHEMA_VERSION);
+        goto done;
+    }
+    for (size_t i = 0; i < sizeof jy_sqlite_migrations / sizeof *jy_sqlite_migrations; i++) {
+        const jy_sqlite_migration *m = &jy_sqlite_migrations[i];
+        if (m->version <= version) continue;
+        char what[96], now[32];
+        snprintf(what, sizeof what, "migration %d (%s)", m->version, m->description);
+        if ((rc = run_script(st, m->sql, what, err))) goto done;
+        sqlite3_stmt *s = NULL;
+        int src = sqlite3_prepare_v2(st->db,
+                                     "INSERT INTO schema_migrations(version, description, applied_at) VALUES (?1, ?2, ?3)",
+                                     -1, &s, NULL);
+        if (src != SQLITE_OK) {
+            rc = db_fail(st, src, what, err);
+            goto done;
+        }
+        jy_store_now(now, sizeof now);
+        sqlite3_bind_int(s, 1, m->version);
+        bind_str(s, 2, m->description);
+        bind_str(s, 3, now);
+        rc = step_done(st, s, what, err);
+        sqlite3_finalize(s);
+        if (rc) goto done;
+    }
+done:
+    if (rc) {
+        exec_cached(st, S_ROLLBACK, NULL);
+        return rc;
+    }
+    return exec_cached(st, S_COMMIT, err);
+}
+
+static void sq_close(jy_store *base)
+{
+    sq_store *st = (sq_store *)base;
+    if (st->depth > 0) {
+        st->depth = 1;
+        sq_rollback(base, NULL);
+    }
+    for (int i = 0; i < S__COUNT; i++) sqlite3_finalize(st->stmt[i]);
+    sqlite3_close(st->db);
+    jy_sb_free(&st->before);
+    jy_sb_free(&st->after);
+    free(st);
+}
+
+static const jy_store_ops sqlite_ops = {
+    .name = "sqlite",
+    .close = sq_close,
+    .schema_version = sq_schema_version,
+    .begin = sq_begin,
+    .commit = sq_commit,
+    .rollback = sq_rollback,
+    .person_put = sq_person_put,
+    .person_get = sq_person_get,
+    .person_list = sq_person_list,
+    .person_status_add = sq_person_status_add,
+    .person_statuses = sq_person_statuses,
+    .org_put = sq_org_put,
+    .org_get = sq_org_get,
+    .org_list = sq_org_list,
+    .org_licence_add = sq_org_licence_add,
+    .org_licences = sq_org_licences,
+    .counts_get = sq_counts_get,
+    .audit_append = sq_audit_append,
+    .audit_list = sq_audit_list,
+    .audit_head = sq_audit_head,
+};
+
+int jy_store_sqlite_open(const char *path, jy_store **out, jy_err *err)
+{
+    *out = NULL;
+    sq_store *st = calloc(1, sizeof *st);
+    if (!st) return jy_err_set(err, JY_ENOMEM, "out of memory opening %s", path);
+    st->base.ops = &sqlite_ops;
+    jy_sb_init(&st->before);
+    jy_sb_init(&st->after);
+    int rc = 0;
+    int src = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (src != SQLITE_OK) {
+        rc = jy_err_set(err, JY_EDB, "database %s: cannot open: %s", path,
+                        st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(src));
+        goto done;
+    }
+    sqlite3_extended_result_codes(st->db, 1);
+    sqlite3_busy_timeout(st->db, 10000);
+    /* WAL: readers never block the writer; NORMAL sync is crash-safe in WAL mode (a power cut
+     * may lose the last commits, never corrupt); a 64 MiB page cache keeps big imports in memory. */
+    if ((rc = run_script(st, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
+                             " PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
+                         "setting up the connection", err)))
+        goto done;
+    if ((rc = migrate(st, path, err))) goto done;
+done:
+    if (rc) {
+        sq_close(&st->base);
+        return rc;
+    }
+    *out = &st->base;
+    return 0;
+}

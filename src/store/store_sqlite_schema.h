@@ -1,0 +1,101 @@
+/* store_sqlite_schema.h — the SQLite schema as numbered migrations (included by store_sqlite.c).
+ *
+ * Rules: a migration, once released, is never edited; a change is a new migration with the next
+ * number (and JY_STORE_SCHEMA_VERSION in store_impl.h raised to it). Migrations run at open,
+ * in order, inside one write transaction, and each applied one is recorded in
+ * schema_migrations. store_pg.c keeps its own list with the same numbers and the same tables.
+ *
+ * Every table carries `county` (6-digit division code) so a deployment for many counties can
+ * partition by it (issue 3). Enumerations are stored by their English names ('urban',
+ * 'registered_unemployed', 'micro'), organisation kinds as the bit set of enum jy_org_kind
+ * (the bit values are part of the schema and never renumbered). Dates are ISO 'YYYY-MM-DD'
+ * text; NULL means unknown (since) or open-ended (until). */
+#ifndef JY_STORE_SQLITE_SCHEMA_H
+#define JY_STORE_SQLITE_SCHEMA_H
+
+#define JY_SQLITE_MIGRATIONS_TABLE                                                                 \
+    "CREATE TABLE IF NOT EXISTS schema_migrations (\n"                                            \
+    "  version INTEGER PRIMARY KEY,\n"                                                            \
+    "  description TEXT NOT NULL,\n"                                                              \
+    "  applied_at TEXT NOT NULL\n"                                                                \
+    ");\n"
+
+static const char jy_sqlite_migration_1[] =
+    "CREATE TABLE persons (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  county TEXT NOT NULL CHECK (length(county) = 6),\n"
+    "  idcard TEXT NOT NULL UNIQUE CHECK (length(idcard) = 18),\n" /* 身份证号 */
+    "  name TEXT NOT NULL CHECK (name <> ''),\n"
+    "  sex TEXT NOT NULL CHECK (sex IN ('M', 'F')),\n"
+    "  birth TEXT NOT NULL,\n"
+    "  ethnicity TEXT NOT NULL DEFAULT '',\n"  /* 民族 */
+    "  education TEXT NOT NULL DEFAULT '',\n"  /* 文化程度 */
+    "  hukou_division TEXT NOT NULL DEFAULT '',\n" /* 户籍所在地 */
+    "  hukou_kind TEXT NOT NULL DEFAULT '' CHECK (hukou_kind IN ('', 'urban', 'rural')),\n"
+    "  phone TEXT NOT NULL DEFAULT '',\n"
+    "  address TEXT NOT NULL DEFAULT ''\n"
+    ");\n"
+    "CREATE TABLE person_statuses (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  county TEXT NOT NULL,\n"
+    "  person_id INTEGER NOT NULL REFERENCES persons(id),\n"
+    "  kind TEXT NOT NULL,\n"
+    "  since TEXT,\n"
+    "  until TEXT,\n"
+    "  detail TEXT NOT NULL DEFAULT ''\n"
+    ");\n"
+    "CREATE INDEX person_statuses_person ON person_statuses(person_id, kind);\n"
+    "CREATE TABLE orgs (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  county TEXT NOT NULL CHECK (length(county) = 6),\n"
+    "  uscc TEXT NOT NULL UNIQUE CHECK (length(uscc) = 18),\n" /* 统一社会信用代码 */
+    "  name TEXT NOT NULL CHECK (name <> ''),\n"
+    "  kinds INTEGER NOT NULL DEFAULT 0,\n"
+    "  size_class TEXT NOT NULL DEFAULT '' CHECK (size_class IN ('', 'micro', 'small', 'medium', 'large')),\n"
+    "  division TEXT NOT NULL DEFAULT '',\n"
+    "  legal_person TEXT NOT NULL DEFAULT '',\n"
+    "  phone TEXT NOT NULL DEFAULT '',\n"
+    "  address TEXT NOT NULL DEFAULT '',\n"
+    "  bank_name TEXT NOT NULL DEFAULT '',\n"
+    "  bank_account TEXT NOT NULL DEFAULT ''\n"
+    ");\n"
+    "CREATE TABLE org_licences (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  county TEXT NOT NULL,\n"
+    "  org_id INTEGER NOT NULL REFERENCES orgs(id),\n"
+    "  kind TEXT NOT NULL,\n"
+    "  number TEXT NOT NULL DEFAULT '',\n"
+    "  valid_from TEXT,\n"
+    "  valid_until TEXT\n"
+    ");\n"
+    "CREATE INDEX org_licences_org ON org_licences(org_id);\n"
+    "CREATE TABLE audit_log (\n"
+    "  seq INTEGER PRIMARY KEY,\n"
+    "  at TEXT NOT NULL,\n"
+    "  county TEXT NOT NULL DEFAULT '',\n"
+    "  actor TEXT NOT NULL,\n"
+    "  entity TEXT NOT NULL,\n"
+    "  entity_id INTEGER NOT NULL,\n"
+    "  action TEXT NOT NULL,\n"
+    "  before_json TEXT,\n"
+    "  after_json TEXT,\n"
+    "  prev_hash TEXT NOT NULL,\n"
+    "  hash TEXT NOT NULL\n"
+    ");\n"
+    /* A first barrier; `jiuye audit verify` catches edits made by someone who drops these. */
+    "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log\n"
+    "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;\n"
+    "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log\n"
+    "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;\n";
+
+typedef struct jy_sqlite_migration {
+    int version;
+    const char *description;
+    const char *sql;
+} jy_sqlite_migration;
+
+static const jy_sqlite_migration jy_sqlite_migrations[] = {
+    {1, "persons, statuses, organisations, licences, audit log", jy_sqlite_migration_1},
+};
+
+#endif
