@@ -264,7 +264,7 @@ static int build(parser *ps, jy_calendar *cal)
                         : jy_date_weekday(d) >= 6             ? DAY_REST
                                                               : DAY_WORK;
     }
-    qsort(ps->ov, ps->nov, sizeof *ps->ov, cmp_override);
+    if (ps->nov) qsort(ps->ov, ps->nov, sizeof *ps->ov, cmp_override);
     for (size_t i = 0; i < ps->nov; i++) {
         const override *o = &ps->ov[i];
         if (i > 0 && ps->ov[i - 1].day == o->day && ps->ov[i - 1].off != o->off) {
