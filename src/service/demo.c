@@ -1,0 +1,1071 @@
+/* demo.c — the synthetic demo county; see demo.h for the contract.
+ *
+ * Shares and distributions are plausible readings of Haiyuan County (about 70 % Hui, mostly
+ * rural, a former deep-poverty county that exited poverty in 2020), not statistics. They are
+ * kept in the tables below so they are easy to read and adjust. */
+#include "service/demo.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/arena.h"
+#include "domain/bankcard.h"
+#include "domain/idcard.h"
+#include "domain/uscc.h"
+
+#define N_ELEMS(a) ((int)(sizeof(a) / sizeof((a)[0])))
+
+/* ---- pseudo-random numbers: splitmix64 seeds xoshiro256** (no rand()) ---- */
+
+typedef struct rng {
+    uint64_t s[4];
+} rng;
+
+static uint64_t splitmix64(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+
+static uint64_t fnv1a(const char *s)
+{
+    uint64_t h = 0xCBF29CE484222325ull;
+    for (; *s; s++) h = (h ^ (unsigned char)*s) * 0x100000001B3ull;
+    return h;
+}
+
+/* A stream for (seed, name): independent of every other stream's use. */
+static void rng_seed(rng *r, uint64_t seed, const char *stream)
+{
+    uint64_t x = seed ^ fnv1a(stream);
+    for (int i = 0; i < 4; i++) r->s[i] = splitmix64(&x);
+}
+
+static uint64_t rotl(uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+
+static uint64_t rng_next(rng *r)
+{
+    uint64_t *s = r->s;
+    uint64_t result = rotl(s[1] * 5, 7) * 9;
+    uint64_t t = s[1] << 17;
+    s[2] ^= s[0];
+    s[3] ^= s[1];
+    s[1] ^= s[2];
+    s[0] ^= s[3];
+    s[2] ^= t;
+    s[3] = rotl(s[3], 45);
+    return result;
+}
+
+/* Uniform in [0, n); n > 0. */
+static uint32_t rng_below(rng *r, uint32_t n)
+{
+    return (uint32_t)(((rng_next(r) >> 32) * (uint64_t)n) >> 32);
+}
+
+/* 1 with probability permille / 1000. */
+static int rng_chance(rng *r, int permille) { return (int)rng_below(r, 1000) < permille; }
+
+static int rng_between(rng *r, int lo, int hi) { return lo + (int)rng_below(r, (uint32_t)(hi - lo + 1)); }
+
+static jy_date rng_date(rng *r, jy_date lo, jy_date hi)
+{
+    return hi <= lo ? lo : lo + (jy_date)rng_below(r, (uint32_t)(hi - lo + 1));
+}
+
+typedef struct wstr {
+    const char *s;
+    int w;
+} wstr;
+
+static int wsum(const wstr *t, int n)
+{
+    int sum = 0;
+    for (int i = 0; i < n; i++) sum += t[i].w;
+    return sum;
+}
+
+static const char *rng_wpick(rng *r, const wstr *t, int n)
+{
+    int x = (int)rng_below(r, (uint32_t)wsum(t, n));
+    for (int i = 0; i < n; i++) {
+        if (x < t[i].w) return t[i].s;
+        x -= t[i].w;
+    }
+    return t[n - 1].s;
+}
+
+#define PICK(r, arr) ((arr)[rng_below((r), (uint32_t)N_ELEMS(arr))])
+#define WPICK(r, arr) rng_wpick((r), (arr), N_ELEMS(arr))
+
+/* ---- a string set (ID numbers, USCC codes, names) ---- */
+
+typedef struct strset {
+    const char **slot;
+    size_t cap, n;
+    jy_arena *arena;
+} strset;
+
+static void strset_init(strset *s, jy_arena *a)
+{
+    s->cap = 1024;
+    s->n = 0;
+    s->slot = calloc(s->cap, sizeof *s->slot);
+    s->arena = a;
+}
+
+static void strset_free(strset *s) { free(s->slot); }
+
+/* Adds str; returns 1 when added, 0 when it was already there. */
+static int strset_add(strset *s, const char *str)
+{
+    if ((s->n + 1) * 2 > s->cap) {
+        size_t cap = s->cap * 2;
+        const char **slot = calloc(cap, sizeof *slot);
+        if (!slot) abort();
+        for (size_t i = 0; i < s->cap; i++) {
+            if (!s->slot[i]) continue;
+            size_t j = fnv1a(s->slot[i]) & (cap - 1);
+            while (slot[j]) j = (j + 1) & (cap - 1);
+            slot[j] = s->slot[i];
+        }
+        free(s->slot);
+        s->slot = slot;
+        s->cap = cap;
+    }
+    size_t j = fnv1a(str) & (s->cap - 1);
+    while (s->slot[j]) {
+        if (strcmp(s->slot[j], str) == 0) return 0;
+        j = (j + 1) & (s->cap - 1);
+    }
+    s->slot[j] = jy_arena_strdup(s->arena, str);
+    s->n++;
+    return 1;
+}
+
+/* ---- reference tables ---- */
+
+/* Persons per township, relative (roughly the 2020 census order of size); unknown codes of a
+ * newer division table get 10, "other" township-level units 1. */
+static const struct {
+    const char *code;
+    int weight;
+    int urban_permille; /* share of 城镇 household registrations */
+} town_weights[] = {
+    {"640522100", 120, 450}, /* 海城镇 (county seat) */
+    {"640522101", 45, 80},   /* 李旺镇 */
+    {"640522103", 45, 60},   /* 西安镇 */
+    {"640522104", 50, 80},   /* 三河镇 */
+    {"640522105", 45, 90},   /* 七营镇 */
+    {"640522200", 25, 30},   /* 史店乡 */
+    {"640522201", 25, 30},   /* 树台乡 */
+    {"640522202", 35, 40},   /* 关桥乡 */
+    {"640522206", 25, 30},   /* 高崖乡 */
+    {"640522207", 25, 30},   /* 郑旗乡 */
+    {"640522208", 25, 30},   /* 贾塘乡 */
+    {"640522209", 20, 30},   /* 曹洼乡 */
+    {"640522210", 20, 30},   /* 九彩乡 */
+    {"640522211", 18, 30},   /* 李俊乡 */
+    {"640522212", 16, 30},   /* 红羊乡 */
+    {"640522213", 20, 30},   /* 关庄乡 */
+    {"640522214", 14, 30},   /* 甘城乡 */
+    {"640522400", 2, 300},   /* 种羊场 */
+    {"640522401", 1, 300},   /* 南华山自然保护区管理处 */
+    {"640522402", 3, 300},   /* 老城管理办公室 */
+    {"640522406", 4, 500},   /* 海兴开发区 */
+};
+
+/* Counties of persons registered elsewhere in Ningxia (about 8 % of the demo county). */
+static const wstr other_counties[] = {
+    {"640502", 20}, {"640521", 15}, {"640402", 15}, {"640422", 12}, {"640324", 12},
+    {"640104", 6},  {"640106", 5},  {"640302", 5},  {"640425", 4},  {"640423", 3},
+    {"640303", 3},
+};
+
+/* The real village names of 七营镇 (REFERENCE-DATA.md); other townships get generated ones. */
+static const char *const qiying_villages[] = {
+    "砖窖村", "张堡村", "伍营村", "马莲村", "七营村", "南堡村", "马堡村",
+    "下套村", "杨堡村", "北咀村", "盘河村", "八营村", "柴梁村", "高崖村",
+};
+static const char *const village_first[] = {
+    "杨", "马", "李", "张", "王", "高", "南", "北", "东", "西", "上", "下", "新", "红", "沙", "黄",
+    "石", "大", "小", "水", "田", "苏", "罗", "冯", "海", "刘", "韩", "周", "曹", "武", "菜", "麻",
+};
+static const char *const village_second[] = {
+    "庄", "堡", "湾", "岔", "沟", "台", "河", "营", "川", "塬", "套", "咀", "梁", "坪", "洼", "山",
+    "滩", "井", "峁", "窑", "园", "寨",
+};
+static const char *const streets[] = {
+    "文昌路", "西安路", "北环路", "南环路", "东环路", "新区大道", "牌路山路", "人民街",
+    "团结路", "育才路", "和谐路", "兴海路",
+};
+
+static const wstr hui_surnames[] = {
+    {"马", 300}, {"李", 50}, {"田", 55}, {"杨", 55}, {"海", 40}, {"苏", 40}, {"冯", 25},
+    {"罗", 25}, {"王", 40}, {"张", 35}, {"白", 20}, {"丁", 20}, {"穆", 20}, {"何", 15},
+    {"金", 15}, {"锁", 10}, {"虎", 10}, {"纳", 8},  {"哈", 8},  {"撒", 6},  {"黑", 6},
+    {"拜", 5},  {"康", 8},  {"米", 6},  {"麻", 6},  {"喇", 4},  {"妥", 4},  {"鲜", 4},
+};
+static const wstr han_surnames[] = {
+    {"王", 80}, {"李", 80}, {"张", 70}, {"刘", 60}, {"陈", 25}, {"杨", 45}, {"赵", 30},
+    {"高", 30}, {"田", 30}, {"周", 20}, {"吴", 15}, {"徐", 15}, {"孙", 20}, {"郭", 20},
+    {"何", 15}, {"胡", 15}, {"朱", 15}, {"曹", 20}, {"韩", 20}, {"魏", 15}, {"贾", 20},
+    {"冯", 15}, {"罗", 15}, {"史", 15}, {"薛", 10}, {"蒋", 8},  {"雷", 10}, {"景", 8},
+    {"柴", 8},  {"任", 10},
+};
+static const char *const male_chars[] = {
+    "建", "国", "军", "强", "伟", "明", "平", "华", "斌", "鹏", "杰", "涛", "亮", "东", "林",
+    "峰", "刚", "勇", "辉", "龙", "宇", "浩", "博", "晨", "轩", "泽", "俊", "磊", "飞", "成",
+    "福", "贵", "祥", "虎", "海", "文", "学", "志", "忠", "义", "德", "武", "山", "宝", "彦",
+    "有", "录", "仓", "云", "春", "正", "金", "银", "生", "荣", "兵", "瑞", "鑫", "阳", "宁",
+};
+static const char *const female_chars[] = {
+    "梅", "兰", "花", "英", "霞", "琴", "芳", "秀", "娟", "燕", "玲", "丽", "萍", "红", "艳",
+    "静", "婷", "慧", "敏", "雪", "娜", "蕾", "佳", "悦", "欣", "瑶", "蓉", "凤", "桂", "菊",
+    "莲", "月", "彩", "珍", "翠", "玉", "春", "霞", "丹", "晶", "露", "倩", "璐", "媛", "雯",
+};
+/* Hui given names of Arabic origin (经名 used as given names). */
+static const char *const hui_male_names[] = {"尔撒", "穆萨", "伊布拉", "尔德", "哈桑", "优素福", "尔萨", "阿里"};
+static const char *const hui_female_names[] = {"法图麦", "阿依莎", "麦尔燕", "海迪彻", "再乃白", "阿米乃"};
+
+static const char *const mobile_prefixes[] = {
+    "130", "131", "132", "133", "135", "136", "137", "138", "139", "150", "151", "152", "153",
+    "155", "156", "157", "158", "159", "166", "173", "175", "176", "177", "178", "180", "181",
+    "182", "183", "185", "186", "187", "188", "189", "191", "195", "198", "199",
+};
+
+/* Education by birth cohort, per mille. */
+static const wstr edu_old[] = {{"小学", 450}, {"初中", 400}, {"高中", 100}, {"中专", 30}, {"大专", 20}};
+static const wstr edu_mid[] = {{"小学", 200}, {"初中", 500}, {"高中", 150}, {"中专", 70}, {"大专", 50}, {"本科", 30}};
+static const wstr edu_young[] = {{"小学", 50}, {"初中", 390}, {"高中", 150}, {"中专", 120}, {"大专", 150}, {"本科", 130}, {"研究生", 10}};
+static const wstr edu_teen[] = {{"初中", 450}, {"高中", 350}, {"中专", 150}, {"大专", 50}};
+
+/* ---- context shared by the stages ---- */
+
+typedef struct town {
+    const char *code, *name;
+    int weight, urban_permille;
+    int first_village, nvillages;
+} town;
+
+typedef struct demo_org {
+    int64_t id;
+    unsigned kinds;
+} demo_org;
+
+typedef struct demo_ctx {
+    jy_store *st;
+    const jy_demo_opts *o;
+    jy_demo_summary *sum;
+    jy_arena *arena;
+    const char *county;
+    const char *county_name;
+    char county_full[128];
+    jy_date as_of;
+    int as_of_year;
+
+    town *towns;
+    int ntowns;
+    const char **villages; /* "砖窖村" … */
+    int *village_town;
+    int nvillages;
+
+    strset idcards, usccs, names;
+    int64_t *person_ids;
+    int npersons;
+    demo_org *orgs;
+    int norgs;
+
+    int in_tx, tx_rows;
+} demo_ctx;
+
+static int tx_begin(demo_ctx *c, jy_err *err)
+{
+    int rc = jy_store_begin(c->st, err);
+    if (rc == 0) {
+        c->in_tx = 1;
+        c->tx_rows = 0;
+    }
+    return rc;
+}
+
+/* Counts a row; commits and starts a new transaction every batch rows. */
+static int tx_row(demo_ctx *c, jy_err *err)
+{
+    int batch = c->o->batch > 0 ? c->o->batch : 2000;
+    if (++c->tx_rows < batch) return 0;
+    c->in_tx = 0;
+    int rc = jy_store_commit(c->st, err);
+    if (rc) return rc;
+    return tx_begin(c, err);
+}
+
+static int tx_end(demo_ctx *c, jy_err *err)
+{
+    if (!c->in_tx) return 0;
+    c->in_tx = 0;
+    return jy_store_commit(c->st, err);
+}
+
+static void progress(demo_ctx *c, const char *stage, int64_t done, int64_t total)
+{
+    if (c->o->progress) c->o->progress(c->o->progress_ctx, stage, done, total);
+}
+
+/* ---- places ---- */
+
+static int town_weight(const char *code, const char *kind, int *urban)
+{
+    for (int i = 0; i < N_ELEMS(town_weights); i++)
+        if (strcmp(town_weights[i].code, code) == 0) {
+            *urban = town_weights[i].urban_permille;
+            return town_weights[i].weight;
+        }
+    *urban = 50;
+    return kind && strcmp(kind, "其他") == 0 ? 1 : 10;
+}
+
+/* Townships of the county from the division table, and their villages (generated names,
+ * except 七营镇's real ones), drawn from the "places" stream. */
+static int places_load(demo_ctx *c, uint64_t seed, jy_err *err)
+{
+    const jy_division *kids[128];
+    size_t n = jy_division_children(c->o->divs, c->county, kids, 128);
+    if (n > 128) n = 128;
+    c->towns = jy_arena_zalloc(c->arena, (n ? n : 1) * sizeof *c->towns);
+    for (size_t i = 0; i < n; i++) {
+        if (kids[i]->former || kids[i]->level != JY_DIV_TOWNSHIP) continue;
+        town *t = &c->towns[c->ntowns++];
+        t->code = kids[i]->code;
+        t->name = kids[i]->name;
+        t->weight = town_weight(t->code, kids[i]->kind, &t->urban_permille);
+    }
+    if (c->ntowns == 0)
+        return jy_err_set(err, JY_ENODATA,
+                          "the division table has no townships for county %s; add its 9-digit "
+                          "township codes to policy/divisions.tsv",
+                          c->county);
+    rng r;
+    rng_seed(&r, seed, "places");
+    int cap = 0;
+    for (int i = 0; i < c->ntowns; i++) cap += 24;
+    c->villages = jy_arena_zalloc(c->arena, (size_t)cap * sizeof *c->villages);
+    c->village_town = jy_arena_zalloc(c->arena, (size_t)cap * sizeof *c->village_town);
+    for (int i = 0; i < c->ntowns; i++) {
+        town *t = &c->towns[i];
+        t->first_village = c->nvillages;
+        if (strcmp(t->code, "640522105") == 0) {
+            for (int k = 0; k < N_ELEMS(qiying_villages); k++) {
+                c->village_town[c->nvillages] = i;
+                c->villages[c->nvillages++] = qiying_villages[k];
+            }
+        } else {
+            int want = t->weight <= 4 ? 2 : rng_between(&r, 7, 16);
+            char name[32];
+            for (int tries = 0; tries < 200 && c->nvillages - t->first_village < want; tries++) {
+                snprintf(name, sizeof name, "%s%s村", PICK(&r, village_first), PICK(&r, village_second));
+                int dup = 0;
+                for (int k = t->first_village; k < c->nvillages; k++)
+                    if (strcmp(c->villages[k], name) == 0) dup = 1;
+                if (dup) continue;
+                c->village_town[c->nvillages] = i;
+                c->villages[c->nvillages++] = jy_arena_strdup(c->arena, name);
+            }
+        }
+        t->nvillages = c->nvillages - t->first_village;
+    }
+    return 0;
+}
+
+static const town *pick_town(demo_ctx *c, rng *r)
+{
+    int sum = 0;
+    for (int i = 0; i < c->ntowns; i++) sum += c->towns[i].weight;
+    int x = (int)rng_below(r, (uint32_t)sum);
+    for (int i = 0; i < c->ntowns; i++) {
+        if (x < c->towns[i].weight) return &c->towns[i];
+        x -= c->towns[i].weight;
+    }
+    return &c->towns[c->ntowns - 1];
+}
+
+static const char *pick_village(demo_ctx *c, rng *r, const town *t)
+{
+    return c->villages[t->first_village + (int)rng_below(r, (uint32_t)t->nvillages)];
+}
+
+static void make_mobile(rng *r, char out[16])
+{
+    snprintf(out, 16, "%s%04u%04u", PICK(r, mobile_prefixes), rng_below(r, 10000), rng_below(r, 10000));
+}
+
+static void make_name(rng *r, int hui, char sex, char *out, size_t n)
+{
+    const char *sur = hui ? WPICK(r, hui_surnames) : WPICK(r, han_surnames);
+    if (hui && rng_chance(r, 60)) {
+        snprintf(out, n, "%s%s", sur, sex == 'M' ? PICK(r, hui_male_names) : PICK(r, hui_female_names));
+        return;
+    }
+    const char *a = sex == 'M' ? PICK(r, male_chars) : PICK(r, female_chars);
+    if (rng_chance(r, 250)) {
+        snprintf(out, n, "%s%s", sur, a);
+        return;
+    }
+    const char *b = sex == 'M' ? PICK(r, male_chars) : PICK(r, female_chars);
+    snprintf(out, n, "%s%s%s", sur, a, b);
+}
+
+/* A fresh valid ID number for (division, birth, sex) not made before in this run. */
+static void make_idcard(demo_ctx *c, rng *r, const char *div6, jy_date birth, char sex, char out[19])
+{
+    int y, m, d;
+    jy_date_to_ymd(birth, &y, &m, &d);
+    char first17[48];
+    for (;;) {
+        unsigned seq = rng_below(r, 500) * 2 + (sex == 'M' ? 1 : 0);
+        if (seq == 0) continue;
+        snprintf(first17, sizeof first17, "%.6s%04d%02d%02d%03u", div6, y % 10000, m % 100,
+                 d % 100, seq % 1000);
+        memcpy(out, first17, 17);
+        out[17] = jy_idcard_check_char(first17);
+        out[18] = '\0';
+        if (strset_add(&c->idcards, out)) return;
+    }
+}
+
+/* ---- stage: persons and their statuses ---- */
+
+static int add_status(demo_ctx *c, int64_t pid, jy_status_kind kind, jy_date since, jy_date until,
+                      const char *detail, jy_err *err)
+{
+    jy_person_status s = {0};
+    s.kind = kind;
+    s.since = since;
+    s.until = until;
+    if (detail) snprintf(s.detail, sizeof s.detail, "%s", detail);
+    int rc = jy_store_person_status_add(c->st, pid, &s, c->o->actor ? c->o->actor : "demo", err);
+    if (rc) return rc;
+    c->sum->statuses++;
+    c->sum->persons_by_status[kind]++;
+    return tx_row(c, err);
+}
+
+static jy_date ymd(int y, int m, int d) { return jy_date_from_ymd(y, m, d); }
+
+/* Birth year: 1960-2006, weighted towards working age. */
+static int birth_year(rng *r)
+{
+    int band = (int)rng_below(r, 100);
+    if (band < 20) return rng_between(r, 1960, 1974);
+    if (band < 55) return rng_between(r, 1975, 1989);
+    if (band < 90) return rng_between(r, 1990, 2002);
+    return rng_between(r, 2003, 2006);
+}
+
+static int person_statuses(demo_ctx *c, rng *r, const jy_person *p, int in_county, jy_err *err)
+{
+    int rc = 0;
+    int age = jy_age_on(p->birth, c->as_of);
+    int by, bm, bd;
+    jy_date_to_ymd(p->birth, &by, &bm, &bd);
+    int rural = p->hukou_kind == JY_HUKOU_RURAL;
+    int edu_higher = strcmp(p->education, "大专") == 0 || strcmp(p->education, "本科") == 0 ||
+                     strcmp(p->education, "研究生") == 0;
+    int retire_age = p->sex == 'M' ? 60 : (rural ? 55 : 50);
+    int working_age = age >= 16 && age < retire_age;
+    int grad_year = 0;
+    if (strcmp(p->education, "大专") == 0) grad_year = by + 21;
+    else if (strcmp(p->education, "本科") == 0) grad_year = by + 22;
+    else if (strcmp(p->education, "研究生") == 0) grad_year = by + 25;
+    int student = 0, retired = 0, fiscal = 0;
+    char detail[16];
+
+    /* 在校学生: teenagers and those whose higher education ends after as_of */
+    if ((age < 19 && rng_chance(r, 650)) || (grad_year > c->as_of_year)) {
+        student = 1;
+        int entry = grad_year > c->as_of_year ? grad_year - (grad_year - by == 21 ? 3 : 4) : by + 15;
+        if (entry > c->as_of_year) entry = c->as_of_year;
+        if ((rc = add_status(c, p->id, JY_ST_ENROLLED_STUDENT, ymd(entry, 9, 1), 0, NULL, err))) return rc;
+    }
+    /* 财政供养 */
+    if (!student && age >= 23 && age < retire_age &&
+        rng_chance(r, strcmp(p->education, "本科") == 0 || strcmp(p->education, "研究生") == 0 ? 450
+                      : strcmp(p->education, "大专") == 0                                          ? 150
+                                                                                                   : 5)) {
+        fiscal = 1;
+        int start = by + (edu_higher ? 23 : 20);
+        if (start > c->as_of_year) start = c->as_of_year;
+        if ((rc = add_status(c, p->id, JY_ST_FISCAL_PAYROLL, ymd(start, rng_between(r, 1, 12), 1), 0, NULL, err))) return rc;
+    }
+    /* 退休 */
+    if (age >= retire_age && (fiscal || !rural || rng_chance(r, 150))) {
+        retired = 1;
+        int ry = by + retire_age;
+        jy_date since = ymd(ry, bm, bd > 28 ? 28 : bd);
+        if (since > c->as_of) since = c->as_of;
+        if ((rc = add_status(c, p->id, JY_ST_RETIRED, since, 0, NULL, err))) return rc;
+    }
+    /* 单位缴纳社保: fiscal payroll, and some of the employed */
+    if (!retired && !student && (fiscal || (working_age && rng_chance(r, rural ? 60 : 200)))) {
+        if ((rc = add_status(c, p->id, JY_ST_EMPLOYER_INSURED, rng_date(r, ymd(2015, 1, 1), c->as_of), 0, NULL, err))) return rc;
+    }
+    /* 脱贫人口 (a large share of rural Haiyuan) and 监测对象 */
+    int poor = in_county && rural && rng_chance(r, 420);
+    if (poor) {
+        jy_date since = rng_date(r, ymd(2016, 12, 31), ymd(2020, 11, 16));
+        if ((rc = add_status(c, p->id, JY_ST_POVERTY_ALLEVIATED, since, 0, NULL, err))) return rc;
+    }
+    if (rural && rng_chance(r, poor ? 70 : 40)) {
+        jy_date since = rng_date(r, ymd(2021, 3, 1), c->as_of);
+        jy_date until = rng_chance(r, 350) ? rng_date(r, since + 90, c->as_of) : 0;
+        if (until && until <= since) until = 0;
+        if ((rc = add_status(c, p->id, JY_ST_MONITORED, since, until, NULL, err))) return rc;
+    }
+    /* 登记失业 */
+    if (working_age && !student && !fiscal && age >= 18 && rng_chance(r, 70)) {
+        jy_date since = rng_date(r, ymd(2023, 1, 1), c->as_of);
+        jy_date until = rng_chance(r, 300) ? rng_date(r, since + 30, c->as_of) : 0;
+        if (until && until <= since) until = 0;
+        if ((rc = add_status(c, p->id, JY_ST_REGISTERED_UNEMPLOYED, since, until, NULL, err))) return rc;
+    }
+    /* 残疾人 with grade 1 (most severe) to 4 */
+    if (rng_chance(r, 45)) {
+        static const wstr grades[] = {{"1", 10}, {"2", 20}, {"3", 30}, {"4", 40}};
+        jy_date lo = p->birth + 365 * 3;
+        jy_date since = rng_date(r, lo > ymd(2008, 1, 1) ? lo : ymd(2008, 1, 1), c->as_of);
+        if ((rc = add_status(c, p->id, JY_ST_DISABILITY, since, 0, WPICK(r, grades), err))) return rc;
+    }
+    /* 退役军人 */
+    if (p->sex == 'M' && age >= 22 && !student && rng_chance(r, 40)) {
+        int y = by + rng_between(r, 20, 24);
+        if (y > c->as_of_year) y = c->as_of_year;
+        if ((rc = add_status(c, p->id, JY_ST_VETERAN, ymd(y, rng_between(r, 9, 12), 1), 0, NULL, err))) return rc;
+    }
+    /* 高校毕业生 with the year of leaving school (those of the last six years) */
+    if (grad_year && grad_year <= c->as_of_year && grad_year >= c->as_of_year - 5) {
+        snprintf(detail, sizeof detail, "%d", grad_year);
+        if ((rc = add_status(c, p->id, JY_ST_GRADUATE, ymd(grad_year, 7, 1), 0, detail, err))) return rc;
+    }
+    /* 低保 */
+    if (rural && !fiscal && rng_chance(r, poor ? 160 : 50)) {
+        if ((rc = add_status(c, p->id, JY_ST_DIBAO, rng_date(r, ymd(2018, 1, 1), c->as_of), 0, NULL, err))) return rc;
+    }
+    /* 零就业家庭 */
+    if (working_age && !fiscal && !student && rng_chance(r, 8)) {
+        if ((rc = add_status(c, p->id, JY_ST_ZERO_EMPLOYMENT_FAMILY, rng_date(r, ymd(2022, 1, 1), c->as_of), 0, NULL, err))) return rc;
+    }
+    /* 公益性岗位 */
+    if (rural && !fiscal && !student && age >= 30 && age < retire_age && rng_chance(r, poor ? 50 : 20)) {
+        jy_date since = rng_date(r, ymd(2021, 1, 1), c->as_of);
+        jy_date until = rng_chance(r, 300) ? rng_date(r, since + 180, c->as_of) : 0;
+        if (until && until <= since) until = 0;
+        if ((rc = add_status(c, p->id, JY_ST_PUBLIC_WELFARE_POST, since, until, NULL, err))) return rc;
+    }
+    return 0;
+}
+
+static int stage_persons(demo_ctx *c, uint64_t seed, jy_err *err)
+{
+    rng r;
+    rng_seed(&r, seed, "persons");
+    int total = c->o->persons > 0 ? c->o->persons : 20000;
+    c->person_ids = calloc((size_t)total, sizeof *c->person_ids);
+    if (!c->person_ids) return jy_err_set(err, JY_ENOMEM, "out of memory for %d persons", total);
+    const char *actor = c->o->actor ? c->o->actor : "demo";
+    const jy_divisions *divs = c->o->divs;
+    int rc = 0;
+    for (int i = 0; i < total; i++) {
+        jy_person p;
+        memset(&p, 0, sizeof p);
+        int in_county = !rng_chance(&r, 80);
+        const char *county = in_county ? c->county : WPICK(&r, other_counties);
+        if (!jy_division_is_known(divs, county)) {
+            county = c->county;
+            in_county = 1;
+        }
+        const town *t = in_county ? pick_town(c, &r) : NULL;
+
+        p.sex = rng_chance(&r, 510) ? 'M' : 'F';
+        int y = birth_year(&r);
+        int m = rng_between(&r, 1, 12);
+        int d = rng_between(&r, 1, jy_days_in_month(y, m));
+        p.birth = ymd(y, m, d);
+
+        /* ethnicity: Haiyuan ~72 % Hui; elsewhere in Ningxia fewer */
+        int hui_permille = in_county ? 720 : 400;
+        int hui = rng_chance(&r, hui_permille);
+        int other = !hui && rng_chance(&r, 15);
+        snprintf(p.ethnicity, sizeof p.ethnicity, "%s",
+                 hui ? "回族" : other ? (rng_chance(&r, 500) ? "东乡族" : "满族") : "汉族");
+        if (hui) c->sum->hui++;
+        else if (other) c->sum->other_ethnicity++;
+        else c->sum->han++;
+
+        make_name(&r, hui, p.sex, p.name, sizeof p.name);
+        const wstr *edu;
+        int nedu;
+        int age = jy_age_on(p.birth, c->as_of);
+        if (age < 22) edu = edu_teen, nedu = N_ELEMS(edu_teen);
+        else if (y >= 1990) edu = edu_young, nedu = N_ELEMS(edu_young);
+        else if (y >= 1975) edu = edu_mid, nedu = N_ELEMS(edu_mid);
+        else edu = edu_old, nedu = N_ELEMS(edu_old);
+        snprintf(p.education, sizeof p.education, "%s", rng_wpick(&r, edu, nedu));
+        if (age < 19 && strcmp(p.education, "大专") == 0) snprintf(p.education, sizeof p.education, "高中");
+
+        /* ID number: Haiyuan people born before 1990 often still carry the pre-2002 code */
+        const char *id_div = county;
+        if (in_county && strcmp(c->county, "640522") == 0 && y < 1990 && rng_chance(&r, 300))
+            id_div = rng_chance(&r, 900) ? "642222" : "640421";
+        if (!jy_division_is_known(divs, id_div)) id_div = county;
+        make_idcard(c, &r, id_div, p.birth, p.sex, p.idcard);
+
+        if (in_county) {
+            snprintf(p.hukou_division, sizeof p.hukou_division, "%s", t->code);
+            p.hukou_kind = rng_chance(&r, t->urban_permille) ? JY_HUKOU_URBAN : JY_HUKOU_RURAL;
+            if (p.hukou_kind == JY_HUKOU_URBAN && strcmp(t->code, "640522100") == 0)
+                snprintf(p.address, sizeof p.address, "%s%s%s%d号", c->county_full, t->name,
+                         PICK(&r, streets), rng_between(&r, 1, 320));
+            else
+                snprintf(p.address, sizeof p.address, "%s%s%s%d组%d号", c->county_full, t->name,
+                         pick_village(c, &r, t), rng_between(&r, 1, 9), rng_between(&r, 1, 120));
+            c->sum->in_county++;
+        } else {
+            snprintf(p.hukou_division, sizeof p.hukou_division, "%s", county);
+            p.hukou_kind = rng_chance(&r, 700) ? JY_HUKOU_RURAL : JY_HUKOU_URBAN;
+            jy_sb full = JY_SB_INIT;
+            jy_division_full_name(divs, county, &full);
+            snprintf(p.address, sizeof p.address, "%s%s%s村%d组", jy_sb_cstr(&full),
+                     PICK(&r, village_first), PICK(&r, village_second), rng_between(&r, 1, 9));
+            jy_sb_free(&full);
+            c->sum->outside_county++;
+        }
+        snprintf(p.county, sizeof p.county, "%.6s", p.hukou_division);
+        if (rng_chance(&r, 930)) make_mobile(&r, p.phone);
+
+        int result = 0;
+        if ((rc = jy_store_person_put(c->st, &p, actor, &result, err))) {
+            jy_err_prefix(err, "demo person %d (%s): ", i + 1, p.idcard);
+            return rc;
+        }
+        if (result == JY_PUT_CREATED) c->sum->persons_created++;
+        else c->sum->persons_existing++;
+        c->person_ids[c->npersons++] = p.id;
+        if ((rc = tx_row(c, err))) return rc;
+        if ((rc = person_statuses(c, &r, &p, in_county, err))) {
+            jy_err_prefix(err, "demo person %d (%s) status: ", i + 1, p.idcard);
+            return rc;
+        }
+        if ((i + 1) % 500 == 0 || i + 1 == total) progress(c, "persons", i + 1, total);
+    }
+    return 0;
+}
+
+/* ---- stage: organisations ---- */
+
+typedef enum org_type {
+    OT_COMMUNITY, OT_EMPLOYER, OT_TRAINING, OT_COOP, OT_WORKSHOP, OT_AGENCY, OT_BROKER,
+    OT_TRAINEESHIP, OT_GIG, OT_PUBLIC, OT_SERVICE_CENTRE, OT_STARTUP_BASE, OT_SHOP, OT_LEADING,
+    OT__COUNT
+} org_type;
+
+/* Share per mille of each type among the organisations; the order is the order of creation. */
+static const struct {
+    org_type t;
+    int permille;
+    unsigned kinds;
+    const char *uscc2; /* registration authority + organisation type */
+} org_types[] = {
+    {OT_TRAINING, 70, JY_ORG_TRAINING_BODY, "52"},
+    {OT_AGENCY, 30, JY_ORG_LABOUR_AGENCY, "91"},
+    {OT_BROKER, 40, JY_ORG_LABOUR_BROKER, "92"},
+    {OT_GIG, 20, JY_ORG_GIG_STATION, "12"},
+    {OT_WORKSHOP, 80, JY_ORG_WORKSHOP | JY_ORG_EMPLOYER, "91"},
+    {OT_TRAINEESHIP, 40, JY_ORG_TRAINEESHIP_BASE | JY_ORG_EMPLOYER, "91"},
+    {OT_COOP, 110, JY_ORG_COOPERATIVE, "93"},
+    {OT_LEADING, 10, JY_ORG_LEADING_ENTERPRISE | JY_ORG_EMPLOYER, "91"},
+    {OT_PUBLIC, 40, JY_ORG_PUBLIC_BODY | JY_ORG_EMPLOYER, "12"},
+    {OT_SERVICE_CENTRE, 10, JY_ORG_SERVICE_CENTRE, "12"},
+    {OT_STARTUP_BASE, 10, JY_ORG_STARTUP_BASE, "12"},
+    {OT_SHOP, 20, JY_ORG_SHOP, "92"},
+    {OT_EMPLOYER, 270, JY_ORG_EMPLOYER, "91"},
+    /* 村民委员会: GB 32100 gives 基层群众性自治组织 no type of their own in the table jiuye
+     * checks against, so they are registered as 民政/其他 (59). */
+    {OT_COMMUNITY, 250, JY_ORG_COMMUNITY, "59"},
+};
+
+static const char *const brands[] = {
+    "华兴", "鑫源", "宏达", "福瑞", "恒通", "金穗", "丰源", "天禾", "润泽", "西海固", "南华山",
+    "天都山", "富民", "昌盛", "泰和", "裕丰", "兴海", "瑞祥", "永盛", "德隆", "海鑫", "原野",
+    "塞上", "六盘", "清河", "同心圆", "盛源", "众和", "春晖", "利民",
+};
+static const char *const trades[] = {
+    "农业科技", "牧业", "建筑工程", "商贸", "物流", "餐饮管理", "清真食品", "服饰", "电子科技",
+    "新能源", "物业服务", "家政服务", "建材", "汽车服务", "马铃薯加工", "肉牛养殖", "电气安装",
+};
+static const char *const coop_trades[] = {
+    "肉牛养殖", "滩羊养殖", "小杂粮种植", "马铃薯种植", "硒砂瓜种植", "中药材种植", "枸杞种植",
+    "劳务", "农机服务", "蔬菜种植", "苗木种植", "胡麻种植",
+};
+static const char *const workshop_products[] = {"服饰", "手工艺品", "电子元件", "箱包", "刺绣", "假发", "食品包装"};
+static const char *const service_cities[] = {"福建福州", "江苏苏州", "浙江宁波", "新疆昌吉", "银川", "广东东莞", "福建泉州", "内蒙古鄂尔多斯"};
+static const char *const public_bodies[] = {
+    "海原县人民医院", "海原县中医医院", "海原县第一中学", "海原县第二中学", "海原县回民中学",
+    "海原县职业中学", "海原县城关第一小学", "海原县城关第二小学", "海原县妇幼保健计划生育服务中心",
+    "海原县疾病预防控制中心", "海原县农业技术推广服务中心", "海原县就业创业服务中心",
+};
+static const wstr banks[] = {
+    {"中国农业银行海原县支行", 35}, {"宁夏黄河农村商业银行海原支行", 30},
+    {"中国工商银行海原支行", 10}, {"中国建设银行海原支行", 10}, {"中国邮政储蓄银行海原县支行", 10},
+    {"宁夏银行海原支行", 5},
+};
+
+static void bank_account(rng *r, const char *bank, char out[40])
+{
+    const char *prefix = strstr(bank, "农业") ? "2960" : strstr(bank, "黄河") ? "1105"
+                       : strstr(bank, "工商") ? "2905" : strstr(bank, "建设") ? "6405"
+                       : strstr(bank, "邮政") ? "9640" : "1201";
+    char digits[20];
+    snprintf(digits, sizeof digits, "%s%04u%04u%06u", prefix, rng_below(r, 10000), rng_below(r, 10000), rng_below(r, 1000000));
+    digits[18] = '\0';
+    snprintf(out, 40, "%s%c", digits, jy_luhn_digit(digits, 18));
+}
+
+/* A fresh valid USCC: authority+type (2), county (6), organisation code (8 + GB 11714 check), check. */
+static void make_uscc(demo_ctx *c, rng *r, const char *type2, char out[19])
+{
+    static const char digits[] = "0123456789";
+    static const char letters_ok[] = "0123456789ABCDEFGHJKLMNPQRTUWXY";
+    for (;;) {
+        char body[9];
+        /* older organisation codes are digits; newer ones start with MA (市场主体) */
+        int ma = type2[0] == '9' && rng_chance(r, 700);
+        for (int i = 0; i < 8; i++) body[i] = digits[rng_below(r, 10)];
+        if (ma) {
+            body[0] = 'M';
+            body[1] = 'A';
+            body[2] = letters_ok[rng_below(r, 10)];
+            body[3] = letters_ok[rng_below(r, (uint32_t)strlen(letters_ok))];
+        }
+        body[8] = '\0';
+        char check9 = jy_uscc_orgcode_check_char(body);
+        if (!check9) continue;
+        char first17[18];
+        snprintf(first17, sizeof first17, "%.2s%.6s%.8s%c", type2, c->county, body, check9);
+        char cc = jy_uscc_check_char(first17);
+        if (!cc) continue; /* X as organisation-code check is in the alphabet; others are not */
+        memcpy(out, first17, 17);
+        out[17] = cc;
+        out[18] = '\0';
+        if (strset_add(&c->usccs, out)) return;
+    }
+}
+
+/* Names an organisation of type t; for a one-person business the owner's name goes to person
+ * (else person is set to ""). */
+static void org_name(demo_ctx *c, rng *r, org_type t, const town *tw, const char *village, char *out,
+                     size_t n, char person[64])
+{
+    person[0] = '\0';
+    const char *cn = c->county_name;
+    switch (t) {
+    case OT_COMMUNITY: snprintf(out, n, "%s%s%s村民委员会", cn, tw->name, village); break;
+    case OT_TRAINING:
+        snprintf(out, n, "%s%s%s", cn, PICK(r, brands), rng_chance(r, 500) ? "职业技能培训学校" : "职业培训中心");
+        break;
+    case OT_COOP: snprintf(out, n, "%s%s%s专业合作社", cn, village, PICK(r, coop_trades)); break;
+    case OT_WORKSHOP:
+        snprintf(out, n, "%s%s%s有限公司%s帮扶车间", cn, PICK(r, brands), PICK(r, workshop_products), village);
+        break;
+    case OT_AGENCY: snprintf(out, n, "%s%s人力资源服务有限公司", cn, PICK(r, brands)); break;
+    case OT_BROKER:
+        make_name(r, rng_chance(r, 720), 'M', person, 64);
+        snprintf(out, n, "%s%s劳务经纪服务部", cn, person);
+        break;
+    case OT_GIG: snprintf(out, n, "%s%s零工驿站", cn, tw->name); break;
+    case OT_PUBLIC:
+        if (rng_chance(r, 500)) snprintf(out, n, "%s", PICK(r, public_bodies));
+        else snprintf(out, n, "%s%s%s", cn, tw->name, rng_chance(r, 500) ? "中心小学" : "卫生院");
+        break;
+    case OT_SERVICE_CENTRE: snprintf(out, n, "%s驻%s劳务工作站", cn, PICK(r, service_cities)); break;
+    case OT_STARTUP_BASE: snprintf(out, n, "%s%s返乡创业孵化基地", cn, tw->name); break;
+    case OT_SHOP: snprintf(out, n, "%s%s%s社区便民服务店", cn, tw->name, village); break;
+    case OT_LEADING: snprintf(out, n, "宁夏%s%s有限公司", PICK(r, brands), rng_chance(r, 500) ? "牧业" : "农业发展"); break;
+    case OT_EMPLOYER:
+    case OT_TRAINEESHIP:
+    default:
+        if (rng_chance(r, 200)) {
+            make_name(r, 1, 'M', person, 64);
+            snprintf(out, n, "%s%s%s", cn, person, rng_chance(r, 500) ? "牛肉拉面馆" : "汽车修理部");
+        } else {
+            snprintf(out, n, "%s%s%s有限公司", rng_chance(r, 800) ? cn : "宁夏", PICK(r, brands),
+                     PICK(r, trades));
+        }
+        break;
+    }
+}
+
+/* Validity of a licence issued for `years`: mostly valid on as_of, about one in eight lapsed. */
+static void licence_dates(demo_ctx *c, rng *r, int years, jy_licence *l, int *issue_year)
+{
+    jy_date from = rng_chance(r, 125) ? rng_date(r, c->as_of - 365 * (years + 3), c->as_of - 365 * years - 30)
+                                      : rng_date(r, c->as_of - 365 * years + 30, c->as_of - 30);
+    l->valid_from = from;
+    l->valid_until = jy_date_add_months(from, 12 * years) - 1;
+    int m, d;
+    jy_date_to_ymd(from, issue_year, &m, &d);
+}
+
+static int add_licence(demo_ctx *c, jy_licence *l, int64_t org_id, jy_err *err)
+{
+    int rc = jy_store_org_licence_add(c->st, org_id, l, c->o->actor ? c->o->actor : "demo", err);
+    if (rc) return rc;
+    c->sum->licences++;
+    return tx_row(c, err);
+}
+
+static int stage_orgs(demo_ctx *c, uint64_t seed, jy_err *err)
+{
+    rng r;
+    rng_seed(&r, seed, "orgs");
+    int total = c->o->orgs > 0 ? c->o->orgs : 300;
+    const char *actor = c->o->actor ? c->o->actor : "demo";
+    /* how many of each type: largest remainder, at least one training body and one employer */
+    int count[N_ELEMS(org_types)];
+    int rem[N_ELEMS(org_types)];
+    int assigned = 0;
+    for (int i = 0; i < N_ELEMS(org_types); i++) {
+        count[i] = total * org_types[i].permille / 1000;
+        rem[i] = total * org_types[i].permille % 1000;
+        assigned += count[i];
+    }
+    while (assigned < total) {
+        int best = 0;
+        for (int i = 1; i < N_ELEMS(org_types); i++)
+            if (rem[i] > rem[best]) best = i;
+        count[best]++;
+        rem[best] = -1;
+        assigned++;
+    }
+    c->orgs = calloc((size_t)total, sizeof *c->orgs);
+    if (!c->orgs) return jy_err_set(err, JY_ENOMEM, "out of memory for %d organisations", total);
+
+    int done = 0, rc = 0;
+    int village_next = 0;
+    int *village_order = jy_arena_alloc(c->arena, (size_t)(c->nvillages ? c->nvillages : 1) * sizeof(int));
+    for (int i = 0; i < c->nvillages; i++) village_order[i] = i;
+    for (int i = c->nvillages - 1; i > 0; i--) {
+        int j = (int)rng_below(&r, (uint32_t)i + 1);
+        int tmp = village_order[i];
+        village_order[i] = village_order[j];
+        village_order[j] = tmp;
+    }
+    for (int ti = 0; ti < N_ELEMS(org_types); ti++) {
+        for (int k = 0; k < count[ti]; k++) {
+            org_type t = org_types[ti].t;
+            jy_org o;
+            memset(&o, 0, sizeof o);
+            const town *tw;
+            const char *village;
+            if (t == OT_COMMUNITY && c->nvillages > 0) {
+                /* each community is one village, in shuffled order, until the villages run out */
+                int v = village_order[village_next++ % c->nvillages];
+                village = c->villages[v];
+                tw = &c->towns[c->village_town[v]];
+            } else {
+                tw = t == OT_PUBLIC || t == OT_AGENCY || t == OT_TRAINING || t == OT_SERVICE_CENTRE
+                         ? (rng_chance(&r, 700) ? &c->towns[0] : pick_town(c, &r))
+                         : pick_town(c, &r);
+                village = pick_village(c, &r, tw);
+            }
+            char owner[64];
+            for (int tries = 0;; tries++) {
+                org_name(c, &r, t, tw, village, o.name, sizeof o.name, owner);
+                if (tries >= 20) {
+                    size_t len = strlen(o.name);
+                    snprintf(o.name + len, sizeof o.name - len, "（%d）", tries - 18);
+                }
+                if (strset_add(&c->names, o.name)) break;
+            }
+            make_uscc(c, &r, org_types[ti].uscc2, o.uscc);
+            o.kinds = org_types[ti].kinds;
+            if (o.kinds & JY_ORG_EMPLOYER) {
+                static const wstr sizes[] = {{"1", 550}, {"2", 300}, {"3", 120}, {"4", 30}};
+                o.size_class = t == OT_LEADING ? JY_SIZE_MEDIUM + (int)rng_below(&r, 2)
+                             : t == OT_PUBLIC ? JY_SIZE_SMALL + (int)rng_below(&r, 2)
+                                              : atoi(WPICK(&r, sizes));
+            }
+            snprintf(o.division, sizeof o.division, "%s", tw->code);
+            snprintf(o.county, sizeof o.county, "%s", c->county);
+            make_name(&r, rng_chance(&r, 700), rng_chance(&r, 800) ? 'M' : 'F', o.legal_person, sizeof o.legal_person);
+            if (owner[0]) snprintf(o.legal_person, sizeof o.legal_person, "%s", owner);
+            make_mobile(&r, o.phone);
+            if (t == OT_COMMUNITY)
+                snprintf(o.address, sizeof o.address, "%s%s%s村部", c->county_full, tw->name, village);
+            else if (strcmp(tw->code, "640522100") == 0 &&
+                     (t == OT_PUBLIC || t == OT_AGENCY || t == OT_TRAINING || t == OT_SERVICE_CENTRE ||
+                      t == OT_EMPLOYER || t == OT_TRAINEESHIP || t == OT_LEADING || t == OT_BROKER))
+                snprintf(o.address, sizeof o.address, "%s%s%s%d号", c->county_full, tw->name, PICK(&r, streets), rng_between(&r, 1, 320));
+            else
+                snprintf(o.address, sizeof o.address, "%s%s%s", c->county_full, tw->name, village);
+            if (t != OT_BROKER || rng_chance(&r, 500)) {
+                const char *bank = WPICK(&r, banks);
+                snprintf(o.bank_name, sizeof o.bank_name, "%s", bank);
+                bank_account(&r, bank, o.bank_account);
+            }
+            int result = 0;
+            if ((rc = jy_store_org_put(c->st, &o, actor, &result, err))) {
+                jy_err_prefix(err, "demo organisation %d (%s): ", done + 1, o.uscc);
+                return rc;
+            }
+            if (result == JY_PUT_CREATED) c->sum->orgs_created++;
+            else c->sum->orgs_existing++;
+            for (int b = 0; b < JY_ORG__KIND_COUNT; b++)
+                if (o.kinds & (1u << b)) c->sum->orgs_by_kind[b]++;
+            c->orgs[c->norgs].id = o.id;
+            c->orgs[c->norgs].kinds = o.kinds;
+            c->norgs++;
+            if ((rc = tx_row(c, err))) return rc;
+
+            jy_licence l;
+            memset(&l, 0, sizeof l);
+            int year = 0;
+            if (t == OT_TRAINING) {
+                licence_dates(c, &r, 5, &l, &year);
+                snprintf(l.kind, sizeof l.kind, "办学许可证");
+                snprintf(l.number, sizeof l.number, "人社民%s%04d%03d号", c->county, year % 10000, (k + 1) % 1000);
+                rc = add_licence(c, &l, o.id, err);
+            } else if (t == OT_AGENCY) {
+                licence_dates(c, &r, 5, &l, &year);
+                snprintf(l.kind, sizeof l.kind, "人力资源服务许可证");
+                snprintf(l.number, sizeof l.number, "（宁）人服证字〔%d〕第%s%03d号", year % 10000, c->county + 2, (k + 1) % 1000);
+                rc = add_licence(c, &l, o.id, err);
+            } else if (t == OT_BROKER) {
+                licence_dates(c, &r, 3, &l, &year);
+                snprintf(l.kind, sizeof l.kind, "劳务经纪人资格证");
+                snprintf(l.number, sizeof l.number, "海劳经备〔%d〕%03d号", year % 10000, (k + 1) % 1000);
+                rc = add_licence(c, &l, o.id, err);
+            }
+            if (rc) {
+                jy_err_prefix(err, "demo organisation %s licence: ", o.uscc);
+                return rc;
+            }
+            done++;
+            if (done % 50 == 0 || done == total) progress(c, "orgs", done, total);
+        }
+    }
+    return 0;
+}
+
+/* ---- the stages, in order ---- */
+
+static const struct {
+    const char *name;
+    int (*run)(demo_ctx *c, uint64_t seed, jy_err *err);
+} stages[] = {
+    {"persons", stage_persons},
+    {"orgs", stage_orgs},
+};
+
+int jy_demo_run(jy_store *st, const jy_demo_opts *o, jy_demo_summary *out, jy_err *err)
+{
+    int rc = 0;
+    demo_ctx c;
+    memset(&c, 0, sizeof c);
+    memset(out, 0, sizeof *out);
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    c.st = st;
+    c.o = o;
+    c.sum = out;
+    c.arena = jy_arena_new(0);
+    strset_init(&c.idcards, c.arena);
+    strset_init(&c.usccs, c.arena);
+    strset_init(&c.names, c.arena);
+    c.county = o->county ? o->county : "640522";
+    c.as_of = o->as_of ? o->as_of : jy_date_from_ymd(2024, 12, 31);
+    int am, ad;
+    jy_date_to_ymd(c.as_of, &c.as_of_year, &am, &ad);
+    out->seed = o->seed;
+    jy_date_format(c.as_of, out->as_of);
+
+    if (!o->divs) {
+        rc = jy_err_set(err, JY_EINVAL, "demo: the division table is needed (policy/divisions.tsv)");
+        goto done;
+    }
+    c.county_name = jy_division_name(o->divs, c.county);
+    if (!c.county_name) {
+        rc = jy_err_set(err, JY_EINVAL, "demo: county %s is not in the division table", c.county);
+        goto done;
+    }
+    {
+        jy_sb full = JY_SB_INIT;
+        jy_division_full_name(o->divs, c.county, &full);
+        snprintf(c.county_full, sizeof c.county_full, "%s", jy_sb_cstr(&full));
+        jy_sb_free(&full);
+    }
+    if (!o->force) {
+        jy_store_counts counts;
+        if ((rc = jy_store_counts_get(st, &counts, err))) goto done;
+        if (counts.persons > 0) {
+            rc = jy_err_set(err, JY_ECONFLICT,
+                            "the database already holds %lld persons and %lld organisations; "
+                            "demo fills a fresh database (use a new --db, or --force to add to it)",
+                            (long long)counts.persons, (long long)counts.orgs);
+            goto done;
+        }
+    }
+    if ((rc = places_load(&c, o->seed, err))) goto done;
+    if ((rc = tx_begin(&c, err))) goto done;
+    for (int i = 0; i < N_ELEMS(stages); i++)
+        if ((rc = stages[i].run(&c, o->seed, err))) goto done;
+    rc = tx_end(&c, err);
+done:
+    if (c.in_tx) jy_store_rollback(st, NULL);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    out->elapsed_ms = (int64_t)(t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
+    free(c.person_ids);
+    free(c.orgs);
+    strset_free(&c.idcards);
+    strset_free(&c.usccs);
+    strset_free(&c.names);
+    jy_arena_free(c.arena);
+    return rc;
+}
+
+void jy_demo_summary_json(const jy_demo_summary *s, jy_sb *sb)
+{
+    jy_sb_append(sb, "{");
+    jy_sb_json_key(sb, "seed");
+    jy_sb_appendf(sb, "%llu", (unsigned long long)s->seed);
+    jy_sb_json_kv_str(sb, "as_of", s->as_of);
+    jy_sb_json_kv_i64(sb, "persons", s->persons_created + s->persons_existing);
+    jy_sb_json_kv_i64(sb, "persons_created", s->persons_created);
+    jy_sb_json_kv_i64(sb, "persons_in_county", s->in_county);
+    jy_sb_json_kv_i64(sb, "persons_outside_county", s->outside_county);
+    jy_sb_json_key(sb, "ethnicity");
+    jy_sb_append(sb, "{");
+    jy_sb_json_kv_i64(sb, "回族", s->hui);
+    jy_sb_json_kv_i64(sb, "汉族", s->han);
+    jy_sb_json_kv_i64(sb, "其他", s->other_ethnicity);
+    jy_sb_append(sb, "}");
+    jy_sb_json_kv_i64(sb, "statuses", s->statuses);
+    jy_sb_json_key(sb, "statuses_by_kind");
+    jy_sb_append(sb, "{");
+    for (int k = 1; k < JY_ST__COUNT; k++)
+        jy_sb_json_kv_i64(sb, jy_status_kind_name((jy_status_kind)k), s->persons_by_status[k]);
+    jy_sb_append(sb, "}");
+    jy_sb_json_kv_i64(sb, "orgs", s->orgs_created + s->orgs_existing);
+    jy_sb_json_kv_i64(sb, "orgs_created", s->orgs_created);
+    jy_sb_json_key(sb, "orgs_by_kind");
+    jy_sb_append(sb, "{");
+    for (int b = 0; b < JY_ORG__KIND_COUNT; b++)
+        if (s->orgs_by_kind[b]) jy_sb_json_kv_i64(sb, jy_org_kind_name(1 << b), s->orgs_by_kind[b]);
+    jy_sb_append(sb, "}");
+    jy_sb_json_kv_i64(sb, "licences", s->licences);
+    jy_sb_json_kv_i64(sb, "elapsed_ms", s->elapsed_ms);
+    jy_sb_append(sb, "}");
+}
