@@ -1,9 +1,117 @@
-/* jiuye policy: placeholder until its owner lands the real command. */
+/* jiuye policy eval|explain|check|list|facts: the policy engine's command line (contract in
+ * docs/policy.md). eval and explain read JSON Lines cases on stdin; a malformed line gets an
+ * {"id":…,"error":…} line and the next lines are still evaluated. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli/cli.h"
+#include "policy/policy.h"
+
+static const char *USAGE =
+    "jiuye policy eval [--policy DIR] [--no-reasons] < cases.jsonl\n"
+    "       jiuye policy explain [--policy DIR] < cases.jsonl\n"
+    "       jiuye policy check [--strict] [DIR]\n"
+    "       jiuye policy list [--policy DIR]\n"
+    "       jiuye policy facts [--policy DIR]   (the fact catalogue as Markdown)";
+
+static int run_cases(const jy_policy *pol, int explain, int with_reasons)
+{
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n;
+    jy_sb out = JY_SB_INIT;
+    jy_policy_case *c = malloc(sizeof *c);
+    jy_policy_step *steps = malloc(sizeof *steps * 512);
+    if (!c || !steps) abort();
+    int any_error = 0;
+    while ((n = getline(&line, &cap, stdin)) > 0) {
+        size_t len = (size_t)n;
+        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' ')) len--;
+        if (len == 0) continue;
+        char id[256];
+        int has_id;
+        jy_err err;
+        jy_sb_reset(&out);
+        if (jy_policy_case_parse(pol, line, len, c, id, sizeof id, &has_id, &err) != 0) {
+            any_error = 1;
+            if (explain) {
+                jy_sb_appendf(&out, "案例 %s：输入有误：%s\n", has_id ? id : "（无 id）", err.msg);
+            } else {
+                jy_sb_appendc(&out, '{');
+                jy_sb_json_key(&out, "id");
+                if (has_id) jy_sb_json_str(&out, id);
+                else jy_sb_append(&out, "null");
+                jy_sb_json_kv_str(&out, "error", err.msg);
+                jy_sb_append(&out, "}\n");
+            }
+            fputs(jy_sb_cstr(&out), stdout);
+            continue;
+        }
+        jy_decision d;
+        if (explain) {
+            jy_policy_trace tr = {0, 512, steps};
+            jy_policy_eval_trace(pol, c, &d, &tr);
+            jy_sb_appendf(&out, "案例 %s\n", has_id ? id : "（无 id）");
+            jy_policy_explain_text(pol, c, &d, &tr, &out);
+            jy_sb_appendc(&out, '\n');
+        } else {
+            jy_policy_eval(pol, c, &d);
+            jy_policy_decision_json(pol, id, has_id, &d, with_reasons, &out);
+            jy_sb_appendc(&out, '\n');
+        }
+        fputs(jy_sb_cstr(&out), stdout);
+    }
+    free(line);
+    free(c);
+    free(steps);
+    jy_sb_free(&out);
+    (void)any_error;
+    return JY_EXIT_OK;
+}
 
 int jy_cmd_policy(const jy_cli *cli, int argc, char **argv)
 {
+    if (argc < 2) return jy_cli_usage(USAGE);
+    const char *sub = argv[1];
+    const char *dir = cli->policy_dir;
+    const char *pos = NULL;
+    int with_reasons = 1, strict = 0;
+    for (int i = 2; i < argc; i++) {
+        if (strcmp(argv[i], "--policy") == 0 && i + 1 < argc) dir = argv[++i];
+        else if (strcmp(argv[i], "--no-reasons") == 0) with_reasons = 0;
+        else if (strcmp(argv[i], "--strict") == 0) strict = 1;
+        else if (argv[i][0] != '-' && !pos) pos = argv[i];
+        else return jy_cli_usage(USAGE);
+    }
+    if (strcmp(sub, "check") == 0) {
+        if (pos) dir = pos;
+        jy_sb rep = JY_SB_INIT;
+        int ne = 0, nw = 0;
+        jy_policy_check(dir, &rep, &ne, &nw);
+        fputs(jy_sb_cstr(&rep), stdout);
+        printf("%s: %d error(s), %d warning(s)\n", dir, ne, nw);
+        jy_sb_free(&rep);
+        return ne > 0 || (strict && nw > 0) ? JY_EXIT_FAIL : JY_EXIT_OK;
+    }
+    if (pos) return jy_cli_usage(USAGE);
+    int is_eval = strcmp(sub, "eval") == 0, is_explain = strcmp(sub, "explain") == 0;
+    int is_list = strcmp(sub, "list") == 0, is_facts = strcmp(sub, "facts") == 0;
+    if (!is_eval && !is_explain && !is_list && !is_facts) return jy_cli_usage(USAGE);
+    jy_policy *pol = NULL;
     jy_err err;
-    jy_err_set(&err, JY_EUSAGE, "command \"policy\" is not built yet");
-    return jy_cli_fail(&err);
+    if (jy_policy_load(dir, &pol, &err) != 0) return jy_cli_fail(&err);
+    int rc = JY_EXIT_OK;
+    if (is_list || is_facts) {
+        jy_sb sb = JY_SB_INIT;
+        if (is_list) jy_policy_list_json(pol, &sb);
+        else jy_policy_facts_md(pol, &sb);
+        if (is_list) jy_cli_print(&sb);
+        else fputs(jy_sb_cstr(&sb), stdout);
+        jy_sb_free(&sb);
+    } else {
+        rc = run_cases(pol, is_explain, with_reasons);
+    }
+    jy_policy_free(pol);
+    return rc;
 }

@@ -1,0 +1,200 @@
+/* Internals shared by the policy engine's files (lexer.c, parser.c, compile.c, eval.c, case.c).
+ * Not for use outside src/policy. All memory hangs off the rule set's arena (jp_set.arena),
+ * except the growable arrays below, which the compiler reallocs and jy_policy_free releases. */
+#ifndef JY_POLICY_INTERNAL_H
+#define JY_POLICY_INTERNAL_H
+
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/sb.h"
+#include "policy/policy.h"
+
+/* ---- values and types ---- */
+enum jp_type { T_NONE = 0, T_NUM, T_INT, T_MONEY, T_RATIO, T_BOOL, T_DATE, T_ENUM, T_SET, T_CODE };
+const char *jp_type_name(int t);
+
+/* ---- lexer ---- */
+enum jp_tok {
+    K_EOF = 0, K_NL, K_IDENT, K_NUM, K_MONEY, K_PERCENT, K_DATE, K_STRING,
+    K_LP, K_RP, K_LB, K_RB, K_COMMA, K_ARROW, K_ASSIGN, K_EQ, K_NE, K_LT, K_LE, K_GT, K_GE,
+    K_PLUS, K_MINUS, K_STAR, K_SLASH, K_DOTDOT,
+    K_CMPWORD, /* a legal comparison word: op and whether it stands after its number */
+    K_AND, K_OR, K_NOT, K_HAN, K_BUHAN, K_SOFT, K_ZHI, K_ERROR
+};
+enum jp_cmp { C_LT = 1, C_LE, C_GT, C_GE, C_EQ, C_NE };
+
+typedef struct jp_tok_t {
+    int kind;
+    const char *s; /* points into the source */
+    int len;
+    int line, col;
+    int64_t num;   /* K_NUM/K_PERCENT: value × 10000; K_MONEY: fen; K_DATE: jy_date */
+    int cmp;       /* K_CMPWORD: enum jp_cmp */
+    int postfix;   /* K_CMPWORD: the word follows its number (以上, 以下 …) */
+} jp_tok_t;
+
+typedef struct jp_lexer {
+    const char *src, *end, *p;
+    int line, col;
+    const char *file;
+    char errmsg[600];
+} jp_lexer;
+
+void jp_lex_init(jp_lexer *lx, const char *file, const char *src, size_t len);
+void jp_lex_next(jp_lexer *lx, jp_tok_t *t); /* K_ERROR: message in lx->errmsg */
+
+/* ---- instructions ---- */
+enum jp_op {
+    OP_HALT = 0, OP_CONST, OP_FACT, OP_PARAM, OP_LOCAL, OP_SETLOCAL, OP_POP,
+    OP_ADD, OP_SUB, OP_MUL, OP_MULR, OP_DIV, OP_DIVR, OP_RATIO, OP_NEG, OP_MIN, OP_MAX,
+    OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_NOT,
+    OP_JMP, OP_JZ, OP_JZK, OP_JNZK,
+    OP_HAS, OP_IN, OP_WITHIN, OP_WORKDAYS, OP_DAYS, OP_ADDWD, OP_ADDDAYS, OP_YEAR,
+    OP_CHECK, OP_OUT, OP_PAY, OP_CAP, OP_DECIDE, OP_MISSING
+};
+enum { CHK_REQUIRE = 0, CHK_EXCLUDE = 1 };
+enum { SEV_HARD = 0, SEV_SOFT = 1, SEV_NOTE = 2 };
+
+typedef struct jp_ins {
+    uint8_t op;
+    uint8_t t;   /* CHECK: severity; OUT: outcome; CHECK mode in bit 4 */
+    uint16_t a;  /* fact / param / local / reason / table index */
+    int32_t b;   /* jump target (stmt end for FACT/PARAM/LOCAL) */
+    int64_t k;   /* constant, mask, reason for a missing value */
+} jp_ins;
+
+/* ---- rule-set tables ---- */
+typedef struct jp_fact {
+    const char *name, *doc;
+    int type;
+    int has_range;
+    int64_t lo, hi;
+    int nsyms;
+    const char **syms;
+    uint64_t used_by[1]; /* programme bitmap (≤ 64 programmes) */
+    int derived;         /* set by the case reader, not by the caller */
+} jp_fact;
+
+typedef struct jp_period {
+    jy_date from, to; /* inclusive; INT32_MIN / INT32_MAX when open */
+    int64_t value;
+    int line;
+} jp_period;
+
+typedef struct jp_param {
+    const char *name;
+    int type, clause;
+    int nper;
+    jp_period *per;
+    const char *file;
+    int line;
+} jp_param;
+
+typedef struct jp_clause {
+    const char *id, *text;
+    int program;
+    int used;
+    const char *file;
+    int line;
+} jp_clause;
+
+enum jp_rkind { R_FAIL = 0, R_REVIEW, R_NOTE, R_PAY, R_CAP, R_MISSING, R_GAP, R_CONFLICT, R_OK };
+typedef struct jp_reason {
+    int kind;
+    int nclauses;
+    int clauses[4];
+    const char *text;
+} jp_reason;
+
+typedef struct jp_seg {
+    int64_t lo, hi; /* inclusive */
+    int32_t pc;
+} jp_seg;
+
+typedef struct jp_table {
+    int nseg;
+    jp_seg *seg;
+    int32_t outside_pc; /* pc for a subject outside every segment */
+    int clause;
+} jp_table;
+
+typedef struct jp_target { int year; int64_t count; const char *what; int clause; } jp_target;
+typedef struct jp_money_line { const char *what; jy_fen amount; int clause; } jp_money_line;
+
+typedef struct jp_program {
+    const char *id, *title;
+    int entry;     /* first instruction */
+    int ntargets, nbudget, nsources;
+    jp_target targets[16];
+    jp_money_line budget[8];
+    jp_money_line sources[8];
+} jp_program;
+
+typedef struct jp_occ {
+    const char *name, *kind, *code, *levels, *note;
+} jp_occ;
+
+struct jy_policy {
+    jy_arena *arena;
+    char hash[65];
+    int nfacts, nparams, nclauses, nreasons, nprograms, ntables, nlocals, nocc;
+    int capfacts, capparams, capclauses, capreasons, capprograms, captables, capcode, caplines;
+    jp_fact *facts;
+    jp_param *params;
+    jp_clause *clauses;
+    jp_reason *reasons;
+    jp_program *programs;
+    jp_table *tables;
+    jp_occ *occ;
+    const char *locals[64];
+    int local_type[64], local_efact[64];
+    int ncode;
+    jp_ins *code;
+    int *lines; /* rule-file line per instruction (explain) */
+    int fact_occupation, fact_occupation_kind, fact_prior, fact_prior_same, fact_prior_year;
+    int fact_occ_access;
+    struct jy_calendar *cal; /* NULL when policy/calendar.txt could not be loaded */
+    char calendar_error[520];
+};
+
+/* ---- compiler (compile.c) used by the parser ---- */
+typedef struct jp_diag {
+    jy_sb *out;     /* findings, one per line */
+    int nerr, nwarn;
+    int first_set;
+    jy_err first;
+} jp_diag;
+
+void jp_diag_add(jp_diag *d, int is_error, const char *file, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+int jp_emit(jy_policy *p, int op, int t, int a, int32_t b, int64_t k, int line);
+int jp_add_reason(jy_policy *p, int kind, const int *clauses, int nclauses, const char *text);
+int jp_find_clause(const jy_policy *p, const char *id);
+int jp_find_param(const jy_policy *p, const char *name);
+int jp_find_local(const jy_policy *p, const char *name);
+int jp_table_new(jy_policy *p);
+void *jp_grow(void *arr, int *cap, int need, size_t elem);
+
+/* parser.c: compiles one file's text into p; findings go to d. */
+void jp_parse_file(jy_policy *p, jp_diag *d, const char *file, const char *src, size_t len);
+
+/* compile.c: decide-table analysis. Branch intervals in, segments out; gaps and overlaps
+ * reported to d and filled with review code. */
+typedef struct jp_branch {
+    int nint;
+    int64_t lo[8], hi[8]; /* union of intervals, inclusive */
+    int32_t pc;           /* action code */
+    int clause;
+    int line;
+    int is_otherwise;
+    int action_key;       /* equal keys = same action (no conflict) */
+} jp_branch;
+
+void jp_decide_build(jy_policy *p, jp_diag *d, const char *file, int line, int table, int subject_type,
+                     int64_t dom_lo, int64_t dom_hi, jp_branch *br, int nbr, int info,
+                     int32_t end_pc, const char *subject_name, const char *const *syms);
+
+
+#endif

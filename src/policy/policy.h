@@ -1,0 +1,100 @@
+/* The policy engine: loads policy/<name>.rules (the rule language of docs/policy.md), compiles them
+ * once to flat instruction arrays, and evaluates cases (facts → eligible with an amount /
+ * ineligible / needs_review, with the reasons and the clauses that produced them).
+ *
+ * Ownership: jy_policy_load returns a rule set the caller frees with jy_policy_free; everything
+ * inside (names, clause texts, code) lives in the rule set's arena. jy_policy_eval does no
+ * parsing and no allocation: the caller supplies the fact vector and the decision struct. */
+#ifndef JY_POLICY_H
+#define JY_POLICY_H
+
+#include <stdint.h>
+
+#include "base/date.h"
+#include "base/err.h"
+#include "base/money.h"
+#include "base/sb.h"
+
+typedef struct jy_policy jy_policy;
+
+enum jy_policy_outcome { JY_ELIGIBLE = 0, JY_INELIGIBLE = 1, JY_NEEDS_REVIEW = 2 };
+
+#define JY_POLICY_MAX_REASONS 24
+#define JY_POLICY_MAX_FACTS 256
+
+/* A case as the evaluator sees it: one int64 per declared fact (money in fen, ratios in 1/10000,
+ * dates as jy_date, enums as the symbol's index, sets as a bit mask) and a presence bit. */
+typedef struct jy_policy_case {
+    int program;  /* index from jy_policy_program_index */
+    jy_date date; /* the date the case is decided on (selects parameter periods) */
+    uint64_t present[JY_POLICY_MAX_FACTS / 64];
+    int64_t v[JY_POLICY_MAX_FACTS];
+} jy_policy_case;
+
+typedef struct jy_decision {
+    int outcome;       /* enum jy_policy_outcome */
+    int has_amount;
+    jy_fen amount;
+    int nreasons;      /* reason indices (jy_policy_reason); truncated at JY_POLICY_MAX_REASONS */
+    uint16_t reasons[JY_POLICY_MAX_REASONS];
+} jy_decision;
+
+/* One step of an explain trace (see jy_policy_eval_trace). */
+typedef struct jy_policy_step {
+    int kind;    /* JY_STEP_* */
+    int index;   /* fact, param, reason or decide-table index */
+    int64_t value;
+    int line;    /* rule-file line of the instruction */
+} jy_policy_step;
+
+enum { JY_STEP_FACT = 1, JY_STEP_PARAM, JY_STEP_CHECK_OK, JY_STEP_CHECK_FAIL, JY_STEP_OUTCOME,
+       JY_STEP_PAY, JY_STEP_CAP, JY_STEP_DECIDE, JY_STEP_LET };
+
+typedef struct jy_policy_trace {
+    int n, cap;
+    jy_policy_step *steps;
+} jy_policy_trace;
+
+/* Loads and compiles every *.rules file under dir (facts.rules first, then by name) and
+ * policy/occupations.tsv. On error returns JY_EINVAL with "file:line:col: message" in err. */
+int jy_policy_load(const char *dir, jy_policy **out, jy_err *err);
+void jy_policy_free(jy_policy *p);
+
+/* Validates dir: appends one line per finding ("file:line:col: error: …" or "… warning: …",
+ * gaps and overlaps included) to report; sets *nerrors and *nwarnings. Returns 0 when the
+ * files could be read at all. */
+int jy_policy_check(const char *dir, jy_sb *report, int *nerrors, int *nwarnings);
+
+const char *jy_policy_hash(const jy_policy *p); /* content hash of the rule set (hex) */
+int jy_policy_program_index(const jy_policy *p, const char *id); /* -1 when unknown */
+int jy_policy_program_count(const jy_policy *p);
+int jy_policy_fact_index(const jy_policy *p, const char *name); /* -1 when unknown */
+
+/* Evaluates one case. Never allocates; returns the outcome (also in dec->outcome). */
+int jy_policy_eval(const jy_policy *p, const jy_policy_case *c, jy_decision *dec);
+/* The same with a trace of the steps taken (for `policy explain`); trace may be NULL. */
+int jy_policy_eval_trace(const jy_policy *p, const jy_policy_case *c, jy_decision *dec,
+                         jy_policy_trace *trace);
+
+/* Reads one JSON case line {"id","program","date","facts":{…}} into c. The id (or NULL) is
+ * copied into id_buf. Returns JY_EINVAL with a message naming the field on a malformed line. */
+int jy_policy_case_parse(const jy_policy *p, const char *line, size_t len, jy_policy_case *c,
+                         char *id_buf, size_t id_cap, int *has_id, jy_err *err);
+
+/* Appends the decision as the JSON object of the CLI contract (docs/policy.md). */
+void jy_policy_decision_json(const jy_policy *p, const char *id, int has_id, const jy_decision *d,
+                             int with_reasons, jy_sb *out);
+/* Appends a readable Chinese trace of one evaluation. */
+void jy_policy_explain_text(const jy_policy *p, const jy_policy_case *c, const jy_decision *d,
+                            const jy_policy_trace *t, jy_sb *out);
+/* Appends the programme list (targets, budgets, sources) as a JSON array. */
+void jy_policy_list_json(const jy_policy *p, jy_sb *out);
+/* Appends the fact catalogue as a Markdown table (name, type, meaning, programmes). */
+void jy_policy_facts_md(const jy_policy *p, jy_sb *out);
+
+/* Reason accessors: clause ids ("P10 二(三)") and texts of a reason index. */
+int jy_policy_reason_nclauses(const jy_policy *p, int reason);
+const char *jy_policy_reason_clause(const jy_policy *p, int reason, int k);
+const char *jy_policy_reason_text(const jy_policy *p, int reason);
+
+#endif
