@@ -652,6 +652,16 @@ int jy_store_counts_get(jy_store *st, jy_store_counts *out, jy_err *err)
     return st->ops->counts_get(st, out, err);
 }
 
+int jy_store_group_counts(jy_store *st, int by, jy_date on,
+                          int (*fn)(void *ctx, const char *key, int64_t n), void *ctx, jy_err *err)
+{
+    if (by < JY_GROUP_PERSON_TOWNSHIP || by > JY_GROUP_ORG_KINDS)
+        return jy_err_set(err, JY_EINVAL, "group counts: unknown grouping %d", by);
+    if (!st->ops->group_counts)
+        return jy_err_set(err, JY_EDB, "group counts: not supported by the %s backend", st->ops->name);
+    return st->ops->group_counts(st, by, on, fn, ctx, err);
+}
+
 int jy_store_audit_append(jy_store *st, const char *actor, const char *entity, int64_t entity_id,
                           const char *action, const char *before_json, const char *after_json,
                           jy_err *err)

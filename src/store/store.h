@@ -231,6 +231,16 @@ typedef struct jy_store_counts {
 
 int jy_store_counts_get(jy_store *st, jy_store_counts *out, jy_err *err);
 
+/* Grouped counts (start page, reports), in key order. fn gets each group's key and count and may
+ * use the store again; returning non-zero stops the walk.
+ *   JY_GROUP_PERSON_TOWNSHIP  key: the first 9 characters of 户籍所在地 (a 6-digit code as is)
+ *   JY_GROUP_PERSON_STATUS    key: the status kind name; n: persons holding it on `on`
+ *                             (since unknown or <= on, until open or >= on)
+ *   JY_GROUP_ORG_KINDS        key: a kinds bit set in decimal; n: orgs with exactly that set */
+enum jy_store_group { JY_GROUP_PERSON_TOWNSHIP = 1, JY_GROUP_PERSON_STATUS, JY_GROUP_ORG_KINDS };
+int jy_store_group_counts(jy_store *st, int by, jy_date on,
+                          int (*fn)(void *ctx, const char *key, int64_t n), void *ctx, jy_err *err);
+
 /* ---- audit log (审计日志) ---- */
 
 /* Appends one entry (for changes made outside the store's own put functions, e.g. workflow

@@ -39,6 +39,8 @@ typedef struct jy_store_ops {
                         jy_err *err);
 
     int (*counts_get)(jy_store *st, jy_store_counts *out, jy_err *err);
+    int (*group_counts)(jy_store *st, int by, jy_date on,
+                        int (*fn)(void *ctx, const char *key, int64_t n), void *ctx, jy_err *err);
     int (*audit_append)(jy_store *st, const char *actor, const char *county, const char *entity,
                         int64_t entity_id, const char *action, const char *before_json,
                         const char *after_json, jy_err *err);

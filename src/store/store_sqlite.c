@@ -869,6 +869,36 @@ static int sq_counts_get(jy_store *base, jy_store_counts *out, jy_err *err)
     return rc;
 }
 
+/* Prepared per call (not cached) so that fn may use the store again. */
+static int sq_group_counts(jy_store *base, int by, jy_date on,
+                           int (*fn)(void *ctx, const char *key, int64_t n), void *ctx, jy_err *err)
+{
+    sq_store *st = (sq_store *)base;
+    static const char *const sql[] = {
+        [JY_GROUP_PERSON_TOWNSHIP] = "SELECT substr(hukou_division, 1, 9), count(*) FROM persons GROUP BY 1 ORDER BY 1",
+        [JY_GROUP_PERSON_STATUS] = "SELECT kind, count(DISTINCT person_id) FROM person_statuses"
+                                   " WHERE (since IS NULL OR since <= ?1) AND (until IS NULL OR until >= ?1)"
+                                   " GROUP BY kind ORDER BY kind",
+        [JY_GROUP_ORG_KINDS] = "SELECT kinds, count(*) FROM orgs GROUP BY kinds ORDER BY kinds",
+    };
+    sqlite3_stmt *s = NULL;
+    int src = sqlite3_prepare_v2(st->db, sql[by], -1, &s, NULL);
+    if (src != SQLITE_OK) return db_fail(st, src, "preparing group counts", err);
+    int rc = 0;
+    if (by == JY_GROUP_PERSON_STATUS) {
+        char day[JY_DATE_BUFSZ];
+        jy_date_format(on, day);
+        sqlite3_bind_text(s, 1, day, -1, SQLITE_TRANSIENT);
+    }
+    while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+        const unsigned char *key = sqlite3_column_text(s, 0);
+        if (fn(ctx, key ? (const char *)key : "", sqlite3_column_int64(s, 1))) break;
+    }
+    if (src != SQLITE_ROW && src != SQLITE_DONE) rc = db_fail(st, src, "group counts", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
 static int sq_schema_version(jy_store *base, int *version, jy_err *err)
 {
     sq_store *st = (sq_store *)base;
@@ -971,6 +1001,7 @@ static const jy_store_ops sqlite_ops = {
     .org_licence_add = sq_org_licence_add,
     .org_licences = sq_org_licences,
     .counts_get = sq_counts_get,
+    .group_counts = sq_group_counts,
     .audit_append = sq_audit_append,
     .audit_list = sq_audit_list,
     .audit_head = sq_audit_head,
@@ -996,7 +1027,7 @@ int jy_store_sqlite_open(const char *path, jy_store **out, jy_err *err)
     /* WAL: readers never block the writer; NORMAL sync is crash-safe in WAL mode (a power cut
      * may lose the last commits, never corrupt); a 64 MiB page cache keeps big imports in memory. */
     if ((rc = run_script(st, "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
-                             " PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
+                             " PRAGMA cache_size = -262144; PRAGMA mmap_size = 1073741824; PRAGMA temp_store = MEMORY;",
                          "setting up the connection", err)))
         goto done;
     if ((rc = migrate(st, path, err))) goto done;
