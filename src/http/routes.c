@@ -3,6 +3,7 @@
  * and the staff/public pages come later and add rows to the table at the bottom. */
 #include "http/http.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -56,38 +57,23 @@ static const char *org_kind_label(int bit)
     return bit >= 0 && bit < JY_ORG__KIND_COUNT ? names[bit] : "其他";
 }
 
-typedef struct person_walk {
+typedef struct group_walk {
     summary *s;
     const char *county;
-    int64_t *ids;
-    size_t nids, cap;
-} person_walk;
+} group_walk;
 
-static int on_person(void *ctx, const jy_person *p)
+static int on_township(void *ctx, const char *key, int64_t n)
 {
-    person_walk *w = ctx;
+    group_walk *w = ctx;
     summary *s = w->s;
-    if (w->nids == w->cap) {
-        size_t cap = w->cap ? w->cap * 2 : 1024;
-        int64_t *ids = realloc(w->ids, cap * sizeof *ids);
-        if (!ids) return -1;
-        w->ids = ids;
-        w->cap = cap;
-    }
-    w->ids[w->nids++] = p->id;
-    if (strncmp(p->hukou_division, w->county, 6) != 0) {
-        s->outside++;
+    if (strncmp(key, w->county, 6) != 0) {
+        s->outside += n;
         return 0;
     }
-    if (strlen(p->hukou_division) < 9) {
-        s->in_county_no_town++;
+    if (strlen(key) < 9) {
+        s->in_county_no_town += n;
         return 0;
     }
-    for (size_t i = 0; i < s->ntowns; i++)
-        if (strncmp(s->towns[i].code, p->hukou_division, 9) == 0) {
-            s->towns[i].n++;
-            return 0;
-        }
     if (s->ntowns == s->cap) {
         size_t cap = s->cap ? s->cap * 2 : 32;
         town_count *t = realloc(s->towns, cap * sizeof *t);
@@ -96,56 +82,40 @@ static int on_person(void *ctx, const jy_person *p)
         s->cap = cap;
     }
     town_count *t = &s->towns[s->ntowns++];
-    memcpy(t->code, p->hukou_division, 9);
-    t->code[9] = '\0';
-    t->n = 1;
+    snprintf(t->code, sizeof t->code, "%.9s", key);
+    t->n = n;
     return 0;
 }
 
-static int on_org(void *ctx, const jy_org *o)
+static int on_status(void *ctx, const char *key, int64_t n)
 {
     summary *s = ctx;
-    for (int b = 0; b < JY_ORG__KIND_COUNT; b++)
-        if (o->kinds & (1u << b)) s->org_kind[b]++;
+    jy_status_kind k;
+    if (jy_status_kind_parse(key, &k) == 0 && k > 0 && k < JY_ST__COUNT) s->status[k] += n;
     return 0;
 }
 
-static int cmp_town(const void *a, const void *b)
+static int on_org_kinds(void *ctx, const char *key, int64_t n)
 {
-    return strcmp(((const town_count *)a)->code, ((const town_count *)b)->code);
+    summary *s = ctx;
+    unsigned long kinds = strtoul(key, NULL, 10);
+    for (int b = 0; b < JY_ORG__KIND_COUNT; b++)
+        if (kinds & (1ul << b)) s->org_kind[b] += n;
+    return 0;
 }
 
-/* Reads the registry's counts. A status counts when it is open on today's date. */
+/* Reads the registry's counts: grouped counts from the store, statuses held today. */
 static int summary_load(jy_store *st, const char *county, summary *s, jy_err *err)
 {
     int rc;
-    person_walk w = {.s = s, .county = county};
     memset(s, 0, sizeof *s);
-    if ((rc = jy_store_counts_get(st, &s->counts, err))) goto done;
-    jy_person_filter pf = {0};
-    if ((rc = jy_store_person_list(st, &pf, on_person, &w, err))) goto done;
-    jy_org_filter of = {0};
-    if ((rc = jy_store_org_list(st, &of, on_org, s, err))) goto done;
+    group_walk w = {.s = s, .county = county};
     jy_date today = jy_date_today();
-    jy_person_status sts[64];
-    for (size_t i = 0; i < w.nids; i++) {
-        int n = 0;
-        if ((rc = jy_store_person_statuses(st, w.ids[i], sts, 64, &n, err))) goto done;
-        unsigned seen = 0;
-        for (int k = 0; k < n && k < 64; k++) {
-            int kind = sts[k].kind;
-            if (kind <= 0 || kind >= JY_ST__COUNT) continue;
-            if (sts[k].until && sts[k].until < today) continue;
-            if (sts[k].since && sts[k].since > today) continue;
-            if (seen & (1u << kind)) continue;
-            seen |= 1u << kind;
-            s->status[kind]++;
-        }
-    }
-    qsort(s->towns, s->ntowns, sizeof *s->towns, cmp_town);
-done:
-    free(w.ids);
-    return rc;
+    if ((rc = jy_store_counts_get(st, &s->counts, err))) return rc;
+    if ((rc = jy_store_group_counts(st, JY_GROUP_PERSON_TOWNSHIP, today, on_township, &w, err))) return rc;
+    if ((rc = jy_store_group_counts(st, JY_GROUP_PERSON_STATUS, today, on_status, s, err))) return rc;
+    if ((rc = jy_store_group_counts(st, JY_GROUP_ORG_KINDS, today, on_org_kinds, s, err))) return rc;
+    return 0;
 }
 
 static const char *county_name(const jy_http_app *app)
