@@ -711,7 +711,12 @@ static void parse_decide(parser *ps, int mark)
     jy_policy *p = ps->p;
     jp_tok_t at = ps->tok;
     next(ps);
+    const char *subj_start = ps->tok.s;
     ex subj = parse_expr(ps);
+    const char *subj_end = ps->tok.s;
+    if (subj_end > subj_start && subj_end[-1] == '"') subj_end--;
+    while (subj_end > subj_start && subj_end[-1] == ' ') subj_end--;
+    const char *subj_text = jy_arena_strndup(p->arena, subj_start, (size_t)(subj_end - subj_start));
     int clause = parse_clause_ref(ps);
     int info = 0;
     if (is_kw(&ps->tok, "info")) { info = 1; next(ps); }
@@ -848,7 +853,7 @@ static void parse_decide(parser *ps, int mark)
         nbr++;
     }
     if (nbr == 0) perr(ps, &at, "decide without branches");
-    const char *sname = subj.fact >= 0 ? p->facts[subj.fact].name : "该值";
+    const char *sname = subj_text;
     const char *const *syms = subj.type == T_ENUM ? p->facts[subj.efact].syms : NULL;
     /* gap/conflict code is appended by jp_decide_build; it jumps to end_pc, patched below */
     int end_marker_start = p->ncode;
