@@ -456,6 +456,14 @@ static int add_status(demo_ctx *c, int64_t pid, jy_status_kind kind, jy_date sin
 
 static jy_date ymd(int y, int m, int d) { return jy_date_from_ymd(y, m, d); }
 
+/* With probability permille/1000, an end date at least min_days after since and not after
+ * as_of; else 0 (still held). */
+static jy_date ended(demo_ctx *c, rng *r, jy_date since, int min_days, int permille)
+{
+    if (!rng_chance(r, permille) || since + min_days > c->as_of) return 0;
+    return rng_date(r, since + min_days, c->as_of);
+}
+
 /* Birth year: 1960-2006, weighted towards working age. */
 static int birth_year(rng *r)
 {
@@ -485,7 +493,10 @@ static int person_statuses(demo_ctx *c, rng *r, const jy_person *p, int in_count
     char detail[16];
 
     /* 在校学生: teenagers and those whose higher education ends after as_of */
-    if ((age < 19 && rng_chance(r, 650)) || (grad_year > c->as_of_year)) {
+    int at_college = age >= 19 && age <= 22 &&
+                     (strcmp(p->education, "高中") == 0 || strcmp(p->education, "中专") == 0) &&
+                     rng_chance(r, 450);
+    if ((age < 19 && rng_chance(r, 650)) || at_college || grad_year > c->as_of_year) {
         student = 1;
         int entry = grad_year > c->as_of_year ? grad_year - (grad_year - by == 21 ? 3 : 4) : by + 15;
         if (entry > c->as_of_year) entry = c->as_of_year;
@@ -521,15 +532,13 @@ static int person_statuses(demo_ctx *c, rng *r, const jy_person *p, int in_count
     }
     if (rural && rng_chance(r, poor ? 70 : 40)) {
         jy_date since = rng_date(r, ymd(2021, 3, 1), c->as_of);
-        jy_date until = rng_chance(r, 350) ? rng_date(r, since + 90, c->as_of) : 0;
-        if (until && until <= since) until = 0;
+        jy_date until = ended(c, r, since, 90, 350);
         if ((rc = add_status(c, p->id, JY_ST_MONITORED, since, until, NULL, err))) return rc;
     }
     /* 登记失业 */
     if (working_age && !student && !fiscal && age >= 18 && rng_chance(r, 70)) {
         jy_date since = rng_date(r, ymd(2023, 1, 1), c->as_of);
-        jy_date until = rng_chance(r, 300) ? rng_date(r, since + 30, c->as_of) : 0;
-        if (until && until <= since) until = 0;
+        jy_date until = ended(c, r, since, 30, 300);
         if ((rc = add_status(c, p->id, JY_ST_REGISTERED_UNEMPLOYED, since, until, NULL, err))) return rc;
     }
     /* 残疾人 with grade 1 (most severe) to 4 */
@@ -561,8 +570,7 @@ static int person_statuses(demo_ctx *c, rng *r, const jy_person *p, int in_count
     /* 公益性岗位 */
     if (rural && !fiscal && !student && age >= 30 && age < retire_age && rng_chance(r, poor ? 50 : 20)) {
         jy_date since = rng_date(r, ymd(2021, 1, 1), c->as_of);
-        jy_date until = rng_chance(r, 300) ? rng_date(r, since + 180, c->as_of) : 0;
-        if (until && until <= since) until = 0;
+        jy_date until = ended(c, r, since, 180, 300);
         if ((rc = add_status(c, p->id, JY_ST_PUBLIC_WELFARE_POST, since, until, NULL, err))) return rc;
     }
     return 0;
