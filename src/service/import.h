@@ -1,0 +1,79 @@
+/* Roster import (花名册导入): persons or organisations from a CSV file into the store.
+ *
+ * The file's header row is found among its first rows and its columns are mapped by their
+ * Chinese names (docs/import.md lists them); unknown columns are ignored and reported once.
+ * Every data row is validated; a row with any error is not stored and gets one line per error
+ * in the error report (row, column, value, reason). Good rows are written in batches, one
+ * transaction per batch (a crash loses at most the open batch, never part of a row), through
+ * jy_store_person_put / jy_store_org_put, so a second import of the same file changes nothing.
+ *
+ * An import never clears stored data: a column the file lacks, or an empty cell, keeps what
+ * the store already holds for that person or organisation. */
+#ifndef JY_IMPORT_H
+#define JY_IMPORT_H
+
+#include <stdint.h>
+
+#include "base/date.h"
+#include "base/err.h"
+#include "base/sb.h"
+#include "base/text.h"
+#include "domain/division.h"
+#include "store/store.h"
+
+typedef enum jy_import_kind { JY_IMPORT_PERSONS = 1, JY_IMPORT_ORGS = 2 } jy_import_kind;
+
+#define JY_IMPORT_BATCH_ROWS 10000
+
+typedef struct jy_import_stats {
+    int64_t rows;      /* data rows read: created + updated + unchanged + rejected */
+    int64_t created, updated, unchanged, rejected;
+    int64_t committed; /* rows whose batch has been committed */
+} jy_import_stats;
+
+/* Called every 1,000 rows and once at the end (done = 1). */
+typedef void (*jy_import_progress_fn)(void *ctx, const jy_import_stats *s, int done);
+
+typedef struct jy_import_opts {
+    jy_import_kind kind;
+    const char *path;            /* the CSV file ("-": standard input) */
+    jy_encoding encoding;        /* JY_ENC_AUTO detects */
+    char delim;                  /* 0 detects comma, tab or semicolon */
+    const char *report_path;     /* error report; NULL: "<path>.errors.csv", written only when a
+                                  * row is rejected (an explicit path is always written) */
+    const char *actor;           /* recorded in the audit log */
+    const jy_divisions *divs;    /* required: 户籍所在地 names and codes, ID-number prefixes */
+    int batch_rows;              /* rows per transaction; 0: JY_IMPORT_BATCH_ROWS */
+    jy_date today;               /* for birth dates in the future; 0: jy_date_today() */
+    jy_import_progress_fn progress;
+    void *progress_ctx;
+} jy_import_opts;
+
+typedef struct jy_import_result {
+    jy_import_stats stats;
+    jy_encoding encoding;        /* as detected or given */
+    char delim;
+    int64_t header_row;          /* record number of the header row (1 = first) */
+    char report_path[1024];      /* "" when no report was written */
+    int64_t replaced_bytes;      /* undecodable bytes replaced (rows holding them are rejected) */
+    jy_sb ignored;               /* JSON array of the ignored column names, "[]" when none */
+    char stopped[512];           /* non-empty when reading stopped early (a broken CSV record);
+                                  * the rows before it were imported */
+} jy_import_result;
+
+void jy_import_result_init(jy_import_result *res);
+void jy_import_result_free(jy_import_result *res);
+
+/* Runs the import. Returns 0 when the file was read to its end or to a broken record (see
+ * res->stopped) — rejected rows are not a failure of the import; res tells them. Fails with
+ * JY_EIO (file), JY_EINVAL (no header row, a required column missing: the message names it)
+ * or JY_EDB (the database failed; the open batch was rolled back, res->stats.committed says
+ * how many rows are in). */
+int jy_import_run(jy_store *st, const jy_import_opts *o, jy_import_result *res, jy_err *err);
+
+/* The summary object: {"file":…,"rows":…,"created":…,"updated":…,"unchanged":…,
+ * "rejected":…,"report":…|null,"encoding":…,"header_row":…,"ignored_columns":[…]} plus
+ * "stopped" when set. */
+void jy_import_result_json(jy_sb *sb, const char *file, const jy_import_result *res);
+
+#endif
