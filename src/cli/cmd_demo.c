@@ -93,7 +93,6 @@ int jy_cmd_demo(const jy_cli *cli, int argc, char **argv)
     }
     o.divs = divs;
     if (jy_store_open(cli->db_url, &st, &err)) {
-        jy_err_prefix(&err, "database %s: ", cli->db_url);
         rc = jy_cli_fail(&err);
         goto done;
     }

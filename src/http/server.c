@@ -398,10 +398,7 @@ int jy_http_start(const jy_http_config *cfg, jy_http_server **out, jy_err *err)
     }
     for (int i = 0; i < srv->cfg.threads; i++) {
         rc = jy_store_open(srv->cfg.db_url, &srv->pool[i], err);
-        if (rc) {
-            jy_err_prefix(err, "database %s: ", srv->cfg.db_url);
-            goto done;
-        }
+        if (rc) goto done; /* the store's message names the database */
         srv->npool++;
     }
     srv->nfree = srv->npool;
