@@ -89,6 +89,12 @@ for i in $(seq 8); do curl -sS -o "$T/c$i" "$base/api/summary" & done
 wait $(jobs -p | grep -v "^$SERVER_PID\$") 2>/dev/null
 for i in $(seq 8); do expect_contains "concurrent $i" "\"persons\":$persons," "$(cat "$T/c$i")"; done
 
+# counts are read live: another process writes while the server runs (WAL)
+expect_rc "write while serving" 0 "$JIUYE" demo --persons 20 --orgs 2 --seed 99 --force
+more=$(sqlite3 "$JIUYE_DB" "select count(*) from persons")
+[ "$more" -gt "$persons" ] || fail "demo --force with another seed added no persons"
+expect_contains "live count" "<div class=\"card\" id=\"count-persons\"><div class=\"n\">$more</div>" "$(curl -sS "$base/")"
+
 # clean stop on SIGTERM: exit 0 and a message
 kill -TERM "$SERVER_PID"
 rc=0; wait "$SERVER_PID" || rc=$?
