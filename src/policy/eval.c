@@ -186,8 +186,7 @@ static int eval_impl(const jy_policy *p, const jy_policy_case *c, jy_decision *d
         }
         case OP_OUT:
             if (tr) step(tr, JY_STEP_OUTCOME, in->a, in->t, p->lines[pc - 1]);
-            if (in->t == 10) break; /* ok */
-            add_reason(d, in->a);
+            add_reason(d, in->a); /* ok (t 10) and notes are recorded too */
             if (in->t == JY_INELIGIBLE) {
                 d->outcome = JY_INELIGIBLE;
                 d->has_amount = 0;
