@@ -213,6 +213,31 @@ int jy_size_class_parse(const char *s, int *out)
 
 /* ---------------------------------------------------------------- JSON renderings */
 
+/* Decimal text of v into buf (≥ 21 bytes); returns its length. (No printf: this runs for
+ * every row of a million-row import.) */
+static size_t fmt_i64(char *buf, int64_t v)
+{
+    char tmp[24];
+    size_t n = 0, len = 0;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        tmp[n++] = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) buf[len++] = '-';
+    while (n) buf[len++] = tmp[--n];
+    buf[len] = '\0';
+    return len;
+}
+
+static void kv_i64(jy_sb *sb, const char *key, int64_t v)
+{
+    char buf[24];
+    size_t n = fmt_i64(buf, v);
+    jy_sb_json_key(sb, key);
+    jy_sb_appendn(sb, buf, n);
+}
+
 static void json_date_or_null(jy_sb *sb, const char *key, jy_date d, int zero_is_null)
 {
     jy_sb_json_key(sb, key);
@@ -228,7 +253,7 @@ void jy_person_json(jy_sb *sb, const jy_person *p)
 {
     char sex[2] = {p->sex, 0};
     jy_sb_appendc(sb, '{');
-    jy_sb_json_kv_i64(sb, "id", p->id);
+    kv_i64(sb, "id", p->id);
     jy_sb_json_kv_str(sb, "idcard", p->idcard);
     jy_sb_json_kv_str(sb, "name", p->name);
     jy_sb_json_kv_str(sb, "sex", sex);
@@ -246,8 +271,8 @@ void jy_person_json(jy_sb *sb, const jy_person *p)
 void jy_person_status_json(jy_sb *sb, const jy_person_status *s)
 {
     jy_sb_appendc(sb, '{');
-    jy_sb_json_kv_i64(sb, "id", s->id);
-    jy_sb_json_kv_i64(sb, "person_id", s->person_id);
+    kv_i64(sb, "id", s->id);
+    kv_i64(sb, "person_id", s->person_id);
     jy_sb_json_kv_str(sb, "kind", jy_status_kind_name(s->kind));
     jy_sb_json_kv_str(sb, "label", jy_status_kind_label(s->kind));
     json_date_or_null(sb, "since", s->since, 1);
@@ -259,7 +284,7 @@ void jy_person_status_json(jy_sb *sb, const jy_person_status *s)
 void jy_org_json(jy_sb *sb, const jy_org *o)
 {
     jy_sb_appendc(sb, '{');
-    jy_sb_json_kv_i64(sb, "id", o->id);
+    kv_i64(sb, "id", o->id);
     jy_sb_json_kv_str(sb, "uscc", o->uscc);
     jy_sb_json_kv_str(sb, "name", o->name);
     jy_sb_json_key(sb, "kinds");
@@ -278,8 +303,8 @@ void jy_org_json(jy_sb *sb, const jy_org *o)
 void jy_licence_json(jy_sb *sb, const jy_licence *l)
 {
     jy_sb_appendc(sb, '{');
-    jy_sb_json_kv_i64(sb, "id", l->id);
-    jy_sb_json_kv_i64(sb, "org_id", l->org_id);
+    kv_i64(sb, "id", l->id);
+    kv_i64(sb, "org_id", l->org_id);
     jy_sb_json_kv_str(sb, "kind", l->kind);
     jy_sb_json_kv_str(sb, "number", l->number);
     json_date_or_null(sb, "valid_from", l->valid_from, 1);
@@ -290,12 +315,12 @@ void jy_licence_json(jy_sb *sb, const jy_licence *l)
 void jy_audit_entry_json(jy_sb *sb, const jy_audit_entry *e)
 {
     jy_sb_appendc(sb, '{');
-    jy_sb_json_kv_i64(sb, "seq", e->seq);
+    kv_i64(sb, "seq", e->seq);
     jy_sb_json_kv_str(sb, "at", e->at);
     jy_sb_json_kv_str(sb, "actor", e->actor);
     jy_sb_json_kv_str(sb, "county", e->county);
     jy_sb_json_kv_str(sb, "entity", e->entity);
-    jy_sb_json_kv_i64(sb, "entity_id", e->entity_id);
+    kv_i64(sb, "entity_id", e->entity_id);
     jy_sb_json_kv_str(sb, "action", e->action);
     /* before/after are stored JSON texts: embedded as they are */
     jy_sb_json_key(sb, "before");
@@ -327,7 +352,7 @@ static void hash_field(crypto_hash_sha256_state *h, const char *s)
 static void hash_i64(crypto_hash_sha256_state *h, int64_t v)
 {
     char buf[24];
-    snprintf(buf, sizeof buf, "%" PRId64, v);
+    fmt_i64(buf, v);
     hash_field(h, buf);
 }
 
@@ -370,12 +395,27 @@ void jy_store_now(char *buf, size_t n)
         snprintf(buf, n, "%s", fixed);
         return;
     }
+    /* the text up to the seconds is formatted once per second and cached (per thread) */
+    static _Thread_local time_t cached_sec = -1;
+    static _Thread_local char cached[24];
     struct timespec ts;
-    struct tm tm;
     clock_gettime(CLOCK_REALTIME, &ts);
-    gmtime_r(&ts.tv_sec, &tm);
-    snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
-             tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, (int)(ts.tv_nsec / 1000000));
+    if (ts.tv_sec != cached_sec) {
+        struct tm tm;
+        gmtime_r(&ts.tv_sec, &tm);
+        snprintf(cached, sizeof cached, "%04d-%02d-%02dT%02d:%02d:%02d", tm.tm_year + 1900, tm.tm_mon + 1,
+                 tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+        cached_sec = ts.tv_sec;
+    }
+    int ms = (int)(ts.tv_nsec / 1000000);
+    char tail[6] = {'.', (char)('0' + ms / 100), (char)('0' + ms / 10 % 10), (char)('0' + ms % 10), 'Z', '\0'};
+    size_t cl = strlen(cached);
+    if (n < cl + sizeof tail) {
+        if (n) buf[0] = '\0';
+        return;
+    }
+    memcpy(buf, cached, cl);
+    memcpy(buf + cl, tail, sizeof tail);
 }
 
 /* ---------------------------------------------------------------- open and dispatch */
