@@ -545,3 +545,17 @@ void jy_policy_facts_md(const jy_policy *p, jy_sb *out)
         jy_sb_append(out, " |\n");
     }
 }
+
+int jy_policy_compile_text(const char *name, const char *src, size_t len, jy_sb *report, int *nerrors)
+{
+    jp_diag d;
+    memset(&d, 0, sizeof d);
+    d.out = report;
+    jy_policy *p = calloc(1, sizeof *p);
+    if (!p) abort();
+    p->arena = jy_arena_new(0);
+    jp_parse_file(p, &d, name, src, len);
+    jy_policy_free(p);
+    if (nerrors) *nerrors = d.nerr;
+    return d.nerr ? JY_EINVAL : 0;
+}

@@ -65,6 +65,10 @@ void jy_policy_free(jy_policy *p);
  * files could be read at all. */
 int jy_policy_check(const char *dir, jy_sb *report, int *nerrors, int *nwarnings);
 
+/* Compiles one rule file's text on its own (no facts.rules): findings to report (may be NULL).
+ * For fuzzing and editors. */
+int jy_policy_compile_text(const char *name, const char *src, size_t len, jy_sb *report, int *nerrors);
+
 const char *jy_policy_hash(const jy_policy *p); /* content hash of the rule set (hex) */
 int jy_policy_program_index(const jy_policy *p, const char *id); /* -1 when unknown */
 int jy_policy_program_count(const jy_policy *p);
