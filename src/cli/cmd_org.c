@@ -1,9 +1,271 @@
-/* jiuye org: placeholder until its owner lands the real command. */
+/* jiuye org: the registry of organisations (单位/机构).
+ *
+ *   jiuye org add --uscc X --name N --kind employer,training_body [--size micro|small|medium|large]
+ *                 [--division CODE] [--legal-person P] [--phone P] [--address A]
+ *                 [--bank-name B] [--bank-account ACCT] [--licence KIND:NUMBER:FROM[:UNTIL]]...
+ *   jiuye org show ID|USCC
+ *   jiuye org list [--kind K[,K…]] [--name STR] [--limit N] [--after ID]
+ *   jiuye org import FILE …            (cmd_import.c)
+ *
+ * add and show print one JSON object: the organisation with its "licences" array (and for add
+ * a "result"). list prints JSON lines, one organisation per line in id order (--limit defaults
+ * to 100, 0 = all). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli/cli.h"
+#include "domain/division.h"
+#include "domain/uscc.h"
+#include "store/store.h"
+
+#define ADD_USAGE                                                                                   \
+    "jiuye org add --uscc X --name N --kind K[,K…] [--size micro|small|medium|large] [--division CODE] " \
+    "[--legal-person P] [--phone P] [--address A] [--bank-name B] [--bank-account ACCT] "            \
+    "[--licence KIND:NUMBER:FROM[:UNTIL]]..."
+#define USAGE "jiuye org add|show|list|import …"
+#define MAX_LICENCES 16
+
+static int set_field(char *dst, size_t cap, const char *opt, const char *val, jy_err *err)
+{
+    size_t n = strlen(val);
+    if (n >= cap) return jy_err_set(err, JY_EINVAL, "%s: longer than %zu bytes", opt, cap - 1);
+    memcpy(dst, val, n + 1);
+    return 0;
+}
+
+static int parse_i64(const char *s, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || *end || v < 0) return JY_EINVAL;
+    *out = v;
+    return 0;
+}
+
+/* Splits "a:b:c:d" into at most 4 parts (in place in buf). Returns the count. */
+static int split_colons(char *buf, char *parts[4])
+{
+    int n = 0;
+    char *p = buf;
+    parts[n++] = p;
+    while (n < 4 && (p = strchr(p, ':')) != NULL) {
+        *p++ = '\0';
+        parts[n++] = p;
+    }
+    return n;
+}
+
+/* "KIND:NUMBER:FROM[:UNTIL]" — dates in ISO or the loose roster forms; UNTIL empty = open-ended. */
+static int parse_licence(const char *spec, jy_licence *l, jy_err *err)
+{
+    char buf[256];
+    char *parts[4];
+    memset(l, 0, sizeof *l);
+    if (strlen(spec) >= sizeof buf) return jy_err_set(err, JY_EINVAL, "--licence: too long");
+    memcpy(buf, spec, strlen(spec) + 1);
+    int n = split_colons(buf, parts);
+    if (n < 3) return jy_err_set(err, JY_EINVAL, "--licence %s: expected KIND:NUMBER:FROM[:UNTIL]", spec);
+    if (set_field(l->kind, sizeof l->kind, "--licence kind", parts[0], err) ||
+        set_field(l->number, sizeof l->number, "--licence number", parts[1], err))
+        return JY_EINVAL;
+    if (!l->kind[0]) return jy_err_set(err, JY_EINVAL, "--licence %s: the kind is empty", spec);
+    if (jy_date_parse_loose(parts[2], &l->valid_from, err) != 0)
+        return jy_err_prefix(err, "--licence %s: valid from: ", spec);
+    if (n == 4 && parts[3][0] && jy_date_parse_loose(parts[3], &l->valid_until, err) != 0)
+        return jy_err_prefix(err, "--licence %s: valid until: ", spec);
+    return 0;
+}
+
+static int render_full(jy_sb *sb, jy_store *st, const jy_org *o, const char *result, jy_err *err)
+{
+    jy_licence ls[MAX_LICENCES * 4];
+    int n = 0;
+    if (jy_store_org_licences(st, o->id, ls, MAX_LICENCES * 4, &n, err) != 0) return err->code;
+    jy_org_json(sb, o);
+    sb->len--; /* reopen the object */
+    jy_sb_json_key(sb, "licences");
+    jy_sb_appendc(sb, '[');
+    for (int i = 0; i < n; i++) {
+        if (i) jy_sb_appendc(sb, ',');
+        jy_licence_json(sb, &ls[i]);
+    }
+    jy_sb_appendc(sb, ']');
+    if (result) jy_sb_json_kv_str(sb, "result", result);
+    jy_sb_appendc(sb, '}');
+    return 0;
+}
+
+static int cmd_add(const jy_cli *cli, int argc, char **argv)
+{
+    jy_err err = {0};
+    jy_org o;
+    memset(&o, 0, sizeof o);
+    const char *uscc = NULL, *kinds = NULL, *size = NULL;
+    jy_licence lics[MAX_LICENCES];
+    int nlic = 0, rc = JY_EXIT_FAIL, result = 0;
+    jy_divisions *divs = NULL;
+    jy_store *st = NULL;
+    jy_sb sb = JY_SB_INIT;
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!v || strncmp(a, "--", 2) != 0) return jy_cli_usage(ADD_USAGE);
+        i++;
+        int bad = 0;
+        if (strcmp(a, "--uscc") == 0) uscc = v;
+        else if (strcmp(a, "--name") == 0) bad = set_field(o.name, sizeof o.name, a, v, &err);
+        else if (strcmp(a, "--kind") == 0 || strcmp(a, "--kinds") == 0) kinds = v;
+        else if (strcmp(a, "--size") == 0) size = v;
+        else if (strcmp(a, "--division") == 0) bad = set_field(o.division, sizeof o.division, a, v, &err);
+        else if (strcmp(a, "--legal-person") == 0) bad = set_field(o.legal_person, sizeof o.legal_person, a, v, &err);
+        else if (strcmp(a, "--phone") == 0) bad = set_field(o.phone, sizeof o.phone, a, v, &err);
+        else if (strcmp(a, "--address") == 0) bad = set_field(o.address, sizeof o.address, a, v, &err);
+        else if (strcmp(a, "--bank-name") == 0) bad = set_field(o.bank_name, sizeof o.bank_name, a, v, &err);
+        else if (strcmp(a, "--bank-account") == 0) bad = set_field(o.bank_account, sizeof o.bank_account, a, v, &err);
+        else if (strcmp(a, "--licence") == 0 || strcmp(a, "--license") == 0) {
+            if (nlic == MAX_LICENCES) {
+                jy_err_set(&err, JY_EUSAGE, "at most %d --licence options", MAX_LICENCES);
+                return jy_cli_fail(&err);
+            }
+            bad = parse_licence(v, &lics[nlic++], &err);
+        } else {
+            fprintf(stderr, "jiuye: unknown option %s\n", a);
+            return jy_cli_usage(ADD_USAGE);
+        }
+        if (bad) return jy_cli_fail(&err);
+    }
+    if (!uscc || !o.name[0] || !kinds) return jy_cli_usage(ADD_USAGE);
+    if (jy_org_kinds_parse(kinds, &o.kinds, &err) != 0) return jy_cli_fail(&err);
+    if (!o.kinds) {
+        jy_err_set(&err, JY_EINVAL, "--kind: give at least one kind");
+        return jy_cli_fail(&err);
+    }
+    if (size && jy_size_class_parse(size, &o.size_class) != 0) {
+        jy_err_set(&err, JY_EINVAL, "--size %s: expected micro|small|medium|large (微型|小型|中型|大型)", size);
+        return jy_cli_fail(&err);
+    }
+    for (const char *c = o.bank_account; *c; c++)
+        if (*c < '0' || *c > '9') {
+            jy_err_set(&err, JY_EINVAL, "--bank-account %s: digits only", o.bank_account);
+            return jy_cli_fail(&err);
+        }
+
+    if (jy_divisions_load(cli->policy_dir, &divs, &err) != 0) goto done;
+    jy_uscc info;
+    if (jy_uscc_check(uscc, divs, &info, &err) != 0) {
+        jy_err_prefix(&err, "--uscc %s: ", uscc);
+        goto done;
+    }
+    memcpy(o.uscc, info.code, sizeof o.uscc);
+    if (o.division[0]) {
+        size_t n = strlen(o.division);
+        if (!jy_division_find_n(divs, o.division, n == 12 ? 9 : n)) {
+            jy_err_set(&err, JY_EINVAL, "--division %s: not a known division code", o.division);
+            goto done;
+        }
+    }
+
+    if (jy_store_open(cli->db_url, &st, &err) != 0) goto done;
+    if (jy_store_begin(st, &err) != 0) goto done;
+    if (jy_store_org_put(st, &o, cli->actor, &result, &err) != 0) goto rollback;
+    for (int i = 0; i < nlic; i++)
+        if (jy_store_org_licence_add(st, o.id, &lics[i], cli->actor, &err) != 0) goto rollback;
+    if (jy_store_commit(st, &err) != 0) goto done;
+    if (render_full(&sb, st, &o, result == JY_PUT_CREATED ? "created" : result == JY_PUT_UPDATED ? "updated" : "unchanged",
+                    &err) != 0)
+        goto done;
+    jy_cli_print(&sb);
+    rc = JY_EXIT_OK;
+    goto done;
+rollback:
+    jy_store_rollback(st, NULL);
+done:
+    if (rc != JY_EXIT_OK) rc = jy_cli_fail(&err);
+    jy_sb_free(&sb);
+    jy_store_close(st);
+    jy_divisions_free(divs);
+    return rc;
+}
+
+static int cmd_show(const jy_cli *cli, int argc, char **argv)
+{
+    if (argc != 2) return jy_cli_usage("jiuye org show ID|USCC");
+    jy_err err = {0};
+    jy_store *st = NULL;
+    jy_org o;
+    jy_sb sb = JY_SB_INIT;
+    int rc = JY_EXIT_FAIL;
+    int64_t id = 0;
+    if (jy_store_open(cli->db_url, &st, &err) != 0) goto done;
+    if (strlen(argv[1]) == 18) {
+        if (jy_store_org_get_by_uscc(st, argv[1], &o, &err) != 0) goto done;
+    } else if (parse_i64(argv[1], &id) == 0) {
+        if (jy_store_org_get(st, id, &o, &err) != 0) goto done;
+    } else {
+        jy_err_set(&err, JY_EUSAGE, "org show %s: give an id (digits) or an 18-character USCC", argv[1]);
+        goto done;
+    }
+    if (render_full(&sb, st, &o, NULL, &err) != 0) goto done;
+    jy_cli_print(&sb);
+    rc = JY_EXIT_OK;
+done:
+    if (rc != JY_EXIT_OK) rc = jy_cli_fail(&err);
+    jy_sb_free(&sb);
+    jy_store_close(st);
+    return rc;
+}
+
+static int print_line(void *ctx, const jy_org *o)
+{
+    jy_sb *sb = ctx;
+    jy_sb_reset(sb);
+    jy_org_json(sb, o);
+    jy_cli_print(sb);
+    return 0;
+}
+
+static int cmd_list(const jy_cli *cli, int argc, char **argv)
+{
+    static const char usage[] = "jiuye org list [--kind K[,K…]] [--name STR] [--limit N] [--after ID]";
+    jy_org_filter f = {.limit = 100};
+    jy_err err = {0};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!v) return jy_cli_usage(usage);
+        i++;
+        int64_t n;
+        if (strcmp(a, "--kind") == 0 || strcmp(a, "--kinds") == 0) {
+            if (jy_org_kinds_parse(v, &f.kinds_any, &err) != 0) return jy_cli_fail(&err);
+        } else if (strcmp(a, "--name") == 0) f.name_contains = v;
+        else if (strcmp(a, "--limit") == 0 && parse_i64(v, &n) == 0 && n <= 100000000) f.limit = (int)n;
+        else if (strcmp(a, "--after") == 0 && parse_i64(v, &n) == 0) f.after_id = n;
+        else return jy_cli_usage(usage);
+    }
+    jy_store *st = NULL;
+    jy_sb sb = JY_SB_INIT;
+    int rc = JY_EXIT_OK;
+    if (jy_store_open(cli->db_url, &st, &err) != 0 || jy_store_org_list(st, &f, print_line, &sb, &err) != 0)
+        rc = jy_cli_fail(&err);
+    jy_sb_free(&sb);
+    jy_store_close(st);
+    return rc;
+}
 
 int jy_cmd_org(const jy_cli *cli, int argc, char **argv)
 {
-    jy_err err;
-    jy_err_set(&err, JY_EUSAGE, "command \"org\" is not built yet");
-    return jy_cli_fail(&err);
+    if (argc < 2) return jy_cli_usage(USAGE);
+    const char *sub = argv[1];
+    if (strcmp(sub, "add") == 0) return cmd_add(cli, argc - 1, argv + 1);
+    if (strcmp(sub, "show") == 0) return cmd_show(cli, argc - 1, argv + 1);
+    if (strcmp(sub, "list") == 0) return cmd_list(cli, argc - 1, argv + 1);
+    if (strcmp(sub, "import") == 0) return jy_cli_import(cli, "org", argc - 1, argv + 1);
+    if (strcmp(sub, "-h") == 0 || strcmp(sub, "--help") == 0) {
+        printf("usage: %s\n       %s\n", USAGE, ADD_USAGE);
+        return JY_EXIT_OK;
+    }
+    fprintf(stderr, "jiuye: unknown org command \"%s\"\n", sub);
+    return jy_cli_usage(USAGE);
 }

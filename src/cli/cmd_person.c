@@ -1,9 +1,275 @@
-/* jiuye person: placeholder until its owner lands the real command. */
+/* jiuye person: the registry of persons (人员).
+ *
+ *   jiuye person add --idcard X --name N [--ethnicity E] [--education E] [--hukou-division CODE]
+ *                    [--hukou-kind urban|rural|城镇|农村] [--phone P] [--address A]
+ *                    [--status KIND[:SINCE[:DETAIL]]]...
+ *   jiuye person show ID|IDCARD
+ *   jiuye person list [--town CODE] [--name STR] [--limit N] [--after ID]
+ *   jiuye person import FILE …            (cmd_import.c)
+ *
+ * add and show print one JSON object: the person, its "statuses" array (and for add a
+ * "result": created|updated|unchanged). list prints JSON lines, one person per line in id
+ * order, so a long registry streams; --limit defaults to 100 (0 = all) and the last id seen is
+ * the --after of the next page. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
 #include "cli/cli.h"
+#include "domain/division.h"
+#include "domain/idcard.h"
+#include "domain/mobile.h"
+#include "store/store.h"
+
+#define ADD_USAGE                                                                                  \
+    "jiuye person add --idcard X --name N [--ethnicity E] [--education E] [--hukou-division CODE] " \
+    "[--hukou-kind urban|rural] [--phone P] [--address A] [--status KIND[:SINCE[:DETAIL]]]..."
+#define USAGE "jiuye person add|show|list|import …"
+#define MAX_STATUSES 32
+
+/* Copies an option value into a fixed field, refusing what does not fit. */
+static int set_field(char *dst, size_t cap, const char *opt, const char *val, jy_err *err)
+{
+    size_t n = strlen(val);
+    if (n >= cap) return jy_err_set(err, JY_EINVAL, "%s: longer than %zu bytes", opt, cap - 1);
+    memcpy(dst, val, n + 1);
+    return 0;
+}
+
+static int parse_i64(const char *s, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || *end || v < 0) return JY_EINVAL;
+    *out = v;
+    return 0;
+}
+
+/* "KIND[:SINCE[:DETAIL]]": kind by English or Chinese name, since a date (loose forms allowed,
+ * empty = unknown), detail the rest (may contain ':'). */
+static int parse_status(const char *spec, jy_person_status *s, jy_err *err)
+{
+    memset(s, 0, sizeof *s);
+    char kind[64];
+    const char *c1 = strchr(spec, ':');
+    size_t kn = c1 ? (size_t)(c1 - spec) : strlen(spec);
+    if (kn >= sizeof kind) return jy_err_set(err, JY_EINVAL, "--status %s: unknown status kind", spec);
+    memcpy(kind, spec, kn);
+    kind[kn] = '\0';
+    if (jy_status_kind_parse(kind, &s->kind) != 0)
+        return jy_err_set(err, JY_EINVAL,
+                          "--status %s: unknown status kind \"%s\" (registered_unemployed, poverty_alleviated, "
+                          "monitored, disability, veteran, graduate, dibao, zero_employment_family, "
+                          "public_welfare_post, fiscal_payroll, enrolled_student, retired, employer_insured, "
+                          "or the Chinese term)",
+                          spec, kind);
+    if (!c1) return 0;
+    const char *c2 = strchr(c1 + 1, ':');
+    size_t dn = c2 ? (size_t)(c2 - c1 - 1) : strlen(c1 + 1);
+    if (dn > 0) {
+        char date[32];
+        if (dn >= sizeof date) return jy_err_set(err, JY_EINVAL, "--status %s: since is not a date", spec);
+        memcpy(date, c1 + 1, dn);
+        date[dn] = '\0';
+        if (jy_date_parse_loose(date, &s->since, err) != 0) return jy_err_prefix(err, "--status %s: since: ", spec);
+    }
+    if (c2 && set_field(s->detail, sizeof s->detail, "--status detail", c2 + 1, err)) return JY_EINVAL;
+    return 0;
+}
+
+/* Appends the person with its statuses (and result when non-NULL) as one JSON object. */
+static int render_full(jy_sb *sb, jy_store *st, const jy_person *p, const char *result, jy_err *err)
+{
+    jy_person_status ss[MAX_STATUSES];
+    int n = 0;
+    if (jy_store_person_statuses(st, p->id, ss, MAX_STATUSES, &n, err) != 0) return err->code;
+    jy_person_json(sb, p);
+    sb->len--; /* reopen the object: drop its closing brace */
+    jy_sb_json_key(sb, "statuses");
+    jy_sb_appendc(sb, '[');
+    for (int i = 0; i < n; i++) {
+        if (i) jy_sb_appendc(sb, ',');
+        jy_person_status_json(sb, &ss[i]);
+    }
+    jy_sb_appendc(sb, ']');
+    if (result) jy_sb_json_kv_str(sb, "result", result);
+    jy_sb_appendc(sb, '}');
+    return 0;
+}
+
+static int open_store(const jy_cli *cli, jy_store **st, jy_err *err)
+{
+    return jy_store_open(cli->db_url, st, err);
+}
+
+static int cmd_add(const jy_cli *cli, int argc, char **argv)
+{
+    jy_err err = {0};
+    jy_person p;
+    memset(&p, 0, sizeof p);
+    const char *idcard = NULL, *hukou_kind = NULL;
+    jy_person_status statuses[MAX_STATUSES];
+    int nstat = 0, rc = JY_EXIT_FAIL, result = 0;
+    jy_divisions *divs = NULL;
+    jy_store *st = NULL;
+    jy_sb sb = JY_SB_INIT;
+
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!v || strncmp(a, "--", 2) != 0) return jy_cli_usage(ADD_USAGE);
+        i++;
+        int bad = 0;
+        if (strcmp(a, "--idcard") == 0) idcard = v;
+        else if (strcmp(a, "--name") == 0) bad = set_field(p.name, sizeof p.name, a, v, &err);
+        else if (strcmp(a, "--ethnicity") == 0) bad = set_field(p.ethnicity, sizeof p.ethnicity, a, v, &err);
+        else if (strcmp(a, "--education") == 0) bad = set_field(p.education, sizeof p.education, a, v, &err);
+        else if (strcmp(a, "--hukou-division") == 0) bad = set_field(p.hukou_division, sizeof p.hukou_division, a, v, &err);
+        else if (strcmp(a, "--hukou-kind") == 0) hukou_kind = v;
+        else if (strcmp(a, "--phone") == 0) bad = set_field(p.phone, sizeof p.phone, a, v, &err);
+        else if (strcmp(a, "--address") == 0) bad = set_field(p.address, sizeof p.address, a, v, &err);
+        else if (strcmp(a, "--status") == 0) {
+            if (nstat == MAX_STATUSES) {
+                jy_err_set(&err, JY_EUSAGE, "at most %d --status options", MAX_STATUSES);
+                return jy_cli_fail(&err);
+            }
+            bad = parse_status(v, &statuses[nstat++], &err);
+        } else {
+            fprintf(stderr, "jiuye: unknown option %s\n", a);
+            return jy_cli_usage(ADD_USAGE);
+        }
+        if (bad) return jy_cli_fail(&err);
+    }
+    if (!idcard || !p.name[0]) return jy_cli_usage(ADD_USAGE);
+    if (hukou_kind && jy_hukou_kind_parse(hukou_kind, &p.hukou_kind) != 0) {
+        jy_err_set(&err, JY_EINVAL, "--hukou-kind %s: expected urban|rural (城镇|农村)", hukou_kind);
+        return jy_cli_fail(&err);
+    }
+
+    if (jy_divisions_load(cli->policy_dir, &divs, &err) != 0) goto done;
+    jy_idcard info;
+    if (jy_idcard_check(idcard, divs, &info, &err) != 0) {
+        jy_err_prefix(&err, "--idcard %s: ", idcard);
+        goto done;
+    }
+    memcpy(p.idcard, info.number, sizeof p.idcard);
+    p.birth = info.birth;
+    p.sex = info.sex;
+    if (p.hukou_division[0]) {
+        size_t n = strlen(p.hukou_division);
+        /* a 12-digit village code is checked by its township (9) prefix */
+        if (!jy_division_find_n(divs, p.hukou_division, n == 12 ? 9 : n) &&
+            !(n == 12 && jy_division_find_n(divs, p.hukou_division, 6))) {
+            jy_err_set(&err, JY_EINVAL, "--hukou-division %s: not a known division code", p.hukou_division);
+            goto done;
+        }
+    }
+    if (p.phone[0] && strlen(p.phone) == 11 && p.phone[0] == '1') {
+        jy_mobile m;
+        if (jy_mobile_check(p.phone, &m, &err) != 0) {
+            jy_err_prefix(&err, "--phone %s: ", p.phone);
+            goto done;
+        }
+    }
+
+    if (open_store(cli, &st, &err) != 0) goto done;
+    if (jy_store_begin(st, &err) != 0) goto done;
+    if (jy_store_person_put(st, &p, cli->actor, &result, &err) != 0) goto rollback;
+    for (int i = 0; i < nstat; i++)
+        if (jy_store_person_status_add(st, p.id, &statuses[i], cli->actor, &err) != 0) goto rollback;
+    if (jy_store_commit(st, &err) != 0) goto done;
+    if (render_full(&sb, st, &p, result == JY_PUT_CREATED ? "created" : result == JY_PUT_UPDATED ? "updated" : "unchanged",
+                    &err) != 0)
+        goto done;
+    jy_cli_print(&sb);
+    rc = JY_EXIT_OK;
+    goto done;
+rollback:
+    jy_store_rollback(st, NULL);
+done:
+    if (rc != JY_EXIT_OK) rc = jy_cli_fail(&err);
+    jy_sb_free(&sb);
+    jy_store_close(st);
+    jy_divisions_free(divs);
+    return rc;
+}
+
+static int cmd_show(const jy_cli *cli, int argc, char **argv)
+{
+    if (argc != 2) return jy_cli_usage("jiuye person show ID|IDCARD");
+    jy_err err = {0};
+    jy_store *st = NULL;
+    jy_person p;
+    jy_sb sb = JY_SB_INIT;
+    int rc = JY_EXIT_FAIL;
+    int64_t id = 0;
+    if (open_store(cli, &st, &err) != 0) goto done;
+    if (strlen(argv[1]) == 18) {
+        if (jy_store_person_get_by_idcard(st, argv[1], &p, &err) != 0) goto done;
+    } else if (parse_i64(argv[1], &id) == 0) {
+        if (jy_store_person_get(st, id, &p, &err) != 0) goto done;
+    } else {
+        jy_err_set(&err, JY_EUSAGE, "person show %s: give an id (digits) or an 18-character ID number", argv[1]);
+        goto done;
+    }
+    if (render_full(&sb, st, &p, NULL, &err) != 0) goto done;
+    jy_cli_print(&sb);
+    rc = JY_EXIT_OK;
+done:
+    if (rc != JY_EXIT_OK) rc = jy_cli_fail(&err);
+    jy_sb_free(&sb);
+    jy_store_close(st);
+    return rc;
+}
+
+static int print_line(void *ctx, const jy_person *p)
+{
+    jy_sb *sb = ctx;
+    jy_sb_reset(sb);
+    jy_person_json(sb, p);
+    jy_cli_print(sb);
+    return 0;
+}
+
+static int cmd_list(const jy_cli *cli, int argc, char **argv)
+{
+    static const char usage[] = "jiuye person list [--town CODE] [--name STR] [--limit N] [--after ID]";
+    jy_person_filter f = {.limit = 100};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!v) return jy_cli_usage(usage);
+        i++;
+        int64_t n;
+        if (strcmp(a, "--town") == 0 || strcmp(a, "--division") == 0) f.division_prefix = v;
+        else if (strcmp(a, "--name") == 0) f.name_contains = v;
+        else if (strcmp(a, "--limit") == 0 && parse_i64(v, &n) == 0 && n <= 100000000) f.limit = (int)n;
+        else if (strcmp(a, "--after") == 0 && parse_i64(v, &n) == 0) f.after_id = n;
+        else return jy_cli_usage(usage);
+    }
+    jy_err err = {0};
+    jy_store *st = NULL;
+    jy_sb sb = JY_SB_INIT;
+    int rc = JY_EXIT_OK;
+    if (open_store(cli, &st, &err) != 0 || jy_store_person_list(st, &f, print_line, &sb, &err) != 0)
+        rc = jy_cli_fail(&err);
+    jy_sb_free(&sb);
+    jy_store_close(st);
+    return rc;
+}
 
 int jy_cmd_person(const jy_cli *cli, int argc, char **argv)
 {
-    jy_err err;
-    jy_err_set(&err, JY_EUSAGE, "command \"person\" is not built yet");
-    return jy_cli_fail(&err);
+    if (argc < 2) return jy_cli_usage(USAGE);
+    const char *sub = argv[1];
+    if (strcmp(sub, "add") == 0) return cmd_add(cli, argc - 1, argv + 1);
+    if (strcmp(sub, "show") == 0) return cmd_show(cli, argc - 1, argv + 1);
+    if (strcmp(sub, "list") == 0) return cmd_list(cli, argc - 1, argv + 1);
+    if (strcmp(sub, "import") == 0) return jy_cli_import(cli, "person", argc - 1, argv + 1);
+    if (strcmp(sub, "-h") == 0 || strcmp(sub, "--help") == 0) {
+        printf("usage: %s\n       %s\n", USAGE, ADD_USAGE);
+        return JY_EXIT_OK;
+    }
+    fprintf(stderr, "jiuye: unknown person command \"%s\"\n", sub);
+    return jy_cli_usage(USAGE);
 }
