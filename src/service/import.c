@@ -433,7 +433,7 @@ static int phone_norm(cell v, char *out, size_t cap, char *why, size_t whycap)
             return 0;
         }
     }
-    snprintf(why, whycap, "%s", e.msg);
+    snprintf(why, whycap, "%.255s", e.msg);
     return -1;
 }
 

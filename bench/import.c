@@ -1,0 +1,265 @@
+/* bench_import: jiuye's roster import against a bare SQLite import of the same file.
+ *
+ *   build/bench_import [ROWS] [DIR]      (defaults: 1000000 rows, $TMPDIR or /tmp)
+ *
+ * 1. Generates a ROWS-row roster CSV (the 5-8-3 外出务工人员花名册 layout) with valid ID numbers
+ *    (check character from jy_idcard_check_char), Haiyuan townships and mobile numbers.
+ * 2. Imports it into a fresh database through jy_import_run — the code path of
+ *    `jiuye person import`: every row validated, written with jy_store_person_put and its
+ *    audit-log entry, 10,000 rows per transaction.
+ * 3. In the same run, imports the same file into a bare table with the sqlite3 shell:
+ *    `sqlite3 BARE.db .mode\ csv ".import FILE roster"` (fork/exec, fixed argv). When the shell
+ *    is not installed it falls back to the C API (one prepared INSERT of the raw fields per row,
+ *    one transaction) and says so.
+ * Prints rows/s of both and the ratio (goal: jiuye ≥ 0.5 × bare). Not a test: never fails on time. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "base/csv.h"
+#include "base/text.h"
+#include "domain/division.h"
+#include "domain/idcard.h"
+#include "service/import.h"
+#include "store/store.h"
+
+static double now(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static const char *const surnames[] = {"马", "李", "王", "张", "田", "杨", "周", "海", "苏", "虎",
+                                       "何", "冯", "赵", "刘", "陈", "罗"};
+static const char *const given[] = {"小明", "秀兰", "建国", "玉梅", "福", "海燕", "志强", "兰",
+                                    "文博", "春花", "永红", "学军", "娟", "有财", "金花", "磊"};
+static const char *const towns[] = {"海原县海城镇", "海原县李旺镇", "海原县西安镇", "海原县三河镇",
+                                    "海原县七营镇", "海原县史店乡", "海原县树台乡", "海原县关桥乡",
+                                    "海原县高崖乡", "海原县郑旗乡", "海原县贾塘乡", "海原县曹洼乡",
+                                    "海原县九彩乡", "海原县李俊乡", "海原县红羊乡", "海原县关庄乡",
+                                    "海原县甘城乡"};
+static const char *const education[] = {"小学", "初中", "高中", "中专", "大专", "本科"};
+static const char *const jobs[] = {"电焊工", "保洁", "厨师", "司机", "搬运", "瓦工", "服务员"};
+
+static int generate(const char *path, long rows)
+{
+    FILE *f = fopen(path, "wb");
+    if (!f) {
+        perror(path);
+        return -1;
+    }
+    setvbuf(f, NULL, _IOFBF, 1 << 20);
+    fputs("序号,姓名,性别,民族,文化程度,身份证号,户籍性质,户籍所在地,务工时间,从事岗位,月收入,"
+          "是否缴纳社保,联系电话,家庭住址,备注\n", f);
+    jy_date base = jy_date_from_ymd(1965, 1, 1);
+    for (long i = 0; i < rows; i++) {
+        /* unique (birth day, sequence) pairs: 15,000 birth days × up to 999 sequences */
+        long day = i % 15000, seq = 1 + i / 15000;
+        int y, m, d;
+        jy_date_to_ymd(base + (jy_date)day, &y, &m, &d);
+        char id[19];
+        snprintf(id, sizeof id, "640522%04d%02d%02d%03ld", y, m, d, seq % 1000);
+        id[17] = jy_idcard_check_char(id);
+        id[18] = '\0';
+        int male = (id[16] - '0') & 1;
+        const char *town = towns[(i / 7) % 17];
+        fprintf(f, "%ld,%s%s,%s,%s,%s,%s,%s,%s%s,2024-%02ld,%s,%ld,%s,139%08ld,%s%ld号,\n", i + 1,
+                surnames[i % 16], given[(i / 16) % 16], male ? "男" : "女", i % 3 ? "回族" : "汉族",
+                education[i % 6], id, i % 5 ? "农村" : "城镇", town, i % 11 ? "" : "张堡村",
+                1 + i % 12, jobs[i % 7], 3000 + (i % 40) * 100, i % 2 ? "是" : "否", i % 100000000,
+                town, 1 + i % 300);
+    }
+    if (fclose(f) != 0) {
+        perror(path);
+        return -1;
+    }
+    return 0;
+}
+
+/* sqlite3 shell: .mode csv / .import FILE roster into a fresh database. Returns 0, or 1 when
+ * the shell could not be run (so the caller falls back). */
+static int bare_shell(const char *db, const char *csv)
+{
+    char import_cmd[1200];
+    snprintf(import_cmd, sizeof import_cmd, ".import %s roster", csv);
+    pid_t pid = fork();
+    if (pid < 0) return 1;
+    if (pid == 0) {
+        execlp("sqlite3", "sqlite3", db, ".mode csv", import_cmd, (char *)NULL);
+        _exit(127);
+    }
+    int status;
+    if (waitpid(pid, &status, 0) < 0) return 1;
+    return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;
+}
+
+/* The C-API equivalent: the raw fields of each record in one prepared INSERT, one transaction. */
+static int bare_capi(const char *db, const char *csv, long *rows)
+{
+    sqlite3 *h;
+    if (sqlite3_open(db, &h) != SQLITE_OK) return -1;
+    sqlite3_exec(h, "CREATE TABLE roster(c1,c2,c3,c4,c5,c6,c7,c8,c9,c10,c11,c12,c13,c14,c15);"
+                    "BEGIN", NULL, NULL, NULL);
+    sqlite3_stmt *ins;
+    sqlite3_prepare_v2(h, "INSERT INTO roster VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", -1, &ins, NULL);
+    jy_text_reader *tr;
+    jy_err err;
+    if (jy_text_reader_open_file(csv, JY_ENC_UTF8, &tr, &err) != 0) return -1;
+    jy_csv *c = jy_csv_new(jy_text_reader_read_cb, tr, ',');
+    int first = 1;
+    *rows = 0;
+    while (jy_csv_next(c, &err) == 1) {
+        if (first) { first = 0; continue; }
+        for (int i = 0; i < 15; i++) {
+            size_t n;
+            const char *f = jy_csv_field(c, (size_t)i, &n);
+            sqlite3_bind_text(ins, i + 1, f, (int)n, SQLITE_TRANSIENT);
+        }
+        sqlite3_step(ins);
+        sqlite3_reset(ins);
+        (*rows)++;
+    }
+    jy_csv_free(c);
+    jy_text_reader_free(tr);
+    sqlite3_finalize(ins);
+    sqlite3_exec(h, "COMMIT", NULL, NULL, NULL);
+    sqlite3_close(h);
+    return 0;
+}
+
+static long count_rows(const char *db)
+{
+    sqlite3 *h;
+    sqlite3_stmt *q;
+    long n = -1;
+    if (sqlite3_open(db, &h) != SQLITE_OK) return -1;
+    if (sqlite3_prepare_v2(h, "SELECT count(*) FROM roster", -1, &q, NULL) == SQLITE_OK &&
+        sqlite3_step(q) == SQLITE_ROW)
+        n = (long)sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    sqlite3_close(h);
+    return n;
+}
+
+/* Parse-only pass (CSV reader + validation-free), for the breakdown. */
+static double parse_only(const char *csv)
+{
+    double t0 = now();
+    jy_text_reader *tr;
+    jy_err err;
+    if (jy_text_reader_open_file(csv, JY_ENC_AUTO, &tr, &err) != 0) return -1;
+    jy_csv *c = jy_csv_new(jy_text_reader_read_cb, tr, 0);
+    long n = 0;
+    while (jy_csv_next(c, &err) == 1) n += (long)jy_csv_nfields(c);
+    jy_csv_free(c);
+    jy_text_reader_free(tr);
+    return n > 0 ? now() - t0 : -1;
+}
+
+int main(int argc, char **argv)
+{
+    long rows = argc > 1 ? atol(argv[1]) : 1000000;
+    const char *tmp = argc > 2 ? argv[2] : getenv("TMPDIR");
+    if (!tmp || !*tmp) tmp = "/tmp";
+    char dir[700], csv[800], db[800], bare[800];
+    snprintf(dir, sizeof dir, "%s/jy-bench-import.%d", tmp, (int)getpid());
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST) {
+        perror(dir);
+        return 1;
+    }
+    snprintf(csv, sizeof csv, "%s/roster.csv", dir);
+    snprintf(db, sizeof db, "%s/jiuye.db", dir);
+    snprintf(bare, sizeof bare, "%s/bare.db", dir);
+
+    double t0 = now();
+    if (generate(csv, rows) != 0) return 1;
+    struct stat sst;
+    stat(csv, &sst);
+    printf("generated %ld rows (%.1f MB) in %.2f s: %s\n", rows, (double)sst.st_size / 1e6, now() - t0, csv);
+
+    double tparse = parse_only(csv);
+    printf("csv read+parse only:        %8.2f s  %10.0f rows/s\n", tparse, (double)rows / tparse);
+
+    jy_err err = {0};
+    jy_divisions *divs = NULL;
+    if (jy_divisions_load(JY_POLICY_DIR, &divs, &err) != 0) {
+        fprintf(stderr, "bench_import: %s\n", err.msg);
+        return 1;
+    }
+    jy_store *st;
+    if (jy_store_open(db, &st, &err) != 0) {
+        fprintf(stderr, "bench_import: %s\n", err.msg);
+        return 1;
+    }
+    jy_import_opts o;
+    memset(&o, 0, sizeof o);
+    o.kind = JY_IMPORT_PERSONS;
+    o.path = csv;
+    o.actor = "bench";
+    o.divs = divs;
+    jy_import_result res;
+    jy_import_result_init(&res);
+    double t1 = now();
+    int rc = jy_import_run(st, &o, &res, &err);
+    double tj = now() - t1;
+    if (rc != 0) {
+        fprintf(stderr, "bench_import: import failed: %s\n", err.msg);
+        return 1;
+    }
+    jy_store_counts counts;
+    jy_store_counts_get(st, &counts, &err);
+    printf("jiuye person import:        %8.2f s  %10.0f rows/s  (created %lld, rejected %lld; "
+           "%lld persons, %lld audit entries)\n",
+           tj, (double)rows / tj, (long long)res.stats.created, (long long)res.stats.rejected,
+           (long long)counts.persons, (long long)counts.audit_entries);
+    jy_import_result_free(&res);
+
+    /* re-import: every row unchanged */
+    jy_import_result_init(&res);
+    double t2 = now();
+    rc = jy_import_run(st, &o, &res, &err);
+    double tre = now() - t2;
+    printf("jiuye re-import (unchanged):%8.2f s  %10.0f rows/s  (unchanged %lld)\n", tre,
+           (double)rows / tre, (long long)res.stats.unchanged);
+    jy_import_result_free(&res);
+    jy_store_close(st);
+    jy_divisions_free(divs);
+
+    const char *how = "sqlite3 shell: sqlite3 BARE.db '.mode csv' '.import FILE roster'";
+    double t3 = now();
+    long bare_rows = 0;
+    if (bare_shell(bare, csv) == 0) {
+        bare_rows = count_rows(bare) ;
+    } else {
+        unlink(bare);
+        how = "C API: one prepared INSERT of the raw fields per row, one transaction (sqlite3 shell not found)";
+        t3 = now();
+        if (bare_capi(bare, csv, &bare_rows) != 0) {
+            fprintf(stderr, "bench_import: bare import failed\n");
+            return 1;
+        }
+    }
+    double tb = now() - t3;
+    printf("bare import:                %8.2f s  %10.0f rows/s  (%ld rows; %s)\n", tb,
+           (double)rows / tb, bare_rows, how);
+    printf("ratio jiuye/bare: %.2f (goal >= 0.50)\n", tb / tj);
+
+    unlink(csv);
+    unlink(db);
+    char side[900];
+    snprintf(side, sizeof side, "%s-wal", db);
+    unlink(side);
+    snprintf(side, sizeof side, "%s-shm", db);
+    unlink(side);
+    unlink(bare);
+    rmdir(dir);
+    return 0;
+}
