@@ -2,8 +2,9 @@
  *
  *   jiuye person|org import FILE [--report ERRFILE.csv] [--format csv]
  *                               [--encoding auto|utf-8|gb18030|utf-16le|utf-16be]
- *                               [--delimiter comma|tab|semicolon] [--batch N]
+ *                               [--delimiter comma|tab|semicolon] [--batch N] [--dry-run]
  *
+ * --dry-run validates every row and writes the error report, but stores nothing.
  * Prints the summary JSON (service/import.h) on stdout; ignored columns and, on a terminal,
  * progress on stderr. Exit 0 when every row was imported, 1 when a row was rejected or the
  * import failed, 2 on usage errors. */
@@ -19,7 +20,7 @@
 #include "store/store.h"
 
 #define USAGE_TAIL " import FILE [--report ERRFILE.csv] [--format csv] [--encoding auto|utf-8|gb18030] " \
-                   "[--delimiter comma|tab|semicolon] [--batch N]"
+                   "[--delimiter comma|tab|semicolon] [--batch N] [--dry-run]"
 
 typedef struct progress {
     struct timespec start, last;
@@ -69,6 +70,10 @@ int jy_cli_import(const jy_cli *cli, const char *what, int argc, char **argv)
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
             printf("usage: %s\n", usage);
             return JY_EXIT_OK;
+        }
+        if (strcmp(a, "--dry-run") == 0) {
+            o.dry_run = 1;
+            continue;
         }
         if (a[0] == '-' && a[1] == '-') {
             if (!val) return jy_cli_usage(usage);
@@ -141,7 +146,7 @@ int jy_cli_import(const jy_cli *cli, const char *what, int argc, char **argv)
         goto done;
     }
     jy_sb out = JY_SB_INIT;
-    jy_import_result_json(&out, o.path, &res);
+    jy_import_result_json_opts(&out, o.path, &res, o.dry_run);
     jy_cli_print(&out);
     jy_sb_free(&out);
     if (res.stopped[0]) fprintf(stderr, "jiuye: reading stopped early: %s\n", res.stopped);

@@ -696,8 +696,8 @@ static int person_row(importer *im, jy_err *err)
     if (im->row_errors) return 0;
 
     /* never clear: fill what the row leaves empty from the stored record */
-    if (!p.ethnicity[0] || !p.education[0] || !p.hukou_kind || !p.hukou_division[0] || !p.phone[0] ||
-        !p.address[0]) {
+    if (!im->o->dry_run && (!p.ethnicity[0] || !p.education[0] || !p.hukou_kind || !p.hukou_division[0] || !p.phone[0] ||
+        !p.address[0])) {
         jy_person old;
         int rc = jy_store_person_get_by_idcard(im->st, p.idcard, &old, &e);
         if (rc == 0) {
@@ -714,6 +714,8 @@ static int person_row(importer *im, jy_err *err)
         }
     }
     if (!p.hukou_division[0]) memcpy(p.hukou_division, id.division, 7); /* the ID number's county */
+    im->res->stats.valid++;
+    if (im->o->dry_run) return 0;
 
     int rc = batch_begin(im, err);
     if (rc) return rc;
@@ -851,6 +853,8 @@ static int org_row(importer *im, jy_err *err)
         row_error(im, F_ORG_DIVISION, place, "所在地 %s", why);
 
     if (im->row_errors) return 0;
+    im->res->stats.valid++;
+    if (im->o->dry_run) return 0;
 
     /* never clear, and kinds accumulate: merge with the stored record */
     jy_org old;
@@ -1095,6 +1099,12 @@ done:
 
 void jy_import_result_json(jy_sb *sb, const char *file, const jy_import_result *res)
 {
+    jy_import_result_json_opts(sb, file, res, 0);
+}
+
+void jy_import_result_json_opts(jy_sb *sb, const char *file, const jy_import_result *res,
+                                int dry_run)
+{
     const jy_import_stats *s = &res->stats;
     jy_sb_appendc(sb, '{');
     jy_sb_json_kv_str(sb, "file", file);
@@ -1110,5 +1120,9 @@ void jy_import_result_json(jy_sb *sb, const char *file, const jy_import_result *
     jy_sb_append(sb, res->ignored.len ? jy_sb_cstr(&res->ignored) : "[]");
     if (res->replaced_bytes) jy_sb_json_kv_i64(sb, "undecodable_bytes", res->replaced_bytes);
     if (res->stopped[0]) jy_sb_json_kv_str(sb, "stopped", res->stopped);
+    if (dry_run) {
+        jy_sb_json_kv_bool(sb, "dry_run", 1);
+        jy_sb_json_kv_i64(sb, "valid", res->stats.valid);
+    }
     jy_sb_appendc(sb, '}');
 }

@@ -29,6 +29,7 @@ typedef struct jy_import_stats {
     int64_t rows;      /* data rows read: created + updated + unchanged + rejected */
     int64_t created, updated, unchanged, rejected;
     int64_t committed; /* rows whose batch has been committed */
+    int64_t valid;     /* rows that passed validation (all a dry run does with them) */
 } jy_import_stats;
 
 /* Called every 1,000 rows and once at the end (done = 1). */
@@ -45,6 +46,7 @@ typedef struct jy_import_opts {
     const jy_divisions *divs;    /* required: 户籍所在地 names and codes, ID-number prefixes */
     int batch_rows;              /* rows per transaction; 0: JY_IMPORT_BATCH_ROWS */
     jy_date today;               /* for birth dates in the future; 0: jy_date_today() */
+    int dry_run;                 /* validate and report only: nothing is written to the store */
     jy_import_progress_fn progress;
     void *progress_ctx;
 } jy_import_opts;
@@ -73,7 +75,9 @@ int jy_import_run(jy_store *st, const jy_import_opts *o, jy_import_result *res, 
 
 /* The summary object: {"file":…,"rows":…,"created":…,"updated":…,"unchanged":…,
  * "rejected":…,"report":…|null,"encoding":…,"header_row":…,"ignored_columns":[…]} plus
- * "stopped" when set. */
+ * "stopped" when set; a dry run adds "dry_run":true,"valid":N (and creates nothing). */
+void jy_import_result_json_opts(jy_sb *sb, const char *file, const jy_import_result *res,
+                                int dry_run);
 void jy_import_result_json(jy_sb *sb, const char *file, const jy_import_result *res);
 
 #endif

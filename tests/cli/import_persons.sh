@@ -9,6 +9,13 @@ cp "$DATA"/*.csv "$T/"
 . "$DATA/fixtures.txt"
 
 IGN='["务工时间","从事岗位","月收入","是否缴纳社保","备注"]'
+# a dry run validates and reports, and stores nothing
+expect_out "dry run" \
+  "{\"file\":\"$T/roster_mixed.csv\",\"rows\":9,\"created\":0,\"updated\":0,\"unchanged\":0,\"rejected\":5,\"report\":\"$T/dry.csv\",\"encoding\":\"utf-8\",\"header_row\":1,\"ignored_columns\":$IGN,\"dry_run\":true,\"valid\":4}" \
+  1 "$JIUYE" person import "$T/roster_mixed.csv" --report "$T/dry.csv" --dry-run
+expect_rc "dry run stored nothing" 1 "$JIUYE" person show "$A"
+[ "$(wc -l <"$T/dry.csv")" = 6 ] || fail "dry-run report should have 6 lines"
+
 expect_out "mixed roster" \
   "{\"file\":\"$T/roster_mixed.csv\",\"rows\":9,\"created\":4,\"updated\":0,\"unchanged\":0,\"rejected\":5,\"report\":\"$T/errors.csv\",\"encoding\":\"utf-8\",\"header_row\":1,\"ignored_columns\":$IGN}" \
   1 "$JIUYE" person import "$T/roster_mixed.csv" --report "$T/errors.csv"
