@@ -426,8 +426,7 @@ int jy_store_open(const char *url, jy_store **out, jy_err *err)
     if (!url || !*url) return jy_err_set(err, JY_EINVAL, "database URL is empty (use --db PATH or JIUYE_DB)");
     if (sodium_init() < 0) return jy_err_set(err, JY_EIO, "libsodium failed to initialise");
     if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
-        return jy_err_set(err, JY_EINVAL,
-                          "database %s: the PostgreSQL backend is not built yet; use a SQLite path", url);
+        return jy_store_pg_open(url, out, err); /* store_pg.c (issue 3) */
     const char *path = url;
     if (strncmp(path, "sqlite://", 9) == 0) path += 9;
     else if (strncmp(path, "sqlite:", 7) == 0) path += 7;
@@ -590,11 +589,13 @@ int jy_store_person_put(jy_store *st, jy_person *p, const char *actor, int *resu
     int dummy, rc = norm_person(p, err);
     if (rc) return rc;
     check_actor(&actor);
+    if (st->scope[0]) return jy_store_scoped_person_put(st, p, actor, result ? result : &dummy, err); /* county scope: store_scope.c */
     return st->ops->person_put(st, p, actor, result ? result : &dummy, err);
 }
 
 int jy_store_person_get(jy_store *st, int64_t id, jy_person *out, jy_err *err)
 {
+    if (st->scope[0]) return jy_store_scoped_person_get(st, id, NULL, out, err); /* county scope: store_scope.c */
     return st->ops->person_get(st, id, NULL, out, err);
 }
 
@@ -605,6 +606,7 @@ int jy_store_person_get_by_idcard(jy_store *st, const char *idcard, jy_person *o
     if (n != 18) return jy_err_set(err, JY_ENOTFOUND, "no person with ID number \"%.40s\"", idcard ? idcard : "");
     memcpy(id, idcard, 19);
     if (id[17] == 'x') id[17] = 'X';
+    if (st->scope[0]) return jy_store_scoped_person_get(st, 0, id, out, err); /* county scope: store_scope.c */
     return st->ops->person_get(st, 0, id, out, err);
 }
 
@@ -612,6 +614,7 @@ int jy_store_person_list(jy_store *st, const jy_person_filter *f,
                          int (*fn)(void *ctx, const jy_person *p), void *ctx, jy_err *err)
 {
     jy_person_filter all = {0};
+    if (st->scope[0]) return jy_store_scoped_person_list(st, f ? f : &all, fn, ctx, err); /* county scope: store_scope.c */
     return st->ops->person_list(st, f ? f : &all, fn, ctx, err);
 }
 
@@ -626,12 +629,14 @@ int jy_store_person_status_add(jy_store *st, int64_t person_id, jy_person_status
         return jy_err_set(err, JY_EINVAL, "person %" PRId64 ": status %s ends before it starts", person_id,
                           jy_status_kind_name(s->kind));
     check_actor(&actor);
+    if (st->scope[0]) return jy_store_scoped_person_status_add(st, person_id, s, actor, err); /* county scope: store_scope.c */
     return st->ops->person_status_add(st, person_id, s, actor, err);
 }
 
 int jy_store_person_statuses(jy_store *st, int64_t person_id, jy_person_status *out, int max,
                              int *n, jy_err *err)
 {
+    if (st->scope[0]) return jy_store_scoped_person_statuses(st, person_id, out, max, n, err); /* county scope: store_scope.c */
     return st->ops->person_statuses(st, person_id, out, max, n, err);
 }
 
@@ -642,11 +647,13 @@ int jy_store_org_put(jy_store *st, jy_org *o, const char *actor, int *result, jy
     int dummy, rc = norm_org(o, err);
     if (rc) return rc;
     check_actor(&actor);
+    if (st->scope[0]) return jy_store_scoped_org_put(st, o, actor, result ? result : &dummy, err); /* county scope: store_scope.c */
     return st->ops->org_put(st, o, actor, result ? result : &dummy, err);
 }
 
 int jy_store_org_get(jy_store *st, int64_t id, jy_org *out, jy_err *err)
 {
+    if (st->scope[0]) return jy_store_scoped_org_get(st, id, NULL, out, err); /* county scope: store_scope.c */
     return st->ops->org_get(st, id, NULL, out, err);
 }
 
@@ -656,6 +663,7 @@ int jy_store_org_get_by_uscc(jy_store *st, const char *uscc, jy_org *out, jy_err
     size_t n = uscc ? strlen(uscc) : 0;
     if (n != 18) return jy_err_set(err, JY_ENOTFOUND, "no organisation with USCC \"%.40s\"", uscc ? uscc : "");
     for (size_t i = 0; i <= n; i++) u[i] = (char)toupper((unsigned char)uscc[i]);
+    if (st->scope[0]) return jy_store_scoped_org_get(st, 0, u, out, err); /* county scope: store_scope.c */
     return st->ops->org_get(st, 0, u, out, err);
 }
 
@@ -663,6 +671,7 @@ int jy_store_org_list(jy_store *st, const jy_org_filter *f,
                       int (*fn)(void *ctx, const jy_org *o), void *ctx, jy_err *err)
 {
     jy_org_filter all = {0};
+    if (st->scope[0]) return jy_store_scoped_org_list(st, f ? f : &all, fn, ctx, err); /* county scope: store_scope.c */
     return st->ops->org_list(st, f ? f : &all, fn, ctx, err);
 }
 
@@ -675,12 +684,14 @@ int jy_store_org_licence_add(jy_store *st, int64_t org_id, jy_licence *l, const 
     if (l->valid_until != 0 && l->valid_until < l->valid_from)
         return jy_err_set(err, JY_EINVAL, "org %" PRId64 ": licence %s ends before it starts", org_id, l->number);
     check_actor(&actor);
+    if (st->scope[0]) return jy_store_scoped_org_licence_add(st, org_id, l, actor, err); /* county scope: store_scope.c */
     return st->ops->org_licence_add(st, org_id, l, actor, err);
 }
 
 int jy_store_org_licences(jy_store *st, int64_t org_id, jy_licence *out, int max, int *n,
                           jy_err *err)
 {
+    if (st->scope[0]) return jy_store_scoped_org_licences(st, org_id, out, max, n, err); /* county scope: store_scope.c */
     return st->ops->org_licences(st, org_id, out, max, n, err);
 }
 
@@ -689,6 +700,7 @@ int jy_store_org_licences(jy_store *st, int64_t org_id, jy_licence *out, int max
 int jy_store_counts_get(jy_store *st, jy_store_counts *out, jy_err *err)
 {
     memset(out, 0, sizeof *out);
+    if (st->scope[0]) return jy_store_scoped_counts_get(st, out, err); /* county scope: store_scope.c */
     return st->ops->counts_get(st, out, err);
 }
 
@@ -699,6 +711,7 @@ int jy_store_group_counts(jy_store *st, int by, jy_date on,
         return jy_err_set(err, JY_EINVAL, "group counts: unknown grouping %d", by);
     if (!st->ops->group_counts)
         return jy_err_set(err, JY_EDB, "group counts: not supported by the %s backend", st->ops->name);
+    if (st->scope[0]) return jy_store_scoped_group_counts(st, by, on, fn, ctx, err); /* county scope: store_scope.c */
     return st->ops->group_counts(st, by, on, fn, ctx, err);
 }
 
@@ -715,6 +728,7 @@ int jy_store_audit_append(jy_store *st, const char *actor, const char *entity, i
 int jy_store_audit_list(jy_store *st, int64_t after_seq, int limit,
                         int (*fn)(void *ctx, const jy_audit_entry *e), void *ctx, jy_err *err)
 {
+    if (st->scope[0]) return jy_store_scoped_audit_list(st, after_seq, limit, fn, ctx, err); /* county scope: store_scope.c */
     return st->ops->audit_list(st, after_seq, limit, fn, ctx, err);
 }
 

@@ -51,6 +51,26 @@ int jy_store_begin(jy_store *st, jy_err *err);
 int jy_store_commit(jy_store *st, jy_err *err);
 int jy_store_rollback(jy_store *st, jy_err *err);
 
+/* ---- county scope (added with the PostgreSQL backend, issue 3; store_scope.c) ----
+ * Restricts the handle to records whose county starts with prefix: "640522" one county, "6405"
+ * a city, "64" the region; NULL or "" lifts the restriction. Outside the scope, single reads
+ * answer JY_ENOTFOUND, writes JY_ECONFLICT (also when the ID number or USCC is registered in a
+ * county outside it), lists and counts leave the records out, and the audit list shows only the
+ * scope's records' entries (jy_store_audit_verify still checks the whole chain).
+ * JY_EINVAL unless prefix has 2, 4 or 6 digits. */
+int jy_store_set_scope(jy_store *st, const char *prefix, jy_err *err);
+const char *jy_store_scope(const jy_store *st); /* "" when unscoped */
+
+/* ---- backup and restore (added with the PostgreSQL backend, issue 3; store_backup.c) ----
+ * jy_store_backup copies the database named by url (as jy_store_open takes it) into the file
+ * path while others keep using it: SQLite through the online backup API (the file is a SQLite
+ * database), PostgreSQL through pg_dump's custom format. jy_store_restore loads such a file into
+ * the database named by url, which must be empty (a fresh file or a freshly created PostgreSQL
+ * database): JY_ECONFLICT when it already holds records. Run `jiuye audit verify` after a
+ * restore: the chain travels with the data. */
+int jy_store_backup(const char *url, const char *path, jy_err *err);
+int jy_store_restore(const char *url, const char *path, jy_err *err);
+
 /* ---- persons (人员) ---- */
 
 enum jy_hukou_kind { JY_HUKOU_UNKNOWN = 0, JY_HUKOU_URBAN = 1 /* 城镇/非农业 */, JY_HUKOU_RURAL = 2 /* 农村/农业 */ };

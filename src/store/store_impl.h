@@ -48,14 +48,51 @@ typedef struct jy_store_ops {
     int (*audit_list)(jy_store *st, int64_t after_seq, int limit,
                       int (*fn)(void *ctx, const jy_audit_entry *e), void *ctx, jy_err *err);
     int (*audit_head)(jy_store *st, int64_t *seq, char hash[65], jy_err *err);
+    /* Added by the PostgreSQL work (issue 3): non-zero when person_list, org_list, counts_get
+     * and group_counts themselves keep to base.scope; otherwise store.c filters (lists) or
+     * counts by walking (counts, groups), which is correct but reads every record. */
+    int scope_native;
 } jy_store_ops;
 
 struct jy_store {
     const jy_store_ops *ops;
+    /* County scope (jy_store_set_scope): "" = every county, else a 2-, 4- or 6-digit division
+     * prefix. Backends zero-allocate their struct, so a new handle is unscoped. */
+    char scope[7];
 };
 
 /* Backend constructors: path/conninfo already stripped of its scheme. */
 int jy_store_sqlite_open(const char *path, jy_store **out, jy_err *err);
+/* store_pg.c: url is the whole "postgresql://…" URL (libpq parses it). */
+int jy_store_pg_open(const char *url, jy_store **out, jy_err *err);
+/* store_pg.c, for store_backup.c: *holds = 1 when the database already has jiuye records. */
+int jy_store_pg_holds_records(const char *url, int *holds, jy_err *err);
+
+/* Non-zero when county (6 digits, or "" for global audit entries) lies within scope
+ * ("" = everything). */
+int jy_store_in_scope(const char *scope, const char *county);
+
+/* store_scope.c: the public calls on a scoped handle (st->scope non-empty), same contracts as
+ * store.h, arguments already checked and normalised by store.c. */
+int jy_store_scoped_person_put(jy_store *st, jy_person *p, const char *actor, int *result, jy_err *err);
+int jy_store_scoped_person_get(jy_store *st, int64_t id, const char *idcard, jy_person *out, jy_err *err);
+int jy_store_scoped_person_list(jy_store *st, const jy_person_filter *f,
+                                int (*fn)(void *ctx, const jy_person *p), void *ctx, jy_err *err);
+int jy_store_scoped_person_status_add(jy_store *st, int64_t person_id, jy_person_status *s, const char *actor,
+                                      jy_err *err);
+int jy_store_scoped_person_statuses(jy_store *st, int64_t person_id, jy_person_status *out, int max, int *n,
+                                    jy_err *err);
+int jy_store_scoped_org_put(jy_store *st, jy_org *o, const char *actor, int *result, jy_err *err);
+int jy_store_scoped_org_get(jy_store *st, int64_t id, const char *uscc, jy_org *out, jy_err *err);
+int jy_store_scoped_org_list(jy_store *st, const jy_org_filter *f, int (*fn)(void *ctx, const jy_org *o),
+                             void *ctx, jy_err *err);
+int jy_store_scoped_org_licence_add(jy_store *st, int64_t org_id, jy_licence *l, const char *actor, jy_err *err);
+int jy_store_scoped_org_licences(jy_store *st, int64_t org_id, jy_licence *out, int max, int *n, jy_err *err);
+int jy_store_scoped_counts_get(jy_store *st, jy_store_counts *out, jy_err *err);
+int jy_store_scoped_group_counts(jy_store *st, int by, jy_date on,
+                                 int (*fn)(void *ctx, const char *key, int64_t n), void *ctx, jy_err *err);
+int jy_store_scoped_audit_list(jy_store *st, int64_t after_seq, int limit,
+                               int (*fn)(void *ctx, const jy_audit_entry *e), void *ctx, jy_err *err);
 
 /* The hash of the (absent) entry before the first one: 64 '0' characters. */
 extern const char jy_store_genesis_hash[65];

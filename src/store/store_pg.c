@@ -1,0 +1,1019 @@
+/* store_pg.c — the PostgreSQL backend of store.h (issue 3: one deployment for a city or region).
+ *
+ * One libpq connection per jy_store (the HTTP server's pool opens one handle per worker thread;
+ * a handle is used by one thread at a time). Every statement is prepared once per connection
+ * (PQprepare, lazily on first use) and run with PQexecPrepared and text parameters; the only
+ * unprepared texts are the constant migration scripts and transaction keywords.
+ *
+ * Transactions mirror the SQLite backend's guarantees: the outermost jy_store_begin runs BEGIN
+ * and then takes a transaction-scoped advisory lock (pg_advisory_xact_lock) — the equivalent of
+ * SQLite's BEGIN IMMEDIATE — so writers from every process queue for the audit chain's tail:
+ * the tail read after the lock stays the tail until commit, and the chain never forks. Reads
+ * outside a transaction do not take the lock. Nested begins are savepoints.
+ *
+ * PostgreSQL aborts the whole transaction on any failed statement. Expected outcomes never fail
+ * a statement (duplicates are ON CONFLICT DO NOTHING, missing parents come back as no row), so
+ * only unexpected database errors do: they mark the transaction broken; an inner rollback (to
+ * the savepoint) repairs it, otherwise commit refuses and rolls back.
+ *
+ * Dates are `date` columns bound and read as ISO text (DateStyle ISO). The audit hash is
+ * store.c's jy_store_audit_hash, so a chain is byte-identical on both backends. */
+#include "store/store_impl.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "store/store_pg_schema.h"
+
+/* Advisory lock key of the writer queue ("jiuy" in ASCII), per database. */
+#define PG_WRITER_LOCK "1785296249"
+/* Rows fetched per page when walking a list (keyset pagination keeps memory flat and lets a
+ * callback use the connection again). */
+#define PG_PAGE 1000
+
+enum {
+    P_LOCK, P_TAIL, P_AUDIT_INSERT,
+    P_PERSON_INSERT, P_PERSON_BY_IDCARD, P_PERSON_BY_ID, P_PERSON_UPDATE, P_PERSON_LIST,
+    P_STATUS_FIND, P_STATUS_INSERT, P_STATUS_LIST,
+    P_ORG_INSERT, P_ORG_BY_USCC, P_ORG_BY_ID, P_ORG_UPDATE, P_ORG_LIST,
+    P_LIC_FIND, P_LIC_INSERT, P_LIC_LIST,
+    P_COUNTS, P_GROUP_TOWNSHIP, P_GROUP_STATUS, P_GROUP_ORG_KINDS,
+    P_AUDIT_LIST, P_SCHEMA_VERSION, P_MIGRATION_RECORD,
+    P__COUNT
+};
+
+#define PERSON_COLS "id, county, idcard, name, sex, birth, ethnicity, education, hukou_division, hukou_kind, phone, address"
+#define ORG_COLS "id, county, uscc, name, kinds, size_class, division, legal_person, phone, address, bank_name, bank_account"
+#define AUDIT_COLS "seq, at, county, actor, entity, entity_id, action, before_json, after_json, prev_hash, hash"
+/* $n is a scope prefix or NULL; county is COLLATE "C", so the range is an index range. */
+#define IN_SCOPE(col, n) "(" n "::text IS NULL OR (" col " >= " n " AND " col " < " n " || '~'))"
+
+static const struct {
+    int nparams;
+    const char *sql;
+} pstmt[P__COUNT] = {
+    [P_LOCK] = {0, "SELECT pg_advisory_xact_lock(" PG_WRITER_LOCK ")"},
+    [P_TAIL] = {0, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"},
+    [P_AUDIT_INSERT] = {11, "INSERT INTO audit_log(" AUDIT_COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"},
+    [P_PERSON_INSERT] = {11, "INSERT INTO persons(county, idcard, name, sex, birth, ethnicity, education, hukou_division,"
+                             " hukou_kind, phone, address) VALUES ($1, $2, $3, $4, $5::date, $6, $7, $8, $9, $10, $11)"
+                             " ON CONFLICT (idcard) DO NOTHING RETURNING id"},
+    [P_PERSON_BY_IDCARD] = {1, "SELECT " PERSON_COLS " FROM persons WHERE idcard = $1"},
+    [P_PERSON_BY_ID] = {1, "SELECT " PERSON_COLS " FROM persons WHERE id = $1"},
+    [P_PERSON_UPDATE] = {12, "UPDATE persons SET county = $1, idcard = $2, name = $3, sex = $4, birth = $5::date,"
+                             " ethnicity = $6, education = $7, hukou_division = $8, hukou_kind = $9, phone = $10,"
+                             " address = $11 WHERE id = $12"},
+    [P_PERSON_LIST] = {5, "SELECT " PERSON_COLS " FROM persons WHERE id > $1"
+                          " AND ($2::text IS NULL OR left(hukou_division, length($2)) = $2)"
+                          " AND ($3::text IS NULL OR strpos(name, $3) > 0)"
+                          " AND " IN_SCOPE("county", "$4") " ORDER BY id LIMIT $5"},
+    [P_STATUS_FIND] = {5, "SELECT id FROM person_statuses WHERE person_id = $1 AND kind = $2"
+                          " AND since IS NOT DISTINCT FROM $3::date AND until IS NOT DISTINCT FROM $4::date"
+                          " AND detail = $5"},
+    [P_STATUS_INSERT] = {5, "INSERT INTO person_statuses(county, person_id, kind, since, until, detail)"
+                            " SELECT county, id, $2, $3::date, $4::date, $5 FROM persons WHERE id = $1"
+                            " RETURNING id, county"},
+    [P_STATUS_LIST] = {1, "SELECT id, kind, since, until, detail FROM person_statuses WHERE person_id = $1 ORDER BY id"},
+    [P_ORG_INSERT] = {11, "INSERT INTO orgs(county, uscc, name, kinds, size_class, division, legal_person, phone,"
+                          " address, bank_name, bank_account) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
+                          " ON CONFLICT (uscc) DO NOTHING RETURNING id"},
+    [P_ORG_BY_USCC] = {1, "SELECT " ORG_COLS " FROM orgs WHERE uscc = $1"},
+    [P_ORG_BY_ID] = {1, "SELECT " ORG_COLS " FROM orgs WHERE id = $1"},
+    [P_ORG_UPDATE] = {12, "UPDATE orgs SET county = $1, uscc = $2, name = $3, kinds = $4, size_class = $5,"
+                          " division = $6, legal_person = $7, phone = $8, address = $9, bank_name = $10,"
+                          " bank_account = $11 WHERE id = $12"},
+    [P_ORG_LIST] = {5, "SELECT " ORG_COLS " FROM orgs WHERE id > $1"
+                       " AND ($2::bigint = 0 OR (kinds & $2::bigint) <> 0)"
+                       " AND ($3::text IS NULL OR strpos(name, $3) > 0)"
+                       " AND " IN_SCOPE("county", "$4") " ORDER BY id LIMIT $5"},
+    [P_LIC_FIND] = {5, "SELECT id FROM org_licences WHERE org_id = $1 AND kind = $2 AND number = $3"
+                       " AND valid_from IS NOT DISTINCT FROM $4::date AND valid_until IS NOT DISTINCT FROM $5::date"},
+    [P_LIC_INSERT] = {5, "INSERT INTO org_licences(county, org_id, kind, number, valid_from, valid_until)"
+                         " SELECT county, id, $2, $3, $4::date, $5::date FROM orgs WHERE id = $1 RETURNING id, county"},
+    [P_LIC_LIST] = {1, "SELECT id, kind, number, valid_from, valid_until FROM org_licences WHERE org_id = $1 ORDER BY id"},
+    [P_COUNTS] = {1, "SELECT (SELECT count(*) FROM persons WHERE " IN_SCOPE("county", "$1") "),"
+                     " (SELECT count(*) FROM orgs WHERE " IN_SCOPE("county", "$1") "),"
+                     " (SELECT count(*) FROM person_statuses WHERE " IN_SCOPE("county", "$1") "),"
+                     " (SELECT count(*) FROM audit_log WHERE " IN_SCOPE("county", "$1") "),"
+                     " (SELECT count(*) FROM org_licences WHERE " IN_SCOPE("county", "$1") ")"},
+    [P_GROUP_TOWNSHIP] = {1, "SELECT left(hukou_division, 9) AS k, count(*) FROM persons"
+                             " WHERE " IN_SCOPE("county", "$1") " GROUP BY k ORDER BY k"},
+    [P_GROUP_STATUS] = {2, "SELECT kind, count(DISTINCT person_id) FROM person_statuses"
+                           " WHERE (since IS NULL OR since <= $2::date) AND (until IS NULL OR until >= $2::date)"
+                           " AND " IN_SCOPE("county", "$1") " GROUP BY kind ORDER BY kind"},
+    [P_GROUP_ORG_KINDS] = {1, "SELECT kinds::text, count(*) FROM orgs WHERE " IN_SCOPE("county", "$1")
+                              " GROUP BY kinds ORDER BY kinds"},
+    [P_AUDIT_LIST] = {2, "SELECT " AUDIT_COLS " FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"},
+    [P_SCHEMA_VERSION] = {0, "SELECT coalesce(max(version), 0) FROM schema_migrations"},
+    [P_MIGRATION_RECORD] = {3, "INSERT INTO schema_migrations(version, description, applied_at) VALUES ($1, $2, $3)"},
+};
+
+typedef struct pg_store {
+    jy_store base;
+    PGconn *conn;
+    unsigned char prepared[P__COUNT];
+    int depth;      /* nesting of jy_store_begin */
+    int broken;     /* a statement failed in the open transaction (PostgreSQL aborted it) */
+    int tail_valid; /* tail_seq/tail_hash hold the audit chain's end (inside a transaction) */
+    int64_t tail_seq;
+    char tail_hash[65];
+    jy_sb before, after; /* reused for audit JSON */
+} pg_store;
+
+/* ---------------------------------------------------------------- statement helpers */
+
+/* Fills err from a failed result (or the connection when res is NULL): unique violations,
+ * serialisation failures, deadlocks and lock timeouts are JY_ECONFLICT, the rest JY_EDB. */
+static int pg_fail(pg_store *st, const PGresult *res, const char *what, jy_err *err)
+{
+    const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+    const char *msg = res ? PQresultErrorField(res, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    if (!msg || !*msg) msg = PQerrorMessage(st->conn);
+    int code = JY_EDB;
+    if (state && (strcmp(state, "23505") == 0 || strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
+                  strcmp(state, "55P03") == 0))
+        code = JY_ECONFLICT;
+    if (st->depth > 0) st->broken = 1;
+    size_t n = strlen(msg);
+    while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' ')) n--;
+    return jy_err_set(err, code, "database: %.*s (%s%s%s)", (int)(n > 300 ? 300 : n), msg, what,
+                      state ? ", SQLSTATE " : "", state ? state : "");
+}
+
+/* Runs prepared statement id with text parameters (NULL = SQL NULL). Returns the result on
+ * success (caller PQclears it) or NULL with err filled. */
+static PGresult *run(pg_store *st, int id, const char *const *vals, const char *what, jy_err *err)
+{
+    char name[16];
+    snprintf(name, sizeof name, "jy%d", id);
+    if (st->depth > 0 && st->broken) {
+        jy_err_set(err, JY_EDB, "database: the transaction was aborted by an earlier error; roll it back (%s)", what);
+        return NULL;
+    }
+    if (!st->prepared[id]) {
+        PGresult *p = PQprepare(st->conn, name, pstmt[id].sql, pstmt[id].nparams, NULL);
+        if (PQresultStatus(p) != PGRES_COMMAND_OK) {
+            pg_fail(st, p, what, err);
+            PQclear(p);
+            return NULL;
+        }
+        PQclear(p);
+        st->prepared[id] = 1;
+    }
+    PGresult *res = PQexecPrepared(st->conn, name, pstmt[id].nparams, vals, NULL, NULL, 0);
+    ExecStatusType s = PQresultStatus(res);
+    if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
+        pg_fail(st, res, what, err);
+        PQclear(res);
+        return NULL;
+    }
+    return res;
+}
+
+/* Runs a statement and discards its rows. */
+static int run_done(pg_store *st, int id, const char *const *vals, const char *what, jy_err *err)
+{
+    PGresult *r = run(st, id, vals, what, err);
+    if (!r) return err ? err->code : JY_EDB;
+    PQclear(r);
+    return 0;
+}
+
+/* Runs a constant command (transaction keywords, migration scripts): never built from data. */
+static int exec_const(pg_store *st, const char *sql, const char *what, jy_err *err)
+{
+    PGresult *r = PQexec(st->conn, sql);
+    int rc = 0;
+    if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK) rc = pg_fail(st, r, what, err);
+    PQclear(r);
+    return rc;
+}
+
+static const char *fmt_i64(char buf[24], int64_t v)
+{
+    snprintf(buf, 24, "%" PRId64, v);
+    return buf;
+}
+
+/* ISO text of a date into buf, or NULL when null_zero and d == 0. */
+static const char *fmt_date(char buf[JY_DATE_BUFSZ], jy_date d, int null_zero)
+{
+    if (null_zero && d == 0) return NULL;
+    return jy_date_format(d, buf);
+}
+
+static const char *scope_param(pg_store *st)
+{
+    return st->base.scope[0] ? st->base.scope : NULL;
+}
+
+static void col_copy(const PGresult *r, int row, int col, char *dst, size_t cap)
+{
+    jy_store_copy_utf8(dst, cap, PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col));
+}
+
+static int64_t col_i64(const PGresult *r, int row, int col)
+{
+    return PQgetisnull(r, row, col) ? 0 : strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+static jy_date col_date(const PGresult *r, int row, int col)
+{
+    jy_date d = 0;
+    if (PQgetisnull(r, row, col) || jy_date_parse(PQgetvalue(r, row, col), &d, NULL) != 0) d = 0;
+    return d;
+}
+
+/* ---------------------------------------------------------------- transactions */
+
+static int load_tail(pg_store *st, jy_err *err)
+{
+    PGresult *r = run(st, P_TAIL, NULL, "reading the audit log's tail", err);
+    if (!r) return JY_EDB;
+    if (PQntuples(r) == 1) {
+        st->tail_seq = col_i64(r, 0, 0);
+        col_copy(r, 0, 1, st->tail_hash, sizeof st->tail_hash);
+    } else {
+        st->tail_seq = 0;
+        memcpy(st->tail_hash, jy_store_genesis_hash, 65);
+    }
+    PQclear(r);
+    st->tail_valid = 1;
+    return 0;
+}
+
+static int pg_begin(jy_store *base, jy_err *err)
+{
+    pg_store *st = (pg_store *)base;
+    int rc;
+    if (st->depth == 0) {
+        if ((rc = exec_const(st, "BEGIN", "starting a transaction", err))) return rc;
+        st->depth = 1;
+        st->broken = 0;
+        /* the writer queue: held until commit or rollback */
+        if ((rc = run_done(st, P_LOCK, NULL, "waiting for the writer lock", err)) || (rc = load_tail(st, err))) {
+            exec_const(st, "ROLLBACK", "rolling back", NULL);
+            st->depth = 0;
+            st->broken = 0;
+            return rc;
+        }
+        return 0;
+    }
+    if (st->broken)
+        return jy_err_set(err, JY_EDB, "database: the transaction was aborted by an earlier error; roll it back");
+    if ((rc = exec_const(st, "SAVEPOINT jy_nested", "opening a savepoint", err))) return rc;
+    st->depth++;
+    return 0;
+}
+
+static int pg_rollback(jy_store *base, jy_err *err)
+{
+    pg_store *st = (pg_store *)base;
+    if (st->depth == 0) return jy_err_set(err, JY_EINVAL, "rollback without a transaction");
+    st->depth--;
+    if (st->depth == 0) {
+        st->tail_valid = 0;
+        st->broken = 0;
+        return exec_const(st, "ROLLBACK", "rolling back", err);
+    }
+    /* ROLLBACK TO works in an aborted transaction: it repairs it */
+    int saved = st->depth;
+    st->depth = 0; /* so a failure here is reported, not folded into "broken" */
+    int rc = exec_const(st, "ROLLBACK TO SAVEPOINT jy_nested", "rolling back to a savepoint", err);
+    if (rc == 0) rc = exec_const(st, "RELEASE SAVEPOINT jy_nested", "releasing a savepoint", err);
+    st->depth = saved;
+    if (rc) {
+        st->broken = 1;
+        return rc;
+    }
+    st->broken = 0;
+    return load_tail(st, err);
+}
+
+static int pg_commit(jy_store *base, jy_err *err)
+{
+    pg_store *st = (pg_store *)base;
+    if (st->depth == 0) return jy_err_set(err, JY_EINVAL, "commit without a transaction");
+    if (st->broken) {
+        /* pair this commit with its begin, rolling back the aborted work */
+        int depth = st->depth;
+        pg_rollback(base, NULL);
+        return jy_err_set(err, JY_EDB, "transaction rolled back: an earlier change failed%s",
+                          depth > 1 ? " (inner level)" : "");
+    }
+    if (st->depth > 1) {
+        st->depth--;
+        return exec_const(st, "RELEASE SAVEPOINT jy_nested", "releasing a savepoint", err);
+    }
+    int rc = exec_const(st, "COMMIT", "committing", err);
+    st->depth = 0;
+    st->broken = 0;
+    st->tail_valid = 0;
+    if (rc && PQtransactionStatus(st->conn) != PQTRANS_IDLE) exec_const(st, "ROLLBACK", "rolling back", NULL);
+    return rc;
+}
+
+static int txn_enter(pg_store *st, int *own, jy_err *err)
+{
+    *own = 0;
+    if (st->depth > 0) return 0;
+    int rc = pg_begin(&st->base, err);
+    if (rc == 0) *own = 1;
+    return rc;
+}
+
+static int txn_leave(pg_store *st, int own, int rc, jy_err *err)
+{
+    if (!own) return rc;
+    if (rc == 0) return pg_commit(&st->base, err);
+    pg_rollback(&st->base, NULL);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- audit */
+
+static int audit_insert(pg_store *st, const char *actor, const char *county, const char *entity,
+                        int64_t entity_id, const char *action, const char *before_json,
+                        const char *after_json, jy_err *err)
+{
+    if (!st->tail_valid) return jy_err_set(err, JY_EDB, "audit: no transaction open");
+    jy_audit_entry e;
+    e.seq = st->tail_seq + 1;
+    jy_store_now(e.at, sizeof e.at);
+    jy_store_copy_utf8(e.county, sizeof e.county, county);
+    jy_store_copy_utf8(e.actor, sizeof e.actor, actor);
+    jy_store_copy_utf8(e.entity, sizeof e.entity, entity);
+    e.entity_id = entity_id;
+    jy_store_copy_utf8(e.action, sizeof e.action, action);
+    e.before_json = before_json;
+    e.after_json = after_json;
+    memcpy(e.prev_hash, st->tail_hash, 65);
+    jy_store_audit_hash(&e, e.hash);
+
+    char seq[24], eid[24];
+    const char *v[11] = {fmt_i64(seq, e.seq), e.at, e.county, e.actor, e.entity, fmt_i64(eid, e.entity_id),
+                         e.action, before_json, after_json, e.prev_hash, e.hash};
+    int rc = run_done(st, P_AUDIT_INSERT, v, "appending to the audit log", err);
+    if (rc) return rc;
+    st->tail_seq = e.seq;
+    memcpy(st->tail_hash, e.hash, 65);
+    return 0;
+}
+
+static int pg_audit_append(jy_store *base, const char *actor, const char *county, const char *entity,
+                           int64_t entity_id, const char *action, const char *before_json,
+                           const char *after_json, jy_err *err)
+{
+    pg_store *st = (pg_store *)base;
+    int own, rc = txn_enter(st, &own, err);
+    if (rc) return rc;
+    rc = audit_insert(st, actor, county, entity, entity_id, action, before_json, after_json, err);
+    return txn_leave(st, own, rc, err);
+}
+
+static int pg_audit_list(jy_store *base, int64_t after_seq, int limit,
+                         int (*fn)(void *ctx, const jy_audit_entry *e), void *ctx, jy_err *err)
+{
+    pg_store *st = (pg_store *)base;
+    int64_t last = after_seq, left = limit > 0 ? limit : INT64_MAX;
+    jy_audit_entry e;
+    for (;;) {
+        char a[24], l[24];
+        const char *v[2] = {fmt_i64(a, last), fmt_i64(l, left < PG_PAGE ? left : PG_PAGE)};
+        PGresult *r = run(st, P_AUDIT_LIST, v, "listing the audit log", err);
+        if (!r) return JY_EDB;
+        int n = PQntuples(r), stop = 0;
+        for (int i = 0; i < n && !stop; i++) {
+            e.seq = col_i64(r, i, 0);
+            col_copy(r, i, 1, e.at, sizeof e.at);
+            col_copy(r, i, 2, e.county, sizeof e.county);
+            col_copy(r, i, 3, e.actor, sizeof e.actor);
+            col_copy(r, i, 4, e.entity, sizeof e.entity);
+            e.entity_id = col_i64(r, i, 5);
+            col_copy(r, i, 6, e.action, sizeof e.action);
+            e.before_json = PQgetisnull(r, i, 7) ? NULL : PQgetvalue(r, i, 7);
+            e.after_json = PQgetisnull(r, i, 8) ? NULL : PQgetvalue(r, i, 8);
+            col_copy(r, i, 9, e.prev_hash, sizeof e.prev_hash);
+            col_copy(r, i, 10, e.hash, sizeof e.hash);
+            last = e.seq;
+            left--;
+            stop = fn(ctx, &e) != 0;
+        }
+        PQclear(r);
+        if (stop || n < PG_PAGE || left <= 0) return 0;
+    }
+}
+
+static int pg_audit_head(jy_store *base, int64_t *seq, char hash[65], jy_err *err)
+{
+    pg_store *st = (pg_store *)base;
+    PGresult *r = run(st, P_TAIL, NULL, "reading the audit log's head", err);
+    if (!r) return JY_EDB;
+    if (PQntuples(r) == 1) {
+        *seq = col_i64(r, 0, 0);
+        col_copy(r, 0, 1, hash, 65);
+    } else {
+        *seq = 0;
+        memcpy(hash, jy_store_genesis_hash, 65);
+    }
+    PQclear(r);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- persons */
+
+typedef struct person_params {
+    char birth[JY_DATE_BUFSZ], sex[2], id[24];
+    const char *v[12];
+} person_params;
+
+static void bind_person(person_params *pp, const jy_person *p)
+{
+    pp->sex[0] = p->sex;
+    pp->sex[1] = '\0';
+    pp->v[0] = p->county;
+    pp->v[1] = p->idcard;
+    pp->v[2] = p->name;
+    pp->v[3] = pp->sex;
+    pp->v[4] = jy_date_format(p->birth, pp->birth);
+    pp->v[5] = p->ethnicity;
+    pp->v[6] = p->education;
+    pp->v[7] = p->hukou_division;
+    pp->v[8] = jy_hukou_kind_name(p->hukou_kind);
+    pp->v[9] = p->phone;
+    pp->v[10] = p->address;
+    pp->v[11] = fmt_i64(pp->id, p->id);
+}
+
+static void read_person(const PGresult *r, int i, jy_person *p)
+{
+    memset(p, 0, sizeof *p);
+    p->id = col_i64(r, i, 0);
+    col_copy(r, i, 1, p->county, sizeof p->county);
+    col_copy(r, i, 2, p->idcard, sizeof p->idcard);
+    col_copy(r, i, 3, p->name, sizeof p->name);
+    p->sex = PQgetisnull(r, i, 4) ? 0 : PQgetvalue(r, i, 4)[0];
+    p->birth = col_date(r, i, 5);
+    col_copy(r, i, 6, p->ethnicity, sizeof p->ethnicity);
+    col_copy(r, i, 7, p->education, sizeof p->education);
+    col_copy(r, i, 8, p->hukou_division, sizeof p->hukou_division);
+    if (jy_hukou_kind_parse(PQgetvalue(r, i, 9), &p->hukou_kind) != 0) p->hukou_kind = JY_HUKOU_UNKNOWN;
+    col_copy(r, i, 10, p->phone, sizeof p->phone);
+    col_copy(r, i, 11, p->address, sizeof p->address);
+}
+
+static int person_same(const jy_person *a, const jy_person *b)
+{
+    return a->sex == b->sex && a->birth == b->birth && a->hukou_kind == b->hukou_kind &&
+           strcmp(a->name, b->name) == 0 && strcmp(a->county, b->county) == 0 &&
+           strcmp(a->idcard, b->idcard) == 0 && strcmp(a->ethnicity, b->ethnicity) == 0 &&
+           strcmp(a->education, b->education) == 0 && strcmp(a->hukou_division, b->hukou_division) == 0 &&
+           strcmp(a->phone, b->phone) == 0 && strcmp(a->address, b->address) == 0;
+}
+
+static int pg_person_get(jy_store *base, int64_t id, const char *idcard, jy_person *out, jy_err *err)
+{
+    pg_store *st = (pg_store *)base;
+    char idb[24];
+    const char *v[1] = {idcard ? idcard : fmt_i64(idb, id)};
+    PGresult *r = run(st, idcard ? P_PERSON_BY_IDCARD : P_PERSON_BY_ID, v, "looking up a person", err);
+    if (!r) return JY_EDB;
+    int rc = 0;
+    if (PQntuples(r) != 1) {
+        if (idcard) rc = jy_err_set(err, JY_ENOTFOUND, "no person with ID number %s", idcard);
+        else rc = jy_err_set(err, JY_ENOTFOUND, "no person with id %" PRId64, id);
+    } else {
+        read_person(r, 0, out);
+    }
+    PQclear(r);
+    return rc;
+}
+
+static int pg_person_put(jy_store *base, jy_person *p, const char *actor, int *result, jy_err *err)
+{
+    pg_store *st = (pg_store *)base;
+    person_params pp;
+    int own, rc = txn_enter(st, &own, err);
+    if (rc) return rc;
+    bind_person(&pp, p);
+    PGresult *r = run(st, P_PERSON_INSERT, pp.v, "inserting a person", err);
+    if (!r) {
+        rc = JY_EDB;
+        goto done;
+    }
+    int created = PQntuples(r) == 1;
+    if (created) p->id = col_i64(r, 0, 0);
+    PQclear(r);
+    if (created) {
+        jy_sb_reset(&st->after);
+        jy_person_json(&st->after, p);
+        rc = audit_insert(st, actor, p->county, "person", p->id, "create", NULL, jy_sb_cstr(&st->after), err);
+        if (rc == 0) *result = JY_PUT_CREATED;
+        goto done;
+    }
+    jy_person old;
+    if ((rc = pg_person_get(base, 0, p->idcard, &old, err))) goto done;
+    p->id = old.id;
+    if (person_same(&old, p)) {
+        *result = JY_PUT_UNCHANGED;
+        goto done;
+    }
+    bind_person(&pp, p);
+    if ((rc = run_done(st, P_PERSON_UPDATE, pp.v, "updating a person", err))) goto done;
+    jy_sb_reset(&st->before);
+    jy_person_json(&st->before, &old);
+    jy_sb_reset(&st->after);
+    jy_person_json(&st->after, p);
+    rc = audit_insert(st, actor, p->county, "person", p->id, "update", jy_sb_cstr(&st->before),
+                      jy_sb_cstr(&st->after), err);
+    if (rc == 0) *result = JY_PUT_UPDATED;
+done:
+    return txn_leave(st, own, rc, err);
+}
+
+static int pg_person_list(jy_store *base, const jy_person_filter *f,
+                          int (*fn)(void *ctx, const jy_person *p), void *ctx, jy_err *err)
+{
+    pg_store *st = (pg_store *)base;
+    int64_t last = f->after_id, left = f->limit > 0 ? f->limit : INT64_MAX;
+    jy_person p;
+    for (;;) {
+        char a[24], l[24];
+        const char *v[5] = {fmt_i64(a, last), f->division_prefix && *f->division_prefix ? f->division_prefix : NULL,
+                            f->name_contains && *f->name_contains ? f->name_contains : NULL, scope_param(st),
+                            fmt_i64(l, left < PG_PAGE ? left : PG_PAGE)};
+        PGresult *r = run(st, P_PERSON_LIST, v, "listing persons", err);
+        if (!r) return JY_EDB;
+        int n = PQntuples(r), stop = 0;
+        for (int i = 0; i < n && !stop; i++) {
+            read_person(r, i, &p);
+            last = p.id;
+            left--;
+            stop = fn(ctx, &p) != 0;
+        }
+        PQclear(r);
+        if (stop || n < PG_PAGE || left <= 0) return 0;
+    }
+}
+
+static int pg_person_status_add(jy_store *base, int64_t person_id, jy_person_status *ps,
+                                const char *actor, jy_err *err)
+{
+    pg_store *st = (pg_store *)base;
+    char pid[24], since[JY_DATE_BUFSZ], until[JY_DATE_BUFSZ], county[7] = "";
+    int own, rc = txn_enter(st, &own, err);
+    if (rc) return rc;
+    ps->person_id = person_id;
+    const char *v[5] = {fmt_i64(pid, person_id), jy_status_kind_name(ps->kind), fmt_date(since, ps->since, 1),
+                        fmt_date(until, ps->until, 1), ps->detail};
+    PGresult *r = run(st, P_STATUS_FIND, v, "looking up a status", err);
+    if (!r) {
+        rc = JY_EDB;
+        goto done;
+    }
+    int held = PQntuples(r) > 0;
+    if (held) ps->id = col_i64(r, 0, 0);
+    PQclear(r);
+    if (held) goto done; /* already held: nothing to add */
+    if (!(r = run(st, P_STATUS_INSERT, v, "adding a status", err))) {
+        rc = JY_EDB;
+        goto done;
+    }
+    int found = PQntuples(r) == 1;
+    if (found) {
+        ps->id = col_i64(r, 0, 0);
+        col_copy(r, 0, 1, county, sizeof county);
+    }
+    PQclear(r);
+    if (!found) {
+        rc = jy_err_set(err, JY_ENOTFOUND, "no person with id %" PRId64, person_id);
+        goto done;
+    }
+    jy_sb_reset(&st->after);
+    jy_person_status_json(&st->after, ps);
+    rc = audit_insert(st, actor, county, "person_status", ps->id, "create", NULL, jy_sb_cstr(&st->after), err);
+done:
+    return txn_leave(st, own, rc, err);
+}
+
+static int pg_person_statuses(jy_store *base, int64_t person_id, jy_person_status *out, int max,
+                              int *n, jy_err *err)
+{
+    pg_store *st = (pg_store *)base;
+    char pid[24];
+    const char *v[1] = {fmt_i64(pid, person_id)};
+    *n = 0;
+    PGresult *r = run(st, P_STATUS_LIST, v, "listing statuses", err);
+    if (!r) return JY_EDB;
+    for (int i = 0; i < PQntuples(r) && *n < max; i++) {
+        jy_person_status *ps = &out[(*n)++];
+        memset(ps, 0, sizeof *ps);
+        ps->id = col_i64(r, i, 0);
+        ps->person_id = person_id;
+        if (jy_status_kind_parse(PQgetvalue(r, i, 1), &ps->kind) != 0) ps->kind = 0;
+        ps->since = col_date(r, i, 2);
+        ps->until = col_date(r, i, 3);
+        col_copy(r, i, 4, ps->detail, sizeof ps->detail);
+    }
+    PQclear(r);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- organisations */
+
+typedef struct org_params {
+    char kinds[24], id[24];
+    const char *v[12];
+} org_params;
+
+static void bind_org(org_params *op, const jy_org *o)
+{
+    op->v[0] = o->county;
+    op->v[1] = o->uscc;
+    op->v[2] = o->name;
+    op->v[3] = fmt_i64(op->kinds, o->kinds);
+    op->v[4] = jy_size_class_name(o->size_class);
+    op->v[5] = o->division;
+    op->v[6] = o->legal_person;
+    op->v[7] = o->phone;
+    op->v[8] = o->address;
+    op->v[9] = o->bank_name;
+    op->v[10] = o->bank_account;
+    op->v[11] = fmt_i64(op->id, o->id);
+}
+
+static void read_org(const PGresult *r, int i, jy_org *o)
+{
+    memset(o, 0, sizeof *o);
+    o->id = col_i64(r, i, 0);
+    col_copy(r, i, 1, o->county, sizeof o->county);
+    col_copy(r, i, 2, o->uscc, sizeof o->uscc);
+    col_copy(r, i, 3, o->name, sizeof o->name);
+    o->kinds = (unsigned)col_i64(r, i, 4);
+    if (jy_size_class_parse(PQgetvalue(r, i, 5), &o->size_class) != 0) o->size_class = JY_SIZE_UNKNOWN;
+    col_copy(r, i, 6, o->division, sizeof o->division);
+    col_copy(r, i, 7, o->legal_person, sizeof o->legal_person);
+    col_copy(r, i, 8, o->phone, sizeof o->phone);
+    col_copy(r, i, 9, o->address, sizeof o->address);
+    col_copy(r, i, 10, o->bank_name, sizeof o->bank_name);
+    col_copy(r, i, 11, o->bank_account, sizeof o->bank_account);
+}
+
+static int org_same(const jy_org *a, const jy_org *b)
+{
+    return a->kinds == b->kinds && a->size_class == b->size_class && strcmp(a->county, b->county) == 0 &&
+           strcmp(a->uscc, b->uscc) == 0 && strcmp(a->name, b->name) == 0 &&
+           strcmp(a->division, b->division) == 0 && strcmp(a->legal_person, b->legal_person) == 0 &&
+           strcmp(a->phone, b->phone) == 0 && strcmp(a->address, b->address) == 0 &&
+           strcmp(a->bank_name, b->bank_name) == 0 && strcmp(a->bank_account, b->bank_account) == 0;
+}
+
+static int pg_org_get(jy_store *base, int64_t id, const char *uscc, jy_org *out, jy_err *err)
+{
+    pg_store *st = (pg_store *)base;
+    char idb[24];
+    const char *v[1] = {uscc ? uscc : fmt_i64(idb, id)};
+    PGresult *r = run(st, uscc ? P_ORG_BY_USCC : P_ORG_BY_ID, v, "looking up an organisation", err);
+    if (!r) return JY_EDB;
+    int rc = 0;
+    if (PQntuples(r) != 1) {
+        if (uscc) rc = jy_err_set(err, JY_ENOTFOUND, "no organisation with USCC %s", uscc);
+        else rc = jy_err_set(err, JY_ENOTFOUND, "no organisation with id %" PRId64, id);
+    } else {
+        read_org(r, 0, out);
+    }
+    PQclear(r);
+    return rc;
+}
+
+static int pg_org_put(jy_store *base, jy_org *o, const char *actor, int *result, jy_err *err)
+{
+    pg_store *st = (pg_store *)base;
+    org_params op;
+    int own, rc = txn_enter(st, &own, err);
+    if (rc) return rc;
+    bind_org(&op, o);
+    PGresult *r = run(st, P_ORG_INSERT, op.v, "inserting an organisation", err);
+    if (!r) {
+        rc = JY_EDB;
+        goto done;
+    }
+    int created = PQntuples(r) == 1;
+    if (created) o->id = col_i64(r, 0, 0);
+    PQclear(r);
+    if (created) {
+        jy_sb_reset(&st->after);
+        jy_org_json(&st->after, o);
+        rc = audit_insert(st, actor, o->county, "org", o->id, "create", NULL, jy_sb_cstr(&st->after), err);
+        if (rc == 0) *result = JY_PUT_CREATED;
+        goto done;
+    }
+    jy_org old;
+    if ((rc = pg_org_get(base, 0, o->uscc, &old, err))) goto done;
+    o->id = old.id;
+    if (org_same(&old, o)) {
+        *result = JY_PUT_UNCHANGED;
+        goto done;
+    }
+    bind_org(&op, o);
+    if ((rc = run_done(st, P_ORG_UPDATE, op.v, "updating an organisation", err))) goto done;
+    jy_sb_reset(&st->before);
+    jy_org_json(&st->before, &old);
+    jy_sb_reset(&st->after);
+    jy_org_json(&st->after, o);
+    rc = audit_insert(st, actor, o->county, "org", o->id, "update", jy_sb_cstr(&st->before),
+                      jy_sb_cstr(&st->after), err);
+    if (rc == 0) *result = JY_PUT_UPDATED;
+done:
+    return txn_leave(st, own, rc, err);
+}
+
+static int pg_org_list(jy_store *base, const jy_org_filter *f, int (*fn)(void *ctx, const jy_org *o),
+                       void *ctx, jy_err *err)
+{
+    pg_store *st = (pg_store *)base;
+    int64_t last = f->after_id, left = f->limit > 0 ? f->limit : INT64_MAX;
+    jy_org o;
+    for (;;) {
+        char a[24], k[24], l[24];
+        const char *v[5] = {fmt_i64(a, last), fmt_i64(k, f->kinds_any),
+                            f->name_contains && *f->name_contains ? f->name_contains : NULL, scope_param(st),
+                            fmt_i64(l, left < PG_PAGE ? left : PG_PAGE)};
+        PGresult *r = run(st, P_ORG_LIST, v, "listing organisations", err);
+        if (!r) return JY_EDB;
+        int n = PQntuples(r), stop = 0;
+        for (int i = 0; i < n && !stop; i++) {
+            read_org(r, i, &o);
+            last = o.id;
+            left--;
+            stop = fn(ctx, &o) != 0;
+        }
+        PQclear(r);
+        if (stop || n < PG_PAGE || left <= 0) return 0;
+    }
+}
+
+static int pg_org_licence_add(jy_store *base, int64_t org_id, jy_licence *l, const char *actor, jy_err *err)
+{
+    pg_store *st = (pg_store *)base;
+    char oid[24], from[JY_DATE_BUFSZ], until[JY_DATE_BUFSZ], county[7] = "";
+    int own, rc = txn_enter(st, &own, err);
+    if (rc) return rc;
+    l->org_id = org_id;
+    const char *v[5] = {fmt_i64(oid, org_id), l->kind, l->number, fmt_date(from, l->valid_from, 1),
+                        fmt_date(until, l->valid_until, 1)};
+    PGresult *r = run(st, P_LIC_FIND, v, "looking up a licence", err);
+    if (!r) {
+        rc = JY_EDB;
+        goto done;
+    }
+    int held = PQntuples(r) > 0;
+    if (held) l->id = col_i64(r, 0, 0);
+    PQclear(r);
+    if (held) goto done;
+    if (!(r = run(st, P_LIC_INSERT, v, "adding a licence", err))) {
+        rc = JY_EDB;
+        goto done;
+    }
+    int found = PQntuples(r) == 1;
+    if (found) {
+        l->id = col_i64(r, 0, 0);
+        col_copy(r, 0, 1, county, sizeof county);
+    }
+    PQclear(r);
+    if (!found) {
+        rc = jy_err_set(err, JY_ENOTFOUND, "no organisation with id %" PRId64, org_id);
+        goto done;
+    }
+    jy_sb_reset(&st->after);
+    jy_licence_json(&st->after, l);
+    rc = audit_insert(st, actor, county, "org_licence", l->id, "create", NULL, jy_sb_cstr(&st->after), err);
+done:
+    return txn_leave(st, own, rc, err);
+}
+
+static int pg_org_licences(jy_store *base, int64_t org_id, jy_licence *out, int max, int *n, jy_err *err)
+{
+    pg_store *st = (pg_store *)base;
+    char oid[24];
+    const char *v[1] = {fmt_i64(oid, org_id)};
+    *n = 0;
+    PGresult *r = run(st, P_LIC_LIST, v, "listing licences", err);
+    if (!r) return JY_EDB;
+    for (int i = 0; i < PQntuples(r) && *n < max; i++) {
+        jy_licence *l = &out[(*n)++];
+        memset(l, 0, sizeof *l);
+        l->id = col_i64(r, i, 0);
+        l->org_id = org_id;
+        col_copy(r, i, 1, l->kind, sizeof l->kind);
+        col_copy(r, i, 2, l->number, sizeof l->number);
+        l->valid_from = col_date(r, i, 3);
+        l->valid_until = col_date(r, i, 4);
+    }
+    PQclear(r);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- counts, schema, lifetime */
+
+static int pg_counts_get(jy_store *base, jy_store_counts *out, jy_err *err)
+{
+    pg_store *st = (pg_store *)base;
+    const char *v[1] = {scope_param(st)};
+    PGresult *r = run(st, P_COUNTS, v, "counting records", err);
+    if (!r) return JY_EDB;
+    out->persons = col_i64(r, 0, 0);
+    out->orgs = col_i64(r, 0, 1);
+    out->statuses = col_i64(r, 0, 2);
+    out->audit_entries = col_i64(r, 0, 3);
+    out->licences = col_i64(r, 0, 4);
+    PQclear(r);
+    return 0;
+}
+
+/* The whole (small) grouped result is fetched before fn runs, so fn may use the store. */
+static int pg_group_counts(jy_store *base, int by, jy_date on,
+                           int (*fn)(void *ctx, const char *key, int64_t n), void *ctx, jy_err *err)
+{
+    pg_store *st = (pg_store *)base;
+    char day[JY_DATE_BUFSZ];
+    const char *v[2] = {scope_param(st), jy_date_format(on, day)};
+    int id = by == JY_GROUP_PERSON_TOWNSHIP ? P_GROUP_TOWNSHIP : by == JY_GROUP_PERSON_STATUS ? P_GROUP_STATUS
+                                                                                               : P_GROUP_ORG_KINDS;
+    PGresult *r = run(st, id, v, "group counts", err);
+    if (!r) return JY_EDB;
+    for (int i = 0; i < PQntuples(r); i++)
+        if (fn(ctx, PQgetisnull(r, i, 0) ? "" : PQgetvalue(r, i, 0), col_i64(r, i, 1))) break;
+    PQclear(r);
+    return 0;
+}
+
+static int pg_schema_version(jy_store *base, int *version, jy_err *err)
+{
+    pg_store *st = (pg_store *)base;
+    PGresult *r = run(st, P_SCHEMA_VERSION, NULL, "reading the schema version", err);
+    if (!r) return JY_EDB;
+    *version = (int)col_i64(r, 0, 0);
+    PQclear(r);
+    return 0;
+}
+
+/* Applies the missing migrations in one transaction, holding the writer lock so that several
+ * processes opening a fresh database at once migrate it exactly once. */
+static int migrate(pg_store *st, jy_err *err)
+{
+    int rc, version = 0;
+    if ((rc = exec_const(st, "BEGIN", "starting the migration", err))) return rc;
+    st->depth = 1;
+    if ((rc = run_done(st, P_LOCK, NULL, "waiting for the writer lock", err))) goto done;
+    if ((rc = exec_const(st, JY_PG_MIGRATIONS_TABLE, "creating the migrations table", err))) goto done;
+    if ((rc = pg_schema_version(&st->base, &version, err))) goto done;
+    if (version > JY_STORE_SCHEMA_VERSION) {
+        rc = jy_err_set(err, JY_EDB, "database %s has schema version %d, newer than this jiuye knows (%d): upgrade jiuye",
+                        PQdb(st->conn), version, JY_STORE_SCHEMA_VERSION);
+        goto done;
+    }
+    for (size_t i = 0; i < sizeof jy_pg_migrations / sizeof *jy_pg_migrations; i++) {
+        const jy_pg_migration *m = &jy_pg_migrations[i];
+        if (m->version <= version) continue;
+        char what[96], now[32], ver[24];
+        snprintf(what, sizeof what, "migration %d (%s)", m->version, m->description);
+        if ((rc = exec_const(st, m->sql, what, err))) goto done;
+        jy_store_now(now, sizeof now);
+        const char *v[3] = {fmt_i64(ver, m->version), m->description, now};
+        if ((rc = run_done(st, P_MIGRATION_RECORD, v, what, err))) goto done;
+    }
+done:
+    st->depth = 0;
+    st->broken = 0;
+    if (rc) {
+        exec_const(st, "ROLLBACK", "rolling back the migration", NULL);
+        return rc;
+    }
+    return exec_const(st, "COMMIT", "committing the migration", err);
+}
+
+static void pg_close(jy_store *base)
+{
+    pg_store *st = (pg_store *)base;
+    if (st->conn && st->depth > 0) exec_const(st, "ROLLBACK", "rolling back at close", NULL);
+    if (st->conn) PQfinish(st->conn);
+    jy_sb_free(&st->before);
+    jy_sb_free(&st->after);
+    free(st);
+}
+
+static const jy_store_ops pg_ops = {
+    .name = "postgresql",
+    .close = pg_close,
+    .schema_version = pg_schema_version,
+    .begin = pg_begin,
+    .commit = pg_commit,
+    .rollback = pg_rollback,
+    .person_put = pg_person_put,
+    .person_get = pg_person_get,
+    .person_list = pg_person_list,
+    .person_status_add = pg_person_status_add,
+    .person_statuses = pg_person_statuses,
+    .org_put = pg_org_put,
+    .org_get = pg_org_get,
+    .org_list = pg_org_list,
+    .org_licence_add = pg_org_licence_add,
+    .org_licences = pg_org_licences,
+    .counts_get = pg_counts_get,
+    .group_counts = pg_group_counts,
+    .audit_append = pg_audit_append,
+    .audit_list = pg_audit_list,
+    .audit_head = pg_audit_head,
+    .scope_native = 1,
+};
+
+/* Ignores the server's NOTICE chatter (e.g. "relation already exists, skipping"). */
+static void quiet_notice(void *arg, const char *message)
+{
+    (void)arg;
+    (void)message;
+}
+
+int jy_store_pg_open(const char *url, jy_store **out, jy_err *err)
+{
+    *out = NULL;
+    pg_store *st = calloc(1, sizeof *st);
+    if (!st) return jy_err_set(err, JY_ENOMEM, "out of memory opening a PostgreSQL database");
+    st->base.ops = &pg_ops;
+    jy_sb_init(&st->before);
+    jy_sb_init(&st->after);
+    int rc = 0;
+    /* the URL is handed to libpq whole (expand_dbname); the extra settings pin the session */
+    const char *const keys[] = {"dbname", "application_name", "client_encoding", "options", NULL};
+    const char *const vals[] = {url, "jiuye", "UTF8", "-c DateStyle=ISO,YMD -c TimeZone=UTC", NULL};
+    st->conn = PQconnectdbParams(keys, vals, 1);
+    if (!st->conn) {
+        rc = jy_err_set(err, JY_ENOMEM, "out of memory connecting to PostgreSQL");
+        goto done;
+    }
+    if (PQstatus(st->conn) != CONNECTION_OK) {
+        const char *m = PQerrorMessage(st->conn);
+        size_t n = strlen(m);
+        while (n > 0 && (m[n - 1] == '\n' || m[n - 1] == ' ')) n--;
+        /* no URL in the message: it may carry a password */
+        rc = jy_err_set(err, JY_EDB, "PostgreSQL database %s on %s: cannot connect: %.*s",
+                        PQdb(st->conn) ? PQdb(st->conn) : "?", PQhost(st->conn) ? PQhost(st->conn) : "?",
+                        (int)(n > 300 ? 300 : n), m);
+        goto done;
+    }
+    PQsetNoticeProcessor(st->conn, quiet_notice, NULL);
+    if ((rc = migrate(st, err))) goto done;
+done:
+    if (rc) {
+        pg_close(&st->base);
+        return rc;
+    }
+    *out = &st->base;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- restore support */
+
+/* Sets *holds to 1 when the PostgreSQL database at url already holds persons, organisations or
+ * audit entries (a restore target must not), 0 when it is empty or has no jiuye tables yet.
+ * Used by store_backup.c; the statements are constants. */
+int jy_store_pg_holds_records(const char *url, int *holds, jy_err *err)
+{
+    const char *const keys[] = {"dbname", "application_name", "client_encoding", NULL};
+    const char *const vals[] = {url, "jiuye", "UTF8", NULL};
+    PGconn *c = PQconnectdbParams(keys, vals, 1);
+    int rc = 0;
+    PGresult *r = NULL;
+    *holds = 0;
+    if (!c || PQstatus(c) != CONNECTION_OK) {
+        rc = jy_err_set(err, JY_EDB, "PostgreSQL database %s: cannot connect: %s", c && PQdb(c) ? PQdb(c) : "?",
+                        c ? PQerrorMessage(c) : "out of memory");
+        goto done;
+    }
+    r = PQexecParams(c, "SELECT to_regclass('persons') IS NOT NULL AND to_regclass('orgs') IS NOT NULL"
+                        " AND to_regclass('audit_log') IS NOT NULL", 0, NULL, NULL, NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        rc = jy_err_set(err, JY_EDB, "PostgreSQL database %s: %s", PQdb(c), PQerrorMessage(c));
+        goto done;
+    }
+    int tables = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+    PQclear(r);
+    r = NULL;
+    if (!tables) goto done;
+    r = PQexecParams(c, "SELECT EXISTS (SELECT 1 FROM persons) OR EXISTS (SELECT 1 FROM orgs)"
+                        " OR EXISTS (SELECT 1 FROM audit_log)", 0, NULL, NULL, NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        rc = jy_err_set(err, JY_EDB, "PostgreSQL database %s: %s", PQdb(c), PQerrorMessage(c));
+        goto done;
+    }
+    *holds = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+done:
+    PQclear(r);
+    PQfinish(c);
+    return rc;
+}
