@@ -28,6 +28,8 @@ int jy_cmd_audit(const jy_cli *cli, int argc, char **argv);
 int jy_cmd_serve(const jy_cli *cli, int argc, char **argv);
 int jy_cmd_demo(const jy_cli *cli, int argc, char **argv);
 int jy_cmd_policy(const jy_cli *cli, int argc, char **argv);
+int jy_cmd_backup(const jy_cli *cli, int argc, char **argv);  /* cmd_backup.c (issue 3) */
+int jy_cmd_restore(const jy_cli *cli, int argc, char **argv); /* cmd_backup.c (issue 3) */
 
 /* `jiuye person import …` and `jiuye org import …` (cmd_import.c); what is "person" or "org". */
 int jy_cli_import(const jy_cli *cli, const char *what, int argc, char **argv);

@@ -19,6 +19,8 @@ static const struct {
     {"serve", jy_cmd_serve, "serve [--port N]   HTTP server on 127.0.0.1:8080"},
     {"demo", jy_cmd_demo, "demo   fill a fresh database with a synthetic county"},
     {"policy", jy_cmd_policy, "policy eval|explain|check|list   the policy engine"},
+    {"backup", jy_cmd_backup, "backup FILE   copy the database to FILE while in use (SQLite backup API / pg_dump)"},
+    {"restore", jy_cmd_restore, "restore FILE   load a backup into a fresh database and verify its audit chain"},
 };
 
 static void usage(FILE *out)
