@@ -337,44 +337,75 @@ void jy_audit_entry_json(jy_sb *sb, const jy_audit_entry *e)
 const char jy_store_genesis_hash[65] =
     "0000000000000000000000000000000000000000000000000000000000000000";
 
-static void hash_field(crypto_hash_sha256_state *h, const char *s)
+/* The canonical encoding (docs/store.md) is built in one buffer and hashed in one call, so the
+ * SHA extensions (store_sha256.c) see whole blocks. */
+typedef struct enc {
+    unsigned char *p;
+    size_t len;
+} enc;
+
+static size_t field_size(const char *s)
 {
-    unsigned char len[4];
-    uint32_t n = s ? (uint32_t)strlen(s) : 0xffffffffu;
-    len[0] = (unsigned char)(n >> 24);
-    len[1] = (unsigned char)(n >> 16);
-    len[2] = (unsigned char)(n >> 8);
-    len[3] = (unsigned char)n;
-    crypto_hash_sha256_update(h, len, 4);
-    if (s) crypto_hash_sha256_update(h, (const unsigned char *)s, n);
+    return 4 + (s ? strlen(s) : 0);
 }
 
-static void hash_i64(crypto_hash_sha256_state *h, int64_t v)
+static void put_field(enc *e, const char *s, size_t n)
+{
+    uint32_t len = s ? (uint32_t)n : 0xffffffffu;
+    e->p[e->len++] = (unsigned char)(len >> 24);
+    e->p[e->len++] = (unsigned char)(len >> 16);
+    e->p[e->len++] = (unsigned char)(len >> 8);
+    e->p[e->len++] = (unsigned char)len;
+    if (s && n) {
+        memcpy(e->p + e->len, s, n);
+        e->len += n;
+    }
+}
+
+static void put_str(enc *e, const char *s)
+{
+    put_field(e, s, s ? strlen(s) : 0);
+}
+
+static void put_i64(enc *e, int64_t v)
 {
     char buf[24];
-    fmt_i64(buf, v);
-    hash_field(h, buf);
+    size_t n = fmt_i64(buf, v);
+    put_field(e, buf, n);
 }
 
 void jy_store_audit_hash(const jy_audit_entry *e, char hex[65])
 {
-    static const char tag[] = "jiuye-audit-v1";
-    crypto_hash_sha256_state h;
-    unsigned char out[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256_init(&h);
-    crypto_hash_sha256_update(&h, (const unsigned char *)tag, sizeof tag); /* with its NUL */
-    hash_field(&h, e->prev_hash);
-    hash_i64(&h, e->seq);
-    hash_field(&h, e->at);
-    hash_field(&h, e->county);
-    hash_field(&h, e->actor);
-    hash_field(&h, e->entity);
-    hash_i64(&h, e->entity_id);
-    hash_field(&h, e->action);
-    hash_field(&h, e->before_json);
-    hash_field(&h, e->after_json);
-    crypto_hash_sha256_final(&h, out);
-    sodium_bin2hex(hex, 65, out, sizeof out);
+    static const char tag[] = "jiuye-audit-v1"; /* hashed with its NUL */
+    unsigned char stackbuf[4096], out[32];
+    size_t need = sizeof tag + field_size(e->prev_hash) + 2 * (4 + 20) + field_size(e->at) +
+                  field_size(e->county) + field_size(e->actor) + field_size(e->entity) +
+                  field_size(e->action) + field_size(e->before_json) + field_size(e->after_json);
+    enc b = {need <= sizeof stackbuf ? stackbuf : malloc(need), 0};
+    if (!b.p) {
+        fputs("jiuye: out of memory\n", stderr);
+        abort();
+    }
+    memcpy(b.p, tag, sizeof tag);
+    b.len = sizeof tag;
+    put_str(&b, e->prev_hash);
+    put_i64(&b, e->seq);
+    put_str(&b, e->at);
+    put_str(&b, e->county);
+    put_str(&b, e->actor);
+    put_str(&b, e->entity);
+    put_i64(&b, e->entity_id);
+    put_str(&b, e->action);
+    put_str(&b, e->before_json);
+    put_str(&b, e->after_json);
+    jy_store_sha256(b.p, b.len, out);
+    if (b.p != stackbuf) free(b.p);
+    static const char digits[] = "0123456789abcdef";
+    for (int i = 0; i < 32; i++) {
+        hex[2 * i] = digits[out[i] >> 4];
+        hex[2 * i + 1] = digits[out[i] & 15];
+    }
+    hex[64] = '\0';
 }
 
 void jy_store_copy_utf8(char *dst, size_t cap, const char *src)
@@ -397,7 +428,7 @@ void jy_store_now(char *buf, size_t n)
     }
     /* the text up to the seconds is formatted once per second and cached (per thread) */
     static _Thread_local time_t cached_sec = -1;
-    static _Thread_local char cached[24];
+    static _Thread_local char cached[64];
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     if (ts.tv_sec != cached_sec) {

@@ -101,6 +101,13 @@ extern const char jy_store_genesis_hash[65];
  * gives the canonical encoding. e->hash is ignored (this is what verification recomputes). */
 void jy_store_audit_hash(const jy_audit_entry *e, char hex[65]);
 
+/* SHA-256 of msg (store_sha256.c): the CPU's SHA instructions when present, else libsodium. */
+void jy_store_sha256(const unsigned char *msg, size_t len, unsigned char out[32]);
+/* 1 when jy_store_sha256 uses the CPU's SHA instructions. */
+int jy_store_sha256_accelerated(void);
+/* Tests: non-zero forces the portable (libsodium) path. */
+extern int jy_store_sha256_mode;
+
 /* Copies src into dst (capacity cap ≥ 1), cutting at a UTF-8 character boundary so the copy
  * is always valid and NUL-terminated. */
 void jy_store_copy_utf8(char *dst, size_t cap, const char *src);

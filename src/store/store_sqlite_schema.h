@@ -26,12 +26,13 @@ static const char jy_sqlite_migration_1[] =
     "  county TEXT NOT NULL CHECK (length(county) = 6),\n"
     "  idcard TEXT NOT NULL UNIQUE CHECK (length(idcard) = 18),\n" /* 身份证号 */
     "  name TEXT NOT NULL CHECK (name <> ''),\n"
-    "  sex TEXT NOT NULL CHECK (sex IN ('M', 'F')),\n"
+    "  sex TEXT NOT NULL CHECK (sex = 'M' OR sex = 'F'),\n"
     "  birth TEXT NOT NULL,\n"
     "  ethnicity TEXT NOT NULL DEFAULT '',\n"  /* 民族 */
     "  education TEXT NOT NULL DEFAULT '',\n"  /* 文化程度 */
     "  hukou_division TEXT NOT NULL DEFAULT '',\n" /* 户籍所在地 */
-    "  hukou_kind TEXT NOT NULL DEFAULT '' CHECK (hukou_kind IN ('', 'urban', 'rural')),\n"
+    /* OR, not IN: an IN list of 3+ builds a temporary b-tree on every insert */
+    "  hukou_kind TEXT NOT NULL DEFAULT '' CHECK (hukou_kind = '' OR hukou_kind = 'urban' OR hukou_kind = 'rural'),\n"
     "  phone TEXT NOT NULL DEFAULT '',\n"
     "  address TEXT NOT NULL DEFAULT ''\n"
     ");\n"
@@ -51,7 +52,8 @@ static const char jy_sqlite_migration_1[] =
     "  uscc TEXT NOT NULL UNIQUE CHECK (length(uscc) = 18),\n" /* 统一社会信用代码 */
     "  name TEXT NOT NULL CHECK (name <> ''),\n"
     "  kinds INTEGER NOT NULL DEFAULT 0,\n"
-    "  size_class TEXT NOT NULL DEFAULT '' CHECK (size_class IN ('', 'micro', 'small', 'medium', 'large')),\n"
+    "  size_class TEXT NOT NULL DEFAULT '' CHECK (size_class = '' OR size_class = 'micro' OR size_class = 'small'\n"
+    "    OR size_class = 'medium' OR size_class = 'large'),\n"
     "  division TEXT NOT NULL DEFAULT '',\n"
     "  legal_person TEXT NOT NULL DEFAULT '',\n"
     "  phone TEXT NOT NULL DEFAULT '',\n"
