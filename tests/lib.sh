@@ -6,6 +6,35 @@ set -u
 T=$(mktemp -d "${JY_TEST_TMP:-/tmp}/jy.XXXXXX" 2>/dev/null || mktemp -d)
 trap 'rm -rf "$T"' EXIT
 export JIUYE_DB="$T/test.db"
+# Backend under test (issue 3): JY_TEST_BACKEND=postgresql runs the test against a fresh
+# PostgreSQL database on the test server JY_TEST_PG_URL (scripts/pg-test-server.sh start prints
+# it), created here and dropped at exit; JIUYE_DB names it. JY_BACKEND says which backend runs,
+# for expectations that differ ("sqlite" / "postgresql"). jy_fresh_db prints the URL of another
+# fresh database of the same backend (a path under $T for SQLite).
+JY_BACKEND=sqlite
+jy_fresh_db() {
+  if [ "$JY_BACKEND" = postgresql ]; then
+    local name="jy_t_$$_${RANDOM}${RANDOM}" # $$ is this script's pid, in subshells too
+    psql "$JY_TEST_PG_URL" -qAt -v ON_ERROR_STOP=1 -c "CREATE DATABASE $name" >/dev/null || return 1
+    echo "${JY_TEST_PG_URL%/*}/$name"
+  else
+    mktemp -u "$T/db.XXXXXX"
+  fi
+}
+jy_drop_dbs() { # every database this script created (names are digits and letters we made)
+  local d
+  for d in $(psql "$JY_TEST_PG_URL" -qAt -c "SELECT datname FROM pg_database WHERE datname LIKE 'jy\_t\_$$\_%'"); do
+    psql "$JY_TEST_PG_URL" -qAt -c "DROP DATABASE IF EXISTS $d WITH (FORCE)" >/dev/null 2>&1
+  done
+}
+if [ "${JY_TEST_BACKEND:-sqlite}" = postgresql ]; then
+  : "${JY_TEST_PG_URL:?JY_TEST_BACKEND=postgresql needs JY_TEST_PG_URL (scripts/pg-test-server.sh start)}"
+  JY_BACKEND=postgresql
+  trap 'rm -rf "$T"; jy_drop_dbs' EXIT
+  JIUYE_DB=$(jy_fresh_db) || { echo "cannot create a test database on $JY_TEST_PG_URL" >&2; exit 1; }
+  export JIUYE_DB
+fi
+export JY_BACKEND
 FAILS=0
 
 fail() { echo "FAIL: $*" >&2; FAILS=$((FAILS + 1)); }

@@ -499,15 +499,29 @@ static int pg_person_put(jy_store *base, jy_person *p, const char *actor, int *r
     person_params pp;
     int own, rc = txn_enter(st, &own, err);
     if (rc) return rc;
-    bind_person(&pp, p);
-    PGresult *r = run(st, P_PERSON_INSERT, pp.v, "inserting a person", err);
-    if (!r) {
-        rc = JY_EDB;
+    /* look first, insert only what is absent: no identity value is burnt on a re-put, so ids
+     * run 1, 2, 3… as on SQLite (the writer lock makes look-then-insert race-free) */
+    jy_person old;
+    jy_err nf;
+    rc = pg_person_get(base, 0, p->idcard, &old, &nf);
+    if (rc && rc != JY_ENOTFOUND) {
+        *err = nf;
         goto done;
     }
-    int created = PQntuples(r) == 1;
-    if (created) p->id = col_i64(r, 0, 0);
-    PQclear(r);
+    int created = 0;
+    if (rc == JY_ENOTFOUND) {
+        bind_person(&pp, p);
+        PGresult *r = run(st, P_PERSON_INSERT, pp.v, "inserting a person", err);
+        if (!r) {
+            rc = JY_EDB;
+            goto done;
+        }
+        created = PQntuples(r) == 1;
+        if (created) p->id = col_i64(r, 0, 0);
+        PQclear(r);
+        rc = created ? 0 : jy_err_set(err, JY_ECONFLICT, "person %s: stored by another writer at the same moment; try again", p->idcard);
+        if (rc) goto done;
+    }
     if (created) {
         jy_sb_reset(&st->after);
         jy_person_json(&st->after, p);
@@ -515,8 +529,6 @@ static int pg_person_put(jy_store *base, jy_person *p, const char *actor, int *r
         if (rc == 0) *result = JY_PUT_CREATED;
         goto done;
     }
-    jy_person old;
-    if ((rc = pg_person_get(base, 0, p->idcard, &old, err))) goto done;
     p->id = old.id;
     if (person_same(&old, p)) {
         *result = JY_PUT_UNCHANGED;
@@ -696,15 +708,29 @@ static int pg_org_put(jy_store *base, jy_org *o, const char *actor, int *result,
     org_params op;
     int own, rc = txn_enter(st, &own, err);
     if (rc) return rc;
-    bind_org(&op, o);
-    PGresult *r = run(st, P_ORG_INSERT, op.v, "inserting an organisation", err);
-    if (!r) {
-        rc = JY_EDB;
+    /* look first, insert only what is absent: no identity value is burnt on a re-put, so ids
+     * run 1, 2, 3… as on SQLite (the writer lock makes look-then-insert race-free) */
+    jy_org old;
+    jy_err nf;
+    rc = pg_org_get(base, 0, o->uscc, &old, &nf);
+    if (rc && rc != JY_ENOTFOUND) {
+        *err = nf;
         goto done;
     }
-    int created = PQntuples(r) == 1;
-    if (created) o->id = col_i64(r, 0, 0);
-    PQclear(r);
+    int created = 0;
+    if (rc == JY_ENOTFOUND) {
+        bind_org(&op, o);
+        PGresult *r = run(st, P_ORG_INSERT, op.v, "inserting an organisation", err);
+        if (!r) {
+            rc = JY_EDB;
+            goto done;
+        }
+        created = PQntuples(r) == 1;
+        if (created) o->id = col_i64(r, 0, 0);
+        PQclear(r);
+        rc = created ? 0 : jy_err_set(err, JY_ECONFLICT, "org %s: stored by another writer at the same moment; try again", o->uscc);
+        if (rc) goto done;
+    }
     if (created) {
         jy_sb_reset(&st->after);
         jy_org_json(&st->after, o);
@@ -712,8 +738,6 @@ static int pg_org_put(jy_store *base, jy_org *o, const char *actor, int *result,
         if (rc == 0) *result = JY_PUT_CREATED;
         goto done;
     }
-    jy_org old;
-    if ((rc = pg_org_get(base, 0, o->uscc, &old, err))) goto done;
     o->id = old.id;
     if (org_same(&old, o)) {
         *result = JY_PUT_UNCHANGED;
