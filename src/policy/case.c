@@ -259,11 +259,6 @@ done:
     return rc;
 }
 
-static const char *outcome_name(int o)
-{
-    return o == JY_ELIGIBLE ? "eligible" : o == JY_INELIGIBLE ? "ineligible" : "needs_review";
-}
-
 static const char *kind_name(int k)
 {
     static const char *N[] = {"fail", "review", "note", "pay", "cap", "missing", "gap", "conflict", "ok"};
@@ -278,36 +273,64 @@ static const char *reason_clause(const jy_policy *p, const jp_reason *r, int k)
 void jy_policy_decision_json(const jy_policy *p, const char *id, int has_id, const jy_decision *d,
                              int with_reasons, jy_sb *out)
 {
+    static const char *const DEC[] = {",\"decision\":\"eligible\",\"amount\":",
+                                      ",\"decision\":\"ineligible\",\"amount\":",
+                                      ",\"decision\":\"needs_review\",\"amount\":"};
     char m[JY_MONEY_BUFSZ];
-    jy_sb_appendc(out, '{');
-    jy_sb_json_key(out, "id");
+    jy_sb_appendn(out, "{\"id\":", 6);
     if (has_id) jy_sb_json_str(out, id);
-    else jy_sb_append(out, "null");
-    jy_sb_json_kv_str(out, "decision", outcome_name(d->outcome));
-    jy_sb_json_key(out, "amount");
-    if (d->outcome == JY_ELIGIBLE && d->has_amount) jy_sb_json_str(out, jy_money_format_plain(d->amount, m));
-    else jy_sb_append(out, "null");
+    else jy_sb_appendn(out, "null", 4);
+    int o = d->outcome >= 0 && d->outcome <= 2 ? d->outcome : 2;
+    const char *amt = NULL;
+    size_t alen = 0, need = 64 + 16;
+    if (d->outcome == JY_ELIGIBLE && d->has_amount) {
+        amt = jy_money_format_plain(d->amount, m);
+        alen = strlen(amt);
+    }
+    int nr = with_reasons ? d->nreasons : 0;
+    for (int i = 0; i < nr; i++) need += p->reason_json ? p->reason_json_len[d->reasons[i]] + 1 : 0;
+    need += alen;
+    jy_sb_reserve(out, need);
+    char *w = out->buf + out->len;
+#define PUT(s, n) (memcpy(w, (s), (n)), w += (n))
+    PUT(DEC[o], strlen(DEC[o]));
+    if (amt) { *w++ = '"'; PUT(amt, alen); *w++ = '"'; }
+    else PUT("null", 4);
     if (with_reasons) {
-        jy_sb_json_key(out, "reasons");
-        jy_sb_appendc(out, '[');
-        int first = 1;
-        for (int i = 0; i < d->nreasons; i++) {
-            const jp_reason *r = &p->reasons[d->reasons[i]];
-            int nc = r->nclauses ? r->nclauses : 1;
-            for (int k = 0; k < nc; k++) {
-                if (!first) jy_sb_appendc(out, ',');
-                first = 0;
-                jy_sb_appendc(out, '{');
-                jy_sb_json_kv_str(out, "clause", reason_clause(p, r, k));
-                jy_sb_json_kv_str(out, "kind", kind_name(r->kind));
-                jy_sb_json_kv_str(out, "text", r->text);
-                jy_sb_appendc(out, '}');
+        PUT(",\"reasons\":[", 12);
+        out->len = (size_t)(w - out->buf);
+        for (int i = 0; i < nr; i++) {
+            int r = d->reasons[i];
+            if (p->reason_json) {
+                if (i) *w++ = ',';
+                PUT(p->reason_json[r], p->reason_json_len[r]);
+            } else {
+                /* a rule set compiled without the precomputed JSON (not via jy_policy_load) */
+                out->len = (size_t)(w - out->buf);
+                out->buf[out->len] = 0;
+                const jp_reason *rr = &p->reasons[r];
+                for (int k = 0; k < (rr->nclauses ? rr->nclauses : 1); k++) {
+                    if (i || k) jy_sb_appendc(out, ',');
+                    jy_sb_appendc(out, '{');
+                    jy_sb_json_kv_str(out, "clause", reason_clause(p, rr, k));
+                    jy_sb_json_kv_str(out, "kind", kind_name(rr->kind));
+                    jy_sb_json_kv_str(out, "text", rr->text);
+                    jy_sb_appendc(out, '}');
+                }
+                jy_sb_reserve(out, need);
+                w = out->buf + out->len;
             }
         }
-        jy_sb_appendc(out, ']');
+        *w++ = ']';
     }
-    jy_sb_json_kv_str(out, "ruleset", p->hash);
-    jy_sb_appendc(out, '}');
+    PUT(",\"ruleset\":\"", 12);
+    size_t hl = strlen(p->hash);
+    PUT(p->hash, hl);
+    *w++ = '"';
+    *w++ = '}';
+#undef PUT
+    out->len = (size_t)(w - out->buf);
+    out->buf[out->len] = 0;
 }
 
 static void fmt_typed(const jy_policy *p, int type, int efact, int64_t v, jy_sb *out)

@@ -412,6 +412,12 @@ int jy_policy_load(const char *dir, jy_policy **out, jy_err *err)
         jy_policy_free(p);
         return JY_EINVAL;
     }
+    p->fast = malloc(sizeof *p->fast);
+    jp_spec *spec = calloc(1, sizeof *spec); /* nothing known: every fact dynamic, any date */
+    if (!p->fast || !spec) abort();
+    jp_image_build(p, spec, p->fast);
+    free(spec);
+    jp_reasons_json_build(p);
     *out = p;
     return 0;
 }
@@ -449,6 +455,10 @@ void jy_policy_free(jy_policy *p)
     free(p->code);
     free(p->lines);
     free(p->occ);
+    if (p->fast) {
+        jp_image_free(p->fast);
+        free(p->fast);
+    }
     jy_calendar_free(p->cal);
     jy_arena_free(p->arena);
     free(p);

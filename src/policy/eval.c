@@ -1,10 +1,16 @@
-/* Policy evaluator: executes a programme's compiled instructions over one case's fact vector.
- * A fixed stack and locals on the C stack, no allocation, no parsing. Semantics:
+/* Policy evaluator: executes a programme's compiled instructions over one case's fact vector
+ * (jy_policy_eval), or over every row of a batch given as columns of facts
+ * (jy_policy_eval_columns). A fixed stack and locals on the C stack, no allocation, no parsing,
+ * threaded dispatch (computed goto). Semantics:
  * - a missing fact / parameter period / local skips the statement that needed it and records a
  *   needs_review reason naming it (never a default that decides the case);
  * - a failed hard check or an `ineligible` action stops evaluation: ineligible;
  * - soft checks (原则上), review actions, gaps and conflicts mark needs_review and go on;
- * - otherwise eligible, with the amount of the last pay (capped by cap). */
+ * - otherwise eligible, with the amount of the last pay (capped by cap).
+ * jy_policy_eval runs the image specialised at load time (fast.c); explain (with a trace) runs
+ * the parser's code itself; a batch runs an image specialised to the batch. All three compute
+ * the same decisions (tests/unit/test_policy_engine.c compares them). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "domain/calendar.h"
@@ -18,6 +24,15 @@ static inline void add_reason(jy_decision *d, int r)
         if (d->reasons[i] == r) return;
     if (d->nreasons < JY_POLICY_MAX_REASONS) d->reasons[d->nreasons++] = (uint16_t)r;
 }
+
+/* Adds the reason of instruction in: without the duplicate search when the image proved it unique. */
+#define ADD_REASON(d, in, r)                                                                      \
+    do {                                                                                          \
+        if (((in)->t & JP_T_UNIQUE) && (d)->nreasons < JY_POLICY_MAX_REASONS)                     \
+            (d)->reasons[(d)->nreasons++] = (uint16_t)(r);                                        \
+        else if (!((in)->t & JP_T_UNIQUE))                                                        \
+            add_reason((d), (r));                                                                 \
+    } while (0)
 
 static inline void step(jy_policy_trace *t, int kind, int index, int64_t value, int line)
 {
@@ -34,211 +49,378 @@ static inline int64_t round_div(__int128 num, int64_t den)
     return (int64_t)(neg ? -q : q);
 }
 
-static int eval_impl(const jy_policy *p, const jy_policy_case *c, jy_decision *d, jy_policy_trace *tr)
+int64_t jp_binop(int op, int64_t x, int64_t y); /* fast.c */
+
+/* Where a row's facts come from: a case (v/present) or columns of a batch. */
+typedef struct vm_src {
+    const jy_policy_case *c;
+    const int64_t *const *cols;
+    const uint8_t *const *colp;
+    size_t row;
+    jy_date date;
+} vm_src;
+
+#define PRESENT(c, f) (((c)->present[(f) >> 6] >> ((f) & 63)) & 1)
+
+static int vm(const jy_policy *p, const jp_ins *code, const jp_table *tables,
+                                                    int pc, const vm_src *src, jy_decision *d, jy_policy_trace *tr)
 {
+    static const void *const L[OP__COUNT] = {
+        [OP_HALT] = &&l_halt, [OP_CONST] = &&l_const, [OP_FACT] = &&l_fact, [OP_PARAM] = &&l_param,
+        [OP_LOCAL] = &&l_local, [OP_SETLOCAL] = &&l_setlocal, [OP_POP] = &&l_pop, [OP_ADD] = &&l_add,
+        [OP_SUB] = &&l_sub, [OP_MUL] = &&l_mul, [OP_MULR] = &&l_mulr, [OP_DIV] = &&l_div, [OP_DIVR] = &&l_divr,
+        [OP_RATIO] = &&l_ratio, [OP_NEG] = &&l_neg, [OP_MIN] = &&l_min, [OP_MAX] = &&l_max, [OP_EQ] = &&l_eq,
+        [OP_NE] = &&l_ne, [OP_LT] = &&l_lt, [OP_LE] = &&l_le, [OP_GT] = &&l_gt, [OP_GE] = &&l_ge,
+        [OP_NOT] = &&l_not, [OP_JMP] = &&l_jmp, [OP_JZ] = &&l_jz, [OP_JZK] = &&l_jzk, [OP_JNZK] = &&l_jnzk,
+        [OP_HAS] = &&l_has, [OP_IN] = &&l_halt, [OP_WITHIN] = &&l_within, [OP_WORKDAYS] = &&l_workdays,
+        [OP_DAYS] = &&l_days, [OP_ADDWD] = &&l_workdays, [OP_ADDDAYS] = &&l_adddays, [OP_YEAR] = &&l_year,
+        [OP_CHECK] = &&l_check, [OP_OUT] = &&l_out, [OP_PAY] = &&l_pay, [OP_CAP] = &&l_cap,
+        [OP_DECIDE] = &&l_decide, [OP_MISSING] = &&l_halt, [OP_ABSENT] = &&l_absent, [OP_COL] = &&l_col,
+        [OP_COLP] = &&l_colp, [OP_KNOWNCOL] = &&l_knowncol, [OP_EQK] = &&l_eqk, [OP_NEK] = &&l_nek,
+        [OP_LTK] = &&l_ltk, [OP_LEK] = &&l_lek, [OP_GTK] = &&l_gtk, [OP_GEK] = &&l_gek, [OP_ADDK] = &&l_addk,
+        [OP_SUBK] = &&l_subk, [OP_MULK] = &&l_mulk, [OP_MULRK] = &&l_mulrk, [OP_DIVK] = &&l_divk,
+        [OP_DIVRK] = &&l_divrk, [OP_BINK] = &&l_bink, [OP_KNOWN] = &&l_known, [OP_FCHK] = &&l_fchk,
+        [OP_FCHK_EQ] = &&l_fchk_eq, [OP_FCHK_NE] = &&l_fchk_ne, [OP_FCHK_LT] = &&l_fchk_lt,
+        [OP_FCHK_LE] = &&l_fchk_le, [OP_FCHK_GT] = &&l_fchk_gt, [OP_FCHK_GE] = &&l_fchk_ge,
+        [OP_FCHK_HAS] = &&l_fchk_has, [OP_FDEC] = &&l_fdec, [OP_EXT] = &&l_halt,
+        [OP_OUTJ] = &&l_out, [OP_PAYKJ] = &&l_paykj, [OP_PAYJ] = &&l_pay, [OP_JUNKNOWN] = &&l_junknown,
+    };
     int64_t st[STACK];
     int64_t loc[64];
     uint64_t locset = 0;
     int sp = 0;
     int review = 0;
-    const jp_ins *code = p->code;
+    const jp_ins *in;
+    const jy_policy_case *c = src->c;
     d->outcome = JY_ELIGIBLE;
     d->has_amount = 0;
     d->amount = 0;
     d->nreasons = 0;
-    if (c->program < 0 || c->program >= p->nprograms) {
-        d->outcome = JY_NEEDS_REVIEW;
+#define NEXT do { in = &code[pc++]; goto *L[in->op]; } while (0)
+#define LINE (tr ? p->lines[pc - 1] : 0)
+#define SKIP_MISSING(force)                                                       \
+    do {                                                                          \
+        ADD_REASON(d, in, (int)in->k);                                            \
+        if ((force) || p->reasons[in->k].kind == R_MISSING) review = 1;           \
+        sp = 0;                                                                   \
+        pc = in->b;                                                               \
+    } while (0)
+    NEXT;
+l_halt:
+    goto out;
+l_const: st[sp++] = in->k; NEXT;
+    /* superinstructions: slot 0 in, operands in x = in + 1 (see internal.h) */
+#define FUSED_MISSING(x)                                                                          \
+    do {                                                                                          \
+        if (((x)->t & JP_T_UNIQUE) && d->nreasons < JY_POLICY_MAX_REASONS)                        \
+            d->reasons[d->nreasons++] = (uint16_t)(x)->k;                                         \
+        else if (!((x)->t & JP_T_UNIQUE))                                                         \
+            add_reason(d, (int)(x)->k);                                                           \
+        if (p->reasons[(x)->k].kind == R_MISSING) review = 1;                                     \
+        sp = 0;                                                                                   \
+        pc = in->b;                                                                               \
+    } while (0)
+#define FUSED_CHECK(len, expr)                                                                    \
+    do {                                                                                          \
+        const jp_ins *x = in + 1;                                                                 \
+        if (!PRESENT(c, in->a)) { FUSED_MISSING(x); NEXT; }                                       \
+        int64_t v = c->v[in->a];                                                                  \
+        int val = (expr) != 0;                                                                    \
+        pc += (len) - 1;                                                                          \
+        int failed = ((in->t >> 4) & 1) == CHK_REQUIRE ? !val : val;                              \
+        if (!failed) NEXT;                                                                        \
+        ADD_REASON(d, in, x->a);                                                                  \
+        if ((in->t & 15) == SEV_HARD) {                                                           \
+            d->outcome = JY_INELIGIBLE;                                                           \
+            d->has_amount = 0;                                                                    \
+            return d->outcome;                                                                    \
+        }                                                                                         \
+        if ((in->t & 15) == SEV_SOFT) review = 1;                                                 \
+        NEXT;                                                                                     \
+    } while (0)
+l_fchk: FUSED_CHECK(2, v);
+l_fchk_eq: FUSED_CHECK(3, v == in->k);
+l_fchk_ne: FUSED_CHECK(3, v != in->k);
+l_fchk_lt: FUSED_CHECK(3, v < in->k);
+l_fchk_le: FUSED_CHECK(3, v <= in->k);
+l_fchk_gt: FUSED_CHECK(3, v > in->k);
+l_fchk_ge: FUSED_CHECK(3, v >= in->k);
+l_fchk_has: FUSED_CHECK(3, ((x->t & 1) ? ((uint64_t)1 << (v & 63)) : (uint64_t)v) & (uint64_t)in->k);
+l_fdec: {
+    const jp_ins *x = in + 1;
+    if (!PRESENT(c, in->a)) { FUSED_MISSING(x); NEXT; }
+    int64_t v = c->v[in->a];
+    const jp_table *t = &tables[x->a];
+    int lo = 0, hi = t->nseg - 1, target = t->outside_pc;
+    while (lo <= hi) {
+        int mid = (lo + hi) >> 1;
+        if (v < t->seg[mid].lo) hi = mid - 1;
+        else if (v > t->seg[mid].hi) lo = mid + 1;
+        else { target = t->seg[mid].pc; break; }
+    }
+    pc = target;
+    NEXT;
+}
+#undef FUSED_CHECK
+#undef FUSED_MISSING
+l_known:
+    st[sp++] = (int64_t)PRESENT(c, in->a);
+    NEXT;
+l_fact:
+    if (in->t == 1) { st[sp++] = (int64_t)PRESENT(c, in->a); NEXT; } /* known() in the parser's code */
+    if (!PRESENT(c, in->a)) { SKIP_MISSING(0); NEXT; }
+    st[sp++] = c->v[in->a];
+    if (tr) step(tr, JY_STEP_FACT, in->a, c->v[in->a], LINE);
+    NEXT;
+l_col:
+    st[sp++] = src->cols[in->a][src->row];
+    NEXT;
+l_colp:
+    if (!src->colp[in->a][src->row]) { SKIP_MISSING(0); NEXT; }
+    st[sp++] = src->cols[in->a][src->row];
+    NEXT;
+l_knowncol:
+    st[sp++] = src->colp[in->a][src->row] != 0;
+    NEXT;
+l_absent:
+    SKIP_MISSING(in->t & 1);
+    NEXT;
+l_param: {
+    const jp_param *pm = &p->params[in->a];
+    for (int i = 0; i < pm->nper; i++)
+        if (pm->per[i].from <= src->date && src->date <= pm->per[i].to) {
+            st[sp++] = pm->per[i].value;
+            if (tr) step(tr, JY_STEP_PARAM, in->a, pm->per[i].value, LINE);
+            NEXT;
+        }
+    SKIP_MISSING(1);
+    NEXT;
+}
+l_local:
+    if (!((locset >> in->a) & 1)) { SKIP_MISSING(1); NEXT; }
+    st[sp++] = loc[in->a];
+    NEXT;
+l_setlocal:
+    loc[in->a] = st[--sp];
+    locset |= (uint64_t)1 << in->a;
+    if (tr) step(tr, JY_STEP_LET, in->a, loc[in->a], LINE);
+    NEXT;
+l_pop: sp--; NEXT;
+l_add: sp--; st[sp - 1] += st[sp]; NEXT;
+l_sub: sp--; st[sp - 1] -= st[sp]; NEXT;
+l_mul: sp--; st[sp - 1] *= st[sp]; NEXT;
+l_mulr: sp--; st[sp - 1] = round_div((__int128)st[sp - 1] * st[sp], 10000); NEXT;
+l_div: sp--; st[sp - 1] = st[sp] ? st[sp - 1] / st[sp] : 0; NEXT;
+l_divr: sp--; st[sp - 1] = st[sp] ? round_div(st[sp - 1], st[sp]) : 0; NEXT;
+l_ratio: sp--; st[sp - 1] = st[sp] ? (int64_t)((__int128)st[sp - 1] * 10000 / st[sp]) : 0; NEXT;
+l_neg: st[sp - 1] = -st[sp - 1]; NEXT;
+l_min: sp--; if (st[sp] < st[sp - 1]) st[sp - 1] = st[sp]; NEXT;
+l_max: sp--; if (st[sp] > st[sp - 1]) st[sp - 1] = st[sp]; NEXT;
+l_eq: sp--; st[sp - 1] = st[sp - 1] == st[sp]; NEXT;
+l_ne: sp--; st[sp - 1] = st[sp - 1] != st[sp]; NEXT;
+l_lt: sp--; st[sp - 1] = st[sp - 1] < st[sp]; NEXT;
+l_le: sp--; st[sp - 1] = st[sp - 1] <= st[sp]; NEXT;
+l_gt: sp--; st[sp - 1] = st[sp - 1] > st[sp]; NEXT;
+l_ge: sp--; st[sp - 1] = st[sp - 1] >= st[sp]; NEXT;
+l_eqk: st[sp - 1] = st[sp - 1] == in->k; NEXT;
+l_nek: st[sp - 1] = st[sp - 1] != in->k; NEXT;
+l_ltk: st[sp - 1] = st[sp - 1] < in->k; NEXT;
+l_lek: st[sp - 1] = st[sp - 1] <= in->k; NEXT;
+l_gtk: st[sp - 1] = st[sp - 1] > in->k; NEXT;
+l_gek: st[sp - 1] = st[sp - 1] >= in->k; NEXT;
+l_addk: st[sp - 1] += in->k; NEXT;
+l_subk: st[sp - 1] -= in->k; NEXT;
+l_mulk: st[sp - 1] *= in->k; NEXT;
+l_mulrk: st[sp - 1] = round_div((__int128)st[sp - 1] * in->k, 10000); NEXT;
+l_divk: st[sp - 1] = in->k ? st[sp - 1] / in->k : 0; NEXT;
+l_divrk: st[sp - 1] = in->k ? round_div(st[sp - 1], in->k) : 0; NEXT;
+l_bink: st[sp - 1] = jp_binop(in->t, st[sp - 1], in->k); NEXT;
+l_not: st[sp - 1] = !st[sp - 1]; NEXT;
+l_jmp: pc = in->b; NEXT;
+l_jz: if (!st[--sp]) pc = in->b; NEXT;
+l_jzk: if (!st[sp - 1]) pc = in->b; else sp--; NEXT;
+l_jnzk: if (st[sp - 1]) pc = in->b; else sp--; NEXT;
+l_has: {
+    uint64_t v = in->t ? ((uint64_t)1 << (st[sp - 1] & 63)) : (uint64_t)st[sp - 1];
+    st[sp - 1] = (v & (uint64_t)in->k) != 0;
+    NEXT;
+}
+l_within: sp--; st[sp - 1] = jp_binop(OP_WITHIN, st[sp - 1], st[sp]); NEXT;
+l_year: {
+    int y, m, dd;
+    jy_date_to_ymd((jy_date)st[sp - 1], &y, &m, &dd);
+    st[sp - 1] = y;
+    NEXT;
+}
+l_days: sp--; st[sp - 1] = st[sp] - st[sp - 1]; NEXT;
+l_adddays: sp--; st[sp - 1] += st[sp]; NEXT;
+l_workdays: {
+    sp--;
+    int ok = -1;
+    if (p->cal) {
+        if (in->op == OP_WORKDAYS) {
+            int n = 0;
+            ok = jy_calendar_workdays(p->cal, (jy_date)st[sp - 1], (jy_date)st[sp], &n, NULL);
+            st[sp - 1] = n;
+        } else {
+            jy_date r = 0;
+            ok = jy_calendar_nth_workday(p->cal, (jy_date)st[sp - 1], (int)st[sp], &r, NULL);
+            st[sp - 1] = r;
+        }
+    }
+    if (ok != 0) SKIP_MISSING(1); /* no calendar for those days: the statement cannot be judged */
+    NEXT;
+}
+l_check: {
+    int v = st[--sp] != 0;
+    int mode = (in->t >> 4) & 1, sev = in->t & 15;
+    int failed = mode == CHK_REQUIRE ? !v : v;
+    if (tr) step(tr, failed ? JY_STEP_CHECK_FAIL : JY_STEP_CHECK_OK, in->a, v, LINE);
+    if (!failed) NEXT;
+    ADD_REASON(d, in, in->a);
+    if (sev == SEV_HARD) {
+        d->outcome = JY_INELIGIBLE;
+        d->has_amount = 0;
         return d->outcome;
     }
-    int pc = p->programs[c->program].entry;
-    for (;;) {
-        const jp_ins *in = &code[pc++];
-        switch (in->op) {
-        case OP_HALT: goto out;
-        case OP_CONST: st[sp++] = in->k; break;
-        case OP_FACT:
-            if (in->t == 1) { st[sp++] = (int64_t)((c->present[in->a >> 6] >> (in->a & 63)) & 1); break; }
-            if (!((c->present[in->a >> 6] >> (in->a & 63)) & 1)) {
-                add_reason(d, (int)in->k);
-                if (p->reasons[in->k].kind == R_MISSING) review = 1;
-                sp = 0;
-                pc = in->b;
-                break;
-            }
-            st[sp++] = c->v[in->a];
-            if (tr) step(tr, JY_STEP_FACT, in->a, c->v[in->a], p->lines[pc - 1]);
-            break;
-        case OP_PARAM: {
-            const jp_param *pm = &p->params[in->a];
-            int found = 0;
-            for (int i = 0; i < pm->nper; i++)
-                if (pm->per[i].from <= c->date && c->date <= pm->per[i].to) {
-                    st[sp++] = pm->per[i].value;
-                    found = 1;
-                    if (tr) step(tr, JY_STEP_PARAM, in->a, pm->per[i].value, p->lines[pc - 1]);
-                    break;
-                }
-            if (!found) {
-                add_reason(d, (int)in->k);
-                review = 1;
-                sp = 0;
-                pc = in->b;
-            }
-            break;
-        }
-        case OP_LOCAL:
-            if (!((locset >> in->a) & 1)) {
-                add_reason(d, (int)in->k);
-                review = 1;
-                sp = 0;
-                pc = in->b;
-                break;
-            }
-            st[sp++] = loc[in->a];
-            break;
-        case OP_SETLOCAL:
-            loc[in->a] = st[--sp];
-            locset |= (uint64_t)1 << in->a;
-            if (tr) step(tr, JY_STEP_LET, in->a, loc[in->a], p->lines[pc - 1]);
-            break;
-        case OP_POP: sp--; break;
-        case OP_ADD: sp--; st[sp - 1] += st[sp]; break;
-        case OP_SUB: sp--; st[sp - 1] -= st[sp]; break;
-        case OP_MUL: sp--; st[sp - 1] *= st[sp]; break;
-        case OP_MULR: sp--; st[sp - 1] = round_div((__int128)st[sp - 1] * st[sp], 10000); break;
-        case OP_DIV: sp--; st[sp - 1] = st[sp] ? st[sp - 1] / st[sp] : 0; break;
-        case OP_DIVR: sp--; st[sp - 1] = st[sp] ? round_div(st[sp - 1], st[sp]) : 0; break;
-        case OP_RATIO: sp--; st[sp - 1] = st[sp] ? (int64_t)((__int128)st[sp - 1] * 10000 / st[sp]) : 0; break;
-        case OP_NEG: st[sp - 1] = -st[sp - 1]; break;
-        case OP_MIN: sp--; if (st[sp] < st[sp - 1]) st[sp - 1] = st[sp]; break;
-        case OP_MAX: sp--; if (st[sp] > st[sp - 1]) st[sp - 1] = st[sp]; break;
-        case OP_EQ: sp--; st[sp - 1] = st[sp - 1] == st[sp]; break;
-        case OP_NE: sp--; st[sp - 1] = st[sp - 1] != st[sp]; break;
-        case OP_LT: sp--; st[sp - 1] = st[sp - 1] < st[sp]; break;
-        case OP_LE: sp--; st[sp - 1] = st[sp - 1] <= st[sp]; break;
-        case OP_GT: sp--; st[sp - 1] = st[sp - 1] > st[sp]; break;
-        case OP_GE: sp--; st[sp - 1] = st[sp - 1] >= st[sp]; break;
-        case OP_NOT: st[sp - 1] = !st[sp - 1]; break;
-        case OP_JMP: pc = in->b; break;
-        case OP_JZ: if (!st[--sp]) pc = in->b; break;
-        case OP_JZK: if (!st[sp - 1]) pc = in->b; else sp--; break;
-        case OP_JNZK: if (st[sp - 1]) pc = in->b; else sp--; break;
-        case OP_HAS: {
-            uint64_t v = in->t ? ((uint64_t)1 << (st[sp - 1] & 63)) : (uint64_t)st[sp - 1];
-            st[sp - 1] = (v & (uint64_t)in->k) != 0;
-            break;
-        }
-        case OP_WITHIN: {
-            sp--;
-            int64_t code_v = st[sp - 1], pre = st[sp];
-            int64_t lim = 1;
-            while (lim <= pre) lim *= 10;
-            while (code_v >= lim) code_v /= 10;
-            st[sp - 1] = code_v == pre;
-            break;
-        }
-        case OP_YEAR: {
-            int y, m, dd;
-            jy_date_to_ymd((jy_date)st[sp - 1], &y, &m, &dd);
-            st[sp - 1] = y;
-            break;
-        }
-        case OP_DAYS: sp--; st[sp - 1] = st[sp] - st[sp - 1]; break;
-        case OP_ADDDAYS: sp--; st[sp - 1] += st[sp]; break;
-        case OP_WORKDAYS:
-        case OP_ADDWD: {
-            sp--;
-            int ok = -1;
-            if (p->cal) {
-                if (in->op == OP_WORKDAYS) {
-                    int n = 0;
-                    ok = jy_calendar_workdays(p->cal, (jy_date)st[sp - 1], (jy_date)st[sp], &n, NULL);
-                    st[sp - 1] = n;
-                } else {
-                    jy_date r = 0;
-                    ok = jy_calendar_nth_workday(p->cal, (jy_date)st[sp - 1], (int)st[sp], &r, NULL);
-                    st[sp - 1] = r;
-                }
-            }
-            if (ok != 0) {
-                /* no calendar for those days: the statement cannot be judged */
-                add_reason(d, (int)in->k);
-                review = 1;
-                sp = 0;
-                pc = in->b;
-            }
-            break;
-        }
-        case OP_CHECK: {
-            int v = st[--sp] != 0;
-            int mode = in->t >> 4, sev = in->t & 15;
-            int failed = mode == CHK_REQUIRE ? !v : v;
-            if (tr) step(tr, failed ? JY_STEP_CHECK_FAIL : JY_STEP_CHECK_OK, in->a, v, p->lines[pc - 1]);
-            if (!failed) break;
-            add_reason(d, in->a);
-            if (sev == SEV_HARD) {
-                d->outcome = JY_INELIGIBLE;
-                d->has_amount = 0;
-                return d->outcome;
-            }
-            if (sev == SEV_SOFT) review = 1;
-            break;
-        }
-        case OP_OUT:
-            if (tr) step(tr, JY_STEP_OUTCOME, in->a, in->t, p->lines[pc - 1]);
-            add_reason(d, in->a); /* ok (t 10) and notes are recorded too */
-            if (in->t == JY_INELIGIBLE) {
-                d->outcome = JY_INELIGIBLE;
-                d->has_amount = 0;
-                return d->outcome;
-            }
-            if (in->t == JY_NEEDS_REVIEW) review = 1;
-            break;
-        case OP_PAY:
-            d->amount = st[--sp];
-            d->has_amount = 1;
-            add_reason(d, in->a);
-            if (tr) step(tr, JY_STEP_PAY, in->a, d->amount, p->lines[pc - 1]);
-            break;
-        case OP_CAP: {
-            int64_t cap = st[--sp];
-            if (d->has_amount && d->amount > cap) {
-                d->amount = cap;
-                add_reason(d, in->a);
-                if (tr) step(tr, JY_STEP_CAP, in->a, cap, p->lines[pc - 1]);
-            }
-            break;
-        }
-        case OP_DECIDE: {
-            const jp_table *t = &p->tables[in->a];
-            int64_t v = st[--sp];
-            int lo = 0, hi = t->nseg - 1, target = t->outside_pc;
-            while (lo <= hi) {
-                int mid = (lo + hi) >> 1;
-                if (v < t->seg[mid].lo) hi = mid - 1;
-                else if (v > t->seg[mid].hi) lo = mid + 1;
-                else { target = t->seg[mid].pc; break; }
-            }
-            if (tr) step(tr, JY_STEP_DECIDE, in->a, v, p->lines[pc - 1]);
-            pc = target;
-            break;
-        }
-        default: goto out;
-        }
+    if (sev == SEV_SOFT) review = 1;
+    NEXT;
+}
+l_out: {
+    int oc = in->t & ~JP_T_UNIQUE;
+    if (tr) step(tr, JY_STEP_OUTCOME, in->a, oc, LINE);
+    ADD_REASON(d, in, in->a); /* ok (t 10) and notes are recorded too */
+    if (oc == JY_INELIGIBLE) {
+        d->outcome = JY_INELIGIBLE;
+        d->has_amount = 0;
+        return d->outcome;
     }
+    if (oc == JY_NEEDS_REVIEW) review = 1;
+    if (in->op == OP_OUTJ) pc = in->b;
+    NEXT;
+}
+l_paykj:
+    d->amount = in->k;
+    d->has_amount = 1;
+    ADD_REASON(d, in, in->a);
+    pc = in->b;
+    NEXT;
+l_junknown:
+    pc = PRESENT(c, in->a) ? pc + 1 : in->b; /* slot 2 is an operand slot */
+    NEXT;
+l_pay:
+    d->amount = st[--sp];
+    d->has_amount = 1;
+    ADD_REASON(d, in, in->a);
+    if (tr) step(tr, JY_STEP_PAY, in->a, d->amount, LINE);
+    if (in->op == OP_PAYJ) pc = in->b;
+    NEXT;
+l_cap: {
+    int64_t cap = st[--sp];
+    if (d->has_amount && d->amount > cap) {
+        d->amount = cap;
+        ADD_REASON(d, in, in->a);
+        if (tr) step(tr, JY_STEP_CAP, in->a, cap, LINE);
+    }
+    NEXT;
+}
+l_decide: {
+    const jp_table *t = &tables[in->a];
+    int64_t v = st[--sp];
+    int lo = 0, hi = t->nseg - 1, target = t->outside_pc;
+    while (lo <= hi) {
+        int mid = (lo + hi) >> 1;
+        if (v < t->seg[mid].lo) hi = mid - 1;
+        else if (v > t->seg[mid].hi) lo = mid + 1;
+        else { target = t->seg[mid].pc; break; }
+    }
+    if (tr) step(tr, JY_STEP_DECIDE, in->a, v, LINE);
+    pc = target;
+    NEXT;
+}
 out:
-    if (review) {
-        d->outcome = JY_NEEDS_REVIEW;
-    }
+    if (review) d->outcome = JY_NEEDS_REVIEW;
     return d->outcome;
+#undef NEXT
+#undef LINE
+#undef SKIP_MISSING
+}
+
+static int bad_program(const jy_policy *p, int prog, jy_decision *d)
+{
+    if (prog >= 0 && prog < p->nprograms) return 0;
+    d->outcome = JY_NEEDS_REVIEW;
+    d->has_amount = 0;
+    d->amount = 0;
+    d->nreasons = 0;
+    return 1;
 }
 
 int jy_policy_eval(const jy_policy *p, const jy_policy_case *c, jy_decision *d)
 {
-    return eval_impl(p, c, d, NULL);
+    if (bad_program(p, c->program, d)) return d->outcome;
+    vm_src src = {c, NULL, NULL, 0, c->date};
+    if (p->fast) return vm(p, p->fast->code, p->fast->tables, p->fast->entry[c->program], &src, d, NULL);
+    return vm(p, p->code, p->tables, p->programs[c->program].entry, &src, d, NULL);
 }
 
 int jy_policy_eval_trace(const jy_policy *p, const jy_policy_case *c, jy_decision *d, jy_policy_trace *t)
 {
-    return eval_impl(p, c, d, t);
+    if (bad_program(p, c->program, d)) return d->outcome;
+    vm_src src = {c, NULL, NULL, 0, c->date};
+    if (!t) return vm(p, p->code, p->tables, p->programs[c->program].entry, &src, d, NULL);
+    return vm(p, p->code, p->tables, p->programs[c->program].entry, &src, d, t);
+}
+
+int jy_policy_eval_columns(const jy_policy *p, const jy_policy_columns *b, uint8_t *outcome, jy_fen *amount,
+                           jy_decision *decisions, jy_policy_totals *totals, jy_err *err)
+{
+    const jy_policy_case *base = b->base;
+    if (totals) memset(totals, 0, sizeof *totals);
+    if (!base || base->program < 0 || base->program >= p->nprograms)
+        return jy_err_set(err, JY_EINVAL, "batch: unknown programme index %d", base ? base->program : -1);
+    if (b->ncols < 0 || b->ncols > JY_POLICY_MAX_COLS)
+        return jy_err_set(err, JY_EINVAL, "batch: %d columns (at most %d)", b->ncols, JY_POLICY_MAX_COLS);
+    jp_spec *spec = malloc(sizeof *spec);
+    if (!spec) abort();
+    memset(spec, 0, sizeof *spec);
+    spec->date_known = 1;
+    spec->date = base->date;
+    for (int f = 0; f < p->nfacts && f < JY_POLICY_MAX_FACTS; f++) {
+        spec->kind[f] = PRESENT(base, f) ? JP_FACT_CONST : JP_FACT_ABSENT;
+        spec->value[f] = base->v[f];
+    }
+    const uint8_t *colp[JY_POLICY_MAX_COLS];
+    static const uint8_t none = 0;
+    for (int k = 0; k < b->ncols; k++) {
+        int f = b->fact[k];
+        if (f < 0 || f >= p->nfacts || !b->col[k]) {
+            free(spec);
+            return jy_err_set(err, JY_EINVAL, "batch: column %d names no fact or has no values", k);
+        }
+        spec->kind[f] = JP_FACT_COLUMN;
+        spec->col[f] = (int16_t)k;
+        spec->col_presence[f] = b->present[k] != NULL;
+        colp[k] = b->present[k] ? b->present[k] : &none;
+    }
+    jp_image im;
+    jp_image_build(p, spec, &im);
+    free(spec);
+    int entry = im.entry[base->program];
+    jy_decision local;
+    vm_src src = {base, b->col, colp, 0, base->date};
+    jy_policy_totals t = {0};
+    for (size_t i = 0; i < b->n; i++) {
+        jy_decision *d = decisions ? &decisions[i] : &local;
+        src.row = i;
+        int o = vm(p, im.code, im.tables, entry, &src, d, NULL);
+        int paid = o == JY_ELIGIBLE && d->has_amount;
+        if (outcome) outcome[i] = (uint8_t)o;
+        if (amount) amount[i] = paid ? d->amount : 0;
+        t.count[o]++;
+        if (paid) { t.paid += d->amount; t.npaid++; }
+    }
+    jp_image_free(&im);
+    if (totals) *totals = t;
+    return 0;
 }

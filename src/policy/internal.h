@@ -51,10 +51,36 @@ enum jp_op {
     OP_EQ, OP_NE, OP_LT, OP_LE, OP_GT, OP_GE, OP_NOT,
     OP_JMP, OP_JZ, OP_JZK, OP_JNZK,
     OP_HAS, OP_IN, OP_WITHIN, OP_WORKDAYS, OP_DAYS, OP_ADDWD, OP_ADDDAYS, OP_YEAR,
-    OP_CHECK, OP_OUT, OP_PAY, OP_CAP, OP_DECIDE, OP_MISSING
+    OP_CHECK, OP_OUT, OP_PAY, OP_CAP, OP_DECIDE, OP_MISSING,
+    /* only in specialised images (fast.c): */
+    OP_ABSENT,   /* a fact known to be missing: reason k, review when t or the reason is R_MISSING, jump b */
+    OP_COL,      /* push column a's value of the current row (batch) */
+    OP_COLP,     /* the same when the column has a presence vector; missing → like OP_FACT */
+    OP_KNOWNCOL, /* push whether column a is present in the current row */
+    OP_EQK, OP_NEK, OP_LTK, OP_LEK, OP_GTK, OP_GEK, /* top OP k */
+    OP_ADDK, OP_SUBK, OP_MULK, OP_MULRK, OP_DIVK, OP_DIVRK,
+    OP_BINK,     /* top (op t) k for the other binary operators */
+    OP_KNOWN,    /* push whether fact a is present */
+    /* superinstructions (fast.c fuse): a statement on one fact in one dispatch. Slot 0: t = the
+     * check's t, a = fact, b = skip target when the fact is missing, k = the operand; slot 1 is
+     * OP_EXT: t = the missing reason's JP_T_UNIQUE | HAS's t, a = the check's reason (OP_FDEC:
+     * the table), k = the missing reason; a third slot (the original check) is left unused. */
+    OP_FCHK,     /* FACT CHECK            (2 slots) */
+    OP_FCHK_EQ, OP_FCHK_NE, OP_FCHK_LT, OP_FCHK_LE, OP_FCHK_GT, OP_FCHK_GE, OP_FCHK_HAS, /* FACT op CHECK (3) */
+    OP_FDEC,     /* FACT DECIDE           (2 slots) */
+    OP_EXT,      /* operand slot of a superinstruction; never executed */
+    OP_OUTJ,     /* OUT then jump b                        (OUT JMP) */
+    OP_PAYKJ,    /* pay the constant k (reason a), jump b  (CONST PAY [JMP]) */
+    OP_PAYJ,     /* PAY then jump b                        (PAY JMP) */
+    OP_JUNKNOWN, /* jump b when fact a is missing          (KNOWN JZ) */
+    OP__COUNT
 };
 enum { CHK_REQUIRE = 0, CHK_EXCLUDE = 1 };
 enum { SEV_HARD = 0, SEV_SOFT = 1, SEV_NOTE = 2 };
+
+/* In specialised images, bit 7 of t marks an instruction whose reason no other instruction can
+ * add (the code only jumps forward), so the evaluator appends it without looking for a duplicate. */
+#define JP_T_UNIQUE 0x80
 
 typedef struct jp_ins {
     uint8_t op;
@@ -155,6 +181,9 @@ struct jy_policy {
     int fact_occupation, fact_occupation_kind, fact_prior, fact_prior_same, fact_prior_year;
     int fact_occ_access;
     struct jy_calendar *cal; /* NULL when policy/calendar.txt could not be loaded */
+    struct jp_image *fast;   /* the code specialised once for single-case evaluation (fast.c) */
+    char **reason_json;      /* per reason: its JSON objects, one per clause, comma-joined */
+    uint32_t *reason_json_len;
     char calendar_error[520];
 };
 
@@ -196,5 +225,34 @@ void jp_decide_build(jy_policy *p, jp_diag *d, const char *file, int line, int t
                      int64_t dom_lo, int64_t dom_hi, jp_branch *br, int nbr, int info,
                      int32_t end_pc, const char *subject_name, const char *const *syms);
 
+/* ---- specialised images (fast.c) ----
+ * The parser's code is specialised for a context: what is known about each fact (nothing, a
+ * constant, absent, or a column of a batch) and, optionally, the date. Constants are folded,
+ * always-in-force parameters become constants, a comparison with a constant becomes one
+ * instruction, branches decided by constants are resolved and dead code dropped. The image
+ * computes exactly what the original code computes for every case matching the context. */
+enum { JP_FACT_DYNAMIC = 0, JP_FACT_CONST, JP_FACT_ABSENT, JP_FACT_COLUMN };
+typedef struct jp_spec {
+    int date_known;
+    jy_date date;
+    uint8_t kind[JY_POLICY_MAX_FACTS];
+    uint8_t col_presence[JY_POLICY_MAX_FACTS]; /* JP_FACT_COLUMN: the column has a presence vector */
+    int16_t col[JY_POLICY_MAX_FACTS];          /* JP_FACT_COLUMN: column index */
+    int64_t value[JY_POLICY_MAX_FACTS];        /* JP_FACT_CONST */
+} jp_spec;
+
+typedef struct jp_image {
+    jp_ins *code;
+    int ncode, capcode;
+    jp_table *tables;
+    int ntables;
+    int32_t *entry; /* per programme */
+} jp_image;
+
+/* Builds the image of p's code for spec (all programmes); jp_image_free releases it. */
+void jp_image_build(const jy_policy *p, const jp_spec *spec, jp_image *out);
+void jp_image_free(jp_image *im);
+/* Precomputes the JSON fragment of every reason (p->reason_json). */
+void jp_reasons_json_build(jy_policy *p);
 
 #endif

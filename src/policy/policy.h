@@ -80,12 +80,39 @@ int jy_policy_eval(const jy_policy *p, const jy_policy_case *c, jy_decision *dec
 int jy_policy_eval_trace(const jy_policy *p, const jy_policy_case *c, jy_decision *dec,
                          jy_policy_trace *trace);
 
+/* ---- batch evaluation over columns of facts (payroll runs, budget simulations) ----
+ * Every row shares base's programme, date and facts; the columns override (or add) facts per
+ * row. The programme is specialised once for the batch (date, constant facts, absent facts,
+ * columns: see fast.c), then run over the rows; no allocation per row. */
+#define JY_POLICY_MAX_COLS 32
+typedef struct jy_policy_columns {
+    const jy_policy_case *base;           /* programme, date, and the facts common to every row */
+    size_t n;                             /* rows */
+    int ncols;
+    int fact[JY_POLICY_MAX_COLS];         /* fact index of each column (jy_policy_fact_index) */
+    const int64_t *col[JY_POLICY_MAX_COLS];   /* n values each, encoded as in jy_policy_case.v */
+    const uint8_t *present[JY_POLICY_MAX_COLS]; /* NULL: present in every row; else 0/1 per row */
+} jy_policy_columns;
+
+typedef struct jy_policy_totals {
+    long count[3]; /* rows per outcome (enum jy_policy_outcome) */
+    long npaid;    /* eligible rows with an amount */
+    jy_fen paid;   /* their sum */
+} jy_policy_totals;
+
+/* Evaluates every row of b. Each output may be NULL: outcome[i], amount[i] (0 unless eligible
+ * with an amount), decisions[i] (with reasons, as jy_policy_eval would give), totals.
+ * Returns 0, or JY_EINVAL naming the bad column / programme. */
+int jy_policy_eval_columns(const jy_policy *p, const jy_policy_columns *b, uint8_t *outcome, jy_fen *amount,
+                           jy_decision *decisions, jy_policy_totals *totals, jy_err *err);
+
 /* Reads one JSON case line {"id","program","date","facts":{…}} into c. The id (or NULL) is
  * copied into id_buf. Returns JY_EINVAL with a message naming the field on a malformed line. */
 int jy_policy_case_parse(const jy_policy *p, const char *line, size_t len, jy_policy_case *c,
                          char *id_buf, size_t id_cap, int *has_id, jy_err *err);
 
-/* Appends the decision as the JSON object of the CLI contract (docs/policy.md). */
+/* Appends the decision as the JSON object of the CLI contract (docs/policy.md). Reasons are
+ * copied from JSON precomputed at load time; only the id is escaped per case. */
 void jy_policy_decision_json(const jy_policy *p, const char *id, int has_id, const jy_decision *d,
                              int with_reasons, jy_sb *out);
 /* Appends a readable Chinese trace of one evaluation. */
