@@ -270,6 +270,40 @@ static const char *reason_clause(const jy_policy *p, const jp_reason *r, int k)
     return r->nclauses ? p->clauses[r->clauses[k]].id : "";
 }
 
+/* Writes v fen as yuan with two decimals ("-12.05"), as jy_money_format_plain does; returns the
+ * length. buf holds at least JY_MONEY_BUFSZ bytes. */
+static size_t yuan(jy_fen v, char *buf)
+{
+    char tmp[32];
+    int n = 0;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    tmp[n++] = (char)('0' + u % 10); u /= 10;
+    tmp[n++] = (char)('0' + u % 10); u /= 10;
+    tmp[n++] = '.';
+    do { tmp[n++] = (char)('0' + u % 10); u /= 10; } while (u);
+    size_t len = 0;
+    if (v < 0) buf[len++] = '-';
+    while (n) buf[len++] = tmp[--n];
+    buf[len] = 0;
+    return len;
+}
+
+/* Appends s as a JSON string: copied as it is when nothing in it needs escaping. */
+static void json_str_fast(jy_sb *out, const char *s)
+{
+    size_t n = 0;
+    for (; s[n]; n++) {
+        unsigned char ch = (unsigned char)s[n];
+        if (ch < 0x20 || ch == '"' || ch == '\\' || ch == 0x7f) { jy_sb_json_str(out, s); return; }
+    }
+    jy_sb_reserve(out, n + 2);
+    out->buf[out->len++] = '"';
+    memcpy(out->buf + out->len, s, n);
+    out->len += n;
+    out->buf[out->len++] = '"';
+    out->buf[out->len] = 0;
+}
+
 void jy_policy_decision_json(const jy_policy *p, const char *id, int has_id, const jy_decision *d,
                              int with_reasons, jy_sb *out)
 {
@@ -278,14 +312,14 @@ void jy_policy_decision_json(const jy_policy *p, const char *id, int has_id, con
                                       ",\"decision\":\"needs_review\",\"amount\":"};
     char m[JY_MONEY_BUFSZ];
     jy_sb_appendn(out, "{\"id\":", 6);
-    if (has_id) jy_sb_json_str(out, id);
+    if (has_id) json_str_fast(out, id);
     else jy_sb_appendn(out, "null", 4);
     int o = d->outcome >= 0 && d->outcome <= 2 ? d->outcome : 2;
     const char *amt = NULL;
     size_t alen = 0, need = 64 + 16;
     if (d->outcome == JY_ELIGIBLE && d->has_amount) {
-        amt = jy_money_format_plain(d->amount, m);
-        alen = strlen(amt);
+        alen = yuan(d->amount, m);
+        amt = m;
     }
     int nr = with_reasons ? d->nreasons : 0;
     for (int i = 0; i < nr; i++) need += p->reason_json ? p->reason_json_len[d->reasons[i]] + 1 : 0;
