@@ -311,6 +311,81 @@ static void random_case(const jy_policy *p, jy_policy_case *c, int prog)
     }
 }
 
+/* The table rows of tests/policy/NAME.tsv as cases (rows of programme prog), to mutate: they reach
+ * deep into the rules, where random cases stop at the first failed intake check. */
+#include <dirent.h>
+static jy_policy_case rows[2000];
+static int nrows;
+static void load_rows(const jy_policy *p)
+{
+    if (nrows) return;
+    char tdir[1024];
+    snprintf(tdir, sizeof tdir, "%s/../tests/policy", JY_POLICY_DIR);
+    DIR *dh = opendir(tdir);
+    assert_non_null(dh);
+    struct dirent *e;
+    while ((e = readdir(dh)) != NULL) {
+        size_t n = strlen(e->d_name);
+        if (n < 5 || strcmp(e->d_name + n - 4, ".tsv") != 0) continue;
+        char path[1400], line[8192];
+        snprintf(path, sizeof path, "%s/%s", tdir, e->d_name);
+        FILE *f = fopen(path, "r");
+        assert_non_null(f);
+        while (fgets(line, sizeof line, f) && nrows < 2000) {
+            if (line[0] == '#' || line[0] == '\n') continue;
+            char *col[8];
+            int nc = 0;
+            for (char *q = line; nc < 8;) {
+                col[nc++] = q;
+                char *t = strchr(q, '\t');
+                if (!t) break;
+                *t = 0;
+                q = t + 1;
+            }
+            if (nc < 4) continue;
+            char js[8400], id[64];
+            int has_id;
+            snprintf(js, sizeof js, "{\"program\":\"%s\",\"date\":\"%s\",\"facts\":%s}", col[1], col[2], col[3]);
+            if (jy_policy_case_parse(p, js, strlen(js), &rows[nrows], id, sizeof id, &has_id, NULL) == 0) nrows++;
+        }
+        fclose(f);
+    }
+    closedir(dh);
+    assert_true(nrows >= 100);
+}
+
+/* A mutation of a table row of programme prog (or a random case when it has none): one to three
+ * facts the programme uses set to a bound of its code ±1, toggled, re-drawn or removed. */
+static void mutated_case(const jy_policy *p, jy_policy_case *c, int prog)
+{
+    int idx[2000], n = 0;
+    for (int i = 0; i < nrows; i++)
+        if (rows[i].program == prog) idx[n++] = i;
+    if (n == 0) { random_case(p, c, prog); return; }
+    *c = rows[idx[next_rand() % (uint64_t)n]];
+    int64_t consts[512];
+    int nk = 0;
+    for (int i = p->programs[prog].entry; i < p->ncode && p->code[i].op != OP_HALT && nk < 512; i++)
+        if (p->code[i].op == OP_CONST) consts[nk++] = p->code[i].k;
+    int muts = 1 + (int)(next_rand() % 3);
+    for (int m = 0; m < muts; m++) {
+        int f = (int)(next_rand() % (uint64_t)p->nfacts);
+        for (int tries = 0; tries < 64 && !(p->facts[f].used_by[0] & ((uint64_t)1 << prog)); tries++)
+            f = (int)(next_rand() % (uint64_t)p->nfacts);
+        const jp_fact *fa = &p->facts[f];
+        uint64_t r = next_rand();
+        int64_t v = c->v[f];
+        if (r % 8 == 0) { c->present[f >> 6] &= ~((uint64_t)1 << (f & 63)); continue; }
+        if (fa->type == T_BOOL) v = !v;
+        else if (fa->type == T_ENUM) v = (int64_t)((r >> 8) % (uint64_t)fa->nsyms);
+        else if (fa->type == T_SET) v = (int64_t)((r >> 8) & (((uint64_t)1 << fa->nsyms) - 1) & (r >> 23));
+        else if (nk) v = consts[(r >> 8) % (uint64_t)nk] + (int64_t)((r >> 40) % 3) - 1;
+        if (fa->has_range && (v < fa->lo || v > fa->hi)) v = fa->lo;
+        c->v[f] = v;
+        c->present[f >> 6] |= (uint64_t)1 << (f & 63);
+    }
+}
+
 static void same_decision(const jy_decision *a, const jy_decision *b, const char *what, int prog, int i)
 {
     if (a->outcome != b->outcome || a->has_amount != b->has_amount || (a->has_amount && a->amount != b->amount) ||
@@ -326,9 +401,11 @@ static void specialised_image_and_batch_decide_as_the_parser_code(void **state)
     enum { N = 3000 };
     static jy_policy_case cs[N];
     static jy_decision ref[N], got[N];
+    load_rows(p);
     for (int prog = 0; prog < p->nprograms; prog++) {
         for (int i = 0; i < N; i++) {
-            random_case(p, &cs[i], prog);
+            if (i % 4 == 0) random_case(p, &cs[i], prog);
+            else mutated_case(p, &cs[i], prog);
             jy_policy_eval_trace(p, &cs[i], &ref[i], NULL); /* the parser's code */
             jy_policy_eval(p, &cs[i], &got[i]);              /* the image of load time */
             same_decision(&ref[i], &got[i], "jy_policy_eval", prog, i);
