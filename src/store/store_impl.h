@@ -10,7 +10,7 @@
 #include "store/store.h"
 
 /* Newest schema version this build knows; each backend has migrations 1..JY_STORE_SCHEMA_VERSION. */
-#define JY_STORE_SCHEMA_VERSION 1
+#define JY_STORE_SCHEMA_VERSION 2
 
 typedef struct jy_store_ops {
     const char *name; /* "sqlite", "postgresql" */
@@ -115,5 +115,18 @@ void jy_store_copy_utf8(char *dst, size_t cap, const char *src);
 /* Writes the current UTC time as "YYYY-MM-DDTHH:MM:SS.mmmZ" (buf ≥ 32); JIUYE_NOW, when set,
  * is used verbatim instead (reproducible tests). */
 void jy_store_now(char *buf, size_t n);
+
+/* ---- ops that live in their own files (issue 5: cases_sqlite.c, cases_pg.c; the ledger's the
+ * same way): they run their SQL on the backend's own connection, so they join its transactions
+ * (jy_store_begin/commit) and can append to the audit chain through st->ops->audit_append.
+ * The store.h functions of those files pick the backend's table by st->ops->name. */
+struct sqlite3;
+struct pg_conn;
+/* store_sqlite.c: the handle's connection. */
+struct sqlite3 *jy_store_sqlite_db(jy_store *st);
+/* store_pg.c: the handle's connection; jy_store_pg_failed must be called after a statement run
+ * on it failed inside a transaction (PostgreSQL aborted the transaction: commit must refuse). */
+struct pg_conn *jy_store_pg_conn(jy_store *st);
+void jy_store_pg_failed(jy_store *st);
 
 #endif

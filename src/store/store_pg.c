@@ -1041,3 +1041,16 @@ done:
     PQfinish(c);
     return rc;
 }
+
+/* For the ops in their own files (store_impl.h): the connection, and marking the open
+ * transaction aborted after one of their statements failed. */
+struct pg_conn *jy_store_pg_conn(jy_store *base)
+{
+    return ((pg_store *)base)->conn;
+}
+
+void jy_store_pg_failed(jy_store *base)
+{
+    pg_store *st = (pg_store *)base;
+    if (st->depth > 0) st->broken = 1;
+}

@@ -97,6 +97,8 @@ static const char jy_pg_migration_1[] =
     "CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log\n"
     "  FOR EACH STATEMENT EXECUTE FUNCTION jy_audit_append_only();\n";
 
+#include "store/cases_schema.h" /* jy_pg_migration_2: users, cases, case events */
+
 typedef struct jy_pg_migration {
     int version;
     const char *description;
@@ -105,6 +107,7 @@ typedef struct jy_pg_migration {
 
 static const jy_pg_migration jy_pg_migrations[] = {
     {1, "persons, statuses, organisations, licences, audit log", jy_pg_migration_1},
+    {2, "users and roles, cases, case events", jy_pg_migration_2},
 };
 
 #endif

@@ -1041,3 +1041,9 @@ done:
     *out = &st->base;
     return 0;
 }
+
+/* For the ops in their own files (store_impl.h): the connection. */
+struct sqlite3 *jy_store_sqlite_db(jy_store *base)
+{
+    return ((sq_store *)base)->db;
+}

@@ -90,6 +90,8 @@ static const char jy_sqlite_migration_1[] =
     "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log\n"
     "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;\n";
 
+#include "store/cases_schema.h" /* jy_sqlite_migration_2: users, cases, case events */
+
 typedef struct jy_sqlite_migration {
     int version;
     const char *description;
@@ -98,6 +100,7 @@ typedef struct jy_sqlite_migration {
 
 static const jy_sqlite_migration jy_sqlite_migrations[] = {
     {1, "persons, statuses, organisations, licences, audit log", jy_sqlite_migration_1},
+    {2, "users and roles, cases, case events", jy_sqlite_migration_2},
 };
 
 #endif

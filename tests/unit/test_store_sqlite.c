@@ -16,6 +16,7 @@
 
 #include "domain/idcard.h"
 #include "store/store.h"
+#include "store/store_impl.h" /* JY_STORE_SCHEMA_VERSION */
 
 static char tmpdir[512];
 static int dbn;
@@ -84,7 +85,7 @@ static void migration_from_empty_file_and_reopen(void **state)
     jy_store *st = open_fresh(path, sizeof path);
     int v = 0;
     assert_int_equal(jy_store_schema_version(st, &v, &err), 0);
-    assert_int_equal(v, 1);
+    assert_int_equal(v, JY_STORE_SCHEMA_VERSION);
     assert_string_equal(jy_store_backend(st), "sqlite");
     jy_store_close(st);
 
@@ -92,14 +93,14 @@ static void migration_from_empty_file_and_reopen(void **state)
     st = NULL;
     assert_int_equal(jy_store_open(path, &st, &err), 0);
     assert_int_equal(jy_store_schema_version(st, &v, &err), 0);
-    assert_int_equal(v, 1);
+    assert_int_equal(v, JY_STORE_SCHEMA_VERSION);
     jy_store_close(st);
     sqlite3 *db;
     sqlite3_stmt *s;
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
     assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM schema_migrations", -1, &s, NULL), SQLITE_OK);
     assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(s, 0), 1);
+    assert_int_equal(sqlite3_column_int(s, 0), JY_STORE_SCHEMA_VERSION);
     sqlite3_finalize(s);
     /* WAL mode stuck to the file */
     assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &s, NULL), SQLITE_OK);
