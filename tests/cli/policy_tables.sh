@@ -7,6 +7,8 @@ POL="$JY_SOURCE_DIR/policy"
 n=0
 for table in "$JY_SOURCE_DIR"/tests/policy/*.tsv; do
   name=$(basename "$table" .tsv)
+  rows=$(grep -v '^#' "$table" | grep -cv '^$')
+  [ "$rows" -ge 10 ] || fail "$name: only $rows rows (at least 10 per programme)"
   grep -v '^#' "$table" | grep -v '^$' | awk -F'\t' '{printf "{\"id\":\"%s\",\"program\":\"%s\",\"date\":\"%s\",\"facts\":%s}\n",$1,$2,$3,$4}' >"$T/in.jsonl"
   "$JIUYE" policy eval --policy "$POL" <"$T/in.jsonl" >"$T/out.jsonl" 2>"$T/err" || fail "$name: eval exited non-zero: $(cat "$T/err")"
   paste <(grep -v '^#' "$table" | grep -v '^$') "$T/out.jsonl" >"$T/joined"
@@ -22,6 +24,9 @@ for table in "$JY_SOURCE_DIR"/tests/policy/*.tsv; do
     fi
   done <"$T/joined"
 done
-[ "$n" -ge 100 ] || fail "only $n table rows ran"
+for i in $(seq 1 26); do
+  [ -f "$JY_SOURCE_DIR/tests/policy/p$i.tsv" ] || fail "programme P$i has no test table (tests/policy/p$i.tsv)"
+done
+[ "$n" -ge 260 ] || fail "only $n table rows ran"
 echo "$n table rows"
 finish
