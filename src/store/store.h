@@ -305,4 +305,295 @@ void jy_org_json(jy_sb *sb, const jy_org *o);
 void jy_licence_json(jy_sb *sb, const jy_licence *l);
 void jy_audit_entry_json(jy_sb *sb, const jy_audit_entry *e);
 
+/* ---- users, cases and their history (issue 5; cases.c, cases_sqlite.c, cases_pg.c) ----
+ * The workflow itself (which step may follow which, who may take it) lives in src/service/;
+ * the store keeps the records and makes every change land with its history row and its
+ * audit entry in one transaction. */
+
+#include "base/money.h"
+
+typedef struct jy_user {
+    int64_t id;
+    char name[64];       /* login name, unique */
+    char role[32];       /* admin, county_reviewer, city_reviewer, township_staff, training_body … */
+    char area[13];       /* division prefix the user acts for; "" = everywhere */
+    int64_t org_id;      /* the organisation a training body's or employer's user speaks for; 0 = none */
+    char display[64];    /* 姓名 / 科室, free text */
+    char created_at[32];
+} jy_user;
+
+/* Inserts or updates a user by name (identical → JY_PUT_UNCHANGED, no audit entry); u->id is
+ * filled. JY_ENOTFOUND when org_id names no organisation. */
+int jy_store_user_put(jy_store *st, jy_user *u, const char *actor, int *result, jy_err *err);
+/* JY_ENOTFOUND when no user has that name. */
+int jy_store_user_get(jy_store *st, const char *name, jy_user *out, jy_err *err);
+int jy_store_user_list(jy_store *st, int (*fn)(void *ctx, const jy_user *u), void *ctx, jy_err *err);
+int jy_store_user_count(jy_store *st, int64_t *n, jy_err *err);
+
+/* One application or claim of a programme. Dates are 0 when absent; ids 0 when none. The three
+ * JSON texts are handed in on insert/update; on reads they point into the caller's buffer
+ * (jy_store_case_get) or are valid for the callback (lists; NULL there when not loaded). */
+typedef struct jy_case {
+    int64_t id;
+    char county[7];
+    char program[4];     /* "P1" … "P26" */
+    char kind[24];       /* individual_claim, training_class, trainee_claim, placement, monthly_payment … */
+    int64_t person_id;   /* subject person */
+    int64_t org_id;      /* subject organisation (training body, employer, host, applicant) */
+    int64_t parent_id;   /* the class of a trainee claim, the placement of a monthly payment */
+    int year;
+    jy_date filed_on;    /* the date the case is decided on */
+    char occupation[64]; /* training cases: 工种 */
+    int level;           /* training cases: 5 = 五级 … 1 = 一级; 0 unknown */
+    jy_date start_on, end_on; /* training period or placement */
+    char state[24];      /* workflow state (src/service/workflow.h) */
+    jy_date due_on;      /* deadline of the step the case waits for; 0 = none */
+    jy_date publicity_end; /* last day of publicity (公示) once published */
+    int has_amount;
+    jy_fen amount;       /* decided amount */
+    char decision[16];   /* eligible | ineligible | needs_review */
+    char ruleset[24];    /* policy ruleset hash the decision came from */
+    char created_at[32], updated_at[32];
+    const char *facts;     /* JSON object */
+    const char *reasons;   /* JSON array: the decision's reasons with clauses */
+    const char *conflicts; /* JSON array: the conflict findings */
+} jy_case;
+
+/* One workflow transition (also in the audit log). reason: valid for the callback. */
+typedef struct jy_case_event {
+    int64_t id, case_id;
+    char at[32];         /* UTC timestamp */
+    jy_date on;          /* the business date of the step */
+    char actor[64];
+    char step[24];
+    char from_state[24], to_state[24];
+    const char *reason;
+} jy_case_event;
+
+/* Inserts c (id and timestamps filled) with its first history row ev (ev->step/on/reason;
+ * from_state "" and to_state c->state are set here) and an audit entry case/<ev->step>. */
+int jy_store_case_insert(jy_store *st, jy_case *c, jy_case_event *ev, const char *actor, jy_err *err);
+/* Replaces the mutable fields (state, due_on, publicity_end, amount, decision, reasons,
+ * ruleset, conflicts, facts) of case c->id if its state is still expect_state (JY_ECONFLICT
+ * otherwise: someone moved it meanwhile), adds the history row ev and an audit entry with
+ * before/after. */
+int jy_store_case_update(jy_store *st, jy_case *c, const char *expect_state, jy_case_event *ev,
+                         const char *actor, jy_err *err);
+/* JY_ENOTFOUND when there is no such case. The JSON texts are stored in *text (reset first). */
+int jy_store_case_get(jy_store *st, int64_t id, jy_case *out, jy_sb *text, jy_err *err);
+
+typedef struct jy_case_filter {
+    const char *program;   /* NULL: all */
+    const char *state;     /* NULL: all */
+    const char *kind;      /* NULL: all */
+    int64_t person_id, org_id, parent_id; /* 0: any */
+    jy_date due_before;    /* non-zero: only cases with 0 < due_on < due_before (overdue) */
+    int64_t after_id;
+    int limit;             /* 0: all */
+} jy_case_filter;
+
+/* Cases in id order, JSON texts included. */
+int jy_store_case_list(jy_store *st, const jy_case_filter *f, int (*fn)(void *ctx, const jy_case *c),
+                       void *ctx, jy_err *err);
+/* History rows of one case in order. */
+int jy_store_case_events(jy_store *st, int64_t case_id, int (*fn)(void *ctx, const jy_case_event *e),
+                         void *ctx, jy_err *err);
+
+/* ---- batch reads for the conflict checks: one query per table for a whole roster ---- */
+
+/* Every case of the n persons (any state), in one query; facts/reasons/conflicts are NULL. */
+int jy_store_case_history(jy_store *st, const int64_t *person_ids, size_t n,
+                          int (*fn)(void *ctx, const jy_case *c), void *ctx, jy_err *err);
+/* The persons among n ID numbers (normalised, 18 characters) that are registered, one query. */
+int jy_store_persons_by_idcards(jy_store *st, const char *const *idcards, size_t n,
+                                int (*fn)(void *ctx, const jy_person *p), void *ctx, jy_err *err);
+/* Every status of the n persons, one query (s->person_id set). */
+int jy_store_statuses_of(jy_store *st, const int64_t *person_ids, size_t n,
+                         int (*fn)(void *ctx, const jy_person_status *s), void *ctx, jy_err *err);
+
+void jy_user_json(jy_sb *sb, const jy_user *u);
+/* The case as one JSON object (amount as yuan text or null; facts, reasons, conflicts embedded). */
+void jy_case_json(jy_sb *sb, const jy_case *c);
+void jy_case_event_json(jy_sb *sb, const jy_case_event *e);
+
+/* ---- fund ledger (资金台账) and payment batches (拨付批次): issue 5, ledger_store.c ----
+ * Double-entry books per county × programme × year × funding source. Each such budget line
+ * has four accounts; balances are signed sums of postings (debit > 0, credit < 0):
+ *   budget (预算指标, a credit balance: −allocated), available (可用), committed (已承诺,
+ *   approved and unpaid), paid (已支付). An entry's postings sum to zero, so a line's four
+ *   balances always sum to zero. docs/ledger.md lists the postings of each event. */
+
+enum jy_fund_source { JY_FUND_CENTRAL = 0 /* 中央 */, JY_FUND_REGION /* 自治区 */,
+                      JY_FUND_CITY_COUNTY /* 市县 */, JY_FUND_OTHER /* 其他 */, JY_FUND__COUNT };
+const char *jy_fund_source_name(int s);  /* "central", "region", "city_county", "other" */
+const char *jy_fund_source_label(int s); /* "中央", "自治区", "市县", "其他" */
+/* English name, Chinese label, or "city"/"county"; JY_EINVAL naming the word otherwise. */
+int jy_fund_source_parse(const char *s, int *out, jy_err *err);
+
+enum jy_ledger_account { JY_ACCT_BUDGET = 0, JY_ACCT_AVAILABLE, JY_ACCT_COMMITTED, JY_ACCT_PAID, JY_ACCT__COUNT };
+const char *jy_ledger_account_name(int a); /* "budget", "available", "committed", "paid" */
+
+typedef struct jy_ledger_line {
+    char county[7];
+    char program[8];
+    int year;
+    int source;                  /* enum jy_fund_source */
+    int64_t bal[JY_ACCT__COUNT]; /* signed balances in fen (budget ≤ 0) */
+} jy_ledger_line;
+
+typedef struct jy_ledger_posting {
+    int source;     /* enum jy_fund_source */
+    int account;    /* enum jy_ledger_account */
+    int64_t amount; /* fen; debit > 0, credit < 0, never 0 */
+} jy_ledger_posting;
+
+#define JY_LEDGER_MAX_POSTINGS 8
+typedef struct jy_ledger_entry {
+    int64_t id;
+    char county[7];
+    char at[32];
+    char actor[64];
+    char kind[12];       /* allocate, reduce, commit, release, pay, recover */
+    char program[8];
+    int year;
+    int64_t payable_id;  /* 0: none */
+    int64_t batch_line_id; /* 0: none */
+    char idem_key[64];   /* "" : none; else unique over the journal */
+    char memo[128];
+    int nposting;
+    jy_ledger_posting posting[JY_LEDGER_MAX_POSTINGS];
+} jy_ledger_entry;
+
+/* Posts one journal entry: creates the accounts it names if needed, writes the entry and its
+ * postings, moves the balances, and appends the audit entry (entity "ledger_entry"). e->id and
+ * e->at are filled. JY_EINVAL when the postings do not sum to zero (naming the sums), or a
+ * posting is 0; JY_ECONFLICT when e->idem_key was posted already (nothing written) or when a
+ * posting would take available, committed or paid below zero or budget above it. */
+int jy_store_ledger_post(jy_store *st, jy_ledger_entry *e, const char *actor, jy_err *err);
+/* One budget line's balances; all zero (and 0 returned) when the line has no accounts yet. */
+int jy_store_ledger_line_get(jy_store *st, const char *county, const char *program, int year, int source,
+                             jy_ledger_line *out, jy_err *err);
+/* Budget lines in (program, year, source) order; program NULL and year 0 mean all. */
+int jy_store_ledger_lines(jy_store *st, const char *county, const char *program, int year,
+                          int (*fn)(void *ctx, const jy_ledger_line *l), void *ctx, jy_err *err);
+/* Journal entries with id > after_id in id order (limit 0: all), postings included. */
+int jy_store_ledger_entries(jy_store *st, int64_t after_id, int limit,
+                            int (*fn)(void *ctx, const jy_ledger_entry *e), void *ctx, jy_err *err);
+
+typedef struct jy_ledger_check {
+    int ok;
+    int64_t entries, postings, accounts;
+    char problem[384]; /* the first imbalance found, "" when ok */
+} jy_ledger_check;
+/* Verifies the books: every entry has postings summing to zero; every account's balance equals
+ * the sum of its postings; no available/committed/paid balance below zero (budget above); each
+ * line's committed equals the open payables' splits and paid the paid payables' splits less
+ * recoveries. Returns 0 with out->ok = 0 and out->problem naming the first finding. */
+int jy_store_ledger_check(jy_store *st, jy_ledger_check *out, jy_err *err);
+
+/* A person's social security card (社保卡) financial account, where individual subsidies go. */
+int jy_store_person_card_set(jy_store *st, int64_t person_id, const char *sscard, const char *bank_name,
+                             const char *actor, jy_err *err);
+/* JY_ENOTFOUND when the person has no card on record. */
+int jy_store_person_card_get(jy_store *st, int64_t person_id, char sscard[40], char bank_name[64], jy_err *err);
+
+enum jy_payee_kind { JY_PAYEE_PERSON = 1, JY_PAYEE_ORG = 2 };
+
+/* An approved amount owed to one payee (应付). status: approved → batched → paid, or
+ * approved → cancelled; split[] is the commitment per funding source (sums to amount). */
+typedef struct jy_payable {
+    int64_t id;
+    char county[7];
+    char program[8];
+    int year;
+    char month[8];        /* "YYYY-MM" the payment is for, "" when none */
+    int64_t case_id;      /* 0: a free-standing payable */
+    int payee_kind;       /* enum jy_payee_kind */
+    int64_t person_id, org_id;
+    char account[40];     /* an account given with the payable ("" = the payee's registered one) */
+    int64_t amount;       /* fen, > 0 */
+    int64_t split[JY_FUND__COUNT];
+    int64_t recovered_split[JY_FUND__COUNT];
+    int64_t recovered;    /* fen recovered (追回) after payment */
+    char status[12];
+    char memo[128];
+    char approved_by[64];
+    char created_at[32];
+} jy_payable;
+
+/* Inserts p with its splits (p->id, p->created_at, p->approved_by filled; status as given, or
+ * "approved"), with an audit entry (entity "payable"). */
+int jy_store_payable_add(jy_store *st, jy_payable *p, const char *actor, jy_err *err);
+int jy_store_payable_get(jy_store *st, int64_t id, jy_payable *out, jy_err *err);
+/* Moves the status from `from` to `to` (compare-and-set): JY_ECONFLICT naming the current
+ * status when it is not `from`. */
+int jy_store_payable_set_status(jy_store *st, int64_t id, const char *from, const char *to, const char *actor,
+                                jy_err *err);
+/* Adds rec[s] to the recovered amounts (total and per source). JY_ECONFLICT when a source
+ * would recover more than it paid. */
+int jy_store_payable_recover(jy_store *st, int64_t id, const int64_t rec[JY_FUND__COUNT], const char *actor,
+                             jy_err *err);
+typedef struct jy_payable_filter {
+    const char *county;  /* NULL: all */
+    const char *program; /* NULL: all */
+    const char *status;  /* NULL: all */
+    const char *month;   /* NULL: all */
+    int64_t after_id;
+    int limit;           /* 0: no limit */
+} jy_payable_filter;
+int jy_store_payable_list(jy_store *st, const jy_payable_filter *f, int (*fn)(void *ctx, const jy_payable *p),
+                          void *ctx, jy_err *err);
+
+/* A payment batch. status: draft → approved → paid (every line paid), or draft → cancelled. */
+typedef struct jy_batch {
+    int64_t id;
+    char county[7];
+    char program[8];
+    char month[8];
+    char status[12];
+    char built_by[64], built_at[32];
+    char approved_by[64], approved_at[32];
+    char exported_at[32];
+    int nlines;
+    int64_t total; /* fen */
+} jy_batch;
+
+/* One line of a batch: the payee and account as they were when the batch was built. status:
+ * pending → paid, pending → failed → pending (retry) → … */
+typedef struct jy_batch_line {
+    int64_t id, batch_id;
+    int line_no;          /* 1, 2, … within the batch */
+    int64_t payable_id;
+    char idem_key[64];    /* unique: "jy-pay-<batch>-<payable>" */
+    int payee_kind;
+    char payee_name[128];
+    char payee_id[20];    /* 身份证号 or 统一社会信用代码 */
+    char account[40];     /* 社保卡 financial account or 基本账户 */
+    char bank_name[64];
+    int64_t amount;
+    char status[12];
+    int attempts;
+    char fail_reason[128];
+    char paid_at[32];
+} jy_batch_line;
+
+int jy_store_batch_add(jy_store *st, jy_batch *b, const char *actor, jy_err *err); /* b->id, built_at filled */
+int jy_store_batch_get(jy_store *st, int64_t id, jy_batch *out, jy_err *err);
+/* Writes status, approved_by/at, exported_at, nlines and total when b->status was `from`
+ * (compare-and-set; JY_ECONFLICT naming the current status otherwise). */
+int jy_store_batch_update(jy_store *st, const jy_batch *b, const char *from, const char *actor, jy_err *err);
+int jy_store_batch_list(jy_store *st, const char *program, int (*fn)(void *ctx, const jy_batch *b), void *ctx,
+                        jy_err *err);
+/* l->id filled. JY_ECONFLICT when the payable is already in a batch line. */
+int jy_store_batch_line_add(jy_store *st, jy_batch_line *l, const char *actor, jy_err *err);
+int jy_store_batch_line_get(jy_store *st, int64_t batch_id, int line_no, jy_batch_line *out, jy_err *err);
+/* Writes status, attempts, fail_reason, paid_at, account and bank_name when the line's status
+ * was `from` (compare-and-set). */
+int jy_store_batch_line_update(jy_store *st, const jy_batch_line *l, const char *from, const char *actor,
+                               jy_err *err);
+/* Lines in line_no order; status NULL: all. */
+int jy_store_batch_lines(jy_store *st, int64_t batch_id, const char *status,
+                         int (*fn)(void *ctx, const jy_batch_line *l), void *ctx, jy_err *err);
+
+
 #endif

@@ -129,4 +129,33 @@ struct sqlite3 *jy_store_sqlite_db(jy_store *st);
 struct pg_conn *jy_store_pg_conn(jy_store *st);
 void jy_store_pg_failed(jy_store *st);
 
+/* ---- the case ops (issue 5): cases.c owns the public functions (transactions, audit entries,
+ * JSON) and calls the backend's table, jy_sqlite_case_ops (cases_sqlite.c) or jy_pg_case_ops
+ * (cases_pg.c). Each op is plain SQL on the backend's connection, joining the open transaction. */
+typedef struct jy_case_ops {
+    int (*user_get)(jy_store *st, const char *name, jy_user *out, jy_err *err);
+    int (*user_insert)(jy_store *st, jy_user *u, jy_err *err); /* fills id */
+    int (*user_update)(jy_store *st, const jy_user *u, jy_err *err);
+    int (*user_list)(jy_store *st, int (*fn)(void *ctx, const jy_user *u), void *ctx, jy_err *err);
+    int (*user_count)(jy_store *st, int64_t *n, jy_err *err);
+    int (*case_insert)(jy_store *st, jy_case *c, jy_err *err); /* fills id */
+    /* *changed = 0 when the case's state was not expect_state (nothing written) */
+    int (*case_update)(jy_store *st, const jy_case *c, const char *expect_state, int *changed, jy_err *err);
+    int (*case_get)(jy_store *st, int64_t id, jy_case *out, jy_sb *text, jy_err *err);
+    int (*case_list)(jy_store *st, const jy_case_filter *f, int (*fn)(void *ctx, const jy_case *c), void *ctx,
+                     jy_err *err);
+    int (*event_insert)(jy_store *st, jy_case_event *ev, const char *county, jy_err *err); /* fills id */
+    int (*events)(jy_store *st, int64_t case_id, int (*fn)(void *ctx, const jy_case_event *e), void *ctx,
+                  jy_err *err);
+    int (*case_history)(jy_store *st, const char *ids_json, int (*fn)(void *ctx, const jy_case *c), void *ctx,
+                        jy_err *err);
+    int (*persons_by_idcards)(jy_store *st, const char *idcards_json, int (*fn)(void *ctx, const jy_person *p),
+                              void *ctx, jy_err *err);
+    int (*statuses_of)(jy_store *st, const char *ids_json, int (*fn)(void *ctx, const jy_person_status *s),
+                       void *ctx, jy_err *err);
+} jy_case_ops;
+
+extern const jy_case_ops jy_sqlite_case_ops;
+extern const jy_case_ops jy_pg_case_ops;
+
 #endif

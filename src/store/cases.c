@@ -1,0 +1,357 @@
+/* cases.c — the public store.h functions for users, cases and case history (issue 5): argument
+ * checks, the transaction that makes a change land with its history row and its audit entry,
+ * and the JSON renderings. The SQL is in cases_sqlite.c / cases_pg.c (jy_case_ops), picked by
+ * the handle's backend. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/store_impl.h"
+
+static const jy_case_ops *cops(jy_store *st)
+{
+    return strcmp(st->ops->name, "postgresql") == 0 ? &jy_pg_case_ops : &jy_sqlite_case_ops;
+}
+
+static int need(const void *p, const char *what, jy_err *err)
+{
+    return p ? 0 : jy_err_set(err, JY_EINVAL, "%s is required", what);
+}
+
+/* Runs the failure path of a change made inside its own transaction. */
+static int abort_txn(jy_store *st, int rc)
+{
+    jy_store_rollback(st, NULL);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- JSON */
+
+static void kv_id(jy_sb *sb, const char *key, int64_t v)
+{
+    jy_sb_json_key(sb, key);
+    if (v) jy_sb_append_i64(sb, v);
+    else jy_sb_append(sb, "null");
+}
+
+static void kv_day(jy_sb *sb, const char *key, jy_date d)
+{
+    char b[JY_DATE_BUFSZ];
+    jy_sb_json_key(sb, key);
+    if (d) jy_sb_json_str(sb, jy_date_format(d, b));
+    else jy_sb_append(sb, "null");
+}
+
+/* Embeds a JSON text the service wrote (or def when absent/empty). */
+static void kv_raw(jy_sb *sb, const char *key, const char *json, const char *def)
+{
+    jy_sb_json_key(sb, key);
+    jy_sb_append(sb, json && *json ? json : def);
+}
+
+void jy_user_json(jy_sb *sb, const jy_user *u)
+{
+    jy_sb_appendc(sb, '{');
+    jy_sb_json_kv_i64(sb, "id", u->id);
+    jy_sb_appendc(sb, ',');
+    jy_sb_json_kv_str(sb, "name", u->name);
+    jy_sb_appendc(sb, ',');
+    jy_sb_json_kv_str(sb, "role", u->role);
+    jy_sb_appendc(sb, ',');
+    jy_sb_json_kv_str(sb, "area", u->area);
+    jy_sb_appendc(sb, ',');
+    kv_id(sb, "org_id", u->org_id);
+    jy_sb_appendc(sb, ',');
+    jy_sb_json_kv_str(sb, "display", u->display);
+    jy_sb_appendc(sb, '}');
+}
+
+void jy_case_json(jy_sb *sb, const jy_case *c)
+{
+    char money[JY_MONEY_BUFSZ];
+    jy_sb_appendc(sb, '{');
+    jy_sb_json_kv_i64(sb, "id", c->id);
+    jy_sb_appendc(sb, ',');
+    jy_sb_json_kv_str(sb, "program", c->program);
+    jy_sb_appendc(sb, ',');
+    jy_sb_json_kv_str(sb, "kind", c->kind);
+    jy_sb_appendc(sb, ',');
+    jy_sb_json_kv_str(sb, "county", c->county);
+    jy_sb_appendc(sb, ',');
+    kv_id(sb, "person_id", c->person_id);
+    jy_sb_appendc(sb, ',');
+    kv_id(sb, "org_id", c->org_id);
+    jy_sb_appendc(sb, ',');
+    kv_id(sb, "parent_id", c->parent_id);
+    jy_sb_appendc(sb, ',');
+    jy_sb_json_kv_i64(sb, "year", c->year);
+    jy_sb_appendc(sb, ',');
+    kv_day(sb, "filed_on", c->filed_on);
+    if (c->occupation[0]) {
+        jy_sb_appendc(sb, ',');
+        jy_sb_json_kv_str(sb, "occupation", c->occupation);
+    }
+    if (c->level) {
+        jy_sb_appendc(sb, ',');
+        jy_sb_json_kv_i64(sb, "level", c->level);
+    }
+    if (c->start_on) {
+        jy_sb_appendc(sb, ',');
+        kv_day(sb, "start_on", c->start_on);
+    }
+    if (c->end_on) {
+        jy_sb_appendc(sb, ',');
+        kv_day(sb, "end_on", c->end_on);
+    }
+    jy_sb_appendc(sb, ',');
+    jy_sb_json_kv_str(sb, "state", c->state);
+    jy_sb_appendc(sb, ',');
+    kv_day(sb, "due_on", c->due_on);
+    jy_sb_appendc(sb, ',');
+    kv_day(sb, "publicity_end", c->publicity_end);
+    jy_sb_appendc(sb, ',');
+    jy_sb_json_kv_str(sb, "decision", c->decision);
+    jy_sb_appendc(sb, ',');
+    jy_sb_json_key(sb, "amount");
+    if (c->has_amount) jy_sb_json_str(sb, jy_money_format_plain(c->amount, money));
+    else jy_sb_append(sb, "null");
+    jy_sb_appendc(sb, ',');
+    jy_sb_json_kv_str(sb, "ruleset", c->ruleset);
+    jy_sb_appendc(sb, ',');
+    kv_raw(sb, "facts", c->facts, "{}");
+    jy_sb_appendc(sb, ',');
+    kv_raw(sb, "reasons", c->reasons, "[]");
+    jy_sb_appendc(sb, ',');
+    kv_raw(sb, "conflicts", c->conflicts, "[]");
+    jy_sb_appendc(sb, ',');
+    jy_sb_json_kv_str(sb, "created_at", c->created_at);
+    jy_sb_appendc(sb, ',');
+    jy_sb_json_kv_str(sb, "updated_at", c->updated_at);
+    jy_sb_appendc(sb, '}');
+}
+
+void jy_case_event_json(jy_sb *sb, const jy_case_event *e)
+{
+    jy_sb_appendc(sb, '{');
+    jy_sb_json_kv_str(sb, "step", e->step);
+    jy_sb_appendc(sb, ',');
+    jy_sb_json_kv_str(sb, "from", e->from_state);
+    jy_sb_appendc(sb, ',');
+    jy_sb_json_kv_str(sb, "to", e->to_state);
+    jy_sb_appendc(sb, ',');
+    kv_day(sb, "on", e->on);
+    jy_sb_appendc(sb, ',');
+    jy_sb_json_kv_str(sb, "actor", e->actor);
+    jy_sb_appendc(sb, ',');
+    jy_sb_json_kv_str(sb, "reason", e->reason ? e->reason : "");
+    jy_sb_appendc(sb, ',');
+    jy_sb_json_kv_str(sb, "at", e->at);
+    jy_sb_appendc(sb, '}');
+}
+
+/* ---------------------------------------------------------------- users */
+
+int jy_store_user_put(jy_store *st, jy_user *u, const char *actor, int *result, jy_err *err)
+{
+    int rc;
+    if ((rc = need(u, "user", err)) || (rc = need(actor, "actor", err))) return rc;
+    if (!u->name[0]) return jy_err_set(err, JY_EINVAL, "user: name is empty");
+    if (!u->role[0]) return jy_err_set(err, JY_EINVAL, "user %s: role is empty", u->name);
+    if ((rc = jy_store_begin(st, err))) return rc;
+    jy_user old;
+    jy_sb before = JY_SB_INIT, after = JY_SB_INIT;
+    int exists = 0;
+    rc = cops(st)->user_get(st, u->name, &old, err);
+    if (rc == 0) exists = 1;
+    else if (rc != JY_ENOTFOUND) goto done;
+    rc = 0;
+    if (u->org_id) {
+        jy_org o;
+        if ((rc = jy_store_org_get(st, u->org_id, &o, err))) goto done;
+    }
+    if (exists) {
+        u->id = old.id;
+        memcpy(u->created_at, old.created_at, sizeof u->created_at);
+        if (strcmp(old.role, u->role) == 0 && strcmp(old.area, u->area) == 0 && old.org_id == u->org_id &&
+            strcmp(old.display, u->display) == 0) {
+            if (result) *result = JY_PUT_UNCHANGED;
+            goto done;
+        }
+        if ((rc = cops(st)->user_update(st, u, err))) goto done;
+        jy_user_json(&before, &old);
+        if (result) *result = JY_PUT_UPDATED;
+    } else {
+        jy_store_now(u->created_at, sizeof u->created_at);
+        if ((rc = cops(st)->user_insert(st, u, err))) goto done;
+        if (result) *result = JY_PUT_CREATED;
+    }
+    jy_user_json(&after, u);
+    rc = st->ops->audit_append(st, actor, "", "user", u->id, exists ? "update" : "create",
+                               exists ? jy_sb_cstr(&before) : NULL, jy_sb_cstr(&after), err);
+done:
+    jy_sb_free(&before);
+    jy_sb_free(&after);
+    if (rc) return abort_txn(st, rc);
+    return jy_store_commit(st, err);
+}
+
+int jy_store_user_get(jy_store *st, const char *name, jy_user *out, jy_err *err)
+{
+    int rc;
+    if ((rc = need(name, "user name", err))) return rc;
+    return cops(st)->user_get(st, name, out, err);
+}
+
+int jy_store_user_list(jy_store *st, int (*fn)(void *ctx, const jy_user *u), void *ctx, jy_err *err)
+{
+    return cops(st)->user_list(st, fn, ctx, err);
+}
+
+int jy_store_user_count(jy_store *st, int64_t *n, jy_err *err)
+{
+    *n = 0;
+    return cops(st)->user_count(st, n, err);
+}
+
+/* ---------------------------------------------------------------- cases */
+
+static int check_case(const jy_case *c, jy_err *err)
+{
+    if (!c->program[0]) return jy_err_set(err, JY_EINVAL, "case: program is empty");
+    if (!c->kind[0]) return jy_err_set(err, JY_EINVAL, "case: kind is empty");
+    if (!c->state[0]) return jy_err_set(err, JY_EINVAL, "case: state is empty");
+    if (!c->filed_on) return jy_err_set(err, JY_EINVAL, "case: filing date is missing");
+    if (strlen(c->county) != 6) return jy_err_set(err, JY_EINVAL, "case: county \"%s\" is not 6 digits", c->county);
+    return 0;
+}
+
+int jy_store_case_insert(jy_store *st, jy_case *c, jy_case_event *ev, const char *actor, jy_err *err)
+{
+    int rc;
+    if ((rc = need(c, "case", err)) || (rc = need(ev, "case event", err)) || (rc = need(actor, "actor", err)) ||
+        (rc = check_case(c, err)))
+        return rc;
+    jy_store_now(c->created_at, sizeof c->created_at);
+    memcpy(c->updated_at, c->created_at, sizeof c->updated_at);
+    if ((rc = jy_store_begin(st, err))) return rc;
+    jy_sb after = JY_SB_INIT;
+    if ((rc = cops(st)->case_insert(st, c, err))) goto done;
+    ev->case_id = c->id;
+    ev->from_state[0] = '\0';
+    jy_store_copy_utf8(ev->to_state, sizeof ev->to_state, c->state);
+    jy_store_copy_utf8(ev->actor, sizeof ev->actor, actor);
+    memcpy(ev->at, c->created_at, sizeof ev->at);
+    if ((rc = cops(st)->event_insert(st, ev, c->county, err))) goto done;
+    jy_case_json(&after, c);
+    rc = st->ops->audit_append(st, actor, c->county, "case", c->id, ev->step, NULL, jy_sb_cstr(&after), err);
+done:
+    jy_sb_free(&after);
+    if (rc) return abort_txn(st, rc);
+    return jy_store_commit(st, err);
+}
+
+int jy_store_case_update(jy_store *st, jy_case *c, const char *expect_state, jy_case_event *ev, const char *actor,
+                         jy_err *err)
+{
+    int rc;
+    if ((rc = need(c, "case", err)) || (rc = need(ev, "case event", err)) || (rc = need(actor, "actor", err)) ||
+        (rc = need(expect_state, "expected state", err)) || (rc = check_case(c, err)))
+        return rc;
+    if ((rc = jy_store_begin(st, err))) return rc;
+    jy_sb before = JY_SB_INIT, after = JY_SB_INIT, text = JY_SB_INIT;
+    jy_case old;
+    int changed = 0;
+    if ((rc = cops(st)->case_get(st, c->id, &old, &text, err))) goto done;
+    jy_store_now(c->updated_at, sizeof c->updated_at);
+    if ((rc = cops(st)->case_update(st, c, expect_state, &changed, err))) goto done;
+    if (!changed) {
+        rc = jy_err_set(err, JY_ECONFLICT, "case %lld is now %s, not %s: someone moved it meanwhile; look again",
+                        (long long)c->id, old.state, expect_state);
+        goto done;
+    }
+    ev->case_id = c->id;
+    jy_store_copy_utf8(ev->from_state, sizeof ev->from_state, expect_state);
+    jy_store_copy_utf8(ev->to_state, sizeof ev->to_state, c->state);
+    jy_store_copy_utf8(ev->actor, sizeof ev->actor, actor);
+    memcpy(ev->at, c->updated_at, sizeof ev->at);
+    if ((rc = cops(st)->event_insert(st, ev, c->county, err))) goto done;
+    jy_case_json(&before, &old);
+    jy_case_json(&after, c);
+    rc = st->ops->audit_append(st, actor, c->county, "case", c->id, ev->step, jy_sb_cstr(&before),
+                               jy_sb_cstr(&after), err);
+done:
+    jy_sb_free(&before);
+    jy_sb_free(&after);
+    jy_sb_free(&text);
+    if (rc) return abort_txn(st, rc);
+    return jy_store_commit(st, err);
+}
+
+int jy_store_case_get(jy_store *st, int64_t id, jy_case *out, jy_sb *text, jy_err *err)
+{
+    int rc;
+    if ((rc = need(out, "case", err)) || (rc = need(text, "text buffer", err))) return rc;
+    return cops(st)->case_get(st, id, out, text, err);
+}
+
+int jy_store_case_list(jy_store *st, const jy_case_filter *f, int (*fn)(void *ctx, const jy_case *c), void *ctx,
+                       jy_err *err)
+{
+    jy_case_filter all = {0};
+    return cops(st)->case_list(st, f ? f : &all, fn, ctx, err);
+}
+
+int jy_store_case_events(jy_store *st, int64_t case_id, int (*fn)(void *ctx, const jy_case_event *e), void *ctx,
+                         jy_err *err)
+{
+    return cops(st)->events(st, case_id, fn, ctx, err);
+}
+
+/* ---------------------------------------------------------------- batch reads */
+
+static void ids_json(jy_sb *sb, const int64_t *ids, size_t n)
+{
+    jy_sb_appendc(sb, '[');
+    for (size_t i = 0; i < n; i++) {
+        if (i) jy_sb_appendc(sb, ',');
+        jy_sb_append_i64(sb, ids[i]);
+    }
+    jy_sb_appendc(sb, ']');
+}
+
+int jy_store_case_history(jy_store *st, const int64_t *person_ids, size_t n, int (*fn)(void *ctx, const jy_case *c),
+                          void *ctx, jy_err *err)
+{
+    if (n == 0) return 0;
+    jy_sb sb = JY_SB_INIT;
+    ids_json(&sb, person_ids, n);
+    int rc = cops(st)->case_history(st, jy_sb_cstr(&sb), fn, ctx, err);
+    jy_sb_free(&sb);
+    return rc;
+}
+
+int jy_store_persons_by_idcards(jy_store *st, const char *const *idcards, size_t n,
+                                int (*fn)(void *ctx, const jy_person *p), void *ctx, jy_err *err)
+{
+    if (n == 0) return 0;
+    jy_sb sb = JY_SB_INIT;
+    jy_sb_appendc(&sb, '[');
+    for (size_t i = 0; i < n; i++) {
+        if (i) jy_sb_appendc(&sb, ',');
+        jy_sb_json_str(&sb, idcards[i]);
+    }
+    jy_sb_appendc(&sb, ']');
+    int rc = cops(st)->persons_by_idcards(st, jy_sb_cstr(&sb), fn, ctx, err);
+    jy_sb_free(&sb);
+    return rc;
+}
+
+int jy_store_statuses_of(jy_store *st, const int64_t *person_ids, size_t n,
+                         int (*fn)(void *ctx, const jy_person_status *s), void *ctx, jy_err *err)
+{
+    if (n == 0) return 0;
+    jy_sb sb = JY_SB_INIT;
+    ids_json(&sb, person_ids, n);
+    int rc = cops(st)->statuses_of(st, jy_sb_cstr(&sb), fn, ctx, err);
+    jy_sb_free(&sb);
+    return rc;
+}

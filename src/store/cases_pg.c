@@ -1,0 +1,409 @@
+/* cases_pg.c — the PostgreSQL side of the case ops (users, cases, case history and the batch
+ * reads of the conflict checks), on the connection of store_pg.c (jy_store_pg_conn), so every
+ * statement joins the handle's open transaction. A failed statement inside a transaction is
+ * reported to store_pg.c (jy_store_pg_failed): PostgreSQL aborted it, so commit must refuse.
+ *
+ * Statements run with PQexecParams and text parameters (never text built from data). Id and
+ * ID-number sets arrive as JSON arrays and are expanded with json_array_elements_text: one
+ * parameter, one statement for a whole roster. Lists read their rows in one result, then call
+ * back, so callbacks may use the connection again. */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+#include "store/store_impl.h"
+
+#define CASE_COLS_BRIEF                                                                           \
+    "id, county, program, kind, person_id, org_id, parent_id, year, filed_on, occupation, level, " \
+    "start_on, end_on, state, due_on, publicity_end, amount, decision, ruleset, created_at, updated_at"
+#define CASE_COLS CASE_COLS_BRIEF ", facts, reasons, conflicts"
+#define USER_COLS "id, name, role, area, org_id, display, created_at"
+#define EVENT_COLS "id, case_id, at, on_date, actor, step, from_state, to_state, reason"
+
+static int fail(jy_store *st, const PGresult *r, const char *what, jy_err *err)
+{
+    PGconn *c = jy_store_pg_conn(st);
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+    if (!msg || !*msg) msg = PQerrorMessage(c);
+    int code = (state && (strcmp(state, "23505") == 0 || strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0))
+                   ? JY_ECONFLICT
+                   : JY_EDB;
+    jy_store_pg_failed(st);
+    size_t n = strlen(msg);
+    while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' ')) n--;
+    return jy_err_set(err, code, "database: %.*s (%s)", (int)(n > 300 ? 300 : n), msg, what);
+}
+
+/* Runs sql with n text parameters (NULL = SQL NULL); the result or NULL with err filled. */
+static PGresult *run(jy_store *st, const char *sql, int n, const char *const *vals, const char *what, jy_err *err)
+{
+    PGresult *r = PQexecParams(jy_store_pg_conn(st), sql, n, NULL, vals, NULL, NULL, 0);
+    ExecStatusType s = PQresultStatus(r);
+    if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
+        fail(st, r, what, err);
+        PQclear(r);
+        return NULL;
+    }
+    return r;
+}
+
+static const char *i64(char buf[24], int64_t v)
+{
+    snprintf(buf, 24, "%" PRId64, v);
+    return buf;
+}
+
+static const char *opt_id(char buf[24], int64_t v)
+{
+    return v ? i64(buf, v) : NULL;
+}
+
+static const char *day(char buf[JY_DATE_BUFSZ], jy_date d)
+{
+    return d ? jy_date_format(d, buf) : NULL;
+}
+
+static const char *txt(const PGresult *r, int row, int col)
+{
+    return PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col);
+}
+
+static void col_str(const PGresult *r, int row, int col, char *dst, size_t cap)
+{
+    jy_store_copy_utf8(dst, cap, txt(r, row, col));
+}
+
+static int64_t col_i64(const PGresult *r, int row, int col)
+{
+    return PQgetisnull(r, row, col) ? 0 : strtoll(PQgetvalue(r, row, col), NULL, 10);
+}
+
+static jy_date col_day(const PGresult *r, int row, int col)
+{
+    jy_date d = 0;
+    if (PQgetisnull(r, row, col) || jy_date_parse(PQgetvalue(r, row, col), &d, NULL) != 0) d = 0;
+    return d;
+}
+
+/* ---------------------------------------------------------------- users */
+
+static void read_user(const PGresult *r, int i, jy_user *u)
+{
+    memset(u, 0, sizeof *u);
+    u->id = col_i64(r, i, 0);
+    col_str(r, i, 1, u->name, sizeof u->name);
+    col_str(r, i, 2, u->role, sizeof u->role);
+    col_str(r, i, 3, u->area, sizeof u->area);
+    u->org_id = col_i64(r, i, 4);
+    col_str(r, i, 5, u->display, sizeof u->display);
+    col_str(r, i, 6, u->created_at, sizeof u->created_at);
+}
+
+static int pq_user_get(jy_store *st, const char *name, jy_user *out, jy_err *err)
+{
+    const char *v[1] = {name};
+    PGresult *r = run(st, "SELECT " USER_COLS " FROM users WHERE name = $1", 1, v, "reading a user", err);
+    if (!r) return err ? err->code : JY_EDB;
+    int rc = 0;
+    if (PQntuples(r) == 1) read_user(r, 0, out);
+    else rc = jy_err_set(err, JY_ENOTFOUND, "no user named \"%s\"", name);
+    PQclear(r);
+    return rc;
+}
+
+static int pq_user_insert(jy_store *st, jy_user *u, jy_err *err)
+{
+    char b[24];
+    const char *v[6] = {u->name, u->role, u->area, opt_id(b, u->org_id), u->display, u->created_at};
+    PGresult *r = run(st, "INSERT INTO users(name, role, area, org_id, display, created_at)"
+                          " VALUES ($1, $2, $3, $4::bigint, $5, $6) RETURNING id",
+                      6, v, "adding a user", err);
+    if (!r) return err ? err->code : JY_EDB;
+    u->id = col_i64(r, 0, 0);
+    PQclear(r);
+    return 0;
+}
+
+static int pq_user_update(jy_store *st, const jy_user *u, jy_err *err)
+{
+    char a[24], b[24];
+    const char *v[5] = {i64(a, u->id), u->role, u->area, opt_id(b, u->org_id), u->display};
+    PGresult *r = run(st, "UPDATE users SET role = $2, area = $3, org_id = $4::bigint, display = $5 WHERE id = $1::bigint",
+                      5, v, "updating a user", err);
+    if (!r) return err ? err->code : JY_EDB;
+    PQclear(r);
+    return 0;
+}
+
+static int pq_user_list(jy_store *st, int (*fn)(void *ctx, const jy_user *u), void *ctx, jy_err *err)
+{
+    PGresult *r = run(st, "SELECT " USER_COLS " FROM users ORDER BY id", 0, NULL, "listing users", err);
+    if (!r) return err ? err->code : JY_EDB;
+    jy_user u;
+    for (int i = 0, n = PQntuples(r); i < n; i++) {
+        read_user(r, i, &u);
+        if (fn(ctx, &u)) break;
+    }
+    PQclear(r);
+    return 0;
+}
+
+static int pq_user_count(jy_store *st, int64_t *n, jy_err *err)
+{
+    PGresult *r = run(st, "SELECT count(*) FROM users", 0, NULL, "counting users", err);
+    if (!r) return err ? err->code : JY_EDB;
+    *n = col_i64(r, 0, 0);
+    PQclear(r);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- cases */
+
+static void read_case(const PGresult *r, int i, jy_case *c, int with_text)
+{
+    memset(c, 0, sizeof *c);
+    c->id = col_i64(r, i, 0);
+    col_str(r, i, 1, c->county, sizeof c->county);
+    col_str(r, i, 2, c->program, sizeof c->program);
+    col_str(r, i, 3, c->kind, sizeof c->kind);
+    c->person_id = col_i64(r, i, 4);
+    c->org_id = col_i64(r, i, 5);
+    c->parent_id = col_i64(r, i, 6);
+    c->year = (int)col_i64(r, i, 7);
+    c->filed_on = col_day(r, i, 8);
+    col_str(r, i, 9, c->occupation, sizeof c->occupation);
+    c->level = (int)col_i64(r, i, 10);
+    c->start_on = col_day(r, i, 11);
+    c->end_on = col_day(r, i, 12);
+    col_str(r, i, 13, c->state, sizeof c->state);
+    c->due_on = col_day(r, i, 14);
+    c->publicity_end = col_day(r, i, 15);
+    c->has_amount = !PQgetisnull(r, i, 16);
+    c->amount = col_i64(r, i, 16);
+    col_str(r, i, 17, c->decision, sizeof c->decision);
+    col_str(r, i, 18, c->ruleset, sizeof c->ruleset);
+    col_str(r, i, 19, c->created_at, sizeof c->created_at);
+    col_str(r, i, 20, c->updated_at, sizeof c->updated_at);
+    if (with_text) {
+        c->facts = txt(r, i, 21);
+        c->reasons = txt(r, i, 22);
+        c->conflicts = txt(r, i, 23);
+    }
+}
+
+static int pq_case_insert(jy_store *st, jy_case *c, jy_err *err)
+{
+    char p[24], o[24], pa[24], y[24], lv[24], am[24];
+    char d1[JY_DATE_BUFSZ], d2[JY_DATE_BUFSZ], d3[JY_DATE_BUFSZ], d4[JY_DATE_BUFSZ], d5[JY_DATE_BUFSZ];
+    const char *v[23] = {c->county, c->program, c->kind, opt_id(p, c->person_id), opt_id(o, c->org_id),
+                         opt_id(pa, c->parent_id), i64(y, c->year), day(d1, c->filed_on), c->occupation,
+                         i64(lv, c->level), day(d2, c->start_on), day(d3, c->end_on), c->state, day(d4, c->due_on),
+                         day(d5, c->publicity_end), c->has_amount ? i64(am, c->amount) : NULL, c->decision,
+                         c->ruleset, c->created_at, c->updated_at, c->facts ? c->facts : "{}",
+                         c->reasons ? c->reasons : "[]", c->conflicts ? c->conflicts : "[]"};
+    PGresult *r = run(st, "INSERT INTO cases(county, program, kind, person_id, org_id, parent_id, year, filed_on,"
+                          " occupation, level, start_on, end_on, state, due_on, publicity_end, amount, decision, ruleset,"
+                          " created_at, updated_at, facts, reasons, conflicts) VALUES ($1, $2, $3, $4::bigint,"
+                          " $5::bigint, $6::bigint, $7::int, $8::date, $9, $10::int, $11::date, $12::date, $13,"
+                          " $14::date, $15::date, $16::bigint, $17, $18, $19, $20, $21, $22, $23) RETURNING id",
+                      23, v, "filing a case", err);
+    if (!r) return err ? err->code : JY_EDB;
+    c->id = col_i64(r, 0, 0);
+    PQclear(r);
+    return 0;
+}
+
+static int pq_case_update(jy_store *st, const jy_case *c, const char *expect_state, int *changed, jy_err *err)
+{
+    char id[24], am[24], d1[JY_DATE_BUFSZ], d2[JY_DATE_BUFSZ];
+    *changed = 0;
+    const char *v[12] = {i64(id, c->id), expect_state, c->state, day(d1, c->due_on), day(d2, c->publicity_end),
+                         c->has_amount ? i64(am, c->amount) : NULL, c->decision, c->ruleset, c->updated_at,
+                         c->facts ? c->facts : "{}", c->reasons ? c->reasons : "[]",
+                         c->conflicts ? c->conflicts : "[]"};
+    PGresult *r = run(st, "UPDATE cases SET state = $3, due_on = $4::date, publicity_end = $5::date,"
+                          " amount = $6::bigint, decision = $7, ruleset = $8, updated_at = $9, facts = $10,"
+                          " reasons = $11, conflicts = $12 WHERE id = $1::bigint AND state = $2",
+                      12, v, "updating a case", err);
+    if (!r) return err ? err->code : JY_EDB;
+    *changed = strtol(PQcmdTuples(r), NULL, 10) > 0;
+    PQclear(r);
+    return 0;
+}
+
+static int pq_case_get(jy_store *st, int64_t id, jy_case *out, jy_sb *text, jy_err *err)
+{
+    char b[24];
+    const char *v[1] = {i64(b, id)};
+    PGresult *r = run(st, "SELECT " CASE_COLS " FROM cases WHERE id = $1::bigint", 1, v, "reading a case", err);
+    if (!r) return err ? err->code : JY_EDB;
+    int rc = 0;
+    if (PQntuples(r) == 1) {
+        read_case(r, 0, out, 1);
+        const char *t[3] = {out->facts, out->reasons, out->conflicts};
+        size_t off[3];
+        jy_sb_reset(text);
+        for (int i = 0; i < 3; i++) {
+            off[i] = text->len;
+            jy_sb_appendn(text, t[i], strlen(t[i]) + 1);
+        }
+        out->facts = text->buf + off[0];
+        out->reasons = text->buf + off[1];
+        out->conflicts = text->buf + off[2];
+    } else {
+        rc = jy_err_set(err, JY_ENOTFOUND, "no case %lld", (long long)id);
+    }
+    PQclear(r);
+    return rc;
+}
+
+static int walk_cases(PGresult *r, int with_text, int (*fn)(void *ctx, const jy_case *c), void *ctx)
+{
+    jy_case c;
+    for (int i = 0, n = PQntuples(r); i < n; i++) {
+        read_case(r, i, &c, with_text);
+        if (fn(ctx, &c)) break;
+    }
+    PQclear(r);
+    return 0;
+}
+
+static int pq_case_list(jy_store *st, const jy_case_filter *f, int (*fn)(void *ctx, const jy_case *c), void *ctx,
+                        jy_err *err)
+{
+    char a[24], p[24], o[24], pa[24], lim[24], d[JY_DATE_BUFSZ];
+    const char *v[9] = {i64(a, f->after_id), f->program, f->state, f->kind, opt_id(p, f->person_id),
+                        opt_id(o, f->org_id), opt_id(pa, f->parent_id), day(d, f->due_before),
+                        f->limit > 0 ? i64(lim, f->limit) : NULL};
+    PGresult *r = run(st, "SELECT " CASE_COLS " FROM cases WHERE id > $1::bigint"
+                          " AND ($2::text IS NULL OR program = $2) AND ($3::text IS NULL OR state = $3)"
+                          " AND ($4::text IS NULL OR kind = $4) AND ($5::bigint IS NULL OR person_id = $5)"
+                          " AND ($6::bigint IS NULL OR org_id = $6) AND ($7::bigint IS NULL OR parent_id = $7)"
+                          " AND ($8::date IS NULL OR (due_on IS NOT NULL AND due_on < $8))"
+                          " ORDER BY id LIMIT $9::bigint",
+                      9, v, "listing cases", err);
+    if (!r) return err ? err->code : JY_EDB;
+    return walk_cases(r, 1, fn, ctx);
+}
+
+static int pq_event_insert(jy_store *st, jy_case_event *ev, const char *county, jy_err *err)
+{
+    char id[24], d[JY_DATE_BUFSZ];
+    const char *v[9] = {county, i64(id, ev->case_id), ev->at, day(d, ev->on), ev->actor, ev->step,
+                        ev->from_state, ev->to_state, ev->reason ? ev->reason : ""};
+    PGresult *r = run(st, "INSERT INTO case_events(county, case_id, at, on_date, actor, step, from_state, to_state,"
+                          " reason) VALUES ($1, $2::bigint, $3, $4::date, $5, $6, $7, $8, $9) RETURNING id",
+                      9, v, "recording a case step", err);
+    if (!r) return err ? err->code : JY_EDB;
+    ev->id = col_i64(r, 0, 0);
+    PQclear(r);
+    return 0;
+}
+
+static int pq_events(jy_store *st, int64_t case_id, int (*fn)(void *ctx, const jy_case_event *e), void *ctx,
+                     jy_err *err)
+{
+    char id[24];
+    const char *v[1] = {i64(id, case_id)};
+    PGresult *r = run(st, "SELECT " EVENT_COLS " FROM case_events WHERE case_id = $1::bigint ORDER BY id", 1, v,
+                      "reading a case's history", err);
+    if (!r) return err ? err->code : JY_EDB;
+    jy_case_event e;
+    for (int i = 0, n = PQntuples(r); i < n; i++) {
+        memset(&e, 0, sizeof e);
+        e.id = col_i64(r, i, 0);
+        e.case_id = col_i64(r, i, 1);
+        col_str(r, i, 2, e.at, sizeof e.at);
+        e.on = col_day(r, i, 3);
+        col_str(r, i, 4, e.actor, sizeof e.actor);
+        col_str(r, i, 5, e.step, sizeof e.step);
+        col_str(r, i, 6, e.from_state, sizeof e.from_state);
+        col_str(r, i, 7, e.to_state, sizeof e.to_state);
+        e.reason = txt(r, i, 8);
+        if (fn(ctx, &e)) break;
+    }
+    PQclear(r);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- batch reads */
+
+static int pq_case_history(jy_store *st, const char *ids_json, int (*fn)(void *ctx, const jy_case *c), void *ctx,
+                           jy_err *err)
+{
+    const char *v[1] = {ids_json};
+    PGresult *r = run(st, "SELECT " CASE_COLS_BRIEF " FROM cases WHERE person_id IN"
+                          " (SELECT json_array_elements_text($1::json)::bigint) ORDER BY person_id, id",
+                      1, v, "reading the persons' cases", err);
+    if (!r) return err ? err->code : JY_EDB;
+    return walk_cases(r, 0, fn, ctx);
+}
+
+static int pq_persons_by_idcards(jy_store *st, const char *idcards_json, int (*fn)(void *ctx, const jy_person *p),
+                                 void *ctx, jy_err *err)
+{
+    const char *v[1] = {idcards_json};
+    PGresult *r = run(st, "SELECT id, county, idcard, name, sex, birth, hukou_division, hukou_kind FROM persons"
+                          " WHERE idcard IN (SELECT json_array_elements_text($1::json))",
+                      1, v, "looking up the roster's persons", err);
+    if (!r) return err ? err->code : JY_EDB;
+    jy_person p;
+    for (int i = 0, n = PQntuples(r); i < n; i++) {
+        memset(&p, 0, sizeof p);
+        p.id = col_i64(r, i, 0);
+        col_str(r, i, 1, p.county, sizeof p.county);
+        col_str(r, i, 2, p.idcard, sizeof p.idcard);
+        col_str(r, i, 3, p.name, sizeof p.name);
+        p.sex = txt(r, i, 4)[0];
+        p.birth = col_day(r, i, 5);
+        col_str(r, i, 6, p.hukou_division, sizeof p.hukou_division);
+        if (jy_hukou_kind_parse(txt(r, i, 7), &p.hukou_kind) != 0) p.hukou_kind = JY_HUKOU_UNKNOWN;
+        if (fn(ctx, &p)) break;
+    }
+    PQclear(r);
+    return 0;
+}
+
+static int pq_statuses_of(jy_store *st, const char *ids_json, int (*fn)(void *ctx, const jy_person_status *ps),
+                          void *ctx, jy_err *err)
+{
+    const char *v[1] = {ids_json};
+    PGresult *r = run(st, "SELECT id, person_id, kind, since, until, detail FROM person_statuses WHERE person_id IN"
+                          " (SELECT json_array_elements_text($1::json)::bigint) ORDER BY person_id, id",
+                      1, v, "reading the roster's statuses", err);
+    if (!r) return err ? err->code : JY_EDB;
+    jy_person_status ps;
+    for (int i = 0, n = PQntuples(r); i < n; i++) {
+        memset(&ps, 0, sizeof ps);
+        ps.id = col_i64(r, i, 0);
+        ps.person_id = col_i64(r, i, 1);
+        if (jy_status_kind_parse(txt(r, i, 2), &ps.kind) != 0) continue;
+        ps.since = col_day(r, i, 3);
+        ps.until = col_day(r, i, 4);
+        col_str(r, i, 5, ps.detail, sizeof ps.detail);
+        if (fn(ctx, &ps)) break;
+    }
+    PQclear(r);
+    return 0;
+}
+
+const jy_case_ops jy_pg_case_ops = {
+    .user_get = pq_user_get,
+    .user_insert = pq_user_insert,
+    .user_update = pq_user_update,
+    .user_list = pq_user_list,
+    .user_count = pq_user_count,
+    .case_insert = pq_case_insert,
+    .case_update = pq_case_update,
+    .case_get = pq_case_get,
+    .case_list = pq_case_list,
+    .event_insert = pq_event_insert,
+    .events = pq_events,
+    .case_history = pq_case_history,
+    .persons_by_idcards = pq_persons_by_idcards,
+    .statuses_of = pq_statuses_of,
+};

@@ -1,0 +1,485 @@
+/* cases_sqlite.c — the SQLite side of the case ops (users, cases, case history and the batch
+ * reads of the conflict checks), on the connection of store_sqlite.c (jy_store_sqlite_db), so
+ * every statement joins the handle's open transaction.
+ *
+ * Statements are prepared per call (these ops are not on a bulk path; the batch reads run one
+ * statement for a whole roster). Lists prepare their own statement, so callbacks may use the
+ * store again. Id and ID-number sets arrive as JSON arrays and are expanded with json_each:
+ * one bound parameter, one statement, however long the roster. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <sqlite3.h>
+
+#include "store/store_impl.h"
+
+#define CASE_COLS                                                                                 \
+    "id, county, program, kind, person_id, org_id, parent_id, year, filed_on, occupation, level, " \
+    "start_on, end_on, state, due_on, publicity_end, amount, decision, ruleset, created_at, updated_at, " \
+    "facts, reasons, conflicts"
+#define CASE_COLS_BRIEF                                                                           \
+    "id, county, program, kind, person_id, org_id, parent_id, year, filed_on, occupation, level, " \
+    "start_on, end_on, state, due_on, publicity_end, amount, decision, ruleset, created_at, updated_at"
+#define USER_COLS "id, name, role, area, org_id, display, created_at"
+#define EVENT_COLS "id, case_id, at, on_date, actor, step, from_state, to_state, reason"
+
+static int fail(jy_store *st, const char *what, jy_err *err)
+{
+    sqlite3 *db = jy_store_sqlite_db(st);
+    int src = sqlite3_extended_errcode(db);
+    int code = JY_EDB;
+    if ((src & 0xff) == SQLITE_BUSY || (src & 0xff) == SQLITE_LOCKED || src == SQLITE_CONSTRAINT_UNIQUE)
+        code = JY_ECONFLICT;
+    return jy_err_set(err, code, "database: %s (%s)", sqlite3_errmsg(db), what);
+}
+
+static int prep(jy_store *st, const char *sql, sqlite3_stmt **s, jy_err *err)
+{
+    if (sqlite3_prepare_v2(jy_store_sqlite_db(st), sql, -1, s, NULL) != SQLITE_OK) {
+        *s = NULL;
+        return fail(st, "preparing a case statement", err);
+    }
+    return 0;
+}
+
+static void bind_text(sqlite3_stmt *s, int i, const char *v)
+{
+    sqlite3_bind_text(s, i, v ? v : "", -1, SQLITE_STATIC);
+}
+
+static void bind_opt_text(sqlite3_stmt *s, int i, const char *v)
+{
+    if (v) sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
+    else sqlite3_bind_null(s, i);
+}
+
+static void bind_id(sqlite3_stmt *s, int i, int64_t v)
+{
+    if (v) sqlite3_bind_int64(s, i, v);
+    else sqlite3_bind_null(s, i);
+}
+
+/* Dates as ISO text in buf (which outlives the step); 0 binds NULL. */
+static void bind_day(sqlite3_stmt *s, int i, jy_date d, char *buf)
+{
+    if (d) sqlite3_bind_text(s, i, jy_date_format(d, buf), -1, SQLITE_STATIC);
+    else sqlite3_bind_null(s, i);
+}
+
+static const char *col_text(sqlite3_stmt *s, int i)
+{
+    const char *t = (const char *)sqlite3_column_text(s, i);
+    return t ? t : "";
+}
+
+static void col_str(sqlite3_stmt *s, int i, char *dst, size_t cap)
+{
+    jy_store_copy_utf8(dst, cap, col_text(s, i));
+}
+
+static jy_date col_day(sqlite3_stmt *s, int i)
+{
+    jy_date d = 0;
+    const char *t = (const char *)sqlite3_column_text(s, i);
+    if (t && jy_date_parse(t, &d, NULL) != 0) d = 0;
+    return d;
+}
+
+/* Steps to the end; 0 or the failure. */
+static int step_all(jy_store *st, sqlite3_stmt *s, const char *what, jy_err *err)
+{
+    int src;
+    while ((src = sqlite3_step(s)) == SQLITE_ROW) {}
+    return src == SQLITE_DONE ? 0 : fail(st, what, err);
+}
+
+/* ---------------------------------------------------------------- users */
+
+static void read_user(sqlite3_stmt *s, jy_user *u)
+{
+    memset(u, 0, sizeof *u);
+    u->id = sqlite3_column_int64(s, 0);
+    col_str(s, 1, u->name, sizeof u->name);
+    col_str(s, 2, u->role, sizeof u->role);
+    col_str(s, 3, u->area, sizeof u->area);
+    u->org_id = sqlite3_column_int64(s, 4);
+    col_str(s, 5, u->display, sizeof u->display);
+    col_str(s, 6, u->created_at, sizeof u->created_at);
+}
+
+static int sq_user_get(jy_store *st, const char *name, jy_user *out, jy_err *err)
+{
+    sqlite3_stmt *s;
+    int rc = prep(st, "SELECT " USER_COLS " FROM users WHERE name = ?1", &s, err);
+    if (rc) return rc;
+    bind_text(s, 1, name);
+    int src = sqlite3_step(s);
+    if (src == SQLITE_ROW) read_user(s, out);
+    else if (src == SQLITE_DONE) rc = jy_err_set(err, JY_ENOTFOUND, "no user named \"%s\"", name);
+    else rc = fail(st, "reading a user", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static int sq_user_insert(jy_store *st, jy_user *u, jy_err *err)
+{
+    sqlite3_stmt *s;
+    int rc = prep(st, "INSERT INTO users(name, role, area, org_id, display, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+                      " RETURNING id", &s, err);
+    if (rc) return rc;
+    bind_text(s, 1, u->name);
+    bind_text(s, 2, u->role);
+    bind_text(s, 3, u->area);
+    bind_id(s, 4, u->org_id);
+    bind_text(s, 5, u->display);
+    bind_text(s, 6, u->created_at);
+    if (sqlite3_step(s) == SQLITE_ROW) u->id = sqlite3_column_int64(s, 0);
+    else rc = fail(st, "adding a user", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static int sq_user_update(jy_store *st, const jy_user *u, jy_err *err)
+{
+    sqlite3_stmt *s;
+    int rc = prep(st, "UPDATE users SET role = ?2, area = ?3, org_id = ?4, display = ?5 WHERE id = ?1", &s, err);
+    if (rc) return rc;
+    sqlite3_bind_int64(s, 1, u->id);
+    bind_text(s, 2, u->role);
+    bind_text(s, 3, u->area);
+    bind_id(s, 4, u->org_id);
+    bind_text(s, 5, u->display);
+    rc = step_all(st, s, "updating a user", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static int sq_user_list(jy_store *st, int (*fn)(void *ctx, const jy_user *u), void *ctx, jy_err *err)
+{
+    sqlite3_stmt *s;
+    int rc = prep(st, "SELECT " USER_COLS " FROM users ORDER BY id", &s, err), src;
+    if (rc) return rc;
+    jy_user u;
+    while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+        read_user(s, &u);
+        if (fn(ctx, &u)) break;
+    }
+    if (src != SQLITE_ROW && src != SQLITE_DONE) rc = fail(st, "listing users", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static int sq_user_count(jy_store *st, int64_t *n, jy_err *err)
+{
+    sqlite3_stmt *s;
+    int rc = prep(st, "SELECT count(*) FROM users", &s, err);
+    if (rc) return rc;
+    if (sqlite3_step(s) == SQLITE_ROW) *n = sqlite3_column_int64(s, 0);
+    else rc = fail(st, "counting users", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- cases */
+
+/* Reads the columns of CASE_COLS (texts too when with_text). */
+static void read_case(sqlite3_stmt *s, jy_case *c, int with_text)
+{
+    memset(c, 0, sizeof *c);
+    c->id = sqlite3_column_int64(s, 0);
+    col_str(s, 1, c->county, sizeof c->county);
+    col_str(s, 2, c->program, sizeof c->program);
+    col_str(s, 3, c->kind, sizeof c->kind);
+    c->person_id = sqlite3_column_int64(s, 4);
+    c->org_id = sqlite3_column_int64(s, 5);
+    c->parent_id = sqlite3_column_int64(s, 6);
+    c->year = sqlite3_column_int(s, 7);
+    c->filed_on = col_day(s, 8);
+    col_str(s, 9, c->occupation, sizeof c->occupation);
+    c->level = sqlite3_column_int(s, 10);
+    c->start_on = col_day(s, 11);
+    c->end_on = col_day(s, 12);
+    col_str(s, 13, c->state, sizeof c->state);
+    c->due_on = col_day(s, 14);
+    c->publicity_end = col_day(s, 15);
+    c->has_amount = sqlite3_column_type(s, 16) != SQLITE_NULL;
+    c->amount = sqlite3_column_int64(s, 16);
+    col_str(s, 17, c->decision, sizeof c->decision);
+    col_str(s, 18, c->ruleset, sizeof c->ruleset);
+    col_str(s, 19, c->created_at, sizeof c->created_at);
+    col_str(s, 20, c->updated_at, sizeof c->updated_at);
+    if (with_text) {
+        c->facts = col_text(s, 21);
+        c->reasons = col_text(s, 22);
+        c->conflicts = col_text(s, 23);
+    }
+}
+
+static int sq_case_insert(jy_store *st, jy_case *c, jy_err *err)
+{
+    sqlite3_stmt *s;
+    int rc = prep(st, "INSERT INTO cases(county, program, kind, person_id, org_id, parent_id, year, filed_on,"
+                      " occupation, level, start_on, end_on, state, due_on, publicity_end, amount, decision, ruleset,"
+                      " created_at, updated_at, facts, reasons, conflicts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+                      " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23) RETURNING id",
+                  &s, err);
+    if (rc) return rc;
+    char d1[JY_DATE_BUFSZ], d2[JY_DATE_BUFSZ], d3[JY_DATE_BUFSZ], d4[JY_DATE_BUFSZ], d5[JY_DATE_BUFSZ];
+    bind_text(s, 1, c->county);
+    bind_text(s, 2, c->program);
+    bind_text(s, 3, c->kind);
+    bind_id(s, 4, c->person_id);
+    bind_id(s, 5, c->org_id);
+    bind_id(s, 6, c->parent_id);
+    sqlite3_bind_int(s, 7, c->year);
+    bind_day(s, 8, c->filed_on, d1);
+    bind_text(s, 9, c->occupation);
+    sqlite3_bind_int(s, 10, c->level);
+    bind_day(s, 11, c->start_on, d2);
+    bind_day(s, 12, c->end_on, d3);
+    bind_text(s, 13, c->state);
+    bind_day(s, 14, c->due_on, d4);
+    bind_day(s, 15, c->publicity_end, d5);
+    if (c->has_amount) sqlite3_bind_int64(s, 16, c->amount);
+    else sqlite3_bind_null(s, 16);
+    bind_text(s, 17, c->decision);
+    bind_text(s, 18, c->ruleset);
+    bind_text(s, 19, c->created_at);
+    bind_text(s, 20, c->updated_at);
+    bind_text(s, 21, c->facts ? c->facts : "{}");
+    bind_text(s, 22, c->reasons ? c->reasons : "[]");
+    bind_text(s, 23, c->conflicts ? c->conflicts : "[]");
+    if (sqlite3_step(s) == SQLITE_ROW) c->id = sqlite3_column_int64(s, 0);
+    else rc = fail(st, "filing a case", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static int sq_case_update(jy_store *st, const jy_case *c, const char *expect_state, int *changed, jy_err *err)
+{
+    sqlite3_stmt *s;
+    *changed = 0;
+    int rc = prep(st, "UPDATE cases SET state = ?3, due_on = ?4, publicity_end = ?5, amount = ?6, decision = ?7,"
+                      " ruleset = ?8, updated_at = ?9, facts = ?10, reasons = ?11, conflicts = ?12"
+                      " WHERE id = ?1 AND state = ?2",
+                  &s, err);
+    if (rc) return rc;
+    char d1[JY_DATE_BUFSZ], d2[JY_DATE_BUFSZ];
+    sqlite3_bind_int64(s, 1, c->id);
+    bind_text(s, 2, expect_state);
+    bind_text(s, 3, c->state);
+    bind_day(s, 4, c->due_on, d1);
+    bind_day(s, 5, c->publicity_end, d2);
+    if (c->has_amount) sqlite3_bind_int64(s, 6, c->amount);
+    else sqlite3_bind_null(s, 6);
+    bind_text(s, 7, c->decision);
+    bind_text(s, 8, c->ruleset);
+    bind_text(s, 9, c->updated_at);
+    bind_text(s, 10, c->facts ? c->facts : "{}");
+    bind_text(s, 11, c->reasons ? c->reasons : "[]");
+    bind_text(s, 12, c->conflicts ? c->conflicts : "[]");
+    rc = step_all(st, s, "updating a case", err);
+    if (rc == 0) *changed = sqlite3_changes(jy_store_sqlite_db(st)) > 0;
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static int sq_case_get(jy_store *st, int64_t id, jy_case *out, jy_sb *text, jy_err *err)
+{
+    sqlite3_stmt *s;
+    int rc = prep(st, "SELECT " CASE_COLS " FROM cases WHERE id = ?1", &s, err);
+    if (rc) return rc;
+    sqlite3_bind_int64(s, 1, id);
+    int src = sqlite3_step(s);
+    if (src == SQLITE_ROW) {
+        read_case(s, out, 1);
+        /* copy the texts into the caller's buffer: facts \0 reasons \0 conflicts \0 */
+        const char *t[3] = {out->facts, out->reasons, out->conflicts};
+        size_t off[3];
+        jy_sb_reset(text);
+        for (int i = 0; i < 3; i++) {
+            off[i] = text->len;
+            jy_sb_appendn(text, t[i], strlen(t[i]) + 1);
+        }
+        out->facts = text->buf + off[0];
+        out->reasons = text->buf + off[1];
+        out->conflicts = text->buf + off[2];
+    } else if (src == SQLITE_DONE) {
+        rc = jy_err_set(err, JY_ENOTFOUND, "no case %lld", (long long)id);
+    } else {
+        rc = fail(st, "reading a case", err);
+    }
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static int walk_cases(jy_store *st, sqlite3_stmt *s, int with_text, int (*fn)(void *ctx, const jy_case *c),
+                      void *ctx, const char *what, jy_err *err)
+{
+    int src, rc = 0;
+    jy_case c;
+    while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+        read_case(s, &c, with_text);
+        if (fn(ctx, &c)) break;
+    }
+    if (src != SQLITE_ROW && src != SQLITE_DONE) rc = fail(st, what, err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static int sq_case_list(jy_store *st, const jy_case_filter *f, int (*fn)(void *ctx, const jy_case *c), void *ctx,
+                        jy_err *err)
+{
+    sqlite3_stmt *s;
+    int rc = prep(st, "SELECT " CASE_COLS " FROM cases WHERE id > ?1"
+                      " AND (?2 IS NULL OR program = ?2) AND (?3 IS NULL OR state = ?3) AND (?4 IS NULL OR kind = ?4)"
+                      " AND (?5 IS NULL OR person_id = ?5) AND (?6 IS NULL OR org_id = ?6)"
+                      " AND (?7 IS NULL OR parent_id = ?7) AND (?8 IS NULL OR (due_on IS NOT NULL AND due_on < ?8))"
+                      " ORDER BY id LIMIT ?9",
+                  &s, err);
+    if (rc) return rc;
+    char d[JY_DATE_BUFSZ];
+    sqlite3_bind_int64(s, 1, f->after_id);
+    bind_opt_text(s, 2, f->program);
+    bind_opt_text(s, 3, f->state);
+    bind_opt_text(s, 4, f->kind);
+    bind_id(s, 5, f->person_id);
+    bind_id(s, 6, f->org_id);
+    bind_id(s, 7, f->parent_id);
+    bind_day(s, 8, f->due_before, d);
+    sqlite3_bind_int64(s, 9, f->limit > 0 ? f->limit : -1);
+    return walk_cases(st, s, 1, fn, ctx, "listing cases", err);
+}
+
+static int sq_event_insert(jy_store *st, jy_case_event *ev, const char *county, jy_err *err)
+{
+    sqlite3_stmt *s;
+    int rc = prep(st, "INSERT INTO case_events(county, case_id, at, on_date, actor, step, from_state, to_state, reason)"
+                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
+                  &s, err);
+    if (rc) return rc;
+    char d[JY_DATE_BUFSZ];
+    bind_text(s, 1, county);
+    sqlite3_bind_int64(s, 2, ev->case_id);
+    bind_text(s, 3, ev->at);
+    sqlite3_bind_text(s, 4, jy_date_format(ev->on, d), -1, SQLITE_STATIC);
+    bind_text(s, 5, ev->actor);
+    bind_text(s, 6, ev->step);
+    bind_text(s, 7, ev->from_state);
+    bind_text(s, 8, ev->to_state);
+    bind_text(s, 9, ev->reason);
+    if (sqlite3_step(s) == SQLITE_ROW) ev->id = sqlite3_column_int64(s, 0);
+    else rc = fail(st, "recording a case step", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static int sq_events(jy_store *st, int64_t case_id, int (*fn)(void *ctx, const jy_case_event *e), void *ctx,
+                     jy_err *err)
+{
+    sqlite3_stmt *s;
+    int rc = prep(st, "SELECT " EVENT_COLS " FROM case_events WHERE case_id = ?1 ORDER BY id", &s, err), src;
+    if (rc) return rc;
+    sqlite3_bind_int64(s, 1, case_id);
+    jy_case_event e;
+    while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+        memset(&e, 0, sizeof e);
+        e.id = sqlite3_column_int64(s, 0);
+        e.case_id = sqlite3_column_int64(s, 1);
+        col_str(s, 2, e.at, sizeof e.at);
+        e.on = col_day(s, 3);
+        col_str(s, 4, e.actor, sizeof e.actor);
+        col_str(s, 5, e.step, sizeof e.step);
+        col_str(s, 6, e.from_state, sizeof e.from_state);
+        col_str(s, 7, e.to_state, sizeof e.to_state);
+        e.reason = col_text(s, 8);
+        if (fn(ctx, &e)) break;
+    }
+    if (src != SQLITE_ROW && src != SQLITE_DONE) rc = fail(st, "reading a case's history", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- batch reads */
+
+static int sq_case_history(jy_store *st, const char *ids_json, int (*fn)(void *ctx, const jy_case *c), void *ctx,
+                           jy_err *err)
+{
+    sqlite3_stmt *s;
+    int rc = prep(st, "SELECT " CASE_COLS_BRIEF " FROM cases"
+                      " WHERE person_id IN (SELECT value FROM json_each(?1)) ORDER BY person_id, id",
+                  &s, err);
+    if (rc) return rc;
+    bind_text(s, 1, ids_json);
+    return walk_cases(st, s, 0, fn, ctx, "reading the persons' cases", err);
+}
+
+static int sq_persons_by_idcards(jy_store *st, const char *idcards_json, int (*fn)(void *ctx, const jy_person *p),
+                                 void *ctx, jy_err *err)
+{
+    sqlite3_stmt *s;
+    int rc = prep(st, "SELECT id, county, idcard, name, sex, birth, hukou_division, hukou_kind FROM persons"
+                      " WHERE idcard IN (SELECT value FROM json_each(?1))",
+                  &s, err), src;
+    if (rc) return rc;
+    bind_text(s, 1, idcards_json);
+    jy_person p;
+    while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+        memset(&p, 0, sizeof p);
+        p.id = sqlite3_column_int64(s, 0);
+        col_str(s, 1, p.county, sizeof p.county);
+        col_str(s, 2, p.idcard, sizeof p.idcard);
+        col_str(s, 3, p.name, sizeof p.name);
+        p.sex = col_text(s, 4)[0];
+        p.birth = col_day(s, 5);
+        col_str(s, 6, p.hukou_division, sizeof p.hukou_division);
+        if (jy_hukou_kind_parse(col_text(s, 7), &p.hukou_kind) != 0) p.hukou_kind = JY_HUKOU_UNKNOWN;
+        if (fn(ctx, &p)) break;
+    }
+    if (src != SQLITE_ROW && src != SQLITE_DONE) rc = fail(st, "looking up the roster's persons", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+static int sq_statuses_of(jy_store *st, const char *ids_json, int (*fn)(void *ctx, const jy_person_status *ps),
+                          void *ctx, jy_err *err)
+{
+    sqlite3_stmt *s;
+    int rc = prep(st, "SELECT id, person_id, kind, since, until, detail FROM person_statuses"
+                      " WHERE person_id IN (SELECT value FROM json_each(?1)) ORDER BY person_id, id",
+                  &s, err), src;
+    if (rc) return rc;
+    bind_text(s, 1, ids_json);
+    jy_person_status ps;
+    while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+        memset(&ps, 0, sizeof ps);
+        ps.id = sqlite3_column_int64(s, 0);
+        ps.person_id = sqlite3_column_int64(s, 1);
+        if (jy_status_kind_parse(col_text(s, 2), &ps.kind) != 0) continue; /* a kind this build does not know */
+        ps.since = col_day(s, 3);
+        ps.until = col_day(s, 4);
+        col_str(s, 5, ps.detail, sizeof ps.detail);
+        if (fn(ctx, &ps)) break;
+    }
+    if (src != SQLITE_ROW && src != SQLITE_DONE) rc = fail(st, "reading the roster's statuses", err);
+    sqlite3_finalize(s);
+    return rc;
+}
+
+const jy_case_ops jy_sqlite_case_ops = {
+    .user_get = sq_user_get,
+    .user_insert = sq_user_insert,
+    .user_update = sq_user_update,
+    .user_list = sq_user_list,
+    .user_count = sq_user_count,
+    .case_insert = sq_case_insert,
+    .case_update = sq_case_update,
+    .case_get = sq_case_get,
+    .case_list = sq_case_list,
+    .event_insert = sq_event_insert,
+    .events = sq_events,
+    .case_history = sq_case_history,
+    .persons_by_idcards = sq_persons_by_idcards,
+    .statuses_of = sq_statuses_of,
+};
