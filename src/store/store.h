@@ -595,5 +595,12 @@ int jy_store_batch_line_update(jy_store *st, const jy_batch_line *l, const char 
 int jy_store_batch_lines(jy_store *st, int64_t batch_id, const char *status,
                          int (*fn)(void *ctx, const jy_batch_line *l), void *ctx, jy_err *err);
 
+/* JSON renderings (the shapes the audit log stores and the CLI prints; money as "1750.00"). */
+void jy_ledger_entry_json(jy_sb *sb, const jy_ledger_entry *e);
+void jy_ledger_line_json(jy_sb *sb, const jy_ledger_line *l);
+void jy_payable_json(jy_sb *sb, const jy_payable *p);
+void jy_batch_json(jy_sb *sb, const jy_batch *b);
+void jy_batch_line_json(jy_sb *sb, const jy_batch_line *l);
+
 
 #endif

@@ -98,6 +98,7 @@ static const char jy_pg_migration_1[] =
     "  FOR EACH STATEMENT EXECUTE FUNCTION jy_audit_append_only();\n";
 
 #include "store/cases_schema.h" /* jy_pg_migration_2: users, cases, case events */
+#include "store/ledger_schema.h" /* jy_pg_migration_3: fund ledger, payables, payment batches */
 
 typedef struct jy_pg_migration {
     int version;
@@ -108,6 +109,7 @@ typedef struct jy_pg_migration {
 static const jy_pg_migration jy_pg_migrations[] = {
     {1, "persons, statuses, organisations, licences, audit log", jy_pg_migration_1},
     {2, "users and roles, cases, case events", jy_pg_migration_2},
+    {3, "fund ledger, payables, social security cards, payment batches", jy_pg_migration_3},
 };
 
 #endif

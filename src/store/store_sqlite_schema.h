@@ -91,6 +91,7 @@ static const char jy_sqlite_migration_1[] =
     "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;\n";
 
 #include "store/cases_schema.h" /* jy_sqlite_migration_2: users, cases, case events */
+#include "store/ledger_schema.h" /* jy_sqlite_migration_3: fund ledger, payables, payment batches */
 
 typedef struct jy_sqlite_migration {
     int version;
@@ -101,6 +102,7 @@ typedef struct jy_sqlite_migration {
 static const jy_sqlite_migration jy_sqlite_migrations[] = {
     {1, "persons, statuses, organisations, licences, audit log", jy_sqlite_migration_1},
     {2, "users and roles, cases, case events", jy_sqlite_migration_2},
+    {3, "fund ledger, payables, social security cards, payment batches", jy_sqlite_migration_3},
 };
 
 #endif

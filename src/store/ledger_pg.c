@@ -1,0 +1,63 @@
+/* ledger_pg.c — the PostgreSQL statement runner of the ledger's store functions (ledger_db.h).
+ *
+ * Runs on the handle's own connection (jy_store_pg_conn), so statements join its transaction
+ * and its writer lock; parameters travel as text through PQexecParams (the extended protocol:
+ * bound, never spliced into the SQL). A failed statement inside a transaction aborts it in
+ * PostgreSQL, so the handle is told (jy_store_pg_failed) and its commit will refuse. */
+#include "store/ledger_db.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <libpq-fe.h>
+
+int jy_ledger_pg_run(jy_store *st, const char *sql, const jl_val *params, int n, jl_row_fn fn, void *ctx,
+                     int64_t *nrows, const char *what, jy_err *err)
+{
+    PGconn *conn = jy_store_pg_conn(st);
+    char ibuf[16][24];
+    const char *vals[16];
+    if (nrows) *nrows = 0;
+    if (n > 16) return jy_err_set(err, JY_EINVAL, "ledger: too many parameters (%s)", what);
+    if (PQtransactionStatus(conn) == PQTRANS_INERROR)
+        return jy_err_set(err, JY_EDB, "database: the transaction was aborted by an earlier error; roll it back (%s)",
+                          what);
+    for (int i = 0; i < n; i++) {
+        if (params[i].kind == JL_INT) {
+            snprintf(ibuf[i], sizeof ibuf[i], "%" PRId64, params[i].i);
+            vals[i] = ibuf[i];
+        } else {
+            vals[i] = params[i].kind == JL_TEXT ? params[i].s : NULL;
+        }
+    }
+    PGresult *r = PQexecParams(conn, sql, n, NULL, vals, NULL, NULL, 0);
+    ExecStatusType s = PQresultStatus(r);
+    int rc = 0;
+    if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
+        const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+        const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+        if (!msg || !*msg) msg = PQerrorMessage(conn);
+        int code = JY_EDB;
+        if (state && (strcmp(state, "23505") == 0 || strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 ||
+                      strcmp(state, "55P03") == 0))
+            code = JY_ECONFLICT;
+        size_t len = strlen(msg);
+        while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' ')) len--;
+        rc = jy_err_set(err, code, "database: %.*s (%s%s%s)", (int)(len > 300 ? 300 : len), msg, what,
+                        state ? ", SQLSTATE " : "", state ? state : "");
+        jy_store_pg_failed(st);
+        goto done;
+    }
+    int rows = PQntuples(r), nc = PQnfields(r);
+    if (nc > JL_MAX_COLS) nc = JL_MAX_COLS;
+    if (nrows) *nrows = rows;
+    for (int i = 0; i < rows && fn; i++) {
+        const char *col[JL_MAX_COLS];
+        for (int c = 0; c < nc; c++) col[c] = PQgetisnull(r, i, c) ? NULL : PQgetvalue(r, i, c);
+        if (fn(ctx, nc, col)) break;
+    }
+done:
+    PQclear(r);
+    return rc;
+}
