@@ -30,6 +30,8 @@ int jy_cmd_demo(const jy_cli *cli, int argc, char **argv);
 int jy_cmd_policy(const jy_cli *cli, int argc, char **argv);
 int jy_cmd_backup(const jy_cli *cli, int argc, char **argv);  /* cmd_backup.c (issue 3) */
 int jy_cmd_restore(const jy_cli *cli, int argc, char **argv); /* cmd_backup.c (issue 3) */
+int jy_cmd_ledger(const jy_cli *cli, int argc, char **argv);  /* cmd_ledger.c (issue 5) */
+int jy_cmd_batch(const jy_cli *cli, int argc, char **argv);   /* cmd_batch.c (issue 5) */
 
 /* `jiuye person import …` and `jiuye org import …` (cmd_import.c); what is "person" or "org". */
 int jy_cli_import(const jy_cli *cli, const char *what, int argc, char **argv);

@@ -1,0 +1,244 @@
+/* jiuye batch: payment batches (拨付批次).
+ *
+ *   jiuye batch build --program P [--month YYYY-MM] [--year Y]   gather approved payables
+ *   jiuye batch show ID                                         the batch and its lines
+ *   jiuye batch list [--program P]                              batches (JSON lines)
+ *   jiuye batch approve ID                                      review (not by the builder)
+ *   jiuye batch export ID [--csv FILE] [--xlsx FILE]            the bank file
+ *   jiuye batch mark-paid ID [--line N [--failed REASON]]       bank result
+ *   jiuye batch retry ID --line N                               a failed line back to pending
+ *
+ * Every subcommand takes --county CODE (else $JIUYE_COUNTY, else 640522); the actor is --as.
+ * Test hook: JIUYE_TEST_DELAY_MS=N makes mark-paid sleep N ms inside each line's transaction
+ * (tests/cli/batch_kill9.sh kills it there). docs/ledger.md. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "service/ledger.h"
+#include "service/payment.h"
+#include "store/store.h"
+
+#define USAGE "jiuye batch build|show|list|approve|export|mark-paid|retry …"
+
+typedef struct opts {
+    const char *name[16];
+    const char *val[16];
+    int n;
+    const char *pos[4];
+    int npos;
+} opts;
+
+static int parse_opts(int argc, char **argv, opts *o, jy_err *err)
+{
+    memset(o, 0, sizeof *o);
+    for (int i = 0; i < argc; i++) {
+        if (strncmp(argv[i], "--", 2) == 0) {
+            if (i + 1 >= argc) return jy_err_set(err, JY_EUSAGE, "option %s needs a value", argv[i]);
+            if (o->n == 16) return jy_err_set(err, JY_EUSAGE, "too many options");
+            o->name[o->n] = argv[i] + 2;
+            o->val[o->n++] = argv[++i];
+        } else {
+            if (o->npos == 4) return jy_err_set(err, JY_EUSAGE, "too many arguments");
+            o->pos[o->npos++] = argv[i];
+        }
+    }
+    return 0;
+}
+
+static const char *opt(const opts *o, const char *name)
+{
+    for (int i = o->n - 1; i >= 0; i--)
+        if (strcmp(o->name[i], name) == 0) return o->val[i];
+    return NULL;
+}
+
+static int only(const opts *o, const char *const *allowed, jy_err *err)
+{
+    for (int i = 0; i < o->n; i++) {
+        int ok = strcmp(o->name[i], "county") == 0;
+        for (int k = 0; allowed[k] && !ok; k++) ok = strcmp(o->name[i], allowed[k]) == 0;
+        if (!ok) return jy_err_set(err, JY_EUSAGE, "unknown option --%s", o->name[i]);
+    }
+    return 0;
+}
+
+static int parse_int(const char *s, const char *what, int64_t lo, int64_t hi, int64_t *out, jy_err *err)
+{
+    char *end;
+    errno = 0;
+    long long v = s ? strtoll(s, &end, 10) : 0;
+    if (!s || errno || end == s || *end || v < lo || v > hi)
+        return jy_err_set(err, JY_EUSAGE, "%s \"%s\": expected a whole number from %lld to %lld", what, s ? s : "",
+                          (long long)lo, (long long)hi);
+    *out = v;
+    return 0;
+}
+
+static const char *county_of(const opts *o)
+{
+    const char *c = opt(o, "county");
+    if (!c) c = getenv("JIUYE_COUNTY");
+    return c && *c ? c : JY_LEDGER_DEFAULT_COUNTY;
+}
+
+static int batch_id(const opts *o, int64_t *id, jy_err *err)
+{
+    if (o->npos != 2) return jy_err_set(err, JY_EUSAGE, "usage: jiuye batch %s ID", o->pos[0]);
+    return parse_int(o->pos[1], "batch id", 1, INT64_MAX, id, err);
+}
+
+static int append_line(void *ctx, const jy_batch_line *l)
+{
+    jy_sb *sb = ctx;
+    if (sb->len && sb->buf[sb->len - 1] == '}') jy_sb_appendc(sb, ',');
+    jy_batch_line_json(sb, l);
+    return 0;
+}
+
+/* Prints {batch…, "lines":[…]}. */
+static int show(jy_store *st, int64_t id, jy_sb *out, jy_err *err)
+{
+    jy_batch b;
+    int rc = jy_store_batch_get(st, id, &b, err);
+    if (rc) return rc;
+    jy_sb_reset(out);
+    jy_batch_json(out, &b);
+    out->len--;
+    jy_sb_json_key(out, "lines");
+    jy_sb_appendc(out, '[');
+    if ((rc = jy_store_batch_lines(st, id, NULL, append_line, out, err))) return rc;
+    jy_sb_append(out, "]}");
+    jy_cli_print(out);
+    return 0;
+}
+
+static int print_batch(void *ctx, const jy_batch *b)
+{
+    jy_sb *sb = ctx;
+    jy_sb_reset(sb);
+    jy_batch_json(sb, b);
+    jy_cli_print(sb);
+    return 0;
+}
+
+int jy_cmd_batch(const jy_cli *cli, int argc, char **argv)
+{
+    jy_err err = {0};
+    opts o;
+    if (parse_opts(argc - 1, argv + 1, &o, &err)) return jy_cli_fail(&err);
+    if (o.npos == 0) return jy_cli_usage(USAGE);
+    const char *sub = o.pos[0];
+    jy_store *st = NULL;
+    jy_sb out = JY_SB_INIT;
+    int64_t id = 0;
+    int rc = jy_store_open(cli->db_url, &st, &err);
+    if (rc) goto done;
+    if (strcmp(sub, "build") == 0) {
+        static const char *const allowed[] = {"program", "month", "year", NULL};
+        int64_t year = 0;
+        if ((rc = only(&o, allowed, &err))) goto done;
+        if (opt(&o, "year") && (rc = parse_int(opt(&o, "year"), "--year", 2000, 2100, &year, &err))) goto done;
+        if (opt(&o, "month")) {
+            jy_month m;
+            if ((rc = jy_month_parse(opt(&o, "month"), &m, &err))) goto done;
+        }
+        jy_batch b;
+        jy_sb skipped = JY_SB_INIT;
+        rc = jy_batch_build(st, county_of(&o), opt(&o, "program"), opt(&o, "month"), (int)year, cli->actor, &b,
+                            &skipped, &err);
+        if (rc == 0) {
+            jy_batch_json(&out, &b);
+            out.len--;
+            jy_sb_json_key(&out, "skipped");
+            jy_sb_append(&out, jy_sb_cstr(&skipped));
+            jy_sb_appendc(&out, '}');
+            jy_cli_print(&out);
+        } else if (skipped.len > 2) {
+            fprintf(stderr, "jiuye: skipped: %s\n", jy_sb_cstr(&skipped));
+        }
+        jy_sb_free(&skipped);
+    } else if (strcmp(sub, "show") == 0) {
+        static const char *const allowed[] = {NULL};
+        if (!(rc = only(&o, allowed, &err)) && !(rc = batch_id(&o, &id, &err))) rc = show(st, id, &out, &err);
+    } else if (strcmp(sub, "list") == 0) {
+        static const char *const allowed[] = {"program", NULL};
+        if (!(rc = only(&o, allowed, &err))) rc = jy_store_batch_list(st, opt(&o, "program"), print_batch, &out, &err);
+    } else if (strcmp(sub, "approve") == 0) {
+        static const char *const allowed[] = {NULL};
+        jy_batch b;
+        if (!(rc = only(&o, allowed, &err)) && !(rc = batch_id(&o, &id, &err)) &&
+            !(rc = jy_batch_approve(st, id, cli->actor, &b, &err)))
+            print_batch(&out, &b);
+    } else if (strcmp(sub, "export") == 0) {
+        static const char *const allowed[] = {"csv", "xlsx", NULL};
+        if ((rc = only(&o, allowed, &err)) || (rc = batch_id(&o, &id, &err))) goto done;
+        if (!opt(&o, "csv") && !opt(&o, "xlsx")) {
+            rc = jy_err_set(&err, JY_EUSAGE, "give --csv FILE and/or --xlsx FILE");
+            goto done;
+        }
+        if ((rc = jy_batch_export(st, id, opt(&o, "csv"), opt(&o, "xlsx"), cli->actor, &err))) goto done;
+        jy_batch b;
+        if ((rc = jy_store_batch_get(st, id, &b, &err))) goto done;
+        jy_batch_json(&out, &b);
+        out.len--;
+        jy_sb_json_kv_str(&out, "csv", opt(&o, "csv"));
+        jy_sb_json_kv_str(&out, "xlsx", opt(&o, "xlsx"));
+        jy_sb_appendc(&out, '}');
+        jy_cli_print(&out);
+    } else if (strcmp(sub, "mark-paid") == 0) {
+        static const char *const allowed[] = {"line", "failed", NULL};
+        int64_t line = 0;
+        if ((rc = only(&o, allowed, &err)) || (rc = batch_id(&o, &id, &err))) goto done;
+        if (opt(&o, "line") && (rc = parse_int(opt(&o, "line"), "--line", 1, INT32_MAX, &line, &err))) goto done;
+        if (opt(&o, "failed")) {
+            if (!line) {
+                rc = jy_err_set(&err, JY_EUSAGE, "--failed needs --line N");
+                goto done;
+            }
+            if ((rc = jy_batch_mark_failed(st, id, (int)line, opt(&o, "failed"), cli->actor, &err))) goto done;
+            rc = show(st, id, &out, &err);
+            goto done;
+        }
+        jy_batch_run run;
+        rc = jy_batch_mark_paid(st, id, (int)line, cli->actor, &run, &err);
+        if (rc == 0) {
+            jy_batch b;
+            if ((rc = jy_store_batch_get(st, id, &b, &err))) goto done;
+            jy_batch_json(&out, &b);
+            out.len--;
+            jy_sb_json_kv_i64(&out, "paid_now", run.paid);
+            jy_sb_json_kv_i64(&out, "already_paid", run.already_paid);
+            jy_sb_json_kv_i64(&out, "failed", run.failed);
+            jy_sb_json_kv_i64(&out, "pending", run.pending);
+            jy_sb_appendc(&out, '}');
+            jy_cli_print(&out);
+        }
+    } else if (strcmp(sub, "retry") == 0) {
+        static const char *const allowed[] = {"line", NULL};
+        int64_t line = 0;
+        if ((rc = only(&o, allowed, &err)) || (rc = batch_id(&o, &id, &err))) goto done;
+        if (!opt(&o, "line") || (rc = parse_int(opt(&o, "line"), "--line", 1, INT32_MAX, &line, &err))) {
+            if (!rc) rc = jy_err_set(&err, JY_EUSAGE, "retry needs --line N");
+            goto done;
+        }
+        jy_batch_line l;
+        if (!(rc = jy_batch_retry(st, id, (int)line, cli->actor, &l, &err))) {
+            jy_batch_line_json(&out, &l);
+            jy_cli_print(&out);
+        }
+    } else {
+        rc = jy_err_set(&err, JY_EUSAGE, "unknown subcommand \"%s\"", sub);
+    }
+done:
+    jy_sb_free(&out);
+    jy_store_close(st);
+    if (rc == JY_EUSAGE) {
+        fprintf(stderr, "jiuye: %s\nusage: %s\n", err.msg, USAGE);
+        return JY_EXIT_USAGE;
+    }
+    if (rc) return jy_cli_fail(&err);
+    return JY_EXIT_OK;
+}

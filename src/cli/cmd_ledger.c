@@ -1,0 +1,346 @@
+/* jiuye ledger: the fund ledger (资金台账), payables and social security cards.
+ *
+ *   jiuye ledger budget load [--year Y]                    budget lines from the policy data
+ *   jiuye ledger budget set PROGRAM YEAR SOURCE AMOUNT     e.g. P13 2024 region 7130000.00
+ *   jiuye ledger show [--program P] [--year Y]             budget lines (JSON lines)
+ *   jiuye ledger approve --program P --year Y (--person IDCARD | --org USCC) --amount X
+ *                        [--source S] [--case ID] [--month YYYY-MM] [--account A] [--memo T]
+ *   jiuye ledger cancel PAYABLE [--reason T]               release an approved payable
+ *   jiuye ledger recover PAYABLE --reason T [--amount X]   追回 of a paid payable
+ *   jiuye ledger payable PAYABLE                           one payable
+ *   jiuye ledger payables [--program P] [--status S] [--month M] [--limit N] [--after ID]
+ *   jiuye ledger journal [--after ID] [--limit N]          journal entries (JSON lines)
+ *   jiuye ledger check                                     the books balance (exit 1 if not)
+ *   jiuye ledger card IDCARD ACCOUNT [--bank NAME]         a person's social security card
+ *
+ * Every subcommand takes --county CODE (else $JIUYE_COUNTY, else 640522). Money is yuan with at
+ * most two decimals on input and "1750.00" strings in JSON. docs/ledger.md. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "domain/bankcard.h"
+#include "policy/policy.h"
+#include "service/ledger.h"
+#include "store/store.h"
+
+#define USAGE "jiuye ledger budget load|budget set|show|approve|cancel|recover|payable|payables|journal|check|card …"
+
+typedef struct opts {
+    const char *name[24];
+    const char *val[24];
+    int n;
+    const char *pos[8];
+    int npos;
+} opts;
+
+/* Splits args into --name value pairs and positionals; every option takes a value. */
+static int parse_opts(int argc, char **argv, opts *o, jy_err *err)
+{
+    memset(o, 0, sizeof *o);
+    for (int i = 0; i < argc; i++) {
+        if (strncmp(argv[i], "--", 2) == 0) {
+            if (i + 1 >= argc) return jy_err_set(err, JY_EUSAGE, "option %s needs a value", argv[i]);
+            if (o->n == 24) return jy_err_set(err, JY_EUSAGE, "too many options");
+            o->name[o->n] = argv[i] + 2;
+            o->val[o->n++] = argv[++i];
+        } else {
+            if (o->npos == 8) return jy_err_set(err, JY_EUSAGE, "too many arguments");
+            o->pos[o->npos++] = argv[i];
+        }
+    }
+    return 0;
+}
+
+static const char *opt(const opts *o, const char *name)
+{
+    for (int i = o->n - 1; i >= 0; i--)
+        if (strcmp(o->name[i], name) == 0) return o->val[i];
+    return NULL;
+}
+
+/* Refuses options outside the list (NULL-terminated). */
+static int only(const opts *o, const char *const *allowed, jy_err *err)
+{
+    for (int i = 0; i < o->n; i++) {
+        int ok = strcmp(o->name[i], "county") == 0;
+        for (int k = 0; allowed[k] && !ok; k++) ok = strcmp(o->name[i], allowed[k]) == 0;
+        if (!ok) return jy_err_set(err, JY_EUSAGE, "unknown option --%s", o->name[i]);
+    }
+    return 0;
+}
+
+static int parse_int(const char *s, const char *what, int64_t lo, int64_t hi, int64_t *out, jy_err *err)
+{
+    char *end;
+    errno = 0;
+    long long v = s ? strtoll(s, &end, 10) : 0;
+    if (!s || errno || end == s || *end || v < lo || v > hi)
+        return jy_err_set(err, JY_EUSAGE, "%s \"%s\": expected a whole number from %lld to %lld", what, s ? s : "",
+                          (long long)lo, (long long)hi);
+    *out = v;
+    return 0;
+}
+
+static const char *county_of(const opts *o)
+{
+    const char *c = opt(o, "county");
+    if (!c) c = getenv("JIUYE_COUNTY");
+    return c && *c ? c : JY_LEDGER_DEFAULT_COUNTY;
+}
+
+static int check_county(const char *c, jy_err *err)
+{
+    if (strlen(c) != 6 || strspn(c, "0123456789") != 6)
+        return jy_err_set(err, JY_EUSAGE, "--county %s: expected a 6-digit division code", c);
+    return 0;
+}
+
+static int check_program(const char *p, jy_err *err)
+{
+    if (!p || p[0] != 'P' || strlen(p) > 3 || strlen(p) < 2 || strspn(p + 1, "0123456789") != strlen(p + 1))
+        return jy_err_set(err, JY_EUSAGE, "programme \"%s\": expected P1 … P26", p ? p : "");
+    return 0;
+}
+
+/* ---------------------------------------------------------------- subcommands */
+
+static int print_line(void *ctx, const jy_ledger_line *l)
+{
+    jy_sb *sb = ctx;
+    jy_sb_reset(sb);
+    jy_ledger_line_json(sb, l);
+    jy_cli_print(sb);
+    return 0;
+}
+
+static int print_entry(void *ctx, const jy_ledger_entry *e)
+{
+    jy_sb *sb = ctx;
+    jy_sb_reset(sb);
+    jy_ledger_entry_json(sb, e);
+    jy_cli_print(sb);
+    return 0;
+}
+
+static int print_payable(void *ctx, const jy_payable *p)
+{
+    jy_sb *sb = ctx;
+    jy_sb_reset(sb);
+    jy_payable_json(sb, p);
+    jy_cli_print(sb);
+    return 0;
+}
+
+static int cmd_budget(const jy_cli *cli, jy_store *st, const opts *o, jy_sb *out, jy_err *err)
+{
+    const char *county = county_of(o);
+    int rc;
+    if ((rc = check_county(county, err))) return rc;
+    if (o->npos >= 2 && strcmp(o->pos[1], "load") == 0) {
+        static const char *const allowed[] = {"year", NULL};
+        if ((rc = only(o, allowed, err))) return rc;
+        int64_t year = 2024;
+        if (opt(o, "year") && (rc = parse_int(opt(o, "year"), "--year", 2000, 2100, &year, err))) return rc;
+        jy_policy *pol = NULL;
+        if ((rc = jy_policy_load(cli->policy_dir, &pol, err))) return rc;
+        rc = jy_ledger_budget_load(st, pol, county, (int)year, cli->actor, out, err);
+        jy_policy_free(pol);
+        if (rc == 0 && out->len) {
+            out->len--; /* the last newline: jy_cli_print adds one */
+            out->buf[out->len] = '\0';
+            jy_cli_print(out);
+        }
+        return rc;
+    }
+    if (o->npos == 6 && strcmp(o->pos[1], "set") == 0) {
+        static const char *const allowed[] = {NULL};
+        if ((rc = only(o, allowed, err))) return rc;
+        int64_t year;
+        int source;
+        jy_fen amount;
+        if ((rc = check_program(o->pos[2], err)) || (rc = parse_int(o->pos[3], "year", 2000, 2100, &year, err)))
+            return rc;
+        if (jy_fund_source_parse(o->pos[4], &source, err)) return JY_EUSAGE;
+        if (jy_money_parse(o->pos[5], &amount, err)) return jy_err_prefix(err, "amount: ");
+        int changed = 0;
+        if ((rc = jy_ledger_budget_set(st, county, o->pos[2], (int)year, source, amount, cli->actor, &changed, err)))
+            return rc;
+        jy_ledger_line l;
+        if ((rc = jy_store_ledger_line_get(st, county, o->pos[2], (int)year, source, &l, err))) return rc;
+        jy_ledger_line_json(out, &l);
+        out->len--; /* reopen the object to add the result */
+        jy_sb_json_kv_str(out, "result", changed ? "changed" : "unchanged");
+        jy_sb_appendc(out, '}');
+        jy_cli_print(out);
+        return 0;
+    }
+    return jy_err_set(err, JY_EUSAGE, "usage: jiuye ledger budget load [--year Y] | budget set PROGRAM YEAR SOURCE AMOUNT");
+}
+
+static int cmd_approve(const jy_cli *cli, jy_store *st, const opts *o, jy_sb *out, jy_err *err)
+{
+    static const char *const allowed[] = {"program", "year", "person", "org", "amount", "source", "case",
+                                          "month", "account", "memo", NULL};
+    int rc;
+    if ((rc = only(o, allowed, err))) return rc;
+    jy_payable p;
+    memset(&p, 0, sizeof p);
+    const char *county = county_of(o), *program = opt(o, "program"), *person = opt(o, "person"), *org = opt(o, "org");
+    int64_t year = 0;
+    if ((rc = check_county(county, err)) || (rc = check_program(program, err))) return rc;
+    if (!opt(o, "year") || (rc = parse_int(opt(o, "year"), "--year", 2000, 2100, &year, err)))
+        return rc ? rc : jy_err_set(err, JY_EUSAGE, "--year is required");
+    if (!!person == !!org) return jy_err_set(err, JY_EUSAGE, "give one payee: --person IDCARD or --org USCC");
+    if (!opt(o, "amount") || jy_money_parse(opt(o, "amount"), &p.amount, err))
+        return opt(o, "amount") ? jy_err_prefix(err, "--amount: ") : jy_err_set(err, JY_EUSAGE, "--amount is required");
+    int source = -1;
+    if (opt(o, "source") && jy_fund_source_parse(opt(o, "source"), &source, err)) return JY_EUSAGE;
+    snprintf(p.county, sizeof p.county, "%s", county);
+    snprintf(p.program, sizeof p.program, "%s", program);
+    p.year = (int)year;
+    if (opt(o, "case") && (rc = parse_int(opt(o, "case"), "--case", 1, INT64_MAX, &p.case_id, err))) return rc;
+    if (opt(o, "month")) {
+        jy_month m;
+        if (jy_month_parse(opt(o, "month"), &m, err)) return jy_err_prefix(err, "--month: ");
+        snprintf(p.month, sizeof p.month, "%s", opt(o, "month"));
+    }
+    if (opt(o, "memo")) snprintf(p.memo, sizeof p.memo, "%s", opt(o, "memo"));
+    if (person) {
+        jy_person ps;
+        if ((rc = jy_store_person_get_by_idcard(st, person, &ps, err))) return rc;
+        p.payee_kind = JY_PAYEE_PERSON;
+        p.person_id = ps.id;
+        if (opt(o, "account")) {
+            jy_bankcard card;
+            if (jy_bankcard_check(opt(o, "account"), &card, err)) return jy_err_prefix(err, "--account: ");
+            snprintf(p.account, sizeof p.account, "%s", card.number);
+        }
+    } else {
+        jy_org og;
+        if ((rc = jy_store_org_get_by_uscc(st, org, &og, err))) return rc;
+        p.payee_kind = JY_PAYEE_ORG;
+        p.org_id = og.id;
+        if (opt(o, "account")) snprintf(p.account, sizeof p.account, "%s", opt(o, "account"));
+    }
+    if ((rc = jy_ledger_approve(st, &p, source, cli->actor, err))) return rc;
+    jy_payable_json(out, &p);
+    jy_cli_print(out);
+    return 0;
+}
+
+static int cmd_payable_id(const opts *o, int64_t *id, jy_err *err)
+{
+    if (o->npos != 2) return jy_err_set(err, JY_EUSAGE, "usage: jiuye ledger %s PAYABLE_ID", o->pos[0]);
+    return parse_int(o->pos[1], "payable id", 1, INT64_MAX, id, err);
+}
+
+static int cmd_check(jy_store *st, jy_sb *out, jy_err *err)
+{
+    jy_ledger_check c;
+    int rc = jy_store_ledger_check(st, &c, err);
+    if (rc) return rc;
+    jy_sb_appendc(out, '{');
+    jy_sb_json_kv_bool(out, "ok", c.ok);
+    jy_sb_json_kv_i64(out, "entries", c.entries);
+    jy_sb_json_kv_i64(out, "postings", c.postings);
+    jy_sb_json_kv_i64(out, "accounts", c.accounts);
+    if (!c.ok) jy_sb_json_kv_str(out, "error", c.problem);
+    jy_sb_appendc(out, '}');
+    jy_cli_print(out);
+    if (!c.ok) {
+        fprintf(stderr, "jiuye: the books do not balance: %s\n", c.problem);
+        return 1; /* exit 1, already reported */
+    }
+    return 0;
+}
+
+int jy_cmd_ledger(const jy_cli *cli, int argc, char **argv)
+{
+    jy_err err = {0};
+    opts o;
+    if (parse_opts(argc - 1, argv + 1, &o, &err)) return jy_cli_fail(&err);
+    if (o.npos == 0) return jy_cli_usage(USAGE);
+    const char *sub = o.pos[0];
+    jy_store *st = NULL;
+    jy_sb out = JY_SB_INIT;
+    int rc = jy_store_open(cli->db_url, &st, &err);
+    if (rc) goto done;
+    if (strcmp(sub, "budget") == 0) {
+        rc = cmd_budget(cli, st, &o, &out, &err);
+    } else if (strcmp(sub, "show") == 0) {
+        static const char *const allowed[] = {"program", "year", NULL};
+        int64_t year = 0;
+        if (!(rc = only(&o, allowed, &err)) && opt(&o, "year"))
+            rc = parse_int(opt(&o, "year"), "--year", 2000, 2100, &year, &err);
+        if (!rc) rc = jy_store_ledger_lines(st, county_of(&o), opt(&o, "program"), (int)year, print_line, &out, &err);
+    } else if (strcmp(sub, "approve") == 0) {
+        rc = cmd_approve(cli, st, &o, &out, &err);
+    } else if (strcmp(sub, "cancel") == 0 || strcmp(sub, "recover") == 0 || strcmp(sub, "payable") == 0) {
+        static const char *const allowed[] = {"reason", "amount", NULL};
+        int64_t id = 0;
+        jy_fen amount = 0;
+        if ((rc = only(&o, allowed, &err)) || (rc = cmd_payable_id(&o, &id, &err))) goto done;
+        if (opt(&o, "amount") && (rc = jy_money_parse(opt(&o, "amount"), &amount, &err))) goto done;
+        if (strcmp(sub, "cancel") == 0) rc = jy_ledger_cancel(st, id, opt(&o, "reason"), cli->actor, &err);
+        else if (strcmp(sub, "recover") == 0) rc = jy_ledger_recover(st, id, amount, opt(&o, "reason"), cli->actor, &err);
+        jy_payable p;
+        if (!rc && !(rc = jy_store_payable_get(st, id, &p, &err))) print_payable(&out, &p);
+    } else if (strcmp(sub, "payables") == 0) {
+        static const char *const allowed[] = {"program", "status", "month", "limit", "after", NULL};
+        int64_t limit = 100, after = 0;
+        if ((rc = only(&o, allowed, &err))) goto done;
+        if (opt(&o, "limit") && (rc = parse_int(opt(&o, "limit"), "--limit", 0, INT32_MAX, &limit, &err))) goto done;
+        if (opt(&o, "after") && (rc = parse_int(opt(&o, "after"), "--after", 0, INT64_MAX, &after, &err))) goto done;
+        jy_payable_filter f = {county_of(&o), opt(&o, "program"), opt(&o, "status"), opt(&o, "month"), after, (int)limit};
+        rc = jy_store_payable_list(st, &f, print_payable, &out, &err);
+    } else if (strcmp(sub, "journal") == 0) {
+        static const char *const allowed[] = {"limit", "after", NULL};
+        int64_t limit = 100, after = 0;
+        if ((rc = only(&o, allowed, &err))) goto done;
+        if (opt(&o, "limit") && (rc = parse_int(opt(&o, "limit"), "--limit", 0, INT32_MAX, &limit, &err))) goto done;
+        if (opt(&o, "after") && (rc = parse_int(opt(&o, "after"), "--after", 0, INT64_MAX, &after, &err))) goto done;
+        rc = jy_store_ledger_entries(st, after, (int)limit, print_entry, &out, &err);
+    } else if (strcmp(sub, "check") == 0) {
+        static const char *const allowed[] = {NULL};
+        if (!(rc = only(&o, allowed, &err))) rc = cmd_check(st, &out, &err);
+    } else if (strcmp(sub, "card") == 0) {
+        static const char *const allowed[] = {"bank", NULL};
+        if ((rc = only(&o, allowed, &err))) goto done;
+        if (o.npos != 3) {
+            rc = jy_err_set(&err, JY_EUSAGE, "usage: jiuye ledger card IDCARD ACCOUNT [--bank NAME]");
+            goto done;
+        }
+        jy_person ps;
+        jy_bankcard card;
+        if ((rc = jy_store_person_get_by_idcard(st, o.pos[1], &ps, &err))) goto done;
+        if ((rc = jy_bankcard_check(o.pos[2], &card, &err))) {
+            jy_err_prefix(&err, "social security card account: ");
+            goto done;
+        }
+        const char *bank = opt(&o, "bank") ? opt(&o, "bank") : "";
+        if ((rc = jy_store_person_card_set(st, ps.id, card.number, bank, cli->actor, &err))) goto done;
+        jy_sb_appendc(&out, '{');
+        jy_sb_json_kv_i64(&out, "person_id", ps.id);
+        jy_sb_json_kv_str(&out, "idcard", ps.idcard);
+        jy_sb_json_kv_str(&out, "name", ps.name);
+        jy_sb_json_kv_str(&out, "sscard", card.number);
+        jy_sb_json_kv_str(&out, "bank_name", bank);
+        jy_sb_appendc(&out, '}');
+        jy_cli_print(&out);
+    } else {
+        rc = jy_err_set(&err, JY_EUSAGE, "unknown subcommand \"%s\"", sub);
+    }
+done:
+    jy_sb_free(&out);
+    jy_store_close(st);
+    if (rc == 1) return JY_EXIT_FAIL; /* reported already */
+    if (rc == JY_EUSAGE) {
+        fprintf(stderr, "jiuye: %s\nusage: %s\n", err.msg, USAGE);
+        return JY_EXIT_USAGE;
+    }
+    if (rc) return jy_cli_fail(&err);
+    return JY_EXIT_OK;
+}

@@ -1,0 +1,489 @@
+/* payment.c — payment batches (payment.h): build from approved payables, review by a second
+ * person, bank file export (CSV / XLSX), marking lines paid or failed, retrying a failed line.
+ * Every state change goes through the store in one transaction with its audit entries; a
+ * line's payment also posts to the ledger (jy_ledger_pay) in that same transaction. */
+#include "service/payment.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#ifdef JY_HAVE_XLSXWRITER
+#include <xlsxwriter.h>
+#endif
+
+#include "base/money.h"
+#include "domain/bankcard.h"
+#include "service/ledger.h"
+
+/* The current UTC time as the store writes it ("YYYY-MM-DDTHH:MM:SS.mmmZ"; JIUYE_NOW overrides). */
+static void now_iso(char *buf, size_t n)
+{
+    const char *fixed = getenv("JIUYE_NOW");
+    if (fixed && *fixed) {
+        snprintf(buf, n, "%s", fixed);
+        return;
+    }
+    struct timespec ts;
+    struct tm tm;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    gmtime_r(&ts.tv_sec, &tm);
+    snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+             tm.tm_min, tm.tm_sec, (int)(ts.tv_nsec / 1000000));
+}
+
+static int finish(jy_store *st, int rc, jy_err *err)
+{
+    if (rc == 0) return jy_store_commit(st, err);
+    jy_store_rollback(st, NULL);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- payees */
+
+/* Fills the line's payee fields from the registry: a person's name, ID number and social
+ * security card (or the payable's own account); an organisation's name, USCC and basic
+ * account. Returns JY_ENODATA with a reason when there is no account to pay to. */
+static int resolve_payee(jy_store *st, const jy_payable *p, jy_batch_line *l, jy_err *err)
+{
+    int rc;
+    l->payee_kind = p->payee_kind;
+    if (p->payee_kind == JY_PAYEE_PERSON) {
+        jy_person person;
+        if ((rc = jy_store_person_get(st, p->person_id, &person, err))) return rc;
+        snprintf(l->payee_name, sizeof l->payee_name, "%s", person.name);
+        snprintf(l->payee_id, sizeof l->payee_id, "%s", person.idcard);
+        char card[40] = "", bank[64] = "";
+        jy_err e2;
+        rc = jy_store_person_card_get(st, p->person_id, card, bank, &e2);
+        if (rc && rc != JY_ENOTFOUND) {
+            if (err) *err = e2;
+            return rc;
+        }
+        if (p->account[0]) snprintf(l->account, sizeof l->account, "%s", p->account);
+        else snprintf(l->account, sizeof l->account, "%s", card);
+        snprintf(l->bank_name, sizeof l->bank_name, "%s", p->account[0] ? "" : bank);
+        if (!l->account[0])
+            return jy_err_set(err, JY_ENODATA, "%s (%s) has no social security card (社保卡) on record", person.name,
+                              person.idcard);
+    } else {
+        jy_org org;
+        if ((rc = jy_store_org_get(st, p->org_id, &org, err))) return rc;
+        snprintf(l->payee_name, sizeof l->payee_name, "%s", org.name);
+        snprintf(l->payee_id, sizeof l->payee_id, "%s", org.uscc);
+        snprintf(l->account, sizeof l->account, "%s", p->account[0] ? p->account : org.bank_account);
+        snprintf(l->bank_name, sizeof l->bank_name, "%s", org.bank_name);
+        if (!l->account[0])
+            return jy_err_set(err, JY_ENODATA, "%s (%s) has no basic bank account (基本账户) on record", org.name,
+                              org.uscc);
+    }
+    return 0;
+}
+
+/* ---------------------------------------------------------------- build and review */
+
+typedef struct idlist {
+    int64_t *v;
+    size_t n, cap;
+} idlist;
+
+static int collect_payable(void *ctx, const jy_payable *p)
+{
+    idlist *l = ctx;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 256;
+        int64_t *nv = realloc(l->v, cap * sizeof *nv);
+        if (!nv) return 1;
+        l->v = nv;
+        l->cap = cap;
+    }
+    l->v[l->n++] = p->id;
+    return 0;
+}
+
+int jy_batch_build(jy_store *st, const char *county, const char *program, const char *month, int year,
+                   const char *actor, jy_batch *out, jy_sb *skipped, jy_err *err)
+{
+    if (!program || !*program) return jy_err_set(err, JY_EINVAL, "a batch needs a programme (--program P13)");
+    idlist ids = {0};
+    int nskipped = 0;
+    if (skipped) jy_sb_appendc(skipped, '[');
+    int rc = jy_store_begin(st, err);
+    if (rc) goto out;
+    jy_payable_filter f = {.county = county, .program = program, .status = "approved", .month = month};
+    if ((rc = jy_store_payable_list(st, &f, collect_payable, &ids, err))) goto done;
+    memset(out, 0, sizeof *out);
+    snprintf(out->county, sizeof out->county, "%s", county);
+    snprintf(out->program, sizeof out->program, "%s", program);
+    snprintf(out->month, sizeof out->month, "%s", month ? month : "");
+    if ((rc = jy_store_batch_add(st, out, actor, err))) goto done;
+    for (size_t i = 0; i < ids.n; i++) {
+        jy_payable p;
+        if ((rc = jy_store_payable_get(st, ids.v[i], &p, err))) goto done;
+        if (year && p.year != year) continue;
+        jy_batch_line l;
+        memset(&l, 0, sizeof l);
+        jy_err why;
+        int r = resolve_payee(st, &p, &l, &why);
+        if (r == JY_ENODATA) {
+            if (skipped) {
+                if (nskipped) jy_sb_appendc(skipped, ',');
+                jy_sb_appendc(skipped, '{');
+                jy_sb_json_kv_i64(skipped, "payable_id", p.id);
+                jy_sb_json_kv_str(skipped, "reason", why.msg);
+                jy_sb_appendc(skipped, '}');
+            }
+            nskipped++;
+            continue;
+        }
+        if (r) {
+            if (err) *err = why;
+            rc = r;
+            goto done;
+        }
+        l.batch_id = out->id;
+        l.line_no = out->nlines + 1;
+        l.payable_id = p.id;
+        l.amount = p.amount;
+        snprintf(l.idem_key, sizeof l.idem_key, "jy-pay-%" PRId64 "-%" PRId64, out->id, p.id);
+        if ((rc = jy_store_batch_line_add(st, &l, actor, err))) goto done;
+        if ((rc = jy_store_payable_set_status(st, p.id, "approved", "batched", actor, err))) goto done;
+        out->nlines++;
+        out->total += p.amount;
+    }
+    if (out->nlines == 0) {
+        rc = jy_err_set(err, JY_ENOTFOUND, "%s%s%s: no approved payable to pay%s", program, month ? " " : "",
+                        month ? month : "", nskipped ? " (some lack an account: see skipped)" : "");
+        goto done;
+    }
+    rc = jy_store_batch_update(st, out, "draft", actor, err);
+done:
+    rc = finish(st, rc, err);
+out:
+    if (skipped) jy_sb_appendc(skipped, ']');
+    free(ids.v);
+    return rc;
+}
+
+int jy_batch_approve(jy_store *st, int64_t id, const char *actor, jy_batch *out, jy_err *err)
+{
+    int rc = jy_store_begin(st, err);
+    if (rc) return rc;
+    if ((rc = jy_store_batch_get(st, id, out, err))) goto done;
+    if (strcmp(out->status, "draft") != 0) {
+        rc = jy_err_set(err, JY_ECONFLICT, "payment batch %" PRId64 " is %s: only a draft is reviewed", id, out->status);
+        goto done;
+    }
+    if (strcmp(out->built_by, actor && *actor ? actor : "system") == 0) {
+        rc = jy_err_set(err, JY_ECONFLICT,
+                        "payment batch %" PRId64 " was built by %s: another person must review it (--as NAME)", id,
+                        out->built_by);
+        goto done;
+    }
+    snprintf(out->status, sizeof out->status, "approved");
+    snprintf(out->approved_by, sizeof out->approved_by, "%s", actor);
+    now_iso(out->approved_at, sizeof out->approved_at);
+    rc = jy_store_batch_update(st, out, "draft", actor, err);
+done:
+    return finish(st, rc, err);
+}
+
+/* ---------------------------------------------------------------- export */
+
+typedef struct lines_buf {
+    jy_batch_line *v;
+    size_t n, cap;
+} lines_buf;
+
+static int collect_line(void *ctx, const jy_batch_line *l)
+{
+    lines_buf *b = ctx;
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 256;
+        jy_batch_line *nv = realloc(b->v, cap * sizeof *nv);
+        if (!nv) return 1;
+        b->v = nv;
+        b->cap = cap;
+    }
+    b->v[b->n++] = *l;
+    return 0;
+}
+
+static const char *const bank_cols[] = {"序号", "收款人类型", "收款人", "证件号码", "收款账号", "开户行",
+                                        "金额（元）", "项目", "摘要", "幂等键"};
+#define NBANK_COLS (sizeof bank_cols / sizeof *bank_cols)
+
+/* The cells of one line, as text (money "1750.00": never a double). */
+static void line_cells(const jy_batch *b, const jy_batch_line *l, char cells[NBANK_COLS][160])
+{
+    char money[JY_MONEY_BUFSZ];
+    snprintf(cells[0], 160, "%d", l->line_no);
+    snprintf(cells[1], 160, "%s", l->payee_kind == JY_PAYEE_ORG ? "单位（基本账户）" : "个人（社保卡）");
+    snprintf(cells[2], 160, "%s", l->payee_name);
+    snprintf(cells[3], 160, "%s", l->payee_id);
+    snprintf(cells[4], 160, "%s", l->account);
+    snprintf(cells[5], 160, "%s", l->bank_name);
+    snprintf(cells[6], 160, "%s", jy_money_format_plain(l->amount, money));
+    snprintf(cells[7], 160, "%s", b->program);
+    snprintf(cells[8], 160, "%s%s%s拨付", b->program, b->month[0] ? " " : "", b->month);
+    snprintf(cells[9], 160, "%s", l->idem_key);
+}
+
+static void csv_field(FILE *f, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        fputs(s, f);
+        return;
+    }
+    fputc('"', f);
+    for (; *s; s++) {
+        if (*s == '"') fputc('"', f);
+        fputc(*s, f);
+    }
+    fputc('"', f);
+}
+
+static int write_csv(const char *path, const jy_batch *b, const lines_buf *lines, jy_err *err)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) return jy_err_set(err, JY_EIO, "%s: cannot write: %s", path, strerror(errno));
+    for (size_t c = 0; c < NBANK_COLS; c++) {
+        if (c) fputc(',', f);
+        csv_field(f, bank_cols[c]);
+    }
+    fputs("\r\n", f);
+    char cells[NBANK_COLS][160];
+    for (size_t i = 0; i < lines->n; i++) {
+        line_cells(b, &lines->v[i], cells);
+        for (size_t c = 0; c < NBANK_COLS; c++) {
+            if (c) fputc(',', f);
+            csv_field(f, cells[c]);
+        }
+        fputs("\r\n", f);
+    }
+    if (fclose(f) != 0) return jy_err_set(err, JY_EIO, "%s: write failed: %s", path, strerror(errno));
+    return 0;
+}
+
+static int write_xlsx(const char *path, const jy_batch *b, const lines_buf *lines, jy_err *err)
+{
+#ifdef JY_HAVE_XLSXWRITER
+    lxw_workbook *wb = workbook_new(path);
+    if (!wb) return jy_err_set(err, JY_EIO, "%s: cannot create the workbook", path);
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "拨付明细");
+    lxw_format *head = workbook_add_format(wb);
+    format_set_bold(head);
+    lxw_format *text = workbook_add_format(wb);
+    format_set_num_format(text, "@"); /* accounts and ID numbers stay text, never 6.22E+18 */
+    for (size_t c = 0; c < NBANK_COLS; c++) worksheet_write_string(ws, 0, (lxw_col_t)c, bank_cols[c], head);
+    char cells[NBANK_COLS][160];
+    for (size_t i = 0; i < lines->n; i++) {
+        line_cells(b, &lines->v[i], cells);
+        for (size_t c = 0; c < NBANK_COLS; c++)
+            worksheet_write_string(ws, (lxw_row_t)(i + 1), (lxw_col_t)c, cells[c], text);
+    }
+    char total[JY_MONEY_BUFSZ];
+    worksheet_write_string(ws, (lxw_row_t)(lines->n + 1), 5, "合计", head);
+    worksheet_write_string(ws, (lxw_row_t)(lines->n + 1), 6, jy_money_format_plain(b->total, total), head);
+    worksheet_set_column(ws, 2, 5, 22, NULL);
+    worksheet_set_column(ws, 9, 9, 24, NULL);
+    lxw_error e = workbook_close(wb);
+    if (e != LXW_NO_ERROR) return jy_err_set(err, JY_EIO, "%s: %s", path, lxw_strerror(e));
+    return 0;
+#else
+    (void)b;
+    (void)lines;
+    return jy_err_set(err, JY_ENODATA, "%s: this jiuye was built without libxlsxwriter (XLSX export)", path);
+#endif
+}
+
+int jy_batch_export(jy_store *st, int64_t id, const char *csv_path, const char *xlsx_path, const char *actor,
+                    jy_err *err)
+{
+    lines_buf lines = {0};
+    jy_batch b;
+    int rc = jy_store_begin(st, err);
+    if (rc) return rc;
+    if ((rc = jy_store_batch_get(st, id, &b, err))) goto done;
+    if (strcmp(b.status, "approved") != 0 && strcmp(b.status, "paid") != 0) {
+        rc = jy_err_set(err, JY_ECONFLICT, "payment batch %" PRId64 " is %s: it must be reviewed (batch approve) before export",
+                        id, b.status);
+        goto done;
+    }
+    if ((rc = jy_store_batch_lines(st, id, NULL, collect_line, &lines, err))) goto done;
+    if (csv_path && (rc = write_csv(csv_path, &b, &lines, err))) goto done;
+    if (xlsx_path && (rc = write_xlsx(xlsx_path, &b, &lines, err))) goto done;
+    char from[12];
+    snprintf(from, sizeof from, "%s", b.status);
+    now_iso(b.exported_at, sizeof b.exported_at);
+    rc = jy_store_batch_update(st, &b, from, actor, err);
+done:
+    free(lines.v);
+    return finish(st, rc, err);
+}
+
+/* ---------------------------------------------------------------- paying */
+
+static void test_delay(void)
+{
+    const char *s = getenv("JIUYE_TEST_DELAY_MS");
+    long ms = s ? strtol(s, NULL, 10) : 0;
+    if (ms <= 0) return;
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {}
+}
+
+/* Pays one line in its own transaction. *outcome: 1 paid now, 2 already paid, 3 failed. */
+static int pay_line(jy_store *st, int64_t batch_id, int line_no, const char *actor, int *outcome, jy_err *err)
+{
+    int rc = jy_store_begin(st, err);
+    if (rc) return rc;
+    jy_batch_line l;
+    jy_payable p;
+    if ((rc = jy_store_batch_line_get(st, batch_id, line_no, &l, err))) goto done;
+    if (strcmp(l.status, "paid") == 0) {
+        *outcome = 2;
+        goto done;
+    }
+    if (strcmp(l.status, "failed") == 0) {
+        *outcome = 3;
+        goto done;
+    }
+    if ((rc = jy_store_payable_get(st, l.payable_id, &p, err))) goto done;
+    if ((rc = jy_ledger_pay(st, &p, &l, actor, err))) goto done;
+    jy_batch_line nl = l;
+    snprintf(nl.status, sizeof nl.status, "paid");
+    nl.attempts = l.attempts + 1;
+    now_iso(nl.paid_at, sizeof nl.paid_at);
+    if ((rc = jy_store_batch_line_update(st, &nl, "pending", actor, err))) goto done;
+    test_delay(); /* test hook: a kill here must leave this line wholly unpaid */
+    *outcome = 1;
+done:
+    return finish(st, rc, err);
+}
+
+static int count_line(void *ctx, const jy_batch_line *l)
+{
+    jy_batch_run *r = ctx;
+    if (strcmp(l->status, "pending") == 0) r->pending++;
+    else if (strcmp(l->status, "failed") == 0) r->failed++;
+    return 0;
+}
+
+typedef struct line_nos {
+    int *v;
+    size_t n, cap;
+} line_nos;
+
+static int collect_line_no(void *ctx, const jy_batch_line *l)
+{
+    line_nos *b = ctx;
+    if (b->n == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 256;
+        int *nv = realloc(b->v, cap * sizeof *nv);
+        if (!nv) return 1;
+        b->v = nv;
+        b->cap = cap;
+    }
+    b->v[b->n++] = l->line_no;
+    return 0;
+}
+
+int jy_batch_mark_paid(jy_store *st, int64_t id, int line, const char *actor, jy_batch_run *run, jy_err *err)
+{
+    memset(run, 0, sizeof *run);
+    jy_batch b;
+    int rc = jy_store_batch_get(st, id, &b, err);
+    if (rc) return rc;
+    if (strcmp(b.status, "approved") != 0 && strcmp(b.status, "paid") != 0)
+        return jy_err_set(err, JY_ECONFLICT, "payment batch %" PRId64 " is %s: only a reviewed (approved) batch is paid",
+                          id, b.status);
+    line_nos todo = {0};
+    if (line > 0) {
+        jy_batch_line l;
+        if ((rc = jy_store_batch_line_get(st, id, line, &l, err))) return rc;
+        if (strcmp(l.status, "failed") == 0) {
+            return jy_err_set(err, JY_ECONFLICT, "line %d of payment batch %" PRId64 " failed (%s): retry it first (batch retry %" PRId64 " --line %d)",
+                              line, id, l.fail_reason, id, line);
+        }
+        collect_line_no(&todo, &l);
+    } else if ((rc = jy_store_batch_lines(st, id, NULL, collect_line_no, &todo, err))) {
+        goto out;
+    }
+    for (size_t i = 0; i < todo.n; i++) {
+        int outcome = 0;
+        if ((rc = pay_line(st, id, todo.v[i], actor, &outcome, err))) {
+            jy_err_prefix(err, "line %d: ", todo.v[i]);
+            goto out;
+        }
+        if (outcome == 1) run->paid++;
+        else if (outcome == 2) run->already_paid++;
+    }
+    if ((rc = jy_store_batch_lines(st, id, NULL, count_line, run, err))) goto out;
+    if (run->pending == 0 && run->failed == 0 && strcmp(b.status, "approved") == 0) {
+        if ((rc = jy_store_batch_get(st, id, &b, err))) goto out;
+        snprintf(b.status, sizeof b.status, "paid");
+        rc = jy_store_batch_update(st, &b, "approved", actor, err);
+    }
+out:
+    free(todo.v);
+    return rc;
+}
+
+int jy_batch_mark_failed(jy_store *st, int64_t id, int line, const char *reason, const char *actor, jy_err *err)
+{
+    if (!reason || !*reason) return jy_err_set(err, JY_EINVAL, "a failed line needs the bank's reason (--failed REASON)");
+    int rc = jy_store_begin(st, err);
+    if (rc) return rc;
+    jy_batch b;
+    jy_batch_line l;
+    if ((rc = jy_store_batch_get(st, id, &b, err))) goto done;
+    if (strcmp(b.status, "approved") != 0) {
+        rc = jy_err_set(err, JY_ECONFLICT, "payment batch %" PRId64 " is %s, not approved", id, b.status);
+        goto done;
+    }
+    if ((rc = jy_store_batch_line_get(st, id, line, &l, err))) goto done;
+    if (strcmp(l.status, "pending") != 0) {
+        rc = jy_err_set(err, JY_ECONFLICT, "line %d of payment batch %" PRId64 " is %s: only a pending line can fail", line,
+                        id, l.status);
+        goto done;
+    }
+    jy_batch_line nl = l;
+    snprintf(nl.status, sizeof nl.status, "failed");
+    nl.attempts = l.attempts + 1;
+    snprintf(nl.fail_reason, sizeof nl.fail_reason, "%s", reason);
+    rc = jy_store_batch_line_update(st, &nl, "pending", actor, err);
+done:
+    return finish(st, rc, err);
+}
+
+int jy_batch_retry(jy_store *st, int64_t id, int line, const char *actor, jy_batch_line *out, jy_err *err)
+{
+    int rc = jy_store_begin(st, err);
+    if (rc) return rc;
+    jy_batch b;
+    jy_payable p;
+    if ((rc = jy_store_batch_get(st, id, &b, err))) goto done;
+    if (strcmp(b.status, "approved") != 0) {
+        rc = jy_err_set(err, JY_ECONFLICT, "payment batch %" PRId64 " is %s, not approved", id, b.status);
+        goto done;
+    }
+    if ((rc = jy_store_batch_line_get(st, id, line, out, err))) goto done;
+    if (strcmp(out->status, "failed") != 0) {
+        rc = jy_err_set(err, JY_ECONFLICT, "line %d of payment batch %" PRId64 " is %s: only a failed line is retried",
+                        line, id, out->status);
+        goto done;
+    }
+    if ((rc = jy_store_payable_get(st, out->payable_id, &p, err))) goto done;
+    jy_batch_line fresh = *out;
+    if ((rc = resolve_payee(st, &p, &fresh, err))) goto done;
+    snprintf(fresh.status, sizeof fresh.status, "pending");
+    fresh.fail_reason[0] = '\0';
+    if ((rc = jy_store_batch_line_update(st, &fresh, "failed", actor, err))) goto done;
+    *out = fresh;
+done:
+    return finish(st, rc, err);
+}

@@ -1,0 +1,53 @@
+/* Payment batches (拨付批次): approved, unpaid payables gathered per programme (and month) into
+ * a batch; a second person reviews it; it is exported as the bank file (CSV, XLSX) and marked
+ * paid line by line. Individuals are paid to their social security card (社保卡),
+ * organisations to their basic bank account (基本账户).
+ *
+ * Idempotency: each line has a key ("jy-pay-<batch>-<payable>") that the ledger's pay entry
+ * carries (UNIQUE in the journal), and each line is paid in its own transaction (ledger entry,
+ * payable, line and audit entries together). Marking a batch paid again, or after a crash,
+ * pays only the lines still pending: nobody twice, nobody lost. docs/ledger.md. */
+#ifndef JY_SERVICE_PAYMENT_H
+#define JY_SERVICE_PAYMENT_H
+
+#include "base/err.h"
+#include "base/sb.h"
+#include "store/store.h"
+
+/* Builds a draft batch of county's approved payables of program (month: "YYYY-MM" or NULL for
+ * every month; year 0: every year). Payables whose payee has no account on record are left
+ * out and listed in skipped as a JSON array [{"payable_id","reason"}]. JY_ENOTFOUND when
+ * nothing can be paid (skipped still filled). out receives the batch. */
+int jy_batch_build(jy_store *st, const char *county, const char *program, const char *month, int year,
+                   const char *actor, jy_batch *out, jy_sb *skipped, jy_err *err);
+
+/* The review step: draft → approved, by someone other than the builder. */
+int jy_batch_approve(jy_store *st, int64_t id, const char *actor, jy_batch *out, jy_err *err);
+
+/* Writes the bank file of an approved (or paid) batch: CSV (UTF-8, header row) and/or XLSX
+ * (one sheet "拨付明细"); either path may be NULL. Records exported_at. JY_ENODATA for XLSX when
+ * built without libxlsxwriter. */
+int jy_batch_export(jy_store *st, int64_t id, const char *csv_path, const char *xlsx_path, const char *actor,
+                    jy_err *err);
+
+typedef struct jy_batch_run {
+    int paid;          /* lines paid by this run */
+    int already_paid;  /* lines found paid (earlier run) */
+    int failed;        /* lines left failed (retry them) */
+    int pending;       /* lines still pending afterwards */
+} jy_batch_run;
+
+/* Marks an approved batch's pending lines paid (line 0: all, else that one), each in its own
+ * transaction. JIUYE_TEST_DELAY_MS (test hook) sleeps that long inside each line's
+ * transaction, before its commit, so a test can kill the process mid-batch. When no line is
+ * left unpaid the batch becomes "paid". */
+int jy_batch_mark_paid(jy_store *st, int64_t id, int line, const char *actor, jy_batch_run *run, jy_err *err);
+
+/* The bank returned line unpaid: pending → failed with the reason (money stays committed). */
+int jy_batch_mark_failed(jy_store *st, int64_t id, int line, const char *reason, const char *actor, jy_err *err);
+
+/* A failed line goes back to pending, with the payee's account read again from the registry
+ * (it may have been corrected); mark it paid again afterwards. */
+int jy_batch_retry(jy_store *st, int64_t id, int line, const char *actor, jy_batch_line *out, jy_err *err);
+
+#endif
