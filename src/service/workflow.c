@@ -1,0 +1,439 @@
+/* workflow.c — loads policy/workflows.txt (see workflow.h and the file's header) and answers
+ * which step may follow which, and when a state's deadline or a publicity ends. */
+#include "service/workflow.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "service/users.h"
+
+struct jy_workflows {
+    int n, cap;
+    jy_workflow *wf;
+};
+
+#define MAX_TOKENS 32
+
+typedef struct line_tokens {
+    int n;
+    char *tok[MAX_TOKENS];
+    int quoted[MAX_TOKENS];
+} line_tokens;
+
+/* Splits a line in place into words and "quoted strings"; # starts a comment outside quotes. */
+static int tokenize(char *s, line_tokens *t, jy_err *err, const char *name, int line)
+{
+    t->n = 0;
+    while (*s) {
+        while (*s == ' ' || *s == '\t' || *s == '\r') s++;
+        if (!*s || *s == '#') break;
+        if (t->n == MAX_TOKENS) return jy_err_set(err, JY_EINVAL, "%s:%d: too many words on the line", name, line);
+        if (*s == '"') {
+            char *start = ++s;
+            while (*s && *s != '"') s++;
+            if (!*s) return jy_err_set(err, JY_EINVAL, "%s:%d: unterminated quoted text", name, line);
+            *s++ = '\0';
+            t->quoted[t->n] = 1;
+            t->tok[t->n++] = start;
+        } else {
+            char *start = s;
+            while (*s && *s != ' ' && *s != '\t' && *s != '\r') s++;
+            if (*s) *s++ = '\0';
+            t->quoted[t->n] = 0;
+            t->tok[t->n++] = start;
+        }
+    }
+    return 0;
+}
+
+static int copy_name(char *dst, size_t cap, const char *src, const char *what, const char *name, int line,
+                     jy_err *err)
+{
+    size_t n = strlen(src);
+    if (n == 0 || n >= cap) return jy_err_set(err, JY_EINVAL, "%s:%d: %s \"%s\" is empty or too long", name, line, what, src);
+    memcpy(dst, src, n + 1);
+    return 0;
+}
+
+static int parse_int(const char *s, int *out)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (end == s || *end || v < 0 || v > 10000) return -1;
+    *out = (int)v;
+    return 0;
+}
+
+static int is_terminal_name(const char *s)
+{
+    return strcmp(s, "rejected") == 0 || strcmp(s, "paid") == 0 || strcmp(s, "closed") == 0 ||
+           strcmp(s, "cancelled") == 0 || strcmp(s, "withdrawn") == 0;
+}
+
+/* A workflow is sound when every step's from-state is the start or some step's to-state. */
+static int check_workflow(const jy_workflow *wf, const char *name, int end_line, jy_err *err)
+{
+    if (!wf->start[0]) return jy_err_set(err, JY_EINVAL, "%s:%d: workflow %s has no start state", name, end_line, wf->name);
+    if (!wf->nprograms) return jy_err_set(err, JY_EINVAL, "%s:%d: workflow %s serves no programme", name, end_line, wf->name);
+    for (int i = 0; i < wf->nsteps; i++) {
+        const jy_wf_step *s = &wf->steps[i];
+        for (int f = 0; f < s->nfrom; f++) {
+            int reached = strcmp(s->from[f], wf->start) == 0;
+            for (int j = 0; !reached && j < wf->nsteps; j++) reached = strcmp(wf->steps[j].to, s->from[f]) == 0;
+            if (!reached)
+                return jy_err_set(err, JY_EINVAL, "%s:%d: step %s leaves state %s, which no step reaches", name,
+                                  s->line, s->name, s->from[f]);
+            if (is_terminal_name(s->from[f]))
+                return jy_err_set(err, JY_EINVAL, "%s:%d: step %s leaves the terminal state %s", name, s->line,
+                                  s->name, s->from[f]);
+        }
+    }
+    for (int i = 0; i < wf->ndues; i++) {
+        int known = strcmp(wf->dues[i].state, wf->start) == 0;
+        for (int j = 0; !known && j < wf->nsteps; j++) known = strcmp(wf->steps[j].to, wf->dues[i].state) == 0;
+        if (!known)
+            return jy_err_set(err, JY_EINVAL, "%s:%d: workflow %s: deadline for state %s, which no step reaches", name,
+                              end_line, wf->name, wf->dues[i].state);
+    }
+    return 0;
+}
+
+static int parse_step(const line_tokens *t, jy_wf_step *s, const char *name, int line, jy_err *err)
+{
+    /* step NAME FROM[,FROM] -> TO roles R[,R] [flags] "clause" */
+    memset(s, 0, sizeof *s);
+    s->line = line;
+    if (t->n < 7 || strcmp(t->tok[3], "->") != 0 || strcmp(t->tok[5], "roles") != 0)
+        return jy_err_set(err, JY_EINVAL, "%s:%d: expected: step NAME FROM[,FROM] -> TO roles ROLE[,ROLE] [flags] \"clause\"",
+                          name, line);
+    if (copy_name(s->name, sizeof s->name, t->tok[1], "step name", name, line, err)) return JY_EINVAL;
+    const char *p = t->tok[2];
+    while (*p) {
+        const char *c = strchr(p, ',');
+        size_t n = c ? (size_t)(c - p) : strlen(p);
+        if (s->nfrom == JY_WF_MAX_FROM) return jy_err_set(err, JY_EINVAL, "%s:%d: too many from-states", name, line);
+        if (n == 0 || n >= JY_WF_NAME) return jy_err_set(err, JY_EINVAL, "%s:%d: bad from-state list %s", name, line, t->tok[2]);
+        memcpy(s->from[s->nfrom], p, n);
+        s->from[s->nfrom++][n] = '\0';
+        p += n;
+        if (*p == ',') p++;
+    }
+    if (copy_name(s->to, sizeof s->to, t->tok[4], "state", name, line, err)) return JY_EINVAL;
+    jy_err e;
+    if (jy_roles_parse(t->tok[6], &s->roles, &e)) return jy_err_set(err, JY_EINVAL, "%s:%d: %s", name, line, e.msg);
+    int have_clause = 0;
+    for (int i = 7; i < t->n; i++) {
+        const char *f = t->tok[i];
+        if (t->quoted[i]) {
+            if (have_clause) return jy_err_set(err, JY_EINVAL, "%s:%d: two clauses on one step", name, line);
+            snprintf(s->clause, sizeof s->clause, "%s", f);
+            have_clause = 1;
+        } else if (strcmp(f, "eligible") == 0) s->flags |= JY_WF_ELIGIBLE;
+        else if (strcmp(f, "during-publicity") == 0) s->flags |= JY_WF_DURING_PUBLICITY;
+        else if (strcmp(f, "after-publicity") == 0) s->flags |= JY_WF_AFTER_PUBLICITY;
+        else if (strcmp(f, "conflicts") == 0) s->flags |= JY_WF_CONFLICTS;
+        else if (strcmp(f, "site-visit") == 0) s->flags |= JY_WF_SITE_VISIT;
+        else if (strncmp(f, "publicity=", 10) == 0 || strncmp(f, "publicity-days=", 15) == 0) {
+            int wd = f[9] == '=';
+            if (parse_int(strchr(f, '=') + 1, &s->publicity) || s->publicity < 1)
+                return jy_err_set(err, JY_EINVAL, "%s:%d: %s: expected a number of days", name, line, f);
+            s->publicity_workdays = wd;
+        } else {
+            return jy_err_set(err, JY_EINVAL,
+                              "%s:%d: unknown flag \"%s\" (eligible, publicity=N, publicity-days=N, during-publicity, "
+                              "after-publicity, conflicts, site-visit)",
+                              name, line, f);
+        }
+    }
+    if (!have_clause) return jy_err_set(err, JY_EINVAL, "%s:%d: step %s cites no clause", name, line, s->name);
+    return 0;
+}
+
+int jy_workflows_parse(const char *text, size_t len, const char *name, jy_workflows **out, jy_err *err)
+{
+    *out = NULL;
+    jy_workflows *w = calloc(1, sizeof *w);
+    char *buf = malloc(len + 1);
+    int rc = 0, line = 0;
+    jy_workflow *cur = NULL;
+    if (!w || !buf) {
+        rc = jy_err_set(err, JY_ENOMEM, "out of memory reading %s", name);
+        goto done;
+    }
+    memcpy(buf, text, len);
+    buf[len] = '\0';
+    char *p = buf;
+    while (*p) {
+        char *nl = strchr(p, '\n');
+        if (nl) *nl = '\0';
+        line++;
+        line_tokens t;
+        if ((rc = tokenize(p, &t, err, name, line))) goto done;
+        p = nl ? nl + 1 : p + strlen(p);
+        if (t.n == 0) continue;
+        const char *kw = t.tok[0];
+        if (strcmp(kw, "workflow") == 0) {
+            if (cur) { rc = jy_err_set(err, JY_EINVAL, "%s:%d: workflow %s is not closed with end", name, line, cur->name); goto done; }
+            if (t.n != 3 || !t.quoted[2]) { rc = jy_err_set(err, JY_EINVAL, "%s:%d: expected: workflow NAME \"title\"", name, line); goto done; }
+            if (w->n == w->cap) {
+                int cap = w->cap ? w->cap * 2 : 16;
+                jy_workflow *nw = realloc(w->wf, (size_t)cap * sizeof *nw);
+                if (!nw) { rc = jy_err_set(err, JY_ENOMEM, "out of memory reading %s", name); goto done; }
+                w->wf = nw;
+                w->cap = cap;
+            }
+            cur = &w->wf[w->n++];
+            memset(cur, 0, sizeof *cur);
+            if ((rc = copy_name(cur->name, sizeof cur->name, t.tok[1], "workflow name", name, line, err))) goto done;
+            for (int i = 0; i < w->n - 1; i++)
+                if (strcmp(w->wf[i].name, cur->name) == 0) { rc = jy_err_set(err, JY_EINVAL, "%s:%d: workflow %s defined twice", name, line, cur->name); goto done; }
+            snprintf(cur->title, sizeof cur->title, "%s", t.tok[2]);
+            continue;
+        }
+        if (!cur) { rc = jy_err_set(err, JY_EINVAL, "%s:%d: \"%s\" outside a workflow … end block", name, line, kw); goto done; }
+        if (strcmp(kw, "end") == 0) {
+            if ((rc = check_workflow(cur, name, line, err))) goto done;
+            cur = NULL;
+        } else if (strcmp(kw, "programs") == 0) {
+            for (int i = 1; i < t.n; i++) {
+                if (cur->nprograms == JY_WF_MAX_PROGRAMS) { rc = jy_err_set(err, JY_EINVAL, "%s:%d: too many programmes", name, line); goto done; }
+                const char *tok = t.tok[i], *colon = strchr(tok, ':');
+                size_t pn = colon ? (size_t)(colon - tok) : strlen(tok);
+                int num = 0;
+                char digits[4] = {0};
+                if (pn < 2 || pn > 3 || tok[0] != 'P') { rc = jy_err_set(err, JY_EINVAL, "%s:%d: \"%s\": expected P1 … P26 (or P1:kind)", name, line, tok); goto done; }
+                memcpy(digits, tok + 1, pn - 1);
+                if (parse_int(digits, &num) || num < 1 || num > 26) { rc = jy_err_set(err, JY_EINVAL, "%s:%d: \"%s\": expected P1 … P26", name, line, tok); goto done; }
+                memcpy(cur->program[cur->nprograms], tok, pn);
+                cur->program[cur->nprograms][pn] = '\0';
+                cur->kind[cur->nprograms][0] = '\0';
+                if (colon && (rc = copy_name(cur->kind[cur->nprograms], sizeof cur->kind[0], colon + 1, "kind", name, line, err))) goto done;
+                cur->nprograms++;
+            }
+        } else if (strcmp(kw, "start") == 0) {
+            if (t.n != 2) { rc = jy_err_set(err, JY_EINVAL, "%s:%d: expected: start STATE", name, line); goto done; }
+            if ((rc = copy_name(cur->start, sizeof cur->start, t.tok[1], "state", name, line, err))) goto done;
+        } else if (strcmp(kw, "due") == 0) {
+            /* due STATE N workdays|days "clause" */
+            if (t.n != 5 || !t.quoted[4] || (strcmp(t.tok[3], "workdays") != 0 && strcmp(t.tok[3], "days") != 0)) {
+                rc = jy_err_set(err, JY_EINVAL, "%s:%d: expected: due STATE N workdays|days \"clause\"", name, line);
+                goto done;
+            }
+            if (cur->ndues == JY_WF_MAX_DUES) { rc = jy_err_set(err, JY_EINVAL, "%s:%d: too many deadlines", name, line); goto done; }
+            jy_wf_due *d = &cur->dues[cur->ndues];
+            memset(d, 0, sizeof *d);
+            if ((rc = copy_name(d->state, sizeof d->state, t.tok[1], "state", name, line, err))) goto done;
+            if (parse_int(t.tok[2], &d->n) || d->n < 1) { rc = jy_err_set(err, JY_EINVAL, "%s:%d: \"%s\": expected a number of days", name, line, t.tok[2]); goto done; }
+            d->workdays = strcmp(t.tok[3], "workdays") == 0;
+            snprintf(d->clause, sizeof d->clause, "%s", t.tok[4]);
+            cur->ndues++;
+        } else if (strcmp(kw, "step") == 0) {
+            if (cur->nsteps == JY_WF_MAX_STEPS) { rc = jy_err_set(err, JY_EINVAL, "%s:%d: too many steps", name, line); goto done; }
+            if ((rc = parse_step(&t, &cur->steps[cur->nsteps], name, line, err))) goto done;
+            if (jy_workflow_step(cur, cur->steps[cur->nsteps].name)) { rc = jy_err_set(err, JY_EINVAL, "%s:%d: step %s defined twice", name, line, cur->steps[cur->nsteps].name); goto done; }
+            cur->nsteps++;
+        } else {
+            rc = jy_err_set(err, JY_EINVAL, "%s:%d: unknown line \"%s\" (programs, start, due, step, end)", name, line, kw);
+            goto done;
+        }
+    }
+    if (cur) rc = jy_err_set(err, JY_EINVAL, "%s:%d: workflow %s is not closed with end", name, line, cur->name);
+done:
+    free(buf);
+    if (rc) {
+        jy_workflows_free(w);
+        return rc;
+    }
+    *out = w;
+    return 0;
+}
+
+int jy_workflows_load(const char *policy_dir, jy_workflows **out, jy_err *err)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", policy_dir, JY_WORKFLOWS_FILE);
+    FILE *f = fopen(path, "rb");
+    if (!f) return jy_err_set(err, JY_EIO, "cannot read %s: the workflows (policy/workflows.txt) are missing", path);
+    jy_sb sb = JY_SB_INIT;
+    char chunk[8192];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) jy_sb_appendn(&sb, chunk, n);
+    int bad = ferror(f);
+    fclose(f);
+    int rc = bad ? jy_err_set(err, JY_EIO, "cannot read %s", path)
+                 : jy_workflows_parse(jy_sb_cstr(&sb), sb.len, path, out, err);
+    jy_sb_free(&sb);
+    return rc;
+}
+
+void jy_workflows_free(jy_workflows *w)
+{
+    if (!w) return;
+    free(w->wf);
+    free(w);
+}
+
+int jy_workflows_count(const jy_workflows *w)
+{
+    return w->n;
+}
+
+const jy_workflow *jy_workflows_at(const jy_workflows *w, int i)
+{
+    return i >= 0 && i < w->n ? &w->wf[i] : NULL;
+}
+
+const jy_workflow *jy_workflow_for(const jy_workflows *w, const char *program, const char *kind)
+{
+    const jy_workflow *plain = NULL;
+    for (int i = 0; i < w->n; i++)
+        for (int k = 0; k < w->wf[i].nprograms; k++) {
+            if (strcmp(w->wf[i].program[k], program) != 0) continue;
+            if (w->wf[i].kind[k][0] == '\0') {
+                if (!plain) plain = &w->wf[i];
+            } else if (kind && strcmp(w->wf[i].kind[k], kind) == 0) {
+                return &w->wf[i];
+            }
+        }
+    return plain;
+}
+
+const jy_wf_step *jy_workflow_step(const jy_workflow *wf, const char *name)
+{
+    for (int i = 0; i < wf->nsteps; i++)
+        if (strcmp(wf->steps[i].name, name) == 0) return &wf->steps[i];
+    return NULL;
+}
+
+int jy_wf_step_from(const jy_wf_step *s, const char *state)
+{
+    for (int f = 0; f < s->nfrom; f++)
+        if (strcmp(s->from[f], state) == 0) return 1;
+    return 0;
+}
+
+void jy_workflow_next_steps(const jy_workflow *wf, const char *state, jy_sb *out)
+{
+    int first = 1;
+    for (int i = 0; i < wf->nsteps; i++)
+        if (jy_wf_step_from(&wf->steps[i], state)) {
+            if (!first) jy_sb_append(out, ", ");
+            jy_sb_append(out, wf->steps[i].name);
+            first = 0;
+        }
+}
+
+const jy_wf_due *jy_workflow_due(const jy_workflow *wf, const char *state)
+{
+    for (int i = 0; i < wf->ndues; i++)
+        if (strcmp(wf->dues[i].state, state) == 0) return &wf->dues[i];
+    return NULL;
+}
+
+int jy_wf_due_date(const jy_wf_due *d, const jy_calendar *cal, jy_date from, jy_date *out, jy_err *err)
+{
+    if (d->workdays) return jy_calendar_nth_workday(cal, from, d->n, out, err);
+    *out = from + d->n;
+    return 0;
+}
+
+int jy_wf_publicity_end(const jy_wf_step *s, const jy_calendar *cal, jy_date from, jy_date *out, jy_err *err)
+{
+    if (s->publicity_workdays) return jy_calendar_nth_workday(cal, from, s->publicity, out, err);
+    *out = from + s->publicity - 1;
+    return 0;
+}
+
+static void flags_json(jy_sb *sb, const jy_wf_step *s)
+{
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } F[] = {{JY_WF_ELIGIBLE, "eligible"},
+             {JY_WF_DURING_PUBLICITY, "during-publicity"},
+             {JY_WF_AFTER_PUBLICITY, "after-publicity"},
+             {JY_WF_CONFLICTS, "conflicts"},
+             {JY_WF_SITE_VISIT, "site-visit"}};
+    jy_sb_appendc(sb, '[');
+    int first = 1;
+    for (size_t i = 0; i < sizeof F / sizeof F[0]; i++)
+        if (s->flags & F[i].bit) {
+            if (!first) jy_sb_appendc(sb, ',');
+            jy_sb_json_str(sb, F[i].name);
+            first = 0;
+        }
+    jy_sb_appendc(sb, ']');
+}
+
+void jy_workflows_json(const jy_workflows *w, jy_sb *out)
+{
+    jy_sb_appendc(out, '[');
+    for (int i = 0; i < w->n; i++) {
+        const jy_workflow *wf = &w->wf[i];
+        if (i) jy_sb_appendc(out, ',');
+        jy_sb_appendc(out, '{');
+        jy_sb_json_kv_str(out, "name", wf->name);
+        jy_sb_appendc(out, ',');
+        jy_sb_json_kv_str(out, "title", wf->title);
+        jy_sb_append(out, ",\"programs\":[");
+        for (int k = 0; k < wf->nprograms; k++) {
+            if (k) jy_sb_appendc(out, ',');
+            jy_sb_appendc(out, '"');
+            jy_sb_append(out, wf->program[k]);
+            if (wf->kind[k][0]) {
+                jy_sb_appendc(out, ':');
+                jy_sb_append(out, wf->kind[k]);
+            }
+            jy_sb_appendc(out, '"');
+        }
+        jy_sb_append(out, "],");
+        jy_sb_json_kv_str(out, "start", wf->start);
+        jy_sb_append(out, ",\"steps\":[");
+        for (int k = 0; k < wf->nsteps; k++) {
+            const jy_wf_step *s = &wf->steps[k];
+            if (k) jy_sb_appendc(out, ',');
+            jy_sb_appendc(out, '{');
+            jy_sb_json_kv_str(out, "step", s->name);
+            jy_sb_append(out, ",\"from\":[");
+            for (int f = 0; f < s->nfrom; f++) {
+                if (f) jy_sb_appendc(out, ',');
+                jy_sb_json_str(out, s->from[f]);
+            }
+            jy_sb_append(out, "],");
+            jy_sb_json_kv_str(out, "to", s->to);
+            jy_sb_append(out, ",\"roles\":");
+            jy_sb roles = JY_SB_INIT;
+            jy_roles_text(&roles, s->roles, ",");
+            jy_sb_json_str(out, jy_sb_cstr(&roles));
+            jy_sb_free(&roles);
+            jy_sb_append(out, ",\"flags\":");
+            flags_json(out, s);
+            if (s->publicity) {
+                jy_sb_appendc(out, ',');
+                jy_sb_json_kv_i64(out, "publicity", s->publicity);
+                jy_sb_appendc(out, ',');
+                jy_sb_json_kv_bool(out, "publicity_workdays", s->publicity_workdays);
+            }
+            jy_sb_appendc(out, ',');
+            jy_sb_json_kv_str(out, "clause", s->clause);
+            jy_sb_appendc(out, '}');
+        }
+        jy_sb_append(out, "],\"dues\":[");
+        for (int k = 0; k < wf->ndues; k++) {
+            const jy_wf_due *d = &wf->dues[k];
+            if (k) jy_sb_appendc(out, ',');
+            jy_sb_appendc(out, '{');
+            jy_sb_json_kv_str(out, "state", d->state);
+            jy_sb_appendc(out, ',');
+            jy_sb_json_kv_i64(out, "n", d->n);
+            jy_sb_appendc(out, ',');
+            jy_sb_json_kv_str(out, "unit", d->workdays ? "workdays" : "days");
+            jy_sb_appendc(out, ',');
+            jy_sb_json_kv_str(out, "clause", d->clause);
+            jy_sb_appendc(out, '}');
+        }
+        jy_sb_append(out, "]}");
+    }
+    jy_sb_appendc(out, ']');
+}

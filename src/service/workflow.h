@@ -1,0 +1,97 @@
+/* workflow.h — each programme's workflow as data (policy/workflows.txt, format in that file's
+ * header and docs/cases.md): states, the steps between them, the roles allowed to take each
+ * step, deadlines in working days (the calendar) or calendar days, publicity periods, and the
+ * clause each step comes from. Loaded once; immutable afterwards. */
+#ifndef JY_WORKFLOW_H
+#define JY_WORKFLOW_H
+
+#include <stddef.h>
+
+#include "base/date.h"
+#include "base/err.h"
+#include "base/sb.h"
+#include "domain/calendar.h"
+
+#define JY_WF_NAME 32
+#define JY_WF_MAX_FROM 6
+#define JY_WF_MAX_STEPS 24
+#define JY_WF_MAX_DUES 12
+#define JY_WF_MAX_PROGRAMS 16
+
+enum jy_wf_flag {
+    JY_WF_ELIGIBLE = 1 << 0,         /* refused while the decision is ineligible */
+    JY_WF_DURING_PUBLICITY = 1 << 1, /* only up to the publicity's last day */
+    JY_WF_AFTER_PUBLICITY = 1 << 2,  /* only after the publicity's last day */
+    JY_WF_CONFLICTS = 1 << 3,        /* conflict checks again; hard findings refuse */
+    JY_WF_SITE_VISIT = 1 << 4,       /* the reason records the site visit */
+};
+
+typedef struct jy_wf_step {
+    char name[JY_WF_NAME];
+    int nfrom;
+    char from[JY_WF_MAX_FROM][JY_WF_NAME];
+    char to[JY_WF_NAME];
+    unsigned roles; /* users.h role bits, JY_ROLE_ANY */
+    unsigned flags; /* enum jy_wf_flag */
+    int publicity;  /* > 0: the step starts publicity of this many days */
+    int publicity_workdays; /* 1: working days, 0: calendar days */
+    char clause[128];
+    int line;
+} jy_wf_step;
+
+typedef struct jy_wf_due {
+    char state[JY_WF_NAME];
+    int n;
+    int workdays;
+    char clause[128];
+} jy_wf_due;
+
+typedef struct jy_workflow {
+    char name[JY_WF_NAME];
+    char title[256];
+    char start[JY_WF_NAME];
+    int nprograms;
+    char program[JY_WF_MAX_PROGRAMS][4];  /* "P13" */
+    char kind[JY_WF_MAX_PROGRAMS][24];    /* "" = every kind of the programme */
+    int nsteps;
+    jy_wf_step steps[JY_WF_MAX_STEPS];
+    int ndues;
+    jy_wf_due dues[JY_WF_MAX_DUES];
+} jy_workflow;
+
+typedef struct jy_workflows jy_workflows;
+
+#define JY_WORKFLOWS_FILE "workflows.txt"
+
+/* Loads <policy_dir>/workflows.txt. JY_EIO when it cannot be read, JY_EINVAL "FILE:LINE: reason"
+ * when it does not parse (unknown role or flag, a step from a state nothing reaches, …). */
+int jy_workflows_load(const char *policy_dir, jy_workflows **out, jy_err *err);
+int jy_workflows_parse(const char *text, size_t len, const char *name, jy_workflows **out, jy_err *err);
+void jy_workflows_free(jy_workflows *w);
+
+int jy_workflows_count(const jy_workflows *w);
+const jy_workflow *jy_workflows_at(const jy_workflows *w, int i);
+
+/* The workflow of a programme's case kind: a line naming the kind wins over a plain programme
+ * line. NULL when none serves it. */
+const jy_workflow *jy_workflow_for(const jy_workflows *w, const char *program, const char *kind);
+/* The step by name, or NULL. */
+const jy_wf_step *jy_workflow_step(const jy_workflow *wf, const char *name);
+/* Non-zero when step may leave state. */
+int jy_wf_step_from(const jy_wf_step *s, const char *state);
+/* Appends the names of the steps that may leave state, ", "-separated ("" when terminal). */
+void jy_workflow_next_steps(const jy_workflow *wf, const char *state, jy_sb *out);
+/* The deadline rule of a state, or NULL. */
+const jy_wf_due *jy_workflow_due(const jy_workflow *wf, const char *state);
+/* The deadline for leaving a state entered on `from`: the n-th working day counted from `from`
+ * (which is the first when it is a working day) for a working-day rule, else from + n calendar
+ * days. JY_ENODATA when the calendar lacks a year. */
+int jy_wf_due_date(const jy_wf_due *d, const jy_calendar *cal, jy_date from, jy_date *out, jy_err *err);
+/* The last day of a publicity of step s started on `from`: the n-th working day counted from
+ * `from`, or from + n - 1 for calendar days (公示5天 = the day it starts and four more). */
+int jy_wf_publicity_end(const jy_wf_step *s, const jy_calendar *cal, jy_date from, jy_date *out, jy_err *err);
+
+/* The workflows as a JSON array (name, title, programs, start, steps, dues). */
+void jy_workflows_json(const jy_workflows *w, jy_sb *out);
+
+#endif
