@@ -27,12 +27,12 @@ for _ in $(seq 100); do
   sleep 0.1
 done
 [ -n "$PORT" ] || { fail "server did not start: $(cat "$T/err")"; finish; }
-expect_contains "health" "ok" "$(curl -fsS "http://127.0.0.1:$PORT/healthz")"
-summary=$(curl -fsS "http://127.0.0.1:$PORT/api/summary")
+expect_contains "health" "ok" "$(curl --max-time 20 -fsS "http://127.0.0.1:$PORT/healthz")"
+summary=$(curl --max-time 20 -fsS "http://127.0.0.1:$PORT/api/summary")
 expect_contains "persons counted" '"persons":200' "$summary"
 expect_contains "backend named" "$JY_BACKEND" "$summary$(cat "$T/out")"
 pids=()
-for i in $(seq 40); do curl -fsS "http://127.0.0.1:$PORT/api/summary" >"$T/s$i" & pids+=($!); done
+for i in $(seq 40); do curl --max-time 20 -fsS "http://127.0.0.1:$PORT/api/summary" >"$T/s$i" & pids+=($!); done
 wait "${pids[@]}" # not a bare wait: the server is a background job too
 for i in $(seq 40); do
   [ "$(cat "$T/s$i")" = "$summary" ] || { fail "concurrent request $i answered differently: $(cat "$T/s$i")"; break; }

@@ -43,13 +43,13 @@ expect_contains "listening line" "\"listening\":\"http://127.0.0.1:$PORT/\"" "$(
 base="http://127.0.0.1:$PORT"
 
 # /healthz
-got=$(curl -sS -D "$T/h.hdr" "$base/healthz")
+got=$(curl --max-time 20 -sS -D "$T/h.hdr" "$base/healthz")
 version=$(sqlite3 "$JIUYE_DB" "select max(version) from schema_migrations" 2>/dev/null || echo 1)
 expect_out "healthz body" "{\"status\":\"ok\",\"db\":\"sqlite\",\"schema_version\":$version}" 0 echo "$got"
 expect_contains "healthz is JSON" "application/json" "$(tr -d '\r' <"$T/h.hdr")"
 
 # the start page
-page=$(curl -sS -D "$T/p.hdr" "$base/")
+page=$(curl --max-time 20 -sS -D "$T/p.hdr" "$base/")
 expect_contains "start page status" "HTTP/1.1 200" "$(cat "$T/p.hdr")"
 expect_contains "start page is UTF-8 HTML" "text/html; charset=utf-8" "$(tr -d '\r' <"$T/p.hdr")"
 expect_contains "title" "<title>海原县公共就业服务 · jiuye</title>" "$page"
@@ -65,19 +65,19 @@ training=$(sqlite3 "$JIUYE_DB" "select count(*) from orgs where kinds & 1")
 expect_contains "training bodies" "<tr><th scope=\"row\">培训机构</th><td class=\"n\">$training</td></tr>" "$page"
 
 # /api/summary agrees with the database
-summary=$(curl -sS "$base/api/summary")
+summary=$(curl --max-time 20 -sS "$base/api/summary")
 expect_contains "summary persons" "\"persons\":$persons," "$summary"
 expect_contains "summary orgs" "\"orgs\":$orgs," "$summary"
 expect_contains "summary 海城镇" "{\"code\":\"640522100\",\"name\":\"海城镇\",\"persons\":$haicheng}" "$summary"
 
 # errors are JSON
-code=$(curl -sS -o "$T/404.json" -w '%{http_code} %{content_type}' "$base/no/such/page")
+code=$(curl --max-time 20 -sS -o "$T/404.json" -w '%{http_code} %{content_type}' "$base/no/such/page")
 expect_out "404 status" "404 application/json; charset=utf-8" 0 echo "$code"
 expect_contains "404 body" '"code":"not_found"' "$(cat "$T/404.json")"
-code=$(curl -sS -o "$T/405.json" -D "$T/405.hdr" -w '%{http_code}' -X POST --data 'x=1' "$base/healthz")
+code=$(curl --max-time 20 -sS -o "$T/405.json" -D "$T/405.hdr" -w '%{http_code}' -X POST --data 'x=1' "$base/healthz")
 expect_out "405 status" "405" 0 echo "$code"
 expect_contains "405 Allow" "Allow: GET" "$(tr -d '\r' <"$T/405.hdr")"
-code=$(curl -sS -o /dev/null -w '%{http_code}' -I "$base/")
+code=$(curl --max-time 20 -sS -o /dev/null -w '%{http_code}' -I "$base/")
 expect_out "HEAD /" "200" 0 echo "$code"
 
 # a second server on the same port is refused with a message naming the port
@@ -85,7 +85,7 @@ expect_rc "port taken" 1 "$JIUYE" serve --port "$PORT" --quiet
 expect_contains "port taken message" "cannot listen on 127.0.0.1 port $PORT" "$(cat "$T/stderr")"
 
 # concurrent requests on the thread pool
-for i in $(seq 8); do curl -sS -o "$T/c$i" "$base/api/summary" & done
+for i in $(seq 8); do curl --max-time 20 -sS -o "$T/c$i" "$base/api/summary" & done
 wait $(jobs -p | grep -v "^$SERVER_PID\$") 2>/dev/null
 for i in $(seq 8); do expect_contains "concurrent $i" "\"persons\":$persons," "$(cat "$T/c$i")"; done
 
@@ -93,7 +93,7 @@ for i in $(seq 8); do expect_contains "concurrent $i" "\"persons\":$persons," "$
 expect_rc "write while serving" 0 "$JIUYE" demo --persons 20 --orgs 2 --seed 99 --force
 more=$(sqlite3 "$JIUYE_DB" "select count(*) from persons")
 [ "$more" -gt "$persons" ] || fail "demo --force with another seed added no persons"
-expect_contains "live count" "<div class=\"card\" id=\"count-persons\"><div class=\"n\">$more</div>" "$(curl -sS "$base/")"
+expect_contains "live count" "<div class=\"card\" id=\"count-persons\"><div class=\"n\">$more</div>" "$(curl --max-time 20 -sS "$base/")"
 
 # clean stop on SIGTERM: exit 0 and a message
 kill -TERM "$SERVER_PID"
@@ -102,14 +102,14 @@ SERVER_PID=""
 expect_out "exit after SIGTERM" "0" 0 echo "$rc"
 expect_contains "stop message" "SIGTERM received, stopping" "$(cat "$T/serve.err")"
 expect_contains "access log" "GET /healthz 200" "$(cat "$T/serve.err")"
-code=$(curl -sS -o /dev/null -w '%{http_code}' "$base/healthz" 2>/dev/null) || true
+code=$(curl --max-time 20 -sS -o /dev/null -w '%{http_code}' "$base/healthz" 2>/dev/null) || true
 expect_out "no longer listening" "000" 0 echo "$code"
 
 # data is HTML-escaped: a division table whose county name holds markup
 mkdir -p "$T/pol"
 sed 's/^640522\t海原县\t/640522\t海原<b>县\&\t/' "$JY_SOURCE_DIR/policy/divisions.tsv" >"$T/pol/divisions.tsv"
 start_server "$T/serve2.out" "$T/serve2.err" --policy "$T/pol"
-page=$(curl -sS "http://127.0.0.1:$PORT/")
+page=$(curl --max-time 20 -sS "http://127.0.0.1:$PORT/")
 expect_contains "escaped title" "<title>海原&lt;b&gt;县&amp;公共就业服务 · jiuye</title>" "$page"
 case "$page" in *"<b>"*) fail "unescaped markup in the page" ;; esac
 kill -INT "$SERVER_PID"
