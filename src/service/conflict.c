@@ -56,22 +56,16 @@ void jy_conflict_report_json(jy_sb *sb, const jy_conflict_report *r)
         if (i) jy_sb_appendc(sb, ',');
         jy_sb_appendc(sb, '{');
         jy_sb_json_kv_str(sb, "kind", c->kind);
-        jy_sb_appendc(sb, ',');
         jy_sb_json_kv_bool(sb, "hard", c->hard);
-        jy_sb_appendc(sb, ',');
         jy_sb_json_kv_str(sb, "clause", c->clause);
-        jy_sb_appendc(sb, ',');
         jy_sb_json_kv_str(sb, "reason", c->reason);
         if (c->other_case) {
-            jy_sb_appendc(sb, ',');
             jy_sb_json_kv_i64(sb, "other_case", c->other_case);
         }
         if (c->row) {
-            jy_sb_appendc(sb, ',');
             jy_sb_json_kv_i64(sb, "row", c->row);
         }
         if (c->idcard[0]) {
-            jy_sb_appendc(sb, ',');
             jy_sb_json_kv_str(sb, "idcard", c->idcard);
         }
         jy_sb_appendc(sb, '}');

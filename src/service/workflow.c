@@ -374,7 +374,6 @@ void jy_workflows_json(const jy_workflows *w, jy_sb *out)
         if (i) jy_sb_appendc(out, ',');
         jy_sb_appendc(out, '{');
         jy_sb_json_kv_str(out, "name", wf->name);
-        jy_sb_appendc(out, ',');
         jy_sb_json_kv_str(out, "title", wf->title);
         jy_sb_append(out, ",\"programs\":[");
         for (int k = 0; k < wf->nprograms; k++) {
@@ -387,7 +386,7 @@ void jy_workflows_json(const jy_workflows *w, jy_sb *out)
             }
             jy_sb_appendc(out, '"');
         }
-        jy_sb_append(out, "],");
+        jy_sb_append(out, "]");
         jy_sb_json_kv_str(out, "start", wf->start);
         jy_sb_append(out, ",\"steps\":[");
         for (int k = 0; k < wf->nsteps; k++) {
@@ -400,7 +399,7 @@ void jy_workflows_json(const jy_workflows *w, jy_sb *out)
                 if (f) jy_sb_appendc(out, ',');
                 jy_sb_json_str(out, s->from[f]);
             }
-            jy_sb_append(out, "],");
+            jy_sb_append(out, "]");
             jy_sb_json_kv_str(out, "to", s->to);
             jy_sb_append(out, ",\"roles\":");
             jy_sb roles = JY_SB_INIT;
@@ -410,12 +409,9 @@ void jy_workflows_json(const jy_workflows *w, jy_sb *out)
             jy_sb_append(out, ",\"flags\":");
             flags_json(out, s);
             if (s->publicity) {
-                jy_sb_appendc(out, ',');
                 jy_sb_json_kv_i64(out, "publicity", s->publicity);
-                jy_sb_appendc(out, ',');
                 jy_sb_json_kv_bool(out, "publicity_workdays", s->publicity_workdays);
             }
-            jy_sb_appendc(out, ',');
             jy_sb_json_kv_str(out, "clause", s->clause);
             jy_sb_appendc(out, '}');
         }
@@ -425,11 +421,8 @@ void jy_workflows_json(const jy_workflows *w, jy_sb *out)
             if (k) jy_sb_appendc(out, ',');
             jy_sb_appendc(out, '{');
             jy_sb_json_kv_str(out, "state", d->state);
-            jy_sb_appendc(out, ',');
             jy_sb_json_kv_i64(out, "n", d->n);
-            jy_sb_appendc(out, ',');
             jy_sb_json_kv_str(out, "unit", d->workdays ? "workdays" : "days");
-            jy_sb_appendc(out, ',');
             jy_sb_json_kv_str(out, "clause", d->clause);
             jy_sb_appendc(out, '}');
         }

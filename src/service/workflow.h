@@ -12,7 +12,7 @@
 #include "base/sb.h"
 #include "domain/calendar.h"
 
-#define JY_WF_NAME 32
+#define JY_WF_NAME 24 /* = jy_case.state, jy_case_event.step */
 #define JY_WF_MAX_FROM 6
 #define JY_WF_MAX_STEPS 24
 #define JY_WF_MAX_DUES 12

@@ -52,15 +52,10 @@ void jy_user_json(jy_sb *sb, const jy_user *u)
 {
     jy_sb_appendc(sb, '{');
     jy_sb_json_kv_i64(sb, "id", u->id);
-    jy_sb_appendc(sb, ',');
     jy_sb_json_kv_str(sb, "name", u->name);
-    jy_sb_appendc(sb, ',');
     jy_sb_json_kv_str(sb, "role", u->role);
-    jy_sb_appendc(sb, ',');
     jy_sb_json_kv_str(sb, "area", u->area);
-    jy_sb_appendc(sb, ',');
     kv_id(sb, "org_id", u->org_id);
-    jy_sb_appendc(sb, ',');
     jy_sb_json_kv_str(sb, "display", u->display);
     jy_sb_appendc(sb, '}');
 }
@@ -70,61 +65,38 @@ void jy_case_json(jy_sb *sb, const jy_case *c)
     char money[JY_MONEY_BUFSZ];
     jy_sb_appendc(sb, '{');
     jy_sb_json_kv_i64(sb, "id", c->id);
-    jy_sb_appendc(sb, ',');
     jy_sb_json_kv_str(sb, "program", c->program);
-    jy_sb_appendc(sb, ',');
     jy_sb_json_kv_str(sb, "kind", c->kind);
-    jy_sb_appendc(sb, ',');
     jy_sb_json_kv_str(sb, "county", c->county);
-    jy_sb_appendc(sb, ',');
     kv_id(sb, "person_id", c->person_id);
-    jy_sb_appendc(sb, ',');
     kv_id(sb, "org_id", c->org_id);
-    jy_sb_appendc(sb, ',');
     kv_id(sb, "parent_id", c->parent_id);
-    jy_sb_appendc(sb, ',');
     jy_sb_json_kv_i64(sb, "year", c->year);
-    jy_sb_appendc(sb, ',');
     kv_day(sb, "filed_on", c->filed_on);
     if (c->occupation[0]) {
-        jy_sb_appendc(sb, ',');
         jy_sb_json_kv_str(sb, "occupation", c->occupation);
     }
     if (c->level) {
-        jy_sb_appendc(sb, ',');
         jy_sb_json_kv_i64(sb, "level", c->level);
     }
     if (c->start_on) {
-        jy_sb_appendc(sb, ',');
         kv_day(sb, "start_on", c->start_on);
     }
     if (c->end_on) {
-        jy_sb_appendc(sb, ',');
         kv_day(sb, "end_on", c->end_on);
     }
-    jy_sb_appendc(sb, ',');
     jy_sb_json_kv_str(sb, "state", c->state);
-    jy_sb_appendc(sb, ',');
     kv_day(sb, "due_on", c->due_on);
-    jy_sb_appendc(sb, ',');
     kv_day(sb, "publicity_end", c->publicity_end);
-    jy_sb_appendc(sb, ',');
     jy_sb_json_kv_str(sb, "decision", c->decision);
-    jy_sb_appendc(sb, ',');
     jy_sb_json_key(sb, "amount");
     if (c->has_amount) jy_sb_json_str(sb, jy_money_format_plain(c->amount, money));
     else jy_sb_append(sb, "null");
-    jy_sb_appendc(sb, ',');
     jy_sb_json_kv_str(sb, "ruleset", c->ruleset);
-    jy_sb_appendc(sb, ',');
     kv_raw(sb, "facts", c->facts, "{}");
-    jy_sb_appendc(sb, ',');
     kv_raw(sb, "reasons", c->reasons, "[]");
-    jy_sb_appendc(sb, ',');
     kv_raw(sb, "conflicts", c->conflicts, "[]");
-    jy_sb_appendc(sb, ',');
     jy_sb_json_kv_str(sb, "created_at", c->created_at);
-    jy_sb_appendc(sb, ',');
     jy_sb_json_kv_str(sb, "updated_at", c->updated_at);
     jy_sb_appendc(sb, '}');
 }
@@ -133,17 +105,11 @@ void jy_case_event_json(jy_sb *sb, const jy_case_event *e)
 {
     jy_sb_appendc(sb, '{');
     jy_sb_json_kv_str(sb, "step", e->step);
-    jy_sb_appendc(sb, ',');
     jy_sb_json_kv_str(sb, "from", e->from_state);
-    jy_sb_appendc(sb, ',');
     jy_sb_json_kv_str(sb, "to", e->to_state);
-    jy_sb_appendc(sb, ',');
     kv_day(sb, "on", e->on);
-    jy_sb_appendc(sb, ',');
     jy_sb_json_kv_str(sb, "actor", e->actor);
-    jy_sb_appendc(sb, ',');
     jy_sb_json_kv_str(sb, "reason", e->reason ? e->reason : "");
-    jy_sb_appendc(sb, ',');
     jy_sb_json_kv_str(sb, "at", e->at);
     jy_sb_appendc(sb, '}');
 }

@@ -1,0 +1,470 @@
+/* jiuye case: cases from filing to payment (docs/cases.md).
+ *
+ *   jiuye case file --program P10 (--person IDCARD | --org USCC | --parent ID) [--kind K]
+ *                   [--facts JSON] [--date D]
+ *   jiuye case show ID
+ *   jiuye case list [--program P] [--state S] [--kind K] [--person IDCARD] [--parent ID]
+ *                   [--overdue] [--limit N] [--after ID]
+ *   jiuye case advance ID STEP --reason TEXT [--date D]
+ *   jiuye case approve|reject|publish|object|recognise|pay ID --reason TEXT [--date D]
+ *   jiuye case overdue [--date D]
+ *   jiuye case check-roster FILE --program P [--kind K] [--date D] [--org USCC]
+ *                   [--occupation X] [--level N]
+ *   jiuye case workflows
+ *
+ * file and advance print the case as `case show` does; list and overdue print JSON lines;
+ * check-roster prints one object with the findings and the time taken, and exits 1 when a hard
+ * conflict was found. The actor is --as NAME (global option). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/csv.h"
+#include "cli/cli.h"
+#include "service/case.h"
+#include "service/conflict.h"
+#include "store/store.h"
+
+#define USAGE                                                                                                  \
+    "jiuye case file|show|list|advance|approve|reject|publish|object|recognise|pay|overdue|check-roster|workflows …"
+
+static int parse_id(const char *s, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (errno || end == s || *end || v <= 0) return JY_EINVAL;
+    *out = v;
+    return 0;
+}
+
+static int parse_day(const char *s, jy_date *out, jy_err *err)
+{
+    if (jy_date_parse_loose(s, out, err)) return jy_err_prefix(err, "--date %s: ", s);
+    return 0;
+}
+
+/* Opens the store and the case service (rules, calendar, workflows). */
+static int open_all(const jy_cli *cli, jy_store **st, jy_cases **cs, jy_err *err)
+{
+    *st = NULL;
+    *cs = NULL;
+    int rc = jy_store_open(cli->db_url, st, err);
+    if (rc == 0) rc = jy_cases_open(*st, cli->policy_dir, cs, err);
+    return rc;
+}
+
+static void close_all(jy_store *st, jy_cases *cs)
+{
+    jy_cases_close(cs);
+    jy_store_close(st);
+}
+
+static int show(jy_cases *cs, int64_t id, jy_err *err)
+{
+    jy_sb sb = JY_SB_INIT;
+    int rc = jy_case_show_json(cs, id, jy_date_today(), &sb, err);
+    if (rc == 0) jy_cli_print(&sb);
+    jy_sb_free(&sb);
+    return rc;
+}
+
+static int cmd_file(const jy_cli *cli, int argc, char **argv)
+{
+    static const char usage[] = "jiuye case file --program P (--person IDCARD | --org USCC | --parent ID) [--kind K] "
+                                "[--facts JSON] [--date D]";
+    jy_case_filing f = {0};
+    jy_err err = {0};
+    for (int i = 1; i < argc; i += 2) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!v) return jy_cli_usage(usage);
+        if (strcmp(a, "--program") == 0) f.program = v;
+        else if (strcmp(a, "--kind") == 0) f.kind = v;
+        else if (strcmp(a, "--person") == 0) f.idcard = v;
+        else if (strcmp(a, "--org") == 0) f.uscc = v;
+        else if (strcmp(a, "--facts") == 0) f.facts_json = v;
+        else if (strcmp(a, "--parent") == 0) {
+            if (parse_id(v, &f.parent_id)) return jy_cli_usage(usage);
+        } else if (strcmp(a, "--date") == 0) {
+            if (parse_day(v, &f.on, &err)) return jy_cli_fail(&err);
+        } else {
+            return jy_cli_usage(usage);
+        }
+    }
+    if (!f.program) return jy_cli_usage(usage);
+    jy_store *st;
+    jy_cases *cs;
+    int64_t id = 0;
+    int rc = open_all(cli, &st, &cs, &err);
+    if (rc == 0) rc = jy_case_file(cs, &f, cli->actor, &id, &err);
+    if (rc == 0) rc = show(cs, id, &err);
+    close_all(st, cs);
+    return rc ? jy_cli_fail(&err) : JY_EXIT_OK;
+}
+
+static int cmd_show(const jy_cli *cli, int argc, char **argv)
+{
+    int64_t id;
+    if (argc != 2 || parse_id(argv[1], &id)) return jy_cli_usage("jiuye case show ID");
+    jy_err err = {0};
+    jy_store *st;
+    jy_cases *cs;
+    int rc = open_all(cli, &st, &cs, &err);
+    if (rc == 0) rc = show(cs, id, &err);
+    close_all(st, cs);
+    return rc ? jy_cli_fail(&err) : JY_EXIT_OK;
+}
+
+/* The alias steps: "approve" is the approve step the case's state allows (county_approve,
+ * city_approve, government_approve …), the others name a step directly. */
+static const char *alias_step(const jy_workflow *wf, const char *state, const char *alias)
+{
+    if (strcmp(alias, "approve") != 0) return alias;
+    for (int i = 0; i < wf->nsteps; i++) {
+        const char *n = wf->steps[i].name;
+        size_t len = strlen(n);
+        if (len >= 7 && strcmp(n + len - 7, "approve") == 0 && jy_wf_step_from(&wf->steps[i], state)) return n;
+    }
+    return "county_approve";
+}
+
+static int cmd_advance(const jy_cli *cli, int argc, char **argv, const char *alias)
+{
+    static const char usage[] = "jiuye case advance ID STEP --reason TEXT [--date D]  (or: case approve|reject|"
+                                "publish|object|recognise|pay ID --reason TEXT [--date D])";
+    int64_t id;
+    int first_opt = alias ? 2 : 3;
+    if (argc < first_opt || parse_id(argv[1], &id)) return jy_cli_usage(usage);
+    const char *step = alias ? alias : argv[2];
+    const char *reason = NULL;
+    jy_date on = 0;
+    jy_err err = {0};
+    for (int i = first_opt; i < argc; i += 2) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!v) return jy_cli_usage(usage);
+        if (strcmp(a, "--reason") == 0) reason = v;
+        else if (strcmp(a, "--date") == 0) {
+            if (parse_day(v, &on, &err)) return jy_cli_fail(&err);
+        } else {
+            return jy_cli_usage(usage);
+        }
+    }
+    jy_store *st;
+    jy_cases *cs;
+    int rc = open_all(cli, &st, &cs, &err);
+    if (rc == 0 && alias) {
+        jy_case c;
+        jy_sb text = JY_SB_INIT;
+        rc = jy_store_case_get(st, id, &c, &text, &err);
+        const jy_workflow *wf = rc == 0 ? jy_workflow_for(cs->wf, c.program, c.kind) : NULL;
+        if (wf) step = alias_step(wf, c.state, alias);
+        jy_sb_free(&text);
+    }
+    if (rc == 0) rc = jy_case_advance(cs, id, step, on, reason, cli->actor, &err);
+    if (rc == 0) rc = show(cs, id, &err);
+    close_all(st, cs);
+    return rc ? jy_cli_fail(&err) : JY_EXIT_OK;
+}
+
+typedef struct list_ctx {
+    jy_sb sb;
+    jy_date today;
+    jy_cases *cs;
+    int overdue_view;
+} list_ctx;
+
+static int print_case(void *ctx, const jy_case *c)
+{
+    list_ctx *L = ctx;
+    jy_sb_reset(&L->sb);
+    jy_case_json(&L->sb, c);
+    if (L->overdue_view && c->due_on) {
+        const jy_workflow *wf = jy_workflow_for(L->cs->wf, c->program, c->kind);
+        const jy_wf_due *d = wf ? jy_workflow_due(wf, c->state) : NULL;
+        L->sb.len--;
+        jy_sb_append(&L->sb, ",\"days_overdue\":");
+        jy_sb_append_i64(&L->sb, L->today - c->due_on);
+        if (d) {
+            jy_sb_append(&L->sb, ",\"deadline\":");
+            jy_sb_appendf(&L->sb, "\"%d %s\"", d->n, d->workdays ? "workdays" : "days");
+            jy_sb_append(&L->sb, ",\"deadline_clause\":");
+            jy_sb_json_str(&L->sb, d->clause);
+        }
+        jy_sb_appendc(&L->sb, '}');
+    }
+    jy_cli_print(&L->sb);
+    return 0;
+}
+
+static int cmd_list(const jy_cli *cli, int argc, char **argv, int overdue_cmd)
+{
+    static const char usage[] = "jiuye case list [--program P] [--state S] [--kind K] [--person IDCARD] [--parent ID] "
+                                "[--overdue] [--date D] [--limit N] [--after ID]";
+    jy_case_filter f = {.limit = overdue_cmd ? 0 : 100};
+    const char *idcard = NULL;
+    int overdue = overdue_cmd;
+    jy_date today = jy_date_today();
+    jy_err err = {0};
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (strcmp(a, "--overdue") == 0) {
+            overdue = 1;
+            continue;
+        }
+        const char *v = i + 1 < argc ? argv[++i] : NULL;
+        int64_t n;
+        if (!v) return jy_cli_usage(usage);
+        if (strcmp(a, "--program") == 0) f.program = v;
+        else if (strcmp(a, "--state") == 0) f.state = v;
+        else if (strcmp(a, "--kind") == 0) f.kind = v;
+        else if (strcmp(a, "--person") == 0) idcard = v;
+        else if (strcmp(a, "--parent") == 0 && parse_id(v, &n) == 0) f.parent_id = n;
+        else if (strcmp(a, "--limit") == 0 && (strcmp(v, "0") == 0 || parse_id(v, &n) == 0)) f.limit = (int)atoi(v);
+        else if (strcmp(a, "--after") == 0 && parse_id(v, &n) == 0) f.after_id = n;
+        else if (strcmp(a, "--date") == 0) {
+            if (parse_day(v, &today, &err)) return jy_cli_fail(&err);
+        } else {
+            return jy_cli_usage(usage);
+        }
+    }
+    if (overdue) f.due_before = today;
+    jy_store *st;
+    list_ctx L = {JY_SB_INIT, today, NULL, overdue};
+    int rc = open_all(cli, &st, &L.cs, &err);
+    if (rc == 0 && idcard) {
+        jy_person p;
+        rc = jy_store_person_get_by_idcard(st, idcard, &p, &err);
+        f.person_id = p.id;
+    }
+    if (rc == 0) rc = jy_store_case_list(st, &f, print_case, &L, &err);
+    jy_sb_free(&L.sb);
+    close_all(st, L.cs);
+    return rc ? jy_cli_fail(&err) : JY_EXIT_OK;
+}
+
+/* ---------------------------------------------------------------- roster check */
+
+static int parse_level(const char *s)
+{
+    static const char *const cn[] = {"", "一级", "二级", "三级", "四级", "五级"};
+    if (strncmp(s, "level", 5) == 0) s += 5;
+    if (s[0] >= '1' && s[0] <= '5' && s[1] == '\0') return s[0] - '0';
+    for (int i = 1; i <= 5; i++)
+        if (strcmp(s, cn[i]) == 0) return i;
+    if (strcmp(s, "初级") == 0) return 5;
+    if (strcmp(s, "中级") == 0) return 4;
+    if (strcmp(s, "高级") == 0) return 3;
+    return 0;
+}
+
+static int header_is(const char *h, const char *const *names)
+{
+    for (; *names; names++)
+        if (strcmp(h, *names) == 0) return 1;
+    return 0;
+}
+
+static int read_file(const char *path, jy_sb *out, jy_err *err)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) return jy_err_set(err, JY_EIO, "%s: cannot open: %s", path, strerror(errno));
+    char buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, fp)) > 0) jy_sb_appendn(out, buf, n);
+    int bad = ferror(fp);
+    fclose(fp);
+    return bad ? jy_err_set(err, JY_EIO, "%s: read error", path) : 0;
+}
+
+static double now_ms(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static int cmd_check_roster(const jy_cli *cli, int argc, char **argv)
+{
+    static const char usage[] = "jiuye case check-roster FILE --program P [--kind K] [--date D] [--org USCC] "
+                                "[--occupation X] [--level N]";
+    if (argc < 2 || argv[1][0] == '-') return jy_cli_usage(usage);
+    const char *path = argv[1], *program = NULL, *kind = NULL, *org = NULL, *occupation = NULL;
+    int level = 0;
+    jy_date on = jy_date_today();
+    jy_err err = {0};
+    for (int i = 2; i < argc; i += 2) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!v) return jy_cli_usage(usage);
+        if (strcmp(a, "--program") == 0) program = v;
+        else if (strcmp(a, "--kind") == 0) kind = v;
+        else if (strcmp(a, "--org") == 0) org = v;
+        else if (strcmp(a, "--occupation") == 0) occupation = v;
+        else if (strcmp(a, "--level") == 0) level = parse_level(v);
+        else if (strcmp(a, "--date") == 0) {
+            if (parse_day(v, &on, &err)) return jy_cli_fail(&err);
+        } else {
+            return jy_cli_usage(usage);
+        }
+    }
+    if (!program) return jy_cli_usage(usage);
+    if (!kind) kind = jy_case_default_kind(program, 1);
+    if (!kind) {
+        jy_err_set(&err, JY_EINVAL, "--program %s: unknown programme (P1 … P26)", program);
+        return jy_cli_fail(&err);
+    }
+    jy_store *st = NULL;
+    jy_sb text = JY_SB_INIT, out = JY_SB_INIT;
+    jy_csv *csv = NULL;
+    jy_conflict_subject *rows = NULL;
+    size_t n = 0, cap = 0;
+    jy_conflict_report rep = {0};
+    int rc = 0;
+    int64_t default_org = 0, last_org_id = 0;
+    char last_uscc[19] = "";
+    double t0 = now_ms(), t_read = 0;
+    if ((rc = jy_store_open(cli->db_url, &st, &err))) goto done;
+    if (org) {
+        jy_org o;
+        if ((rc = jy_store_org_get_by_uscc(st, org, &o, &err))) goto done;
+        default_org = o.id;
+    }
+    if ((rc = read_file(path, &text, &err))) goto done;
+    csv = jy_csv_new_mem(text.buf ? text.buf : "", text.len, 0);
+    if (!csv) {
+        rc = jy_err_set(&err, JY_ENOMEM, "out of memory");
+        goto done;
+    }
+    static const char *const H_ID[] = {"idcard", "身份证号", "身份证号码", "公民身份号码", NULL};
+    static const char *const H_OCC[] = {"occupation", "工种", "职业", "职业（工种）", "培训工种", NULL};
+    static const char *const H_LEVEL[] = {"level", "等级", "培训等级", NULL};
+    static const char *const H_ORG[] = {"org", "uscc", "统一社会信用代码", "培训机构代码", NULL};
+    static const char *const H_START[] = {"start", "开始日期", NULL};
+    static const char *const H_END[] = {"end", "结束日期", NULL};
+    int col_id = -1, col_occ = -1, col_level = -1, col_org = -1, col_start = -1, col_end = -1;
+    if ((rc = jy_csv_next(csv, &err)) < 0) goto done;
+    if (rc == 0) {
+        rc = jy_err_set(&err, JY_EINVAL, "%s: empty file (expected a header row with 身份证号)", path);
+        goto done;
+    }
+    for (size_t i = 0; i < jy_csv_nfields(csv); i++) {
+        const char *h = jy_csv_field(csv, i, NULL);
+        if (header_is(h, H_ID)) col_id = (int)i;
+        else if (header_is(h, H_OCC)) col_occ = (int)i;
+        else if (header_is(h, H_LEVEL)) col_level = (int)i;
+        else if (header_is(h, H_ORG)) col_org = (int)i;
+        else if (header_is(h, H_START)) col_start = (int)i;
+        else if (header_is(h, H_END)) col_end = (int)i;
+    }
+    if (col_id < 0) {
+        rc = jy_err_set(&err, JY_EINVAL, "%s: no ID-number column (身份证号 / idcard) in the header row", path);
+        goto done;
+    }
+    while ((rc = jy_csv_next(csv, &err)) == 1) {
+        if (jy_csv_blank(csv)) continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 1024;
+            jy_conflict_subject *nr = realloc(rows, cap * sizeof *nr);
+            if (!nr) {
+                rc = jy_err_set(&err, JY_ENOMEM, "out of memory reading %s", path);
+                goto done;
+            }
+            rows = nr;
+        }
+        jy_conflict_subject *r = &rows[n];
+        memset(r, 0, sizeof *r);
+        r->row = (long)n + 1;
+        size_t nf = jy_csv_nfields(csv);
+        const char *id = (size_t)col_id < nf ? jy_csv_field(csv, (size_t)col_id, NULL) : "";
+        size_t k = 0;
+        for (; id[k] && k < sizeof r->idcard - 1; k++) r->idcard[k] = id[k] == 'x' ? 'X' : id[k];
+        r->idcard[k] = '\0';
+        snprintf(r->occupation, sizeof r->occupation, "%s",
+                 col_occ >= 0 && (size_t)col_occ < nf ? jy_csv_field(csv, (size_t)col_occ, NULL) : (occupation ? occupation : ""));
+        r->level = col_level >= 0 && (size_t)col_level < nf ? parse_level(jy_csv_field(csv, (size_t)col_level, NULL)) : level;
+        r->org_id = default_org;
+        if (col_org >= 0 && (size_t)col_org < nf && jy_csv_field(csv, (size_t)col_org, NULL)[0]) {
+            const char *u = jy_csv_field(csv, (size_t)col_org, NULL);
+            if (strcmp(u, last_uscc) != 0) {
+                jy_org o;
+                if ((rc = jy_store_org_get_by_uscc(st, u, &o, &err))) {
+                    jy_err_prefix(&err, "%s row %ld: ", path, r->row);
+                    goto done;
+                }
+                snprintf(last_uscc, sizeof last_uscc, "%s", u);
+                last_org_id = o.id;
+            }
+            r->org_id = last_org_id;
+        }
+        if (col_start >= 0 && (size_t)col_start < nf && jy_csv_field(csv, (size_t)col_start, NULL)[0] &&
+            jy_date_parse_loose(jy_csv_field(csv, (size_t)col_start, NULL), &r->start_on, &err)) {
+            rc = jy_err_prefix(&err, "%s row %ld: start: ", path, r->row);
+            goto done;
+        }
+        if (col_end >= 0 && (size_t)col_end < nf && jy_csv_field(csv, (size_t)col_end, NULL)[0] &&
+            jy_date_parse_loose(jy_csv_field(csv, (size_t)col_end, NULL), &r->end_on, &err)) {
+            rc = jy_err_prefix(&err, "%s row %ld: end: ", path, r->row);
+            goto done;
+        }
+        n++;
+    }
+    if (rc < 0) goto done;
+    t_read = now_ms();
+    int y, m, d;
+    jy_date_to_ymd(on, &y, &m, &d);
+    jy_conflict_query q = {.program = program, .kind = kind, .year = y, .on = on, .rows = rows, .n = n, .roster = 1};
+    if ((rc = jy_conflicts_check(st, &q, &rep, &err))) goto done;
+    double t_end = now_ms();
+    jy_sb_appendf(&out, "{\"file\":");
+    jy_sb_json_str(&out, path);
+    jy_sb_appendf(&out, ",\"program\":\"%s\",\"kind\":\"%s\",\"rows\":%ld,\"registered\":%ld,\"hard\":%d,\"soft\":%d,"
+                        "\"read_ms\":%.1f,\"check_ms\":%.1f,\"conflicts\":",
+                  program, kind, rep.rows, rep.registered, rep.nhard, rep.nsoft, t_read - t0, t_end - t_read);
+    jy_conflict_report_json(&out, &rep);
+    jy_sb_appendc(&out, '}');
+    jy_cli_print(&out);
+    rc = rep.nhard ? 1 : 0;
+done:
+    jy_csv_free(csv);
+    free(rows);
+    jy_conflict_report_free(&rep);
+    jy_sb_free(&text);
+    jy_sb_free(&out);
+    jy_store_close(st);
+    if (rc < 0) return jy_cli_fail(&err);
+    return rc ? JY_EXIT_FAIL : JY_EXIT_OK;
+}
+
+static int cmd_workflows(const jy_cli *cli, int argc, char **argv)
+{
+    (void)argc;
+    (void)argv;
+    jy_err err = {0};
+    jy_workflows *wf = NULL;
+    if (jy_workflows_load(cli->policy_dir, &wf, &err)) return jy_cli_fail(&err);
+    jy_sb sb = JY_SB_INIT;
+    jy_workflows_json(wf, &sb);
+    jy_cli_print(&sb);
+    jy_sb_free(&sb);
+    jy_workflows_free(wf);
+    return JY_EXIT_OK;
+}
+
+int jy_cmd_case(const jy_cli *cli, int argc, char **argv)
+{
+    if (argc < 2) return jy_cli_usage(USAGE);
+    const char *sub = argv[1];
+    if (strcmp(sub, "file") == 0) return cmd_file(cli, argc - 1, argv + 1);
+    if (strcmp(sub, "show") == 0) return cmd_show(cli, argc - 1, argv + 1);
+    if (strcmp(sub, "list") == 0) return cmd_list(cli, argc - 1, argv + 1, 0);
+    if (strcmp(sub, "overdue") == 0) return cmd_list(cli, argc - 1, argv + 1, 1);
+    if (strcmp(sub, "advance") == 0) return cmd_advance(cli, argc - 1, argv + 1, NULL);
+    static const char *const aliases[] = {"approve", "reject", "publish", "object", "recognise", "pay", NULL};
+    for (int i = 0; aliases[i]; i++)
+        if (strcmp(sub, aliases[i]) == 0) return cmd_advance(cli, argc - 1, argv + 1, aliases[i]);
+    if (strcmp(sub, "check-roster") == 0) return cmd_check_roster(cli, argc - 1, argv + 1);
+    if (strcmp(sub, "workflows") == 0) return cmd_workflows(cli, argc - 1, argv + 1);
+    fprintf(stderr, "jiuye: unknown case command \"%s\"\n", sub);
+    return jy_cli_usage(USAGE);
+}

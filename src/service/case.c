@@ -1,0 +1,544 @@
+/* case.c — cases from filing to payment (see case.h): facts from the case and the registry,
+ * the policy decision, the conflict checks, and the workflow steps with their guards. */
+#include "service/case.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "service/conflict.h"
+#include "service/users.h"
+
+/* ---------------------------------------------------------------- setup */
+
+int jy_cases_open(jy_store *st, const char *policy_dir, jy_cases **out, jy_err *err)
+{
+    *out = NULL;
+    jy_cases *cs = calloc(1, sizeof *cs);
+    if (!cs) return jy_err_set(err, JY_ENOMEM, "out of memory");
+    cs->st = st;
+    int rc;
+    if ((rc = jy_policy_load(policy_dir, &cs->pol, err)) || (rc = jy_calendar_load(policy_dir, &cs->cal, err)) ||
+        (rc = jy_workflows_load(policy_dir, &cs->wf, err))) {
+        jy_cases_close(cs);
+        return rc;
+    }
+    *out = cs;
+    return 0;
+}
+
+void jy_cases_close(jy_cases *cs)
+{
+    if (!cs) return;
+    jy_policy_free(cs->pol);
+    jy_calendar_free(cs->cal);
+    jy_workflows_free(cs->wf);
+    free(cs);
+}
+
+static const char *const kinds[] = {"individual_claim", "training_class", "trainee_claim", "placement",
+                                    "monthly_payment", "employer_reward", "broker_award", "org_award",
+                                    "project", "event", "infrastructure"};
+
+int jy_case_kind_known(const char *kind)
+{
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (strcmp(kinds[i], kind) == 0) return 1;
+    return 0;
+}
+
+const char *jy_case_default_kind(const char *program, int has_parent)
+{
+    int n = 0;
+    if (!program || program[0] != 'P' || (n = atoi(program + 1)) < 1 || n > 26) return NULL;
+    switch (n) {
+    case 1: case 2: case 23: return has_parent ? "trainee_claim" : "individual_claim";
+    case 10: case 12: case 13: case 14: case 24: return has_parent ? "monthly_payment" : "placement";
+    case 3: case 9: case 21: return "employer_reward";
+    case 19: return "broker_award";
+    case 4: return "project";
+    case 5: case 11: case 26: return "event";
+    case 6: return "infrastructure";
+    default: return "org_award";
+    }
+}
+
+/* ---------------------------------------------------------------- facts */
+
+typedef struct prior_ctx {
+    json_t *list;
+    int64_t self;
+} prior_ctx;
+
+static int on_prior(void *ctx, const jy_case *c)
+{
+    prior_ctx *P = ctx;
+    if (c->id == P->self || !jy_conflict_is_training(c->program, c->kind)) return 0;
+    if (strcmp(c->state, "rejected") == 0 || strcmp(c->state, "withdrawn") == 0 || strcmp(c->decision, "ineligible") == 0)
+        return 0;
+    char d[JY_DATE_BUFSZ];
+    json_t *o = json_object();
+    json_object_set_new(o, "date", json_string(jy_date_format(c->filed_on, d)));
+    if (c->occupation[0]) json_object_set_new(o, "occupation", json_string(c->occupation));
+    if (c->level) json_object_set_new(o, "level", json_integer(c->level));
+    json_object_set_new(o, "subsidised", json_true());
+    json_object_set_new(o, "case", json_integer(c->id));
+    json_array_append_new(P->list, o);
+    return 0;
+}
+
+/* Adds what the registry knows to facts, where the filer did not say it: statuses (the set that
+ * excludes subsidised training), hukou, age, registered unemployment, prior trainings. */
+static int registry_facts(jy_cases *cs, const jy_person *p, jy_date on, json_t *facts, jy_err *err)
+{
+    jy_person_status st[64];
+    int n = 0, rc;
+    if ((rc = jy_store_person_statuses(cs->st, p->id, st, 64, &n, err))) return rc;
+    json_t *set = json_array();
+    int unemployed = 0;
+    for (int i = 0; i < n; i++) {
+        if ((st[i].since && st[i].since > on) || (st[i].until && st[i].until < on)) continue;
+        const char *name = NULL;
+        switch (st[i].kind) {
+        case JY_ST_FISCAL_PAYROLL: name = "fiscal_payroll"; break;
+        case JY_ST_PUBLIC_WELFARE_POST: name = "public_welfare_post"; break;
+        case JY_ST_ENROLLED_STUDENT: name = "enrolled_student"; break;
+        case JY_ST_EMPLOYER_INSURED: name = "employer_insured"; break;
+        case JY_ST_RETIRED: name = "retired"; break;
+        case JY_ST_DISABILITY:
+            if (strcmp(st[i].detail, "1") == 0 || strcmp(st[i].detail, "2") == 0) name = "disability_grade_1_2";
+            break;
+        case JY_ST_REGISTERED_UNEMPLOYED: unemployed = 1; break;
+        default: break;
+        }
+        if (name) json_array_append_new(set, json_string(name));
+    }
+    if (!json_object_get(facts, "statuses")) json_object_set(facts, "statuses", set);
+    json_decref(set);
+    if (p->hukou_division[0] && !json_object_get(facts, "hukou_division"))
+        json_object_set_new(facts, "hukou_division", json_string(p->hukou_division));
+    if (p->hukou_division[0] && !json_object_get(facts, "hukou_ningxia"))
+        json_object_set_new(facts, "hukou_ningxia", json_boolean(strncmp(p->hukou_division, "64", 2) == 0));
+    if (p->hukou_kind != JY_HUKOU_UNKNOWN && !json_object_get(facts, "hukou_urban"))
+        json_object_set_new(facts, "hukou_urban", json_boolean(p->hukou_kind == JY_HUKOU_URBAN));
+    if (p->birth && !json_object_get(facts, "age")) json_object_set_new(facts, "age", json_integer(jy_age_on(p->birth, on)));
+    if (unemployed && !json_object_get(facts, "registered_unemployed"))
+        json_object_set_new(facts, "registered_unemployed", json_true());
+    if (!json_object_get(facts, "prior_trainings")) {
+        prior_ctx P = {json_array(), 0};
+        rc = jy_store_case_history(cs->st, &p->id, 1, on_prior, &P, err);
+        if (rc == 0) json_object_set(facts, "prior_trainings", P.list);
+        json_decref(P.list);
+        if (rc) return rc;
+    }
+    return 0;
+}
+
+/* Reads occupation, level, start and end out of the facts (for the conflict columns). */
+static int facts_columns(json_t *facts, jy_case *c, jy_err *err)
+{
+    json_t *v = json_object_get(facts, "occupation");
+    if (json_is_string(v)) snprintf(c->occupation, sizeof c->occupation, "%s", json_string_value(v));
+    v = json_object_get(facts, "level");
+    if (json_is_integer(v)) c->level = (int)json_integer_value(v);
+    else if (json_is_string(v) && strncmp(json_string_value(v), "level", 5) == 0) c->level = atoi(json_string_value(v) + 5);
+    static const char *const keys[2] = {"start", "end"};
+    jy_date *dst[2] = {&c->start_on, &c->end_on};
+    for (int i = 0; i < 2; i++) {
+        v = json_object_get(facts, keys[i]);
+        if (!v) continue;
+        jy_err e;
+        if (!json_is_string(v) || jy_date_parse(json_string_value(v), dst[i], &e))
+            return jy_err_set(err, JY_EINVAL, "facts.%s: expected a date YYYY-MM-DD", keys[i]);
+    }
+    return 0;
+}
+
+/* Evaluates the policy: fills decision, amount, ruleset and the reasons JSON array (owned by the
+ * caller, to append conflict reasons to). */
+static int evaluate(jy_cases *cs, jy_case *c, json_t *facts, json_t **reasons, jy_err *err)
+{
+    char d[JY_DATE_BUFSZ];
+    json_t *line = json_object();
+    json_object_set_new(line, "program", json_string(c->program));
+    json_object_set_new(line, "date", json_string(jy_date_format(c->filed_on, d)));
+    json_object_set(line, "facts", facts);
+    char *text = json_dumps(line, JSON_COMPACT);
+    json_decref(line);
+    if (!text) return jy_err_set(err, JY_ENOMEM, "out of memory");
+    jy_policy_case pc;
+    jy_decision dec;
+    jy_sb out = JY_SB_INIT;
+    int has_id = 0, rc = jy_policy_case_parse(cs->pol, text, strlen(text), &pc, NULL, 0, &has_id, err);
+    free(text);
+    if (rc) return jy_err_prefix(err, "facts: ");
+    jy_policy_eval(cs->pol, &pc, &dec);
+    jy_policy_decision_json(cs->pol, NULL, 0, &dec, 1, &out);
+    json_error_t je;
+    json_t *res = json_loads(jy_sb_cstr(&out), 0, &je);
+    jy_sb_free(&out);
+    if (!res) return jy_err_set(err, JY_EINVAL, "policy decision: unreadable JSON: %s", je.text);
+    snprintf(c->decision, sizeof c->decision, "%s", json_string_value(json_object_get(res, "decision")));
+    snprintf(c->ruleset, sizeof c->ruleset, "%s", json_string_value(json_object_get(res, "ruleset")));
+    c->has_amount = dec.outcome == JY_ELIGIBLE && dec.has_amount;
+    c->amount = c->has_amount ? dec.amount : 0;
+    *reasons = json_incref(json_object_get(res, "reasons"));
+    if (!*reasons) *reasons = json_array();
+    json_decref(res);
+    return 0;
+}
+
+/* Folds conflict findings into the decision: hard → ineligible, soft → at least needs_review;
+ * each finding also becomes a reason (kind "conflict"). */
+static void apply_conflicts(jy_case *c, const jy_conflict_report *rep, json_t *reasons)
+{
+    for (size_t i = 0; i < rep->n; i++) {
+        json_t *r = json_object();
+        json_object_set_new(r, "clause", json_string(rep->items[i].clause));
+        json_object_set_new(r, "kind", json_string(rep->items[i].hard ? "conflict" : "review"));
+        json_object_set_new(r, "text", json_string(rep->items[i].reason));
+        json_array_append_new(reasons, r);
+    }
+    if (rep->nhard) {
+        snprintf(c->decision, sizeof c->decision, "ineligible");
+        c->has_amount = 0;
+        c->amount = 0;
+    } else if (rep->nsoft && strcmp(c->decision, "eligible") == 0) {
+        snprintf(c->decision, sizeof c->decision, "needs_review");
+        c->has_amount = 0;
+        c->amount = 0;
+    }
+}
+
+/* Sets due_on for the state c->state entered on `on` (0 when the state has no deadline, or the
+ * calendar has no data for the year: then a note reason says so). */
+static int set_due(jy_cases *cs, const jy_workflow *wf, jy_case *c, jy_date on, json_t *reasons, jy_err *err)
+{
+    c->due_on = 0;
+    const jy_wf_due *d = jy_workflow_due(wf, c->state);
+    if (!d) return 0;
+    jy_err e;
+    int rc = jy_wf_due_date(d, cs->cal, on, &c->due_on, &e);
+    if (rc == JY_ENODATA && reasons) {
+        json_t *r = json_object();
+        json_object_set_new(r, "clause", json_string(d->clause));
+        json_object_set_new(r, "kind", json_string("note"));
+        json_object_set_new(r, "text", json_string(e.msg));
+        json_array_append_new(reasons, r);
+        c->due_on = 0;
+        return 0;
+    }
+    if (rc) return jy_err_set(err, rc, "%s", e.msg);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- filing */
+
+int jy_case_file(jy_cases *cs, const jy_case_filing *f, const char *actor, int64_t *id, jy_err *err)
+{
+    jy_case c;
+    jy_actor who;
+    jy_person p;
+    jy_org o;
+    jy_case parent;
+    jy_sb ptext = JY_SB_INIT;
+    json_t *facts = NULL, *reasons = NULL;
+    char *facts_s = NULL, *reasons_s = NULL;
+    jy_conflict_report rep = {0};
+    jy_sb conf = JY_SB_INIT;
+    int rc = 0;
+    memset(&c, 0, sizeof c);
+    memset(&p, 0, sizeof p);
+    *id = 0;
+    if (!f->program || jy_policy_program_index(cs->pol, f->program) < 0) {
+        rc = jy_err_set(err, JY_EINVAL, "--program %s: unknown programme (P1 … P26)", f->program ? f->program : "");
+        goto done;
+    }
+    snprintf(c.program, sizeof c.program, "%s", f->program);
+    const char *kind = f->kind ? f->kind : jy_case_default_kind(f->program, f->parent_id != 0);
+    if (!kind || !jy_case_kind_known(kind)) {
+        rc = jy_err_set(err, JY_EINVAL,
+                        "--kind %s: unknown case kind (individual_claim, training_class, trainee_claim, placement, "
+                        "monthly_payment, employer_reward, broker_award, org_award, project, event, infrastructure)",
+                        kind ? kind : "");
+        goto done;
+    }
+    snprintf(c.kind, sizeof c.kind, "%s", kind);
+    c.filed_on = f->on ? f->on : jy_date_today();
+    int y, m, d;
+    jy_date_to_ymd(c.filed_on, &y, &m, &d);
+    c.year = y;
+    /* facts */
+    json_error_t je;
+    facts = f->facts_json && *f->facts_json ? json_loads(f->facts_json, 0, &je) : json_object();
+    if (!facts || !json_is_object(facts)) {
+        rc = jy_err_set(err, JY_EINVAL, "--facts: expected a JSON object%s%s", facts ? "" : ": ", facts ? "" : je.text);
+        goto done;
+    }
+    /* parent and subject */
+    if (f->parent_id) {
+        if ((rc = jy_store_case_get(cs->st, f->parent_id, &parent, &ptext, err))) goto done;
+        const char *want = strcmp(kind, "trainee_claim") == 0 ? "training_class"
+                           : strcmp(kind, "monthly_payment") == 0 ? "placement" : NULL;
+        if (want && strcmp(parent.kind, want) != 0) {
+            rc = jy_err_set(err, JY_EINVAL, "--parent %lld is a %s, a %s needs a %s", (long long)f->parent_id,
+                            parent.kind, kind, want);
+            goto done;
+        }
+        if (strcmp(parent.program, c.program) != 0) {
+            rc = jy_err_set(err, JY_EINVAL, "--parent %lld belongs to %s, not %s", (long long)f->parent_id,
+                            parent.program, c.program);
+            goto done;
+        }
+        c.parent_id = parent.id;
+        c.org_id = parent.org_id;
+        if (!f->idcard) c.person_id = parent.person_id;
+        memcpy(c.occupation, parent.occupation, sizeof c.occupation);
+        c.level = parent.level;
+        c.start_on = parent.start_on;
+        c.end_on = parent.end_on;
+        memcpy(c.county, parent.county, sizeof c.county);
+    }
+    if (f->idcard) {
+        if ((rc = jy_store_person_get_by_idcard(cs->st, f->idcard, &p, err))) {
+            if (rc == JY_ENOTFOUND)
+                jy_err_set(err, JY_ENOTFOUND, "--person %s is not registered: add the person first (jiuye person add)",
+                           f->idcard);
+            goto done;
+        }
+        c.person_id = p.id;
+        memcpy(c.county, p.county, sizeof c.county);
+    } else if (c.person_id && (rc = jy_store_person_get(cs->st, c.person_id, &p, err))) {
+        goto done;
+    }
+    if (f->uscc) {
+        if ((rc = jy_store_org_get_by_uscc(cs->st, f->uscc, &o, err))) {
+            if (rc == JY_ENOTFOUND)
+                jy_err_set(err, JY_ENOTFOUND, "--org %s is not registered: add the organisation first (jiuye org add)",
+                           f->uscc);
+            goto done;
+        }
+        c.org_id = o.id;
+        if (!c.county[0]) memcpy(c.county, o.county, sizeof c.county);
+    }
+    if (!c.person_id && !c.org_id) {
+        rc = jy_err_set(err, JY_EINVAL, "a case needs a subject: --person IDCARD, --org USCC or --parent ID");
+        goto done;
+    }
+    if ((rc = facts_columns(facts, &c, err))) goto done;
+    /* who files */
+    if ((rc = jy_actor_resolve(cs->st, actor, &who, err))) goto done;
+    if ((rc = jy_actor_may(&who, JY_ROLE_ANY, c.county, "在此辖区申报", err))) goto done;
+    const jy_workflow *wf = jy_workflow_for(cs->wf, c.program, c.kind);
+    if (!wf) {
+        rc = jy_err_set(err, JY_EINVAL, "no workflow serves %s %s: add one to policy/workflows.txt", c.program, c.kind);
+        goto done;
+    }
+    /* decision: facts + registry → policy engine, then the conflicts */
+    if (c.person_id && (rc = registry_facts(cs, &p, c.filed_on, facts, err))) goto done;
+    if (c.parent_id && !json_object_get(facts, "occupation") && c.occupation[0])
+        json_object_set_new(facts, "occupation", json_string(c.occupation));
+    if (c.parent_id && !json_object_get(facts, "level") && c.level) json_object_set_new(facts, "level", json_integer(c.level));
+    if ((rc = evaluate(cs, &c, facts, &reasons, err))) goto done;
+    if (c.person_id) {
+        jy_conflict_subject s;
+        memset(&s, 0, sizeof s);
+        s.person_id = c.person_id;
+        memcpy(s.occupation, c.occupation, sizeof s.occupation);
+        s.level = c.level;
+        s.org_id = c.org_id;
+        s.start_on = c.start_on;
+        s.end_on = c.end_on;
+        jy_conflict_query q = {.program = c.program, .kind = c.kind, .year = c.year, .on = c.filed_on, .rows = &s, .n = 1};
+        if ((rc = jy_conflicts_check(cs->st, &q, &rep, err))) goto done;
+        apply_conflicts(&c, &rep, reasons);
+    }
+    jy_conflict_report_json(&conf, &rep);
+    snprintf(c.state, sizeof c.state, "%s", wf->start);
+    if ((rc = set_due(cs, wf, &c, c.filed_on, reasons, err))) goto done;
+    facts_s = json_dumps(facts, JSON_COMPACT);
+    reasons_s = json_dumps(reasons, JSON_COMPACT);
+    if (!facts_s || !reasons_s) {
+        rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        goto done;
+    }
+    c.facts = facts_s;
+    c.reasons = reasons_s;
+    c.conflicts = jy_sb_cstr(&conf);
+    jy_case_event ev;
+    memset(&ev, 0, sizeof ev);
+    snprintf(ev.step, sizeof ev.step, "file");
+    ev.on = c.filed_on;
+    char why[160];
+    snprintf(why, sizeof why, "申报（审核结论：%s%s）", c.decision,
+             strcmp(c.decision, "needs_review") == 0 ? "，需人工复核" : "");
+    ev.reason = why;
+    if ((rc = jy_store_case_insert(cs->st, &c, &ev, who.user.name, err))) goto done;
+    *id = c.id;
+done:
+    json_decref(facts);
+    json_decref(reasons);
+    free(facts_s);
+    free(reasons_s);
+    jy_sb_free(&ptext);
+    jy_sb_free(&conf);
+    jy_conflict_report_free(&rep);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- steps */
+
+static void date_text(char *buf, jy_date d)
+{
+    jy_date_format(d, buf);
+}
+
+int jy_case_advance(jy_cases *cs, int64_t id, const char *step, jy_date on, const char *reason, const char *actor,
+                    jy_err *err)
+{
+    jy_case c;
+    jy_sb text = JY_SB_INIT, next = JY_SB_INIT, conf = JY_SB_INIT;
+    jy_conflict_report rep = {0};
+    jy_actor who;
+    char d1[JY_DATE_BUFSZ], d2[JY_DATE_BUFSZ], expect[24];
+    int rc;
+    if (!on) on = jy_date_today();
+    if ((rc = jy_store_case_get(cs->st, id, &c, &text, err))) goto done;
+    const jy_workflow *wf = jy_workflow_for(cs->wf, c.program, c.kind);
+    if (!wf) {
+        rc = jy_err_set(err, JY_EINVAL, "no workflow serves %s %s: add one to policy/workflows.txt", c.program, c.kind);
+        goto done;
+    }
+    jy_workflow_next_steps(wf, c.state, &next);
+    const jy_wf_step *s = jy_workflow_step(wf, step);
+    if (!s || !jy_wf_step_from(s, c.state)) {
+        rc = jy_err_set(err, s ? JY_ECONFLICT : JY_EINVAL, "案件 %lld 当前状态为 %s，不能执行 %s%s；可执行的下一步：%s",
+                        (long long)id, c.state, step, s ? "" : "（该流程没有此步骤）",
+                        next.len ? jy_sb_cstr(&next) : "无（流程已结束）");
+        goto done;
+    }
+    if (!reason || !*reason) {
+        rc = jy_err_set(err, JY_EINVAL, "--reason: every step needs a reason (what was checked, seen or decided)");
+        goto done;
+    }
+    if ((rc = jy_actor_resolve(cs->st, actor, &who, err))) goto done;
+    char what[64];
+    snprintf(what, sizeof what, "执行 %s", step);
+    if ((rc = jy_actor_may(&who, s->roles, c.county, what, err))) goto done;
+    if (on < c.filed_on) {
+        rc = jy_err_set(err, JY_EINVAL, "--date %s is before the case was filed (%s)", jy_date_format(on, d1),
+                        jy_date_format(c.filed_on, d2));
+        goto done;
+    }
+    if ((s->flags & JY_WF_ELIGIBLE) && strcmp(c.decision, "ineligible") == 0) {
+        rc = jy_err_set(err, JY_ECONFLICT, "案件 %lld 的审核结论为不符合条件（见 reasons），不能执行 %s；可执行：reject",
+                        (long long)id, step);
+        goto done;
+    }
+    if ((s->flags & JY_WF_DURING_PUBLICITY) && c.publicity_end && on > c.publicity_end) {
+        date_text(d1, c.publicity_end);
+        rc = jy_err_set(err, JY_ECONFLICT, "公示期已于 %s 结束，不能再执行 %s", d1, step);
+        goto done;
+    }
+    if ((s->flags & JY_WF_AFTER_PUBLICITY) && c.publicity_end && on <= c.publicity_end) {
+        date_text(d1, c.publicity_end);
+        date_text(d2, on);
+        rc = jy_err_set(err, JY_ECONFLICT, "公示期至 %s（含）尚未结束，%s 不能执行 %s", d1, d2, step);
+        goto done;
+    }
+    if (s->flags & JY_WF_CONFLICTS) {
+        if ((rc = jy_conflicts_check_case(cs->st, id, &rep, err))) goto done;
+        if (rep.nhard) {
+            rc = jy_err_set(err, JY_ECONFLICT, "案件 %lld 存在冲突，不能执行 %s：%s（%s）", (long long)id, step,
+                            rep.items[0].reason, rep.items[0].clause);
+            goto done;
+        }
+        jy_conflict_report_json(&conf, &rep);
+        c.conflicts = jy_sb_cstr(&conf);
+    }
+    snprintf(expect, sizeof expect, "%s", c.state);
+    snprintf(c.state, sizeof c.state, "%s", s->to);
+    if (s->publicity) {
+        jy_err e;
+        if ((rc = jy_wf_publicity_end(s, cs->cal, on, &c.publicity_end, &e))) {
+            rc = jy_err_set(err, rc, "%s", e.msg);
+            goto done;
+        }
+    } else if (strcmp(s->to, wf->start) == 0) {
+        c.publicity_end = 0; /* reopened: a new publicity will run in full */
+    }
+    if ((rc = set_due(cs, wf, &c, on, NULL, err))) goto done;
+    if (s->publicity && !jy_workflow_due(wf, c.state)) c.due_on = 0;
+    jy_case_event ev;
+    memset(&ev, 0, sizeof ev);
+    snprintf(ev.step, sizeof ev.step, "%s", step);
+    ev.on = on;
+    jy_sb why = JY_SB_INIT;
+    jy_sb_append(&why, reason);
+    if (s->clause[0]) {
+        jy_sb_append(&why, "（依据：");
+        jy_sb_append(&why, s->clause);
+        jy_sb_append(&why, "）");
+    }
+    ev.reason = jy_sb_cstr(&why);
+    rc = jy_store_case_update(cs->st, &c, expect, &ev, who.user.name, err);
+    jy_sb_free(&why);
+done:
+    jy_sb_free(&text);
+    jy_sb_free(&next);
+    jy_sb_free(&conf);
+    jy_conflict_report_free(&rep);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- show */
+
+typedef struct hist_ctx {
+    jy_sb *out;
+    int n;
+} hist_ctx;
+
+static int on_event(void *ctx, const jy_case_event *e)
+{
+    hist_ctx *H = ctx;
+    if (H->n++) jy_sb_appendc(H->out, ',');
+    jy_case_event_json(H->out, e);
+    return 0;
+}
+
+int jy_case_show_json(jy_cases *cs, int64_t id, jy_date today, jy_sb *out, jy_err *err)
+{
+    jy_case c;
+    jy_sb text = JY_SB_INIT, next = JY_SB_INIT, cj = JY_SB_INIT;
+    int rc = jy_store_case_get(cs->st, id, &c, &text, err);
+    if (rc) goto done;
+    jy_case_json(&cj, &c);
+    /* the case object without its closing brace, then the workflow view */
+    jy_sb_appendn(out, cj.buf, cj.len - 1);
+    const jy_workflow *wf = jy_workflow_for(cs->wf, c.program, c.kind);
+    jy_sb_append(out, ",\"workflow\":");
+    if (wf) jy_sb_json_str(out, wf->name);
+    else jy_sb_append(out, "null");
+    jy_sb_append(out, ",\"next_steps\":[");
+    if (wf) {
+        int first = 1;
+        for (int i = 0; i < wf->nsteps; i++)
+            if (jy_wf_step_from(&wf->steps[i], c.state)) {
+                if (!first) jy_sb_appendc(out, ',');
+                jy_sb_json_str(out, wf->steps[i].name);
+                first = 0;
+            }
+    }
+    jy_sb_append(out, "]");
+    jy_sb_json_kv_bool(out, "overdue", c.due_on && c.due_on < today);
+    jy_sb_append(out, ",\"history\":[");
+    hist_ctx H = {out, 0};
+    if ((rc = jy_store_case_events(cs->st, id, on_event, &H, err))) goto done;
+    jy_sb_append(out, "]}");
+done:
+    jy_sb_free(&text);
+    jy_sb_free(&next);
+    jy_sb_free(&cj);
+    return rc;
+}

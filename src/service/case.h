@@ -1,0 +1,66 @@
+/* case.h — cases from filing to payment (issue 5): filing evaluates the policy engine with the
+ * case's facts plus what the registry knows, and runs the conflict checks; steps follow the
+ * programme's workflow (policy/workflows.txt), checked against the actor's role, the decision,
+ * the publicity period and the conflicts; every step is recorded with actor, date and reason
+ * (case history + audit log). docs/cases.md is the user-facing description.
+ *
+ * Case kinds: individual_claim (直补个人, skill evaluation), training_class (开班申请),
+ * trainee_claim (one trainee of a class, paid to the training body), placement (P10/P12/P13/P14/
+ * P24 post, internship, traineeship), monthly_payment (one month of a placement), employer_reward
+ * (P3/P9/P21 per person), broker_award (P19), org_award (P7/P8/P15–P18/P20/P22/P25), project (P4),
+ * event (P5/P11/P26), infrastructure (P6). */
+#ifndef JY_CASE_H
+#define JY_CASE_H
+
+#include "base/date.h"
+#include "base/err.h"
+#include "base/sb.h"
+#include "domain/calendar.h"
+#include "policy/policy.h"
+#include "service/workflow.h"
+#include "store/store.h"
+
+typedef struct jy_cases {
+    jy_store *st;           /* borrowed */
+    jy_policy *pol;         /* owned: loaded from the policy directory */
+    jy_calendar *cal;       /* owned */
+    jy_workflows *wf;       /* owned */
+} jy_cases;
+
+/* Loads the rules, the calendar and the workflows from policy_dir; st stays the caller's. */
+int jy_cases_open(jy_store *st, const char *policy_dir, jy_cases **out, jy_err *err);
+void jy_cases_close(jy_cases *cs);
+
+/* The kind a programme's case has when none is given (has_parent: a child of a class or a
+ * placement). NULL for an unknown programme. */
+const char *jy_case_default_kind(const char *program, int has_parent);
+/* 1 when kind is one of the kinds above. */
+int jy_case_kind_known(const char *kind);
+
+typedef struct jy_case_filing {
+    const char *program;    /* "P10" */
+    const char *kind;       /* NULL: jy_case_default_kind */
+    const char *idcard;     /* subject person (registered), or NULL */
+    const char *uscc;       /* subject organisation (registered), or NULL */
+    int64_t parent_id;      /* 0: none */
+    const char *facts_json; /* a JSON object of facts (docs/facts.md), or NULL */
+    jy_date on;             /* filing date (decides parameter periods) */
+} jy_case_filing;
+
+/* Files a case: *id receives its id. JY_EINVAL (unknown programme or kind, bad facts, no
+ * subject), JY_ENOTFOUND (person/org/parent not registered, actor unknown), JY_ECONFLICT (the
+ * actor may not file here). The decision (eligible / ineligible / needs_review) is stored with
+ * its reasons, not returned as an error. */
+int jy_case_file(jy_cases *cs, const jy_case_filing *f, const char *actor, int64_t *id, jy_err *err);
+
+/* Takes one workflow step on date `on` with a reason. JY_ECONFLICT with a message naming the
+ * current state and the allowed next steps (illegal transition), the roles allowed (role
+ * refusal), the publicity dates, the decision's reasons or the hard conflicts; JY_EINVAL for an
+ * unknown step or an empty reason. */
+int jy_case_advance(jy_cases *cs, int64_t id, const char *step, jy_date on, const char *reason, const char *actor,
+                    jy_err *err);
+
+/* The case as JSON with "workflow", "next_steps", "overdue" and "history" (every step). */
+int jy_case_show_json(jy_cases *cs, int64_t id, jy_date today, jy_sb *out, jy_err *err);
+
+#endif
