@@ -211,6 +211,40 @@ static void apply_conflicts(jy_case *c, const jy_conflict_report *rep, json_t *r
     }
 }
 
+/* Re-decides a case from its stored facts (and the publicity dates the workflow added) and its
+ * stored conflict findings; replaces decision, amount, ruleset and reasons. */
+static int reevaluate(jy_cases *cs, jy_case *c, json_t *facts, char **reasons_s, jy_err *err)
+{
+    json_t *reasons = NULL;
+    int rc = evaluate(cs, c, facts, &reasons, err);
+    if (rc) return rc;
+    json_t *conf = json_loads(c->conflicts && *c->conflicts ? c->conflicts : "[]", 0, NULL);
+    jy_conflict_report rep = {0};
+    size_t i;
+    json_t *it;
+    if (json_is_array(conf)) {
+        rep.cap = json_array_size(conf);
+        rep.items = rep.cap ? calloc(rep.cap, sizeof *rep.items) : NULL;
+        json_array_foreach(conf, i, it) {
+            if (!rep.items) break;
+            jy_conflict *x = &rep.items[rep.n++];
+            x->hard = json_is_true(json_object_get(it, "hard"));
+            snprintf(x->clause, sizeof x->clause, "%s", json_string_value(json_object_get(it, "clause")) ? json_string_value(json_object_get(it, "clause")) : "");
+            snprintf(x->reason, sizeof x->reason, "%s", json_string_value(json_object_get(it, "reason")) ? json_string_value(json_object_get(it, "reason")) : "");
+            if (x->hard) rep.nhard++;
+            else rep.nsoft++;
+        }
+    }
+    json_decref(conf);
+    apply_conflicts(c, &rep, reasons);
+    jy_conflict_report_free(&rep);
+    *reasons_s = json_dumps(reasons, JSON_COMPACT);
+    json_decref(reasons);
+    if (!*reasons_s) return jy_err_set(err, JY_ENOMEM, "out of memory");
+    c->reasons = *reasons_s;
+    return 0;
+}
+
 /* Sets due_on for the state c->state entered on `on` (0 when the state has no deadline, or the
  * calendar has no data for the year: then a note reason says so). */
 static int set_due(jy_cases *cs, const jy_workflow *wf, jy_case *c, jy_date on, json_t *reasons, jy_err *err)
@@ -231,6 +265,20 @@ static int set_due(jy_cases *cs, const jy_workflow *wf, jy_case *c, jy_date on, 
     }
     if (rc) return jy_err_set(err, rc, "%s", e.msg);
     return 0;
+}
+
+/* The finest division the case's subject is known by (person's 户籍所在地, else the
+ * organisation's division, else the county): a township user's area is checked against it. */
+static void subject_division(jy_cases *cs, const jy_case *c, char *buf, size_t cap)
+{
+    jy_person p;
+    jy_org o;
+    jy_err ignored;
+    snprintf(buf, cap, "%s", c->county);
+    if (c->person_id && jy_store_person_get(cs->st, c->person_id, &p, &ignored) == 0 && p.hukou_division[0])
+        snprintf(buf, cap, "%s", p.hukou_division);
+    else if (c->org_id && jy_store_org_get(cs->st, c->org_id, &o, &ignored) == 0 && o.division[0])
+        snprintf(buf, cap, "%s", o.division);
 }
 
 /* ---------------------------------------------------------------- filing */
@@ -329,7 +377,9 @@ int jy_case_file(jy_cases *cs, const jy_case_filing *f, const char *actor, int64
     if ((rc = facts_columns(facts, &c, err))) goto done;
     /* who files */
     if ((rc = jy_actor_resolve(cs->st, actor, &who, err))) goto done;
-    if ((rc = jy_actor_may(&who, JY_ROLE_ANY, c.county, "在此辖区申报", err))) goto done;
+    char division[16];
+    subject_division(cs, &c, division, sizeof division);
+    if ((rc = jy_actor_may(&who, JY_ROLE_ANY, division, "在此辖区申报", err))) goto done;
     const jy_workflow *wf = jy_workflow_for(cs->wf, c.program, c.kind);
     if (!wf) {
         rc = jy_err_set(err, JY_EINVAL, "no workflow serves %s %s: add one to policy/workflows.txt", c.program, c.kind);
@@ -402,6 +452,8 @@ int jy_case_advance(jy_cases *cs, int64_t id, const char *step, jy_date on, cons
     jy_conflict_report rep = {0};
     jy_actor who;
     char d1[JY_DATE_BUFSZ], d2[JY_DATE_BUFSZ], expect[24];
+    json_t *facts = NULL;
+    char *facts_s = NULL, *reasons_s = NULL;
     int rc;
     if (!on) on = jy_date_today();
     if ((rc = jy_store_case_get(cs->st, id, &c, &text, err))) goto done;
@@ -425,7 +477,9 @@ int jy_case_advance(jy_cases *cs, int64_t id, const char *step, jy_date on, cons
     if ((rc = jy_actor_resolve(cs->st, actor, &who, err))) goto done;
     char what[64];
     snprintf(what, sizeof what, "执行 %s", step);
-    if ((rc = jy_actor_may(&who, s->roles, c.county, what, err))) goto done;
+    char division[16];
+    subject_division(cs, &c, division, sizeof division);
+    if ((rc = jy_actor_may(&who, s->roles, division, what, err))) goto done;
     if (on < c.filed_on) {
         rc = jy_err_set(err, JY_EINVAL, "--date %s is before the case was filed (%s)", jy_date_format(on, d1),
                         jy_date_format(c.filed_on, d2));
@@ -468,6 +522,31 @@ int jy_case_advance(jy_cases *cs, int64_t id, const char *step, jy_date on, cons
     } else if (strcmp(s->to, wf->start) == 0) {
         c.publicity_end = 0; /* reopened: a new publicity will run in full */
     }
+    if (s->publicity || (s->flags & JY_WF_AFTER_PUBLICITY)) {
+        /* the publicity dates become facts (P7, P15, P25 … require them), and the case is decided
+         * again on them; recognition is refused if that decision is ineligible */
+        facts = json_loads(c.facts && *c.facts ? c.facts : "{}", 0, NULL);
+        if (!json_is_object(facts)) {
+            rc = jy_err_set(err, JY_EINVAL, "case %lld: stored facts are not a JSON object", (long long)id);
+            goto done;
+        }
+        if (s->publicity) {
+            json_object_set_new(facts, "publicity_start", json_string(jy_date_format(on, d1)));
+            json_object_set_new(facts, "publicity_end", json_string(jy_date_format(c.publicity_end, d2)));
+            facts_s = json_dumps(facts, JSON_COMPACT);
+            if (!facts_s) {
+                rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+                goto done;
+            }
+            c.facts = facts_s;
+        }
+        if ((rc = reevaluate(cs, &c, facts, &reasons_s, err))) goto done;
+        if ((s->flags & JY_WF_AFTER_PUBLICITY) && strcmp(c.decision, "ineligible") == 0) {
+            rc = jy_err_set(err, JY_ECONFLICT, "案件 %lld 按公示后的事实重新审核为不符合条件（见 case show 的 reasons），不能执行 %s；可执行：reject",
+                            (long long)id, step);
+            goto done;
+        }
+    }
     if ((rc = set_due(cs, wf, &c, on, NULL, err))) goto done;
     if (s->publicity && !jy_workflow_due(wf, c.state)) c.due_on = 0;
     jy_case_event ev;
@@ -485,6 +564,9 @@ int jy_case_advance(jy_cases *cs, int64_t id, const char *step, jy_date on, cons
     rc = jy_store_case_update(cs->st, &c, expect, &ev, who.user.name, err);
     jy_sb_free(&why);
 done:
+    json_decref(facts);
+    free(facts_s);
+    free(reasons_s);
     jy_sb_free(&text);
     jy_sb_free(&next);
     jy_sb_free(&conf);
