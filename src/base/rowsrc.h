@@ -1,0 +1,43 @@
+/* Row sources: one interface over the readers a roster can come from (CSV through jy_csv,
+ * XLSX through jy_xlsx), so that the importer reads rows without knowing the format.
+ *
+ * A jy_rowsrc is a small value (an ops table and the reader it wraps); it does not own the
+ * reader. The calls mean what the wrapped reader's calls mean (csv.h, xlsx.h): next returns 1,
+ * 0 at the end or a negative JY_E*; fields are valid until the next call to next; record_no is
+ * the spreadsheet row number. inexact(i) is 1 when field i is a number whose digits were lost
+ * (an XLSX cell holding an 18-digit ID number as a number); CSV fields are never inexact. */
+#ifndef JY_ROWSRC_H
+#define JY_ROWSRC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "base/csv.h"
+#include "base/err.h"
+#include "base/xlsx.h"
+
+typedef struct jy_rowsrc_ops {
+    int (*next)(void *impl, jy_err *err);
+    size_t (*nfields)(const void *impl);
+    const char *(*field)(const void *impl, size_t i, size_t *len);
+    int (*blank)(const void *impl);
+    int64_t (*record_no)(const void *impl);
+    int (*inexact)(const void *impl, size_t i);
+} jy_rowsrc_ops;
+
+typedef struct jy_rowsrc {
+    const jy_rowsrc_ops *ops;
+    void *impl;
+} jy_rowsrc;
+
+jy_rowsrc jy_rowsrc_csv(jy_csv *c);
+jy_rowsrc jy_rowsrc_xlsx(jy_xlsx *x);
+
+static inline int jy_rows_next(jy_rowsrc r, jy_err *err) { return r.ops->next(r.impl, err); }
+static inline size_t jy_rows_nfields(jy_rowsrc r) { return r.ops->nfields(r.impl); }
+static inline const char *jy_rows_field(jy_rowsrc r, size_t i, size_t *len) { return r.ops->field(r.impl, i, len); }
+static inline int jy_rows_blank(jy_rowsrc r) { return r.ops->blank(r.impl); }
+static inline int64_t jy_rows_record_no(jy_rowsrc r) { return r.ops->record_no(r.impl); }
+static inline int jy_rows_inexact(jy_rowsrc r, size_t i) { return r.ops->inexact(r.impl, i); }
+
+#endif
