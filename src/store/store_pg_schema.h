@@ -99,6 +99,7 @@ static const char jy_pg_migration_1[] =
 
 #include "store/cases_schema.h" /* jy_pg_migration_2: users, cases, case events */
 #include "store/ledger_schema.h" /* jy_pg_migration_3: fund ledger, payables, payment batches */
+#include "store/placement_schema.h" /* jy_pg_migration_4: placements, attendance, payroll */
 
 typedef struct jy_pg_migration {
     int version;
@@ -110,6 +111,7 @@ static const jy_pg_migration jy_pg_migrations[] = {
     {1, "persons, statuses, organisations, licences, audit log", jy_pg_migration_1},
     {2, "users and roles, cases, case events", jy_pg_migration_2},
     {3, "fund ledger, payables, social security cards, payment batches", jy_pg_migration_3},
+    {4, "placements, monthly attendance, payroll runs and lines", jy_pg_migration_4},
 };
 
 #endif

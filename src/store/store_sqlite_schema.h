@@ -92,6 +92,7 @@ static const char jy_sqlite_migration_1[] =
 
 #include "store/cases_schema.h" /* jy_sqlite_migration_2: users, cases, case events */
 #include "store/ledger_schema.h" /* jy_sqlite_migration_3: fund ledger, payables, payment batches */
+#include "store/placement_schema.h" /* jy_sqlite_migration_4: placements, attendance, payroll */
 
 typedef struct jy_sqlite_migration {
     int version;
@@ -103,6 +104,7 @@ static const jy_sqlite_migration jy_sqlite_migrations[] = {
     {1, "persons, statuses, organisations, licences, audit log", jy_sqlite_migration_1},
     {2, "users and roles, cases, case events", jy_sqlite_migration_2},
     {3, "fund ledger, payables, social security cards, payment batches", jy_sqlite_migration_3},
+    {4, "placements, monthly attendance, payroll runs and lines", jy_sqlite_migration_4},
 };
 
 #endif
