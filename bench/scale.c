@@ -1,10 +1,13 @@
 /* bench/scale: the same workload on SQLite and PostgreSQL in one run, for docs/scale.md (issue 3).
  *
- *   bench_scale [--persons N] [--roster M] [--pg URL] [--dir DIR]
+ *   bench_scale [--persons N] [--roster M] [--pg URL] [--dir DIR] [--no-prefetch] [--per-person]
  *     N persons (default 1,000,000) imported through jy_store_person_put in transactions of
- *     10,000 (one audit entry each); then the conflict check of a roster of M persons (default
- *     100,000, half registered, half not) looked up by ID number; then the dashboard (counts,
- *     persons per township, persons per status). Each step's time per backend and the ratio
+ *     10,000 (one audit entry each), each batch announced first with jy_store_person_prefetch as
+ *     an importer does (--no-prefetch: bare puts); then the conflict check of a roster of M
+ *     persons (default 100,000, half registered, half not) by ID number, as service/conflict.c
+ *     does it: one jy_store_persons_by_idcards call (--per-person: one
+ *     jy_store_person_get_by_idcard per row instead); then the dashboard (counts, persons per
+ *     township, persons per status). Each step's time per backend and the ratio
  *     PostgreSQL / SQLite. --pg (or JY_BENCH_PG_URL) names a PostgreSQL server's maintenance
  *     database; the bench creates a database of its own there and drops it. Without it, SQLite only.
  *
@@ -21,7 +24,9 @@
 #include "domain/idcard.h"
 #include "store/store.h"
 
-enum { STEPS = 3 };
+enum { STEPS = 3, BATCH = 10000 };
+static int prefetch = 1;   /* --no-prefetch: puts without jy_store_person_prefetch */
+static int per_person = 0; /* --per-person: the conflict check as one lookup per roster row */
 static const char *const step_name[STEPS] = {"import", "conflict check", "dashboard"};
 
 static double now(void)
@@ -48,6 +53,13 @@ static void person(jy_person *p, long i)
     snprintf(p->phone, sizeof p->phone, "139%08ld", i);
 }
 
+static int count_cb(void *ctx, const jy_person *p)
+{
+    (void)p;
+    ++*(long *)ctx;
+    return 0;
+}
+
 static int sum_cb(void *ctx, const char *key, int64_t n)
 {
     (void)key;
@@ -66,13 +78,18 @@ static int run(const char *url, long n, long m, double secs[STEPS])
     }
     int rc = 0;
     double t = now();
-    for (long i = 0; i < n && rc == 0; i += 10000) {
+    static jy_person batch[BATCH];
+    static const char *cards[BATCH];
+    for (long i = 0; i < n && rc == 0; i += BATCH) {
         if ((rc = jy_store_begin(st, &err))) break;
-        for (long k = i; k < i + 10000 && k < n && rc == 0; k++) {
-            jy_person p;
-            person(&p, k);
-            rc = jy_store_person_put(st, &p, "bench", NULL, &err);
+        long nb = i + BATCH <= n ? BATCH : n - i;
+        for (long k = 0; k < nb; k++) {
+            person(&batch[k], i + k);
+            cards[k] = batch[k].idcard;
         }
+        /* what an importer does with a batch: one read of the batch's stored rows, then the puts */
+        if (prefetch) rc = jy_store_person_prefetch(st, cards, (size_t)nb, &err);
+        for (long k = 0; k < nb && rc == 0; k++) rc = jy_store_person_put(st, &batch[k], "bench", NULL, &err);
         if (rc == 0) rc = jy_store_commit(st, &err);
         else jy_store_rollback(st, NULL);
         if (i % 100000 == 0) fprintf(stderr, "\r  %s: %ld", jy_store_backend(st), i);
@@ -80,16 +97,29 @@ static int run(const char *url, long n, long m, double secs[STEPS])
     fprintf(stderr, "\r");
     secs[0] = now() - t;
 
+    /* the roster: odd rows registered, even rows not */
+    jy_person *roster = calloc((size_t)m, sizeof *roster);
+    const char **rcards = calloc((size_t)m, sizeof *rcards);
+    if (!roster || !rcards) rc = 1;
+    for (long j = 0; j < m && rc == 0; j++) {
+        person(&roster[j], j % 2 ? j * 7 % n : n + j);
+        rcards[j] = roster[j].idcard;
+    }
     t = now();
     long found = 0;
-    for (long j = 0; j < m && rc == 0; j++) {
-        jy_person p, got;
-        person(&p, j % 2 ? j * 7 % n : n + j); /* odd: registered; even: not */
-        int r = jy_store_person_get_by_idcard(st, p.idcard, &got, &err);
-        if (r == 0) found++;
-        else if (r != JY_ENOTFOUND) rc = r;
+    if (rc == 0 && per_person) { /* one lookup per roster row */
+        for (long j = 0; j < m && rc == 0; j++) {
+            jy_person got;
+            int r = jy_store_person_get_by_idcard(st, rcards[j], &got, &err);
+            if (r == 0) found++;
+            else if (r != JY_ENOTFOUND) rc = r;
+        }
+    } else if (rc == 0) { /* what the conflict check does (service/conflict.c): one batch read */
+        rc = jy_store_persons_by_idcards(st, rcards, (size_t)m, count_cb, &found, &err);
     }
     secs[1] = now() - t;
+    free(roster);
+    free(rcards);
 
     t = now();
     jy_store_counts c;
@@ -124,21 +154,28 @@ int main(int argc, char **argv)
 {
     long n = 1000000, m = 100000;
     const char *pg = getenv("JY_BENCH_PG_URL"), *dir = "/tmp";
-    for (int i = 1; i + 1 < argc; i += 2) {
-        if (strcmp(argv[i], "--persons") == 0) n = atol(argv[i + 1]);
+    for (int i = 1; i < argc; i += 2) {
+        if (strcmp(argv[i], "--no-prefetch") == 0) prefetch = 0, i--;
+        else if (strcmp(argv[i], "--per-person") == 0) per_person = 1, i--;
+        else if (i + 1 >= argc) n = 0; /* an option without its value: usage */
+        else if (strcmp(argv[i], "--persons") == 0) n = atol(argv[i + 1]);
         else if (strcmp(argv[i], "--roster") == 0) m = atol(argv[i + 1]);
         else if (strcmp(argv[i], "--pg") == 0) pg = argv[i + 1];
         else if (strcmp(argv[i], "--dir") == 0) dir = argv[i + 1];
         else {
-            fprintf(stderr, "usage: bench_scale [--persons N] [--roster M] [--pg URL] [--dir DIR]\n");
+            fprintf(stderr, "usage: bench_scale [--persons N] [--roster M] [--pg URL] [--dir DIR] [--no-prefetch] [--per-person]\n");
             return 2;
         }
     }
-    if (n < 2 || m < 2) return 2;
+    if (n < 2 || m < 2) {
+        fprintf(stderr, "usage: bench_scale [--persons N] [--roster M] [--pg URL] [--dir DIR] [--no-prefetch] [--per-person]\n");
+        return 2;
+    }
     double sq[STEPS] = {0}, ps[STEPS] = {0};
     char path[512], url[640], name[64];
     snprintf(path, sizeof path, "%s/bench_scale_%d.db", dir, (int)getpid());
-    printf("bench_scale: %ld persons, roster of %ld\n", n, m);
+    printf("bench_scale: %ld persons, roster of %ld%s%s\n", n, m, prefetch ? "" : ", puts without prefetch",
+           per_person ? ", conflict check one lookup per person" : "");
     int rc = run(path, n, m, sq);
     char wal[530];
     unlink(path);

@@ -630,6 +630,12 @@ int jy_store_person_get(jy_store *st, int64_t id, jy_person *out, jy_err *err)
     return st->ops->person_get(st, id, NULL, out, err);
 }
 
+int jy_store_person_prefetch(jy_store *st, const char *const *idcards, size_t n, jy_err *err)
+{
+    if (!st->ops->person_prefetch || !idcards || n == 0) return 0; /* a hint: no backend support, nothing to do */
+    return st->ops->person_prefetch(st, idcards, n, err);
+}
+
 int jy_store_person_get_by_idcard(jy_store *st, const char *idcard, jy_person *out, jy_err *err)
 {
     char id[19];

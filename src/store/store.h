@@ -14,6 +14,10 @@
  *  - a function that changes data and is called outside jy_store_begin/commit runs in its own
  *    transaction; inside one, it joins it. On failure inside a caller's transaction, the caller
  *    decides (rollback or go on; the failed statement itself left nothing behind);
+ *    PostgreSQL (issue 3, bulk puts) may send a change's writes inside a caller's transaction
+ *    without waiting for their answer: its result and ids are final when it returns, but a
+ *    database error in those writes is reported by a later call of the same transaction, at the
+ *    latest by jy_store_commit, which then rolls the whole transaction back;
  *  - strings handed in are UTF-8 and are copied; structs handed out are filled by value (fixed
  *    buffers), so no ownership crosses this boundary.
  *
@@ -138,6 +142,13 @@ enum jy_put_result { JY_PUT_CREATED = 1, JY_PUT_UPDATED = 2, JY_PUT_UNCHANGED = 
 int jy_store_person_put(jy_store *st, jy_person *p, const char *actor, int *result, jy_err *err);
 int jy_store_person_get(jy_store *st, int64_t id, jy_person *out, jy_err *err);
 int jy_store_person_get_by_idcard(jy_store *st, const char *idcard, jy_person *out, jy_err *err);
+
+/* Bulk hint (added for PostgreSQL, issue 3): the caller is about to put or get these persons
+ * inside the open transaction. A backend may read them all at once so those calls need no lookup
+ * of their own (PostgreSQL: one query per 5,000, kept until the transaction ends); SQLite and
+ * calls outside a transaction ignore it. Never changes results; ID numbers as the puts will
+ * carry them (normalised, 18 characters). */
+int jy_store_person_prefetch(jy_store *st, const char *const *idcards, size_t n, jy_err *err);
 
 typedef struct jy_person_filter {
     const char *division_prefix; /* NULL: all; "640522101": that town */

@@ -52,6 +52,8 @@ typedef struct jy_store_ops {
      * and group_counts themselves keep to base.scope; otherwise store.c filters (lists) or
      * counts by walking (counts, groups), which is correct but reads every record. */
     int scope_native;
+    /* Added by the PostgreSQL bulk-put work (issue 3): jy_store_person_prefetch; NULL = no-op. */
+    int (*person_prefetch)(jy_store *st, const char *const *idcards, size_t n, jy_err *err);
 } jy_store_ops;
 
 struct jy_store {

@@ -36,8 +36,8 @@
 #define PG_PAGE 1000
 
 enum {
-    P_LOCK, P_TAIL, P_AUDIT_INSERT,
-    P_PERSON_INSERT, P_PERSON_BY_IDCARD, P_PERSON_BY_ID, P_PERSON_UPDATE, P_PERSON_LIST,
+    P_LOCK, P_TAIL, P_TXN_STATE, P_AUDIT_INSERT,
+    P_PERSON_INSERT, P_PERSON_PREFETCH, P_PERSON_SETVAL, P_PERSON_BY_IDCARD, P_PERSON_BY_ID, P_PERSON_UPDATE, P_PERSON_LIST,
     P_STATUS_FIND, P_STATUS_INSERT, P_STATUS_LIST,
     P_ORG_INSERT, P_ORG_BY_USCC, P_ORG_BY_ID, P_ORG_UPDATE, P_ORG_LIST,
     P_LIC_FIND, P_LIC_INSERT, P_LIC_LIST,
@@ -58,10 +58,17 @@ static const struct {
 } pstmt[P__COUNT] = {
     [P_LOCK] = {0, "SELECT pg_advisory_xact_lock(" PG_WRITER_LOCK ")"},
     [P_TAIL] = {0, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"},
+    /* read after the writer lock: the chain's tail and the highest person id stay ours until commit */
+    [P_TXN_STATE] = {0, "SELECT t.seq, t.hash, (SELECT coalesce(max(id), 0) FROM persons) FROM (SELECT 1) one"
+                        " LEFT JOIN LATERAL (SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1) t ON true"},
     [P_AUDIT_INSERT] = {11, "INSERT INTO audit_log(" AUDIT_COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"},
-    [P_PERSON_INSERT] = {11, "INSERT INTO persons(county, idcard, name, sex, birth, ethnicity, education, hukou_division,"
-                             " hukou_kind, phone, address) VALUES ($1, $2, $3, $4, $5::date, $6, $7, $8, $9, $10, $11)"
-                             " ON CONFLICT (idcard) DO NOTHING RETURNING id"},
+    /* the id is assigned by the writer holding the lock (max(id) + 1, as SQLite does), so the
+     * insert needs no answer and can be pipelined */
+    [P_PERSON_INSERT] = {12, "INSERT INTO persons(id, county, idcard, name, sex, birth, ethnicity, education,"
+                             " hukou_division, hukou_kind, phone, address)"
+                             " VALUES ($12, $1, $2, $3, $4, $5::date, $6, $7, $8, $9, $10, $11)"},
+    [P_PERSON_PREFETCH] = {1, "SELECT " PERSON_COLS " FROM persons WHERE idcard = ANY($1::text[])"},
+    [P_PERSON_SETVAL] = {1, "SELECT setval(pg_get_serial_sequence('persons', 'id'), $1::bigint)"},
     [P_PERSON_BY_IDCARD] = {1, "SELECT " PERSON_COLS " FROM persons WHERE idcard = $1"},
     [P_PERSON_BY_ID] = {1, "SELECT " PERSON_COLS " FROM persons WHERE id = $1"},
     [P_PERSON_UPDATE] = {12, "UPDATE persons SET county = $1, idcard = $2, name = $3, sex = $4, birth = $5::date,"
@@ -112,6 +119,30 @@ static const struct {
     [P_MIGRATION_RECORD] = {3, "INSERT INTO schema_migrations(version, description, applied_at) VALUES ($1, $2, $3)"},
 };
 
+/* Pipeline (libpq pipeline mode): inside a transaction, the statements whose answer a call does
+ * not need (inserts, updates, audit entries) are sent without waiting, and their results are
+ * read back in order later. A sync point follows every PL_GROUP statements and the oldest group
+ * is read back before PL_RING entries are in flight, so neither side's buffers fill up. */
+#define PL_RING 1024
+#define PL_GROUP 128
+
+typedef struct pl_entry {
+    const char *what; /* for error messages; a constant string */
+    short kind;       /* PL_QUERY, PL_WANTED (run() keeps its result), PL_SYNC */
+    short prep;       /* statement id when this is its PQsendPrepare, else -1 */
+} pl_entry;
+enum { PL_QUERY, PL_WANTED, PL_SYNC };
+
+/* Person rows known inside the open transaction (the writer lock is held, so nobody else can
+ * change them): present with the stored row, or known absent. Filled by lookups, prefetches and
+ * our own writes; emptied when the transaction ends and at an inner rollback. Entries live in a
+ * dense array; the open-addressing index holds their positions + 1 (0 = empty slot). */
+#define PC_MAX 200000
+typedef struct pc_entry {
+    int present;
+    jy_person p;
+} pc_entry;
+
 typedef struct pg_store {
     jy_store base;
     PGconn *conn;
@@ -121,7 +152,21 @@ typedef struct pg_store {
     int tail_valid; /* tail_seq/tail_hash hold the audit chain's end (inside a transaction) */
     int64_t tail_seq;
     char tail_hash[65];
-    jy_sb before, after; /* reused for audit JSON */
+    int64_t max_person_id; /* highest person id, read with the tail; new ids continue from it */
+    int person_ids_used;   /* ids were assigned in this transaction: move the identity sequence */
+    jy_sb before, after;   /* reused for audit JSON */
+    jy_sb arr;             /* reused for array parameters */
+    /* pipeline */
+    int piped;
+    pl_entry ring[PL_RING];
+    int ring_head, ring_n, since_sync;
+    int pl_rc; /* first error read back from the pipeline, not yet reported */
+    jy_err pl_err;
+    /* person cache */
+    pc_entry *pc;
+    int pc_n, pc_cap;
+    uint32_t *pc_index;
+    uint32_t pc_mask; /* index size - 1 (a power of two), 0 before the first entry */
 } pg_store;
 
 /* ---------------------------------------------------------------- statement helpers */
@@ -144,15 +189,163 @@ static int pg_fail(pg_store *st, const PGresult *res, const char *what, jy_err *
                       state ? ", SQLSTATE " : "", state ? state : "");
 }
 
+static void stmt_name(char name[16], int id)
+{
+    snprintf(name, 16, "jy%d", id);
+}
+
+/* ---- pipeline ---- */
+
+static void pl_push(pg_store *st, int kind, int prep, const char *what)
+{
+    pl_entry *e = &st->ring[(st->ring_head + st->ring_n) % PL_RING];
+    e->what = what;
+    e->kind = (short)kind;
+    e->prep = (short)prep;
+    st->ring_n++;
+}
+
+/* Reads back the oldest entry in flight. A failed statement's error is kept in st->pl_err (the
+ * first one only; PostgreSQL skips the rest of the group, PGRES_PIPELINE_ABORTED). The result
+ * of a PL_WANTED entry is handed to *want when it succeeded. */
+static void pl_read_one(pg_store *st, PGresult **want)
+{
+    pl_entry e = st->ring[st->ring_head];
+    st->ring_head = (st->ring_head + 1) % PL_RING;
+    st->ring_n--;
+    PGresult *r = PQgetResult(st->conn);
+    ExecStatusType s = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+    if (e.kind == PL_SYNC) {
+        if (s != PGRES_PIPELINE_SYNC && st->pl_rc == 0) st->pl_rc = pg_fail(st, r, "pipeline sync", &st->pl_err);
+        PQclear(r);
+        return;
+    }
+    int ok = s == PGRES_COMMAND_OK || s == PGRES_TUPLES_OK;
+    if (!ok) {
+        if (e.prep >= 0) st->prepared[e.prep] = 0;
+        if (s == PGRES_PIPELINE_ABORTED) {
+            if (st->depth > 0) st->broken = 1;
+            if (st->pl_rc == 0)
+                st->pl_rc = jy_err_set(&st->pl_err, JY_EDB, "database: the transaction was aborted by an earlier error (%s)",
+                                       e.what);
+        } else if (st->pl_rc == 0) {
+            st->pl_rc = pg_fail(st, r, e.what, &st->pl_err);
+        } else {
+            pg_fail(st, r, e.what, NULL);
+        }
+    }
+    if (ok && e.kind == PL_WANTED && want) {
+        *want = r;
+        r = NULL;
+    }
+    PQclear(r);
+    /* each statement's results end with a NULL */
+    PGresult *end = PQgetResult(st->conn);
+    while (end) { /* not expected: drain whatever else came */
+        PQclear(end);
+        end = PQgetResult(st->conn);
+    }
+}
+
+static void pl_sync(pg_store *st)
+{
+    if (PQpipelineSync(st->conn) != 1) {
+        if (st->pl_rc == 0) st->pl_rc = pg_fail(st, NULL, "pipeline sync", &st->pl_err);
+        return;
+    }
+    pl_push(st, PL_SYNC, -1, "pipeline sync");
+    st->since_sync = 0;
+}
+
+/* Reports (once) an error read back from the pipeline. */
+static int pl_report(pg_store *st, jy_err *err)
+{
+    int rc = st->pl_rc;
+    if (rc) {
+        if (err) *err = st->pl_err;
+        st->pl_rc = 0;
+    }
+    return rc;
+}
+
+/* Sends everything in flight, waits for all of it and reports the first error. Stays in
+ * pipeline mode. */
+static int pl_drain(pg_store *st, jy_err *err)
+{
+    if (!st->piped) return pl_report(st, err);
+    if (st->ring_n > 0 && st->since_sync > 0) pl_sync(st);
+    while (st->ring_n > 0) pl_read_one(st, NULL);
+    return pl_report(st, err);
+}
+
+/* Drains the pipeline and leaves pipeline mode, so synchronous calls can run again. */
+static int pl_end(pg_store *st, jy_err *err)
+{
+    if (!st->piped) return pl_report(st, err);
+    int rc = pl_drain(st, err);
+    if (PQexitPipelineMode(st->conn) != 1 && rc == 0) rc = pg_fail(st, NULL, "leaving pipeline mode", err);
+    st->piped = 0;
+    return rc;
+}
+
+/* Queues prepared statement id (preparing it in the pipeline on first use). kind PL_WANTED
+ * marks the one whose result run() waits for. */
+static int pl_send(pg_store *st, int id, const char *const *vals, int kind, const char *what, jy_err *err)
+{
+    char name[16];
+    stmt_name(name, id);
+    if (st->depth > 0 && st->broken) {
+        if (pl_report(st, err)) return JY_EDB;
+        return jy_err_set(err, JY_EDB, "database: the transaction was aborted by an earlier error; roll it back (%s)", what);
+    }
+    if (!st->piped) {
+        if (PQenterPipelineMode(st->conn) != 1) return pg_fail(st, NULL, "entering pipeline mode", err);
+        st->piped = 1;
+        st->ring_head = st->ring_n = st->since_sync = 0;
+    }
+    if (!st->prepared[id]) {
+        if (PQsendPrepare(st->conn, name, pstmt[id].sql, pstmt[id].nparams, NULL) != 1)
+            return pg_fail(st, NULL, what, err);
+        st->prepared[id] = 1;
+        pl_push(st, PL_QUERY, id, what);
+        st->since_sync++;
+    }
+    if (PQsendQueryPrepared(st->conn, name, pstmt[id].nparams, vals, NULL, NULL, 0) != 1)
+        return pg_fail(st, NULL, what, err);
+    pl_push(st, kind, -1, what);
+    st->since_sync++;
+    if (kind == PL_WANTED) return 0;
+    if (st->since_sync >= PL_GROUP) pl_sync(st);
+    /* read back the oldest group(s) so the in-flight window stays bounded */
+    while (st->ring_n > PL_RING - PL_GROUP - 4) pl_read_one(st, NULL);
+    return pl_report(st, err);
+}
+
 /* Runs prepared statement id with text parameters (NULL = SQL NULL). Returns the result on
- * success (caller PQclears it) or NULL with err filled. */
+ * success (caller PQclears it) or NULL with err filled. In pipeline mode the statement joins the
+ * pipeline and a sync follows it: one round trip reads back everything queued before it, then
+ * its own result. */
 static PGresult *run(pg_store *st, int id, const char *const *vals, const char *what, jy_err *err)
 {
     char name[16];
-    snprintf(name, sizeof name, "jy%d", id);
+    stmt_name(name, id);
     if (st->depth > 0 && st->broken) {
-        jy_err_set(err, JY_EDB, "database: the transaction was aborted by an earlier error; roll it back (%s)", what);
+        if (pl_end(st, err) == 0)
+            jy_err_set(err, JY_EDB, "database: the transaction was aborted by an earlier error; roll it back (%s)", what);
         return NULL;
+    }
+    if (st->piped) {
+        if (pl_send(st, id, vals, PL_WANTED, what, err)) return NULL;
+        pl_sync(st);
+        PGresult *res = NULL;
+        while (st->ring_n > 0) pl_read_one(st, &res);
+        if (st->pl_rc) {
+            PQclear(res);
+            pl_report(st, err);
+            return NULL;
+        }
+        if (!res) jy_err_set(err, JY_EDB, "database: no result (%s)", what);
+        return res;
     }
     if (!st->prepared[id]) {
         PGresult *p = PQprepare(st->conn, name, pstmt[id].sql, pstmt[id].nparams, NULL);
@@ -183,14 +376,99 @@ static int run_done(pg_store *st, int id, const char *const *vals, const char *w
     return 0;
 }
 
-/* Runs a constant command (transaction keywords, migration scripts): never built from data. */
+/* Sends a change whose answer is not needed now: pipelined inside a transaction (an error is
+ * reported by a later call, at the latest by commit), run at once outside one. */
+static int run_later(pg_store *st, int id, const char *const *vals, const char *what, jy_err *err)
+{
+    if (st->depth == 0) return run_done(st, id, vals, what, err);
+    return pl_send(st, id, vals, PL_QUERY, what, err);
+}
+
+/* Runs a constant command (transaction keywords, migration scripts): never built from data.
+ * Whatever is in flight is drained first (an error there is returned instead). */
 static int exec_const(pg_store *st, const char *sql, const char *what, jy_err *err)
 {
+    int rc = pl_end(st, err);
+    if (rc) return rc;
     PGresult *r = PQexec(st->conn, sql);
-    int rc = 0;
     if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK) rc = pg_fail(st, r, what, err);
     PQclear(r);
     return rc;
+}
+
+/* ---- person cache ---- */
+
+static uint32_t pc_hash(const char *idcard)
+{
+    uint32_t h = 2166136261u;
+    for (const unsigned char *c = (const unsigned char *)idcard; *c; c++) h = (h ^ *c) * 16777619u;
+    return h;
+}
+
+static void pc_clear(pg_store *st)
+{
+    st->pc_n = 0;
+    if (st->pc_index) memset(st->pc_index, 0, ((size_t)st->pc_mask + 1) * sizeof *st->pc_index);
+}
+
+static pc_entry *pc_find(pg_store *st, const char *idcard)
+{
+    if (!st->pc_mask || st->depth == 0 || st->broken) return NULL;
+    for (uint32_t i = pc_hash(idcard) & st->pc_mask;; i = (i + 1) & st->pc_mask) {
+        uint32_t k = st->pc_index[i];
+        if (k == 0) return NULL;
+        if (strcmp(st->pc[k - 1].p.idcard, idcard) == 0) return &st->pc[k - 1];
+    }
+}
+
+/* Records what the database holds under idcard (row NULL: no such person); only inside a
+ * transaction, whose writer lock keeps it true until the end. Out of memory or full: forgets
+ * everything, which only costs lookups. */
+static void pc_note(pg_store *st, const char *idcard, const jy_person *row)
+{
+    if (st->depth == 0 || st->broken) return;
+    pc_entry *e = pc_find(st, idcard);
+    if (!e) {
+        if (st->pc_n >= PC_MAX) pc_clear(st);
+        if (st->pc_n == st->pc_cap) {
+            int cap = st->pc_cap ? st->pc_cap * 2 : 1024;
+            pc_entry *n = realloc(st->pc, (size_t)cap * sizeof *n);
+            if (!n) {
+                pc_clear(st);
+                return;
+            }
+            st->pc = n;
+            st->pc_cap = cap;
+        }
+        if ((uint32_t)(st->pc_n + 1) * 2 > st->pc_mask) { /* keep the index at most half full */
+            uint32_t size = st->pc_mask ? (st->pc_mask + 1) * 2 : 4096;
+            uint32_t *idx = calloc(size, sizeof *idx);
+            if (!idx) {
+                pc_clear(st);
+                return;
+            }
+            free(st->pc_index);
+            st->pc_index = idx;
+            st->pc_mask = size - 1;
+            for (int k = 0; k < st->pc_n; k++) {
+                uint32_t i = pc_hash(st->pc[k].p.idcard) & st->pc_mask;
+                while (idx[i]) i = (i + 1) & st->pc_mask;
+                idx[i] = (uint32_t)k + 1;
+            }
+        }
+        e = &st->pc[st->pc_n++];
+        uint32_t i = pc_hash(idcard) & st->pc_mask;
+        while (st->pc_index[i]) i = (i + 1) & st->pc_mask;
+        st->pc_index[i] = (uint32_t)st->pc_n;
+    }
+    if (row) {
+        e->present = 1;
+        e->p = *row;
+    } else {
+        e->present = 0;
+        memset(&e->p, 0, sizeof e->p);
+        jy_store_copy_utf8(e->p.idcard, sizeof e->p.idcard, idcard);
+    }
 }
 
 static const char *fmt_i64(char buf[24], int64_t v)
@@ -230,20 +508,30 @@ static jy_date col_date(const PGresult *r, int row, int col)
 
 /* ---------------------------------------------------------------- transactions */
 
+/* Reads the state a writer works from, right after taking the writer lock: the audit chain's
+ * tail and the highest person id (new persons get the next ids, as SQLite gives max(rowid)+1). */
 static int load_tail(pg_store *st, jy_err *err)
 {
-    PGresult *r = run(st, P_TAIL, NULL, "reading the audit log's tail", err);
+    PGresult *r = run(st, P_TXN_STATE, NULL, "reading the audit log's tail", err);
     if (!r) return JY_EDB;
-    if (PQntuples(r) == 1) {
+    if (PQntuples(r) == 1 && !PQgetisnull(r, 0, 0)) {
         st->tail_seq = col_i64(r, 0, 0);
         col_copy(r, 0, 1, st->tail_hash, sizeof st->tail_hash);
     } else {
         st->tail_seq = 0;
         memcpy(st->tail_hash, jy_store_genesis_hash, 65);
     }
+    st->max_person_id = PQntuples(r) == 1 ? col_i64(r, 0, 2) : 0;
     PQclear(r);
     st->tail_valid = 1;
     return 0;
+}
+
+/* Forgets what only held inside the transaction (or since the savepoint rolled back to). */
+static void txn_forget(pg_store *st)
+{
+    pc_clear(st);
+    st->tail_valid = 0;
 }
 
 static int pg_begin(jy_store *base, jy_err *err)
@@ -254,6 +542,8 @@ static int pg_begin(jy_store *base, jy_err *err)
         if ((rc = exec_const(st, "BEGIN", "starting a transaction", err))) return rc;
         st->depth = 1;
         st->broken = 0;
+        st->person_ids_used = 0;
+        txn_forget(st);
         /* the writer queue: held until commit or rollback */
         if ((rc = run_done(st, P_LOCK, NULL, "waiting for the writer lock", err)) || (rc = load_tail(st, err))) {
             exec_const(st, "ROLLBACK", "rolling back", NULL);
@@ -263,9 +553,11 @@ static int pg_begin(jy_store *base, jy_err *err)
         }
         return 0;
     }
+    /* the savepoint comes after everything in flight has been answered (exec_const drains), so
+     * a deferred error belongs to the outer level, never to this one */
+    if (!st->broken && (rc = exec_const(st, "SAVEPOINT jy_nested", "opening a savepoint", err))) return rc;
     if (st->broken)
         return jy_err_set(err, JY_EDB, "database: the transaction was aborted by an earlier error; roll it back");
-    if ((rc = exec_const(st, "SAVEPOINT jy_nested", "opening a savepoint", err))) return rc;
     st->depth++;
     return 0;
 }
@@ -274,10 +566,13 @@ static int pg_rollback(jy_store *base, jy_err *err)
 {
     pg_store *st = (pg_store *)base;
     if (st->depth == 0) return jy_err_set(err, JY_EINVAL, "rollback without a transaction");
+    pl_end(st, NULL); /* what was in flight is being rolled back: its errors no longer matter */
+    st->pl_rc = 0;
     st->depth--;
+    txn_forget(st);
     if (st->depth == 0) {
-        st->tail_valid = 0;
         st->broken = 0;
+        st->person_ids_used = 0;
         return exec_const(st, "ROLLBACK", "rolling back", err);
     }
     /* ROLLBACK TO works in an aborted transaction: it repairs it */
@@ -298,10 +593,23 @@ static int pg_commit(jy_store *base, jy_err *err)
 {
     pg_store *st = (pg_store *)base;
     if (st->depth == 0) return jy_err_set(err, JY_EINVAL, "commit without a transaction");
-    if (st->broken) {
+    /* the outermost commit moves the identity sequence past the ids handed out, so an insert
+     * that leaves the id to the default (a tool, an operator) cannot collide with them */
+    if (st->depth == 1 && st->person_ids_used && !st->broken) {
+        char maxid[24];
+        const char *v[1] = {fmt_i64(maxid, st->max_person_id)};
+        run_later(st, P_PERSON_SETVAL, v, "moving the person id sequence", NULL);
+    }
+    /* every change in flight is answered before the commit decides */
+    jy_err late = {0};
+    int late_rc = pl_end(st, &late);
+    if (st->broken || late_rc) {
         /* pair this commit with its begin, rolling back the aborted work */
         int depth = st->depth;
         pg_rollback(base, NULL);
+        if (late_rc)
+            return jy_err_set(err, late_rc == JY_ECONFLICT ? JY_ECONFLICT : JY_EDB, "transaction rolled back%s: %s",
+                              depth > 1 ? " (inner level)" : "", late.msg);
         return jy_err_set(err, JY_EDB, "transaction rolled back: an earlier change failed%s",
                           depth > 1 ? " (inner level)" : "");
     }
@@ -312,7 +620,8 @@ static int pg_commit(jy_store *base, jy_err *err)
     int rc = exec_const(st, "COMMIT", "committing", err);
     st->depth = 0;
     st->broken = 0;
-    st->tail_valid = 0;
+    st->person_ids_used = 0;
+    txn_forget(st);
     if (rc && PQtransactionStatus(st->conn) != PQTRANS_IDLE) exec_const(st, "ROLLBACK", "rolling back", NULL);
     return rc;
 }
@@ -357,7 +666,7 @@ static int audit_insert(pg_store *st, const char *actor, const char *county, con
     char seq[24], eid[24];
     const char *v[11] = {fmt_i64(seq, e.seq), e.at, e.county, e.actor, e.entity, fmt_i64(eid, e.entity_id),
                          e.action, before_json, after_json, e.prev_hash, e.hash};
-    int rc = run_done(st, P_AUDIT_INSERT, v, "appending to the audit log", err);
+    int rc = run_later(st, P_AUDIT_INSERT, v, "appending to the audit log", err);
     if (rc) return rc;
     st->tail_seq = e.seq;
     memcpy(st->tail_hash, e.hash, 65);
@@ -478,29 +787,85 @@ static int person_same(const jy_person *a, const jy_person *b)
 static int pg_person_get(jy_store *base, int64_t id, const char *idcard, jy_person *out, jy_err *err)
 {
     pg_store *st = (pg_store *)base;
+    if (idcard) { /* inside a writer's transaction a known row (or its absence) needs no lookup */
+        pc_entry *e = pc_find(st, idcard);
+        if (e && !e->present) return jy_err_set(err, JY_ENOTFOUND, "no person with ID number %s", idcard);
+        if (e) {
+            *out = e->p;
+            return 0;
+        }
+    }
     char idb[24];
     const char *v[1] = {idcard ? idcard : fmt_i64(idb, id)};
     PGresult *r = run(st, idcard ? P_PERSON_BY_IDCARD : P_PERSON_BY_ID, v, "looking up a person", err);
     if (!r) return JY_EDB;
     int rc = 0;
     if (PQntuples(r) != 1) {
-        if (idcard) rc = jy_err_set(err, JY_ENOTFOUND, "no person with ID number %s", idcard);
-        else rc = jy_err_set(err, JY_ENOTFOUND, "no person with id %" PRId64, id);
+        if (idcard) {
+            rc = jy_err_set(err, JY_ENOTFOUND, "no person with ID number %s", idcard);
+            pc_note(st, idcard, NULL);
+        } else {
+            rc = jy_err_set(err, JY_ENOTFOUND, "no person with id %" PRId64, id);
+        }
     } else {
         read_person(r, 0, out);
+        pc_note(st, out->idcard, out);
     }
     PQclear(r);
     return rc;
 }
 
+/* Reads the stored rows of n ID numbers in one statement (chunks of PREFETCH_CHUNK) into the
+ * transaction's person cache, the absent ones as absent, so the puts and gets of them that
+ * follow in the transaction need no lookup of their own. Outside a transaction it does nothing
+ * (without the writer lock what it read could change). ID numbers already known and ones that
+ * are not 18 characters of digits and X are skipped. */
+#define PREFETCH_CHUNK 5000
+static int pg_person_prefetch(jy_store *base, const char *const *idcards, size_t n, jy_err *err)
+{
+    pg_store *st = (pg_store *)base;
+    if (st->depth == 0 || st->broken) return 0;
+    size_t i = 0;
+    while (i < n) {
+        /* {"id1","id2",…}: the elements are checked to be [0-9X], so no quoting is needed */
+        jy_sb_reset(&st->arr);
+        jy_sb_appendc(&st->arr, '{');
+        size_t start = i, taken = 0;
+        for (; i < n && taken < PREFETCH_CHUNK; i++) {
+            const char *c = idcards[i];
+            if (!c || strlen(c) != 18 || strspn(c, "0123456789X") != 18 || pc_find(st, c)) continue;
+            if (taken++) jy_sb_appendc(&st->arr, ',');
+            jy_sb_append(&st->arr, c);
+        }
+        jy_sb_appendc(&st->arr, '}');
+        if (!taken) continue;
+        const char *v[1] = {jy_sb_cstr(&st->arr)};
+        PGresult *r = run(st, P_PERSON_PREFETCH, v, "reading the persons of a batch", err);
+        if (!r) return JY_EDB;
+        jy_person p;
+        for (int k = 0; k < PQntuples(r); k++) {
+            read_person(r, k, &p);
+            pc_note(st, p.idcard, &p);
+        }
+        PQclear(r);
+        for (size_t k = start; k < i; k++) {
+            const char *c = idcards[k];
+            if (c && strlen(c) == 18 && strspn(c, "0123456789X") == 18 && !pc_find(st, c)) pc_note(st, c, NULL);
+        }
+    }
+    return 0;
+}
+
+/* One person put. What is stored under the ID number comes from the transaction's person cache
+ * or one lookup; the insert or update and the audit entry are then pipelined (no round trip of
+ * their own). New ids continue from the highest id read under the writer lock, so they run 1,
+ * 2, 3… without gaps as on SQLite, and a re-put burns none. */
 static int pg_person_put(jy_store *base, jy_person *p, const char *actor, int *result, jy_err *err)
 {
     pg_store *st = (pg_store *)base;
     person_params pp;
     int own, rc = txn_enter(st, &own, err);
     if (rc) return rc;
-    /* look first, insert only what is absent: no identity value is burnt on a re-put, so ids
-     * run 1, 2, 3… as on SQLite (the writer lock makes look-then-insert race-free) */
     jy_person old;
     jy_err nf;
     rc = pg_person_get(base, 0, p->idcard, &old, &nf);
@@ -508,21 +873,13 @@ static int pg_person_put(jy_store *base, jy_person *p, const char *actor, int *r
         *err = nf;
         goto done;
     }
-    int created = 0;
     if (rc == JY_ENOTFOUND) {
+        p->id = st->max_person_id + 1;
         bind_person(&pp, p);
-        PGresult *r = run(st, P_PERSON_INSERT, pp.v, "inserting a person", err);
-        if (!r) {
-            rc = JY_EDB;
-            goto done;
-        }
-        created = PQntuples(r) == 1;
-        if (created) p->id = col_i64(r, 0, 0);
-        PQclear(r);
-        rc = created ? 0 : jy_err_set(err, JY_ECONFLICT, "person %s: stored by another writer at the same moment; try again", p->idcard);
-        if (rc) goto done;
-    }
-    if (created) {
+        if ((rc = run_later(st, P_PERSON_INSERT, pp.v, "inserting a person", err))) goto done;
+        st->max_person_id = p->id;
+        st->person_ids_used = 1;
+        pc_note(st, p->idcard, p);
         jy_sb_reset(&st->after);
         jy_person_json(&st->after, p);
         rc = audit_insert(st, actor, p->county, "person", p->id, "create", NULL, jy_sb_cstr(&st->after), err);
@@ -535,7 +892,8 @@ static int pg_person_put(jy_store *base, jy_person *p, const char *actor, int *r
         goto done;
     }
     bind_person(&pp, p);
-    if ((rc = run_done(st, P_PERSON_UPDATE, pp.v, "updating a person", err))) goto done;
+    if ((rc = run_later(st, P_PERSON_UPDATE, pp.v, "updating a person", err))) goto done;
+    pc_note(st, p->idcard, p);
     jy_sb_reset(&st->before);
     jy_person_json(&st->before, &old);
     jy_sb_reset(&st->after);
@@ -924,10 +1282,16 @@ done:
 static void pg_close(jy_store *base)
 {
     pg_store *st = (pg_store *)base;
-    if (st->conn && st->depth > 0) exec_const(st, "ROLLBACK", "rolling back at close", NULL);
+    if (st->conn && st->depth > 0) {
+        pl_end(st, NULL);
+        exec_const(st, "ROLLBACK", "rolling back at close", NULL);
+    }
     if (st->conn) PQfinish(st->conn);
     jy_sb_free(&st->before);
     jy_sb_free(&st->after);
+    jy_sb_free(&st->arr);
+    free(st->pc);
+    free(st->pc_index);
     free(st);
 }
 
@@ -954,6 +1318,7 @@ static const jy_store_ops pg_ops = {
     .audit_list = pg_audit_list,
     .audit_head = pg_audit_head,
     .scope_native = 1,
+    .person_prefetch = pg_person_prefetch,
 };
 
 /* Ignores the server's NOTICE chatter (e.g. "relation already exists, skipping"). */
@@ -971,6 +1336,7 @@ int jy_store_pg_open(const char *url, jy_store **out, jy_err *err)
     st->base.ops = &pg_ops;
     jy_sb_init(&st->before);
     jy_sb_init(&st->after);
+    jy_sb_init(&st->arr);
     int rc = 0;
     /* the URL is handed to libpq whole (expand_dbname); the extra settings pin the session */
     const char *const keys[] = {"dbname", "application_name", "client_encoding", "options", NULL};
@@ -1046,7 +1412,15 @@ done:
  * transaction aborted after one of their statements failed. */
 struct pg_conn *jy_store_pg_conn(jy_store *base)
 {
-    return ((pg_store *)base)->conn;
+    pg_store *st = (pg_store *)base;
+    /* their statements run synchronously: answer what is in flight first (an error there marks
+     * the transaction aborted, and the caller's own statement then reports it) */
+    jy_err late;
+    if (st->piped && pl_end(st, &late)) { /* keep it for the next call of ours, or commit, to report */
+        st->pl_rc = late.code;
+        st->pl_err = late;
+    }
+    return st->conn;
 }
 
 void jy_store_pg_failed(jy_store *base)
