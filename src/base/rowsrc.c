@@ -6,9 +6,14 @@ static size_t csv_nfields(const void *c) { return jy_csv_nfields(c); }
 static const char *csv_field(const void *c, size_t i, size_t *len) { return jy_csv_field(c, i, len); }
 static int csv_blank(const void *c) { return jy_csv_blank(c); }
 static int64_t csv_record_no(const void *c) { return jy_csv_record_no(c); }
-static int csv_inexact(const void *c, size_t i) { return 0; }
+static jy_xlsx_kind csv_kind(const void *c, size_t i)
+{
+    size_t n = 0;
+    if (i < jy_csv_nfields(c)) jy_csv_field(c, i, &n);
+    return n ? JY_XLSX_TEXT : JY_XLSX_EMPTY;
+}
 
-static const jy_rowsrc_ops csv_ops = {csv_next, csv_nfields, csv_field, csv_blank, csv_record_no, csv_inexact};
+static const jy_rowsrc_ops csv_ops = {csv_next, csv_nfields, csv_field, csv_blank, csv_record_no, csv_kind};
 
 jy_rowsrc jy_rowsrc_csv(jy_csv *c)
 {
@@ -21,9 +26,9 @@ static size_t xlsx_nfields(const void *x) { return jy_xlsx_nfields(x); }
 static const char *xlsx_field(const void *x, size_t i, size_t *len) { return jy_xlsx_field(x, i, len); }
 static int xlsx_blank(const void *x) { return jy_xlsx_blank(x); }
 static int64_t xlsx_record_no(const void *x) { return jy_xlsx_record_no(x); }
-static int xlsx_inexact(const void *x, size_t i) { return jy_xlsx_field_kind(x, i) == JY_XLSX_NUMBER_INEXACT; }
+static jy_xlsx_kind xlsx_kind(const void *x, size_t i) { return jy_xlsx_field_kind(x, i); }
 
-static const jy_rowsrc_ops xlsx_ops = {xlsx_next, xlsx_nfields, xlsx_field, xlsx_blank, xlsx_record_no, xlsx_inexact};
+static const jy_rowsrc_ops xlsx_ops = {xlsx_next, xlsx_nfields, xlsx_field, xlsx_blank, xlsx_record_no, xlsx_kind};
 
 jy_rowsrc jy_rowsrc_xlsx(jy_xlsx *x)
 {

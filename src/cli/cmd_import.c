@@ -1,6 +1,6 @@
-/* jiuye person import / jiuye org import: reads a roster (花名册) CSV into the registry.
+/* jiuye person import / jiuye org import: reads a roster (花名册), CSV or XLSX, into the registry.
  *
- *   jiuye person|org import FILE [--report ERRFILE.csv] [--format csv]
+ *   jiuye person|org import FILE [--report ERRFILE.csv] [--format auto|csv|xlsx] [--sheet NAME]
  *                               [--encoding auto|utf-8|gb18030|utf-16le|utf-16be]
  *                               [--delimiter comma|tab|semicolon] [--batch N] [--dry-run]
  *
@@ -19,7 +19,7 @@
 #include "service/import.h"
 #include "store/store.h"
 
-#define USAGE_TAIL " import FILE [--report ERRFILE.csv] [--format csv] [--encoding auto|utf-8|gb18030] " \
+#define USAGE_TAIL " import FILE [--report ERRFILE.csv] [--format auto|csv|xlsx] [--sheet NAME] [--encoding auto|utf-8|gb18030] " \
                    "[--delimiter comma|tab|semicolon] [--batch N] [--dry-run]"
 
 typedef struct progress {
@@ -81,10 +81,15 @@ int jy_cli_import(const jy_cli *cli, const char *what, int argc, char **argv)
             if (strcmp(a, "--report") == 0) {
                 o.report_path = val;
             } else if (strcmp(a, "--format") == 0) {
-                if (strcmp(val, "csv") != 0) {
-                    fprintf(stderr, "jiuye: --format %s: only csv is supported (save the sheet as CSV in Excel)\n", val);
+                if (strcmp(val, "csv") == 0) o.format = JY_IMPORT_CSV;
+                else if (strcmp(val, "xlsx") == 0) o.format = JY_IMPORT_XLSX;
+                else if (strcmp(val, "auto") == 0) o.format = JY_IMPORT_AUTO;
+                else {
+                    fprintf(stderr, "jiuye: --format %s: use csv, xlsx or auto (by the file name and contents)\n", val);
                     return JY_EXIT_USAGE;
                 }
+            } else if (strcmp(a, "--sheet") == 0) {
+                o.sheet = val;
             } else if (strcmp(a, "--encoding") == 0) {
                 jy_err err;
                 if (jy_encoding_parse(val, &o.encoding, &err) != 0) return jy_cli_fail(&err);

@@ -8,10 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "base/arena.h"
 #include "base/csv.h"
+#include "base/rowsrc.h"
+#include "base/xlsx.h"
 #include "domain/idcard.h"
 #include "domain/mobile.h"
 #include "domain/uscc.h"
@@ -449,6 +452,9 @@ typedef struct importer {
     char colname[F__COUNT][64]; /* the header text as the file has it */
     jy_text_reader *tr;
     jy_csv *csv;
+    jy_xlsx *xl;                /* when the roster is an XLSX workbook */
+    void *xl_buf;               /* an XLSX workbook read from standard input */
+    jy_rowsrc rows;             /* csv or xl */
     FILE *report;
     char report_path[1024];
     int report_explicit;
@@ -466,9 +472,9 @@ typedef struct importer {
 static cell get(const importer *im, int field)
 {
     cell c = {"", 0};
-    if (im->col[field] < 0 || (size_t)im->col[field] >= jy_csv_nfields(im->csv)) return c;
+    if (im->col[field] < 0 || (size_t)im->col[field] >= jy_rows_nfields(im->rows)) return c;
     size_t n;
-    const char *p = jy_csv_field(im->csv, (size_t)im->col[field], &n);
+    const char *p = jy_rows_field(im->rows, (size_t)im->col[field], &n);
     return trim(p, n);
 }
 
@@ -564,6 +570,9 @@ static int check_text(importer *im)
         if (!jy_utf8_check(v.p, v.n)) {
             row_error(im, f, v, "contains bytes that are not valid %s text (wrong --encoding?)",
                       jy_encoding_name(im->res->encoding));
+        } else if (jy_rows_inexact(im->rows, (size_t)im->col[f])) {
+            row_error(im, f, v, "%s stored as a number; format the column as text (文本) and enter it again: "
+                      "Excel keeps only 15 digits of a number", im->colname[f]);
         }
     }
     return im->row_errors;
@@ -600,7 +609,11 @@ static int person_row(importer *im, jy_err *err)
     } else if (excel_mangled(idv)) {
         row_error(im, F_IDCARD, idv, "the ID number was turned into a number by Excel and lost its last digits: format the column as text (文本) and enter it again");
     } else if (jy_idcard_check_n(idv.p, idv.n, im->o->divs, im->today, &id, &e) != 0) {
-        row_error(im, F_IDCARD, idv, "%s", e.msg);
+        if (jy_rows_numeric(im->rows, (size_t)im->col[F_IDCARD])) /* an XLSX number cell */
+            row_error(im, F_IDCARD, idv, "%s stored as a number; format the column as text (文本) and enter it again (%s)",
+                      im->colname[F_IDCARD], e.msg);
+        else
+            row_error(im, F_IDCARD, idv, "%s", e.msg);
     } else {
         id_ok = 1;
         memcpy(p.idcard, id.number, 19);
@@ -897,10 +910,10 @@ static int map_header(importer *im, int *col, int commit)
 {
     for (int f = 0; f < F__COUNT; f++) col[f] = -1;
     int known = 0;
-    size_t nf = jy_csv_nfields(im->csv);
+    size_t nf = jy_rows_nfields(im->rows);
     for (size_t i = 0; i < nf; i++) {
         size_t n;
-        const char *p = jy_csv_field(im->csv, i, &n);
+        const char *p = jy_rows_field(im->rows, i, &n);
         char key[128];
         header_key(p, n, key, sizeof key);
         int field = -1;
@@ -933,15 +946,15 @@ static int find_header(importer *im, jy_err *err)
 {
     int id_field = im->o->kind == JY_IMPORT_PERSONS ? F_IDCARD : F_USCC;
     for (int i = 0; i < HEADER_SCAN_ROWS; i++) {
-        int rc = jy_csv_next(im->csv, err);
-        if (rc < 0) return jy_err_prefix(err, "%s: ", im->o->path);
+        int rc = jy_rows_next(im->rows, err);
+        if (rc < 0) return im->xl ? rc : jy_err_prefix(err, "%s: ", im->o->path);
         if (rc == 0) break;
-        if (jy_csv_blank(im->csv)) continue;
+        if (jy_rows_blank(im->rows)) continue;
         int col[F__COUNT];
         int known = map_header(im, col, 0);
         if (known < 2 || (col[id_field] < 0 && known < 3)) continue;
         map_header(im, im->col, 1);
-        im->res->header_row = jy_csv_record_no(im->csv);
+        im->res->header_row = jy_rows_record_no(im->rows);
         jy_sb missing = JY_SB_INIT;
         for (size_t d = 0; d < im->ndefs; d++)
             if (im->defs[d].required && im->col[im->defs[d].field] < 0) {
@@ -958,17 +971,31 @@ static int find_header(importer *im, jy_err *err)
         }
         return 0;
     }
-    return jy_err_set(err, JY_EINVAL,
-                      "%s: no header row in the first %d rows: expected a row of column names such as %s",
-                      im->o->path, HEADER_SCAN_ROWS,
-                      im->o->kind == JY_IMPORT_PERSONS ? "序号, 姓名, 性别, 身份证号, 户籍所在地, 联系电话"
-                                                       : "单位名称, 统一社会信用代码, 法定代表人, 联系电话");
+    int rc = jy_err_set(err, JY_EINVAL,
+                        "%s: no header row in the first %d rows: expected a row of column names such as %s",
+                        im->o->path, HEADER_SCAN_ROWS,
+                        im->o->kind == JY_IMPORT_PERSONS ? "序号, 姓名, 性别, 身份证号, 户籍所在地, 联系电话"
+                                                         : "单位名称, 统一社会信用代码, 法定代表人, 联系电话");
+    if (err && im->xl && jy_xlsx_sheet_count(im->xl) > 1) { /* name the sheet read and the others */
+        size_t len = strlen(err->msg);
+        snprintf(err->msg + len, sizeof err->msg - len, " (read sheet \"%s\"; choose another with --sheet:",
+                 jy_xlsx_sheet(im->xl));
+        for (size_t i = 0; i < jy_xlsx_sheet_count(im->xl); i++) {
+            const char *nm = jy_xlsx_sheet_name(im->xl, i);
+            if (strcmp(nm, jy_xlsx_sheet(im->xl)) == 0) continue;
+            len = strlen(err->msg);
+            snprintf(err->msg + len, sizeof err->msg - len, " %s", nm);
+        }
+        len = strlen(err->msg);
+        snprintf(err->msg + len, sizeof err->msg - len, ")");
+    }
+    return rc;
 }
 
 /* A row with nothing but a 序号 (an unused template line) or a footnote in the first column. */
 static int empty_row(importer *im)
 {
-    if (jy_csv_blank(im->csv)) return 1;
+    if (jy_rows_blank(im->rows)) return 1;
     for (int f = 0; f < F__COUNT; f++) {
         if (f == F_SEQ || im->col[f] < 0) continue;
         if (get(im, f).n) return 0;
@@ -1008,6 +1035,51 @@ static int open_report(importer *im, jy_err *err)
     return 0;
 }
 
+/* The format to read: as given, else XLSX for .xlsx/.xlsm/.xls names and files starting with
+ * the zip ("PK\3\4") or OLE magic (the XLSX reader explains an .xls), else CSV. */
+static jy_import_format import_format(const jy_import_opts *o)
+{
+    if (o->format) return o->format;
+    if (strcmp(o->path, "-") == 0) return JY_IMPORT_CSV;
+    size_t n = strlen(o->path);
+    if ((n > 5 && (strcasecmp(o->path + n - 5, ".xlsx") == 0 || strcasecmp(o->path + n - 5, ".xlsm") == 0)) ||
+        (n > 4 && strcasecmp(o->path + n - 4, ".xls") == 0))
+        return JY_IMPORT_XLSX;
+    unsigned char magic[4] = {0};
+    FILE *f = fopen(o->path, "rb");
+    if (!f) return JY_IMPORT_CSV; /* the CSV reader reports the error */
+    size_t got = fread(magic, 1, sizeof magic, f);
+    fclose(f);
+    if (jy_xlsx_sniff(magic, got) || (got == 4 && memcmp(magic, "\xD0\xCF\x11\xE0", 4) == 0)) return JY_IMPORT_XLSX;
+    return JY_IMPORT_CSV;
+}
+
+/* Opens the workbook (from standard input when the path is "-", read whole into memory). */
+static int open_xlsx(importer *im, jy_err *err)
+{
+    jy_xlsx_opts xo;
+    memset(&xo, 0, sizeof xo);
+    xo.sheet = im->o->sheet;
+    if (strcmp(im->o->path, "-") != 0) return jy_xlsx_open_file(im->o->path, &xo, &im->xl, err);
+    jy_sb buf = JY_SB_INIT;
+    char block[65536];
+    size_t n;
+    while ((n = fread(block, 1, sizeof block, stdin)) > 0) {
+        if (buf.len + n > JY_XLSX_MAX_PART) {
+            jy_sb_free(&buf);
+            return jy_err_set(err, JY_EINVAL, "standard input: a workbook over %llu bytes", (unsigned long long)JY_XLSX_MAX_PART);
+        }
+        jy_sb_appendn(&buf, block, n);
+    }
+    if (ferror(stdin)) {
+        jy_sb_free(&buf);
+        return jy_err_set(err, JY_EIO, "reading standard input: %s", strerror(errno));
+    }
+    size_t len = buf.len;
+    im->xl_buf = jy_sb_take(&buf);
+    return jy_xlsx_open_mem(im->xl_buf, len, &xo, &im->xl, err);
+}
+
 int jy_import_run(jy_store *st, const jy_import_opts *o, jy_import_result *res, jy_err *err)
 {
     importer im;
@@ -1033,19 +1105,34 @@ int jy_import_run(jy_store *st, const jy_import_opts *o, jy_import_result *res, 
     }
     resolver_init(&im.rs, o->divs);
 
-    if ((rc = jy_text_reader_open_file(o->path, o->encoding, &im.tr, err)) != 0) goto done;
-    res->encoding = jy_text_reader_encoding(im.tr);
-    im.csv = jy_csv_new(jy_text_reader_read_cb, im.tr, o->delim);
+    jy_import_format fmt = import_format(o);
+    if (o->sheet && fmt != JY_IMPORT_XLSX) {
+        rc = jy_err_set(err, JY_EINVAL, "%s: --sheet applies to XLSX workbooks; this file is read as CSV", o->path);
+        goto done;
+    }
+    if (fmt == JY_IMPORT_XLSX) {
+        if ((rc = open_xlsx(&im, err)) != 0) goto done;
+        res->encoding = JY_ENC_UTF8;
+        snprintf(res->format, sizeof res->format, "xlsx");
+        snprintf(res->sheet, sizeof res->sheet, "%s", jy_xlsx_sheet(im.xl));
+        im.rows = jy_rowsrc_xlsx(im.xl);
+    } else {
+        if ((rc = jy_text_reader_open_file(o->path, o->encoding, &im.tr, err)) != 0) goto done;
+        res->encoding = jy_text_reader_encoding(im.tr);
+        im.csv = jy_csv_new(jy_text_reader_read_cb, im.tr, o->delim);
+        snprintf(res->format, sizeof res->format, "csv");
+        im.rows = jy_rowsrc_csv(im.csv);
+    }
     if ((rc = find_header(&im, err)) != 0) goto done;
-    res->delim = jy_csv_delim(im.csv);
+    if (im.csv) res->delim = jy_csv_delim(im.csv);
     if ((rc = open_report(&im, err)) != 0) goto done;
 
     for (;;) {
         jy_err cerr;
-        int got = jy_csv_next(im.csv, &cerr);
+        int got = jy_rows_next(im.rows, &cerr);
         if (got == 0) break;
         if (got < 0) { /* a broken record: nothing after it can be trusted to line up */
-            im.row = jy_csv_record_no(im.csv) + 1;
+            im.row = jy_rows_record_no(im.rows) + 1;
             im.row_errors = 0;
             cell none = {"", 0};
             row_error(&im, -1, none, "%s", cerr.msg);
@@ -1054,7 +1141,7 @@ int jy_import_run(jy_store *st, const jy_import_opts *o, jy_import_result *res, 
             snprintf(res->stopped, sizeof res->stopped, "%s", cerr.msg);
             break;
         }
-        im.row = jy_csv_record_no(im.csv);
+        im.row = jy_rows_record_no(im.rows);
         if (empty_row(&im)) continue;
         im.row_errors = 0;
         res->stats.rows++;
@@ -1074,7 +1161,7 @@ int jy_import_run(jy_store *st, const jy_import_opts *o, jy_import_result *res, 
         }
     }
     if ((rc = batch_commit(&im, err)) != 0) goto done;
-    res->replaced_bytes = jy_text_reader_replaced(im.tr);
+    if (im.tr) res->replaced_bytes = jy_text_reader_replaced(im.tr);
 
 done:
     if (im.in_batch) {
@@ -1091,6 +1178,8 @@ done:
     if (o->progress) o->progress(o->progress_ctx, &res->stats, 1);
     jy_csv_free(im.csv);
     jy_text_reader_free(im.tr);
+    jy_xlsx_free(im.xl);
+    free(im.xl_buf);
     resolver_free(&im.rs);
     free(im.dups.v);
     jy_sb_free(&im.line);
@@ -1116,6 +1205,10 @@ void jy_import_result_json_opts(jy_sb *sb, const char *file, const jy_import_res
     jy_sb_json_kv_str(sb, "report", res->report_path[0] ? res->report_path : NULL);
     jy_sb_json_kv_str(sb, "encoding", jy_encoding_name(res->encoding));
     jy_sb_json_kv_i64(sb, "header_row", res->header_row);
+    if (strcmp(res->format, "xlsx") == 0) {
+        jy_sb_json_kv_str(sb, "format", "xlsx");
+        jy_sb_json_kv_str(sb, "sheet", res->sheet);
+    }
     jy_sb_json_key(sb, "ignored_columns");
     jy_sb_append(sb, res->ignored.len ? jy_sb_cstr(&res->ignored) : "[]");
     if (res->replaced_bytes) jy_sb_json_kv_i64(sb, "undecodable_bytes", res->replaced_bytes);

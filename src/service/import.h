@@ -1,4 +1,4 @@
-/* Roster import (花名册导入): persons or organisations from a CSV file into the store.
+/* Roster import (花名册导入): persons or organisations from a CSV or XLSX file into the store.
  *
  * The file's header row is found among its first rows and its columns are mapped by their
  * Chinese names (docs/import.md lists them); unknown columns are ignored and reported once.
@@ -23,6 +23,9 @@
 
 typedef enum jy_import_kind { JY_IMPORT_PERSONS = 1, JY_IMPORT_ORGS = 2 } jy_import_kind;
 
+/* AUTO: XLSX for .xlsx/.xlsm/.xls names and files starting with the zip magic, else CSV. */
+typedef enum jy_import_format { JY_IMPORT_AUTO = 0, JY_IMPORT_CSV = 1, JY_IMPORT_XLSX = 2 } jy_import_format;
+
 #define JY_IMPORT_BATCH_ROWS 10000
 
 typedef struct jy_import_stats {
@@ -37,7 +40,7 @@ typedef void (*jy_import_progress_fn)(void *ctx, const jy_import_stats *s, int d
 
 typedef struct jy_import_opts {
     jy_import_kind kind;
-    const char *path;            /* the CSV file ("-": standard input) */
+    const char *path;            /* the CSV or XLSX file ("-": standard input) */
     jy_encoding encoding;        /* JY_ENC_AUTO detects */
     char delim;                  /* 0 detects comma, tab or semicolon */
     const char *report_path;     /* error report; NULL: "<path>.errors.csv", written only when a
@@ -49,6 +52,8 @@ typedef struct jy_import_opts {
     int dry_run;                 /* validate and report only: nothing is written to the store */
     jy_import_progress_fn progress;
     void *progress_ctx;
+    jy_import_format format;     /* JY_IMPORT_AUTO detects */
+    const char *sheet;           /* XLSX: the sheet to read; NULL: the first visible one */
 } jy_import_opts;
 
 typedef struct jy_import_result {
@@ -59,6 +64,8 @@ typedef struct jy_import_result {
     char report_path[1024];      /* "" when no report was written */
     int64_t replaced_bytes;      /* undecodable bytes replaced (rows holding them are rejected) */
     jy_sb ignored;               /* JSON array of the ignored column names, "[]" when none */
+    char format[8];              /* "csv" or "xlsx" */
+    char sheet[256];             /* XLSX: the sheet read */
     char stopped[512];           /* non-empty when reading stopped early (a broken CSV record);
                                   * the rows before it were imported */
 } jy_import_result;
@@ -74,7 +81,8 @@ void jy_import_result_free(jy_import_result *res);
 int jy_import_run(jy_store *st, const jy_import_opts *o, jy_import_result *res, jy_err *err);
 
 /* The summary object: {"file":…,"rows":…,"created":…,"updated":…,"unchanged":…,
- * "rejected":…,"report":…|null,"encoding":…,"header_row":…,"ignored_columns":[…]} plus
+ * "rejected":…,"report":…|null,"encoding":…,"header_row":…,"ignored_columns":[…]} ("format":"xlsx",
+ * "sheet":… after header_row for a workbook) plus
  * "stopped" when set; a dry run adds "dry_run":true,"valid":N (and creates nothing). */
 void jy_import_result_json_opts(jy_sb *sb, const char *file, const jy_import_result *res,
                                 int dry_run);

@@ -69,7 +69,7 @@ expect_contains "names the column" "no 身份证号 column" "$(cat "$T/stderr")"
 
 # usage
 expect_rc "no file" 2 "$JIUYE" person import
-expect_rc "xlsx format" 2 "$JIUYE" person import "$T/roster_good.csv" --format xlsx
+expect_rc "unknown format" 2 "$JIUYE" person import "$T/roster_good.csv" --format ods
 expect_rc "unknown encoding" 2 "$JIUYE" person import "$T/roster_good.csv" --encoding latin1
 expect_rc "missing file" 1 "$JIUYE" person import "$T/nonexistent.csv"
 
