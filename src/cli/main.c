@@ -25,6 +25,9 @@ static const struct {
     {"user", jy_cmd_user, "user add|list   users and roles (who may take which step)"},
     {"ledger", jy_cmd_ledger, "ledger budget|show|approve|cancel|recover|payables|journal|check|card …   the fund ledger (资金台账)"},
     {"batch", jy_cmd_batch, "batch build|show|list|approve|export|mark-paid|retry …   payment batches (拨付批次)"},
+    {"placement", jy_cmd_placement, "placement start|end|recover|show|list …   placements with monthly pay (P10/P12/P13/P14/P24)"},
+    {"attendance", jy_cmd_attendance, "attendance set|import …   monthly attendance (考勤) of placements"},
+    {"payroll", jy_cmd_payroll, "payroll run|show|review …   monthly payroll runs of placements"},
 };
 
 static void usage(FILE *out)

@@ -1,0 +1,79 @@
+/* jiuye payroll: monthly payroll runs of placements (docs/payroll.md).
+ *
+ *   jiuye payroll run P13 2024-03 [--county CODE]
+ *   jiuye payroll show P13 2024-03 [--county CODE]
+ *   jiuye payroll review LINE (--approve AMOUNT | --reject) --reason TEXT
+ *
+ * The county is --county, else $JIUYE_COUNTY, else 640522 (as the ledger's). JSON on stdout. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "service/ledger.h"
+#include "service/payroll.h"
+
+static const char *county_or_default(const char *c)
+{
+    if (!c) c = getenv("JIUYE_COUNTY");
+    return c && *c ? c : JY_LEDGER_DEFAULT_COUNTY;
+}
+
+int jy_cmd_payroll(const jy_cli *cli, int argc, char **argv)
+{
+    static const char usage[] = "jiuye payroll run|show PROGRAM YYYY-MM [--county CODE] | "
+                                "payroll review LINE (--approve AMOUNT | --reject) --reason TEXT";
+    if (argc < 3) return jy_cli_usage(usage);
+    const char *sub = argv[1];
+    const char *pos[2] = {NULL, NULL}, *county = NULL, *reason = NULL, *amount = NULL;
+    int npos = 0, reject = 0;
+    jy_err err = {0};
+    jy_store *st = NULL;
+    jy_cases *cs = NULL;
+    jy_sb sb = JY_SB_INIT;
+    int rc = 0;
+    for (int i = 2; i < argc && rc == 0; i++) {
+        if (strcmp(argv[i], "--reject") == 0) reject = 1;
+        else if (strcmp(argv[i], "--county") == 0 && i + 1 < argc) county = argv[++i];
+        else if (strcmp(argv[i], "--reason") == 0 && i + 1 < argc) reason = argv[++i];
+        else if (strcmp(argv[i], "--approve") == 0 && i + 1 < argc) amount = argv[++i];
+        else if (argv[i][0] != '-' && npos < 2) pos[npos++] = argv[i];
+        else rc = jy_err_set(&err, JY_EUSAGE, "unexpected argument %s (%s)", argv[i], usage);
+    }
+    if (rc) goto done;
+    county = county_or_default(county);
+    if (strcmp(sub, "run") == 0 || strcmp(sub, "show") == 0) {
+        if (npos != 2) {
+            rc = jy_err_set(&err, JY_EUSAGE, "%s", usage);
+            goto done;
+        }
+        if ((rc = jy_store_open(cli->db_url, &st, &err)) || (rc = jy_cases_open(st, cli->policy_dir, &cs, &err))) goto done;
+        if (strcmp(sub, "run") == 0) rc = jy_payroll_run_month(cs, county, pos[0], pos[1], cli->actor, &sb, &err);
+        else rc = jy_payroll_show_json(cs, county, pos[0], pos[1], &sb, &err);
+        if (rc == 0) jy_cli_print(&sb);
+    } else if (strcmp(sub, "review") == 0) {
+        char *end;
+        errno = 0;
+        long long id = npos == 1 ? strtoll(pos[0], &end, 10) : 0;
+        if (npos != 1 || errno || *end || id <= 0 || (reject == (amount != NULL))) {
+            rc = jy_err_set(&err, JY_EUSAGE, "usage: jiuye payroll review LINE (--approve AMOUNT | --reject) --reason TEXT");
+            goto done;
+        }
+        jy_fen fen = 0;
+        if (amount && (rc = jy_money_parse(amount, &fen, &err))) {
+            jy_err_prefix(&err, "--approve: ");
+            goto done;
+        }
+        if ((rc = jy_store_open(cli->db_url, &st, &err)) || (rc = jy_cases_open(st, cli->policy_dir, &cs, &err))) goto done;
+        if ((rc = jy_payroll_review(cs, id, !reject, fen, reason, cli->actor, &sb, &err))) goto done;
+        jy_cli_print(&sb);
+    } else {
+        rc = jy_err_set(&err, JY_EUSAGE, "%s", usage);
+    }
+done:
+    jy_sb_free(&sb);
+    jy_cases_close(cs);
+    jy_store_close(st);
+    return rc ? jy_cli_fail(&err) : JY_EXIT_OK;
+}

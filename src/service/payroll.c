@@ -1,0 +1,771 @@
+/* payroll.c — monthly payroll runs, the review of held lines, and recovery (追回) of a voided
+ * placement's pay (payroll.h). The run reads the month's placements and attendance in one
+ * query, re-checks the placements' conflicts in one call, evaluates each claim kind as one
+ * batch over columns (jy_policy_eval_columns), and writes the lines and payables in one
+ * transaction. */
+#include "service/payroll.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "service/conflict.h"
+#include "service/ledger.h"
+
+/* ---------------------------------------------------------------- loading */
+
+typedef struct srcs {
+    jy_payroll_src *v;
+    size_t n, cap;
+    int oom;
+} srcs;
+
+static int on_src(void *ctx, const jy_payroll_src *s)
+{
+    srcs *S = ctx;
+    if (S->n == S->cap) {
+        size_t cap = S->cap ? S->cap * 2 : 64;
+        jy_payroll_src *nv = realloc(S->v, cap * sizeof *nv);
+        if (!nv) {
+            S->oom = 1;
+            return 1;
+        }
+        S->v = nv;
+        S->cap = cap;
+    }
+    S->v[S->n++] = *s;
+    return 0;
+}
+
+/* An existing line of the run, kept for the comparison. */
+typedef struct old_line {
+    int64_t placement_id;
+    int claim;
+    int64_t id, payable_id, amount;
+    char status[12], payable_status[12], ruleset[24];
+    char *facts;
+} old_line;
+
+typedef struct olds {
+    old_line *v;
+    size_t n, cap;
+    int oom;
+} olds;
+
+static int on_old(void *ctx, const jy_payroll_line *l)
+{
+    olds *O = ctx;
+    if (O->n == O->cap) {
+        size_t cap = O->cap ? O->cap * 2 : 64;
+        old_line *nv = realloc(O->v, cap * sizeof *nv);
+        if (!nv) {
+            O->oom = 1;
+            return 1;
+        }
+        O->v = nv;
+        O->cap = cap;
+    }
+    old_line *o = &O->v[O->n];
+    memset(o, 0, sizeof *o);
+    o->placement_id = l->placement_id;
+    o->claim = l->claim;
+    o->id = l->id;
+    o->payable_id = l->payable_id;
+    o->amount = l->amount;
+    memcpy(o->status, l->status, sizeof o->status);
+    memcpy(o->payable_status, l->payable_status, sizeof o->payable_status);
+    memcpy(o->ruleset, l->ruleset, sizeof o->ruleset);
+    o->facts = strdup(l->facts ? l->facts : "");
+    if (!o->facts) {
+        O->oom = 1;
+        return 1;
+    }
+    O->n++;
+    return 0;
+}
+
+static int old_cmp(const void *a, const void *b)
+{
+    const old_line *x = a, *y = b;
+    if (x->placement_id != y->placement_id) return x->placement_id < y->placement_id ? -1 : 1;
+    return (x->claim > y->claim) - (x->claim < y->claim);
+}
+
+static old_line *old_find(olds *O, int64_t placement_id, int claim)
+{
+    old_line key = {.placement_id = placement_id, .claim = claim};
+    return O->n ? bsearch(&key, O->v, O->n, sizeof *O->v, old_cmp) : NULL;
+}
+
+static void olds_free(olds *O)
+{
+    for (size_t i = 0; i < O->n; i++) free(O->v[i].facts);
+    free(O->v);
+}
+
+typedef struct ids {
+    int64_t *v;
+    size_t n, cap;
+    int oom;
+} ids;
+
+static int ids_push(ids *I, int64_t x)
+{
+    if (I->n == I->cap) {
+        size_t cap = I->cap ? I->cap * 2 : 64;
+        int64_t *nv = realloc(I->v, cap * sizeof *nv);
+        if (!nv) {
+            I->oom = 1;
+            return 1;
+        }
+        I->v = nv;
+        I->cap = cap;
+    }
+    I->v[I->n++] = x;
+    return 0;
+}
+
+static int on_settled(void *ctx, const jy_payroll_line *l)
+{
+    return ids_push(ctx, l->placement_id);
+}
+
+static int i64_cmp(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* ---------------------------------------------------------------- the run */
+
+enum { F_MONTH_INDEX, F_DAYS_ON_DUTY, F_PERSONAL, F_SICK, F_CERT, F_CONTRACT, F_FINAL, F_MONTHS_IN_POST,
+       F_WORKING_DAYS, F_SI_PAID, F_SI_MONTHS, F__N };
+static const char *const fact_names[F__N] = {
+    "month_index",      "days_on_duty",   "personal_leave_days", "sick_leave_days",         "sick_certificate",
+    "contract_with_host", "final_month",  "months_in_post",      "working_days",            "flexible_insurance_paid",
+    "insured_months"};
+static const int fact_money[F__N] = {[F_SI_PAID] = 1};
+static const int fact_bool[F__N] = {[F_CERT] = 1, [F_CONTRACT] = 1, [F_FINAL] = 1};
+
+typedef struct run_ctx {
+    jy_cases *cs;
+    const char *actor;
+    const char *county;
+    const char *program;
+    const char *month;
+    jy_month m;
+    int year;
+    jy_payroll_run run;
+    olds old;
+    char **hold;       /* per source: the hard conflicts' reasons (JSON array text), or NULL */
+    long n_lines, n_approved, n_held, n_refused, n_unchanged, n_kept_paid, n_replaced;
+    jy_fen approved_amount;
+} run_ctx;
+
+static const char *claim_label(int claim)
+{
+    return claim == JY_CLAIM_SETTLING_IN ? "一次性安家费" : claim == JY_CLAIM_SOCIAL_INSURANCE ? "社会保险补贴" : "月度补贴";
+}
+
+/* Approves a payable for the line's amount; *payable_id filled. */
+static int approve_payable(run_ctx *R, const jy_payroll_src *s, int claim, jy_fen amount, int64_t *payable_id,
+                           jy_err *err)
+{
+    jy_payable p;
+    memset(&p, 0, sizeof p);
+    snprintf(p.county, sizeof p.county, "%s", R->county);
+    snprintf(p.program, sizeof p.program, "%s", R->program);
+    p.year = R->year;
+    snprintf(p.month, sizeof p.month, "%s", R->month);
+    p.case_id = s->case_id;
+    p.payee_kind = JY_PAYEE_PERSON;
+    p.person_id = s->person_id;
+    p.amount = amount;
+    snprintf(p.memo, sizeof p.memo, "%s %s %s（安置 %lld）", R->program, R->month, claim_label(claim),
+             (long long)s->placement_id);
+    int rc = jy_ledger_approve(R->cs->st, &p, -1, R->actor, err);
+    if (rc) return jy_err_prefix(err, "placement %lld (%s) %s %s: ", (long long)s->placement_id, s->idcard,
+                                 jy_payroll_claim_name(claim), R->month);
+    *payable_id = p.id;
+    return 0;
+}
+
+/* Writes one computed line (new or replacing an old one), approving its payable when due. */
+static int settle(run_ctx *R, const jy_payroll_src *s, size_t si, int claim, const jy_decision *dec,
+                  const char *facts, jy_err *err)
+{
+    jy_policy *pol = R->cs->pol;
+    const char *ruleset = jy_policy_hash(pol);
+    old_line *o = old_find(&R->old, s->placement_id, claim);
+    R->n_lines++;
+    if (o && (strcmp(o->payable_status, "batched") == 0 || strcmp(o->payable_status, "paid") == 0)) {
+        R->n_kept_paid++;
+        return 0;
+    }
+    /* the same facts under the same rules: keep the line (and any reviewer's decision on it), unless a
+     * conflict found now must hold a line that was not held or rejected */
+    int newly_held = R->hold[si] && strcmp(o ? o->status : "", "held") != 0 && strcmp(o ? o->status : "", "rejected") != 0;
+    if (o && strcmp(o->facts, facts) == 0 && strncmp(o->ruleset, ruleset, sizeof o->ruleset - 1) == 0 && !newly_held) {
+        R->n_unchanged++;
+        if (strcmp(o->status, "approved") == 0) R->approved_amount += o->amount;
+        return 0;
+    }
+    jy_sb dj = JY_SB_INIT;
+    jy_payroll_line l;
+    memset(&l, 0, sizeof l);
+    l.run_id = R->run.id;
+    snprintf(l.county, sizeof l.county, "%s", R->county);
+    l.placement_id = s->placement_id;
+    l.claim = claim;
+    int outcome = dec->outcome;
+    if (R->hold[si] && outcome != JY_INELIGIBLE) outcome = JY_NEEDS_REVIEW;
+    snprintf(l.decision, sizeof l.decision, "%s",
+             outcome == JY_ELIGIBLE ? "eligible" : outcome == JY_INELIGIBLE ? "ineligible" : "needs_review");
+    l.amount = dec->has_amount ? dec->amount : 0;
+    jy_sb_append(&dj, "{\"policy\":");
+    jy_policy_decision_json(pol, NULL, 0, dec, 1, &dj);
+    jy_sb_append(&dj, ",\"conflicts\":");
+    jy_sb_append(&dj, R->hold[si] ? R->hold[si] : "[]");
+    jy_sb_appendc(&dj, '}');
+    l.facts = facts;
+    l.decision_json = jy_sb_cstr(&dj);
+    snprintf(l.ruleset, sizeof l.ruleset, "%s", ruleset);
+    int rc = 0;
+    if (o && strcmp(o->status, "approved") == 0 && o->payable_id) {
+        if ((rc = jy_ledger_cancel(R->cs->st, o->payable_id, "考勤或规则变更，重新核算", R->actor, err))) goto done;
+        R->n_replaced++;
+    }
+    if (outcome == JY_ELIGIBLE && l.amount > 0) {
+        if ((rc = approve_payable(R, s, claim, l.amount, &l.payable_id, err))) goto done;
+        memcpy(l.status, "approved", 9);
+        R->n_approved++;
+        R->approved_amount += l.amount;
+    } else if (outcome == JY_INELIGIBLE) {
+        memcpy(l.status, "refused", 8);
+        R->n_refused++;
+    } else {
+        memcpy(l.status, "held", 5);
+        R->n_held++;
+    }
+    if (o) {
+        l.id = o->id;
+        rc = jy_store_payroll_line_update(R->cs->st, &l, o->status, "recompute", R->actor, err);
+    } else {
+        rc = jy_store_payroll_line_add(R->cs->st, &l, R->actor, err);
+    }
+done:
+    jy_sb_free(&dj);
+    return rc;
+}
+
+/* The facts of one row as a JSON object (what the line records). */
+static void facts_json(jy_sb *sb, const int *used, const int64_t *v, int month_workdays)
+{
+    char buf[JY_MONEY_BUFSZ];
+    jy_sb_reset(sb);
+    jy_sb_appendc(sb, '{');
+    jy_sb_json_kv_i64(sb, "month_workdays", month_workdays);
+    for (int f = 0; f < F__N; f++) {
+        if (!used[f]) continue;
+        if (fact_money[f]) jy_sb_json_kv_str(sb, fact_names[f], jy_money_format_plain(v[f], buf));
+        else if (fact_bool[f]) jy_sb_json_kv_bool(sb, fact_names[f], v[f] != 0);
+        else jy_sb_json_kv_i64(sb, fact_names[f], v[f]);
+    }
+    jy_sb_appendc(sb, '}');
+}
+
+/* Evaluates one claim kind over the selected rows and settles each. */
+static int run_claim(run_ctx *R, const srcs *S, const size_t *sel, size_t n, int claim, int month_workdays,
+                     jy_err *err)
+{
+    if (n == 0) return 0;
+    jy_policy *pol = R->cs->pol;
+    int used[F__N] = {0};
+    int is_p10 = strcmp(R->program, "P10") == 0;
+    if (claim == JY_CLAIM_MONTHLY) {
+        if (is_p10) {
+            used[F_WORKING_DAYS] = 1;
+        } else {
+            used[F_MONTH_INDEX] = used[F_DAYS_ON_DUTY] = used[F_PERSONAL] = used[F_SICK] = 1;
+            used[F_CERT] = used[F_CONTRACT] = used[F_FINAL] = used[F_MONTHS_IN_POST] = 1;
+        }
+    } else if (claim == JY_CLAIM_SETTLING_IN) {
+        used[F_MONTH_INDEX] = used[F_MONTHS_IN_POST] = used[F_DAYS_ON_DUTY] = 1;
+    } else {
+        used[F_MONTH_INDEX] = used[F_MONTHS_IN_POST] = used[F_SI_PAID] = used[F_SI_MONTHS] = 1;
+    }
+    /* base case: programme, date (parameter periods), the month's working days, the claim */
+    char base_json[256], d[JY_DATE_BUFSZ], today[JY_DATE_BUFSZ];
+    jy_date_format(jy_month_first_day(R->m), d);
+    jy_date_format(jy_date_today(), today);
+    if (claim == JY_CLAIM_MONTHLY)
+        snprintf(base_json, sizeof base_json, "{\"program\":\"%s\",\"date\":\"%s\",\"facts\":{\"month_workdays\":%d}}",
+                 R->program, d, month_workdays);
+    else
+        snprintf(base_json, sizeof base_json,
+                 "{\"program\":\"%s\",\"date\":\"%s\",\"facts\":{\"month_workdays\":%d,\"claim\":\"%s\","
+                 "\"claim_date\":\"%s\"}}",
+                 R->program, d, month_workdays, jy_payroll_claim_name(claim), today);
+    jy_policy_case base;
+    int has_id = 0;
+    int rc = jy_policy_case_parse(pol, base_json, strlen(base_json), &base, NULL, 0, &has_id, err);
+    if (rc) return jy_err_prefix(err, "payroll base case: ");
+    int64_t *cols = calloc((size_t)F__N * n, sizeof *cols);
+    jy_decision *dec = calloc(n, sizeof *dec);
+    jy_sb fj = JY_SB_INIT;
+    if (!cols || !dec) {
+        rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        goto done;
+    }
+    jy_policy_columns b;
+    memset(&b, 0, sizeof b);
+    b.base = &base;
+    b.n = n;
+    for (int f = 0; f < F__N; f++) {
+        if (!used[f]) continue;
+        int fi = jy_policy_fact_index(pol, fact_names[f]);
+        if (fi < 0) {
+            rc = jy_err_set(err, JY_EINVAL, "the rules declare no fact %s (policy/facts.rules)", fact_names[f]);
+            goto done;
+        }
+        b.fact[b.ncols] = fi;
+        b.col[b.ncols] = cols + (size_t)f * n;
+        b.ncols++;
+    }
+    for (size_t k = 0; k < n; k++) {
+        const jy_payroll_src *s = &S->v[sel[k]];
+        int idx = (int)(R->m - jy_month_of(s->start_on)) + 1;
+        jy_date end = s->actual_end ? s->actual_end : s->planned_end;
+        int64_t *c = cols;
+        c[(size_t)F_MONTH_INDEX * n + k] = idx;
+        c[(size_t)F_MONTHS_IN_POST * n + k] = idx;
+        c[(size_t)F_DAYS_ON_DUTY * n + k] = s->duty_days;
+        c[(size_t)F_WORKING_DAYS * n + k] = s->duty_days;
+        c[(size_t)F_PERSONAL * n + k] = s->personal_leave;
+        c[(size_t)F_SICK * n + k] = s->sick_leave;
+        c[(size_t)F_CERT * n + k] = s->sick_certificate;
+        c[(size_t)F_CONTRACT * n + k] = s->contract_with_host;
+        c[(size_t)F_FINAL * n + k] = end && jy_month_of(end) == R->m;
+        c[(size_t)F_SI_PAID * n + k] = s->si_paid;
+        c[(size_t)F_SI_MONTHS * n + k] = s->si_months;
+    }
+    if ((rc = jy_policy_eval_columns(pol, &b, NULL, NULL, dec, NULL, err))) goto done;
+    for (size_t k = 0; k < n && rc == 0; k++) {
+        int64_t v[F__N];
+        for (int f = 0; f < F__N; f++) v[f] = cols[(size_t)f * n + k];
+        facts_json(&fj, used, v, month_workdays);
+        rc = settle(R, &S->v[sel[k]], sel[k], claim, &dec[k], jy_sb_cstr(&fj), err);
+    }
+done:
+    free(cols);
+    free(dec);
+    jy_sb_free(&fj);
+    return rc;
+}
+
+int jy_payroll_run_month(jy_cases *cs, const char *county, const char *program, const char *month, const char *actor,
+                   jy_sb *out, jy_err *err)
+{
+    srcs S = {0};
+    ids settled = {0}, missing = {0};
+    size_t *sel = NULL;
+    jy_conflict_subject *subj = NULL;
+    jy_conflict_report rep = {0};
+    run_ctx R;
+    int rc, began = 0, wd = 0;
+    jy_err e;
+    memset(&R, 0, sizeof R);
+    R.cs = cs;
+    R.actor = actor;
+    R.county = county;
+    R.program = program;
+    R.month = month;
+    if (!program || (strcmp(program, "P10") && strcmp(program, "P12") && strcmp(program, "P13") &&
+                     strcmp(program, "P14") && strcmp(program, "P24")))
+        return jy_err_set(err, JY_EINVAL, "programme %s: the payroll serves P10, P12, P13, P14 and P24",
+                          program ? program : "");
+    if (!month || jy_month_parse(month, &R.m, &e))
+        return jy_err_set(err, JY_EINVAL, "month %s: expected YYYY-MM", month ? month : "");
+    int mm;
+    jy_month_to_ym(R.m, &R.year, &mm);
+    if ((rc = jy_calendar_workdays_in_month(cs->cal, R.m, &wd, err))) return rc;
+    if ((rc = jy_store_begin(cs->st, err))) return rc;
+    began = 1;
+    snprintf(R.run.county, sizeof R.run.county, "%s", county);
+    snprintf(R.run.program, sizeof R.run.program, "%s", program);
+    snprintf(R.run.month, sizeof R.run.month, "%s", month);
+    snprintf(R.run.ruleset, sizeof R.run.ruleset, "%s", jy_policy_hash(cs->pol));
+    if ((rc = jy_store_payroll_run_begin(cs->st, &R.run, actor, err))) goto done;
+    if ((rc = jy_store_payroll_sources(cs->st, county, program, month, on_src, &S, err))) goto done;
+    jy_payroll_line_filter lf = {.run_id = R.run.id, .claim = -1};
+    if ((rc = jy_store_payroll_lines(cs->st, &lf, on_old, &R.old, err))) goto done;
+    jy_payroll_line_filter sf = {.claim = JY_CLAIM_SETTLING_IN, .status = "approved", .exclude_run = R.run.id};
+    if (strcmp(program, "P12") == 0 && (rc = jy_store_payroll_lines(cs->st, &sf, on_settled, &settled, err))) goto done;
+    if (S.oom || R.old.oom || settled.oom) {
+        rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (R.old.n) qsort(R.old.v, R.old.n, sizeof *R.old.v, old_cmp);
+    if (settled.n) qsort(settled.v, settled.n, sizeof *settled.v, i64_cmp);
+    /* conflicts again, for the whole month at once */
+    R.hold = calloc(S.n ? S.n : 1, sizeof *R.hold);
+    sel = calloc(S.n ? S.n : 1, sizeof *sel);
+    subj = calloc(S.n ? S.n : 1, sizeof *subj);
+    if (!R.hold || !sel || !subj) {
+        rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < S.n; i++) {
+        subj[i].person_id = S.v[i].person_id;
+        memcpy(subj[i].idcard, S.v[i].idcard, sizeof subj[i].idcard);
+        subj[i].org_id = S.v[i].host_org_id;
+        subj[i].start_on = S.v[i].start_on;
+        subj[i].end_on = S.v[i].actual_end ? S.v[i].actual_end : S.v[i].planned_end;
+        subj[i].row = (long)i + 1;
+    }
+    jy_conflict_query q = {.program = program, .kind = "placement", .year = R.year,
+                           .on = jy_month_first_day(R.m), .rows = subj, .n = S.n};
+    if (S.n && (rc = jy_conflicts_check(cs->st, &q, &rep, err))) goto done;
+    for (size_t k = 0; k < rep.n; k++) {
+        const jy_conflict *c = &rep.items[k];
+        if (!c->hard || c->row < 1 || (size_t)c->row > S.n) continue;
+        jy_sb one = JY_SB_INIT;
+        jy_conflict_report single = {.items = (jy_conflict *)c, .n = 1, .cap = 1};
+        jy_conflict_report_json(&one, &single);
+        free(R.hold[c->row - 1]);
+        R.hold[c->row - 1] = jy_sb_take(&one);
+    }
+    /* monthly lines: every placement with attendance */
+    size_t n = 0;
+    for (size_t i = 0; i < S.n; i++) {
+        if (S.v[i].has_attendance) sel[n++] = i;
+        else if (ids_push(&missing, S.v[i].placement_id)) break;
+    }
+    if ((rc = run_claim(&R, &S, sel, n, JY_CLAIM_MONTHLY, wd, err))) goto done;
+    /* P12 settling-in grant: new recruits with 6 months in post, once */
+    if (strcmp(program, "P12") == 0) {
+        n = 0;
+        for (size_t i = 0; i < S.n; i++) {
+            const jy_payroll_src *s = &S.v[i];
+            int idx = (int)(R.m - jy_month_of(s->start_on)) + 1;
+            if (!s->has_attendance || !s->new_recruit || idx < 6) continue;
+            if (settled.n && bsearch(&s->placement_id, settled.v, settled.n, sizeof *settled.v, i64_cmp)) continue;
+            sel[n++] = i;
+        }
+        if ((rc = run_claim(&R, &S, sel, n, JY_CLAIM_SETTLING_IN, wd, err))) goto done;
+    }
+    /* P13/P14 social-insurance subsidy: when contributions were reported with the month */
+    if (strcmp(program, "P13") == 0 || strcmp(program, "P14") == 0) {
+        n = 0;
+        for (size_t i = 0; i < S.n; i++)
+            if (S.v[i].has_attendance && S.v[i].si_paid > 0) sel[n++] = i;
+        if ((rc = run_claim(&R, &S, sel, n, JY_CLAIM_SOCIAL_INSURANCE, wd, err))) goto done;
+    }
+    if (missing.oom) {
+        rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        goto done;
+    }
+    char buf[JY_MONEY_BUFSZ];
+    jy_sb_append(out, "{\"run\":");
+    jy_payroll_run_json(out, &R.run);
+    jy_sb_json_kv_i64(out, "month_workdays", wd);
+    jy_sb_json_kv_i64(out, "placements", (int64_t)S.n);
+    jy_sb_json_kv_i64(out, "lines", R.n_lines);
+    jy_sb_json_kv_i64(out, "approved", R.n_approved);
+    jy_sb_json_kv_i64(out, "held", R.n_held);
+    jy_sb_json_kv_i64(out, "refused", R.n_refused);
+    jy_sb_json_kv_i64(out, "unchanged", R.n_unchanged);
+    jy_sb_json_kv_i64(out, "kept_paid", R.n_kept_paid);
+    jy_sb_json_kv_i64(out, "replaced", R.n_replaced);
+    jy_sb_json_kv_str(out, "approved_amount", jy_money_format_plain(R.approved_amount, buf));
+    jy_sb_json_key(out, "missing_attendance");
+    jy_sb_appendc(out, '[');
+    for (size_t i = 0; i < missing.n; i++) {
+        if (i) jy_sb_appendc(out, ',');
+        jy_sb_append_i64(out, missing.v[i]);
+    }
+    jy_sb_append(out, "]}");
+done:
+    if (began) {
+        if (rc == 0) rc = jy_store_commit(cs->st, err);
+        else jy_store_rollback(cs->st, NULL);
+    }
+    for (size_t i = 0; R.hold && i < S.n; i++) free(R.hold[i]);
+    free(R.hold);
+    free(S.v);
+    olds_free(&R.old);
+    free(settled.v);
+    free(missing.v);
+    free(sel);
+    free(subj);
+    jy_conflict_report_free(&rep);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- review */
+
+int jy_payroll_review(jy_cases *cs, int64_t line_id, int approve, jy_fen amount, const char *reason,
+                      const char *actor, jy_sb *out, jy_err *err)
+{
+    jy_payroll_line l;
+    jy_placement p;
+    jy_sb text = JY_SB_INIT;
+    char *facts = NULL, *dj = NULL;
+    if (!reason || !*reason) return jy_err_set(err, JY_EINVAL, "--reason: say why (the review is recorded)");
+    if (approve && amount <= 0) return jy_err_set(err, JY_EINVAL, "--approve AMOUNT: an amount above 0 in yuan");
+    int rc = jy_store_begin(cs->st, err);
+    if (rc) return rc;
+    if ((rc = jy_store_payroll_line_get(cs->st, line_id, &l, &text, err))) goto done;
+    if (strcmp(l.status, "held") != 0) {
+        rc = jy_err_set(err, JY_ECONFLICT, "payroll line %lld is %s: only a held (needs_review) line is reviewed",
+                        (long long)line_id, l.status);
+        goto done;
+    }
+    facts = strdup(l.facts ? l.facts : "{}");
+    dj = strdup(l.decision_json ? l.decision_json : "null");
+    if (!facts || !dj) {
+        rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        goto done;
+    }
+    l.facts = facts;
+    l.decision_json = dj;
+    if ((rc = jy_store_placement_get(cs->st, l.placement_id, &p, err))) goto done;
+    snprintf(l.reviewed_by, sizeof l.reviewed_by, "%s", actor && *actor ? actor : "system");
+    snprintf(l.review_reason, sizeof l.review_reason, "%s", reason);
+    if (approve) {
+        run_ctx R;
+        memset(&R, 0, sizeof R);
+        R.cs = cs;
+        R.actor = actor;
+        R.county = l.county;
+        R.program = l.program;
+        R.month = l.month;
+        int mm;
+        jy_err e;
+        if (jy_month_parse(l.month, &R.m, &e)) {
+            rc = jy_err_set(err, JY_EINVAL, "payroll line %lld has a bad month %s", (long long)line_id, l.month);
+            goto done;
+        }
+        jy_month_to_ym(R.m, &R.year, &mm);
+        jy_payroll_src s;
+        memset(&s, 0, sizeof s);
+        s.placement_id = p.id;
+        s.case_id = p.case_id;
+        s.person_id = p.person_id;
+        memcpy(s.idcard, p.idcard, sizeof s.idcard);
+        if ((rc = approve_payable(&R, &s, l.claim, amount, &l.payable_id, err))) goto done;
+        l.amount = amount;
+        memcpy(l.status, "approved", 9);
+    } else {
+        memcpy(l.status, "rejected", 9);
+    }
+    if ((rc = jy_store_payroll_line_update(cs->st, &l, "held", approve ? "review_approve" : "review_reject", actor,
+                                           err)))
+        goto done;
+    if ((rc = jy_store_payroll_line_get(cs->st, line_id, &l, &text, err))) goto done;
+    jy_payroll_line_json(out, &l);
+done:
+    free(facts);
+    free(dj);
+    jy_sb_free(&text);
+    if (rc == 0) return jy_store_commit(cs->st, err);
+    jy_store_rollback(cs->st, NULL);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- show */
+
+typedef struct show_ctx {
+    jy_sb *sb;
+    long n;
+    long by_status[6];
+    jy_fen approved, paid;
+} show_ctx;
+
+static const char *const statuses[6] = {"approved", "held", "refused", "rejected", "cancelled", "recovered"};
+
+static int on_show(void *ctx, const jy_payroll_line *l)
+{
+    show_ctx *s = ctx;
+    if (s->n++) jy_sb_appendc(s->sb, ',');
+    jy_payroll_line_json(s->sb, l);
+    for (int i = 0; i < 6; i++)
+        if (strcmp(l->status, statuses[i]) == 0) s->by_status[i]++;
+    if (strcmp(l->status, "approved") == 0) {
+        s->approved += l->amount;
+        if (strcmp(l->payable_status, "paid") == 0) s->paid += l->amount;
+    }
+    return 0;
+}
+
+int jy_payroll_show_json(jy_cases *cs, const char *county, const char *program, const char *month, jy_sb *out,
+                         jy_err *err)
+{
+    jy_payroll_run r;
+    memset(&r, 0, sizeof r);
+    snprintf(r.county, sizeof r.county, "%s", county);
+    snprintf(r.program, sizeof r.program, "%s", program ? program : "");
+    snprintf(r.month, sizeof r.month, "%s", month ? month : "");
+    int rc = jy_store_payroll_run_get(cs->st, 0, &r, err);
+    if (rc) return rc;
+    jy_sb_append(out, "{\"run\":");
+    jy_payroll_run_json(out, &r);
+    jy_sb_json_key(out, "lines");
+    jy_sb_appendc(out, '[');
+    show_ctx s = {.sb = out};
+    jy_payroll_line_filter f = {.run_id = r.id, .claim = -1};
+    if ((rc = jy_store_payroll_lines(cs->st, &f, on_show, &s, err))) return rc;
+    jy_sb_appendc(out, ']');
+    jy_sb_json_key(out, "totals");
+    jy_sb_appendc(out, '{');
+    jy_sb_json_kv_i64(out, "lines", s.n);
+    for (int i = 0; i < 6; i++) jy_sb_json_kv_i64(out, statuses[i], s.by_status[i]);
+    char buf[JY_MONEY_BUFSZ];
+    jy_sb_json_kv_str(out, "approved_amount", jy_money_format_plain(s.approved, buf));
+    jy_sb_json_kv_str(out, "paid_amount", jy_money_format_plain(s.paid, buf));
+    jy_sb_append(out, "}}");
+    return 0;
+}
+
+/* ---------------------------------------------------------------- recovery */
+
+typedef struct rec_lines {
+    jy_payroll_line *v;
+    size_t n, cap;
+    int oom;
+} rec_lines;
+
+static int on_rec(void *ctx, const jy_payroll_line *l)
+{
+    rec_lines *L = ctx;
+    if (L->n == L->cap) {
+        size_t cap = L->cap ? L->cap * 2 : 16;
+        jy_payroll_line *nv = realloc(L->v, cap * sizeof *nv);
+        if (!nv) {
+            L->oom = 1;
+            return 1;
+        }
+        L->v = nv;
+        L->cap = cap;
+    }
+    L->v[L->n] = *l;
+    L->v[L->n].facts = NULL;
+    L->v[L->n].decision_json = NULL;
+    L->n++;
+    return 0;
+}
+
+static void id_list(jy_sb *out, const char *key, const int64_t *v, size_t n)
+{
+    jy_sb_json_key(out, key);
+    jy_sb_appendc(out, '[');
+    for (size_t i = 0; i < n; i++) {
+        if (i) jy_sb_appendc(out, ',');
+        jy_sb_append_i64(out, v[i]);
+    }
+    jy_sb_appendc(out, ']');
+}
+
+int jy_payroll_recover(jy_cases *cs, int64_t placement_id, const char *since, const char *reason, const char *actor,
+                       jy_sb *out, jy_err *err)
+{
+    jy_placement p;
+    jy_case c;
+    rec_lines L = {0};
+    ids recovered = {0}, cancelled = {0}, rejected = {0}, in_batch = {0};
+    jy_sb text = JY_SB_INIT, lt = JY_SB_INIT;
+    jy_fen total = 0;
+    jy_month sm = 0;
+    jy_err e;
+    if (!reason || !*reason) return jy_err_set(err, JY_EINVAL, "--reason: say what voids the pay (recorded)");
+    if (since && jy_month_parse(since, &sm, &e)) return jy_err_set(err, JY_EINVAL, "--since %s: expected YYYY-MM", since);
+    int rc = jy_store_begin(cs->st, err);
+    if (rc) return rc;
+    if ((rc = jy_store_placement_get(cs->st, placement_id, &p, err))) goto done;
+    if (strcmp(p.status, "cancelled") == 0) {
+        rc = jy_err_set(err, JY_ECONFLICT, "placement %lld is already cancelled", (long long)placement_id);
+        goto done;
+    }
+    jy_payroll_line_filter f = {.placement_id = placement_id, .claim = -1};
+    if ((rc = jy_store_payroll_lines(cs->st, &f, on_rec, &L, err))) goto done;
+    if (L.oom) {
+        rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < L.n && rc == 0; i++) {
+        jy_payroll_line l;
+        jy_month lm;
+        if (jy_month_parse(L.v[i].month, &lm, &e) || (since && lm < sm)) continue;
+        if ((rc = jy_store_payroll_line_get(cs->st, L.v[i].id, &l, &lt, err))) break;
+        char *facts = strdup(l.facts ? l.facts : "{}"), *dj = strdup(l.decision_json ? l.decision_json : "null");
+        if (!facts || !dj) {
+            free(facts);
+            free(dj);
+            rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+            break;
+        }
+        l.facts = facts;
+        l.decision_json = dj;
+        char old[12];
+        memcpy(old, l.status, sizeof old);
+        const char *action = NULL;
+        snprintf(l.reviewed_by, sizeof l.reviewed_by, "%s", actor && *actor ? actor : "system");
+        snprintf(l.review_reason, sizeof l.review_reason, "%s", reason);
+        if (strcmp(l.status, "approved") == 0 && strcmp(l.payable_status, "paid") == 0) {
+            jy_payable py;
+            if ((rc = jy_store_payable_get(cs->st, l.payable_id, &py, err)) == 0 && py.recovered < py.amount) {
+                total += py.amount - py.recovered;
+                rc = jy_ledger_recover(cs->st, l.payable_id, 0, reason, actor, err);
+            }
+            memcpy(l.status, "recovered", 10);
+            action = "recover";
+            if (rc == 0) ids_push(&recovered, l.id);
+        } else if (strcmp(l.status, "approved") == 0 && strcmp(l.payable_status, "approved") == 0) {
+            rc = jy_ledger_cancel(cs->st, l.payable_id, reason, actor, err);
+            memcpy(l.status, "cancelled", 10);
+            action = "cancel";
+            if (rc == 0) ids_push(&cancelled, l.id);
+        } else if (strcmp(l.status, "approved") == 0 && strcmp(l.payable_status, "batched") == 0) {
+            ids_push(&in_batch, l.id);
+        } else if (strcmp(l.status, "held") == 0) {
+            memcpy(l.status, "rejected", 9);
+            action = "reject";
+            ids_push(&rejected, l.id);
+        }
+        if (rc == 0 && action) rc = jy_store_payroll_line_update(cs->st, &l, old, action, actor, err);
+        free(facts);
+        free(dj);
+    }
+    if (rc) goto done;
+    if (recovered.oom || cancelled.oom || rejected.oom || in_batch.oom) {
+        rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        goto done;
+    }
+    if ((rc = jy_store_placement_close(cs->st, placement_id, p.status, "cancelled",
+                                       p.actual_end ? p.actual_end : jy_date_today(), reason, "cancel", actor, err)))
+        goto done;
+    if (p.case_id && (rc = jy_store_case_get(cs->st, p.case_id, &c, &text, err)) == 0 && strcmp(c.state, "active") == 0)
+        rc = jy_case_advance(cs, p.case_id, "cancel", jy_date_today(), reason, actor, err);
+    if (rc) goto done;
+    char buf[JY_MONEY_BUFSZ];
+    jy_sb_appendc(out, '{');
+    jy_sb_json_kv_i64(out, "placement", placement_id);
+    jy_sb_json_kv_str(out, "status", "cancelled");
+    id_list(out, "recovered", recovered.v, recovered.n);
+    id_list(out, "cancelled", cancelled.v, cancelled.n);
+    id_list(out, "rejected", rejected.v, rejected.n);
+    id_list(out, "in_batch", in_batch.v, in_batch.n);
+    jy_sb_json_kv_str(out, "amount_recovered", jy_money_format_plain(total, buf));
+    jy_sb_appendc(out, '}');
+done:
+    free(L.v);
+    free(recovered.v);
+    free(cancelled.v);
+    free(rejected.v);
+    free(in_batch.v);
+    jy_sb_free(&text);
+    jy_sb_free(&lt);
+    if (rc == 0) return jy_store_commit(cs->st, err);
+    jy_store_rollback(cs->st, NULL);
+    return rc;
+}

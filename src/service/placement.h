@@ -1,0 +1,53 @@
+/* placement.h — placements with monthly pay (P10, P12, P13, P14, P24) and their monthly
+ * attendance (考勤), issue 5. A placement is also a case of kind "placement" (case.h), filed
+ * and approved when the placement starts, so the conflict checks of conflict.h see it: one
+ * internship host at a time (P13 二(四)3), no P24 post together with a P13 internship.
+ * docs/payroll.md describes the rules and the attendance sheet. */
+#ifndef JY_SERVICE_PLACEMENT_H
+#define JY_SERVICE_PLACEMENT_H
+
+#include "base/date.h"
+#include "base/err.h"
+#include "base/sb.h"
+#include "service/case.h"
+#include "store/placement_store.h"
+
+typedef struct jy_placement_start_in {
+    const char *program;     /* P10, P12, P13, P14, P24 */
+    const char *idcard;      /* the person (registered) */
+    const char *host_uscc;   /* the host organisation (registered) */
+    jy_date start;           /* first day in post */
+    jy_date planned_end;     /* 0: open */
+    int new_recruit;         /* P12: newly recruited (settling-in grant) */
+    const char *facts_json;  /* extra facts for the placement case, or NULL */
+} jy_placement_start_in;
+
+/* Starts a placement: files its case (kind placement) with the conflict checks and approves it
+ * (county_approve, on the start date), then records the placement; all in one transaction.
+ * JY_ECONFLICT with the reasons (and nothing written) when a hard conflict or the policy refuses
+ * it; JY_ENOTFOUND for an unregistered person or host. */
+int jy_placement_start(jy_cases *cs, const jy_placement_start_in *in, const char *actor, jy_placement *out,
+                       jy_err *err);
+
+/* Ends an active placement early or on time (actual end on `on`, with the reason): the
+ * placement becomes "ended" and its case takes the "end" step. The month of `on` is then the
+ * final month (P13 二(四)5: fewer than 10 working days in post that month pays nothing). */
+int jy_placement_end(jy_cases *cs, int64_t id, jy_date on, const char *reason, const char *actor, jy_err *err);
+
+/* The placement with its attendance months and payroll lines, as JSON. */
+int jy_placement_show_json(jy_cases *cs, int64_t id, jy_sb *out, jy_err *err);
+
+/* Records one month of attendance: checked against the calendar (duty + leave days ≤ the
+ * month's working days) and the placement (in post that month). *result as store.h's put. */
+int jy_attendance_set(jy_cases *cs, jy_attendance *a, const char *actor, int *result, jy_err *err);
+
+/* Imports a month's attendance sheet (CSV, form 5-10-2 style): one row per person with the
+ * columns 身份证号 (required), 出勤天数/在岗天数 (required), 事假天数, 病假天数, 病假证明 (是/否),
+ * 签订合同 (是/否), 灵活就业缴费 (yuan), 缴费月数. Each row is matched to the person's placement
+ * of program in post that month. All or nothing: any bad row refuses the sheet (JY_EINVAL)
+ * with every bad row named in err and report. report receives {"rows","created","updated",
+ * "unchanged"} on success. */
+int jy_attendance_import(jy_cases *cs, const char *program, const char *month, const char *path, const char *actor,
+                         jy_sb *report, jy_err *err);
+
+#endif
