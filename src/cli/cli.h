@@ -37,6 +37,7 @@ int jy_cmd_batch(const jy_cli *cli, int argc, char **argv);   /* cmd_batch.c (is
 int jy_cmd_placement(const jy_cli *cli, int argc, char **argv);  /* cmd_placement.c (issue 5) */
 int jy_cmd_attendance(const jy_cli *cli, int argc, char **argv); /* cmd_placement.c (issue 5) */
 int jy_cmd_payroll(const jy_cli *cli, int argc, char **argv);    /* cmd_payroll.c (issue 5) */
+int jy_cmd_report(const jy_cli *cli, int argc, char **argv);  /* cmd_report.c (issue 5) */
 
 /* `jiuye person import …` and `jiuye org import …` (cmd_import.c); what is "person" or "org". */
 int jy_cli_import(const jy_cli *cli, const char *what, int argc, char **argv);

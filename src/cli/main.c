@@ -28,6 +28,7 @@ static const struct {
     {"placement", jy_cmd_placement, "placement start|end|recover|show|list …   placements with monthly pay (P10/P12/P13/P14/P24)"},
     {"attendance", jy_cmd_attendance, "attendance set|import …   monthly attendance (考勤) of placements"},
     {"payroll", jy_cmd_payroll, "payroll run|show|review …   monthly payroll runs of placements"},
+    {"report", jy_cmd_report, "report targets|budget|roster|forms|publicity|p4-acceptance …   reports as JSON, CSV or XLSX"},
 };
 
 static void usage(FILE *out)

@@ -1,0 +1,266 @@
+/* jiuye report: the reports of issue 5 item 6 (docs/reports.md), as JSON, CSV or XLSX.
+ *
+ *   jiuye report targets [--year Y] [--program P]            targets against achievements
+ *   jiuye report budget [--year Y] [--program P]             budget against committed and paid
+ *   jiuye report roster P [--form F] [--year Y] [--state S] [--case ID] [--org USCC] [--unit TEXT]
+ *   jiuye report forms                                       the roster forms known
+ *   jiuye report publicity CASE… | --program P [--state S]   公示名单
+ *   jiuye report p4-acceptance CASE                          附件 5-4-2 figures
+ *
+ * Every report takes --format json|csv|xlsx (default json), --out FILE (required for xlsx; else
+ * stdout), --encoding utf-8|gb18030 (CSV only; utf-8 carries a BOM) and --county CODE (else
+ * $JIUYE_COUNTY, else 640522). */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "domain/division.h"
+#include "policy/policy.h"
+#include "service/ledger.h"
+#include "service/report.h"
+#include "store/store.h"
+
+#define USAGE                                                                                                   \
+    "jiuye report targets|budget|roster P|forms|publicity CASE…|p4-acceptance CASE [--format json|csv|xlsx] " \
+    "[--out FILE] [--encoding utf-8|gb18030] [--county CODE] …"
+
+#define MAX_OPTS 24
+#define MAX_POS 256
+
+typedef struct opts {
+    const char *name[MAX_OPTS];
+    const char *val[MAX_OPTS];
+    int n;
+    const char *pos[MAX_POS];
+    int npos;
+} opts;
+
+static int parse_opts(int argc, char **argv, opts *o, jy_err *err)
+{
+    memset(o, 0, sizeof *o);
+    for (int i = 0; i < argc; i++) {
+        if (strncmp(argv[i], "--", 2) == 0) {
+            if (i + 1 >= argc) return jy_err_set(err, JY_EUSAGE, "option %s needs a value", argv[i]);
+            if (o->n == MAX_OPTS) return jy_err_set(err, JY_EUSAGE, "too many options");
+            o->name[o->n] = argv[i] + 2;
+            o->val[o->n++] = argv[++i];
+        } else {
+            if (o->npos == MAX_POS) return jy_err_set(err, JY_EUSAGE, "too many arguments (at most %d)", MAX_POS);
+            o->pos[o->npos++] = argv[i];
+        }
+    }
+    return 0;
+}
+
+static const char *opt(const opts *o, const char *name)
+{
+    for (int i = o->n - 1; i >= 0; i--)
+        if (strcmp(o->name[i], name) == 0) return o->val[i];
+    return NULL;
+}
+
+/* Refuses options outside the list (NULL-terminated); the output options are always allowed. */
+static int only(const opts *o, const char *const *allowed, jy_err *err)
+{
+    static const char *const common[] = {"county", "format", "out", "encoding", NULL};
+    for (int i = 0; i < o->n; i++) {
+        int ok = 0;
+        for (int k = 0; common[k] && !ok; k++) ok = strcmp(o->name[i], common[k]) == 0;
+        for (int k = 0; allowed[k] && !ok; k++) ok = strcmp(o->name[i], allowed[k]) == 0;
+        if (!ok) return jy_err_set(err, JY_EUSAGE, "unknown option --%s", o->name[i]);
+    }
+    return 0;
+}
+
+static int parse_int(const char *s, const char *what, int64_t lo, int64_t hi, int64_t *out, jy_err *err)
+{
+    char *end;
+    errno = 0;
+    long long v = s ? strtoll(s, &end, 10) : 0;
+    if (!s || errno || end == s || *end || v < lo || v > hi)
+        return jy_err_set(err, JY_EUSAGE, "%s %s: expected a whole number from %lld to %lld", what, s ? s : "",
+                          (long long)lo, (long long)hi);
+    *out = v;
+    return 0;
+}
+
+static int county_of(const opts *o, const char **out, jy_err *err)
+{
+    const char *c = opt(o, "county");
+    if (!c) c = getenv("JIUYE_COUNTY");
+    if (!c || !*c) c = JY_LEDGER_DEFAULT_COUNTY;
+    if (strlen(c) != 6 || strspn(c, "0123456789") != 6)
+        return jy_err_set(err, JY_EUSAGE, "--county %s: expected a 6-digit division code", c);
+    *out = c;
+    return 0;
+}
+
+static int program_ok(const char *p, jy_err *err)
+{
+    int n = p && p[0] == 'P' ? atoi(p + 1) : 0;
+    char canon[8];
+    snprintf(canon, sizeof canon, "P%d", n);
+    if (n < 1 || n > 26 || strcmp(canon, p) != 0)
+        return jy_err_set(err, JY_EUSAGE, "programme %s: expected P1 … P26", p ? p : "");
+    return 0;
+}
+
+/* Writes the report in the chosen format to --out or stdout. */
+static int emit(const opts *o, const jy_report *r, jy_err *err)
+{
+    const char *format = opt(o, "format");
+    const char *path = opt(o, "out");
+    const char *enc = opt(o, "encoding");
+    if (!format) format = "json";
+    int gb = 0;
+    if (enc) {
+        if (strcmp(enc, "gb18030") == 0 || strcmp(enc, "GB18030") == 0) gb = 1;
+        else if (strcmp(enc, "utf-8") != 0 && strcmp(enc, "utf8") != 0 && strcmp(enc, "UTF-8") != 0)
+            return jy_err_set(err, JY_EUSAGE, "--encoding %s: expected utf-8 or gb18030", enc);
+        if (strcmp(format, "csv") != 0) return jy_err_set(err, JY_EUSAGE, "--encoding applies to --format csv only");
+    }
+    if (strcmp(format, "xlsx") == 0) {
+        if (!path) return jy_err_set(err, JY_EUSAGE, "--format xlsx needs --out FILE");
+        int rc = jy_report_xlsx(r, path, err);
+        if (rc) return rc;
+        printf("{\"report\":\"%s\",\"format\":\"xlsx\",\"rows\":%zu}\n", r->name, r->nrows);
+        return 0;
+    }
+    jy_sb out;
+    jy_sb_init(&out);
+    int rc = 0;
+    if (strcmp(format, "json") == 0) {
+        jy_report_json(r, &out);
+        jy_sb_appendc(&out, '\n');
+    } else if (strcmp(format, "csv") == 0) {
+        rc = jy_report_csv(r, gb, &out, err);
+    } else {
+        rc = jy_err_set(err, JY_EUSAGE, "--format %s: expected json, csv or xlsx", format);
+    }
+    if (rc == 0) {
+        FILE *f = path ? fopen(path, "wb") : stdout;
+        if (!f) {
+            rc = jy_err_set(err, JY_EIO, "%s: %s", path, strerror(errno));
+        } else {
+            size_t n = fwrite(jy_sb_cstr(&out), 1, out.len, f);
+            int bad = n != out.len;
+            if (path) bad |= fclose(f) != 0;
+            else bad |= fflush(f) != 0;
+            if (bad) rc = jy_err_set(err, JY_EIO, "%s: write failed", path ? path : "stdout");
+            else if (path) printf("{\"report\":\"%s\",\"format\":\"%s\",\"rows\":%zu}\n", r->name, format, r->nrows);
+        }
+    }
+    jy_sb_free(&out);
+    return rc;
+}
+
+static int year_of(const opts *o, int *year, jy_err *err)
+{
+    int64_t y = 0;
+    *year = 0;
+    if (opt(o, "year") && parse_int(opt(o, "year"), "--year", 2000, 2100, &y, err)) return err->code;
+    *year = (int)y;
+    return 0;
+}
+
+static int parse_ids(const opts *o, int from, int64_t *ids, size_t *n, jy_err *err)
+{
+    *n = 0;
+    for (int i = from; i < o->npos; i++) {
+        if (parse_int(o->pos[i], "case", 1, INT64_MAX, &ids[*n], err)) return err->code;
+        (*n)++;
+    }
+    return 0;
+}
+
+int jy_cmd_report(const jy_cli *cli, int argc, char **argv)
+{
+    jy_err err = {0};
+    opts o;
+    if (parse_opts(argc - 1, argv + 1, &o, &err)) return jy_cli_fail(&err);
+    if (o.npos == 0) return jy_cli_usage(USAGE);
+    const char *sub = o.pos[0];
+    jy_store *st = NULL;
+    jy_policy *pol = NULL;
+    jy_divisions *divs = NULL;
+    jy_report *r = NULL;
+    const char *county = NULL;
+    int year = 0;
+    int rc = county_of(&o, &county, &err);
+    if (rc) goto done;
+    if (strcmp(sub, "forms") == 0) {
+        jy_sb out;
+        jy_sb_init(&out);
+        jy_report_forms_json(&out);
+        jy_cli_print(&out);
+        jy_sb_free(&out);
+        return JY_EXIT_OK;
+    }
+    if ((rc = jy_store_open(cli->db_url, &st, &err))) goto done;
+    if (strcmp(sub, "targets") == 0 || strcmp(sub, "budget") == 0) {
+        static const char *const allowed[] = {"year", "program", NULL};
+        if ((rc = only(&o, allowed, &err)) || (rc = year_of(&o, &year, &err))) goto done;
+        if (o.npos > 1) {
+            rc = jy_err_set(&err, JY_EUSAGE, "report %s takes no arguments (use --program, --year)", sub);
+            goto done;
+        }
+        if (opt(&o, "program") && (rc = program_ok(opt(&o, "program"), &err))) goto done;
+        if ((rc = jy_policy_load(cli->policy_dir, &pol, &err))) goto done;
+        if (strcmp(sub, "targets") == 0) rc = jy_report_targets(st, pol, county, year, opt(&o, "program"), &r, &err);
+        else rc = jy_report_budget(st, pol, county, year, opt(&o, "program"), &r, &err);
+    } else if (strcmp(sub, "roster") == 0) {
+        static const char *const allowed[] = {"form", "year", "state", "case", "org", "unit", NULL};
+        if ((rc = only(&o, allowed, &err)) || (rc = year_of(&o, &year, &err))) goto done;
+        if (o.npos != 2) {
+            rc = jy_err_set(&err, JY_EUSAGE, "report roster P [--form F]: one programme expected");
+            goto done;
+        }
+        if ((rc = program_ok(o.pos[1], &err))) goto done;
+        jy_roster_query q = {.county = county, .program = o.pos[1], .form = opt(&o, "form"), .year = year,
+                             .state = opt(&o, "state"), .unit = opt(&o, "unit")};
+        if (opt(&o, "case") && (rc = parse_int(opt(&o, "case"), "--case", 1, INT64_MAX, &q.parent_id, &err))) goto done;
+        if (opt(&o, "org")) {
+            jy_org org;
+            if ((rc = jy_store_org_get_by_uscc(st, opt(&o, "org"), &org, &err))) goto done;
+            q.org_id = org.id;
+        }
+        if (jy_divisions_load(cli->policy_dir, &divs, NULL) == 0) q.divisions = divs;
+        if ((rc = jy_policy_load(cli->policy_dir, &pol, &err))) goto done;
+        rc = jy_report_roster(st, pol, &q, &r, &err);
+    } else if (strcmp(sub, "publicity") == 0) {
+        static const char *const allowed[] = {"program", "state", NULL};
+        static int64_t ids[MAX_POS];
+        size_t n = 0;
+        if ((rc = only(&o, allowed, &err)) || (rc = parse_ids(&o, 1, ids, &n, &err))) goto done;
+        if (n == 0 && !opt(&o, "program")) {
+            rc = jy_err_set(&err, JY_EUSAGE, "report publicity: give case numbers or --program P [--state S]");
+            goto done;
+        }
+        if (opt(&o, "program") && (rc = program_ok(opt(&o, "program"), &err))) goto done;
+        if ((rc = jy_policy_load(cli->policy_dir, &pol, &err))) goto done;
+        rc = jy_report_publicity(st, pol, county, ids, n, opt(&o, "program"), opt(&o, "state"), &r, &err);
+    } else if (strcmp(sub, "p4-acceptance") == 0) {
+        static const char *const allowed[] = {NULL};
+        int64_t id = 0;
+        if ((rc = only(&o, allowed, &err))) goto done;
+        if (o.npos != 2) {
+            rc = jy_err_set(&err, JY_EUSAGE, "report p4-acceptance CASE: one case number expected");
+            goto done;
+        }
+        if ((rc = parse_int(o.pos[1], "case", 1, INT64_MAX, &id, &err))) goto done;
+        rc = jy_report_p4_acceptance(st, county, id, &r, &err);
+    } else {
+        jy_store_close(st);
+        return jy_cli_usage(USAGE);
+    }
+    if (rc == 0) rc = emit(&o, r, &err);
+done:
+    jy_report_free(r);
+    jy_policy_free(pol);
+    jy_divisions_free(divs);
+    jy_store_close(st);
+    if (rc) return jy_cli_fail(&err);
+    return JY_EXIT_OK;
+}

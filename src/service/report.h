@@ -1,0 +1,129 @@
+/* report.h — the reports the county and city ask for (issue 5 item 6), as one model rendered
+ * three ways: JSON, CSV (UTF-8 with a BOM, or GB18030) and XLSX (libxlsxwriter).
+ *
+ * A report is a title (the seed form's title, e.g. 劳动力转移就业花名册), its form number
+ * (附件 5-19-2), a few heading lines (填报单位：…), Chinese column headers as in the form, rows of
+ * typed cells and an optional 合计 row. Cells are typed so that no figure passes through a
+ * double before the renderer: integers, money in fen, dates, and percentages in hundredths of a
+ * percent computed with integer arithmetic (jy_report_pct). docs/reports.md lists every report's
+ * columns and where each figure comes from.
+ *
+ * Ownership: a jy_report owns every string in it (an arena); jy_report_free releases it all. */
+#ifndef JY_SERVICE_REPORT_H
+#define JY_SERVICE_REPORT_H
+
+#include <stdint.h>
+
+#include "base/arena.h"
+#include "base/date.h"
+#include "base/err.h"
+#include "base/money.h"
+#include "base/sb.h"
+#include "policy/policy.h"
+#include "store/store.h"
+
+enum jy_cell_type {
+    JY_CELL_EMPTY = 0,
+    JY_CELL_TEXT,    /* s; also ID numbers and accounts, so a spreadsheet keeps every digit */
+    JY_CELL_INT,     /* v */
+    JY_CELL_MONEY,   /* v in fen */
+    JY_CELL_DATE,    /* v as jy_date */
+    JY_CELL_PERCENT, /* v in hundredths of a percent: 9876 = 98.76% */
+};
+
+typedef struct jy_cell {
+    int type;
+    int64_t v;
+    const char *s;
+} jy_cell;
+
+typedef struct jy_report_col {
+    const char *key;   /* JSON key, ASCII ("idcard") */
+    const char *title; /* header as in the seed form ("身份证号") */
+    int width;         /* XLSX column width in characters */
+} jy_report_col;
+
+#define JY_REPORT_MAX_COLS 24
+#define JY_REPORT_MAX_HEADS 6
+
+typedef struct jy_report {
+    jy_arena *arena;
+    const char *name;  /* "targets", "budget", "roster", "publicity", "p4-acceptance" */
+    const char *title; /* the form's title line */
+    const char *form;  /* "附件 5-19-2" or "" */
+    int nheads;
+    const char *heads[JY_REPORT_MAX_HEADS]; /* lines between title and header: 填报单位：… */
+    int ncols;
+    jy_report_col cols[JY_REPORT_MAX_COLS];
+    size_t nrows, cap;
+    jy_cell *cells;    /* nrows × ncols */
+    int has_total;
+    jy_cell total[JY_REPORT_MAX_COLS];
+    const char *note;  /* a line under the table ("" or NULL: none) */
+} jy_report;
+
+jy_report *jy_report_new(const char *name, const char *title, const char *form);
+void jy_report_free(jy_report *r);
+void jy_report_head(jy_report *r, const char *line);
+void jy_report_col_add(jy_report *r, const char *key, const char *title, int width);
+/* Appends an empty row and returns its cells (ncols of them, JY_CELL_EMPTY). */
+jy_cell *jy_report_row(jy_report *r);
+/* Cell setters: text is copied into the report's arena. */
+void jy_cell_text(jy_report *r, jy_cell *c, const char *s);
+void jy_cell_int(jy_cell *c, int64_t v);
+void jy_cell_money(jy_cell *c, jy_fen v);
+void jy_cell_date(jy_cell *c, jy_date d); /* 0 leaves the cell empty */
+void jy_cell_pct(jy_cell *c, int64_t num, int64_t den); /* den 0 leaves the cell empty */
+
+/* num/den as hundredths of a percent, rounded half up (num, den ≥ 0, den > 0). */
+int64_t jy_report_pct(int64_t num, int64_t den);
+
+/* ---- renderers ---- */
+/* {"report","title","form","heads":[…],"columns":[{"key","title"}…],"rows":[{key:value…}…],
+ * "total":{…}|null}: text and dates as strings, integers as numbers, money as "1234.56",
+ * percentages as "98.76%". */
+void jy_report_json(const jy_report *r, jy_sb *out);
+/* The header row, the rows and the 合计 row, CRLF, RFC 4180 quoting. UTF-8 with a BOM
+ * (gb18030 = 0) or GB18030 without one (gb18030 = 1). */
+int jy_report_csv(const jy_report *r, int gb18030, jy_sb *out, jy_err *err);
+/* One sheet: title line (merged, bold), form number, heading lines, bold header row, rows,
+ * 合计 row; money as numbers in "#,##0.00", percentages in "0.00%", dates as dates, text cells
+ * as strings (ID numbers keep their 18 digits). JY_ENODATA when built without libxlsxwriter. */
+int jy_report_xlsx(const jy_report *r, const char *path, jy_err *err);
+
+/* ---- the reports (county: 6 digits; pol: the loaded rule set for targets and titles) ---- */
+
+/* Targets against achievements per programme and year (2023, 2024, the period) and per
+ * sub-target. year 0: every year; program NULL: every programme. */
+int jy_report_targets(jy_store *st, const jy_policy *pol, const char *county, int year, const char *program,
+                      jy_report **out, jy_err *err);
+/* Budget against committed and paid per programme, year and funding source, with totals per
+ * source. year 0 / program NULL: all. */
+int jy_report_budget(jy_store *st, const jy_policy *pol, const char *county, int year, const char *program,
+                     jy_report **out, jy_err *err);
+
+typedef struct jy_roster_query {
+    const char *county;
+    const char *program; /* required */
+    const char *form;    /* "5-19-2" …; NULL: the programme's default form */
+    int year;            /* 0: all */
+    const char *state;   /* NULL: every state except rejected / withdrawn / cancelled */
+    int64_t parent_id;   /* 0: any */
+    int64_t org_id;      /* 0: any */
+    const char *unit;    /* 填报单位 for the heading, or NULL: the organisation of org_id */
+    const struct jy_divisions *divisions; /* names for 户籍所在地; NULL: the division code */
+} jy_roster_query;
+/* A roster (花名册) or list (名单) in one of the seed's forms. JY_EINVAL naming the forms when
+ * the form is unknown or belongs to another programme. */
+int jy_report_roster(jy_store *st, const jy_policy *pol, const jy_roster_query *q, jy_report **out, jy_err *err);
+/* The forms jy_report_roster knows, as JSON [{"form","program","title"}…]. */
+void jy_report_forms_json(jy_sb *out);
+
+/* The publicity list (公示名单): the cases ids[0..n) (n > 0), else the county's cases of
+ * program in state (NULL: "publicity"). ID numbers are masked (640522********123X). */
+int jy_report_publicity(jy_store *st, const jy_policy *pol, const char *county, const int64_t *ids, size_t n,
+                        const char *program, const char *state, jy_report **out, jy_err *err);
+/* P4's acceptance report figures (附件 5-4-2 (四) 项目完成数据情况统计) of one project case. */
+int jy_report_p4_acceptance(jy_store *st, const char *county, int64_t case_id, jy_report **out, jy_err *err);
+
+#endif

@@ -1,0 +1,1068 @@
+/* report_build.c — the reports of issue 5 item 6, built into the report model (report.h):
+ * targets against achievements, budget against committed and paid, rosters (花名册) and lists
+ * (名单) in the seed's forms, the publicity list (公示名单) and P4's acceptance figures (附件
+ * 5-4-2). Figures come from the store's aggregate reads (store/report_store.h), the ledger's
+ * budget lines and the policy's targets; docs/reports.md says which figure comes from where. */
+#include "service/report.h"
+
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "domain/division.h"
+#include "store/report_store.h"
+
+/* ---------------------------------------------------------------- helpers */
+
+static int prog_num(const char *p)
+{
+    return p && p[0] == 'P' ? atoi(p + 1) : 0;
+}
+
+/* The programme list of the policy (jy_policy_list_json) as a JSON array (caller decrefs). */
+static json_t *policy_programs(const jy_policy *pol, jy_err *err)
+{
+    jy_sb js;
+    jy_sb_init(&js);
+    jy_policy_list_json(pol, &js);
+    json_error_t jerr;
+    json_t *root = json_loads(jy_sb_cstr(&js), 0, &jerr);
+    jy_sb_free(&js);
+    if (!json_is_array(root)) {
+        json_decref(root);
+        jy_err_set(err, JY_EINVAL, "policy programme list: not a JSON array (%s)", jerr.text);
+        return NULL;
+    }
+    return root;
+}
+
+static const char *program_title(json_t *progs, const char *id)
+{
+    size_t i;
+    json_t *p;
+    json_array_foreach(progs, i, p) {
+        const char *pid = json_string_value(json_object_get(p, "program"));
+        if (pid && strcmp(pid, id) == 0) return json_string_value(json_object_get(p, "title"));
+    }
+    return "";
+}
+
+static int state_dropped(const char *s)
+{
+    return strcmp(s, "rejected") == 0 || strcmp(s, "withdrawn") == 0 || strcmp(s, "cancelled") == 0;
+}
+
+/* Recognised (认定), in post, held, or paid: the case counts as achieved. */
+static int state_achieved(const char *s)
+{
+    return strcmp(s, "recognised") == 0 || strcmp(s, "paid") == 0 || strcmp(s, "active") == 0 ||
+           strcmp(s, "ended") == 0 || strcmp(s, "held") == 0;
+}
+
+static const char *level_label(int level)
+{
+    static const char *const L[] = {"", "一级", "二级", "三级", "四级", "五级"};
+    return level >= 1 && level <= 5 ? L[level] : "";
+}
+
+static const char *kind_label(const char *kind)
+{
+    static const char *const K[][2] = {
+        {"individual_claim", "个人培训补贴"}, {"training_class", "开班申请"}, {"trainee_claim", "培训补贴"},
+        {"placement", "岗位安置"},            {"monthly_payment", "月度补贴"}, {"employer_reward", "吸纳就业奖补"},
+        {"broker_award", "劳务经纪人奖补"},   {"org_award", "评选奖补"},       {"project", "项目制培训"},
+        {"event", "活动"},                    {"infrastructure", "建设补贴"},
+    };
+    for (size_t i = 0; i < sizeof K / sizeof K[0]; i++)
+        if (strcmp(K[i][0], kind) == 0) return K[i][1];
+    return kind;
+}
+
+/* ---------------------------------------------------------------- targets */
+
+/* The sub-target a group of cases counts toward (the labels of the policy's targets), or NULL.
+ * P1 by track, else by occupation (P1 四(二) 中式烹调、中式面点、特色牛杂、酿皮 → 海原厨师;
+ * 四(三) 养老护理、育婴员、保育师、家政服务员 → 海原家政; everything else → 急需紧缺: 四(一)
+ * names 养老护理、育婴员、保育师 too, a reading recorded in docs/reports.md); P2 by p2_group
+ * (a course under entrepreneurship → 创业培训); P23 by target_group. */
+static const char *subtarget_of(const jy_report_tally *t)
+{
+    int n = prog_num(t->program);
+    if (n == 1) {
+        if (strcmp(t->track, "driver") == 0) return "海原司机";
+        if (strcmp(t->track, "gouqi") == 0) return "枸杞技工";
+        static const char *const chef[] = {"烹调", "面点", "厨", "牛杂", "酿皮"};
+        static const char *const home[] = {"家政", "养老护理", "育婴", "保育"};
+        for (size_t i = 0; i < sizeof chef / sizeof *chef; i++)
+            if (strstr(t->occupation, chef[i])) return "地方特色（海原厨师）";
+        for (size_t i = 0; i < sizeof home / sizeof *home; i++)
+            if (strstr(t->occupation, home[i])) return "民生领域（海原家政）";
+        return "急需紧缺";
+    }
+    if (n == 2) {
+        if (t->entrepreneurship[0] || strcmp(t->p2_group, "entrepreneur") == 0) return "创业培训";
+        if (strcmp(t->p2_group, "rural") == 0) return "农村劳动力";
+        if (strcmp(t->p2_group, "unemployed") == 0) return "登记失业人员";
+        if (strcmp(t->p2_group, "hard_to_employ") == 0) return "就业困难人员";
+        if (strcmp(t->p2_group, "new_forms") == 0) return "新业态从业人员";
+        return NULL;
+    }
+    if (n == 23) {
+        if (strcmp(t->target_group, "veteran") == 0) return "退役军人";
+        if (strcmp(t->target_group, "disabled") == 0) return "残疾人";
+    }
+    return NULL;
+}
+
+typedef struct tally_vec {
+    jy_report_tally *v;
+    size_t n, cap;
+} tally_vec;
+
+static int on_tally(void *ctx, const jy_report_tally *t)
+{
+    tally_vec *tv = ctx;
+    if (tv->n == tv->cap) {
+        size_t cap = tv->cap ? tv->cap * 2 : 64;
+        jy_report_tally *n = realloc(tv->v, cap * sizeof *n);
+        if (!n) abort();
+        tv->v = n;
+        tv->cap = cap;
+    }
+    tv->v[tv->n++] = *t;
+    return 0;
+}
+
+typedef struct counts {
+    int64_t filed, achieved, paid;
+    jy_fen paid_amount;
+} counts;
+
+/* Counts of program's groups in year (0: all years) toward sub-target sub (NULL: all). */
+static counts count_groups(const tally_vec *tv, const char *program, int year, const char *sub)
+{
+    counts c = {0, 0, 0, 0};
+    for (size_t i = 0; i < tv->n; i++) {
+        const jy_report_tally *t = &tv->v[i];
+        if (strcmp(t->program, program) != 0 || (year && t->year != year) || state_dropped(t->state)) continue;
+        if (sub) {
+            const char *s = subtarget_of(t);
+            if (!s || strcmp(s, sub) != 0) continue;
+        }
+        c.filed += t->cases;
+        if (state_achieved(t->state)) c.achieved += t->cases;
+        if (strcmp(t->state, "paid") == 0) {
+            c.paid += t->cases;
+            c.paid_amount += t->amount;
+        }
+    }
+    return c;
+}
+
+enum { T_PROG, T_TITLE, T_YEAR, T_SUB, T_TARGET, T_FILED, T_ACHIEVED, T_PAID, T_RATE, T_AMOUNT, T_NOTE, T_CLAUSE };
+
+static void target_row(jy_report *r, const char *prog, const char *title, const char *year, const char *sub,
+                       int64_t target, const counts *c, const char *note, const char *clause)
+{
+    jy_cell *row = jy_report_row(r);
+    jy_cell_text(r, &row[T_PROG], prog);
+    jy_cell_text(r, &row[T_TITLE], title);
+    jy_cell_text(r, &row[T_YEAR], year);
+    jy_cell_text(r, &row[T_SUB], sub);
+    jy_cell_int(&row[T_TARGET], target);
+    if (c) {
+        jy_cell_int(&row[T_FILED], c->filed);
+        jy_cell_int(&row[T_ACHIEVED], c->achieved);
+        jy_cell_int(&row[T_PAID], c->paid);
+        jy_cell_pct(&row[T_RATE], c->achieved, target);
+        jy_cell_money(&row[T_AMOUNT], c->paid_amount);
+    }
+    jy_cell_text(r, &row[T_NOTE], note);
+    jy_cell_text(r, &row[T_CLAUSE], clause);
+}
+
+/* "退役军人50 + 残疾人50" → two labels and counts; 0 when what has another shape. */
+static int split_what(const char *what, char lab[2][64], int64_t num[2])
+{
+    const char *plus = strstr(what, " + ");
+    if (!plus) return 0;
+    const char *part[2] = {what, plus + 3};
+    size_t len[2] = {(size_t)(plus - what), strlen(plus + 3)};
+    for (int k = 0; k < 2; k++) {
+        size_t d = len[k];
+        while (d > 0 && part[k][d - 1] >= '0' && part[k][d - 1] <= '9') d--;
+        if (d == len[k] || d == 0 || d >= 64) return 0;
+        memcpy(lab[k], part[k], d);
+        lab[k][d] = '\0';
+        num[k] = strtoll(part[k] + d, NULL, 10);
+    }
+    return 1;
+}
+
+int jy_report_targets(jy_store *st, const jy_policy *pol, const char *county, int year, const char *program,
+                      jy_report **out, jy_err *err)
+{
+    int rc = 0;
+    tally_vec tv = {NULL, 0, 0};
+    jy_report *r = NULL;
+    json_t *progs = policy_programs(pol, err);
+    if (!progs) return err->code;
+    if ((rc = jy_store_report_tally(st, county, 0, program, on_tally, &tv, err))) goto done;
+    r = jy_report_new("targets", "公共就业服务能力提升示范项目目标任务完成情况表", "");
+    {
+        char h[128];
+        snprintf(h, sizeof h, "填报单位：%s    统计范围：%s", county, year ? (year == 2023 ? "2023年" : "2024年") : "2023—2024年");
+        if (year && year != 2023 && year != 2024) snprintf(h, sizeof h, "填报单位：%s    统计范围：%d年", county, year);
+        jy_report_head(r, h);
+    }
+    jy_report_col_add(r, "program", "项目编号", 8);
+    jy_report_col_add(r, "title", "项目名称", 30);
+    jy_report_col_add(r, "year", "年度", 12);
+    jy_report_col_add(r, "subtarget", "子目标", 20);
+    jy_report_col_add(r, "target", "目标任务数", 10);
+    jy_report_col_add(r, "filed", "申报数", 8);
+    jy_report_col_add(r, "achieved", "完成数（已认定）", 10);
+    jy_report_col_add(r, "paid", "已拨付数", 8);
+    jy_report_col_add(r, "rate", "完成率", 9);
+    jy_report_col_add(r, "paid_amount", "已拨付金额（元）", 16);
+    jy_report_col_add(r, "note", "说明", 24);
+    jy_report_col_add(r, "clause", "依据", 12);
+    size_t i;
+    json_t *p;
+    json_array_foreach(progs, i, p) {
+        const char *id = json_string_value(json_object_get(p, "program"));
+        const char *title = json_string_value(json_object_get(p, "title"));
+        if (!id || (program && *program && strcmp(program, id) != 0)) continue;
+        json_t *targets = json_object_get(p, "targets"), *t;
+        size_t k;
+        int nyears = 0;
+        int64_t year_sum = 0;
+        json_array_foreach(targets, k, t) {
+            json_t *y = json_object_get(t, "year");
+            if (!json_is_integer(y)) continue;
+            int ty = (int)json_integer_value(y);
+            int64_t cnt = json_integer_value(json_object_get(t, "count"));
+            const char *what = json_string_value(json_object_get(t, "what"));
+            const char *clause = json_string_value(json_object_get(t, "clause"));
+            nyears++;
+            year_sum += cnt;
+            if (year && ty != year) continue;
+            char ys[16];
+            snprintf(ys, sizeof ys, "%d", ty);
+            char lab[2][64];
+            int64_t num[2];
+            int split = what && split_what(what, lab, num);
+            counts c = count_groups(&tv, id, ty, NULL);
+            target_row(r, id, title, ys, "", cnt, &c, split ? "" : what ? what : "", clause);
+            for (int s = 0; split && s < 2; s++) {
+                counts cs = count_groups(&tv, id, ty, lab[s]);
+                target_row(r, id, title, ys, lab[s], num[s], &cs, "", clause);
+            }
+        }
+        if (!year && nyears >= 2) {
+            counts c = count_groups(&tv, id, 0, NULL);
+            target_row(r, id, title, "2023—2024", "", year_sum, &c, "各年度目标之和", "");
+        }
+        if (year) continue; /* targets of the whole period (2023—2024) are not split by year */
+        json_array_foreach(targets, k, t) {
+            if (json_is_integer(json_object_get(t, "year"))) continue;
+            int64_t cnt = json_integer_value(json_object_get(t, "count"));
+            const char *what = json_string_value(json_object_get(t, "what"));
+            const char *clause = json_string_value(json_object_get(t, "clause"));
+            int n = prog_num(id);
+            if (what && (n == 1 || n == 2)) {
+                counts c = count_groups(&tv, id, 0, what);
+                target_row(r, id, title, "2023—2024", what, cnt, &c, "", clause);
+            } else if (what && strncmp(what, "带动就业", strlen("带动就业")) == 0) {
+                /* jobs created by the bases: not recorded per case, so no achieved figure */
+                target_row(r, id, title, "2023—2024", what, cnt, NULL, "带动就业人数未逐人登记，不统计", clause);
+            } else {
+                counts c = count_groups(&tv, id, 0, NULL);
+                target_row(r, id, title, "2023—2024", "", cnt, &c, what ? what : "", clause);
+            }
+        }
+    }
+    r->note = "申报数不含已驳回、撤回、取消的案件；完成数为已认定、已在岗、已举办或已拨付的案件；培训按学员计（开班申请不计），岗位按人计（月度补贴不计）。";
+done:
+    free(tv.v);
+    json_decref(progs);
+    if (rc) {
+        jy_report_free(r);
+        r = NULL;
+    }
+    *out = r;
+    return rc;
+}
+
+/* ---------------------------------------------------------------- budget */
+
+typedef struct line_vec {
+    jy_ledger_line *v;
+    size_t n, cap;
+} line_vec;
+
+static int on_line(void *ctx, const jy_ledger_line *l)
+{
+    line_vec *lv = ctx;
+    if (lv->n == lv->cap) {
+        size_t cap = lv->cap ? lv->cap * 2 : 64;
+        jy_ledger_line *n = realloc(lv->v, cap * sizeof *n);
+        if (!n) abort();
+        lv->v = n;
+        lv->cap = cap;
+    }
+    lv->v[lv->n++] = *l;
+    return 0;
+}
+
+static int line_cmp(const void *a, const void *b)
+{
+    const jy_ledger_line *x = a, *y = b;
+    int px = prog_num(x->program), py = prog_num(y->program);
+    if (px != py) return px < py ? -1 : 1;
+    if (x->year != y->year) return x->year < y->year ? -1 : 1;
+    return x->source - y->source;
+}
+
+enum { B_PROG, B_TITLE, B_YEAR, B_SOURCE, B_BUDGET, B_COMMITTED, B_PAID, B_USED, B_AVAILABLE, B_RATE };
+
+static void budget_cells(jy_report *r, jy_cell *row, const int64_t bal[JY_ACCT__COUNT])
+{
+    (void)r;
+    jy_fen budget = -bal[JY_ACCT_BUDGET];
+    jy_cell_money(&row[B_BUDGET], budget);
+    jy_cell_money(&row[B_COMMITTED], bal[JY_ACCT_COMMITTED]);
+    jy_cell_money(&row[B_PAID], bal[JY_ACCT_PAID]);
+    jy_cell_money(&row[B_USED], bal[JY_ACCT_COMMITTED] + bal[JY_ACCT_PAID]);
+    jy_cell_money(&row[B_AVAILABLE], bal[JY_ACCT_AVAILABLE]);
+    jy_cell_pct(&row[B_RATE], bal[JY_ACCT_PAID], budget);
+}
+
+int jy_report_budget(jy_store *st, const jy_policy *pol, const char *county, int year, const char *program,
+                     jy_report **out, jy_err *err)
+{
+    int rc = 0;
+    line_vec lv = {NULL, 0, 0};
+    jy_report *r = NULL;
+    json_t *progs = policy_programs(pol, err);
+    if (!progs) return err->code;
+    if ((rc = jy_store_ledger_lines(st, county, program && *program ? program : NULL, year, on_line, &lv, err)))
+        goto done;
+    qsort(lv.v, lv.n, sizeof *lv.v, line_cmp);
+    r = jy_report_new("budget", "就业补助资金预算执行情况表（按资金来源）", "");
+    {
+        char h[128];
+        if (year) snprintf(h, sizeof h, "填报单位：%s    年度：%d    单位：元", county, year);
+        else snprintf(h, sizeof h, "填报单位：%s    年度：全部    单位：元", county);
+        jy_report_head(r, h);
+    }
+    jy_report_col_add(r, "program", "项目编号", 8);
+    jy_report_col_add(r, "title", "项目名称", 30);
+    jy_report_col_add(r, "year", "年度", 8);
+    jy_report_col_add(r, "source", "资金来源", 10);
+    jy_report_col_add(r, "budget", "预算金额（元）", 16);
+    jy_report_col_add(r, "committed", "已审批未拨付（元）", 16);
+    jy_report_col_add(r, "paid", "已拨付（元）", 16);
+    jy_report_col_add(r, "used", "已使用合计（元）", 16);
+    jy_report_col_add(r, "available", "可用余额（元）", 16);
+    jy_report_col_add(r, "rate", "拨付进度", 10);
+    int64_t by_source[JY_FUND__COUNT][JY_ACCT__COUNT];
+    int has_source[JY_FUND__COUNT] = {0};
+    int64_t all[JY_ACCT__COUNT] = {0};
+    memset(by_source, 0, sizeof by_source);
+    for (size_t i = 0; i < lv.n; i++) {
+        const jy_ledger_line *l = &lv.v[i];
+        jy_cell *row = jy_report_row(r);
+        char ys[16];
+        snprintf(ys, sizeof ys, "%d", l->year);
+        jy_cell_text(r, &row[B_PROG], l->program);
+        jy_cell_text(r, &row[B_TITLE], program_title(progs, l->program));
+        jy_cell_text(r, &row[B_YEAR], ys);
+        jy_cell_text(r, &row[B_SOURCE], jy_fund_source_label(l->source));
+        budget_cells(r, row, l->bal);
+        if (l->source >= 0 && l->source < JY_FUND__COUNT) {
+            has_source[l->source] = 1;
+            for (int a = 0; a < JY_ACCT__COUNT; a++) by_source[l->source][a] += l->bal[a];
+        }
+        for (int a = 0; a < JY_ACCT__COUNT; a++) all[a] += l->bal[a];
+    }
+    for (int s = 0; s < JY_FUND__COUNT; s++) {
+        if (!has_source[s]) continue;
+        jy_cell *row = jy_report_row(r);
+        jy_cell_text(r, &row[B_PROG], "小计");
+        jy_cell_text(r, &row[B_TITLE], "按资金来源");
+        jy_cell_text(r, &row[B_SOURCE], jy_fund_source_label(s));
+        budget_cells(r, row, by_source[s]);
+    }
+    r->has_total = 1;
+    jy_cell_text(r, &r->total[B_PROG], "合计");
+    budget_cells(r, r->total, all);
+    r->note = "已审批未拨付：审批（认定）后尚未拨付的金额；已拨付为拨付金额减去追回；可用余额 = 预算 − 已审批未拨付 − 已拨付。";
+done:
+    free(lv.v);
+    json_decref(progs);
+    if (rc) {
+        jy_report_free(r);
+        r = NULL;
+    }
+    *out = r;
+    return rc;
+}
+
+/* ---------------------------------------------------------------- rosters and lists */
+
+enum src {
+    S_SEQ = 1, S_NAME, S_SEX, S_ETHNICITY, S_EDUCATION, S_IDCARD, S_HUKOU_KIND, S_HUKOU_PLACE, S_ADDRESS, S_PHONE,
+    S_PERIOD,       /* start_on 至 end_on */
+    S_PERIOD_MONTH, /* 2024-03 至 2024-08 */
+    S_FACT_TEXT, S_FACT_MONEY, S_FACT_BOOL, S_FACT_INT,
+    S_OCCUPATION, S_LEVEL, S_AMOUNT, S_STATE, S_BLANK,
+    S_ORG_NAME, S_ORG_ADDRESS, S_ORG_PHONE,
+    S_DAYS_ON_DUTY, S_DAYS_LEAVE, /* sums over the placement's monthly payments */
+};
+
+typedef struct form_col {
+    const char *key, *title;
+    int src;
+    const char *fact; /* S_FACT_*: the fact's name; S_ORG_*: a fact that overrides the registry */
+    int width;
+} form_col;
+
+typedef struct form_def {
+    const char *id, *program, *title;
+    int workers;      /* 1: rows are the persons under an award case (child cases with a person) */
+    int orgs;         /* 1: rows are organisations (a list, 名单) */
+    const char *kind; /* rows of this case kind only, or NULL */
+    const char *unit_label; /* heading: "填报单位" … */
+    form_col cols[16];
+} form_def;
+
+static const form_def forms[] = {
+    {"5-7-2", "P7", "零工驿站名单", 0, 1, NULL, "填报单位",
+     {{"seq", "序号", S_SEQ, NULL, 6}, {"station", "申请站点名称", S_ORG_NAME, "station_name", 28},
+      {"address", "详细地址", S_ORG_ADDRESS, "address", 30}, {"staff", "站点业务工作人员", S_FACT_TEXT, "staff", 16},
+      {"phone", "联系方式", S_ORG_PHONE, "phone", 14}, {"remark", "备注", S_BLANK, NULL, 12}}},
+    {"5-8-3", "P8", "劳务服务中心外出务工人员花名册", 1, 0, NULL, "填报单位",
+     {{"seq", "序号", S_SEQ, NULL, 6}, {"name", "姓名", S_NAME, NULL, 10}, {"sex", "性别", S_SEX, NULL, 6},
+      {"ethnicity", "民族", S_ETHNICITY, NULL, 8}, {"education", "文化程度", S_EDUCATION, NULL, 10},
+      {"idcard", "身份证号", S_IDCARD, NULL, 20}, {"hukou_kind", "户籍性质", S_HUKOU_KIND, NULL, 8},
+      {"hukou_place", "户籍所在地", S_HUKOU_PLACE, NULL, 16}, {"period", "务工时间", S_PERIOD, NULL, 24},
+      {"post", "从事岗位", S_FACT_TEXT, "post", 14}, {"income", "月收入", S_FACT_MONEY, "monthly_income", 12},
+      {"insured", "是否缴纳社保", S_FACT_BOOL, "insured", 10}, {"phone", "联系电话", S_PHONE, NULL, 14},
+      {"remark", "备注", S_BLANK, NULL, 10}}},
+    {"5-10-2", "P10", "大学生社会实践、跟岗学习活动考勤表", 0, 0, "placement", "填报单位（盖章）",
+     {{"seq", "序号", S_SEQ, NULL, 6}, {"name", "姓名", S_NAME, NULL, 10}, {"sex", "性别", S_SEX, NULL, 6},
+      {"idcard", "身份证号码", S_IDCARD, NULL, 20}, {"period", "服务时间", S_PERIOD, NULL, 24},
+      {"days_on_duty", "在岗天数（出勤）", S_DAYS_ON_DUTY, NULL, 10},
+      {"days_leave", "在岗天数（事假）", S_DAYS_LEAVE, NULL, 10}, {"signature", "本人签字", S_BLANK, NULL, 10},
+      {"remark", "备注", S_BLANK, NULL, 10}}},
+    {"5-15-3", "P14", "参加就业见习人员花名册", 0, 0, "placement", "用人单位名称（盖章）",
+     {{"seq", "序号", S_SEQ, NULL, 6}, {"name", "姓名", S_NAME, NULL, 10}, {"idcard", "身份证号", S_IDCARD, NULL, 20},
+      {"post", "见习岗位", S_FACT_TEXT, "post", 14}, {"period", "见习起止年月", S_PERIOD_MONTH, NULL, 18},
+      {"retained", "是否留用", S_FACT_BOOL, "retained", 8},
+      {"contract", "如留用，签订合同起止日期", S_FACT_TEXT, "contract_period", 22},
+      {"employed", "未留用，是否实现就业", S_FACT_BOOL, "employed", 12},
+      {"employer", "如就业，请提供就业单位名称", S_FACT_TEXT, "employer", 24}, {"remark", "备注", S_BLANK, NULL, 10}}},
+    {"5-17-2", "P17", "带动就业人员花名册", 1, 0, NULL, "申请企业名称",
+     {{"name", "姓名", S_NAME, NULL, 10}, {"idcard", "身份证号", S_IDCARD, NULL, 20},
+      {"post", "工作内容", S_FACT_TEXT, "post", 16}, {"income", "月工资收入", S_FACT_MONEY, "monthly_income", 12},
+      {"insured", "是否缴纳社保", S_FACT_BOOL, "insured", 10}, {"phone", "联系电话", S_PHONE, NULL, 14}}},
+    {"5-19-2", "P19", "劳动力转移就业花名册", 1, 0, NULL, "填报单位",
+     {{"seq", "序号", S_SEQ, NULL, 6}, {"name", "姓名", S_NAME, NULL, 10}, {"idcard", "身份证号", S_IDCARD, NULL, 20},
+      {"address", "家庭住址", S_ADDRESS, NULL, 24}, {"employer", "就业单位", S_FACT_TEXT, "employer", 24},
+      {"period", "就业起止年月", S_PERIOD_MONTH, NULL, 18}, {"post", "工作岗位", S_FACT_TEXT, "post", 14},
+      {"income", "平均月工资", S_FACT_MONEY, "monthly_income", 12}, {"remark", "备注", S_BLANK, NULL, 10}}},
+    {"5-20-2", "P20", "帮扶车间带动就业花名册", 1, 0, NULL, "填报单位（盖章）",
+     {{"seq", "序号", S_SEQ, NULL, 6}, {"name", "姓名", S_NAME, NULL, 10}, {"idcard", "身份证号", S_IDCARD, NULL, 20},
+      {"hukou_kind", "户籍性质", S_HUKOU_KIND, NULL, 8}, {"hukou_place", "户籍地址", S_HUKOU_PLACE, NULL, 18},
+      {"address", "常住地址", S_ADDRESS, NULL, 20}, {"period", "在车间工作起止时间", S_PERIOD, NULL, 24},
+      {"post", "岗位", S_FACT_TEXT, "post", 12}, {"income", "月收入（元/人/月）", S_FACT_MONEY, "monthly_income", 14},
+      {"category", "人员类别", S_FACT_TEXT, "person_category", 12}, {"phone", "联系方式", S_PHONE, NULL, 14},
+      {"signature", "本人签字", S_BLANK, NULL, 10}, {"remark", "备注", S_BLANK, NULL, 10}}},
+    {"5-25-2", "P25", "村（社区）就业服务平台名单", 0, 1, NULL, "填报单位",
+     {{"seq", "序号", S_SEQ, NULL, 6}, {"platform", "就业服务平台名称", S_ORG_NAME, "platform_name", 28},
+      {"address", "详细地址", S_ORG_ADDRESS, "address", 30}, {"staff", "平台业务工作人员", S_FACT_TEXT, "staff", 16},
+      {"phone", "联系方式", S_ORG_PHONE, "phone", 14}, {"remark", "备注", S_BLANK, NULL, 12}}},
+};
+
+/* Training rosters of P1, P2 and P23: the seed names the 培训取证人员花名册 (P1 七) without a
+ * form, so this layout is jiuye's. */
+static const form_def training_form = {
+    "training", "", "培训取证人员花名册", 0, 0, NULL, "填报单位",
+    {{"seq", "序号", S_SEQ, NULL, 6}, {"name", "姓名", S_NAME, NULL, 10}, {"sex", "性别", S_SEX, NULL, 6},
+     {"idcard", "身份证号", S_IDCARD, NULL, 20}, {"occupation", "培训工种", S_OCCUPATION, NULL, 16},
+     {"level", "等级", S_LEVEL, NULL, 8}, {"period", "培训起止日期", S_PERIOD, NULL, 24},
+     {"certificate", "取得证书", S_FACT_TEXT, "certificate", 14}, {"amount", "补贴金额（元）", S_AMOUNT, NULL, 14},
+     {"state", "办理状态", S_STATE, NULL, 12}}};
+
+void jy_report_forms_json(jy_sb *out)
+{
+    jy_sb_appendc(out, '[');
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+        if (i) jy_sb_appendc(out, ',');
+        jy_sb_appendc(out, '{');
+        jy_sb_json_kv_str(out, "form", forms[i].id);
+        jy_sb_json_kv_str(out, "program", forms[i].program);
+        jy_sb_json_kv_str(out, "title", forms[i].title);
+        jy_sb_appendc(out, '}');
+    }
+    jy_sb_append(out, ",{\"form\":\"training\",\"program\":\"P1 P2 P23\",\"title\":\"培训取证人员花名册\"}]");
+}
+
+static const form_def *form_find(const char *program, const char *form)
+{
+    int n = prog_num(program);
+    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++) {
+        if (form && *form) {
+            if (strcmp(forms[i].id, form) == 0) return &forms[i];
+        } else if (strcmp(forms[i].program, program) == 0) {
+            return &forms[i];
+        }
+    }
+    if ((n == 1 || n == 2 || n == 23) && (!form || !*form || strcmp(form, "training") == 0)) return &training_form;
+    return NULL;
+}
+
+/* Sums of a placement's monthly payments (5-10-2's attendance). */
+typedef struct att {
+    int64_t parent;
+    int64_t duty, leave;
+} att;
+
+typedef struct att_vec {
+    att *v;
+    size_t n, cap;
+} att_vec;
+
+static int64_t fact_int(json_t *facts, const char *k, int *present)
+{
+    json_t *v = json_object_get(facts, k);
+    if (present) *present = json_is_integer(v);
+    return json_is_integer(v) ? json_integer_value(v) : 0;
+}
+
+static int on_month(void *ctx, const jy_report_case_row *row)
+{
+    att_vec *av = ctx;
+    if (state_dropped(row->state) || !row->parent_id) return 0;
+    json_t *f = json_loads(row->facts, 0, NULL);
+    int has = 0;
+    int64_t duty = fact_int(f, "days_on_duty", &has);
+    if (!has) duty = fact_int(f, "working_days", NULL);
+    int64_t leave = fact_int(f, "personal_leave_days", NULL);
+    json_decref(f);
+    size_t i = 0;
+    while (i < av->n && av->v[i].parent != row->parent_id) i++;
+    if (i == av->n) {
+        if (av->n == av->cap) {
+            size_t cap = av->cap ? av->cap * 2 : 32;
+            att *n = realloc(av->v, cap * sizeof *n);
+            if (!n) abort();
+            av->v = n;
+            av->cap = cap;
+        }
+        av->v[av->n++] = (att){row->parent_id, 0, 0};
+    }
+    av->v[i].duty += duty;
+    av->v[i].leave += leave;
+    return 0;
+}
+
+typedef struct roster_ctx {
+    jy_store *st;
+    jy_report *r;
+    const form_def *f;
+    const jy_roster_query *q;
+    att_vec att;
+    int64_t seq;
+    jy_org org; /* the last organisation looked up */
+    jy_err *err;
+} roster_ctx;
+
+/* A money fact: "3500.00" or a number of yuan. Returns 1 when present and valid. */
+static int fact_money(json_t *facts, const char *k, jy_fen *out)
+{
+    json_t *v = json_object_get(facts, k);
+    if (json_is_string(v)) return jy_money_parse(json_string_value(v), out, NULL) == 0;
+    if (json_is_integer(v)) {
+        *out = json_integer_value(v) * 100;
+        return 1;
+    }
+    if (json_is_real(v)) {
+        char buf[64];
+        snprintf(buf, sizeof buf, "%.2f", json_real_value(v));
+        return jy_money_parse(buf, out, NULL) == 0;
+    }
+    return 0;
+}
+
+static const char *fact_text(json_t *facts, const char *k, char *buf, size_t n)
+{
+    json_t *v = json_object_get(facts, k);
+    if (json_is_string(v)) return json_string_value(v);
+    if (json_is_integer(v)) {
+        snprintf(buf, n, "%lld", (long long)json_integer_value(v));
+        return buf;
+    }
+    if (json_is_boolean(v)) return json_is_true(v) ? "是" : "否";
+    return NULL;
+}
+
+static void period_text(jy_date a, jy_date b, int months, char *buf, size_t n)
+{
+    char x[JY_DATE_BUFSZ], y[JY_DATE_BUFSZ];
+    buf[0] = '\0';
+    if (!a && !b) return;
+    if (a) jy_date_format(a, x);
+    if (b) jy_date_format(b, y);
+    if (months) { /* YYYY-MM */
+        if (a) x[7] = '\0';
+        if (b) y[7] = '\0';
+    }
+    snprintf(buf, n, "%s至%s", a ? x : "", b ? y : "");
+}
+
+static const jy_org *org_of(roster_ctx *c, int64_t id)
+{
+    if (!id) return NULL;
+    if (c->org.id == id) return &c->org;
+    if (jy_store_org_get(c->st, id, &c->org, NULL) != 0) {
+        c->org.id = 0;
+        return NULL;
+    }
+    return &c->org;
+}
+
+static int on_roster_row(void *ctx, const jy_report_case_row *row)
+{
+    roster_ctx *c = ctx;
+    if (!c->q->state && state_dropped(row->state)) return 0;
+    jy_report *r = c->r;
+    json_t *facts = json_loads(row->facts, 0, NULL);
+    jy_cell *cells = jy_report_row(r);
+    char buf[160];
+    for (int k = 0; k < r->ncols; k++) {
+        const form_col *fc = &c->f->cols[k];
+        jy_cell *cell = &cells[k];
+        jy_fen m;
+        switch (fc->src) {
+        case S_SEQ: jy_cell_int(cell, ++c->seq); break;
+        case S_NAME: jy_cell_text(r, cell, row->name); break;
+        case S_SEX: jy_cell_text(r, cell, row->sex[0] == 'M' ? "男" : row->sex[0] == 'F' ? "女" : ""); break;
+        case S_ETHNICITY: jy_cell_text(r, cell, row->ethnicity); break;
+        case S_EDUCATION: jy_cell_text(r, cell, row->education); break;
+        case S_IDCARD: jy_cell_text(r, cell, row->idcard); break;
+        case S_HUKOU_KIND:
+            jy_cell_text(r, cell, strcmp(row->hukou_kind, "rural") == 0   ? "农村"
+                                  : strcmp(row->hukou_kind, "urban") == 0 ? "城镇"
+                                                                          : "");
+            break;
+        case S_HUKOU_PLACE: {
+            const char *name = c->q->divisions && row->hukou_division[0]
+                                   ? jy_division_name(c->q->divisions, row->hukou_division)
+                                   : NULL;
+            jy_cell_text(r, cell, name ? name : row->hukou_division);
+            break;
+        }
+        case S_ADDRESS: jy_cell_text(r, cell, row->address); break;
+        case S_PHONE: jy_cell_text(r, cell, row->phone); break;
+        case S_PERIOD:
+        case S_PERIOD_MONTH:
+            period_text(row->start_on, row->end_on, fc->src == S_PERIOD_MONTH, buf, sizeof buf);
+            jy_cell_text(r, cell, buf);
+            break;
+        case S_FACT_TEXT: jy_cell_text(r, cell, fact_text(facts, fc->fact, buf, sizeof buf)); break;
+        case S_FACT_BOOL: {
+            json_t *v = json_object_get(facts, fc->fact);
+            if (json_is_boolean(v)) jy_cell_text(r, cell, json_is_true(v) ? "是" : "否");
+            break;
+        }
+        case S_FACT_INT: {
+            int has = 0;
+            int64_t v = fact_int(facts, fc->fact, &has);
+            if (has) jy_cell_int(cell, v);
+            break;
+        }
+        case S_FACT_MONEY:
+            if (fact_money(facts, fc->fact, &m)) jy_cell_money(cell, m);
+            break;
+        case S_OCCUPATION: jy_cell_text(r, cell, row->occupation); break;
+        case S_LEVEL: jy_cell_text(r, cell, level_label(row->level)); break;
+        case S_AMOUNT:
+            if (row->has_amount) jy_cell_money(cell, row->amount);
+            break;
+        case S_STATE: jy_cell_text(r, cell, row->state); break;
+        case S_ORG_NAME:
+        case S_ORG_ADDRESS:
+        case S_ORG_PHONE: {
+            const char *v = fc->fact ? fact_text(facts, fc->fact, buf, sizeof buf) : NULL;
+            const jy_org *o = v ? NULL : org_of(c, row->org_id);
+            if (!v && o) v = fc->src == S_ORG_NAME ? o->name : fc->src == S_ORG_ADDRESS ? o->address : o->phone;
+            jy_cell_text(r, cell, v);
+            break;
+        }
+        case S_DAYS_ON_DUTY:
+        case S_DAYS_LEAVE:
+            for (size_t i = 0; i < c->att.n; i++)
+                if (c->att.v[i].parent == row->id)
+                    jy_cell_int(cell, fc->src == S_DAYS_ON_DUTY ? c->att.v[i].duty : c->att.v[i].leave);
+            if (cell->type == JY_CELL_EMPTY) jy_cell_int(cell, 0);
+            break;
+        default: break;
+        }
+    }
+    json_decref(facts);
+    return 0;
+}
+
+int jy_report_roster(jy_store *st, const jy_policy *pol, const jy_roster_query *q, jy_report **out, jy_err *err)
+{
+    *out = NULL;
+    const form_def *f = form_find(q->program, q->form);
+    if (!f) {
+        jy_sb names;
+        jy_sb_init(&names);
+        jy_report_forms_json(&names);
+        int rc = jy_err_set(err, JY_EINVAL, "%s --form %s: no such roster form; known: %s", q->program,
+                            q->form ? q->form : "(default)", jy_sb_cstr(&names));
+        jy_sb_free(&names);
+        return rc;
+    }
+    if (f != &training_form && strcmp(f->program, q->program) != 0)
+        return jy_err_set(err, JY_EINVAL, "form %s (%s) belongs to %s, not %s", f->id, f->title, f->program,
+                          q->program);
+    (void)pol;
+    int rc = 0;
+    roster_ctx c;
+    memset(&c, 0, sizeof c);
+    c.st = st;
+    c.f = f;
+    c.q = q;
+    c.err = err;
+    char form[32] = "";
+    if (f != &training_form) snprintf(form, sizeof form, "附件 %s", f->id);
+    jy_report *r = jy_report_new(f->orgs ? "list" : "roster", f->title, form);
+    c.r = r;
+    {
+        char h[256];
+        const char *unit = q->unit;
+        if (!unit && q->org_id) {
+            const jy_org *o = org_of(&c, q->org_id);
+            unit = o ? o->name : NULL;
+        }
+        snprintf(h, sizeof h, "%s：%s", f->unit_label, unit ? unit : "");
+        jy_report_head(r, h);
+        char today[JY_DATE_BUFSZ];
+        snprintf(h, sizeof h, "项目：%s    填报日期：%s", q->program, jy_date_format(jy_date_today(), today));
+        jy_report_head(r, h);
+    }
+    for (int k = 0; k < 16 && f->cols[k].key; k++) jy_report_col_add(r, f->cols[k].key, f->cols[k].title, f->cols[k].width);
+    int needs_att = 0; /* 5-10-2: attendance summed over each placement's monthly payments */
+    for (int k = 0; k < r->ncols; k++) needs_att |= f->cols[k].src == S_DAYS_ON_DUTY;
+    if (needs_att) {
+        jy_report_case_filter mf = {.county = q->county, .program = q->program, .kind = "monthly_payment"};
+        if ((rc = jy_store_report_cases(st, &mf, on_month, &c.att, err))) goto done;
+    }
+    jy_report_case_filter cf = {.county = q->county, .program = q->program, .state = q->state, .year = q->year,
+                                .parent_id = q->parent_id, .org_id = q->org_id, .kind = f->kind};
+    if (f->orgs) {
+        cf.with_person = 0;
+    } else {
+        cf.with_person = 1;
+        if (f->workers && !q->parent_id) cf.parent_id = -1; /* the persons under award cases */
+        if (f == &training_form) cf.kind = NULL;
+    }
+    /* training rosters: trainees and direct claims (a class itself has no person subject) */
+    if ((rc = jy_store_report_cases(st, &cf, on_roster_row, &c, err))) goto done;
+    if (f->workers)
+        r->note = "花名册人员为该项目申报案件下登记的人员（jiuye case file --parent 案件号 --person 身份证号）。";
+done:
+    free(c.att.v);
+    if (rc) {
+        jy_report_free(r);
+        return rc;
+    }
+    *out = r;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- publicity list */
+
+/* 640522199001011234 → 640522********1234 (public lists show no birth date). */
+static void mask_id(const char *id, char *buf, size_t n)
+{
+    size_t len = strlen(id);
+    if (len != 18) {
+        snprintf(buf, n, "%s", id);
+        return;
+    }
+    snprintf(buf, n, "%.6s********%.4s", id, id + 14);
+}
+
+typedef struct pub_ctx {
+    jy_store *st;
+    jy_report *r;
+    json_t *progs;
+    int64_t seq;
+    jy_fen total;
+    int found;
+    jy_org org;
+} pub_ctx;
+
+static int on_pub_row(void *ctx, const jy_report_case_row *row)
+{
+    pub_ctx *c = ctx;
+    jy_report *r = c->r;
+    jy_cell *cells = jy_report_row(r);
+    char buf[160];
+    c->found++;
+    jy_cell_int(&cells[0], ++c->seq);
+    jy_cell_text(r, &cells[1], row->program);
+    jy_cell_text(r, &cells[2], program_title(c->progs, row->program));
+    if (row->idcard[0]) {
+        jy_cell_text(r, &cells[3], row->name);
+        mask_id(row->idcard, buf, sizeof buf);
+        jy_cell_text(r, &cells[4], buf);
+    } else if (row->org_id && (c->org.id == row->org_id || jy_store_org_get(c->st, row->org_id, &c->org, NULL) == 0)) {
+        jy_cell_text(r, &cells[3], c->org.name);
+        jy_cell_text(r, &cells[4], c->org.uscc);
+    }
+    if (row->occupation[0]) snprintf(buf, sizeof buf, "%s（%s%s）", kind_label(row->kind), row->occupation, level_label(row->level));
+    else snprintf(buf, sizeof buf, "%s", kind_label(row->kind));
+    jy_cell_text(r, &cells[5], buf);
+    if (row->has_amount) {
+        jy_cell_money(&cells[6], row->amount);
+        c->total += row->amount;
+    }
+    jy_cell_date(&cells[7], row->publicity_start);
+    jy_cell_date(&cells[8], row->publicity_end);
+    jy_cell_text(r, &cells[9], row->state);
+    return 0;
+}
+
+int jy_report_publicity(jy_store *st, const jy_policy *pol, const char *county, const int64_t *ids, size_t n,
+                        const char *program, const char *state, jy_report **out, jy_err *err)
+{
+    *out = NULL;
+    json_t *progs = policy_programs(pol, err);
+    if (!progs) return err->code;
+    int rc = 0;
+    char title[256];
+    const char *pt = program && *program ? program_title(progs, program) : NULL;
+    snprintf(title, sizeof title, "%s公示名单", pt && *pt ? pt : "");
+    jy_report *r = jy_report_new("publicity", title, "");
+    pub_ctx c;
+    memset(&c, 0, sizeof c);
+    c.st = st;
+    c.r = r;
+    c.progs = progs;
+    jy_report_head(r, "公示期间如有异议，请向县人力资源和社会保障局（就业创业和人才服务局）反映。");
+    jy_report_col_add(r, "seq", "序号", 6);
+    jy_report_col_add(r, "program", "项目编号", 8);
+    jy_report_col_add(r, "program_title", "项目名称", 26);
+    jy_report_col_add(r, "name", "姓名（单位名称）", 24);
+    jy_report_col_add(r, "id", "身份证号（统一社会信用代码）", 22);
+    jy_report_col_add(r, "item", "申报事项", 24);
+    jy_report_col_add(r, "amount", "拟补贴金额（元）", 14);
+    jy_report_col_add(r, "publicity_start", "公示开始日期", 12);
+    jy_report_col_add(r, "publicity_end", "公示截止日期", 12);
+    jy_report_col_add(r, "state", "状态", 14);
+    if (n > 0) {
+        for (size_t i = 0; i < n && rc == 0; i++) {
+            int before = c.found;
+            jy_report_case_filter f = {.county = county, .id = ids[i]};
+            rc = jy_store_report_cases(st, &f, on_pub_row, &c, err);
+            if (rc == 0 && c.found == before)
+                rc = jy_err_set(err, JY_ENOTFOUND, "case %lld: not found in county %s", (long long)ids[i], county);
+        }
+    } else {
+        jy_report_case_filter f = {.county = county, .program = program, .state = state ? state : "publicity"};
+        rc = jy_store_report_cases(st, &f, on_pub_row, &c, err);
+    }
+    if (rc == 0) {
+        r->has_total = 1;
+        jy_cell_text(r, &r->total[0], "合计");
+        char cnt[32];
+        snprintf(cnt, sizeof cnt, "%lld 项", (long long)c.found);
+        jy_cell_text(r, &r->total[5], cnt);
+        jy_cell_money(&r->total[6], c.total);
+        r->note = "身份证号中间8位已隐去。";
+    }
+    json_decref(progs);
+    if (rc) {
+        jy_report_free(r);
+        return rc;
+    }
+    *out = r;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- P4 acceptance */
+
+typedef struct p4_ctx {
+    int found;
+    int64_t org_id;
+    char occupation[64];
+    int has_amount;
+    jy_fen amount;
+    char state[24];
+    json_t *facts;
+    int64_t trained, examined, passed, employed;
+} p4_ctx;
+
+static int on_p4(void *ctx, const jy_report_case_row *row)
+{
+    p4_ctx *c = ctx;
+    c->found = 1;
+    c->org_id = row->org_id;
+    snprintf(c->occupation, sizeof c->occupation, "%s", row->occupation);
+    snprintf(c->state, sizeof c->state, "%s", row->state);
+    c->has_amount = row->has_amount;
+    c->amount = row->amount;
+    c->facts = json_loads(row->facts, 0, NULL);
+    if (!c->facts) c->facts = json_object();
+    return 0;
+}
+
+static int on_p4_trainee(void *ctx, const jy_report_case_row *row)
+{
+    p4_ctx *c = ctx;
+    if (state_dropped(row->state) || !row->idcard[0]) return 0;
+    json_t *f = json_loads(row->facts, 0, NULL);
+    c->trained++;
+    json_t *cert = json_object_get(f, "certificate");
+    json_t *ex = json_object_get(f, "examined");
+    if (json_is_true(ex) || (json_is_string(cert) && *json_string_value(cert))) c->examined++;
+    if (json_is_string(cert) && *json_string_value(cert)) c->passed++;
+    if (json_is_true(json_object_get(f, "employed"))) c->employed++;
+    json_decref(f);
+    return 0;
+}
+
+/* A percentage fact: "96.5%", "96.5" or a number (percent) → hundredths of a percent, exactly
+ * from the text (at most two decimals). Returns 1 when present and valid. */
+static int fact_pct(json_t *facts, const char *k, int64_t *out)
+{
+    json_t *v = json_object_get(facts, k);
+    char buf[64];
+    const char *s;
+    if (json_is_integer(v)) {
+        *out = json_integer_value(v) * 100;
+        return 1;
+    }
+    if (json_is_real(v)) {
+        snprintf(buf, sizeof buf, "%.2f", json_real_value(v));
+        s = buf;
+    } else if (json_is_string(v)) {
+        s = json_string_value(v);
+    } else {
+        return 0;
+    }
+    int64_t whole = 0, frac = 0;
+    int nd = 0, digits = 0;
+    const char *p = s;
+    while (*p >= '0' && *p <= '9') whole = whole * 10 + (*p++ - '0'), digits++;
+    if (*p == '.') {
+        p++;
+        while (*p >= '0' && *p <= '9' && nd < 2) frac = frac * 10 + (*p++ - '0'), nd++;
+        while (*p == '0') p++;
+    }
+    if (*p == '%') p++;
+    if (*p || !digits || whole > 1000000) return 0;
+    if (nd == 1) frac *= 10;
+    *out = whole * 100 + frac;
+    return 1;
+}
+
+static void p4_row(jy_report *r, int seq, const char *group, const char *item, jy_cell value, const char *unit)
+{
+    jy_cell *row = jy_report_row(r);
+    jy_cell_int(&row[0], seq);
+    jy_cell_text(r, &row[1], group);
+    jy_cell_text(r, &row[2], item);
+    row[3] = value;
+    jy_cell_text(r, &row[4], unit);
+}
+
+int jy_report_p4_acceptance(jy_store *st, const char *county, int64_t case_id, jy_report **out, jy_err *err)
+{
+    *out = NULL;
+    p4_ctx c;
+    memset(&c, 0, sizeof c);
+    jy_report_case_filter f = {.county = county, .id = case_id};
+    int rc = jy_store_report_cases(st, &f, on_p4, &c, err);
+    if (rc) goto done;
+    if (!c.found) {
+        rc = jy_err_set(err, JY_ENOTFOUND, "case %lld: not found in county %s", (long long)case_id, county);
+        goto done;
+    }
+    jy_report_case_filter kids = {.county = county, .parent_id = case_id, .with_person = 1};
+    if ((rc = jy_store_report_cases(st, &kids, on_p4_trainee, &c, err))) goto done;
+    jy_report *r = jy_report_new("p4-acceptance", "海原县公共就业服务能力提升项目制培训验收报告", "附件 5-4-2");
+    char h[256];
+    jy_org o;
+    memset(&o, 0, sizeof o);
+    if (c.org_id) jy_store_org_get(st, c.org_id, &o, NULL);
+    snprintf(h, sizeof h, "（四）项目完成数据情况统计    项目（工种）名称：%s", c.occupation);
+    jy_report_head(r, h);
+    snprintf(h, sizeof h, "培训单位：%s    案件：%lld    状态：%s", o.name, (long long)case_id, c.state);
+    jy_report_head(r, h);
+    jy_report_col_add(r, "seq", "序号", 6);
+    jy_report_col_add(r, "item", "项目", 12);
+    jy_report_col_add(r, "content", "项目内容", 20);
+    jy_report_col_add(r, "value", "考核情况", 16);
+    jy_report_col_add(r, "remark", "备注", 10);
+    json_t *F = c.facts;
+    jy_cell v;
+    int has;
+    int64_t planned = fact_int(F, "planned_trainees", &has);
+    if (!has) planned = fact_int(F, "class_size", &has);
+    memset(&v, 0, sizeof v);
+    if (has) jy_cell_int(&v, planned);
+    p4_row(r, 8, "培训成效", "培训计划人数", v, "人");
+    int64_t trained = fact_int(F, "trained", &has);
+    if (!has) trained = c.trained;
+    memset(&v, 0, sizeof v);
+    jy_cell_int(&v, trained);
+    p4_row(r, 9, "", "实际参培人数", v, "人");
+    int64_t examined = fact_int(F, "examined", &has);
+    if (!has) examined = c.examined;
+    memset(&v, 0, sizeof v);
+    jy_cell_int(&v, examined);
+    p4_row(r, 10, "", "实际考核人数", v, "人");
+    int64_t passed = fact_int(F, "passed", &has);
+    if (!has) passed = c.passed;
+    memset(&v, 0, sizeof v);
+    jy_cell_int(&v, passed);
+    p4_row(r, 11, "", "培训合格人数", v, "人");
+    memset(&v, 0, sizeof v);
+    jy_cell_pct(&v, passed, examined);
+    p4_row(r, 12, "", "培训合格率", v, "%");
+    jy_fen m;
+    memset(&v, 0, sizeof v);
+    if (c.has_amount) jy_cell_money(&v, c.amount);
+    else if (fact_money(F, "approved", &m)) jy_cell_money(&v, m);
+    p4_row(r, 13, "", "项目培训核定金额", v, "元");
+    memset(&v, 0, sizeof v);
+    if (fact_money(F, "actual_cost", &m) || fact_money(F, "budget", &m)) jy_cell_money(&v, m);
+    p4_row(r, 14, "", "项目培训实际支出", v, "元");
+    int64_t pct;
+    memset(&v, 0, sizeof v);
+    if (fact_pct(F, "satisfaction", &pct)) v.type = JY_CELL_PERCENT, v.v = pct;
+    p4_row(r, 15, "社会效应", "培训学员满意率", v, "%");
+    memset(&v, 0, sizeof v);
+    if (fact_pct(F, "department_recognition", &pct)) v.type = JY_CELL_PERCENT, v.v = pct;
+    p4_row(r, 16, "", "业务部门认可度", v, "%");
+    memset(&v, 0, sizeof v);
+    if (fact_pct(F, "employment_rate", &pct)) v.type = JY_CELL_PERCENT, v.v = pct;
+    else jy_cell_pct(&v, c.employed, trained);
+    p4_row(r, 17, "", "学员就业率", v, "%");
+    int stars = (int)fact_int(F, "stars", &has);
+    static const char *const S[] = {"不予评星", "", "", "三星", "四星", "五星"};
+    snprintf(h, sizeof h, "（五）培训验收结果：%s", has && stars >= 0 && stars <= 5 ? (S[stars][0] ? S[stars] : "不予评星") : "未评");
+    r->note = jy_arena_strdup(r->arena, h);
+    *out = r;
+done:
+    json_decref(c.facts);
+    return rc;
+}
