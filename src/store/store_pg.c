@@ -37,7 +37,7 @@
 
 enum {
     P_LOCK, P_TAIL, P_TXN_STATE, P_AUDIT_INSERT,
-    P_PERSON_INSERT, P_PERSON_PREFETCH, P_PERSON_SETVAL, P_PERSON_BY_IDCARD, P_PERSON_BY_ID, P_PERSON_UPDATE, P_PERSON_LIST,
+    P_PERSON_INSERT, P_PERSON_INSERT_MANY, P_AUDIT_INSERT_MANY, P_PERSON_PREFETCH, P_PERSON_SETVAL, P_PERSON_BY_IDCARD, P_PERSON_BY_ID, P_PERSON_UPDATE, P_PERSON_LIST,
     P_STATUS_FIND, P_STATUS_INSERT, P_STATUS_LIST,
     P_ORG_INSERT, P_ORG_BY_USCC, P_ORG_BY_ID, P_ORG_UPDATE, P_ORG_LIST,
     P_LIC_FIND, P_LIC_INSERT, P_LIC_LIST,
@@ -67,6 +67,14 @@ static const struct {
     [P_PERSON_INSERT] = {12, "INSERT INTO persons(id, county, idcard, name, sex, birth, ethnicity, education,"
                              " hukou_division, hukou_kind, phone, address)"
                              " VALUES ($12, $1, $2, $3, $4, $5::date, $6, $7, $8, $9, $10, $11)"},
+    /* the buffered forms: one statement per RB_ROWS rows, each column an array */
+    [P_PERSON_INSERT_MANY] = {12, "INSERT INTO persons(id, county, idcard, name, sex, birth, ethnicity, education,"
+                                  " hukou_division, hukou_kind, phone, address)"
+                                  " SELECT * FROM unnest($12::bigint[], $1::text[], $2::text[], $3::text[], $4::text[],"
+                                  " $5::date[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])"},
+    [P_AUDIT_INSERT_MANY] = {11, "INSERT INTO audit_log(" AUDIT_COLS ") SELECT * FROM unnest($1::bigint[], $2::text[],"
+                                 " $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::text[],"
+                                 " $10::text[], $11::text[])"},
     [P_PERSON_PREFETCH] = {1, "SELECT " PERSON_COLS " FROM persons WHERE idcard = ANY($1::text[])"},
     [P_PERSON_SETVAL] = {1, "SELECT setval(pg_get_serial_sequence('persons', 'id'), $1::bigint)"},
     [P_PERSON_BY_IDCARD] = {1, "SELECT " PERSON_COLS " FROM persons WHERE idcard = $1"},
@@ -133,6 +141,19 @@ typedef struct pl_entry {
 } pl_entry;
 enum { PL_QUERY, PL_WANTED, PL_SYNC };
 
+/* Row buffers: inside a transaction new persons and audit entries are not sent one statement
+ * each but collected, a column per array literal, and inserted RB_ROWS at a time with one
+ * INSERT … SELECT FROM unnest(…) in the pipeline. Anything else sent, and every transaction
+ * boundary, flushes them first (so statement order is kept); a rollback discards them. */
+#define RB_ROWS 500
+#define RB_COLS 12
+enum { RB_PERSON, RB_AUDIT, RB__COUNT };
+typedef struct rowbuf {
+    int stmt, ncols, nrows;
+    const char *what;
+    jy_sb col[RB_COLS]; /* "{\"v1\",NULL,…" without the closing brace */
+} rowbuf;
+
 /* Person rows known inside the open transaction (the writer lock is held, so nobody else can
  * change them): present with the stored row, or known absent. Filled by lookups, prefetches and
  * our own writes; emptied when the transaction ends and at an inner rollback. Entries live in a
@@ -156,6 +177,7 @@ typedef struct pg_store {
     int person_ids_used;   /* ids were assigned in this transaction: move the identity sequence */
     jy_sb before, after;   /* reused for audit JSON */
     jy_sb arr;             /* reused for array parameters */
+    rowbuf rb[RB__COUNT];
     /* pipeline */
     int piped;
     pl_entry ring[PL_RING];
@@ -167,6 +189,7 @@ typedef struct pg_store {
     int pc_n, pc_cap;
     uint32_t *pc_index;
     uint32_t pc_mask; /* index size - 1 (a power of two), 0 before the first entry */
+    unsigned pc_gen;  /* counts pc_clear calls */
 } pg_store;
 
 /* ---------------------------------------------------------------- statement helpers */
@@ -290,7 +313,7 @@ static int pl_end(pg_store *st, jy_err *err)
 
 /* Queues prepared statement id (preparing it in the pipeline on first use). kind PL_WANTED
  * marks the one whose result run() waits for. */
-static int pl_send(pg_store *st, int id, const char *const *vals, int kind, const char *what, jy_err *err)
+static int pl_send_raw(pg_store *st, int id, const char *const *vals, int kind, const char *what, jy_err *err)
 {
     char name[16];
     stmt_name(name, id);
@@ -321,6 +344,94 @@ static int pl_send(pg_store *st, int id, const char *const *vals, int kind, cons
     return pl_report(st, err);
 }
 
+/* ---- row buffers ---- */
+
+static void rb_init(pg_store *st)
+{
+    static const struct { int stmt, ncols; const char *what; } def[RB__COUNT] = {
+        [RB_PERSON] = {P_PERSON_INSERT_MANY, 12, "inserting persons"},
+        [RB_AUDIT] = {P_AUDIT_INSERT_MANY, 11, "appending to the audit log"},
+    };
+    for (int b = 0; b < RB__COUNT; b++) {
+        st->rb[b].stmt = def[b].stmt;
+        st->rb[b].ncols = def[b].ncols;
+        st->rb[b].what = def[b].what;
+        for (int c = 0; c < RB_COLS; c++) jy_sb_init(&st->rb[b].col[c]);
+    }
+}
+
+static void rb_free(pg_store *st)
+{
+    for (int b = 0; b < RB__COUNT; b++)
+        for (int c = 0; c < RB_COLS; c++) jy_sb_free(&st->rb[b].col[c]);
+}
+
+static void rb_discard(pg_store *st)
+{
+    for (int b = 0; b < RB__COUNT; b++) st->rb[b].nrows = 0;
+}
+
+/* Sends buffer b's rows as one statement (pipelined). */
+static int rb_send(pg_store *st, int b, jy_err *err)
+{
+    rowbuf *rb = &st->rb[b];
+    if (rb->nrows == 0) return 0;
+    const char *v[RB_COLS];
+    for (int c = 0; c < rb->ncols; c++) {
+        jy_sb_appendc(&rb->col[c], '}');
+        v[c] = jy_sb_cstr(&rb->col[c]);
+    }
+    rb->nrows = 0; /* libpq copies the parameters into its output buffer at once */
+    return pl_send_raw(st, rb->stmt, v, PL_QUERY, rb->what, err);
+}
+
+static int rb_flush(pg_store *st, jy_err *err)
+{
+    int rc = 0;
+    for (int b = 0; b < RB__COUNT && rc == 0; b++) rc = rb_send(st, b, err);
+    return rc;
+}
+
+/* Adds one row (vals[i] NULL = SQL NULL) to buffer b; sends the buffer when it is full. */
+static int rb_add(pg_store *st, int b, const char *const *vals, jy_err *err)
+{
+    rowbuf *rb = &st->rb[b];
+    if (st->broken) return pl_send_raw(st, rb->stmt, vals, PL_QUERY, rb->what, err); /* reports it */
+    for (int c = 0; c < rb->ncols; c++) {
+        jy_sb *sb = &rb->col[c];
+        if (rb->nrows == 0) {
+            jy_sb_reset(sb);
+            jy_sb_appendc(sb, '{');
+        } else {
+            jy_sb_appendc(sb, ',');
+        }
+        if (!vals[c]) {
+            jy_sb_append(sb, "NULL");
+            continue;
+        }
+        /* an array element in double quotes: backslash before " and \ */
+        jy_sb_appendc(sb, '"');
+        const char *from = vals[c];
+        for (const char *q = from; *q; q++) {
+            if (*q != '"' && *q != '\\') continue;
+            jy_sb_appendn(sb, from, (size_t)(q - from));
+            jy_sb_appendc(sb, '\\');
+            from = q;
+        }
+        jy_sb_append(sb, from);
+        jy_sb_appendc(sb, '"');
+    }
+    if (++rb->nrows >= RB_ROWS) return rb_send(st, b, err);
+    return 0;
+}
+
+/* Queues a statement after whatever the row buffers hold. */
+static int pl_send(pg_store *st, int id, const char *const *vals, int kind, const char *what, jy_err *err)
+{
+    int rc = rb_flush(st, err);
+    return rc ? rc : pl_send_raw(st, id, vals, kind, what, err);
+}
+
 /* Runs prepared statement id with text parameters (NULL = SQL NULL). Returns the result on
  * success (caller PQclears it) or NULL with err filled. In pipeline mode the statement joins the
  * pipeline and a sync follows it: one round trip reads back everything queued before it, then
@@ -334,7 +445,7 @@ static PGresult *run(pg_store *st, int id, const char *const *vals, const char *
             jy_err_set(err, JY_EDB, "database: the transaction was aborted by an earlier error; roll it back (%s)", what);
         return NULL;
     }
-    if (st->piped) {
+    if (st->piped || st->rb[RB_PERSON].nrows || st->rb[RB_AUDIT].nrows) {
         if (pl_send(st, id, vals, PL_WANTED, what, err)) return NULL;
         pl_sync(st);
         PGresult *res = NULL;
@@ -381,6 +492,8 @@ static int run_done(pg_store *st, int id, const char *const *vals, const char *w
 static int run_later(pg_store *st, int id, const char *const *vals, const char *what, jy_err *err)
 {
     if (st->depth == 0) return run_done(st, id, vals, what, err);
+    if (id == P_PERSON_INSERT) return rb_add(st, RB_PERSON, vals, err);
+    if (id == P_AUDIT_INSERT) return rb_add(st, RB_AUDIT, vals, err);
     return pl_send(st, id, vals, PL_QUERY, what, err);
 }
 
@@ -388,8 +501,8 @@ static int run_later(pg_store *st, int id, const char *const *vals, const char *
  * Whatever is in flight is drained first (an error there is returned instead). */
 static int exec_const(pg_store *st, const char *sql, const char *what, jy_err *err)
 {
-    int rc = pl_end(st, err);
-    if (rc) return rc;
+    int rc = rb_flush(st, err), rc2 = pl_end(st, rc ? NULL : err);
+    if (rc || (rc = rc2)) return rc;
     PGresult *r = PQexec(st->conn, sql);
     if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK) rc = pg_fail(st, r, what, err);
     PQclear(r);
@@ -407,6 +520,7 @@ static uint32_t pc_hash(const char *idcard)
 
 static void pc_clear(pg_store *st)
 {
+    st->pc_gen++;
     st->pc_n = 0;
     if (st->pc_index) memset(st->pc_index, 0, ((size_t)st->pc_mask + 1) * sizeof *st->pc_index);
 }
@@ -566,6 +680,7 @@ static int pg_rollback(jy_store *base, jy_err *err)
 {
     pg_store *st = (pg_store *)base;
     if (st->depth == 0) return jy_err_set(err, JY_EINVAL, "rollback without a transaction");
+    rb_discard(st);   /* rows not sent yet belong to what is rolled back */
     pl_end(st, NULL); /* what was in flight is being rolled back: its errors no longer matter */
     st->pl_rc = 0;
     st->depth--;
@@ -602,7 +717,8 @@ static int pg_commit(jy_store *base, jy_err *err)
     }
     /* every change in flight is answered before the commit decides */
     jy_err late = {0};
-    int late_rc = pl_end(st, &late);
+    int late_rc = st->broken ? 0 : rb_flush(st, &late);
+    if (late_rc == 0) late_rc = pl_end(st, &late);
     if (st->broken || late_rc) {
         /* pair this commit with its begin, rolling back the aborted work */
         int depth = st->depth;
@@ -840,15 +956,19 @@ static int pg_person_prefetch(jy_store *base, const char *const *idcards, size_t
         jy_sb_appendc(&st->arr, '}');
         if (!taken) continue;
         const char *v[1] = {jy_sb_cstr(&st->arr)};
+        if (st->pc_n + PREFETCH_CHUNK > PC_MAX) pc_clear(st); /* room for the whole chunk */
         PGresult *r = run(st, P_PERSON_PREFETCH, v, "reading the persons of a batch", err);
         if (!r) return JY_EDB;
+        unsigned gen = st->pc_gen;
         jy_person p;
         for (int k = 0; k < PQntuples(r); k++) {
             read_person(r, k, &p);
             pc_note(st, p.idcard, &p);
         }
         PQclear(r);
-        for (size_t k = start; k < i; k++) {
+        /* what the chunk asked for and was not found is absent; unless the cache had to forget
+         * (out of memory), in which case "not in the cache" no longer means "not found" */
+        for (size_t k = start; k < i && gen == st->pc_gen; k++) {
             const char *c = idcards[k];
             if (c && strlen(c) == 18 && strspn(c, "0123456789X") == 18 && !pc_find(st, c)) pc_note(st, c, NULL);
         }
@@ -1283,6 +1403,7 @@ static void pg_close(jy_store *base)
 {
     pg_store *st = (pg_store *)base;
     if (st->conn && st->depth > 0) {
+        rb_discard(st);
         pl_end(st, NULL);
         exec_const(st, "ROLLBACK", "rolling back at close", NULL);
     }
@@ -1290,6 +1411,7 @@ static void pg_close(jy_store *base)
     jy_sb_free(&st->before);
     jy_sb_free(&st->after);
     jy_sb_free(&st->arr);
+    rb_free(st);
     free(st->pc);
     free(st->pc_index);
     free(st);
@@ -1337,6 +1459,7 @@ int jy_store_pg_open(const char *url, jy_store **out, jy_err *err)
     jy_sb_init(&st->before);
     jy_sb_init(&st->after);
     jy_sb_init(&st->arr);
+    rb_init(st);
     int rc = 0;
     /* the URL is handed to libpq whole (expand_dbname); the extra settings pin the session */
     const char *const keys[] = {"dbname", "application_name", "client_encoding", "options", NULL};
@@ -1416,7 +1539,8 @@ struct pg_conn *jy_store_pg_conn(jy_store *base)
     /* their statements run synchronously: answer what is in flight first (an error there marks
      * the transaction aborted, and the caller's own statement then reports it) */
     jy_err late;
-    if (st->piped && pl_end(st, &late)) { /* keep it for the next call of ours, or commit, to report */
+    int r1 = rb_flush(st, &late), r2 = pl_end(st, r1 ? NULL : &late);
+    if (r1 || r2) { /* keep it for the next call of ours, or commit, to report */
         st->pl_rc = late.code;
         st->pl_err = late;
     }
