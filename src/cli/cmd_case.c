@@ -4,7 +4,8 @@
  *                   [--facts JSON] [--date D]
  *   jiuye case show ID
  *   jiuye case list [--program P] [--state S] [--kind K] [--person IDCARD] [--parent ID]
- *                   [--overdue] [--limit N] [--after ID]
+ *                   [--decision D] [--overdue] [--limit N] [--after ID]   (--decision needs_review:
+ *                   the cases flagged for a person's review; filtered after the limit)
  *   jiuye case advance ID STEP --reason TEXT [--date D]
  *   jiuye case approve|reject|publish|object|recognise|pay ID --reason TEXT [--date D]
  *   jiuye case overdue [--date D]
@@ -173,11 +174,13 @@ typedef struct list_ctx {
     jy_date today;
     jy_cases *cs;
     int overdue_view;
+    const char *decision; /* NULL: any */
 } list_ctx;
 
 static int print_case(void *ctx, const jy_case *c)
 {
     list_ctx *L = ctx;
+    if (L->decision && strcmp(c->decision, L->decision) != 0) return 0;
     jy_sb_reset(&L->sb);
     jy_case_json(&L->sb, c);
     if (L->overdue_view && c->due_on) {
@@ -201,8 +204,9 @@ static int print_case(void *ctx, const jy_case *c)
 static int cmd_list(const jy_cli *cli, int argc, char **argv, int overdue_cmd)
 {
     static const char usage[] = "jiuye case list [--program P] [--state S] [--kind K] [--person IDCARD] [--parent ID] "
-                                "[--overdue] [--date D] [--limit N] [--after ID]";
+                                "[--decision eligible|ineligible|needs_review] [--overdue] [--date D] [--limit N] [--after ID]";
     jy_case_filter f = {.limit = overdue_cmd ? 0 : 100};
+    const char *decision = NULL;
     const char *idcard = NULL;
     int overdue = overdue_cmd;
     jy_date today = jy_date_today();
@@ -219,6 +223,7 @@ static int cmd_list(const jy_cli *cli, int argc, char **argv, int overdue_cmd)
         if (strcmp(a, "--program") == 0) f.program = v;
         else if (strcmp(a, "--state") == 0) f.state = v;
         else if (strcmp(a, "--kind") == 0) f.kind = v;
+        else if (strcmp(a, "--decision") == 0) decision = v;
         else if (strcmp(a, "--person") == 0) idcard = v;
         else if (strcmp(a, "--parent") == 0 && parse_id(v, &n) == 0) f.parent_id = n;
         else if (strcmp(a, "--limit") == 0 && (strcmp(v, "0") == 0 || parse_id(v, &n) == 0)) f.limit = (int)atoi(v);
@@ -231,7 +236,7 @@ static int cmd_list(const jy_cli *cli, int argc, char **argv, int overdue_cmd)
     }
     if (overdue) f.due_before = today;
     jy_store *st;
-    list_ctx L = {JY_SB_INIT, today, NULL, overdue};
+    list_ctx L = {JY_SB_INIT, today, NULL, overdue, decision};
     int rc = open_all(cli, &st, &L.cs, &err);
     if (rc == 0 && idcard) {
         jy_person p;

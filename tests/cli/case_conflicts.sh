@@ -61,6 +61,10 @@ out=$($J --as rev case file --program P1 --org 91640522MA76XYW1X3 --person "$P1"
       --facts '{"certificate":"level5","occupation":"育婴员","level":5}' --date 2024-09-02)
 expect_contains "P1 once a year is soft" '"kind":"one_training_per_year","hard":false,"clause":"P1 八(二)"' "$out"
 expect_contains "soft → needs_review" '"decision":"needs_review"' "$out"
+soft=$(echo "$out" | idof)
+out=$($J case list --decision needs_review --program P1)
+expect_contains "flagged for review" "\"id\":$soft," "$out"
+case "$out" in *"\"id\":$c1,"*) fail "an eligible case is not flagged for review" ;; esac
 # … and hard in P2
 out=$($J --as rev case file --program P2 --org 91640522MA76XYW1X3 --person "$P1" --kind trainee_claim \
       --facts '{"certificate":"level5","occupation":"家政服务员","level":5,"p2_group":"rural"}' --date 2024-09-03)
