@@ -53,6 +53,7 @@ static jy_date date_or_0(const char *s)
     "WHERE c.county = $1 AND (CAST($2 AS INTEGER) = 0 OR c.year = CAST($2 AS INTEGER)) "                        \
     "AND (CAST($3 AS TEXT) = '' OR c.program = CAST($3 AS TEXT)) "                                              \
     "AND c.kind <> 'training_class' AND c.kind <> 'monthly_payment' "                                           \
+    "AND (c.parent_id IS NULL OR pc.kind = 'training_class') "                                                  \
     "GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9"
 
 #define SQLITE_FACT(k) \

@@ -17,7 +17,8 @@
 /* One group of cases for the targets report: cases of one programme, year, kind, state and
  * occupation with the same sub-target facts (taken from the case's facts, else its parent's:
  * a trainee claim inherits its class's track). Container and per-month kinds (training_class,
- * monthly_payment) are not counted: a class is counted through its trainees, a placement once. */
+ * monthly_payment) are not counted: a class is counted through its trainees, a placement once;
+ * nor are the persons registered under an award case (a broker's placed workers, 花名册 rows). */
 typedef struct jy_report_tally {
     char program[8];
     int year;
