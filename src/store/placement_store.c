@@ -436,7 +436,7 @@ int jy_store_attendance_put(jy_store *st, jy_attendance *a, const char *actor, i
                     JL_I(a->si_months),    JL_S(a->reported_at),    JL_S(a->reported_by)};
     if (had)
         rc = run(st,
-                 "UPDATE attendance SET duty_days = $4, personal_leave = $5, sick_leave = $6, sick_certificate = $7, "
+                 "UPDATE attendance SET county = $3, duty_days = $4, personal_leave = $5, sick_leave = $6, sick_certificate = $7, "
                  "contract_with_host = $8, si_paid = $9, si_months = $10, reported_at = $11, reported_by = $12 "
                  "WHERE placement_id = $1 AND month = $2",
                  v, 12, NULL, NULL, NULL, "updating attendance", err);
