@@ -160,7 +160,7 @@ int jy_cmd_placement(const jy_cli *cli, int argc, char **argv)
         jy_cli_print(&sb);
     } else if (strcmp(sub, "end") == 0) {
         static const char *const ok[] = {"date", "reason", NULL};
-        int64_t id;
+        int64_t id = 0;
         jy_date on;
         if ((rc = only(&o, ok, &err)) || (rc = parse_id(o.pos[0], &id, &err)) || (rc = parse_day(&o, "date", &on, &err)))
             goto done;
@@ -171,14 +171,14 @@ int jy_cmd_placement(const jy_cli *cli, int argc, char **argv)
         jy_cli_print(&sb);
     } else if (strcmp(sub, "recover") == 0) {
         static const char *const ok[] = {"reason", "since", NULL};
-        int64_t id;
+        int64_t id = 0;
         if ((rc = only(&o, ok, &err)) || (rc = parse_id(o.pos[0], &id, &err))) goto done;
         if ((rc = open_all(cli, &st, &cs, &err))) goto done;
         if ((rc = jy_payroll_recover(cs, id, opt(&o, "since"), opt(&o, "reason"), cli->actor, &sb, &err))) goto done;
         jy_cli_print(&sb);
     } else if (strcmp(sub, "show") == 0) {
         static const char *const ok[] = {NULL};
-        int64_t id;
+        int64_t id = 0;
         if ((rc = only(&o, ok, &err)) || (rc = parse_id(o.pos[0], &id, &err))) goto done;
         if ((rc = open_all(cli, &st, &cs, &err))) goto done;
         if ((rc = jy_placement_show_json(cs, id, &sb, &err))) goto done;
