@@ -4,7 +4,9 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -442,6 +444,43 @@ static int phone_norm(cell v, char *out, size_t cap, char *why, size_t whycap)
 
 /* ------------------------------------------------------------------ the importer */
 
+/* The import runs on two threads (docs/import.md, "Speed"): a reader thread reads, decodes and
+ * validates the rows and hands the good ones over in chunks through a bounded queue; the calling
+ * thread, which alone uses the store handle, writes them in batches. A dry run has no writer and
+ * reads on the calling thread. */
+#define CHUNK_ROWS 1000
+#define QUEUE_CHUNKS 16
+
+/* A validated row waiting to be written. */
+typedef struct pend {
+    int64_t row;                     /* spreadsheet row, for the report */
+    char def_div[7];                 /* division when the row and the store give none: the ID
+                                      * number's county, the USCC's registration division */
+    unsigned char fill;              /* persons: an empty field is taken from the stored record */
+    unsigned char nkinds;            /* persons: statuses from 人员类别 */
+    unsigned char kinds[JY_ST__COUNT];
+    union {
+        jy_person p;
+        jy_org o;
+    } r;
+} pend;
+
+typedef struct rowchunk {
+    struct rowchunk *next;
+    int n;
+    int64_t rows, rejected;          /* the reader's counts when it handed the chunk over */
+    pend v[CHUNK_ROWS];
+} rowchunk;
+
+typedef struct rowpipe {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    rowchunk *head, *tail, *spare;
+    int queued;                      /* chunks in the queue */
+    int closed;                      /* the reader is done */
+    atomic_int stop;                 /* the writer failed: the reader stops */
+} rowpipe;
+
 typedef struct importer {
     jy_store *st;
     const jy_import_opts *o;
@@ -464,9 +503,15 @@ typedef struct importer {
     jy_date today;
     int64_t row;                /* record number of the current row */
     int row_errors;
+    struct rowpipe *pipe;       /* reader → writer queue; NULL in a dry run (nothing is written) */
+    struct rowchunk *cur;          /* reader: the chunk being filled */
+    pthread_mutex_t report_mu;  /* the report is written by the reader and the writer */
+    /* writer state (the calling thread, which alone uses the store handle) */
     int in_batch;
-    int64_t batch_n;
+    int64_t batch_n;            /* rows stored in the open batch */
+    int64_t batch_tried;        /* rows put in the open batch, stored or refused */
     int64_t pend_created, pend_updated, pend_unchanged;
+    int64_t w_rejected;         /* rows the store refused ("not stored: …") */
 } importer;
 
 static cell get(const importer *im, int field)
@@ -481,6 +526,7 @@ static cell get(const importer *im, int field)
 static void report_line(importer *im, int64_t row, const char *column, const char *value,
                         size_t vn, const char *reason)
 {
+    pthread_mutex_lock(&im->report_mu);
     jy_sb *l = &im->line;
     jy_sb_reset(l);
     jy_sb_append_i64(l, row);
@@ -494,6 +540,7 @@ static void report_line(importer *im, int64_t row, const char *column, const cha
     jy_csv_append_field(l, reason, strlen(reason), ',');
     jy_sb_append(l, "\r\n");
     fwrite(l->buf, 1, l->len, im->report);
+    pthread_mutex_unlock(&im->report_mu);
 }
 
 /* Records one error of the current row against field (-1: the row as a whole). */
@@ -561,6 +608,128 @@ static int row_level(int rc)
     return rc == JY_EINVAL || rc == JY_ECONFLICT || rc == JY_ENOTFOUND;
 }
 
+/* ---- the queue between the reader and the writer */
+
+static void pipe_init(rowpipe *q)
+{
+    memset(q, 0, sizeof *q);
+    pthread_mutex_init(&q->mu, NULL);
+    pthread_cond_init(&q->cv, NULL);
+    atomic_init(&q->stop, 0);
+}
+
+static void pipe_free(rowpipe *q)
+{
+    for (rowchunk *c = q->head, *n; c; c = n) {
+        n = c->next;
+        free(c);
+    }
+    for (rowchunk *c = q->spare, *n; c; c = n) {
+        n = c->next;
+        free(c);
+    }
+    pthread_mutex_destroy(&q->mu);
+    pthread_cond_destroy(&q->cv);
+}
+
+/* Reader: hands the current chunk to the writer, waiting while the queue is full. */
+static void reader_push(importer *im)
+{
+    rowpipe *q = im->pipe;
+    rowchunk *c = im->cur;
+    im->cur = NULL;
+    if (!c) return;
+    c->rows = im->res->stats.rows;
+    c->rejected = im->res->stats.rejected;
+    c->next = NULL;
+    pthread_mutex_lock(&q->mu);
+    while (q->queued >= QUEUE_CHUNKS && !atomic_load(&q->stop)) pthread_cond_wait(&q->cv, &q->mu);
+    if (atomic_load(&q->stop)) {
+        c->next = q->spare;
+        q->spare = c;
+    } else {
+        if (q->tail) q->tail->next = c;
+        else q->head = c;
+        q->tail = c;
+        q->queued++;
+    }
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+}
+
+/* Reader: the next free slot of the current chunk (a full chunk is handed over first). */
+static pend *reader_slot(importer *im)
+{
+    if (im->cur && im->cur->n == CHUNK_ROWS) reader_push(im);
+    if (!im->cur) {
+        rowpipe *q = im->pipe;
+        pthread_mutex_lock(&q->mu);
+        rowchunk *c = q->spare;
+        if (c) q->spare = c->next;
+        pthread_mutex_unlock(&q->mu);
+        if (!c && !(c = malloc(sizeof *c))) abort();
+        c->n = 0;
+        im->cur = c;
+    }
+    pend *pd = &im->cur->v[im->cur->n++];
+    pd->fill = 0;
+    pd->nkinds = 0;
+    return pd;
+}
+
+/* Reader: no more rows. */
+static void reader_close(importer *im)
+{
+    if (im->cur) reader_push(im);
+    rowpipe *q = im->pipe;
+    pthread_mutex_lock(&q->mu);
+    q->closed = 1;
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+}
+
+/* Writer: the next chunk, or NULL when the reader is done and the queue empty. */
+static rowchunk *writer_take(rowpipe *q)
+{
+    pthread_mutex_lock(&q->mu);
+    while (!q->head && !q->closed) pthread_cond_wait(&q->cv, &q->mu);
+    rowchunk *c = q->head;
+    if (c) {
+        q->head = c->next;
+        if (!q->head) q->tail = NULL;
+        q->queued--;
+        pthread_cond_broadcast(&q->cv);
+    }
+    pthread_mutex_unlock(&q->mu);
+    return c;
+}
+
+static void writer_recycle(rowpipe *q, rowchunk *c)
+{
+    pthread_mutex_lock(&q->mu);
+    c->next = q->spare;
+    q->spare = c;
+    pthread_mutex_unlock(&q->mu);
+}
+
+/* Writer failed: the reader stops at its next row or push. */
+static void writer_stop(rowpipe *q)
+{
+    pthread_mutex_lock(&q->mu);
+    atomic_store(&q->stop, 1);
+    pthread_cond_broadcast(&q->cv);
+    pthread_mutex_unlock(&q->mu);
+}
+
+/* Writer: a row the store refused goes to the report (the row as a whole). */
+static void writer_reject(importer *im, const pend *pd, const char *key, const char *why)
+{
+    char reason[600];
+    snprintf(reason, sizeof reason, "not stored: %s", why);
+    report_line(im, pd->row, "", key, strlen(key), reason);
+    im->w_rejected++;
+}
+
 /* Rejects a row whose damaged text (undecodable bytes) would otherwise be stored. */
 static int check_text(importer *im)
 {
@@ -587,7 +756,7 @@ static int excel_mangled(cell v)
     return 0;
 }
 
-static int person_row(importer *im, jy_err *err)
+static void person_row(importer *im)
 {
     jy_person p;
     memset(&p, 0, sizeof p);
@@ -597,7 +766,7 @@ static int person_row(importer *im, jy_err *err)
     char why[256];
     jy_err e;
 
-    if (check_text(im)) return 0;
+    if (check_text(im)) return;
 
     cell name = get(im, F_NAME);
     if (name.n == 0) row_error(im, F_NAME, name, "姓名 is empty");
@@ -706,86 +875,20 @@ static int person_row(importer *im, jy_err *err)
         if (!seen) kinds[nkinds++] = k;
     }
 
-    if (im->row_errors) return 0;
-
-    /* never clear: fill what the row leaves empty from the stored record */
-    if (!im->o->dry_run && (!p.ethnicity[0] || !p.education[0] || !p.hukou_kind || !p.hukou_division[0] || !p.phone[0] ||
-        !p.address[0])) {
-        jy_person old;
-        int rc = jy_store_person_get_by_idcard(im->st, p.idcard, &old, &e);
-        if (rc == 0) {
-            if (!p.ethnicity[0]) memcpy(p.ethnicity, old.ethnicity, sizeof p.ethnicity);
-            if (!p.education[0]) memcpy(p.education, old.education, sizeof p.education);
-            if (!p.hukou_kind) p.hukou_kind = old.hukou_kind;
-            if (!p.hukou_division[0]) memcpy(p.hukou_division, old.hukou_division, sizeof p.hukou_division);
-            if (!p.phone[0]) memcpy(p.phone, old.phone, sizeof p.phone);
-            if (!p.address[0]) memcpy(p.address, old.address, sizeof p.address);
-            memcpy(p.county, old.county, sizeof p.county);
-        } else if (rc != JY_ENOTFOUND) {
-            *err = e;
-            return rc;
-        }
-    }
-    if (!p.hukou_division[0]) memcpy(p.hukou_division, id.division, 7); /* the ID number's county */
+    if (im->row_errors) return;
     im->res->stats.valid++;
-    if (im->o->dry_run) return 0;
-
-    int rc = batch_begin(im, err);
-    if (rc) return rc;
-    int result = 0;
-    if (nkinds == 0) {
-        rc = jy_store_person_put(im->st, &p, im->o->actor, &result, &e);
-        if (rc == 0) {
-            count_result(im, result);
-            return 0;
-        }
-        if (!row_level(rc)) {
-            *err = e;
-            return rc;
-        }
-        row_error(im, -1, idv, "not stored: %s", e.msg);
-        return 0;
-    }
-
-    /* a person with statuses: one savepoint so the row lands whole or not at all */
-    if ((rc = jy_store_begin(im->st, err)) != 0) return rc;
-    rc = jy_store_person_put(im->st, &p, im->o->actor, &result, &e);
-    if (rc == 0) {
-        jy_person_status have[32];
-        int nhave = 0;
-        if (result != JY_PUT_CREATED)
-            rc = jy_store_person_statuses(im->st, p.id, have, 32, &nhave, &e);
-        for (int k = 0; rc == 0 && k < nkinds; k++) {
-            int held = 0;
-            for (int h = 0; h < nhave; h++)
-                held |= have[h].kind == kinds[k] && have[h].until == 0;
-            if (held) continue;
-            jy_person_status s;
-            memset(&s, 0, sizeof s);
-            s.kind = kinds[k];
-            rc = jy_store_person_status_add(im->st, p.id, &s, im->o->actor, &e);
-            if (rc == 0 && result == JY_PUT_UNCHANGED) result = JY_PUT_UPDATED;
-        }
-    }
-    if (rc == 0) {
-        if ((rc = jy_store_commit(im->st, err)) != 0) return rc;
-        count_result(im, result);
-        return 0;
-    }
-    jy_err e2;
-    if (jy_store_rollback(im->st, &e2) != 0) {
-        *err = e2;
-        return e2.code;
-    }
-    if (!row_level(rc)) {
-        *err = e;
-        return rc;
-    }
-    row_error(im, -1, idv, "not stored: %s", e.msg);
-    return 0;
+    if (!im->pipe) return; /* dry run */
+    pend *pd = reader_slot(im);
+    pd->row = im->row;
+    pd->fill = !p.ethnicity[0] || !p.education[0] || !p.hukou_kind || !p.hukou_division[0] || !p.phone[0] ||
+               !p.address[0];
+    memcpy(pd->def_div, id.division, 7);
+    pd->nkinds = (unsigned char)nkinds;
+    for (int k = 0; k < nkinds; k++) pd->kinds[k] = (unsigned char)kinds[k];
+    pd->r.p = p;
 }
 
-static int org_row(importer *im, jy_err *err)
+static void org_row(importer *im)
 {
     jy_org o;
     memset(&o, 0, sizeof o);
@@ -794,7 +897,7 @@ static int org_row(importer *im, jy_err *err)
     char why[256];
     jy_err e;
 
-    if (check_text(im)) return 0;
+    if (check_text(im)) return;
 
     cell name = get(im, F_ORG_NAME);
     if (name.n == 0) row_error(im, F_ORG_NAME, name, "单位名称 is empty");
@@ -865,33 +968,123 @@ static int org_row(importer *im, jy_err *err)
     if (place.n && resolve(&im->rs, place.p, place.n, o.division, why) != 0)
         row_error(im, F_ORG_DIVISION, place, "所在地 %s", why);
 
-    if (im->row_errors) return 0;
+    if (im->row_errors) return;
     im->res->stats.valid++;
-    if (im->o->dry_run) return 0;
+    if (!im->pipe) return; /* dry run */
+    pend *pd = reader_slot(im);
+    pd->row = im->row;
+    memcpy(pd->def_div, u.division, 7);
+    pd->r.o = o;
+}
 
+/* ---- the writer: runs on the calling thread, inside the open batch */
+
+/* Writes one person. Returns 0 (also when the store refused the row: it goes to the report), or
+ * the database's error, which stops the import. */
+static int write_person(importer *im, pend *pd, jy_err *err)
+{
+    jy_person *p = &pd->r.p;
+    jy_err e;
+    int rc;
+    /* never clear: fill what the row leaves empty from the stored record */
+    if (pd->fill) {
+        jy_person old;
+        rc = jy_store_person_get_by_idcard(im->st, p->idcard, &old, &e);
+        if (rc == 0) {
+            if (!p->ethnicity[0]) memcpy(p->ethnicity, old.ethnicity, sizeof p->ethnicity);
+            if (!p->education[0]) memcpy(p->education, old.education, sizeof p->education);
+            if (!p->hukou_kind) p->hukou_kind = old.hukou_kind;
+            if (!p->hukou_division[0]) memcpy(p->hukou_division, old.hukou_division, sizeof p->hukou_division);
+            if (!p->phone[0]) memcpy(p->phone, old.phone, sizeof p->phone);
+            if (!p->address[0]) memcpy(p->address, old.address, sizeof p->address);
+            memcpy(p->county, old.county, sizeof p->county);
+        } else if (rc != JY_ENOTFOUND) {
+            *err = e;
+            return rc;
+        }
+    }
+    if (!p->hukou_division[0]) memcpy(p->hukou_division, pd->def_div, 7); /* the ID number's county */
+
+    int result = 0;
+    if (pd->nkinds == 0) {
+        rc = jy_store_person_put(im->st, p, im->o->actor, &result, &e);
+        if (rc == 0) {
+            count_result(im, result);
+            return 0;
+        }
+        if (!row_level(rc)) {
+            *err = e;
+            return rc;
+        }
+        writer_reject(im, pd, p->idcard, e.msg);
+        return 0;
+    }
+
+    /* a person with statuses: one savepoint so the row lands whole or not at all */
+    if ((rc = jy_store_begin(im->st, err)) != 0) return rc;
+    rc = jy_store_person_put(im->st, p, im->o->actor, &result, &e);
+    if (rc == 0) {
+        jy_person_status have[32];
+        int nhave = 0;
+        if (result != JY_PUT_CREATED)
+            rc = jy_store_person_statuses(im->st, p->id, have, 32, &nhave, &e);
+        for (int k = 0; rc == 0 && k < pd->nkinds; k++) {
+            int held = 0;
+            for (int h = 0; h < nhave; h++)
+                held |= have[h].kind == (jy_status_kind)pd->kinds[k] && have[h].until == 0;
+            if (held) continue;
+            jy_person_status s;
+            memset(&s, 0, sizeof s);
+            s.kind = (jy_status_kind)pd->kinds[k];
+            rc = jy_store_person_status_add(im->st, p->id, &s, im->o->actor, &e);
+            if (rc == 0 && result == JY_PUT_UNCHANGED) result = JY_PUT_UPDATED;
+        }
+    }
+    if (rc == 0) {
+        if ((rc = jy_store_commit(im->st, err)) != 0) return rc;
+        count_result(im, result);
+        return 0;
+    }
+    jy_err e2;
+    if (jy_store_rollback(im->st, &e2) != 0) {
+        *err = e2;
+        return e2.code;
+    }
+    if (!row_level(rc)) {
+        *err = e;
+        return rc;
+    }
+    writer_reject(im, pd, p->idcard, e.msg);
+    return 0;
+}
+
+/* Writes one organisation; returns as write_person. */
+static int write_org(importer *im, pend *pd, jy_err *err)
+{
+    jy_org *o = &pd->r.o;
+    jy_err e;
     /* never clear, and kinds accumulate: merge with the stored record */
     jy_org old;
-    int rc = jy_store_org_get_by_uscc(im->st, o.uscc, &old, &e);
+    int rc = jy_store_org_get_by_uscc(im->st, o->uscc, &old, &e);
     if (rc == 0) {
-        o.kinds |= old.kinds;
-        if (!o.size_class) o.size_class = old.size_class;
-        if (!o.division[0]) memcpy(o.division, old.division, sizeof o.division);
-        memcpy(o.county, old.county, sizeof o.county);
-        if (!o.legal_person[0]) memcpy(o.legal_person, old.legal_person, sizeof o.legal_person);
-        if (!o.phone[0]) memcpy(o.phone, old.phone, sizeof o.phone);
-        if (!o.address[0]) memcpy(o.address, old.address, sizeof o.address);
-        if (!o.bank_name[0]) memcpy(o.bank_name, old.bank_name, sizeof o.bank_name);
-        if (!o.bank_account[0]) memcpy(o.bank_account, old.bank_account, sizeof o.bank_account);
+        o->kinds |= old.kinds;
+        if (!o->size_class) o->size_class = old.size_class;
+        if (!o->division[0]) memcpy(o->division, old.division, sizeof o->division);
+        memcpy(o->county, old.county, sizeof o->county);
+        if (!o->legal_person[0]) memcpy(o->legal_person, old.legal_person, sizeof o->legal_person);
+        if (!o->phone[0]) memcpy(o->phone, old.phone, sizeof o->phone);
+        if (!o->address[0]) memcpy(o->address, old.address, sizeof o->address);
+        if (!o->bank_name[0]) memcpy(o->bank_name, old.bank_name, sizeof o->bank_name);
+        if (!o->bank_account[0]) memcpy(o->bank_account, old.bank_account, sizeof o->bank_account);
     } else if (rc != JY_ENOTFOUND) {
         *err = e;
         return rc;
     }
-    if (!o.division[0] && jy_division_find(im->o->divs, u.division))
-        memcpy(o.division, u.division, 7); /* the USCC's registration-authority division */
+    if (!o->division[0] && jy_division_find(im->o->divs, pd->def_div))
+        memcpy(o->division, pd->def_div, 7); /* the USCC's registration-authority division */
 
-    if ((rc = batch_begin(im, err)) != 0) return rc;
     int result = 0;
-    rc = jy_store_org_put(im->st, &o, im->o->actor, &result, &e);
+    rc = jy_store_org_put(im->st, o, im->o->actor, &result, &e);
     if (rc == 0) {
         count_result(im, result);
         return 0;
@@ -900,8 +1093,99 @@ static int org_row(importer *im, jy_err *err)
         *err = e;
         return rc;
     }
-    row_error(im, -1, code, "not stored: %s", e.msg);
+    writer_reject(im, pd, o->uscc, e.msg);
     return 0;
+}
+
+/* Calls the progress callback with the reader's counts as of chunk c and the writer's own. */
+static void writer_progress(importer *im, const rowchunk *c)
+{
+    if (!im->o->progress) return;
+    jy_import_stats s = im->res->stats; /* created … committed: the writer's fields */
+    s.rows = c->rows;
+    s.rejected = c->rejected + im->w_rejected;
+    s.created += im->pend_created;
+    s.updated += im->pend_updated;
+    s.unchanged += im->pend_unchanged;
+    im->o->progress(im->o->progress_ctx, &s, 0);
+}
+
+/* Takes the reader's chunks and writes them, one transaction per batch_rows rows. A batch is
+ * split only at a row boundary; before its puts each batch's ID numbers are handed to
+ * jy_store_person_prefetch (PostgreSQL reads them in one query). */
+static int writer_run(importer *im, int batch_rows, jy_err *err)
+{
+    rowchunk *c;
+    int rc = 0;
+    while ((c = writer_take(im->pipe)) != NULL) {
+        for (int i = 0; i < c->n && rc == 0;) {
+            if (!im->in_batch) {
+                if ((rc = batch_begin(im, err)) != 0) break;
+                im->batch_tried = 0;
+            }
+            int seg = c->n - i;
+            if (seg > batch_rows - im->batch_tried) seg = (int)(batch_rows - im->batch_tried);
+            if (im->o->kind == JY_IMPORT_PERSONS && seg > 1) {
+                const char *ids[CHUNK_ROWS];
+                for (int k = 0; k < seg; k++) ids[k] = c->v[i + k].r.p.idcard;
+                if ((rc = jy_store_person_prefetch(im->st, ids, (size_t)seg, err)) != 0) break;
+            }
+            for (int k = 0; k < seg && rc == 0; k++, i++) {
+                pend *pd = &c->v[i];
+                rc = im->o->kind == JY_IMPORT_PERSONS ? write_person(im, pd, err) : write_org(im, pd, err);
+                if (rc) jy_err_prefix(err, "row %" PRId64 ": ", pd->row);
+                im->batch_tried++;
+            }
+            if (rc == 0 && im->batch_tried >= batch_rows) rc = batch_commit(im, err);
+        }
+        if (rc == 0) writer_progress(im, c);
+        writer_recycle(im->pipe, c);
+        if (rc) return rc;
+    }
+    return batch_commit(im, err);
+}
+
+static int empty_row(importer *im);
+
+/* Reads and validates every row (the reader thread, or the calling thread in a dry run). */
+static void read_rows(importer *im)
+{
+    jy_import_result *res = im->res;
+    const jy_import_opts *o = im->o;
+    for (;;) {
+        if (im->pipe && atomic_load(&im->pipe->stop)) return;
+        jy_err cerr;
+        int got = jy_rows_next(im->rows, &cerr);
+        if (got == 0) break;
+        if (got < 0) { /* a broken record: nothing after it can be trusted to line up */
+            im->row = jy_rows_record_no(im->rows) + 1;
+            im->row_errors = 0;
+            cell none = {"", 0};
+            row_error(im, -1, none, "%s", cerr.msg);
+            res->stats.rows++;
+            res->stats.rejected++;
+            snprintf(res->stopped, sizeof res->stopped, "%s", cerr.msg);
+            break;
+        }
+        im->row = jy_rows_record_no(im->rows);
+        if (empty_row(im)) continue;
+        im->row_errors = 0;
+        res->stats.rows++;
+        if (o->kind == JY_IMPORT_PERSONS) person_row(im);
+        else org_row(im);
+        if (im->row_errors) res->stats.rejected++;
+        if (!im->pipe && o->progress && res->stats.rows % PROGRESS_EVERY == 0)
+            o->progress(o->progress_ctx, &res->stats, 0);
+    }
+    if (im->tr) res->replaced_bytes = jy_text_reader_replaced(im->tr);
+}
+
+static void *reader_main(void *arg)
+{
+    importer *im = arg;
+    read_rows(im);
+    reader_close(im);
+    return NULL;
 }
 
 /* Maps the current record as a header into col[]; returns the number of recognised columns.
@@ -1089,6 +1373,7 @@ int jy_import_run(jy_store *st, const jy_import_opts *o, jy_import_result *res, 
     im.res = res;
     for (int f = 0; f < F__COUNT; f++) im.col[f] = -1;
     jy_sb_init(&im.line);
+    pthread_mutex_init(&im.report_mu, NULL);
     im.today = o->today ? o->today : jy_date_today();
     int batch_rows = o->batch_rows > 0 ? o->batch_rows : JY_IMPORT_BATCH_ROWS;
     if (o->kind == JY_IMPORT_PERSONS) {
@@ -1127,41 +1412,38 @@ int jy_import_run(jy_store *st, const jy_import_opts *o, jy_import_result *res, 
     if (im.csv) res->delim = jy_csv_delim(im.csv);
     if ((rc = open_report(&im, err)) != 0) goto done;
 
-    for (;;) {
-        jy_err cerr;
-        int got = jy_rows_next(im.rows, &cerr);
-        if (got == 0) break;
-        if (got < 0) { /* a broken record: nothing after it can be trusted to line up */
-            im.row = jy_rows_record_no(im.rows) + 1;
-            im.row_errors = 0;
-            cell none = {"", 0};
-            row_error(&im, -1, none, "%s", cerr.msg);
-            res->stats.rows++;
-            res->stats.rejected++;
-            snprintf(res->stopped, sizeof res->stopped, "%s", cerr.msg);
-            break;
+    if (o->dry_run) {
+        read_rows(&im);
+    } else {
+        rowpipe q;
+        pipe_init(&q);
+        im.pipe = &q;
+        pthread_t reader;
+        if ((rc = jy_store_bulk(st, 1, err)) != 0) {
+            /* nothing started */
+        } else if (pthread_create(&reader, NULL, reader_main, &im) != 0) {
+            rc = jy_err_set(err, JY_ENOMEM, "import: cannot start the reader thread");
+        } else {
+            rc = writer_run(&im, batch_rows, err);
+            if (rc) writer_stop(&q);
+            pthread_join(reader, NULL);
         }
-        im.row = jy_rows_record_no(im.rows);
-        if (empty_row(&im)) continue;
-        im.row_errors = 0;
-        res->stats.rows++;
-        rc = o->kind == JY_IMPORT_PERSONS ? person_row(&im, err) : org_row(&im, err);
-        if (rc) {
-            jy_err_prefix(err, "row %" PRId64 ": ", im.row);
-            goto done;
+        if (im.in_batch) { /* the writer failed inside a batch */
+            jy_err e2;
+            jy_store_rollback(st, &e2);
+            im.in_batch = 0;
         }
-        if (im.row_errors) res->stats.rejected++;
-        if (im.batch_n >= batch_rows && (rc = batch_commit(&im, err)) != 0) goto done;
-        if (o->progress && res->stats.rows % PROGRESS_EVERY == 0) {
-            jy_import_stats s = res->stats;
-            s.created += im.pend_created;
-            s.updated += im.pend_updated;
-            s.unchanged += im.pend_unchanged;
-            o->progress(o->progress_ctx, &s, 0);
-        }
+        /* back to normal settings and the deferred checkpoint; a failure here costs only
+         * speed (the batches are committed, the next commits checkpoint as usual) */
+        jy_err be;
+        jy_store_bulk(st, 0, &be);
+        res->stats.rejected += im.w_rejected;
+        im.pipe = NULL;
+        pipe_free(&q);
+        free(im.cur);
+        im.cur = NULL;
+        if (rc) goto done;
     }
-    if ((rc = batch_commit(&im, err)) != 0) goto done;
-    if (im.tr) res->replaced_bytes = jy_text_reader_replaced(im.tr);
 
 done:
     if (im.in_batch) {
@@ -1183,6 +1465,7 @@ done:
     resolver_free(&im.rs);
     free(im.dups.v);
     jy_sb_free(&im.line);
+    pthread_mutex_destroy(&im.report_mu);
     return rc;
 }
 

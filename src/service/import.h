@@ -26,7 +26,7 @@ typedef enum jy_import_kind { JY_IMPORT_PERSONS = 1, JY_IMPORT_ORGS = 2 } jy_imp
 /* AUTO: XLSX for .xlsx/.xlsm/.xls names and files starting with the zip magic, else CSV. */
 typedef enum jy_import_format { JY_IMPORT_AUTO = 0, JY_IMPORT_CSV = 1, JY_IMPORT_XLSX = 2 } jy_import_format;
 
-#define JY_IMPORT_BATCH_ROWS 10000
+#define JY_IMPORT_BATCH_ROWS 100000
 
 typedef struct jy_import_stats {
     int64_t rows;      /* data rows read: created + updated + unchanged + rejected */

@@ -636,6 +636,12 @@ int jy_store_person_prefetch(jy_store *st, const char *const *idcards, size_t n,
     return st->ops->person_prefetch(st, idcards, n, err);
 }
 
+int jy_store_bulk(jy_store *st, int on, jy_err *err)
+{
+    if (strcmp(st->ops->name, "sqlite") == 0) return jy_store_sqlite_bulk(st, on, err); /* SQLite only */
+    return 0;
+}
+
 int jy_store_person_get_by_idcard(jy_store *st, const char *idcard, jy_person *out, jy_err *err)
 {
     char id[19];

@@ -150,6 +150,13 @@ int jy_store_person_get_by_idcard(jy_store *st, const char *idcard, jy_person *o
  * carry them (normalised, 18 characters). */
 int jy_store_person_prefetch(jy_store *st, const char *const *idcards, size_t n, jy_err *err);
 
+/* Bulk-load mode (added for the roster import, issue 2): on = 1 before a long run of write
+ * transactions, on = 0 after it (also after a failure). SQLite then keeps a larger page cache
+ * (the ID-number index stays in memory) and defers WAL checkpoints to one at the end; every
+ * commit stays exactly as durable as before (synchronous NORMAL, the WAL). Other backends:
+ * nothing. Not nested; outside bulk mode the handle behaves as always. */
+int jy_store_bulk(jy_store *st, int on, jy_err *err);
+
 typedef struct jy_person_filter {
     const char *division_prefix; /* NULL: all; "640522101": that town */
     const char *name_contains;   /* NULL: all */

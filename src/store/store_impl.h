@@ -126,6 +126,8 @@ struct sqlite3;
 struct pg_conn;
 /* store_sqlite.c: the handle's connection. */
 struct sqlite3 *jy_store_sqlite_db(jy_store *st);
+/* store_sqlite.c: jy_store_bulk for SQLite (added by the import work, issue 2). */
+int jy_store_sqlite_bulk(jy_store *st, int on, jy_err *err);
 /* store_pg.c: the handle's connection; jy_store_pg_failed must be called after a statement run
  * on it failed inside a transaction (PostgreSQL aborted the transaction: commit must refuse). */
 struct pg_conn *jy_store_pg_conn(jy_store *st);

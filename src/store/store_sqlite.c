@@ -437,7 +437,7 @@ static int lookup(sq_store *st, int sid, int64_t id, const char *key, sqlite3_st
 static int sq_person_get(jy_store *base, int64_t id, const char *idcard, jy_person *out, jy_err *err)
 {
     sq_store *st = (sq_store *)base;
-    sqlite3_stmt *s;
+    sqlite3_stmt *s = NULL;
     int rc = lookup(st, idcard ? S_PERSON_BY_IDCARD : S_PERSON_BY_ID, id, idcard, &s, err);
     if (rc == JY_ENOTFOUND) {
         if (idcard) return jy_err_set(err, rc, "no person with ID number %s", idcard);
@@ -668,7 +668,7 @@ static int org_same(const jy_org *a, const jy_org *b)
 static int sq_org_get(jy_store *base, int64_t id, const char *uscc, jy_org *out, jy_err *err)
 {
     sq_store *st = (sq_store *)base;
-    sqlite3_stmt *s;
+    sqlite3_stmt *s = NULL;
     int rc = lookup(st, uscc ? S_ORG_BY_USCC : S_ORG_BY_ID, id, uscc, &s, err);
     if (rc == JY_ENOTFOUND) {
         if (uscc) return jy_err_set(err, rc, "no organisation with USCC %s", uscc);
@@ -1046,4 +1046,29 @@ done:
 struct sqlite3 *jy_store_sqlite_db(jy_store *base)
 {
     return ((sq_store *)base)->db;
+}
+
+/* jy_store_bulk (store.h): for a long import. A 256 MiB page cache keeps the ID-number index of a
+ * county's registry (and the pages a batch dirties) in memory, so each commit writes every dirty
+ * page once instead of spilling and re-reading; WAL checkpoints wait for the end, where one
+ * checkpoint copies each page once instead of once per batch. synchronous, the WAL and
+ * therefore what a crash can lose (the open batch, never a committed one) do not change. */
+int jy_store_sqlite_bulk(jy_store *base, int on, jy_err *err)
+{
+    sq_store *st = (sq_store *)base;
+    if (on)
+        return run_script(st, "PRAGMA cache_size = -262144; PRAGMA wal_autocheckpoint = 0;",
+                          "entering bulk-load mode", err);
+    /* journal_size_limit: the WAL a bulk load grew is cut back to 64 MiB when it is next reset */
+    int rc = run_script(st, "PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 1000;"
+                            " PRAGMA journal_size_limit = 67108864;",
+                        "leaving bulk-load mode", err);
+    /* the deferred checkpoint; PASSIVE: readers or writers of other connections are not waited
+     * for (what they hold is copied by a later checkpoint) */
+    if (rc == 0 && st->depth == 0) {
+        int src = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        if (src != SQLITE_OK && src != SQLITE_BUSY && src != SQLITE_LOCKED)
+            rc = db_fail(st, src, "checkpointing the WAL after a bulk load", err);
+    }
+    return rc;
 }
