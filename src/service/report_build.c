@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "domain/division.h"
+#include "store/placement_store.h"
 #include "store/report_store.h"
 
 /* ---------------------------------------------------------------- helpers */
@@ -534,6 +535,8 @@ typedef struct att_vec {
     size_t n, cap;
 } att_vec;
 
+static att *att_of(att_vec *av, int64_t id);
+
 static int64_t fact_int(json_t *facts, const char *k, int *present)
 {
     json_t *v = json_object_get(facts, k);
@@ -551,20 +554,62 @@ static int on_month(void *ctx, const jy_report_case_row *row)
     if (!has) duty = fact_int(f, "working_days", NULL);
     int64_t leave = fact_int(f, "personal_leave_days", NULL);
     json_decref(f);
-    size_t i = 0;
-    while (i < av->n && av->v[i].parent != row->parent_id) i++;
-    if (i == av->n) {
-        if (av->n == av->cap) {
-            size_t cap = av->cap ? av->cap * 2 : 32;
-            att *n = realloc(av->v, cap * sizeof *n);
-            if (!n) abort();
-            av->v = n;
-            av->cap = cap;
-        }
-        av->v[av->n++] = (att){row->parent_id, 0, 0};
+    att *a = att_of(av, row->parent_id);
+    a->duty += duty;
+    a->leave += leave;
+    return 0;
+}
+
+/* The att entry of placement case id (created empty when absent). */
+static att *att_of(att_vec *av, int64_t id)
+{
+    for (size_t i = 0; i < av->n; i++)
+        if (av->v[i].parent == id) return &av->v[i];
+    if (av->n == av->cap) {
+        size_t cap = av->cap ? av->cap * 2 : 32;
+        att *n = realloc(av->v, cap * sizeof *n);
+        if (!n) abort();
+        av->v = n;
+        av->cap = cap;
     }
-    av->v[i].duty += duty;
-    av->v[i].leave += leave;
+    av->v[av->n] = (att){id, 0, 0};
+    return &av->v[av->n++];
+}
+
+/* Attendance (考勤) recorded against placements (placement_store.h) replaces what monthly
+ * payment cases say for the same placement case. */
+typedef struct att_sum {
+    int64_t duty, leave;
+    int any;
+} att_sum;
+
+static int on_attendance(void *ctx, const jy_attendance *a)
+{
+    att_sum *s = ctx;
+    s->duty += a->duty_days;
+    s->leave += a->personal_leave;
+    s->any = 1;
+    return 0;
+}
+
+typedef struct pl_ctx {
+    jy_store *st;
+    att_vec *av;
+    jy_err *err;
+    int rc;
+} pl_ctx;
+
+static int on_placement(void *ctx, const jy_placement *p)
+{
+    pl_ctx *c = ctx;
+    if (!p->case_id) return 0;
+    att_sum s = {0, 0, 0};
+    if ((c->rc = jy_store_attendance_list(c->st, p->id, on_attendance, &s, c->err))) return 1;
+    if (s.any) {
+        att *a = att_of(c->av, p->case_id);
+        a->duty = s.duty;
+        a->leave = s.leave;
+    }
     return 0;
 }
 
@@ -762,6 +807,9 @@ int jy_report_roster(jy_store *st, const jy_policy *pol, const jy_roster_query *
     if (needs_att) {
         jy_report_case_filter mf = {.county = q->county, .program = q->program, .kind = "monthly_payment"};
         if ((rc = jy_store_report_cases(st, &mf, on_month, &c.att, err))) goto done;
+        pl_ctx pc = {st, &c.att, err, 0};
+        jy_placement_filter pf = {.county = q->county, .program = q->program};
+        if ((rc = jy_store_placement_list(st, &pf, on_placement, &pc, err)) || (rc = pc.rc)) goto done;
     }
     jy_report_case_filter cf = {.county = q->county, .program = q->program, .state = q->state, .year = q->year,
                                 .parent_id = q->parent_id, .org_id = q->org_id, .kind = f->kind};

@@ -118,5 +118,17 @@ z = zipfile.ZipFile(sys.argv[1]); s = z.read("xl/worksheets/sheet1.xml").decode(
 assert "<v>0.6667</v>" in s and "<v>48760.5</v>" in s, s' "$T/p4.xlsx" || fail "p4 xlsx values"
 expect_rc "unknown case" 1 $J report p4-acceptance 999
 
+# ---- 5-10-2: a P10 placement with two months of attendance (考勤) ----
+$J org add --uscc 91640522MA76XYW1X3 --name 海原县德隆职业培训学校 --kind training_body,employer >/dev/null || fail "host"
+S=$(idcard 21)
+$J person add --idcard "$S" --name 马同学 --hukou-division 640522101 >/dev/null || fail "student"
+$J --as admin placement start --program P10 --person "$S" --host 91640522MA76XYW1X3 --start 2024-07-01 --end 2024-08-31 >/dev/null || fail "placement"
+pl=$($J placement list --program P10 | sed -n 's/^{"id":\([0-9]*\),.*/\1/p' | head -1)
+$J --as admin attendance set "$pl" 2024-07 --duty 20 --personal 2 >/dev/null || fail "July"
+$J --as admin attendance set "$pl" 2024-08 --duty 21 >/dev/null || fail "August"
+$J report roster P10 --form 5-10-2 --format csv --out "$T/p10.csv" >/dev/null || fail "5-10-2"
+expect_out "5-10-2 attendance summed" "序号,姓名,性别,身份证号码,服务时间,在岗天数（出勤）,在岗天数（事假）,本人签字,备注
+1,马同学,男,$S,2024-07-01至2024-08-31,41,2,," 0 sh -c "tail -c +4 '$T/p10.csv' | tr -d '\r'"
+
 expect_rc "audit chain intact" 0 $J audit verify
 finish
