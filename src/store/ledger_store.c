@@ -138,7 +138,7 @@ static void money_kv(jy_sb *sb, const char *key, int64_t fen)
 /* "P13 2024 中央" */
 static const char *line_name(char *buf, size_t n, const char *program, int year, int source)
 {
-    snprintf(buf, n, "%s %d %s", program, year, jy_fund_source_label(source));
+    snprintf(buf, n, "%.16s %04u %s", program, (unsigned)year % 10000u, jy_fund_source_label(source));
     return buf;
 }
 

@@ -102,14 +102,14 @@ static void sample_person(jy_person *p, const char *county, int seq)
 {
     memset(p, 0, sizeof *p);
     char ymd[9];
-    snprintf(ymd, sizeof ymd, "19%02d0307", 60 + seq / 1000 % 40);
+    snprintf(ymd, sizeof ymd, "19%02u0307", (unsigned)(60 + seq / 1000 % 40) % 100u);
     make_idcard(p->idcard, county, ymd, seq);
     snprintf(p->name, sizeof p->name, "马%s%d", seq % 2 ? "小军" : "玉兰", seq);
     snprintf(p->ethnicity, sizeof p->ethnicity, "回族");
     snprintf(p->education, sizeof p->education, "高中");
     snprintf(p->hukou_division, sizeof p->hukou_division, "%s105", county);
     p->hukou_kind = JY_HUKOU_RURAL;
-    snprintf(p->phone, sizeof p->phone, "13995%06d", seq);
+    snprintf(p->phone, sizeof p->phone, "13995%06u", (unsigned)seq % 1000000u);
     snprintf(p->address, sizeof p->address, "七营镇张堡村%d号", seq);
 }
 
@@ -556,7 +556,7 @@ static int teardown(void **state)
     (void)state;
     for (int i = 0; i < ncreated; i++) {
         char sql[160];
-        snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", created[i]);
+        snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %.63s WITH (FORCE)", created[i]);
         pg_admin_exec(sql);
     }
     char cmd[600];
