@@ -190,6 +190,8 @@ typedef struct pg_store {
     uint32_t *pc_index;
     uint32_t pc_mask; /* index size - 1 (a power of two), 0 before the first entry */
     unsigned pc_gen;  /* counts pc_clear calls */
+    unsigned rb_gen;  /* pc_gen when the person buffer got its first row */
+    int lookup;       /* run() is looking up a person by ID number (see pl_send) */
 } pg_store;
 
 /* ---------------------------------------------------------------- statement helpers */
@@ -397,6 +399,7 @@ static int rb_add(pg_store *st, int b, const char *const *vals, jy_err *err)
 {
     rowbuf *rb = &st->rb[b];
     if (st->broken) return pl_send_raw(st, rb->stmt, vals, PL_QUERY, rb->what, err); /* reports it */
+    if (b == RB_PERSON && rb->nrows == 0) st->rb_gen = st->pc_gen;
     for (int c = 0; c < rb->ncols; c++) {
         jy_sb *sb = &rb->col[c];
         if (rb->nrows == 0) {
@@ -428,7 +431,10 @@ static int rb_add(pg_store *st, int b, const char *const *vals, jy_err *err)
 /* Queues a statement after whatever the row buffers hold. */
 static int pl_send(pg_store *st, int id, const char *const *vals, int kind, const char *what, jy_err *err)
 {
-    int rc = rb_flush(st, err);
+    /* A person lookup by ID number may pass the buffered rows: each of them is in the person
+     * cache, so it is never looked up, as long as the cache has not forgotten since. */
+    int pass = st->lookup && (st->rb[RB_PERSON].nrows == 0 || st->rb_gen == st->pc_gen);
+    int rc = pass ? 0 : rb_flush(st, err);
     return rc ? rc : pl_send_raw(st, id, vals, kind, what, err);
 }
 
@@ -913,7 +919,9 @@ static int pg_person_get(jy_store *base, int64_t id, const char *idcard, jy_pers
     }
     char idb[24];
     const char *v[1] = {idcard ? idcard : fmt_i64(idb, id)};
+    st->lookup = idcard != NULL;
     PGresult *r = run(st, idcard ? P_PERSON_BY_IDCARD : P_PERSON_BY_ID, v, "looking up a person", err);
+    st->lookup = 0;
     if (!r) return JY_EDB;
     int rc = 0;
     if (PQntuples(r) != 1) {
