@@ -15,7 +15,7 @@
 
 static const char usage_text[] =
     "jiuye demo [--persons 20000] [--orgs 300] [--seed N] [--as-of 2024-12-31] [--county 640522] "
-    "[--force]";
+    "[--year-cases full|small|none] [--force]";
 
 static void on_progress(void *ctx, const char *stage, int64_t done, int64_t total)
 {
@@ -71,6 +71,14 @@ int jy_cmd_demo(const jy_cli *cli, int argc, char **argv)
                 fprintf(stderr, "jiuye: --as-of %s: %s\n", v, err.msg);
                 return JY_EXIT_USAGE;
             }
+        } else if (strcmp(a, "--year-cases") == 0) {
+            if (strcmp(v, "full") == 0) o.year_cases = JY_DEMO_YEAR_FULL;
+            else if (strcmp(v, "small") == 0) o.year_cases = JY_DEMO_YEAR_SMALL;
+            else if (strcmp(v, "none") == 0) o.year_cases = JY_DEMO_YEAR_NONE;
+            else {
+                fprintf(stderr, "jiuye: --year-cases %s: give full, small or none\n", v);
+                return JY_EXIT_USAGE;
+            }
         } else if (strcmp(a, "--county") == 0) {
             if (strlen(v) != 6 || strspn(v, "0123456789") != 6) {
                 fprintf(stderr, "jiuye: --county %s: give a 6-digit county code such as 640522\n", v);
@@ -92,6 +100,7 @@ int jy_cmd_demo(const jy_cli *cli, int argc, char **argv)
         goto done;
     }
     o.divs = divs;
+    o.policy_dir = cli->policy_dir;
     if (jy_store_open(cli->db_url, &st, &err)) {
         rc = jy_cli_fail(&err);
         goto done;

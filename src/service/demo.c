@@ -14,6 +14,11 @@
 #include "domain/bankcard.h"
 #include "domain/idcard.h"
 #include "domain/uscc.h"
+#include "service/case.h"
+#include "service/ledger.h"
+#include "service/payment.h"
+#include "service/payroll.h"
+#include "service/placement.h"
 
 #define N_ELEMS(a) ((int)(sizeof(a) / sizeof((a)[0])))
 
@@ -255,7 +260,18 @@ typedef struct town {
 typedef struct demo_org {
     int64_t id;
     unsigned kinds;
+    char uscc[19];
+    char division[13];
 } demo_org;
+
+/* What the later stages need to know of a generated person (no random draws). */
+typedef struct demo_person {
+    char idcard[19];
+    char division[13];  /* 户籍所在地 */
+    unsigned statuses;  /* 1u << jy_status_kind, every status ever written */
+    short birth_year;
+    char in_county, rural;
+} demo_person;
 
 typedef struct demo_ctx {
     jy_store *st;
@@ -276,6 +292,7 @@ typedef struct demo_ctx {
 
     strset idcards, usccs, names;
     int64_t *person_ids;
+    demo_person *persons; /* parallel to person_ids */
     int npersons;
     demo_org *orgs;
     int norgs;
@@ -451,6 +468,7 @@ static int add_status(demo_ctx *c, int64_t pid, jy_status_kind kind, jy_date sin
     if (rc) return rc;
     c->sum->statuses++;
     c->sum->persons_by_status[kind]++;
+    if (c->persons && c->npersons > 0) c->persons[c->npersons - 1].statuses |= 1u << kind;
     return tx_row(c, err);
 }
 
@@ -582,7 +600,8 @@ static int stage_persons(demo_ctx *c, uint64_t seed, jy_err *err)
     rng_seed(&r, seed, "persons");
     int total = c->o->persons > 0 ? c->o->persons : 20000;
     c->person_ids = calloc((size_t)total, sizeof *c->person_ids);
-    if (!c->person_ids) return jy_err_set(err, JY_ENOMEM, "out of memory for %d persons", total);
+    c->persons = calloc((size_t)total, sizeof *c->persons);
+    if (!c->person_ids || !c->persons) return jy_err_set(err, JY_ENOMEM, "out of memory for %d persons", total);
     const char *actor = c->o->actor ? c->o->actor : "demo";
     const jy_divisions *divs = c->o->divs;
     int rc = 0;
@@ -661,6 +680,14 @@ static int stage_persons(demo_ctx *c, uint64_t seed, jy_err *err)
         }
         if (result == JY_PUT_CREATED) c->sum->persons_created++;
         else c->sum->persons_existing++;
+        {
+            demo_person *dp = &c->persons[c->npersons];
+            memcpy(dp->idcard, p.idcard, sizeof dp->idcard);
+            snprintf(dp->division, sizeof dp->division, "%s", p.hukou_division);
+            dp->birth_year = (short)y;
+            dp->in_county = (char)in_county;
+            dp->rural = p.hukou_kind == JY_HUKOU_RURAL;
+        }
         c->person_ids[c->npersons++] = p.id;
         if ((rc = tx_row(c, err))) return rc;
         if ((rc = person_statuses(c, &r, &p, in_county, err))) {
@@ -935,6 +962,8 @@ static int stage_orgs(demo_ctx *c, uint64_t seed, jy_err *err)
                 if (o.kinds & (1u << b)) c->sum->orgs_by_kind[b]++;
             c->orgs[c->norgs].id = o.id;
             c->orgs[c->norgs].kinds = o.kinds;
+            memcpy(c->orgs[c->norgs].uscc, o.uscc, sizeof c->orgs[c->norgs].uscc);
+            snprintf(c->orgs[c->norgs].division, sizeof c->orgs[c->norgs].division, "%s", o.division);
             c->norgs++;
             if ((rc = tx_row(c, err))) return rc;
 
@@ -968,6 +997,923 @@ static int stage_orgs(demo_ctx *c, uint64_t seed, jy_err *err)
     return 0;
 }
 
+/* ---- stage: the demo year (issue 5): users, budgets, cases in every programme, money ----
+ *
+ * Everything goes through the service functions (case.h, placement.h, payroll.h, ledger.h,
+ * payment.h) as a county's staff would use them: training bodies file classes and trainees,
+ * township staff file their villages' platforms and hold events, the county and city reviewers
+ * take the workflow steps on working days, publicity runs its days by the calendar, the
+ * finance section approves money in the ledger and two people build, review, export and pay
+ * the batches. A few cases draw an objection in publicity, a few are rejected, the policy's
+ * needs_review cases stay held for a person. Sizes scale with --year-cases. */
+
+#define YR_NPROG 27
+
+typedef struct year_ctx {
+    demo_ctx *c;
+    jy_cases *cs;
+    rng r;
+    int scale;              /* per mille of the full size */
+    const char *rev, *city, *fin1, *fin2;
+    char (*town_user)[40];  /* per town */
+    int *bodies;            /* org indexes of training bodies */
+    int nbodies;
+    unsigned char *placed;  /* per person: already in a placement */
+    int64_t *recognised;    /* cases recognised with an amount: money to approve */
+    int nrec, caprec;
+    jy_sb text;             /* the JSON texts of the case last read */
+} year_ctx;
+
+static jy_date yr_workday(year_ctx *y, jy_date d, int n)
+{
+    jy_date out = d + n;
+    jy_err e = {0};
+    if (jy_calendar_nth_workday(y->cs->cal, d, n < 1 ? 1 : n, &out, &e)) return d + n;
+    return out;
+}
+
+static int yr_count(year_ctx *y, int full)
+{
+    int n = (int)(((int64_t)full * y->scale + 999) / 1000);
+    return n < 1 ? 1 : n;
+}
+
+static int prog_index(const char *program) { return atoi(program + 1) % YR_NPROG; }
+
+/* A random person with every status of `need` (bits), born in [y0, y1], of the county when
+ * in_county; -1 when none turns up in a few hundred tries. Placement persons are used once. */
+static int yr_person(year_ctx *y, unsigned need, int y0, int y1, int in_county, int unplaced)
+{
+    demo_ctx *c = y->c;
+    for (int t = 0; t < 400 && c->npersons > 0; t++) {
+        int i = (int)rng_below(&y->r, (uint32_t)c->npersons);
+        const demo_person *p = &c->persons[i];
+        if ((p->statuses & need) != need) continue;
+        if (p->birth_year < y0 || p->birth_year > y1) continue;
+        if (in_county && !p->in_county) continue;
+        if (p->statuses & ((1u << JY_ST_RETIRED) | (1u << JY_ST_FISCAL_PAYROLL))) continue;
+        if (unplaced && y->placed[i]) continue;
+        return i;
+    }
+    return -1;
+}
+
+static int yr_org(year_ctx *y, unsigned kind)
+{
+    demo_ctx *c = y->c;
+    int n = 0;
+    for (int i = 0; i < c->norgs; i++)
+        if (c->orgs[i].kinds & kind) n++;
+    if (!n) return -1;
+    int k = (int)rng_below(&y->r, (uint32_t)n);
+    for (int i = 0; i < c->norgs; i++)
+        if ((c->orgs[i].kinds & kind) && k-- == 0) return i;
+    return -1;
+}
+
+static const char *yr_town_user(year_ctx *y, const char *division)
+{
+    for (int i = 0; i < y->c->ntowns; i++)
+        if (strncmp(division, y->c->towns[i].code, 9) == 0) return y->town_user[i];
+    return y->rev;
+}
+
+static const char *yr_body_user(year_ctx *y, int org_index)
+{
+    (void)y;
+    static char name[40];
+    snprintf(name, sizeof name, "body-%d", org_index);
+    return name;
+}
+
+static int yr_add_user(year_ctx *y, const char *name, const char *role, const char *area, int64_t org_id,
+                       const char *display, jy_err *err)
+{
+    jy_user u;
+    memset(&u, 0, sizeof u);
+    snprintf(u.name, sizeof u.name, "%s", name);
+    snprintf(u.role, sizeof u.role, "%s", role);
+    snprintf(u.area, sizeof u.area, "%s", area);
+    u.org_id = org_id;
+    snprintf(u.display, sizeof u.display, "%s", display);
+    int result = 0;
+    int rc = jy_store_user_put(y->c->st, &u, y->c->o->actor ? y->c->o->actor : "demo", &result, err);
+    if (rc) return jy_err_prefix(err, "demo user %s: ", name);
+    if (result == JY_PUT_CREATED) y->c->sum->users++;
+    return 0;
+}
+
+static int yr_users(year_ctx *y, jy_err *err)
+{
+    demo_ctx *c = y->c;
+    int rc;
+    const char *me = c->o->actor ? c->o->actor : "demo";
+    if ((rc = yr_add_user(y, me, "admin", "", 0, "演示数据管理员", err))) return rc;
+    if ((rc = yr_add_user(y, y->rev, "county_reviewer", c->county, 0, "县人社局就业股", err))) return rc;
+    char city[7];
+    snprintf(city, sizeof city, "%.4s", c->county);
+    if ((rc = yr_add_user(y, y->city, "city_reviewer", city, 0, "市人社局就业科", err))) return rc;
+    if ((rc = yr_add_user(y, y->fin1, "county_reviewer", c->county, 0, "县人社局财务股（制单）", err))) return rc;
+    if ((rc = yr_add_user(y, y->fin2, "county_reviewer", c->county, 0, "县人社局财务股（复核）", err))) return rc;
+    y->town_user = calloc((size_t)(c->ntowns ? c->ntowns : 1), sizeof *y->town_user);
+    if (!y->town_user) return jy_err_set(err, JY_ENOMEM, "out of memory");
+    for (int i = 0; i < c->ntowns; i++) {
+        snprintf(y->town_user[i], sizeof y->town_user[i], "town-%s", c->towns[i].code);
+        char disp[64];
+        snprintf(disp, sizeof disp, "%s劳动保障所", c->towns[i].name);
+        if ((rc = yr_add_user(y, y->town_user[i], "township_staff", c->towns[i].code, 0, disp, err))) return rc;
+    }
+    y->bodies = calloc((size_t)(c->norgs ? c->norgs : 1), sizeof *y->bodies);
+    if (!y->bodies) return jy_err_set(err, JY_ENOMEM, "out of memory");
+    for (int i = 0; i < c->norgs; i++) {
+        if (!(c->orgs[i].kinds & JY_ORG_TRAINING_BODY)) continue;
+        y->bodies[y->nbodies++] = i;
+        if ((rc = yr_add_user(y, yr_body_user(y, i), "training_body", c->county, c->orgs[i].id, "培训机构经办人", err)))
+            return rc;
+    }
+    return 0;
+}
+
+/* Takes one step; a refusal (JY_ECONFLICT) is returned to the caller, which leaves the case where
+ * it stands. */
+static int yr_step(year_ctx *y, int64_t id, const char *step, jy_date on, const char *reason, const char *actor,
+                   jy_err *err)
+{
+    int rc = jy_case_advance(y->cs, id, step, on, reason, actor, err);
+    if (rc == 0) return tx_row(y->c, err);
+    return rc;
+}
+
+static int yr_get(year_ctx *y, int64_t id, jy_case *out, jy_err *err)
+{
+    jy_sb_reset(&y->text);
+    return jy_store_case_get(y->c->st, id, out, &y->text, err);
+}
+
+/* Files a case and counts it. *id 0 when the filing was refused (JY_EINVAL/JY_ECONFLICT): the
+ * refusal is counted, not fatal. */
+static int yr_file(year_ctx *y, const char *program, const char *kind, const char *idcard, const char *uscc,
+                   int64_t parent, const char *facts, jy_date on, const char *actor, int64_t *id, jy_err *err)
+{
+    jy_case_filing f = {.program = program, .kind = kind, .idcard = idcard, .uscc = uscc, .parent_id = parent,
+                        .facts_json = facts, .on = on};
+    *id = 0;
+    int rc = jy_case_file(y->cs, &f, actor, id, err);
+    if (rc == JY_ECONFLICT || rc == JY_EINVAL) {
+        y->c->sum->year_refused++;
+        *id = 0;
+        return 0;
+    }
+    if (rc) return jy_err_prefix(err, "demo case %s %s: ", program, kind ? kind : "");
+    y->c->sum->cases++;
+    y->c->sum->cases_by_program[prog_index(program)]++;
+    return tx_row(y->c, err);
+}
+
+typedef struct yr_path {
+    const char *step;
+    const char *role;      /* "rev", "city", "body", "town" */
+    int days;              /* working days after the previous step */
+    const char *reason;
+} yr_path;
+
+/* Workflow paths to recognition ("publish" steps wait out the publicity by the calendar). */
+static const yr_path path_claim[] = {{"county_approve", "rev", 3, "材料齐全，审核通过"},
+                                     {"publish", "rev", 1, "公示"},
+                                     {"recognise", "rev", 0, "公示期满无异议，予以认定"},
+                                     {NULL, NULL, 0, NULL}};
+static const yr_path path_site[] = {{"county_approve", "rev", 5, "经实地考察，材料属实"},
+                                    {"publish", "rev", 1, "公示"},
+                                    {"recognise", "rev", 0, "公示期满无异议，予以认定"},
+                                    {NULL, NULL, 0, NULL}};
+static const yr_path path_city[] = {{"county_approve", "rev", 6, "经实地考察，县级初审通过"},
+                                    {"city_approve", "city", 8, "市级审核通过"},
+                                    {"publish", "city", 1, "公示"},
+                                    {"recognise", "city", 0, "公示期满无异议，予以认定"},
+                                    {NULL, NULL, 0, NULL}};
+static const yr_path path_p7[] = {{"county_approve", "rev", 5, "经实地考察，推荐"},
+                                  {"publish", "rev", 1, "人社部门公示"},
+                                  {"recommend", "rev", 0, "公示无异议，报县人民政府"},
+                                  {"government_approve", "rev", 6, "县人民政府审核同意"},
+                                  {"publish_again", "rev", 1, "公示"},
+                                  {"recognise", "rev", 0, "公示期满无异议，授牌"},
+                                  {NULL, NULL, 0, NULL}};
+static const yr_path path_project[] = {{"county_approve", "rev", 5, "县级初审通过"},
+                                       {"city_approve", "city", 6, "市级立项"},
+                                       {"publish", "city", 1, "立项公示"},
+                                       {"approve_project", "rev", 0, "公示无异议，立项"},
+                                       {"start", "body", 3, "开班"},
+                                       {"finish", "body", 30, "结业"},
+                                       {"accept", "rev", 4, "验收合格"},
+                                       {"publish_acceptance", "rev", 1, "验收结果公示"},
+                                       {"recognise", "rev", 0, "公示无异议，予以认定"},
+                                       {NULL, NULL, 0, NULL}};
+static const yr_path path_event[] = {{"county_approve", "rev", 4, "审核通过"},
+                                     {"hold", "town", 10, "活动已举办"},
+                                     {NULL, NULL, 0, NULL}};
+
+static const char *yr_actor(year_ctx *y, const char *role, const char *town_user, const char *body_user)
+{
+    if (strcmp(role, "city") == 0) return y->city;
+    if (strcmp(role, "body") == 0) return body_user ? body_user : y->rev;
+    if (strcmp(role, "town") == 0) return town_user ? town_user : y->rev;
+    return y->rev;
+}
+
+static int yr_remember(year_ctx *y, int64_t id, jy_err *err)
+{
+    if (y->nrec == y->caprec) {
+        int cap = y->caprec ? y->caprec * 2 : 1024;
+        int64_t *n = realloc(y->recognised, (size_t)cap * sizeof *n);
+        if (!n) return jy_err_set(err, JY_ENOMEM, "out of memory");
+        y->recognised = n;
+        y->caprec = cap;
+    }
+    y->recognised[y->nrec++] = id;
+    return 0;
+}
+
+/* Takes a filed case along path: an ineligible decision is rejected, needs_review stays filed
+ * (held for a person), about one case in 40 draws an objection in publicity and is reviewed
+ * again. *last receives the date of the last step. */
+static int yr_advance(year_ctx *y, int64_t id, const yr_path *path, jy_date on, const char *town_user,
+                      const char *body_user, jy_date *last, jy_err *err)
+{
+    jy_case k;
+    int rc;
+    *last = on;
+    if (!id) return 0;
+    if ((rc = yr_get(y, id, &k, err))) return rc;
+    if (strcmp(k.decision, "needs_review") == 0) {
+        y->c->sum->held_for_review++;
+        return 0;
+    }
+    if (strcmp(k.decision, "ineligible") == 0 || rng_chance(&y->r, 15)) {
+        jy_date d = yr_workday(y, on + 1, 3);
+        const char *reject_actor = strcmp(path[0].step, "county_approve") == 0 ? y->rev : y->rev;
+        rc = yr_step(y, id, "reject", d, strcmp(k.decision, "ineligible") == 0 ? "不符合条件，不予通过" : "材料不全，退回不予受理",
+                     reject_actor, err);
+        if (rc == JY_ECONFLICT) return 0; /* this workflow has no reject from here */
+        if (rc) return rc;
+        y->c->sum->rejected++;
+        *last = d;
+        return 0;
+    }
+    int objected = 0;
+    jy_date d = on;
+    for (int i = 0; path[i].step; i++) {
+        if (strcmp(path[i].step, "recognise") == 0 || strcmp(path[i].step, "recommend") == 0 ||
+            strcmp(path[i].step, "approve_project") == 0) {
+            /* the day after publicity ends, the next working day */
+            if ((rc = yr_get(y, id, &k, err))) return rc;
+            if (!objected && rng_chance(&y->r, 25) && k.publicity_end > d) {
+                jy_date od = d + 1 + (jy_date)rng_below(&y->r, 2);
+                if (od > k.publicity_end) od = k.publicity_end;
+                rc = yr_step(y, id, "object", od, "群众反映情况，重新审核", y->rev, err);
+                if (rc == 0) {
+                    objected = 1;
+                    y->c->sum->objections++;
+                    d = yr_workday(y, od + 1, 3);
+                    i = -1; /* reviewed again from the start */
+                    continue;
+                }
+                if (rc != JY_ECONFLICT) return rc;
+            }
+            d = yr_workday(y, (k.publicity_end > d ? k.publicity_end : d) + 1, 1);
+        } else {
+            d = path[i].days > 0 ? yr_workday(y, d + 1, path[i].days) : d;
+        }
+        rc = yr_step(y, id, path[i].step, d, path[i].reason, yr_actor(y, path[i].role, town_user, body_user), err);
+        if (rc == JY_ECONFLICT) {
+            y->c->sum->refused_steps++;
+            *last = d;
+            return 0;
+        }
+        if (rc) return jy_err_prefix(err, "demo case %lld %s: ", (long long)id, path[i].step);
+    }
+    *last = d;
+    if ((rc = yr_get(y, id, &k, err))) return rc;
+    if (strcmp(k.state, "recognised") == 0 || strcmp(k.state, "held") == 0) {
+        y->c->sum->recognised++;
+        if (k.has_amount && k.amount > 0) return yr_remember(y, id, err);
+    }
+    return 0;
+}
+
+static jy_date yr_date(year_ctx *y, int year, int m0, int m1)
+{
+    return yr_workday(y, rng_date(&y->r, ymd(year, m0, 1), ymd(year, m1, 25)), 1);
+}
+
+/* ---- training: P1 classes by track, P2 groups, P23 veterans and disabled ---- */
+
+static const struct {
+    const char *occupation, *track;
+    int permille;
+} p1_classes[] = {
+    {"经营性货运驾驶员", "driver", 330}, {"枸杞研发", "gouqi", 150}, {"中式烹调师", NULL, 220},
+    {"中式面点师", NULL, 50},            {"家政服务员", NULL, 120},   {"养老护理员", NULL, 40},
+    {"电工", NULL, 60},                  {"焊工", NULL, 30},
+};
+
+static int yr_training(year_ctx *y, jy_err *err)
+{
+    demo_ctx *c = y->c;
+    int rc;
+    if (!y->nbodies) return 0;
+    /* P1: classes of 20–45 by training bodies; targets 5,500 (2023) and 7,000 (2024) */
+    for (int year = 2023; year <= 2024; year++) {
+        int nclasses = yr_count(y, year == 2023 ? 9 : 12);
+        for (int k = 0; k < nclasses; k++) {
+            int pick = (int)rng_below(&y->r, 1000), ci = 0;
+            for (int acc = 0; ci < N_ELEMS(p1_classes) - 1; ci++)
+                if (pick < (acc += p1_classes[ci].permille)) break;
+            int bi = y->bodies[rng_below(&y->r, (uint32_t)y->nbodies)];
+            const char *body = yr_body_user(y, bi);
+            char bodyname[40];
+            snprintf(bodyname, sizeof bodyname, "%s", body);
+            int size = rng_between(&y->r, 20, 45);
+            int hours = p1_classes[ci].track && strcmp(p1_classes[ci].track, "driver") == 0 ? 120 : 160;
+            jy_date filed = yr_date(y, year, 2, 9);
+            jy_date start = yr_workday(y, filed + 10, 1), end = start + rng_between(&y->r, 25, 50);
+            char fs[512], d0[JY_DATE_BUFSZ], d1[JY_DATE_BUFSZ];
+            jy_date_format(start, d0);
+            jy_date_format(end, d1);
+            snprintf(fs, sizeof fs,
+                     "{\"occupation\":\"%s\",\"level\":5,\"class_size\":%d,\"hours_total\":%d,\"hours_practical\":%d,"
+                     "\"start\":\"%s\",\"end\":\"%s\"%s%s%s}",
+                     p1_classes[ci].occupation, size, hours, hours * 2 / 3 + 10, d0, d1,
+                     p1_classes[ci].track ? ",\"track\":\"" : "", p1_classes[ci].track ? p1_classes[ci].track : "",
+                     p1_classes[ci].track ? "\"" : "");
+            int64_t cls;
+            if ((rc = yr_file(y, "P1", "training_class", NULL, c->orgs[bi].uscc, 0, fs, filed, bodyname, &cls, err)))
+                return rc;
+            if (!cls) continue;
+            jy_date d = yr_workday(y, filed + 1, 2);
+            if ((rc = yr_step(y, cls, "county_approve", d, "开班材料齐全，同意开班", y->rev, err))) {
+                if (rc != JY_ECONFLICT) return rc;
+                y->c->sum->refused_steps++;
+                continue;
+            }
+            if ((rc = yr_step(y, cls, "start", start, "开班", bodyname, err))) return rc;
+            if ((rc = yr_step(y, cls, "finish", end, "结业", bodyname, err))) return rc;
+            int trainees = size - rng_between(&y->r, 0, 3);
+            for (int t = 0; t < trainees; t++) {
+                int pi = yr_person(y, 0, 1966, 2004, 1, 0);
+                if (pi < 0) break;
+                const char *cert = rng_chance(&y->r, 930) ? "level5" : NULL;
+                char tf[128];
+                snprintf(tf, sizeof tf, cert ? "{\"certificate\":\"%s\"}" : "{\"examined\":true}", cert);
+                jy_date claim = yr_workday(y, end + 5, rng_between(&y->r, 1, 8));
+                int64_t tid;
+                if ((rc = yr_file(y, "P1", NULL, c->persons[pi].idcard, NULL, cls, tf, claim, bodyname, &tid, err)))
+                    return rc;
+                jy_date last;
+                if (cert && (rc = yr_advance(y, tid, path_claim, claim, NULL, bodyname, &last, err))) return rc;
+            }
+            jy_date close_on = yr_workday(y, end + 40, 1);
+            if ((rc = yr_step(y, cls, "close", close_on, "班级资料归档", y->rev, err)) && rc != JY_ECONFLICT) return rc;
+        }
+    }
+    /* P2: direct claims by group (2023: 1,250; 2024: 1,750) */
+    static const struct {
+        const char *group, *occupation;
+        unsigned status;
+    } p2[] = {{"rural", "家政服务员", 0},
+              {"entrepreneur", "创业培训", 0},
+              {"unemployed", "中式面点师", 1u << JY_ST_REGISTERED_UNEMPLOYED},
+              {"hard_to_employ", "保洁员", 1u << JY_ST_DIBAO},
+              {"new_forms", "网约配送员", 0}};
+    for (int year = 2023; year <= 2024; year++) {
+        int n = yr_count(y, year == 2023 ? 60 : 85);
+        for (int k = 0; k < n; k++) {
+            int g = (int)rng_below(&y->r, N_ELEMS(p2));
+            int pi = yr_person(y, p2[g].status, 1966, 2004, 1, 0);
+            if (pi < 0) continue;
+            int bi = y->bodies[rng_below(&y->r, (uint32_t)y->nbodies)];
+            char fs[256];
+            snprintf(fs, sizeof fs, "{\"certificate\":\"%s\",\"occupation\":\"%s\",\"level\":5,\"p2_group\":\"%s\"}",
+                     g == 1 ? "training_pass" : "level5", p2[g].occupation, p2[g].group);
+            jy_date on = yr_date(y, year, 3, 11);
+            int64_t id;
+            jy_date last;
+            if ((rc = yr_file(y, "P2", "trainee_claim", c->persons[pi].idcard, c->orgs[bi].uscc, 0, fs, on,
+                              yr_body_user(y, bi), &id, err)))
+                return rc;
+            if ((rc = yr_advance(y, id, path_claim, on, NULL, NULL, &last, err))) return rc;
+        }
+    }
+    /* P23: veterans and disabled persons (2023: 50 + 50, 2024: 100 + 100) */
+    for (int year = 2023; year <= 2024; year++) {
+        int n = yr_count(y, year == 2023 ? 8 : 14);
+        for (int k = 0; k < n; k++) {
+            int vet = k % 2 == 0;
+            int pi = yr_person(y, 1u << (vet ? JY_ST_VETERAN : JY_ST_DISABILITY), 1964, 2004, 1, 0);
+            if (pi < 0) continue;
+            int bi = y->bodies[rng_below(&y->r, (uint32_t)y->nbodies)];
+            char fs[256];
+            snprintf(fs, sizeof fs,
+                     "{\"certificate\":\"level5\",\"occupation\":\"%s\",\"level\":5,\"target_group\":\"%s\"}",
+                     vet ? "电工" : "中式面点师", vet ? "veteran" : "disabled");
+            jy_date on = yr_date(y, year, 4, 11);
+            int64_t id;
+            jy_date last;
+            if ((rc = yr_file(y, "P23", "trainee_claim", c->persons[pi].idcard, c->orgs[bi].uscc, 0, fs, on,
+                              yr_body_user(y, bi), &id, err)))
+                return rc;
+            if ((rc = yr_advance(y, id, path_claim, on, NULL, NULL, &last, err))) return rc;
+        }
+    }
+    /* P4: projects with trainees, acceptance scores and stars */
+    int nproj = yr_count(y, 4);
+    static const char *const p4_occ[] = {"电工", "中式烹调师", "家政服务员", "焊工"};
+    for (int k = 0; k < nproj; k++) {
+        int bi = y->bodies[rng_below(&y->r, (uint32_t)y->nbodies)];
+        const char *body = yr_body_user(y, bi);
+        char bodyname[40];
+        snprintf(bodyname, sizeof bodyname, "%s", body);
+        int year = 2023 + k % 2, planned = rng_between(&y->r, 30, 50), stars = rng_between(&y->r, 3, 5);
+        int64_t base = 100000, budget = 150000 + 1000 * rng_between(&y->r, 0, 30);
+        int64_t approved = base + (budget - base) / 2, cost = approved - rng_between(&y->r, 0, 3000);
+        char fs[512];
+        snprintf(fs, sizeof fs,
+                 "{\"training_licence\":true,\"occupation\":\"%s\",\"planned_trainees\":%d,\"base\":\"%lld.00\","
+                 "\"budget\":\"%lld.00\",\"approved\":\"%lld.00\",\"actual_cost\":\"%lld.00\",\"satisfaction\":\"%d.%d%%\","
+                 "\"department_recognition\":%d,\"stars\":%d}",
+                 PICK(&y->r, p4_occ), planned, (long long)base, (long long)budget, (long long)approved, (long long)cost,
+                 rng_between(&y->r, 90, 99), rng_between(&y->r, 0, 9), rng_between(&y->r, 95, 100), stars);
+        jy_date on = yr_date(y, year, 3, 6);
+        int64_t id;
+        if ((rc = yr_file(y, "P4", NULL, NULL, c->orgs[bi].uscc, 0, fs, on, bodyname, &id, err))) return rc;
+        if (!id) continue;
+        /* trainees join while the project runs: file them after approval, before acceptance */
+        jy_date last;
+        if ((rc = yr_advance(y, id, path_project, on, NULL, bodyname, &last, err))) return rc;
+        int trainees = planned - rng_between(&y->r, 0, 4);
+        for (int t = 0; t < trainees; t++) {
+            int pi = yr_person(y, 0, 1966, 2004, 1, 0);
+            if (pi < 0) break;
+            int passed = rng_chance(&y->r, 920), employed = passed && rng_chance(&y->r, 700);
+            char tf[128];
+            snprintf(tf, sizeof tf, "{\"examined\":true%s%s}", passed ? ",\"certificate\":\"level5\"" : "",
+                     employed ? ",\"employed\":true" : "");
+            int64_t tid;
+            if ((rc = yr_file(y, "P4", NULL, c->persons[pi].idcard, NULL, id, tf, last, bodyname, &tid, err)))
+                return rc;
+        }
+    }
+    return 0;
+}
+
+/* ---- awards, rewards, brokers, infrastructure, events ---- */
+
+/* Copies tmpl into out with each '@' replaced by subst (truncating at n). */
+static void yr_fill(char *out, size_t n, const char *tmpl, const char *subst)
+{
+    jy_sb sb = JY_SB_INIT;
+    for (const char *p = tmpl; *p; p++) {
+        if (*p == '@') jy_sb_append(&sb, subst);
+        else jy_sb_appendc(&sb, *p);
+    }
+    snprintf(out, n, "%s", jy_sb_cstr(&sb));
+    jy_sb_free(&sb);
+}
+
+typedef struct yr_award {
+    const char *program, *kind;
+    unsigned org_kind;   /* the applicant's kind; 0: a person (P19) */
+    int n2023, n2024;    /* full-size counts */
+    const yr_path *path;
+    const char *facts;   /* JSON; '@' stands for the organisation's name */
+    int children;        /* persons registered under the case (P8, P17, P19, P20) */
+    const char *by;      /* who files: "rev", "town" */
+} yr_award;
+
+static const yr_award awards[] = {
+    {"P7", NULL, JY_ORG_GIG_STATION, 2, 4, path_p7, "{\"operating_year\":0,\"station_name\":\"@\",\"staff\":\"驿站专干\"}", 0, "rev"},
+    {"P8", NULL, JY_ORG_SERVICE_CENTRE, 2, 3, path_city,
+     "{\"workers_per_year\":620,\"months_worked\":5,\"monthly_income\":\"4600.00\",\"job_reports\":30,\"workers_total\":2400}", 12, "rev"},
+    {"P15", NULL, JY_ORG_TRAINEESHIP_BASE, 1, 2, path_city,
+     "{\"recognised_since\":2020,\"years_running\":3,\"trainees\":12,\"retains_with_contract\":true}", 0, "rev"},
+    {"P16", NULL, JY_ORG_STARTUP_BASE, 1, 2, path_city,
+     "{\"years_running\":2,\"businesses\":30,\"jobs\":260,\"migrant_share\":\"35%\",\"investment\":\"1800000.00\"}", 0, "rev"},
+    {"P17", NULL, JY_ORG_SHOP, 3, 5, path_city,
+     "{\"registered_in_county\":true,\"operating_months\":18,\"investment\":\"60000.00\",\"stable_jobs\":12,\"shop_area\":80}", 10, "rev"},
+    {"P18", NULL, JY_ORG_LABOUR_AGENCY, 3, 5, path_city, "{\"licence\":true,\"gov_staff_share\":\"20%\",\"score\":86}", 0, "rev"},
+    {"P20", NULL, JY_ORG_WORKSHOP, 3, 5, path_city,
+     "{\"poverty_share\":\"40%\",\"poverty_workers\":24,\"registered_in_county\":true,\"months_operating\":11,"
+     "\"wages_at_least_rural_income\":true}", 12, "rev"},
+    {"P22", NULL, JY_ORG_COMMUNITY, 2, 3, path_city,
+     "{\"employment_rate\":\"86%\",\"reemployment_rate\":\"83%\",\"reemployment_4050\":\"74%\",\"zero_families_left\":0}", 0, "town"},
+    {"P25", NULL, JY_ORG_COMMUNITY, 15, 30, path_site, "{\"platform_name\":\"@就业服务平台\",\"staff\":\"村就业专干\"}", 0, "town"},
+    {"P6", NULL, JY_ORG_PUBLIC_BODY, 1, 0, path_event, "{\"public_area\":800,\"windows\":5}", 0, "rev"},
+    {"P5", NULL, JY_ORG_TRAINING_BODY, 0, 2, path_event, "{\"teachers\":200,\"class_days\":4}", 0, "rev"},
+    {"P11", NULL, JY_ORG_PUBLIC_BODY, 2, 3, path_event, "{\"event_count\":1}", 0, "town"},
+    {"P26", NULL, JY_ORG_PUBLIC_BODY, 0, 1, path_event, "{\"class_days\":3}", 0, "rev"},
+};
+
+static const char *const far_employers[] = {"福建晋江某鞋厂", "江苏苏州某电子厂", "浙江宁波某服装厂", "新疆昌吉某棉业公司",
+                                            "银川某物流公司", "广东东莞某玩具厂"};
+static const char *const far_posts[] = {"操作工", "分拣员", "缝纫工", "装配工", "采棉工", "包装工"};
+
+static int yr_children(year_ctx *y, const char *program, int64_t parent, int n, jy_date on, jy_err *err)
+{
+    int rc;
+    for (int k = 0; k < n; k++) {
+        int pi = yr_person(y, 0, 1970, 2003, 1, 0);
+        if (pi < 0) break;
+        int year, mo, da;
+        jy_date_to_ymd(on, &year, &mo, &da);
+        char fs[320];
+        snprintf(fs, sizeof fs,
+                 "{\"employer\":\"%s\",\"post\":\"%s\",\"monthly_income\":\"%d.00\",\"insured\":%s,\"start\":\"%d-%02d-01\","
+                 "\"end\":\"%d-%02d-28\"}",
+                 PICK(&y->r, far_employers), PICK(&y->r, far_posts), 100 * rng_between(&y->r, 36, 60),
+                 rng_chance(&y->r, 600) ? "true" : "false", year - (mo <= 6), mo <= 6 ? mo + 6 : mo - 6, year,
+                 mo > 1 ? mo - 1 : 1);
+        int64_t id;
+        if ((rc = yr_file(y, program, NULL, y->c->persons[pi].idcard, NULL, parent, fs, on, y->rev, &id, err)))
+            return rc;
+    }
+    return 0;
+}
+
+static int yr_awards(year_ctx *y, jy_err *err)
+{
+    demo_ctx *c = y->c;
+    int rc;
+    for (int a = 0; a < N_ELEMS(awards); a++) {
+        const yr_award *w = &awards[a];
+        for (int year = 2023; year <= 2024; year++) {
+            int full = year == 2023 ? w->n2023 : w->n2024;
+            if (!full) continue;
+            int n = y->scale >= 1000 ? full : (full + 1) / 2;
+            for (int k = 0; k < n; k++) {
+                int oi = yr_org(y, w->org_kind);
+                if (oi < 0) break;
+                char fs[512];
+                char name[128] = "";
+                jy_org org;
+                if (jy_store_org_get(c->st, c->orgs[oi].id, &org, err) == 0) snprintf(name, sizeof name, "%s", org.name);
+                yr_fill(fs, sizeof fs, w->facts, name);
+                jy_date on = yr_date(y, year, 3, 10);
+                const char *by = strcmp(w->by, "town") == 0 ? yr_town_user(y, c->orgs[oi].division) : y->rev;
+                int64_t id;
+                if ((rc = yr_file(y, w->program, w->kind, NULL, c->orgs[oi].uscc, 0, fs, on, by, &id, err))) return rc;
+                if (!id) continue;
+                if (w->children && (rc = yr_children(y, w->program, id, yr_count(y, w->children * 10) / 10 + 2, on, err)))
+                    return rc;
+                jy_date last;
+                if ((rc = yr_advance(y, id, w->path, on, by, NULL, &last, err))) return rc;
+            }
+        }
+    }
+    /* P19 brokers: a person with a licence who placed 50+ workers; the workers under the case */
+    for (int year = 2023; year <= 2024; year++) {
+        int n = yr_count(y, 8);
+        for (int k = 0; k < n; k++) {
+            int pi = yr_person(y, 0, 1965, 1995, 1, 0);
+            if (pi < 0) break;
+            char fs[256];
+            snprintf(fs, sizeof fs,
+                     "{\"licence\":true,\"people_placed\":%d,\"months_worked\":%d,\"monthly_income\":\"%d.00\"}",
+                     rng_between(&y->r, 50, 120), rng_between(&y->r, 4, 10), 100 * rng_between(&y->r, 32, 55));
+            jy_date on = yr_date(y, year, 9, 11);
+            int64_t id;
+            jy_date last;
+            if ((rc = yr_file(y, "P19", NULL, c->persons[pi].idcard, NULL, 0, fs, on, y->rev, &id, err))) return rc;
+            if (!id) continue;
+            if ((rc = yr_children(y, "P19", id, 4, on, err))) return rc;
+            if ((rc = yr_advance(y, id, path_claim, on, NULL, NULL, &last, err))) return rc;
+        }
+    }
+    /* P3 (labour brands), P9 (rural employers, per person hired), P21 (key groups, per person) */
+    static const struct {
+        const char *program;
+        unsigned org_kind, status;
+        int n2023, n2024;
+        const char *facts;
+    } rewards[] = {
+        {"P3", JY_ORG_LEADING_ENTERPRISE, 0, 1, 1, "{\"brand_years\":1}"},
+        {"P9", JY_ORG_COOPERATIVE | JY_ORG_WORKSHOP, 0, 20, 30, "{\"hire_group\":\"rural\",\"stable_months\":@}"},
+        {"P21", JY_ORG_EMPLOYER, 1u << JY_ST_REGISTERED_UNEMPLOYED, 5, 15,
+         "{\"enterprise_size\":\"small\",\"new_hire_this_year\":true,\"hire_group\":\"key_group\",\"unemployed_months\":@,"
+         "\"contract_months\":12,\"social_insurance\":true}"},
+    };
+    for (int w = 0; w < N_ELEMS(rewards); w++) {
+        for (int year = 2023; year <= 2024; year++) {
+            int n = yr_count(y, year == 2023 ? rewards[w].n2023 : rewards[w].n2024);
+            for (int k = 0; k < n; k++) {
+                int oi = yr_org(y, rewards[w].org_kind);
+                int pi = yr_person(y, rewards[w].status, 1966, 2003, 1, 0);
+                if (oi < 0 || pi < 0) break;
+                char fs[320];
+                char months[8];
+                snprintf(months, sizeof months, "%d", rng_between(&y->r, 6, 11));
+                yr_fill(fs, sizeof fs, rewards[w].facts, months);
+                jy_date on = yr_date(y, year, 7, 11);
+                int64_t id;
+                jy_date last;
+                if ((rc = yr_file(y, rewards[w].program, NULL, c->persons[pi].idcard, c->orgs[oi].uscc, 0, fs, on, y->rev,
+                                  &id, err)))
+                    return rc;
+                if ((rc = yr_advance(y, id, path_claim, on, NULL, NULL, &last, err))) return rc;
+            }
+        }
+    }
+    return 0;
+}
+
+/* ---- placements with monthly attendance and payroll runs ---- */
+
+static int yr_placements(year_ctx *y, jy_err *err)
+{
+    demo_ctx *c = y->c;
+    int rc;
+    static const struct {
+        const char *program;
+        unsigned host_kind, status;
+        int y0, y1, n, months_lo, months_hi, year;
+    } plan[] = {
+        {"P10", JY_ORG_PUBLIC_BODY | JY_ORG_EMPLOYER, 1u << JY_ST_ENROLLED_STUDENT, 2000, 2005, 20, 1, 2, 2024},
+        {"P12", JY_ORG_PUBLIC_BODY, 1u << JY_ST_GRADUATE, 1994, 2002, 27, 12, 24, 2023},
+        {"P13", JY_ORG_EMPLOYER, 1u << JY_ST_GRADUATE, 1995, 2003, 33, 6, 12, 2023},
+        {"P14", JY_ORG_TRAINEESHIP_BASE, 1u << JY_ST_GRADUATE, 1998, 2004, 6, 3, 12, 2024},
+        {"P24", JY_ORG_PUBLIC_BODY, 1u << JY_ST_REGISTERED_UNEMPLOYED, 1968, 1998, 10, 12, 24, 2023},
+    };
+    int64_t *pids = NULL;
+    int npids = 0, cap = 0;
+    jy_date min_month[N_ELEMS(plan)], max_month[N_ELEMS(plan)];
+    for (int pl = 0; pl < N_ELEMS(plan); pl++) {
+        min_month[pl] = 0;
+        max_month[pl] = 0;
+        int n = yr_count(y, plan[pl].n);
+        for (int k = 0; k < n; k++) {
+            int pi = yr_person(y, plan[pl].status, plan[pl].y0, plan[pl].y1, 1, 1);
+            int oi = yr_org(y, plan[pl].host_kind);
+            if (pi < 0 || oi < 0) break;
+            y->placed[pi] = 1;
+            int sm = plan[pl].program[1] == '1' && plan[pl].program[2] == '0' ? 7 : rng_between(&y->r, 1, 6);
+            jy_date start = ymd(plan[pl].year, sm, 1);
+            int months = rng_between(&y->r, plan[pl].months_lo, plan[pl].months_hi);
+            int ey = plan[pl].year + (sm - 1 + months) / 12, em = (sm - 1 + months) % 12 + 1;
+            jy_date end = ymd(ey, em, 1) - 1;
+            if (end > ymd(2024, 12, 31)) end = ymd(2024, 12, 31);
+            jy_placement_start_in in = {.program = plan[pl].program, .idcard = c->persons[pi].idcard,
+                                        .host_uscc = c->orgs[oi].uscc, .start = start, .planned_end = end,
+                                        .new_recruit = strcmp(plan[pl].program, "P12") == 0};
+            jy_placement out;
+            rc = jy_placement_start(y->cs, &in, y->rev, &out, err);
+            if (rc == JY_ECONFLICT || rc == JY_EINVAL) {
+                c->sum->year_refused++;
+                continue;
+            }
+            if (rc) goto done;
+            c->sum->placements++;
+            c->sum->cases++;
+            c->sum->cases_by_program[prog_index(plan[pl].program)]++;
+            if (npids == cap) {
+                cap = cap ? cap * 2 : 64;
+                int64_t *np = realloc(pids, (size_t)cap * sizeof *np);
+                if (!np) {
+                    rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+                    goto done;
+                }
+                pids = np;
+            }
+            pids[npids++] = out.id;
+            if (!min_month[pl] || start < min_month[pl]) min_month[pl] = start;
+            if (end > max_month[pl]) max_month[pl] = end;
+            /* attendance, month by month */
+            for (jy_date m = start; m <= end;) {
+                int yy, mm, dd;
+                jy_date_to_ymd(m, &yy, &mm, &dd);
+                jy_month jm = jy_month_from_ym(yy, mm);
+                int wd = 21;
+                jy_err e2 = {0};
+                if (jy_calendar_workdays_in_month(y->cs->cal, jm, &wd, &e2)) wd = 21;
+                jy_attendance at;
+                memset(&at, 0, sizeof at);
+                at.placement_id = out.id;
+                snprintf(at.month, sizeof at.month, "%04d-%02d", yy, mm);
+                int leave = rng_chance(&y->r, 150) ? rng_between(&y->r, 1, 3) : 0;
+                at.personal_leave = leave;
+                at.duty_days = wd - leave;
+                at.contract_with_host = 1;
+                if ((strcmp(plan[pl].program, "P13") == 0 || strcmp(plan[pl].program, "P14") == 0) && mm == 6 &&
+                    rng_chance(&y->r, 300)) {
+                    at.si_paid = 90000;
+                    at.si_months = 6;
+                }
+                int result;
+                rc = jy_attendance_set(y->cs, &at, y->rev, &result, err);
+                if (rc == JY_EINVAL || rc == JY_ECONFLICT) rc = 0;
+                if (rc) goto done;
+                if ((rc = tx_row(c, err))) goto done;
+                m = mm == 12 ? ymd(yy + 1, 1, 1) : ymd(yy, mm + 1, 1);
+            }
+            /* a few leave early */
+            if (rng_chance(&y->r, 80) && end - start > 90) {
+                jy_date on = start + (end - start) / 2;
+                rc = jy_placement_end(y->cs, out.id, on, "本人辞职", y->rev, err);
+                if (rc && rc != JY_ECONFLICT && rc != JY_EINVAL) goto done;
+                rc = 0;
+            }
+        }
+    }
+    /* payroll: each programme's months in order */
+    for (int pl = 0; pl < N_ELEMS(plan); pl++) {
+        if (!min_month[pl]) continue;
+        int yy, mm, dd, ey, em, ed;
+        jy_date_to_ymd(min_month[pl], &yy, &mm, &dd);
+        jy_date_to_ymd(max_month[pl], &ey, &em, &ed);
+        for (; yy < ey || (yy == ey && mm <= em); mm == 12 ? (yy++, mm = 1) : mm++) {
+            char month[8];
+            snprintf(month, sizeof month, "%04d-%02d", yy, mm);
+            jy_sb out = JY_SB_INIT;
+            rc = jy_payroll_run_month(y->cs, c->county, plan[pl].program, month, y->fin1, &out, err);
+            jy_sb_free(&out);
+            if (rc == JY_ECONFLICT) { /* overspend: the run is refused with the figures */
+                c->sum->refused_runs++;
+                rc = 0;
+                continue;
+            }
+            if (rc) {
+                jy_err_prefix(err, "demo payroll %s %s: ", plan[pl].program, month);
+                goto done;
+            }
+            c->sum->payroll_runs++;
+            if ((rc = tx_row(c, err))) goto done;
+        }
+    }
+done:
+    free(pids);
+    return rc;
+}
+
+/* ---- money: approve the recognised amounts, batch, review, export, pay ---- */
+
+static int yr_approve_money(year_ctx *y, jy_err *err)
+{
+    demo_ctx *c = y->c;
+    int rc = 0;
+    for (int i = 0; i < y->nrec; i++) {
+        jy_case k;
+        if ((rc = yr_get(y, y->recognised[i], &k, err))) return rc;
+        jy_payable p;
+        memset(&p, 0, sizeof p);
+        snprintf(p.county, sizeof p.county, "%s", k.county);
+        snprintf(p.program, sizeof p.program, "%s", k.program);
+        p.year = k.year;
+        p.case_id = k.id;
+        if (k.org_id) {
+            p.payee_kind = JY_PAYEE_ORG;
+            p.org_id = k.org_id;
+        } else {
+            p.payee_kind = JY_PAYEE_PERSON;
+            p.person_id = k.person_id;
+        }
+        p.amount = k.amount;
+        snprintf(p.memo, sizeof p.memo, "%s 案件 %lld", k.program, (long long)k.id);
+        rc = jy_ledger_approve(c->st, &p, -1, y->fin1, err);
+        if (rc == JY_ECONFLICT) { /* no budget left on the line: stays recognised */
+            c->sum->over_budget++;
+            rc = 0;
+            continue;
+        }
+        if (rc) return jy_err_prefix(err, "demo payable of case %lld: ", (long long)k.id);
+        c->sum->payables++;
+        c->sum->committed_fen += p.amount;
+        if ((rc = tx_row(c, err))) return rc;
+    }
+    return 0;
+}
+
+static int yr_card(year_ctx *y, int pi, jy_err *err)
+{
+    char acct[40];
+    bank_account(&y->r, "宁夏银行", acct);
+    return jy_store_person_card_set(y->c->st, y->c->person_ids[pi], acct, "宁夏银行", y->fin1, err);
+}
+
+static int yr_batches(year_ctx *y, jy_err *err)
+{
+    demo_ctx *c = y->c;
+    int rc = 0;
+    /* social security cards: most persons have one on record */
+    for (int i = 0; i < c->npersons; i++) {
+        if (!rng_chance(&y->r, 970)) continue;
+        if ((rc = yr_card(y, i, err))) return rc;
+        if ((rc = tx_row(c, err))) return rc;
+    }
+    for (int prog = 1; prog <= 26; prog++) {
+        char program[4];
+        snprintf(program, sizeof program, "P%d", prog);
+        for (int year = 2023; year <= 2024; year++) {
+            jy_batch b;
+            jy_sb skipped = JY_SB_INIT;
+            rc = jy_batch_build(c->st, c->county, program, NULL, year, y->fin1, &b, &skipped, err);
+            jy_sb_free(&skipped);
+            if (rc == JY_ENOTFOUND) {
+                rc = 0;
+                continue;
+            }
+            if (rc) return jy_err_prefix(err, "demo batch %s %d: ", program, year);
+            c->sum->batches++;
+            if ((rc = jy_batch_approve(c->st, b.id, y->fin2, &b, err))) return rc;
+            /* the last programme-year of 2024 waits for the bank: approved, not yet paid */
+            if ((rc = jy_batch_export(c->st, b.id, NULL, NULL, y->fin1, err)) && rc != JY_ENODATA) return rc;
+            jy_batch_run run;
+            memset(&run, 0, sizeof run);
+            if ((rc = jy_batch_mark_paid(c->st, b.id, 0, y->fin1, &run, err))) return rc;
+            c->sum->paid_lines += run.paid;
+            c->sum->paid_fen += b.total;
+            if ((rc = tx_row(c, err))) return rc;
+        }
+    }
+    /* the cases whose payable was paid take the pay step */
+    for (int i = 0; i < y->nrec; i++) {
+        jy_case k;
+        if ((rc = yr_get(y, y->recognised[i], &k, err))) return rc;
+        if (strcmp(k.state, "recognised") != 0 && strcmp(k.state, "held") != 0) continue;
+        jy_date on = yr_workday(y, k.updated_at[0] ? (k.publicity_end ? k.publicity_end : k.filed_on) + 8 : k.filed_on + 8, 1);
+        rc = yr_step(y, k.id, "pay", on, "已拨付", y->rev, err);
+        if (rc == JY_ECONFLICT) {
+            c->sum->refused_steps++;
+            rc = 0;
+            continue;
+        }
+        if (rc) return rc;
+    }
+    return 0;
+}
+
+static int yr_count_case(void *ctx, const jy_case *k)
+{
+    (void)k;
+    ++*(int *)ctx;
+    return 0;
+}
+
+static int stage_year(demo_ctx *c, uint64_t seed, jy_err *err)
+{
+    const jy_demo_opts *o = c->o;
+    if (o->year_cases == JY_DEMO_YEAR_NONE) return 0;
+    if (!o->policy_dir) return jy_err_set(err, JY_EINVAL, "demo year: the policy directory is needed");
+    year_ctx y;
+    memset(&y, 0, sizeof y);
+    y.c = c;
+    y.scale = o->year_cases == JY_DEMO_YEAR_SMALL ? 150 : 1000;
+    y.rev = "county-reviewer";
+    y.city = "city-reviewer";
+    y.fin1 = "finance-maker";
+    y.fin2 = "finance-checker";
+    rng_seed(&y.r, seed, "year");
+    jy_sb_init(&y.text);
+    int rc = 0;
+    /* a database that already holds cases (--force) keeps them: the year is made once */
+    {
+        jy_case_filter f;
+        memset(&f, 0, sizeof f);
+        f.limit = 1;
+        int n = 0;
+        if ((rc = jy_store_case_list(c->st, &f, yr_count_case, &n, err))) return rc;
+        if (n > 0) return 0;
+    }
+    if ((rc = jy_cases_open(c->st, o->policy_dir, &y.cs, err))) return rc;
+    y.placed = calloc((size_t)(c->npersons ? c->npersons : 1), 1);
+    if (!y.placed) {
+        rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        goto done;
+    }
+    if ((rc = yr_users(&y, err))) goto done;
+    for (int year = 2023; year <= 2024; year++) {
+        jy_sb rep = JY_SB_INIT;
+        rc = jy_ledger_budget_load(c->st, y.cs->pol, c->county, year, y.fin1, &rep, err);
+        jy_sb_free(&rep);
+        if (rc) goto done;
+    }
+    progress(c, "year", 0, 5);
+    if ((rc = yr_training(&y, err))) goto done;
+    progress(c, "year", 1, 5);
+    if ((rc = yr_awards(&y, err))) goto done;
+    progress(c, "year", 2, 5);
+    if ((rc = yr_placements(&y, err))) goto done;
+    progress(c, "year", 3, 5);
+    if ((rc = yr_approve_money(&y, err))) goto done;
+    progress(c, "year", 4, 5);
+    if ((rc = yr_batches(&y, err))) goto done;
+    progress(c, "year", 5, 5);
+done:
+    jy_cases_close(y.cs);
+    free(y.placed);
+    free(y.town_user);
+    free(y.bodies);
+    free(y.recognised);
+    jy_sb_free(&y.text);
+    return rc;
+}
+
 /* ---- the stages, in order ---- */
 
 static const struct {
@@ -976,6 +1922,7 @@ static const struct {
 } stages[] = {
     {"persons", stage_persons},
     {"orgs", stage_orgs},
+    {"year", stage_year},
 };
 
 int jy_demo_run(jy_store *st, const jy_demo_opts *o, jy_demo_summary *out, jy_err *err)
@@ -1036,6 +1983,7 @@ done:
     clock_gettime(CLOCK_MONOTONIC, &t1);
     out->elapsed_ms = (int64_t)(t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000;
     free(c.person_ids);
+    free(c.persons);
     free(c.orgs);
     strset_free(&c.idcards);
     strset_free(&c.usccs);
@@ -1074,6 +2022,36 @@ void jy_demo_summary_json(const jy_demo_summary *s, jy_sb *sb)
         if (s->orgs_by_kind[b]) jy_sb_json_kv_i64(sb, jy_org_kind_name(1 << b), s->orgs_by_kind[b]);
     jy_sb_append(sb, "}");
     jy_sb_json_kv_i64(sb, "licences", s->licences);
+    jy_sb_json_key(sb, "year");
+    jy_sb_append(sb, "{");
+    jy_sb_json_kv_i64(sb, "users", s->users);
+    jy_sb_json_kv_i64(sb, "cases", s->cases);
+    jy_sb_json_key(sb, "cases_by_program");
+    jy_sb_append(sb, "{");
+    for (int p = 1; p <= 26; p++) {
+        char key[8];
+        snprintf(key, sizeof key, "P%d", p);
+        jy_sb_json_kv_i64(sb, key, s->cases_by_program[p]);
+    }
+    jy_sb_append(sb, "}");
+    jy_sb_json_kv_i64(sb, "filings_refused", s->year_refused);
+    jy_sb_json_kv_i64(sb, "held_for_review", s->held_for_review);
+    jy_sb_json_kv_i64(sb, "rejected", s->rejected);
+    jy_sb_json_kv_i64(sb, "objections", s->objections);
+    jy_sb_json_kv_i64(sb, "steps_refused", s->refused_steps);
+    jy_sb_json_kv_i64(sb, "recognised", s->recognised);
+    jy_sb_json_kv_i64(sb, "placements", s->placements);
+    jy_sb_json_kv_i64(sb, "payroll_runs", s->payroll_runs);
+    jy_sb_json_kv_i64(sb, "payroll_runs_refused", s->refused_runs);
+    jy_sb_json_kv_i64(sb, "payables", s->payables);
+    jy_sb_json_kv_i64(sb, "over_budget", s->over_budget);
+    jy_sb_json_kv_i64(sb, "batches", s->batches);
+    jy_sb_json_kv_i64(sb, "paid_lines", s->paid_lines);
+    jy_sb_json_key(sb, "committed");
+    jy_sb_appendf(sb, "\"%lld.%02lld\"", (long long)(s->committed_fen / 100), (long long)(s->committed_fen % 100));
+    jy_sb_json_key(sb, "paid");
+    jy_sb_appendf(sb, "\"%lld.%02lld\"", (long long)(s->paid_fen / 100), (long long)(s->paid_fen % 100));
+    jy_sb_append(sb, "}");
     jy_sb_json_kv_i64(sb, "elapsed_ms", s->elapsed_ms);
     jy_sb_append(sb, "}");
 }

@@ -21,6 +21,13 @@
 #include "domain/division.h"
 #include "store/store.h"
 
+/* How big the demo year (cases, placements, payments in 2023–2024) is. */
+enum jy_demo_year_size {
+    JY_DEMO_YEAR_FULL = 0, /* a few thousand cases: every programme at about 1/20 of its targets */
+    JY_DEMO_YEAR_SMALL,    /* about 15 % of that (tests) */
+    JY_DEMO_YEAR_NONE,     /* persons and organisations only */
+};
+
 typedef struct jy_demo_opts {
     int persons;                 /* default 20000 when 0 */
     int orgs;                    /* default 300 when 0 */
@@ -31,6 +38,8 @@ typedef struct jy_demo_opts {
     const char *county;          /* 6-digit county code; NULL: "640522" */
     jy_date as_of;               /* the demo's "today" for ages and status dates; 0: 2024-12-31 */
     int batch;                   /* rows per transaction; 0: 2000 */
+    int year_cases;              /* enum jy_demo_year_size */
+    const char *policy_dir;      /* required unless year_cases is NONE: rules, calendar, workflows */
     /* Called now and then with a stage name and how far it is; may be NULL. */
     void (*progress)(void *ctx, const char *stage, int64_t done, int64_t total);
     void *progress_ctx;
@@ -47,6 +56,14 @@ typedef struct jy_demo_summary {
     int64_t orgs_by_kind[JY_ORG__KIND_COUNT];  /* organisations per kind bit */
     int64_t hui, han, other_ethnicity;
     int64_t in_county, outside_county;
+    /* the demo year */
+    int64_t users, cases, cases_by_program[27];
+    int64_t year_refused;       /* filings or placements the service refused (conflicts, bad facts) */
+    int64_t held_for_review;    /* needs_review decisions left for a person */
+    int64_t rejected, objections, refused_steps, recognised;
+    int64_t placements, payroll_runs, refused_runs;
+    int64_t payables, over_budget, batches, paid_lines;
+    int64_t committed_fen, paid_fen;
     int64_t elapsed_ms;
 } jy_demo_summary;
 
