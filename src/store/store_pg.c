@@ -17,7 +17,22 @@
  * the savepoint) repairs it, otherwise commit refuses and rolls back.
  *
  * Dates are `date` columns bound and read as ISO text (DateStyle ISO). The audit hash is
- * store.c's jy_store_audit_hash, so a chain is byte-identical on both backends. */
+ * store.c's jy_store_audit_hash, so a chain is byte-identical on both backends.
+ *
+ * Bulk puts (docs/scale.md has the figures). Inside a transaction the writer lock makes the
+ * handle the only writer, which allows three things without weakening a guarantee:
+ *  - a person cache: rows read (lookups, jy_store_person_prefetch) or written in the
+ *    transaction, and ID numbers known to be absent, answer later gets and puts without a
+ *    round trip; emptied at the transaction's end and at an inner rollback;
+ *  - ids from max(id) read after the lock (max + 1, as SQLite's rowid): no answer is needed
+ *    from an insert, and the identity sequence is moved past them at commit;
+ *  - deferred writes: new persons and audit entries are buffered and inserted 500 at a time
+ *    (INSERT … SELECT FROM unnest of array parameters), updates are sent in libpq pipeline
+ *    mode; all of it goes out before any other statement, savepoint or commit, so order is
+ *    kept, and a database error in it is reported by the next call that waits for an answer,
+ *    at the latest by commit, which then rolls back (store.h's contract says so). A put's
+ *    result and ids are final when it returns: they come from the cache or a lookup, never
+ *    from the deferred statements. */
 #include "store/store_impl.h"
 
 #include <inttypes.h>
