@@ -1324,10 +1324,12 @@ static int yr_training(year_ctx *y, jy_err *err)
     /* P1: classes of 20–45 by training bodies; targets 5,500 (2023) and 7,000 (2024) */
     for (int year = 2023; year <= 2024; year++) {
         int nclasses = yr_count(y, year == 2023 ? 9 : 12);
+        if (nclasses < 3) nclasses = 3;
         for (int k = 0; k < nclasses; k++) {
             int pick = (int)rng_below(&y->r, 1000), ci = 0;
             for (int acc = 0; ci < N_ELEMS(p1_classes) - 1; ci++)
                 if (pick < (acc += p1_classes[ci].permille)) break;
+            if (k < 3) ci = k; /* each year has a driver, a gouqi and a cooks' class */
             int bi = y->bodies[rng_below(&y->r, (uint32_t)y->nbodies)];
             const char *body = yr_body_user(y, bi);
             char bodyname[40];
@@ -1341,10 +1343,12 @@ static int yr_training(year_ctx *y, jy_err *err)
             jy_date_format(end, d1);
             snprintf(fs, sizeof fs,
                      "{\"occupation\":\"%s\",\"level\":5,\"class_size\":%d,\"hours_total\":%d,\"hours_practical\":%d,"
-                     "\"start\":\"%s\",\"end\":\"%s\"%s%s%s}",
+                     "\"start\":\"%s\",\"end\":\"%s\",\"certificate\":\"level5\"%s%s%s}",
                      p1_classes[ci].occupation, size, hours, hours * 2 / 3 + 10, d0, d1,
                      p1_classes[ci].track ? ",\"track\":\"" : "", p1_classes[ci].track ? p1_classes[ci].track : "",
-                     p1_classes[ci].track ? "\"" : "");
+                     !p1_classes[ci].track                       ? ""
+                     : strcmp(p1_classes[ci].track, "driver") == 0 ? "\",\"driving_licence\":\"B2\""
+                                                                 : "\",\"gouqi_trade\":\"planting\"");
             int64_t cls;
             if ((rc = yr_file(y, "P1", "training_class", NULL, c->orgs[bi].uscc, 0, fs, filed, bodyname, &cls, err)))
                 return rc;
@@ -1380,10 +1384,10 @@ static int yr_training(year_ctx *y, jy_err *err)
         const char *group, *occupation;
         unsigned status;
     } p2[] = {{"rural", "家政服务员", 0},
-              {"entrepreneur", "创业培训", 0},
+              {"entrepreneur", "互联网营销师", 0},
               {"unemployed", "中式面点师", 1u << JY_ST_REGISTERED_UNEMPLOYED},
-              {"hard_to_employ", "保洁员", 1u << JY_ST_DIBAO},
-              {"new_forms", "网约配送员", 0}};
+              {"hard_to_employ", "餐厅服务员", 1u << JY_ST_DIBAO},
+              {"new_forms", "快递员", 0}};
     for (int year = 2023; year <= 2024; year++) {
         int n = yr_count(y, year == 2023 ? 60 : 85);
         for (int k = 0; k < n; k++) {
@@ -1393,7 +1397,7 @@ static int yr_training(year_ctx *y, jy_err *err)
             int bi = y->bodies[rng_below(&y->r, (uint32_t)y->nbodies)];
             char fs[256];
             snprintf(fs, sizeof fs, "{\"certificate\":\"%s\",\"occupation\":\"%s\",\"level\":5,\"p2_group\":\"%s\"}",
-                     g == 1 ? "training_pass" : "level5", p2[g].occupation, p2[g].group);
+                     "level5", p2[g].occupation, p2[g].group);
             jy_date on = yr_date(y, year, 3, 11);
             int64_t id;
             jy_date last;
@@ -1494,19 +1498,19 @@ static const yr_award awards[] = {
     {"P8", NULL, JY_ORG_SERVICE_CENTRE, 2, 3, path_city,
      "{\"workers_per_year\":620,\"months_worked\":5,\"monthly_income\":\"4600.00\",\"job_reports\":30,\"workers_total\":2400}", 12, "rev"},
     {"P15", NULL, JY_ORG_TRAINEESHIP_BASE, 1, 2, path_city,
-     "{\"recognised_since\":2020,\"years_running\":3,\"trainees\":12,\"retains_with_contract\":true}", 0, "rev"},
+     "{\"score\":88,\"recognised_since\":2020,\"years_running\":3,\"trainees\":12,\"retains_with_contract\":true}", 0, "rev"},
     {"P16", NULL, JY_ORG_STARTUP_BASE, 1, 2, path_city,
-     "{\"years_running\":2,\"businesses\":30,\"jobs\":260,\"migrant_share\":\"35%\",\"investment\":\"1800000.00\"}", 0, "rev"},
+     "{\"score\":86,\"years_running\":2,\"businesses\":30,\"jobs\":260,\"migrant_share\":\"35%\",\"investment\":\"1800000.00\"}", 0, "rev"},
     {"P17", NULL, JY_ORG_SHOP, 3, 5, path_city,
-     "{\"registered_in_county\":true,\"operating_months\":18,\"investment\":\"60000.00\",\"stable_jobs\":12,\"shop_area\":80}", 10, "rev"},
+     "{\"score\":90,\"registered_in_county\":true,\"operating_months\":18,\"investment\":\"60000.00\",\"stable_jobs\":12,\"shop_area\":80}", 10, "rev"},
     {"P18", NULL, JY_ORG_LABOUR_AGENCY, 3, 5, path_city, "{\"licence\":true,\"gov_staff_share\":\"20%\",\"score\":86}", 0, "rev"},
     {"P20", NULL, JY_ORG_WORKSHOP, 3, 5, path_city,
      "{\"poverty_share\":\"40%\",\"poverty_workers\":24,\"registered_in_county\":true,\"months_operating\":11,"
      "\"wages_at_least_rural_income\":true}", 12, "rev"},
     {"P22", NULL, JY_ORG_COMMUNITY, 2, 3, path_city,
-     "{\"employment_rate\":\"86%\",\"reemployment_rate\":\"83%\",\"reemployment_4050\":\"74%\",\"zero_families_left\":0}", 0, "town"},
+     "{\"score\":92,\"employment_rate\":\"86%\",\"reemployment_rate\":\"83%\",\"reemployment_4050\":\"74%\",\"zero_families_left\":0}", 0, "town"},
     {"P25", NULL, JY_ORG_COMMUNITY, 15, 30, path_site, "{\"platform_name\":\"@就业服务平台\",\"staff\":\"村就业专干\"}", 0, "town"},
-    {"P6", NULL, JY_ORG_PUBLIC_BODY, 1, 0, path_event, "{\"public_area\":800,\"windows\":5}", 0, "rev"},
+    {"P6", NULL, JY_ORG_PUBLIC_BODY, 1, 0, path_event, "{\"operating_year\":0,\"public_area\":800,\"windows\":5}", 0, "rev"},
     {"P5", NULL, JY_ORG_TRAINING_BODY, 0, 2, path_event, "{\"teachers\":200,\"class_days\":4}", 0, "rev"},
     {"P11", NULL, JY_ORG_PUBLIC_BODY, 2, 3, path_event, "{\"event_count\":1}", 0, "town"},
     {"P26", NULL, JY_ORG_PUBLIC_BODY, 0, 1, path_event, "{\"class_days\":3}", 0, "rev"},
@@ -1557,6 +1561,15 @@ static int yr_awards(year_ctx *y, jy_err *err)
                 if (jy_store_org_get(c->st, c->orgs[oi].id, &org, err) == 0) snprintf(name, sizeof name, "%s", org.name);
                 yr_fill(fs, sizeof fs, w->facts, name);
                 jy_date on = yr_date(y, year, 3, 10);
+                if (w->path != path_event && strlen(fs) + 80 < sizeof fs) {
+                    /* the publicity the applicant's materials plan (P7, P15, P25 check its length) */
+                    char d0[JY_DATE_BUFSZ], d1[JY_DATE_BUFSZ];
+                    jy_date ps = yr_workday(y, on + 14, 1);
+                    jy_date_format(ps, d0);
+                    jy_date_format(yr_workday(y, ps, 8), d1);
+                    size_t len = strlen(fs);
+                    snprintf(fs + len - 1, sizeof fs - len + 1, ",\"publicity_start\":\"%s\",\"publicity_end\":\"%s\"}", d0, d1);
+                }
                 const char *by = strcmp(w->by, "town") == 0 ? yr_town_user(y, c->orgs[oi].division) : y->rev;
                 int64_t id;
                 if ((rc = yr_file(y, w->program, w->kind, NULL, c->orgs[oi].uscc, 0, fs, on, by, &id, err))) return rc;
@@ -1594,7 +1607,7 @@ static int yr_awards(year_ctx *y, jy_err *err)
         int n2023, n2024;
         const char *facts;
     } rewards[] = {
-        {"P3", JY_ORG_LEADING_ENTERPRISE, 0, 1, 1, "{\"brand_years\":1}"},
+        {"P3", JY_ORG_LEADING_ENTERPRISE, 0, 1, 1, "{\"brand_years\":1,\"placement_agent\":\"hr_agency\",\"poverty_person\":true,\"contract_years\":1,\"social_insurance\":true}"},
         {"P9", JY_ORG_COOPERATIVE | JY_ORG_WORKSHOP, 0, 20, 30, "{\"hire_group\":\"rural\",\"stable_months\":@}"},
         {"P21", JY_ORG_EMPLOYER, 1u << JY_ST_REGISTERED_UNEMPLOYED, 5, 15,
          "{\"enterprise_size\":\"small\",\"new_hire_this_year\":true,\"hire_group\":\"key_group\",\"unemployed_months\":@,"

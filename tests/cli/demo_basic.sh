@@ -7,7 +7,7 @@ source "$JY_SOURCE_DIR/tests/lib.sh"
 q() { sqlite3 -batch -noheader "$1" "$2"; }
 
 db1="$T/a.db"
-expect_rc "demo on a fresh database" 0 "$JIUYE" --db "$db1" demo --persons 500 --orgs 30 --seed 42
+expect_rc "demo on a fresh database" 0 "$JIUYE" --db "$db1" demo --persons 500 --orgs 30 --seed 42 --year-cases none
 out=$(cat "$T/stdout")
 expect_contains "summary persons" '"persons":500,' "$out"
 expect_contains "summary orgs" '"orgs":30,' "$out"
@@ -95,8 +95,8 @@ expect_out "organisation names unique" "30" 0 q "$db1" "select count(distinct na
 
 # ---- deterministic for a seed ----
 db2="$T/b.db"; db3="$T/c.db"
-expect_rc "same seed again" 0 "$JIUYE" --db "$db2" demo --persons 500 --orgs 30 --seed 42
-expect_rc "another seed" 0 "$JIUYE" --db "$db3" demo --persons 500 --orgs 30 --seed 43
+expect_rc "same seed again" 0 "$JIUYE" --db "$db2" demo --persons 500 --orgs 30 --seed 42 --year-cases none
+expect_rc "another seed" 0 "$JIUYE" --db "$db3" demo --persons 500 --orgs 30 --seed 43 --year-cases none
 dump() {
   q "$1" "select id, idcard, name, sex, birth, ethnicity, education, hukou_division, hukou_kind, phone, address from persons order by id"
   q "$1" "select person_id, kind, since, until, detail from person_statuses order by id"
@@ -109,15 +109,15 @@ cmp -s "$T/d1" "$T/d3" && fail "seeds 42 and 43 gave the same data"
 # a larger run keeps the first stage's stream: the organisations of seed 42 do not depend on
 # how many persons were made (stages draw from separate streams)
 db4="$T/d.db"
-expect_rc "seed 42 with fewer persons" 0 "$JIUYE" --db "$db4" demo --persons 50 --orgs 30 --seed 42
+expect_rc "seed 42 with fewer persons" 0 "$JIUYE" --db "$db4" demo --persons 50 --orgs 30 --seed 42 --year-cases none
 a=$(q "$db1" "select uscc, name from orgs order by id"); b=$(q "$db4" "select uscc, name from orgs order by id")
 [ "$a" = "$b" ] || fail "organisations changed with the number of persons"
 
 # ---- refuses a database that holds persons; --force with the same seed changes nothing ----
-expect_rc "refuses a filled database" 1 "$JIUYE" --db "$db1" demo --persons 500 --orgs 30 --seed 42
+expect_rc "refuses a filled database" 1 "$JIUYE" --db "$db1" demo --persons 500 --orgs 30 --seed 42 --year-cases none
 expect_contains "refusal says why" "already holds 500 persons" "$(cat "$T/stderr")"
 audit_before=$(q "$db1" "select count(*) from audit_log")
-expect_rc "--force" 0 "$JIUYE" --db "$db1" demo --persons 500 --orgs 30 --seed 42 --force
+expect_rc "--force" 0 "$JIUYE" --db "$db1" demo --persons 500 --orgs 30 --seed 42 --year-cases none --force
 expect_contains "--force found them all" '"persons_created":0,' "$(cat "$T/stdout")"
 expect_out "still 500 persons" "500" 0 q "$db1" "select count(*) from persons"
 expect_out "no status twice" "$statuses" 0 q "$db1" "select count(*) from person_statuses"
@@ -127,7 +127,7 @@ expect_out "no audit entries for unchanged records" "$audit_before" 0 q "$db1" "
 expect_rc "bad --persons" 2 "$JIUYE" --db "$T/e.db" demo --persons abc
 expect_rc "bad --seed" 2 "$JIUYE" --db "$T/e.db" demo --seed -1
 expect_rc "unknown option" 2 "$JIUYE" --db "$T/e.db" demo --bogus 1
-expect_rc "no progress on a pipe" 0 "$JIUYE" --db "$T/f.db" demo --persons 20 --orgs 5
+expect_rc "no progress on a pipe" 0 "$JIUYE" --db "$T/f.db" demo --persons 20 --orgs 5 --year-cases none
 [ -s "$T/stderr" ] && fail "demo wrote to stderr when it is not a terminal: $(cat "$T/stderr")"
 
 finish
