@@ -147,8 +147,12 @@ int jy_cmd_batch(const jy_cli *cli, int argc, char **argv)
         }
         jy_batch b;
         jy_sb skipped = JY_SB_INIT;
-        rc = jy_batch_build(st, county_of(&o), opt(&o, "program"), opt(&o, "month"), (int)year, cli->actor, &b,
-                            &skipped, &err);
+        jy_cases *cs = NULL;
+        rc = jy_cases_open(st, cli->policy_dir, &cs, &err);
+        if (rc == 0)
+            rc = jy_batch_build_cases(cs, county_of(&o), opt(&o, "program"), opt(&o, "month"), (int)year, cli->actor,
+                                      &b, &skipped, &err);
+        jy_cases_close(cs);
         if (rc == 0) {
             jy_batch_json(&out, &b);
             out.len--;
@@ -203,7 +207,10 @@ int jy_cmd_batch(const jy_cli *cli, int argc, char **argv)
             goto done;
         }
         jy_batch_run run;
-        rc = jy_batch_mark_paid(st, id, (int)line, cli->actor, &run, &err);
+        jy_cases *cs = NULL;
+        rc = jy_cases_open(st, cli->policy_dir, &cs, &err);
+        if (rc == 0) rc = jy_batch_mark_paid_cases(cs, id, (int)line, cli->actor, &run, &err);
+        jy_cases_close(cs);
         if (rc == 0) {
             jy_batch b;
             if ((rc = jy_store_batch_get(st, id, &b, &err))) goto done;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "service/conflict.h"
+#include "service/ledger.h"
 #include "service/users.h"
 
 /* ---------------------------------------------------------------- setup */
@@ -152,6 +153,66 @@ static int facts_columns(json_t *facts, jy_case *c, jy_err *err)
         if (!json_is_string(v) || jy_date_parse(json_string_value(v), dst[i], &e))
             return jy_err_set(err, JY_EINVAL, "facts.%s: expected a date YYYY-MM-DD", keys[i]);
     }
+    return 0;
+}
+
+/* A scoring form (评分表): facts.score_items is an object {item: points} or an array of
+ * {"item","score"[,"max"]}; the total becomes facts.score (a typed score that differs is
+ * refused: the total is computed, not typed). facts.veto_items (否决项), a non-empty array of
+ * the items found, makes facts.veto true. */
+static int scoring_form(json_t *facts, jy_err *err)
+{
+    json_t *items = json_object_get(facts, "score_items");
+    json_t *vetoes = json_object_get(facts, "veto_items");
+    if (vetoes) {
+        if (!json_is_array(vetoes)) return jy_err_set(err, JY_EINVAL, "facts.veto_items: expected an array of the veto items found");
+        if (json_array_size(vetoes) && json_is_false(json_object_get(facts, "veto")))
+            return jy_err_set(err, JY_EINVAL, "facts.veto is false but veto_items names %zu item(s)", json_array_size(vetoes));
+        if (!json_object_get(facts, "veto")) json_object_set_new(facts, "veto", json_boolean(json_array_size(vetoes) > 0));
+    }
+    if (!items) return 0;
+    /* in tenths of a point, so a half point is seen and refused (the rules' score is whole points) */
+    long long total = 0;
+    int n = 0;
+    if (json_is_object(items)) {
+        const char *k;
+        json_t *v;
+        json_object_foreach(items, k, v) {
+            if (!json_is_number(v) || json_number_value(v) < 0)
+                return jy_err_set(err, JY_EINVAL, "facts.score_items.%s: expected a number of points ≥ 0", k);
+            total += (long long)(json_number_value(v) * 10 + 0.5);
+            n++;
+        }
+    } else if (json_is_array(items)) {
+        size_t i;
+        json_t *it;
+        json_array_foreach(items, i, it) {
+            json_t *v = json_object_get(it, "score"), *mx = json_object_get(it, "max");
+            const char *name = json_string_value(json_object_get(it, "item"));
+            if (!json_is_number(v) || json_number_value(v) < 0)
+                return jy_err_set(err, JY_EINVAL, "facts.score_items[%zu] (%s): expected \"score\": points ≥ 0", i,
+                                  name ? name : "?");
+            if (mx && (!json_is_number(mx) || json_number_value(v) > json_number_value(mx)))
+                return jy_err_set(err, JY_EINVAL, "facts.score_items[%zu] (%s): %g points exceed the item's maximum %g", i,
+                                  name ? name : "?", json_number_value(v), json_number_value(mx));
+            total += (long long)(json_number_value(v) * 10 + 0.5);
+            n++;
+        }
+    } else {
+        return jy_err_set(err, JY_EINVAL, "facts.score_items: expected {item: points} or [{\"item\",\"score\",\"max\"}]");
+    }
+    if (n == 0) return jy_err_set(err, JY_EINVAL, "facts.score_items: the form has no items");
+    if (total % 10)
+        return jy_err_set(err, JY_EINVAL, "facts.score_items: the total %lld.%lld is not whole points (the rules score in whole points)",
+                          total / 10, total % 10);
+    json_t *score = json_integer(total / 10);
+    json_t *typed = json_object_get(facts, "score");
+    if (typed && !(json_is_number(typed) && (long long)(json_number_value(typed) * 10 + 0.5) == total)) {
+        json_decref(score);
+        return jy_err_set(err, JY_EINVAL, "facts.score: the total is computed from score_items (%lld.%lld); leave score out",
+                          total / 10, total % 10);
+    }
+    json_object_set_new(facts, "score", score);
     return 0;
 }
 
@@ -375,6 +436,7 @@ int jy_case_file(jy_cases *cs, const jy_case_filing *f, const char *actor, int64
         goto done;
     }
     if ((rc = facts_columns(facts, &c, err))) goto done;
+    if ((rc = scoring_form(facts, err))) goto done;
     /* who files */
     if ((rc = jy_actor_resolve(cs->st, actor, &who, err))) goto done;
     char division[16];
@@ -437,6 +499,123 @@ done:
     return rc;
 }
 
+/* ---------------------------------------------------------------- money */
+
+/* The case's payables: the open one (approved or batched, the last found) and the paid ones. */
+typedef struct case_money {
+    int64_t case_id;
+    int nopen, npaid;
+    jy_payable open;
+    int64_t paid[16];
+} case_money;
+
+static int on_payable(void *ctx, const jy_payable *p)
+{
+    case_money *M = ctx;
+    if (p->case_id != M->case_id) return 0;
+    if (strcmp(p->status, "approved") == 0 || strcmp(p->status, "batched") == 0) {
+        M->open = *p;
+        M->nopen++;
+    } else if (strcmp(p->status, "paid") == 0 && M->npaid < 16) {
+        M->paid[M->npaid++] = p->id;
+    }
+    return 0;
+}
+
+static int case_money_get(jy_store *st, const jy_case *c, case_money *M, jy_err *err)
+{
+    memset(M, 0, sizeof *M);
+    M->case_id = c->id;
+    jy_payable_filter f = {.county = c->county, .program = c->program};
+    return jy_store_payable_list(st, &f, on_payable, M, err);
+}
+
+/* Who is paid: the person for individual claims (直补个人) and placements (social security
+ * card), else the organisation (training body, employer, broker, base: basic account). */
+static void case_payee(const jy_case *c, jy_payable *p)
+{
+    int person = strcmp(c->kind, "individual_claim") == 0 || strcmp(c->kind, "placement") == 0 ||
+                 strcmp(c->kind, "monthly_payment") == 0 || !c->org_id;
+    p->payee_kind = person ? JY_PAYEE_PERSON : JY_PAYEE_ORG;
+    if (person) p->person_id = c->person_id;
+    else p->org_id = c->org_id;
+}
+
+/* 1 when the programme-year has any budget in the county's books. */
+static int has_budget(jy_store *st, const jy_case *c, int *out, jy_err *err)
+{
+    *out = 0;
+    for (int s = 0; s < JY_FUND__COUNT; s++) {
+        jy_ledger_line l;
+        int rc = jy_store_ledger_line_get(st, c->county, c->program, c->year, s, &l, err);
+        if (rc) return rc;
+        if (l.bal[JY_ACCT_BUDGET] < 0) *out = 1;
+    }
+    return 0;
+}
+
+/* The ledger side of step s on case c (inside the caller's transaction): commit the decided
+ * amount (replacing an unbatched earlier commitment), release the open commitment, refuse a
+ * payment by hand while the money is committed and unpaid, recover what was paid. A note for
+ * the history line is appended to note. */
+static int step_money(jy_cases *cs, const jy_case *c, const jy_wf_step *s, int by_batch, const char *reason,
+                      const char *actor, jy_sb *note, jy_err *err)
+{
+    unsigned f = s->flags & (JY_WF_COMMIT | JY_WF_RELEASE | JY_WF_PAYMENT | JY_WF_RECOVERY);
+    if (!f) return 0;
+    case_money M;
+    char a[JY_MONEY_BUFSZ];
+    int rc = case_money_get(cs->st, c, &M, err);
+    if (rc) return rc;
+    if ((f & (JY_WF_COMMIT | JY_WF_RELEASE)) && M.nopen) {
+        if (strcmp(M.open.status, "batched") == 0)
+            return jy_err_set(err, JY_ECONFLICT, "案件 %lld 的应付款 %lld 已在拨付批次中，不能执行 %s（先完成或退回该批次）",
+                              (long long)c->id, (long long)M.open.id, s->name);
+        if ((rc = jy_ledger_cancel(cs->st, M.open.id, reason, actor, err))) return rc;
+        jy_sb_appendf(note, "；释放承诺资金 %s（应付款 %lld）", jy_money_format(M.open.amount, a), (long long)M.open.id);
+    }
+    if (f & JY_WF_COMMIT) {
+        int budget = 0;
+        if (!c->has_amount || c->amount <= 0) {
+            jy_sb_append(note, "；无核定金额，未承诺资金");
+            return 0;
+        }
+        if ((rc = has_budget(cs->st, c, &budget, err))) return rc;
+        if (!budget) {
+            jy_sb_appendf(note, "；账上无 %s %d 年预算，未承诺资金（jiuye ledger budget load）", c->program, c->year);
+            return 0;
+        }
+        jy_payable p;
+        memset(&p, 0, sizeof p);
+        snprintf(p.county, sizeof p.county, "%s", c->county);
+        snprintf(p.program, sizeof p.program, "%s", c->program);
+        p.year = c->year;
+        p.case_id = c->id;
+        case_payee(c, &p);
+        p.amount = c->amount;
+        snprintf(p.memo, sizeof p.memo, "%s 案件 %lld %s", c->program, (long long)c->id, c->kind);
+        if ((rc = jy_ledger_approve(cs->st, &p, -1, actor, err)))
+            return jy_err_prefix(err, "案件 %lld 不能执行 %s，资金不足或无预算：", (long long)c->id, s->name);
+        jy_sb_appendf(note, "；承诺资金 %s（应付款 %lld）", jy_money_format(p.amount, a), (long long)p.id);
+    }
+    if ((f & JY_WF_PAYMENT) && !by_batch && M.nopen)
+        return jy_err_set(err, JY_ECONFLICT,
+                          "案件 %lld 已承诺资金 %s（应付款 %lld，%s），经拨付批次支付：jiuye batch build --program %s，"
+                          "复核后 batch mark-paid 即完成 %s",
+                          (long long)c->id, jy_money_format(M.open.amount, a), (long long)M.open.id, M.open.status,
+                          c->program, s->name);
+    if (f & JY_WF_RECOVERY) {
+        for (int i = 0; i < M.npaid; i++) {
+            jy_payable p;
+            if ((rc = jy_store_payable_get(cs->st, M.paid[i], &p, err))) return rc;
+            if (p.amount - p.recovered <= 0) continue;
+            if ((rc = jy_ledger_recover(cs->st, p.id, 0, reason, actor, err))) return rc;
+            jy_sb_appendf(note, "；追回 %s（应付款 %lld）", jy_money_format(p.amount - p.recovered, a), (long long)p.id);
+        }
+    }
+    return 0;
+}
+
 /* ---------------------------------------------------------------- steps */
 
 static void date_text(char *buf, jy_date d)
@@ -444,8 +623,9 @@ static void date_text(char *buf, jy_date d)
     jy_date_format(d, buf);
 }
 
-int jy_case_advance(jy_cases *cs, int64_t id, const char *step, jy_date on, const char *reason, const char *actor,
-                    jy_err *err)
+/* by_batch: the payment step taken by `batch mark-paid` (no role check: the batch was reviewed). */
+static int advance(jy_cases *cs, int64_t id, const char *step, jy_date on, const char *reason, const char *actor,
+                   int by_batch, jy_err *err)
 {
     jy_case c;
     jy_sb text = JY_SB_INIT, next = JY_SB_INIT, conf = JY_SB_INIT;
@@ -474,12 +654,17 @@ int jy_case_advance(jy_cases *cs, int64_t id, const char *step, jy_date on, cons
         rc = jy_err_set(err, JY_EINVAL, "--reason: every step needs a reason (what was checked, seen or decided)");
         goto done;
     }
-    if ((rc = jy_actor_resolve(cs->st, actor, &who, err))) goto done;
-    char what[64];
-    snprintf(what, sizeof what, "执行 %s", step);
-    char division[16];
-    subject_division(cs, &c, division, sizeof division);
-    if ((rc = jy_actor_may(&who, s->roles, division, what, err))) goto done;
+    if (by_batch) {
+        memset(&who, 0, sizeof who);
+        snprintf(who.user.name, sizeof who.user.name, "%s", actor && *actor ? actor : "system");
+    } else {
+        if ((rc = jy_actor_resolve(cs->st, actor, &who, err))) goto done;
+        char what[64];
+        snprintf(what, sizeof what, "执行 %s", step);
+        char division[16];
+        subject_division(cs, &c, division, sizeof division);
+        if ((rc = jy_actor_may(&who, s->roles, division, what, err))) goto done;
+    }
     if (on < c.filed_on) {
         rc = jy_err_set(err, JY_EINVAL, "--date %s is before the case was filed (%s)", jy_date_format(on, d1),
                         jy_date_format(c.filed_on, d2));
@@ -560,9 +745,22 @@ int jy_case_advance(jy_cases *cs, int64_t id, const char *step, jy_date on, cons
         jy_sb_append(&why, s->clause);
         jy_sb_append(&why, "）");
     }
-    ev.reason = jy_sb_cstr(&why);
-    rc = jy_store_case_update(cs->st, &c, expect, &ev, who.user.name, err);
+    /* the money and the step land together or not at all */
+    if ((rc = jy_store_begin(cs->st, err))) {
+        jy_sb_free(&why);
+        goto done;
+    }
+    jy_sb note = JY_SB_INIT;
+    rc = step_money(cs, &c, s, by_batch, reason, who.user.name, &note, err);
+    if (rc == 0) {
+        jy_sb_append(&why, jy_sb_cstr(&note));
+        ev.reason = jy_sb_cstr(&why);
+        rc = jy_store_case_update(cs->st, &c, expect, &ev, who.user.name, err);
+    }
+    jy_sb_free(&note);
     jy_sb_free(&why);
+    if (rc == 0) rc = jy_store_commit(cs->st, err);
+    else jy_store_rollback(cs->st, NULL);
 done:
     json_decref(facts);
     free(facts_s);
@@ -571,6 +769,71 @@ done:
     jy_sb_free(&next);
     jy_sb_free(&conf);
     jy_conflict_report_free(&rep);
+    return rc;
+}
+
+int jy_case_advance(jy_cases *cs, int64_t id, const char *step, jy_date on, const char *reason, const char *actor,
+                    jy_err *err)
+{
+    return advance(cs, id, step, on, reason, actor, 0, err);
+}
+
+/* The step of wf flagged payment that may leave state, or NULL. */
+static const jy_wf_step *payment_step(const jy_workflow *wf, const char *state)
+{
+    for (int i = 0; wf && i < wf->nsteps; i++)
+        if ((wf->steps[i].flags & JY_WF_PAYMENT) && jy_wf_step_from(&wf->steps[i], state)) return &wf->steps[i];
+    return NULL;
+}
+
+/* Does the workflow have a payment step at all? */
+static int has_payment_step(const jy_workflow *wf)
+{
+    for (int i = 0; wf && i < wf->nsteps; i++)
+        if (wf->steps[i].flags & JY_WF_PAYMENT) return 1;
+    return 0;
+}
+
+int jy_case_payment_ready(jy_cases *cs, int64_t id, char *why, size_t cap, jy_err *err)
+{
+    jy_case c;
+    jy_sb text = JY_SB_INIT, next = JY_SB_INIT;
+    int rc = jy_store_case_get(cs->st, id, &c, &text, err);
+    if (rc) goto done;
+    const jy_workflow *wf = jy_workflow_for(cs->wf, c.program, c.kind);
+    /* "paid": a payable entered by hand for a case paid outside the books (ledger approve --case) */
+    if (!has_payment_step(wf) || payment_step(wf, c.state) || strcmp(c.state, "paid") == 0) {
+        rc = 1;
+        goto done;
+    }
+    if (wf) jy_workflow_next_steps(wf, c.state, &next);
+    snprintf(why, cap, "案件 %lld 当前状态为 %s，尚不能拨付（可执行：%s）", (long long)id, c.state,
+             next.len ? jy_sb_cstr(&next) : "无");
+    rc = 0;
+done:
+    jy_sb_free(&text);
+    jy_sb_free(&next);
+    return rc;
+}
+
+int jy_case_paid_by_batch(jy_cases *cs, int64_t id, const char *reason, jy_date on, const char *actor, jy_err *err)
+{
+    jy_case c;
+    jy_sb text = JY_SB_INIT;
+    int rc = jy_store_case_get(cs->st, id, &c, &text, err);
+    if (rc == 0) {
+        const jy_workflow *wf = jy_workflow_for(cs->wf, c.program, c.kind);
+        const jy_wf_step *s = payment_step(wf, c.state);
+        char name[JY_WF_NAME];
+        if (s) {
+            snprintf(name, sizeof name, "%s", s->name);
+            jy_sb_free(&text);
+            if (!on) on = jy_date_today();
+            if (on < c.filed_on) on = c.filed_on;
+            return advance(cs, id, name, on, reason, actor, 1, err);
+        }
+    }
+    jy_sb_free(&text);
     return rc;
 }
 

@@ -60,6 +60,23 @@ int jy_case_file(jy_cases *cs, const jy_case_filing *f, const char *actor, int64
 int jy_case_advance(jy_cases *cs, int64_t id, const char *step, jy_date on, const char *reason, const char *actor,
                     jy_err *err);
 
+/* Money (docs/cases.md "Filing to payment"): a step flagged `commit` in the workflow commits the
+ * decided amount in the fund ledger (jy_ledger_approve, payable linked to the case; refused with
+ * the ledger's figures on overspend, and then nothing is written); `release` cancels the unpaid
+ * commitment; `payment` is refused by hand while the money is committed and unpaid — the payment
+ * batch takes it; `recovery` (追回) recovers what was paid. A programme-year without any budget
+ * in the books commits nothing (the history line says so).
+ *
+ * 1 when the case may be paid now (its workflow's payment step can leave its state, or its
+ * workflow has no payment step: a placement paid by the payroll); 0 with why filled otherwise. */
+int jy_case_payment_ready(jy_cases *cs, int64_t id, char *why, size_t cap, jy_err *err);
+
+/* The payment step taken by a payment batch when the case's payable was paid (inside the
+ * caller's transaction): no role check (the batch was reviewed), the conflict checks still run.
+ * Does nothing when the case's workflow has no payment step from its state (e.g. a placement
+ * whose months the payroll pays). on 0: today. */
+int jy_case_paid_by_batch(jy_cases *cs, int64_t id, const char *reason, jy_date on, const char *actor, jy_err *err);
+
 /* The case as JSON with "workflow", "next_steps", "overdue" and "history" (every step). */
 int jy_case_show_json(jy_cases *cs, int64_t id, jy_date today, jy_sb *out, jy_err *err);
 

@@ -17,6 +17,8 @@
 
 #include "base/money.h"
 #include "domain/bankcard.h"
+#include "service/case.h"
+#include "service/conflict.h"
 #include "service/ledger.h"
 
 /* The current UTC time as the store writes it ("YYYY-MM-DDTHH:MM:SS.mmmZ"; JIUYE_NOW overrides). */
@@ -105,8 +107,61 @@ static int collect_payable(void *ctx, const jy_payable *p)
     return 0;
 }
 
-int jy_batch_build(jy_store *st, const char *county, const char *program, const char *month, int year,
-                   const char *actor, jy_batch *out, jy_sb *skipped, jy_err *err)
+static void skip_entry(jy_sb *skipped, int *nskipped, const jy_payable *p, const char *reason,
+                       const jy_conflict_report *rep)
+{
+    if (skipped) {
+        if (*nskipped) jy_sb_appendc(skipped, ',');
+        jy_sb_appendc(skipped, '{');
+        jy_sb_json_kv_i64(skipped, "payable_id", p->id);
+        if (p->case_id) jy_sb_json_kv_i64(skipped, "case_id", p->case_id);
+        jy_sb_json_kv_str(skipped, "reason", reason);
+        if (rep) {
+            jy_sb_json_key(skipped, "conflicts");
+            jy_conflict_report_json(skipped, rep);
+        }
+        jy_sb_appendc(skipped, '}');
+    }
+    (*nskipped)++;
+}
+
+/* The checks a line's case must pass before it is paid (cs given): the case's workflow lets the
+ * payment step leave its state, and the conflict checks find nothing hard. 1: leave it out
+ * (listed in skipped), 0: pay it, < 0: error. */
+static int case_gate(jy_cases *cs, const jy_payable *p, jy_sb *skipped, int *nskipped, jy_err *err)
+{
+    if (!cs || !p->case_id) return 0;
+    char why[256];
+    int r = jy_case_payment_ready(cs, p->case_id, why, sizeof why, err);
+    if (r < 0) return r;
+    if (r == 0) {
+        skip_entry(skipped, nskipped, p, why, NULL);
+        return 1;
+    }
+    jy_conflict_report rep = {0};
+    if ((r = jy_conflicts_check_case(cs->st, p->case_id, &rep, err))) {
+        jy_conflict_report_free(&rep);
+        return r;
+    }
+    if (rep.nhard) {
+        jy_sb msg = JY_SB_INIT;
+        jy_sb_appendf(&msg, "案件 %" PRId64 " 存在冲突，本批不拨付：", p->case_id);
+        int k = 0;
+        for (size_t i = 0; i < rep.n; i++) {
+            if (!rep.items[i].hard) continue;
+            jy_sb_appendf(&msg, "%s%s（%s）", k++ ? "；" : "", rep.items[i].reason, rep.items[i].clause);
+        }
+        skip_entry(skipped, nskipped, p, jy_sb_cstr(&msg), &rep);
+        jy_sb_free(&msg);
+        jy_conflict_report_free(&rep);
+        return 1;
+    }
+    jy_conflict_report_free(&rep);
+    return 0;
+}
+
+static int build(jy_store *st, jy_cases *cs, const char *county, const char *program, const char *month, int year,
+                 const char *actor, jy_batch *out, jy_sb *skipped, jy_err *err)
 {
     if (!program || !*program) return jy_err_set(err, JY_EINVAL, "a batch needs a programme (--program P13)");
     idlist ids = {0};
@@ -125,19 +180,18 @@ int jy_batch_build(jy_store *st, const char *county, const char *program, const 
         jy_payable p;
         if ((rc = jy_store_payable_get(st, ids.v[i], &p, err))) goto done;
         if (year && p.year != year) continue;
+        int gate = case_gate(cs, &p, skipped, &nskipped, err);
+        if (gate < 0) {
+            rc = gate;
+            goto done;
+        }
+        if (gate) continue;
         jy_batch_line l;
         memset(&l, 0, sizeof l);
         jy_err why;
         int r = resolve_payee(st, &p, &l, &why);
         if (r == JY_ENODATA) {
-            if (skipped) {
-                if (nskipped) jy_sb_appendc(skipped, ',');
-                jy_sb_appendc(skipped, '{');
-                jy_sb_json_kv_i64(skipped, "payable_id", p.id);
-                jy_sb_json_kv_str(skipped, "reason", why.msg);
-                jy_sb_appendc(skipped, '}');
-            }
-            nskipped++;
+            skip_entry(skipped, &nskipped, &p, why.msg, NULL);
             continue;
         }
         if (r) {
@@ -167,6 +221,18 @@ out:
     if (skipped) jy_sb_appendc(skipped, ']');
     free(ids.v);
     return rc;
+}
+
+int jy_batch_build(jy_store *st, const char *county, const char *program, const char *month, int year,
+                   const char *actor, jy_batch *out, jy_sb *skipped, jy_err *err)
+{
+    return build(st, NULL, county, program, month, year, actor, out, skipped, err);
+}
+
+int jy_batch_build_cases(jy_cases *cs, const char *county, const char *program, const char *month, int year,
+                         const char *actor, jy_batch *out, jy_sb *skipped, jy_err *err)
+{
+    return build(cs->st, cs, county, program, month, year, actor, out, skipped, err);
 }
 
 int jy_batch_approve(jy_store *st, int64_t id, const char *actor, jy_batch *out, jy_err *err)
@@ -338,7 +404,8 @@ static void test_delay(void)
 }
 
 /* Pays one line in its own transaction. *outcome: 1 paid now, 2 already paid, 3 failed. */
-static int pay_line(jy_store *st, int64_t batch_id, int line_no, const char *actor, int *outcome, jy_err *err)
+static int pay_line(jy_store *st, jy_cases *cs, int64_t batch_id, int line_no, const char *actor, int *outcome,
+                    jy_err *err)
 {
     int rc = jy_store_begin(st, err);
     if (rc) return rc;
@@ -355,6 +422,11 @@ static int pay_line(jy_store *st, int64_t batch_id, int line_no, const char *act
     }
     if ((rc = jy_store_payable_get(st, l.payable_id, &p, err))) goto done;
     if ((rc = jy_ledger_pay(st, &p, &l, actor, err))) goto done;
+    if (cs && p.case_id) {
+        char why[128];
+        snprintf(why, sizeof why, "拨付批次 %" PRId64 " 第 %d 行已支付", batch_id, line_no);
+        if ((rc = jy_case_paid_by_batch(cs, p.case_id, why, 0, actor, err))) goto done;
+    }
     jy_batch_line nl = l;
     snprintf(nl.status, sizeof nl.status, "paid");
     nl.attempts = l.attempts + 1;
@@ -393,7 +465,8 @@ static int collect_line_no(void *ctx, const jy_batch_line *l)
     return 0;
 }
 
-int jy_batch_mark_paid(jy_store *st, int64_t id, int line, const char *actor, jy_batch_run *run, jy_err *err)
+static int mark_paid(jy_store *st, jy_cases *cs, int64_t id, int line, const char *actor, jy_batch_run *run,
+                     jy_err *err)
 {
     memset(run, 0, sizeof *run);
     jy_batch b;
@@ -416,7 +489,7 @@ int jy_batch_mark_paid(jy_store *st, int64_t id, int line, const char *actor, jy
     }
     for (size_t i = 0; i < todo.n; i++) {
         int outcome = 0;
-        if ((rc = pay_line(st, id, todo.v[i], actor, &outcome, err))) {
+        if ((rc = pay_line(st, cs, id, todo.v[i], actor, &outcome, err))) {
             jy_err_prefix(err, "line %d: ", todo.v[i]);
             goto out;
         }
@@ -432,6 +505,16 @@ int jy_batch_mark_paid(jy_store *st, int64_t id, int line, const char *actor, jy
 out:
     free(todo.v);
     return rc;
+}
+
+int jy_batch_mark_paid(jy_store *st, int64_t id, int line, const char *actor, jy_batch_run *run, jy_err *err)
+{
+    return mark_paid(st, NULL, id, line, actor, run, err);
+}
+
+int jy_batch_mark_paid_cases(jy_cases *cs, int64_t id, int line, const char *actor, jy_batch_run *run, jy_err *err)
+{
+    return mark_paid(cs->st, cs, id, line, actor, run, err);
 }
 
 int jy_batch_mark_failed(jy_store *st, int64_t id, int line, const char *reason, const char *actor, jy_err *err)

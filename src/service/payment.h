@@ -12,6 +12,7 @@
 
 #include "base/err.h"
 #include "base/sb.h"
+#include "service/case.h"
 #include "store/store.h"
 
 /* Builds a draft batch of county's approved payables of program (month: "YYYY-MM" or NULL for
@@ -20,6 +21,13 @@
  * nothing can be paid (skipped still filled). out receives the batch. */
 int jy_batch_build(jy_store *st, const char *county, const char *program, const char *month, int year,
                    const char *actor, jy_batch *out, jy_sb *skipped, jy_err *err);
+
+/* jy_batch_build for payables that come from cases (docs/cases.md "Filing to payment"): each
+ * line's case is checked again first — its workflow must let the payment step leave its state,
+ * and jy_conflicts_check_case must find nothing hard; a case that fails is left out and listed
+ * in skipped with the reason and, for conflicts, the findings with their clauses. */
+int jy_batch_build_cases(jy_cases *cs, const char *county, const char *program, const char *month, int year,
+                         const char *actor, jy_batch *out, jy_sb *skipped, jy_err *err);
 
 /* The review step: draft → approved, by someone other than the builder. */
 int jy_batch_approve(jy_store *st, int64_t id, const char *actor, jy_batch *out, jy_err *err);
@@ -42,6 +50,10 @@ typedef struct jy_batch_run {
  * transaction, before its commit, so a test can kill the process mid-batch. When no line is
  * left unpaid the batch becomes "paid". */
 int jy_batch_mark_paid(jy_store *st, int64_t id, int line, const char *actor, jy_batch_run *run, jy_err *err);
+
+/* jy_batch_mark_paid that also moves each paid line's case to paid (its workflow's payment
+ * step, jy_case_paid_by_batch) in the same transaction as the ledger posting and audit entries. */
+int jy_batch_mark_paid_cases(jy_cases *cs, int64_t id, int line, const char *actor, jy_batch_run *run, jy_err *err);
 
 /* The bank returned line unpaid: pending → failed with the reason (money stays committed). */
 int jy_batch_mark_failed(jy_store *st, int64_t id, int line, const char *reason, const char *actor, jy_err *err);

@@ -67,7 +67,8 @@ static int parse_int(const char *s, int *out)
 
 static int is_terminal_name(const char *s)
 {
-    return strcmp(s, "rejected") == 0 || strcmp(s, "paid") == 0 || strcmp(s, "closed") == 0 ||
+    /* paid is final except for recovery (追回), the one step that may leave it */
+    return strcmp(s, "rejected") == 0 || strcmp(s, "recovered") == 0 || strcmp(s, "closed") == 0 ||
            strcmp(s, "cancelled") == 0 || strcmp(s, "withdrawn") == 0;
 }
 
@@ -84,7 +85,7 @@ static int check_workflow(const jy_workflow *wf, const char *name, int end_line,
             if (!reached)
                 return jy_err_set(err, JY_EINVAL, "%s:%d: step %s leaves state %s, which no step reaches", name,
                                   s->line, s->name, s->from[f]);
-            if (is_terminal_name(s->from[f]))
+            if (is_terminal_name(s->from[f]) || (strcmp(s->from[f], "paid") == 0 && !(s->flags & JY_WF_RECOVERY)))
                 return jy_err_set(err, JY_EINVAL, "%s:%d: step %s leaves the terminal state %s", name, s->line,
                                   s->name, s->from[f]);
         }
@@ -134,6 +135,10 @@ static int parse_step(const line_tokens *t, jy_wf_step *s, const char *name, int
         else if (strcmp(f, "after-publicity") == 0) s->flags |= JY_WF_AFTER_PUBLICITY;
         else if (strcmp(f, "conflicts") == 0) s->flags |= JY_WF_CONFLICTS;
         else if (strcmp(f, "site-visit") == 0) s->flags |= JY_WF_SITE_VISIT;
+        else if (strcmp(f, "commit") == 0) s->flags |= JY_WF_COMMIT;
+        else if (strcmp(f, "release") == 0) s->flags |= JY_WF_RELEASE;
+        else if (strcmp(f, "payment") == 0) s->flags |= JY_WF_PAYMENT;
+        else if (strcmp(f, "recovery") == 0) s->flags |= JY_WF_RECOVERY;
         else if (strncmp(f, "publicity=", 10) == 0 || strncmp(f, "publicity-days=", 15) == 0) {
             int wd = f[9] == '=';
             if (parse_int(strchr(f, '=') + 1, &s->publicity) || s->publicity < 1)
@@ -142,7 +147,7 @@ static int parse_step(const line_tokens *t, jy_wf_step *s, const char *name, int
         } else {
             return jy_err_set(err, JY_EINVAL,
                               "%s:%d: unknown flag \"%s\" (eligible, publicity=N, publicity-days=N, during-publicity, "
-                              "after-publicity, conflicts, site-visit)",
+                              "after-publicity, conflicts, site-visit, commit, release, payment, recovery)",
                               name, line, f);
         }
     }
@@ -354,7 +359,11 @@ static void flags_json(jy_sb *sb, const jy_wf_step *s)
              {JY_WF_DURING_PUBLICITY, "during-publicity"},
              {JY_WF_AFTER_PUBLICITY, "after-publicity"},
              {JY_WF_CONFLICTS, "conflicts"},
-             {JY_WF_SITE_VISIT, "site-visit"}};
+             {JY_WF_SITE_VISIT, "site-visit"},
+             {JY_WF_COMMIT, "commit"},
+             {JY_WF_RELEASE, "release"},
+             {JY_WF_PAYMENT, "payment"},
+             {JY_WF_RECOVERY, "recovery"}};
     jy_sb_appendc(sb, '[');
     int first = 1;
     for (size_t i = 0; i < sizeof F / sizeof F[0]; i++)

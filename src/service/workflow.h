@@ -24,6 +24,10 @@ enum jy_wf_flag {
     JY_WF_AFTER_PUBLICITY = 1 << 2,  /* only after the publicity's last day */
     JY_WF_CONFLICTS = 1 << 3,        /* conflict checks again; hard findings refuse */
     JY_WF_SITE_VISIT = 1 << 4,       /* the reason records the site visit */
+    JY_WF_COMMIT = 1 << 5,           /* the decided amount is committed in the fund ledger (a payable) */
+    JY_WF_RELEASE = 1 << 6,          /* the case's unpaid commitment is released (cancelled) */
+    JY_WF_PAYMENT = 1 << 7,          /* the payment step: taken by `batch mark-paid` when the payable is paid */
+    JY_WF_RECOVERY = 1 << 8,         /* 追回: the case's paid money is recovered in the ledger */
 };
 
 typedef struct jy_wf_step {

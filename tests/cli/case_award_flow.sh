@@ -63,7 +63,7 @@ expect_contains "re-decided eligible" '"decision":"eligible"' "$out"
 expect_contains "amount" '"amount":"10000.00"' "$out"
 out=$($J --as rev case pay "$id" --reason "拨付至基本账户" --date 2024-10-20)
 expect_contains "paid" '"state":"paid"' "$out"
-expect_contains "terminal: no next steps" '"next_steps":[]' "$out"
+expect_contains "paid: only recovery (追回) is left" '"next_steps":["recover"]' "$out"
 
 out=$($J case show "$id")
 n=$(echo "$out" | grep -o '"step":' | wc -l)
