@@ -1642,7 +1642,7 @@ static int yr_awards(year_ctx *y, jy_err *err)
 static int yr_placements(year_ctx *y, jy_err *err)
 {
     demo_ctx *c = y->c;
-    int rc;
+    int rc = 0;
     static const struct {
         const char *program;
         unsigned host_kind, status;
