@@ -289,12 +289,14 @@ int jy_cmd_ledger(const jy_cli *cli, int argc, char **argv)
         jy_payable p;
         if (!rc && !(rc = jy_store_payable_get(st, id, &p, &err))) print_payable(&out, &p);
     } else if (strcmp(sub, "payables") == 0) {
-        static const char *const allowed[] = {"program", "status", "month", "limit", "after", NULL};
-        int64_t limit = 100, after = 0;
+        static const char *const allowed[] = {"program", "status", "month", "limit", "after", "case", NULL};
+        int64_t limit = 100, after = 0, case_id = 0;
         if ((rc = only(&o, allowed, &err))) goto done;
         if (opt(&o, "limit") && (rc = parse_int(opt(&o, "limit"), "--limit", 0, INT32_MAX, &limit, &err))) goto done;
         if (opt(&o, "after") && (rc = parse_int(opt(&o, "after"), "--after", 0, INT64_MAX, &after, &err))) goto done;
-        jy_payable_filter f = {county_of(&o), opt(&o, "program"), opt(&o, "status"), opt(&o, "month"), after, (int)limit};
+        if (opt(&o, "case") && (rc = parse_int(opt(&o, "case"), "--case", 1, INT64_MAX, &case_id, &err))) goto done;
+        jy_payable_filter f = {.county = county_of(&o), .program = opt(&o, "program"), .status = opt(&o, "status"),
+                               .month = opt(&o, "month"), .after_id = after, .limit = (int)limit, .case_id = case_id};
         rc = jy_store_payable_list(st, &f, print_payable, &out, &err);
     } else if (strcmp(sub, "journal") == 0) {
         static const char *const allowed[] = {"limit", "after", NULL};

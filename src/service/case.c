@@ -526,7 +526,7 @@ static int case_money_get(jy_store *st, const jy_case *c, case_money *M, jy_err 
 {
     memset(M, 0, sizeof *M);
     M->case_id = c->id;
-    jy_payable_filter f = {.county = c->county, .program = c->program};
+    jy_payable_filter f = {.county = c->county, .program = c->program, .case_id = c->id};
     return jy_store_payable_list(st, &f, on_payable, M, err);
 }
 

@@ -1286,6 +1286,7 @@ static int yr_advance(year_ctx *y, int64_t id, const yr_path *path, jy_date on, 
         rc = yr_step(y, id, path[i].step, d, path[i].reason, yr_actor(y, path[i].role, town_user, body_user), err);
         if (rc == JY_ECONFLICT) {
             y->c->sum->refused_steps++;
+            if (path[i].step[0] == 'r') y->c->sum->over_budget++; /* recognise/recommend commit money */
             *last = d;
             return 0;
         }
@@ -1766,38 +1767,48 @@ done:
 
 /* ---- money: approve the recognised amounts, batch, review, export, pay ---- */
 
-static int yr_approve_money(year_ctx *y, jy_err *err)
+/* What the workflow committed for a case when it was recognised (the "commit" flag of its
+ * step in policy/workflows.txt): counts the open payables into the summary. *open receives 1
+ * when the case has money committed or paid through the books. */
+typedef struct case_money_tally {
+    int open;
+    jy_fen committed;
+} case_money_tally;
+
+static int yr_on_payable(void *ctx, const jy_payable *p)
+{
+    case_money_tally *t = ctx;
+    if (strcmp(p->status, "cancelled") == 0) return 0;
+    t->open = 1;
+    if (strcmp(p->status, "approved") == 0 || strcmp(p->status, "batched") == 0) t->committed += p->amount;
+    return 0;
+}
+
+static int yr_case_money(year_ctx *y, const jy_case *k, case_money_tally *t, jy_err *err)
+{
+    memset(t, 0, sizeof *t);
+    jy_payable_filter f;
+    memset(&f, 0, sizeof f);
+    f.county = k->county;
+    f.program = k->program;
+    f.case_id = k->id;
+    return jy_store_payable_list(y->c->st, &f, yr_on_payable, t, err);
+}
+
+/* ---- money: the recognised amounts were committed by the workflow; count them ---- */
+
+static int yr_count_commitments(year_ctx *y, jy_err *err)
 {
     demo_ctx *c = y->c;
     int rc = 0;
     for (int i = 0; i < y->nrec; i++) {
         jy_case k;
         if ((rc = yr_get(y, y->recognised[i], &k, err))) return rc;
-        jy_payable p;
-        memset(&p, 0, sizeof p);
-        snprintf(p.county, sizeof p.county, "%s", k.county);
-        snprintf(p.program, sizeof p.program, "%s", k.program);
-        p.year = k.year;
-        p.case_id = k.id;
-        if (k.org_id) {
-            p.payee_kind = JY_PAYEE_ORG;
-            p.org_id = k.org_id;
-        } else {
-            p.payee_kind = JY_PAYEE_PERSON;
-            p.person_id = k.person_id;
-        }
-        p.amount = k.amount;
-        snprintf(p.memo, sizeof p.memo, "%s 案件 %lld", k.program, (long long)k.id);
-        rc = jy_ledger_approve(c->st, &p, -1, y->fin1, err);
-        if (rc == JY_ECONFLICT) { /* no budget left on the line: stays recognised */
-            c->sum->over_budget++;
-            rc = 0;
-            continue;
-        }
-        if (rc) return jy_err_prefix(err, "demo payable of case %lld: ", (long long)k.id);
+        case_money_tally t;
+        if ((rc = yr_case_money(y, &k, &t, err))) return rc;
+        if (!t.open) continue;
         c->sum->payables++;
-        c->sum->committed_fen += p.amount;
-        if ((rc = tx_row(c, err))) return rc;
+        c->sum->committed_fen += t.committed;
     }
     return 0;
 }
@@ -1825,7 +1836,7 @@ static int yr_batches(year_ctx *y, jy_err *err)
         for (int year = 2023; year <= 2024; year++) {
             jy_batch b;
             jy_sb skipped = JY_SB_INIT;
-            rc = jy_batch_build(c->st, c->county, program, NULL, year, y->fin1, &b, &skipped, err);
+            rc = jy_batch_build_cases(y->cs, c->county, program, NULL, year, y->fin1, &b, &skipped, err);
             jy_sb_free(&skipped);
             if (rc == JY_ENOTFOUND) {
                 rc = 0;
@@ -1838,17 +1849,21 @@ static int yr_batches(year_ctx *y, jy_err *err)
             if ((rc = jy_batch_export(c->st, b.id, NULL, NULL, y->fin1, err)) && rc != JY_ENODATA) return rc;
             jy_batch_run run;
             memset(&run, 0, sizeof run);
-            if ((rc = jy_batch_mark_paid(c->st, b.id, 0, y->fin1, &run, err))) return rc;
+            if ((rc = jy_batch_mark_paid_cases(y->cs, b.id, 0, y->fin1, &run, err))) return rc;
             c->sum->paid_lines += run.paid;
             c->sum->paid_fen += b.total;
             if ((rc = tx_row(c, err))) return rc;
         }
     }
-    /* the cases whose payable was paid take the pay step */
+    /* batch mark-paid moved the cases it paid to "paid"; the cases of programme-years without a
+     * budget in the books (nothing committed) are paid by hand */
     for (int i = 0; i < y->nrec; i++) {
         jy_case k;
         if ((rc = yr_get(y, y->recognised[i], &k, err))) return rc;
         if (strcmp(k.state, "recognised") != 0 && strcmp(k.state, "held") != 0) continue;
+        case_money_tally t;
+        if ((rc = yr_case_money(y, &k, &t, err))) return rc;
+        if (t.open) continue;
         jy_date on = yr_workday(y, k.updated_at[0] ? (k.publicity_end ? k.publicity_end : k.filed_on) + 8 : k.filed_on + 8, 1);
         rc = yr_step(y, k.id, "pay", on, "已拨付", y->rev, err);
         if (rc == JY_ECONFLICT) {
@@ -1913,7 +1928,7 @@ static int stage_year(demo_ctx *c, uint64_t seed, jy_err *err)
     progress(c, "year", 2, 5);
     if ((rc = yr_placements(&y, err))) goto done;
     progress(c, "year", 3, 5);
-    if ((rc = yr_approve_money(&y, err))) goto done;
+    if ((rc = yr_count_commitments(&y, err))) goto done;
     progress(c, "year", 4, 5);
     if ((rc = yr_batches(&y, err))) goto done;
     progress(c, "year", 5, 5);

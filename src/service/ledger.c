@@ -190,10 +190,38 @@ int jy_ledger_split(jy_store *st, const char *county, const char *program, int y
     return 0;
 }
 
+/* A case's one-off amount (a payable without a month) has at most one open (approved or batched)
+ * payable: committing it twice would overstate the commitments and could pay it twice. Monthly
+ * payables (payroll) are kept unique by their payroll lines instead, since one month of one
+ * placement can carry several claims (allowance, social insurance, settling-in grant). */
+static int open_payable(void *ctx, const jy_payable *q)
+{
+    int64_t *found = ctx;
+    if (strcmp(q->status, "approved") == 0 || strcmp(q->status, "batched") == 0) {
+        *found = q->id;
+        return 1;
+    }
+    return 0;
+}
+
+static int refuse_second_commitment(jy_store *st, const jy_payable *p, jy_err *err)
+{
+    int64_t found = 0;
+    jy_payable_filter f = {.county = p->county, .program = p->program, .month = p->month, .case_id = p->case_id};
+    int rc = jy_store_payable_list(st, &f, open_payable, &found, err);
+    if (rc) return rc;
+    if (found)
+        return jy_err_set(err, JY_ECONFLICT,
+                          "case %" PRId64 " already has payable %" PRId64 " committed: cancel it before committing again",
+                          p->case_id, found);
+    return 0;
+}
+
 int jy_ledger_approve(jy_store *st, jy_payable *p, int source, const char *actor, jy_err *err)
 {
     int rc = jy_store_begin(st, err);
     if (rc) return rc;
+    if (p->case_id > 0 && !p->month[0] && (rc = refuse_second_commitment(st, p, err))) goto done;
     if ((rc = jy_ledger_split(st, p->county, p->program, p->year, p->amount, source, p->split, err))) goto done;
     p->status[0] = '\0';
     if ((rc = jy_store_payable_add(st, p, actor, err))) goto done;

@@ -349,7 +349,7 @@ int jy_report_budget(jy_store *st, const jy_policy *pol, const char *county, int
     if (!progs) return err->code;
     if ((rc = jy_store_ledger_lines(st, county, program && *program ? program : NULL, year, on_line, &lv, err)))
         goto done;
-    qsort(lv.v, lv.n, sizeof *lv.v, line_cmp);
+    if (lv.n > 1) qsort(lv.v, lv.n, sizeof *lv.v, line_cmp);
     r = jy_report_new("budget", "就业补助资金预算执行情况表（按资金来源）", "");
     {
         char h[128];

@@ -854,13 +854,23 @@ int jy_store_payable_list(jy_store *st, const jy_payable_filter *f, int (*fn)(vo
                           void *ctx, jy_err *err)
 {
     payable_ctx c = {st, fn, ctx, {0}, 0, 0, err};
-    jl_val v[6] = {JL_I(f->after_id),
+    jl_val v[7] = {JL_I(f->after_id),
                    f->county && *f->county ? JL_S(f->county) : JL_N,
                    f->program && *f->program ? JL_S(f->program) : JL_N,
                    f->status && *f->status ? JL_S(f->status) : JL_N,
                    f->month ? JL_S(f->month) : JL_N,
-                   JL_I(f->limit > 0 ? f->limit : INT64_MAX)};
-    int rc = run(st,
+                   JL_I(f->limit > 0 ? f->limit : INT64_MAX),
+                   JL_I(f->case_id)};
+    int rc;
+    if (f->case_id > 0) /* one case's payables: through the payables_case index */
+        rc = run(st,
+                 "SELECT " PAYABLE_COLS " FROM payables WHERE case_id = $7 AND id > $1"
+                 " AND (CAST($2 AS text) IS NULL OR county = $2) AND (CAST($3 AS text) IS NULL OR program = $3)"
+                 " AND (CAST($4 AS text) IS NULL OR status = $4) AND (CAST($5 AS text) IS NULL OR month = $5)"
+                 " ORDER BY id LIMIT $6",
+                 v, 7, payable_row, &c, NULL, "listing payables", err);
+    else
+        rc = run(st,
                  "SELECT " PAYABLE_COLS " FROM payables WHERE id > $1"
                  " AND (CAST($2 AS text) IS NULL OR county = $2) AND (CAST($3 AS text) IS NULL OR program = $3)"
                  " AND (CAST($4 AS text) IS NULL OR status = $4) AND (CAST($5 AS text) IS NULL OR month = $5)"

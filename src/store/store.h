@@ -558,6 +558,7 @@ typedef struct jy_payable_filter {
     const char *month;   /* NULL: all */
     int64_t after_id;
     int limit;           /* 0: no limit */
+    int64_t case_id;     /* 0: all; else the payables of that case only */
 } jy_payable_filter;
 int jy_store_payable_list(jy_store *st, const jy_payable_filter *f, int (*fn)(void *ctx, const jy_payable *p),
                           void *ctx, jy_err *err);

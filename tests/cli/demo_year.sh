@@ -23,6 +23,20 @@ assert s["rejected"] > 0 and s["recognised"] > 0 and s["held_for_review"] > 0, s
 print("ok", s["cases"])
 PY
 
+# the workflow commits a case's one-off amount once: no case holds two live one-off payables
+$J ledger payables --limit 0 >"$T/payables.jsonl" || fail "ledger payables"
+python3 - "$T/payables.jsonl" >"$T/pay.txt" 2>&1 <<'PY' || fail "payables: $(cat "$T/pay.txt")"
+import json, sys, collections
+live = collections.Counter()
+for line in open(sys.argv[1]):
+    p = json.loads(line)
+    if p.get("case_id") and p["month"] == "" and p["status"] != "cancelled":
+        live[p["case_id"]] += 1
+twice = {c: n for c, n in live.items() if n > 1}
+assert live and not twice, "cases committed more than once: %s" % twice
+print("ok", len(live))
+PY
+
 # every programme achieved something over the period (P18: needs_review by policy, filed only)
 $J report targets >"$T/t1.json" || fail "report targets"
 python3 - "$T/t1.json" >"$T/tg.txt" 2>&1 <<'PY' || fail "targets: $(cat "$T/tg.txt")"
