@@ -1,18 +1,36 @@
 /* bench/scale: the same workload on SQLite and PostgreSQL in one run, for docs/scale.md (issue 3).
  *
- *   bench_scale [--persons N] [--roster M] [--pg URL] [--dir DIR] [--no-prefetch] [--per-person]
- *     N persons (default 1,000,000) imported through jy_store_person_put in transactions of
- *     10,000 (one audit entry each), each batch announced first with jy_store_person_prefetch as
- *     an importer does (--no-prefetch: bare puts); then the conflict check of a roster of M
- *     persons (default 100,000, half registered, half not) by ID number, as service/conflict.c
- *     does it: one jy_store_persons_by_idcards call (--per-person: one
- *     jy_store_person_get_by_idcard per row instead); then the dashboard (counts, persons per
- *     township, persons per status). Each step's time per backend and the ratio
- *     PostgreSQL / SQLite. --pg (or JY_BENCH_PG_URL) names a PostgreSQL server's maintenance
- *     database; the bench creates a database of its own there and drops it. Without it, SQLite only.
+ *   bench_scale [--persons N] [--claims C] [--roster M] [--placements P] [--pg URL] [--dir DIR]
+ *               [--no-prefetch] [--per-person] [--per-case]
  *
- * Claims, placements and the monthly payroll (issue 5) do not exist yet: their steps join here
- * when they do (5,000,000 claims, a payroll of 100,000 placements). A benchmark, never a test. */
+ * Steps, each timed per backend, with the ratio PostgreSQL / SQLite:
+ *   import          N persons (default 1,000,000) through jy_store_person_put in transactions of
+ *                   10,000 (one audit entry each), each batch announced first with
+ *                   jy_store_person_prefetch as an importer does (--no-prefetch: bare puts).
+ *   claims          C cases (default 5,000,000) through jy_store_case_bulk_insert, 10,000 per call
+ *                   (the case rows and their first history rows; one audit entry per county per
+ *                   call; PostgreSQL: COPY); --per-case: through jy_store_case_insert one by one
+ *                   (a row, a history row and an audit entry each) in transactions of 10,000: 60 % P1 trainee claims and 10 % P2 skill-evaluation
+ *                   claims (occupation, level, training body, 2019–2024), 30 % other cases (P3/P9/
+ *                   P21 employer rewards, P19 broker awards, P7 org awards); 8 % rejected. Persons
+ *                   get 5 cases each on average. The path is printed in the output.
+ *   conflict check  a roster of M persons (default 100,000; half registered, half not) for a P1
+ *                   class of 2024 checked against everything on record with jy_conflicts_check,
+ *                   the function `jiuye case check-roster` uses (one query per table); with
+ *                   --per-person the old measure instead (one jy_store_person_get_by_idcard per row).
+ *   payroll setup   (timed, not a figure of the issue) P placements of P13 (default 100,000, all in
+ *                   county 640522, at most N/10) written through the store: the placement case
+ *                   (jy_store_case_insert, state active), jy_store_placement_add and March 2024's
+ *                   attendance (jy_store_attendance_put), plus the programme's 2024 budget.
+ *   payroll         the payroll service's whole monthly run, jy_payroll_run_month(640522, P13,
+ *                   2024-03): sources read, conflicts re-checked for the month, every line decided
+ *                   by the policy engine in batch mode, lines written, payables approved in the ledger.
+ *   dashboard       the start page's reads (jy_store_counts_get, persons per township, per status,
+ *                   organisations per kind set) and `report targets` (jy_report_targets, every year,
+ *                   every programme) for each of the 10 counties.
+ * --pg (or JY_BENCH_PG_URL) names a PostgreSQL server's maintenance database; the bench creates
+ * a database of its own there and drops it. Without it, SQLite only. A benchmark, never a test;
+ * it checks its answers (counts, findings, payroll lines) and exits 1 when they are wrong. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,12 +40,34 @@
 #include <libpq-fe.h>
 
 #include "domain/idcard.h"
+#include "service/case.h"
+#include "service/conflict.h"
+#include "service/ledger.h"
+#include "service/payroll.h"
+#include "service/report.h"
+#include "store/placement_store.h"
 #include "store/store.h"
 
-enum { STEPS = 3, BATCH = 10000 };
+enum { STEPS = 6, BATCH = 10000, NORGS = 400, NCOUNTY = 10 };
+enum { S_IMPORT, S_CLAIMS, S_CHECK, S_SETUP, S_PAYROLL, S_DASH };
 static int prefetch = 1;   /* --no-prefetch: puts without jy_store_person_prefetch */
 static int per_person = 0; /* --per-person: the conflict check as one lookup per roster row */
-static const char *const step_name[STEPS] = {"import", "conflict check", "dashboard"};
+static int bulk_claims = 1; /* --per-case: claims through jy_store_case_insert, one by one */
+static const char *const step_name[STEPS] = {"import persons", "load claims",  "conflict check",
+                                             "payroll setup",  "payroll",      "dashboard"};
+static const char *const county[NCOUNTY] = {"640522", "640521", "640502", "640402", "640423",
+                                            "640424", "640425", "640302", "640323", "640181"};
+static const char *const occupation[] = {"中式烹调师", "育婴员", "电工", "焊工", "农业经理人", "保育师",
+                                         "家政服务员", "汽车驾驶员", "枸杞种植工", "养老护理员",
+                                         "美容师", "砌筑工", "挖掘机驾驶员", "电子商务师", "面点师",
+                                         "保安员", "钢筋工", "中式面点师", "茶艺师", "健康管理师"};
+enum { NOCC = sizeof occupation / sizeof *occupation };
+
+typedef struct result {
+    double secs[STEPS];
+    long found, findings, nhard, lines, approved;
+    int64_t cases_counted;
+} result;
 
 static double now(void)
 {
@@ -36,11 +76,18 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-/* The i-th synthetic person: 10 counties of 宁夏, births spread over 40 years. */
+static uint64_t rng;
+static unsigned rnd(unsigned n)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (unsigned)(rng % n);
+}
+
+/* The i-th synthetic person (id i + 1 once imported): 10 counties of 宁夏, births over 40 years. */
 static void person(jy_person *p, long i)
 {
-    static const char *const county[] = {"640522", "640521", "640502", "640402", "640423",
-                                         "640424", "640425", "640302", "640323", "640181"};
     memset(p, 0, sizeof *p);
     char first[18];
     snprintf(first, sizeof first, "%s%04ld%02ld%02ld%03ld", county[i % 10], 1960 + (i / 10) % 40,
@@ -53,11 +100,14 @@ static void person(jy_person *p, long i)
     snprintf(p->phone, sizeof p->phone, "139%08ld", i);
 }
 
-static int count_cb(void *ctx, const jy_person *p)
+/* Organisation k (id k + 1): even ones training bodies, odd ones employers (the P13 hosts). */
+static void org(jy_org *o, int k)
 {
-    (void)p;
-    ++*(long *)ctx;
-    return 0;
+    memset(o, 0, sizeof *o);
+    snprintf(o->uscc, sizeof o->uscc, "9164%04dMA%08d", 500 + k % 100, k);
+    snprintf(o->name, sizeof o->name, "%s%d", k % 2 ? "测试企业" : "测试培训学校", k);
+    o->kinds = k % 2 ? JY_ORG_EMPLOYER : JY_ORG_TRAINING_BODY;
+    snprintf(o->division, sizeof o->division, "%s", county[k % NCOUNTY]);
 }
 
 static int sum_cb(void *ctx, const char *key, int64_t n)
@@ -67,16 +117,70 @@ static int sum_cb(void *ctx, const char *key, int64_t n)
     return 0;
 }
 
-/* Runs the steps on the database at url; fills secs[STEPS]. */
-static int run(const char *url, long n, long m, double secs[STEPS])
+/* The j-th claim on record. */
+static void claim(jy_case *c, jy_case_event *ev, long j, long npersons)
+{
+    memset(c, 0, sizeof *c);
+    memset(ev, 0, sizeof *ev);
+    long pi = (long)rnd((unsigned)npersons);
+    unsigned kind = rnd(100);
+    c->person_id = pi + 1;
+    snprintf(c->county, sizeof c->county, "%s", county[pi % NCOUNTY]);
+    c->year = 2019 + (int)rnd(6);
+    c->filed_on = jy_date_from_ymd(c->year, 1 + (int)rnd(12), 1 + (int)rnd(28));
+    int rejected = rnd(100) < 8;
+    snprintf(c->decision, sizeof c->decision, "%s", rejected ? "ineligible" : "eligible");
+    if (kind < 70) { /* training claims */
+        int p1 = kind < 60;
+        snprintf(c->program, sizeof c->program, "%s", p1 ? "P1" : "P2");
+        snprintf(c->kind, sizeof c->kind, "%s", p1 ? "trainee_claim" : "individual_claim");
+        c->org_id = 1 + 2 * (int64_t)rnd(NORGS / 2); /* a training body */
+        snprintf(c->occupation, sizeof c->occupation, "%s", occupation[rnd(NOCC)]);
+        c->level = 3 + (int)rnd(3);
+        c->start_on = c->filed_on - 30;
+        c->end_on = c->filed_on - 5;
+        c->has_amount = 1;
+        c->amount = 100000 + 50000 * (5 - c->level);
+    } else { /* other cases: employer rewards per person, broker and org awards */
+        static const char *const prog[] = {"P3", "P9", "P21", "P19", "P7"};
+        static const char *const kd[] = {"employer_reward", "employer_reward", "employer_reward", "broker_award",
+                                         "org_award"};
+        int k = (int)rnd(5);
+        snprintf(c->program, sizeof c->program, "%s", prog[k]);
+        snprintf(c->kind, sizeof c->kind, "%s", kd[k]);
+        c->org_id = 2 + 2 * (int64_t)rnd(NORGS / 2); /* an employer */
+        if (k >= 3) c->person_id = 0;
+        c->has_amount = 1;
+        c->amount = 50000 + 1000 * (int64_t)rnd(100);
+    }
+    snprintf(c->state, sizeof c->state, "%s", rejected ? "rejected" : "paid");
+    snprintf(ev->step, sizeof ev->step, "file");
+    ev->on = c->filed_on;
+    ev->reason = "bench_scale";
+    (void)j;
+}
+
+/* Runs the steps on the database at url; fills r. */
+static int run(const char *url, long n, long nclaims, long m, long np, result *r)
 {
     jy_err err = {0};
     jy_store *st = NULL;
+    jy_cases *cs = NULL;
+    jy_sb out = JY_SB_INIT;
+    jy_person *roster = NULL;
+    jy_conflict_subject *subj = NULL;
+    const char **rcards = NULL;
+    jy_conflict_report rep = {0};
+    memset(r, 0, sizeof *r);
+    rng = 88172645463325252ull; /* the same data on both backends */
     if (jy_store_open(url, &st, &err)) {
         fprintf(stderr, "open %s: %s\n", url, err.msg);
         return 1;
     }
-    int rc = 0;
+    const char *be = jy_store_backend(st);
+    int rc = jy_store_bulk(st, 1, &err);
+
+    /* ---- persons and organisations */
     double t = now();
     static jy_person batch[BATCH];
     static const char *cards[BATCH];
@@ -89,49 +193,178 @@ static int run(const char *url, long n, long m, double secs[STEPS])
         }
         /* what an importer does with a batch: one read of the batch's stored rows, then the puts */
         if (prefetch) rc = jy_store_person_prefetch(st, cards, (size_t)nb, &err);
-        for (long k = 0; k < nb && rc == 0; k++) rc = jy_store_person_put(st, &batch[k], "bench", NULL, &err);
+        for (long k = 0; k < nb && rc == 0; k++) {
+            rc = jy_store_person_put(st, &batch[k], "bench", NULL, &err);
+            if (rc == 0 && batch[k].id != i + k + 1)
+                rc = jy_err_set(&err, JY_EINVAL, "person %ld got id %lld", i + k, (long long)batch[k].id);
+        }
         if (rc == 0) rc = jy_store_commit(st, &err);
         else jy_store_rollback(st, NULL);
-        if (i % 100000 == 0) fprintf(stderr, "\r  %s: %ld", jy_store_backend(st), i);
+        if (i % 100000 == 0) fprintf(stderr, "\r  %s persons: %ld   ", be, i);
     }
-    fprintf(stderr, "\r");
-    secs[0] = now() - t;
+    if (rc == 0 && (rc = jy_store_begin(st, &err)) == 0) {
+        for (int k = 0; k < NORGS && rc == 0; k++) {
+            jy_org o;
+            org(&o, k);
+            rc = jy_store_org_put(st, &o, "bench", NULL, &err);
+            if (rc == 0 && o.id != k + 1) rc = jy_err_set(&err, JY_EINVAL, "org %d got id %lld", k, (long long)o.id);
+        }
+        if (rc == 0) rc = jy_store_commit(st, &err);
+        else jy_store_rollback(st, NULL);
+    }
+    r->secs[S_IMPORT] = now() - t;
 
-    /* the roster: odd rows registered, even rows not */
-    jy_person *roster = calloc((size_t)m, sizeof *roster);
-    const char **rcards = calloc((size_t)m, sizeof *rcards);
-    if (!roster || !rcards) rc = 1;
+    /* ---- claims */
+    t = now();
+    static jy_case cbuf[BATCH];
+    static jy_case_event ebuf[BATCH];
+    for (long i = 0; i < nclaims && rc == 0; i += BATCH) {
+        long nb = i + BATCH <= nclaims ? BATCH : nclaims - i;
+        for (long k = 0; k < nb; k++) claim(&cbuf[k], &ebuf[k], i + k, n);
+        if (bulk_claims) {
+            rc = jy_store_case_bulk_insert(st, cbuf, ebuf, (size_t)nb, "bench", &err);
+        } else {
+            if ((rc = jy_store_begin(st, &err))) break;
+            for (long k = 0; k < nb && rc == 0; k++) rc = jy_store_case_insert(st, &cbuf[k], &ebuf[k], "bench", &err);
+            if (rc == 0) rc = jy_store_commit(st, &err);
+            else jy_store_rollback(st, NULL);
+        }
+        if (i % 100000 == 0) fprintf(stderr, "\r  %s claims: %ld   ", be, i);
+    }
+    r->secs[S_CLAIMS] = now() - t;
+    if (rc == 0) rc = jy_store_bulk(st, 0, &err);
+    else jy_store_bulk(st, 0, NULL);
+    fprintf(stderr, "\r%40s\r", "");
+
+    /* ---- the conflict check of a roster: a P1 class of 2024 */
+    roster = calloc((size_t)m, sizeof *roster);
+    subj = calloc((size_t)m, sizeof *subj);
+    rcards = calloc((size_t)m, sizeof *rcards);
+    if (!roster || !subj || !rcards) rc = rc ? rc : jy_err_set(&err, JY_ENOMEM, "out of memory");
     for (long j = 0; j < m && rc == 0; j++) {
-        person(&roster[j], j % 2 ? j * 7 % n : n + j);
+        person(&roster[j], j % 2 ? j * 7 % n : n + j); /* odd rows registered, even rows not */
         rcards[j] = roster[j].idcard;
+        memcpy(subj[j].idcard, roster[j].idcard, sizeof subj[j].idcard);
+        snprintf(subj[j].occupation, sizeof subj[j].occupation, "%s", occupation[j % NOCC]);
+        subj[j].level = 3 + (int)(j % 3);
+        subj[j].org_id = 1;
+        subj[j].start_on = jy_date_from_ymd(2024, 6, 1);
+        subj[j].end_on = jy_date_from_ymd(2024, 6, 30);
+        subj[j].row = j + 1;
     }
     t = now();
-    long found = 0;
-    if (rc == 0 && per_person) { /* one lookup per roster row */
+    if (rc == 0 && per_person) { /* the old measure: one lookup per roster row */
         for (long j = 0; j < m && rc == 0; j++) {
             jy_person got;
-            int r = jy_store_person_get_by_idcard(st, rcards[j], &got, &err);
-            if (r == 0) found++;
-            else if (r != JY_ENOTFOUND) rc = r;
+            int x = jy_store_person_get_by_idcard(st, rcards[j], &got, &err);
+            if (x == 0) r->found++;
+            else if (x != JY_ENOTFOUND) rc = x;
         }
-    } else if (rc == 0) { /* what the conflict check does (service/conflict.c): one batch read */
-        rc = jy_store_persons_by_idcards(st, rcards, (size_t)m, count_cb, &found, &err);
+    } else if (rc == 0) {
+        jy_conflict_query q = {.program = "P1", .kind = "trainee_claim", .year = 2024,
+                               .on = jy_date_from_ymd(2024, 6, 1), .rows = subj, .n = (size_t)m, .roster = 1};
+        rc = jy_conflicts_check(st, &q, &rep, &err);
+        r->found = rep.registered;
+        r->findings = (long)rep.n;
+        r->nhard = rep.nhard;
     }
-    secs[1] = now() - t;
-    free(roster);
-    free(rcards);
+    r->secs[S_CHECK] = now() - t;
 
+    /* ---- payroll: P13 placements in 640522 (persons 0, 10, 20, … live there) */
+    t = now();
+    if (rc == 0) rc = jy_cases_open(st, JY_POLICY_DIR, &cs, &err);
+    if (rc == 0) rc = jy_store_bulk(st, 1, &err);
+    if (rc == 0)
+        rc = jy_ledger_budget_set(st, "640522", "P13", 2024, JY_FUND_CENTRAL, (jy_fen)np * 200000 + 100, "bench",
+                                  NULL, &err);
+    for (long i = 0; i < np && rc == 0; i += BATCH) {
+        if ((rc = jy_store_begin(st, &err))) break;
+        long nb = i + BATCH <= np ? BATCH : np - i;
+        for (long k = 0; k < nb && rc == 0; k++) {
+            long pi = 10 * (i + k); /* person index in 640522 */
+            jy_case c;
+            jy_case_event ev;
+            memset(&c, 0, sizeof c);
+            memset(&ev, 0, sizeof ev);
+            snprintf(c.county, sizeof c.county, "640522");
+            snprintf(c.program, sizeof c.program, "P13");
+            snprintf(c.kind, sizeof c.kind, "placement");
+            c.person_id = pi + 1;
+            c.org_id = 2 + 2 * (int64_t)((i + k) % (NORGS / 2));
+            c.year = 2024;
+            c.filed_on = jy_date_from_ymd(2024, 1, 1);
+            c.start_on = c.filed_on;
+            c.end_on = jy_date_from_ymd(2024, 12, 31);
+            snprintf(c.state, sizeof c.state, "active");
+            snprintf(c.decision, sizeof c.decision, "eligible");
+            snprintf(ev.step, sizeof ev.step, "file");
+            ev.on = c.filed_on;
+            ev.reason = "bench_scale";
+            rc = jy_store_case_insert(st, &c, &ev, "bench", &err);
+            jy_placement p;
+            memset(&p, 0, sizeof p);
+            snprintf(p.county, sizeof p.county, "640522");
+            p.case_id = c.id;
+            snprintf(p.program, sizeof p.program, "P13");
+            p.person_id = c.person_id;
+            p.host_org_id = c.org_id;
+            p.start_on = c.start_on;
+            p.planned_end = c.end_on;
+            snprintf(p.status, sizeof p.status, "active");
+            if (rc == 0) rc = jy_store_placement_add(st, &p, "bench", &err);
+            jy_attendance a;
+            memset(&a, 0, sizeof a);
+            a.placement_id = p.id;
+            snprintf(a.month, sizeof a.month, "2024-03");
+            snprintf(a.county, sizeof a.county, "640522");
+            unsigned v = rnd(100);
+            a.personal_leave = v < 10 ? 2 : 0;
+            a.sick_leave = v >= 95 ? 3 : 0;
+            a.sick_certificate = v >= 97;
+            a.duty_days = 21 - a.personal_leave - a.sick_leave;
+            if (rc == 0) rc = jy_store_attendance_put(st, &a, "bench", NULL, &err);
+        }
+        if (rc == 0) rc = jy_store_commit(st, &err);
+        else jy_store_rollback(st, NULL);
+    }
+    if (rc == 0) rc = jy_store_bulk(st, 0, &err);
+    r->secs[S_SETUP] = now() - t;
+    t = now();
+    if (rc == 0) rc = jy_payroll_run_month(cs, "640522", "P13", "2024-03", "bench", &out, &err);
+    r->secs[S_PAYROLL] = now() - t;
+    if (rc == 0) {
+        const char *s = jy_sb_cstr(&out), *k;
+        if ((k = strstr(s, "\"lines\":"))) r->lines = atol(k + 8);
+        if ((k = strstr(s, "\"approved\":"))) r->approved = atol(k + 11);
+    }
+
+    /* ---- the dashboard: the start page's counts and `report targets` per county */
     t = now();
     jy_store_counts c;
-    int64_t towns = 0, statuses = 0;
+    int64_t towns = 0, statuses = 0, kinds = 0;
+    jy_date today = jy_date_from_ymd(2024, 6, 1);
     if (rc == 0) rc = jy_store_counts_get(st, &c, &err);
-    if (rc == 0) rc = jy_store_group_counts(st, JY_GROUP_PERSON_TOWNSHIP, 20000, sum_cb, &towns, &err);
-    if (rc == 0) rc = jy_store_group_counts(st, JY_GROUP_PERSON_STATUS, 20000, sum_cb, &statuses, &err);
-    secs[2] = now() - t;
-    if (rc) fprintf(stderr, "%s: %s\n", jy_store_backend(st), err.msg);
-    else if (c.persons != n || towns != n || found != m / 2)
-        fprintf(stderr, "%s: wrong answers: %lld persons, %lld by township, %ld found\n", jy_store_backend(st),
-                (long long)c.persons, (long long)towns, found), rc = 1;
+    if (rc == 0) rc = jy_store_group_counts(st, JY_GROUP_PERSON_TOWNSHIP, today, sum_cb, &towns, &err);
+    if (rc == 0) rc = jy_store_group_counts(st, JY_GROUP_PERSON_STATUS, today, sum_cb, &statuses, &err);
+    if (rc == 0) rc = jy_store_group_counts(st, JY_GROUP_ORG_KINDS, today, sum_cb, &kinds, &err);
+    for (int k = 0; k < NCOUNTY && rc == 0; k++) {
+        jy_report *rep_t = NULL;
+        rc = jy_report_targets(st, cs->pol, county[k], 0, NULL, &rep_t, &err);
+        jy_report_free(rep_t);
+    }
+    r->secs[S_DASH] = now() - t;
+
+    if (rc) fprintf(stderr, "%s: %s\n", be, err.msg);
+    else if (c.persons != n || towns != n || kinds != NORGS || r->found != m / 2 || r->lines != np)
+        fprintf(stderr, "%s: wrong answers: %lld persons, %lld by township, %lld orgs, %ld found, %ld lines\n", be,
+                (long long)c.persons, (long long)towns, (long long)kinds, r->found, r->lines),
+            rc = 1;
+    jy_sb_free(&out);
+    jy_conflict_report_free(&rep);
+    free(roster);
+    free(subj);
+    free(rcards);
+    jy_cases_close(cs);
     jy_store_close(st);
     return rc;
 }
@@ -150,33 +383,49 @@ static int pg_admin(const char *admin, const char *sql)
     return ok ? 0 : 1;
 }
 
+#define USAGE                                                                                                      \
+    "usage: bench_scale [--persons N] [--claims C] [--roster M] [--placements P] [--pg URL] [--dir DIR] "       \
+    "[--no-prefetch] [--per-person] [--per-case]\n"
+
 int main(int argc, char **argv)
 {
-    long n = 1000000, m = 100000;
+    long n = 1000000, nclaims = 5000000, m = 100000, np = 100000;
     const char *pg = getenv("JY_BENCH_PG_URL"), *dir = "/tmp";
     for (int i = 1; i < argc; i += 2) {
         if (strcmp(argv[i], "--no-prefetch") == 0) prefetch = 0, i--;
         else if (strcmp(argv[i], "--per-person") == 0) per_person = 1, i--;
+        else if (strcmp(argv[i], "--per-case") == 0) bulk_claims = 0, i--;
         else if (i + 1 >= argc) n = 0; /* an option without its value: usage */
         else if (strcmp(argv[i], "--persons") == 0) n = atol(argv[i + 1]);
+        else if (strcmp(argv[i], "--claims") == 0) nclaims = atol(argv[i + 1]);
         else if (strcmp(argv[i], "--roster") == 0) m = atol(argv[i + 1]);
+        else if (strcmp(argv[i], "--placements") == 0) np = atol(argv[i + 1]);
         else if (strcmp(argv[i], "--pg") == 0) pg = argv[i + 1];
         else if (strcmp(argv[i], "--dir") == 0) dir = argv[i + 1];
-        else {
-            fprintf(stderr, "usage: bench_scale [--persons N] [--roster M] [--pg URL] [--dir DIR] [--no-prefetch] [--per-person]\n");
-            return 2;
-        }
+        else n = 0;
     }
-    if (n < 2 || m < 2) {
-        fprintf(stderr, "usage: bench_scale [--persons N] [--roster M] [--pg URL] [--dir DIR] [--no-prefetch] [--per-person]\n");
+    if (n < 10 || m < 2 || nclaims < 0 || np < 1) {
+        fprintf(stderr, USAGE);
         return 2;
     }
-    double sq[STEPS] = {0}, ps[STEPS] = {0};
+    if (np > n / 10) np = n / 10; /* placements need persons of county 640522 (every 10th) */
+    result sq, ps;
+    memset(&ps, 0, sizeof ps);
     char path[512], url[640], name[64];
     snprintf(path, sizeof path, "%s/bench_scale_%d.db", dir, (int)getpid());
-    printf("bench_scale: %ld persons, roster of %ld%s%s\n", n, m, prefetch ? "" : ", puts without prefetch",
-           per_person ? ", conflict check one lookup per person" : "");
-    int rc = run(path, n, m, sq);
+    printf("bench_scale: %ld persons, %ld claims, roster of %ld, payroll of %ld placements%s%s\n", n, nclaims, m, np,
+           prefetch ? "" : ", puts without prefetch", per_person ? ", conflict check one lookup per person" : "");
+    if (bulk_claims)
+        printf("claims path: jy_store_case_bulk_insert, %d cases per call (case rows + history rows; one audit "
+               "entry per county per call; PostgreSQL: COPY)\n",
+               BATCH);
+    else
+        printf("claims path: jy_store_case_insert per case (case row + history row + audit entry), "
+               "transactions of %d\n",
+               BATCH);
+    printf("payroll: jy_payroll_run_month (the service's whole run: read, conflicts, decide, write, ledger)\n");
+    fflush(stdout);
+    int rc = run(path, n, nclaims, m, np, &sq);
     char wal[530];
     unlink(path);
     snprintf(wal, sizeof wal, "%s-wal", path);
@@ -191,18 +440,32 @@ int main(int argc, char **argv)
         const char *slash = strrchr(pg, '/');
         snprintf(url, sizeof url, "%.*s/%s", slash ? (int)(slash - pg) : (int)strlen(pg), pg, name);
         if ((rc = pg_admin(pg, sql)) == 0) {
-            rc = run(url, n, m, ps);
+            rc = run(url, n, nclaims, m, np, &ps);
             snprintf(sql, sizeof sql, "DROP DATABASE %s WITH (FORCE)", name);
             pg_admin(pg, sql);
         }
     }
     printf("%-16s %12s %12s %8s\n", "step", "sqlite s", "postgresql s", "pg/sq");
     for (int s = 0; s < STEPS; s++) {
-        if (have_pg) printf("%-16s %12.3f %12.3f %8.2f\n", step_name[s], sq[s], ps[s], sq[s] > 0 ? ps[s] / sq[s] : 0);
-        else printf("%-16s %12.3f %12s %8s\n", step_name[s], sq[s], "-", "-");
+        if (have_pg)
+            printf("%-16s %12.3f %12.3f %8.2f\n", step_name[s], sq.secs[s], ps.secs[s],
+                   sq.secs[s] > 0 ? ps.secs[s] / sq.secs[s] : 0);
+        else printf("%-16s %12.3f %12s %8s\n", step_name[s], sq.secs[s], "-", "-");
     }
-    printf("import rate: sqlite %.0f persons/s", (double)n / sq[0]);
-    if (have_pg) printf(", postgresql %.0f persons/s", (double)n / ps[0]);
-    printf("\n");
+    printf("rates: persons %.0f/s, claims %.0f/s (sqlite)", (double)n / sq.secs[S_IMPORT],
+           (double)nclaims / sq.secs[S_CLAIMS]);
+    if (have_pg)
+        printf("; persons %.0f/s, claims %.0f/s (postgresql)", (double)n / ps.secs[S_IMPORT],
+               (double)nclaims / ps.secs[S_CLAIMS]);
+    printf("\nanswers (sqlite%s): roster registered %ld, findings %ld (hard %ld); payroll lines %ld, approved %ld\n",
+           have_pg ? " | postgresql" : "", sq.found, sq.findings, sq.nhard, sq.lines, sq.approved);
+    if (have_pg)
+        printf("                         %ld, %ld (%ld); %ld, %ld\n", ps.found, ps.findings, ps.nhard, ps.lines,
+               ps.approved);
+    if (have_pg && rc == 0 &&
+        (sq.found != ps.found || sq.findings != ps.findings || sq.lines != ps.lines || sq.approved != ps.approved)) {
+        fprintf(stderr, "the backends disagree\n");
+        rc = 1;
+    }
     return rc;
 }

@@ -397,6 +397,13 @@ int jy_store_case_insert(jy_store *st, jy_case *c, jy_case_event *ev, const char
  * before/after. */
 int jy_store_case_update(jy_store *st, jy_case *c, const char *expect_state, jy_case_event *ev,
                          const char *actor, jy_err *err);
+/* Bulk load (added for migrating claims from an earlier system and for bench/scale, issue 3;
+ * cases_bulk.c): inserts the n cases with their first history rows ev[i] (step/on/reason) as
+ * jy_store_case_insert does, ids and timestamps filled, all or nothing, but writes ONE audit
+ * entry per county per call (case/bulk_load, after = {"count","ids":[…]}) instead of one per
+ * case, and on PostgreSQL sends the rows with COPY. The workflow files cases one by one. */
+int jy_store_case_bulk_insert(jy_store *st, jy_case *c, jy_case_event *ev, size_t n, const char *actor,
+                              jy_err *err);
 /* JY_ENOTFOUND when there is no such case. The JSON texts are stored in *text (reset first). */
 int jy_store_case_get(jy_store *st, int64_t id, jy_case *out, jy_sb *text, jy_err *err);
 
