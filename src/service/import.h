@@ -78,6 +78,8 @@ void jy_import_result_free(jy_import_result *res);
  * JY_EIO (file), JY_EINVAL (no header row, a required column missing: the message names it)
  * or JY_EDB (the database failed; the open batch was rolled back, res->stats.committed says
  * how many rows are in). */
+/* Threads: a reader thread (started and joined here) reads and validates while the calling
+ * thread writes; st is used only on the calling thread, and progress is called there too. */
 int jy_import_run(jy_store *st, const jy_import_opts *o, jy_import_result *res, jy_err *err);
 
 /* The summary object: {"file":…,"rows":…,"created":…,"updated":…,"unchanged":…,
