@@ -8,6 +8,7 @@
 
 #include "base/err.h"
 #include "base/sb.h"
+#include "store/store.h"
 
 enum { JY_EXIT_OK = 0, JY_EXIT_FAIL = 1, JY_EXIT_USAGE = 2 };
 
@@ -42,6 +43,12 @@ int jy_cmd_report(const jy_cli *cli, int argc, char **argv);  /* cmd_report.c (i
 /* `jiuye person import …` and `jiuye org import …` (cmd_import.c); what is "person" or "org". */
 int jy_cli_import(const jy_cli *cli, const char *what, int argc, char **argv);
 
+/* Opens cli->db_url (jy_store_open) and, when cli->actor is a registered user with an area
+ * (users.h: "640522" a county, "6405" a city, "64" the region), scopes the handle to that area
+ * (jy_store_set_scope; docs/scale.md): the command then sees and changes only the area's
+ * records. Users with an empty area (an administrator), unregistered actors and the bootstrap
+ * state (no user yet) stay unscoped. Every command that opens a store uses this. */
+int jy_cli_store_open(const jy_cli *cli, jy_store **st, jy_err *err);
 /* Prints sb's text and a newline on stdout. */
 void jy_cli_print(const jy_sb *sb);
 /* Prints "jiuye: <msg>" on stderr and returns the exit code for err (usage → 2, else 1). */

@@ -23,7 +23,7 @@ static int cmd_verify(const jy_cli *cli, int argc, char **argv)
     if (argc != 1) return jy_cli_usage("jiuye audit verify");
     jy_err err = {0}, verr = {0};
     jy_store *st = NULL;
-    if (jy_store_open(cli->db_url, &st, &err) != 0) return jy_cli_fail(&err);
+    if (jy_cli_store_open(cli, &st, &err) != 0) return jy_cli_fail(&err);
     int64_t checked = 0, head_seq = 0;
     char head[65] = "";
     int rc = jy_store_audit_verify(st, &checked, &verr);
@@ -96,7 +96,7 @@ static int cmd_list(const jy_cli *cli, int argc, char **argv)
     jy_store *st = NULL;
     jy_sb sb = JY_SB_INIT;
     int rc = JY_EXIT_OK;
-    if (jy_store_open(cli->db_url, &st, &err) != 0 ||
+    if (jy_cli_store_open(cli, &st, &err) != 0 ||
         jy_store_audit_list(st, after, (int)limit, print_entry, &sb, &err) != 0)
         rc = jy_cli_fail(&err);
     jy_sb_free(&sb);

@@ -46,7 +46,7 @@ static int backup_or_restore(const jy_cli *cli, int argc, char **argv, int resto
     jy_sb sb = JY_SB_INIT;
     int rc = restore ? jy_store_restore(cli->db_url, file, &err) : jy_store_backup(cli->db_url, file, &err);
     if (rc) goto done;
-    if ((rc = jy_store_open(cli->db_url, &st, &err))) goto done;
+    if ((rc = jy_cli_store_open(cli, &st, &err))) goto done;
     jy_sb_appendc(&sb, '{');
     jy_sb_json_kv_str(&sb, restore ? "restored" : "backup", file);
     if ((rc = describe(&sb, st, &err))) goto done;

@@ -134,7 +134,7 @@ int jy_cmd_batch(const jy_cli *cli, int argc, char **argv)
     jy_store *st = NULL;
     jy_sb out = JY_SB_INIT;
     int64_t id = 0;
-    int rc = jy_store_open(cli->db_url, &st, &err);
+    int rc = jy_cli_store_open(cli, &st, &err);
     if (rc) goto done;
     if (strcmp(sub, "build") == 0) {
         static const char *const allowed[] = {"program", "month", "year", NULL};

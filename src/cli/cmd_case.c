@@ -52,7 +52,7 @@ static int open_all(const jy_cli *cli, jy_store **st, jy_cases **cs, jy_err *err
 {
     *st = NULL;
     *cs = NULL;
-    int rc = jy_store_open(cli->db_url, st, err);
+    int rc = jy_cli_store_open(cli, st, err);
     if (rc == 0) rc = jy_cases_open(*st, cli->policy_dir, cs, err);
     return rc;
 }
@@ -329,7 +329,7 @@ static int cmd_check_roster(const jy_cli *cli, int argc, char **argv)
     int64_t default_org = 0, last_org_id = 0;
     char last_uscc[19] = "";
     double t0 = now_ms(), t_read = 0;
-    if ((rc = jy_store_open(cli->db_url, &st, &err))) goto done;
+    if ((rc = jy_cli_store_open(cli, &st, &err))) goto done;
     if (org) {
         jy_org o;
         if ((rc = jy_store_org_get_by_uscc(st, org, &o, &err))) goto done;

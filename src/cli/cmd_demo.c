@@ -101,7 +101,7 @@ int jy_cmd_demo(const jy_cli *cli, int argc, char **argv)
     }
     o.divs = divs;
     o.policy_dir = cli->policy_dir;
-    if (jy_store_open(cli->db_url, &st, &err)) {
+    if (jy_cli_store_open(cli, &st, &err)) {
         rc = jy_cli_fail(&err);
         goto done;
     }

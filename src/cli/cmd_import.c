@@ -136,7 +136,7 @@ int jy_cli_import(const jy_cli *cli, const char *what, int argc, char **argv)
         goto done;
     }
     o.divs = divs;
-    if (jy_store_open(cli->db_url, &st, &err) != 0) {
+    if (jy_cli_store_open(cli, &st, &err) != 0) {
         code = jy_cli_fail(&err);
         goto done;
     }

@@ -18,7 +18,7 @@ int jy_cmd_init(const jy_cli *cli, int argc, char **argv)
     jy_err err = {0};
     jy_store *st = NULL;
     int version = 0;
-    if (jy_store_open(cli->db_url, &st, &err) != 0 || jy_store_schema_version(st, &version, &err) != 0) {
+    if (jy_cli_store_open(cli, &st, &err) != 0 || jy_store_schema_version(st, &version, &err) != 0) {
         jy_store_close(st);
         return jy_cli_fail(&err);
     }

@@ -266,7 +266,7 @@ int jy_cmd_ledger(const jy_cli *cli, int argc, char **argv)
     const char *sub = o.pos[0];
     jy_store *st = NULL;
     jy_sb out = JY_SB_INIT;
-    int rc = jy_store_open(cli->db_url, &st, &err);
+    int rc = jy_cli_store_open(cli, &st, &err);
     if (rc) goto done;
     if (strcmp(sub, "budget") == 0) {
         rc = cmd_budget(cli, st, &o, &out, &err);

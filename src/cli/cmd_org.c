@@ -168,7 +168,7 @@ static int cmd_add(const jy_cli *cli, int argc, char **argv)
         }
     }
 
-    if (jy_store_open(cli->db_url, &st, &err) != 0) goto done;
+    if (jy_cli_store_open(cli, &st, &err) != 0) goto done;
     if (jy_store_begin(st, &err) != 0) goto done;
     if (jy_store_org_put(st, &o, cli->actor, &result, &err) != 0) goto rollback;
     for (int i = 0; i < nlic; i++)
@@ -199,7 +199,7 @@ static int cmd_show(const jy_cli *cli, int argc, char **argv)
     jy_sb sb = JY_SB_INIT;
     int rc = JY_EXIT_FAIL;
     int64_t id = 0;
-    if (jy_store_open(cli->db_url, &st, &err) != 0) goto done;
+    if (jy_cli_store_open(cli, &st, &err) != 0) goto done;
     if (strlen(argv[1]) == 18) {
         if (jy_store_org_get_by_uscc(st, argv[1], &o, &err) != 0) goto done;
     } else if (parse_i64(argv[1], &id) == 0) {
@@ -247,7 +247,7 @@ static int cmd_list(const jy_cli *cli, int argc, char **argv)
     jy_store *st = NULL;
     jy_sb sb = JY_SB_INIT;
     int rc = JY_EXIT_OK;
-    if (jy_store_open(cli->db_url, &st, &err) != 0 || jy_store_org_list(st, &f, print_line, &sb, &err) != 0)
+    if (jy_cli_store_open(cli, &st, &err) != 0 || jy_store_org_list(st, &f, print_line, &sb, &err) != 0)
         rc = jy_cli_fail(&err);
     jy_sb_free(&sb);
     jy_store_close(st);

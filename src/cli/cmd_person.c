@@ -101,7 +101,7 @@ static int render_full(jy_sb *sb, jy_store *st, const jy_person *p, const char *
 
 static int open_store(const jy_cli *cli, jy_store **st, jy_err *err)
 {
-    return jy_store_open(cli->db_url, st, err);
+    return jy_cli_store_open(cli, st, err);
 }
 
 static int cmd_add(const jy_cli *cli, int argc, char **argv)

@@ -110,7 +110,7 @@ static int open_all(const jy_cli *cli, jy_store **st, jy_cases **cs, jy_err *err
 {
     *st = NULL;
     *cs = NULL;
-    int rc = jy_store_open(cli->db_url, st, err);
+    int rc = jy_cli_store_open(cli, st, err);
     if (rc == 0) rc = jy_cases_open(*st, cli->policy_dir, cs, err);
     return rc;
 }
@@ -187,7 +187,7 @@ int jy_cmd_placement(const jy_cli *cli, int argc, char **argv)
         static const char *const ok[] = {"program", "status", "person", "county", NULL};
         jy_placement_filter f = {.program = opt(&o, "program"), .status = opt(&o, "status"), .county = opt(&o, "county")};
         if ((rc = only(&o, ok, &err))) goto done;
-        if ((rc = jy_store_open(cli->db_url, &st, &err))) goto done;
+        if ((rc = jy_cli_store_open(cli, &st, &err))) goto done;
         if (opt(&o, "person")) {
             jy_person p;
             if ((rc = jy_store_person_get_by_idcard(st, opt(&o, "person"), &p, &err))) goto done;

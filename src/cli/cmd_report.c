@@ -198,7 +198,7 @@ int jy_cmd_report(const jy_cli *cli, int argc, char **argv)
         jy_sb_free(&out);
         return JY_EXIT_OK;
     }
-    if ((rc = jy_store_open(cli->db_url, &st, &err))) goto done;
+    if ((rc = jy_cli_store_open(cli, &st, &err))) goto done;
     if (strcmp(sub, "targets") == 0 || strcmp(sub, "budget") == 0) {
         static const char *const allowed[] = {"year", "program", NULL};
         if ((rc = only(&o, allowed, &err)) || (rc = year_of(&o, &year, &err))) goto done;

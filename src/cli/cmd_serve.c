@@ -4,7 +4,11 @@
  *
  * On start it prints one JSON line on stdout, e.g.
  *   {"listening":"http://127.0.0.1:8080/","port":8080,"threads":4,"db":"sqlite"}
- * so that scripts using --port 0 (any free port) learn the port. */
+ * so that scripts using --port 0 (any free port) learn the port.
+ *
+ * --county CODE scopes every store handle to that county (jy_store_set_scope): the start page,
+ * the summary and every read see that county's records only. Without it, a registered --as
+ * user's area scopes the handles (as for every command, jy_cli_store_open); else all counties. */
 #include <errno.h>
 #include <pthread.h>
 #include <signal.h>
@@ -72,6 +76,7 @@ int jy_cmd_serve(const jy_cli *cli, int argc, char **argv)
                 return JY_EXIT_USAGE;
             }
             memcpy(app.county, v, 7);
+            cfg.scope = app.county; /* the handles see this county's records only */
         } else {
             return jy_cli_usage(usage_text);
         }
@@ -91,6 +96,27 @@ int jy_cmd_serve(const jy_cli *cli, int argc, char **argv)
     sigset_t old;
     pthread_sigmask(SIG_BLOCK, &stop, &old);
     signal(SIGPIPE, SIG_IGN);
+
+    /* the actor's area (a registered --as user) bounds what the server may show */
+    char area[8] = "";
+    {
+        jy_store *st = NULL;
+        if (jy_cli_store_open(cli, &st, &err)) {
+            rc = jy_cli_fail(&err);
+            pthread_sigmask(SIG_SETMASK, &old, NULL);
+            jy_divisions_free(divs);
+            return rc;
+        }
+        snprintf(area, sizeof area, "%s", jy_store_scope(st));
+        jy_store_close(st);
+    }
+    if (area[0] && cfg.scope && strncmp(cfg.scope, area, strlen(area)) != 0) {
+        fprintf(stderr, "jiuye serve: --county %s is outside user %s's area %s\n", cfg.scope, cli->actor, area);
+        pthread_sigmask(SIG_SETMASK, &old, NULL);
+        jy_divisions_free(divs);
+        return JY_EXIT_FAIL;
+    }
+    if (area[0] && !cfg.scope) cfg.scope = area;
 
     size_t nroutes;
     cfg.routes = jy_http_app_routes(&nroutes);

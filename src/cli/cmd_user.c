@@ -54,7 +54,7 @@ static int cmd_add(const jy_cli *cli, int argc, char **argv)
     jy_sb sb = JY_SB_INIT;
     int rc = JY_EXIT_FAIL, result = 0;
     jy_actor who;
-    if (jy_store_open(cli->db_url, &st, &err)) goto done;
+    if (jy_cli_store_open(cli, &st, &err)) goto done;
     if (jy_actor_resolve(st, cli->actor, &who, &err)) goto done;
     if (jy_actor_may(&who, 1u << JY_ROLE_ADMIN, NULL, "添加用户", &err)) goto done;
     if (org) {
@@ -96,7 +96,7 @@ int jy_cmd_user(const jy_cli *cli, int argc, char **argv)
         jy_store *st = NULL;
         jy_sb sb = JY_SB_INIT;
         int rc = JY_EXIT_OK;
-        if (jy_store_open(cli->db_url, &st, &err) || jy_store_user_list(st, print_user, &sb, &err))
+        if (jy_cli_store_open(cli, &st, &err) || jy_store_user_list(st, print_user, &sb, &err))
             rc = jy_cli_fail(&err);
         jy_sb_free(&sb);
         jy_store_close(st);

@@ -48,6 +48,8 @@ typedef struct jy_http_config {
     int access_log;        /* non-zero: one line per request on stderr */
     size_t max_body;       /* request body limit in bytes; 0: 1 MiB */
     void *app;             /* application state shared by the handlers (read-only or locked) */
+    const char *scope;     /* county scope of every store handle (jy_store_set_scope): "640522",
+                            * "6405", "64"; NULL or "": every county */
 } jy_http_config;
 
 /* Opens the store handles and starts listening. Fails with a message naming the address when

@@ -400,6 +400,9 @@ int jy_http_start(const jy_http_config *cfg, jy_http_server **out, jy_err *err)
         rc = jy_store_open(srv->cfg.db_url, &srv->pool[i], err);
         if (rc) goto done; /* the store's message names the database */
         srv->npool++;
+        /* every handle sees the served area only (issue 3: a county's users see their county) */
+        if (srv->cfg.scope && *srv->cfg.scope && (rc = jy_store_set_scope(srv->pool[i], srv->cfg.scope, err)))
+            goto done;
     }
     srv->nfree = srv->npool;
 

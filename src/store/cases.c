@@ -1,7 +1,15 @@
 /* cases.c — the public store.h functions for users, cases and case history (issue 5): argument
  * checks, the transaction that makes a change land with its history row and its audit entry,
  * and the JSON renderings. The SQL is in cases_sqlite.c / cases_pg.c (jy_case_ops), picked by
- * the handle's backend. */
+ * the handle's backend.
+ *
+ * County scope (jy_store_set_scope, store_scope.c): a scoped handle inserts and updates only
+ * cases of its area (JY_ECONFLICT naming the case's county otherwise), reads a case or its
+ * history rows only in its area (JY_ENOTFOUND otherwise) and lists only its area's cases. The
+ * batch reads for the conflict checks (jy_store_case_history, persons_by_idcards,
+ * statuses_of) stay region-wide on purpose: a person may not draw the same subsidy twice by
+ * applying in two counties, so the checks must see every county's cases. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -194,7 +202,7 @@ int jy_store_case_insert(jy_store *st, jy_case *c, jy_case_event *ev, const char
 {
     int rc;
     if ((rc = need(c, "case", err)) || (rc = need(ev, "case event", err)) || (rc = need(actor, "actor", err)) ||
-        (rc = check_case(c, err)))
+        (rc = check_case(c, err)) || (rc = jy_store_scope_refuse(st, "new case of", c->program, c->county, err)))
         return rc;
     jy_store_now(c->created_at, sizeof c->created_at);
     memcpy(c->updated_at, c->created_at, sizeof c->updated_at);
@@ -222,11 +230,15 @@ int jy_store_case_update(jy_store *st, jy_case *c, const char *expect_state, jy_
     if ((rc = need(c, "case", err)) || (rc = need(ev, "case event", err)) || (rc = need(actor, "actor", err)) ||
         (rc = need(expect_state, "expected state", err)) || (rc = check_case(c, err)))
         return rc;
+    char key[24];
+    snprintf(key, sizeof key, "%lld", (long long)c->id);
+    if ((rc = jy_store_scope_refuse(st, "case", key, c->county, err))) return rc;
     if ((rc = jy_store_begin(st, err))) return rc;
     jy_sb before = JY_SB_INIT, after = JY_SB_INIT, text = JY_SB_INIT;
     jy_case old;
     int changed = 0;
     if ((rc = cops(st)->case_get(st, c->id, &old, &text, err))) goto done;
+    if ((rc = jy_store_scope_refuse(st, "case", key, old.county, err))) goto done;
     jy_store_now(c->updated_at, sizeof c->updated_at);
     if ((rc = cops(st)->case_update(st, c, expect_state, &changed, err))) goto done;
     if (!changed) {
@@ -256,19 +268,49 @@ int jy_store_case_get(jy_store *st, int64_t id, jy_case *out, jy_sb *text, jy_er
 {
     int rc;
     if ((rc = need(out, "case", err)) || (rc = need(text, "text buffer", err))) return rc;
-    return cops(st)->case_get(st, id, out, text, err);
+    if ((rc = cops(st)->case_get(st, id, out, text, err))) return rc;
+    return jy_store_scope_hide(st, "case", id, out->county, err);
+}
+
+/* A case list on a scoped handle: foreign rows skipped, the caller's limit counted here. */
+typedef struct case_walk {
+    const jy_store *st;
+    int (*fn)(void *ctx, const jy_case *c);
+    void *ctx;
+    int64_t left; /* < 0: no limit */
+} case_walk;
+
+static int case_walk_one(void *vctx, const jy_case *c)
+{
+    case_walk *w = vctx;
+    if (!jy_store_in_scope(w->st->scope, c->county)) return 0;
+    if (w->left == 0) return 1;
+    if (w->left > 0) w->left--;
+    return w->fn(w->ctx, c);
 }
 
 int jy_store_case_list(jy_store *st, const jy_case_filter *f, int (*fn)(void *ctx, const jy_case *c), void *ctx,
                        jy_err *err)
 {
     jy_case_filter all = {0};
-    return cops(st)->case_list(st, f ? f : &all, fn, ctx, err);
+    if (!f) f = &all;
+    if (!st->scope[0]) return cops(st)->case_list(st, f, fn, ctx, err);
+    case_walk w = {st, fn, ctx, f->limit > 0 ? f->limit : -1};
+    jy_case_filter g = *f;
+    g.limit = 0; /* the backend's limit would count foreign rows */
+    return cops(st)->case_list(st, &g, case_walk_one, &w, err);
 }
 
 int jy_store_case_events(jy_store *st, int64_t case_id, int (*fn)(void *ctx, const jy_case_event *e), void *ctx,
                          jy_err *err)
 {
+    if (st->scope[0]) { /* the history of a case outside the scope is not shown */
+        jy_case c;
+        jy_sb text = JY_SB_INIT;
+        int rc = jy_store_case_get(st, case_id, &c, &text, err);
+        jy_sb_free(&text);
+        if (rc) return rc;
+    }
     return cops(st)->events(st, case_id, fn, ctx, err);
 }
 

@@ -299,6 +299,7 @@ static int account_move(jy_store *st, const jy_ledger_entry *e, const jy_ledger_
 
 int jy_store_ledger_post(jy_store *st, jy_ledger_entry *e, const char *actor, jy_err *err)
 {
+    if (jy_store_scope_refuse(st, "ledger entry of", e->program, e->county, err)) return JY_ECONFLICT;
     if (e->nposting < 1 || e->nposting > JY_LEDGER_MAX_POSTINGS)
         return jy_err_set(err, JY_EINVAL, "ledger entry needs 1 to %d postings, has %d", JY_LEDGER_MAX_POSTINGS,
                           e->nposting);
@@ -403,12 +404,15 @@ int jy_store_ledger_lines(jy_store *st, const char *county, const char *program,
                           int (*fn)(void *ctx, const jy_ledger_line *l), void *ctx, jy_err *err)
 {
     line_ctx c = {.fn = fn, .ctx = ctx};
-    jl_val v[3] = {county && *county ? JL_S(county) : JL_N, program && *program ? JL_S(program) : JL_N, JL_I(year)};
+    if (county && *county && jy_store_scope_refuse(st, "the ledger of", county, county, err)) return JY_ECONFLICT;
+    jl_val v[4] = {county && *county ? JL_S(county) : JL_N, program && *program ? JL_S(program) : JL_N, JL_I(year),
+                   st->scope[0] ? JL_S(st->scope) : JL_N};
     int rc = run(st,
                  "SELECT county, program, year, source, kind, balance FROM ledger_accounts"
                  " WHERE (CAST($1 AS text) IS NULL OR county = $1) AND (CAST($2 AS text) IS NULL OR program = $2)"
-                 " AND (CAST($3 AS bigint) = 0 OR year = $3)" LINE_ORDER,
-                 v, 3, line_row, &c, NULL, "listing the budget lines", err);
+                 " AND (CAST($3 AS bigint) = 0 OR year = $3)"
+                 " AND (CAST($4 AS text) IS NULL OR county LIKE CAST($4 AS text) || '%')" LINE_ORDER,
+                 v, 4, line_row, &c, NULL, "listing the budget lines", err);
     if (rc == 0 && c.have && !c.stop) fn(ctx, &c.cur);
     return rc;
 }
@@ -423,6 +427,7 @@ int jy_store_ledger_line_get(jy_store *st, const char *county, const char *progr
                              jy_ledger_line *out, jy_err *err)
 {
     memset(out, 0, sizeof *out);
+    if (jy_store_scope_refuse(st, "the ledger of", county, county, err)) return JY_ECONFLICT;
     cp(out->county, sizeof out->county, county);
     cp(out->program, sizeof out->program, program);
     out->year = year;
@@ -486,11 +491,12 @@ int jy_store_ledger_entries(jy_store *st, int64_t after_id, int limit,
                             int (*fn)(void *ctx, const jy_ledger_entry *e), void *ctx, jy_err *err)
 {
     entry_ctx c = {st, fn, ctx, {0}, 0, err};
-    jl_val v[2] = {JL_I(after_id), JL_I(limit > 0 ? limit : INT64_MAX)};
+    jl_val v[3] = {JL_I(after_id), JL_I(limit > 0 ? limit : INT64_MAX), st->scope[0] ? JL_S(st->scope) : JL_N};
     int rc = run(st,
                  "SELECT id, county, at, actor, kind, program, year, payable_id, batch_line_id, idem_key, memo"
-                 " FROM ledger_entries WHERE id > $1 ORDER BY id LIMIT $2",
-                 v, 2, entry_row, &c, NULL, "listing the journal", err);
+                 " FROM ledger_entries WHERE id > $1"
+                 " AND (CAST($3 AS text) IS NULL OR county LIKE CAST($3 AS text) || '%') ORDER BY id LIMIT $2",
+                 v, 3, entry_row, &c, NULL, "listing the journal", err);
     return rc ? rc : c.rc;
 }
 
@@ -621,6 +627,7 @@ int jy_store_person_card_set(jy_store *st, int64_t person_id, const char *sscard
         rc = jy_err_set(err, JY_ENOTFOUND, "no person with id %" PRId64, person_id);
         goto done;
     }
+    if ((rc = jy_store_scope_hide(st, "person", person_id, person.col[0], err))) goto done;
     if ((rc = run(st, "SELECT sscard, bank_name FROM payee_accounts WHERE person_id = $1", k, 1, get_first, &old,
                   NULL, "reading a social security card", err)))
         goto done;
@@ -659,9 +666,10 @@ int jy_store_person_card_get(jy_store *st, int64_t person_id, char sscard[40], c
 {
     first_row f = {0};
     jl_val k[1] = {JL_I(person_id)};
-    int rc = run(st, "SELECT sscard, bank_name FROM payee_accounts WHERE person_id = $1", k, 1, get_first, &f, NULL,
-                 "reading a social security card", err);
+    int rc = run(st, "SELECT sscard, bank_name, county FROM payee_accounts WHERE person_id = $1", k, 1, get_first, &f,
+                 NULL, "reading a social security card", err);
     if (rc) return rc;
+    if (f.found && (rc = jy_store_scope_hide(st, "person", person_id, f.col[2], err))) return rc;
     if (!f.found) return jy_err_set(err, JY_ENOTFOUND, "person %" PRId64 " has no social security card (社保卡) on record", person_id);
     cp(sscard, 40, f.col[0]);
     cp(bank_name, 64, f.col[1]);
@@ -732,6 +740,7 @@ int jy_store_payable_get(jy_store *st, int64_t id, jy_payable *out, jy_err *err)
     if (rc) return rc;
     if (c.rc) return c.rc;
     if (!c.found) return jy_err_set(err, JY_ENOTFOUND, "no payable with id %" PRId64, id);
+    if ((rc = jy_store_scope_hide(st, "payable", id, c.p.county, err))) return rc;
     *out = c.p;
     return 0;
 }
@@ -747,6 +756,7 @@ int jy_store_payable_add(jy_store *st, jy_payable *p, const char *actor, jy_err 
         return jy_err_set(err, JY_EINVAL, "payable: amount must be positive and equal the sum of its funding split");
     if (strlen(p->county) != 6 || !p->program[0])
         return jy_err_set(err, JY_EINVAL, "payable needs a county and a programme");
+    if (jy_store_scope_refuse(st, "payable of", p->program, p->county, err)) return JY_ECONFLICT;
     if (!p->status[0]) cp(p->status, sizeof p->status, "approved");
     cp(p->approved_by, sizeof p->approved_by, actor_or_system(actor));
     jy_store_now(p->created_at, sizeof p->created_at);
@@ -850,9 +860,36 @@ done:
     return leave(st, rc, err);
 }
 
+/* A list on a scoped handle: foreign rows skipped, the caller's limit counted here. */
+typedef struct payable_walk {
+    const jy_store *st;
+    int (*fn)(void *ctx, const jy_payable *p);
+    void *ctx;
+    int64_t left; /* < 0: no limit */
+} payable_walk;
+
+static int payable_walk_one(void *vctx, const jy_payable *p)
+{
+    payable_walk *w = vctx;
+    if (!jy_store_in_scope(w->st->scope, p->county)) return 0;
+    if (w->left == 0) return 1;
+    if (w->left > 0) w->left--;
+    return w->fn(w->ctx, p);
+}
+
 int jy_store_payable_list(jy_store *st, const jy_payable_filter *f, int (*fn)(void *ctx, const jy_payable *p),
                           void *ctx, jy_err *err)
 {
+    payable_walk w = {st, fn, ctx, f->limit > 0 ? f->limit : -1};
+    jy_payable_filter g = *f;
+    if (st->scope[0]) { /* county scope (store_scope.c) */
+        if (f->county && *f->county && jy_store_scope_refuse(st, "the payables of", f->county, f->county, err))
+            return JY_ECONFLICT;
+        g.limit = 0;
+        f = &g;
+        fn = payable_walk_one;
+        ctx = &w;
+    }
     payable_ctx c = {st, fn, ctx, {0}, 0, 0, err};
     jl_val v[7] = {JL_I(f->after_id),
                    f->county && *f->county ? JL_S(f->county) : JL_N,
@@ -911,12 +948,13 @@ int jy_store_batch_get(jy_store *st, int64_t id, jy_batch *out, jy_err *err)
                  "reading a payment batch", err);
     if (rc) return rc;
     if (n == 0) return jy_err_set(err, JY_ENOTFOUND, "no payment batch with id %" PRId64, id);
-    return 0;
+    return jy_store_scope_hide(st, "payment batch", id, out->county, err);
 }
 
 int jy_store_batch_add(jy_store *st, jy_batch *b, const char *actor, jy_err *err)
 {
     if (strlen(b->county) != 6 || !b->program[0]) return jy_err_set(err, JY_EINVAL, "batch needs a county and a programme");
+    if (jy_store_scope_refuse(st, "payment batch of", b->program, b->county, err)) return JY_ECONFLICT;
     if (!b->status[0]) cp(b->status, sizeof b->status, "draft");
     cp(b->built_by, sizeof b->built_by, actor_or_system(actor));
     jy_store_now(b->built_at, sizeof b->built_at);
@@ -973,6 +1011,7 @@ done:
 }
 
 typedef struct batch_list_ctx {
+    const jy_store *st;
     int (*fn)(void *ctx, const jy_batch *b);
     void *ctx;
 } batch_list_ctx;
@@ -982,13 +1021,14 @@ static int batch_list_row(void *vctx, int ncol, const char *const *col)
     batch_list_ctx *c = vctx;
     jy_batch b;
     batch_row(&b, ncol, col);
+    if (!jy_store_in_scope(c->st->scope, b.county)) return 0; /* county scope */
     return c->fn(c->ctx, &b);
 }
 
 int jy_store_batch_list(jy_store *st, const char *program, int (*fn)(void *ctx, const jy_batch *b), void *ctx,
                         jy_err *err)
 {
-    batch_list_ctx c = {fn, ctx};
+    batch_list_ctx c = {st, fn, ctx};
     jl_val v[1] = {program && *program ? JL_S(program) : JL_N};
     return run(st, "SELECT " BATCH_COLS " FROM pay_batches WHERE (CAST($1 AS text) IS NULL OR program = $1) ORDER BY id",
                v, 1, batch_list_row, &c, NULL, "listing payment batches", err);
@@ -1024,8 +1064,17 @@ static int line_get_row(void *vctx, int ncol, const char *const *col)
     return 1;
 }
 
+/* On a scoped handle, the batch must lie in the scope (JY_ENOTFOUND otherwise). */
+static int batch_in_scope(jy_store *st, int64_t batch_id, jy_err *err)
+{
+    jy_batch b;
+    return st->scope[0] ? jy_store_batch_get(st, batch_id, &b, err) : 0;
+}
+
 int jy_store_batch_line_get(jy_store *st, int64_t batch_id, int line_no, jy_batch_line *out, jy_err *err)
 {
+    int rc0 = batch_in_scope(st, batch_id, err);
+    if (rc0) return rc0;
     int64_t n = 0;
     jl_val v[2] = {JL_I(batch_id), JL_I(line_no)};
     int rc = run(st, "SELECT " LINE_COLS " FROM pay_batch_lines WHERE batch_id = $1 AND line_no = $2", v, 2,
@@ -1058,6 +1107,7 @@ int jy_store_batch_line_add(jy_store *st, jy_batch_line *l, const char *actor, j
         rc = jy_err_set(err, JY_ENOTFOUND, "no payment batch with id %" PRId64, l->batch_id);
         goto done;
     }
+    if ((rc = jy_store_scope_hide(st, "payment batch", l->batch_id, batch.col[0], err))) goto done;
     if (!l->status[0]) cp(l->status, sizeof l->status, "pending");
     one_i64 id = {0};
     jl_val v[16] = {JL_S(batch.col[0]), JL_I(l->batch_id), JL_I(l->line_no), JL_I(l->payable_id), JL_S(l->idem_key),
@@ -1142,6 +1192,8 @@ static int lines_row(void *vctx, int ncol, const char *const *col)
 int jy_store_batch_lines(jy_store *st, int64_t batch_id, const char *status,
                          int (*fn)(void *ctx, const jy_batch_line *l), void *ctx, jy_err *err)
 {
+    int rc0 = batch_in_scope(st, batch_id, err);
+    if (rc0) return rc0;
     lines_ctx c = {fn, ctx};
     jl_val v[2] = {JL_I(batch_id), status && *status ? JL_S(status) : JL_N};
     return run(st,

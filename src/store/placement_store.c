@@ -253,7 +253,7 @@ int jy_store_placement_get(jy_store *st, int64_t id, jy_placement *out, jy_err *
                  "reading a placement", err);
     if (rc) return rc;
     if (!o.found) return jy_err_set(err, JY_ENOTFOUND, "placement %lld: no such placement", (long long)id);
-    return 0;
+    return jy_store_scope_hide(st, "placement", id, out->county, err);
 }
 
 int jy_store_placement_add(jy_store *st, jy_placement *p, const char *actor, jy_err *err)
@@ -261,6 +261,7 @@ int jy_store_placement_add(jy_store *st, jy_placement *p, const char *actor, jy_
     char now[32], d1[JY_DATE_BUFSZ], d2[JY_DATE_BUFSZ], d3[JY_DATE_BUFSZ];
     jy_sb js = JY_SB_INIT;
     jy_store_now(now, sizeof now);
+    if (jy_store_scope_refuse(st, "placement in", p->program, p->county, err)) return JY_ECONFLICT;
     int rc = jy_store_begin(st, err);
     if (rc) return rc;
     cp(p->created_at, sizeof p->created_at, now);
@@ -341,15 +342,19 @@ int jy_store_placement_list(jy_store *st, const jy_placement_filter *f,
                             int (*fn)(void *ctx, const jy_placement *p), void *ctx, jy_err *err)
 {
     placement_walk w = {fn, ctx, 0};
-    jl_val v[6] = {f->county ? JL_S(f->county) : JL_N,           f->program ? JL_S(f->program) : JL_N,
+    if (f->county && *f->county && jy_store_scope_refuse(st, "the placements of", f->county, f->county, err))
+        return JY_ECONFLICT;
+    jl_val v[7] = {f->county ? JL_S(f->county) : JL_N,           f->program ? JL_S(f->program) : JL_N,
                    f->status ? JL_S(f->status) : JL_N,           JL_I(f->person_id),
-                   JL_I(f->host_org_id),                         JL_I(f->limit > 0 ? f->limit : INT64_MAX / 2)};
+                   JL_I(f->host_org_id),                         JL_I(f->limit > 0 ? f->limit : INT64_MAX / 2),
+                   st->scope[0] ? JL_S(st->scope) : JL_N};
     return run(st,
                "SELECT " PLACEMENT_COLS PLACEMENT_FROM
                " WHERE (CAST($1 AS text) IS NULL OR p.county = $1) AND (CAST($2 AS text) IS NULL OR p.program = $2)"
                " AND (CAST($3 AS text) IS NULL OR p.status = $3) AND (CAST($4 AS bigint) = 0 OR p.person_id = $4)"
-               " AND (CAST($5 AS bigint) = 0 OR p.host_org_id = $5) ORDER BY p.id LIMIT $6",
-               v, 6, on_placement, &w, NULL, "listing placements", err);
+               " AND (CAST($5 AS bigint) = 0 OR p.host_org_id = $5)"
+               " AND (CAST($7 AS text) IS NULL OR p.county LIKE CAST($7 AS text) || '%') ORDER BY p.id LIMIT $6",
+               v, 7, on_placement, &w, NULL, "listing placements", err);
 }
 
 /* ---------------------------------------------------------------- attendance */
@@ -393,6 +398,9 @@ int jy_store_attendance_get(jy_store *st, int64_t placement_id, const char *mont
                             jy_err *err)
 {
     att_one o = {0, out};
+    jy_placement pl;
+    int rc0 = st->scope[0] ? jy_store_placement_get(st, placement_id, &pl, err) : 0;
+    if (rc0) return rc0;
     jl_val v[2] = {JL_I(placement_id), JL_S(month)};
     int rc = run(st, "SELECT " ATT_COLS " FROM attendance WHERE placement_id = $1 AND month = $2", v, 2, on_att_one,
                  &o, NULL, "reading attendance", err);
@@ -415,6 +423,7 @@ int jy_store_attendance_put(jy_store *st, jy_attendance *a, const char *actor, i
     jy_attendance before;
     jy_sb b = JY_SB_INIT, js = JY_SB_INIT;
     char now[32];
+    if (jy_store_scope_refuse(st, "attendance in", a->month, a->county, err)) return JY_ECONFLICT;
     int rc = jy_store_begin(st, err);
     if (rc) return rc;
     int had = 0;
@@ -473,6 +482,9 @@ int jy_store_attendance_list(jy_store *st, int64_t placement_id, int (*fn)(void 
                              void *ctx, jy_err *err)
 {
     att_walk w = {fn, ctx};
+    jy_placement pl;
+    int rc0 = st->scope[0] ? jy_store_placement_get(st, placement_id, &pl, err) : 0;
+    if (rc0) return rc0;
     jl_val v[1] = {JL_I(placement_id)};
     return run(st, "SELECT " ATT_COLS " FROM attendance WHERE placement_id = $1 ORDER BY month", v, 1, on_att, &w,
                NULL, "listing attendance", err);
@@ -526,7 +538,7 @@ int jy_store_payroll_run_get(jy_store *st, int64_t id, jy_payroll_run *out, jy_e
         return jy_err_set(err, JY_ENOTFOUND, "no payroll run for %s %s (county %s): run it first (jiuye payroll run)",
                           key.program, key.month, key.county);
     }
-    return 0;
+    return jy_store_scope_hide(st, "payroll run", out->id, out->county, err);
 }
 
 int jy_store_payroll_run_begin(jy_store *st, jy_payroll_run *r, const char *actor, jy_err *err)
@@ -534,6 +546,7 @@ int jy_store_payroll_run_begin(jy_store *st, jy_payroll_run *r, const char *acto
     char now[32];
     jy_sb js = JY_SB_INIT;
     jy_payroll_run found = *r;
+    if (jy_store_scope_refuse(st, "payroll run of", r->program, r->county, err)) return JY_ECONFLICT;
     int rc = jy_store_begin(st, err);
     if (rc) return rc;
     jy_store_now(now, sizeof now);
@@ -607,6 +620,7 @@ int jy_store_payroll_sources(jy_store *st, const char *county, const char *progr
     jy_date_format(jy_month_first_day(m), first);
     jy_date_format(jy_month_last_day(m), last);
     src_walk w = {fn, ctx};
+    if (jy_store_scope_refuse(st, "the placements of", county, county, err)) return JY_ECONFLICT;
     jl_val v[5] = {JL_S(county), JL_S(program), JL_S(month), JL_S(first), JL_S(last)};
     return run(st,
                "SELECT p.id, p.case_id, p.person_id, p.start_on, p.planned_end, p.actual_end, p.status, p.new_recruit,"
@@ -685,7 +699,7 @@ int jy_store_payroll_line_get(jy_store *st, int64_t id, jy_payroll_line *out, jy
                  "reading a payroll line", err);
     if (rc) return rc;
     if (!o.found) return jy_err_set(err, JY_ENOTFOUND, "payroll line %lld: no such line", (long long)id);
-    return 0;
+    return jy_store_scope_hide(st, "payroll line", id, out->county, err);
 }
 
 int jy_store_payroll_line_add(jy_store *st, jy_payroll_line *l, const char *actor, jy_err *err)
@@ -693,6 +707,7 @@ int jy_store_payroll_line_add(jy_store *st, jy_payroll_line *l, const char *acto
     char now[32];
     jy_sb js = JY_SB_INIT;
     jy_store_now(now, sizeof now);
+    if (jy_store_scope_refuse(st, "payroll line of", l->month, l->county, err)) return JY_ECONFLICT;
     int rc = jy_store_begin(st, err);
     if (rc) return rc;
     cp(l->updated_at, sizeof l->updated_at, now);
@@ -789,12 +804,13 @@ int jy_store_payroll_lines(jy_store *st, const jy_payroll_line_filter *f,
                            int (*fn)(void *ctx, const jy_payroll_line *l), void *ctx, jy_err *err)
 {
     line_walk w = {fn, ctx};
-    jl_val v[5] = {JL_I(f->run_id), JL_I(f->placement_id), f->claim >= 0 ? JL_S(jy_payroll_claim_name(f->claim)) : JL_N,
-                   f->status ? JL_S(f->status) : JL_N, JL_I(f->exclude_run)};
+    jl_val v[6] = {JL_I(f->run_id), JL_I(f->placement_id), f->claim >= 0 ? JL_S(jy_payroll_claim_name(f->claim)) : JL_N,
+                   f->status ? JL_S(f->status) : JL_N, JL_I(f->exclude_run), st->scope[0] ? JL_S(st->scope) : JL_N};
     return run(st,
                "SELECT " LINE_COLS LINE_FROM
                " WHERE (CAST($1 AS bigint) = 0 OR l.run_id = $1) AND (CAST($2 AS bigint) = 0 OR l.placement_id = $2)"
                " AND (CAST($3 AS text) IS NULL OR l.claim = $3) AND (CAST($4 AS text) IS NULL OR l.status = $4)"
-               " AND (CAST($5 AS bigint) = 0 OR l.run_id <> $5) ORDER BY l.id",
-               v, 5, on_line, &w, NULL, "listing payroll lines", err);
+               " AND (CAST($5 AS bigint) = 0 OR l.run_id <> $5)"
+               " AND (CAST($6 AS text) IS NULL OR l.county LIKE CAST($6 AS text) || '%') ORDER BY l.id",
+               v, 6, on_line, &w, NULL, "listing payroll lines", err);
 }

@@ -94,6 +94,8 @@ static int on_tally(void *ctx, int ncol, const char *const *col)
 int jy_store_report_tally(jy_store *st, const char *county, int year, const char *program,
                           int (*fn)(void *ctx, const jy_report_tally *t), void *ctx, jy_err *err)
 {
+    if (jy_store_scope_refuse(st, "the report of", county ? county : "", county ? county : "", err))
+        return JY_ECONFLICT;
     jl_val p[3] = {JL_S(county ? county : ""), JL_I(year), JL_S(program ? program : "")};
     tally_ctx t = {fn, ctx, 0};
     int rc = run(st, is_pg(st) ? tally_pg : tally_sqlite, p, 3, on_tally, &t, "report tally", err);
@@ -171,6 +173,8 @@ static int on_case(void *ctx, int ncol, const char *const *col)
 int jy_store_report_cases(jy_store *st, const jy_report_case_filter *f,
                           int (*fn)(void *ctx, const jy_report_case_row *r), void *ctx, jy_err *err)
 {
+    if (jy_store_scope_refuse(st, "the report of", f->county ? f->county : "", f->county ? f->county : "", err))
+        return JY_ECONFLICT;
     jl_val p[9] = {JL_S(f->county ? f->county : ""), JL_S(f->program ? f->program : ""),
                    JL_S(f->kind ? f->kind : ""),     JL_S(f->state ? f->state : ""),
                    JL_I(f->year),                    JL_I(f->parent_id),

@@ -3,7 +3,8 @@
  * statement text per query for both backends (ledger_db.h's runners), except that the JSON
  * field extraction of the tally is spelled per dialect from one template.
  *
- * Like the ledger, these reads take the county explicitly and ignore the handle's scope. */
+ * Like the ledger, these reads take the county explicitly; on a scoped handle (jy_store_set_scope)
+ * a county outside the scope is refused (JY_ECONFLICT naming it). */
 #ifndef JY_REPORT_STORE_H
 #define JY_REPORT_STORE_H
 

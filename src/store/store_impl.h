@@ -96,6 +96,14 @@ int jy_store_scoped_group_counts(jy_store *st, int by, jy_date on,
 int jy_store_scoped_audit_list(jy_store *st, int64_t after_seq, int limit,
                                int (*fn)(void *ctx, const jy_audit_entry *e), void *ctx, jy_err *err);
 
+/* store_scope.c, for the case, ledger, placement and report stores (whose records carry their
+ * county): 0 when county lies within st's scope; else JY_ECONFLICT "<what> <key> belongs to
+ * county C, outside this user's area A" (writes, and reads that name a county). */
+int jy_store_scope_refuse(const jy_store *st, const char *what, const char *key, const char *county, jy_err *err);
+/* The same check for a read of one record by id: JY_ENOTFOUND "no <what> with id N" when
+ * outside, as if the record did not exist. */
+int jy_store_scope_hide(const jy_store *st, const char *what, int64_t id, const char *county, jy_err *err);
+
 /* The hash of the (absent) entry before the first one: 64 '0' characters. */
 extern const char jy_store_genesis_hash[65];
 

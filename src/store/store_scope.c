@@ -13,7 +13,11 @@
  *    and still double-checked for lists; otherwise lists are filtered here and counts are made
  *    by walking the records (correct, and fine for one county's SQLite file);
  *  - the audit list shows the entries of the scope's records (not the global ones); verification
- *    always walks the whole chain, which is what makes it a chain. */
+ *    always walks the whole chain, which is what makes it a chain;
+ *  - the case, ledger, placement/payroll and report stores (cases.c, ledger_store.c,
+ *    placement_store.c, report_store.c) keep to the scope with jy_store_scope_refuse / _hide
+ *    below: a write or a read naming a county outside it is a conflict, a record read by id
+ *    outside it is "not found", and their lists skip foreign rows. */
 #include "store/store_impl.h"
 
 #include <inttypes.h>
@@ -54,6 +58,18 @@ static int outside(const jy_store *st, const char *what, const char *key, const 
                       "%s %s belongs to county %s, outside this user's area %s (a transfer between counties is "
                       "done by a city or region user)",
                       what, key, county, st->scope);
+}
+
+int jy_store_scope_refuse(const jy_store *st, const char *what, const char *key, const char *county, jy_err *err)
+{
+    if (jy_store_in_scope(st->scope, county)) return 0;
+    return outside(st, what, key, county, err);
+}
+
+int jy_store_scope_hide(const jy_store *st, const char *what, int64_t id, const char *county, jy_err *err)
+{
+    if (jy_store_in_scope(st->scope, county)) return 0;
+    return jy_err_set(err, JY_ENOTFOUND, "no %s with id %" PRId64 " in this user's area %s", what, id, st->scope);
 }
 
 /* ---------------------------------------------------------------- persons */
