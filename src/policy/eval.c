@@ -60,6 +60,25 @@ typedef struct vm_src {
     jy_date date;
 } vm_src;
 
+/* The code position of value v in decision table t: the segment containing v, else the table's
+ * outside branch. Segments are sorted and disjoint, so the first segment whose upper bound is
+ * ≥ v is the only one that can contain v. The search is branch-free (conditional moves): a
+ * subject that varies from case to case costs no mispredicted branches. */
+static inline int32_t seg_find(const jp_table *t, int64_t v)
+{
+    const jp_seg *base = t->seg;
+    int n = t->nseg;
+    if (n <= 0) return t->outside_pc;
+    while (n > 1) {
+        int half = n >> 1;
+        base = base[half - 1].hi < v ? base + half : base;
+        n -= half;
+    }
+    /* base is the first segment with hi >= v, or the last one when v is above every segment */
+    int inside = (base->lo <= v) & (v <= base->hi);
+    return inside ? base->pc : t->outside_pc;
+}
+
 #define PRESENT(c, f) (((c)->present[(f) >> 6] >> ((f) & 63)) & 1)
 
 static int vm(const jy_policy *p, const jp_ins *code, const jp_table *tables,
@@ -149,16 +168,7 @@ l_fchk_has: FUSED_CHECK(3, ((x->t & 1) ? ((uint64_t)1 << (v & 63)) : (uint64_t)v
 l_fdec: {
     const jp_ins *x = in + 1;
     if (!PRESENT(c, in->a)) { FUSED_MISSING(x); NEXT; }
-    int64_t v = c->v[in->a];
-    const jp_table *t = &tables[x->a];
-    int lo = 0, hi = t->nseg - 1, target = t->outside_pc;
-    while (lo <= hi) {
-        int mid = (lo + hi) >> 1;
-        if (v < t->seg[mid].lo) hi = mid - 1;
-        else if (v > t->seg[mid].hi) lo = mid + 1;
-        else { target = t->seg[mid].pc; break; }
-    }
-    pc = target;
+    pc = seg_find(&tables[x->a], c->v[in->a]);
     NEXT;
 }
 #undef FUSED_CHECK
@@ -327,13 +337,7 @@ l_cap: {
 l_decide: {
     const jp_table *t = &tables[in->a];
     int64_t v = st[--sp];
-    int lo = 0, hi = t->nseg - 1, target = t->outside_pc;
-    while (lo <= hi) {
-        int mid = (lo + hi) >> 1;
-        if (v < t->seg[mid].lo) hi = mid - 1;
-        else if (v > t->seg[mid].hi) lo = mid + 1;
-        else { target = t->seg[mid].pc; break; }
-    }
+    int32_t target = seg_find(t, v);
     if (tr) step(tr, JY_STEP_DECIDE, in->a, v, LINE);
     pc = target;
     NEXT;
@@ -362,6 +366,29 @@ int jy_policy_eval(const jy_policy *p, const jy_policy_case *c, jy_decision *d)
     vm_src src = {c, NULL, NULL, 0, c->date};
     if (p->fast) return vm(p, p->fast->code, p->fast->tables, p->fast->entry[c->program], &src, d, NULL);
     return vm(p, p->code, p->tables, p->programs[c->program].entry, &src, d, NULL);
+}
+
+void jy_policy_eval_many(const jy_policy *p, const jy_policy_case *cases, size_t n, jy_decision *dec,
+                         uint32_t *order)
+{
+    /* a counting sort of the case indices by programme (stable: input order within a programme) */
+    enum { MAXP = 256 };
+    uint32_t start[MAXP + 2];
+    int np = p->nprograms < MAXP ? p->nprograms : MAXP;
+    memset(start, 0, sizeof(uint32_t) * (size_t)(np + 2));
+    for (size_t i = 0; i < n; i++) {
+        int k = cases[i].program;
+        start[(k >= 0 && k < np ? k : np) + 1]++;
+    }
+    for (int k = 0; k <= np; k++) start[k + 1] += start[k];
+    for (size_t i = 0; i < n; i++) {
+        int k = cases[i].program;
+        order[start[k >= 0 && k < np ? k : np]++] = (uint32_t)i;
+    }
+    for (size_t j = 0; j < n; j++) {
+        uint32_t i = order[j];
+        jy_policy_eval(p, &cases[i], &dec[i]);
+    }
 }
 
 int jy_policy_eval_trace(const jy_policy *p, const jy_policy_case *c, jy_decision *d, jy_policy_trace *t)

@@ -76,6 +76,13 @@ int jy_policy_fact_index(const jy_policy *p, const char *name); /* -1 when unkno
 
 /* Evaluates one case. Never allocates; returns the outcome (also in dec->outcome). */
 int jy_policy_eval(const jy_policy *p, const jy_policy_case *c, jy_decision *dec);
+/* Evaluates a block of n cases (any mix of programmes): dec[i] is exactly what
+ * jy_policy_eval(p, &cases[i], &dec[i]) gives, but the cases are taken grouped by programme (a
+ * stable counting sort of their indices into order, n entries the caller provides), so the
+ * processor runs one programme's code many times in a row instead of jumping between 26.
+ * `policy eval` evaluates its input in blocks this way. No allocation. */
+void jy_policy_eval_many(const jy_policy *p, const jy_policy_case *cases, size_t n, jy_decision *dec,
+                         uint32_t *order);
 /* The same with a trace of the steps taken (for `policy explain`); trace may be NULL. */
 int jy_policy_eval_trace(const jy_policy *p, const jy_policy_case *c, jy_decision *dec,
                          jy_policy_trace *trace);

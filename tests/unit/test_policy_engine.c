@@ -394,6 +394,29 @@ static void same_decision(const jy_decision *a, const jy_decision *b, const char
                  a->outcome, b->outcome, (long long)a->amount, (long long)b->amount, a->nreasons, b->nreasons);
 }
 
+/* jy_policy_eval_many (the block path of `policy eval`): a mixed block gives, at every input
+ * position, the decision of a single call on that case. */
+static void eval_many_decides_each_case_as_a_single_call(void **state)
+{
+    (void)state;
+    const jy_policy *p = shipped;
+    enum { N = 2000 };
+    static jy_policy_case cs[N];
+    static jy_decision one[N], many[N];
+    static uint32_t order[N];
+    load_rows(p);
+    for (int i = 0; i < N; i++) {
+        int prog = (int)(next_rand() % (uint64_t)p->nprograms);
+        if (i % 3 == 0) random_case(p, &cs[i], prog);
+        else mutated_case(p, &cs[i], prog);
+        if (i == 7) cs[i].program = -1; /* an unknown programme stays at its place */
+        jy_policy_eval(p, &cs[i], &one[i]);
+    }
+    memset(many, 0xab, sizeof many);
+    jy_policy_eval_many(p, cs, N, many, order);
+    for (int i = 0; i < N; i++) same_decision(&one[i], &many[i], "jy_policy_eval_many", cs[i].program, i);
+}
+
 static void specialised_image_and_batch_decide_as_the_parser_code(void **state)
 {
     (void)state;
@@ -507,6 +530,7 @@ int main(void)
     };
     const struct CMUnitTest big[] = {
         cmocka_unit_test(specialised_image_and_batch_decide_as_the_parser_code),
+        cmocka_unit_test(eval_many_decides_each_case_as_a_single_call),
         cmocka_unit_test(evaluation_allocates_nothing),
         cmocka_unit_test(precomputed_reason_json_equals_escaped_rendering),
     };
