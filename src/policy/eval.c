@@ -79,10 +79,21 @@ static inline int32_t seg_find(const jp_table *t, int64_t v)
     return inside ? base->pc : t->outside_pc;
 }
 
+/* A batch's outputs: when vm gets one, it runs every row from src->row to n - 1 in one call
+ * (no call and no set-up per row), writing each row's result here. */
+typedef struct vm_rows {
+    size_t n;
+    int32_t entry;
+    uint8_t *outcome;
+    jy_fen *amount;
+    jy_decision *decisions; /* NULL: the caller's d is reused for every row */
+    jy_policy_totals t;
+} vm_rows;
+
 #define PRESENT(c, f) (((c)->present[(f) >> 6] >> ((f) & 63)) & 1)
 
 static int vm(const jy_policy *p, const jp_ins *code, const jp_table *tables,
-                                                    int pc, const vm_src *src, jy_decision *d, jy_policy_trace *tr)
+              int pc, const vm_src *src, jy_decision *d, jy_policy_trace *tr, vm_rows *rows)
 {
     static const void *const L[OP__COUNT] = {
         [OP_HALT] = &&l_halt, [OP_CONST] = &&l_const, [OP_FACT] = &&l_fact, [OP_PARAM] = &&l_param,
@@ -111,6 +122,11 @@ static int vm(const jy_policy *p, const jp_ins *code, const jp_table *tables,
     int review = 0;
     const jp_ins *in;
     const jy_policy_case *c = src->c;
+    size_t row = src->row;
+start:
+    locset = 0;
+    sp = 0;
+    review = 0;
     d->outcome = JY_ELIGIBLE;
     d->has_amount = 0;
     d->amount = 0;
@@ -152,7 +168,7 @@ l_const: st[sp++] = in->k; NEXT;
         if ((in->t & 15) == SEV_HARD) {                                                           \
             d->outcome = JY_INELIGIBLE;                                                           \
             d->has_amount = 0;                                                                    \
-            return d->outcome;                                                                    \
+            goto done;                                                                            \
         }                                                                                         \
         if ((in->t & 15) == SEV_SOFT) review = 1;                                                 \
         NEXT;                                                                                     \
@@ -183,14 +199,14 @@ l_fact:
     if (tr) step(tr, JY_STEP_FACT, in->a, c->v[in->a], LINE);
     NEXT;
 l_col:
-    st[sp++] = src->cols[in->a][src->row];
+    st[sp++] = src->cols[in->a][row];
     NEXT;
 l_colp:
-    if (!src->colp[in->a][src->row]) { SKIP_MISSING(0); NEXT; }
-    st[sp++] = src->cols[in->a][src->row];
+    if (!src->colp[in->a][row]) { SKIP_MISSING(0); NEXT; }
+    st[sp++] = src->cols[in->a][row];
     NEXT;
 l_knowncol:
-    st[sp++] = src->colp[in->a][src->row] != 0;
+    st[sp++] = src->colp[in->a][row] != 0;
     NEXT;
 l_absent:
     SKIP_MISSING(in->t & 1);
@@ -291,7 +307,7 @@ l_check: {
     if (sev == SEV_HARD) {
         d->outcome = JY_INELIGIBLE;
         d->has_amount = 0;
-        return d->outcome;
+        goto done;
     }
     if (sev == SEV_SOFT) review = 1;
     NEXT;
@@ -303,7 +319,7 @@ l_out: {
     if (oc == JY_INELIGIBLE) {
         d->outcome = JY_INELIGIBLE;
         d->has_amount = 0;
-        return d->outcome;
+        goto done;
     }
     if (oc == JY_NEEDS_REVIEW) review = 1;
     if (in->op == OP_OUTJ) pc = in->b;
@@ -344,7 +360,20 @@ l_decide: {
 }
 out:
     if (review) d->outcome = JY_NEEDS_REVIEW;
-    return d->outcome;
+done:
+    if (!rows) return d->outcome;
+    {
+        int o = d->outcome;
+        int paid = o == JY_ELIGIBLE && d->has_amount;
+        if (rows->outcome) rows->outcome[row] = (uint8_t)o;
+        if (rows->amount) rows->amount[row] = paid ? d->amount : 0;
+        rows->t.count[o]++;
+        if (paid) { rows->t.paid += d->amount; rows->t.npaid++; }
+        if (++row >= rows->n) return o;
+        if (rows->decisions) d = &rows->decisions[row];
+        pc = rows->entry;
+        goto start;
+    }
 #undef NEXT
 #undef LINE
 #undef SKIP_MISSING
@@ -364,8 +393,8 @@ int jy_policy_eval(const jy_policy *p, const jy_policy_case *c, jy_decision *d)
 {
     if (bad_program(p, c->program, d)) return d->outcome;
     vm_src src = {c, NULL, NULL, 0, c->date};
-    if (p->fast) return vm(p, p->fast->code, p->fast->tables, p->fast->entry[c->program], &src, d, NULL);
-    return vm(p, p->code, p->tables, p->programs[c->program].entry, &src, d, NULL);
+    if (p->fast) return vm(p, p->fast->code, p->fast->tables, p->fast->entry[c->program], &src, d, NULL, NULL);
+    return vm(p, p->code, p->tables, p->programs[c->program].entry, &src, d, NULL, NULL);
 }
 
 void jy_policy_eval_many(const jy_policy *p, const jy_policy_case *cases, size_t n, jy_decision *dec,
@@ -395,8 +424,8 @@ int jy_policy_eval_trace(const jy_policy *p, const jy_policy_case *c, jy_decisio
 {
     if (bad_program(p, c->program, d)) return d->outcome;
     vm_src src = {c, NULL, NULL, 0, c->date};
-    if (!t) return vm(p, p->code, p->tables, p->programs[c->program].entry, &src, d, NULL);
-    return vm(p, p->code, p->tables, p->programs[c->program].entry, &src, d, t);
+    if (!t) return vm(p, p->code, p->tables, p->programs[c->program].entry, &src, d, NULL, NULL);
+    return vm(p, p->code, p->tables, p->programs[c->program].entry, &src, d, t, NULL);
 }
 
 int jy_policy_eval_columns(const jy_policy *p, const jy_policy_columns *b, uint8_t *outcome, jy_fen *amount,
@@ -436,18 +465,9 @@ int jy_policy_eval_columns(const jy_policy *p, const jy_policy_columns *b, uint8
     int entry = im.entry[base->program];
     jy_decision local;
     vm_src src = {base, b->col, colp, 0, base->date};
-    jy_policy_totals t = {0};
-    for (size_t i = 0; i < b->n; i++) {
-        jy_decision *d = decisions ? &decisions[i] : &local;
-        src.row = i;
-        int o = vm(p, im.code, im.tables, entry, &src, d, NULL);
-        int paid = o == JY_ELIGIBLE && d->has_amount;
-        if (outcome) outcome[i] = (uint8_t)o;
-        if (amount) amount[i] = paid ? d->amount : 0;
-        t.count[o]++;
-        if (paid) { t.paid += d->amount; t.npaid++; }
-    }
+    vm_rows rows = {b->n, entry, outcome, amount, decisions, {{0, 0, 0}, 0, 0}};
+    if (b->n > 0) vm(p, im.code, im.tables, entry, &src, decisions ? &decisions[0] : &local, NULL, &rows);
     jp_image_free(&im);
-    if (totals) *totals = t;
+    if (totals) *totals = rows.t;
     return 0;
 }
