@@ -64,6 +64,9 @@ enum {
 #define PERSON_COLS "id, county, idcard, name, sex, birth, ethnicity, education, hukou_division, hukou_kind, phone, address"
 #define ORG_COLS "id, county, uscc, name, kinds, size_class, division, legal_person, phone, address, bank_name, bank_account"
 #define AUDIT_COLS "seq, at, county, actor, entity, entity_id, action, before_json, after_json, prev_hash, hash"
+/* prev_hash/hash are bytea (32 bytes); the store sends and reads them as hex text */
+#define AUDIT_SELECT "seq, at, county, actor, entity, entity_id, action, before_json, after_json," \
+                     " encode(prev_hash, 'hex'), encode(hash, 'hex')"
 /* $n is a scope prefix or NULL; county is COLLATE "C", so the range is an index range. */
 #define IN_SCOPE(col, n) "(" n "::text IS NULL OR (" col " >= " n " AND " col " < " n " || '~'))"
 
@@ -72,11 +75,13 @@ static const struct {
     const char *sql;
 } pstmt[P__COUNT] = {
     [P_LOCK] = {0, "SELECT pg_advisory_xact_lock(" PG_WRITER_LOCK ")"},
-    [P_TAIL] = {0, "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"},
+    [P_TAIL] = {0, "SELECT seq, encode(hash, 'hex') FROM audit_log ORDER BY seq DESC LIMIT 1"},
     /* read after the writer lock: the chain's tail and the highest person id stay ours until commit */
     [P_TXN_STATE] = {0, "SELECT t.seq, t.hash, (SELECT coalesce(max(id), 0) FROM persons) FROM (SELECT 1) one"
-                        " LEFT JOIN LATERAL (SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1) t ON true"},
-    [P_AUDIT_INSERT] = {11, "INSERT INTO audit_log(" AUDIT_COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"},
+                        " LEFT JOIN LATERAL (SELECT seq, encode(hash, 'hex') AS hash FROM audit_log ORDER BY seq DESC LIMIT 1) t"
+                        " ON true"},
+    [P_AUDIT_INSERT] = {11, "INSERT INTO audit_log(" AUDIT_COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
+                            " decode($10, 'hex'), decode($11, 'hex'))"},
     /* the id is assigned by the writer holding the lock (max(id) + 1, as SQLite does), so the
      * insert needs no answer and can be pipelined */
     [P_PERSON_INSERT] = {12, "INSERT INTO persons(id, county, idcard, name, sex, birth, ethnicity, education,"
@@ -87,9 +92,10 @@ static const struct {
                                   " hukou_division, hukou_kind, phone, address)"
                                   " SELECT * FROM unnest($12::bigint[], $1::text[], $2::text[], $3::text[], $4::text[],"
                                   " $5::date[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])"},
-    [P_AUDIT_INSERT_MANY] = {11, "INSERT INTO audit_log(" AUDIT_COLS ") SELECT * FROM unnest($1::bigint[], $2::text[],"
+    [P_AUDIT_INSERT_MANY] = {11, "INSERT INTO audit_log(" AUDIT_COLS ") SELECT a, b, c, d, e, f, g, h, i,"
+                                 " decode(j, 'hex'), decode(k, 'hex') FROM unnest($1::bigint[], $2::text[],"
                                  " $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::text[],"
-                                 " $10::text[], $11::text[])"},
+                                 " $10::text[], $11::text[]) AS t(a, b, c, d, e, f, g, h, i, j, k)"},
     [P_PERSON_PREFETCH] = {1, "SELECT " PERSON_COLS " FROM persons WHERE idcard = ANY($1::text[])"},
     [P_PERSON_SETVAL] = {1, "SELECT setval(pg_get_serial_sequence('persons', 'id'), $1::bigint)"},
     [P_PERSON_BY_IDCARD] = {1, "SELECT " PERSON_COLS " FROM persons WHERE idcard = $1"},
@@ -137,7 +143,7 @@ static const struct {
                            " AND " IN_SCOPE("county", "$1") " GROUP BY kind ORDER BY kind"},
     [P_GROUP_ORG_KINDS] = {1, "SELECT kinds::text, count(*) FROM orgs WHERE " IN_SCOPE("county", "$1")
                               " GROUP BY kinds ORDER BY kinds"},
-    [P_AUDIT_LIST] = {2, "SELECT " AUDIT_COLS " FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"},
+    [P_AUDIT_LIST] = {2, "SELECT " AUDIT_SELECT " FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"},
     [P_SCHEMA_VERSION] = {0, "SELECT coalesce(max(version), 0) FROM schema_migrations"},
     [P_MIGRATION_RECORD] = {3, "INSERT INTO schema_migrations(version, description, applied_at) VALUES ($1, $2, $3)"},
 };

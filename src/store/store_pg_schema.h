@@ -86,8 +86,9 @@ static const char jy_pg_migration_1[] =
     "  action text NOT NULL,\n"
     "  before_json text,\n"
     "  after_json text,\n"
-    "  prev_hash text NOT NULL,\n"
-    "  hash text NOT NULL\n"
+    /* SHA-256 digests as 32 bytes (the hash input uses their hex: docs/store.md) */
+    "  prev_hash bytea NOT NULL CHECK (length(prev_hash) = 32),\n"
+    "  hash bytea NOT NULL CHECK (length(hash) = 32)\n"
     ");\n"
     "CREATE INDEX audit_log_county ON audit_log(county, seq);\n"
     "CREATE FUNCTION jy_audit_append_only() RETURNS trigger LANGUAGE plpgsql AS\n"

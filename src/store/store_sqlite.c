@@ -153,6 +153,35 @@ static void col_copy(sqlite3_stmt *s, int i, char *dst, size_t cap)
     jy_store_copy_utf8(dst, cap, (const char *)sqlite3_column_text(s, i));
 }
 
+/* Hashes are stored as 32-byte BLOBs and handled as lower-case hex everywhere else (the hash
+ * input, jy_audit_entry, `audit verify`/`audit list`). */
+static void bind_hash(sqlite3_stmt *s, int i, const char hex[65], unsigned char bin[32])
+{
+    for (int k = 0; k < 32; k++) {
+        unsigned char h = (unsigned char)hex[2 * k], l = (unsigned char)hex[2 * k + 1];
+        bin[k] = (unsigned char)(((h <= '9' ? h - '0' : (h | 0x20) - 'a' + 10) << 4) |
+                                 (l <= '9' ? l - '0' : (l | 0x20) - 'a' + 10));
+    }
+    sqlite3_bind_blob(s, i, bin, 32, SQLITE_STATIC);
+}
+
+/* Reads a hash column as hex: a 32-byte BLOB is encoded; anything else (an edited row holding
+ * text) is copied as text, so verification reports it as a mismatch rather than misreading it. */
+static void col_hash(sqlite3_stmt *s, int i, char hex[65])
+{
+    if (sqlite3_column_type(s, i) == SQLITE_BLOB && sqlite3_column_bytes(s, i) == 32) {
+        static const char digits[] = "0123456789abcdef";
+        const unsigned char *b = sqlite3_column_blob(s, i);
+        for (int k = 0; k < 32; k++) {
+            hex[2 * k] = digits[b[k] >> 4];
+            hex[2 * k + 1] = digits[b[k] & 15];
+        }
+        hex[64] = '\0';
+    } else {
+        col_copy(s, i, hex, 65);
+    }
+}
+
 static jy_date col_date(sqlite3_stmt *s, int i)
 {
     jy_date d = 0;
@@ -170,7 +199,7 @@ static int load_tail(sq_store *st, jy_err *err)
     int src = sqlite3_step(s);
     if (src == SQLITE_ROW) {
         st->tail_seq = sqlite3_column_int64(s, 0);
-        col_copy(s, 1, st->tail_hash, sizeof st->tail_hash);
+        col_hash(s, 1, st->tail_hash);
     } else if (src == SQLITE_DONE) {
         st->tail_seq = 0;
         memcpy(st->tail_hash, jy_store_genesis_hash, 65);
@@ -293,8 +322,9 @@ static int audit_insert(sq_store *st, const char *actor, const char *county, con
     else sqlite3_bind_null(s, 8);
     if (after_json) bind_str(s, 9, after_json);
     else sqlite3_bind_null(s, 9);
-    bind_str(s, 10, e.prev_hash);
-    bind_str(s, 11, e.hash);
+    unsigned char prev_bin[32], hash_bin[32];
+    bind_hash(s, 10, e.prev_hash, prev_bin);
+    bind_hash(s, 11, e.hash, hash_bin);
     int rc = step_done(st, s, "appending to the audit log", err);
     sqlite3_clear_bindings(s);
     if (rc) return rc;
@@ -342,8 +372,8 @@ static int sq_audit_list(jy_store *base, int64_t after_seq, int limit,
         col_copy(s, 6, e.action, sizeof e.action);
         e.before_json = (const char *)sqlite3_column_text(s, 7);
         e.after_json = (const char *)sqlite3_column_text(s, 8);
-        col_copy(s, 9, e.prev_hash, sizeof e.prev_hash);
-        col_copy(s, 10, e.hash, sizeof e.hash);
+        col_hash(s, 9, e.prev_hash);
+        col_hash(s, 10, e.hash);
         if (fn(ctx, &e)) break;
     }
     if (src != SQLITE_ROW && src != SQLITE_DONE) rc = db_fail(st, src, "listing the audit log", err);

@@ -81,8 +81,9 @@ static const char jy_sqlite_migration_1[] =
     "  action TEXT NOT NULL,\n"
     "  before_json TEXT,\n"
     "  after_json TEXT,\n"
-    "  prev_hash TEXT NOT NULL,\n"
-    "  hash TEXT NOT NULL\n"
+    /* SHA-256 digests as 32-byte BLOBs (the hash input uses their hex: docs/store.md) */
+    "  prev_hash BLOB NOT NULL,\n"
+    "  hash BLOB NOT NULL\n"
     ");\n"
     /* A first barrier; `jiuye audit verify` catches edits made by someone who drops these. */
     "CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log\n"

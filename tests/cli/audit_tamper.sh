@@ -15,6 +15,11 @@ out=$($J audit verify)
 expect_contains "intact" '"ok":true,"entries":7' "$out"
 expect_contains "head" '"head_seq":7' "$out"
 
+# hashes are stored as 32-byte BLOBs (shown as hex by audit list/verify)
+expect_out "hash columns" "blob|32|blob|32" 0 sqlite3 "$JIUYE_DB" "SELECT typeof(prev_hash), length(prev_hash), typeof(hash), length(hash) FROM audit_log WHERE seq=7"
+expect_out "stored head is the hex verify prints" "$(printf '%s' "$out" | sed 's/.*"head":"\([0-9a-f]*\)".*/\1/')" 0 sqlite3 "$JIUYE_DB" "SELECT lower(hex(hash)) FROM audit_log WHERE seq=7"
+expect_out "chain link" "1" 0 sqlite3 "$JIUYE_DB" "SELECT (SELECT prev_hash FROM audit_log WHERE seq=7) = (SELECT hash FROM audit_log WHERE seq=6)"
+
 # the triggers stand in the way of a casual edit
 if sqlite3 "$JIUYE_DB" "UPDATE audit_log SET actor='mallory' WHERE seq=3" 2>/dev/null; then
   fail "UPDATE on audit_log should be refused by the trigger"
@@ -43,4 +48,9 @@ cp "$T/clean.db" "$JIUYE_DB"; rm -f "$JIUYE_DB-wal" "$JIUYE_DB-shm"
 sqlite3 "$JIUYE_DB" "DROP TRIGGER audit_log_no_update;
                      UPDATE audit_log SET after_json=replace(after_json,'测试','改过') WHERE seq=5"
 expect_out "after_json edit" '{"ok":false,"entries_checked":4,"error":"entry 5: content does not match its hash (edited?)"}' 1 $J audit verify
+# a link rewritten: entry 6's hash replaced by entry 5's (a BLOB copied over)
+cp "$T/clean.db" "$JIUYE_DB"; rm -f "$JIUYE_DB-wal" "$JIUYE_DB-shm"
+sqlite3 "$JIUYE_DB" "DROP TRIGGER audit_log_no_update;
+                     UPDATE audit_log SET hash=(SELECT hash FROM audit_log WHERE seq=5) WHERE seq=6"
+expect_out "hash edit" '{"ok":false,"entries_checked":5,"error":"entry 6: content does not match its hash (edited?)"}' 1 $J audit verify
 finish
