@@ -158,9 +158,9 @@ static int cmd_budget(const jy_cli *cli, jy_store *st, const opts *o, jy_sb *out
     if (o->npos == 6 && strcmp(o->pos[1], "set") == 0) {
         static const char *const allowed[] = {NULL};
         if ((rc = only(o, allowed, err))) return rc;
-        int64_t year;
-        int source;
-        jy_fen amount;
+        int64_t year = 0;
+        int source = 0;
+        jy_fen amount = 0;
         if ((rc = check_program(o->pos[2], err)) || (rc = parse_int(o->pos[3], "year", 2000, 2100, &year, err)))
             return rc;
         if (jy_fund_source_parse(o->pos[4], &source, err)) return JY_EUSAGE;
