@@ -54,7 +54,7 @@ int jy_roles_parse(const char *list, unsigned *roles, jy_err *err)
         if (strcmp(one, "*") == 0) {
             *roles |= JY_ROLE_ANY;
         } else {
-            int r;
+            int r = 0;
             if (jy_role_parse(one, &r, err)) return JY_EINVAL;
             *roles |= 1u << r;
         }
