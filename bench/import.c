@@ -22,7 +22,8 @@
  * best times and of the median times, by wall and by CPU time (CPU is steadier on a shared
  * machine; the bare step's CPU is the shell's). Not a test: never fails on time.
  * Experiments: JY_BENCH_QUICK=1 runs only one jiuye import; JY_BENCH_PRAGMAS='…' runs SQL on
- * the store's connection before each import (through store_impl.h's jy_store_sqlite_db). */
+ * the store's connection before each import (through store_impl.h's jy_store_sqlite_db);
+ * JY_BENCH_PAGE_SIZE=N creates the database file with N-byte pages before the store opens it. */
 #define _GNU_SOURCE /* syncfs */
 #include <errno.h>
 #include <fcntl.h>
@@ -354,6 +355,14 @@ int main(int argc, char **argv)
                    r + 1, b.wall, (double)rows / b.wall, bare_rows, b.cpu, sb);
         }
         remove_db(db);
+        if (getenv("JY_BENCH_PAGE_SIZE")) { /* experiment: the file made first with another page size */
+            sqlite3 *h;
+            char sql[100];
+            snprintf(sql, sizeof sql, "PRAGMA page_size = %d; PRAGMA journal_mode = WAL;",
+                     atoi(getenv("JY_BENCH_PAGE_SIZE")));
+            if (sqlite3_open(db, &h) == SQLITE_OK) sqlite3_exec(h, sql, NULL, NULL, NULL);
+            sqlite3_close(h);
+        }
         if (jy_store_open(db, &st, &err) != 0) {
             fprintf(stderr, "bench_import: %s\n", err.msg);
             return 1;
