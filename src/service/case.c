@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "service/class_app.h"
 #include "service/conflict.h"
 #include "service/ledger.h"
 #include "service/users.h"
@@ -224,7 +225,7 @@ static int evaluate(jy_cases *cs, jy_case *c, json_t *facts, json_t **reasons, j
     json_t *line = json_object();
     json_object_set_new(line, "program", json_string(c->program));
     json_object_set_new(line, "date", json_string(jy_date_format(c->filed_on, d)));
-    json_object_set(line, "facts", facts);
+    json_object_set_new(line, "facts", jy_form_policy_facts(facts));
     char *text = json_dumps(line, JSON_COMPACT);
     json_decref(line);
     if (!text) return jy_err_set(err, JY_ENOMEM, "out of memory");
@@ -247,7 +248,30 @@ static int evaluate(jy_cases *cs, jy_case *c, json_t *facts, json_t **reasons, j
     *reasons = json_incref(json_object_get(res, "reasons"));
     if (!*reasons) *reasons = json_array();
     json_decref(res);
+    if (strcmp(c->kind, "training_class") == 0) {
+        /* a class application: only the class rules decide it; it carries no money */
+        jy_class_app_decide(*reasons, c->decision, sizeof c->decision);
+        c->has_amount = 0;
+        c->amount = 0;
+    }
     return 0;
+}
+
+/* Appends the application form's findings (class_app.h) to the reasons: a "missing" form field or
+ * an in-principle shortfall ("review") makes an eligible case needs_review; a "note" does not. */
+static void apply_form(jy_case *c, json_t *form, json_t *reasons)
+{
+    size_t i;
+    json_t *r;
+    json_array_foreach(form, i, r) {
+        json_array_append(reasons, r);
+        const char *k = json_string_value(json_object_get(r, "kind"));
+        if (k && strcmp(k, "note") != 0 && strcmp(c->decision, "eligible") == 0) {
+            snprintf(c->decision, sizeof c->decision, "needs_review");
+            c->has_amount = 0;
+            c->amount = 0;
+        }
+    }
 }
 
 /* Folds conflict findings into the decision: hard → ineligible, soft → at least needs_review;
@@ -352,12 +376,13 @@ int jy_case_file(jy_cases *cs, const jy_case_filing *f, const char *actor, int64
     jy_org o;
     jy_case parent;
     jy_sb ptext = JY_SB_INIT;
-    json_t *facts = NULL, *reasons = NULL;
+    json_t *facts = NULL, *reasons = NULL, *form = json_array(), *pfacts = NULL;
     char *facts_s = NULL, *reasons_s = NULL;
     jy_conflict_report rep = {0};
     jy_sb conf = JY_SB_INIT;
     int rc = 0;
     memset(&c, 0, sizeof c);
+    memset(&parent, 0, sizeof parent);
     memset(&p, 0, sizeof p);
     *id = 0;
     if (!f->program || jy_policy_program_index(cs->pol, f->program) < 0) {
@@ -435,6 +460,22 @@ int jy_case_file(jy_cases *cs, const jy_case_filing *f, const char *actor, int64
         rc = jy_err_set(err, JY_EINVAL, "a case needs a subject: --person IDCARD, --org USCC or --parent ID");
         goto done;
     }
+    /* the application forms (class_app.h): a class application, its roster, P4's form 5-4-1 */
+    int training = strcmp(c.program, "P1") == 0 || strcmp(c.program, "P2") == 0 || strcmp(c.program, "P23") == 0;
+    if (training && strcmp(kind, "training_class") == 0 && (rc = jy_class_app_check(facts, c.filed_on, form, err))) goto done;
+    /* a P4 trainee is filed as a child of its project: the form is the project's, not theirs */
+    if (strcmp(kind, "project") == 0 && !c.parent_id && (rc = jy_project_app_check(facts, form, err))) goto done;
+    if (strcmp(kind, "trainee_claim") == 0 && c.parent_id) {
+        int enrolled = 0;
+        pfacts = json_loads(parent.facts && *parent.facts ? parent.facts : "{}", 0, NULL);
+        if (!json_is_object(pfacts)) {
+            rc = jy_err_set(err, JY_EINVAL, "--parent %lld: stored facts are not a JSON object", (long long)c.parent_id);
+            goto done;
+        }
+        if ((rc = jy_class_enrolled(cs->st, c.parent_id, &enrolled, err)) ||
+            (rc = jy_class_roster_admit(&parent, pfacts, enrolled, facts, err)))
+            goto done;
+    }
     if ((rc = facts_columns(facts, &c, err))) goto done;
     if ((rc = scoring_form(facts, err))) goto done;
     /* who files */
@@ -453,6 +494,7 @@ int jy_case_file(jy_cases *cs, const jy_case_filing *f, const char *actor, int64
         json_object_set_new(facts, "occupation", json_string(c.occupation));
     if (c.parent_id && !json_object_get(facts, "level") && c.level) json_object_set_new(facts, "level", json_integer(c.level));
     if ((rc = evaluate(cs, &c, facts, &reasons, err))) goto done;
+    apply_form(&c, form, reasons);
     if (c.person_id) {
         jy_conflict_subject s;
         memset(&s, 0, sizeof s);
@@ -491,6 +533,8 @@ int jy_case_file(jy_cases *cs, const jy_case_filing *f, const char *actor, int64
 done:
     json_decref(facts);
     json_decref(reasons);
+    json_decref(form);
+    json_decref(pfacts);
     free(facts_s);
     free(reasons_s);
     jy_sb_free(&ptext);
@@ -876,6 +920,7 @@ int jy_case_show_json(jy_cases *cs, int64_t id, jy_date today, jy_sb *out, jy_er
             }
     }
     jy_sb_append(out, "]");
+    if (strcmp(c.kind, "training_class") == 0 && (rc = jy_class_roster_json(cs->st, &c, out, err))) goto done;
     jy_sb_json_kv_bool(out, "overdue", c.due_on && c.due_on < today);
     jy_sb_append(out, ",\"history\":[");
     hist_ctx H = {out, 0};

@@ -15,7 +15,9 @@ big=$($J --as body case file --program P1 --kind training_class --org "$BODY" --
       --facts '{"occupation":"中式烹调师","level":5,"class_size":60,"hours_total":160,"hours_practical":110}')
 expect_contains "class of 60: needs_review" '"decision":"needs_review"' "$big"
 cls=$($J --as body case file --program P1 --kind training_class --org "$BODY" --date 2024-03-01 \
-      --facts '{"occupation":"中式烹调师","level":5,"class_size":3,"hours_total":160,"hours_practical":110,"teachers":2,"site":"海城镇","start":"2024-03-11","end":"2024-04-30"}' | idof)
+      --facts '{"occupation":"中式烹调师","level":5,"planned_trainees":3,"hours_total":160,"hours_practical":110,"teachers":[{"name":"马老师","certificate":"中式烹调高级技师"},{"name":"田老师","idcard":"640522198001010011","certificate":"中式烹调技师"}],"site":"海城镇","start":"2024-03-11","end":"2024-04-30"}')
+expect_contains "complete class application: eligible" '"decision":"eligible"' "$cls"
+cls=$(echo "$cls" | idof)
 step approved rev 2024-03-04 approve "$cls"
 step running body 2024-03-11 advance "$cls" start
 declare -a T_IDS
@@ -42,6 +44,7 @@ expect_contains "all paid" '"paid_now":3' "$PAID"
 expect_contains "paid to the body's basic account" "单位（基本账户）,海原县德隆职业培训学校,$BODY" "$(cat "$T"/bank-*.csv)"
 for t in "${T_IDS[@]}"; do expect_out "trainee claim $t paid" "paid" 0 state "$t"; done
 expect_out "P1 paid 3000" "3000.00" 0 paid P1
+expect_contains "class roster summary" '"roster":{"planned":3,"trainees":3,"examined":3,"passed":3,"certificates":3,"claims_paid":3,"amount_paid":"3000.00"}' "$($J case show "$cls")"
 step closed rev 2024-06-03 advance "$cls" close
 # the class itself carries no money
 expect_out "nothing committed" "0.00" 0 committed P1

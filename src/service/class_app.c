@@ -1,0 +1,364 @@
+/* class_app.c — class applications (开班申请), their rosters, and the P4 form 5-4-1 (see
+ * class_app.h). The numbers of the class limits live in the rules, not here. */
+#include "service/class_app.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/money.h"
+
+static void add_reason(json_t *reasons, const char *clause, const char *kind, const char *text)
+{
+    json_t *r = json_object();
+    json_object_set_new(r, "clause", json_string(clause));
+    json_object_set_new(r, "kind", json_string(kind));
+    json_object_set_new(r, "text", json_string(text));
+    json_array_append_new(reasons, r);
+}
+
+/* A non-empty string value of key, or NULL. */
+static const char *str_of(json_t *facts, const char *key)
+{
+    const char *s = json_string_value(json_object_get(facts, key));
+    return s && *s ? s : NULL;
+}
+
+/* A list of people ({name, idcard?, certificate?}): each must have a name; need_cert: and a
+ * certificate (职称或职业资格). */
+static int people_list(json_t *v, const char *key, int need_cert, jy_err *err)
+{
+    if (!json_is_array(v) || json_array_size(v) == 0)
+        return jy_err_set(err, JY_EINVAL, "facts.%s: expected a non-empty list [{\"name\",\"idcard\"?,\"certificate\"}]", key);
+    size_t i;
+    json_t *it;
+    json_array_foreach(v, i, it) {
+        const char *name = json_is_object(it) ? str_of(it, "name") : NULL;
+        if (!name) return jy_err_set(err, JY_EINVAL, "facts.%s[%zu]: expected {\"name\": …} (姓名)", key, i);
+        json_t *id = json_object_get(it, "idcard");
+        if (id && !json_is_string(id))
+            return jy_err_set(err, JY_EINVAL, "facts.%s[%zu] (%s): idcard must be a string", key, i, name);
+        if (need_cert && !str_of(it, "certificate"))
+            return jy_err_set(err, JY_EINVAL, "facts.%s[%zu] (%s): certificate (职称或职业资格) is required", key, i, name);
+    }
+    return 0;
+}
+
+static int int_field(json_t *facts, const char *key, long long lo, long long hi, long long *out, int *present, jy_err *err)
+{
+    json_t *v = json_object_get(facts, key);
+    *present = v != NULL;
+    if (!v) return 0;
+    if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi)
+        return jy_err_set(err, JY_EINVAL, "facts.%s: expected a whole number %lld…%lld", key, lo, hi);
+    *out = json_integer_value(v);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- class application */
+
+int jy_class_app_check(json_t *facts, jy_date on, json_t *form_reasons, jy_err *err)
+{
+    static const struct {
+        const char *key, *label;
+    } required[] = {{"occupation", "培训工种"}, {"level", "等级"},     {"hours_total", "总学时"},
+                    {"hours_practical", "实操学时"}, {"teachers", "授课教师"}, {"site", "培训场地"},
+                    {"start", "开班日期"},     {"end", "结业日期"},     {"planned_trainees", "计划培训人数"}};
+    int rc, present;
+    long long planned = 0, size = 0, total = 0, practical = 0;
+    int has_planned, has_size, has_total, has_practical;
+    json_t *v = json_object_get(facts, "occupation");
+    if (v && !str_of(facts, "occupation")) return jy_err_set(err, JY_EINVAL, "facts.occupation: expected the 工种 name");
+    if ((rc = int_field(facts, "planned_trainees", 1, 100000, &planned, &has_planned, err)) ||
+        (rc = int_field(facts, "class_size", 1, 100000, &size, &has_size, err)) ||
+        (rc = int_field(facts, "hours_total", 1, 100000, &total, &has_total, err)) ||
+        (rc = int_field(facts, "hours_practical", 0, 100000, &practical, &has_practical, err)))
+        return rc;
+    if (has_planned && has_size && planned != size)
+        return jy_err_set(err, JY_EINVAL, "facts.planned_trainees (%lld) and facts.class_size (%lld) differ: give one", planned, size);
+    if (has_planned && !has_size) json_object_set_new(facts, "class_size", json_integer(planned));
+    if (!has_planned && has_size) json_object_set_new(facts, "planned_trainees", json_integer(size));
+    if (has_total && has_practical && practical > total)
+        return jy_err_set(err, JY_EINVAL, "facts.hours_practical (%lld) exceeds facts.hours_total (%lld)", practical, total);
+    if ((v = json_object_get(facts, "teachers")) && (rc = people_list(v, "teachers", 1, err))) return rc;
+    if ((v = json_object_get(facts, "site")) && !str_of(facts, "site"))
+        return jy_err_set(err, JY_EINVAL, "facts.site: expected the training site (培训场地)");
+    jy_date d[2] = {0, 0};
+    static const char *const dk[2] = {"start", "end"};
+    for (int i = 0; i < 2; i++) {
+        jy_err e;
+        if ((v = json_object_get(facts, dk[i])) && (!json_is_string(v) || jy_date_parse(json_string_value(v), &d[i], &e)))
+            return jy_err_set(err, JY_EINVAL, "facts.%s: expected a date YYYY-MM-DD", dk[i]);
+    }
+    char b1[JY_DATE_BUFSZ], b2[JY_DATE_BUFSZ];
+    if (d[0] && d[1] && d[1] < d[0])
+        return jy_err_set(err, JY_EINVAL, "facts.end %s is before facts.start %s", jy_date_format(d[1], b1), jy_date_format(d[0], b2));
+    if (d[0]) {
+        int y0, y1, m, dd;
+        jy_date_to_ymd(d[0], &y0, &m, &dd);
+        jy_date_to_ymd(on, &y1, &m, &dd);
+        if (y0 != y1)
+            return jy_err_set(err, JY_EINVAL, "facts.start %s is not in the year of the application (%d): a class is applied for in its year",
+                              jy_date_format(d[0], b1), y1);
+    }
+    /* the class's certificate: from its level unless given (special operations give theirs) */
+    if (!json_object_get(facts, "certificate")) {
+        json_t *lv = json_object_get(facts, "level");
+        long long l = json_is_integer(lv) ? json_integer_value(lv)
+                      : json_is_string(lv) && strncmp(json_string_value(lv), "level", 5) == 0 ? atoll(json_string_value(lv) + 5)
+                                                                                               : 0;
+        if (l >= 3 && l <= 5) {
+            char c[8];
+            snprintf(c, sizeof c, "level%lld", l);
+            json_object_set_new(facts, "certificate", json_string(c));
+        }
+    }
+    for (size_t i = 0; i < sizeof required / sizeof required[0]; i++) {
+        (void)present;
+        if (json_object_get(facts, required[i].key)) continue;
+        char t[160];
+        snprintf(t, sizeof t, "开班申请缺少 %s（%s），需补充后审核", required[i].key, required[i].label);
+        add_reason(form_reasons, "开班申请", "missing", t);
+    }
+    return 0;
+}
+
+void jy_class_app_decide(json_t *reasons, char *decision, size_t cap)
+{
+    int fail = 0, review = 0;
+    size_t i;
+    json_t *r;
+    json_array_foreach(reasons, i, r) {
+        const char *k = json_string_value(json_object_get(r, "kind"));
+        if (!k) continue;
+        if (strcmp(k, "fail") == 0) fail = 1;
+        else if (strcmp(k, "review") == 0) review = 1;
+        else if (strcmp(k, "missing") == 0 || strcmp(k, "pay") == 0) {
+            /* a trainee's fact (or a trainee's amount): checked on each trainee's claim */
+            const char *t = json_string_value(json_object_get(r, "text"));
+            char buf[512];
+            snprintf(buf, sizeof buf, "%s（逐人在学员补贴申领时核验）", t ? t : "");
+            json_object_set_new(r, "kind", json_string("note"));
+            json_object_set_new(r, "text", json_string(buf));
+        }
+    }
+    snprintf(decision, cap, "%s", fail ? "ineligible" : review ? "needs_review" : "eligible");
+}
+
+/* ---------------------------------------------------------------- roster */
+
+typedef struct roster_ctx {
+    int64_t cls;
+    int trainees, examined, passed, certificates, paid;
+    jy_fen amount_paid;
+    int live;
+} roster_ctx;
+
+static int on_child(void *ctx, const jy_case *c)
+{
+    roster_ctx *R = ctx;
+    if (c->parent_id != R->cls || strcmp(c->kind, "trainee_claim") != 0) return 0;
+    if (strcmp(c->state, "rejected") == 0 || strcmp(c->state, "withdrawn") == 0 || strcmp(c->state, "cancelled") == 0)
+        return 0;
+    R->live++;
+    R->trainees++;
+    json_t *f = c->facts ? json_loads(c->facts, 0, NULL) : NULL;
+    const char *exam = json_string_value(json_object_get(f, "exam"));
+    if (exam && strcmp(exam, "absent") != 0) R->examined++;
+    if (exam && strcmp(exam, "pass") == 0) R->passed++;
+    if (json_object_get(f, "certificate")) R->certificates++;
+    json_decref(f);
+    if (strcmp(c->state, "paid") == 0) {
+        R->paid++;
+        if (c->has_amount) R->amount_paid += c->amount;
+    }
+    return 0;
+}
+
+static int roster_scan(jy_store *st, int64_t cls, roster_ctx *R, jy_err *err)
+{
+    memset(R, 0, sizeof *R);
+    R->cls = cls;
+    jy_case_filter f = {.kind = "trainee_claim", .parent_id = cls};
+    return jy_store_case_list(st, &f, on_child, R, err);
+}
+
+int jy_class_enrolled(jy_store *st, int64_t cls_id, int *n, jy_err *err)
+{
+    roster_ctx R;
+    int rc = roster_scan(st, cls_id, &R, err);
+    *n = R.live;
+    return rc;
+}
+
+int jy_class_roster_json(jy_store *st, const jy_case *cls, jy_sb *out, jy_err *err)
+{
+    roster_ctx R;
+    int rc = roster_scan(st, cls->id, &R, err);
+    if (rc) return rc;
+    json_t *f = cls->facts ? json_loads(cls->facts, 0, NULL) : NULL;
+    json_t *planned = json_object_get(f, "planned_trainees");
+    char a[JY_MONEY_BUFSZ];
+    jy_sb_append(out, ",\"roster\":{");
+    jy_sb_appendf(out, "\"planned\":%lld,\"trainees\":%d,\"examined\":%d,\"passed\":%d,\"certificates\":%d,"
+                       "\"claims_paid\":%d,\"amount_paid\":\"%s\"}",
+                  json_is_integer(planned) ? (long long)json_integer_value(planned) : 0LL, R.trainees, R.examined,
+                  R.passed, R.certificates, R.paid, jy_money_format_plain(R.amount_paid, a));
+    json_decref(f);
+    return 0;
+}
+
+int jy_class_roster_admit(const jy_case *cls, json_t *class_facts, int enrolled, json_t *facts, jy_err *err)
+{
+    if (strcmp(cls->state, "approved") != 0 && strcmp(cls->state, "running") != 0 && strcmp(cls->state, "finished") != 0)
+        return jy_err_set(err, JY_ECONFLICT, "班级 %lld 当前状态为 %s：学员只能加入已审批（approved/running/finished）的班级",
+                          (long long)cls->id, cls->state);
+    json_t *planned = json_object_get(class_facts, "planned_trainees");
+    if (!planned) planned = json_object_get(class_facts, "class_size");
+    if (json_is_integer(planned) && enrolled + 1 > json_integer_value(planned))
+        return jy_err_set(err, JY_ECONFLICT, "班级 %lld 开班申请核定 %lld 人，已有 %d 名学员，不能再加入第 %d 名（花名册已满）",
+                          (long long)cls->id, (long long)json_integer_value(planned), enrolled, enrolled + 1);
+    /* the class's hours and dates, for the record: the class rules (size, hours) were decided on
+     * the class application and its approval settled them (a 原则上 finding reviewed by a
+     * person), so they are kept as class_hours_* and not re-run on every trainee */
+    static const char *const from[] = {"hours_total", "hours_practical", "start", "end"};
+    static const char *const to[] = {"class_hours_total", "class_hours_practical", "start", "end"};
+    for (size_t i = 0; i < sizeof from / sizeof from[0]; i++) {
+        json_t *v = json_object_get(class_facts, from[i]);
+        if (v && !json_object_get(facts, to[i])) json_object_set(facts, to[i], v);
+    }
+    /* the trainee's attendance, exam and certificate */
+    long long total = 0, practical = 0, att = 0, patt = 0;
+    int has_total = 0, has_practical = 0, has_att = 0, has_patt = 0, rc;
+    json_t *tv = json_object_get(facts, "class_hours_total"), *pv = json_object_get(facts, "class_hours_practical");
+    if (json_is_integer(tv)) has_total = 1, total = json_integer_value(tv);
+    if (json_is_integer(pv)) has_practical = 1, practical = json_integer_value(pv);
+    if ((rc = int_field(facts, "hours_attended", 0, 100000, &att, &has_att, err)) ||
+        (rc = int_field(facts, "hours_practical_attended", 0, 100000, &patt, &has_patt, err)))
+        return rc;
+    if (has_att && has_total && att > total)
+        return jy_err_set(err, JY_EINVAL, "facts.hours_attended (%lld) exceeds the class's hours_total (%lld)", att, total);
+    if (has_patt && has_practical && patt > practical)
+        return jy_err_set(err, JY_EINVAL, "facts.hours_practical_attended (%lld) exceeds the class's hours_practical (%lld)",
+                          patt, practical);
+    if (has_patt && has_att && patt > att)
+        return jy_err_set(err, JY_EINVAL, "facts.hours_practical_attended (%lld) exceeds facts.hours_attended (%lld)", patt, att);
+    json_t *exam = json_object_get(facts, "exam");
+    const char *e = json_string_value(exam);
+    if (exam && !(e && (strcmp(e, "pass") == 0 || strcmp(e, "fail") == 0 || strcmp(e, "absent") == 0)))
+        return jy_err_set(err, JY_EINVAL, "facts.exam: expected pass, fail or absent (结业考核结果)");
+    if (e && strcmp(e, "pass") != 0 && json_object_get(facts, "certificate"))
+        return jy_err_set(err, JY_EINVAL, "facts.certificate: the trainee's exam is %s; a certificate needs exam pass", e);
+    return 0;
+}
+
+/* ---------------------------------------------------------------- P4 form 5-4-1 */
+
+/* An amount in yuan (string or whole number) → fen. */
+static int yuan(json_t *v, jy_fen *out, jy_err *err)
+{
+    if (json_is_string(v)) return jy_money_parse(json_string_value(v), out, err);
+    if (json_is_integer(v)) {
+        *out = (jy_fen)json_integer_value(v) * 100;
+        return 0;
+    }
+    return jy_err_set(err, JY_EINVAL, "expected an amount in yuan (\"1234.50\")");
+}
+
+int jy_project_app_check(json_t *facts, json_t *form_reasons, jy_err *err)
+{
+    static const struct {
+        const char *key, *label;
+        int people;
+    } lists[] = {{"teachers", "师资", 1}, {"sites", "场地", 0}, {"equipment", "设备", 0}, {"examiners", "考务人员", 1}};
+    int rc;
+    char t[256];
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+        json_t *v = json_object_get(facts, lists[i].key);
+        if (!v) {
+            /* a note, not a review: the expert panel's approval score (四(一)) judges the form */
+            snprintf(t, sizeof t, "项目申报表（5-4-1）未填 %s（%s）", lists[i].key, lists[i].label);
+            add_reason(form_reasons, "P4 5-4-1 三", "note", t);
+            continue;
+        }
+        if (lists[i].people) {
+            if ((rc = people_list(v, lists[i].key, 0, err))) return rc;
+        } else if (!json_is_array(v) || json_array_size(v) == 0) {
+            return jy_err_set(err, JY_EINVAL, "facts.%s: expected a non-empty list (%s)", lists[i].key, lists[i].label);
+        }
+    }
+    /* budget lines: 序号 项目名称 单价 数量 计量单位 金额 */
+    json_t *lines = json_object_get(facts, "budget_lines");
+    if (lines) {
+        if (!json_is_array(lines) || json_array_size(lines) == 0)
+            return jy_err_set(err, JY_EINVAL, "facts.budget_lines: expected [{\"item\",\"amount\"}] (预算明细)");
+        jy_fen sum = 0;
+        size_t i;
+        json_t *it;
+        json_array_foreach(lines, i, it) {
+            const char *item = json_is_object(it) ? str_of(it, "item") : NULL;
+            if (!item) return jy_err_set(err, JY_EINVAL, "facts.budget_lines[%zu]: expected {\"item\": 项目名称, \"amount\": 金额}", i);
+            json_t *am = json_object_get(it, "amount"), *up = json_object_get(it, "unit_price"),
+                   *qty = json_object_get(it, "quantity");
+            jy_fen amount = 0, price = 0;
+            if (am && (rc = yuan(am, &amount, err))) return jy_err_prefix(err, "facts.budget_lines[%zu] (%s).amount: ", i, item);
+            if (up || qty) {
+                if (!up || !json_is_integer(qty) || json_integer_value(qty) < 0)
+                    return jy_err_set(err, JY_EINVAL, "facts.budget_lines[%zu] (%s): unit_price and a whole quantity go together", i, item);
+                if ((rc = yuan(up, &price, err))) return jy_err_prefix(err, "facts.budget_lines[%zu] (%s).unit_price: ", i, item);
+                jy_fen computed;
+                if (__builtin_mul_overflow(price, (jy_fen)json_integer_value(qty), &computed))
+                    return jy_err_set(err, JY_EINVAL, "facts.budget_lines[%zu] (%s): amount out of range", i, item);
+                char a1[JY_MONEY_BUFSZ], a2[JY_MONEY_BUFSZ];
+                if (am && computed != amount)
+                    return jy_err_set(err, JY_EINVAL, "facts.budget_lines[%zu] (%s): amount %s ≠ unit_price × quantity = %s", i, item,
+                                      jy_money_format(amount, a1), jy_money_format(computed, a2));
+                amount = computed;
+            } else if (!am) {
+                return jy_err_set(err, JY_EINVAL, "facts.budget_lines[%zu] (%s): amount (金额) is required", i, item);
+            }
+            if (amount < 0) return jy_err_set(err, JY_EINVAL, "facts.budget_lines[%zu] (%s): negative amount", i, item);
+            if (__builtin_add_overflow(sum, amount, &sum)) return jy_err_set(err, JY_EINVAL, "facts.budget_lines: total out of range");
+        }
+        char a1[JY_MONEY_BUFSZ], a2[JY_MONEY_BUFSZ];
+        json_t *b = json_object_get(facts, "budget");
+        if (b) {
+            jy_fen stated;
+            if ((rc = yuan(b, &stated, err))) return jy_err_prefix(err, "facts.budget: ");
+            if (stated != sum)
+                return jy_err_set(err, JY_EINVAL, "facts.budget %s ≠ the sum of facts.budget_lines %s (%zu lines): correct one of them",
+                                  jy_money_format(stated, a1), jy_money_format(sum, a2), json_array_size(lines));
+        } else {
+            json_object_set_new(facts, "budget", json_string(jy_money_format_plain(sum, a1)));
+        }
+    }
+    /* question bank: 五(四)8 考核题目（原则理论不少于300题，实操不少于3套试卷）— 原则 → review */
+    json_t *qb = json_object_get(facts, "question_bank");
+    if (qb) {
+        long long th = 0, pr = 0;
+        int h1, h2;
+        if (!json_is_object(qb)) return jy_err_set(err, JY_EINVAL, "facts.question_bank: expected {\"theory\": N, \"practical_papers\": N}");
+        if ((rc = int_field(qb, "theory", 0, 10000000, &th, &h1, err)) || (rc = int_field(qb, "practical_papers", 0, 100000, &pr, &h2, err)))
+            return jy_err_prefix(err, "facts.question_bank: ");
+        if (!h1 || th < 300) {
+            snprintf(t, sizeof t, "考核题目理论题 %lld 道，原则上不少于300题，需人工审核", th);
+            add_reason(form_reasons, "P4 5-4-1 五(四)8", "review", t);
+        }
+        if (!h2 || pr < 3) {
+            snprintf(t, sizeof t, "实操试卷 %lld 套，原则上不少于3套，需人工审核", pr);
+            add_reason(form_reasons, "P4 5-4-1 五(四)8", "review", t);
+        }
+    } else {
+        add_reason(form_reasons, "P4 5-4-1 五(四)8", "note", "项目申报表未填 question_bank（考核题目：理论题数、实操试卷套数）");
+    }
+    return 0;
+}
+
+json_t *jy_form_policy_facts(json_t *facts)
+{
+    json_t *t = json_object_get(facts, "teachers");
+    if (!json_is_array(t)) return json_incref(facts);
+    json_t *c = json_copy(facts);
+    json_object_set_new(c, "teachers", json_integer((json_int_t)json_array_size(t)));
+    return c;
+}
