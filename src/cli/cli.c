@@ -1,6 +1,8 @@
 /* Helpers shared by the commands (output, opening the store in the actor's area); see cli.h. */
 #include "cli/cli.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -51,5 +53,57 @@ int jy_cli_store_open(const jy_cli *cli, jy_store **st, jy_err *err)
         *st = NULL;
         return rc;
     }
+    return 0;
+}
+
+int jy_cli_opts_parse(int argc, char **argv, jy_cli_opts *o, jy_err *err)
+{
+    memset(o, 0, sizeof *o);
+    for (int i = 0; i < argc; i++) {
+        if (strncmp(argv[i], "--", 2) == 0) {
+            if (i + 1 >= argc) return jy_err_set(err, JY_EUSAGE, "option %s needs a value", argv[i]);
+            if (o->n == JY_CLI_MAX_OPTS) return jy_err_set(err, JY_EUSAGE, "too many options");
+            o->name[o->n] = argv[i] + 2;
+            o->val[o->n++] = argv[++i];
+        } else {
+            if (o->npos == JY_CLI_MAX_POS)
+                return jy_err_set(err, JY_EUSAGE, "too many arguments (at most %d)", JY_CLI_MAX_POS);
+            o->pos[o->npos++] = argv[i];
+        }
+    }
+    return 0;
+}
+
+const char *jy_cli_opt(const jy_cli_opts *o, const char *name)
+{
+    for (int i = o->n - 1; i >= 0; i--)
+        if (strcmp(o->name[i], name) == 0) return o->val[i];
+    return NULL;
+}
+
+static int listed(const char *name, const char *const *list)
+{
+    for (int k = 0; list && list[k]; k++)
+        if (strcmp(name, list[k]) == 0) return 1;
+    return 0;
+}
+
+int jy_cli_opts_only(const jy_cli_opts *o, const char *const *allowed, const char *const *also, jy_err *err)
+{
+    for (int i = 0; i < o->n; i++)
+        if (!listed(o->name[i], allowed) && !listed(o->name[i], also))
+            return jy_err_set(err, JY_EUSAGE, "unknown option --%s", o->name[i]);
+    return 0;
+}
+
+int jy_cli_parse_int(const char *s, const char *what, int64_t lo, int64_t hi, int64_t *out, jy_err *err)
+{
+    char *end;
+    errno = 0;
+    long long v = s ? strtoll(s, &end, 10) : 0;
+    if (!s || errno || end == s || *end || v < lo || v > hi)
+        return jy_err_set(err, JY_EUSAGE, "%s \"%s\": expected a whole number from %lld to %lld", what, s ? s : "",
+                          (long long)lo, (long long)hi);
+    *out = v;
     return 0;
 }

@@ -6,6 +6,8 @@
 #ifndef JY_CLI_H
 #define JY_CLI_H
 
+#include <stdint.h>
+
 #include "base/err.h"
 #include "base/sb.h"
 #include "store/store.h"
@@ -55,5 +57,26 @@ void jy_cli_print(const jy_sb *sb);
 int jy_cli_fail(const jy_err *err);
 /* Prints a usage line on stderr and returns JY_EXIT_USAGE. */
 int jy_cli_usage(const char *usage);
+
+/* Command options: "--name value" pairs and positional arguments, in the order given.
+ * Every option takes a value. Pointers point into argv. */
+#define JY_CLI_MAX_OPTS 32
+#define JY_CLI_MAX_POS 256
+typedef struct jy_cli_opts {
+    const char *name[JY_CLI_MAX_OPTS];
+    const char *val[JY_CLI_MAX_OPTS];
+    int n;
+    const char *pos[JY_CLI_MAX_POS];
+    int npos;
+} jy_cli_opts;
+
+/* Splits argv[0..argc) into options and positionals; JY_EUSAGE naming the problem. */
+int jy_cli_opts_parse(int argc, char **argv, jy_cli_opts *o, jy_err *err);
+/* The value of option name (the last one given wins), or NULL. */
+const char *jy_cli_opt(const jy_cli_opts *o, const char *name);
+/* Refuses (JY_EUSAGE) an option named in neither NULL-terminated list; also may be NULL. */
+int jy_cli_opts_only(const jy_cli_opts *o, const char *const *allowed, const char *const *also, jy_err *err);
+/* Parses a whole number in [lo, hi]; JY_EUSAGE naming what and the range otherwise. */
+int jy_cli_parse_int(const char *s, const char *what, int64_t lo, int64_t hi, int64_t *out, jy_err *err);
 
 #endif

@@ -23,71 +23,20 @@
 
 #define USAGE "jiuye batch build|show|list|approve|export|mark-paid|retry …"
 
-typedef struct opts {
-    const char *name[16];
-    const char *val[16];
-    int n;
-    const char *pos[4];
-    int npos;
-} opts;
+/* Options every subcommand takes besides its own. */
+static const char *const county_opt[] = {"county", NULL};
 
-static int parse_opts(int argc, char **argv, opts *o, jy_err *err)
+static const char *county_of(const jy_cli_opts *o)
 {
-    memset(o, 0, sizeof *o);
-    for (int i = 0; i < argc; i++) {
-        if (strncmp(argv[i], "--", 2) == 0) {
-            if (i + 1 >= argc) return jy_err_set(err, JY_EUSAGE, "option %s needs a value", argv[i]);
-            if (o->n == 16) return jy_err_set(err, JY_EUSAGE, "too many options");
-            o->name[o->n] = argv[i] + 2;
-            o->val[o->n++] = argv[++i];
-        } else {
-            if (o->npos == 4) return jy_err_set(err, JY_EUSAGE, "too many arguments");
-            o->pos[o->npos++] = argv[i];
-        }
-    }
-    return 0;
-}
-
-static const char *opt(const opts *o, const char *name)
-{
-    for (int i = o->n - 1; i >= 0; i--)
-        if (strcmp(o->name[i], name) == 0) return o->val[i];
-    return NULL;
-}
-
-static int only(const opts *o, const char *const *allowed, jy_err *err)
-{
-    for (int i = 0; i < o->n; i++) {
-        int ok = strcmp(o->name[i], "county") == 0;
-        for (int k = 0; allowed[k] && !ok; k++) ok = strcmp(o->name[i], allowed[k]) == 0;
-        if (!ok) return jy_err_set(err, JY_EUSAGE, "unknown option --%s", o->name[i]);
-    }
-    return 0;
-}
-
-static int parse_int(const char *s, const char *what, int64_t lo, int64_t hi, int64_t *out, jy_err *err)
-{
-    char *end;
-    errno = 0;
-    long long v = s ? strtoll(s, &end, 10) : 0;
-    if (!s || errno || end == s || *end || v < lo || v > hi)
-        return jy_err_set(err, JY_EUSAGE, "%s \"%s\": expected a whole number from %lld to %lld", what, s ? s : "",
-                          (long long)lo, (long long)hi);
-    *out = v;
-    return 0;
-}
-
-static const char *county_of(const opts *o)
-{
-    const char *c = opt(o, "county");
+    const char *c = jy_cli_opt(o, "county");
     if (!c) c = getenv("JIUYE_COUNTY");
     return c && *c ? c : JY_LEDGER_DEFAULT_COUNTY;
 }
 
-static int batch_id(const opts *o, int64_t *id, jy_err *err)
+static int batch_id(const jy_cli_opts *o, int64_t *id, jy_err *err)
 {
     if (o->npos != 2) return jy_err_set(err, JY_EUSAGE, "usage: jiuye batch %s ID", o->pos[0]);
-    return parse_int(o->pos[1], "batch id", 1, INT64_MAX, id, err);
+    return jy_cli_parse_int(o->pos[1], "batch id", 1, INT64_MAX, id, err);
 }
 
 static int append_line(void *ctx, const jy_batch_line *l)
@@ -127,8 +76,8 @@ static int print_batch(void *ctx, const jy_batch *b)
 int jy_cmd_batch(const jy_cli *cli, int argc, char **argv)
 {
     jy_err err = {0};
-    opts o;
-    if (parse_opts(argc - 1, argv + 1, &o, &err)) return jy_cli_fail(&err);
+    jy_cli_opts o;
+    if (jy_cli_opts_parse(argc - 1, argv + 1, &o, &err)) return jy_cli_fail(&err);
     if (o.npos == 0) return jy_cli_usage(USAGE);
     const char *sub = o.pos[0];
     jy_store *st = NULL;
@@ -139,18 +88,18 @@ int jy_cmd_batch(const jy_cli *cli, int argc, char **argv)
     if (strcmp(sub, "build") == 0) {
         static const char *const allowed[] = {"program", "month", "year", NULL};
         int64_t year = 0;
-        if ((rc = only(&o, allowed, &err))) goto done;
-        if (opt(&o, "year") && (rc = parse_int(opt(&o, "year"), "--year", 2000, 2100, &year, &err))) goto done;
-        if (opt(&o, "month")) {
+        if ((rc = jy_cli_opts_only(&o, allowed, county_opt, &err))) goto done;
+        if (jy_cli_opt(&o, "year") && (rc = jy_cli_parse_int(jy_cli_opt(&o, "year"), "--year", 2000, 2100, &year, &err))) goto done;
+        if (jy_cli_opt(&o, "month")) {
             jy_month m;
-            if ((rc = jy_month_parse(opt(&o, "month"), &m, &err))) goto done;
+            if ((rc = jy_month_parse(jy_cli_opt(&o, "month"), &m, &err))) goto done;
         }
         jy_batch b;
         jy_sb skipped = JY_SB_INIT;
         jy_cases *cs = NULL;
         rc = jy_cases_open(st, cli->policy_dir, &cs, &err);
         if (rc == 0)
-            rc = jy_batch_build_cases(cs, county_of(&o), opt(&o, "program"), opt(&o, "month"), (int)year, cli->actor,
+            rc = jy_batch_build_cases(cs, county_of(&o), jy_cli_opt(&o, "program"), jy_cli_opt(&o, "month"), (int)year, cli->actor,
                                       &b, &skipped, &err);
         jy_cases_close(cs);
         if (rc == 0) {
@@ -166,43 +115,43 @@ int jy_cmd_batch(const jy_cli *cli, int argc, char **argv)
         jy_sb_free(&skipped);
     } else if (strcmp(sub, "show") == 0) {
         static const char *const allowed[] = {NULL};
-        if (!(rc = only(&o, allowed, &err)) && !(rc = batch_id(&o, &id, &err))) rc = show(st, id, &out, &err);
+        if (!(rc = jy_cli_opts_only(&o, allowed, county_opt, &err)) && !(rc = batch_id(&o, &id, &err))) rc = show(st, id, &out, &err);
     } else if (strcmp(sub, "list") == 0) {
         static const char *const allowed[] = {"program", NULL};
-        if (!(rc = only(&o, allowed, &err))) rc = jy_store_batch_list(st, opt(&o, "program"), print_batch, &out, &err);
+        if (!(rc = jy_cli_opts_only(&o, allowed, county_opt, &err))) rc = jy_store_batch_list(st, jy_cli_opt(&o, "program"), print_batch, &out, &err);
     } else if (strcmp(sub, "approve") == 0) {
         static const char *const allowed[] = {NULL};
         jy_batch b;
-        if (!(rc = only(&o, allowed, &err)) && !(rc = batch_id(&o, &id, &err)) &&
+        if (!(rc = jy_cli_opts_only(&o, allowed, county_opt, &err)) && !(rc = batch_id(&o, &id, &err)) &&
             !(rc = jy_batch_approve(st, id, cli->actor, &b, &err)))
             print_batch(&out, &b);
     } else if (strcmp(sub, "export") == 0) {
         static const char *const allowed[] = {"csv", "xlsx", NULL};
-        if ((rc = only(&o, allowed, &err)) || (rc = batch_id(&o, &id, &err))) goto done;
-        if (!opt(&o, "csv") && !opt(&o, "xlsx")) {
+        if ((rc = jy_cli_opts_only(&o, allowed, county_opt, &err)) || (rc = batch_id(&o, &id, &err))) goto done;
+        if (!jy_cli_opt(&o, "csv") && !jy_cli_opt(&o, "xlsx")) {
             rc = jy_err_set(&err, JY_EUSAGE, "give --csv FILE and/or --xlsx FILE");
             goto done;
         }
-        if ((rc = jy_batch_export(st, id, opt(&o, "csv"), opt(&o, "xlsx"), cli->actor, &err))) goto done;
+        if ((rc = jy_batch_export(st, id, jy_cli_opt(&o, "csv"), jy_cli_opt(&o, "xlsx"), cli->actor, &err))) goto done;
         jy_batch b;
         if ((rc = jy_store_batch_get(st, id, &b, &err))) goto done;
         jy_batch_json(&out, &b);
         out.len--;
-        jy_sb_json_kv_str(&out, "csv", opt(&o, "csv"));
-        jy_sb_json_kv_str(&out, "xlsx", opt(&o, "xlsx"));
+        jy_sb_json_kv_str(&out, "csv", jy_cli_opt(&o, "csv"));
+        jy_sb_json_kv_str(&out, "xlsx", jy_cli_opt(&o, "xlsx"));
         jy_sb_appendc(&out, '}');
         jy_cli_print(&out);
     } else if (strcmp(sub, "mark-paid") == 0) {
         static const char *const allowed[] = {"line", "failed", NULL};
         int64_t line = 0;
-        if ((rc = only(&o, allowed, &err)) || (rc = batch_id(&o, &id, &err))) goto done;
-        if (opt(&o, "line") && (rc = parse_int(opt(&o, "line"), "--line", 1, INT32_MAX, &line, &err))) goto done;
-        if (opt(&o, "failed")) {
+        if ((rc = jy_cli_opts_only(&o, allowed, county_opt, &err)) || (rc = batch_id(&o, &id, &err))) goto done;
+        if (jy_cli_opt(&o, "line") && (rc = jy_cli_parse_int(jy_cli_opt(&o, "line"), "--line", 1, INT32_MAX, &line, &err))) goto done;
+        if (jy_cli_opt(&o, "failed")) {
             if (!line) {
                 rc = jy_err_set(&err, JY_EUSAGE, "--failed needs --line N");
                 goto done;
             }
-            if ((rc = jy_batch_mark_failed(st, id, (int)line, opt(&o, "failed"), cli->actor, &err))) goto done;
+            if ((rc = jy_batch_mark_failed(st, id, (int)line, jy_cli_opt(&o, "failed"), cli->actor, &err))) goto done;
             rc = show(st, id, &out, &err);
             goto done;
         }
@@ -226,8 +175,8 @@ int jy_cmd_batch(const jy_cli *cli, int argc, char **argv)
     } else if (strcmp(sub, "retry") == 0) {
         static const char *const allowed[] = {"line", NULL};
         int64_t line = 0;
-        if ((rc = only(&o, allowed, &err)) || (rc = batch_id(&o, &id, &err))) goto done;
-        if (!opt(&o, "line") || (rc = parse_int(opt(&o, "line"), "--line", 1, INT32_MAX, &line, &err))) {
+        if ((rc = jy_cli_opts_only(&o, allowed, county_opt, &err)) || (rc = batch_id(&o, &id, &err))) goto done;
+        if (!jy_cli_opt(&o, "line") || (rc = jy_cli_parse_int(jy_cli_opt(&o, "line"), "--line", 1, INT32_MAX, &line, &err))) {
             if (!rc) rc = jy_err_set(&err, JY_EUSAGE, "retry needs --line N");
             goto done;
         }

@@ -28,65 +28,12 @@
 
 #define USAGE "jiuye ledger budget load|budget set|show|approve|cancel|recover|payable|payables|journal|check|card …"
 
-typedef struct opts {
-    const char *name[24];
-    const char *val[24];
-    int n;
-    const char *pos[8];
-    int npos;
-} opts;
+/* Options every subcommand takes besides its own. */
+static const char *const county_opt[] = {"county", NULL};
 
-/* Splits args into --name value pairs and positionals; every option takes a value. */
-static int parse_opts(int argc, char **argv, opts *o, jy_err *err)
+static const char *county_of(const jy_cli_opts *o)
 {
-    memset(o, 0, sizeof *o);
-    for (int i = 0; i < argc; i++) {
-        if (strncmp(argv[i], "--", 2) == 0) {
-            if (i + 1 >= argc) return jy_err_set(err, JY_EUSAGE, "option %s needs a value", argv[i]);
-            if (o->n == 24) return jy_err_set(err, JY_EUSAGE, "too many options");
-            o->name[o->n] = argv[i] + 2;
-            o->val[o->n++] = argv[++i];
-        } else {
-            if (o->npos == 8) return jy_err_set(err, JY_EUSAGE, "too many arguments");
-            o->pos[o->npos++] = argv[i];
-        }
-    }
-    return 0;
-}
-
-static const char *opt(const opts *o, const char *name)
-{
-    for (int i = o->n - 1; i >= 0; i--)
-        if (strcmp(o->name[i], name) == 0) return o->val[i];
-    return NULL;
-}
-
-/* Refuses options outside the list (NULL-terminated). */
-static int only(const opts *o, const char *const *allowed, jy_err *err)
-{
-    for (int i = 0; i < o->n; i++) {
-        int ok = strcmp(o->name[i], "county") == 0;
-        for (int k = 0; allowed[k] && !ok; k++) ok = strcmp(o->name[i], allowed[k]) == 0;
-        if (!ok) return jy_err_set(err, JY_EUSAGE, "unknown option --%s", o->name[i]);
-    }
-    return 0;
-}
-
-static int parse_int(const char *s, const char *what, int64_t lo, int64_t hi, int64_t *out, jy_err *err)
-{
-    char *end;
-    errno = 0;
-    long long v = s ? strtoll(s, &end, 10) : 0;
-    if (!s || errno || end == s || *end || v < lo || v > hi)
-        return jy_err_set(err, JY_EUSAGE, "%s \"%s\": expected a whole number from %lld to %lld", what, s ? s : "",
-                          (long long)lo, (long long)hi);
-    *out = v;
-    return 0;
-}
-
-static const char *county_of(const opts *o)
-{
-    const char *c = opt(o, "county");
+    const char *c = jy_cli_opt(o, "county");
     if (!c) c = getenv("JIUYE_COUNTY");
     return c && *c ? c : JY_LEDGER_DEFAULT_COUNTY;
 }
@@ -134,16 +81,16 @@ static int print_payable(void *ctx, const jy_payable *p)
     return 0;
 }
 
-static int cmd_budget(const jy_cli *cli, jy_store *st, const opts *o, jy_sb *out, jy_err *err)
+static int cmd_budget(const jy_cli *cli, jy_store *st, const jy_cli_opts *o, jy_sb *out, jy_err *err)
 {
     const char *county = county_of(o);
     int rc;
     if ((rc = check_county(county, err))) return rc;
     if (o->npos >= 2 && strcmp(o->pos[1], "load") == 0) {
         static const char *const allowed[] = {"year", NULL};
-        if ((rc = only(o, allowed, err))) return rc;
+        if ((rc = jy_cli_opts_only(o, allowed, county_opt, err))) return rc;
         int64_t year = 2024;
-        if (opt(o, "year") && (rc = parse_int(opt(o, "year"), "--year", 2000, 2100, &year, err))) return rc;
+        if (jy_cli_opt(o, "year") && (rc = jy_cli_parse_int(jy_cli_opt(o, "year"), "--year", 2000, 2100, &year, err))) return rc;
         jy_policy *pol = NULL;
         if ((rc = jy_policy_load(cli->policy_dir, &pol, err))) return rc;
         rc = jy_ledger_budget_load(st, pol, county, (int)year, cli->actor, out, err);
@@ -157,11 +104,11 @@ static int cmd_budget(const jy_cli *cli, jy_store *st, const opts *o, jy_sb *out
     }
     if (o->npos == 6 && strcmp(o->pos[1], "set") == 0) {
         static const char *const allowed[] = {NULL};
-        if ((rc = only(o, allowed, err))) return rc;
+        if ((rc = jy_cli_opts_only(o, allowed, county_opt, err))) return rc;
         int64_t year = 0;
         int source = 0;
         jy_fen amount = 0;
-        if ((rc = check_program(o->pos[2], err)) || (rc = parse_int(o->pos[3], "year", 2000, 2100, &year, err)))
+        if ((rc = check_program(o->pos[2], err)) || (rc = jy_cli_parse_int(o->pos[3], "year", 2000, 2100, &year, err)))
             return rc;
         if (jy_fund_source_parse(o->pos[4], &source, err)) return JY_EUSAGE;
         if (jy_money_parse(o->pos[5], &amount, err)) return jy_err_prefix(err, "amount: ");
@@ -180,42 +127,42 @@ static int cmd_budget(const jy_cli *cli, jy_store *st, const opts *o, jy_sb *out
     return jy_err_set(err, JY_EUSAGE, "usage: jiuye ledger budget load [--year Y] | budget set PROGRAM YEAR SOURCE AMOUNT");
 }
 
-static int cmd_approve(const jy_cli *cli, jy_store *st, const opts *o, jy_sb *out, jy_err *err)
+static int cmd_approve(const jy_cli *cli, jy_store *st, const jy_cli_opts *o, jy_sb *out, jy_err *err)
 {
     static const char *const allowed[] = {"program", "year", "person", "org", "amount", "source", "case",
                                           "month", "account", "memo", NULL};
     int rc;
-    if ((rc = only(o, allowed, err))) return rc;
+    if ((rc = jy_cli_opts_only(o, allowed, county_opt, err))) return rc;
     jy_payable p;
     memset(&p, 0, sizeof p);
-    const char *county = county_of(o), *program = opt(o, "program"), *person = opt(o, "person"), *org = opt(o, "org");
+    const char *county = county_of(o), *program = jy_cli_opt(o, "program"), *person = jy_cli_opt(o, "person"), *org = jy_cli_opt(o, "org");
     int64_t year = 0;
     if ((rc = check_county(county, err)) || (rc = check_program(program, err))) return rc;
-    if (!opt(o, "year") || (rc = parse_int(opt(o, "year"), "--year", 2000, 2100, &year, err)))
+    if (!jy_cli_opt(o, "year") || (rc = jy_cli_parse_int(jy_cli_opt(o, "year"), "--year", 2000, 2100, &year, err)))
         return rc ? rc : jy_err_set(err, JY_EUSAGE, "--year is required");
     if (!!person == !!org) return jy_err_set(err, JY_EUSAGE, "give one payee: --person IDCARD or --org USCC");
-    if (!opt(o, "amount") || jy_money_parse(opt(o, "amount"), &p.amount, err))
-        return opt(o, "amount") ? jy_err_prefix(err, "--amount: ") : jy_err_set(err, JY_EUSAGE, "--amount is required");
+    if (!jy_cli_opt(o, "amount") || jy_money_parse(jy_cli_opt(o, "amount"), &p.amount, err))
+        return jy_cli_opt(o, "amount") ? jy_err_prefix(err, "--amount: ") : jy_err_set(err, JY_EUSAGE, "--amount is required");
     int source = -1;
-    if (opt(o, "source") && jy_fund_source_parse(opt(o, "source"), &source, err)) return JY_EUSAGE;
+    if (jy_cli_opt(o, "source") && jy_fund_source_parse(jy_cli_opt(o, "source"), &source, err)) return JY_EUSAGE;
     snprintf(p.county, sizeof p.county, "%s", county);
     snprintf(p.program, sizeof p.program, "%s", program);
     p.year = (int)year;
-    if (opt(o, "case") && (rc = parse_int(opt(o, "case"), "--case", 1, INT64_MAX, &p.case_id, err))) return rc;
-    if (opt(o, "month")) {
+    if (jy_cli_opt(o, "case") && (rc = jy_cli_parse_int(jy_cli_opt(o, "case"), "--case", 1, INT64_MAX, &p.case_id, err))) return rc;
+    if (jy_cli_opt(o, "month")) {
         jy_month m;
-        if (jy_month_parse(opt(o, "month"), &m, err)) return jy_err_prefix(err, "--month: ");
-        snprintf(p.month, sizeof p.month, "%s", opt(o, "month"));
+        if (jy_month_parse(jy_cli_opt(o, "month"), &m, err)) return jy_err_prefix(err, "--month: ");
+        snprintf(p.month, sizeof p.month, "%s", jy_cli_opt(o, "month"));
     }
-    if (opt(o, "memo")) snprintf(p.memo, sizeof p.memo, "%s", opt(o, "memo"));
+    if (jy_cli_opt(o, "memo")) snprintf(p.memo, sizeof p.memo, "%s", jy_cli_opt(o, "memo"));
     if (person) {
         jy_person ps;
         if ((rc = jy_store_person_get_by_idcard(st, person, &ps, err))) return rc;
         p.payee_kind = JY_PAYEE_PERSON;
         p.person_id = ps.id;
-        if (opt(o, "account")) {
+        if (jy_cli_opt(o, "account")) {
             jy_bankcard card;
-            if (jy_bankcard_check(opt(o, "account"), &card, err)) return jy_err_prefix(err, "--account: ");
+            if (jy_bankcard_check(jy_cli_opt(o, "account"), &card, err)) return jy_err_prefix(err, "--account: ");
             snprintf(p.account, sizeof p.account, "%s", card.number);
         }
     } else {
@@ -223,7 +170,7 @@ static int cmd_approve(const jy_cli *cli, jy_store *st, const opts *o, jy_sb *ou
         if ((rc = jy_store_org_get_by_uscc(st, org, &og, err))) return rc;
         p.payee_kind = JY_PAYEE_ORG;
         p.org_id = og.id;
-        if (opt(o, "account")) snprintf(p.account, sizeof p.account, "%s", opt(o, "account"));
+        if (jy_cli_opt(o, "account")) snprintf(p.account, sizeof p.account, "%s", jy_cli_opt(o, "account"));
     }
     if ((rc = jy_ledger_approve(st, &p, source, cli->actor, err))) return rc;
     jy_payable_json(out, &p);
@@ -231,10 +178,10 @@ static int cmd_approve(const jy_cli *cli, jy_store *st, const opts *o, jy_sb *ou
     return 0;
 }
 
-static int cmd_payable_id(const opts *o, int64_t *id, jy_err *err)
+static int cmd_payable_id(const jy_cli_opts *o, int64_t *id, jy_err *err)
 {
     if (o->npos != 2) return jy_err_set(err, JY_EUSAGE, "usage: jiuye ledger %s PAYABLE_ID", o->pos[0]);
-    return parse_int(o->pos[1], "payable id", 1, INT64_MAX, id, err);
+    return jy_cli_parse_int(o->pos[1], "payable id", 1, INT64_MAX, id, err);
 }
 
 static int cmd_check(jy_store *st, jy_sb *out, jy_err *err)
@@ -260,8 +207,8 @@ static int cmd_check(jy_store *st, jy_sb *out, jy_err *err)
 int jy_cmd_ledger(const jy_cli *cli, int argc, char **argv)
 {
     jy_err err = {0};
-    opts o;
-    if (parse_opts(argc - 1, argv + 1, &o, &err)) return jy_cli_fail(&err);
+    jy_cli_opts o;
+    if (jy_cli_opts_parse(argc - 1, argv + 1, &o, &err)) return jy_cli_fail(&err);
     if (o.npos == 0) return jy_cli_usage(USAGE);
     const char *sub = o.pos[0];
     jy_store *st = NULL;
@@ -273,44 +220,44 @@ int jy_cmd_ledger(const jy_cli *cli, int argc, char **argv)
     } else if (strcmp(sub, "show") == 0) {
         static const char *const allowed[] = {"program", "year", NULL};
         int64_t year = 0;
-        if (!(rc = only(&o, allowed, &err)) && opt(&o, "year"))
-            rc = parse_int(opt(&o, "year"), "--year", 2000, 2100, &year, &err);
-        if (!rc) rc = jy_store_ledger_lines(st, county_of(&o), opt(&o, "program"), (int)year, print_line, &out, &err);
+        if (!(rc = jy_cli_opts_only(&o, allowed, county_opt, &err)) && jy_cli_opt(&o, "year"))
+            rc = jy_cli_parse_int(jy_cli_opt(&o, "year"), "--year", 2000, 2100, &year, &err);
+        if (!rc) rc = jy_store_ledger_lines(st, county_of(&o), jy_cli_opt(&o, "program"), (int)year, print_line, &out, &err);
     } else if (strcmp(sub, "approve") == 0) {
         rc = cmd_approve(cli, st, &o, &out, &err);
     } else if (strcmp(sub, "cancel") == 0 || strcmp(sub, "recover") == 0 || strcmp(sub, "payable") == 0) {
         static const char *const allowed[] = {"reason", "amount", NULL};
         int64_t id = 0;
         jy_fen amount = 0;
-        if ((rc = only(&o, allowed, &err)) || (rc = cmd_payable_id(&o, &id, &err))) goto done;
-        if (opt(&o, "amount") && (rc = jy_money_parse(opt(&o, "amount"), &amount, &err))) goto done;
-        if (strcmp(sub, "cancel") == 0) rc = jy_ledger_cancel(st, id, opt(&o, "reason"), cli->actor, &err);
-        else if (strcmp(sub, "recover") == 0) rc = jy_ledger_recover(st, id, amount, opt(&o, "reason"), cli->actor, &err);
+        if ((rc = jy_cli_opts_only(&o, allowed, county_opt, &err)) || (rc = cmd_payable_id(&o, &id, &err))) goto done;
+        if (jy_cli_opt(&o, "amount") && (rc = jy_money_parse(jy_cli_opt(&o, "amount"), &amount, &err))) goto done;
+        if (strcmp(sub, "cancel") == 0) rc = jy_ledger_cancel(st, id, jy_cli_opt(&o, "reason"), cli->actor, &err);
+        else if (strcmp(sub, "recover") == 0) rc = jy_ledger_recover(st, id, amount, jy_cli_opt(&o, "reason"), cli->actor, &err);
         jy_payable p;
         if (!rc && !(rc = jy_store_payable_get(st, id, &p, &err))) print_payable(&out, &p);
     } else if (strcmp(sub, "payables") == 0) {
         static const char *const allowed[] = {"program", "status", "month", "limit", "after", "case", NULL};
         int64_t limit = 100, after = 0, case_id = 0;
-        if ((rc = only(&o, allowed, &err))) goto done;
-        if (opt(&o, "limit") && (rc = parse_int(opt(&o, "limit"), "--limit", 0, INT32_MAX, &limit, &err))) goto done;
-        if (opt(&o, "after") && (rc = parse_int(opt(&o, "after"), "--after", 0, INT64_MAX, &after, &err))) goto done;
-        if (opt(&o, "case") && (rc = parse_int(opt(&o, "case"), "--case", 1, INT64_MAX, &case_id, &err))) goto done;
-        jy_payable_filter f = {.county = county_of(&o), .program = opt(&o, "program"), .status = opt(&o, "status"),
-                               .month = opt(&o, "month"), .after_id = after, .limit = (int)limit, .case_id = case_id};
+        if ((rc = jy_cli_opts_only(&o, allowed, county_opt, &err))) goto done;
+        if (jy_cli_opt(&o, "limit") && (rc = jy_cli_parse_int(jy_cli_opt(&o, "limit"), "--limit", 0, INT32_MAX, &limit, &err))) goto done;
+        if (jy_cli_opt(&o, "after") && (rc = jy_cli_parse_int(jy_cli_opt(&o, "after"), "--after", 0, INT64_MAX, &after, &err))) goto done;
+        if (jy_cli_opt(&o, "case") && (rc = jy_cli_parse_int(jy_cli_opt(&o, "case"), "--case", 1, INT64_MAX, &case_id, &err))) goto done;
+        jy_payable_filter f = {.county = county_of(&o), .program = jy_cli_opt(&o, "program"), .status = jy_cli_opt(&o, "status"),
+                               .month = jy_cli_opt(&o, "month"), .after_id = after, .limit = (int)limit, .case_id = case_id};
         rc = jy_store_payable_list(st, &f, print_payable, &out, &err);
     } else if (strcmp(sub, "journal") == 0) {
         static const char *const allowed[] = {"limit", "after", NULL};
         int64_t limit = 100, after = 0;
-        if ((rc = only(&o, allowed, &err))) goto done;
-        if (opt(&o, "limit") && (rc = parse_int(opt(&o, "limit"), "--limit", 0, INT32_MAX, &limit, &err))) goto done;
-        if (opt(&o, "after") && (rc = parse_int(opt(&o, "after"), "--after", 0, INT64_MAX, &after, &err))) goto done;
+        if ((rc = jy_cli_opts_only(&o, allowed, county_opt, &err))) goto done;
+        if (jy_cli_opt(&o, "limit") && (rc = jy_cli_parse_int(jy_cli_opt(&o, "limit"), "--limit", 0, INT32_MAX, &limit, &err))) goto done;
+        if (jy_cli_opt(&o, "after") && (rc = jy_cli_parse_int(jy_cli_opt(&o, "after"), "--after", 0, INT64_MAX, &after, &err))) goto done;
         rc = jy_store_ledger_entries(st, after, (int)limit, print_entry, &out, &err);
     } else if (strcmp(sub, "check") == 0) {
         static const char *const allowed[] = {NULL};
-        if (!(rc = only(&o, allowed, &err))) rc = cmd_check(st, &out, &err);
+        if (!(rc = jy_cli_opts_only(&o, allowed, county_opt, &err))) rc = cmd_check(st, &out, &err);
     } else if (strcmp(sub, "card") == 0) {
         static const char *const allowed[] = {"bank", NULL};
-        if ((rc = only(&o, allowed, &err))) goto done;
+        if ((rc = jy_cli_opts_only(&o, allowed, county_opt, &err))) goto done;
         if (o.npos != 3) {
             rc = jy_err_set(&err, JY_EUSAGE, "usage: jiuye ledger card IDCARD ACCOUNT [--bank NAME]");
             goto done;
@@ -322,7 +269,7 @@ int jy_cmd_ledger(const jy_cli *cli, int argc, char **argv)
             jy_err_prefix(&err, "social security card account: ");
             goto done;
         }
-        const char *bank = opt(&o, "bank") ? opt(&o, "bank") : "";
+        const char *bank = jy_cli_opt(&o, "bank") ? jy_cli_opt(&o, "bank") : "";
         if ((rc = jy_store_person_card_set(st, ps.id, card.number, bank, cli->actor, &err))) goto done;
         jy_sb_appendc(&out, '{');
         jy_sb_json_kv_i64(&out, "person_id", ps.id);

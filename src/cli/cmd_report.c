@@ -26,69 +26,12 @@
     "jiuye report targets|budget|roster P|forms|publicity CASE…|p4-acceptance CASE [--format json|csv|xlsx] " \
     "[--out FILE] [--encoding utf-8|gb18030] [--county CODE] …"
 
-#define MAX_OPTS 24
-#define MAX_POS 256
+/* The output options every report takes besides its own. */
+static const char *const output_opts[] = {"county", "format", "out", "encoding", NULL};
 
-typedef struct opts {
-    const char *name[MAX_OPTS];
-    const char *val[MAX_OPTS];
-    int n;
-    const char *pos[MAX_POS];
-    int npos;
-} opts;
-
-static int parse_opts(int argc, char **argv, opts *o, jy_err *err)
+static int county_of(const jy_cli_opts *o, const char **out, jy_err *err)
 {
-    memset(o, 0, sizeof *o);
-    for (int i = 0; i < argc; i++) {
-        if (strncmp(argv[i], "--", 2) == 0) {
-            if (i + 1 >= argc) return jy_err_set(err, JY_EUSAGE, "option %s needs a value", argv[i]);
-            if (o->n == MAX_OPTS) return jy_err_set(err, JY_EUSAGE, "too many options");
-            o->name[o->n] = argv[i] + 2;
-            o->val[o->n++] = argv[++i];
-        } else {
-            if (o->npos == MAX_POS) return jy_err_set(err, JY_EUSAGE, "too many arguments (at most %d)", MAX_POS);
-            o->pos[o->npos++] = argv[i];
-        }
-    }
-    return 0;
-}
-
-static const char *opt(const opts *o, const char *name)
-{
-    for (int i = o->n - 1; i >= 0; i--)
-        if (strcmp(o->name[i], name) == 0) return o->val[i];
-    return NULL;
-}
-
-/* Refuses options outside the list (NULL-terminated); the output options are always allowed. */
-static int only(const opts *o, const char *const *allowed, jy_err *err)
-{
-    static const char *const common[] = {"county", "format", "out", "encoding", NULL};
-    for (int i = 0; i < o->n; i++) {
-        int ok = 0;
-        for (int k = 0; common[k] && !ok; k++) ok = strcmp(o->name[i], common[k]) == 0;
-        for (int k = 0; allowed[k] && !ok; k++) ok = strcmp(o->name[i], allowed[k]) == 0;
-        if (!ok) return jy_err_set(err, JY_EUSAGE, "unknown option --%s", o->name[i]);
-    }
-    return 0;
-}
-
-static int parse_int(const char *s, const char *what, int64_t lo, int64_t hi, int64_t *out, jy_err *err)
-{
-    char *end;
-    errno = 0;
-    long long v = s ? strtoll(s, &end, 10) : 0;
-    if (!s || errno || end == s || *end || v < lo || v > hi)
-        return jy_err_set(err, JY_EUSAGE, "%s %s: expected a whole number from %lld to %lld", what, s ? s : "",
-                          (long long)lo, (long long)hi);
-    *out = v;
-    return 0;
-}
-
-static int county_of(const opts *o, const char **out, jy_err *err)
-{
-    const char *c = opt(o, "county");
+    const char *c = jy_cli_opt(o, "county");
     if (!c) c = getenv("JIUYE_COUNTY");
     if (!c || !*c) c = JY_LEDGER_DEFAULT_COUNTY;
     if (strlen(c) != 6 || strspn(c, "0123456789") != 6)
@@ -108,11 +51,11 @@ static int program_ok(const char *p, jy_err *err)
 }
 
 /* Writes the report in the chosen format to --out or stdout. */
-static int emit(const opts *o, const jy_report *r, jy_err *err)
+static int emit(const jy_cli_opts *o, const jy_report *r, jy_err *err)
 {
-    const char *format = opt(o, "format");
-    const char *path = opt(o, "out");
-    const char *enc = opt(o, "encoding");
+    const char *format = jy_cli_opt(o, "format");
+    const char *path = jy_cli_opt(o, "out");
+    const char *enc = jy_cli_opt(o, "encoding");
     if (!format) format = "json";
     int gb = 0;
     if (enc) {
@@ -156,20 +99,20 @@ static int emit(const opts *o, const jy_report *r, jy_err *err)
     return rc;
 }
 
-static int year_of(const opts *o, int *year, jy_err *err)
+static int year_of(const jy_cli_opts *o, int *year, jy_err *err)
 {
     int64_t y = 0;
     *year = 0;
-    if (opt(o, "year") && parse_int(opt(o, "year"), "--year", 2000, 2100, &y, err)) return err->code;
+    if (jy_cli_opt(o, "year") && jy_cli_parse_int(jy_cli_opt(o, "year"), "--year", 2000, 2100, &y, err)) return err->code;
     *year = (int)y;
     return 0;
 }
 
-static int parse_ids(const opts *o, int from, int64_t *ids, size_t *n, jy_err *err)
+static int parse_ids(const jy_cli_opts *o, int from, int64_t *ids, size_t *n, jy_err *err)
 {
     *n = 0;
     for (int i = from; i < o->npos; i++) {
-        if (parse_int(o->pos[i], "case", 1, INT64_MAX, &ids[*n], err)) return err->code;
+        if (jy_cli_parse_int(o->pos[i], "case", 1, INT64_MAX, &ids[*n], err)) return err->code;
         (*n)++;
     }
     return 0;
@@ -178,8 +121,8 @@ static int parse_ids(const opts *o, int from, int64_t *ids, size_t *n, jy_err *e
 int jy_cmd_report(const jy_cli *cli, int argc, char **argv)
 {
     jy_err err = {0};
-    opts o;
-    if (parse_opts(argc - 1, argv + 1, &o, &err)) return jy_cli_fail(&err);
+    jy_cli_opts o;
+    if (jy_cli_opts_parse(argc - 1, argv + 1, &o, &err)) return jy_cli_fail(&err);
     if (o.npos == 0) return jy_cli_usage(USAGE);
     const char *sub = o.pos[0];
     jy_store *st = NULL;
@@ -201,29 +144,29 @@ int jy_cmd_report(const jy_cli *cli, int argc, char **argv)
     if ((rc = jy_cli_store_open(cli, &st, &err))) goto done;
     if (strcmp(sub, "targets") == 0 || strcmp(sub, "budget") == 0) {
         static const char *const allowed[] = {"year", "program", NULL};
-        if ((rc = only(&o, allowed, &err)) || (rc = year_of(&o, &year, &err))) goto done;
+        if ((rc = jy_cli_opts_only(&o, allowed, output_opts, &err)) || (rc = year_of(&o, &year, &err))) goto done;
         if (o.npos > 1) {
             rc = jy_err_set(&err, JY_EUSAGE, "report %s takes no arguments (use --program, --year)", sub);
             goto done;
         }
-        if (opt(&o, "program") && (rc = program_ok(opt(&o, "program"), &err))) goto done;
+        if (jy_cli_opt(&o, "program") && (rc = program_ok(jy_cli_opt(&o, "program"), &err))) goto done;
         if ((rc = jy_policy_load(cli->policy_dir, &pol, &err))) goto done;
-        if (strcmp(sub, "targets") == 0) rc = jy_report_targets(st, pol, county, year, opt(&o, "program"), &r, &err);
-        else rc = jy_report_budget(st, pol, county, year, opt(&o, "program"), &r, &err);
+        if (strcmp(sub, "targets") == 0) rc = jy_report_targets(st, pol, county, year, jy_cli_opt(&o, "program"), &r, &err);
+        else rc = jy_report_budget(st, pol, county, year, jy_cli_opt(&o, "program"), &r, &err);
     } else if (strcmp(sub, "roster") == 0) {
         static const char *const allowed[] = {"form", "year", "state", "case", "org", "unit", NULL};
-        if ((rc = only(&o, allowed, &err)) || (rc = year_of(&o, &year, &err))) goto done;
+        if ((rc = jy_cli_opts_only(&o, allowed, output_opts, &err)) || (rc = year_of(&o, &year, &err))) goto done;
         if (o.npos != 2) {
             rc = jy_err_set(&err, JY_EUSAGE, "report roster P [--form F]: one programme expected");
             goto done;
         }
         if ((rc = program_ok(o.pos[1], &err))) goto done;
-        jy_roster_query q = {.county = county, .program = o.pos[1], .form = opt(&o, "form"), .year = year,
-                             .state = opt(&o, "state"), .unit = opt(&o, "unit")};
-        if (opt(&o, "case") && (rc = parse_int(opt(&o, "case"), "--case", 1, INT64_MAX, &q.parent_id, &err))) goto done;
-        if (opt(&o, "org")) {
+        jy_roster_query q = {.county = county, .program = o.pos[1], .form = jy_cli_opt(&o, "form"), .year = year,
+                             .state = jy_cli_opt(&o, "state"), .unit = jy_cli_opt(&o, "unit")};
+        if (jy_cli_opt(&o, "case") && (rc = jy_cli_parse_int(jy_cli_opt(&o, "case"), "--case", 1, INT64_MAX, &q.parent_id, &err))) goto done;
+        if (jy_cli_opt(&o, "org")) {
             jy_org org;
-            if ((rc = jy_store_org_get_by_uscc(st, opt(&o, "org"), &org, &err))) goto done;
+            if ((rc = jy_store_org_get_by_uscc(st, jy_cli_opt(&o, "org"), &org, &err))) goto done;
             q.org_id = org.id;
         }
         if (jy_divisions_load(cli->policy_dir, &divs, NULL) == 0) q.divisions = divs;
@@ -231,25 +174,25 @@ int jy_cmd_report(const jy_cli *cli, int argc, char **argv)
         rc = jy_report_roster(st, pol, &q, &r, &err);
     } else if (strcmp(sub, "publicity") == 0) {
         static const char *const allowed[] = {"program", "state", NULL};
-        static int64_t ids[MAX_POS];
+        static int64_t ids[JY_CLI_MAX_POS];
         size_t n = 0;
-        if ((rc = only(&o, allowed, &err)) || (rc = parse_ids(&o, 1, ids, &n, &err))) goto done;
-        if (n == 0 && !opt(&o, "program")) {
+        if ((rc = jy_cli_opts_only(&o, allowed, output_opts, &err)) || (rc = parse_ids(&o, 1, ids, &n, &err))) goto done;
+        if (n == 0 && !jy_cli_opt(&o, "program")) {
             rc = jy_err_set(&err, JY_EUSAGE, "report publicity: give case numbers or --program P [--state S]");
             goto done;
         }
-        if (opt(&o, "program") && (rc = program_ok(opt(&o, "program"), &err))) goto done;
+        if (jy_cli_opt(&o, "program") && (rc = program_ok(jy_cli_opt(&o, "program"), &err))) goto done;
         if ((rc = jy_policy_load(cli->policy_dir, &pol, &err))) goto done;
-        rc = jy_report_publicity(st, pol, county, ids, n, opt(&o, "program"), opt(&o, "state"), &r, &err);
+        rc = jy_report_publicity(st, pol, county, ids, n, jy_cli_opt(&o, "program"), jy_cli_opt(&o, "state"), &r, &err);
     } else if (strcmp(sub, "p4-acceptance") == 0) {
         static const char *const allowed[] = {NULL};
         int64_t id = 0;
-        if ((rc = only(&o, allowed, &err))) goto done;
+        if ((rc = jy_cli_opts_only(&o, allowed, output_opts, &err))) goto done;
         if (o.npos != 2) {
             rc = jy_err_set(&err, JY_EUSAGE, "report p4-acceptance CASE: one case number expected");
             goto done;
         }
-        if ((rc = parse_int(o.pos[1], "case", 1, INT64_MAX, &id, &err))) goto done;
+        if ((rc = jy_cli_parse_int(o.pos[1], "case", 1, INT64_MAX, &id, &err))) goto done;
         rc = jy_report_p4_acceptance(st, county, id, &r, &err);
     } else {
         jy_store_close(st);
