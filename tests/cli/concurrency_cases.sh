@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Several jiuye processes on one database (issue 3), on either backend: reviewers racing to take
+# the same step on the same case — exactly one wins, every other gets a conflict naming the
+# case's state and the money is committed once; and several runs of the same payment batch at
+# once — every line is paid exactly once (each line is its own transaction with an idempotency
+# key, so racing runs share the lines; a run that finds the batch already finished is refused
+# naming it), every case ends paid, and the books balance.
+source "$JY_SOURCE_DIR/tests/lib.sh"
+source "$JY_SOURCE_DIR/tests/ledger_lib.sh"
+source "$JY_SOURCE_DIR/tests/flow_lib.sh"
+flow_setup
+EMP=$(org_add 1 海原县宏达农业科技有限公司 employer)
+RACERS=6
+
+declare -a CASES
+for i in 1 2 3; do
+  p=$(person_add "$i" "职工$i")
+  x=$($J --as emp case file --program P21 --org "$EMP" --person "$p" --date 2024-06-28 --facts \
+    '{"enterprise_size":"small","new_hire_this_year":true,"unemployed_months":8,"contract_months":12,"social_insurance":true}' | idof)
+  [ -n "$x" ] || fail "P21 $i not filed"
+  step county_approved rev 2024-07-01 approve "$x"
+  step publicity rev 2024-07-02 publish "$x"
+  CASES+=("$x")
+done
+
+# ---- the same recognition, RACERS processes at once, for each case ----
+for x in "${CASES[@]}"; do
+  pids=()
+  for r in $(seq "$RACERS"); do
+    $J --as rev case recognise "$x" --reason "race $r" --date 2024-07-10 >"$T/rec.$x.$r.out" 2>"$T/rec.$x.$r.err" &
+    pids+=($!)
+  done
+  wins=0
+  for r in $(seq "$RACERS"); do
+    if wait "${pids[$((r - 1))]}"; then wins=$((wins + 1)); else
+      expect_contains "case $x racer $r: refusal names the state" "recognised" "$(cat "$T/rec.$x.$r.err")"
+    fi
+  done
+  [ "$wins" -eq 1 ] || fail "case $x: $wins recognitions succeeded, want exactly 1"
+  expect_out "case $x recognised" "recognised" 0 state "$x"
+  live=$($J ledger payables --case "$x" --limit 0 | grep -vc '"status":"cancelled"')
+  [ "$live" = 1 ] || fail "case $x: $live live payables, want 1 (money committed once)"
+done
+books "after the recognition races"
+
+# ---- one batch, RACERS runs of mark-paid at once ----
+BATCH=$($J --as acct batch build --program P21 2>"$T/batch.err") || fail "batch build: $(cat "$T/batch.err")"
+id=$(echo "$BATCH" | idof)
+$J --as chief batch approve "$id" >/dev/null || fail "batch approve $id"
+pids=()
+for r in $(seq "$RACERS"); do
+  $J --as acct batch mark-paid "$id" >"$T/pay.$r.out" 2>"$T/pay.$r.err" &
+  pids+=($!)
+done
+for r in $(seq "$RACERS"); do wait "${pids[$((r - 1))]}" || true; done
+ok=0
+for r in $(seq "$RACERS"); do
+  if grep -q '"paid_now":' "$T/pay.$r.out"; then ok=$((ok + 1)); else
+    # a run that found the batch finished by another is refused: "payment batch N is paid, not approved"
+    expect_contains "run $r: a clear refusal" "payment batch $id" "$(cat "$T/pay.$r.err")"
+  fi
+done
+[ "$ok" -ge 1 ] || fail "no mark-paid run succeeded"
+pays=$($J ledger journal --limit 0 | grep -c '"kind":"pay"')
+[ "$pays" -eq "${#CASES[@]}" ] || fail "$pays pay entries in the journal, want ${#CASES[@]}"
+for x in "${CASES[@]}"; do expect_out "case $x paid" "paid" 0 state "$x"; done
+expect_out "P21 paid 6000" "6000.00" 0 paid P21
+books "after the batch races"
+finish
