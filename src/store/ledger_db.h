@@ -42,4 +42,21 @@ int jy_ledger_sqlite_run(jy_store *st, const char *sql, const jl_val *params, in
 int jy_ledger_pg_run(jy_store *st, const char *sql, const jl_val *params, int n, jl_row_fn fn, void *ctx,
                      int64_t *nrows, const char *what, jy_err *err);
 
+/* Plumbing shared by the store files that run their SQL through these runners (ledger_store.c,
+ * placement_store.c, report_store.c); ledger_db.c. */
+
+/* Runs sql on the handle's backend (the runner of its dialect). */
+int jl_run(jy_store *st, const char *sql, const jl_val *p, int n, jl_row_fn fn, void *ctx, int64_t *nrows,
+           const char *what, jy_err *err);
+/* Ends the caller's jy_store_begin: commit when rc is 0, else roll back and return rc. */
+int jl_leave(jy_store *st, int rc, jy_err *err);
+/* "system" when actor is NULL or empty. */
+const char *jl_actor(const char *actor);
+/* Appends one audit entry on the handle's backend (in its open transaction). */
+int jl_audit(jy_store *st, const char *actor, const char *county, const char *entity, int64_t id,
+             const char *action, const char *before, const char *after, jy_err *err);
+/* A column's text as an integer (0 for NULL), and copied into a fixed buffer (UTF-8 safe). */
+int64_t jl_i64(const char *s);
+void jl_cp(char *dst, size_t cap, const char *s);
+
 #endif

@@ -1,7 +1,7 @@
 /* ledger_store.c — the store.h functions of the fund ledger (资金台账), payables, social security
  * cards and payment batches (issue 5), for both backends.
  *
- * Every statement here is one SQL text valid in both dialects (ledger_db.h); run() hands it to
+ * Every statement here is one SQL text valid in both dialects (ledger_db.h); jl_run() hands it to
  * the handle's backend runner (ledger_sqlite.c / ledger_pg.c). Each change runs inside
  * jy_store_begin/commit (a savepoint when the caller has a transaction open) and appends its
  * audit entry through the backend's audit_append in the same transaction, so a change and its
@@ -74,45 +74,9 @@ static int account_of(const char *s)
 
 /* ---------------------------------------------------------------- plumbing */
 
-static int run(jy_store *st, const char *sql, const jl_val *p, int n, jl_row_fn fn, void *ctx, int64_t *nrows,
-               const char *what, jy_err *err)
-{
-    if (strcmp(st->ops->name, "postgresql") == 0) return jy_ledger_pg_run(st, sql, p, n, fn, ctx, nrows, what, err);
-    return jy_ledger_sqlite_run(st, sql, p, n, fn, ctx, nrows, what, err);
-}
-
 static int enter(jy_store *st, jy_err *err)
 {
     return jy_store_begin(st, err);
-}
-
-static int leave(jy_store *st, int rc, jy_err *err)
-{
-    if (rc == 0) return jy_store_commit(st, err);
-    jy_store_rollback(st, NULL);
-    return rc;
-}
-
-static const char *actor_or_system(const char *actor)
-{
-    return actor && *actor ? actor : "system";
-}
-
-static int audit(jy_store *st, const char *actor, const char *county, const char *entity, int64_t id,
-                 const char *action, const char *before, const char *after, jy_err *err)
-{
-    return st->ops->audit_append(st, actor_or_system(actor), county ? county : "", entity, id, action, before,
-                                 after, err);
-}
-
-static int64_t i64(const char *s)
-{
-    return s ? strtoll(s, NULL, 10) : 0;
-}
-
-static void cp(char *dst, size_t cap, const char *s)
-{
-    jy_store_copy_utf8(dst, cap, s ? s : "");
 }
 
 /* Row callback that copies the first column as an int64 and marks it found. */
@@ -125,7 +89,7 @@ static int get_i64s(void *ctx, int ncol, const char *const *col)
 {
     one_i64 *o = ctx;
     o->found = 1;
-    for (int i = 0; i < ncol && i < 4; i++) o->v[i] = i64(col[i]);
+    for (int i = 0; i < ncol && i < 4; i++) o->v[i] = jl_i64(col[i]);
     return 1;
 }
 
@@ -268,13 +232,13 @@ static int account_move(jy_store *st, const jy_ledger_entry *e, const jy_ledger_
 {
     jl_val k[5] = {JL_S(e->county), JL_S(e->program), JL_I(e->year), JL_S(jy_fund_source_name(p->source)),
                    JL_S(jy_ledger_account_name(p->account))};
-    int rc = run(st,
+    int rc = jl_run(st,
                  "INSERT INTO ledger_accounts(county, program, year, source, kind, balance)"
                  " VALUES ($1, $2, $3, $4, $5, 0) ON CONFLICT (county, program, year, source, kind) DO NOTHING",
                  k, 5, NULL, NULL, NULL, "creating a ledger account", err);
     if (rc) return rc;
     one_i64 cur = {0};
-    rc = run(st,
+    rc = jl_run(st,
              "SELECT id, balance FROM ledger_accounts WHERE county = $1 AND program = $2 AND year = $3"
              " AND source = $4 AND kind = $5",
              k, 5, get_i64s, &cur, NULL, "reading a ledger account", err);
@@ -291,7 +255,7 @@ static int account_move(jy_store *st, const jy_ledger_entry *e, const jy_ledger_
                           jy_ledger_account_name(p->account), jy_money_format(have, a), jy_money_format(want, b));
     }
     jl_val u[2] = {JL_I(p->amount), JL_I(cur.v[0])};
-    rc = run(st, "UPDATE ledger_accounts SET balance = balance + $1 WHERE id = $2", u, 2, NULL, NULL, NULL,
+    rc = jl_run(st, "UPDATE ledger_accounts SET balance = balance + $1 WHERE id = $2", u, 2, NULL, NULL, NULL,
              "moving a ledger balance", err);
     *account_id = cur.v[0];
     return rc;
@@ -319,7 +283,7 @@ int jy_store_ledger_post(jy_store *st, jy_ledger_entry *e, const char *actor, jy
     }
     if (strlen(e->county) != 6 || !e->program[0] || e->year < 1900 || !e->kind[0])
         return jy_err_set(err, JY_EINVAL, "ledger entry needs a county, programme, year and kind");
-    cp(e->actor, sizeof e->actor, actor_or_system(actor));
+    jl_cp(e->actor, sizeof e->actor, jl_actor(actor));
     jy_store_now(e->at, sizeof e->at);
 
     int rc = enter(st, err);
@@ -328,7 +292,7 @@ int jy_store_ledger_post(jy_store *st, jy_ledger_entry *e, const char *actor, jy
     if (e->idem_key[0]) {
         one_i64 prev = {0};
         jl_val k[1] = {JL_S(e->idem_key)};
-        if ((rc = run(st, "SELECT id FROM ledger_entries WHERE idem_key = $1", k, 1, get_i64s, &prev, NULL,
+        if ((rc = jl_run(st, "SELECT id FROM ledger_entries WHERE idem_key = $1", k, 1, get_i64s, &prev, NULL,
                       "looking up an idempotency key", err)))
             goto done;
         if (prev.found) {
@@ -340,7 +304,7 @@ int jy_store_ledger_post(jy_store *st, jy_ledger_entry *e, const char *actor, jy
     jl_val v[10] = {JL_S(e->county), JL_S(e->at), JL_S(e->actor), JL_S(e->kind), JL_S(e->program), JL_I(e->year),
                     e->payable_id ? JL_I(e->payable_id) : JL_N, e->batch_line_id ? JL_I(e->batch_line_id) : JL_N,
                     e->idem_key[0] ? JL_S(e->idem_key) : JL_N, JL_S(e->memo)};
-    if ((rc = run(st,
+    if ((rc = jl_run(st,
                   "INSERT INTO ledger_entries(county, at, actor, kind, program, year, payable_id, batch_line_id,"
                   " idem_key, memo) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
                   v, 10, get_i64s, &id, NULL, "writing a ledger entry", err)))
@@ -350,15 +314,15 @@ int jy_store_ledger_post(jy_store *st, jy_ledger_entry *e, const char *actor, jy
         int64_t acct = 0;
         if ((rc = account_move(st, e, &e->posting[i], &acct, err))) goto done;
         jl_val pv[3] = {JL_I(e->id), JL_I(acct), JL_I(e->posting[i].amount)};
-        if ((rc = run(st, "INSERT INTO ledger_postings(entry_id, account_id, amount) VALUES ($1, $2, $3)", pv, 3,
+        if ((rc = jl_run(st, "INSERT INTO ledger_postings(entry_id, account_id, amount) VALUES ($1, $2, $3)", pv, 3,
                       NULL, NULL, NULL, "writing a ledger posting", err)))
             goto done;
     }
     jy_ledger_entry_json(&js, e);
-    rc = audit(st, actor, e->county, "ledger_entry", e->id, e->kind, NULL, jy_sb_cstr(&js), err);
+    rc = jl_audit(st, actor, e->county, "ledger_entry", e->id, e->kind, NULL, jy_sb_cstr(&js), err);
 done:
     jy_sb_free(&js);
-    return leave(st, rc, err);
+    return jl_leave(st, rc, err);
 }
 
 typedef struct line_ctx {
@@ -373,7 +337,7 @@ static int line_row(void *vctx, int ncol, const char *const *col)
 {
     line_ctx *c = vctx;
     int src = source_of(col[3]), acct = account_of(col[4]);
-    int y = (int)i64(col[2]);
+    int y = (int)jl_i64(col[2]);
     if (c->have && (strcmp(c->cur.county, col[0] ? col[0] : "") != 0 ||
                     strcmp(c->cur.program, col[1] ? col[1] : "") != 0 || c->cur.year != y || c->cur.source != src)) {
         if (c->fn(c->ctx, &c->cur)) {
@@ -385,13 +349,13 @@ static int line_row(void *vctx, int ncol, const char *const *col)
     }
     if (!c->have) {
         memset(&c->cur, 0, sizeof c->cur);
-        cp(c->cur.county, sizeof c->cur.county, col[0]);
-        cp(c->cur.program, sizeof c->cur.program, col[1]);
+        jl_cp(c->cur.county, sizeof c->cur.county, col[0]);
+        jl_cp(c->cur.program, sizeof c->cur.program, col[1]);
         c->cur.year = y;
         c->cur.source = src;
         c->have = 1;
     }
-    if (acct >= 0) c->cur.bal[acct] = i64(col[5]);
+    if (acct >= 0) c->cur.bal[acct] = jl_i64(col[5]);
     return 0;
 }
 
@@ -407,7 +371,7 @@ int jy_store_ledger_lines(jy_store *st, const char *county, const char *program,
     if (county && *county && jy_store_scope_refuse(st, "the ledger of", county, county, err)) return JY_ECONFLICT;
     jl_val v[4] = {county && *county ? JL_S(county) : JL_N, program && *program ? JL_S(program) : JL_N, JL_I(year),
                    st->scope[0] ? JL_S(st->scope) : JL_N};
-    int rc = run(st,
+    int rc = jl_run(st,
                  "SELECT county, program, year, source, kind, balance FROM ledger_accounts"
                  " WHERE (CAST($1 AS text) IS NULL OR county = $1) AND (CAST($2 AS text) IS NULL OR program = $2)"
                  " AND (CAST($3 AS bigint) = 0 OR year = $3)"
@@ -428,13 +392,13 @@ int jy_store_ledger_line_get(jy_store *st, const char *county, const char *progr
 {
     memset(out, 0, sizeof *out);
     if (jy_store_scope_refuse(st, "the ledger of", county, county, err)) return JY_ECONFLICT;
-    cp(out->county, sizeof out->county, county);
-    cp(out->program, sizeof out->program, program);
+    jl_cp(out->county, sizeof out->county, county);
+    jl_cp(out->program, sizeof out->program, program);
     out->year = year;
     out->source = source;
     line_ctx c = {.fn = first_line, .ctx = out};
     jl_val v[4] = {JL_S(county), JL_S(program), JL_I(year), JL_S(jy_fund_source_name(source))};
-    int rc = run(st,
+    int rc = jl_run(st,
                  "SELECT county, program, year, source, kind, balance FROM ledger_accounts"
                  " WHERE county = $1 AND program = $2 AND year = $3 AND source = $4",
                  v, 4, line_row, &c, NULL, "reading a budget line", err);
@@ -458,7 +422,7 @@ static int posting_row(void *vctx, int ncol, const char *const *col)
     jy_ledger_posting *p = &e->posting[e->nposting++];
     p->source = source_of(col[0]);
     p->account = account_of(col[1]);
-    p->amount = i64(col[2]);
+    p->amount = jl_i64(col[2]);
     return 0;
 }
 
@@ -467,19 +431,19 @@ static int entry_row(void *vctx, int ncol, const char *const *col)
     entry_ctx *c = vctx;
     jy_ledger_entry *e = &c->e;
     memset(e, 0, sizeof *e);
-    e->id = i64(col[0]);
-    cp(e->county, sizeof e->county, col[1]);
-    cp(e->at, sizeof e->at, col[2]);
-    cp(e->actor, sizeof e->actor, col[3]);
-    cp(e->kind, sizeof e->kind, col[4]);
-    cp(e->program, sizeof e->program, col[5]);
-    e->year = (int)i64(col[6]);
-    e->payable_id = i64(col[7]);
-    e->batch_line_id = i64(col[8]);
-    cp(e->idem_key, sizeof e->idem_key, col[9]);
-    cp(e->memo, sizeof e->memo, col[10]);
+    e->id = jl_i64(col[0]);
+    jl_cp(e->county, sizeof e->county, col[1]);
+    jl_cp(e->at, sizeof e->at, col[2]);
+    jl_cp(e->actor, sizeof e->actor, col[3]);
+    jl_cp(e->kind, sizeof e->kind, col[4]);
+    jl_cp(e->program, sizeof e->program, col[5]);
+    e->year = (int)jl_i64(col[6]);
+    e->payable_id = jl_i64(col[7]);
+    e->batch_line_id = jl_i64(col[8]);
+    jl_cp(e->idem_key, sizeof e->idem_key, col[9]);
+    jl_cp(e->memo, sizeof e->memo, col[10]);
     jl_val v[1] = {JL_I(e->id)};
-    c->rc = run(c->st,
+    c->rc = jl_run(c->st,
                 "SELECT a.source, a.kind, p.amount FROM ledger_postings p JOIN ledger_accounts a ON a.id = p.account_id"
                 " WHERE p.entry_id = $1 ORDER BY p.id",
                 v, 1, posting_row, e, NULL, "reading ledger postings", c->err);
@@ -492,7 +456,7 @@ int jy_store_ledger_entries(jy_store *st, int64_t after_id, int limit,
 {
     entry_ctx c = {st, fn, ctx, {0}, 0, err};
     jl_val v[3] = {JL_I(after_id), JL_I(limit > 0 ? limit : INT64_MAX), st->scope[0] ? JL_S(st->scope) : JL_N};
-    int rc = run(st,
+    int rc = jl_run(st,
                  "SELECT id, county, at, actor, kind, program, year, payable_id, batch_line_id, idem_key, memo"
                  " FROM ledger_entries WHERE id > $1"
                  " AND (CAST($3 AS text) IS NULL OR county LIKE CAST($3 AS text) || '%') ORDER BY id LIMIT $2",
@@ -510,7 +474,7 @@ static int get_first(void *ctx, int ncol, const char *const *col)
 {
     first_row *f = ctx;
     f->found = 1;
-    for (int i = 0; i < ncol && i < 8; i++) cp(f->col[i], sizeof f->col[i], col[i]);
+    for (int i = 0; i < ncol && i < 8; i++) jl_cp(f->col[i], sizeof f->col[i], col[i]);
     return 1;
 }
 
@@ -518,7 +482,7 @@ int jy_store_ledger_check(jy_store *st, jy_ledger_check *out, jy_err *err)
 {
     memset(out, 0, sizeof *out);
     one_i64 n = {0};
-    int rc = run(st,
+    int rc = jl_run(st,
                  "SELECT (SELECT count(*) FROM ledger_entries), (SELECT count(*) FROM ledger_postings),"
                  " (SELECT count(*) FROM ledger_accounts)",
                  NULL, 0, get_i64s, &n, NULL, "counting the journal", err);
@@ -530,7 +494,7 @@ int jy_store_ledger_check(jy_store *st, jy_ledger_check *out, jy_err *err)
     first_row f = {0};
 
     /* 1. every entry has postings and they sum to zero */
-    if ((rc = run(st,
+    if ((rc = jl_run(st,
                   "SELECT e.id, e.kind, e.program, e.year, coalesce(sum(p.amount), 0), count(p.id)"
                   " FROM ledger_entries e LEFT JOIN ledger_postings p ON p.entry_id = e.id"
                   " GROUP BY e.id, e.kind, e.program, e.year HAVING coalesce(sum(p.amount), 0) <> 0 OR count(p.id) = 0"
@@ -539,14 +503,14 @@ int jy_store_ledger_check(jy_store *st, jy_ledger_check *out, jy_err *err)
         return rc;
     if (f.found) {
         snprintf(out->problem, sizeof out->problem, "entry %s (%s %s %s): %s", f.col[0], f.col[1], f.col[2], f.col[3],
-                 i64(f.col[5]) == 0 ? "has no postings"
+                 jl_i64(f.col[5]) == 0 ? "has no postings"
                                     : (snprintf(ln, sizeof ln, "postings sum to %s, not 0",
-                                                jy_money_format(i64(f.col[4]), a)),
+                                                jy_money_format(jl_i64(f.col[4]), a)),
                                        ln));
         return 0;
     }
     /* 2. each account's balance is the sum of its postings */
-    if ((rc = run(st,
+    if ((rc = jl_run(st,
                   "SELECT a.program, a.year, a.source, a.kind, a.balance, s.total FROM ledger_accounts a"
                   " JOIN (SELECT ac.id, coalesce(sum(p.amount), 0) AS total FROM ledger_accounts ac"
                   " LEFT JOIN ledger_postings p ON p.account_id = ac.id GROUP BY ac.id) s ON s.id = a.id"
@@ -555,20 +519,20 @@ int jy_store_ledger_check(jy_store *st, jy_ledger_check *out, jy_err *err)
         return rc;
     if (f.found) {
         snprintf(out->problem, sizeof out->problem, "%s %s: balance %s, but its postings sum to %s",
-                 line_name(ln, sizeof ln, f.col[0], (int)i64(f.col[1]), source_of(f.col[2])), f.col[3],
-                 jy_money_format(i64(f.col[4]), a), jy_money_format(i64(f.col[5]), b));
+                 line_name(ln, sizeof ln, f.col[0], (int)jl_i64(f.col[1]), source_of(f.col[2])), f.col[3],
+                 jy_money_format(jl_i64(f.col[4]), a), jy_money_format(jl_i64(f.col[5]), b));
         return 0;
     }
     /* 3. no account on the wrong side of zero */
-    if ((rc = run(st,
+    if ((rc = jl_run(st,
                   "SELECT program, year, source, kind, balance FROM ledger_accounts"
                   " WHERE (kind = 'budget' AND balance > 0) OR (kind <> 'budget' AND balance < 0) ORDER BY id LIMIT 1",
                   NULL, 0, get_first, &f, NULL, "checking account signs", err)))
         return rc;
     if (f.found) {
         snprintf(out->problem, sizeof out->problem, "%s %s: balance %s is on the wrong side of zero",
-                 line_name(ln, sizeof ln, f.col[0], (int)i64(f.col[1]), source_of(f.col[2])), f.col[3],
-                 jy_money_format(i64(f.col[4]), a));
+                 line_name(ln, sizeof ln, f.col[0], (int)jl_i64(f.col[1]), source_of(f.col[2])), f.col[3],
+                 jy_money_format(jl_i64(f.col[4]), a));
         return 0;
     }
     /* 4. committed = open payables' splits, paid = paid payables' splits less recoveries, both
@@ -597,12 +561,12 @@ int jy_store_ledger_check(jy_store *st, jy_ledger_check *out, jy_err *err)
     };
     static const char *const sub_what[2] = {"open payables commit", "paid payables (less recoveries) come to"};
     for (int i = 0; i < 2; i++) {
-        if ((rc = run(st, sub_sql[i], NULL, 0, get_first, &f, NULL, "checking the ledger against the payables", err)))
+        if ((rc = jl_run(st, sub_sql[i], NULL, 0, get_first, &f, NULL, "checking the ledger against the payables", err)))
             return rc;
         if (f.found) {
             snprintf(out->problem, sizeof out->problem, "%s %s: balance %s, but %s %s",
-                     line_name(ln, sizeof ln, f.col[0], (int)i64(f.col[1]), source_of(f.col[2])), f.col[3],
-                     jy_money_format(i64(f.col[4]), a), sub_what[i], jy_money_format(i64(f.col[5]), b));
+                     line_name(ln, sizeof ln, f.col[0], (int)jl_i64(f.col[1]), source_of(f.col[2])), f.col[3],
+                     jy_money_format(jl_i64(f.col[4]), a), sub_what[i], jy_money_format(jl_i64(f.col[5]), b));
             return 0;
         }
     }
@@ -621,14 +585,14 @@ int jy_store_person_card_set(jy_store *st, int64_t person_id, const char *sscard
     jy_sb before = JY_SB_INIT, after = JY_SB_INIT;
     first_row person = {0}, old = {0};
     jl_val k[1] = {JL_I(person_id)};
-    if ((rc = run(st, "SELECT county FROM persons WHERE id = $1", k, 1, get_first, &person, NULL, "reading a person", err)))
+    if ((rc = jl_run(st, "SELECT county FROM persons WHERE id = $1", k, 1, get_first, &person, NULL, "reading a person", err)))
         goto done;
     if (!person.found) {
         rc = jy_err_set(err, JY_ENOTFOUND, "no person with id %" PRId64, person_id);
         goto done;
     }
     if ((rc = jy_store_scope_hide(st, "person", person_id, person.col[0], err))) goto done;
-    if ((rc = run(st, "SELECT sscard, bank_name FROM payee_accounts WHERE person_id = $1", k, 1, get_first, &old,
+    if ((rc = jl_run(st, "SELECT sscard, bank_name FROM payee_accounts WHERE person_id = $1", k, 1, get_first, &old,
                   NULL, "reading a social security card", err)))
         goto done;
     if (old.found && strcmp(old.col[0], sscard) == 0 && strcmp(old.col[1], bank_name ? bank_name : "") == 0)
@@ -636,7 +600,7 @@ int jy_store_person_card_set(jy_store *st, int64_t person_id, const char *sscard
     char now[32];
     jy_store_now(now, sizeof now);
     jl_val v[5] = {JL_I(person_id), JL_S(person.col[0]), JL_S(sscard), JL_S(bank_name ? bank_name : ""), JL_S(now)};
-    if ((rc = run(st,
+    if ((rc = jl_run(st,
                   "INSERT INTO payee_accounts(person_id, county, sscard, bank_name, updated_at) VALUES ($1, $2, $3, $4, $5)"
                   " ON CONFLICT (person_id) DO UPDATE SET sscard = excluded.sscard, bank_name = excluded.bank_name,"
                   " updated_at = excluded.updated_at",
@@ -654,25 +618,25 @@ int jy_store_person_card_set(jy_store *st, int64_t person_id, const char *sscard
     jy_sb_json_kv_str(&after, "sscard", sscard);
     jy_sb_json_kv_str(&after, "bank_name", bank_name ? bank_name : "");
     jy_sb_appendc(&after, '}');
-    rc = audit(st, actor, person.col[0], "payee_account", person_id, old.found ? "update" : "create",
+    rc = jl_audit(st, actor, person.col[0], "payee_account", person_id, old.found ? "update" : "create",
                old.found ? jy_sb_cstr(&before) : NULL, jy_sb_cstr(&after), err);
 done:
     jy_sb_free(&before);
     jy_sb_free(&after);
-    return leave(st, rc, err);
+    return jl_leave(st, rc, err);
 }
 
 int jy_store_person_card_get(jy_store *st, int64_t person_id, char sscard[40], char bank_name[64], jy_err *err)
 {
     first_row f = {0};
     jl_val k[1] = {JL_I(person_id)};
-    int rc = run(st, "SELECT sscard, bank_name, county FROM payee_accounts WHERE person_id = $1", k, 1, get_first, &f,
+    int rc = jl_run(st, "SELECT sscard, bank_name, county FROM payee_accounts WHERE person_id = $1", k, 1, get_first, &f,
                  NULL, "reading a social security card", err);
     if (rc) return rc;
     if (f.found && (rc = jy_store_scope_hide(st, "person", person_id, f.col[2], err))) return rc;
     if (!f.found) return jy_err_set(err, JY_ENOTFOUND, "person %" PRId64 " has no social security card (社保卡) on record", person_id);
-    cp(sscard, 40, f.col[0]);
-    cp(bank_name, 64, f.col[1]);
+    jl_cp(sscard, 40, f.col[0]);
+    jl_cp(bank_name, 64, f.col[1]);
     return 0;
 }
 
@@ -696,8 +660,8 @@ static int split_row(void *vctx, int ncol, const char *const *col)
     jy_payable *p = vctx;
     int s = source_of(col[0]);
     if (s >= 0) {
-        p->split[s] = i64(col[1]);
-        p->recovered_split[s] = i64(col[2]);
+        p->split[s] = jl_i64(col[1]);
+        p->recovered_split[s] = jl_i64(col[2]);
     }
     return 0;
 }
@@ -707,25 +671,25 @@ static int payable_row(void *vctx, int ncol, const char *const *col)
     payable_ctx *c = vctx;
     jy_payable *p = &c->p;
     memset(p, 0, sizeof *p);
-    p->id = i64(col[0]);
-    cp(p->county, sizeof p->county, col[1]);
-    cp(p->program, sizeof p->program, col[2]);
-    p->year = (int)i64(col[3]);
-    cp(p->month, sizeof p->month, col[4]);
-    p->case_id = i64(col[5]);
+    p->id = jl_i64(col[0]);
+    jl_cp(p->county, sizeof p->county, col[1]);
+    jl_cp(p->program, sizeof p->program, col[2]);
+    p->year = (int)jl_i64(col[3]);
+    jl_cp(p->month, sizeof p->month, col[4]);
+    p->case_id = jl_i64(col[5]);
     p->payee_kind = col[6] && strcmp(col[6], "org") == 0 ? JY_PAYEE_ORG : JY_PAYEE_PERSON;
-    p->person_id = i64(col[7]);
-    p->org_id = i64(col[8]);
-    cp(p->account, sizeof p->account, col[9]);
-    p->amount = i64(col[10]);
-    p->recovered = i64(col[11]);
-    cp(p->status, sizeof p->status, col[12]);
-    cp(p->memo, sizeof p->memo, col[13]);
-    cp(p->approved_by, sizeof p->approved_by, col[14]);
-    cp(p->created_at, sizeof p->created_at, col[15]);
+    p->person_id = jl_i64(col[7]);
+    p->org_id = jl_i64(col[8]);
+    jl_cp(p->account, sizeof p->account, col[9]);
+    p->amount = jl_i64(col[10]);
+    p->recovered = jl_i64(col[11]);
+    jl_cp(p->status, sizeof p->status, col[12]);
+    jl_cp(p->memo, sizeof p->memo, col[13]);
+    jl_cp(p->approved_by, sizeof p->approved_by, col[14]);
+    jl_cp(p->created_at, sizeof p->created_at, col[15]);
     c->found = 1;
     jl_val v[1] = {JL_I(p->id)};
-    c->rc = run(c->st, "SELECT source, amount, recovered FROM payable_splits WHERE payable_id = $1", v, 1, split_row, p,
+    c->rc = jl_run(c->st, "SELECT source, amount, recovered FROM payable_splits WHERE payable_id = $1", v, 1, split_row, p,
                 NULL, "reading a payable's funding split", c->err);
     if (c->rc) return 1;
     return c->fn ? c->fn(c->ctx, p) : 1;
@@ -735,7 +699,7 @@ int jy_store_payable_get(jy_store *st, int64_t id, jy_payable *out, jy_err *err)
 {
     payable_ctx c = {st, NULL, NULL, {0}, 0, 0, err};
     jl_val v[1] = {JL_I(id)};
-    int rc = run(st, "SELECT " PAYABLE_COLS " FROM payables WHERE id = $1", v, 1, payable_row, &c, NULL,
+    int rc = jl_run(st, "SELECT " PAYABLE_COLS " FROM payables WHERE id = $1", v, 1, payable_row, &c, NULL,
                  "reading a payable", err);
     if (rc) return rc;
     if (c.rc) return c.rc;
@@ -757,8 +721,8 @@ int jy_store_payable_add(jy_store *st, jy_payable *p, const char *actor, jy_err 
     if (strlen(p->county) != 6 || !p->program[0])
         return jy_err_set(err, JY_EINVAL, "payable needs a county and a programme");
     if (jy_store_scope_refuse(st, "payable of", p->program, p->county, err)) return JY_ECONFLICT;
-    if (!p->status[0]) cp(p->status, sizeof p->status, "approved");
-    cp(p->approved_by, sizeof p->approved_by, actor_or_system(actor));
+    if (!p->status[0]) jl_cp(p->status, sizeof p->status, "approved");
+    jl_cp(p->approved_by, sizeof p->approved_by, jl_actor(actor));
     jy_store_now(p->created_at, sizeof p->created_at);
     int org = p->payee_kind == JY_PAYEE_ORG;
     int rc = enter(st, err);
@@ -769,7 +733,7 @@ int jy_store_payable_add(jy_store *st, jy_payable *p, const char *actor, jy_err 
                     p->case_id ? JL_I(p->case_id) : JL_N, JL_S(org ? "org" : "person"),
                     org ? JL_N : JL_I(p->person_id), org ? JL_I(p->org_id) : JL_N, JL_S(p->account), JL_I(p->amount),
                     JL_S(p->status), JL_S(p->memo), JL_S(p->approved_by), JL_S(p->created_at)};
-    if ((rc = run(st,
+    if ((rc = jl_run(st,
                   "INSERT INTO payables(county, program, year, month, case_id, payee_kind, person_id, org_id, account,"
                   " amount, status, memo, approved_by, created_at)"
                   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
@@ -779,15 +743,15 @@ int jy_store_payable_add(jy_store *st, jy_payable *p, const char *actor, jy_err 
     for (int s = 0; s < JY_FUND__COUNT; s++) {
         if (!p->split[s]) continue;
         jl_val sv[3] = {JL_I(p->id), JL_S(jy_fund_source_name(s)), JL_I(p->split[s])};
-        if ((rc = run(st, "INSERT INTO payable_splits(payable_id, source, amount) VALUES ($1, $2, $3)", sv, 3, NULL,
+        if ((rc = jl_run(st, "INSERT INTO payable_splits(payable_id, source, amount) VALUES ($1, $2, $3)", sv, 3, NULL,
                       NULL, NULL, "writing a payable's funding split", err)))
             goto done;
     }
     jy_payable_json(&js, p);
-    rc = audit(st, actor, p->county, "payable", p->id, "create", NULL, jy_sb_cstr(&js), err);
+    rc = jl_audit(st, actor, p->county, "payable", p->id, "create", NULL, jy_sb_cstr(&js), err);
 done:
     jy_sb_free(&js);
-    return leave(st, rc, err);
+    return jl_leave(st, rc, err);
 }
 
 int jy_store_payable_set_status(jy_store *st, int64_t id, const char *from, const char *to, const char *actor,
@@ -804,7 +768,7 @@ int jy_store_payable_set_status(jy_store *st, int64_t id, const char *from, cons
     }
     jl_val v[3] = {JL_I(id), JL_S(to), JL_S(from)};
     int64_t n = 0;
-    if ((rc = run(st, "UPDATE payables SET status = $2 WHERE id = $1 AND status = $3 RETURNING id", v, 3, NULL, NULL,
+    if ((rc = jl_run(st, "UPDATE payables SET status = $2 WHERE id = $1 AND status = $3 RETURNING id", v, 3, NULL, NULL,
                   &n, "changing a payable's status", err)))
         goto done;
     if (n != 1) {
@@ -812,13 +776,13 @@ int jy_store_payable_set_status(jy_store *st, int64_t id, const char *from, cons
         goto done;
     }
     jy_payable_json(&before, &p);
-    cp(p.status, sizeof p.status, to);
+    jl_cp(p.status, sizeof p.status, to);
     jy_payable_json(&after, &p);
-    rc = audit(st, actor, p.county, "payable", id, to, jy_sb_cstr(&before), jy_sb_cstr(&after), err);
+    rc = jl_audit(st, actor, p.county, "payable", id, to, jy_sb_cstr(&before), jy_sb_cstr(&after), err);
 done:
     jy_sb_free(&before);
     jy_sb_free(&after);
-    return leave(st, rc, err);
+    return jl_leave(st, rc, err);
 }
 
 int jy_store_payable_recover(jy_store *st, int64_t id, const int64_t rec[JY_FUND__COUNT], const char *actor,
@@ -841,23 +805,23 @@ int jy_store_payable_recover(jy_store *st, int64_t id, const int64_t rec[JY_FUND
             goto done;
         }
         jl_val v[3] = {JL_I(id), JL_S(jy_fund_source_name(s)), JL_I(rec[s])};
-        if ((rc = run(st, "UPDATE payable_splits SET recovered = recovered + $3 WHERE payable_id = $1 AND source = $2",
+        if ((rc = jl_run(st, "UPDATE payable_splits SET recovered = recovered + $3 WHERE payable_id = $1 AND source = $2",
                       v, 3, NULL, NULL, NULL, "recording a recovery", err)))
             goto done;
         p.recovered_split[s] += rec[s];
         total += rec[s];
     }
     jl_val v[2] = {JL_I(id), JL_I(total)};
-    if ((rc = run(st, "UPDATE payables SET recovered = recovered + $2 WHERE id = $1", v, 2, NULL, NULL, NULL,
+    if ((rc = jl_run(st, "UPDATE payables SET recovered = recovered + $2 WHERE id = $1", v, 2, NULL, NULL, NULL,
                   "recording a recovery", err)))
         goto done;
     p.recovered += total;
     jy_payable_json(&after, &p);
-    rc = audit(st, actor, p.county, "payable", id, "recover", jy_sb_cstr(&before), jy_sb_cstr(&after), err);
+    rc = jl_audit(st, actor, p.county, "payable", id, "recover", jy_sb_cstr(&before), jy_sb_cstr(&after), err);
 done:
     jy_sb_free(&before);
     jy_sb_free(&after);
-    return leave(st, rc, err);
+    return jl_leave(st, rc, err);
 }
 
 /* A list on a scoped handle: foreign rows skipped, the caller's limit counted here. */
@@ -900,14 +864,14 @@ int jy_store_payable_list(jy_store *st, const jy_payable_filter *f, int (*fn)(vo
                    JL_I(f->case_id)};
     int rc;
     if (f->case_id > 0) /* one case's payables: through the payables_case index */
-        rc = run(st,
+        rc = jl_run(st,
                  "SELECT " PAYABLE_COLS " FROM payables WHERE case_id = $7 AND id > $1"
                  " AND (CAST($2 AS text) IS NULL OR county = $2) AND (CAST($3 AS text) IS NULL OR program = $3)"
                  " AND (CAST($4 AS text) IS NULL OR status = $4) AND (CAST($5 AS text) IS NULL OR month = $5)"
                  " ORDER BY id LIMIT $6",
                  v, 7, payable_row, &c, NULL, "listing payables", err);
     else
-        rc = run(st,
+        rc = jl_run(st,
                  "SELECT " PAYABLE_COLS " FROM payables WHERE id > $1"
                  " AND (CAST($2 AS text) IS NULL OR county = $2) AND (CAST($3 AS text) IS NULL OR program = $3)"
                  " AND (CAST($4 AS text) IS NULL OR status = $4) AND (CAST($5 AS text) IS NULL OR month = $5)"
@@ -925,18 +889,18 @@ static int batch_row(void *vctx, int ncol, const char *const *col)
 {
     jy_batch *b = vctx;
     memset(b, 0, sizeof *b);
-    b->id = i64(col[0]);
-    cp(b->county, sizeof b->county, col[1]);
-    cp(b->program, sizeof b->program, col[2]);
-    cp(b->month, sizeof b->month, col[3]);
-    cp(b->status, sizeof b->status, col[4]);
-    cp(b->built_by, sizeof b->built_by, col[5]);
-    cp(b->built_at, sizeof b->built_at, col[6]);
-    cp(b->approved_by, sizeof b->approved_by, col[7]);
-    cp(b->approved_at, sizeof b->approved_at, col[8]);
-    cp(b->exported_at, sizeof b->exported_at, col[9]);
-    b->nlines = (int)i64(col[10]);
-    b->total = i64(col[11]);
+    b->id = jl_i64(col[0]);
+    jl_cp(b->county, sizeof b->county, col[1]);
+    jl_cp(b->program, sizeof b->program, col[2]);
+    jl_cp(b->month, sizeof b->month, col[3]);
+    jl_cp(b->status, sizeof b->status, col[4]);
+    jl_cp(b->built_by, sizeof b->built_by, col[5]);
+    jl_cp(b->built_at, sizeof b->built_at, col[6]);
+    jl_cp(b->approved_by, sizeof b->approved_by, col[7]);
+    jl_cp(b->approved_at, sizeof b->approved_at, col[8]);
+    jl_cp(b->exported_at, sizeof b->exported_at, col[9]);
+    b->nlines = (int)jl_i64(col[10]);
+    b->total = jl_i64(col[11]);
     return 1;
 }
 
@@ -944,7 +908,7 @@ int jy_store_batch_get(jy_store *st, int64_t id, jy_batch *out, jy_err *err)
 {
     int64_t n = 0;
     jl_val v[1] = {JL_I(id)};
-    int rc = run(st, "SELECT " BATCH_COLS " FROM pay_batches WHERE id = $1", v, 1, batch_row, out, &n,
+    int rc = jl_run(st, "SELECT " BATCH_COLS " FROM pay_batches WHERE id = $1", v, 1, batch_row, out, &n,
                  "reading a payment batch", err);
     if (rc) return rc;
     if (n == 0) return jy_err_set(err, JY_ENOTFOUND, "no payment batch with id %" PRId64, id);
@@ -955,8 +919,8 @@ int jy_store_batch_add(jy_store *st, jy_batch *b, const char *actor, jy_err *err
 {
     if (strlen(b->county) != 6 || !b->program[0]) return jy_err_set(err, JY_EINVAL, "batch needs a county and a programme");
     if (jy_store_scope_refuse(st, "payment batch of", b->program, b->county, err)) return JY_ECONFLICT;
-    if (!b->status[0]) cp(b->status, sizeof b->status, "draft");
-    cp(b->built_by, sizeof b->built_by, actor_or_system(actor));
+    if (!b->status[0]) jl_cp(b->status, sizeof b->status, "draft");
+    jl_cp(b->built_by, sizeof b->built_by, jl_actor(actor));
     jy_store_now(b->built_at, sizeof b->built_at);
     int rc = enter(st, err);
     if (rc) return rc;
@@ -964,17 +928,17 @@ int jy_store_batch_add(jy_store *st, jy_batch *b, const char *actor, jy_err *err
     one_i64 id = {0};
     jl_val v[8] = {JL_S(b->county), JL_S(b->program), JL_S(b->month), JL_S(b->status),
                    JL_S(b->built_by), JL_S(b->built_at), JL_I(b->nlines), JL_I(b->total)};
-    if ((rc = run(st,
+    if ((rc = jl_run(st,
                   "INSERT INTO pay_batches(county, program, month, status, built_by, built_at, nlines, total)"
                   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
                   v, 8, get_i64s, &id, NULL, "writing a payment batch", err)))
         goto done;
     b->id = id.v[0];
     jy_batch_json(&js, b);
-    rc = audit(st, actor, b->county, "pay_batch", b->id, "create", NULL, jy_sb_cstr(&js), err);
+    rc = jl_audit(st, actor, b->county, "pay_batch", b->id, "create", NULL, jy_sb_cstr(&js), err);
 done:
     jy_sb_free(&js);
-    return leave(st, rc, err);
+    return jl_leave(st, rc, err);
 }
 
 int jy_store_batch_update(jy_store *st, const jy_batch *b, const char *from, const char *actor, jy_err *err)
@@ -991,7 +955,7 @@ int jy_store_batch_update(jy_store *st, const jy_batch *b, const char *from, con
     jl_val v[8] = {JL_I(b->id), JL_S(b->status), JL_S(b->approved_by), JL_S(b->approved_at), JL_S(b->exported_at),
                    JL_I(b->nlines), JL_I(b->total), JL_S(from)};
     int64_t n = 0;
-    if ((rc = run(st,
+    if ((rc = jl_run(st,
                   "UPDATE pay_batches SET status = $2, approved_by = $3, approved_at = $4, exported_at = $5,"
                   " nlines = $6, total = $7 WHERE id = $1 AND status = $8 RETURNING id",
                   v, 8, NULL, NULL, &n, "updating a payment batch", err)))
@@ -1003,11 +967,11 @@ int jy_store_batch_update(jy_store *st, const jy_batch *b, const char *from, con
     jy_batch_json(&before, &old);
     jy_batch_json(&after, b);
     const char *action = strcmp(old.status, b->status) != 0 ? b->status : "update";
-    rc = audit(st, actor, old.county, "pay_batch", b->id, action, jy_sb_cstr(&before), jy_sb_cstr(&after), err);
+    rc = jl_audit(st, actor, old.county, "pay_batch", b->id, action, jy_sb_cstr(&before), jy_sb_cstr(&after), err);
 done:
     jy_sb_free(&before);
     jy_sb_free(&after);
-    return leave(st, rc, err);
+    return jl_leave(st, rc, err);
 }
 
 typedef struct batch_list_ctx {
@@ -1030,7 +994,7 @@ int jy_store_batch_list(jy_store *st, const char *program, int (*fn)(void *ctx, 
 {
     batch_list_ctx c = {st, fn, ctx};
     jl_val v[1] = {program && *program ? JL_S(program) : JL_N};
-    return run(st, "SELECT " BATCH_COLS " FROM pay_batches WHERE (CAST($1 AS text) IS NULL OR program = $1) ORDER BY id",
+    return jl_run(st, "SELECT " BATCH_COLS " FROM pay_batches WHERE (CAST($1 AS text) IS NULL OR program = $1) ORDER BY id",
                v, 1, batch_list_row, &c, NULL, "listing payment batches", err);
 }
 
@@ -1041,21 +1005,21 @@ int jy_store_batch_list(jy_store *st, const char *program, int (*fn)(void *ctx, 
 static void read_line(jy_batch_line *l, const char *const *col)
 {
     memset(l, 0, sizeof *l);
-    l->id = i64(col[0]);
-    l->batch_id = i64(col[1]);
-    l->line_no = (int)i64(col[2]);
-    l->payable_id = i64(col[3]);
-    cp(l->idem_key, sizeof l->idem_key, col[4]);
+    l->id = jl_i64(col[0]);
+    l->batch_id = jl_i64(col[1]);
+    l->line_no = (int)jl_i64(col[2]);
+    l->payable_id = jl_i64(col[3]);
+    jl_cp(l->idem_key, sizeof l->idem_key, col[4]);
     l->payee_kind = col[5] && strcmp(col[5], "org") == 0 ? JY_PAYEE_ORG : JY_PAYEE_PERSON;
-    cp(l->payee_name, sizeof l->payee_name, col[6]);
-    cp(l->payee_id, sizeof l->payee_id, col[7]);
-    cp(l->account, sizeof l->account, col[8]);
-    cp(l->bank_name, sizeof l->bank_name, col[9]);
-    l->amount = i64(col[10]);
-    cp(l->status, sizeof l->status, col[11]);
-    l->attempts = (int)i64(col[12]);
-    cp(l->fail_reason, sizeof l->fail_reason, col[13]);
-    cp(l->paid_at, sizeof l->paid_at, col[14]);
+    jl_cp(l->payee_name, sizeof l->payee_name, col[6]);
+    jl_cp(l->payee_id, sizeof l->payee_id, col[7]);
+    jl_cp(l->account, sizeof l->account, col[8]);
+    jl_cp(l->bank_name, sizeof l->bank_name, col[9]);
+    l->amount = jl_i64(col[10]);
+    jl_cp(l->status, sizeof l->status, col[11]);
+    l->attempts = (int)jl_i64(col[12]);
+    jl_cp(l->fail_reason, sizeof l->fail_reason, col[13]);
+    jl_cp(l->paid_at, sizeof l->paid_at, col[14]);
 }
 
 static int line_get_row(void *vctx, int ncol, const char *const *col)
@@ -1077,7 +1041,7 @@ int jy_store_batch_line_get(jy_store *st, int64_t batch_id, int line_no, jy_batc
     if (rc0) return rc0;
     int64_t n = 0;
     jl_val v[2] = {JL_I(batch_id), JL_I(line_no)};
-    int rc = run(st, "SELECT " LINE_COLS " FROM pay_batch_lines WHERE batch_id = $1 AND line_no = $2", v, 2,
+    int rc = jl_run(st, "SELECT " LINE_COLS " FROM pay_batch_lines WHERE batch_id = $1 AND line_no = $2", v, 2,
                  line_get_row, out, &n, "reading a batch line", err);
     if (rc) return rc;
     if (n == 0) return jy_err_set(err, JY_ENOTFOUND, "payment batch %" PRId64 " has no line %d", batch_id, line_no);
@@ -1091,7 +1055,7 @@ int jy_store_batch_line_add(jy_store *st, jy_batch_line *l, const char *actor, j
     jy_sb js = JY_SB_INIT;
     first_row prev = {0}, batch = {0};
     jl_val k[1] = {JL_I(l->payable_id)};
-    if ((rc = run(st, "SELECT batch_id, line_no FROM pay_batch_lines WHERE payable_id = $1", k, 1, get_first, &prev,
+    if ((rc = jl_run(st, "SELECT batch_id, line_no FROM pay_batch_lines WHERE payable_id = $1", k, 1, get_first, &prev,
                   NULL, "looking for the payable in other batches", err)))
         goto done;
     if (prev.found) {
@@ -1100,7 +1064,7 @@ int jy_store_batch_line_add(jy_store *st, jy_batch_line *l, const char *actor, j
         goto done;
     }
     jl_val bk[1] = {JL_I(l->batch_id)};
-    if ((rc = run(st, "SELECT county FROM pay_batches WHERE id = $1", bk, 1, get_first, &batch, NULL,
+    if ((rc = jl_run(st, "SELECT county FROM pay_batches WHERE id = $1", bk, 1, get_first, &batch, NULL,
                   "reading a payment batch", err)))
         goto done;
     if (!batch.found) {
@@ -1108,13 +1072,13 @@ int jy_store_batch_line_add(jy_store *st, jy_batch_line *l, const char *actor, j
         goto done;
     }
     if ((rc = jy_store_scope_hide(st, "payment batch", l->batch_id, batch.col[0], err))) goto done;
-    if (!l->status[0]) cp(l->status, sizeof l->status, "pending");
+    if (!l->status[0]) jl_cp(l->status, sizeof l->status, "pending");
     one_i64 id = {0};
     jl_val v[16] = {JL_S(batch.col[0]), JL_I(l->batch_id), JL_I(l->line_no), JL_I(l->payable_id), JL_S(l->idem_key),
                     JL_S(l->payee_kind == JY_PAYEE_ORG ? "org" : "person"), JL_S(l->payee_name), JL_S(l->payee_id),
                     JL_S(l->account), JL_S(l->bank_name), JL_I(l->amount), JL_S(l->status), JL_I(l->attempts),
                     JL_S(l->fail_reason), JL_S(l->paid_at)};
-    if ((rc = run(st,
+    if ((rc = jl_run(st,
                   "INSERT INTO pay_batch_lines(county, batch_id, line_no, payable_id, idem_key, payee_kind, payee_name,"
                   " payee_id, account, bank_name, amount, status, attempts, fail_reason, paid_at)"
                   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
@@ -1122,10 +1086,10 @@ int jy_store_batch_line_add(jy_store *st, jy_batch_line *l, const char *actor, j
         goto done;
     l->id = id.v[0];
     jy_batch_line_json(&js, l);
-    rc = audit(st, actor, batch.col[0], "pay_batch_line", l->id, "create", NULL, jy_sb_cstr(&js), err);
+    rc = jl_audit(st, actor, batch.col[0], "pay_batch_line", l->id, "create", NULL, jy_sb_cstr(&js), err);
 done:
     jy_sb_free(&js);
-    return leave(st, rc, err);
+    return jl_leave(st, rc, err);
 }
 
 int jy_store_batch_line_update(jy_store *st, const jy_batch_line *l, const char *from, const char *actor,
@@ -1145,7 +1109,7 @@ int jy_store_batch_line_update(jy_store *st, const jy_batch_line *l, const char 
     jl_val v[8] = {JL_I(old.id), JL_S(l->status), JL_I(l->attempts), JL_S(l->fail_reason), JL_S(l->paid_at),
                    JL_S(l->account), JL_S(l->bank_name), JL_S(from)};
     int64_t n = 0;
-    if ((rc = run(st,
+    if ((rc = jl_run(st,
                   "UPDATE pay_batch_lines SET status = $2, attempts = $3, fail_reason = $4, paid_at = $5, account = $6,"
                   " bank_name = $7 WHERE id = $1 AND status = $8 RETURNING id",
                   v, 8, NULL, NULL, &n, "updating a batch line", err)))
@@ -1156,24 +1120,24 @@ int jy_store_batch_line_update(jy_store *st, const jy_batch_line *l, const char 
         goto done;
     }
     jl_val bk[1] = {JL_I(l->batch_id)};
-    if ((rc = run(st, "SELECT county FROM pay_batches WHERE id = $1", bk, 1, get_first, &batch, NULL,
+    if ((rc = jl_run(st, "SELECT county FROM pay_batches WHERE id = $1", bk, 1, get_first, &batch, NULL,
                   "reading a payment batch", err)))
         goto done;
     jy_batch_line_json(&before, &old);
     jy_batch_line copy = old;
-    cp(copy.status, sizeof copy.status, l->status);
+    jl_cp(copy.status, sizeof copy.status, l->status);
     copy.attempts = l->attempts;
-    cp(copy.fail_reason, sizeof copy.fail_reason, l->fail_reason);
-    cp(copy.paid_at, sizeof copy.paid_at, l->paid_at);
-    cp(copy.account, sizeof copy.account, l->account);
-    cp(copy.bank_name, sizeof copy.bank_name, l->bank_name);
+    jl_cp(copy.fail_reason, sizeof copy.fail_reason, l->fail_reason);
+    jl_cp(copy.paid_at, sizeof copy.paid_at, l->paid_at);
+    jl_cp(copy.account, sizeof copy.account, l->account);
+    jl_cp(copy.bank_name, sizeof copy.bank_name, l->bank_name);
     jy_batch_line_json(&after, &copy);
-    rc = audit(st, actor, batch.col[0], "pay_batch_line", old.id, l->status, jy_sb_cstr(&before), jy_sb_cstr(&after),
+    rc = jl_audit(st, actor, batch.col[0], "pay_batch_line", old.id, l->status, jy_sb_cstr(&before), jy_sb_cstr(&after),
                err);
 done:
     jy_sb_free(&before);
     jy_sb_free(&after);
-    return leave(st, rc, err);
+    return jl_leave(st, rc, err);
 }
 
 typedef struct lines_ctx {
@@ -1196,7 +1160,7 @@ int jy_store_batch_lines(jy_store *st, int64_t batch_id, const char *status,
     if (rc0) return rc0;
     lines_ctx c = {fn, ctx};
     jl_val v[2] = {JL_I(batch_id), status && *status ? JL_S(status) : JL_N};
-    return run(st,
+    return jl_run(st,
                "SELECT " LINE_COLS " FROM pay_batch_lines WHERE batch_id = $1"
                " AND (CAST($2 AS text) IS NULL OR status = $2) ORDER BY line_no",
                v, 2, lines_row, &c, NULL, "listing batch lines", err);

@@ -18,42 +18,6 @@
 
 /* ---------------------------------------------------------------- plumbing */
 
-static int run(jy_store *st, const char *sql, const jl_val *p, int n, jl_row_fn fn, void *ctx, int64_t *nrows,
-               const char *what, jy_err *err)
-{
-    if (strcmp(st->ops->name, "postgresql") == 0) return jy_ledger_pg_run(st, sql, p, n, fn, ctx, nrows, what, err);
-    return jy_ledger_sqlite_run(st, sql, p, n, fn, ctx, nrows, what, err);
-}
-
-static int leave(jy_store *st, int rc, jy_err *err)
-{
-    if (rc == 0) return jy_store_commit(st, err);
-    jy_store_rollback(st, NULL);
-    return rc;
-}
-
-static const char *actor_or_system(const char *actor)
-{
-    return actor && *actor ? actor : "system";
-}
-
-static int audit(jy_store *st, const char *actor, const char *county, const char *entity, int64_t id,
-                 const char *action, const char *before, const char *after, jy_err *err)
-{
-    return st->ops->audit_append(st, actor_or_system(actor), county ? county : "", entity, id, action, before,
-                                 after, err);
-}
-
-static int64_t i64(const char *s)
-{
-    return s ? strtoll(s, NULL, 10) : 0;
-}
-
-static void cp(char *dst, size_t cap, const char *s)
-{
-    jy_store_copy_utf8(dst, cap, s ? s : "");
-}
-
 static jy_date date_of(const char *s)
 {
     jy_date d = 0;
@@ -75,7 +39,7 @@ static const char *date_text(jy_date d, char *buf)
 static int get_id(void *ctx, int ncol, const char *const *col)
 {
     (void)ncol;
-    *(int64_t *)ctx = i64(col[0]);
+    *(int64_t *)ctx = jl_i64(col[0]);
     return 1;
 }
 
@@ -212,23 +176,23 @@ void jy_payroll_line_json(jy_sb *sb, const jy_payroll_line *l)
 static void placement_row(jy_placement *p, const char *const *c)
 {
     memset(p, 0, sizeof *p);
-    p->id = i64(c[0]);
-    cp(p->county, sizeof p->county, c[1]);
-    p->case_id = i64(c[2]);
-    cp(p->program, sizeof p->program, c[3]);
-    p->person_id = i64(c[4]);
-    p->host_org_id = i64(c[5]);
+    p->id = jl_i64(c[0]);
+    jl_cp(p->county, sizeof p->county, c[1]);
+    p->case_id = jl_i64(c[2]);
+    jl_cp(p->program, sizeof p->program, c[3]);
+    p->person_id = jl_i64(c[4]);
+    p->host_org_id = jl_i64(c[5]);
     p->start_on = date_of(c[6]);
     p->planned_end = date_of(c[7]);
     p->actual_end = date_of(c[8]);
-    cp(p->end_reason, sizeof p->end_reason, c[9]);
-    cp(p->status, sizeof p->status, c[10]);
-    p->new_recruit = (int)i64(c[11]);
-    cp(p->created_by, sizeof p->created_by, c[12]);
-    cp(p->created_at, sizeof p->created_at, c[13]);
-    cp(p->idcard, sizeof p->idcard, c[14]);
-    cp(p->person_name, sizeof p->person_name, c[15]);
-    cp(p->host_name, sizeof p->host_name, c[16]);
+    jl_cp(p->end_reason, sizeof p->end_reason, c[9]);
+    jl_cp(p->status, sizeof p->status, c[10]);
+    p->new_recruit = (int)jl_i64(c[11]);
+    jl_cp(p->created_by, sizeof p->created_by, c[12]);
+    jl_cp(p->created_at, sizeof p->created_at, c[13]);
+    jl_cp(p->idcard, sizeof p->idcard, c[14]);
+    jl_cp(p->person_name, sizeof p->person_name, c[15]);
+    jl_cp(p->host_name, sizeof p->host_name, c[16]);
 }
 
 typedef struct placement_one {
@@ -249,7 +213,7 @@ int jy_store_placement_get(jy_store *st, int64_t id, jy_placement *out, jy_err *
 {
     placement_one o = {0, out};
     jl_val p[1] = {JL_I(id)};
-    int rc = run(st, "SELECT " PLACEMENT_COLS PLACEMENT_FROM " WHERE p.id = $1", p, 1, on_placement_one, &o, NULL,
+    int rc = jl_run(st, "SELECT " PLACEMENT_COLS PLACEMENT_FROM " WHERE p.id = $1", p, 1, on_placement_one, &o, NULL,
                  "reading a placement", err);
     if (rc) return rc;
     if (!o.found) return jy_err_set(err, JY_ENOTFOUND, "placement %lld: no such placement", (long long)id);
@@ -264,25 +228,25 @@ int jy_store_placement_add(jy_store *st, jy_placement *p, const char *actor, jy_
     if (jy_store_scope_refuse(st, "placement in", p->program, p->county, err)) return JY_ECONFLICT;
     int rc = jy_store_begin(st, err);
     if (rc) return rc;
-    cp(p->created_at, sizeof p->created_at, now);
-    cp(p->created_by, sizeof p->created_by, actor_or_system(actor));
+    jl_cp(p->created_at, sizeof p->created_at, now);
+    jl_cp(p->created_by, sizeof p->created_by, jl_actor(actor));
     if (!p->status[0]) memcpy(p->status, "active", 7);
     jl_val v[13] = {JL_S(p->county), p->case_id ? JL_I(p->case_id) : JL_N, JL_S(p->program), JL_I(p->person_id),
                     JL_I(p->host_org_id), JL_S(date_text(p->start_on, d1)), JL_S(date_text(p->planned_end, d2)),
                     JL_S(date_text(p->actual_end, d3)), JL_S(p->end_reason), JL_S(p->status),
                     JL_I(p->new_recruit), JL_S(p->created_by), JL_S(p->created_at)};
     p->id = 0;
-    rc = run(st,
+    rc = jl_run(st,
              "INSERT INTO placements(county, case_id, program, person_id, host_org_id, start_on, planned_end, "
              "actual_end, end_reason, status, new_recruit, created_by, created_at) "
              "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
              v, 13, get_id, &p->id, NULL, "adding a placement", err);
     if (rc == 0) {
         jy_placement_json(&js, p);
-        rc = audit(st, actor, p->county, "placement", p->id, "start", NULL, jy_sb_cstr(&js), err);
+        rc = jl_audit(st, actor, p->county, "placement", p->id, "start", NULL, jy_sb_cstr(&js), err);
     }
     jy_sb_free(&js);
-    return leave(st, rc, err);
+    return jl_leave(st, rc, err);
 }
 
 int jy_store_placement_close(jy_store *st, int64_t id, const char *expect_status, const char *status,
@@ -302,7 +266,7 @@ int jy_store_placement_close(jy_store *st, int64_t id, const char *expect_status
     }
     jl_val v[5] = {JL_I(id), JL_S(status), JL_S(date_text(actual_end, d)), JL_S(reason ? reason : ""),
                    JL_S(expect_status)};
-    rc = run(st,
+    rc = jl_run(st,
              "UPDATE placements SET status = $2, actual_end = $3, end_reason = $4 WHERE id = $1 AND status = $5 "
              "RETURNING id",
              v, 5, NULL, NULL, &n, "closing a placement", err);
@@ -311,12 +275,12 @@ int jy_store_placement_close(jy_store *st, int64_t id, const char *expect_status
     if (rc == 0) {
         jy_placement_json(&b, &before);
         jy_placement_json(&a, &after);
-        rc = audit(st, actor, before.county, "placement", id, action, jy_sb_cstr(&b), jy_sb_cstr(&a), err);
+        rc = jl_audit(st, actor, before.county, "placement", id, action, jy_sb_cstr(&b), jy_sb_cstr(&a), err);
     }
 done:
     jy_sb_free(&b);
     jy_sb_free(&a);
-    return leave(st, rc, err);
+    return jl_leave(st, rc, err);
 }
 
 typedef struct placement_walk {
@@ -348,7 +312,7 @@ int jy_store_placement_list(jy_store *st, const jy_placement_filter *f,
                    f->status ? JL_S(f->status) : JL_N,           JL_I(f->person_id),
                    JL_I(f->host_org_id),                         JL_I(f->limit > 0 ? f->limit : INT64_MAX / 2),
                    st->scope[0] ? JL_S(st->scope) : JL_N};
-    return run(st,
+    return jl_run(st,
                "SELECT " PLACEMENT_COLS PLACEMENT_FROM
                " WHERE (CAST($1 AS text) IS NULL OR p.county = $1) AND (CAST($2 AS text) IS NULL OR p.program = $2)"
                " AND (CAST($3 AS text) IS NULL OR p.status = $3) AND (CAST($4 AS bigint) = 0 OR p.person_id = $4)"
@@ -366,18 +330,18 @@ int jy_store_placement_list(jy_store *st, const jy_placement_filter *f,
 static void att_row(jy_attendance *a, const char *const *c)
 {
     memset(a, 0, sizeof *a);
-    a->placement_id = i64(c[0]);
-    cp(a->month, sizeof a->month, c[1]);
-    cp(a->county, sizeof a->county, c[2]);
-    a->duty_days = (int)i64(c[3]);
-    a->personal_leave = (int)i64(c[4]);
-    a->sick_leave = (int)i64(c[5]);
-    a->sick_certificate = (int)i64(c[6]);
-    a->contract_with_host = (int)i64(c[7]);
-    a->si_paid = i64(c[8]);
-    a->si_months = (int)i64(c[9]);
-    cp(a->reported_at, sizeof a->reported_at, c[10]);
-    cp(a->reported_by, sizeof a->reported_by, c[11]);
+    a->placement_id = jl_i64(c[0]);
+    jl_cp(a->month, sizeof a->month, c[1]);
+    jl_cp(a->county, sizeof a->county, c[2]);
+    a->duty_days = (int)jl_i64(c[3]);
+    a->personal_leave = (int)jl_i64(c[4]);
+    a->sick_leave = (int)jl_i64(c[5]);
+    a->sick_certificate = (int)jl_i64(c[6]);
+    a->contract_with_host = (int)jl_i64(c[7]);
+    a->si_paid = jl_i64(c[8]);
+    a->si_months = (int)jl_i64(c[9]);
+    jl_cp(a->reported_at, sizeof a->reported_at, c[10]);
+    jl_cp(a->reported_by, sizeof a->reported_by, c[11]);
 }
 
 typedef struct att_one {
@@ -402,7 +366,7 @@ int jy_store_attendance_get(jy_store *st, int64_t placement_id, const char *mont
     int rc0 = st->scope[0] ? jy_store_placement_get(st, placement_id, &pl, err) : 0;
     if (rc0) return rc0;
     jl_val v[2] = {JL_I(placement_id), JL_S(month)};
-    int rc = run(st, "SELECT " ATT_COLS " FROM attendance WHERE placement_id = $1 AND month = $2", v, 2, on_att_one,
+    int rc = jl_run(st, "SELECT " ATT_COLS " FROM attendance WHERE placement_id = $1 AND month = $2", v, 2, on_att_one,
                  &o, NULL, "reading attendance", err);
     if (rc) return rc;
     if (!o.found)
@@ -437,31 +401,31 @@ int jy_store_attendance_put(jy_store *st, jy_attendance *a, const char *actor, i
         goto done;
     }
     jy_store_now(now, sizeof now);
-    cp(a->reported_at, sizeof a->reported_at, now);
-    cp(a->reported_by, sizeof a->reported_by, actor_or_system(actor));
+    jl_cp(a->reported_at, sizeof a->reported_at, now);
+    jl_cp(a->reported_by, sizeof a->reported_by, jl_actor(actor));
     jl_val v[12] = {JL_I(a->placement_id), JL_S(a->month),          JL_S(a->county),
                     JL_I(a->duty_days),    JL_I(a->personal_leave), JL_I(a->sick_leave),
                     JL_I(a->sick_certificate), JL_I(a->contract_with_host), JL_I(a->si_paid),
                     JL_I(a->si_months),    JL_S(a->reported_at),    JL_S(a->reported_by)};
     if (had)
-        rc = run(st,
+        rc = jl_run(st,
                  "UPDATE attendance SET county = $3, duty_days = $4, personal_leave = $5, sick_leave = $6, sick_certificate = $7, "
                  "contract_with_host = $8, si_paid = $9, si_months = $10, reported_at = $11, reported_by = $12 "
                  "WHERE placement_id = $1 AND month = $2",
                  v, 12, NULL, NULL, NULL, "updating attendance", err);
     else
-        rc = run(st, "INSERT INTO attendance(" ATT_COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+        rc = jl_run(st, "INSERT INTO attendance(" ATT_COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
                  v, 12, NULL, NULL, NULL, "adding attendance", err);
     if (rc) goto done;
     if (had) jy_attendance_json(&b, &before);
     jy_attendance_json(&js, a);
-    rc = audit(st, actor, a->county, "attendance", a->placement_id, "set", had ? jy_sb_cstr(&b) : NULL,
+    rc = jl_audit(st, actor, a->county, "attendance", a->placement_id, "set", had ? jy_sb_cstr(&b) : NULL,
                jy_sb_cstr(&js), err);
     if (rc == 0 && result) *result = had ? JY_PUT_UPDATED : JY_PUT_CREATED;
 done:
     jy_sb_free(&b);
     jy_sb_free(&js);
-    return leave(st, rc, err);
+    return jl_leave(st, rc, err);
 }
 
 typedef struct att_walk {
@@ -486,7 +450,7 @@ int jy_store_attendance_list(jy_store *st, int64_t placement_id, int (*fn)(void 
     int rc0 = st->scope[0] ? jy_store_placement_get(st, placement_id, &pl, err) : 0;
     if (rc0) return rc0;
     jl_val v[1] = {JL_I(placement_id)};
-    return run(st, "SELECT " ATT_COLS " FROM attendance WHERE placement_id = $1 ORDER BY month", v, 1, on_att, &w,
+    return jl_run(st, "SELECT " ATT_COLS " FROM attendance WHERE placement_id = $1 ORDER BY month", v, 1, on_att, &w,
                NULL, "listing attendance", err);
 }
 
@@ -505,15 +469,15 @@ static int on_run_one(void *ctx, int ncol, const char *const *c)
     jy_payroll_run *r = o->out;
     (void)ncol;
     memset(r, 0, sizeof *r);
-    r->id = i64(c[0]);
-    cp(r->county, sizeof r->county, c[1]);
-    cp(r->program, sizeof r->program, c[2]);
-    cp(r->month, sizeof r->month, c[3]);
-    cp(r->ruleset, sizeof r->ruleset, c[4]);
-    r->runs = (int)i64(c[5]);
-    cp(r->created_by, sizeof r->created_by, c[6]);
-    cp(r->created_at, sizeof r->created_at, c[7]);
-    cp(r->updated_at, sizeof r->updated_at, c[8]);
+    r->id = jl_i64(c[0]);
+    jl_cp(r->county, sizeof r->county, c[1]);
+    jl_cp(r->program, sizeof r->program, c[2]);
+    jl_cp(r->month, sizeof r->month, c[3]);
+    jl_cp(r->ruleset, sizeof r->ruleset, c[4]);
+    r->runs = (int)jl_i64(c[5]);
+    jl_cp(r->created_by, sizeof r->created_by, c[6]);
+    jl_cp(r->created_at, sizeof r->created_at, c[7]);
+    jl_cp(r->updated_at, sizeof r->updated_at, c[8]);
     o->found = 1;
     return 1;
 }
@@ -525,11 +489,11 @@ int jy_store_payroll_run_get(jy_store *st, int64_t id, jy_payroll_run *out, jy_e
     int rc;
     if (id) {
         jl_val v[1] = {JL_I(id)};
-        rc = run(st, "SELECT " RUN_COLS " FROM payroll_runs WHERE id = $1", v, 1, on_run_one, &o, NULL,
+        rc = jl_run(st, "SELECT " RUN_COLS " FROM payroll_runs WHERE id = $1", v, 1, on_run_one, &o, NULL,
                  "reading a payroll run", err);
     } else {
         jl_val v[3] = {JL_S(key.county), JL_S(key.program), JL_S(key.month)};
-        rc = run(st, "SELECT " RUN_COLS " FROM payroll_runs WHERE county = $1 AND program = $2 AND month = $3", v, 3,
+        rc = jl_run(st, "SELECT " RUN_COLS " FROM payroll_runs WHERE county = $1 AND program = $2 AND month = $3", v, 3,
                  on_run_one, &o, NULL, "reading a payroll run", err);
     }
     if (rc) return rc;
@@ -553,27 +517,27 @@ int jy_store_payroll_run_begin(jy_store *st, jy_payroll_run *r, const char *acto
     rc = jy_store_payroll_run_get(st, 0, &found, err);
     if (rc == 0) {
         jl_val v[3] = {JL_I(found.id), JL_S(r->ruleset), JL_S(now)};
-        rc = run(st, "UPDATE payroll_runs SET runs = runs + 1, ruleset = $2, updated_at = $3 WHERE id = $1", v, 3,
+        rc = jl_run(st, "UPDATE payroll_runs SET runs = runs + 1, ruleset = $2, updated_at = $3 WHERE id = $1", v, 3,
                  NULL, NULL, NULL, "updating a payroll run", err);
         if (rc == 0) rc = jy_store_payroll_run_get(st, found.id, r, err);
     } else if (rc == JY_ENOTFOUND) {
-        cp(r->created_by, sizeof r->created_by, actor_or_system(actor));
-        cp(r->created_at, sizeof r->created_at, now);
-        cp(r->updated_at, sizeof r->updated_at, now);
+        jl_cp(r->created_by, sizeof r->created_by, jl_actor(actor));
+        jl_cp(r->created_at, sizeof r->created_at, now);
+        jl_cp(r->updated_at, sizeof r->updated_at, now);
         r->runs = 1;
         jl_val v[7] = {JL_S(r->county),     JL_S(r->program),    JL_S(r->month),     JL_S(r->ruleset),
                        JL_S(r->created_by), JL_S(r->created_at), JL_S(r->updated_at)};
-        rc = run(st,
+        rc = jl_run(st,
                  "INSERT INTO payroll_runs(county, program, month, ruleset, runs, created_by, created_at, updated_at) "
                  "VALUES ($1, $2, $3, $4, 1, $5, $6, $7) RETURNING id",
                  v, 7, get_id, &r->id, NULL, "adding a payroll run", err);
     }
     if (rc == 0) {
         jy_payroll_run_json(&js, r);
-        rc = audit(st, actor, r->county, "payroll_run", r->id, "run", NULL, jy_sb_cstr(&js), err);
+        rc = jl_audit(st, actor, r->county, "payroll_run", r->id, "run", NULL, jy_sb_cstr(&js), err);
     }
     jy_sb_free(&js);
-    return leave(st, rc, err);
+    return jl_leave(st, rc, err);
 }
 
 /* ---------------------------------------------------------------- sources */
@@ -589,24 +553,24 @@ static int on_src(void *ctx, int ncol, const char *const *c)
     jy_payroll_src s;
     (void)ncol;
     memset(&s, 0, sizeof s);
-    s.placement_id = i64(c[0]);
-    s.case_id = i64(c[1]);
-    s.person_id = i64(c[2]);
+    s.placement_id = jl_i64(c[0]);
+    s.case_id = jl_i64(c[1]);
+    s.person_id = jl_i64(c[2]);
     s.start_on = date_of(c[3]);
     s.planned_end = date_of(c[4]);
     s.actual_end = date_of(c[5]);
-    cp(s.status, sizeof s.status, c[6]);
-    s.new_recruit = (int)i64(c[7]);
+    jl_cp(s.status, sizeof s.status, c[6]);
+    s.new_recruit = (int)jl_i64(c[7]);
     s.has_attendance = c[8] != NULL;
-    s.duty_days = (int)i64(c[8]);
-    s.personal_leave = (int)i64(c[9]);
-    s.sick_leave = (int)i64(c[10]);
-    s.sick_certificate = (int)i64(c[11]);
-    s.contract_with_host = (int)i64(c[12]);
-    s.si_paid = i64(c[13]);
-    s.si_months = (int)i64(c[14]);
-    cp(s.idcard, sizeof s.idcard, c[15]);
-    s.host_org_id = i64(c[16]);
+    s.duty_days = (int)jl_i64(c[8]);
+    s.personal_leave = (int)jl_i64(c[9]);
+    s.sick_leave = (int)jl_i64(c[10]);
+    s.sick_certificate = (int)jl_i64(c[11]);
+    s.contract_with_host = (int)jl_i64(c[12]);
+    s.si_paid = jl_i64(c[13]);
+    s.si_months = (int)jl_i64(c[14]);
+    jl_cp(s.idcard, sizeof s.idcard, c[15]);
+    s.host_org_id = jl_i64(c[16]);
     return w->fn(w->ctx, &s);
 }
 
@@ -622,7 +586,7 @@ int jy_store_payroll_sources(jy_store *st, const char *county, const char *progr
     src_walk w = {fn, ctx};
     if (jy_store_scope_refuse(st, "the placements of", county, county, err)) return JY_ECONFLICT;
     jl_val v[5] = {JL_S(county), JL_S(program), JL_S(month), JL_S(first), JL_S(last)};
-    return run(st,
+    return jl_run(st,
                "SELECT p.id, p.case_id, p.person_id, p.start_on, p.planned_end, p.actual_end, p.status, p.new_recruit,"
                " a.duty_days, a.personal_leave, a.sick_leave, a.sick_certificate,"
                " (SELECT max(a2.contract_with_host) FROM attendance a2 WHERE a2.placement_id = p.id"
@@ -647,25 +611,25 @@ int jy_store_payroll_sources(jy_store *st, const char *county, const char *progr
 static void line_row(jy_payroll_line *l, const char *const *c)
 {
     memset(l, 0, sizeof *l);
-    l->id = i64(c[0]);
-    l->run_id = i64(c[1]);
-    cp(l->county, sizeof l->county, c[2]);
-    l->placement_id = i64(c[3]);
+    l->id = jl_i64(c[0]);
+    l->run_id = jl_i64(c[1]);
+    jl_cp(l->county, sizeof l->county, c[2]);
+    l->placement_id = jl_i64(c[3]);
     l->claim = jy_payroll_claim_of(c[4]);
-    cp(l->decision, sizeof l->decision, c[5]);
-    l->amount = i64(c[6]);
-    cp(l->status, sizeof l->status, c[7]);
-    l->payable_id = i64(c[8]);
+    jl_cp(l->decision, sizeof l->decision, c[5]);
+    l->amount = jl_i64(c[6]);
+    jl_cp(l->status, sizeof l->status, c[7]);
+    l->payable_id = jl_i64(c[8]);
     l->facts = c[9];
     l->decision_json = c[10];
-    cp(l->ruleset, sizeof l->ruleset, c[11]);
-    cp(l->reviewed_by, sizeof l->reviewed_by, c[12]);
-    cp(l->review_reason, sizeof l->review_reason, c[13]);
-    cp(l->updated_at, sizeof l->updated_at, c[14]);
-    cp(l->program, sizeof l->program, c[15]);
-    cp(l->month, sizeof l->month, c[16]);
-    cp(l->payable_status, sizeof l->payable_status, c[17]);
-    l->person_id = i64(c[18]);
+    jl_cp(l->ruleset, sizeof l->ruleset, c[11]);
+    jl_cp(l->reviewed_by, sizeof l->reviewed_by, c[12]);
+    jl_cp(l->review_reason, sizeof l->review_reason, c[13]);
+    jl_cp(l->updated_at, sizeof l->updated_at, c[14]);
+    jl_cp(l->program, sizeof l->program, c[15]);
+    jl_cp(l->month, sizeof l->month, c[16]);
+    jl_cp(l->payable_status, sizeof l->payable_status, c[17]);
+    l->person_id = jl_i64(c[18]);
 }
 
 typedef struct line_one {
@@ -695,7 +659,7 @@ int jy_store_payroll_line_get(jy_store *st, int64_t id, jy_payroll_line *out, jy
 {
     line_one o = {0, out, text};
     jl_val v[1] = {JL_I(id)};
-    int rc = run(st, "SELECT " LINE_COLS LINE_FROM " WHERE l.id = $1", v, 1, on_line_one, &o, NULL,
+    int rc = jl_run(st, "SELECT " LINE_COLS LINE_FROM " WHERE l.id = $1", v, 1, on_line_one, &o, NULL,
                  "reading a payroll line", err);
     if (rc) return rc;
     if (!o.found) return jy_err_set(err, JY_ENOTFOUND, "payroll line %lld: no such line", (long long)id);
@@ -710,7 +674,7 @@ int jy_store_payroll_line_add(jy_store *st, jy_payroll_line *l, const char *acto
     if (jy_store_scope_refuse(st, "payroll line of", l->month, l->county, err)) return JY_ECONFLICT;
     int rc = jy_store_begin(st, err);
     if (rc) return rc;
-    cp(l->updated_at, sizeof l->updated_at, now);
+    jl_cp(l->updated_at, sizeof l->updated_at, now);
     jl_val v[14] = {JL_I(l->run_id),
                     JL_S(l->county),
                     JL_I(l->placement_id),
@@ -726,17 +690,17 @@ int jy_store_payroll_line_add(jy_store *st, jy_payroll_line *l, const char *acto
                     JL_S(l->review_reason),
                     JL_S(l->updated_at)};
     l->id = 0;
-    rc = run(st,
+    rc = jl_run(st,
              "INSERT INTO payroll_lines(run_id, county, placement_id, claim, decision, amount, status, payable_id, "
              "facts, decision_json, ruleset, reviewed_by, review_reason, updated_at) "
              "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
              v, 14, get_id, &l->id, NULL, "adding a payroll line", err);
     if (rc == 0) {
         jy_payroll_line_json(&js, l);
-        rc = audit(st, actor, l->county, "payroll_line", l->id, "compute", NULL, jy_sb_cstr(&js), err);
+        rc = jl_audit(st, actor, l->county, "payroll_line", l->id, "compute", NULL, jy_sb_cstr(&js), err);
     }
     jy_sb_free(&js);
-    return leave(st, rc, err);
+    return jl_leave(st, rc, err);
 }
 
 int jy_store_payroll_line_update(jy_store *st, jy_payroll_line *l, const char *expect_status, const char *action,
@@ -755,7 +719,7 @@ int jy_store_payroll_line_update(jy_store *st, jy_payroll_line *l, const char *e
                         expect_status);
         goto done;
     }
-    cp(l->updated_at, sizeof l->updated_at, now);
+    jl_cp(l->updated_at, sizeof l->updated_at, now);
     jl_val v[12] = {JL_I(l->id),
                     JL_S(l->decision),
                     JL_I(l->amount),
@@ -768,7 +732,7 @@ int jy_store_payroll_line_update(jy_store *st, jy_payroll_line *l, const char *e
                     JL_S(l->review_reason),
                     JL_S(l->updated_at),
                     JL_S(expect_status)};
-    rc = run(st,
+    rc = jl_run(st,
              "UPDATE payroll_lines SET decision = $2, amount = $3, status = $4, payable_id = $5, facts = $6, "
              "decision_json = $7, ruleset = $8, reviewed_by = $9, review_reason = $10, updated_at = $11 "
              "WHERE id = $1 AND status = $12 RETURNING id",
@@ -777,13 +741,13 @@ int jy_store_payroll_line_update(jy_store *st, jy_payroll_line *l, const char *e
     if (rc == 0) {
         jy_payroll_line_json(&b, &before);
         jy_payroll_line_json(&a, l);
-        rc = audit(st, actor, l->county, "payroll_line", l->id, action, jy_sb_cstr(&b), jy_sb_cstr(&a), err);
+        rc = jl_audit(st, actor, l->county, "payroll_line", l->id, action, jy_sb_cstr(&b), jy_sb_cstr(&a), err);
     }
 done:
     jy_sb_free(&b);
     jy_sb_free(&a);
     jy_sb_free(&text);
-    return leave(st, rc, err);
+    return jl_leave(st, rc, err);
 }
 
 typedef struct line_walk {
@@ -806,7 +770,7 @@ int jy_store_payroll_lines(jy_store *st, const jy_payroll_line_filter *f,
     line_walk w = {fn, ctx};
     jl_val v[6] = {JL_I(f->run_id), JL_I(f->placement_id), f->claim >= 0 ? JL_S(jy_payroll_claim_name(f->claim)) : JL_N,
                    f->status ? JL_S(f->status) : JL_N, JL_I(f->exclude_run), st->scope[0] ? JL_S(st->scope) : JL_N};
-    return run(st,
+    return jl_run(st,
                "SELECT " LINE_COLS LINE_FROM
                " WHERE (CAST($1 AS bigint) = 0 OR l.run_id = $1) AND (CAST($2 AS bigint) = 0 OR l.placement_id = $2)"
                " AND (CAST($3 AS text) IS NULL OR l.claim = $3) AND (CAST($4 AS text) IS NULL OR l.status = $4)"

@@ -25,16 +25,6 @@ static int run(jy_store *st, const char *sql, const jl_val *p, int n, jl_row_fn 
     return jy_ledger_sqlite_run(st, sql, p, n, fn, ctx, NULL, what, err);
 }
 
-static int64_t i64(const char *s)
-{
-    return s ? strtoll(s, NULL, 10) : 0;
-}
-
-static void cp(char *dst, size_t cap, const char *s)
-{
-    jy_store_copy_utf8(dst, cap, s ? s : "");
-}
-
 static jy_date date_or_0(const char *s)
 {
     jy_date d = 0;
@@ -75,18 +65,18 @@ static int on_tally(void *ctx, int ncol, const char *const *col)
     if (ncol < 12) return 1;
     jy_report_tally r;
     memset(&r, 0, sizeof r);
-    cp(r.program, sizeof r.program, col[0]);
-    r.year = (int)i64(col[1]);
-    cp(r.kind, sizeof r.kind, col[2]);
-    cp(r.state, sizeof r.state, col[3]);
-    cp(r.occupation, sizeof r.occupation, col[4]);
-    cp(r.track, sizeof r.track, col[5]);
-    cp(r.p2_group, sizeof r.p2_group, col[6]);
-    cp(r.entrepreneurship, sizeof r.entrepreneurship, col[7]);
-    cp(r.target_group, sizeof r.target_group, col[8]);
-    r.cases = i64(col[9]);
-    r.persons = i64(col[10]);
-    r.amount = i64(col[11]);
+    jl_cp(r.program, sizeof r.program, col[0]);
+    r.year = (int)jl_i64(col[1]);
+    jl_cp(r.kind, sizeof r.kind, col[2]);
+    jl_cp(r.state, sizeof r.state, col[3]);
+    jl_cp(r.occupation, sizeof r.occupation, col[4]);
+    jl_cp(r.track, sizeof r.track, col[5]);
+    jl_cp(r.p2_group, sizeof r.p2_group, col[6]);
+    jl_cp(r.entrepreneurship, sizeof r.entrepreneurship, col[7]);
+    jl_cp(r.target_group, sizeof r.target_group, col[8]);
+    r.cases = jl_i64(col[9]);
+    r.persons = jl_i64(col[10]);
+    r.amount = jl_i64(col[11]);
     t->rc = t->fn(t->ctx, &r);
     return t->rc != 0;
 }
@@ -141,21 +131,21 @@ static int on_case(void *ctx, int ncol, const char *const *col)
     if (ncol < 24) return 1;
     jy_report_case_row r;
     memset(&r, 0, sizeof r);
-    r.id = i64(col[0]);
+    r.id = jl_i64(col[0]);
     r.program = s_or_empty(col[1]);
     r.kind = s_or_empty(col[2]);
-    r.year = (int)i64(col[3]);
+    r.year = (int)jl_i64(col[3]);
     r.state = s_or_empty(col[4]);
-    r.parent_id = i64(col[5]);
-    r.org_id = i64(col[6]);
+    r.parent_id = jl_i64(col[5]);
+    r.org_id = jl_i64(col[6]);
     r.occupation = s_or_empty(col[7]);
-    r.level = (int)i64(col[8]);
+    r.level = (int)jl_i64(col[8]);
     r.start_on = date_or_0(col[9]);
     r.end_on = date_or_0(col[10]);
     r.publicity_end = date_or_0(col[11]);
     r.publicity_start = date_or_0(col[12]);
     r.has_amount = col[13] != NULL;
-    r.amount = i64(col[13]);
+    r.amount = jl_i64(col[13]);
     r.facts = col[14] ? col[14] : "{}";
     r.idcard = s_or_empty(col[15]);
     r.name = s_or_empty(col[16]);
