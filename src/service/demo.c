@@ -1150,6 +1150,18 @@ static int yr_get(year_ctx *y, int64_t id, jy_case *out, jy_err *err)
     return jy_store_case_get(y->c->st, id, out, &y->text, err);
 }
 
+/* 1 when step of case id's workflow commits money in the ledger (policy/workflows.txt "commit"),
+ * 0 when not, a negative JY_E* on failure. */
+static int yr_step_commits(year_ctx *y, int64_t id, const char *step, jy_err *err)
+{
+    jy_case k;
+    int rc = yr_get(y, id, &k, err);
+    if (rc) return rc;
+    const jy_workflow *wf = jy_workflow_for(y->cs->wf, k.program, k.kind);
+    const jy_wf_step *s = wf ? jy_workflow_step(wf, step) : NULL;
+    return s && (s->flags & JY_WF_COMMIT) ? 1 : 0;
+}
+
 /* Files a case and counts it. *id 0 when the filing was refused (JY_EINVAL/JY_ECONFLICT): the
  * refusal is counted, not fatal. */
 static int yr_file(year_ctx *y, const char *program, const char *kind, const char *idcard, const char *uscc,
@@ -1286,7 +1298,8 @@ static int yr_advance(year_ctx *y, int64_t id, const yr_path *path, jy_date on, 
         rc = yr_step(y, id, path[i].step, d, path[i].reason, yr_actor(y, path[i].role, town_user, body_user), err);
         if (rc == JY_ECONFLICT) {
             y->c->sum->refused_steps++;
-            if (path[i].step[0] == 'r') y->c->sum->over_budget++; /* recognise/recommend commit money */
+            if ((rc = yr_step_commits(y, id, path[i].step, err)) < 0) return rc;
+            if (rc) y->c->sum->over_budget++; /* a refused step that commits money: no budget left */
             *last = d;
             return 0;
         }

@@ -21,23 +21,6 @@
 #include "service/conflict.h"
 #include "service/ledger.h"
 
-/* The current UTC time as the store writes it ("YYYY-MM-DDTHH:MM:SS.mmmZ"; JIUYE_NOW overrides). */
-static void now_iso(char *buf, size_t n)
-{
-    const char *fixed = getenv("JIUYE_NOW");
-    if (fixed && *fixed) {
-        snprintf(buf, n, "%s", fixed);
-        return;
-    }
-    struct timespec ts;
-    struct tm tm;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    gmtime_r(&ts.tv_sec, &tm);
-    snprintf(buf, n, "%04u-%02u-%02uT%02u:%02u:%02u.%03uZ", (unsigned)(tm.tm_year + 1900) % 10000u,
-             (unsigned)(tm.tm_mon + 1) % 100u, (unsigned)tm.tm_mday % 100u, (unsigned)tm.tm_hour % 100u,
-             (unsigned)tm.tm_min % 100u, (unsigned)tm.tm_sec % 100u, (unsigned)(ts.tv_nsec / 1000000) % 1000u);
-}
-
 static int finish(jy_store *st, int rc, jy_err *err)
 {
     if (rc == 0) return jy_store_commit(st, err);
@@ -252,7 +235,7 @@ int jy_batch_approve(jy_store *st, int64_t id, const char *actor, jy_batch *out,
     }
     snprintf(out->status, sizeof out->status, "approved");
     snprintf(out->approved_by, sizeof out->approved_by, "%s", actor);
-    now_iso(out->approved_at, sizeof out->approved_at);
+    jy_store_now(out->approved_at, sizeof out->approved_at);
     rc = jy_store_batch_update(st, out, "draft", actor, err);
 done:
     return finish(st, rc, err);
@@ -385,7 +368,7 @@ int jy_batch_export(jy_store *st, int64_t id, const char *csv_path, const char *
     if (xlsx_path && (rc = write_xlsx(xlsx_path, &b, &lines, err))) goto done;
     char from[12];
     snprintf(from, sizeof from, "%s", b.status);
-    now_iso(b.exported_at, sizeof b.exported_at);
+    jy_store_now(b.exported_at, sizeof b.exported_at);
     rc = jy_store_batch_update(st, &b, from, actor, err);
 done:
     free(lines.v);
@@ -430,7 +413,7 @@ static int pay_line(jy_store *st, jy_cases *cs, int64_t batch_id, int line_no, c
     jy_batch_line nl = l;
     snprintf(nl.status, sizeof nl.status, "paid");
     nl.attempts = l.attempts + 1;
-    now_iso(nl.paid_at, sizeof nl.paid_at);
+    jy_store_now(nl.paid_at, sizeof nl.paid_at);
     if ((rc = jy_store_batch_line_update(st, &nl, "pending", actor, err))) goto done;
     test_delay(); /* test hook: a kill here must leave this line wholly unpaid */
     *outcome = 1;

@@ -51,6 +51,11 @@ void jy_store_close(jy_store *st);
 const char *jy_store_backend(const jy_store *st); /* "sqlite" or "postgresql" */
 int jy_store_schema_version(jy_store *st, int *version, jy_err *err);
 
+/* The store's clock: the current UTC time as every record and audit entry is stamped
+ * ("YYYY-MM-DDTHH:MM:SS.mmmZ", buf ≥ 32); JIUYE_NOW, when set, is used verbatim instead
+ * (reproducible tests). */
+void jy_store_now(char *buf, size_t n);
+
 int jy_store_begin(jy_store *st, jy_err *err);
 int jy_store_commit(jy_store *st, jy_err *err);
 int jy_store_rollback(jy_store *st, jy_err *err);

@@ -122,10 +122,6 @@ extern int jy_store_sha256_mode;
  * is always valid and NUL-terminated. */
 void jy_store_copy_utf8(char *dst, size_t cap, const char *src);
 
-/* Writes the current UTC time as "YYYY-MM-DDTHH:MM:SS.mmmZ" (buf ≥ 32); JIUYE_NOW, when set,
- * is used verbatim instead (reproducible tests). */
-void jy_store_now(char *buf, size_t n);
-
 /* ---- ops that live in their own files (issue 5: cases_sqlite.c, cases_pg.c; the ledger's the
  * same way): they run their SQL on the backend's own connection, so they join its transactions
  * (jy_store_begin/commit) and can append to the audit chain through st->ops->audit_append.
