@@ -20,6 +20,7 @@
 #include "service/case.h"
 #include "service/conflict.h"
 #include "service/ledger.h"
+#include "store/run_lock.h"
 
 static int finish(jy_store *st, int rc, jy_err *err)
 {
@@ -448,6 +449,20 @@ static int collect_line_no(void *ctx, const jy_batch_line *l)
     return 0;
 }
 
+/* Takes batch id's run lock (run_lock.h) for the whole of one mark-paid, mark-failed or retry:
+ * exactly one of several runs of the same batch at once goes ahead, every other is refused with
+ * JY_ECONFLICT naming the batch (issue 3); a run that dies releases it with its process. */
+static int lock_batch(jy_store *st, int64_t id, jy_run_lock **lock, jy_err *err)
+{
+    int rc = jy_run_lock_take(st, JY_RUN_BATCH, id, lock, err);
+    if (rc == JY_ECONFLICT)
+        jy_err_set(err, JY_ECONFLICT,
+                   "payment batch %" PRId64 " is being paid by another run right now: wait for it to end, "
+                   "then `jiuye batch show %" PRId64 "` tells what is left",
+                   id, id);
+    return rc;
+}
+
 static int mark_paid(jy_store *st, jy_cases *cs, int64_t id, int line, const char *actor, jy_batch_run *run,
                      jy_err *err)
 {
@@ -490,17 +505,29 @@ out:
     return rc;
 }
 
+/* mark_paid under the batch's run lock. */
+static int mark_paid_locked(jy_store *st, jy_cases *cs, int64_t id, int line, const char *actor, jy_batch_run *run,
+                            jy_err *err)
+{
+    memset(run, 0, sizeof *run);
+    jy_run_lock *lock = NULL;
+    int rc = lock_batch(st, id, &lock, err);
+    if (rc == 0) rc = mark_paid(st, cs, id, line, actor, run, err);
+    jy_run_unlock(lock);
+    return rc;
+}
+
 int jy_batch_mark_paid(jy_store *st, int64_t id, int line, const char *actor, jy_batch_run *run, jy_err *err)
 {
-    return mark_paid(st, NULL, id, line, actor, run, err);
+    return mark_paid_locked(st, NULL, id, line, actor, run, err);
 }
 
 int jy_batch_mark_paid_cases(jy_cases *cs, int64_t id, int line, const char *actor, jy_batch_run *run, jy_err *err)
 {
-    return mark_paid(cs->st, cs, id, line, actor, run, err);
+    return mark_paid_locked(cs->st, cs, id, line, actor, run, err);
 }
 
-int jy_batch_mark_failed(jy_store *st, int64_t id, int line, const char *reason, const char *actor, jy_err *err)
+static int mark_failed(jy_store *st, int64_t id, int line, const char *reason, const char *actor, jy_err *err)
 {
     if (!reason || !*reason) return jy_err_set(err, JY_EINVAL, "a failed line needs the bank's reason (--failed REASON)");
     int rc = jy_store_begin(st, err);
@@ -527,7 +554,7 @@ done:
     return finish(st, rc, err);
 }
 
-int jy_batch_retry(jy_store *st, int64_t id, int line, const char *actor, jy_batch_line *out, jy_err *err)
+static int retry_line(jy_store *st, int64_t id, int line, const char *actor, jy_batch_line *out, jy_err *err)
 {
     int rc = jy_store_begin(st, err);
     if (rc) return rc;
@@ -553,4 +580,23 @@ int jy_batch_retry(jy_store *st, int64_t id, int line, const char *actor, jy_bat
     *out = fresh;
 done:
     return finish(st, rc, err);
+}
+
+int jy_batch_mark_failed(jy_store *st, int64_t id, int line, const char *reason, const char *actor, jy_err *err)
+{
+    if (!reason || !*reason) return jy_err_set(err, JY_EINVAL, "a failed line needs the bank's reason (--failed REASON)");
+    jy_run_lock *lock = NULL;
+    int rc = lock_batch(st, id, &lock, err);
+    if (rc == 0) rc = mark_failed(st, id, line, reason, actor, err);
+    jy_run_unlock(lock);
+    return rc;
+}
+
+int jy_batch_retry(jy_store *st, int64_t id, int line, const char *actor, jy_batch_line *out, jy_err *err)
+{
+    jy_run_lock *lock = NULL;
+    int rc = lock_batch(st, id, &lock, err);
+    if (rc == 0) rc = retry_line(st, id, line, actor, out, err);
+    jy_run_unlock(lock);
+    return rc;
 }

@@ -48,7 +48,14 @@ typedef struct jy_batch_run {
 /* Marks an approved batch's pending lines paid (line 0: all, else that one), each in its own
  * transaction. JIUYE_TEST_DELAY_MS (test hook) sleeps that long inside each line's
  * transaction, before its commit, so a test can kill the process mid-batch. When no line is
- * left unpaid the batch becomes "paid". */
+ * left unpaid the batch becomes "paid". A run of a batch that is paid already reports its lines
+ * as already paid and changes nothing.
+ *
+ * Runs of one batch never overlap: this, jy_batch_mark_failed and jy_batch_retry hold the
+ * batch's run lock (store/run_lock.h) from start to end, so of several at once — in this or other
+ * processes, on either backend — exactly one goes ahead and every other returns JY_ECONFLICT
+ * "payment batch N is being paid by another run right now …" having changed nothing. A run
+ * that dies (kill -9) releases the lock with its process; the next run pays the lines it left. */
 int jy_batch_mark_paid(jy_store *st, int64_t id, int line, const char *actor, jy_batch_run *run, jy_err *err);
 
 /* jy_batch_mark_paid that also moves each paid line's case to paid (its workflow's payment

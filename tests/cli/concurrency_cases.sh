@@ -2,9 +2,9 @@
 # Several jiuye processes on one database (issue 3), on either backend: reviewers racing to take
 # the same step on the same case — exactly one wins, every other gets a conflict naming the
 # case's state and the money is committed once; and several runs of the same payment batch at
-# once — every line is paid exactly once (each line is its own transaction with an idempotency
-# key, so racing runs share the lines; a run that finds the batch already finished is refused
-# naming it), every case ends paid, and the books balance.
+# once — exactly one runs and pays every line, every other is refused at once with a conflict
+# naming the batch (the batch's run lock, store/run_lock.h), every case ends paid once, and the
+# books balance.
 source "$JY_SOURCE_DIR/tests/lib.sh"
 source "$JY_SOURCE_DIR/tests/ledger_lib.sh"
 source "$JY_SOURCE_DIR/tests/flow_lib.sh"
@@ -47,20 +47,26 @@ books "after the recognition races"
 BATCH=$($J --as acct batch build --program P21 2>"$T/batch.err") || fail "batch build: $(cat "$T/batch.err")"
 id=$(echo "$BATCH" | idof)
 $J --as chief batch approve "$id" >/dev/null || fail "batch approve $id"
+# JIUYE_TEST_DELAY_MS keeps each line's transaction open 700 ms, so the winner holds the batch
+# for about two seconds: every racer starts while it runs.
 pids=()
 for r in $(seq "$RACERS"); do
-  $J --as acct batch mark-paid "$id" >"$T/pay.$r.out" 2>"$T/pay.$r.err" &
+  JIUYE_TEST_DELAY_MS=700 $J --as acct batch mark-paid "$id" >"$T/pay.$r.out" 2>"$T/pay.$r.err" &
   pids+=($!)
 done
-for r in $(seq "$RACERS"); do wait "${pids[$((r - 1))]}" || true; done
-ok=0
+wins=0
 for r in $(seq "$RACERS"); do
-  if grep -q '"paid_now":' "$T/pay.$r.out"; then ok=$((ok + 1)); else
-    # a run that found the batch finished by another is refused: "payment batch N is paid, not approved"
-    expect_contains "run $r: a clear refusal" "payment batch $id" "$(cat "$T/pay.$r.err")"
+  if wait "${pids[$((r - 1))]}"; then
+    wins=$((wins + 1))
+    expect_contains "run $r: the winner pays every line" "\"paid_now\":${#CASES[@]},\"already_paid\":0" "$(cat "$T/pay.$r.out")"
+  else
+    expect_contains "run $r: refused naming the batch" "payment batch $id is being paid by another run" "$(cat "$T/pay.$r.err")"
+    [ -s "$T/pay.$r.out" ] && fail "run $r: refused, yet printed a result: $(cat "$T/pay.$r.out")"
   fi
 done
-[ "$ok" -ge 1 ] || fail "no mark-paid run succeeded"
+[ "$wins" -eq 1 ] || fail "$wins mark-paid runs went ahead, want exactly 1"
+# after the winner, a run finds nothing to do and changes nothing
+expect_contains "a later run pays nobody" "\"paid_now\":0,\"already_paid\":${#CASES[@]}" "$($J --as acct batch mark-paid "$id")"
 pays=$($J ledger journal --limit 0 | grep -c '"kind":"pay"')
 [ "$pays" -eq "${#CASES[@]}" ] || fail "$pays pay entries in the journal, want ${#CASES[@]}"
 for x in "${CASES[@]}"; do expect_out "case $x paid" "paid" 0 state "$x"; done
