@@ -114,6 +114,9 @@ static int vm(const jy_policy *p, const jp_ins *code, const jp_table *tables,
         [OP_FCHK_LE] = &&l_fchk_le, [OP_FCHK_GT] = &&l_fchk_gt, [OP_FCHK_GE] = &&l_fchk_ge,
         [OP_FCHK_HAS] = &&l_fchk_has, [OP_FDEC] = &&l_fdec, [OP_EXT] = &&l_halt,
         [OP_OUTJ] = &&l_out, [OP_PAYKJ] = &&l_paykj, [OP_PAYJ] = &&l_pay, [OP_JUNKNOWN] = &&l_junknown,
+        [OP_JNZ] = &&l_jnz, [OP_FJZ] = &&l_fjz, [OP_FJZ_EQ] = &&l_fjz_eq, [OP_FJZ_NE] = &&l_fjz_ne,
+        [OP_FJZ_LT] = &&l_fjz_lt, [OP_FJZ_LE] = &&l_fjz_le, [OP_FJZ_GT] = &&l_fjz_gt, [OP_FJZ_GE] = &&l_fjz_ge,
+        [OP_FJZ_HAS] = &&l_fjz_has,
     };
     int64_t st[STACK];
     int64_t loc[64];
@@ -181,6 +184,31 @@ l_fchk_le: FUSED_CHECK(3, v <= in->k);
 l_fchk_gt: FUSED_CHECK(3, v > in->k);
 l_fchk_ge: FUSED_CHECK(3, v >= in->k);
 l_fchk_has: FUSED_CHECK(3, ((x->t & 1) ? ((uint64_t)1 << (v & 63)) : (uint64_t)v) & (uint64_t)in->k);
+    /* conditional jumps on one fact (internal.h, OP_FJZ): a missing fact jumps to in->b when
+     * guarded by known(f), else is skipped like OP_FACT (reason, statement end x->b) */
+#define FUSED_JZ(expr)                                                                            \
+    do {                                                                                          \
+        const jp_ins *x = in + 1;                                                                 \
+        if (!PRESENT(c, in->a)) {                                                                 \
+            if (in->t & JP_FJ_GUARD) { pc = in->b; NEXT; }                                        \
+            FUSED_MISSING(x);                                                                     \
+            pc = x->b;                                                                            \
+            NEXT;                                                                                 \
+        }                                                                                         \
+        int64_t v = c->v[in->a];                                                                  \
+        int holds = ((expr) != 0) ^ ((in->t & JP_FJ_NOT) != 0);                                   \
+        pc = holds ? pc + x->a : in->b;                                                           \
+        NEXT;                                                                                     \
+    } while (0)
+l_fjz: FUSED_JZ(v);
+l_fjz_eq: FUSED_JZ(v == in->k);
+l_fjz_ne: FUSED_JZ(v != in->k);
+l_fjz_lt: FUSED_JZ(v < in->k);
+l_fjz_le: FUSED_JZ(v <= in->k);
+l_fjz_gt: FUSED_JZ(v > in->k);
+l_fjz_ge: FUSED_JZ(v >= in->k);
+l_fjz_has: FUSED_JZ(((in->t & JP_FJ_BIT) ? ((uint64_t)1 << (v & 63)) : (uint64_t)v) & (uint64_t)in->k);
+#undef FUSED_JZ
 l_fdec: {
     const jp_ins *x = in + 1;
     if (!PRESENT(c, in->a)) { FUSED_MISSING(x); NEXT; }
@@ -266,6 +294,7 @@ l_jmp: pc = in->b; NEXT;
 l_jz: if (!st[--sp]) pc = in->b; NEXT;
 l_jzk: if (!st[sp - 1]) pc = in->b; else sp--; NEXT;
 l_jnzk: if (st[sp - 1]) pc = in->b; else sp--; NEXT;
+l_jnz: if (st[--sp]) pc = in->b; NEXT;
 l_has: {
     uint64_t v = in->t ? ((uint64_t)1 << (st[sp - 1] & 63)) : (uint64_t)st[sp - 1];
     st[sp - 1] = (v & (uint64_t)in->k) != 0;

@@ -132,7 +132,7 @@ static int kop(int op)
 static int has_target(int op)
 {
     switch (op) {
-    case OP_JMP: case OP_JZ: case OP_JZK: case OP_JNZK: case OP_PARAM: case OP_LOCAL:
+    case OP_JMP: case OP_JZ: case OP_JZK: case OP_JNZK: case OP_JNZ: case OP_PARAM: case OP_LOCAL:
     case OP_WORKDAYS: case OP_ADDWD: case OP_ABSENT: case OP_COL: case OP_COLP:
         return 1;
     default:
@@ -178,6 +178,108 @@ static void mark_unique_reasons(const jy_policy *p, jp_image *im)
     free(refs);
 }
 
+/* Where a conditional jump that leaves its value on the stack (JZK/JNZK, value zero when z)
+ * ends up, when the instruction it lands on decides on that value at once: the next jump
+ * target as a JZ (*pop = 1: the value is popped on both paths) or -1 when the chain stops. */
+static int32_t chain_target(const jp_ins *at, int32_t pos, int z, int *pop)
+{
+    *pop = 0;
+    switch (at->op) {
+    case OP_JMP: return at->b;                       /* value kept */
+    case OP_JZ: *pop = 1; return z ? at->b : pos + 1; /* popped either way */
+    case OP_JZK: if (z) return at->b; *pop = 1; return pos + 1;
+    case OP_JNZK: if (!z) return at->b; *pop = 1; return pos + 1;
+    case OP_CHECK: {
+        /* a check that passes on this value: popped, execution goes on after it */
+        int mode = (at->t >> 4) & 1;
+        int failed = mode == CHK_REQUIRE ? z : !z;
+        if (failed) return -1;
+        *pop = 1;
+        return pos + 1;
+    }
+    default: return -1;
+    }
+}
+
+/* Jump threading (all jumps go forward, so it ends): a JZK/JNZK landing on an instruction that
+ * only tests the value it carries jumps straight to where that test leads (becoming JZ/JNZ when
+ * the value is popped on both paths); a JZ/JNZ landing on a JMP jumps to its target. In the
+ * parser's code "if known(f) 且 f == x" is KNOWN JZK L FACT EQ L: JZ M; after this KNOWN JZ M
+ * FACT EQ JZ M, which fuse() turns into one instruction. */
+static void thread_jumps(jp_image *im)
+{
+    for (int i = 0; i < im->ncode; i++) {
+        jp_ins *in = &im->code[i];
+        for (int hops = 0; hops < 32; hops++) {
+            int op = in->op;
+            if ((op == OP_JZ || op == OP_JNZ) && im->code[in->b].op == OP_JMP && im->code[in->b].b > in->b) {
+                in->b = im->code[in->b].b;
+                continue;
+            }
+            if (op != OP_JZK && op != OP_JNZK) break;
+            int pop;
+            int32_t to = chain_target(&im->code[in->b], in->b, op == OP_JZK, &pop);
+            if (to <= in->b) break;
+            in->b = to;
+            if (pop) in->op = op == OP_JZK ? OP_JZ : OP_JNZ;
+        }
+    }
+}
+
+/* The fused conditional jump for a test instruction (and the flags it adds), or -1. */
+static int fjz_op(const jp_ins *test, int *flags)
+{
+    switch (test->op) {
+    case OP_EQK: return OP_FJZ_EQ;
+    case OP_NEK: return OP_FJZ_NE;
+    case OP_LTK: return OP_FJZ_LT;
+    case OP_LEK: return OP_FJZ_LE;
+    case OP_GTK: return OP_FJZ_GT;
+    case OP_GEK: return OP_FJZ_GE;
+    case OP_HAS: *flags |= (test->t & 1) ? JP_FJ_BIT : 0; return OP_FJZ_HAS;
+    default: return -1;
+    }
+}
+
+/* Fuses "[KNOWN f JZ M] FACT f [test] [NOT] JZ M" at i (no label inside) into OP_FJZ*; returns
+ * the slots used or 0. */
+static int fuse_fjz(jp_image *im, const uint8_t *label, int i)
+{
+    int n = im->ncode, j = i, flags = 0;
+    jp_ins *code = im->code;
+    int32_t m = -1;
+    if (code[j].op == OP_KNOWN && j + 2 < n && code[j + 1].op == OP_JZ && !label[j + 1] && !label[j + 2] &&
+        code[j + 2].op == OP_FACT && code[j + 2].a == code[j].a) {
+        flags |= JP_FJ_GUARD;
+        m = code[j + 1].b;
+        j += 2;
+    }
+    if (code[j].op != OP_FACT) return 0;
+    const jp_ins fact = code[j];
+    int op = OP_FJZ;
+    int64_t k = 0;
+    j++;
+    if (j < n && !label[j]) {
+        int o = fjz_op(&code[j], &flags);
+        if (o >= 0) {
+            op = o;
+            k = code[j].k;
+            j++;
+        }
+    }
+    if (j < n && !label[j] && code[j].op == OP_NOT) {
+        flags ^= JP_FJ_NOT;
+        j++;
+    }
+    if (j >= n || label[j] || code[j].op != OP_JZ || (m >= 0 && code[j].b != m)) return 0;
+    m = code[j].b;
+    int used = j - i + 1;
+    code[i] = (jp_ins){(uint8_t)op, (uint8_t)flags, fact.a, m, k};
+    code[i + 1] = (jp_ins){OP_EXT, (uint8_t)(fact.t & JP_T_UNIQUE), (uint16_t)(used - 1), fact.b, fact.k};
+    for (int q = i + 2; q <= j; q++) code[q] = (jp_ins){OP_EXT, 0, 0, 0, 0};
+    return used;
+}
+
 /* Fuses "FACT [cmp-k|HAS] CHECK" and "FACT DECIDE" into superinstructions, in place (the
  * instruction count and every position stay; slots after the first are operands or unused),
  * where no jump lands inside the pattern. */
@@ -215,12 +317,6 @@ static void fuse(jp_image *im)
             i += 1;
             continue;
         }
-        if (f->op == OP_KNOWN && m->op == OP_JZ) {
-            *f = (jp_ins){OP_JUNKNOWN, 0, f->a, m->b, 0};
-            *m = (jp_ins){OP_EXT, 0, 0, 0, 0};
-            i += 1;
-            continue;
-        }
         if (f->op == OP_CONST && m->op == OP_PAY) {
             int32_t to = i + 2;
             if (i + 2 < n && !label[i + 2] && im->code[i + 2].op == OP_JMP) {
@@ -228,6 +324,19 @@ static void fuse(jp_image *im)
                 im->code[i + 2] = (jp_ins){OP_EXT, 0, 0, 0, 0};
             }
             *f = (jp_ins){OP_PAYKJ, m->t, m->a, to, f->k};
+            *m = (jp_ins){OP_EXT, 0, 0, 0, 0};
+            i += 1;
+            continue;
+        }
+        if (f->op == OP_KNOWN || f->op == OP_FACT) {
+            int used = fuse_fjz(im, label, i);
+            if (used) {
+                i += used - 1;
+                continue;
+            }
+        }
+        if (f->op == OP_KNOWN && m->op == OP_JZ) {
+            *f = (jp_ins){OP_JUNKNOWN, 0, f->a, m->b, 0};
             *m = (jp_ins){OP_EXT, 0, 0, 0, 0};
             i += 1;
             continue;
@@ -478,6 +587,7 @@ void jp_image_build(const jy_policy *p, const jp_spec *s, jp_image *im)
         dst->outside_pc = map[src->outside_pc];
     }
     for (int i = 0; i < p->nprograms; i++) im->entry[i] = map[p->programs[i].entry];
+    thread_jumps(im);
     mark_unique_reasons(p, im);
     fuse(im);
     free(label);

@@ -73,6 +73,14 @@ enum jp_op {
     OP_PAYKJ,    /* pay the constant k (reason a), jump b  (CONST PAY [JMP]) */
     OP_PAYJ,     /* PAY then jump b                        (PAY JMP) */
     OP_JUNKNOWN, /* jump b when fact a is missing          (KNOWN JZ) */
+    OP_JNZ,      /* pop; jump b when the value is not 0 (jump threading, fast.c) */
+    /* conditional jumps on one fact (fast.c fuse): "[KNOWN f JZ M] FACT f [test k] [NOT] JZ M" in
+     * one dispatch. Slot 0: a = fact, b = M (the target when the test is false), k = operand,
+     * t = JP_FJ_* flags; slot 1 is OP_EXT: a = slots to skip after slot 0 when the test holds,
+     * b = the target when the fact is missing (unguarded), k = its missing reason, t = that
+     * reason's JP_T_UNIQUE. */
+    OP_FJZ,      /* the fact itself (truthy) */
+    OP_FJZ_EQ, OP_FJZ_NE, OP_FJZ_LT, OP_FJZ_LE, OP_FJZ_GT, OP_FJZ_GE, OP_FJZ_HAS,
     OP__COUNT
 };
 enum { CHK_REQUIRE = 0, CHK_EXCLUDE = 1 };
@@ -81,6 +89,11 @@ enum { SEV_HARD = 0, SEV_SOFT = 1, SEV_NOTE = 2 };
 /* In specialised images, bit 7 of t marks an instruction whose reason no other instruction can
  * add (the code only jumps forward), so the evaluator appends it without looking for a duplicate. */
 #define JP_T_UNIQUE 0x80
+/* OP_FJZ* flags (slot 0's t): HAS tests an enum index (else a set mask); GUARD: a missing fact
+ * jumps to b silently (the pattern began with known(f)); NOT: the test is inverted. */
+#define JP_FJ_BIT 0x01
+#define JP_FJ_GUARD 0x20
+#define JP_FJ_NOT 0x40
 
 typedef struct jp_ins {
     uint8_t op;
