@@ -1,6 +1,8 @@
 /* Helpers shared by the commands (output, opening the store in the actor's area); see cli.h. */
 #include "cli/cli.h"
 
+#include "service/ledger.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -22,6 +24,16 @@ int jy_cli_usage(const char *usage)
 {
     fprintf(stderr, "usage: %s\n", usage);
     return JY_EXIT_USAGE;
+}
+
+const char *jy_cli_county(const jy_cli_opts *o, const jy_store *st)
+{
+    const char *c = o ? jy_cli_opt(o, "county") : NULL;
+    if (!c) c = getenv("JIUYE_COUNTY");
+    if (c && *c) return c;
+    const char *scope = st ? jy_store_scope(st) : "";
+    if (strlen(scope) == 6) return scope;
+    return JY_LEDGER_DEFAULT_COUNTY;
 }
 
 int jy_cli_store_open(const jy_cli *cli, jy_store **st, jy_err *err)

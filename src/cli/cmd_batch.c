@@ -8,7 +8,7 @@
  *   jiuye batch mark-paid ID [--line N [--failed REASON]]       bank result
  *   jiuye batch retry ID --line N                               a failed line back to pending
  *
- * Every subcommand takes --county CODE (else $JIUYE_COUNTY, else 640522); the actor is --as.
+ * Every subcommand takes --county CODE (else cli.h jy_cli_county: $JIUYE_COUNTY, the --as user's county, else 640522); the actor is --as.
  * Test hook: JIUYE_TEST_DELAY_MS=N makes mark-paid sleep N ms inside each line's transaction
  * (tests/cli/batch_kill9.sh kills it there). docs/ledger.md. */
 #include <errno.h>
@@ -25,13 +25,6 @@
 
 /* Options every subcommand takes besides its own. */
 static const char *const county_opt[] = {"county", NULL};
-
-static const char *county_of(const jy_cli_opts *o)
-{
-    const char *c = jy_cli_opt(o, "county");
-    if (!c) c = getenv("JIUYE_COUNTY");
-    return c && *c ? c : JY_LEDGER_DEFAULT_COUNTY;
-}
 
 static int batch_id(const jy_cli_opts *o, int64_t *id, jy_err *err)
 {
@@ -99,7 +92,7 @@ int jy_cmd_batch(const jy_cli *cli, int argc, char **argv)
         jy_cases *cs = NULL;
         rc = jy_cases_open(st, cli->policy_dir, &cs, &err);
         if (rc == 0)
-            rc = jy_batch_build_cases(cs, county_of(&o), jy_cli_opt(&o, "program"), jy_cli_opt(&o, "month"), (int)year, cli->actor,
+            rc = jy_batch_build_cases(cs, jy_cli_county(&o, st), jy_cli_opt(&o, "program"), jy_cli_opt(&o, "month"), (int)year, cli->actor,
                                       &b, &skipped, &err);
         jy_cases_close(cs);
         if (rc == 0) {

@@ -13,7 +13,7 @@
  *   jiuye ledger check                                     the books balance (exit 1 if not)
  *   jiuye ledger card IDCARD ACCOUNT [--bank NAME]         a person's social security card
  *
- * Every subcommand takes --county CODE (else $JIUYE_COUNTY, else 640522). Money is yuan with at
+ * Every subcommand takes --county CODE (else cli.h jy_cli_county: $JIUYE_COUNTY, the --as user's county, else 640522). Money is yuan with at
  * most two decimals on input and "1750.00" strings in JSON. docs/ledger.md. */
 #include <errno.h>
 #include <stdio.h>
@@ -30,13 +30,6 @@
 
 /* Options every subcommand takes besides its own. */
 static const char *const county_opt[] = {"county", NULL};
-
-static const char *county_of(const jy_cli_opts *o)
-{
-    const char *c = jy_cli_opt(o, "county");
-    if (!c) c = getenv("JIUYE_COUNTY");
-    return c && *c ? c : JY_LEDGER_DEFAULT_COUNTY;
-}
 
 static int check_county(const char *c, jy_err *err)
 {
@@ -83,7 +76,7 @@ static int print_payable(void *ctx, const jy_payable *p)
 
 static int cmd_budget(const jy_cli *cli, jy_store *st, const jy_cli_opts *o, jy_sb *out, jy_err *err)
 {
-    const char *county = county_of(o);
+    const char *county = jy_cli_county(o, st);
     int rc;
     if ((rc = check_county(county, err))) return rc;
     if (o->npos >= 2 && strcmp(o->pos[1], "load") == 0) {
@@ -135,7 +128,7 @@ static int cmd_approve(const jy_cli *cli, jy_store *st, const jy_cli_opts *o, jy
     if ((rc = jy_cli_opts_only(o, allowed, county_opt, err))) return rc;
     jy_payable p;
     memset(&p, 0, sizeof p);
-    const char *county = county_of(o), *program = jy_cli_opt(o, "program"), *person = jy_cli_opt(o, "person"), *org = jy_cli_opt(o, "org");
+    const char *county = jy_cli_county(o, st), *program = jy_cli_opt(o, "program"), *person = jy_cli_opt(o, "person"), *org = jy_cli_opt(o, "org");
     int64_t year = 0;
     if ((rc = check_county(county, err)) || (rc = check_program(program, err))) return rc;
     if (!jy_cli_opt(o, "year") || (rc = jy_cli_parse_int(jy_cli_opt(o, "year"), "--year", 2000, 2100, &year, err)))
@@ -222,7 +215,7 @@ int jy_cmd_ledger(const jy_cli *cli, int argc, char **argv)
         int64_t year = 0;
         if (!(rc = jy_cli_opts_only(&o, allowed, county_opt, &err)) && jy_cli_opt(&o, "year"))
             rc = jy_cli_parse_int(jy_cli_opt(&o, "year"), "--year", 2000, 2100, &year, &err);
-        if (!rc) rc = jy_store_ledger_lines(st, county_of(&o), jy_cli_opt(&o, "program"), (int)year, print_line, &out, &err);
+        if (!rc) rc = jy_store_ledger_lines(st, jy_cli_county(&o, st), jy_cli_opt(&o, "program"), (int)year, print_line, &out, &err);
     } else if (strcmp(sub, "approve") == 0) {
         rc = cmd_approve(cli, st, &o, &out, &err);
     } else if (strcmp(sub, "cancel") == 0 || strcmp(sub, "recover") == 0 || strcmp(sub, "payable") == 0) {
@@ -242,7 +235,7 @@ int jy_cmd_ledger(const jy_cli *cli, int argc, char **argv)
         if (jy_cli_opt(&o, "limit") && (rc = jy_cli_parse_int(jy_cli_opt(&o, "limit"), "--limit", 0, INT32_MAX, &limit, &err))) goto done;
         if (jy_cli_opt(&o, "after") && (rc = jy_cli_parse_int(jy_cli_opt(&o, "after"), "--after", 0, INT64_MAX, &after, &err))) goto done;
         if (jy_cli_opt(&o, "case") && (rc = jy_cli_parse_int(jy_cli_opt(&o, "case"), "--case", 1, INT64_MAX, &case_id, &err))) goto done;
-        jy_payable_filter f = {.county = county_of(&o), .program = jy_cli_opt(&o, "program"), .status = jy_cli_opt(&o, "status"),
+        jy_payable_filter f = {.county = jy_cli_county(&o, st), .program = jy_cli_opt(&o, "program"), .status = jy_cli_opt(&o, "status"),
                                .month = jy_cli_opt(&o, "month"), .after_id = after, .limit = (int)limit, .case_id = case_id};
         rc = jy_store_payable_list(st, &f, print_payable, &out, &err);
     } else if (strcmp(sub, "journal") == 0) {

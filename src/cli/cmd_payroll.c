@@ -4,7 +4,8 @@
  *   jiuye payroll show P13 2024-03 [--county CODE]
  *   jiuye payroll review LINE (--approve AMOUNT | --reject) --reason TEXT
  *
- * The county is --county, else $JIUYE_COUNTY, else 640522 (as the ledger's). JSON on stdout. */
+ * The county is --county, else jy_cli_county's default (cli.h: $JIUYE_COUNTY, the --as user's
+ * county, else 640522). JSON on stdout. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,12 +14,6 @@
 #include "cli/cli.h"
 #include "service/ledger.h"
 #include "service/payroll.h"
-
-static const char *county_or_default(const char *c)
-{
-    if (!c) c = getenv("JIUYE_COUNTY");
-    return c && *c ? c : JY_LEDGER_DEFAULT_COUNTY;
-}
 
 int jy_cmd_payroll(const jy_cli *cli, int argc, char **argv)
 {
@@ -42,13 +37,13 @@ int jy_cmd_payroll(const jy_cli *cli, int argc, char **argv)
         else rc = jy_err_set(&err, JY_EUSAGE, "unexpected argument %s (%s)", argv[i], usage);
     }
     if (rc) goto done;
-    county = county_or_default(county);
     if (strcmp(sub, "run") == 0 || strcmp(sub, "show") == 0) {
         if (npos != 2) {
             rc = jy_err_set(&err, JY_EUSAGE, "%s", usage);
             goto done;
         }
         if ((rc = jy_cli_store_open(cli, &st, &err)) || (rc = jy_cases_open(st, cli->policy_dir, &cs, &err))) goto done;
+        if (!county) county = jy_cli_county(NULL, st);
         if (strcmp(sub, "run") == 0) rc = jy_payroll_run_month(cs, county, pos[0], pos[1], cli->actor, &sb, &err);
         else rc = jy_payroll_show_json(cs, county, pos[0], pos[1], &sb, &err);
         if (rc == 0) jy_cli_print(&sb);

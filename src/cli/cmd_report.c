@@ -9,7 +9,7 @@
  *
  * Every report takes --format json|csv|xlsx (default json), --out FILE (required for xlsx; else
  * stdout), --encoding utf-8|gb18030 (CSV only; utf-8 carries a BOM) and --county CODE (else
- * $JIUYE_COUNTY, else 640522). */
+ * cli.h jy_cli_county: $JIUYE_COUNTY, the --as user's county, else 640522). */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,11 +29,10 @@
 /* The output options every report takes besides its own. */
 static const char *const output_opts[] = {"county", "format", "out", "encoding", NULL};
 
-static int county_of(const jy_cli_opts *o, const char **out, jy_err *err)
+/* The report's county (cli.h jy_cli_county), checked. */
+static int county_of(const jy_cli_opts *o, const jy_store *st, const char **out, jy_err *err)
 {
-    const char *c = jy_cli_opt(o, "county");
-    if (!c) c = getenv("JIUYE_COUNTY");
-    if (!c || !*c) c = JY_LEDGER_DEFAULT_COUNTY;
+    const char *c = jy_cli_county(o, st);
     if (strlen(c) != 6 || strspn(c, "0123456789") != 6)
         return jy_err_set(err, JY_EUSAGE, "--county %s: expected a 6-digit division code", c);
     *out = c;
@@ -131,8 +130,7 @@ int jy_cmd_report(const jy_cli *cli, int argc, char **argv)
     jy_report *r = NULL;
     const char *county = NULL;
     int year = 0;
-    int rc = county_of(&o, &county, &err);
-    if (rc) goto done;
+    int rc = 0;
     if (strcmp(sub, "forms") == 0) {
         jy_sb out;
         jy_sb_init(&out);
@@ -141,7 +139,7 @@ int jy_cmd_report(const jy_cli *cli, int argc, char **argv)
         jy_sb_free(&out);
         return JY_EXIT_OK;
     }
-    if ((rc = jy_cli_store_open(cli, &st, &err))) goto done;
+    if ((rc = jy_cli_store_open(cli, &st, &err)) || (rc = county_of(&o, st, &county, &err))) goto done;
     if (strcmp(sub, "targets") == 0 || strcmp(sub, "budget") == 0) {
         static const char *const allowed[] = {"year", "program", NULL};
         if ((rc = jy_cli_opts_only(&o, allowed, output_opts, &err)) || (rc = year_of(&o, &year, &err))) goto done;

@@ -116,7 +116,10 @@ int jy_cmd_serve(const jy_cli *cli, int argc, char **argv)
         jy_divisions_free(divs);
         return JY_EXIT_FAIL;
     }
-    if (area[0] && !cfg.scope) cfg.scope = area;
+    if (area[0] && !cfg.scope) {
+        cfg.scope = area;
+        if (strlen(area) == 6) memcpy(app.county, area, 7); /* a county user's server shows their county */
+    }
 
     size_t nroutes;
     cfg.routes = jy_http_app_routes(&nroutes);

@@ -93,6 +93,13 @@ expect_rc "hy: Zhongning's report refused" 1 $H report targets --county 640521 -
 expect_rc "zn approves its case" 0 $J --as zn case approve "$zn_case" --reason 审核通过 --date 2024-06-04
 expect_contains "approved" '"state":"county_approved"' "$($A case show "$zn_case")"
 expect_rc "zn cannot approve Haiyuan's case" 1 $J --as zn case approve "$hy_case" --reason x --date 2024-06-04
+# a county user who names no county works in their own (jy_cli_county), not in the default 640522
+out=$($J --as zn ledger show)
+expect_contains "zn's ledger without --county is Zhongning's" '"county":"640521","program":"P1","year":2024,"source":"central"' "$out"
+expect_not_contains "…and not Haiyuan's" '"county":"640522"' "$out"
+expect_rc "zn's report without --county" 0 $J --as zn report targets --program P1
+expect_contains "zn budget set without --county lands in Zhongning" '"county":"640521"' \
+  "$($J --as zn ledger budget set P1 2025 central 300.00)"
 
 # ---- the city reviewer sees both ----
 C="$J --as city"
@@ -121,6 +128,7 @@ if command -v curl >/dev/null; then
   expect_out "serve --county 640522: 2 persons, 1 org" "2 1" 0 serve_counts hy_opt admin --county 640522
   expect_out "serve --county 640521: 1 person, 1 org" "1 1" 0 serve_counts zn_opt admin --county 640521
   expect_out "serve as hy: Haiyuan's counts" "2 1" 0 serve_counts hy_user hy
+  expect_out "serve as zn: Zhongning's counts" "1 1" 0 serve_counts zn_user zn
   expect_rc "serve as hy for Zhongning: refused" 1 $J --as hy serve --port 0 --county 640521
 fi
 
