@@ -204,7 +204,7 @@ static int print_case(void *ctx, const jy_case *c)
 static int cmd_list(const jy_cli *cli, int argc, char **argv, int overdue_cmd)
 {
     static const char usage[] = "jiuye case list [--program P] [--state S] [--kind K] [--person IDCARD] [--parent ID] "
-                                "[--decision eligible|ineligible|needs_review] [--overdue] [--date D] [--limit N] [--after ID]";
+                                "[--decision eligible|ineligible|needs_review] [--county AREA] [--overdue] [--date D] [--limit N] [--after ID]";
     jy_case_filter f = {.limit = overdue_cmd ? 0 : 100};
     const char *decision = NULL;
     const char *idcard = NULL;
@@ -223,6 +223,7 @@ static int cmd_list(const jy_cli *cli, int argc, char **argv, int overdue_cmd)
         if (strcmp(a, "--program") == 0) f.program = v;
         else if (strcmp(a, "--state") == 0) f.state = v;
         else if (strcmp(a, "--kind") == 0) f.kind = v;
+        else if (strcmp(a, "--county") == 0 && strlen(v) <= 6 && strspn(v, "0123456789") == strlen(v)) f.county = v;
         else if (strcmp(a, "--decision") == 0) decision = v;
         else if (strcmp(a, "--person") == 0) idcard = v;
         else if (strcmp(a, "--parent") == 0 && parse_id(v, &n) == 0) f.parent_id = n;

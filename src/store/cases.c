@@ -272,33 +272,27 @@ int jy_store_case_get(jy_store *st, int64_t id, jy_case *out, jy_sb *text, jy_er
     return jy_store_scope_hide(st, "case", id, out->county, err);
 }
 
-/* A case list on a scoped handle: foreign rows skipped, the caller's limit counted here. */
-typedef struct case_walk {
-    const jy_store *st;
-    int (*fn)(void *ctx, const jy_case *c);
-    void *ctx;
-    int64_t left; /* < 0: no limit */
-} case_walk;
-
-static int case_walk_one(void *vctx, const jy_case *c)
+/* The area a case list covers: the narrower of the filter's county prefix and the handle's
+ * scope ("" = every county). 0 when they do not overlap (the list is empty). */
+static int list_area(const char *scope, const char *want, const char **area)
 {
-    case_walk *w = vctx;
-    if (!jy_store_in_scope(w->st->scope, c->county)) return 0;
-    if (w->left == 0) return 1;
-    if (w->left > 0) w->left--;
-    return w->fn(w->ctx, c);
+    if (!want) want = "";
+    size_t ns = strlen(scope), nw = strlen(want);
+    if (strncmp(scope, want, ns < nw ? ns : nw) != 0) return 0;
+    *area = nw > ns ? want : scope;
+    return 1;
 }
 
 int jy_store_case_list(jy_store *st, const jy_case_filter *f, int (*fn)(void *ctx, const jy_case *c), void *ctx,
                        jy_err *err)
 {
-    jy_case_filter all = {0};
-    if (!f) f = &all;
-    if (!st->scope[0]) return cops(st)->case_list(st, f, fn, ctx, err);
-    case_walk w = {st, fn, ctx, f->limit > 0 ? f->limit : -1};
-    jy_case_filter g = *f;
-    g.limit = 0; /* the backend's limit would count foreign rows */
-    return cops(st)->case_list(st, &g, case_walk_one, &w, err);
+    jy_case_filter g = {0};
+    if (f) g = *f;
+    const char *area = "";
+    if (!list_area(st->scope, g.county, &area)) return 0;
+    /* the backends filter by the prefix in SQL, on the county-leading index */
+    g.county = area[0] ? area : NULL;
+    return cops(st)->case_list(st, &g, fn, ctx, err);
 }
 
 int jy_store_case_events(jy_store *st, int64_t case_id, int (*fn)(void *ctx, const jy_case_event *e), void *ctx,

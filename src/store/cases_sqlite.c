@@ -336,6 +336,7 @@ static int sq_case_list(jy_store *st, const jy_case_filter *f, int (*fn)(void *c
                       " AND (?2 IS NULL OR program = ?2) AND (?3 IS NULL OR state = ?3) AND (?4 IS NULL OR kind = ?4)"
                       " AND (?5 IS NULL OR person_id = ?5) AND (?6 IS NULL OR org_id = ?6)"
                       " AND (?7 IS NULL OR parent_id = ?7) AND (?8 IS NULL OR (due_on IS NOT NULL AND due_on < ?8))"
+                      " AND (?10 IS NULL OR (county >= ?10 AND county < ?10 || '~'))"
                       " ORDER BY id LIMIT ?9",
                   &s, err);
     if (rc) return rc;
@@ -349,6 +350,7 @@ static int sq_case_list(jy_store *st, const jy_case_filter *f, int (*fn)(void *c
     bind_id(s, 7, f->parent_id);
     bind_day(s, 8, f->due_before, d);
     sqlite3_bind_int64(s, 9, f->limit > 0 ? f->limit : -1);
+    bind_opt_text(s, 10, f->county);
     return walk_cases(st, s, 1, fn, ctx, "listing cases", err);
 }
 

@@ -420,6 +420,8 @@ typedef struct jy_case_filter {
     jy_date due_before;    /* non-zero: only cases with 0 < due_on < due_before (overdue) */
     int64_t after_id;
     int limit;             /* 0: all */
+    const char *county;    /* NULL or "": every county; else a division prefix (2, 4 or 6 digits):
+                              that area's cases. On a scoped handle the scope applies as well. */
 } jy_case_filter;
 
 /* Cases in id order, JSON texts included. */

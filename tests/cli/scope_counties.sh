@@ -107,6 +107,11 @@ expect_out "city person count" 3 0 sh -c "$C person list | wc -l"
 out=$($C case list)
 expect_contains "city sees HY case" "\"id\":$hy_case," "$out"
 expect_contains "city sees ZN case" "\"id\":$zn_case," "$out"
+out=$($C case list --county 640521)
+expect_contains "city lists one county: ZN" "\"id\":$zn_case," "$out"
+expect_not_contains "…without HY" "\"id\":$hy_case," "$out"
+expect_out "hy asking for Zhongning's cases gets none" 0 0 sh -c "$H case list --county 640521 | wc -l"
+expect_contains "hy asking for 6405 gets its own" "\"id\":$hy_case," "$($H case list --county 6405)"
 expect_contains "city sees ZN ledger" '"budget":"2000.00"' "$($C ledger show --county 640521)"
 expect_contains "city sees HY ledger" '"budget":"1000.00"' "$($C ledger show --county 640522)"
 out=$($C report targets --county 640521 --program P1)
