@@ -144,18 +144,14 @@ done:
     return rc;
 }
 
-int jy_ledger_split(jy_store *st, const char *county, const char *program, int year, jy_fen amount, int source,
-                    jy_fen out[JY_FUND__COUNT], jy_err *err)
+/* The split of amount over budget lines l[] (jy_ledger_split's rule and refusals). */
+static int split_over(const jy_ledger_line l[JY_FUND__COUNT], const char *program, int year, jy_fen amount, int source,
+                      jy_fen out[JY_FUND__COUNT], jy_err *err)
 {
-    jy_ledger_line l[JY_FUND__COUNT];
     jy_fen total = 0;
     memset(out, 0, sizeof(jy_fen) * JY_FUND__COUNT);
     if (amount <= 0) return jy_err_set(err, JY_EINVAL, "amount must be positive");
-    for (int s = 0; s < JY_FUND__COUNT; s++) {
-        int rc = jy_store_ledger_line_get(st, county, program, year, s, &l[s], err);
-        if (rc) return rc;
-        total += -l[s].bal[JY_ACCT_BUDGET];
-    }
+    for (int s = 0; s < JY_FUND__COUNT; s++) total += -l[s].bal[JY_ACCT_BUDGET];
     if (source >= 0) {
         out[source] = amount;
     } else {
@@ -185,6 +181,55 @@ int jy_ledger_split(jy_store *st, const char *county, const char *program, int y
             return jy_err_set(err, JY_ECONFLICT, "%s: available %s, requested %s",
                               line_label(ln, sizeof ln, program, year, s), jy_money_format(l[s].bal[JY_ACCT_AVAILABLE], a),
                               jy_money_format(out[s], b));
+        }
+    }
+    return 0;
+}
+
+int jy_ledger_split(jy_store *st, const char *county, const char *program, int year, jy_fen amount, int source,
+                    jy_fen out[JY_FUND__COUNT], jy_err *err)
+{
+    jy_ledger_line l[JY_FUND__COUNT];
+    memset(out, 0, sizeof(jy_fen) * JY_FUND__COUNT);
+    if (amount <= 0) return jy_err_set(err, JY_EINVAL, "amount must be positive");
+    for (int s = 0; s < JY_FUND__COUNT; s++) {
+        int rc = jy_store_ledger_line_get(st, county, program, year, s, &l[s], err);
+        if (rc) return rc;
+    }
+    return split_over(l, program, year, amount, source, out, err);
+}
+
+int jy_ledger_split_many(jy_store *st, jy_payable *const *p, size_t n, size_t *failed, jy_err *err)
+{
+    jy_ledger_line l[JY_FUND__COUNT];
+    const jy_payable *key = NULL; /* the budget line l[] holds */
+    for (size_t i = 0; i < n; i++) {
+        jy_payable *q = p[i];
+        if (!q) continue;
+        if (key && (strcmp(key->county, q->county) != 0 || strcmp(key->program, q->program) != 0 ||
+                    key->year != q->year)) {
+            if (failed) *failed = i;
+            return jy_err_set(err, JY_EINVAL, "payables split together must share one county, programme and year");
+        }
+        if (!key) {
+            for (int s = 0; s < JY_FUND__COUNT; s++) {
+                int rc = jy_store_ledger_line_get(st, q->county, q->program, q->year, s, &l[s], err);
+                if (rc) {
+                    if (failed) *failed = i;
+                    return rc;
+                }
+            }
+            key = q;
+        }
+        int rc = split_over(l, q->program, q->year, q->amount, -1, q->split, err);
+        if (rc) {
+            if (failed) *failed = i;
+            return rc;
+        }
+        /* what the commitment does to the line: available → committed */
+        for (int s = 0; s < JY_FUND__COUNT; s++) {
+            l[s].bal[JY_ACCT_AVAILABLE] -= q->split[s];
+            l[s].bal[JY_ACCT_COMMITTED] += q->split[s];
         }
     }
     return 0;

@@ -43,6 +43,13 @@ int jy_ledger_budget_load(jy_store *st, const jy_policy *pol, const char *county
 int jy_ledger_split(jy_store *st, const char *county, const char *program, int year, jy_fen amount, int source,
                     jy_fen out[JY_FUND__COUNT], jy_err *err);
 
+/* The splits of n payables committed one after another (the payroll's bulk approval): fills
+ * p[i]->split as n calls of jy_ledger_split(source -1) would, each after the commitments of
+ * the ones before it, reading each budget line once. The payables share one county, programme
+ * and year (JY_EINVAL otherwise); entries that are NULL are skipped. On a
+ * refusal (jy_ledger_split's message) *failed (may be NULL) is the index of the payable. */
+int jy_ledger_split_many(jy_store *st, jy_payable *const *p, size_t n, size_t *failed, jy_err *err);
+
 /* Approval: records the payable (p: county, program, year, payee, amount, optional case,
  * month, account, memo) and commits its money (available → committed) per jy_ledger_split.
  * p->id and p->split are filled. */

@@ -160,16 +160,28 @@ typedef struct run_ctx {
     char **hold;       /* per source: the hard conflicts' reasons (JSON array text), or NULL */
     long n_lines, n_approved, n_held, n_refused, n_unchanged, n_kept_paid, n_replaced;
     jy_fen approved_amount;
+    struct pend *pend; /* new lines not written yet (flush_pending) */
+    size_t npend, cappend;
 } run_ctx;
+
+/* A new line of the run waiting for the bulk write, with its payable when it is approved. */
+typedef struct pend {
+    jy_payroll_line l; /* facts and decision_json owned */
+    jy_payable p;
+    int has_pay;
+    char idcard[19];
+} pend;
+
+/* New lines are written PEND_MAX at a time (jy_store_payroll_lines_add_bulk). */
+#define PEND_MAX 2000
 
 static const char *claim_label(int claim)
 {
     return claim == JY_CLAIM_SETTLING_IN ? "一次性安家费" : claim == JY_CLAIM_SOCIAL_INSURANCE ? "社会保险补贴" : "月度补贴";
 }
 
-/* Approves a payable for the line's amount; *payable_id filled. */
-static int approve_payable(run_ctx *R, const jy_payroll_src *s, int claim, jy_fen amount, int64_t *payable_id,
-                           jy_err *err)
+/* The payable of a line's amount (payee the placed person). */
+static void payable_of(const run_ctx *R, const jy_payroll_src *s, int claim, jy_fen amount, jy_payable *out)
 {
     jy_payable p;
     memset(&p, 0, sizeof p);
@@ -183,6 +195,15 @@ static int approve_payable(run_ctx *R, const jy_payroll_src *s, int claim, jy_fe
     p.amount = amount;
     snprintf(p.memo, sizeof p.memo, "%s %s %s（安置 %lld）", R->program, R->month, claim_label(claim),
              (long long)s->placement_id);
+    *out = p;
+}
+
+/* Approves a payable for the line's amount; *payable_id filled. */
+static int approve_payable(run_ctx *R, const jy_payroll_src *s, int claim, jy_fen amount, int64_t *payable_id,
+                           jy_err *err)
+{
+    jy_payable p;
+    payable_of(R, s, claim, amount, &p);
     int rc = jy_ledger_approve(R->cs->st, &p, -1, R->actor, err);
     if (rc) return jy_err_prefix(err, "placement %lld (%s) %s %s: ", (long long)s->placement_id, s->idcard,
                                  jy_payroll_claim_name(claim), R->month);
@@ -190,7 +211,79 @@ static int approve_payable(run_ctx *R, const jy_payroll_src *s, int claim, jy_fe
     return 0;
 }
 
-/* Writes one computed line (new or replacing an old one), approving its payable when due. */
+static void pend_free(run_ctx *R)
+{
+    for (size_t i = 0; i < R->npend; i++) {
+        free((char *)R->pend[i].l.facts);
+        free((char *)R->pend[i].l.decision_json);
+    }
+    R->npend = 0;
+}
+
+/* Writes the pending new lines with their payables in one bulk call: the splits of all the
+ * approved ones (jy_ledger_split_many), then jy_store_payroll_lines_add_bulk — the same rows and
+ * audit entries, in the same order, as approving and adding them one by one. */
+static int flush_pending(run_ctx *R, jy_err *err)
+{
+    if (R->npend == 0) return 0;
+    size_t n = R->npend, failed = 0;
+    jy_payroll_line *lines = malloc(n * sizeof *lines);
+    jy_payable **pays = malloc(n * sizeof *pays);
+    int rc = 0;
+    if (!lines || !pays) {
+        rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < n; i++) {
+        lines[i] = R->pend[i].l;
+        pays[i] = R->pend[i].has_pay ? &R->pend[i].p : NULL;
+    }
+    if ((rc = jy_ledger_split_many(R->cs->st, pays, n, &failed, err))) {
+        const pend *f = &R->pend[failed];
+        jy_err_prefix(err, "placement %lld (%s) %s %s: ", (long long)f->l.placement_id, f->idcard,
+                      jy_payroll_claim_name(f->l.claim), R->month);
+        goto done;
+    }
+    rc = jy_store_payroll_lines_add_bulk(R->cs->st, lines, pays, n, R->actor, err);
+done:
+    free(lines);
+    free(pays);
+    pend_free(R);
+    return rc;
+}
+
+/* Queues a new line (and its payable when approved) for flush_pending. */
+static int pend_push(run_ctx *R, const jy_payroll_src *s, const jy_payroll_line *l, jy_err *err)
+{
+    if (R->npend == R->cappend) {
+        size_t cap = R->cappend ? R->cappend * 2 : 256;
+        pend *nv = realloc(R->pend, cap * sizeof *nv);
+        if (!nv) return jy_err_set(err, JY_ENOMEM, "out of memory");
+        R->pend = nv;
+        R->cappend = cap;
+    }
+    pend *q = &R->pend[R->npend];
+    memset(q, 0, sizeof *q);
+    q->l = *l;
+    q->l.facts = strdup(l->facts ? l->facts : "{}");
+    q->l.decision_json = strdup(l->decision_json ? l->decision_json : "null");
+    if (!q->l.facts || !q->l.decision_json) {
+        free((char *)q->l.facts);
+        free((char *)q->l.decision_json);
+        return jy_err_set(err, JY_ENOMEM, "out of memory");
+    }
+    memcpy(q->idcard, s->idcard, sizeof q->idcard);
+    if (strcmp(l->status, "approved") == 0) {
+        payable_of(R, s, l->claim, l->amount, &q->p);
+        q->has_pay = 1;
+    }
+    R->npend++;
+    return R->npend >= PEND_MAX ? flush_pending(R, err) : 0;
+}
+
+/* Writes one computed line (new or replacing an old one), approving its payable when due. A new
+ * line is queued for the bulk write (pend_push); one that replaces an old line is written at
+ * once, after the queue (so the order of rows and audit entries is the order of the lines). */
 static int settle(run_ctx *R, const jy_payroll_src *s, size_t si, int claim, const jy_decision *dec,
                   const char *facts, jy_err *err)
 {
@@ -231,7 +324,23 @@ static int settle(run_ctx *R, const jy_payroll_src *s, size_t si, int claim, con
     l.decision_json = jy_sb_cstr(&dj);
     snprintf(l.ruleset, sizeof l.ruleset, "%s", ruleset);
     int rc = 0;
-    if (o && strcmp(o->status, "approved") == 0 && o->payable_id) {
+    if (!o) { /* new: the bulk write */
+        if (outcome == JY_ELIGIBLE && l.amount > 0) {
+            memcpy(l.status, "approved", 9);
+            R->n_approved++;
+            R->approved_amount += l.amount;
+        } else if (outcome == JY_INELIGIBLE) {
+            memcpy(l.status, "refused", 8);
+            R->n_refused++;
+        } else {
+            memcpy(l.status, "held", 5);
+            R->n_held++;
+        }
+        rc = pend_push(R, s, &l, err);
+        goto done;
+    }
+    if ((rc = flush_pending(R, err))) goto done;
+    if (strcmp(o->status, "approved") == 0 && o->payable_id) {
         if ((rc = jy_ledger_cancel(R->cs->st, o->payable_id, "考勤或规则变更，重新核算", R->actor, err))) goto done;
         R->n_replaced++;
     }
@@ -247,12 +356,8 @@ static int settle(run_ctx *R, const jy_payroll_src *s, size_t si, int claim, con
         memcpy(l.status, "held", 5);
         R->n_held++;
     }
-    if (o) {
-        l.id = o->id;
-        rc = jy_store_payroll_line_update(R->cs->st, &l, o->status, "recompute", R->actor, err);
-    } else {
-        rc = jy_store_payroll_line_add(R->cs->st, &l, R->actor, err);
-    }
+    l.id = o->id;
+    rc = jy_store_payroll_line_update(R->cs->st, &l, o->status, "recompute", R->actor, err);
 done:
     jy_sb_free(&dj);
     return rc;
@@ -465,6 +570,7 @@ int jy_payroll_run_month(jy_cases *cs, const char *county, const char *program, 
         rc = jy_err_set(err, JY_ENOMEM, "out of memory");
         goto done;
     }
+    if ((rc = flush_pending(&R, err))) goto done;
     char buf[JY_MONEY_BUFSZ];
     jy_sb_append(out, "{\"run\":");
     jy_payroll_run_json(out, &R.run);
@@ -492,6 +598,8 @@ done:
     }
     for (size_t i = 0; R.hold && i < S.n; i++) free(R.hold[i]);
     free(R.hold);
+    pend_free(&R);
+    free(R.pend);
     free(S.v);
     olds_free(&R.old);
     free(settled.v);

@@ -58,5 +58,73 @@ int jl_audit(jy_store *st, const char *actor, const char *county, const char *en
 /* A column's text as an integer (0 for NULL), and copied into a fixed buffer (UTF-8 safe). */
 int64_t jl_i64(const char *s);
 void jl_cp(char *dst, size_t cap, const char *s);
+/* Non-zero when the handle is a PostgreSQL one. */
+int jl_is_pg(const jy_store *st);
+
+/* ---- bulk rows (the payroll's bulk write, jy_store_payroll_lines_add_bulk) ----
+ * Rows for one table collected as a JSON array of arrays (one array per row, its columns in
+ * order) and inserted with one statement per batch: INSERT … SELECT over the array, bound as
+ * the one parameter $1 (json_array_elements on PostgreSQL, json_each on SQLite). The two texts
+ * come from JL_BULK_SQL(table, columns, expressions), where the expressions read the row `v`
+ * (v ->> 0, CAST(v ->> 1 AS bigint), …), which both dialects understand. */
+#define JL_BULK_SQL(table, cols, exprs)                                                                   \
+    {"INSERT INTO " table "(" cols ") SELECT " exprs " FROM json_array_elements(CAST($1 AS json)) AS r(v)", \
+     "INSERT INTO " table "(" cols ") SELECT " exprs " FROM (SELECT value AS v FROM json_each($1)) AS r"}
+
+typedef struct jl_rows {
+    jy_sb json; /* "[[…],[…]" while rows are open */
+    size_t n;   /* rows */
+    int cols;   /* columns in the open row */
+} jl_rows;
+
+void jl_rows_init(jl_rows *r);
+void jl_rows_free(jl_rows *r);
+void jl_row_begin(jl_rows *r);
+void jl_row_i64(jl_rows *r, int64_t v);
+void jl_row_str(jl_rows *r, const char *s); /* NULL: SQL NULL */
+void jl_row_null(jl_rows *r);
+void jl_row_end(jl_rows *r);
+/* Inserts the collected rows (sql[0] PostgreSQL, sql[1] SQLite) and empties r; nothing when
+ * there are none. */
+int jl_rows_insert(jy_store *st, jl_rows *r, const char *const sql[2], const char *what, jy_err *err);
+
+/* ---- the ledger half of the payroll's bulk write (ledger_store.c) ----
+ * Inside the caller's transaction (the writer lock held, so nobody else writes the ledger):
+ * payables and their commitment entries written as jy_ledger_approve writes them — the same
+ * rows, ids, balances and audit entries in the same order — but the ids are handed out from
+ * max(id) + 1 (as SQLite assigns them), the rows are inserted in bulk (jl_rows) and each
+ * account's balance is moved once per flush instead of once per posting. */
+typedef struct jl_acct {
+    char county[7], program[8];
+    int year, source, account;
+    int64_t id, balance; /* balance: as moved so far, in memory */
+    int64_t moved;       /* not yet written to the row */
+} jl_acct;
+
+#define JL_BULK_ACCTS 64
+typedef struct jl_ledger_bulk {
+    jy_store *st;
+    int64_t next_payable, next_entry, next_posting; /* the next ids to hand out */
+    int64_t added;                                  /* payables added */
+    jl_acct acct[JL_BULK_ACCTS];
+    int nacct;
+    jl_rows payables, splits, entries, postings;
+    jy_sb js;
+} jl_ledger_bulk;
+
+/* Reads the highest ids (call inside a transaction). */
+int jl_ledger_bulk_start(jy_store *st, jl_ledger_bulk *b, jy_err *err);
+/* Adds payable p (p->split filled, summing to p->amount) with status approved and its commit
+ * entry (available → committed per source, memo "approval of payable N"), as jy_ledger_approve
+ * after jy_ledger_split: p->id, approved_by and created_at filled; the audit entries payable/
+ * create and ledger_entry/commit appended. JY_ECONFLICT with jy_store_ledger_post's message
+ * when an account would cross zero (nothing of this payable is kept; the caller rolls back). */
+int jl_ledger_bulk_commit(jl_ledger_bulk *b, jy_payable *p, const char *actor, jy_err *err);
+/* Inserts the rows collected so far (payables, splits, entries, postings, in that order). */
+int jl_ledger_bulk_flush(jl_ledger_bulk *b, jy_err *err);
+/* Flushes, writes the accounts' moved balances and, on PostgreSQL, moves the identity
+ * sequences past the ids handed out. */
+int jl_ledger_bulk_finish(jl_ledger_bulk *b, jy_err *err);
+void jl_ledger_bulk_free(jl_ledger_bulk *b);
 
 #endif

@@ -225,10 +225,10 @@ void jy_batch_line_json(jy_sb *sb, const jy_batch_line *l)
 
 /* ---------------------------------------------------------------- ledger */
 
-/* Creates the account if missing and moves its balance by amount; *balance receives the new
- * balance. JY_ECONFLICT (nothing changed) when the balance would cross zero the wrong way. */
-static int account_move(jy_store *st, const jy_ledger_entry *e, const jy_ledger_posting *p, int64_t *account_id,
-                        jy_err *err)
+/* Creates the account of posting p's line (e's county, programme, year) if missing; *id and
+ * *balance receive its id and current balance. */
+static int account_open(jy_store *st, const jy_ledger_entry *e, const jy_ledger_posting *p, int64_t *id,
+                        int64_t *balance, jy_err *err)
 {
     jl_val k[5] = {JL_S(e->county), JL_S(e->program), JL_I(e->year), JL_S(jy_fund_source_name(p->source)),
                    JL_S(jy_ledger_account_name(p->account))};
@@ -244,20 +244,38 @@ static int account_move(jy_store *st, const jy_ledger_entry *e, const jy_ledger_
              k, 5, get_i64s, &cur, NULL, "reading a ledger account", err);
     if (rc) return rc;
     if (!cur.found) return jy_err_set(err, JY_EDB, "ledger account vanished");
-    int64_t nb = cur.v[1] + p->amount;
+    *id = cur.v[0];
+    *balance = cur.v[1];
+    return 0;
+}
+
+/* JY_ECONFLICT naming the line, the balance and the request when posting p would take an
+ * account of balance `balance` across zero the wrong way; else 0. */
+static int account_refuse(const jy_ledger_entry *e, const jy_ledger_posting *p, int64_t balance, jy_err *err)
+{
+    int64_t nb = balance + p->amount;
     int bad = p->account == JY_ACCT_BUDGET ? nb > 0 : nb < 0;
-    if (bad) {
-        char ln[64], a[JY_MONEY_BUFSZ], b[JY_MONEY_BUFSZ];
-        int64_t have = p->account == JY_ACCT_BUDGET ? -cur.v[1] : cur.v[1];
-        int64_t want = p->amount > 0 ? p->amount : -p->amount;
-        return jy_err_set(err, JY_ECONFLICT, "%s: %s %s, requested %s",
-                          line_name(ln, sizeof ln, e->program, e->year, p->source),
-                          jy_ledger_account_name(p->account), jy_money_format(have, a), jy_money_format(want, b));
-    }
-    jl_val u[2] = {JL_I(p->amount), JL_I(cur.v[0])};
+    if (!bad) return 0;
+    char ln[64], a[JY_MONEY_BUFSZ], b[JY_MONEY_BUFSZ];
+    int64_t have = p->account == JY_ACCT_BUDGET ? -balance : balance;
+    int64_t want = p->amount > 0 ? p->amount : -p->amount;
+    return jy_err_set(err, JY_ECONFLICT, "%s: %s %s, requested %s",
+                      line_name(ln, sizeof ln, e->program, e->year, p->source), jy_ledger_account_name(p->account),
+                      jy_money_format(have, a), jy_money_format(want, b));
+}
+
+/* Creates the account if missing and moves its balance by amount; *account_id receives its id.
+ * JY_ECONFLICT (nothing changed) when the balance would cross zero the wrong way. */
+static int account_move(jy_store *st, const jy_ledger_entry *e, const jy_ledger_posting *p, int64_t *account_id,
+                        jy_err *err)
+{
+    int64_t id = 0, balance = 0;
+    int rc = account_open(st, e, p, &id, &balance, err);
+    if (rc || (rc = account_refuse(e, p, balance, err))) return rc;
+    jl_val u[2] = {JL_I(p->amount), JL_I(id)};
     rc = jl_run(st, "UPDATE ledger_accounts SET balance = balance + $1 WHERE id = $2", u, 2, NULL, NULL, NULL,
              "moving a ledger balance", err);
-    *account_id = cur.v[0];
+    *account_id = id;
     return rc;
 }
 
@@ -1164,4 +1182,227 @@ int jy_store_batch_lines(jy_store *st, int64_t batch_id, const char *status,
                "SELECT " LINE_COLS " FROM pay_batch_lines WHERE batch_id = $1"
                " AND (CAST($2 AS text) IS NULL OR status = $2) ORDER BY line_no",
                v, 2, lines_row, &c, NULL, "listing batch lines", err);
+}
+
+/* ---------------------------------------------------------------- bulk commitments */
+
+static const char *const bulk_payables_sql[2] = JL_BULK_SQL(
+    "payables", "id, county, program, year, month, case_id, payee_kind, person_id, org_id, account, amount, status,"
+    " memo, approved_by, created_at",
+    "CAST(v ->> 0 AS bigint), v ->> 1, v ->> 2, CAST(v ->> 3 AS bigint), v ->> 4, CAST(v ->> 5 AS bigint), v ->> 6,"
+    " CAST(v ->> 7 AS bigint), CAST(v ->> 8 AS bigint), v ->> 9, CAST(v ->> 10 AS bigint), v ->> 11, v ->> 12,"
+    " v ->> 13, v ->> 14");
+static const char *const bulk_splits_sql[2] = JL_BULK_SQL(
+    "payable_splits", "payable_id, source, amount", "CAST(v ->> 0 AS bigint), v ->> 1, CAST(v ->> 2 AS bigint)");
+static const char *const bulk_entries_sql[2] = JL_BULK_SQL(
+    "ledger_entries", "id, county, at, actor, kind, program, year, payable_id, batch_line_id, idem_key, memo",
+    "CAST(v ->> 0 AS bigint), v ->> 1, v ->> 2, v ->> 3, v ->> 4, v ->> 5, CAST(v ->> 6 AS bigint),"
+    " CAST(v ->> 7 AS bigint), CAST(v ->> 8 AS bigint), v ->> 9, v ->> 10");
+static const char *const bulk_postings_sql[2] = JL_BULK_SQL(
+    "ledger_postings", "id, entry_id, account_id, amount",
+    "CAST(v ->> 0 AS bigint), CAST(v ->> 1 AS bigint), CAST(v ->> 2 AS bigint), CAST(v ->> 3 AS bigint)");
+
+int jl_ledger_bulk_start(jy_store *st, jl_ledger_bulk *b, jy_err *err)
+{
+    memset(b, 0, sizeof *b);
+    b->st = st;
+    jl_rows_init(&b->payables);
+    jl_rows_init(&b->splits);
+    jl_rows_init(&b->entries);
+    jl_rows_init(&b->postings);
+    jy_sb_init(&b->js);
+    one_i64 m = {0};
+    int rc = jl_run(st,
+                    "SELECT (SELECT coalesce(max(id), 0) FROM payables), (SELECT coalesce(max(id), 0) FROM ledger_entries),"
+                    " (SELECT coalesce(max(id), 0) FROM ledger_postings)",
+                    NULL, 0, get_i64s, &m, NULL, "reading the last ledger ids", err);
+    if (rc) return rc;
+    b->next_payable = m.v[0] + 1;
+    b->next_entry = m.v[1] + 1;
+    b->next_posting = m.v[2] + 1;
+    return 0;
+}
+
+/* The account of posting p of entry e, opened (and its balance read) on first use. */
+static int bulk_acct(jl_ledger_bulk *b, const jy_ledger_entry *e, const jy_ledger_posting *p, jl_acct **out,
+                     jy_err *err)
+{
+    for (int i = 0; i < b->nacct; i++) {
+        jl_acct *a = &b->acct[i];
+        if (a->source == p->source && a->account == p->account && a->year == e->year &&
+            strcmp(a->county, e->county) == 0 && strcmp(a->program, e->program) == 0) {
+            *out = a;
+            return 0;
+        }
+    }
+    jl_acct *a = &b->acct[b->nacct];
+    memset(a, 0, sizeof *a);
+    jl_cp(a->county, sizeof a->county, e->county);
+    jl_cp(a->program, sizeof a->program, e->program);
+    a->year = e->year;
+    a->source = p->source;
+    a->account = p->account;
+    int rc = account_open(b->st, e, p, &a->id, &a->balance, err);
+    if (rc) return rc;
+    b->nacct++;
+    *out = a;
+    return 0;
+}
+
+int jl_ledger_bulk_commit(jl_ledger_bulk *b, jy_payable *p, const char *actor, jy_err *err)
+{
+    jy_store *st = b->st;
+    int64_t sum = 0;
+    for (int s = 0; s < JY_FUND__COUNT; s++) {
+        if (p->split[s] < 0) return jy_err_set(err, JY_EINVAL, "payable: negative split");
+        sum += p->split[s];
+    }
+    if (p->amount <= 0 || sum != p->amount)
+        return jy_err_set(err, JY_EINVAL, "payable: amount must be positive and equal the sum of its funding split");
+    if (strlen(p->county) != 6 || !p->program[0] || p->year < 1900)
+        return jy_err_set(err, JY_EINVAL, "payable needs a county, a programme and a year");
+    if (jy_store_scope_refuse(st, "payable of", p->program, p->county, err)) return JY_ECONFLICT;
+    /* the entry jy_ledger_approve posts: committed debited, available credited, per source */
+    jy_ledger_entry e;
+    memset(&e, 0, sizeof e);
+    jl_cp(e.county, sizeof e.county, p->county);
+    jl_cp(e.program, sizeof e.program, p->program);
+    e.year = p->year;
+    jl_cp(e.kind, sizeof e.kind, "commit");
+    for (int s = 0; s < JY_FUND__COUNT; s++) {
+        if (!p->split[s]) continue;
+        e.posting[e.nposting++] = (jy_ledger_posting){s, JY_ACCT_COMMITTED, p->split[s]};
+        e.posting[e.nposting++] = (jy_ledger_posting){s, JY_ACCT_AVAILABLE, -p->split[s]};
+    }
+    /* check every posting before anything is collected */
+    if (b->nacct > JL_BULK_ACCTS - JY_LEDGER_MAX_POSTINGS) { /* many lines in one call: write, start afresh */
+        int rc = jl_ledger_bulk_finish(b, err);
+        if (rc) return rc;
+        b->nacct = 0;
+    }
+    jl_acct *acct[JY_LEDGER_MAX_POSTINGS];
+    int64_t moved[JY_LEDGER_MAX_POSTINGS];
+    for (int i = 0; i < e.nposting; i++) {
+        int rc = bulk_acct(b, &e, &e.posting[i], &acct[i], err);
+        if (rc) return rc;
+        moved[i] = 0; /* two postings of one entry on one account: count the first */
+        for (int j = 0; j < i; j++)
+            if (acct[j] == acct[i]) moved[i] += e.posting[j].amount;
+        if ((rc = account_refuse(&e, &e.posting[i], acct[i]->balance + moved[i], err))) return rc;
+    }
+
+    /* the payable (jy_store_payable_add) */
+    jl_cp(p->status, sizeof p->status, "approved");
+    jl_cp(p->approved_by, sizeof p->approved_by, jl_actor(actor));
+    jy_store_now(p->created_at, sizeof p->created_at);
+    p->id = b->next_payable++;
+    int org = p->payee_kind == JY_PAYEE_ORG;
+    jl_rows *r = &b->payables;
+    jl_row_begin(r);
+    jl_row_i64(r, p->id);
+    jl_row_str(r, p->county);
+    jl_row_str(r, p->program);
+    jl_row_i64(r, p->year);
+    jl_row_str(r, p->month);
+    if (p->case_id) jl_row_i64(r, p->case_id);
+    else jl_row_null(r);
+    jl_row_str(r, org ? "org" : "person");
+    if (org) jl_row_null(r);
+    else jl_row_i64(r, p->person_id);
+    if (org) jl_row_i64(r, p->org_id);
+    else jl_row_null(r);
+    jl_row_str(r, p->account);
+    jl_row_i64(r, p->amount);
+    jl_row_str(r, p->status);
+    jl_row_str(r, p->memo);
+    jl_row_str(r, p->approved_by);
+    jl_row_str(r, p->created_at);
+    jl_row_end(r);
+    for (int s = 0; s < JY_FUND__COUNT; s++) {
+        if (!p->split[s]) continue;
+        jl_row_begin(&b->splits);
+        jl_row_i64(&b->splits, p->id);
+        jl_row_str(&b->splits, jy_fund_source_name(s));
+        jl_row_i64(&b->splits, p->split[s]);
+        jl_row_end(&b->splits);
+    }
+    jy_sb_reset(&b->js);
+    jy_payable_json(&b->js, p);
+    int rc = jl_audit(st, actor, p->county, "payable", p->id, "create", NULL, jy_sb_cstr(&b->js), err);
+    if (rc) return rc;
+
+    /* its commitment (jy_store_ledger_post) */
+    e.payable_id = p->id;
+    snprintf(e.memo, sizeof e.memo, "approval of payable %" PRId64, p->id);
+    jl_cp(e.actor, sizeof e.actor, jl_actor(actor));
+    jy_store_now(e.at, sizeof e.at);
+    e.id = b->next_entry++;
+    r = &b->entries;
+    jl_row_begin(r);
+    jl_row_i64(r, e.id);
+    jl_row_str(r, e.county);
+    jl_row_str(r, e.at);
+    jl_row_str(r, e.actor);
+    jl_row_str(r, e.kind);
+    jl_row_str(r, e.program);
+    jl_row_i64(r, e.year);
+    jl_row_i64(r, e.payable_id);
+    jl_row_null(r);
+    jl_row_null(r);
+    jl_row_str(r, e.memo);
+    jl_row_end(r);
+    for (int i = 0; i < e.nposting; i++) {
+        acct[i]->balance += e.posting[i].amount;
+        acct[i]->moved += e.posting[i].amount;
+        r = &b->postings;
+        jl_row_begin(r);
+        jl_row_i64(r, b->next_posting++);
+        jl_row_i64(r, e.id);
+        jl_row_i64(r, acct[i]->id);
+        jl_row_i64(r, e.posting[i].amount);
+        jl_row_end(r);
+    }
+    jy_sb_reset(&b->js);
+    jy_ledger_entry_json(&b->js, &e);
+    b->added++;
+    return jl_audit(st, actor, e.county, "ledger_entry", e.id, e.kind, NULL, jy_sb_cstr(&b->js), err);
+}
+
+int jl_ledger_bulk_flush(jl_ledger_bulk *b, jy_err *err)
+{
+    int rc = jl_rows_insert(b->st, &b->payables, bulk_payables_sql, "writing payables", err);
+    if (rc == 0) rc = jl_rows_insert(b->st, &b->splits, bulk_splits_sql, "writing payables' funding splits", err);
+    if (rc == 0) rc = jl_rows_insert(b->st, &b->entries, bulk_entries_sql, "writing ledger entries", err);
+    if (rc == 0) rc = jl_rows_insert(b->st, &b->postings, bulk_postings_sql, "writing ledger postings", err);
+    return rc;
+}
+
+int jl_ledger_bulk_finish(jl_ledger_bulk *b, jy_err *err)
+{
+    int rc = jl_ledger_bulk_flush(b, err);
+    for (int i = 0; i < b->nacct && rc == 0; i++) {
+        jl_acct *a = &b->acct[i];
+        if (!a->moved) continue;
+        jl_val u[2] = {JL_I(a->moved), JL_I(a->id)};
+        rc = jl_run(b->st, "UPDATE ledger_accounts SET balance = balance + $1 WHERE id = $2", u, 2, NULL, NULL, NULL,
+                    "moving a ledger balance", err);
+        a->moved = 0;
+    }
+    if (rc == 0 && b->added && jl_is_pg(b->st)) /* ids were given explicitly: the sequences follow */
+        rc = jl_run(b->st,
+                    "SELECT setval(pg_get_serial_sequence('payables', 'id'), (SELECT max(id) FROM payables)),"
+                    " setval(pg_get_serial_sequence('ledger_entries', 'id'), (SELECT max(id) FROM ledger_entries)),"
+                    " setval(pg_get_serial_sequence('ledger_postings', 'id'), (SELECT max(id) FROM ledger_postings))",
+                    NULL, 0, NULL, NULL, NULL, "moving the ledger's id sequences", err);
+    b->added = 0;
+    return rc;
+}
+
+void jl_ledger_bulk_free(jl_ledger_bulk *b)
+{
+    jl_rows_free(&b->payables);
+    jl_rows_free(&b->splits);
+    jl_rows_free(&b->entries);
+    jl_rows_free(&b->postings);
+    jy_sb_free(&b->js);
 }

@@ -703,6 +703,91 @@ int jy_store_payroll_line_add(jy_store *st, jy_payroll_line *l, const char *acto
     return jl_leave(st, rc, err);
 }
 
+static const char *const bulk_lines_sql[2] = JL_BULK_SQL(
+    "payroll_lines",
+    "id, run_id, county, placement_id, claim, decision, amount, status, payable_id, facts, decision_json, ruleset,"
+    " reviewed_by, review_reason, updated_at",
+    "CAST(v ->> 0 AS bigint), CAST(v ->> 1 AS bigint), v ->> 2, CAST(v ->> 3 AS bigint), v ->> 4, v ->> 5,"
+    " CAST(v ->> 6 AS bigint), v ->> 7, CAST(v ->> 8 AS bigint), v ->> 9, v ->> 10, v ->> 11, v ->> 12, v ->> 13,"
+    " v ->> 14");
+
+/* Rows per statement of the bulk write. */
+#define BULK_ROWS 500
+
+int jy_store_payroll_lines_add_bulk(jy_store *st, jy_payroll_line *l, jy_payable *const *pay, size_t n,
+                                    const char *actor, jy_err *err)
+{
+    if (n == 0) return 0;
+    jl_ledger_bulk b;
+    jl_rows rows;
+    jy_sb js = JY_SB_INIT;
+    int64_t next = 0;
+    int rc = jy_store_begin(st, err);
+    if (rc) return rc;
+    jl_rows_init(&rows);
+    if ((rc = jl_ledger_bulk_start(st, &b, err))) goto done;
+    if ((rc = jl_run(st, "SELECT coalesce(max(id), 0) FROM payroll_lines", NULL, 0, get_id, &next, NULL,
+                     "reading the last payroll line id", err)))
+        goto done;
+    next++;
+    for (size_t i = 0; i < n; i++) {
+        jy_payroll_line *x = &l[i];
+        if (jy_store_scope_refuse(st, "payroll line of", x->month, x->county, err)) {
+            rc = JY_ECONFLICT;
+            goto done;
+        }
+        if (pay[i]) {
+            if ((rc = jl_ledger_bulk_commit(&b, pay[i], actor, err))) {
+                jy_err_prefix(err, "payroll line %zu of %zu (placement %lld): ", i + 1, n, (long long)x->placement_id);
+                goto done;
+            }
+            x->payable_id = pay[i]->id;
+        }
+        char now[32];
+        jy_store_now(now, sizeof now);
+        jl_cp(x->updated_at, sizeof x->updated_at, now);
+        x->id = next++;
+        jl_row_begin(&rows);
+        jl_row_i64(&rows, x->id);
+        jl_row_i64(&rows, x->run_id);
+        jl_row_str(&rows, x->county);
+        jl_row_i64(&rows, x->placement_id);
+        jl_row_str(&rows, jy_payroll_claim_name(x->claim));
+        jl_row_str(&rows, x->decision);
+        jl_row_i64(&rows, x->amount);
+        jl_row_str(&rows, x->status);
+        if (x->payable_id) jl_row_i64(&rows, x->payable_id);
+        else jl_row_null(&rows);
+        jl_row_str(&rows, x->facts ? x->facts : "{}");
+        jl_row_str(&rows, x->decision_json ? x->decision_json : "null");
+        jl_row_str(&rows, x->ruleset);
+        jl_row_str(&rows, x->reviewed_by);
+        jl_row_str(&rows, x->review_reason);
+        jl_row_str(&rows, x->updated_at);
+        jl_row_end(&rows);
+        jy_sb_reset(&js);
+        jy_payroll_line_json(&js, x);
+        if ((rc = jl_audit(st, actor, x->county, "payroll_line", x->id, "compute", NULL, jy_sb_cstr(&js), err)))
+            goto done;
+        if (rows.n == BULK_ROWS) { /* the payables first: the lines refer to them */
+            if ((rc = jl_ledger_bulk_flush(&b, err)) ||
+                (rc = jl_rows_insert(st, &rows, bulk_lines_sql, "adding payroll lines", err)))
+                goto done;
+        }
+    }
+    if ((rc = jl_ledger_bulk_finish(&b, err)) ||
+        (rc = jl_rows_insert(st, &rows, bulk_lines_sql, "adding payroll lines", err)))
+        goto done;
+    if (jl_is_pg(st))
+        rc = jl_run(st, "SELECT setval(pg_get_serial_sequence('payroll_lines', 'id'), (SELECT max(id) FROM payroll_lines))",
+                    NULL, 0, NULL, NULL, NULL, "moving the payroll line id sequence", err);
+done:
+    jl_ledger_bulk_free(&b);
+    jl_rows_free(&rows);
+    jy_sb_free(&js);
+    return jl_leave(st, rc, err);
+}
+
 int jy_store_payroll_line_update(jy_store *st, jy_payroll_line *l, const char *expect_status, const char *action,
                                  const char *actor, jy_err *err)
 {

@@ -145,6 +145,18 @@ typedef struct jy_payroll_line {
 
 /* Inserts l (id, updated_at filled) with an audit entry payroll_line/compute. */
 int jy_store_payroll_line_add(jy_store *st, jy_payroll_line *l, const char *actor, jy_err *err);
+/* The payroll's bulk write: the same as, for i = 0 … n-1 in order, approving pay[i] in the fund
+ * ledger when it is not NULL (jy_ledger_approve with pay[i]->split already filled, as
+ * jy_ledger_split computes it: the payable with status approved and its commit entry) with
+ * l[i].payable_id set to it, then jy_store_payroll_line_add(&l[i]) — the same rows, ids,
+ * balances and audit entries in the same order, in one transaction (a savepoint inside the
+ * caller's) — but the rows are inserted in batches of 500 (one statement per table), ids are
+ * handed out from max(id) + 1 under the writer lock (SQLite's own rule; PostgreSQL's identity
+ * sequences are moved past them) and each ledger account's balance is moved once per batch.
+ * JY_ECONFLICT with jy_store_ledger_post's message when an account would go below zero; on
+ * any error nothing is kept. l[i].id, updated_at and the payables' ids are filled. */
+int jy_store_payroll_lines_add_bulk(jy_store *st, jy_payroll_line *l, jy_payable *const *pay, size_t n,
+                                    const char *actor, jy_err *err);
 /* Replaces decision, amount, status, payable, facts, decision_json, ruleset, review fields of
  * line l->id if its status is still expect_status (JY_ECONFLICT naming the current status
  * otherwise), with an audit entry payroll_line/<action> (before/after). */
