@@ -79,6 +79,22 @@ static inline int32_t seg_find(const jp_table *t, int64_t v)
     return inside ? base->pc : t->outside_pc;
 }
 
+/* The index of the segment of table t containing v, or t->nseg (the outside branch): as
+ * seg_find. */
+static inline int seg_index(const jp_table *t, int64_t v)
+{
+    const jp_seg *base = t->seg;
+    int n = t->nseg;
+    if (n <= 0) return 0;
+    while (n > 1) {
+        int half = n >> 1;
+        base = base[half - 1].hi < v ? base + half : base;
+        n -= half;
+    }
+    int inside = (base->lo <= v) & (v <= base->hi);
+    return inside ? (int)(base - t->seg) : t->nseg;
+}
+
 /* A batch's outputs: when vm gets one, it runs every row from src->row to n - 1 in one call
  * (no call and no set-up per row), writing each row's result here. */
 typedef struct vm_rows {
@@ -92,321 +108,30 @@ typedef struct vm_rows {
 
 #define PRESENT(c, f) (((c)->present[(f) >> 6] >> ((f) & 63)) & 1)
 
-static int vm(const jy_policy *p, const jp_ins *code, const jp_table *tables,
-              int pc, const vm_src *src, jy_decision *d, jy_policy_trace *tr, vm_rows *rows)
-{
-    static const void *const L[OP__COUNT] = {
-        [OP_HALT] = &&l_halt, [OP_CONST] = &&l_const, [OP_FACT] = &&l_fact, [OP_PARAM] = &&l_param,
-        [OP_LOCAL] = &&l_local, [OP_SETLOCAL] = &&l_setlocal, [OP_POP] = &&l_pop, [OP_ADD] = &&l_add,
-        [OP_SUB] = &&l_sub, [OP_MUL] = &&l_mul, [OP_MULR] = &&l_mulr, [OP_DIV] = &&l_div, [OP_DIVR] = &&l_divr,
-        [OP_RATIO] = &&l_ratio, [OP_NEG] = &&l_neg, [OP_MIN] = &&l_min, [OP_MAX] = &&l_max, [OP_EQ] = &&l_eq,
-        [OP_NE] = &&l_ne, [OP_LT] = &&l_lt, [OP_LE] = &&l_le, [OP_GT] = &&l_gt, [OP_GE] = &&l_ge,
-        [OP_NOT] = &&l_not, [OP_JMP] = &&l_jmp, [OP_JZ] = &&l_jz, [OP_JZK] = &&l_jzk, [OP_JNZK] = &&l_jnzk,
-        [OP_HAS] = &&l_has, [OP_IN] = &&l_halt, [OP_WITHIN] = &&l_within, [OP_WORKDAYS] = &&l_workdays,
-        [OP_DAYS] = &&l_days, [OP_ADDWD] = &&l_workdays, [OP_ADDDAYS] = &&l_adddays, [OP_YEAR] = &&l_year,
-        [OP_CHECK] = &&l_check, [OP_OUT] = &&l_out, [OP_PAY] = &&l_pay, [OP_CAP] = &&l_cap,
-        [OP_DECIDE] = &&l_decide, [OP_MISSING] = &&l_halt, [OP_ABSENT] = &&l_absent, [OP_COL] = &&l_col,
-        [OP_COLP] = &&l_colp, [OP_KNOWNCOL] = &&l_knowncol, [OP_EQK] = &&l_eqk, [OP_NEK] = &&l_nek,
-        [OP_LTK] = &&l_ltk, [OP_LEK] = &&l_lek, [OP_GTK] = &&l_gtk, [OP_GEK] = &&l_gek, [OP_ADDK] = &&l_addk,
-        [OP_SUBK] = &&l_subk, [OP_MULK] = &&l_mulk, [OP_MULRK] = &&l_mulrk, [OP_DIVK] = &&l_divk,
-        [OP_DIVRK] = &&l_divrk, [OP_BINK] = &&l_bink, [OP_KNOWN] = &&l_known, [OP_FCHK] = &&l_fchk,
-        [OP_FCHK_EQ] = &&l_fchk_eq, [OP_FCHK_NE] = &&l_fchk_ne, [OP_FCHK_LT] = &&l_fchk_lt,
-        [OP_FCHK_LE] = &&l_fchk_le, [OP_FCHK_GT] = &&l_fchk_gt, [OP_FCHK_GE] = &&l_fchk_ge,
-        [OP_FCHK_HAS] = &&l_fchk_has, [OP_FDEC] = &&l_fdec, [OP_EXT] = &&l_halt,
-        [OP_OUTJ] = &&l_out, [OP_PAYKJ] = &&l_paykj, [OP_PAYJ] = &&l_pay, [OP_JUNKNOWN] = &&l_junknown,
-        [OP_JNZ] = &&l_jnz, [OP_FJZ] = &&l_fjz, [OP_FJZ_EQ] = &&l_fjz_eq, [OP_FJZ_NE] = &&l_fjz_ne,
-        [OP_FJZ_LT] = &&l_fjz_lt, [OP_FJZ_LE] = &&l_fjz_le, [OP_FJZ_GT] = &&l_fjz_gt, [OP_FJZ_GE] = &&l_fjz_ge,
-        [OP_FJZ_HAS] = &&l_fjz_has,
-    };
-    int64_t st[STACK];
-    int64_t loc[64];
-    uint64_t locset = 0;
-    int sp = 0;
-    int review = 0;
-    const jp_ins *in;
-    const jy_policy_case *c = src->c;
-    size_t row = src->row;
-start:
-    locset = 0;
-    sp = 0;
-    review = 0;
-    d->outcome = JY_ELIGIBLE;
-    d->has_amount = 0;
-    d->amount = 0;
-    d->nreasons = 0;
-#define NEXT do { in = &code[pc++]; goto *L[in->op]; } while (0)
-#define LINE (tr ? p->lines[pc - 1] : 0)
-#define SKIP_MISSING(force)                                                       \
-    do {                                                                          \
-        ADD_REASON(d, in, (int)in->k);                                            \
-        if ((force) || p->reasons[in->k].kind == R_MISSING) review = 1;           \
-        sp = 0;                                                                   \
-        pc = in->b;                                                               \
-    } while (0)
-    NEXT;
-l_halt:
-    goto out;
-l_const: st[sp++] = in->k; NEXT;
-    /* superinstructions: slot 0 in, operands in x = in + 1 (see internal.h) */
-#define FUSED_MISSING(x)                                                                          \
-    do {                                                                                          \
-        if (((x)->t & JP_T_UNIQUE) && d->nreasons < JY_POLICY_MAX_REASONS)                        \
-            d->reasons[d->nreasons++] = (uint16_t)(x)->k;                                         \
-        else if (!((x)->t & JP_T_UNIQUE))                                                         \
-            add_reason(d, (int)(x)->k);                                                           \
-        if (p->reasons[(x)->k].kind == R_MISSING) review = 1;                                     \
-        sp = 0;                                                                                   \
-        pc = in->b;                                                                               \
-    } while (0)
-#define FUSED_CHECK(len, expr)                                                                    \
-    do {                                                                                          \
-        const jp_ins *x = in + 1;                                                                 \
-        if (!PRESENT(c, in->a)) { FUSED_MISSING(x); NEXT; }                                       \
-        int64_t v = c->v[in->a];                                                                  \
-        int val = (expr) != 0;                                                                    \
-        pc += (len) - 1;                                                                          \
-        int failed = ((in->t >> 4) & 1) == CHK_REQUIRE ? !val : val;                              \
-        if (!failed) NEXT;                                                                        \
-        ADD_REASON(d, in, x->a);                                                                  \
-        if ((in->t & 15) == SEV_HARD) {                                                           \
-            d->outcome = JY_INELIGIBLE;                                                           \
-            d->has_amount = 0;                                                                    \
-            goto done;                                                                            \
-        }                                                                                         \
-        if ((in->t & 15) == SEV_SOFT) review = 1;                                                 \
-        NEXT;                                                                                     \
-    } while (0)
-l_fchk: FUSED_CHECK(2, v);
-l_fchk_eq: FUSED_CHECK(3, v == in->k);
-l_fchk_ne: FUSED_CHECK(3, v != in->k);
-l_fchk_lt: FUSED_CHECK(3, v < in->k);
-l_fchk_le: FUSED_CHECK(3, v <= in->k);
-l_fchk_gt: FUSED_CHECK(3, v > in->k);
-l_fchk_ge: FUSED_CHECK(3, v >= in->k);
-l_fchk_has: FUSED_CHECK(3, ((x->t & 1) ? ((uint64_t)1 << (v & 63)) : (uint64_t)v) & (uint64_t)in->k);
-    /* conditional jumps on one fact (internal.h, OP_FJZ): a missing fact jumps to in->b when
-     * guarded by known(f), else is skipped like OP_FACT (reason, statement end x->b) */
-#define FUSED_JZ(expr)                                                                            \
-    do {                                                                                          \
-        const jp_ins *x = in + 1;                                                                 \
-        if (!PRESENT(c, in->a)) {                                                                 \
-            if (in->t & JP_FJ_GUARD) { pc = in->b; NEXT; }                                        \
-            FUSED_MISSING(x);                                                                     \
-            pc = x->b;                                                                            \
-            NEXT;                                                                                 \
-        }                                                                                         \
-        int64_t v = c->v[in->a];                                                                  \
-        int holds = ((expr) != 0) ^ ((in->t & JP_FJ_NOT) != 0);                                   \
-        pc = holds ? pc + x->a : in->b;                                                           \
-        NEXT;                                                                                     \
-    } while (0)
-l_fjz: FUSED_JZ(v);
-l_fjz_eq: FUSED_JZ(v == in->k);
-l_fjz_ne: FUSED_JZ(v != in->k);
-l_fjz_lt: FUSED_JZ(v < in->k);
-l_fjz_le: FUSED_JZ(v <= in->k);
-l_fjz_gt: FUSED_JZ(v > in->k);
-l_fjz_ge: FUSED_JZ(v >= in->k);
-l_fjz_has: FUSED_JZ(((in->t & JP_FJ_BIT) ? ((uint64_t)1 << (v & 63)) : (uint64_t)v) & (uint64_t)in->k);
-#undef FUSED_JZ
-l_fdec: {
-    const jp_ins *x = in + 1;
-    if (!PRESENT(c, in->a)) { FUSED_MISSING(x); NEXT; }
-    pc = seg_find(&tables[x->a], c->v[in->a]);
-    NEXT;
-}
-#undef FUSED_CHECK
-#undef FUSED_MISSING
-l_known:
-    st[sp++] = (int64_t)PRESENT(c, in->a);
-    NEXT;
-l_fact:
-    if (in->t == 1) { st[sp++] = (int64_t)PRESENT(c, in->a); NEXT; } /* known() in the parser's code */
-    if (!PRESENT(c, in->a)) { SKIP_MISSING(0); NEXT; }
-    st[sp++] = c->v[in->a];
-    if (tr) step(tr, JY_STEP_FACT, in->a, c->v[in->a], LINE);
-    NEXT;
-l_col:
-    st[sp++] = src->cols[in->a][row];
-    NEXT;
-l_colp:
-    if (!src->colp[in->a][row]) { SKIP_MISSING(0); NEXT; }
-    st[sp++] = src->cols[in->a][row];
-    NEXT;
-l_knowncol:
-    st[sp++] = src->colp[in->a][row] != 0;
-    NEXT;
-l_absent:
-    SKIP_MISSING(in->t & 1);
-    NEXT;
-l_param: {
-    const jp_param *pm = &p->params[in->a];
-    for (int i = 0; i < pm->nper; i++)
-        if (pm->per[i].from <= src->date && src->date <= pm->per[i].to) {
-            st[sp++] = pm->per[i].value;
-            if (tr) step(tr, JY_STEP_PARAM, in->a, pm->per[i].value, LINE);
-            NEXT;
-        }
-    SKIP_MISSING(1);
-    NEXT;
-}
-l_local:
-    if (!((locset >> in->a) & 1)) { SKIP_MISSING(1); NEXT; }
-    st[sp++] = loc[in->a];
-    NEXT;
-l_setlocal:
-    loc[in->a] = st[--sp];
-    locset |= (uint64_t)1 << in->a;
-    if (tr) step(tr, JY_STEP_LET, in->a, loc[in->a], LINE);
-    NEXT;
-l_pop: sp--; NEXT;
-l_add: sp--; st[sp - 1] += st[sp]; NEXT;
-l_sub: sp--; st[sp - 1] -= st[sp]; NEXT;
-l_mul: sp--; st[sp - 1] *= st[sp]; NEXT;
-l_mulr: sp--; st[sp - 1] = round_div((__int128)st[sp - 1] * st[sp], 10000); NEXT;
-l_div: sp--; st[sp - 1] = st[sp] ? st[sp - 1] / st[sp] : 0; NEXT;
-l_divr: sp--; st[sp - 1] = st[sp] ? round_div(st[sp - 1], st[sp]) : 0; NEXT;
-l_ratio: sp--; st[sp - 1] = st[sp] ? (int64_t)((__int128)st[sp - 1] * 10000 / st[sp]) : 0; NEXT;
-l_neg: st[sp - 1] = -st[sp - 1]; NEXT;
-l_min: sp--; if (st[sp] < st[sp - 1]) st[sp - 1] = st[sp]; NEXT;
-l_max: sp--; if (st[sp] > st[sp - 1]) st[sp - 1] = st[sp]; NEXT;
-l_eq: sp--; st[sp - 1] = st[sp - 1] == st[sp]; NEXT;
-l_ne: sp--; st[sp - 1] = st[sp - 1] != st[sp]; NEXT;
-l_lt: sp--; st[sp - 1] = st[sp - 1] < st[sp]; NEXT;
-l_le: sp--; st[sp - 1] = st[sp - 1] <= st[sp]; NEXT;
-l_gt: sp--; st[sp - 1] = st[sp - 1] > st[sp]; NEXT;
-l_ge: sp--; st[sp - 1] = st[sp - 1] >= st[sp]; NEXT;
-l_eqk: st[sp - 1] = st[sp - 1] == in->k; NEXT;
-l_nek: st[sp - 1] = st[sp - 1] != in->k; NEXT;
-l_ltk: st[sp - 1] = st[sp - 1] < in->k; NEXT;
-l_lek: st[sp - 1] = st[sp - 1] <= in->k; NEXT;
-l_gtk: st[sp - 1] = st[sp - 1] > in->k; NEXT;
-l_gek: st[sp - 1] = st[sp - 1] >= in->k; NEXT;
-l_addk: st[sp - 1] += in->k; NEXT;
-l_subk: st[sp - 1] -= in->k; NEXT;
-l_mulk: st[sp - 1] *= in->k; NEXT;
-l_mulrk: st[sp - 1] = round_div((__int128)st[sp - 1] * in->k, 10000); NEXT;
-l_divk: st[sp - 1] = in->k ? st[sp - 1] / in->k : 0; NEXT;
-l_divrk: st[sp - 1] = in->k ? round_div(st[sp - 1], in->k) : 0; NEXT;
-l_bink: st[sp - 1] = jp_binop(in->t, st[sp - 1], in->k); NEXT;
-l_not: st[sp - 1] = !st[sp - 1]; NEXT;
-l_jmp: pc = in->b; NEXT;
-l_jz: if (!st[--sp]) pc = in->b; NEXT;
-l_jzk: if (!st[sp - 1]) pc = in->b; else sp--; NEXT;
-l_jnzk: if (st[sp - 1]) pc = in->b; else sp--; NEXT;
-l_jnz: if (st[--sp]) pc = in->b; NEXT;
-l_has: {
-    uint64_t v = in->t ? ((uint64_t)1 << (st[sp - 1] & 63)) : (uint64_t)st[sp - 1];
-    st[sp - 1] = (v & (uint64_t)in->k) != 0;
-    NEXT;
-}
-l_within: sp--; st[sp - 1] = jp_binop(OP_WITHIN, st[sp - 1], st[sp]); NEXT;
-l_year: {
-    int y, m, dd;
-    jy_date_to_ymd((jy_date)st[sp - 1], &y, &m, &dd);
-    st[sp - 1] = y;
-    NEXT;
-}
-l_days: sp--; st[sp - 1] = st[sp] - st[sp - 1]; NEXT;
-l_adddays: sp--; st[sp - 1] += st[sp]; NEXT;
-l_workdays: {
-    sp--;
-    int ok = -1;
-    if (p->cal) {
-        if (in->op == OP_WORKDAYS) {
-            int n = 0;
-            ok = jy_calendar_workdays(p->cal, (jy_date)st[sp - 1], (jy_date)st[sp], &n, NULL);
-            st[sp - 1] = n;
-        } else {
-            jy_date r = 0;
-            ok = jy_calendar_nth_workday(p->cal, (jy_date)st[sp - 1], (int)st[sp], &r, NULL);
-            st[sp - 1] = r;
-        }
-    }
-    if (ok != 0) SKIP_MISSING(1); /* no calendar for those days: the statement cannot be judged */
-    NEXT;
-}
-l_check: {
-    int v = st[--sp] != 0;
-    int mode = (in->t >> 4) & 1, sev = in->t & 15;
-    int failed = mode == CHK_REQUIRE ? !v : v;
-    if (tr) step(tr, failed ? JY_STEP_CHECK_FAIL : JY_STEP_CHECK_OK, in->a, v, LINE);
-    if (!failed) NEXT;
-    ADD_REASON(d, in, in->a);
-    if (sev == SEV_HARD) {
-        d->outcome = JY_INELIGIBLE;
-        d->has_amount = 0;
-        goto done;
-    }
-    if (sev == SEV_SOFT) review = 1;
-    NEXT;
-}
-l_out: {
-    int oc = in->t & ~JP_T_UNIQUE;
-    if (tr) step(tr, JY_STEP_OUTCOME, in->a, oc, LINE);
-    ADD_REASON(d, in, in->a); /* ok (t 10) and notes are recorded too */
-    if (oc == JY_INELIGIBLE) {
-        d->outcome = JY_INELIGIBLE;
-        d->has_amount = 0;
-        goto done;
-    }
-    if (oc == JY_NEEDS_REVIEW) review = 1;
-    if (in->op == OP_OUTJ) pc = in->b;
-    NEXT;
-}
-l_paykj:
-    d->amount = in->k;
-    d->has_amount = 1;
-    ADD_REASON(d, in, in->a);
-    pc = in->b;
-    NEXT;
-l_junknown:
-    pc = PRESENT(c, in->a) ? pc + 1 : in->b; /* slot 2 is an operand slot */
-    NEXT;
-l_pay:
-    d->amount = st[--sp];
-    d->has_amount = 1;
-    ADD_REASON(d, in, in->a);
-    if (tr) step(tr, JY_STEP_PAY, in->a, d->amount, LINE);
-    if (in->op == OP_PAYJ) pc = in->b;
-    NEXT;
-l_cap: {
-    int64_t cap = st[--sp];
-    if (d->has_amount && d->amount > cap) {
-        d->amount = cap;
-        ADD_REASON(d, in, in->a);
-        if (tr) step(tr, JY_STEP_CAP, in->a, cap, LINE);
-    }
-    NEXT;
-}
-l_decide: {
-    const jp_table *t = &tables[in->a];
-    int64_t v = st[--sp];
-    int32_t target = seg_find(t, v);
-    if (tr) step(tr, JY_STEP_DECIDE, in->a, v, LINE);
-    pc = target;
-    NEXT;
-}
-out:
-    if (review) d->outcome = JY_NEEDS_REVIEW;
-done:
-    if (!rows) return d->outcome;
-    {
-        int o = d->outcome;
-        int paid = o == JY_ELIGIBLE && d->has_amount;
-        if (rows->outcome) rows->outcome[row] = (uint8_t)o;
-        if (rows->amount) rows->amount[row] = paid ? d->amount : 0;
-        rows->t.count[o]++;
-        if (paid) { rows->t.paid += d->amount; rows->t.npaid++; }
-        if (++row >= rows->n) return o;
-        if (rows->decisions) d = &rows->decisions[row];
-        pc = rows->entry;
-        goto start;
-    }
-#undef NEXT
-#undef LINE
-#undef SKIP_MISSING
-}
+
+/* three variants of the instruction loop: one case (jy_policy_eval), with a trace (explain),
+ * and the rows of a batch */
+#define VM_NAME vm_one
+#define VM_TRACE 0
+#define VM_ROWS 0
+#include "policy/vm.inc"
+#undef VM_NAME
+#undef VM_TRACE
+#undef VM_ROWS
+#define VM_NAME vm_trace
+#define VM_TRACE 1
+#define VM_ROWS 0
+#include "policy/vm.inc"
+#undef VM_NAME
+#undef VM_TRACE
+#undef VM_ROWS
+#define VM_NAME vm_batch
+#define VM_TRACE 0
+#define VM_ROWS 1
+#include "policy/vm.inc"
+#undef VM_NAME
+#undef VM_TRACE
+#undef VM_ROWS
 
 static int bad_program(const jy_policy *p, int prog, jy_decision *d)
 {
@@ -422,8 +147,8 @@ int jy_policy_eval(const jy_policy *p, const jy_policy_case *c, jy_decision *d)
 {
     if (bad_program(p, c->program, d)) return d->outcome;
     vm_src src = {c, NULL, NULL, 0, c->date};
-    if (p->fast) return vm(p, p->fast->code, p->fast->tables, p->fast->entry[c->program], &src, d, NULL, NULL);
-    return vm(p, p->code, p->tables, p->programs[c->program].entry, &src, d, NULL, NULL);
+    if (p->fast) return vm_one(p, p->fast->code, p->fast->tables, p->fast, p->fast->entry[c->program], &src, d, NULL, NULL);
+    return vm_one(p, p->code, p->tables, NULL, p->programs[c->program].entry, &src, d, NULL, NULL);
 }
 
 void jy_policy_eval_many(const jy_policy *p, const jy_policy_case *cases, size_t n, jy_decision *dec,
@@ -453,8 +178,8 @@ int jy_policy_eval_trace(const jy_policy *p, const jy_policy_case *c, jy_decisio
 {
     if (bad_program(p, c->program, d)) return d->outcome;
     vm_src src = {c, NULL, NULL, 0, c->date};
-    if (!t) return vm(p, p->code, p->tables, p->programs[c->program].entry, &src, d, NULL, NULL);
-    return vm(p, p->code, p->tables, p->programs[c->program].entry, &src, d, t, NULL);
+    if (!t) return vm_one(p, p->code, p->tables, NULL, p->programs[c->program].entry, &src, d, NULL, NULL);
+    return vm_trace(p, p->code, p->tables, NULL, p->programs[c->program].entry, &src, d, t, NULL);
 }
 
 int jy_policy_eval_columns(const jy_policy *p, const jy_policy_columns *b, uint8_t *outcome, jy_fen *amount,
@@ -495,7 +220,7 @@ int jy_policy_eval_columns(const jy_policy *p, const jy_policy_columns *b, uint8
     jy_decision local;
     vm_src src = {base, b->col, colp, 0, base->date};
     vm_rows rows = {b->n, entry, outcome, amount, decisions, {{0, 0, 0}, 0, 0}};
-    if (b->n > 0) vm(p, im.code, im.tables, entry, &src, decisions ? &decisions[0] : &local, NULL, &rows);
+    if (b->n > 0) vm_batch(p, im.code, im.tables, &im, entry, &src, decisions ? &decisions[0] : &local, NULL, &rows);
     jp_image_free(&im);
     if (totals) *totals = rows.t;
     return 0;

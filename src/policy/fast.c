@@ -380,6 +380,45 @@ static void fuse(jp_image *im)
     free(label);
 }
 
+/* The action of a decide branch landing on code[to] (see jp_act). */
+static jp_act branch_act(const jp_image *im, int32_t to)
+{
+    const jp_ins *in = &im->code[to];
+    jp_act a = {0, to, 0, ACT_GO, 0, 0};
+    switch (in->op) {
+    case OP_PAYKJ: a = (jp_act){in->k, in->b, in->a, ACT_PAY, (uint8_t)(in->t & JP_T_UNIQUE), 0}; break;
+    case OP_OUTJ: a = (jp_act){0, in->b, in->a, ACT_OUT, (uint8_t)(in->t & ~JP_T_END), 0}; break;
+    case OP_OUT: a = (jp_act){0, to + 1, in->a, ACT_OUT, in->t, 0}; break;
+    default: break;
+    }
+    a.end = im->code[a.next].op == OP_HALT;
+    return a;
+}
+
+/* Marks jumps to the end (JP_T_END on OP_PAYKJ / OP_OUTJ) and turns every decide of the image
+ * into its acting form (OP_FDECA / OP_DECIDEA), building the action of every branch. */
+static void make_acts(jp_image *im)
+{
+    for (int i = 0; i < im->ncode; i++) {
+        jp_ins *in = &im->code[i];
+        if ((in->op == OP_PAYKJ || in->op == OP_OUTJ) && im->code[in->b].op == OP_HALT) in->t |= JP_T_END;
+    }
+    im->act_base = calloc((size_t)(im->ntables ? im->ntables : 1), sizeof *im->act_base);
+    if (!im->act_base) abort();
+    for (int t = 0; t < im->ntables; t++) {
+        const jp_table *tb = &im->tables[t];
+        im->acts = jp_grow(im->acts, &im->capacts, im->nacts + tb->nseg + 1, sizeof *im->acts);
+        im->act_base[t] = im->nacts;
+        for (int k = 0; k < tb->nseg; k++) im->acts[im->nacts++] = branch_act(im, tb->seg[k].pc);
+        im->acts[im->nacts++] = branch_act(im, tb->outside_pc);
+    }
+    for (int i = 0; i < im->ncode; i++) {
+        jp_ins *in = &im->code[i];
+        if (in->op == OP_FDEC) in->op = OP_FDECA;
+        else if (in->op == OP_DECIDE) in->op = OP_DECIDEA;
+    }
+}
+
 void jp_image_build(const jy_policy *p, const jp_spec *s, jp_image *im)
 {
     memset(im, 0, sizeof *im);
@@ -590,6 +629,7 @@ void jp_image_build(const jy_policy *p, const jp_spec *s, jp_image *im)
     thread_jumps(im);
     mark_unique_reasons(p, im);
     fuse(im);
+    make_acts(im);
     free(label);
     free(map);
 }
@@ -601,6 +641,8 @@ void jp_image_free(jp_image *im)
     free(im->tables);
     free(im->code);
     free(im->entry);
+    free(im->acts);
+    free(im->act_base);
     memset(im, 0, sizeof *im);
 }
 

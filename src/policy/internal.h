@@ -81,6 +81,10 @@ enum jp_op {
      * reason's JP_T_UNIQUE. */
     OP_FJZ,      /* the fact itself (truthy) */
     OP_FJZ_EQ, OP_FJZ_NE, OP_FJZ_LT, OP_FJZ_LE, OP_FJZ_GT, OP_FJZ_GE, OP_FJZ_HAS,
+    /* decide tables whose branches act at once (fast.c acts): the segment's action (pay a
+     * constant, an outcome, or only where to go) is applied in the same dispatch. OP_FDECA is
+     * OP_FDEC's layout, OP_DECIDEA OP_DECIDE's. */
+    OP_FDECA, OP_DECIDEA,
     OP__COUNT
 };
 enum { CHK_REQUIRE = 0, CHK_EXCLUDE = 1 };
@@ -91,6 +95,8 @@ enum { SEV_HARD = 0, SEV_SOFT = 1, SEV_NOTE = 2 };
 #define JP_T_UNIQUE 0x80
 /* OP_FJZ* flags (slot 0's t): HAS tests an enum index (else a set mask); GUARD: a missing fact
  * jumps to b silently (the pattern began with known(f)); NOT: the test is inverted. */
+/* On OP_PAYKJ and OP_OUTJ: the jump goes to the end of the programme (evaluation stops). */
+#define JP_T_END 0x40
 #define JP_FJ_BIT 0x01
 #define JP_FJ_GUARD 0x20
 #define JP_FJ_NOT 0x40
@@ -254,12 +260,27 @@ typedef struct jp_spec {
     int64_t value[JY_POLICY_MAX_FACTS];        /* JP_FACT_CONST */
 } jp_spec;
 
+/* The action of one decide-table branch (or of the outside branch) in an image: ACT_PAY sets
+ * the amount, ACT_OUT records an outcome (ineligible stops), ACT_GO only goes on; all but
+ * ACT_GO add `reason` (t: JP_T_UNIQUE and, for ACT_OUT, the outcome). Then evaluation goes on
+ * at `next`, or stops when `end`. */
+enum { ACT_GO = 0, ACT_PAY, ACT_OUT };
+typedef struct jp_act {
+    int64_t amount;
+    int32_t next;
+    uint16_t reason;
+    uint8_t kind, t, end;
+} jp_act;
+
 typedef struct jp_image {
     jp_ins *code;
     int ncode, capcode;
     jp_table *tables;
     int ntables;
     int32_t *entry; /* per programme */
+    jp_act *acts;     /* per table: one action per segment, then the outside branch's */
+    int32_t *act_base; /* per table: its first action */
+    int nacts, capacts;
 } jp_image;
 
 /* Builds the image of p's code for spec (all programmes); jp_image_free releases it. */
