@@ -104,6 +104,12 @@ int jy_store_scope_refuse(const jy_store *st, const char *what, const char *key,
  * outside, as if the record did not exist. */
 int jy_store_scope_hide(const jy_store *st, const char *what, int64_t id, const char *county, jy_err *err);
 
+/* The before/after image of a person in the audit log (store.c; docs/store.md, "Audit chain"):
+ * a JSON array of jy_person_json's values without keys and id. Both backends write person
+ * entries with it; jy_audit_entry_json shows it as jy_person_json's object. (Import work,
+ * issue 2.) */
+void jy_person_audit_image(jy_sb *sb, const jy_person *p);
+
 /* The hash of the (absent) entry before the first one: 64 '0' characters. */
 extern const char jy_store_genesis_hash[65];
 

@@ -1030,7 +1030,7 @@ static int pg_person_put(jy_store *base, jy_person *p, const char *actor, int *r
         st->person_ids_used = 1;
         pc_note(st, p->idcard, p);
         jy_sb_reset(&st->after);
-        jy_person_json(&st->after, p);
+        jy_person_audit_image(&st->after, p);
         rc = audit_insert(st, actor, p->county, "person", p->id, "create", NULL, jy_sb_cstr(&st->after), err);
         if (rc == 0) *result = JY_PUT_CREATED;
         goto done;
@@ -1044,9 +1044,9 @@ static int pg_person_put(jy_store *base, jy_person *p, const char *actor, int *r
     if ((rc = run_later(st, P_PERSON_UPDATE, pp.v, "updating a person", err))) goto done;
     pc_note(st, p->idcard, p);
     jy_sb_reset(&st->before);
-    jy_person_json(&st->before, &old);
+    jy_person_audit_image(&st->before, &old);
     jy_sb_reset(&st->after);
-    jy_person_json(&st->after, p);
+    jy_person_audit_image(&st->after, p);
     rc = audit_insert(st, actor, p->county, "person", p->id, "update", jy_sb_cstr(&st->before),
                       jy_sb_cstr(&st->after), err);
     if (rc == 0) *result = JY_PUT_UPDATED;

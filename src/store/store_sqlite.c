@@ -9,6 +9,7 @@
 #include "store/store_impl.h"
 
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -86,6 +87,7 @@ typedef struct sq_store {
     int64_t tail_seq;
     char tail_hash[65];
     jy_sb before, after; /* reused for audit JSON */
+    struct checkpointer *ckpt; /* bulk mode: the background checkpointer, else NULL */
 } sq_store;
 
 /* ---------------------------------------------------------------- statement helpers */
@@ -497,7 +499,7 @@ static int sq_person_put(jy_store *base, jy_person *p, const char *actor, int *r
     if (sqlite3_changes(st->db) == 1) {
         p->id = sqlite3_last_insert_rowid(st->db);
         jy_sb_reset(&st->after);
-        jy_person_json(&st->after, p);
+        jy_person_audit_image(&st->after, p);
         rc = audit_insert(st, actor, p->county, "person", p->id, "create", NULL, jy_sb_cstr(&st->after), err);
         if (rc) {
             sqlite3_stmt *d = stmt(st, S_PERSON_DELETE, NULL);
@@ -523,9 +525,9 @@ static int sq_person_put(jy_store *base, jy_person *p, const char *actor, int *r
     sqlite3_bind_int64(s, 12, p->id);
     if ((rc = step_done(st, s, "updating a person", err))) goto done;
     jy_sb_reset(&st->before);
-    jy_person_json(&st->before, &old);
+    jy_person_audit_image(&st->before, &old);
     jy_sb_reset(&st->after);
-    jy_person_json(&st->after, p);
+    jy_person_audit_image(&st->after, p);
     rc = audit_insert(st, actor, p->county, "person", p->id, "update", jy_sb_cstr(&st->before),
                       jy_sb_cstr(&st->after), err);
     if (rc) {
@@ -999,9 +1001,12 @@ done:
     return exec_cached(st, S_COMMIT, err);
 }
 
+static void ckpt_stop(sq_store *st);
+
 static void sq_close(jy_store *base)
 {
     sq_store *st = (sq_store *)base;
+    ckpt_stop(st); /* a handle closed in bulk mode */
     if (st->depth > 0) {
         st->depth = 1;
         sq_rollback(base, NULL);
@@ -1078,22 +1083,137 @@ struct sqlite3 *jy_store_sqlite_db(jy_store *base)
     return ((sq_store *)base)->db;
 }
 
+/* ---------------------------------------------------------------- bulk mode */
+
+/* The background checkpointer of bulk mode: a thread with its own connection to the same file
+ * that copies committed WAL frames into the database (PASSIVE checkpoints) while the writer
+ * goes on, so the copy and its fsyncs run on another core instead of in the writer's commits
+ * or in one long checkpoint at the end. A checkpoint is an ordinary one: what it copies is
+ * committed and synced to the WAL first, so what a crash can lose does not change. */
+typedef struct checkpointer {
+    pthread_t thread;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    sqlite3 *db;    /* the checkpointer's own connection */
+    int pending;    /* commits since the last checkpoint started */
+    int stop;
+} checkpointer;
+
+/* WAL frames (pages) in the log after a commit from which the writer wakes the checkpointer:
+ * SQLite's own automatic-checkpoint threshold (an import's 100,000-row commit adds ~5,000). */
+#define CKPT_FRAMES 1000
+
+static void *ckpt_main(void *arg)
+{
+    checkpointer *c = arg;
+    pthread_mutex_lock(&c->mu);
+    for (;;) {
+        while (!c->pending && !c->stop) pthread_cond_wait(&c->cv, &c->mu);
+        if (c->stop) break;
+        c->pending = 0;
+        pthread_mutex_unlock(&c->mu);
+        /* BUSY (another checkpoint running) or a failure only leaves more for the next one and
+         * for the final checkpoint of jy_store_sqlite_bulk(off) */
+        sqlite3_wal_checkpoint_v2(c->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+        pthread_mutex_lock(&c->mu);
+    }
+    pthread_mutex_unlock(&c->mu);
+    return NULL;
+}
+
+/* sqlite3_wal_hook: runs on the writer's connection after each commit (in place of the
+ * automatic checkpoint, which would copy the frames on the writer's thread). */
+static int ckpt_wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
+{
+    (void)db;
+    (void)name;
+    checkpointer *c = arg;
+    if (frames < CKPT_FRAMES) return SQLITE_OK;
+    pthread_mutex_lock(&c->mu);
+    c->pending = 1;
+    pthread_cond_signal(&c->cv);
+    pthread_mutex_unlock(&c->mu);
+    return SQLITE_OK;
+}
+
+/* Starts the checkpointer; 0 also when there is none to start (a temporary or in-memory
+ * database, no WAL): the writer then just defers checkpoints. */
+static int ckpt_start(sq_store *st, jy_err *err)
+{
+    const char *path = sqlite3_db_filename(st->db, "main");
+    if (!path || !*path) return 0;
+    checkpointer *c = calloc(1, sizeof *c);
+    if (!c) return jy_err_set(err, JY_ENOMEM, "out of memory entering bulk-load mode");
+    int src = sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
+    if (src == SQLITE_OK) {
+        sqlite3_busy_timeout(c->db, 10000);
+        /* a first read opens the WAL (a checkpoint on a connection that has not read yet
+         * does nothing); syncs as the writer's connection does */
+        src = sqlite3_exec(c->db, "PRAGMA synchronous = NORMAL; SELECT 1 FROM sqlite_schema LIMIT 1", NULL, NULL,
+                           NULL);
+    }
+    if (src != SQLITE_OK) {
+        int rc = jy_err_set(err, JY_EDB, "database %s: cannot open the checkpointer's connection: %s", path,
+                            c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(src));
+        sqlite3_close(c->db);
+        free(c);
+        return rc;
+    }
+    pthread_mutex_init(&c->mu, NULL);
+    pthread_cond_init(&c->cv, NULL);
+    if (pthread_create(&c->thread, NULL, ckpt_main, c) != 0) {
+        pthread_mutex_destroy(&c->mu);
+        pthread_cond_destroy(&c->cv);
+        sqlite3_close(c->db);
+        free(c);
+        return 0; /* no thread: checkpoints are deferred to the end as without one */
+    }
+    st->ckpt = c;
+    sqlite3_wal_hook(st->db, ckpt_wal_hook, c);
+    return 0;
+}
+
+/* Stops and joins the checkpointer (waiting for a checkpoint in progress) and closes its
+ * connection; the writer's connection gets the automatic checkpoint back. */
+static void ckpt_stop(sq_store *st)
+{
+    checkpointer *c = st->ckpt;
+    if (!c) return;
+    sqlite3_wal_autocheckpoint(st->db, 1000); /* replaces ckpt_wal_hook */
+    pthread_mutex_lock(&c->mu);
+    c->stop = 1;
+    pthread_cond_signal(&c->cv);
+    pthread_mutex_unlock(&c->mu);
+    pthread_join(c->thread, NULL);
+    sqlite3_close(c->db);
+    pthread_mutex_destroy(&c->mu);
+    pthread_cond_destroy(&c->cv);
+    free(c);
+    st->ckpt = NULL;
+}
+
 /* jy_store_bulk (store.h): for a long import. A 256 MiB page cache keeps the ID-number index of a
  * county's registry (and the pages a batch dirties) in memory, so each commit writes every dirty
- * page once instead of spilling and re-reading; WAL checkpoints wait for the end, where one
- * checkpoint copies each page once instead of once per batch. synchronous, the WAL and
- * therefore what a crash can lose (the open batch, never a committed one) do not change. */
+ * page once instead of spilling and re-reading; the writer's commits do not checkpoint: a
+ * background checkpointer (above) copies the WAL into the database on another thread, and one
+ * PASSIVE checkpoint at the end copies what is left. synchronous, the WAL and therefore what a
+ * crash can lose (the open batch, never a committed one) do not change. */
 int jy_store_sqlite_bulk(jy_store *base, int on, jy_err *err)
 {
     sq_store *st = (sq_store *)base;
-    if (on)
-        return run_script(st, "PRAGMA cache_size = -262144; PRAGMA wal_autocheckpoint = 0;",
-                          "entering bulk-load mode", err);
+    if (on) {
+        if (st->ckpt) return 0; /* already on */
+        int rc = run_script(st, "PRAGMA cache_size = -262144; PRAGMA wal_autocheckpoint = 0;",
+                            "entering bulk-load mode", err);
+        if (rc == 0) rc = ckpt_start(st, err);
+        return rc;
+    }
+    ckpt_stop(st);
     /* journal_size_limit: the WAL a bulk load grew is cut back to 64 MiB when it is next reset */
     int rc = run_script(st, "PRAGMA cache_size = -65536; PRAGMA wal_autocheckpoint = 1000;"
                             " PRAGMA journal_size_limit = 67108864;",
                         "leaving bulk-load mode", err);
-    /* the deferred checkpoint; PASSIVE: readers or writers of other connections are not waited
+    /* the last checkpoint; PASSIVE: readers or writers of other connections are not waited
      * for (what they hold is copied by a later checkpoint) */
     if (rc == 0 && st->depth == 0) {
         int src = sqlite3_wal_checkpoint_v2(st->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
