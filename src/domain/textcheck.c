@@ -37,6 +37,7 @@ static int is_fullwidth(const unsigned char *s, size_t n)
 int jy_tc_reject_fullwidth(const char *s, size_t n, const char *field, jy_err *err)
 {
     const unsigned char *u = (const unsigned char *)s;
+    if (!memchr(s, 0xEF, n)) return 0; /* every full-width character starts with EF */
     for (size_t i = 0; i < n; i++) {
         if (!is_fullwidth(u + i, n - i)) continue;
         size_t j = i, shown = 0;
@@ -73,6 +74,9 @@ size_t jy_tc_describe(const char *s, size_t n, char *buf, size_t bufsz)
 
 size_t jy_tc_count_chars(const char *s, size_t n)
 {
+    size_t ascii = 0;
+    while (ascii < n && (unsigned char)s[ascii] < 0x80) ascii++;
+    if (ascii == n) return n; /* ASCII: a byte is a character */
     size_t k = 0;
     for (size_t i = 0; i < n; k++) {
         size_t len = jy_tc_utf8_len((const unsigned char *)s + i, n - i);
