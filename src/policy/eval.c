@@ -182,6 +182,111 @@ int jy_policy_eval_trace(const jy_policy *p, const jy_policy_case *c, jy_decisio
     return vm_trace(p, p->code, p->tables, NULL, p->programs[c->program].entry, &src, d, t, NULL);
 }
 
+/* How many of the n sorted values bp[] are ≤ v; branch-free (as seg_find). */
+static inline size_t count_le(const int64_t *bp, int n, int64_t v)
+{
+    if (n <= 0) return 0;
+    const int64_t *base = bp;
+    while (n > 1) {
+        int half = n >> 1;
+        base = base[half - 1] <= v ? base + half : base;
+        n -= half;
+    }
+    return (size_t)(base - bp) + (*base <= v);
+}
+
+/* Row `row` of a batch run by the image alone (into *d). */
+static void run_row(const jy_policy *p, const jp_image *im, int entry, const vm_src *src0, size_t row,
+                    jy_decision *d)
+{
+    vm_src src = *src0;
+    src.row = row;
+    vm_rows rows = {row + 1, entry, NULL, NULL, NULL, {{0, 0, 0}, 0, 0}};
+    vm_batch(p, im->code, im->tables, im, entry, &src, d, NULL, &rows);
+}
+
+/* The interval of column j that v falls in (cells.c). */
+static inline size_t cell_index(const jp_cells *cl, int j, int64_t v)
+{
+    if (cl->lut[j]) {
+        int64_t x = v - cl->lut_lo[j];
+        x = x < 0 ? 0 : x;
+        x = x >= cl->lut_n[j] ? cl->lut_n[j] - 1 : x;
+        return cl->lut[j][x];
+    }
+    return count_le(cl->bp[j], cl->nbp[j], v);
+}
+
+/* Runs the batch through interval tables (cells.c) when they apply and there are at least four
+ * rows per cell: every cell's decision once, then per row its cell's. Returns 0 when it ran,
+ * -1 when the caller runs the image row by row. */
+static int run_cells(const jy_policy *p, const jp_image *im, int entry, const jy_policy_columns *b,
+                     const vm_src *src0, uint8_t *outcome, jy_fen *amount, jy_decision *decisions,
+                     jy_policy_totals *tot)
+{
+    for (int j = 0; j < b->ncols; j++)
+        if (b->present[j]) return -1;
+    jp_cells *cl = malloc(sizeof *cl);
+    if (!cl) abort();
+    if (jp_cells_plan(im, entry, b->ncols, cl) != 0 || cl->ncells * 4 > b->n) {
+        jp_cells_free(cl);
+        free(cl);
+        return -1;
+    }
+    /* every cell's decision, and its outcome and paid amount (0 when not paid) apart */
+    jy_decision *cell = malloc(sizeof *cell * cl->ncells);
+    uint8_t *cell_o = malloc(cl->ncells);
+    jy_fen *cell_paid = malloc(sizeof *cell_paid * cl->ncells);
+    if (!cell || !cell_o || !cell_paid) abort();
+    int64_t rep[JY_POLICY_MAX_COLS];
+    const int64_t *rcol[JY_POLICY_MAX_COLS];
+    for (int j = 0; j < b->ncols; j++) rcol[j] = &rep[j];
+    vm_src rsrc = *src0;
+    rsrc.cols = rcol;
+    for (size_t q = 0; q < cl->ncells; q++) {
+        jp_cells_rep(cl, q, rep);
+        run_row(p, im, entry, &rsrc, 0, &cell[q]);
+        cell_o[q] = (uint8_t)cell[q].outcome;
+        cell_paid[q] = cell[q].outcome == JY_ELIGIBLE && cell[q].has_amount ? cell[q].amount : 0;
+    }
+    for (size_t i = 0; i < b->n; i++) {
+        size_t q = 0;
+        int inside = 1;
+        for (int j = 0; j < b->ncols; j++) {
+            int64_t v = b->col[j][i];
+            inside &= (v >= cl->dlo[j]) & (v <= cl->dhi[j]);
+            q += cl->stride[j] * cell_index(cl, j, v);
+        }
+        if (__builtin_expect(!inside, 0)) { /* outside a column's domain: the image decides */
+            jy_decision own;
+            run_row(p, im, entry, src0, i, &own);
+            int paid = own.outcome == JY_ELIGIBLE && own.has_amount;
+            if (outcome) outcome[i] = (uint8_t)own.outcome;
+            if (amount) amount[i] = paid ? own.amount : 0;
+            if (decisions) decisions[i] = own;
+            tot->count[own.outcome]++;
+            tot->npaid += paid;
+            tot->paid += paid ? own.amount : 0;
+            continue;
+        }
+        int o = cell_o[q];
+        jy_fen paid = cell_paid[q];
+        int is_paid = o == JY_ELIGIBLE && cell[q].has_amount;
+        if (outcome) outcome[i] = (uint8_t)o;
+        if (amount) amount[i] = paid;
+        if (decisions) decisions[i] = cell[q];
+        tot->count[o]++;
+        tot->npaid += is_paid;
+        tot->paid += paid;
+    }
+    free(cell);
+    free(cell_o);
+    free(cell_paid);
+    jp_cells_free(cl);
+    free(cl);
+    return 0;
+}
+
 int jy_policy_eval_columns(const jy_policy *p, const jy_policy_columns *b, uint8_t *outcome, jy_fen *amount,
                            jy_decision *decisions, jy_policy_totals *totals, jy_err *err)
 {
@@ -220,7 +325,8 @@ int jy_policy_eval_columns(const jy_policy *p, const jy_policy_columns *b, uint8
     jy_decision local;
     vm_src src = {base, b->col, colp, 0, base->date};
     vm_rows rows = {b->n, entry, outcome, amount, decisions, {{0, 0, 0}, 0, 0}};
-    if (b->n > 0) vm_batch(p, im.code, im.tables, &im, entry, &src, decisions ? &decisions[0] : &local, NULL, &rows);
+    if (b->n > 0 && run_cells(p, &im, entry, b, &src, outcome, amount, decisions, &rows.t) != 0)
+        vm_batch(p, im.code, im.tables, &im, entry, &src, decisions ? &decisions[0] : &local, NULL, &rows);
     jp_image_free(&im);
     if (totals) *totals = rows.t;
     return 0;

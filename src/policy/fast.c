@@ -626,6 +626,7 @@ void jp_image_build(const jy_policy *p, const jp_spec *s, jp_image *im)
         dst->outside_pc = map[src->outside_pc];
     }
     for (int i = 0; i < p->nprograms; i++) im->entry[i] = map[p->programs[i].entry];
+    im->nentry = p->nprograms;
     thread_jumps(im);
     mark_unique_reasons(p, im);
     fuse(im);

@@ -278,10 +278,40 @@ typedef struct jp_image {
     jp_table *tables;
     int ntables;
     int32_t *entry; /* per programme */
+    int nentry;
     jp_act *acts;     /* per table: one action per segment, then the outside branch's */
     int32_t *act_base; /* per table: its first action */
     int nacts, capacts;
 } jp_image;
+
+/* ---- interval tables for batches (cells.c) ----
+ * Column j's sorted breakpoints cut its values into nbp[j] + 1 intervals; a row's cell is
+ * Σ stride[j] × (the number of breakpoints ≤ its value in column j). Inside [dlo[j], dhi[j]]
+ * every value of an interval gives the same decision. */
+#define JP_CELLS_MAX_BP 80
+#define JP_CELLS_MAX 4096
+typedef struct jp_cells {
+    int ncols;
+    int nbp[JY_POLICY_MAX_COLS];
+    int64_t bp[JY_POLICY_MAX_COLS][JP_CELLS_MAX_BP];
+    int64_t dlo[JY_POLICY_MAX_COLS], dhi[JY_POLICY_MAX_COLS];
+    size_t stride[JY_POLICY_MAX_COLS];
+    size_t ncells;
+    /* when a column's breakpoints span fewer than JP_CELLS_LUT values: lut[j][x - lut_lo[j]] is
+     * the interval of x, for x clamped to [lut_lo[j], lut_lo[j] + lut_n[j] - 1] (else NULL) */
+    uint16_t *lut[JY_POLICY_MAX_COLS];
+    int64_t lut_lo[JY_POLICY_MAX_COLS], lut_n[JY_POLICY_MAX_COLS];
+} jp_cells;
+#define JP_CELLS_LUT 4096
+
+/* Plans the cells of the programme starting at entry in a batch image with ncols columns
+ * (no presence vectors): 0, or -1 when some use of a column is not a comparison or the cells
+ * would be more than JP_CELLS_MAX. */
+int jp_cells_plan(const jp_image *im, int entry, int ncols, jp_cells *cl);
+/* A value of each column inside the intervals of cell `cell` (rep[ncols]). */
+void jp_cells_rep(const jp_cells *cl, size_t cell, int64_t *rep);
+/* Releases the lookup tables of a plan. */
+void jp_cells_free(jp_cells *cl);
 
 /* Builds the image of p's code for spec (all programmes); jp_image_free releases it. */
 void jp_image_build(const jy_policy *p, const jp_spec *spec, jp_image *out);

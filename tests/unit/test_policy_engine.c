@@ -483,6 +483,89 @@ static void specialised_image_and_batch_decide_as_the_parser_code(void **state)
     }
 }
 
+/* Batches whose columns have no presence vector (the interval tables of cells.c apply when
+ * every use of a column compares it): every row decides as the parser's code on the same case,
+ * values on both sides of every bound and enum indexes outside 0..63 included; and the tables
+ * do apply to most programmes of the shipped rules. */
+static void batch_interval_tables_decide_as_the_parser_code(void **state)
+{
+    (void)state;
+    const jy_policy *p = shipped;
+    enum { N = 4000 };
+    static jy_policy_case cs[N];
+    static jy_decision ref[N], got[N];
+    static int64_t col[2][N];
+    static uint8_t outc[N];
+    static jy_fen amt[N];
+    load_rows(p);
+    int planned = 0;
+    for (int prog = 0; prog < p->nprograms; prog++) {
+        for (int i = 0; i < N; i++) mutated_case(p, &cs[i], prog);
+        jy_policy_case base = cs[0];
+        jy_policy_columns b;
+        memset(&b, 0, sizeof b);
+        b.base = &base;
+        b.n = N;
+        /* up to two facts of the programme as columns, values taken from the cases (a case
+         * without the fact gets a value near another case's) */
+        for (int f = 0; f < p->nfacts && b.ncols < 2; f++) {
+            if (!(p->facts[f].used_by[0] & ((uint64_t)1 << prog)) || (next_rand() % 3 == 0)) continue;
+            b.fact[b.ncols] = f;
+            b.col[b.ncols] = col[b.ncols];
+            b.ncols++;
+        }
+        for (int i = 0; i < N; i++) {
+            jy_policy_case c = base;
+            for (int k = 0; k < b.ncols; k++) {
+                int f = b.fact[k];
+                int64_t v = ((cs[i].present[f >> 6] >> (f & 63)) & 1) ? cs[i].v[f] : cs[(i * 7 + 1) % N].v[f];
+                if (i % 97 == 5) v = p->facts[f].type == T_ENUM ? 70 : -3; /* outside an enum's indexes */
+                col[k][i] = v;
+                c.v[f] = v;
+                c.present[f >> 6] |= (uint64_t)1 << (f & 63);
+            }
+            jy_policy_eval_trace(p, &c, &ref[i], NULL);
+        }
+        jy_policy_totals t;
+        jy_err err;
+        assert_int_equal(jy_policy_eval_columns(p, &b, outc, amt, got, &t, &err), 0);
+        jy_fen sum = 0;
+        long np = 0;
+        for (int i = 0; i < N; i++) {
+            same_decision(&ref[i], &got[i], "jy_policy_eval_columns (interval tables)", prog, i);
+            assert_int_equal(outc[i], ref[i].outcome);
+            int paid = ref[i].outcome == JY_ELIGIBLE && ref[i].has_amount;
+            assert_int_equal(amt[i], paid ? ref[i].amount : 0);
+            if (paid) { sum += ref[i].amount; np++; }
+        }
+        assert_int_equal(t.paid, sum);
+        assert_int_equal(t.npaid, np);
+        /* were the interval tables used? (the same image the batch built) */
+        jp_spec *spec = calloc(1, sizeof *spec);
+        assert_non_null(spec);
+        spec->date_known = 1;
+        spec->date = base.date;
+        for (int f = 0; f < p->nfacts; f++) {
+            spec->kind[f] = ((base.present[f >> 6] >> (f & 63)) & 1) ? JP_FACT_CONST : JP_FACT_ABSENT;
+            spec->value[f] = base.v[f];
+        }
+        for (int k = 0; k < b.ncols; k++) {
+            spec->kind[b.fact[k]] = JP_FACT_COLUMN;
+            spec->col[b.fact[k]] = (int16_t)k;
+        }
+        jp_image im;
+        jp_image_build(p, spec, &im);
+        jp_cells *cl = malloc(sizeof *cl);
+        assert_non_null(cl);
+        if (jp_cells_plan(&im, im.entry[prog], b.ncols, cl) == 0 && b.ncols > 0) planned++;
+        jp_cells_free(cl);
+        free(cl);
+        jp_image_free(&im);
+        free(spec);
+    }
+    assert_true(planned >= p->nprograms / 2);
+}
+
 static void evaluation_allocates_nothing(void **state)
 {
     (void)state;
@@ -530,6 +613,7 @@ int main(void)
     };
     const struct CMUnitTest big[] = {
         cmocka_unit_test(specialised_image_and_batch_decide_as_the_parser_code),
+        cmocka_unit_test(batch_interval_tables_decide_as_the_parser_code),
         cmocka_unit_test(eval_many_decides_each_case_as_a_single_call),
         cmocka_unit_test(evaluation_allocates_nothing),
         cmocka_unit_test(precomputed_reason_json_equals_escaped_rendering),
