@@ -114,10 +114,13 @@ typedef struct vm_rows {
 #define VM_NAME vm_one
 #define VM_TRACE 0
 #define VM_ROWS 0
+#define VM_ONE 1
 #include "policy/vm.inc"
 #undef VM_NAME
 #undef VM_TRACE
 #undef VM_ROWS
+#undef VM_ONE
+#define VM_ONE 0
 #define VM_NAME vm_trace
 #define VM_TRACE 1
 #define VM_ROWS 0
@@ -147,8 +150,8 @@ int jy_policy_eval(const jy_policy *p, const jy_policy_case *c, jy_decision *d)
 {
     if (bad_program(p, c->program, d)) return d->outcome;
     vm_src src = {c, NULL, NULL, 0, c->date};
-    if (p->fast) return vm_one(p, p->fast->code, p->fast->tables, p->fast, p->fast->entry[c->program], &src, d, NULL, NULL);
-    return vm_one(p, p->code, p->tables, NULL, p->programs[c->program].entry, &src, d, NULL, NULL);
+    if (p->fast) return vm_one(p, p->fast, c, d);
+    return vm_trace(p, p->code, p->tables, NULL, p->programs[c->program].entry, &src, d, NULL, NULL);
 }
 
 void jy_policy_eval_many(const jy_policy *p, const jy_policy_case *cases, size_t n, jy_decision *dec,
@@ -178,7 +181,6 @@ int jy_policy_eval_trace(const jy_policy *p, const jy_policy_case *c, jy_decisio
 {
     if (bad_program(p, c->program, d)) return d->outcome;
     vm_src src = {c, NULL, NULL, 0, c->date};
-    if (!t) return vm_one(p, p->code, p->tables, NULL, p->programs[c->program].entry, &src, d, NULL, NULL);
     return vm_trace(p, p->code, p->tables, NULL, p->programs[c->program].entry, &src, d, t, NULL);
 }
 
