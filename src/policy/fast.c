@@ -7,6 +7,7 @@
  * the facts: always-in-force parameters and literal arithmetic fold) and by the batch evaluator
  * (the date, the constant facts of the batch, absent facts and columns are known).
  * Also precomputes the JSON of every reason, so rendering a decision copies bytes. */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -419,6 +420,52 @@ static void make_acts(jp_image *im)
     }
 }
 
+/* The fact an instruction of an image reads from the case, or -1. */
+static int ins_fact(const jp_ins *in)
+{
+    switch (in->op) {
+    case OP_FACT: case OP_KNOWN: case OP_JUNKNOWN: case OP_FCHK: case OP_FCHK_EQ: case OP_FCHK_NE:
+    case OP_FCHK_LT: case OP_FCHK_LE: case OP_FCHK_GT: case OP_FCHK_GE: case OP_FCHK_HAS: case OP_FDEC:
+    case OP_FDECA: case OP_FJZ: case OP_FJZ_EQ: case OP_FJZ_NE: case OP_FJZ_LT: case OP_FJZ_LE: case OP_FJZ_GT:
+    case OP_FJZ_GE: case OP_FJZ_HAS:
+        return in->a;
+    default:
+        return -1;
+    }
+}
+
+/* Lists, per programme, the cache lines of a case that its code reads (jp_image.lines): the
+ * presence bits and the value of every fact named in its code (programmes' code is contiguous
+ * and in programme order). */
+static void make_lines(jp_image *im)
+{
+    int np = im->nentry;
+    im->line_start = calloc((size_t)np + 1, sizeof *im->line_start);
+    enum { CASE_LINES = (sizeof(jy_policy_case) + 63) / 64 };
+    uint8_t *seen = malloc(CASE_LINES);
+    int cap = 0, n = 0;
+    if (!im->line_start || !seen) abort();
+    for (int k = 0; k < np; k++) {
+        int from = im->entry[k], to = im->ncode;
+        for (int q = 0; q < np; q++)
+            if (im->entry[q] > from && im->entry[q] < to) to = im->entry[q];
+        memset(seen, 0, CASE_LINES);
+        seen[offsetof(jy_policy_case, present) / 64] = 1;
+        for (int i = from; i < to; i++) {
+            int f = ins_fact(&im->code[i]);
+            if (f >= 0 && f < JY_POLICY_MAX_FACTS) seen[(offsetof(jy_policy_case, v) + sizeof(int64_t) * (size_t)f) / 64] = 1;
+        }
+        im->line_start[k] = n;
+        for (int l = 0; l < CASE_LINES; l++) {
+            if (!seen[l]) continue;
+            im->lines = jp_grow(im->lines, &cap, n + 1, sizeof *im->lines);
+            im->lines[n++] = (uint16_t)l;
+        }
+    }
+    im->line_start[np] = n;
+    free(seen);
+}
+
 void jp_image_build(const jy_policy *p, const jp_spec *s, jp_image *im)
 {
     memset(im, 0, sizeof *im);
@@ -631,6 +678,7 @@ void jp_image_build(const jy_policy *p, const jp_spec *s, jp_image *im)
     mark_unique_reasons(p, im);
     fuse(im);
     make_acts(im);
+    make_lines(im);
     free(label);
     free(map);
 }
@@ -644,6 +692,8 @@ void jp_image_free(jp_image *im)
     free(im->entry);
     free(im->acts);
     free(im->act_base);
+    free(im->lines);
+    free(im->line_start);
     memset(im, 0, sizeof *im);
 }
 

@@ -279,6 +279,10 @@ typedef struct jp_image {
     int ntables;
     int32_t *entry; /* per programme */
     int nentry;
+    /* per programme k: the cache lines of a jy_policy_case its code reads (byte offsets / 64),
+     * lines[line_start[k] .. line_start[k + 1]), for prefetching a case before it is evaluated */
+    uint16_t *lines;
+    int32_t *line_start;
     jp_act *acts;     /* per table: one action per segment, then the outside branch's */
     int32_t *act_base; /* per table: its first action */
     int nacts, capacts;
