@@ -1136,14 +1136,15 @@ static int ckpt_wal_hook(void *arg, sqlite3 *db, const char *name, int frames)
     return SQLITE_OK;
 }
 
-/* Starts the checkpointer; 0 also when there is none to start (a temporary or in-memory
- * database, no WAL): the writer then just defers checkpoints. */
-static int ckpt_start(sq_store *st, jy_err *err)
+/* Starts the checkpointer. Best effort: when there is none to start (a temporary or in-memory
+ * database) or it cannot be started (no memory, no second connection, no thread), the writer
+ * just defers checkpoints to the end of bulk mode, as it did before the checkpointer existed. */
+static void ckpt_start(sq_store *st)
 {
     const char *path = sqlite3_db_filename(st->db, "main");
-    if (!path || !*path) return 0;
+    if (!path || !*path) return;
     checkpointer *c = calloc(1, sizeof *c);
-    if (!c) return jy_err_set(err, JY_ENOMEM, "out of memory entering bulk-load mode");
+    if (!c) return;
     int src = sqlite3_open_v2(path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL);
     if (src == SQLITE_OK) {
         sqlite3_busy_timeout(c->db, 10000);
@@ -1153,11 +1154,9 @@ static int ckpt_start(sq_store *st, jy_err *err)
                            NULL);
     }
     if (src != SQLITE_OK) {
-        int rc = jy_err_set(err, JY_EDB, "database %s: cannot open the checkpointer's connection: %s", path,
-                            c->db ? sqlite3_errmsg(c->db) : sqlite3_errstr(src));
         sqlite3_close(c->db);
         free(c);
-        return rc;
+        return;
     }
     pthread_mutex_init(&c->mu, NULL);
     pthread_cond_init(&c->cv, NULL);
@@ -1166,11 +1165,10 @@ static int ckpt_start(sq_store *st, jy_err *err)
         pthread_cond_destroy(&c->cv);
         sqlite3_close(c->db);
         free(c);
-        return 0; /* no thread: checkpoints are deferred to the end as without one */
+        return;
     }
     st->ckpt = c;
     sqlite3_wal_hook(st->db, ckpt_wal_hook, c);
-    return 0;
 }
 
 /* Stops and joins the checkpointer (waiting for a checkpoint in progress) and closes its
@@ -1205,7 +1203,7 @@ int jy_store_sqlite_bulk(jy_store *base, int on, jy_err *err)
         if (st->ckpt) return 0; /* already on */
         int rc = run_script(st, "PRAGMA cache_size = -262144; PRAGMA wal_autocheckpoint = 0;",
                             "entering bulk-load mode", err);
-        if (rc == 0) rc = ckpt_start(st, err);
+        if (rc == 0) ckpt_start(st);
         return rc;
     }
     ckpt_stop(st);
