@@ -51,13 +51,13 @@ static inline int64_t round_div(__int128 num, int64_t den)
 
 int64_t jp_binop(int op, int64_t x, int64_t y); /* fast.c */
 
-/* Where a row's facts come from: a case (v/present) or columns of a batch. */
+/* Where a row's facts come from: a case (v/present, its date) or columns of a batch (the
+ * base case's date). */
 typedef struct vm_src {
     const jy_policy_case *c;
     const int64_t *const *cols;
     const uint8_t *const *colp;
     size_t row;
-    jy_date date;
 } vm_src;
 
 /* The code position of value v in decision table t: the segment containing v, else the table's
@@ -109,18 +109,39 @@ typedef struct vm_rows {
 #define PRESENT(c, f) (((c)->present[(f) >> 6] >> ((f) & 63)) & 1)
 
 
-/* three variants of the instruction loop: one case (jy_policy_eval), with a trace (explain),
- * and the rows of a batch */
+/* Prefetches the cache lines of case c that programme k's code reads in image im (the lines
+ * listed for c's position in its first line, jp_image.lines). */
+static inline void prefetch_case(const jp_image *im, int k, const jy_policy_case *c)
+{
+    size_t at = (size_t)((uintptr_t)c & 63);
+    const char *line0 = (const char *)c - at;
+    const int32_t *ls = &im->line_start[k * JP_LINE_SHIFTS + (int)(at / (64 / JP_LINE_SHIFTS))];
+    for (int l = ls[0]; l < ls[1]; l++) __builtin_prefetch(line0 + 64 * (size_t)im->lines[l]);
+}
+
+/* eval_many: how many cases ahead a case's lines are fetched */
+#define VM_AHEAD 4
+
+/* four variants of the instruction loop: one case (jy_policy_eval), a list of cases in one
+ * call (jy_policy_eval_many), with a trace (explain), and the rows of a batch */
 #define VM_NAME vm_one
 #define VM_TRACE 0
 #define VM_ROWS 0
 #define VM_ONE 1
+#define VM_MANY 0
+#include "policy/vm.inc"
+#undef VM_NAME
+#undef VM_ONE
+#undef VM_MANY
+#define VM_NAME vm_many
+#define VM_ONE 0
+#define VM_MANY 1
 #include "policy/vm.inc"
 #undef VM_NAME
 #undef VM_TRACE
 #undef VM_ROWS
-#undef VM_ONE
-#define VM_ONE 0
+#undef VM_MANY
+#define VM_MANY 0
 #define VM_NAME vm_trace
 #define VM_TRACE 1
 #define VM_ROWS 0
@@ -149,7 +170,7 @@ static int bad_program(const jy_policy *p, int prog, jy_decision *d)
 int jy_policy_eval(const jy_policy *p, const jy_policy_case *c, jy_decision *d)
 {
     if (bad_program(p, c->program, d)) return d->outcome;
-    vm_src src = {c, NULL, NULL, 0, c->date};
+    vm_src src = {c, NULL, NULL, 0};
     if (p->fast) return vm_one(p, p->fast, c, d);
     return vm_trace(p, p->code, p->tables, NULL, p->programs[c->program].entry, &src, d, NULL, NULL);
 }
@@ -157,7 +178,8 @@ int jy_policy_eval(const jy_policy *p, const jy_policy_case *c, jy_decision *d)
 void jy_policy_eval_many(const jy_policy *p, const jy_policy_case *cases, size_t n, jy_decision *dec,
                          uint32_t *order)
 {
-    /* a counting sort of the case indices by programme (stable: input order within a programme) */
+    /* a counting sort of the case indices by programme (stable: input order within a programme);
+     * cases whose programme index is out of range go last */
     enum { MAXP = 256 };
     uint32_t start[MAXP + 2];
     int np = p->nprograms < MAXP ? p->nprograms : MAXP;
@@ -171,27 +193,18 @@ void jy_policy_eval_many(const jy_policy *p, const jy_policy_case *cases, size_t
         int k = cases[i].program;
         order[start[k >= 0 && k < np ? k : np]++] = (uint32_t)i;
     }
-    /* a case's lines are fetched a few cases ahead: a block of 2 KiB cases is larger than the
-     * caches near the core, so the values would otherwise arrive one miss at a time */
-    enum { AHEAD = 4 };
-    const jp_image *im = p->fast;
-    for (size_t j = 0; j < n; j++) {
-        if (im && j + AHEAD < n) {
-            const jy_policy_case *ahead = &cases[order[j + AHEAD]];
-            int k = ahead->program;
-            if (k >= 0 && k < p->nprograms)
-                for (int l = im->line_start[k]; l < im->line_start[k + 1]; l++)
-                    __builtin_prefetch((const char *)ahead + 64 * (size_t)im->lines[l]);
-        }
-        uint32_t i = order[j];
-        jy_policy_eval(p, &cases[i], &dec[i]);
-    }
+    /* the valid ones programme by programme, one call of the instruction loop per programme */
+    size_t j = 0;
+    if (p->fast)
+        for (int k = 0; k < np; j = start[k++])
+            if (start[k] > j) vm_many(p, p->fast, k, cases, order + j, start[k] - j, dec);
+    for (; j < n; j++) jy_policy_eval(p, &cases[order[j]], &dec[order[j]]);
 }
 
 int jy_policy_eval_trace(const jy_policy *p, const jy_policy_case *c, jy_decision *d, jy_policy_trace *t)
 {
     if (bad_program(p, c->program, d)) return d->outcome;
-    vm_src src = {c, NULL, NULL, 0, c->date};
+    vm_src src = {c, NULL, NULL, 0};
     return vm_trace(p, p->code, p->tables, NULL, p->programs[c->program].entry, &src, d, t, NULL);
 }
 
@@ -336,7 +349,7 @@ int jy_policy_eval_columns(const jy_policy *p, const jy_policy_columns *b, uint8
     free(spec);
     int entry = im.entry[base->program];
     jy_decision local;
-    vm_src src = {base, b->col, colp, 0, base->date};
+    vm_src src = {base, b->col, colp, 0};
     vm_rows rows = {b->n, entry, outcome, amount, decisions, {{0, 0, 0}, 0, 0}};
     if (b->n > 0 && run_cells(p, &im, entry, b, &src, outcome, amount, decisions, &rows.t) != 0)
         vm_batch(p, im.code, im.tables, &im, entry, &src, decisions ? &decisions[0] : &local, NULL, &rows);

@@ -272,6 +272,7 @@ typedef struct jp_act {
     uint8_t kind, t, end;
 } jp_act;
 
+#define JP_LINE_SHIFTS 8
 typedef struct jp_image {
     jp_ins *code;
     int ncode, capcode;
@@ -279,8 +280,10 @@ typedef struct jp_image {
     int ntables;
     int32_t *entry; /* per programme */
     int nentry;
-    /* per programme k: the cache lines of a jy_policy_case its code reads (byte offsets / 64),
-     * lines[line_start[k] .. line_start[k + 1]), for prefetching a case before it is evaluated */
+    /* per programme k and a case's address mod 64 in eighths s (cases are 8-byte aligned): the
+     * cache lines of the case its code reads, counted from the line holding the case's first
+     * byte, lines[line_start[k * JP_LINE_SHIFTS + s] .. line_start[k * JP_LINE_SHIFTS + s + 1]),
+     * for prefetching a case before it is evaluated */
     uint16_t *lines;
     int32_t *line_start;
     jp_act *acts;     /* per table: one action per segment, then the outside branch's */
