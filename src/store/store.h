@@ -320,7 +320,9 @@ int jy_store_audit_list(jy_store *st, int64_t after_seq, int limit,
  * down elsewhere, which is what makes removing entries from the end detectable. */
 int jy_store_audit_head(jy_store *st, int64_t *seq, char hash[65], jy_err *err);
 
-/* ---- JSON renderings (the same shapes the audit log stores as before/after) ---- */
+/* ---- JSON renderings: the objects `show`, `list` and `audit list` print. The audit log stores
+ * these shapes as before/after, except persons: their images are stored as compact arrays of
+ * the values (docs/store.md) and `audit list` expands them back to exactly this object. ---- */
 
 void jy_person_json(jy_sb *sb, const jy_person *p);
 void jy_person_status_json(jy_sb *sb, const jy_person_status *s);

@@ -47,11 +47,11 @@ books "after the recognition races"
 BATCH=$($J --as acct batch build --program P21 2>"$T/batch.err") || fail "batch build: $(cat "$T/batch.err")"
 id=$(echo "$BATCH" | idof)
 $J --as chief batch approve "$id" >/dev/null || fail "batch approve $id"
-# JIUYE_TEST_DELAY_MS keeps each line's transaction open 700 ms, so the winner holds the batch
-# for about two seconds: every racer starts while it runs.
+# JIUYE_TEST_DELAY_MS keeps each line's transaction open 2 s, so the winner holds the batch for
+# about six seconds: every racer starts while it runs, even on a loaded machine under ASan.
 pids=()
 for r in $(seq "$RACERS"); do
-  JIUYE_TEST_DELAY_MS=700 $J --as acct batch mark-paid "$id" >"$T/pay.$r.out" 2>"$T/pay.$r.err" &
+  JIUYE_TEST_DELAY_MS=2000 $J --as acct batch mark-paid "$id" >"$T/pay.$r.out" 2>"$T/pay.$r.err" &
   pids+=($!)
 done
 wins=0
