@@ -109,19 +109,6 @@ typedef struct vm_rows {
 #define PRESENT(c, f) (((c)->present[(f) >> 6] >> ((f) & 63)) & 1)
 
 
-/* Prefetches the cache lines of case c that programme k's code reads in image im (the lines
- * listed for c's position in its first line, jp_image.lines). */
-static inline void prefetch_case(const jp_image *im, int k, const jy_policy_case *c)
-{
-    size_t at = (size_t)((uintptr_t)c & 63);
-    const char *line0 = (const char *)c - at;
-    const int32_t *ls = &im->line_start[k * JP_LINE_SHIFTS + (int)(at / (64 / JP_LINE_SHIFTS))];
-    for (int l = ls[0]; l < ls[1]; l++) __builtin_prefetch(line0 + 64 * (size_t)im->lines[l]);
-}
-
-/* eval_many: how many cases ahead a case's lines are fetched */
-#define VM_AHEAD 4
-
 /* four variants of the instruction loop: one case (jy_policy_eval), a list of cases in one
  * call (jy_policy_eval_many), with a trace (explain), and the rows of a batch */
 #define VM_NAME vm_one

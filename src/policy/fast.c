@@ -420,58 +420,6 @@ static void make_acts(jp_image *im)
     }
 }
 
-/* The fact an instruction of an image reads from the case, or -1. */
-static int ins_fact(const jp_ins *in)
-{
-    switch (in->op) {
-    case OP_FACT: case OP_KNOWN: case OP_JUNKNOWN: case OP_FCHK: case OP_FCHK_EQ: case OP_FCHK_NE:
-    case OP_FCHK_LT: case OP_FCHK_LE: case OP_FCHK_GT: case OP_FCHK_GE: case OP_FCHK_HAS: case OP_FDEC:
-    case OP_FDECA: case OP_FJZ: case OP_FJZ_EQ: case OP_FJZ_NE: case OP_FJZ_LT: case OP_FJZ_LE: case OP_FJZ_GT:
-    case OP_FJZ_GE: case OP_FJZ_HAS:
-        return in->a;
-    default:
-        return -1;
-    }
-}
-
-/* Lists, per programme and per position of a case in its first cache line, the cache lines of
- * the case that its code reads (jp_image.lines): the date, and the presence word and the value
- * of every fact named in its code (programmes' code is contiguous and in programme order). */
-_Static_assert(_Alignof(jy_policy_case) == 64 / JP_LINE_SHIFTS, "a case's address mod 64 is a multiple of its alignment");
-static void make_lines(jp_image *im)
-{
-    int np = im->nentry;
-    im->line_start = calloc((size_t)np * JP_LINE_SHIFTS + 1, sizeof *im->line_start);
-    enum { CASE_LINES = (sizeof(jy_policy_case) + 63) / 64 + 1 };
-    uint8_t *seen = malloc(CASE_LINES);
-    int cap = 0, n = 0;
-    if (!im->line_start || !seen) abort();
-    for (int k = 0; k < np; k++) {
-        int from = im->entry[k], to = im->ncode;
-        for (int q = 0; q < np; q++)
-            if (im->entry[q] > from && im->entry[q] < to) to = im->entry[q];
-        for (int sh = 0; sh < JP_LINE_SHIFTS; sh++) {
-            size_t at = (size_t)sh * (64 / JP_LINE_SHIFTS); /* the case's first byte in its line */
-            memset(seen, 0, CASE_LINES);
-            seen[(at + offsetof(jy_policy_case, date)) / 64] = 1;
-            for (int i = from; i < to; i++) {
-                int f = ins_fact(&im->code[i]);
-                if (f < 0 || f >= JY_POLICY_MAX_FACTS) continue;
-                seen[(at + offsetof(jy_policy_case, present) + sizeof(uint64_t) * (size_t)(f >> 6)) / 64] = 1;
-                seen[(at + offsetof(jy_policy_case, v) + sizeof(int64_t) * (size_t)f) / 64] = 1;
-            }
-            im->line_start[k * JP_LINE_SHIFTS + sh] = n;
-            for (int l = 0; l < CASE_LINES; l++) {
-                if (!seen[l]) continue;
-                im->lines = jp_grow(im->lines, &cap, n + 1, sizeof *im->lines);
-                im->lines[n++] = (uint16_t)l;
-            }
-        }
-    }
-    im->line_start[np * JP_LINE_SHIFTS] = n;
-    free(seen);
-}
-
 void jp_image_build(const jy_policy *p, const jp_spec *s, jp_image *im)
 {
     memset(im, 0, sizeof *im);
@@ -684,7 +632,6 @@ void jp_image_build(const jy_policy *p, const jp_spec *s, jp_image *im)
     mark_unique_reasons(p, im);
     fuse(im);
     make_acts(im);
-    make_lines(im);
     free(label);
     free(map);
 }
@@ -698,8 +645,6 @@ void jp_image_free(jp_image *im)
     free(im->entry);
     free(im->acts);
     free(im->act_base);
-    free(im->lines);
-    free(im->line_start);
     memset(im, 0, sizeof *im);
 }
 

@@ -272,7 +272,6 @@ typedef struct jp_act {
     uint8_t kind, t, end;
 } jp_act;
 
-#define JP_LINE_SHIFTS 8
 typedef struct jp_image {
     jp_ins *code;
     int ncode, capcode;
@@ -280,12 +279,6 @@ typedef struct jp_image {
     int ntables;
     int32_t *entry; /* per programme */
     int nentry;
-    /* per programme k and a case's address mod 64 in eighths s (cases are 8-byte aligned): the
-     * cache lines of the case its code reads, counted from the line holding the case's first
-     * byte, lines[line_start[k * JP_LINE_SHIFTS + s] .. line_start[k * JP_LINE_SHIFTS + s + 1]),
-     * for prefetching a case before it is evaluated */
-    uint16_t *lines;
-    int32_t *line_start;
     jp_act *acts;     /* per table: one action per segment, then the outside branch's */
     int32_t *act_base; /* per table: its first action */
     int nacts, capacts;
