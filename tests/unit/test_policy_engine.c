@@ -395,7 +395,9 @@ static void same_decision(const jy_decision *a, const jy_decision *b, const char
 }
 
 /* jy_policy_eval_many (the block path of `policy eval`): a mixed block gives, at every input
- * position, the decision of a single call on that case. */
+ * position, the decision of a single call on that case — also for blocks of one, two or a few
+ * cases (programmes with one case, a group at the block's end), and with unknown programme
+ * indices (negative, and one past the last) first, inside and last. */
 static void eval_many_decides_each_case_as_a_single_call(void **state)
 {
     (void)state;
@@ -409,12 +411,23 @@ static void eval_many_decides_each_case_as_a_single_call(void **state)
         int prog = (int)(next_rand() % (uint64_t)p->nprograms);
         if (i % 3 == 0) random_case(p, &cs[i], prog);
         else mutated_case(p, &cs[i], prog);
-        if (i == 7) cs[i].program = -1; /* an unknown programme stays at its place */
+        if (i == 7 || i == 0) cs[i].program = -1; /* an unknown programme stays at its place */
+        if (i == 500 || i == N - 1) cs[i].program = p->nprograms;
         jy_policy_eval(p, &cs[i], &one[i]);
     }
     memset(many, 0xab, sizeof many);
     jy_policy_eval_many(p, cs, N, many, order);
     for (int i = 0; i < N; i++) same_decision(&one[i], &many[i], "jy_policy_eval_many", cs[i].program, i);
+    /* small blocks at every offset of the first 100 cases */
+    static const size_t sizes[] = {1, 2, 3, 5, 27, 64};
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
+        for (size_t at = 0; at + sizes[s] <= 100; at += sizes[s]) {
+            memset(many, 0xab, sizeof(jy_decision) * sizes[s]);
+            jy_policy_eval_many(p, &cs[at], sizes[s], many, order);
+            for (size_t i = 0; i < sizes[s]; i++)
+                same_decision(&one[at + i], &many[i], "jy_policy_eval_many (small block)", cs[at + i].program, (int)(at + i));
+        }
+    jy_policy_eval_many(p, cs, 0, many, order); /* an empty block writes nothing */
 }
 
 static void specialised_image_and_batch_decide_as_the_parser_code(void **state)
