@@ -842,59 +842,40 @@ done:
     return jl_leave(st, rc, err);
 }
 
-/* A list on a scoped handle: foreign rows skipped, the caller's limit counted here. */
-typedef struct payable_walk {
-    const jy_store *st;
-    int (*fn)(void *ctx, const jy_payable *p);
-    void *ctx;
-    int64_t left; /* < 0: no limit */
-} payable_walk;
-
-static int payable_walk_one(void *vctx, const jy_payable *p)
-{
-    payable_walk *w = vctx;
-    if (!jy_store_in_scope(w->st->scope, p->county)) return 0;
-    if (w->left == 0) return 1;
-    if (w->left > 0) w->left--;
-    return w->fn(w->ctx, p);
-}
-
 int jy_store_payable_list(jy_store *st, const jy_payable_filter *f, int (*fn)(void *ctx, const jy_payable *p),
                           void *ctx, jy_err *err)
 {
-    payable_walk w = {st, fn, ctx, f->limit > 0 ? f->limit : -1};
-    jy_payable_filter g = *f;
-    if (st->scope[0]) { /* county scope (store_scope.c) */
-        if (f->county && *f->county && jy_store_scope_refuse(st, "the payables of", f->county, f->county, err))
-            return JY_ECONFLICT;
-        g.limit = 0;
-        f = &g;
-        fn = payable_walk_one;
-        ctx = &w;
-    }
+    /* county scope (store_scope.c): a named county outside it is refused; otherwise the scope's
+     * prefix ($8) filters in SQL, on the county-leading index */
+    if (st->scope[0] && f->county && *f->county &&
+        jy_store_scope_refuse(st, "the payables of", f->county, f->county, err))
+        return JY_ECONFLICT;
     payable_ctx c = {st, fn, ctx, {0}, 0, 0, err};
-    jl_val v[7] = {JL_I(f->after_id),
+    jl_val v[8] = {JL_I(f->after_id),
                    f->county && *f->county ? JL_S(f->county) : JL_N,
                    f->program && *f->program ? JL_S(f->program) : JL_N,
                    f->status && *f->status ? JL_S(f->status) : JL_N,
                    f->month ? JL_S(f->month) : JL_N,
                    JL_I(f->limit > 0 ? f->limit : INT64_MAX),
-                   JL_I(f->case_id)};
+                   JL_I(f->case_id),
+                   st->scope[0] ? JL_S(st->scope) : JL_N};
     int rc;
     if (f->case_id > 0) /* one case's payables: through the payables_case index */
         rc = jl_run(st,
                  "SELECT " PAYABLE_COLS " FROM payables WHERE case_id = $7 AND id > $1"
                  " AND (CAST($2 AS text) IS NULL OR county = $2) AND (CAST($3 AS text) IS NULL OR program = $3)"
                  " AND (CAST($4 AS text) IS NULL OR status = $4) AND (CAST($5 AS text) IS NULL OR month = $5)"
+                 " AND (CAST($8 AS text) IS NULL OR (county >= $8 AND county < $8 || '~'))"
                  " ORDER BY id LIMIT $6",
-                 v, 7, payable_row, &c, NULL, "listing payables", err);
+                 v, 8, payable_row, &c, NULL, "listing payables", err);
     else
         rc = jl_run(st,
-                 "SELECT " PAYABLE_COLS " FROM payables WHERE id > $1"
+                 "SELECT " PAYABLE_COLS " FROM payables WHERE id > $1 AND CAST($7 AS bigint) <= 0"
                  " AND (CAST($2 AS text) IS NULL OR county = $2) AND (CAST($3 AS text) IS NULL OR program = $3)"
                  " AND (CAST($4 AS text) IS NULL OR status = $4) AND (CAST($5 AS text) IS NULL OR month = $5)"
+                 " AND (CAST($8 AS text) IS NULL OR (county >= $8 AND county < $8 || '~'))"
                  " ORDER BY id LIMIT $6",
-                 v, 6, payable_row, &c, NULL, "listing payables", err);
+                 v, 8, payable_row, &c, NULL, "listing payables", err);
     return rc ? rc : c.rc;
 }
 
@@ -1003,7 +984,6 @@ static int batch_list_row(void *vctx, int ncol, const char *const *col)
     batch_list_ctx *c = vctx;
     jy_batch b;
     batch_row(&b, ncol, col);
-    if (!jy_store_in_scope(c->st->scope, b.county)) return 0; /* county scope */
     return c->fn(c->ctx, &b);
 }
 
@@ -1011,9 +991,12 @@ int jy_store_batch_list(jy_store *st, const char *program, int (*fn)(void *ctx, 
                         jy_err *err)
 {
     batch_list_ctx c = {st, fn, ctx};
-    jl_val v[1] = {program && *program ? JL_S(program) : JL_N};
-    return jl_run(st, "SELECT " BATCH_COLS " FROM pay_batches WHERE (CAST($1 AS text) IS NULL OR program = $1) ORDER BY id",
-               v, 1, batch_list_row, &c, NULL, "listing payment batches", err);
+    /* $2: the county scope's prefix (store_scope.c), filtered in SQL */
+    jl_val v[2] = {program && *program ? JL_S(program) : JL_N, st->scope[0] ? JL_S(st->scope) : JL_N};
+    return jl_run(st,
+                  "SELECT " BATCH_COLS " FROM pay_batches WHERE (CAST($1 AS text) IS NULL OR program = $1)"
+                  " AND (CAST($2 AS text) IS NULL OR (county >= $2 AND county < $2 || '~')) ORDER BY id",
+                  v, 2, batch_list_row, &c, NULL, "listing payment batches", err);
 }
 
 #define LINE_COLS                                                                                                 \

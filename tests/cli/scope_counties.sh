@@ -5,6 +5,7 @@
 # (a clear refusal naming the county); a city reviewer (area 6405) sees both; the registry counts
 # follow the scope. `serve --county` scopes the server's counts the same way. Either backend.
 source "$JY_SOURCE_DIR/tests/lib.sh"
+source "$JY_SOURCE_DIR/tests/ledger_lib.sh"
 J=$JIUYE
 export JIUYE_TODAY=2024-12-01
 
@@ -44,6 +45,13 @@ expect_contains "Zhongning case county" '"county":"640521"' "$($A case show "$zn
 # budget lines in each county's books
 JIUYE_COUNTY=640522 $A ledger budget set P1 2024 central 1000.00 >/dev/null || fail "HY budget"
 JIUYE_COUNTY=640521 $A ledger budget set P1 2024 central 2000.00 >/dev/null || fail "ZN budget"
+# a payable and a payment batch in each county (lists filter by the user's area in SQL)
+$A ledger card "$HY1" "$(luhn 621700001000000021)" >/dev/null || fail "HY card"
+$A ledger card "$ZN1" "$(luhn 621700001000000022)" >/dev/null || fail "ZN card"
+JIUYE_COUNTY=640522 $A ledger approve --program P1 --year 2024 --person "$HY1" --amount 100 >/dev/null || fail "HY payable"
+JIUYE_COUNTY=640521 $A ledger approve --program P1 --year 2024 --person "$ZN1" --amount 200 >/dev/null || fail "ZN payable"
+JIUYE_COUNTY=640522 $A batch build --program P1 >/dev/null || fail "HY batch"
+JIUYE_COUNTY=640521 $A batch build --program P1 >/dev/null || fail "ZN batch"
 
 # ---- the county reviewer of Haiyuan sees Haiyuan only ----
 H="$J --as hy"
@@ -80,6 +88,12 @@ expect_contains "hy ledger budget" '"budget":"1000.00"' "$out"
 expect_rc "hy: Zhongning's ledger refused" 1 $H ledger show --county 640521
 expect_contains "ledger refusal names the county" "640521" "$(cat "$T/stderr")"
 expect_rc "hy cannot set Zhongning's budget" 1 $H ledger budget set P1 2024 central 5.00 --county 640521
+out=$($H ledger payables --limit 1)
+expect_contains "hy's first payable is Haiyuan's (the limit counts its own rows)" '"county":"640522"' "$out"
+expect_out "hy lists one payable" 1 0 sh -c "$H ledger payables --limit 0 | wc -l"
+expect_out "hy lists one batch" 1 0 sh -c "$H batch list | wc -l"
+expect_not_contains "hy's batches lack Zhongning's" '"county":"640521"' "$($H batch list)"
+expect_out "city lists both batches" 2 0 sh -c "$J --as city batch list | wc -l"
 out=$($H ledger journal --limit 0)
 expect_not_contains "hy journal lacks Zhongning" '"county":"640521"' "$out"
 expect_contains "hy journal has Haiyuan" '"county":"640522"' "$out"

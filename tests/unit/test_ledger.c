@@ -280,6 +280,66 @@ static void test_approve_pay_recover_check(void **state)
     assert_string_equal(c.problem, "P13 2024 中央 committed: balance 0.00, but open payables commit 10.00");
 }
 
+static int count_payable(void *ctx, const jy_payable *p)
+{
+    (void)p;
+    ++*(int *)ctx;
+    return 0;
+}
+
+static int count_batch(void *ctx, const jy_batch *b)
+{
+    (void)b;
+    ++*(int *)ctx;
+    return 0;
+}
+
+/* One payable and one batch in each of two counties: a scoped handle's payable and batch lists
+ * hold its area's only (filtered in SQL), and a limit counts the area's rows. */
+static void test_lists_keep_to_scope(void **state)
+{
+    jy_store *st = *state;
+    jy_err err = {0};
+    const char *counties[2] = {"640522", "640521"};
+    int64_t who = person(st, "640522199003071230");
+    for (int i = 0; i < 2; i++) {
+        assert_int_equal(jy_ledger_budget_set(st, counties[i], "P13", 2024, JY_FUND_CENTRAL, 100000, "t", NULL, &err), 0);
+        jy_payable p;
+        memset(&p, 0, sizeof p);
+        snprintf(p.county, sizeof p.county, "%s", counties[i]);
+        snprintf(p.program, sizeof p.program, "P13");
+        p.year = 2024;
+        p.payee_kind = JY_PAYEE_PERSON;
+        p.person_id = who;
+        p.amount = 1000 * (i + 1);
+        assert_int_equal(jy_ledger_approve(st, &p, -1, "t", &err), 0);
+        jy_batch b;
+        memset(&b, 0, sizeof b);
+        snprintf(b.county, sizeof b.county, "%s", counties[i]);
+        snprintf(b.program, sizeof b.program, "P13");
+        assert_int_equal(jy_store_batch_add(st, &b, "t", &err), 0);
+    }
+    /* the newer Zhongning rows come after Haiyuan's: a limit of 1 must still find Haiyuan's */
+    static const struct { const char *scope; int payables, batches; } want[] = {
+        {"640522", 1, 1}, {"640521", 1, 1}, {"6405", 2, 2}, {"6404", 0, 0}, {"", 2, 2}};
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+        assert_int_equal(jy_store_set_scope(st, want[k].scope, &err), 0);
+        int np = 0, nb = 0;
+        jy_payable_filter f = {0};
+        assert_int_equal(jy_store_payable_list(st, &f, count_payable, &np, &err), 0);
+        assert_int_equal(jy_store_batch_list(st, "P13", count_batch, &nb, &err), 0);
+        assert_int_equal(np, want[k].payables);
+        assert_int_equal(nb, want[k].batches);
+    }
+    assert_int_equal(jy_store_set_scope(st, "640521", &err), 0);
+    jy_payable_filter one = {.limit = 1};
+    int n = 0;
+    assert_int_equal(jy_store_payable_list(st, &one, count_payable, &n, &err), 0);
+    assert_int_equal(n, 1);
+    jy_payable_filter other = {.county = "640522"};
+    assert_int_equal(jy_store_payable_list(st, &other, count_payable, &n, &err), JY_ECONFLICT);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -288,6 +348,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_no_account_crosses_zero, open_fresh, close_db),
         cmocka_unit_test_setup_teardown(test_split_largest_remainder, open_fresh, close_db),
         cmocka_unit_test_setup_teardown(test_approve_pay_recover_check, open_fresh, close_db),
+        cmocka_unit_test_setup_teardown(test_lists_keep_to_scope, open_fresh, close_db),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
