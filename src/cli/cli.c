@@ -26,14 +26,17 @@ int jy_cli_usage(const char *usage)
     return JY_EXIT_USAGE;
 }
 
-const char *jy_cli_county(const jy_cli_opts *o, const jy_store *st)
+int jy_cli_county(const char *given, const jy_store *st, const char **out, jy_err *err)
 {
-    const char *c = o ? jy_cli_opt(o, "county") : NULL;
-    if (!c) c = getenv("JIUYE_COUNTY");
-    if (c && *c) return c;
-    const char *scope = st ? jy_store_scope(st) : "";
-    if (strlen(scope) == 6) return scope;
-    return JY_LEDGER_DEFAULT_COUNTY;
+    const char *c = given ? given : getenv("JIUYE_COUNTY");
+    if (!c || !*c) {
+        const char *scope = st ? jy_store_scope(st) : "";
+        c = strlen(scope) == 6 ? scope : JY_LEDGER_DEFAULT_COUNTY;
+    }
+    if (strlen(c) != 6 || strspn(c, "0123456789") != 6)
+        return jy_err_set(err, JY_EUSAGE, "--county %s: expected a 6-digit division code", c);
+    *out = c;
+    return 0;
 }
 
 int jy_cli_store_open(const jy_cli *cli, jy_store **st, jy_err *err)

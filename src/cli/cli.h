@@ -70,13 +70,14 @@ typedef struct jy_cli_opts {
     int npos;
 } jy_cli_opts;
 
-/* The county (6-digit division code) a command acts on when it names none: --county (o may be
- * NULL), else $JIUYE_COUNTY, else the --as user's county when st is scoped to one county (a
- * county reviewer works in their own county without saying so), else JY_LEDGER_DEFAULT_COUNTY
- * (Haiyuan, the single-county default). A city or region user (scope of 2 or 4 digits) gets the
- * default too and is refused by the store when it lies outside their area; they name --county.
- * st may be NULL (not opened yet). The result is not checked: callers check 6 digits. */
-const char *jy_cli_county(const jy_cli_opts *o, const jy_store *st);
+/* The county (6-digit division code) a command acts on, into *out: given (the --county value,
+ * NULL when absent), else $JIUYE_COUNTY, else the --as user's county when st is scoped to one
+ * county (a county reviewer works in their own county without saying so), else
+ * JY_LEDGER_DEFAULT_COUNTY (Haiyuan, the single-county default). A city or region user (scope of
+ * 2 or 4 digits) gets the default too and is refused by the store when it lies outside their
+ * area; they name --county. st may be NULL (not opened yet). Returns JY_EUSAGE naming the value
+ * when it is not 6 digits. */
+int jy_cli_county(const char *given, const jy_store *st, const char **out, jy_err *err);
 
 /* Splits argv[0..argc) into options and positionals; JY_EUSAGE naming the problem. */
 int jy_cli_opts_parse(int argc, char **argv, jy_cli_opts *o, jy_err *err);

@@ -91,8 +91,10 @@ int jy_cmd_batch(const jy_cli *cli, int argc, char **argv)
         jy_sb skipped = JY_SB_INIT;
         jy_cases *cs = NULL;
         rc = jy_cases_open(st, cli->policy_dir, &cs, &err);
+        const char *county = NULL;
+        if (rc == 0) rc = jy_cli_county(jy_cli_opt(&o, "county"), st, &county, &err);
         if (rc == 0)
-            rc = jy_batch_build_cases(cs, jy_cli_county(&o, st), jy_cli_opt(&o, "program"), jy_cli_opt(&o, "month"), (int)year, cli->actor,
+            rc = jy_batch_build_cases(cs, county, jy_cli_opt(&o, "program"), jy_cli_opt(&o, "month"), (int)year, cli->actor,
                                       &b, &skipped, &err);
         jy_cases_close(cs);
         if (rc == 0) {

@@ -31,13 +31,6 @@
 /* Options every subcommand takes besides its own. */
 static const char *const county_opt[] = {"county", NULL};
 
-static int check_county(const char *c, jy_err *err)
-{
-    if (strlen(c) != 6 || strspn(c, "0123456789") != 6)
-        return jy_err_set(err, JY_EUSAGE, "--county %s: expected a 6-digit division code", c);
-    return 0;
-}
-
 static int check_program(const char *p, jy_err *err)
 {
     if (!p || p[0] != 'P' || strlen(p) > 3 || strlen(p) < 2 || strspn(p + 1, "0123456789") != strlen(p + 1))
@@ -74,11 +67,10 @@ static int print_payable(void *ctx, const jy_payable *p)
     return 0;
 }
 
-static int cmd_budget(const jy_cli *cli, jy_store *st, const jy_cli_opts *o, jy_sb *out, jy_err *err)
+static int cmd_budget(const jy_cli *cli, jy_store *st, const char *county, const jy_cli_opts *o, jy_sb *out,
+                      jy_err *err)
 {
-    const char *county = jy_cli_county(o, st);
     int rc;
-    if ((rc = check_county(county, err))) return rc;
     if (o->npos >= 2 && strcmp(o->pos[1], "load") == 0) {
         static const char *const allowed[] = {"year", NULL};
         if ((rc = jy_cli_opts_only(o, allowed, county_opt, err))) return rc;
@@ -120,7 +112,8 @@ static int cmd_budget(const jy_cli *cli, jy_store *st, const jy_cli_opts *o, jy_
     return jy_err_set(err, JY_EUSAGE, "usage: jiuye ledger budget load [--year Y] | budget set PROGRAM YEAR SOURCE AMOUNT");
 }
 
-static int cmd_approve(const jy_cli *cli, jy_store *st, const jy_cli_opts *o, jy_sb *out, jy_err *err)
+static int cmd_approve(const jy_cli *cli, jy_store *st, const char *county, const jy_cli_opts *o, jy_sb *out,
+                       jy_err *err)
 {
     static const char *const allowed[] = {"program", "year", "person", "org", "amount", "source", "case",
                                           "month", "account", "memo", NULL};
@@ -128,9 +121,9 @@ static int cmd_approve(const jy_cli *cli, jy_store *st, const jy_cli_opts *o, jy
     if ((rc = jy_cli_opts_only(o, allowed, county_opt, err))) return rc;
     jy_payable p;
     memset(&p, 0, sizeof p);
-    const char *county = jy_cli_county(o, st), *program = jy_cli_opt(o, "program"), *person = jy_cli_opt(o, "person"), *org = jy_cli_opt(o, "org");
+    const char *program = jy_cli_opt(o, "program"), *person = jy_cli_opt(o, "person"), *org = jy_cli_opt(o, "org");
     int64_t year = 0;
-    if ((rc = check_county(county, err)) || (rc = check_program(program, err))) return rc;
+    if ((rc = check_program(program, err))) return rc;
     if (!jy_cli_opt(o, "year") || (rc = jy_cli_parse_int(jy_cli_opt(o, "year"), "--year", 2000, 2100, &year, err)))
         return rc ? rc : jy_err_set(err, JY_EUSAGE, "--year is required");
     if (!!person == !!org) return jy_err_set(err, JY_EUSAGE, "give one payee: --person IDCARD or --org USCC");
@@ -206,18 +199,19 @@ int jy_cmd_ledger(const jy_cli *cli, int argc, char **argv)
     const char *sub = o.pos[0];
     jy_store *st = NULL;
     jy_sb out = JY_SB_INIT;
+    const char *county = NULL;
     int rc = jy_cli_store_open(cli, &st, &err);
-    if (rc) goto done;
+    if (rc || (rc = jy_cli_county(jy_cli_opt(&o, "county"), st, &county, &err))) goto done;
     if (strcmp(sub, "budget") == 0) {
-        rc = cmd_budget(cli, st, &o, &out, &err);
+        rc = cmd_budget(cli, st, county, &o, &out, &err);
     } else if (strcmp(sub, "show") == 0) {
         static const char *const allowed[] = {"program", "year", NULL};
         int64_t year = 0;
         if (!(rc = jy_cli_opts_only(&o, allowed, county_opt, &err)) && jy_cli_opt(&o, "year"))
             rc = jy_cli_parse_int(jy_cli_opt(&o, "year"), "--year", 2000, 2100, &year, &err);
-        if (!rc) rc = jy_store_ledger_lines(st, jy_cli_county(&o, st), jy_cli_opt(&o, "program"), (int)year, print_line, &out, &err);
+        if (!rc) rc = jy_store_ledger_lines(st, county, jy_cli_opt(&o, "program"), (int)year, print_line, &out, &err);
     } else if (strcmp(sub, "approve") == 0) {
-        rc = cmd_approve(cli, st, &o, &out, &err);
+        rc = cmd_approve(cli, st, county, &o, &out, &err);
     } else if (strcmp(sub, "cancel") == 0 || strcmp(sub, "recover") == 0 || strcmp(sub, "payable") == 0) {
         static const char *const allowed[] = {"reason", "amount", NULL};
         int64_t id = 0;
@@ -235,7 +229,7 @@ int jy_cmd_ledger(const jy_cli *cli, int argc, char **argv)
         if (jy_cli_opt(&o, "limit") && (rc = jy_cli_parse_int(jy_cli_opt(&o, "limit"), "--limit", 0, INT32_MAX, &limit, &err))) goto done;
         if (jy_cli_opt(&o, "after") && (rc = jy_cli_parse_int(jy_cli_opt(&o, "after"), "--after", 0, INT64_MAX, &after, &err))) goto done;
         if (jy_cli_opt(&o, "case") && (rc = jy_cli_parse_int(jy_cli_opt(&o, "case"), "--case", 1, INT64_MAX, &case_id, &err))) goto done;
-        jy_payable_filter f = {.county = jy_cli_county(&o, st), .program = jy_cli_opt(&o, "program"), .status = jy_cli_opt(&o, "status"),
+        jy_payable_filter f = {.county = county, .program = jy_cli_opt(&o, "program"), .status = jy_cli_opt(&o, "status"),
                                .month = jy_cli_opt(&o, "month"), .after_id = after, .limit = (int)limit, .case_id = case_id};
         rc = jy_store_payable_list(st, &f, print_payable, &out, &err);
     } else if (strcmp(sub, "journal") == 0) {

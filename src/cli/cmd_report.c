@@ -29,16 +29,6 @@
 /* The output options every report takes besides its own. */
 static const char *const output_opts[] = {"county", "format", "out", "encoding", NULL};
 
-/* The report's county (cli.h jy_cli_county), checked. */
-static int county_of(const jy_cli_opts *o, const jy_store *st, const char **out, jy_err *err)
-{
-    const char *c = jy_cli_county(o, st);
-    if (strlen(c) != 6 || strspn(c, "0123456789") != 6)
-        return jy_err_set(err, JY_EUSAGE, "--county %s: expected a 6-digit division code", c);
-    *out = c;
-    return 0;
-}
-
 static int program_ok(const char *p, jy_err *err)
 {
     int n = p && p[0] == 'P' ? atoi(p + 1) : 0;
@@ -139,7 +129,7 @@ int jy_cmd_report(const jy_cli *cli, int argc, char **argv)
         jy_sb_free(&out);
         return JY_EXIT_OK;
     }
-    if ((rc = jy_cli_store_open(cli, &st, &err)) || (rc = county_of(&o, st, &county, &err))) goto done;
+    if ((rc = jy_cli_store_open(cli, &st, &err)) || (rc = jy_cli_county(jy_cli_opt(&o, "county"), st, &county, &err))) goto done;
     if (strcmp(sub, "targets") == 0 || strcmp(sub, "budget") == 0) {
         static const char *const allowed[] = {"year", "program", NULL};
         if ((rc = jy_cli_opts_only(&o, allowed, output_opts, &err)) || (rc = year_of(&o, &year, &err))) goto done;

@@ -466,7 +466,6 @@ static int lock_batch(jy_store *st, int64_t id, jy_run_lock **lock, jy_err *err)
 static int mark_paid(jy_store *st, jy_cases *cs, int64_t id, int line, const char *actor, jy_batch_run *run,
                      jy_err *err)
 {
-    memset(run, 0, sizeof *run);
     jy_batch b;
     int rc = jy_store_batch_get(st, id, &b, err);
     if (rc) return rc;
