@@ -727,7 +727,9 @@ int jy_store_payable_get(jy_store *st, int64_t id, jy_payable *out, jy_err *err)
     return 0;
 }
 
-int jy_store_payable_add(jy_store *st, jy_payable *p, const char *actor, jy_err *err)
+/* A new payable's own checks (both write paths): a split of non-negative parts summing to a
+ * positive amount, a county, a programme and a year, inside the handle's scope. */
+static int payable_refuse(const jy_store *st, const jy_payable *p, jy_err *err)
 {
     int64_t sum = 0;
     for (int s = 0; s < JY_FUND__COUNT; s++) {
@@ -736,9 +738,16 @@ int jy_store_payable_add(jy_store *st, jy_payable *p, const char *actor, jy_err 
     }
     if (p->amount <= 0 || sum != p->amount)
         return jy_err_set(err, JY_EINVAL, "payable: amount must be positive and equal the sum of its funding split");
-    if (strlen(p->county) != 6 || !p->program[0])
-        return jy_err_set(err, JY_EINVAL, "payable needs a county and a programme");
+    if (strlen(p->county) != 6 || !p->program[0] || p->year < 1900)
+        return jy_err_set(err, JY_EINVAL, "payable needs a county, a programme and a year");
     if (jy_store_scope_refuse(st, "payable of", p->program, p->county, err)) return JY_ECONFLICT;
+    return 0;
+}
+
+int jy_store_payable_add(jy_store *st, jy_payable *p, const char *actor, jy_err *err)
+{
+    int rc0 = payable_refuse(st, p, err);
+    if (rc0) return rc0;
     if (!p->status[0]) jl_cp(p->status, sizeof p->status, "approved");
     jl_cp(p->approved_by, sizeof p->approved_by, jl_actor(actor));
     jy_store_now(p->created_at, sizeof p->created_at);
@@ -1235,16 +1244,8 @@ static int bulk_acct(jl_ledger_bulk *b, const jy_ledger_entry *e, const jy_ledge
 int jl_ledger_bulk_commit(jl_ledger_bulk *b, jy_payable *p, const char *actor, jy_err *err)
 {
     jy_store *st = b->st;
-    int64_t sum = 0;
-    for (int s = 0; s < JY_FUND__COUNT; s++) {
-        if (p->split[s] < 0) return jy_err_set(err, JY_EINVAL, "payable: negative split");
-        sum += p->split[s];
-    }
-    if (p->amount <= 0 || sum != p->amount)
-        return jy_err_set(err, JY_EINVAL, "payable: amount must be positive and equal the sum of its funding split");
-    if (strlen(p->county) != 6 || !p->program[0] || p->year < 1900)
-        return jy_err_set(err, JY_EINVAL, "payable needs a county, a programme and a year");
-    if (jy_store_scope_refuse(st, "payable of", p->program, p->county, err)) return JY_ECONFLICT;
+    int rc0 = payable_refuse(st, p, err);
+    if (rc0) return rc0;
     /* the entry jy_ledger_approve posts: committed debited, available credited, per source */
     jy_ledger_entry e;
     memset(&e, 0, sizeof e);
