@@ -1393,11 +1393,28 @@ static int pg_schema_version(jy_store *base, int *version, jy_err *err)
     return 0;
 }
 
+/* The schema version read outside any transaction and without the writer lock; -1 when the
+ * database has no migrations table yet or the read fails. Constant queries, no parameters. */
+static int schema_version_unlocked(pg_store *st)
+{
+    PGresult *r = PQexec(st->conn, "SELECT to_regclass('schema_migrations') IS NOT NULL");
+    int exists = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+    PQclear(r);
+    if (!exists) return -1;
+    r = PQexec(st->conn, "SELECT coalesce(max(version), 0) FROM schema_migrations");
+    int version = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? atoi(PQgetvalue(r, 0, 0)) : -1;
+    PQclear(r);
+    return version;
+}
+
 /* Applies the missing migrations in one transaction, holding the writer lock so that several
- * processes opening a fresh database at once migrate it exactly once. */
+ * processes opening a fresh database at once migrate it exactly once. A database already at
+ * JY_STORE_SCHEMA_VERSION is only read: opening it never waits for a running write transaction
+ * (which holds the writer lock). */
 static int migrate(pg_store *st, jy_err *err)
 {
     int rc, version = 0;
+    if (schema_version_unlocked(st) == JY_STORE_SCHEMA_VERSION) return 0;
     if ((rc = exec_const(st, "BEGIN", "starting the migration", err))) return rc;
     st->depth = 1;
     if ((rc = run_done(st, P_LOCK, NULL, "waiting for the writer lock", err))) goto done;

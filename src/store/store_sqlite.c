@@ -959,9 +959,27 @@ static int run_script(sq_store *st, const char *sql, const char *what, jy_err *e
     return 0;
 }
 
+/* The schema version read without a write lock (in WAL mode a read never waits for a writer);
+ * -1 when the database has no migrations table yet or the read fails. */
+static int schema_version_unlocked(sq_store *st)
+{
+    sqlite3_stmt *s = NULL;
+    int version = -1;
+    if (sqlite3_prepare_v2(st->db, "SELECT coalesce(max(version), 0) FROM schema_migrations", -1, &s, NULL) ==
+            SQLITE_OK &&
+        sqlite3_step(s) == SQLITE_ROW)
+        version = sqlite3_column_int(s, 0);
+    sqlite3_finalize(s);
+    return version;
+}
+
+/* Brings the schema up to JY_STORE_SCHEMA_VERSION. A database already there is only read, so
+ * opening one never waits for another process's write transaction (an import's batch, a
+ * payment run); otherwise the check and the migrations run in one write transaction. */
 static int migrate(sq_store *st, const char *path, jy_err *err)
 {
     int rc, version = 0;
+    if (schema_version_unlocked(st) == JY_STORE_SCHEMA_VERSION) return 0;
     if ((rc = exec_cached(st, S_BEGIN, err))) return rc;
     if ((rc = run_script(st, JY_SQLITE_MIGRATIONS_TABLE, "creating the migrations table", err))) goto done;
     if ((rc = sq_schema_version(&st->base, &version, err))) goto done;

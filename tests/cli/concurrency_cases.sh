@@ -3,8 +3,8 @@
 # the same step on the same case — exactly one wins, every other gets a conflict naming the
 # case's state and the money is committed once; and several runs of the same payment batch at
 # once — exactly one runs and pays every line, every other is refused at once with a conflict
-# naming the batch (the batch's run lock, store/run_lock.h), every case ends paid once, and the
-# books balance.
+# naming the batch (the batch's run lock, store/run_lock.h) or, started after the winner ended,
+# pays nobody; every case ends paid once, and the books balance.
 source "$JY_SOURCE_DIR/tests/lib.sh"
 source "$JY_SOURCE_DIR/tests/ledger_lib.sh"
 source "$JY_SOURCE_DIR/tests/flow_lib.sh"
@@ -54,17 +54,25 @@ for r in $(seq "$RACERS"); do
   JIUYE_TEST_DELAY_MS=2000 $J --as acct batch mark-paid "$id" >"$T/pay.$r.out" 2>"$T/pay.$r.err" &
   pids+=($!)
 done
-wins=0
+# A run that started only after the winner had finished (a very slow start on a loaded machine)
+# legitimately finds everything paid; it must pay nobody.
+payers=0 refused=0
 for r in $(seq "$RACERS"); do
   if wait "${pids[$((r - 1))]}"; then
-    wins=$((wins + 1))
-    expect_contains "run $r: the winner pays every line" "\"paid_now\":${#CASES[@]},\"already_paid\":0" "$(cat "$T/pay.$r.out")"
+    out=$(cat "$T/pay.$r.out")
+    case $out in
+      *"\"paid_now\":${#CASES[@]},\"already_paid\":0"*) payers=$((payers + 1)) ;;
+      *"\"paid_now\":0,\"already_paid\":${#CASES[@]}"*) echo "note: run $r started after the winner had finished" >&2 ;;
+      *) fail "run $r: went ahead, yet neither paid every line nor found them paid: $out" ;;
+    esac
   else
+    refused=$((refused + 1))
     expect_contains "run $r: refused naming the batch" "payment batch $id is being paid by another run" "$(cat "$T/pay.$r.err")"
     [ -s "$T/pay.$r.out" ] && fail "run $r: refused, yet printed a result: $(cat "$T/pay.$r.out")"
   fi
 done
-[ "$wins" -eq 1 ] || fail "$wins mark-paid runs went ahead, want exactly 1"
+[ "$payers" -eq 1 ] || fail "$payers mark-paid runs paid lines, want exactly 1"
+[ "$refused" -ge 1 ] || fail "no run was refused while the winner held the batch"
 # after the winner, a run finds nothing to do and changes nothing
 expect_contains "a later run pays nobody" "\"paid_now\":0,\"already_paid\":${#CASES[@]}" "$($J --as acct batch mark-paid "$id")"
 pays=$($J ledger journal --limit 0 | grep -c '"kind":"pay"')
