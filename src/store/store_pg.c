@@ -1401,7 +1401,7 @@ static int schema_version_unlocked(pg_store *st)
     int exists = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
     PQclear(r);
     if (!exists) return -1;
-    r = PQexec(st->conn, "SELECT coalesce(max(version), 0) FROM schema_migrations");
+    r = PQexec(st->conn, pstmt[P_SCHEMA_VERSION].sql);
     int version = PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? atoi(PQgetvalue(r, 0, 0)) : -1;
     PQclear(r);
     return version;

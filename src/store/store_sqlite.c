@@ -965,9 +965,7 @@ static int schema_version_unlocked(sq_store *st)
 {
     sqlite3_stmt *s = NULL;
     int version = -1;
-    if (sqlite3_prepare_v2(st->db, "SELECT coalesce(max(version), 0) FROM schema_migrations", -1, &s, NULL) ==
-            SQLITE_OK &&
-        sqlite3_step(s) == SQLITE_ROW)
+    if (sqlite3_prepare_v2(st->db, stmt_sql[S_SCHEMA_VERSION], -1, &s, NULL) == SQLITE_OK && sqlite3_step(s) == SQLITE_ROW)
         version = sqlite3_column_int(s, 0);
     sqlite3_finalize(s);
     return version;
