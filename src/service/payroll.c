@@ -281,6 +281,23 @@ static int pend_push(run_ctx *R, const jy_payroll_src *s, const jy_payroll_line 
     return R->npend >= PEND_MAX ? flush_pending(R, err) : 0;
 }
 
+/* Sets a computed line's status from its outcome — approved (eligible with an amount), refused
+ * (ineligible) or held (anything else: needs review) — and counts it in the run's totals. */
+static void line_status(run_ctx *R, int outcome, jy_payroll_line *l)
+{
+    if (outcome == JY_ELIGIBLE && l->amount > 0) {
+        memcpy(l->status, "approved", sizeof "approved");
+        R->n_approved++;
+        R->approved_amount += l->amount;
+    } else if (outcome == JY_INELIGIBLE) {
+        memcpy(l->status, "refused", sizeof "refused");
+        R->n_refused++;
+    } else {
+        memcpy(l->status, "held", sizeof "held");
+        R->n_held++;
+    }
+}
+
 /* Writes one computed line (new or replacing an old one), approving its payable when due. A new
  * line is queued for the bulk write (pend_push); one that replaces an old line is written at
  * once, after the queue (so the order of rows and audit entries is the order of the lines). */
@@ -325,17 +342,7 @@ static int settle(run_ctx *R, const jy_payroll_src *s, size_t si, int claim, con
     snprintf(l.ruleset, sizeof l.ruleset, "%s", ruleset);
     int rc = 0;
     if (!o) { /* new: the bulk write */
-        if (outcome == JY_ELIGIBLE && l.amount > 0) {
-            memcpy(l.status, "approved", 9);
-            R->n_approved++;
-            R->approved_amount += l.amount;
-        } else if (outcome == JY_INELIGIBLE) {
-            memcpy(l.status, "refused", 8);
-            R->n_refused++;
-        } else {
-            memcpy(l.status, "held", 5);
-            R->n_held++;
-        }
+        line_status(R, outcome, &l);
         rc = pend_push(R, s, &l, err);
         goto done;
     }
@@ -344,18 +351,10 @@ static int settle(run_ctx *R, const jy_payroll_src *s, size_t si, int claim, con
         if ((rc = jy_ledger_cancel(R->cs->st, o->payable_id, "考勤或规则变更，重新核算", R->actor, err))) goto done;
         R->n_replaced++;
     }
-    if (outcome == JY_ELIGIBLE && l.amount > 0) {
-        if ((rc = approve_payable(R, s, claim, l.amount, &l.payable_id, err))) goto done;
-        memcpy(l.status, "approved", 9);
-        R->n_approved++;
-        R->approved_amount += l.amount;
-    } else if (outcome == JY_INELIGIBLE) {
-        memcpy(l.status, "refused", 8);
-        R->n_refused++;
-    } else {
-        memcpy(l.status, "held", 5);
-        R->n_held++;
-    }
+    if (outcome == JY_ELIGIBLE && l.amount > 0 &&
+        (rc = approve_payable(R, s, claim, l.amount, &l.payable_id, err)))
+        goto done;
+    line_status(R, outcome, &l);
     l.id = o->id;
     rc = jy_store_payroll_line_update(R->cs->st, &l, o->status, "recompute", R->actor, err);
 done:
