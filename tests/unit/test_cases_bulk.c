@@ -18,43 +18,13 @@
 #include <libpq-fe.h>
 
 #include "store/store.h"
+#include "test_db.h"
 
 enum { N = 2500 };
-static char tmpdir[512];
-static int use_pg;
-static char pg_admin[512];
-static char created[64];
-
-static void pg_admin_exec(const char *sql)
-{
-    PGconn *c = PQconnectdb(pg_admin);
-    if (PQstatus(c) != CONNECTION_OK) fail_msg("connect: %s", PQerrorMessage(c));
-    PGresult *r = PQexec(c, sql);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) fail_msg("%s: %s", sql, PQerrorMessage(c));
-    PQclear(r);
-    PQfinish(c);
-}
-
 static jy_store *open_fresh(void)
 {
     char url[700];
-    if (use_pg) {
-        char sql[160];
-        snprintf(created, sizeof created, "jy_u_cbulk_%d", (int)getpid());
-        snprintf(sql, sizeof sql, "CREATE DATABASE %s", created);
-        pg_admin_exec(sql);
-        const char *scheme_end = strstr(pg_admin, "://");
-        const char *slash = strchr(scheme_end ? scheme_end + 3 : pg_admin, '/');
-        int host_len = slash ? (int)(slash - pg_admin) : (int)strlen(pg_admin);
-        snprintf(url, sizeof url, "%.*s/%s", host_len, pg_admin, created);
-    } else {
-        snprintf(url, sizeof url, "%s/bulk.db", tmpdir);
-        unlink(url);
-    }
-    jy_err err = {0};
-    jy_store *st = NULL;
-    if (jy_store_open(url, &st, &err)) fail_msg("open %s: %s", url, err.msg);
-    return st;
+    return test_db_open_fresh(url, sizeof url);
 }
 
 static const char *const counties[3] = {"640522", "640521", "640181"};
@@ -206,32 +176,13 @@ static void bulk_rows_history_audit_and_all_or_nothing(void **state)
 static int setup(void **state)
 {
     (void)state;
-    const char *base = getenv("JY_TEST_TMP");
-    if (!base || !*base) base = "/tmp";
-    mkdir(base, 0777);
-    snprintf(tmpdir, sizeof tmpdir, "%s/cbulk.XXXXXX", base);
-    if (!mkdtemp(tmpdir)) return -1;
-    const char *backend = getenv("JY_TEST_BACKEND");
-    const char *url = getenv("JY_TEST_PG_URL");
-    if (backend && strcmp(backend, "postgresql") == 0) {
-        if (!url || !*url) return -1;
-        use_pg = 1;
-        snprintf(pg_admin, sizeof pg_admin, "%s", url);
-    }
-    return 0;
+    return test_db_setup("cbulk");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    if (created[0]) {
-        char sql[160];
-        snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", created);
-        pg_admin_exec(sql);
-    }
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return test_db_teardown();
 }
 
 int main(void)

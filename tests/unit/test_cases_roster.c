@@ -22,11 +22,7 @@
 #include "service/conflict.h"
 #include "service/workflow.h"
 #include "store/store.h"
-
-static char tmpdir[512];
-static int use_pg;
-static char pg_admin[512];
-static char created[64];
+#include "test_db.h"
 
 static const char *policy_dir(void)
 {
@@ -34,36 +30,10 @@ static const char *policy_dir(void)
     return d && *d ? d : JY_POLICY_DIR;
 }
 
-static void pg_admin_exec(const char *sql)
-{
-    PGconn *c = PQconnectdb(pg_admin);
-    if (PQstatus(c) != CONNECTION_OK) fail_msg("connect: %s", PQerrorMessage(c));
-    PGresult *r = PQexec(c, sql);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) fail_msg("%s: %s", sql, PQerrorMessage(c));
-    PQclear(r);
-    PQfinish(c);
-}
-
 static jy_store *open_fresh(void)
 {
     char url[700];
-    if (use_pg) {
-        char sql[160];
-        snprintf(created, sizeof created, "jy_u_cases_%d", (int)getpid());
-        snprintf(sql, sizeof sql, "CREATE DATABASE %s", created);
-        pg_admin_exec(sql);
-        const char *scheme_end = strstr(pg_admin, "://");
-        const char *slash = strchr(scheme_end ? scheme_end + 3 : pg_admin, '/');
-        int host_len = slash ? (int)(slash - pg_admin) : (int)strlen(pg_admin);
-        snprintf(url, sizeof url, "%.*s/%s", host_len, pg_admin, created);
-    } else {
-        snprintf(url, sizeof url, "%s/cases.db", tmpdir);
-        unlink(url);
-    }
-    jy_err err = {0};
-    jy_store *st = NULL;
-    if (jy_store_open(url, &st, &err)) fail_msg("open %s: %s", url, err.msg);
-    return st;
+    return test_db_open_fresh(url, sizeof url);
 }
 
 static double now_ms(void)
@@ -296,32 +266,13 @@ static void roster_of_10000_against_everything_on_record(void **state)
 static int setup(void **state)
 {
     (void)state;
-    const char *base = getenv("JY_TEST_TMP");
-    if (!base || !*base) base = "/tmp";
-    mkdir(base, 0777);
-    snprintf(tmpdir, sizeof tmpdir, "%s/cases.XXXXXX", base);
-    if (!mkdtemp(tmpdir)) return -1;
-    const char *backend = getenv("JY_TEST_BACKEND");
-    const char *url = getenv("JY_TEST_PG_URL");
-    if (backend && strcmp(backend, "postgresql") == 0) {
-        if (!url || !*url) return -1;
-        use_pg = 1;
-        snprintf(pg_admin, sizeof pg_admin, "%s", url);
-    }
-    return 0;
+    return test_db_setup("cases");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    if (created[0]) {
-        char sql[160];
-        snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", created);
-        pg_admin_exec(sql);
-    }
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return test_db_teardown();
 }
 
 int main(void)

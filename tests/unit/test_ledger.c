@@ -4,7 +4,8 @@
  * split by what each source paid, and `ledger check` names what was tampered with.
  *
  * Backend: PostgreSQL when JY_TEST_BACKEND=postgresql (JY_TEST_PG_URL names the test server; a
- * fresh database per test, dropped afterwards), else a fresh SQLite file per test. */
+ * fresh database per test, dropped when the group ends), else a fresh SQLite file per test
+ * (test_db.h). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -21,65 +22,38 @@
 
 #include "service/ledger.h"
 #include "store/store.h"
+#include "test_db.h"
 
-static char url[600];
-static char pg_name[64];
+static char url[700]; /* the current test's database */
 
-static int open_fresh(void **state)
+static int open_db(void **state)
 {
-    static int n;
-    const char *backend = getenv("JY_TEST_BACKEND"), *pg = getenv("JY_TEST_PG_URL");
-    pg_name[0] = '\0';
-    if (backend && strcmp(backend, "postgresql") == 0 && pg && *pg) {
-        snprintf(pg_name, sizeof pg_name, "jy_t_ledger_%d_%d", (int)getpid(), ++n);
-        PGconn *c = PQconnectdb(pg);
-        char sql[128];
-        snprintf(sql, sizeof sql, "CREATE DATABASE %s", pg_name);
-        PQclear(PQexec(c, sql));
-        PQfinish(c);
-        const char *slash = strrchr(pg, '/');
-        snprintf(url, sizeof url, "%.*s/%s", (int)(slash - pg), pg, pg_name);
-    } else {
-        const char *base = getenv("JY_TEST_TMP");
-        if (!base || !*base) base = "/tmp";
-        mkdir(base, 0777);
-        snprintf(url, sizeof url, "%s/test_ledger_%d_%d.db", base, (int)getpid(), ++n);
-        unlink(url);
-    }
-    jy_store *st = NULL;
-    jy_err err = {0};
-    if (jy_store_open(url, &st, &err) != 0) {
-        fprintf(stderr, "open %s: %s\n", url, err.msg);
-        return -1;
-    }
-    *state = st;
+    *state = test_db_open_fresh(url, sizeof url);
     return 0;
 }
 
 static int close_db(void **state)
 {
     jy_store_close(*state);
-    if (pg_name[0]) {
-        PGconn *c = PQconnectdb(getenv("JY_TEST_PG_URL"));
-        char sql[128];
-        snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", pg_name);
-        PQclear(PQexec(c, sql));
-        PQfinish(c);
-    } else {
-        char p[700];
-        unlink(url);
-        snprintf(p, sizeof p, "%s-wal", url);
-        unlink(p);
-        snprintf(p, sizeof p, "%s-shm", url);
-        unlink(p);
-    }
     return 0;
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    return test_db_setup("ledger");
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    return test_db_teardown();
 }
 
 /* Runs a tampering statement on the database directly (what an intruder with a shell does). */
 static void tamper(const char *sql)
 {
-    if (pg_name[0]) {
+    if (test_db.use_pg) {
         PGconn *c = PQconnectdb(url);
         PGresult *r = PQexec(c, sql);
         assert_int_equal(PQresultStatus(r), PGRES_COMMAND_OK);
@@ -343,12 +317,12 @@ static void test_lists_keep_to_scope(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test_setup_teardown(test_entry_must_balance, open_fresh, close_db),
-        cmocka_unit_test_setup_teardown(test_idempotency_key_posts_once, open_fresh, close_db),
-        cmocka_unit_test_setup_teardown(test_no_account_crosses_zero, open_fresh, close_db),
-        cmocka_unit_test_setup_teardown(test_split_largest_remainder, open_fresh, close_db),
-        cmocka_unit_test_setup_teardown(test_approve_pay_recover_check, open_fresh, close_db),
-        cmocka_unit_test_setup_teardown(test_lists_keep_to_scope, open_fresh, close_db),
+        cmocka_unit_test_setup_teardown(test_entry_must_balance, open_db, close_db),
+        cmocka_unit_test_setup_teardown(test_idempotency_key_posts_once, open_db, close_db),
+        cmocka_unit_test_setup_teardown(test_no_account_crosses_zero, open_db, close_db),
+        cmocka_unit_test_setup_teardown(test_split_largest_remainder, open_db, close_db),
+        cmocka_unit_test_setup_teardown(test_approve_pay_recover_check, open_db, close_db),
+        cmocka_unit_test_setup_teardown(test_lists_keep_to_scope, open_db, close_db),
     };
-    return cmocka_run_group_tests(tests, NULL, NULL);
+    return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -394,6 +394,31 @@ static void same_decision(const jy_decision *a, const jy_decision *b, const char
                  a->outcome, b->outcome, (long long)a->amount, (long long)b->amount, a->nreasons, b->nreasons);
 }
 
+/* Runs the batch b and checks every row against ref (the parser's code on the same cases): the
+ * decision, the outcome column, the amount column (the amount when paid, else 0), and the
+ * totals. */
+static void columns_decide_as(const jy_policy *p, const jy_policy_columns *b, const jy_decision *ref,
+                              jy_decision *got, uint8_t *outc, jy_fen *amt, const char *what, int prog)
+{
+    jy_policy_totals t;
+    jy_err err;
+    assert_int_equal(jy_policy_eval_columns(p, b, outc, amt, got, &t, &err), 0);
+    jy_fen sum = 0;
+    long np = 0;
+    for (int i = 0; i < (int)b->n; i++) {
+        same_decision(&ref[i], &got[i], what, prog, i);
+        assert_int_equal(outc[i], ref[i].outcome);
+        int paid = ref[i].outcome == JY_ELIGIBLE && ref[i].has_amount;
+        assert_int_equal(amt[i], paid ? ref[i].amount : 0);
+        if (paid) {
+            sum += ref[i].amount;
+            np++;
+        }
+    }
+    assert_int_equal(t.paid, sum);
+    assert_int_equal(t.npaid, np);
+}
+
 /* jy_policy_eval_many (the block path of `policy eval`): a mixed block gives, at every input
  * position, the decision of a single call on that case — also for blocks of one, two or a few
  * cases (programmes with one case, a group at the block's end), and with unknown programme
@@ -481,18 +506,7 @@ static void specialised_image_and_batch_decide_as_the_parser_code(void **state)
         }
         static uint8_t outc[N];
         static jy_fen amt[N];
-        jy_policy_totals t;
-        jy_err err;
-        assert_int_equal(jy_policy_eval_columns(p, &b, outc, amt, got, &t, &err), 0);
-        jy_fen sum = 0;
-        long np = 0;
-        for (int i = 0; i < N; i++) {
-            same_decision(&ref[i], &got[i], "jy_policy_eval_columns", prog, i);
-            assert_int_equal(outc[i], ref[i].outcome);
-            if (ref[i].outcome == JY_ELIGIBLE && ref[i].has_amount) { sum += ref[i].amount; np++; }
-        }
-        assert_int_equal(t.paid, sum);
-        assert_int_equal(t.npaid, np);
+        columns_decide_as(p, &b, ref, got, outc, amt, "jy_policy_eval_columns", prog);
     }
 }
 
@@ -539,20 +553,7 @@ static void batch_interval_tables_decide_as_the_parser_code(void **state)
             }
             jy_policy_eval_trace(p, &c, &ref[i], NULL);
         }
-        jy_policy_totals t;
-        jy_err err;
-        assert_int_equal(jy_policy_eval_columns(p, &b, outc, amt, got, &t, &err), 0);
-        jy_fen sum = 0;
-        long np = 0;
-        for (int i = 0; i < N; i++) {
-            same_decision(&ref[i], &got[i], "jy_policy_eval_columns (interval tables)", prog, i);
-            assert_int_equal(outc[i], ref[i].outcome);
-            int paid = ref[i].outcome == JY_ELIGIBLE && ref[i].has_amount;
-            assert_int_equal(amt[i], paid ? ref[i].amount : 0);
-            if (paid) { sum += ref[i].amount; np++; }
-        }
-        assert_int_equal(t.paid, sum);
-        assert_int_equal(t.npaid, np);
+        columns_decide_as(p, &b, ref, got, outc, amt, "jy_policy_eval_columns (interval tables)", prog);
         /* were the interval tables used? (the same image the batch built) */
         jp_spec *spec = calloc(1, sizeof *spec);
         assert_non_null(spec);

@@ -24,18 +24,12 @@
 #include "domain/idcard.h"
 #include "store/store.h"
 #include "store/store_impl.h"
+#include "test_db.h"
 
-static char tmpdir[512];
-static int dbn;
-
+/* A fresh SQLite database for each test (test_db.h); its path goes to path. */
 static jy_store *open_fresh(char *path, size_t n)
 {
-    jy_err err = {0};
-    jy_store *st = NULL;
-    snprintf(path, n, "%s/image%d.db", tmpdir, ++dbn);
-    unlink(path);
-    if (jy_store_open(path, &st, &err) != 0) fail_msg("open %s: %s", path, err.msg);
-    return st;
+    return test_db_open_new(path, n, 0);
 }
 
 static void make_idcard(char out[19], int seq)
@@ -292,19 +286,13 @@ static void bulk_checkpoints_in_the_background(void **state)
 static int setup(void **state)
 {
     (void)state;
-    const char *base = getenv("JY_TEST_TMP");
-    if (!base || !*base) base = "/tmp";
-    mkdir(base, 0777);
-    snprintf(tmpdir, sizeof tmpdir, "%s/auditimage.XXXXXX", base);
-    return mkdtemp(tmpdir) ? 0 : -1;
+    return test_db_setup("auditimage");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[700];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return test_db_teardown();
 }
 
 int main(void)

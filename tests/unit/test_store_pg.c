@@ -25,67 +25,7 @@
 #include "domain/idcard.h"
 #include "store/store.h"
 #include "store/store_impl.h" /* JY_STORE_SCHEMA_VERSION */
-
-static char tmpdir[512];
-static int dbn;
-static int use_pg;
-static char pg_admin[512]; /* URL of the server's maintenance database */
-static char created[64][64];
-static int ncreated;
-
-/* ---------------------------------------------------------------- fresh databases */
-
-/* Runs one administrative command (CREATE/DROP DATABASE: identifiers cannot be bound). */
-static void pg_admin_exec(const char *sql)
-{
-    PGconn *c = PQconnectdb(pg_admin);
-    if (PQstatus(c) != CONNECTION_OK) fail_msg("connect %s: %s", pg_admin, PQerrorMessage(c));
-    PGresult *r = PQexec(c, sql);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) fail_msg("%s: %s", sql, PQerrorMessage(c));
-    PQclear(r);
-    PQfinish(c);
-}
-
-/* A URL naming database db on the test server: the admin URL with its path replaced. */
-static void pg_url_for(char *buf, size_t n, const char *db)
-{
-    const char *scheme_end = strstr(pg_admin, "://");
-    const char *slash = strchr(scheme_end ? scheme_end + 3 : pg_admin, '/');
-    const char *query = strchr(pg_admin, '?');
-    int host_len = slash ? (int)(slash - pg_admin) : (query ? (int)(query - pg_admin) : (int)strlen(pg_admin));
-    snprintf(buf, n, "%.*s/%s%s", host_len, pg_admin, db, query ? query : "");
-}
-
-/* A fresh database URL for each use: a new SQLite file, or a new PostgreSQL database. */
-static void fresh_url(char *buf, size_t n)
-{
-    dbn++;
-    if (!use_pg) {
-        snprintf(buf, n, "%s/store%d.db", tmpdir, dbn);
-        unlink(buf);
-        return;
-    }
-    char name[64], sql[160];
-    snprintf(name, sizeof name, "jy_u_%d_%d", (int)getpid(), dbn);
-    snprintf(sql, sizeof sql, "CREATE DATABASE %s", name); /* name: digits and letters we made */
-    pg_admin_exec(sql);
-    if (ncreated < 64) snprintf(created[ncreated++], sizeof created[0], "%s", name);
-    pg_url_for(buf, n, name);
-}
-
-static jy_store *open_url(const char *url)
-{
-    jy_err err = {0};
-    jy_store *st = NULL;
-    if (jy_store_open(url, &st, &err) != 0) fail_msg("open %s: %s", url, err.msg);
-    return st;
-}
-
-static jy_store *open_fresh(char *url, size_t n)
-{
-    fresh_url(url, n);
-    return open_url(url);
-}
+#include "test_db.h"
 
 /* ---------------------------------------------------------------- sample data */
 
@@ -147,13 +87,13 @@ static void opens_migrates_and_reopens(void **state)
     (void)state;
     char url[600];
     jy_err err = {0};
-    jy_store *st = open_fresh(url, sizeof url);
+    jy_store *st = test_db_open_fresh(url, sizeof url);
     int v = 0;
     assert_int_equal(jy_store_schema_version(st, &v, &err), 0);
     assert_int_equal(v, JY_STORE_SCHEMA_VERSION);
-    assert_string_equal(jy_store_backend(st), use_pg ? "postgresql" : "sqlite");
+    assert_string_equal(jy_store_backend(st), test_db.use_pg ? "postgresql" : "sqlite");
     jy_store_close(st);
-    st = open_url(url); /* already migrated: nothing re-applied, no error */
+    st = test_db_open(url); /* already migrated: nothing re-applied, no error */
     assert_int_equal(jy_store_schema_version(st, &v, &err), 0);
     assert_int_equal(v, JY_STORE_SCHEMA_VERSION);
     jy_store_close(st);
@@ -164,7 +104,7 @@ static void person_and_org_round_trip_idempotent_and_audited(void **state)
     (void)state;
     char url[600];
     jy_err err = {0};
-    jy_store *st = open_fresh(url, sizeof url);
+    jy_store *st = test_db_open_fresh(url, sizeof url);
     jy_person p, got;
     sample_person(&p, "640522", 7);
     int result = 0;
@@ -234,7 +174,7 @@ static void nested_transactions_roll_back_what_they_did(void **state)
     (void)state;
     char url[600];
     jy_err err = {0};
-    jy_store *st = open_fresh(url, sizeof url);
+    jy_store *st = test_db_open_fresh(url, sizeof url);
     jy_person a, b;
     sample_person(&a, "640522", 1);
     sample_person(&b, "640522", 2);
@@ -288,7 +228,7 @@ static void two_processes_import_the_same_roster_once(void **state)
 {
     (void)state;
     char url[600];
-    jy_store *st = open_fresh(url, sizeof url); /* migrated before the race starts */
+    jy_store *st = test_db_open_fresh(url, sizeof url); /* migrated before the race starts */
     jy_store_close(st);
     enum { KIDS = 3, N = 600, BATCH = 20 };
     pid_t pid[KIDS];
@@ -313,7 +253,7 @@ static void two_processes_import_the_same_roster_once(void **state)
         assert_true(WIFEXITED(status));
         assert_int_equal(WEXITSTATUS(status), 0);
     }
-    st = open_url(url);
+    st = test_db_open(url);
     jy_store_counts c = counts(st);
     assert_int_equal(c.persons, N);
     assert_int_equal(c.audit_entries, N); /* one create each; the losers found them UNCHANGED */
@@ -327,8 +267,8 @@ static void many_handles_at_once_like_the_server_pool(void **state)
     char url[600];
     enum { H = 8 };
     jy_store *h[H];
-    fresh_url(url, sizeof url);
-    for (int i = 0; i < H; i++) h[i] = open_url(url);
+    test_db_fresh_url(url, sizeof url, test_db.use_pg);
+    for (int i = 0; i < H; i++) h[i] = test_db_open(url);
     jy_err err = {0};
     for (int i = 0; i < 40; i++) {
         jy_person p;
@@ -382,7 +322,7 @@ static void county_scope_hides_other_counties(void **state)
     (void)state;
     char url[600];
     jy_err err = {0};
-    jy_store *st = open_fresh(url, sizeof url);
+    jy_store *st = test_db_open_fresh(url, sizeof url);
     static const char *const county[] = {"640522", "640522", "640521", "640402"}; /* 海原县 ×2, 中宁县, 原州区 (another city) */
     jy_person p[4];
     for (int i = 0; i < 4; i++) {
@@ -460,7 +400,7 @@ static void backup_then_restore_into_a_fresh_database(void **state)
     (void)state;
     char url[600], url2[600], file[600];
     jy_err err = {0};
-    jy_store *st = open_fresh(url, sizeof url);
+    jy_store *st = test_db_open_fresh(url, sizeof url);
     for (int i = 0; i < 50; i++) {
         jy_person p;
         sample_person(&p, "640522", i);
@@ -469,12 +409,12 @@ static void backup_then_restore_into_a_fresh_database(void **state)
     int64_t seq;
     char head[65];
     assert_int_equal(jy_store_audit_head(st, &seq, head, &err), 0);
-    snprintf(file, sizeof file, "%s/backup%d.bak", tmpdir, dbn);
+    snprintf(file, sizeof file, "%s/backup%d.bak", test_db.tmpdir, test_db.n);
     if (jy_store_backup(url, file, &err)) fail_msg("backup: %s", err.msg);
     /* into a fresh database */
-    fresh_url(url2, sizeof url2);
+    test_db_fresh_url(url2, sizeof url2, test_db.use_pg);
     if (jy_store_restore(url2, file, &err)) fail_msg("restore: %s", err.msg);
-    jy_store *r = open_url(url2);
+    jy_store *r = test_db_open(url2);
     assert_int_equal(counts(r).persons, 50);
     verify_ok(r, 50);
     int64_t seq2;
@@ -497,14 +437,14 @@ static void backup_then_restore_into_a_fresh_database(void **state)
 static void audit_chain_is_byte_identical_across_backends(void **state)
 {
     (void)state;
-    if (!use_pg) skip();
+    if (!test_db.use_pg) skip();
     char url[600], path[600];
     jy_err err = {0};
     setenv("JIUYE_NOW", "2025-06-01T08:00:00.000Z", 1);
-    jy_store *pg = open_fresh(url, sizeof url);
-    snprintf(path, sizeof path, "%s/identical.db", tmpdir);
+    jy_store *pg = test_db_open_fresh(url, sizeof url);
+    snprintf(path, sizeof path, "%s/identical.db", test_db.tmpdir);
     unlink(path);
-    jy_store *sq = open_url(path);
+    jy_store *sq = test_db_open(path);
     jy_store *both[2] = {pg, sq};
     char heads[2][65];
     for (int b = 0; b < 2; b++) {
@@ -532,36 +472,15 @@ static void audit_chain_is_byte_identical_across_backends(void **state)
 static int setup(void **state)
 {
     (void)state;
-    const char *base = getenv("JY_TEST_TMP");
-    if (!base || !*base) base = "/tmp";
-    mkdir(base, 0777);
-    snprintf(tmpdir, sizeof tmpdir, "%s/storepg.XXXXXX", base);
-    if (!mkdtemp(tmpdir)) return -1;
-    const char *backend = getenv("JY_TEST_BACKEND");
-    const char *url = getenv("JY_TEST_PG_URL");
-    if (backend && strcmp(backend, "postgresql") == 0) {
-        if (!url || !*url) {
-            fprintf(stderr, "JY_TEST_BACKEND=postgresql needs JY_TEST_PG_URL (scripts/pg-test-server.sh start)\n");
-            return -1;
-        }
-        use_pg = 1;
-        snprintf(pg_admin, sizeof pg_admin, "%s", url);
-    }
-    fprintf(stderr, "store contract on %s\n", use_pg ? "postgresql" : "sqlite");
+    if (test_db_setup("storepg")) return -1;
+    fprintf(stderr, "store contract on %s\n", test_db.use_pg ? "postgresql" : "sqlite");
     return 0;
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    for (int i = 0; i < ncreated; i++) {
-        char sql[160];
-        snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %.63s WITH (FORCE)", created[i]);
-        pg_admin_exec(sql);
-    }
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return test_db_teardown();
 }
 
 int main(void)

@@ -25,44 +25,13 @@
 #include "service/ledger.h"
 #include "store/placement_store.h"
 #include "store/store.h"
-
-static char tmpdir[512];
-static int use_pg;
-static char pg_admin[512];
-static char created[16][64];
-static int ncreated, dbn;
-
-static void pg_admin_exec(const char *sql)
-{
-    PGconn *c = PQconnectdb(pg_admin);
-    if (PQstatus(c) != CONNECTION_OK) fail_msg("connect: %s", PQerrorMessage(c));
-    PGresult *r = PQexec(c, sql);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK) fail_msg("%s: %s", sql, PQerrorMessage(c));
-    PQclear(r);
-    PQfinish(c);
-}
+#include "test_db.h"
 
 /* A fresh store: PostgreSQL when pg (a new database on the test server), else a new SQLite file. */
 static jy_store *open_fresh(int pg)
 {
     char url[700];
-    dbn++;
-    if (pg) {
-        char name[64], sql[160];
-        snprintf(name, sizeof name, "jy_bulkpay_%d_%d", (int)getpid(), dbn);
-        snprintf(sql, sizeof sql, "CREATE DATABASE %s", name);
-        pg_admin_exec(sql);
-        if (ncreated < 16) snprintf(created[ncreated++], sizeof created[0], "%s", name);
-        const char *slash = strrchr(pg_admin, '/');
-        snprintf(url, sizeof url, "%.*s/%s", (int)(slash - pg_admin), pg_admin, name);
-    } else {
-        snprintf(url, sizeof url, "%s/bulk%d.db", tmpdir, dbn);
-        unlink(url);
-    }
-    jy_store *st = NULL;
-    jy_err err = {0};
-    if (jy_store_open(url, &st, &err) != 0) fail_msg("open %s: %s", url, err.msg);
-    return st;
+    return test_db_open_new(url, sizeof url, pg);
 }
 
 static void make_idcard(char out[19], int seq)
@@ -246,7 +215,7 @@ static void bulk_matches_one_by_one(void **state)
 {
     (void)state;
     setenv("JIUYE_NOW", "2025-06-01T08:00:00.000Z", 1);
-    jy_store *a = open_fresh(use_pg), *b = open_fresh(use_pg);
+    jy_store *a = open_fresh(test_db.use_pg), *b = open_fresh(test_db.use_pg);
     world wa, wb;
     setup_world(a, &wa);
     setup_world(b, &wb);
@@ -297,7 +266,7 @@ static void bulk_matches_one_by_one(void **state)
     books_ok(b);
 
     /* across backends: the bulk write on SQLite leaves PostgreSQL's chain */
-    if (use_pg) {
+    if (test_db.use_pg) {
         jy_store *c = open_fresh(0);
         world wc;
         setup_world(c, &wc);
@@ -318,7 +287,7 @@ static void bulk_matches_one_by_one(void **state)
 static void bulk_overspend_leaves_nothing(void **state)
 {
     (void)state;
-    jy_store *b = open_fresh(use_pg);
+    jy_store *b = open_fresh(test_db.use_pg);
     world w;
     setup_world(b, &w);
     int64_t s0, s1;
@@ -349,35 +318,13 @@ static void bulk_overspend_leaves_nothing(void **state)
 static int setup(void **state)
 {
     (void)state;
-    const char *base = getenv("JY_TEST_TMP");
-    if (!base || !*base) base = "/tmp";
-    mkdir(base, 0777);
-    snprintf(tmpdir, sizeof tmpdir, "%s/bulkpay.XXXXXX", base);
-    if (!mkdtemp(tmpdir)) return -1;
-    const char *backend = getenv("JY_TEST_BACKEND"), *url = getenv("JY_TEST_PG_URL");
-    if (backend && strcmp(backend, "postgresql") == 0) {
-        if (!url || !*url) {
-            fprintf(stderr, "JY_TEST_BACKEND=postgresql needs JY_TEST_PG_URL\n");
-            return -1;
-        }
-        use_pg = 1;
-        snprintf(pg_admin, sizeof pg_admin, "%s", url);
-    }
-    return 0;
+    return test_db_setup("bulkpay");
 }
 
 static int teardown(void **state)
 {
     (void)state;
-    for (int i = 0; i < ncreated; i++) {
-        char sql[160];
-        snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %.63s WITH (FORCE)", created[i]);
-        pg_admin_exec(sql);
-    }
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    if (system(cmd) != 0) return -1;
-    return 0;
+    return test_db_teardown();
 }
 
 int main(void)

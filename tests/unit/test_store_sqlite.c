@@ -17,24 +17,12 @@
 #include "domain/idcard.h"
 #include "store/store.h"
 #include "store/store_impl.h" /* JY_STORE_SCHEMA_VERSION */
+#include "test_db.h"
 
-static char tmpdir[512];
-static int dbn;
-
-/* A fresh database path for each test. */
-static void fresh_path(char *buf, size_t n)
-{
-    snprintf(buf, n, "%s/store%d.db", tmpdir, ++dbn);
-    unlink(buf);
-}
-
+/* A fresh SQLite database for each test (test_db.h); its path goes to path. */
 static jy_store *open_fresh(char *path, size_t n)
 {
-    jy_err err = {0};
-    jy_store *st = NULL;
-    fresh_path(path, n);
-    if (jy_store_open(path, &st, &err) != 0) fail_msg("open %s: %s", path, err.msg);
-    return st;
+    return test_db_open_new(path, n, 0);
 }
 
 /* A valid ID number: division + birth + sequence, with its check character. */
@@ -580,11 +568,7 @@ static void audit_chain_catches_a_rewritten_hash(void **state)
 static int setup(void **state)
 {
     (void)state;
-    const char *base = getenv("JY_TEST_TMP");
-    if (!base || !*base) base = "/tmp";
-    mkdir(base, 0777);
-    snprintf(tmpdir, sizeof tmpdir, "%s/store.XXXXXX", base);
-    if (!mkdtemp(tmpdir)) return -1;
+    if (test_db_setup("store")) return -1;
     setenv("JIUYE_TODAY", "2025-06-01", 1);
     return 0;
 }
@@ -592,9 +576,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
     (void)state;
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-    return system(cmd) == 0 ? 0 : -1;
+    return test_db_teardown();
 }
 
 int main(void)
