@@ -82,6 +82,33 @@ static int json_ratio(json_t *v, int64_t *out)
     return -1;
 }
 
+/* The range a value of fact f must lie in: the declared one, else for money 0 .. JY_FACT_MONEY_MAX
+ * (money facts are never negative unless declared with a range saying so) and for whole numbers
+ * 0 .. JY_FACT_INT_MAX (counts, months, persons). 0 when the type has no range (dates, enums …). */
+static int fact_range(const jp_fact *f, int64_t *lo, int64_t *hi)
+{
+    if (f->has_range) {
+        *lo = f->lo;
+        *hi = f->hi;
+        return 1;
+    }
+    *lo = 0;
+    if (f->type == T_MONEY) *hi = JY_FACT_MONEY_MAX;
+    else if (f->type == T_INT) *hi = JY_FACT_INT_MAX;
+    else return 0;
+    return 1;
+}
+
+/* A value of a ranged type as a user writes it: "930.00", "30.00%", "12". */
+static void fmt_plain(int type, int64_t v, char *buf, size_t cap)
+{
+    char m[JY_MONEY_BUFSZ];
+    if (type == T_MONEY) snprintf(buf, cap, "%s", jy_money_format_plain(v, m));
+    else if (type == T_RATIO) snprintf(buf, cap, "%s%lld.%02lld%%", v < 0 ? "-" : "", (long long)(v < 0 ? -(v / 100) : v / 100),
+                                       (long long)(v < 0 ? -(v % 100) : v % 100));
+    else snprintf(buf, cap, "%lld", (long long)v);
+}
+
 static int fact_value(const jy_policy *p, const jp_fact *f, json_t *v, int64_t *out, jy_err *err)
 {
     char syms[600];
@@ -96,9 +123,19 @@ static int fact_value(const jy_policy *p, const jp_fact *f, json_t *v, int64_t *
         if (json_is_string(v)) {
             jy_err e;
             if (jy_money_parse(json_string_value(v), out, &e) != 0)
-                return jy_err_set(err, JY_EINVAL, "fact %s: %s", f->name, e.msg);
+                return jy_err_set(err, JY_EINVAL, "fact %s: %s (expected an amount in yuan, \"930.00\")", f->name, e.msg);
         } else if (json_is_integer(v)) {
-            *out = json_integer_value(v) * 100;
+            json_int_t y = json_integer_value(v);
+            if (y > INT64_MAX / 100 || y < INT64_MIN / 100) { /* whole yuan beyond int64 fen */
+                char a[48], b[48];
+                int64_t lo, hi;
+                fact_range(f, &lo, &hi);
+                fmt_plain(T_MONEY, lo, a, sizeof a);
+                fmt_plain(T_MONEY, hi, b, sizeof b);
+                return jy_err_set(err, JY_EINVAL, "fact %s: %lld is out of range (expected an amount in yuan from %s to %s)",
+                                  f->name, (long long)y, a, b);
+            }
+            *out = (int64_t)y * 100;
         } else {
             return jy_err_set(err, JY_EINVAL, "fact %s: expected an amount in yuan as a string (\"930.00\")", f->name);
         }
@@ -148,9 +185,15 @@ static int fact_value(const jy_policy *p, const jp_fact *f, json_t *v, int64_t *
     default:
         return jy_err_set(err, JY_EINVAL, "fact %s: unsupported type", f->name);
     }
-    if (f->has_range && (*out < f->lo || *out > f->hi))
-        return jy_err_set(err, JY_EINVAL, "fact %s: %lld is outside %lld..%lld", f->name, (long long)*out,
-                          (long long)f->lo, (long long)f->hi);
+    int64_t lo, hi;
+    if (fact_range(f, &lo, &hi) && (*out < lo || *out > hi)) {
+        char a[48], b[48], x[48];
+        fmt_plain(f->type, *out, x, sizeof x);
+        fmt_plain(f->type, lo, a, sizeof a);
+        fmt_plain(f->type, hi, b, sizeof b);
+        return jy_err_set(err, JY_EINVAL, "fact %s: %s is out of range (expected %s from %s to %s)", f->name, x,
+                          f->type == T_MONEY ? "an amount in yuan" : f->type == T_RATIO ? "a share" : "a whole number", a, b);
+    }
     (void)p;
     return 0;
 }
@@ -162,8 +205,67 @@ static const jp_occ *find_occ(const jy_policy *p, const char *name)
     return NULL;
 }
 
+/* Compound inputs the case reader turns into derived facts (not facts themselves). */
+static const char *const COMPOUND[] = {"occupation", "prior_trainings", NULL};
+
+/* Levenshtein distance of two byte strings (names are ASCII); capped at 64 bytes each. */
+static int edit_distance(const char *a, const char *b)
+{
+    int d[65];
+    size_t na = strlen(a), nb = strlen(b);
+    if (na > 64) na = 64;
+    if (nb > 64) nb = 64;
+    for (size_t j = 0; j <= nb; j++) d[j] = (int)j;
+    for (size_t i = 1; i <= na; i++) {
+        int diag = d[0];
+        d[0] = (int)i;
+        for (size_t j = 1; j <= nb; j++) {
+            int up = d[j];
+            int best = diag + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best) best = up + 1;
+            if (d[j - 1] + 1 < best) best = d[j - 1] + 1;
+            d[j] = best;
+            diag = up;
+        }
+    }
+    return d[nb];
+}
+
+static void closer(const char *name, const char *cand, const char **best, int *bestd)
+{
+    int e = edit_distance(name, cand);
+    if (e < *bestd) {
+        *bestd = e;
+        *best = cand;
+    }
+}
+
+const char *jy_policy_closest_fact(const jy_policy *p, const char *name, const char *const *inputs)
+{
+    const char *best = NULL;
+    int bestd = 1 << 30;
+    for (int i = 0; i < p->nfacts; i++)
+        if (!p->facts[i].derived) closer(name, p->facts[i].name, &best, &bestd);
+    for (const char *const *s = COMPOUND; *s; s++) closer(name, *s, &best, &bestd);
+    for (const char *const *s = inputs; s && *s; s++) closer(name, *s, &best, &bestd);
+    return best;
+}
+
+static int is_input(const char *const *inputs, const char *key)
+{
+    for (const char *const *s = inputs; s && *s; s++)
+        if (strcmp(*s, key) == 0) return 1;
+    return 0;
+}
+
 int jy_policy_case_parse(const jy_policy *p, const char *line, size_t len, jy_policy_case *c,
                          char *id_buf, size_t id_cap, int *has_id, jy_err *err)
+{
+    return jy_policy_case_parse_inputs(p, line, len, NULL, c, id_buf, id_cap, has_id, err);
+}
+
+int jy_policy_case_parse_inputs(const jy_policy *p, const char *line, size_t len, const char *const *inputs,
+                                jy_policy_case *c, char *id_buf, size_t id_cap, int *has_id, jy_err *err)
 {
     int rc = 0;
     json_error_t je;
@@ -197,6 +299,18 @@ int jy_policy_case_parse(const jy_policy *p, const char *line, size_t len, jy_po
     json_t *priors = NULL;
     json_t *level = NULL;
     json_object_foreach(facts, key, v) {
+        int f = jy_policy_fact_index(p, key);
+        if (f < 0 && !is_input(COMPOUND, key)) {
+            if (is_input(inputs, key)) continue; /* the caller's own input (a form field) */
+            const char *near = jy_policy_closest_fact(p, key, inputs);
+            if (!near)
+                rc = jy_err_set(err, JY_EINVAL, "unknown fact \"%s\" (no facts are declared)", key);
+            else if (edit_distance(key, near) * 2 <= (int)strlen(key) + 1)
+                rc = jy_err_set(err, JY_EINVAL, "unknown fact \"%s\" — did you mean \"%s\"? (policy/facts.rules declares the facts)", key, near);
+            else
+                rc = jy_err_set(err, JY_EINVAL, "unknown fact \"%s\" (the closest known name is \"%s\"; policy/facts.rules declares the facts)", key, near);
+            goto done;
+        }
         if (json_is_null(v)) continue;
         if (strcmp(key, "occupation") == 0) {
             if (!json_is_string(v)) { rc = jy_err_set(err, JY_EINVAL, "fact occupation: expected the occupation's name"); goto done; }
@@ -209,8 +323,6 @@ int jy_policy_case_parse(const jy_policy *p, const char *line, size_t len, jy_po
             continue;
         }
         if (strcmp(key, "level") == 0) level = v;
-        int f = jy_policy_fact_index(p, key);
-        if (f < 0) continue; /* not used by any rule: ignored (see docs/facts.md) */
         if (p->facts[f].derived) { rc = jy_err_set(err, JY_EINVAL, "fact %s is derived by jiuye; give its inputs instead", key); goto done; }
         int64_t x;
         if ((rc = fact_value(p, &p->facts[f], v, &x, err)) != 0) goto done;
@@ -228,6 +340,8 @@ int jy_policy_case_parse(const jy_policy *p, const char *line, size_t len, jy_po
         }
     }
     if (priors) {
+        /* a prior training counts only when dated on or before the case's date (the list says
+         * what was on record then; one dated later is not prior); one without a date counts */
         int same = 0, this_year = 0, y0, m0, d0;
         jy_date_to_ymd(c->date, &y0, &m0, &d0);
         size_t i;
@@ -236,19 +350,22 @@ int jy_policy_case_parse(const jy_policy *p, const char *line, size_t len, jy_po
             if (!json_is_object(it)) { rc = jy_err_set(err, JY_EINVAL, "prior_trainings[%zu]: expected an object", i); goto done; }
             json_t *po = json_object_get(it, "occupation"), *pl = json_object_get(it, "level");
             json_t *pd = json_object_get(it, "date"), *ps = json_object_get(it, "subsidised");
+            jy_date dd = 0;
+            if (pd) {
+                if (!json_is_string(pd) || jy_date_parse(json_string_value(pd), &dd, NULL) != 0) {
+                    rc = jy_err_set(err, JY_EINVAL, "prior_trainings[%zu].date: expected YYYY-MM-DD", i);
+                    goto done;
+                }
+                if (dd > c->date) continue;
+            }
             int64_t a, b;
             if (occupation && json_is_string(po) && strcmp(json_string_value(po), occupation) == 0 &&
                 level && pl && json_int(pl, &a) == 0 && json_int(level, &b) == 0 && a == b)
                 same = 1;
             if (pd) {
-                jy_date dd;
-                if (!json_is_string(pd) || jy_date_parse(json_string_value(pd), &dd, NULL) != 0) {
-                    rc = jy_err_set(err, JY_EINVAL, "prior_trainings[%zu].date: expected YYYY-MM-DD", i);
-                    goto done;
-                }
                 int y, m, d;
                 jy_date_to_ymd(dd, &y, &m, &d);
-                if (y == y0 && dd <= c->date && (ps == NULL || json_is_true(ps))) this_year++;
+                if (y == y0 && (ps == NULL || json_is_true(ps))) this_year++;
             }
         }
         if (p->fact_prior_same >= 0) set_fact(c, p->fact_prior_same, same);

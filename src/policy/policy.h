@@ -21,6 +21,10 @@ enum jy_policy_outcome { JY_ELIGIBLE = 0, JY_INELIGIBLE = 1, JY_NEEDS_REVIEW = 2
 
 #define JY_POLICY_MAX_REASONS 24
 #define JY_POLICY_MAX_FACTS 256
+/* The range of a money fact declared without one: 0 .. 100,000,000.00 yuan (in fen); of a whole
+ * number declared without one: 0 .. 1,000,000,000. A value outside is an error naming the fact. */
+#define JY_FACT_MONEY_MAX ((int64_t)10000000000)
+#define JY_FACT_INT_MAX ((int64_t)1000000000)
 
 /* A case as the evaluator sees it: one int64 per declared fact (money in fen, ratios in 1/10000,
  * dates as jy_date, enums as the symbol's index, sets as a bit mask) and a presence bit. */
@@ -117,6 +121,15 @@ int jy_policy_eval_columns(const jy_policy *p, const jy_policy_columns *b, uint8
  * copied into id_buf. Returns JY_EINVAL with a message naming the field on a malformed line. */
 int jy_policy_case_parse(const jy_policy *p, const char *line, size_t len, jy_policy_case *c,
                          char *id_buf, size_t id_cap, int *has_id, jy_err *err);
+/* The same, also accepting (and ignoring) the caller's own input names: inputs is a NULL-terminated
+ * list (the case service's form fields: start, end, site …), or NULL. A name in "facts" that is
+ * neither a declared fact, a compound input (occupation, prior_trainings) nor one of inputs is an
+ * error naming the closest known name: unknown fact "certifcate" — did you mean "certificate"? */
+int jy_policy_case_parse_inputs(const jy_policy *p, const char *line, size_t len, const char *const *inputs,
+                                jy_policy_case *c, char *id_buf, size_t id_cap, int *has_id, jy_err *err);
+/* The known name closest to name by edit distance (declared facts, compound inputs, inputs), or
+ * NULL when there is none. */
+const char *jy_policy_closest_fact(const jy_policy *p, const char *name, const char *const *inputs);
 
 /* Appends the decision as the JSON object of the CLI contract (docs/policy.md). Reasons are
  * copied from JSON precomputed at load time; only the id is escaped per case. */

@@ -68,17 +68,37 @@ const char *jy_case_default_kind(const char *program, int has_parent)
 
 /* ---------------------------------------------------------------- facts */
 
+/* What a case's facts may hold besides the facts of policy/facts.rules: the application forms'
+ * fields (read here and in class_app.c) and the record fields the report forms print
+ * (report_build.c), none read by the rules (docs/facts.md lists them). Any other name is an
+ * error naming the closest known one, and nothing is stored. */
+const char *const jy_case_form_inputs[] = {
+    "start", "end",                                          /* placement / class dates */
+    "site", "planned_trainees",                              /* 开班申请 */
+    "hours_attended", "hours_practical_attended",            /* a trainee on a class roster */
+    "class_hours_total", "class_hours_practical",            /* the class's hours, copied to each trainee */
+    "sites", "equipment", "examiners", "budget_lines", "question_bank", /* P4 form 5-4-1 */
+    "trained", "examined", "passed", "employed", "actual_cost", "satisfaction",
+    "department_recognition",                                /* P4 acceptance report 5-4-2 */
+    "score_items", "veto_items",                             /* scoring forms (评分表) */
+    "post", "employer", "insured", "retained", "contract_period", "person_category",
+    "staff", "station_name", "platform_name", "address", "phone", /* roster and list forms 5-7-2 … 5-25-2 */
+    NULL,
+};
+
 typedef struct prior_ctx {
     json_t *list;
-    int64_t self;
+    int64_t self; /* the case being decided (0: not yet on record) */
+    jy_date on;   /* its date */
 } prior_ctx;
 
+/* A training on record is prior to the case when it counts (not rejected, withdrawn, cancelled or
+ * decided ineligible) and is dated before the case (on the same day: filed before it). */
 static int on_prior(void *ctx, const jy_case *c)
 {
     prior_ctx *P = ctx;
     if (c->id == P->self || !jy_conflict_is_training(c->program, c->kind)) return 0;
-    if (strcmp(c->state, "rejected") == 0 || strcmp(c->state, "withdrawn") == 0 || strcmp(c->decision, "ineligible") == 0)
-        return 0;
+    if (!jy_conflict_case_counts(c) || !jy_conflict_is_prior(c->filed_on, c->id, P->on, P->self)) return 0;
     char d[JY_DATE_BUFSZ];
     json_t *o = json_object();
     json_object_set_new(o, "date", json_string(jy_date_format(c->filed_on, d)));
@@ -128,7 +148,7 @@ static int registry_facts(jy_cases *cs, const jy_person *p, jy_date on, json_t *
     if (unemployed && !json_object_get(facts, "registered_unemployed"))
         json_object_set_new(facts, "registered_unemployed", json_true());
     if (!json_object_get(facts, "prior_trainings")) {
-        prior_ctx P = {json_array(), 0};
+        prior_ctx P = {json_array(), 0, on};
         rc = jy_store_case_history(cs->st, &p->id, 1, on_prior, &P, err);
         if (rc == 0) json_object_set(facts, "prior_trainings", P.list);
         json_decref(P.list);
@@ -232,7 +252,7 @@ static int evaluate(jy_cases *cs, jy_case *c, json_t *facts, json_t **reasons, j
     jy_policy_case pc;
     jy_decision dec;
     jy_sb out = JY_SB_INIT;
-    int has_id = 0, rc = jy_policy_case_parse(cs->pol, text, strlen(text), &pc, NULL, 0, &has_id, err);
+    int has_id = 0, rc = jy_policy_case_parse_inputs(cs->pol, text, strlen(text), jy_case_form_inputs, &pc, NULL, 0, &has_id, err);
     free(text);
     if (rc) return jy_err_prefix(err, "facts: ");
     jy_policy_eval(cs->pol, &pc, &dec);

@@ -37,6 +37,9 @@ const char *jy_case_default_kind(const char *program, int has_parent);
 /* 1 when kind is one of the kinds above. */
 int jy_case_kind_known(const char *kind);
 
+/* The names a case's facts may hold besides the declared facts (the forms' fields); NULL-ended. */
+extern const char *const jy_case_form_inputs[];
+
 typedef struct jy_case_filing {
     const char *program;    /* "P10" */
     const char *kind;       /* NULL: jy_case_default_kind */

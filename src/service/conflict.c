@@ -99,16 +99,21 @@ typedef struct loaded {
     int oom;
 } loaded;
 
-static int is_live(const jy_case *c)
+int jy_conflict_case_counts(const jy_case *c)
 {
     return strcmp(c->state, "rejected") != 0 && strcmp(c->state, "withdrawn") != 0 &&
            strcmp(c->state, "cancelled") != 0 && strcmp(c->decision, "ineligible") != 0;
 }
 
+int jy_conflict_is_prior(jy_date date, int64_t id, jy_date on, int64_t self)
+{
+    return date < on || (date == on && (self == 0 || id < self));
+}
+
 static int on_case(void *ctx, const jy_case *c)
 {
     loaded *L = ctx;
-    if (!is_live(c)) return 0;
+    if (!jy_conflict_case_counts(c)) return 0;
     if (L->nh == L->caph) {
         size_t cap = L->caph ? L->caph * 2 : 256;
         hist *nh = realloc(L->h, cap * sizeof *nh);
@@ -236,6 +241,8 @@ static int check_row(const jy_conflict_query *q, const jy_conflict_subject *r, i
                 continue;
             }
             if (!jy_conflict_is_training(o->program, o->kind)) continue;
+            /* a training counts against this claim only when it came first (§二, §八(二)) */
+            if (!jy_conflict_is_prior(o->filed_on, o->id, q->on, q->exclude_case)) continue;
             int same = r->occupation[0] && r->level > 0 && o->level == r->level && strcmp(o->occupation, r->occupation) == 0;
             if (same && o->year == q->year && o->org_id && r->org_id && o->org_id != r->org_id)
                 rc = add(rep, "two_bodies_same_training", 1, c8, o->id, r->row, r->idcard,

@@ -14,7 +14,9 @@
  *   p24_and_p13               a P24 post and a P13 internship at the same time (hard)
  *   duplicate_in_roster       the same ID number twice in one roster (hard)
  *
- * Cases on record count unless rejected, withdrawn or cancelled, or decided ineligible.
+ * Cases on record count unless rejected, withdrawn or cancelled, or decided ineligible; a
+ * training counts against a claim only when it is prior to it (dated before the claim, or the same
+ * day and filed before it): jy_conflict_case_counts, jy_conflict_is_prior.
  * A roster is checked with one query per table (persons, cases, statuses) whatever its size. */
 #ifndef JY_CONFLICT_H
 #define JY_CONFLICT_H
@@ -79,6 +81,13 @@ int jy_conflicts_check(jy_store *st, const jy_conflict_query *q, jy_conflict_rep
 /* Checks a case on record as it stands (the payment-time check): a monthly payment is checked
  * through its placement. JY_ENOTFOUND when there is no such case. */
 int jy_conflicts_check_case(jy_store *st, int64_t case_id, jy_conflict_report *rep, jy_err *err);
+
+/* 1 when a case on record counts in the conflict and history checks: not rejected, withdrawn or
+ * cancelled, and not decided ineligible. */
+int jy_conflict_case_counts(const jy_case *c);
+/* 1 when a case on record dated `date` (id `id`) is prior to the case being decided, dated `on`
+ * (id `self`, 0 while it is being filed): dated before it, or the same day and filed before it. */
+int jy_conflict_is_prior(jy_date date, int64_t id, jy_date on, int64_t self);
 
 /* 1 when the programme's subsidised-training rules apply to this kind of case. */
 int jy_conflict_is_training(const char *program, const char *kind);
