@@ -1078,7 +1078,12 @@ static int settle_case(jy_cases *cs, int64_t id, int dry_run, const char *actor,
     json_t *rj = NULL, *facts = NULL;
     char *reasons_s = NULL, *facts_s = NULL, *marked_s = NULL;
     char d1[JY_DATE_BUFSZ], d2[JY_DATE_BUFSZ], expect[24];
-    int rc, changed = 0;
+    int rc, changed = 0, nitem = 0;
+    struct {
+        const char *field;
+        jy_date was, now;
+        int review;
+    } item[2];
     if ((rc = jy_store_case_get(cs->st, id, &c, &text, err))) goto done;
     rj = json_loads(c.reasons && *c.reasons ? c.reasons : "[]", 0, NULL);
     if (!json_is_array(rj)) goto done;
@@ -1119,18 +1124,15 @@ static int settle_case(jy_cases *cs, int64_t id, int dry_run, const char *actor,
                 if (wf->steps[i].publicity && strcmp(wf->steps[i].to, c.state) == 0) in_publicity = 1;
             review = !in_publicity;
         }
-        if ((*nsettled)++) jy_sb_appendc(settled, ',');
-        jy_sb_appendc(settled, '{');
-        jy_sb_json_kv_i64(settled, "case", c.id);
-        jy_sb_json_kv_str(settled, "field", fields[k]);
-        jy_sb_json_kv_str(settled, "provisional", jy_date_format(was, d1));
-        jy_sb_json_kv_str(settled, "settled", jy_date_format(now, d2));
-        jy_sb_json_kv_bool(settled, "review", review);
-        jy_sb_appendc(settled, '}');
-        jy_sb_appendf(&why, "%s%s 暂定 %s，按已录入的节假日安排重新计算为 %s", why.len ? "；" : "", prov_label(fields[k]), d1, d2);
+        item[nitem].field = fields[k];
+        item[nitem].was = was;
+        item[nitem].now = now;
+        item[nitem++].review = review;
+        jy_sb_appendf(&why, "%s%s 暂定 %s，按已录入的节假日安排重新计算为 %s", why.len ? "；" : "", prov_label(fields[k]),
+                      jy_date_format(was, d1), jy_date_format(now, d2));
         if (review) jy_sb_append(&why, "（晚于暂定日期，案件已进入后续步骤：请复核公示期内已执行的步骤）");
     }
-    if (!changed || dry_run) goto done_keep;
+    if (!changed || dry_run) goto report;
     /* the case with its settled dates: facts, decision and marks */
     prov_remove(rj, NULL);
     if (c.publicity_end && !prov_find(keep, "publicity_end")) {
@@ -1143,7 +1145,20 @@ static int settle_case(jy_cases *cs, int64_t id, int dry_run, const char *actor,
                 goto done_keep;
             }
             c.facts = facts_s;
+            char decision[16];
+            int has_amount = c.has_amount;
+            jy_fen amount = c.amount;
+            snprintf(decision, sizeof decision, "%s", c.decision);
             if ((rc = reevaluate(cs, &c, facts, &reasons_s, err))) goto done_keep;
+            if (strcmp(decision, c.decision) != 0 || has_amount != c.has_amount || amount != c.amount) {
+                /* decided otherwise on the settled dates: what was done on the old decision is reviewed */
+                char a1[JY_MONEY_BUFSZ], a2[JY_MONEY_BUFSZ];
+                jy_sb_appendf(&why, "；按重新计算的公示日期重新审核：%s %s → %s %s，请复核已执行的步骤和资金", decision,
+                              has_amount ? jy_money_format(amount, a1) : "", c.decision,
+                              c.has_amount ? jy_money_format(c.amount, a2) : "");
+                for (int t = 0; t < nitem; t++)
+                    if (strcmp(item[t].field, "publicity_end") == 0) item[t].review = 1;
+            }
             json_decref(rj);
             rj = json_loads(c.reasons, 0, NULL);
             if (!json_is_array(rj)) {
@@ -1169,7 +1184,18 @@ static int settle_case(jy_cases *cs, int64_t id, int dry_run, const char *actor,
     ev.on = jy_date_today();
     if (ev.on < c.filed_on) ev.on = c.filed_on;
     ev.reason = jy_sb_cstr(&why);
-    rc = jy_store_case_update(cs->st, &c, expect, &ev, actor, err);
+    if ((rc = jy_store_case_update(cs->st, &c, expect, &ev, actor, err))) goto done_keep;
+report:
+    for (int t = 0; t < nitem; t++) {
+        if ((*nsettled)++) jy_sb_appendc(settled, ',');
+        jy_sb_appendc(settled, '{');
+        jy_sb_json_kv_i64(settled, "case", c.id);
+        jy_sb_json_kv_str(settled, "field", item[t].field);
+        jy_sb_json_kv_str(settled, "provisional", jy_date_format(item[t].was, d1));
+        jy_sb_json_kv_str(settled, "settled", jy_date_format(item[t].now, d2));
+        jy_sb_json_kv_bool(settled, "review", item[t].review);
+        jy_sb_appendc(settled, '}');
+    }
 done_keep:
     json_decref(keep);
 done:
