@@ -442,10 +442,20 @@ const char *jy_calendar_day_label(const jy_calendar *cal, jy_date d)
 
 /* ---- provisional answers (calendar.h) ---- */
 
-/* The last day with data, and whether d lies after it (in an unpublished year). */
+/* The last day with data. */
 static jy_date data_end(const jy_calendar *cal)
 {
     return cal->start + cal->ndays - 1;
+}
+
+/* Fails with JY_ENODATA when d lies beyond the year after the last one with data: only the next
+ * year is "not yet published"; two years ahead is missing data (or a typo), not the turn of the
+ * year. */
+static int within_next_year(const jy_calendar *cal, jy_date from, jy_date d, jy_err *err)
+{
+    if (year_of(d) <= cal->last_year + 1) return 0;
+    int y = year_of(from);
+    return nodata(y > cal->last_year + 2 ? y : cal->last_year + 2, err);
 }
 
 /* Weekdays (Monday to Friday) in [anchor, x) for a Monday anchor <= x: whole weeks give 5 each. */
@@ -469,6 +479,8 @@ int jy_calendar_is_workday_prov(const jy_calendar *cal, jy_date d, int *workday,
 {
     *provisional = 0;
     if (d > data_end(cal)) {
+        int rc = within_next_year(cal, d, d, err);
+        if (rc) return rc;
         *workday = jy_date_weekday(d) < 6;
         *provisional = 1;
         return 0;
@@ -486,7 +498,8 @@ int jy_calendar_workdays_prov(const jy_calendar *cal, jy_date from, jy_date to, 
     }
     jy_date end = data_end(cal);
     if (to <= end) return jy_calendar_workdays(cal, from, to, count, err);
-    int known = 0, rc;
+    int known = 0, rc = within_next_year(cal, from, to, err);
+    if (rc) return rc;
     if (from <= end && (rc = jy_calendar_workdays(cal, from, end, &known, err))) return rc;
     jy_date a = from > end ? from : end + 1;
     *count = known + weekdays_in(a, to);
@@ -522,6 +535,7 @@ int jy_calendar_nth_workday_prov(const jy_calendar *cal, jy_date from, int n, jy
     left -= 5 * weeks;
     for (;; d++)
         if (jy_date_weekday(d) < 6 && --left == 0) break;
+    if ((rc = within_next_year(cal, from, d, err))) return rc;
     *out = d;
     *provisional = 1;
     return 0;

@@ -49,11 +49,12 @@ int jy_calendar_workdays_in_month(const jy_calendar *cal, jy_month m, int *count
 /* ---- provisional answers (issue 10 item 16: the turn of the year) ----
  * The State Council publishes next year's arrangements in November or December, so from late
  * December publicity periods and deadlines reach into a year without data. The functions below
- * answer anyway: a day in a year AFTER the last year with data (an unpublished year) counts by the
- * weekend rule alone (Monday to Friday working, no holidays, no 调休) and *provisional is set to
- * 1; otherwise they answer exactly as the strict functions above and set it to 0. Days before the
- * first year with data, or in a gap between years with data, still fail with JY_ENODATA (that
- * notice was published: add it). A provisional date is to be recomputed with the strict
+ * answer anyway: a day in the year AFTER the last year with data (the unpublished year) counts by
+ * the weekend rule alone (Monday to Friday working, no holidays, no 调休) and *provisional is set
+ * to 1; otherwise they answer exactly as the strict functions above and set it to 0. Days before
+ * the first year with data, or in a gap between years with data, still fail with JY_ENODATA
+ * (that notice was published: add it), and so do days two or more years after the last one
+ * (missing data or a typo, not the turn of the year). A provisional date is to be recomputed with the strict
  * functions once the year is added (docs/domain.md, "Provisional dates"). */
 int jy_calendar_is_workday_prov(const jy_calendar *cal, jy_date d, int *workday, int *provisional, jy_err *err);
 int jy_calendar_nth_workday_prov(const jy_calendar *cal, jy_date from, int n, jy_date *out, int *provisional,

@@ -203,9 +203,9 @@ int jy_placement_start(jy_cases *cs, const jy_placement_start_in *in, const char
     if ((rc = jy_case_file(cs, &f, actor, &case_id, err))) goto out;
     if ((rc = jy_store_case_get(cs->st, case_id, &c, &text, err))) goto out;
     if (strcmp(c.decision, "ineligible") == 0) {
-        reasons_text(c.reasons, "fail", "conflict", &why);
+        reasons_text(c.reasons, "fail", NULL, &why);
         rc = jy_err_set(err, JY_ECONFLICT, "%s placement of %s refused (ineligible): %s; conflicts %s", in->program,
-                        in->idcard, why.len ? jy_sb_cstr(&why) : "see the reasons",
+                        in->idcard, why.len ? jy_sb_cstr(&why) : "a hard conflict",
                         c.conflicts ? c.conflicts : "[]");
         goto out;
     }

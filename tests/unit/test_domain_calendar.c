@@ -357,9 +357,20 @@ static void an_unpublished_year_counts_weekends_and_says_so(void **state)
     for (jy_date x = jy_date_from_ymd(Y, 1, 1); x <= jy_date_from_ymd(Y, 1, 31); x++) wd += jy_date_weekday(x) < 6;
     assert_int_equal(n, wd);
     assert_int_equal(prov, 1);
-    /* far ahead (a long count), and a count that starts in the missing year */
-    assert_int_equal(jy_calendar_nth_workday_prov(c, jy_date_from_ymd(Y + 3, 6, 6), 1, &r, &prov, &err), 0);
-    assert_true(jy_date_weekday(r) < 6 && r >= jy_date_from_ymd(Y + 3, 6, 6) && r <= jy_date_from_ymd(Y + 3, 6, 8));
+    /* a count that starts in the missing year */
+    assert_int_equal(jy_calendar_nth_workday_prov(c, jy_date_from_ymd(Y, 6, 6), 1, &r, &prov, &err), 0);
+    assert_true(jy_date_weekday(r) < 6 && r >= jy_date_from_ymd(Y, 6, 6) && r <= jy_date_from_ymd(Y, 6, 8));
+    assert_int_equal(prov, 1);
+    /* only the next year is unpublished: two years ahead is missing data, as before */
+    char want2[64];
+    snprintf(want2, sizeof want2, "for %d", Y + 1);
+    assert_int_equal(jy_calendar_nth_workday_prov(c, jy_date_from_ymd(Y, 12, 28), 5, &r, &prov, &err), JY_ENODATA);
+    assert_non_null(strstr(err.msg, want2));
+    assert_int_equal(jy_calendar_workdays_prov(c, jy_date_from_ymd(Y, 12, 1), jy_date_from_ymd(Y + 1, 1, 5), &n, &prov, &err),
+                     JY_ENODATA);
+    assert_int_equal(jy_calendar_is_workday_prov(c, jy_date_from_ymd(Y + 3, 6, 6), &w, &prov, &err), JY_ENODATA);
+    snprintf(want2, sizeof want2, "for %d", Y + 3);
+    assert_non_null(strstr(err.msg, want2));
     /* before the first year with data, the data is missing, not unpublished: refused */
     assert_int_equal(jy_calendar_is_workday_prov(c, jy_date_from_ymd(first - 1, 6, 3), &w, &prov, &err), JY_ENODATA);
     assert_int_equal(jy_calendar_nth_workday_prov(c, jy_date_from_ymd(first - 1, 12, 30), 5, &r, &prov, &err),
