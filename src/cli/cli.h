@@ -10,6 +10,7 @@
 
 #include "base/err.h"
 #include "base/sb.h"
+#include "domain/calendar.h"
 #include "store/store.h"
 
 enum { JY_EXIT_OK = 0, JY_EXIT_FAIL = 1, JY_EXIT_USAGE = 2 };
@@ -51,6 +52,10 @@ int jy_cli_import(const jy_cli *cli, const char *what, int argc, char **argv);
  * records. Users with an empty area (an administrator), unregistered actors and the bootstrap
  * state (no user yet) stay unscoped. Every command that opens a store uses this. */
 int jy_cli_store_open(const jy_cli *cli, jy_store **st, jy_err *err);
+/* Warns on stderr, once per process, when the holiday calendar that should be known today is
+ * missing (jy_calendar_missing_year: today's year, or from 1 November next year's): every command
+ * that computes working days calls it after loading the calendar (cmd_calendar.c). */
+void jy_cli_calendar_warn(const jy_calendar *cal);
 /* Prints sb's text and a newline on stdout. */
 void jy_cli_print(const jy_sb *sb);
 /* Prints "jiuye: <msg>" on stderr and returns the exit code for err (usage → 2, else 1). */

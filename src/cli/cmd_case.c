@@ -10,6 +10,7 @@
  *   jiuye case approve|reject|publish|object|recognise|pay ID --reason TEXT [--date D]
  *   jiuye case overdue [--date D]
  *   jiuye case check-roster FILE --program P [--kind K] [--date D] [--org USCC]
+ *   jiuye case settle-dates [--dry-run]      recount provisional dates once the calendar has the year
  *                   [--occupation X] [--level N]
  *   jiuye case workflows
  *
@@ -29,7 +30,7 @@
 #include "store/store.h"
 
 #define USAGE                                                                                                  \
-    "jiuye case file|show|list|advance|approve|reject|publish|object|recognise|pay|overdue|check-roster|workflows …"
+    "jiuye case file|show|list|advance|approve|reject|publish|object|recognise|pay|overdue|check-roster|workflows|settle-dates …"
 
 static int parse_id(const char *s, int64_t *out)
 {
@@ -54,6 +55,7 @@ static int open_all(const jy_cli *cli, jy_store **st, jy_cases **cs, jy_err *err
     *cs = NULL;
     int rc = jy_cli_store_open(cli, st, err);
     if (rc == 0) rc = jy_cases_open(*st, cli->policy_dir, cs, err);
+    if (rc == 0) jy_cli_calendar_warn((*cs)->cal);
     return rc;
 }
 
@@ -457,6 +459,28 @@ static int cmd_workflows(const jy_cli *cli, int argc, char **argv)
     return JY_EXIT_OK;
 }
 
+/* jiuye case settle-dates [--dry-run]: recounts the provisional dates (a deadline or publicity
+ * counted into a year without a published holiday calendar) now that policy/calendar.txt may have
+ * the year (case.h jy_cases_settle_dates). */
+static int cmd_settle_dates(const jy_cli *cli, int argc, char **argv)
+{
+    int dry_run = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--dry-run") == 0) dry_run = 1;
+        else return jy_cli_usage("jiuye case settle-dates [--dry-run]");
+    }
+    jy_err err = {0};
+    jy_store *st = NULL;
+    jy_cases *cs = NULL;
+    jy_sb sb = JY_SB_INIT;
+    int rc = open_all(cli, &st, &cs, &err);
+    if (rc == 0) rc = jy_cases_settle_dates(cs, dry_run, cli->actor, &sb, &err);
+    if (rc == 0) jy_cli_print(&sb);
+    jy_sb_free(&sb);
+    close_all(st, cs);
+    return rc ? jy_cli_fail(&err) : JY_EXIT_OK;
+}
+
 int jy_cmd_case(const jy_cli *cli, int argc, char **argv)
 {
     if (argc < 2) return jy_cli_usage(USAGE);
@@ -471,6 +495,7 @@ int jy_cmd_case(const jy_cli *cli, int argc, char **argv)
         if (strcmp(sub, aliases[i]) == 0) return cmd_advance(cli, argc - 1, argv + 1, aliases[i]);
     if (strcmp(sub, "check-roster") == 0) return cmd_check_roster(cli, argc - 1, argv + 1);
     if (strcmp(sub, "workflows") == 0) return cmd_workflows(cli, argc - 1, argv + 1);
+    if (strcmp(sub, "settle-dates") == 0) return cmd_settle_dates(cli, argc - 1, argv + 1);
     fprintf(stderr, "jiuye: unknown case command \"%s\"\n", sub);
     return jy_cli_usage(USAGE);
 }

@@ -43,6 +43,7 @@ int jy_cmd_payroll(const jy_cli *cli, int argc, char **argv)
             goto done;
         }
         if ((rc = jy_cli_store_open(cli, &st, &err)) || (rc = jy_cases_open(st, cli->policy_dir, &cs, &err))) goto done;
+        jy_cli_calendar_warn(cs->cal);
         if ((rc = jy_cli_county(county, st, &county, &err))) goto done;
         if (strcmp(sub, "run") == 0) rc = jy_payroll_run_month(cs, county, pos[0], pos[1], cli->actor, &sb, &err);
         else rc = jy_payroll_show_json(cs, county, pos[0], pos[1], &sb, &err);
@@ -61,6 +62,7 @@ int jy_cmd_payroll(const jy_cli *cli, int argc, char **argv)
             goto done;
         }
         if ((rc = jy_cli_store_open(cli, &st, &err)) || (rc = jy_cases_open(st, cli->policy_dir, &cs, &err))) goto done;
+        jy_cli_calendar_warn(cs->cal);
         if ((rc = jy_payroll_review(cs, id, !reject, fen, reason, cli->actor, &sb, &err))) goto done;
         jy_cli_print(&sb);
     } else {

@@ -3,6 +3,7 @@
  *
  *   jiuye placement start --program P13 --person IDCARD --host USCC --start D [--end D]
  *                         [--new-recruit] [--facts JSON]
+ *   jiuye placement approve CASE --reason TEXT [--date D]           a start held for review
  *   jiuye placement end ID --date D --reason TEXT
  *   jiuye placement recover ID --reason TEXT [--since YYYY-MM]      追回 (payroll.h)
  *   jiuye placement show ID
@@ -112,6 +113,7 @@ static int open_all(const jy_cli *cli, jy_store **st, jy_cases **cs, jy_err *err
     *cs = NULL;
     int rc = jy_cli_store_open(cli, st, err);
     if (rc == 0) rc = jy_cases_open(*st, cli->policy_dir, cs, err);
+    if (rc == 0) jy_cli_calendar_warn((*cs)->cal);
     return rc;
 }
 
@@ -126,7 +128,7 @@ static int on_list(void *ctx, const jy_placement *p)
 
 int jy_cmd_placement(const jy_cli *cli, int argc, char **argv)
 {
-    static const char usage[] = "jiuye placement start|end|recover|show|list …";
+    static const char usage[] = "jiuye placement start|approve|end|recover|show|list …";
     if (argc < 2) return jy_cli_usage(usage);
     const char *sub = argv[1];
     jy_err err = {0};
@@ -156,6 +158,40 @@ int jy_cmd_placement(const jy_cli *cli, int argc, char **argv)
             goto done;
         if ((rc = open_all(cli, &st, &cs, &err))) goto done;
         if ((rc = jy_placement_start(cs, &in, cli->actor, &p, &err))) goto done;
+        if (p.id == 0) { /* held for review: the case waits, no placement yet */
+            jy_case c;
+            jy_sb text = JY_SB_INIT;
+            if ((rc = jy_store_case_get(st, p.case_id, &c, &text, &err))) {
+                jy_sb_free(&text);
+                goto done;
+            }
+            jy_sb_appendc(&sb, '{');
+            jy_sb_json_kv_str(&sb, "status", "held");
+            jy_sb_json_kv_i64(&sb, "case_id", p.case_id);
+            jy_sb_json_kv_str(&sb, "program", p.program);
+            jy_sb_json_kv_str(&sb, "idcard", in.idcard);
+            jy_sb_json_kv_str(&sb, "decision", c.decision);
+            jy_sb_json_key(&sb, "reasons");
+            jy_sb_append(&sb, c.reasons && *c.reasons ? c.reasons : "[]");
+            jy_sb_json_kv_str(&sb, "next", "jiuye placement approve CASE --reason TEXT | jiuye case advance CASE reject --reason TEXT");
+            jy_sb_appendc(&sb, '}');
+            jy_sb_free(&text);
+            fprintf(stderr, "jiuye: %s placement of %s held for review (needs_review): case %lld waits for a reviewer "
+                            "(jiuye placement approve %lld --reason …)\n",
+                    p.program, in.idcard, (long long)p.case_id, (long long)p.case_id);
+        } else {
+            jy_placement_json(&sb, &p);
+        }
+        jy_cli_print(&sb);
+    } else if (strcmp(sub, "approve") == 0) {
+        static const char *const ok[] = {"reason", "date", NULL};
+        int64_t id = 0;
+        jy_date on;
+        jy_placement p;
+        if ((rc = only(&o, ok, &err)) || (rc = parse_id(o.pos[0], &id, &err)) || (rc = parse_day(&o, "date", &on, &err)))
+            goto done;
+        if ((rc = open_all(cli, &st, &cs, &err))) goto done;
+        if ((rc = jy_placement_approve(cs, id, on, opt(&o, "reason"), cli->actor, &p, &err))) goto done;
         jy_placement_json(&sb, &p);
         jy_cli_print(&sb);
     } else if (strcmp(sub, "end") == 0) {
@@ -252,9 +288,19 @@ int jy_cmd_attendance(const jy_cli *cli, int argc, char **argv)
             goto done;
         }
         if ((rc = open_all(cli, &st, &cs, &err))) goto done;
-        if ((rc = jy_attendance_import(cs, opt(&o, "program"), opt(&o, "month"), o.pos[0], cli->actor, &sb, &err)))
+        int rejected = 0;
+        if ((rc = jy_attendance_import(cs, opt(&o, "program"), opt(&o, "month"), o.pos[0], cli->actor, &sb, &rejected,
+                                       &err)))
             goto done;
         jy_cli_print(&sb);
+        if (rejected) { /* the good rows are kept; exit 1 so that the bad ones are not missed */
+            fprintf(stderr, "jiuye: attendance import %s: %d row(s) rejected (see \"errors\"), the other rows imported\n",
+                    o.pos[0], rejected);
+            jy_sb_free(&sb);
+            jy_cases_close(cs);
+            jy_store_close(st);
+            return JY_EXIT_FAIL;
+        }
     } else {
         rc = jy_err_set(&err, JY_EUSAGE, "%s", usage);
     }

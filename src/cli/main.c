@@ -11,7 +11,7 @@ static const struct {
     const char *help;
 } commands[] = {
     {"check", jy_cmd_check, "check idcard|uscc|bankcard|mobile VALUE   validate an identifier"},
-    {"calendar", jy_cmd_calendar, "calendar is-workday|nth-workday|workdays …   working-day calendar"},
+    {"calendar", jy_cmd_calendar, "calendar is-workday|nth-workday|workdays|month|status …   working-day calendar"},
     {"init", jy_cmd_init, "init   create or migrate the database"},
     {"person", jy_cmd_person, "person add|show|list|import …   the registry of persons"},
     {"org", jy_cmd_org, "org add|show|list|import …   the registry of organisations"},
@@ -21,11 +21,11 @@ static const struct {
     {"policy", jy_cmd_policy, "policy eval|explain|check|list   the policy engine"},
     {"backup", jy_cmd_backup, "backup FILE   copy the database to FILE while in use (SQLite backup API / pg_dump)"},
     {"restore", jy_cmd_restore, "restore FILE   load a backup into a fresh database and verify its audit chain"},
-    {"case", jy_cmd_case, "case file|show|list|advance|approve|reject|publish|object|recognise|pay|overdue|check-roster   cases and their workflow"},
+    {"case", jy_cmd_case, "case file|show|list|advance|approve|reject|publish|object|recognise|pay|overdue|check-roster|settle-dates   cases and their workflow"},
     {"user", jy_cmd_user, "user add|list   users and roles (who may take which step)"},
     {"ledger", jy_cmd_ledger, "ledger budget|show|approve|cancel|recover|payables|journal|check|card …   the fund ledger (资金台账)"},
     {"batch", jy_cmd_batch, "batch build|show|list|approve|export|mark-paid|retry …   payment batches (拨付批次)"},
-    {"placement", jy_cmd_placement, "placement start|end|recover|show|list …   placements with monthly pay (P10/P12/P13/P14/P24)"},
+    {"placement", jy_cmd_placement, "placement start|approve|end|recover|show|list …   placements with monthly pay (P10/P12/P13/P14/P24)"},
     {"attendance", jy_cmd_attendance, "attendance set|import …   monthly attendance (考勤) of placements"},
     {"payroll", jy_cmd_payroll, "payroll run|show|review …   monthly payroll runs of placements"},
     {"report", jy_cmd_report, "report targets|budget|roster|forms|publicity|p4-acceptance …   reports as JSON, CSV or XLSX"},

@@ -439,3 +439,123 @@ const char *jy_calendar_day_label(const jy_calendar *cal, jy_date d)
     if (i < 0 || i >= cal->ndays) return NULL;
     return cal->label[i];
 }
+
+/* ---- provisional answers (calendar.h) ---- */
+
+/* The last day with data. */
+static jy_date data_end(const jy_calendar *cal)
+{
+    return cal->start + cal->ndays - 1;
+}
+
+/* Fails with JY_ENODATA when d lies beyond the year after the last one with data: only the next
+ * year is "not yet published"; two years ahead is missing data (or a typo), not the turn of the
+ * year. */
+static int within_next_year(const jy_calendar *cal, jy_date from, jy_date d, jy_err *err)
+{
+    if (year_of(d) <= cal->last_year + 1) return 0;
+    int y = year_of(from);
+    return nodata(y > cal->last_year + 2 ? y : cal->last_year + 2, err);
+}
+
+/* Weekdays (Monday to Friday) in [anchor, x) for a Monday anchor <= x: whole weeks give 5 each. */
+static int64_t weekdays_before(jy_date x)
+{
+    /* 1900-01-01 was a Monday; floor division keeps earlier dates right too */
+    const int64_t anchor = jy_date_from_ymd(1900, 1, 1);
+    int64_t k = (int64_t)x - anchor;
+    int64_t weeks = k >= 0 ? k / 7 : -((-k + 6) / 7);
+    int64_t rest = k - weeks * 7; /* 0..6: Monday .. Sunday */
+    return weeks * 5 + (rest < 5 ? rest : 5);
+}
+
+/* Weekdays in [a, b] (0 when b < a). */
+static int weekdays_in(jy_date a, jy_date b)
+{
+    return b < a ? 0 : (int)(weekdays_before(b + 1) - weekdays_before(a));
+}
+
+int jy_calendar_is_workday_prov(const jy_calendar *cal, jy_date d, int *workday, int *provisional, jy_err *err)
+{
+    *provisional = 0;
+    if (d > data_end(cal)) {
+        int rc = within_next_year(cal, d, d, err);
+        if (rc) return rc;
+        *workday = jy_date_weekday(d) < 6;
+        *provisional = 1;
+        return 0;
+    }
+    return jy_calendar_is_workday(cal, d, workday, err);
+}
+
+int jy_calendar_workdays_prov(const jy_calendar *cal, jy_date from, jy_date to, int *count, int *provisional,
+                              jy_err *err)
+{
+    *provisional = 0;
+    if (to < from) {
+        *count = 0;
+        return 0;
+    }
+    jy_date end = data_end(cal);
+    if (to <= end) return jy_calendar_workdays(cal, from, to, count, err);
+    int known = 0, rc = within_next_year(cal, from, to, err);
+    if (rc) return rc;
+    if (from <= end && (rc = jy_calendar_workdays(cal, from, end, &known, err))) return rc;
+    jy_date a = from > end ? from : end + 1;
+    *count = known + weekdays_in(a, to);
+    *provisional = 1;
+    return 0;
+}
+
+int jy_calendar_workdays_in_month_prov(const jy_calendar *cal, jy_month m, int *count, int *provisional,
+                                       jy_err *err)
+{
+    return jy_calendar_workdays_prov(cal, jy_month_first_day(m), jy_month_last_day(m), count, provisional, err);
+}
+
+int jy_calendar_nth_workday_prov(const jy_calendar *cal, jy_date from, int n, jy_date *out, int *provisional,
+                                 jy_err *err)
+{
+    *provisional = 0;
+    if (n < 1) return jy_err_set(err, JY_EINVAL, "the number of working days must be 1 or more, not %d", n);
+    jy_date end = data_end(cal);
+    int rc, left = n;
+    jy_date d = from;
+    if (from <= end) {
+        /* the days with data first: fully answered there, or all of them used up */
+        int known = 0;
+        if ((rc = jy_calendar_workdays(cal, from, end, &known, err))) return rc;
+        if (known >= n) return jy_calendar_nth_workday(cal, from, n, out, err);
+        left = n - known;
+        d = end + 1;
+    }
+    /* the rest by the weekend rule: 7 days from any day hold exactly 5 weekdays */
+    int weeks = (left - 1) / 5;
+    d += 7 * weeks;
+    left -= 5 * weeks;
+    for (;; d++)
+        if (jy_date_weekday(d) < 6 && --left == 0) break;
+    if ((rc = within_next_year(cal, from, d, err))) return rc;
+    *out = d;
+    *provisional = 1;
+    return 0;
+}
+
+int jy_calendar_missing_year(const jy_calendar *cal, jy_date today)
+{
+    int y, m, d;
+    jy_date_to_ymd(today, &y, &m, &d);
+    if (!jy_calendar_has_year(cal, y)) return y;
+    if (m >= 11 && !jy_calendar_has_year(cal, y + 1)) return y + 1;
+    return 0;
+}
+
+void jy_calendar_missing_warning(int year, jy_date today, char *buf, size_t cap)
+{
+    char t[JY_DATE_BUFSZ];
+    snprintf(buf, cap,
+             "no holiday calendar for %d in policy/calendar.txt (today is %s): working days in %d count "
+             "weekends only and every such date is provisional until the State Council notice for %d is "
+             "added (then run jiuye case settle-dates and re-run the payroll months of %d)",
+             year, jy_date_format(today, t), year, year, year);
+}

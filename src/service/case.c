@@ -350,15 +350,82 @@ static int reevaluate(jy_cases *cs, jy_case *c, json_t *facts, char **reasons_s,
     return 0;
 }
 
+/* ---------------------------------------------------------------- provisional dates */
+
+/* A working-day date counted into a year whose holiday calendar is not yet published (calendar.h,
+ * the *_prov functions) is provisional. The case then carries a reason of kind "provisional"
+ * naming the field (due_on or publicity_end), the date, the count it came from (from, n working
+ * days) and the missing year, so that `jiuye case settle-dates` (jy_case_settle_dates) recounts
+ * it once the year's notice is in policy/calendar.txt. The decision is not changed by it. */
+
+static int is_prov(json_t *r, const char *field)
+{
+    const char *k = json_string_value(json_object_get(r, "kind"));
+    const char *f = json_string_value(json_object_get(r, "field"));
+    return k && strcmp(k, "provisional") == 0 && (!field || (f && strcmp(f, field) == 0));
+}
+
+/* Removes the provisional marks of field (NULL: all) from reasons. */
+static void prov_remove(json_t *reasons, const char *field)
+{
+    for (size_t i = json_array_size(reasons); i-- > 0;)
+        if (is_prov(json_array_get(reasons, i), field)) json_array_remove(reasons, i);
+}
+
+/* The mark of field in reasons (borrowed), or NULL. */
+static json_t *prov_find(json_t *reasons, const char *field)
+{
+    size_t i;
+    json_t *r;
+    json_array_foreach(reasons, i, r) if (is_prov(r, field)) return r;
+    return NULL;
+}
+
+static const char *prov_label(const char *field)
+{
+    return strcmp(field, "publicity_end") == 0 ? "公示截止日期" : "办理期限";
+}
+
+/* Replaces field's mark with one for date (n working days from `from`); writes a line for the
+ * history into note when note is not NULL. */
+static void prov_mark(jy_cases *cs, json_t *reasons, const char *field, jy_date date, jy_date from, int n,
+                      const char *clause, jy_sb *note)
+{
+    char d1[JY_DATE_BUFSZ], d2[JY_DATE_BUFSZ], text[512];
+    int first = 0, last = 0;
+    jy_calendar_years(cs->cal, &first, &last);
+    int year = last + 1;
+    prov_remove(reasons, field);
+    snprintf(text, sizeof text,
+             "%s %s 为暂定日期：%d 年节假日安排尚未录入 policy/calendar.txt，自 %s 起 %d 个工作日仅按周末推算；"
+             "录入国务院办公厅通知后执行 jiuye case settle-dates 重新计算",
+             prov_label(field), jy_date_format(date, d1), year, jy_date_format(from, d2), n);
+    json_t *r = json_object();
+    json_object_set_new(r, "clause", json_string(clause ? clause : ""));
+    json_object_set_new(r, "kind", json_string("provisional"));
+    json_object_set_new(r, "text", json_string(text));
+    json_object_set_new(r, "field", json_string(field));
+    json_object_set_new(r, "date", json_string(d1));
+    json_object_set_new(r, "from", json_string(d2));
+    json_object_set_new(r, "n", json_integer(n));
+    json_object_set_new(r, "year", json_integer(year));
+    json_array_append_new(reasons, r);
+    if (note) jy_sb_appendf(note, "；%s %s 为暂定日期（%d 年节假日安排未发布，按周末推算）", prov_label(field), d1, year);
+}
+
 /* Sets due_on for the state c->state entered on `on` (0 when the state has no deadline, or the
- * calendar has no data for the year: then a note reason says so). */
-static int set_due(jy_cases *cs, const jy_workflow *wf, jy_case *c, jy_date on, json_t *reasons, jy_err *err)
+ * calendar has no data for the year: then a note reason says so). *prov: the deadline is
+ * provisional; when reasons is given its mark is set or removed there. */
+static int set_due(jy_cases *cs, const jy_workflow *wf, jy_case *c, jy_date on, json_t *reasons, int *prov,
+                   jy_err *err)
 {
     c->due_on = 0;
+    *prov = 0;
+    if (reasons) prov_remove(reasons, "due_on");
     const jy_wf_due *d = jy_workflow_due(wf, c->state);
     if (!d) return 0;
     jy_err e;
-    int rc = jy_wf_due_date(d, cs->cal, on, &c->due_on, &e);
+    int rc = jy_wf_due_date(d, cs->cal, on, &c->due_on, prov, &e);
     if (rc == JY_ENODATA && reasons) {
         json_t *r = json_object();
         json_object_set_new(r, "clause", json_string(d->clause));
@@ -369,6 +436,7 @@ static int set_due(jy_cases *cs, const jy_workflow *wf, jy_case *c, jy_date on, 
         return 0;
     }
     if (rc) return jy_err_set(err, rc, "%s", e.msg);
+    if (*prov && reasons) prov_mark(cs, reasons, "due_on", c->due_on, on, d->n, d->clause, NULL);
     return 0;
 }
 
@@ -530,7 +598,8 @@ int jy_case_file(jy_cases *cs, const jy_case_filing *f, const char *actor, int64
     }
     jy_conflict_report_json(&conf, &rep);
     snprintf(c.state, sizeof c.state, "%s", wf->start);
-    if ((rc = set_due(cs, wf, &c, c.filed_on, reasons, err))) goto done;
+    int due_prov = 0;
+    if ((rc = set_due(cs, wf, &c, c.filed_on, reasons, &due_prov, err))) goto done;
     facts_s = json_dumps(facts, JSON_COMPACT);
     reasons_s = json_dumps(reasons, JSON_COMPACT);
     if (!facts_s || !reasons_s) {
@@ -544,9 +613,10 @@ int jy_case_file(jy_cases *cs, const jy_case_filing *f, const char *actor, int64
     memset(&ev, 0, sizeof ev);
     snprintf(ev.step, sizeof ev.step, "file");
     ev.on = c.filed_on;
-    char why[160];
-    snprintf(why, sizeof why, "申报（审核结论：%s%s）", c.decision,
-             strcmp(c.decision, "needs_review") == 0 ? "，需人工复核" : "");
+    char why[320], dd[JY_DATE_BUFSZ];
+    snprintf(why, sizeof why, "申报（审核结论：%s%s）%s%s%s", c.decision,
+             strcmp(c.decision, "needs_review") == 0 ? "，需人工复核" : "", due_prov ? "；办理期限 " : "",
+             due_prov ? jy_date_format(c.due_on, dd) : "", due_prov ? " 为暂定日期（节假日安排未发布，按周末推算）" : "");
     ev.reason = why;
     if ((rc = jy_store_case_insert(cs->st, &c, &ev, who.user.name, err))) goto done;
     *id = c.id;
@@ -696,11 +766,13 @@ static int advance(jy_cases *cs, int64_t id, const char *step, jy_date on, const
     jy_conflict_report rep = {0};
     jy_actor who;
     char d1[JY_DATE_BUFSZ], d2[JY_DATE_BUFSZ], expect[24];
-    json_t *facts = NULL;
-    char *facts_s = NULL, *reasons_s = NULL;
-    int rc;
+    json_t *facts = NULL, *rj = NULL, *old_rj = NULL;
+    char *facts_s = NULL, *reasons_s = NULL, *marked_s = NULL;
+    int rc, pub_prov = 0, due_prov = 0;
+    jy_sb pnote = JY_SB_INIT;
     if (!on) on = jy_date_today();
     if ((rc = jy_store_case_get(cs->st, id, &c, &text, err))) goto done;
+    old_rj = json_loads(c.reasons && *c.reasons ? c.reasons : "[]", 0, NULL);
     const jy_workflow *wf = jy_workflow_for(cs->wf, c.program, c.kind);
     if (!wf) {
         rc = jy_err_set(err, JY_EINVAL, "no workflow serves %s %s: add one to policy/workflows.txt", c.program, c.kind);
@@ -764,7 +836,7 @@ static int advance(jy_cases *cs, int64_t id, const char *step, jy_date on, const
     snprintf(c.state, sizeof c.state, "%s", s->to);
     if (s->publicity) {
         jy_err e;
-        if ((rc = jy_wf_publicity_end(s, cs->cal, on, &c.publicity_end, &e))) {
+        if ((rc = jy_wf_publicity_end(s, cs->cal, on, &c.publicity_end, &pub_prov, &e))) {
             rc = jy_err_set(err, rc, "%s", e.msg);
             goto done;
         }
@@ -796,8 +868,31 @@ static int advance(jy_cases *cs, int64_t id, const char *step, jy_date on, const
             goto done;
         }
     }
-    if ((rc = set_due(cs, wf, &c, on, NULL, err))) goto done;
+    if ((rc = set_due(cs, wf, &c, on, NULL, &due_prov, err))) goto done;
     if (s->publicity && !jy_workflow_due(wf, c.state)) c.due_on = 0;
+    /* provisional marks: the dates counted now replace theirs; a publicity not recounted keeps
+     * the mark it had (the reasons may just have been decided afresh) */
+    rj = json_loads(c.reasons && *c.reasons ? c.reasons : "[]", 0, NULL);
+    if (!json_is_array(rj)) {
+        json_decref(rj);
+        rj = json_array();
+    }
+    prov_remove(rj, NULL);
+    if (s->publicity) {
+        if (pub_prov) prov_mark(cs, rj, "publicity_end", c.publicity_end, on, s->publicity, s->clause, &pnote);
+    } else if (c.publicity_end && json_is_array(old_rj) && prov_find(old_rj, "publicity_end")) {
+        json_array_append(rj, prov_find(old_rj, "publicity_end"));
+    }
+    if (due_prov && c.due_on) {
+        const jy_wf_due *dd = jy_workflow_due(wf, c.state);
+        prov_mark(cs, rj, "due_on", c.due_on, on, dd ? dd->n : 0, dd ? dd->clause : "", &pnote);
+    }
+    marked_s = json_dumps(rj, JSON_COMPACT);
+    if (!marked_s) {
+        rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        goto done;
+    }
+    c.reasons = marked_s;
     jy_case_event ev;
     memset(&ev, 0, sizeof ev);
     snprintf(ev.step, sizeof ev.step, "%s", step);
@@ -809,6 +904,7 @@ static int advance(jy_cases *cs, int64_t id, const char *step, jy_date on, const
         jy_sb_append(&why, s->clause);
         jy_sb_append(&why, "）");
     }
+    jy_sb_append(&why, jy_sb_cstr(&pnote));
     /* the money and the step land together or not at all */
     if ((rc = jy_store_begin(cs->st, err))) {
         jy_sb_free(&why);
@@ -827,8 +923,12 @@ static int advance(jy_cases *cs, int64_t id, const char *step, jy_date on, const
     else jy_store_rollback(cs->st, NULL);
 done:
     json_decref(facts);
+    json_decref(rj);
+    json_decref(old_rj);
+    jy_sb_free(&pnote);
     free(facts_s);
     free(reasons_s);
+    free(marked_s);
     jy_sb_free(&text);
     jy_sb_free(&next);
     jy_sb_free(&conf);
@@ -942,6 +1042,18 @@ int jy_case_show_json(jy_cases *cs, int64_t id, jy_date today, jy_sb *out, jy_er
     jy_sb_append(out, "]");
     if (strcmp(c.kind, "training_class") == 0 && (rc = jy_class_roster_json(cs->st, &c, out, err))) goto done;
     jy_sb_json_kv_bool(out, "overdue", c.due_on && c.due_on < today);
+    /* the dates counted into a year without a published calendar (see jy_cases_settle_dates) */
+    jy_sb_append(out, ",\"provisional\":[");
+    json_t *rj = json_loads(c.reasons && *c.reasons ? c.reasons : "[]", 0, NULL);
+    size_t i;
+    json_t *r;
+    int np = 0;
+    json_array_foreach(rj, i, r) if (is_prov(r, NULL)) {
+        if (np++) jy_sb_appendc(out, ',');
+        jy_sb_json_str(out, json_string_value(json_object_get(r, "field")));
+    }
+    json_decref(rj);
+    jy_sb_append(out, "]");
     jy_sb_append(out, ",\"history\":[");
     hist_ctx H = {out, 0};
     if ((rc = jy_store_case_events(cs->st, id, on_event, &H, err))) goto done;
@@ -950,5 +1062,206 @@ done:
     jy_sb_free(&text);
     jy_sb_free(&next);
     jy_sb_free(&cj);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- settling provisional dates */
+
+typedef struct settle_ids {
+    int64_t *ids;
+    size_t n, cap;
+    long cases;
+} settle_ids;
+
+static int on_settle_candidate(void *ctx, const jy_case *c)
+{
+    settle_ids *S = ctx;
+    S->cases++;
+    if (!c->reasons || !strstr(c->reasons, "\"provisional\"")) return 0;
+    if (S->n == S->cap) {
+        size_t ncap = S->cap ? S->cap * 2 : 64;
+        int64_t *p = realloc(S->ids, ncap * sizeof *p);
+        if (!p) return JY_ENOMEM;
+        S->ids = p;
+        S->cap = ncap;
+    }
+    S->ids[S->n++] = c->id;
+    return 0;
+}
+
+/* Settles one case's marks (see case.h). Appends the report items to settled / still. */
+static int settle_case(jy_cases *cs, int64_t id, int dry_run, const char *actor, jy_sb *settled, int *nsettled,
+                       jy_sb *still, int *nstill, jy_err *err)
+{
+    jy_case c;
+    jy_sb text = JY_SB_INIT, why = JY_SB_INIT;
+    json_t *rj = NULL, *facts = NULL;
+    char *reasons_s = NULL, *facts_s = NULL, *marked_s = NULL;
+    char d1[JY_DATE_BUFSZ], d2[JY_DATE_BUFSZ], expect[24];
+    int rc, changed = 0, nitem = 0;
+    struct {
+        const char *field;
+        jy_date was, now;
+        int review;
+    } item[2];
+    if ((rc = jy_store_case_get(cs->st, id, &c, &text, err))) goto done;
+    rj = json_loads(c.reasons && *c.reasons ? c.reasons : "[]", 0, NULL);
+    if (!json_is_array(rj)) goto done;
+    const jy_workflow *wf = jy_workflow_for(cs->wf, c.program, c.kind);
+    static const char *const fields[2] = {"publicity_end", "due_on"};
+    json_t *keep = json_array();
+    for (int k = 0; k < 2; k++) {
+        json_t *m = prov_find(rj, fields[k]);
+        if (!m) continue;
+        jy_date from, was, now;
+        jy_err e;
+        int n = (int)json_integer_value(json_object_get(m, "n")), prov = 0;
+        jy_date *field = k == 0 ? &c.publicity_end : &c.due_on;
+        if (jy_date_parse(json_string_value(json_object_get(m, "from")) ? json_string_value(json_object_get(m, "from")) : "",
+                          &from, &e) ||
+            n < 1 || !*field) {
+            continue; /* a mark without its count (or for a date since cleared) is dropped */
+        }
+        was = *field;
+        if ((rc = jy_calendar_nth_workday_prov(cs->cal, from, n, &now, &prov, err))) goto done_keep;
+        if (prov) {
+            json_array_append(keep, m);
+            if ((*nstill)++) jy_sb_appendc(still, ',');
+            jy_sb_appendc(still, '{');
+            jy_sb_json_kv_i64(still, "case", c.id);
+            jy_sb_json_kv_str(still, "field", fields[k]);
+            jy_sb_json_kv_str(still, "provisional", jy_date_format(was, d1));
+            jy_sb_appendc(still, '}');
+            continue;
+        }
+        *field = now;
+        changed = 1;
+        /* a longer publicity after the case moved on: a step may lie inside the real one */
+        int review = 0;
+        if (k == 0 && now > was) {
+            int in_publicity = 0;
+            for (int i = 0; wf && i < wf->nsteps; i++)
+                if (wf->steps[i].publicity && strcmp(wf->steps[i].to, c.state) == 0) in_publicity = 1;
+            review = !in_publicity;
+        }
+        item[nitem].field = fields[k];
+        item[nitem].was = was;
+        item[nitem].now = now;
+        item[nitem++].review = review;
+        jy_sb_appendf(&why, "%s%s 暂定 %s，按已录入的节假日安排重新计算为 %s", why.len ? "；" : "", prov_label(fields[k]),
+                      jy_date_format(was, d1), jy_date_format(now, d2));
+        if (review) jy_sb_append(&why, "（晚于暂定日期，案件已进入后续步骤：请复核公示期内已执行的步骤）");
+    }
+    if (!changed || dry_run) goto report;
+    /* the case with its settled dates: facts, decision and marks */
+    prov_remove(rj, NULL);
+    if (c.publicity_end && !prov_find(keep, "publicity_end")) {
+        facts = json_loads(c.facts && *c.facts ? c.facts : "{}", 0, NULL);
+        if (json_is_object(facts) && json_object_get(facts, "publicity_end")) {
+            json_object_set_new(facts, "publicity_end", json_string(jy_date_format(c.publicity_end, d1)));
+            facts_s = json_dumps(facts, JSON_COMPACT);
+            if (!facts_s) {
+                rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+                goto done_keep;
+            }
+            c.facts = facts_s;
+            char decision[16];
+            int has_amount = c.has_amount;
+            jy_fen amount = c.amount;
+            snprintf(decision, sizeof decision, "%s", c.decision);
+            if ((rc = reevaluate(cs, &c, facts, &reasons_s, err))) goto done_keep;
+            if (strcmp(decision, c.decision) != 0 || has_amount != c.has_amount || amount != c.amount) {
+                /* decided otherwise on the settled dates: what was done on the old decision is reviewed */
+                char a1[JY_MONEY_BUFSZ], a2[JY_MONEY_BUFSZ];
+                jy_sb_appendf(&why, "；按重新计算的公示日期重新审核：%s %s → %s %s，请复核已执行的步骤和资金", decision,
+                              has_amount ? jy_money_format(amount, a1) : "", c.decision,
+                              c.has_amount ? jy_money_format(c.amount, a2) : "");
+                for (int t = 0; t < nitem; t++)
+                    if (strcmp(item[t].field, "publicity_end") == 0) item[t].review = 1;
+            }
+            json_decref(rj);
+            rj = json_loads(c.reasons, 0, NULL);
+            if (!json_is_array(rj)) {
+                json_decref(rj);
+                rj = json_array();
+            }
+            prov_remove(rj, NULL);
+        }
+    }
+    size_t i;
+    json_t *m;
+    json_array_foreach(keep, i, m) json_array_append(rj, m);
+    marked_s = json_dumps(rj, JSON_COMPACT);
+    if (!marked_s) {
+        rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        goto done_keep;
+    }
+    c.reasons = marked_s;
+    snprintf(expect, sizeof expect, "%s", c.state);
+    jy_case_event ev;
+    memset(&ev, 0, sizeof ev);
+    snprintf(ev.step, sizeof ev.step, "settle_dates");
+    ev.on = jy_date_today();
+    if (ev.on < c.filed_on) ev.on = c.filed_on;
+    ev.reason = jy_sb_cstr(&why);
+    if ((rc = jy_store_case_update(cs->st, &c, expect, &ev, actor, err))) goto done_keep;
+report:
+    for (int t = 0; t < nitem; t++) {
+        if ((*nsettled)++) jy_sb_appendc(settled, ',');
+        jy_sb_appendc(settled, '{');
+        jy_sb_json_kv_i64(settled, "case", c.id);
+        jy_sb_json_kv_str(settled, "field", item[t].field);
+        jy_sb_json_kv_str(settled, "provisional", jy_date_format(item[t].was, d1));
+        jy_sb_json_kv_str(settled, "settled", jy_date_format(item[t].now, d2));
+        jy_sb_json_kv_bool(settled, "review", item[t].review);
+        jy_sb_appendc(settled, '}');
+    }
+done_keep:
+    json_decref(keep);
+done:
+    json_decref(rj);
+    json_decref(facts);
+    free(reasons_s);
+    free(facts_s);
+    free(marked_s);
+    jy_sb_free(&text);
+    jy_sb_free(&why);
+    return rc;
+}
+
+int jy_cases_settle_dates(jy_cases *cs, int dry_run, const char *actor, jy_sb *out, jy_err *err)
+{
+    jy_actor who;
+    settle_ids S = {0};
+    jy_sb settled = JY_SB_INIT, still = JY_SB_INIT;
+    int nsettled = 0, nstill = 0, rc;
+    if ((rc = jy_actor_resolve(cs->st, actor, &who, err))) return rc;
+    if (!dry_run &&
+        (rc = jy_actor_may(&who, 1u << JY_ROLE_COUNTY_REVIEWER, who.user.area[0] ? who.user.area : "", "重算暂定日期", err)))
+        return rc;
+    jy_case_filter f;
+    memset(&f, 0, sizeof f);
+    rc = jy_store_case_list(cs->st, &f, on_settle_candidate, &S, err);
+    if (rc == JY_ENOMEM) rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == 0 && i < S.n; i++) {
+        if ((rc = jy_store_begin(cs->st, err))) break;
+        rc = settle_case(cs, S.ids[i], dry_run, who.user.name, &settled, &nsettled, &still, &nstill, err);
+        if (rc == 0) rc = jy_store_commit(cs->st, err);
+        else jy_store_rollback(cs->st, NULL);
+    }
+    if (rc == 0) {
+        jy_sb_appendc(out, '{');
+        jy_sb_json_kv_bool(out, "dry_run", dry_run);
+        jy_sb_json_kv_i64(out, "cases", S.cases);
+        jy_sb_json_kv_i64(out, "provisional", (int64_t)S.n);
+        jy_sb_append(out, ",\"settled\":[");
+        jy_sb_appendn(out, settled.buf ? settled.buf : "", settled.len);
+        jy_sb_append(out, "],\"still_provisional\":[");
+        jy_sb_appendn(out, still.buf ? still.buf : "", still.len);
+        jy_sb_append(out, "]}");
+    }
+    free(S.ids);
+    jy_sb_free(&settled);
+    jy_sb_free(&still);
     return rc;
 }

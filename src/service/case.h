@@ -80,7 +80,22 @@ int jy_case_payment_ready(jy_cases *cs, int64_t id, char *why, size_t cap, jy_er
  * whose months the payroll pays). on 0: today. */
 int jy_case_paid_by_batch(jy_cases *cs, int64_t id, const char *reason, jy_date on, const char *actor, jy_err *err);
 
-/* The case as JSON with "workflow", "next_steps", "overdue" and "history" (every step). */
+/* The case as JSON with "workflow", "next_steps", "overdue", "provisional" (the fields whose
+ * dates are provisional, see below) and "history" (every step). */
 int jy_case_show_json(jy_cases *cs, int64_t id, jy_date today, jy_sb *out, jy_err *err);
+
+/* Provisional dates (issue 10 item 16; docs/cases.md "The turn of the year"). A deadline or a
+ * publicity counted in working days into a year whose holiday calendar is not yet in
+ * policy/calendar.txt is counted by the weekend rule (calendar.h, *_prov), the step is taken, and
+ * the case carries a reason of kind "provisional" per such date (field, date, from, n, year).
+ * jy_cases_settle_dates recounts every such date with the calendar as it now is: a date whose
+ * year is now published replaces the provisional one (publicity_end also in the facts, and the
+ * case is decided again on it), with a history row "settle_dates"; a date still in an
+ * unpublished year stays provisional. dry_run: report only. out receives
+ * {"cases":N,"provisional":K,"settled":[{"case","field","provisional","settled","review"}…],
+ * "still_provisional":[…]}; "review" is true when a settled publicity ends later than the
+ * provisional one and the case has already moved on (a step may have been taken inside the
+ * real publicity). Only admin or a county reviewer may settle. */
+int jy_cases_settle_dates(jy_cases *cs, int dry_run, const char *actor, jy_sb *out, jy_err *err);
 
 #endif

@@ -1664,7 +1664,7 @@ static int yr_placements(year_ctx *y, jy_err *err)
     } plan[] = {
         {"P10", JY_ORG_PUBLIC_BODY | JY_ORG_EMPLOYER, 1u << JY_ST_ENROLLED_STUDENT, 2000, 2005, 20, 1, 2, 2024},
         {"P12", JY_ORG_PUBLIC_BODY, 1u << JY_ST_GRADUATE, 1994, 2002, 27, 12, 24, 2023},
-        {"P13", JY_ORG_EMPLOYER, 1u << JY_ST_GRADUATE, 1995, 2003, 33, 6, 12, 2023},
+        {"P13", JY_ORG_PUBLIC_BODY, 1u << JY_ST_GRADUATE, 1995, 2003, 33, 6, 12, 2023},
         {"P14", JY_ORG_TRAINEESHIP_BASE, 1u << JY_ST_GRADUATE, 1998, 2004, 6, 3, 12, 2024},
         {"P24", JY_ORG_PUBLIC_BODY, 1u << JY_ST_REGISTERED_UNEMPLOYED, 1968, 1998, 10, 12, 24, 2023},
     };
@@ -1696,6 +1696,15 @@ static int yr_placements(year_ctx *y, jy_err *err)
                 continue;
             }
             if (rc) goto done;
+            if (out.id == 0) { /* held by the intake rules: the reviewer checks the papers and approves */
+                int64_t held_case = out.case_id;
+                rc = jy_placement_approve(y->cs, held_case, start, "复核：毕业证、户口本等资格材料已核", y->rev, &out, err);
+                if (rc == JY_ECONFLICT || rc == JY_EINVAL) {
+                    c->sum->year_refused++;
+                    continue;
+                }
+                if (rc) goto done;
+            }
             c->sum->placements++;
             c->sum->cases++;
             c->sum->cases_by_program[prog_index(plan[pl].program)]++;
@@ -1843,6 +1852,10 @@ static int yr_batches(year_ctx *y, jy_err *err)
         if ((rc = yr_card(y, i, err))) return rc;
         if ((rc = tx_row(c, err))) return rc;
     }
+    /* each batch is paid once the next one is built: the last programme-year's batch waits for
+     * the bank at the year end (approved and exported, not yet paid: its money stays committed) */
+    jy_batch prev;
+    int has_prev = 0;
     for (int prog = 1; prog <= 26; prog++) {
         char program[4];
         snprintf(program, sizeof program, "P%d", prog);
@@ -1858,13 +1871,16 @@ static int yr_batches(year_ctx *y, jy_err *err)
             if (rc) return jy_err_prefix(err, "demo batch %s %d: ", program, year);
             c->sum->batches++;
             if ((rc = jy_batch_approve(c->st, b.id, y->fin2, &b, err))) return rc;
-            /* the last programme-year of 2024 waits for the bank: approved, not yet paid */
             if ((rc = jy_batch_export(c->st, b.id, NULL, NULL, y->fin1, err)) && rc != JY_ENODATA) return rc;
-            jy_batch_run run;
-            memset(&run, 0, sizeof run);
-            if ((rc = jy_batch_mark_paid_cases(y->cs, b.id, 0, y->fin1, &run, err))) return rc;
-            c->sum->paid_lines += run.paid;
-            c->sum->paid_fen += b.total;
+            if (has_prev) {
+                jy_batch_run run;
+                memset(&run, 0, sizeof run);
+                if ((rc = jy_batch_mark_paid_cases(y->cs, prev.id, 0, y->fin1, &run, err))) return rc;
+                c->sum->paid_lines += run.paid;
+                c->sum->paid_fen += prev.total;
+            }
+            prev = b;
+            has_prev = 1;
             if ((rc = tx_row(c, err))) return rc;
         }
     }

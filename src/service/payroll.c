@@ -158,6 +158,8 @@ typedef struct run_ctx {
     jy_payroll_run run;
     olds old;
     char **hold;       /* per source: the hard conflicts' reasons (JSON array text), or NULL */
+    int provisional;   /* the month's working days are provisional (its year's calendar is not
+                          published: weekends only, calendar.h): every payable line is held */
     long n_lines, n_approved, n_held, n_refused, n_unchanged, n_kept_paid, n_replaced;
     jy_fen approved_amount;
     struct pend *pend; /* new lines not written yet (flush_pending) */
@@ -329,6 +331,7 @@ static int settle(run_ctx *R, const jy_payroll_src *s, size_t si, int claim, con
     l.claim = claim;
     int outcome = dec->outcome;
     if (R->hold[si] && outcome != JY_INELIGIBLE) outcome = JY_NEEDS_REVIEW;
+    if (R->provisional && outcome == JY_ELIGIBLE) outcome = JY_NEEDS_REVIEW;
     snprintf(l.decision, sizeof l.decision, "%s",
              outcome == JY_ELIGIBLE ? "eligible" : outcome == JY_INELIGIBLE ? "ineligible" : "needs_review");
     l.amount = dec->has_amount ? dec->amount : 0;
@@ -336,6 +339,10 @@ static int settle(run_ctx *R, const jy_payroll_src *s, size_t si, int claim, con
     jy_policy_decision_json(pol, NULL, 0, dec, 1, &dj);
     jy_sb_append(&dj, ",\"conflicts\":");
     jy_sb_append(&dj, R->hold[si] ? R->hold[si] : "[]");
+    if (R->provisional)
+        jy_sb_json_kv_str(&dj, "provisional",
+                          "当月工作日数为暂定（该年节假日安排未录入 policy/calendar.txt，仅按周末推算），需人工审核；"
+                          "录入通知后重新执行 payroll run 即按正式日历重算");
     jy_sb_appendc(&dj, '}');
     l.facts = facts;
     l.decision_json = jy_sb_cstr(&dj);
@@ -458,6 +465,11 @@ static int run_claim(run_ctx *R, const srcs *S, const size_t *sel, size_t n, int
         int64_t v[F__N];
         for (int f = 0; f < F__N; f++) v[f] = cols[(size_t)f * n + k];
         facts_json(&fj, used, v, month_workdays);
+        if (R->provisional) { /* so that the month is recomputed once the calendar has the year */
+            fj.len--;
+            jy_sb_json_kv_bool(&fj, "month_workdays_provisional", 1);
+            jy_sb_appendc(&fj, '}');
+        }
         rc = settle(R, &S->v[sel[k]], sel[k], claim, &dec[k], jy_sb_cstr(&fj), err);
     }
 done:
@@ -492,7 +504,7 @@ int jy_payroll_run_month(jy_cases *cs, const char *county, const char *program, 
         return jy_err_set(err, JY_EINVAL, "month %s: expected YYYY-MM", month ? month : "");
     int mm;
     jy_month_to_ym(R.m, &R.year, &mm);
-    if ((rc = jy_calendar_workdays_in_month(cs->cal, R.m, &wd, err))) return rc;
+    if ((rc = jy_calendar_workdays_in_month_prov(cs->cal, R.m, &wd, &R.provisional, err))) return rc;
     if ((rc = jy_store_begin(cs->st, err))) return rc;
     began = 1;
     snprintf(R.run.county, sizeof R.run.county, "%s", county);
@@ -574,6 +586,7 @@ int jy_payroll_run_month(jy_cases *cs, const char *county, const char *program, 
     jy_sb_append(out, "{\"run\":");
     jy_payroll_run_json(out, &R.run);
     jy_sb_json_kv_i64(out, "month_workdays", wd);
+    if (R.provisional) jy_sb_json_kv_bool(out, "month_workdays_provisional", 1);
     jy_sb_json_kv_i64(out, "placements", (int64_t)S.n);
     jy_sb_json_kv_i64(out, "lines", R.n_lines);
     jy_sb_json_kv_i64(out, "approved", R.n_approved);

@@ -336,16 +336,20 @@ const jy_wf_due *jy_workflow_due(const jy_workflow *wf, const char *state)
     return NULL;
 }
 
-int jy_wf_due_date(const jy_wf_due *d, const jy_calendar *cal, jy_date from, jy_date *out, jy_err *err)
+int jy_wf_due_date(const jy_wf_due *d, const jy_calendar *cal, jy_date from, jy_date *out, int *provisional,
+                   jy_err *err)
 {
-    if (d->workdays) return jy_calendar_nth_workday(cal, from, d->n, out, err);
+    *provisional = 0;
+    if (d->workdays) return jy_calendar_nth_workday_prov(cal, from, d->n, out, provisional, err);
     *out = from + d->n;
     return 0;
 }
 
-int jy_wf_publicity_end(const jy_wf_step *s, const jy_calendar *cal, jy_date from, jy_date *out, jy_err *err)
+int jy_wf_publicity_end(const jy_wf_step *s, const jy_calendar *cal, jy_date from, jy_date *out, int *provisional,
+                        jy_err *err)
 {
-    if (s->publicity_workdays) return jy_calendar_nth_workday(cal, from, s->publicity, out, err);
+    *provisional = 0;
+    if (s->publicity_workdays) return jy_calendar_nth_workday_prov(cal, from, s->publicity, out, provisional, err);
     *out = from + s->publicity - 1;
     return 0;
 }

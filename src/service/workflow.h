@@ -89,11 +89,16 @@ void jy_workflow_next_steps(const jy_workflow *wf, const char *state, jy_sb *out
 const jy_wf_due *jy_workflow_due(const jy_workflow *wf, const char *state);
 /* The deadline for leaving a state entered on `from`: the n-th working day counted from `from`
  * (which is the first when it is a working day) for a working-day rule, else from + n calendar
- * days. JY_ENODATA when the calendar lacks a year. */
-int jy_wf_due_date(const jy_wf_due *d, const jy_calendar *cal, jy_date from, jy_date *out, jy_err *err);
+ * days. A working-day count reaching into a year whose holiday calendar is not yet published
+ * counts weekends only there and sets *provisional (calendar.h, jy_calendar_nth_workday_prov);
+ * else *provisional is 0. JY_ENODATA when the calendar lacks an earlier year. */
+int jy_wf_due_date(const jy_wf_due *d, const jy_calendar *cal, jy_date from, jy_date *out, int *provisional,
+                   jy_err *err);
 /* The last day of a publicity of step s started on `from`: the n-th working day counted from
- * `from`, or from + n - 1 for calendar days (公示5天 = the day it starts and four more). */
-int jy_wf_publicity_end(const jy_wf_step *s, const jy_calendar *cal, jy_date from, jy_date *out, jy_err *err);
+ * `from`, or from + n - 1 for calendar days (公示5天 = the day it starts and four more);
+ * *provisional as for jy_wf_due_date. */
+int jy_wf_publicity_end(const jy_wf_step *s, const jy_calendar *cal, jy_date from, jy_date *out, int *provisional,
+                        jy_err *err);
 
 /* The workflows as a JSON array (name, title, programs, start, steps, dues). */
 void jy_workflows_json(const jy_workflows *w, jy_sb *out);

@@ -17,7 +17,7 @@ cp -r "$POL" "$T/pol"
 sed -i 's/^param p10.allowance money "P10 二(三)" 930元/param p10.allowance money "P10 二(三)" 960元/' "$T/pol/p10-practice.rules"
 out=$(echo "$case" | "$JIUYE" policy eval --policy "$T/pol" --no-reasons)
 expect_contains "edited parameter" '"amount":"960.00"' "$out"
-sed -i 's/^  不足 15 个工作日 -> ineligible/  不足 18 个工作日 -> ineligible/' "$T/pol/p10-practice.rules"
+sed -i 's/^\( *\)不足 15 个工作日 -> ineligible/\1不足 18 个工作日 -> ineligible/' "$T/pol/p10-practice.rules"
 out=$(echo "$case" | "$JIUYE" policy eval --policy "$T/pol" --no-reasons)
 expect_contains "edited bound" '"decision":"needs_review"' "$out"
 # check: the shipped rules are valid and their gaps are reported

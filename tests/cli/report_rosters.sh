@@ -121,7 +121,7 @@ expect_rc "unknown case" 1 $J report p4-acceptance 999
 # ---- 5-10-2: a P10 placement with two months of attendance (考勤) ----
 $J org add --uscc 91640522MA76XYW1X3 --name 海原县德隆职业培训学校 --kind training_body,employer >/dev/null || fail "host"
 S=$(idcard 21)
-$J person add --idcard "$S" --name 马同学 --hukou-division 640522101 >/dev/null || fail "student"
+$J person add --idcard "$S" --name 马同学 --hukou-division 640522101 --status enrolled_student:2022-09-01 >/dev/null || fail "student"
 $J --as admin placement start --program P10 --person "$S" --host 91640522MA76XYW1X3 --start 2024-07-01 --end 2024-08-31 >/dev/null || fail "placement"
 pl=$($J placement list --program P10 | sed -n 's/^{"id":\([0-9]*\),.*/\1/p' | head -1)
 $J --as admin attendance set "$pl" 2024-07 --duty 20 --personal 2 >/dev/null || fail "July"

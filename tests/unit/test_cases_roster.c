@@ -112,16 +112,31 @@ static void publicity_counts_working_days_across_national_day(void **state)
     if (jy_workflows_load(policy_dir(), &w, &err) || jy_calendar_load(policy_dir(), &cal, &err)) fail_msg("%s", err.msg);
     const jy_wf_step *s = jy_workflow_step(jy_workflow_for(w, "P25", "org_award"), "publish");
     jy_date end;
+    int prov = -1;
     /* Fri 27 Sep 2024 + Sun 29 (make-up) + Mon 30 + Tue 8 Oct + Wed 9 Oct */
-    assert_int_equal(jy_wf_publicity_end(s, cal, jy_date_from_ymd(2024, 9, 27), &end, &err), 0);
+    assert_int_equal(jy_wf_publicity_end(s, cal, jy_date_from_ymd(2024, 9, 27), &end, &prov, &err), 0);
     assert_int_equal(end, jy_date_from_ymd(2024, 10, 9));
+    assert_int_equal(prov, 0);
     /* P4 counts calendar days: 公示5天 from 30 Sep ends on 4 Oct */
     s = jy_workflow_step(jy_workflow_for(w, "P4", "project"), "publish");
-    assert_int_equal(jy_wf_publicity_end(s, cal, jy_date_from_ymd(2024, 9, 30), &end, &err), 0);
+    assert_int_equal(jy_wf_publicity_end(s, cal, jy_date_from_ymd(2024, 9, 30), &end, &prov, &err), 0);
     assert_int_equal(end, jy_date_from_ymd(2024, 10, 4));
-    /* a year without calendar data is refused, not guessed */
+    assert_int_equal(prov, 0);
+    /* the year after the calendar's last is not yet published: weekends only, and it says so */
+    int first = 0, last = 0;
+    jy_calendar_years(cal, &first, &last);
     s = jy_workflow_step(jy_workflow_for(w, "P25", "org_award"), "publish");
-    assert_int_equal(jy_wf_publicity_end(s, cal, jy_date_from_ymd(2031, 9, 27), &end, &err), JY_ENODATA);
+    jy_date from = jy_date_from_ymd(last + 1, 9, 27);
+    assert_int_equal(jy_wf_publicity_end(s, cal, from, &end, &prov, &err), 0);
+    int left = 5;
+    jy_date want = from;
+    for (;; want++)
+        if (jy_date_weekday(want) < 6 && --left == 0) break;
+    assert_int_equal(end, want);
+    assert_int_equal(prov, 1);
+    /* further ahead, or before the calendar's first year: missing data, refused, not guessed */
+    assert_int_equal(jy_wf_publicity_end(s, cal, jy_date_from_ymd(last + 5, 9, 27), &end, &prov, &err), JY_ENODATA);
+    assert_int_equal(jy_wf_publicity_end(s, cal, jy_date_from_ymd(first - 1, 9, 27), &end, &prov, &err), JY_ENODATA);
     jy_calendar_free(cal);
     jy_workflows_free(w);
 }

@@ -277,6 +277,138 @@ static void parser_accepts_a_new_year_and_gaps(void **state)
     jy_calendar_free(c);
 }
 
+/* The shipped calendar cut before its last year: that year is "not yet published" (the state
+ * of every December before the notice). Independent of which years the file holds. */
+static jy_calendar *cut_before_last_year(int *missing)
+{
+    const char *dir = getenv("JY_POLICY_DIR");
+    char path[1024];
+    snprintf(path, sizeof path, "%s/calendar.txt", dir && *dir ? dir : JY_POLICY_DIR);
+    FILE *f = fopen(path, "rb");
+    if (!f) fail_msg("cannot open %s", path);
+    static char text[1 << 16];
+    size_t n = fread(text, 1, sizeof text - 1, f);
+    fclose(f);
+    text[n] = 0;
+    char *last = NULL;
+    for (char *p = strstr(text, "\nyear "); p; p = strstr(p + 1, "\nyear ")) last = p;
+    if (!last) fail_msg("no year block in %s", path);
+    *missing = atoi(last + 6);
+    last[1] = 0;
+    jy_calendar *c = NULL;
+    jy_err err;
+    if (jy_calendar_parse(text, strlen(text), "cut.txt", &c, &err) != 0) fail_msg("%s", err.msg);
+    return c;
+}
+
+/* The reference: day by day, the full calendar before the missing year, Monday–Friday in it. */
+static int ref_workday(jy_date d, int missing)
+{
+    int y, m, dd, w = 0;
+    jy_err err;
+    jy_date_to_ymd(d, &y, &m, &dd);
+    if (y >= missing) return jy_date_weekday(d) < 6;
+    if (jy_calendar_is_workday(cal, d, &w, &err) != 0) fail_msg("%s", err.msg);
+    return w;
+}
+
+static void an_unpublished_year_counts_weekends_and_says_so(void **state)
+{
+    (void)state;
+    int Y = 0;
+    jy_calendar *c = cut_before_last_year(&Y);
+    jy_err err;
+    int first, last;
+    jy_calendar_years(c, &first, &last);
+    assert_int_equal(last, Y - 1);
+    /* the strict functions still refuse the year */
+    jy_date r;
+    int n, w, prov;
+    assert_int_equal(jy_calendar_nth_workday(c, jy_date_from_ymd(Y - 1, 12, 28), 5, &r, &err), JY_ENODATA);
+    /* the provisional ones agree with the day-by-day reference for every start in the last
+     * month of data and the first months of the missing year, and flag exactly the answers
+     * that needed the missing year */
+    for (jy_date d = jy_date_from_ymd(Y - 1, 11, 1); d <= jy_date_from_ymd(Y, 3, 31); d++) {
+        static const int ns[] = {1, 5, 10, 15, 40};
+        for (size_t k = 0; k < sizeof ns / sizeof *ns; k++) {
+            if (jy_calendar_nth_workday_prov(c, d, ns[k], &r, &prov, &err) != 0) fail_msg("%s", err.msg);
+            jy_date want = d;
+            for (int left = ns[k];; want++)
+                if (ref_workday(want, Y) && --left == 0) break;
+            assert_int_equal(r, want);
+            int ry, rm, rd;
+            jy_date_to_ymd(r, &ry, &rm, &rd);
+            assert_int_equal(prov, ry >= Y);
+        }
+        jy_date to = d + 45;
+        if (jy_calendar_workdays_prov(c, d, to, &n, &prov, &err) != 0) fail_msg("%s", err.msg);
+        int want = 0;
+        for (jy_date x = d; x <= to; x++) want += ref_workday(x, Y);
+        assert_int_equal(n, want);
+        int ty, tm, td;
+        jy_date_to_ymd(to, &ty, &tm, &td);
+        assert_int_equal(prov, ty >= Y);
+        if (jy_calendar_is_workday_prov(c, d, &w, &prov, &err) != 0) fail_msg("%s", err.msg);
+        assert_int_equal(w, ref_workday(d, Y));
+    }
+    /* a whole month of the missing year: its weekdays, provisional */
+    assert_int_equal(jy_calendar_workdays_in_month_prov(c, jy_month_from_ym(Y, 1), &n, &prov, &err), 0);
+    int wd = 0;
+    for (jy_date x = jy_date_from_ymd(Y, 1, 1); x <= jy_date_from_ymd(Y, 1, 31); x++) wd += jy_date_weekday(x) < 6;
+    assert_int_equal(n, wd);
+    assert_int_equal(prov, 1);
+    /* a count that starts in the missing year */
+    assert_int_equal(jy_calendar_nth_workday_prov(c, jy_date_from_ymd(Y, 6, 6), 1, &r, &prov, &err), 0);
+    assert_true(jy_date_weekday(r) < 6 && r >= jy_date_from_ymd(Y, 6, 6) && r <= jy_date_from_ymd(Y, 6, 8));
+    assert_int_equal(prov, 1);
+    /* only the next year is unpublished: two years ahead is missing data, as before */
+    char want2[64];
+    snprintf(want2, sizeof want2, "for %d", Y + 1);
+    assert_int_equal(jy_calendar_nth_workday_prov(c, jy_date_from_ymd(Y, 12, 28), 5, &r, &prov, &err), JY_ENODATA);
+    assert_non_null(strstr(err.msg, want2));
+    assert_int_equal(jy_calendar_workdays_prov(c, jy_date_from_ymd(Y, 12, 1), jy_date_from_ymd(Y + 1, 1, 5), &n, &prov, &err),
+                     JY_ENODATA);
+    assert_int_equal(jy_calendar_is_workday_prov(c, jy_date_from_ymd(Y + 3, 6, 6), &w, &prov, &err), JY_ENODATA);
+    snprintf(want2, sizeof want2, "for %d", Y + 3);
+    assert_non_null(strstr(err.msg, want2));
+    /* before the first year with data, the data is missing, not unpublished: refused */
+    assert_int_equal(jy_calendar_is_workday_prov(c, jy_date_from_ymd(first - 1, 6, 3), &w, &prov, &err), JY_ENODATA);
+    assert_int_equal(jy_calendar_nth_workday_prov(c, jy_date_from_ymd(first - 1, 12, 30), 5, &r, &prov, &err),
+                     JY_ENODATA);
+    /* the warning: from 1 November of the last year with data, and all through the missing year */
+    assert_int_equal(jy_calendar_missing_year(c, jy_date_from_ymd(Y - 1, 10, 31)), 0);
+    assert_int_equal(jy_calendar_missing_year(c, jy_date_from_ymd(Y - 1, 11, 1)), Y);
+    assert_int_equal(jy_calendar_missing_year(c, jy_date_from_ymd(Y, 3, 1)), Y);
+    assert_int_equal(jy_calendar_missing_year(cal, jy_date_from_ymd(Y - 1, 11, 1)), 0);
+    char msg[512];
+    jy_calendar_missing_warning(Y, jy_date_from_ymd(Y - 1, 11, 1), msg, sizeof msg);
+    char want[64];
+    snprintf(want, sizeof want, "no holiday calendar for %d", Y);
+    assert_non_null(strstr(msg, want));
+    jy_calendar_free(c);
+}
+
+static void a_gap_year_is_not_provisional(void **state)
+{
+    (void)state;
+    jy_calendar *c = NULL;
+    jy_err err;
+    const char *text = "year 2025 通知\noff 2025-01-01 元旦\nyear 2027 通知\noff 2027-01-01 元旦\n";
+    if (parse(text, &c, &err) != 0) fail_msg("%s", err.msg);
+    int w, prov;
+    jy_date r;
+    /* 2026 lies between years with data: its notice was published, add it */
+    assert_int_equal(jy_calendar_is_workday_prov(c, jy_date_from_ymd(2026, 5, 6), &w, &prov, &err), JY_ENODATA);
+    assert_non_null(strstr(err.msg, "for 2026"));
+    assert_int_equal(jy_calendar_nth_workday_prov(c, jy_date_from_ymd(2025, 12, 30), 3, &r, &prov, &err), JY_ENODATA);
+    /* after the last year: provisional (2028-01-03 is a Monday) */
+    assert_int_equal(jy_calendar_nth_workday_prov(c, jy_date_from_ymd(2027, 12, 31), 2, &r, &prov, &err), 0);
+    assert_int_equal(r, jy_date_from_ymd(2028, 1, 3));
+    assert_int_equal(prov, 1);
+    assert_int_equal(jy_calendar_missing_year(c, jy_date_from_ymd(2026, 2, 1)), 2026);
+    jy_calendar_free(c);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -288,6 +420,8 @@ int main(void)
         cmocka_unit_test(fast_counts_agree_with_day_by_day),
         cmocka_unit_test(parser_errors_name_file_and_line),
         cmocka_unit_test(parser_accepts_a_new_year_and_gaps),
+        cmocka_unit_test(an_unpublished_year_counts_weekends_and_says_so),
+        cmocka_unit_test(a_gap_year_is_not_provisional),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
