@@ -21,13 +21,13 @@ if [ "$JY_BACKEND" != postgresql ]; then
 fi
 
 ADMIN=$JY_TEST_PG_URL
-APP=jy_app_$$; MEMBER=jy_member_$$; SU=jy_su_$$
+APP=jy_app_$$; MEMBER=jy_member_$$; SU=jy_su_$$; READER=jy_reader_$$
 drop_roles() {
-  for r in $APP $MEMBER $SU; do psql "$ADMIN" -qAt -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1; done
+  for r in $APP $MEMBER $SU $READER; do psql "$ADMIN" -qAt -c "DROP ROLE IF EXISTS $r" >/dev/null 2>&1; done
 }
 trap 'rm -rf "$T"; jy_drop_dbs; drop_roles' EXIT
 psql "$ADMIN" -qAt -v ON_ERROR_STOP=1 -c "CREATE ROLE $APP LOGIN; CREATE ROLE $MEMBER LOGIN IN ROLE jiuye;
-  CREATE ROLE $SU SUPERUSER NOLOGIN" >/dev/null || { fail "cannot create the test roles"; finish; }
+  CREATE ROLE $SU SUPERUSER NOLOGIN; CREATE ROLE $READER LOGIN" >/dev/null || { fail "cannot create the test roles"; finish; }
 
 OWNER_DB=$JIUYE_DB
 APP_DB="postgresql://$APP@${OWNER_DB#postgresql://*@}"
@@ -79,6 +79,13 @@ expect_out "still every entry" "$N" 0 psql "$OWNER_DB" -qAt -c "SELECT count(*) 
 expect_contains "chain intact" '"ok":true' "$($J audit verify --checkpoints "$T/cp.jsonl")"
 # what the role may do is plain DML elsewhere
 expect_out "reads the log" "$N" 0 as_app "SELECT count(*) FROM audit_log"
+
+# ---- the checkpoint timer needs only a reader role (docs/audit.md)
+psql "$OWNER_DB" -qAt -v ON_ERROR_STOP=1 -c "GRANT SELECT ON audit_log, schema_migrations, users TO $READER" >/dev/null
+READER_DB="postgresql://$READER@${OWNER_DB#postgresql://*@}"
+out=$($J --db "$READER_DB" audit checkpoint --to "$T/cp.jsonl" 2>&1) || fail "checkpoint as a reader: $out"
+expect_contains "reader checkpoints" "\"checkpoints_checked\":1" "$out"
+expect_out "two checkpoints" "2" 0 sh -c "wc -l <'$T/cp.jsonl'"
 
 # ---- roles that could drop the triggers are refused
 expect_rc "the owner as app role" 1 $J --db "$OWNER_DB" init --app-role jiuye
