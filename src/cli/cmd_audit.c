@@ -1,64 +1,242 @@
-/* jiuye audit: the append-only audit log (审计日志).
+/* jiuye audit: the append-only audit log (审计日志) and its anchors (docs/audit.md).
  *
- *   jiuye audit verify   → {"ok":true,"entries":N,"head_seq":N,"head":"<hash>"}, exit 0; or
- *                          {"ok":false,"entries_checked":N,"error":"entry 17: …"}, exit 1
+ *   jiuye audit verify [--expect-head [SEQ:]HASH] [--checkpoints FILE] [--keyed-from SEQ]
+ *       → {"ok":true,"entries":N,"head_seq":N,"head":"<hash>", …}, exit 0; or
+ *         {"ok":false,"entries_checked":N,"error":"entry 17: …"}, exit 1 (also logged).
+ *       --expect-head: a head written down earlier must still be in the chain (at SEQ when
+ *       given); --checkpoints (default $JIUYE_AUDIT_CHECKPOINTS): every checkpoint of the file
+ *       must still be in the chain; with an audit key (--audit-key FILE or
+ *       $JIUYE_AUDIT_KEY_FILE) every entry's MAC is checked, and entries from --keyed-from on
+ *       (default: the first) must carry one.
+ *   jiuye audit checkpoint [--to FILE] [--keyed-from SEQ]
+ *       verifies the chain against FILE's earlier checkpoints (default $JIUYE_AUDIT_CHECKPOINTS)
+ *       and, when intact, appends {"at":…,"seq":…,"hash":…} to FILE (created 0600) and logs
+ *       it (stderr and syslog, facility authpriv). A failed verification is logged as an alert
+ *       and nothing is appended (exit 1). For a systemd timer or cron (docs/audit.md).
+ *   jiuye audit keygen --to FILE
+ *       a new audit key in a new file (0600; never overwrites) → {"key_file":…,"key_id":…}
  *   jiuye audit list [--after SEQ] [--limit N]
- *                        → JSON lines, one entry per line in seq order (--limit defaults to
- *                          100, 0 = all), before/after embedded as JSON.
- *
- * The head hash printed by verify is what an operator writes down elsewhere: with it, removing
- * entries from the end of the log is detectable too (docs/store.md). */
+ *       → JSON lines, one entry per line in seq order (--limit defaults to 100, 0 = all),
+ *         before/after embedded as JSON, "mac" null for entries written without a key. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #include "cli/cli.h"
 #include "store/store.h"
 
-#define USAGE "jiuye audit verify | jiuye audit list [--after SEQ] [--limit N]"
+#define USAGE                                                                                                  \
+    "jiuye audit verify [--expect-head [SEQ:]HASH] [--checkpoints FILE] [--keyed-from SEQ] | "                 \
+    "jiuye audit checkpoint [--to FILE] [--keyed-from SEQ] | jiuye audit keygen --to FILE | "                  \
+    "jiuye audit list [--after SEQ] [--limit N]"
+
+/* One line to syslog (authpriv: security events, kept apart from the general log). */
+static void log_line(int prio, const char *msg)
+{
+    openlog("jiuye", LOG_PID, LOG_AUTHPRIV);
+    syslog(prio, "%s", msg);
+    closelog();
+}
+
+/* Parses [SEQ:]HASH into o (the hash lower-cased into buf). */
+static int parse_expect(const char *v, jy_audit_verify_opts *o, char buf[65], jy_err *err)
+{
+    const char *colon = strchr(v, ':'), *h = v;
+    o->expect_seq = 0;
+    if (colon) {
+        char seq[24];
+        size_t n = (size_t)(colon - v);
+        if (n == 0 || n >= sizeof seq) return jy_err_set(err, JY_EUSAGE, "--expect-head %s: expected [SEQ:]HASH", v);
+        memcpy(seq, v, n);
+        seq[n] = '\0';
+        if (jy_cli_parse_int(seq, "--expect-head SEQ", 0, INT64_MAX, &o->expect_seq, err)) return err->code;
+        h = colon + 1;
+    }
+    size_t n = strlen(h);
+    if (n != 64) return jy_err_set(err, JY_EUSAGE, "--expect-head %s: the hash has 64 hex digits (as `audit verify` prints it)", v);
+    for (size_t i = 0; i < n; i++) {
+        char c = h[i];
+        if (c >= 'A' && c <= 'F') c = (char)(c - 'A' + 'a');
+        if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+            return jy_err_set(err, JY_EUSAGE, "--expect-head %s: the hash has 64 hex digits", v);
+        buf[i] = c;
+    }
+    buf[64] = '\0';
+    o->expect_hash = buf;
+    return 0;
+}
+
+/* The options verify and checkpoint share; *file: --checkpoints/--to, else the environment. */
+static int parse_anchor_opts(const jy_cli_opts *co, const char *file_opt, jy_audit_verify_opts *o, char expect[65],
+                             const char **file, jy_err *err)
+{
+    memset(o, 0, sizeof *o);
+    const char *v;
+    if ((v = jy_cli_opt(co, "keyed-from")) && jy_cli_parse_int(v, "--keyed-from", 1, INT64_MAX, &o->keyed_from, err))
+        return err->code;
+    if ((v = jy_cli_opt(co, "expect-head")) && parse_expect(v, o, expect, err)) return err->code;
+    *file = jy_cli_opt(co, file_opt);
+    if (!*file) {
+        const char *env = getenv(JY_AUDIT_CHECKPOINTS_ENV);
+        *file = env && *env ? env : NULL;
+    }
+    return 0;
+}
+
+/* The fields of a successful verification (after "ok":true). */
+static void result_json(jy_sb *sb, const jy_store *st, const jy_audit_verify_opts *o, const jy_audit_verify_result *r,
+                        const char *cp_file)
+{
+    jy_sb_json_kv_i64(sb, "entries", r->checked);
+    jy_sb_json_kv_i64(sb, "head_seq", r->head_seq);
+    jy_sb_json_kv_str(sb, "head", r->head);
+    if (r->keyed) {
+        char id[17];
+        jy_store_audit_keyed(st, id);
+        jy_sb_json_kv_str(sb, "key_id", id);
+        jy_sb_json_kv_i64(sb, "macs_checked", r->macs);
+        jy_sb_json_kv_i64(sb, "keyed_from", o->keyed_from > 1 ? o->keyed_from : 1);
+        jy_sb_json_kv_i64(sb, "unkeyed", r->unkeyed);
+    }
+    if (o->expect_hash) jy_sb_json_kv_i64(sb, "expected_head_seq", r->expect_seq);
+    if (cp_file) {
+        jy_sb_json_kv_str(sb, "checkpoints", cp_file);
+        jy_sb_json_kv_i64(sb, "checkpoints_checked", r->checkpoints);
+    }
+}
+
+/* A tamper finding: the failure object on stdout, the message on stderr and in syslog. */
+static int tamper(const char *what, const jy_audit_verify_result *r, const jy_err *verr)
+{
+    jy_sb sb = JY_SB_INIT;
+    jy_sb_appendc(&sb, '{');
+    jy_sb_json_kv_bool(&sb, "ok", 0);
+    jy_sb_json_kv_i64(&sb, "entries_checked", r->checked);
+    jy_sb_json_kv_str(&sb, "error", verr->msg);
+    jy_sb_appendc(&sb, '}');
+    jy_cli_print(&sb);
+    fprintf(stderr, "jiuye: 审计日志校验失败: %s\n", verr->msg);
+    jy_sb_reset(&sb);
+    jy_sb_appendf(&sb, "audit %s FAILED: %s", what, verr->msg);
+    log_line(LOG_ALERT, jy_sb_cstr(&sb));
+    jy_sb_free(&sb);
+    return JY_EXIT_FAIL;
+}
 
 static int cmd_verify(const jy_cli *cli, int argc, char **argv)
 {
-    if (argc != 1) return jy_cli_usage("jiuye audit verify");
+    static const char usage[] = "jiuye audit verify [--expect-head [SEQ:]HASH] [--checkpoints FILE] [--keyed-from SEQ]";
+    static const char *const allowed[] = {"expect-head", "checkpoints", "keyed-from", NULL};
+    jy_cli_opts co;
     jy_err err = {0}, verr = {0};
+    jy_audit_verify_opts o;
+    char expect[65];
+    const char *cp_file = NULL;
+    if (jy_cli_opts_parse(argc - 1, argv + 1, &co, &err) || jy_cli_opts_only(&co, allowed, NULL, &err) ||
+        parse_anchor_opts(&co, "checkpoints", &o, expect, &cp_file, &err)) {
+        fprintf(stderr, "jiuye: %s\n", err.msg);
+        return jy_cli_usage(usage);
+    }
+    if (co.npos) return jy_cli_usage(usage);
+    o.checkpoints = cp_file;
     jy_store *st = NULL;
     if (jy_cli_store_open(cli, &st, &err) != 0) return jy_cli_fail(&err);
-    int64_t checked = 0, head_seq = 0;
-    char head[65] = "";
-    int rc = jy_store_audit_verify(st, &checked, &verr);
-    jy_sb sb = JY_SB_INIT;
-    int exit_code;
+    jy_audit_verify_result r;
+    int rc = jy_store_audit_verify_ex(st, &o, &r, &verr), exit_code;
     if (rc == 0) {
-        if (jy_store_audit_head(st, &head_seq, head, &err) != 0) {
-            jy_store_close(st);
-            jy_sb_free(&sb);
-            return jy_cli_fail(&err);
-        }
+        jy_sb sb = JY_SB_INIT;
         jy_sb_appendc(&sb, '{');
         jy_sb_json_kv_bool(&sb, "ok", 1);
-        jy_sb_json_kv_i64(&sb, "entries", checked);
-        jy_sb_json_kv_i64(&sb, "head_seq", head_seq);
-        jy_sb_json_kv_str(&sb, "head", head);
+        result_json(&sb, st, &o, &r, cp_file);
         jy_sb_appendc(&sb, '}');
+        jy_cli_print(&sb);
+        jy_sb_free(&sb);
         exit_code = JY_EXIT_OK;
     } else if (rc == JY_ETAMPER) {
-        jy_sb_appendc(&sb, '{');
-        jy_sb_json_kv_bool(&sb, "ok", 0);
-        jy_sb_json_kv_i64(&sb, "entries_checked", checked);
-        jy_sb_json_kv_str(&sb, "error", verr.msg);
-        jy_sb_appendc(&sb, '}');
-        fprintf(stderr, "jiuye: 审计日志校验失败: %s\n", verr.msg);
-        exit_code = JY_EXIT_FAIL;
+        exit_code = tamper("verify", &r, &verr);
     } else {
-        jy_store_close(st);
-        jy_sb_free(&sb);
-        return jy_cli_fail(&verr);
+        exit_code = jy_cli_fail(&verr);
     }
-    jy_cli_print(&sb);
-    jy_sb_free(&sb);
     jy_store_close(st);
     return exit_code;
+}
+
+static int cmd_checkpoint(const jy_cli *cli, int argc, char **argv)
+{
+    static const char usage[] = "jiuye audit checkpoint [--to FILE] [--keyed-from SEQ]";
+    static const char *const allowed[] = {"to", "keyed-from", NULL};
+    jy_cli_opts co;
+    jy_err err = {0}, verr = {0};
+    jy_audit_verify_opts o;
+    char expect[65], at[32];
+    const char *file = NULL;
+    if (jy_cli_opts_parse(argc - 1, argv + 1, &co, &err) || jy_cli_opts_only(&co, allowed, NULL, &err) ||
+        parse_anchor_opts(&co, "to", &o, expect, &file, &err)) {
+        fprintf(stderr, "jiuye: %s\n", err.msg);
+        return jy_cli_usage(usage);
+    }
+    if (co.npos) return jy_cli_usage(usage);
+    jy_store *st = NULL;
+    if (jy_cli_store_open(cli, &st, &err) != 0) return jy_cli_fail(&err);
+    jy_audit_verify_result r;
+    int rc = jy_store_audit_checkpoint(st, file, &o, &r, at, &verr), exit_code;
+    if (rc == 0) {
+        jy_sb sb = JY_SB_INIT;
+        jy_sb_appendf(&sb, "audit checkpoint: entry %lld, hash %s, at %s%s%s", (long long)r.head_seq, r.head, at,
+                      file ? ", appended to " : " (no file: this log line is the checkpoint)", file ? file : "");
+        fprintf(stderr, "jiuye: %s\n", jy_sb_cstr(&sb));
+        log_line(LOG_NOTICE, jy_sb_cstr(&sb));
+        jy_sb_reset(&sb);
+        jy_sb_appendc(&sb, '{');
+        jy_sb_json_kv_bool(&sb, "ok", 1);
+        jy_sb_json_key(&sb, "checkpoint");
+        jy_sb_appendc(&sb, '{');
+        jy_sb_json_kv_str(&sb, "at", at);
+        jy_sb_json_kv_i64(&sb, "seq", r.head_seq);
+        jy_sb_json_kv_str(&sb, "hash", r.head);
+        jy_sb_appendc(&sb, '}');
+        o.checkpoints = file;
+        result_json(&sb, st, &o, &r, file);
+        jy_sb_appendc(&sb, '}');
+        jy_cli_print(&sb);
+        jy_sb_free(&sb);
+        exit_code = JY_EXIT_OK;
+    } else if (rc == JY_ETAMPER) {
+        exit_code = tamper("checkpoint", &r, &verr);
+    } else {
+        exit_code = jy_cli_fail(&verr);
+    }
+    jy_store_close(st);
+    return exit_code;
+}
+
+static int cmd_keygen(int argc, char **argv)
+{
+    static const char usage[] = "jiuye audit keygen --to FILE";
+    static const char *const allowed[] = {"to", NULL};
+    jy_cli_opts co;
+    jy_err err = {0};
+    if (jy_cli_opts_parse(argc - 1, argv + 1, &co, &err) || jy_cli_opts_only(&co, allowed, NULL, &err)) {
+        fprintf(stderr, "jiuye: %s\n", err.msg);
+        return jy_cli_usage(usage);
+    }
+    const char *file = jy_cli_opt(&co, "to");
+    if (!file || co.npos) return jy_cli_usage(usage);
+    char id[17];
+    if (jy_audit_keygen(file, id, &err)) return jy_cli_fail(&err);
+    jy_sb sb = JY_SB_INIT;
+    jy_sb_appendc(&sb, '{');
+    jy_sb_json_kv_str(&sb, "key_file", file);
+    jy_sb_json_kv_str(&sb, "key_id", id);
+    jy_sb_appendc(&sb, '}');
+    jy_cli_print(&sb);
+    jy_sb_free(&sb);
+    fprintf(stderr, "jiuye: 审计密钥已生成 (key %s). Give it to every jiuye process (%s=%s or --audit-key %s) "
+                    "and keep a copy off the database host: without it the entries' MACs cannot be checked.\n",
+            id, JY_AUDIT_KEY_ENV, file, file);
+    return JY_EXIT_OK;
 }
 
 static int print_entry(void *ctx, const jy_audit_entry *e)
@@ -108,6 +286,8 @@ int jy_cmd_audit(const jy_cli *cli, int argc, char **argv)
 {
     if (argc < 2) return jy_cli_usage(USAGE);
     if (strcmp(argv[1], "verify") == 0) return cmd_verify(cli, argc - 1, argv + 1);
+    if (strcmp(argv[1], "checkpoint") == 0) return cmd_checkpoint(cli, argc - 1, argv + 1);
+    if (strcmp(argv[1], "keygen") == 0) return cmd_keygen(argc - 1, argv + 1);
     if (strcmp(argv[1], "list") == 0) return cmd_list(cli, argc - 1, argv + 1);
     if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
         printf("usage: %s\n", USAGE);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/file.h"
 #include "cli/cli.h"
 #include "domain/division.h"
 #include "policy/policy.h"
@@ -72,7 +73,7 @@ static int emit(const jy_cli_opts *o, const jy_report *r, jy_err *err)
         rc = jy_err_set(err, JY_EUSAGE, "--format %s: expected json, csv or xlsx", format);
     }
     if (rc == 0) {
-        FILE *f = path ? fopen(path, "wb") : stdout;
+        FILE *f = path ? jy_fopen_private(path, "wb") : stdout;
         if (!f) {
             rc = jy_err_set(err, JY_EIO, "%s: %s", path, strerror(errno));
         } else {

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cli/cli.h"
 
@@ -15,7 +16,7 @@ static const struct {
     {"init", jy_cmd_init, "init   create or migrate the database"},
     {"person", jy_cmd_person, "person add|show|list|import …   the registry of persons"},
     {"org", jy_cmd_org, "org add|show|list|import …   the registry of organisations"},
-    {"audit", jy_cmd_audit, "audit verify|list   the append-only audit log"},
+    {"audit", jy_cmd_audit, "audit verify|list|checkpoint|keygen   the append-only audit log and its anchors"},
     {"serve", jy_cmd_serve, "serve [--port N]   HTTP server on 127.0.0.1:8080"},
     {"demo", jy_cmd_demo, "demo   fill a fresh database with a synthetic county"},
     {"policy", jy_cmd_policy, "policy eval|explain|check|list   the policy engine"},
@@ -33,13 +34,17 @@ static const struct {
 
 static void usage(FILE *out)
 {
-    fputs("usage: jiuye [--db URL] [--policy DIR] [--as ACTOR] COMMAND [ARGS]\n\ncommands:\n", out);
+    fputs("usage: jiuye [--db URL] [--policy DIR] [--as ACTOR] [--audit-key FILE] COMMAND [ARGS]\n\ncommands:\n", out);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %s\n", commands[i].help);
 }
 
 int main(int argc, char **argv)
 {
+    /* Everything jiuye writes (the database, backups, exports, bank files, error reports,
+     * audit checkpoints and keys) holds ID numbers or bank accounts: owner only, whatever the
+     * shell's umask (issue 10 item 15; the files are also opened 0600 where they are made). */
+    umask(077);
     jy_cli cli = {
         .db_url = getenv("JIUYE_DB"),
         .policy_dir = getenv("JIUYE_POLICY"),
@@ -64,6 +69,14 @@ int main(int argc, char **argv)
         if (strcmp(opt, "--db") == 0) cli.db_url = argv[++i];
         else if (strcmp(opt, "--policy") == 0) cli.policy_dir = argv[++i];
         else if (strcmp(opt, "--as") == 0) cli.actor = argv[++i];
+        else if (strcmp(opt, "--audit-key") == 0) {
+            /* the store reads the key file named by JIUYE_AUDIT_KEY_FILE at every open
+             * (docs/audit.md), so the option is that variable for this process */
+            if (!*argv[++i] || setenv("JIUYE_AUDIT_KEY_FILE", argv[i], 1) != 0) {
+                fprintf(stderr, "jiuye: --audit-key needs a file name\n");
+                return JY_EXIT_USAGE;
+            }
+        }
         else {
             fprintf(stderr, "jiuye: unknown option %s\n", opt);
             usage(stderr);

@@ -15,6 +15,7 @@
 
 #include "base/arena.h"
 #include "base/csv.h"
+#include "base/file.h"
 #include "base/rowsrc.h"
 #include "base/xlsx.h"
 #include "domain/idcard.h"
@@ -1336,7 +1337,7 @@ static int open_report(importer *im, jy_err *err)
     } else {
         snprintf(im->report_path, sizeof im->report_path, "%s.errors.csv", o->path);
     }
-    im->report = fopen(im->report_path, "wb");
+    im->report = jy_fopen_private(im->report_path, "wb");
     if (!im->report)
         return jy_err_set(err, JY_EIO, "cannot write the error report %s: %s (use --report FILE)",
                           im->report_path, strerror(errno));

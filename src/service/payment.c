@@ -15,6 +15,7 @@
 #include <xlsxwriter.h>
 #endif
 
+#include "base/file.h"
 #include "base/money.h"
 #include "domain/bankcard.h"
 #include "service/case.h"
@@ -299,7 +300,7 @@ static void csv_field(FILE *f, const char *s)
 
 static int write_csv(const char *path, const jy_batch *b, const lines_buf *lines, jy_err *err)
 {
-    FILE *f = fopen(path, "w");
+    FILE *f = jy_fopen_private(path, "w");
     if (!f) return jy_err_set(err, JY_EIO, "%s: cannot write: %s", path, strerror(errno));
     for (size_t c = 0; c < NBANK_COLS; c++) {
         if (c) fputc(',', f);
@@ -322,6 +323,8 @@ static int write_csv(const char *path, const jy_batch *b, const lines_buf *lines
 static int write_xlsx(const char *path, const jy_batch *b, const lines_buf *lines, jy_err *err)
 {
 #ifdef JY_HAVE_XLSXWRITER
+    /* libxlsxwriter opens the file itself: made 0600 first, it keeps that mode */
+    if (jy_file_make_private(path) != 0) return jy_err_set(err, JY_EIO, "%s: cannot create: %s", path, strerror(errno));
     lxw_workbook *wb = workbook_new(path);
     if (!wb) return jy_err_set(err, JY_EIO, "%s: cannot create the workbook", path);
     lxw_worksheet *ws = workbook_add_worksheet(wb, "拨付明细");

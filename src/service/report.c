@@ -5,12 +5,15 @@
 
 #include <errno.h>
 #include <iconv.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #ifdef JY_HAVE_XLSXWRITER
 #include <xlsxwriter.h>
 #endif
+
+#include "base/file.h"
 
 /* ---------------------------------------------------------------- model */
 
@@ -303,6 +306,8 @@ static const char *sheet_name(const char *title)
 int jy_report_xlsx(const jy_report *r, const char *path, jy_err *err)
 {
 #ifdef JY_HAVE_XLSXWRITER
+    /* libxlsxwriter opens the file itself: made 0600 first, it keeps that mode */
+    if (jy_file_make_private(path) != 0) return jy_err_set(err, JY_EIO, "%s: cannot create: %s", path, strerror(errno));
     lxw_workbook *wb = workbook_new(path);
     if (!wb) return jy_err_set(err, JY_EIO, "%s: cannot create the workbook", path);
     lxw_worksheet *ws = workbook_add_worksheet(wb, sheet_name(r->title));

@@ -452,6 +452,7 @@ void jy_audit_entry_json(jy_sb *sb, const jy_audit_entry *e)
         jy_sb_append(sb, e->after_json && *e->after_json ? e->after_json : "null");
     jy_sb_json_kv_str(sb, "prev_hash", e->prev_hash);
     jy_sb_json_kv_str(sb, "hash", e->hash);
+    jy_sb_json_kv_str(sb, "mac", e->mac[0] ? e->mac : NULL); /* null: written without the audit key */
     jy_sb_appendc(sb, '}');
 }
 
@@ -574,7 +575,7 @@ void jy_store_now(char *buf, size_t n)
 
 /* ---------------------------------------------------------------- open and dispatch */
 
-int jy_store_open(const char *url, jy_store **out, jy_err *err)
+static int open_backend(const char *url, jy_store **out, jy_err *err)
 {
     *out = NULL;
     if (!url || !*url) return jy_err_set(err, JY_EINVAL, "database URL is empty (use --db PATH or JIUYE_DB)");
@@ -588,9 +589,24 @@ int jy_store_open(const char *url, jy_store **out, jy_err *err)
     return jy_store_sqlite_open(path, out, err);
 }
 
+int jy_store_open(const char *url, jy_store **out, jy_err *err)
+{
+    int rc = open_backend(url, out, err);
+    if (rc) return rc;
+    /* the audit key (JIUYE_AUDIT_KEY_FILE, docs/audit.md): a key that cannot be read stops the
+     * open, so nothing is written unkeyed by mistake */
+    if ((rc = jy_store_audit_key_from_env(*out, err))) {
+        jy_store_close(*out);
+        *out = NULL;
+    }
+    return rc;
+}
+
 void jy_store_close(jy_store *st)
 {
-    if (st) st->ops->close(st);
+    if (!st) return;
+    sodium_memzero(st->audit_key, sizeof st->audit_key);
+    st->ops->close(st);
 }
 
 const char *jy_store_backend(const jy_store *st)
@@ -903,60 +919,15 @@ int jy_store_audit_head(jy_store *st, int64_t *seq, char hash[65], jy_err *err)
     return st->ops->audit_head(st, seq, hash, err);
 }
 
-typedef struct verify_ctx {
-    int64_t next_seq;   /* the seq the next entry must have */
-    char prev_hash[65]; /* the stored hash of the entry before it */
-    int64_t checked;
-    jy_err *err;
-    int rc;
-} verify_ctx;
-
-static int verify_one(void *vctx, const jy_audit_entry *e)
+int jy_store_grant_app_role(jy_store *st, const char *role, jy_err *err)
 {
-    verify_ctx *c = vctx;
-    char want[65];
-    if (e->seq != c->next_seq) {
-        if (e->seq > c->next_seq) {
-            if (e->seq == c->next_seq + 1)
-                c->rc = jy_err_set(c->err, JY_ETAMPER, "entry %" PRId64 ": missing (the log goes from entry %" PRId64
-                                   " to entry %" PRId64 "; deleted?)", c->next_seq, c->next_seq - 1, e->seq);
-            else
-                c->rc = jy_err_set(c->err, JY_ETAMPER, "entry %" PRId64 ": missing, with the %" PRId64
-                                   " entries up to %" PRId64 " (sequence gap; deleted?)",
-                                   c->next_seq, e->seq - c->next_seq, e->seq - 1);
-        } else {
-            c->rc = jy_err_set(c->err, JY_ETAMPER, "entry %" PRId64 ": out of sequence after entry %" PRId64,
-                               e->seq, c->next_seq - 1);
-        }
-        return 1;
-    }
-    jy_store_audit_hash(e, want);
-    if (strcmp(want, e->hash) != 0) {
-        c->rc = jy_err_set(c->err, JY_ETAMPER, "entry %" PRId64 ": content does not match its hash (edited?)", e->seq);
-        return 1;
-    }
-    if (strcmp(e->prev_hash, c->prev_hash) != 0) {
-        if (e->seq == 1)
-            c->rc = jy_err_set(c->err, JY_ETAMPER, "entry 1: does not start the chain (prev_hash is not the genesis hash)");
-        else
-            c->rc = jy_err_set(c->err, JY_ETAMPER,
-                               "entry %" PRId64 ": its hash is not the one entry %" PRId64
-                               " chains to (entry %" PRId64 " rewritten with a new hash, or entries replaced?)",
-                               e->seq - 1, e->seq, e->seq - 1);
-        return 1;
-    }
-    memcpy(c->prev_hash, e->hash, 65);
-    c->next_seq++;
-    c->checked++;
-    return 0;
+    if (strcmp(st->ops->name, "postgresql") != 0)
+        return jy_err_set(err, JY_EUSAGE,
+                          "--app-role: roles are PostgreSQL's; a SQLite database is protected by its file's owner and mode");
+    size_t n = role ? strlen(role) : 0;
+    if (n == 0 || n > 63) return jy_err_set(err, JY_EUSAGE, "--app-role \"%s\": a role name has 1 to 63 bytes", role ? role : "");
+    return jy_store_pg_grant_app_role(st, role, err);
 }
 
-int jy_store_audit_verify(jy_store *st, int64_t *checked, jy_err *err)
-{
-    verify_ctx c = {.next_seq = 1, .err = err};
-    memcpy(c.prev_hash, jy_store_genesis_hash, 65);
-    int rc = st->ops->audit_list(st, 0, 0, verify_one, &c, err);
-    if (checked) *checked = c.checked;
-    if (rc) return rc;
-    return c.rc;
-}
+/* jy_store_audit_verify and the anchors (expected head, checkpoints, the keyed chain):
+ * audit_anchor.c (issue 10 item 14). */

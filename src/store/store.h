@@ -305,6 +305,9 @@ typedef struct jy_audit_entry {
     char county[7];          /* the changed record's county, "" for global entries */
     const char *before_json; /* NULL when there was no before (create) */
     const char *after_json;  /* NULL when there is no after */
+    /* Added by the keyed chain (issue 10 item 14): HMAC-SHA256 of hash under the audit key
+     * in hex, "" when the entry was written without a key (docs/audit.md). */
+    char mac[65];
 } jy_audit_entry;
 
 /* Walks the chain from the first entry. Returns 0 when intact; JY_ETAMPER with err naming the
@@ -319,6 +322,73 @@ int jy_store_audit_list(jy_store *st, int64_t after_seq, int limit,
 /* The newest entry's seq and hash (0 and 64 zeros for an empty log): an operator can write it
  * down elsewhere, which is what makes removing entries from the end detectable. */
 int jy_store_audit_head(jy_store *st, int64_t *seq, char hash[65], jy_err *err);
+
+/* ---- anchoring the audit chain (issue 10 item 14; audit_anchor.c, docs/audit.md) ----
+ * The hash chain alone cannot tell that entries were cut from its end, nor that its tail was
+ * rewritten with freshly computed hashes. Three anchors close that:
+ *  - an expected head (a seq and hash written down elsewhere) that must still be in the chain;
+ *  - a checkpoint file outside the database ({at, seq, hash} lines, appended 0600, also
+ *    logged): the chain must still hold every checkpointed entry unchanged;
+ *  - a keyed chain: with an audit key (32 bytes in a file the database does not hold; the
+ *    environment variable below names it, `jiuye --audit-key FILE` sets it), every entry
+ *    written carries an HMAC-SHA256 of its hash, which nobody without the key can recompute. */
+#define JY_AUDIT_KEY_ENV "JIUYE_AUDIT_KEY_FILE"
+#define JY_AUDIT_CHECKPOINTS_ENV "JIUYE_AUDIT_CHECKPOINTS"
+
+/* Creates a new key file at path (refused when it exists): 32 random bytes as 64 hex digits
+ * and a newline, mode 0600, synced. key_id (17 bytes) receives the key's id: the first 16 hex
+ * digits of SHA-256("jiuye-audit-key-id" NUL key), which identifies a key without revealing it. */
+int jy_audit_keygen(const char *path, char key_id[17], jy_err *err);
+/* Reads the key of path (64 hex digits; refused when group or others may read the file) into
+ * st, or forgets the key when path is NULL; key_id as jy_audit_keygen's (may be NULL). */
+int jy_store_set_audit_key_file(jy_store *st, const char *path, char key_id[17], jy_err *err);
+/* 1 when st has an audit key; key_id (17 bytes, may be NULL) receives its id ("" without). */
+int jy_store_audit_keyed(const jy_store *st, char key_id[17]);
+
+typedef struct jy_audit_verify_opts {
+    /* With a key: entries from this seq on must carry a MAC (0 or 1: every entry). Entries
+     * before it (written before the key was introduced) are counted as unkeyed. */
+    int64_t keyed_from;
+    /* An expected head: expect_hash (64 hex digits, NULL: none) must be the hash of an entry
+     * of the chain, of entry expect_seq when that is > 0. */
+    const char *expect_hash;
+    int64_t expect_seq;
+    /* A checkpoint file (NULL: none): every line's entry must be in the chain with its hash. */
+    const char *checkpoints;
+} jy_audit_verify_opts;
+
+typedef struct jy_audit_verify_result {
+    int64_t checked;     /* entries whose hash and link were verified */
+    int64_t head_seq;    /* the last entry verified, 0 for an empty log */
+    char head[65];       /* its hash (the genesis hash for an empty log) */
+    int keyed;           /* 1 when MACs were checked (st has a key) */
+    int64_t macs;        /* entries whose MAC was checked */
+    int64_t unkeyed;     /* entries before keyed_from without a MAC */
+    int64_t expect_seq;  /* the entry the expected head was found at */
+    int64_t checkpoints; /* checkpoint lines checked */
+} jy_audit_verify_result;
+
+/* jy_store_audit_verify with the anchors of o (NULL: none). JY_ETAMPER with err naming the
+ * entry, the missing head or the checkpoint (file and line) on a finding; JY_EIO/JY_EINVAL
+ * for an unreadable or malformed checkpoint file; res filled as far as the walk got. */
+int jy_store_audit_verify_ex(jy_store *st, const jy_audit_verify_opts *o, jy_audit_verify_result *res,
+                             jy_err *err);
+
+/* A checkpoint: verifies the chain (o, whose checkpoints field is ignored: the file given
+ * here is checked instead) and, only when it is intact, appends
+ * {"at":…,"seq":…,"hash":…} and a newline to path (NULL: nothing is written; the caller logs),
+ * created 0600, opened O_APPEND, locked against a concurrent checkpoint and synced. at (32
+ * bytes) receives the checkpoint's time; res the head that was checkpointed. */
+int jy_store_audit_checkpoint(jy_store *st, const char *path, const jy_audit_verify_opts *o,
+                              jy_audit_verify_result *res, char at[32], jy_err *err);
+
+/* PostgreSQL: grants the application role `role` what the application needs and nothing that
+ * could undo the audit log's protection (docs/audit.md): DML on the tables except UPDATE and
+ * DELETE on the append-only ones (audit_log, ledger_entries, ledger_postings) and any write to
+ * schema_migrations; no ownership, so it can drop or disable no trigger. Run by the owner role
+ * (the one that ran the migrations) after every upgrade. Refuses a role that is missing, is the
+ * owner, a superuser or a member of the owner role. JY_EUSAGE on SQLite. */
+int jy_store_grant_app_role(jy_store *st, const char *role, jy_err *err);
 
 /* ---- JSON renderings: the objects `show`, `list` and `audit list` print. The audit log stores
  * these shapes as before/after, except persons: their images are stored as compact arrays of

@@ -19,6 +19,8 @@
 
 #include <sqlite3.h>
 
+#include "base/file.h"
+
 extern char **environ;
 
 static int is_pg(const char *url)
@@ -95,6 +97,10 @@ int jy_store_backup(const char *url, const char *path, jy_err *err)
     if (snprintf(tmp, sizeof tmp, "%s.partial", path) >= (int)sizeof tmp)
         return jy_err_set(err, JY_EINVAL, "backup: file name too long");
     unlink(tmp);
+    /* the backup holds every ID number and bank account: 0600 before anything is written to
+     * it (pg_dump and SQLite open the existing file and keep its mode) */
+    if (jy_file_make_private(tmp) != 0)
+        return jy_err_set(err, JY_EIO, "backup: cannot create %s: %s", tmp, strerror(errno));
     int rc;
     if (is_pg(url)) {
         char *const argv[] = {"pg_dump", "--format=custom", "--no-owner", "--no-privileges", "--file", tmp,
@@ -103,7 +109,10 @@ int jy_store_backup(const char *url, const char *path, jy_err *err)
     } else {
         const char *src = sqlite_path(url);
         struct stat sb;
-        if (stat(src, &sb) != 0) return jy_err_set(err, JY_ENOTFOUND, "backup: no database file %s", src);
+        if (stat(src, &sb) != 0) {
+            unlink(tmp);
+            return jy_err_set(err, JY_ENOTFOUND, "backup: no database file %s", src);
+        }
         rc = sqlite_copy(src, SQLITE_OPEN_READONLY, tmp, "backup", err);
     }
     if (rc == 0 && rename(tmp, path) != 0)
@@ -149,6 +158,8 @@ int jy_store_restore(const char *url, const char *path, jy_err *err)
                 return jy_err_set(err, JY_ECONFLICT,
                                   "restore: %s already holds records; restore into a fresh database file", dst);
         }
+        if (jy_file_create_if_missing(dst) != 0)
+            return jy_err_set(err, JY_EIO, "restore: cannot create %s: %s", dst, strerror(errno));
         rc = sqlite_copy(path, SQLITE_OPEN_READONLY, dst, "restore", err);
     }
     if (rc) return rc;

@@ -10,7 +10,7 @@
 #include "store/store.h"
 
 /* Newest schema version this build knows; each backend has migrations 1..JY_STORE_SCHEMA_VERSION. */
-#define JY_STORE_SCHEMA_VERSION 4
+#define JY_STORE_SCHEMA_VERSION 5
 
 typedef struct jy_store_ops {
     const char *name; /* "sqlite", "postgresql" */
@@ -61,12 +61,19 @@ struct jy_store {
     /* County scope (jy_store_set_scope): "" = every county, else a 2-, 4- or 6-digit division
      * prefix. Backends zero-allocate their struct, so a new handle is unscoped. */
     char scope[7];
+    /* The audit key (issue 10 item 14; docs/audit.md), read at open from the file named by
+     * JIUYE_AUDIT_KEY_FILE: when set, every entry this handle writes carries
+     * mac = HMAC-SHA256(key, …) and jy_store_audit_verify checks the MACs. */
+    int audit_keyed;
+    unsigned char audit_key[32];
 };
 
 /* Backend constructors: path/conninfo already stripped of its scheme. */
 int jy_store_sqlite_open(const char *path, jy_store **out, jy_err *err);
 /* store_pg.c: url is the whole "postgresql://…" URL (libpq parses it). */
 int jy_store_pg_open(const char *url, jy_store **out, jy_err *err);
+/* store_pg.c: jy_store_grant_app_role on a PostgreSQL handle (role already checked). */
+int jy_store_pg_grant_app_role(jy_store *st, const char *role, jy_err *err);
 /* store_pg.c, for store_backup.c: *holds = 1 when the database already has jiuye records. */
 int jy_store_pg_holds_records(const char *url, int *holds, jy_err *err);
 
@@ -116,6 +123,14 @@ extern const char jy_store_genesis_hash[65];
 /* Computes an entry's hash into hex (65 bytes) from prev_hash and its fields; docs/store.md
  * gives the canonical encoding. e->hash is ignored (this is what verification recomputes). */
 void jy_store_audit_hash(const jy_audit_entry *e, char hex[65]);
+
+/* The MAC of an entry whose hash is hash (hex) under st's audit key, as 64 hex digits into
+ * mac; "" when st has no key (audit_anchor.c; docs/audit.md gives the input). Both backends
+ * store it beside the hash (NULL for ""). */
+void jy_store_audit_mac(const jy_store *st, const char hash[65], char mac[65]);
+/* audit_anchor.c: reads the key file named by JIUYE_AUDIT_KEY_FILE (when set) into st; called
+ * by jy_store_open. */
+int jy_store_audit_key_from_env(jy_store *st, jy_err *err);
 
 /* SHA-256 of msg (store_sha256.c): the CPU's SHA instructions when present, else libsodium. */
 void jy_store_sha256(const unsigned char *msg, size_t len, unsigned char out[32]);

@@ -57,16 +57,17 @@ enum {
     P_ORG_INSERT, P_ORG_BY_USCC, P_ORG_BY_ID, P_ORG_UPDATE, P_ORG_LIST,
     P_LIC_FIND, P_LIC_INSERT, P_LIC_LIST,
     P_COUNTS, P_GROUP_TOWNSHIP, P_GROUP_STATUS, P_GROUP_ORG_KINDS,
-    P_AUDIT_LIST, P_SCHEMA_VERSION, P_MIGRATION_RECORD,
+    P_AUDIT_LIST, P_SCHEMA_VERSION, P_MIGRATION_RECORD, P_SET_APP_ROLE,
     P__COUNT
 };
 
 #define PERSON_COLS "id, county, idcard, name, sex, birth, ethnicity, education, hukou_division, hukou_kind, phone, address"
 #define ORG_COLS "id, county, uscc, name, kinds, size_class, division, legal_person, phone, address, bank_name, bank_account"
-#define AUDIT_COLS "seq, at, county, actor, entity, entity_id, action, before_json, after_json, prev_hash, hash"
-/* prev_hash/hash are bytea (32 bytes); the store sends and reads them as hex text */
+#define AUDIT_COLS "seq, at, county, actor, entity, entity_id, action, before_json, after_json, prev_hash, hash, mac"
+/* prev_hash/hash/mac are bytea (32 bytes; mac NULL without an audit key); the store sends and
+ * reads them as hex text */
 #define AUDIT_SELECT "seq, at, county, actor, entity, entity_id, action, before_json, after_json," \
-                     " encode(prev_hash, 'hex'), encode(hash, 'hex')"
+                     " encode(prev_hash, 'hex'), encode(hash, 'hex'), encode(mac, 'hex')"
 /* $n is a scope prefix or NULL; county is COLLATE "C", so the range is an index range. */
 #define IN_SCOPE(col, n) "(" n "::text IS NULL OR (" col " >= " n " AND " col " < " n " || '~'))"
 
@@ -80,8 +81,8 @@ static const struct {
     [P_TXN_STATE] = {0, "SELECT t.seq, t.hash, (SELECT coalesce(max(id), 0) FROM persons) FROM (SELECT 1) one"
                         " LEFT JOIN LATERAL (SELECT seq, encode(hash, 'hex') AS hash FROM audit_log ORDER BY seq DESC LIMIT 1) t"
                         " ON true"},
-    [P_AUDIT_INSERT] = {11, "INSERT INTO audit_log(" AUDIT_COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
-                            " decode($10, 'hex'), decode($11, 'hex'))"},
+    [P_AUDIT_INSERT] = {12, "INSERT INTO audit_log(" AUDIT_COLS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9,"
+                            " decode($10, 'hex'), decode($11, 'hex'), decode($12, 'hex'))"},
     /* the id is assigned by the writer holding the lock (max(id) + 1, as SQLite does), so the
      * insert needs no answer and can be pipelined */
     [P_PERSON_INSERT] = {12, "INSERT INTO persons(id, county, idcard, name, sex, birth, ethnicity, education,"
@@ -92,10 +93,10 @@ static const struct {
                                   " hukou_division, hukou_kind, phone, address)"
                                   " SELECT * FROM unnest($12::bigint[], $1::text[], $2::text[], $3::text[], $4::text[],"
                                   " $5::date[], $6::text[], $7::text[], $8::text[], $9::text[], $10::text[], $11::text[])"},
-    [P_AUDIT_INSERT_MANY] = {11, "INSERT INTO audit_log(" AUDIT_COLS ") SELECT a, b, c, d, e, f, g, h, i,"
-                                 " decode(j, 'hex'), decode(k, 'hex') FROM unnest($1::bigint[], $2::text[],"
-                                 " $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[], $9::text[],"
-                                 " $10::text[], $11::text[]) AS t(a, b, c, d, e, f, g, h, i, j, k)"},
+    [P_AUDIT_INSERT_MANY] = {12, "INSERT INTO audit_log(" AUDIT_COLS ") SELECT a, b, c, d, e, f, g, h, i,"
+                                 " decode(j, 'hex'), decode(k, 'hex'), decode(l, 'hex') FROM unnest($1::bigint[],"
+                                 " $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[], $8::text[],"
+                                 " $9::text[], $10::text[], $11::text[], $12::text[]) AS t(a, b, c, d, e, f, g, h, i, j, k, l)"},
     [P_PERSON_PREFETCH] = {1, "SELECT " PERSON_COLS " FROM persons WHERE idcard = ANY($1::text[])"},
     [P_PERSON_SETVAL] = {1, "SELECT setval(pg_get_serial_sequence('persons', 'id'), $1::bigint)"},
     [P_PERSON_BY_IDCARD] = {1, "SELECT " PERSON_COLS " FROM persons WHERE idcard = $1"},
@@ -146,6 +147,9 @@ static const struct {
     [P_AUDIT_LIST] = {2, "SELECT " AUDIT_SELECT " FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2"},
     [P_SCHEMA_VERSION] = {0, "SELECT coalesce(max(version), 0) FROM schema_migrations"},
     [P_MIGRATION_RECORD] = {3, "INSERT INTO schema_migrations(version, description, applied_at) VALUES ($1, $2, $3)"},
+    /* the role name reaches the grants below as a transaction-local setting: bound here,
+     * quoted by the server (format %I), never spliced into SQL text */
+    [P_SET_APP_ROLE] = {1, "SELECT set_config('jiuye.app_role', $1, true)"},
 };
 
 /* Pipeline (libpq pipeline mode): inside a transaction, the statements whose answer a call does
@@ -373,7 +377,7 @@ static void rb_init(pg_store *st)
 {
     static const struct { int stmt, ncols; const char *what; } def[RB__COUNT] = {
         [RB_PERSON] = {P_PERSON_INSERT_MANY, 12, "inserting persons"},
-        [RB_AUDIT] = {P_AUDIT_INSERT_MANY, 11, "appending to the audit log"},
+        [RB_AUDIT] = {P_AUDIT_INSERT_MANY, 12, "appending to the audit log"},
     };
     for (int b = 0; b < RB__COUNT; b++) {
         st->rb[b].stmt = def[b].stmt;
@@ -805,10 +809,11 @@ static int audit_insert(pg_store *st, const char *actor, const char *county, con
     e.after_json = after_json;
     memcpy(e.prev_hash, st->tail_hash, 65);
     jy_store_audit_hash(&e, e.hash);
+    jy_store_audit_mac(&st->base, e.hash, e.mac); /* "" without an audit key: stored NULL */
 
     char seq[24], eid[24];
-    const char *v[11] = {fmt_i64(seq, e.seq), e.at, e.county, e.actor, e.entity, fmt_i64(eid, e.entity_id),
-                         e.action, before_json, after_json, e.prev_hash, e.hash};
+    const char *v[12] = {fmt_i64(seq, e.seq), e.at, e.county, e.actor, e.entity, fmt_i64(eid, e.entity_id),
+                         e.action, before_json, after_json, e.prev_hash, e.hash, e.mac[0] ? e.mac : NULL};
     int rc = run_later(st, P_AUDIT_INSERT, v, "appending to the audit log", err);
     if (rc) return rc;
     st->tail_seq = e.seq;
@@ -851,6 +856,7 @@ static int pg_audit_list(jy_store *base, int64_t after_seq, int limit,
             e.after_json = PQgetisnull(r, i, 8) ? NULL : PQgetvalue(r, i, 8);
             col_copy(r, i, 9, e.prev_hash, sizeof e.prev_hash);
             col_copy(r, i, 10, e.hash, sizeof e.hash);
+            col_copy(r, i, 11, e.mac, sizeof e.mac); /* NULL → "" */
             last = e.seq;
             left--;
             stop = fn(ctx, &e) != 0;
@@ -1461,6 +1467,81 @@ static void pg_close(jy_store *base)
     free(st->pc);
     free(st->pc_index);
     free(st);
+}
+
+/* ---------------------------------------------------------------- the application role */
+
+/* Run by the owner role after the migrations (jiuye init --app-role NAME; docs/audit.md). The
+ * application role gets DML and nothing that could undo the audit log's protection: tables
+ * are owned by the owner, so the application role can neither drop nor disable a trigger
+ * (that needs ownership); it gets no UPDATE, DELETE or TRUNCATE on the append-only tables
+ * (audit_log and every table guarded by a jy_*append_only trigger function: the ledger's
+ * journal), no write to schema_migrations, and no CREATE in the schema (so it cannot plant
+ * objects that the owner's sessions would resolve first). */
+static const char grant_app_role_sql[] =
+    "DO $jy$\n"
+    "DECLARE\n"
+    "  app text := current_setting('jiuye.app_role');\n"
+    "  s text := current_schema();\n"
+    "  t text;\n"
+    "BEGIN\n"
+    "  SELECT pg_get_userbyid(relowner) INTO t FROM pg_class WHERE oid = 'audit_log'::regclass;\n"
+    "  IF NOT pg_has_role(current_user, t, 'USAGE') THEN\n"
+    "    RAISE EXCEPTION 'run this as the owner of the tables (role \"%\"), not as \"%\"', t, current_user;\n"
+    "  END IF;\n"
+    "  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = app) THEN\n"
+    "    RAISE EXCEPTION 'role \"%\" does not exist: create it first (CREATE ROLE % LOGIN PASSWORD ...)', app, quote_ident(app);\n"
+    "  END IF;\n"
+    "  IF app = current_user THEN\n"
+    "    RAISE EXCEPTION 'role \"%\" runs this init and owns the tables: the application role must be another role', app;\n"
+    "  END IF;\n"
+    "  IF (SELECT rolsuper FROM pg_roles WHERE rolname = app) THEN\n"
+    "    RAISE EXCEPTION 'role \"%\" is a superuser and could drop the audit log''s triggers: use a plain role', app;\n"
+    "  END IF;\n"
+    "  IF pg_has_role(app, current_user, 'MEMBER') THEN\n"
+    "    RAISE EXCEPTION 'role \"%\" is a member of the owner role \"%\" and could drop the audit log''s triggers: REVOKE % FROM %',\n"
+    "      app, current_user, quote_ident(current_user), quote_ident(app);\n"
+    "  END IF;\n"
+    "  FOR t IN SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace\n"
+    "           WHERE n.nspname = s AND c.relkind IN ('r', 'p', 'S') AND pg_has_role(app, c.relowner, 'MEMBER') LOOP\n"
+    "    RAISE EXCEPTION 'role \"%\" owns % (or is a member of its owner) and so could drop its triggers: ALTER TABLE % OWNER TO %',\n"
+    "      app, t, quote_ident(t), quote_ident(current_user);\n"
+    "  END LOOP;\n"
+    "  EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I', current_database(), app);\n"
+    "  EXECUTE format('REVOKE CREATE ON SCHEMA %I FROM %I', s, app);\n"
+    "  IF has_schema_privilege(app, s, 'CREATE') THEN\n"
+    "    EXECUTE format('REVOKE CREATE ON SCHEMA %I FROM PUBLIC', s);\n"
+    "  END IF;\n"
+    "  IF has_schema_privilege(app, s, 'CREATE') THEN\n"
+    "    RAISE EXCEPTION 'role \"%\" may still create objects in schema % (granted by another role): revoke it', app, s;\n"
+    "  END IF;\n"
+    "  EXECUTE format('GRANT USAGE ON SCHEMA %I TO %I', s, app);\n"
+    "  EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA %I FROM %I', s, app);\n"
+    "  EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA %I TO %I', s, app);\n"
+    "  EXECUTE format('REVOKE UPDATE, DELETE ON %I.audit_log FROM %I', s, app);\n"
+    "  FOR t IN SELECT DISTINCT c.relname FROM pg_trigger g JOIN pg_class c ON c.oid = g.tgrelid\n"
+    "           JOIN pg_namespace n ON n.oid = c.relnamespace JOIN pg_proc p ON p.oid = g.tgfoid\n"
+    "           WHERE n.nspname = s AND p.proname LIKE 'jy\\_%append\\_only' LOOP\n"
+    "    EXECUTE format('REVOKE UPDATE, DELETE ON %I.%I FROM %I', s, t, app);\n"
+    "  END LOOP;\n"
+    "  EXECUTE format('REVOKE INSERT, UPDATE, DELETE ON %I.schema_migrations FROM %I', s, app);\n"
+    "  EXECUTE format('REVOKE ALL ON ALL SEQUENCES IN SCHEMA %I FROM %I', s, app);\n"
+    "  EXECUTE format('GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA %I TO %I', s, app);\n"
+    "END\n"
+    "$jy$";
+
+int jy_store_pg_grant_app_role(jy_store *base, const char *role, jy_err *err)
+{
+    pg_store *st = (pg_store *)base;
+    if (st->depth > 0) return jy_err_set(err, JY_EINVAL, "granting the application role: not inside a transaction");
+    int own, rc = txn_enter(st, &own, err);
+    if (rc) return rc;
+    const char *v[1] = {role};
+    PGresult *r = run(st, P_SET_APP_ROLE, v, "naming the application role", err);
+    if (!r) rc = JY_EDB;
+    PQclear(r);
+    if (rc == 0) rc = exec_const(st, grant_app_role_sql, "granting the application role", err);
+    return txn_leave(st, own, rc, err);
 }
 
 static const jy_store_ops pg_ops = {

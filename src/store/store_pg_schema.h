@@ -102,6 +102,11 @@ static const char jy_pg_migration_1[] =
 #include "store/ledger_schema.h" /* jy_pg_migration_3: fund ledger, payables, payment batches */
 #include "store/placement_schema.h" /* jy_pg_migration_4: placements, attendance, payroll */
 
+/* Migration "audit MAC" (issue 10 item 14; docs/audit.md): the HMAC-SHA256 of each entry's
+ * hash under a key the database does not hold (NULL = written without the key). */
+static const char jy_pg_migration_audit_mac[] =
+    "ALTER TABLE audit_log ADD COLUMN mac bytea CHECK (mac IS NULL OR length(mac) = 32);\n";
+
 typedef struct jy_pg_migration {
     int version;
     const char *description;
@@ -113,6 +118,7 @@ static const jy_pg_migration jy_pg_migrations[] = {
     {2, "users and roles, cases, case events", jy_pg_migration_2},
     {3, "fund ledger, payables, social security cards, payment batches", jy_pg_migration_3},
     {4, "placements, monthly attendance, payroll runs and lines", jy_pg_migration_4},
+    {5, "audit log: MAC column for the keyed chain", jy_pg_migration_audit_mac},
 };
 
 #endif

@@ -8,6 +8,7 @@
  * so the audit chain's tail read at begin stays the tail until commit. */
 #include "store/store_impl.h"
 
+#include <errno.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 
 #include <sqlite3.h>
 
+#include "base/file.h"
 #include "store/store_sqlite_schema.h"
 
 enum {
@@ -31,7 +33,7 @@ enum {
 
 #define PERSON_COLS "id, county, idcard, name, sex, birth, ethnicity, education, hukou_division, hukou_kind, phone, address"
 #define ORG_COLS "id, county, uscc, name, kinds, size_class, division, legal_person, phone, address, bank_name, bank_account"
-#define AUDIT_COLS "seq, at, county, actor, entity, entity_id, action, before_json, after_json, prev_hash, hash"
+#define AUDIT_COLS "seq, at, county, actor, entity, entity_id, action, before_json, after_json, prev_hash, hash, mac"
 
 static const char *const stmt_sql[S__COUNT] = {
     [S_BEGIN] = "BEGIN IMMEDIATE",
@@ -41,7 +43,7 @@ static const char *const stmt_sql[S__COUNT] = {
     [S_RELEASE] = "RELEASE jy_nested",
     [S_ROLLBACK_TO] = "ROLLBACK TO jy_nested",
     [S_TAIL] = "SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1",
-    [S_AUDIT_INSERT] = "INSERT INTO audit_log(" AUDIT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    [S_AUDIT_INSERT] = "INSERT INTO audit_log(" AUDIT_COLS ") VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     [S_PERSON_INSERT] = "INSERT INTO persons(county, idcard, name, sex, birth, ethnicity, education, hukou_division,"
                         " hukou_kind, phone, address) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
                         " ON CONFLICT(idcard) DO NOTHING",
@@ -310,6 +312,7 @@ static int audit_insert(sq_store *st, const char *actor, const char *county, con
     e.after_json = after_json;
     memcpy(e.prev_hash, st->tail_hash, 65);
     jy_store_audit_hash(&e, e.hash);
+    jy_store_audit_mac(&st->base, e.hash, e.mac); /* "" without an audit key: stored NULL */
 
     sqlite3_stmt *s = stmt(st, S_AUDIT_INSERT, err);
     if (!s) return JY_EDB;
@@ -324,9 +327,11 @@ static int audit_insert(sq_store *st, const char *actor, const char *county, con
     else sqlite3_bind_null(s, 8);
     if (after_json) bind_str(s, 9, after_json);
     else sqlite3_bind_null(s, 9);
-    unsigned char prev_bin[32], hash_bin[32];
+    unsigned char prev_bin[32], hash_bin[32], mac_bin[32];
     bind_hash(s, 10, e.prev_hash, prev_bin);
     bind_hash(s, 11, e.hash, hash_bin);
+    if (e.mac[0]) bind_hash(s, 12, e.mac, mac_bin);
+    else sqlite3_bind_null(s, 12);
     int rc = step_done(st, s, "appending to the audit log", err);
     sqlite3_clear_bindings(s);
     if (rc) return rc;
@@ -376,6 +381,7 @@ static int sq_audit_list(jy_store *base, int64_t after_seq, int limit,
         e.after_json = (const char *)sqlite3_column_text(s, 8);
         col_hash(s, 9, e.prev_hash);
         col_hash(s, 10, e.hash);
+        col_hash(s, 11, e.mac); /* NULL → "" */
         if (fn(ctx, &e)) break;
     }
     if (src != SQLITE_ROW && src != SQLITE_DONE) rc = db_fail(st, src, "listing the audit log", err);
@@ -1079,8 +1085,14 @@ int jy_store_sqlite_open(const char *path, jy_store **out, jy_err *err)
     st->base.ops = &sqlite_ops;
     jy_sb_init(&st->before);
     jy_sb_init(&st->after);
-    int rc = 0;
-    int src = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
+    int rc = 0, src;
+    /* a new database file is created 0600 (it holds ID numbers and bank accounts); SQLite gives
+     * its -wal and -shm files the database file's mode. ":memory:" is not a file. */
+    if (strcmp(path, ":memory:") != 0 && jy_file_create_if_missing(path) != 0) {
+        rc = jy_err_set(err, JY_EIO, "database %s: cannot create: %s", path, strerror(errno));
+        goto done;
+    }
+    src = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (src != SQLITE_OK) {
         rc = jy_err_set(err, JY_EDB, "database %s: cannot open: %s", path,
                         st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(src));

@@ -95,6 +95,13 @@ static const char jy_sqlite_migration_1[] =
 #include "store/ledger_schema.h" /* jy_sqlite_migration_3: fund ledger, payables, payment batches */
 #include "store/placement_schema.h" /* jy_sqlite_migration_4: placements, attendance, payroll */
 
+/* Migration "audit MAC" (issue 10 item 14, the keyed chain; docs/audit.md): each entry may
+ * carry an HMAC-SHA256 of its hash under a key the database does not hold (32 bytes; NULL =
+ * written without the key). Not part of the hash input, so the chain's hashes are unchanged.
+ * Adding a column fires no UPDATE trigger. */
+static const char jy_sqlite_migration_audit_mac[] =
+    "ALTER TABLE audit_log ADD COLUMN mac BLOB CHECK (mac IS NULL OR length(mac) = 32);\n";
+
 typedef struct jy_sqlite_migration {
     int version;
     const char *description;
@@ -106,6 +113,7 @@ static const jy_sqlite_migration jy_sqlite_migrations[] = {
     {2, "users and roles, cases, case events", jy_sqlite_migration_2},
     {3, "fund ledger, payables, social security cards, payment batches", jy_sqlite_migration_3},
     {4, "placements, monthly attendance, payroll runs and lines", jy_sqlite_migration_4},
+    {5, "audit log: MAC column for the keyed chain", jy_sqlite_migration_audit_mac},
 };
 
 #endif
