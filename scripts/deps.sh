@@ -3,7 +3,7 @@
 # Safe to run again: it only calls apt-get when a package is absent. Needs root (or sudo).
 set -euo pipefail
 packages=(build-essential cmake pkg-config libsqlite3-dev sqlite3 libjansson-dev
-          libmicrohttpd-dev libsodium-dev libcmocka-dev libxlsxwriter-dev libpq-dev libzip-dev libexpat1-dev
+          libmicrohttpd-dev libsodium-dev libcmocka-dev libxlsxwriter-dev libpq-dev libzip-dev libexpat1-dev nettle-dev
           postgresql curl)
 missing=()
 for p in "${packages[@]}"; do

@@ -34,7 +34,7 @@ int jy_cmd_policy(const jy_cli *cli, int argc, char **argv);
 int jy_cmd_backup(const jy_cli *cli, int argc, char **argv);  /* cmd_backup.c (issue 3) */
 int jy_cmd_restore(const jy_cli *cli, int argc, char **argv); /* cmd_backup.c (issue 3) */
 int jy_cmd_case(const jy_cli *cli, int argc, char **argv);    /* cmd_case.c (issue 5) */
-int jy_cmd_user(const jy_cli *cli, int argc, char **argv);    /* cmd_user.c (issue 5) */
+int jy_cmd_user(const jy_cli *cli, int argc, char **argv);    /* cmd_user.c (issues 5, 11) */
 int jy_cmd_ledger(const jy_cli *cli, int argc, char **argv);  /* cmd_ledger.c (issue 5) */
 int jy_cmd_batch(const jy_cli *cli, int argc, char **argv);   /* cmd_batch.c (issue 5) */
 int jy_cmd_placement(const jy_cli *cli, int argc, char **argv);  /* cmd_placement.c (issue 5) */

@@ -22,7 +22,7 @@ static const struct {
     {"backup", jy_cmd_backup, "backup FILE   copy the database to FILE while in use (SQLite backup API / pg_dump)"},
     {"restore", jy_cmd_restore, "restore FILE   load a backup into a fresh database and verify its audit chain"},
     {"case", jy_cmd_case, "case file|show|list|advance|approve|reject|publish|object|recognise|pay|overdue|check-roster   cases and their workflow"},
-    {"user", jy_cmd_user, "user add|list   users and roles (who may take which step)"},
+    {"user", jy_cmd_user, "user add|passwd|list|lock|unlock|totp|recovery-codes|keygen|roles   accounts, roles, passwords, second factor"},
     {"ledger", jy_cmd_ledger, "ledger budget|show|approve|cancel|recover|payables|journal|check|card …   the fund ledger (资金台账)"},
     {"batch", jy_cmd_batch, "batch build|show|list|approve|export|mark-paid|retry …   payment batches (拨付批次)"},
     {"placement", jy_cmd_placement, "placement start|end|recover|show|list …   placements with monthly pay (P10/P12/P13/P14/P24)"},
