@@ -3,8 +3,8 @@
 # Safe to run again: it only calls apt-get when a package is absent. Needs root (or sudo).
 set -euo pipefail
 packages=(build-essential cmake pkg-config libsqlite3-dev sqlite3 libjansson-dev
-          libmicrohttpd-dev libsodium-dev libcmocka-dev libxlsxwriter-dev libpq-dev libzip-dev libexpat1-dev nettle-dev
-          postgresql curl)
+          libgnutls28-dev nettle-dev libsodium-dev libcmocka-dev libxlsxwriter-dev libpq-dev libzip-dev libexpat1-dev
+          postgresql curl gnutls-bin wrk)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

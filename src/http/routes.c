@@ -285,9 +285,9 @@ static void h_start_page(jy_http_req *req)
 }
 
 static const jy_http_route app_routes[] = {
-    {"GET", "/", h_start_page},
-    {"GET", "/healthz", h_healthz},
-    {"GET", "/api/summary", h_summary},
+    {.method = "GET", .path = "/", .fn = h_start_page, .flags = JY_HTTP_PUBLIC},
+    {.method = "GET", .path = "/healthz", .fn = h_healthz, .flags = JY_HTTP_PUBLIC | JY_HTTP_NO_RATE_LIMIT},
+    {.method = "GET", .path = "/api/summary", .fn = h_summary, .flags = JY_HTTP_PUBLIC},
 };
 
 const jy_http_route *jy_http_app_routes(size_t *n)
