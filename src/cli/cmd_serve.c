@@ -24,7 +24,9 @@
 
 #include "cli/cli.h"
 #include "domain/division.h"
+#include "http/api.h"
 #include "http/http.h"
+#include "service/auth.h"
 
 static const char usage_text[] =
     "jiuye serve [--port N] [--bind 127.0.0.1] [--threads N] [--county 640522] [--quiet]\n"
@@ -71,6 +73,10 @@ int jy_cmd_serve(const jy_cli *cli, int argc, char **argv)
     jy_http_app app = {.county = "640522"};
     jy_divisions *divs = NULL;
     jy_http_server *srv = NULL;
+    jy_auth *auth = NULL;
+    jy_api api;
+    memset(&api, 0, sizeof api);
+    int api_ready = 0;
     jy_http_config cfg = {
         .bind = "127.0.0.1",
         .port = 8080,
@@ -198,6 +204,20 @@ int jy_cmd_serve(const jy_cli *cli, int argc, char **argv)
         if (strlen(area) == 6) memcpy(app.county, area, 7); /* a county user's server shows their county */
     }
 
+    /* the API: accounts and sessions (service/auth.h), the case service per handle */
+    jy_auth_config acfg;
+    jy_auth_config_default(&acfg);
+    if (jy_auth_config_env(&acfg, &err) || jy_auth_new(&acfg, &auth, &err)) {
+        rc = jy_cli_fail(&err);
+        goto done;
+    }
+    api.auth = auth;
+    api.policy_dir = cli->policy_dir;
+    jy_api_init(&api, &err);
+    api_ready = 1;
+    app.api = &api;
+    cfg.auth = jy_api_auth_hooks(&api);
+
     size_t nroutes;
     cfg.routes = jy_http_app_routes(&nroutes);
     cfg.nroutes = nroutes;
@@ -219,6 +239,8 @@ int jy_cmd_serve(const jy_cli *cli, int argc, char **argv)
     fprintf(stderr, "jiuye serve: %s received, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
 done:
     jy_http_stop(srv);
+    if (api_ready) jy_api_close(&api);
+    jy_auth_free(auth);
     jy_divisions_free(divs);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     return rc;

@@ -151,6 +151,11 @@ const char *jy_http_req_method(const jy_http_req *req);
 const char *jy_http_req_path(const jy_http_req *req);   /* percent-decoded */
 /* For a prefix route ("/a/" then "*"), the part of the path after "/a/" ("" when none). */
 const char *jy_http_req_rest(const jy_http_req *req);
+/* The value of a "{name}" segment of the route's path ("/api/v1/cases/{id}"), or NULL. */
+const char *jy_http_req_param(const jy_http_req *req, const char *name);
+/* Calls fn(arg) when the request ends (after the answer is built; in reverse order of
+ * registration; at most 8 per request): frees what a handler allocated outside the arena. */
+void jy_http_req_on_end(jy_http_req *req, void (*fn)(void *), void *arg);
 /* A query-string argument (already URL-decoded), or NULL. */
 const char *jy_http_req_query(const jy_http_req *req, const char *name);
 /* A request header (case-insensitive name), or NULL. */
@@ -210,6 +215,7 @@ void jy_http_html_escape(jy_sb *sb, const char *s);
 
 /* What jiuye's handlers share (cfg.app): immutable after start-up. */
 typedef struct jy_http_app {
+    struct jy_api *api;       /* the /api/v1 routes' state (http/api.h); NULL: no API */
     const jy_divisions *divs; /* may be NULL: township codes are shown without names */
     char county[7];           /* the county this server serves, e.g. "640522" */
 } jy_http_app;

@@ -2,6 +2,9 @@
  * Chinese start page that shows the registry's counts read live from the store. The full API
  * and the staff/public pages come later and add rows to the table at the bottom. */
 #include "http/http.h"
+#include "http/api.h"
+
+#include <pthread.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -290,8 +293,25 @@ static const jy_http_route app_routes[] = {
     {.method = "GET", .path = "/api/summary", .fn = h_summary, .flags = JY_HTTP_PUBLIC},
 };
 
+/* The start page's routes followed by every /api/v1 route (api.h), built once. */
+static pthread_once_t all_once = PTHREAD_ONCE_INIT;
+static jy_http_route *all_routes;
+static size_t all_n;
+
+static void all_build(void)
+{
+    size_t napp = sizeof app_routes / sizeof app_routes[0], napi;
+    const jy_api_route *api = jy_api_routes(&napi);
+    all_routes = calloc(napp + napi, sizeof *all_routes);
+    if (!all_routes) abort();
+    memcpy(all_routes, app_routes, sizeof app_routes);
+    for (size_t i = 0; i < napi; i++) all_routes[napp + i] = api[i].route;
+    all_n = napp + napi;
+}
+
 const jy_http_route *jy_http_app_routes(size_t *n)
 {
-    *n = sizeof app_routes / sizeof app_routes[0];
-    return app_routes;
+    pthread_once(&all_once, all_build);
+    *n = all_n;
+    return all_routes;
 }

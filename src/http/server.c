@@ -214,6 +214,8 @@ struct jy_http_server {
     jy_http_limits lim;
 };
 
+#define MAX_PARAMS 4
+#define MAX_ON_END 8
 struct jy_http_req {
     jy_http_server *srv;
     conn *c;                      /* I/O thread only */
@@ -232,6 +234,12 @@ struct jy_http_req {
     int minor, keep_alive, head_only, state_change;
     jy_http_principal principal;
     int has_principal;
+    int nparam;                   /* "{name}" segments of the route's path */
+    const char *pname[MAX_PARAMS], *pvalue[MAX_PARAMS];
+    size_t pname_len[MAX_PARAMS];
+    int nend;                     /* jy_http_req_on_end callbacks */
+    void (*end_fn[MAX_ON_END])(void *);
+    void *end_arg[MAX_ON_END];
     jy_store *store;
     int replied;
     unsigned status;
@@ -255,6 +263,8 @@ static jy_store *pool_take(jy_http_server *srv)
 
 static void pool_give(jy_http_server *srv, jy_store *st)
 {
+    /* a request may have narrowed the handle to its user's area: back to the server's scope */
+    if (jy_store_set_scope(st, srv->cfg.scope ? srv->cfg.scope : "", NULL) != 0) abort();
     pthread_mutex_lock(&srv->mu);
     srv->pool[srv->nfree++] = st;
     pthread_cond_signal(&srv->cv);
@@ -560,6 +570,7 @@ static jy_http_req *req_new(jy_http_server *srv, conn *c)
 static void req_free(jy_http_req *req)
 {
     if (!req) return;
+    for (int i = req->nend; i-- > 0;) req->end_fn[i](req->end_arg[i]);
     if (req->store) pool_give(req->srv, req->store);
     jy_sb_free(&req->body);
     jy_sb_free(&req->resp);
@@ -573,17 +584,56 @@ static int is_state_change(const char *m)
            strcmp(m, "DELETE") == 0;
 }
 
-/* Does route path rp match path? Sets *rest for prefix routes. */
-static int path_matches(const char *rp, const char *path, const char **rest)
+/* Does route path rp match path? Sets *rest for prefix routes ("/a/" then "*") and captures the
+ * "{name}" segments of a template ("/api/v1/cases/{id}") into req (each matches one non-empty
+ * segment without a slash). */
+static int path_matches(jy_http_req *req, const char *rp, const char *path, const char **rest)
 {
     size_t n = strlen(rp);
+    *rest = NULL;
+    req->nparam = 0;
     if (n >= 2 && rp[n - 2] == '/' && rp[n - 1] == '*') {
         if (strncmp(rp, path, n - 1) != 0) return 0;
         *rest = path + n - 1;
         return 1;
     }
-    *rest = NULL;
-    return strcmp(rp, path) == 0;
+    if (!strchr(rp, '{')) return strcmp(rp, path) == 0;
+    const char *r = rp, *p = path;
+    while (*r) {
+        if (*r == '{') {
+            const char *close = strchr(r, '}');
+            size_t seg = strcspn(p, "/");
+            if (!close || seg == 0 || req->nparam == MAX_PARAMS) return 0;
+            req->pname[req->nparam] = r + 1;
+            req->pname_len[req->nparam] = (size_t)(close - r - 1);
+            char *v = jy_arena_alloc(req->arena, seg + 1);
+            memcpy(v, p, seg);
+            v[seg] = '\0';
+            req->pvalue[req->nparam++] = v;
+            r = close + 1;
+            p += seg;
+            continue;
+        }
+        if (*r != *p) return 0;
+        r++;
+        p++;
+    }
+    return *p == '\0';
+}
+
+const char *jy_http_req_param(const jy_http_req *req, const char *name)
+{
+    size_t n = strlen(name);
+    for (int i = 0; i < req->nparam; i++)
+        if (req->pname_len[i] == n && memcmp(req->pname[i], name, n) == 0) return req->pvalue[i];
+    return NULL;
+}
+
+void jy_http_req_on_end(jy_http_req *req, void (*fn)(void *), void *arg)
+{
+    if (req->nend == MAX_ON_END) abort(); /* a programming error: a handler registers a fixed few */
+    req->end_fn[req->nend] = fn;
+    req->end_arg[req->nend++] = arg;
 }
 
 /* ---- the worker side: session, permission, CSRF, handler ---- */
@@ -1058,7 +1108,7 @@ static void on_head(jy_http_server *srv, conn *c, size_t end)
     for (size_t i = 0; i < srv->cfg.nroutes; i++) {
         const jy_http_route *r = &srv->cfg.routes[i];
         const char *rest;
-        if (!path_matches(r->path, req->path, &rest)) continue;
+        if (!path_matches(req, r->path, req->path, &rest)) continue;
         int method_ok = strcmp(r->method, req->method) == 0 ||
                         (strcmp(r->method, "GET") == 0 && req->head_only);
         if (method_ok) {

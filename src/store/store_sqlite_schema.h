@@ -95,6 +95,7 @@ static const char jy_sqlite_migration_1[] =
 #include "store/ledger_schema.h" /* jy_sqlite_migration_3: fund ledger, payables, payment batches */
 #include "store/placement_schema.h" /* jy_sqlite_migration_4: placements, attendance, payroll */
 #include "store/auth_schema.h" /* jy_sqlite_migration_5: accounts, sessions, second factor */
+#include "store/api_schema.h" /* jy_sqlite_migration_6: the API's idempotency keys */
 
 typedef struct jy_sqlite_migration {
     int version;
@@ -108,6 +109,7 @@ static const jy_sqlite_migration jy_sqlite_migrations[] = {
     {3, "fund ledger, payables, social security cards, payment batches", jy_sqlite_migration_3},
     {4, "placements, monthly attendance, payroll runs and lines", jy_sqlite_migration_4},
     {5, "accounts: credentials, recovery codes, sessions, login addresses", jy_sqlite_migration_5},
+    {6, "the API's idempotency keys", jy_sqlite_migration_6},
 };
 
 #endif
