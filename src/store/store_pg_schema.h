@@ -101,6 +101,7 @@ static const char jy_pg_migration_1[] =
 #include "store/cases_schema.h" /* jy_pg_migration_2: users, cases, case events */
 #include "store/ledger_schema.h" /* jy_pg_migration_3: fund ledger, payables, payment batches */
 #include "store/placement_schema.h" /* jy_pg_migration_4: placements, attendance, payroll */
+#include "store/access_log_schema.h" /* jy_pg_migration_5: the access log (issue 11) */
 
 typedef struct jy_pg_migration {
     int version;
@@ -113,6 +114,7 @@ static const jy_pg_migration jy_pg_migrations[] = {
     {2, "users and roles, cases, case events", jy_pg_migration_2},
     {3, "fund ledger, payables, social security cards, payment batches", jy_pg_migration_3},
     {4, "placements, monthly attendance, payroll runs and lines", jy_pg_migration_4},
+    {5, "access log of unmasked views and exports of personal data", jy_pg_migration_5},
 };
 
 #endif

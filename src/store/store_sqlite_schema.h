@@ -94,6 +94,7 @@ static const char jy_sqlite_migration_1[] =
 #include "store/cases_schema.h" /* jy_sqlite_migration_2: users, cases, case events */
 #include "store/ledger_schema.h" /* jy_sqlite_migration_3: fund ledger, payables, payment batches */
 #include "store/placement_schema.h" /* jy_sqlite_migration_4: placements, attendance, payroll */
+#include "store/access_log_schema.h" /* jy_sqlite_migration_5: the access log (issue 11) */
 
 typedef struct jy_sqlite_migration {
     int version;
@@ -106,6 +107,7 @@ static const jy_sqlite_migration jy_sqlite_migrations[] = {
     {2, "users and roles, cases, case events", jy_sqlite_migration_2},
     {3, "fund ledger, payables, social security cards, payment batches", jy_sqlite_migration_3},
     {4, "placements, monthly attendance, payroll runs and lines", jy_sqlite_migration_4},
+    {5, "access log of unmasked views and exports of personal data", jy_sqlite_migration_5},
 };
 
 #endif
