@@ -12,8 +12,8 @@
  * order, so a long registry streams; --limit defaults to 100 (0 = all) and the last id seen is
  * the --after of the next page.
  *
- * Personal data is masked (ID number 640522********1234, phone 139****5678, a disability
- * status's kind, label and grade "***"; docs/privacy.md). show and list print it whole with
+ * Personal data is masked (ID number 640522********1234, phone 139****5678, birth date
+ * 1990-**-**, a disability status's kind, label and grade "***"; docs/privacy.md). show and list print it whole with
  * --unmask --reason WHY for a role that may (service/privacy.h), after the access log has
  * recorded who, what and why. */
 #include <errno.h>
@@ -92,9 +92,7 @@ static int render_full(jy_sb *sb, jy_store *st, const jy_person *p, const char *
     jy_person_status ss[MAX_STATUSES];
     int n = 0;
     if (jy_store_person_statuses(st, p->id, ss, MAX_STATUSES, &n, err) != 0) return err->code;
-    jy_person shown = *p;
-    if (!unmasked) jy_privacy_mask_person(&shown);
-    jy_person_json(sb, &shown);
+    jy_privacy_person_json(sb, p, !unmasked);
     sb->len--; /* reopen the object: drop its closing brace */
     jy_sb_json_key(sb, "statuses");
     jy_sb_appendc(sb, '[');
@@ -249,15 +247,9 @@ static int print_line(void *ctx, const jy_person *p)
 {
     list_ctx *c = ctx;
     jy_sb_reset(&c->sb);
-    if (c->unmasked) {
-        jy_person_json(&c->sb, p);
-        jy_cli_print_unmasked(&c->sb);
-    } else {
-        jy_person shown = *p;
-        jy_privacy_mask_person(&shown);
-        jy_person_json(&c->sb, &shown);
-        jy_cli_print(&c->sb);
-    }
+    jy_privacy_person_json(&c->sb, p, !c->unmasked);
+    if (c->unmasked) jy_cli_print_unmasked(&c->sb);
+    else jy_cli_print(&c->sb);
     return 0;
 }
 

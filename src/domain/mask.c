@@ -77,6 +77,14 @@ void jy_mask_phone(const char *in, char *out, size_t cap)
     else mask_digits(out, 0, d);
 }
 
+void jy_mask_birth(const char *in, char *out, size_t cap)
+{
+    if (!cap) return;
+    size_t n = copy_in(in, out, cap);
+    for (size_t i = 4; i < n; i++)
+        if (is_digit(out[i])) out[i] = '*';
+}
+
 /* Length of the UTF-8 character starting at s (1 for a stray byte). */
 static size_t u8len(const unsigned char *s)
 {
@@ -137,7 +145,7 @@ static void token(jy_sb *out, const char *t, size_t n)
     int all = digits == n;
     int mobile = all && ((n == 11 && t[0] == '1' && t[1] >= '3') ||
                          (n == 13 && t[0] == '8' && t[1] == '6' && t[2] == '1' && t[3] >= '3'));
-    if (!id && !(all && n >= 15 && n <= 30) && !mobile) {
+    if (!id && !(all && n >= 16 && n <= 19) && !mobile) {
         jy_sb_appendn(out, t, n);
         return;
     }
@@ -184,7 +192,7 @@ void jy_mask_text(jy_sb *out, const char *s, size_t n)
 
 /* ---------------------------------------------------------------- JSON */
 
-enum { K_OTHER = 0, K_ID, K_CARD, K_PHONE, K_KIND, K_STATUS_TEXT };
+enum { K_OTHER = 0, K_ID, K_CARD, K_PHONE, K_BIRTH, K_KIND, K_STATUS_TEXT };
 
 static int key_class(const char *k, size_t n)
 {
@@ -195,7 +203,7 @@ static int key_class(const char *k, size_t n)
         {"idcard", K_ID},      {"id_number", K_ID},  {"account", K_CARD},     {"bank_account", K_CARD},
         {"sscard", K_CARD},    {"card", K_CARD},     {"card_no", K_CARD},     {"phone", K_PHONE},
         {"mobile", K_PHONE},   {"tel", K_PHONE},     {"kind", K_KIND},        {"label", K_STATUS_TEXT},
-        {"detail", K_STATUS_TEXT},
+        {"detail", K_STATUS_TEXT}, {"birth", K_BIRTH},   {"birth_date", K_BIRTH}, {"birthday", K_BIRTH},
     };
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
         if (strlen(keys[i].key) == n && memcmp(keys[i].key, k, n) == 0) return keys[i].cls;
@@ -219,12 +227,13 @@ static void value(jy_sb *out, const char *v, size_t n, int k, level *lv, int clo
     if (jy_mask_is_disability(v, n) || (lv && lv->disability && k == K_STATUS_TEXT && n > 0)) {
         if (lv && k == K_KIND) lv->disability = 1;
         jy_sb_append(out, JY_MASK_HIDDEN);
-    } else if (!escaped && n > 0 && n < 64 && (k == K_ID || k == K_CARD || k == K_PHONE)) {
+    } else if (!escaped && n > 0 && n < 64 && (k == K_ID || k == K_CARD || k == K_PHONE || k == K_BIRTH)) {
         char in[64], buf[64];
         memcpy(in, v, n);
         in[n] = '\0';
         if (k == K_ID) jy_mask_idcard(in, buf, sizeof buf);
         else if (k == K_CARD) jy_mask_bankcard(in, buf, sizeof buf);
+        else if (k == K_BIRTH) jy_mask_birth(in, buf, sizeof buf);
         else jy_mask_phone(in, buf, sizeof buf);
         jy_sb_append(out, buf);
     } else {

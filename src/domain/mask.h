@@ -10,6 +10,8 @@
  *                                  stays one token)
  *   telephone (联系电话)           13912345678 → 139****5678; any number of 8 or more digits hides
  *                                  the 4 digits before its last 4 (0954-4012345 → 095*-***2345)
+ *   birth date (出生日期)          1990-01-01 → 1990-**-** (the year stays: with the date, the
+ *                                  masked ID number's hidden digits would be known)
  *   name on a publicity list       张三 → 张*, 张三丰 → 张*丰, 欧阳娜娜 → 欧**娜
  *   disability status / grade     *** (JY_MASK_HIDDEN)
  *
@@ -30,6 +32,8 @@
 void jy_mask_idcard(const char *in, char *out, size_t cap);
 void jy_mask_bankcard(const char *in, char *out, size_t cap);
 void jy_mask_phone(const char *in, char *out, size_t cap);
+/* The digits after the first 4 characters (the year). */
+void jy_mask_birth(const char *in, char *out, size_t cap);
 /* UTF-8 characters: the first and (from three characters on) the last are kept. */
 void jy_mask_name(const char *in, char *out, size_t cap);
 
@@ -41,15 +45,16 @@ int jy_mask_is_disability(const char *s, size_t n);
 /* Free text: appends s[0..n) to out with every identifier-shaped token masked. A token is a
  * maximal run of ASCII letters and digits (so a number inside a hex hash or a USCC is not one):
  *   18 characters, 17 digits then a digit or X          → ID number
- *   15 to 30 digits                                      → card / account number
- *     (longer runs are no account: the genesis hash of the audit chain is 64 zeros)
+ *   16 to 19 digits                                      → card number (bank cards, social
+ *     security cards); other lengths are left to their keys: a 15-digit licence or old business
+ *     registration number is not personal, nor is the audit chain's genesis hash of 64 zeros
  *   11 digits 1[3-9]…, or 13 digits 861[3-9]…             → mobile number
  * Everything else is copied as it is. */
 void jy_mask_text(jy_sb *out, const char *s, size_t n);
 
 /* JSON text (an object, array or JSON lines): appends s[0..n) to out with the string values
  * masked by their key — idcard / id_number → ID; account, bank_account, sscard, card, card_no →
- * card; phone, mobile, tel → telephone; in an object whose "kind" is "disability" the kind,
+ * card; phone, mobile, tel → telephone; birth, birth_date, birthday → year only; in an object whose "kind" is "disability" the kind,
  * "label" and "detail" become "***"; any value that jy_mask_is_disability → "***" — and every
  * other string value by jy_mask_text's rules (JSON escapes count as separators). Keys, numbers
  * and structure are copied unchanged. Text that is not JSON is still handled: quoted parts as

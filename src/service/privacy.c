@@ -189,6 +189,20 @@ void jy_privacy_mask_person(jy_person *p)
     MASK_FIELD(jy_mask_phone, p->phone);
 }
 
+void jy_privacy_person_json(jy_sb *sb, const jy_person *p, int masked)
+{
+    if (!masked) {
+        jy_person_json(sb, p);
+        return;
+    }
+    jy_person m = *p;
+    jy_privacy_mask_person(&m);
+    jy_sb tmp = JY_SB_INIT;
+    jy_person_json(&tmp, &m);
+    jy_mask_json(sb, tmp.buf ? tmp.buf : "", tmp.len); /* "birth" → its year */
+    jy_sb_free(&tmp);
+}
+
 static int status_hidden(const jy_person_status *s)
 {
     return s->kind == JY_ST_DISABILITY;

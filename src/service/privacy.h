@@ -69,8 +69,12 @@ int jy_privacy_may_read_log(jy_store *st, const char *actor, jy_err *err);
 
 /* ---- masking the records (in place; idempotent) ---- */
 
-/* ID number, phone. Name, address and the rest stay: staff work with them (docs/privacy.md). */
+/* ID number, phone. Name, address and the rest stay: staff work with them (docs/privacy.md). The
+ * birth date, a jy_date, cannot be masked in the struct: jy_privacy_person_json does it. */
 void jy_privacy_mask_person(jy_person *p);
+/* The person as jy_person_json writes it; masked when masked is 1: ID number, phone, and the
+ * birth date to its year (with the date, the masked ID number's hidden digits would be known). */
+void jy_privacy_person_json(jy_sb *sb, const jy_person *p, int masked);
 /* A disability status: kind kept as the enum (callers render it), detail → "***";
  * jy_privacy_status_json renders a masked one with kind and label "***". */
 void jy_privacy_mask_status(jy_person_status *s);

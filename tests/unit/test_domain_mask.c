@@ -60,6 +60,14 @@ static void phone_form(void **state)
     check(jy_mask_phone, "", "");
 }
 
+static void birth_form(void **state)
+{
+    (void)state;
+    check(jy_mask_birth, "1990-01-01", "1990-**-**");
+    check(jy_mask_birth, "19900101", "1990****");
+    check(jy_mask_birth, "", "");
+}
+
 static void name_form(void **state)
 {
     (void)state;
@@ -96,7 +104,9 @@ static void free_text_tokens(void **state)
     text("640522199001011234,640522199001011234", "640522********1234,640522********1234");
     text("0000000000000000000000000000000000000000000000000000000000000000",
          "0000000000000000000000000000000000000000000000000000000000000000"); /* the genesis hash */
-    text("123456789012345678901234567890", "1234**********************7890");
+    text("123456789012345678901234567890", "123456789012345678901234567890");
+    text("教民164052270000123", "教民164052270000123"); /* a school licence (15 digits) */
+    text("6217000012341234567", "6217***********4567");
 }
 
 static void json(const char *in, const char *want)
@@ -115,8 +125,8 @@ static void json(const char *in, const char *want)
 static void json_by_key(void **state)
 {
     (void)state;
-    json("{\"id\":7,\"idcard\":\"640522199001011234\",\"name\":\"马小军\",\"phone\":\"0954-4012345\",\"county\":\"640522\"}",
-         "{\"id\":7,\"idcard\":\"640522********1234\",\"name\":\"马小军\",\"phone\":\"095*-***2345\",\"county\":\"640522\"}");
+    json("{\"id\":7,\"idcard\":\"640522199001011234\",\"name\":\"马小军\",\"birth\":\"1990-01-01\",\"phone\":\"0954-4012345\",\"county\":\"640522\"}",
+         "{\"id\":7,\"idcard\":\"640522********1234\",\"name\":\"马小军\",\"birth\":\"1990-**-**\",\"phone\":\"095*-***2345\",\"county\":\"640522\"}");
     /* an organisation's 12-digit account is masked by its key, a USCC payee id is not */
     json("{\"payee_id\":\"91640522MA76XYW1X3\",\"account\":\"104500001234\",\"amount\":\"3000.50\"}",
          "{\"payee_id\":\"91640522MA76XYW1X3\",\"account\":\"1045****1234\",\"amount\":\"3000.50\"}");
@@ -178,6 +188,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(idcard_form),      cmocka_unit_test(bankcard_form),    cmocka_unit_test(phone_form),
+        cmocka_unit_test(birth_form),
         cmocka_unit_test(name_form),        cmocka_unit_test(free_text_tokens), cmocka_unit_test(json_by_key),
         cmocka_unit_test(json_disability),  cmocka_unit_test(json_not_json),
     };
