@@ -2,9 +2,12 @@
  *
  *   jiuye audit verify   → {"ok":true,"entries":N,"head_seq":N,"head":"<hash>"}, exit 0; or
  *                          {"ok":false,"entries_checked":N,"error":"entry 17: …"}, exit 1
- *   jiuye audit list [--after SEQ] [--limit N]
+ *   jiuye audit list [--after SEQ] [--limit N] [--unmask --reason WHY]
  *                        → JSON lines, one entry per line in seq order (--limit defaults to
- *                          100, 0 = all), before/after embedded as JSON.
+ *                          100, 0 = all), before/after embedded as JSON. The images hold
+ *                          personal data at rest: they are masked on output (jy_cli_print;
+ *                          docs/privacy.md) unless --unmask --reason by a role that may, which
+ *                          the access log records first (service/privacy.h).
  *
  * The head hash printed by verify is what an operator writes down elsewhere: with it, removing
  * entries from the end of the log is detectable too (docs/store.md). */
@@ -14,9 +17,10 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_privacy.h"
 #include "store/store.h"
 
-#define USAGE "jiuye audit verify | jiuye audit list [--after SEQ] [--limit N]"
+#define USAGE "jiuye audit verify | jiuye audit list [--after SEQ] [--limit N] [--unmask --reason WHY]"
 
 static int cmd_verify(const jy_cli *cli, int argc, char **argv)
 {
@@ -61,12 +65,18 @@ static int cmd_verify(const jy_cli *cli, int argc, char **argv)
     return exit_code;
 }
 
+typedef struct list_ctx {
+    jy_sb sb;
+    int unmasked;
+} list_ctx;
+
 static int print_entry(void *ctx, const jy_audit_entry *e)
 {
-    jy_sb *sb = ctx;
-    jy_sb_reset(sb);
-    jy_audit_entry_json(sb, e);
-    jy_cli_print(sb);
+    list_ctx *c = ctx;
+    jy_sb_reset(&c->sb);
+    jy_audit_entry_json(&c->sb, e);
+    if (c->unmasked) jy_cli_print_unmasked(&c->sb);
+    else jy_cli_print(&c->sb); /* masks the images */
     return 0;
 }
 
@@ -80,9 +90,9 @@ static int parse_count(const char *s, int64_t *out)
     return 0;
 }
 
-static int cmd_list(const jy_cli *cli, int argc, char **argv)
+static int cmd_list(const jy_cli *cli, int argc, char **argv, const jy_cli_privacy *pv)
 {
-    static const char usage[] = "jiuye audit list [--after SEQ] [--limit N]";
+    static const char usage[] = "jiuye audit list [--after SEQ] [--limit N] [--unmask --reason WHY]";
     int64_t after = 0, limit = 100, n;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -93,22 +103,31 @@ static int cmd_list(const jy_cli *cli, int argc, char **argv)
         else return jy_cli_usage(usage);
     }
     jy_err err = {0};
+    jy_access_req rq = jy_cli_access_req(cli, pv);
+    if (jy_privacy_req_check(&rq, &err) != 0) return jy_cli_fail(&err);
     jy_store *st = NULL;
-    jy_sb sb = JY_SB_INIT;
+    list_ctx c = {JY_SB_INIT, rq.unmask};
     int rc = JY_EXIT_OK;
+    char target[64];
+    snprintf(target, sizeof target, "after=%lld limit=%lld", (long long)after, (long long)limit);
     if (jy_cli_store_open(cli, &st, &err) != 0 ||
-        jy_store_audit_list(st, after, (int)limit, print_entry, &sb, &err) != 0)
+        (rq.unmask && jy_privacy_grant(st, &rq, JY_PRIV_UNMASK, "view", "audit_log", "", target, &err) != 0) ||
+        jy_store_audit_list(st, after, (int)limit, print_entry, &c, &err) != 0)
         rc = jy_cli_fail(&err);
-    jy_sb_free(&sb);
+    jy_sb_free(&c.sb);
     jy_store_close(st);
     return rc;
 }
 
 int jy_cmd_audit(const jy_cli *cli, int argc, char **argv)
 {
+    jy_cli_privacy pv;
+    jy_err err = {0};
+    if (jy_cli_privacy_take(&argc, argv, &pv, &err) != 0) return jy_cli_fail(&err);
     if (argc < 2) return jy_cli_usage(USAGE);
+    if (strcmp(argv[1], "list") == 0) return cmd_list(cli, argc - 1, argv + 1, &pv);
+    if (jy_cli_privacy_none(&pv, "audit verify", &err) != 0) return jy_cli_fail(&err);
     if (strcmp(argv[1], "verify") == 0) return cmd_verify(cli, argc - 1, argv + 1);
-    if (strcmp(argv[1], "list") == 0) return cmd_list(cli, argc - 1, argv + 1);
     if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
         printf("usage: %s\n", USAGE);
         return JY_EXIT_OK;

@@ -103,6 +103,7 @@ static const char jy_pg_migration_1[] =
 #include "store/placement_schema.h" /* jy_pg_migration_4: placements, attendance, payroll */
 #include "store/auth_schema.h" /* jy_pg_migration_5: accounts, sessions, second factor */
 #include "store/api_schema.h" /* jy_pg_migration_6: the API's idempotency keys */
+#include "store/access_log_schema.h" /* jy_pg_migration_7: the access log (issue 11) */
 
 typedef struct jy_pg_migration {
     int version;
@@ -117,6 +118,7 @@ static const jy_pg_migration jy_pg_migrations[] = {
     {4, "placements, monthly attendance, payroll runs and lines", jy_pg_migration_4},
     {5, "accounts: credentials, recovery codes, sessions, login addresses", jy_pg_migration_5},
     {6, "the API's idempotency keys", jy_pg_migration_6},
+    {7, "access log of unmasked views and exports of personal data", jy_pg_migration_7},
 };
 
 #endif

@@ -96,6 +96,7 @@ static const char jy_sqlite_migration_1[] =
 #include "store/placement_schema.h" /* jy_sqlite_migration_4: placements, attendance, payroll */
 #include "store/auth_schema.h" /* jy_sqlite_migration_5: accounts, sessions, second factor */
 #include "store/api_schema.h" /* jy_sqlite_migration_6: the API's idempotency keys */
+#include "store/access_log_schema.h" /* jy_sqlite_migration_7: the access log (issue 11) */
 
 typedef struct jy_sqlite_migration {
     int version;
@@ -110,6 +111,7 @@ static const jy_sqlite_migration jy_sqlite_migrations[] = {
     {4, "placements, monthly attendance, payroll runs and lines", jy_sqlite_migration_4},
     {5, "accounts: credentials, recovery codes, sessions, login addresses", jy_sqlite_migration_5},
     {6, "the API's idempotency keys", jy_sqlite_migration_6},
+    {7, "access log of unmasked views and exports of personal data", jy_sqlite_migration_7},
 };
 
 #endif
