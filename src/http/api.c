@@ -13,6 +13,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "service/privacy.h"
 #include "store/api_store.h"
 
 /* ---- the route table: every route file's rows ---- */
@@ -602,7 +603,7 @@ void jy_api_reply_json(jy_http_req *req, unsigned status, jy_sb *body)
 
 /* ---- personal data ---- */
 
-int jy_api_unmask_or_reply(jy_http_req *req, const char *what)
+int jy_api_unmask_or_reply(jy_http_req *req, int priv, const char *entity, const char *county, const char *target)
 {
     const char *u = jy_http_req_query(req, "unmask");
     if (!u || strcmp(u, "0") == 0 || strcmp(u, "false") == 0) return 0;
@@ -613,30 +614,20 @@ int jy_api_unmask_or_reply(jy_http_req *req, const char *what)
         return JY_EINVAL;
     }
     const jy_principal *p = jy_api_who(req);
-    if (!p || !jy_role_holds(p, JY_PERM_PERSON_READ_UNMASKED)) {
+    if (!p || (priv == JY_PRIV_UNMASK && !jy_role_holds(p, JY_PERM_PERSON_READ_UNMASKED))) {
         jy_http_reply_error(req, 403, "forbidden", "your role may not see personal data whole");
         return JY_EDENIED;
     }
     jy_store *st = jy_http_store_or_reply(req);
     if (!st) return JY_EDB;
+    char origin[80];
+    snprintf(origin, sizeof origin, "http:%s", jy_http_req_client_addr(req));
+    jy_access_req rq = {.actor = p->name, .origin = origin, .unmask = 1, .reason = reason};
     jy_err err = {0};
-    if (jy_api_access_log(req, st, what, reason, &err)) return jy_api_fail(req, &err, NULL);
+    int rc = jy_privacy_grant(st, &rq, priv, "view", entity, county ? county : "", target ? target : "", &err);
+    if (rc == JY_ECONFLICT || rc == JY_ENOTFOUND) rc = err.code = JY_EDENIED;
+    if (rc) return jy_api_fail(req, &err, rc == JY_EINVAL ? "reason" : NULL);
     return 1;
-}
-
-int jy_api_access_log(jy_http_req *req, jy_store *st, const char *what, const char *reason, jy_err *err)
-{
-    /* until the access log of item 6 lands in the store: an audit entry (hash-chained, not editable) */
-    jy_sb after = JY_SB_INIT;
-    jy_sb_appendc(&after, '{');
-    jy_sb_json_kv_str(&after, "what", what);
-    jy_sb_json_kv_str(&after, "reason", jy_http_req_query(req, "reason"));
-    jy_sb_json_kv_str(&after, "address", jy_http_req_client_addr(req));
-    jy_sb_appendc(&after, '}');
-    (void)reason;
-    int rc = jy_store_audit_append(st, jy_api_actor(req), "access", 0, "unmasked_view", NULL, jy_sb_cstr(&after), err);
-    jy_sb_free(&after);
-    return rc;
 }
 
 /* ---- OpenAPI ---- */

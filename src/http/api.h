@@ -151,11 +151,12 @@ int jy_api_idem_begin(jy_http_req *req);
 void jy_api_reply_json(jy_http_req *req, unsigned status, jy_sb *body);
 
 /* ---- personal data ----
- * ?unmask=1 with ?reason=…: 1 when the user may see personal data whole here (the role holds
- * person.read_unmasked; the view is written to the access log with what, why and from where);
- * 0 for the masked view; negative after a 400 (unmask without a reason) or 403. */
-int jy_api_unmask_or_reply(jy_http_req *req, const char *what);
-/* Writes the access-log entry of an unmasked view or export: who, when, what, why, from where. */
-int jy_api_access_log(jy_http_req *req, jy_store *st, const char *what, const char *reason, jy_err *err);
+ * ?unmask=1 with ?reason=…: 1 when the user may see personal data whole here — the role holds
+ * priv (service/privacy.h: JY_PRIV_UNMASK persons/orgs/rosters, JY_PRIV_BANK payees' accounts,
+ * and for JY_PRIV_UNMASK also person.read_unmasked) and the view was written to the access log
+ * with entity ("person", "org", "pay_batch", "report", "audit_log"), county, target (the ids or
+ * the query), the reason and the client address; 0 for the masked view (no ?unmask); negative
+ * after a 400 (unmask without a reason) or 403 (a refused request is logged as refused). */
+int jy_api_unmask_or_reply(jy_http_req *req, int priv, const char *entity, const char *county, const char *target);
 
 #endif
