@@ -111,7 +111,9 @@ static int cmd_list(const jy_cli *cli, int argc, char **argv, const jy_cli_priva
     char target[64];
     snprintf(target, sizeof target, "after=%lld limit=%lld", (long long)after, (long long)limit);
     if (jy_cli_store_open(cli, &st, &err) != 0 ||
-        (rq.unmask && jy_privacy_grant(st, &rq, JY_PRIV_UNMASK, "view", "audit_log", "", target, &err) != 0) ||
+        /* the images hold payees' accounts as well as persons: the bank permission (whose roles
+         * hold the person one too) */
+        (rq.unmask && jy_privacy_grant(st, &rq, JY_PRIV_BANK, "view", "audit_log", "", target, &err) != 0) ||
         jy_store_audit_list(st, after, (int)limit, print_entry, &c, &err) != 0)
         rc = jy_cli_fail(&err);
     jy_sb_free(&c.sb);

@@ -11,9 +11,10 @@
  *
  * Who may (jy_privacy_role_may; roles by name, so roles that src/service/users.h does not list
  * yet — finance, auditor — are understood already):
- *   JY_PRIV_UNMASK       persons, organisations, rosters, the audit log's images:
+ *   JY_PRIV_UNMASK       persons, organisations, rosters:
  *                        admin, county_reviewer, city_reviewer, finance
- *   JY_PRIV_BANK         payees' accounts (batch show, the bank file for payment): finance, admin
+ *   JY_PRIV_BANK         payees' accounts (batch show, the bank file for payment) and the audit
+ *                        log's images, which hold accounts too: finance, admin
  *   JY_PRIV_ACCESS_LOG   reading the access log: auditor, admin
  * In the bootstrap state (no user registered yet, users.h) the actor is treated as admin. */
 #ifndef JY_SERVICE_PRIVACY_H
@@ -26,8 +27,8 @@
 #include "store/store.h"
 
 enum jy_privacy_perm {
-    JY_PRIV_UNMASK = 1, /* personal data of persons and organisations, rosters, audit images */
-    JY_PRIV_BANK,       /* payees' accounts: batch show, the bank file */
+    JY_PRIV_UNMASK = 1, /* personal data of persons and organisations, rosters */
+    JY_PRIV_BANK,       /* payees' accounts: batch show, the bank file; the audit log's images */
     JY_PRIV_ACCESS_LOG, /* reading the access log */
 };
 

@@ -187,7 +187,10 @@ expect_rc "reviewer refused the bank file" 1 $J --as rev batch export 1 --csv "$
 [ -e "$T/bank-rev.csv" ] && fail "a refused export wrote the file"
 expect_rc "reviewer refused batch show whole" 1 $J --as rev batch show 1 --unmask --reason "核对"
 case "$(cat "$T/stdout")" in *"$CARD1"*) fail "a refused batch show printed the account" ;; esac
+expect_rc "reviewer refused the audit images whole (they hold accounts)" 1 $J --as rev audit list --unmask --reason "核对"
+case "$(cat "$T/stdout")" in *"$W1"*|*"$CARD1"*) fail "a refused audit list printed a value whole" ;; esac
 expect_out "reviewer: views and refusals only" "view|person
+refused|audit_log
 refused|pay_batch
 refused|pay_batch
 export|report" 0 sql "SELECT action, entity FROM access_log WHERE actor = 'rev' ORDER BY action DESC, entity"
