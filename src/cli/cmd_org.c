@@ -23,6 +23,7 @@
 #include "cli/cli_privacy.h"
 #include "domain/division.h"
 #include "domain/uscc.h"
+#include "service/registry.h"
 #include "store/store.h"
 
 #define ADD_USAGE                                                                                   \
@@ -84,27 +85,6 @@ static int parse_licence(const char *spec, jy_licence *l, jy_err *err)
     return 0;
 }
 
-static int render_full(jy_sb *sb, jy_store *st, const jy_org *o, const char *result, int unmasked, jy_err *err)
-{
-    jy_licence ls[MAX_LICENCES * 4];
-    int n = 0;
-    if (jy_store_org_licences(st, o->id, ls, MAX_LICENCES * 4, &n, err) != 0) return err->code;
-    jy_org shown = *o;
-    if (!unmasked) jy_privacy_mask_org(&shown);
-    jy_org_json(sb, &shown);
-    sb->len--; /* reopen the object */
-    jy_sb_json_key(sb, "licences");
-    jy_sb_appendc(sb, '[');
-    for (int i = 0; i < n; i++) {
-        if (i) jy_sb_appendc(sb, ',');
-        jy_licence_json(sb, &ls[i]);
-    }
-    jy_sb_appendc(sb, ']');
-    if (result) jy_sb_json_kv_str(sb, "result", result);
-    jy_sb_appendc(sb, '}');
-    return 0;
-}
-
 static int cmd_add(const jy_cli *cli, int argc, char **argv)
 {
     jy_err err = {0};
@@ -146,49 +126,25 @@ static int cmd_add(const jy_cli *cli, int argc, char **argv)
     }
     if (!uscc || !o.name[0] || !kinds) return jy_cli_usage(ADD_USAGE);
     if (jy_org_kinds_parse(kinds, &o.kinds, &err) != 0) return jy_cli_fail(&err);
-    if (!o.kinds) {
-        jy_err_set(&err, JY_EINVAL, "--kind: give at least one kind");
-        return jy_cli_fail(&err);
-    }
     if (size && jy_size_class_parse(size, &o.size_class) != 0) {
         jy_err_set(&err, JY_EINVAL, "--size %s: expected micro|small|medium|large (微型|小型|中型|大型)", size);
         return jy_cli_fail(&err);
     }
-    for (const char *c = o.bank_account; *c; c++)
-        if (*c < '0' || *c > '9') {
-            jy_err_set(&err, JY_EINVAL, "--bank-account %s: digits only", o.bank_account);
-            return jy_cli_fail(&err);
-        }
 
     if (jy_divisions_load(cli->policy_dir, &divs, &err) != 0) goto done;
-    jy_uscc info;
-    if (jy_uscc_check(uscc, divs, &info, &err) != 0) {
-        jy_err_prefix(&err, "--uscc %s: ", uscc);
+    const char *field = NULL;
+    if (jy_registry_org_check(divs, uscc, &o, &field, &err) != 0) {
+        int acct = field && strcmp(field, "bank_account") == 0, div = field && strcmp(field, "division") == 0;
+        jy_err_prefix(&err, "--%s%s%s: ", acct ? "bank-account" : field && strcmp(field, "kinds") == 0 ? "kind" : field,
+                      acct || div || (field && strcmp(field, "uscc") == 0) ? " " : "",
+                      acct ? o.bank_account : div ? o.division : field && strcmp(field, "uscc") == 0 ? uscc : "");
         goto done;
     }
-    memcpy(o.uscc, info.code, sizeof o.uscc);
-    if (o.division[0]) {
-        size_t n = strlen(o.division);
-        if (!jy_division_find_n(divs, o.division, n == 12 ? 9 : n)) {
-            jy_err_set(&err, JY_EINVAL, "--division %s: not a known division code", o.division);
-            goto done;
-        }
-    }
-
     if (jy_cli_store_open(cli, &st, &err) != 0) goto done;
-    if (jy_store_begin(st, &err) != 0) goto done;
-    if (jy_store_org_put(st, &o, cli->actor, &result, &err) != 0) goto rollback;
-    for (int i = 0; i < nlic; i++)
-        if (jy_store_org_licence_add(st, o.id, &lics[i], cli->actor, &err) != 0) goto rollback;
-    if (jy_store_commit(st, &err) != 0) goto done;
-    if (render_full(&sb, st, &o, result == JY_PUT_CREATED ? "created" : result == JY_PUT_UPDATED ? "updated" : "unchanged",
-                    0, &err) != 0)
-        goto done;
+    if (jy_registry_org_save(st, &o, lics, nlic, cli->actor, &result, &err) != 0) goto done;
+    if (jy_registry_org_json(&sb, st, &o, jy_put_result_name(result), 0, &err) != 0) goto done;
     jy_cli_print(&sb);
     rc = JY_EXIT_OK;
-    goto done;
-rollback:
-    jy_store_rollback(st, NULL);
 done:
     if (rc != JY_EXIT_OK) rc = jy_cli_fail(&err);
     jy_sb_free(&sb);
@@ -222,7 +178,7 @@ static int cmd_show(const jy_cli *cli, int argc, char **argv, const jy_cli_priva
         snprintf(target, sizeof target, "%lld", (long long)o.id);
         if (jy_privacy_grant(st, &rq, JY_PRIV_UNMASK, "view", "org", o.county, target, &err) != 0) goto done;
     }
-    if (render_full(&sb, st, &o, NULL, rq.unmask, &err) != 0) goto done;
+    if (jy_registry_org_json(&sb, st, &o, NULL, rq.unmask, &err) != 0) goto done;
     if (rq.unmask) jy_cli_print_unmasked(&sb);
     else jy_cli_print(&sb);
     rc = JY_EXIT_OK;

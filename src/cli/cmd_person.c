@@ -26,13 +26,14 @@
 #include "domain/division.h"
 #include "domain/idcard.h"
 #include "domain/mobile.h"
+#include "service/registry.h"
 #include "store/store.h"
 
 #define ADD_USAGE                                                                                  \
     "jiuye person add --idcard X --name N [--ethnicity E] [--education E] [--hukou-division CODE] " \
     "[--hukou-kind urban|rural] [--phone P] [--address A] [--status KIND[:SINCE[:DETAIL]]]..."
 #define USAGE "jiuye person add|show|list|import …"
-#define MAX_STATUSES 32
+#define MAX_STATUSES JY_REGISTRY_MAX_STATUSES
 
 /* Copies an option value into a fixed field, refusing what does not fit. */
 static int set_field(char *dst, size_t cap, const char *opt, const char *val, jy_err *err)
@@ -85,27 +86,6 @@ static int parse_status(const char *spec, jy_person_status *s, jy_err *err)
     return 0;
 }
 
-/* Appends the person with its statuses (and result when non-NULL) as one JSON object, masked
- * unless unmasked is 1. */
-static int render_full(jy_sb *sb, jy_store *st, const jy_person *p, const char *result, int unmasked, jy_err *err)
-{
-    jy_person_status ss[MAX_STATUSES];
-    int n = 0;
-    if (jy_store_person_statuses(st, p->id, ss, MAX_STATUSES, &n, err) != 0) return err->code;
-    jy_privacy_person_json(sb, p, !unmasked);
-    sb->len--; /* reopen the object: drop its closing brace */
-    jy_sb_json_key(sb, "statuses");
-    jy_sb_appendc(sb, '[');
-    for (int i = 0; i < n; i++) {
-        if (i) jy_sb_appendc(sb, ',');
-        jy_privacy_status_json(sb, &ss[i], !unmasked);
-    }
-    jy_sb_appendc(sb, ']');
-    if (result) jy_sb_json_kv_str(sb, "result", result);
-    jy_sb_appendc(sb, '}');
-    return 0;
-}
-
 static int open_store(const jy_cli *cli, jy_store **st, jy_err *err)
 {
     return jy_cli_store_open(cli, st, err);
@@ -155,45 +135,18 @@ static int cmd_add(const jy_cli *cli, int argc, char **argv)
     }
 
     if (jy_divisions_load(cli->policy_dir, &divs, &err) != 0) goto done;
-    jy_idcard info;
-    if (jy_idcard_check(idcard, divs, &info, &err) != 0) {
-        jy_err_prefix(&err, "--idcard %s: ", idcard);
+    const char *field = NULL;
+    if (jy_registry_person_check(divs, idcard, &p, &field, &err) != 0) {
+        int hukou = field && strcmp(field, "hukou_division") == 0, phone = field && strcmp(field, "phone") == 0;
+        jy_err_prefix(&err, "--%s %s: ", hukou ? "hukou-division" : field ? field : "idcard",
+                      hukou ? p.hukou_division : phone ? p.phone : field && strcmp(field, "name") == 0 ? p.name : idcard);
         goto done;
     }
-    memcpy(p.idcard, info.number, sizeof p.idcard);
-    p.birth = info.birth;
-    p.sex = info.sex;
-    if (p.hukou_division[0]) {
-        size_t n = strlen(p.hukou_division);
-        /* a 12-digit village code is checked by its township (9) prefix */
-        if (!jy_division_find_n(divs, p.hukou_division, n == 12 ? 9 : n) &&
-            !(n == 12 && jy_division_find_n(divs, p.hukou_division, 6))) {
-            jy_err_set(&err, JY_EINVAL, "--hukou-division %s: not a known division code", p.hukou_division);
-            goto done;
-        }
-    }
-    if (p.phone[0] && strlen(p.phone) == 11 && p.phone[0] == '1') {
-        jy_mobile m;
-        if (jy_mobile_check(p.phone, &m, &err) != 0) {
-            jy_err_prefix(&err, "--phone %s: ", p.phone);
-            goto done;
-        }
-    }
-
     if (open_store(cli, &st, &err) != 0) goto done;
-    if (jy_store_begin(st, &err) != 0) goto done;
-    if (jy_store_person_put(st, &p, cli->actor, &result, &err) != 0) goto rollback;
-    for (int i = 0; i < nstat; i++)
-        if (jy_store_person_status_add(st, p.id, &statuses[i], cli->actor, &err) != 0) goto rollback;
-    if (jy_store_commit(st, &err) != 0) goto done;
-    if (render_full(&sb, st, &p, result == JY_PUT_CREATED ? "created" : result == JY_PUT_UPDATED ? "updated" : "unchanged",
-                    0, &err) != 0)
-        goto done;
+    if (jy_registry_person_save(st, &p, statuses, nstat, cli->actor, &result, &err) != 0) goto done;
+    if (jy_registry_person_json(&sb, st, &p, jy_put_result_name(result), 0, &err) != 0) goto done;
     jy_cli_print(&sb);
     rc = JY_EXIT_OK;
-    goto done;
-rollback:
-    jy_store_rollback(st, NULL);
 done:
     if (rc != JY_EXIT_OK) rc = jy_cli_fail(&err);
     jy_sb_free(&sb);
@@ -227,7 +180,7 @@ static int cmd_show(const jy_cli *cli, int argc, char **argv, const jy_cli_priva
         snprintf(target, sizeof target, "%lld", (long long)p.id);
         if (jy_privacy_grant(st, &rq, JY_PRIV_UNMASK, "view", "person", p.county, target, &err) != 0) goto done;
     }
-    if (render_full(&sb, st, &p, NULL, rq.unmask, &err) != 0) goto done;
+    if (jy_registry_person_json(&sb, st, &p, NULL, rq.unmask, &err) != 0) goto done;
     if (rq.unmask) jy_cli_print_unmasked(&sb);
     else jy_cli_print(&sb);
     rc = JY_EXIT_OK;
