@@ -717,7 +717,10 @@ static void op_json(jy_sb *sb, const jy_api_route *r)
     while (*s) {
         size_t w = strcspn(s, ",");
         int code = atoi(s);
-        if (code && (unsigned)code != ok)
+        if (code >= 200 && code < 300 && (unsigned)code != ok)
+            jy_sb_appendf(sb, ",\"%d\":{\"description\":\"%s\",\"content\":{\"application/json\":{\"schema\":%s}}}",
+                          code, status_text(code), d->response ? d->response : "{\"type\":\"object\"}");
+        else if (code && (unsigned)code != ok)
             jy_sb_appendf(sb,
                           ",\"%d\":{\"description\":\"%s\",\"content\":{\"application/json\":{\"schema\":"
                           "{\"$ref\":\"#/components/schemas/Error\"}}}}",
