@@ -30,7 +30,7 @@
 #include "http/http.h"
 #include "test_db.h"
 
-static char db_url[512];
+static char db_url[1024];
 
 /* ---- a raw client ---- */
 
