@@ -604,10 +604,18 @@ static int authorise(jy_http_req *req)
 {
     jy_http_server *srv = req->srv;
     const jy_http_route *r = req->route;
-    if (r->flags & JY_HTTP_PUBLIC) return 0;
     const jy_http_auth *a = srv->cfg.auth;
     jy_err err = {0};
     const char *token = jy_http_req_cookie(req, jy_http_session_cookie_name(req));
+    if (r->flags & JY_HTTP_PUBLIC) {
+        /* a public page that shows who is signed in: a session if there is a valid one */
+        if ((r->flags & JY_HTTP_SESSION_OPTIONAL) && a && a->resolve && token &&
+            a->resolve(a->ctx, req, token, req->addr, &req->principal, &err) == 0)
+            req->has_principal = 1;
+        else
+            memset(&req->principal, 0, sizeof req->principal);
+        return 0;
+    }
     int rc = a->resolve(a->ctx, req, token, req->addr, &req->principal, &err);
     if (rc) {
         memset(&req->principal, 0, sizeof req->principal);
