@@ -1405,10 +1405,14 @@ static void on_done(jy_http_server *srv)
             conn_close(srv, c);
             continue;
         }
-        jy_sb_free(&c->out);
-        c->out = req->resp;
-        jy_sb_init(&req->resp);
-        c->out_off = 0;
+        if (c->out_off < c->out.len) { /* an interim 100 Continue not fully written yet */
+            jy_sb_appendn(&c->out, req->resp.buf, req->resp.len);
+        } else {
+            jy_sb_free(&c->out);
+            c->out = req->resp;
+            jy_sb_init(&req->resp);
+            c->out_off = 0;
+        }
         c->close_after = !req->keep_alive || atomic_load(&srv->stopping);
         req_free(req);
         conn_start_write(srv, c);
