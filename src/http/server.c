@@ -991,7 +991,7 @@ static void on_head(jy_http_server *srv, conn *c, size_t end)
     c->req = req;
     if (st) {
         free(h);
-        early_reply(srv, c, req, (unsigned)st, st == 431 ? "too_large" : st == 414 ? "uri_too_long" :
+        early_reply(srv, c, req, (unsigned)st, st == 431 || st == 413 ? "too_large" : st == 414 ? "uri_too_long" :
                                                   st == 501 ? "not_implemented" : st == 505 ? "bad_version" :
                                                   st == 417 ? "expectation_failed" : "bad_request",
                     perr.msg, 0);
