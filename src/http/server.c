@@ -1233,7 +1233,7 @@ static void conn_after_write(jy_http_server *srv, conn *c)
     conn_process(srv, c);
     /* TLS may hold decrypted bytes that epoll cannot see: read once now */
     if (c->state == C_HEAD && c->tls && gnutls_record_check_pending(c->tls)) {
-        long n = conn_read(c, srv->lim.max_head + 1);
+        long n = conn_read(c, c->scan.start + srv->lim.max_head + 1);
         if (n < 0) conn_close(srv, c);
         else conn_process(srv, c);
     }
@@ -1253,8 +1253,10 @@ static void conn_on_readable(jy_http_server *srv, conn *c)
             return;
         }
         if (c->state != C_HEAD && c->state != C_BODY) return;
-        size_t cap = c->state == C_HEAD ? srv->lim.max_head + 1 : BODY_READ_CHUNK;
-        if (c->state == C_HEAD && c->in_len >= cap) return; /* the scanner refuses it */
+        /* room for max_head bytes after the skipped empty lines: the scanner refuses a head that
+         * fills it, so a full buffer never leaves a readable socket unread (a busy loop) */
+        size_t cap = c->state == C_HEAD ? c->scan.start + srv->lim.max_head + 1 : BODY_READ_CHUNK;
+        if (c->state == C_HEAD && c->in_len >= cap) return;
         long n = conn_read(c, cap);
         if (n < 0) {
             conn_close(srv, c);
