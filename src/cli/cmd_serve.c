@@ -221,6 +221,9 @@ int jy_cmd_serve(const jy_cli *cli, int argc, char **argv)
     size_t nroutes;
     cfg.routes = jy_http_app_routes(&nroutes);
     cfg.nroutes = nroutes;
+    /* cfg.auth: the accounts service's session/permission/CSRF hooks (jy_http_auth) are wired
+     * here; until then every route in the table is JY_HTTP_PUBLIC and jy_http_start refuses
+     * any that is not. */
     if (jy_http_start(&cfg, &srv, &err)) {
         rc = jy_cli_fail(&err);
         goto done;

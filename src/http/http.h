@@ -50,6 +50,8 @@ enum {
     JY_HTTP_XLSX = 1u << 4,        /* the body may be an XLSX workbook */
     JY_HTTP_NOT_JSON = 1u << 5,    /* the body need not be application/json (one of the above) */
     JY_HTTP_NO_RATE_LIMIT = 1u << 6, /* not counted by the rate limits (health checks) */
+    JY_HTTP_SESSION_OPTIONAL = 1u << 7, /* with JY_HTTP_PUBLIC: resolve the session when the
+                                         * request has one (jy_http_req_principal), never 401 */
 };
 
 /* Entries are written with designated initialisers: {.method = "GET", .path = "/x", .fn = h}. */

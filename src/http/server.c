@@ -654,10 +654,18 @@ static int authorise(jy_http_req *req)
 {
     jy_http_server *srv = req->srv;
     const jy_http_route *r = req->route;
-    if (r->flags & JY_HTTP_PUBLIC) return 0;
     const jy_http_auth *a = srv->cfg.auth;
     jy_err err = {0};
     const char *token = jy_http_req_cookie(req, jy_http_session_cookie_name(req));
+    if (r->flags & JY_HTTP_PUBLIC) {
+        /* a public page that shows who is signed in: a session if there is a valid one */
+        if ((r->flags & JY_HTTP_SESSION_OPTIONAL) && a && a->resolve && token &&
+            a->resolve(a->ctx, req, token, req->addr, &req->principal, &err) == 0)
+            req->has_principal = 1;
+        else
+            memset(&req->principal, 0, sizeof req->principal);
+        return 0;
+    }
     int rc = a->resolve(a->ctx, req, token, req->addr, &req->principal, &err);
     if (rc) {
         memset(&req->principal, 0, sizeof req->principal);
@@ -1033,7 +1041,7 @@ static void on_head(jy_http_server *srv, conn *c, size_t end)
     c->req = req;
     if (st) {
         free(h);
-        early_reply(srv, c, req, (unsigned)st, st == 431 ? "too_large" : st == 414 ? "uri_too_long" :
+        early_reply(srv, c, req, (unsigned)st, st == 431 || st == 413 ? "too_large" : st == 414 ? "uri_too_long" :
                                                   st == 501 ? "not_implemented" : st == 505 ? "bad_version" :
                                                   st == 417 ? "expectation_failed" : "bad_request",
                     perr.msg, 0);
@@ -1275,7 +1283,7 @@ static void conn_after_write(jy_http_server *srv, conn *c)
     conn_process(srv, c);
     /* TLS may hold decrypted bytes that epoll cannot see: read once now */
     if (c->state == C_HEAD && c->tls && gnutls_record_check_pending(c->tls)) {
-        long n = conn_read(c, srv->lim.max_head + 1);
+        long n = conn_read(c, c->scan.start + srv->lim.max_head + 1);
         if (n < 0) conn_close(srv, c);
         else conn_process(srv, c);
     }
@@ -1295,8 +1303,10 @@ static void conn_on_readable(jy_http_server *srv, conn *c)
             return;
         }
         if (c->state != C_HEAD && c->state != C_BODY) return;
-        size_t cap = c->state == C_HEAD ? srv->lim.max_head + 1 : BODY_READ_CHUNK;
-        if (c->state == C_HEAD && c->in_len >= cap) return; /* the scanner refuses it */
+        /* room for max_head bytes after the skipped empty lines: the scanner refuses a head that
+         * fills it, so a full buffer never leaves a readable socket unread (a busy loop) */
+        size_t cap = c->state == C_HEAD ? c->scan.start + srv->lim.max_head + 1 : BODY_READ_CHUNK;
+        if (c->state == C_HEAD && c->in_len >= cap) return;
         long n = conn_read(c, cap);
         if (n < 0) {
             conn_close(srv, c);
@@ -1447,10 +1457,14 @@ static void on_done(jy_http_server *srv)
             conn_close(srv, c);
             continue;
         }
-        jy_sb_free(&c->out);
-        c->out = req->resp;
-        jy_sb_init(&req->resp);
-        c->out_off = 0;
+        if (c->out_off < c->out.len) { /* an interim 100 Continue not fully written yet */
+            jy_sb_appendn(&c->out, req->resp.buf, req->resp.len);
+        } else {
+            jy_sb_free(&c->out);
+            c->out = req->resp;
+            jy_sb_init(&req->resp);
+            c->out_off = 0;
+        }
         c->close_after = !req->keep_alive || atomic_load(&srv->stopping);
         req_free(req);
         conn_start_write(srv, c);

@@ -69,6 +69,7 @@ refused "escaped NUL in the query" 400 "GET /healthz?a=%00 HTTP/1.1\r\nHost: x\r
 # limits: head size (431), header count (431), target length (414)
 big=$(head -c 20000 /dev/zero | tr '\0' 'a')
 refused "head too large" 431 "GET /healthz HTTP/1.1\r\nHost: x\r\nX-A: $big\r\n\r\n"
+refused "head too large after empty lines" 431 "\r\n\r\n\r\n\r\n\r\n\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\nX-A: $big\r\n\r\n"
 many=""; for i in $(seq 80); do many+="X-$i: v\r\n"; done
 refused "too many headers" 431 "GET /healthz HTTP/1.1\r\nHost: x\r\n$many\r\n"
 refused "target too long" 414 "GET /healthz?a=${big:0:9000} HTTP/1.1\r\nHost: x\r\n\r\n"

@@ -30,7 +30,7 @@
 #include "http/http.h"
 #include "test_db.h"
 
-static char db_url[512];
+static char db_url[1024];
 
 /* ---- a raw client ---- */
 
@@ -221,6 +221,7 @@ static void h_store(jy_http_req *req)
 static const jy_http_route routes[] = {
     {.method = "GET", .path = "/pub", .fn = h_pub, .flags = JY_HTTP_PUBLIC},
     {.method = "GET", .path = "/health", .fn = h_pub, .flags = JY_HTTP_PUBLIC | JY_HTTP_NO_RATE_LIMIT},
+    {.method = "GET", .path = "/maybe", .fn = h_me, .flags = JY_HTTP_PUBLIC | JY_HTTP_SESSION_OPTIONAL},
     {.method = "GET", .path = "/me", .fn = h_me},
     {.method = "POST", .path = "/items", .fn = h_echo},
     {.method = "DELETE", .path = "/items/*", .fn = h_echo},
@@ -312,6 +313,19 @@ static void sessions_and_permissions(void **state)
     assert_contains(r, "\"name\":\"alice\"");
     assert_contains(r, "\"addr\":\"127.0.0.1\"");
     assert_contains(r, "\"cookie\":\"jiuye_session\"");
+    free(r);
+    /* a public route that shows the session when there is one */
+    r = exchange(port, req_text(port, "GET", "/maybe", NULL, NULL));
+    assert_int_equal(status_of(r), 200);
+    assert_contains(r, "\"name\":null");
+    free(r);
+    r = exchange(port, req_text(port, "GET", "/maybe", "Cookie: jiuye_session=expired\r\n", NULL));
+    assert_int_equal(status_of(r), 200);
+    assert_contains(r, "\"name\":null");
+    free(r);
+    r = exchange(port, req_text(port, "GET", "/maybe", "Cookie: jiuye_session=good-carol\r\n", NULL));
+    assert_int_equal(status_of(r), 200);
+    assert_contains(r, "\"name\":\"carol\"");
     free(r);
     /* the route's permission: 403 for alice, 200 for admin */
     r = exchange(port, req_text(port, "GET", "/admin", "Cookie: jiuye_session=good-alice\r\n", NULL));
