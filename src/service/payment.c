@@ -266,25 +266,26 @@ static int collect_line(void *ctx, const jy_batch_line *l)
 static const char *const bank_cols[] = {"序号", "收款人类型", "收款人", "证件号码", "收款账号", "开户行",
                                         "金额（元）", "项目", "摘要", "幂等键"};
 #define NBANK_COLS (sizeof bank_cols / sizeof *bank_cols)
+#define BANK_CELL 512 /* the widest field (a payee name, an account) fits whole */
 
 /* The cells of one line, as text (money "1750.00": never a double); the payee's ID number and
  * account masked unless unmasked (service/privacy.h). */
-static void line_cells(const jy_batch *b, const jy_batch_line *line, int unmasked, char cells[NBANK_COLS][160])
+static void line_cells(const jy_batch *b, const jy_batch_line *line, int unmasked, char cells[NBANK_COLS][BANK_CELL])
 {
     jy_batch_line shown = *line;
     if (!unmasked) jy_privacy_mask_batch_line(&shown);
     const jy_batch_line *l = &shown;
     char money[JY_MONEY_BUFSZ];
-    snprintf(cells[0], 160, "%d", l->line_no);
-    snprintf(cells[1], 160, "%s", l->payee_kind == JY_PAYEE_ORG ? "单位（基本账户）" : "个人（社保卡）");
-    snprintf(cells[2], 160, "%s", l->payee_name);
-    snprintf(cells[3], 160, "%s", l->payee_id);
-    snprintf(cells[4], 160, "%s", l->account);
-    snprintf(cells[5], 160, "%s", l->bank_name);
-    snprintf(cells[6], 160, "%s", jy_money_format_plain(l->amount, money));
-    snprintf(cells[7], 160, "%s", b->program);
-    snprintf(cells[8], 160, "%s%s%s拨付", b->program, b->month[0] ? " " : "", b->month);
-    snprintf(cells[9], 160, "%s", l->idem_key);
+    snprintf(cells[0], BANK_CELL, "%d", l->line_no);
+    snprintf(cells[1], BANK_CELL, "%s", l->payee_kind == JY_PAYEE_ORG ? "单位（基本账户）" : "个人（社保卡）");
+    snprintf(cells[2], BANK_CELL, "%s", l->payee_name);
+    snprintf(cells[3], BANK_CELL, "%s", l->payee_id);
+    snprintf(cells[4], BANK_CELL, "%s", l->account);
+    snprintf(cells[5], BANK_CELL, "%s", l->bank_name);
+    snprintf(cells[6], BANK_CELL, "%s", jy_money_format_plain(l->amount, money));
+    snprintf(cells[7], BANK_CELL, "%s", b->program);
+    snprintf(cells[8], BANK_CELL, "%s%s%s拨付", b->program, b->month[0] ? " " : "", b->month);
+    snprintf(cells[9], BANK_CELL, "%s", l->idem_key);
 }
 
 static void csv_field(FILE *f, const char *s)
@@ -310,7 +311,7 @@ static int write_csv(const char *path, const jy_batch *b, const lines_buf *lines
         csv_field(f, bank_cols[c]);
     }
     fputs("\r\n", f);
-    char cells[NBANK_COLS][160];
+    char cells[NBANK_COLS][BANK_CELL];
     for (size_t i = 0; i < lines->n; i++) {
         line_cells(b, &lines->v[i], unmasked, cells);
         for (size_t c = 0; c < NBANK_COLS; c++) {
@@ -334,7 +335,7 @@ static int write_xlsx(const char *path, const jy_batch *b, const lines_buf *line
     lxw_format *text = workbook_add_format(wb);
     format_set_num_format(text, "@"); /* accounts and ID numbers stay text, never 6.22E+18 */
     for (size_t c = 0; c < NBANK_COLS; c++) worksheet_write_string(ws, 0, (lxw_col_t)c, bank_cols[c], head);
-    char cells[NBANK_COLS][160];
+    char cells[NBANK_COLS][BANK_CELL];
     for (size_t i = 0; i < lines->n; i++) {
         line_cells(b, &lines->v[i], unmasked, cells);
         for (size_t c = 0; c < NBANK_COLS; c++)
