@@ -24,8 +24,8 @@ trap cleanup EXIT
 db="$tmp/bench.db"
 "$jiuye" --db "$db" demo --persons 2000 --orgs 50 --seed 1 --year-cases small >/dev/null 2>&1
 # a reviewer with a password for the authenticated targets (the demo's actor "cli" is its admin)
-printf 'Bench-Reviewer-Pw-2026\n' >"$tmp/pw"
-"$jiuye" --db "$db" --as cli user add bench-rev --role county_reviewer --area 640522 --password-file "$tmp/pw" >/dev/null
+printf 'Kounty-Review-Pw-2026\n' >"$tmp/pw"
+"$jiuye" --db "$db" --as cli user add benchmark-reviewer --role county_reviewer --area 640522 --password-file "$tmp/pw" >/dev/null
 "$jiuye" --db "$db" serve --port 0 --threads "$threads" --quiet --rate 0 --user-rate 0 >"$tmp/out" 2>"$tmp/err" &
 pid=$!
 port=""
@@ -39,10 +39,10 @@ done
 # log in (the first password must be changed), keep the cookie and the CSRF token
 base="http://127.0.0.1:$port"
 login() { curl -s -c "$tmp/jar" -H 'Content-Type: application/json' -H "Origin: $base" -d "$1" "$base/api/v1/session"; }
-resp=$(login '{"name":"bench-rev","password":"Bench-Reviewer-Pw-2026"}')
+resp=$(login '{"name":"benchmark-reviewer","password":"Kounty-Review-Pw-2026"}')
 csrf=$(printf '%s' "$resp" | sed -n 's/.*"csrf_token":"\([^"]*\)".*/\1/p')
 curl -s -b "$tmp/jar" -c "$tmp/jar" -H 'Content-Type: application/json' -H "Origin: $base" -H "X-CSRF-Token: $csrf" \
-  -d '{"old_password":"Bench-Reviewer-Pw-2026","new_password":"Bench-Reviewer-Pw-2027"}' "$base/api/v1/session/password" >"$tmp/pwchange"
+  -d '{"old_password":"Kounty-Review-Pw-2026","new_password":"Kounty-Review-Pw-2027"}' "$base/api/v1/session/password" >"$tmp/pwchange"
 csrf=$(sed -n 's/.*"csrf_token":"\([^"]*\)".*/\1/p' "$tmp/pwchange")
 cookie=$(awk '$6 == "jiuye_session" {print $6 "=" $7}' "$tmp/jar")
 [ -n "$cookie" ] && [ -n "$csrf" ] || { echo "bench/http.sh: login failed: $resp" >&2; exit 1; }
@@ -92,7 +92,7 @@ cat >"$tmp/login.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Origin"] = "$base"
 wrk.headers["Content-Type"] = "application/json"
-wrk.body = '{"name":"bench-rev","password":"Bench-Reviewer-Pw-2027"}'
+wrk.body = '{"name":"benchmark-reviewer","password":"Kounty-Review-Pw-2027"}'
 LUA
 secs_saved=$secs; secs=3
 run "POST /api/v1/session (login)" /api/v1/session "$tmp/login.lua"
