@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
 # Installs the Debian packages jiuye needs to build, test and run, when they are missing.
 # Safe to run again: it only calls apt-get when a package is absent. Needs root (or sudo).
+# libgnutls28-dev: TLS in the HTTP server; gnutls-bin (certtool), curl and iproute2 (ss): the HTTP
+# tests; wrk: bench/http.sh; python3: the API tests (tests/api, standard library only); nettle-dev:
+# HMAC-SHA1 for TOTP (libsodium has no SHA-1).
 set -euo pipefail
 packages=(build-essential cmake pkg-config libsqlite3-dev sqlite3 libjansson-dev
-          libmicrohttpd-dev libsodium-dev libcmocka-dev libxlsxwriter-dev libpq-dev libzip-dev libexpat1-dev
-          postgresql curl)
+          libgnutls28-dev nettle-dev libsodium-dev libcmocka-dev libxlsxwriter-dev libpq-dev libzip-dev libexpat1-dev
+          postgresql curl gnutls-bin wrk iproute2 python3)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -57,15 +57,16 @@ step() {
 }
 # state ID: the case's state
 state() { $J case show "$1" | field state; }
-# paybatch PROGRAM [--month M]: build (acct), review (chief), export, mark paid; $BATCH is the
-# build output (with "skipped"), $PAID the mark-paid output.
+# paybatch PROGRAM [--month M]: build (acct), review (chief), export the bank file for payment
+# (whole: --unmask by the administrator, logged in the access log; docs/privacy.md), mark paid;
+# $BATCH is the build output (with "skipped"), $PAID the mark-paid output.
 paybatch() {
   local prog=$1 id
   shift
   BATCH=$($J --as acct batch build --program "$prog" "$@" 2>"$T/batch.err") || { fail "batch build $prog: $(cat "$T/batch.err")"; return; }
   id=$(echo "$BATCH" | idof)
   $J --as chief batch approve "$id" >/dev/null || fail "batch approve $id"
-  $J batch export "$id" --csv "$T/bank-$id.csv" >/dev/null || fail "batch export $id"
+  $J --as admin batch export "$id" --csv "$T/bank-$id.csv" --unmask --reason "交银行拨付" >/dev/null || fail "batch export $id"
   PAID=$($J --as acct batch mark-paid "$id") || fail "mark-paid $id"
 }
 # books LABEL: the ledger balances and the audit chain is intact

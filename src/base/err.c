@@ -56,6 +56,9 @@ const char *jy_err_name(int code)
     case JY_ENODATA: return "no data";
     case JY_ETAMPER: return "tampered";
     case JY_EUSAGE: return "usage";
+    case JY_EAUTH: return "not authenticated";
+    case JY_EDENIED: return "denied";
+    case JY_EBUSY: return "busy";
     default: return "error";
     }
 }

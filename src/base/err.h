@@ -19,6 +19,12 @@ enum {
     JY_ENODATA = -7,   /* the data needed to answer is missing (e.g. a calendar year) */
     JY_ETAMPER = -8,   /* integrity check failed (audit chain) */
     JY_EUSAGE = -9,    /* wrong command-line usage */
+    /* Added with accounts and sessions (issue 11; src/service/auth.h), for the HTTP layer's
+     * status codes: */
+    JY_EAUTH = -10,    /* not authenticated: wrong name or password, locked, unknown or expired
+                          session, second factor pending (HTTP 401) */
+    JY_EDENIED = -11,  /* authenticated but not allowed: role, area, ownership (HTTP 403) */
+    JY_EBUSY = -12,    /* overloaded, retry later: the password-hashing pool is full (HTTP 429/503) */
 };
 
 typedef struct jy_err {

@@ -1,6 +1,7 @@
 /* Helpers shared by the commands (output, opening the store in the actor's area); see cli.h. */
 #include "cli/cli.h"
 
+#include "domain/mask.h"
 #include "service/ledger.h"
 
 #include <errno.h>
@@ -8,15 +9,24 @@
 #include <stdio.h>
 #include <string.h>
 
+/* Personal data is masked in whatever a command prints (issue 11 item 6, docs/privacy.md); the
+ * unmasked view is cli_privacy.h's jy_cli_print_unmasked, after jy_privacy_grant. */
 void jy_cli_print(const jy_sb *sb)
 {
-    fputs(jy_sb_cstr(sb), stdout);
+    jy_sb m = JY_SB_INIT;
+    jy_mask_json(&m, jy_sb_cstr(sb), sb->len);
+    fputs(jy_sb_cstr(&m), stdout);
     fputc('\n', stdout);
+    jy_sb_free(&m);
 }
 
 int jy_cli_fail(const jy_err *err)
 {
-    fprintf(stderr, "jiuye: %s\n", err && err->msg[0] ? err->msg : "failed");
+    jy_sb m = JY_SB_INIT;
+    const char *msg = err && err->msg[0] ? err->msg : "failed";
+    jy_mask_text(&m, msg, strlen(msg));
+    fprintf(stderr, "jiuye: %s\n", jy_sb_cstr(&m));
+    jy_sb_free(&m);
     return err && err->code == JY_EUSAGE ? JY_EXIT_USAGE : JY_EXIT_FAIL;
 }
 

@@ -35,13 +35,14 @@ int jy_cmd_policy(const jy_cli *cli, int argc, char **argv);
 int jy_cmd_backup(const jy_cli *cli, int argc, char **argv);  /* cmd_backup.c (issue 3) */
 int jy_cmd_restore(const jy_cli *cli, int argc, char **argv); /* cmd_backup.c (issue 3) */
 int jy_cmd_case(const jy_cli *cli, int argc, char **argv);    /* cmd_case.c (issue 5) */
-int jy_cmd_user(const jy_cli *cli, int argc, char **argv);    /* cmd_user.c (issue 5) */
+int jy_cmd_user(const jy_cli *cli, int argc, char **argv);    /* cmd_user.c (issues 5, 11) */
 int jy_cmd_ledger(const jy_cli *cli, int argc, char **argv);  /* cmd_ledger.c (issue 5) */
 int jy_cmd_batch(const jy_cli *cli, int argc, char **argv);   /* cmd_batch.c (issue 5) */
 int jy_cmd_placement(const jy_cli *cli, int argc, char **argv);  /* cmd_placement.c (issue 5) */
 int jy_cmd_attendance(const jy_cli *cli, int argc, char **argv); /* cmd_placement.c (issue 5) */
 int jy_cmd_payroll(const jy_cli *cli, int argc, char **argv);    /* cmd_payroll.c (issue 5) */
 int jy_cmd_report(const jy_cli *cli, int argc, char **argv);  /* cmd_report.c (issue 5) */
+int jy_cmd_access_log(const jy_cli *cli, int argc, char **argv); /* cmd_access_log.c (issue 11) */
 
 /* `jiuye person import …` and `jiuye org import …` (cmd_import.c); what is "person" or "org". */
 int jy_cli_import(const jy_cli *cli, const char *what, int argc, char **argv);
@@ -56,9 +57,11 @@ int jy_cli_store_open(const jy_cli *cli, jy_store **st, jy_err *err);
  * missing (jy_calendar_missing_year: today's year, or from 1 November next year's): every command
  * that computes working days calls it after loading the calendar (cmd_calendar.c). */
 void jy_cli_calendar_warn(const jy_calendar *cal);
-/* Prints sb's text and a newline on stdout. */
+/* Prints sb's text and a newline on stdout, personal data masked (domain/mask.h jy_mask_json;
+ * cli_privacy.h has the unmasked view). */
 void jy_cli_print(const jy_sb *sb);
-/* Prints "jiuye: <msg>" on stderr and returns the exit code for err (usage → 2, else 1). */
+/* Prints "jiuye: <msg>" on stderr, identifiers masked (jy_mask_text), and returns the exit code
+ * for err (usage → 2, else 1). */
 int jy_cli_fail(const jy_err *err);
 /* Prints a usage line on stderr and returns JY_EXIT_USAGE. */
 int jy_cli_usage(const char *usage);

@@ -15,9 +15,11 @@
  *       and nothing is appended (exit 1). For a systemd timer or cron (docs/audit.md).
  *   jiuye audit keygen --to FILE
  *       a new audit key in a new file (0600; never overwrites) → {"key_file":…,"key_id":…}
- *   jiuye audit list [--after SEQ] [--limit N]
+ *   jiuye audit list [--after SEQ] [--limit N] [--unmask --reason WHY]
  *       → JSON lines, one entry per line in seq order (--limit defaults to 100, 0 = all),
- *         before/after embedded as JSON, "mac" null for entries written without a key. */
+ *         before/after embedded as JSON, "mac" null for entries written without a key. The
+ *         images hold personal data at rest: masked on output (docs/privacy.md) unless --unmask
+ *         --reason by a role that may, which the access log records first. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,12 +27,13 @@
 #include <syslog.h>
 
 #include "cli/cli.h"
+#include "cli/cli_privacy.h"
 #include "store/store.h"
 
 #define USAGE                                                                                                  \
     "jiuye audit verify [--expect-head [SEQ:]HASH] [--checkpoints FILE] [--keyed-from SEQ] | "                 \
     "jiuye audit checkpoint [--to FILE] [--keyed-from SEQ] | jiuye audit keygen --to FILE | "                  \
-    "jiuye audit list [--after SEQ] [--limit N]"
+    "jiuye audit list [--after SEQ] [--limit N] [--unmask --reason WHY]"
 
 /* One line to syslog (authpriv: security events, kept apart from the general log). */
 static void log_line(int prio, const char *msg)
@@ -239,12 +242,18 @@ static int cmd_keygen(int argc, char **argv)
     return JY_EXIT_OK;
 }
 
+typedef struct list_ctx {
+    jy_sb sb;
+    int unmasked;
+} list_ctx;
+
 static int print_entry(void *ctx, const jy_audit_entry *e)
 {
-    jy_sb *sb = ctx;
-    jy_sb_reset(sb);
-    jy_audit_entry_json(sb, e);
-    jy_cli_print(sb);
+    list_ctx *c = ctx;
+    jy_sb_reset(&c->sb);
+    jy_audit_entry_json(&c->sb, e);
+    if (c->unmasked) jy_cli_print_unmasked(&c->sb);
+    else jy_cli_print(&c->sb); /* masks the images */
     return 0;
 }
 
@@ -258,9 +267,9 @@ static int parse_count(const char *s, int64_t *out)
     return 0;
 }
 
-static int cmd_list(const jy_cli *cli, int argc, char **argv)
+static int cmd_list(const jy_cli *cli, int argc, char **argv, const jy_cli_privacy *pv)
 {
-    static const char usage[] = "jiuye audit list [--after SEQ] [--limit N]";
+    static const char usage[] = "jiuye audit list [--after SEQ] [--limit N] [--unmask --reason WHY]";
     int64_t after = 0, limit = 100, n;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -271,24 +280,35 @@ static int cmd_list(const jy_cli *cli, int argc, char **argv)
         else return jy_cli_usage(usage);
     }
     jy_err err = {0};
+    jy_access_req rq = jy_cli_access_req(cli, pv);
+    if (jy_privacy_req_check(&rq, &err) != 0) return jy_cli_fail(&err);
     jy_store *st = NULL;
-    jy_sb sb = JY_SB_INIT;
+    list_ctx c = {JY_SB_INIT, rq.unmask};
     int rc = JY_EXIT_OK;
+    char target[64];
+    snprintf(target, sizeof target, "after=%lld limit=%lld", (long long)after, (long long)limit);
     if (jy_cli_store_open(cli, &st, &err) != 0 ||
-        jy_store_audit_list(st, after, (int)limit, print_entry, &sb, &err) != 0)
+        /* the images hold payees' accounts as well as persons: the bank permission (whose roles
+         * hold the person one too) */
+        (rq.unmask && jy_privacy_grant(st, &rq, JY_PRIV_BANK, "view", "audit_log", "", target, &err) != 0) ||
+        jy_store_audit_list(st, after, (int)limit, print_entry, &c, &err) != 0)
         rc = jy_cli_fail(&err);
-    jy_sb_free(&sb);
+    jy_sb_free(&c.sb);
     jy_store_close(st);
     return rc;
 }
 
 int jy_cmd_audit(const jy_cli *cli, int argc, char **argv)
 {
+    jy_cli_privacy pv;
+    jy_err err = {0};
+    if (jy_cli_privacy_take(&argc, argv, &pv, &err) != 0) return jy_cli_fail(&err);
     if (argc < 2) return jy_cli_usage(USAGE);
+    if (strcmp(argv[1], "list") == 0) return cmd_list(cli, argc - 1, argv + 1, &pv);
+    if (jy_cli_privacy_none(&pv, "audit verify, checkpoint or keygen", &err) != 0) return jy_cli_fail(&err);
     if (strcmp(argv[1], "verify") == 0) return cmd_verify(cli, argc - 1, argv + 1);
     if (strcmp(argv[1], "checkpoint") == 0) return cmd_checkpoint(cli, argc - 1, argv + 1);
     if (strcmp(argv[1], "keygen") == 0) return cmd_keygen(argc - 1, argv + 1);
-    if (strcmp(argv[1], "list") == 0) return cmd_list(cli, argc - 1, argv + 1);
     if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
         printf("usage: %s\n", USAGE);
         return JY_EXIT_OK;

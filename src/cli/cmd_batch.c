@@ -1,13 +1,16 @@
 /* jiuye batch: payment batches (拨付批次).
  *
  *   jiuye batch build --program P [--month YYYY-MM] [--year Y]   gather approved payables
- *   jiuye batch show ID                                         the batch and its lines
+ *   jiuye batch show ID [--unmask --reason WHY]                 the batch and its lines
  *   jiuye batch list [--program P]                              batches (JSON lines)
  *   jiuye batch approve ID                                      review (not by the builder)
- *   jiuye batch export ID [--csv FILE] [--xlsx FILE]            the bank file
+ *   jiuye batch export ID [--csv FILE] [--xlsx FILE] [--unmask --reason WHY]   the bank file
  *   jiuye batch mark-paid ID [--line N [--failed REASON]]       bank result
  *   jiuye batch retry ID --line N                               a failed line back to pending
  *
+ * The payees' ID numbers and accounts are masked in show and in the exported file; the bank file
+ * for payment is `export --unmask --reason WHY` by a role that may (finance, admin), logged in
+ * the access log before it is written (service/privacy.h, docs/privacy.md).
  * Every subcommand takes --county CODE (else cli.h jy_cli_county: $JIUYE_COUNTY, the --as user's county, else 640522); the actor is --as.
  * Test hook: JIUYE_TEST_DELAY_MS=N makes mark-paid sleep N ms inside each line's transaction
  * (tests/cli/batch_kill9.sh kills it there). docs/ledger.md. */
@@ -17,6 +20,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_privacy.h"
 #include "service/ledger.h"
 #include "service/payment.h"
 #include "store/store.h"
@@ -32,28 +36,43 @@ static int batch_id(const jy_cli_opts *o, int64_t *id, jy_err *err)
     return jy_cli_parse_int(o->pos[1], "batch id", 1, INT64_MAX, id, err);
 }
 
+typedef struct lines_ctx {
+    jy_sb *sb;
+    int unmasked;
+} lines_ctx;
+
 static int append_line(void *ctx, const jy_batch_line *l)
 {
-    jy_sb *sb = ctx;
-    if (sb->len && sb->buf[sb->len - 1] == '}') jy_sb_appendc(sb, ',');
-    jy_batch_line_json(sb, l);
+    lines_ctx *c = ctx;
+    if (c->sb->len && c->sb->buf[c->sb->len - 1] == '}') jy_sb_appendc(c->sb, ',');
+    jy_batch_line shown = *l;
+    if (!c->unmasked) jy_privacy_mask_batch_line(&shown);
+    jy_batch_line_json(c->sb, &shown);
     return 0;
 }
 
-/* Prints {batch…, "lines":[…]}. */
-static int show(jy_store *st, int64_t id, jy_sb *out, jy_err *err)
+/* Prints {batch…, "lines":[…]}; the lines unmasked when rq asks and jy_privacy_grant allows. */
+static int show(jy_store *st, int64_t id, const jy_access_req *rq, jy_sb *out, jy_err *err)
 {
     jy_batch b;
     int rc = jy_store_batch_get(st, id, &b, err);
     if (rc) return rc;
+    int unmasked = rq && rq->unmask;
+    if (unmasked) {
+        char target[32];
+        snprintf(target, sizeof target, "%lld", (long long)id);
+        if ((rc = jy_privacy_grant(st, rq, JY_PRIV_BANK, "view", "pay_batch", b.county, target, err))) return rc;
+    }
     jy_sb_reset(out);
     jy_batch_json(out, &b);
     out->len--;
     jy_sb_json_key(out, "lines");
     jy_sb_appendc(out, '[');
-    if ((rc = jy_store_batch_lines(st, id, NULL, append_line, out, err))) return rc;
+    lines_ctx c = {out, unmasked};
+    if ((rc = jy_store_batch_lines(st, id, NULL, append_line, &c, err))) return rc;
     jy_sb_append(out, "]}");
-    jy_cli_print(out);
+    if (unmasked) jy_cli_print_unmasked(out);
+    else jy_cli_print(out);
     return 0;
 }
 
@@ -70,9 +89,17 @@ int jy_cmd_batch(const jy_cli *cli, int argc, char **argv)
 {
     jy_err err = {0};
     jy_cli_opts o;
+    jy_cli_privacy pv;
+    if (jy_cli_privacy_take(&argc, argv, &pv, &err)) return jy_cli_fail(&err);
     if (jy_cli_opts_parse(argc - 1, argv + 1, &o, &err)) return jy_cli_fail(&err);
     if (o.npos == 0) return jy_cli_usage(USAGE);
     const char *sub = o.pos[0];
+    jy_access_req rq = jy_cli_access_req(cli, &pv);
+    if (strcmp(sub, "show") == 0 || strcmp(sub, "export") == 0) {
+        if (jy_privacy_req_check(&rq, &err)) return jy_cli_fail(&err);
+    } else if (jy_cli_privacy_none(&pv, "this batch command", &err)) {
+        return jy_cli_fail(&err);
+    }
     jy_store *st = NULL;
     jy_sb out = JY_SB_INIT;
     int64_t id = 0;
@@ -105,12 +132,13 @@ int jy_cmd_batch(const jy_cli *cli, int argc, char **argv)
             jy_sb_appendc(&out, '}');
             jy_cli_print(&out);
         } else if (skipped.len > 2) {
+            jy_privacy_mask_json(&skipped); /* the reasons name payees by ID number */
             fprintf(stderr, "jiuye: skipped: %s\n", jy_sb_cstr(&skipped));
         }
         jy_sb_free(&skipped);
     } else if (strcmp(sub, "show") == 0) {
         static const char *const allowed[] = {NULL};
-        if (!(rc = jy_cli_opts_only(&o, allowed, county_opt, &err)) && !(rc = batch_id(&o, &id, &err))) rc = show(st, id, &out, &err);
+        if (!(rc = jy_cli_opts_only(&o, allowed, county_opt, &err)) && !(rc = batch_id(&o, &id, &err))) rc = show(st, id, &rq, &out, &err);
     } else if (strcmp(sub, "list") == 0) {
         static const char *const allowed[] = {"program", NULL};
         if (!(rc = jy_cli_opts_only(&o, allowed, county_opt, &err))) rc = jy_store_batch_list(st, jy_cli_opt(&o, "program"), print_batch, &out, &err);
@@ -127,13 +155,16 @@ int jy_cmd_batch(const jy_cli *cli, int argc, char **argv)
             rc = jy_err_set(&err, JY_EUSAGE, "give --csv FILE and/or --xlsx FILE");
             goto done;
         }
-        if ((rc = jy_batch_export(st, id, jy_cli_opt(&o, "csv"), jy_cli_opt(&o, "xlsx"), cli->actor, &err))) goto done;
+        if (rq.unmask) rc = jy_batch_export_unmasked(st, id, jy_cli_opt(&o, "csv"), jy_cli_opt(&o, "xlsx"), &rq, &err);
+        else rc = jy_batch_export(st, id, jy_cli_opt(&o, "csv"), jy_cli_opt(&o, "xlsx"), cli->actor, &err);
+        if (rc) goto done;
         jy_batch b;
         if ((rc = jy_store_batch_get(st, id, &b, &err))) goto done;
         jy_batch_json(&out, &b);
         out.len--;
         jy_sb_json_kv_str(&out, "csv", jy_cli_opt(&o, "csv"));
         jy_sb_json_kv_str(&out, "xlsx", jy_cli_opt(&o, "xlsx"));
+        jy_sb_json_kv_bool(&out, "masked", !rq.unmask);
         jy_sb_appendc(&out, '}');
         jy_cli_print(&out);
     } else if (strcmp(sub, "mark-paid") == 0) {
@@ -147,7 +178,7 @@ int jy_cmd_batch(const jy_cli *cli, int argc, char **argv)
                 goto done;
             }
             if ((rc = jy_batch_mark_failed(st, id, (int)line, jy_cli_opt(&o, "failed"), cli->actor, &err))) goto done;
-            rc = show(st, id, &out, &err);
+            rc = show(st, id, NULL, &out, &err);
             goto done;
         }
         jy_batch_run run;

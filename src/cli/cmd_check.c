@@ -1,6 +1,7 @@
 /* jiuye check idcard|uscc|bankcard|mobile VALUE: validates one identifier and prints what it
  * learned as JSON (exit 0) or the reason it is invalid (exit 1). Contract in docs/domain.md. */
 #include "cli/cli.h"
+#include "cli/cli_privacy.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -12,6 +13,9 @@
 #include "domain/mobile.h"
 #include "domain/uscc.h"
 
+/* The one command that prints unmasked without --unmask (docs/privacy.md): it reads nothing stored,
+ * and what it prints — the normalised number, the birth date and sex it encodes — is what the
+ * caller typed and asked to have checked. */
 static const char *usage_text = "jiuye check idcard|uscc|bankcard|mobile VALUE";
 
 /* Prints {"error": msg} on stdout and the message on stderr; exit code 1. */
@@ -21,7 +25,7 @@ static int fail_json(const jy_err *err)
     jy_sb_appendc(&sb, '{');
     jy_sb_json_kv_str(&sb, "error", err->msg);
     jy_sb_appendc(&sb, '}');
-    jy_cli_print(&sb);
+    jy_cli_print_unmasked(&sb);
     jy_sb_free(&sb);
     return jy_cli_fail(err);
 }
@@ -33,7 +37,7 @@ static void print_invalid(jy_sb *sb, const jy_err *err)
     jy_sb_json_kv_bool(sb, "valid", 0);
     jy_sb_json_kv_str(sb, "reason", err->msg);
     jy_sb_appendc(sb, '}');
-    jy_cli_print(sb);
+    jy_cli_print_unmasked(sb);
 }
 
 int jy_cmd_check(const jy_cli *cli, int argc, char **argv)
@@ -94,7 +98,7 @@ int jy_cmd_check(const jy_cli *cli, int argc, char **argv)
         jy_sb_json_kv_str(&sb, "number", m.number);
     }
     jy_sb_appendc(&sb, '}');
-    jy_cli_print(&sb);
+    jy_cli_print_unmasked(&sb);
     goto done;
 invalid:
     print_invalid(&sb, &err);

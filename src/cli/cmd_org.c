@@ -3,21 +3,27 @@
  *   jiuye org add --uscc X --name N --kind employer,training_body [--size micro|small|medium|large]
  *                 [--division CODE] [--legal-person P] [--phone P] [--address A]
  *                 [--bank-name B] [--bank-account ACCT] [--licence KIND:NUMBER:FROM[:UNTIL]]...
- *   jiuye org show ID|USCC
- *   jiuye org list [--kind K[,K…]] [--name STR] [--limit N] [--after ID]
+ *   jiuye org show ID|USCC [--unmask --reason WHY]
+ *   jiuye org list [--kind K[,K…]] [--name STR] [--limit N] [--after ID] [--unmask --reason WHY]
  *   jiuye org import FILE …            (cmd_import.c)
  *
  * add and show print one JSON object: the organisation with its "licences" array (and for add
  * a "result"). list prints JSON lines, one organisation per line in id order (--limit defaults
- * to 100, 0 = all). */
+ * to 100, 0 = all).
+ *
+ * The basic account (基本账户) and the phone are masked (1045****1234; docs/privacy.md): a
+ * sole trader's account and phone are a person's. --unmask --reason WHY shows them whole for a
+ * role that may (service/privacy.h), after the access log has recorded it. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_privacy.h"
 #include "domain/division.h"
 #include "domain/uscc.h"
+#include "service/registry.h"
 #include "store/store.h"
 
 #define ADD_USAGE                                                                                   \
@@ -79,25 +85,6 @@ static int parse_licence(const char *spec, jy_licence *l, jy_err *err)
     return 0;
 }
 
-static int render_full(jy_sb *sb, jy_store *st, const jy_org *o, const char *result, jy_err *err)
-{
-    jy_licence ls[MAX_LICENCES * 4];
-    int n = 0;
-    if (jy_store_org_licences(st, o->id, ls, MAX_LICENCES * 4, &n, err) != 0) return err->code;
-    jy_org_json(sb, o);
-    sb->len--; /* reopen the object */
-    jy_sb_json_key(sb, "licences");
-    jy_sb_appendc(sb, '[');
-    for (int i = 0; i < n; i++) {
-        if (i) jy_sb_appendc(sb, ',');
-        jy_licence_json(sb, &ls[i]);
-    }
-    jy_sb_appendc(sb, ']');
-    if (result) jy_sb_json_kv_str(sb, "result", result);
-    jy_sb_appendc(sb, '}');
-    return 0;
-}
-
 static int cmd_add(const jy_cli *cli, int argc, char **argv)
 {
     jy_err err = {0};
@@ -139,49 +126,25 @@ static int cmd_add(const jy_cli *cli, int argc, char **argv)
     }
     if (!uscc || !o.name[0] || !kinds) return jy_cli_usage(ADD_USAGE);
     if (jy_org_kinds_parse(kinds, &o.kinds, &err) != 0) return jy_cli_fail(&err);
-    if (!o.kinds) {
-        jy_err_set(&err, JY_EINVAL, "--kind: give at least one kind");
-        return jy_cli_fail(&err);
-    }
     if (size && jy_size_class_parse(size, &o.size_class) != 0) {
         jy_err_set(&err, JY_EINVAL, "--size %s: expected micro|small|medium|large (微型|小型|中型|大型)", size);
         return jy_cli_fail(&err);
     }
-    for (const char *c = o.bank_account; *c; c++)
-        if (*c < '0' || *c > '9') {
-            jy_err_set(&err, JY_EINVAL, "--bank-account %s: digits only", o.bank_account);
-            return jy_cli_fail(&err);
-        }
 
     if (jy_divisions_load(cli->policy_dir, &divs, &err) != 0) goto done;
-    jy_uscc info;
-    if (jy_uscc_check(uscc, divs, &info, &err) != 0) {
-        jy_err_prefix(&err, "--uscc %s: ", uscc);
+    const char *field = NULL;
+    if (jy_registry_org_check(divs, uscc, &o, &field, &err) != 0) {
+        int acct = field && strcmp(field, "bank_account") == 0, div = field && strcmp(field, "division") == 0;
+        jy_err_prefix(&err, "--%s%s%s: ", acct ? "bank-account" : field && strcmp(field, "kinds") == 0 ? "kind" : field,
+                      acct || div || (field && strcmp(field, "uscc") == 0) ? " " : "",
+                      acct ? o.bank_account : div ? o.division : field && strcmp(field, "uscc") == 0 ? uscc : "");
         goto done;
     }
-    memcpy(o.uscc, info.code, sizeof o.uscc);
-    if (o.division[0]) {
-        size_t n = strlen(o.division);
-        if (!jy_division_find_n(divs, o.division, n == 12 ? 9 : n)) {
-            jy_err_set(&err, JY_EINVAL, "--division %s: not a known division code", o.division);
-            goto done;
-        }
-    }
-
     if (jy_cli_store_open(cli, &st, &err) != 0) goto done;
-    if (jy_store_begin(st, &err) != 0) goto done;
-    if (jy_store_org_put(st, &o, cli->actor, &result, &err) != 0) goto rollback;
-    for (int i = 0; i < nlic; i++)
-        if (jy_store_org_licence_add(st, o.id, &lics[i], cli->actor, &err) != 0) goto rollback;
-    if (jy_store_commit(st, &err) != 0) goto done;
-    if (render_full(&sb, st, &o, result == JY_PUT_CREATED ? "created" : result == JY_PUT_UPDATED ? "updated" : "unchanged",
-                    &err) != 0)
-        goto done;
+    if (jy_registry_org_save(st, &o, lics, nlic, cli->actor, &result, &err) != 0) goto done;
+    if (jy_registry_org_json(&sb, st, &o, jy_put_result_name(result), 0, &err) != 0) goto done;
     jy_cli_print(&sb);
     rc = JY_EXIT_OK;
-    goto done;
-rollback:
-    jy_store_rollback(st, NULL);
 done:
     if (rc != JY_EXIT_OK) rc = jy_cli_fail(&err);
     jy_sb_free(&sb);
@@ -190,10 +153,12 @@ done:
     return rc;
 }
 
-static int cmd_show(const jy_cli *cli, int argc, char **argv)
+static int cmd_show(const jy_cli *cli, int argc, char **argv, const jy_cli_privacy *pv)
 {
-    if (argc != 2) return jy_cli_usage("jiuye org show ID|USCC");
+    if (argc != 2) return jy_cli_usage("jiuye org show ID|USCC [--unmask --reason WHY]");
     jy_err err = {0};
+    jy_access_req rq = jy_cli_access_req(cli, pv);
+    if (jy_privacy_req_check(&rq, &err) != 0) return jy_cli_fail(&err);
     jy_store *st = NULL;
     jy_org o;
     jy_sb sb = JY_SB_INIT;
@@ -208,8 +173,14 @@ static int cmd_show(const jy_cli *cli, int argc, char **argv)
         jy_err_set(&err, JY_EUSAGE, "org show %s: give an id (digits) or an 18-character USCC", argv[1]);
         goto done;
     }
-    if (render_full(&sb, st, &o, NULL, &err) != 0) goto done;
-    jy_cli_print(&sb);
+    if (rq.unmask) {
+        char target[32];
+        snprintf(target, sizeof target, "%lld", (long long)o.id);
+        if (jy_privacy_grant(st, &rq, JY_PRIV_UNMASK, "view", "org", o.county, target, &err) != 0) goto done;
+    }
+    if (jy_registry_org_json(&sb, st, &o, NULL, rq.unmask, &err) != 0) goto done;
+    if (rq.unmask) jy_cli_print_unmasked(&sb);
+    else jy_cli_print(&sb);
     rc = JY_EXIT_OK;
 done:
     if (rc != JY_EXIT_OK) rc = jy_cli_fail(&err);
@@ -218,18 +189,31 @@ done:
     return rc;
 }
 
+typedef struct list_ctx {
+    jy_sb sb;
+    int unmasked;
+} list_ctx;
+
 static int print_line(void *ctx, const jy_org *o)
 {
-    jy_sb *sb = ctx;
-    jy_sb_reset(sb);
-    jy_org_json(sb, o);
-    jy_cli_print(sb);
+    list_ctx *c = ctx;
+    jy_sb_reset(&c->sb);
+    if (c->unmasked) {
+        jy_org_json(&c->sb, o);
+        jy_cli_print_unmasked(&c->sb);
+    } else {
+        jy_org shown = *o;
+        jy_privacy_mask_org(&shown);
+        jy_org_json(&c->sb, &shown);
+        jy_cli_print(&c->sb);
+    }
     return 0;
 }
 
-static int cmd_list(const jy_cli *cli, int argc, char **argv)
+static int cmd_list(const jy_cli *cli, int argc, char **argv, const jy_cli_privacy *pv)
 {
-    static const char usage[] = "jiuye org list [--kind K[,K…]] [--name STR] [--limit N] [--after ID]";
+    static const char usage[] =
+        "jiuye org list [--kind K[,K…]] [--name STR] [--limit N] [--after ID] [--unmask --reason WHY]";
     jy_org_filter f = {.limit = 100};
     jy_err err = {0};
     for (int i = 1; i < argc; i++) {
@@ -244,23 +228,35 @@ static int cmd_list(const jy_cli *cli, int argc, char **argv)
         else if (strcmp(a, "--after") == 0 && parse_i64(v, &n) == 0) f.after_id = n;
         else return jy_cli_usage(usage);
     }
+    jy_access_req rq = jy_cli_access_req(cli, pv);
+    if (jy_privacy_req_check(&rq, &err) != 0) return jy_cli_fail(&err);
     jy_store *st = NULL;
-    jy_sb sb = JY_SB_INIT;
+    list_ctx c = {JY_SB_INIT, rq.unmask};
     int rc = JY_EXIT_OK;
-    if (jy_cli_store_open(cli, &st, &err) != 0 || jy_store_org_list(st, &f, print_line, &sb, &err) != 0)
+    jy_sb target = JY_SB_INIT;
+    jy_sb_appendf(&target, "list kinds=%u name=%s after=%lld limit=%d", f.kinds_any,
+                  f.name_contains ? f.name_contains : "", (long long)f.after_id, f.limit);
+    if (jy_cli_store_open(cli, &st, &err) != 0 ||
+        (rq.unmask && jy_privacy_grant(st, &rq, JY_PRIV_UNMASK, "view", "org", "", jy_sb_cstr(&target), &err) != 0) ||
+        jy_store_org_list(st, &f, print_line, &c, &err) != 0)
         rc = jy_cli_fail(&err);
-    jy_sb_free(&sb);
+    jy_sb_free(&c.sb);
+    jy_sb_free(&target);
     jy_store_close(st);
     return rc;
 }
 
 int jy_cmd_org(const jy_cli *cli, int argc, char **argv)
 {
+    jy_cli_privacy pv;
+    jy_err err = {0};
+    if (jy_cli_privacy_take(&argc, argv, &pv, &err) != 0) return jy_cli_fail(&err);
     if (argc < 2) return jy_cli_usage(USAGE);
     const char *sub = argv[1];
+    if (strcmp(sub, "show") == 0) return cmd_show(cli, argc - 1, argv + 1, &pv);
+    if (strcmp(sub, "list") == 0) return cmd_list(cli, argc - 1, argv + 1, &pv);
+    if (jy_cli_privacy_none(&pv, "org add or import", &err) != 0) return jy_cli_fail(&err);
     if (strcmp(sub, "add") == 0) return cmd_add(cli, argc - 1, argv + 1);
-    if (strcmp(sub, "show") == 0) return cmd_show(cli, argc - 1, argv + 1);
-    if (strcmp(sub, "list") == 0) return cmd_list(cli, argc - 1, argv + 1);
     if (strcmp(sub, "import") == 0) return jy_cli_import(cli, "org", argc - 1, argv + 1);
     if (strcmp(sub, "-h") == 0 || strcmp(sub, "--help") == 0) {
         printf("usage: %s\n       %s\n", USAGE, ADD_USAGE);

@@ -3,30 +3,37 @@
  *   jiuye person add --idcard X --name N [--ethnicity E] [--education E] [--hukou-division CODE]
  *                    [--hukou-kind urban|rural|城镇|农村] [--phone P] [--address A]
  *                    [--status KIND[:SINCE[:DETAIL]]]...
- *   jiuye person show ID|IDCARD
- *   jiuye person list [--town CODE] [--name STR] [--limit N] [--after ID]
+ *   jiuye person show ID|IDCARD [--unmask --reason WHY]
+ *   jiuye person list [--town CODE] [--name STR] [--limit N] [--after ID] [--unmask --reason WHY]
  *   jiuye person import FILE …            (cmd_import.c)
  *
  * add and show print one JSON object: the person, its "statuses" array (and for add a
  * "result": created|updated|unchanged). list prints JSON lines, one person per line in id
  * order, so a long registry streams; --limit defaults to 100 (0 = all) and the last id seen is
- * the --after of the next page. */
+ * the --after of the next page.
+ *
+ * Personal data is masked (ID number 640522********1234, phone 139****5678, birth date
+ * 1990-**-**, a disability status's kind, label and grade "***"; docs/privacy.md). show and list print it whole with
+ * --unmask --reason WHY for a role that may (service/privacy.h), after the access log has
+ * recorded who, what and why. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/cli_privacy.h"
 #include "domain/division.h"
 #include "domain/idcard.h"
 #include "domain/mobile.h"
+#include "service/registry.h"
 #include "store/store.h"
 
 #define ADD_USAGE                                                                                  \
     "jiuye person add --idcard X --name N [--ethnicity E] [--education E] [--hukou-division CODE] " \
     "[--hukou-kind urban|rural] [--phone P] [--address A] [--status KIND[:SINCE[:DETAIL]]]..."
 #define USAGE "jiuye person add|show|list|import …"
-#define MAX_STATUSES 32
+#define MAX_STATUSES JY_REGISTRY_MAX_STATUSES
 
 /* Copies an option value into a fixed field, refusing what does not fit. */
 static int set_field(char *dst, size_t cap, const char *opt, const char *val, jy_err *err)
@@ -79,26 +86,6 @@ static int parse_status(const char *spec, jy_person_status *s, jy_err *err)
     return 0;
 }
 
-/* Appends the person with its statuses (and result when non-NULL) as one JSON object. */
-static int render_full(jy_sb *sb, jy_store *st, const jy_person *p, const char *result, jy_err *err)
-{
-    jy_person_status ss[MAX_STATUSES];
-    int n = 0;
-    if (jy_store_person_statuses(st, p->id, ss, MAX_STATUSES, &n, err) != 0) return err->code;
-    jy_person_json(sb, p);
-    sb->len--; /* reopen the object: drop its closing brace */
-    jy_sb_json_key(sb, "statuses");
-    jy_sb_appendc(sb, '[');
-    for (int i = 0; i < n; i++) {
-        if (i) jy_sb_appendc(sb, ',');
-        jy_person_status_json(sb, &ss[i]);
-    }
-    jy_sb_appendc(sb, ']');
-    if (result) jy_sb_json_kv_str(sb, "result", result);
-    jy_sb_appendc(sb, '}');
-    return 0;
-}
-
 static int open_store(const jy_cli *cli, jy_store **st, jy_err *err)
 {
     return jy_cli_store_open(cli, st, err);
@@ -148,45 +135,18 @@ static int cmd_add(const jy_cli *cli, int argc, char **argv)
     }
 
     if (jy_divisions_load(cli->policy_dir, &divs, &err) != 0) goto done;
-    jy_idcard info;
-    if (jy_idcard_check(idcard, divs, &info, &err) != 0) {
-        jy_err_prefix(&err, "--idcard %s: ", idcard);
+    const char *field = NULL;
+    if (jy_registry_person_check(divs, idcard, &p, &field, &err) != 0) {
+        int hukou = field && strcmp(field, "hukou_division") == 0, phone = field && strcmp(field, "phone") == 0;
+        jy_err_prefix(&err, "--%s %s: ", hukou ? "hukou-division" : field ? field : "idcard",
+                      hukou ? p.hukou_division : phone ? p.phone : field && strcmp(field, "name") == 0 ? p.name : idcard);
         goto done;
     }
-    memcpy(p.idcard, info.number, sizeof p.idcard);
-    p.birth = info.birth;
-    p.sex = info.sex;
-    if (p.hukou_division[0]) {
-        size_t n = strlen(p.hukou_division);
-        /* a 12-digit village code is checked by its township (9) prefix */
-        if (!jy_division_find_n(divs, p.hukou_division, n == 12 ? 9 : n) &&
-            !(n == 12 && jy_division_find_n(divs, p.hukou_division, 6))) {
-            jy_err_set(&err, JY_EINVAL, "--hukou-division %s: not a known division code", p.hukou_division);
-            goto done;
-        }
-    }
-    if (p.phone[0] && strlen(p.phone) == 11 && p.phone[0] == '1') {
-        jy_mobile m;
-        if (jy_mobile_check(p.phone, &m, &err) != 0) {
-            jy_err_prefix(&err, "--phone %s: ", p.phone);
-            goto done;
-        }
-    }
-
     if (open_store(cli, &st, &err) != 0) goto done;
-    if (jy_store_begin(st, &err) != 0) goto done;
-    if (jy_store_person_put(st, &p, cli->actor, &result, &err) != 0) goto rollback;
-    for (int i = 0; i < nstat; i++)
-        if (jy_store_person_status_add(st, p.id, &statuses[i], cli->actor, &err) != 0) goto rollback;
-    if (jy_store_commit(st, &err) != 0) goto done;
-    if (render_full(&sb, st, &p, result == JY_PUT_CREATED ? "created" : result == JY_PUT_UPDATED ? "updated" : "unchanged",
-                    &err) != 0)
-        goto done;
+    if (jy_registry_person_save(st, &p, statuses, nstat, cli->actor, &result, &err) != 0) goto done;
+    if (jy_registry_person_json(&sb, st, &p, jy_put_result_name(result), 0, &err) != 0) goto done;
     jy_cli_print(&sb);
     rc = JY_EXIT_OK;
-    goto done;
-rollback:
-    jy_store_rollback(st, NULL);
 done:
     if (rc != JY_EXIT_OK) rc = jy_cli_fail(&err);
     jy_sb_free(&sb);
@@ -195,10 +155,12 @@ done:
     return rc;
 }
 
-static int cmd_show(const jy_cli *cli, int argc, char **argv)
+static int cmd_show(const jy_cli *cli, int argc, char **argv, const jy_cli_privacy *pv)
 {
-    if (argc != 2) return jy_cli_usage("jiuye person show ID|IDCARD");
+    if (argc != 2) return jy_cli_usage("jiuye person show ID|IDCARD [--unmask --reason WHY]");
     jy_err err = {0};
+    jy_access_req rq = jy_cli_access_req(cli, pv);
+    if (jy_privacy_req_check(&rq, &err) != 0) return jy_cli_fail(&err);
     jy_store *st = NULL;
     jy_person p;
     jy_sb sb = JY_SB_INIT;
@@ -213,8 +175,14 @@ static int cmd_show(const jy_cli *cli, int argc, char **argv)
         jy_err_set(&err, JY_EUSAGE, "person show %s: give an id (digits) or an 18-character ID number", argv[1]);
         goto done;
     }
-    if (render_full(&sb, st, &p, NULL, &err) != 0) goto done;
-    jy_cli_print(&sb);
+    if (rq.unmask) {
+        char target[32];
+        snprintf(target, sizeof target, "%lld", (long long)p.id);
+        if (jy_privacy_grant(st, &rq, JY_PRIV_UNMASK, "view", "person", p.county, target, &err) != 0) goto done;
+    }
+    if (jy_registry_person_json(&sb, st, &p, NULL, rq.unmask, &err) != 0) goto done;
+    if (rq.unmask) jy_cli_print_unmasked(&sb);
+    else jy_cli_print(&sb);
     rc = JY_EXIT_OK;
 done:
     if (rc != JY_EXIT_OK) rc = jy_cli_fail(&err);
@@ -223,18 +191,25 @@ done:
     return rc;
 }
 
+typedef struct list_ctx {
+    jy_sb sb;
+    int unmasked;
+} list_ctx;
+
 static int print_line(void *ctx, const jy_person *p)
 {
-    jy_sb *sb = ctx;
-    jy_sb_reset(sb);
-    jy_person_json(sb, p);
-    jy_cli_print(sb);
+    list_ctx *c = ctx;
+    jy_sb_reset(&c->sb);
+    jy_privacy_person_json(&c->sb, p, !c->unmasked);
+    if (c->unmasked) jy_cli_print_unmasked(&c->sb);
+    else jy_cli_print(&c->sb);
     return 0;
 }
 
-static int cmd_list(const jy_cli *cli, int argc, char **argv)
+static int cmd_list(const jy_cli *cli, int argc, char **argv, const jy_cli_privacy *pv)
 {
-    static const char usage[] = "jiuye person list [--town CODE] [--name STR] [--limit N] [--after ID]";
+    static const char usage[] =
+        "jiuye person list [--town CODE] [--name STR] [--limit N] [--after ID] [--unmask --reason WHY]";
     jy_person_filter f = {.limit = 100};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
@@ -248,23 +223,35 @@ static int cmd_list(const jy_cli *cli, int argc, char **argv)
         else return jy_cli_usage(usage);
     }
     jy_err err = {0};
+    jy_access_req rq = jy_cli_access_req(cli, pv);
+    if (jy_privacy_req_check(&rq, &err) != 0) return jy_cli_fail(&err);
     jy_store *st = NULL;
-    jy_sb sb = JY_SB_INIT;
+    list_ctx c = {JY_SB_INIT, rq.unmask};
     int rc = JY_EXIT_OK;
-    if (open_store(cli, &st, &err) != 0 || jy_store_person_list(st, &f, print_line, &sb, &err) != 0)
+    jy_sb target = JY_SB_INIT;
+    jy_sb_appendf(&target, "list town=%s name=%s after=%lld limit=%d", f.division_prefix ? f.division_prefix : "",
+                  f.name_contains ? f.name_contains : "", (long long)f.after_id, f.limit);
+    if (open_store(cli, &st, &err) != 0 ||
+        (rq.unmask && jy_privacy_grant(st, &rq, JY_PRIV_UNMASK, "view", "person", "", jy_sb_cstr(&target), &err) != 0) ||
+        jy_store_person_list(st, &f, print_line, &c, &err) != 0)
         rc = jy_cli_fail(&err);
-    jy_sb_free(&sb);
+    jy_sb_free(&c.sb);
+    jy_sb_free(&target);
     jy_store_close(st);
     return rc;
 }
 
 int jy_cmd_person(const jy_cli *cli, int argc, char **argv)
 {
+    jy_cli_privacy pv;
+    jy_err err = {0};
+    if (jy_cli_privacy_take(&argc, argv, &pv, &err) != 0) return jy_cli_fail(&err);
     if (argc < 2) return jy_cli_usage(USAGE);
     const char *sub = argv[1];
+    if (strcmp(sub, "show") == 0) return cmd_show(cli, argc - 1, argv + 1, &pv);
+    if (strcmp(sub, "list") == 0) return cmd_list(cli, argc - 1, argv + 1, &pv);
+    if (jy_cli_privacy_none(&pv, "person add or import", &err) != 0) return jy_cli_fail(&err);
     if (strcmp(sub, "add") == 0) return cmd_add(cli, argc - 1, argv + 1);
-    if (strcmp(sub, "show") == 0) return cmd_show(cli, argc - 1, argv + 1);
-    if (strcmp(sub, "list") == 0) return cmd_list(cli, argc - 1, argv + 1);
     if (strcmp(sub, "import") == 0) return jy_cli_import(cli, "person", argc - 1, argv + 1);
     if (strcmp(sub, "-h") == 0 || strcmp(sub, "--help") == 0) {
         printf("usage: %s\n       %s\n", USAGE, ADD_USAGE);

@@ -9,7 +9,12 @@
  *
  * Every report takes --format json|csv|xlsx (default json), --out FILE (required for xlsx; else
  * stdout), --encoding utf-8|gb18030 (CSV only; utf-8 carries a BOM) and --county CODE (else
- * cli.h jy_cli_county: $JIUYE_COUNTY, the --as user's county, else 640522). */
+ * cli.h jy_cli_county: $JIUYE_COUNTY, the --as user's county, else 640522).
+ *
+ * Personal data in a roster is masked (ID numbers, phones, the disability category; docs/
+ * privacy.md) unless `roster … --unmask --reason WHY` by a role that may (service/privacy.h):
+ * the access log records it (export when written to --out, else view) before it is written.
+ * The publicity list is published: names and ID numbers are always masked there. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +22,7 @@
 
 #include "base/file.h"
 #include "cli/cli.h"
+#include "cli/cli_privacy.h"
 #include "domain/division.h"
 #include "policy/policy.h"
 #include "service/ledger.h"
@@ -108,13 +114,35 @@ static int parse_ids(const jy_cli_opts *o, int from, int64_t *ids, size_t *n, jy
     return 0;
 }
 
+/* The access-log target of a roster: the query that chose its rows. */
+static void roster_target(jy_sb *t, const jy_cli_opts *o)
+{
+    static const char *const keys[] = {"form", "year", "state", "case", "org", "format", "out", NULL};
+    jy_sb_appendf(t, "roster %s", o->pos[1]);
+    for (int i = 0; keys[i]; i++)
+        if (jy_cli_opt(o, keys[i])) jy_sb_appendf(t, " %s=%s", keys[i], jy_cli_opt(o, keys[i]));
+}
+
 int jy_cmd_report(const jy_cli *cli, int argc, char **argv)
 {
     jy_err err = {0};
     jy_cli_opts o;
+    jy_cli_privacy pv;
+    if (jy_cli_privacy_take(&argc, argv, &pv, &err)) return jy_cli_fail(&err);
     if (jy_cli_opts_parse(argc - 1, argv + 1, &o, &err)) return jy_cli_fail(&err);
     if (o.npos == 0) return jy_cli_usage(USAGE);
     const char *sub = o.pos[0];
+    jy_access_req rq = jy_cli_access_req(cli, &pv);
+    if (strcmp(sub, "roster") == 0) {
+        if (jy_privacy_req_check(&rq, &err)) return jy_cli_fail(&err);
+    } else if (jy_cli_privacy_none(&pv,
+                                   strcmp(sub, "publicity") == 0
+                                       ? "report publicity (a published list is always masked; report roster "
+                                         "--unmask shows the values whole)"
+                                       : "this report",
+                                   &err)) {
+        return jy_cli_fail(&err);
+    }
     jy_store *st = NULL;
     jy_policy *pol = NULL;
     jy_divisions *divs = NULL;
@@ -160,7 +188,16 @@ int jy_cmd_report(const jy_cli *cli, int argc, char **argv)
         }
         if (jy_divisions_load(cli->policy_dir, &divs, NULL) == 0) q.divisions = divs;
         if ((rc = jy_policy_load(cli->policy_dir, &pol, &err))) goto done;
-        rc = jy_report_roster(st, pol, &q, &r, &err);
+        if ((rc = jy_report_roster(st, pol, &q, &r, &err))) goto done;
+        if (rq.unmask) {
+            jy_sb t = JY_SB_INIT;
+            roster_target(&t, &o);
+            rc = jy_privacy_grant(st, &rq, JY_PRIV_UNMASK, jy_cli_opt(&o, "out") ? "export" : "view", "report", county,
+                                  jy_sb_cstr(&t), &err);
+            jy_sb_free(&t);
+        } else {
+            jy_privacy_mask_report(r);
+        }
     } else if (strcmp(sub, "publicity") == 0) {
         static const char *const allowed[] = {"program", "state", NULL};
         static int64_t ids[JY_CLI_MAX_POS];
@@ -173,6 +210,7 @@ int jy_cmd_report(const jy_cli *cli, int argc, char **argv)
         if (jy_cli_opt(&o, "program") && (rc = program_ok(jy_cli_opt(&o, "program"), &err))) goto done;
         if ((rc = jy_policy_load(cli->policy_dir, &pol, &err))) goto done;
         rc = jy_report_publicity(st, pol, county, ids, n, jy_cli_opt(&o, "program"), jy_cli_opt(&o, "state"), &r, &err);
+        if (rc == 0) jy_privacy_mask_report(r); /* names and ID numbers are masked already; facts' free text too */
     } else if (strcmp(sub, "p4-acceptance") == 0) {
         static const char *const allowed[] = {NULL};
         int64_t id = 0;

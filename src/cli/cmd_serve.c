@@ -1,6 +1,12 @@
-/* jiuye serve [--port N] [--bind ADDR] [--threads N] [--county CODE] [--quiet]:
+/* jiuye serve [--port N] [--bind ADDR] [--threads N] [--county CODE] [--quiet] [TLS and limits]:
  * runs the HTTP server until SIGINT or SIGTERM, then stops cleanly (requests in flight finish,
  * workers are joined, store handles closed) and exits 0.
+ *
+ * TLS: --tls-cert FILE --tls-key FILE terminate TLS in the server (GnuTLS); --behind-tls says a
+ * TLS proxy is in front (Secure __Host- cookies, HSTS, https origin; X-Forwarded-For from
+ * 127.0.0.1/::1 or --trusted-proxy ADDR names the client). Limits: --max-conns,
+ * --max-conns-per-addr (0: none), --max-body BYTES, --head-timeout/--body-timeout/--idle-timeout
+ * SECONDS, --rate and --user-rate requests per second (0: off), --origin URL (docs/http.md).
  *
  * On start it prints one JSON line on stdout, e.g.
  *   {"listening":"http://127.0.0.1:8080/","port":8080,"threads":4,"db":"sqlite"}
@@ -18,10 +24,37 @@
 
 #include "cli/cli.h"
 #include "domain/division.h"
+#include "http/api.h"
 #include "http/http.h"
+#include "service/auth.h"
 
 static const char usage_text[] =
-    "jiuye serve [--port N] [--bind 127.0.0.1] [--threads N] [--county 640522] [--quiet]";
+    "jiuye serve [--port N] [--bind 127.0.0.1] [--threads N] [--county 640522] [--quiet]\n"
+    "            [--tls-cert FILE --tls-key FILE | --behind-tls] [--trusted-proxy ADDR]\n"
+    "            [--origin https://HOST] [--max-conns N] [--max-conns-per-addr N] [--max-body BYTES]\n"
+    "            [--head-timeout S] [--body-timeout S] [--idle-timeout S] [--rate R] [--user-rate R]";
+
+/* seconds (decimals allowed, "2.5") into milliseconds, 0.05 to 3600 s */
+static int parse_seconds(const char *s, int *ms)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !(v >= 0.05 && v <= 3600)) return -1;
+    *ms = (int)(v * 1000 + 0.5);
+    return 0;
+}
+
+/* requests per second, 0 (off) to 1e6 */
+static int parse_rate(const char *s, double *out)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(s, &end);
+    if (errno || end == s || *end || !(v >= 0 && v <= 1e6)) return -1;
+    *out = v > 0 ? v : -1; /* the config's "off" is negative */
+    return 0;
+}
 
 static int parse_int(const char *s, int lo, int hi, int *out)
 {
@@ -40,6 +73,10 @@ int jy_cmd_serve(const jy_cli *cli, int argc, char **argv)
     jy_http_app app = {.county = "640522"};
     jy_divisions *divs = NULL;
     jy_http_server *srv = NULL;
+    jy_auth *auth = NULL;
+    jy_api api;
+    memset(&api, 0, sizeof api);
+    int api_ready = 0;
     jy_http_config cfg = {
         .bind = "127.0.0.1",
         .port = 8080,
@@ -56,6 +93,10 @@ int jy_cmd_serve(const jy_cli *cli, int argc, char **argv)
             cfg.access_log = 0;
             continue;
         }
+        if (strcmp(a, "--behind-tls") == 0) {
+            cfg.behind_tls = 1;
+            continue;
+        }
         if (i + 1 >= argc) return jy_cli_usage(usage_text);
         const char *v = argv[++i];
         if (strcmp(a, "--port") == 0) {
@@ -65,6 +106,48 @@ int jy_cmd_serve(const jy_cli *cli, int argc, char **argv)
             }
         } else if (strcmp(a, "--bind") == 0) {
             cfg.bind = v;
+        } else if (strcmp(a, "--tls-cert") == 0) {
+            cfg.tls_cert = v;
+        } else if (strcmp(a, "--tls-key") == 0) {
+            cfg.tls_key = v;
+        } else if (strcmp(a, "--trusted-proxy") == 0) {
+            cfg.trusted_proxy = v;
+        } else if (strcmp(a, "--origin") == 0) {
+            if (strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0) {
+                fprintf(stderr, "jiuye: --origin %s: give the site's origin, e.g. https://jiuye.example.cn\n", v);
+                return JY_EXIT_USAGE;
+            }
+            cfg.origin = v;
+        } else if (strcmp(a, "--max-conns") == 0) {
+            if (parse_int(v, 16, 1000000, &cfg.max_conns)) {
+                fprintf(stderr, "jiuye: --max-conns %s: give 16 to 1000000\n", v);
+                return JY_EXIT_USAGE;
+            }
+        } else if (strcmp(a, "--max-conns-per-addr") == 0) {
+            if (parse_int(v, 0, 1000000, &cfg.max_conns_per_addr)) {
+                fprintf(stderr, "jiuye: --max-conns-per-addr %s: give 0 (no limit) to 1000000\n", v);
+                return JY_EXIT_USAGE;
+            }
+            if (cfg.max_conns_per_addr == 0) cfg.max_conns_per_addr = -1;
+        } else if (strcmp(a, "--max-body") == 0) {
+            int mb = 0;
+            if (parse_int(v, 1024, 1 << 30, &mb)) {
+                fprintf(stderr, "jiuye: --max-body %s: give bytes, 1024 to 1073741824\n", v);
+                return JY_EXIT_USAGE;
+            }
+            cfg.max_body = (size_t)mb;
+        } else if (strcmp(a, "--head-timeout") == 0 || strcmp(a, "--body-timeout") == 0 ||
+                   strcmp(a, "--idle-timeout") == 0) {
+            int *ms = a[2] == 'h' ? &cfg.head_timeout_ms : a[2] == 'b' ? &cfg.body_timeout_ms : &cfg.idle_timeout_ms;
+            if (parse_seconds(v, ms)) {
+                fprintf(stderr, "jiuye: %s %s: give seconds, 0.05 to 3600\n", a, v);
+                return JY_EXIT_USAGE;
+            }
+        } else if (strcmp(a, "--rate") == 0 || strcmp(a, "--user-rate") == 0) {
+            if (parse_rate(v, a[2] == 'r' ? &cfg.rate_addr : &cfg.rate_user)) {
+                fprintf(stderr, "jiuye: %s %s: give requests per second (0: no limit)\n", a, v);
+                return JY_EXIT_USAGE;
+            }
         } else if (strcmp(a, "--threads") == 0) {
             if (parse_int(v, 1, 64, &cfg.threads)) {
                 fprintf(stderr, "jiuye: --threads %s: give 1 to 64\n", v);
@@ -121,9 +204,26 @@ int jy_cmd_serve(const jy_cli *cli, int argc, char **argv)
         if (strlen(area) == 6) memcpy(app.county, area, 7); /* a county user's server shows their county */
     }
 
+    /* the API: accounts and sessions (service/auth.h), the case service per handle */
+    jy_auth_config acfg;
+    jy_auth_config_default(&acfg);
+    if (jy_auth_config_env(&acfg, &err) || jy_auth_new(&acfg, &auth, &err)) {
+        rc = jy_cli_fail(&err);
+        goto done;
+    }
+    api.auth = auth;
+    api.policy_dir = cli->policy_dir;
+    jy_api_init(&api, &err);
+    api_ready = 1;
+    app.api = &api;
+    cfg.auth = jy_api_auth_hooks(&api);
+
     size_t nroutes;
     cfg.routes = jy_http_app_routes(&nroutes);
     cfg.nroutes = nroutes;
+    /* cfg.auth: the accounts service's session/permission/CSRF hooks (jy_http_auth) are wired
+     * here; until then every route in the table is JY_HTTP_PUBLIC and jy_http_start refuses
+     * any that is not. */
     if (jy_http_start(&cfg, &srv, &err)) {
         rc = jy_cli_fail(&err);
         goto done;
@@ -131,8 +231,9 @@ int jy_cmd_serve(const jy_cli *cli, int argc, char **argv)
     const char *backend = jy_http_backend(srv);
     char bind_host[80];
     snprintf(bind_host, sizeof bind_host, strchr(cfg.bind, ':') ? "[%s]" : "%s", cfg.bind);
-    printf("{\"listening\":\"http://%s:%d/\",\"port\":%d,\"threads\":%d,\"db\":\"%s\"}\n",
-           bind_host, jy_http_port(srv), jy_http_port(srv), cfg.threads, backend);
+    printf("{\"listening\":\"%s://%s:%d/\",\"port\":%d,\"threads\":%d,\"db\":\"%s\",\"tls\":%s}\n",
+           cfg.tls_cert ? "https" : "http", bind_host, jy_http_port(srv), jy_http_port(srv), cfg.threads,
+           backend, cfg.tls_cert ? "true" : "false");
     fflush(stdout);
 
     int sig = 0;
@@ -141,6 +242,8 @@ int jy_cmd_serve(const jy_cli *cli, int argc, char **argv)
     fprintf(stderr, "jiuye serve: %s received, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
 done:
     jy_http_stop(srv);
+    if (api_ready) jy_api_close(&api);
+    jy_auth_free(auth);
     jy_divisions_free(divs);
     pthread_sigmask(SIG_SETMASK, &old, NULL);
     return rc;

@@ -23,13 +23,14 @@ static const struct {
     {"backup", jy_cmd_backup, "backup FILE   copy the database to FILE while in use (SQLite backup API / pg_dump)"},
     {"restore", jy_cmd_restore, "restore FILE   load a backup into a fresh database and verify its audit chain"},
     {"case", jy_cmd_case, "case file|show|list|advance|approve|reject|publish|object|recognise|pay|overdue|check-roster|settle-dates   cases and their workflow"},
-    {"user", jy_cmd_user, "user add|list   users and roles (who may take which step)"},
+    {"user", jy_cmd_user, "user add|passwd|list|lock|unlock|totp|recovery-codes|keygen|roles   accounts, roles, passwords, second factor"},
     {"ledger", jy_cmd_ledger, "ledger budget|show|approve|cancel|recover|payables|journal|check|card …   the fund ledger (资金台账)"},
     {"batch", jy_cmd_batch, "batch build|show|list|approve|export|mark-paid|retry …   payment batches (拨付批次)"},
     {"placement", jy_cmd_placement, "placement start|approve|end|recover|show|list …   placements with monthly pay (P10/P12/P13/P14/P24)"},
     {"attendance", jy_cmd_attendance, "attendance set|import …   monthly attendance (考勤) of placements"},
     {"payroll", jy_cmd_payroll, "payroll run|show|review …   monthly payroll runs of placements"},
     {"report", jy_cmd_report, "report targets|budget|roster|forms|publicity|p4-acceptance …   reports as JSON, CSV or XLSX"},
+    {"access-log", jy_cmd_access_log, "access-log list [--user U] [--since DATE]   who saw personal data unmasked (auditor)"},
 };
 
 static void usage(FILE *out)

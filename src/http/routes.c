@@ -2,6 +2,9 @@
  * Chinese start page that shows the registry's counts read live from the store. The full API
  * and the staff/public pages come later and add rows to the table at the bottom. */
 #include "http/http.h"
+#include "http/api.h"
+
+#include <pthread.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -285,13 +288,30 @@ static void h_start_page(jy_http_req *req)
 }
 
 static const jy_http_route app_routes[] = {
-    {"GET", "/", h_start_page},
-    {"GET", "/healthz", h_healthz},
-    {"GET", "/api/summary", h_summary},
+    {.method = "GET", .path = "/", .fn = h_start_page, .flags = JY_HTTP_PUBLIC},
+    {.method = "GET", .path = "/healthz", .fn = h_healthz, .flags = JY_HTTP_PUBLIC | JY_HTTP_NO_RATE_LIMIT},
+    {.method = "GET", .path = "/api/summary", .fn = h_summary, .flags = JY_HTTP_PUBLIC},
 };
+
+/* The start page's routes followed by every /api/v1 route (api.h), built once. */
+static pthread_once_t all_once = PTHREAD_ONCE_INIT;
+static jy_http_route *all_routes;
+static size_t all_n;
+
+static void all_build(void)
+{
+    size_t napp = sizeof app_routes / sizeof app_routes[0], napi;
+    const jy_api_route *api = jy_api_routes(&napi);
+    all_routes = calloc(napp + napi, sizeof *all_routes);
+    if (!all_routes) abort();
+    memcpy(all_routes, app_routes, sizeof app_routes);
+    for (size_t i = 0; i < napi; i++) all_routes[napp + i] = api[i].route;
+    all_n = napp + napi;
+}
 
 const jy_http_route *jy_http_app_routes(size_t *n)
 {
-    *n = sizeof app_routes / sizeof app_routes[0];
-    return app_routes;
+    pthread_once(&all_once, all_build);
+    *n = all_n;
+    return all_routes;
 }

@@ -267,21 +267,26 @@ static int collect_line(void *ctx, const jy_batch_line *l)
 static const char *const bank_cols[] = {"序号", "收款人类型", "收款人", "证件号码", "收款账号", "开户行",
                                         "金额（元）", "项目", "摘要", "幂等键"};
 #define NBANK_COLS (sizeof bank_cols / sizeof *bank_cols)
+#define BANK_CELL 512 /* the widest field (a payee name, an account) fits whole */
 
-/* The cells of one line, as text (money "1750.00": never a double). */
-static void line_cells(const jy_batch *b, const jy_batch_line *l, char cells[NBANK_COLS][160])
+/* The cells of one line, as text (money "1750.00": never a double); the payee's ID number and
+ * account masked unless unmasked (service/privacy.h). */
+static void line_cells(const jy_batch *b, const jy_batch_line *line, int unmasked, char cells[NBANK_COLS][BANK_CELL])
 {
+    jy_batch_line shown = *line;
+    if (!unmasked) jy_privacy_mask_batch_line(&shown);
+    const jy_batch_line *l = &shown;
     char money[JY_MONEY_BUFSZ];
-    snprintf(cells[0], 160, "%d", l->line_no);
-    snprintf(cells[1], 160, "%s", l->payee_kind == JY_PAYEE_ORG ? "单位（基本账户）" : "个人（社保卡）");
-    snprintf(cells[2], 160, "%s", l->payee_name);
-    snprintf(cells[3], 160, "%s", l->payee_id);
-    snprintf(cells[4], 160, "%s", l->account);
-    snprintf(cells[5], 160, "%s", l->bank_name);
-    snprintf(cells[6], 160, "%s", jy_money_format_plain(l->amount, money));
-    snprintf(cells[7], 160, "%s", b->program);
-    snprintf(cells[8], 160, "%s%s%s拨付", b->program, b->month[0] ? " " : "", b->month);
-    snprintf(cells[9], 160, "%s", l->idem_key);
+    snprintf(cells[0], BANK_CELL, "%d", l->line_no);
+    snprintf(cells[1], BANK_CELL, "%s", l->payee_kind == JY_PAYEE_ORG ? "单位（基本账户）" : "个人（社保卡）");
+    snprintf(cells[2], BANK_CELL, "%s", l->payee_name);
+    snprintf(cells[3], BANK_CELL, "%s", l->payee_id);
+    snprintf(cells[4], BANK_CELL, "%s", l->account);
+    snprintf(cells[5], BANK_CELL, "%s", l->bank_name);
+    snprintf(cells[6], BANK_CELL, "%s", jy_money_format_plain(l->amount, money));
+    snprintf(cells[7], BANK_CELL, "%s", b->program);
+    snprintf(cells[8], BANK_CELL, "%s%s%s拨付", b->program, b->month[0] ? " " : "", b->month);
+    snprintf(cells[9], BANK_CELL, "%s", l->idem_key);
 }
 
 static void csv_field(FILE *f, const char *s)
@@ -298,7 +303,7 @@ static void csv_field(FILE *f, const char *s)
     fputc('"', f);
 }
 
-static int write_csv(const char *path, const jy_batch *b, const lines_buf *lines, jy_err *err)
+static int write_csv(const char *path, const jy_batch *b, const lines_buf *lines, int unmasked, jy_err *err)
 {
     FILE *f = jy_fopen_private(path, "w");
     if (!f) return jy_err_set(err, JY_EIO, "%s: cannot write: %s", path, strerror(errno));
@@ -307,9 +312,9 @@ static int write_csv(const char *path, const jy_batch *b, const lines_buf *lines
         csv_field(f, bank_cols[c]);
     }
     fputs("\r\n", f);
-    char cells[NBANK_COLS][160];
+    char cells[NBANK_COLS][BANK_CELL];
     for (size_t i = 0; i < lines->n; i++) {
-        line_cells(b, &lines->v[i], cells);
+        line_cells(b, &lines->v[i], unmasked, cells);
         for (size_t c = 0; c < NBANK_COLS; c++) {
             if (c) fputc(',', f);
             csv_field(f, cells[c]);
@@ -320,7 +325,7 @@ static int write_csv(const char *path, const jy_batch *b, const lines_buf *lines
     return 0;
 }
 
-static int write_xlsx(const char *path, const jy_batch *b, const lines_buf *lines, jy_err *err)
+static int write_xlsx(const char *path, const jy_batch *b, const lines_buf *lines, int unmasked, jy_err *err)
 {
 #ifdef JY_HAVE_XLSXWRITER
     /* libxlsxwriter opens the file itself: made 0600 first, it keeps that mode */
@@ -333,9 +338,9 @@ static int write_xlsx(const char *path, const jy_batch *b, const lines_buf *line
     lxw_format *text = workbook_add_format(wb);
     format_set_num_format(text, "@"); /* accounts and ID numbers stay text, never 6.22E+18 */
     for (size_t c = 0; c < NBANK_COLS; c++) worksheet_write_string(ws, 0, (lxw_col_t)c, bank_cols[c], head);
-    char cells[NBANK_COLS][160];
+    char cells[NBANK_COLS][BANK_CELL];
     for (size_t i = 0; i < lines->n; i++) {
-        line_cells(b, &lines->v[i], cells);
+        line_cells(b, &lines->v[i], unmasked, cells);
         for (size_t c = 0; c < NBANK_COLS; c++)
             worksheet_write_string(ws, (lxw_row_t)(i + 1), (lxw_col_t)c, cells[c], text);
     }
@@ -350,12 +355,13 @@ static int write_xlsx(const char *path, const jy_batch *b, const lines_buf *line
 #else
     (void)b;
     (void)lines;
+    (void)unmasked;
     return jy_err_set(err, JY_ENODATA, "%s: this jiuye was built without libxlsxwriter (XLSX export)", path);
 #endif
 }
 
-int jy_batch_export(jy_store *st, int64_t id, const char *csv_path, const char *xlsx_path, const char *actor,
-                    jy_err *err)
+static int export_file(jy_store *st, int64_t id, const char *csv_path, const char *xlsx_path, const char *actor,
+                       int unmasked, jy_err *err)
 {
     lines_buf lines = {0};
     jy_batch b;
@@ -368,8 +374,8 @@ int jy_batch_export(jy_store *st, int64_t id, const char *csv_path, const char *
         goto done;
     }
     if ((rc = jy_store_batch_lines(st, id, NULL, collect_line, &lines, err))) goto done;
-    if (csv_path && (rc = write_csv(csv_path, &b, &lines, err))) goto done;
-    if (xlsx_path && (rc = write_xlsx(xlsx_path, &b, &lines, err))) goto done;
+    if (csv_path && (rc = write_csv(csv_path, &b, &lines, unmasked, err))) goto done;
+    if (xlsx_path && (rc = write_xlsx(xlsx_path, &b, &lines, unmasked, err))) goto done;
     char from[12];
     snprintf(from, sizeof from, "%s", b.status);
     jy_store_now(b.exported_at, sizeof b.exported_at);
@@ -377,6 +383,31 @@ int jy_batch_export(jy_store *st, int64_t id, const char *csv_path, const char *
 done:
     free(lines.v);
     return finish(st, rc, err);
+}
+
+int jy_batch_export(jy_store *st, int64_t id, const char *csv_path, const char *xlsx_path, const char *actor,
+                    jy_err *err)
+{
+    return export_file(st, id, csv_path, xlsx_path, actor, 0, err);
+}
+
+int jy_batch_export_unmasked(jy_store *st, int64_t id, const char *csv_path, const char *xlsx_path,
+                             const jy_access_req *rq, jy_err *err)
+{
+    jy_batch b;
+    int rc = jy_store_batch_get(st, id, &b, err);
+    if (rc) return rc;
+    if (strcmp(b.status, "approved") != 0 && strcmp(b.status, "paid") != 0)
+        return jy_err_set(err, JY_ECONFLICT,
+                          "payment batch %" PRId64 " is %s: it must be reviewed (batch approve) before export", id, b.status);
+    jy_sb target = JY_SB_INIT;
+    jy_sb_appendf(&target, "%" PRId64 " %s%s%s%s", id, csv_path ? "csv=" : "", csv_path ? csv_path : "",
+                  xlsx_path ? (csv_path ? " xlsx=" : "xlsx=") : "", xlsx_path ? xlsx_path : "");
+    /* logged (committed) before a digit is written */
+    rc = jy_privacy_grant(st, rq, JY_PRIV_BANK, "export", "pay_batch", b.county, jy_sb_cstr(&target), err);
+    jy_sb_free(&target);
+    if (rc) return rc;
+    return export_file(st, id, csv_path, xlsx_path, rq->actor, 1, err);
 }
 
 /* ---------------------------------------------------------------- paying */

@@ -13,6 +13,7 @@
 #include "base/err.h"
 #include "base/sb.h"
 #include "service/case.h"
+#include "service/privacy.h"
 #include "store/store.h"
 
 /* Builds a draft batch of county's approved payables of program (month: "YYYY-MM" or NULL for
@@ -34,9 +35,16 @@ int jy_batch_approve(jy_store *st, int64_t id, const char *actor, jy_batch *out,
 
 /* Writes the bank file of an approved (or paid) batch: CSV (UTF-8, header row) and/or XLSX
  * (one sheet "拨付明细"); either path may be NULL. Records exported_at. JY_ENODATA for XLSX when
- * built without libxlsxwriter. */
+ * built without libxlsxwriter. The payees' ID numbers and accounts are masked (a copy to
+ * check or file; docs/privacy.md): the file the bank pays from is jy_batch_export_unmasked's. */
 int jy_batch_export(jy_store *st, int64_t id, const char *csv_path, const char *xlsx_path, const char *actor,
                     jy_err *err);
+/* The bank file with the values whole, for payment: rq must ask for the unmasked view with a
+ * reason, and its actor's role must hold JY_PRIV_BANK (finance, admin). The access-log entry
+ * (export, pay_batch, "<id> csv=… xlsx=…") is committed before the file is written; a refusal
+ * is logged as refused and writes nothing (service/privacy.h jy_privacy_grant). */
+int jy_batch_export_unmasked(jy_store *st, int64_t id, const char *csv_path, const char *xlsx_path,
+                             const jy_access_req *rq, jy_err *err);
 
 typedef struct jy_batch_run {
     int paid;          /* lines paid by this run */

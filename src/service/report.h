@@ -120,7 +120,8 @@ int jy_report_roster(jy_store *st, const jy_policy *pol, const jy_roster_query *
 void jy_report_forms_json(jy_sb *out);
 
 /* The publicity list (公示名单): the cases ids[0..n) (n > 0), else the county's cases of
- * program in state (NULL: "publicity"). ID numbers are masked (640522********123X). */
+ * program in state (NULL: "publicity"). A published list: persons' names and ID numbers are
+ * always masked (张*丰, 640522********123X; domain/mask.h), organisations shown whole. */
 int jy_report_publicity(jy_store *st, const jy_policy *pol, const char *county, const int64_t *ids, size_t n,
                         const char *program, const char *state, jy_report **out, jy_err *err);
 /* P4's acceptance report figures (附件 5-4-2 (四) 项目完成数据情况统计) of one project case. */

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "domain/division.h"
+#include "domain/mask.h"
 #include "store/placement_store.h"
 #include "store/report_store.h"
 
@@ -836,17 +837,6 @@ done:
 
 /* ---------------------------------------------------------------- publicity list */
 
-/* 640522199001011234 → 640522********1234 (public lists show no birth date). */
-static void mask_id(const char *id, char *buf, size_t n)
-{
-    size_t len = strlen(id);
-    if (len != 18) {
-        snprintf(buf, n, "%s", id);
-        return;
-    }
-    snprintf(buf, n, "%.6s********%.4s", id, id + 14);
-}
-
 typedef struct pub_ctx {
     jy_store *st;
     jy_report *r;
@@ -867,9 +857,10 @@ static int on_pub_row(void *ctx, const jy_report_case_row *row)
     jy_cell_int(&cells[0], ++c->seq);
     jy_cell_text(r, &cells[1], row->program);
     jy_cell_text(r, &cells[2], program_title(c->progs, row->program));
-    if (row->idcard[0]) {
-        jy_cell_text(r, &cells[3], row->name);
-        mask_id(row->idcard, buf, sizeof buf);
+    if (row->idcard[0]) { /* a published list: 张*丰, 640522********1234 (domain/mask.h, docs/privacy.md) */
+        jy_mask_name(row->name, buf, sizeof buf);
+        jy_cell_text(r, &cells[3], buf);
+        jy_mask_idcard(row->idcard, buf, sizeof buf);
         jy_cell_text(r, &cells[4], buf);
     } else if (row->org_id && (c->org.id == row->org_id || jy_store_org_get(c->st, row->org_id, &c->org, NULL) == 0)) {
         jy_cell_text(r, &cells[3], c->org.name);
@@ -934,7 +925,7 @@ int jy_report_publicity(jy_store *st, const jy_policy *pol, const char *county, 
         snprintf(cnt, sizeof cnt, "%lld 项", (long long)c.found);
         jy_cell_text(r, &r->total[5], cnt);
         jy_cell_money(&r->total[6], c.total);
-        r->note = "身份证号中间8位已隐去。";
+        r->note = "个人姓名、身份证号已部分隐去。";
     }
     json_decref(progs);
     if (rc) {

@@ -64,6 +64,7 @@ void jy_user_json(jy_sb *sb, const jy_user *u)
     jy_sb_json_kv_str(sb, "role", u->role);
     jy_sb_json_kv_str(sb, "area", u->area);
     kv_id(sb, "org_id", u->org_id);
+    if (u->person_id) kv_id(sb, "person_id", u->person_id); /* issue 11: an applicant's own person */
     jy_sb_json_kv_str(sb, "display", u->display);
     jy_sb_appendc(sb, '}');
 }
@@ -142,11 +143,15 @@ int jy_store_user_put(jy_store *st, jy_user *u, const char *actor, int *result, 
         jy_org o;
         if ((rc = jy_store_org_get(st, u->org_id, &o, err))) goto done;
     }
+    if (u->person_id) {
+        jy_person p;
+        if ((rc = jy_store_person_get(st, u->person_id, &p, err))) goto done;
+    }
     if (exists) {
         u->id = old.id;
         memcpy(u->created_at, old.created_at, sizeof u->created_at);
         if (strcmp(old.role, u->role) == 0 && strcmp(old.area, u->area) == 0 && old.org_id == u->org_id &&
-            strcmp(old.display, u->display) == 0) {
+            old.person_id == u->person_id && strcmp(old.display, u->display) == 0) {
             if (result) *result = JY_PUT_UNCHANGED;
             goto done;
         }

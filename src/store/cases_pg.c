@@ -20,7 +20,7 @@
     "id, county, program, kind, person_id, org_id, parent_id, year, filed_on, occupation, level, " \
     "start_on, end_on, state, due_on, publicity_end, amount, decision, ruleset, created_at, updated_at"
 #define CASE_COLS CASE_COLS_BRIEF ", facts, reasons, conflicts"
-#define USER_COLS "id, name, role, area, org_id, display, created_at"
+#define USER_COLS "id, name, role, area, org_id, display, created_at, person_id"
 #define EVENT_COLS "id, case_id, at, on_date, actor, step, from_state, to_state, reason"
 
 static int fail(jy_store *st, const PGresult *r, const char *what, jy_err *err)
@@ -101,6 +101,7 @@ static void read_user(const PGresult *r, int i, jy_user *u)
     u->org_id = col_i64(r, i, 4);
     col_str(r, i, 5, u->display, sizeof u->display);
     col_str(r, i, 6, u->created_at, sizeof u->created_at);
+    u->person_id = col_i64(r, i, 7);
 }
 
 static int pq_user_get(jy_store *st, const char *name, jy_user *out, jy_err *err)
@@ -117,11 +118,12 @@ static int pq_user_get(jy_store *st, const char *name, jy_user *out, jy_err *err
 
 static int pq_user_insert(jy_store *st, jy_user *u, jy_err *err)
 {
-    char b[24];
-    const char *v[6] = {u->name, u->role, u->area, opt_id(b, u->org_id), u->display, u->created_at};
-    PGresult *r = run(st, "INSERT INTO users(name, role, area, org_id, display, created_at)"
-                          " VALUES ($1, $2, $3, $4::bigint, $5, $6) RETURNING id",
-                      6, v, "adding a user", err);
+    char b[24], c[24];
+    const char *v[7] = {u->name, u->role, u->area, opt_id(b, u->org_id), u->display, u->created_at,
+                        opt_id(c, u->person_id)};
+    PGresult *r = run(st, "INSERT INTO users(name, role, area, org_id, display, created_at, person_id)"
+                          " VALUES ($1, $2, $3, $4::bigint, $5, $6, $7::bigint) RETURNING id",
+                      7, v, "adding a user", err);
     if (!r) return err ? err->code : JY_EDB;
     u->id = col_i64(r, 0, 0);
     PQclear(r);
@@ -130,10 +132,12 @@ static int pq_user_insert(jy_store *st, jy_user *u, jy_err *err)
 
 static int pq_user_update(jy_store *st, const jy_user *u, jy_err *err)
 {
-    char a[24], b[24];
-    const char *v[5] = {i64(a, u->id), u->role, u->area, opt_id(b, u->org_id), u->display};
-    PGresult *r = run(st, "UPDATE users SET role = $2, area = $3, org_id = $4::bigint, display = $5 WHERE id = $1::bigint",
-                      5, v, "updating a user", err);
+    char a[24], b[24], c[24];
+    const char *v[6] = {i64(a, u->id), u->role, u->area, opt_id(b, u->org_id), u->display, opt_id(c, u->person_id)};
+    PGresult *r = run(st,
+                      "UPDATE users SET role = $2, area = $3, org_id = $4::bigint, display = $5, person_id = $6::bigint "
+                      "WHERE id = $1::bigint",
+                      6, v, "updating a user", err);
     if (!r) return err ? err->code : JY_EDB;
     PQclear(r);
     return 0;

@@ -21,7 +21,7 @@
 #define CASE_COLS_BRIEF                                                                           \
     "id, county, program, kind, person_id, org_id, parent_id, year, filed_on, occupation, level, " \
     "start_on, end_on, state, due_on, publicity_end, amount, decision, ruleset, created_at, updated_at"
-#define USER_COLS "id, name, role, area, org_id, display, created_at"
+#define USER_COLS "id, name, role, area, org_id, display, created_at, person_id"
 #define EVENT_COLS "id, case_id, at, on_date, actor, step, from_state, to_state, reason"
 
 static int fail(jy_store *st, const char *what, jy_err *err)
@@ -106,6 +106,7 @@ static void read_user(sqlite3_stmt *s, jy_user *u)
     u->org_id = sqlite3_column_int64(s, 4);
     col_str(s, 5, u->display, sizeof u->display);
     col_str(s, 6, u->created_at, sizeof u->created_at);
+    u->person_id = sqlite3_column_int64(s, 7);
 }
 
 static int sq_user_get(jy_store *st, const char *name, jy_user *out, jy_err *err)
@@ -125,7 +126,7 @@ static int sq_user_get(jy_store *st, const char *name, jy_user *out, jy_err *err
 static int sq_user_insert(jy_store *st, jy_user *u, jy_err *err)
 {
     sqlite3_stmt *s;
-    int rc = prep(st, "INSERT INTO users(name, role, area, org_id, display, created_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+    int rc = prep(st, "INSERT INTO users(name, role, area, org_id, display, created_at, person_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
                       " RETURNING id", &s, err);
     if (rc) return rc;
     bind_text(s, 1, u->name);
@@ -134,6 +135,7 @@ static int sq_user_insert(jy_store *st, jy_user *u, jy_err *err)
     bind_id(s, 4, u->org_id);
     bind_text(s, 5, u->display);
     bind_text(s, 6, u->created_at);
+    bind_id(s, 7, u->person_id);
     if (sqlite3_step(s) == SQLITE_ROW) u->id = sqlite3_column_int64(s, 0);
     else rc = fail(st, "adding a user", err);
     sqlite3_finalize(s);
@@ -143,13 +145,14 @@ static int sq_user_insert(jy_store *st, jy_user *u, jy_err *err)
 static int sq_user_update(jy_store *st, const jy_user *u, jy_err *err)
 {
     sqlite3_stmt *s;
-    int rc = prep(st, "UPDATE users SET role = ?2, area = ?3, org_id = ?4, display = ?5 WHERE id = ?1", &s, err);
+    int rc = prep(st, "UPDATE users SET role = ?2, area = ?3, org_id = ?4, display = ?5, person_id = ?6 WHERE id = ?1", &s, err);
     if (rc) return rc;
     sqlite3_bind_int64(s, 1, u->id);
     bind_text(s, 2, u->role);
     bind_text(s, 3, u->area);
     bind_id(s, 4, u->org_id);
     bind_text(s, 5, u->display);
+    bind_id(s, 6, u->person_id);
     rc = step_all(st, s, "updating a user", err);
     sqlite3_finalize(s);
     return rc;

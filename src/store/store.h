@@ -415,10 +415,13 @@ typedef struct jy_user {
     int64_t org_id;      /* the organisation a training body's or employer's user speaks for; 0 = none */
     char display[64];    /* 姓名 / 科室, free text */
     char created_at[32];
+    int64_t person_id;   /* issue 11: the person an applicant's login speaks for; 0 = none */
 } jy_user;
 
+/* Accounts, passwords, sessions and the second factor (issue 11) are in store/auth_store.h. */
+
 /* Inserts or updates a user by name (identical → JY_PUT_UNCHANGED, no audit entry); u->id is
- * filled. JY_ENOTFOUND when org_id names no organisation. */
+ * filled. JY_ENOTFOUND when org_id names no organisation or person_id no person. */
 int jy_store_user_put(jy_store *st, jy_user *u, const char *actor, int *result, jy_err *err);
 /* JY_ENOTFOUND when no user has that name. */
 int jy_store_user_get(jy_store *st, const char *name, jy_user *out, jy_err *err);

@@ -101,6 +101,9 @@ static const char jy_pg_migration_1[] =
 #include "store/cases_schema.h" /* jy_pg_migration_2: users, cases, case events */
 #include "store/ledger_schema.h" /* jy_pg_migration_3: fund ledger, payables, payment batches */
 #include "store/placement_schema.h" /* jy_pg_migration_4: placements, attendance, payroll */
+#include "store/auth_schema.h" /* jy_pg_migration_5: accounts, sessions, second factor */
+#include "store/api_schema.h" /* jy_pg_migration_6: the API's idempotency keys */
+#include "store/access_log_schema.h" /* jy_pg_migration_7: the access log (issue 11) */
 
 /* Migration "audit MAC" (issue 10 item 14; docs/audit.md): the HMAC-SHA256 of each entry's
  * hash under a key the database does not hold (NULL = written without the key). */
@@ -118,7 +121,10 @@ static const jy_pg_migration jy_pg_migrations[] = {
     {2, "users and roles, cases, case events", jy_pg_migration_2},
     {3, "fund ledger, payables, social security cards, payment batches", jy_pg_migration_3},
     {4, "placements, monthly attendance, payroll runs and lines", jy_pg_migration_4},
-    {5, "audit log: MAC column for the keyed chain", jy_pg_migration_audit_mac},
+    {5, "accounts: credentials, recovery codes, sessions, login addresses", jy_pg_migration_5},
+    {6, "the API's idempotency keys", jy_pg_migration_6},
+    {7, "access log of unmasked views and exports of personal data", jy_pg_migration_7},
+    {8, "audit log: MAC column for the keyed chain", jy_pg_migration_audit_mac},
 };
 
 #endif

@@ -94,6 +94,9 @@ static const char jy_sqlite_migration_1[] =
 #include "store/cases_schema.h" /* jy_sqlite_migration_2: users, cases, case events */
 #include "store/ledger_schema.h" /* jy_sqlite_migration_3: fund ledger, payables, payment batches */
 #include "store/placement_schema.h" /* jy_sqlite_migration_4: placements, attendance, payroll */
+#include "store/auth_schema.h" /* jy_sqlite_migration_5: accounts, sessions, second factor */
+#include "store/api_schema.h" /* jy_sqlite_migration_6: the API's idempotency keys */
+#include "store/access_log_schema.h" /* jy_sqlite_migration_7: the access log (issue 11) */
 
 /* Migration "audit MAC" (issue 10 item 14, the keyed chain; docs/audit.md): each entry may
  * carry an HMAC-SHA256 of its hash under a key the database does not hold (32 bytes; NULL =
@@ -113,7 +116,10 @@ static const jy_sqlite_migration jy_sqlite_migrations[] = {
     {2, "users and roles, cases, case events", jy_sqlite_migration_2},
     {3, "fund ledger, payables, social security cards, payment batches", jy_sqlite_migration_3},
     {4, "placements, monthly attendance, payroll runs and lines", jy_sqlite_migration_4},
-    {5, "audit log: MAC column for the keyed chain", jy_sqlite_migration_audit_mac},
+    {5, "accounts: credentials, recovery codes, sessions, login addresses", jy_sqlite_migration_5},
+    {6, "the API's idempotency keys", jy_sqlite_migration_6},
+    {7, "access log of unmasked views and exports of personal data", jy_sqlite_migration_7},
+    {8, "audit log: MAC column for the keyed chain", jy_sqlite_migration_audit_mac},
 };
 
 #endif

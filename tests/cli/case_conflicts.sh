@@ -121,7 +121,7 @@ expect_contains "month paid" '"state":"paid"' "$out"
 out=$($J case check-roster "$T/roster.csv" --program P1 --date 2024-10-08 --org 52640522MJX0000184)
 expect_rc "hard findings → exit 1" 1 $J case check-roster "$T/roster.csv" --program P1 --date 2024-10-08 --org 52640522MJX0000184
 expect_contains "rows counted" '"rows":5,"registered":4' "$out"
-expect_contains "duplicate in roster" '"kind":"duplicate_in_roster","hard":true,"clause":"花名册","reason":"身份证号 '"$P5"' 在同一花名册中重复出现（第 2 行已有）","row":3' "$out"
+expect_contains "duplicate in roster" '"kind":"duplicate_in_roster","hard":true,"clause":"花名册","reason":"身份证号 '"${P5:0:6}********${P5:14:4}"' 在同一花名册中重复出现（第 2 行已有）","row":3' "$out"
 expect_contains "roster: two bodies" "\"kind\":\"two_bodies_same_training\",\"hard\":true,\"clause\":\"P1 八(二)\",\"reason\":\"同一培训（中式烹调师五级，2024年）已由另一培训机构申领（案件 $c1，P1）\",\"other_case\":$c1,\"row\":1" "$out"
 expect_contains "roster: status" '"kind":"excluded_status","hard":true,"clause":"P1 二","reason":"公益性岗位人员不得参加补贴性培训（登记状态：公益性岗位）","row":4' "$out"
 echo "身份证号,姓名" >"$T/clean.csv"; echo "$P5,乙" >>"$T/clean.csv"

@@ -25,12 +25,15 @@ fi
 shown=$("$JIUYE" person show 1 | sed 's/,"statuses".*//')
 expect_contains "audit after = person show" "\"after\":$shown}" "$first"
 
-# a change: before and after both shown as objects
-idc=$(printf '%s' "$shown" | sed 's/.*"idcard":"\([0-9X]*\)".*/\1/')
+# a change: before and after both shown as objects (the ID number to change it by: unmasked)
+full=$("$JIUYE" person show 1 --unmask --reason "测试：按身份证号修改电话")
+idc=$(printf '%s' "$full" | sed 's/.*"idcard":"\([0-9X]*\)".*/\1/')
+[ "${#idc}" = 18 ] || fail "the unmasked ID number: $idc"
 expect_rc "change a phone" 0 "$JIUYE" person add --idcard "$idc" --name "$(printf '%s' "$shown" | sed 's/.*"name":"\([^"]*\)".*/\1/')" --phone 18009559999
 last=$("$JIUYE" audit list --limit 0 | tail -n 1)
 expect_contains "update before" '"action":"update","before":{"id":1,"idcard":"' "$last"
-expect_contains "update after" '"phone":"18009559999"' "$last"
+expect_contains "update after (masked)" '"phone":"180****9999"' "$last"
+expect_contains "update after (unmasked)" '"phone":"18009559999"' "$("$JIUYE" audit list --limit 0 --unmask --reason "测试" | tail -n 1)"
 expect_out "chain verifies" "" 0 sh -c "\"$JIUYE\" audit verify | grep -q '\"ok\":true'"
 
 # the same roster again: nothing new (the row now differs from the stored phone, so that one

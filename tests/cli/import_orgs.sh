@@ -17,7 +17,8 @@ expect_contains "duplicate reported" "6,统一社会信用代码,$U2,duplicate: 
 out=$("$JIUYE" org show "$U1")
 expect_contains "kinds" '"employer","workshop"' "$out"
 expect_contains "size" '"small"' "$out"
-expect_contains "account digits only" '"6228480012345678"' "$out"
+expect_contains "account masked" '"bank_account":"6228********5678"' "$out"
+expect_contains "account digits only" '"6228480012345678"' "$("$JIUYE" org show "$U1" --unmask --reason "测试：核对账号")"
 
 expect_rc "orgs again" 1 "$JIUYE" org import "$T/orgs.csv"
 expect_contains "re-import unchanged" '"created":0,"updated":0,"unchanged":3,"rejected":2' "$(cat "$T/stdout")"

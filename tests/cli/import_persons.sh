@@ -31,7 +31,8 @@ got=$(tr -d '\r' <"$T/errors.csv")
 out=$("$JIUYE" person show "$G")
 expect_contains "quoted name" '"name":"马,福"' "$out"
 expect_contains "division from a full address" '"hukou_division":"640522100"' "$out"
-expect_contains "hyphenated mobile normalised" '"phone":"13995510000"' "$out"
+expect_contains "mobile masked" '"phone":"139****0000"' "$out"
+expect_contains "hyphenated mobile normalised" '"phone":"13995510000"' "$("$JIUYE" person show "$G" --unmask --reason "测试：核对电话")"
 out=$("$JIUYE" person show "$A")
 expect_contains "village address resolves to its town" '"hukou_division":"640522105"' "$out"
 expect_rc "bad row not stored" 1 "$JIUYE" person show "$E"

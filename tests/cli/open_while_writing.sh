@@ -31,7 +31,7 @@ fi
 for _ in $(seq 100); do held && break; sleep 0.1; done
 held || fail "the other session never took the write lock"
 
-expect_contains "person list while another session writes" '"idcard":"640522199003071230"' "$($J person list 2>&1)"
+expect_contains "person list while another session writes" '"idcard":"640522********1230"' "$($J person list 2>&1)"
 expect_contains "audit verify while another session writes" '"ok":true' "$($J audit verify 2>&1)"
 kill -0 "$holder" 2>/dev/null || fail "the reads finished only after the other session let go of the lock"
 
@@ -46,5 +46,5 @@ kill "$holder" 2>/dev/null
   psql "$JIUYE_DB" -qAt -c "SELECT pg_terminate_backend($(head -1 "$T/holder.pid"))" >/dev/null 2>&1
 wait "$holder" 2>/dev/null
 wait "$writer" || fail "the waiting write failed: $(cat "$T/add.err")"
-expect_contains "the waiting write landed" '"idcard":"640522199202290022"' "$($J person list 2>&1)"
+expect_contains "the waiting write landed" '"idcard":"640522********0022"' "$($J person list 2>&1)"
 finish

@@ -12,8 +12,10 @@ out=$($J org add --uscc 91640522ma76xyw1x3 --name 海原县德隆职业培训学
 expect_contains "created" '"result":"created"' "$out"
 expect_contains "uscc upper-cased" '"uscc":"91640522MA76XYW1X3"' "$out"
 expect_contains "kinds" '"kinds":["training_body","employer"],"size":"small"' "$out"
-expect_contains "fields" '"division":"640522100","county":"640522","legal_person":"田志强","phone":"09534012345","address":"海城镇文化街","bank_name":"宁夏银行海原支行","bank_account":"6228480123456789012"' "$out"
+expect_contains "fields (phone and account masked)" '"division":"640522100","county":"640522","legal_person":"田志强","phone":"095****2345","address":"海城镇文化街","bank_name":"宁夏银行海原支行","bank_account":"6228***********9012"' "$out"
 expect_contains "licence" '"kind":"办学许可证","number":"教民164052270000123","valid_from":"2022-01-01","valid_until":"2026-12-31"' "$out"
+expect_contains "fields whole" '"phone":"09534012345","address":"海城镇文化街","bank_name":"宁夏银行海原支行","bank_account":"6228480123456789012"' \
+  "$($J org show 91640522MA76XYW1X3 --unmask --reason "测试：核对账号")"
 
 out=$($J org add --uscc 91640522MA76XYW1X3 --name 海原县德隆职业培训学校 --kind 培训机构,employer \
       --size small --division 640522100 --legal-person 田志强 --phone 09534012345 --address 海城镇文化街 \

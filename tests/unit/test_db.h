@@ -80,7 +80,8 @@ static inline void test_db_fresh_url(char *buf, size_t n, int pg)
 {
     test_db.n++;
     if (!pg) {
-        snprintf(buf, n, "%s/%s%d.db", test_db.tmpdir, test_db.tag, test_db.n);
+        if ((size_t)snprintf(buf, n, "%s/%s%d.db", test_db.tmpdir, test_db.tag, test_db.n) >= n)
+            fail_msg("database path longer than %zu bytes", n);
         unlink(buf);
         return;
     }

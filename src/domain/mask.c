@@ -1,0 +1,294 @@
+/* mask.c — masking of personal data for display (mask.h). */
+#include "domain/mask.h"
+
+#include <string.h>
+
+static int is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static int is_alnum(char c)
+{
+    return is_digit(c) || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+/* Copies in into out (cap ≥ 1) and returns its length; a value that does not fit is not cut
+ * (a cut value would be masked as a shorter one, showing digits of its middle): out is then
+ * cap - 1 '*' and the length returned 0, so the caller masks nothing more. */
+static size_t copy_in(const char *in, char *out, size_t cap)
+{
+    size_t n = in ? strlen(in) : 0;
+    if (n >= cap) {
+        memset(out, '*', cap - 1);
+        out[cap - 1] = '\0';
+        return 0;
+    }
+    if (n) memcpy(out, in, n);
+    out[n] = '\0';
+    return n;
+}
+
+void jy_mask_idcard(const char *in, char *out, size_t cap)
+{
+    if (!cap) return;
+    size_t n = copy_in(in, out, cap);
+    /* 18 (or the old 15) characters: keep 6 and 4; shorter oddities keep at most the last 2 */
+    size_t keep_head = n >= 11 ? 6 : 0, keep_tail = n >= 11 ? 4 : n >= 6 ? 2 : 0;
+    for (size_t i = keep_head; i + keep_tail < n; i++) out[i] = '*';
+}
+
+/* Masks the digits at digit positions [from, to) of out; a '*' holds a position too (so a
+ * masked number masks to itself), other characters (spaces, '-', '+') stay and hold none. */
+static void mask_digits(char *out, size_t from, size_t to)
+{
+    size_t d = 0;
+    for (char *p = out; *p; p++) {
+        if (!is_digit(*p) && *p != '*') continue;
+        if (d >= from && d < to) *p = '*';
+        d++;
+    }
+}
+
+static size_t count_digits(const char *s)
+{
+    size_t d = 0;
+    for (; *s; s++) d += is_digit(*s) || *s == '*';
+    return d;
+}
+
+void jy_mask_bankcard(const char *in, char *out, size_t cap)
+{
+    if (!cap) return;
+    copy_in(in, out, cap);
+    size_t d = count_digits(out);
+    if (d >= 9) mask_digits(out, 4, d - 4);
+    else if (d > 4) mask_digits(out, 0, d - 4);
+    else mask_digits(out, 0, d);
+}
+
+void jy_mask_phone(const char *in, char *out, size_t cap)
+{
+    if (!cap) return;
+    copy_in(in, out, cap);
+    size_t d = count_digits(out);
+    if (d >= 8) mask_digits(out, d - 8, d - 4);
+    else if (d > 4) mask_digits(out, 0, d - 4);
+    else mask_digits(out, 0, d);
+}
+
+void jy_mask_birth(const char *in, char *out, size_t cap)
+{
+    if (!cap) return;
+    size_t n = copy_in(in, out, cap);
+    for (size_t i = 4; i < n; i++)
+        if (is_digit(out[i])) out[i] = '*';
+}
+
+/* Length of the UTF-8 character starting at s (1 for a stray byte). */
+static size_t u8len(const unsigned char *s)
+{
+    if (*s < 0x80) return 1;
+    size_t n = (*s & 0xE0) == 0xC0 ? 2 : (*s & 0xF0) == 0xE0 ? 3 : (*s & 0xF8) == 0xF0 ? 4 : 1;
+    for (size_t i = 1; i < n; i++)
+        if ((s[i] & 0xC0) != 0x80) return 1;
+    return n;
+}
+
+void jy_mask_name(const char *in, char *out, size_t cap)
+{
+    if (!cap) return;
+    out[0] = '\0';
+    if (!in || !*in) return;
+    const unsigned char *s = (const unsigned char *)in;
+    size_t total = strlen(in), nchars = 0, first = 0, last_at = 0;
+    for (size_t i = 0; i < total; i += u8len(s + i)) {
+        if (nchars == 0) first = u8len(s + i);
+        last_at = i;
+        nchars++;
+    }
+    size_t o = 0;
+    /* first character, then one '*' per hidden character, then the last from three on */
+    if (first < cap) {
+        memcpy(out, in, first);
+        o = first;
+    }
+    size_t hidden = nchars == 2 ? 1 : nchars >= 3 ? nchars - 2 : 1;
+    if (nchars == 1) o = 0; /* a one-character name: "*" */
+    for (size_t i = 0; i < hidden && o + 1 < cap; i++) out[o++] = '*';
+    if (nchars >= 3) {
+        size_t ln = total - last_at;
+        if (o + ln < cap) {
+            memcpy(out + o, in + last_at, ln);
+            o += ln;
+        }
+    }
+    out[o] = '\0';
+}
+
+int jy_mask_is_disability(const char *s, size_t n)
+{
+    static const char *const words[] = {"disability", "disabled", "disability_grade_1_2", "残疾人", NULL};
+    for (int i = 0; words[i]; i++)
+        if (strlen(words[i]) == n && memcmp(words[i], s, n) == 0) return 1;
+    return 0;
+}
+
+/* ---------------------------------------------------------------- free text */
+
+/* Appends token t[0..n) masked when it is shaped like an identifier (mask.h). */
+static void token(jy_sb *out, const char *t, size_t n)
+{
+    size_t digits = 0;
+    while (digits < n && is_digit(t[digits])) digits++;
+    int id = n == 18 && digits >= 17 && (digits == 18 || t[17] == 'X' || t[17] == 'x');
+    int all = digits == n;
+    int mobile = all && ((n == 11 && t[0] == '1' && t[1] >= '3') ||
+                         (n == 13 && t[0] == '8' && t[1] == '6' && t[2] == '1' && t[3] >= '3'));
+    if (!id && !(all && n >= 16 && n <= 19) && !mobile) {
+        jy_sb_appendn(out, t, n);
+        return;
+    }
+    char in[32], buf[32];
+    memcpy(in, t, n);
+    in[n] = '\0';
+    if (id) jy_mask_idcard(in, buf, sizeof buf);
+    else if (mobile) jy_mask_phone(in, buf, sizeof buf);
+    else jy_mask_bankcard(in, buf, sizeof buf);
+    jy_sb_appendn(out, buf, n);
+}
+
+/* json: a backslash escape (\n, \", \u00e9 …) is copied whole and separates tokens. */
+static void mask_text(jy_sb *out, const char *s, size_t n, int json)
+{
+    size_t i = 0;
+    while (i < n) {
+        if (json && s[i] == '\\' && i + 1 < n) {
+            size_t k = s[i + 1] == 'u' ? 6 : 2;
+            if (i + k > n) k = n - i;
+            jy_sb_appendn(out, s + i, k);
+            i += k;
+            continue;
+        }
+        if (!is_alnum(s[i])) {
+            size_t j = i;
+            while (j < n && !is_alnum(s[j]) && !(json && s[j] == '\\')) j++;
+            if (j == i) j++;
+            jy_sb_appendn(out, s + i, j - i);
+            i = j;
+            continue;
+        }
+        size_t j = i;
+        while (j < n && is_alnum(s[j])) j++;
+        token(out, s + i, j - i);
+        i = j;
+    }
+}
+
+void jy_mask_text(jy_sb *out, const char *s, size_t n)
+{
+    mask_text(out, s, n, 0);
+}
+
+/* ---------------------------------------------------------------- JSON */
+
+enum { K_OTHER = 0, K_ID, K_CARD, K_PHONE, K_BIRTH, K_KIND, K_STATUS_TEXT };
+
+static int key_class(const char *k, size_t n)
+{
+    static const struct {
+        const char *key;
+        int cls;
+    } keys[] = {
+        {"idcard", K_ID},      {"id_number", K_ID},  {"account", K_CARD},     {"bank_account", K_CARD},
+        {"sscard", K_CARD},    {"card", K_CARD},     {"card_no", K_CARD},     {"phone", K_PHONE},
+        {"mobile", K_PHONE},   {"tel", K_PHONE},     {"kind", K_KIND},        {"label", K_STATUS_TEXT},
+        {"detail", K_STATUS_TEXT}, {"birth", K_BIRTH},   {"birth_date", K_BIRTH}, {"birthday", K_BIRTH},
+    };
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
+        if (strlen(keys[i].key) == n && memcmp(keys[i].key, k, n) == 0) return keys[i].cls;
+    return K_OTHER;
+}
+
+#define MAX_DEPTH 64
+
+typedef struct level {
+    char is_object;
+    char disability; /* the object's "kind" was "disability" */
+    int key;         /* class of the current key (objects), or of the array's key (arrays) */
+} level;
+
+/* Appends one string value v[0..n) (without quotes) masked by key class k; closed: whether the
+ * text had its closing quote. */
+static void value(jy_sb *out, const char *v, size_t n, int k, level *lv, int closed)
+{
+    jy_sb_appendc(out, '"');
+    int escaped = memchr(v, '\\', n) != NULL;
+    if (jy_mask_is_disability(v, n) || (lv && lv->disability && k == K_STATUS_TEXT && n > 0)) {
+        if (lv && k == K_KIND) lv->disability = 1;
+        jy_sb_append(out, JY_MASK_HIDDEN);
+    } else if (!escaped && n > 0 && n < 64 && (k == K_ID || k == K_CARD || k == K_PHONE || k == K_BIRTH)) {
+        char in[64], buf[64];
+        memcpy(in, v, n);
+        in[n] = '\0';
+        if (k == K_ID) jy_mask_idcard(in, buf, sizeof buf);
+        else if (k == K_CARD) jy_mask_bankcard(in, buf, sizeof buf);
+        else if (k == K_BIRTH) jy_mask_birth(in, buf, sizeof buf);
+        else jy_mask_phone(in, buf, sizeof buf);
+        jy_sb_append(out, buf);
+    } else {
+        mask_text(out, v, n, 1);
+    }
+    if (closed) jy_sb_appendc(out, '"');
+}
+
+void jy_mask_json(jy_sb *out, const char *s, size_t n)
+{
+    level stack[MAX_DEPTH];
+    int depth = 0;    /* stack[depth - 1] is the innermost container */
+    int overflow = 0; /* containers opened beyond MAX_DEPTH (not tracked; their values use text rules) */
+    int pending_key = K_OTHER; /* the key just read, for the value after ':' */
+    size_t i = 0;
+    while (i < n) {
+        char c = s[i];
+        if (c == '"') {
+            size_t j = i + 1;
+            while (j < n && s[j] != '"') j += s[j] == '\\' ? 2 : 1;
+            size_t end = j < n ? j : n; /* content s[i+1 .. end) */
+            size_t after = j < n ? j + 1 : n;
+            size_t k = after;
+            while (k < n && (s[k] == ' ' || s[k] == '\t' || s[k] == '\r' || s[k] == '\n')) k++;
+            if (k < n && s[k] == ':') { /* a key */
+                pending_key = key_class(s + i + 1, end - i - 1);
+                jy_sb_appendn(out, s + i, after - i);
+            } else {
+                level *lv = depth && !overflow ? &stack[depth - 1] : NULL;
+                int cls = overflow ? K_OTHER : lv && !lv->is_object ? lv->key : pending_key;
+                value(out, s + i + 1, end - i - 1, cls, lv && lv->is_object ? lv : NULL, j < n);
+            }
+            i = after;
+            continue;
+        }
+        if (c == '{' || c == '[') {
+            if (overflow || depth == MAX_DEPTH) {
+                overflow++;
+            } else {
+                stack[depth].is_object = c == '{';
+                stack[depth].disability = 0;
+                /* an array takes the key it is the value of: "statuses":["disability",…] */
+                stack[depth].key = c == '[' ? (depth && !stack[depth - 1].is_object ? stack[depth - 1].key : pending_key)
+                                            : K_OTHER;
+                depth++;
+            }
+            pending_key = K_OTHER;
+        } else if (c == '}' || c == ']') {
+            if (overflow) overflow--;
+            else if (depth) depth--;
+            pending_key = K_OTHER;
+        } else if (c == ',') {
+            pending_key = K_OTHER;
+        }
+        jy_sb_appendc(out, c);
+        i++;
+    }
+}

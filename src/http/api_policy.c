@@ -1,0 +1,122 @@
+/* api_policy.c — the rules under /api/v1 (issue 11):
+ *
+ *   GET  /api/v1/policy/programs   the 26 programmes: targets, budgets, funding sources (policy list)
+ *   POST /api/v1/policy/eval       decide one case from given facts {program, date, facts}: the
+ *                                  decision with its reasons and clauses, nothing stored
+ *   POST /api/v1/policy/explain    the same with the evaluation's trace in Chinese (每一步比较的值)
+ *
+ * The rule set is the server's (loaded once per store handle with the case service). */
+#include <stdlib.h>
+#include <string.h>
+
+#include "http/api.h"
+
+static void h_programs(jy_http_req *req)
+{
+    jy_cases *cs = jy_api_cases_or_reply(req);
+    if (!cs) return;
+    jy_sb sb = JY_SB_INIT;
+    jy_sb_append(&sb, "{\"ruleset\":");
+    jy_sb_json_str(&sb, jy_policy_hash(cs->pol));
+    jy_sb_append(&sb, ",\"programs\":");
+    jy_policy_list_json(cs->pol, &sb);
+    jy_sb_appendc(&sb, '}');
+    jy_http_reply_json(req, 200, &sb);
+}
+
+/* The body {program, date, facts} as the engine's case line, parsed; 0 or a reply queued. */
+static int read_case(jy_http_req *req, jy_cases *cs, jy_policy_case *c)
+{
+    json_t *b = jy_api_body_or_reply(req);
+    if (!b || jy_api_only_keys_or_reply(req, b, "program,date,facts")) return -1;
+    const char *program;
+    jy_date on;
+    if (jy_api_str_or_reply(req, b, "program", 1, &program) || jy_api_date_or_reply(req, b, "date", 1, &on)) return -1;
+    json_t *facts = json_object_get(b, "facts");
+    if (facts && !json_is_object(facts)) {
+        jy_http_reply_error_field(req, 422, "invalid_field", "facts", "facts: a JSON object of facts (docs/facts.md)");
+        return -1;
+    }
+    char d[JY_DATE_BUFSZ];
+    json_t *line = json_pack("{s:s, s:s, s:O}", "program", program, "date", jy_date_format(on, d), "facts",
+                             facts ? facts : json_object());
+    char *text = line ? json_dumps(line, JSON_COMPACT) : NULL;
+    json_decref(line);
+    if (!text) {
+        jy_http_reply_error(req, 500, "internal", "out of memory");
+        return -1;
+    }
+    jy_http_req_on_end(req, free, text);
+    char id[8];
+    int has_id = 0;
+    jy_err err = {0};
+    if (jy_policy_case_parse(cs->pol, text, strlen(text), c, id, sizeof id, &has_id, &err)) {
+        jy_http_reply_error_field(req, 422, "invalid_field", strstr(err.msg, "program") ? "program" : "facts", "%s",
+                                  err.msg);
+        return -1;
+    }
+    return 0;
+}
+
+static void h_eval(jy_http_req *req)
+{
+    jy_cases *cs = jy_api_cases_or_reply(req);
+    if (!cs) return;
+    jy_policy_case *c = jy_arena_zalloc(jy_http_req_arena(req), sizeof *c);
+    if (read_case(req, cs, c)) return;
+    jy_decision d;
+    jy_policy_eval(cs->pol, c, &d);
+    jy_sb sb = JY_SB_INIT;
+    jy_policy_decision_json(cs->pol, NULL, 0, &d, 1, &sb);
+    jy_http_reply_json(req, 200, &sb);
+}
+
+static void h_explain(jy_http_req *req)
+{
+    jy_cases *cs = jy_api_cases_or_reply(req);
+    if (!cs) return;
+    jy_policy_case *c = jy_arena_zalloc(jy_http_req_arena(req), sizeof *c);
+    if (read_case(req, cs, c)) return;
+    jy_decision d;
+    jy_policy_step *steps = jy_arena_alloc(jy_http_req_arena(req), 512 * sizeof *steps);
+    jy_policy_trace tr = {0, 512, steps};
+    jy_policy_eval_trace(cs->pol, c, &d, &tr);
+    jy_sb text = JY_SB_INIT, sb = JY_SB_INIT;
+    jy_policy_explain_text(cs->pol, c, &d, &tr, &text);
+    jy_sb_append(&sb, "{\"decision\":");
+    jy_policy_decision_json(cs->pol, NULL, 0, &d, 1, &sb);
+    jy_sb_append(&sb, ",\"explanation\":");
+    jy_sb_json_str(&sb, jy_sb_cstr(&text));
+    jy_sb_appendc(&sb, '}');
+    jy_sb_free(&text);
+    jy_http_reply_json(req, 200, &sb);
+}
+
+#define STR "{\"type\":\"string\"}"
+#define EVAL_BODY                                                                                                 \
+    "{\"type\":\"object\",\"required\":[\"program\",\"date\"],\"additionalProperties\":false,\"properties\":{"     \
+    "\"program\":" STR ",\"date\":" STR ",\"facts\":{\"type\":\"object\"}}}"
+#define DECISION                                                                                                  \
+    "{\"type\":\"object\",\"required\":[\"decision\",\"reasons\"],\"properties\":{\"id\":{\"type\":\"null\"}" \
+    ",\"decision\":{\"enum\":[\"eligible\",\"ineligible\",\"needs_review\"]},\"amount\":{\"type\":[\"string\","   \
+    "\"null\"]},\"reasons\":{\"type\":\"array\"}}}"
+
+const jy_api_route jy_api_routes_policy[] = {
+    {{.method = "GET", .path = "/api/v1/policy/programs", .fn = h_programs, .permission = JY_PERM_POLICY_READ},
+     {.tag = "policy", .summary = "The programmes (项目): targets, budgets and funding sources as the rules say",
+      .response = "{\"type\":\"object\",\"required\":[\"ruleset\",\"programs\"],\"properties\":{\"ruleset\":" STR
+                  ",\"programs\":{\"type\":\"array\"}}}",
+      .statuses = "200,401,403"}},
+    {{.method = "POST", .path = "/api/v1/policy/eval", .fn = h_eval, .permission = JY_PERM_POLICY_EVAL,
+      .max_body = 65536},
+     {.tag = "policy", .summary = "Decide one case from given facts (试算): the decision and its clauses, nothing stored",
+      .request = EVAL_BODY, .response = DECISION, .statuses = "200,400,401,403,415,422"}},
+    {{.method = "POST", .path = "/api/v1/policy/explain", .fn = h_explain, .permission = JY_PERM_POLICY_EVAL,
+      .max_body = 65536},
+     {.tag = "policy", .summary = "Decide and explain: every clause, the values it compared, the parameter's period",
+      .request = EVAL_BODY,
+      .response = "{\"type\":\"object\",\"required\":[\"decision\",\"explanation\"],\"properties\":{\"decision\":"
+                  DECISION ",\"explanation\":" STR "}}",
+      .statuses = "200,400,401,403,415,422"}},
+};
+const size_t jy_api_routes_policy_n = sizeof jy_api_routes_policy / sizeof jy_api_routes_policy[0];
