@@ -113,6 +113,7 @@ static const jy_pg_migration jy_pg_migrations[] = {
     {2, "users and roles, cases, case events", jy_pg_migration_2},
     {3, "fund ledger, payables, social security cards, payment batches", jy_pg_migration_3},
     {4, "placements, monthly attendance, payroll runs and lines", jy_pg_migration_4},
+    {5, "money safeguards: one payable per claim, funded tracks, idempotency keys, payroll runners", jy_pg_migration_5},
 };
 
 #endif

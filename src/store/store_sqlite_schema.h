@@ -106,6 +106,7 @@ static const jy_sqlite_migration jy_sqlite_migrations[] = {
     {2, "users and roles, cases, case events", jy_sqlite_migration_2},
     {3, "fund ledger, payables, social security cards, payment batches", jy_sqlite_migration_3},
     {4, "placements, monthly attendance, payroll runs and lines", jy_sqlite_migration_4},
+    {5, "money safeguards: one payable per claim, funded tracks, idempotency keys, payroll runners", jy_sqlite_migration_5},
 };
 
 #endif
