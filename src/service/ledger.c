@@ -704,7 +704,7 @@ int jy_ledger_tracks_set(jy_store *st, const char *county, const char *program, 
 int jy_ledger_may(jy_cases *cs, const char *operation, const char *county, const char *actor, jy_err *err)
 {
     char record[40];
-    snprintf(record, sizeof record, "county %s books", county);
+    snprintf(record, sizeof record, "%s %s", strcmp(operation, "ledger_card") == 0 ? "division" : "the books of", county);
     return jy_wf_op_check(cs->wf, cs->st, operation, record, actor, county, NULL, 0, err);
 }
 

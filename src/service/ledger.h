@@ -131,8 +131,9 @@ int jy_ledger_approve_request(jy_cases *cs, jy_payable *p, int source, const cha
 int jy_ledger_cancel_request(jy_cases *cs, int64_t payable_id, const char *reason, const char *actor, jy_err *err);
 int jy_ledger_recover_request(jy_cases *cs, int64_t payable_id, jy_fen amount, const char *reason, const char *actor,
                               jy_err *err);
-/* May actor change county's budget lines (operation ledger_budget) or social security cards
- * (ledger_card)? 0 or JY_ECONFLICT naming what is missing. */
+/* May actor change county's budget lines (operation ledger_budget), or the social security cards
+ * of a division's residents (ledger_card: county is then the person's division)? 0 or
+ * JY_ECONFLICT naming what is missing. */
 int jy_ledger_may(jy_cases *cs, const char *operation, const char *county, const char *actor, jy_err *err);
 
 #endif
