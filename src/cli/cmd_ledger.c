@@ -314,10 +314,10 @@ int jy_cmd_ledger(const jy_cli *cli, int argc, char **argv)
         jy_person ps;
         jy_bankcard card;
         if ((rc = jy_store_person_get_by_idcard(st, o.pos[1], &ps, &err))) goto done;
-        /* the person's own division: a township's staff register the cards of its residents */
-        if ((rc = jy_ledger_may(cs, "ledger_card", ps.hukou_division[0] ? ps.hukou_division : ps.county, cli->actor,
-                                &err)))
-            goto done;
+        /* the person's own division (within the county's books): a township's staff register the
+         * cards of its residents */
+        const char *div = strncmp(ps.hukou_division, ps.county, 6) == 0 ? ps.hukou_division : ps.county;
+        if ((rc = jy_ledger_may(cs, "ledger_card", div, cli->actor, &err))) goto done;
         if ((rc = jy_bankcard_check(o.pos[2], &card, &err))) {
             jy_err_prefix(&err, "social security card account: ");
             goto done;

@@ -945,6 +945,10 @@ int jy_payroll_recover(jy_cases *cs, int64_t placement_id, const char *since, co
             memcpy(l.status, "cancelled", 10);
             action = "cancel";
             if (rc == 0) ids_push(&cancelled, l.id);
+        } else if (strcmp(l.status, "approved") == 0 && !l.payable_id) { /* proposed, never committed */
+            memcpy(l.status, "cancelled", 10);
+            action = "cancel";
+            ids_push(&cancelled, l.id);
         } else if (strcmp(l.status, "approved") == 0 && strcmp(l.payable_status, "batched") == 0) {
             ids_push(&in_batch, l.id);
         } else if (strcmp(l.status, "held") == 0) {

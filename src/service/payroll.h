@@ -53,9 +53,9 @@ int jy_payroll_show_json(jy_cases *cs, const char *county, const char *program, 
 
 /* Recovery (追回) after an event that voids a placement's pay (P13 二(四)3: a second concurrent
  * internship; 追回补贴并取消实习资格): every paid line of the placement for months ≥ since
- * (NULL: all) is recovered in the ledger (paid → available), approved unbatched payables are
- * cancelled, held lines rejected; the placement is cancelled (its case takes the cancel step
- * when active). Lines in a batch not yet paid are listed as "in_batch" (recover them after
+ * (NULL: all) is recovered in the ledger (paid → available), approved unbatched payables (and
+ * approved lines never committed) are cancelled, held lines rejected; the placement is cancelled
+ * (its case takes the cancel step when active). Lines in a batch not yet paid are listed as "in_batch" (recover them after
  * payment). out: {"placement","recovered":[…],"cancelled":[…],"rejected":[…],"in_batch":[…],
  * "amount_recovered"}. */
 int jy_payroll_recover(jy_cases *cs, int64_t placement_id, const char *since, const char *reason, const char *actor,

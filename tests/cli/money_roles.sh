@@ -111,4 +111,10 @@ refused "an operation the file lacks is refused" "defines no operation payroll_c
 sed -i 's/not-by batch_build/not-by no_such_op/' "$T/pol/workflows.txt"
 refused "a not-by naming nothing does not load" "not-by no_such_op names no other operation" \
   $J --as 科长 --policy "$T/pol" payroll commit P13 2024-04
+# a proposed line never committed is cancelled with its placement (追回): no later commit pays it
+out=$($J --as 科长 placement recover "$A" --reason "发现同期在另一单位实习" --since 2024-04) || fail "recover A"
+apr=$(sql "SELECT l.id FROM payroll_lines l JOIN payroll_runs r ON r.id = l.run_id WHERE r.month = '2024-04' AND l.placement_id = $A")
+expect_contains "the April line cancelled" "\"cancelled\":[$apr]" "$out"
+expect_contains "nothing left to commit" '"committed":0' "$($J --as 科长 payroll commit P13 2024-04 --county 640522)"
+books_balance "at the end"
 finish
