@@ -331,12 +331,15 @@ static int run(const char *url, long n, long nclaims, long m, long np, result *r
     r->secs[S_SETUP] = now() - t;
     t = now();
     if (rc == 0) rc = jy_payroll_run_month(cs, "640522", "P13", "2024-03", "bench", &out, &err);
-    r->secs[S_PAYROLL] = now() - t;
     if (rc == 0) {
         const char *s = jy_sb_cstr(&out), *k;
         if ((k = strstr(s, "\"lines\":"))) r->lines = atol(k + 8);
         if ((k = strstr(s, "\"approved\":"))) r->approved = atol(k + 11);
     }
+    /* the commit (issue 10: a second person commits what the run approved) is part of the money work */
+    jy_sb_reset(&out);
+    if (rc == 0) rc = jy_payroll_commit(cs, "640522", "P13", "2024-03", NULL, "bench-checker", &out, NULL, &err);
+    r->secs[S_PAYROLL] = now() - t;
 
     /* ---- the dashboard: the start page's counts and `report targets` per county */
     t = now();

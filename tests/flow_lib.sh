@@ -19,7 +19,8 @@ print(body + cs[(31 - s % 31) % 31])
 PY
 }
 # flow_setup: init, users (admin, rev county reviewer, city reviewer, body training body,
-# acct builds batches, chief reviews them), and the 2024 budgets from policy/.
+# acct builds batches, chief reviews them — both county reviewers, policy/workflows.txt's
+# operations block), and the 2024 budgets from policy/ (loaded by admin).
 flow_setup() {
   $J init >/dev/null || fail "init"
   $J --as admin user add admin --role admin >/dev/null
@@ -27,7 +28,9 @@ flow_setup() {
   $J --as admin user add city --role city_reviewer --area 6405 >/dev/null
   $J --as admin user add body --role training_body --area 640522 >/dev/null
   $J --as admin user add emp --role employer --area 640522 >/dev/null
-  $J ledger budget load --year 2024 >/dev/null || fail "budget load"
+  $J --as admin user add acct --role county_reviewer --area 640522 >/dev/null
+  $J --as admin user add chief --role county_reviewer --area 640522 >/dev/null
+  $J --as admin ledger budget load --year 2024 >/dev/null || fail "budget load"
 }
 # org_add SEQ NAME KIND: a registered organisation with a basic account; prints its USCC.
 org_add() {
@@ -43,7 +46,7 @@ person_add() {
   local p
   p=$(idcard "$1")
   $J person add --idcard "$p" --name "$2" --hukou-division 640522105 --hukou-kind 农村 >/dev/null || fail "person $2"
-  [ "${3:-}" = card ] && { $J ledger card "$p" "$(luhn 6217000010$(printf %06d "$1"))" --bank 宁夏银行 >/dev/null || fail "card $2"; }
+  [ "${3:-}" = card ] && { $J --as admin ledger card "$p" "$(luhn 6217000010$(printf %06d "$1"))" --bank 宁夏银行 >/dev/null || fail "card $2"; }
   echo "$p"
 }
 # step STATE ACTOR DATE CASE-ARGS…: a case step that must leave the case in STATE ($LAST: the case)

@@ -1,9 +1,10 @@
 /* jiuye batch: payment batches (拨付批次).
  *
- *   jiuye batch build --program P [--month YYYY-MM] [--year Y]   gather approved payables
+ *   jiuye batch build --program P [--month YYYY-MM] [--year Y] [--idempotency-key K]
+ *                                                               gather approved payables
  *   jiuye batch show ID [--unmask --reason WHY]                 the batch and its lines
  *   jiuye batch list [--program P]                              batches (JSON lines)
- *   jiuye batch approve ID                                      review (not by the builder)
+ *   jiuye batch approve ID [--idempotency-key K]                review (not by the builder)
  *   jiuye batch export ID [--csv FILE] [--xlsx FILE] [--unmask --reason WHY]   the bank file
  *   jiuye batch mark-paid ID [--line N [--failed REASON]]       bank result
  *   jiuye batch retry ID --line N                               a failed line back to pending
@@ -11,7 +12,9 @@
  * The payees' ID numbers and accounts are masked in show and in the exported file; the bank file
  * for payment is `export --unmask --reason WHY` by a role that may (finance, admin), logged in
  * the access log before it is written (service/privacy.h, docs/privacy.md).
- * Every subcommand takes --county CODE (else cli.h jy_cli_county: $JIUYE_COUNTY, the --as user's county, else 640522); the actor is --as.
+ * Every subcommand takes --county CODE (else cli.h jy_cli_county: $JIUYE_COUNTY, the --as user's county, else 640522); the actor is --as,
+ * whose role the operations block of policy/workflows.txt must allow (batch_build, batch_approve,
+ * batch_export, batch_pay).
  * Test hook: JIUYE_TEST_DELAY_MS=N makes mark-paid sleep N ms inside each line's transaction
  * (tests/cli/batch_kill9.sh kills it there). docs/ledger.md. */
 #include <errno.h>
@@ -101,12 +104,15 @@ int jy_cmd_batch(const jy_cli *cli, int argc, char **argv)
         return jy_cli_fail(&err);
     }
     jy_store *st = NULL;
+    jy_cases *cs = NULL;
     jy_sb out = JY_SB_INIT;
     int64_t id = 0;
     int rc = jy_cli_store_open(cli, &st, &err);
     if (rc) goto done;
+    if (strcmp(sub, "show") != 0 && strcmp(sub, "list") != 0 && (rc = jy_cases_open(st, cli->policy_dir, &cs, &err)))
+        goto done;
     if (strcmp(sub, "build") == 0) {
-        static const char *const allowed[] = {"program", "month", "year", NULL};
+        static const char *const allowed[] = {"program", "month", "year", "idempotency-key", NULL};
         int64_t year = 0;
         if ((rc = jy_cli_opts_only(&o, allowed, county_opt, &err))) goto done;
         if (jy_cli_opt(&o, "year") && (rc = jy_cli_parse_int(jy_cli_opt(&o, "year"), "--year", 2000, 2100, &year, &err))) goto done;
@@ -114,28 +120,11 @@ int jy_cmd_batch(const jy_cli *cli, int argc, char **argv)
             jy_month m;
             if ((rc = jy_month_parse(jy_cli_opt(&o, "month"), &m, &err))) goto done;
         }
-        jy_batch b;
-        jy_sb skipped = JY_SB_INIT;
-        jy_cases *cs = NULL;
-        rc = jy_cases_open(st, cli->policy_dir, &cs, &err);
         const char *county = NULL;
-        if (rc == 0) rc = jy_cli_county(jy_cli_opt(&o, "county"), st, &county, &err);
-        if (rc == 0)
-            rc = jy_batch_build_cases(cs, county, jy_cli_opt(&o, "program"), jy_cli_opt(&o, "month"), (int)year, cli->actor,
-                                      &b, &skipped, &err);
-        jy_cases_close(cs);
-        if (rc == 0) {
-            jy_batch_json(&out, &b);
-            out.len--;
-            jy_sb_json_key(&out, "skipped");
-            jy_sb_append(&out, jy_sb_cstr(&skipped));
-            jy_sb_appendc(&out, '}');
+        if ((rc = jy_cli_county(jy_cli_opt(&o, "county"), st, &county, &err))) goto done;
+        if (!(rc = jy_batch_build_request(cs, county, jy_cli_opt(&o, "program"), jy_cli_opt(&o, "month"), (int)year,
+                                          jy_cli_opt(&o, "idempotency-key"), cli->actor, &out, NULL, &err)))
             jy_cli_print(&out);
-        } else if (skipped.len > 2) {
-            jy_privacy_mask_json(&skipped); /* the reasons name payees by ID number */
-            fprintf(stderr, "jiuye: skipped: %s\n", jy_sb_cstr(&skipped));
-        }
-        jy_sb_free(&skipped);
     } else if (strcmp(sub, "show") == 0) {
         static const char *const allowed[] = {NULL};
         if (!(rc = jy_cli_opts_only(&o, allowed, county_opt, &err)) && !(rc = batch_id(&o, &id, &err))) rc = show(st, id, &rq, &out, &err);
@@ -143,11 +132,10 @@ int jy_cmd_batch(const jy_cli *cli, int argc, char **argv)
         static const char *const allowed[] = {"program", NULL};
         if (!(rc = jy_cli_opts_only(&o, allowed, county_opt, &err))) rc = jy_store_batch_list(st, jy_cli_opt(&o, "program"), print_batch, &out, &err);
     } else if (strcmp(sub, "approve") == 0) {
-        static const char *const allowed[] = {NULL};
-        jy_batch b;
+        static const char *const allowed[] = {"idempotency-key", NULL};
         if (!(rc = jy_cli_opts_only(&o, allowed, county_opt, &err)) && !(rc = batch_id(&o, &id, &err)) &&
-            !(rc = jy_batch_approve(st, id, cli->actor, &b, &err)))
-            print_batch(&out, &b);
+            !(rc = jy_batch_approve_request(cs, id, jy_cli_opt(&o, "idempotency-key"), cli->actor, &out, NULL, &err)))
+            jy_cli_print(&out);
     } else if (strcmp(sub, "export") == 0) {
         static const char *const allowed[] = {"csv", "xlsx", NULL};
         if ((rc = jy_cli_opts_only(&o, allowed, county_opt, &err)) || (rc = batch_id(&o, &id, &err))) goto done;
@@ -155,8 +143,8 @@ int jy_cmd_batch(const jy_cli *cli, int argc, char **argv)
             rc = jy_err_set(&err, JY_EUSAGE, "give --csv FILE and/or --xlsx FILE");
             goto done;
         }
-        if (rq.unmask) rc = jy_batch_export_unmasked(st, id, jy_cli_opt(&o, "csv"), jy_cli_opt(&o, "xlsx"), &rq, &err);
-        else rc = jy_batch_export(st, id, jy_cli_opt(&o, "csv"), jy_cli_opt(&o, "xlsx"), cli->actor, &err);
+        if (rq.unmask) rc = jy_batch_export_unmasked(cs, id, jy_cli_opt(&o, "csv"), jy_cli_opt(&o, "xlsx"), &rq, &err);
+        else rc = jy_batch_export(cs, id, jy_cli_opt(&o, "csv"), jy_cli_opt(&o, "xlsx"), cli->actor, &err);
         if (rc) goto done;
         jy_batch b;
         if ((rc = jy_store_batch_get(st, id, &b, &err))) goto done;
@@ -177,15 +165,12 @@ int jy_cmd_batch(const jy_cli *cli, int argc, char **argv)
                 rc = jy_err_set(&err, JY_EUSAGE, "--failed needs --line N");
                 goto done;
             }
-            if ((rc = jy_batch_mark_failed(st, id, (int)line, jy_cli_opt(&o, "failed"), cli->actor, &err))) goto done;
+            if ((rc = jy_batch_mark_failed(cs, id, (int)line, jy_cli_opt(&o, "failed"), cli->actor, &err))) goto done;
             rc = show(st, id, NULL, &out, &err);
             goto done;
         }
         jy_batch_run run;
-        jy_cases *cs = NULL;
-        rc = jy_cases_open(st, cli->policy_dir, &cs, &err);
-        if (rc == 0) rc = jy_batch_mark_paid_cases(cs, id, (int)line, cli->actor, &run, &err);
-        jy_cases_close(cs);
+        rc = jy_batch_mark_paid_cases(cs, id, (int)line, cli->actor, &run, &err);
         if (rc == 0) {
             jy_batch b;
             if ((rc = jy_store_batch_get(st, id, &b, &err))) goto done;
@@ -207,7 +192,7 @@ int jy_cmd_batch(const jy_cli *cli, int argc, char **argv)
             goto done;
         }
         jy_batch_line l;
-        if (!(rc = jy_batch_retry(st, id, (int)line, cli->actor, &l, &err))) {
+        if (!(rc = jy_batch_retry(cs, id, (int)line, cli->actor, &l, &err))) {
             jy_batch_line_json(&out, &l);
             jy_cli_print(&out);
         }
@@ -216,6 +201,7 @@ int jy_cmd_batch(const jy_cli *cli, int argc, char **argv)
     }
 done:
     jy_sb_free(&out);
+    jy_cases_close(cs);
     jy_store_close(st);
     if (rc == JY_EUSAGE) {
         fprintf(stderr, "jiuye: %s\nusage: %s\n", err.msg, USAGE);

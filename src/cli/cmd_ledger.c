@@ -1,10 +1,13 @@
 /* jiuye ledger: the fund ledger (资金台账), payables and social security cards.
  *
- *   jiuye ledger budget load [--year Y]                    budget lines from the policy data
- *   jiuye ledger budget set PROGRAM YEAR SOURCE AMOUNT     e.g. P13 2024 region 7130000.00
+ *   jiuye ledger budget load [--year Y]                    budget lines from the policy data (and
+ *                                                          policy/funding.txt: the tracks they fund)
+ *   jiuye ledger budget set PROGRAM YEAR SOURCE AMOUNT [--tracks T,T|'*' [--clause C]]
+ *                                                          e.g. P13 2024 region 7130000.00
  *   jiuye ledger show [--program P] [--year Y]             budget lines (JSON lines)
  *   jiuye ledger approve --program P --year Y (--person IDCARD | --org USCC) --amount X
  *                        [--source S] [--case ID] [--month YYYY-MM] [--account A] [--memo T]
+ *                        [--claim NAME] [--track T] [--idempotency-key K]
  *   jiuye ledger cancel PAYABLE [--reason T]               release an approved payable
  *   jiuye ledger recover PAYABLE --reason T [--amount X]   追回 of a paid payable
  *   jiuye ledger payable PAYABLE                           one payable
@@ -14,7 +17,9 @@
  *   jiuye ledger card IDCARD ACCOUNT [--bank NAME]         a person's social security card
  *
  * Every subcommand takes --county CODE (else cli.h jy_cli_county: $JIUYE_COUNTY, the --as user's county, else 640522). Money is yuan with at
- * most two decimals on input and "1750.00" strings in JSON. docs/ledger.md. */
+ * most two decimals on input and "1750.00" strings in JSON. The subcommands that change money
+ * check the actor's (--as) role in the operations block of policy/workflows.txt (ledger_budget,
+ * ledger_approve, ledger_cancel, ledger_recover, ledger_card). docs/ledger.md. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +29,7 @@
 #include "domain/bankcard.h"
 #include "policy/policy.h"
 #include "service/ledger.h"
+#include "store/ledger_guard.h"
 #include "store/store.h"
 
 #define USAGE "jiuye ledger budget load|budget set|show|approve|cancel|recover|payable|payables|journal|check|card …"
@@ -40,12 +46,29 @@ static int check_program(const char *p, jy_err *err)
 
 /* ---------------------------------------------------------------- subcommands */
 
+typedef struct line_print {
+    jy_store *st;
+    jy_sb *sb;
+    int rc;
+    jy_err *err;
+} line_print;
+
+/* A budget line, with the tracks it funds when it is restricted (policy/funding.txt). */
 static int print_line(void *ctx, const jy_ledger_line *l)
 {
-    jy_sb *sb = ctx;
-    jy_sb_reset(sb);
-    jy_ledger_line_json(sb, l);
-    jy_cli_print(sb);
+    line_print *c = ctx;
+    char tracks[JY_TRACKS_SZ], clause[128];
+    if ((c->rc = jy_store_line_tracks_get(c->st, l->county, l->program, l->year, l->source, tracks, clause, c->err)))
+        return 1;
+    jy_sb_reset(c->sb);
+    jy_ledger_line_json(c->sb, l);
+    if (tracks[0]) {
+        c->sb->len--;
+        jy_sb_json_kv_str(c->sb, "tracks", tracks);
+        jy_sb_json_kv_str(c->sb, "tracks_clause", clause);
+        jy_sb_appendc(c->sb, '}');
+    }
+    jy_cli_print(c->sb);
     return 0;
 }
 
@@ -67,19 +90,18 @@ static int print_payable(void *ctx, const jy_payable *p)
     return 0;
 }
 
-static int cmd_budget(const jy_cli *cli, jy_store *st, const char *county, const jy_cli_opts *o, jy_sb *out,
+static int cmd_budget(const jy_cli *cli, jy_cases *cs, const char *county, const jy_cli_opts *o, jy_sb *out,
                       jy_err *err)
 {
     int rc;
+    jy_store *st = cs->st;
     if (o->npos >= 2 && strcmp(o->pos[1], "load") == 0) {
         static const char *const allowed[] = {"year", NULL};
         if ((rc = jy_cli_opts_only(o, allowed, county_opt, err))) return rc;
         int64_t year = 2024;
         if (jy_cli_opt(o, "year") && (rc = jy_cli_parse_int(jy_cli_opt(o, "year"), "--year", 2000, 2100, &year, err))) return rc;
-        jy_policy *pol = NULL;
-        if ((rc = jy_policy_load(cli->policy_dir, &pol, err))) return rc;
-        rc = jy_ledger_budget_load(st, pol, county, (int)year, cli->actor, out, err);
-        jy_policy_free(pol);
+        if ((rc = jy_ledger_may(cs, "ledger_budget", county, cli->actor, err))) return rc;
+        rc = jy_ledger_budget_load(st, cs->pol, cli->policy_dir, county, (int)year, cli->actor, out, err);
         if (rc == 0 && out->len) {
             out->len--; /* the last newline: jy_cli_print adds one */
             out->buf[out->len] = '\0';
@@ -88,8 +110,10 @@ static int cmd_budget(const jy_cli *cli, jy_store *st, const char *county, const
         return rc;
     }
     if (o->npos == 6 && strcmp(o->pos[1], "set") == 0) {
-        static const char *const allowed[] = {NULL};
+        static const char *const allowed[] = {"tracks", "clause", NULL};
         if ((rc = jy_cli_opts_only(o, allowed, county_opt, err))) return rc;
+        if (jy_cli_opt(o, "clause") && !jy_cli_opt(o, "tracks"))
+            return jy_err_set(err, JY_EUSAGE, "--clause goes with --tracks");
         int64_t year = 0;
         int source = 0;
         jy_fen amount = 0;
@@ -97,27 +121,53 @@ static int cmd_budget(const jy_cli *cli, jy_store *st, const char *county, const
             return rc;
         if (jy_fund_source_parse(o->pos[4], &source, err)) return JY_EUSAGE;
         if (jy_money_parse(o->pos[5], &amount, err)) return jy_err_prefix(err, "amount: ");
-        int changed = 0;
-        if ((rc = jy_ledger_budget_set(st, county, o->pos[2], (int)year, source, amount, cli->actor, &changed, err)))
-            return rc;
+        int changed = 0, tchanged = 0;
+        if ((rc = jy_ledger_may(cs, "ledger_budget", county, cli->actor, err))) return rc;
+        if ((rc = jy_store_begin(st, err))) return rc;
+        rc = jy_ledger_budget_set(st, county, o->pos[2], (int)year, source, amount, cli->actor, &changed, err);
+        if (rc == 0 && jy_cli_opt(o, "tracks"))
+            rc = jy_ledger_tracks_set(st, county, o->pos[2], (int)year, source, jy_cli_opt(o, "tracks"),
+                                      jy_cli_opt(o, "clause"), cli->actor, &tchanged, err);
+        if (rc == 0) rc = jy_store_commit(st, err);
+        else jy_store_rollback(st, NULL);
+        if (rc) return rc;
         jy_ledger_line l;
-        if ((rc = jy_store_ledger_line_get(st, county, o->pos[2], (int)year, source, &l, err))) return rc;
+        char tracks[JY_TRACKS_SZ], clause[128];
+        if ((rc = jy_store_ledger_line_get(st, county, o->pos[2], (int)year, source, &l, err)) ||
+            (rc = jy_store_line_tracks_get(st, county, o->pos[2], (int)year, source, tracks, clause, err)))
+            return rc;
         jy_ledger_line_json(out, &l);
         out->len--; /* reopen the object to add the result */
-        jy_sb_json_kv_str(out, "result", changed ? "changed" : "unchanged");
+        if (tracks[0]) {
+            jy_sb_json_kv_str(out, "tracks", tracks);
+            jy_sb_json_kv_str(out, "tracks_clause", clause);
+        }
+        jy_sb_json_kv_str(out, "result", changed || tchanged ? "changed" : "unchanged");
         jy_sb_appendc(out, '}');
         jy_cli_print(out);
         return 0;
     }
-    return jy_err_set(err, JY_EUSAGE, "usage: jiuye ledger budget load [--year Y] | budget set PROGRAM YEAR SOURCE AMOUNT");
+    return jy_err_set(err, JY_EUSAGE,
+                      "usage: jiuye ledger budget load [--year Y] | budget set PROGRAM YEAR SOURCE AMOUNT [--tracks T [--clause C]]");
 }
 
-static int cmd_approve(const jy_cli *cli, jy_store *st, const char *county, const jy_cli_opts *o, jy_sb *out,
+/* A --claim or --track value: a lower-case word (letters, digits, _). */
+static int check_word(const char *opt, const char *v, char *dst, size_t cap, jy_err *err)
+{
+    size_t n = strlen(v);
+    if (n == 0 || n >= cap || strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789_") != n)
+        return jy_err_set(err, JY_EUSAGE, "--%s \"%s\": expected a lower-case word (a-z, 0-9, _)", opt, v);
+    snprintf(dst, cap, "%s", v);
+    return 0;
+}
+
+static int cmd_approve(const jy_cli *cli, jy_cases *cs, const char *county, const jy_cli_opts *o, jy_sb *out,
                        jy_err *err)
 {
-    static const char *const allowed[] = {"program", "year", "person", "org", "amount", "source", "case",
-                                          "month", "account", "memo", NULL};
+    static const char *const allowed[] = {"program", "year", "person", "org", "amount", "source", "case", "month",
+                                          "account", "memo", "claim", "track", "idempotency-key", NULL};
     int rc;
+    jy_store *st = cs->st;
     if ((rc = jy_cli_opts_only(o, allowed, county_opt, err))) return rc;
     jy_payable p;
     memset(&p, 0, sizeof p);
@@ -141,6 +191,10 @@ static int cmd_approve(const jy_cli *cli, jy_store *st, const char *county, cons
         snprintf(p.month, sizeof p.month, "%s", jy_cli_opt(o, "month"));
     }
     if (jy_cli_opt(o, "memo")) snprintf(p.memo, sizeof p.memo, "%s", jy_cli_opt(o, "memo"));
+    if (jy_cli_opt(o, "claim") && (rc = check_word("claim", jy_cli_opt(o, "claim"), p.claim, sizeof p.claim, err)))
+        return rc;
+    if (jy_cli_opt(o, "track") && (rc = check_word("track", jy_cli_opt(o, "track"), p.track, sizeof p.track, err)))
+        return rc;
     if (person) {
         jy_person ps;
         if ((rc = jy_store_person_get_by_idcard(st, person, &ps, err))) return rc;
@@ -158,8 +212,8 @@ static int cmd_approve(const jy_cli *cli, jy_store *st, const char *county, cons
         p.org_id = og.id;
         if (jy_cli_opt(o, "account")) snprintf(p.account, sizeof p.account, "%s", jy_cli_opt(o, "account"));
     }
-    if ((rc = jy_ledger_approve(st, &p, source, cli->actor, err))) return rc;
-    jy_payable_json(out, &p);
+    if ((rc = jy_ledger_approve_request(cs, &p, source, jy_cli_opt(o, "idempotency-key"), cli->actor, out, NULL, err)))
+        return rc;
     jy_cli_print(out);
     return 0;
 }
@@ -198,28 +252,36 @@ int jy_cmd_ledger(const jy_cli *cli, int argc, char **argv)
     if (o.npos == 0) return jy_cli_usage(USAGE);
     const char *sub = o.pos[0];
     jy_store *st = NULL;
+    jy_cases *cs = NULL; /* the rules and workflows (roles), for the subcommands that change money */
     jy_sb out = JY_SB_INIT;
     const char *county = NULL;
     int rc = jy_cli_store_open(cli, &st, &err);
     if (rc || (rc = jy_cli_county(jy_cli_opt(&o, "county"), st, &county, &err))) goto done;
+    if ((strcmp(sub, "budget") == 0 || strcmp(sub, "approve") == 0 || strcmp(sub, "cancel") == 0 ||
+         strcmp(sub, "recover") == 0 || strcmp(sub, "card") == 0) &&
+        (rc = jy_cases_open(st, cli->policy_dir, &cs, &err)))
+        goto done;
     if (strcmp(sub, "budget") == 0) {
-        rc = cmd_budget(cli, st, county, &o, &out, &err);
+        rc = cmd_budget(cli, cs, county, &o, &out, &err);
     } else if (strcmp(sub, "show") == 0) {
         static const char *const allowed[] = {"program", "year", NULL};
         int64_t year = 0;
         if (!(rc = jy_cli_opts_only(&o, allowed, county_opt, &err)) && jy_cli_opt(&o, "year"))
             rc = jy_cli_parse_int(jy_cli_opt(&o, "year"), "--year", 2000, 2100, &year, &err);
-        if (!rc) rc = jy_store_ledger_lines(st, county, jy_cli_opt(&o, "program"), (int)year, print_line, &out, &err);
+        line_print lp = {st, &out, 0, &err};
+        if (!rc) rc = jy_store_ledger_lines(st, county, jy_cli_opt(&o, "program"), (int)year, print_line, &lp, &err);
+        if (!rc) rc = lp.rc;
     } else if (strcmp(sub, "approve") == 0) {
-        rc = cmd_approve(cli, st, county, &o, &out, &err);
+        rc = cmd_approve(cli, cs, county, &o, &out, &err);
     } else if (strcmp(sub, "cancel") == 0 || strcmp(sub, "recover") == 0 || strcmp(sub, "payable") == 0) {
         static const char *const allowed[] = {"reason", "amount", NULL};
         int64_t id = 0;
         jy_fen amount = 0;
         if ((rc = jy_cli_opts_only(&o, allowed, county_opt, &err)) || (rc = cmd_payable_id(&o, &id, &err))) goto done;
         if (jy_cli_opt(&o, "amount") && (rc = jy_money_parse(jy_cli_opt(&o, "amount"), &amount, &err))) goto done;
-        if (strcmp(sub, "cancel") == 0) rc = jy_ledger_cancel(st, id, jy_cli_opt(&o, "reason"), cli->actor, &err);
-        else if (strcmp(sub, "recover") == 0) rc = jy_ledger_recover(st, id, amount, jy_cli_opt(&o, "reason"), cli->actor, &err);
+        if (strcmp(sub, "cancel") == 0) rc = jy_ledger_cancel_request(cs, id, jy_cli_opt(&o, "reason"), cli->actor, &err);
+        else if (strcmp(sub, "recover") == 0)
+            rc = jy_ledger_recover_request(cs, id, amount, jy_cli_opt(&o, "reason"), cli->actor, &err);
         jy_payable p;
         if (!rc && !(rc = jy_store_payable_get(st, id, &p, &err))) print_payable(&out, &p);
     } else if (strcmp(sub, "payables") == 0) {
@@ -252,6 +314,10 @@ int jy_cmd_ledger(const jy_cli *cli, int argc, char **argv)
         jy_person ps;
         jy_bankcard card;
         if ((rc = jy_store_person_get_by_idcard(st, o.pos[1], &ps, &err))) goto done;
+        /* the person's own division (within the county's books): a township's staff register the
+         * cards of its residents */
+        const char *div = strncmp(ps.hukou_division, ps.county, 6) == 0 ? ps.hukou_division : ps.county;
+        if ((rc = jy_ledger_may(cs, "ledger_card", div, cli->actor, &err))) goto done;
         if ((rc = jy_bankcard_check(o.pos[2], &card, &err))) {
             jy_err_prefix(&err, "social security card account: ");
             goto done;
@@ -271,6 +337,7 @@ int jy_cmd_ledger(const jy_cli *cli, int argc, char **argv)
     }
 done:
     jy_sb_free(&out);
+    jy_cases_close(cs);
     jy_store_close(st);
     if (rc == 1) return JY_EXIT_FAIL; /* reported already */
     if (rc == JY_EUSAGE) {

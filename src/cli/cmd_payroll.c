@@ -1,11 +1,15 @@
 /* jiuye payroll: monthly payroll runs of placements (docs/payroll.md).
  *
- *   jiuye payroll run P13 2024-03 [--county CODE]
+ *   jiuye payroll run P13 2024-03 [--county CODE]                  compute the month (proposes)
+ *   jiuye payroll commit P13 2024-03 [--county CODE] [--idempotency-key K]
+ *                                                                 commit its approved lines (not
+ *                                                                 by whoever ran the month)
  *   jiuye payroll show P13 2024-03 [--county CODE]
- *   jiuye payroll review LINE (--approve AMOUNT | --reject) --reason TEXT
+ *   jiuye payroll review LINE (--approve AMOUNT | --reject) --reason TEXT [--idempotency-key K]
  *
  * The county is --county, else jy_cli_county's default (cli.h: $JIUYE_COUNTY, the --as user's
- * county, else 640522). JSON on stdout. */
+ * county, else 640522). Who may run, review and commit comes from the operations block of
+ * policy/workflows.txt (payroll_run, payroll_review, payroll_commit). JSON on stdout. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,11 +21,11 @@
 
 int jy_cmd_payroll(const jy_cli *cli, int argc, char **argv)
 {
-    static const char usage[] = "jiuye payroll run|show PROGRAM YYYY-MM [--county CODE] | "
-                                "payroll review LINE (--approve AMOUNT | --reject) --reason TEXT";
+    static const char usage[] = "jiuye payroll run|commit|show PROGRAM YYYY-MM [--county CODE] [--idempotency-key K] | "
+                                "payroll review LINE (--approve AMOUNT | --reject) --reason TEXT [--idempotency-key K]";
     if (argc < 3) return jy_cli_usage(usage);
     const char *sub = argv[1];
-    const char *pos[2] = {NULL, NULL}, *county = NULL, *reason = NULL, *amount = NULL;
+    const char *pos[2] = {NULL, NULL}, *county = NULL, *reason = NULL, *amount = NULL, *idem = NULL;
     int npos = 0, reject = 0;
     jy_err err = {0};
     jy_store *st = NULL;
@@ -33,12 +37,13 @@ int jy_cmd_payroll(const jy_cli *cli, int argc, char **argv)
         else if (strcmp(argv[i], "--county") == 0 && i + 1 < argc) county = argv[++i];
         else if (strcmp(argv[i], "--reason") == 0 && i + 1 < argc) reason = argv[++i];
         else if (strcmp(argv[i], "--approve") == 0 && i + 1 < argc) amount = argv[++i];
+        else if (strcmp(argv[i], "--idempotency-key") == 0 && i + 1 < argc) idem = argv[++i];
         else if (argv[i][0] != '-' && npos < 2) pos[npos++] = argv[i];
         else rc = jy_err_set(&err, JY_EUSAGE, "unexpected argument %s (%s)", argv[i], usage);
     }
     if (rc) goto done;
-    if (strcmp(sub, "run") == 0 || strcmp(sub, "show") == 0) {
-        if (npos != 2) {
+    if (strcmp(sub, "run") == 0 || strcmp(sub, "show") == 0 || strcmp(sub, "commit") == 0) {
+        if (npos != 2 || (idem && strcmp(sub, "commit") != 0)) {
             rc = jy_err_set(&err, JY_EUSAGE, "%s", usage);
             goto done;
         }
@@ -46,6 +51,8 @@ int jy_cmd_payroll(const jy_cli *cli, int argc, char **argv)
         jy_cli_calendar_warn(cs->cal);
         if ((rc = jy_cli_county(county, st, &county, &err))) goto done;
         if (strcmp(sub, "run") == 0) rc = jy_payroll_run_month(cs, county, pos[0], pos[1], cli->actor, &sb, &err);
+        else if (strcmp(sub, "commit") == 0)
+            rc = jy_payroll_commit(cs, county, pos[0], pos[1], idem, cli->actor, &sb, NULL, &err);
         else rc = jy_payroll_show_json(cs, county, pos[0], pos[1], &sb, &err);
         if (rc == 0) jy_cli_print(&sb);
     } else if (strcmp(sub, "review") == 0) {
@@ -63,7 +70,7 @@ int jy_cmd_payroll(const jy_cli *cli, int argc, char **argv)
         }
         if ((rc = jy_cli_store_open(cli, &st, &err)) || (rc = jy_cases_open(st, cli->policy_dir, &cs, &err))) goto done;
         jy_cli_calendar_warn(cs->cal);
-        if ((rc = jy_payroll_review(cs, id, !reject, fen, reason, cli->actor, &sb, &err))) goto done;
+        if ((rc = jy_payroll_review(cs, id, !reject, fen, reason, idem, cli->actor, &sb, NULL, &err))) goto done;
         jy_cli_print(&sb);
     } else {
         rc = jy_err_set(&err, JY_EUSAGE, "%s", usage);

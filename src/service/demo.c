@@ -1768,6 +1768,9 @@ static int yr_placements(year_ctx *y, jy_err *err)
             snprintf(month, sizeof month, "%04d-%02d", yy, mm);
             jy_sb out = JY_SB_INIT;
             rc = jy_payroll_run_month(y->cs, c->county, plan[pl].program, month, y->fin1, &out, err);
+            jy_sb_reset(&out);
+            /* four-eyes: the second finance officer commits what the first computed */
+            if (rc == 0) rc = jy_payroll_commit(y->cs, c->county, plan[pl].program, month, NULL, y->fin2, &out, NULL, err);
             jy_sb_free(&out);
             if (rc == JY_ECONFLICT) { /* overspend: the run is refused with the figures */
                 c->sum->refused_runs++;
@@ -1870,8 +1873,8 @@ static int yr_batches(year_ctx *y, jy_err *err)
             }
             if (rc) return jy_err_prefix(err, "demo batch %s %d: ", program, year);
             c->sum->batches++;
-            if ((rc = jy_batch_approve(c->st, b.id, y->fin2, &b, err))) return rc;
-            if ((rc = jy_batch_export(c->st, b.id, NULL, NULL, y->fin1, err)) && rc != JY_ENODATA) return rc;
+            if ((rc = jy_batch_approve(y->cs, b.id, y->fin2, &b, err))) return rc;
+            if ((rc = jy_batch_export(y->cs, b.id, NULL, NULL, y->fin1, err)) && rc != JY_ENODATA) return rc;
             if (has_prev) {
                 jy_batch_run run;
                 memset(&run, 0, sizeof run);
@@ -1946,7 +1949,7 @@ static int stage_year(demo_ctx *c, uint64_t seed, jy_err *err)
     if ((rc = yr_users(&y, err))) goto done;
     for (int year = 2023; year <= 2024; year++) {
         jy_sb rep = JY_SB_INIT;
-        rc = jy_ledger_budget_load(c->st, y.cs->pol, c->county, year, y.fin1, &rep, err);
+        rc = jy_ledger_budget_load(c->st, y.cs->pol, o->policy_dir, c->county, year, y.fin1, &rep, err);
         jy_sb_free(&rep);
         if (rc) goto done;
     }

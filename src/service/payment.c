@@ -20,7 +20,10 @@
 #include "domain/bankcard.h"
 #include "service/case.h"
 #include "service/conflict.h"
+#include "service/idempotency.h"
 #include "service/ledger.h"
+#include "service/workflow.h"
+#include "store/ledger_guard.h"
 #include "store/run_lock.h"
 
 static int finish(jy_store *st, int rc, jy_err *err)
@@ -28,6 +31,27 @@ static int finish(jy_store *st, int rc, jy_err *err)
     if (rc == 0) return jy_store_commit(st, err);
     jy_store_rollback(st, NULL);
     return rc;
+}
+
+/* ---------------------------------------------------------------- roles */
+
+/* The actor's role for operation op on batch b (policy/workflows.txt; batch_approve is not by
+ * the builder). b NULL: a batch about to be built for county. */
+static int may(jy_cases *cs, const char *op, const jy_batch *b, const char *county, const char *actor, jy_err *err)
+{
+    char record[64];
+    if (b) snprintf(record, sizeof record, "payment batch %" PRId64, b->id);
+    else snprintf(record, sizeof record, "a payment batch of county %s", county);
+    const char *builder = b ? b->built_by : NULL;
+    return jy_wf_op_check(cs->wf, cs->st, op, record, actor, b ? b->county : county, &builder, builder ? 1 : 0, err);
+}
+
+/* may() for batch id, read first. */
+static int may_batch(jy_cases *cs, const char *op, int64_t id, const char *actor, jy_err *err)
+{
+    jy_batch b;
+    int rc = jy_store_batch_get(cs->st, id, &b, err);
+    return rc ? rc : may(cs, op, &b, NULL, actor, err);
 }
 
 /* ---------------------------------------------------------------- payees */
@@ -145,17 +169,132 @@ static int case_gate(jy_cases *cs, const jy_payable *p, jy_sb *skipped, int *nsk
     return 0;
 }
 
+/* ---- the duplicate-payee check: what each live payable of the programme pays ---- */
+
+typedef struct ident {
+    char key[96];
+    int64_t id;
+    char status[12];
+} ident;
+
+typedef struct idents {
+    ident *v;
+    size_t n, cap;
+    int oom;
+} idents;
+
+static int on_ident(void *ctx, const jy_payable *p)
+{
+    idents *I = ctx;
+    if (I->n == I->cap) {
+        size_t cap = I->cap ? I->cap * 2 : 256;
+        ident *nv = realloc(I->v, cap * sizeof *nv);
+        if (!nv) {
+            I->oom = 1;
+            return 1;
+        }
+        I->v = nv;
+        I->cap = cap;
+    }
+    ident *x = &I->v[I->n++];
+    jy_ledger_claim_key(p, x->key); /* recomputed: payables from before migration 5 have none stored */
+    x->id = p->id;
+    snprintf(x->status, sizeof x->status, "%s", p->status);
+    return 0;
+}
+
+static int ident_cmp(const void *a, const void *b)
+{
+    const ident *x = a, *y = b;
+    int c = strcmp(x->key, y->key);
+    return c ? c : (x->id > y->id) - (x->id < y->id);
+}
+
+/* "马小军 (640522…)": who p pays, for a finding. */
+static void payee_name(jy_store *st, const jy_payable *p, char *buf, size_t n)
+{
+    jy_err e;
+    if (p->payee_kind == JY_PAYEE_ORG) {
+        jy_org o;
+        if (jy_store_org_get(st, p->org_id, &o, &e) == 0) snprintf(buf, n, "%s (%s)", o.name, o.uscc);
+        else snprintf(buf, n, "organisation %" PRId64, p->org_id);
+    } else {
+        jy_person q;
+        if (jy_store_person_get(st, p->person_id, &q, &e) == 0) snprintf(buf, n, "%s (%s)", q.name, q.idcard);
+        else snprintf(buf, n, "person %" PRId64, p->person_id);
+    }
+}
+
+/* 1 (held, listed in skipped) when another live payable pays the same claim as p, 0 otherwise. */
+static int duplicate_gate(jy_store *st, const idents *I, const jy_payable *p, jy_sb *skipped, int *nskipped)
+{
+    ident key;
+    memset(&key, 0, sizeof key);
+    jy_ledger_claim_key(p, key.key);
+    size_t lo = 0, hi = I->n; /* the first entry with this key */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (strcmp(I->v[mid].key, key.key) < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    jy_sb others = JY_SB_INIT, ids = JY_SB_INIT;
+    int n = 0;
+    for (size_t i = lo; i < I->n && strcmp(I->v[i].key, key.key) == 0; i++) {
+        if (I->v[i].id == p->id) continue;
+        jy_sb_appendf(&others, "%s%" PRId64 " (%s)", n ? ", " : "", I->v[i].id, I->v[i].status);
+        jy_sb_appendf(&ids, "%s%" PRId64, n ? "," : "", I->v[i].id);
+        n++;
+    }
+    if (n && skipped) {
+        char who[200], a[JY_MONEY_BUFSZ], period[32];
+        payee_name(st, p, who, sizeof who);
+        if (p->month[0]) snprintf(period, sizeof period, "%s", p->month);
+        else if (p->case_id) snprintf(period, sizeof period, "case %" PRId64, p->case_id);
+        else snprintf(period, sizeof period, "%d", p->year);
+        jy_sb msg = JY_SB_INIT;
+        jy_sb_appendf(&msg,
+                      "duplicate payee: payable %" PRId64 " (%s%s%s) and payable %s pay %s for %s %s — one payable per "
+                      "payee, programme and period: held out of the batch until the wrong one is cancelled "
+                      "(jiuye ledger cancel ID)",
+                      p->id, jy_money_format(p->amount, a), p->claim[0] ? ", claim " : "", p->claim, jy_sb_cstr(&others),
+                      who, p->program, period);
+        if (*nskipped) jy_sb_appendc(skipped, ',');
+        jy_sb_appendc(skipped, '{');
+        jy_sb_json_kv_i64(skipped, "payable_id", p->id);
+        if (p->case_id) jy_sb_json_kv_i64(skipped, "case_id", p->case_id);
+        jy_sb_json_kv_str(skipped, "reason", jy_sb_cstr(&msg));
+        jy_sb_json_key(skipped, "duplicate_of");
+        jy_sb_appendc(skipped, '[');
+        jy_sb_append(skipped, jy_sb_cstr(&ids));
+        jy_sb_append(skipped, "]}");
+        jy_sb_free(&msg);
+    }
+    if (n) (*nskipped)++;
+    jy_sb_free(&others);
+    jy_sb_free(&ids);
+    return n ? 1 : 0;
+}
+
 static int build(jy_store *st, jy_cases *cs, const char *county, const char *program, const char *month, int year,
                  const char *actor, jy_batch *out, jy_sb *skipped, jy_err *err)
 {
     if (!program || !*program) return jy_err_set(err, JY_EINVAL, "a batch needs a programme (--program P13)");
+    int rc = may(cs, "batch_build", NULL, county, actor, err);
+    if (rc) return rc;
     idlist ids = {0};
-    int nskipped = 0;
+    idents live = {0};
+    int nskipped = 0, nheld = 0;
     if (skipped) jy_sb_appendc(skipped, '[');
-    int rc = jy_store_begin(st, err);
+    rc = jy_store_begin(st, err);
     if (rc) goto out;
     jy_payable_filter f = {.county = county, .program = program, .status = "approved", .month = month};
     if ((rc = jy_store_payable_list(st, &f, collect_payable, &ids, err))) goto done;
+    if ((rc = jy_store_payable_identities(st, county, program, on_ident, &live, err))) goto done;
+    if (live.oom) {
+        rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        goto done;
+    }
+    if (live.n) qsort(live.v, live.n, sizeof *live.v, ident_cmp);
     memset(out, 0, sizeof *out);
     snprintf(out->county, sizeof out->county, "%s", county);
     snprintf(out->program, sizeof out->program, "%s", program);
@@ -165,6 +304,10 @@ static int build(jy_store *st, jy_cases *cs, const char *county, const char *pro
         jy_payable p;
         if ((rc = jy_store_payable_get(st, ids.v[i], &p, err))) goto done;
         if (year && p.year != year) continue;
+        if (duplicate_gate(st, &live, &p, skipped, &nskipped)) {
+            nheld++;
+            continue;
+        }
         int gate = case_gate(cs, &p, skipped, &nskipped, err);
         if (gate < 0) {
             rc = gate;
@@ -196,7 +339,8 @@ static int build(jy_store *st, jy_cases *cs, const char *county, const char *pro
     }
     if (out->nlines == 0) {
         rc = jy_err_set(err, JY_ENOTFOUND, "%s%s%s: no approved payable to pay%s", program, month ? " " : "",
-                        month ? month : "", nskipped ? " (some lack an account: see skipped)" : "");
+                        month ? month : "",
+                        nheld ? " (duplicates held: see skipped)" : nskipped ? " (some lack an account: see skipped)" : "");
         goto done;
     }
     rc = jy_store_batch_update(st, out, "draft", actor, err);
@@ -205,13 +349,8 @@ done:
 out:
     if (skipped) jy_sb_appendc(skipped, ']');
     free(ids.v);
+    free(live.v);
     return rc;
-}
-
-int jy_batch_build(jy_store *st, const char *county, const char *program, const char *month, int year,
-                   const char *actor, jy_batch *out, jy_sb *skipped, jy_err *err)
-{
-    return build(st, NULL, county, program, month, year, actor, out, skipped, err);
 }
 
 int jy_batch_build_cases(jy_cases *cs, const char *county, const char *program, const char *month, int year,
@@ -220,11 +359,57 @@ int jy_batch_build_cases(jy_cases *cs, const char *county, const char *program, 
     return build(cs->st, cs, county, program, month, year, actor, out, skipped, err);
 }
 
-int jy_batch_approve(jy_store *st, int64_t id, const char *actor, jy_batch *out, jy_err *err)
+typedef struct build_req {
+    jy_cases *cs;
+    const char *county, *program, *month;
+    int year;
+    const char *actor;
+} build_req;
+
+static int build_body(void *ctx, jy_sb *out, jy_err *err)
 {
+    build_req *r = ctx;
+    jy_batch b;
+    jy_sb skipped = JY_SB_INIT;
+    int rc = jy_batch_build_cases(r->cs, r->county, r->program, r->month, r->year, r->actor, &b, &skipped, err);
+    if (rc == 0) {
+        jy_batch_json(out, &b);
+        out->len--;
+        jy_sb_json_key(out, "skipped");
+        jy_sb_append(out, jy_sb_cstr(&skipped));
+        jy_sb_appendc(out, '}');
+    } else if (skipped.len > 2 && err) { /* why nothing could be paid */
+        size_t room = sizeof err->msg - strlen(err->msg);
+        if (room > 12) snprintf(err->msg + strlen(err->msg), room, "; skipped: %s", jy_sb_cstr(&skipped));
+    }
+    jy_sb_free(&skipped);
+    return rc;
+}
+
+int jy_batch_build_request(jy_cases *cs, const char *county, const char *program, const char *month, int year,
+                           const char *idem_key, const char *actor, jy_sb *out, int *replayed, jy_err *err)
+{
+    jy_sb req = JY_SB_INIT;
+    jy_sb_appendc(&req, '{');
+    jy_sb_json_kv_str(&req, "county", county);
+    jy_sb_json_kv_str(&req, "program", program ? program : "");
+    jy_sb_json_kv_str(&req, "month", month ? month : "");
+    jy_sb_json_kv_i64(&req, "year", year);
+    jy_sb_appendc(&req, '}');
+    build_req r = {cs, county, program, month, year, actor};
+    int rc = jy_idem_run(cs->st, idem_key, "batch_build", county, jy_sb_cstr(&req), actor, build_body, &r, out, replayed,
+                         err);
+    jy_sb_free(&req);
+    return rc;
+}
+
+int jy_batch_approve(jy_cases *cs, int64_t id, const char *actor, jy_batch *out, jy_err *err)
+{
+    jy_store *st = cs->st;
     int rc = jy_store_begin(st, err);
     if (rc) return rc;
     if ((rc = jy_store_batch_get(st, id, out, err))) goto done;
+    if ((rc = may(cs, "batch_approve", out, NULL, actor, err))) goto done;
     if (strcmp(out->status, "draft") != 0) {
         rc = jy_err_set(err, JY_ECONFLICT, "payment batch %" PRId64 " is %s: only a draft is reviewed", id, out->status);
         goto done;
@@ -241,6 +426,33 @@ int jy_batch_approve(jy_store *st, int64_t id, const char *actor, jy_batch *out,
     rc = jy_store_batch_update(st, out, "draft", actor, err);
 done:
     return finish(st, rc, err);
+}
+
+typedef struct approve_req {
+    jy_cases *cs;
+    int64_t id;
+    const char *actor;
+} approve_req;
+
+static int approve_body(void *ctx, jy_sb *out, jy_err *err)
+{
+    approve_req *r = ctx;
+    jy_batch b;
+    int rc = jy_batch_approve(r->cs, r->id, r->actor, &b, err);
+    if (rc == 0) jy_batch_json(out, &b);
+    return rc;
+}
+
+int jy_batch_approve_request(jy_cases *cs, int64_t id, const char *idem_key, const char *actor, jy_sb *out,
+                             int *replayed, jy_err *err)
+{
+    jy_batch b;
+    int rc = jy_store_batch_get(cs->st, id, &b, err);
+    if (rc) return rc;
+    char req[64];
+    snprintf(req, sizeof req, "{\"batch\":%" PRId64 "}", id);
+    approve_req r = {cs, id, actor};
+    return jy_idem_run(cs->st, idem_key, "batch_approve", b.county, req, actor, approve_body, &r, out, replayed, err);
 }
 
 /* ---------------------------------------------------------------- export */
@@ -360,14 +572,16 @@ static int write_xlsx(const char *path, const jy_batch *b, const lines_buf *line
 #endif
 }
 
-static int export_file(jy_store *st, int64_t id, const char *csv_path, const char *xlsx_path, const char *actor,
+static int export_file(jy_cases *cs, int64_t id, const char *csv_path, const char *xlsx_path, const char *actor,
                        int unmasked, jy_err *err)
 {
+    jy_store *st = cs->st;
     lines_buf lines = {0};
     jy_batch b;
     int rc = jy_store_begin(st, err);
     if (rc) return rc;
     if ((rc = jy_store_batch_get(st, id, &b, err))) goto done;
+    if ((rc = may(cs, "batch_export", &b, NULL, actor, err))) goto done;
     if (strcmp(b.status, "approved") != 0 && strcmp(b.status, "paid") != 0) {
         rc = jy_err_set(err, JY_ECONFLICT, "payment batch %" PRId64 " is %s: it must be reviewed (batch approve) before export",
                         id, b.status);
@@ -385,15 +599,16 @@ done:
     return finish(st, rc, err);
 }
 
-int jy_batch_export(jy_store *st, int64_t id, const char *csv_path, const char *xlsx_path, const char *actor,
+int jy_batch_export(jy_cases *cs, int64_t id, const char *csv_path, const char *xlsx_path, const char *actor,
                     jy_err *err)
 {
-    return export_file(st, id, csv_path, xlsx_path, actor, 0, err);
+    return export_file(cs, id, csv_path, xlsx_path, actor, 0, err);
 }
 
-int jy_batch_export_unmasked(jy_store *st, int64_t id, const char *csv_path, const char *xlsx_path,
+int jy_batch_export_unmasked(jy_cases *cs, int64_t id, const char *csv_path, const char *xlsx_path,
                              const jy_access_req *rq, jy_err *err)
 {
+    jy_store *st = cs->st;
     jy_batch b;
     int rc = jy_store_batch_get(st, id, &b, err);
     if (rc) return rc;
@@ -407,7 +622,7 @@ int jy_batch_export_unmasked(jy_store *st, int64_t id, const char *csv_path, con
     rc = jy_privacy_grant(st, rq, JY_PRIV_BANK, "export", "pay_batch", b.county, jy_sb_cstr(&target), err);
     jy_sb_free(&target);
     if (rc) return rc;
-    return export_file(st, id, csv_path, xlsx_path, rq->actor, 1, err);
+    return export_file(cs, id, csv_path, xlsx_path, rq->actor, 1, err);
 }
 
 /* ---------------------------------------------------------------- paying */
@@ -538,26 +753,16 @@ out:
     return rc;
 }
 
-/* mark_paid under the batch's run lock. */
-static int mark_paid_locked(jy_store *st, jy_cases *cs, int64_t id, int line, const char *actor, jy_batch_run *run,
-                            jy_err *err)
-{
-    memset(run, 0, sizeof *run);
-    jy_run_lock *lock = NULL;
-    int rc = lock_batch(st, id, &lock, err);
-    if (rc == 0) rc = mark_paid(st, cs, id, line, actor, run, err);
-    jy_run_unlock(lock);
-    return rc;
-}
-
-int jy_batch_mark_paid(jy_store *st, int64_t id, int line, const char *actor, jy_batch_run *run, jy_err *err)
-{
-    return mark_paid_locked(st, NULL, id, line, actor, run, err);
-}
-
 int jy_batch_mark_paid_cases(jy_cases *cs, int64_t id, int line, const char *actor, jy_batch_run *run, jy_err *err)
 {
-    return mark_paid_locked(cs->st, cs, id, line, actor, run, err);
+    memset(run, 0, sizeof *run);
+    int rc = may_batch(cs, "batch_pay", id, actor, err);
+    if (rc) return rc;
+    jy_run_lock *lock = NULL;
+    rc = lock_batch(cs->st, id, &lock, err);
+    if (rc == 0) rc = mark_paid(cs->st, cs, id, line, actor, run, err);
+    jy_run_unlock(lock);
+    return rc;
 }
 
 static int mark_failed(jy_store *st, int64_t id, int line, const char *reason, const char *actor, jy_err *err)
@@ -615,21 +820,25 @@ done:
     return finish(st, rc, err);
 }
 
-int jy_batch_mark_failed(jy_store *st, int64_t id, int line, const char *reason, const char *actor, jy_err *err)
+int jy_batch_mark_failed(jy_cases *cs, int64_t id, int line, const char *reason, const char *actor, jy_err *err)
 {
     if (!reason || !*reason) return jy_err_set(err, JY_EINVAL, "a failed line needs the bank's reason (--failed REASON)");
+    int rc = may_batch(cs, "batch_pay", id, actor, err);
+    if (rc) return rc;
     jy_run_lock *lock = NULL;
-    int rc = lock_batch(st, id, &lock, err);
-    if (rc == 0) rc = mark_failed(st, id, line, reason, actor, err);
+    rc = lock_batch(cs->st, id, &lock, err);
+    if (rc == 0) rc = mark_failed(cs->st, id, line, reason, actor, err);
     jy_run_unlock(lock);
     return rc;
 }
 
-int jy_batch_retry(jy_store *st, int64_t id, int line, const char *actor, jy_batch_line *out, jy_err *err)
+int jy_batch_retry(jy_cases *cs, int64_t id, int line, const char *actor, jy_batch_line *out, jy_err *err)
 {
+    int rc = may_batch(cs, "batch_pay", id, actor, err);
+    if (rc) return rc;
     jy_run_lock *lock = NULL;
-    int rc = lock_batch(st, id, &lock, err);
-    if (rc == 0) rc = retry_line(st, id, line, actor, out, err);
+    rc = lock_batch(cs->st, id, &lock, err);
+    if (rc == 0) rc = retry_line(cs->st, id, line, actor, out, err);
     jy_run_unlock(lock);
     return rc;
 }

@@ -16,34 +16,43 @@
 #include "service/privacy.h"
 #include "store/store.h"
 
-/* Builds a draft batch of county's approved payables of program (month: "YYYY-MM" or NULL for
- * every month; year 0: every year). Payables whose payee has no account on record are left
- * out and listed in skipped as a JSON array [{"payable_id","reason"}]. JY_ENOTFOUND when
- * nothing can be paid (skipped still filled). out receives the batch. */
-int jy_batch_build(jy_store *st, const char *county, const char *program, const char *month, int year,
-                   const char *actor, jy_batch *out, jy_sb *skipped, jy_err *err);
+/* Every function below is a user's request: it first checks the actor's role for its operation
+ * in policy/workflows.txt (the operations block: batch_build, batch_approve — not by the
+ * builder —, batch_export, batch_pay) on the batch's county (workflow.h jy_wf_op_check). */
 
-/* jy_batch_build for payables that come from cases (docs/cases.md "Filing to payment"): each
- * line's case is checked again first — its workflow must let the payment step leave its state,
- * and jy_conflicts_check_case must find nothing hard; a case that fails is left out and listed
- * in skipped with the reason and, for conflicts, the findings with their clauses. */
+/* Builds a draft batch of county's approved payables of program (month: "YYYY-MM" or NULL for
+ * every month; year 0: every year), from cases (docs/cases.md "Filing to payment"): each line's
+ * case is checked again first — its workflow must let the payment step leave its state, and
+ * jy_conflicts_check_case must find nothing hard. Left out and listed in skipped as a JSON array
+ * [{"payable_id","reason",…}]: payees without an account on record, cases that fail, and
+ * duplicates — two payables paying the same payee for the same programme, period and claim
+ * (jy_ledger_claim_key), whether both wait for this batch or one is already in a batch or paid;
+ * each is held with a finding naming the other ("duplicate_of") until a person cancels the wrong
+ * one. JY_ENOTFOUND when nothing can be paid (skipped still filled). out receives the batch. */
 int jy_batch_build_cases(jy_cases *cs, const char *county, const char *program, const char *month, int year,
                          const char *actor, jy_batch *out, jy_sb *skipped, jy_err *err);
+/* jy_batch_build_cases with an idempotency key (NULL: none; idempotency.h); out receives the
+ * answer: the batch with "skipped". */
+int jy_batch_build_request(jy_cases *cs, const char *county, const char *program, const char *month, int year,
+                           const char *idem_key, const char *actor, jy_sb *out, int *replayed, jy_err *err);
 
 /* The review step: draft → approved, by someone other than the builder. */
-int jy_batch_approve(jy_store *st, int64_t id, const char *actor, jy_batch *out, jy_err *err);
+int jy_batch_approve(jy_cases *cs, int64_t id, const char *actor, jy_batch *out, jy_err *err);
+/* jy_batch_approve with an idempotency key; out receives the batch as JSON. */
+int jy_batch_approve_request(jy_cases *cs, int64_t id, const char *idem_key, const char *actor, jy_sb *out,
+                             int *replayed, jy_err *err);
 
 /* Writes the bank file of an approved (or paid) batch: CSV (UTF-8, header row) and/or XLSX
  * (one sheet "拨付明细"); either path may be NULL. Records exported_at. JY_ENODATA for XLSX when
  * built without libxlsxwriter. The payees' ID numbers and accounts are masked (a copy to
  * check or file; docs/privacy.md): the file the bank pays from is jy_batch_export_unmasked's. */
-int jy_batch_export(jy_store *st, int64_t id, const char *csv_path, const char *xlsx_path, const char *actor,
+int jy_batch_export(jy_cases *cs, int64_t id, const char *csv_path, const char *xlsx_path, const char *actor,
                     jy_err *err);
 /* The bank file with the values whole, for payment: rq must ask for the unmasked view with a
  * reason, and its actor's role must hold JY_PRIV_BANK (finance, admin). The access-log entry
  * (export, pay_batch, "<id> csv=… xlsx=…") is committed before the file is written; a refusal
  * is logged as refused and writes nothing (service/privacy.h jy_privacy_grant). */
-int jy_batch_export_unmasked(jy_store *st, int64_t id, const char *csv_path, const char *xlsx_path,
+int jy_batch_export_unmasked(jy_cases *cs, int64_t id, const char *csv_path, const char *xlsx_path,
                              const jy_access_req *rq, jy_err *err);
 
 typedef struct jy_batch_run {
@@ -54,27 +63,25 @@ typedef struct jy_batch_run {
 } jy_batch_run;
 
 /* Marks an approved batch's pending lines paid (line 0: all, else that one), each in its own
- * transaction. JIUYE_TEST_DELAY_MS (test hook) sleeps that long inside each line's
- * transaction, before its commit, so a test can kill the process mid-batch. When no line is
- * left unpaid the batch becomes "paid". A run of a batch that is paid already reports its lines
- * as already paid and changes nothing.
+ * transaction, and moves each paid line's case to paid (its workflow's payment step,
+ * jy_case_paid_by_batch) in the same transaction as the ledger posting and audit entries.
+ * JIUYE_TEST_DELAY_MS (test hook) sleeps that long inside each line's transaction, before its
+ * commit, so a test can kill the process mid-batch. When no line is left unpaid the batch
+ * becomes "paid". A run of a batch that is paid already reports its lines as already paid and
+ * changes nothing.
  *
  * Runs of one batch never overlap: this, jy_batch_mark_failed and jy_batch_retry hold the
  * batch's run lock (store/run_lock.h) from start to end, so of several at once — in this or other
  * processes, on either backend — exactly one goes ahead and every other returns JY_ECONFLICT
  * "payment batch N is being paid by another run right now …" having changed nothing. A run
  * that dies (kill -9) releases the lock with its process; the next run pays the lines it left. */
-int jy_batch_mark_paid(jy_store *st, int64_t id, int line, const char *actor, jy_batch_run *run, jy_err *err);
-
-/* jy_batch_mark_paid that also moves each paid line's case to paid (its workflow's payment
- * step, jy_case_paid_by_batch) in the same transaction as the ledger posting and audit entries. */
 int jy_batch_mark_paid_cases(jy_cases *cs, int64_t id, int line, const char *actor, jy_batch_run *run, jy_err *err);
 
 /* The bank returned line unpaid: pending → failed with the reason (money stays committed). */
-int jy_batch_mark_failed(jy_store *st, int64_t id, int line, const char *reason, const char *actor, jy_err *err);
+int jy_batch_mark_failed(jy_cases *cs, int64_t id, int line, const char *reason, const char *actor, jy_err *err);
 
 /* A failed line goes back to pending, with the payee's account read again from the registry
  * (it may have been corrected); mark it paid again afterwards. */
-int jy_batch_retry(jy_store *st, int64_t id, int line, const char *actor, jy_batch_line *out, jy_err *err);
+int jy_batch_retry(jy_cases *cs, int64_t id, int line, const char *actor, jy_batch_line *out, jy_err *err);
 
 #endif

@@ -10,7 +10,10 @@
 #include <string.h>
 
 #include "service/conflict.h"
+#include "service/idempotency.h"
 #include "service/ledger.h"
+#include "service/workflow.h"
+#include "store/ledger_guard.h"
 
 /* ---------------------------------------------------------------- loading */
 
@@ -160,18 +163,16 @@ typedef struct run_ctx {
     char **hold;       /* per source: the hard conflicts' reasons (JSON array text), or NULL */
     int provisional;   /* the month's working days are provisional (its year's calendar is not
                           published: weekends only, calendar.h): every payable line is held */
-    long n_lines, n_approved, n_held, n_refused, n_unchanged, n_kept_paid, n_replaced;
-    jy_fen approved_amount;
+    long n_lines, n_approved, n_held, n_refused, n_unchanged, n_kept_paid, n_replaced, n_uncommitted;
+    jy_fen approved_amount, uncommitted_amount;
     struct pend *pend; /* new lines not written yet (flush_pending) */
     size_t npend, cappend;
 } run_ctx;
 
-/* A new line of the run waiting for the bulk write, with its payable when it is approved. */
+/* A new line of the run waiting for the bulk write (its money is committed later, by
+ * jy_payroll_commit). */
 typedef struct pend {
     jy_payroll_line l; /* facts and decision_json owned */
-    jy_payable p;
-    int has_pay;
-    char idcard[19];
 } pend;
 
 /* New lines are written PEND_MAX at a time (jy_store_payroll_lines_add_bulk). */
@@ -195,6 +196,9 @@ static void payable_of(const run_ctx *R, const jy_payroll_src *s, int claim, jy_
     p.payee_kind = JY_PAYEE_PERSON;
     p.person_id = s->person_id;
     p.amount = amount;
+    /* the monthly allowance is the programme's main payment of the month (claim ""); the rules'
+     * other claims name themselves, so each is one payable per person and month */
+    if (claim != JY_CLAIM_MONTHLY) snprintf(p.claim, sizeof p.claim, "%s", jy_payroll_claim_name(claim));
     snprintf(p.memo, sizeof p.memo, "%s %s %s（安置 %lld）", R->program, R->month, claim_label(claim),
              (long long)s->placement_id);
     *out = p;
@@ -222,30 +226,20 @@ static void pend_free(run_ctx *R)
     R->npend = 0;
 }
 
-/* Writes the pending new lines with their payables in one bulk call: the splits of all the
- * approved ones (jy_ledger_split_many), then jy_store_payroll_lines_add_bulk — the same rows and
- * audit entries, in the same order, as approving and adding them one by one. */
+/* Writes the pending new lines in one bulk call (jy_store_payroll_lines_add_bulk, without
+ * payables: the run proposes, jy_payroll_commit commits). */
 static int flush_pending(run_ctx *R, jy_err *err)
 {
     if (R->npend == 0) return 0;
-    size_t n = R->npend, failed = 0;
+    size_t n = R->npend;
     jy_payroll_line *lines = malloc(n * sizeof *lines);
-    jy_payable **pays = malloc(n * sizeof *pays);
+    jy_payable **pays = calloc(n, sizeof *pays);
     int rc = 0;
     if (!lines || !pays) {
         rc = jy_err_set(err, JY_ENOMEM, "out of memory");
         goto done;
     }
-    for (size_t i = 0; i < n; i++) {
-        lines[i] = R->pend[i].l;
-        pays[i] = R->pend[i].has_pay ? &R->pend[i].p : NULL;
-    }
-    if ((rc = jy_ledger_split_many(R->cs->st, pays, n, &failed, err))) {
-        const pend *f = &R->pend[failed];
-        jy_err_prefix(err, "placement %lld (%s) %s %s: ", (long long)f->l.placement_id, f->idcard,
-                      jy_payroll_claim_name(f->l.claim), R->month);
-        goto done;
-    }
+    for (size_t i = 0; i < n; i++) lines[i] = R->pend[i].l;
     rc = jy_store_payroll_lines_add_bulk(R->cs->st, lines, pays, n, R->actor, err);
 done:
     free(lines);
@@ -254,8 +248,8 @@ done:
     return rc;
 }
 
-/* Queues a new line (and its payable when approved) for flush_pending. */
-static int pend_push(run_ctx *R, const jy_payroll_src *s, const jy_payroll_line *l, jy_err *err)
+/* Queues a new line for flush_pending. */
+static int pend_push(run_ctx *R, const jy_payroll_line *l, jy_err *err)
 {
     if (R->npend == R->cappend) {
         size_t cap = R->cappend ? R->cappend * 2 : 256;
@@ -274,11 +268,6 @@ static int pend_push(run_ctx *R, const jy_payroll_src *s, const jy_payroll_line 
         free((char *)q->l.decision_json);
         return jy_err_set(err, JY_ENOMEM, "out of memory");
     }
-    memcpy(q->idcard, s->idcard, sizeof q->idcard);
-    if (strcmp(l->status, "approved") == 0) {
-        payable_of(R, s, l->claim, l->amount, &q->p);
-        q->has_pay = 1;
-    }
     R->npend++;
     return R->npend >= PEND_MAX ? flush_pending(R, err) : 0;
 }
@@ -291,6 +280,8 @@ static void line_status(run_ctx *R, int outcome, jy_payroll_line *l)
         memcpy(l->status, "approved", sizeof "approved");
         R->n_approved++;
         R->approved_amount += l->amount;
+        R->n_uncommitted++; /* jy_payroll_commit commits it */
+        R->uncommitted_amount += l->amount;
     } else if (outcome == JY_INELIGIBLE) {
         memcpy(l->status, "refused", sizeof "refused");
         R->n_refused++;
@@ -320,6 +311,10 @@ static int settle(run_ctx *R, const jy_payroll_src *s, size_t si, int claim, con
     if (o && strcmp(o->facts, facts) == 0 && strncmp(o->ruleset, ruleset, sizeof o->ruleset - 1) == 0 && !newly_held) {
         R->n_unchanged++;
         if (strcmp(o->status, "approved") == 0) R->approved_amount += o->amount;
+        if (strcmp(o->status, "approved") == 0 && !o->payable_id) {
+            R->n_uncommitted++;
+            R->uncommitted_amount += o->amount;
+        }
         return 0;
     }
     jy_sb dj = JY_SB_INIT;
@@ -350,17 +345,15 @@ static int settle(run_ctx *R, const jy_payroll_src *s, size_t si, int claim, con
     int rc = 0;
     if (!o) { /* new: the bulk write */
         line_status(R, outcome, &l);
-        rc = pend_push(R, s, &l, err);
+        rc = pend_push(R, &l, err);
         goto done;
     }
+    (void)s;
     if ((rc = flush_pending(R, err))) goto done;
-    if (strcmp(o->status, "approved") == 0 && o->payable_id) {
+    if (strcmp(o->status, "approved") == 0 && o->payable_id) { /* committed, not batched: released */
         if ((rc = jy_ledger_cancel(R->cs->st, o->payable_id, "考勤或规则变更，重新核算", R->actor, err))) goto done;
         R->n_replaced++;
     }
-    if (outcome == JY_ELIGIBLE && l.amount > 0 &&
-        (rc = approve_payable(R, s, claim, l.amount, &l.payable_id, err)))
-        goto done;
     line_status(R, outcome, &l);
     l.id = o->id;
     rc = jy_store_payroll_line_update(R->cs->st, &l, o->status, "recompute", R->actor, err);
@@ -504,6 +497,9 @@ int jy_payroll_run_month(jy_cases *cs, const char *county, const char *program, 
         return jy_err_set(err, JY_EINVAL, "month %s: expected YYYY-MM", month ? month : "");
     int mm;
     jy_month_to_ym(R.m, &R.year, &mm);
+    char record[48];
+    snprintf(record, sizeof record, "payroll %s %s", program, month);
+    if ((rc = jy_wf_op_check(cs->wf, cs->st, "payroll_run", record, actor, county, NULL, 0, err))) return rc;
     if ((rc = jy_calendar_workdays_in_month_prov(cs->cal, R.m, &wd, &R.provisional, err))) return rc;
     if ((rc = jy_store_begin(cs->st, err))) return rc;
     began = 1;
@@ -512,6 +508,7 @@ int jy_payroll_run_month(jy_cases *cs, const char *county, const char *program, 
     snprintf(R.run.month, sizeof R.run.month, "%s", month);
     snprintf(R.run.ruleset, sizeof R.run.ruleset, "%s", jy_policy_hash(cs->pol));
     if ((rc = jy_store_payroll_run_begin(cs->st, &R.run, actor, err))) goto done;
+    if ((rc = jy_store_payroll_runner_add(cs->st, R.run.id, actor, err))) goto done;
     if ((rc = jy_store_payroll_sources(cs->st, county, program, month, on_src, &S, err))) goto done;
     jy_payroll_line_filter lf = {.run_id = R.run.id, .claim = -1};
     if ((rc = jy_store_payroll_lines(cs->st, &lf, on_old, &R.old, err))) goto done;
@@ -596,6 +593,8 @@ int jy_payroll_run_month(jy_cases *cs, const char *county, const char *program, 
     jy_sb_json_kv_i64(out, "kept_paid", R.n_kept_paid);
     jy_sb_json_kv_i64(out, "replaced", R.n_replaced);
     jy_sb_json_kv_str(out, "approved_amount", jy_money_format_plain(R.approved_amount, buf));
+    jy_sb_json_kv_i64(out, "uncommitted", R.n_uncommitted);
+    jy_sb_json_kv_str(out, "uncommitted_amount", jy_money_format_plain(R.uncommitted_amount, buf));
     jy_sb_json_key(out, "missing_attendance");
     jy_sb_appendc(out, '[');
     for (size_t i = 0; i < missing.n; i++) {
@@ -622,10 +621,54 @@ done:
     return rc;
 }
 
+/* ---------------------------------------------------------------- four-eyes */
+
+/* Everyone who ran a payroll month (payroll_run_actors). */
+typedef struct runners {
+    char (*v)[64];
+    size_t n, cap;
+    int oom;
+} runners;
+
+static int on_runner(void *ctx, const char *actor)
+{
+    runners *R = ctx;
+    if (R->n == R->cap) {
+        size_t cap = R->cap ? R->cap * 2 : 4;
+        char(*nv)[64] = realloc(R->v, cap * sizeof *nv);
+        if (!nv) {
+            R->oom = 1;
+            return 1;
+        }
+        R->v = nv;
+        R->cap = cap;
+    }
+    snprintf(R->v[R->n++], 64, "%s", actor);
+    return 0;
+}
+
+/* The actor may take operation op (payroll_review, payroll_commit) on run r: its role in
+ * policy/workflows.txt, and — four-eyes — nobody who ran the month. */
+static int may_after_run(jy_cases *cs, const char *op, const jy_payroll_run *r, const char *actor, jy_err *err)
+{
+    runners R = {0};
+    const char **names = NULL;
+    int rc = jy_store_payroll_runners(cs->st, r->id, on_runner, &R, err);
+    if (rc == 0 && R.oom) rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+    if (rc == 0 && R.n && !(names = malloc(R.n * sizeof *names))) rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+    for (size_t i = 0; rc == 0 && i < R.n; i++) names[i] = R.v[i];
+    char record[64];
+    snprintf(record, sizeof record, "payroll %s %s (run %lld)", r->program, r->month, (long long)r->id);
+    if (rc == 0) rc = jy_wf_op_check(cs->wf, cs->st, op, record, actor, r->county, names, R.n, err);
+    free(names);
+    free(R.v);
+    return rc;
+}
+
 /* ---------------------------------------------------------------- review */
 
-int jy_payroll_review(jy_cases *cs, int64_t line_id, int approve, jy_fen amount, const char *reason,
-                      const char *actor, jy_sb *out, jy_err *err)
+static int review(jy_cases *cs, int64_t line_id, int approve, jy_fen amount, const char *reason, const char *actor,
+                  jy_sb *out, jy_err *err)
 {
     jy_payroll_line l;
     jy_placement p;
@@ -636,6 +679,13 @@ int jy_payroll_review(jy_cases *cs, int64_t line_id, int approve, jy_fen amount,
     int rc = jy_store_begin(cs->st, err);
     if (rc) return rc;
     if ((rc = jy_store_payroll_line_get(cs->st, line_id, &l, &text, err))) goto done;
+    {
+        jy_payroll_run r;
+        memset(&r, 0, sizeof r);
+        if ((rc = jy_store_payroll_run_get(cs->st, l.run_id, &r, err)) ||
+            (rc = may_after_run(cs, "payroll_review", &r, actor, err)))
+            goto done;
+    }
     if (strcmp(l.status, "held") != 0) {
         rc = jy_err_set(err, JY_ECONFLICT, "payroll line %lld is %s: only a held (needs_review) line is reviewed",
                         (long long)line_id, l.status);
@@ -693,13 +743,51 @@ done:
     return rc;
 }
 
+typedef struct review_req {
+    jy_cases *cs;
+    int64_t line_id;
+    int approve;
+    jy_fen amount;
+    const char *reason, *actor;
+} review_req;
+
+static int review_body(void *ctx, jy_sb *out, jy_err *err)
+{
+    review_req *r = ctx;
+    return review(r->cs, r->line_id, r->approve, r->amount, r->reason, r->actor, out, err);
+}
+
+int jy_payroll_review(jy_cases *cs, int64_t line_id, int approve, jy_fen amount, const char *reason,
+                      const char *idem_key, const char *actor, jy_sb *out, int *replayed, jy_err *err)
+{
+    jy_payroll_line l;
+    jy_sb text = JY_SB_INIT, req = JY_SB_INIT;
+    int rc = jy_store_payroll_line_get(cs->st, line_id, &l, &text, err);
+    if (rc == 0) {
+        char a[JY_MONEY_BUFSZ];
+        jy_sb_appendc(&req, '{');
+        jy_sb_json_kv_i64(&req, "line", line_id);
+        jy_sb_json_kv_str(&req, "decision", approve ? "approve" : "reject");
+        jy_sb_json_kv_str(&req, "amount", jy_money_format_plain(approve ? amount : 0, a));
+        jy_sb_json_kv_str(&req, "reason", reason ? reason : "");
+        jy_sb_appendc(&req, '}');
+        review_req r = {cs, line_id, approve, amount, reason, actor};
+        rc = jy_idem_run(cs->st, idem_key, "payroll_review", l.county, jy_sb_cstr(&req), actor, review_body, &r, out,
+                         replayed, err);
+    }
+    jy_sb_free(&text);
+    jy_sb_free(&req);
+    return rc;
+}
+
 /* ---------------------------------------------------------------- show */
 
 typedef struct show_ctx {
     jy_sb *sb;
     long n;
     long by_status[6];
-    jy_fen approved, paid;
+    long uncommitted;
+    jy_fen approved, paid, uncommitted_amount;
 } show_ctx;
 
 static const char *const statuses[6] = {"approved", "held", "refused", "rejected", "cancelled", "recovered"};
@@ -714,6 +802,10 @@ static int on_show(void *ctx, const jy_payroll_line *l)
     if (strcmp(l->status, "approved") == 0) {
         s->approved += l->amount;
         if (strcmp(l->payable_status, "paid") == 0) s->paid += l->amount;
+        if (!l->payable_id) {
+            s->uncommitted++;
+            s->uncommitted_amount += l->amount;
+        }
     }
     return 0;
 }
@@ -728,8 +820,27 @@ int jy_payroll_show_json(jy_cases *cs, const char *county, const char *program, 
     snprintf(r.month, sizeof r.month, "%s", month ? month : "");
     int rc = jy_store_payroll_run_get(cs->st, 0, &r, err);
     if (rc) return rc;
+    char by[64], at[32];
+    runners who = {0};
+    if ((rc = jy_store_payroll_run_committed(cs->st, r.id, by, at, err)) ||
+        (rc = jy_store_payroll_runners(cs->st, r.id, on_runner, &who, err))) {
+        free(who.v);
+        return rc;
+    }
     jy_sb_append(out, "{\"run\":");
     jy_payroll_run_json(out, &r);
+    out->len--; /* the run's four-eyes record */
+    jy_sb_json_key(out, "run_by");
+    jy_sb_appendc(out, '[');
+    for (size_t i = 0; i < who.n; i++) {
+        if (i) jy_sb_appendc(out, ',');
+        jy_sb_json_str(out, who.v[i]);
+    }
+    jy_sb_appendc(out, ']');
+    free(who.v);
+    jy_sb_json_kv_str(out, "committed_by", by);
+    jy_sb_json_kv_str(out, "committed_at", at);
+    jy_sb_appendc(out, '}');
     jy_sb_json_key(out, "lines");
     jy_sb_appendc(out, '[');
     show_ctx s = {.sb = out};
@@ -743,6 +854,8 @@ int jy_payroll_show_json(jy_cases *cs, const char *county, const char *program, 
     char buf[JY_MONEY_BUFSZ];
     jy_sb_json_kv_str(out, "approved_amount", jy_money_format_plain(s.approved, buf));
     jy_sb_json_kv_str(out, "paid_amount", jy_money_format_plain(s.paid, buf));
+    jy_sb_json_kv_i64(out, "uncommitted", s.uncommitted);
+    jy_sb_json_kv_str(out, "uncommitted_amount", jy_money_format_plain(s.uncommitted_amount, buf));
     jy_sb_append(out, "}}");
     return 0;
 }
@@ -845,6 +958,10 @@ int jy_payroll_recover(jy_cases *cs, int64_t placement_id, const char *since, co
             memcpy(l.status, "cancelled", 10);
             action = "cancel";
             if (rc == 0) ids_push(&cancelled, l.id);
+        } else if (strcmp(l.status, "approved") == 0 && !l.payable_id) { /* proposed, never committed */
+            memcpy(l.status, "cancelled", 10);
+            action = "cancel";
+            ids_push(&cancelled, l.id);
         } else if (strcmp(l.status, "approved") == 0 && strcmp(l.payable_status, "batched") == 0) {
             ids_push(&in_batch, l.id);
         } else if (strcmp(l.status, "held") == 0) {
@@ -888,4 +1005,261 @@ done:
     if (rc == 0) return jy_store_commit(cs->st, err);
     jy_store_rollback(cs->st, NULL);
     return rc;
+}
+
+/* ---------------------------------------------------------------- commit */
+
+/* An approved line of the run without a payable yet, with what its payable needs. */
+typedef struct cline {
+    jy_payroll_line l; /* facts and decision_json owned */
+} cline;
+
+typedef struct clines {
+    cline *v;
+    size_t n, cap;
+    int oom;
+} clines;
+
+static int on_uncommitted(void *ctx, const jy_payroll_line *l)
+{
+    clines *C = ctx;
+    if (strcmp(l->status, "approved") != 0 || l->payable_id) return 0;
+    if (C->n == C->cap) {
+        size_t cap = C->cap ? C->cap * 2 : 64;
+        cline *nv = realloc(C->v, cap * sizeof *nv);
+        if (!nv) {
+            C->oom = 1;
+            return 1;
+        }
+        C->v = nv;
+        C->cap = cap;
+    }
+    cline *c = &C->v[C->n];
+    c->l = *l;
+    c->l.facts = strdup(l->facts ? l->facts : "{}");
+    c->l.decision_json = strdup(l->decision_json ? l->decision_json : "null");
+    if (!c->l.facts || !c->l.decision_json) {
+        free((char *)c->l.facts);
+        free((char *)c->l.decision_json);
+        C->oom = 1;
+        return 1;
+    }
+    C->n++;
+    return 0;
+}
+
+static void clines_free(clines *C)
+{
+    for (size_t i = 0; i < C->n; i++) {
+        free((char *)C->v[i].l.facts);
+        free((char *)C->v[i].l.decision_json);
+    }
+    free(C->v);
+}
+
+/* The month's live claim keys (sorted) and the ones this commit adds. */
+typedef struct keyset {
+    struct kv {
+        char key[96];
+        int64_t id; /* payable id; 0: a line of this commit */
+        int64_t line;
+    } *v;
+    size_t n, cap;
+    int oom;
+} keyset;
+
+static int keyset_add(keyset *K, const char *key, int64_t id, int64_t line)
+{
+    if (K->n == K->cap) {
+        size_t cap = K->cap ? K->cap * 2 : 64;
+        struct kv *nv = realloc(K->v, cap * sizeof *nv);
+        if (!nv) {
+            K->oom = 1;
+            return 1;
+        }
+        K->v = nv;
+        K->cap = cap;
+    }
+    snprintf(K->v[K->n].key, sizeof K->v[K->n].key, "%s", key);
+    K->v[K->n].id = id;
+    K->v[K->n].line = line;
+    K->n++;
+    return 0;
+}
+
+static int on_live_key(void *ctx, int64_t id, const char *key)
+{
+    return keyset_add(ctx, key, id, 0);
+}
+
+static int kv_cmp(const void *a, const void *b)
+{
+    return strcmp(((const struct kv *)a)->key, ((const struct kv *)b)->key);
+}
+
+/* The entry of K (its first n entries sorted) or of the unsorted rest with key, or NULL. */
+static const struct kv *keyset_find(const keyset *K, size_t sorted, const char *key)
+{
+    struct kv probe;
+    snprintf(probe.key, sizeof probe.key, "%s", key);
+    const struct kv *hit = sorted ? bsearch(&probe, K->v, sorted, sizeof *K->v, kv_cmp) : NULL;
+    for (size_t i = sorted; !hit && i < K->n; i++)
+        if (strcmp(K->v[i].key, key) == 0) hit = &K->v[i];
+    return hit;
+}
+
+typedef struct commit_req {
+    jy_cases *cs;
+    jy_payroll_run run;
+    const char *actor;
+} commit_req;
+
+static int commit_body(void *ctx, jy_sb *out, jy_err *err)
+{
+    commit_req *Q = ctx;
+    jy_cases *cs = Q->cs;
+    jy_store *st = cs->st;
+    clines C = {0};
+    keyset K = {0};
+    jy_payroll_line *lines = NULL;
+    jy_payable *pays = NULL, **pp = NULL;
+    jy_sb held = JY_SB_INIT;
+    size_t n = 0, nheld = 0, failed = 0;
+    jy_fen total = 0;
+    int rc = jy_store_begin(st, err);
+    if (rc) return rc;
+    jy_payroll_line_filter f = {.run_id = Q->run.id, .claim = -1, .status = "approved"};
+    if ((rc = jy_store_payroll_lines(st, &f, on_uncommitted, &C, err))) goto done;
+    if ((rc = jy_store_payable_claim_keys(st, Q->run.county, Q->run.program, Q->run.month, on_live_key, &K, err)))
+        goto done;
+    if (C.oom || K.oom) {
+        rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        goto done;
+    }
+    size_t sorted = K.n;
+    if (sorted) qsort(K.v, sorted, sizeof *K.v, kv_cmp);
+    lines = calloc(C.n ? C.n : 1, sizeof *lines);
+    pays = calloc(C.n ? C.n : 1, sizeof *pays);
+    pp = calloc(C.n ? C.n : 1, sizeof *pp);
+    if (!lines || !pays || !pp) {
+        rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        goto done;
+    }
+    run_ctx R;
+    memset(&R, 0, sizeof R);
+    R.cs = cs;
+    R.county = Q->run.county;
+    R.program = Q->run.program;
+    R.month = Q->run.month;
+    jy_err e;
+    int mm;
+    if (jy_month_parse(Q->run.month, &R.m, &e)) {
+        rc = jy_err_set(err, JY_EINVAL, "payroll run %lld has a bad month %s", (long long)Q->run.id, Q->run.month);
+        goto done;
+    }
+    jy_month_to_ym(R.m, &R.year, &mm);
+    jy_sb_appendc(&held, '[');
+    for (size_t i = 0; i < C.n; i++) {
+        jy_payroll_line *l = &C.v[i].l;
+        jy_placement pl;
+        if ((rc = jy_store_placement_get(st, l->placement_id, &pl, err))) goto done;
+        jy_payroll_src s;
+        memset(&s, 0, sizeof s);
+        s.placement_id = pl.id;
+        s.case_id = pl.case_id;
+        s.person_id = pl.person_id;
+        memcpy(s.idcard, pl.idcard, sizeof s.idcard);
+        jy_payable p;
+        payable_of(&R, &s, l->claim, l->amount, &p);
+        jy_ledger_claim_key(&p, p.claim_key);
+        const struct kv *hit = keyset_find(&K, sorted, p.claim_key);
+        if (hit) { /* the same person, programme, month and claim is paid already: held, naming both */
+            char a[JY_MONEY_BUFSZ];
+            jy_sb why = JY_SB_INIT;
+            if (hit->id)
+                jy_sb_appendf(&why,
+                              "duplicate: payable %lld already pays %s (%s) %s %s %s — one payable per payee, programme "
+                              "and period; line held (cancel the wrong one, then review)",
+                              (long long)hit->id, pl.person_name, pl.idcard, R.program, R.month,
+                              jy_payroll_claim_name(l->claim));
+            else
+                jy_sb_appendf(&why,
+                              "duplicate: payroll line %lld of this run already pays %s (%s) %s %s %s — one payable per "
+                              "payee, programme and period; line held (review which is right)",
+                              (long long)hit->line, pl.person_name, pl.idcard, R.program, R.month,
+                              jy_payroll_claim_name(l->claim));
+            jy_payroll_line h = *l;
+            memcpy(h.status, "held", sizeof "held");
+            snprintf(h.review_reason, sizeof h.review_reason, "%s", jy_sb_cstr(&why));
+            rc = jy_store_payroll_line_update(st, &h, "approved", "hold", Q->actor, err);
+            if (rc == 0) {
+                if (nheld++) jy_sb_appendc(&held, ',');
+                jy_sb_appendc(&held, '{');
+                jy_sb_json_kv_i64(&held, "line", l->id);
+                jy_sb_json_kv_i64(&held, "placement_id", l->placement_id);
+                jy_sb_json_kv_str(&held, "amount", jy_money_format_plain(l->amount, a));
+                if (hit->id) jy_sb_json_kv_i64(&held, "duplicate_of_payable", hit->id);
+                else jy_sb_json_kv_i64(&held, "duplicate_of_line", hit->line);
+                jy_sb_json_kv_str(&held, "reason", jy_sb_cstr(&why));
+            }
+            jy_sb_free(&why);
+            if (rc) goto done;
+            jy_sb_appendc(&held, '}');
+            continue;
+        }
+        if (keyset_add(&K, p.claim_key, 0, l->id)) {
+            rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+            goto done;
+        }
+        lines[n] = *l;
+        pays[n] = p;
+        pp[n] = &pays[n];
+        total += l->amount;
+        n++;
+    }
+    jy_sb_appendc(&held, ']');
+    if (n && (rc = jy_ledger_split_many(st, pp, n, &failed, err))) {
+        jy_err_prefix(err, "payroll line %lld (placement %lld) %s %s: ", (long long)lines[failed].id,
+                      (long long)lines[failed].placement_id, jy_payroll_claim_name(lines[failed].claim), R.month);
+        goto done;
+    }
+    if (n && (rc = jy_store_payroll_lines_commit_bulk(st, Q->run.id, lines, pp, n, Q->actor, err))) goto done;
+    char buf[JY_MONEY_BUFSZ];
+    jy_sb_append(out, "{\"run\":");
+    jy_payroll_run_json(out, &Q->run);
+    jy_sb_json_kv_i64(out, "committed", (int64_t)n);
+    jy_sb_json_kv_str(out, "committed_amount", jy_money_format_plain(total, buf));
+    jy_sb_json_kv_str(out, "committed_by", Q->actor && *Q->actor ? Q->actor : "system");
+    jy_sb_json_key(out, "held");
+    jy_sb_append(out, jy_sb_cstr(&held));
+    jy_sb_appendc(out, '}');
+done:
+    clines_free(&C);
+    free(K.v);
+    free(lines);
+    free(pays);
+    free(pp);
+    jy_sb_free(&held);
+    if (rc == 0) return jy_store_commit(st, err);
+    jy_store_rollback(st, NULL);
+    return rc;
+}
+
+int jy_payroll_commit(jy_cases *cs, const char *county, const char *program, const char *month, const char *idem_key,
+                      const char *actor, jy_sb *out, int *replayed, jy_err *err)
+{
+    commit_req Q;
+    memset(&Q, 0, sizeof Q);
+    Q.cs = cs;
+    Q.actor = actor;
+    snprintf(Q.run.county, sizeof Q.run.county, "%s", county);
+    snprintf(Q.run.program, sizeof Q.run.program, "%s", program ? program : "");
+    snprintf(Q.run.month, sizeof Q.run.month, "%s", month ? month : "");
+    int rc = jy_store_payroll_run_get(cs->st, 0, &Q.run, err);
+    if (rc) return rc;
+    if ((rc = may_after_run(cs, "payroll_commit", &Q.run, actor, err))) return rc;
+    char req[96];
+    snprintf(req, sizeof req, "{\"county\":\"%s\",\"program\":\"%s\",\"month\":\"%s\"}", Q.run.county, Q.run.program,
+             Q.run.month);
+    return jy_idem_run(cs->st, idem_key, "payroll_commit", county, req, actor, commit_body, &Q, out, replayed, err);
 }

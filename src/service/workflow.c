@@ -11,6 +11,8 @@
 struct jy_workflows {
     int n, cap;
     jy_workflow *wf;
+    int nops;
+    jy_wf_op ops[JY_WF_MAX_OPS]; /* the operations block (money operations) */
 };
 
 #define MAX_TOKENS 32
@@ -155,12 +157,54 @@ static int parse_step(const line_tokens *t, jy_wf_step *s, const char *name, int
     return 0;
 }
 
+/* operation NAME roles ROLE[,ROLE] [not-by OTHER] "clause" */
+static int parse_op(const line_tokens *t, jy_workflows *w, const char *name, int line, jy_err *err)
+{
+    if (t->n < 5 || strcmp(t->tok[2], "roles") != 0 || t->quoted[1] || !t->quoted[t->n - 1])
+        return jy_err_set(err, JY_EINVAL, "%s:%d: expected: operation NAME roles ROLE[,ROLE] [not-by OTHER] \"clause\"",
+                          name, line);
+    if (w->nops == JY_WF_MAX_OPS) return jy_err_set(err, JY_EINVAL, "%s:%d: too many operations", name, line);
+    jy_wf_op *o = &w->ops[w->nops];
+    memset(o, 0, sizeof *o);
+    o->line = line;
+    if (copy_name(o->name, sizeof o->name, t->tok[1], "operation name", name, line, err)) return JY_EINVAL;
+    if (jy_workflows_op(w, o->name)) return jy_err_set(err, JY_EINVAL, "%s:%d: operation %s defined twice", name, line, o->name);
+    jy_err e;
+    if (jy_roles_parse(t->tok[3], &o->roles, &e)) return jy_err_set(err, JY_EINVAL, "%s:%d: %s", name, line, e.msg);
+    int i = 4;
+    if (i < t->n - 1 && strcmp(t->tok[i], "not-by") == 0 && !t->quoted[i]) {
+        if (i + 1 >= t->n - 1 || t->quoted[i + 1])
+            return jy_err_set(err, JY_EINVAL, "%s:%d: not-by needs the name of another operation", name, line);
+        if (copy_name(o->not_by, sizeof o->not_by, t->tok[i + 1], "operation name", name, line, err)) return JY_EINVAL;
+        i += 2;
+    }
+    if (i != t->n - 1)
+        return jy_err_set(err, JY_EINVAL, "%s:%d: unexpected \"%s\" (operation NAME roles ROLE[,ROLE] [not-by OTHER] \"clause\")",
+                          name, line, t->tok[i]);
+    snprintf(o->clause, sizeof o->clause, "%s", t->tok[t->n - 1]);
+    w->nops++;
+    return 0;
+}
+
+/* After the operations block: every not-by names an operation of the block, not itself. */
+static int check_ops(const jy_workflows *w, const char *name, jy_err *err)
+{
+    for (int i = 0; i < w->nops; i++) {
+        const jy_wf_op *o = &w->ops[i];
+        if (!o->not_by[0]) continue;
+        if (strcmp(o->not_by, o->name) == 0 || !jy_workflows_op(w, o->not_by))
+            return jy_err_set(err, JY_EINVAL, "%s:%d: operation %s: not-by %s names no other operation", name, o->line,
+                              o->name, o->not_by);
+    }
+    return 0;
+}
+
 int jy_workflows_parse(const char *text, size_t len, const char *name, jy_workflows **out, jy_err *err)
 {
     *out = NULL;
     jy_workflows *w = calloc(1, sizeof *w);
     char *buf = malloc(len + 1);
-    int rc = 0, line = 0;
+    int rc = 0, line = 0, in_ops = 0, had_ops = 0;
     jy_workflow *cur = NULL;
     if (!w || !buf) {
         rc = jy_err_set(err, JY_ENOMEM, "out of memory reading %s", name);
@@ -178,6 +222,26 @@ int jy_workflows_parse(const char *text, size_t len, const char *name, jy_workfl
         p = nl ? nl + 1 : p + strlen(p);
         if (t.n == 0) continue;
         const char *kw = t.tok[0];
+        if (in_ops) { /* the operations block: operation lines up to its end */
+            if (strcmp(kw, "end") == 0 && t.n == 1) {
+                if ((rc = check_ops(w, name, err))) goto done;
+                in_ops = 0;
+            } else if (strcmp(kw, "operation") == 0) {
+                if ((rc = parse_op(&t, w, name, line, err))) goto done;
+            } else {
+                rc = jy_err_set(err, JY_EINVAL, "%s:%d: unknown line \"%s\" in the operations block (operation, end)", name,
+                                line, kw);
+                goto done;
+            }
+            continue;
+        }
+        if (strcmp(kw, "operations") == 0) {
+            if (cur) { rc = jy_err_set(err, JY_EINVAL, "%s:%d: workflow %s is not closed with end", name, line, cur->name); goto done; }
+            if (had_ops) { rc = jy_err_set(err, JY_EINVAL, "%s:%d: a second operations block", name, line); goto done; }
+            if (t.n != 2 || !t.quoted[1]) { rc = jy_err_set(err, JY_EINVAL, "%s:%d: expected: operations \"title\"", name, line); goto done; }
+            in_ops = had_ops = 1;
+            continue;
+        }
         if (strcmp(kw, "workflow") == 0) {
             if (cur) { rc = jy_err_set(err, JY_EINVAL, "%s:%d: workflow %s is not closed with end", name, line, cur->name); goto done; }
             if (t.n != 3 || !t.quoted[2]) { rc = jy_err_set(err, JY_EINVAL, "%s:%d: expected: workflow NAME \"title\"", name, line); goto done; }
@@ -244,6 +308,7 @@ int jy_workflows_parse(const char *text, size_t len, const char *name, jy_workfl
         }
     }
     if (cur) rc = jy_err_set(err, JY_EINVAL, "%s:%d: workflow %s is not closed with end", name, line, cur->name);
+    if (in_ops) rc = jy_err_set(err, JY_EINVAL, "%s:%d: the operations block is not closed with end", name, line);
 done:
     free(buf);
     if (rc) {
@@ -442,4 +507,56 @@ void jy_workflows_json(const jy_workflows *w, jy_sb *out)
         jy_sb_append(out, "]}");
     }
     jy_sb_appendc(out, ']');
+}
+
+/* ---------------------------------------------------------------- money operations */
+
+const jy_wf_op *jy_workflows_op(const jy_workflows *w, const char *name)
+{
+    for (int i = 0; w && name && i < w->nops; i++)
+        if (strcmp(w->ops[i].name, name) == 0) return &w->ops[i];
+    return NULL;
+}
+
+void jy_workflows_ops_json(const jy_workflows *w, jy_sb *out)
+{
+    jy_sb_appendc(out, '[');
+    for (int i = 0; i < w->nops; i++) {
+        const jy_wf_op *o = &w->ops[i];
+        if (i) jy_sb_appendc(out, ',');
+        jy_sb_appendc(out, '{');
+        jy_sb_json_kv_str(out, "operation", o->name);
+        jy_sb roles = JY_SB_INIT;
+        jy_roles_text(&roles, o->roles, ",");
+        jy_sb_json_kv_str(out, "roles", jy_sb_cstr(&roles));
+        jy_sb_free(&roles);
+        jy_sb_json_kv_str(out, "not_by", o->not_by);
+        jy_sb_json_kv_str(out, "clause", o->clause);
+        jy_sb_appendc(out, '}');
+    }
+    jy_sb_appendc(out, ']');
+}
+
+int jy_wf_op_check(const jy_workflows *w, jy_store *st, const char *op, const char *record, const char *actor,
+                   const char *county, const char *const *others, size_t nothers, jy_err *err)
+{
+    const jy_wf_op *o = jy_workflows_op(w, op);
+    if (!o)
+        return jy_err_set(err, JY_EINVAL,
+                          "policy/workflows.txt defines no operation %s: add it to the operations block (who may take it)",
+                          op);
+    jy_actor who;
+    int rc = jy_actor_resolve(st, actor, &who, err);
+    if (rc) return rc;
+    char what[160];
+    snprintf(what, sizeof what, "执行 %s（%s）", op, record ? record : "");
+    if ((rc = jy_actor_may(&who, o->roles, county, what, err))) return rc;
+    if (!o->not_by[0]) return 0;
+    for (size_t i = 0; i < nothers; i++)
+        if (others[i] && strcmp(others[i], who.user.name) == 0)
+            return jy_err_set(err, JY_ECONFLICT,
+                              "%s: %s took %s on it, so another person must review it (four-eyes: operation %s is "
+                              "not-by %s in policy/workflows.txt; --as NAME)",
+                              record ? record : op, who.user.name, o->not_by, op, o->not_by);
+    return 0;
 }

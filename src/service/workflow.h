@@ -11,6 +11,7 @@
 #include "base/err.h"
 #include "base/sb.h"
 #include "domain/calendar.h"
+#include "store/store.h"
 
 #define JY_WF_NAME 24 /* = jy_case.state, jy_case_event.step */
 #define JY_WF_MAX_FROM 6
@@ -102,5 +103,34 @@ int jy_wf_publicity_end(const jy_wf_step *s, const jy_calendar *cal, jy_date fro
 
 /* The workflows as a JSON array (name, title, programs, start, steps, dues). */
 void jy_workflows_json(const jy_workflows *w, jy_sb *out);
+
+/* ---- money operations (issue 10 item 11): the `operations … end` block of workflows.txt ----
+ *   operation NAME roles ROLE[,ROLE…] [not-by OTHER] "clause"
+ * says who may take a ledger, batch or payroll operation (ledger_approve, batch_build,
+ * payroll_commit, …: docs/ledger.md "Who may do what"); not-by OTHER is the four-eyes rule —
+ * whoever took operation OTHER on the same record (built the batch, ran the payroll month) may
+ * not take this one. */
+#define JY_WF_MAX_OPS 32
+typedef struct jy_wf_op {
+    char name[JY_WF_NAME];
+    unsigned roles;          /* users.h role bits, JY_ROLE_ANY */
+    char not_by[JY_WF_NAME]; /* "" or the operation whose takers are excluded */
+    char clause[128];
+    int line;
+} jy_wf_op;
+
+/* The operation by name, or NULL when the file defines none of that name. */
+const jy_wf_op *jy_workflows_op(const jy_workflows *w, const char *name);
+/* The operations as a JSON array [{"operation","roles","not_by","clause"}]. */
+void jy_workflows_ops_json(const jy_workflows *w, jy_sb *out);
+
+/* 0 when actor (jy_actor_resolve: registered, or anyone while no user is) may take operation op
+ * on a record of county: one of the operation's roles, an area covering county, and — when the
+ * operation is not-by OTHER — not one of the nothers actors in others (those who took OTHER on
+ * this record). JY_ECONFLICT otherwise, naming the actor, the operation, the record (text such
+ * as "payment batch 3") and what is needed; JY_EINVAL when workflows.txt does not define op
+ * (money operations fail closed); JY_ENOTFOUND for an unregistered actor. */
+int jy_wf_op_check(const jy_workflows *w, jy_store *st, const char *op, const char *record, const char *actor,
+                   const char *county, const char *const *others, size_t nothers, jy_err *err);
 
 #endif

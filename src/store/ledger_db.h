@@ -28,6 +28,7 @@ typedef struct jl_val {
 #define JL_S(v) ((jl_val){JL_TEXT, 0, (v)})
 #define JL_N ((jl_val){JL_NULL, 0, NULL})
 #define JL_MAX_COLS 32
+#define JL_MAX_PARAMS 24 /* bound parameters of one statement */
 
 /* Row callback: ncol columns as text (NULL for SQL NULL), valid for the call only; returning
  * non-zero stops the walk (the query still returns 0). */

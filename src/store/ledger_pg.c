@@ -16,10 +16,10 @@ int jy_ledger_pg_run(jy_store *st, const char *sql, const jl_val *params, int n,
                      int64_t *nrows, const char *what, jy_err *err)
 {
     PGconn *conn = jy_store_pg_conn(st);
-    char ibuf[16][24];
-    const char *vals[16];
+    char ibuf[JL_MAX_PARAMS][24];
+    const char *vals[JL_MAX_PARAMS];
     if (nrows) *nrows = 0;
-    if (n > 16) return jy_err_set(err, JY_EINVAL, "ledger: too many parameters (%s)", what);
+    if (n > JL_MAX_PARAMS) return jy_err_set(err, JY_EINVAL, "ledger: too many parameters (%s)", what);
     if (PQtransactionStatus(conn) == PQTRANS_INERROR)
         return jy_err_set(err, JY_EDB, "database: the transaction was aborted by an earlier error; roll it back (%s)",
                           what);

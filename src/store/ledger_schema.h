@@ -154,4 +154,62 @@ static const char jy_pg_migration_3[] =
     "CREATE TRIGGER ledger_postings_no_change BEFORE UPDATE OR DELETE ON ledger_postings\n"
     "  FOR EACH ROW EXECUTE FUNCTION jy_ledger_append_only();\n";
 
+/* Migration 5 (issue 10, items 6, 11, 12): money safeguards.
+ *
+ * payables.claim, .claim_key, .track  what a payable pays for (store.h jy_payable). A partial
+ *                  UNIQUE index keeps one live (not cancelled) payable per county × programme ×
+ *                  claim_key: one per payee × programme × period unless the rules allow another
+ *                  claim (docs/ledger.md "One payable per payee and period"). Payables from before
+ *                  have no key (NULL) and are checked again when a batch is built; their claim is
+ *                  taken from their payroll line (the monthly allowance is the main claim, "").
+ * ledger_line_tracks  which claims a budget line funds: a line listed here funds only claims of
+ *                  the tracks named (comma-separated, e.g. "gouqi,driver" for P1's brand lines, P1
+ *                  六(一)3); a line not listed funds every claim of its programme.
+ * idempotency_keys  one row per key a request carried (--idempotency-key, later the HTTP
+ *                  Idempotency-Key header): the operation, the request as text, the actor and the
+ *                  answer given, so the same request repeats the answer and another is refused.
+ * payroll_run_actors  everyone who ran a payroll month (the four-eyes rule: none of them may
+ *                  review or commit it); payroll_runs.committed_by / committed_at the last commit. */
+#define JY_LEDGER_MIGRATION_5(I)                                                                   \
+    "ALTER TABLE payables ADD COLUMN claim text NOT NULL DEFAULT '';\n"                           \
+    "ALTER TABLE payables ADD COLUMN claim_key text;\n"                                           \
+    "ALTER TABLE payables ADD COLUMN track text NOT NULL DEFAULT '';\n"                           \
+    "UPDATE payables SET claim = coalesce((SELECT l.claim FROM payroll_lines l"                   \
+    " WHERE l.payable_id = payables.id AND l.claim <> 'monthly'), '');\n"                          \
+    "CREATE UNIQUE INDEX payables_one_per_claim ON payables(county, program, claim_key)"           \
+    " WHERE claim_key IS NOT NULL AND status <> 'cancelled';\n"                                   \
+    "CREATE INDEX payables_payee ON payables(county, program, person_id, org_id);\n"              \
+    "CREATE TABLE ledger_line_tracks (\n"                                                         \
+    "  county text NOT NULL,\n"                                                                   \
+    "  program text NOT NULL,\n"                                                                  \
+    "  year " I " NOT NULL,\n"                                                                    \
+    "  source text NOT NULL " JY_LEDGER_SOURCE_CHECK("source") ",\n"                             \
+    "  tracks text NOT NULL CHECK (tracks <> ''),\n"                                              \
+    "  clause text NOT NULL DEFAULT '',\n"                                                        \
+    "  updated_by text NOT NULL,\n"                                                               \
+    "  updated_at text NOT NULL,\n"                                                               \
+    "  PRIMARY KEY (county, program, year, source)\n"                                             \
+    ");\n"                                                                                        \
+    "CREATE TABLE idempotency_keys (\n"                                                           \
+    "  idem_key text PRIMARY KEY CHECK (idem_key <> ''),\n"                                       \
+    "  county text NOT NULL,\n"                                                                   \
+    "  operation text NOT NULL,\n"                                                                \
+    "  request text NOT NULL,\n"                                                                  \
+    "  actor text NOT NULL,\n"                                                                    \
+    "  response text NOT NULL,\n"                                                                 \
+    "  created_at text NOT NULL\n"                                                                \
+    ");\n"                                                                                        \
+    "CREATE TABLE payroll_run_actors (\n"                                                         \
+    "  run_id " I " NOT NULL REFERENCES payroll_runs(id),\n"                                      \
+    "  actor text NOT NULL,\n"                                                                    \
+    "  first_at text NOT NULL,\n"                                                                 \
+    "  PRIMARY KEY (run_id, actor)\n"                                                             \
+    ");\n"                                                                                        \
+    "INSERT INTO payroll_run_actors(run_id, actor, first_at) SELECT id, created_by, created_at FROM payroll_runs;\n" \
+    "ALTER TABLE payroll_runs ADD COLUMN committed_by text NOT NULL DEFAULT '';\n"                \
+    "ALTER TABLE payroll_runs ADD COLUMN committed_at text NOT NULL DEFAULT '';\n"
+
+static const char jy_sqlite_migration_9[] = JY_LEDGER_MIGRATION_5("INTEGER");
+static const char jy_pg_migration_9[] = JY_LEDGER_MIGRATION_5("bigint");
+
 #endif

@@ -182,6 +182,10 @@ void jy_payable_json(jy_sb *sb, const jy_payable *p)
     jy_sb_json_kv_str(sb, "memo", p->memo);
     jy_sb_json_kv_str(sb, "approved_by", p->approved_by);
     jy_sb_json_kv_str(sb, "created_at", p->created_at);
+    /* issue 10 (migration 9): shown when set, so the older shapes stay as they were */
+    if (p->claim[0]) jy_sb_json_kv_str(sb, "claim", p->claim);
+    if (p->track[0]) jy_sb_json_kv_str(sb, "track", p->track);
+    if (p->claim_key[0]) jy_sb_json_kv_str(sb, "claim_key", p->claim_key);
     jy_sb_appendc(sb, '}');
 }
 
@@ -662,7 +666,7 @@ int jy_store_person_card_get(jy_store *st, int64_t person_id, char sscard[40], c
 
 #define PAYABLE_COLS                                                                                          \
     "id, county, program, year, month, case_id, payee_kind, person_id, org_id, account, amount, recovered, status," \
-    " memo, approved_by, created_at"
+    " memo, approved_by, created_at, claim, coalesce(claim_key, ''), track"
 
 typedef struct payable_ctx {
     jy_store *st;
@@ -705,6 +709,9 @@ static int payable_row(void *vctx, int ncol, const char *const *col)
     jl_cp(p->memo, sizeof p->memo, col[13]);
     jl_cp(p->approved_by, sizeof p->approved_by, col[14]);
     jl_cp(p->created_at, sizeof p->created_at, col[15]);
+    jl_cp(p->claim, sizeof p->claim, col[16]);
+    jl_cp(p->claim_key, sizeof p->claim_key, col[17]);
+    jl_cp(p->track, sizeof p->track, col[18]);
     c->found = 1;
     jl_val v[1] = {JL_I(p->id)};
     c->rc = jl_run(c->st, "SELECT source, amount, recovered FROM payable_splits WHERE payable_id = $1", v, 1, split_row, p,
@@ -756,16 +763,21 @@ int jy_store_payable_add(jy_store *st, jy_payable *p, const char *actor, jy_err 
     if (rc) return rc;
     jy_sb js = JY_SB_INIT;
     one_i64 id = {0};
-    jl_val v[14] = {JL_S(p->county), JL_S(p->program), JL_I(p->year), JL_S(p->month),
+    jl_val v[17] = {JL_S(p->county), JL_S(p->program), JL_I(p->year), JL_S(p->month),
                     p->case_id ? JL_I(p->case_id) : JL_N, JL_S(org ? "org" : "person"),
                     org ? JL_N : JL_I(p->person_id), org ? JL_I(p->org_id) : JL_N, JL_S(p->account), JL_I(p->amount),
-                    JL_S(p->status), JL_S(p->memo), JL_S(p->approved_by), JL_S(p->created_at)};
+                    JL_S(p->status), JL_S(p->memo), JL_S(p->approved_by), JL_S(p->created_at), JL_S(p->claim),
+                    p->claim_key[0] ? JL_S(p->claim_key) : JL_N, JL_S(p->track)};
     if ((rc = jl_run(st,
                   "INSERT INTO payables(county, program, year, month, case_id, payee_kind, person_id, org_id, account,"
-                  " amount, status, memo, approved_by, created_at)"
-                  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
-                  v, 14, get_i64s, &id, NULL, "writing a payable", err)))
+                  " amount, status, memo, approved_by, created_at, claim, claim_key, track)"
+                  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
+                  v, 17, get_i64s, &id, NULL, "writing a payable", err))) {
+        if (rc == JY_ECONFLICT && p->claim_key[0]) /* the partial UNIQUE index: jy_ledger_approve names the other */
+            jy_err_set(err, JY_ECONFLICT, "%s %s: another live payable already pays claim %s (one payable per payee, "
+                       "programme and period)", p->program, p->month[0] ? p->month : "", p->claim_key);
         goto done;
+    }
     p->id = id.v[0];
     for (int s = 0; s < JY_FUND__COUNT; s++) {
         if (!p->split[s]) continue;
@@ -1180,10 +1192,10 @@ int jy_store_batch_lines(jy_store *st, int64_t batch_id, const char *status,
 
 static const char *const bulk_payables_sql[2] = JL_BULK_SQL(
     "payables", "id, county, program, year, month, case_id, payee_kind, person_id, org_id, account, amount, status,"
-    " memo, approved_by, created_at",
+    " memo, approved_by, created_at, claim, claim_key, track",
     "CAST(v ->> 0 AS bigint), v ->> 1, v ->> 2, CAST(v ->> 3 AS bigint), v ->> 4, CAST(v ->> 5 AS bigint), v ->> 6,"
     " CAST(v ->> 7 AS bigint), CAST(v ->> 8 AS bigint), v ->> 9, CAST(v ->> 10 AS bigint), v ->> 11, v ->> 12,"
-    " v ->> 13, v ->> 14");
+    " v ->> 13, v ->> 14, v ->> 15, v ->> 16, v ->> 17");
 static const char *const bulk_splits_sql[2] = JL_BULK_SQL(
     "payable_splits", "payable_id, source, amount", "CAST(v ->> 0 AS bigint), v ->> 1, CAST(v ->> 2 AS bigint)");
 static const char *const bulk_entries_sql[2] = JL_BULK_SQL(
@@ -1301,6 +1313,9 @@ int jl_ledger_bulk_commit(jl_ledger_bulk *b, jy_payable *p, const char *actor, j
     jl_row_str(r, p->memo);
     jl_row_str(r, p->approved_by);
     jl_row_str(r, p->created_at);
+    jl_row_str(r, p->claim);
+    jl_row_str(r, p->claim_key[0] ? p->claim_key : NULL);
+    jl_row_str(r, p->track);
     jl_row_end(r);
     for (int s = 0; s < JY_FUND__COUNT; s++) {
         if (!p->split[s]) continue;

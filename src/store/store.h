@@ -626,6 +626,14 @@ typedef struct jy_payable {
     char memo[128];
     char approved_by[64];
     char created_at[32];
+    /* issue 10 (migration 5): what the payable pays for. claim: "" the programme's main payment,
+     * else a second claim the rules allow in the same period ("settling_in", …); track: the
+     * claim's track (P1 gouqi / driver; "" = general) — only lines that fund it are charged;
+     * claim_key: one live (not cancelled) payable per county × programme × claim_key (UNIQUE in
+     * the store; "" = unchecked, payables from before migration 5), service/ledger.h. */
+    char claim[24];
+    char track[24];
+    char claim_key[96];
 } jy_payable;
 
 /* Inserts p with its splits (p->id, p->created_at, p->approved_by filled; status as given, or

@@ -125,6 +125,7 @@ static const jy_pg_migration jy_pg_migrations[] = {
     {6, "the API's idempotency keys", jy_pg_migration_6},
     {7, "access log of unmasked views and exports of personal data", jy_pg_migration_7},
     {8, "audit log: MAC column for the keyed chain", jy_pg_migration_audit_mac},
+    {9, "money safeguards: one payable per claim, funded tracks, idempotency keys, payroll runners", jy_pg_migration_9},
 };
 
 #endif

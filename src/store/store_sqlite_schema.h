@@ -120,6 +120,7 @@ static const jy_sqlite_migration jy_sqlite_migrations[] = {
     {6, "the API's idempotency keys", jy_sqlite_migration_6},
     {7, "access log of unmasked views and exports of personal data", jy_sqlite_migration_7},
     {8, "audit log: MAC column for the keyed chain", jy_sqlite_migration_audit_mac},
+    {9, "money safeguards: one payable per claim, funded tracks, idempotency keys, payroll runners", jy_sqlite_migration_9},
 };
 
 #endif

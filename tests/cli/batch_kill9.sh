@@ -10,22 +10,25 @@ N=${JY_KILL9_LINES:-120}
 $J init >/dev/null || fail "init"
 $J ledger budget load --year 2024 >/dev/null || fail "budget"
 
-# 6 persons with social security cards, N monthly P14 payables between them (1,700.00 each
-# plus the line number in fen, so every line's amount differs)
-for i in 1 2 3 4 5 6; do
+# 10 persons with social security cards, N monthly P14 payables between them (1,700.00 each
+# plus the line number in fen, so every line's amount differs): one per person and month of 2024
+# (one payable per payee × programme × period, issue 10), a further claim name per round of 120
+for i in 1 2 3 4 5 6 7 8 9 10; do
   id=$(idcard $((20 + i)))
   $J person add --idcard "$id" --name "见习$i" --hukou-division 640522101 >/dev/null || fail "person $i"
-  $J ledger card "$id" "$(luhn 62170000100000002$i)" >/dev/null || fail "card $i"
+  $J ledger card "$id" "$(luhn 6217000010000002$(printf %02d "$i"))" >/dev/null || fail "card $i"
   ids[$i]=$id
 done
 total=0
 for k in $(seq 1 "$N"); do
   amount=$((170000 + k))
   total=$((total + amount))
-  $J ledger approve --program P14 --year 2024 --person "${ids[$(( (k - 1) % 6 + 1 ))]}" \
-    --amount "$((amount / 100)).$(printf %02d $((amount % 100)))" --month 2024-05 >/dev/null || fail "approve $k"
+  round=$(( (k - 1) / 120 ))
+  $J ledger approve --program P14 --year 2024 --person "${ids[$(( (k - 1) % 10 + 1 ))]}" \
+    --amount "$((amount / 100)).$(printf %02d $((amount % 100)))" --month "2024-$(printf %02d $(( (k - 1) / 10 % 12 + 1 )))" \
+    $([ "$round" -gt 0 ] && echo "--claim round$round") >/dev/null || fail "approve $k"
 done
-$J --as 出纳 batch build --program P14 --month 2024-05 >/dev/null || fail "build"
+$J --as 出纳 batch build --program P14 --year 2024 >/dev/null || fail "build"
 $J --as 科长 batch approve 1 >/dev/null || fail "approve"
 
 paid_lines() { sql "SELECT count(*) FROM pay_batch_lines WHERE status = 'paid'"; }

@@ -11,7 +11,7 @@ flow_setup
 EMP=$(org_add 1 海原县宏达农业科技有限公司 employer)
 AGENCY=$(org_add 2 海原县人力资源服务有限公司 labour_agency)
 # P3 states no budget of its own (paid from P1's brand training money): give it a line
-$J ledger budget set P3 2024 other 10000.00 >/dev/null || fail "P3 budget"
+$J --as admin ledger budget set P3 2024 other 10000.00 >/dev/null || fail "P3 budget"
 # award: award_county workflow (county approve → publish 5 wd → recognise → batch)
 award() { # award CASE
   step county_approved rev 2024-07-01 approve "$1"
@@ -48,13 +48,13 @@ step filed emp 2024-07-03 object "$x19"
 step county_approved rev 2024-07-04 approve "$x19"
 step publicity rev 2024-07-05 publish "$x19"
 # overspend: P19's line cut to 1000 — recognition refused with the figures, nothing written
-$J ledger budget set P19 2024 central 1000.00 >/dev/null || fail "budget set"
+$J --as admin ledger budget set P19 2024 central 1000.00 >/dev/null || fail "budget set"
 entries=$($J ledger journal | wc -l)
 expect_rc "overspend refused" 1 $J --as rev case recognise "$x19" --reason 公示无异议 --date 2024-07-15
 expect_contains "refusal names the figures" "requested 2,000.00" "$(cat "$T/stderr")"
 expect_out "still in publicity" "publicity" 0 state "$x19"
 expect_out "no journal entry written" "$entries" 0 sh -c "$J ledger journal | wc -l"
-$J ledger budget set P19 2024 central 200000.00 >/dev/null || fail "budget raised"
+$J --as admin ledger budget set P19 2024 central 200000.00 >/dev/null || fail "budget raised"
 step recognised rev 2024-07-15 recognise "$x19"
 expect_contains "P19 2000" '"amount":"2000.00"' "$LAST"
 

@@ -8,6 +8,12 @@ source "$JY_SOURCE_DIR/tests/lib.sh"
 source "$JY_SOURCE_DIR/tests/ledger_lib.sh"
 source "$JY_SOURCE_DIR/tests/flow_lib.sh"
 flow_setup
+# P1's four loaded lines fund the 海原司机 and 枸杞技工 brand training only (P1 六(一)3,
+# policy/funding.txt); the general training of this test (六(一)1-2) is paid from the
+# demonstration-project money of 六(三), which the plan gives no amount: the county sets it here,
+# on its central line (docs/ledger.md "Which claims a budget line funds").
+$J --as admin ledger budget set P1 2024 central 100000.00 --tracks general --clause "P1 六(三)" >/dev/null ||
+  fail "P1 general training budget"
 BODY=$(org_add 1 海原县德隆职业培训学校 training_body)
 
 # a class of 60 breaks 原则上 ≤50: sent to a person's review, not refused

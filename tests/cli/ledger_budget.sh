@@ -11,10 +11,10 @@ $J init >/dev/null || fail "init"
 
 # budget lines from the policy data: P1 has four sources, P13 one (自治区)
 out=$($J ledger budget load --year 2024)
-expect_contains "P1 central" '{"program":"P1","year":2024,"source":"central","amount":"17000000.00","result":"allocated"}' "$out"
-expect_contains "P1 region" '{"program":"P1","year":2024,"source":"region","amount":"2000000.00","result":"allocated"}' "$out"
-expect_contains "P1 city/county" '{"program":"P1","year":2024,"source":"city_county","amount":"4000000.00","result":"allocated"}' "$out"
-expect_contains "P1 other" '{"program":"P1","year":2024,"source":"other","amount":"10000000.00","result":"allocated"}' "$out"
+expect_contains "P1 central" '{"program":"P1","year":2024,"source":"central","amount":"17000000.00","tracks":"gouqi,driver","result":"allocated"}' "$out"
+expect_contains "P1 region" '{"program":"P1","year":2024,"source":"region","amount":"2000000.00","tracks":"gouqi,driver","result":"allocated"}' "$out"
+expect_contains "P1 city/county" '{"program":"P1","year":2024,"source":"city_county","amount":"4000000.00","tracks":"gouqi,driver","result":"allocated"}' "$out"
+expect_contains "P1 other" '{"program":"P1","year":2024,"source":"other","amount":"10000000.00","tracks":"gouqi,driver","result":"allocated"}' "$out"
 expect_contains "P12 county 10%" '{"program":"P12","year":2024,"source":"city_county","amount":"3753015.12","result":"allocated"}' "$out"
 expect_contains "P13 region" '{"program":"P13","year":2024,"source":"region","amount":"7130000.00","result":"allocated"}' "$out"
 books_balance "after load"
@@ -55,7 +55,8 @@ expect_contains "reduce figures" "cannot lower the budget from 1,000.00 to 500.0
 books_balance "after approve"
 
 # split by shares (P1: 17 : 2 : 4 : 10 million of 33), largest remainder to the fen
-out=$($J ledger approve --program P1 --year 2024 --person "$B" --amount 1000.00)
+# (a 海原司机 claim: P1's four lines fund the brand tracks only, policy/funding.txt)
+out=$($J ledger approve --program P1 --year 2024 --person "$B" --amount 1000.00 --track driver)
 expect_contains "P1 split" '"split":{"central":"515.15","region":"60.61","city_county":"121.21","other":"303.03"}' "$out"
 P1ID=$(field "$out" id)
 books_balance "after share split"
@@ -67,7 +68,7 @@ expect_contains "no budget message" "P10 2023 has no budget" "$(cat "$T/stderr")
 # cancel releases the commitment
 out=$($J ledger cancel "$P1ID" --reason 撤回申请)
 expect_contains "cancelled" '"status":"cancelled"' "$out"
-expect_out "P1 central back" '{"county":"640522","program":"P1","year":2024,"source":"central","source_label":"中央","budget":"17000000.00","available":"17000000.00","committed":"0.00","paid":"0.00"}' 0 \
+expect_out "P1 central back" '{"county":"640522","program":"P1","year":2024,"source":"central","source_label":"中央","budget":"17000000.00","available":"17000000.00","committed":"0.00","paid":"0.00","tracks":"gouqi,driver","tracks_clause":"P1 六(一)3"}' 0 \
   sh -c "$J ledger show --program P1 | head -1"
 expect_rc "cancel twice" 1 $J ledger cancel "$P1ID"
 books_balance "after cancel"

@@ -2,8 +2,9 @@
 # Placements with monthly pay, end to end through the CLI on a fresh database: budget load →
 # placements (one host at a time, no P24 with P13) → attendance (set and the CSV sheet: >5 days
 # personal leave, >7 sick, late first month <10 / ≥10 working days, final month, contract with
-# the host) → payroll run → review of held lines → payment batch → paid; re-running a month pays
-# nobody twice and recomputes only unpaid lines; overspend refused with the figures; P12
+# the host) → payroll run (proposes) → commit by a second person → review of held lines → payment
+# batch → paid; re-running a month pays nobody twice and recomputes only unpaid lines; overspend
+# refused at the commit with the figures; P12
 # settling-in grant once after 6 months; P13 social-insurance subsidy 2/3; recovery (追回).
 # The books balance after every step. Both backends (JY_TEST_BACKEND=postgresql).
 source "$JY_SOURCE_DIR/tests/lib.sh"
@@ -99,7 +100,16 @@ expect_out "E held (prorated first month)" "held" 0 line_field "$show" "$E" mont
 expect_out "E prorated 1750×15/21" "1250.00" 0 line_field "$show" "$E" monthly amount
 expect_out "F refused (contract with host)" "refused" 0 line_field "$show" "$F" monthly status
 expect_contains "F reason cites P13 二(四)6" "P13 二(四)6" "$show"
+expect_out "the run moves no money" "0" 0 sql "SELECT count(*) FROM payables WHERE program = 'P13' AND month = '2024-03'"
+expect_contains "one line to commit" '"uncommitted":1,"uncommitted_amount":"1750.00"' "$out"
+# ---- the commit: a second person (four-eyes) commits what the run approved ----
+expect_rc "the runner cannot commit" 1 $J payroll commit P13 2024-03
+expect_contains "four-eyes" "another person must review it" "$(cat "$T/stderr")"
+out=$($J --as 李科长 payroll commit P13 2024-03)
+expect_contains "one line committed" '"committed":1,"committed_amount":"1750.00","committed_by":"李科长","held":[]' "$out"
 expect_out "one payable so far" "1" 0 sql "SELECT count(*) FROM payables WHERE program = 'P13' AND month = '2024-03'"
+expect_contains "nothing left to commit" '"committed":0' "$($J --as 李科长 payroll commit P13 2024-03)"
+books_balance "after the March commit"
 
 # ---- review of held lines ----
 lc=$(line_of "$show" "$C" monthly); le=$(line_of "$show" "$E" monthly); lb=$(line_of "$show" "$B" monthly)
@@ -137,6 +147,7 @@ books_balance "after the re-runs"
 $J attendance set "$A" 2024-04 --duty 22 >/dev/null || fail "A April"
 out=$($J payroll run P13 2024-04)
 expect_contains "April approved for A" '"approved":1' "$out"
+$J --as 李科长 payroll commit P13 2024-04 >/dev/null || fail "April commit"
 $J placement end "$A" --date 2024-04-10 --reason "提前终止实习（本人申请）" >/dev/null || fail "end A"
 expect_contains "placement ended" '"status":"ended"' "$($J placement show "$A")"
 expect_contains "case ended" '"state":"ended"' "$($J case show 1)"
@@ -153,13 +164,14 @@ books_balance "after April"
 # ---- overspend refused with the figures; nothing written ----
 $J ledger budget set P10 2024 central 500 >/dev/null || fail "lower P10"
 $J attendance set "$I" 2024-07 --duty 17 >/dev/null || fail "P10 attendance"
-expect_rc "overspend refused" 1 $J payroll run P10 2024-07
-expect_contains "with the figures" "available 500.00, requested 930.00" "$(cat "$T/stderr")"
-expect_rc "no run written" 1 $J payroll show P10 2024-07
-$J ledger budget set P10 2024 central 200000 >/dev/null || fail "raise P10"
 out=$($J payroll run P10 2024-07)
-expect_contains "P10 930 after the budget is back" '"approved":1,"held":0,"refused":0' "$out"
-expect_contains "P10 amount" '"approved_amount":"930.00"' "$out"
+expect_contains "P10 930 proposed" '"approved":1,"held":0,"refused":0' "$out"
+expect_rc "overspend refused" 1 $J --as 李科长 payroll commit P10 2024-07
+expect_contains "with the figures" "available 500.00, requested 930.00" "$(cat "$T/stderr")"
+expect_out "nothing committed" "0" 0 sql "SELECT count(*) FROM payables WHERE program = 'P10'"
+$J ledger budget set P10 2024 central 200000 >/dev/null || fail "raise P10"
+out=$($J --as 李科长 payroll commit P10 2024-07)
+expect_contains "P10 930 after the budget is back" '"committed":1,"committed_amount":"930.00"' "$out"
 
 # ---- P12: monthly allowance and the settling-in grant once, after 6 months ----
 $J attendance set "$H" 2024-05 --duty 21 >/dev/null || fail "H May"
@@ -180,6 +192,8 @@ out=$($J payroll run P13 2024-07)
 show=$($J payroll show P13 2024-07)
 expect_out "G allowance" "1750.00" 0 line_field "$show" "$G" monthly amount
 expect_out "G subsidy 2/3 of 900" "600.00" 0 line_field "$show" "$G" social_insurance amount
+out=$($J --as 李科长 payroll commit P13 2024-07)
+expect_contains "allowance and subsidy committed, one payable each" '"committed":2,"committed_amount":"2350.00"' "$out"
 bid=$($J --as 张会计 batch build --program P13 --month 2024-07 | jf "$(cat)" id)
 $J --as 李科长 batch approve "$bid" >/dev/null || fail "July batch approve"
 $J --as 张会计 batch mark-paid "$bid" >/dev/null || fail "July paid"

@@ -106,14 +106,20 @@ expect_out "GB18030 round trip" "$(tail -c +4 "$T/t.csv" | od -An -tx1)" 0 sh -c
 expect_rc "encoding only with csv" 2 $J report targets --encoding gb18030
 
 # ---- budget against committed and paid per source ----
-$J ledger budget load --year 2024 >/dev/null || fail "budget load"
-$J ledger card "$(idcard 1)" "$(luhn 621700001000000001)" --bank 宁夏银行 >/dev/null || fail "card"
-p1=$($J ledger approve --program P1 --year 2024 --person "$(idcard 1)" --amount 1000.00 --case "$t1" | idof)
-$J ledger approve --program P1 --year 2024 --person "$(idcard 2)" --amount 600.00 >/dev/null || fail "approve 600"
-$J --as 张会计 batch build --program P1 --year 2024 >/dev/null || fail "batch build"
+$J --as admin ledger budget load --year 2024 >/dev/null || fail "budget load"
+$J --as admin ledger card "$(idcard 1)" "$(luhn 621700001000000001)" --bank 宁夏银行 >/dev/null || fail "card"
+# the 中式烹调师 trainee's claim is not charged to P1's four lines: they fund 海原司机 and 枸杞技工
+# only (P1 六(一)3, policy/funding.txt; issue 10 item 12)
+expect_rc "cooking claim refused" 1 $J --as admin ledger approve --program P1 --year 2024 --person "$(idcard 1)" \
+  --amount 1000.00 --case "$t1"
+expect_contains "names the lines" "no budget line funds this claim's track general" "$(cat "$T/stderr")"
+p1=$($J --as admin ledger approve --program P1 --year 2024 --person "$(idcard 1)" --amount 1000.00 --track driver | idof)
+$J --as admin ledger approve --program P1 --year 2024 --person "$(idcard 2)" --amount 600.00 --track driver >/dev/null ||
+  fail "approve 600"
+$J --as rev batch build --program P1 --year 2024 >/dev/null || fail "batch build"
 # the 600.00 payable has no card: skipped, stays committed
-$J --as 李科长 batch approve 1 >/dev/null || fail "batch approve"
-$J batch mark-paid 1 >/dev/null || fail "mark paid"
+$J --as admin batch approve 1 >/dev/null || fail "batch approve"
+$J --as rev batch mark-paid 1 >/dev/null || fail "mark paid"
 books_balance "after payment"
 B_JSON=$($J report budget --year 2024 --program P1)
 # 1,000.00 paid split 17:2:4:10 → 515.15 / 60.61 / 121.21 / 303.03; 600.00 committed → 309.09 / 36.36 / 72.73 / 181.82

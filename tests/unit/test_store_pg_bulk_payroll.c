@@ -131,6 +131,8 @@ static void line_of(const world *w, int i, jy_payroll_line *l, jy_payable *p)
     p->payee_kind = JY_PAYEE_PERSON;
     p->person_id = w->person[lines[i].place];
     p->amount = lines[i].amount;
+    /* the claim as the payroll names it (issue 10: one payable per person, month and claim) */
+    if (lines[i].claim != JY_CLAIM_MONTHLY) snprintf(p->claim, sizeof p->claim, "%s", jy_payroll_claim_name(lines[i].claim));
     snprintf(p->memo, sizeof p->memo, "P13 2024-03 line %d", i);
 }
 
@@ -162,6 +164,7 @@ static int write_bulk(jy_store *st, const world *w, int64_t extra, jy_payroll_li
         line_of(w, i, &l[i], &p[i]);
         if (i == NLINES - 2 && extra) p[i].amount = l[i].amount = extra; /* an overspend, late in the run */
         pay[i] = strcmp(l[i].status, "approved") == 0 ? &p[i] : NULL;
+        jy_ledger_claim_key(&p[i], p[i].claim_key); /* as jy_ledger_approve and the payroll's commit do */
     }
     int rc = jy_store_begin(st, err);
     if (rc) return rc;
@@ -208,6 +211,9 @@ static void approve_one(jy_store *st, const world *w)
     jy_err err = {0};
     line_of(w, 0, &l, &p);
     p.amount = 5000;
+    /* the bulk-written payable holds its claim (issue 10): the same month's allowance again is refused */
+    assert_int_equal(jy_ledger_approve(st, &p, -1, "clerk", &err), JY_ECONFLICT);
+    snprintf(p.claim, sizeof p.claim, "correction"); /* a second claim the rules allow */
     if (jy_ledger_approve(st, &p, -1, "clerk", &err)) fail_msg("approve after bulk: %s", err.msg);
 }
 

@@ -1,0 +1,53 @@
+/* idempotency.c — jy_idem_run (idempotency.h): look the key up, repeat or refuse, or do the work
+ * and record the key with its answer, all in one store transaction. */
+#include "service/idempotency.h"
+
+#include <string.h>
+
+#include "store/ledger_guard.h"
+
+int jy_idem_key_check(const char *key, jy_err *err)
+{
+    size_t n = key ? strlen(key) : 0;
+    if (n == 0 || n > JY_IDEM_KEY_MAX)
+        return jy_err_set(err, JY_EINVAL, "idempotency key: 1 to %d visible ASCII characters", JY_IDEM_KEY_MAX);
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)key[i] < 0x21 || (unsigned char)key[i] > 0x7e)
+            return jy_err_set(err, JY_EINVAL, "idempotency key: character %zu is not visible ASCII (0x21–0x7e)", i + 1);
+    return 0;
+}
+
+int jy_idem_run(jy_store *st, const char *key, const char *operation, const char *county, const char *request,
+                const char *actor, jy_idem_body body, void *ctx, jy_sb *response, int *replayed, jy_err *err)
+{
+    if (replayed) *replayed = 0;
+    if (!key || !*key) return body(ctx, response, err);
+    int rc = jy_idem_key_check(key, err);
+    if (rc) return rc;
+    const char *who = actor && *actor ? actor : "system";
+    jy_idem_rec rec;
+    jy_sb req = JY_SB_INIT, ans = JY_SB_INIT;
+    if ((rc = jy_store_begin(st, err))) return rc;
+    rc = jy_store_idem_get(st, key, &rec, &req, &ans, err);
+    if (rc == 0) {
+        if (strcmp(rec.operation, operation) != 0 || strcmp(rec.actor, who) != 0 ||
+            strcmp(jy_sb_cstr(&req), request) != 0) {
+            rc = jy_err_set(err, JY_ECONFLICT,
+                            "idempotency key %s was used on %s by %s for %s %s; this request (%s by %s: %s) differs: "
+                            "a new request needs a new key",
+                            key, rec.created_at, rec.actor, rec.operation, jy_sb_cstr(&req), operation, who, request);
+        } else {
+            jy_sb_append(response, jy_sb_cstr(&ans));
+            if (replayed) *replayed = 1;
+        }
+    } else if (rc == JY_ENOTFOUND) {
+        size_t at = response->len;
+        if ((rc = body(ctx, response, err)) == 0)
+            rc = jy_store_idem_put(st, key, county, operation, request, who, jy_sb_cstr(response) + at, err);
+    }
+    jy_sb_free(&req);
+    jy_sb_free(&ans);
+    if (rc == 0) return jy_store_commit(st, err);
+    jy_store_rollback(st, NULL);
+    return rc;
+}
