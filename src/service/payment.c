@@ -41,7 +41,7 @@ static int may(jy_cases *cs, const char *op, const jy_batch *b, const char *coun
 {
     char record[64];
     if (b) snprintf(record, sizeof record, "payment batch %" PRId64, b->id);
-    else snprintf(record, sizeof record, "a payment batch of county %s", county);
+    else snprintf(record, sizeof record, "a payment batch of county %s", county ? county : "");
     const char *builder = b ? b->built_by : NULL;
     return jy_wf_op_check(cs->wf, cs->st, op, record, actor, b ? b->county : county, &builder, builder ? 1 : 0, err);
 }

@@ -1108,6 +1108,36 @@ static const struct kv *keyset_find(const keyset *K, size_t sorted, const char *
     return hit;
 }
 
+/* The programme's placements of the county, by id (one query for the whole commit). */
+typedef struct places {
+    jy_placement *v;
+    size_t n, cap;
+    int oom;
+} places;
+
+static int on_place(void *ctx, const jy_placement *p)
+{
+    places *P = ctx;
+    if (P->n == P->cap) {
+        size_t cap = P->cap ? P->cap * 2 : 64;
+        jy_placement *nv = realloc(P->v, cap * sizeof *nv);
+        if (!nv) {
+            P->oom = 1;
+            return 1;
+        }
+        P->v = nv;
+        P->cap = cap;
+    }
+    P->v[P->n++] = *p;
+    return 0;
+}
+
+static int place_cmp(const void *a, const void *b)
+{
+    int64_t x = ((const jy_placement *)a)->id, y = ((const jy_placement *)b)->id;
+    return (x > y) - (x < y);
+}
+
 typedef struct commit_req {
     jy_cases *cs;
     jy_payroll_run run;
@@ -1121,6 +1151,7 @@ static int commit_body(void *ctx, jy_sb *out, jy_err *err)
     jy_store *st = cs->st;
     clines C = {0};
     keyset K = {0};
+    places P = {0};
     jy_payroll_line *lines = NULL;
     jy_payable *pays = NULL, **pp = NULL;
     jy_sb held = JY_SB_INIT;
@@ -1132,12 +1163,15 @@ static int commit_body(void *ctx, jy_sb *out, jy_err *err)
     if ((rc = jy_store_payroll_lines(st, &f, on_uncommitted, &C, err))) goto done;
     if ((rc = jy_store_payable_claim_keys(st, Q->run.county, Q->run.program, Q->run.month, on_live_key, &K, err)))
         goto done;
-    if (C.oom || K.oom) {
+    jy_placement_filter pf = {.county = Q->run.county, .program = Q->run.program};
+    if (C.n && (rc = jy_store_placement_list(st, &pf, on_place, &P, err))) goto done;
+    if (C.oom || K.oom || P.oom) {
         rc = jy_err_set(err, JY_ENOMEM, "out of memory");
         goto done;
     }
     size_t sorted = K.n;
     if (sorted) qsort(K.v, sorted, sizeof *K.v, kv_cmp);
+    if (P.n) qsort(P.v, P.n, sizeof *P.v, place_cmp);
     lines = calloc(C.n ? C.n : 1, sizeof *lines);
     pays = calloc(C.n ? C.n : 1, sizeof *pays);
     pp = calloc(C.n ? C.n : 1, sizeof *pp);
@@ -1161,8 +1195,14 @@ static int commit_body(void *ctx, jy_sb *out, jy_err *err)
     jy_sb_appendc(&held, '[');
     for (size_t i = 0; i < C.n; i++) {
         jy_payroll_line *l = &C.v[i].l;
-        jy_placement pl;
-        if ((rc = jy_store_placement_get(st, l->placement_id, &pl, err))) goto done;
+        jy_placement key = {.id = l->placement_id};
+        const jy_placement *found = P.n ? bsearch(&key, P.v, P.n, sizeof *P.v, place_cmp) : NULL;
+        if (!found) {
+            rc = jy_err_set(err, JY_ENOTFOUND, "payroll line %lld: placement %lld is not a %s placement of county %s",
+                            (long long)l->id, (long long)l->placement_id, Q->run.program, Q->run.county);
+            goto done;
+        }
+        const jy_placement pl = *found;
         jy_payroll_src s;
         memset(&s, 0, sizeof s);
         s.placement_id = pl.id;
@@ -1236,6 +1276,7 @@ static int commit_body(void *ctx, jy_sb *out, jy_err *err)
 done:
     clines_free(&C);
     free(K.v);
+    free(P.v);
     free(lines);
     free(pays);
     free(pp);
