@@ -199,9 +199,9 @@ int jy_auth_new(const jy_auth_config *c, jy_auth **out, jy_err *err)
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         a->cfg.hash_slots = cores > 0 ? (int)cores : 1;
     }
-    if (a->cfg.hash_queue == 0) a->cfg.hash_queue = 4 * a->cfg.hash_slots;
+    if (a->cfg.hash_queue == 0) a->cfg.hash_queue = 2 * a->cfg.hash_slots;
     if (a->cfg.hash_queue < 0) a->cfg.hash_queue = 0;
-    if (a->cfg.hash_wait_ms <= 0) a->cfg.hash_wait_ms = 10000;
+    if (a->cfg.hash_wait_ms <= 0) a->cfg.hash_wait_ms = 2000;
     if (a->cfg.min_length <= 0) a->cfg.min_length = 10;
     /* last_seen is written at most every touch_seconds: keep that well inside the idle limit */
     if (a->cfg.touch_seconds <= 0 || a->cfg.touch_seconds > a->cfg.idle_seconds / 10)
