@@ -759,9 +759,10 @@ int jy_auth_login(jy_auth *a, jy_store *st, const char *name, const char *passwo
         if (rc) return rc;
         if (until > now) {
             ev.outcome = "address_locked";
-            refuse_quietly(st, 0, "login_refused", &ev, JY_REFUSED_ADDRESS_LOCKED, until - now, out, err, "");
-            return jy_err_set(err, JY_EAUTH, "该地址登录失败次数过多，已锁定 %lld 分钟 (address %s locked)",
-                              (long long)((until - now + 59) / 60), addr);
+            char msg[200];
+            snprintf(msg, sizeof msg, "该地址登录失败次数过多，已锁定 %lld 分钟 (address %s locked)",
+                     (long long)((until - now + 59) / 60), addr);
+            return refuse_quietly(st, 0, "login_refused", &ev, JY_REFUSED_ADDRESS_LOCKED, until - now, out, err, msg);
         }
     }
     const char *pw = password ? password : "";
