@@ -199,9 +199,9 @@ int jy_auth_new(const jy_auth_config *c, jy_auth **out, jy_err *err)
         long cores = sysconf(_SC_NPROCESSORS_ONLN);
         a->cfg.hash_slots = cores > 0 ? (int)cores : 1;
     }
-    if (a->cfg.hash_queue == 0) a->cfg.hash_queue = 4 * a->cfg.hash_slots;
+    if (a->cfg.hash_queue == 0) a->cfg.hash_queue = 2 * a->cfg.hash_slots;
     if (a->cfg.hash_queue < 0) a->cfg.hash_queue = 0;
-    if (a->cfg.hash_wait_ms <= 0) a->cfg.hash_wait_ms = 10000;
+    if (a->cfg.hash_wait_ms <= 0) a->cfg.hash_wait_ms = 2000;
     if (a->cfg.min_length <= 0) a->cfg.min_length = 10;
     /* last_seen is written at most every touch_seconds: keep that well inside the idle limit */
     if (a->cfg.touch_seconds <= 0 || a->cfg.touch_seconds > a->cfg.idle_seconds / 10)
@@ -759,9 +759,10 @@ int jy_auth_login(jy_auth *a, jy_store *st, const char *name, const char *passwo
         if (rc) return rc;
         if (until > now) {
             ev.outcome = "address_locked";
-            refuse_quietly(st, 0, "login_refused", &ev, JY_REFUSED_ADDRESS_LOCKED, until - now, out, err, "");
-            return jy_err_set(err, JY_EAUTH, "该地址登录失败次数过多，已锁定 %lld 分钟 (address %s locked)",
-                              (long long)((until - now + 59) / 60), addr);
+            char msg[200];
+            snprintf(msg, sizeof msg, "该地址登录失败次数过多，已锁定 %lld 分钟 (address %s locked)",
+                     (long long)((until - now + 59) / 60), addr);
+            return refuse_quietly(st, 0, "login_refused", &ev, JY_REFUSED_ADDRESS_LOCKED, until - now, out, err, msg);
         }
     }
     const char *pw = password ? password : "";

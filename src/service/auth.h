@@ -58,8 +58,8 @@ typedef struct jy_auth_config {
     unsigned long long pwhash_opslimit; /* 2 passes */
     size_t pwhash_memlimit;        /* 19 MiB */
     int hash_slots;                /* concurrent hashes; 0 = online cores */
-    int hash_queue;                /* waiting hashes beyond the slots; 0 = 4 × slots, -1 = none */
-    int hash_wait_ms;              /* longest wait for a slot; 0 = 10000 */
+    int hash_queue;                /* waiting hashes beyond the slots; 0 = 2 × slots, -1 = none */
+    int hash_wait_ms;              /* longest wait for a slot; 0 = 2000 */
     int min_length, max_length;    /* 10 and 128 characters */
     const char *common_passwords;  /* the list; NULL = JY_POLICY_DIR "/common-passwords.txt" */
     const char *key_file;          /* the sealing key of TOTP secrets; NULL = none */

@@ -51,10 +51,13 @@ static int audit_event(jy_store *st, const char *actor, const char *entity, int6
 
 /* ---------------------------------------------------------------- accounts */
 
-#define ACCOUNT_COLS                                                                                             \
+/* RECOVERY: the unused recovery codes, or 0 where nobody asks (a session's every request). */
+#define ACCOUNT_COLS_WITH(RECOVERY)                                                                              \
     "u.id, u.name, u.role, u.area, u.org_id, u.display, u.created_at, u.person_id, c.user_id, c.password_hash, " \
     "c.must_change, c.password_set_at, c.failures, c.locked_until, c.disabled, c.totp_secret, c.totp_enabled, "   \
-    "c.totp_last_step, (SELECT count(*) FROM user_recovery_codes r WHERE r.user_id = u.id AND r.used_at = 0)"
+    "c.totp_last_step, " RECOVERY
+#define ACCOUNT_COLS \
+    ACCOUNT_COLS_WITH("(SELECT count(*) FROM user_recovery_codes r WHERE r.user_id = u.id AND r.used_at = 0)")
 #define ACCOUNT_NCOLS 19
 #define ACCOUNT_FROM " FROM users u LEFT JOIN user_credentials c ON c.user_id = u.id"
 
@@ -354,7 +357,7 @@ int jy_store_session_find(jy_store *st, const char *token_hash, jy_session_view 
     jl_val p[1] = {JL_S(token_hash)};
     int rc = jl_run(st,
                     "SELECT s.id, s.user_id, s.token_hash, s.csrf_hash, s.created_at, s.last_seen, "
-                    "s.second_factor_done, s.address, " ACCOUNT_COLS ACCOUNT_FROM
+                    "s.second_factor_done, s.address, " ACCOUNT_COLS_WITH("0") ACCOUNT_FROM
                     " JOIN sessions s ON s.user_id = u.id WHERE s.token_hash = $1",
                     p, 1, on_session, &f, NULL, "reading a session", err);
     if (rc) return rc;
