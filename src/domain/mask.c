@@ -126,11 +126,17 @@ void jy_mask_name(const char *in, char *out, size_t cap)
     out[o] = '\0';
 }
 
+#define WORD(w) {w, sizeof w - 1}
+
 int jy_mask_is_disability(const char *s, size_t n)
 {
-    static const char *const words[] = {"disability", "disabled", "disability_grade_1_2", "残疾人", NULL};
-    for (int i = 0; words[i]; i++)
-        if (strlen(words[i]) == n && memcmp(words[i], s, n) == 0) return 1;
+    static const struct {
+        const char *w;
+        size_t n;
+    } words[] = {WORD("disability"), WORD("disabled"), WORD("disability_grade_1_2"), WORD("残疾人")};
+    if (n < 8 || n > 20) return 0; /* every value passes here: the common case leaves at once */
+    for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+        if (words[i].n == n && memcmp(words[i].w, s, n) == 0) return 1;
     return 0;
 }
 
@@ -194,19 +200,24 @@ void jy_mask_text(jy_sb *out, const char *s, size_t n)
 
 enum { K_OTHER = 0, K_ID, K_CARD, K_PHONE, K_BIRTH, K_KIND, K_STATUS_TEXT };
 
+#define KEY(k, c) {k, sizeof k - 1, c}
+
 static int key_class(const char *k, size_t n)
 {
     static const struct {
         const char *key;
+        size_t n;
         int cls;
     } keys[] = {
-        {"idcard", K_ID},      {"id_number", K_ID},  {"account", K_CARD},     {"bank_account", K_CARD},
-        {"sscard", K_CARD},    {"card", K_CARD},     {"card_no", K_CARD},     {"phone", K_PHONE},
-        {"mobile", K_PHONE},   {"tel", K_PHONE},     {"kind", K_KIND},        {"label", K_STATUS_TEXT},
-        {"detail", K_STATUS_TEXT}, {"birth", K_BIRTH},   {"birth_date", K_BIRTH}, {"birthday", K_BIRTH},
+        KEY("idcard", K_ID),      KEY("id_number", K_ID),      KEY("account", K_CARD),
+        KEY("bank_account", K_CARD), KEY("sscard", K_CARD),     KEY("card", K_CARD),
+        KEY("card_no", K_CARD),   KEY("phone", K_PHONE),       KEY("mobile", K_PHONE),
+        KEY("tel", K_PHONE),      KEY("kind", K_KIND),         KEY("label", K_STATUS_TEXT),
+        KEY("detail", K_STATUS_TEXT), KEY("birth", K_BIRTH),   KEY("birth_date", K_BIRTH),
+        KEY("birthday", K_BIRTH),
     };
     for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
-        if (strlen(keys[i].key) == n && memcmp(keys[i].key, k, n) == 0) return keys[i].cls;
+        if (keys[i].n == n && memcmp(keys[i].key, k, n) == 0) return keys[i].cls;
     return K_OTHER;
 }
 
@@ -217,6 +228,18 @@ typedef struct level {
     char disability; /* the object's "kind" was "disability" */
     int key;         /* class of the current key (objects), or of the array's key (arrays) */
 } level;
+
+/* The longest run of ASCII digits in s[0..n): every identifier mask_text masks has 11 or more
+ * in a row (a mobile number; an ID number 17), so a value with shorter runs is copied as it is. */
+static size_t longest_digit_run(const char *s, size_t n)
+{
+    size_t best = 0, run = 0;
+    for (size_t i = 0; i < n; i++) {
+        run = is_digit(s[i]) ? run + 1 : 0;
+        if (run > best) best = run;
+    }
+    return best;
+}
 
 /* Appends one string value v[0..n) (without quotes) masked by key class k; closed: whether the
  * text had its closing quote. */
@@ -236,8 +259,10 @@ static void value(jy_sb *out, const char *v, size_t n, int k, level *lv, int clo
         else if (k == K_BIRTH) jy_mask_birth(in, buf, sizeof buf);
         else jy_mask_phone(in, buf, sizeof buf);
         jy_sb_append(out, buf);
-    } else {
+    } else if (longest_digit_run(v, n) >= 11) {
         mask_text(out, v, n, 1);
+    } else { /* no token can be an identifier: most values (names, dates, amounts) */
+        jy_sb_appendn(out, v, n);
     }
     if (closed) jy_sb_appendc(out, '"');
 }
@@ -252,8 +277,19 @@ void jy_mask_json(jy_sb *out, const char *s, size_t n)
     while (i < n) {
         char c = s[i];
         if (c == '"') {
-            size_t j = i + 1;
-            while (j < n && s[j] != '"') j += s[j] == '\\' ? 2 : 1;
+            size_t j = i + 1; /* the closing quote: the next '"' not escaped by an odd run of '\\' */
+            for (;;) {
+                const char *q = j < n ? memchr(s + j, '"', n - j) : NULL;
+                if (!q) {
+                    j = n;
+                    break;
+                }
+                j = (size_t)(q - s);
+                size_t bs = 0;
+                while (j - bs > i + 1 && s[j - bs - 1] == '\\') bs++;
+                if (bs % 2 == 0) break;
+                j++;
+            }
             size_t end = j < n ? j : n; /* content s[i+1 .. end) */
             size_t after = j < n ? j + 1 : n;
             size_t k = after;
@@ -287,6 +323,12 @@ void jy_mask_json(jy_sb *out, const char *s, size_t n)
             pending_key = K_OTHER;
         } else if (c == ',') {
             pending_key = K_OTHER;
+        } else { /* numbers, literals, white space: up to the next character that matters, at once */
+            size_t j = i + 1;
+            while (j < n && !strchr("\"{}[],", s[j])) j++;
+            jy_sb_appendn(out, s + i, j - i);
+            i = j;
+            continue;
         }
         jy_sb_appendc(out, c);
         i++;

@@ -481,13 +481,9 @@ static const char *const bank_cols[] = {"序号", "收款人类型", "收款人"
 #define NBANK_COLS (sizeof bank_cols / sizeof *bank_cols)
 #define BANK_CELL 512 /* the widest field (a payee name, an account) fits whole */
 
-/* The cells of one line, as text (money "1750.00": never a double); the payee's ID number and
- * account masked unless unmasked (service/privacy.h). */
-static void line_cells(const jy_batch *b, const jy_batch_line *line, int unmasked, char cells[NBANK_COLS][BANK_CELL])
+/* The cells of one line, as text (money "1750.00": never a double); the caller masks the line. */
+static void line_cells(const jy_batch *b, const jy_batch_line *l, char cells[NBANK_COLS][BANK_CELL])
 {
-    jy_batch_line shown = *line;
-    if (!unmasked) jy_privacy_mask_batch_line(&shown);
-    const jy_batch_line *l = &shown;
     char money[JY_MONEY_BUFSZ];
     snprintf(cells[0], BANK_CELL, "%d", l->line_no);
     snprintf(cells[1], BANK_CELL, "%s", l->payee_kind == JY_PAYEE_ORG ? "单位（基本账户）" : "个人（社保卡）");
@@ -526,7 +522,9 @@ static int write_csv(const char *path, const jy_batch *b, const lines_buf *lines
     fputs("\r\n", f);
     char cells[NBANK_COLS][BANK_CELL];
     for (size_t i = 0; i < lines->n; i++) {
-        line_cells(b, &lines->v[i], unmasked, cells);
+        jy_batch_line shown = lines->v[i];
+        if (!unmasked) jy_privacy_mask_batch_line(&shown); /* the payee's ID number and account */
+        line_cells(b, &shown, cells);
         for (size_t c = 0; c < NBANK_COLS; c++) {
             if (c) fputc(',', f);
             csv_field(f, cells[c]);
@@ -552,7 +550,9 @@ static int write_xlsx(const char *path, const jy_batch *b, const lines_buf *line
     for (size_t c = 0; c < NBANK_COLS; c++) worksheet_write_string(ws, 0, (lxw_col_t)c, bank_cols[c], head);
     char cells[NBANK_COLS][BANK_CELL];
     for (size_t i = 0; i < lines->n; i++) {
-        line_cells(b, &lines->v[i], unmasked, cells);
+        jy_batch_line shown = lines->v[i];
+        if (!unmasked) jy_privacy_mask_batch_line(&shown); /* the payee's ID number and account */
+        line_cells(b, &shown, cells);
         for (size_t c = 0; c < NBANK_COLS; c++)
             worksheet_write_string(ws, (lxw_row_t)(i + 1), (lxw_col_t)c, cells[c], text);
     }

@@ -197,10 +197,22 @@ void jy_privacy_person_json(jy_sb *sb, const jy_person *p, int masked)
     }
     jy_person m = *p;
     jy_privacy_mask_person(&m);
-    jy_sb tmp = JY_SB_INIT;
-    jy_person_json(&tmp, &m);
-    jy_mask_json(sb, tmp.buf ? tmp.buf : "", tmp.len); /* "birth" → its year */
-    jy_sb_free(&tmp);
+    size_t from = sb->len;
+    jy_person_json(sb, &m);
+    /* "birth":"1990-01-01" → "1990-**-**" (jy_mask_birth), in place: same length */
+    static const char key[] = "\"birth\":\"";
+    char *b = strstr(sb->buf + from, key);
+    if (b) {
+        b += sizeof key - 1;
+        char *q = strchr(b, '"');
+        if (q && q - b < 32) {
+            char in[32], out[32];
+            memcpy(in, b, (size_t)(q - b));
+            in[q - b] = '\0';
+            jy_mask_birth(in, out, sizeof out);
+            memcpy(b, out, (size_t)(q - b));
+        }
+    }
 }
 
 static int status_hidden(const jy_person_status *s)

@@ -136,6 +136,10 @@ static void json_by_key(void **state)
     /* free text in any other value; escapes separate tokens */
     json("{\"reason\":\"dup\\n640522199001011234\\u00e9\",\"hash\":\"00ab640522199001011234cd\"}",
          "{\"reason\":\"dup\\n640522********1234\\u00e9\",\"hash\":\"00ab640522199001011234cd\"}");
+    /* escaped quotes stay inside their string; an escaped backslash before a quote ends it */
+    json("{\"reason\":\"a \\\"640522199001011234\\\" b\",\"phone\":\"13912345678\"}",
+         "{\"reason\":\"a \\\"640522********1234\\\" b\",\"phone\":\"139****5678\"}");
+    json("{\"a\":\"x\\\\\",\"phone\":\"13912345678\"}", "{\"a\":\"x\\\\\",\"phone\":\"139****5678\"}");
     /* numbers and keys are not touched */
     json("{\"640522199001011234\":1,\"n\":640522199001011234}", "{\"640522199001011234\":1,\"n\":640522199001011234}");
     /* an array takes its key's rule */
