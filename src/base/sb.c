@@ -7,14 +7,70 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* AddressSanitizer: the capacity past the content (and its NUL) is marked unaddressable, as
+ * std::vector does, so a write past len is reported even inside the allocation. */
+#if defined(__SANITIZE_ADDRESS__)
+#define SB_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SB_ASAN 1
+#endif
+#endif
+#ifdef SB_ASAN
+#include <sanitizer/common_interface_defs.h>
+/* Moves the end of the addressable bytes from sb->open to `to` (the buffer is 16-aligned and its
+ * capacity a multiple of 16, as the annotation needs). */
+static void sb_open_to(jy_sb *sb, size_t to)
+{
+    if (sb->buf && sb->open != to)
+        __sanitizer_annotate_contiguous_container(sb->buf, sb->buf + sb->cap, sb->buf + sb->open, sb->buf + to);
+    sb->open = to;
+}
+#else
+static void sb_open_to(jy_sb *sb, size_t to)
+{
+    sb->open = to;
+}
+#endif
+
+/* Poisons everything past the content's NUL. */
+static void sb_mark(jy_sb *sb)
+{
+    if (sb->buf) sb_open_to(sb, sb->len + 1);
+}
+
+static void __attribute__((noreturn)) sb_oom(void)
+{
+    fputs("jiuye: out of memory\n", stderr);
+    abort();
+}
+
+/* Makes the capacity at least len + extra + 1; leaves the new capacity addressable (callers
+ * sb_mark once they have set len). */
+static void sb_grow(jy_sb *sb, size_t extra)
+{
+    if (extra > SIZE_MAX - 16 - sb->len) sb_oom();
+    size_t need = sb->len + extra + 1;
+    if (need <= sb->cap) return;
+    size_t cap = sb->cap ? sb->cap : 64;
+    while (cap < need) cap = cap <= SIZE_MAX / 2 ? cap * 2 : (need + 15) & ~(size_t)15;
+    sb_open_to(sb, sb->cap); /* no annotation may outlive the allocation it describes */
+    char *nb = realloc(sb->buf, cap);
+    if (!nb) sb_oom();
+    sb->buf = nb;
+    sb->cap = cap;
+    sb->open = cap; /* a fresh allocation is addressable throughout */
+}
+
 void jy_sb_init(jy_sb *sb)
 {
     sb->buf = NULL;
-    sb->len = sb->cap = 0;
+    sb->len = sb->cap = sb->open = 0;
 }
 
 void jy_sb_free(jy_sb *sb)
 {
+    sb_open_to(sb, sb->cap);
     free(sb->buf);
     jy_sb_init(sb);
 }
@@ -22,12 +78,17 @@ void jy_sb_free(jy_sb *sb)
 void jy_sb_reset(jy_sb *sb)
 {
     sb->len = 0;
-    if (sb->buf) sb->buf[0] = '\0';
+    if (sb->buf) {
+        sb_mark(sb);
+        sb->buf[0] = '\0';
+    }
 }
 
 char *jy_sb_take(jy_sb *sb)
 {
-    jy_sb_reserve(sb, 0);
+    sb_grow(sb, 0);
+    if (sb->len == 0) sb->buf[0] = '\0';
+    sb_open_to(sb, sb->cap); /* the caller's now: all of it addressable */
     char *p = sb->buf;
     jy_sb_init(sb);
     return p;
@@ -40,25 +101,32 @@ const char *jy_sb_cstr(const jy_sb *sb)
 
 void jy_sb_reserve(jy_sb *sb, size_t extra)
 {
-    size_t need = sb->len + extra + 1;
-    if (need <= sb->cap) return;
-    size_t cap = sb->cap ? sb->cap : 64;
-    while (cap < need) cap *= 2;
-    char *nb = realloc(sb->buf, cap);
-    if (!nb) {
-        fputs("jiuye: out of memory\n", stderr);
-        abort();
-    }
-    sb->buf = nb;
-    sb->cap = cap;
+    sb_grow(sb, extra);
+    sb_mark(sb);
+}
+
+char *jy_sb_extend(jy_sb *sb, size_t n)
+{
+    sb_grow(sb, n);
+    char *p = sb->buf + sb->len;
+    sb->len += n;
+    sb_mark(sb);
+    sb->buf[sb->len] = '\0';
+    return p;
+}
+
+void jy_sb_truncate(jy_sb *sb, size_t n)
+{
+    if (n >= sb->len) return;
+    sb->len = n;
+    sb->buf[n] = '\0';
+    sb_mark(sb);
 }
 
 void jy_sb_appendn(jy_sb *sb, const char *s, size_t n)
 {
-    jy_sb_reserve(sb, n);
-    memcpy(sb->buf + sb->len, s, n);
-    sb->len += n;
-    sb->buf[sb->len] = '\0';
+    char *p = jy_sb_extend(sb, n);
+    if (n) memcpy(p, s, n);
 }
 
 void jy_sb_append(jy_sb *sb, const char *s)
@@ -68,9 +136,7 @@ void jy_sb_append(jy_sb *sb, const char *s)
 
 void jy_sb_appendc(jy_sb *sb, char c)
 {
-    jy_sb_reserve(sb, 1);
-    sb->buf[sb->len++] = c;
-    sb->buf[sb->len] = '\0';
+    *jy_sb_extend(sb, 1) = c;
 }
 
 void jy_sb_appendf(jy_sb *sb, const char *fmt, ...)
@@ -85,11 +151,10 @@ void jy_sb_appendf(jy_sb *sb, const char *fmt, ...)
         jy_sb_appendn(sb, small, (size_t)n);
         return;
     }
-    jy_sb_reserve(sb, (size_t)n);
+    char *p = jy_sb_extend(sb, (size_t)n); /* n bytes, then the NUL vsnprintf writes */
     va_start(ap, fmt);
-    vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+    vsnprintf(p, (size_t)n + 1, fmt, ap);
     va_end(ap);
-    sb->len += (size_t)n;
 }
 
 void jy_sb_append_i64(jy_sb *sb, int64_t v)

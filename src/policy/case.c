@@ -2,6 +2,7 @@
  * vector, deriving the facts the rules use from compound inputs (occupation → occupation_kind via
  * policy/occupations.tsv; prior_trainings → prior_same_training, trainings_this_year), and writes
  * decisions as the JSON of the CLI contract or as a readable Chinese trace (docs/policy.md). */
+#include <assert.h>
 #include <jansson.h>
 #include <math.h>
 #include <stdio.h>
@@ -413,75 +414,85 @@ static void json_str_fast(jy_sb *out, const char *s)
         unsigned char ch = (unsigned char)s[n];
         if (ch < 0x20 || ch == '"' || ch == '\\' || ch == 0x7f) { jy_sb_json_str(out, s); return; }
     }
-    jy_sb_reserve(out, n + 2);
-    out->buf[out->len++] = '"';
-    memcpy(out->buf + out->len, s, n);
-    out->len += n;
-    out->buf[out->len++] = '"';
-    out->buf[out->len] = 0;
+    char *w = jy_sb_extend(out, n + 2);
+    w[0] = '"';
+    memcpy(w + 1, s, n);
+    w[n + 1] = '"';
 }
 
+/* The decision object. Its bytes after the id are counted first, then written into exactly that
+ * many bytes the builder has grown by (jy_sb_extend): no write can pass what was counted
+ * unnoticed (issue 10: a fixed reservation that left out the rule-set hash overflowed the heap). */
 void jy_policy_decision_json(const jy_policy *p, const char *id, int has_id, const jy_decision *d,
                              int with_reasons, jy_sb *out)
 {
     static const char *const DEC[] = {",\"decision\":\"eligible\",\"amount\":",
                                       ",\"decision\":\"ineligible\",\"amount\":",
                                       ",\"decision\":\"needs_review\",\"amount\":"};
+    static const char REASONS[] = ",\"reasons\":[", RULESET[] = ",\"ruleset\":\"";
     char m[JY_MONEY_BUFSZ];
     jy_sb_appendn(out, "{\"id\":", 6);
     if (has_id) json_str_fast(out, id);
     else jy_sb_appendn(out, "null", 4);
     int o = d->outcome >= 0 && d->outcome <= 2 ? d->outcome : 2;
     const char *amt = NULL;
-    size_t alen = 0, need = 64 + 16;
+    size_t alen = 0;
     if (d->outcome == JY_ELIGIBLE && d->has_amount) {
         alen = yuan(d->amount, m);
         amt = m;
     }
     int nr = with_reasons ? d->nreasons : 0;
-    for (int i = 0; i < nr; i++) need += p->reason_json ? p->reason_json_len[d->reasons[i]] + 1 : 0;
-    need += alen;
-    jy_sb_reserve(out, need);
-    char *w = out->buf + out->len;
+    size_t dl = strlen(DEC[o]), hl = strlen(p->hash);
+    if (with_reasons && !p->reason_json) {
+        /* a rule set compiled without the precomputed JSON (not via jy_policy_load) */
+        jy_sb_appendn(out, DEC[o], dl);
+        if (amt) jy_sb_json_strn(out, amt, alen);
+        else jy_sb_appendn(out, "null", 4);
+        jy_sb_appendn(out, REASONS, sizeof REASONS - 1);
+        for (int i = 0; i < nr; i++) {
+            const jp_reason *rr = &p->reasons[d->reasons[i]];
+            for (int k = 0; k < (rr->nclauses ? rr->nclauses : 1); k++) {
+                if (i || k) jy_sb_appendc(out, ',');
+                jy_sb_appendc(out, '{');
+                jy_sb_json_kv_str(out, "clause", reason_clause(p, rr, k));
+                jy_sb_json_kv_str(out, "kind", kind_name(rr->kind));
+                jy_sb_json_kv_str(out, "text", rr->text);
+                jy_sb_appendc(out, '}');
+            }
+        }
+        jy_sb_appendc(out, ']');
+        jy_sb_appendn(out, RULESET, sizeof RULESET - 1);
+        jy_sb_appendn(out, p->hash, hl);
+        jy_sb_appendn(out, "\"}", 2);
+        return;
+    }
+    size_t need = dl + (amt ? alen + 2 : 4) + (sizeof RULESET - 1) + hl + 2;
+    if (with_reasons) {
+        need += (sizeof REASONS - 1) + 1;
+        for (int i = 0; i < nr; i++) need += p->reason_json_len[d->reasons[i]] + (i ? 1 : 0);
+    }
+    char *const w0 = jy_sb_extend(out, need);
+    char *w = w0;
 #define PUT(s, n) (memcpy(w, (s), (n)), w += (n))
-    PUT(DEC[o], strlen(DEC[o]));
+    PUT(DEC[o], dl);
     if (amt) { *w++ = '"'; PUT(amt, alen); *w++ = '"'; }
     else PUT("null", 4);
     if (with_reasons) {
-        PUT(",\"reasons\":[", 12);
-        out->len = (size_t)(w - out->buf);
+        PUT(REASONS, sizeof REASONS - 1);
         for (int i = 0; i < nr; i++) {
             int r = d->reasons[i];
-            if (p->reason_json) {
-                if (i) *w++ = ',';
-                PUT(p->reason_json[r], p->reason_json_len[r]);
-            } else {
-                /* a rule set compiled without the precomputed JSON (not via jy_policy_load) */
-                out->len = (size_t)(w - out->buf);
-                out->buf[out->len] = 0;
-                const jp_reason *rr = &p->reasons[r];
-                for (int k = 0; k < (rr->nclauses ? rr->nclauses : 1); k++) {
-                    if (i || k) jy_sb_appendc(out, ',');
-                    jy_sb_appendc(out, '{');
-                    jy_sb_json_kv_str(out, "clause", reason_clause(p, rr, k));
-                    jy_sb_json_kv_str(out, "kind", kind_name(rr->kind));
-                    jy_sb_json_kv_str(out, "text", rr->text);
-                    jy_sb_appendc(out, '}');
-                }
-                jy_sb_reserve(out, need);
-                w = out->buf + out->len;
-            }
+            if (i) *w++ = ',';
+            PUT(p->reason_json[r], p->reason_json_len[r]);
         }
         *w++ = ']';
     }
-    PUT(",\"ruleset\":\"", 12);
-    size_t hl = strlen(p->hash);
+    PUT(RULESET, sizeof RULESET - 1);
     PUT(p->hash, hl);
     *w++ = '"';
     *w++ = '}';
 #undef PUT
-    out->len = (size_t)(w - out->buf);
-    out->buf[out->len] = 0;
+    assert((size_t)(w - w0) == need);
+    (void)w0;
 }
 
 static void fmt_typed(const jy_policy *p, int type, int efact, int64_t v, jy_sb *out)

@@ -123,8 +123,8 @@ static int col_bps(const jp_image *im, const uint8_t *lab, int from, int to, int
     int64_t c = 0;
     if (j >= cl->ncols || use >= to) return -1;
     if (code[use].op == OP_ADDK || code[use].op == OP_SUBK) {
-        c = code[use].op == OP_ADDK ? code[use].k : -code[use].k;
         if (code[use].k == INT64_MIN) return -1;
+        c = code[use].op == OP_ADDK ? code[use].k : -code[use].k;
         use++;
     } else if ((code[use].op == OP_SUB || code[use].op == OP_ADD) && i - 1 >= from && code[i - 1].op == OP_CONST &&
                !lab[i]) {
@@ -134,6 +134,21 @@ static int col_bps(const jp_image *im, const uint8_t *lab, int from, int to, int
         use++;
     }
     if (use >= to) return -1;
+    if (use > i + 1) {
+        /* u = ±v + c is computed only where it fits int64 (elsewhere the evaluator reports an
+         * overflow): the cells cover those v; rows outside run through the image */
+        int64_t lo = INT64_MIN, hi = INT64_MAX;
+        if (sign > 0) {
+            if (c > 0) hi = INT64_MAX - c;
+            else lo = INT64_MIN - c;
+        } else {
+            /* c - v fits  <=>  c - INT64_MAX <= v <= c - INT64_MIN (each bound clamped) */
+            if (c >= 0) lo = c - INT64_MAX;
+            else hi = c - INT64_MIN;
+        }
+        if (lo > cl->dlo[j]) cl->dlo[j] = lo;
+        if (hi < cl->dhi[j]) cl->dhi[j] = hi;
+    }
     bp_list l = {0};
     if (use_bps(im, &code[use], &l) != 0) return -1;
     return map_bps(cl, j, &l, sign, c);
@@ -170,7 +185,10 @@ int jp_cells_plan(const jp_image *im, int entry, int ncols, jp_cells *cl)
     cl->ncells = cells;
     for (int j = 0; j < ncols; j++) {
         int n = cl->nbp[j];
-        if (n == 0 || cl->bp[j][0] == INT64_MIN || cl->bp[j][n - 1] - cl->bp[j][0] >= JP_CELLS_LUT - 1) continue;
+        int64_t span;
+        if (n == 0 || cl->bp[j][0] == INT64_MIN || __builtin_sub_overflow(cl->bp[j][n - 1], cl->bp[j][0], &span) ||
+            span >= JP_CELLS_LUT - 1)
+            continue;
         int64_t lo = cl->bp[j][0] - 1, size = cl->bp[j][n - 1] - lo + 1;
         cl->lut[j] = malloc(sizeof *cl->lut[j] * (size_t)size);
         if (!cl->lut[j]) abort();
@@ -197,7 +215,11 @@ void jp_cells_rep(const jp_cells *cl, size_t cell, int64_t *rep)
 {
     for (int j = 0; j < cl->ncols; j++) {
         size_t idx = (cell / cl->stride[j]) % ((size_t)cl->nbp[j] + 1);
-        if (idx > 0) rep[j] = cl->bp[j][idx - 1];
-        else rep[j] = cl->nbp[j] > 0 && cl->bp[j][0] > INT64_MIN ? cl->bp[j][0] - 1 : 0;
+        int64_t v;
+        if (idx > 0) v = cl->bp[j][idx - 1];
+        else v = cl->nbp[j] > 0 && cl->bp[j][0] > INT64_MIN ? cl->bp[j][0] - 1 : 0;
+        /* inside the column's domain: an interval that meets the domain has this value in both
+         * (the rows the cell decides are all inside the domain) */
+        rep[j] = v < cl->dlo[j] ? cl->dlo[j] : v > cl->dhi[j] ? cl->dhi[j] : v;
     }
 }

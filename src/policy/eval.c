@@ -16,8 +16,6 @@
 #include "domain/calendar.h"
 #include "policy/internal.h"
 
-#define STACK 64
-
 static inline void add_reason(jy_decision *d, int r)
 {
     for (int i = 0; i < d->nreasons; i++)
@@ -39,17 +37,10 @@ static inline void step(jy_policy_trace *t, int kind, int index, int64_t value, 
     if (t && t->n < t->cap) t->steps[t->n++] = (jy_policy_step){kind, index, value, line};
 }
 
-static inline int64_t round_div(__int128 num, int64_t den)
-{
-    /* half away from zero */
-    int neg = (num < 0) != (den < 0);
-    __int128 n = num < 0 ? -num : num;
-    __int128 dd = den < 0 ? -(__int128)den : den;
-    __int128 q = (n + dd / 2) / dd;
-    return (int64_t)(neg ? -q : q);
-}
-
-int64_t jp_binop(int op, int64_t x, int64_t y); /* fast.c */
+/* fast.c: x op y for the binary operators; nonzero when the result overflows (see there). */
+int jp_binop(int op, int64_t x, int64_t y, int64_t *r);
+#define arith jp_binop
+#define IS_DATE(v) ((v) >= JP_DATE_LO && (v) <= JP_DATE_HI)
 
 /* Where a row's facts come from: a case (v/present, its date) or columns of a batch (the
  * base case's date). */
@@ -104,6 +95,7 @@ typedef struct vm_rows {
     jy_fen *amount;
     jy_decision *decisions; /* NULL: the caller's d is reused for every row */
     jy_policy_totals t;
+    int overflow; /* the paid amounts add up beyond int64 */
 } vm_rows;
 
 #define PRESENT(c, f) (((c)->present[(f) >> 6] >> ((f) & 63)) & 1)
@@ -214,7 +206,7 @@ static void run_row(const jy_policy *p, const jp_image *im, int entry, const vm_
 {
     vm_src src = *src0;
     src.row = row;
-    vm_rows rows = {row + 1, entry, NULL, NULL, NULL, {{0, 0, 0}, 0, 0}};
+    vm_rows rows = {row + 1, entry, NULL, NULL, NULL, {{0, 0, 0}, 0, 0}, 0};
     vm_batch(p, im->code, im->tables, im, entry, &src, d, NULL, &rows);
 }
 
@@ -222,9 +214,9 @@ static void run_row(const jy_policy *p, const jp_image *im, int entry, const vm_
 static inline size_t cell_index(const jp_cells *cl, int j, int64_t v)
 {
     if (cl->lut[j]) {
-        int64_t x = v - cl->lut_lo[j];
-        x = x < 0 ? 0 : x;
-        x = x >= cl->lut_n[j] ? cl->lut_n[j] - 1 : x;
+        /* v - lut_lo without overflow: v is any value of the column */
+        uint64_t x = v < cl->lut_lo[j] ? 0 : (uint64_t)v - (uint64_t)cl->lut_lo[j];
+        x = x >= (uint64_t)cl->lut_n[j] ? (uint64_t)cl->lut_n[j] - 1 : x;
         return cl->lut[j][x];
     }
     return count_le(cl->bp[j], cl->nbp[j], v);
@@ -235,7 +227,7 @@ static inline size_t cell_index(const jp_cells *cl, int j, int64_t v)
  * -1 when the caller runs the image row by row. */
 static int run_cells(const jy_policy *p, const jp_image *im, int entry, const jy_policy_columns *b,
                      const vm_src *src0, uint8_t *outcome, jy_fen *amount, jy_decision *decisions,
-                     jy_policy_totals *tot)
+                     jy_policy_totals *tot, int *overflow)
 {
     for (int j = 0; j < b->ncols; j++)
         if (b->present[j]) return -1;
@@ -279,7 +271,7 @@ static int run_cells(const jy_policy *p, const jp_image *im, int entry, const jy
             if (decisions) decisions[i] = own;
             tot->count[own.outcome]++;
             tot->npaid += paid;
-            tot->paid += paid ? own.amount : 0;
+            *overflow |= __builtin_add_overflow(tot->paid, paid ? own.amount : 0, &tot->paid);
             continue;
         }
         int o = cell_o[q];
@@ -290,7 +282,7 @@ static int run_cells(const jy_policy *p, const jp_image *im, int entry, const jy
         if (decisions) decisions[i] = cell[q];
         tot->count[o]++;
         tot->npaid += is_paid;
-        tot->paid += paid;
+        *overflow |= __builtin_add_overflow(tot->paid, paid, &tot->paid);
     }
     free(cell);
     free(cell_o);
@@ -337,10 +329,13 @@ int jy_policy_eval_columns(const jy_policy *p, const jy_policy_columns *b, uint8
     int entry = im.entry[base->program];
     jy_decision local;
     vm_src src = {base, b->col, colp, 0};
-    vm_rows rows = {b->n, entry, outcome, amount, decisions, {{0, 0, 0}, 0, 0}};
-    if (b->n > 0 && run_cells(p, &im, entry, b, &src, outcome, amount, decisions, &rows.t) != 0)
+    vm_rows rows = {b->n, entry, outcome, amount, decisions, {{0, 0, 0}, 0, 0}, 0};
+    if (b->n > 0 && run_cells(p, &im, entry, b, &src, outcome, amount, decisions, &rows.t, &rows.overflow) != 0)
         vm_batch(p, im.code, im.tables, &im, entry, &src, decisions ? &decisions[0] : &local, NULL, &rows);
     jp_image_free(&im);
     if (totals) *totals = rows.t;
+    if (rows.overflow)
+        return jy_err_set(err, JY_EINVAL, "batch: the paid amounts of the %zu rows add up to more than %lld fen",
+                          b->n, (long long)INT64_MAX);
     return 0;
 }

@@ -58,13 +58,21 @@ static void push(builder *b, int64_t v)
     b->pend[b->npend++] = v;
 }
 
-static inline int64_t round_div(__int128 num, int64_t den)
+/* num / den rounded half away from zero (den != 0) */
+static inline __int128 round_div(__int128 num, int64_t den)
 {
     int neg = (num < 0) != (den < 0);
     __int128 n = num < 0 ? -num : num;
     __int128 dd = den < 0 ? -(__int128)den : den;
     __int128 q = (n + dd / 2) / dd;
-    return (int64_t)(neg ? -q : q);
+    return neg ? -q : q;
+}
+
+/* *r = v; nonzero when v does not fit int64 */
+static inline int fit(__int128 v, int64_t *r)
+{
+    *r = (int64_t)v;
+    return v < INT64_MIN || v > INT64_MAX;
 }
 
 /* The binary operators exactly as eval.c computes them (x below y on the stack). */
@@ -80,34 +88,52 @@ static int is_binop(int op)
     }
 }
 
-int64_t jp_binop(int op, int64_t x, int64_t y);
-int64_t jp_binop(int op, int64_t x, int64_t y)
+/* *r = x op y for the binary operators, exactly as the evaluator computes them (x below y on
+ * the stack); returns nonzero when the result overflows: it does not fit int64, or a date
+ * computed is outside 0001-01-01 .. 9999-12-31 (issue 10). Division by zero gives 0. */
+int jp_binop(int op, int64_t x, int64_t y, int64_t *r);
+int jp_binop(int op, int64_t x, int64_t y, int64_t *r)
 {
     switch (op) {
-    case OP_ADD: return (int64_t)((uint64_t)x + (uint64_t)y);
-    case OP_SUB: return (int64_t)((uint64_t)x - (uint64_t)y);
-    case OP_MUL: return (int64_t)((uint64_t)x * (uint64_t)y);
-    case OP_MULR: return round_div((__int128)x * y, 10000);
-    case OP_DIV: return y ? (y == -1 ? (int64_t)(0 - (uint64_t)x) : x / y) : 0;
-    case OP_DIVR: return y ? round_div(x, y) : 0;
-    case OP_RATIO: return y ? (int64_t)((__int128)x * 10000 / y) : 0;
-    case OP_MIN: return y < x ? y : x;
-    case OP_MAX: return y > x ? y : x;
-    case OP_EQ: return x == y;
-    case OP_NE: return x != y;
-    case OP_LT: return x < y;
-    case OP_LE: return x <= y;
-    case OP_GT: return x > y;
-    case OP_GE: return x >= y;
+    case OP_ADD: return __builtin_add_overflow(x, y, r);
+    case OP_SUB: return __builtin_sub_overflow(x, y, r);
+    case OP_MUL: return __builtin_mul_overflow(x, y, r);
+    case OP_MULR: return fit(round_div((__int128)x * y, 10000), r);
+    case OP_DIV: return y ? fit((__int128)x / y, r) : (*r = 0);
+    case OP_DIVR: return y ? fit(round_div(x, y), r) : (*r = 0);
+    case OP_RATIO: return y ? fit((__int128)x * 10000 / y, r) : (*r = 0);
+    case OP_MIN: *r = y < x ? y : x; return 0;
+    case OP_MAX: *r = y > x ? y : x; return 0;
+    case OP_EQ: *r = x == y; return 0;
+    case OP_NE: *r = x != y; return 0;
+    case OP_LT: *r = x < y; return 0;
+    case OP_LE: *r = x <= y; return 0;
+    case OP_GT: *r = x > y; return 0;
+    case OP_GE: *r = x >= y; return 0;
     case OP_WITHIN: {
         int64_t lim = 1;
         while (lim <= y && lim < (int64_t)1e17) lim *= 10;
         while (x >= lim) x /= 10;
-        return x == y;
+        *r = x == y;
+        return 0;
     }
-    case OP_DAYS: return y - x;
-    case OP_ADDDAYS: return x + y;
-    default: return 0;
+    case OP_DAYS: return __builtin_sub_overflow(y, x, r);
+    case OP_ADDDAYS: return __builtin_add_overflow(x, y, r) || *r < JP_DATE_LO || *r > JP_DATE_HI;
+    default: *r = 0; return 0;
+    }
+}
+
+/* Whether an operation of the parser's code or an image can overflow: it then carries the
+ * reason to record (a) and the end of its statement to skip to (b). */
+static int can_overflow(int op)
+{
+    switch (op) {
+    case OP_ADD: case OP_SUB: case OP_MUL: case OP_MULR: case OP_DIV: case OP_DIVR: case OP_RATIO:
+    case OP_NEG: case OP_DAYS: case OP_ADDDAYS: case OP_YEAR:
+    case OP_ADDK: case OP_SUBK: case OP_MULK: case OP_MULRK: case OP_DIVK: case OP_DIVRK:
+        return 1;
+    default:
+        return 0;
     }
 }
 
@@ -130,15 +156,22 @@ static int kop(int op)
     }
 }
 
-static int has_target(int op)
+static int has_target_op(int op)
 {
     switch (op) {
     case OP_JMP: case OP_JZ: case OP_JZK: case OP_JNZK: case OP_JNZ: case OP_PARAM: case OP_LOCAL:
     case OP_WORKDAYS: case OP_ADDWD: case OP_ABSENT: case OP_COL: case OP_COLP:
         return 1;
     default:
-        return 0;
+        return can_overflow(op);
     }
+}
+
+/* Whether b of in is a code position (a jump target, or where a skipped statement ends). */
+static int has_target(const jp_ins *in)
+{
+    if (in->op == OP_BINK) return can_overflow(in->t);
+    return has_target_op(in->op);
 }
 
 /* The reason an instruction may add, or -1. */
@@ -158,7 +191,7 @@ static void mark_unique_reasons(const jy_policy *p, jp_image *im)
 {
     for (int i = 0; i < im->ncode; i++) {
         const jp_ins *in = &im->code[i];
-        if ((has_target(in->op) || in->op == OP_FACT) && in->b <= i) return;
+        if ((has_target(in) || in->op == OP_FACT) && in->b <= i) return;
         if (in->op == OP_DECIDE) {
             const jp_table *t = &im->tables[in->a];
             if (t->outside_pc <= i) return;
@@ -291,7 +324,7 @@ static void fuse(jp_image *im)
     if (!label) abort();
     for (int i = 0; i < n; i++) {
         const jp_ins *in = &im->code[i];
-        if (has_target(in->op) || in->op == OP_FACT) label[in->b] = 1;
+        if (has_target(in) || in->op == OP_FACT) label[in->b] = 1;
         if (in->op == OP_DECIDE) {
             const jp_table *t = &im->tables[in->a];
             label[t->outside_pc] = 1;
@@ -430,7 +463,7 @@ void jp_image_build(const jy_policy *p, const jp_spec *s, jp_image *im)
     /* 1. every jump target and programme entry is a label */
     for (int i = 0; i < n; i++) {
         const jp_ins *in = &p->code[i];
-        if (has_target(in->op) || (in->op == OP_FACT && in->t == 0)) {
+        if (has_target(in) || (in->op == OP_FACT && in->t == 0)) {
             if (in->b >= 0 && in->b <= n) label[in->b] = 1;
         } else if (in->op == OP_DECIDE) {
             const jp_table *t = &p->tables[in->a];
@@ -505,7 +538,12 @@ void jp_image_build(const jy_policy *p, const jp_spec *s, jp_image *im)
         case OP_NEG: case OP_NOT: case OP_HAS: case OP_YEAR:
             if (b.npend) {
                 int64_t *v = &b.pend[b.npend - 1];
-                if (op == OP_NEG) *v = (int64_t)(0 - (uint64_t)*v);
+                if ((op == OP_NEG && *v == INT64_MIN) || (op == OP_YEAR && (*v < JP_DATE_LO || *v > JP_DATE_HI))) {
+                    flush(&b); /* it overflows: the evaluator says so, for this case */
+                    put(&b, op, in->t, in->a, in->b, in->k);
+                    break;
+                }
+                if (op == OP_NEG) *v = -*v;
                 else if (op == OP_NOT) *v = !*v;
                 else if (op == OP_HAS) {
                     uint64_t m = in->t ? ((uint64_t)1 << (*v & 63)) : (uint64_t)*v;
@@ -575,19 +613,21 @@ void jp_image_build(const jy_policy *p, const jp_spec *s, jp_image *im)
             break;
         default:
             if (is_binop(op)) {
-                if (b.npend >= 2) {
-                    int64_t y = b.pend[--b.npend];
-                    int64_t *x = &b.pend[b.npend - 1];
-                    *x = jp_binop(op, *x, y);
+                int64_t r;
+                if (b.npend >= 2 && !jp_binop(op, b.pend[b.npend - 2], b.pend[b.npend - 1], &r)) {
+                    b.npend--;
+                    b.pend[b.npend - 1] = r;
                     break;
                 }
                 if (b.npend == 1) {
                     int64_t y = b.pend[0];
                     b.npend = 0;
                     int ko = kop(op);
-                    put(&b, ko, ko == OP_BINK ? op : 0, 0, 0, y);
+                    put(&b, ko, ko == OP_BINK ? op : 0, in->a, in->b, y);
                     break;
                 }
+                /* two constants whose result overflows: left to the evaluator, which says so */
+                flush(&b);
                 put(&b, op, in->t, in->a, in->b, in->k);
                 break;
             }
@@ -604,7 +644,7 @@ void jp_image_build(const jy_policy *p, const jp_spec *s, jp_image *im)
     /* 3. jump targets and tables to the new positions; jumps to jumps are threaded */
     for (int i = 0; i < im->ncode; i++) {
         jp_ins *in = &im->code[i];
-        if (has_target(in->op) || (in->op == OP_FACT && in->t == 0)) in->b = map[in->b];
+        if (has_target(in) || (in->op == OP_FACT && in->t == 0)) in->b = map[in->b];
     }
     for (int i = 0; i < im->ncode; i++) {
         jp_ins *in = &im->code[i];

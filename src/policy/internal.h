@@ -14,6 +14,15 @@
 enum jp_type { T_NONE = 0, T_NUM, T_INT, T_MONEY, T_RATIO, T_BOOL, T_DATE, T_ENUM, T_SET, T_CODE };
 const char *jp_type_name(int t);
 
+/* Limits that keep hostile rule files and facts from crashing the engine (issue 10):
+ * JP_STACK values on the evaluator's stack at once (the parser refuses code that needs more),
+ * JP_MAX_NEST nested expressions/blocks (the parser recurses), and the dates the evaluator
+ * computes with (0001-01-01 .. 9999-12-31 as jy_date; a date outside is an overflow). */
+#define JP_STACK 64
+#define JP_MAX_NEST 64
+#define JP_DATE_LO (-719162)
+#define JP_DATE_HI 2932896
+
 /* ---- lexer ---- */
 enum jp_tok {
     K_EOF = 0, K_NL, K_IDENT, K_NUM, K_MONEY, K_PERCENT, K_DATE, K_STRING,

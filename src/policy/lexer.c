@@ -151,17 +151,23 @@ again:
             return;
         }
         t->kind = K_NUM;
+        int wan = 0; /* 万: × 10,000, checked (issue 10: "200000000000万" overflowed) */
         if (starts(lx, "%")) { adv(lx, 1); t->kind = K_PERCENT; }
         else if (starts(lx, "万元")) {
             adv(lx, 6);
             t->kind = K_MONEY;
-            v *= 10000;
+            wan = 1;
         } else if (starts(lx, "元")) {
             adv(lx, 3);
             t->kind = K_MONEY;
         } else if (starts(lx, "万")) {
             adv(lx, 3);
-            v *= 10000;
+            wan = 1;
+        }
+        if (wan && __builtin_mul_overflow(v, (int64_t)10000, &v)) {
+            snprintf(lx->errmsg, sizeof lx->errmsg, "a number is too large");
+            t->kind = K_ERROR;
+            return;
         }
         if (t->kind == K_MONEY) {
             if (v % 100 != 0) {

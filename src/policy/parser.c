@@ -21,6 +21,15 @@ typedef struct ex {
     int fact;      /* a lone fact load: its index, else -1 */
 } ex;
 
+/* An instruction whose skip target (b) is set at the end of its statement: a fact, parameter,
+ * local or calendar look-up that may be missing (reason in k), or an arithmetic operation that
+ * may overflow (s/len: the expression's text; reason in a). */
+typedef struct pend_ent {
+    int pc;
+    const char *s;
+    int len, line, col;
+} pend_ent;
+
 typedef struct parser {
     jy_policy *p;
     jp_diag *d;
@@ -32,11 +41,15 @@ typedef struct parser {
     jmp_buf fail;
     /* pending skip patches: instructions whose b/k are set at the end of their statement */
     int npend, cappend;
-    int *pend;
+    pend_ent *pend;
+    const char *prev_end; /* just after the last token consumed (for an expression's text) */
+    int depth;            /* nesting of expressions and blocks (JP_MAX_NEST) */
+    int sp;               /* evaluation stack depth after the code emitted so far (JP_STACK) */
 } parser;
 
 static void next(parser *ps)
 {
+    ps->prev_end = ps->tok.s ? ps->tok.s + ps->tok.len + (ps->tok.kind == K_STRING) : NULL;
     if (ps->have_la) {
         ps->tok = ps->la;
         ps->have_la = 0;
@@ -90,15 +103,52 @@ static void expect_eol(parser *ps)
         perr(ps, &ps->tok, "unexpected \"%.*s\" at the end of the statement", ps->tok.len, ps->tok.s);
 }
 
+/* How an instruction of the parser's code changes the evaluation stack (JZK/JNZK: on the path
+ * that goes on; the value they keep when they jump is the one the other operand leaves). */
+static int stack_effect(int op)
+{
+    switch (op) {
+    case OP_CONST: case OP_FACT: case OP_PARAM: case OP_LOCAL: return 1;
+    case OP_NEG: case OP_NOT: case OP_HAS: case OP_YEAR: case OP_JMP: case OP_OUT: case OP_HALT: return 0;
+    default: return -1; /* binary operators, JZ/JZK/JNZK, SETLOCAL, POP, CHECK, PAY, CAP, DECIDE */
+    }
+}
+
 static int emit(parser *ps, int op, int t, int a, int32_t b, int64_t k)
 {
+    ps->sp += stack_effect(op);
+    if (ps->sp > JP_STACK)
+        perr(ps, &ps->tok, "the expression needs more than %d values at once (split it with let)", JP_STACK);
     return jp_emit(ps->p, op, t, a, b, k, ps->tok.line);
+}
+
+/* Entering a nested expression or block: the parser recurses, so the nesting is bounded (a rule
+ * file of 10,000 "(" is an error at the 65th, not a stack overflow). */
+static void enter(parser *ps)
+{
+    if (++ps->depth > JP_MAX_NEST) perr(ps, &ps->tok, "nested more than %d deep", JP_MAX_NEST);
+}
+
+static void leave(parser *ps)
+{
+    ps->depth--;
 }
 
 static void pend_add(parser *ps, int pc)
 {
-    ps->pend = jp_grow(ps->pend, &ps->cappend, ps->npend + 1, sizeof(int));
-    ps->pend[ps->npend++] = pc;
+    ps->pend = jp_grow(ps->pend, &ps->cappend, ps->npend + 1, sizeof *ps->pend);
+    ps->pend[ps->npend++] = (pend_ent){pc, NULL, 0, 0, 0};
+}
+
+/* Emits arithmetic operator op, which may overflow, for the expression that began at `start`
+ * (at line/col) and ends with the last token consumed: on overflow the evaluator skips the
+ * statement and records a needs_review reason naming the expression (pend_close_k). */
+static void emit_arith(parser *ps, int op, int t, const char *start, int line, int col)
+{
+    int pc = emit(ps, op, t, 0, 0, 0);
+    const char *end = ps->prev_end && ps->prev_end > start ? ps->prev_end : start;
+    ps->pend = jp_grow(ps->pend, &ps->cappend, ps->npend + 1, sizeof *ps->pend);
+    ps->pend[ps->npend++] = (pend_ent){pc, start, (int)(end - start), line, col};
 }
 
 /* Patches the skip targets of instructions emitted since mark to end_pc, with missing-value
@@ -107,9 +157,20 @@ static void pend_close_k(parser *ps, int mark, int end_pc, int clause, int given
 {
     jy_policy *p = ps->p;
     for (int i = mark; i < ps->npend; i++) {
-        jp_ins *in = &p->code[ps->pend[i]];
+        const pend_ent *pe = &ps->pend[i];
+        jp_ins *in = &p->code[pe->pc];
         in->b = end_pc;
-        char text[300];
+        char text[400];
+        if (pe->s) {
+            /* an arithmetic operation: the reason names the expression and where it is */
+            int n = pe->len > 160 ? 160 : pe->len;
+            while (n > 0 && n < pe->len && ((unsigned char)pe->s[n] & 0xC0) == 0x80) n--; /* whole characters */
+            snprintf(text, sizeof text, "%s:%d:%d 的算式 %.*s%s 超出可计算的范围（溢出），本条无法判断，需人工审核",
+                     ps->file, pe->line, pe->col, n, pe->s, n < pe->len ? "…" : "");
+            int cl[1] = {clause};
+            in->a = (uint16_t)jp_add_reason(p, R_REVIEW, cl, clause >= 0 ? 1 : 0, jy_arena_strdup(p->arena, text));
+            if (in->op != OP_WORKDAYS && in->op != OP_ADDWD) continue; /* these have a missing reason too */
+        }
         if (in->op == OP_FACT)
             snprintf(text, sizeof text, "缺少事实 %s，本条无法判断，需人工审核", p->facts[in->a].name);
         else if (in->op == OP_PARAM)
@@ -264,8 +325,9 @@ static ex parse_call(parser *ps, const jp_tok_t *name)
                 if (b.type == T_NUM) unify(ps, &at, &b, &(ex){FN[i].a1, -1, 0, -1, 0, -1});
                 if (b.type != FN[i].a1) perr(ps, &at, "%s() takes a %s second", FN[i].n, jp_type_name(FN[i].a1));
             }
-            int at_pc = emit(ps, FN[i].op, 0, 0, 0, 0);
-            if (FN[i].op == OP_WORKDAYS || FN[i].op == OP_ADDWD) pend_add(ps, at_pc);
+            int op = FN[i].op;
+            if (op == OP_WITHIN) emit(ps, op, 0, 0, 0, 0);
+            else emit_arith(ps, op, 0, name->s, name->line, name->col); /* a date or share out of range */
             return ex_plain(FN[i].ret);
         }
         unify(ps, &at, &a, &b);
@@ -335,30 +397,43 @@ static ex parse_unary(parser *ps)
     if (ps->tok.kind == K_MINUS) {
         jp_tok_t at = ps->tok;
         next(ps);
+        enter(ps);
         ex e = parse_unary(ps);
+        leave(ps);
         if (e.is_const) {
+            if (e.cval == INT64_MIN) perr(ps, &at, "this number is too large");
             e.cval = -e.cval;
             ps->p->code[e.const_pc].k = e.cval;
             return e;
         }
         if (e.type != T_INT && e.type != T_MONEY && e.type != T_RATIO) perr(ps, &at, "cannot negate a %s", jp_type_name(e.type));
-        emit(ps, OP_NEG, 0, 0, 0, 0);
+        emit_arith(ps, OP_NEG, 0, at.s, at.line, at.col);
         e.fact = -1;
         return e;
     }
     return parse_primary(ps);
 }
 
-/* Folds two literal decimals; returns 1 when folded. */
-static int fold(parser *ps, ex *a, const ex *b, int op)
+/* Folds two literal decimals (value × 10000); returns 1 when folded. A result beyond int64 is
+ * an error at the operator. */
+static int fold(parser *ps, const jp_tok_t *at, ex *a, const ex *b)
 {
     if (!(a->is_const && b->is_const && a->type == T_NUM && b->type == T_NUM)) return 0;
     int64_t x = a->cval, y = b->cval, r;
-    if (op == K_PLUS) r = x + y;
-    else if (op == K_MINUS) r = x - y;
-    else if (op == K_STAR) r = x * y / 10000;
-    else { if (y == 0) return 0; r = x * 10000 / y; }
+    __int128 w = 0;
+    int over = 0;
+    if (at->kind == K_PLUS) over = __builtin_add_overflow(x, y, &r);
+    else if (at->kind == K_MINUS) over = __builtin_sub_overflow(x, y, &r);
+    else if (at->kind == K_STAR) w = (__int128)x * y / 10000;
+    else if (y == 0) perr(ps, at, "division by zero");
+    else w = (__int128)x * 10000 / y;
+    if (at->kind == K_STAR || at->kind == K_SLASH) {
+        over = w < INT64_MIN || w > INT64_MAX;
+        r = (int64_t)w;
+    }
+    if (over) perr(ps, at, "the result of \"%.*s\" on these numbers is too large", at->len, at->s);
     ps->p->ncode--; /* drop b's CONST */
+    ps->sp--;
     a->cval = r;
     ps->p->code[a->const_pc].k = r;
     return 1;
@@ -366,28 +441,30 @@ static int fold(parser *ps, ex *a, const ex *b, int op)
 
 static ex parse_mul(parser *ps)
 {
+    jp_tok_t first = ps->tok;
     ex a = parse_unary(ps);
     while (ps->tok.kind == K_STAR || ps->tok.kind == K_SLASH) {
         jp_tok_t at = ps->tok;
         next(ps);
         ex b = parse_unary(ps);
-        if (fold(ps, &a, &b, at.kind)) continue;
+        if (fold(ps, &at, &a, &b)) continue;
         if (a.type == T_NUM && b.type == T_NUM) perr(ps, &at, "arithmetic on literals mixed with values is not supported here");
         /* a literal next to money/ratio is a count; next to int an int */
         if (a.type == T_NUM) unify(ps, &at, &a, &(ex){b.type == T_INT ? T_INT : (b.type == T_MONEY ? T_INT : b.type), -1, 0, -1, 0, -1});
         if (b.type == T_NUM) unify(ps, &at, &b, &(ex){a.type == T_RATIO && at.kind == K_STAR ? T_INT : T_INT, -1, 0, -1, 0, -1});
         int res;
+        int op;
         if (at.kind == K_STAR) {
-            if (a.type == T_MONEY && b.type == T_RATIO) { emit(ps, OP_MULR, 0, 0, 0, 0); res = T_MONEY; }
-            else if (a.type == T_RATIO && b.type == T_MONEY) { emit(ps, OP_MULR, 1, 0, 0, 0); res = T_MONEY; }
-            else if ((a.type == T_MONEY && b.type == T_INT) || (a.type == T_INT && b.type == T_MONEY)) { emit(ps, OP_MUL, 0, 0, 0, 0); res = T_MONEY; }
-            else if (a.type == T_INT && b.type == T_INT) { emit(ps, OP_MUL, 0, 0, 0, 0); res = T_INT; }
+            if ((a.type == T_MONEY && b.type == T_RATIO) || (a.type == T_RATIO && b.type == T_MONEY)) { op = OP_MULR; res = T_MONEY; }
+            else if ((a.type == T_MONEY && b.type == T_INT) || (a.type == T_INT && b.type == T_MONEY)) { op = OP_MUL; res = T_MONEY; }
+            else if (a.type == T_INT && b.type == T_INT) { op = OP_MUL; res = T_INT; }
             else perr(ps, &at, "cannot multiply %s by %s", jp_type_name(a.type), jp_type_name(b.type));
         } else {
-            if (a.type == T_MONEY && b.type == T_INT) { emit(ps, OP_DIVR, 0, 0, 0, 0); res = T_MONEY; }
-            else if (a.type == T_INT && b.type == T_INT) { emit(ps, OP_DIV, 0, 0, 0, 0); res = T_INT; }
+            if (a.type == T_MONEY && b.type == T_INT) { op = OP_DIVR; res = T_MONEY; }
+            else if (a.type == T_INT && b.type == T_INT) { op = OP_DIV; res = T_INT; }
             else perr(ps, &at, "cannot divide %s by %s", jp_type_name(a.type), jp_type_name(b.type));
         }
+        emit_arith(ps, op, 0, first.s, first.line, first.col);
         a = ex_plain(res);
     }
     return a;
@@ -395,16 +472,17 @@ static ex parse_mul(parser *ps)
 
 static ex parse_add(parser *ps)
 {
+    jp_tok_t first = ps->tok;
     ex a = parse_mul(ps);
     while (ps->tok.kind == K_PLUS || ps->tok.kind == K_MINUS) {
         jp_tok_t at = ps->tok;
         next(ps);
         ex b = parse_mul(ps);
-        if (fold(ps, &a, &b, at.kind)) continue;
+        if (fold(ps, &at, &a, &b)) continue;
         unify(ps, &at, &a, &b);
         if (a.type != b.type || (a.type != T_INT && a.type != T_MONEY && a.type != T_RATIO))
             perr(ps, &at, "cannot add or subtract %s and %s", jp_type_name(a.type), jp_type_name(b.type));
-        emit(ps, at.kind == K_PLUS ? OP_ADD : OP_SUB, 0, 0, 0, 0);
+        emit_arith(ps, at.kind == K_PLUS ? OP_ADD : OP_SUB, 0, first.s, first.line, first.col);
         a = ex_plain(a.type);
     }
     return a;
@@ -508,7 +586,9 @@ static ex parse_not(parser *ps)
     if (ps->tok.kind == K_NOT || is_kw(&ps->tok, "not")) {
         jp_tok_t at = ps->tok;
         next(ps);
+        enter(ps);
         ex e = parse_not(ps);
+        leave(ps);
         if (e.type != T_BOOL) perr(ps, &at, "\"not\" needs a condition");
         emit(ps, OP_NOT, 0, 0, 0, 0);
         return ex_plain(T_BOOL);
@@ -534,7 +614,13 @@ static ex parse_logic(parser *ps, int level)
     }
 }
 
-static ex parse_expr(parser *ps) { return parse_logic(ps, 0); }
+static ex parse_expr(parser *ps)
+{
+    enter(ps);
+    ex e = parse_logic(ps, 0);
+    leave(ps);
+    return e;
+}
 
 static int parse_clause_ref(parser *ps)
 {
@@ -570,11 +656,15 @@ static void parse_stmt(parser *ps);
 /* Statements until one of the keywords in stop (end / elif / else); returns with tok on it. */
 static void parse_block(parser *ps, const char *const *stop)
 {
+    enter(ps);
     for (;;) {
         skip_nl(ps);
         if (ps->tok.kind == K_EOF) perr(ps, &ps->tok, "missing \"end\"");
         for (const char *const *s = stop; *s; s++)
-            if (is_kw(&ps->tok, *s)) return;
+            if (is_kw(&ps->tok, *s)) {
+                leave(ps);
+                return;
+            }
         parse_stmt(ps);
     }
 }
@@ -871,7 +961,10 @@ static void parse_stmt(parser *ps)
     jy_policy *p = ps->p;
     jp_tok_t t = ps->tok;
     if (t.kind != K_IDENT) perr(ps, &t, "expected a statement, found \"%.*s\"", t.len, t.s);
+    if (p->nreasons >= 65535 || p->nparams >= 65535 || p->ntables >= 65535)
+        perr(ps, &t, "the rule set is too large (at most 65535 reasons, parameters and decide tables)");
     int mark = ps->npend;
+    ps->sp = 0; /* every statement starts and ends with an empty stack */
     if (is_kw(&t, "fact")) { parse_fact(ps); return; }
     if (is_kw(&t, "param")) { parse_param(ps); return; }
     if (is_kw(&t, "program")) {
@@ -916,7 +1009,12 @@ static void parse_stmt(parser *ps)
         jp_target *tg = &pr->targets[pr->ntargets];
         tg->year = 0;
         if (is_kw(&ps->tok, "total")) next(ps);
-        else tg->year = (int)parse_value_of_type(ps, T_INT);
+        else {
+            jp_tok_t yt = ps->tok;
+            int64_t y = parse_value_of_type(ps, T_INT);
+            if (y < 1900 || y > 2200) perr(ps, &yt, "a target's year is between 1900 and 2200");
+            tg->year = (int)y;
+        }
         tg->count = parse_value_of_type(ps, T_INT);
         tg->what = "";
         if (ps->tok.kind == K_STRING && peek(ps)->kind == K_STRING) tg->what = parse_text(ps);
@@ -1072,6 +1170,7 @@ void jp_parse_file(jy_policy *p, jp_diag *d, const char *file, const char *src, 
         if (setjmp(ps.fail) != 0) {
             /* resume at the next line; drop half-patched skips */
             ps.npend = 0;
+            ps.depth = 0;
             while (ps.tok.kind != K_NL && ps.tok.kind != K_EOF) {
                 if (ps.tok.kind == K_ERROR) {
                     /* skip the offending bytes up to the end of the line */

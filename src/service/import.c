@@ -757,13 +757,29 @@ static void writer_reject(importer *im, const pend *pd, const char *key, const c
     im->w_rejected++;
 }
 
-/* Rejects a row whose damaged text (undecodable bytes) would otherwise be stored. */
+/* Rejects a row whose damaged text (undecodable bytes, or a NUL byte: everything after it would
+ * be lost, issue 10) would otherwise be stored. */
 static int check_text(importer *im)
 {
     for (int f = 0; f < F__COUNT; f++) {
         if (im->col[f] < 0 || f == F_SEQ) continue;
         cell v = get(im, f);
-        if (!jy_utf8_check(v.p, v.n)) {
+        const char *nul = memchr(v.p, '\0', v.n);
+        if (nul) {
+            /* the report shows the value with each NUL as the two characters \0 */
+            char shown[REPORT_VALUE_MAX + 2];
+            size_t k = 0, i = 0;
+            for (; i < v.n && k + 2 < sizeof shown; i++) {
+                if (v.p[i]) shown[k++] = v.p[i];
+                else shown[k++] = '\\', shown[k++] = '0';
+            }
+            if (i < v.n) /* cut: not inside a character */
+                while (k > 0 && ((unsigned char)shown[k - 1] & 0xC0) == 0x80) k--;
+            if (i < v.n && k > 0 && (unsigned char)shown[k - 1] >= 0xC0) k--;
+            row_error(im, f, (cell){shown, k},
+                      "%s contains a NUL byte (\\0) at byte %zu: the text after it would be lost; remove it and import the row again",
+                      im->colname[f], (size_t)(nul - v.p) + 1);
+        } else if (!jy_utf8_check(v.p, v.n)) {
             row_error(im, f, v, "contains bytes that are not valid %s text (wrong --encoding?)",
                       jy_encoding_name(im->res->encoding));
         } else if (jy_rows_inexact(im->rows, (size_t)im->col[f])) {

@@ -319,7 +319,7 @@ void jy_person_audit_image(jy_sb *sb, const jy_person *p)
     const char *v[PERSON_IMAGE_FIELDS] = {p->idcard, p->name, sex, jy_date_format(p->birth, birth), p->ethnicity,
                                           p->education, p->hukou_division, jy_hukou_kind_name(p->hukou_kind),
                                           p->county, p->phone, p->address};
-    size_t n[PERSON_IMAGE_FIELDS], total = 2;
+    size_t n[PERSON_IMAGE_FIELDS], total = 1; /* the brackets, less the comma before the first value */
     unsigned escape = 0; /* nonzero when a value holds a byte JSON must escape */
     for (int i = 0; i < PERSON_IMAGE_FIELDS; i++) {
         const unsigned char *c = (const unsigned char *)v[i];
@@ -338,8 +338,7 @@ void jy_person_audit_image(jy_sb *sb, const jy_person *p)
         jy_sb_appendc(sb, ']');
         return;
     }
-    jy_sb_reserve(sb, total);
-    char *o = sb->buf + sb->len;
+    char *o = jy_sb_extend(sb, total); /* exactly the bytes written below */
     *o++ = '[';
     for (int i = 0; i < PERSON_IMAGE_FIELDS; i++) {
         if (i) *o++ = ',';
@@ -349,8 +348,6 @@ void jy_person_audit_image(jy_sb *sb, const jy_person *p)
         *o++ = '"';
     }
     *o++ = ']';
-    *o = '\0';
-    sb->len = (size_t)(o - sb->buf);
 }
 
 /* Appends the person object jy_person_json would write for the stored image img (see

@@ -5,6 +5,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -180,6 +183,75 @@ static void sb_builds_json(void **state)
     jy_sb_free(&sb);
 }
 
+/* Every write grows the builder (issue 10): jy_sb_extend hands out exactly the bytes it added,
+ * the text stays NUL-terminated, truncate and reset keep it so, and a long appendf (past the
+ * 256-byte fast path) lands whole. */
+static void sb_every_write_grows(void **state)
+{
+    (void)state;
+    jy_sb sb = JY_SB_INIT;
+    for (size_t n = 0; n < 300; n++) {
+        size_t before = sb.len;
+        char *w = jy_sb_extend(&sb, n);
+        assert_ptr_equal(w, sb.buf + before);
+        assert_int_equal(sb.len, before + n);
+        assert_int_equal(sb.buf[sb.len], '\0');
+        memset(w, 'a' + (int)(n % 26), n);
+        assert_true(sb.cap > sb.len);
+    }
+    jy_sb_truncate(&sb, 5);
+    assert_int_equal(sb.len, 5);
+    assert_string_equal(jy_sb_cstr(&sb), "bccdd");
+    jy_sb_truncate(&sb, 50); /* longer than the content: no change */
+    assert_int_equal(sb.len, 5);
+    jy_sb_reserve(&sb, 100000); /* a hint: the content does not change */
+    assert_int_equal(sb.len, 5);
+    assert_string_equal(jy_sb_cstr(&sb), "bccdd");
+    char big[1000];
+    memset(big, 'z', sizeof big - 1);
+    big[sizeof big - 1] = '\0';
+    jy_sb_reset(&sb);
+    jy_sb_appendf(&sb, "<%s>", big);
+    assert_int_equal(sb.len, 1001);
+    assert_int_equal(sb.buf[1000], '>');
+    assert_int_equal(sb.buf[1001], '\0');
+    jy_sb_free(&sb);
+}
+
+/* In AddressSanitizer builds a write past the content is reported even inside the capacity (the
+ * builder poisons its spare bytes): the reserve-then-write pattern of issue 10 cannot pass
+ * unnoticed. The write runs in a child, which ASan must stop. */
+#if defined(__SANITIZE_ADDRESS__)
+#define SB_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SB_TEST_ASAN 1
+#endif
+#endif
+static void sb_write_past_content_is_caught_under_asan(void **state)
+{
+    (void)state;
+#ifdef SB_TEST_ASAN
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        int devnull = open("/dev/null", O_WRONLY);
+        if (devnull >= 0) dup2(devnull, 2); /* the expected report is not the test's output */
+        jy_sb sb = JY_SB_INIT;
+        jy_sb_appendn(&sb, "0123456789", 10);
+        jy_sb_reserve(&sb, 100);
+        volatile char *raw = sb.buf;
+        raw[sb.len + 20] = 'x'; /* inside the capacity, past the content */
+        _exit(0);
+    }
+    int status = 0;
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_false(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+#else
+    skip();
+#endif
+}
+
 static void arena_aligns_and_resets(void **state)
 {
     (void)state;
@@ -223,6 +295,8 @@ int main(void)
         cmocka_unit_test(months_add_and_clamp),
         cmocka_unit_test(age_counts_whole_years),
         cmocka_unit_test(sb_builds_json),
+        cmocka_unit_test(sb_every_write_grows),
+        cmocka_unit_test(sb_write_past_content_is_caught_under_asan),
         cmocka_unit_test(arena_aligns_and_resets),
         cmocka_unit_test(err_prefix_keeps_context),
     };
