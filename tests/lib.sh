@@ -38,6 +38,8 @@ export JY_BACKEND
 FAILS=0
 
 fail() { echo "FAIL: $*" >&2; FAILS=$((FAILS + 1)); }
+# mask_id ID: an 18-character ID number as every output shows it (640522********1234, docs/privacy.md)
+mask_id() { printf '%s' "${1:0:6}********${1:14:4}"; }
 
 # expect_out "description" "expected stdout" expected_exit cmd args...
 expect_out() {

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <expat.h>
+#include <limits.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -203,6 +204,17 @@ int jy_xlsx_format_is_date(const char *code)
         }
     }
     return 0;
+}
+
+/* A non-negative attribute number (a style or number format index); -1 when it is not one or
+ * beyond int (atoi's overflow is undefined behaviour: the file comes from outside). */
+static int attr_index(const char *s)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (end == s || errno || v < 0 || v > INT_MAX) return -1;
+    return (int)v;
 }
 
 /* Decodes OOXML _xHHHH_ escapes in s[0..n) in place (UTF-16 code units, surrogate pairs joined;
@@ -603,7 +615,7 @@ static void XMLCALL on_start(void *ud, const char *name, const char **atts)
             const char *id = attr(atts, "numFmtId"), *code = attr(atts, "formatCode");
             if (!id || x->nfmts >= MAX_NUMFMT) return;
             x->fmts = xrealloc(x->fmts, (x->nfmts + 1) * sizeof *x->fmts);
-            x->fmts[x->nfmts].id = atoi(id);
+            x->fmts[x->nfmts].id = attr_index(id);
             x->fmts[x->nfmts].is_date = jy_xlsx_format_is_date(code);
             x->nfmts++;
         } else if (strcmp(n, "cellXfs") == 0) {
@@ -615,7 +627,7 @@ static void XMLCALL on_start(void *ud, const char *name, const char **atts)
             }
             const char *id = attr(atts, "numFmtId");
             x->xf_fmt = xrealloc(x->xf_fmt, (x->nxf + 1) * sizeof *x->xf_fmt);
-            x->xf_fmt[x->nxf++] = id ? atoi(id) : 0;
+            x->xf_fmt[x->nxf++] = id ? attr_index(id) : 0;
         }
         break;
     case M_SHEET:
@@ -687,7 +699,7 @@ static void XMLCALL on_start(void *ud, const char *name, const char **atts)
                 while (k > 0) x->cell_ref[o++] = letters[--k];
                 snprintf(x->cell_ref + o, sizeof x->cell_ref - o, "%lld", (long long)x->row_no);
             }
-            x->cell_style = s ? atoi(s) : 0;
+            x->cell_style = s ? attr_index(s) : 0;
             x->in_c = 1;
             x->in_v = x->in_is = x->in_t = x->in_rph = 0;
             jy_sb_reset(&x->val);

@@ -77,7 +77,8 @@ static int json_ratio(json_t *v, int64_t *out)
         int pct = n > 0 && s[n - 1] == '%';
         jy_fen f;
         if (jy_money_parse_n(s, pct ? n - 1 : n, &f, NULL) != 0) return -1; /* two decimals */
-        *out = pct ? f : f * 100; /* "30.50%" → 3050 bp; "0.30" → 3000 bp */
+        if (pct) *out = f; /* "30.50%" → 3050 bp */
+        else if (__builtin_mul_overflow(f, (int64_t)100, out)) return -1; /* "0.30" → 3000 bp */
         return 0;
     }
     return -1;

@@ -399,6 +399,17 @@ done:
     return rc;
 }
 
+/* The parts of a loaded rule set built from its code: the specialised image and the reasons' JSON. */
+static void finish_load(jy_policy *p)
+{
+    p->fast = malloc(sizeof *p->fast);
+    jp_spec *spec = calloc(1, sizeof *spec); /* nothing known: every fact dynamic, any date */
+    if (!p->fast || !spec) abort();
+    jp_image_build(p, spec, p->fast);
+    free(spec);
+    jp_reasons_json_build(p);
+}
+
 int jy_policy_load(const char *dir, jy_policy **out, jy_err *err)
 {
     jp_diag d;
@@ -412,12 +423,33 @@ int jy_policy_load(const char *dir, jy_policy **out, jy_err *err)
         jy_policy_free(p);
         return JY_EINVAL;
     }
-    p->fast = malloc(sizeof *p->fast);
-    jp_spec *spec = calloc(1, sizeof *spec); /* nothing known: every fact dynamic, any date */
-    if (!p->fast || !spec) abort();
-    jp_image_build(p, spec, p->fast);
-    free(spec);
-    jp_reasons_json_build(p);
+    finish_load(p);
+    *out = p;
+    return 0;
+}
+
+int jp_load_text(const char *name, const char *src, size_t len, jy_policy **out, jy_err *err)
+{
+    jp_diag d;
+    memset(&d, 0, sizeof d);
+    *out = NULL;
+    jy_policy *p = calloc(1, sizeof *p);
+    if (!p) abort();
+    p->arena = jy_arena_new(0);
+    jp_parse_file(p, &d, name, src, len);
+    if (d.nerr > 0) {
+        if (err) *err = d.first;
+        jy_policy_free(p);
+        return JY_EINVAL;
+    }
+    snprintf(p->hash, sizeof p->hash, "%s", "text");
+    p->fact_occupation = jy_policy_fact_index(p, "occupation");
+    p->fact_occupation_kind = jy_policy_fact_index(p, "occupation_kind");
+    p->fact_prior = -1;
+    p->fact_prior_same = jy_policy_fact_index(p, "prior_same_training");
+    p->fact_prior_year = jy_policy_fact_index(p, "trainings_this_year");
+    p->fact_occ_access = -1;
+    finish_load(p);
     *out = p;
     return 0;
 }

@@ -234,6 +234,10 @@ int jp_find_local(const jy_policy *p, const char *name);
 int jp_table_new(jy_policy *p);
 void *jp_grow(void *arr, int *cap, int need, size_t elem);
 
+/* compile.c: loads one rule file's text on its own (no calendar, no occupation catalogue) as
+ * jy_policy_load does a directory: for the evaluator fuzz target (fuzz/fuzz_eval.c). */
+int jp_load_text(const char *name, const char *src, size_t len, jy_policy **out, jy_err *err);
+
 /* parser.c: compiles one file's text into p; findings go to d. */
 void jp_parse_file(jy_policy *p, jp_diag *d, const char *file, const char *src, size_t len);
 

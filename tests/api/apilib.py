@@ -128,8 +128,11 @@ class Server:
     def __init__(self, *serve_args, global_args=()):
         self.out = os.path.join(tmpdir(), "serve.out")
         self.err = self.out + ".err"
+        # the rate limits are off unless a test sets them: a route walk sends hundreds of requests a
+        # second from one address, more than a person does (the limits have their own tests)
+        limits = [] if "--rate" in serve_args else ["--rate", "0", "--user-rate", "0"]
         self.proc = subprocess.Popen([JIUYE] + list(global_args) + ["serve", "--port", "0", "--threads", "2",
-                                      "--quiet"] + list(serve_args),
+                                      "--quiet"] + limits + list(serve_args),
                                      stdout=open(self.out, "w"), stderr=open(self.err, "w"))
         self.port = None
         for _ in range(300):

@@ -32,7 +32,7 @@ C=$(start 3 2024-03-01 2024-08-31)
 # ---- attendance set ----
 expect_rc "15 days on duty after a start on the 19th refused" 1 $J attendance set "$A" 2024-03 --duty 15
 err=$(cat "$T/stderr")
-expect_contains "names the person" "${P[1]} (实习生1)" "$err"
+expect_contains "names the person" "$(mask_id "${P[1]}") (实习生1)" "$err"
 expect_contains "names the month" "month 2024-03" "$err"
 expect_contains "names the field" "field duty_days" "$err"
 expect_contains "names the maximum" "the 9 working days in post that month (2024-03-19..2024-03-31): at most 9" "$err"
@@ -46,7 +46,7 @@ expect_rc "more than the days up to the planned end" 1 $J attendance set "$B" 20
 expect_contains "names the days up to the end" "the $apr working days in post that month (2024-04-01..2024-04-15): at most $apr" "$(cat "$T/stderr")"
 $J attendance set "$B" 2024-04 --duty "$apr" >/dev/null || fail "April up to the end accepted"
 expect_rc "after the planned end: not in post" 1 $J attendance set "$B" 2024-05 --duty 1
-expect_contains "names person and month" "person ${P[2]} (实习生2), month 2024-05: placement $B is not in post that month (2024-03-01..2024-04-15)" "$(cat "$T/stderr")"
+expect_contains "names person and month" "person $(mask_id "${P[2]}") (实习生2), month 2024-05: placement $B is not in post that month (2024-03-01..2024-04-15)" "$(cat "$T/stderr")"
 # ended early: the actual end counts
 $J placement end "$C" --date 2024-04-10 --reason "提前终止实习" >/dev/null || fail "end C"
 end_wd=$(wd 2024-04-01 2024-04-10)
@@ -73,8 +73,8 @@ expect_contains "names the rule" "首月或终止实习当月在岗不满10个�
 expect_rc "a sheet with bad rows exits 1" 1 $J attendance import "$T/march.csv" --program P13 --month 2024-03
 out=$(cat "$T/stdout")
 expect_contains "counts" '"rows":3,"created":1,"updated":0,"unchanged":0,"rejected":2' "$out"
-expect_contains "row 3: line, person, column" "{\"line\":3,\"idcard\":\"${P[1]}\",\"column\":\"出勤天数\",\"reason\":\"person ${P[1]} (实习生1), month 2024-03, field duty_days: 15 days on duty exceed the 9 working days in post that month (2024-03-19..2024-03-31): at most 9\"}" "$out"
-expect_contains "row 5: the bad number" "{\"line\":5,\"idcard\":\"${P[3]}\",\"column\":\"出勤天数\",\"reason\":\"出勤天数 must be a whole number of days (\\\"两天\\\")\"}" "$out"
+expect_contains "row 3: line, person, column" "{\"line\":3,\"idcard\":\"$(mask_id "${P[1]}")\",\"column\":\"出勤天数\",\"reason\":\"person $(mask_id "${P[1]}") (实习生1), month 2024-03, field duty_days: 15 days on duty exceed the 9 working days in post that month (2024-03-19..2024-03-31): at most 9\"}" "$out"
+expect_contains "row 5: the bad number" "{\"line\":5,\"idcard\":\"$(mask_id "${P[3]}")\",\"column\":\"出勤天数\",\"reason\":\"出勤天数 must be a whole number of days (\\\"两天\\\")\"}" "$out"
 expect_contains "stderr says rows were rejected" "2 row(s) rejected" "$(cat "$T/stderr")"
 expect_out "the good row kept, A's March untouched" "21|8" 0 sql "SELECT (SELECT duty_days FROM attendance WHERE placement_id = $B AND month = '2024-03'), (SELECT duty_days FROM attendance WHERE placement_id = $A AND month = '2024-03')"
 expect_rc "audit chain intact" 0 $J audit verify

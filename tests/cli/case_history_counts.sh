@@ -8,6 +8,9 @@ source "$JY_SOURCE_DIR/tests/lib.sh"
 source "$JY_SOURCE_DIR/tests/ledger_lib.sh"
 source "$JY_SOURCE_DIR/tests/flow_lib.sh"
 flow_setup
+# the P1 budget loaded from policy/ funds the brand tracks only (P1 六(一)3): a line for ordinary training
+$J --as admin ledger budget set P1 2024 central 100000.00 --tracks general --clause "P1 六(三)" >/dev/null ||
+  fail "budget set P1 general"
 BODY=$(org_add 1 海原县德隆职业培训学校 training_body)
 A=$(person_add 1 马小军)
 B=$(person_add 2 杨帆)

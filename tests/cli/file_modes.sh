@@ -49,12 +49,12 @@ $J --as 李科长 batch approve 1 >/dev/null || fail "review"
 $J batch export 1 --csv "$T/bank.csv" --xlsx "$T/bank.xlsx" >/dev/null || fail "bank export"
 mode_is "bank file CSV" "$T/bank.csv"
 mode_is "bank file XLSX" "$T/bank.xlsx"
-expect_contains "bank CSV written" "$A" "$(cat "$T/bank.csv")"
+expect_contains "bank CSV written" "$(mask_id "$A")" "$(cat "$T/bank.csv")"
 # written over an existing world-readable file: narrowed, content replaced
 printf 'old\n' >"$T/over.csv"; chmod 644 "$T/over.csv"
 $J batch export 1 --csv "$T/over.csv" >/dev/null || fail "bank export over a file"
 mode_is "bank file over an existing 0644 file" "$T/over.csv"
-expect_contains "replaced" "$A" "$(cat "$T/over.csv")"
+expect_contains "replaced" "$(mask_id "$A")" "$(cat "$T/over.csv")"
 
 # report exports
 $J report targets --program P13 --format csv --out "$T/targets.csv" >/dev/null || fail "report csv"

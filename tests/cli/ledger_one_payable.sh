@@ -24,7 +24,7 @@ expect_contains "first approval" '"id":1,' "$out"
 expect_contains "its claim key" '"claim_key":"p1|2023-07|"' "$out"
 expect_rc "the same approval again is refused" 1 approve --person "$A" --month 2023-07
 expect_contains "names the existing payable (409-style conflict)" \
-  "P12 2023-07: payable 1 (approved, 500.00) already pays 马小军 ($A) for this period" "$(cat "$T/stderr")"
+  "P12 2023-07: payable 1 (approved, 500.00) already pays 马小军 ($(mask_id "$A")) for this period" "$(cat "$T/stderr")"
 expect_contains "says what to do" "jiuye ledger cancel 1" "$(cat "$T/stderr")"
 expect_out "one payable" "1" 0 sql "SELECT count(*) FROM payables"
 # another period, another payee, or a second claim the rules allow: each its own payable
@@ -75,8 +75,8 @@ sql "UPDATE payables SET claim_key = NULL WHERE id = 1" || fail "legacy payable"
 dup=$(approve --person "$A" --month 2023-07 | field "$(cat)" id) || fail "legacy duplicate"
 [ -n "$dup" ] || fail "no duplicate payable id"
 out=$($J --as 张会计 batch build --program P12 --idempotency-key build-1) || fail "build"
-expect_contains "both duplicates held, naming each other" "\"payable_id\":1,\"reason\":\"duplicate payee: payable 1 (500.00) and payable $dup (approved) pay 马小军 ($A) for P12 2023-07" "$out"
-expect_contains "the other one too" "\"payable_id\":$dup,\"reason\":\"duplicate payee: payable $dup (500.00) and payable 1 (approved) pay 马小军 ($A) for P12 2023-07" "$out"
+expect_contains "both duplicates held, naming each other" "\"payable_id\":1,\"reason\":\"duplicate payee: payable 1 (500.00) and payable $dup (approved) pay 马小军 ($(mask_id "$A")) for P12 2023-07" "$out"
+expect_contains "the other one too" "\"payable_id\":$dup,\"reason\":\"duplicate payee: payable $dup (500.00) and payable 1 (approved) pay 马小军 ($(mask_id "$A")) for P12 2023-07" "$out"
 expect_contains "duplicate_of" '"duplicate_of":[1]' "$out"
 expect_contains "the rest is paid" '"lines":5,"total":"2500.00"' "$out"
 again=$($J --as 张会计 batch build --program P12 --idempotency-key build-1) || fail "build repeated"
@@ -96,7 +96,7 @@ sql "UPDATE payables SET claim_key = NULL WHERE id = 3" || fail "legacy paid pay
 dup2=$(approve --person "$B" --month 2023-07 | field "$(cat)" id)
 out=$($J --as 张会计 batch build --program P12 --month 2023-07) || fail "July build"
 expect_contains "payable 1 paid now" '"lines":1,"total":"500.00"' "$out"
-expect_contains "held against the paid one" "duplicate payee: payable $dup2 (500.00) and payable 3 (paid) pay 李梅 ($B)" "$out"
+expect_contains "held against the paid one" "duplicate payee: payable $dup2 (500.00) and payable 3 (paid) pay 李梅 ($(mask_id "$B"))" "$out"
 $J --as 李科长 batch approve 2 >/dev/null || fail "approve 2"
 $J batch mark-paid 2 >/dev/null || fail "mark-paid 2"
 expect_out "each claim paid once" "0" 0 sql "SELECT count(*) FROM (SELECT person_id, month, claim FROM payables WHERE status = 'paid' GROUP BY person_id, month, claim HAVING count(*) > 1) d"

@@ -19,9 +19,10 @@ $J --as admin user add 专干 --role township_staff --area 640522105 >/dev/null 
 $J --as admin user add 外县 --role county_reviewer --area 640521 >/dev/null || fail "other county"
 $J --as admin user add 市局 --role city_reviewer --area 6405 >/dev/null || fail "city"
 $J org add --uscc $HOST --name 七营镇政府 --kind public_body >/dev/null || fail "host"
+# 2023 graduates: the P13 intake rules place them (docs/payroll.md "Intake")
 for i in 1 2 3; do
   P[$i]=$(idcard $((40 + i)))
-  $J person add --idcard "${P[$i]}" --name "实习$i" --hukou-division 640522105 >/dev/null || fail "person $i"
+  $J person add --idcard "${P[$i]}" --name "实习$i" --hukou-division 640522105 --status graduate:2023-07-01:2023 >/dev/null || fail "person $i"
 done
 refused() { # DESCRIPTION NEEDLE CMD…: exit 1 and NEEDLE in the message
   local desc=$1 needle=$2
