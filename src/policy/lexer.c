@@ -134,6 +134,7 @@ again:
             if (jy_date_parse_n(lx->p, 10, &d, &e) != 0) {
                 snprintf(lx->errmsg, sizeof lx->errmsg, "bad date: %s", e.msg);
                 t->kind = K_ERROR;
+                adv(lx, 10); /* every token moves on, an error too: a loop over tokens ends */
                 return;
             }
             adv(lx, 10);
@@ -236,8 +237,12 @@ again:
         if (n > lx->end - lx->p) n = (int)(lx->end - lx->p);
         snprintf(lx->errmsg, sizeof lx->errmsg, "unknown word \"%.*s\" (Chinese text belongs in quotes)", n, lx->p);
         t->kind = K_ERROR;
+        t->len = n;
+        adv(lx, n); /* a truncated character at the end of the text used to stay put: a parser loop spun */
         return;
     }
     snprintf(lx->errmsg, sizeof lx->errmsg, "unexpected character '%c'", c >= 0x20 && c < 0x7f ? c : '?');
     t->kind = K_ERROR;
+    t->len = 1;
+    adv(lx, 1);
 }

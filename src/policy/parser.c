@@ -498,7 +498,8 @@ static int parse_han(parser *ps)
     next(ps);
     next(ps);
     while (ps->tok.kind != K_RP) {
-        if (ps->tok.kind == K_NL || ps->tok.kind == K_EOF) perr(ps, &ps->tok, "unclosed (含 …)");
+        if (ps->tok.kind == K_NL || ps->tok.kind == K_EOF || ps->tok.kind == K_ERROR)
+            perr(ps, &ps->tok, "unclosed (含 …)");
         next(ps);
     }
     next(ps);
