@@ -419,7 +419,7 @@ static ex parse_unary(parser *ps)
 static int fold(parser *ps, const jp_tok_t *at, ex *a, const ex *b)
 {
     if (!(a->is_const && b->is_const && a->type == T_NUM && b->type == T_NUM)) return 0;
-    int64_t x = a->cval, y = b->cval, r;
+    int64_t x = a->cval, y = b->cval, r = 0;
     __int128 w = 0;
     int over = 0;
     if (at->kind == K_PLUS) over = __builtin_add_overflow(x, y, &r);
