@@ -12,11 +12,8 @@
 #   FUZZ_BUDGET   seconds for all targets together (default 420): each target gets
 #                 min(FUZZ_SECONDS, FUZZ_BUDGET / number of targets), so new targets keep CI bounded
 #   FUZZ_JOBS     targets run at the same time (default 1)
-#   FUZZ_SEED     libFuzzer's random seed (default 1207: fixed, so a run is reproducible — the same
-#                 binary, corpus and seed try the same inputs in the same order; "random" for a new
-#                 seed each run, for exploring beyond what CI tries)
-#   FUZZ_RUNS     inputs tried per target at most (default 10000; 0 for no limit): with the fixed
-#                 seed, CI tries a prefix of what `FUZZ_SECONDS=99999 scripts/fuzz.sh` tries here
+#   FUZZ_SEED     libFuzzer's random seed (default: a new one each run)
+#   FUZZ_RUNS     inputs tried per target at most (default 10000; 0 for no limit), besides the time
 #   FUZZ_MERGE=1  afterwards, merge the inputs that found new coverage into fuzz/corpus/<name>/
 #                 (a greedy set cover, -set_cover_merge=1; commit them to grow the corpora)
 #   FUZZ_BUILD    build directory (default build-fuzz)
@@ -26,7 +23,7 @@ build=${FUZZ_BUILD:-build-fuzz}
 per=${FUZZ_SECONDS:-60}
 budget=${FUZZ_BUDGET:-420}
 jobs=${FUZZ_JOBS:-1}
-seed=${FUZZ_SEED:-1207}
+seed=${FUZZ_SEED:-random}
 runs=${FUZZ_RUNS:-10000}
 
 command -v clang >/dev/null || { echo "fuzz: clang is not installed (scripts/deps.sh installs it)" >&2; exit 1; }
