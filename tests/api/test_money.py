@@ -58,6 +58,7 @@ rev2 = add_user("m-rev2", "county_reviewer", area="640522", admin="m-admin")
 fin1 = add_user("m-fin1", "finance", area="640522", admin="m-admin")
 fin2 = add_user("m-fin2", "finance", area="640522", admin="m-admin")
 emp = add_user("m-emp", "employer", area="640522", org=orgs[HOST2], admin="m-admin")
+town1 = add_user("m-town1", "township_staff", area="640522105", admin="m-admin")
 town2 = add_user("m-town2", "township_staff", area="640522100", admin="m-admin")
 other = add_user("m-other", "county_reviewer", area="640521", admin="m-admin")
 
@@ -86,6 +87,7 @@ with Server() as srv:
     f1 = MClient(srv, r1.api).login(fin1)
     f2 = MClient(srv, r1.api).login(fin2)
     e = MClient(srv, r1.api).login(emp)
+    t1 = MClient(srv, r1.api).login(town1)
     t2 = MClient(srv, r1.api).login(town2)
     o = MClient(srv, r1.api).login(other)
 
@@ -317,6 +319,22 @@ with Server() as srv:
     check(d["status"] == "cancelled", "recovered placement cancelled: %r" % d["status"])
     st, d = f1.call("GET", "/api/v1/ledger/check", expect=200)
     check(d["ok"] is True, "the books balance after the recovery: %r" % d)
+
+    # ---- April: the township records its resident's month; a second batch; batch pages ----
+    t2.call("PUT", "/api/v1/placements/%d/attendance/2024-04" % A, {"duty_days": 20}, expect=404)
+    st, d = t1.call("PUT", "/api/v1/placements/%d/attendance/2024-04" % A, {"duty_days": 20}, expect=200)
+    check(d["reported_by"] == "m-town1", "township attendance: %r" % d)
+    st, run = r1.call("POST", "/api/v1/payroll/P13/2024-04/run", {}, expect=200)
+    st, c = r2.call("POST", "/api/v1/payroll/P13/2024-04/commit", {}, expect=200)
+    check(c["committed"] >= 1, "April commit: %r / %r" % (run, c))
+    st, bt2 = f2.call("POST", "/api/v1/batches", {"program": "P13", "month": "2024-04"}, expect=201)
+    st, d = f1.call("GET", "/api/v1/batches?limit=1", expect=200)
+    st, d2 = f1.call("GET", "/api/v1/batches?limit=1&cursor=" + (d["next_cursor"] or ""), expect=200)
+    check([x["id"] for x in d["items"] + d2["items"]] == [bid, bt2["id"]] and d2["next_cursor"] is None,
+          "batch pages: %r %r" % (d, d2))
+    st, d = f1.call("GET", "/api/v1/batches?status=draft", expect=200)
+    check([x["id"] for x in d["items"]] == [bt2["id"]], "draft batches: %r" % d["items"])
+    f1.call("GET", "/api/v1/batches?status=lost", expect=400)
 
     # ---- a budget line by hand ----
     st, d = f1.call("PUT", "/api/v1/ledger/budgets/P13/2024/other", {"amount": "1000.00"}, expect=200)
