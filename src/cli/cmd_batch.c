@@ -149,7 +149,7 @@ int jy_cmd_batch(const jy_cli *cli, int argc, char **argv)
             rc = show(st, id, NULL, &out, &err);
             goto done;
         }
-        if (!(rc = jy_batch_mark_paid_json(cs, id, (int)line, cli->actor, &out, &err))) jy_cli_print(&out);
+        if (!(rc = jy_batch_mark_paid_json(cs, id, (int)line, 0, cli->actor, &out, &err))) jy_cli_print(&out);
     } else if (strcmp(sub, "retry") == 0) {
         static const char *const allowed[] = {"line", NULL};
         int64_t line = 0;

@@ -1286,10 +1286,12 @@ static void h_bank_file(jy_http_req *req)
 
 static void h_batch_paid(jy_http_req *req)
 {
-    json_t *b = optional_body(req, "line");
+    json_t *b = optional_body(req, "line,date");
     if (!b) return;
     int64_t line = 0;
-    if (jy_api_i64_or_reply(req, b, "line", 0, 1, INT32_MAX, &line) < 0) return;
+    jy_date on = 0;
+    if (jy_api_i64_or_reply(req, b, "line", 0, 1, INT32_MAX, &line) < 0 || jy_api_date_or_reply(req, b, "date", 0, &on) < 0)
+        return;
     if (jy_api_idem_begin(req)) return;
     jy_store *st = jy_api_store_or_reply(req);
     jy_batch bt;
@@ -1298,9 +1300,9 @@ static void h_batch_paid(jy_http_req *req)
     if (!cs) return;
     jy_sb sb = JY_SB_INIT;
     jy_err err = {0};
-    if (jy_batch_mark_paid_json(cs, bt.id, (int)line, jy_api_actor(req), &sb, &err)) {
+    if (jy_batch_mark_paid_json(cs, bt.id, (int)line, on, jy_api_actor(req), &sb, &err)) {
         jy_sb_free(&sb);
-        fail(req, &err, err.code == JY_ENOTFOUND && line ? "line" : NULL);
+        fail(req, &err, err.code == JY_EINVAL ? "date" : err.code == JY_ENOTFOUND && line ? "line" : NULL);
         return;
     }
     reply_masked(req, 200, &sb);
@@ -1322,13 +1324,23 @@ static int line_or_reply(jy_http_req *req, int *line)
 static void h_line_failed(jy_http_req *req)
 {
     json_t *b = jy_api_body_or_reply(req);
-    if (!b || jy_api_only_keys_or_reply(req, b, "reason")) return;
+    if (!b || jy_api_only_keys_or_reply(req, b, "reason,date")) return;
     const char *reason;
-    if (jy_api_str_or_reply(req, b, "reason", 1, &reason)) return;
+    jy_date on = 0;
+    if (jy_api_str_or_reply(req, b, "reason", 1, &reason) || jy_api_date_or_reply(req, b, "date", 0, &on) < 0) return;
     if (!*reason) {
         field_error(req, "reason", "the bank's reason, e.g. 账户已销户");
         return;
     }
+    char why[128], d[JY_DATE_BUFSZ];
+    if (on > jy_date_today()) {
+        field_error(req, "date", "a date in the future");
+        return;
+    }
+    /* the date the bank returned it goes with its reason (the line keeps one text) */
+    if (on) snprintf(why, sizeof why, "%s (returned %s)", reason, jy_date_format(on, d));
+    else snprintf(why, sizeof why, "%s", reason);
+    reason = why;
     if (jy_api_idem_begin(req)) return;
     int line;
     if (line_or_reply(req, &line)) return;
@@ -1497,10 +1509,11 @@ static void h_line_retry(jy_http_req *req)
     "{\"type\":\"object\",\"required\":[\"id\",\"status\",\"paid_now\",\"already_paid\",\"failed\",\"pending\"]," \
     "\"properties\":{" BATCH_PROPS ",\"paid_now\":" INT ",\"already_paid\":" INT ",\"failed\":" INT               \
     ",\"pending\":" INT "}}"
-#define LINE_BODY "{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"line\":" INT "}}"
+#define LINE_BODY                                                                                                \
+    "{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"line\":" INT ",\"date\":" STR "}}"
 #define FAILED_BODY                                                                                              \
     "{\"type\":\"object\",\"required\":[\"reason\"],\"additionalProperties\":false,\"properties\":{\"reason\":"   \
-    STR "}}"
+    STR ",\"date\":" STR "}}"
 #define EMPTY_BODY "{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{}}"
 #define BANK_FILE "{\"type\":\"string\",\"description\":\"text/csv or an XLSX workbook (not JSON)\"}"
 
@@ -1601,11 +1614,11 @@ const jy_api_route jy_api_routes_money[] = {
       .query = "format,unmask,reason", .response = BANK_FILE, .statuses = "200,400,401,403,404,409,422"}},
     {{.method = "POST", .path = "/api/v1/batches/{id}/paid", .fn = h_batch_paid, .permission = JY_PERM_BATCH_PAY,
       .max_body = 1024},
-     {.tag = "batches", .summary = "Mark the pending lines paid (or one {\"line\"}): each in its own transaction, nobody twice",
+     {.tag = "batches", .summary = "Mark the pending lines paid (or one {\"line\"}) with the bank's value date {\"date\"}: each in its own transaction, nobody twice",
       .request = LINE_BODY, .response = PAID_RESULT, .statuses = "200,400,401,403,404,409,415,422"}},
     {{.method = "POST", .path = "/api/v1/batches/{id}/lines/{line}/failed", .fn = h_line_failed,
       .permission = JY_PERM_BATCH_PAY, .max_body = 4096},
-     {.tag = "batches", .summary = "The bank returned a line unpaid (退票): pending → failed with the reason",
+     {.tag = "batches", .summary = "The bank returned a line unpaid (退票) {reason, date}: pending → failed",
       .request = FAILED_BODY, .response = BATCH_FULL, .statuses = "200,400,401,403,404,409,415,422"}},
     {{.method = "POST", .path = "/api/v1/batches/{id}/lines/{line}/retry", .fn = h_line_retry,
       .permission = JY_PERM_BATCH_PAY, .max_body = 1024},

@@ -156,10 +156,11 @@ int jy_batch_show_json(jy_store *st, int64_t id, int unmasked, jy_sb *out, jy_er
     return 0;
 }
 
-int jy_batch_mark_paid_json(jy_cases *cs, int64_t id, int line, const char *actor, jy_sb *out, jy_err *err)
+int jy_batch_mark_paid_json(jy_cases *cs, int64_t id, int line, jy_date paid_on, const char *actor, jy_sb *out,
+                            jy_err *err)
 {
     jy_batch_run run;
-    int rc = jy_batch_mark_paid_cases(cs, id, line, actor, &run, err);
+    int rc = jy_batch_mark_paid_on(cs, id, line, paid_on, actor, &run, err);
     if (rc) return rc;
     jy_batch b;
     if ((rc = jy_store_batch_get(cs->st, id, &b, err))) return rc;

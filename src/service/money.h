@@ -59,8 +59,9 @@ int jy_ledger_check_json(jy_store *st, jy_sb *out, jy_ledger_check *res, jy_err 
  * jy_privacy_grant with JY_PRIV_BANK). */
 int jy_batch_show_json(jy_store *st, int64_t id, int unmasked, jy_sb *out, jy_err *err);
 
-/* jy_batch_mark_paid_cases, answered as the batch with "paid_now","already_paid","failed",
- * "pending". */
-int jy_batch_mark_paid_json(jy_cases *cs, int64_t id, int line, const char *actor, jy_sb *out, jy_err *err);
+/* jy_batch_mark_paid_on (paid_on: the bank's value date, 0: now), answered as the batch with
+ * "paid_now","already_paid","failed","pending". */
+int jy_batch_mark_paid_json(jy_cases *cs, int64_t id, int line, jy_date paid_on, const char *actor, jy_sb *out,
+                            jy_err *err);
 
 #endif

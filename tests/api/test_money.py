@@ -289,17 +289,28 @@ with Server() as srv:
 
     # a line fails, is retried, and the batch is paid (once, even when asked twice)
     f2.call("POST", "/api/v1/batches/%d/lines/4/failed" % bid, {}, expect=422)
-    st, d = f2.call("POST", "/api/v1/batches/%d/lines/4/failed" % bid, {"reason": "账户已冻结"}, expect=200)
-    check([l["status"] for l in d["lines"]][3] == "failed", "line 4 failed: %r" % d["lines"][3])
+    st, d = f2.call("POST", "/api/v1/batches/%d/lines/4/failed" % bid, {"reason": "账户已冻结", "date": "2024-04-30"},
+                    expect=422)
+    check(d["error"]["field"] == "date", "failed in the future: %r" % d["error"])
+    st, d = f2.call("POST", "/api/v1/batches/%d/lines/4/failed" % bid, {"reason": "账户已冻结", "date": "2024-04-03"},
+                    expect=200)
+    check(d["lines"][3]["status"] == "failed" and "2024-04-03" in d["lines"][3]["fail_reason"],
+          "line 4 failed with the date: %r" % d["lines"][3])
     f2.call("POST", "/api/v1/batches/%d/lines/9/retry" % bid, {}, expect=404)
     st, d = f2.call("POST", "/api/v1/batches/%d/lines/4/retry" % bid, {}, expect=200)
     check(d["status"] == "pending", "retried: %r" % d)
     r1.call("POST", "/api/v1/batches/%d/paid" % bid, {}, expect=403)
-    st, p1 = f2.call("POST", "/api/v1/batches/%d/paid" % bid, {}, expect=200, headers={"Idempotency-Key": "pay-1"})
-    st, p2 = f2.call("POST", "/api/v1/batches/%d/paid" % bid, {}, expect=200, headers={"Idempotency-Key": "pay-1"})
+    st, d = f2.call("POST", "/api/v1/batches/%d/paid" % bid, {"date": "2024-05-01"}, expect=422)
+    check(d["error"]["field"] == "date", "paid in the future: %r" % d["error"])
+    paid = {"date": "2024-04-05"}
+    st, p1 = f2.call("POST", "/api/v1/batches/%d/paid" % bid, paid, expect=200, headers={"Idempotency-Key": "pay-1"})
+    st, p2 = f2.call("POST", "/api/v1/batches/%d/paid" % bid, paid, expect=200, headers={"Idempotency-Key": "pay-1"})
     check(p1 == p2 and p1["paid_now"] == 4 and p1["status"] == "paid", "paid: %r / %r" % (p1, p2))
     st, p3 = f2.call("POST", "/api/v1/batches/%d/paid" % bid, {}, expect=200)
     check(p3["paid_now"] == 0 and p3["already_paid"] == 4, "paid again: %r" % p3)
+    st, d = f2.call("GET", "/api/v1/batches/%d" % bid, expect=200)
+    check(all(l["status"] == "paid" and l["paid_at"] == "2024-04-05" for l in d["lines"]),
+          "paid on the bank's date: %r" % [(l["status"], l["paid_at"]) for l in d["lines"]])
     st, d = f1.call("GET", "/api/v1/ledger/check", expect=200)
     check(d["ok"] is True, "the books balance: %r" % d)
     st, d = f1.call("GET", "/api/v1/ledger/balances?program=P13&year=2024", expect=200)
