@@ -25,6 +25,7 @@
 #include "cli/cli.h"
 #include "cli/cli_privacy.h"
 #include "service/ledger.h"
+#include "service/money.h"
 #include "service/payment.h"
 #include "store/store.h"
 
@@ -37,21 +38,6 @@ static int batch_id(const jy_cli_opts *o, int64_t *id, jy_err *err)
 {
     if (o->npos != 2) return jy_err_set(err, JY_EUSAGE, "usage: jiuye batch %s ID", o->pos[0]);
     return jy_cli_parse_int(o->pos[1], "batch id", 1, INT64_MAX, id, err);
-}
-
-typedef struct lines_ctx {
-    jy_sb *sb;
-    int unmasked;
-} lines_ctx;
-
-static int append_line(void *ctx, const jy_batch_line *l)
-{
-    lines_ctx *c = ctx;
-    if (c->sb->len && c->sb->buf[c->sb->len - 1] == '}') jy_sb_appendc(c->sb, ',');
-    jy_batch_line shown = *l;
-    if (!c->unmasked) jy_privacy_mask_batch_line(&shown);
-    jy_batch_line_json(c->sb, &shown);
-    return 0;
 }
 
 /* Prints {batch…, "lines":[…]}; the lines unmasked when rq asks and jy_privacy_grant allows. */
@@ -67,13 +53,7 @@ static int show(jy_store *st, int64_t id, const jy_access_req *rq, jy_sb *out, j
         if ((rc = jy_privacy_grant(st, rq, JY_PRIV_BANK, "view", "pay_batch", b.county, target, err))) return rc;
     }
     jy_sb_reset(out);
-    jy_batch_json(out, &b);
-    out->len--;
-    jy_sb_json_key(out, "lines");
-    jy_sb_appendc(out, '[');
-    lines_ctx c = {out, unmasked};
-    if ((rc = jy_store_batch_lines(st, id, NULL, append_line, &c, err))) return rc;
-    jy_sb_append(out, "]}");
+    if ((rc = jy_batch_show_json(st, id, unmasked, out, err))) return rc;
     if (unmasked) jy_cli_print_unmasked(out);
     else jy_cli_print(out);
     return 0;
@@ -169,20 +149,7 @@ int jy_cmd_batch(const jy_cli *cli, int argc, char **argv)
             rc = show(st, id, NULL, &out, &err);
             goto done;
         }
-        jy_batch_run run;
-        rc = jy_batch_mark_paid_cases(cs, id, (int)line, cli->actor, &run, &err);
-        if (rc == 0) {
-            jy_batch b;
-            if ((rc = jy_store_batch_get(st, id, &b, &err))) goto done;
-            jy_batch_json(&out, &b);
-            out.len--;
-            jy_sb_json_kv_i64(&out, "paid_now", run.paid);
-            jy_sb_json_kv_i64(&out, "already_paid", run.already_paid);
-            jy_sb_json_kv_i64(&out, "failed", run.failed);
-            jy_sb_json_kv_i64(&out, "pending", run.pending);
-            jy_sb_appendc(&out, '}');
-            jy_cli_print(&out);
-        }
+        if (!(rc = jy_batch_mark_paid_json(cs, id, (int)line, 0, cli->actor, &out, &err))) jy_cli_print(&out);
     } else if (strcmp(sub, "retry") == 0) {
         static const char *const allowed[] = {"line", NULL};
         int64_t line = 0;

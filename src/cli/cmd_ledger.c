@@ -29,6 +29,7 @@
 #include "domain/bankcard.h"
 #include "policy/policy.h"
 #include "service/ledger.h"
+#include "service/money.h"
 #include "store/ledger_guard.h"
 #include "store/store.h"
 
@@ -57,17 +58,8 @@ typedef struct line_print {
 static int print_line(void *ctx, const jy_ledger_line *l)
 {
     line_print *c = ctx;
-    char tracks[JY_TRACKS_SZ], clause[128];
-    if ((c->rc = jy_store_line_tracks_get(c->st, l->county, l->program, l->year, l->source, tracks, clause, c->err)))
-        return 1;
     jy_sb_reset(c->sb);
-    jy_ledger_line_json(c->sb, l);
-    if (tracks[0]) {
-        c->sb->len--;
-        jy_sb_json_kv_str(c->sb, "tracks", tracks);
-        jy_sb_json_kv_str(c->sb, "tracks_clause", clause);
-        jy_sb_appendc(c->sb, '}');
-    }
+    if ((c->rc = jy_ledger_line_full_json(c->st, l, c->sb, c->err))) return 1;
     jy_cli_print(c->sb);
     return 0;
 }
@@ -94,14 +86,12 @@ static int cmd_budget(const jy_cli *cli, jy_cases *cs, const char *county, const
                       jy_err *err)
 {
     int rc;
-    jy_store *st = cs->st;
     if (o->npos >= 2 && strcmp(o->pos[1], "load") == 0) {
         static const char *const allowed[] = {"year", NULL};
         if ((rc = jy_cli_opts_only(o, allowed, county_opt, err))) return rc;
         int64_t year = 2024;
         if (jy_cli_opt(o, "year") && (rc = jy_cli_parse_int(jy_cli_opt(o, "year"), "--year", 2000, 2100, &year, err))) return rc;
-        if ((rc = jy_ledger_may(cs, "ledger_budget", county, cli->actor, err))) return rc;
-        rc = jy_ledger_budget_load(st, cs->pol, cli->policy_dir, county, (int)year, cli->actor, out, err);
+        rc = jy_ledger_budget_load_request(cs, cli->policy_dir, county, (int)year, cli->actor, out, err);
         if (rc == 0 && out->len) {
             out->len--; /* the last newline: jy_cli_print adds one */
             out->buf[out->len] = '\0';
@@ -121,29 +111,9 @@ static int cmd_budget(const jy_cli *cli, jy_cases *cs, const char *county, const
             return rc;
         if (jy_fund_source_parse(o->pos[4], &source, err)) return JY_EUSAGE;
         if (jy_money_parse(o->pos[5], &amount, err)) return jy_err_prefix(err, "amount: ");
-        int changed = 0, tchanged = 0;
-        if ((rc = jy_ledger_may(cs, "ledger_budget", county, cli->actor, err))) return rc;
-        if ((rc = jy_store_begin(st, err))) return rc;
-        rc = jy_ledger_budget_set(st, county, o->pos[2], (int)year, source, amount, cli->actor, &changed, err);
-        if (rc == 0 && jy_cli_opt(o, "tracks"))
-            rc = jy_ledger_tracks_set(st, county, o->pos[2], (int)year, source, jy_cli_opt(o, "tracks"),
-                                      jy_cli_opt(o, "clause"), cli->actor, &tchanged, err);
-        if (rc == 0) rc = jy_store_commit(st, err);
-        else jy_store_rollback(st, NULL);
-        if (rc) return rc;
-        jy_ledger_line l;
-        char tracks[JY_TRACKS_SZ], clause[128];
-        if ((rc = jy_store_ledger_line_get(st, county, o->pos[2], (int)year, source, &l, err)) ||
-            (rc = jy_store_line_tracks_get(st, county, o->pos[2], (int)year, source, tracks, clause, err)))
+        if ((rc = jy_ledger_budget_set_request(cs, county, o->pos[2], (int)year, source, amount, jy_cli_opt(o, "tracks"),
+                                               jy_cli_opt(o, "clause"), cli->actor, out, err)))
             return rc;
-        jy_ledger_line_json(out, &l);
-        out->len--; /* reopen the object to add the result */
-        if (tracks[0]) {
-            jy_sb_json_kv_str(out, "tracks", tracks);
-            jy_sb_json_kv_str(out, "tracks_clause", clause);
-        }
-        jy_sb_json_kv_str(out, "result", changed || tchanged ? "changed" : "unchanged");
-        jy_sb_appendc(out, '}');
         jy_cli_print(out);
         return 0;
     }
@@ -227,15 +197,8 @@ static int cmd_payable_id(const jy_cli_opts *o, int64_t *id, jy_err *err)
 static int cmd_check(jy_store *st, jy_sb *out, jy_err *err)
 {
     jy_ledger_check c;
-    int rc = jy_store_ledger_check(st, &c, err);
+    int rc = jy_ledger_check_json(st, out, &c, err);
     if (rc) return rc;
-    jy_sb_appendc(out, '{');
-    jy_sb_json_kv_bool(out, "ok", c.ok);
-    jy_sb_json_kv_i64(out, "entries", c.entries);
-    jy_sb_json_kv_i64(out, "postings", c.postings);
-    jy_sb_json_kv_i64(out, "accounts", c.accounts);
-    if (!c.ok) jy_sb_json_kv_str(out, "error", c.problem);
-    jy_sb_appendc(out, '}');
     jy_cli_print(out);
     if (!c.ok) {
         fprintf(stderr, "jiuye: the books do not balance: %s\n", c.problem);

@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "service/money.h"
 #include "service/payroll.h"
 #include "service/placement.h"
 
@@ -141,7 +142,6 @@ int jy_cmd_placement(const jy_cli *cli, int argc, char **argv)
     if (strcmp(sub, "start") == 0) {
         static const char *const ok[] = {"program", "person", "host", "start", "end", "new-recruit", "facts", NULL};
         jy_placement_start_in in = {0};
-        jy_placement p;
         if ((rc = only(&o, ok, &err))) goto done;
         in.program = opt(&o, "program");
         in.idcard = opt(&o, "person");
@@ -157,31 +157,13 @@ int jy_cmd_placement(const jy_cli *cli, int argc, char **argv)
         if ((rc = parse_day(&o, "start", &in.start, &err)) || (rc = parse_day(&o, "end", &in.planned_end, &err)))
             goto done;
         if ((rc = open_all(cli, &st, &cs, &err))) goto done;
-        if ((rc = jy_placement_start(cs, &in, cli->actor, &p, &err))) goto done;
-        if (p.id == 0) { /* held for review: the case waits, no placement yet */
-            jy_case c;
-            jy_sb text = JY_SB_INIT;
-            if ((rc = jy_store_case_get(st, p.case_id, &c, &text, &err))) {
-                jy_sb_free(&text);
-                goto done;
-            }
-            jy_sb_appendc(&sb, '{');
-            jy_sb_json_kv_str(&sb, "status", "held");
-            jy_sb_json_kv_i64(&sb, "case_id", p.case_id);
-            jy_sb_json_kv_str(&sb, "program", p.program);
-            jy_sb_json_kv_str(&sb, "idcard", in.idcard);
-            jy_sb_json_kv_str(&sb, "decision", c.decision);
-            jy_sb_json_key(&sb, "reasons");
-            jy_sb_append(&sb, c.reasons && *c.reasons ? c.reasons : "[]");
-            jy_sb_json_kv_str(&sb, "next", "jiuye placement approve CASE --reason TEXT | jiuye case advance CASE reject --reason TEXT");
-            jy_sb_appendc(&sb, '}');
-            jy_sb_free(&text);
+        int held = 0;
+        int64_t case_id = 0;
+        if ((rc = jy_placement_start_json(cs, &in, cli->actor, &sb, &held, &case_id, &err))) goto done;
+        if (held) /* held for review: the case waits, no placement yet */
             fprintf(stderr, "jiuye: %s placement of %s held for review (needs_review): case %lld waits for a reviewer "
                             "(jiuye placement approve %lld --reason …)\n",
-                    p.program, in.idcard, (long long)p.case_id, (long long)p.case_id);
-        } else {
-            jy_placement_json(&sb, &p);
-        }
+                    in.program, in.idcard, (long long)case_id, (long long)case_id);
         jy_cli_print(&sb);
     } else if (strcmp(sub, "approve") == 0) {
         static const char *const ok[] = {"reason", "date", NULL};
@@ -272,13 +254,8 @@ int jy_cmd_attendance(const jy_cli *cli, int argc, char **argv)
             jy_err_prefix(&err, "--si-paid: ");
             goto done;
         }
-        int result = 0;
         if ((rc = open_all(cli, &st, &cs, &err))) goto done;
-        if ((rc = jy_attendance_set(cs, &a, cli->actor, &result, &err))) goto done;
-        jy_attendance_json(&sb, &a);
-        sb.len--;
-        jy_sb_json_kv_str(&sb, "result", result == JY_PUT_CREATED ? "created" : result == JY_PUT_UPDATED ? "updated" : "unchanged");
-        jy_sb_appendc(&sb, '}');
+        if ((rc = jy_attendance_set_json(cs, &a, cli->actor, &sb, NULL, &err))) goto done;
         jy_cli_print(&sb);
     } else if (strcmp(sub, "import") == 0) {
         static const char *const ok[] = {"program", "month", NULL};

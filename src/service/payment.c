@@ -637,8 +637,8 @@ static void test_delay(void)
 }
 
 /* Pays one line in its own transaction. *outcome: 1 paid now, 2 already paid, 3 failed. */
-static int pay_line(jy_store *st, jy_cases *cs, int64_t batch_id, int line_no, const char *actor, int *outcome,
-                    jy_err *err)
+static int pay_line(jy_store *st, jy_cases *cs, int64_t batch_id, int line_no, jy_date paid_on, const char *actor,
+                    int *outcome, jy_err *err)
 {
     int rc = jy_store_begin(st, err);
     if (rc) return rc;
@@ -658,12 +658,13 @@ static int pay_line(jy_store *st, jy_cases *cs, int64_t batch_id, int line_no, c
     if (cs && p.case_id) {
         char why[128];
         snprintf(why, sizeof why, "拨付批次 %" PRId64 " 第 %d 行已支付", batch_id, line_no);
-        if ((rc = jy_case_paid_by_batch(cs, p.case_id, why, 0, actor, err))) goto done;
+        if ((rc = jy_case_paid_by_batch(cs, p.case_id, why, paid_on, actor, err))) goto done;
     }
     jy_batch_line nl = l;
     snprintf(nl.status, sizeof nl.status, "paid");
     nl.attempts = l.attempts + 1;
-    jy_store_now(nl.paid_at, sizeof nl.paid_at);
+    if (paid_on) jy_date_format(paid_on, nl.paid_at); /* the bank's value date, when given */
+    else jy_store_now(nl.paid_at, sizeof nl.paid_at);
     if ((rc = jy_store_batch_line_update(st, &nl, "pending", actor, err))) goto done;
     test_delay(); /* test hook: a kill here must leave this line wholly unpaid */
     *outcome = 1;
@@ -712,8 +713,8 @@ static int lock_batch(jy_store *st, int64_t id, jy_run_lock **lock, jy_err *err)
     return rc;
 }
 
-static int mark_paid(jy_store *st, jy_cases *cs, int64_t id, int line, const char *actor, jy_batch_run *run,
-                     jy_err *err)
+static int mark_paid(jy_store *st, jy_cases *cs, int64_t id, int line, jy_date paid_on, const char *actor,
+                     jy_batch_run *run, jy_err *err)
 {
     jy_batch b;
     int rc = jy_store_batch_get(st, id, &b, err);
@@ -735,7 +736,7 @@ static int mark_paid(jy_store *st, jy_cases *cs, int64_t id, int line, const cha
     }
     for (size_t i = 0; i < todo.n; i++) {
         int outcome = 0;
-        if ((rc = pay_line(st, cs, id, todo.v[i], actor, &outcome, err))) {
+        if ((rc = pay_line(st, cs, id, todo.v[i], paid_on, actor, &outcome, err))) {
             jy_err_prefix(err, "line %d: ", todo.v[i]);
             goto out;
         }
@@ -753,16 +754,25 @@ out:
     return rc;
 }
 
-int jy_batch_mark_paid_cases(jy_cases *cs, int64_t id, int line, const char *actor, jy_batch_run *run, jy_err *err)
+int jy_batch_mark_paid_on(jy_cases *cs, int64_t id, int line, jy_date paid_on, const char *actor, jy_batch_run *run,
+                          jy_err *err)
 {
     memset(run, 0, sizeof *run);
     int rc = may_batch(cs, "batch_pay", id, actor, err);
     if (rc) return rc;
+    char d[JY_DATE_BUFSZ];
+    if (paid_on > jy_date_today())
+        return jy_err_set(err, JY_EINVAL, "paid on %s: a date in the future", jy_date_format(paid_on, d));
     jy_run_lock *lock = NULL;
     rc = lock_batch(cs->st, id, &lock, err);
-    if (rc == 0) rc = mark_paid(cs->st, cs, id, line, actor, run, err);
+    if (rc == 0) rc = mark_paid(cs->st, cs, id, line, paid_on, actor, run, err);
     jy_run_unlock(lock);
     return rc;
+}
+
+int jy_batch_mark_paid_cases(jy_cases *cs, int64_t id, int line, const char *actor, jy_batch_run *run, jy_err *err)
+{
+    return jy_batch_mark_paid_on(cs, id, line, 0, actor, run, err);
 }
 
 static int mark_failed(jy_store *st, int64_t id, int line, const char *reason, const char *actor, jy_err *err)

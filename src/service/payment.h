@@ -76,6 +76,11 @@ typedef struct jy_batch_run {
  * "payment batch N is being paid by another run right now …" having changed nothing. A run
  * that dies (kill -9) releases the lock with its process; the next run pays the lines it left. */
 int jy_batch_mark_paid_cases(jy_cases *cs, int64_t id, int line, const char *actor, jy_batch_run *run, jy_err *err);
+/* The same with the bank's value date paid_on (0: now): each line paid by this run records it
+ * (paid_at "YYYY-MM-DD") and its case's payment step is dated by it. JY_EINVAL naming the date
+ * when it lies after today. */
+int jy_batch_mark_paid_on(jy_cases *cs, int64_t id, int line, jy_date paid_on, const char *actor, jy_batch_run *run,
+                          jy_err *err);
 
 /* The bank returned line unpaid: pending → failed with the reason (money stays committed). */
 int jy_batch_mark_failed(jy_cases *cs, int64_t id, int line, const char *reason, const char *actor, jy_err *err);

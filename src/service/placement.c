@@ -417,13 +417,20 @@ static int attendance_check(jy_cases *cs, jy_attendance *a, jy_placement *p, con
     return 0;
 }
 
-int jy_attendance_set(jy_cases *cs, jy_attendance *a, const char *actor, int *result, jy_err *err)
+int jy_attendance_set_field(jy_cases *cs, jy_attendance *a, const char *actor, int *result, const char **field,
+                            jy_err *err)
 {
     jy_placement p;
-    const char *field;
-    int rc = attendance_check(cs, a, &p, &field, err);
+    const char *f = NULL;
+    int rc = attendance_check(cs, a, &p, &f, err);
+    if (field) *field = rc ? f : NULL;
     if (rc) return rc;
     return jy_store_attendance_put(cs->st, a, actor, result, err);
+}
+
+int jy_attendance_set(jy_cases *cs, jy_attendance *a, const char *actor, int *result, jy_err *err)
+{
+    return jy_attendance_set_field(cs, a, actor, result, NULL, err);
 }
 
 /* ---------------------------------------------------------------- the sheet */

@@ -59,6 +59,10 @@ int jy_placement_show_json(jy_cases *cs, int64_t id, jy_sb *out, jy_err *err);
  * counting weekends only). A refusal (JY_EINVAL) names the person (ID number and name), the
  * month, the field and the maximum. *result as store.h's put. */
 int jy_attendance_set(jy_cases *cs, jy_attendance *a, const char *actor, int *result, jy_err *err);
+/* The same; on a refusal *field (may be NULL) names the attendance field at fault (duty_days,
+ * personal_leave, sick_leave, si_paid, si_months, month, placement), NULL otherwise. */
+int jy_attendance_set_field(jy_cases *cs, jy_attendance *a, const char *actor, int *result, const char **field,
+                            jy_err *err);
 
 /* Imports a month's attendance sheet (CSV, form 5-10-2 style): one row per person with the
  * columns 身份证号 (required), 出勤天数/在岗天数 (required), 事假天数, 病假天数, 病假证明 (是/否),
