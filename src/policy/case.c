@@ -263,7 +263,7 @@ static int fact_value(const jy_policy *p, const jp_fact *f, json_t *v, int64_t *
             json_int_t y = json_integer_value(v);
             if (y > INT64_MAX / 100 || y < INT64_MIN / 100) { /* whole yuan beyond int64 fen */
                 char a[48], b[48];
-                int64_t lo, hi;
+                int64_t lo = 0, hi = 0;
                 fact_range(f, &lo, &hi);
                 fmt_plain(T_MONEY, lo, a, sizeof a);
                 fmt_plain(T_MONEY, hi, b, sizeof b);
