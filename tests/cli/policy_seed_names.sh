@@ -75,4 +75,8 @@ b=$("$JIUYE" --as rev case file --program P1 --kind individual_claim --person "$
   '{"route":"direct","certificate":"level5","occupation":"中式烹调师","level":"五级","key_group":true,"months_employed":4}')
 expect_contains "the same training again (P1 二) → ineligible" '"decision":"ineligible"' "$b"
 expect_contains "with its clause" '"clause":"P1 二"' "$b"
+# a roster (开班花名册) that writes the training the plan's way meets the same case
+printf '身份证号,工种,等级\n%s,中式烹调培训,初级\n' "$P" >"$T/roster.csv"
+out=$("$JIUYE" case check-roster "$T/roster.csv" --program P1 --date 2024-07-01)
+expect_contains "check-roster: 中式烹调培训 初级 = the 中式烹调师 五级 on record" '"kind":"repeat_occupation_level"' "$out"
 finish
