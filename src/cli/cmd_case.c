@@ -428,7 +428,7 @@ static int cmd_check_roster(const jy_cli *cli, int argc, char **argv)
     t_read = now_ms();
     int y, m, d;
     jy_date_to_ymd(on, &y, &m, &d);
-    jy_conflict_query q = {.program = program, .kind = kind, .year = y, .on = on, .rows = rows, .n = n, .roster = 1};
+    jy_conflict_query q = {.program = program, .kind = kind, .year = y, .on = on, .rows = rows, .n = n, .roster = 1, .pol = pol};
     if ((rc = jy_conflicts_check(st, &q, &rep, &err))) goto done;
     double t_end = now_ms();
     jy_sb_appendf(&out, "{\"file\":");

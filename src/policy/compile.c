@@ -438,6 +438,100 @@ static void load_synonyms(jy_policy *p, jp_diag *d, const char *path, const char
     }
 }
 
+const char *const jy_policy_conflict_kinds[] = {"one_training_per_year", "repeat_occupation_level",
+                                                 "two_bodies_same_training", "excluded_status",
+                                                 "two_internship_hosts", "p24_and_p13", "duplicate_in_roster", NULL};
+
+/* policy/conflicts.tsv: kind<TAB>programs<TAB>hard|soft<TAB>clause[<TAB>note]. */
+static void load_conflicts(jy_policy *p, jp_diag *d, const char *path, const char *src, size_t len)
+{
+    const char *s = src, *end = src + len;
+    int line = 0;
+    while (s < end) {
+        const char *e = memchr(s, '\n', (size_t)(end - s));
+        if (!e) e = end;
+        line++;
+        if (e > s && *s != '#' && !(e - s == 1 && *s == '\r')) {
+            const char *col[5] = {0};
+            size_t cl[5] = {0};
+            int nc = 0;
+            const char *q = s;
+            while (nc < 5) {
+                const char *tab = memchr(q, '\t', (size_t)(e - q));
+                const char *stop = tab ? tab : e;
+                col[nc] = q;
+                cl[nc] = (size_t)(stop - q);
+                if (cl[nc] && q[cl[nc] - 1] == '\r') cl[nc]--;
+                nc++;
+                if (!tab) break;
+                q = tab + 1;
+            }
+            if (nc < 4 || !cl[0] || !cl[1] || !cl[2] || !cl[3]) {
+                jp_diag_add(d, 1, path, line, 1, "expected kind<TAB>programs<TAB>hard|soft<TAB>clause[<TAB>note]");
+                goto next;
+            }
+            if (cl[0] == 4 && memcmp(col[0], "kind", 4) == 0) goto next; /* the header */
+            jp_conflict_rule r;
+            memset(&r, 0, sizeof r);
+            r.line = line;
+            r.kind = jy_arena_strndup(p->arena, col[0], cl[0]);
+            r.programs = jy_arena_strndup(p->arena, col[1], cl[1]);
+            r.clause = jy_arena_strndup(p->arena, col[3], cl[3]);
+            int known = 0;
+            for (int i = 0; jy_policy_conflict_kinds[i]; i++) known |= strcmp(jy_policy_conflict_kinds[i], r.kind) == 0;
+            if (!known) {
+                jp_diag_add(d, 1, path, line, 1, "\"%s\" is not a conflict jiuye checks (docs/cases.md \"Conflicts\")", r.kind);
+                goto next;
+            }
+            if (cl[2] == 4 && memcmp(col[2], "hard", 4) == 0) r.hard = 1;
+            else if (!(cl[2] == 4 && memcmp(col[2], "soft", 4) == 0)) {
+                jp_diag_add(d, 1, path, line, (int)(col[2] - s) + 1, "expected hard (refuses) or soft (a person reviews), not \"%.*s\"",
+                            (int)cl[2], col[2]);
+                goto next;
+            }
+            if (strcmp(r.programs, "*") != 0) {
+                const char *x = r.programs;
+                while (*x) {
+                    const char *c = strchr(x, ',');
+                    size_t n = c ? (size_t)(c - x) : strlen(x);
+                    char id[16];
+                    snprintf(id, sizeof id, "%.*s", (int)(n < 15 ? n : 15), x);
+                    if (n == 0 || n > 15 || jy_policy_program_index(p, id) < 0) {
+                        jp_diag_add(d, 1, path, line, (int)(col[1] - s) + 1, "\"%.*s\" is not a programme (P1 … P26, or * for any)", (int)n, x);
+                        goto next;
+                    }
+                    x += n + (c != NULL);
+                }
+            }
+            p->crule = realloc(p->crule, sizeof *p->crule * (size_t)(p->ncrule + 1));
+            if (!p->crule) abort();
+            p->crule[p->ncrule++] = r;
+        }
+    next:
+        s = e + 1;
+    }
+}
+
+static int in_list(const char *list, const char *id)
+{
+    if (strcmp(list, "*") == 0) return 1;
+    size_t n = strlen(id);
+    for (const char *x = list; x && *x;) {
+        const char *c = strchr(x, ',');
+        size_t m = c ? (size_t)(c - x) : strlen(x);
+        if (m == n && memcmp(x, id, n) == 0) return 1;
+        x = c ? c + 1 : NULL;
+    }
+    return 0;
+}
+
+int jy_policy_conflict_hard(const jy_policy *p, const char *kind, const char *program)
+{
+    for (int i = 0; p && i < p->ncrule; i++)
+        if (strcmp(p->crule[i].kind, kind) == 0 && in_list(p->crule[i].programs, program ? program : "")) return p->crule[i].hard;
+    return 0;
+}
+
 /* Compiles dir into *out; findings go to d. Returns JY_EIO when the directory cannot be read. */
 static int compile_dir(const char *dir, jy_policy **out, jp_diag *d, jy_err *err)
 {
@@ -486,20 +580,22 @@ static int compile_dir(const char *dir, jy_policy **out, jp_diag *d, jy_err *err
         free(src);
     }
     /* the occupation catalogue and the calendar are part of what decides a case */
-    static const char *EXTRA[] = {"occupations.tsv", "synonyms.tsv", "calendar.txt"};
-    for (int i = 0; i < 3; i++) {
+    static const char *EXTRA[] = {"occupations.tsv", "synonyms.tsv", "conflicts.tsv", "calendar.txt"};
+    for (int i = 0; i < 4; i++) {
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", dir, EXTRA[i]);
         char *src;
         size_t len;
         if (read_file(path, &src, &len) != 0) {
             if (i == 0) jp_diag_add(d, 0, EXTRA[i], 1, 1, "no occupation catalogue: occupation_kind stays unknown");
+            if (i == 2) jp_diag_add(d, 0, EXTRA[i], 1, 1, "no conflict settings: every conflict finding goes to a person (soft)");
             continue;
         }
         crypto_hash_sha256_update(&hs, (const unsigned char *)EXTRA[i], strlen(EXTRA[i]) + 1);
         crypto_hash_sha256_update(&hs, (const unsigned char *)src, len);
         if (i == 0) load_occupations(p, d, EXTRA[i], src, len);
         if (i == 1) load_synonyms(p, d, EXTRA[i], src, len);
+        if (i == 2) load_conflicts(p, d, EXTRA[i], src, len);
         free(src);
     }
     unsigned char h[crypto_hash_sha256_BYTES];
@@ -620,6 +716,7 @@ void jy_policy_free(jy_policy *p)
     free(p->lines);
     free(p->occ);
     free(p->syn);
+    free(p->crule);
     if (p->fast) {
         jp_image_free(p->fast);
         free(p->fast);

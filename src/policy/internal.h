@@ -206,6 +206,16 @@ typedef struct jp_syn {
     int line;
 } jp_syn;
 
+/* One row of policy/conflicts.tsv: whether a conflict finding of this kind refuses (hard) or
+ * sends the case to a person (soft) in these programmes ("*" = any). The first matching row wins. */
+typedef struct jp_conflict_rule {
+    const char *kind;
+    const char *programs; /* "*" or "P1,P23" */
+    int hard;
+    const char *clause;
+    int line;
+} jp_conflict_rule;
+
 /* Normalises a name as people write it for lookups: drops ASCII and full-width spaces and the
  * quotation marks “”‘’"'《》, folds ASCII to lower case. Writes at most cap-1 bytes + NUL. */
 void jp_norm_name(const char *s, size_t n, char *out, size_t cap);
@@ -224,6 +234,8 @@ struct jy_policy {
     jp_occ *occ;
     jp_syn *syn;
     int nsyn;
+    jp_conflict_rule *crule;
+    int ncrule;
     const char *locals[64];
     int local_type[64], local_efact[64];
     int ncode;

@@ -149,6 +149,13 @@ const char *jy_policy_occupation_name(const jy_policy *p, const char *written);
  * Returns 0 with *level (0 = no level), or -1 when unreadable. */
 int jy_policy_level_value(const jy_policy *p, const char *s, int *level);
 
+/* Conflict findings (service/conflict.h): 1 when a finding of kind in programme program refuses
+ * the case (hard), 0 when it sends it to a person (soft), per policy/conflicts.tsv; a kind and
+ * programme no row covers is soft (a person decides). */
+int jy_policy_conflict_hard(const jy_policy *p, const char *kind, const char *program);
+/* The conflict kinds jiuye checks (NULL-terminated), the vocabulary of policy/conflicts.tsv. */
+extern const char *const jy_policy_conflict_kinds[];
+
 /* Appends the decision as the JSON object of the CLI contract (docs/policy.md). Reasons are
  * copied from JSON precomputed at load time; only the id is escaped per case. */
 void jy_policy_decision_json(const jy_policy *p, const char *id, int has_id, const jy_decision *d,

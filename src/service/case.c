@@ -599,7 +599,7 @@ int jy_case_file(jy_cases *cs, const jy_case_filing *f, const char *actor, int64
         s.org_id = c.org_id;
         s.start_on = c.start_on;
         s.end_on = c.end_on;
-        jy_conflict_query q = {.program = c.program, .kind = c.kind, .year = c.year, .on = c.filed_on, .rows = &s, .n = 1};
+        jy_conflict_query q = {.program = c.program, .kind = c.kind, .year = c.year, .on = c.filed_on, .rows = &s, .n = 1, .pol = cs->pol};
         if ((rc = jy_conflicts_check(cs->st, &q, &rep, err))) goto done;
         apply_conflicts(&c, &rep, reasons);
     }
@@ -830,7 +830,7 @@ static int advance(jy_cases *cs, int64_t id, const char *step, jy_date on, const
         goto done;
     }
     if (s->flags & JY_WF_CONFLICTS) {
-        if ((rc = jy_conflicts_check_case(cs->st, id, &rep, err))) goto done;
+        if ((rc = jy_conflicts_check_case(cs->st, cs->pol, id, &rep, err))) goto done;
         if (rep.nhard) {
             rc = jy_err_set(err, JY_ECONFLICT, "案件 %lld 存在冲突，不能执行 %s：%s（%s）", (long long)id, step,
                             rep.items[0].reason, rep.items[0].clause);
