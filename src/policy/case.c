@@ -494,12 +494,10 @@ int jy_policy_case_parse_inputs(const jy_policy *p, const char *line, size_t len
             }
         } else {
             /* kept for the review's text, cut at a character boundary */
-            char tmp[JY_POLICY_NAME_MAX];
-            snprintf(tmp, sizeof tmp, "%s", occupation);
-            size_t u = strlen(tmp);
-            if (u < strlen(occupation))
-                while (u > 0 && ((unsigned char)tmp[u] & 0xC0) == 0x80) tmp[--u] = 0;
-            memcpy(c->name, tmp, u + 1);
+            size_t u = strnlen(occupation, JY_POLICY_NAME_MAX - 1);
+            while (u > 0 && ((unsigned char)occupation[u] & 0xC0) == 0x80) u--; /* occupation[u]: the first byte left out */
+            memcpy(c->name, occupation, u);
+            c->name[u] = 0;
         }
         if (p->fact_occupation_kind >= 0) {
             const jp_fact *kf = &p->facts[p->fact_occupation_kind];

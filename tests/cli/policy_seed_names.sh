@@ -18,6 +18,10 @@ expect_contains "the review names the name" '职业（工种）“宇航员”�
 out=$(printf '%s\n' "{\"program\":\"P2\",\"date\":\"2024-05-01\",\"facts\":{\"occupation\":\"修 理 “飞碟”\",\"certificate\":\"level5\"}}" |
       "$JIUYE" policy explain --policy "$POL")
 expect_contains "explain names it as written" '“修 理 “飞碟””不在职业目录' "$out"
+# a long name is cut at a character boundary (at most 63 bytes: "a" and 20 three-byte characters)
+long=$(python3 -c 'print("a" + "职"*30)')
+out=$(ev "{\"program\":\"P1\",\"date\":\"2024-05-01\",\"facts\":{\"occupation\":\"$long\",\"certificate\":\"level5\"}}")
+expect_contains "long name cut whole" "“a$(python3 -c 'print("职"*20)')”不在" "$out"
 # a name of the table gets no such review
 out=$(ev "{\"program\":\"P1\",\"date\":\"2024-05-01\",\"facts\":{$T1,\"occupation\":\"中式烹调\",\"level\":5,\"certificate\":\"level5\"}}")
 case "$out" in *不在职业目录*) fail "中式烹调 reviewed: $out" ;; esac
