@@ -263,7 +263,11 @@ static int run(const char *url, long n, long nclaims, long m, long np, result *r
     } else if (rc == 0) {
         jy_conflict_query q = {.program = "P1", .kind = "trainee_claim", .year = 2024,
                                .on = jy_date_from_ymd(2024, 6, 1), .rows = subj, .n = (size_t)m, .roster = 1};
-        rc = jy_conflicts_check(st, &q, &rep, &err);
+        jy_policy *pol = NULL;
+        rc = jy_policy_load(JY_POLICY_DIR, &pol, &err);
+        q.pol = pol;
+        if (rc == 0) rc = jy_conflicts_check(st, &q, &rep, &err);
+        jy_policy_free(pol);
         r->found = rep.registered;
         r->findings = (long)rep.n;
         r->nhard = rep.nhard;

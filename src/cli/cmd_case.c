@@ -25,6 +25,7 @@
 
 #include "base/csv.h"
 #include "cli/cli.h"
+#include "policy/policy.h"
 #include "service/case.h"
 #include "service/conflict.h"
 #include "store/store.h"
@@ -332,7 +333,8 @@ static int cmd_check_roster(const jy_cli *cli, int argc, char **argv)
     int64_t default_org = 0, last_org_id = 0;
     char last_uscc[19] = "";
     double t0 = now_ms(), t_read = 0;
-    if ((rc = jy_cli_store_open(cli, &st, &err))) goto done;
+    jy_policy *pol = NULL; /* the catalogue and policy/synonyms.tsv: 中式烹调 = 中式烹调师 */
+    if ((rc = jy_cli_store_open(cli, &st, &err)) || (rc = jy_policy_load(cli->policy_dir, &pol, &err))) goto done;
     if (org) {
         jy_org o;
         if ((rc = jy_store_org_get_by_uscc(st, org, &o, &err))) goto done;
@@ -418,10 +420,15 @@ static int cmd_check_roster(const jy_cli *cli, int argc, char **argv)
         n++;
     }
     if (rc < 0) goto done;
+    /* the cases on record carry the catalogue's name (service/case.c): so do the rows */
+    for (size_t i = 0; i < n; i++) {
+        const char *cn = jy_policy_occupation_name(pol, rows[i].occupation);
+        if (cn) snprintf(rows[i].occupation, sizeof rows[i].occupation, "%s", cn);
+    }
     t_read = now_ms();
     int y, m, d;
     jy_date_to_ymd(on, &y, &m, &d);
-    jy_conflict_query q = {.program = program, .kind = kind, .year = y, .on = on, .rows = rows, .n = n, .roster = 1};
+    jy_conflict_query q = {.program = program, .kind = kind, .year = y, .on = on, .rows = rows, .n = n, .roster = 1, .pol = pol};
     if ((rc = jy_conflicts_check(st, &q, &rep, &err))) goto done;
     double t_end = now_ms();
     jy_sb_appendf(&out, "{\"file\":");
@@ -439,6 +446,7 @@ done:
     jy_conflict_report_free(&rep);
     jy_sb_free(&text);
     jy_sb_free(&out);
+    jy_policy_free(pol);
     jy_store_close(st);
     if (rc < 0) return jy_cli_fail(&err);
     return rc ? JY_EXIT_FAIL : JY_EXIT_OK;

@@ -10,6 +10,8 @@
 
 #include "policy/internal.h"
 
+#define PRESENT(c, f) (((c)->present[(f) >> 6] >> ((f) & 63)) & 1)
+
 static void set_fact(jy_policy_case *c, int f, int64_t v)
 {
     c->v[f] = v;
@@ -32,6 +34,88 @@ static void sym_list(const jp_fact *f, char *buf, size_t cap)
         if (w < 0) break;
         u += (size_t)w;
     }
+}
+
+void jp_norm_name(const char *s, size_t n, char *out, size_t cap)
+{
+    /* dropped: ASCII space/tab/CR/LF, U+3000 (E3 80 80), “ ” (E2 80 9C/9D), ‘ ’ (E2 80 98/99),
+     * 《 》 (E3 80 8A/8B), " and ' */
+    size_t u = 0;
+    for (size_t i = 0; i < n && s[i];) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch == ' ' || ch == '\t' || ch == '\r' || ch == '\n' || ch == '"' || ch == '\'') { i++; continue; }
+        if (i + 3 <= n && ((ch == 0xE3 && (unsigned char)s[i + 1] == 0x80 &&
+                            ((unsigned char)s[i + 2] == 0x80 || (unsigned char)s[i + 2] == 0x8A || (unsigned char)s[i + 2] == 0x8B)) ||
+                           (ch == 0xE2 && (unsigned char)s[i + 1] == 0x80 && (unsigned char)s[i + 2] >= 0x98 &&
+                            (unsigned char)s[i + 2] <= 0x9D && (unsigned char)s[i + 2] != 0x9A && (unsigned char)s[i + 2] != 0x9B))) {
+            i += 3;
+            continue;
+        }
+        if (u + 1 >= cap) break;
+        out[u++] = (char)(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+        i++;
+    }
+    /* never end inside a UTF-8 sequence when the buffer was too small */
+    while (u > 0 && ((unsigned char)out[u - 1] & 0xC0) == 0x80) {
+        size_t k = u - 1;
+        while (k > 0 && ((unsigned char)out[k] & 0xC0) == 0x80) k--;
+        unsigned char lead = (unsigned char)out[k];
+        size_t want = lead >= 0xF0 ? 4 : lead >= 0xE0 ? 3 : lead >= 0xC0 ? 2 : 1;
+        if (u - k == want) break;
+        u = k;
+    }
+    if (cap) out[u] = 0;
+}
+
+/* The synonym row for field (a fact index, -1 = occupation) and the normalised key, or NULL. */
+static const jp_syn *find_syn(const jy_policy *p, int field, const char *key)
+{
+    for (int i = 0; i < p->nsyn; i++)
+        if (p->syn[i].field == field && strcmp(p->syn[i].key, key) == 0) return &p->syn[i];
+    return NULL;
+}
+
+/* What a value written for fact f means per policy/synonyms.tsv ("-" = no value), or NULL. */
+static const char *value_syn(const jy_policy *p, const jp_fact *f, const char *s)
+{
+    if (!p || !p->nsyn) return NULL;
+    char key[256];
+    jp_norm_name(s, strlen(s), key, sizeof key);
+    const jp_syn *y = find_syn(p, (int)(f - p->facts), key);
+    return y ? y->means : NULL;
+}
+
+/* Resolves an occupation name: *occ = the catalogue row or -1, *syn = the synonym row used or
+ * NULL. Returns 0 when known, -1 when neither table knows the name. */
+static int resolve_occupation(const jy_policy *p, const char *written, int *occ, const jp_syn **syn)
+{
+    char key[256];
+    *occ = -1;
+    *syn = NULL;
+    jp_norm_name(written, strlen(written), key, sizeof key);
+    for (int pass = 0; pass < 2; pass++) {
+        for (int i = 0; i < p->nocc; i++)
+            if (p->occ[i].key && strcmp(p->occ[i].key, key) == 0) { *occ = i; return 0; }
+        const jp_syn *y = find_syn(p, -1, key);
+        if (y) {
+            *syn = y;
+            *occ = y->occ;
+            return 0;
+        }
+        /* "中式烹调培训" = "中式烹调", "SYB培训" = "SYB" */
+        size_t n = strlen(key);
+        if (n > 6 && memcmp(key + n - 6, "\xE5\x9F\xB9\xE8\xAE\xAD", 6) == 0) key[n - 6] = 0;
+        else break;
+    }
+    return -1;
+}
+
+const char *jy_policy_occupation_name(const jy_policy *p, const char *written)
+{
+    int occ;
+    const jp_syn *y;
+    if (!written || resolve_occupation(p, written, &occ, &y) != 0) return NULL;
+    return occ >= 0 ? p->occ[occ].name : y->means;
 }
 
 /* Parses an integer from a JSON integer, an integral real, or a string of digits (a leading
@@ -111,21 +195,70 @@ static void fmt_plain(int type, int64_t v, char *buf, size_t cap)
     else snprintf(buf, cap, "%lld", (long long)v);
 }
 
+/* The words policy/synonyms.tsv knows for fact f, for an error message: " or 五级, 四级 …". */
+static void syn_words(const jy_policy *p, const jp_fact *f, char *buf, size_t cap)
+{
+    size_t u = 0;
+    int k = 0;
+    buf[0] = 0;
+    for (int i = 0; p && i < p->nsyn && u + 1 < cap; i++) {
+        if (p->syn[i].field != (int)(f - p->facts)) continue;
+        int w = snprintf(buf + u, cap - u, "%s\"%s\"", k++ ? ", " : " or ", p->syn[i].key);
+        if (w < 0 || (size_t)w >= cap - u) { buf[u] = 0; break; }
+        u += (size_t)w;
+    }
+}
+
+int jy_policy_level_value(const jy_policy *p, const char *s, int *level)
+{
+    int f = jy_policy_fact_index(p, "level");
+    json_t *v = json_string(s ? s : "");
+    int64_t x = 0;
+    int rc = -1;
+    if (v && json_int(v, &x) == 0) rc = 0;
+    else if (v && f >= 0) {
+        const char *m = value_syn(p, &p->facts[f], s);
+        if (m && strcmp(m, "-") == 0) { x = 0; rc = 0; }
+        else if (m) { json_decref(v); v = json_string(m); rc = v && json_int(v, &x) == 0 ? 0 : -1; }
+    }
+    json_decref(v);
+    if (rc == 0 && (x < 0 || x > 5)) rc = -1;
+    if (rc == 0) *level = (int)x;
+    return rc;
+}
+
+/* A fact's value as the case gives it: 0 with *out; 1 when the value says "no value" (a synonym
+ * meaning "-", e.g. level "none"): the fact is absent; negative with err naming the fact. */
 static int fact_value(const jy_policy *p, const jp_fact *f, json_t *v, int64_t *out, jy_err *err)
 {
     char syms[600];
+    json_t *alt = NULL; /* the value a synonym gives */
+    if (json_is_string(v) && (f->type == T_INT || f->type == T_ENUM || f->type == T_CODE)) {
+        int direct = f->type == T_ENUM ? sym_index(f, json_string_value(v)) >= 0 : json_int(v, out) == 0;
+        const char *m = direct ? NULL : value_syn(p, f, json_string_value(v));
+        if (m && strcmp(m, "-") == 0) return 1;
+        if (m) v = alt = json_string(m);
+    }
+    int rc = 0;
     switch (f->type) {
     case T_INT:
-        if (json_int(v, out) != 0) return jy_err_set(err, JY_EINVAL, "fact %s: expected a whole number", f->name);
+        if (json_int(v, out) != 0) {
+            syn_words(p, f, syms, sizeof syms);
+            rc = jy_err_set(err, JY_EINVAL, "fact %s: %s%s%s is not a whole number (expected a whole number%s)", f->name,
+                            json_is_string(v) ? "\"" : "", json_is_string(v) ? json_string_value(v) : "a value of the wrong type",
+                            json_is_string(v) ? "\"" : "", syms);
+            goto out;
+        }
         break;
     case T_CODE:
-        if (json_int(v, out) != 0 || *out < 0) return jy_err_set(err, JY_EINVAL, "fact %s: expected a code of digits", f->name);
+        if (json_int(v, out) != 0 || *out < 0) { rc = jy_err_set(err, JY_EINVAL, "fact %s: expected a code of digits", f->name); goto out; }
         break;
     case T_MONEY:
         if (json_is_string(v)) {
             jy_err e;
             if (jy_money_parse(json_string_value(v), out, &e) != 0)
-                return jy_err_set(err, JY_EINVAL, "fact %s: %s (expected an amount in yuan, \"930.00\")", f->name, e.msg);
+                return jy_err_set(err, JY_EINVAL, "fact %s: %s (expected an amount in yuan: 1750, \"1750.00\", \"1,750.00\" or \"1750元\")",
+                                  f->name, e.msg);
         } else if (json_is_integer(v)) {
             json_int_t y = json_integer_value(v);
             if (y > INT64_MAX / 100 || y < INT64_MIN / 100) { /* whole yuan beyond int64 fen */
@@ -139,7 +272,7 @@ static int fact_value(const jy_policy *p, const jp_fact *f, json_t *v, int64_t *
             }
             *out = (int64_t)y * 100;
         } else {
-            return jy_err_set(err, JY_EINVAL, "fact %s: expected an amount in yuan as a string (\"930.00\")", f->name);
+            return jy_err_set(err, JY_EINVAL, "fact %s: expected an amount in yuan: 1750, \"1750.00\", \"1,750.00\" or \"1750元\"", f->name);
         }
         break;
     case T_RATIO:
@@ -152,8 +285,11 @@ static int fact_value(const jy_policy *p, const jp_fact *f, json_t *v, int64_t *
     case T_DATE: {
         jy_date d;
         jy_err e;
-        if (!json_is_string(v) || jy_date_parse(json_string_value(v), &d, &e) != 0)
-            return jy_err_set(err, JY_EINVAL, "fact %s: expected a date YYYY-MM-DD", f->name);
+        if (!json_is_string(v))
+            return jy_err_set(err, JY_EINVAL, "fact %s: expected a date as a string: 2024-06-28 or 2024/6/28", f->name);
+        if (jy_date_parse_loose(json_string_value(v), &d, &e) != 0)
+            return jy_err_set(err, JY_EINVAL, "fact %s: \"%.40s\" is not a date (expected 2024-06-28 or 2024/6/28)", f->name,
+                              json_string_value(v));
         *out = d;
         break;
     }
@@ -161,9 +297,10 @@ static int fact_value(const jy_policy *p, const jp_fact *f, json_t *v, int64_t *
         int s = json_is_string(v) ? sym_index(f, json_string_value(v)) : -1;
         if (s < 0) {
             sym_list(f, syms, sizeof syms);
-            return jy_err_set(err, JY_EINVAL, "fact %s: unknown value %s%s%s (expected %s)", f->name,
-                              json_is_string(v) ? "\"" : "", json_is_string(v) ? json_string_value(v) : "of the wrong type",
-                              json_is_string(v) ? "\"" : "", syms);
+            rc = jy_err_set(err, JY_EINVAL, "fact %s: unknown value %s%s%s (expected %s, or a word policy/synonyms.tsv gives for it)",
+                            f->name, json_is_string(v) ? "\"" : "", json_is_string(v) ? json_string_value(v) : "of the wrong type",
+                            json_is_string(v) ? "\"" : "", syms);
+            goto out;
         }
         *out = s;
         break;
@@ -175,6 +312,11 @@ static int fact_value(const jy_policy *p, const jp_fact *f, json_t *v, int64_t *
         json_t *x;
         json_array_foreach(v, i, x) {
             int s = json_is_string(x) ? sym_index(f, json_string_value(x)) : -1;
+            if (s < 0 && json_is_string(x)) {
+                const char *means = value_syn(p, f, json_string_value(x));
+                if (means && strcmp(means, "-") == 0) continue;
+                if (means) s = sym_index(f, means);
+            }
             if (s < 0) {
                 sym_list(f, syms, sizeof syms);
                 return jy_err_set(err, JY_EINVAL, "fact %s: item %zu is not one of %s", f->name, i, syms);
@@ -193,18 +335,12 @@ static int fact_value(const jy_policy *p, const jp_fact *f, json_t *v, int64_t *
         fmt_plain(f->type, *out, x, sizeof x);
         fmt_plain(f->type, lo, a, sizeof a);
         fmt_plain(f->type, hi, b, sizeof b);
-        return jy_err_set(err, JY_EINVAL, "fact %s: %s is out of range (expected %s from %s to %s)", f->name, x,
-                          f->type == T_MONEY ? "an amount in yuan" : f->type == T_RATIO ? "a share" : "a whole number", a, b);
+        rc = jy_err_set(err, JY_EINVAL, "fact %s: %s is out of range (expected %s from %s to %s)", f->name, x,
+                        f->type == T_MONEY ? "an amount in yuan" : f->type == T_RATIO ? "a share" : "a whole number", a, b);
     }
-    (void)p;
-    return 0;
-}
-
-static const jp_occ *find_occ(const jy_policy *p, const char *name)
-{
-    for (int i = 0; i < p->nocc; i++)
-        if (strcmp(p->occ[i].name, name) == 0) return &p->occ[i];
-    return NULL;
+out:
+    json_decref(alt);
+    return rc;
 }
 
 /* Compound inputs the case reader turns into derived facts (not facts themselves). */
@@ -274,6 +410,7 @@ int jy_policy_case_parse_inputs(const jy_policy *p, const char *line, size_t len
     *has_id = 0;
     if (id_cap) id_buf[0] = 0;
     memset(c->present, 0, sizeof c->present);
+    c->name[0] = 0;
     json_t *root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
     if (!root) return jy_err_set(err, JY_EINVAL, "not JSON: %s (column %d)", je.text, je.column);
     if (!json_is_object(root)) { rc = jy_err_set(err, JY_EINVAL, "a case must be a JSON object"); goto done; }
@@ -292,14 +429,18 @@ int jy_policy_case_parse_inputs(const jy_policy *p, const char *line, size_t len
     json_t *date = json_object_get(root, "date");
     if (!json_is_string(date)) { rc = jy_err_set(err, JY_EINVAL, "missing \"date\" (YYYY-MM-DD): parameters depend on it"); goto done; }
     jy_err de;
-    if (jy_date_parse(json_string_value(date), &c->date, &de) != 0) { rc = jy_err_set(err, JY_EINVAL, "date: %s", de.msg); goto done; }
+    if (jy_date_parse_loose(json_string_value(date), &c->date, &de) != 0) {
+        rc = jy_err_set(err, JY_EINVAL, "date: \"%.40s\" is not a date (expected 2024-06-28 or 2024/6/28)", json_string_value(date));
+        goto done;
+    }
     json_t *facts = json_object_get(root, "facts");
     if (facts && !json_is_object(facts)) { rc = jy_err_set(err, JY_EINVAL, "\"facts\" must be an object"); goto done; }
     const char *key;
     json_t *v;
     const char *occupation = NULL;
     json_t *priors = NULL;
-    json_t *level = NULL;
+    int64_t level = 0;
+    int has_level = 0;
     json_object_foreach(facts, key, v) {
         int f = jy_policy_fact_index(p, key);
         if (f < 0 && !is_input(COMPOUND, key)) {
@@ -324,20 +465,43 @@ int jy_policy_case_parse_inputs(const jy_policy *p, const char *line, size_t len
             priors = v;
             continue;
         }
-        if (strcmp(key, "level") == 0) level = v;
         if (p->facts[f].derived) { rc = jy_err_set(err, JY_EINVAL, "fact %s is derived by jiuye; give its inputs instead", key); goto done; }
         int64_t x;
-        if ((rc = fact_value(p, &p->facts[f], v, &x, err)) != 0) goto done;
+        if ((rc = fact_value(p, &p->facts[f], v, &x, err)) < 0) goto done;
+        if (rc == 1) { rc = 0; continue; } /* "none": no value */
+        if (strcmp(key, "level") == 0) { level = x; has_level = 1; }
         set_fact(c, f, x);
     }
-    if (occupation && p->fact_occupation_kind >= 0) {
-        const jp_occ *o = find_occ(p, occupation);
-        const jp_fact *kf = &p->facts[p->fact_occupation_kind];
-        if (o) {
-            int s = sym_index(kf, o->kind);
-            if (s >= 0) set_fact(c, p->fact_occupation_kind, s);
+    /* the occupation: the catalogue's name, or a synonym (policy/synonyms.tsv) naming a
+     * catalogue row or implying the facts of a track decided by its own clauses */
+    const char *occ_name = NULL; /* canonical; NULL when unknown */
+    if (occupation) {
+        int oi;
+        const jp_syn *y;
+        if (!*occupation) { rc = jy_err_set(err, JY_EINVAL, "fact occupation: expected the occupation's name, not an empty string"); goto done; }
+        if (resolve_occupation(p, occupation, &oi, &y) == 0) {
+            occ_name = oi >= 0 ? p->occ[oi].name : y->means;
+            for (int k = 0; y && k < y->nimp; k++) {
+                int fi = y->imp_fact[k];
+                if (PRESENT(c, fi) && c->v[fi] != y->imp_val[k]) {
+                    const jp_fact *ff = &p->facts[fi];
+                    rc = jy_err_set(err, JY_EINVAL, "fact %s: \"%s\" contradicts occupation \"%s\" (policy/synonyms.tsv line %d: %s=%s)",
+                                    ff->name, c->v[fi] >= 0 && c->v[fi] < ff->nsyms ? ff->syms[c->v[fi]] : "?", occupation, y->line,
+                                    ff->name, ff->syms[y->imp_val[k]]);
+                    goto done;
+                }
+                set_fact(c, fi, y->imp_val[k]);
+            }
         } else {
-            int s = sym_index(kf, "uncatalogued");
+            /* kept for the review's text, cut at a character boundary */
+            size_t u = strnlen(occupation, JY_POLICY_NAME_MAX - 1);
+            while (u > 0 && ((unsigned char)occupation[u] & 0xC0) == 0x80) u--; /* occupation[u]: the first byte left out */
+            memcpy(c->name, occupation, u);
+            c->name[u] = 0;
+        }
+        if (p->fact_occupation_kind >= 0) {
+            const jp_fact *kf = &p->facts[p->fact_occupation_kind];
+            int s = sym_index(kf, !occ_name ? "uncatalogued" : oi >= 0 ? p->occ[oi].kind : "track");
             if (s >= 0) set_fact(c, p->fact_occupation_kind, s);
         }
     }
@@ -354,16 +518,24 @@ int jy_policy_case_parse_inputs(const jy_policy *p, const char *line, size_t len
             json_t *pd = json_object_get(it, "date"), *ps = json_object_get(it, "subsidised");
             jy_date dd = 0;
             if (pd) {
-                if (!json_is_string(pd) || jy_date_parse(json_string_value(pd), &dd, NULL) != 0) {
-                    rc = jy_err_set(err, JY_EINVAL, "prior_trainings[%zu].date: expected YYYY-MM-DD", i);
+                if (!json_is_string(pd) || jy_date_parse_loose(json_string_value(pd), &dd, NULL) != 0) {
+                    rc = jy_err_set(err, JY_EINVAL, "prior_trainings[%zu].date: expected a date: 2024-06-28 or 2024/6/28", i);
                     goto done;
                 }
                 if (dd > c->date) continue;
             }
-            int64_t a, b;
-            if (occupation && json_is_string(po) && strcmp(json_string_value(po), occupation) == 0 &&
-                level && pl && json_int(pl, &a) == 0 && json_int(level, &b) == 0 && a == b)
-                same = 1;
+            /* the same occupation (by the catalogue's name when either table knows it) at the
+             * same level (5, "level5", "五级", "初级" … alike) */
+            if (occupation && has_level && json_is_string(po) && pl) {
+                const char *pn = jy_policy_occupation_name(p, json_string_value(po));
+                int same_occ = occ_name && pn ? strcmp(occ_name, pn) == 0
+                                              : !occ_name && !pn && strcmp(json_string_value(po), occupation) == 0;
+                int64_t a;
+                int lv;
+                int pl_ok = json_is_string(pl) ? jy_policy_level_value(p, json_string_value(pl), &lv) == 0 && (a = lv, 1)
+                                               : json_int(pl, &a) == 0;
+                if (same_occ && pl_ok && a == level) same = 1;
+            }
             if (pd) {
                 int y, m, d;
                 jy_date_to_ymd(dd, &y, &m, &d);
@@ -421,6 +593,19 @@ static void json_str_fast(jy_sb *out, const char *s)
     w[n + 1] = '"';
 }
 
+/* Appends text with every {occupation} replaced by name (at most JY_POLICY_NAME_MAX bytes). */
+static void subst_text(const char *text, const char *name, jy_sb *out)
+{
+    static const char MARK[] = "{occupation}";
+    const char *q = text, *hit;
+    while ((hit = strstr(q, MARK)) != NULL) {
+        jy_sb_appendn(out, q, (size_t)(hit - q));
+        jy_sb_appendn(out, name, strnlen(name, JY_POLICY_NAME_MAX - 1));
+        q = hit + sizeof MARK - 1;
+    }
+    jy_sb_append(out, q);
+}
+
 /* The decision object. Its bytes after the id are counted first, then written into exactly that
  * many bytes the builder has grown by (jy_sb_extend): no write can pass what was counted
  * unnoticed (issue 10: a fixed reservation that left out the rule-set hash overflowed the heap). */
@@ -444,7 +629,11 @@ void jy_policy_decision_json(const jy_policy *p, const char *id, int has_id, con
     }
     int nr = with_reasons ? d->nreasons : 0;
     size_t dl = strlen(DEC[o]), hl = strlen(p->hash);
-    if (with_reasons && !p->reason_json) {
+    /* a reason naming the case's unrecognised occupation ({occupation}) is written here */
+    int subst = 0;
+    for (int i = 0; i < nr; i++) subst |= p->reasons[d->reasons[i]].subst;
+    if (subst && !(d->name && d->name[0])) subst = 0;
+    if (with_reasons && (!p->reason_json || subst)) {
         /* a rule set compiled without the precomputed JSON (not via jy_policy_load) */
         jy_sb_appendn(out, DEC[o], dl);
         if (amt) jy_sb_json_strn(out, amt, alen);
@@ -457,7 +646,14 @@ void jy_policy_decision_json(const jy_policy *p, const char *id, int has_id, con
                 jy_sb_appendc(out, '{');
                 jy_sb_json_kv_str(out, "clause", reason_clause(p, rr, k));
                 jy_sb_json_kv_str(out, "kind", kind_name(rr->kind));
-                jy_sb_json_kv_str(out, "text", rr->text);
+                if (rr->subst && subst) {
+                    jy_sb t = JY_SB_INIT;
+                    subst_text(rr->text, d->name, &t);
+                    jy_sb_json_kv_str(out, "text", jy_sb_cstr(&t));
+                    jy_sb_free(&t);
+                } else {
+                    jy_sb_json_kv_str(out, "text", rr->text);
+                }
                 jy_sb_appendc(out, '}');
             }
         }
@@ -520,6 +716,13 @@ static void fmt_typed(const jy_policy *p, int type, int efact, int64_t v, jy_sb 
     }
 }
 
+/* A reason's text for the explain trace, the case's unrecognised occupation named. */
+static void reason_text(const jp_reason *r, const jy_policy_case *c, jy_sb *out)
+{
+    if (r->subst && c->name[0]) subst_text(r->text, c->name, out);
+    else jy_sb_append(out, r->text);
+}
+
 void jy_policy_explain_text(const jy_policy *p, const jy_policy_case *c, const jy_decision *d,
                             const jy_policy_trace *t, jy_sb *out)
 {
@@ -551,8 +754,10 @@ void jy_policy_explain_text(const jy_policy *p, const jy_policy_case *c, const j
         case JY_STEP_CHECK_OK:
         case JY_STEP_CHECK_FAIL: {
             const jp_reason *r = &p->reasons[s->index];
-            jy_sb_appendf(out, "  第%d行 条件［%s］%s：%s\n", s->line, reason_clause(p, r, 0),
-                          s->kind == JY_STEP_CHECK_OK ? "满足" : (r->kind == R_FAIL ? "不满足（否决）" : "不满足（需审核）"), r->text);
+            jy_sb_appendf(out, "  第%d行 条件［%s］%s：", s->line, reason_clause(p, r, 0),
+                          s->kind == JY_STEP_CHECK_OK ? "满足" : (r->kind == R_FAIL ? "不满足（否决）" : "不满足（需审核）"));
+            reason_text(r, c, out);
+            jy_sb_appendc(out, '\n');
             break;
         }
         case JY_STEP_DECIDE: {
@@ -563,7 +768,9 @@ void jy_policy_explain_text(const jy_policy *p, const jy_policy_case *c, const j
         case JY_STEP_OUTCOME: {
             const jp_reason *r = &p->reasons[s->index];
             const char *w = s->value == JY_INELIGIBLE ? "不符合" : s->value == JY_NEEDS_REVIEW ? "需人工审核" : "说明";
-            jy_sb_appendf(out, "  第%d行 → %s［%s］%s\n", s->line, w, reason_clause(p, r, 0), r->text);
+            jy_sb_appendf(out, "  第%d行 → %s［%s］", s->line, w, reason_clause(p, r, 0));
+            reason_text(r, c, out);
+            jy_sb_appendc(out, '\n');
             break;
         }
         case JY_STEP_PAY:
@@ -585,6 +792,8 @@ void jy_policy_explain_text(const jy_policy *p, const jy_policy_case *c, const j
         jy_sb_append(out, "  依据");
         for (int k = 0; k < (r->nclauses ? r->nclauses : 1); k++)
             jy_sb_appendf(out, "［%s］", r->nclauses ? p->clauses[r->clauses[k]].id : pr->id);
-        jy_sb_appendf(out, " %s\n", r->text);
+        jy_sb_appendc(out, ' ');
+        reason_text(r, c, out);
+        jy_sb_appendc(out, '\n');
     }
 }

@@ -71,6 +71,7 @@ int jp_add_reason(jy_policy *p, int kind, const int *clauses, int nclauses, cons
     r->nclauses = nclauses > 4 ? 4 : nclauses;
     for (int i = 0; i < r->nclauses; i++) r->clauses[i] = clauses[i];
     r->text = text;
+    r->subst = strstr(text, "{occupation}") != NULL;
     return p->nreasons++;
 }
 
@@ -300,11 +301,235 @@ static void load_occupations(jy_policy *p, jp_diag *d, const char *path, const c
                     o->code = nc > 2 ? jy_arena_strndup(p->arena, col[2], cl[2]) : "";
                     o->levels = nc > 3 ? jy_arena_strndup(p->arena, col[3], cl[3]) : "";
                     o->note = nc > 4 ? jy_arena_strndup(p->arena, col[4], cl[4]) : "";
+                    char key[256];
+                    jp_norm_name(col[0], cl[0], key, sizeof key);
+                    o->key = jy_arena_strdup(p->arena, key);
                 }
             }
         }
         s = e + 1;
     }
+}
+
+/* policy/synonyms.tsv: field<TAB>written<TAB>means[<TAB>implies[<TAB>note]] (docs/policy.md,
+ * "Names as people write them"). field is "occupation" or a declared fact; an occupation's means
+ * is the catalogue's name (occupations.tsv) or, for a track decided by its own clauses, a name
+ * that implies the facts that select it ("track=gouqi gouqi_trade=planting"); a fact's means is
+ * one of its values as facts.rules writes it, or "-" (no value). Checked here, at load. */
+static void load_synonyms(jy_policy *p, jp_diag *d, const char *path, const char *src, size_t len)
+{
+    const char *s = src, *end = src + len;
+    int line = 0;
+    while (s < end) {
+        const char *e = memchr(s, '\n', (size_t)(end - s));
+        if (!e) e = end;
+        line++;
+        if (e > s && *s != '#' && !(e - s == 1 && *s == '\r')) {
+            const char *col[5] = {0};
+            size_t cl[5] = {0};
+            int nc = 0;
+            const char *q = s;
+            while (nc < 5) {
+                const char *tab = memchr(q, '\t', (size_t)(e - q));
+                const char *stop = tab ? tab : e;
+                col[nc] = q;
+                cl[nc] = (size_t)(stop - q);
+                if (cl[nc] && q[cl[nc] - 1] == '\r') cl[nc]--;
+                nc++;
+                if (!tab) break;
+                q = tab + 1;
+            }
+            char field[64], key[256];
+            if (nc < 3 || cl[0] == 0 || cl[1] == 0 || cl[2] == 0) {
+                jp_diag_add(d, 1, path, line, 1, "expected field<TAB>written<TAB>means[<TAB>implies<TAB>note]");
+                goto next;
+            }
+            if (cl[0] == 5 && memcmp(col[0], "field", 5) == 0) goto next; /* the header */
+            snprintf(field, sizeof field, "%.*s", (int)(cl[0] < 63 ? cl[0] : 63), col[0]);
+            jp_norm_name(col[1], cl[1], key, sizeof key);
+            if (!key[0]) {
+                jp_diag_add(d, 1, path, line, (int)(col[1] - s) + 1, "the written name is empty");
+                goto next;
+            }
+            jp_syn y;
+            memset(&y, 0, sizeof y);
+            y.field = -1;
+            y.occ = -1;
+            y.line = line;
+            y.key = jy_arena_strdup(p->arena, key);
+            y.means = jy_arena_strndup(p->arena, col[2], cl[2]);
+            if (strcmp(field, "occupation") != 0) {
+                y.field = jy_policy_fact_index(p, field);
+                if (y.field < 0 || p->facts[y.field].derived) {
+                    jp_diag_add(d, 1, path, line, 1, "field \"%s\" is neither occupation nor a fact declared in facts.rules", field);
+                    goto next;
+                }
+                const jp_fact *f = &p->facts[y.field];
+                int ok = strcmp(y.means, "-") == 0;
+                for (int i = 0; !ok && (f->type == T_ENUM || f->type == T_SET) && i < f->nsyms; i++)
+                    ok = strcmp(f->syms[i], y.means) == 0;
+                if (!ok && f->type == T_INT) {
+                    const char *m = y.means;
+                    ok = *m != 0;
+                    for (; *m; m++)
+                        if (*m < '0' || *m > '9') ok = 0;
+                    if (ok && f->has_range) {
+                        long long v = atoll(y.means);
+                        ok = v >= f->lo && v <= f->hi;
+                    }
+                }
+                if (!ok) {
+                    jp_diag_add(d, 1, path, line, (int)(col[2] - s) + 1, "\"%s\" is not a value of fact %s (facts.rules)", y.means, field);
+                    goto next;
+                }
+                if (nc > 3 && cl[3]) {
+                    jp_diag_add(d, 1, path, line, (int)(col[3] - s) + 1, "only an occupation implies facts");
+                    goto next;
+                }
+            } else {
+                for (int i = 0; i < p->nocc; i++)
+                    if (strcmp(p->occ[i].name, y.means) == 0) y.occ = i;
+                /* implies: fact=value, separated by spaces */
+                const char *x = nc > 3 ? col[3] : NULL, *xe = x ? col[3] + cl[3] : NULL;
+                while (x && x < xe) {
+                    while (x < xe && *x == ' ') x++;
+                    if (x >= xe) break;
+                    const char *w = x;
+                    while (x < xe && *x != ' ') x++;
+                    const char *eq = memchr(w, '=', (size_t)(x - w));
+                    char fn[64], fv[64];
+                    int fi = -1, sv = -1;
+                    if (eq && eq - w < 64 && x - eq - 1 < 64 && x - eq - 1 > 0) {
+                        snprintf(fn, sizeof fn, "%.*s", (int)(eq - w), w);
+                        snprintf(fv, sizeof fv, "%.*s", (int)(x - eq - 1), eq + 1);
+                        fi = jy_policy_fact_index(p, fn);
+                        if (fi >= 0 && p->facts[fi].type == T_ENUM && !p->facts[fi].derived)
+                            for (int i = 0; i < p->facts[fi].nsyms; i++)
+                                if (strcmp(p->facts[fi].syms[i], fv) == 0) sv = i;
+                    }
+                    if (sv < 0 || y.nimp == JP_SYN_IMPLIES) {
+                        jp_diag_add(d, 1, path, line, (int)(w - s) + 1,
+                                    "implies \"%.*s\": expected up to %d fact=value of enum facts declared in facts.rules",
+                                    (int)(x - w), w, JP_SYN_IMPLIES);
+                        goto next;
+                    }
+                    y.imp_fact[y.nimp] = fi;
+                    y.imp_val[y.nimp++] = sv;
+                }
+                if (y.occ < 0 && y.nimp == 0) {
+                    jp_diag_add(d, 1, path, line, (int)(col[2] - s) + 1,
+                                "\"%s\" is not in occupations.tsv and implies no facts: add it to the catalogue or give what it implies",
+                                y.means);
+                    goto next;
+                }
+            }
+            for (int i = 0; i < p->nsyn; i++)
+                if (p->syn[i].field == y.field && strcmp(p->syn[i].key, y.key) == 0) {
+                    jp_diag_add(d, 1, path, line, (int)(col[1] - s) + 1, "\"%.*s\" is already given for %s on line %d",
+                                (int)cl[1], col[1], field, p->syn[i].line);
+                    goto next;
+                }
+            p->syn = realloc(p->syn, sizeof *p->syn * (size_t)(p->nsyn + 1));
+            if (!p->syn) abort();
+            p->syn[p->nsyn++] = y;
+        }
+    next:
+        s = e + 1;
+    }
+}
+
+const char *const jy_policy_conflict_kinds[] = {"one_training_per_year", "repeat_occupation_level",
+                                                 "two_bodies_same_training", "excluded_status",
+                                                 "two_internship_hosts", "p24_and_p13", "duplicate_in_roster", NULL};
+
+/* policy/conflicts.tsv: kind<TAB>programs<TAB>hard|soft<TAB>clause[<TAB>note]. */
+static void load_conflicts(jy_policy *p, jp_diag *d, const char *path, const char *src, size_t len)
+{
+    const char *s = src, *end = src + len;
+    int line = 0;
+    while (s < end) {
+        const char *e = memchr(s, '\n', (size_t)(end - s));
+        if (!e) e = end;
+        line++;
+        if (e > s && *s != '#' && !(e - s == 1 && *s == '\r')) {
+            const char *col[5] = {0};
+            size_t cl[5] = {0};
+            int nc = 0;
+            const char *q = s;
+            while (nc < 5) {
+                const char *tab = memchr(q, '\t', (size_t)(e - q));
+                const char *stop = tab ? tab : e;
+                col[nc] = q;
+                cl[nc] = (size_t)(stop - q);
+                if (cl[nc] && q[cl[nc] - 1] == '\r') cl[nc]--;
+                nc++;
+                if (!tab) break;
+                q = tab + 1;
+            }
+            if (nc < 4 || !cl[0] || !cl[1] || !cl[2] || !cl[3]) {
+                jp_diag_add(d, 1, path, line, 1, "expected kind<TAB>programs<TAB>hard|soft<TAB>clause[<TAB>note]");
+                goto next;
+            }
+            if (cl[0] == 4 && memcmp(col[0], "kind", 4) == 0) goto next; /* the header */
+            jp_conflict_rule r;
+            memset(&r, 0, sizeof r);
+            r.line = line;
+            r.kind = jy_arena_strndup(p->arena, col[0], cl[0]);
+            r.programs = jy_arena_strndup(p->arena, col[1], cl[1]);
+            r.clause = jy_arena_strndup(p->arena, col[3], cl[3]);
+            int known = 0;
+            for (int i = 0; jy_policy_conflict_kinds[i]; i++) known |= strcmp(jy_policy_conflict_kinds[i], r.kind) == 0;
+            if (!known) {
+                jp_diag_add(d, 1, path, line, 1, "\"%s\" is not a conflict jiuye checks (docs/cases.md \"Conflicts\")", r.kind);
+                goto next;
+            }
+            if (cl[2] == 4 && memcmp(col[2], "hard", 4) == 0) r.hard = 1;
+            else if (!(cl[2] == 4 && memcmp(col[2], "soft", 4) == 0)) {
+                jp_diag_add(d, 1, path, line, (int)(col[2] - s) + 1, "expected hard (refuses) or soft (a person reviews), not \"%.*s\"",
+                            (int)cl[2], col[2]);
+                goto next;
+            }
+            if (strcmp(r.programs, "*") != 0) {
+                const char *x = r.programs;
+                while (*x) {
+                    const char *c = strchr(x, ',');
+                    size_t n = c ? (size_t)(c - x) : strlen(x);
+                    char id[16];
+                    snprintf(id, sizeof id, "%.*s", (int)(n < 15 ? n : 15), x);
+                    if (n == 0 || n > 15 || jy_policy_program_index(p, id) < 0) {
+                        jp_diag_add(d, 1, path, line, (int)(col[1] - s) + 1, "\"%.*s\" is not a programme (P1 … P26, or * for any)", (int)n, x);
+                        goto next;
+                    }
+                    x += n + (c != NULL);
+                }
+            }
+            p->crule = realloc(p->crule, sizeof *p->crule * (size_t)(p->ncrule + 1));
+            if (!p->crule) abort();
+            p->crule[p->ncrule++] = r;
+        }
+    next:
+        s = e + 1;
+    }
+}
+
+static int in_list(const char *list, const char *id)
+{
+    if (strcmp(list, "*") == 0) return 1;
+    size_t n = strlen(id);
+    for (const char *x = list; x && *x;) {
+        const char *c = strchr(x, ',');
+        size_t m = c ? (size_t)(c - x) : strlen(x);
+        if (m == n && memcmp(x, id, n) == 0) return 1;
+        x = c ? c + 1 : NULL;
+    }
+    return 0;
+}
+
+int jy_policy_conflict_hard(const jy_policy *p, const char *kind, const char *program)
+{
+    for (int i = 0; p && i < p->ncrule; i++)
+        if (strcmp(p->crule[i].kind, kind) == 0 && in_list(p->crule[i].programs, program ? program : "")) return p->crule[i].hard;
+    return 0;
 }
 
 /* Compiles dir into *out; findings go to d. Returns JY_EIO when the directory cannot be read. */
@@ -355,19 +580,22 @@ static int compile_dir(const char *dir, jy_policy **out, jp_diag *d, jy_err *err
         free(src);
     }
     /* the occupation catalogue and the calendar are part of what decides a case */
-    static const char *EXTRA[] = {"occupations.tsv", "calendar.txt"};
-    for (int i = 0; i < 2; i++) {
+    static const char *EXTRA[] = {"occupations.tsv", "synonyms.tsv", "conflicts.tsv", "calendar.txt"};
+    for (int i = 0; i < 4; i++) {
         char path[4096];
         snprintf(path, sizeof path, "%s/%s", dir, EXTRA[i]);
         char *src;
         size_t len;
         if (read_file(path, &src, &len) != 0) {
             if (i == 0) jp_diag_add(d, 0, EXTRA[i], 1, 1, "no occupation catalogue: occupation_kind stays unknown");
+            if (i == 2) jp_diag_add(d, 0, EXTRA[i], 1, 1, "no conflict settings: every conflict finding goes to a person (soft)");
             continue;
         }
         crypto_hash_sha256_update(&hs, (const unsigned char *)EXTRA[i], strlen(EXTRA[i]) + 1);
         crypto_hash_sha256_update(&hs, (const unsigned char *)src, len);
         if (i == 0) load_occupations(p, d, EXTRA[i], src, len);
+        if (i == 1) load_synonyms(p, d, EXTRA[i], src, len);
+        if (i == 2) load_conflicts(p, d, EXTRA[i], src, len);
         free(src);
     }
     unsigned char h[crypto_hash_sha256_BYTES];
@@ -487,6 +715,8 @@ void jy_policy_free(jy_policy *p)
     free(p->code);
     free(p->lines);
     free(p->occ);
+    free(p->syn);
+    free(p->crule);
     if (p->fast) {
         jp_image_free(p->fast);
         free(p->fast);

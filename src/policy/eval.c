@@ -148,6 +148,7 @@ static int bad_program(const jy_policy *p, int prog, jy_decision *d)
 
 int jy_policy_eval(const jy_policy *p, const jy_policy_case *c, jy_decision *d)
 {
+    d->name = c->name;
     if (bad_program(p, c->program, d)) return d->outcome;
     vm_src src = {c, NULL, NULL, 0};
     if (p->fast) return vm_one(p, p->fast, c, d);
@@ -172,6 +173,7 @@ void jy_policy_eval_many(const jy_policy *p, const jy_policy_case *cases, size_t
         int k = cases[i].program;
         order[start[k >= 0 && k < np ? k : np]++] = (uint32_t)i;
     }
+    for (size_t i = 0; i < n; i++) dec[i].name = cases[i].name; /* an address: nothing is read */
     /* the valid ones programme by programme, one call of the instruction loop per programme */
     size_t j = 0;
     if (p->fast)
@@ -182,6 +184,7 @@ void jy_policy_eval_many(const jy_policy *p, const jy_policy_case *cases, size_t
 
 int jy_policy_eval_trace(const jy_policy *p, const jy_policy_case *c, jy_decision *d, jy_policy_trace *t)
 {
+    d->name = c->name;
     if (bad_program(p, c->program, d)) return d->outcome;
     vm_src src = {c, NULL, NULL, 0};
     return vm_trace(p, p->code, p->tables, NULL, p->programs[c->program].entry, &src, d, t, NULL);
@@ -333,6 +336,7 @@ int jy_policy_eval_columns(const jy_policy *p, const jy_policy_columns *b, uint8
     if (b->n > 0 && run_cells(p, &im, entry, b, &src, outcome, amount, decisions, &rows.t, &rows.overflow) != 0)
         vm_batch(p, im.code, im.tables, &im, entry, &src, decisions ? &decisions[0] : &local, NULL, &rows);
     jp_image_free(&im);
+    for (size_t i = 0; decisions && i < b->n; i++) decisions[i].name = base->name;
     if (totals) *totals = rows.t;
     if (rows.overflow)
         return jy_err_set(err, JY_EINVAL, "batch: the paid amounts of the %zu rows add up to more than %lld fen",

@@ -156,6 +156,7 @@ typedef struct jp_clause {
 enum jp_rkind { R_FAIL = 0, R_REVIEW, R_NOTE, R_PAY, R_CAP, R_MISSING, R_GAP, R_CONFLICT, R_OK };
 typedef struct jp_reason {
     int kind;
+    int subst; /* the text holds {occupation}: the case's unrecognised name goes there */
     int nclauses;
     int clauses[4];
     const char *text;
@@ -187,7 +188,37 @@ typedef struct jp_program {
 
 typedef struct jp_occ {
     const char *name, *kind, *code, *levels, *note;
+    const char *key; /* the name normalised (jp_norm_name) */
 } jp_occ;
+
+/* One row of policy/synonyms.tsv: what people write for a field (the occupation, or a fact's
+ * value) and what it means: the catalogue's occupation name, or the fact's value as facts.rules
+ * declares it ("-": no value, as if absent). An occupation row may imply facts (track=gouqi …). */
+#define JP_SYN_IMPLIES 4
+typedef struct jp_syn {
+    int field;         /* fact index, or -1 for the occupation */
+    const char *key;   /* what people write, normalised (jp_norm_name) */
+    const char *means;
+    int occ;           /* occupation rows: the catalogue row of means, or -1 (a track's own name) */
+    int nimp;
+    int imp_fact[JP_SYN_IMPLIES];
+    int64_t imp_val[JP_SYN_IMPLIES];
+    int line;
+} jp_syn;
+
+/* One row of policy/conflicts.tsv: whether a conflict finding of this kind refuses (hard) or
+ * sends the case to a person (soft) in these programmes ("*" = any). The first matching row wins. */
+typedef struct jp_conflict_rule {
+    const char *kind;
+    const char *programs; /* "*" or "P1,P23" */
+    int hard;
+    const char *clause;
+    int line;
+} jp_conflict_rule;
+
+/* Normalises a name as people write it for lookups: drops ASCII and full-width spaces and the
+ * quotation marks “”‘’"'《》, folds ASCII to lower case. Writes at most cap-1 bytes + NUL. */
+void jp_norm_name(const char *s, size_t n, char *out, size_t cap);
 
 struct jy_policy {
     jy_arena *arena;
@@ -201,6 +232,10 @@ struct jy_policy {
     jp_program *programs;
     jp_table *tables;
     jp_occ *occ;
+    jp_syn *syn;
+    int nsyn;
+    jp_conflict_rule *crule;
+    int ncrule;
     const char *locals[64];
     int local_type[64], local_efact[64];
     int ncode;

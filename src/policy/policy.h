@@ -28,11 +28,16 @@ enum jy_policy_outcome { JY_ELIGIBLE = 0, JY_INELIGIBLE = 1, JY_NEEDS_REVIEW = 2
 
 /* A case as the evaluator sees it: one int64 per declared fact (money in fen, ratios in 1/10000,
  * dates as jy_date, enums as the symbol's index, sets as a bit mask) and a presence bit. */
+#define JY_POLICY_NAME_MAX 64
 typedef struct jy_policy_case {
     int program;  /* index from jy_policy_program_index */
     jy_date date; /* the date the case is decided on (selects parameter periods) */
     uint64_t present[JY_POLICY_MAX_FACTS / 64];
     int64_t v[JY_POLICY_MAX_FACTS];
+    /* the occupation (training) name as written when neither policy/occupations.tsv nor
+     * policy/synonyms.tsv knows it ("" otherwise): the review that follows names it. Last, so
+     * the evaluator never touches its cache line (it only passes its address on). */
+    char name[JY_POLICY_NAME_MAX];
 } jy_policy_case;
 
 typedef struct jy_decision {
@@ -41,6 +46,9 @@ typedef struct jy_decision {
     jy_fen amount;
     int nreasons;      /* reason indices (jy_policy_reason); truncated at JY_POLICY_MAX_REASONS */
     uint16_t reasons[JY_POLICY_MAX_REASONS];
+    /* the case's unrecognised occupation name (its name field) or NULL: points into the case,
+     * so render the decision while the case is alive (every caller renders at once) */
+    const char *name;
 } jy_decision;
 
 /* One step of an explain trace (see jy_policy_eval_trace). */
@@ -130,6 +138,23 @@ int jy_policy_case_parse_inputs(const jy_policy *p, const char *line, size_t len
 /* The known name closest to name by edit distance (declared facts, compound inputs, inputs), or
  * NULL when there is none. */
 const char *jy_policy_closest_fact(const jy_policy *p, const char *name, const char *const *inputs);
+
+/* The occupation catalogue's name for an occupation (training) name as people write it: the
+ * name itself, or what policy/synonyms.tsv maps it to (spaces, quotation marks, ASCII case and a
+ * trailing 培训 do not matter); for a track decided by its own clauses (枸杞技工, 海原司机,
+ * 创业培训) the track's name. NULL when neither table knows it. */
+const char *jy_policy_occupation_name(const jy_policy *p, const char *written);
+/* A skill level as people write it: 5 … 1, "level5", and the words policy/synonyms.tsv gives for
+ * the fact level (五级, 初级 = 5, 中级 = 4, 高级 = 3, 技师 = 2, 高级技师 = 1; none/无 = no level).
+ * Returns 0 with *level (0 = no level), or -1 when unreadable. */
+int jy_policy_level_value(const jy_policy *p, const char *s, int *level);
+
+/* Conflict findings (service/conflict.h): 1 when a finding of kind in programme program refuses
+ * the case (hard), 0 when it sends it to a person (soft), per policy/conflicts.tsv; a kind and
+ * programme no row covers is soft (a person decides). */
+int jy_policy_conflict_hard(const jy_policy *p, const char *kind, const char *program);
+/* The conflict kinds jiuye checks (NULL-terminated), the vocabulary of policy/conflicts.tsv. */
+extern const char *const jy_policy_conflict_kinds[];
 
 /* Appends the decision as the JSON object of the CLI contract (docs/policy.md). Reasons are
  * copied from JSON precomputed at load time; only the id is escaped per case. */

@@ -157,22 +157,29 @@ static int registry_facts(jy_cases *cs, const jy_person *p, jy_date on, json_t *
     return 0;
 }
 
-/* Reads occupation, level, start and end out of the facts (for the conflict columns). */
-static int facts_columns(json_t *facts, jy_case *c, jy_err *err)
+/* Reads occupation, level, start and end out of the facts (for the conflict columns): the
+ * occupation by the catalogue's name and the level as a number when the rules know how it is
+ * written (中式烹调 = 中式烹调师, 初级 = 5: policy/synonyms.tsv), so the same training written
+ * two ways is one training. */
+static int facts_columns(const jy_policy *pol, json_t *facts, jy_case *c, jy_err *err)
 {
     json_t *v = json_object_get(facts, "occupation");
-    if (json_is_string(v)) snprintf(c->occupation, sizeof c->occupation, "%s", json_string_value(v));
+    if (json_is_string(v)) {
+        const char *canon = jy_policy_occupation_name(pol, json_string_value(v));
+        snprintf(c->occupation, sizeof c->occupation, "%s", canon ? canon : json_string_value(v));
+    }
     v = json_object_get(facts, "level");
+    int lv;
     if (json_is_integer(v)) c->level = (int)json_integer_value(v);
-    else if (json_is_string(v) && strncmp(json_string_value(v), "level", 5) == 0) c->level = atoi(json_string_value(v) + 5);
+    else if (json_is_string(v) && jy_policy_level_value(pol, json_string_value(v), &lv) == 0) c->level = lv;
     static const char *const keys[2] = {"start", "end"};
     jy_date *dst[2] = {&c->start_on, &c->end_on};
     for (int i = 0; i < 2; i++) {
         v = json_object_get(facts, keys[i]);
         if (!v) continue;
         jy_err e;
-        if (!json_is_string(v) || jy_date_parse(json_string_value(v), dst[i], &e))
-            return jy_err_set(err, JY_EINVAL, "facts.%s: expected a date YYYY-MM-DD", keys[i]);
+        if (!json_is_string(v) || jy_date_parse_loose(json_string_value(v), dst[i], &e))
+            return jy_err_set(err, JY_EINVAL, "facts.%s: expected a date: 2024-06-28 or 2024/6/28", keys[i]);
     }
     return 0;
 }
@@ -564,7 +571,7 @@ int jy_case_file(jy_cases *cs, const jy_case_filing *f, const char *actor, int64
             (rc = jy_class_roster_admit(&parent, pfacts, enrolled, facts, err)))
             goto done;
     }
-    if ((rc = facts_columns(facts, &c, err))) goto done;
+    if ((rc = facts_columns(cs->pol, facts, &c, err))) goto done;
     if ((rc = scoring_form(facts, err))) goto done;
     /* who files */
     if ((rc = jy_actor_resolve(cs->st, actor, &who, err))) goto done;
@@ -592,7 +599,7 @@ int jy_case_file(jy_cases *cs, const jy_case_filing *f, const char *actor, int64
         s.org_id = c.org_id;
         s.start_on = c.start_on;
         s.end_on = c.end_on;
-        jy_conflict_query q = {.program = c.program, .kind = c.kind, .year = c.year, .on = c.filed_on, .rows = &s, .n = 1};
+        jy_conflict_query q = {.program = c.program, .kind = c.kind, .year = c.year, .on = c.filed_on, .rows = &s, .n = 1, .pol = cs->pol};
         if ((rc = jy_conflicts_check(cs->st, &q, &rep, err))) goto done;
         apply_conflicts(&c, &rep, reasons);
     }
@@ -823,7 +830,7 @@ static int advance(jy_cases *cs, int64_t id, const char *step, jy_date on, const
         goto done;
     }
     if (s->flags & JY_WF_CONFLICTS) {
-        if ((rc = jy_conflicts_check_case(cs->st, id, &rep, err))) goto done;
+        if ((rc = jy_conflicts_check_case(cs->st, cs->pol, id, &rep, err))) goto done;
         if (rep.nhard) {
             rc = jy_err_set(err, JY_ECONFLICT, "案件 %lld 存在冲突，不能执行 %s：%s（%s）", (long long)id, step,
                             rep.items[0].reason, rep.items[0].clause);

@@ -87,8 +87,8 @@ int jy_class_app_check(json_t *facts, jy_date on, json_t *form_reasons, jy_err *
     static const char *const dk[2] = {"start", "end"};
     for (int i = 0; i < 2; i++) {
         jy_err e;
-        if ((v = json_object_get(facts, dk[i])) && (!json_is_string(v) || jy_date_parse(json_string_value(v), &d[i], &e)))
-            return jy_err_set(err, JY_EINVAL, "facts.%s: expected a date YYYY-MM-DD", dk[i]);
+        if ((v = json_object_get(facts, dk[i])) && (!json_is_string(v) || jy_date_parse_loose(json_string_value(v), &d[i], &e)))
+            return jy_err_set(err, JY_EINVAL, "facts.%s: expected a date: 2024-06-28 or 2024/6/28", dk[i]);
     }
     char b1[JY_DATE_BUFSZ], b2[JY_DATE_BUFSZ];
     if (d[0] && d[1] && d[1] < d[0])

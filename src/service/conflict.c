@@ -18,6 +18,12 @@ void jy_conflict_report_free(jy_conflict_report *r)
     memset(r, 0, sizeof *r);
 }
 
+/* Whether a finding of kind refuses the case in the query's programme: policy/conflicts.tsv. */
+static int is_hard(const jy_conflict_query *q, const char *kind)
+{
+    return jy_policy_conflict_hard(q->pol, kind, q->program);
+}
+
 static int add(jy_conflict_report *rep, const char *kind, int hard, const char *clause, int64_t other, long row,
                const char *idcard, const char *fmt, ...) __attribute__((format(printf, 8, 9)));
 
@@ -227,7 +233,7 @@ static int check_row(const jy_conflict_query *q, const jy_conflict_subject *r, i
             default: break;
             }
             if (what)
-                rc = add(rep, "excluded_status", 1, clause, 0, r->row, r->idcard,
+                rc = add(rep, "excluded_status", is_hard(q, "excluded_status"), clause, 0, r->row, r->idcard,
                          "%s不得参加补贴性培训（登记状态：%s）", what, jy_status_kind_label(s[i].kind));
         }
         char c8[48];
@@ -236,7 +242,7 @@ static int check_row(const jy_conflict_query *q, const jy_conflict_subject *r, i
             const hist *o = &h[i];
             if (o->id == q->exclude_case) continue;
             if (is_p24_post(o->program, o->kind) && overlaps(o->start_on ? o->start_on : o->filed_on, o->end_on, q->on, q->on)) {
-                rc = add(rep, "excluded_status", 1, clause, o->id, r->row, r->idcard,
+                rc = add(rep, "excluded_status", is_hard(q, "excluded_status"), clause, o->id, r->row, r->idcard,
                          "公益性岗位人员不得参加补贴性培训（在岗：案件 %lld，P24）", (long long)o->id);
                 continue;
             }
@@ -245,17 +251,17 @@ static int check_row(const jy_conflict_query *q, const jy_conflict_subject *r, i
             if (!jy_conflict_is_prior(o->filed_on, o->id, q->on, q->exclude_case)) continue;
             int same = r->occupation[0] && r->level > 0 && o->level == r->level && strcmp(o->occupation, r->occupation) == 0;
             if (same && o->year == q->year && o->org_id && r->org_id && o->org_id != r->org_id)
-                rc = add(rep, "two_bodies_same_training", 1, c8, o->id, r->row, r->idcard,
+                rc = add(rep, "two_bodies_same_training", is_hard(q, "two_bodies_same_training"), c8, o->id, r->row, r->idcard,
                          "同一培训（%s%s，%d年）已由另一培训机构申领（案件 %lld，%s）", r->occupation,
                          level_text(r->level), q->year, (long long)o->id, o->program);
             else if (same)
-                rc = add(rep, "repeat_occupation_level", 1, clause, o->id, r->row, r->idcard,
+                rc = add(rep, "repeat_occupation_level", is_hard(q, "repeat_occupation_level"), clause, o->id, r->row, r->idcard,
                          "已参加过同一职业（工种）同一等级的补贴性培训：%s%s（案件 %lld，%s，%d年）", r->occupation,
                          level_text(r->level), (long long)o->id, o->program, o->year);
             else if (o->year == q->year)
-                rc = add(rep, "one_training_per_year", strcmp(q->program, "P2") == 0, c8, o->id, r->row, r->idcard,
+                rc = add(rep, "one_training_per_year", is_hard(q, "one_training_per_year"), c8, o->id, r->row, r->idcard,
                          "%s每人每年只能享受一次补贴性培训：%d年已有案件 %lld（%s，%s%s）",
-                         strcmp(q->program, "P2") == 0 ? "" : "原则上", q->year, (long long)o->id, o->program,
+                         is_hard(q, "one_training_per_year") ? "" : "原则上", q->year, (long long)o->id, o->program,
                          o->occupation[0] ? o->occupation : "未填工种", o->level ? level_text(o->level) : "");
         }
     }
@@ -267,12 +273,12 @@ static int check_row(const jy_conflict_query *q, const jy_conflict_subject *r, i
             jy_date s2 = o->start_on ? o->start_on : o->filed_on;
             if (!overlaps(s1, e1, s2, o->end_on)) continue;
             if (is_internship(q->program, q->kind) && is_internship(o->program, o->kind) && o->org_id != r->org_id)
-                rc = add(rep, "two_internship_hosts", 1, "P13 二(四)3", o->id, r->row, r->idcard,
+                rc = add(rep, "two_internship_hosts", is_hard(q, "two_internship_hosts"), "P13 二(四)3", o->id, r->row, r->idcard,
                          "只能在一个用人单位实习（见习）：同期已在另一单位（案件 %lld，%s）", (long long)o->id, o->program);
             else if ((strcmp(q->program, "P13") == 0 && is_p24_post(o->program, o->kind)) ||
                      (is_p24_post(q->program, q->kind) && strcmp(o->program, "P13") == 0 &&
                       strcmp(o->kind, "placement") == 0))
-                rc = add(rep, "p24_and_p13", 1, "P13 二(四)3；P24 二", o->id, r->row, r->idcard,
+                rc = add(rep, "p24_and_p13", is_hard(q, "p24_and_p13"), "P13 二(四)3；P24 二", o->id, r->row, r->idcard,
                          "不得同时在公益性岗位（P24）和机关事业单位实习（P13）：同期已有案件 %lld（%s）",
                          (long long)o->id, o->program);
         }
@@ -323,6 +329,7 @@ static int cmp_i64(const void *a, const void *b)
 
 int jy_conflicts_check(jy_store *st, const jy_conflict_query *q, jy_conflict_report *rep, jy_err *err)
 {
+    if (!q->pol) return jy_err_set(err, JY_EINVAL, "conflict check without the rules (policy/conflicts.tsv says hard or soft)");
     int rc = 0;
     size_t n = q->n;
     row_key *order = malloc((n ? n : 1) * sizeof *order);
@@ -348,7 +355,7 @@ int jy_conflicts_check(jy_store *st, const jy_conflict_query *q, jy_conflict_rep
         if (q->roster && i > 0 && r->idcard[0] && strcmp(r->idcard, order[i - 1].idcard) == 0) {
             size_t first = i - 1;
             while (first > 0 && strcmp(order[first - 1].idcard, r->idcard) == 0) first--;
-            if ((rc = add(rep, "duplicate_in_roster", 1, "花名册", 0, r->row, r->idcard,
+            if ((rc = add(rep, "duplicate_in_roster", is_hard(q, "duplicate_in_roster"), "花名册", 0, r->row, r->idcard,
                           "身份证号 %s 在同一花名册中重复出现（第 %ld 行已有）", r->idcard, q->rows[order[first].i].row)))
                 goto oom;
         }
@@ -404,7 +411,7 @@ done:
     return rc;
 }
 
-int jy_conflicts_check_case(jy_store *st, int64_t case_id, jy_conflict_report *rep, jy_err *err)
+int jy_conflicts_check_case(jy_store *st, const jy_policy *pol, int64_t case_id, jy_conflict_report *rep, jy_err *err)
 {
     jy_sb text = JY_SB_INIT;
     jy_case c;
@@ -423,7 +430,7 @@ int jy_conflicts_check_case(jy_store *st, int64_t case_id, jy_conflict_report *r
         s.start_on = c.start_on;
         s.end_on = c.end_on;
         jy_conflict_query q = {.program = c.program, .kind = c.kind, .year = c.year, .on = c.filed_on,
-                               .exclude_case = c.id, .rows = &s, .n = 1};
+                               .exclude_case = c.id, .rows = &s, .n = 1, .pol = pol};
         rc = jy_conflicts_check(st, &q, rep, err);
     }
     jy_sb_free(&text);

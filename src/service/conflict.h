@@ -1,6 +1,9 @@
 /* conflict.h — conflict checks across programmes (issue 5 §3), at filing, at approval and again
  * before a payment (the ledger calls jy_conflicts_check_case), and for whole rosters.
  *
+ * Whether a finding refuses the case (hard) or sends it to a person (soft) is data:
+ * policy/conflicts.tsv, read through the rule set (jy_policy_conflict_hard); the defaults
+ * shipped there are the ones below.
  * Kinds (each finding names its clause and says why in Chinese):
  *   one_training_per_year     another subsidised training the same year: soft (needs_review) in
  *                             P1/P23/P4 (原则上, §八(二)), hard in P2 (§八(二))
@@ -27,6 +30,7 @@
 #include "base/date.h"
 #include "base/err.h"
 #include "base/sb.h"
+#include "policy/policy.h"
 #include "store/store.h"
 
 typedef struct jy_conflict {
@@ -72,6 +76,7 @@ typedef struct jy_conflict_query {
     const jy_conflict_subject *rows;
     size_t n;
     int roster;          /* 1: also report duplicate ID numbers among rows */
+    const jy_policy *pol; /* the rules: policy/conflicts.tsv says hard or soft (required) */
 } jy_conflict_query;
 
 /* Checks every row against everything on record (and, for a roster, against each other);
@@ -80,7 +85,7 @@ int jy_conflicts_check(jy_store *st, const jy_conflict_query *q, jy_conflict_rep
 
 /* Checks a case on record as it stands (the payment-time check): a monthly payment is checked
  * through its placement. JY_ENOTFOUND when there is no such case. */
-int jy_conflicts_check_case(jy_store *st, int64_t case_id, jy_conflict_report *rep, jy_err *err);
+int jy_conflicts_check_case(jy_store *st, const jy_policy *pol, int64_t case_id, jy_conflict_report *rep, jy_err *err);
 
 /* 1 when a case on record counts in the conflict and history checks: not rejected, withdrawn or
  * cancelled, and not decided ineligible. */

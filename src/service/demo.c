@@ -1325,7 +1325,7 @@ static const struct {
     const char *occupation, *track;
     int permille;
 } p1_classes[] = {
-    {"经营性货运驾驶员", "driver", 330}, {"枸杞研发", "gouqi", 150}, {"中式烹调师", NULL, 220},
+    {"经营性货运驾驶员", "driver", 330}, {"枸杞种植", "gouqi", 150}, {"中式烹调师", NULL, 220},
     {"中式面点师", NULL, 50},            {"家政服务员", NULL, 120},   {"养老护理员", NULL, 40},
     {"电工", NULL, 60},                  {"焊工", NULL, 30},
 };

@@ -148,7 +148,7 @@ static int case_gate(jy_cases *cs, const jy_payable *p, jy_sb *skipped, int *nsk
         return 1;
     }
     jy_conflict_report rep = {0};
-    if ((r = jy_conflicts_check_case(cs->st, p->case_id, &rep, err))) {
+    if ((r = jy_conflicts_check_case(cs->st, cs->pol, p->case_id, &rep, err))) {
         jy_conflict_report_free(&rep);
         return r;
     }

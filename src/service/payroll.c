@@ -537,7 +537,7 @@ int jy_payroll_run_month(jy_cases *cs, const char *county, const char *program, 
         subj[i].row = (long)i + 1;
     }
     jy_conflict_query q = {.program = program, .kind = "placement", .year = R.year,
-                           .on = jy_month_first_day(R.m), .rows = subj, .n = S.n};
+                           .on = jy_month_first_day(R.m), .rows = subj, .n = S.n, .pol = cs->pol};
     if (S.n && (rc = jy_conflicts_check(cs->st, &q, &rep, err))) goto done;
     for (size_t k = 0; k < rep.n; k++) {
         const jy_conflict *c = &rep.items[k];

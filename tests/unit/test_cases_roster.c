@@ -238,8 +238,10 @@ static void roster_of_10000_against_everything_on_record(void **state)
     double t1 = now_ms();
     rows[NPERSONS] = rows[5]; /* one duplicate ID number in the roster */
     rows[NPERSONS].row = NPERSONS + 1;
+    jy_policy *pol = NULL; /* policy/conflicts.tsv: hard or soft */
+    if (jy_policy_load(policy_dir(), &pol, &err)) fail_msg("%s", err.msg);
     jy_conflict_query q = {.program = "P1", .kind = "trainee_claim", .year = 2024, .on = jy_date_from_ymd(2024, 10, 8),
-                           .rows = rows, .n = NPERSONS + 1, .roster = 1};
+                           .rows = rows, .n = NPERSONS + 1, .roster = 1, .pol = pol};
     jy_conflict_report rep = {0};
     double t2 = now_ms();
     if (jy_conflicts_check(st, &q, &rep, &err)) fail_msg("%s", err.msg);
@@ -268,9 +270,16 @@ static void roster_of_10000_against_everything_on_record(void **state)
     /* the payment-time check of one case on record: person 0's P13 placement (its second case)
      * collides with nothing, and the case never collides with itself */
     jy_conflict_report one = {0};
-    if (jy_conflicts_check_case(st, 2, &one, &err)) fail_msg("%s", err.msg);
+    if (jy_conflicts_check_case(st, pol, 2, &one, &err)) fail_msg("%s", err.msg);
     assert_int_equal(one.n, 0);
     jy_conflict_report_free(&one);
+    /* without the rules there is nothing to say hard or soft: refused, not guessed */
+    jy_conflict_query q0 = q;
+    q0.pol = NULL;
+    jy_conflict_report none = {0};
+    assert_int_equal(jy_conflicts_check(st, &q0, &none, &err), JY_EINVAL);
+    jy_conflict_report_free(&none);
+    jy_policy_free(pol);
     (void)pid;
     jy_conflict_report_free(&rep);
     jy_store_close(st);
