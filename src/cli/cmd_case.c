@@ -26,6 +26,7 @@
 #include "base/csv.h"
 #include "cli/cli.h"
 #include "service/case.h"
+#include "service/case_views.h"
 #include "service/conflict.h"
 #include "store/store.h"
 
@@ -120,19 +121,6 @@ static int cmd_show(const jy_cli *cli, int argc, char **argv)
     return rc ? jy_cli_fail(&err) : JY_EXIT_OK;
 }
 
-/* The alias steps: "approve" is the approve step the case's state allows (county_approve,
- * city_approve, government_approve …), the others name a step directly. */
-static const char *alias_step(const jy_workflow *wf, const char *state, const char *alias)
-{
-    if (strcmp(alias, "approve") != 0) return alias;
-    for (int i = 0; i < wf->nsteps; i++) {
-        const char *n = wf->steps[i].name;
-        size_t len = strlen(n);
-        if (len >= 7 && strcmp(n + len - 7, "approve") == 0 && jy_wf_step_from(&wf->steps[i], state)) return n;
-    }
-    return "county_approve";
-}
-
 static int cmd_advance(const jy_cli *cli, int argc, char **argv, const char *alias)
 {
     static const char usage[] = "jiuye case advance ID STEP --reason TEXT [--date D]  (or: case approve|reject|"
@@ -162,7 +150,7 @@ static int cmd_advance(const jy_cli *cli, int argc, char **argv, const char *ali
         jy_sb text = JY_SB_INIT;
         rc = jy_store_case_get(st, id, &c, &text, &err);
         const jy_workflow *wf = rc == 0 ? jy_workflow_for(cs->wf, c.program, c.kind) : NULL;
-        if (wf) step = alias_step(wf, c.state, alias);
+        if (wf) step = jy_case_step_alias(wf, c.state, alias);
         jy_sb_free(&text);
     }
     if (rc == 0) rc = jy_case_advance(cs, id, step, on, reason, cli->actor, &err);
@@ -184,21 +172,8 @@ static int print_case(void *ctx, const jy_case *c)
     list_ctx *L = ctx;
     if (L->decision && strcmp(c->decision, L->decision) != 0) return 0;
     jy_sb_reset(&L->sb);
-    jy_case_json(&L->sb, c);
-    if (L->overdue_view && c->due_on) {
-        const jy_workflow *wf = jy_workflow_for(L->cs->wf, c->program, c->kind);
-        const jy_wf_due *d = wf ? jy_workflow_due(wf, c->state) : NULL;
-        L->sb.len--;
-        jy_sb_append(&L->sb, ",\"days_overdue\":");
-        jy_sb_append_i64(&L->sb, L->today - c->due_on);
-        if (d) {
-            jy_sb_append(&L->sb, ",\"deadline\":");
-            jy_sb_appendf(&L->sb, "\"%d %s\"", d->n, d->workdays ? "workdays" : "days");
-            jy_sb_append(&L->sb, ",\"deadline_clause\":");
-            jy_sb_json_str(&L->sb, d->clause);
-        }
-        jy_sb_appendc(&L->sb, '}');
-    }
+    if (L->overdue_view) jy_case_overdue_json(L->cs, &L->sb, c, L->today);
+    else jy_case_json(&L->sb, c);
     jy_cli_print(&L->sb);
     return 0;
 }
@@ -254,26 +229,6 @@ static int cmd_list(const jy_cli *cli, int argc, char **argv, int overdue_cmd)
 
 /* ---------------------------------------------------------------- roster check */
 
-static int parse_level(const char *s)
-{
-    static const char *const cn[] = {"", "一级", "二级", "三级", "四级", "五级"};
-    if (strncmp(s, "level", 5) == 0) s += 5;
-    if (s[0] >= '1' && s[0] <= '5' && s[1] == '\0') return s[0] - '0';
-    for (int i = 1; i <= 5; i++)
-        if (strcmp(s, cn[i]) == 0) return i;
-    if (strcmp(s, "初级") == 0) return 5;
-    if (strcmp(s, "中级") == 0) return 4;
-    if (strcmp(s, "高级") == 0) return 3;
-    return 0;
-}
-
-static int header_is(const char *h, const char *const *names)
-{
-    for (; *names; names++)
-        if (strcmp(h, *names) == 0) return 1;
-    return 0;
-}
-
 static int read_file(const char *path, jy_sb *out, jy_err *err)
 {
     FILE *fp = fopen(path, "rb");
@@ -309,7 +264,7 @@ static int cmd_check_roster(const jy_cli *cli, int argc, char **argv)
         else if (strcmp(a, "--kind") == 0) kind = v;
         else if (strcmp(a, "--org") == 0) org = v;
         else if (strcmp(a, "--occupation") == 0) occupation = v;
-        else if (strcmp(a, "--level") == 0) level = parse_level(v);
+        else if (strcmp(a, "--level") == 0) level = jy_roster_level(v);
         else if (strcmp(a, "--date") == 0) {
             if (parse_day(v, &on, &err)) return jy_cli_fail(&err);
         } else {
@@ -324,13 +279,11 @@ static int cmd_check_roster(const jy_cli *cli, int argc, char **argv)
     }
     jy_store *st = NULL;
     jy_sb text = JY_SB_INIT, out = JY_SB_INIT;
-    jy_csv *csv = NULL;
     jy_conflict_subject *rows = NULL;
-    size_t n = 0, cap = 0;
+    size_t n = 0;
     jy_conflict_report rep = {0};
     int rc = 0;
-    int64_t default_org = 0, last_org_id = 0;
-    char last_uscc[19] = "";
+    int64_t default_org = 0;
     double t0 = now_ms(), t_read = 0;
     if ((rc = jy_cli_store_open(cli, &st, &err))) goto done;
     if (org) {
@@ -339,85 +292,7 @@ static int cmd_check_roster(const jy_cli *cli, int argc, char **argv)
         default_org = o.id;
     }
     if ((rc = read_file(path, &text, &err))) goto done;
-    csv = jy_csv_new_mem(text.buf ? text.buf : "", text.len, 0);
-    if (!csv) {
-        rc = jy_err_set(&err, JY_ENOMEM, "out of memory");
-        goto done;
-    }
-    static const char *const H_ID[] = {"idcard", "身份证号", "身份证号码", "公民身份号码", NULL};
-    static const char *const H_OCC[] = {"occupation", "工种", "职业", "职业（工种）", "培训工种", NULL};
-    static const char *const H_LEVEL[] = {"level", "等级", "培训等级", NULL};
-    static const char *const H_ORG[] = {"org", "uscc", "统一社会信用代码", "培训机构代码", NULL};
-    static const char *const H_START[] = {"start", "开始日期", NULL};
-    static const char *const H_END[] = {"end", "结束日期", NULL};
-    int col_id = -1, col_occ = -1, col_level = -1, col_org = -1, col_start = -1, col_end = -1;
-    if ((rc = jy_csv_next(csv, &err)) < 0) goto done;
-    if (rc == 0) {
-        rc = jy_err_set(&err, JY_EINVAL, "%s: empty file (expected a header row with 身份证号)", path);
-        goto done;
-    }
-    for (size_t i = 0; i < jy_csv_nfields(csv); i++) {
-        const char *h = jy_csv_field(csv, i, NULL);
-        if (header_is(h, H_ID)) col_id = (int)i;
-        else if (header_is(h, H_OCC)) col_occ = (int)i;
-        else if (header_is(h, H_LEVEL)) col_level = (int)i;
-        else if (header_is(h, H_ORG)) col_org = (int)i;
-        else if (header_is(h, H_START)) col_start = (int)i;
-        else if (header_is(h, H_END)) col_end = (int)i;
-    }
-    if (col_id < 0) {
-        rc = jy_err_set(&err, JY_EINVAL, "%s: no ID-number column (身份证号 / idcard) in the header row", path);
-        goto done;
-    }
-    while ((rc = jy_csv_next(csv, &err)) == 1) {
-        if (jy_csv_blank(csv)) continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 1024;
-            jy_conflict_subject *nr = realloc(rows, cap * sizeof *nr);
-            if (!nr) {
-                rc = jy_err_set(&err, JY_ENOMEM, "out of memory reading %s", path);
-                goto done;
-            }
-            rows = nr;
-        }
-        jy_conflict_subject *r = &rows[n];
-        memset(r, 0, sizeof *r);
-        r->row = (long)n + 1;
-        size_t nf = jy_csv_nfields(csv);
-        const char *id = (size_t)col_id < nf ? jy_csv_field(csv, (size_t)col_id, NULL) : "";
-        size_t k = 0;
-        for (; id[k] && k < sizeof r->idcard - 1; k++) r->idcard[k] = id[k] == 'x' ? 'X' : id[k];
-        r->idcard[k] = '\0';
-        snprintf(r->occupation, sizeof r->occupation, "%s",
-                 col_occ >= 0 && (size_t)col_occ < nf ? jy_csv_field(csv, (size_t)col_occ, NULL) : (occupation ? occupation : ""));
-        r->level = col_level >= 0 && (size_t)col_level < nf ? parse_level(jy_csv_field(csv, (size_t)col_level, NULL)) : level;
-        r->org_id = default_org;
-        if (col_org >= 0 && (size_t)col_org < nf && jy_csv_field(csv, (size_t)col_org, NULL)[0]) {
-            const char *u = jy_csv_field(csv, (size_t)col_org, NULL);
-            if (strcmp(u, last_uscc) != 0) {
-                jy_org o;
-                if ((rc = jy_store_org_get_by_uscc(st, u, &o, &err))) {
-                    jy_err_prefix(&err, "%s row %ld: ", path, r->row);
-                    goto done;
-                }
-                snprintf(last_uscc, sizeof last_uscc, "%s", u);
-                last_org_id = o.id;
-            }
-            r->org_id = last_org_id;
-        }
-        if (col_start >= 0 && (size_t)col_start < nf && jy_csv_field(csv, (size_t)col_start, NULL)[0] &&
-            jy_date_parse_loose(jy_csv_field(csv, (size_t)col_start, NULL), &r->start_on, &err)) {
-            rc = jy_err_prefix(&err, "%s row %ld: start: ", path, r->row);
-            goto done;
-        }
-        if (col_end >= 0 && (size_t)col_end < nf && jy_csv_field(csv, (size_t)col_end, NULL)[0] &&
-            jy_date_parse_loose(jy_csv_field(csv, (size_t)col_end, NULL), &r->end_on, &err)) {
-            rc = jy_err_prefix(&err, "%s row %ld: end: ", path, r->row);
-            goto done;
-        }
-        n++;
-    }
-    if (rc < 0) goto done;
+    if ((rc = jy_roster_read(st, path, text.buf, text.len, occupation, level, default_org, &rows, &n, &err))) goto done;
     t_read = now_ms();
     int y, m, d;
     jy_date_to_ymd(on, &y, &m, &d);
@@ -434,7 +309,6 @@ static int cmd_check_roster(const jy_cli *cli, int argc, char **argv)
     jy_cli_print(&out);
     rc = rep.nhard ? 1 : 0;
 done:
-    jy_csv_free(csv);
     free(rows);
     jy_conflict_report_free(&rep);
     jy_sb_free(&text);
