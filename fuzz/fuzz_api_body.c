@@ -15,9 +15,11 @@
  * to the same day, the amount not negative and its yuan text parsing back to the same fen, the
  * page limit 1..500). */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <inttypes.h>
 #include <jansson.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -136,9 +138,19 @@ static size_t exchange(const char *req, size_t len, char *out, size_t cap)
     if (fd < 0) abort();
     struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
     a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd, (struct sockaddr *)&a, sizeof a) != 0) abort();
+    /* libFuzzer's timers interrupt system calls (EINTR): those are retried, not taken for an end */
+    int rc;
+    while ((rc = connect(fd, (struct sockaddr *)&a, sizeof a)) != 0 && errno == EINTR) {
+    }
+    if (rc != 0) { /* interrupted: the connection goes on in the background */
+        if (errno != EISCONN && errno != EALREADY && errno != EINPROGRESS) abort();
+        struct pollfd pf = {.fd = fd, .events = POLLOUT};
+        while (poll(&pf, 1, 5000) < 0 && errno == EINTR) {
+        }
+    }
     for (size_t off = 0; off < len;) {
         ssize_t w = write(fd, req + off, len - off);
+        if (w < 0 && errno == EINTR) continue;
         if (w <= 0) break; /* the server may answer and close early (e.g. a refused head) */
         off += (size_t)w;
     }
@@ -146,6 +158,7 @@ static size_t exchange(const char *req, size_t len, char *out, size_t cap)
     for (;;) {
         if (got == cap - 1) abort(); /* answers here are small */
         ssize_t r = read(fd, out + got, cap - 1 - got);
+        if (r < 0 && errno == EINTR) continue;
         if (r <= 0) break;
         got += (size_t)r;
     }
@@ -157,7 +170,10 @@ static size_t exchange(const char *req, size_t len, char *out, size_t cap)
 static void check_answer(const char *ans, size_t n)
 {
     unsigned status = 0;
-    if (sscanf(ans, "HTTP/1.1 %u", &status) != 1) abort();
+    if (sscanf(ans, "HTTP/1.1 %u", &status) != 1) {
+        fprintf(stderr, "fuzz_api_body: no HTTP answer (%zu bytes): %.200s\n", n, ans);
+        abort();
+    }
     const char *body = strstr(ans, "\r\n\r\n");
     if (!body) abort();
     body += 4;
