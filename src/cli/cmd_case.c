@@ -9,6 +9,8 @@
  *   jiuye case advance ID STEP --reason TEXT [--date D]
  *   jiuye case approve|reject|publish|object|recognise|pay ID --reason TEXT [--date D]
  *   jiuye case overdue [--date D]
+ *   jiuye case objections ID                  the case's objections (异议) and their outcome
+ *   jiuye case resolve-objection ID --outcome upheld|dismissed --reason TEXT [--date D]
  *   jiuye case check-roster FILE --program P [--kind K] [--date D] [--org USCC]
  *   jiuye case settle-dates [--dry-run]      recount provisional dates once the calendar has the year
  *                   [--occupation X] [--level N]
@@ -31,7 +33,8 @@
 #include "store/store.h"
 
 #define USAGE                                                                                                  \
-    "jiuye case file|show|list|advance|approve|reject|publish|object|recognise|pay|overdue|check-roster|workflows|settle-dates …"
+    "jiuye case file|show|list|advance|approve|reject|publish|object|recognise|pay|overdue|objections|"           \
+    "resolve-objection|check-roster|workflows|settle-dates …"
 
 static int parse_id(const char *s, int64_t *out)
 {
@@ -333,6 +336,55 @@ static int cmd_workflows(const jy_cli *cli, int argc, char **argv)
     return JY_EXIT_OK;
 }
 
+/* jiuye case objections ID: the objections of a case as a JSON array (case_views.h). */
+static int cmd_objections(const jy_cli *cli, int argc, char **argv)
+{
+    int64_t id;
+    if (argc != 2 || parse_id(argv[1], &id)) return jy_cli_usage("jiuye case objections ID");
+    jy_err err = {0};
+    jy_store *st;
+    jy_cases *cs;
+    jy_sb sb = JY_SB_INIT;
+    int rc = open_all(cli, &st, &cs, &err);
+    if (rc == 0) rc = jy_case_objections_json(cs, id, &sb, &err);
+    if (rc == 0) jy_cli_print(&sb);
+    jy_sb_free(&sb);
+    close_all(st, cs);
+    return rc ? jy_cli_fail(&err) : JY_EXIT_OK;
+}
+
+/* jiuye case resolve-objection ID --outcome upheld|dismissed --reason TEXT [--date D]: upheld
+ * rejects the case, dismissed approves it again (the same service as POST
+ * /api/v1/cases/{id}/objections/resolve). Prints the case. */
+static int cmd_resolve_objection(const jy_cli *cli, int argc, char **argv)
+{
+    static const char usage[] = "jiuye case resolve-objection ID --outcome upheld|dismissed --reason TEXT [--date D]";
+    int64_t id;
+    if (argc < 2 || parse_id(argv[1], &id)) return jy_cli_usage(usage);
+    const char *outcome = NULL, *reason = NULL;
+    jy_date on = 0;
+    jy_err err = {0};
+    for (int i = 2; i < argc; i += 2) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!v) return jy_cli_usage(usage);
+        if (strcmp(a, "--outcome") == 0) outcome = v;
+        else if (strcmp(a, "--reason") == 0) reason = v;
+        else if (strcmp(a, "--date") == 0) {
+            if (parse_day(v, &on, &err)) return jy_cli_fail(&err);
+        } else {
+            return jy_cli_usage(usage);
+        }
+    }
+    if (!outcome) return jy_cli_usage(usage);
+    jy_store *st;
+    jy_cases *cs;
+    int rc = open_all(cli, &st, &cs, &err);
+    if (rc == 0) rc = jy_case_objection_resolve(cs, id, outcome, on, reason, cli->actor, &err);
+    if (rc == 0) rc = show(cs, id, &err);
+    close_all(st, cs);
+    return rc ? jy_cli_fail(&err) : JY_EXIT_OK;
+}
+
 /* jiuye case settle-dates [--dry-run]: recounts the provisional dates (a deadline or publicity
  * counted into a year without a published holiday calendar) now that policy/calendar.txt may have
  * the year (case.h jy_cases_settle_dates). */
@@ -368,6 +420,8 @@ int jy_cmd_case(const jy_cli *cli, int argc, char **argv)
     for (int i = 0; aliases[i]; i++)
         if (strcmp(sub, aliases[i]) == 0) return cmd_advance(cli, argc - 1, argv + 1, aliases[i]);
     if (strcmp(sub, "check-roster") == 0) return cmd_check_roster(cli, argc - 1, argv + 1);
+    if (strcmp(sub, "objections") == 0) return cmd_objections(cli, argc - 1, argv + 1);
+    if (strcmp(sub, "resolve-objection") == 0) return cmd_resolve_objection(cli, argc - 1, argv + 1);
     if (strcmp(sub, "workflows") == 0) return cmd_workflows(cli, argc - 1, argv + 1);
     if (strcmp(sub, "settle-dates") == 0) return cmd_settle_dates(cli, argc - 1, argv + 1);
     fprintf(stderr, "jiuye: unknown case command \"%s\"\n", sub);
