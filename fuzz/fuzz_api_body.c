@@ -8,6 +8,9 @@
  * Input: the bytes up to the first newline are the query string (sent percent-encoded byte for
  * byte, so any byte reaches the decoder and the readers), the rest is the JSON body.
  *
+ * The same bytes also go through the uploads' multipart reader (http/multipart.h), with the
+ * query line as its boundary.
+ *
  * Invariants checked on every answer: the status is 200, 400 or 422 (never 500, never a missing
  * reply); the answer parses as JSON; an error is {"error":{status,code,message,field}} with the
  * same status; a 422 names a field; a 200 echoes what the readers returned, and each value keeps
@@ -31,6 +34,7 @@
 #include "base/money.h"
 #include "http/api.h"
 #include "http/http.h"
+#include "http/multipart.h"
 
 #define FIELDS "s,name,n,count,d,date,m,amount,facts,list"
 
@@ -232,6 +236,35 @@ static void check_answer(const char *ans, size_t n)
     json_decref(v);
 }
 
+/* The uploads' multipart reader (http/multipart.h) on the same bytes, called directly: every
+ * part lies inside the body and ends before a delimiter, names are bounded. */
+typedef struct parts_ctx {
+    const char *body;
+    size_t len;
+    const char *close;
+    size_t close_len;
+} parts_ctx;
+
+static int check_part(void *ctx, const char *name, const char *filename, const char *data, size_t n)
+{
+    parts_ctx *c = ctx;
+    if (data < c->body || data + n > c->body + c->len || strlen(name) > 255 || strlen(filename) > 255) abort();
+    if (data + n + c->close_len > c->body + c->len || memcmp(data + n, c->close, c->close_len) != 0) abort();
+    return 0;
+}
+
+static void multipart(const uint8_t *q, size_t qn, const uint8_t *body, size_t bn)
+{
+    char ctype[128], close[80];
+    size_t k = 0;
+    while (k < qn && k < 70 && q[k] > ' ' && q[k] < 0x7f && q[k] != '"' && q[k] != ';') k++;
+    snprintf(ctype, sizeof ctype, "multipart/form-data; boundary=%.*s", (int)k, (const char *)q);
+    snprintf(close, sizeof close, "\r\n--%.*s", (int)k, (const char *)q);
+    parts_ctx c = {(const char *)body, bn, close, strlen(close)};
+    int n = jy_http_multipart_each(ctype, (const char *)body, bn, check_part, &c);
+    if ((n < 0) != (k == 0)) abort();
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     if (!srv) start_server();
@@ -240,6 +273,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const uint8_t *body = nl ? nl + 1 : data;
     size_t bn = size - (size_t)(body - data);
     if (qn > 1500) qn = 1500;
+    multipart(data, qn, body, bn);
     jy_sb q = JY_SB_INIT;
     /* the query: '=' and '&' kept (they shape the arguments), everything else percent-encoded */
     for (size_t i = 0; i < qn; i++) {

@@ -36,6 +36,7 @@
 #include "base/csv.h"
 #include "domain/division.h"
 #include "http/api.h"
+#include "http/multipart.h"
 #include "service/import.h"
 #include "service/placement.h"
 #include "service/privacy.h"
@@ -190,90 +191,42 @@ static const char *arena_strn(jy_http_req *req, const char *p, size_t n)
     return s;
 }
 
-static const char *memfind(const char *h, size_t hn, const char *n, size_t nn)
-{
-    if (nn == 0 || hn < nn) return NULL;
-    for (size_t i = 0; i + nn <= hn; i++)
-        if (h[i] == n[0] && memcmp(h + i, n, nn) == 0) return h + i;
-    return NULL;
-}
+typedef struct form {
+    jy_http_req *req;
+    upload *u;
+    int have_file;
+} form;
 
-/* A header parameter's value: name="value" or name=value (in a Content-Type or
- * Content-Disposition line of n bytes). */
-static int header_param(const char *line, size_t n, const char *name, char *out, size_t cap)
+static int form_part(void *ctx, const char *name, const char *fname, const char *data, size_t n)
 {
-    size_t k = strlen(name);
-    for (size_t i = 0; i + k + 1 <= n; i++) {
-        if ((i == 0 || line[i - 1] == ';' || line[i - 1] == ' ' || line[i - 1] == '\t') &&
-            strncasecmp(line + i, name, k) == 0 && line[i + k] == '=') {
-            const char *v = line + i + k + 1, *end = line + n;
-            size_t m = 0;
-            if (v < end && *v == '"') {
-                v++;
-                while (v + m < end && v[m] != '"') m++;
-            } else {
-                while (v + m < end && v[m] != ';' && v[m] != ' ' && v[m] != '\t') m++;
-            }
-            if (m >= cap) return -1;
-            memcpy(out, v, m);
-            out[m] = '\0';
-            return 0;
-        }
+    form *f = ctx;
+    upload *u = f->u;
+    if (strcmp(name, "file") == 0) {
+        u->data = data;
+        u->len = n;
+        if (fname[0]) snprintf(u->file_name, sizeof u->file_name, "%s", fname);
+        f->have_file = 1;
+    } else if (n < 256) {
+        if (strcmp(name, "sheet") == 0) u->sheet = arena_strn(f->req, data, n);
+        else if (strcmp(name, "encoding") == 0) u->encoding = arena_strn(f->req, data, n);
+        else if (strcmp(name, "program") == 0) u->program = arena_strn(f->req, data, n);
+        else if (strcmp(name, "month") == 0) u->month = arena_strn(f->req, data, n);
+        else if (strcmp(name, "file_name") == 0 && n) snprintf(u->file_name, sizeof u->file_name, "%.*s", (int)n, data);
     }
-    return 1;
+    return 0;
 }
 
-/* multipart/form-data (RFC 7578): the part named "file" is the upload, the parts sheet,
- * encoding, program and month are options. 0, or negative after a 400. */
+/* multipart/form-data (RFC 7578, http/multipart.h): the part named "file" is the upload, the
+ * parts sheet, encoding, program and month are options. 0, or negative after a 400/422. */
 static int read_multipart(jy_http_req *req, const char *ctype, const char *body, size_t len, upload *u)
 {
-    char boundary[80], delim[90];
-    if (header_param(ctype, strlen(ctype), "boundary", boundary, sizeof boundary) != 0 || !boundary[0]) {
+    form f = {req, u, 0};
+    if (jy_http_multipart_each(ctype, body, len, form_part, &f) < 0) {
         jy_http_reply_error_field(req, 400, "bad_multipart", "Content-Type",
                                   "multipart/form-data needs a boundary of 1 to 70 characters");
         return JY_EINVAL;
     }
-    int dn = snprintf(delim, sizeof delim, "--%s", boundary);
-    const char *p = memfind(body, len, delim, (size_t)dn), *end = body + len;
-    int have_file = 0;
-    while (p) {
-        p += dn;
-        if (end - p >= 2 && p[0] == '-' && p[1] == '-') break; /* the closing delimiter */
-        if (end - p < 2 || p[0] != '\r' || p[1] != '\n') break;
-        p += 2;
-        const char *hend = memfind(p, (size_t)(end - p), "\r\n\r\n", 4);
-        if (!hend) break;
-        char name[64] = "", fname[256] = "";
-        for (const char *l = p; l < hend;) {
-            const char *e = memfind(l, (size_t)(hend - l), "\r\n", 2);
-            if (!e) e = hend;
-            if ((size_t)(e - l) > 20 && strncasecmp(l, "Content-Disposition:", 20) == 0) {
-                header_param(l, (size_t)(e - l), "name", name, sizeof name);
-                if (header_param(l, (size_t)(e - l), "filename", fname, sizeof fname) < 0) fname[0] = '\0';
-            }
-            l = e + 2;
-        }
-        const char *data = hend + 4;
-        char close[94];
-        int cn = snprintf(close, sizeof close, "\r\n%s", delim);
-        const char *next = memfind(data, (size_t)(end - data), close, (size_t)cn);
-        if (!next) break;
-        size_t n = (size_t)(next - data);
-        if (strcmp(name, "file") == 0) {
-            u->data = data;
-            u->len = n;
-            if (fname[0]) snprintf(u->file_name, sizeof u->file_name, "%s", fname);
-            have_file = 1;
-        } else if (n < 256) {
-            if (strcmp(name, "sheet") == 0) u->sheet = arena_strn(req, data, n);
-            else if (strcmp(name, "encoding") == 0) u->encoding = arena_strn(req, data, n);
-            else if (strcmp(name, "program") == 0) u->program = arena_strn(req, data, n);
-            else if (strcmp(name, "month") == 0) u->month = arena_strn(req, data, n);
-            else if (strcmp(name, "file_name") == 0 && n) snprintf(u->file_name, sizeof u->file_name, "%.*s", (int)n, data);
-        }
-        p = next + 2;
-    }
-    if (!have_file) {
+    if (!f.have_file) {
         jy_http_reply_error_field(req, 422, "missing_field", "file",
                                   "file is required: the multipart form needs a part named \"file\" holding the roster");
         return JY_EINVAL;
