@@ -34,6 +34,7 @@
 #include <time.h>
 
 #include "base/csv.h"
+#include "base/text.h"
 #include "domain/division.h"
 #include "http/api.h"
 #include "http/multipart.h"
@@ -293,8 +294,11 @@ static int read_upload(jy_http_req *req, upload *u)
         return -1;
     }
     if (!u->file_name[0]) snprintf(u->file_name, sizeof u->file_name, "upload");
-    for (char *p = u->file_name; *p; p++) /* a name, never a path */
-        if (*p == '/' || *p == '\\' || (unsigned char)*p < 0x20) *p = '_';
+    /* a name, never a path; text the database takes (a name cut at 255 bytes, or a multipart
+     * file name in another encoding, loses its non-ASCII characters rather than the upload) */
+    int utf8 = jy_utf8_check(u->file_name, strlen(u->file_name));
+    for (char *p = u->file_name; *p; p++)
+        if (*p == '/' || *p == '\\' || (unsigned char)*p < 0x20 || (!utf8 && (unsigned char)*p >= 0x80)) *p = '_';
     return 0;
 }
 
@@ -369,8 +373,10 @@ static void run_upload(jy_http_req *req, const char *kind)
     if (attendance) {
         jy_month m;
         jy_err e = {0};
-        if (!u.program || !*u.program) {
-            jy_http_reply_error_field(req, 422, "missing_field", "program", "program is required (P10, P12, P13, P14 or P24)");
+        size_t pn = u.program ? strlen(u.program) : 0;
+        if (pn < 2 || pn > 3 || u.program[0] != 'P' || strspn(u.program + 1, "0123456789") != pn - 1) {
+            jy_http_reply_error_field(req, 422, pn ? "invalid_field" : "missing_field", "program",
+                                      "program: the placement programme of the sheet (P10, P12, P13, P14 or P24)");
             return;
         }
         if (!u.month || jy_month_parse(u.month, &m, &e)) {

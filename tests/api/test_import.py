@@ -95,6 +95,12 @@ with Server() as srv:
     st, oj = r.call("POST", "/api/v1/imports/orgs", form, content_type="multipart/form-data; boundary=" + boundary,
                     expect=201)
     check(oj["kind"] == "orgs" and oj["file_name"] == "orgs.csv" and oj["written"] >= 1, "orgs job: %r" % oj)
+    # a file name in GBK (an old browser's form): stored with its non-ASCII bytes replaced
+    form2 = ("--%s\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" % boundary).encode() + \
+        "花名册.csv".encode("gbk") + b"\"\r\n\r\n" + read("roster_good.csv") + ("\r\n--%s--\r\n" % boundary).encode()
+    st, gj = r.call("POST", "/api/v1/imports/persons", form2, content_type="multipart/form-data; boundary=" + boundary,
+                    expect=201)
+    check(gj["file_name"].endswith(".csv") and "_" in gj["file_name"] and gj["rows_read"] == 3, "GBK name: %r" % gj)
     r.call("POST", "/api/v1/imports/orgs", ("--%s--\r\n" % boundary).encode(),
            content_type="multipart/form-data; boundary=" + boundary, expect=422)
     # base64 in JSON
@@ -164,6 +170,9 @@ with Server() as srv:
     sheet = ("身份证号,姓名,出勤天数,事假天数\n640522199003070019,马小明,20,1\n640522198511120022,李秀兰,abc,0\n"
              "640522199601010016,无此人,18,0\n").encode("utf-8")
     r.call("POST", "/api/v1/imports/attendance?month=2024-03", sheet, content_type="text/csv", expect=422)
+    st, d = r.call("POST", "/api/v1/imports/attendance?program=%E6%B5%8B&month=2024-03", sheet, content_type="text/csv",
+                   expect=422)
+    check(d["error"]["field"] == "program", "bad programme named: %r" % d)
     st, d = r.call("POST", "/api/v1/imports/attendance?program=P13&month=2024-13", sheet, content_type="text/csv",
                    expect=422)
     check(d["error"]["field"] == "month", "bad month names the field: %r" % d)
