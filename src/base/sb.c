@@ -164,6 +164,24 @@ void jy_sb_append_i64(jy_sb *sb, int64_t v)
     jy_sb_appendn(sb, tmp, (size_t)n);
 }
 
+/* Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong forms, no surrogates,
+ * nothing above U+10FFFF), 0 when the bytes there are not one. */
+static size_t utf8_seq(const char *p, size_t n)
+{
+    const unsigned char *u = (const unsigned char *)p;
+    unsigned char c = u[0];
+    size_t k;
+    unsigned char lo = 0x80, hi = 0xBF;
+    if (c >= 0xC2 && c <= 0xDF) k = 2;
+    else if (c >= 0xE0 && c <= 0xEF) k = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+    else if (c >= 0xF0 && c <= 0xF4) k = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+    else return 0;
+    if (n < k || u[1] < lo || u[1] > hi) return 0;
+    for (size_t i = 2; i < k; i++)
+        if (u[i] < 0x80 || u[i] > 0xBF) return 0;
+    return k;
+}
+
 void jy_sb_json_strn(jy_sb *sb, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
@@ -185,6 +203,13 @@ void jy_sb_json_strn(jy_sb *sb, const char *s, size_t n)
                 u[0] = '\\'; u[1] = 'u'; u[2] = '0'; u[3] = '0';
                 u[4] = hex[c >> 4]; u[5] = hex[c & 15]; u[6] = '\0';
                 esc = u;
+            } else if (c >= 0x80) {
+                size_t k = utf8_seq(s + i, n - i);
+                if (k) {
+                    i += k - 1;
+                    continue;
+                }
+                esc = "\xEF\xBF\xBD"; /* JSON is UTF-8: a byte that is not becomes U+FFFD */
             }
         }
         if (esc) {

@@ -45,7 +45,9 @@ void jy_sb_appendc(jy_sb *sb, char c);
 void jy_sb_appendf(jy_sb *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void jy_sb_append_i64(jy_sb *sb, int64_t v);
 
-/* JSON pieces. jy_sb_json_str appends a quoted, escaped string ("null" for NULL). */
+/* JSON pieces. jy_sb_json_str appends a quoted, escaped string ("null" for NULL); bytes that are
+ * not well-formed UTF-8 become U+FFFD, so the JSON text is always valid (fuzz_api_body found an
+ * error message quoting raw query bytes). */
 void jy_sb_json_str(jy_sb *sb, const char *s);
 void jy_sb_json_strn(jy_sb *sb, const char *s, size_t n);
 /* Appends ,"key": (comma omitted when the previous character is '{' or '['). */

@@ -9,6 +9,8 @@
  *   jiuye case advance ID STEP --reason TEXT [--date D]
  *   jiuye case approve|reject|publish|object|recognise|pay ID --reason TEXT [--date D]
  *   jiuye case overdue [--date D]
+ *   jiuye case objections ID                  the case's objections (异议) and their outcome
+ *   jiuye case resolve-objection ID --outcome upheld|dismissed --reason TEXT [--date D]
  *   jiuye case check-roster FILE --program P [--kind K] [--date D] [--org USCC]
  *   jiuye case settle-dates [--dry-run]      recount provisional dates once the calendar has the year
  *                   [--occupation X] [--level N]
@@ -27,11 +29,13 @@
 #include "cli/cli.h"
 #include "policy/policy.h"
 #include "service/case.h"
+#include "service/case_views.h"
 #include "service/conflict.h"
 #include "store/store.h"
 
 #define USAGE                                                                                                  \
-    "jiuye case file|show|list|advance|approve|reject|publish|object|recognise|pay|overdue|check-roster|workflows|settle-dates …"
+    "jiuye case file|show|list|advance|approve|reject|publish|object|recognise|pay|overdue|objections|"           \
+    "resolve-objection|check-roster|workflows|settle-dates …"
 
 static int parse_id(const char *s, int64_t *out)
 {
@@ -121,19 +125,6 @@ static int cmd_show(const jy_cli *cli, int argc, char **argv)
     return rc ? jy_cli_fail(&err) : JY_EXIT_OK;
 }
 
-/* The alias steps: "approve" is the approve step the case's state allows (county_approve,
- * city_approve, government_approve …), the others name a step directly. */
-static const char *alias_step(const jy_workflow *wf, const char *state, const char *alias)
-{
-    if (strcmp(alias, "approve") != 0) return alias;
-    for (int i = 0; i < wf->nsteps; i++) {
-        const char *n = wf->steps[i].name;
-        size_t len = strlen(n);
-        if (len >= 7 && strcmp(n + len - 7, "approve") == 0 && jy_wf_step_from(&wf->steps[i], state)) return n;
-    }
-    return "county_approve";
-}
-
 static int cmd_advance(const jy_cli *cli, int argc, char **argv, const char *alias)
 {
     static const char usage[] = "jiuye case advance ID STEP --reason TEXT [--date D]  (or: case approve|reject|"
@@ -163,7 +154,7 @@ static int cmd_advance(const jy_cli *cli, int argc, char **argv, const char *ali
         jy_sb text = JY_SB_INIT;
         rc = jy_store_case_get(st, id, &c, &text, &err);
         const jy_workflow *wf = rc == 0 ? jy_workflow_for(cs->wf, c.program, c.kind) : NULL;
-        if (wf) step = alias_step(wf, c.state, alias);
+        if (wf) step = jy_case_step_alias(wf, c.state, alias);
         jy_sb_free(&text);
     }
     if (rc == 0) rc = jy_case_advance(cs, id, step, on, reason, cli->actor, &err);
@@ -185,21 +176,8 @@ static int print_case(void *ctx, const jy_case *c)
     list_ctx *L = ctx;
     if (L->decision && strcmp(c->decision, L->decision) != 0) return 0;
     jy_sb_reset(&L->sb);
-    jy_case_json(&L->sb, c);
-    if (L->overdue_view && c->due_on) {
-        const jy_workflow *wf = jy_workflow_for(L->cs->wf, c->program, c->kind);
-        const jy_wf_due *d = wf ? jy_workflow_due(wf, c->state) : NULL;
-        L->sb.len--;
-        jy_sb_append(&L->sb, ",\"days_overdue\":");
-        jy_sb_append_i64(&L->sb, L->today - c->due_on);
-        if (d) {
-            jy_sb_append(&L->sb, ",\"deadline\":");
-            jy_sb_appendf(&L->sb, "\"%d %s\"", d->n, d->workdays ? "workdays" : "days");
-            jy_sb_append(&L->sb, ",\"deadline_clause\":");
-            jy_sb_json_str(&L->sb, d->clause);
-        }
-        jy_sb_appendc(&L->sb, '}');
-    }
+    if (L->overdue_view) jy_case_overdue_json(L->cs, &L->sb, c, L->today);
+    else jy_case_json(&L->sb, c);
     jy_cli_print(&L->sb);
     return 0;
 }
@@ -255,26 +233,6 @@ static int cmd_list(const jy_cli *cli, int argc, char **argv, int overdue_cmd)
 
 /* ---------------------------------------------------------------- roster check */
 
-static int parse_level(const char *s)
-{
-    static const char *const cn[] = {"", "一级", "二级", "三级", "四级", "五级"};
-    if (strncmp(s, "level", 5) == 0) s += 5;
-    if (s[0] >= '1' && s[0] <= '5' && s[1] == '\0') return s[0] - '0';
-    for (int i = 1; i <= 5; i++)
-        if (strcmp(s, cn[i]) == 0) return i;
-    if (strcmp(s, "初级") == 0) return 5;
-    if (strcmp(s, "中级") == 0) return 4;
-    if (strcmp(s, "高级") == 0) return 3;
-    return 0;
-}
-
-static int header_is(const char *h, const char *const *names)
-{
-    for (; *names; names++)
-        if (strcmp(h, *names) == 0) return 1;
-    return 0;
-}
-
 static int read_file(const char *path, jy_sb *out, jy_err *err)
 {
     FILE *fp = fopen(path, "rb");
@@ -310,7 +268,7 @@ static int cmd_check_roster(const jy_cli *cli, int argc, char **argv)
         else if (strcmp(a, "--kind") == 0) kind = v;
         else if (strcmp(a, "--org") == 0) org = v;
         else if (strcmp(a, "--occupation") == 0) occupation = v;
-        else if (strcmp(a, "--level") == 0) level = parse_level(v);
+        else if (strcmp(a, "--level") == 0) level = jy_roster_level(v);
         else if (strcmp(a, "--date") == 0) {
             if (parse_day(v, &on, &err)) return jy_cli_fail(&err);
         } else {
@@ -325,13 +283,11 @@ static int cmd_check_roster(const jy_cli *cli, int argc, char **argv)
     }
     jy_store *st = NULL;
     jy_sb text = JY_SB_INIT, out = JY_SB_INIT;
-    jy_csv *csv = NULL;
     jy_conflict_subject *rows = NULL;
-    size_t n = 0, cap = 0;
+    size_t n = 0;
     jy_conflict_report rep = {0};
     int rc = 0;
-    int64_t default_org = 0, last_org_id = 0;
-    char last_uscc[19] = "";
+    int64_t default_org = 0;
     double t0 = now_ms(), t_read = 0;
     jy_policy *pol = NULL; /* the catalogue and policy/synonyms.tsv: 中式烹调 = 中式烹调师 */
     if ((rc = jy_cli_store_open(cli, &st, &err)) || (rc = jy_policy_load(cli->policy_dir, &pol, &err))) goto done;
@@ -341,90 +297,8 @@ static int cmd_check_roster(const jy_cli *cli, int argc, char **argv)
         default_org = o.id;
     }
     if ((rc = read_file(path, &text, &err))) goto done;
-    csv = jy_csv_new_mem(text.buf ? text.buf : "", text.len, 0);
-    if (!csv) {
-        rc = jy_err_set(&err, JY_ENOMEM, "out of memory");
-        goto done;
-    }
-    static const char *const H_ID[] = {"idcard", "身份证号", "身份证号码", "公民身份号码", NULL};
-    static const char *const H_OCC[] = {"occupation", "工种", "职业", "职业（工种）", "培训工种", NULL};
-    static const char *const H_LEVEL[] = {"level", "等级", "培训等级", NULL};
-    static const char *const H_ORG[] = {"org", "uscc", "统一社会信用代码", "培训机构代码", NULL};
-    static const char *const H_START[] = {"start", "开始日期", NULL};
-    static const char *const H_END[] = {"end", "结束日期", NULL};
-    int col_id = -1, col_occ = -1, col_level = -1, col_org = -1, col_start = -1, col_end = -1;
-    if ((rc = jy_csv_next(csv, &err)) < 0) goto done;
-    if (rc == 0) {
-        rc = jy_err_set(&err, JY_EINVAL, "%s: empty file (expected a header row with 身份证号)", path);
-        goto done;
-    }
-    for (size_t i = 0; i < jy_csv_nfields(csv); i++) {
-        const char *h = jy_csv_field(csv, i, NULL);
-        if (header_is(h, H_ID)) col_id = (int)i;
-        else if (header_is(h, H_OCC)) col_occ = (int)i;
-        else if (header_is(h, H_LEVEL)) col_level = (int)i;
-        else if (header_is(h, H_ORG)) col_org = (int)i;
-        else if (header_is(h, H_START)) col_start = (int)i;
-        else if (header_is(h, H_END)) col_end = (int)i;
-    }
-    if (col_id < 0) {
-        rc = jy_err_set(&err, JY_EINVAL, "%s: no ID-number column (身份证号 / idcard) in the header row", path);
-        goto done;
-    }
-    while ((rc = jy_csv_next(csv, &err)) == 1) {
-        if (jy_csv_blank(csv)) continue;
-        if (n == cap) {
-            cap = cap ? cap * 2 : 1024;
-            jy_conflict_subject *nr = realloc(rows, cap * sizeof *nr);
-            if (!nr) {
-                rc = jy_err_set(&err, JY_ENOMEM, "out of memory reading %s", path);
-                goto done;
-            }
-            rows = nr;
-        }
-        jy_conflict_subject *r = &rows[n];
-        memset(r, 0, sizeof *r);
-        r->row = (long)n + 1;
-        size_t nf = jy_csv_nfields(csv);
-        const char *id = (size_t)col_id < nf ? jy_csv_field(csv, (size_t)col_id, NULL) : "";
-        size_t k = 0;
-        for (; id[k] && k < sizeof r->idcard - 1; k++) r->idcard[k] = id[k] == 'x' ? 'X' : id[k];
-        r->idcard[k] = '\0';
-        snprintf(r->occupation, sizeof r->occupation, "%s",
-                 col_occ >= 0 && (size_t)col_occ < nf ? jy_csv_field(csv, (size_t)col_occ, NULL) : (occupation ? occupation : ""));
-        r->level = col_level >= 0 && (size_t)col_level < nf ? parse_level(jy_csv_field(csv, (size_t)col_level, NULL)) : level;
-        r->org_id = default_org;
-        if (col_org >= 0 && (size_t)col_org < nf && jy_csv_field(csv, (size_t)col_org, NULL)[0]) {
-            const char *u = jy_csv_field(csv, (size_t)col_org, NULL);
-            if (strcmp(u, last_uscc) != 0) {
-                jy_org o;
-                if ((rc = jy_store_org_get_by_uscc(st, u, &o, &err))) {
-                    jy_err_prefix(&err, "%s row %ld: ", path, r->row);
-                    goto done;
-                }
-                snprintf(last_uscc, sizeof last_uscc, "%s", u);
-                last_org_id = o.id;
-            }
-            r->org_id = last_org_id;
-        }
-        if (col_start >= 0 && (size_t)col_start < nf && jy_csv_field(csv, (size_t)col_start, NULL)[0] &&
-            jy_date_parse_loose(jy_csv_field(csv, (size_t)col_start, NULL), &r->start_on, &err)) {
-            rc = jy_err_prefix(&err, "%s row %ld: start: ", path, r->row);
-            goto done;
-        }
-        if (col_end >= 0 && (size_t)col_end < nf && jy_csv_field(csv, (size_t)col_end, NULL)[0] &&
-            jy_date_parse_loose(jy_csv_field(csv, (size_t)col_end, NULL), &r->end_on, &err)) {
-            rc = jy_err_prefix(&err, "%s row %ld: end: ", path, r->row);
-            goto done;
-        }
-        n++;
-    }
-    if (rc < 0) goto done;
-    /* the cases on record carry the catalogue's name (service/case.c): so do the rows */
-    for (size_t i = 0; i < n; i++) {
-        const char *cn = jy_policy_occupation_name(pol, rows[i].occupation);
-        if (cn) snprintf(rows[i].occupation, sizeof rows[i].occupation, "%s", cn);
-    }
+    if ((rc = jy_roster_read(st, path, text.buf, text.len, occupation, level, default_org, &rows, &n, &err))) goto done;
+    jy_roster_normalise(pol, rows, n);
     t_read = now_ms();
     int y, m, d;
     jy_date_to_ymd(on, &y, &m, &d);
@@ -441,7 +315,6 @@ static int cmd_check_roster(const jy_cli *cli, int argc, char **argv)
     jy_cli_print(&out);
     rc = rep.nhard ? 1 : 0;
 done:
-    jy_csv_free(csv);
     free(rows);
     jy_conflict_report_free(&rep);
     jy_sb_free(&text);
@@ -465,6 +338,55 @@ static int cmd_workflows(const jy_cli *cli, int argc, char **argv)
     jy_sb_free(&sb);
     jy_workflows_free(wf);
     return JY_EXIT_OK;
+}
+
+/* jiuye case objections ID: the objections of a case as a JSON array (case_views.h). */
+static int cmd_objections(const jy_cli *cli, int argc, char **argv)
+{
+    int64_t id;
+    if (argc != 2 || parse_id(argv[1], &id)) return jy_cli_usage("jiuye case objections ID");
+    jy_err err = {0};
+    jy_store *st;
+    jy_cases *cs;
+    jy_sb sb = JY_SB_INIT;
+    int rc = open_all(cli, &st, &cs, &err);
+    if (rc == 0) rc = jy_case_objections_json(cs, id, &sb, &err);
+    if (rc == 0) jy_cli_print(&sb);
+    jy_sb_free(&sb);
+    close_all(st, cs);
+    return rc ? jy_cli_fail(&err) : JY_EXIT_OK;
+}
+
+/* jiuye case resolve-objection ID --outcome upheld|dismissed --reason TEXT [--date D]: upheld
+ * rejects the case, dismissed approves it again (the same service as POST
+ * /api/v1/cases/{id}/objections/resolve). Prints the case. */
+static int cmd_resolve_objection(const jy_cli *cli, int argc, char **argv)
+{
+    static const char usage[] = "jiuye case resolve-objection ID --outcome upheld|dismissed --reason TEXT [--date D]";
+    int64_t id;
+    if (argc < 2 || parse_id(argv[1], &id)) return jy_cli_usage(usage);
+    const char *outcome = NULL, *reason = NULL;
+    jy_date on = 0;
+    jy_err err = {0};
+    for (int i = 2; i < argc; i += 2) {
+        const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (!v) return jy_cli_usage(usage);
+        if (strcmp(a, "--outcome") == 0) outcome = v;
+        else if (strcmp(a, "--reason") == 0) reason = v;
+        else if (strcmp(a, "--date") == 0) {
+            if (parse_day(v, &on, &err)) return jy_cli_fail(&err);
+        } else {
+            return jy_cli_usage(usage);
+        }
+    }
+    if (!outcome) return jy_cli_usage(usage);
+    jy_store *st;
+    jy_cases *cs;
+    int rc = open_all(cli, &st, &cs, &err);
+    if (rc == 0) rc = jy_case_objection_resolve(cs, id, outcome, on, reason, cli->actor, &err);
+    if (rc == 0) rc = show(cs, id, &err);
+    close_all(st, cs);
+    return rc ? jy_cli_fail(&err) : JY_EXIT_OK;
 }
 
 /* jiuye case settle-dates [--dry-run]: recounts the provisional dates (a deadline or publicity
@@ -502,6 +424,8 @@ int jy_cmd_case(const jy_cli *cli, int argc, char **argv)
     for (int i = 0; aliases[i]; i++)
         if (strcmp(sub, aliases[i]) == 0) return cmd_advance(cli, argc - 1, argv + 1, aliases[i]);
     if (strcmp(sub, "check-roster") == 0) return cmd_check_roster(cli, argc - 1, argv + 1);
+    if (strcmp(sub, "objections") == 0) return cmd_objections(cli, argc - 1, argv + 1);
+    if (strcmp(sub, "resolve-objection") == 0) return cmd_resolve_objection(cli, argc - 1, argv + 1);
     if (strcmp(sub, "workflows") == 0) return cmd_workflows(cli, argc - 1, argv + 1);
     if (strcmp(sub, "settle-dates") == 0) return cmd_settle_dates(cli, argc - 1, argv + 1);
     fprintf(stderr, "jiuye: unknown case command \"%s\"\n", sub);

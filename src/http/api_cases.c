@@ -13,7 +13,12 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <stdlib.h>
+#include <strings.h>
+
 #include "http/api.h"
+#include "service/case_views.h"
+#include "service/conflict.h"
 #include "service/privacy.h"
 
 static int owner_bound(const jy_principal *p) { return ((1u << p->role) & JY_ROLES_OWNER_BOUND) != 0; }
@@ -270,6 +275,501 @@ static void h_step(jy_http_req *req)
     reply_case(req, cs, c.id, 200);
 }
 
+/* ---- overdue steps ---- */
+
+typedef struct overdue_walk {
+    list_walk base;
+    jy_cases *cs;
+} overdue_walk;
+
+static int overdue_item(void *ctx, const jy_case *c)
+{
+    overdue_walk *o = ctx;
+    list_walk *w = &o->base;
+    if (strlen(w->who->area) > 6 || owner_bound(w->who)) {
+        char area[13];
+        case_area(w->st, c, area);
+        jy_perm_target t = {.area = area, .org_id = c->org_id, .person_id = c->person_id};
+        if (jy_perm_check(w->who, JY_PERM_CASE_READ, &t, NULL) != 0) return 0;
+    }
+    jy_sb_reset(&w->one);
+    jy_case_overdue_json(o->cs, &w->one, c, w->today);
+    jy_privacy_mask_json(&w->one);
+    return jy_api_page_add(w->pg, c->id, jy_sb_cstr(&w->one), w->one.len);
+}
+
+/* GET /api/v1/cases/overdue: the cases still in a state whose deadline has passed (`jiuye case
+ * overdue`), with days_overdue and the deadline rule and its clause. */
+static void h_overdue(jy_http_req *req)
+{
+    const jy_principal *who = jy_api_who(req);
+    jy_api_page pg;
+    if (jy_api_page_or_reply(req, &pg)) return;
+    jy_date on = (jy_date)(jy_api_now(req) / 86400);
+    if (jy_api_query_date_or_reply(req, "on", &on) < 0) {
+        jy_sb_free(&pg.items);
+        return;
+    }
+    jy_case_filter f = {.program = jy_http_req_query(req, "program"), .kind = jy_http_req_query(req, "kind"),
+                        .after_id = pg.after, .due_before = on};
+    if (owner_bound(who)) {
+        if (who->org_id) f.org_id = who->org_id;
+        else if (who->person_id) f.person_id = who->person_id;
+        else {
+            jy_api_page_reply(req, &pg);
+            return;
+        }
+    }
+    f.limit = strlen(who->area) > 6 || owner_bound(who) ? 0 : pg.limit + 1;
+    jy_store *st = jy_api_store_or_reply(req);
+    jy_cases *cs = st ? jy_api_cases_or_reply(req) : NULL;
+    if (!cs) {
+        jy_sb_free(&pg.items);
+        return;
+    }
+    overdue_walk o = {{req, st, &pg, who, on, NULL, 1, JY_SB_INIT}, cs};
+    jy_err err = {0};
+    int rc = jy_store_case_list(st, &f, overdue_item, &o, &err);
+    jy_sb_free(&o.base.one);
+    if (rc) {
+        jy_sb_free(&pg.items);
+        jy_api_fail(req, &err, NULL);
+        return;
+    }
+    jy_api_page_reply(req, &pg);
+}
+
+/* ---- objections (异议) ---- */
+
+static void reply_objections(jy_http_req *req, jy_cases *cs, const jy_case *c, unsigned status)
+{
+    jy_sb list = JY_SB_INIT, sb = JY_SB_INIT;
+    jy_err err = {0};
+    if (jy_case_objections_json(cs, c->id, &list, &err)) {
+        jy_sb_free(&list);
+        jy_api_fail(req, &err, NULL);
+        return;
+    }
+    jy_case now;
+    jy_sb text = JY_SB_INIT;
+    if (jy_store_case_get(cs->st, c->id, &now, &text, &err)) {
+        jy_sb_free(&text);
+        jy_sb_free(&list);
+        jy_api_fail(req, &err, NULL);
+        return;
+    }
+    jy_sb_free(&text);
+    jy_sb_appendc(&sb, '{');
+    jy_sb_json_kv_i64(&sb, "case_id", now.id);
+    jy_sb_json_kv_str(&sb, "state", now.state);
+    char day[JY_DATE_BUFSZ];
+    jy_sb_json_kv_str(&sb, "publicity_end", now.publicity_end ? jy_date_format(now.publicity_end, day) : NULL);
+    jy_sb_json_key(&sb, "objections");
+    jy_sb_appendn(&sb, jy_sb_cstr(&list), list.len);
+    jy_sb_appendc(&sb, '}');
+    jy_sb_free(&list);
+    jy_privacy_mask_json(&sb);
+    jy_api_reply_json(req, status, &sb);
+}
+
+static void h_objections(jy_http_req *req)
+{
+    jy_store *st = jy_api_store_or_reply(req);
+    jy_case c;
+    if (!st || case_or_reply(req, st, JY_PERM_CASE_READ, &c)) return;
+    jy_cases *cs = jy_api_cases_or_reply(req);
+    if (cs) reply_objections(req, cs, &c, 200);
+}
+
+/* Reads {reason, date[, outcome]}: 0, or negative after a 422. */
+static int objection_body(jy_http_req *req, const char *keys, const char **reason, jy_date *on, const char **outcome)
+{
+    json_t *b = jy_api_body_or_reply(req);
+    if (!b || jy_api_only_keys_or_reply(req, b, keys)) return -1;
+    *on = (jy_date)(jy_api_now(req) / 86400);
+    if (outcome && jy_api_str_or_reply(req, b, "outcome", 1, outcome)) return -1;
+    if (jy_api_str_or_reply(req, b, "reason", 1, reason) || jy_api_date_or_reply(req, b, "date", 0, on) < 0) return -1;
+    if (!**reason) {
+        jy_http_reply_error_field(req, 422, "invalid_field", "reason", "reason: say why (it goes into the case's history)");
+        return -1;
+    }
+    if (outcome && strcmp(*outcome, "upheld") != 0 && strcmp(*outcome, "dismissed") != 0) {
+        jy_http_reply_error_field(req, 422, "invalid_field", "outcome",
+                                  "outcome: upheld (the case is rejected) or dismissed (approved again, a new publicity)");
+        return -1;
+    }
+    return 0;
+}
+
+/* POST /api/v1/cases/{id}/objections: files an objection (the workflow's object step: any
+ * registered user, during publicity; the case goes back to review). */
+static void h_object(jy_http_req *req)
+{
+    const char *reason;
+    jy_date on;
+    if (objection_body(req, "reason,date", &reason, &on, NULL)) return;
+    if (jy_api_idem_begin(req)) return;
+    jy_store *st = jy_api_store_or_reply(req);
+    jy_case c;
+    if (!st || case_or_reply(req, st, JY_PERM_CASE_STEP, &c)) return;
+    jy_cases *cs = jy_api_cases_or_reply(req);
+    if (!cs) return;
+    jy_err err = {0};
+    if (jy_case_advance(cs, c.id, "object", on, reason, jy_api_actor(req), &err)) {
+        jy_api_fail(req, &err, err.code == JY_EINVAL ? "reason" : NULL);
+        return;
+    }
+    reply_objections(req, cs, &c, 201);
+}
+
+/* POST /api/v1/cases/{id}/objections/resolve: {outcome: upheld | dismissed, reason, date}. */
+static void h_resolve(jy_http_req *req)
+{
+    const char *reason, *outcome;
+    jy_date on;
+    if (objection_body(req, "outcome,reason,date", &reason, &on, &outcome)) return;
+    if (jy_api_idem_begin(req)) return;
+    jy_store *st = jy_api_store_or_reply(req);
+    jy_case c;
+    if (!st || case_or_reply(req, st, JY_PERM_CASE_STEP, &c)) return;
+    jy_cases *cs = jy_api_cases_or_reply(req);
+    if (!cs) return;
+    jy_err err = {0};
+    if (jy_case_objection_resolve(cs, c.id, outcome, on, reason, jy_api_actor(req), &err)) {
+        jy_api_fail(req, &err, err.code == JY_EINVAL ? "outcome" : NULL);
+        return;
+    }
+    reply_objections(req, cs, &c, 200);
+}
+
+/* ---- class applications: the roster of a class ---- */
+
+static int class_or_reply(jy_http_req *req, jy_store *st, int perm, jy_case *c)
+{
+    if (case_or_reply(req, st, perm, c)) return -1;
+    if (strcmp(c->kind, "training_class") != 0) {
+        jy_http_reply_error(req, 409, "conflict",
+                            "案件 %" PRId64 " is a %s, not a class application (training_class): it has no roster", c->id,
+                            c->kind);
+        return -1;
+    }
+    return 0;
+}
+
+/* GET /api/v1/cases/{id}/roster: the class's trainee claims (a page). */
+static void h_roster(jy_http_req *req)
+{
+    const jy_principal *who = jy_api_who(req);
+    jy_api_page pg;
+    if (jy_api_page_or_reply(req, &pg)) return;
+    jy_store *st = jy_api_store_or_reply(req);
+    jy_case cls;
+    if (!st || class_or_reply(req, st, JY_PERM_CASE_READ, &cls)) {
+        jy_sb_free(&pg.items);
+        return;
+    }
+    int filtered = strlen(who->area) > 6 || owner_bound(who);
+    jy_case_filter f = {.parent_id = cls.id, .after_id = pg.after, .limit = filtered ? 0 : pg.limit + 1};
+    list_walk w = {req, st, &pg, who, (jy_date)(jy_api_now(req) / 86400), NULL, 0, JY_SB_INIT};
+    jy_err err = {0};
+    int rc = jy_store_case_list(st, &f, list_item, &w, &err);
+    jy_sb_free(&w.one);
+    if (rc) {
+        jy_sb_free(&pg.items);
+        jy_api_fail(req, &err, NULL);
+        return;
+    }
+    jy_api_page_reply(req, &pg);
+}
+
+/* POST /api/v1/cases/{id}/roster: admits one trainee to the class (files the trainee's claim with
+ * the class as its parent: the seat, hours, exam and certificate are checked as on the command
+ * line, `jiuye case file --program P1 --parent ID --person IDCARD`). */
+static void h_roster_add(jy_http_req *req)
+{
+    json_t *b = jy_api_body_or_reply(req);
+    if (!b || jy_api_only_keys_or_reply(req, b, "idcard,person_id,facts,date")) return;
+    jy_case_filing f = {0};
+    int64_t person_id = 0;
+    if (jy_api_str_or_reply(req, b, "idcard", 0, &f.idcard) < 0 ||
+        jy_api_i64_or_reply(req, b, "person_id", 0, 1, INT64_MAX, &person_id) < 0)
+        return;
+    if (!f.idcard && !person_id) {
+        jy_http_reply_error_field(req, 422, "missing_field", "idcard", "idcard or person_id: the trainee is required");
+        return;
+    }
+    f.on = (jy_date)(jy_api_now(req) / 86400);
+    if (jy_api_date_or_reply(req, b, "date", 0, &f.on) < 0) return;
+    json_t *facts = json_object_get(b, "facts");
+    if (facts && !json_is_null(facts)) {
+        if (!json_is_object(facts)) {
+            jy_http_reply_error_field(req, 422, "invalid_field", "facts", "facts: a JSON object (hours_attended, exam …)");
+            return;
+        }
+        char *txt = json_dumps(facts, JSON_COMPACT);
+        if (!txt) {
+            jy_http_reply_error(req, 500, "internal", "out of memory");
+            return;
+        }
+        jy_http_req_on_end(req, free, txt);
+        f.facts_json = txt;
+    }
+    if (jy_api_idem_begin(req)) return;
+    jy_store *st = jy_api_store_or_reply(req);
+    jy_case cls;
+    if (!st || class_or_reply(req, st, JY_PERM_CASE_FILE, &cls)) return;
+    jy_err err = {0};
+    jy_person p;
+    int rc = person_id ? jy_store_person_get(st, person_id, &p, &err) : jy_store_person_get_by_idcard(st, f.idcard, &p, &err);
+    if (rc) {
+        jy_api_fail(req, &err, person_id ? "person_id" : "idcard");
+        return;
+    }
+    /* the trainee must lie in the user's area too (a township's staff enrols their residents) */
+    if (strlen(jy_api_who(req)->area) > 6) {
+        jy_perm_target t = {.area = p.hukou_division[0] ? p.hukou_division : p.county, .org_id = cls.org_id,
+                            .person_id = p.id};
+        if (jy_api_permit_or_reply(req, JY_PERM_CASE_FILE, &t)) return;
+    }
+    f.idcard = p.idcard;
+    f.program = cls.program;
+    f.kind = "trainee_claim";
+    f.parent_id = cls.id;
+    jy_cases *cs = jy_api_cases_or_reply(req);
+    if (!cs) return;
+    int64_t id = 0;
+    rc = jy_case_file(cs, &f, jy_api_actor(req), &id, &err);
+    if (rc) {
+        jy_api_fail(req, &err, rc == JY_EINVAL ? "facts" : NULL);
+        return;
+    }
+    reply_case(req, cs, id, 201);
+}
+
+/* ---- conflict checks ---- */
+
+static void reply_report(jy_http_req *req, jy_sb *head, const jy_conflict_report *rep)
+{
+    jy_sb_json_kv_i64(head, "hard", rep->nhard);
+    jy_sb_json_kv_i64(head, "soft", rep->nsoft);
+    jy_sb_json_key(head, "conflicts");
+    jy_conflict_report_json(head, rep);
+    jy_sb_appendc(head, '}');
+    jy_privacy_mask_json(head);
+    jy_http_reply_json(req, 200, head);
+}
+
+/* POST /api/v1/cases/check-roster: a class roster checked against everything on record and
+ * against itself (`jiuye case check-roster`), before the class is filed. The body is the roster
+ * CSV (?program=P1&kind=&date=&occupation=&level=&org_id=) or JSON {program, kind, date,
+ * occupation, level, org_id, csv}. */
+static void h_check_roster(jy_http_req *req)
+{
+    const jy_principal *who = jy_api_who(req);
+    const char *ctype = jy_http_req_header(req, "content-type");
+    const char *program = jy_http_req_query(req, "program"), *kind = jy_http_req_query(req, "kind");
+    const char *occupation = jy_http_req_query(req, "occupation"), *level_s = jy_http_req_query(req, "level");
+    const char *text;
+    size_t len = 0;
+    int64_t org_id = 0;
+    jy_date on = (jy_date)(jy_api_now(req) / 86400);
+    if (ctype && strncasecmp(ctype, "application/json", 16) == 0) {
+        json_t *b = jy_api_body_or_reply(req);
+        if (!b || jy_api_only_keys_or_reply(req, b, "program,kind,date,occupation,level,org_id,csv")) return;
+        if (jy_api_str_or_reply(req, b, "program", 1, &program) || jy_api_str_or_reply(req, b, "kind", 0, &kind) < 0 ||
+            jy_api_str_or_reply(req, b, "occupation", 0, &occupation) < 0 ||
+            jy_api_str_or_reply(req, b, "level", 0, &level_s) < 0 ||
+            jy_api_i64_or_reply(req, b, "org_id", 0, 1, INT64_MAX, &org_id) < 0 ||
+            jy_api_date_or_reply(req, b, "date", 0, &on) < 0 || jy_api_str_or_reply(req, b, "csv", 1, &text))
+            return;
+        len = strlen(text);
+    } else {
+        text = jy_http_req_body(req, &len);
+        if (jy_api_query_id_or_reply(req, "org_id", &org_id) < 0 || jy_api_query_date_or_reply(req, "on", &on) < 0 ||
+            jy_api_query_date_or_reply(req, "date", &on) < 0)
+            return;
+        if (!program) {
+            jy_http_reply_error_field(req, 422, "missing_field", "program", "program is required (?program=P1)");
+            return;
+        }
+    }
+    if (!kind) kind = jy_case_default_kind(program, 1);
+    if (!kind || !jy_case_kind_known(kind)) {
+        jy_http_reply_error_field(req, 422, "invalid_field", kind ? "kind" : "program",
+                                  kind ? "kind: not a case kind" : "program: P1 … P26");
+        return;
+    }
+    int level = level_s && *level_s ? jy_roster_level(level_s) : 0;
+    if (level_s && *level_s && !level) {
+        jy_http_reply_error_field(req, 422, "invalid_field", "level", "level: 五级 … 一级, or 1 … 5");
+        return;
+    }
+    if (owner_bound(who)) org_id = who->org_id; /* a training body checks its own classes */
+    jy_store *st = jy_api_store_or_reply(req);
+    if (!st) return;
+    jy_err err = {0};
+    if (org_id) {
+        jy_org o;
+        if (jy_store_org_get(st, org_id, &o, &err)) {
+            jy_api_fail(req, &err, "org_id");
+            return;
+        }
+    }
+    jy_conflict_subject *rows = NULL;
+    size_t n = 0;
+    jy_cases *cs = jy_api_cases_or_reply(req); /* the rules: the catalogue, synonyms, conflict settings */
+    if (!cs) return;
+    if (jy_roster_read(st, "roster", text, len, occupation, level, org_id, &rows, &n, &err)) {
+        jy_api_fail(req, &err, "csv");
+        return;
+    }
+    jy_roster_normalise(cs->pol, rows, n);
+    int y, m, d;
+    jy_date_to_ymd(on, &y, &m, &d);
+    jy_conflict_query q = {.program = program, .kind = kind, .year = y, .on = on, .rows = rows, .n = n, .roster = 1,
+                           .pol = cs->pol};
+    jy_conflict_report rep = {0};
+    int rc = jy_conflicts_check(st, &q, &rep, &err);
+    free(rows);
+    if (rc) {
+        jy_conflict_report_free(&rep);
+        jy_api_fail(req, &err, NULL);
+        return;
+    }
+    jy_sb sb = JY_SB_INIT;
+    jy_sb_appendc(&sb, '{');
+    jy_sb_json_kv_str(&sb, "program", program);
+    jy_sb_json_kv_str(&sb, "kind", kind);
+    jy_sb_json_kv_i64(&sb, "rows", rep.rows);
+    jy_sb_json_kv_i64(&sb, "registered", rep.registered);
+    reply_report(req, &sb, &rep);
+    jy_conflict_report_free(&rep);
+}
+
+/* GET /api/v1/conflicts?case_id=N, or ?person_id=N&program=P1[&kind&occupation&level&org_id&date]:
+ * the conflict checks across programmes for a case on record (as before a payment) or for what
+ * a person is about to claim. */
+static void h_conflicts(jy_http_req *req)
+{
+    int64_t case_id = 0, person_id = 0, org_id = 0;
+    jy_date on = (jy_date)(jy_api_now(req) / 86400);
+    if (jy_api_query_id_or_reply(req, "case_id", &case_id) < 0 || jy_api_query_id_or_reply(req, "person_id", &person_id) < 0 ||
+        jy_api_query_id_or_reply(req, "org_id", &org_id) < 0 || jy_api_query_date_or_reply(req, "date", &on) < 0)
+        return;
+    if (!case_id == !person_id) {
+        jy_http_reply_error_field(req, 400, "bad_query", case_id ? "person_id" : "case_id",
+                                  "give ?case_id=N (a case on record) or ?person_id=N&program=P (a person), not both");
+        return;
+    }
+    jy_store *st = jy_api_store_or_reply(req);
+    if (!st) return;
+    jy_err err = {0};
+    jy_conflict_report rep = {0};
+    jy_cases *cs = jy_api_cases_or_reply(req);
+    if (!cs) return;
+    jy_sb sb = JY_SB_INIT;
+    if (case_id) {
+        jy_case c;
+        jy_sb text = JY_SB_INIT;
+        int rc = jy_store_case_get(st, case_id, &c, &text, &err);
+        jy_sb_free(&text);
+        if (rc) {
+            jy_api_fail(req, &err, NULL);
+            return;
+        }
+        if (permit_case(req, st, &c, JY_PERM_CASE_READ)) return;
+        if (jy_conflicts_check_case(st, cs->pol, case_id, &rep, &err)) {
+            jy_conflict_report_free(&rep);
+            jy_api_fail(req, &err, NULL);
+            return;
+        }
+        jy_sb_appendc(&sb, '{');
+        jy_sb_json_kv_i64(&sb, "case_id", case_id);
+        jy_sb_json_kv_str(&sb, "program", c.program);
+        jy_sb_json_kv_str(&sb, "kind", c.kind);
+    } else {
+        const char *program = jy_http_req_query(req, "program"), *kind = jy_http_req_query(req, "kind");
+        const char *occ = jy_http_req_query(req, "occupation"), *lv = jy_http_req_query(req, "level");
+        if (!program) {
+            jy_http_reply_error_field(req, 400, "bad_query", "program", "?program=P1 … P26: what the person would claim");
+            return;
+        }
+        if (!kind) kind = jy_case_default_kind(program, 0);
+        if (!kind || !jy_case_kind_known(kind)) {
+            jy_http_reply_error_field(req, 400, "bad_query", kind ? "kind" : "program",
+                                      kind ? "?kind=: not a case kind" : "?program=: P1 … P26");
+            return;
+        }
+        int level = lv && *lv ? jy_roster_level(lv) : 0;
+        if (lv && *lv && !level) {
+            jy_http_reply_error_field(req, 400, "bad_query", "level", "?level=: 五级 … 一级, or 1 … 5");
+            return;
+        }
+        jy_person p;
+        if (jy_store_person_get(st, person_id, &p, &err)) {
+            jy_api_fail(req, &err, NULL);
+            return;
+        }
+        jy_perm_target t = {.area = p.hukou_division[0] ? p.hukou_division : p.county, .person_id = p.id};
+        if (jy_api_permit_or_reply(req, JY_PERM_CASE_READ, &t)) return;
+        jy_conflict_subject s;
+        memset(&s, 0, sizeof s);
+        s.person_id = p.id;
+        snprintf(s.idcard, sizeof s.idcard, "%s", p.idcard);
+        snprintf(s.occupation, sizeof s.occupation, "%s", occ ? occ : "");
+        s.level = level;
+        s.org_id = org_id;
+        s.row = 0;
+        int y, m, d;
+        jy_date_to_ymd(on, &y, &m, &d);
+        jy_roster_normalise(cs->pol, &s, 1);
+        jy_conflict_query q = {.program = program, .kind = kind, .year = y, .on = on, .rows = &s, .n = 1, .pol = cs->pol};
+        if (jy_conflicts_check(st, &q, &rep, &err)) {
+            jy_conflict_report_free(&rep);
+            jy_api_fail(req, &err, NULL);
+            return;
+        }
+        jy_sb_appendc(&sb, '{');
+        jy_sb_json_kv_i64(&sb, "person_id", person_id);
+        jy_sb_json_kv_str(&sb, "program", program);
+        jy_sb_json_kv_str(&sb, "kind", kind);
+    }
+    reply_report(req, &sb, &rep);
+    jy_conflict_report_free(&rep);
+}
+
+/* ---- settle provisional dates ---- */
+
+/* POST /api/v1/cases/settle-dates {dry_run}: recounts the provisional dates now that the calendar
+ * may have the year (`jiuye case settle-dates`); county-wide, so a county reviewer's (or admin's). */
+static void h_settle(jy_http_req *req)
+{
+    json_t *b = jy_api_body_or_reply(req);
+    if (!b || jy_api_only_keys_or_reply(req, b, "dry_run")) return;
+    json_t *dr = json_object_get(b, "dry_run");
+    if (dr && !json_is_boolean(dr) && !json_is_null(dr)) {
+        jy_http_reply_error_field(req, 422, "invalid_field", "dry_run", "dry_run: true or false");
+        return;
+    }
+    const jy_principal *who = jy_api_who(req);
+    if (strlen(who->area) > 6 || owner_bound(who)) {
+        jy_http_reply_error(req, 409, "conflict",
+                            "用户 %s: provisional dates are settled county-wide by a county reviewer (县级审核)", who->name);
+        return;
+    }
+    jy_cases *cs = jy_api_cases_or_reply(req);
+    if (!cs) return;
+    jy_sb sb = JY_SB_INIT;
+    jy_err err = {0};
+    if (jy_cases_settle_dates(cs, dr && json_is_true(dr), jy_api_actor(req), &sb, &err)) {
+        jy_sb_free(&sb);
+        jy_api_fail(req, &err, NULL);
+        return;
+    }
+    jy_privacy_mask_json(&sb);
+    jy_http_reply_json(req, 200, &sb);
+}
+
 /* ---- the table ---- */
 
 #define STR "{\"type\":\"string\"}"
@@ -294,7 +794,73 @@ static void h_step(jy_http_req *req)
     "{\"type\":\"object\",\"required\":[\"step\",\"reason\"],\"additionalProperties\":false,\"properties\":{"      \
     "\"step\":" STR ",\"reason\":" STR ",\"date\":" STR "}}"
 
+#define OBJECTION_SCHEMA                                                                                          \
+    "{\"type\":\"object\",\"required\":[\"n\",\"on\",\"actor\",\"reason\",\"status\"],\"properties\":{\"n\":"     \
+    "{\"type\":\"integer\"},\"on\":" STR ",\"actor\":" STR ",\"reason\":" STR ",\"at\":" STR ",\"from\":" STR     \
+    ",\"status\":{\"enum\":[\"open\",\"upheld\",\"dismissed\",\"withdrawn\",\"closed\"]},\"resolved_on\":"         \
+    "{\"type\":[\"string\",\"null\"]},\"resolved_by\":{\"type\":[\"string\",\"null\"]},\"resolution\":"            \
+    "{\"type\":[\"string\",\"null\"]},\"resolution_step\":{\"type\":[\"string\",\"null\"]}}}"
+#define OBJECTIONS_SCHEMA                                                                                         \
+    "{\"type\":\"object\",\"required\":[\"case_id\",\"state\",\"publicity_end\",\"objections\"],\"properties\":{" \
+    "\"case_id\":{\"type\":\"integer\"},\"state\":" STR ",\"publicity_end\":{\"type\":[\"string\",\"null\"]},"    \
+    "\"objections\":{\"type\":\"array\",\"items\":" OBJECTION_SCHEMA "}}}"
+#define OBJECT_BODY                                                                                               \
+    "{\"type\":\"object\",\"required\":[\"reason\"],\"additionalProperties\":false,\"properties\":{\"reason\":"    \
+    STR ",\"date\":" STR "}}"
+#define RESOLVE_BODY                                                                                              \
+    "{\"type\":\"object\",\"required\":[\"outcome\",\"reason\"],\"additionalProperties\":false,\"properties\":{"  \
+    "\"outcome\":{\"enum\":[\"upheld\",\"dismissed\"]},\"reason\":" STR ",\"date\":" STR "}}"
+#define ROSTER_BODY                                                                                               \
+    "{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"idcard\":" STR ",\"person_id\":"        \
+    "{\"type\":\"integer\"},\"facts\":{\"type\":\"object\"},\"date\":" STR "}}"
+#define CONFLICT_ITEM                                                                                             \
+    "{\"type\":\"object\",\"required\":[\"kind\",\"hard\",\"clause\",\"reason\"],\"properties\":{\"kind\":" STR   \
+    ",\"hard\":{\"type\":\"boolean\"},\"clause\":" STR ",\"reason\":" STR "}}"
+#define CONFLICTS_SCHEMA                                                                                          \
+    "{\"type\":\"object\",\"required\":[\"program\",\"kind\",\"hard\",\"soft\",\"conflicts\"],\"properties\":{"   \
+    "\"case_id\":{\"type\":\"integer\"},\"person_id\":{\"type\":\"integer\"},\"rows\":{\"type\":\"integer\"},"     \
+    "\"registered\":{\"type\":\"integer\"},\"program\":" STR ",\"kind\":" STR ",\"hard\":{\"type\":\"integer\"},"  \
+    "\"soft\":{\"type\":\"integer\"},\"conflicts\":{\"type\":\"array\",\"items\":" CONFLICT_ITEM "}}}"
+#define CHECK_ROSTER_BODY                                                                                         \
+    "{\"type\":\"object\",\"required\":[\"program\",\"csv\"],\"additionalProperties\":false,\"properties\":{"     \
+    "\"program\":" STR ",\"kind\":" STR ",\"date\":" STR ",\"occupation\":" STR ",\"level\":" STR ",\"org_id\":"   \
+    "{\"type\":\"integer\"},\"csv\":" STR "}}"
+#define SETTLE_BODY                                                                                               \
+    "{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"dry_run\":{\"type\":\"boolean\"}}}"
+#define SETTLE_SCHEMA                                                                                             \
+    "{\"type\":\"object\",\"required\":[\"dry_run\",\"cases\",\"provisional\",\"settled\",\"still_provisional\"]," \
+    "\"properties\":{\"dry_run\":{\"type\":\"boolean\"},\"cases\":{\"type\":\"integer\"},\"provisional\":"         \
+    "{\"type\":\"integer\"},\"settled\":{\"type\":\"array\"},\"still_provisional\":{\"type\":\"array\"}}}"
+#define OVERDUE_SCHEMA                                                                                            \
+    "{\"type\":\"object\",\"required\":[\"id\",\"program\",\"kind\",\"state\",\"decision\",\"days_overdue\"],"    \
+    "\"properties\":{" CASE_PROPS ",\"days_overdue\":{\"type\":\"integer\"},\"deadline\":" STR                    \
+    ",\"deadline_clause\":" STR "}}"
+
 const jy_api_route jy_api_routes_cases[] = {
+    /* literal paths before "/api/v1/cases/{id}": the server takes the first route that matches */
+    {{.method = "GET", .path = "/api/v1/cases/overdue", .fn = h_overdue, .permission = JY_PERM_CASE_READ},
+     {.tag = "cases",
+      .summary = "Overdue steps (超期): cases still in a state whose deadline has passed, with days overdue and the "
+                 "deadline's clause",
+      .query = "on,program,kind,limit,cursor", .response = PAGE_OF(OVERDUE_SCHEMA), .statuses = "200,400,401,403"}},
+    {{.method = "POST", .path = "/api/v1/cases/check-roster", .fn = h_check_roster, .flags = JY_HTTP_CSV,
+      .permission = JY_PERM_CASE_FILE, .max_body = 4u << 20},
+     {.tag = "cases",
+      .summary = "Check a class roster (花名册比对) against every programme on record and itself, before filing: the "
+                 "body is the roster CSV (?program=P1…) or this JSON",
+      .query = "program,kind,date,occupation,level,org_id", .request = CHECK_ROSTER_BODY,
+      .response = CONFLICTS_SCHEMA, .statuses = "200,400,401,403,404,413,415,422"}},
+    {{.method = "POST", .path = "/api/v1/cases/settle-dates", .fn = h_settle, .permission = JY_PERM_CASE_STEP,
+      .max_body = 1024},
+     {.tag = "cases",
+      .summary = "Settle provisional dates (暂定日期) once the holiday calendar has the year (county reviewer)",
+      .request = SETTLE_BODY, .response = SETTLE_SCHEMA, .statuses = "200,400,401,403,404,409,415,422"}},
+    {{.method = "GET", .path = "/api/v1/conflicts", .fn = h_conflicts, .permission = JY_PERM_CASE_READ},
+     {.tag = "cases",
+      .summary = "Conflict checks across programmes (冲突检查) for a case on record (?case_id) or what a person would "
+                 "claim (?person_id&program)",
+      .query = "case_id,person_id,program,kind,occupation,level,org_id,date", .response = CONFLICTS_SCHEMA,
+      .statuses = "200,400,401,403,404"}},
     {{.method = "GET", .path = "/api/v1/cases", .fn = h_cases, .permission = JY_PERM_CASE_READ},
      {.tag = "cases", .summary = "List cases (案件): by programme, state, kind, subject, decision; overdue steps",
       .query = "program,state,kind,decision,person_id,org_id,parent_id,overdue,on,limit,cursor",
@@ -310,5 +876,29 @@ const jy_api_route jy_api_routes_cases[] = {
       .max_body = 16384},
      {.tag = "cases", .summary = "Take a workflow step (审核, 公示, 异议, 认定 …) with a reason",
       .request = STEP_BODY, .response = CASE_FULL_SCHEMA, .statuses = "200,400,401,403,404,409,415,422"}},
+    {{.method = "GET", .path = "/api/v1/cases/{id}/objections", .fn = h_objections, .permission = JY_PERM_CASE_READ},
+     {.tag = "cases", .summary = "A case's objections (异议) with their outcome (open, upheld, dismissed …)",
+      .response = OBJECTIONS_SCHEMA, .statuses = "200,401,403,404"}},
+    {{.method = "POST", .path = "/api/v1/cases/{id}/objections", .fn = h_object, .permission = JY_PERM_CASE_STEP,
+      .max_body = 16384},
+     {.tag = "cases",
+      .summary = "File an objection during publicity (公示期异议): the case goes back to review",
+      .request = OBJECT_BODY, .response = OBJECTIONS_SCHEMA, .statuses = "201,400,401,403,404,409,415,422",
+      .success = 201}},
+    {{.method = "POST", .path = "/api/v1/cases/{id}/objections/resolve", .fn = h_resolve,
+      .permission = JY_PERM_CASE_STEP, .max_body = 16384},
+     {.tag = "cases",
+      .summary = "Resolve the open objection: upheld (the case is rejected) or dismissed (approved again, new publicity)",
+      .request = RESOLVE_BODY, .response = OBJECTIONS_SCHEMA, .statuses = "200,400,401,403,404,409,415,422"}},
+    {{.method = "GET", .path = "/api/v1/cases/{id}/roster", .fn = h_roster, .permission = JY_PERM_CASE_READ},
+     {.tag = "cases", .summary = "A class application's roster (开班花名册): its trainee claims",
+      .query = "limit,cursor", .response = PAGE_OF(CASE_SCHEMA), .statuses = "200,400,401,403,404,409"}},
+    {{.method = "POST", .path = "/api/v1/cases/{id}/roster", .fn = h_roster_add, .permission = JY_PERM_CASE_FILE,
+      .max_body = 65536},
+     {.tag = "cases",
+      .summary = "Admit a trainee to a class (学员申报): files the trainee's claim under the class, seat, hours, exam "
+                 "and certificate checked",
+      .request = ROSTER_BODY, .response = CASE_FULL_SCHEMA, .statuses = "201,400,401,403,404,409,415,422",
+      .success = 201}},
 };
 const size_t jy_api_routes_cases_n = sizeof jy_api_routes_cases / sizeof jy_api_routes_cases[0];

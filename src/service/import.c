@@ -524,6 +524,8 @@ typedef struct importer {
     FILE *report;
     char report_path[1024];
     int report_explicit;
+    char *report_mem;           /* report_out: the memory stream's buffer */
+    size_t report_mem_len;
     jy_sb line;
     dupset dups;
     resolver rs;
@@ -1022,6 +1024,13 @@ static void org_row(importer *im)
 
 /* ---- the writer: runs on the calling thread, inside the open batch */
 
+/* 1 when the uploader is bound to an area (o->area) and division is not inside it. */
+static int outside_area(const importer *im, const char *division)
+{
+    const char *a = im->o->area;
+    return a && *a && strncmp(division, a, strlen(a)) != 0;
+}
+
 /* Writes one person. Returns 0 (also when the store refused the row: it goes to the report), or
  * the database's error, which stops the import. */
 static int write_person(importer *im, pend *pd, jy_err *err)
@@ -1047,6 +1056,12 @@ static int write_person(importer *im, pend *pd, jy_err *err)
         }
     }
     if (!p->hukou_division[0]) memcpy(p->hukou_division, pd->def_div, 7); /* the ID number's county */
+    if (outside_area(im, p->hukou_division)) {
+        char why[160];
+        snprintf(why, sizeof why, "户籍所在地 %s lies outside your area %s", p->hukou_division, im->o->area);
+        writer_reject(im, pd, p->idcard, why);
+        return 0;
+    }
 
     int result = 0;
     if (pd->nkinds == 0) {
@@ -1125,6 +1140,13 @@ static int write_org(importer *im, pend *pd, jy_err *err)
     }
     if (!o->division[0] && jy_division_find(im->o->divs, pd->def_div))
         memcpy(o->division, pd->def_div, 7); /* the USCC's registration-authority division */
+    if (outside_area(im, o->division[0] ? o->division : o->county)) {
+        char why[160];
+        snprintf(why, sizeof why, "所在地 %s lies outside your area %s", o->division[0] ? o->division : "(unknown)",
+                 im->o->area);
+        writer_reject(im, pd, o->uscc, why);
+        return 0;
+    }
 
     int result = 0;
     rc = jy_store_org_put(im->st, o, im->o->actor, &result, &e);
@@ -1345,6 +1367,12 @@ void jy_import_result_free(jy_import_result *res)
 static int open_report(importer *im, jy_err *err)
 {
     const jy_import_opts *o = im->o;
+    if (o->report_out) {
+        im->report = open_memstream(&im->report_mem, &im->report_mem_len);
+        if (!im->report) return jy_err_set(err, JY_ENOMEM, "cannot open the in-memory error report: %s", strerror(errno));
+        fputs("\xEF\xBB\xBFrow,column,value,reason\r\n", im->report);
+        return 0;
+    }
     if (o->report_path) {
         snprintf(im->report_path, sizeof im->report_path, "%s", o->report_path);
         im->report_explicit = 1;
@@ -1367,6 +1395,16 @@ static int open_report(importer *im, jy_err *err)
 static jy_import_format import_format(const jy_import_opts *o)
 {
     if (o->format) return o->format;
+    if (o->data) {
+        size_t n = strlen(o->path);
+        if ((n > 5 && (strcasecmp(o->path + n - 5, ".xlsx") == 0 || strcasecmp(o->path + n - 5, ".xlsm") == 0)) ||
+            (n > 4 && strcasecmp(o->path + n - 4, ".xls") == 0))
+            return JY_IMPORT_XLSX;
+        size_t got = o->data_len < 4 ? o->data_len : 4;
+        if (jy_xlsx_sniff(o->data, got) || (got == 4 && memcmp(o->data, "\xD0\xCF\x11\xE0", 4) == 0))
+            return JY_IMPORT_XLSX;
+        return JY_IMPORT_CSV;
+    }
     if (strcmp(o->path, "-") == 0) return JY_IMPORT_CSV;
     size_t n = strlen(o->path);
     if ((n > 5 && (strcasecmp(o->path + n - 5, ".xlsx") == 0 || strcasecmp(o->path + n - 5, ".xlsm") == 0)) ||
@@ -1387,6 +1425,7 @@ static int open_xlsx(importer *im, jy_err *err)
     jy_xlsx_opts xo;
     memset(&xo, 0, sizeof xo);
     xo.sheet = im->o->sheet;
+    if (im->o->data) return jy_xlsx_open_mem(im->o->data, im->o->data_len, &xo, &im->xl, err);
     if (strcmp(im->o->path, "-") != 0) return jy_xlsx_open_file(im->o->path, &xo, &im->xl, err);
     jy_sb buf = JY_SB_INIT;
     char block[65536];
@@ -1445,7 +1484,9 @@ int jy_import_run(jy_store *st, const jy_import_opts *o, jy_import_result *res, 
         snprintf(res->sheet, sizeof res->sheet, "%s", jy_xlsx_sheet(im.xl));
         im.rows = jy_rowsrc_xlsx(im.xl);
     } else {
-        if ((rc = jy_text_reader_open_file(o->path, o->encoding, &im.tr, err)) != 0) goto done;
+        if ((rc = o->data ? jy_text_reader_open_mem(o->data, o->data_len, o->encoding, &im.tr, err)
+                          : jy_text_reader_open_file(o->path, o->encoding, &im.tr, err)) != 0)
+            goto done;
         res->encoding = jy_text_reader_encoding(im.tr);
         im.csv = jy_csv_new(jy_text_reader_read_cb, im.tr, o->delim);
         snprintf(res->format, sizeof res->format, "csv");
@@ -1493,7 +1534,11 @@ done:
         jy_err e2;
         jy_store_rollback(st, &e2);
     }
-    if (im.report) {
+    if (im.report && o->report_out) {
+        if (fclose(im.report) != 0 && rc == 0) rc = jy_err_set(err, JY_ENOMEM, "writing the in-memory error report");
+        if (im.report_mem) jy_sb_appendn(o->report_out, im.report_mem, im.report_mem_len);
+        free(im.report_mem);
+    } else if (im.report) {
         if (fclose(im.report) != 0 && rc == 0)
             rc = jy_err_set(err, JY_EIO, "writing the error report %s: %s", im.report_path, strerror(errno));
         if (res->stats.rejected == 0 && !im.report_explicit) unlink(im.report_path);

@@ -54,6 +54,15 @@ typedef struct jy_import_opts {
     void *progress_ctx;
     jy_import_format format;     /* JY_IMPORT_AUTO detects */
     const char *sheet;           /* XLSX: the sheet to read; NULL: the first visible one */
+    /* In-memory input and report (the API's uploads, issue 11): nothing is written to disk. */
+    const void *data;            /* non-NULL: the file's bytes (path only names it in messages) */
+    size_t data_len;
+    jy_sb *report_out;           /* non-NULL: the error report (the same CSV, with its BOM) is
+                                  * appended here instead of written to a file */
+    const char *area;            /* non-NULL and non-empty: rows whose division (a person's
+                                  * 户籍所在地, else the ID number's county; an organisation's
+                                  * 所在地) lies outside this division prefix are rejected with
+                                  * a reason (an uploader's township) */
 } jy_import_opts;
 
 typedef struct jy_import_result {

@@ -512,8 +512,23 @@ static void bad_row(jy_sb *errs, int *nbad, long line, const char *idcard, const
     jy_sb_appendc(errs, '}');
 }
 
+static int attendance_import(jy_cases *cs, const char *program, const char *month, const char *path, const void *data,
+                             size_t len, const char *actor, jy_sb *report, int *rejected, jy_err *err);
+
 int jy_attendance_import(jy_cases *cs, const char *program, const char *month, const char *path, const char *actor,
                          jy_sb *report, int *rejected, jy_err *err)
+{
+    return attendance_import(cs, program, month, path, NULL, 0, actor, report, rejected, err);
+}
+
+int jy_attendance_import_mem(jy_cases *cs, const char *program, const char *month, const char *name, const void *data,
+                             size_t len, const char *actor, jy_sb *report, int *rejected, jy_err *err)
+{
+    return attendance_import(cs, program, month, name, data ? data : "", len, actor, report, rejected, err);
+}
+
+static int attendance_import(jy_cases *cs, const char *program, const char *month, const char *path, const void *data,
+                             size_t len, const char *actor, jy_sb *report, int *rejected, jy_err *err)
 {
     jy_text_reader *tr = NULL;
     jy_csv *csv = NULL;
@@ -531,7 +546,9 @@ int jy_attendance_import(jy_cases *cs, const char *program, const char *month, c
         col[i] = -1;
         head[i][0] = 0;
     }
-    if ((rc = jy_text_reader_open_file(path, JY_ENC_AUTO, &tr, err))) return rc;
+    if ((rc = data ? jy_text_reader_open_mem(data, len, JY_ENC_AUTO, &tr, err)
+                   : jy_text_reader_open_file(path, JY_ENC_AUTO, &tr, err)))
+        return rc;
     csv = jy_csv_new(jy_text_reader_read_cb, tr, 0);
     if (!csv) {
         rc = jy_err_set(err, JY_ENOMEM, "out of memory");

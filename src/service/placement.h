@@ -74,5 +74,9 @@ int jy_attendance_set_field(jy_cases *cs, jy_attendance *a, const char *actor, i
  * (no header, …): then nothing is written. */
 int jy_attendance_import(jy_cases *cs, const char *program, const char *month, const char *path, const char *actor,
                          jy_sb *report, int *rejected, jy_err *err);
+/* The same over a sheet in memory (the API's uploads: nothing is written to disk); name is the
+ * file's name in messages. */
+int jy_attendance_import_mem(jy_cases *cs, const char *program, const char *month, const char *name, const void *data,
+                             size_t len, const char *actor, jy_sb *report, int *rejected, jy_err *err);
 
 #endif

@@ -10,7 +10,7 @@
 #include "store/store.h"
 
 /* Newest schema version this build knows; each backend has migrations 1..JY_STORE_SCHEMA_VERSION. */
-#define JY_STORE_SCHEMA_VERSION 9
+#define JY_STORE_SCHEMA_VERSION 10
 
 typedef struct jy_store_ops {
     const char *name; /* "sqlite", "postgresql" */
@@ -156,6 +156,9 @@ int jy_store_sqlite_bulk(jy_store *st, int on, jy_err *err);
 /* store_pg.c: the handle's connection; jy_store_pg_failed must be called after a statement run
  * on it failed inside a transaction (PostgreSQL aborted the transaction: commit must refuse). */
 struct pg_conn *jy_store_pg_conn(jy_store *st);
+/* store_pg.c: 1 when the handle has a transaction open (jy_store_begin), without touching the
+ * connection (jy_store_pg_conn answers the deferred statements first). */
+int jy_store_pg_in_transaction(jy_store *st);
 void jy_store_pg_failed(jy_store *st);
 
 /* ---- the case ops (issue 5): cases.c owns the public functions (transactions, audit entries,

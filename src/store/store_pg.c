@@ -1660,6 +1660,11 @@ done:
 
 /* For the ops in their own files (store_impl.h): the connection, and marking the open
  * transaction aborted after one of their statements failed. */
+int jy_store_pg_in_transaction(jy_store *base)
+{
+    return ((pg_store *)base)->depth > 0;
+}
+
 struct pg_conn *jy_store_pg_conn(jy_store *base)
 {
     pg_store *st = (pg_store *)base;

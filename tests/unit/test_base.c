@@ -183,6 +183,20 @@ static void sb_builds_json(void **state)
     jy_sb_free(&sb);
 }
 
+/* JSON strings are always UTF-8 (issue 11, found by fuzz_api_body: an error message quoting raw
+ * query bytes was not JSON): a stray byte, a cut character, an overlong form, a surrogate and a
+ * code point above U+10FFFF each become U+FFFD; well-formed text of 1 to 4 bytes stays. */
+static void sb_json_keeps_utf8_valid(void **state)
+{
+    (void)state;
+    jy_sb sb = JY_SB_INIT;
+    jy_sb_json_str(&sb, "a\xDBon \xE9\xA9 \xC0\xAF \xED\xA0\x80 \xF4\x90\x80\x80 马\xF0\x9F\x98\x80é");
+    assert_string_equal(jy_sb_cstr(&sb), "\"a\xEF\xBF\xBDon \xEF\xBF\xBD\xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD "
+                                         "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD"
+                                         "\xEF\xBF\xBD\xEF\xBF\xBD 马\xF0\x9F\x98\x80é\"");
+    jy_sb_free(&sb);
+}
+
 /* Every write grows the builder (issue 10): jy_sb_extend hands out exactly the bytes it added,
  * the text stays NUL-terminated, truncate and reset keep it so, and a long appendf (past the
  * 256-byte fast path) lands whole. */
@@ -295,6 +309,7 @@ int main(void)
         cmocka_unit_test(months_add_and_clamp),
         cmocka_unit_test(age_counts_whole_years),
         cmocka_unit_test(sb_builds_json),
+        cmocka_unit_test(sb_json_keeps_utf8_valid),
         cmocka_unit_test(sb_every_write_grows),
         cmocka_unit_test(sb_write_past_content_is_caught_under_asan),
         cmocka_unit_test(arena_aligns_and_resets),

@@ -1,0 +1,287 @@
+/* case_views.c — what `jiuye case` and the HTTP API share (case_views.h). */
+#include "service/case_views.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/csv.h"
+
+const char *jy_case_step_alias(const jy_workflow *wf, const char *state, const char *alias)
+{
+    if (strcmp(alias, "approve") != 0) return alias;
+    for (int i = 0; wf && i < wf->nsteps; i++) {
+        const char *n = wf->steps[i].name;
+        size_t len = strlen(n);
+        if (len >= 7 && strcmp(n + len - 7, "approve") == 0 && jy_wf_step_from(&wf->steps[i], state)) return n;
+    }
+    return "county_approve";
+}
+
+void jy_case_overdue_json(jy_cases *cs, jy_sb *sb, const jy_case *c, jy_date today)
+{
+    jy_case_json(sb, c);
+    if (!c->due_on) return;
+    const jy_workflow *wf = jy_workflow_for(cs->wf, c->program, c->kind);
+    const jy_wf_due *d = wf ? jy_workflow_due(wf, c->state) : NULL;
+    sb->len--;
+    jy_sb_append(sb, ",\"days_overdue\":");
+    jy_sb_append_i64(sb, today - c->due_on);
+    if (d) {
+        jy_sb_append(sb, ",\"deadline\":");
+        jy_sb_appendf(sb, "\"%d %s\"", d->n, d->workdays ? "workdays" : "days");
+        jy_sb_append(sb, ",\"deadline_clause\":");
+        jy_sb_json_str(sb, d->clause);
+    }
+    jy_sb_appendc(sb, '}');
+}
+
+/* ---- objections ---- */
+
+typedef struct ev_list {
+    jy_case_event *v;
+    char **reason;
+    size_t n, cap;
+    int oom;
+} ev_list;
+
+static int ev_add(void *ctx, const jy_case_event *e)
+{
+    ev_list *l = ctx;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        jy_case_event *v = realloc(l->v, cap * sizeof *v);
+        if (!v) return l->oom = 1;
+        l->v = v;
+        char **r = realloc(l->reason, cap * sizeof *r);
+        if (!r) return l->oom = 1;
+        l->reason = r;
+        l->cap = cap;
+    }
+    l->v[l->n] = *e;
+    l->reason[l->n] = strdup(e->reason ? e->reason : "");
+    if (!l->reason[l->n]) return l->oom = 1;
+    l->v[l->n].reason = l->reason[l->n];
+    l->n++;
+    return 0;
+}
+
+static void ev_free(ev_list *l)
+{
+    for (size_t i = 0; i < l->n; i++) free(l->reason[i]);
+    free(l->v);
+    free(l->reason);
+}
+
+static int events_of(jy_cases *cs, int64_t id, jy_case *c, ev_list *l, jy_err *err)
+{
+    jy_sb text = JY_SB_INIT;
+    int rc = jy_store_case_get(cs->st, id, c, &text, err);
+    jy_sb_free(&text);
+    c->facts = c->reasons = c->conflicts = NULL;
+    if (rc) return rc;
+    rc = jy_store_case_events(cs->st, id, ev_add, l, err);
+    if (rc == 0 && l->oom) rc = jy_err_set(err, JY_ENOMEM, "out of memory reading the case's history");
+    return rc;
+}
+
+static const char *outcome_of(const char *step)
+{
+    size_t n = strlen(step);
+    if (strcmp(step, "reject") == 0) return "upheld";
+    if (n >= 7 && strcmp(step + n - 7, "approve") == 0) return "dismissed";
+    if (strcmp(step, "withdraw") == 0) return "withdrawn";
+    return "closed";
+}
+
+int jy_case_objections_json(jy_cases *cs, int64_t id, jy_sb *out, jy_err *err)
+{
+    jy_case c;
+    ev_list l = {0};
+    int rc = events_of(cs, id, &c, &l, err);
+    if (rc == 0) {
+        int k = 0;
+        jy_sb_appendc(out, '[');
+        for (size_t i = 0; i < l.n; i++) {
+            const jy_case_event *e = &l.v[i];
+            if (strcmp(e->step, "object") != 0) continue;
+            const jy_case_event *next = i + 1 < l.n ? &l.v[i + 1] : NULL;
+            char day[JY_DATE_BUFSZ];
+            if (k++) jy_sb_appendc(out, ',');
+            jy_sb_appendc(out, '{');
+            jy_sb_json_kv_i64(out, "n", k);
+            jy_sb_json_kv_str(out, "on", jy_date_format(e->on, day));
+            jy_sb_json_kv_str(out, "actor", e->actor);
+            jy_sb_json_kv_str(out, "reason", e->reason);
+            jy_sb_json_kv_str(out, "at", e->at);
+            jy_sb_json_kv_str(out, "from", e->from_state);
+            jy_sb_json_kv_str(out, "status", next ? outcome_of(next->step) : "open");
+            jy_sb_json_kv_str(out, "resolved_on", next ? jy_date_format(next->on, day) : NULL);
+            jy_sb_json_kv_str(out, "resolved_by", next ? next->actor : NULL);
+            jy_sb_json_kv_str(out, "resolution", next ? next->reason : NULL);
+            jy_sb_json_kv_str(out, "resolution_step", next ? next->step : NULL);
+            jy_sb_appendc(out, '}');
+        }
+        jy_sb_appendc(out, ']');
+    }
+    ev_free(&l);
+    return rc;
+}
+
+int jy_case_objection_resolve(jy_cases *cs, int64_t id, const char *outcome, jy_date on, const char *reason,
+                              const char *actor, jy_err *err)
+{
+    if (!outcome || (strcmp(outcome, "upheld") != 0 && strcmp(outcome, "dismissed") != 0))
+        return jy_err_set(err, JY_EINVAL, "outcome: upheld (the objection holds: the case is rejected) or dismissed "
+                                          "(the case is approved again and goes through publicity anew)");
+    if (!reason || !*reason) return jy_err_set(err, JY_EINVAL, "reason: say how the objection was examined");
+    jy_case c;
+    ev_list l = {0};
+    int rc = events_of(cs, id, &c, &l, err);
+    if (rc == 0) {
+        const jy_case_event *last = l.n ? &l.v[l.n - 1] : NULL;
+        if (!last || strcmp(last->step, "object") != 0 || strcmp(last->to_state, c.state) != 0) {
+            rc = jy_err_set(err, JY_ECONFLICT, "案件 %lld 没有待处理的异议 (no open objection: the case is %s%s%s)",
+                            (long long)id, c.state, last ? " after step " : "", last ? last->step : "");
+        } else {
+            const jy_workflow *wf = jy_workflow_for(cs->wf, c.program, c.kind);
+            const char *step = strcmp(outcome, "upheld") == 0 ? "reject" : jy_case_step_alias(wf, c.state, "approve");
+            char why[1200];
+            snprintf(why, sizeof why, "异议%s：%s", strcmp(outcome, "upheld") == 0 ? "成立" : "不成立", reason);
+            rc = jy_case_advance(cs, id, step, on, why, actor, err);
+        }
+    }
+    ev_free(&l);
+    return rc;
+}
+
+/* ---- class rosters ---- */
+
+int jy_roster_level(const char *s)
+{
+    static const char *const cn[] = {"", "一级", "二级", "三级", "四级", "五级"};
+    if (strncmp(s, "level", 5) == 0) s += 5;
+    if (s[0] >= '1' && s[0] <= '5' && s[1] == '\0') return s[0] - '0';
+    for (int i = 1; i <= 5; i++)
+        if (strcmp(s, cn[i]) == 0) return i;
+    if (strcmp(s, "初级") == 0) return 5;
+    if (strcmp(s, "中级") == 0) return 4;
+    if (strcmp(s, "高级") == 0) return 3;
+    return 0;
+}
+
+static int header_is(const char *h, const char *const *names)
+{
+    for (; *names; names++)
+        if (strcmp(h, *names) == 0) return 1;
+    return 0;
+}
+
+int jy_roster_read(jy_store *st, const char *name, const char *text, size_t len, const char *occupation, int level,
+                   int64_t default_org, jy_conflict_subject **out, size_t *nout, jy_err *err)
+{
+    static const char *const H_ID[] = {"idcard", "身份证号", "身份证号码", "公民身份号码", NULL};
+    static const char *const H_OCC[] = {"occupation", "工种", "职业", "职业（工种）", "培训工种", NULL};
+    static const char *const H_LEVEL[] = {"level", "等级", "培训等级", NULL};
+    static const char *const H_ORG[] = {"org", "uscc", "统一社会信用代码", "培训机构代码", NULL};
+    static const char *const H_START[] = {"start", "开始日期", NULL};
+    static const char *const H_END[] = {"end", "结束日期", NULL};
+    jy_conflict_subject *rows = NULL;
+    size_t n = 0, cap = 0;
+    int64_t last_org_id = 0;
+    char last_uscc[19] = "";
+    int col_id = -1, col_occ = -1, col_level = -1, col_org = -1, col_start = -1, col_end = -1;
+    int rc;
+    *out = NULL;
+    *nout = 0;
+    jy_csv *csv = jy_csv_new_mem(text ? text : "", len, 0);
+    if (!csv) return jy_err_set(err, JY_ENOMEM, "out of memory");
+    if ((rc = jy_csv_next(csv, err)) < 0) goto done;
+    if (rc == 0) {
+        rc = jy_err_set(err, JY_EINVAL, "%s: empty file (expected a header row with 身份证号)", name);
+        goto done;
+    }
+    for (size_t i = 0; i < jy_csv_nfields(csv); i++) {
+        const char *h = jy_csv_field(csv, i, NULL);
+        if (header_is(h, H_ID)) col_id = (int)i;
+        else if (header_is(h, H_OCC)) col_occ = (int)i;
+        else if (header_is(h, H_LEVEL)) col_level = (int)i;
+        else if (header_is(h, H_ORG)) col_org = (int)i;
+        else if (header_is(h, H_START)) col_start = (int)i;
+        else if (header_is(h, H_END)) col_end = (int)i;
+    }
+    if (col_id < 0) {
+        rc = jy_err_set(err, JY_EINVAL, "%s: no ID-number column (身份证号 / idcard) in the header row", name);
+        goto done;
+    }
+    while ((rc = jy_csv_next(csv, err)) == 1) {
+        if (jy_csv_blank(csv)) continue;
+        if (n == cap) {
+            cap = cap ? cap * 2 : 1024;
+            jy_conflict_subject *nr = realloc(rows, cap * sizeof *nr);
+            if (!nr) {
+                rc = jy_err_set(err, JY_ENOMEM, "out of memory reading %s", name);
+                goto done;
+            }
+            rows = nr;
+        }
+        jy_conflict_subject *r = &rows[n];
+        memset(r, 0, sizeof *r);
+        r->row = (long)n + 1;
+        size_t nf = jy_csv_nfields(csv);
+        const char *id = (size_t)col_id < nf ? jy_csv_field(csv, (size_t)col_id, NULL) : "";
+        size_t k = 0;
+        for (; id[k] && k < sizeof r->idcard - 1; k++) r->idcard[k] = id[k] == 'x' ? 'X' : id[k];
+        r->idcard[k] = '\0';
+        snprintf(r->occupation, sizeof r->occupation, "%s",
+                 col_occ >= 0 && (size_t)col_occ < nf ? jy_csv_field(csv, (size_t)col_occ, NULL)
+                                                      : (occupation ? occupation : ""));
+        r->level = col_level >= 0 && (size_t)col_level < nf ? jy_roster_level(jy_csv_field(csv, (size_t)col_level, NULL))
+                                                            : level;
+        r->org_id = default_org;
+        if (col_org >= 0 && (size_t)col_org < nf && jy_csv_field(csv, (size_t)col_org, NULL)[0]) {
+            const char *u = jy_csv_field(csv, (size_t)col_org, NULL);
+            if (strcmp(u, last_uscc) != 0) {
+                jy_org o;
+                if ((rc = jy_store_org_get_by_uscc(st, u, &o, err))) {
+                    jy_err_prefix(err, "%s row %ld: ", name, r->row);
+                    goto done;
+                }
+                snprintf(last_uscc, sizeof last_uscc, "%s", u);
+                last_org_id = o.id;
+            }
+            r->org_id = last_org_id;
+        }
+        if (col_start >= 0 && (size_t)col_start < nf && jy_csv_field(csv, (size_t)col_start, NULL)[0] &&
+            jy_date_parse_loose(jy_csv_field(csv, (size_t)col_start, NULL), &r->start_on, err)) {
+            rc = jy_err_prefix(err, "%s row %ld: start: ", name, r->row);
+            goto done;
+        }
+        if (col_end >= 0 && (size_t)col_end < nf && jy_csv_field(csv, (size_t)col_end, NULL)[0] &&
+            jy_date_parse_loose(jy_csv_field(csv, (size_t)col_end, NULL), &r->end_on, err)) {
+            rc = jy_err_prefix(err, "%s row %ld: end: ", name, r->row);
+            goto done;
+        }
+        n++;
+    }
+    if (rc > 0) rc = 0;
+done:
+    jy_csv_free(csv);
+    if (rc) {
+        free(rows);
+        return rc;
+    }
+    *out = rows;
+    *nout = n;
+    return 0;
+}
+
+void jy_roster_normalise(const jy_policy *pol, jy_conflict_subject *rows, size_t n)
+{
+    if (!pol) return;
+    for (size_t i = 0; i < n; i++) {
+        const char *cn = jy_policy_occupation_name(pol, rows[i].occupation);
+        if (cn && cn != rows[i].occupation) snprintf(rows[i].occupation, sizeof rows[i].occupation, "%s", cn);
+    }
+}
