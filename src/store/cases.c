@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/ledger_db.h"
 #include "store/store_impl.h"
 
 static const jy_case_ops *cops(jy_store *st)
@@ -298,6 +299,46 @@ int jy_store_case_list(jy_store *st, const jy_case_filter *f, int (*fn)(void *ct
     /* the backends filter by the prefix in SQL, on the county-leading index */
     g.county = area[0] ? area : NULL;
     return cops(st)->case_list(st, &g, fn, ctx, err);
+}
+
+static int on_roster(void *ctx, int ncol, const char *const *col)
+{
+    jy_class_roster *r = ctx;
+    if (ncol < 6) return 1;
+    r->trainees = (int)jl_i64(col[0]);
+    r->examined = (int)jl_i64(col[1]);
+    r->passed = (int)jl_i64(col[2]);
+    r->certificates = (int)jl_i64(col[3]);
+    r->paid = (int)jl_i64(col[4]);
+    r->amount_paid = jl_i64(col[5]);
+    return 0;
+}
+
+int jy_store_class_roster(jy_store *st, int64_t class_id, jy_class_roster *out, jy_err *err)
+{
+    /* the facts are parsed once per trainee (MATERIALIZED: not once per use of the column) */
+    static const char *const sql[2] = {
+        /* PostgreSQL: facts is text */
+        "WITH t AS MATERIALIZED (SELECT state, amount, facts::jsonb AS f FROM cases WHERE parent_id = $1"
+        " AND kind = 'trainee_claim' AND state NOT IN ('rejected', 'withdrawn', 'cancelled')"
+        " AND ($2 = '' OR (county >= $2 AND county < $2 || '~')))"
+        " SELECT count(*), count(*) FILTER (WHERE jsonb_typeof(f->'exam') = 'string' AND f->>'exam' <> 'absent'),"
+        " count(*) FILTER (WHERE jsonb_typeof(f->'exam') = 'string' AND f->>'exam' = 'pass'),"
+        " count(*) FILTER (WHERE f->'certificate' IS NOT NULL), count(*) FILTER (WHERE state = 'paid'),"
+        " coalesce(sum(amount) FILTER (WHERE state = 'paid'), 0)::bigint FROM t",
+        /* SQLite: json_extract gives a JSON string as text (exam is validated as pass, fail or
+         * absent when a trainee joins: jy_class_roster_admit); json_type is NULL for a missing key */
+        "WITH t AS MATERIALIZED (SELECT state, amount, json_extract(facts, '$.exam') AS e,"
+        " json_type(facts, '$.certificate') AS ct FROM cases WHERE parent_id = $1 AND kind = 'trainee_claim'"
+        " AND state NOT IN ('rejected', 'withdrawn', 'cancelled')"
+        " AND ($2 = '' OR (county >= $2 AND county < $2 || '~')))"
+        " SELECT count(*), coalesce(sum(typeof(e) = 'text' AND e <> 'absent'), 0),"
+        " coalesce(sum(typeof(e) = 'text' AND e = 'pass'), 0), coalesce(sum(ct IS NOT NULL), 0),"
+        " coalesce(sum(state = 'paid'), 0), coalesce(sum(CASE WHEN state = 'paid' THEN amount END), 0) FROM t",
+    };
+    memset(out, 0, sizeof *out);
+    jl_val p[2] = {JL_I(class_id), JL_S(st->scope)};
+    return jl_run(st, sql[jl_is_pg(st) ? 0 : 1], p, 2, on_roster, out, NULL, "counting a class's roster", err);
 }
 
 int jy_store_case_events(jy_store *st, int64_t case_id, int (*fn)(void *ctx, const jy_case_event *e), void *ctx,

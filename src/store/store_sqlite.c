@@ -79,6 +79,11 @@ static const char *const stmt_sql[S__COUNT] = {
     [S_SCHEMA_VERSION] = "SELECT coalesce(max(version), 0) FROM schema_migrations",
 };
 
+/* open addressing; a handle keeps at most SQ_CACHE_MAX statements (the store's distinct SQL
+ * texts number about two hundred; a text beyond the bound is prepared and finalised per call) */
+#define SQ_CACHE_SLOTS 1024
+#define SQ_CACHE_MAX 768
+
 typedef struct sq_store {
     jy_store base;
     sqlite3 *db;
@@ -90,6 +95,13 @@ typedef struct sq_store {
     char tail_hash[65];
     jy_sb before, after; /* reused for audit JSON */
     struct checkpointer *ckpt; /* bulk mode: the background checkpointer, else NULL */
+    /* statements of the other store files (jy_store_sqlite_prepare), by their SQL text:
+     * prepared once per handle, reset and kept on release */
+    struct sq_cached {
+        uint64_t hash;
+        sqlite3_stmt *s;
+    } cache[SQ_CACHE_SLOTS];
+    int ncached;
 } sq_store;
 
 /* ---------------------------------------------------------------- statement helpers */
@@ -1034,6 +1046,7 @@ static void sq_close(jy_store *base)
         sq_rollback(base, NULL);
     }
     for (int i = 0; i < S__COUNT; i++) sqlite3_finalize(st->stmt[i]);
+    for (int i = 0; i < SQ_CACHE_SLOTS; i++) sqlite3_finalize(st->cache[i].s);
     sqlite3_close(st->db);
     jy_sb_free(&st->before);
     jy_sb_free(&st->after);
@@ -1122,6 +1135,71 @@ done:
 struct sqlite3 *jy_store_sqlite_db(jy_store *base)
 {
     return ((sq_store *)base)->db;
+}
+
+/* ---------------------------------------------------------------- statement cache */
+
+static uint64_t sql_hash(const char *sql)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (const unsigned char *p = (const unsigned char *)sql; *p; p++) h = (h ^ *p) * 1099511628211ULL;
+    return h;
+}
+
+/* The slot holding sql, or the empty slot where it would go; -1 when the table is full. */
+static int cache_slot(sq_store *st, const char *sql, uint64_t h)
+{
+    for (int i = 0; i < SQ_CACHE_SLOTS; i++) {
+        int k = (int)((h + (uint64_t)i) & (SQ_CACHE_SLOTS - 1));
+        struct sq_cached *c = &st->cache[k];
+        if (!c->s) return k;
+        if (c->hash == h && strcmp(sqlite3_sql(c->s), sql) == 0) return k;
+    }
+    return -1;
+}
+
+/* store_impl.h: a statement for sql on the handle's connection, prepared once per handle
+ * (SQLITE_PREPARE_PERSISTENT) and kept; a statement still stepping (a list walk whose callback
+ * runs the same SQL again) gets a fresh one that release finalises. */
+int jy_store_sqlite_prepare(jy_store *base, const char *sql, sqlite3_stmt **out)
+{
+    sq_store *st = (sq_store *)base;
+    uint64_t h = sql_hash(sql);
+    int k = cache_slot(st, sql, h);
+    if (k >= 0 && st->cache[k].s && !sqlite3_stmt_busy(st->cache[k].s)) {
+        *out = st->cache[k].s;
+        return SQLITE_OK;
+    }
+    int cache = k >= 0 && !st->cache[k].s && st->ncached < SQ_CACHE_MAX;
+    int src = sqlite3_prepare_v3(st->db, sql, -1, cache ? SQLITE_PREPARE_PERSISTENT : 0, out, NULL);
+    if (src != SQLITE_OK) {
+        sqlite3_finalize(*out);
+        *out = NULL;
+        return src;
+    }
+    if (cache) {
+        st->cache[k].hash = h;
+        st->cache[k].s = *out;
+        st->ncached++;
+    }
+    return SQLITE_OK;
+}
+
+/* store_impl.h: done with a statement of jy_store_sqlite_prepare: a cached one is reset (ending
+ * its read at once) and its bindings cleared (no pointer into the caller's memory stays); any
+ * other is finalised. */
+void jy_store_sqlite_release(jy_store *base, sqlite3_stmt *s)
+{
+    if (!s) return;
+    sq_store *st = (sq_store *)base;
+    const char *sql = sqlite3_sql(s);
+    int k = sql ? cache_slot(st, sql, sql_hash(sql)) : -1;
+    if (k >= 0 && st->cache[k].s == s) {
+        sqlite3_reset(s);
+        sqlite3_clear_bindings(s);
+        return;
+    }
+    sqlite3_finalize(s);
 }
 
 /* ---------------------------------------------------------------- bulk mode */
