@@ -301,44 +301,30 @@ int jy_store_case_list(jy_store *st, const jy_case_filter *f, int (*fn)(void *ct
     return cops(st)->case_list(st, &g, fn, ctx, err);
 }
 
-static int on_roster(void *ctx, int ncol, const char *const *col)
+typedef struct trainee_walk {
+    jy_store *st;
+    int (*fn)(void *ctx, const jy_trainee_row *r);
+    void *ctx;
+} trainee_walk;
+
+static int on_trainee(void *ctx, int ncol, const char *const *col)
 {
-    jy_class_roster *r = ctx;
-    if (ncol < 6) return 1;
-    r->trainees = (int)jl_i64(col[0]);
-    r->examined = (int)jl_i64(col[1]);
-    r->passed = (int)jl_i64(col[2]);
-    r->certificates = (int)jl_i64(col[3]);
-    r->paid = (int)jl_i64(col[4]);
-    r->amount_paid = jl_i64(col[5]);
-    return 0;
+    trainee_walk *w = ctx;
+    if (ncol < 4 || !jy_store_in_scope(w->st->scope, col[3] ? col[3] : "")) return 0;
+    jy_trainee_row r = {.state = col[0] ? col[0] : "", .has_amount = col[1] != NULL, .amount = jl_i64(col[1]),
+                        .facts = col[2] ? col[2] : "{}"};
+    return w->fn(w->ctx, &r);
 }
 
-int jy_store_class_roster(jy_store *st, int64_t class_id, jy_class_roster *out, jy_err *err)
+int jy_store_class_trainees(jy_store *st, int64_t class_id, int (*fn)(void *ctx, const jy_trainee_row *r), void *ctx,
+                            jy_err *err)
 {
-    /* the facts are parsed once per trainee (MATERIALIZED: not once per use of the column) */
-    static const char *const sql[2] = {
-        /* PostgreSQL: facts is text */
-        "WITH t AS MATERIALIZED (SELECT state, amount, facts::jsonb AS f FROM cases WHERE parent_id = $1"
-        " AND kind = 'trainee_claim' AND state NOT IN ('rejected', 'withdrawn', 'cancelled')"
-        " AND ($2 = '' OR (county >= $2 AND county < $2 || '~')))"
-        " SELECT count(*), count(*) FILTER (WHERE jsonb_typeof(f->'exam') = 'string' AND f->>'exam' <> 'absent'),"
-        " count(*) FILTER (WHERE jsonb_typeof(f->'exam') = 'string' AND f->>'exam' = 'pass'),"
-        " count(*) FILTER (WHERE f->'certificate' IS NOT NULL), count(*) FILTER (WHERE state = 'paid'),"
-        " coalesce(sum(amount) FILTER (WHERE state = 'paid'), 0)::bigint FROM t",
-        /* SQLite: json_extract gives a JSON string as text (exam is validated as pass, fail or
-         * absent when a trainee joins: jy_class_roster_admit); json_type is NULL for a missing key */
-        "WITH t AS MATERIALIZED (SELECT state, amount, json_extract(facts, '$.exam') AS e,"
-        " json_type(facts, '$.certificate') AS ct FROM cases WHERE parent_id = $1 AND kind = 'trainee_claim'"
-        " AND state NOT IN ('rejected', 'withdrawn', 'cancelled')"
-        " AND ($2 = '' OR (county >= $2 AND county < $2 || '~')))"
-        " SELECT count(*), coalesce(sum(typeof(e) = 'text' AND e <> 'absent'), 0),"
-        " coalesce(sum(typeof(e) = 'text' AND e = 'pass'), 0), coalesce(sum(ct IS NOT NULL), 0),"
-        " coalesce(sum(state = 'paid'), 0), coalesce(sum(CASE WHEN state = 'paid' THEN amount END), 0) FROM t",
-    };
-    memset(out, 0, sizeof *out);
-    jl_val p[2] = {JL_I(class_id), JL_S(st->scope)};
-    return jl_run(st, sql[jl_is_pg(st) ? 0 : 1], p, 2, on_roster, out, NULL, "counting a class's roster", err);
+    trainee_walk w = {st, fn, ctx};
+    jl_val p[1] = {JL_I(class_id)};
+    return jl_run(st,
+                  "SELECT state, amount, facts, county FROM cases WHERE parent_id = $1 AND kind = 'trainee_claim'"
+                  " ORDER BY id",
+                  p, 1, on_trainee, &w, NULL, "reading a class's trainees", err);
 }
 
 int jy_store_case_events(jy_store *st, int64_t case_id, int (*fn)(void *ctx, const jy_case_event *e), void *ctx,
