@@ -1346,6 +1346,11 @@ int jy_store_sqlite_prepare(jy_store *base, const char *sql, sqlite3_stmt **out)
     return SQLITE_OK;
 }
 
+int64_t jy_store_sqlite_durable_syncs(jy_store *base)
+{
+    return ((sq_store *)base)->syncs;
+}
+
 /* store_impl.h: done with a statement of jy_store_sqlite_prepare: a cached one is reset (ending
  * its read at once) and its bindings cleared (no pointer into the caller's memory stays); any
  * other is finalised. */
