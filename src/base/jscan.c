@@ -12,13 +12,14 @@ static const char *ws(const char *p)
 /* p at '"': past the closing quote, or NULL when the string does not end. *esc: had a '\'. */
 static const char *skip_string(const char *p, int *esc)
 {
-    for (p++; *p && *p != '"'; p++) {
-        if (*p == '\\') {
-            *esc = 1;
-            if (!*++p) return NULL;
-        }
+    for (p++;;) {
+        char c;
+        while ((c = *p) != '"' && c != '\\' && c) p++;
+        if (c == '"') return p + 1;
+        if (!c || !p[1]) return NULL;
+        *esc = 1;
+        p += 2;
     }
-    return *p ? p + 1 : NULL;
 }
 
 /* Past one value starting at p (after white space), or NULL. */
@@ -46,7 +47,9 @@ static const char *skip_value(const char *p)
 
 int jy_json_top_members(const char *json, int nkeys, const char *const *keys, const char **vals, size_t *lens)
 {
-    for (int i = 0; i < nkeys; i++) vals[i] = NULL, lens[i] = 0;
+    size_t klen[8];
+    if (nkeys > 8) return -1;
+    for (int i = 0; i < nkeys; i++) vals[i] = NULL, lens[i] = 0, klen[i] = strlen(keys[i]);
     const char *p = ws(json ? json : "");
     if (*p++ != '{') return -1;
     p = ws(p);
@@ -63,7 +66,7 @@ int jy_json_top_members(const char *json, int nkeys, const char *const *keys, co
         const char *v = p;
         if (!(p = skip_value(p))) return -1;
         for (int i = 0; i < nkeys; i++)
-            if (strncmp(k, keys[i], kn) == 0 && keys[i][kn] == '\0') {
+            if (kn == klen[i] && k[0] == keys[i][0] && memcmp(k, keys[i], kn) == 0) {
                 vals[i] = v;
                 lens[i] = (size_t)(p - v);
             }

@@ -18,7 +18,7 @@
  * -1: the text is not a plain object this scan reads (the caller must parse it properly). */
 int jy_json_top_member(const char *json, const char *key, const char **val, size_t *len);
 
-/* The same for nkeys keys in one pass: vals[i]/lens[i] as above, NULL/0 for an absent key;
+/* The same for up to 8 keys in one pass: vals[i]/lens[i] as above, NULL/0 for an absent key;
  * returns how many were found, or -1. */
 int jy_json_top_members(const char *json, int nkeys, const char *const *keys, const char **vals, size_t *lens);
 
