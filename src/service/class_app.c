@@ -230,15 +230,24 @@ int jy_class_roster_json(jy_store *st, const jy_case *cls, jy_sb *out, jy_err *e
     roster_ctx R;
     int rc = roster_scan(st, cls->id, &R, err);
     if (rc) return rc;
-    json_t *f = cls->facts ? json_loads(cls->facts, 0, NULL) : NULL;
-    json_t *planned = json_object_get(f, "planned_trainees");
+    long long planned = 0;
+    const char *v;
+    size_t vn;
+    int found = cls->facts ? jy_json_top_member(cls->facts, "planned_trainees", &v, &vn) : 0;
+    if (found == 1 && vn < 20 && vn > 0 && strspn(v, "-0123456789") == vn) {
+        planned = strtoll(v, NULL, 10); /* a JSON integer: what json_is_integer accepts */
+    } else if (found != 0) {
+        json_t *f = json_loads(cls->facts, 0, NULL);
+        json_t *p = json_object_get(f, "planned_trainees");
+        planned = json_is_integer(p) ? (long long)json_integer_value(p) : 0LL;
+        json_decref(f);
+    }
     char a[JY_MONEY_BUFSZ];
     jy_sb_append(out, ",\"roster\":{");
     jy_sb_appendf(out, "\"planned\":%lld,\"trainees\":%d,\"examined\":%d,\"passed\":%d,\"certificates\":%d,"
                        "\"claims_paid\":%d,\"amount_paid\":\"%s\"}",
-                  json_is_integer(planned) ? (long long)json_integer_value(planned) : 0LL, R.trainees, R.examined,
-                  R.passed, R.certificates, R.paid, jy_money_format_plain(R.amount_paid, a));
-    json_decref(f);
+                  planned, R.trainees, R.examined, R.passed, R.certificates, R.paid,
+                  jy_money_format_plain(R.amount_paid, a));
     return 0;
 }
 
