@@ -217,6 +217,11 @@ int jy_cmd_serve(const jy_cli *cli, int argc, char **argv)
     api_ready = 1;
     app.api = &api;
     cfg.auth = jy_api_auth_hooks(&api);
+    /* logins and password changes run on their own workers, one per hashing slot: a flood of
+     * them waits or is refused there and never holds the workers of the other requests */
+    int busy, waiting, slots, queue;
+    jy_auth_pool_stats(auth, &busy, &waiting, &slots, &queue);
+    cfg.slow_threads = slots;
 
     size_t nroutes;
     cfg.routes = jy_http_app_routes(&nroutes);

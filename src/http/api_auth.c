@@ -207,7 +207,7 @@ static void h_openapi(jy_http_req *req)
     "\"second_factor\"]},\"user\":" USER_SCHEMA "}}"
 
 const jy_api_route jy_api_routes_auth[] = {
-    {{.method = "POST", .path = "/api/v1/session", .fn = h_login, .flags = JY_HTTP_PUBLIC | JY_HTTP_NO_CSRF,
+    {{.method = "POST", .path = "/api/v1/session", .fn = h_login, .flags = JY_HTTP_PUBLIC | JY_HTTP_NO_CSRF | JY_HTTP_SLOW,
       .max_body = 4096},
      {.tag = "session",
       .summary = "Log in (登录): sets the session cookie and returns the CSRF token",
@@ -232,7 +232,7 @@ const jy_api_route jy_api_routes_auth[] = {
       .response = "{\"type\":\"object\",\"required\":[\"state\"],\"properties\":{\"state\":{\"const\":\"ended\"}}}",
       .statuses = "200,401,403"}},
     {{.method = "POST", .path = "/api/v1/session/password", .fn = h_password, .permission = ANY_SESSION,
-      .max_body = 4096},
+      .flags = JY_HTTP_SLOW, .max_body = 4096},
      {.tag = "session",
       .summary = "Change my password (修改密码): every session of the account ends, a new one is opened",
       .request = "{\"type\":\"object\",\"required\":[\"old_password\",\"new_password\"],\"properties\":{"

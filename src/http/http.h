@@ -52,6 +52,11 @@ enum {
     JY_HTTP_NO_RATE_LIMIT = 1u << 6, /* not counted by the rate limits (health checks) */
     JY_HTTP_SESSION_OPTIONAL = 1u << 7, /* with JY_HTTP_PUBLIC: resolve the session when the
                                          * request has one (jy_http_req_principal), never 401 */
+    JY_HTTP_SLOW = 1u << 8,        /* the handler may wait long (argon2id in the hashing pool: log
+                                    * in, change a password): it runs on the slow lane's own
+                                    * workers (cfg.slow_threads), never on the others', and is
+                                    * answered 429 busy (Retry-After: 1) at once when that lane's queue
+                                    * is full, as the hashing pool answers */
 };
 
 /* Entries are written with designated initialisers: {.method = "GET", .path = "/x", .fn = h}. */
@@ -103,6 +108,8 @@ typedef struct jy_http_config {
     const char *bind;      /* IPv4 or IPv6 literal; NULL: "127.0.0.1" */
     int port;              /* 0: let the kernel pick (jy_http_port tells which) */
     int threads;           /* handler workers (and store handles); <= 0: 4 */
+    int slow_threads;      /* workers (and store handles) of the JY_HTTP_SLOW routes; <= 0: 2. As
+                            * many more wait in their lane; beyond that 429 busy at once */
     const char *db_url;    /* opened once per worker */
     const char *policy_dir;
     const jy_http_route *routes;

@@ -201,6 +201,9 @@ struct jy_http_server {
     pthread_mutex_t qmu;
     pthread_cond_t qcv;
     jy_http_req *work_head, *work_tail;
+    pthread_cond_t slow_cv;             /* the JY_HTTP_SLOW routes' own lane (same qmu) */
+    jy_http_req *slow_head, *slow_tail;
+    int slow_queued;
     jy_http_req *done_head, *done_tail;
     int workers_exit;
 
@@ -722,19 +725,25 @@ static void run_request(jy_http_req *req)
     access_log(req->srv, req->method, req->path, req->status, req->body_bytes, ms_since(&req->t0), req->addr);
 }
 
-static void *worker_main(void *arg)
+/* A worker of the ordinary lane (slow = 0) or of the JY_HTTP_SLOW lane (slow = 1): a handler
+ * that waits for the password-hashing pool only ever holds a slow-lane worker, so a flood of
+ * logins cannot take the workers every other request needs. */
+static void worker_loop(jy_http_server *srv, int slow)
 {
-    jy_http_server *srv = arg;
+    jy_http_req **head = slow ? &srv->slow_head : &srv->work_head;
+    jy_http_req **tail = slow ? &srv->slow_tail : &srv->work_tail;
+    pthread_cond_t *cv = slow ? &srv->slow_cv : &srv->qcv;
     for (;;) {
         pthread_mutex_lock(&srv->qmu);
-        while (!srv->work_head && !srv->workers_exit) pthread_cond_wait(&srv->qcv, &srv->qmu);
-        jy_http_req *req = srv->work_head;
+        while (!*head && !srv->workers_exit) pthread_cond_wait(cv, &srv->qmu);
+        jy_http_req *req = *head;
         if (!req) {
             pthread_mutex_unlock(&srv->qmu);
-            return NULL;
+            return;
         }
-        srv->work_head = req->next;
-        if (!srv->work_head) srv->work_tail = NULL;
+        *head = req->next;
+        if (!*head) *tail = NULL;
+        if (slow) srv->slow_queued--;
         pthread_mutex_unlock(&srv->qmu);
         req->next = NULL;
 
@@ -749,6 +758,18 @@ static void *worker_main(void *arg)
         ssize_t w = write(srv->wake_fd, &one, sizeof one);
         (void)w;
     }
+}
+
+static void *worker_main(void *arg)
+{
+    worker_loop(arg, 0);
+    return NULL;
+}
+
+static void *slow_worker_main(void *arg)
+{
+    worker_loop(arg, 1);
+    return NULL;
 }
 
 /* ---- the I/O side ---- */
@@ -971,14 +992,36 @@ static void early_reply(jy_http_server *srv, conn *c, jy_http_req *req, unsigned
 static void dispatch(jy_http_server *srv, conn *c)
 {
     jy_http_req *req = c->req;
+    int slow = req->route && (req->route->flags & JY_HTTP_SLOW);
+    if (slow) {
+        /* only this thread adds to the lane, so the count can only have dropped since */
+        pthread_mutex_lock(&srv->qmu);
+        int full = srv->slow_queued >= srv->cfg.slow_threads;
+        pthread_mutex_unlock(&srv->qmu);
+        if (full) {
+            /* every slow worker busy and as many waiting: shed at once; the other lane is untouched */
+            jy_http_req_set_header(req, "Retry-After", "1");
+            early_reply(srv, c, req, 429, "busy", "登录请求过多，请稍后再试 (too many logins at once; retry)",
+                        req->keep_alive);
+            return;
+        }
+    }
     c->state = C_HANDLING;
     c->deadline = 0;
     set_events(srv, c);
     pthread_mutex_lock(&srv->qmu);
-    if (srv->work_tail) srv->work_tail->next = req;
-    else srv->work_head = req;
-    srv->work_tail = req;
-    pthread_cond_signal(&srv->qcv);
+    if (slow) {
+        if (srv->slow_tail) srv->slow_tail->next = req;
+        else srv->slow_head = req;
+        srv->slow_tail = req;
+        srv->slow_queued++;
+        pthread_cond_signal(&srv->slow_cv);
+    } else {
+        if (srv->work_tail) srv->work_tail->next = req;
+        else srv->work_head = req;
+        srv->work_tail = req;
+        pthread_cond_signal(&srv->qcv);
+    }
     pthread_mutex_unlock(&srv->qmu);
 }
 
@@ -1656,6 +1699,7 @@ int jy_http_start(const jy_http_config *cfg, jy_http_server **out, jy_err *err)
     pthread_cond_init(&srv->cv, NULL);
     pthread_mutex_init(&srv->qmu, NULL);
     pthread_cond_init(&srv->qcv, NULL);
+    pthread_cond_init(&srv->slow_cv, NULL);
     pthread_mutex_init(&srv->rl_addr.mu, NULL);
     pthread_mutex_init(&srv->rl_user.mu, NULL);
 
@@ -1663,6 +1707,8 @@ int jy_http_start(const jy_http_config *cfg, jy_http_server **out, jy_err *err)
     if (!c->bind || !*c->bind) c->bind = "127.0.0.1";
     if (c->threads <= 0) c->threads = 4;
     if (c->threads > 64) c->threads = 64;
+    if (c->slow_threads <= 0) c->slow_threads = 2;
+    if (c->slow_threads > 64) c->slow_threads = 64;
     if (!c->max_body) c->max_body = 1u << 20;
     if (!c->max_head) c->max_head = 16384;
     if (c->max_headers <= 0) c->max_headers = 64;
@@ -1731,7 +1777,7 @@ int jy_http_start(const jy_http_config *cfg, jy_http_server **out, jy_err *err)
             getrlimit(RLIMIT_NOFILE, &rl);
         }
     }
-    long fd_room = rl.rlim_cur == RLIM_INFINITY ? 1L << 20 : (long)rl.rlim_cur - 64 - 2L * c->threads;
+    long fd_room = rl.rlim_cur == RLIM_INFINITY ? 1L << 20 : (long)rl.rlim_cur - 64 - 2L * (c->threads + c->slow_threads);
     if (c->max_conns <= 0) c->max_conns = 1024;
     if (fd_room < 16) fd_room = 16;
     srv->max_conns = c->max_conns < fd_room ? c->max_conns : (int)fd_room;
@@ -1741,12 +1787,13 @@ int jy_http_start(const jy_http_config *cfg, jy_http_server **out, jy_err *err)
         goto done;
     }
 
-    srv->pool = calloc((size_t)c->threads, sizeof *srv->pool);
+    /* one handle per worker of either lane: a worker never waits for a handle */
+    srv->pool = calloc((size_t)(c->threads + c->slow_threads), sizeof *srv->pool);
     if (!srv->pool) {
         rc = jy_err_set(err, JY_ENOMEM, "out of memory");
         goto done;
     }
-    for (int i = 0; i < c->threads; i++) {
+    for (int i = 0; i < c->threads + c->slow_threads; i++) {
         rc = jy_store_open(c->db_url, &srv->pool[i], err);
         if (rc) goto done; /* the store's message names the database */
         srv->npool++;
@@ -1769,13 +1816,13 @@ int jy_http_start(const jy_http_config *cfg, jy_http_server **out, jy_err *err)
     epoll_ctl(srv->epfd, EPOLL_CTL_ADD, srv->listen_fd, &le);
     epoll_ctl(srv->epfd, EPOLL_CTL_ADD, srv->wake_fd, &we);
 
-    srv->workers = calloc((size_t)c->threads, sizeof *srv->workers);
+    srv->workers = calloc((size_t)(c->threads + c->slow_threads), sizeof *srv->workers);
     if (!srv->workers) {
         rc = jy_err_set(err, JY_ENOMEM, "out of memory");
         goto done;
     }
-    for (int i = 0; i < c->threads; i++) {
-        if (pthread_create(&srv->workers[i], NULL, worker_main, srv) != 0) {
+    for (int i = 0; i < c->threads + c->slow_threads; i++) {
+        if (pthread_create(&srv->workers[i], NULL, i < c->threads ? worker_main : slow_worker_main, srv) != 0) {
             rc = jy_err_set(err, JY_EIO, "cannot start worker thread: %s", strerror(errno));
             goto done;
         }
@@ -1813,11 +1860,17 @@ void jy_http_stop(jy_http_server *srv)
     pthread_mutex_lock(&srv->qmu);
     srv->workers_exit = 1;
     pthread_cond_broadcast(&srv->qcv);
+    pthread_cond_broadcast(&srv->slow_cv);
     pthread_mutex_unlock(&srv->qmu);
     for (int i = 0; i < srv->nworkers; i++) pthread_join(srv->workers[i], NULL);
     free(srv->workers);
     /* requests that never reached a worker, answers never collected */
     for (jy_http_req *r = srv->work_head, *nx; r; r = nx) {
+        nx = r->next;
+        r->c->req = NULL;
+        req_free(r);
+    }
+    for (jy_http_req *r = srv->slow_head, *nx; r; r = nx) {
         nx = r->next;
         r->c->req = NULL;
         req_free(r);
@@ -1853,6 +1906,7 @@ void jy_http_stop(jy_http_server *srv)
     pthread_mutex_destroy(&srv->rl_addr.mu);
     pthread_mutex_destroy(&srv->rl_user.mu);
     pthread_cond_destroy(&srv->qcv);
+    pthread_cond_destroy(&srv->slow_cv);
     pthread_mutex_destroy(&srv->qmu);
     pthread_cond_destroy(&srv->cv);
     pthread_mutex_destroy(&srv->mu);

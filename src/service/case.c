@@ -1051,15 +1051,20 @@ int jy_case_show_json(jy_cases *cs, int64_t id, jy_date today, jy_sb *out, jy_er
     jy_sb_json_kv_bool(out, "overdue", c.due_on && c.due_on < today);
     /* the dates counted into a year without a published calendar (see jy_cases_settle_dates) */
     jy_sb_append(out, ",\"provisional\":[");
-    json_t *rj = json_loads(c.reasons && *c.reasons ? c.reasons : "[]", 0, NULL);
-    size_t i;
-    json_t *r;
-    int np = 0;
-    json_array_foreach(rj, i, r) if (is_prov(r, NULL)) {
-        if (np++) jy_sb_appendc(out, ',');
-        jy_sb_json_str(out, json_string_value(json_object_get(r, "field")));
+    /* parsed only when the text can hold a provisional mark: the word itself, or an escape that
+     * could spell it (json_dumps writes neither otherwise); a case read runs this every time */
+    const char *rtext = c.reasons && *c.reasons ? c.reasons : "[]";
+    if (strstr(rtext, "provisional") || strstr(rtext, "\\u")) {
+        json_t *rj = json_loads(rtext, 0, NULL);
+        size_t i;
+        json_t *r;
+        int np = 0;
+        json_array_foreach(rj, i, r) if (is_prov(r, NULL)) {
+            if (np++) jy_sb_appendc(out, ',');
+            jy_sb_json_str(out, json_string_value(json_object_get(r, "field")));
+        }
+        json_decref(rj);
     }
-    json_decref(rj);
     jy_sb_append(out, "]");
     jy_sb_append(out, ",\"history\":[");
     hist_ctx H = {out, 0};

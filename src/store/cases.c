@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/ledger_db.h"
 #include "store/store_impl.h"
 
 static const jy_case_ops *cops(jy_store *st)
@@ -298,6 +299,32 @@ int jy_store_case_list(jy_store *st, const jy_case_filter *f, int (*fn)(void *ct
     /* the backends filter by the prefix in SQL, on the county-leading index */
     g.county = area[0] ? area : NULL;
     return cops(st)->case_list(st, &g, fn, ctx, err);
+}
+
+typedef struct trainee_walk {
+    jy_store *st;
+    int (*fn)(void *ctx, const jy_trainee_row *r);
+    void *ctx;
+} trainee_walk;
+
+static int on_trainee(void *ctx, int ncol, const char *const *col)
+{
+    trainee_walk *w = ctx;
+    if (ncol < 4 || !jy_store_in_scope(w->st->scope, col[3] ? col[3] : "")) return 0;
+    jy_trainee_row r = {.state = col[0] ? col[0] : "", .has_amount = col[1] != NULL, .amount = jl_i64(col[1]),
+                        .facts = col[2] ? col[2] : "{}"};
+    return w->fn(w->ctx, &r);
+}
+
+int jy_store_class_trainees(jy_store *st, int64_t class_id, int (*fn)(void *ctx, const jy_trainee_row *r), void *ctx,
+                            jy_err *err)
+{
+    trainee_walk w = {st, fn, ctx};
+    jl_val p[1] = {JL_I(class_id)};
+    return jl_run(st,
+                  "SELECT state, amount, facts, county FROM cases WHERE parent_id = $1 AND kind = 'trainee_claim'"
+                  " ORDER BY id",
+                  p, 1, on_trainee, &w, NULL, "reading a class's trainees", err);
 }
 
 int jy_store_case_events(jy_store *st, int64_t case_id, int (*fn)(void *ctx, const jy_case_event *e), void *ctx,

@@ -2,9 +2,9 @@
  * reads of the conflict checks), on the connection of store_sqlite.c (jy_store_sqlite_db), so
  * every statement joins the handle's open transaction.
  *
- * Statements are prepared per call (these ops are not on a bulk path; the batch reads run one
- * statement for a whole roster). Lists prepare their own statement, so callbacks may use the
- * store again. Id and ID-number sets arrive as JSON arrays and are expanded with json_each:
+ * Statements are prepared once per handle and kept (jy_store_sqlite_prepare: the HTTP server
+ * runs these on every request); a list whose callback runs the same statement again gets a
+ * fresh one, so callbacks may use the store again. Id and ID-number sets arrive as JSON arrays and are expanded with json_each:
  * one bound parameter, one statement, however long the roster. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -36,7 +36,7 @@ static int fail(jy_store *st, const char *what, jy_err *err)
 
 static int prep(jy_store *st, const char *sql, sqlite3_stmt **s, jy_err *err)
 {
-    if (sqlite3_prepare_v2(jy_store_sqlite_db(st), sql, -1, s, NULL) != SQLITE_OK) {
+    if (jy_store_sqlite_prepare(st, sql, s) != SQLITE_OK) {
         *s = NULL;
         return fail(st, "preparing a case statement", err);
     }
@@ -46,12 +46,6 @@ static int prep(jy_store *st, const char *sql, sqlite3_stmt **s, jy_err *err)
 static void bind_text(sqlite3_stmt *s, int i, const char *v)
 {
     sqlite3_bind_text(s, i, v ? v : "", -1, SQLITE_STATIC);
-}
-
-static void bind_opt_text(sqlite3_stmt *s, int i, const char *v)
-{
-    if (v) sqlite3_bind_text(s, i, v, -1, SQLITE_STATIC);
-    else sqlite3_bind_null(s, i);
 }
 
 static void bind_id(sqlite3_stmt *s, int i, int64_t v)
@@ -119,7 +113,7 @@ static int sq_user_get(jy_store *st, const char *name, jy_user *out, jy_err *err
     if (src == SQLITE_ROW) read_user(s, out);
     else if (src == SQLITE_DONE) rc = jy_err_set(err, JY_ENOTFOUND, "no user named \"%s\"", name);
     else rc = fail(st, "reading a user", err);
-    sqlite3_finalize(s);
+    jy_store_sqlite_release(st, s);
     return rc;
 }
 
@@ -138,7 +132,7 @@ static int sq_user_insert(jy_store *st, jy_user *u, jy_err *err)
     bind_id(s, 7, u->person_id);
     if (sqlite3_step(s) == SQLITE_ROW) u->id = sqlite3_column_int64(s, 0);
     else rc = fail(st, "adding a user", err);
-    sqlite3_finalize(s);
+    jy_store_sqlite_release(st, s);
     return rc;
 }
 
@@ -154,7 +148,7 @@ static int sq_user_update(jy_store *st, const jy_user *u, jy_err *err)
     bind_text(s, 5, u->display);
     bind_id(s, 6, u->person_id);
     rc = step_all(st, s, "updating a user", err);
-    sqlite3_finalize(s);
+    jy_store_sqlite_release(st, s);
     return rc;
 }
 
@@ -169,7 +163,7 @@ static int sq_user_list(jy_store *st, int (*fn)(void *ctx, const jy_user *u), vo
         if (fn(ctx, &u)) break;
     }
     if (src != SQLITE_ROW && src != SQLITE_DONE) rc = fail(st, "listing users", err);
-    sqlite3_finalize(s);
+    jy_store_sqlite_release(st, s);
     return rc;
 }
 
@@ -180,7 +174,7 @@ static int sq_user_count(jy_store *st, int64_t *n, jy_err *err)
     if (rc) return rc;
     if (sqlite3_step(s) == SQLITE_ROW) *n = sqlite3_column_int64(s, 0);
     else rc = fail(st, "counting users", err);
-    sqlite3_finalize(s);
+    jy_store_sqlite_release(st, s);
     return rc;
 }
 
@@ -255,7 +249,7 @@ static int sq_case_insert(jy_store *st, jy_case *c, jy_err *err)
     bind_text(s, 23, c->conflicts ? c->conflicts : "[]");
     if (sqlite3_step(s) == SQLITE_ROW) c->id = sqlite3_column_int64(s, 0);
     else rc = fail(st, "filing a case", err);
-    sqlite3_finalize(s);
+    jy_store_sqlite_release(st, s);
     return rc;
 }
 
@@ -284,7 +278,7 @@ static int sq_case_update(jy_store *st, const jy_case *c, const char *expect_sta
     bind_text(s, 12, c->conflicts ? c->conflicts : "[]");
     rc = step_all(st, s, "updating a case", err);
     if (rc == 0) *changed = sqlite3_changes(jy_store_sqlite_db(st)) > 0;
-    sqlite3_finalize(s);
+    jy_store_sqlite_release(st, s);
     return rc;
 }
 
@@ -313,7 +307,7 @@ static int sq_case_get(jy_store *st, int64_t id, jy_case *out, jy_sb *text, jy_e
     } else {
         rc = fail(st, "reading a case", err);
     }
-    sqlite3_finalize(s);
+    jy_store_sqlite_release(st, s);
     return rc;
 }
 
@@ -327,33 +321,42 @@ static int walk_cases(jy_store *st, sqlite3_stmt *s, int with_text, int (*fn)(vo
         if (fn(ctx, &c)) break;
     }
     if (src != SQLITE_ROW && src != SQLITE_DONE) rc = fail(st, what, err);
-    sqlite3_finalize(s);
+    jy_store_sqlite_release(st, s);
     return rc;
 }
 
 static int sq_case_list(jy_store *st, const jy_case_filter *f, int (*fn)(void *ctx, const jy_case *c), void *ctx,
                         jy_err *err)
 {
-    sqlite3_stmt *s;
-    int rc = prep(st, "SELECT " CASE_COLS " FROM cases WHERE id > ?1"
-                      " AND (?2 IS NULL OR program = ?2) AND (?3 IS NULL OR state = ?3) AND (?4 IS NULL OR kind = ?4)"
-                      " AND (?5 IS NULL OR person_id = ?5) AND (?6 IS NULL OR org_id = ?6)"
-                      " AND (?7 IS NULL OR parent_id = ?7) AND (?8 IS NULL OR (due_on IS NOT NULL AND due_on < ?8))"
-                      " AND (?10 IS NULL OR (county >= ?10 AND county < ?10 || '~'))"
-                      " ORDER BY id LIMIT ?9",
-                  &s, err);
-    if (rc) return rc;
+    /* only the conditions of the filter's set fields are in the text (fixed fragments, values
+     * bound): "(?7 IS NULL OR parent_id = ?7)" cannot use an index, "parent_id = ?7" can (a
+     * class's roster, a person's or an organisation's cases without walking every case) */
     char d[JY_DATE_BUFSZ];
+    jy_sb sql = JY_SB_INIT;
+    jy_sb_append(&sql, "SELECT " CASE_COLS " FROM cases WHERE id > ?1");
+    if (f->program) jy_sb_append(&sql, " AND program = ?2");
+    if (f->state) jy_sb_append(&sql, " AND state = ?3");
+    if (f->kind) jy_sb_append(&sql, " AND kind = ?4");
+    if (f->person_id) jy_sb_append(&sql, " AND person_id = ?5");
+    if (f->org_id) jy_sb_append(&sql, " AND org_id = ?6");
+    if (f->parent_id) jy_sb_append(&sql, " AND parent_id = ?7");
+    if (f->due_before) jy_sb_append(&sql, " AND due_on IS NOT NULL AND due_on < ?8");
+    if (f->county && *f->county) jy_sb_append(&sql, " AND county >= ?10 AND county < ?10 || '~'");
+    jy_sb_append(&sql, " ORDER BY id LIMIT ?9");
+    sqlite3_stmt *s;
+    int rc = prep(st, jy_sb_cstr(&sql), &s, err);
+    jy_sb_free(&sql);
+    if (rc) return rc;
     sqlite3_bind_int64(s, 1, f->after_id);
-    bind_opt_text(s, 2, f->program);
-    bind_opt_text(s, 3, f->state);
-    bind_opt_text(s, 4, f->kind);
-    bind_id(s, 5, f->person_id);
-    bind_id(s, 6, f->org_id);
-    bind_id(s, 7, f->parent_id);
-    bind_day(s, 8, f->due_before, d);
+    if (f->program) bind_text(s, 2, f->program);
+    if (f->state) bind_text(s, 3, f->state);
+    if (f->kind) bind_text(s, 4, f->kind);
+    if (f->person_id) bind_id(s, 5, f->person_id);
+    if (f->org_id) bind_id(s, 6, f->org_id);
+    if (f->parent_id) bind_id(s, 7, f->parent_id);
+    if (f->due_before) bind_day(s, 8, f->due_before, d);
     sqlite3_bind_int64(s, 9, f->limit > 0 ? f->limit : -1);
-    bind_opt_text(s, 10, f->county);
+    if (f->county && *f->county) bind_text(s, 10, f->county);
     return walk_cases(st, s, 1, fn, ctx, "listing cases", err);
 }
 
@@ -376,7 +379,7 @@ static int sq_event_insert(jy_store *st, jy_case_event *ev, const char *county, 
     bind_text(s, 9, ev->reason);
     if (sqlite3_step(s) == SQLITE_ROW) ev->id = sqlite3_column_int64(s, 0);
     else rc = fail(st, "recording a case step", err);
-    sqlite3_finalize(s);
+    jy_store_sqlite_release(st, s);
     return rc;
 }
 
@@ -402,7 +405,7 @@ static int sq_events(jy_store *st, int64_t case_id, int (*fn)(void *ctx, const j
         if (fn(ctx, &e)) break;
     }
     if (src != SQLITE_ROW && src != SQLITE_DONE) rc = fail(st, "reading a case's history", err);
-    sqlite3_finalize(s);
+    jy_store_sqlite_release(st, s);
     return rc;
 }
 
@@ -443,7 +446,7 @@ static int sq_persons_by_idcards(jy_store *st, const char *idcards_json, int (*f
         if (fn(ctx, &p)) break;
     }
     if (src != SQLITE_ROW && src != SQLITE_DONE) rc = fail(st, "looking up the roster's persons", err);
-    sqlite3_finalize(s);
+    jy_store_sqlite_release(st, s);
     return rc;
 }
 
@@ -468,7 +471,7 @@ static int sq_statuses_of(jy_store *st, const char *ids_json, int (*fn)(void *ct
         if (fn(ctx, &ps)) break;
     }
     if (src != SQLITE_ROW && src != SQLITE_DONE) rc = fail(st, "reading the roster's statuses", err);
-    sqlite3_finalize(s);
+    jy_store_sqlite_release(st, s);
     return rc;
 }
 

@@ -1,9 +1,10 @@
 /* ledger_sqlite.c — the SQLite statement runner of the ledger's store functions (ledger_db.h).
  *
  * Statements are prepared on the handle's own connection, so they join its transaction; the
- * $n parameters are bound by name. Statements are prepared per call: the ledger's statements
- * are few per operation and a payment line is bounded by its commit (fsync), not by parsing. */
+ * $n parameters are bound by name. Statements are prepared once per handle and kept
+ * (jy_store_sqlite_prepare): the account and session reads run here on every HTTP request. */
 #include "store/ledger_db.h"
+#include "store/store_impl.h"
 
 #include <stdio.h>
 
@@ -25,7 +26,7 @@ int jy_ledger_sqlite_run(jy_store *st, const char *sql, const jl_val *params, in
     sqlite3 *db = jy_store_sqlite_db(st);
     sqlite3_stmt *s = NULL;
     int64_t rows = 0;
-    int rc = 0, src = sqlite3_prepare_v2(db, sql, -1, &s, NULL);
+    int rc = 0, src = jy_store_sqlite_prepare(st, sql, &s);
     if (src != SQLITE_OK) {
         rc = fail(db, sqlite3_extended_errcode(db), what, err);
         goto done;
@@ -51,7 +52,7 @@ int jy_ledger_sqlite_run(jy_store *st, const char *sql, const jl_val *params, in
     }
     if (src != SQLITE_DONE) rc = fail(db, sqlite3_extended_errcode(db), what, err);
 done:
-    sqlite3_finalize(s);
+    jy_store_sqlite_release(st, s);
     if (nrows) *nrows = rows;
     return rc;
 }

@@ -502,6 +502,17 @@ typedef struct jy_case_filter {
 /* Cases in id order, JSON texts included. */
 int jy_store_case_list(jy_store *st, const jy_case_filter *f, int (*fn)(void *ctx, const jy_case *c),
                        void *ctx, jy_err *err);
+/* The trainee claims of a training class (班级花名册), in id order, within the handle's scope:
+ * only what a roster summary needs (state, amount in fen when set, the facts' JSON text), from
+ * the parent_id index — a class's page counts them on every read. */
+typedef struct jy_trainee_row {
+    const char *state;
+    int has_amount;
+    int64_t amount;
+    const char *facts;
+} jy_trainee_row;
+int jy_store_class_trainees(jy_store *st, int64_t class_id, int (*fn)(void *ctx, const jy_trainee_row *r), void *ctx,
+                            jy_err *err);
 /* History rows of one case in order. */
 int jy_store_case_events(jy_store *st, int64_t case_id, int (*fn)(void *ctx, const jy_case_event *e),
                          void *ctx, jy_err *err);

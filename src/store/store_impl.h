@@ -151,6 +151,15 @@ struct sqlite3;
 struct pg_conn;
 /* store_sqlite.c: the handle's connection. */
 struct sqlite3 *jy_store_sqlite_db(jy_store *st);
+/* store_sqlite.c: a prepared statement for sql, kept by the handle (prepared once, not per call;
+ * returns an SQLite result code), and its release (reset and kept, or finalised). Every statement
+ * from jy_store_sqlite_prepare goes back through jy_store_sqlite_release, never sqlite3_finalize. */
+struct sqlite3_stmt;
+int jy_store_sqlite_prepare(jy_store *st, const char *sql, struct sqlite3_stmt **out);
+void jy_store_sqlite_release(jy_store *st, struct sqlite3_stmt *s);
+/* store_sqlite.c: how many commits of this handle synced the WAL because they changed money or
+ * security rows (the durable-commit rule of store_sqlite.c); for the tests. */
+int64_t jy_store_sqlite_durable_syncs(jy_store *st);
 /* store_sqlite.c: jy_store_bulk for SQLite (added by the import work, issue 2). */
 int jy_store_sqlite_bulk(jy_store *st, int on, jy_err *err);
 /* store_pg.c: the handle's connection; jy_store_pg_failed must be called after a statement run

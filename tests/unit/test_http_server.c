@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <pthread.h>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -218,7 +219,26 @@ static void h_store(jy_http_req *req)
     jy_http_reply_json(req, 200, &sb);
 }
 
+/* A JY_HTTP_SLOW handler that blocks until the test opens its gate (a login waiting for the
+ * hashing pool). */
+static pthread_mutex_t hash_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t hash_cv = PTHREAD_COND_INITIALIZER;
+static int hash_open, hash_running;
+
+static void h_hashing(jy_http_req *req)
+{
+    pthread_mutex_lock(&hash_mu);
+    hash_running++;
+    pthread_cond_broadcast(&hash_cv);
+    while (!hash_open) pthread_cond_wait(&hash_cv, &hash_mu);
+    pthread_mutex_unlock(&hash_mu);
+    jy_sb sb = JY_SB_INIT;
+    jy_sb_append(&sb, "{\"hashed\":true}");
+    jy_http_reply_json(req, 200, &sb);
+}
+
 static const jy_http_route routes[] = {
+    {.method = "GET", .path = "/hashing", .fn = h_hashing, .flags = JY_HTTP_PUBLIC | JY_HTTP_SLOW},
     {.method = "GET", .path = "/pub", .fn = h_pub, .flags = JY_HTTP_PUBLIC},
     {.method = "GET", .path = "/health", .fn = h_pub, .flags = JY_HTTP_PUBLIC | JY_HTTP_NO_RATE_LIMIT},
     {.method = "GET", .path = "/maybe", .fn = h_me, .flags = JY_HTTP_PUBLIC | JY_HTTP_SESSION_OPTIONAL},
@@ -707,6 +727,59 @@ static void connection_limits_and_blocking_handlers(void **state)
     close(slow);
 }
 
+/* Logins (JY_HTTP_SLOW) run on their own lane: while every slow worker waits for the hashing
+ * pool and the lane's queue is full, another login is refused at once (429, Retry-After) and
+ * every other request is still answered; opening the pool answers the waiting logins. On a
+ * server without the lane the /pub request below waits behind the blocked handler and fails. */
+static void logins_never_hold_the_other_workers(void **state)
+{
+    (void)state;
+    jy_http_config cfg = base_config();
+    cfg.threads = 1;
+    cfg.slow_threads = 1;
+    jy_http_server *srv = start(&cfg);
+    int port = jy_http_port(srv);
+    hash_open = 0;
+    hash_running = 0;
+    const char *login = "GET /hashing HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    int a = connect_from(port, "127.0.0.11");
+    send_all(a, login, strlen(login));
+    struct timespec until;
+    clock_gettime(CLOCK_REALTIME, &until);
+    until.tv_sec += 10;
+    pthread_mutex_lock(&hash_mu);
+    while (hash_running < 1 && pthread_cond_timedwait(&hash_cv, &hash_mu, &until) == 0) {}
+    int running = hash_running;
+    pthread_mutex_unlock(&hash_mu);
+    if (running < 1) fail_msg("the slow handler never ran");
+    int b = connect_from(port, "127.0.0.12");
+    send_all(b, login, strlen(login)); /* waits in the lane */
+    usleep(200 * 1000);
+    char *r = exchange_from(port, "127.0.0.13", login, 5000); /* lane full: refused at once */
+    assert_int_equal(status_of(r), 429);
+    assert_contains(r, "Retry-After: 1");
+    free(r);
+    for (int i = 0; i < 3; i++) { /* the ordinary worker is free */
+        r = exchange_from(port, "127.0.0.14", req_text(port, "GET", "/pub", NULL, NULL), 5000);
+        assert_int_equal(status_of(r), 200);
+        free(r);
+    }
+    pthread_mutex_lock(&hash_mu);
+    hash_open = 1;
+    pthread_cond_broadcast(&hash_cv);
+    pthread_mutex_unlock(&hash_mu);
+    r = read_all(a, 5000);
+    assert_int_equal(status_of(r), 200);
+    assert_contains(r, "{\"hashed\":true}");
+    free(r);
+    r = read_all(b, 5000);
+    assert_int_equal(status_of(r), 200);
+    free(r);
+    close(a);
+    close(b);
+    jy_http_stop(srv);
+}
+
 static void start_refuses_unprotected_routes(void **state)
 {
     (void)state;
@@ -754,6 +827,7 @@ int main(void)
         cmocka_unit_test(rate_limits),
         cmocka_unit_test(client_address_and_tls_proxy),
         cmocka_unit_test(connection_limits_and_blocking_handlers),
+        cmocka_unit_test(logins_never_hold_the_other_workers),
         cmocka_unit_test(start_refuses_unprotected_routes),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
