@@ -875,6 +875,7 @@ static int export_file(jy_cases *cs, int64_t id, const jy_bank_export *x, const 
     jy_batch b;
     jy_bank_layout L;
     char layout_name[48], encoding[16], title[160];
+    if (info) memset(info, 0, sizeof *info);
     int rc = jy_store_begin(st, err);
     if (rc) return rc;
     if ((rc = jy_store_batch_get(st, id, &b, err))) goto done;
@@ -884,6 +885,7 @@ static int export_file(jy_cases *cs, int64_t id, const jy_bank_export *x, const 
                         id, b.status);
         goto done;
     }
+    if (!x->csv_path && !x->xlsx_path) goto stamp; /* nothing to write: only the export is recorded */
     if (x->layout && *x->layout) snprintf(layout_name, sizeof layout_name, "%s", x->layout);
     else jy_settings_get(st, b.county, "bank_layout", layout_name, sizeof layout_name);
     const char *pdir = x->policy_dir && *x->policy_dir ? x->policy_dir : getenv("JIUYE_POLICY");
@@ -920,6 +922,7 @@ static int export_file(jy_cases *cs, int64_t id, const jy_bank_export *x, const 
         info->transfers = (int)T.n;
         info->lines = (int)lines.n;
     }
+stamp:;
     char from[12];
     snprintf(from, sizeof from, "%s", b.status);
     jy_store_now(b.exported_at, sizeof b.exported_at);
