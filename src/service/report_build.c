@@ -1254,6 +1254,12 @@ int jy_report_publicity(jy_store *st, const jy_policy *pol, const char *county, 
     c.st = st;
     c.r = r;
     c.progs = progs;
+    {
+        char h[256], unit[160];
+        jy_settings_unit_name(st, county, unit, sizeof unit);
+        snprintf(h, sizeof h, "公示单位：%s", unit);
+        jy_report_head(r, h);
+    }
     jy_report_head(r, "公示期间如有异议，请向县人力资源和社会保障局（就业创业和人才服务局）反映。");
     jy_report_col_add(r, "seq", "序号", 6);
     jy_report_col_add(r, "program", "项目编号", 8);

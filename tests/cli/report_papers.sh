@@ -74,6 +74,7 @@ expect_contains "targets: unit" "填报单位：$UNIT    统计范围：2024年"
 expect_contains "targets: 合计" "合计,各项目（不含子目标与年度之和行）," "$t"
 expect_contains "targets: signatures" "$SIGN" "$t"
 expect_contains "budget: unit" "填报单位：$UNIT    年度：2024" "$($J report budget --year 2024)"
+expect_contains "publicity: the unit" "公示单位：$UNIT" "$($J report publicity "${T_IDS[0]}")"
 
 # ---- P13: interns, their roster and a month's 发放表
 HOST=$(org_add 2 七营镇人民政府 public_body)
