@@ -537,6 +537,9 @@ typedef struct importer {
     dupset dups;
     resolver rs;
     jy_date today;
+    char gate_county[7];        /* issue 13: the county card_gate answered last, and its answer */
+    int gate_rc;
+    char gate_msg[512];
     int64_t row;                /* record number of the current row */
     int row_errors;
     struct rowpipe *pipe;       /* reader → writer queue; NULL in a dry run (nothing is written) */
@@ -1087,7 +1090,8 @@ static int write_person(importer *im, pend *pd, jy_err *err)
         return 0;
     }
 
-    /* a person with statuses: one savepoint so the row lands whole or not at all */
+    /* a person with statuses or a card: one savepoint so the row lands whole or not at all */
+    int card_refused = 0;
     if ((rc = jy_store_begin(im->st, err)) != 0) return rc;
     rc = jy_store_person_put(im->st, p, im->o->actor, &result, &e);
     if (rc == 0) {
@@ -1106,7 +1110,24 @@ static int write_person(importer *im, pend *pd, jy_err *err)
             rc = jy_store_person_status_add(im->st, p->id, &s, im->o->actor, &e);
             if (rc == 0 && result == JY_PUT_UNCHANGED) result = JY_PUT_UPDATED;
         }
-        /* the card (社保卡) the person's subsidies are paid to: written as `ledger card` writes it */
+        /* the card (社保卡) the person's subsidies are paid to: written as `ledger card` writes it,
+         * by someone who may (card_gate: the ledger_card operation for the CLI) */
+        if (rc == 0 && pd->sscard[0]) {
+            char county[7];
+            memcpy(county, strlen(p->hukou_division) >= 6 ? p->hukou_division : p->idcard, 6);
+            county[6] = '\0';
+            if (strcmp(county, im->gate_county) != 0) {
+                jy_err ge = {0};
+                memcpy(im->gate_county, county, 7);
+                im->gate_rc = im->o->card_gate ? im->o->card_gate(im->o->card_gate_ctx, county, &ge) : JY_EINVAL;
+                snprintf(im->gate_msg, sizeof im->gate_msg, "%s",
+                         im->o->card_gate ? ge.msg : "this import does not record cards (no card permission given)");
+            }
+            if (im->gate_rc) {
+                rc = jy_err_set(&e, JY_EINVAL, "%s not recorded: %s", im->colname[F_SSCARD], im->gate_msg);
+                card_refused = 1;
+            }
+        }
         if (rc == 0 && pd->sscard[0]) {
             char have_card[40] = "", have_bank[64] = "";
             jy_err e3;
@@ -1133,6 +1154,13 @@ static int write_person(importer *im, pend *pd, jy_err *err)
     if (!row_level(rc)) {
         *err = e;
         return rc;
+    }
+    if (card_refused) { /* the row, the card column and its value, and why */
+        char reason[600];
+        snprintf(reason, sizeof reason, "not stored: %s", e.msg);
+        report_line(im, pd->row, im->colname[F_SSCARD], pd->sscard, strlen(pd->sscard), reason);
+        im->w_rejected++;
+        return 0;
     }
     writer_reject(im, pd, p->idcard, e.msg);
     return 0;

@@ -54,6 +54,12 @@ typedef struct jy_import_opts {
     void *progress_ctx;
     jy_import_format format;     /* JY_IMPORT_AUTO detects */
     const char *sheet;           /* XLSX: the sheet to read; NULL: the first visible one */
+    /* issue 13: who may record a person's card (a 社保卡号 column; `jiuye ledger card` asks the
+     * ledger_card operation): called before the first card of each county is written (the
+     * answer is kept per county); non-zero rejects the row with err's reason. NULL: cards are
+     * not imported — a row with one is rejected naming the column, the rest of it is kept out. */
+    int (*card_gate)(void *ctx, const char *county, jy_err *err);
+    void *card_gate_ctx;
 } jy_import_opts;
 
 typedef struct jy_import_result {

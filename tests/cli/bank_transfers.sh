@@ -138,5 +138,11 @@ expect_out "only the bad row rejected" "1" 0 sh -c "tail -n +2 '$T/err.csv' | wc
 expect_out "good rows' cards stored" "$(luhn 621700001000003)|宁夏银行
 $(luhn 621700001000005)|" 0 sql "SELECT a.sscard || '|' || a.bank_name FROM payee_accounts a JOIN persons p ON p.id = a.person_id WHERE p.idcard IN ('$C1', '$C2', '$C3') ORDER BY p.idcard"
 expect_rc "the bad row's person not stored" 1 $J person show "$C2"
+# cards are recorded by whoever may `ledger card` (the ledger_card operation), not by any importer
+printf '姓名,身份证号,社保卡号\r\n黄河,%s,%s\r\n' "$(idcard 34)" "$(luhn 621700001000006)" >"$T/roster2.csv"
+expect_rc "a training body may not record cards" 1 $J --as body person import "$T/roster2.csv" --report "$T/err2.csv"
+expect_contains "the row names the column and the operation" "2,社保卡号,$(luhn 621700001000006),not stored: 社保卡号 not recorded: " "$(tr -d '\r' <"$T/err2.csv")"
+expect_contains "the operation" "ledger_card" "$(cat "$T/err2.csv")"
+expect_rc "the row kept out whole" 1 $J person show "$(idcard 34)"
 books "at the end"
 finish
