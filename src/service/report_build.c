@@ -1184,6 +1184,11 @@ int jy_report_roster(jy_store *st, const jy_policy *pol, const jy_roster_query *
     roster_total(r, f, (int64_t)r->nrows, c.amount_sum);
     if (f->workers)
         r->note = "花名册人员为该项目申报案件下登记的人员（jiuye case file --parent 案件号 --person 身份证号）。";
+    /* the lines the seed's forms print under the table */
+    if (strcmp(f->id, "5-17-2") == 0)
+        r->note = "本人承诺：本企业所提交申报资料及信息均属实，如有弄虚作假的，本企业自愿承担所有责任。    承诺人：            承诺日期：";
+    else if (strcmp(f->id, "5-20-2") == 0)
+        r->note = "备注：人员类别包含脱贫人口、农村低收入人口、搬迁群众、农村劳动力及其他人员。";
 done:
     free(c.att.v);
     if (rc) {

@@ -76,6 +76,11 @@ expect_contains "targets: signatures" "$SIGN" "$t"
 expect_contains "budget: unit" "填报单位：$UNIT    年度：2024" "$($J report budget --year 2024)"
 expect_contains "publicity: the unit" "公示单位：$UNIT" "$($J report publicity "${T_IDS[0]}")"
 
+# the seed's lines under a form's table; a form without 序号 has its 合计 in the first column
+out=$($J report roster P17)
+expect_contains "5-17-2: the pledge" '"note":"本人承诺：本企业所提交申报资料及信息均属实' "$out"
+expect_contains "5-17-2: 合计 without 序号" '"total":{"name":"合计（共0人）"' "$out"
+
 # ---- P13: interns, their roster and a month's 发放表
 HOST=$(org_add 2 七营镇人民政府 public_body)
 IDS=()
