@@ -42,9 +42,10 @@ int jy_batch_approve(jy_cases *cs, int64_t id, const char *actor, jy_batch *out,
 int jy_batch_approve_request(jy_cases *cs, int64_t id, const char *idem_key, const char *actor, jy_sb *out,
                              int *replayed, jy_err *err);
 
-/* Writes the bank file of an approved (or paid) batch: CSV (UTF-8, header row) and/or XLSX
- * (one sheet "拨付明细"); either path may be NULL. Records exported_at. JY_ENODATA for XLSX when
- * built without libxlsxwriter. The payees' ID numbers and accounts are masked (a copy to
+/* Writes the bank file of an approved (or paid) batch — CSV and/or XLSX, either path may be NULL
+ * (both NULL: only exported_at is recorded) — in the county's default layout and encoding
+ * (jy_batch_export_bank below: one row per transfer). Records exported_at. JY_ENODATA for XLSX
+ * when built without libxlsxwriter. The payees' ID numbers and accounts are masked (a copy to
  * check or file; docs/privacy.md): the file the bank pays from is jy_batch_export_unmasked's. */
 int jy_batch_export(jy_cases *cs, int64_t id, const char *csv_path, const char *xlsx_path, const char *actor,
                     jy_err *err);
