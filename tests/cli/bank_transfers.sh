@@ -43,7 +43,8 @@ expect_out "GB18030 decodes to one transfer with the sum and the trainees named"
 1,单位（基本账户）,海原县德隆职业培训学校,$BODY,$ACCT,宁夏黄河农村商业银行,3000.00,P1,P1拨付：学员1、学员2、学员3,3,1;2;3,jy-1-1
 合计,,,,,,3000.00,,,3,," 0 sh -c "iconv -f GB18030 -t UTF-8 '$T/b.csv' | tr -d '\r'"
 out=$($J batch show 1)
-expect_out "every line in transfer 1" "3" 0 sh -c "echo '$out' | grep -o '\"transfer\":1' | wc -l"
+expect_out "every line in transfer 1" "3" 0 sh -c "echo '$out' | grep -o '\"transfer\":1}' | wc -l"
+expect_contains "batch show sums the transfer" '"transfers":[{"transfer":1,"payee_name":"海原县德隆职业培训学校","amount":"3000.00","lines":3,"status":"pending"}]' "$out"
 python3 - "$T/b.xlsx" <<'PY' || fail "xlsx: the transfer and its payables"
 import sys, zipfile
 z = zipfile.ZipFile(sys.argv[1])
@@ -67,12 +68,13 @@ expect_contains "settings show" '{"key":"bank_encoding","value":"utf-8-bom","def
 
 # ---- the bank returns the transfer: all three lines fail together, retry together, paid on a date
 out=$($J --as acct batch mark-paid 1 --transfer 1 --failed "户名与账号不符")
-expect_out "three lines failed" "3" 0 sh -c "echo '$out' | grep -o '\"status\":\"failed\"' | wc -l"
+expect_out "three lines failed" "3" 0 sh -c "echo '$out' | grep -o '\"status\":\"failed\",\"attempts' | wc -l"
+expect_contains "the transfer failed" '"lines":3,"status":"failed"}]' "$out"
 expect_rc "paying a failed transfer" 1 $J --as acct batch mark-paid 1 --transfer 1
 expect_contains "retry hint" "retry it first (batch retry 1 --transfer 1)" "$(cat "$T/stderr")"
 expect_rc "no transfer 2" 1 $J --as acct batch mark-paid 1 --transfer 2 --failed x
 out=$($J --as acct batch retry 1 --transfer 1)
-expect_out "three lines pending" "3" 0 sh -c "echo '$out' | grep -o '\"status\":\"pending\"' | wc -l"
+expect_out "three lines pending" "3" 0 sh -c "echo '$out' | grep -o '\"status\":\"pending\",\"attempts' | wc -l"
 expect_rc "a date after today refused" 1 $J --as acct batch mark-paid 1 --date 2025-01-01
 expect_contains "named" "--date 2025-01-01 is after today (2024-12-20)" "$(cat "$T/stderr")"
 expect_rc "a day that does not exist" 1 $J --as acct batch mark-paid 1 --date 2024-02-30
