@@ -398,11 +398,13 @@ int jy_report_targets_in(jy_store *st, const jy_policy *pol, const char *policy_
                     c.paid += cy.paid;
                     c.paid_amount += cy.paid_amount;
                 }
-                char ys[48], note[160];
+                char ys[48];
                 snprintf(ys, sizeof ys, "%04d-%02d—%04d-%02d", fy, fm, ty2, tm);
-                snprintf(note, sizeof note, "%s%s按项目实施期统计（%s）", what ? what : "", what && *what ? "；" : "",
-                         pp->clause[0] ? pp->clause : "policy/periods.txt");
-                target_row(r, id, title, ys, "", cnt, &c, note, clause, &tot);
+                jy_sb note = JY_SB_INIT;
+                jy_sb_appendf(&note, "%s%s按项目实施期统计（%s）", what ? what : "", what && *what ? "；" : "",
+                              pp->clause[0] ? pp->clause : "policy/periods.txt");
+                target_row(r, id, title, ys, "", cnt, &c, jy_sb_cstr(&note), clause, &tot);
+                jy_sb_free(&note);
                 continue;
             }
             if (year && ty != year) continue;
