@@ -69,7 +69,7 @@ paybatch() {
   BATCH=$($J --as acct batch build --program "$prog" "$@" 2>"$T/batch.err") || { fail "batch build $prog: $(cat "$T/batch.err")"; return; }
   id=$(echo "$BATCH" | idof)
   $J --as chief batch approve "$id" >/dev/null || fail "batch approve $id"
-  $J --as admin batch export "$id" --csv "$T/bank-$id.csv" --unmask --reason "交银行拨付" >/dev/null || fail "batch export $id"
+  $J --as admin batch export "$id" --csv "$T/bank-$id.csv" --encoding utf-8-bom --unmask --reason "交银行拨付" >/dev/null || fail "batch export $id"
   PAID=$($J --as acct batch mark-paid "$id") || fail "mark-paid $id"
 }
 # books LABEL: the ledger balances and the audit chain is intact

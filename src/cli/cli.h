@@ -43,6 +43,7 @@ int jy_cmd_attendance(const jy_cli *cli, int argc, char **argv); /* cmd_placemen
 int jy_cmd_payroll(const jy_cli *cli, int argc, char **argv);    /* cmd_payroll.c (issue 5) */
 int jy_cmd_report(const jy_cli *cli, int argc, char **argv);  /* cmd_report.c (issue 5) */
 int jy_cmd_access_log(const jy_cli *cli, int argc, char **argv); /* cmd_access_log.c (issue 11) */
+int jy_cmd_settings(const jy_cli *cli, int argc, char **argv);   /* cmd_settings.c (issue 13) */
 
 /* `jiuye person import …` and `jiuye org import …` (cmd_import.c); what is "person" or "org". */
 int jy_cli_import(const jy_cli *cli, const char *what, int argc, char **argv);

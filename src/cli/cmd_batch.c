@@ -5,9 +5,12 @@
  *   jiuye batch show ID [--unmask --reason WHY]                 the batch and its lines
  *   jiuye batch list [--program P]                              batches (JSON lines)
  *   jiuye batch approve ID [--idempotency-key K]                review (not by the builder)
- *   jiuye batch export ID [--csv FILE] [--xlsx FILE] [--unmask --reason WHY]   the bank file
- *   jiuye batch mark-paid ID [--line N [--failed REASON]]       bank result
- *   jiuye batch retry ID --line N                               a failed line back to pending
+ *   jiuye batch export ID [--csv FILE] [--xlsx FILE] [--layout NAME] [--encoding gb18030|utf-8-bom]
+ *                         [--unmask --reason WHY]               the bank file: one row per transfer
+ *                                                               (policy/bank-layouts/NAME.layout)
+ *   jiuye batch mark-paid ID [--transfer N | --line N] [--failed REASON] [--date YYYY-MM-DD]
+ *                                                               bank result (per transfer; the date paid)
+ *   jiuye batch retry ID --transfer N | --line N                a failed transfer (line) back to pending
  *
  * The payees' ID numbers and accounts are masked in show and in the exported file; the bank file
  * for payment is `export --unmask --reason WHY` by a role that may (finance, admin), logged in
@@ -23,6 +26,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "base/money.h"
 #include "cli/cli_privacy.h"
 #include "service/ledger.h"
 #include "service/money.h"
@@ -40,7 +44,8 @@ static int batch_id(const jy_cli_opts *o, int64_t *id, jy_err *err)
     return jy_cli_parse_int(o->pos[1], "batch id", 1, INT64_MAX, id, err);
 }
 
-/* Prints {batch…, "lines":[…]}; the lines unmasked when rq asks and jy_privacy_grant allows. */
+/* Prints {batch…, "lines":[…], "transfers":[…]} (jy_batch_show_json); the lines unmasked when rq
+ * asks and jy_privacy_grant allows. */
 static int show(jy_store *st, int64_t id, const jy_access_req *rq, jy_sb *out, jy_err *err)
 {
     jy_batch b;
@@ -117,45 +122,93 @@ int jy_cmd_batch(const jy_cli *cli, int argc, char **argv)
             !(rc = jy_batch_approve_request(cs, id, jy_cli_opt(&o, "idempotency-key"), cli->actor, &out, NULL, &err)))
             jy_cli_print(&out);
     } else if (strcmp(sub, "export") == 0) {
-        static const char *const allowed[] = {"csv", "xlsx", NULL};
+        static const char *const allowed[] = {"csv", "xlsx", "layout", "encoding", NULL};
         if ((rc = jy_cli_opts_only(&o, allowed, county_opt, &err)) || (rc = batch_id(&o, &id, &err))) goto done;
         if (!jy_cli_opt(&o, "csv") && !jy_cli_opt(&o, "xlsx")) {
             rc = jy_err_set(&err, JY_EUSAGE, "give --csv FILE and/or --xlsx FILE");
             goto done;
         }
-        if (rq.unmask) rc = jy_batch_export_unmasked(cs, id, jy_cli_opt(&o, "csv"), jy_cli_opt(&o, "xlsx"), &rq, &err);
-        else rc = jy_batch_export(cs, id, jy_cli_opt(&o, "csv"), jy_cli_opt(&o, "xlsx"), cli->actor, &err);
-        if (rc) goto done;
+        const char *enc = jy_cli_opt(&o, "encoding");
+        if (enc && strcmp(enc, "gb18030") != 0 && strcmp(enc, "utf-8-bom") != 0) {
+            rc = jy_err_set(&err, JY_EUSAGE, "--encoding %s: give gb18030 or utf-8-bom", enc);
+            goto done;
+        }
+        jy_bank_export x = {.csv_path = jy_cli_opt(&o, "csv"), .xlsx_path = jy_cli_opt(&o, "xlsx"),
+                            .layout = jy_cli_opt(&o, "layout"), .encoding = enc, .policy_dir = cli->policy_dir};
+        jy_bank_export_info info;
+        if ((rc = jy_batch_export_bank(cs, id, &x, rq.unmask ? &rq : NULL, cli->actor, &info, &err))) goto done;
         jy_batch b;
         if ((rc = jy_store_batch_get(st, id, &b, &err))) goto done;
         jy_batch_json(&out, &b);
         out.len--;
         jy_sb_json_kv_str(&out, "csv", jy_cli_opt(&o, "csv"));
         jy_sb_json_kv_str(&out, "xlsx", jy_cli_opt(&o, "xlsx"));
+        jy_sb_json_kv_str(&out, "layout", info.layout);
+        jy_sb_json_kv_str(&out, "layout_title", info.layout_title);
+        jy_sb_json_kv_str(&out, "encoding", info.encoding);
+        jy_sb_json_kv_i64(&out, "transfers", info.transfers);
         jy_sb_json_kv_bool(&out, "masked", !rq.unmask);
         jy_sb_appendc(&out, '}');
         jy_cli_print(&out);
     } else if (strcmp(sub, "mark-paid") == 0) {
-        static const char *const allowed[] = {"line", "failed", NULL};
-        int64_t line = 0;
+        static const char *const allowed[] = {"line", "transfer", "failed", "date", NULL};
+        int64_t line = 0, transfer = 0;
         if ((rc = jy_cli_opts_only(&o, allowed, county_opt, &err)) || (rc = batch_id(&o, &id, &err))) goto done;
         if (jy_cli_opt(&o, "line") && (rc = jy_cli_parse_int(jy_cli_opt(&o, "line"), "--line", 1, INT32_MAX, &line, &err))) goto done;
+        if (jy_cli_opt(&o, "transfer") &&
+            (rc = jy_cli_parse_int(jy_cli_opt(&o, "transfer"), "--transfer", 1, INT32_MAX, &transfer, &err)))
+            goto done;
+        if (line && transfer) {
+            rc = jy_err_set(&err, JY_EUSAGE, "give --transfer N or --line N, not both");
+            goto done;
+        }
         if (jy_cli_opt(&o, "failed")) {
-            if (!line) {
-                rc = jy_err_set(&err, JY_EUSAGE, "--failed needs --line N");
+            if (!line && !transfer) {
+                rc = jy_err_set(&err, JY_EUSAGE, "--failed needs --transfer N (or --line N)");
                 goto done;
             }
-            if ((rc = jy_batch_mark_failed(cs, id, (int)line, jy_cli_opt(&o, "failed"), cli->actor, &err))) goto done;
+            if (jy_cli_opt(&o, "date")) {
+                rc = jy_err_set(&err, JY_EUSAGE, "--date is the day the bank paid: not with --failed");
+                goto done;
+            }
+            if (transfer) rc = jy_batch_mark_failed_transfer(cs, id, (int)transfer, jy_cli_opt(&o, "failed"), cli->actor, &err);
+            else rc = jy_batch_mark_failed(cs, id, (int)line, jy_cli_opt(&o, "failed"), cli->actor, &err);
+            if (rc) goto done;
             rc = show(st, id, NULL, &out, &err);
             goto done;
         }
-        if (!(rc = jy_batch_mark_paid_json(cs, id, (int)line, 0, cli->actor, &out, &err))) jy_cli_print(&out);
+        jy_batch_run run;
+        if (line && jy_cli_opt(&o, "date")) {
+            rc = jy_err_set(&err, JY_EUSAGE, "--date goes with a whole batch or --transfer N");
+            goto done;
+        }
+        if (line) rc = jy_batch_mark_paid_cases(cs, id, (int)line, cli->actor, &run, &err);
+        else rc = jy_batch_mark_paid_transfer(cs, id, (int)transfer, jy_cli_opt(&o, "date"), cli->actor, &run, &err);
+        if (rc == 0) {
+            jy_batch b;
+            if ((rc = jy_store_batch_get(st, id, &b, &err))) goto done;
+            jy_batch_json(&out, &b);
+            out.len--;
+            jy_sb_json_kv_i64(&out, "paid_now", run.paid);
+            jy_sb_json_kv_i64(&out, "already_paid", run.already_paid);
+            jy_sb_json_kv_i64(&out, "failed", run.failed);
+            jy_sb_json_kv_i64(&out, "pending", run.pending);
+            jy_sb_appendc(&out, '}');
+            jy_cli_print(&out);
+        }
     } else if (strcmp(sub, "retry") == 0) {
-        static const char *const allowed[] = {"line", NULL};
-        int64_t line = 0;
+        static const char *const allowed[] = {"line", "transfer", NULL};
+        int64_t line = 0, transfer = 0;
         if ((rc = jy_cli_opts_only(&o, allowed, county_opt, &err)) || (rc = batch_id(&o, &id, &err))) goto done;
+        if (jy_cli_opt(&o, "transfer")) {
+            if ((rc = jy_cli_parse_int(jy_cli_opt(&o, "transfer"), "--transfer", 1, INT32_MAX, &transfer, &err))) goto done;
+            int n = 0;
+            if ((rc = jy_batch_retry_transfer(cs, id, (int)transfer, cli->actor, &n, &err))) goto done;
+            rc = show(st, id, NULL, &out, &err);
+            goto done;
+        }
         if (!jy_cli_opt(&o, "line") || (rc = jy_cli_parse_int(jy_cli_opt(&o, "line"), "--line", 1, INT32_MAX, &line, &err))) {
-            if (!rc) rc = jy_err_set(&err, JY_EUSAGE, "retry needs --line N");
+            if (!rc) rc = jy_err_set(&err, JY_EUSAGE, "retry needs --transfer N (or --line N)");
             goto done;
         }
         jy_batch_line l;

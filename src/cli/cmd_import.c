@@ -17,6 +17,7 @@
 #include "cli/cli.h"
 #include "domain/division.h"
 #include "service/import.h"
+#include "service/workflow.h"
 #include "store/store.h"
 
 #define USAGE_TAIL " import FILE [--report ERRFILE.csv] [--format auto|csv|xlsx] [--sheet NAME] [--encoding auto|utf-8|gb18030] " \
@@ -48,6 +49,22 @@ static void show_progress(void *ctx, const jy_import_stats *s, int done)
     fflush(stderr);
     pg->last = now;
     pg->shown = 1;
+}
+
+/* issue 13: a roster's 社保卡号 column is recorded only by an actor the ledger_card operation of
+ * policy/workflows.txt allows on the person's county (as `jiuye ledger card`). */
+typedef struct card_gate_ctx {
+    jy_store *st;
+    jy_workflows *wf;
+    const char *actor;
+} card_gate_ctx;
+
+static int card_gate(void *ctx, const char *county, jy_err *err)
+{
+    card_gate_ctx *g = ctx;
+    char record[64];
+    snprintf(record, sizeof record, "the cards of county %s", county);
+    return jy_wf_op_check(g->wf, g->st, "ledger_card", record, g->actor, county, NULL, 0, err);
 }
 
 int jy_cli_import(const jy_cli *cli, const char *what, int argc, char **argv)
@@ -140,7 +157,16 @@ int jy_cli_import(const jy_cli *cli, const char *what, int argc, char **argv)
         code = jy_cli_fail(&err);
         goto done;
     }
+    /* cards in the roster (社保卡号) are recorded by whoever may `ledger card` (issue 13) */
+    card_gate_ctx gate = {st, NULL, cli->actor};
+    if (jy_workflows_load(cli->policy_dir, &gate.wf, &err) != 0) {
+        code = jy_cli_fail(&err);
+        goto done;
+    }
+    o.card_gate = card_gate;
+    o.card_gate_ctx = &gate;
     int rc = jy_import_run(st, &o, &res, &err);
+    jy_workflows_free(gate.wf);
     if (res.ignored.len > 2)
         fprintf(stderr, "jiuye: warning: columns not imported: %s\n", jy_sb_cstr(&res.ignored));
     if (rc != 0) {

@@ -3,6 +3,7 @@
  *   jiuye report targets [--year Y] [--program P]            targets against achievements
  *   jiuye report budget [--year Y] [--program P]             budget against committed and paid
  *   jiuye report roster P [--form F] [--year Y] [--state S] [--case ID] [--org USCC] [--unit TEXT]
+ *                         [--month YYYY-MM]   (P13: --form p13-roster, the default, or p13-pay, the month's 发放表)
  *   jiuye report forms                                       the roster forms known
  *   jiuye report publicity CASE… | --program P [--state S]   公示名单
  *   jiuye report p4-acceptance CASE                          附件 5-4-2 figures
@@ -168,10 +169,11 @@ int jy_cmd_report(const jy_cli *cli, int argc, char **argv)
         }
         if (jy_cli_opt(&o, "program") && (rc = program_ok(jy_cli_opt(&o, "program"), &err))) goto done;
         if ((rc = jy_policy_load(cli->policy_dir, &pol, &err))) goto done;
-        if (strcmp(sub, "targets") == 0) rc = jy_report_targets(st, pol, county, year, jy_cli_opt(&o, "program"), &r, &err);
+        if (strcmp(sub, "targets") == 0)
+            rc = jy_report_targets_in(st, pol, cli->policy_dir, county, year, jy_cli_opt(&o, "program"), &r, &err);
         else rc = jy_report_budget(st, pol, county, year, jy_cli_opt(&o, "program"), &r, &err);
     } else if (strcmp(sub, "roster") == 0) {
-        static const char *const allowed[] = {"form", "year", "state", "case", "org", "unit", NULL};
+        static const char *const allowed[] = {"form", "year", "state", "case", "org", "unit", "month", NULL};
         if ((rc = jy_cli_opts_only(&o, allowed, output_opts, &err)) || (rc = year_of(&o, &year, &err))) goto done;
         if (o.npos != 2) {
             rc = jy_err_set(&err, JY_EUSAGE, "report roster P [--form F]: one programme expected");
@@ -179,6 +181,7 @@ int jy_cmd_report(const jy_cli *cli, int argc, char **argv)
         }
         if ((rc = program_ok(o.pos[1], &err))) goto done;
         jy_roster_query q = {.county = county, .program = o.pos[1], .form = jy_cli_opt(&o, "form"), .year = year,
+                             .month = jy_cli_opt(&o, "month"),
                              .state = jy_cli_opt(&o, "state"), .unit = jy_cli_opt(&o, "unit")};
         if (jy_cli_opt(&o, "case") && (rc = jy_cli_parse_int(jy_cli_opt(&o, "case"), "--case", 1, INT64_MAX, &q.parent_id, &err))) goto done;
         if (jy_cli_opt(&o, "org")) {

@@ -30,6 +30,7 @@ static const struct {
     {"attendance", jy_cmd_attendance, "attendance set|import …   monthly attendance (考勤) of placements"},
     {"payroll", jy_cmd_payroll, "payroll run|show|review …   monthly payroll runs of placements"},
     {"report", jy_cmd_report, "report targets|budget|roster|forms|publicity|p4-acceptance …   reports as JSON, CSV or XLSX"},
+    {"settings", jy_cmd_settings, "settings show | set KEY VALUE   the county's settings (填报单位, bank-file encoding and layout)"},
     {"access-log", jy_cmd_access_log, "access-log list [--user U] [--since DATE]   who saw personal data unmasked (auditor)"},
 };
 

@@ -18,6 +18,7 @@
 #include "base/file.h"
 #include "base/rowsrc.h"
 #include "base/xlsx.h"
+#include "domain/bankcard.h"
 #include "domain/idcard.h"
 #include "domain/mobile.h"
 #include "domain/uscc.h"
@@ -37,6 +38,9 @@ enum field {
     /* organisations */
     F_ORG_NAME, F_USCC, F_ORG_KINDS, F_ORG_SIZE, F_LEGAL_PERSON, F_ORG_PHONE, F_ORG_ADDRESS,
     F_BANK_NAME, F_BANK_ACCOUNT, F_ORG_DIVISION,
+    /* persons (issue 13): the social security card (社保卡) or bank account individual
+     * subsidies are paid to, and its bank — stored as `ledger card` stores one */
+    F_SSCARD, F_CARD_BANK,
     F__COUNT
 };
 
@@ -59,6 +63,9 @@ static const col_def person_cols[] = {
     {F_PHONE, 0, {"联系电话", "联系方式", "手机号码", "手机号", "电话", "电话号码"}},
     {F_ADDRESS, 0, {"家庭住址", "家庭地址", "常住地址", "现住址", "居住地址", "住址"}},
     {F_CATEGORY, 0, {"人员类别", "人员类型", "身份类别"}},
+    {F_SSCARD, 0, {"社保卡号", "社会保障卡号", "社保卡账号", "社保卡金融账号", "社会保障卡银行账号", "银行卡号",
+                   "银行账号", "收款账号"}},
+    {F_CARD_BANK, 0, {"开户行", "开户银行", "社保卡开户行", "发卡银行", "收款银行"}},
 };
 
 static const col_def org_cols[] = {
@@ -486,6 +493,8 @@ typedef struct pend {
     unsigned char fill;              /* persons: an empty field is taken from the stored record */
     unsigned char nkinds;            /* persons: statuses from 人员类别 */
     unsigned char kinds[JY_ST__COUNT];
+    char sscard[20];                 /* persons: 社保卡号 (digits, Luhn-checked), "" when none */
+    char card_bank[64];              /* persons: its 开户行 */
     union {
         jy_person p;
         jy_org o;
@@ -530,6 +539,9 @@ typedef struct importer {
     dupset dups;
     resolver rs;
     jy_date today;
+    char gate_county[7];        /* issue 13: the county card_gate answered last, and its answer */
+    int gate_rc;
+    char gate_msg[512];
     int64_t row;                /* record number of the current row */
     int row_errors;
     struct rowpipe *pipe;       /* reader → writer queue; NULL in a dry run (nothing is written) */
@@ -920,11 +932,26 @@ static void person_row(importer *im)
         if (!seen) kinds[nkinds++] = k;
     }
 
+    /* 社保卡号 / 银行账号 and its 开户行 (issue 13) */
+    jy_bankcard card;
+    memset(&card, 0, sizeof card);
+    char card_bank[64] = "";
+    cell cv = get(im, F_SSCARD);
+    if (cv.n && jy_bankcard_check_n(cv.p, cv.n, &card, &e) != 0)
+        row_error(im, F_SSCARD, cv, "%s: %s", im->colname[F_SSCARD], e.msg);
+    cell cb = get(im, F_CARD_BANK);
+    if (cb.n) {
+        if (!cv.n) row_error(im, F_CARD_BANK, cb, "%s given without a card or account number in the same row", im->colname[F_CARD_BANK]);
+        else put_str(im, F_CARD_BANK, cb, card_bank, sizeof card_bank);
+    }
+
     if (im->row_errors) return;
     im->res->stats.valid++;
     if (!im->pipe) return; /* dry run */
     pend *pd = reader_slot(im);
     pd->row = im->row;
+    memcpy(pd->sscard, card.number, sizeof pd->sscard);
+    memcpy(pd->card_bank, card_bank, sizeof pd->card_bank);
     pd->fill = !p.ethnicity[0] || !p.education[0] || !p.hukou_kind || !p.hukou_division[0] || !p.phone[0] ||
                !p.address[0];
     memcpy(pd->def_div, id.division, 7);
@@ -1064,7 +1091,7 @@ static int write_person(importer *im, pend *pd, jy_err *err)
     }
 
     int result = 0;
-    if (pd->nkinds == 0) {
+    if (pd->nkinds == 0 && !pd->sscard[0]) {
         rc = jy_store_person_put(im->st, p, im->o->actor, &result, &e);
         if (rc == 0) {
             count_result(im, result);
@@ -1078,7 +1105,8 @@ static int write_person(importer *im, pend *pd, jy_err *err)
         return 0;
     }
 
-    /* a person with statuses: one savepoint so the row lands whole or not at all */
+    /* a person with statuses or a card: one savepoint so the row lands whole or not at all */
+    int card_refused = 0;
     if ((rc = jy_store_begin(im->st, err)) != 0) return rc;
     rc = jy_store_person_put(im->st, p, im->o->actor, &result, &e);
     if (rc == 0) {
@@ -1097,6 +1125,36 @@ static int write_person(importer *im, pend *pd, jy_err *err)
             rc = jy_store_person_status_add(im->st, p->id, &s, im->o->actor, &e);
             if (rc == 0 && result == JY_PUT_UNCHANGED) result = JY_PUT_UPDATED;
         }
+        /* the card (社保卡) the person's subsidies are paid to: written as `ledger card` writes it,
+         * by someone who may (card_gate: the ledger_card operation for the CLI) */
+        if (rc == 0 && pd->sscard[0]) {
+            char county[7];
+            memcpy(county, strlen(p->hukou_division) >= 6 ? p->hukou_division : p->idcard, 6);
+            county[6] = '\0';
+            if (strcmp(county, im->gate_county) != 0) {
+                jy_err ge = {0};
+                memcpy(im->gate_county, county, 7);
+                im->gate_rc = im->o->card_gate ? im->o->card_gate(im->o->card_gate_ctx, county, &ge) : JY_EINVAL;
+                snprintf(im->gate_msg, sizeof im->gate_msg, "%s",
+                         im->o->card_gate ? ge.msg : "this import does not record cards (no card permission given)");
+            }
+            if (im->gate_rc) {
+                rc = jy_err_set(&e, JY_EINVAL, "%s not recorded: %s", im->colname[F_SSCARD], im->gate_msg);
+                card_refused = 1;
+            }
+        }
+        if (rc == 0 && pd->sscard[0]) {
+            char have_card[40] = "", have_bank[64] = "";
+            jy_err e3;
+            int g = jy_store_person_card_get(im->st, p->id, have_card, have_bank, &e3);
+            int same = g == 0 && strcmp(have_card, pd->sscard) == 0 &&
+                       (!pd->card_bank[0] || strcmp(have_bank, pd->card_bank) == 0);
+            if (!same) {
+                rc = jy_store_person_card_set(im->st, p->id, pd->sscard, pd->card_bank[0] ? pd->card_bank : have_bank,
+                                              im->o->actor, &e);
+                if (rc == 0 && result == JY_PUT_UNCHANGED) result = JY_PUT_UPDATED;
+            }
+        }
     }
     if (rc == 0) {
         if ((rc = jy_store_commit(im->st, err)) != 0) return rc;
@@ -1111,6 +1169,13 @@ static int write_person(importer *im, pend *pd, jy_err *err)
     if (!row_level(rc)) {
         *err = e;
         return rc;
+    }
+    if (card_refused) { /* the row, the card column and its value, and why */
+        char reason[600];
+        snprintf(reason, sizeof reason, "not stored: %s", e.msg);
+        report_line(im, pd->row, im->colname[F_SSCARD], pd->sscard, strlen(pd->sscard), reason);
+        im->w_rejected++;
+        return 0;
     }
     writer_reject(im, pd, p->idcard, e.msg);
     return 0;

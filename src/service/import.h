@@ -63,6 +63,12 @@ typedef struct jy_import_opts {
                                   * 户籍所在地, else the ID number's county; an organisation's
                                   * 所在地) lies outside this division prefix are rejected with
                                   * a reason (an uploader's township) */
+    /* issue 13: who may record a person's card (a 社保卡号 column; `jiuye ledger card` asks the
+     * ledger_card operation): called before the first card of each county is written (the
+     * answer is kept per county); non-zero rejects the row with err's reason. NULL: cards are
+     * not imported — a row with one is rejected naming the column, the rest of it is kept out. */
+    int (*card_gate)(void *ctx, const char *county, jy_err *err);
+    void *card_gate_ctx;
 } jy_import_opts;
 
 typedef struct jy_import_result {

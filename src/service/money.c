@@ -3,6 +3,7 @@
 #include "service/money.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "service/ledger.h"
@@ -141,6 +142,55 @@ static int append_line(void *ctx, const jy_batch_line *l)
     return 0;
 }
 
+/* The batch's transfers (rows of the bank file, issue 13), summed from its lines in transfer
+ * order: lines come in line order and a transfer's number is that of its first line. */
+typedef struct xfer {
+    int no;
+    char payee[128];
+    int64_t amount;
+    int nlines;
+    char status[12]; /* the lines' common status, else "mixed" */
+} xfer;
+
+typedef struct xfers {
+    xfer *v;
+    size_t n, cap;
+    int oom;
+} xfers;
+
+static int add_xfer(void *ctx, const jy_batch_line *l)
+{
+    xfers *X = ctx;
+    xfer *t = NULL;
+    for (size_t i = X->n; i-- > 0;)
+        if (X->v[i].no == l->transfer_no) {
+            t = &X->v[i];
+            break;
+        }
+    if (!t) {
+        if (X->n == X->cap) {
+            size_t cap = X->cap ? X->cap * 2 : 64;
+            xfer *nv = realloc(X->v, cap * sizeof *nv);
+            if (!nv) {
+                X->oom = 1;
+                return 1;
+            }
+            X->v = nv;
+            X->cap = cap;
+        }
+        t = &X->v[X->n++];
+        memset(t, 0, sizeof *t);
+        t->no = l->transfer_no;
+        snprintf(t->payee, sizeof t->payee, "%s", l->payee_name);
+        snprintf(t->status, sizeof t->status, "%s", l->status);
+    } else if (strcmp(t->status, l->status) != 0) {
+        snprintf(t->status, sizeof t->status, "mixed");
+    }
+    t->amount += l->amount;
+    t->nlines++;
+    return 0;
+}
+
 int jy_batch_show_json(jy_store *st, int64_t id, int unmasked, jy_sb *out, jy_err *err)
 {
     jy_batch b;
@@ -152,7 +202,31 @@ int jy_batch_show_json(jy_store *st, int64_t id, int unmasked, jy_sb *out, jy_er
     jy_sb_appendc(out, '[');
     lines_ctx c = {out, unmasked, 0};
     if ((rc = jy_store_batch_lines(st, id, NULL, append_line, &c, err))) return rc;
+    jy_sb_appendc(out, ']');
+    /* the transfers the lines are paid in, to match the bank's receipt (回单) */
+    xfers X = {0};
+    rc = jy_store_batch_lines(st, id, NULL, add_xfer, &X, err);
+    if (X.oom) rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+    if (rc) {
+        free(X.v);
+        return rc;
+    }
+    jy_sb_json_key(out, "transfers");
+    jy_sb_appendc(out, '[');
+    for (size_t i = 0; i < X.n; i++) {
+        xfer *t = &X.v[i];
+        char money[JY_MONEY_BUFSZ];
+        if (i) jy_sb_appendc(out, ',');
+        jy_sb_appendc(out, '{');
+        jy_sb_json_kv_i64(out, "transfer", t->no);
+        jy_sb_json_kv_str(out, "payee_name", t->payee);
+        jy_sb_json_kv_str(out, "amount", jy_money_format_plain(t->amount, money));
+        jy_sb_json_kv_i64(out, "lines", t->nlines);
+        jy_sb_json_kv_str(out, "status", t->status);
+        jy_sb_appendc(out, '}');
+    }
     jy_sb_append(out, "]}");
+    free(X.v);
     return 0;
 }
 

@@ -11,12 +11,16 @@
 #include <string.h>
 #include <time.h>
 
+#include <jansson.h>
+
 #ifdef JY_HAVE_XLSXWRITER
 #include <xlsxwriter.h>
 #endif
 
 #include "base/file.h"
 #include "base/money.h"
+#include "service/bank_layout.h"
+#include "service/settings.h"
 #include "domain/bankcard.h"
 #include "service/case.h"
 #include "service/conflict.h"
@@ -275,6 +279,53 @@ static int duplicate_gate(jy_store *st, const idents *I, const jy_payable *p, jy
     return n ? 1 : 0;
 }
 
+/* ---- transfers: one per payee account in a batch (issue 13) ---- */
+
+/* An open-addressing table from "kind|payee id|account" to its transfer number. */
+typedef struct acct_slot {
+    char key[96];
+    int no;
+} acct_slot;
+
+typedef struct accounts {
+    acct_slot *slot;
+    size_t cap;
+    int next;
+} accounts;
+
+static int accounts_init(accounts *A, size_t n, jy_err *err)
+{
+    A->cap = 16;
+    while (A->cap < 2 * n + 1) A->cap *= 2;
+    A->slot = calloc(A->cap, sizeof *A->slot);
+    A->next = 0;
+    return A->slot ? 0 : jy_err_set(err, JY_ENOMEM, "out of memory");
+}
+
+/* Sets l->transfer_no: the number of the batch's transfer to l's payee and account, a new one
+ * (1, 2, … in line order) for an account not seen yet. */
+static int transfer_of(accounts *A, jy_batch_line *l, jy_err *err)
+{
+    char key[96];
+    int k = snprintf(key, sizeof key, "%d|%s|%s", l->payee_kind, l->payee_id, l->account);
+    if (k < 0 || (size_t)k >= sizeof key) return jy_err_set(err, JY_EINVAL, "payee key too long");
+    uint64_t h = 1469598103934665603ULL;
+    for (const char *p = key; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+    for (size_t i = (size_t)(h & (A->cap - 1));; i = (i + 1) & (A->cap - 1)) {
+        acct_slot *s = &A->slot[i];
+        if (!s->no) {
+            memcpy(s->key, key, (size_t)k + 1);
+            s->no = ++A->next;
+            l->transfer_no = s->no;
+            return 0;
+        }
+        if (strcmp(s->key, key) == 0) {
+            l->transfer_no = s->no;
+            return 0;
+        }
+    }
+}
+
 static int build(jy_store *st, jy_cases *cs, const char *county, const char *program, const char *month, int year,
                  const char *actor, jy_batch *out, jy_sb *skipped, jy_err *err)
 {
@@ -283,6 +334,7 @@ static int build(jy_store *st, jy_cases *cs, const char *county, const char *pro
     if (rc) return rc;
     idlist ids = {0};
     idents live = {0};
+    accounts accts = {0};
     int nskipped = 0, nheld = 0;
     if (skipped) jy_sb_appendc(skipped, '[');
     rc = jy_store_begin(st, err);
@@ -300,6 +352,7 @@ static int build(jy_store *st, jy_cases *cs, const char *county, const char *pro
     snprintf(out->program, sizeof out->program, "%s", program);
     snprintf(out->month, sizeof out->month, "%s", month ? month : "");
     if ((rc = jy_store_batch_add(st, out, actor, err))) goto done;
+    if ((rc = accounts_init(&accts, ids.n, err))) goto done;
     for (size_t i = 0; i < ids.n; i++) {
         jy_payable p;
         if ((rc = jy_store_payable_get(st, ids.v[i], &p, err))) goto done;
@@ -331,6 +384,7 @@ static int build(jy_store *st, jy_cases *cs, const char *county, const char *pro
         l.line_no = out->nlines + 1;
         l.payable_id = p.id;
         l.amount = p.amount;
+        if ((rc = transfer_of(&accts, &l, err))) goto done;
         snprintf(l.idem_key, sizeof l.idem_key, "jy-pay-%" PRId64 "-%" PRId64, out->id, p.id);
         if ((rc = jy_store_batch_line_add(st, &l, actor, err))) goto done;
         if ((rc = jy_store_payable_set_status(st, p.id, "approved", "batched", actor, err))) goto done;
@@ -350,6 +404,7 @@ out:
     if (skipped) jy_sb_appendc(skipped, ']');
     free(ids.v);
     free(live.v);
+    free(accts.slot);
     return rc;
 }
 
@@ -476,108 +531,351 @@ static int collect_line(void *ctx, const jy_batch_line *l)
     return 0;
 }
 
-static const char *const bank_cols[] = {"序号", "收款人类型", "收款人", "证件号码", "收款账号", "开户行",
-                                        "金额（元）", "项目", "摘要", "幂等键"};
-#define NBANK_COLS (sizeof bank_cols / sizeof *bank_cols)
-#define BANK_CELL 512 /* the widest field (a payee name, an account) fits whole */
-
-/* The cells of one line, as text (money "1750.00": never a double); the caller masks the line. */
-static void line_cells(const jy_batch *b, const jy_batch_line *l, char cells[NBANK_COLS][BANK_CELL])
+static int line_by_transfer(const void *a, const void *b)
 {
-    char money[JY_MONEY_BUFSZ];
-    snprintf(cells[0], BANK_CELL, "%d", l->line_no);
-    snprintf(cells[1], BANK_CELL, "%s", l->payee_kind == JY_PAYEE_ORG ? "单位（基本账户）" : "个人（社保卡）");
-    snprintf(cells[2], BANK_CELL, "%s", l->payee_name);
-    snprintf(cells[3], BANK_CELL, "%s", l->payee_id);
-    snprintf(cells[4], BANK_CELL, "%s", l->account);
-    snprintf(cells[5], BANK_CELL, "%s", l->bank_name);
-    snprintf(cells[6], BANK_CELL, "%s", jy_money_format_plain(l->amount, money));
-    snprintf(cells[7], BANK_CELL, "%s", b->program);
-    snprintf(cells[8], BANK_CELL, "%s%s%s拨付", b->program, b->month[0] ? " " : "", b->month);
-    snprintf(cells[9], BANK_CELL, "%s", l->idem_key);
+    const jy_batch_line *x = a, *y = b;
+    if (x->transfer_no != y->transfer_no) return x->transfer_no < y->transfer_no ? -1 : 1;
+    return (x->line_no > y->line_no) - (x->line_no < y->line_no);
 }
 
-static void csv_field(FILE *f, const char *s)
+/* One row of the bank file: a batch's lines to one payee account, summed. */
+typedef struct bank_transfer {
+    int no;
+    const jy_batch_line *first; /* payee, account and bank as on its lines */
+    int64_t amount;
+    int nlines;
+    jy_sb payables;             /* "4;5;6" */
+    jy_sb names;                /* the people or class paid for, "马小军、杨帆" (distinct) */
+    int nnames;
+    char memo[512];
+} bank_transfer;
+
+typedef struct transfers {
+    bank_transfer *v;
+    size_t n;
+} transfers;
+
+static void transfers_free(transfers *T)
 {
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, f);
+    for (size_t i = 0; i < T->n; i++) {
+        jy_sb_free(&T->v[i].payables);
+        jy_sb_free(&T->v[i].names);
+    }
+    free(T->v);
+    T->v = NULL;
+    T->n = 0;
+}
+
+/* Who the line pays for: the case's person (a trainee paid to the school, an intern paid
+ * themselves), else a class (its occupation, 培训班), else the payee. Into buf. */
+static int paid_for(jy_store *st, const jy_batch_line *l, char *buf, size_t n, jy_err *err)
+{
+    jy_payable p;
+    int rc = jy_store_payable_get(st, l->payable_id, &p, err);
+    if (rc) return rc;
+    snprintf(buf, n, "%s", l->payee_name);
+    if (!p.case_id) return 0;
+    jy_case c;
+    jy_sb text = JY_SB_INIT;
+    rc = jy_store_case_get(st, p.case_id, &c, &text, err);
+    if (rc == 0) {
+        if (c.person_id) {
+            jy_person who;
+            if ((rc = jy_store_person_get(st, c.person_id, &who, err)) == 0) snprintf(buf, n, "%s", who.name);
+        } else if (strcmp(c.kind, "training_class") == 0) {
+            snprintf(buf, n, "%s培训班（案件%" PRId64 "）", c.occupation[0] ? c.occupation : "", c.id);
+        }
+    }
+    jy_sb_free(&text);
+    return rc;
+}
+
+/* UTF-8 characters in s[0..n). */
+static size_t u8chars(const char *s, size_t n)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80) k++;
+    return k;
+}
+
+/* "P1拨付：马小军、杨帆、李娜", cut to max characters: "P1拨付：马小军、杨帆等5人" when the names do not fit. */
+static void make_memo(const jy_batch *b, bank_transfer *t, int max)
+{
+    char prefix[64];
+    snprintf(prefix, sizeof prefix, "%s%s%s拨付：", b->program, b->month[0] ? " " : "", b->month);
+    size_t room = sizeof t->memo;
+    const char *names = jy_sb_cstr(&t->names);
+    size_t whole = u8chars(prefix, strlen(prefix)) + u8chars(names, strlen(names));
+    if ((int)whole <= max && strlen(prefix) + strlen(names) < room) {
+        snprintf(t->memo, room, "%s%s", prefix, names);
         return;
     }
-    fputc('"', f);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', f);
-        fputc(*s, f);
+    char tail[32];
+    snprintf(tail, sizeof tail, "等%d人", t->nnames);
+    size_t budget = (size_t)max > u8chars(prefix, strlen(prefix)) + u8chars(tail, strlen(tail))
+                        ? (size_t)max - u8chars(prefix, strlen(prefix)) - u8chars(tail, strlen(tail))
+                        : 0;
+    /* whole names only: cut at the last 、 that keeps within budget */
+    size_t cut = 0, chars = 0;
+    for (size_t i = 0; names[i];) {
+        size_t j = i;
+        while (names[j] && strncmp(names + j, "、", strlen("、")) != 0) j++;
+        size_t c = u8chars(names + i, j - i) + (i ? 1 : 0);
+        if (chars + c > budget) break;
+        chars += c;
+        cut = j;
+        i = names[j] ? j + strlen("、") : j;
     }
-    fputc('"', f);
+    if (strlen(prefix) + cut + strlen(tail) >= room) cut = 0;
+    snprintf(t->memo, room, "%s%.*s%s", prefix, (int)cut, names, tail);
 }
 
-static int write_csv(const char *path, const jy_batch *b, const lines_buf *lines, int unmasked, jy_err *err)
+/* Groups the batch's lines into transfers (sorted by transfer, then line), with their memos. */
+static int build_transfers(jy_store *st, const jy_batch *b, lines_buf *lines, int memo_max, transfers *T, jy_err *err)
 {
-    FILE *f = jy_fopen_private(path, "w");
-    if (!f) return jy_err_set(err, JY_EIO, "%s: cannot write: %s", path, strerror(errno));
-    for (size_t c = 0; c < NBANK_COLS; c++) {
-        if (c) fputc(',', f);
-        csv_field(f, bank_cols[c]);
-    }
-    fputs("\r\n", f);
-    char cells[NBANK_COLS][BANK_CELL];
+    memset(T, 0, sizeof *T);
+    if (lines->n == 0) return 0;
+    qsort(lines->v, lines->n, sizeof *lines->v, line_by_transfer);
+    T->v = calloc(lines->n, sizeof *T->v);
+    if (!T->v) return jy_err_set(err, JY_ENOMEM, "out of memory");
     for (size_t i = 0; i < lines->n; i++) {
-        jy_batch_line shown = lines->v[i];
-        if (!unmasked) jy_privacy_mask_batch_line(&shown); /* the payee's ID number and account */
-        line_cells(b, &shown, cells);
-        for (size_t c = 0; c < NBANK_COLS; c++) {
-            if (c) fputc(',', f);
-            csv_field(f, cells[c]);
+        const jy_batch_line *l = &lines->v[i];
+        bank_transfer *t = T->n ? &T->v[T->n - 1] : NULL;
+        if (!t || t->no != l->transfer_no) {
+            t = &T->v[T->n++];
+            t->no = l->transfer_no;
+            t->first = l;
+            jy_sb_init(&t->payables);
+            jy_sb_init(&t->names);
         }
-        fputs("\r\n", f);
+        t->amount += l->amount;
+        jy_sb_appendf(&t->payables, "%s%" PRId64, t->nlines ? ";" : "", l->payable_id);
+        t->nlines++;
+        char who[160];
+        int rc = paid_for(st, l, who, sizeof who, err);
+        if (rc) return rc;
+        /* distinct names: look for "、who、" in "、names、" */
+        jy_sb probe = JY_SB_INIT, hay = JY_SB_INIT;
+        jy_sb_appendf(&probe, "、%s、", who);
+        jy_sb_appendf(&hay, "、%s、", jy_sb_cstr(&t->names));
+        int seen = strstr(jy_sb_cstr(&hay), jy_sb_cstr(&probe)) != NULL;
+        jy_sb_free(&probe);
+        jy_sb_free(&hay);
+        if (!seen) {
+            jy_sb_appendf(&t->names, "%s%s", t->nnames ? "、" : "", who);
+            t->nnames++;
+        }
     }
-    if (fclose(f) != 0) return jy_err_set(err, JY_EIO, "%s: write failed: %s", path, strerror(errno));
+    for (size_t i = 0; i < T->n; i++) make_memo(b, &T->v[i], memo_max);
     return 0;
 }
 
-static int write_xlsx(const char *path, const jy_batch *b, const lines_buf *lines, int unmasked, jy_err *err)
+#define BANK_CELL 640 /* the widest field (a memo, a payee name, a list of payables) fits whole */
+
+/* The text of column c for transfer t, masked unless unmasked (money "1750.00": never a double). */
+static void cell_of(const jy_bank_column *c, const jy_batch *b, const bank_transfer *t, const char *program_title,
+                    int unmasked, char *out, size_t n)
+{
+    jy_batch_line shown = *t->first;
+    if (!unmasked) jy_privacy_mask_batch_line(&shown); /* the payee's ID number and account */
+    char money[JY_MONEY_BUFSZ];
+    switch (c->field) {
+    case JY_BF_SEQ: snprintf(out, n, "%d", t->no); break;
+    case JY_BF_PAYEE_KIND: snprintf(out, n, "%s", shown.payee_kind == JY_PAYEE_ORG ? "单位（基本账户）" : "个人（社保卡）"); break;
+    case JY_BF_PAYEE_NAME: snprintf(out, n, "%s", shown.payee_name); break;
+    case JY_BF_PAYEE_ID: snprintf(out, n, "%s", shown.payee_id); break;
+    case JY_BF_ACCOUNT: snprintf(out, n, "%s", shown.account); break;
+    case JY_BF_BANK_NAME: snprintf(out, n, "%s", shown.bank_name); break;
+    case JY_BF_AMOUNT: snprintf(out, n, "%s", jy_money_format_plain(t->amount, money)); break;
+    case JY_BF_AMOUNT_FEN: snprintf(out, n, "%" PRId64, t->amount); break;
+    case JY_BF_PROGRAM: snprintf(out, n, "%s", b->program); break;
+    case JY_BF_PROGRAM_TITLE: snprintf(out, n, "%s", program_title); break;
+    case JY_BF_MEMO: snprintf(out, n, "%s", t->memo); break;
+    case JY_BF_LINES: snprintf(out, n, "%d", t->nlines); break;
+    case JY_BF_PAYABLES: snprintf(out, n, "%s", jy_sb_cstr(&t->payables)); break;
+    case JY_BF_REF: snprintf(out, n, "jy-%" PRId64 "-%d", b->id, t->no); break;
+    case JY_BF_CONST: snprintf(out, n, "%s", c->text); break;
+    default: out[0] = '\0';
+    }
+}
+
+/* The 合计 row's cell of column c: "合计" in the first column, the sums in amount, fen and lines. */
+static void total_cell(const jy_bank_layout *L, int k, const jy_batch *b, const transfers *T, char *out, size_t n)
+{
+    char money[JY_MONEY_BUFSZ];
+    int64_t lines = 0;
+    for (size_t i = 0; i < T->n; i++) lines += T->v[i].nlines;
+    out[0] = '\0';
+    if (k == 0) snprintf(out, n, "合计");
+    else if (L->cols[k].field == JY_BF_AMOUNT) snprintf(out, n, "%s", jy_money_format_plain(b->total, money));
+    else if (L->cols[k].field == JY_BF_AMOUNT_FEN) snprintf(out, n, "%" PRId64, b->total);
+    else if (L->cols[k].field == JY_BF_LINES) snprintf(out, n, "%" PRId64, lines);
+}
+
+static void csv_field(jy_sb *out, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        jy_sb_append(out, s);
+        return;
+    }
+    jy_sb_appendc(out, '"');
+    for (; *s; s++) {
+        if (*s == '"') jy_sb_appendc(out, '"');
+        jy_sb_appendc(out, *s);
+    }
+    jy_sb_appendc(out, '"');
+}
+
+static int write_csv(const char *path, const jy_bank_layout *L, const char *encoding, const jy_batch *b,
+                     const transfers *T, const char *title, int unmasked, jy_err *err)
+{
+    jy_sb u = JY_SB_INIT, enc = JY_SB_INIT;
+    char cell[BANK_CELL];
+    if (L->header) {
+        for (int c = 0; c < L->ncols; c++) {
+            if (c) jy_sb_appendc(&u, ',');
+            csv_field(&u, L->cols[c].header);
+        }
+        jy_sb_append(&u, "\r\n");
+    }
+    for (size_t i = 0; i < T->n; i++) {
+        for (int c = 0; c < L->ncols; c++) {
+            if (c) jy_sb_appendc(&u, ',');
+            cell_of(&L->cols[c], b, &T->v[i], title, unmasked, cell, sizeof cell);
+            csv_field(&u, cell);
+        }
+        jy_sb_append(&u, "\r\n");
+    }
+    if (L->total) {
+        for (int c = 0; c < L->ncols; c++) {
+            if (c) jy_sb_appendc(&u, ',');
+            total_cell(L, c, b, T, cell, sizeof cell);
+            csv_field(&u, cell);
+        }
+        jy_sb_append(&u, "\r\n");
+    }
+    int rc = jy_bank_encode(encoding, u.buf ? u.buf : "", u.len, &enc, err);
+    if (rc == 0) {
+        FILE *f = jy_fopen_private(path, "wb");
+        if (!f) rc = jy_err_set(err, JY_EIO, "%s: cannot write: %s", path, strerror(errno));
+        else {
+            if (enc.len && fwrite(enc.buf, 1, enc.len, f) != enc.len) rc = jy_err_set(err, JY_EIO, "%s: write failed", path);
+            if (fclose(f) != 0 && rc == 0) rc = jy_err_set(err, JY_EIO, "%s: write failed: %s", path, strerror(errno));
+        }
+    }
+    jy_sb_free(&u);
+    jy_sb_free(&enc);
+    return rc;
+}
+
+static int write_xlsx(jy_store *st, const char *path, const jy_bank_layout *L, const jy_batch *b, const transfers *T,
+                      const char *title, int unmasked, jy_err *err)
 {
 #ifdef JY_HAVE_XLSXWRITER
     /* libxlsxwriter opens the file itself: made 0600 first, it keeps that mode */
     if (jy_file_make_private(path) != 0) return jy_err_set(err, JY_EIO, "%s: cannot create: %s", path, strerror(errno));
     lxw_workbook *wb = workbook_new(path);
     if (!wb) return jy_err_set(err, JY_EIO, "%s: cannot create the workbook", path);
-    lxw_worksheet *ws = workbook_add_worksheet(wb, "拨付明细");
+    lxw_worksheet *ws = workbook_add_worksheet(wb, "代发明细");
     lxw_format *head = workbook_add_format(wb);
     format_set_bold(head);
     lxw_format *text = workbook_add_format(wb);
     format_set_num_format(text, "@"); /* accounts and ID numbers stay text, never 6.22E+18 */
-    for (size_t c = 0; c < NBANK_COLS; c++) worksheet_write_string(ws, 0, (lxw_col_t)c, bank_cols[c], head);
-    char cells[NBANK_COLS][BANK_CELL];
-    for (size_t i = 0; i < lines->n; i++) {
-        jy_batch_line shown = lines->v[i];
-        if (!unmasked) jy_privacy_mask_batch_line(&shown); /* the payee's ID number and account */
-        line_cells(b, &shown, cells);
-        for (size_t c = 0; c < NBANK_COLS; c++)
-            worksheet_write_string(ws, (lxw_row_t)(i + 1), (lxw_col_t)c, cells[c], text);
+    char cell[BANK_CELL];
+    lxw_row_t r = 0;
+    if (L->header) {
+        for (int c = 0; c < L->ncols; c++) worksheet_write_string(ws, r, (lxw_col_t)c, L->cols[c].header, head);
+        r++;
     }
-    char total[JY_MONEY_BUFSZ];
-    worksheet_write_string(ws, (lxw_row_t)(lines->n + 1), 5, "合计", head);
-    worksheet_write_string(ws, (lxw_row_t)(lines->n + 1), 6, jy_money_format_plain(b->total, total), head);
-    worksheet_set_column(ws, 2, 5, 22, NULL);
-    worksheet_set_column(ws, 9, 9, 24, NULL);
+    for (size_t i = 0; i < T->n; i++, r++)
+        for (int c = 0; c < L->ncols; c++) {
+            cell_of(&L->cols[c], b, &T->v[i], title, unmasked, cell, sizeof cell);
+            worksheet_write_string(ws, r, (lxw_col_t)c, cell, text);
+        }
+    if (L->total) {
+        for (int c = 0; c < L->ncols; c++) {
+            total_cell(L, c, b, T, cell, sizeof cell);
+            if (cell[0]) worksheet_write_string(ws, r, (lxw_col_t)c, cell, head);
+        }
+    }
+    worksheet_set_column(ws, 0, (lxw_col_t)(L->ncols ? L->ncols - 1 : 0), 18, NULL);
+    /* the detail: which payables each transfer pays (traceability; no account numbers here) */
+    lxw_worksheet *wd = workbook_add_worksheet(wb, "应付款明细");
+    static const char *const dcols[] = {"转账序号", "行号", "应付款编号", "案件编号", "补贴对象", "金额（元）", "状态"};
+    for (size_t c = 0; c < sizeof dcols / sizeof *dcols; c++) worksheet_write_string(wd, 0, (lxw_col_t)c, dcols[c], head);
+    lxw_row_t dr = 1;
+    int rc = 0;
+    for (size_t i = 0; i < T->n && rc == 0; i++) {
+        const bank_transfer *t = &T->v[i];
+        for (int k = 0; k < t->nlines && rc == 0; k++, dr++) {
+            const jy_batch_line *l = t->first + k;
+            jy_payable p;
+            char who[160], money[JY_MONEY_BUFSZ];
+            if ((rc = jy_store_payable_get(st, l->payable_id, &p, err))) break;
+            if ((rc = paid_for(st, l, who, sizeof who, err))) break;
+            snprintf(cell, sizeof cell, "%d", t->no);
+            worksheet_write_string(wd, dr, 0, cell, text);
+            snprintf(cell, sizeof cell, "%d", l->line_no);
+            worksheet_write_string(wd, dr, 1, cell, text);
+            snprintf(cell, sizeof cell, "%" PRId64, l->payable_id);
+            worksheet_write_string(wd, dr, 2, cell, text);
+            if (p.case_id) snprintf(cell, sizeof cell, "%" PRId64, p.case_id);
+            else cell[0] = '\0';
+            worksheet_write_string(wd, dr, 3, cell, text);
+            worksheet_write_string(wd, dr, 4, who, text);
+            worksheet_write_string(wd, dr, 5, jy_money_format_plain(l->amount, money), text);
+            worksheet_write_string(wd, dr, 6, l->status, text);
+        }
+    }
     lxw_error e = workbook_close(wb);
+    if (rc) return rc;
     if (e != LXW_NO_ERROR) return jy_err_set(err, JY_EIO, "%s: %s", path, lxw_strerror(e));
     return 0;
 #else
+    (void)st;
+    (void)L;
     (void)b;
-    (void)lines;
+    (void)T;
+    (void)title;
     (void)unmasked;
     return jy_err_set(err, JY_ENODATA, "%s: this jiuye was built without libxlsxwriter (XLSX export)", path);
 #endif
 }
 
-static int export_file(jy_cases *cs, int64_t id, const char *csv_path, const char *xlsx_path, const char *actor,
-                       int unmasked, jy_err *err)
+/* The programme's title from the policy ("" when unknown). */
+static void program_title(jy_cases *cs, const char *program, char *out, size_t n)
+{
+    out[0] = '\0';
+    if (!cs || !cs->pol) return;
+    jy_sb js = JY_SB_INIT;
+    jy_policy_list_json(cs->pol, &js);
+    json_t *root = json_loadb(js.buf ? js.buf : "", js.len, 0, NULL);
+    jy_sb_free(&js);
+    json_t *arr = json_is_array(root) ? root : json_object_get(root, "programs");
+    size_t i;
+    json_t *p;
+    json_array_foreach(arr, i, p) {
+        const char *pid = json_string_value(json_object_get(p, "program"));
+        if (pid && strcmp(pid, program) == 0) {
+            const char *t = json_string_value(json_object_get(p, "title"));
+            snprintf(out, n, "%s", t ? t : "");
+            break;
+        }
+    }
+    json_decref(root);
+}
+
+static int export_file(jy_cases *cs, int64_t id, const jy_bank_export *x, const char *actor, int unmasked,
+                       jy_bank_export_info *info, jy_err *err)
 {
     jy_store *st = cs->st;
     lines_buf lines = {0};
+    transfers T = {0};
     jy_batch b;
+    jy_bank_layout L;
+    char layout_name[48], encoding[16], title[160];
+    if (info) memset(info, 0, sizeof *info);
     int rc = jy_store_begin(st, err);
     if (rc) return rc;
     if ((rc = jy_store_batch_get(st, id, &b, err))) goto done;
@@ -587,14 +885,50 @@ static int export_file(jy_cases *cs, int64_t id, const char *csv_path, const cha
                         id, b.status);
         goto done;
     }
+    if (!x->csv_path && !x->xlsx_path) goto stamp; /* nothing to write: only the export is recorded */
+    if (x->layout && *x->layout) snprintf(layout_name, sizeof layout_name, "%s", x->layout);
+    else jy_settings_get(st, b.county, "bank_layout", layout_name, sizeof layout_name);
+    const char *pdir = x->policy_dir && *x->policy_dir ? x->policy_dir : getenv("JIUYE_POLICY");
+    if (!pdir || !*pdir) pdir = JY_POLICY_DIR;
+    if ((rc = jy_bank_layout_load(pdir, layout_name, &L, err))) goto done;
+    if (x->encoding && *x->encoding) snprintf(encoding, sizeof encoding, "%s", x->encoding);
+    else if (L.encoding[0]) snprintf(encoding, sizeof encoding, "%s", L.encoding);
+    else jy_settings_get(st, b.county, "bank_encoding", encoding, sizeof encoding);
+    if (strcmp(encoding, "gb18030") != 0 && strcmp(encoding, "utf-8-bom") != 0) {
+        rc = jy_err_set(err, JY_EINVAL, "bank file encoding \"%s\" is not gb18030 or utf-8-bom", encoding);
+        goto done;
+    }
     if ((rc = jy_store_batch_lines(st, id, NULL, collect_line, &lines, err))) goto done;
-    if (csv_path && (rc = write_csv(csv_path, &b, &lines, unmasked, err))) goto done;
-    if (xlsx_path && (rc = write_xlsx(xlsx_path, &b, &lines, unmasked, err))) goto done;
+    if ((rc = build_transfers(st, &b, &lines, L.memo_max, &T, err))) goto done;
+    for (size_t i = 0; i < T.n && L.payees; i++) {
+        if (T.v[i].first->payee_kind != L.payees) {
+            rc = jy_err_set(err, JY_EINVAL,
+                            "bank layout %s (%s) pays %s only, but transfer %d of payment batch %" PRId64
+                            " pays %s (%s): export this batch with another layout (--layout generic)",
+                            L.name, L.title, L.payees == JY_PAYEE_PERSON ? "persons (社保卡)" : "organisations",
+                            T.v[i].no, id, T.v[i].first->payee_name,
+                            T.v[i].first->payee_kind == JY_PAYEE_ORG ? "an organisation" : "a person");
+            goto done;
+        }
+    }
+    program_title(cs, b.program, title, sizeof title);
+    if (x->csv_path && (rc = write_csv(x->csv_path, &L, encoding, &b, &T, title, unmasked, err))) goto done;
+    if (x->xlsx_path && (rc = write_xlsx(st, x->xlsx_path, &L, &b, &T, title, unmasked, err))) goto done;
+    if (info) {
+        memset(info, 0, sizeof *info);
+        snprintf(info->layout, sizeof info->layout, "%s", L.name);
+        snprintf(info->layout_title, sizeof info->layout_title, "%s", L.title);
+        snprintf(info->encoding, sizeof info->encoding, "%s", encoding);
+        info->transfers = (int)T.n;
+        info->lines = (int)lines.n;
+    }
+stamp:;
     char from[12];
     snprintf(from, sizeof from, "%s", b.status);
     jy_store_now(b.exported_at, sizeof b.exported_at);
     rc = jy_store_batch_update(st, &b, from, actor, err);
 done:
+    transfers_free(&T);
     free(lines.v);
     return finish(st, rc, err);
 }
@@ -602,12 +936,21 @@ done:
 int jy_batch_export(jy_cases *cs, int64_t id, const char *csv_path, const char *xlsx_path, const char *actor,
                     jy_err *err)
 {
-    return export_file(cs, id, csv_path, xlsx_path, actor, 0, err);
+    jy_bank_export x = {.csv_path = csv_path, .xlsx_path = xlsx_path};
+    return jy_batch_export_bank(cs, id, &x, NULL, actor, NULL, err);
 }
 
 int jy_batch_export_unmasked(jy_cases *cs, int64_t id, const char *csv_path, const char *xlsx_path,
                              const jy_access_req *rq, jy_err *err)
 {
+    jy_bank_export x = {.csv_path = csv_path, .xlsx_path = xlsx_path};
+    return jy_batch_export_bank(cs, id, &x, rq, rq ? rq->actor : NULL, NULL, err);
+}
+
+int jy_batch_export_bank(jy_cases *cs, int64_t id, const jy_bank_export *x, const jy_access_req *rq,
+                         const char *actor, jy_bank_export_info *info, jy_err *err)
+{
+    if (!rq || !rq->unmask) return export_file(cs, id, x, actor, 0, info, err);
     jy_store *st = cs->st;
     jy_batch b;
     int rc = jy_store_batch_get(st, id, &b, err);
@@ -615,6 +958,7 @@ int jy_batch_export_unmasked(jy_cases *cs, int64_t id, const char *csv_path, con
     if (strcmp(b.status, "approved") != 0 && strcmp(b.status, "paid") != 0)
         return jy_err_set(err, JY_ECONFLICT,
                           "payment batch %" PRId64 " is %s: it must be reviewed (batch approve) before export", id, b.status);
+    const char *csv_path = x->csv_path, *xlsx_path = x->xlsx_path;
     jy_sb target = JY_SB_INIT;
     jy_sb_appendf(&target, "%" PRId64 " %s%s%s%s", id, csv_path ? "csv=" : "", csv_path ? csv_path : "",
                   xlsx_path ? (csv_path ? " xlsx=" : "xlsx=") : "", xlsx_path ? xlsx_path : "");
@@ -622,7 +966,7 @@ int jy_batch_export_unmasked(jy_cases *cs, int64_t id, const char *csv_path, con
     rc = jy_privacy_grant(st, rq, JY_PRIV_BANK, "export", "pay_batch", b.county, jy_sb_cstr(&target), err);
     jy_sb_free(&target);
     if (rc) return rc;
-    return export_file(cs, id, csv_path, xlsx_path, rq->actor, 1, err);
+    return export_file(cs, id, x, rq->actor, 1, info, err);
 }
 
 /* ---------------------------------------------------------------- paying */
@@ -637,8 +981,8 @@ static void test_delay(void)
 }
 
 /* Pays one line in its own transaction. *outcome: 1 paid now, 2 already paid, 3 failed. */
-static int pay_line(jy_store *st, jy_cases *cs, int64_t batch_id, int line_no, jy_date paid_on, const char *actor,
-                    int *outcome, jy_err *err)
+static int pay_line(jy_store *st, jy_cases *cs, int64_t batch_id, int line_no, const char *paid_on,
+                    const char *actor, int *outcome, jy_err *err)
 {
     int rc = jy_store_begin(st, err);
     if (rc) return rc;
@@ -658,12 +1002,14 @@ static int pay_line(jy_store *st, jy_cases *cs, int64_t batch_id, int line_no, j
     if (cs && p.case_id) {
         char why[128];
         snprintf(why, sizeof why, "拨付批次 %" PRId64 " 第 %d 行已支付", batch_id, line_no);
-        if ((rc = jy_case_paid_by_batch(cs, p.case_id, why, paid_on, actor, err))) goto done;
+        jy_date on = 0;
+        if (paid_on && *paid_on && jy_date_parse_n(paid_on, strlen(paid_on), &on, NULL) != 0) on = 0;
+        if ((rc = jy_case_paid_by_batch(cs, p.case_id, why, on, actor, err))) goto done;
     }
     jy_batch_line nl = l;
     snprintf(nl.status, sizeof nl.status, "paid");
     nl.attempts = l.attempts + 1;
-    if (paid_on) jy_date_format(paid_on, nl.paid_at); /* the bank's value date, when given */
+    if (paid_on && *paid_on) snprintf(nl.paid_at, sizeof nl.paid_at, "%s", paid_on);
     else jy_store_now(nl.paid_at, sizeof nl.paid_at);
     if ((rc = jy_store_batch_line_update(st, &nl, "pending", actor, err))) goto done;
     test_delay(); /* test hook: a kill here must leave this line wholly unpaid */
@@ -713,8 +1059,51 @@ static int lock_batch(jy_store *st, int64_t id, jy_run_lock **lock, jy_err *err)
     return rc;
 }
 
-static int mark_paid(jy_store *st, jy_cases *cs, int64_t id, int line, jy_date paid_on, const char *actor,
-                     jy_batch_run *run, jy_err *err)
+typedef struct transfer_lines {
+    int transfer;
+    line_nos *todo;
+    int nfailed, npending, npaid;
+    int first_failed;
+    char fail_reason[128];
+} transfer_lines;
+
+static int collect_transfer_line(void *ctx, const jy_batch_line *l)
+{
+    transfer_lines *t = ctx;
+    if (l->transfer_no != t->transfer) return 0;
+    if (strcmp(l->status, "failed") == 0) {
+        if (!t->nfailed++) {
+            t->first_failed = l->line_no;
+            snprintf(t->fail_reason, sizeof t->fail_reason, "%s", l->fail_reason);
+        }
+    } else if (strcmp(l->status, "pending") == 0) {
+        t->npending++;
+    } else {
+        t->npaid++;
+    }
+    return collect_line_no(t->todo, l);
+}
+
+/* Checks a payment date: a real day, not after today (JIUYE_TODAY in tests). */
+static int check_paid_on(const char *paid_on, jy_err *err)
+{
+    if (!paid_on || !*paid_on) return 0;
+    jy_date d;
+    jy_err e2;
+    if (strlen(paid_on) != 10 || jy_date_parse_n(paid_on, 10, &d, &e2) != 0)
+        return jy_err_set(err, JY_EINVAL, "--date %s: not a date YYYY-MM-DD (%s)", paid_on,
+                          strlen(paid_on) == 10 ? e2.msg : "expected 10 characters");
+    jy_date today = jy_date_today();
+    if (d > today) {
+        char t[16];
+        jy_date_format(today, t);
+        return jy_err_set(err, JY_EINVAL, "--date %s is after today (%s): the bank cannot have paid yet", paid_on, t);
+    }
+    return 0;
+}
+
+static int mark_paid(jy_store *st, jy_cases *cs, int64_t id, int line, int transfer, const char *paid_on,
+                     const char *actor, jy_batch_run *run, jy_err *err)
 {
     jy_batch b;
     int rc = jy_store_batch_get(st, id, &b, err);
@@ -722,8 +1111,23 @@ static int mark_paid(jy_store *st, jy_cases *cs, int64_t id, int line, jy_date p
     if (strcmp(b.status, "approved") != 0 && strcmp(b.status, "paid") != 0)
         return jy_err_set(err, JY_ECONFLICT, "payment batch %" PRId64 " is %s: only a reviewed (approved) batch is paid",
                           id, b.status);
+    if ((rc = check_paid_on(paid_on, err))) return rc;
     line_nos todo = {0};
-    if (line > 0) {
+    if (transfer > 0) {
+        transfer_lines t = {.transfer = transfer, .todo = &todo};
+        if ((rc = jy_store_batch_lines(st, id, NULL, collect_transfer_line, &t, err))) goto out;
+        if (todo.n == 0) {
+            rc = jy_err_set(err, JY_ENOTFOUND, "payment batch %" PRId64 " has no transfer %d", id, transfer);
+            goto out;
+        }
+        if (t.nfailed) {
+            rc = jy_err_set(err, JY_ECONFLICT,
+                            "transfer %d of payment batch %" PRId64 " failed (%s): retry it first (batch retry %" PRId64
+                            " --transfer %d)",
+                            transfer, id, t.fail_reason, id, transfer);
+            goto out;
+        }
+    } else if (line > 0) {
         jy_batch_line l;
         if ((rc = jy_store_batch_line_get(st, id, line, &l, err))) return rc;
         if (strcmp(l.status, "failed") == 0) {
@@ -765,7 +1169,20 @@ int jy_batch_mark_paid_on(jy_cases *cs, int64_t id, int line, jy_date paid_on, c
         return jy_err_set(err, JY_EINVAL, "paid on %s: a date in the future", jy_date_format(paid_on, d));
     jy_run_lock *lock = NULL;
     rc = lock_batch(cs->st, id, &lock, err);
-    if (rc == 0) rc = mark_paid(cs->st, cs, id, line, paid_on, actor, run, err);
+    if (rc == 0) rc = mark_paid(cs->st, cs, id, line, 0, paid_on ? jy_date_format(paid_on, d) : NULL, actor, run, err);
+    jy_run_unlock(lock);
+    return rc;
+}
+
+int jy_batch_mark_paid_transfer(jy_cases *cs, int64_t id, int transfer, const char *paid_on, const char *actor,
+                                jy_batch_run *run, jy_err *err)
+{
+    memset(run, 0, sizeof *run);
+    int rc = may_batch(cs, "batch_pay", id, actor, err);
+    if (rc) return rc;
+    jy_run_lock *lock = NULL;
+    rc = lock_batch(cs->st, id, &lock, err);
+    if (rc == 0) rc = mark_paid(cs->st, cs, id, 0, transfer, paid_on, actor, run, err);
     jy_run_unlock(lock);
     return rc;
 }
@@ -849,6 +1266,112 @@ int jy_batch_retry(jy_cases *cs, int64_t id, int line, const char *actor, jy_bat
     jy_run_lock *lock = NULL;
     rc = lock_batch(cs->st, id, &lock, err);
     if (rc == 0) rc = retry_line(cs->st, id, line, actor, out, err);
+    jy_run_unlock(lock);
+    return rc;
+}
+
+/* ---- a whole transfer failed or retried (issue 13) ---- */
+
+static int fail_transfer(jy_store *st, int64_t id, int transfer, const char *reason, const char *actor, jy_err *err)
+{
+    int rc = jy_store_begin(st, err);
+    if (rc) return rc;
+    jy_batch b;
+    line_nos todo = {0};
+    transfer_lines t = {.transfer = transfer, .todo = &todo};
+    if ((rc = jy_store_batch_get(st, id, &b, err))) goto done;
+    if (strcmp(b.status, "approved") != 0) {
+        rc = jy_err_set(err, JY_ECONFLICT, "payment batch %" PRId64 " is %s, not approved", id, b.status);
+        goto done;
+    }
+    if ((rc = jy_store_batch_lines(st, id, NULL, collect_transfer_line, &t, err))) goto done;
+    if (todo.n == 0) {
+        rc = jy_err_set(err, JY_ENOTFOUND, "payment batch %" PRId64 " has no transfer %d", id, transfer);
+        goto done;
+    }
+    if (t.npending != (int)todo.n) {
+        rc = jy_err_set(err, JY_ECONFLICT,
+                        "transfer %d of payment batch %" PRId64 " has %d paid and %d failed of its %zu lines: only a pending "
+                        "transfer can fail",
+                        transfer, id, t.npaid, t.nfailed, todo.n);
+        goto done;
+    }
+    for (size_t i = 0; i < todo.n && rc == 0; i++) {
+        jy_batch_line l;
+        if ((rc = jy_store_batch_line_get(st, id, todo.v[i], &l, err))) break;
+        jy_batch_line nl = l;
+        snprintf(nl.status, sizeof nl.status, "failed");
+        nl.attempts = l.attempts + 1;
+        snprintf(nl.fail_reason, sizeof nl.fail_reason, "%s", reason);
+        rc = jy_store_batch_line_update(st, &nl, "pending", actor, err);
+    }
+done:
+    free(todo.v);
+    return finish(st, rc, err);
+}
+
+static int retry_transfer(jy_store *st, int64_t id, int transfer, const char *actor, int *n, jy_err *err)
+{
+    int rc = jy_store_begin(st, err);
+    if (rc) return rc;
+    jy_batch b;
+    line_nos todo = {0};
+    transfer_lines t = {.transfer = transfer, .todo = &todo};
+    int done_n = 0;
+    if ((rc = jy_store_batch_get(st, id, &b, err))) goto done;
+    if (strcmp(b.status, "approved") != 0) {
+        rc = jy_err_set(err, JY_ECONFLICT, "payment batch %" PRId64 " is %s, not approved", id, b.status);
+        goto done;
+    }
+    if ((rc = jy_store_batch_lines(st, id, NULL, collect_transfer_line, &t, err))) goto done;
+    if (todo.n == 0) {
+        rc = jy_err_set(err, JY_ENOTFOUND, "payment batch %" PRId64 " has no transfer %d", id, transfer);
+        goto done;
+    }
+    if (t.nfailed == 0) {
+        rc = jy_err_set(err, JY_ECONFLICT, "transfer %d of payment batch %" PRId64 " has no failed line: only a failed transfer is retried",
+                        transfer, id);
+        goto done;
+    }
+    for (size_t i = 0; i < todo.n && rc == 0; i++) {
+        jy_batch_line l;
+        jy_payable p;
+        if ((rc = jy_store_batch_line_get(st, id, todo.v[i], &l, err))) break;
+        if (strcmp(l.status, "failed") != 0) continue;
+        if ((rc = jy_store_payable_get(st, l.payable_id, &p, err))) break;
+        jy_batch_line fresh = l;
+        if ((rc = resolve_payee(st, &p, &fresh, err))) break;
+        snprintf(fresh.status, sizeof fresh.status, "pending");
+        fresh.fail_reason[0] = '\0';
+        if ((rc = jy_store_batch_line_update(st, &fresh, "failed", actor, err))) break;
+        done_n++;
+    }
+    if (rc == 0 && n) *n = done_n;
+done:
+    free(todo.v);
+    return finish(st, rc, err);
+}
+
+int jy_batch_mark_failed_transfer(jy_cases *cs, int64_t id, int transfer, const char *reason, const char *actor,
+                                  jy_err *err)
+{
+    if (!reason || !*reason) return jy_err_set(err, JY_EINVAL, "a failed transfer needs the bank's reason (--failed REASON)");
+    int rc = may_batch(cs, "batch_pay", id, actor, err);
+    if (rc) return rc;
+    jy_run_lock *lock = NULL;
+    rc = lock_batch(cs->st, id, &lock, err);
+    if (rc == 0) rc = fail_transfer(cs->st, id, transfer, reason, actor, err);
+    jy_run_unlock(lock);
+    return rc;
+}
+
+int jy_batch_retry_transfer(jy_cases *cs, int64_t id, int transfer, const char *actor, int *n, jy_err *err)
+{
+    int rc = may_batch(cs, "batch_pay", id, actor, err);
+    if (rc) return rc;
+    jy_run_lock *lock = NULL;
+    rc = lock_batch(cs->st, id, &lock, err);
+    if (rc == 0) rc = retry_transfer(cs->st, id, transfer, actor, n, err);
     jy_run_unlock(lock);
     return rc;
 }

@@ -42,9 +42,10 @@ int jy_batch_approve(jy_cases *cs, int64_t id, const char *actor, jy_batch *out,
 int jy_batch_approve_request(jy_cases *cs, int64_t id, const char *idem_key, const char *actor, jy_sb *out,
                              int *replayed, jy_err *err);
 
-/* Writes the bank file of an approved (or paid) batch: CSV (UTF-8, header row) and/or XLSX
- * (one sheet "拨付明细"); either path may be NULL. Records exported_at. JY_ENODATA for XLSX when
- * built without libxlsxwriter. The payees' ID numbers and accounts are masked (a copy to
+/* Writes the bank file of an approved (or paid) batch — CSV and/or XLSX, either path may be NULL
+ * (both NULL: only exported_at is recorded) — in the county's default layout and encoding
+ * (jy_batch_export_bank below: one row per transfer). Records exported_at. JY_ENODATA for XLSX
+ * when built without libxlsxwriter. The payees' ID numbers and accounts are masked (a copy to
  * check or file; docs/privacy.md): the file the bank pays from is jy_batch_export_unmasked's. */
 int jy_batch_export(jy_cases *cs, int64_t id, const char *csv_path, const char *xlsx_path, const char *actor,
                     jy_err *err);
@@ -54,6 +55,30 @@ int jy_batch_export(jy_cases *cs, int64_t id, const char *csv_path, const char *
  * is logged as refused and writes nothing (service/privacy.h jy_privacy_grant). */
 int jy_batch_export_unmasked(jy_cases *cs, int64_t id, const char *csv_path, const char *xlsx_path,
                              const jy_access_req *rq, jy_err *err);
+
+/* The bank file (代发文件), issue 13: one row per transfer — a batch's lines to one payee account
+ * summed, with a memo naming the programme and the people or class it pays ("P1拨付：马小军、杨帆、
+ * 李娜") — in a layout read from policy_dir/bank-layouts/NAME.layout (bank_layout.h), CSV in
+ * GB18030 or UTF-8 with a BOM. The XLSX has the transfers (sheet 代发明细) and which payables each
+ * pays (sheet 应付款明细). jy_batch_export and jy_batch_export_unmasked are this with the
+ * defaults. */
+typedef struct jy_bank_export {
+    const char *csv_path, *xlsx_path; /* either may be NULL */
+    const char *layout;     /* NULL: the county's setting bank_layout (default "generic") */
+    const char *encoding;   /* NULL: the layout's, else the setting bank_encoding (default "gb18030") */
+    const char *policy_dir; /* NULL: $JIUYE_POLICY, else the built-in policy directory */
+} jy_bank_export;
+
+typedef struct jy_bank_export_info {
+    char layout[48], layout_title[128], encoding[16];
+    int transfers, lines;
+} jy_bank_export_info;
+
+/* rq NULL or not asking to unmask: the masked copy (as jy_batch_export, by actor); else the file
+ * with the values whole (as jy_batch_export_unmasked). info (may be NULL) receives what was
+ * written. A layout that pays persons only refuses a batch with an organisation's transfer. */
+int jy_batch_export_bank(jy_cases *cs, int64_t id, const jy_bank_export *x, const jy_access_req *rq,
+                         const char *actor, jy_bank_export_info *info, jy_err *err);
 
 typedef struct jy_batch_run {
     int paid;          /* lines paid by this run */
@@ -81,6 +106,19 @@ int jy_batch_mark_paid_cases(jy_cases *cs, int64_t id, int line, const char *act
  * when it lies after today. */
 int jy_batch_mark_paid_on(jy_cases *cs, int64_t id, int line, jy_date paid_on, const char *actor, jy_batch_run *run,
                           jy_err *err);
+
+/* Per transfer (issue 13), as the bank reports it: transfer 0 pays every pending line, else the
+ * lines of that transfer (one row of the bank file), each line in its own transaction as above.
+ * paid_on ("YYYY-MM-DD", NULL or "" for today) is the date the bank paid, recorded as the lines'
+ * paid_at: not after today, not before the batch was approved. */
+int jy_batch_mark_paid_transfer(jy_cases *cs, int64_t id, int transfer, const char *paid_on, const char *actor,
+                                jy_batch_run *run, jy_err *err);
+/* The bank returned a transfer unpaid: its pending lines → failed with the reason, together. */
+int jy_batch_mark_failed_transfer(jy_cases *cs, int64_t id, int transfer, const char *reason, const char *actor,
+                                  jy_err *err);
+/* A failed transfer's lines back to pending together, the account read again; n (may be NULL)
+ * receives how many. */
+int jy_batch_retry_transfer(jy_cases *cs, int64_t id, int transfer, const char *actor, int *n, jy_err *err);
 
 /* The bank returned line unpaid: pending → failed with the reason (money stays committed). */
 int jy_batch_mark_failed(jy_cases *cs, int64_t id, int line, const char *reason, const char *actor, jy_err *err);

@@ -26,8 +26,11 @@ jy_report *jy_report_new(const char *name, const char *title, const char *form)
     r->title = jy_arena_strdup(r->arena, title ? title : "");
     r->form = jy_arena_strdup(r->arena, form ? form : "");
     r->note = "";
+    r->sign = 1;
     return r;
 }
+
+const char *const jy_report_sign_labels[] = {"填报人：", "审核人：", "单位（盖章）：", "日期：    年    月    日", NULL};
 
 void jy_report_free(jy_report *r)
 {
@@ -179,6 +182,15 @@ void jy_report_json(const jy_report *r, jy_sb *out)
     if (r->has_total) json_row(out, r, r->total);
     else jy_sb_append(out, "null");
     if (r->note && *r->note) jy_sb_json_kv_str(out, "note", r->note);
+    if (r->sign) {
+        jy_sb_json_key(out, "signatures");
+        jy_sb_appendc(out, '[');
+        for (int i = 0; jy_report_sign_labels[i]; i++) {
+            if (i) jy_sb_appendc(out, ',');
+            jy_sb_json_str(out, jy_report_sign_labels[i]);
+        }
+        jy_sb_appendc(out, ']');
+    }
     jy_sb_appendc(out, '}');
 }
 
@@ -236,6 +248,17 @@ int jy_report_csv(const jy_report *r, int gb18030, jy_sb *out, jy_err *err)
     jy_sb u;
     jy_sb_init(&u);
     if (!gb18030) jy_sb_append(&u, "\xEF\xBB\xBF");
+    /* the form as printed: number, title, headings, then the table */
+    if (r->form[0]) {
+        csv_field(&u, r->form);
+        jy_sb_append(&u, "\r\n");
+    }
+    csv_field(&u, r->title);
+    jy_sb_append(&u, "\r\n");
+    for (int i = 0; i < r->nheads; i++) {
+        csv_field(&u, r->heads[i]);
+        jy_sb_append(&u, "\r\n");
+    }
     for (int k = 0; k < r->ncols; k++) {
         if (k) jy_sb_appendc(&u, ',');
         csv_field(&u, r->cols[k].title);
@@ -243,6 +266,17 @@ int jy_report_csv(const jy_report *r, int gb18030, jy_sb *out, jy_err *err)
     jy_sb_append(&u, "\r\n");
     for (size_t i = 0; i < r->nrows; i++) csv_row(&u, r, r->cells + i * (size_t)r->ncols);
     if (r->has_total) csv_row(&u, r, r->total);
+    if (r->note && *r->note) {
+        csv_field(&u, r->note);
+        jy_sb_append(&u, "\r\n");
+    }
+    if (r->sign) { /* 填报人：,,审核人：,,单位（盖章）：,,日期：    年    月    日 */
+        for (int i = 0; jy_report_sign_labels[i]; i++) {
+            if (i) jy_sb_append(&u, ",,");
+            csv_field(&u, jy_report_sign_labels[i]);
+        }
+        jy_sb_append(&u, "\r\n");
+    }
     int rc = 0;
     if (gb18030) rc = to_gb18030(jy_sb_cstr(&u), u.len, out, err);
     else jy_sb_appendn(out, jy_sb_cstr(&u), u.len);
@@ -348,7 +382,13 @@ int jy_report_xlsx(const jy_report *r, const char *path, jy_err *err)
         for (int k = 0; k < r->ncols; k++) xcell(ws, row, k, &r->total[k], &F, 1);
         row++;
     }
-    if (r->note && *r->note) worksheet_write_string(ws, row + 1, 0, r->note, F.plain);
+    if (r->note && *r->note) worksheet_write_string(ws, ++row, 0, r->note, F.plain);
+    if (r->sign) { /* the signature and stamp line, spread under the table */
+        int n = 0, span = r->ncols > 4 ? r->ncols / 4 : 1;
+        row += 2;
+        for (int i = 0; jy_report_sign_labels[i]; i++, n++)
+            worksheet_write_string(ws, row, (lxw_col_t)(n * span), jy_report_sign_labels[i], F.plain);
+    }
     lxw_error e = workbook_close(wb);
     if (e != LXW_NO_ERROR) return jy_err_set(err, JY_EIO, "%s: %s", path, lxw_strerror(e));
     return 0;

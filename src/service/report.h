@@ -60,7 +60,13 @@ typedef struct jy_report {
     int has_total;
     jy_cell total[JY_REPORT_MAX_COLS];
     const char *note;  /* a line under the table ("" or NULL: none) */
+    /* issue 13: the signature and stamp line under the table (填报人、审核人、单位（盖章）、日期),
+     * in CSV and XLSX; on for every report (jy_report_new), off for tests of the bare table. */
+    int sign;
 } jy_report;
+
+/* The labels of the signature line, NULL-ended. */
+extern const char *const jy_report_sign_labels[];
 
 jy_report *jy_report_new(const char *name, const char *title, const char *form);
 void jy_report_free(jy_report *r);
@@ -80,14 +86,15 @@ int64_t jy_report_pct(int64_t num, int64_t den);
 
 /* ---- renderers ---- */
 /* {"report","title","form","heads":[…],"columns":[{"key","title"}…],"rows":[{key:value…}…],
- * "total":{…}|null}: text and dates as strings, integers as numbers, money as "1234.56",
- * percentages as "98.76%". */
+ * "total":{…}|null,"signatures":["填报人：",…]}: text and dates as strings, integers as numbers,
+ * money as "1234.56", percentages as "98.76%". */
 void jy_report_json(const jy_report *r, jy_sb *out);
-/* The header row, the rows and the 合计 row, CRLF, RFC 4180 quoting. UTF-8 with a BOM
- * (gb18030 = 0) or GB18030 without one (gb18030 = 1). */
+/* The form as a sheet: the form number, the title, the heading lines (填报单位：…), the header
+ * row, the rows, the 合计 row, the note and the signature line (填报人：,,审核人：,,…), CRLF,
+ * RFC 4180 quoting. UTF-8 with a BOM (gb18030 = 0) or GB18030 without one (gb18030 = 1). */
 int jy_report_csv(const jy_report *r, int gb18030, jy_sb *out, jy_err *err);
 /* One sheet: title line (merged, bold), form number, heading lines, bold header row, rows,
- * 合计 row; money as numbers in "#,##0.00", percentages in "0.00%", dates as dates, text cells
+ * 合计 row, note, the signature line; money as numbers in "#,##0.00", percentages in "0.00%", dates as dates, text cells
  * as strings (ID numbers keep their 18 digits). JY_ENODATA when built without libxlsxwriter. */
 int jy_report_xlsx(const jy_report *r, const char *path, jy_err *err);
 
@@ -97,6 +104,12 @@ int jy_report_xlsx(const jy_report *r, const char *path, jy_err *err);
  * sub-target. year 0: every year; program NULL: every programme. */
 int jy_report_targets(jy_store *st, const jy_policy *pol, const char *county, int year, const char *program,
                       jy_report **out, jy_err *err);
+/* jy_report_targets with the policy directory whose periods.txt gives the programmes' own
+ * periods (实施期: P13 2023-09-01 — 2024-08-31): a programme with a period shows its target for
+ * every year the period touches and counts the cases of the whole period (NULL: $JIUYE_POLICY,
+ * else the built-in directory). A 合计 row adds the main rows. */
+int jy_report_targets_in(jy_store *st, const jy_policy *pol, const char *policy_dir, const char *county, int year,
+                         const char *program, jy_report **out, jy_err *err);
 /* Budget against committed and paid per programme, year and funding source, with totals per
  * source. year 0 / program NULL: all. */
 int jy_report_budget(jy_store *st, const jy_policy *pol, const char *county, int year, const char *program,
@@ -112,6 +125,7 @@ typedef struct jy_roster_query {
     int64_t org_id;      /* 0: any */
     const char *unit;    /* 填报单位 for the heading, or NULL: the organisation of org_id */
     const struct jy_divisions *divisions; /* names for 户籍所在地; NULL: the division code */
+    const char *month;   /* "YYYY-MM": the month of a 发放表 (form p13-pay); NULL otherwise */
 } jy_roster_query;
 /* A roster (花名册) or list (名单) in one of the seed's forms. JY_EINVAL naming the forms when
  * the form is unknown or belongs to another programme. */

@@ -6,11 +6,13 @@
 #include "service/report.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "domain/division.h"
 #include "domain/mask.h"
+#include "service/settings.h"
 #include "store/placement_store.h"
 #include "store/report_store.h"
 
@@ -65,6 +67,58 @@ static const char *level_label(int level)
 {
     static const char *const L[] = {"", "一级", "二级", "三级", "四级", "五级"};
     return level >= 1 && level <= 5 ? L[level] : "";
+}
+
+/* 等级 and 取得证书 as a certificate reads (国家职业资格 levels): 初级（五级） … 高级技师（一级）. */
+static const char *level_full_label(int level)
+{
+    static const char *const L[] = {"", "高级技师（一级）", "技师（二级）", "高级（三级）", "中级（四级）", "初级（五级）"};
+    return level >= 1 && level <= 5 ? L[level] : "";
+}
+
+/* A workflow state in Chinese (办理状态); the code itself when unknown. */
+static const char *state_label(const char *s)
+{
+    static const char *const S[][2] = {
+        {"filed", "已申报"},           {"county_approved", "县级初审通过"}, {"city_approved", "市级审核通过"},
+        {"government_approved", "县政府审定"}, {"publicity", "公示中"},   {"bureau_publicity", "公示中"},
+        {"bureau_published", "已公示"}, {"acceptance_publicity", "验收公示中"}, {"recognised", "已认定"},
+        {"paid", "已拨付"},            {"rejected", "未通过"},            {"withdrawn", "已撤回"},
+        {"cancelled", "已撤销"},       {"recovered", "已追回"},           {"approved", "已批准"},
+        {"running", "培训中"},         {"finished", "已结业"},            {"held", "已举办"},
+        {"ended", "已结束"},           {"closed", "已结班"},              {"active", "在岗"},
+        {"accepted", "已验收"},
+    };
+    for (size_t i = 0; s && i < sizeof S / sizeof S[0]; i++)
+        if (strcmp(S[i][0], s) == 0) return S[i][1];
+    return s ? s : "";
+}
+
+/* The Chinese label of a coded fact value (policy/facts.rules enums), or the value itself. */
+static const char *fact_label(const char *fact, const char *v)
+{
+    static const char *const F[][3] = {
+        {"certificate", "level5", "初级（五级）"},   {"certificate", "level4", "中级（四级）"},
+        {"certificate", "level3", "高级（三级）"},   {"certificate", "special_operation", "特种作业操作证"},
+        {"certificate", "special_equipment", "特种设备作业人员证"}, {"certificate", "training_pass", "培训合格证书"},
+        {"certificate", "special_ability", "专项职业能力证书"},
+        {"exam", "pass", "合格"}, {"exam", "fail", "不合格"}, {"exam", "absent", "缺考"},
+        {"route", "institution", "培训机构申领"}, {"route", "direct", "直补个人"},
+        {"track", "general", "通用"}, {"track", "gouqi", "枸杞技工"}, {"track", "driver", "海原司机"},
+        {"p2_group", "rural", "农村劳动力"}, {"p2_group", "unemployed", "登记失业人员"},
+        {"p2_group", "hard_to_employ", "就业困难人员"}, {"p2_group", "new_forms", "新业态从业人员"},
+        {"p2_group", "entrepreneur", "创业人员"},
+        {"target_group", "veteran", "退役军人"}, {"target_group", "disabled", "残疾人"},
+        {"hire_group", "rural", "农村劳动力"}, {"hire_group", "hard_to_employ", "就业困难人员"},
+        {"hire_group", "graduate", "高校毕业生"}, {"hire_group", "unemployed", "登记失业人员"},
+        {"hire_group", "youth_unemployed", "失业青年"}, {"hire_group", "key_group", "重点群体"},
+        {"hire_group", "none", "其他"},
+        {"wage_arrears", "none", "无"}, {"wage_arrears", "minor", "轻微"}, {"wage_arrears", "serious", "严重"},
+    };
+    if (!fact || !v) return v;
+    for (size_t i = 0; i < sizeof F / sizeof F[0]; i++)
+        if (strcmp(F[i][0], fact) == 0 && strcmp(F[i][1], v) == 0) return F[i][2];
+    return v;
 }
 
 static const char *kind_label(const char *kind)
@@ -163,9 +217,17 @@ static counts count_groups(const tally_vec *tv, const char *program, int year, c
 
 enum { T_PROG, T_TITLE, T_YEAR, T_SUB, T_TARGET, T_FILED, T_ACHIEVED, T_PAID, T_RATE, T_AMOUNT, T_NOTE, T_CLAUSE };
 
+/* tot (may be NULL): the 合计 the row's figures add to — main rows only, so a sub-target, the
+ * sum of the yearly targets and a year inside a period are not counted twice. */
 static void target_row(jy_report *r, const char *prog, const char *title, const char *year, const char *sub,
-                       int64_t target, const counts *c, const char *note, const char *clause)
+                       int64_t target, const counts *c, const char *note, const char *clause, counts *tot)
 {
+    if (tot && c) {
+        tot->filed += c->filed;
+        tot->achieved += c->achieved;
+        tot->paid += c->paid;
+        tot->paid_amount += c->paid_amount;
+    }
     jy_cell *row = jy_report_row(r);
     jy_cell_text(r, &row[T_PROG], prog);
     jy_cell_text(r, &row[T_TITLE], title);
@@ -201,10 +263,81 @@ static int split_what(const char *what, char lab[2][64], int64_t num[2])
     return 1;
 }
 
+/* ---- programme periods (实施期): policy/periods.txt ---- */
+
+typedef struct prog_period {
+    char program[16];
+    jy_date from, to;
+    char clause[128];
+} prog_period;
+
+#define MAX_PERIODS 64
+
+/* Reads dir/periods.txt: `period P13 2023-09-01 2024-08-31 "P13 二(一)"` lines ('#' comments).
+ * A missing file is no periods; a bad line is JY_EINVAL "FILE:LINE: reason". */
+static int load_periods(const char *dir, prog_period *out, int *n, jy_err *err)
+{
+    *n = 0;
+    char path[1024];
+    snprintf(path, sizeof path, "%s/periods.txt", dir && *dir ? dir : ".");
+    FILE *f = fopen(path, "r");
+    if (!f) return 0;
+    char line[512];
+    int ln = 0, rc = 0;
+    while (fgets(line, sizeof line, f)) {
+        ln++;
+        char *h = strchr(line, '#');
+        if (h && !memchr(line, '"', (size_t)(h - line))) *h = '\0';
+        char prog[16] = "", a[16] = "", b[16] = "", clause[128] = "";
+        int k = sscanf(line, " period %15s %15s %15s \"%127[^\"]\"", prog, a, b, clause);
+        if (k == EOF || (k <= 0 && strspn(line, " \t\r\n") == strlen(line))) continue;
+        prog_period p;
+        memset(&p, 0, sizeof p);
+        jy_err e;
+        if (k < 3 || prog[0] != 'P' || prog_num(prog) <= 0 || jy_date_parse_n(a, strlen(a), &p.from, &e) != 0 ||
+            jy_date_parse_n(b, strlen(b), &p.to, &e) != 0 || p.to < p.from) {
+            rc = jy_err_set(err, JY_EINVAL, "%s:%d: expected: period P13 2023-09-01 2024-08-31 \"clause\" (a programme, two dates in order)",
+                            path, ln);
+            break;
+        }
+        if (*n == MAX_PERIODS) {
+            rc = jy_err_set(err, JY_EINVAL, "%s:%d: more than %d periods", path, ln, MAX_PERIODS);
+            break;
+        }
+        snprintf(p.program, sizeof p.program, "%s", prog);
+        snprintf(p.clause, sizeof p.clause, "%s", clause);
+        out[(*n)++] = p;
+    }
+    fclose(f);
+    return rc;
+}
+
+static const prog_period *period_of(const prog_period *v, int n, const char *program)
+{
+    for (int i = 0; i < n; i++)
+        if (strcmp(v[i].program, program) == 0) return &v[i];
+    return NULL;
+}
+
 int jy_report_targets(jy_store *st, const jy_policy *pol, const char *county, int year, const char *program,
                       jy_report **out, jy_err *err)
 {
+    return jy_report_targets_in(st, pol, NULL, county, year, program, out, err);
+}
+
+int jy_report_targets_in(jy_store *st, const jy_policy *pol, const char *policy_dir, const char *county, int year,
+                         const char *program, jy_report **out, jy_err *err)
+{
     int rc = 0;
+    prog_period periods[MAX_PERIODS];
+    int nperiods = 0;
+    counts tot = {0, 0, 0, 0};
+    const char *pdir = policy_dir && *policy_dir ? policy_dir : getenv("JIUYE_POLICY");
+    if (!pdir || !*pdir) pdir = JY_POLICY_DIR;
+    if ((rc = load_periods(pdir, periods, &nperiods, err))) {
+        *out = NULL;
+        return rc;
+    }
     tally_vec tv = {NULL, 0, 0};
     jy_report *r = NULL;
     json_t *progs = policy_programs(pol, err);
@@ -212,9 +345,10 @@ int jy_report_targets(jy_store *st, const jy_policy *pol, const char *county, in
     if ((rc = jy_store_report_tally(st, county, 0, program, on_tally, &tv, err))) goto done;
     r = jy_report_new("targets", "公共就业服务能力提升示范项目目标任务完成情况表", "");
     {
-        char h[128];
-        snprintf(h, sizeof h, "填报单位：%s    统计范围：%s", county, year ? (year == 2023 ? "2023年" : "2024年") : "2023—2024年");
-        if (year && year != 2023 && year != 2024) snprintf(h, sizeof h, "填报单位：%s    统计范围：%d年", county, year);
+        char h[256], unit[160];
+        jy_settings_unit_name(st, county, unit, sizeof unit);
+        if (year) snprintf(h, sizeof h, "填报单位：%s    统计范围：%d年", unit, year);
+        else snprintf(h, sizeof h, "填报单位：%s    统计范围：2023—2024年", unit);
         jy_report_head(r, h);
     }
     jy_report_col_add(r, "program", "项目编号", 8);
@@ -239,6 +373,7 @@ int jy_report_targets(jy_store *st, const jy_policy *pol, const char *county, in
         size_t k;
         int nyears = 0;
         int64_t year_sum = 0;
+        const prog_period *pp = period_of(periods, nperiods, id);
         json_array_foreach(targets, k, t) {
             json_t *y = json_object_get(t, "year");
             if (!json_is_integer(y)) continue;
@@ -248,6 +383,30 @@ int jy_report_targets(jy_store *st, const jy_policy *pol, const char *county, in
             const char *clause = json_string_value(json_object_get(t, "clause"));
             nyears++;
             year_sum += cnt;
+            if (pp) {
+                /* a cohort target of the programme's own period (P13: 2023-09 — 2024-08): shown for
+                 * every year the period touches, counting the cases of the whole period */
+                int fy, fm, fd, ty2, tm, td;
+                jy_date_to_ymd(pp->from, &fy, &fm, &fd);
+                jy_date_to_ymd(pp->to, &ty2, &tm, &td);
+                if (year && (year < fy || year > ty2)) continue;
+                counts c = {0, 0, 0, 0};
+                for (int yy = fy; yy <= ty2; yy++) {
+                    counts cy = count_groups(&tv, id, yy, NULL);
+                    c.filed += cy.filed;
+                    c.achieved += cy.achieved;
+                    c.paid += cy.paid;
+                    c.paid_amount += cy.paid_amount;
+                }
+                char ys[48];
+                snprintf(ys, sizeof ys, "%04d-%02d—%04d-%02d", fy, fm, ty2, tm);
+                jy_sb note = JY_SB_INIT;
+                jy_sb_appendf(&note, "%s%s按项目实施期统计（%s）", what ? what : "", what && *what ? "；" : "",
+                              pp->clause[0] ? pp->clause : "policy/periods.txt");
+                target_row(r, id, title, ys, "", cnt, &c, jy_sb_cstr(&note), clause, &tot);
+                jy_sb_free(&note);
+                continue;
+            }
             if (year && ty != year) continue;
             char ys[16];
             snprintf(ys, sizeof ys, "%d", ty);
@@ -255,15 +414,15 @@ int jy_report_targets(jy_store *st, const jy_policy *pol, const char *county, in
             int64_t num[2];
             int split = what && split_what(what, lab, num);
             counts c = count_groups(&tv, id, ty, NULL);
-            target_row(r, id, title, ys, "", cnt, &c, split ? "" : what ? what : "", clause);
+            target_row(r, id, title, ys, "", cnt, &c, split ? "" : what ? what : "", clause, &tot);
             for (int s = 0; split && s < 2; s++) {
                 counts cs = count_groups(&tv, id, ty, lab[s]);
-                target_row(r, id, title, ys, lab[s], num[s], &cs, "", clause);
+                target_row(r, id, title, ys, lab[s], num[s], &cs, "", clause, NULL);
             }
         }
-        if (!year && nyears >= 2) {
+        if (!year && nyears >= 2 && !pp) {
             counts c = count_groups(&tv, id, 0, NULL);
-            target_row(r, id, title, "2023—2024", "", year_sum, &c, "各年度目标之和", "");
+            target_row(r, id, title, "2023—2024", "", year_sum, &c, "各年度目标之和", "", NULL);
         }
         if (year) continue; /* targets of the whole period (2023—2024) are not split by year */
         json_array_foreach(targets, k, t) {
@@ -274,16 +433,23 @@ int jy_report_targets(jy_store *st, const jy_policy *pol, const char *county, in
             int n = prog_num(id);
             if (what && (n == 1 || n == 2)) {
                 counts c = count_groups(&tv, id, 0, what);
-                target_row(r, id, title, "2023—2024", what, cnt, &c, "", clause);
+                target_row(r, id, title, "2023—2024", what, cnt, &c, "", clause, NULL);
             } else if (what && strncmp(what, "带动就业", strlen("带动就业")) == 0) {
                 /* jobs created by the bases: not recorded per case, so no achieved figure */
-                target_row(r, id, title, "2023—2024", what, cnt, NULL, "带动就业人数未逐人登记，不统计", clause);
+                target_row(r, id, title, "2023—2024", what, cnt, NULL, "带动就业人数未逐人登记，不统计", clause, NULL);
             } else {
                 counts c = count_groups(&tv, id, 0, NULL);
-                target_row(r, id, title, "2023—2024", "", cnt, &c, what ? what : "", clause);
+                target_row(r, id, title, "2023—2024", "", cnt, &c, what ? what : "", clause, &tot);
             }
         }
     }
+    r->has_total = 1;
+    jy_cell_text(r, &r->total[T_PROG], "合计");
+    jy_cell_text(r, &r->total[T_TITLE], "各项目（不含子目标与年度之和行）");
+    jy_cell_int(&r->total[T_FILED], tot.filed);
+    jy_cell_int(&r->total[T_ACHIEVED], tot.achieved);
+    jy_cell_int(&r->total[T_PAID], tot.paid);
+    jy_cell_money(&r->total[T_AMOUNT], tot.paid_amount);
     r->note = "申报数不含已驳回、撤回、取消的案件；完成数为已认定、已在岗、已举办或已拨付的案件；培训按学员计（开班申请不计），岗位按人计（月度补贴不计）。";
 done:
     free(tv.v);
@@ -353,9 +519,10 @@ int jy_report_budget(jy_store *st, const jy_policy *pol, const char *county, int
     if (lv.n > 1) qsort(lv.v, lv.n, sizeof *lv.v, line_cmp);
     r = jy_report_new("budget", "就业补助资金预算执行情况表（按资金来源）", "");
     {
-        char h[128];
-        if (year) snprintf(h, sizeof h, "填报单位：%s    年度：%d    单位：元", county, year);
-        else snprintf(h, sizeof h, "填报单位：%s    年度：全部    单位：元", county);
+        char h[256], unit[160];
+        jy_settings_unit_name(st, county, unit, sizeof unit);
+        if (year) snprintf(h, sizeof h, "填报单位：%s    年度：%d    单位：元", unit, year);
+        else snprintf(h, sizeof h, "填报单位：%s    年度：全部    单位：元", unit);
         jy_report_head(r, h);
     }
     jy_report_col_add(r, "program", "项目编号", 8);
@@ -418,6 +585,8 @@ enum src {
     S_PERIOD,       /* start_on 至 end_on */
     S_PERIOD_MONTH, /* 2024-03 至 2024-08 */
     S_FACT_TEXT, S_FACT_MONEY, S_FACT_BOOL, S_FACT_INT,
+    S_FACT_CODE,    /* a coded fact (facts.rules enum) shown by its Chinese label: 取得证书 初级（五级） */
+    S_LEVEL_FULL,   /* 等级 as 初级（五级） */
     S_OCCUPATION, S_LEVEL, S_AMOUNT, S_STATE, S_BLANK,
     S_ORG_NAME, S_ORG_ADDRESS, S_ORG_PHONE,
     S_DAYS_ON_DUTY, S_DAYS_LEAVE, /* sums over the placement's monthly payments */
@@ -492,10 +661,25 @@ static const form_def forms[] = {
 static const form_def training_form = {
     "training", "", "培训取证人员花名册", 0, 0, NULL, "填报单位",
     {{"seq", "序号", S_SEQ, NULL, 6}, {"name", "姓名", S_NAME, NULL, 10}, {"sex", "性别", S_SEX, NULL, 6},
-     {"idcard", "身份证号", S_IDCARD, NULL, 20}, {"occupation", "培训工种", S_OCCUPATION, NULL, 16},
-     {"level", "等级", S_LEVEL, NULL, 8}, {"period", "培训起止日期", S_PERIOD, NULL, 24},
-     {"certificate", "取得证书", S_FACT_TEXT, "certificate", 14}, {"amount", "补贴金额（元）", S_AMOUNT, NULL, 14},
-     {"state", "办理状态", S_STATE, NULL, 12}}};
+     {"idcard", "身份证号", S_IDCARD, NULL, 20}, {"phone", "联系电话", S_PHONE, NULL, 14},
+     {"body", "培训机构", S_ORG_NAME, NULL, 24}, {"occupation", "培训工种", S_OCCUPATION, NULL, 16},
+     {"level", "等级", S_LEVEL_FULL, NULL, 12}, {"period", "培训起止日期", S_PERIOD, NULL, 24},
+     {"certificate", "取得证书", S_FACT_CODE, "certificate", 16}, {"amount", "补贴金额（元）", S_AMOUNT, NULL, 14},
+     {"state", "办理状态", S_STATE, NULL, 12}, {"remark", "备注", S_BLANK, NULL, 10}}};
+
+/* P13 (高校毕业生到机关事业单位实习): the seed gives no roster form (P13 二(三) names the
+ * 实习网络报名表 only), so these two layouts are jiuye's: the roster of the interns (one row per
+ * placement case) and the month's allowance sheet (发放表, jy_report_roster with q->month). */
+static const form_def p13_roster_form = {
+    "p13-roster", "P13", "高校毕业生到机关事业单位实习人员花名册", 0, 0, "placement", "填报单位",
+    {{"seq", "序号", S_SEQ, NULL, 6}, {"name", "姓名", S_NAME, NULL, 10}, {"sex", "性别", S_SEX, NULL, 6},
+     {"idcard", "身份证号", S_IDCARD, NULL, 20}, {"school", "毕业院校", S_FACT_TEXT, "school", 20},
+     {"major", "所学专业", S_FACT_TEXT, "major", 14}, {"host", "实习单位", S_ORG_NAME, "host_name", 24},
+     {"post", "实习岗位", S_FACT_TEXT, "post", 14}, {"period", "实习起止时间", S_PERIOD, NULL, 24},
+     {"phone", "联系电话", S_PHONE, NULL, 14}, {"state", "实习状态", S_STATE, NULL, 10},
+     {"remark", "备注", S_BLANK, NULL, 10}}};
+static const form_def p13_pay_form = {
+    "p13-pay", "P13", "高校毕业生实习基本生活补贴发放表", 0, 0, NULL, "填报单位", {{NULL, NULL, 0, NULL, 0}}};
 
 void jy_report_forms_json(jy_sb *out)
 {
@@ -508,7 +692,9 @@ void jy_report_forms_json(jy_sb *out)
         jy_sb_json_kv_str(out, "title", forms[i].title);
         jy_sb_appendc(out, '}');
     }
-    jy_sb_append(out, ",{\"form\":\"training\",\"program\":\"P1 P2 P23\",\"title\":\"培训取证人员花名册\"}]");
+    jy_sb_append(out, ",{\"form\":\"training\",\"program\":\"P1 P2 P23\",\"title\":\"培训取证人员花名册\"}");
+    jy_sb_append(out, ",{\"form\":\"p13-roster\",\"program\":\"P13\",\"title\":\"高校毕业生到机关事业单位实习人员花名册\"}");
+    jy_sb_append(out, ",{\"form\":\"p13-pay\",\"program\":\"P13\",\"title\":\"高校毕业生实习基本生活补贴发放表\"}]");
 }
 
 static const form_def *form_find(const char *program, const char *form)
@@ -522,6 +708,8 @@ static const form_def *form_find(const char *program, const char *form)
         }
     }
     if ((n == 1 || n == 2 || n == 23) && (!form || !*form || strcmp(form, "training") == 0)) return &training_form;
+    if (form && strcmp(form, "p13-pay") == 0) return &p13_pay_form;
+    if ((!form || !*form) ? n == 13 : strcmp(form, "p13-roster") == 0) return &p13_roster_form;
     return NULL;
 }
 
@@ -623,6 +811,7 @@ typedef struct roster_ctx {
     int64_t seq;
     jy_org org; /* the last organisation looked up */
     jy_err *err;
+    jy_fen amount_sum; /* the 合计 of S_AMOUNT */
 } roster_ctx;
 
 /* A money fact: "3500.00" or a number of yuan. Returns 1 when present and valid. */
@@ -718,6 +907,8 @@ static int on_roster_row(void *ctx, const jy_report_case_row *row)
             jy_cell_text(r, cell, buf);
             break;
         case S_FACT_TEXT: jy_cell_text(r, cell, fact_text(facts, fc->fact, buf, sizeof buf)); break;
+        case S_FACT_CODE: jy_cell_text(r, cell, fact_label(fc->fact, fact_text(facts, fc->fact, buf, sizeof buf))); break;
+        case S_LEVEL_FULL: jy_cell_text(r, cell, level_full_label(row->level)); break;
         case S_FACT_BOOL: {
             json_t *v = json_object_get(facts, fc->fact);
             if (json_is_boolean(v)) jy_cell_text(r, cell, json_is_true(v) ? "是" : "否");
@@ -735,9 +926,12 @@ static int on_roster_row(void *ctx, const jy_report_case_row *row)
         case S_OCCUPATION: jy_cell_text(r, cell, row->occupation); break;
         case S_LEVEL: jy_cell_text(r, cell, level_label(row->level)); break;
         case S_AMOUNT:
-            if (row->has_amount) jy_cell_money(cell, row->amount);
+            if (row->has_amount) {
+                jy_cell_money(cell, row->amount);
+                c->amount_sum += row->amount;
+            }
             break;
-        case S_STATE: jy_cell_text(r, cell, row->state); break;
+        case S_STATE: jy_cell_text(r, cell, state_label(row->state)); break;
         case S_ORG_NAME:
         case S_ORG_ADDRESS:
         case S_ORG_PHONE: {
@@ -758,6 +952,167 @@ static int on_roster_row(void *ctx, const jy_report_case_row *row)
         }
     }
     json_decref(facts);
+    return 0;
+}
+
+/* The 合计 row of a roster or list: 合计 under 序号, 共N人 (共N个 for a list) under the first name
+ * column, the sum of the subsidy amounts; "合计（共N人）" in the first column when there is no 序号. */
+static void roster_total(jy_report *r, const form_def *f, int64_t n, jy_fen amount)
+{
+    char who[48];
+    snprintf(who, sizeof who, "共%lld%s", (long long)n, f->orgs ? "个" : "人");
+    r->has_total = 1;
+    int seq = -1, name = -1;
+    for (int k = 0; k < r->ncols; k++) {
+        int src = f->cols[k].src;
+        if (src == S_SEQ && seq < 0) seq = k;
+        else if ((src == S_NAME || src == S_ORG_NAME) && name < 0) name = k;
+        else if (src == S_AMOUNT) jy_cell_money(&r->total[k], amount);
+    }
+    if (seq >= 0) {
+        jy_cell_text(r, &r->total[seq], "合计");
+        if (name >= 0) jy_cell_text(r, &r->total[name], who);
+    } else {
+        char both[64];
+        snprintf(both, sizeof both, "合计（%s）", who);
+        jy_cell_text(r, &r->total[0], both);
+    }
+}
+
+/* ---- P13 发放表: one row per intern in post during the month ---- */
+
+typedef struct pay_ctx {
+    jy_store *st;
+    jy_report *r;
+    jy_date first, last; /* the month's first and last day */
+    const char *month;
+    int64_t seq, paid_rows;
+    jy_fen sum;
+    jy_err *err;
+    int rc;
+} pay_ctx;
+
+typedef struct pay_line_pick {
+    const char *month;
+    int found;
+    jy_payroll_line line;
+} pay_line_pick;
+
+static int pick_line(void *ctx, const jy_payroll_line *l)
+{
+    pay_line_pick *p = ctx;
+    if (l->claim != JY_CLAIM_MONTHLY || strcmp(l->month, p->month) != 0 || strcmp(l->status, "cancelled") == 0) return 0;
+    p->line = *l; /* lines come in id order: the month's latest run wins */
+    p->line.facts = p->line.decision_json = NULL;
+    p->found = 1;
+    return 0;
+}
+
+static const char *pay_state_label(const pay_line_pick *pk)
+{
+    if (!pk->found) return "未核算";
+    const jy_payroll_line *l = &pk->line;
+    if (strcmp(l->payable_status, "paid") == 0) return "已拨付";
+    if (strcmp(l->payable_status, "batched") == 0) return "拨付中";
+    if (strcmp(l->payable_status, "approved") == 0) return "已审核待拨付";
+    if (strcmp(l->status, "held") == 0) return "待复核";
+    if (strcmp(l->status, "refused") == 0 || strcmp(l->status, "rejected") == 0) return "不予发放";
+    if (strcmp(l->status, "recovered") == 0) return "已追回";
+    return state_label(l->status);
+}
+
+static int on_pay_placement(void *ctx, const jy_placement *p)
+{
+    pay_ctx *c = ctx;
+    jy_date end = p->actual_end ? p->actual_end : p->planned_end;
+    if (strcmp(p->status, "cancelled") == 0 || p->start_on > c->last || (end && end < c->first)) return 0;
+    jy_report *r = c->r;
+    jy_attendance a;
+    jy_err e;
+    int has_att = jy_store_attendance_get(c->st, p->id, c->month, &a, &e) == 0;
+    pay_line_pick pk;
+    memset(&pk, 0, sizeof pk);
+    pk.month = c->month;
+    jy_payroll_line_filter lf = {.placement_id = p->id, .claim = JY_CLAIM_MONTHLY};
+    if ((c->rc = jy_store_payroll_lines(c->st, &lf, pick_line, &pk, c->err))) return 1;
+    char card[40] = "", bank[64] = "";
+    if (jy_store_person_card_get(c->st, p->person_id, card, bank, &e) != 0) card[0] = '\0';
+    jy_cell *cells = jy_report_row(r);
+    jy_cell_int(&cells[0], ++c->seq);
+    jy_cell_text(r, &cells[1], p->person_name);
+    jy_cell_text(r, &cells[2], p->idcard);
+    jy_cell_text(r, &cells[3], p->host_name);
+    if (has_att) {
+        jy_cell_int(&cells[4], a.duty_days);
+        jy_cell_int(&cells[5], a.personal_leave);
+        jy_cell_int(&cells[6], a.sick_leave);
+    }
+    int payable = pk.found && pk.line.payable_status[0];
+    if (payable) {
+        jy_cell_money(&cells[7], pk.line.amount);
+        c->sum += pk.line.amount;
+        c->paid_rows++;
+    } else if (pk.found) {
+        jy_cell_money(&cells[7], 0);
+    }
+    jy_cell_text(r, &cells[8], card);
+    jy_cell_text(r, &cells[9], pay_state_label(&pk));
+    if (pk.found && pk.line.review_reason[0]) jy_cell_text(r, &cells[11], pk.line.review_reason);
+    return 0;
+}
+
+static int p13_pay(jy_store *st, const jy_roster_query *q, jy_report **out, jy_err *err)
+{
+    *out = NULL;
+    jy_month m;
+    if (!q->month || !*q->month) return jy_err_set(err, JY_EINVAL, "the P13 发放表 is for one month: give --month YYYY-MM");
+    if (jy_month_parse(q->month, &m, err)) return JY_EINVAL;
+    pay_ctx c;
+    memset(&c, 0, sizeof c);
+    c.st = st;
+    c.month = q->month;
+    c.err = err;
+    int my, mm;
+    jy_month_to_ym(m, &my, &mm);
+    c.first = jy_month_first_day(m);
+    c.last = jy_month_last_day(m);
+    jy_report *r = jy_report_new("roster", "高校毕业生实习基本生活补贴发放表", "");
+    c.r = r;
+    char h[256], unit[160];
+    if (q->unit) snprintf(unit, sizeof unit, "%s", q->unit);
+    else jy_settings_unit_name(st, q->county, unit, sizeof unit);
+    snprintf(h, sizeof h, "填报单位：%s", unit);
+    jy_report_head(r, h);
+    snprintf(h, sizeof h, "项目：P13 高校毕业生到机关事业单位实习    发放月份：%04d年%02d月    单位：元", my, mm);
+    jy_report_head(r, h);
+    jy_report_col_add(r, "seq", "序号", 6);
+    jy_report_col_add(r, "name", "姓名", 10);
+    jy_report_col_add(r, "idcard", "身份证号", 20);
+    jy_report_col_add(r, "host", "实习单位", 24);
+    jy_report_col_add(r, "duty_days", "出勤天数", 8);
+    jy_report_col_add(r, "personal_leave", "事假天数", 8);
+    jy_report_col_add(r, "sick_leave", "病假天数", 8);
+    jy_report_col_add(r, "amount", "发放金额（元）", 14);
+    jy_report_col_add(r, "account", "社会保障卡号", 22);
+    jy_report_col_add(r, "state", "发放状态", 12);
+    jy_report_col_add(r, "signature", "本人签字", 10);
+    jy_report_col_add(r, "remark", "备注", 16);
+    jy_placement_filter pf = {.county = q->county, .program = "P13"};
+    int rc = jy_store_placement_list(st, &pf, on_pay_placement, &c, err);
+    if (rc == 0) rc = c.rc;
+    if (rc) {
+        jy_report_free(r);
+        return rc;
+    }
+    r->has_total = 1;
+    jy_cell_text(r, &r->total[0], "合计");
+    char who[48];
+    snprintf(who, sizeof who, "共%lld人", (long long)c.seq);
+    jy_cell_text(r, &r->total[1], who);
+    jy_cell_money(&r->total[7], c.sum);
+    r->note = "发放金额为当月工资核算（jiuye payroll run / review）核定的基本生活补贴（P13 二(二)，每人每月1750元，按 P13 二(四)4-5 "
+              "的请假与到岗规则）；未核算、待复核、不予发放的不计入合计。补贴发放至本人社会保障卡。";
+    *out = r;
     return 0;
 }
 
@@ -785,18 +1140,23 @@ int jy_report_roster(jy_store *st, const jy_policy *pol, const jy_roster_query *
     c.f = f;
     c.q = q;
     c.err = err;
+    if (f == &p13_pay_form) return p13_pay(st, q, out, err);
     char form[32] = "";
-    if (f != &training_form) snprintf(form, sizeof form, "附件 %s", f->id);
+    if (f != &training_form && f != &p13_roster_form) snprintf(form, sizeof form, "附件 %s", f->id);
     jy_report *r = jy_report_new(f->orgs ? "list" : "roster", f->title, form);
     c.r = r;
     {
-        char h[256];
+        char h[256], county_unit[160];
         const char *unit = q->unit;
         if (!unit && q->org_id) {
             const jy_org *o = org_of(&c, q->org_id);
             unit = o ? o->name : NULL;
         }
-        snprintf(h, sizeof h, "%s：%s", f->unit_label, unit ? unit : "");
+        if (!unit) { /* the county's own roster: the unit's name from the settings (issue 13) */
+            jy_settings_unit_name(st, q->county, county_unit, sizeof county_unit);
+            unit = county_unit;
+        }
+        snprintf(h, sizeof h, "%s：%s", f->unit_label, unit);
         jy_report_head(r, h);
         char today[JY_DATE_BUFSZ];
         snprintf(h, sizeof h, "项目：%s    填报日期：%s", q->program, jy_date_format(jy_date_today(), today));
@@ -823,8 +1183,14 @@ int jy_report_roster(jy_store *st, const jy_policy *pol, const jy_roster_query *
     }
     /* training rosters: trainees and direct claims (a class itself has no person subject) */
     if ((rc = jy_store_report_cases(st, &cf, on_roster_row, &c, err))) goto done;
+    roster_total(r, f, (int64_t)r->nrows, c.amount_sum);
     if (f->workers)
         r->note = "花名册人员为该项目申报案件下登记的人员（jiuye case file --parent 案件号 --person 身份证号）。";
+    /* the lines the seed's forms print under the table */
+    if (strcmp(f->id, "5-17-2") == 0)
+        r->note = "本人承诺：本企业所提交申报资料及信息均属实，如有弄虚作假的，本企业自愿承担所有责任。    承诺人：            承诺日期：";
+    else if (strcmp(f->id, "5-20-2") == 0)
+        r->note = "备注：人员类别包含脱贫人口、农村低收入人口、搬迁群众、农村劳动力及其他人员。";
 done:
     free(c.att.v);
     if (rc) {
@@ -875,7 +1241,7 @@ static int on_pub_row(void *ctx, const jy_report_case_row *row)
     }
     jy_cell_date(&cells[7], row->publicity_start);
     jy_cell_date(&cells[8], row->publicity_end);
-    jy_cell_text(r, &cells[9], row->state);
+    jy_cell_text(r, &cells[9], state_label(row->state));
     return 0;
 }
 
@@ -895,6 +1261,12 @@ int jy_report_publicity(jy_store *st, const jy_policy *pol, const char *county, 
     c.st = st;
     c.r = r;
     c.progs = progs;
+    {
+        char h[256], unit[160];
+        jy_settings_unit_name(st, county, unit, sizeof unit);
+        snprintf(h, sizeof h, "公示单位：%s", unit);
+        jy_report_head(r, h);
+    }
     jy_report_head(r, "公示期间如有异议，请向县人力资源和社会保障局（就业创业和人才服务局）反映。");
     jy_report_col_add(r, "seq", "序号", 6);
     jy_report_col_add(r, "program", "项目编号", 8);

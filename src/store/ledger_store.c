@@ -224,6 +224,7 @@ void jy_batch_line_json(jy_sb *sb, const jy_batch_line *l)
     jy_sb_json_kv_i64(sb, "attempts", l->attempts);
     jy_sb_json_kv_str(sb, "fail_reason", l->fail_reason);
     jy_sb_json_kv_str(sb, "paid_at", l->paid_at);
+    if (l->transfer_no) jy_sb_json_kv_i64(sb, "transfer", l->transfer_no);
     jy_sb_appendc(sb, '}');
 }
 
@@ -1022,7 +1023,7 @@ int jy_store_batch_list(jy_store *st, const char *program, int (*fn)(void *ctx, 
 
 #define LINE_COLS                                                                                                 \
     "id, batch_id, line_no, payable_id, idem_key, payee_kind, payee_name, payee_id, account, bank_name, amount, status," \
-    " attempts, fail_reason, paid_at"
+    " attempts, fail_reason, paid_at, COALESCE(transfer_no, line_no)"
 
 static void read_line(jy_batch_line *l, const char *const *col)
 {
@@ -1042,6 +1043,7 @@ static void read_line(jy_batch_line *l, const char *const *col)
     l->attempts = (int)jl_i64(col[12]);
     jl_cp(l->fail_reason, sizeof l->fail_reason, col[13]);
     jl_cp(l->paid_at, sizeof l->paid_at, col[14]);
+    l->transfer_no = (int)jl_i64(col[15]);
 }
 
 static int line_get_row(void *vctx, int ncol, const char *const *col)
@@ -1096,15 +1098,16 @@ int jy_store_batch_line_add(jy_store *st, jy_batch_line *l, const char *actor, j
     if ((rc = jy_store_scope_hide(st, "payment batch", l->batch_id, batch.col[0], err))) goto done;
     if (!l->status[0]) jl_cp(l->status, sizeof l->status, "pending");
     one_i64 id = {0};
+    if (!l->transfer_no) l->transfer_no = l->line_no;
     jl_val v[16] = {JL_S(batch.col[0]), JL_I(l->batch_id), JL_I(l->line_no), JL_I(l->payable_id), JL_S(l->idem_key),
                     JL_S(l->payee_kind == JY_PAYEE_ORG ? "org" : "person"), JL_S(l->payee_name), JL_S(l->payee_id),
                     JL_S(l->account), JL_S(l->bank_name), JL_I(l->amount), JL_S(l->status), JL_I(l->attempts),
-                    JL_S(l->fail_reason), JL_S(l->paid_at)};
+                    JL_S(l->fail_reason), JL_S(l->paid_at), JL_I(l->transfer_no)};
     if ((rc = jl_run(st,
                   "INSERT INTO pay_batch_lines(county, batch_id, line_no, payable_id, idem_key, payee_kind, payee_name,"
-                  " payee_id, account, bank_name, amount, status, attempts, fail_reason, paid_at)"
-                  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id",
-                  v, 15, get_i64s, &id, NULL, "writing a batch line", err)))
+                  " payee_id, account, bank_name, amount, status, attempts, fail_reason, paid_at, transfer_no)"
+                  " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) RETURNING id",
+                  v, 16, get_i64s, &id, NULL, "writing a batch line", err)))
         goto done;
     l->id = id.v[0];
     jy_batch_line_json(&js, l);

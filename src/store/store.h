@@ -702,6 +702,10 @@ typedef struct jy_batch_line {
     int attempts;
     char fail_reason[128];
     char paid_at[32];
+    /* issue 13 (migration 11): the transfer (one row of the bank file) this line is paid in —
+     * the batch's lines to one payee account share it; lines from before read as their line_no.
+     * 0 when adding: the line's own number. */
+    int transfer_no;
 } jy_batch_line;
 
 int jy_store_batch_add(jy_store *st, jy_batch *b, const char *actor, jy_err *err); /* b->id, built_at filled */

@@ -98,6 +98,7 @@ static const char jy_sqlite_migration_1[] =
 #include "store/api_schema.h" /* jy_sqlite_migration_6: the API's idempotency keys */
 #include "store/access_log_schema.h" /* jy_sqlite_migration_7: the access log (issue 11) */
 #include "store/import_schema.h" /* jy_sqlite_migration_10: the API's roster import jobs */
+#include "store/settings_schema.h" /* jy_sqlite_migration_11: settings, batch transfers (issue 13) */
 
 /* Migration "audit MAC" (issue 10 item 14, the keyed chain; docs/audit.md): each entry may
  * carry an HMAC-SHA256 of its hash under a key the database does not hold (32 bytes; NULL =
@@ -123,6 +124,7 @@ static const jy_sqlite_migration jy_sqlite_migrations[] = {
     {8, "audit log: MAC column for the keyed chain", jy_sqlite_migration_audit_mac},
     {9, "money safeguards: one payable per claim, funded tracks, idempotency keys, payroll runners", jy_sqlite_migration_9},
     {10, "roster import jobs of the API: counts, state, error report", jy_sqlite_migration_10},
+    {11, "settings; payment-batch transfers", jy_sqlite_migration_11},
 };
 
 #endif

@@ -54,22 +54,25 @@ expect_rc "approve twice" 1 $J --as 王局长 batch approve 1
 # registered here, so the actor counts as the administrator)
 mcard() { echo "${1:0:4}***********${1:15:4}"; }
 $J batch export 1 --csv "$T/bm.csv" >/dev/null || fail "masked export"
-expect_contains "masked copy" "1,个人（社保卡）,马小军,${A:0:6}********${A:14:4},$(mcard "$CARD_A"),宁夏银行,1750.00" "$(tr -d '\r' <"$T/bm.csv")"
-expect_contains "masked copy: the organisation's account" "3,单位（基本账户）,海原县某机关,$USCC,1045****1234," "$(cat "$T/bm.csv")"
+# the bank file is GB18030 by default (settings bank_encoding), one row per transfer (issue 13)
+u8() { iconv -f GB18030 -t UTF-8 "$1" | tr -d '\r'; }
+expect_contains "masked copy" "1,个人（社保卡）,马小军,${A:0:6}********${A:14:4},$(mcard "$CARD_A"),宁夏银行,1750.00" "$(u8 "$T/bm.csv")"
+expect_contains "masked copy: the organisation's account" "3,单位（基本账户）,海原县某机关,$USCC,1045****1234," "$(u8 "$T/bm.csv")"
 $J batch export 1 --csv "$T/b.csv" --xlsx "$T/b.xlsx" --unmask --reason "交银行拨付" >/dev/null || fail "export"
-expect_out "csv" "序号,收款人类型,收款人,证件号码,收款账号,开户行,金额（元）,项目,摘要,幂等键
-1,个人（社保卡）,马小军,$A,$CARD_A,宁夏银行,1750.00,P13,P13 2024-03拨付,jy-pay-1-1
-2,个人（社保卡）,李梅,$B,$CARD_B,黄河农村商业银行,1750.00,P13,P13 2024-03拨付,jy-pay-1-2
-3,单位（基本账户）,海原县某机关,$USCC,104500001234,中国银行海原支行,3000.50,P13,P13 2024-03拨付,jy-pay-1-4" 0 tr -d '\r' <"$T/b.csv"
+expect_out "csv" "序号,收款人类型,收款人,证件号码,收款账号,开户行,金额（元）,项目,摘要,笔数,应付款编号,业务参考号
+1,个人（社保卡）,马小军,$A,$CARD_A,宁夏银行,1750.00,P13,P13 2024-03拨付：马小军,1,1,jy-1-1
+2,个人（社保卡）,李梅,$B,$CARD_B,黄河农村商业银行,1750.00,P13,P13 2024-03拨付：李梅,1,2,jy-1-2
+3,单位（基本账户）,海原县某机关,$USCC,104500001234,中国银行海原支行,3000.50,P13,P13 2024-03拨付：海原县某机关,1,4,jy-1-3
+合计,,,,,,6500.50,,,3,," 0 u8 "$T/b.csv"
 python3 - "$T/b.xlsx" "$A" "$CARD_A" <<'PY' || fail "xlsx content"
 import sys, zipfile, re
 z = zipfile.ZipFile(sys.argv[1])
 names = z.namelist()
 assert "xl/worksheets/sheet1.xml" in names, names
 wb = z.read("xl/workbook.xml").decode()
-assert 'name="拨付明细"' in wb, wb
+assert 'name="代发明细"' in wb and 'name="应付款明细"' in wb, wb
 strings = z.read("xl/sharedStrings.xml").decode()
-for want in ("马小军", sys.argv[2], sys.argv[3], "1750.00", "3000.50", "6500.50", "jy-pay-1-4"):
+for want in ("马小军", sys.argv[2], sys.argv[3], "1750.00", "3000.50", "6500.50", "jy-1-3"):
     assert want in strings, want
 PY
 

@@ -121,7 +121,7 @@ expect_contains "the skipped payee named by a masked ID" "马小兰 (${W3:0:6}**
 x --as rev batch approve 1 >/dev/null || fail "batch approve"
 out=$(x --as rev batch show 1)
 expect_contains "batch show: account masked" "\"account\":\"${CARD1:0:4}***********${CARD1:15:4}\"" "$out"
-out=$(x --as admin batch export 1 --csv "$T/bank.csv" --xlsx "$T/bank.xlsx")
+out=$(x --as admin batch export 1 --csv "$T/bank.csv" --xlsx "$T/bank.xlsx" --encoding utf-8-bom)
 expect_contains "export says masked" '"masked":true' "$out"
 expect_contains "bank file masked" "1,个人（社保卡）,李务工,${W1:0:6}********${W1:14:4},${CARD1:0:4}***********${CARD1:15:4},宁夏银行,1750.00" "$(tr -d '\r' <"$T/bank.csv")"
 x --as admin ledger payables >/dev/null || fail "payables"
@@ -158,7 +158,7 @@ cat "$T/roster-full.csv" >>"$UN"
 expect_out "roster export logged" "export|report|roster P19 format=csv out=$T/roster-full.csv|报市人社局审核" 0 \
   sql "SELECT action, entity, target, reason FROM access_log WHERE actor = 'rev' AND entity = 'report'"
 
-$J --as admin batch export 1 --csv "$T/bank-full.csv" --unmask --reason "交宁夏银行拨付 2024-03" >"$T/o" || fail "bank file unmasked"
+$J --as admin batch export 1 --csv "$T/bank-full.csv" --encoding utf-8-bom --unmask --reason "交宁夏银行拨付 2024-03" >"$T/o" || fail "bank file unmasked"
 expect_contains "bank file whole" "1,个人（社保卡）,李务工,$W1,$CARD1,宁夏银行,1750.00" "$(tr -d '\r' <"$T/bank-full.csv")"
 expect_contains "org account whole" ",$BODY,$ORG_ACCT," "$(cat "$T/bank-full.csv")"
 cat "$T/bank-full.csv" >>"$UN"

@@ -98,7 +98,7 @@ expect_rc "bad format" 2 $J report targets --format pdf
 $J report targets --program P23 --format csv --out "$T/t.csv" >/dev/null || fail "csv out"
 expect_out "CSV BOM" "efbbbf" 0 sh -c "head -c 3 '$T/t.csv' | od -An -tx1 | tr -d ' \n'"
 expect_out "CSV header" "项目编号,项目名称,年度,子目标,目标任务数,申报数,完成数（已认定）,已拨付数,完成率,已拨付金额（元）,说明,依据" 0 \
-  sh -c "head -1 '$T/t.csv' | tail -c +4 | tr -d '\r'"
+  sh -c "tr -d '\r' <'$T/t.csv' | grep '^项目编号,'"
 expect_contains "CSV row" "P23,退役军人、残疾人职业技能培训,2024,退役军人,100,1,1,0,1.00%,0.00,,P23 一" "$(tr -d '\r' <"$T/t.csv")"
 # GB18030: no BOM, converts back to the same text
 $J report targets --program P23 --format csv --encoding gb18030 --out "$T/g.csv" >/dev/null || fail "gb18030"

@@ -86,9 +86,14 @@ static void migration_from_empty_file_and_reopen(void **state)
     sqlite3 *db;
     sqlite3_stmt *s;
     assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
-    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM schema_migrations", -1, &s, NULL), SQLITE_OK);
+    /* each migration recorded once, the newest last (numbers are taken by branches, issue 13:
+     * a branch may hold 11 before another's 10 is merged, so the count is not the version) */
+    assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) - count(DISTINCT version), max(version) FROM schema_migrations",
+                                        -1, &s, NULL),
+                     SQLITE_OK);
     assert_int_equal(sqlite3_step(s), SQLITE_ROW);
-    assert_int_equal(sqlite3_column_int(s, 0), JY_STORE_SCHEMA_VERSION);
+    assert_int_equal(sqlite3_column_int(s, 0), 0);
+    assert_int_equal(sqlite3_column_int(s, 1), JY_STORE_SCHEMA_VERSION);
     sqlite3_finalize(s);
     /* WAL mode stuck to the file */
     assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &s, NULL), SQLITE_OK);
