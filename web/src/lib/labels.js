@@ -46,3 +46,10 @@ export const PERMS = {
 }
 
 export const label = (table, code) => (code && table[code]) || code || '—'
+
+// Case kinds (src/service/case.c): what was filed.
+export const KINDS = {
+  training_class: '开班申请', trainee_claim: '学员补贴申领', individual_claim: '个人补贴申领', org_award: '单位奖补',
+  broker_award: '经纪人奖补', employer_reward: '用人单位奖励', placement: '岗位安置', project: '项目制培训',
+  event: '招聘活动', infrastructure: '基础设施',
+}
