@@ -39,6 +39,13 @@ for (const role of Object.keys(EXPECTED)) {
     assert.deepEqual(got, EXPECTED[role], `${role}'s menu`)
     // the first page of the menu is where the login lands
     assert.equal(new URL(page.url()).pathname, EXPECTED[role][0])
+    // and every page of its menu opens without an error from the API
+    for (const path of EXPECTED[role]) {
+      await page.goto(BASE + path)
+      await page.waitForLoadState('networkidle')
+      const errs = await page.locator('.el-alert--error').allInnerTexts()
+      assert.deepEqual(errs, [], `${role} on ${path}`)
+    }
     for (const path of ALL.filter((p) => !EXPECTED[role].includes(p))) {
       await page.goto(BASE + path)
       await page.waitForSelector('[data-test=forbidden]')

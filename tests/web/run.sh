@@ -5,6 +5,7 @@
 # (/usr/bin/chromium) headless through playwright-core. The tests save screenshots of the main
 # pages to docs/screenshots/ (1366×768).
 #   tests/web/run.sh [JIUYE_BINARY]      (default build/jiuye; web/dist must be built: make web)
+#   JY_WEB_TESTS="tests/web/pages.test.mjs" tests/web/run.sh …   runs some of the files only
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 JIUYE=${1:-${JIUYE:-$ROOT/build/jiuye}}
@@ -54,4 +55,4 @@ export JY_WEB_BASE="http://127.0.0.1:$PORT" JY_WEB_ACCOUNTS="$T/accounts.txt" JY
   JY_WEB_OWN_PERSON="$own" JY_WEB_OTHER_PERSON="$other" JY_WEB_OTHER_IDCARD="$other_idcard" JY_WEB_BUSY_PERSON="$busy" \
   JY_WEB_SHOTS="${JY_WEB_SHOTS:-$ROOT/docs/screenshots}" JY_WEB_NEWBIE_PW='Fresh-Start-Init-2026!' JY_WEB_ROOT="$ROOT"
 cd "$ROOT"
-node --test --test-concurrency=1 tests/web/
+node --test --test-concurrency=1 ${JY_WEB_TESTS:-tests/web/}
