@@ -152,6 +152,23 @@ test('cases: filters, the case page with decision, reasons, timeline, and a step
   assert.deepEqual(page.problems, [])
 })
 
+test('a training body sees its filed case, but the county\'s review steps are not offered to it', async () => {
+  const id = process.env.JY_WEB_BODY_CASE
+  assert.ok(id, 'run.sh found a filed case of demo-body\'s organisation')
+  const p = await newPage(browser)
+  await login(p, acc.training_body)
+  await p.waitForSelector('[data-test=menu]')
+  await p.goto(BASE + '/cases/' + id)
+  await p.waitForSelector('[data-test=next-steps]')
+  assert.equal(await p.locator('[data-test=next-steps] [data-step=county_approve]').count(), 0)
+  assert.match(await p.innerText('[data-test=other-steps]'), /县级审核通过（[^）]*县级审核/)
+  // the county reviewer is offered that step on the same case
+  await page.goto(BASE + '/cases/' + id)
+  await page.waitForSelector('[data-test=next-steps] [data-step=county_approve]')
+  assert.deepEqual(p.problems, [])
+  await p.context().close()
+})
+
 test('the auditor reads the audit log and verifies the chain', async () => {
   const p = await newPage(browser)
   await login(p, acc.auditor)

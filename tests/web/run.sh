@@ -38,6 +38,7 @@ town=$(awk -F'\t' '$2 == "demo-town" {print $5}' "$T/accounts.txt")
 own=$(sqlite3 "$JIUYE_DB" "select id from persons where hukou_division like '$town%' order by id limit 1")
 other=$(sqlite3 "$JIUYE_DB" "select id from persons where hukou_division like '640522%' and length(hukou_division) >= 9 and hukou_division not like '$town%' order by id limit 1")
 busy=$(sqlite3 "$JIUYE_DB" "select person_id from cases where person_id is not null group by person_id order by count(*) desc, person_id limit 1")
+body_case=$(sqlite3 "$JIUYE_DB" "select c.id from cases c join users u on u.org_id = c.org_id where u.name = 'demo-body' and c.state = 'filed' order by c.id limit 1")
 other_idcard=$(sqlite3 "$JIUYE_DB" "select idcard from persons where id = $other")
 
 "$JIUYE" serve --port 0 --threads 2 --quiet --rate 0 --user-rate 0 --web "$ROOT/web/dist" >"$T/serve.out" 2>"$T/serve.err" &
@@ -52,7 +53,7 @@ done
 [ -n "$PORT" ] || { echo "tests/web: server did not start: $(cat "$T/serve.err")" >&2; exit 1; }
 
 export JY_WEB_BASE="http://127.0.0.1:$PORT" JY_WEB_ACCOUNTS="$T/accounts.txt" JY_WEB_CHROMIUM="$CHROMIUM" \
-  JY_WEB_OWN_PERSON="$own" JY_WEB_OTHER_PERSON="$other" JY_WEB_OTHER_IDCARD="$other_idcard" JY_WEB_BUSY_PERSON="$busy" \
+  JY_WEB_OWN_PERSON="$own" JY_WEB_OTHER_PERSON="$other" JY_WEB_OTHER_IDCARD="$other_idcard" JY_WEB_BUSY_PERSON="$busy" JY_WEB_BODY_CASE="$body_case" \
   JY_WEB_SHOTS="${JY_WEB_SHOTS:-$ROOT/docs/screenshots}" JY_WEB_NEWBIE_PW='Fresh-Start-Init-2026!' JY_WEB_ROOT="$ROOT"
 cd "$ROOT"
 node --test --test-concurrency=1 ${JY_WEB_TESTS:-tests/web/}
