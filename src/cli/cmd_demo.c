@@ -137,6 +137,12 @@ int jy_cmd_demo(const jy_cli *cli, int argc, char **argv)
         }
     }
     if (isatty(STDERR_FILENO)) o.progress = on_progress;
+    /* the second-factor roles' accounts need the key: say so before generating anything */
+    if (accounts && (!getenv("JIUYE_KEY_FILE") || !*getenv("JIUYE_KEY_FILE"))) {
+        fprintf(stderr, "jiuye: --accounts needs JIUYE_KEY_FILE (the key that seals the TOTP secrets of the roles "
+                        "with a second factor): jiuye user keygen FILE, then export JIUYE_KEY_FILE=FILE\n");
+        return JY_EXIT_USAGE;
+    }
 
     int rc = JY_EXIT_OK;
     jy_divisions *divs = NULL;
