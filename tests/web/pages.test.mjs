@@ -5,6 +5,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { BASE, accounts, launch, newPage, login, shot, text } from './lib.mjs'
+import { findIdcards } from '../../web/src/lib/format.js'
 
 let browser, page
 const acc = accounts()
@@ -165,6 +166,63 @@ test('a training body sees its filed case, but the county\'s review steps are no
   // the county reviewer is offered that step on the same case
   await page.goto(BASE + '/cases/' + id)
   await page.waitForSelector('[data-test=next-steps] [data-step=county_approve]')
+  assert.deepEqual(p.problems, [])
+  await p.context().close()
+})
+
+test('reports: the publicity list, masked, printable; XLSX download; the rules browser', async () => {
+  await page.goto(BASE + '/reports?report=publicity')
+  await page.waitForSelector('[data-test=report-table] .el-table__row')
+  const t = await text(page)
+  assert.ok(t.includes('公示'), 'the publicity list title')
+  assert.deepEqual(findIdcards(t), [], 'no whole ID number in the publicity list')
+  assert.match(t, /\d{6}\*{8}\d{3}[\dX]/, 'masked ID numbers as published lists show them')
+  await shot(page, 'publicity')
+  // printing shows the list alone: no menu, no header, no filters
+  await page.emulateMedia({ media: 'print' })
+  assert.equal(await page.locator('.el-aside').isVisible(), false, 'no menu in print')
+  assert.equal(await page.locator('.no-print').first().isVisible(), false, 'no filters in print')
+  assert.ok(await page.locator('[data-test=report-table]').isVisible(), 'the list is printed')
+  await page.emulateMedia({ media: 'screen' })
+  // the XLSX download is a workbook (a ZIP: PK)
+  const href = await page.getAttribute('[data-test=xlsx]', 'href')
+  assert.match(href, /^\/api\/v1\/reports\/publicity\?.*format=xlsx/)
+  const got = await page.evaluate(async (h) => {
+    const r = await fetch(h)
+    const b = new Uint8Array(await r.arrayBuffer())
+    return { status: r.status, type: r.headers.get('content-type'), head: String.fromCharCode(b[0], b[1]) }
+  }, href)
+  assert.equal(got.status, 200)
+  assert.match(got.type, /spreadsheetml/)
+  assert.equal(got.head, 'PK')
+  // targets report with its money columns
+  await page.goto(BASE + '/reports')
+  await page.waitForSelector('[data-test=report-table] .el-table__row')
+  await shot(page, 'reports')
+  // the rules browser: programmes with targets, sources and their workflow steps
+  await page.goto(BASE + '/policy')
+  await page.waitForSelector('[data-test=programs] .el-collapse-item')
+  await page.waitForSelector('text=办理流程')
+  await shot(page, 'policy')
+  assert.deepEqual(page.problems, [])
+})
+
+test('on a phone (390×844) a township user reaches its persons through the menu drawer', async () => {
+  const p = await newPage(browser, { width: 390, height: 844 })
+  await login(p, acc.township_staff)
+  await p.waitForSelector('[data-test=menu-button]')
+  assert.equal(await p.locator('.el-aside').count(), 0, 'no side menu on a phone')
+  await p.click('[data-test=menu-button]')
+  await p.click('[data-menu="/persons"]')
+  await p.waitForURL(/\/persons$/)
+  await p.waitForSelector('[data-test=persons-table] .el-table__row')
+  const fits = await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)
+  assert.ok(fits, 'the page fits the phone\'s width (wide tables scroll inside themselves)')
+  await shot(p, 'phone-persons')
+  await p.click('[data-test=persons-table] .el-table__row >> nth=0')
+  await p.waitForSelector('[data-test=person-card]')
+  assert.ok(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'a person fits too')
+  await shot(p, 'phone-person')
   assert.deepEqual(p.problems, [])
   await p.context().close()
 })

@@ -8,8 +8,8 @@ const acc = accounts()
 before(async () => { browser = await launch() })
 after(async () => { await browser.close() })
 
-const WORK = ['/dashboard', '/todo', '/persons', '/orgs', '/cases', '/account']
-const OWNER = ['/todo', '/persons', '/orgs', '/cases', '/account'] // no report.read: no dashboard
+const WORK = ['/dashboard', '/todo', '/persons', '/orgs', '/cases', '/reports', '/policy', '/account']
+const OWNER = ['/todo', '/persons', '/orgs', '/cases', '/policy', '/account'] // no report.read: no dashboard, no reports
 // the demo has an auditor and a security administrator, so admin no longer holds their powers (三员分立)
 const EXPECTED = {
   admin: WORK,
@@ -25,7 +25,7 @@ const EXPECTED = {
   security: ['/users', '/account'],
   sysadmin: ['/account'],
 }
-const ALL = ['/dashboard', '/todo', '/persons', '/orgs', '/cases', '/audit', '/users', '/account']
+const ALL = ['/dashboard', '/todo', '/persons', '/orgs', '/cases', '/reports', '/policy', '/audit', '/users', '/account']
 
 test('the demo has an account for every role', () => {
   assert.deepEqual(Object.keys(acc).sort(), Object.keys(EXPECTED).sort())

@@ -26,6 +26,14 @@ export const MENU = [
     items: [{ path: '/cases', label: '案件办理', perm: 'case.read' }],
   },
   {
+    group: '统计与政策',
+    icon: 'DataAnalysis',
+    items: [
+      { path: '/reports', label: '统计报表', perm: 'report.read' },
+      { path: '/policy', label: '政策规则', perm: 'policy.read' },
+    ],
+  },
+  {
     group: '安全与审计',
     icon: 'Lock',
     items: [
