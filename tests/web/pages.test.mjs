@@ -24,6 +24,11 @@ test('dashboard: figures, two charts, and a figure clicks through to its list', 
   await page.waitForSelector('[data-test=chart-budget] canvas')
   const paid = await page.innerText('[data-test=card-paid] .card-figure')
   assert.match(paid, /^[\d,]+\.\d\d$/, 'paid amount in yuan with two decimals: ' + paid)
+  // the alerts: the demo year's overdue steps, clicking through to the work list
+  await page.click('[data-test=alerts] [data-alert=overdue]')
+  await page.waitForURL(/\/todo$/)
+  await page.goBack()
+  await page.waitForSelector('[data-test=chart-budget] canvas')
   await shot(page, 'dashboard')
   await page.click('[data-test=card-paid]')
   await page.waitForURL(/\/cases\?state=paid/)
