@@ -51,6 +51,10 @@ export async function api(method, path, { query, body, quiet401 } = {}) {
   if (method !== 'GET' && method !== 'HEAD') {
     const t = sessionStorage.getItem(KEY)
     if (t) headers['X-CSRF-Token'] = t
+    // a tab opened on an existing session has no token (it is handed out at login only): the
+    // server would refuse the change (403), so say what to do instead
+    else if (path !== '/session')
+      throw new ApiError(403, { error: { code: 'csrf', message: '此窗口尚未登录办理权限，请退出后重新登录再办理' } })
   }
   const res = await fetch(url(path, query), init)
   let data = null
