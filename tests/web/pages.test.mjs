@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { BASE, accounts, launch, newPage, login, shot, text } from './lib.mjs'
-import { findIdcards } from '../../web/src/lib/format.js'
+import { findIdcards, usccCheck } from '../../web/src/lib/format.js'
 
 let browser, page
 const acc = accounts()
@@ -113,12 +113,50 @@ test('adding a person: the check digit checked as typed, the API field error bes
   assert.deepEqual(page.problems, [])
 })
 
-test('organisations list and an organisation page', async () => {
+// A 统一社会信用代码 with both check characters: GB 11714 for the organisation code (positions
+// 9–17), GB 32100 for the whole (usccCheck, unit-tested in web/test).
+function makeUscc(prefix8, org8) {
+  const val = (c) => (c >= '0' && c <= '9' ? c.charCodeAt(0) - 48 : c.charCodeAt(0) - 55)
+  const w = [3, 7, 9, 10, 5, 8, 4, 2]
+  let sum = 0
+  for (let i = 0; i < 8; i++) sum += val(org8[i]) * w[i]
+  const c9 = 11 - (sum % 11)
+  const first17 = prefix8 + org8 + (c9 === 10 ? 'X' : c9 === 11 ? '0' : String(c9))
+  return first17 + usccCheck(first17)
+}
+
+test('organisations list and an organisation page; adding one with the USCC checked as typed', async () => {
+  assert.equal(makeUscc('92640522', 'MA3K4426'), '92640522MA3K44265J', 'the helper rebuilds a demo code')
   await page.goto(BASE + '/orgs')
   await page.waitForSelector('[data-test=orgs-table] .el-table__row')
   await shot(page, 'orgs')
   await page.click('[data-test=orgs-table] .el-table__row >> nth=0')
   await page.waitForSelector('text=资质许可')
+  // add an organisation: required fields, the check character as typed, then saved
+  await page.goto(BASE + '/orgs')
+  await page.click('[data-test=add-org]')
+  await page.waitForSelector('#of-uscc')
+  await page.click('[data-test=of-save]')
+  await page.waitForSelector('text=请选择至少一个单位类型')
+  const good = makeUscc('91640522', 'MA7WEB01')
+  const bad = good.slice(0, 17) + (good[17] === '0' ? '1' : '0')
+  await page.fill('#of-uscc', bad.toLowerCase())
+  await page.fill('#of-name', '海原县网页测试服务有限公司')
+  await page.click('[data-test=of-kinds]')
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '用人单位' }).click()
+  await page.keyboard.press('Escape')
+  await page.click('[data-test=of-town]')
+  await page.locator('.el-select-dropdown__item:visible', { hasText: '海城镇（640522100）' }).click()
+  await page.click('[data-test=of-save]')
+  await page.waitForSelector('text=统一社会信用代码校验位不对')
+  await page.fill('#of-uscc', good)
+  const [res] = await Promise.all([
+    page.waitForResponse((r) => r.url().endsWith('/api/v1/orgs') && r.request().method() === 'POST'),
+    page.click('[data-test=of-save]'),
+  ])
+  assert.equal(res.status(), 201, 'created: ' + (await res.text()))
+  await page.waitForSelector('text=资质许可')
+  assert.ok((await text(page)).includes('海原县网页测试服务有限公司'))
   assert.deepEqual(page.problems, [])
 })
 

@@ -2,7 +2,7 @@
 // a whole 18-digit ID number (scan of the page text with the check-character test).
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
-import { BASE, accounts, launch, newPage, login, text } from './lib.mjs'
+import { BASE, accounts, launch, newPage, login, text, shot } from './lib.mjs'
 import { findIdcards, maskIdcard } from '../../web/src/lib/format.js'
 
 let browser
@@ -68,4 +68,41 @@ test('no whole ID number on any list page (persons, organisations, cases, work l
   }
   assert.ok(sawMasked, 'the lists show masked ID numbers (640522********1234)')
   assert.deepEqual(page.problems, [])
+})
+
+test('the whole ID number only with a reason, by a role that may, and the auditor sees the view in the access log', async () => {
+  // a township user (no person.read_unmasked) is not offered the view
+  const town = await newPage(browser)
+  await login(town, acc.township_staff)
+  await town.waitForSelector('[data-test=menu]')
+  await town.goto(BASE + '/persons/' + OWN)
+  await town.waitForSelector('[data-test=person-card]')
+  assert.equal(await town.locator('[data-test=unmask]').count(), 0)
+  // the county reviewer: masked first, whole after giving a reason (an empty one refused)
+  const page = await newPage(browser)
+  await login(page, acc.county_reviewer)
+  await page.waitForSelector('[data-test=menu]')
+  await page.goto(BASE + '/persons/' + OTHER)
+  await page.waitForSelector('[data-test=person-card]')
+  assert.ok(!(await text(page)).includes(OTHER_ID), 'masked before')
+  await page.click('[data-test=unmask]')
+  await page.click('[data-test=unmask-submit]')
+  await page.waitForSelector('text=请填写查看事由')
+  await page.fill('#unmask-reason', '网页测试：核对身份')
+  await page.click('[data-test=unmask-submit]')
+  await page.waitForSelector('[data-test=unmasked]')
+  assert.ok((await text(page)).includes(OTHER_ID), 'the whole ID number after the reason')
+  await page.click('[data-test=mask]')
+  await page.waitForSelector('[data-test=unmask]')
+  assert.ok(!(await text(page)).includes(OTHER_ID), 'masked again')
+  // the auditor's access log lists the view with its reason
+  const aud = await newPage(browser)
+  await login(aud, acc.auditor)
+  await aud.waitForSelector('[data-test=menu]')
+  await aud.goto(BASE + '/access-log')
+  await aud.waitForSelector('[data-test=access-table] .el-table__row')
+  const t = await text(aud)
+  assert.ok(t.includes('网页测试：核对身份') && t.includes(acc.county_reviewer.name), 'the view and its reason are logged')
+  await shot(aud, 'access-log')
+  assert.deepEqual([...town.problems, ...page.problems, ...aud.problems], [])
 })

@@ -21,11 +21,11 @@ const EXPECTED = {
   employer: OWNER,
   applicant: OWNER,
   station: OWNER,
-  auditor: ['/audit', '/account'],
+  auditor: ['/audit', '/access-log', '/account'],
   security: ['/users', '/account'],
   sysadmin: ['/account'],
 }
-const ALL = ['/dashboard', '/todo', '/persons', '/orgs', '/cases', '/reports', '/policy', '/audit', '/users', '/account']
+const ALL = ['/dashboard', '/todo', '/persons', '/orgs', '/cases', '/reports', '/policy', '/audit', '/access-log', '/users', '/account']
 
 test('the demo has an account for every role', () => {
   assert.deepEqual(Object.keys(acc).sort(), Object.keys(EXPECTED).sort())

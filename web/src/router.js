@@ -24,6 +24,7 @@ export const routes = [
       { path: 'reports', component: () => import('./views/Reports.vue'), meta: { title: '统计报表' } },
       { path: 'policy', component: () => import('./views/Policy.vue'), meta: { title: '政策规则' } },
       { path: 'audit', component: () => import('./views/Audit.vue'), meta: { title: '审计日志' } },
+      { path: 'access-log', component: () => import('./views/AccessLog.vue'), meta: { title: '查询日志' } },
       { path: 'users', component: () => import('./views/Users.vue'), meta: { title: '账户管理' } },
       { path: 'account', component: () => import('./views/Account.vue'), meta: { title: '我的账户' } },
       { path: 'forbidden', component: () => import('./views/Forbidden.vue'), meta: { title: '无权访问' } },

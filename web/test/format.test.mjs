@@ -77,3 +77,17 @@ test('daysUntil counts calendar days in UTC', () => {
   assert.equal(daysUntil('2024-01-01', '2024-01-01'), 0)
   assert.equal(daysUntil('nope', '2024-01-01'), null)
 })
+
+test('统一社会信用代码: the final check character (GB 32100) and the form check', async () => {
+  const { usccCheck, usccProblem } = await import('../src/lib/format.js')
+  // codes from the demo county (valid by the server's validator)
+  for (const code of ['52640522532263768E', '52640522392598207H', '91640522336310168K', '92640522MA3K44265J']) {
+    assert.equal(usccCheck(code.slice(0, 17)), code[17], code)
+    assert.equal(usccProblem(code), '', code)
+    assert.equal(usccProblem(code.toLowerCase()), '', 'lower case typed is read as upper: ' + code)
+  }
+  assert.match(usccProblem('52640522532263768F'), /校验位/)
+  assert.match(usccProblem('5264052253226376'), /18位/)
+  assert.match(usccProblem('I2640522532263768E'), /不使用的字符/)
+  assert.match(usccProblem(''), /请输入/)
+})

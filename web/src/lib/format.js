@@ -138,3 +138,32 @@ export function daysUntil(due, today) {
   if (Number.isNaN(a) || Number.isNaN(b)) return null
   return Math.round((a - b) / 86400000)
 }
+
+// ---- 统一社会信用代码 (GB 32100) ----
+
+const USCC_CHARS = '0123456789ABCDEFGHJKLMNPQRTUWXY'
+const USCC_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+
+// The 18th character of a USCC from its first 17, or null when they hold a character the code
+// does not use (I, O, Z, S, V and lower case are not in it).
+export function usccCheck(first17) {
+  let sum = 0
+  for (let i = 0; i < 17; i++) {
+    const v = USCC_CHARS.indexOf(first17[i])
+    if (v < 0) return null
+    sum += v * USCC_WEIGHTS[i]
+  }
+  return USCC_CHARS[(31 - (sum % 31)) % 31]
+}
+
+// Inline check while typing a USCC: '' when the form and the final check character are right
+// (the server also checks the organisation code's own check character, positions 9–17).
+export function usccProblem(s) {
+  const v = String(s || '').trim().toUpperCase()
+  if (!v) return '请输入统一社会信用代码'
+  if (v.length !== 18) return '统一社会信用代码应为18位'
+  const c = usccCheck(v.slice(0, 17))
+  if (c === null || USCC_CHARS.indexOf(v[17]) < 0) return '统一社会信用代码含有不使用的字符（不用 I、O、Z、S、V）'
+  if (c !== v[17]) return '统一社会信用代码校验位不对，请核对'
+  return ''
+}

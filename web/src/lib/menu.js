@@ -38,6 +38,7 @@ export const MENU = [
     icon: 'Lock',
     items: [
       { path: '/audit', label: '审计日志', perm: 'audit.read' },
+      { path: '/access-log', label: '查询日志', perm: 'access_log.read' },
       { path: '/users', label: '账户管理', perm: 'user.read' },
     ],
   },
