@@ -3,12 +3,17 @@
 # Safe to run again: it only calls apt-get when a package is absent. Needs root (or sudo).
 # libgnutls28-dev: TLS in the HTTP server; gnutls-bin (certtool), curl and iproute2 (ss): the HTTP
 # tests; wrk: bench/http.sh; python3: the API tests (tests/api, standard library only); nettle-dev:
-# HMAC-SHA1 for TOTP (libsodium has no SHA-1).
+# HMAC-SHA1 for TOTP (libsodium has no SHA-1). chromium + fonts-wqy-microhei (CJK glyphs in the
+# screenshots): the browser tests of the pages (tests/web); oathtool: the demo's TOTP codes.
+# Node.js and npm (the pages' build, from the npm registry) come with the machine; when absent,
+# Debian's are installed (the Vite build needs Node.js >= 20.19: the Makefile says so).
 set -euo pipefail
 packages=(build-essential cmake pkg-config libsqlite3-dev sqlite3 libjansson-dev
           libgnutls28-dev nettle-dev libsodium-dev libcmocka-dev libxlsxwriter-dev libpq-dev libzip-dev libexpat1-dev
           postgresql curl gnutls-bin wrk iproute2 python3
-          clang libclang-rt-14-dev)  # clang + libFuzzer runtime: scripts/fuzz.sh
+          clang libclang-rt-14-dev   # clang + libFuzzer runtime: scripts/fuzz.sh
+          chromium fonts-wqy-microhei oathtool)
+command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -1,21 +1,31 @@
-/* jiuye demo [--persons 20000] [--orgs 300] [--seed N] [--as-of DATE] [--force]:
+/* jiuye demo [--persons 20000] [--orgs 300] [--seed N] [--as-of DATE] [--force] [--accounts FILE]:
  * fills a fresh database with the synthetic demo county (src/service/demo.c) and prints a JSON
- * summary on stdout. Progress goes to stderr, and only when stderr is a terminal. */
+ * summary on stdout. Progress goes to stderr, and only when stderr is a terminal.
+ *
+ * --accounts FILE also makes one login account per role (service/demo_accounts.h) and writes
+ * their names, generated passwords and TOTP secrets to FILE (created with mode 0600; an existing
+ * FILE is refused, so nothing is overwritten). The passwords exist nowhere else but, hashed, in
+ * the database. The second-factor roles need JIUYE_KEY_FILE (`jiuye user keygen FILE`). */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include "cli/cli.h"
 #include "domain/division.h"
+#include "service/auth.h"
 #include "service/demo.h"
+#include "service/demo_accounts.h"
 #include "store/store.h"
 
 static const char usage_text[] =
     "jiuye demo [--persons 20000] [--orgs 300] [--seed N] [--as-of 2024-12-31] [--county 640522] "
-    "[--year-cases full|small|none] [--force]";
+    "[--year-cases full|small|none] [--force] [--accounts FILE]";
 
 static void on_progress(void *ctx, const char *stage, int64_t done, int64_t total)
 {
@@ -37,12 +47,47 @@ static int parse_count(const char *opt, const char *s, long max, int *out)
     return 0;
 }
 
+/* Makes the demo accounts and writes FILE (0600, never over an existing file). */
+static int demo_accounts(const jy_cli *cli, jy_store *st, const jy_divisions *divs, const char *county,
+                         const char *path, jy_err *err)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) return jy_err_set(err, JY_EIO, "--accounts %s: %s (the file is never overwritten)", path, strerror(errno));
+    FILE *f = fdopen(fd, "w");
+    if (!f) {
+        close(fd);
+        return jy_err_set(err, JY_EIO, "--accounts %s: %s", path, strerror(errno));
+    }
+    jy_auth_config acfg;
+    jy_auth_config_default(&acfg);
+    jy_auth *auth = NULL;
+    jy_demo_account acc[JY_DEMO_ACCOUNTS];
+    int n = 0, rc;
+    if (!(rc = jy_auth_config_env(&acfg, err)) && !(rc = jy_auth_new(&acfg, &auth, err)))
+        rc = jy_demo_accounts(auth, st, divs, county, cli->actor ? cli->actor : "demo", acc, &n, err);
+    jy_auth_free(auth);
+    if (rc == 0) {
+        fprintf(f, "# jiuye demo accounts (演示账户), one per role. The passwords exist only here and, hashed, in\n"
+                   "# the demo database. Roles marked TOTP ask for a 6-digit code after the password: add the\n"
+                   "# secret to an authenticator app, or run `oathtool --totp -b SECRET`.\n"
+                   "# role\tname\tpassword\ttotp_secret\tarea\n");
+        for (int i = 0; i < n; i++)
+            fprintf(f, "%s\t%s\t%s\t%s\t%s\n", acc[i].role, acc[i].name, acc[i].password,
+                    acc[i].totp_secret[0] ? acc[i].totp_secret : "-", acc[i].area[0] ? acc[i].area : "*");
+        sodium_memzero(acc, sizeof acc);
+    }
+    if (fclose(f) != 0 && rc == 0) rc = jy_err_set(err, JY_EIO, "--accounts %s: %s", path, strerror(errno));
+    if (rc) unlink(path);
+    return rc;
+}
+
 int jy_cmd_demo(const jy_cli *cli, int argc, char **argv)
 {
     jy_err err = {0};
     jy_demo_opts o = {.persons = 20000, .orgs = 300, .seed = 20240101, .actor = cli->actor};
     char county[7] = "640522";
     o.county = county;
+    const char *accounts = NULL;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (strcmp(a, "--force") == 0) {
@@ -79,6 +124,8 @@ int jy_cmd_demo(const jy_cli *cli, int argc, char **argv)
                 fprintf(stderr, "jiuye: --year-cases %s: give full, small or none\n", v);
                 return JY_EXIT_USAGE;
             }
+        } else if (strcmp(a, "--accounts") == 0) {
+            accounts = v;
         } else if (strcmp(a, "--county") == 0) {
             if (strlen(v) != 6 || strspn(v, "0123456789") != 6) {
                 fprintf(stderr, "jiuye: --county %s: give a 6-digit county code such as 640522\n", v);
@@ -90,6 +137,12 @@ int jy_cmd_demo(const jy_cli *cli, int argc, char **argv)
         }
     }
     if (isatty(STDERR_FILENO)) o.progress = on_progress;
+    /* the second-factor roles' accounts need the key: say so before generating anything */
+    if (accounts && (!getenv("JIUYE_KEY_FILE") || !*getenv("JIUYE_KEY_FILE"))) {
+        fprintf(stderr, "jiuye: --accounts needs JIUYE_KEY_FILE (the key that seals the TOTP secrets of the roles "
+                        "with a second factor): jiuye user keygen FILE, then export JIUYE_KEY_FILE=FILE\n");
+        return JY_EXIT_USAGE;
+    }
 
     int rc = JY_EXIT_OK;
     jy_divisions *divs = NULL;
@@ -106,6 +159,10 @@ int jy_cmd_demo(const jy_cli *cli, int argc, char **argv)
         goto done;
     }
     if (jy_demo_run(st, &o, &sum, &err)) {
+        rc = jy_cli_fail(&err);
+        goto done;
+    }
+    if (accounts && demo_accounts(cli, st, divs, county, accounts, &err)) {
         rc = jy_cli_fail(&err);
         goto done;
     }

@@ -12,6 +12,11 @@
  *   {"listening":"http://127.0.0.1:8080/","port":8080,"threads":4,"db":"sqlite"}
  * so that scripts using --port 0 (any free port) learn the port.
  *
+ * --web DIR serves the built staff pages (issue 12; docs/web.md) from DIR (index.html and assets/,
+ * made by `make web`); without it, web/dist under the current directory when it holds index.html
+ * (`make run` starts there). "--web none", or no built folder: "/" is the start page, which says
+ * how to build the pages; the API works either way.
+ *
  * --county CODE scopes every store handle to that county (jy_store_set_scope): the start page,
  * the summary and every read see that county's records only. Without it, a registered --as
  * user's area scopes the handles (as for every command, jy_cli_store_open); else all counties. */
@@ -21,6 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "domain/division.h"
@@ -29,7 +35,7 @@
 #include "service/auth.h"
 
 static const char usage_text[] =
-    "jiuye serve [--port N] [--bind 127.0.0.1] [--threads N] [--county 640522] [--quiet]\n"
+    "jiuye serve [--port N] [--bind 127.0.0.1] [--threads N] [--county 640522] [--quiet] [--web DIR|none]\n"
     "            [--tls-cert FILE --tls-key FILE | --behind-tls] [--trusted-proxy ADDR]\n"
     "            [--origin https://HOST] [--max-conns N] [--max-conns-per-addr N] [--max-body BYTES]\n"
     "            [--head-timeout S] [--body-timeout S] [--idle-timeout S] [--rate R] [--user-rate R]";
@@ -71,6 +77,7 @@ int jy_cmd_serve(const jy_cli *cli, int argc, char **argv)
     jy_err err = {0};
     int rc = JY_EXIT_OK;
     jy_http_app app = {.county = "640522"};
+    const char *web = NULL; /* --web */
     jy_divisions *divs = NULL;
     jy_http_server *srv = NULL;
     jy_auth *auth = NULL;
@@ -153,6 +160,8 @@ int jy_cmd_serve(const jy_cli *cli, int argc, char **argv)
                 fprintf(stderr, "jiuye: --threads %s: give 1 to 64\n", v);
                 return JY_EXIT_USAGE;
             }
+        } else if (strcmp(a, "--web") == 0) {
+            web = v;
         } else if (strcmp(a, "--county") == 0) {
             if (strlen(v) != 6 || strspn(v, "0123456789") != 6) {
                 fprintf(stderr, "jiuye: --county %s: give a 6-digit county code such as 640522\n", v);
@@ -163,6 +172,17 @@ int jy_cmd_serve(const jy_cli *cli, int argc, char **argv)
         } else {
             return jy_cli_usage(usage_text);
         }
+    }
+
+    /* The built pages: --web DIR, else web/dist here when built. Missing pages are no reason not
+     * to serve the API: say so and go on. */
+    {
+        const char *dir = web ? web : "web/dist";
+        char index[4096];
+        snprintf(index, sizeof index, "%s/index.html", dir);
+        if (strcmp(dir, "none") == 0) app.web_dir = NULL;
+        else if (access(index, R_OK) == 0) app.web_dir = dir;
+        else if (web) fprintf(stderr, "jiuye serve: --web %s: no index.html there (run `make web`); serving the API only\n", web);
     }
 
     /* Division names are a nicety for the pages: serve without them if the file is missing. */

@@ -18,7 +18,7 @@
 
 /* ---- the route table: every route file's rows ---- */
 
-#define API_GROUPS(X) X(auth) X(registry) X(policy) X(cases) X(money) X(reports) X(admin) X(import)
+#define API_GROUPS(X) X(auth) X(registry) X(policy) X(cases) X(money) X(reports) X(admin) X(import) X(web)
 #define DECLARE(g)                                 \
     extern const jy_api_route jy_api_routes_##g[]; \
     extern const size_t jy_api_routes_##g##_n;

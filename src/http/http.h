@@ -227,6 +227,8 @@ typedef struct jy_http_app {
     struct jy_api *api;       /* the /api/v1 routes' state (http/api.h); NULL: no API */
     const jy_divisions *divs; /* may be NULL: township codes are shown without names */
     char county[7];           /* the county this server serves, e.g. "640522" */
+    const char *web_dir;      /* the built pages (web/dist: index.html, assets/); NULL: none, and
+                               * "/" shows the start page with how to build them (routes.c) */
 } jy_http_app;
 
 /* The application's route table (start page, health check, summary); *n receives its length. */

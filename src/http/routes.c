@@ -1,10 +1,17 @@
-/* routes.c — jiuye's HTTP routes for now: the health check, the registry summary (JSON) and the
- * Chinese start page that shows the registry's counts read live from the store. The full API
- * and the staff/public pages come later and add rows to the table at the bottom. */
+/* routes.c — jiuye's HTTP routes besides /api/v1: the health check, the registry summary (JSON),
+ * and the staff pages (issue 12). When the built pages exist (app->web_dir: web/dist, made by
+ * `make web`), "/" and every page path (SPA_PAGES below) answer web/dist/index.html (no-cache)
+ * and "/assets/NAME" the hashed files Vite wrote (cached for a year, immutable); otherwise "/"
+ * is the Chinese start page with the registry's counts read live from the store and a note on
+ * how to build the pages, and the page paths answer 404 like any unknown path. */
 #include "http/http.h"
 #include "http/api.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -133,6 +140,132 @@ static const char *town_name(const jy_http_app *app, const char *code)
     return name ? name : code;
 }
 
+/* ---- the built pages (web/dist) ---- */
+
+/* The CSP of the pages: scripts, styles, fonts and images only from this origin, API calls only
+ * to it; no inline script, no eval. Element Plus and ECharts set styles through the CSSOM
+ * (element.style), which style-src does not govern, so no 'unsafe-inline' is needed either
+ * (tests/web checks that the browser reports no CSP violation on any page). */
+#define WEB_CSP                                                                                              \
+    "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "      \
+    "connect-src 'self'; manifest-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+/* The page paths of the single-page app (web/src/router.js): each answers index.html, and so does
+ * each path below one ("/persons/12"). Keep in step with the router (tests/web checks it). */
+static const char *const SPA_PAGES[] = {"/login", "/password", "/account", "/dashboard", "/todo",   "/persons",
+                                        "/orgs",  "/cases",    "/reports", "/policy",    "/audit", "/access-log",
+                                        "/users", "/forbidden"};
+
+/* Reads dir/name (a regular file, no symlink) into sb. 0, JY_ENOTFOUND or JY_EIO. */
+static int web_read(const char *dir, const char *name, jy_sb *sb, jy_err *err)
+{
+    char path[4096];
+    int n = snprintf(path, sizeof path, "%s/%s", dir, name);
+    if (n < 0 || (size_t)n >= sizeof path) return jy_err_set(err, JY_ENOTFOUND, "path too long");
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0) return jy_err_set(err, errno == ENOENT || errno == ENOTDIR || errno == ELOOP ? JY_ENOTFOUND : JY_EIO,
+                                  "%s: %s", name, strerror(errno));
+    struct stat sbuf;
+    if (fstat(fd, &sbuf) != 0 || !S_ISREG(sbuf.st_mode) || sbuf.st_size > 64 * 1024 * 1024) {
+        close(fd);
+        return jy_err_set(err, JY_ENOTFOUND, "%s: not a file", name);
+    }
+    size_t left = (size_t)sbuf.st_size;
+    char *dst = jy_sb_extend(sb, left);
+    while (left > 0) {
+        ssize_t r = read(fd, dst, left);
+        if (r < 0 && errno == EINTR) continue;
+        if (r <= 0) {
+            close(fd);
+            return jy_err_set(err, JY_EIO, "%s: short read", name);
+        }
+        dst += r;
+        left -= (size_t)r;
+    }
+    close(fd);
+    return 0;
+}
+
+static void reply_index(jy_http_req *req, const char *dir)
+{
+    jy_sb sb = JY_SB_INIT;
+    jy_err err = {0};
+    if (web_read(dir, "index.html", &sb, &err)) {
+        jy_sb_free(&sb);
+        jy_http_reply_error(req, 503, "pages_unavailable", "页面文件无法读取 (%s): run `make web`", err.msg);
+        return;
+    }
+    jy_http_req_set_header(req, "Content-Security-Policy", WEB_CSP);
+    jy_http_req_set_header(req, "Cache-Control", "no-cache");
+    jy_http_reply(req, 200, "text/html; charset=utf-8", &sb);
+}
+
+/* The media type of an asset by its extension, or NULL for a kind the pages do not use. */
+static const char *asset_type(const char *name)
+{
+    static const struct { const char *ext, *type; } types[] = {
+        {".js", "text/javascript; charset=utf-8"}, {".mjs", "text/javascript; charset=utf-8"},
+        {".css", "text/css; charset=utf-8"},       {".svg", "image/svg+xml"},
+        {".png", "image/png"},                     {".ico", "image/x-icon"},
+        {".woff2", "font/woff2"},                  {".woff", "font/woff"},
+        {".ttf", "font/ttf"},                      {".json", "application/json"},
+    };
+    const char *dot = strrchr(name, '.');
+    if (!dot) return NULL;
+    for (size_t i = 0; i < sizeof types / sizeof types[0]; i++)
+        if (strcmp(dot, types[i].ext) == 0) return types[i].type;
+    return NULL;
+}
+
+/* 1 when name is a plain file name Vite writes into assets/: letters, digits, '-', '_', '.',
+ * not starting with a dot, no slash (so no way out of the folder). */
+static int asset_name_ok(const char *name)
+{
+    if (!*name || name[0] == '.' || strlen(name) > 200) return 0;
+    for (const char *c = name; *c; c++)
+        if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') || *c == '-' ||
+              *c == '_' || *c == '.'))
+            return 0;
+    return 1;
+}
+
+static void h_asset(jy_http_req *req)
+{
+    const jy_http_app *app = jy_http_req_app(req);
+    const char *name = jy_http_req_rest(req);
+    const char *type = name && asset_name_ok(name) ? asset_type(name) : NULL;
+    if (!app || !app->web_dir || !type) {
+        jy_http_reply_error(req, 404, "not_found", "没有这个地址: %s", jy_http_req_path(req));
+        return;
+    }
+    char rel[256];
+    snprintf(rel, sizeof rel, "assets/%s", name);
+    jy_sb sb = JY_SB_INIT;
+    jy_err err = {0};
+    int rc = web_read(app->web_dir, rel, &sb, &err);
+    if (rc) {
+        jy_sb_free(&sb);
+        if (rc == JY_ENOTFOUND) jy_http_reply_error(req, 404, "not_found", "没有这个地址: %s", jy_http_req_path(req));
+        else jy_http_reply_error(req, 500, "internal", "%s", err.msg);
+        return;
+    }
+    /* Vite names every asset by a hash of its content: a changed file gets a new name */
+    jy_http_req_set_header(req, "Cache-Control", "public, max-age=31536000, immutable");
+    jy_http_reply(req, 200, type, &sb);
+}
+
+/* A page path of the app: index.html when the pages are built, else 404 as for any unknown path. */
+static void h_page(jy_http_req *req)
+{
+    const jy_http_app *app = jy_http_req_app(req);
+    if (!app || !app->web_dir) {
+        jy_http_reply_error(req, 404, "not_found", "没有这个地址: %s (页面尚未构建: run `make web`)",
+                            jy_http_req_path(req));
+        return;
+    }
+    reply_index(req, app->web_dir);
+}
+
 /* ---- handlers ---- */
 
 static void h_healthz(jy_http_req *req)
@@ -220,6 +353,10 @@ static void html_count_row(jy_sb *sb, const char *label, int64_t n)
 static void h_start_page(jy_http_req *req)
 {
     const jy_http_app *app = jy_http_req_app(req);
+    if (app && app->web_dir) {
+        reply_index(req, app->web_dir);
+        return;
+    }
     summary s;
     if (summary_or_reply(req, &s)) return;
     const char *cname = county_name(app);
@@ -279,7 +416,10 @@ static void h_start_page(jy_http_req *req)
     for (int b = 0; b < JY_ORG__KIND_COUNT; b++)
         if (s.org_kind[b]) html_count_row(&sb, org_kind_label(b), s.org_kind[b]);
     if (!s.counts.orgs) jy_sb_append(&sb, "<tr><td>尚无登记单位。</td></tr>\n");
-    jy_sb_append(&sb, "</table>\n</section>\n</div>\n</main>\n<footer>jiuye · ");
+    jy_sb_append(&sb, "</table>\n</section>\n</div>\n<p id=\"no-pages\">工作人员页面尚未构建：在源码目录运行 "
+                      "<code>make web</code>（即 <code>cd web &amp;&amp; npm ci &amp;&amp; npm run build</code>），"
+                      "再以 <code>jiuye serve --web web/dist</code> 启动。接口 <code>/api/v1</code> 照常可用。</p>\n"
+                      "</main>\n<footer>jiuye · ");
     jy_http_html_escape(&sb, app ? app->county : "");
     jy_sb_append(&sb, " · <a href=\"/healthz\">运行状态</a> · <a href=\"/api/summary\">数据摘要 "
                       "(JSON)</a></footer>\n</body>\n</html>\n");
@@ -291,6 +431,7 @@ static const jy_http_route app_routes[] = {
     {.method = "GET", .path = "/", .fn = h_start_page, .flags = JY_HTTP_PUBLIC},
     {.method = "GET", .path = "/healthz", .fn = h_healthz, .flags = JY_HTTP_PUBLIC | JY_HTTP_NO_RATE_LIMIT},
     {.method = "GET", .path = "/api/summary", .fn = h_summary, .flags = JY_HTTP_PUBLIC},
+    {.method = "GET", .path = "/assets/*", .fn = h_asset, .flags = JY_HTTP_PUBLIC},
 };
 
 /* The start page's routes followed by every /api/v1 route (api.h), built once. */
@@ -298,15 +439,27 @@ static pthread_once_t all_once = PTHREAD_ONCE_INIT;
 static jy_http_route *all_routes;
 static size_t all_n;
 
+/* Each SPA page path twice: "/persons" and "/persons/" then "*" (built once, never freed). */
+static char spa_paths[2 * sizeof SPA_PAGES / sizeof SPA_PAGES[0]][32];
+
 static void all_build(void)
 {
     size_t napp = sizeof app_routes / sizeof app_routes[0], napi;
+    size_t npages = sizeof SPA_PAGES / sizeof SPA_PAGES[0];
     const jy_api_route *api = jy_api_routes(&napi);
-    all_routes = calloc(napp + napi, sizeof *all_routes);
+    all_routes = calloc(napp + 2 * npages + napi, sizeof *all_routes);
     if (!all_routes) abort();
     memcpy(all_routes, app_routes, sizeof app_routes);
-    for (size_t i = 0; i < napi; i++) all_routes[napp + i] = api[i].route;
-    all_n = napp + napi;
+    size_t n = napp;
+    for (size_t i = 0; i < npages; i++) {
+        snprintf(spa_paths[2 * i], sizeof spa_paths[0], "%s", SPA_PAGES[i]);
+        snprintf(spa_paths[2 * i + 1], sizeof spa_paths[0], "%s/*", SPA_PAGES[i]);
+        for (size_t k = 0; k < 2; k++)
+            all_routes[n++] = (jy_http_route){.method = "GET", .path = spa_paths[2 * i + k], .fn = h_page,
+                                              .flags = JY_HTTP_PUBLIC};
+    }
+    for (size_t i = 0; i < napi; i++) all_routes[n++] = api[i].route;
+    all_n = n;
 }
 
 const jy_http_route *jy_http_app_routes(size_t *n)

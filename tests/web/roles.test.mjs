@@ -1,0 +1,56 @@
+// Each role logs in and sees only its menu; a page outside it opened by link is refused.
+import { test, before, after } from 'node:test'
+import assert from 'node:assert/strict'
+import { BASE, accounts, launch, newPage, login, menuPaths } from './lib.mjs'
+
+let browser
+const acc = accounts()
+before(async () => { browser = await launch() })
+after(async () => { await browser.close() })
+
+const WORK = ['/dashboard', '/todo', '/persons', '/orgs', '/cases', '/reports', '/policy', '/account']
+const OWNER = ['/todo', '/persons', '/orgs', '/cases', '/policy', '/account'] // no report.read: no dashboard, no reports
+// the demo has an auditor and a security administrator, so admin no longer holds their powers (三员分立)
+const EXPECTED = {
+  admin: WORK,
+  county_reviewer: WORK,
+  city_reviewer: WORK,
+  township_staff: WORK,
+  finance: WORK,
+  training_body: OWNER,
+  employer: OWNER,
+  applicant: OWNER,
+  station: OWNER,
+  auditor: ['/audit', '/access-log', '/account'],
+  security: ['/users', '/account'],
+  sysadmin: ['/account'],
+}
+const ALL = ['/dashboard', '/todo', '/persons', '/orgs', '/cases', '/reports', '/policy', '/audit', '/access-log', '/users', '/account']
+
+test('the demo has an account for every role', () => {
+  assert.deepEqual(Object.keys(acc).sort(), Object.keys(EXPECTED).sort())
+})
+
+for (const role of Object.keys(EXPECTED)) {
+  test(`${role} sees only its menu, and pages outside it are refused by link`, async () => {
+    const page = await newPage(browser)
+    await login(page, acc[role])
+    const got = await menuPaths(page)
+    assert.deepEqual(got, EXPECTED[role], `${role}'s menu`)
+    // the first page of the menu is where the login lands
+    assert.equal(new URL(page.url()).pathname, EXPECTED[role][0])
+    // and every page of its menu opens without an error from the API
+    for (const path of EXPECTED[role]) {
+      await page.goto(BASE + path)
+      await page.waitForLoadState('networkidle')
+      const errs = await page.locator('.el-alert--error').allInnerTexts()
+      assert.deepEqual(errs, [], `${role} on ${path}`)
+    }
+    for (const path of ALL.filter((p) => !EXPECTED[role].includes(p))) {
+      await page.goto(BASE + path)
+      await page.waitForSelector('[data-test=forbidden]')
+    }
+    assert.deepEqual(page.problems, [])
+    await page.context().close()
+  })
+}

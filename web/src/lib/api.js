@@ -1,0 +1,79 @@
+// api.js — the pages' only way out: fetch to /api/v1 on this origin. The session is the HttpOnly
+// cookie the server set at login; state changes (POST/PUT/PATCH/DELETE) carry the CSRF token
+// from the login answer in X-CSRF-Token (the browser adds the same-origin Origin header itself).
+// The token lives in sessionStorage (this tab only), so a reload keeps it and a new tab logs in.
+
+const KEY = 'jiuye.csrf'
+let onUnauthenticated = () => {}
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    const e = (body && body.error) || {}
+    super(e.message || `HTTP ${status}`)
+    this.status = status
+    this.code = e.code || ''
+    this.field = e.field || null
+    this.body = body
+  }
+}
+
+export function setCsrf(token) {
+  if (token) sessionStorage.setItem(KEY, token)
+  else sessionStorage.removeItem(KEY)
+}
+
+export function hasCsrf() {
+  return !!sessionStorage.getItem(KEY)
+}
+
+// fn() is called when a request answers 401 (the session ended: idle limit, logout elsewhere).
+export function whenUnauthenticated(fn) {
+  onUnauthenticated = fn
+}
+
+// Builds "/api/v1/x?a=1&b=2" leaving out empty values.
+export function url(path, query) {
+  const q = new URLSearchParams()
+  for (const [k, v] of Object.entries(query || {})) {
+    if (v !== undefined && v !== null && v !== '') q.set(k, String(v))
+  }
+  const s = q.toString()
+  return '/api/v1' + path + (s ? '?' + s : '')
+}
+
+export async function api(method, path, { query, body, quiet401 } = {}) {
+  const headers = { Accept: 'application/json' }
+  const init = { method, headers, credentials: 'same-origin', cache: 'no-store' }
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json'
+    init.body = JSON.stringify(body)
+  }
+  if (method !== 'GET' && method !== 'HEAD') {
+    const t = sessionStorage.getItem(KEY)
+    if (t) headers['X-CSRF-Token'] = t
+    // a tab opened on an existing session has no token (it is handed out at login only): the
+    // server would refuse the change (403), so say what to do instead
+    else if (path !== '/session')
+      throw new ApiError(403, { error: { code: 'csrf', message: '此窗口尚未登录办理权限，请退出后重新登录再办理' } })
+  }
+  const res = await fetch(url(path, query), init)
+  let data = null
+  const text = await res.text()
+  if (text) {
+    try {
+      data = JSON.parse(text)
+    } catch {
+      data = null
+    }
+  }
+  if (!res.ok) {
+    if (res.status === 401 && !quiet401) onUnauthenticated()
+    throw new ApiError(res.status, data)
+  }
+  return data
+}
+
+export const get = (path, query, opts) => api('GET', path, { ...opts, query })
+export const post = (path, body) => api('POST', path, { body })
+export const put = (path, body) => api('PUT', path, { body })
+export const del = (path) => api('DELETE', path)
