@@ -76,7 +76,7 @@ static void make_person(jy_person *p, long i)
     snprintf(p->name, sizeof p->name, "测试%ld", i);
     snprintf(p->hukou_division, sizeof p->hukou_division, "6405221%02ld", i % 20);
     p->hukou_kind = i % 3 ? JY_HUKOU_RURAL : JY_HUKOU_URBAN;
-    snprintf(p->phone, sizeof p->phone, "139%08ld", i);
+    snprintf(p->phone, sizeof p->phone, "139%08d", (int)(i % 100000000));
 }
 
 static char factbuf[1024];

@@ -20,8 +20,7 @@ enum { PAGE = 20000 };
 
 static const char cases_sql[] =
     "SELECT c.id, c.program, c.kind, CAST(c.filed_on AS TEXT), c.year, " CASE_DIV ", c.facts, "
-    "CASE WHEN c.parent_id IS NOT NULL AND c.facts NOT LIKE '%\"track\"%' THEN pc.facts END, c.conflicts, "
-    "(SELECT SUM(y.amount - y.recovered) FROM payables y WHERE y.case_id = c.id AND y.status = 'paid') "
+    "CASE WHEN c.parent_id IS NOT NULL AND c.facts NOT LIKE '%\"track\"%' THEN pc.facts END, c.conflicts "
     "FROM cases c LEFT JOIN persons p ON p.id = c.person_id LEFT JOIN orgs o ON o.id = c.org_id "
     "LEFT JOIN cases pc ON pc.id = c.parent_id "
     "WHERE c.county = $1 AND c.id > CAST($2 AS BIGINT) AND c.kind <> 'training_class' "
@@ -29,6 +28,51 @@ static const char cases_sql[] =
     "AND CAST(c.filed_on AS TEXT) >= CAST($4 AS TEXT) AND CAST(c.filed_on AS TEXT) <= CAST($5 AS TEXT) "
     "AND (CAST($6 AS TEXT) = '' OR substr(" CASE_DIV ", 1, length(CAST($6 AS TEXT))) = CAST($6 AS TEXT)) "
     "ORDER BY c.id LIMIT 20000";
+
+/* What was paid on each case (less recoveries), read once before the cases: a lookup per case
+ * row in memory instead of a correlated subquery per row. A placement's monthly payables carry
+ * the placement's case too: they are counted with their payroll lines, not with the case. */
+static const char paid_sql[] =
+    "SELECT case_id, SUM(amount - recovered) FROM payables WHERE county = $1 AND status = 'paid' "
+    "AND case_id IS NOT NULL AND id NOT IN (SELECT payable_id FROM payroll_lines WHERE payable_id IS NOT NULL) "
+    "GROUP BY case_id ORDER BY case_id";
+
+typedef struct paid_t {
+    int64_t (*v)[2];
+    size_t n, cap;
+    int oom;
+} paid_t;
+
+static int on_paid(void *ctx, int ncol, const char *const *col)
+{
+    paid_t *P = ctx;
+    if (ncol < 2) return 1;
+    if (P->n == P->cap) {
+        size_t nc = P->cap ? P->cap * 2 : 1024;
+        int64_t(*nv)[2] = realloc(P->v, sizeof *nv * nc);
+        if (!nv) {
+            P->oom = 1;
+            return 1;
+        }
+        P->v = nv;
+        P->cap = nc;
+    }
+    P->v[P->n][0] = jl_i64(col[0]);
+    P->v[P->n][1] = jl_i64(col[1]);
+    P->n++;
+    return 0;
+}
+
+static int64_t paid_of(const paid_t *P, int64_t id)
+{
+    size_t lo = 0, hi = P->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (P->v[mid][0] < id) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < P->n && P->v[lo][0] == id ? P->v[lo][1] : 0;
+}
 
 static const char lines_sql[] =
     "SELECT l.id, r.program, l.claim, r.month, substr(l.updated_at, 1, 10), " LINE_DIV ", l.facts, "
@@ -47,6 +91,7 @@ typedef struct rows_ctx {
     int rc;
     int64_t last;
     long n;
+    const paid_t *paid;
 } rows_ctx;
 
 static jy_date date_of(const char *s, size_t len)
@@ -59,7 +104,7 @@ static jy_date date_of(const char *s, size_t len)
 static int on_case(void *ctx, int ncol, const char *const *col)
 {
     rows_ctx *t = ctx;
-    if (ncol < 10) return 1;
+    if (ncol < 9) return 1;
     jy_sim_row r;
     memset(&r, 0, sizeof r);
     r.id = jl_i64(col[0]);
@@ -71,7 +116,7 @@ static int on_case(void *ctx, int ncol, const char *const *col)
     r.facts = col[6] ? col[6] : "{}";
     r.parent_facts = col[7];
     r.conflicts = col[8] ? col[8] : "[]";
-    r.paid = jl_i64(col[9]);
+    r.paid = paid_of(t->paid, r.id);
     t->last = r.id;
     t->n++;
     t->rc = t->fn(t->ctx, &r);
@@ -128,10 +173,14 @@ int jy_store_sim_rows(jy_store *st, const jy_sim_filter *f, int (*fn)(void *ctx,
     if (f->to) jy_date_format(f->to, to);
     snprintf(mfrom, sizeof mfrom, "%.7s", from);
     snprintf(mto, sizeof mto, "%.7s", to);
-    rows_ctx t = {fn, ctx, 0, 0, 0};
+    paid_t paid = {0};
+    rows_ctx t = {fn, ctx, 0, 0, 0, &paid};
     jl_val p[6] = {JL_S(county), JL_I(0), JL_S(f->program ? f->program : ""), JL_S(from), JL_S(to),
                    JL_S(f->area ? f->area : "")};
-    int rc = pages(st, cases_sql, on_case, p, &t, "simulation: cases", err);
+    int rc = jl_run(st, paid_sql, p, 1, on_paid, &paid, NULL, "simulation: paid per case", err);
+    if (rc == 0 && paid.oom) rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+    if (rc == 0) rc = pages(st, cases_sql, on_case, p, &t, "simulation: cases", err);
+    free(paid.v);
     if (rc) return rc;
     p[3] = JL_S(mfrom);
     p[4] = JL_S(mto);

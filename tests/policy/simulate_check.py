@@ -175,6 +175,11 @@ for d in s["decisions"]:
         k = "%s %d" % (c["example"]["kind"], c["example"]["id"])
         if k not in want_changed:
             fail("example %s of %s %s did not change" % (k, d["program"], d["township"]))
+want_paid = int(query("SELECT COALESCE(SUM(amount - recovered), 0) FROM payables WHERE status = 'paid' AND ("
+                      "case_id IN (SELECT id FROM cases WHERE kind <> 'training_class') OR id IN "
+                      "(SELECT payable_id FROM payroll_lines WHERE status <> 'cancelled' AND payable_id IS NOT NULL))")[0][0])
+if fen(s["totals"]["paid"]) != want_paid or want_paid <= 0:
+    fail("paid: simulate %s, payables %d fen" % (s["totals"]["paid"], want_paid))
 if not any(b["program"] == "P1" and b["source"] == "central" for b in s["budget_lines"]):
     fail("no P1 central budget line in the report")
 if snap0 != snap1:
