@@ -288,6 +288,8 @@ int main(int argc, char **argv)
     }
     double one_c = cpu() - c0, one_w = wall() - w0;
     double one_full = one_c * (double)ncases / (double)k1;
+    printf("facts read through the memo: %ld of %ld rows (%ld checked against the engine's reader)\n", ss.fast_rows,
+           ss.rows, ss.checked);
     printf("report: %zu bytes; %ld rows, %ld changed, committed %lld -> %lld fen (difference %lld)\n", report_len, ss.rows,
            ss.changed, (long long)ss.committed_before, (long long)ss.committed_after,
            (long long)(ss.committed_after - ss.committed_before));

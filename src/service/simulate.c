@@ -507,6 +507,16 @@ typedef struct sim {
     jy_fen paid_total, pb_total, pa_total;
     struct timespec t0;
     double decide_secs;
+    /* the fast reading of facts (see fast_parse) */
+    int fast, verify_all;  /* fast: on; verify_all: every row also read by the engine (JY_SIM_VERIFY=1) */
+    int fast_failed;       /* a checked row disagreed: the run is repeated without the fast reading */
+    long fast_rows, checked;
+    strtab memo_keys;
+    struct memo *memo;
+    int memo_cap;
+    int *prog_index;       /* by progs index: the engine's programme index (-2 not yet looked up) */
+    int prog_index_cap;
+    jy_sb mkey, mline;
     int rc;
     jy_err *err;
 } sim;
@@ -655,6 +665,218 @@ static int parse_into(const jy_policy *pol, const char *text, size_t len, jy_pol
     return jy_policy_case_parse_inputs(pol, text, len, jy_case_form_inputs, c, NULL, 0, &has_id, &e);
 }
 
+
+/* ---------------------------------------------------------------- fast reading of stored facts
+ *
+ * The engine's reader (jy_policy_case_parse_inputs) builds a jansson tree per case and looks each
+ * fact name up by comparing strings; for a stored case that is ~10–20 µs, most of a simulation.
+ * But a stored fact's encoding depends only on its name and value, except for the compound inputs
+ * (occupation, level and prior_trainings, read together, the priors against the case's date): so
+ * each distinct `"name":value` text of the store is read once by the engine itself — a one-fact
+ * case line — and what it set (the facts and their encoded values, none for a form field; an
+ * error makes the row unreadable, as the whole line would) is remembered; the compound inputs are
+ * remembered as one group. A row is then split into its top-level name/value texts (no tree) and
+ * its facts are set from the memo. Anything unusual — escapes in a name, a duplicate name, more
+ * than 64 names, text after the object, a class form with teachers, a payroll claim — goes to the
+ * engine's reader. Checked: every 128th row is also read by the engine and compared (facts
+ * present and their values); one difference and the whole run is repeated with the engine's
+ * reader for every row. JY_SIM_VERIFY=1 compares every row and fails on a difference (tests). */
+#define MEMO_MAXSET 16
+struct memo {
+    int bad, nset;
+    int f[MEMO_MAXSET];
+    int64_t x[MEMO_MAXSET];
+};
+
+static const char *json_skip_value(const char *p)
+{
+    if (*p == '"') {
+        for (p++; *p && *p != '"'; p++)
+            if (*p == '\\' && p[1]) p++;
+        return *p == '"' ? p + 1 : NULL;
+    }
+    if (*p == '[' || *p == '{') {
+        int depth = 0;
+        for (; *p; p++) {
+            if (*p == '"') {
+                const char *q = json_skip_value(p);
+                if (!q) return NULL;
+                p = q - 1;
+            } else if (*p == '[' || *p == '{') {
+                depth++;
+            } else if (*p == ']' || *p == '}') {
+                if (--depth == 0) return p + 1;
+            }
+        }
+        return NULL;
+    }
+    while (*p && *p != ',' && *p != '}' && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') p++;
+    return p;
+}
+
+static int memo_apply(sim *S, const char *key, size_t klen, const char *prog, jy_date on, jy_policy_case *c)
+{
+    int n0 = S->memo_keys.n;
+    int i = strtab_get(&S->memo_keys, key, klen);
+    if (i < 0) return -1;
+    if (i == n0) { /* new: read it with the engine */
+        if (i >= S->memo_cap) {
+            int nc = S->memo_cap ? S->memo_cap * 2 : 256;
+            struct memo *nm = realloc(S->memo, sizeof *nm * (size_t)nc);
+            if (!nm) return -1;
+            S->memo = nm;
+            S->memo_cap = nc;
+        }
+        struct memo *m = &S->memo[i];
+        memset(m, 0, sizeof *m);
+        char ds[JY_DATE_BUFSZ];
+        jy_sb *L = &S->mline;
+        jy_sb_reset(L);
+        jy_sb_append(L, "{\"program\":");
+        jy_sb_json_str(L, prog);
+        jy_sb_append(L, ",\"date\":\"");
+        jy_sb_append(L, jy_date_format(on, ds));
+        jy_sb_append(L, "\",\"facts\":{");
+        /* the key text is the pairs themselves ("name":value,…) after a tag byte */
+        jy_sb_appendn(L, key + 1, klen - 1);
+        jy_sb_append(L, "}}");
+        jy_policy_case one;
+        int has_id = 0;
+        jy_err e;
+        memset(&one, 0, sizeof one);
+        if (jy_policy_case_parse_inputs(S->pold, L->buf, L->len, jy_case_form_inputs, &one, NULL, 0, &has_id, &e)) {
+            m->bad = 1;
+        } else {
+            for (int f = 0; f < JY_POLICY_MAX_FACTS; f++)
+                if (one.present[f / 64] >> (f % 64) & 1) {
+                    if (m->nset == MEMO_MAXSET) return -2;
+                    m->f[m->nset] = f;
+                    m->x[m->nset++] = one.v[f];
+                }
+        }
+    }
+    const struct memo *m = &S->memo[i];
+    if (m->bad) return 1;
+    for (int k = 0; k < m->nset; k++) {
+        c->present[m->f[k] / 64] |= (uint64_t)1 << (m->f[k] % 64);
+        c->v[m->f[k]] = m->x[k];
+    }
+    return 0;
+}
+
+/* 0 read, 1 the row is unreadable, -1 not for the fast path (use the engine's reader). */
+static int fast_parse(sim *S, const jy_sim_row *r, int prog, jy_policy_case *c)
+{
+    if (!r->on) return -1;
+    if (prog >= S->prog_index_cap) {
+        int nc = prog + 32;
+        int *ni = realloc(S->prog_index, sizeof *ni * (size_t)nc);
+        if (!ni) return -1;
+        for (int k = S->prog_index_cap; k < nc; k++) ni[k] = -2;
+        S->prog_index = ni;
+        S->prog_index_cap = nc;
+    }
+    if (S->prog_index[prog] == -2) S->prog_index[prog] = jy_policy_program_index(S->pold, r->program);
+    if (S->prog_index[prog] < 0) return -1;
+    const char *p = skip_ws(r->facts);
+    if (*p != '{') return -1;
+    p = skip_ws(p + 1);
+    const char *kb[64], *vb[64];
+    size_t kl[64], vl[64];
+    int n = 0;
+    if (*p != '}') {
+        for (;;) {
+            if (*p != '"' || n == 64) return -1;
+            const char *k = p + 1, *ke = strchr(k, '"');
+            if (!ke || memchr(k, '\\', (size_t)(ke - k))) return -1;
+            p = skip_ws(ke + 1);
+            if (*p != ':') return -1;
+            p = skip_ws(p + 1);
+            const char *ve = json_skip_value(p);
+            if (!ve || ve == p) return -1;
+            for (int j = 0; j < n; j++)
+                if (kl[j] == (size_t)(ke - k) && memcmp(kb[j], k, kl[j]) == 0) return -1; /* duplicate */
+            kb[n] = k, kl[n] = (size_t)(ke - k), vb[n] = p, vl[n] = (size_t)(ve - p);
+            n++;
+            p = skip_ws(ve);
+            if (*p == ',') {
+                p = skip_ws(p + 1);
+                continue;
+            }
+            if (*p != '}') return -1;
+            break;
+        }
+    }
+    p = skip_ws(p + 1);
+    while (*p == '\n' || *p == '\r') p = skip_ws(p + 1);
+    if (*p) return -1;
+    memset(c->present, 0, sizeof c->present);
+    c->program = S->prog_index[prog];
+    c->date = r->on;
+    jy_sb *K = &S->mkey;
+    jy_sb_reset(K);
+    int ncomp = 0, priors_given = 0;
+    for (int j = 0; j < n; j++) {
+        int comp = (kl[j] == 10 && memcmp(kb[j], "occupation", 10) == 0) || (kl[j] == 5 && memcmp(kb[j], "level", 5) == 0) ||
+                   (kl[j] == 15 && memcmp(kb[j], "prior_trainings", 15) == 0);
+        if (comp) {
+            ncomp++;
+            if (kl[j] == 15 && !(vl[j] == 2 && memcmp(vb[j], "[]", 2) == 0)) priors_given = 1;
+            continue;
+        }
+        /* one fact: the key is tag 1 + "name":value */
+        char buf[512];
+        size_t len = kl[j] + vl[j] + 3;
+        if (len + 1 > sizeof buf) return -1;
+        buf[0] = 1;
+        buf[1] = '"';
+        memcpy(buf + 2, kb[j], kl[j]);
+        buf[2 + kl[j]] = '"';
+        buf[3 + kl[j]] = ':';
+        memcpy(buf + 4 + kl[j], vb[j], vl[j]);
+        int rc = memo_apply(S, buf, len + 1, r->program, r->on, c);
+        if (rc < 0) return -1;
+        if (rc) return 1;
+    }
+    if (ncomp) { /* the compound inputs together (tag 2; with the date when priors are listed) */
+        jy_sb_appendc(K, 2);
+        int first = 1;
+        for (int j = 0; j < n; j++) {
+            int comp = (kl[j] == 10 && memcmp(kb[j], "occupation", 10) == 0) || (kl[j] == 5 && memcmp(kb[j], "level", 5) == 0) ||
+                       (kl[j] == 15 && memcmp(kb[j], "prior_trainings", 15) == 0);
+            if (!comp) continue;
+            if (!first) jy_sb_appendc(K, ',');
+            first = 0;
+            jy_sb_appendc(K, '"');
+            jy_sb_appendn(K, kb[j], kl[j]);
+            jy_sb_append(K, "\":");
+            jy_sb_appendn(K, vb[j], vl[j]);
+        }
+        /* the priors count against the date: it is part of the key (after the pairs, as a JSON
+         * form field the engine ignores, so the key is still a valid facts text) */
+        if (priors_given) {
+            char ds[JY_DATE_BUFSZ];
+            jy_sb_append(K, ",\"start\":\"");
+            jy_sb_append(K, jy_date_format(r->on, ds));
+            jy_sb_appendc(K, '"');
+        }
+        int rc = memo_apply(S, K->buf, K->len, r->program, r->on, c);
+        if (rc < 0) return -1;
+        if (rc) return 1;
+    }
+    S->fast_rows++;
+    return 0;
+}
+
+/* 1 when a and b hold the same facts (presence and values of the present ones), programme, date. */
+static int same_case(const jy_policy_case *a, const jy_policy_case *b)
+{
+    if (a->program != b->program || a->date != b->date || memcmp(a->present, b->present, sizeof a->present) != 0) return 0;
+    for (int f = 0; f < JY_POLICY_MAX_FACTS; f++)
+        if ((a->present[f / 64] >> (f % 64) & 1) && a->v[f] != b->v[f]) return 0;
+    return 1;
+}
+
 static int on_row(void *ctx, const jy_sim_row *r)
 {
     sim *S = ctx;
@@ -721,7 +943,28 @@ static int on_row(void *ctx, const jy_sim_row *r)
     json_decref(tree);
     /* good rows are packed at parse time: the next good slot is the count of good rows so far */
     int g = S->ngood;
-    m->bad = parse_into(S->pold, L->buf, L->len, &S->cold[g]) != 0;
+    int fr = S->fast && !tree && !(r->is_line && strcmp(r->kind, "monthly") != 0) ? fast_parse(S, r, m->prog, &S->cold[g]) : -1;
+    if (fr >= 0) {
+        m->bad = fr;
+        if (S->verify_all || S->st.rows % 128 == 0) { /* check against the engine's reader */
+            jy_policy_case *chk = malloc(sizeof *chk);
+            if (!chk) return S->rc = jy_err_set(S->err, JY_ENOMEM, "out of memory");
+            int bad = parse_into(S->pold, L->buf, L->len, chk) != 0;
+            int same = bad == m->bad && (bad || same_case(chk, &S->cold[g]));
+            free(chk);
+            S->checked++;
+            if (!same) {
+                S->fast_failed = 1;
+                if (S->verify_all)
+                    return S->rc = jy_err_set(S->err, JY_EINVAL, "simulation: the fast reading of the facts of %s %lld "
+                                              "differs from the engine's reader", r->is_line ? "payroll line" : "case",
+                                              (long long)r->id);
+                return S->rc = 1; /* stop: the run is repeated without the fast reading */
+            }
+        }
+    } else {
+        m->bad = parse_into(S->pold, L->buf, L->len, &S->cold[g]) != 0;
+    }
     if (!m->bad && !S->same_facts) m->bad = parse_into(S->pnew, L->buf, L->len, &S->cnew[g]) != 0;
     S->ngood += !m->bad;
     S->nblk++;
@@ -1060,6 +1303,23 @@ done:
     return rc;
 }
 
+/* Forgets the sums of a run that is to be repeated (the tables of names and the memo stay). */
+static void sim_reset(sim *S)
+{
+    S->groups.n = 0;
+    if (S->groups.slot) memset(S->groups.slot, 0, sizeof *S->groups.slot * (size_t)S->groups.nslot);
+    S->cells.n = 0;
+    if (S->cells.slot) memset(S->cells.slot, 0, sizeof *S->cells.slot * (size_t)S->cells.nslot);
+    memset(&S->st, 0, sizeof S->st);
+    memset(S->count_b, 0, sizeof S->count_b);
+    memset(S->count_a, 0, sizeof S->count_a);
+    S->paid_total = S->pb_total = S->pa_total = 0;
+    S->decide_secs = 0;
+    S->nblk = S->ngood = 0;
+    S->rc = 0;
+    jy_sb_reset(&S->listing);
+}
+
 int jy_simulate(jy_store *st, const jy_policy *cur, const jy_sim_request *rq, jy_sb *out, jy_sim_stats *stats,
                 jy_err *err)
 {
@@ -1118,11 +1378,22 @@ int jy_simulate(jy_store *st, const jy_policy *cur, const jy_sim_request *rq, jy
     } else {
         double t0 = now_secs();
         jy_sim_filter f = {rq->county, rq->area, rq->program, rq->from, rq->to};
+        const char *v = getenv("JY_SIM_VERIFY");
+        S->verify_all = v && strcmp(v, "1") == 0;
+        S->fast = S->same_facts && !(v && strcmp(v, "off") == 0);
         rc = jy_store_sim_rows(st, &f, on_row, S, err);
+        if (rc == 1 && S->fast_failed && !S->verify_all) { /* once more, every row by the engine's reader */
+            sim_reset(S);
+            S->fast = 0;
+            S->fast_rows = S->checked = 0;
+            rc = jy_store_sim_rows(st, &f, on_row, S, err);
+        }
         if (rc == 0 && S->rc) rc = S->rc;
         if (rc == 0) rc = flush_block(S);
         double t1 = now_secs();
         S->st.secs_decide = S->decide_secs;
+        S->st.fast_rows = S->fast_rows;
+        S->st.checked = S->checked;
         S->st.secs_read = t1 - t0 - S->decide_secs;
         if (rc == 0) rc = report(S, st, out);
         if (stats) *stats = S->st;
@@ -1132,6 +1403,11 @@ int jy_simulate(jy_store *st, const jy_policy *cur, const jy_sim_request *rq, jy
     free(S->dold);
     free(S->dnew);
     free(S->order);
+    strtab_free(&S->memo_keys);
+    free(S->memo);
+    free(S->prog_index);
+    jy_sb_free(&S->mkey);
+    jy_sb_free(&S->mline);
     strtab_free(&S->progs);
     strtab_free(&S->towns);
     strtab_free(&S->tracks);
