@@ -877,33 +877,12 @@ static int same_case(const jy_policy_case *a, const jy_policy_case *b)
     return 1;
 }
 
-static int on_row(void *ctx, const jy_sim_row *r)
+
+/* The engine's case line of row r ({"program","date","facts"}) into S->line (a class form's
+ * teacher list counted, a payroll claim's claim and date added, as the case service and the
+ * payroll decided them). */
+static void build_line(sim *S, const jy_sim_row *r)
 {
-    sim *S = ctx;
-    row_meta *m = &S->meta[S->nblk];
-    memset(m, 0, sizeof *m);
-    m->id = r->id;
-    m->is_line = r->is_line;
-    m->prog = strtab_get(&S->progs, r->program, strlen(r->program));
-    size_t dl = strlen(r->division);
-    m->town = strtab_get(&S->towns, r->division, dl > 9 ? 9 : dl);
-    size_t tl = 0;
-    const char *tr = json_str_field(r->facts, "\"track\":\"", &tl);
-    if (!tr) tr = json_str_field(r->parent_facts, "\"track\":\"", &tl);
-    if (!tr) tr = "general", tl = 7;
-    m->track = strtab_get(&S->tracks, tr, tl);
-    if (m->prog < 0 || m->town < 0 || m->track < 0) return S->rc = jy_err_set(S->err, JY_ENOMEM, "out of memory");
-    int y, mo, d;
-    jy_date_to_ymd(r->on, &y, &mo, &d);
-    m->month = r->on ? mo : 0;
-    m->year = r->year;
-    m->paid = r->paid;
-    m->hard = strstr(r->conflicts, "\"hard\":true") != NULL;
-    m->soft = strstr(r->conflicts, "\"hard\":false") != NULL;
-    if (r->is_line) S->st.lines++;
-    else S->st.cases++;
-    S->st.rows++;
-    /* the engine's case line: {"program","date","facts"} */
     char ds[JY_DATE_BUFSZ];
     jy_sb *L = &S->line;
     jy_sb_reset(L);
@@ -942,8 +921,40 @@ static int on_row(void *ctx, const jy_sim_row *r)
     free(dumped);
     json_decref(tree);
     /* good rows are packed at parse time: the next good slot is the count of good rows so far */
+}
+
+static int on_row(void *ctx, const jy_sim_row *r)
+{
+    sim *S = ctx;
+    row_meta *m = &S->meta[S->nblk];
+    memset(m, 0, sizeof *m);
+    m->id = r->id;
+    m->is_line = r->is_line;
+    m->prog = strtab_get(&S->progs, r->program, strlen(r->program));
+    size_t dl = strlen(r->division);
+    m->town = strtab_get(&S->towns, r->division, dl > 9 ? 9 : dl);
+    size_t tl = 0;
+    const char *tr = json_str_field(r->facts, "\"track\":\"", &tl);
+    if (!tr) tr = json_str_field(r->parent_facts, "\"track\":\"", &tl);
+    if (!tr) tr = "general", tl = 7;
+    m->track = strtab_get(&S->tracks, tr, tl);
+    if (m->prog < 0 || m->town < 0 || m->track < 0) return S->rc = jy_err_set(S->err, JY_ENOMEM, "out of memory");
+    int y, mo, d;
+    jy_date_to_ymd(r->on, &y, &mo, &d);
+    m->month = r->on ? mo : 0;
+    m->year = r->year;
+    m->paid = r->paid;
+    m->hard = strstr(r->conflicts, "\"hard\":true") != NULL;
+    m->soft = strstr(r->conflicts, "\"hard\":false") != NULL;
+    if (r->is_line) S->st.lines++;
+    else S->st.cases++;
+    S->st.rows++;
     int g = S->ngood;
-    int fr = S->fast && !tree && !(r->is_line && strcmp(r->kind, "monthly") != 0) ? fast_parse(S, r, m->prog, &S->cold[g]) : -1;
+    int fr = S->fast && !strstr(r->facts, "\"teachers\":[") && !(r->is_line && strcmp(r->kind, "monthly") != 0)
+                 ? fast_parse(S, r, m->prog, &S->cold[g])
+                 : -1;
+    jy_sb *L = &S->line;
+    if (fr < 0 || !S->same_facts || S->verify_all || S->st.rows % 128 == 0) build_line(S, r);
     if (fr >= 0) {
         m->bad = fr;
         if (S->verify_all || S->st.rows % 128 == 0) { /* check against the engine's reader */
