@@ -333,6 +333,7 @@ int jy_sim_rules_write(const char *policy_dir, const jy_sim_set *sets, int nsets
 /* Strings interned to dense indices (townships, programmes, tracks). */
 typedef struct strtab {
     char **s;
+    size_t *len;    /* each entry's length */
     int n, cap;     /* entries */
     int *slot;      /* open addressing: index + 1, 0 empty */
     int nslot;
@@ -352,7 +353,7 @@ static int strtab_get(strtab *t, const char *s, size_t n)
         int *slot = calloc((size_t)ns, sizeof *slot);
         if (!slot) return -1;
         for (int i = 0; i < t->n; i++) {
-            uint64_t h = hash_bytes(t->s[i], strlen(t->s[i])) & (uint64_t)(ns - 1);
+            uint64_t h = hash_bytes(t->s[i], t->len[i]) & (uint64_t)(ns - 1);
             while (slot[h]) h = (h + 1) & (uint64_t)(ns - 1);
             slot[h] = i + 1;
         }
@@ -362,8 +363,8 @@ static int strtab_get(strtab *t, const char *s, size_t n)
     }
     uint64_t h = hash_bytes(s, n) & (uint64_t)(t->nslot - 1);
     while (t->slot[h]) {
-        const char *x = t->s[t->slot[h] - 1];
-        if (strlen(x) == n && memcmp(x, s, n) == 0) return t->slot[h] - 1;
+        int k = t->slot[h] - 1;
+        if (t->len[k] == n && memcmp(t->s[k], s, n) == 0) return k;
         h = (h + 1) & (uint64_t)(t->nslot - 1);
     }
     if (t->n == t->cap) {
@@ -371,6 +372,9 @@ static int strtab_get(strtab *t, const char *s, size_t n)
         char **ns = realloc(t->s, sizeof *ns * (size_t)nc);
         if (!ns) return -1;
         t->s = ns;
+        size_t *nl = realloc(t->len, sizeof *nl * (size_t)nc);
+        if (!nl) return -1;
+        t->len = nl;
         t->cap = nc;
     }
     char *c = malloc(n + 1);
@@ -378,6 +382,7 @@ static int strtab_get(strtab *t, const char *s, size_t n)
     memcpy(c, s, n);
     c[n] = 0;
     t->s[t->n] = c;
+    t->len[t->n] = n;
     t->slot[h] = t->n + 1;
     return t->n++;
 }
@@ -386,6 +391,7 @@ static void strtab_free(strtab *t)
 {
     for (int i = 0; i < t->n; i++) free(t->s[i]);
     free(t->s);
+    free(t->len);
     free(t->slot);
 }
 
