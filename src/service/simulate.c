@@ -4,9 +4,9 @@
  *    parameter's declaration rewritten, periods split at the date the change applies from) and the
  *    copy is compiled with jy_policy_load, so a value the rules do not accept is refused by the
  *    same compiler that checks policy/, naming the --set.
- * 2. One streaming pass over the store (jy_store_sim_rows): each row's stored facts are parsed into
+ * 2. One streaming pass over the store (jy_store_sim_rows): each row's stored facts are read into
  *    the engine's case (once when the fact catalogue is the same for both rule sets, else once
- *    per rule set), in blocks of BLOCK rows, and each block is decided with jy_policy_eval_many
+ *    per rule set; through the memo of fast_parse when it can), in blocks of BLOCK rows, and each block is decided with jy_policy_eval_many
  *    under the old and the new rules.
  * 3. Sums per programme × year × township × track × month (money) and per programme × township
  *    (decisions and their changes, with the first row of each change as the example); at the end
