@@ -8,13 +8,17 @@
 
 #include "cli/cli.h"
 #include "policy/policy.h"
+#include "service/simulate.h"
+#include "store/store.h"
 
 static const char *USAGE =
     "jiuye policy eval [--policy DIR] [--no-reasons] < cases.jsonl\n"
     "       jiuye policy explain [--policy DIR] < cases.jsonl\n"
     "       jiuye policy check [--strict] [DIR]\n"
     "       jiuye policy list [--policy DIR]\n"
-    "       jiuye policy facts [--policy DIR]   (the fact catalogue as Markdown)";
+    "       jiuye policy facts [--policy DIR]   (the fact catalogue as Markdown)\n"
+    "       jiuye policy simulate (--set NAME=VALUE [from DATE] … | --policy-dir DIR) [--county C] [--area DIVISION]\n"
+    "                             [--program P] [--from DATE] [--to DATE] [--year Y] [--cases]";
 
 /* eval reads its input in blocks of up to BLOCK lines and evaluates each block with
  * jy_policy_eval_many (cases grouped by programme), then writes the lines in input order. */
@@ -99,9 +103,88 @@ static int run_cases(const jy_policy *pol, int explain, int with_reasons)
     return JY_EXIT_OK;
 }
 
+/* jiuye policy simulate: re-decides the stored cases under changed rules (service/simulate.h,
+ * docs/policy.md "Budget simulation"); prints the report as JSON, writes nothing. A --set takes
+ * one argument "NAME=VALUE [from DATE]", or NAME=VALUE followed by the two arguments from DATE. */
+static int cmd_simulate(const jy_cli *cli, int argc, char **argv)
+{
+    jy_sim_set sets[JY_SIM_MAX_SETS];
+    jy_sim_request rq;
+    memset(&rq, 0, sizeof rq);
+    rq.policy_dir = cli->policy_dir;
+    const char *county = NULL;
+    jy_err err;
+    int nsets = 0;
+    int64_t year = 0;
+    for (int i = 2; i < argc; i++) {
+        const char *a = argv[i];
+        const char *v = i + 1 < argc ? argv[i + 1] : NULL;
+        if (strcmp(a, "--cases") == 0) {
+            rq.list_cases = 1;
+            continue;
+        }
+        if (!v) return jy_cli_usage(USAGE);
+        i++;
+        if (strcmp(a, "--set") == 0) {
+            if (nsets == JY_SIM_MAX_SETS) {
+                jy_err_set(&err, JY_EUSAGE, "--set: at most %d changes", JY_SIM_MAX_SETS);
+                return jy_cli_fail(&err);
+            }
+            char text[256];
+            if (i + 2 < argc && strcmp(argv[i + 1], "from") == 0) {
+                snprintf(text, sizeof text, "%s from %s", v, argv[i + 2]);
+                i += 2;
+            } else {
+                snprintf(text, sizeof text, "%s", v);
+            }
+            if (jy_sim_set_parse(text, &sets[nsets], &err)) return jy_cli_fail(&err);
+            nsets++;
+        } else if (strcmp(a, "--policy-dir") == 0) {
+            rq.new_dir = v;
+        } else if (strcmp(a, "--policy") == 0) {
+            rq.policy_dir = v;
+        } else if (strcmp(a, "--county") == 0) {
+            county = v;
+        } else if (strcmp(a, "--area") == 0) {
+            rq.area = v;
+        } else if (strcmp(a, "--program") == 0) {
+            rq.program = v;
+        } else if (strcmp(a, "--from") == 0 || strcmp(a, "--to") == 0) {
+            jy_date d;
+            if (jy_date_parse(v, &d, &err)) {
+                jy_err_prefix(&err, "%s: ", a);
+                return jy_cli_fail(&err);
+            }
+            if (a[2] == 'f') rq.from = d;
+            else rq.to = d;
+        } else if (strcmp(a, "--year") == 0) {
+            if (jy_cli_parse_int(v, "--year", 2000, 2100, &year, &err)) return jy_cli_fail(&err);
+            rq.from = jy_date_from_ymd((int)year, 1, 1);
+            rq.to = jy_date_from_ymd((int)year, 12, 31);
+        } else {
+            return jy_cli_usage(USAGE);
+        }
+    }
+    rq.sets = sets;
+    rq.nsets = nsets;
+    jy_store *st = NULL;
+    jy_sb out = JY_SB_INIT;
+    int rc = jy_cli_store_open(cli, &st, &err);
+    if (rc == 0) rc = jy_cli_county(county, st, &county, &err);
+    if (rc == 0) {
+        rq.county = county;
+        rc = jy_simulate(st, NULL, &rq, &out, NULL, &err);
+    }
+    if (rc == 0) jy_cli_print(&out);
+    jy_sb_free(&out);
+    if (st) jy_store_close(st);
+    return rc ? jy_cli_fail(&err) : JY_EXIT_OK;
+}
+
 int jy_cmd_policy(const jy_cli *cli, int argc, char **argv)
 {
     if (argc < 2) return jy_cli_usage(USAGE);
+    if (strcmp(argv[1], "simulate") == 0) return cmd_simulate(cli, argc, argv);
     const char *sub = argv[1];
     const char *dir = cli->policy_dir;
     const char *pos = NULL;

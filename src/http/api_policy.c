@@ -4,12 +4,15 @@
  *   POST /api/v1/policy/eval       decide one case from given facts {program, date, facts}: the
  *                                  decision with its reasons and clauses, nothing stored
  *   POST /api/v1/policy/explain    the same with the evaluation's trace in Chinese (每一步比较的值)
+ *   POST /api/v1/policy/simulate   budget simulation (预算测算): the stored cases re-decided under
+ *                                  changed parameters, nothing stored (service/simulate.h)
  *
  * The rule set is the server's (loaded once per store handle with the case service). */
 #include <stdlib.h>
 #include <string.h>
 
 #include "http/api.h"
+#include "service/simulate.h"
 
 static void h_programs(jy_http_req *req)
 {
@@ -92,6 +95,88 @@ static void h_explain(jy_http_req *req)
     jy_http_reply_json(req, 200, &sb);
 }
 
+/* {"set":["p13.monthly=1800元 from 2024-01-01", …], "county", "area", "program", "from", "to",
+ * "cases"}: the report of jiuye policy simulate. The county is the user's when the user's area lies
+ * in one; a user of a township area simulates that area only. */
+static void h_simulate(jy_http_req *req)
+{
+    jy_cases *cs = jy_api_cases_or_reply(req);
+    if (!cs) return;
+    jy_store *st = jy_api_store_or_reply(req);
+    if (!st) return;
+    json_t *b = jy_api_body_or_reply(req);
+    if (!b || jy_api_only_keys_or_reply(req, b, "set,county,area,program,from,to,cases")) return;
+    const jy_principal *who = jy_api_who(req);
+    jy_sim_request rq;
+    memset(&rq, 0, sizeof rq);
+    jy_sim_set *sets = jy_arena_zalloc(jy_http_req_arena(req), sizeof *sets * JY_SIM_MAX_SETS);
+    json_t *set = json_object_get(b, "set");
+    if (!json_is_array(set) || json_array_size(set) == 0 || json_array_size(set) > JY_SIM_MAX_SETS) {
+        jy_http_reply_error_field(req, 422, "invalid_field", "set",
+                                  "set: a list of 1 to %d changes such as \"p13.monthly=1800元 from 2024-01-01\"",
+                                  JY_SIM_MAX_SETS);
+        return;
+    }
+    jy_err err = {0};
+    for (size_t i = 0; i < json_array_size(set); i++) {
+        const char *t = json_string_value(json_array_get(set, i));
+        if (!t) {
+            jy_http_reply_error_field(req, 422, "invalid_field", "set", "set[%zu]: expected a string NAME=VALUE [from DATE]", i);
+            return;
+        }
+        if (jy_sim_set_parse(t, &sets[i], &err)) {
+            jy_http_reply_error_field(req, 422, "invalid_field", "set", "%s", err.msg);
+            return;
+        }
+    }
+    rq.sets = sets;
+    rq.nsets = (int)json_array_size(set);
+    const char *county = NULL, *area = NULL, *program = NULL;
+    if (jy_api_str_or_reply(req, b, "county", 0, &county) < 0 || jy_api_str_or_reply(req, b, "area", 0, &area) < 0 ||
+        jy_api_str_or_reply(req, b, "program", 0, &program) < 0 || jy_api_date_or_reply(req, b, "from", 0, &rq.from) < 0 ||
+        jy_api_date_or_reply(req, b, "to", 0, &rq.to) < 0)
+        return;
+    json_t *cases = json_object_get(b, "cases");
+    if (cases && !json_is_boolean(cases)) {
+        jy_http_reply_error_field(req, 422, "invalid_field", "cases", "cases: true or false");
+        return;
+    }
+    rq.list_cases = json_is_true(cases);
+    /* the user's area bounds what is simulated */
+    size_t ul = strlen(who->area);
+    char ucounty[7] = "";
+    if (ul >= 6) memcpy(ucounty, who->area, 6);
+    if (!county) county = ucounty[0] ? ucounty : NULL;
+    if (!county) {
+        jy_http_reply_error_field(req, 422, "invalid_field", "county", "county: required (your area spans several counties)");
+        return;
+    }
+    if (ul && strncmp(county, who->area, ul < 6 ? ul : 6) != 0) {
+        jy_http_reply_error_field(req, 422, "invalid_field", "county", "county %s lies outside your area %s", county, who->area);
+        return;
+    }
+    if (ul > 6) {
+        if (area && strncmp(area, who->area, ul) != 0) {
+            jy_http_reply_error_field(req, 422, "invalid_field", "area", "area %s lies outside your area %s", area, who->area);
+            return;
+        }
+        if (!area) area = who->area;
+    }
+    rq.county = county;
+    rq.area = area;
+    rq.program = program;
+    rq.policy_dir = jy_api_of(req)->policy_dir;
+    jy_sb sb = JY_SB_INIT;
+    if (jy_simulate(st, cs->pol, &rq, &sb, NULL, &err)) {
+        jy_sb_free(&sb);
+        const char *field = strncmp(err.msg, "--set", 5) == 0 ? "set" : strncmp(err.msg, "area", 4) == 0 ? "area"
+                            : strncmp(err.msg, "county", 6) == 0 ? "county" : strncmp(err.msg, "to:", 3) == 0 ? "to" : NULL;
+        jy_api_fail(req, &err, field);
+        return;
+    }
+    jy_http_reply_json(req, 200, &sb);
+}
+
 #define STR "{\"type\":\"string\"}"
 #define EVAL_BODY                                                                                                 \
     "{\"type\":\"object\",\"required\":[\"program\",\"date\"],\"additionalProperties\":false,\"properties\":{"     \
@@ -118,5 +203,21 @@ const jy_api_route jy_api_routes_policy[] = {
       .response = "{\"type\":\"object\",\"required\":[\"decision\",\"explanation\"],\"properties\":{\"decision\":"
                   DECISION ",\"explanation\":" STR "}}",
       .statuses = "200,400,401,403,415,422"}},
+    {{.method = "POST", .path = "/api/v1/policy/simulate", .fn = h_simulate, .permission = JY_PERM_REPORT_READ,
+      .max_body = 16384},
+     {.tag = "policy",
+      .summary = "Budget simulation (预算测算): the stored cases re-decided under changed parameters; decisions that "
+                 "change, money before and after per programme × funding source × township, the month each budget "
+                 "line runs out. Nothing is stored",
+      .request = "{\"type\":\"object\",\"required\":[\"set\"],\"additionalProperties\":false,\"properties\":{"
+                 "\"set\":{\"type\":\"array\",\"items\":" STR "},\"county\":" STR ",\"area\":" STR
+                 ",\"program\":" STR ",\"from\":" STR ",\"to\":" STR ",\"cases\":{\"type\":\"boolean\"}}}",
+      .response = "{\"type\":\"object\",\"required\":[\"county\",\"rows\",\"changed\",\"totals\",\"decisions\","
+                  "\"money\",\"budget_lines\"],\"properties\":{\"county\":" STR ",\"rows\":{\"type\":\"integer\"},"
+                  "\"changed\":{\"type\":\"integer\"},\"totals\":{\"type\":\"object\",\"required\":["
+                  "\"committed_before\",\"committed_after\",\"committed_difference\",\"to_pay_before\","
+                  "\"to_pay_after\",\"paid\"]},\"decisions\":{\"type\":\"array\"},\"money\":{\"type\":\"array\"},"
+                  "\"budget_lines\":{\"type\":\"array\"},\"changed_rows\":{\"type\":\"array\"}}}",
+      .statuses = "200,400,401,403,404,409,415,422,500,503"}},
 };
 const size_t jy_api_routes_policy_n = sizeof jy_api_routes_policy / sizeof jy_api_routes_policy[0];

@@ -1,0 +1,231 @@
+/* simulate_store.c — the reads behind the budget simulation (simulate_store.h).
+ *
+ * One statement text per read for both backends (ledger_db.h's runners: $n parameters, CAST,
+ * bound values only). The cases and the payroll lines are read in pages of PAGE rows by id
+ * (keyset: id > the last one seen), so neither backend holds more than a page in memory — the
+ * PostgreSQL runner fetches a statement's whole result — and a page is one round trip. */
+#include "store/simulate_store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "store/ledger_db.h"
+
+enum { PAGE = 20000 };
+
+/* The subject's finest division: the person's 户籍, else the organisation's, else the county. */
+#define CASE_DIV "COALESCE(NULLIF(p.hukou_division, ''), NULLIF(o.division, ''), c.county)"
+#define LINE_DIV "COALESCE(NULLIF(p.hukou_division, ''), pl.county)"
+
+static const char cases_sql[] =
+    "SELECT c.id, c.program, c.kind, CAST(c.filed_on AS TEXT), c.year, " CASE_DIV ", c.facts, "
+    "CASE WHEN c.parent_id IS NOT NULL AND c.facts NOT LIKE '%\"track\"%' THEN pc.facts END, c.conflicts "
+    "FROM cases c LEFT JOIN persons p ON p.id = c.person_id LEFT JOIN orgs o ON o.id = c.org_id "
+    "LEFT JOIN cases pc ON pc.id = c.parent_id "
+    "WHERE c.county = $1 AND c.id > CAST($2 AS BIGINT) AND c.kind <> 'training_class' "
+    "AND (CAST($3 AS TEXT) = '' OR c.program = CAST($3 AS TEXT)) "
+    "AND CAST(c.filed_on AS TEXT) >= CAST($4 AS TEXT) AND CAST(c.filed_on AS TEXT) <= CAST($5 AS TEXT) "
+    "AND (CAST($6 AS TEXT) = '' OR substr(" CASE_DIV ", 1, length(CAST($6 AS TEXT))) = CAST($6 AS TEXT)) "
+    "ORDER BY c.id LIMIT 20000";
+
+/* What was paid on each case (less recoveries), read once before the cases: a lookup per case
+ * row in memory instead of a correlated subquery per row. A placement's monthly payables carry
+ * the placement's case too: they are counted with their payroll lines, not with the case. */
+static const char paid_sql[] =
+    "SELECT case_id, SUM(amount - recovered) FROM payables WHERE county = $1 AND status = 'paid' "
+    "AND case_id IS NOT NULL AND id NOT IN (SELECT payable_id FROM payroll_lines WHERE payable_id IS NOT NULL) "
+    "GROUP BY case_id ORDER BY case_id";
+
+typedef struct paid_t {
+    int64_t (*v)[2];
+    size_t n, cap;
+    int oom;
+} paid_t;
+
+static int on_paid(void *ctx, int ncol, const char *const *col)
+{
+    paid_t *P = ctx;
+    if (ncol < 2) return 1;
+    if (P->n == P->cap) {
+        size_t nc = P->cap ? P->cap * 2 : 1024;
+        int64_t(*nv)[2] = realloc(P->v, sizeof *nv * nc);
+        if (!nv) {
+            P->oom = 1;
+            return 1;
+        }
+        P->v = nv;
+        P->cap = nc;
+    }
+    P->v[P->n][0] = jl_i64(col[0]);
+    P->v[P->n][1] = jl_i64(col[1]);
+    P->n++;
+    return 0;
+}
+
+static int64_t paid_of(const paid_t *P, int64_t id)
+{
+    size_t lo = 0, hi = P->n;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (P->v[mid][0] < id) lo = mid + 1;
+        else hi = mid;
+    }
+    return lo < P->n && P->v[lo][0] == id ? P->v[lo][1] : 0;
+}
+
+static const char lines_sql[] =
+    "SELECT l.id, r.program, l.claim, r.month, substr(l.updated_at, 1, 10), " LINE_DIV ", l.facts, "
+    "CASE WHEN y.status = 'paid' THEN y.amount - y.recovered END "
+    "FROM payroll_lines l JOIN payroll_runs r ON r.id = l.run_id JOIN placements pl ON pl.id = l.placement_id "
+    "LEFT JOIN persons p ON p.id = pl.person_id LEFT JOIN payables y ON y.id = l.payable_id "
+    "WHERE l.county = $1 AND l.id > CAST($2 AS BIGINT) AND l.status <> 'cancelled' "
+    "AND (CAST($3 AS TEXT) = '' OR r.program = CAST($3 AS TEXT)) "
+    "AND r.month >= CAST($4 AS TEXT) AND r.month <= CAST($5 AS TEXT) "
+    "AND (CAST($6 AS TEXT) = '' OR substr(" LINE_DIV ", 1, length(CAST($6 AS TEXT))) = CAST($6 AS TEXT)) "
+    "ORDER BY l.id LIMIT 20000";
+
+typedef struct rows_ctx {
+    int (*fn)(void *ctx, const jy_sim_row *r);
+    void *ctx;
+    int rc;
+    int64_t last;
+    long n;
+    const paid_t *paid;
+} rows_ctx;
+
+static jy_date date_of(const char *s, size_t len)
+{
+    jy_date d = 0;
+    if (!s || strlen(s) < len || jy_date_parse_n(s, len, &d, NULL) != 0) d = 0;
+    return d;
+}
+
+static int on_case(void *ctx, int ncol, const char *const *col)
+{
+    rows_ctx *t = ctx;
+    if (ncol < 9) return 1;
+    jy_sim_row r;
+    memset(&r, 0, sizeof r);
+    r.id = jl_i64(col[0]);
+    r.program = col[1] ? col[1] : "";
+    r.kind = col[2] ? col[2] : "";
+    r.on = date_of(col[3], 10);
+    r.year = (int)jl_i64(col[4]);
+    r.division = col[5] ? col[5] : "";
+    r.facts = col[6] ? col[6] : "{}";
+    r.parent_facts = col[7];
+    r.conflicts = col[8] ? col[8] : "[]";
+    r.paid = paid_of(t->paid, r.id);
+    t->last = r.id;
+    t->n++;
+    t->rc = t->fn(t->ctx, &r);
+    return t->rc != 0;
+}
+
+static int on_line(void *ctx, int ncol, const char *const *col)
+{
+    rows_ctx *t = ctx;
+    if (ncol < 8) return 1;
+    jy_sim_row r;
+    memset(&r, 0, sizeof r);
+    r.id = jl_i64(col[0]);
+    r.is_line = 1;
+    r.program = col[1] ? col[1] : "";
+    r.kind = col[2] ? col[2] : "";
+    char first[11];
+    snprintf(first, sizeof first, "%.7s-01", col[3] ? col[3] : "");
+    r.on = date_of(first, 10);
+    int y, m, d;
+    jy_date_to_ymd(r.on, &y, &m, &d);
+    r.year = r.on ? y : 0;
+    r.claim_date = date_of(col[4], 10);
+    r.division = col[5] ? col[5] : "";
+    r.facts = col[6] ? col[6] : "{}";
+    r.conflicts = "[]";
+    r.paid = jl_i64(col[7]);
+    t->last = r.id;
+    t->n++;
+    t->rc = t->fn(t->ctx, &r);
+    return t->rc != 0;
+}
+
+static int pages(jy_store *st, const char *sql, jl_row_fn on, jl_val *p, rows_ctx *t, const char *what, jy_err *err)
+{
+    t->last = 0;
+    for (;;) {
+        t->n = 0;
+        p[1] = JL_I(t->last);
+        int rc = jl_run(st, sql, p, 6, on, t, NULL, what, err);
+        if (rc) return rc;
+        if (t->rc) return t->rc;
+        if (t->n < PAGE) return 0;
+    }
+}
+
+int jy_store_sim_rows(jy_store *st, const jy_sim_filter *f, int (*fn)(void *ctx, const jy_sim_row *r), void *ctx,
+                      jy_err *err)
+{
+    const char *county = f->county ? f->county : "";
+    if (jy_store_scope_refuse(st, "the simulation of", county, county, err)) return JY_ECONFLICT;
+    char from[JY_DATE_BUFSZ] = "0000-01-01", to[JY_DATE_BUFSZ] = "9999-12-31", mfrom[8], mto[8];
+    if (f->from) jy_date_format(f->from, from);
+    if (f->to) jy_date_format(f->to, to);
+    snprintf(mfrom, sizeof mfrom, "%.7s", from);
+    snprintf(mto, sizeof mto, "%.7s", to);
+    paid_t paid = {0};
+    rows_ctx t = {fn, ctx, 0, 0, 0, &paid};
+    jl_val p[6] = {JL_S(county), JL_I(0), JL_S(f->program ? f->program : ""), JL_S(from), JL_S(to),
+                   JL_S(f->area ? f->area : "")};
+    int rc = jl_run(st, paid_sql, p, 1, on_paid, &paid, NULL, "simulation: paid per case", err);
+    if (rc == 0 && paid.oom) rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+    if (rc == 0) rc = pages(st, cases_sql, on_case, p, &t, "simulation: cases", err);
+    free(paid.v);
+    if (rc) return rc;
+    p[3] = JL_S(mfrom);
+    p[4] = JL_S(mto);
+    return pages(st, lines_sql, on_line, p, &t, "simulation: payroll lines", err);
+}
+
+/* ---------------------------------------------------------------- budget lines */
+
+static const char lines_budget_sql[] =
+    "SELECT a.program, a.year, a.source, -a.balance, COALESCE(t.tracks, '') "
+    "FROM ledger_accounts a LEFT JOIN ledger_line_tracks t ON t.county = a.county AND t.program = a.program "
+    "AND t.year = a.year AND t.source = a.source "
+    "WHERE a.county = $1 AND a.kind = 'budget' ORDER BY a.program, a.year, a.source";
+
+typedef struct lines_ctx {
+    int (*fn)(void *ctx, const jy_sim_line *l);
+    void *ctx;
+    int rc;
+} lines_ctx;
+
+static int on_budget(void *ctx, int ncol, const char *const *col)
+{
+    lines_ctx *t = ctx;
+    if (ncol < 5) return 1;
+    jy_sim_line l;
+    memset(&l, 0, sizeof l);
+    jl_cp(l.program, sizeof l.program, col[0]);
+    l.year = (int)jl_i64(col[1]);
+    l.source = -1;
+    for (int s = 0; s < 4; s++)
+        if (col[2] && strcmp(col[2], jy_fund_source_name(s)) == 0) l.source = s;
+    l.budget = jl_i64(col[3]);
+    jl_cp(l.tracks, sizeof l.tracks, col[4]);
+    if (l.source < 0) return 0;
+    t->rc = t->fn(t->ctx, &l);
+    return t->rc != 0;
+}
+
+int jy_store_sim_lines(jy_store *st, const char *county, int (*fn)(void *ctx, const jy_sim_line *l), void *ctx,
+                       jy_err *err)
+{
+    if (jy_store_scope_refuse(st, "the simulation of", county ? county : "", county ? county : "", err))
+        return JY_ECONFLICT;
+    jl_val p[1] = {JL_S(county ? county : "")};
+    lines_ctx t = {fn, ctx, 0};
+    int rc = jl_run(st, lines_budget_sql, p, 1, on_budget, &t, NULL, "simulation: budget lines", err);
+    return rc ? rc : t.rc;
+}
