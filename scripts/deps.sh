@@ -3,10 +3,12 @@
 # Safe to run again: it only calls apt-get when a package is absent. Needs root (or sudo).
 # libgnutls28-dev: TLS in the HTTP server; gnutls-bin (certtool), curl and iproute2 (ss): the HTTP
 # tests; wrk: bench/http.sh; python3: the API tests (tests/api, standard library only); nettle-dev:
-# HMAC-SHA1 for TOTP (libsodium has no SHA-1).
+# HMAC-SHA1 for TOTP (libsodium has no SHA-1); libcairo2-dev, libpango1.0-dev and fonts-noto-cjk:
+# the printable PDF reports (src/service/pdf.c); poppler-utils (pdftotext, pdftoppm): their tests.
 set -euo pipefail
 packages=(build-essential cmake pkg-config libsqlite3-dev sqlite3 libjansson-dev
           libgnutls28-dev nettle-dev libsodium-dev libcmocka-dev libxlsxwriter-dev libpq-dev libzip-dev libexpat1-dev
+          libcairo2-dev libpango1.0-dev fonts-noto-cjk poppler-utils
           postgresql curl gnutls-bin wrk iproute2 python3
           clang libclang-rt-14-dev)  # clang + libFuzzer runtime: scripts/fuzz.sh
 missing=()
