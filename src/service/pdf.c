@@ -100,23 +100,29 @@ static void page_end(flow *f)
     if (f->draw) cairo_show_page(f->cr);
 }
 
-/* One table row at f->y: cells (ncols, NULL = empty) in fd; shaded for the header. Returns its
- * height; draws it when f->draw and measure is 0. */
-static double row(flow *f, const char *const *cells, int header, int bold, int measure)
+/* Lays out one table row's cells into f->cell (the header row when cells is NULL) and returns
+ * its height; paint draws it at f->y (when drawing) and frees the layouts. */
+static double build(flow *f, const char *const *cells, int bold)
 {
     const jy_pdf_table *t = f->t;
     double h = f->size * 1.4 + 2 * PAD;
     for (int k = 0; k < t->ncols; k++) {
-        const char *s = header ? t->cols[k].title : cells[k];
-        int align = header ? JY_PDF_CENTER : t->cols[k].align;
-        f->cell[k] = para(f, s, bold || header ? f->bold : f->body, f->colw[k] - 2 * PAD, align);
+        const char *s = cells ? cells[k] : t->cols[k].title;
+        int align = cells ? t->cols[k].align : JY_PDF_CENTER;
+        f->cell[k] = para(f, s, bold || !cells ? f->bold : f->body, f->colw[k] - 2 * PAD, align);
         double ch = height(f->cell[k]) + 2 * PAD;
         if (ch > h) h = ch;
     }
-    if (f->draw && !measure) {
-        double x = f->x0;
-        cairo_t *cr = f->cr;
-        for (int k = 0; k < t->ncols; k++) {
+    return h;
+}
+
+static void paint(flow *f, double h, int header)
+{
+    const jy_pdf_table *t = f->t;
+    cairo_t *cr = f->cr;
+    double x = f->x0;
+    for (int k = 0; k < t->ncols; k++) {
+        if (f->draw) {
             cairo_rectangle(cr, x, f->y, f->colw[k], h);
             if (header) {
                 cairo_set_source_rgb(cr, 0.90, 0.90, 0.90);
@@ -126,28 +132,33 @@ static double row(flow *f, const char *const *cells, int header, int bold, int m
             cairo_set_line_width(cr, LINE_W);
             cairo_stroke(cr);
             show(f, f->cell[k], x + PAD, f->y + (h - height(f->cell[k])) / 2);
-            x += f->colw[k];
         }
-    }
-    for (int k = 0; k < t->ncols; k++) {
+        x += f->colw[k];
         g_object_unref(f->cell[k]);
         f->cell[k] = NULL;
     }
-    return h;
+    f->y += h;
 }
+
+static void header_row(flow *f) { paint(f, build(f, NULL, 1), 1); }
 
 /* A body row (or the 合计 row): on a new page, after the header row, when it does not fit with
  * keep more points under it (the last row keeps the note and the signature line company, so they
  * never stand alone on a page) — unless it is the first row of its page. */
 static void body_row(flow *f, const char *const *cells, int bold, double keep, int first)
 {
-    double h = row(f, cells, 0, bold, 1);
+    double h = build(f, cells, bold);
     if (!first && f->y + h + keep > f->bottom) {
+        for (int k = 0; k < f->t->ncols; k++) { /* laid out again under the new page's header */
+            g_object_unref(f->cell[k]);
+            f->cell[k] = NULL;
+        }
         page_end(f);
         page_begin(f);
-        f->y += row(f, NULL, 1, 1, 0);
+        header_row(f);
+        h = build(f, cells, bold);
     }
-    f->y += row(f, cells, 0, bold, 0);
+    paint(f, h, 0);
 }
 
 /* Natural single-line width of s in fd, points. */
@@ -282,7 +293,7 @@ static void run(flow *f)
         g_object_unref(l);
     }
     f->y += 4;
-    f->y += row(f, NULL, 1, 1, 0);
+    header_row(f);
     double tail = tail_height(f);
     int first = 1; /* the table's first row stays under its header on page 1 */
     for (size_t i = 0; i < t->nrows; i++) {
