@@ -22,7 +22,8 @@
 #define PAD 3.0                   /* inside a cell, points */
 #define LINE_W 0.6                /* grid lines, points */
 
-/* The fonts tried in order: Song-like serif first, as county forms are printed. */
+/* The fonts tried in order: Song-like serif first, as county forms are printed. None of them:
+ * JY_ENODATA, as a form with its Chinese in empty boxes is no form. */
 static const char *const families[] = {"Noto Serif CJK SC", "Noto Sans CJK SC", "Source Han Serif SC",
                                        "WenQuanYi Micro Hei", "AR PL UMing CN", NULL};
 
@@ -377,9 +378,9 @@ static const char *pick_family(PangoFontMap *fm)
 {
     PangoFontFamily **fams = NULL;
     int n = 0;
-    const char *pick = "serif";
+    const char *pick = NULL;
     pango_font_map_list_families(fm, &fams, &n);
-    for (int i = 0; families[i] && strcmp(pick, "serif") == 0; i++)
+    for (int i = 0; families[i] && !pick; i++)
         for (int j = 0; j < n; j++)
             if (strcmp(pango_font_family_get_name(fams[j]), families[i]) == 0) {
                 pick = families[i];
@@ -431,6 +432,18 @@ int jy_pdf_table_render(const jy_pdf_table *t, jy_sb *out, int *pages, jy_err *e
     cairo_font_options_destroy(fo);
     pango_cairo_update_context(f.cr, f.ctx);
     const char *family = pick_family(fm);
+    if (!family) { /* Latin fonts would print the Chinese as empty boxes */
+        g_object_unref(f.ctx);
+        g_object_unref(fm);
+        cairo_destroy(f.cr);
+        cairo_surface_destroy(s);
+        jy_sb_truncate(out, start);
+        free(want);
+        free(hmin);
+        free(f.colw);
+        free(f.cell);
+        return jy_err_set(err, JY_ENODATA, "PDF: no Chinese font installed (Debian: apt-get install fonts-noto-cjk)");
+    }
 
     /* portrait when every cell fits on one line there (or when asked), else landscape */
     measure(&f, family, want, hmin);

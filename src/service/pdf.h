@@ -50,6 +50,7 @@ typedef struct jy_pdf_table {
 
 /* Renders t as an A4 PDF appended to out; *pages (may be NULL) gets the page count. JY_EINVAL
  * for a table without columns or with text that is not UTF-8 (naming the row and column);
+ * JY_ENODATA when no Chinese font is installed;
  * JY_EIO when cairo fails. */
 int jy_pdf_table_render(const jy_pdf_table *t, jy_sb *out, int *pages, jy_err *err);
 

@@ -98,6 +98,12 @@ expect_contains "names --out" "--format pdf needs --out FILE" "$(cat "$T/stderr"
 expect_rc "unknown format" 2 $J report targets --format docx
 expect_contains "lists pdf" "expected json, csv, xlsx or pdf" "$(cat "$T/stderr")"
 
+# without a Chinese font the PDF is refused (its text would print as empty boxes) and no file is left
+printf '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig><dir>/usr/share/fonts/truetype/dejavu</dir><cachedir>%s/fc</cachedir></fontconfig>\n' "$T" >"$T/latin.conf"
+expect_rc "no Chinese font" 1 env FONTCONFIG_FILE="$T/latin.conf" $J report targets --format pdf --out "$T/nofont.pdf"
+expect_contains "names the package" "no Chinese font installed (Debian: apt-get install fonts-noto-cjk)" "$(cat "$T/stderr")"
+[ ! -e "$T/nofont.pdf" ] || fail "a PDF without a Chinese font was written"
+
 # ---- a long roster: the header row on every page, pages numbered 第 N 页 共 M 页 ----
 for i in $(seq 10 49); do
   $J person add --idcard "$(idcard $i)" --name "学员$i" --hukou-division 640522101 >/dev/null || fail "person $i"
