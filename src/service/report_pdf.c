@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "base/arena.h"
 #include "service/pdf.h"
@@ -28,10 +29,11 @@ static const char *cell_str(jy_arena *a, const jy_cell *c)
     return jy_arena_strdup(a, buf);
 }
 
-/* Columns of figures right-aligned, dates centred, text left: as the column's first non-empty
- * cell (or the 合计 row's) is typed. */
+/* Columns of figures right-aligned, dates and 序号 centred, text left: as the column's first
+ * non-empty cell (or the 合计 row's) is typed. */
 static int col_align(const jy_report *r, int k)
 {
+    if (r->cols[k].title && strcmp(r->cols[k].title, "序号") == 0) return JY_PDF_CENTER;
     int type = JY_CELL_EMPTY;
     for (size_t i = 0; i < r->nrows && type == JY_CELL_EMPTY; i++) type = r->cells[i * (size_t)r->ncols + k].type;
     if (type == JY_CELL_EMPTY && r->has_total) type = r->total[k].type;
