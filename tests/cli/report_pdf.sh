@@ -113,13 +113,13 @@ $J report roster P1 --format pdf --out "$T/long.pdf" >/dev/null || fail "long ro
 pages=$(pdfinfo "$T/long.pdf" | sed -n 's/^Pages: *//p')
 [ "${pages:-0}" -ge 2 ] || fail "41 trainees on ${pages:-?} page(s)"
 for p in $(seq 1 "${pages:-0}"); do
-  pt=$(pdftotext -f "$p" -l "$p" "$T/long.pdf" - | tr -d ' \n')
+  pt=$(pdftotext -layout -f "$p" -l "$p" "$T/long.pdf" - | tr -d ' \n')
   case "$pt" in *序号*姓名*身份证号*) ;; *) fail "page $p of $pages: no header row" ;; esac
   case "$pt" in *"第${p}页共${pages}页"*) ;; *) fail "page $p: no 第 $p 页 共 $pages 页" ;; esac
 done
 has "long roster rows" "$T/long.pdf" 学员10 学员49 "$(mask_id "$(idcard 49)")"
-# the signature line is on the last page, after the last row
-last=$(pdftotext -f "$pages" -l "$pages" "$T/long.pdf" - | tr -d ' \n')
+# the signature line is on the last page, under the last row (-layout keeps the lines in page order)
+last=$(pdftotext -layout -f "$pages" -l "$pages" "$T/long.pdf" - | tr -d ' \n')
 case "$last" in *学员49*填报人：*) ;; *) fail "last page: the last row and then the signature line: $last" ;; esac
 
 # ---- the API: ?format=pdf ----
