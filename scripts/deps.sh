@@ -7,9 +7,12 @@
 # screenshots): the browser tests of the pages (tests/web); oathtool: the demo's TOTP codes.
 # Node.js and npm (the pages' build, from the npm registry) come with the machine; when absent,
 # Debian's are installed (the Vite build needs Node.js >= 20.19: the Makefile says so).
+# libcairo2-dev, libpango1.0-dev and fonts-noto-cjk: the printable PDF reports (src/service/pdf.c);
+# poppler-utils (pdftotext, pdftoppm): their tests.
 set -euo pipefail
 packages=(build-essential cmake pkg-config libsqlite3-dev sqlite3 libjansson-dev
           libgnutls28-dev nettle-dev libsodium-dev libcmocka-dev libxlsxwriter-dev libpq-dev libzip-dev libexpat1-dev
+          libcairo2-dev libpango1.0-dev fonts-noto-cjk poppler-utils
           postgresql curl gnutls-bin wrk iproute2 python3
           clang libclang-rt-14-dev   # clang + libFuzzer runtime: scripts/fuzz.sh
           chromium fonts-wqy-microhei oathtool)

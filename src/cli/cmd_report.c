@@ -8,7 +8,8 @@
  *   jiuye report publicity CASE… | --program P [--state S]   公示名单
  *   jiuye report p4-acceptance CASE                          附件 5-4-2 figures
  *
- * Every report takes --format json|csv|xlsx (default json), --out FILE (required for xlsx; else
+ * Every report takes --format json|csv|xlsx|pdf (default json), --out FILE (required for xlsx
+ * and pdf — an A4 form to print, sign and stamp, service/report_pdf.h; else
  * stdout), --encoding utf-8|gb18030 (CSV only; utf-8 carries a BOM) and --county CODE (else
  * cli.h jy_cli_county: $JIUYE_COUNTY, the --as user's county, else 640522).
  *
@@ -28,10 +29,11 @@
 #include "policy/policy.h"
 #include "service/ledger.h"
 #include "service/report.h"
+#include "service/report_pdf.h"
 #include "store/store.h"
 
 #define USAGE                                                                                                   \
-    "jiuye report targets|budget|roster P|forms|publicity CASE…|p4-acceptance CASE [--format json|csv|xlsx] " \
+    "jiuye report targets|budget|roster P|forms|publicity CASE…|p4-acceptance CASE [--format json|csv|xlsx|pdf] " \
     "[--out FILE] [--encoding utf-8|gb18030] [--county CODE] …"
 
 /* The output options every report takes besides its own. */
@@ -76,8 +78,10 @@ static int emit(const jy_cli_opts *o, const jy_report *r, jy_err *err)
         jy_sb_appendc(&out, '\n');
     } else if (strcmp(format, "csv") == 0) {
         rc = jy_report_csv(r, gb, &out, err);
+    } else if (strcmp(format, "pdf") == 0) {
+        rc = path ? jy_report_pdf(r, &out, err) : jy_err_set(err, JY_EUSAGE, "--format pdf needs --out FILE");
     } else {
-        rc = jy_err_set(err, JY_EUSAGE, "--format %s: expected json, csv or xlsx", format);
+        rc = jy_err_set(err, JY_EUSAGE, "--format %s: expected json, csv, xlsx or pdf", format);
     }
     if (rc == 0) {
         FILE *f = path ? jy_fopen_private(path, "wb") : stdout;

@@ -1,5 +1,5 @@
 /* api_reports.c — the reports under /api/v1 (issue 11), as JSON, CSV (UTF-8 with BOM, or
- * ?encoding=gb18030) or XLSX (?format=):
+ * ?encoding=gb18030), XLSX or an A4 PDF to print (?format=pdf, issue 13):
  *
  *   GET /api/v1/reports/targets      targets against achieved per programme and year  ?year ?program
  *   GET /api/v1/reports/budget       budget, committed, paid per programme × source   ?year ?program
@@ -20,6 +20,7 @@
 #include "http/api.h"
 #include "service/privacy.h"
 #include "service/report.h"
+#include "service/report_pdf.h"
 
 /* The county the report is about, or a reply queued and NULL. */
 static const char *county_or_reply(jy_http_req *req, char out[7])
@@ -66,7 +67,7 @@ static int program_or_reply(jy_http_req *req, int required, const char **out)
     return 0;
 }
 
-/* Answers r in ?format= (json, csv, xlsx); frees r. */
+/* Answers r in ?format= (json, csv, xlsx, pdf); frees r. */
 static void emit(jy_http_req *req, jy_report *r)
 {
     const char *format = jy_http_req_query(req, "format");
@@ -130,8 +131,21 @@ static void emit(jy_http_req *req, jy_report *r)
         jy_http_reply(req, 200, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", &out);
         return;
     }
+    if (strcmp(format, "pdf") == 0) {
+        int rc = jy_report_pdf(r, &out, &err);
+        snprintf(disp, sizeof disp, "attachment; filename=\"%s.pdf\"", r->name);
+        jy_report_free(r);
+        if (rc) {
+            jy_sb_free(&out);
+            jy_api_fail(req, &err, NULL);
+            return;
+        }
+        jy_http_req_set_header(req, "Content-Disposition", disp);
+        jy_http_reply(req, 200, "application/pdf", &out);
+        return;
+    }
     jy_report_free(r);
-    jy_http_reply_error_field(req, 400, "bad_query", "format", "?format=: json, csv or xlsx");
+    jy_http_reply_error_field(req, 400, "bad_query", "format", "?format=: json, csv, xlsx or pdf");
 }
 
 static int year_or_reply(jy_http_req *req, int *year)
