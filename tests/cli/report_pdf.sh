@@ -59,7 +59,7 @@ SIGN=(填报人： 审核人： 单位（盖章）： 日期：)
 expect_out "publicity pdf" '{"report":"publicity","format":"pdf","rows":1}' 0 $J report publicity --program P1 --format pdf --out "$T/pub.pdf"
 [ "$(head -c 5 "$T/pub.pdf")" = "%PDF-" ] || fail "publicity: not a PDF"
 expect_out "written 0600" "600" 0 mode "$T/pub.pdf"
-has "publicity title and headers" "$T/pub.pdf" 重点产业职业技能赋能培训公示名单 序号 项目编号 项目名称 "姓名（单位名称）" 身份证号 拟补贴金额 公示开始日期
+has "publicity title and headers" "$T/pub.pdf" 重点产业职业技能赋能培训公示名单 序号 项目编号 项目名称 "姓名（单位名称）" 身份证号 拟补贴 公示开始日期
 has "publicity row" "$T/pub.pdf" "李*工" "$(mask_id "$W1")" "培训补贴（中式烹调师五级）" 1,000.00 2024-05-08 2024-05-13
 has "publicity 合计 and signature" "$T/pub.pdf" 合计 "1 项" "${SIGN[@]}" "第 1 页 共 1 页"
 ids=$(pdftotext "$T/pub.pdf" - | grep -oE '[1-9][0-9]{16}[0-9X]' || true)
