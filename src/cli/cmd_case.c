@@ -8,7 +8,7 @@
  *                   the cases flagged for a person's review; filtered after the limit)
  *   jiuye case advance ID STEP --reason TEXT [--date D]
  *   jiuye case approve|reject|publish|object|recognise|pay ID --reason TEXT [--date D]
- *   jiuye case overdue [--date D]
+ *   jiuye case overdue [--on D]               overdue as of D (else today; --date D alike)
  *   jiuye case objections ID                  the case's objections (异议) and their outcome
  *   jiuye case resolve-objection ID --outcome upheld|dismissed --reason TEXT [--date D]
  *   jiuye case check-roster FILE --program P [--kind K] [--date D] [--org USCC]
@@ -185,7 +185,7 @@ static int print_case(void *ctx, const jy_case *c)
 static int cmd_list(const jy_cli *cli, int argc, char **argv, int overdue_cmd)
 {
     static const char usage[] = "jiuye case list [--program P] [--state S] [--kind K] [--person IDCARD] [--parent ID] "
-                                "[--decision eligible|ineligible|needs_review] [--county AREA] [--overdue] [--date D] [--limit N] [--after ID]";
+                                "[--decision eligible|ineligible|needs_review] [--county AREA] [--overdue] [--date|--on D] [--limit N] [--after ID]";
     jy_case_filter f = {.limit = overdue_cmd ? 0 : 100};
     const char *decision = NULL;
     const char *idcard = NULL;
@@ -210,7 +210,7 @@ static int cmd_list(const jy_cli *cli, int argc, char **argv, int overdue_cmd)
         else if (strcmp(a, "--parent") == 0 && parse_id(v, &n) == 0) f.parent_id = n;
         else if (strcmp(a, "--limit") == 0 && (strcmp(v, "0") == 0 || parse_id(v, &n) == 0)) f.limit = (int)atoi(v);
         else if (strcmp(a, "--after") == 0 && parse_id(v, &n) == 0) f.after_id = n;
-        else if (strcmp(a, "--date") == 0) {
+        else if (strcmp(a, "--date") == 0 || strcmp(a, "--on") == 0) { /* --on: the day to count against */
             if (parse_day(v, &today, &err)) return jy_cli_fail(&err);
         } else {
             return jy_cli_usage(usage);

@@ -4,7 +4,8 @@
  *                                                          policy/funding.txt: the tracks they fund)
  *   jiuye ledger budget set PROGRAM YEAR SOURCE AMOUNT [--tracks T,T|'*' [--clause C]]
  *                                                          e.g. P13 2024 region 7130000.00
- *   jiuye ledger show [--program P] [--year Y]             budget lines (JSON lines)
+ *   jiuye ledger show [--program P] [--year Y]             budget lines (JSON lines); also
+ *   jiuye ledger show [PROGRAM [YEAR]]                     as words: show P13 2024
  *   jiuye ledger approve --program P --year Y (--person IDCARD | --org USCC) --amount X
  *                        [--source S] [--case ID] [--month YYYY-MM] [--account A] [--memo T]
  *                        [--claim NAME] [--track T] [--idempotency-key K]
@@ -220,19 +221,27 @@ int jy_cmd_ledger(const jy_cli *cli, int argc, char **argv)
     const char *county = NULL;
     int rc = jy_cli_store_open(cli, &st, &err);
     if (rc || (rc = jy_cli_county(jy_cli_opt(&o, "county"), st, &county, &err))) goto done;
-    if ((strcmp(sub, "budget") == 0 || strcmp(sub, "approve") == 0 || strcmp(sub, "cancel") == 0 ||
+    if ((strcmp(sub, "budget") == 0 || strcmp(sub, "show") == 0 || strcmp(sub, "approve") == 0 || strcmp(sub, "cancel") == 0 ||
          strcmp(sub, "recover") == 0 || strcmp(sub, "card") == 0) &&
         (rc = jy_cases_open(st, cli->policy_dir, &cs, &err)))
         goto done;
     if (strcmp(sub, "budget") == 0) {
         rc = cmd_budget(cli, cs, county, &o, &out, &err);
     } else if (strcmp(sub, "show") == 0) {
+        /* the programme and year as options or as words: show P13 2024 = show --program P13 --year 2024 */
         static const char *const allowed[] = {"program", "year", NULL};
         int64_t year = 0;
-        if (!(rc = jy_cli_opts_only(&o, allowed, county_opt, &err)) && jy_cli_opt(&o, "year"))
-            rc = jy_cli_parse_int(jy_cli_opt(&o, "year"), "--year", 2000, 2100, &year, &err);
+        const char *program = jy_cli_opt(&o, "program"), *ys = jy_cli_opt(&o, "year");
+        rc = jy_cli_opts_only(&o, allowed, county_opt, &err);
+        if (!rc && (o.npos > 3 || (o.npos >= 2 && program) || (o.npos == 3 && ys)))
+            rc = jy_err_set(&err, JY_EUSAGE, "usage: jiuye ledger show [PROGRAM [YEAR]] | show [--program P] [--year Y]");
+        if (!rc && o.npos >= 2) program = o.pos[1];
+        if (!rc && o.npos == 3) ys = o.pos[2];
+        if (!rc && program && !(rc = check_program(program, &err)) && jy_policy_program_index(cs->pol, program) < 0)
+            rc = jy_err_set(&err, JY_EUSAGE, "programme %s: unknown (P1 … P26)", program);
+        if (!rc && ys) rc = jy_cli_parse_int(ys, "--year", 2000, 2100, &year, &err);
         line_print lp = {st, &out, 0, &err};
-        if (!rc) rc = jy_store_ledger_lines(st, county, jy_cli_opt(&o, "program"), (int)year, print_line, &lp, &err);
+        if (!rc) rc = jy_store_ledger_lines(st, county, program, (int)year, print_line, &lp, &err);
         if (!rc) rc = lp.rc;
     } else if (strcmp(sub, "approve") == 0) {
         rc = cmd_approve(cli, cs, county, &o, &out, &err);

@@ -287,9 +287,12 @@ static int fact_value(const jy_policy *p, const jp_fact *f, json_t *v, int64_t *
         jy_err e;
         if (!json_is_string(v))
             return jy_err_set(err, JY_EINVAL, "fact %s: expected a date as a string: 2024-06-28 or 2024/6/28", f->name);
-        if (jy_date_parse_loose(json_string_value(v), &d, &e) != 0)
+        if (jy_date_parse_loose(json_string_value(v), &d, &e) != 0) {
+            if (strncmp(e.msg, "date \"", 6) == 0) /* a day or month that does not exist: name it */
+                return jy_err_set(err, JY_EINVAL, "fact %s: %s (expected 2024-06-28 or 2024/6/28)", f->name, e.msg);
             return jy_err_set(err, JY_EINVAL, "fact %s: \"%.40s\" is not a date (expected 2024-06-28 or 2024/6/28)", f->name,
                               json_string_value(v));
+        }
         *out = d;
         break;
     }
@@ -518,8 +521,10 @@ int jy_policy_case_parse_inputs(const jy_policy *p, const char *line, size_t len
             json_t *pd = json_object_get(it, "date"), *ps = json_object_get(it, "subsidised");
             jy_date dd = 0;
             if (pd) {
-                if (!json_is_string(pd) || jy_date_parse_loose(json_string_value(pd), &dd, NULL) != 0) {
-                    rc = jy_err_set(err, JY_EINVAL, "prior_trainings[%zu].date: expected a date: 2024-06-28 or 2024/6/28", i);
+                if (!json_is_string(pd) || jy_date_parse_loose(json_string_value(pd), &dd, &de) != 0) {
+                    rc = json_is_string(pd) && strncmp(de.msg, "date \"", 6) == 0 /* the day does not exist */
+                             ? jy_err_set(err, JY_EINVAL, "prior_trainings[%zu].date: %s (expected 2024-06-28 or 2024/6/28)", i, de.msg)
+                             : jy_err_set(err, JY_EINVAL, "prior_trainings[%zu].date: expected a date: 2024-06-28 or 2024/6/28", i);
                     goto done;
                 }
                 if (dd > c->date) continue;

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "domain/idcard.h"
 #include "service/class_app.h"
 #include "service/conflict.h"
 #include "service/ledger.h"
@@ -179,7 +180,9 @@ static int facts_columns(const jy_policy *pol, json_t *facts, jy_case *c, jy_err
         if (!v) continue;
         jy_err e;
         if (!json_is_string(v) || jy_date_parse_loose(json_string_value(v), dst[i], &e))
-            return jy_err_set(err, JY_EINVAL, "facts.%s: expected a date: 2024-06-28 or 2024/6/28", keys[i]);
+            return json_is_string(v) && strncmp(e.msg, "date \"", 6) == 0 /* the day does not exist */
+                       ? jy_err_set(err, JY_EINVAL, "facts.%s: %s (expected 2024-06-28 or 2024/6/28)", keys[i], e.msg)
+                                      : jy_err_set(err, JY_EINVAL, "facts.%s: expected a date: 2024-06-28 or 2024/6/28", keys[i]);
     }
     return 0;
 }
@@ -531,7 +534,10 @@ int jy_case_file(jy_cases *cs, const jy_case_filing *f, const char *actor, int64
     }
     if (f->idcard) {
         if ((rc = jy_store_person_get_by_idcard(cs->st, f->idcard, &p, err))) {
-            if (rc == JY_ENOTFOUND)
+            jy_err why;
+            if (rc == JY_ENOTFOUND && jy_idcard_check(f->idcard, NULL, NULL, &why) != 0)
+                rc = jy_err_set(err, JY_EINVAL, "--person %s: not a valid ID number (身份证号): %s", f->idcard, why.msg);
+            else if (rc == JY_ENOTFOUND)
                 jy_err_set(err, JY_ENOTFOUND, "--person %s is not registered: add the person first (jiuye person add)",
                            f->idcard);
             goto done;

@@ -89,7 +89,9 @@ int jy_class_app_check(json_t *facts, jy_date on, json_t *form_reasons, jy_err *
     for (int i = 0; i < 2; i++) {
         jy_err e;
         if ((v = json_object_get(facts, dk[i])) && (!json_is_string(v) || jy_date_parse_loose(json_string_value(v), &d[i], &e)))
-            return jy_err_set(err, JY_EINVAL, "facts.%s: expected a date: 2024-06-28 or 2024/6/28", dk[i]);
+            return json_is_string(v) && strncmp(e.msg, "date \"", 6) == 0 /* the day does not exist */
+                       ? jy_err_set(err, JY_EINVAL, "facts.%s: %s (expected 2024-06-28 or 2024/6/28)", dk[i], e.msg)
+                                     : jy_err_set(err, JY_EINVAL, "facts.%s: expected a date: 2024-06-28 or 2024/6/28", dk[i]);
     }
     char b1[JY_DATE_BUFSZ], b2[JY_DATE_BUFSZ];
     if (d[0] && d[1] && d[1] < d[0])

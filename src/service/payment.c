@@ -23,6 +23,7 @@
 #include "service/settings.h"
 #include "domain/bankcard.h"
 #include "service/case.h"
+#include "policy/policy.h"
 #include "service/conflict.h"
 #include "service/idempotency.h"
 #include "service/ledger.h"
@@ -330,6 +331,8 @@ static int build(jy_store *st, jy_cases *cs, const char *county, const char *pro
                  const char *actor, jy_batch *out, jy_sb *skipped, jy_err *err)
 {
     if (!program || !*program) return jy_err_set(err, JY_EINVAL, "a batch needs a programme (--program P13)");
+    if (jy_policy_program_index(cs->pol, program) < 0)
+        return jy_err_set(err, JY_EINVAL, "--program %s: unknown programme (P1 … P26)", program);
     int rc = may(cs, "batch_build", NULL, county, actor, err);
     if (rc) return rc;
     idlist ids = {0};
