@@ -6,6 +6,8 @@
  *   GET  /api/v1/users               accounts in the asker's area, never a hash or a secret
  *   POST /api/v1/users               add or update an account (安全管理员): role, area, owner
  *   POST /api/v1/users/{name}/lock   lock / unlock an account {locked: true|false}
+ *   POST /api/v1/users/{name}/password  reset the password (given or generated; changed at next login)
+ *   POST /api/v1/users/{name}/totp   reset the second factor: new TOTP secret and recovery codes
  *
  * Reading the logs is the auditor's (审计管理员) and changes nothing; accounts are the security
  * administrator's (安全管理员) — the three-way separation of users.h. Neither log can be edited
@@ -13,6 +15,8 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
+
+#include <sodium.h>
 
 #include "http/api.h"
 #include "service/privacy.h"
@@ -249,6 +253,94 @@ static void h_user_lock(jy_http_req *req)
     jy_http_reply_json(req, 200, &sb);
 }
 
+/* POST /api/v1/users/{name}/password {"password"?}: an administrator's reset (安全管理员): the given
+ * password (checked like any) or a generated one, shown once; the account must change it at its
+ * next login and its sessions end. */
+static void h_user_password(jy_http_req *req)
+{
+    size_t len = 0;
+    const char *raw = jy_http_req_body(req, &len);
+    const char *password = NULL;
+    if (raw && len) {
+        json_t *b = jy_api_body_or_reply(req);
+        if (!b || jy_api_only_keys_or_reply(req, b, "password")) return;
+        if (jy_api_str_or_reply(req, b, "password", 0, &password) < 0) return;
+        if (password && !*password) password = NULL;
+    }
+    jy_store *st = jy_api_store_or_reply(req);
+    if (!st) return;
+    jy_auth_ctx c = auth_ctx(req);
+    const char *name = jy_http_req_param(req, "name");
+    char generated[32] = "";
+    jy_err err = {0};
+    if (jy_account_set_password(jy_api_of(req)->auth, st, &c, name, password, generated, &err)) {
+        jy_api_fail(req, &err, err.code == JY_EINVAL ? "password" : NULL);
+        return;
+    }
+    jy_sb sb = JY_SB_INIT;
+    jy_sb_appendc(&sb, '{');
+    jy_sb_json_kv_str(&sb, "name", name);
+    jy_sb_json_key(&sb, "password");
+    if (generated[0]) jy_sb_json_str(&sb, generated);
+    else jy_sb_append(&sb, "null");
+    jy_sb_json_kv_bool(&sb, "must_change", 1);
+    jy_sb_appendc(&sb, '}');
+    jy_http_req_set_header(req, "Cache-Control", "no-store");
+    jy_http_reply_json(req, 200, &sb);
+}
+
+/* POST /api/v1/users/{name}/totp: a new TOTP secret for the account (the old one stops working at
+ * once), answered once as the otpauth:// URI and the base32 secret for typing in; and ten new
+ * recovery codes (the old ones stop working), since a lost phone usually means lost codes too. */
+static void h_user_totp(jy_http_req *req)
+{
+    size_t len = 0;
+    const char *raw = jy_http_req_body(req, &len);
+    if (raw && len) {
+        json_t *b = jy_api_body_or_reply(req);
+        if (!b || jy_api_only_keys_or_reply(req, b, "")) return;
+    }
+    jy_store *st = jy_api_store_or_reply(req);
+    if (!st) return;
+    jy_auth_ctx c = auth_ctx(req);
+    const char *name = jy_http_req_param(req, "name");
+    char uri[512] = "";
+    char codes[JY_RECOVERY_CODES][24];
+    jy_err err = {0};
+    if (jy_account_totp_enroll(jy_api_of(req)->auth, st, &c, name, uri, &err) ||
+        jy_account_recovery_codes(jy_api_of(req)->auth, st, &c, name, codes, &err)) {
+        jy_api_fail(req, &err, NULL);
+        return;
+    }
+    /* the secret= parameter of the URI, for typing into an app that cannot scan */
+    char secret[128] = "";
+    const char *p = strstr(uri, "secret=");
+    if (p) {
+        p += 7;
+        size_t n = strcspn(p, "&");
+        if (n >= sizeof secret) n = sizeof secret - 1;
+        memcpy(secret, p, n);
+        secret[n] = 0;
+    }
+    jy_sb sb = JY_SB_INIT;
+    jy_sb_appendc(&sb, '{');
+    jy_sb_json_kv_str(&sb, "name", name);
+    jy_sb_json_kv_str(&sb, "otpauth_uri", uri);
+    jy_sb_json_kv_str(&sb, "secret", secret);
+    jy_sb_json_key(&sb, "recovery_codes");
+    jy_sb_appendc(&sb, '[');
+    for (int i = 0; i < JY_RECOVERY_CODES; i++) {
+        if (i) jy_sb_appendc(&sb, ',');
+        jy_sb_json_str(&sb, codes[i]);
+    }
+    jy_sb_append(&sb, "]}");
+    sodium_memzero(uri, sizeof uri);
+    sodium_memzero(secret, sizeof secret);
+    sodium_memzero(codes, sizeof codes);
+    jy_http_req_set_header(req, "Cache-Control", "no-store");
+    jy_http_reply_json(req, 200, &sb);
+}
+
 #define STR "{\"type\":\"string\"}"
 #define PAGE "{\"$ref\":\"#/components/schemas/Page\"}"
 
@@ -283,6 +375,21 @@ const jy_api_route jy_api_routes_admin[] = {
       .request = "{\"type\":\"object\",\"required\":[\"locked\"],\"additionalProperties\":false,\"properties\":{"
                  "\"locked\":{\"type\":\"boolean\"}}}",
       .response = "{\"type\":\"object\",\"required\":[\"name\",\"locked\"]}",
+      .statuses = "200,400,401,403,404,409,415,422"}},
+    {{.method = "POST", .path = "/api/v1/users/{name}/password", .fn = h_user_password,
+      .permission = JY_PERM_USER_MANAGE, .max_body = 1024},
+     {.tag = "users", .summary = "Reset an account's password (安全管理员): given or generated (shown once); changed at next login; its sessions end",
+      .request = "{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"password\":" STR "}}",
+      .response = "{\"type\":\"object\",\"required\":[\"name\",\"password\",\"must_change\"],\"properties\":{"
+                  "\"name\":" STR ",\"password\":{\"type\":[\"string\",\"null\"]},\"must_change\":{\"type\":\"boolean\"}}}",
+      .statuses = "200,400,401,403,404,409,415,422"}},
+    {{.method = "POST", .path = "/api/v1/users/{name}/totp", .fn = h_user_totp, .permission = JY_PERM_USER_MANAGE,
+      .max_body = 256},
+     {.tag = "users", .summary = "Reset an account's second factor: a new TOTP secret (URI and secret shown once) and ten new recovery codes",
+      .request = "{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{}}",
+      .response = "{\"type\":\"object\",\"required\":[\"name\",\"otpauth_uri\",\"secret\",\"recovery_codes\"],"
+                  "\"properties\":{\"name\":" STR ",\"otpauth_uri\":" STR ",\"secret\":" STR ",\"recovery_codes\":"
+                  "{\"type\":\"array\",\"items\":" STR "}}}",
       .statuses = "200,400,401,403,404,409,415,422"}},
 };
 const size_t jy_api_routes_admin_n = sizeof jy_api_routes_admin / sizeof jy_api_routes_admin[0];

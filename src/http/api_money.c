@@ -630,6 +630,61 @@ static void h_attendance_set(jy_http_req *req)
     reply_masked(req, 200, &sb);
 }
 
+/* GET /api/v1/calendar?month=YYYY-MM: the month's days from the holiday calendar (policy/calendar.txt)
+ * for the attendance grid: each day's weekday, whether it is a working day and the holiday's name
+ * (春节, 春节调休); the month's working days as payroll counts them. A year not yet published counts by
+ * the weekend rule and says "provisional" (calendar.h *_prov); a year the calendar cannot answer is
+ * 409 naming what to add. */
+static void h_calendar(jy_http_req *req)
+{
+    const char *month = jy_http_req_query(req, "month");
+    if (!month_ok(month)) {
+        query_error(req, "month", "required: a month such as 2024-03");
+        return;
+    }
+    jy_cases *cs = jy_api_cases_or_reply(req);
+    if (!cs) return;
+    jy_month m;
+    jy_err err = {0};
+    jy_month_parse(month, &m, &err);
+    int count = 0, prov = 0;
+    if (jy_calendar_workdays_in_month_prov(cs->cal, m, &count, &prov, &err)) {
+        if (err.code == JY_ENODATA) err.code = JY_ECONFLICT;
+        fail(req, &err, NULL);
+        return;
+    }
+    jy_sb sb = JY_SB_INIT;
+    jy_sb_appendc(&sb, '{');
+    jy_sb_json_kv_str(&sb, "month", month);
+    jy_sb_json_kv_i64(&sb, "workdays", count);
+    jy_sb_json_kv_bool(&sb, "provisional", prov);
+    jy_sb_json_key(&sb, "days");
+    jy_sb_appendc(&sb, '[');
+    jy_date first = jy_month_first_day(m), last = jy_month_last_day(m);
+    for (jy_date d = first; d <= last; d++) {
+        int wd = 0, p = 0;
+        if (jy_calendar_is_workday_prov(cs->cal, d, &wd, &p, &err)) {
+            jy_sb_free(&sb);
+            if (err.code == JY_ENODATA) err.code = JY_ECONFLICT;
+            fail(req, &err, NULL);
+            return;
+        }
+        char ds[JY_DATE_BUFSZ];
+        if (d != first) jy_sb_appendc(&sb, ',');
+        jy_sb_appendc(&sb, '{');
+        jy_sb_json_kv_str(&sb, "date", jy_date_format(d, ds));
+        jy_sb_json_kv_i64(&sb, "weekday", jy_date_weekday(d));
+        jy_sb_json_kv_bool(&sb, "workday", wd);
+        jy_sb_json_key(&sb, "label");
+        const char *label = jy_calendar_day_label(cs->cal, d);
+        if (label) jy_sb_json_str(&sb, label);
+        else jy_sb_append(&sb, "null");
+        jy_sb_appendc(&sb, '}');
+    }
+    jy_sb_append(&sb, "]}");
+    jy_http_reply_json(req, 200, &sb);
+}
+
 /* ---------------------------------------------------------------- payroll */
 
 /* {program}/{month} of the path: 0, or -1 after a 404 (no such programme) / 422 (month). */
@@ -1044,6 +1099,28 @@ static void h_commitments(jy_http_req *req)
     jy_api_page_reply(req, &pg);
 }
 
+/* GET /api/v1/ledger/commitments/{id}: one payable (its case, payee, amount, what was recovered),
+ * for the batch page's recovery (追回) of a paid line. Another county's is 404. */
+static void h_commitment(jy_http_req *req)
+{
+    int64_t id;
+    if (jy_api_path_id_or_reply(req, "id", &id)) return;
+    jy_store *st = jy_api_store_or_reply(req);
+    if (!st) return;
+    jy_payable p;
+    jy_err err = {0};
+    if (jy_store_payable_get(st, id, &p, &err)) {
+        fail(req, &err, NULL);
+        return;
+    }
+    jy_perm_target t = {.area = p.county};
+    if (jy_api_permit_or_reply(req, JY_PERM_LEDGER_READ, &t)) return;
+    jy_sb sb = JY_SB_INIT;
+    jy_payable_json(&sb, &p);
+    jy_privacy_mask_json(&sb);
+    jy_http_reply_json(req, 200, &sb);
+}
+
 static void h_ledger_check(jy_http_req *req)
 {
     jy_store *st = jy_api_store_or_reply(req);
@@ -1221,6 +1298,15 @@ static int slurp(const char *path, jy_sb *sb, jy_err *err)
     return bad ? jy_err_set(err, JY_EIO, "the bank file cannot be read back") : 0;
 }
 
+/* ?layout= names a file of policy/bank-layouts/ (a word of [a-z0-9_-]); ?encoding= gb18030 or
+ * utf-8-bom. Neither given: the county's settings (bank_layout, bank_encoding; default "generic"
+ * in GB18030), as `jiuye batch export` without --layout and --encoding. */
+static int layout_name_ok(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    return n > 0 && n < 48 && strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789_-") == n;
+}
+
 static void h_bank_file(jy_http_req *req)
 {
     const char *format = jy_http_req_query(req, "format");
@@ -1228,6 +1314,15 @@ static void h_bank_file(jy_http_req *req)
     int xlsx = strcmp(format, "xlsx") == 0;
     if (!xlsx && strcmp(format, "csv") != 0) {
         query_error(req, "format", "csv or xlsx");
+        return;
+    }
+    const char *encoding = jy_http_req_query(req, "encoding"), *layout = jy_http_req_query(req, "layout");
+    if (encoding && strcmp(encoding, "gb18030") != 0 && strcmp(encoding, "utf-8-bom") != 0) {
+        query_error(req, "encoding", "gb18030 or utf-8-bom (leave it out for the county's setting)");
+        return;
+    }
+    if (layout && !layout_name_ok(layout)) {
+        query_error(req, "layout", "a layout name of policy/bank-layouts/ (letters, digits, - and _)");
         return;
     }
     const char *u = jy_http_req_query(req, "unmask");
@@ -1255,15 +1350,19 @@ static void h_bank_file(jy_http_req *req)
     jy_err err = {0};
     int rc;
     const jy_principal *who = jy_api_who(req);
+    jy_bank_export x = {.csv_path = xlsx ? NULL : path, .xlsx_path = xlsx ? path : NULL, .layout = layout,
+                        .encoding = encoding, .policy_dir = jy_api_of(req)->policy_dir};
+    jy_bank_export_info info;
+    memset(&info, 0, sizeof info);
     if (unmask) {
         char origin[80];
         snprintf(origin, sizeof origin, "http:%s", jy_http_req_client_addr(req));
         jy_access_req rq = {.actor = who->name, .origin = origin, .unmask = 1, .reason = reason};
         int may = jy_privacy_role_may(jy_role_name(who->role), JY_PRIV_BANK);
-        rc = jy_batch_export_unmasked(cs, b.id, xlsx ? NULL : path, xlsx ? path : NULL, &rq, &err);
+        rc = jy_batch_export_bank(cs, b.id, &x, &rq, jy_api_actor(req), &info, &err);
         if (rc && !may) err.code = JY_EDENIED; /* the refusal is in the access log */
     } else {
-        rc = jy_batch_export(cs, b.id, xlsx ? NULL : path, xlsx ? path : NULL, jy_api_actor(req), &err);
+        rc = jy_batch_export_bank(cs, b.id, &x, NULL, jy_api_actor(req), &info, &err);
     }
     jy_sb body = JY_SB_INIT;
     if (rc == 0) rc = slurp(path, &body, &err);
@@ -1271,7 +1370,7 @@ static void h_bank_file(jy_http_req *req)
     rmdir(dir);
     if (rc) {
         jy_sb_free(&body);
-        fail(req, &err, NULL);
+        fail(req, &err, rc == JY_ENOTFOUND && layout ? "layout" : NULL);
         return;
     }
     char disp[96];
@@ -1279,9 +1378,12 @@ static void h_bank_file(jy_http_req *req)
              xlsx ? "xlsx" : "csv");
     jy_http_req_set_header(req, "Content-Disposition", disp);
     jy_http_req_set_header(req, "Cache-Control", "no-store");
-    jy_http_reply(req, 200,
-                  xlsx ? "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" : "text/csv; charset=utf-8",
-                  &body);
+    /* what was written, for the page to say (the CSV's bytes are in the layout's encoding) */
+    jy_http_req_set_header(req, "X-Bank-Layout", info.layout);
+    jy_http_req_set_header(req, "X-Bank-Encoding", info.encoding);
+    const char *type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+    if (!xlsx) type = strcmp(info.encoding, "gb18030") == 0 ? "text/csv; charset=gb18030" : "text/csv; charset=utf-8";
+    jy_http_reply(req, 200, type, &body);
 }
 
 static void h_batch_paid(jy_http_req *req)
@@ -1515,6 +1617,12 @@ static void h_line_retry(jy_http_req *req)
     "{\"type\":\"object\",\"required\":[\"reason\"],\"additionalProperties\":false,\"properties\":{\"reason\":"   \
     STR ",\"date\":" STR "}}"
 #define EMPTY_BODY "{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{}}"
+#define CALENDAR_MONTH                                                                                           \
+    "{\"type\":\"object\",\"required\":[\"month\",\"workdays\",\"provisional\",\"days\"],\"properties\":{"       \
+    "\"month\":" STR ",\"workdays\":" INT ",\"provisional\":{\"type\":\"boolean\"},\"days\":{\"type\":\"array\","   \
+    "\"items\":{\"type\":\"object\",\"required\":[\"date\",\"weekday\",\"workday\",\"label\"],\"properties\":{"   \
+    "\"date\":" STR ",\"weekday\":" INT ",\"workday\":{\"type\":\"boolean\"},\"label\":{\"type\":[\"string\","    \
+    "\"null\"]}}}}}}"
 #define BANK_FILE "{\"type\":\"string\",\"description\":\"text/csv or an XLSX workbook (not JSON)\"}"
 
 const jy_api_route jy_api_routes_money[] = {
@@ -1554,6 +1662,9 @@ const jy_api_route jy_api_routes_money[] = {
       .permission = JY_PERM_ATTENDANCE_WRITE, .max_body = 4096},
      {.tag = "attendance", .summary = "Set one person-month of attendance (checked against the month's working days)",
       .request = ATTENDANCE_BODY, .response = ATTENDANCE_SCHEMA, .statuses = "200,400,401,403,404,409,415,422"}},
+    {{.method = "GET", .path = "/api/v1/calendar", .fn = h_calendar, .permission = -1},
+     {.tag = "attendance", .summary = "A month's days from the holiday calendar (工作日): weekday, working day, holiday name; the month's working days",
+      .query = "month", .response = CALENDAR_MONTH, .statuses = "200,400,401,403,409"}},
     /* payroll */
     {{.method = "POST", .path = "/api/v1/payroll/{program}/{month}/run", .fn = h_payroll_run,
       .permission = JY_PERM_PAYROLL_RUN, .max_body = 1024},
@@ -1590,6 +1701,9 @@ const jy_api_route jy_api_routes_money[] = {
      {.tag = "ledger", .summary = "Payables (应付款: approved, batched, paid, cancelled), paged; accounts masked",
       .query = "program,status,month,case_id,county,limit,cursor", .response = PAGE_OF(PAYABLE),
       .statuses = "200,400,401,403,404"}},
+    {{.method = "GET", .path = "/api/v1/ledger/commitments/{id}", .fn = h_commitment, .permission = JY_PERM_LEDGER_READ},
+     {.tag = "ledger", .summary = "One payable (应付款) with its case, payee (masked), amount and what was recovered",
+      .response = PAYABLE, .statuses = "200,401,403,404"}},
     {{.method = "GET", .path = "/api/v1/ledger/check", .fn = h_ledger_check, .permission = JY_PERM_LEDGER_READ},
      {.tag = "ledger", .summary = "Do the books balance (every entry, account, commitment and payment)",
       .response = CHECK_RESULT, .statuses = "200,401,403"}},
@@ -1611,7 +1725,7 @@ const jy_api_route jy_api_routes_money[] = {
       .request = EMPTY_BODY, .response = BATCH_FULL, .statuses = "200,400,401,403,404,409,415,422"}},
     {{.method = "GET", .path = "/api/v1/batches/{id}/bank-file", .fn = h_bank_file, .permission = JY_PERM_BATCH_EXPORT},
      {.tag = "batches", .summary = "The bank file (银行代发文件) of an approved batch, CSV or XLSX: masked unless ?unmask=1&reason=… (finance, admin; logged)",
-      .query = "format,unmask,reason", .response = BANK_FILE, .statuses = "200,400,401,403,404,409,422"}},
+      .query = "format,encoding,layout,unmask,reason", .response = BANK_FILE, .statuses = "200,400,401,403,404,409,422"}},
     {{.method = "POST", .path = "/api/v1/batches/{id}/paid", .fn = h_batch_paid, .permission = JY_PERM_BATCH_PAY,
       .max_body = 1024},
      {.tag = "batches", .summary = "Mark the pending lines paid (or one {\"line\"}) with the bank's value date {\"date\"}: each in its own transaction, nobody twice",
