@@ -27,6 +27,11 @@ export const routes = [
       { path: 'access-log', component: () => import('./views/AccessLog.vue'), meta: { title: '查询日志' } },
       { path: 'users', component: () => import('./views/Users.vue'), meta: { title: '账户管理' } },
       { path: 'account', component: () => import('./views/Account.vue'), meta: { title: '我的账户' } },
+      // issue 12 item 2 (web3)
+      { path: 'placements', component: () => import('./views/Placements.vue'), meta: { title: '岗位考勤' } },
+      { path: 'ledger', component: () => import('./views/Ledger.vue'), meta: { title: '资金台账' } },
+      { path: 'batches', component: () => import('./views/Batches.vue'), meta: { title: '支付批次' } },
+      { path: 'batches/:id', component: () => import('./views/BatchDetail.vue'), meta: { title: '支付批次详情' } },
       { path: 'forbidden', component: () => import('./views/Forbidden.vue'), meta: { title: '无权访问' } },
       { path: ':rest(.*)*', component: () => import('./views/NotFound.vue'), meta: { title: '页面不存在' } },
     ],

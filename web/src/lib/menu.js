@@ -42,6 +42,16 @@ export const MENU = [
       { path: '/users', label: '账户管理', perm: 'user.read' },
     ],
   },
+  // issue 12 item 2 (web3): placements and their payroll, the fund ledger, payment batches
+  {
+    group: '资金与岗位',
+    icon: 'Wallet',
+    items: [
+      { path: '/placements', label: '岗位考勤', perm: 'placement.read' },
+      { path: '/ledger', label: '资金台账', perm: 'ledger.read' },
+      { path: '/batches', label: '支付批次', perm: 'batch.read' },
+    ],
+  },
   {
     group: '个人中心',
     icon: 'Setting',
