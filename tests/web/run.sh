@@ -33,6 +33,24 @@ export JIUYE_POLICY="$ROOT/policy" JIUYE_DB="$T/web.db" JIUYE_KEY_FILE="$T/jiuye
 printf 'Fresh-Start-Init-2026!\n' >"$T/pw"
 "$JIUYE" --as demo-security user add web-newbie --role county_reviewer --area 640522 --password-file "$T/pw" >/dev/null
 
+# issue 12 item 2 (web3): the second people of the four-eyes steps — a second county reviewer
+# (reviews and commits the payroll month the first one ran) and a second finance user (approves
+# the batch the first one built), both with an administrator's password to change at first login
+"$JIUYE" --as demo-security user add web-rev2 --role county_reviewer --area 640522 --password-file "$T/pw" >/dev/null
+"$JIUYE" --as demo-security user add web-fin2 --role finance --area 640522 --password-file "$T/pw" >/dev/null
+fin2_secret=$("$JIUYE" --as demo-security user totp web-fin2 enroll | sed -n 's/.*secret=\([A-Z2-7]*\).*/\1/p')
+[ -n "$fin2_secret" ] || { echo "tests/web: no TOTP secret for web-fin2" >&2; exit 1; }
+export JY_WEB_FIN2_SECRET="$fin2_secret"
+# a P13 intern (a 2023 graduate of demo-town's county) at the demo's P13 host from 2024-03, whose
+# April the grid enters from nothing (tests/web/money.test.mjs)
+p13_host=$(sqlite3 "$JIUYE_DB" "select o.uscc from placements p join orgs o on o.id = p.host_org_id where p.program = 'P13' order by p.id limit 1")
+"$JIUYE" --as demo-county person add --idcard 640522200103151233 --name 马见习 --hukou-division 640522100 \
+  --status graduate:2023-07-01:2023 >/dev/null
+"$JIUYE" --as demo-county ledger card 640522200103151233 6228480012345678903 >/dev/null
+"$JIUYE" --as demo-county placement start --program P13 --person 640522200103151233 --host "$p13_host" \
+  --start 2024-03-01 --end 2024-08-31 >/dev/null 2>&1
+export JY_WEB_P13_NAME=马见习
+
 # persons for the township checks: one in demo-town's township, one in another township
 town=$(awk -F'\t' '$2 == "demo-town" {print $5}' "$T/accounts.txt")
 own=$(sqlite3 "$JIUYE_DB" "select id from persons where hukou_division like '$town%' order by id limit 1")
