@@ -36,3 +36,13 @@ test('the router\'s pages are the server\'s SPA_PAGES', () => {
   // and every menu entry is one of them
   for (const g of MENU) for (const i of g.items) assert.ok(server.includes(i.path), i.path)
 })
+
+// issue 12 item 2 (web3): the 资金与岗位 group; a batch's page needs batch.read like the list
+test('资金与岗位: placements, ledger and batches by permission; a batch page is the list\'s', () => {
+  const fin = menuFor(['placement.read', 'ledger.read', 'batch.read']).find((g) => g.group === '资金与岗位')
+  assert.deepEqual(fin.items.map((i) => i.path), ['/placements', '/ledger', '/batches'])
+  const town = menuFor(['placement.read', 'person.read']).find((g) => g.group === '资金与岗位')
+  assert.deepEqual(town.items.map((i) => i.path), ['/placements'])
+  assert.equal(permFor('/batches/34'), 'batch.read')
+  assert.equal(permFor('/ledger'), 'ledger.read')
+})
