@@ -1,11 +1,13 @@
 // A P13 month from the attendance grid to payroll and on to the bank (issue 12 item 2), through
-// the pages by four people: the county reviewer enters the month in the grid (3 days 事假 and 2 days
-// 病假 on the days of the holiday calendar, no contract) and runs the payroll; the line is held for
-// review and highlighted; the runner's own review is refused (four eyes); a second reviewer
-// (web-rev2, who first changes the administrator's password) approves it. Finance (demo-finance)
-// builds the batch and is refused its approval; a second finance user (web-fin2: password change,
-// TOTP) approves it, downloads the bank file (whole accounts, with a reason; GB18030 by default)
-// and marks it paid with the bank's date. The fund ledger page shows the budgets by source and the
+// the pages by five people: the county reviewer enters the month in the grid (3 days 事假 and 2
+// days 病假 on the days of the holiday calendar, no contract) and runs the payroll; the line is
+// held for review and highlighted; the runner's own review is refused (four eyes); a second
+// reviewer (web-rev2, who first changes the administrator's password) approves it. Finance
+// (demo-finance) builds the batch and is refused its approval; a second finance user (web-fin2:
+// password change, TOTP) approves it, downloads the bank file (whole accounts, with a reason;
+// GB18030 by default), has a returned line (退票) paid again and marks the batch paid with the
+// bank's date; the county reviewer recovers the paid month (追回) from the batch page; the auditor
+// sees the export in the access log. The fund ledger page shows the budgets by source and the
 // books balance. Screenshots: placements-grid, placements-payroll, ledger, batches, batch.
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
@@ -195,7 +197,16 @@ test('a payment batch: built by one finance user, refused to its builder, approv
   assert.ok(csv.startsWith('序号,'), 'a GB18030 bank file: ' + csv.slice(0, 40))
   assert.equal(findIdcards(csv).length, 1, 'the unmasked file has the payee\'s whole ID number')
   await p2.keyboard.press('Escape')
-  // the access log has the export with its reason (checked by the API as the file's owner may not read it: the auditor)
+  // the bank returns the line (退票): the reason is required; then it is paid again
+  await p2.click('[data-test=fail-1]')
+  await p2.click('[data-test=fail-submit]')
+  await p2.waitForSelector('text=请填写退票原因')
+  await p2.fill('#fail-reason', '户名与账号不符')
+  await p2.click('[data-test=fail-submit]')
+  await p2.waitForSelector('[data-test=lines-table] .row-failed')
+  assert.ok((await p2.innerText('[data-test=lines-table]')).includes('户名与账号不符'))
+  await p2.click('[data-test=retry-1]')
+  await p2.waitForSelector('[data-test=lines-table] .row-failed', { state: 'detached' })
   // marked paid with the bank's date
   await p2.click('[data-test=paid-all]')
   await p2.click('[data-test=paid-submit]')
@@ -208,6 +219,27 @@ test('a payment batch: built by one finance user, refused to its builder, approv
   await p2.waitForSelector('[data-test=batches-table] .el-table__row')
   await shot(p2, 'batches')
   await p2.context().close()
+
+  // 追回: the county reviewer recovers the paid month from the batch page (the placement's
+  // recovery: paid months recovered, the placement cancelled); the money is back in the budget
+  const p4 = await newPage(browser)
+  await login(p4, acc.county_reviewer)
+  await p4.waitForSelector('[data-test=menu]')
+  await p4.goto(BASE + '/batches/' + bid)
+  await p4.click('[data-test=recover-1]')
+  await p4.waitForSelector('text=岗位安置')
+  await p4.click('[data-test=recover-submit]')
+  await p4.waitForSelector('text=请填写追回事由')
+  await p4.fill('#recover-reason', '核查发现见习期间已另行就业，依规追回')
+  await p4.click('[data-test=recover-submit]')
+  await p4.waitForSelector('text=已追回')
+  const line = b.lines[0]
+  const pay = (await apiGet(p4, '/ledger/commitments/' + line.payable_id)).body
+  assert.equal(pay.recovered, '1750.00', 'the payable recovered: ' + JSON.stringify(pay))
+  const pl = (await apiGet(p4, `/placements?program=${PROGRAM}&person_id=${pay.person_id}`)).body
+  assert.equal(pl.items.find((x) => x.case_id === pay.case_id).status, 'cancelled')
+  assert.deepEqual(p4.problems, [])
+  await p4.context().close()
 
   // the auditor sees the unmasked export in the access log
   const p3 = await newPage(browser)
