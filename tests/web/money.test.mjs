@@ -122,6 +122,32 @@ test('a P13 month: the attendance grid, the payroll run, a held line reviewed by
   await p2.context().close()
 })
 
+test('a month\'s attendance sheet imported on the grid page: the good row stored, the bad one listed', async () => {
+  const page = await newPage(browser)
+  await login(page, acc.county_reviewer)
+  await page.waitForSelector('[data-test=menu]')
+  await page.goto(BASE + `/placements?program=${PROGRAM}&month=2024-03`)
+  const row = page.locator(`[data-test=att-grid] tbody tr:has-text("${process.env.JY_WEB_P13_NAME}")`)
+  await row.waitFor()
+  assert.equal((await row.locator('.st').innerText()).trim(), '未录入')
+  await page.click('[data-test=import-open]')
+  const sheet = '身份证号,出勤天数,事假天数,病假天数,病假证明,签订合同\n' +
+    '640522200103151233,15,1,0,否,否\n' +
+    '640522200103151234,20,0,0,否,否\n'
+  await page.setInputFiles('#import-file', { name: '三月考勤.csv', mimeType: 'text/csv', buffer: Buffer.from(sheet, 'utf8') })
+  await page.click('[data-test=import-submit]')
+  await page.waitForSelector('[data-test=import-result]')
+  const res = await page.innerText('[data-test=import-result]')
+  assert.match(res, /写入 1 行，拒绝 1 行/, res)
+  assert.ok(/第?3|\b3\b/.test(res), 'the bad row named by its line: ' + res)
+  assert.deepEqual(findIdcards(res), [], 'the rejected ID number masked')
+  await page.keyboard.press('Escape')
+  assert.equal((await row.locator('.st').innerText()).trim(), '已录入')
+  assert.equal(await row.locator('[data-col=duty]').innerText(), '15')
+  assert.deepEqual(page.problems, [])
+  await page.context().close()
+})
+
 test('fund ledger: budgets by funding source, balances, payables, the books balance', async () => {
   const page = (fin = await newPage(browser))
   await login(page, acc.finance)
