@@ -154,7 +154,9 @@ static const char *town_name(const jy_http_app *app, const char *code)
  * each path below one ("/persons/12"). Keep in step with the router (tests/web checks it). */
 static const char *const SPA_PAGES[] = {"/login", "/password", "/account", "/dashboard", "/todo",   "/persons",
                                         "/orgs",  "/cases",    "/reports", "/policy",    "/audit", "/access-log",
-                                        "/users", "/forbidden"};
+                                        "/users", "/forbidden",
+                                        /* web2: filing, classes, awards, roster import, budget simulation */
+                                        "/filing", "/classes", "/awards", "/imports", "/simulate"};
 
 /* Reads dir/name (a regular file, no symlink) into sb. 0, JY_ENOTFOUND or JY_EIO. */
 static int web_read(const char *dir, const char *name, jy_sb *sb, jy_err *err)

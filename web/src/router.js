@@ -27,6 +27,13 @@ export const routes = [
       { path: 'access-log', component: () => import('./views/AccessLog.vue'), meta: { title: '查询日志' } },
       { path: 'users', component: () => import('./views/Users.vue'), meta: { title: '账户管理' } },
       { path: 'account', component: () => import('./views/Account.vue'), meta: { title: '我的账户' } },
+      // issue 12 item 2, second share (web2): filing, classes, awards, roster import, budget simulation
+      { path: 'filing', component: () => import('./views/CaseNew.vue'), meta: { title: '申报' } },
+      { path: 'classes', component: () => import('./views/Classes.vue'), meta: { title: '培训班' } },
+      { path: 'classes/:id', component: () => import('./views/ClassDetail.vue'), meta: { title: '培训班详情' } },
+      { path: 'awards', component: () => import('./views/Awards.vue'), meta: { title: '评选奖补' } },
+      { path: 'imports', component: () => import('./views/Imports.vue'), meta: { title: '花名册导入' } },
+      { path: 'simulate', component: () => import('./views/Simulate.vue'), meta: { title: '预算模拟' } },
       { path: 'forbidden', component: () => import('./views/Forbidden.vue'), meta: { title: '无权访问' } },
       { path: ':rest(.*)*', component: () => import('./views/NotFound.vue'), meta: { title: '页面不存在' } },
     ],
