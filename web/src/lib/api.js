@@ -10,7 +10,8 @@ export class ApiError extends Error {
   constructor(status, body) {
     const e = (body && body.error) || {}
     // the Chinese text of the error when the server gives one (message_zh / zh), else its message
-    super(e.message_zh || e.zh || e.message || `HTTP ${status}`)
+    // ("facts: fact x: …" loses the "facts: " its field already says)
+    super(String(e.message_zh || e.zh || e.message || `HTTP ${status}`).replace(/^facts: (?=fact |unknown fact)/, ''))
     this.status = status
     this.code = e.code || ''
     this.field = e.field || null
