@@ -173,10 +173,10 @@ static const char *fact_field(jy_http_req *req, const char *msg)
 {
     const char *p = NULL;
     const char *q;
-    if ((q = strstr(msg, "facts.")) != NULL) p = q + 6;
-    else if ((q = strstr(msg, "unknown fact \"")) != NULL) p = q + 14;
+    if ((q = strstr(msg, "unknown fact \"")) != NULL) p = q + 14;
     else if (strncmp(msg, "fact ", 5) == 0) p = msg + 5;
     else if ((q = strstr(msg, ": fact ")) != NULL) p = q + 7;
+    else if ((q = strstr(msg, "facts.")) != NULL && strncmp(q, "facts.rules", 11) != 0) p = q + 6;
     if (!p) return "facts";
     size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789_");
     if (n == 0 || n > 64) return "facts";
