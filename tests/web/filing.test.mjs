@@ -278,3 +278,22 @@ test('P4 projects: the list with stars, a project with its budget lines, scores 
   assert.deepEqual(page.problems, [])
   await page.context().close()
 })
+
+test('on a phone (390×844) the township user\'s new pages fit the screen', async () => {
+  const p = await newPage(browser, { width: 390, height: 844 })
+  await login(p, acc.township_staff)
+  await p.waitForURL(/\/dashboard$/)
+  for (const [path, ready] of [['/imports', '[data-test=import-upload]'], ['/filing', '[data-test=filing-form]'],
+    ['/classes', '[data-test=cls-table]'], ['/awards', '[data-test=aw-items] .el-table__row'], ['/simulate', '[data-test=sim-form]']]) {
+    await p.goto(BASE + path)
+    await p.waitForSelector(ready)
+    await p.waitForLoadState('networkidle')
+    // nothing sideways: neither the page nor a card wider than the screen (the layout clips its main area)
+    const fits = await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth &&
+      [...document.querySelectorAll('.el-card')].every((c) => c.getBoundingClientRect().right <= window.innerWidth + 1))
+    if (path === '/awards') await shot(p, 'phone-awards')
+    assert.ok(fits, path + ' scrolls sideways on a phone')
+  }
+  assert.deepEqual(p.problems, [])
+  await p.context().close()
+})
