@@ -166,6 +166,27 @@ static void h_cases(jy_http_req *req)
 
 /* ---- file ---- */
 
+/* The field a filing's refusal names: "facts.NAME" for a message about one fact (`fact
+ * appraisal_fee: … out of range`, `unknown fact "certifcate" …`, `facts.teachers[0] (…) …`), so a
+ * page can show it beside that fact's input; "facts" otherwise. */
+static const char *fact_field(jy_http_req *req, const char *msg)
+{
+    const char *p = NULL;
+    const char *q;
+    if ((q = strstr(msg, "unknown fact \"")) != NULL) p = q + 14;
+    else if (strncmp(msg, "fact ", 5) == 0) p = msg + 5;
+    else if ((q = strstr(msg, ": fact ")) != NULL) p = q + 7;
+    else if ((q = strstr(msg, "facts.")) != NULL && strncmp(q, "facts.rules", 11) != 0) p = q + 6;
+    if (!p) return "facts";
+    size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789_");
+    if (n == 0 || n > 64) return "facts";
+    char *f = jy_arena_alloc(jy_http_req_arena(req), n + 7);
+    memcpy(f, "facts.", 6);
+    memcpy(f + 6, p, n);
+    f[n + 6] = 0;
+    return f;
+}
+
 static void h_file(jy_http_req *req)
 {
     json_t *b = jy_api_body_or_reply(req);
@@ -229,7 +250,7 @@ static void h_file(jy_http_req *req)
     int64_t id = 0;
     int rc = jy_case_file(cs, &f, jy_api_actor(req), &id, &err);
     if (rc) {
-        jy_api_fail(req, &err, rc == JY_EINVAL ? "facts" : NULL);
+        jy_api_fail(req, &err, rc == JY_EINVAL ? fact_field(req, err.msg) : NULL);
         return;
     }
     reply_case(req, cs, id, 201);
@@ -540,7 +561,7 @@ static void h_roster_add(jy_http_req *req)
     int64_t id = 0;
     rc = jy_case_file(cs, &f, jy_api_actor(req), &id, &err);
     if (rc) {
-        jy_api_fail(req, &err, rc == JY_EINVAL ? "facts" : NULL);
+        jy_api_fail(req, &err, rc == JY_EINVAL ? fact_field(req, err.msg) : NULL);
         return;
     }
     reply_case(req, cs, id, 201);

@@ -1,6 +1,9 @@
 /* api_policy.c — the rules under /api/v1 (issue 11):
  *
  *   GET  /api/v1/policy/programs   the 26 programmes: targets, budgets, funding sources (policy list)
+ *   GET  /api/v1/policy/programs/{program}/form   one programme's form for the pages: the facts
+ *                                  its rules use (type, values, range), its clauses, and its
+ *                                  scoring form (评分表: items, veto items) from policy/scoring-forms.tsv
  *   POST /api/v1/policy/eval       decide one case from given facts {program, date, facts}: the
  *                                  decision with its reasons and clauses, nothing stored
  *   POST /api/v1/policy/explain    the same with the evaluation's trace in Chinese (每一步比较的值)
@@ -8,6 +11,7 @@
  *                                  changed parameters, nothing stored (service/simulate.h)
  *
  * The rule set is the server's (loaded once per store handle with the case service). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +27,121 @@ static void h_programs(jy_http_req *req)
     jy_sb_json_str(&sb, jy_policy_hash(cs->pol));
     jy_sb_append(&sb, ",\"programs\":");
     jy_policy_list_json(cs->pol, &sb);
+    jy_sb_appendc(&sb, '}');
+    jy_http_reply_json(req, 200, &sb);
+}
+
+/* Appends the scoring form of program from DIR/scoring-forms.tsv (program, form, kind, item, max,
+ * clause; # comments) as "scoring":{…} or null when the programme has none. 0, or JY_EIO when the
+ * file exists but a line is malformed (a broken rule file is the operator's to fix, not a 200). */
+static int scoring_json(const char *dir, const char *program, jy_sb *sb, jy_err *err)
+{
+    char path[4096];
+    int n = snprintf(path, sizeof path, "%s/scoring-forms.tsv", dir ? dir : "policy");
+    if (n < 0 || (size_t)n >= sizeof path) return jy_err_set(err, JY_EIO, "policy path too long");
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        jy_sb_append(sb, "null");
+        return 0;
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    int lineno = 0, found = 0, rc = 0;
+    int nk[3] = {0, 0, 0};
+    jy_sb part[3] = {JY_SB_INIT, JY_SB_INIT, JY_SB_INIT};
+    const char *form = NULL;
+    jy_sb formname = JY_SB_INIT, clause = JY_SB_INIT;
+    while (getline(&line, &cap, f) > 0) {
+        lineno++;
+        line[strcspn(line, "\r\n")] = 0;
+        if (!line[0] || line[0] == '#') continue;
+        char *col[6];
+        int nc = 0;
+        char *q = line;
+        while (nc < 6) {
+            col[nc++] = q;
+            char *t = strchr(q, '\t');
+            if (!t) break;
+            *t = 0;
+            q = t + 1;
+        }
+        if (nc != 6) {
+            rc = jy_err_set(err, JY_EIO, "scoring-forms.tsv line %d: expected 6 columns", lineno);
+            break;
+        }
+        if (strcmp(col[0], program) != 0) continue;
+        int k = strcmp(col[2], "item") == 0 ? 0 : strcmp(col[2], "veto") == 0 ? 1 : strcmp(col[2], "bonus") == 0 ? 2 : -1;
+        if (k < 0) {
+            rc = jy_err_set(err, JY_EIO, "scoring-forms.tsv line %d: kind %s is not item, veto or bonus", lineno, col[2]);
+            break;
+        }
+        if (!found) {
+            jy_sb_append(&formname, col[1]);
+            jy_sb_append(&clause, col[5]);
+            form = jy_sb_cstr(&formname);
+        }
+        found = 1;
+        if (nk[k]++) jy_sb_appendc(&part[k], ',');
+        jy_sb_appendc(&part[k], '{');
+        jy_sb_json_kv_str(&part[k], "item", col[3]);
+        if (k != 1) {
+            char *end = NULL;
+            long v = strcmp(col[4], "-") == 0 ? -1 : strtol(col[4], &end, 10);
+            if (v != -1 && (!end || *end || v < 0 || v > 1000)) {
+                rc = jy_err_set(err, JY_EIO, "scoring-forms.tsv line %d: max %s is not a whole number of points", lineno, col[4]);
+                break;
+            }
+            jy_sb_json_key(&part[k], "max");
+            if (v < 0) jy_sb_append(&part[k], "null");
+            else jy_sb_appendf(&part[k], "%ld", v);
+        }
+        jy_sb_json_kv_str(&part[k], "clause", col[5]);
+        jy_sb_appendc(&part[k], '}');
+    }
+    free(line);
+    fclose(f);
+    if (!rc) {
+        if (!found) jy_sb_append(sb, "null");
+        else {
+            jy_sb_appendc(sb, '{');
+            jy_sb_json_kv_str(sb, "form", form);
+            jy_sb_json_kv_str(sb, "clause", jy_sb_cstr(&clause));
+            static const char *const K[3] = {"items", "veto_items", "bonus_items"};
+            for (int k = 0; k < 3; k++) {
+                jy_sb_json_key(sb, K[k]);
+                jy_sb_appendc(sb, '[');
+                jy_sb_append(sb, jy_sb_cstr(&part[k]));
+                jy_sb_appendc(sb, ']');
+            }
+            jy_sb_appendc(sb, '}');
+        }
+    }
+    for (int k = 0; k < 3; k++) jy_sb_free(&part[k]);
+    jy_sb_free(&formname);
+    jy_sb_free(&clause);
+    return rc;
+}
+
+/* GET /api/v1/policy/programs/{program}/form: what a page needs to file a case of the programme. */
+static void h_program_form(jy_http_req *req)
+{
+    jy_cases *cs = jy_api_cases_or_reply(req);
+    if (!cs) return;
+    const char *program = jy_http_req_param(req, "program");
+    jy_sb sb = JY_SB_INIT;
+    if (!program || jy_policy_program_form_json(cs->pol, program, &sb) != 0) {
+        jy_sb_free(&sb);
+        jy_http_reply_error(req, 404, "not_found", "no programme %s in the rules", program ? program : "");
+        return;
+    }
+    sb.len--; /* reopen the object: the scoring form goes in */
+    jy_sb_append(&sb, ",\"scoring\":");
+    jy_err err = {0};
+    if (scoring_json(jy_api_of(req)->policy_dir, program, &sb, &err)) {
+        jy_sb_free(&sb);
+        jy_api_fail(req, &err, NULL);
+        return;
+    }
     jy_sb_appendc(&sb, '}');
     jy_http_reply_json(req, 200, &sb);
 }
@@ -192,6 +311,23 @@ const jy_api_route jy_api_routes_policy[] = {
       .response = "{\"type\":\"object\",\"required\":[\"ruleset\",\"programs\"],\"properties\":{\"ruleset\":" STR
                   ",\"programs\":{\"type\":\"array\"}}}",
       .statuses = "200,401,403"}},
+    {{.method = "GET", .path = "/api/v1/policy/programs/{program}/form", .fn = h_program_form,
+      .permission = JY_PERM_POLICY_READ},
+     {.tag = "policy",
+      .summary = "One programme's form for filing (申报): the facts its rules use (type, values, range, meaning), its "
+                 "clauses, and its scoring form (评分表: items with their maximum points, veto items 否决项, bonus items)",
+      .response = "{\"type\":\"object\",\"required\":[\"program\",\"title\",\"facts\",\"clauses\",\"params\",\"scoring\"],"
+                  "\"properties\":{\"program\":" STR ",\"title\":" STR ",\"facts\":{\"type\":\"array\",\"items\":{"
+                  "\"type\":\"object\",\"required\":[\"name\",\"type\",\"doc\",\"derived\"],\"properties\":{"
+                  "\"name\":" STR ",\"type\":" STR ",\"doc\":" STR ",\"derived\":{\"type\":\"boolean\"},"
+                  "\"min\":" STR ",\"max\":" STR ",\"values\":{\"type\":\"array\",\"items\":" STR "}}}},"
+                  "\"clauses\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":[\"id\",\"text\"]}},"
+                  "\"params\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":[\"name\",\"type\","
+                  "\"clause\",\"periods\"]}},"
+                  "\"scoring\":{\"type\":[\"object\",\"null\"],\"required\":[\"form\",\"clause\",\"items\","
+                  "\"veto_items\",\"bonus_items\"],\"properties\":{\"form\":" STR ",\"clause\":" STR
+                  ",\"items\":{\"type\":\"array\"},\"veto_items\":{\"type\":\"array\"},\"bonus_items\":{\"type\":\"array\"}}}}}",
+      .statuses = "200,401,403,404,500"}},
     {{.method = "POST", .path = "/api/v1/policy/eval", .fn = h_eval, .permission = JY_PERM_POLICY_EVAL,
       .max_body = 65536},
      {.tag = "policy", .summary = "Decide one case from given facts (试算): the decision and its clauses, nothing stored",

@@ -156,7 +156,9 @@ static const char *const SPA_PAGES[] = {"/login", "/password", "/account", "/das
                                         "/orgs",  "/cases",    "/reports", "/policy",    "/audit", "/access-log",
                                         "/users", "/forbidden",
                                         /* issue 12 item 2 (web3) */
-                                        "/placements", "/ledger", "/batches"};
+                                        "/placements", "/ledger", "/batches",
+                                        /* web2: filing, classes, awards, roster import, budget simulation */
+                                        "/filing", "/classes", "/awards", "/imports", "/simulate"};
 
 /* Reads dir/name (a regular file, no symlink) into sb. 0, JY_ENOTFOUND or JY_EIO. */
 static int web_read(const char *dir, const char *name, jy_sb *sb, jy_err *err)

@@ -818,6 +818,97 @@ void jy_policy_facts_md(const jy_policy *p, jy_sb *out)
     }
 }
 
+int jy_policy_program_form_json(const jy_policy *p, const char *program, jy_sb *out)
+{
+    int pi = -1;
+    for (int k = 0; k < p->nprograms && k < 64; k++)
+        if (strcmp(p->programs[k].id, program) == 0) pi = k;
+    if (pi < 0) return JY_ENOTFOUND;
+    char a[64], b[64];
+    jy_sb_appendc(out, '{');
+    jy_sb_json_kv_str(out, "program", p->programs[pi].id);
+    jy_sb_json_kv_str(out, "title", p->programs[pi].title);
+    jy_sb_json_key(out, "facts");
+    jy_sb_appendc(out, '[');
+    int first = 1;
+    for (int i = 0; i < p->nfacts; i++) {
+        const jp_fact *f = &p->facts[i];
+        if (!(f->used_by[0] & ((uint64_t)1 << pi))) continue;
+        if (!first) jy_sb_appendc(out, ',');
+        first = 0;
+        jy_sb_appendc(out, '{');
+        jy_sb_json_kv_str(out, "name", f->name);
+        jy_sb_json_kv_str(out, "type", jp_type_name(f->type));
+        if (f->type == T_ENUM || f->type == T_SET) {
+            jy_sb_json_key(out, "values");
+            jy_sb_appendc(out, '[');
+            for (int k = 0; k < f->nsyms; k++) {
+                if (k) jy_sb_appendc(out, ',');
+                jy_sb_json_str(out, f->syms[k]);
+            }
+            jy_sb_appendc(out, ']');
+        }
+        if (f->has_range) {
+            fmt_val(a, sizeof a, f->type, f->lo, NULL);
+            fmt_val(b, sizeof b, f->type, f->hi, NULL);
+            jy_sb_json_kv_str(out, "min", a);
+            jy_sb_json_kv_str(out, "max", b);
+        }
+        jy_sb_json_kv_str(out, "doc", f->doc ? f->doc : "");
+        jy_sb_json_kv_bool(out, "derived", f->derived);
+        jy_sb_appendc(out, '}');
+    }
+    jy_sb_appendc(out, ']');
+    jy_sb_json_key(out, "clauses");
+    jy_sb_appendc(out, '[');
+    first = 1;
+    for (int i = 0; i < p->nclauses; i++) {
+        if (p->clauses[i].program != pi || strcmp(p->clauses[i].id, p->programs[pi].id) == 0) continue;
+        if (!first) jy_sb_appendc(out, ',');
+        first = 0;
+        jy_sb_appendc(out, '{');
+        jy_sb_json_kv_str(out, "id", p->clauses[i].id);
+        jy_sb_json_kv_str(out, "text", p->clauses[i].text ? p->clauses[i].text : "");
+        jy_sb_appendc(out, '}');
+    }
+    jy_sb_appendc(out, ']');
+    /* the parameters (what `policy simulate --set` changes), with their periods */
+    jy_sb_json_key(out, "params");
+    jy_sb_appendc(out, '[');
+    first = 1;
+    for (int i = 0; i < p->nparams; i++) {
+        const jp_param *q = &p->params[i];
+        if (q->clause < 0 || q->clause >= p->nclauses || p->clauses[q->clause].program != pi) continue;
+        if (!first) jy_sb_appendc(out, ',');
+        first = 0;
+        jy_sb_appendc(out, '{');
+        jy_sb_json_kv_str(out, "name", q->name);
+        jy_sb_json_kv_str(out, "type", jp_type_name(q->type));
+        jy_sb_json_kv_str(out, "clause", p->clauses[q->clause].id);
+        jy_sb_json_key(out, "periods");
+        jy_sb_appendc(out, '[');
+        for (int k = 0; k < q->nper; k++) {
+            char d[JY_DATE_BUFSZ];
+            if (k) jy_sb_appendc(out, ',');
+            jy_sb_appendc(out, '{');
+            jy_sb_json_key(out, "from");
+            if (q->per[k].from == INT32_MIN) jy_sb_append(out, "null");
+            else jy_sb_json_str(out, jy_date_format(q->per[k].from, d));
+            jy_sb_json_key(out, "to");
+            if (q->per[k].to == INT32_MAX) jy_sb_append(out, "null");
+            else jy_sb_json_str(out, jy_date_format(q->per[k].to, d));
+            fmt_val(a, sizeof a, q->type, q->per[k].value, NULL);
+            jy_sb_json_kv_str(out, "value", a);
+            jy_sb_appendc(out, '}');
+        }
+        jy_sb_appendc(out, ']');
+        jy_sb_appendc(out, '}');
+    }
+    jy_sb_appendc(out, ']');
+    jy_sb_appendc(out, '}');
+    return 0;
+}
+
 int jy_policy_compile_text(const char *name, const char *src, size_t len, jy_sb *report, int *nerrors)
 {
     jp_diag d;

@@ -167,6 +167,11 @@ void jy_policy_explain_text(const jy_policy *p, const jy_policy_case *c, const j
 void jy_policy_list_json(const jy_policy *p, jy_sb *out);
 /* Appends the fact catalogue as a Markdown table (name, type, meaning, programmes). */
 void jy_policy_facts_md(const jy_policy *p, jy_sb *out);
+/* Appends one programme's form as JSON: {"program","title","facts":[{"name","type","values"?,"min"?,
+ * "max"?,"doc","derived"}] (the declared facts its rules use), "clauses":[{"id","text"}],
+ * "params":[{"name","type","clause","periods":[{"from","to","value"}]}]}.
+ * JY_ENOTFOUND for an unknown programme. */
+int jy_policy_program_form_json(const jy_policy *p, const char *program, jy_sb *out);
 
 /* Reason accessors: clause ids ("P10 二(三)") and texts of a reason index. */
 int jy_policy_reason_nclauses(const jy_policy *p, int reason);

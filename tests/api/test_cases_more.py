@@ -150,7 +150,7 @@ with Server() as srv:
     check(d["error"]["field"] == "idcard", "trainee missing: %r" % d)
     st, d = b.call("POST", "/api/v1/cases/%d/roster" % kid, {"idcard": trainees[0][0], "date": "2024-05-06",
                                                              "facts": {"hours_attended": 170}}, expect=422)
-    check(d["error"]["field"] == "facts" and "hours_attended" in d["error"]["message"], "hours refused: %r" % d)
+    check(d["error"]["field"] == "facts.hours_attended" and "hours_attended" in d["error"]["message"], "hours refused: %r" % d)
     st, d = b.call("POST", "/api/v1/cases/%d/roster" % kid, {"idcard": trainees[0][0], "date": "2024-05-06",
                                                              "facts": "x"}, expect=422)
     check(d["error"]["field"] == "facts", "facts not an object: %r" % d)

@@ -2,6 +2,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { BASE, accounts, launch, newPage, login, menuPaths } from './lib.mjs'
+import { MENU } from '../../web/src/lib/menu.js'
 
 let browser
 const acc = accounts()
@@ -42,6 +43,24 @@ for (const [role, paths] of Object.entries(WEB3)) {
   EXPECTED[role] = [...e.slice(0, e.indexOf('/account')), ...paths, ...e.slice(e.indexOf('/account'))]
 }
 ALL.push('/placements', '/ledger', '/batches')
+// web2: filing (case.file), classes (case.read), awards (case.file), roster import (import.run),
+// budget simulation (report.read), each in its place in the menu's order
+const WEB2 = {
+  admin: ['/filing', '/classes', '/awards', '/imports', '/simulate'],
+  county_reviewer: ['/filing', '/classes', '/awards', '/imports', '/simulate'],
+  city_reviewer: ['/filing', '/classes', '/awards', '/simulate'],
+  township_staff: ['/filing', '/classes', '/awards', '/imports', '/simulate'],
+  finance: ['/classes', '/simulate'],
+  training_body: ['/filing', '/classes', '/awards'],
+  employer: ['/filing', '/classes', '/awards'],
+  applicant: ['/filing', '/classes', '/awards'],
+  station: ['/filing', '/classes', '/awards'],
+}
+const MENU_ORDER = MENU.flatMap((g) => g.items.map((i) => i.path))
+for (const [role, extra] of Object.entries(WEB2)) {
+  EXPECTED[role] = [...EXPECTED[role], ...extra].sort((a, b) => MENU_ORDER.indexOf(a) - MENU_ORDER.indexOf(b))
+}
+ALL.push('/filing', '/classes', '/awards', '/imports', '/simulate')
 
 test('the demo has an account for every role', () => {
   assert.deepEqual(Object.keys(acc).sort(), Object.keys(EXPECTED).sort())

@@ -32,6 +32,13 @@ export const routes = [
       { path: 'ledger', component: () => import('./views/Ledger.vue'), meta: { title: '资金台账' } },
       { path: 'batches', component: () => import('./views/Batches.vue'), meta: { title: '支付批次' } },
       { path: 'batches/:id', component: () => import('./views/BatchDetail.vue'), meta: { title: '支付批次详情' } },
+      // issue 12 item 2, second share (web2): filing, classes, awards, roster import, budget simulation
+      { path: 'filing', component: () => import('./views/CaseNew.vue'), meta: { title: '申报' } },
+      { path: 'classes', component: () => import('./views/Classes.vue'), meta: { title: '培训班' } },
+      { path: 'classes/:id', component: () => import('./views/ClassDetail.vue'), meta: { title: '培训班详情' } },
+      { path: 'awards', component: () => import('./views/Awards.vue'), meta: { title: '评选奖补' } },
+      { path: 'imports', component: () => import('./views/Imports.vue'), meta: { title: '花名册导入' } },
+      { path: 'simulate', component: () => import('./views/Simulate.vue'), meta: { title: '预算模拟' } },
       { path: 'forbidden', component: () => import('./views/Forbidden.vue'), meta: { title: '无权访问' } },
       { path: ':rest(.*)*', component: () => import('./views/NotFound.vue'), meta: { title: '页面不存在' } },
     ],

@@ -9,7 +9,7 @@ test('menuFor keeps only the entries the permissions allow, and empty groups go'
   assert.deepEqual(menuFor(['audit.read']).map((g) => g.items.map((i) => i.path)), [['/audit'], ['/account']])
   assert.deepEqual(menuFor([]).flatMap((g) => g.items.map((i) => i.path)), ['/account'])
   const county = menuFor(['report.read', 'case.read', 'person.read', 'org.read']).flatMap((g) => g.items.map((i) => i.path))
-  assert.deepEqual(county, ['/dashboard', '/todo', '/persons', '/orgs', '/cases', '/reports', '/account'])
+  assert.deepEqual(county, ['/dashboard', '/todo', '/persons', '/orgs', '/cases', '/classes', '/reports', '/simulate', '/account'])
 })
 
 test('permFor covers sub-pages; homeFor is the first entry', () => {

@@ -9,7 +9,9 @@ let onUnauthenticated = () => {}
 export class ApiError extends Error {
   constructor(status, body) {
     const e = (body && body.error) || {}
-    super(e.message || `HTTP ${status}`)
+    // the Chinese text of the error when the server gives one (message_zh / zh), else its message
+    // ("facts: fact x: …" loses the "facts: " its field already says)
+    super(String(e.message_zh || e.zh || e.message || `HTTP ${status}`).replace(/^facts: (?=fact |unknown fact)/, ''))
     this.status = status
     this.code = e.code || ''
     this.field = e.field || null
@@ -77,3 +79,41 @@ export const get = (path, query, opts) => api('GET', path, { ...opts, query })
 export const post = (path, body) => api('POST', path, { body })
 export const put = (path, body) => api('PUT', path, { body })
 export const del = (path) => api('DELETE', path)
+
+// Uploads a file as the request body (its bytes, Content-Type from the name: text/csv or the XLSX
+// type), with upload progress: onProgress(percent) while the bytes go out. Answers the JSON reply
+// or throws ApiError like api(). XMLHttpRequest, because fetch reports no upload progress.
+export function upload(path, file, { query, onProgress } = {}) {
+  return new Promise((resolve, reject) => {
+    const t = sessionStorage.getItem(KEY)
+    if (!t) {
+      reject(new ApiError(403, { error: { code: 'csrf', message: '此窗口尚未登录办理权限，请退出后重新登录再办理' } }))
+      return
+    }
+    const xhr = new XMLHttpRequest()
+    xhr.open('POST', url(path, query))
+    xhr.withCredentials = true
+    xhr.setRequestHeader('Accept', 'application/json')
+    xhr.setRequestHeader('X-CSRF-Token', t)
+    const xlsx = /\.xlsx$/i.test(file.name || '')
+    xhr.setRequestHeader('Content-Type', xlsx ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv')
+    xhr.upload.onprogress = (ev) => {
+      if (onProgress && ev.lengthComputable) onProgress(Math.round((ev.loaded * 100) / ev.total))
+    }
+    xhr.onload = () => {
+      let data = null
+      try {
+        data = xhr.responseText ? JSON.parse(xhr.responseText) : null
+      } catch {
+        data = null
+      }
+      if (xhr.status >= 200 && xhr.status < 300) resolve(data)
+      else {
+        if (xhr.status === 401) onUnauthenticated()
+        reject(new ApiError(xhr.status, data))
+      }
+    }
+    xhr.onerror = () => reject(new ApiError(0, { error: { message: '网络错误，上传未完成' } }))
+    xhr.send(file)
+  })
+}

@@ -25,12 +25,24 @@ export const MENU = [
     icon: 'Document',
     items: [{ path: '/cases', label: '案件办理', perm: 'case.read' }],
   },
+  // issue 12 item 2, second share (web2)
+  {
+    group: '申报与评审',
+    icon: 'EditPen',
+    items: [
+      { path: '/filing', label: '申报', perm: 'case.file' },
+      { path: '/classes', label: '培训班', perm: 'case.read' },
+      { path: '/awards', label: '评选奖补', perm: 'case.file' },
+      { path: '/imports', label: '花名册导入', perm: 'import.run' },
+    ],
+  },
   {
     group: '统计与政策',
     icon: 'DataAnalysis',
     items: [
       { path: '/reports', label: '统计报表', perm: 'report.read' },
       { path: '/policy', label: '政策规则', perm: 'policy.read' },
+      { path: '/simulate', label: '预算模拟', perm: 'report.read' }, // web2
     ],
   },
   {
