@@ -1117,6 +1117,9 @@ int jy_case_show_json(jy_cases *cs, int64_t id, jy_date today, jy_sb *out, jy_er
             }
     }
     jy_sb_append(out, "]");
+    /* the rule version that made the decision (versions.h): null before versions were loaded */
+    jy_sb_append(out, ",\"version\":");
+    if ((rc = jy_versions_brief_json(cs->st, c.policy_version, out, err))) goto done;
     if (strcmp(c.kind, "training_class") == 0 && (rc = jy_class_roster_json(cs->st, &c, out, err))) goto done;
     jy_sb_json_kv_bool(out, "overdue", c.due_on && c.due_on < today);
     /* the dates counted into a year without a published calendar (see jy_cases_settle_dates) */

@@ -968,15 +968,16 @@ static int reason_in(json_t *r, json_t *arr)
     return 0;
 }
 
+/* A reason that does not decide the outcome or the amount: a note, an "ok", a provisional date. */
 static int is_prov_reason(json_t *r)
 {
     const char *k = json_string_value(json_object_get(r, "kind"));
-    return k && strcmp(k, "provisional") == 0;
+    return k && (strcmp(k, "provisional") == 0 || strcmp(k, "note") == 0 || strcmp(k, "ok") == 0);
 }
 
-/* The clauses that changed the decision: those of the reasons found on one side only (before
- * and not after, after and not before), and those the diff between the versions touches that
- * the new reasons cite. */
+/* The clauses that changed the decision: those of the deciding reasons (not notes) found on one
+ * side only (before and not after, after and not before), and those the diff between the
+ * versions touches that the new deciding reasons cite. */
 static void take_clause(json_t *r, lines *seen, int *n, jy_sb *out)
 {
     const char *c = json_string_value(json_object_get(r, "clause"));

@@ -142,11 +142,7 @@ int jy_store_policy_version_add(jy_store *st, jy_policy_version *v, const jy_pol
     *created = 0;
     if (!v->enacted_on || !v->applies_from)
         return jy_err_set(err, JY_EINVAL, "a rule version needs the date it was enacted (发文日期) and the date it applies from (施行日期)");
-    if (v->applies_from < v->enacted_on) {
-        char d1[JY_DATE_BUFSZ], d2[JY_DATE_BUFSZ];
-        return jy_err_set(err, JY_EINVAL, "--from %s: a version cannot apply before it was enacted (--enacted %s)",
-                          jy_date_format(v->applies_from, d1), jy_date_format(v->enacted_on, d2));
-    }
+    /* applies_from may precede enacted_on: a plan issued in March often applies from 1 January */
     if (strlen(v->hash) != 64) return jy_err_set(err, JY_EINVAL, "a rule version's hash must be 64 hex digits");
     if (n == 0) return jy_err_set(err, JY_EINVAL, "a rule version needs its rule files");
     int rc = jy_store_begin(st, err);
@@ -175,7 +171,7 @@ int jy_store_policy_version_add(jy_store *st, jy_policy_version *v, const jy_pol
     int64_t nrows = 0;
     rc = jl_run(st,
                 "INSERT INTO policy_versions(hash, ruleset, enacted_on, applies_from, loaded_at, loaded_by, note, files)"
-                " VALUES ($1, $2, CAST($3 AS DATE), CAST($4 AS DATE), $5, $6, $7, $8) RETURNING " VERSION_COLS,
+                " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING " VERSION_COLS,
                 p, 8, one_version, &got, &nrows, "storing a rule version", err);
     if (rc == 0 && nrows == 1) id = got.id;
     else if (rc == 0) rc = jy_err_set(err, JY_EDB, "storing a rule version: no id returned");

@@ -38,8 +38,8 @@ typedef struct jy_policy_file {
 /* Adds version v (hash, ruleset, dates, note filled; id, loaded_at and loaded_by set here) with
  * its files, in one transaction with an audit entry policy_version/<id>/load. When a version
  * with the same hash is stored already nothing is written, *created is 0 and v receives the
- * stored one. JY_EINVAL when a date is missing, applies_from precedes enacted_on, or the note is
- * too long. */
+ * stored one. JY_EINVAL when a date is missing. applies_from may precede enacted_on (a plan issued
+ * in March that applies from 1 January: 自2024年1月1日起执行). */
 int jy_store_policy_version_add(jy_store *st, jy_policy_version *v, const jy_policy_file *files, size_t n,
                                 const char *actor, int *created, jy_err *err);
 /* JY_ENOTFOUND naming the id. */
