@@ -219,7 +219,6 @@ int jy_versions_list_json(jy_store *st, const char *dir, jy_sb *out, jy_err *err
         jy_rules_files rf;
         jy_err e;
         jy_sb_append(out, ",\"directory\":{");
-        jy_sb_json_kv_str(out, "path", dir);
         if (jy_rules_files_read(dir, &rf, &e) == 0) {
             jy_sb_json_kv_str(out, "hash", rf.hash);
             jy_policy_version v;
@@ -1089,9 +1088,9 @@ int jy_versions_redecide(jy_cases *cs, const jy_redecide_request *rq, const char
             jy_sb_json_kv_bool(out, "already", 1);
             jy_sb_json_kv_str(out, "reviewer", done.reviewer);
             jy_sb_json_kv_str(out, "at", done.at);
-            jy_sb_json_kv_i64(out, "changed", done.changed);
+            jy_sb_json_kv_i64(out, "changed_count", done.changed);
             jy_sb_json_kv_i64(out, "restamped", done.restamped);
-            jy_sb_append(out, "}");
+            jy_sb_append(out, ",\"changed\":[],\"held\":[]}");
             return 0;
         }
         if (r2 != JY_ENOTFOUND) return jy_err_set(err, r2, "%s", e.msg);

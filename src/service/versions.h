@@ -42,8 +42,8 @@ int jy_versions_load(jy_store *st, const char *dir, jy_date enacted, jy_date app
                      const char *actor, jy_sb *out, jy_err *err);
 
 /* {"versions":[{id,hash,ruleset,enacted_on,applies_from,loaded_at,loaded_by,note,files,cases}],
- *  "directory":{"path","hash","version"}} — directory: the rules directory given (NULL: left
- * out) and the version holding its content (null when it is not loaded). */
+ *  "directory":{"hash","version"}} — directory: the content hash of the rules directory given
+ * (NULL: left out) and the version holding that content (null when it is not loaded). */
 int jy_versions_list_json(jy_store *st, const char *dir, jy_sb *out, jy_err *err);
 
 /* The rules of version id compiled (from a private temporary copy of its files, removed before
@@ -75,7 +75,7 @@ typedef struct jy_redecide_request {
  * differs (the cases changed since the dry run), else writes every re-decided case in one
  * transaction (history step "redecide", audit entry per case, policy_version set) and records
  * the re-decision (audited). Committing the same plan again writes nothing and answers the
- * first commit's figures with "already":true. Closed and paid cases never change. */
+ * first commit's figures (changed_count, restamped, reviewer, at) with "already":true. Closed and paid cases never change. */
 int jy_versions_redecide(jy_cases *cs, const jy_redecide_request *rq, const char *actor, jy_sb *out, jy_err *err);
 
 /* {"id","hash","enacted_on","applies_from","note"} of version id, or null when id is 0. */

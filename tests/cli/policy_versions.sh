@@ -143,7 +143,7 @@ expect_contains "held x7 keeps 1000" '"amount":"1000.00"' "$(show "$x7")"
 # committing again: nothing written
 audit_after=$($J audit list --limit 100000 | wc -l)
 again=$($J --as admin policy redecide --version 2 --program P1 --commit "$plan" --reviewer rev)
-expect_out "again: already, the first commit's figures" "True 2 rev" 0 j 'd["already"], d["changed"], d["reviewer"]' <<<"$again"
+expect_out "again: already, the first commit's figures" "True 2 rev" 0 j 'd["already"], d["changed_count"], d["reviewer"]' <<<"$again"
 expect_out "again: no audit entry" "$audit_after" 0 sh -c "$J audit list --limit 100000 | wc -l"
 expect_out "dry run after the commit: no change left" "[] [$x7]" 0 j '[c["case"] for c in d["changed"]], [c["case"] for c in d["held"]]' <<<"$($J --as rev policy redecide --version 2 --program P1)"
 expect_contains "the re-decision is audited" '"entity":"policy_redecision"' "$($J audit list --limit 100000)"
