@@ -170,9 +170,12 @@ int jy_versions_load(jy_store *st, const char *dir, jy_date enacted, jy_date app
     if (!applies_from) return jy_err_set(err, JY_EINVAL, "--from: the date the rules apply from (施行日期) is required");
     if (note && strlen(note) >= sizeof ((jy_policy_version *)0)->note)
         return jy_err_set(err, JY_EINVAL, "--note: at most %zu bytes", sizeof ((jy_policy_version *)0)->note - 1);
+    /* the rules serve every county: only an administrator loads them */
+    jy_actor who;
+    int rc = jy_actor_resolve(st, actor, &who, err);
+    if (rc || (rc = jy_actor_may(&who, 1u << JY_ROLE_ADMIN, NULL, "载入政策版本", err))) return rc;
     jy_policy *pol = NULL;
-    int rc = jy_policy_load(dir, &pol, err); /* rules that do not compile are not a version */
-    if (rc) return rc;
+    if ((rc = jy_policy_load(dir, &pol, err))) return rc; /* rules that do not compile are not a version */
     jy_policy_version v;
     memset(&v, 0, sizeof v);
     snprintf(v.ruleset, sizeof v.ruleset, "%s", jy_policy_hash(pol));
@@ -988,7 +991,14 @@ static void take_clause(json_t *r, lines *seen, int *n, jy_sb *out)
     jy_sb_json_str(out, c);
 }
 
-static void changed_clauses(const char *before, const char *after, const lines *touched, jy_sb *out)
+static int kind_is(json_t *r, const char *a, const char *b)
+{
+    const char *k = json_string_value(json_object_get(r, "kind"));
+    return k && (strcmp(k, a) == 0 || (b && strcmp(k, b) == 0));
+}
+
+static void changed_clauses(const char *before, const char *after, const lines *touched, int amount_moved,
+                            jy_sb *out)
 {
     json_t *a = json_loads(before, 0, NULL), *b = json_loads(after, 0, NULL);
     if (!json_is_array(a)) {
@@ -1013,6 +1023,11 @@ static void changed_clauses(const char *before, const char *after, const lines *
                 break;
             }
     }
+    /* the amount moved with the same reasons (a parameter's value is not in its reason's text):
+     * the clauses that set the amount */
+    if (amount_moved) json_array_foreach(b, i, r) if (kind_is(r, "pay", "cap")) take_clause(r, &seen, &n, out);
+    /* nothing found yet (no diff to read: the case's rules are not a stored version) */
+    if (n == 0) json_array_foreach(b, i, r) take_clause(r, &seen, &n, out);
     for (size_t k = 0; k < seen.n; k++) free(seen.v[k]);
     free(seen.v);
     json_decref(a);
@@ -1042,6 +1057,30 @@ static void subject_of(jy_store *st, const jy_case *c, char *buf, size_t cap)
     } else if (c->org_id && jy_store_org_get(st, c->org_id, &o, &e) == 0) {
         snprintf(buf, cap, "%s", o.name);
     }
+}
+
+typedef struct vlist {
+    struct vl_item {
+        int64_t id;
+        char ruleset[24];
+    } *v;
+    size_t n, cap;
+} vlist;
+
+static int on_vlist(void *ctx, const jy_policy_version *v)
+{
+    vlist *L = ctx;
+    if (L->n == L->cap) {
+        size_t nc = L->cap ? L->cap * 2 : 16;
+        struct vl_item *nv = realloc(L->v, sizeof *nv * nc);
+        if (!nv) return JY_ENOMEM;
+        L->v = nv;
+        L->cap = nc;
+    }
+    L->v[L->n].id = v->id;
+    memcpy(L->v[L->n].ruleset, v->ruleset, sizeof L->v[L->n].ruleset);
+    L->n++;
+    return 0;
 }
 
 typedef struct touched_cache {
@@ -1096,7 +1135,12 @@ int jy_versions_redecide(jy_cases *cs, const jy_redecide_request *rq, const char
         if (r2 != JY_ENOTFOUND) return jy_err_set(err, r2, "%s", e.msg);
     }
     cands C = {0};
-    if ((rc = jy_store_redecide_candidates(st, county, program, on_cand, &C, err))) goto out_free;
+    vlist V = {0};
+    if ((rc = jy_store_redecide_candidates(st, county, program, on_cand, &C, err)) ||
+        (rc = jy_store_policy_version_list(st, on_vlist, &V, err))) {
+        if (rc == JY_ENOMEM) jy_err_set(err, JY_ENOMEM, "out of memory");
+        goto out_free;
+    }
     /* pass 1: decide each again without writing; list the changes, digest them */
     touched_cache tc[8];
     int ntc = 0;
@@ -1120,14 +1164,18 @@ int jy_versions_redecide(jy_cases *cs, const jy_redecide_request *rq, const char
             nunchanged++;
             continue;
         }
-        /* the clauses: what the diff from the case's version touches, cited by its reasons */
+        /* the clauses: what the diff from the case's version touches, cited by its reasons (a case
+         * decided before versions were loaded: the stored version with its ruleset, if any) */
+        int64_t from = before.policy_version;
+        for (size_t k = 0; !from && k < V.n; k++)
+            if (strcmp(V.v[k].ruleset, before.ruleset) == 0) from = V.v[k].id;
         const lines *touched = NULL;
         static const lines none = {0};
         for (int k = 0; k < ntc; k++)
-            if (tc[k].from == before.policy_version) touched = &tc[k].l;
+            if (tc[k].from == from) touched = &tc[k].l;
         if (!touched && ntc < 8) {
-            tc[ntc].from = before.policy_version;
-            if ((rc = touched_clauses(st, before.policy_version, rq->version, &tc[ntc].l, err))) break;
+            tc[ntc].from = from;
+            if ((rc = touched_clauses(st, from, rq->version, &tc[ntc].l, err))) break;
             touched = &tc[ntc++].l;
         }
         if (!touched) touched = &none;
@@ -1151,7 +1199,8 @@ int jy_versions_redecide(jy_cases *cs, const jy_redecide_request *rq, const char
         jy_sb_json_key(dst, "amount_after");
         amount_json(dst, after.has_amount, after.amount);
         jy_sb_append(dst, ",\"clauses\":[");
-        changed_clauses(jy_sb_cstr(&rb), jy_sb_cstr(&ra), touched, dst);
+        changed_clauses(jy_sb_cstr(&rb), jy_sb_cstr(&ra), touched,
+                        before.has_amount != after.has_amount || before.amount != after.amount, dst);
         jy_sb_append(dst, "]}");
         char line[256];
         int ll = snprintf(line, sizeof line, "%lld|%s|%s|%s|%s|%d\n", (long long)before.id, before.decision,
@@ -1238,5 +1287,6 @@ int jy_versions_redecide(jy_cases *cs, const jy_redecide_request *rq, const char
     jy_sb_free(&ra);
 out_free:
     free(C.v);
+    free(V.v);
     return rc;
 }

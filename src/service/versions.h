@@ -35,8 +35,8 @@ typedef struct jy_rules_files {
 int jy_rules_files_read(const char *dir, jy_rules_files *out, jy_err *err);
 void jy_rules_files_free(jy_rules_files *r);
 
-/* Registers dir as a version (jiuye policy load): the rules must compile (jy_policy_load's
- * error otherwise, nothing stored). out: {"created":bool,"version":{…}}; created is false when
+/* Registers dir as a version (jiuye policy load): only an administrator (JY_ECONFLICT naming
+ * the role otherwise); the rules must compile (jy_policy_load's error otherwise, nothing stored). out: {"created":bool,"version":{…}}; created is false when
  * the same content is stored already (its version is shown). Audited (policy_version/load). */
 int jy_versions_load(jy_store *st, const char *dir, jy_date enacted, jy_date applies_from, const char *note,
                      const char *actor, jy_sb *out, jy_err *err);

@@ -12,11 +12,12 @@ from apilib import *
 POLICY = os.environ.get("JIUYE_POLICY") or os.path.join(os.environ["JY_SOURCE_DIR"], "policy")
 cli("demo", "--persons", "200", "--orgs", "30", "--year-cases", "small")
 sec = add_user("ver-sec", "security", area="", admin="cli")
+adm = add_user("ver-adm", "admin", area="", admin="ver-sec")
 rev = add_user("ver-rev", "county_reviewer", area="640522", admin="ver-sec")
 twn = add_user("ver-twn", "township_staff", area="640522100", admin="ver-sec")
 
 # version 1: policy/; version 2: P1's level-5 amount raised, from 2024-07-01
-_, out, _ = cli("policy", "load", POLICY, "--enacted", "2024-01-05", "--from", "2024-01-01", "--note", "2024 年实施方案")
+_, out, _ = cli("--as", "ver-adm", "policy", "load", POLICY, "--enacted", "2024-01-05", "--from", "2024-01-01", "--note", "2024 年实施方案")
 check(json.loads(out)["version"]["id"] == 1, "version 1: %s" % out)
 polb = os.path.join(tmpdir(), "polB")
 shutil.copytree(POLICY, polb)
@@ -25,7 +26,7 @@ text = open(p1, encoding="utf-8").read()
 new = re.sub(r'^param p1\.level5 money "P1 六\(一\)1" 1000元', 'param p1.level5 money "P1 六(一)1" 1200元', text, flags=re.M)
 check(new != text, "the edit of version 2")
 open(p1, "w", encoding="utf-8").write(new)
-_, out, _ = cli("policy", "load", polb, "--enacted", "2024-06-20", "--from", "2024-07-01", "--note", "按调整后的政策执行")
+_, out, _ = cli("--as", "ver-adm", "policy", "load", polb, "--enacted", "2024-06-20", "--from", "2024-07-01", "--note", "按调整后的政策执行")
 check(json.loads(out)["version"]["id"] == 2, "version 2: %s" % out)
 
 with Server() as srv:

@@ -33,6 +33,8 @@ out=$($J --as admin policy load "$POLICY" --enacted 2024-02-01 --from 2024-02-01
 expect_contains "the same content again: no new version" '"created":false,"version":{"id":1,' "$out"
 expect_rc "no dates: refused" 1 $J --as admin policy load "$POLICY"
 expect_contains "names the missing date" "--enacted" "$(cat "$T/stderr")"
+expect_rc "a county reviewer does not load rules" 1 $J --as rev policy load "$POLICY" --enacted 2024-01-05 --from 2024-01-01
+expect_contains "names the role" "载入政策版本" "$(cat "$T/stderr")"
 
 claim() { # claim PERSON DATE LEVEL → the case id
   $J --as body case file --program P1 --kind trainee_claim --org "$BODY" --person "$1" --date "$2" \
@@ -89,6 +91,31 @@ expect_contains "readable diff" "p1.level5（P1 六(一)1）：1000元 → 1200�
 expect_contains "readable header" "版本 2（发文日期 2024-06-20，施行日期 2024-07-01，按调整后的政策执行）" "$txt"
 expect_contains "no change from a version to itself" "两个版本的规则相同" "$($J policy diff 1 1)"
 expect_rc "unknown version" 1 $J policy diff 1 9
+# version C (from 2025): a clause's text and the rule citing it, a programme removed, a catalogue row added
+cp -r "$T/polB" "$T/polC"
+sed -i 's/^clause "P10 三" "每人只参加一次"/clause "P10 三" "每人每年只参加一次"/; s/"P10 三" "每人只参加一次实践"/"P10 三" "每人每年只参加一次实践"/' \
+  "$T/polC/p10-practice.rules"
+rm "$T/polC/p26-staff-training.rules"
+printf '测试工种\tlevel\t9-99-99-99\t5-3\ttest\n' >>"$T/polC/occupations.tsv"
+out=$($J --as admin policy load "$T/polC" --enacted 2024-12-01 --from 2025-01-01)
+expect_contains "C is version 3" '"created":true,"version":{"id":3,' "$out"
+d=$($J policy diff 2 3 --format json)
+expect_out "diff C: P26 removed" "[('P26', 'removed')]" 0 j '[(p["program"], p["change"]) for p in d["programs"]]' <<<"$d"
+expect_out "diff C: the clause's text; P26's clauses removed" "[('P10 三', 'changed', '每人只参加一次', '每人每年只参加一次')] ['P26 一', 'P26 三']" 0 \
+  j 'str([(c["clause"], c["change"], c["old"], c["new"]) for c in d["clauses"] if c["change"] != "removed"]) + " " + str([c["clause"] for c in d["clauses"] if c["change"] == "removed" and c["new"] is None])' <<<"$d"
+expect_out "diff C: the rule line, removed and added, with its clause" \
+  "[('removed', 'P10 三', '每人只参加一次实践'), ('added', 'P10 三', '每人每年只参加一次实践')]" 0 \
+  j '[(r["change"], r["clause"], r["line"].split(chr(34))[-2]) for r in d["rules"] if r["file"] == "p10-practice.rules"]' <<<"$d"
+expect_out "diff C: P26's rules all removed" "True" 0 \
+  j 'all(r["change"] == "removed" for r in d["rules"] if r["file"] == "p26-staff-training.rules") and any(r["file"] == "p26-staff-training.rules" for r in d["rules"])' <<<"$d"
+expect_out "diff C: P26's parameters removed" "True" 0 \
+  j 'all(p["new"] is None for p in d["parameters"]) and all(p["name"].startswith("p26.") for p in d["parameters"])' <<<"$d"
+expect_out "diff C: the catalogue row" "[('occupations.tsv', 'added', '测试工种')]" 0 \
+  j '[(r["file"], r["change"], r["line"].split(chr(9))[0]) for r in d["other_files"]]' <<<"$d"
+txt=$($J policy diff 2 3)
+expect_contains "readable: clause" "P10 三：原文“每人只参加一次” → 新文“每人每年只参加一次”" "$txt"
+expect_contains "readable: programme" "删除 P26" "$txt"
+expect_contains "readable: file removed" "（整个文件删除）" "$txt"
 
 # ---- re-decision under B: the dry run ----
 audit_before=$($J audit list --limit 100000 | wc -l)
