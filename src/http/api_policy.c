@@ -356,7 +356,7 @@ const jy_api_route jy_api_routes_policy[] = {
       .response = "{\"type\":\"object\",\"required\":[\"county\",\"plan\",\"committed\"],\"properties\":{"
                   "\"county\":" STR ",\"plan\":" STR ",\"committed\":{\"type\":\"boolean\"},\"already\":{"
                   "\"type\":\"boolean\"},\"cases\":{\"type\":\"integer\"},\"unchanged\":{\"type\":\"integer\"},"
-                  "\"changed_count\":{\"type\":\"integer\"},\"changed\":{\"type\":\"array\"},\"held\":{\"type\":\"array\"},\"reviewer\":" STR
+                  "\"changed_count\":{\"type\":\"integer\"},\"changed\":{\"type\":\"array\"},\"held\":{\"type\":\"array\"},\"unreadable\":{\"type\":\"array\"},\"reviewer\":" STR
                   "}}",
       .statuses = "200,400,401,403,404,409,415,422,500,503"}},
 };

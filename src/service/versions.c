@@ -1129,7 +1129,7 @@ int jy_versions_redecide(jy_cases *cs, const jy_redecide_request *rq, const char
             jy_sb_json_kv_str(out, "at", done.at);
             jy_sb_json_kv_i64(out, "changed_count", done.changed);
             jy_sb_json_kv_i64(out, "restamped", done.restamped);
-            jy_sb_append(out, ",\"changed\":[],\"held\":[]}");
+            jy_sb_append(out, ",\"changed\":[],\"held\":[],\"unreadable\":[]}");
             return 0;
         }
         if (r2 != JY_ENOTFOUND) return jy_err_set(err, r2, "%s", e.msg);
@@ -1144,7 +1144,7 @@ int jy_versions_redecide(jy_cases *cs, const jy_redecide_request *rq, const char
     /* pass 1: decide each again without writing; list the changes, digest them */
     touched_cache tc[8];
     int ntc = 0;
-    jy_sb list = JY_SB_INIT, held = JY_SB_INIT, rb = JY_SB_INIT, ra = JY_SB_INIT;
+    jy_sb list = JY_SB_INIT, held = JY_SB_INIT, bad = JY_SB_INIT, rb = JY_SB_INIT, ra = JY_SB_INIT;
     crypto_hash_sha256_state hs;
     crypto_hash_sha256_init(&hs);
     char head[64];
@@ -1154,9 +1154,24 @@ int jy_versions_redecide(jy_cases *cs, const jy_redecide_request *rq, const char
     for (size_t i = 0; i < C.n; i++) {
         jy_case before, after;
         int written = 0;
-        if ((rc = jy_case_redecide(cs, C.v[i].id, rq->version, NULL, 0, actor, &before, &after, &rb, &ra, &written, err))) {
-            jy_err_prefix(err, "case %lld: ", (long long)C.v[i].id);
-            break;
+        jy_err e1;
+        if ((rc = jy_case_redecide(cs, C.v[i].id, rq->version, NULL, 0, actor, &before, &after, &rb, &ra, &written, &e1))) {
+            if (rc != JY_EINVAL) {
+                jy_err_set(err, rc, "case %lld: %s", (long long)C.v[i].id, e1.msg);
+                break;
+            }
+            /* the version's rules cannot read the case's stored facts: listed, left as it is */
+            rc = 0;
+            C.v[i].committed = 2;
+            if (bad.len) jy_sb_appendc(&bad, ',');
+            jy_sb_appendc(&bad, '{');
+            jy_sb_json_kv_i64(&bad, "case", C.v[i].id);
+            jy_sb_json_kv_str(&bad, "error", e1.msg);
+            jy_sb_appendc(&bad, '}');
+            char line[64];
+            int ll = snprintf(line, sizeof line, "%lld|unreadable\n", (long long)C.v[i].id);
+            crypto_hash_sha256_update(&hs, (const unsigned char *)line, (unsigned long long)ll);
+            continue;
         }
         int differs = strcmp(before.decision, after.decision) != 0 || before.has_amount != after.has_amount ||
                       (before.has_amount && before.amount != after.amount);
@@ -1228,7 +1243,7 @@ int jy_versions_redecide(jy_cases *cs, const jy_redecide_request *rq, const char
                      (long long)rq->version, jy_date_format(ver.applies_from, d1), ver.note[0] ? "，" : "", ver.note,
                      rq->reviewer);
             for (size_t i = 0; rc == 0 && i < C.n; i++) {
-                if (C.v[i].committed) continue; /* money committed: listed, not changed */
+                if (C.v[i].committed) continue; /* money committed, or unreadable: listed, not changed */
                 jy_case before, after;
                 int written = 0;
                 rc = jy_case_redecide(cs, C.v[i].id, rq->version, why, jy_date_today(), actor, &before, &after, &rb, &ra,
@@ -1274,6 +1289,8 @@ int jy_versions_redecide(jy_cases *cs, const jy_redecide_request *rq, const char
         jy_sb_append(out, jy_sb_cstr(&list));
         jy_sb_append(out, "],\"held\":[");
         jy_sb_append(out, jy_sb_cstr(&held));
+        jy_sb_append(out, "],\"unreadable\":[");
+        jy_sb_append(out, jy_sb_cstr(&bad));
         jy_sb_append(out, "]}");
     }
     for (int k = 0; k < ntc; k++) {
@@ -1283,6 +1300,7 @@ int jy_versions_redecide(jy_cases *cs, const jy_redecide_request *rq, const char
     (void)nheld;
     jy_sb_free(&list);
     jy_sb_free(&held);
+    jy_sb_free(&bad);
     jy_sb_free(&rb);
     jy_sb_free(&ra);
 out_free:

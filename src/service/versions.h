@@ -70,7 +70,9 @@ typedef struct jy_redecide_request {
  * decided again under the version from its stored facts and conflict findings, without
  * writing; out gets {"county","version","plan","cases":N,"changed":[{case,program,person,
  * version_before,decision_before,amount_before,decision_after,amount_after,clauses}],
- * "unchanged":N,"held":[…changes on cases whose money is committed: not applied]}. plan is a
+ * "unchanged":N,"held":[…changes on cases whose money is committed: not applied],
+ * "unreadable":[{case,error}: cases whose stored facts the version's rules cannot read (a fact
+ * it no longer declares): left as they are]}. plan is a
  * digest of the changes listed; commit recomputes it and refuses (JY_ECONFLICT) when it
  * differs (the cases changed since the dry run), else writes every re-decided case in one
  * transaction (history step "redecide", audit entry per case, policy_version set) and records

@@ -175,5 +175,17 @@ expect_out "again: no audit entry" "$audit_after" 0 sh -c "$J audit list --limit
 expect_out "dry run after the commit: no change left" "[] [$x7]" 0 j '[c["case"] for c in d["changed"]], [c["case"] for c in d["held"]]' <<<"$($J --as rev policy redecide --version 2 --program P1)"
 expect_contains "the re-decision is audited" '"entity":"policy_redecision"' "$($J audit list --limit 100000)"
 expect_contains "the load is audited" '"entity":"policy_version"' "$($J audit list --limit 100000)"
+# a version that cannot read the open cases' facts (P24 and its fact hukou_urban gone): listed, not changed
+cp -r "$T/polB" "$T/polD"
+rm "$T/polD/p24-public-welfare.rules"
+sed -i '/^fact hukou_urban /d' "$T/polD/facts.rules"
+out=$($J --as admin policy load "$T/polD" --enacted 2024-12-05 --from 2025-02-01)
+expect_contains "D is version 4" '"created":true,"version":{"id":4,' "$out"
+dry=$($J --as rev policy redecide --version 4 --program P1)
+expect_out "D: the open cases unreadable, none changed" "$(python3 -c "print(sorted([$x1, $x2, $x5, $x6, $x7]))") [] True" 0 \
+  j 'sorted(u["case"] for u in d["unreadable"]), d["changed"], all("hukou_urban" in u["error"] for u in d["unreadable"])' <<<"$dry"
+plan=$(j 'd["plan"]' <<<"$dry")
+out=$($J --as admin policy redecide --version 4 --program P1 --commit "$plan" --reviewer rev)
+expect_contains "D: nothing written to the unreadable" '"policy_version":2' "$(show "$x1")"
 books "after the re-decision"
 finish
