@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "policy/policy.h"
 #include "service/simulate.h"
+#include "service/versions.h"
 #include "store/store.h"
 
 static const char *USAGE =
@@ -18,7 +19,12 @@ static const char *USAGE =
     "       jiuye policy list [--policy DIR]\n"
     "       jiuye policy facts [--policy DIR]   (the fact catalogue as Markdown)\n"
     "       jiuye policy simulate (--set NAME=VALUE [from DATE] … | --policy-dir DIR) [--county C] [--area DIVISION]\n"
-    "                             [--program P] [--from DATE] [--to DATE] [--year Y] [--cases]";
+    "                             [--program P] [--from DATE] [--to DATE] [--year Y] [--cases]\n"
+    "       jiuye policy load DIR --enacted DATE --from DATE [--note TEXT]   (register the rules as a version)\n"
+    "       jiuye policy versions [--policy DIR]\n"
+    "       jiuye policy diff A B [--format text|json]\n"
+    "       jiuye policy redecide --version N [--county C] [--program P]            (dry run: the changes)\n"
+    "       jiuye policy redecide --version N [--county C] [--program P] --commit PLAN --reviewer NAME";
 
 /* eval reads its input in blocks of up to BLOCK lines and evaluates each block with
  * jy_policy_eval_many (cases grouped by programme), then writes the lines in input order. */
@@ -181,10 +187,85 @@ static int cmd_simulate(const jy_cli *cli, int argc, char **argv)
     return rc ? jy_cli_fail(&err) : JY_EXIT_OK;
 }
 
+/* jiuye policy load|versions|diff|redecide: rule versions (service/versions.h, docs/versions.md). */
+static int cmd_versions(const jy_cli *cli, int argc, char **argv)
+{
+    const char *sub = argv[1];
+    jy_cli_opts o;
+    jy_err err;
+    if (jy_cli_opts_parse(argc - 2, argv + 2, &o, &err)) return jy_cli_fail(&err);
+    static const char *const load_opts[] = {"enacted", "from", "note", "policy", NULL};
+    static const char *const list_opts[] = {"policy", NULL};
+    static const char *const diff_opts[] = {"format", NULL};
+    static const char *const red_opts[] = {"version", "county", "program", "commit", "reviewer", "policy", NULL};
+    int is_load = strcmp(sub, "load") == 0, is_list = strcmp(sub, "versions") == 0, is_diff = strcmp(sub, "diff") == 0;
+    const char *const *allowed = is_load ? load_opts : is_list ? list_opts : is_diff ? diff_opts : red_opts;
+    int want_pos = is_load ? 1 : is_diff ? 2 : 0;
+    if (jy_cli_opts_only(&o, allowed, NULL, &err)) return jy_cli_fail(&err);
+    if (o.npos != want_pos) return jy_cli_usage(USAGE);
+    const char *dir = jy_cli_opt(&o, "policy") ? jy_cli_opt(&o, "policy") : cli->policy_dir;
+    jy_store *st = NULL;
+    jy_cases *cs = NULL;
+    jy_sb out = JY_SB_INIT, text = JY_SB_INIT;
+    int rc = 0, as_text = 0;
+    if (is_load) {
+        jy_date enacted = 0, from = 0;
+        const char *e = jy_cli_opt(&o, "enacted"), *f = jy_cli_opt(&o, "from");
+        if (e && jy_date_parse_loose(e, &enacted, &err)) rc = jy_err_prefix(&err, "--enacted %s: ", e);
+        if (rc == 0 && f && jy_date_parse_loose(f, &from, &err)) rc = jy_err_prefix(&err, "--from %s: ", f);
+        if (rc == 0) rc = jy_cli_store_open(cli, &st, &err);
+        if (rc == 0)
+            rc = jy_versions_load(st, o.pos[0], enacted, from, jy_cli_opt(&o, "note"), cli->actor, &out, &err);
+    } else if (is_list) {
+        rc = jy_cli_store_open(cli, &st, &err);
+        if (rc == 0) rc = jy_versions_list_json(st, dir, &out, &err);
+    } else if (is_diff) {
+        int64_t a = 0, b = 0;
+        const char *fmt = jy_cli_opt(&o, "format");
+        if (fmt && strcmp(fmt, "text") != 0 && strcmp(fmt, "json") != 0)
+            rc = jy_err_set(&err, JY_EUSAGE, "--format %s: expected text or json", fmt);
+        as_text = !fmt || strcmp(fmt, "text") == 0;
+        if (rc == 0) rc = jy_cli_parse_int(o.pos[0], "version A", 1, INT64_MAX, &a, &err);
+        if (rc == 0) rc = jy_cli_parse_int(o.pos[1], "version B", 1, INT64_MAX, &b, &err);
+        if (rc == 0) rc = jy_cli_store_open(cli, &st, &err);
+        if (rc == 0) rc = jy_versions_diff(st, a, b, as_text ? NULL : &out, as_text ? &text : NULL, &err);
+    } else {
+        jy_redecide_request rq;
+        memset(&rq, 0, sizeof rq);
+        int64_t v = 0;
+        const char *vs = jy_cli_opt(&o, "version");
+        if (!vs) rc = jy_err_set(&err, JY_EUSAGE, "--version N: the version to re-decide under is required");
+        if (rc == 0) rc = jy_cli_parse_int(vs, "--version", 1, INT64_MAX, &v, &err);
+        rq.version = v;
+        rq.program = jy_cli_opt(&o, "program");
+        rq.plan = jy_cli_opt(&o, "commit");
+        rq.commit = rq.plan != NULL;
+        rq.reviewer = jy_cli_opt(&o, "reviewer");
+        if (rc == 0 && rq.reviewer && !rq.commit)
+            rc = jy_err_set(&err, JY_EUSAGE, "--reviewer goes with --commit PLAN (the dry run needs no reviewer)");
+        if (rc == 0) rc = jy_cli_store_open(cli, &st, &err);
+        if (rc == 0) rc = jy_cli_county(jy_cli_opt(&o, "county"), st, &rq.county, &err);
+        if (rc == 0) rc = jy_cases_open(st, dir, &cs, &err);
+        if (rc == 0) rc = jy_versions_redecide(cs, &rq, cli->actor, &out, &err);
+    }
+    if (rc == 0) {
+        if (as_text) fputs(jy_sb_cstr(&text), stdout);
+        else jy_cli_print(&out);
+    }
+    jy_sb_free(&out);
+    jy_sb_free(&text);
+    jy_cases_close(cs);
+    if (st) jy_store_close(st);
+    return rc ? jy_cli_fail(&err) : JY_EXIT_OK;
+}
+
 int jy_cmd_policy(const jy_cli *cli, int argc, char **argv)
 {
     if (argc < 2) return jy_cli_usage(USAGE);
     if (strcmp(argv[1], "simulate") == 0) return cmd_simulate(cli, argc, argv);
+    if (strcmp(argv[1], "load") == 0 || strcmp(argv[1], "versions") == 0 || strcmp(argv[1], "diff") == 0 ||
+        strcmp(argv[1], "redecide") == 0)
+        return cmd_versions(cli, argc, argv);
     const char *sub = argv[1];
     const char *dir = cli->policy_dir;
     const char *pos = NULL;

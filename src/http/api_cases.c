@@ -802,8 +802,8 @@ static void h_settle(jy_http_req *req)
     CASE_PROPS "}}"
 #define CASE_FULL_SCHEMA                                                                                          \
     "{\"type\":\"object\",\"required\":[\"id\",\"program\",\"kind\",\"state\",\"decision\",\"history\","          \
-    "\"next_steps\"],\"properties\":{" CASE_PROPS ",\"history\":{\"type\":\"array\"},\"next_steps\":{\"type\":"   \
-    "\"array\"}}}"
+    "\"next_steps\",\"version\"],\"properties\":{" CASE_PROPS ",\"history\":{\"type\":\"array\"},\"next_steps\":{\"type\":" \
+    "\"array\"},\"version\":{\"type\":[\"object\",\"null\"],\"required\":[\"id\",\"hash\",\"enacted_on\",\"applies_from\"]}}}"
 #define PAGE_OF(item)                                                                                             \
     "{\"type\":\"object\",\"required\":[\"items\",\"next_cursor\"],\"properties\":{\"items\":{\"type\":\"array\","  \
     "\"items\":" item "},\"next_cursor\":{\"type\":[\"string\",\"null\"]}}}"

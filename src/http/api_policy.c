@@ -17,6 +17,7 @@
 
 #include "http/api.h"
 #include "service/simulate.h"
+#include "service/versions.h"
 
 static void h_programs(jy_http_req *req)
 {
@@ -296,10 +297,113 @@ static void h_simulate(jy_http_req *req)
     jy_http_reply_json(req, 200, &sb);
 }
 
+/* ---- rule versions (service/versions.h, docs/versions.md) ---- */
+
+/* GET /api/v1/policy/versions: every version, and which holds the server's rules directory. */
+static void h_versions(jy_http_req *req)
+{
+    jy_store *st = jy_api_store_or_reply(req);
+    if (!st) return;
+    jy_sb sb = JY_SB_INIT;
+    jy_err err = {0};
+    if (jy_versions_list_json(st, jy_api_of(req)->policy_dir, &sb, &err)) {
+        jy_sb_free(&sb);
+        jy_api_fail(req, &err, NULL);
+        return;
+    }
+    jy_http_reply_json(req, 200, &sb);
+}
+
+/* GET /api/v1/policy/versions/{a}/diff/{b}: what changed, clause by clause; "text" is the same
+ * in Chinese as `jiuye policy diff` prints it. */
+static void h_version_diff(jy_http_req *req)
+{
+    int64_t a = 0, b = 0;
+    if (jy_api_path_id_or_reply(req, "a", &a) || jy_api_path_id_or_reply(req, "b", &b)) return;
+    jy_store *st = jy_api_store_or_reply(req);
+    if (!st) return;
+    jy_sb js = JY_SB_INIT, tx = JY_SB_INIT;
+    jy_err err = {0};
+    if (jy_versions_diff(st, a, b, &js, &tx, &err)) {
+        jy_sb_free(&js);
+        jy_sb_free(&tx);
+        jy_api_fail(req, &err, NULL);
+        return;
+    }
+    js.len--; /* the closing brace: the text goes in before it */
+    jy_sb_json_kv_str(&js, "text", jy_sb_cstr(&tx));
+    jy_sb_appendc(&js, '}');
+    jy_sb_free(&tx);
+    jy_http_reply_json(req, 200, &js);
+}
+
+/* POST /api/v1/policy/versions/{id}/redecide {county, program, commit, plan}: the re-decision of
+ * the open cases under version id (按调整后的政策执行). Without commit (or false): the dry run,
+ * every change listed with the plan digest; with commit true and that plan: the changes written,
+ * the signed-in user recorded as the reviewer. The county is the user's when the user's area
+ * lies in one. */
+static void h_redecide(jy_http_req *req)
+{
+    int64_t id = 0;
+    if (jy_api_path_id_or_reply(req, "id", &id)) return;
+    jy_cases *cs = jy_api_cases_or_reply(req);
+    if (!cs) return;
+    json_t *b = jy_api_body_or_reply(req);
+    if (!b || jy_api_only_keys_or_reply(req, b, "county,program,commit,plan")) return;
+    const char *county = NULL, *program = NULL, *plan = NULL;
+    if (jy_api_str_or_reply(req, b, "county", 0, &county) < 0 || jy_api_str_or_reply(req, b, "program", 0, &program) < 0 ||
+        jy_api_str_or_reply(req, b, "plan", 0, &plan) < 0)
+        return;
+    json_t *commit = json_object_get(b, "commit");
+    if (commit && !json_is_boolean(commit)) {
+        jy_http_reply_error_field(req, 422, "invalid_field", "commit", "commit: true or false");
+        return;
+    }
+    const jy_principal *who = jy_api_who(req);
+    size_t ul = strlen(who->area);
+    char ucounty[7] = "";
+    if (ul >= 6) memcpy(ucounty, who->area, 6);
+    if (!county) county = ucounty[0] ? ucounty : NULL;
+    if (!county) {
+        jy_http_reply_error_field(req, 422, "invalid_field", "county", "county: required (your area spans several counties)");
+        return;
+    }
+    if (ul && strncmp(county, who->area, ul < 6 ? ul : 6) != 0) {
+        jy_http_reply_error_field(req, 422, "invalid_field", "county", "county %s lies outside your area %s", county, who->area);
+        return;
+    }
+    jy_redecide_request rq;
+    memset(&rq, 0, sizeof rq);
+    rq.county = county;
+    rq.program = program;
+    rq.version = id;
+    rq.commit = json_is_true(commit);
+    rq.plan = plan;
+    rq.reviewer = jy_api_actor(req);
+    if (rq.commit && !plan) {
+        jy_http_reply_error_field(req, 422, "invalid_field", "plan", "plan: committing needs the plan of the dry run");
+        return;
+    }
+    jy_sb sb = JY_SB_INIT;
+    jy_err err = {0};
+    if (jy_versions_redecide(cs, &rq, jy_api_actor(req), &sb, &err)) {
+        jy_sb_free(&sb);
+        const char *field = strncmp(err.msg, "plan", 4) == 0 ? "plan" : strncmp(err.msg, "program", 7) == 0 ? "program"
+                            : strncmp(err.msg, "county", 6) == 0 ? "county" : NULL;
+        jy_api_fail(req, &err, field);
+        return;
+    }
+    jy_http_reply_json(req, 200, &sb);
+}
+
 #define STR "{\"type\":\"string\"}"
 #define EVAL_BODY                                                                                                 \
     "{\"type\":\"object\",\"required\":[\"program\",\"date\"],\"additionalProperties\":false,\"properties\":{"     \
     "\"program\":" STR ",\"date\":" STR ",\"facts\":{\"type\":\"object\"}}}"
+#define VERSION_SCHEMA                                                                                            \
+    "{\"type\":\"object\",\"required\":[\"id\",\"hash\",\"enacted_on\",\"applies_from\",\"loaded_at\","     \
+    "\"loaded_by\",\"note\"],\"properties\":{\"id\":{\"type\":\"integer\"},\"hash\":" STR ",\"enacted_on\":" STR \
+    ",\"applies_from\":" STR ",\"loaded_at\":" STR ",\"loaded_by\":" STR ",\"note\":" STR "}}"
 #define DECISION                                                                                                  \
     "{\"type\":\"object\",\"required\":[\"decision\",\"reasons\"],\"properties\":{\"id\":{\"type\":\"null\"}" \
     ",\"decision\":{\"enum\":[\"eligible\",\"ineligible\",\"needs_review\"]},\"amount\":{\"type\":[\"string\","   \
@@ -354,6 +458,42 @@ const jy_api_route jy_api_routes_policy[] = {
                   "\"committed_before\",\"committed_after\",\"committed_difference\",\"to_pay_before\","
                   "\"to_pay_after\",\"paid\"]},\"decisions\":{\"type\":\"array\"},\"money\":{\"type\":\"array\"},"
                   "\"budget_lines\":{\"type\":\"array\"},\"changed_rows\":{\"type\":\"array\"}}}",
+      .statuses = "200,400,401,403,404,409,415,422,500,503"}},
+    {{.method = "GET", .path = "/api/v1/policy/versions", .fn = h_versions, .permission = JY_PERM_POLICY_READ},
+     {.tag = "policy",
+      .summary = "Rule versions (政策版本): content hash, 发文日期, 施行日期, loaded when and by whom, note; and the "
+                 "version holding the server's rules directory",
+      .response = "{\"type\":\"object\",\"required\":[\"versions\",\"directory\"],\"properties\":{\"versions\":"
+                  "{\"type\":\"array\",\"items\":" VERSION_SCHEMA "},\"directory\":{\"type\":\"object\","
+                  "\"properties\":{\"hash\":" STR ",\"version\":{\"type\":[\"integer\",\"null\"]}}}}}",
+      .statuses = "200,401,403,503"}},
+    {{.method = "GET", .path = "/api/v1/policy/versions/{a}/diff/{b}", .fn = h_version_diff,
+      .permission = JY_PERM_POLICY_READ},
+     {.tag = "policy",
+      .summary = "What changed from version a to version b, clause by clause: parameters (old and new values), "
+                 "programmes added or removed, clause texts, rule lines; text: the same in Chinese",
+      .response = "{\"type\":\"object\",\"required\":[\"from\",\"to\",\"parameters\",\"programs\",\"clauses\","
+                  "\"rules\",\"other_files\",\"changes\",\"text\"],\"properties\":{\"from\":" VERSION_SCHEMA
+                  ",\"to\":" VERSION_SCHEMA ",\"parameters\":{\"type\":\"array\",\"items\":{\"type\":\"object\","
+                  "\"required\":[\"name\",\"clause\",\"old\",\"new\"]}},\"programs\":{\"type\":\"array\"},"
+                  "\"clauses\":{\"type\":\"array\"},\"rules\":{\"type\":\"array\"},\"other_files\":{\"type\":"
+                  "\"array\"},\"changes\":{\"type\":\"integer\"},\"clauses_touched\":{\"type\":\"array\"},"
+                  "\"text\":" STR "}}",
+      .statuses = "200,401,403,404,503"}},
+    {{.method = "POST", .path = "/api/v1/policy/versions/{id}/redecide", .fn = h_redecide,
+      .permission = JY_PERM_POLICY_REDECIDE, .max_body = 4096},
+     {.tag = "policy",
+      .summary = "Re-decide the open cases under a rule version (按调整后的政策执行): the dry run lists every case "
+                 "whose decision or amount changes (person masked, old → new, the clauses) with a plan digest; "
+                 "commit with that plan writes them, the signed-in user named as reviewer. Closed and paid cases "
+                 "never change",
+      .request = "{\"type\":\"object\",\"additionalProperties\":false,\"properties\":{\"county\":" STR
+                 ",\"program\":" STR ",\"commit\":{\"type\":\"boolean\"},\"plan\":" STR "}}",
+      .response = "{\"type\":\"object\",\"required\":[\"county\",\"plan\",\"committed\"],\"properties\":{"
+                  "\"county\":" STR ",\"plan\":" STR ",\"committed\":{\"type\":\"boolean\"},\"already\":{"
+                  "\"type\":\"boolean\"},\"cases\":{\"type\":\"integer\"},\"unchanged\":{\"type\":\"integer\"},"
+                  "\"changed_count\":{\"type\":\"integer\"},\"changed\":{\"type\":\"array\"},\"held\":{\"type\":\"array\"},\"unreadable\":{\"type\":\"array\"},\"reviewer\":" STR
+                  "}}",
       .statuses = "200,400,401,403,404,409,415,422,500,503"}},
 };
 const size_t jy_api_routes_policy_n = sizeof jy_api_routes_policy / sizeof jy_api_routes_policy[0];

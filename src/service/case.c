@@ -12,6 +12,7 @@
 #include "service/conflict.h"
 #include "service/ledger.h"
 #include "service/users.h"
+#include "service/versions.h"
 
 /* ---------------------------------------------------------------- setup */
 
@@ -27,13 +28,60 @@ int jy_cases_open(jy_store *st, const char *policy_dir, jy_cases **out, jy_err *
         jy_cases_close(cs);
         return rc;
     }
+    /* the directory's content hash names its version, when it is stored (versions.h) */
+    jy_rules_files rf;
+    jy_err ignored;
+    if (jy_rules_files_read(policy_dir, &rf, &ignored) == 0) {
+        memcpy(cs->dir_hash, rf.hash, sizeof cs->dir_hash);
+        jy_rules_files_free(&rf);
+    }
     *out = cs;
+    return 0;
+}
+
+int jy_cases_version_for(jy_cases *cs, jy_date d, int64_t *version, jy_err *err)
+{
+    jy_policy_version v;
+    jy_err e;
+    *version = 0;
+    int rc = jy_store_policy_version_on(cs->st, d, &v, &e);
+    if (rc == JY_ENOTFOUND && cs->dir_hash[0]) rc = jy_store_policy_version_by_hash(cs->st, cs->dir_hash, &v, &e);
+    if (rc == 0) *version = v.id;
+    else if (rc != JY_ENOTFOUND) return jy_err_set(err, rc, "%s", e.msg);
+    return 0;
+}
+
+int jy_cases_policy_of(jy_cases *cs, int64_t version, const jy_policy **pol, jy_err *err)
+{
+    *pol = cs->pol;
+    if (version == 0) return 0;
+    for (int i = 0; i < cs->nvpol; i++)
+        if (cs->vpol[i].id == version) {
+            *pol = cs->vpol[i].pol;
+            return 0;
+        }
+    jy_policy_version v;
+    int rc = jy_store_policy_version_get(cs->st, version, &v, err);
+    if (rc) return rc;
+    jy_policy *p = cs->pol;
+    if (strcmp(v.hash, cs->dir_hash) != 0 && (rc = jy_versions_policy(cs->st, version, &p, err))) return rc;
+    if (cs->nvpol == (int)(sizeof cs->vpol / sizeof cs->vpol[0])) { /* full: drop the oldest */
+        if (cs->vpol[0].pol != cs->pol) jy_policy_free(cs->vpol[0].pol);
+        memmove(&cs->vpol[0], &cs->vpol[1], sizeof cs->vpol[0] * (size_t)(cs->nvpol - 1));
+        cs->nvpol--;
+    }
+    cs->vpol[cs->nvpol].id = version;
+    cs->vpol[cs->nvpol].pol = p;
+    cs->nvpol++;
+    *pol = p;
     return 0;
 }
 
 void jy_cases_close(jy_cases *cs)
 {
     if (!cs) return;
+    for (int i = 0; i < cs->nvpol; i++)
+        if (cs->vpol[i].pol != cs->pol) jy_policy_free(cs->vpol[i].pol);
     jy_policy_free(cs->pol);
     jy_calendar_free(cs->cal);
     jy_workflows_free(cs->wf);
@@ -259,14 +307,22 @@ static int evaluate(jy_cases *cs, jy_case *c, json_t *facts, json_t **reasons, j
     char *text = json_dumps(line, JSON_COMPACT);
     json_decref(line);
     if (!text) return jy_err_set(err, JY_ENOMEM, "out of memory");
+    /* the rules of the case's version (0: the directory's; versions.h) */
+    const jy_policy *pol;
+    int rc = jy_cases_policy_of(cs, c->policy_version, &pol, err);
+    if (rc) {
+        free(text);
+        return rc;
+    }
     jy_policy_case pc;
     jy_decision dec;
     jy_sb out = JY_SB_INIT;
-    int has_id = 0, rc = jy_policy_case_parse_inputs(cs->pol, text, strlen(text), jy_case_form_inputs, &pc, NULL, 0, &has_id, err);
+    int has_id = 0;
+    rc = jy_policy_case_parse_inputs(pol, text, strlen(text), jy_case_form_inputs, &pc, NULL, 0, &has_id, err);
     free(text);
     if (rc) return jy_err_prefix(err, "facts: ");
-    jy_policy_eval(cs->pol, &pc, &dec);
-    jy_policy_decision_json(cs->pol, NULL, 0, &dec, 1, &out);
+    jy_policy_eval(pol, &pc, &dec);
+    jy_policy_decision_json(pol, NULL, 0, &dec, 1, &out);
     json_error_t je;
     json_t *res = json_loads(jy_sb_cstr(&out), 0, &je);
     jy_sb_free(&out);
@@ -328,11 +384,12 @@ static void apply_conflicts(jy_case *c, const jy_conflict_report *rep, json_t *r
 
 /* Re-decides a case from its stored facts (and the publicity dates the workflow added) and its
  * stored conflict findings; replaces decision, amount, ruleset and reasons. */
-static int reevaluate(jy_cases *cs, jy_case *c, json_t *facts, char **reasons_s, jy_err *err)
+static int reevaluate_form(jy_cases *cs, jy_case *c, json_t *facts, json_t *form, char **reasons_s, jy_err *err)
 {
     json_t *reasons = NULL;
     int rc = evaluate(cs, c, facts, &reasons, err);
     if (rc) return rc;
+    if (form) apply_form(c, form, reasons);
     json_t *conf = json_loads(c->conflicts && *c->conflicts ? c->conflicts : "[]", 0, NULL);
     jy_conflict_report rep = {0};
     size_t i;
@@ -358,6 +415,11 @@ static int reevaluate(jy_cases *cs, jy_case *c, json_t *facts, char **reasons_s,
     if (!*reasons_s) return jy_err_set(err, JY_ENOMEM, "out of memory");
     c->reasons = *reasons_s;
     return 0;
+}
+
+static int reevaluate(jy_cases *cs, jy_case *c, json_t *facts, char **reasons_s, jy_err *err)
+{
+    return reevaluate_form(cs, c, facts, NULL, reasons_s, err);
 }
 
 /* ---------------------------------------------------------------- provisional dates */
@@ -594,6 +656,8 @@ int jy_case_file(jy_cases *cs, const jy_case_filing *f, const char *actor, int64
     if (c.parent_id && !json_object_get(facts, "occupation") && c.occupation[0])
         json_object_set_new(facts, "occupation", json_string(c.occupation));
     if (c.parent_id && !json_object_get(facts, "level") && c.level) json_object_set_new(facts, "level", json_integer(c.level));
+    /* the rule version in force on the filing date decides it (versions.h) */
+    if ((rc = jy_cases_version_for(cs, c.filed_on, &c.policy_version, err))) goto done;
     if ((rc = evaluate(cs, &c, facts, &reasons, err))) goto done;
     apply_form(&c, form, reasons);
     if (c.person_id) {
@@ -1053,6 +1117,9 @@ int jy_case_show_json(jy_cases *cs, int64_t id, jy_date today, jy_sb *out, jy_er
             }
     }
     jy_sb_append(out, "]");
+    /* the rule version that made the decision (versions.h): null before versions were loaded */
+    jy_sb_append(out, ",\"version\":");
+    if ((rc = jy_versions_brief_json(cs->st, c.policy_version, out, err))) goto done;
     if (strcmp(c.kind, "training_class") == 0 && (rc = jy_class_roster_json(cs->st, &c, out, err))) goto done;
     jy_sb_json_kv_bool(out, "overdue", c.due_on && c.due_on < today);
     /* the dates counted into a year without a published calendar (see jy_cases_settle_dates) */
@@ -1281,5 +1348,73 @@ int jy_cases_settle_dates(jy_cases *cs, int dry_run, const char *actor, jy_sb *o
     free(S.ids);
     jy_sb_free(&settled);
     jy_sb_free(&still);
+    return rc;
+}
+
+/* ---------------------------------------------------------------- re-decision under a version */
+
+int jy_case_redecide(jy_cases *cs, int64_t id, int64_t version, const char *commit_reason, jy_date on,
+                     const char *actor, jy_case *before, jy_case *after, jy_sb *reasons_before, jy_sb *reasons_after,
+                     int *written, jy_err *err)
+{
+    jy_case c;
+    jy_sb text = JY_SB_INIT;
+    json_t *facts = NULL, *form = NULL, *old_rj = NULL, *new_rj = NULL;
+    char *reasons_s = NULL, *marked_s = NULL;
+    *written = 0;
+    int rc = jy_store_case_get(cs->st, id, &c, &text, err);
+    if (rc) goto done;
+    *before = c;
+    jy_sb_reset(reasons_before);
+    jy_sb_append(reasons_before, c.reasons && *c.reasons ? c.reasons : "[]");
+    facts = json_loads(c.facts && *c.facts ? c.facts : "{}", 0, NULL);
+    if (!json_is_object(facts)) {
+        rc = jy_err_set(err, JY_EINVAL, "case %lld: stored facts are not a JSON object", (long long)id);
+        goto done;
+    }
+    /* the application form's findings, as filing made them (the forms read only the facts) */
+    form = json_array();
+    if (strcmp(c.kind, "project") == 0 && !c.parent_id && (rc = jy_project_app_check(facts, form, err))) goto done;
+    c.policy_version = version;
+    if ((rc = reevaluate_form(cs, &c, facts, form, &reasons_s, err))) goto done;
+    /* the provisional-date marks stay (they are about the workflow's dates, not the rules) */
+    old_rj = json_loads(jy_sb_cstr(reasons_before), 0, NULL);
+    new_rj = json_loads(reasons_s, 0, NULL);
+    if (json_is_array(old_rj) && json_is_array(new_rj)) {
+        size_t i;
+        json_t *r;
+        json_array_foreach(old_rj, i, r) if (is_prov(r, NULL)) json_array_append(new_rj, r);
+        marked_s = json_dumps(new_rj, JSON_COMPACT);
+        if (!marked_s) {
+            rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+            goto done;
+        }
+        c.reasons = marked_s;
+    }
+    jy_sb_reset(reasons_after);
+    jy_sb_append(reasons_after, c.reasons);
+    *after = c;
+    int same = before->policy_version == c.policy_version && strcmp(before->decision, c.decision) == 0 &&
+               before->has_amount == c.has_amount && before->amount == c.amount &&
+               strcmp(jy_sb_cstr(reasons_before), c.reasons) == 0 && strcmp(before->ruleset, c.ruleset) == 0;
+    if (commit_reason && !same) {
+        jy_case_event ev;
+        memset(&ev, 0, sizeof ev);
+        snprintf(ev.step, sizeof ev.step, "redecide");
+        ev.on = on ? on : jy_date_today();
+        ev.reason = commit_reason;
+        if ((rc = jy_store_case_update(cs->st, &c, before->state, &ev, actor, err))) goto done;
+        *written = 1;
+    }
+done:
+    before->facts = before->reasons = before->conflicts = NULL;
+    if (rc == 0) after->facts = after->reasons = after->conflicts = NULL;
+    json_decref(facts);
+    json_decref(form);
+    json_decref(old_rj);
+    json_decref(new_rj);
+    free(reasons_s);
+    free(marked_s);
+    jy_sb_free(&text);
     return rc;
 }

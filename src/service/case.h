@@ -25,6 +25,14 @@ typedef struct jy_cases {
     jy_policy *pol;         /* owned: loaded from the policy directory */
     jy_calendar *cal;       /* owned */
     jy_workflows *wf;       /* owned */
+    /* rule versions (service/versions.h): the content hash of the directory's rule files, and
+     * the rules of the stored versions decided by so far (compiled on first use) */
+    char dir_hash[65];
+    struct jy_cases_vpol {
+        int64_t id;
+        jy_policy *pol; /* owned; cs->pol itself when the version holds the directory's content */
+    } vpol[8];
+    int nvpol;
 } jy_cases;
 
 /* Loads the rules, the calendar and the workflows from policy_dir; st stays the caller's. */
@@ -97,5 +105,22 @@ int jy_case_show_json(jy_cases *cs, int64_t id, jy_date today, jy_sb *out, jy_er
  * provisional one and the case has already moved on (a step may have been taken inside the
  * real publicity). Only admin or a county reviewer may settle. */
 int jy_cases_settle_dates(jy_cases *cs, int dry_run, const char *actor, jy_sb *out, jy_err *err);
+
+/* Rule versions (service/versions.h, docs/versions.md). The version a new decision on date d is
+ * made by: the version in force on d, else (none applies yet) the stored version holding the
+ * directory's content, else 0 (the directory's rules, no version). */
+int jy_cases_version_for(jy_cases *cs, jy_date d, int64_t *version, jy_err *err);
+/* The compiled rules of version id (0: the directory's), borrowed from cs (compiled once). */
+int jy_cases_policy_of(jy_cases *cs, int64_t version, const jy_policy **pol, jy_err *err);
+
+/* Decides case id again under version (its stored facts, the application form's findings, its
+ * stored conflict findings; provisional-date marks kept). before/after receive the case as it
+ * is and as re-decided (their JSON texts are not kept: NULL), the reasons go to reasons_before /
+ * reasons_after. commit_reason NULL: nothing is written; else the re-decided case is stored
+ * (policy_version, decision, amount, reasons, ruleset) with a history row "redecide" on `on`
+ * carrying that reason and an audit entry, unless nothing of it changed (*written 0). */
+int jy_case_redecide(jy_cases *cs, int64_t id, int64_t version, const char *commit_reason, jy_date on,
+                     const char *actor, jy_case *before, jy_case *after, jy_sb *reasons_before, jy_sb *reasons_after,
+                     int *written, jy_err *err);
 
 #endif

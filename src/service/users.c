@@ -119,6 +119,7 @@ static const struct {
     [JY_PERM_IMPORT_RUN] = {"import.run", R(ADMIN) | R(COUNTY_REVIEWER) | R(TOWNSHIP_STAFF), -1, 1},
     [JY_PERM_POLICY_READ] = {"policy.read", OFFICERS | OUTSIDERS | R(FINANCE), -1, 0},
     [JY_PERM_POLICY_EVAL] = {"policy.eval", OFFICERS, -1, 0},
+    [JY_PERM_POLICY_REDECIDE] = {"policy.redecide", R(ADMIN) | R(COUNTY_REVIEWER), -1, 0},
     [JY_PERM_CASE_READ] = {"case.read", OFFICERS | OUTSIDERS | R(FINANCE), -1, 1},
     [JY_PERM_CASE_FILE] = {"case.file", OFFICERS | OUTSIDERS, -1, 1},
     [JY_PERM_CASE_STEP] = {"case.step", OFFICERS | OUTSIDERS, -1, 1},

@@ -107,6 +107,7 @@ enum jy_perm {
     JY_PERM_IMPORT_RUN,          /* import.run: roster upload */
     JY_PERM_POLICY_READ,         /* policy.read: programmes, parameters, clauses */
     JY_PERM_POLICY_EVAL,         /* policy.eval: eval and explain on given facts */
+    JY_PERM_POLICY_REDECIDE,     /* policy.redecide: re-decide open cases under a rule version (dry run, commit) */
     JY_PERM_CASE_READ,           /* case.read */
     JY_PERM_CASE_FILE,           /* case.file: a new application or claim */
     JY_PERM_CASE_STEP,           /* case.step: a workflow step (the step's roles decide further) */

@@ -103,6 +103,7 @@ void jy_case_json(jy_sb *sb, const jy_case *c)
     if (c->has_amount) jy_sb_json_str(sb, jy_money_format_plain(c->amount, money));
     else jy_sb_append(sb, "null");
     jy_sb_json_kv_str(sb, "ruleset", c->ruleset);
+    if (c->policy_version) kv_id(sb, "policy_version", c->policy_version); /* issue 14: shown when set */
     kv_raw(sb, "facts", c->facts, "{}");
     kv_raw(sb, "reasons", c->reasons, "[]");
     kv_raw(sb, "conflicts", c->conflicts, "[]");

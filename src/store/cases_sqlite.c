@@ -14,13 +14,11 @@
 
 #include "store/store_impl.h"
 
-#define CASE_COLS                                                                                 \
-    "id, county, program, kind, person_id, org_id, parent_id, year, filed_on, occupation, level, " \
-    "start_on, end_on, state, due_on, publicity_end, amount, decision, ruleset, created_at, updated_at, " \
-    "facts, reasons, conflicts"
 #define CASE_COLS_BRIEF                                                                           \
     "id, county, program, kind, person_id, org_id, parent_id, year, filed_on, occupation, level, " \
-    "start_on, end_on, state, due_on, publicity_end, amount, decision, ruleset, created_at, updated_at"
+    "start_on, end_on, state, due_on, publicity_end, amount, decision, ruleset, created_at, updated_at, " \
+    "policy_version"
+#define CASE_COLS CASE_COLS_BRIEF ", facts, reasons, conflicts"
 #define USER_COLS "id, name, role, area, org_id, display, created_at, person_id"
 #define EVENT_COLS "id, case_id, at, on_date, actor, step, from_state, to_state, reason"
 
@@ -206,10 +204,11 @@ static void read_case(sqlite3_stmt *s, jy_case *c, int with_text)
     col_str(s, 18, c->ruleset, sizeof c->ruleset);
     col_str(s, 19, c->created_at, sizeof c->created_at);
     col_str(s, 20, c->updated_at, sizeof c->updated_at);
+    c->policy_version = sqlite3_column_int64(s, 21);
     if (with_text) {
-        c->facts = col_text(s, 21);
-        c->reasons = col_text(s, 22);
-        c->conflicts = col_text(s, 23);
+        c->facts = col_text(s, 22);
+        c->reasons = col_text(s, 23);
+        c->conflicts = col_text(s, 24);
     }
 }
 
@@ -218,8 +217,8 @@ static int sq_case_insert(jy_store *st, jy_case *c, jy_err *err)
     sqlite3_stmt *s;
     int rc = prep(st, "INSERT INTO cases(county, program, kind, person_id, org_id, parent_id, year, filed_on,"
                       " occupation, level, start_on, end_on, state, due_on, publicity_end, amount, decision, ruleset,"
-                      " created_at, updated_at, facts, reasons, conflicts) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
-                      " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23) RETURNING id",
+                      " created_at, updated_at, facts, reasons, conflicts, policy_version) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8,"
+                      " ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24) RETURNING id",
                   &s, err);
     if (rc) return rc;
     char d1[JY_DATE_BUFSZ], d2[JY_DATE_BUFSZ], d3[JY_DATE_BUFSZ], d4[JY_DATE_BUFSZ], d5[JY_DATE_BUFSZ];
@@ -247,6 +246,7 @@ static int sq_case_insert(jy_store *st, jy_case *c, jy_err *err)
     bind_text(s, 21, c->facts ? c->facts : "{}");
     bind_text(s, 22, c->reasons ? c->reasons : "[]");
     bind_text(s, 23, c->conflicts ? c->conflicts : "[]");
+    bind_id(s, 24, c->policy_version);
     if (sqlite3_step(s) == SQLITE_ROW) c->id = sqlite3_column_int64(s, 0);
     else rc = fail(st, "filing a case", err);
     jy_store_sqlite_release(st, s);
@@ -258,7 +258,7 @@ static int sq_case_update(jy_store *st, const jy_case *c, const char *expect_sta
     sqlite3_stmt *s;
     *changed = 0;
     int rc = prep(st, "UPDATE cases SET state = ?3, due_on = ?4, publicity_end = ?5, amount = ?6, decision = ?7,"
-                      " ruleset = ?8, updated_at = ?9, facts = ?10, reasons = ?11, conflicts = ?12"
+                      " ruleset = ?8, updated_at = ?9, facts = ?10, reasons = ?11, conflicts = ?12, policy_version = ?13"
                       " WHERE id = ?1 AND state = ?2",
                   &s, err);
     if (rc) return rc;
@@ -276,6 +276,7 @@ static int sq_case_update(jy_store *st, const jy_case *c, const char *expect_sta
     bind_text(s, 10, c->facts ? c->facts : "{}");
     bind_text(s, 11, c->reasons ? c->reasons : "[]");
     bind_text(s, 12, c->conflicts ? c->conflicts : "[]");
+    bind_id(s, 13, c->policy_version);
     rc = step_all(st, s, "updating a case", err);
     if (rc == 0) *changed = sqlite3_changes(jy_store_sqlite_db(st)) > 0;
     jy_store_sqlite_release(st, s);

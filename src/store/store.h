@@ -451,6 +451,8 @@ typedef struct jy_case {
     jy_fen amount;       /* decided amount */
     char decision[16];   /* eligible | ineligible | needs_review */
     char ruleset[24];    /* policy ruleset hash the decision came from */
+    int64_t policy_version; /* the rule version (policy_versions.id) that made the decision; 0: none
+                               (decided before versions were loaded; docs/versions.md) */
     char created_at[32], updated_at[32];
     const char *facts;     /* JSON object */
     const char *reasons;   /* JSON array: the decision's reasons with clauses */

@@ -10,7 +10,7 @@
 #include "store/store.h"
 
 /* Newest schema version this build knows; each backend has migrations 1..JY_STORE_SCHEMA_VERSION. */
-#define JY_STORE_SCHEMA_VERSION 11
+#define JY_STORE_SCHEMA_VERSION 12
 
 typedef struct jy_store_ops {
     const char *name; /* "sqlite", "postgresql" */

@@ -106,6 +106,7 @@ static const char jy_pg_migration_1[] =
 #include "store/access_log_schema.h" /* jy_pg_migration_7: the access log (issue 11) */
 #include "store/import_schema.h" /* jy_pg_migration_10: the API's roster import jobs */
 #include "store/settings_schema.h" /* jy_pg_migration_11: settings, batch transfers (issue 13) */
+#include "store/policy_version_schema.h" /* jy_pg_migration_12: rule versions (issue 14) */
 
 /* Migration "audit MAC" (issue 10 item 14; docs/audit.md): the HMAC-SHA256 of each entry's
  * hash under a key the database does not hold (NULL = written without the key). */
@@ -130,6 +131,7 @@ static const jy_pg_migration jy_pg_migrations[] = {
     {9, "money safeguards: one payable per claim, funded tracks, idempotency keys, payroll runners", jy_pg_migration_9},
     {10, "roster import jobs of the API: counts, state, error report", jy_pg_migration_10},
     {11, "settings; payment-batch transfers", jy_pg_migration_11},
+    {12, "rule versions; the version of each decision", jy_pg_migration_12},
 };
 
 #endif

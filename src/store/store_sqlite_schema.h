@@ -99,6 +99,7 @@ static const char jy_sqlite_migration_1[] =
 #include "store/access_log_schema.h" /* jy_sqlite_migration_7: the access log (issue 11) */
 #include "store/import_schema.h" /* jy_sqlite_migration_10: the API's roster import jobs */
 #include "store/settings_schema.h" /* jy_sqlite_migration_11: settings, batch transfers (issue 13) */
+#include "store/policy_version_schema.h" /* jy_sqlite_migration_12: rule versions (issue 14) */
 
 /* Migration "audit MAC" (issue 10 item 14, the keyed chain; docs/audit.md): each entry may
  * carry an HMAC-SHA256 of its hash under a key the database does not hold (32 bytes; NULL =
@@ -125,6 +126,7 @@ static const jy_sqlite_migration jy_sqlite_migrations[] = {
     {9, "money safeguards: one payable per claim, funded tracks, idempotency keys, payroll runners", jy_sqlite_migration_9},
     {10, "roster import jobs of the API: counts, state, error report", jy_sqlite_migration_10},
     {11, "settings; payment-batch transfers", jy_sqlite_migration_11},
+    {12, "rule versions; the version of each decision", jy_sqlite_migration_12},
 };
 
 #endif

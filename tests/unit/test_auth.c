@@ -861,6 +861,7 @@ static const struct {
     {"import.run", "admin county_reviewer township_staff"},
     {"policy.read", "admin county_reviewer city_reviewer township_staff training_body employer applicant station finance"},
     {"policy.eval", "admin county_reviewer city_reviewer township_staff"},
+    {"policy.redecide", "admin county_reviewer"},
     {"case.read", "admin county_reviewer city_reviewer township_staff training_body employer applicant station finance"},
     {"case.file", "admin county_reviewer city_reviewer township_staff training_body employer applicant station"},
     {"case.step", "admin county_reviewer city_reviewer township_staff training_body employer applicant station"},
