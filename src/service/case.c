@@ -82,6 +82,7 @@ const char *const jy_case_form_inputs[] = {
     "trained", "examined", "passed", "employed", "actual_cost", "satisfaction",
     "department_recognition",                                /* P4 acceptance report 5-4-2 */
     "score_items", "veto_items",                             /* scoring forms (评分表) */
+    "retained_count", "star_years",                          /* 5-15-4 期满留用数; 5-22-1 认定为星级充分就业社区的年份 */
     "post", "employer", "insured", "retained", "contract_period", "person_category",
     "staff", "station_name", "platform_name", "address", "phone", /* roster and list forms 5-7-2 … 5-25-2 */
     NULL,

@@ -16,6 +16,8 @@
 #include "domain/uscc.h"
 #include "service/case.h"
 #include "service/ledger.h"
+#include "service/report.h"
+#include "service/settings.h"
 #include "service/payment.h"
 #include "service/payroll.h"
 #include "service/placement.h"
@@ -1613,7 +1615,8 @@ static const yr_award awards[] = {
     {"P8", NULL, JY_ORG_SERVICE_CENTRE, 2, 3, path_city,
      "{\"workers_per_year\":620,\"months_worked\":5,\"monthly_income\":\"4600.00\",\"job_reports\":30,\"workers_total\":2400}", 12, "rev"},
     {"P15", NULL, JY_ORG_TRAINEESHIP_BASE, 1, 2, path_city,
-     "{\"score\":88,\"recognised_since\":2020,\"years_running\":3,\"trainees\":12,\"retains_with_contract\":true}", 0, "rev"},
+     "{\"score\":88,\"recognised_since\":2020,\"years_running\":3,\"trainees\":12,\"retains_with_contract\":true,"
+     "\"retained_count\":5,\"employment_rate\":\"85%\"}", 0, "rev"},
     {"P16", NULL, JY_ORG_STARTUP_BASE, 1, 2, path_city,
      "{\"score\":86,\"years_running\":2,\"businesses\":30,\"jobs\":260,\"migrant_share\":\"35%\",\"investment\":\"1800000.00\"}", 0, "rev"},
     {"P17", NULL, JY_ORG_SHOP, 3, 5, path_city,
@@ -1623,7 +1626,8 @@ static const yr_award awards[] = {
      "{\"poverty_share\":\"40%\",\"poverty_workers\":24,\"registered_in_county\":true,\"months_operating\":11,"
      "\"wages_at_least_rural_income\":true}", 12, "rev"},
     {"P22", NULL, JY_ORG_COMMUNITY, 2, 3, path_city,
-     "{\"score\":92,\"employment_rate\":\"86%\",\"reemployment_rate\":\"83%\",\"reemployment_4050\":\"74%\",\"zero_families_left\":0}", 0, "town"},
+     "{\"employment_rate\":\"86%\",\"reemployment_rate\":\"83%\",\"reemployment_4050\":\"74%\",\"zero_families_left\":0,"
+     "\"star_years\":\"2022年\"}", 0, "town"},
     {"P25", NULL, JY_ORG_COMMUNITY, 15, 30, path_site, "{\"platform_name\":\"@就业服务平台\",\"staff\":\"村就业专干\"}", 0, "town"},
     {"P6", NULL, JY_ORG_PUBLIC_BODY, 1, 0, path_event, "{\"operating_year\":0,\"public_area\":800,\"windows\":5}", 0, "rev"},
     {"P5", NULL, JY_ORG_TRAINING_BODY, 0, 2, path_event, "{\"teachers\":200,\"class_days\":4}", 0, "rev"},
@@ -1657,6 +1661,27 @@ static int yr_children(year_ctx *y, const char *program, int64_t parent, int n, 
     return 0;
 }
 
+/* A community's scoring form 5-22-2, item by item (考评 and 自评; the total becomes facts.score):
+ * each item at its base points less a point here and there, so most communities reach 90. */
+static void yr_p22_scores(year_ctx *y, char *fs, size_t n)
+{
+    size_t len = strlen(fs);
+    if (len < 2 || fs[len - 1] != '}') return;
+    jy_sb sb = JY_SB_INIT;
+    jy_sb_appendn(&sb, fs, len - 1);
+    jy_sb_append(&sb, ",\"score_items\":[");
+    int drop = rng_between(&y->r, 2, 9); /* points short of 100, spread over the items */
+    for (int no = 1; no <= jy_report_p22_items(); no++) {
+        int base = jy_report_p22_item_base(no), got = base;
+        if (drop > 0 && base > 1 && rng_chance(&y->r, 450)) got--, drop--;
+        int self = got < base && rng_chance(&y->r, 600) ? got + 1 : got;
+        jy_sb_appendf(&sb, "%s{\"item\":\"%d\",\"self\":%d,\"score\":%d,\"max\":%d}", no > 1 ? "," : "", no, self, got, base);
+    }
+    jy_sb_append(&sb, "]}");
+    if (sb.len < n) memcpy(fs, jy_sb_cstr(&sb), sb.len + 1);
+    jy_sb_free(&sb);
+}
+
 static int yr_awards(year_ctx *y, jy_err *err)
 {
     demo_ctx *c = y->c;
@@ -1670,11 +1695,12 @@ static int yr_awards(year_ctx *y, jy_err *err)
             for (int k = 0; k < n; k++) {
                 int oi = yr_org(y, w->org_kind);
                 if (oi < 0) break;
-                char fs[512];
+                char fs[2048];
                 char name[128] = "";
                 jy_org org;
                 if (jy_store_org_get(c->st, c->orgs[oi].id, &org, err) == 0) snprintf(name, sizeof name, "%s", org.name);
                 yr_fill(fs, sizeof fs, w->facts, name);
+                if (strcmp(w->program, "P22") == 0) yr_p22_scores(y, fs, sizeof fs);
                 jy_date on = yr_date(y, year, 3, 10);
                 if (w->path != path_event && strlen(fs) + 80 < sizeof fs) {
                     /* the publicity the applicant's materials plan (P7, P15, P25 check its length) */
@@ -2086,6 +2112,12 @@ static int stage_year(demo_ctx *c, uint64_t seed, jy_err *err)
         goto done;
     }
     if ((rc = yr_users(&y, err))) goto done;
+    /* the unit's name on every report (填报单位, issue 13) */
+    {
+        char unit[160];
+        snprintf(unit, sizeof unit, "%s就业创业和人才服务局", c->county_name ? c->county_name : "");
+        if (c->county_name && (rc = jy_settings_set(y.cs, c->county, "unit_name", unit, y.rev, err))) goto done;
+    }
     for (int year = 2023; year <= 2024; year++) {
         jy_sb rep = JY_SB_INIT;
         rc = jy_ledger_budget_load(c->st, y.cs->pol, o->policy_dir, c->county, year, y.fin1, &rep, err);

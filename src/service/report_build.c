@@ -758,6 +758,10 @@ static const struct p22_item {
      "0分:没有开展相关工作。 1分:只开展了简单的相关宣传工作。 2分:提供了一些基本的协助。例如,宣传了一些创业成功典型,但没有推荐创业者参加创业大赛,只宣传政策但没有解读政策。 3分:提供了全面的协助。例如,宣传了创业成功典型,并且推荐了创业者参加创业大赛;帮助创业者成功申请到了一次性创业补贴和创业场地租金补贴。"},
 };
 
+int jy_report_p22_items(void) { return (int)(sizeof p22_items / sizeof p22_items[0]); }
+
+int jy_report_p22_item_base(int no) { return no >= 1 && no <= jy_report_p22_items() ? p22_items[no - 1].base : 0; }
+
 void jy_report_forms_json(jy_sb *out)
 {
     jy_sb_appendc(out, '[');
