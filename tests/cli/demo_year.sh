@@ -45,7 +45,7 @@ assert back, "no class sent back"
 assert any(r["clause"] == "P1 八(四)" and "开班申请缺少 teachers（授课教师）" in r["text"] for r in back[0]["reasons"]), back[0]["reasons"]
 print("ok", len(full), back[0]["id"])
 PY
-back=$(awk '{print $2}' "$T/cls.txt")
+back=$(awk '{print $3}' "$T/cls.txt")
 hist=$($J case show "$back")
 expect_contains "the review's refusal is the reason it was sent back" '"step":"reject","from":"filed","to":"rejected"' "$hist"
 expect_contains "…naming the missing teacher and the clause" '开班申请缺少 teachers（授课教师），需补充后审核（P1 八(四)）' "$hist"
