@@ -835,8 +835,10 @@ static int advance(jy_cases *cs, int64_t id, const char *step, jy_date on, const
                                    : jy_err_set(err, JY_EINVAL, "case %lld: stored facts are not a JSON object", (long long)id);
         json_decref(ff);
         if (n > 0)
-            rc = jy_err_set(err, JY_ECONFLICT, "案件 %lld 的%s不完整，不能执行 %s：%s（%s）；可执行：reject（退回补正后重新申报）", (long long)id,
-                            strcmp(c.kind, "project") == 0 ? "项目申报表（5-4-1）" : "开班申请", step, jy_sb_cstr(&miss), fclause);
+            /* the clause first: a long list is cut at the message's end, never the clause */
+            rc = jy_err_set(err, JY_ECONFLICT, "案件 %lld 的%s不完整（%s），不能执行 %s，可执行：reject（退回补正后重新申报）。%s",
+                            (long long)id, strcmp(c.kind, "project") == 0 ? "项目申报表（5-4-1）" : "开班申请", fclause, step,
+                            jy_sb_cstr(&miss));
         else if (n < 0)
             rc = n;
         jy_sb_free(&miss);

@@ -260,7 +260,11 @@ int jy_app_form_missing(const char *program, const char *kind, json_t *facts, jy
         const char *k = json_string_value(json_object_get(r, "kind"));
         if (!k || strcmp(k, "missing") != 0) continue;
         if (n++) jy_sb_append(out, "；");
-        jy_sb_append(out, json_string_value(json_object_get(r, "text")));
+        const char *t = json_string_value(json_object_get(r, "text"));
+        static const char tail[] = "，需补充后审核"; /* said once for the list */
+        size_t tn = t ? strlen(t) : 0;
+        if (tn >= sizeof tail - 1 && strcmp(t + tn - (sizeof tail - 1), tail) == 0) jy_sb_appendn(out, t, tn - (sizeof tail - 1));
+        else if (t) jy_sb_append(out, t);
         snprintf(clause, cap, "%s", json_string_value(json_object_get(r, "clause")));
     }
     json_decref(copy);

@@ -22,7 +22,7 @@ expect_contains "no form: teachers missing" '"clause":"P4 5-4-1 三","kind":"mis
 expect_contains "no form: needs_review" '"decision":"needs_review"' "$out"
 nf=$(echo "$out" | idof)
 expect_rc "P4 review refuses a project without teachers and sites" 1 $J --as rev case approve "$nf" --reason 初审 --date 2024-09-03
-expect_contains "P4 review names what is missing" '项目申报表（5-4-1）不完整，不能执行 county_approve：项目申报表（5-4-1）未填 teachers（师资），需补充后审核；项目申报表（5-4-1）未填 sites（场地），需补充后审核（P4 5-4-1 三）' "$(cat "$T/stderr")"
+expect_contains "P4 review names what is missing" '项目申报表（5-4-1）不完整（P4 5-4-1 三），不能执行 county_approve，可执行：reject（退回补正后重新申报）。项目申报表（5-4-1）未填 teachers（师资）；项目申报表（5-4-1）未填 sites（场地）' "$(cat "$T/stderr")"
 step rejected rev 2024-09-03 reject "$nf"
 # ---- issue 14: the class review checks the application: teachers, site, teaching plan, documents
 DOCS='"documents":["培训大纲","教学计划","授课教师资质证明","培训场地证明","实训设备清单"]'
@@ -32,13 +32,13 @@ nt=$($J --as body case file --program P1 --kind training_class --org "$BODY" --d
 expect_contains "no teacher: the clause is 八(四)" '"clause":"P1 八(四)","kind":"missing","text":"开班申请缺少 teachers（授课教师），需补充后审核"' "$nt"
 nt=$(echo "$nt" | idof)
 expect_rc "review refuses a class without teachers" 1 $J --as rev case approve "$nt" --reason 开班审核 --date 2024-03-04
-expect_contains "the review names the missing teacher and the clause" '案件 '"$nt"' 的开班申请不完整，不能执行 county_approve：开班申请缺少 teachers（授课教师），需补充后审核（P1 八(四)）；可执行：reject' "$(cat "$T/stderr")"
+expect_contains "the review names the missing teacher and the clause" '案件 '"$nt"' 的开班申请不完整（P1 八(四)），不能执行 county_approve，可执行：reject（退回补正后重新申报）。开班申请缺少 teachers（授课教师）' "$(cat "$T/stderr")"
 expect_contains "the class stays filed" '"state":"filed"' "$($J case show "$nt")"
 # no site, on P23: its own clause
 ns=$($J --as body case file --program P23 --kind training_class --org "$BODY" --date 2024-03-01 \
      --facts "{\"occupation\":\"中式面点师\",\"level\":5,\"teachers\":[{\"name\":\"马老师\",\"certificate\":\"高级技师\"}],\"start\":\"2024-03-11\",\"end\":\"2024-04-30\",\"planned_trainees\":30,\"hours_total\":160,\"hours_practical\":110}" | idof)
 expect_rc "review refuses a class without a site" 1 $J --as rev case approve "$ns" --reason 开班审核 --date 2024-03-04
-expect_contains "names the site and P23 八(四)" '开班申请缺少 site（培训场地），需补充后审核（P23 八(四)）' "$(cat "$T/stderr")"
+expect_contains "names the site and P23 八(四)" '开班申请不完整（P23 八(四)），不能执行 county_approve，可执行：reject（退回补正后重新申报）。开班申请缺少 site（培训场地）' "$(cat "$T/stderr")"
 # documents handed in but one short: missing, refused
 nd=$(cls P1 '"planned_trainees":30,"hours_total":160,"hours_practical":110,"documents":["培训大纲","教学计划","授课教师资质证明","实训设备清单"]')
 expect_contains "a document short: named" '"clause":"P1 八(四)","kind":"missing","text":"开班申请缺少材料：培训场地证明，需补充后审核"' "$nd"
