@@ -1323,7 +1323,8 @@ static int p22_form(jy_store *st, const jy_roster_query *q, int scoring, jy_repo
         return jy_err_set(err, JY_EINVAL, "form %s is one community's paper: give --case ID (the P22 case)", fid);
     one_case oc;
     memset(&oc, 0, sizeof oc);
-    jy_report_case_filter cf = {.county = q->county, .program = "P22", .id = q->parent_id};
+    /* org_id: an owner-bound account (the API) sees its own organisation's case only */
+    jy_report_case_filter cf = {.county = q->county, .program = "P22", .id = q->parent_id, .org_id = q->org_id};
     int rc = jy_store_report_cases(st, &cf, on_one_case, &oc, err);
     if (rc) {
         free(oc.facts);
