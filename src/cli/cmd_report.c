@@ -4,6 +4,7 @@
  *   jiuye report budget [--year Y] [--program P]             budget against committed and paid
  *   jiuye report roster P [--form F] [--year Y] [--state S] [--case ID] [--org USCC] [--unit TEXT]
  *                         [--month YYYY-MM]   (P13: --form p13-roster, the default, or p13-pay, the month's 发放表)
+ *                         (P22: --form 5-22-1|5-22-2 --case ID, one community's papers: --case names the case)
  *   jiuye report forms                                       the roster forms known
  *   jiuye report publicity CASE… | --program P [--state S]   公示名单
  *   jiuye report p4-acceptance CASE                          附件 5-4-2 figures

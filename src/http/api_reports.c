@@ -3,7 +3,8 @@
  *
  *   GET /api/v1/reports/targets      targets against achieved per programme and year  ?year ?program
  *   GET /api/v1/reports/budget       budget, committed, paid per programme × source   ?year ?program
- *   GET /api/v1/reports/roster       a roster (花名册) in the seed's forms             ?program ?form ?year ?state
+ *   GET /api/v1/reports/roster       a roster (花名册) in the seed's forms             ?program ?form ?year ?state ?case
+ *                                    (?case= names the case of a one-case form: P22's 5-22-1, 5-22-2)
  *   GET /api/v1/reports/publicity    the publicity list (公示名单), names and IDs masked ?program ?state
  *   GET /api/v1/reports/forms        the roster forms known
  *
@@ -185,6 +186,8 @@ static void h_roster(jy_http_req *req)
     if (!county_or_reply(req, county) || program_or_reply(req, 1, &q.program) || year_or_reply(req, &q.year)) return;
     q.county = county;
     q.form = jy_http_req_query(req, "form");
+    /* ?case=: the children of a case, or for a one-case form (5-22-1, 5-22-2) the case itself */
+    if (jy_api_query_int_or_reply(req, "case", 1, INT64_MAX, &q.parent_id) < 0) return;
     q.state = jy_http_req_query(req, "state");
     const jy_principal *who = jy_api_who(req);
     if (((1u << who->role) & JY_ROLES_OWNER_BOUND) && who->org_id) q.org_id = who->org_id; /* its own classes */
@@ -195,7 +198,8 @@ static void h_roster(jy_http_req *req)
     jy_cases *cs = jy_api_cases_or_reply(req);
     if (!cs) return;
     char target[96];
-    snprintf(target, sizeof target, "roster %s form=%.12s year=%d", q.program, q.form ? q.form : "", q.year);
+    snprintf(target, sizeof target, "roster %s form=%.12s year=%d case=%lld", q.program, q.form ? q.form : "", q.year,
+             (long long)q.parent_id);
     int unmasked = jy_api_unmask_or_reply(req, JY_PRIV_UNMASK, "report", county, target);
     if (unmasked < 0) return;
     jy_report *r = NULL;
@@ -248,7 +252,7 @@ const jy_api_route jy_api_routes_reports[] = {
       .query = "county,year,program,format,encoding", .response = REPORT_SCHEMA, .statuses = "200,400,401,403,404"}},
     {{.method = "GET", .path = "/api/v1/reports/roster", .fn = h_roster, .permission = JY_PERM_REPORT_READ},
      {.tag = "reports", .summary = "A roster (花名册) in the seed's forms; masked unless unmasked with a reason",
-      .query = "county,program,form,year,state,format,encoding,unmask,reason", .response = REPORT_SCHEMA,
+      .query = "county,program,form,year,state,case,format,encoding,unmask,reason", .response = REPORT_SCHEMA,
       .statuses = "200,400,401,403,404"}},
     {{.method = "GET", .path = "/api/v1/reports/publicity", .fn = h_publicity, .permission = JY_PERM_REPORT_READ},
      {.tag = "reports", .summary = "The publicity list (公示名单), masked as published lists are",

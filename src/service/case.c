@@ -123,13 +123,14 @@ const char *jy_case_default_kind(const char *program, int has_parent)
  * error naming the closest known one, and nothing is stored. */
 const char *const jy_case_form_inputs[] = {
     "start", "end",                                          /* placement / class dates */
-    "site", "planned_trainees",                              /* 开班申请 */
+    "site", "planned_trainees", "schedule", "documents",     /* 开班申请 (and P4's 5-4-1: schedule, documents) */
     "hours_attended", "hours_practical_attended",            /* a trainee on a class roster */
     "class_hours_total", "class_hours_practical",            /* the class's hours, copied to each trainee */
     "sites", "equipment", "examiners", "budget_lines", "question_bank", /* P4 form 5-4-1 */
     "trained", "examined", "passed", "employed", "actual_cost", "satisfaction",
     "department_recognition",                                /* P4 acceptance report 5-4-2 */
     "score_items", "veto_items",                             /* scoring forms (评分表) */
+    "retained_count", "star_years",                          /* 5-15-4 期满留用数; 5-22-1 认定为星级充分就业社区的年份 */
     "post", "employer", "insured", "retained", "contract_period", "person_category",
     "staff", "station_name", "platform_name", "address", "phone", /* roster and list forms 5-7-2 … 5-25-2 */
     NULL,
@@ -625,7 +626,7 @@ int jy_case_file(jy_cases *cs, const jy_case_filing *f, const char *actor, int64
     }
     /* the application forms (class_app.h): a class application, its roster, P4's form 5-4-1 */
     int training = strcmp(c.program, "P1") == 0 || strcmp(c.program, "P2") == 0 || strcmp(c.program, "P23") == 0;
-    if (training && strcmp(kind, "training_class") == 0 && (rc = jy_class_app_check(facts, c.filed_on, form, err))) goto done;
+    if (training && strcmp(kind, "training_class") == 0 && (rc = jy_class_app_check(facts, c.program, c.filed_on, form, err))) goto done;
     /* a P4 trainee is filed as a child of its project: the form is the project's, not theirs */
     if (strcmp(kind, "project") == 0 && !c.parent_id && (rc = jy_project_app_check(facts, form, err))) goto done;
     if (strcmp(kind, "trainee_claim") == 0 && c.parent_id) {
@@ -887,6 +888,25 @@ static int advance(jy_cases *cs, int64_t id, const char *step, jy_date on, const
         rc = jy_err_set(err, JY_ECONFLICT, "案件 %lld 的审核结论为不符合条件（见 reasons），不能执行 %s；可执行：reject",
                         (long long)id, step);
         goto done;
+    }
+    if ((s->flags & JY_WF_FORM) && !c.parent_id) {
+        /* the review checks the application form again (issue 14): a class or project whose
+         * form lacks a teacher, a site, a document … is not approved; the reviewer sends it back */
+        json_t *ff = json_loads(c.facts && *c.facts ? c.facts : "{}", 0, NULL);
+        jy_sb miss = JY_SB_INIT;
+        char fclause[64] = "";
+        int n = json_is_object(ff) ? jy_app_form_missing(c.program, c.kind, ff, c.filed_on, &miss, fclause, sizeof fclause, err)
+                                   : jy_err_set(err, JY_EINVAL, "case %lld: stored facts are not a JSON object", (long long)id);
+        json_decref(ff);
+        if (n > 0)
+            /* the clause first: a long list is cut at the message's end, never the clause */
+            rc = jy_err_set(err, JY_ECONFLICT, "案件 %lld 的%s不完整（%s），不能执行 %s，可执行：reject（退回补正后重新申报）。%s",
+                            (long long)id, strcmp(c.kind, "project") == 0 ? "项目申报表（5-4-1）" : "开班申请", fclause, step,
+                            jy_sb_cstr(&miss));
+        else if (n < 0)
+            rc = n;
+        jy_sb_free(&miss);
+        if (rc) goto done;
     }
     if ((s->flags & JY_WF_DURING_PUBLICITY) && c.publicity_end && on > c.publicity_end) {
         date_text(d1, c.publicity_end);

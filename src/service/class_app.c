@@ -58,16 +58,136 @@ static int int_field(json_t *facts, const char *key, long long lo, long long hi,
 
 /* ---------------------------------------------------------------- class application */
 
-int jy_class_app_check(json_t *facts, jy_date on, json_t *form_reasons, jy_err *err)
+/* The documents a class application hands in (开班申请材料), from P1/P2/P23 八(四): 严格执行开班
+ * 申请…制定教学方案，明确培训大纲、授课教师资质、教学培训场地条件和实训设备、培训课时. */
+const char *const jy_class_app_documents[] = {"培训大纲", "教学计划", "授课教师资质证明", "培训场地证明", "实训设备清单", NULL};
+/* P4's training standard (附件 5-4-1 五(四) 培训标准 1–7; 8, the question bank, is question_bank). */
+const char *const jy_project_app_documents[] = {"课程计划和大纲", "课程安排", "实训技能训练", "教案", "教材（讲义）",
+                                                "内部管理制度", "考核要素细目", NULL};
+
+/* A documents list: strings; each of required[] not in it adds a reason of kind (clause). */
+static int documents_check(json_t *facts, const char *const *required, const char *clause, const char *kind,
+                           const char *what, json_t *form_reasons, jy_err *err)
+{
+    json_t *v = json_object_get(facts, "documents");
+    char t[512];
+    if (!v) {
+        snprintf(t, sizeof t, "%s未附材料清单 documents（应含：", what);
+        size_t n = strlen(t);
+        for (int i = 0; required[i] && n < sizeof t; i++) {
+            snprintf(t + n, sizeof t - n, "%s%s", i ? "、" : "", required[i]);
+            n = strlen(t);
+        }
+        if (n < sizeof t) snprintf(t + n, sizeof t - n, "）");
+        add_reason(form_reasons, clause, "note", t);
+        return 0;
+    }
+    if (!json_is_array(v)) return jy_err_set(err, JY_EINVAL, "facts.documents: expected a list of the documents handed in [\"培训大纲\", …]");
+    size_t i;
+    json_t *it;
+    json_array_foreach(v, i, it) if (!json_is_string(it) || !*json_string_value(it))
+        return jy_err_set(err, JY_EINVAL, "facts.documents[%zu]: expected the document's name (培训大纲 …)", i);
+    for (int k = 0; required[k]; k++) {
+        int found = 0;
+        json_array_foreach(v, i, it) found |= strcmp(json_string_value(it), required[k]) == 0;
+        if (found) continue;
+        snprintf(t, sizeof t, "%s缺少材料：%s，需补充后审核", what, required[k]);
+        add_reason(form_reasons, clause, kind, t);
+    }
+    return 0;
+}
+
+/* 1 when the teachers list names name. */
+static int teacher_listed(json_t *teachers, const char *name)
+{
+    size_t i;
+    json_t *it;
+    json_array_foreach(teachers, i, it) {
+        const char *n = json_is_object(it) ? str_of(it, "name") : NULL;
+        if (n && strcmp(n, name) == 0) return 1;
+    }
+    return 0;
+}
+
+/* The teaching plan (教学计划 / 课程安排): [{"from","to","content","hours","practical_hours"?,
+ * "teacher"}]. Malformed → JY_EINVAL naming the entry; what it does not square with (hours
+ * against the application's, a teacher not on the teachers list, a date outside the class) →
+ * a "review" reason each (clause). */
+static int schedule_check(json_t *facts, const char *clause, jy_date d0, jy_date d1, json_t *form_reasons, jy_err *err)
+{
+    json_t *v = json_object_get(facts, "schedule");
+    if (!v) return 0;
+    if (!json_is_array(v) || json_array_size(v) == 0)
+        return jy_err_set(err, JY_EINVAL, "facts.schedule: expected a non-empty list [{\"from\",\"to\",\"content\",\"hours\",\"teacher\"}] (教学计划)");
+    long long hours = 0, practical = 0;
+    int any_practical = 0, rc;
+    size_t i;
+    json_t *it;
+    char t[320], b1[JY_DATE_BUFSZ], b2[JY_DATE_BUFSZ];
+    json_t *teachers = json_object_get(facts, "teachers");
+    json_array_foreach(v, i, it) {
+        if (!json_is_object(it) || !str_of(it, "content"))
+            return jy_err_set(err, JY_EINVAL, "facts.schedule[%zu]: expected {\"content\": 授课内容, \"hours\": 学时, …}", i);
+        long long h = 0, p = 0;
+        int hp, pp;
+        if ((rc = int_field(it, "hours", 1, 10000, &h, &hp, err)) || (rc = int_field(it, "practical_hours", 0, 10000, &p, &pp, err)))
+            return jy_err_prefix(err, "facts.schedule[%zu]: ", i);
+        if (!hp) return jy_err_set(err, JY_EINVAL, "facts.schedule[%zu] (%s): hours (学时) is required", i, str_of(it, "content"));
+        if (pp && p > h)
+            return jy_err_set(err, JY_EINVAL, "facts.schedule[%zu] (%s): practical_hours %lld exceed hours %lld", i, str_of(it, "content"), p, h);
+        hours += h;
+        practical += p;
+        any_practical |= pp;
+        jy_date from = 0, to = 0;
+        static const char *const dk[2] = {"from", "to"};
+        jy_date *dd[2] = {&from, &to};
+        for (int k = 0; k < 2; k++) {
+            json_t *x = json_object_get(it, dk[k]);
+            jy_err e;
+            if (x && (!json_is_string(x) || jy_date_parse_loose(json_string_value(x), dd[k], &e)))
+                return jy_err_set(err, JY_EINVAL, "facts.schedule[%zu].%s: expected a date: 2024-06-28 or 2024/6/28", i, dk[k]);
+        }
+        if (from && to && to < from)
+            return jy_err_set(err, JY_EINVAL, "facts.schedule[%zu].to %s is before its from %s", i, jy_date_format(to, b1), jy_date_format(from, b2));
+        if ((from && d0 && from < d0) || (to && d1 && to > d1)) {
+            snprintf(t, sizeof t, "教学计划第%zu项（%s）的日期不在开班至结业期间（%s 至 %s）", i + 1, str_of(it, "content"),
+                     d0 ? jy_date_format(d0, b1) : "", d1 ? jy_date_format(d1, b2) : "");
+            add_reason(form_reasons, clause, "review", t);
+        }
+        const char *who = str_of(it, "teacher");
+        if (!who) {
+            snprintf(t, sizeof t, "教学计划第%zu项（%s）未写授课教师", i + 1, str_of(it, "content"));
+            add_reason(form_reasons, clause, "review", t);
+        } else if (json_is_array(teachers) && !teacher_listed(teachers, who)) {
+            snprintf(t, sizeof t, "教学计划第%zu项（%s）的授课教师 %s 不在授课教师名单中（须有资质）", i + 1, str_of(it, "content"), who);
+            add_reason(form_reasons, clause, "review", t);
+        }
+    }
+    json_t *ht = json_object_get(facts, "hours_total"), *hp = json_object_get(facts, "hours_practical");
+    if (json_is_integer(ht) && hours != json_integer_value(ht)) {
+        snprintf(t, sizeof t, "教学计划学时合计 %lld 与申请的总学时 %lld 不一致", hours, (long long)json_integer_value(ht));
+        add_reason(form_reasons, clause, "review", t);
+    }
+    if (any_practical && json_is_integer(hp) && practical != json_integer_value(hp)) {
+        snprintf(t, sizeof t, "教学计划实操学时合计 %lld 与申请的实操学时 %lld 不一致", practical, (long long)json_integer_value(hp));
+        add_reason(form_reasons, clause, "review", t);
+    }
+    return 0;
+}
+
+int jy_class_app_check(json_t *facts, const char *program, jy_date on, json_t *form_reasons, jy_err *err)
 {
     static const struct {
         const char *key, *label;
     } required[] = {{"occupation", "培训工种"}, {"level", "等级"},     {"hours_total", "总学时"},
                     {"hours_practical", "实操学时"}, {"teachers", "授课教师"}, {"site", "培训场地"},
                     {"start", "开班日期"},     {"end", "结业日期"},     {"planned_trainees", "计划培训人数"}};
-    int rc, present;
+    int rc;
     long long planned = 0, size = 0, total = 0, practical = 0;
     int has_planned, has_size, has_total, has_practical;
+    /* P1/P2/P23 八(四): 严格执行开班申请…明确培训大纲、授课教师资质、教学培训场地条件和实训设备、培训课时 */
+    char clause[32];
+    snprintf(clause, sizeof clause, "%s 八(四)", program && *program ? program : "P1");
     json_t *v = json_object_get(facts, "occupation");
     if (v && !str_of(facts, "occupation")) return jy_err_set(err, JY_EINVAL, "facts.occupation: expected the 工种 name");
     if ((rc = int_field(facts, "planned_trainees", 1, 100000, &planned, &has_planned, err)) ||
@@ -117,13 +237,39 @@ int jy_class_app_check(json_t *facts, jy_date on, json_t *form_reasons, jy_err *
         }
     }
     for (size_t i = 0; i < sizeof required / sizeof required[0]; i++) {
-        (void)present;
         if (json_object_get(facts, required[i].key)) continue;
         char t[160];
         snprintf(t, sizeof t, "开班申请缺少 %s（%s），需补充后审核", required[i].key, required[i].label);
-        add_reason(form_reasons, "开班申请", "missing", t);
+        add_reason(form_reasons, clause, "missing", t);
     }
-    return 0;
+    if ((rc = schedule_check(facts, clause, d[0], d[1], form_reasons, err))) return rc;
+    return documents_check(facts, jy_class_app_documents, clause, "missing", "开班申请", form_reasons, err);
+}
+
+int jy_app_form_missing(const char *program, const char *kind, json_t *facts, jy_date on, jy_sb *out, char *clause,
+                        size_t cap, jy_err *err)
+{
+    int training = program && (strcmp(program, "P1") == 0 || strcmp(program, "P2") == 0 || strcmp(program, "P23") == 0);
+    int rc = 0, n = 0;
+    if (!(training && strcmp(kind, "training_class") == 0) && strcmp(kind, "project") != 0) return 0;
+    json_t *copy = json_deep_copy(facts), *reasons = json_array();
+    rc = strcmp(kind, "project") == 0 ? jy_project_app_check(copy, reasons, err) : jy_class_app_check(copy, program, on, reasons, err);
+    size_t i;
+    json_t *r;
+    if (rc == 0) json_array_foreach(reasons, i, r) {
+        const char *k = json_string_value(json_object_get(r, "kind"));
+        if (!k || strcmp(k, "missing") != 0) continue;
+        if (n++) jy_sb_append(out, "；");
+        const char *t = json_string_value(json_object_get(r, "text"));
+        static const char tail[] = "，需补充后审核"; /* said once for the list */
+        size_t tn = t ? strlen(t) : 0;
+        if (tn >= sizeof tail - 1 && strcmp(t + tn - (sizeof tail - 1), tail) == 0) jy_sb_appendn(out, t, tn - (sizeof tail - 1));
+        else if (t) jy_sb_append(out, t);
+        snprintf(clause, cap, "%s", json_string_value(json_object_get(r, "clause")));
+    }
+    json_decref(copy);
+    json_decref(reasons);
+    return rc ? rc : n;
 }
 
 void jy_class_app_decide(json_t *reasons, char *decision, size_t cap)
@@ -314,16 +460,18 @@ int jy_project_app_check(json_t *facts, json_t *form_reasons, jy_err *err)
 {
     static const struct {
         const char *key, *label;
-        int people;
-    } lists[] = {{"teachers", "师资", 1}, {"sites", "场地", 0}, {"equipment", "设备", 0}, {"examiners", "考务人员", 1}};
+        int people, required;
+    } lists[] = {{"teachers", "师资", 1, 1}, {"sites", "场地", 0, 1}, {"equipment", "设备", 0, 0}, {"examiners", "考务人员", 1, 0}};
     int rc;
     char t[256];
     for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
         json_t *v = json_object_get(facts, lists[i].key);
         if (!v) {
-            /* a note, not a review: the expert panel's approval score (四(一)) judges the form */
-            snprintf(t, sizeof t, "项目申报表（5-4-1）未填 %s（%s）", lists[i].key, lists[i].label);
-            add_reason(form_reasons, "P4 5-4-1 三", "note", t);
+            /* 师资 and 场地 are the form's conditions (三 申报项目相关条件; the acceptance report 5-4-2
+             * checks 师资情况 and 场地设备实训情况 against them): missing, the review cannot approve;
+             * the others are judged by the expert panel's approval score (四(一)): a note */
+            snprintf(t, sizeof t, "项目申报表（5-4-1）未填 %s（%s）%s", lists[i].key, lists[i].label, lists[i].required ? "，需补充后审核" : "");
+            add_reason(form_reasons, "P4 5-4-1 三", lists[i].required ? "missing" : "note", t);
             continue;
         }
         if (lists[i].people) {
@@ -396,7 +544,9 @@ int jy_project_app_check(json_t *facts, json_t *form_reasons, jy_err *err)
     } else {
         add_reason(form_reasons, "P4 5-4-1 五(四)8", "note", "项目申报表未填 question_bank（考核题目：理论题数、实操试卷套数）");
     }
-    return 0;
+    /* 四 培训计划时间 / 五(四)2 课程安排, and 五(四) 培训标准's documents: the panel judges them */
+    if ((rc = schedule_check(facts, "P4 5-4-1 五(四)2", 0, 0, form_reasons, err))) return rc;
+    return documents_check(facts, jy_project_app_documents, "P4 5-4-1 五(四)", "review", "项目申报表", form_reasons, err);
 }
 
 json_t *jy_form_policy_facts(json_t *facts)

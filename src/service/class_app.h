@@ -25,7 +25,24 @@
  * JY_EINVAL naming the field for a malformed value (wrong type, end before start, start outside
  * the filing year, a teacher without a name). A missing form field is not refused: a reason
  * {"kind":"missing"} naming it is appended to form_reasons (the class goes to a person's review). */
-int jy_class_app_check(json_t *facts, jy_date on, json_t *form_reasons, jy_err *err);
+int jy_class_app_check(json_t *facts, const char *program, jy_date on, json_t *form_reasons, jy_err *err);
+/* Issue 14: the missing-field reasons cite the programme's 八(四) (严格执行开班申请…明确培训大纲、
+ * 授课教师资质、教学培训场地条件和实训设备、培训课时). The teaching plan `schedule` [{"from","to",
+ * "content","hours","practical_hours"?,"teacher"}] is checked against the application (hours and
+ * practical hours add up to hours_total / hours_practical, every teacher is on the teachers list,
+ * dates inside start…end): each mismatch a "review" reason. `documents`, the list of documents
+ * handed in, must hold every one of jy_class_app_documents (each one missing is a "missing"
+ * reason; no list at all is a note). */
+extern const char *const jy_class_app_documents[];
+extern const char *const jy_project_app_documents[];
+
+/* The review's check (workflow flag `form`, issue 14): the application form of a class
+ * (P1/P2/P23 training_class) or a P4 project checked again on its stored facts. Returns the
+ * number of missing items (0: complete, or not a form case) with their texts joined by "；" in
+ * out and the clause they cite in clause; a negative JY_E* when the stored facts no longer
+ * pass the form's checks. */
+int jy_app_form_missing(const char *program, const char *kind, json_t *facts, jy_date on, jy_sb *out, char *clause,
+                        size_t cap, jy_err *err);
 
 /* The decision of a class application from the policy's reasons: a "fail" → ineligible, a
  * "review" (原则上 rules) or a form "missing" reason → needs_review, else eligible. A class
@@ -51,7 +68,10 @@ int jy_class_roster_json(jy_store *st, const jy_case *cls, jy_sb *out, jy_err *e
 /* Validates a P4 application's form 5-4-1 facts and completes them: budget_lines
  * [{item, amount | unit_price+quantity}] are summed exactly in fen; the sum becomes `budget`
  * (a stated budget that differs is refused with both figures); teachers, sites, equipment and
- * examiners must be non-empty lists when given; question_bank {theory, practical_papers}
+ * examiners must be non-empty lists when given (teachers and sites missing: a "missing" reason
+ * each, 5-4-1 三 — the review cannot approve without them; equipment and examiners: a note);
+ * schedule as for a class (clause 5-4-1 五(四)2); documents against jy_project_app_documents
+ * (each one missing a "review" reason: the panel judges the training standard); question_bank {theory, practical_papers}
  * below 300 / 3 adds a "review" reason (原则 = in principle, clause 5-4-1 五(四)8); a form list
  * not given adds a "note" (the expert panel's approval score judges the form). JY_EINVAL naming the field for a malformed value. */
 int jy_project_app_check(json_t *facts, json_t *form_reasons, jy_err *err);

@@ -16,6 +16,8 @@
 #include "domain/uscc.h"
 #include "service/case.h"
 #include "service/ledger.h"
+#include "service/report.h"
+#include "service/settings.h"
 #include "service/payment.h"
 #include "service/payroll.h"
 #include "service/placement.h"
@@ -1330,6 +1332,59 @@ static const struct {
     {"电工", NULL, 60},                  {"焊工", NULL, 30},
 };
 
+/* The teachers (授课教师 with their qualifications), site (培训场地), teaching plan (教学计划) and
+ * documents (开班申请材料) of a class application, as JSON members (no braces) into out: what the
+ * county's review checks (class_app.h, P1 八(四)). with_teachers 0 leaves the teachers out (a
+ * class sent back by the review). */
+static const char *const teacher_names[] = {"马建国", "李秀梅", "杨志强", "田海燕", "马文礼", "苏玉兰", "海正明", "王桂芳"};
+static const char *const teacher_titles[] = {"高级技师", "技师", "高级讲师", "一级实习指导教师"};
+
+static void yr_class_form(year_ctx *y, const char *occupation, int hours, int practical, jy_date start, jy_date end, int bi,
+                          int with_teachers, char *out, size_t n)
+{
+    demo_ctx *c = y->c;
+    const char *t1 = PICK(&y->r, teacher_names), *t2 = PICK(&y->r, teacher_names);
+    if (t1 == t2) t2 = t1 == teacher_names[0] ? teacher_names[1] : teacher_names[0];
+    const char *q1 = PICK(&y->r, teacher_titles), *q2 = PICK(&y->r, teacher_titles);
+    jy_date mid = start + (end - start) / 3;
+    char d0[JY_DATE_BUFSZ], d1[JY_DATE_BUFSZ], dm[JY_DATE_BUFSZ], dm1[JY_DATE_BUFSZ], teachers[512] = "";
+    jy_date_format(start, d0);
+    jy_date_format(end, d1);
+    jy_date_format(mid, dm);
+    jy_date_format(mid + 1, dm1);
+    /* the training body's own rooms, in its township */
+    const char *township = "海城镇";
+    for (int i = 0; i < c->ntowns; i++)
+        if (strncmp(c->towns[i].code, c->orgs[bi].division, 9) == 0) township = c->towns[i].name;
+    if (with_teachers)
+        snprintf(teachers, sizeof teachers,
+                 "\"teachers\":[{\"name\":\"%s\",\"certificate\":\"%s（%s）\",\"course\":\"理论\"},"
+                 "{\"name\":\"%s\",\"certificate\":\"%s（%s）\",\"course\":\"实操\"}],",
+                 t1, occupation, q1, t2, occupation, q2);
+    snprintf(out, n,
+             "%s\"site\":\"%s培训基地（理论教室1间、实训室1间）\","
+             "\"schedule\":[{\"from\":\"%s\",\"to\":\"%s\",\"content\":\"%s理论知识与安全规范\",\"hours\":%d,\"practical_hours\":0,\"teacher\":\"%s\"},"
+             "{\"from\":\"%s\",\"to\":\"%s\",\"content\":\"%s实操训练与结业考核\",\"hours\":%d,\"practical_hours\":%d,\"teacher\":\"%s\"}],"
+             "\"documents\":[\"培训大纲\",\"教学计划\",\"授课教师资质证明\",\"培训场地证明\",\"实训设备清单\"]",
+             teachers, township, d0, dm, occupation, hours - practical, t1, dm1, d1, occupation, practical, practical, t2);
+}
+
+static void yr_class_facts(const char *occupation, const char *track, int size, int hours, jy_date start, jy_date end,
+                           const char *form, char *out, size_t n)
+{
+    char d0[JY_DATE_BUFSZ], d1[JY_DATE_BUFSZ];
+    jy_date_format(start, d0);
+    jy_date_format(end, d1);
+    snprintf(out, n,
+             "{\"occupation\":\"%s\",\"level\":5,\"class_size\":%d,\"hours_total\":%d,\"hours_practical\":%d,"
+             "\"start\":\"%s\",\"end\":\"%s\",\"certificate\":\"level5\"%s%s%s,%s}",
+             occupation, size, hours, hours * 2 / 3 + 10, d0, d1, track ? ",\"track\":\"" : "", track ? track : "",
+             !track                          ? ""
+             : strcmp(track, "driver") == 0 ? "\",\"driving_licence\":\"B2\""
+                                            : "\",\"gouqi_trade\":\"planting\"",
+             form);
+}
+
 static int yr_training(year_ctx *y, jy_err *err)
 {
     demo_ctx *c = y->c;
@@ -1352,17 +1407,34 @@ static int yr_training(year_ctx *y, jy_err *err)
             int hours = p1_classes[ci].track && strcmp(p1_classes[ci].track, "driver") == 0 ? 120 : 160;
             jy_date filed = yr_date(y, year, 2, 9);
             jy_date start = yr_workday(y, filed + 10, 1), end = start + rng_between(&y->r, 25, 50);
-            char fs[512], d0[JY_DATE_BUFSZ], d1[JY_DATE_BUFSZ];
-            jy_date_format(start, d0);
-            jy_date_format(end, d1);
-            snprintf(fs, sizeof fs,
-                     "{\"occupation\":\"%s\",\"level\":5,\"class_size\":%d,\"hours_total\":%d,\"hours_practical\":%d,"
-                     "\"start\":\"%s\",\"end\":\"%s\",\"certificate\":\"level5\"%s%s%s}",
-                     p1_classes[ci].occupation, size, hours, hours * 2 / 3 + 10, d0, d1,
-                     p1_classes[ci].track ? ",\"track\":\"" : "", p1_classes[ci].track ? p1_classes[ci].track : "",
-                     !p1_classes[ci].track                       ? ""
-                     : strcmp(p1_classes[ci].track, "driver") == 0 ? "\",\"driving_licence\":\"B2\""
-                                                                 : "\",\"gouqi_trade\":\"planting\"");
+            char fs[2048], form[1536];
+            /* one class a year (the last) hands in its application without its teachers: the
+             * county review finds it (P1 八(四)) and sends it back; the body files it again whole */
+            int incomplete = k == nclasses - 1;
+            yr_class_form(y, p1_classes[ci].occupation, hours, hours * 2 / 3 + 10, start, end, bi, !incomplete, form, sizeof form);
+            yr_class_facts(p1_classes[ci].occupation, p1_classes[ci].track, size, hours, start, end, form, fs, sizeof fs);
+            if (incomplete) {
+                int64_t bad;
+                if ((rc = yr_file(y, "P1", "training_class", NULL, c->orgs[bi].uscc, 0, fs, filed, bodyname, &bad, err)))
+                    return rc;
+                if (bad) {
+                    jy_date d = yr_workday(y, filed + 1, 2);
+                    jy_err why = {0};
+                    rc = yr_step(y, bad, "county_approve", d, "开班材料审核", y->rev, &why);
+                    if (rc != JY_ECONFLICT) /* the review must find the missing teachers */
+                        return rc ? jy_err_set(err, rc, "%s", why.msg)
+                                  : jy_err_set(err, JY_ECONFLICT, "demo class %lld: approved without its teachers", (long long)bad);
+                    y->c->sum->refused_steps++;
+                    y->c->sum->classes_returned++;
+                    char reason[700];
+                    snprintf(reason, sizeof reason, "退回补正：%s", why.msg);
+                    if ((rc = yr_step(y, bad, "reject", d, reason, y->rev, err))) return rc;
+                    y->c->sum->rejected++;
+                    filed = yr_workday(y, d + 1, 2);
+                }
+                yr_class_form(y, p1_classes[ci].occupation, hours, hours * 2 / 3 + 10, start, end, bi, 1, form, sizeof form);
+                yr_class_facts(p1_classes[ci].occupation, p1_classes[ci].track, size, hours, start, end, form, fs, sizeof fs);
+            }
             int64_t cls;
             if ((rc = yr_file(y, "P1", "training_class", NULL, c->orgs[bi].uscc, 0, fs, filed, bodyname, &cls, err)))
                 return rc;
@@ -1453,14 +1525,45 @@ static int yr_training(year_ctx *y, jy_err *err)
         int year = 2023 + k % 2, planned = rng_between(&y->r, 30, 50), stars = rng_between(&y->r, 3, 5);
         int64_t base = 100000, budget = 150000 + 1000 * rng_between(&y->r, 0, 30);
         int64_t approved = base + (budget - base) / 2, cost = approved - rng_between(&y->r, 0, 3000);
-        char fs[512];
+        const char *occ = PICK(&y->r, p4_occ);
+        jy_date on = yr_date(y, year, 3, 6);
+        /* form 5-4-1: 师资, 场地, 设备, 考务人员, 预算明细 (summing to the budget), 考核题目, the
+         * training plan and the training standard's documents (class_app.h) */
+        int64_t lines[5] = {budget * 40 / 100, budget * 10 / 100, budget * 10 / 100, budget * 30 / 100, 0};
+        lines[4] = budget - lines[0] - lines[1] - lines[2] - lines[3];
+        int hours = 160, practical = 110;
+        jy_date ps = on + 30, pe = on + 75;
+        char p0[JY_DATE_BUFSZ], p1[JY_DATE_BUFSZ], pm[JY_DATE_BUFSZ], pm1[JY_DATE_BUFSZ];
+        jy_date_format(ps, p0);
+        jy_date_format(pe, p1);
+        jy_date_format(ps + 14, pm);
+        jy_date_format(ps + 15, pm1);
+        const char *t1 = PICK(&y->r, teacher_names), *t2 = PICK(&y->r, teacher_names);
+        if (t1 == t2) t2 = t1 == teacher_names[0] ? teacher_names[1] : teacher_names[0];
+        char fs[3072];
         snprintf(fs, sizeof fs,
                  "{\"training_licence\":true,\"occupation\":\"%s\",\"planned_trainees\":%d,\"base\":\"%lld.00\","
                  "\"budget\":\"%lld.00\",\"approved\":\"%lld.00\",\"actual_cost\":\"%lld.00\",\"satisfaction\":\"%d.%d%%\","
-                 "\"department_recognition\":%d,\"stars\":%d}",
-                 PICK(&y->r, p4_occ), planned, (long long)base, (long long)budget, (long long)approved, (long long)cost,
-                 rng_between(&y->r, 90, 99), rng_between(&y->r, 0, 9), rng_between(&y->r, 95, 100), stars);
-        jy_date on = yr_date(y, year, 3, 6);
+                 "\"department_recognition\":%d,\"stars\":%d,"
+                 "\"teachers\":[{\"name\":\"%s\",\"education\":\"本科\",\"major\":\"%s\",\"certificate\":\"%s高级技师\",\"course\":\"理论\",\"kind\":\"专职\"},"
+                 "{\"name\":\"%s\",\"education\":\"大专\",\"major\":\"%s\",\"certificate\":\"%s技师\",\"course\":\"实操\",\"kind\":\"兼职\"}],"
+                 "\"sites\":[{\"kind\":\"自有\",\"rooms\":2,\"area_m2\":%d,\"stations\":%d}],"
+                 "\"equipment\":[{\"item\":\"%s实训设备\",\"model\":\"标准型\",\"unit_price\":\"%d.00\",\"count\":%d}],"
+                 "\"examiners\":[{\"name\":\"%s\",\"certificate\":\"考评员\"}],"
+                 "\"budget_lines\":[{\"item\":\"课时费用\",\"amount\":\"%lld.00\"},{\"item\":\"管理费用\",\"amount\":\"%lld.00\"},"
+                 "{\"item\":\"物业费用\",\"amount\":\"%lld.00\"},{\"item\":\"材料消耗费用\",\"amount\":\"%lld.00\"},"
+                 "{\"item\":\"资料费用\",\"amount\":\"%lld.00\"}],"
+                 "\"question_bank\":{\"theory\":%d,\"practical_papers\":%d},\"hours_total\":%d,\"hours_practical\":%d,"
+                 "\"schedule\":[{\"from\":\"%s\",\"to\":\"%s\",\"content\":\"%s理论\",\"hours\":%d,\"practical_hours\":0,\"teacher\":\"%s\"},"
+                 "{\"from\":\"%s\",\"to\":\"%s\",\"content\":\"%s实训\",\"hours\":%d,\"practical_hours\":%d,\"teacher\":\"%s\"}],"
+                 "\"documents\":[\"课程计划和大纲\",\"课程安排\",\"实训技能训练\",\"教案\",\"教材（讲义）\",\"内部管理制度\",\"考核要素细目\"]}",
+                 occ, planned, (long long)base, (long long)budget, (long long)approved, (long long)cost,
+                 rng_between(&y->r, 90, 99), rng_between(&y->r, 0, 9), rng_between(&y->r, 95, 100), stars,
+                 t1, occ, occ, t2, occ, occ, rng_between(&y->r, 120, 300), rng_between(&y->r, 20, 50), occ,
+                 rng_between(&y->r, 2, 9) * 1000, rng_between(&y->r, 5, 20), PICK(&y->r, teacher_names),
+                 (long long)lines[0], (long long)lines[1], (long long)lines[2], (long long)lines[3], (long long)lines[4],
+                 rng_between(&y->r, 300, 500), rng_between(&y->r, 3, 5), hours, practical,
+                 p0, pm, occ, hours - practical, t1, pm1, p1, occ, practical, practical, t2);
         int64_t id;
         if ((rc = yr_file(y, "P4", NULL, NULL, c->orgs[bi].uscc, 0, fs, on, bodyname, &id, err))) return rc;
         if (!id) continue;
@@ -1512,7 +1615,8 @@ static const yr_award awards[] = {
     {"P8", NULL, JY_ORG_SERVICE_CENTRE, 2, 3, path_city,
      "{\"workers_per_year\":620,\"months_worked\":5,\"monthly_income\":\"4600.00\",\"job_reports\":30,\"workers_total\":2400}", 12, "rev"},
     {"P15", NULL, JY_ORG_TRAINEESHIP_BASE, 1, 2, path_city,
-     "{\"score\":88,\"recognised_since\":2020,\"years_running\":3,\"trainees\":12,\"retains_with_contract\":true}", 0, "rev"},
+     "{\"score\":88,\"recognised_since\":2020,\"years_running\":3,\"trainees\":12,\"retains_with_contract\":true,"
+     "\"retained_count\":5,\"employment_rate\":\"85%\"}", 0, "rev"},
     {"P16", NULL, JY_ORG_STARTUP_BASE, 1, 2, path_city,
      "{\"score\":86,\"years_running\":2,\"businesses\":30,\"jobs\":260,\"migrant_share\":\"35%\",\"investment\":\"1800000.00\"}", 0, "rev"},
     {"P17", NULL, JY_ORG_SHOP, 3, 5, path_city,
@@ -1522,7 +1626,8 @@ static const yr_award awards[] = {
      "{\"poverty_share\":\"40%\",\"poverty_workers\":24,\"registered_in_county\":true,\"months_operating\":11,"
      "\"wages_at_least_rural_income\":true}", 12, "rev"},
     {"P22", NULL, JY_ORG_COMMUNITY, 2, 3, path_city,
-     "{\"score\":92,\"employment_rate\":\"86%\",\"reemployment_rate\":\"83%\",\"reemployment_4050\":\"74%\",\"zero_families_left\":0}", 0, "town"},
+     "{\"employment_rate\":\"86%\",\"reemployment_rate\":\"83%\",\"reemployment_4050\":\"74%\",\"zero_families_left\":0,"
+     "\"star_years\":\"2022年\"}", 0, "town"},
     {"P25", NULL, JY_ORG_COMMUNITY, 15, 30, path_site, "{\"platform_name\":\"@就业服务平台\",\"staff\":\"村就业专干\"}", 0, "town"},
     {"P6", NULL, JY_ORG_PUBLIC_BODY, 1, 0, path_event, "{\"operating_year\":0,\"public_area\":800,\"windows\":5}", 0, "rev"},
     {"P5", NULL, JY_ORG_TRAINING_BODY, 0, 2, path_event, "{\"teachers\":200,\"class_days\":4}", 0, "rev"},
@@ -1556,6 +1661,27 @@ static int yr_children(year_ctx *y, const char *program, int64_t parent, int n, 
     return 0;
 }
 
+/* A community's scoring form 5-22-2, item by item (考评 and 自评; the total becomes facts.score):
+ * each item at its base points less a point here and there, so most communities reach 90. */
+static void yr_p22_scores(year_ctx *y, char *fs, size_t n)
+{
+    size_t len = strlen(fs);
+    if (len < 2 || fs[len - 1] != '}') return;
+    jy_sb sb = JY_SB_INIT;
+    jy_sb_appendn(&sb, fs, len - 1);
+    jy_sb_append(&sb, ",\"score_items\":[");
+    int drop = rng_between(&y->r, 2, 9); /* points short of 100, spread over the items */
+    for (int no = 1; no <= jy_report_p22_items(); no++) {
+        int base = jy_report_p22_item_base(no), got = base;
+        if (drop > 0 && base > 1 && rng_chance(&y->r, 450)) got--, drop--;
+        int self = got < base && rng_chance(&y->r, 600) ? got + 1 : got;
+        jy_sb_appendf(&sb, "%s{\"item\":\"%d\",\"self\":%d,\"score\":%d,\"max\":%d}", no > 1 ? "," : "", no, self, got, base);
+    }
+    jy_sb_append(&sb, "]}");
+    if (sb.len < n) memcpy(fs, jy_sb_cstr(&sb), sb.len + 1);
+    jy_sb_free(&sb);
+}
+
 static int yr_awards(year_ctx *y, jy_err *err)
 {
     demo_ctx *c = y->c;
@@ -1569,11 +1695,12 @@ static int yr_awards(year_ctx *y, jy_err *err)
             for (int k = 0; k < n; k++) {
                 int oi = yr_org(y, w->org_kind);
                 if (oi < 0) break;
-                char fs[512];
+                char fs[2048];
                 char name[128] = "";
                 jy_org org;
                 if (jy_store_org_get(c->st, c->orgs[oi].id, &org, err) == 0) snprintf(name, sizeof name, "%s", org.name);
                 yr_fill(fs, sizeof fs, w->facts, name);
+                if (strcmp(w->program, "P22") == 0) yr_p22_scores(y, fs, sizeof fs);
                 jy_date on = yr_date(y, year, 3, 10);
                 if (w->path != path_event && strlen(fs) + 80 < sizeof fs) {
                     /* the publicity the applicant's materials plan (P7, P15, P25 check its length) */
@@ -1915,6 +2042,44 @@ static int yr_count_case(void *ctx, const jy_case *k)
     return 0;
 }
 
+/* The budget lines the plans leave to the county (issue 14): the plans state no amount for the
+ * money their programmes draw from the 公共就业服务能力提升示范项目资金 (read as central), so
+ * `ledger budget load` gives P1's general training (六(一)1–2, paid per 六(三)) no line — its four
+ * lines fund only the brands (funding.txt, P1 六(一)3) — and P4 none (一项一价, "budget 0元").
+ * The demo county sets them as a county would (jiuye ledger budget set … --tracks): P1's central
+ * line holds the brand's 中央 money and the county's 示范项目资金 for general training and funds
+ * all three tracks (the books keep one purpose per line and source: docs/ledger.md "A reading
+ * and a limit"); P4 gets a central line of its own. */
+static const struct {
+    const char *program;
+    int source;
+    int64_t add_yuan; /* on top of what the policy loaded */
+    const char *tracks, *clause;
+} county_lines[] = {
+    {"P1", JY_FUND_CENTRAL, 3000000, "gouqi,driver,general", "P1 六(一)3；六(三) 示范项目资金（县定额度）"},
+    {"P4", JY_FUND_CENTRAL, 1000000, NULL, "P4 六 示范项目资金（一项一价，县定额度）"},
+};
+
+static int yr_county_lines(year_ctx *y, int year, jy_err *err)
+{
+    demo_ctx *c = y->c;
+    int rc;
+    for (int i = 0; i < N_ELEMS(county_lines); i++) {
+        jy_ledger_line l;
+        if ((rc = jy_store_ledger_line_get(c->st, c->county, county_lines[i].program, year, county_lines[i].source, &l, err)))
+            return rc;
+        jy_fen amount = -l.bal[JY_ACCT_BUDGET] + county_lines[i].add_yuan * 100;
+        if ((rc = jy_ledger_budget_set(c->st, c->county, county_lines[i].program, year, county_lines[i].source, amount,
+                                       y->fin1, NULL, err)))
+            return jy_err_prefix(err, "demo budget %s %d: ", county_lines[i].program, year);
+        if (county_lines[i].tracks &&
+            (rc = jy_ledger_tracks_set(c->st, c->county, county_lines[i].program, year, county_lines[i].source,
+                                       county_lines[i].tracks, county_lines[i].clause, y->fin1, NULL, err)))
+            return jy_err_prefix(err, "demo budget %s %d: ", county_lines[i].program, year);
+    }
+    return 0;
+}
+
 static int stage_year(demo_ctx *c, uint64_t seed, jy_err *err)
 {
     const jy_demo_opts *o = c->o;
@@ -1947,11 +2112,18 @@ static int stage_year(demo_ctx *c, uint64_t seed, jy_err *err)
         goto done;
     }
     if ((rc = yr_users(&y, err))) goto done;
+    /* the unit's name on every report (填报单位, issue 13) */
+    {
+        char unit[160];
+        snprintf(unit, sizeof unit, "%s就业创业和人才服务局", c->county_name ? c->county_name : "");
+        if (c->county_name && (rc = jy_settings_set(y.cs, c->county, "unit_name", unit, y.rev, err))) goto done;
+    }
     for (int year = 2023; year <= 2024; year++) {
         jy_sb rep = JY_SB_INIT;
         rc = jy_ledger_budget_load(c->st, y.cs->pol, o->policy_dir, c->county, year, y.fin1, &rep, err);
         jy_sb_free(&rep);
         if (rc) goto done;
+        if ((rc = yr_county_lines(&y, year, err))) goto done;
     }
     progress(c, "year", 0, 5);
     if ((rc = yr_training(&y, err))) goto done;
@@ -2105,6 +2277,7 @@ void jy_demo_summary_json(const jy_demo_summary *s, jy_sb *sb)
     jy_sb_json_kv_i64(sb, "payroll_runs_refused", s->refused_runs);
     jy_sb_json_kv_i64(sb, "payables", s->payables);
     jy_sb_json_kv_i64(sb, "over_budget", s->over_budget);
+    jy_sb_json_kv_i64(sb, "classes_returned", s->classes_returned);
     jy_sb_json_kv_i64(sb, "batches", s->batches);
     jy_sb_json_kv_i64(sb, "paid_lines", s->paid_lines);
     jy_sb_json_key(sb, "committed");

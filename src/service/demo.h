@@ -63,6 +63,7 @@ typedef struct jy_demo_summary {
     int64_t rejected, objections, refused_steps, recognised;
     int64_t placements, payroll_runs, refused_runs;
     int64_t payables, over_budget, batches, paid_lines;
+    int64_t classes_returned;   /* class applications the review sent back (a missing teacher: P1 八(四)) */
     int64_t committed_fen, paid_fen;
     int64_t elapsed_ms;
 } jy_demo_summary;

@@ -130,7 +130,14 @@ typedef struct jy_roster_query {
 /* A roster (花名册) or list (名单) in one of the seed's forms. JY_EINVAL naming the forms when
  * the form is unknown or belongs to another programme. */
 int jy_report_roster(jy_store *st, const jy_policy *pol, const jy_roster_query *q, jy_report **out, jy_err *err);
-/* The forms jy_report_roster knows, as JSON [{"form","program","title"}…]. */
+/* Issue 14: 5-15-4 (P15, 推荐名单汇总表: 见习人数 trainees, 期满留用数 retained_count, 留用率
+ * computed, 见习终止或期满就业率 employment_rate, 评价分值 score, the base's 开户行 and 账号) is a
+ * list of the programme's cases; 5-22-1 (充分就业社区认定申请表) and 5-22-2 (评分表, its 22 items
+ * scored from facts.score_items) are one P22 case's papers: q->parent_id names the case itself. */
+/* The 22 items of 附件 5-22-2: how many, and item no's (1…22) base points (0 when out of range). */
+int jy_report_p22_items(void);
+int jy_report_p22_item_base(int no);
+/* The forms jy_report_roster knows, as JSON [{"form","program","title"[,"one_case":true]}…]. */
 void jy_report_forms_json(jy_sb *out);
 
 /* The publicity list (公示名单): the cases ids[0..n) (n > 0), else the county's cases of

@@ -590,6 +590,9 @@ enum src {
     S_OCCUPATION, S_LEVEL, S_AMOUNT, S_STATE, S_BLANK,
     S_ORG_NAME, S_ORG_ADDRESS, S_ORG_PHONE,
     S_DAYS_ON_DUTY, S_DAYS_LEAVE, /* sums over the placement's monthly payments */
+    S_ORG_BANK, S_ORG_ACCOUNT,    /* the organisation's basic account: 开户行, 账号 (registry) */
+    S_FACT_PCT,     /* a ratio fact ("86%", "0.86", 86) as a percentage */
+    S_FACT_RATE,    /* fact "a/b": the fact a over the fact b as a percentage (留用率) */
 };
 
 typedef struct form_col {
@@ -634,6 +637,16 @@ static const form_def forms[] = {
       {"contract", "如留用，签订合同起止日期", S_FACT_TEXT, "contract_period", 22},
       {"employed", "未留用，是否实现就业", S_FACT_BOOL, "employed", 12},
       {"employer", "如就业，请提供就业单位名称", S_FACT_TEXT, "employer", 24}, {"remark", "备注", S_BLANK, NULL, 10}}},
+    /* 附件 5-15-4: the county's recommendation list of its best traineeship bases (P15 二 / 四),
+     * one row per P15 case; 留用率 is computed (retained_count / trainees, exact), the rest from
+     * the case's facts and the organisation's basic account */
+    {"5-15-4", "P15", "中卫市优秀就业见习基地推荐名单汇总表", 0, 1, NULL, "推荐部门（盖章）",
+     {{"seq", "序号", S_SEQ, NULL, 6}, {"base", "用人单位名称", S_ORG_NAME, NULL, 28},
+      {"trainees", "见习人数", S_FACT_INT, "trainees", 10}, {"retained", "期满留用数", S_FACT_INT, "retained_count", 10},
+      {"retention", "留用率", S_FACT_RATE, "retained_count/trainees", 10},
+      {"employment_rate", "见习终止或期满就业率", S_FACT_PCT, "employment_rate", 14},
+      {"score", "评价分值", S_FACT_INT, "score", 10}, {"bank", "开户行", S_ORG_BANK, NULL, 20},
+      {"account", "账号", S_ORG_ACCOUNT, NULL, 24}, {"remark", "备注", S_BLANK, NULL, 10}}},
     {"5-17-2", "P17", "带动就业人员花名册", 1, 0, NULL, "申请企业名称",
      {{"name", "姓名", S_NAME, NULL, 10}, {"idcard", "身份证号", S_IDCARD, NULL, 20},
       {"post", "工作内容", S_FACT_TEXT, "post", 16}, {"income", "月工资收入", S_FACT_MONEY, "monthly_income", 12},
@@ -680,6 +693,74 @@ static const form_def p13_roster_form = {
      {"remark", "备注", S_BLANK, NULL, 10}}};
 static const form_def p13_pay_form = {
     "p13-pay", "P13", "高校毕业生实习基本生活补贴发放表", 0, 0, NULL, "填报单位", {{NULL, NULL, 0, NULL, 0}}};
+/* P22's two forms are one community's papers (--case names the P22 case): the application
+ * 5-22-1 as 项目 / 内容 lines, the scoring form 5-22-2 with its 22 items (p22_items). */
+static const form_def p22_apply_form = {
+    "5-22-1", "P22", "充分就业社区认定申请表", 0, 1, NULL, "单位名称", {{NULL, NULL, 0, NULL, 0}}};
+static const form_def p22_score_form = {
+    "5-22-2", "P22", "充分就业社区认定评分表", 0, 1, NULL, "申请机构名称", {{NULL, NULL, 0, NULL, 0}}};
+
+/* 附件 5-22-2's 22 items as the seed prints them: 序号 (the seven parts of plan 22 四), 考评内容
+ * (the part, and the item's text: items 1–5 from the plan's list, 6–22 as the form prints them),
+ * 基本分, 评分细则 (verbatim, the seed's slips included). Generated from the seed text; the base
+ * points add up to 100. */
+static const struct p22_item {
+    int part;
+    const char *part_name;
+    int no;
+    const char *text;
+    int base;
+    const char *rules;
+} p22_items[] = {
+    {1, "加强就业服务平台建设", 1, "设立就业服务专区。集合设置信息发布、对接洽谈、创业服务、政策咨询等功能，提供便捷优质服务。", 3,
+     "0分：未设立就业服务专区不能提供相关服务。 1分：能够提供部分服务，但未设立就业服务专区。 2分：设立了就业服务专区，但功能不全，无法提供便捷优质服务。 3分：设立了就业服务专区，功能齐全，能够提供便捷优质服务。"},
+    {1, "加强就业服务平台建设", 2, "完善服务设施设备。配备电子显示屏等设备设施，并摆放岗位信息、服务指南、政策宣传等资料。", 3,
+     "0分：未完善服务设施设备，也没有摆放岗位信息、服务指南、政策宣传等资料。 1—2分：只配备了少量设施设备，或只摆放相关资料。 3分：配备了完备的设施设备，且资料摆放齐全。"},
+    {1, "加强就业服务平台建设", 3, "配置就业服务人员。配置专（兼）职就业服务工作人员，制定相关工作制度、办事流程和服务指南，并定期开展业务培训，提升业务水平和服务意识。", 5,
+     "0分：未配置就业服务人员，也未制定相关工作制度、办事流程和服务指南，更没有开展业务培训。 1—2分：仅配备了少数兼职就业服务工作人员，但未制定相关工作制度、办事流程和服务指南，也没有开展业务培训。 3—4分：配备了一定数量的专兼职就业服务工作人员，制定了相关工作制度、办事流程和服务指南。 5分：配备了充足的专兼职就业服务工作人员，制定了完善的相关工作制度、办事流程和服务指南，并定期开展高质量的业务培训，提升了服务人员的服务水平和服务质量。"},
+    {2, "摸清社区就业状况", 4, "开展摸底调查。社区每月常态化组织开展调查摸底，全面掌握社区内劳动力的技能特长、培训意愿、就业需求等情况，建立内容详实、数据准确、动态调整的基础台账。", 6,
+     "0分：未开展任何摸底调查。 1—2分：仅开展了一次不全面的摸底调查，数据不准确，未能全面掌握社区内劳动力的情况。 3—4分：组织开展至少一次全面的调查摸底，有较完整的数据。 5分：组织开展至少一次全面的调查摸底，数据详实，并建立了基础台账。 6分：每月开展常态化调查摸底，并建立了动态调整的基础台账，能够及时更新和补充社区内劳动力的情况，为提供精准的就业服务提供了有力支撑。"},
+    {2, "摸清社区就业状况", 5, "及时录入数据。乡镇（街道）就业服务工作人员需将审核通过的数据及时录入宁夏人力资源和社会保障一体化系统。", 2,
+     "0分：从不配合县（市、区）就业服务机构将审核通过的数据录入宁夏人社一体化系统。 1分：仅配合县（市、区）就业服务机构将部分数据录入宁夏人社一体化系统，但数据不完整，无法提供精准的就业服务。 2分：积极配合县（市、区）就业服务机构将审核通过的所有数据录入宁夏人社一体化系统，并保证数据的准确性和完整性，能够提供精准的就业服务。"},
+    {3, "开发社区就业岗位", 6, "开发社区企业岗位。摸清辖区内餐馆、超市、便利店、打印店、幼儿园、场区管理等用人单位的招工信息,建立企业岗位台账。", 3,
+     "0分:未摸任何情况。 1分:仅摸清了部分餐馆、超市、便利店、打印店等用人单位的招工信息,没有建立企业岗位台账。 2分:摸清了辖区内餐馆、超市、便利店、打印店、幼儿园、场区管理等用人单位的招工信息,建立了岗位信息台账。 3分:摸清了辖区内餐馆、超市、便利店、打印店、幼儿园、场区管理等用人单位的招工信息,建立了完整的企业岗位信息台账,并及时更新和补充数据。"},
+    {3, "开发社区就业岗位", 7, "开发生活服务岗位。依托社区服务微信群,由社区网格员采取微信、电话联系、入户走访等方式,收集社区居民服务需求,建立生活服务岗位台账。", 6,
+     "0分:未建立生活服务岗位台账。 1—2分:仅建立了简单的微信、电话联系方式,未能充分收集岗位。 3—4分:建立了生活服务岗位台账,并通过微信、电话联系、入户走访等方式,充分收集了社区居民的服务需求。台账内容详实,数据准确。 5—6分:建立了完善的生活服务岗位台账,通过微信、电话联系、入户走访等多种方式,及时更新和补充社区居民的服务需求,台账内容丰富、数据准确,提供精准的就就业服务。"},
+    {3, "开发社区就业岗位", 8, "开发弹性用工岗位。加强与当地工业园区、重点用工企业联系,收集临时性、季节性用工需求。", 3,
+     "0分:未与当地工业园区、重点用工企业联系,也未收集临时性、季节性用工需求。 1分:仅与少数当地工业园区、重点用工企业联系,未能充分收集临时性、季节性用工需求。 2分:与当地工业园区、重点用工企业建立了联系,收集了临时性、季节性用工需求。台账。 3分:与当地工业园区、重点用工企业建立了广泛的联系,并充分收集了临时性、季节性用工需求。台账内容丰富、数据准确,能够提供精准的弹性用工服务,为社区居民就业提供了更多选择。"},
+    {3, "开发社区就业岗位", 9, "积极主动配合政府监管机构开展各项调查研究,并提供所需的相关信息数据。", 4,
+     "0分:未积极主动配合政府监管机构开展各项调查研究,也未能提供所需的相关信息数据。 1—2分:仅在政府部门的调查要求下提供了部分相关信息数据。 3分:积极主动配合政府监管机构开展各项调查研究,并提供所需的相关信息数据。能够及时响应政府监管部门的要求,并积极配合完成相关工作。 4分:积极主动配合政府监管机构开展各项调查研究,并提供所需的相关信息数据。不仅能够及时响应政府监管部门的要求,还能够主动了解和掌握相关政策、法规等信息,为政府监管工作提供有力支持。"},
+    {4, "促进供需精准对接", 10, "开展线上对接服务。为求职招聘双方提供不打烊的对接服务。", 4,
+     "0分：未开展线上对接服务。 1—2分：仅提供简单的信息发布和简历投递功能，能够为求职招聘双方提供一定的对接服务。 3分：提供了较全面的线上不打烊的服务。 4分：提供了更加全面、精准的线上对接服务。"},
+    {4, "促进供需精准对接", 11, "开展线下对接服务。社区可采取设置就业信息张贴栏等方式，在社区办公场所、居民小区、超市广场、农贸市场等场所发布社区就业岗位信息。", 5,
+     "0分：未开展线下对接服务。 1—2分：仅在社区办公场所发布了少量就业岗位信息，未能覆盖到其他场所。 3—4分：在社区办公场所、居民小区、超市广场、农贸市场等场所发布了大量的就业岗位信息，但信息发布不够丰富、及时。 5分：在社区办公场所、居民小区、超市广场、农贸市场等场所设置了专门的就业信息张贴栏，并及时发布了较高质量的信息。"},
+    {4, "促进供需精准对接", 12, "开展零工对接服务。依托现有办公场地或选择条件较好的社区建设区域性零工驿站，提供信息发布、政策咨询、用工指导、劳动维权、等候休息等基本服务。", 6,
+     "0分：未开展零工对接服务。 1—2分：仅提供了简单的信息发布功能，未能提供其他服务。 3—4分：提供了信息发布、政策咨询、用工指导等基本服务，但等待休息等功能不够完善。 5—6分：依托现有办公场地或选择条件较好的社区建设了区域性零工驿站，提供了全面的零工对接服务，包括信息发布、政策咨询、用工指导、劳动维权、等候休息等功能。"},
+    {4, "促进供需精准对接", 13, "开展点对点对接服务。根据求职人员就业需求，通过发送手机短信、微信联系、上门走访、电话访谈等方式，点对点精准推送符合服务对象需求的就业岗位及政策服务信息，促进求职人员尽快实现就业。", 6,
+     "0分：未开展点对点对接服务。 1—2分：仅通过发送手机短信、微信联系等方式推送了部分就业岗位信息。 3—4分：通过多种方式点对点推送符合服务对象需求的就业岗位及政策服务信息，但推送频率较低，服务不够及时。 5—6分：根据求职人员就业需求，开展了全面的点对点对接服务，包括发送手机短信、微信联系、上门走访、电话访谈等多种方式。同时，还建立了个性化的就业推荐系统，实现了精准匹配和服务。有效提高了求职人员的就业成功率和服务质量。"},
+    {5, "提升社区技能素质", 14, "收集培训需求。对辖区内劳动力和企业开展职业技能培训需求调查，及时将需求信息录入系统。", 5,
+     "0分：未开展职业技能培训需求调查。 1—2分：仅开展了简单的问卷调查，未能充分收集和分析辖区内劳动力和企业的需求信息。 3—4分：开展了职业技能培训需求调查，并及时将需求信息录入系统。 5分：开展了全面的职业技能培训需求调查，建立了完善的培训需求数据库。"},
+    {5, "提升社区技能素质", 15, "发布职业培训信息。加强培训补贴政策宣传，公开发布。就业服务机构提供的培训项目，确保培训信息知晓率达90%以上。", 6,
+     "0分：未发布职业培训信息，也未开展相关宣传活动。 1—2分：仅发布了少量的培训信息。 3—4分：开展了职业培训信息宣传和推广活动，并公开发布了培训补贴政策。同时，还提供了多种培训项目，培训信息知晓率达70%以上。 5—6分：开展了全方位的职业培训信息宣传和推广活动，并公开发布了详细的培训补贴政策，培训信息知晓率达90%以上。"},
+    {5, "提升社区技能素质", 16, "开展职业技能培训。掌握辖区劳动者培训意愿，摸清培训需求底数,结合市场需求,协助人社部门开展职业技能培训、落实培训补贴,促进社区参训人员就业率达到95%以上。", 5,
+     "0分：未开展职业技能培训，也未能掌握辖区劳动者的培训意愿和需求。 1—2分:开展了职业技能培训,但未能摸清培训需求底数,参训人员的就业率较低。 3—4分:开展了职业技能培训,并掌握了辖区劳动者的培训意愿和需求。制定了符合实际需求的培训计划,并协助人社部门落实了培训补贴。 5分:开展了全方位的职业技能培训,并掌握了辖区劳动者的培训意愿和需求。制定了符合市场需求的培训计划,并协助人社部门落实了培训补贴。参训人员的就业率达到95%以上,有效提高了辖区内劳动力的就业能力和竞争力。"},
+    {6, "开展社区就业援助", 17, "开展就业困难人员调查。对辖区内失业的“4050”人员、零就业家庭成员、残疾人、脱贫劳动力等就业困难人员开展调查摸底活动,了解其基本情况、就业失业状况、就业愿望、培训需求等情况,建立并动态更新工作台账。", 6,
+     "0分:未开展就业困难人员调查。 1—2分:仅了解部分就业困难人员的基本情况和培训需求。 3—4分:开展了就业困难人员调查摸底活动,并建立了工作台账。但台账内容简单、不完整,未能动态更新。 5—6分:开展了全面的就业困难人员调查摸底活动,并建立了详细的工作台账。通过多种方式了解其基本情况、就业失业状况、就业愿望、培训需求等情况,并及时更新台账。同时,还积极开展相关服务和帮扶活动。"},
+    {6, "开展社区就业援助", 18, "组织开展认定申报。协助乡镇(街道办)受理辖区内符合条件的就业困难人员和零就业家庭的认定申请,确保认定准确率达100%", 6,
+     "0分:未组织开展认定申报工作。 1—2分:仅协助乡镇(街道办)受理了少量的认定申请,但政策不明,准确率不高。 3—4分:协助乡镇(街道办)受理了辖区内符合条件的就业困难人员和零就业家庭的认定申请,对政策有一定了解,准确率较高。 5—6分:协助乡镇(街道办)受理辖区内符合条件的就业困难人员和零就业家庭的认定申请,并确保认定准确率达到100%。"},
+    {6, "开展社区就业援助", 19, "实施就业援助服务。制定就业困难人员就业援助方案,建立援助工作台账,对社区就业困难人员提供至少1次职业指导、3个适合岗位信息、1个培训项目的就业精准服务,实现就业困难人员尽早就业,零就业家庭动态清零。", 4,
+     "0分:未实施就业援助服务。 1分:仅了解部分就业困难人员情况,但未能提供职业指导、岗位信息和培训项目等精准服务。 2—3分:根据就业困难人员情况,制定了简单的就业困难人员就业援助方案,提供了部分援助服务。 4分:制定了全面的就业困难人员就业援助方案,并建立了详细的援助工作台账。通过多种方式提供个性化的职业指导、适合的岗位信息和培训项目等精准服务,确保了就业困难人员尽早就业,零就业家庭动态清零。"},
+    {7, "鼓励创业带动就业", 20, "推荐创业培训项目。宣传创业培训补贴政策,组织推荐辖区内有创业意愿、培训愿望的劳动者和创业者参加创业培训,促进社区创业培训应培尽培。", 6,
+     "0分:没有开展任何工作。 1—2分:仅宣传了创业培训补贴政策。 3—4分:宣传了创业培训补贴政策,组织劳动 者参加创业培训。 5—6分:推荐了创业培训项目,宣传了创业培训补贴政策,组织推荐辖区内有创业意愿、培训愿望的劳动者和创业者参加创业培训,促进社区创业培训应培尽培。"},
+    {7, "鼓励创业带动就业", 21, "提供创业融资服务。宣传创业担保贷款政策,协助受理辖区内创业人员的创业担保贷款申请,协助就业部门开展实地核查、后续跟踪、贷款回收等工作。", 3,
+     "0分:没有开展任何工作。 1分:只提供了非常有限的创业融资服务。如宣传创业担保贷款政策不全面,协助受理的创业人员申请、就业部门开展后续服务不够到位。 2分:提供基本的创业融资服务。如宣传创业担保贷款政策较全面,协助部分受理的创业人员申请。 3分:提供全面的创业融资服务。如宣传创业担保贷款政策充分,协助受理的创业人员申请数量多且成功率高,就业部门的实地核查、后续跟踪和贷款回收工作效果显著。"},
+    {7, "鼓励创业带动就业", 22, "协助落实创业补贴。宣传创业成功典型,推荐参加创业大赛,协助辖区内符合条件的创业者申请一次性创业补贴、创业场地租金补贴等。", 3,
+     "0分:没有开展相关工作。 1分:只开展了简单的相关宣传工作。 2分:提供了一些基本的协助。例如,宣传了一些创业成功典型,但没有推荐创业者参加创业大赛,只宣传政策但没有解读政策。 3分:提供了全面的协助。例如,宣传了创业成功典型,并且推荐了创业者参加创业大赛;帮助创业者成功申请到了一次性创业补贴和创业场地租金补贴。"},
+};
+
+int jy_report_p22_items(void) { return (int)(sizeof p22_items / sizeof p22_items[0]); }
+
+int jy_report_p22_item_base(int no) { return no >= 1 && no <= jy_report_p22_items() ? p22_items[no - 1].base : 0; }
 
 void jy_report_forms_json(jy_sb *out)
 {
@@ -694,7 +775,9 @@ void jy_report_forms_json(jy_sb *out)
     }
     jy_sb_append(out, ",{\"form\":\"training\",\"program\":\"P1 P2 P23\",\"title\":\"培训取证人员花名册\"}");
     jy_sb_append(out, ",{\"form\":\"p13-roster\",\"program\":\"P13\",\"title\":\"高校毕业生到机关事业单位实习人员花名册\"}");
-    jy_sb_append(out, ",{\"form\":\"p13-pay\",\"program\":\"P13\",\"title\":\"高校毕业生实习基本生活补贴发放表\"}]");
+    jy_sb_append(out, ",{\"form\":\"p13-pay\",\"program\":\"P13\",\"title\":\"高校毕业生实习基本生活补贴发放表\"}");
+    jy_sb_append(out, ",{\"form\":\"5-22-1\",\"program\":\"P22\",\"title\":\"充分就业社区认定申请表\",\"one_case\":true}");
+    jy_sb_append(out, ",{\"form\":\"5-22-2\",\"program\":\"P22\",\"title\":\"充分就业社区认定评分表\",\"one_case\":true}]");
 }
 
 static const form_def *form_find(const char *program, const char *form)
@@ -709,6 +792,8 @@ static const form_def *form_find(const char *program, const char *form)
     }
     if ((n == 1 || n == 2 || n == 23) && (!form || !*form || strcmp(form, "training") == 0)) return &training_form;
     if (form && strcmp(form, "p13-pay") == 0) return &p13_pay_form;
+    if (form && strcmp(form, "5-22-1") == 0) return &p22_apply_form;
+    if ((!form || !*form) ? n == 22 : strcmp(form, "5-22-2") == 0) return &p22_score_form;
     if ((!form || !*form) ? n == 13 : strcmp(form, "p13-roster") == 0) return &p13_roster_form;
     return NULL;
 }
@@ -812,7 +897,20 @@ typedef struct roster_ctx {
     jy_org org; /* the last organisation looked up */
     jy_err *err;
     jy_fen amount_sum; /* the 合计 of S_AMOUNT */
+    int64_t colsum[16]; /* the 合计 of S_FACT_INT columns */
+    int colany[16];
+    int64_t ratenum[16], rateden[16]; /* S_FACT_RATE: the sums over the rows that have both */
 } roster_ctx;
+
+static int fact_pct(json_t *facts, const char *k, int64_t *out);
+
+/* The two fact names of an S_FACT_RATE column ("retained_count/trainees"). */
+static void rate_facts(const char *spec, char a[48], char b[48])
+{
+    const char *slash = strchr(spec, '/');
+    snprintf(a, 48, "%.*s", slash ? (int)(slash - spec) : 0, spec);
+    snprintf(b, 48, "%s", slash ? slash + 1 : "");
+}
 
 /* A money fact: "3500.00" or a number of yuan. Returns 1 when present and valid. */
 static int fact_money(json_t *facts, const char *k, jy_fen *out)
@@ -917,7 +1015,37 @@ static int on_roster_row(void *ctx, const jy_report_case_row *row)
         case S_FACT_INT: {
             int has = 0;
             int64_t v = fact_int(facts, fc->fact, &has);
-            if (has) jy_cell_int(cell, v);
+            if (has) {
+                jy_cell_int(cell, v);
+                c->colsum[k] += v;
+                c->colany[k] = 1;
+            }
+            break;
+        }
+        case S_FACT_PCT: {
+            int64_t v;
+            if (fact_pct(facts, fc->fact, &v)) {
+                cell->type = JY_CELL_PERCENT;
+                cell->v = v;
+            }
+            break;
+        }
+        case S_FACT_RATE: {
+            char a[48], b[48];
+            int ha = 0, hb = 0;
+            rate_facts(fc->fact, a, b);
+            int64_t num = fact_int(facts, a, &ha), den = fact_int(facts, b, &hb);
+            if (ha && hb && den > 0 && num >= 0) {
+                jy_cell_pct(cell, num, den);
+                c->ratenum[k] += num;
+                c->rateden[k] += den;
+            }
+            break;
+        }
+        case S_ORG_BANK:
+        case S_ORG_ACCOUNT: {
+            const jy_org *o = org_of(c, row->org_id);
+            if (o) jy_cell_text(r, cell, fc->src == S_ORG_BANK ? o->bank_name : o->bank_account);
             break;
         }
         case S_FACT_MONEY:
@@ -957,8 +1085,14 @@ static int on_roster_row(void *ctx, const jy_report_case_row *row)
 
 /* The 合计 row of a roster or list: 合计 under 序号, 共N人 (共N个 for a list) under the first name
  * column, the sum of the subsidy amounts; "合计（共N人）" in the first column when there is no 序号. */
-static void roster_total(jy_report *r, const form_def *f, int64_t n, jy_fen amount)
+static void roster_total(jy_report *r, const form_def *f, int64_t n, jy_fen amount, const roster_ctx *c)
 {
+    /* the sums of the counted columns (5-15-4: 见习人数, 期满留用数) and the rates over them */
+    for (int k = 0; k < r->ncols; k++) {
+        if (f->cols[k].src == S_FACT_INT && c->colany[k] && strcmp(f->cols[k].fact, "score") != 0)
+            jy_cell_int(&r->total[k], c->colsum[k]);
+        if (f->cols[k].src == S_FACT_RATE && c->rateden[k] > 0) jy_cell_pct(&r->total[k], c->ratenum[k], c->rateden[k]);
+    }
     char who[48];
     snprintf(who, sizeof who, "共%lld%s", (long long)n, f->orgs ? "个" : "人");
     r->has_total = 1;
@@ -1116,6 +1250,263 @@ static int p13_pay(jy_store *st, const jy_roster_query *q, jy_report **out, jy_e
     return 0;
 }
 
+/* ---- P22's papers for one community: 5-22-1 (application) and 5-22-2 (scoring form) ---- */
+
+typedef struct one_case {
+    int found;
+    int64_t id, org_id;
+    int has_amount;
+    jy_fen amount;
+    char state[32];
+    char *facts;
+} one_case;
+
+static int on_one_case(void *ctx, const jy_report_case_row *row)
+{
+    one_case *oc = ctx;
+    oc->found = 1;
+    oc->id = row->id;
+    oc->org_id = row->org_id;
+    oc->has_amount = row->has_amount;
+    oc->amount = row->amount;
+    snprintf(oc->state, sizeof oc->state, "%s", row->state);
+    free(oc->facts);
+    oc->facts = strdup(row->facts ? row->facts : "{}");
+    if (!oc->facts) abort();
+    return 0;
+}
+
+/* The item of 5-22-2 a score_items key names: "7", "第7项", or the item's name (its text up to
+ * the first "。": 开发生活服务岗位). -1 when none. */
+static int p22_item_of(const char *key)
+{
+    const char *k = key;
+    if (strncmp(k, "第", 3) == 0) k += 3;
+    if (*k >= '0' && *k <= '9') {
+        char *end;
+        long n = strtol(k, &end, 10);
+        if ((*end == '\0' || strcmp(end, "项") == 0) && n >= 1 && n <= (long)(sizeof p22_items / sizeof p22_items[0])) return (int)n - 1;
+        return -1;
+    }
+    for (size_t i = 0; i < sizeof p22_items / sizeof p22_items[0]; i++) {
+        const char *dot = strstr(p22_items[i].text, "。");
+        size_t n = dot ? (size_t)(dot - p22_items[i].text) : strlen(p22_items[i].text);
+        if (strlen(key) == n && memcmp(key, p22_items[i].text, n) == 0) return (int)i;
+    }
+    return -1;
+}
+
+/* Points in tenths from a JSON number; 0 when not a number ≥ 0. */
+static int tenths(json_t *v, int64_t *out)
+{
+    if (!json_is_number(v) || json_number_value(v) < 0) return 0;
+    *out = (int64_t)(json_number_value(v) * 10 + 0.5);
+    return 1;
+}
+
+static void points_cell(jy_report *r, jy_cell *c, int64_t t)
+{
+    if (t % 10 == 0) {
+        jy_cell_int(c, t / 10);
+    } else {
+        char b[32];
+        snprintf(b, sizeof b, "%lld.%lld", (long long)(t / 10), (long long)(t % 10));
+        jy_cell_text(r, c, b);
+    }
+}
+
+static int p22_form(jy_store *st, const jy_roster_query *q, int scoring, jy_report **out, jy_err *err)
+{
+    *out = NULL;
+    const char *fid = scoring ? "5-22-2" : "5-22-1";
+    if (q->parent_id <= 0)
+        return jy_err_set(err, JY_EINVAL, "form %s is one community's paper: give --case ID (the P22 case)", fid);
+    one_case oc;
+    memset(&oc, 0, sizeof oc);
+    /* org_id: an owner-bound account (the API) sees its own organisation's case only */
+    jy_report_case_filter cf = {.county = q->county, .program = "P22", .id = q->parent_id, .org_id = q->org_id};
+    int rc = jy_store_report_cases(st, &cf, on_one_case, &oc, err);
+    if (rc) {
+        free(oc.facts);
+        return rc;
+    }
+    if (!oc.found)
+        return jy_err_set(err, JY_ENOTFOUND, "case %lld is not a P22 case of county %s (form %s)", (long long)q->parent_id,
+                          q->county, fid);
+    jy_org org;
+    memset(&org, 0, sizeof org);
+    if (oc.org_id && (rc = jy_store_org_get(st, oc.org_id, &org, err))) {
+        free(oc.facts);
+        return rc;
+    }
+    json_t *facts = json_loads(oc.facts, 0, NULL);
+    free(oc.facts);
+    char form[32], h[512], today[JY_DATE_BUFSZ], b[512];
+    snprintf(form, sizeof form, "附件 %s", fid);
+    jy_report *r = jy_report_new("form", scoring ? "充分就业社区认定评分表" : "充分就业社区认定申请表", form);
+    int64_t score_t = 0;
+    int has_score = 0;
+    json_t *sv = json_object_get(facts, "score");
+    if (json_is_integer(sv)) has_score = 1, score_t = json_integer_value(sv) * 10;
+    if (!scoring) {
+        /* 单位名称: ____省 ____市 ____区（县） ____街道（镇） ____社区 */
+        char place[256] = "";
+        size_t pn = 0;
+        static const int lens[] = {2, 4, 6, 9};
+        for (int i = 0; i < 4 && q->divisions && org.division[0]; i++) {
+            char code[16];
+            snprintf(code, sizeof code, "%.*s%s", lens[i], org.division, lens[i] == 2 ? "0000" : lens[i] == 4 ? "00" : "");
+            const char *nm = strlen(org.division) >= (size_t)lens[i] ? jy_division_name(q->divisions, code) : NULL;
+            if (nm && pn < sizeof place) {
+                snprintf(place + pn, sizeof place - pn, "%s ", nm);
+                pn = strlen(place);
+            }
+        }
+        snprintf(h, sizeof h, "单位名称：%s%s", place, org.name);
+        jy_report_head(r, h);
+        snprintf(h, sizeof h, "项目：P22    案件：%lld（%s）    填报日期：%s", (long long)oc.id, state_label(oc.state),
+                 jy_date_format(jy_date_today(), today));
+        jy_report_head(r, h);
+        jy_report_col_add(r, "item", "项目", 30);
+        jy_report_col_add(r, "content", "内容", 70);
+        jy_cell *c = jy_report_row(r);
+        jy_cell_text(r, &c[0], "单位名称");
+        snprintf(b, sizeof b, "%s%s", place, org.name);
+        jy_cell_text(r, &c[1], b);
+        /* 基本工作和各项标准达标情况 (P22 二: the standards the rules check) */
+        jy_sb t = JY_SB_INIT;
+        static const struct {
+            const char *fact, *label, *bar;
+        } std[] = {{"employment_rate", "就业率", "80%以上"},
+                   {"reemployment_rate", "登记失业人员再就业率", "80%以上"},
+                   {"reemployment_4050", "“4050”人员再就业率", "70%以上"}};
+        for (size_t i = 0; i < sizeof std / sizeof std[0]; i++) {
+            int64_t v;
+            if (!fact_pct(facts, std[i].fact, &v)) continue;
+            jy_sb_appendf(&t, "%s%s %lld.%02lld%%（标准%s）", t.len ? "；" : "", std[i].label, (long long)(v / 100),
+                          (long long)(v % 100), std[i].bar);
+        }
+        json_t *zf = json_object_get(facts, "zero_families_left");
+        if (json_is_integer(zf))
+            jy_sb_appendf(&t, "%s尚无人就业的零就业家庭 %lld 户（标准：零就业家庭至少一人就业）", t.len ? "；" : "",
+                          (long long)json_integer_value(zf));
+        if (has_score) jy_sb_appendf(&t, "%s评分 %lld 分（附件 5-22-2）", t.len ? "；" : "", (long long)(score_t / 10));
+        c = jy_report_row(r);
+        jy_cell_text(r, &c[0], "基本工作和各项标准达标情况");
+        jy_cell_text(r, &c[1], jy_sb_cstr(&t));
+        jy_sb_free(&t);
+        c = jy_report_row(r);
+        jy_cell_text(r, &c[0], "认定为星级充分就业社区的年份");
+        jy_cell_text(r, &c[1], json_string_value(json_object_get(facts, "star_years")));
+        c = jy_report_row(r);
+        jy_cell_text(r, &c[0], "县（区）人力资源社会保障部门推荐意见");
+        if (has_score)
+            snprintf(b, sizeof b, "评分 %lld 分，%s    （公章）    年  月  日", (long long)(score_t / 10),
+                     score_t >= 900 ? "90分以上，推荐认定（P22 四、五）" : "90分以下，限期整改（P22 四）");
+        else
+            snprintf(b, sizeof b, "（公章）    年  月  日");
+        jy_cell_text(r, &c[1], b);
+        c = jy_report_row(r);
+        jy_cell_text(r, &c[0], "市人力资源社会保障部门复核意见");
+        int done = strcmp(oc.state, "recognised") == 0 || strcmp(oc.state, "paid") == 0;
+        snprintf(b, sizeof b, "%s（公章）    年  月  日", done ? "复核通过，予以认定。    " : "");
+        jy_cell_text(r, &c[1], b);
+        r->note = "（本表一式两份）";
+        json_decref(facts);
+        *out = r;
+        return 0;
+    }
+    snprintf(h, sizeof h, "申请机构名称：%s", org.name);
+    jy_report_head(r, h);
+    snprintf(h, sizeof h, "项目：P22    案件：%lld（%s）    填报日期：%s", (long long)oc.id, state_label(oc.state),
+             jy_date_format(jy_date_today(), today));
+    jy_report_head(r, h);
+    jy_report_col_add(r, "seq", "序号", 6);
+    jy_report_col_add(r, "content", "考评内容", 40);
+    jy_report_col_add(r, "base", "基本分", 8);
+    jy_report_col_add(r, "rules", "评分细则", 70);
+    jy_report_col_add(r, "self", "自评", 8);
+    jy_report_col_add(r, "score", "考评", 8);
+    enum { NI = sizeof p22_items / sizeof p22_items[0] };
+    int64_t self[NI], got[NI];
+    int has_self[NI], has_got[NI];
+    memset(has_self, 0, sizeof has_self);
+    memset(has_got, 0, sizeof has_got);
+    jy_sb unmatched = JY_SB_INIT, over = JY_SB_INIT;
+    json_t *items = json_object_get(facts, "score_items");
+    if (json_is_object(items)) {
+        const char *k;
+        json_t *v;
+        json_object_foreach(items, k, v) {
+            int i = p22_item_of(k);
+            if (i < 0) jy_sb_appendf(&unmatched, "%s%s", unmatched.len ? "、" : "", k);
+            else if (tenths(v, &got[i])) has_got[i] = 1;
+        }
+    } else if (json_is_array(items)) {
+        size_t j;
+        json_t *it;
+        json_array_foreach(items, j, it) {
+            const char *k = json_string_value(json_object_get(it, "item"));
+            int i = k ? p22_item_of(k) : -1;
+            if (i < 0) {
+                jy_sb_appendf(&unmatched, "%s%s", unmatched.len ? "、" : "", k ? k : "?");
+                continue;
+            }
+            if (tenths(json_object_get(it, "score"), &got[i])) has_got[i] = 1;
+            if (tenths(json_object_get(it, "self"), &self[i])) has_self[i] = 1;
+        }
+    }
+    int64_t sum_self = 0, sum_got = 0, sum_base = 0;
+    int any_self = 0, any_got = 0;
+    for (int i = 0; i < NI; i++) {
+        const struct p22_item *it = &p22_items[i];
+        jy_cell *c = jy_report_row(r);
+        if (i == 0 || p22_items[i - 1].part != it->part) {
+            jy_cell_int(&c[0], it->part);
+            snprintf(b, sizeof b, "%s：%d.%s", it->part_name, it->no, it->text);
+        } else {
+            snprintf(b, sizeof b, "%d.%s", it->no, it->text);
+        }
+        jy_cell_text(r, &c[1], b);
+        jy_cell_int(&c[2], it->base);
+        jy_cell_text(r, &c[3], it->rules);
+        sum_base += it->base;
+        if (has_self[i]) {
+            points_cell(r, &c[4], self[i]);
+            sum_self += self[i];
+            any_self = 1;
+        }
+        if (has_got[i]) {
+            points_cell(r, &c[5], got[i]);
+            sum_got += got[i];
+            any_got = 1;
+            if (got[i] > (int64_t)it->base * 10)
+                jy_sb_appendf(&over, "%s第%d项考评 %lld.%lld 分超过基本分 %d 分", over.len ? "；" : "", it->no,
+                              (long long)(got[i] / 10), (long long)(got[i] % 10), it->base);
+        }
+    }
+    r->has_total = 1;
+    jy_cell_text(r, &r->total[0], "合计");
+    jy_cell_int(&r->total[2], sum_base);
+    if (any_self) points_cell(r, &r->total[4], sum_self);
+    if (any_got) points_cell(r, &r->total[5], sum_got);
+    jy_sb note = JY_SB_INIT;
+    if (any_got)
+        jy_sb_appendf(&note, "考评合计 %lld 分：", (long long)(sum_got / 10));
+    else if (has_score)
+        jy_sb_appendf(&note, "案件评分 %lld 分（未按本表逐项记录，facts.score_items）：", (long long)(score_t / 10));
+    jy_sb_append(&note, "90分以下的限期整改，90分以上的推荐认定（P22 四、五）。");
+    if (unmatched.len) jy_sb_appendf(&note, "score_items 中不对应本表项目的：%s（计入案件评分，未列入本表）。", jy_sb_cstr(&unmatched));
+    if (over.len) jy_sb_appendf(&note, "%s。", jy_sb_cstr(&over));
+    r->note = jy_arena_strdup(r->arena, jy_sb_cstr(&note));
+    jy_sb_free(&note);
+    jy_sb_free(&unmatched);
+    jy_sb_free(&over);
+    json_decref(facts);
+    *out = r;
+    return 0;
+}
+
 int jy_report_roster(jy_store *st, const jy_policy *pol, const jy_roster_query *q, jy_report **out, jy_err *err)
 {
     *out = NULL;
@@ -1141,6 +1532,7 @@ int jy_report_roster(jy_store *st, const jy_policy *pol, const jy_roster_query *
     c.q = q;
     c.err = err;
     if (f == &p13_pay_form) return p13_pay(st, q, out, err);
+    if (f == &p22_apply_form || f == &p22_score_form) return p22_form(st, q, f == &p22_score_form, out, err);
     char form[32] = "";
     if (f != &training_form && f != &p13_roster_form) snprintf(form, sizeof form, "附件 %s", f->id);
     jy_report *r = jy_report_new(f->orgs ? "list" : "roster", f->title, form);
@@ -1159,7 +1551,13 @@ int jy_report_roster(jy_store *st, const jy_policy *pol, const jy_roster_query *
         snprintf(h, sizeof h, "%s：%s", f->unit_label, unit);
         jy_report_head(r, h);
         char today[JY_DATE_BUFSZ];
-        snprintf(h, sizeof h, "项目：%s    填报日期：%s", q->program, jy_date_format(jy_date_today(), today));
+        if (strcmp(f->id, "5-15-4") == 0) { /* 推荐部门（盖章）：… 联系人：… 时间：…年…月…日 */
+            int yy, mm, dd;
+            jy_date_to_ymd(jy_date_today(), &yy, &mm, &dd);
+            snprintf(h, sizeof h, "项目：%s    联系人：            时间：%04d年%02d月%02d日", q->program, yy, mm, dd);
+        } else {
+            snprintf(h, sizeof h, "项目：%s    填报日期：%s", q->program, jy_date_format(jy_date_today(), today));
+        }
         jy_report_head(r, h);
     }
     for (int k = 0; k < 16 && f->cols[k].key; k++) jy_report_col_add(r, f->cols[k].key, f->cols[k].title, f->cols[k].width);
@@ -1183,7 +1581,7 @@ int jy_report_roster(jy_store *st, const jy_policy *pol, const jy_roster_query *
     }
     /* training rosters: trainees and direct claims (a class itself has no person subject) */
     if ((rc = jy_store_report_cases(st, &cf, on_roster_row, &c, err))) goto done;
-    roster_total(r, f, (int64_t)r->nrows, c.amount_sum);
+    roster_total(r, f, (int64_t)r->nrows, c.amount_sum, &c);
     if (f->workers)
         r->note = "花名册人员为该项目申报案件下登记的人员（jiuye case file --parent 案件号 --person 身份证号）。";
     /* the lines the seed's forms print under the table */
@@ -1191,6 +1589,8 @@ int jy_report_roster(jy_store *st, const jy_policy *pol, const jy_roster_query *
         r->note = "本人承诺：本企业所提交申报资料及信息均属实，如有弄虚作假的，本企业自愿承担所有责任。    承诺人：            承诺日期：";
     else if (strcmp(f->id, "5-20-2") == 0)
         r->note = "备注：人员类别包含脱贫人口、农村低收入人口、搬迁群众、农村劳动力及其他人员。";
+    else if (strcmp(f->id, "5-15-4") == 0)
+        r->note = "留用率 = 期满留用数 ÷ 见习人数；评价分值为《中卫市优秀就业见习基地评价表》（附件 5-15-2）得分，80分以上推荐（P15 四）。";
 done:
     free(c.att.v);
     if (rc) {

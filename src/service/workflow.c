@@ -141,6 +141,7 @@ static int parse_step(const line_tokens *t, jy_wf_step *s, const char *name, int
         else if (strcmp(f, "release") == 0) s->flags |= JY_WF_RELEASE;
         else if (strcmp(f, "payment") == 0) s->flags |= JY_WF_PAYMENT;
         else if (strcmp(f, "recovery") == 0) s->flags |= JY_WF_RECOVERY;
+        else if (strcmp(f, "form") == 0) s->flags |= JY_WF_FORM;
         else if (strncmp(f, "publicity=", 10) == 0 || strncmp(f, "publicity-days=", 15) == 0) {
             int wd = f[9] == '=';
             if (parse_int(strchr(f, '=') + 1, &s->publicity) || s->publicity < 1)
@@ -149,7 +150,7 @@ static int parse_step(const line_tokens *t, jy_wf_step *s, const char *name, int
         } else {
             return jy_err_set(err, JY_EINVAL,
                               "%s:%d: unknown flag \"%s\" (eligible, publicity=N, publicity-days=N, during-publicity, "
-                              "after-publicity, conflicts, site-visit, commit, release, payment, recovery)",
+                              "after-publicity, conflicts, site-visit, commit, release, payment, recovery, form)",
                               name, line, f);
         }
     }
@@ -432,7 +433,8 @@ static void flags_json(jy_sb *sb, const jy_wf_step *s)
              {JY_WF_COMMIT, "commit"},
              {JY_WF_RELEASE, "release"},
              {JY_WF_PAYMENT, "payment"},
-             {JY_WF_RECOVERY, "recovery"}};
+             {JY_WF_RECOVERY, "recovery"},
+             {JY_WF_FORM, "form"}};
     jy_sb_appendc(sb, '[');
     int first = 1;
     for (size_t i = 0; i < sizeof F / sizeof F[0]; i++)

@@ -29,6 +29,7 @@ enum jy_wf_flag {
     JY_WF_RELEASE = 1 << 6,          /* the case's unpaid commitment is released (cancelled) */
     JY_WF_PAYMENT = 1 << 7,          /* the payment step: taken by `batch mark-paid` when the payable is paid */
     JY_WF_RECOVERY = 1 << 8,         /* 追回: the case's paid money is recovered in the ledger */
+    JY_WF_FORM = 1 << 9,             /* the application form is checked again: a missing field refuses */
 };
 
 typedef struct jy_wf_step {

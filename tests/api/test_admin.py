@@ -83,6 +83,21 @@ with Server() as srv:
     c.call("GET", "/api/v1/reports/targets?county=640522&year=2024", expect=200)
     st, d = r.call("GET", "/api/v1/reports/publicity?program=P1", expect=200)
     check(not ID_RX.search(json.dumps(d, ensure_ascii=False)), "an ID number on the publicity list")
-    r.call("GET", "/api/v1/reports/forms", expect=200)
+    st, fl = r.call("GET", "/api/v1/reports/forms", expect=200)
+    # issue 14: the seed's forms 5-15-4 (a list of the P15 bases) and 5-22-1/5-22-2 (one P22 case)
+    ids = [f["form"] for f in fl["forms"]]
+    check("5-15-4" in ids and "5-22-1" in ids and "5-22-2" in ids, "forms: %r" % ids)
+    st, x = r.call("GET", "/api/v1/reports/roster?program=P15&form=5-15-4&format=csv", expect=200)
+    check(isinstance(x, str) and "中卫市优秀就业见习基地推荐名单汇总表" in x and "\r\n合计,共" in x and "留用率" in x,
+          "5-15-4 CSV: %r" % (x[:200] if isinstance(x, str) else x))
+    st, lst = r.call("GET", "/api/v1/cases?program=P22&limit=1", expect=200)
+    c22 = lst["items"][0]["id"]
+    st, sc = r.call("GET", "/api/v1/reports/roster?program=P22&form=5-22-2&case=%d" % c22, expect=200)
+    check(sc["form"] == "附件 5-22-2" and len(sc["rows"]) == 22 and sc["total"]["base"] == 100 and sc["total"]["score"] >= 90,
+          "5-22-2: %r" % {k: sc.get(k) for k in ("form", "total")})
+    st, x = r.call("GET", "/api/v1/reports/roster?program=P22&form=5-22-1&case=%d&format=pdf" % c22, expect=200)
+    check(isinstance(x, bytes) and x[:5] == b"%PDF-", "5-22-1 PDF")
+    r.call("GET", "/api/v1/reports/roster?program=P22&form=5-22-2", expect=400)
+    r.call("GET", "/api/v1/reports/roster?program=P22&form=5-22-2&case=x", expect=400)
 
 finish()

@@ -30,7 +30,7 @@ $J person add --idcard "$P7" --name 测试 --hukou-division 640522105 --status d
 
 # ---- a class (开班申请) and its trainee claims, paid to the training body ----
 cls=$($J --as delong case file --program P1 --kind training_class --org 91640522MA76XYW1X3 --date 2024-03-01 \
-      --facts '{"occupation":"中式烹调师","level":5,"class_size":30,"hours_total":160,"hours_practical":110}' | idof)
+      --facts '{"occupation":"中式烹调师","level":5,"class_size":30,"hours_total":160,"hours_practical":110,"teachers":[{"name":"马老师","certificate":"高级技师"}],"site":"县职教中心","start":"2024-03-11","end":"2024-04-30"}' | idof)
 [ -n "$cls" ] || fail "class not filed"
 out=$($J --as rev case approve "$cls" --reason "开班材料齐全" --date 2024-03-04)
 expect_contains "class approved" '"state":"approved"' "$out"
@@ -45,7 +45,7 @@ expect_contains "claim workflow" '"workflow":"training_claim"' "$out"
 
 # two bodies claim the same training (same occupation, level, year): hard
 cls2=$($J --as rev case file --program P1 --kind training_class --org 52640522MJX0000184 --date 2024-03-01 \
-       --facts '{"occupation":"中式烹调师","level":5,"class_size":20,"hours_total":160,"hours_practical":110}' | idof)
+       --facts '{"occupation":"中式烹调师","level":5,"class_size":20,"hours_total":160,"hours_practical":110,"teachers":[{"name":"马老师","certificate":"高级技师"}],"site":"县职教中心","start":"2024-03-11","end":"2024-04-30"}' | idof)
 $J --as rev case approve "$cls2" --reason ok --date 2024-03-04 >/dev/null
 out=$($J --as rev case file --program P1 --parent "$cls2" --person "$P1" --facts '{"certificate":"level5"}' --date 2024-05-07)
 c2=$(echo "$out" | idof)

@@ -67,7 +67,7 @@ expect_rc "a training body cannot pay" 1 $J --as body case pay "$id" --reason x 
 
 # ---- P4 project: calendar-day publicity, the start deadline ----
 id=$($J --as body case file --program P4 --org 91640522MA76XYW1X3 --date 2024-09-02 \
-     --facts '{"training_licence":true,"base":"100000.00","budget":"150000.00","approved":"120000.00","stars":5}' | idof)
+     --facts '{"teachers":[{"name":"李工"}],"sites":[{"kind":"自有","rooms":2}],"training_licence":true,"base":"100000.00","budget":"150000.00","approved":"120000.00","stars":5}' | idof)
 step county_approved rev 2024-09-03 approve "$id"
 step city_approved city 2024-09-05 approve "$id"
 step publicity city 2024-09-30 publish "$id"

@@ -75,7 +75,7 @@ expect_contains "suggests the form field" 'unknown fact "stie" — did you mean 
 expect_out "nothing stored" "" 0 $J case list
 # the form fields `case file` reads are accepted
 cls=$($J --as rev case file --program P1 --kind training_class --org 91640522MA76XYW1X3 --date 2024-03-01 \
-      --facts '{"occupation":"电工","level":5,"class_size":30,"hours_total":160,"hours_practical":110,"site":"县职教中心","start":"2024-03-10","end":"2024-04-30"}' | idof)
+      --facts '{"occupation":"电工","level":5,"class_size":30,"hours_total":160,"hours_practical":110,"teachers":[{"name":"马老师","certificate":"高级技师"}],"site":"县职教中心","start":"2024-03-10","end":"2024-04-30"}' | idof)
 [ -n "$cls" ] || fail "class with form fields not filed: $(cat "$T/stderr")"
 $J --as rev case approve "$cls" --reason ok --date 2024-03-04 >/dev/null || fail "class approve"
 # a trainee who failed the final exam: ineligible naming P1 五

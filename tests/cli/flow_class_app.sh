@@ -91,6 +91,9 @@ expect_contains "small question bank: needs_review" '"decision":"needs_review"' 
 expect_contains "question bank clause" '"clause":"P4 5-4-1 五(四)8","kind":"review","text":"考核题目理论题 200 道，原则上不少于300题，需人工审核"' "$out"
 out=$($J --as body case file --program P4 --org "$CO" --date 2024-09-02 --facts '{"training_licence":true,"budget":"150000.00","base":"100000.00","approved":"120000.00","stars":4}')
 expect_contains "no form: examiners noted" '项目申报表（5-4-1）未填 examiners（考务人员）' "$out"
-expect_contains "no form: still decided by the rules" '"decision":"eligible"' "$out"
+# issue 14: 师资 and 场地 are the form's conditions (5-4-1 三): missing, the case is for review
+# and the county review refuses to approve it, naming both and the clause
+expect_contains "no form: teachers missing" '"clause":"P4 5-4-1 三","kind":"missing","text":"项目申报表（5-4-1）未填 teachers（师资），需补充后审核"' "$out"
+expect_contains "no form: needs_review" '"decision":"needs_review"' "$out"
 books "end"
 finish

@@ -12,7 +12,7 @@ CO=$(org_add 1 宁夏海原宏达职业技能培训有限公司 training_body)
 # P4 is priced per project (一项一价): the seed gives no total, so the county sets the line
 $J --as admin ledger budget set P4 2024 central 500000.00 >/dev/null || fail "P4 budget"
 x=$($J --as body case file --program P4 --org "$CO" --date 2024-09-02 --facts \
-  '{"training_licence":true,"base":"100000.00","budget":"150000.00","approved":"120000.00","approval_score":82,"stars":4,"acceptance_score":86}' | idof)
+  '{"teachers":[{"name":"李工"}],"sites":[{"kind":"自有","rooms":2}],"training_licence":true,"base":"100000.00","budget":"150000.00","approved":"120000.00","approval_score":82,"stars":4,"acceptance_score":86}' | idof)
 [ -n "$x" ] || fail "P4 not filed"
 step county_approved rev 2024-09-03 approve "$x"
 step city_approved city 2024-09-05 approve "$x"

@@ -39,7 +39,7 @@ expect_out "no payable" "0" 0 sql "SELECT count(*) FROM payables"
 # (the trainee's track is its class's; its amount is what the case decided — 1,000.00 here, as
 # the claim does not inherit the class's track for the rules: noticed, outside the ledger)
 cls=$($J --as body case file --program P1 --kind training_class --org "$BODY" --date 2024-03-01 --facts \
-  '{"occupation":"经营性货运驾驶员","level":5,"class_size":30,"hours_total":120,"hours_practical":90,"track":"driver","driving_licence":"B2"}' | idof)
+  '{"occupation":"经营性货运驾驶员","level":5,"class_size":30,"hours_total":120,"hours_practical":90,"track":"driver","driving_licence":"B2","teachers":[{"name":"马老师","certificate":"高级技师"}],"site":"县职教中心","start":"2024-03-11","end":"2024-04-30"}' | idof)
 step approved rev 2024-03-04 approve "$cls"
 drv=$($J --as body case file --program P1 --parent "$cls" --person "$B" --facts '{"certificate":"level5"}' --date 2024-06-03 | idof)
 step county_approved rev 2024-06-04 approve "$drv"

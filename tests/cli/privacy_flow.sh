@@ -97,7 +97,7 @@ x --as rev case list --program P19 >/dev/null || fail "case list"
 
 # P1: a class and a trainee, published (the publicity list)
 cls=$(x --as rev case file --program P1 --kind training_class --org "$BODY" --date 2024-03-01 \
-      --facts '{"occupation":"中式烹调师","level":5,"class_size":30,"hours_total":160,"hours_practical":110,"start":"2024-03-11","end":"2024-04-30"}' | idof)
+      --facts '{"occupation":"中式烹调师","level":5,"class_size":30,"hours_total":160,"hours_practical":110,"teachers":[{"name":"马老师","certificate":"高级技师"}],"site":"县职教中心","start":"2024-03-11","end":"2024-04-30"}' | idof)
 x --as rev case approve "$cls" --reason ok --date 2024-03-04 >/dev/null || fail "class"
 t=$(x --as rev case file --program P1 --parent "$cls" --person "$W3" --facts '{"certificate":"level5"}' --date 2024-05-06 | idof)
 x --as rev case approve "$t" --reason ok --date 2024-05-07 >/dev/null || fail "approve"

@@ -48,7 +48,7 @@ $J --as rev case file --program P19 --parent "$b" --person "$W1" --date 2024-09-
 $J --as rev case file --program P19 --parent "$b" --person "$W2" --date 2024-09-02 \
    --facts '{"employer":"银川某物流公司","post":"分拣员","monthly_income":3800,"start":"2024-04-01"}' >/dev/null || fail "W2 case"
 cls=$($J --as rev case file --program P1 --kind training_class --org 91640522MA76XYW1X3 --date 2024-03-01 \
-      --facts '{"occupation":"中式烹调师","level":5,"class_size":30,"hours_total":160,"hours_practical":110,"start":"2024-03-11","end":"2024-04-30"}' | idof)
+      --facts '{"occupation":"中式烹调师","level":5,"class_size":30,"hours_total":160,"hours_practical":110,"teachers":[{"name":"马老师","certificate":"高级技师"}],"site":"县职教中心","start":"2024-03-11","end":"2024-04-30"}' | idof)
 $J --as rev case approve "$cls" --reason ok --date 2024-03-04 >/dev/null || fail "class"
 t=$($J --as rev case file --program P1 --parent "$cls" --person "$W1" --facts '{"certificate":"level5"}' --date 2024-05-06 | idof)
 $J --as rev case approve "$t" --reason ok --date 2024-05-07 >/dev/null || fail "approve"

@@ -66,7 +66,7 @@ PY
 
 # ---- training roster (P1): trainees of a class with occupation, level, amount ----
 cls=$($J --as rev case file --program P1 --kind training_class --org 91640522MA76XYW1X3 --date 2024-03-01 \
-      --facts '{"occupation":"中式烹调师","level":5,"class_size":30,"hours_total":160,"hours_practical":110,"start":"2024-03-11","end":"2024-04-30"}' | idof)
+      --facts '{"occupation":"中式烹调师","level":5,"class_size":30,"hours_total":160,"hours_practical":110,"teachers":[{"name":"马老师","certificate":"高级技师"}],"site":"县职教中心","start":"2024-03-11","end":"2024-04-30"}' | idof)
 $J --as rev case approve "$cls" --reason ok --date 2024-03-04 >/dev/null || fail "class"
 t=$($J --as rev case file --program P1 --parent "$cls" --person "$W1" --facts '{"certificate":"level5"}' --date 2024-05-06 | idof)
 $J report roster P1 --format csv --out "$T/p1.csv" >/dev/null || fail "P1 roster"

@@ -34,7 +34,7 @@ expect_out "P1 2024 before any case" '{"program":"P1","title":"重点产业职�
 
 # ---- P1 2024: a 中式烹调师 class with three trainees; a 家政服务员 direct claim; a rejected one ----
 cls=$($J --as rev case file --program P1 --kind training_class --org 91640522MA76XYW1X3 --date 2024-03-01 \
-      --facts '{"occupation":"中式烹调师","level":5,"class_size":30,"hours_total":160,"hours_practical":110}' | idof)
+      --facts '{"occupation":"中式烹调师","level":5,"class_size":30,"hours_total":160,"hours_practical":110,"teachers":[{"name":"马老师","certificate":"高级技师"}],"site":"县职教中心","start":"2024-03-11","end":"2024-04-30"}' | idof)
 $J --as rev case approve "$cls" --reason 开班材料齐全 --date 2024-03-04 >/dev/null || fail "class approve"
 t1=$($J --as rev case file --program P1 --parent "$cls" --person "$(idcard 1)" --facts '{"certificate":"level5"}' --date 2024-05-06 | idof)
 t2=$($J --as rev case file --program P1 --parent "$cls" --person "$(idcard 2)" --facts '{"certificate":"level5"}' --date 2024-05-06 | idof)
