@@ -37,7 +37,7 @@ typedef struct jv {
 enum { NAME_SLOTS = 1024, CODE_OCC = 0x7000, CODE_PRIOR = 0x7001 };
 /* occupation spellings already resolved */
 enum { OCC_SLOTS = 2048, OCC_MAX = 1024, OCC_LEN = 255 };
-enum { PROG_SLOTS = 512, DATE_SLOTS = 256 };
+enum { PROG_SLOTS = 512, DATE_SLOTS = 256, SYM_SLOTS = 2048 };
 
 typedef struct occ_memo {
     char *s;
@@ -52,10 +52,14 @@ struct jy_policy_reader {
     uint16_t name_len[NAME_SLOTS];
     uint16_t code[NAME_SLOTS];
     int fact_level;
+    int sym_complete; /* every symbol is in the table (else jp_sym_index is asked) */
     /* programme ids: open addressing, value = index + 1 */
     const char *prog[PROG_SLOTS];
     uint16_t prog_n[PROG_SLOTS];
     int16_t prog_i[PROG_SLOTS];
+    /* the symbols of enum and set facts: (fact, symbol) → its index (jp_sym_index) */
+    const char *sym[SYM_SLOTS];
+    uint16_t sym_n[SYM_SLOTS], sym_f[SYM_SLOTS], sym_i[SYM_SLOTS];
     /* case dates already read (jy_date_parse_loose is a function of the text alone) */
     char date_s[DATE_SLOTS][16];
     uint8_t date_n[DATE_SLOTS];
@@ -64,6 +68,7 @@ struct jy_policy_reader {
     int *occ_kind;              /* per catalogue row: occupation_kind's symbol of its kind */
     occ_memo occ[OCC_SLOTS];
     int nocc_memo;
+    long nfast, nref; /* lines read here, lines given to the reference reader */
 };
 
 static uint32_t hash_bytes(const char *s, size_t n)
@@ -105,6 +110,19 @@ static int name_code(const jy_policy_reader *r, const char *s, size_t n)
     return -1;
 }
 
+static uint32_t sym_hash(int f, const char *s, size_t n)
+{
+    return (hash_bytes(s, n) ^ (uint32_t)f * 0x9E3779B1u) & (SYM_SLOTS - 1);
+}
+
+/* jp_sym_index(&p->facts[f], the n bytes at s) by the table; -1 when not a symbol of f */
+static int sym_lookup(const jy_policy_reader *r, int f, const char *s, size_t n)
+{
+    for (uint32_t h = sym_hash(f, s, n); r->sym[h]; h = (h + 1) & (SYM_SLOTS - 1))
+        if (r->sym_f[h] == f && r->sym_n[h] == n && memcmp(r->sym[h], s, n) == 0) return r->sym_i[h];
+    return -1;
+}
+
 jy_policy_reader *jy_policy_reader_new(const jy_policy *p)
 {
     jy_policy_reader *r = calloc(1, sizeof *r);
@@ -116,6 +134,23 @@ jy_policy_reader *jy_policy_reader_new(const jy_policy *p)
     int nf = p->nfacts < JY_POLICY_MAX_FACTS ? p->nfacts : JY_POLICY_MAX_FACTS;
     for (int i = 0; i < nf && i < NAME_SLOTS / 2; i++) name_put(r, p->facts[i].name, (uint16_t)i);
     r->fact_level = jy_policy_fact_index(p, "level");
+    int nsym = 0;
+    for (int f = 0; f < nf; f++) {
+        const jp_fact *fa = &p->facts[f];
+        if (fa->type != T_ENUM && fa->type != T_SET) continue;
+        for (int i = 0; i < fa->nsyms && nsym < SYM_SLOTS / 2; i++) {
+            size_t n = strlen(fa->syms[i]);
+            if (n > 0xffff || sym_lookup(r, f, fa->syms[i], n) >= 0) continue; /* the first one wins */
+            uint32_t h = sym_hash(f, fa->syms[i], n);
+            while (r->sym[h]) h = (h + 1) & (SYM_SLOTS - 1);
+            r->sym[h] = fa->syms[i];
+            r->sym_n[h] = (uint16_t)n;
+            r->sym_f[h] = (uint16_t)f;
+            r->sym_i[h] = (uint16_t)i;
+            nsym++;
+        }
+    }
+    r->sym_complete = nsym < SYM_SLOTS / 2;
     for (int i = 0; i < p->nprograms && i < PROG_SLOTS / 2; i++) {
         const char *id = p->programs[i].id;
         size_t n = strlen(id);
@@ -450,6 +485,14 @@ static int fact_value_fast(jy_policy_reader *r, const jp_fact *f, const jv *v0, 
     const jy_policy *p = r->p;
     char buf[256];
     jv v = *v0;
+    int fi = (int)(f - p->facts);
+    if (v.kind == JV_STR && f->type == T_ENUM && r->sym_complete) {
+        int si = sym_lookup(r, fi, v.s, v.n);
+        if (si >= 0) {
+            *out = si;
+            goto range;
+        }
+    }
     if (v.kind == JV_STR && (f->type == T_INT || f->type == T_ENUM || f->type == T_CODE)) {
         if (cstr(&v, buf, sizeof buf)) return -1;
         int64_t tmp;
@@ -473,7 +516,7 @@ static int fact_value_fast(jy_policy_reader *r, const jp_fact *f, const jv *v0, 
         break;
     case T_MONEY:
         if (v.kind == JV_STR) {
-            if (cstr(&v, buf, sizeof buf) || jy_money_parse(buf, out, NULL) != 0) return -1;
+            if (jy_money_parse_n(v.s, v.n, out, NULL) != 0) return -1; /* = jy_money_parse: no NUL in v */
         } else if (v.kind == JV_INT) {
             if (v.i > INT64_MAX / 100 || v.i < INT64_MIN / 100) return -1;
             *out = v.i * 100;
@@ -533,8 +576,14 @@ static int fact_value_fast(jy_policy_reader *r, const jp_fact *f, const jv *v0, 
         it.e = v.s + v.n;
         jv x;
         while (items_next(&it, &x)) {
-            if (x.kind != JV_STR || cstr(&x, buf, sizeof buf)) return -1;
-            int s = jp_sym_index(f, buf);
+            if (x.kind != JV_STR) return -1;
+            int s = r->sym_complete ? sym_lookup(r, fi, x.s, x.n) : -2;
+            if (s >= 0) {
+                mask |= (uint64_t)1 << s;
+                continue;
+            }
+            if (cstr(&x, buf, sizeof buf)) return -1;
+            s = jp_sym_index(f, buf);
             if (s < 0) {
                 const char *means = jp_value_syn(p, f, buf);
                 if (means && strcmp(means, "-") == 0) continue;
@@ -549,6 +598,7 @@ static int fact_value_fast(jy_policy_reader *r, const jp_fact *f, const jv *v0, 
     default:
         return -1;
     }
+range:;
     int64_t lo, hi;
     if (jp_fact_range(f, &lo, &hi) && (*out < lo || *out > hi)) return -1;
     return 0;
@@ -703,8 +753,10 @@ static int parse_fast(jy_policy_reader *r, const char *line, size_t len, const c
         break;
     }
     /* the id */
-    if (vid.kind == JV_STR) {
-        if (cstr(&vid, id_buf, id_cap)) return -1;
+    if (vid.kind == JV_STR) { /* as snprintf(id_buf, id_cap, "%s", id): cut at id_cap - 1 bytes */
+        size_t n = vid.n < id_cap - 1 ? vid.n : id_cap - 1;
+        memcpy(id_buf, vid.s, n);
+        id_buf[n] = 0;
         *has_id = 1;
     } else if (vid.kind == JV_INT) {
         if (id_cap) snprintf(id_buf, id_cap, "%lld", (long long)vid.i);
@@ -817,7 +869,11 @@ int jy_policy_reader_parse(jy_policy_reader *r, const char *line, size_t len, co
     if (id_cap) id_buf[0] = 0;
     memset(c->present, 0, sizeof c->present);
     c->name[0] = 0;
-    if (id_cap && parse_fast(r, line, len, inputs, c, id_buf, id_cap, has_id) == 0) return 0;
+    if (id_cap && parse_fast(r, line, len, inputs, c, id_buf, id_cap, has_id) == 0) {
+        r->nfast++;
+        return 0;
+    }
+    r->nref++;
     return jy_policy_case_parse_inputs(r->p, line, len, inputs, c, id_buf, id_cap, has_id, err);
 }
 
@@ -945,6 +1001,10 @@ int jy_policy_eval_stream(const jy_policy *p, FILE *in, FILE *out, int flags, jy
         }
         rerr = ferror(in);
         free(buf);
+        /* JY_EVAL_STATS=1: how many lines each reader read (tests check the fast one is used) */
+        const char *stats = getenv("JY_EVAL_STATS");
+        if (stats && *stats == '1')
+            fprintf(stderr, "policy eval: %ld lines by the fast reader, %ld by the reference reader\n", st.r->nfast, st.r->nref);
         jy_policy_reader_free(st.r);
     }
     block_flush(&st);
