@@ -523,10 +523,14 @@ int main(int argc, char **argv)
     show("  reference reader (jansson)", &fref, NULL);
     printf("  fast / reference %.1fx (best/best), %.1fx (worst/worst); outputs %s\n", fref.best / ffast.best,
            fref.worst / ffast.worst, same ? "identical byte for byte" : "DIFFER");
-    remove(fin);
-    remove(fout_fast);
-    remove(fout_ref);
-    remove(dir);
+    if (getenv("JY_BENCH_KEEP")) { /* for profiling: keep the files */
+        printf("  files kept in %s\n", dir);
+    } else {
+        remove(fin);
+        remove(fout_fast);
+        remove(fout_ref);
+        remove(dir);
+    }
     const result *all[] = {&single, &ordered, &blockr, &json, &blockjson, &batch, &sql, &ffast, &fref};
     int agree = 1;
     for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
