@@ -788,9 +788,11 @@ static int parse_fast(jy_policy_reader *r, const char *line, size_t len, const c
     }
     /* the id */
     if (vid.kind == JV_STR) { /* as snprintf(id_buf, id_cap, "%s", id): cut at id_cap - 1 bytes */
-        size_t n = vid.n < id_cap - 1 ? vid.n : id_cap - 1;
-        memcpy(id_buf, vid.s, n);
-        id_buf[n] = 0;
+        if (id_cap) {
+            size_t n = vid.n < id_cap - 1 ? vid.n : id_cap - 1;
+            memcpy(id_buf, vid.s, n);
+            id_buf[n] = 0;
+        }
         *has_id = 1;
     } else if (vid.kind == JV_INT) {
         if (id_cap) snprintf(id_buf, id_cap, "%lld", (long long)vid.i);
@@ -903,7 +905,7 @@ int jy_policy_reader_parse(jy_policy_reader *r, const char *line, size_t len, co
     if (id_cap) id_buf[0] = 0;
     memset(c->present, 0, sizeof c->present);
     c->name[0] = 0;
-    if (id_cap && parse_fast(r, line, len, inputs, c, id_buf, id_cap, has_id) == 0) {
+    if (parse_fast(r, line, len, inputs, c, id_buf, id_cap, has_id) == 0) {
         r->nfast++;
         return 0;
     }
