@@ -44,6 +44,8 @@ typedef struct idmap {
     char *pool;
     size_t plen, pcap;
     int oom;
+    uint32_t *dense; /* when the ids are dense enough: dense[id] = index + 1 (0: none), ids ≤ ndense */
+    int64_t ndense;
 } idmap;
 
 static int on_idmap(void *ctx, int ncol, const char *const *col)
@@ -82,9 +84,25 @@ static int on_idmap(void *ctx, int ncol, const char *const *col)
     return 0;
 }
 
+/* After the read: a direct table when the largest id is at most 4 × the count + 65,536. */
+static void idmap_index(idmap *M)
+{
+    if (M->n == 0 || M->id[M->n - 1] < 0 || M->id[0] < 0) return;
+    int64_t max = M->id[M->n - 1];
+    if (max > (int64_t)M->n * 4 + 65536 || M->n >= UINT32_MAX) return;
+    M->dense = calloc((size_t)max + 1, sizeof *M->dense);
+    if (!M->dense) return; /* the binary search answers */
+    for (size_t i = 0; i < M->n; i++) M->dense[M->id[i]] = (uint32_t)(i + 1);
+    M->ndense = max;
+}
+
 /* The text of id, or NULL (ids are sorted: ORDER BY id). */
 static const char *idmap_get(const idmap *M, int64_t id)
 {
+    if (M->dense) {
+        if (id < 0 || id > M->ndense || !M->dense[id]) return NULL;
+        return M->pool + M->off[M->dense[id] - 1];
+    }
     size_t lo = 0, hi = M->n;
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
@@ -96,6 +114,7 @@ static const char *idmap_get(const idmap *M, int64_t id)
 
 static void idmap_free(idmap *M)
 {
+    free(M->dense);
     free(M->id);
     free(M->off);
     free(M->pool);
@@ -266,6 +285,11 @@ int jy_store_sim_rows(jy_store *st, const jy_sim_filter *f, int (*fn)(void *ctx,
     if (rc == 0) rc = jl_run(st, orgs_div_sql, NULL, 0, on_idmap, &orgs, NULL, "simulation: organisations", err);
     if (rc == 0) rc = jl_run(st, parents_sql, NULL, 0, on_idmap, &parents, NULL, "simulation: parent cases", err);
     if (rc == 0 && (paid.oom || persons.oom || orgs.oom || parents.oom)) rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+    if (rc == 0) {
+        idmap_index(&persons);
+        idmap_index(&orgs);
+        idmap_index(&parents);
+    }
     if (rc == 0) rc = pages(st, cases_sql, 5, on_case, p, &t, "simulation: cases", err);
     free(paid.v);
     idmap_free(&persons);
