@@ -40,7 +40,7 @@ typedef struct jv {
 enum { NAME_SLOTS = 1024, CODE_OCC = 0x7000, CODE_PRIOR = 0x7001 };
 /* occupation spellings already resolved */
 enum { OCC_SLOTS = 2048, OCC_MAX = 1024, OCC_LEN = 255 };
-enum { PROG_SLOTS = 512, DATE_SLOTS = 256, SYM_SLOTS = 2048 };
+enum { PROG_SLOTS = 512, DATE_SLOTS = 1024, SYM_SLOTS = 2048 };
 
 typedef struct occ_memo {
     char *s;
@@ -268,6 +268,7 @@ static int read_date(jy_policy_reader *r, const char *s, size_t n, jy_date *out)
 
 static inline const char *skip_ws(const char *p, const char *e)
 {
+    if (p < e && (unsigned char)*p > ' ') return p; /* the usual case: no white space */
     while (p < e && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')) p++;
     return p;
 }
