@@ -12,14 +12,20 @@
  * needs_review all occur. Also the block path of `policy eval` (blocks of 1,024 cases evaluated
  * by jy_policy_eval_many, grouped by programme) with and without JSON reasons. Prints decisions
  * per second of CPU time (one core; best of JY_BENCH_RUNS runs, default 5, and the spread), the
- * exact total paid in fen of every method, and the ratios. Never fails on time; exits 1 only
- * when the totals disagree (a correctness bug). Usage: bench_policy [N]. */
+ * exact total paid in fen of every method, and the ratios. Then `policy eval` file to file
+ * (issue 14 item 6): the same N cases written as a JSON Lines file, read, decided and written
+ * with reasons to a file by jy_policy_eval_stream — the fast reader, and the reference reader
+ * (jansson) alternating with it in the same run (JY_BENCH_FILE_RUNS runs each, default 3) — the
+ * two output files compared byte for byte and their amounts summed. Never fails on time; exits 1
+ * only when the totals disagree or the two outputs differ (a correctness bug). Usage:
+ * bench_policy [N]. */
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "policy/internal.h" /* the facts' types, to write the cases as JSON lines */
 #include "policy/policy.h"
 
 /* CPU time of this thread: the machine is shared (other processes take turns on the cores), so
@@ -134,6 +140,79 @@ static void show(const char *what, const result *r, const char *extra)
 }
 
 enum { BLOCK = 1024 }; /* as `policy eval` (src/cli/cmd_policy.c) */
+
+/* Appends fact f's value v (encoded as in jy_policy_case.v) as JSON the way a case file gives it. */
+static void json_fact(const jy_policy *p, int f, int64_t v, jy_sb *sb)
+{
+    const jp_fact *fa = &p->facts[f];
+    char buf[64];
+    switch (fa->type) {
+    case T_ENUM: jy_sb_json_str(sb, v >= 0 && v < fa->nsyms ? fa->syms[v] : "?"); break;
+    case T_MONEY: jy_sb_appendf(sb, "\"%lld.%02lld\"", (long long)(v / 100), (long long)(v % 100)); break;
+    case T_RATIO: jy_sb_appendf(sb, "\"%lld.%02lld%%\"", (long long)(v / 100), (long long)(v % 100)); break;
+    case T_BOOL: jy_sb_append(sb, v ? "true" : "false"); break;
+    case T_DATE: jy_sb_appendf(sb, "\"%s\"", jy_date_format((jy_date)v, buf)); break;
+    default: jy_sb_appendf(sb, "%lld", (long long)v); break;
+    }
+}
+
+/* Sum and count of the amounts in a `policy eval` output file. */
+static void sum_amounts(const char *path, long *n, long long *total)
+{
+    FILE *f = fopen(path, "r");
+    char *line = NULL;
+    size_t cap = 0;
+    *n = 0;
+    *total = 0;
+    while (f && getline(&line, &cap, f) > 0) {
+        const char *a = strstr(line, "\"amount\":\"");
+        if (!a) continue;
+        jy_fen v;
+        const char *q = a + 10, *e = strchr(q, '"');
+        if (e && jy_money_parse_n(q, (size_t)(e - q), &v, NULL) == 0) {
+            *total += v;
+            (*n)++;
+        }
+    }
+    free(line);
+    if (f) fclose(f);
+}
+
+/* Whether two files have the same bytes. */
+static int same_file(const char *a, const char *b)
+{
+    FILE *f = fopen(a, "rb"), *g = fopen(b, "rb");
+    int same = f && g;
+    char x[65536], y[65536];
+    while (same) {
+        size_t m = fread(x, 1, sizeof x, f), n = fread(y, 1, sizeof y, g);
+        if (m != n || memcmp(x, y, m) != 0) same = 0;
+        if (m == 0) break;
+    }
+    if (f) fclose(f);
+    if (g) fclose(g);
+    return same;
+}
+
+/* One `policy eval` run from file in to file out: CPU seconds of this thread. */
+static double eval_file(const jy_policy *p, const char *in, const char *out, int flags)
+{
+    FILE *fi = fopen(in, "rb"), *fo = fopen(out, "wb");
+    if (!fi || !fo) {
+        printf("cannot open %s or %s\n", in, out);
+        exit(1);
+    }
+    jy_err err;
+    double t0 = now();
+    if (jy_policy_eval_stream(p, fi, fo, flags, &err) != 0) {
+        printf("eval: %s\n", err.msg);
+        exit(1);
+    }
+    fclose(fo);
+    double dt = now() - t0;
+    fclose(fi);
+    return dt;
+}
 
 int main(int argc, char **argv)
 {
@@ -385,7 +464,74 @@ int main(int argc, char **argv)
            "  one call mixed %.1fx, blocks %.1fx, JSON one call %.1fx, JSON blocks %.1fx, batch %.1fx (worst %.1fx)\n",
            sql.best / single.best, sql.best / blockr.best, sql.best / json.best, sql.best / blockjson.best,
            sql.best / batch.best, sql.worst / batch.worst);
-    const result *all[] = {&single, &ordered, &blockr, &json, &blockjson, &batch, &sql};
+    /* 6. policy eval file to file: the same cases as JSON Lines (writing the file is set-up) */
+    char dir[] = "/tmp/bench_policy.XXXXXX";
+    if (!mkdtemp(dir)) return 1;
+    char fin[64], fout_fast[64], fout_ref[64];
+    snprintf(fin, sizeof fin, "%s/cases.jsonl", dir);
+    snprintf(fout_fast, sizeof fout_fast, "%s/fast.jsonl", dir);
+    snprintf(fout_ref, sizeof fout_ref, "%s/reference.jsonl", dir);
+    FILE *cf = fopen(fin, "wb");
+    if (!cf) return 1;
+    jy_sb line = JY_SB_INIT;
+    size_t in_bytes = 0;
+    for (long i = 0; i < N; i++) {
+        int k = prog[i];
+        const prog_def *pd = &PROGS[k];
+        jy_sb_reset(&line);
+        jy_sb_appendf(&line, "{\"id\":\"案例-%ld\",\"program\":\"%s\",\"date\":\"2024-03-15\",\"facts\":", i, pd->id);
+        size_t tl = strlen(pd->tmpl);
+        jy_sb_appendn(&line, pd->tmpl, tl - 1); /* the template without its closing brace */
+        int empty = tl == 2;
+        if (fa[k] >= 0) {
+            jy_sb_append(&line, empty ? "\"" : ",\"");
+            jy_sb_append(&line, pd->fa);
+            jy_sb_append(&line, "\":");
+            json_fact(pol, fa[k], (int64_t)a[i] * pd->ascale, &line);
+            empty = 0;
+        }
+        if (fb[k] >= 0) {
+            jy_sb_append(&line, empty ? "\"" : ",\"");
+            jy_sb_append(&line, pd->fb);
+            jy_sb_append(&line, "\":");
+            json_fact(pol, fb[k], (int64_t)b[i] * pd->bscale, &line);
+        }
+        jy_sb_append(&line, "}}\n");
+        fwrite(line.buf, 1, line.len, cf);
+        in_bytes += line.len;
+    }
+    fclose(cf);
+    jy_sb_free(&line);
+    int FRUNS = getenv("JY_BENCH_FILE_RUNS") ? atoi(getenv("JY_BENCH_FILE_RUNS")) : 3;
+    if (FRUNS < 1) FRUNS = 1;
+    result ffast = {0}, fref = {0};
+    int same = 1;
+    for (int run = 0; run < FRUNS; run++) {
+        long n;
+        long long sum;
+        double dt = eval_file(pol, fin, fout_fast, JY_EVAL_REASONS);
+        sum_amounts(fout_fast, &n, &sum);
+        keep(&ffast, dt, n, sum);
+        dt = eval_file(pol, fin, fout_ref, JY_EVAL_REASONS | JY_EVAL_REFERENCE);
+        sum_amounts(fout_ref, &n, &sum);
+        keep(&fref, dt, n, sum);
+        same &= same_file(fout_fast, fout_ref);
+    }
+    printf("policy eval file to file, with reasons (%.0f bytes/case in; best of %d runs each, alternating):\n",
+           (double)in_bytes / (double)N, FRUNS);
+    show("  fast reader (jy_policy_eval_stream)", &ffast, NULL);
+    show("  reference reader (jansson)", &fref, NULL);
+    printf("  fast / reference %.1fx (best/best), %.1fx (worst/worst); outputs %s\n", fref.best / ffast.best,
+           fref.worst / ffast.worst, same ? "identical byte for byte" : "DIFFER");
+    if (getenv("JY_BENCH_KEEP")) { /* for profiling: keep the files */
+        printf("  files kept in %s\n", dir);
+    } else {
+        remove(fin);
+        remove(fout_fast);
+        remove(fout_ref);
+        remove(dir);
+    }
+    const result *all[] = {&single, &ordered, &blockr, &json, &blockjson, &batch, &sql, &ffast, &fref};
     int agree = 1;
     for (size_t k = 0; k < sizeof all / sizeof all[0]; k++)
         if (!all[k]->agree || all[k]->paid != sql.paid || all[k]->paid_n != sql.paid_n) agree = 0;
@@ -397,5 +543,5 @@ int main(int argc, char **argv)
     free(prog); free(a); free(b); free(order);
     free(blk); free(bdec); free(bord);
     jy_policy_free(pol);
-    return agree ? 0 : 1;
+    return agree && same ? 0 : 1;
 }

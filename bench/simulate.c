@@ -1,6 +1,9 @@
 /* bench/simulate.c — budget simulation (issue 14 item 4; docs/policy.md "Budget simulation").
  *
- *   bench_simulate [--cases N] [--persons P] [--one-by-one K] [--runs R] [--dir DIR] [--pg URL]
+ *   bench_simulate [--cases N] [--persons P] [--one-by-one K] [--runs R] [--dir DIR] [--pg URL] [--reuse 1]
+ *
+ * --reuse 1 (SQLite): keep DIR/bench_simulate.db when it exists (filled by an earlier run with the
+ * same --cases and --persons) and time it again without the set-up.
  *
  * Fills a store (SQLite under DIR, or the empty PostgreSQL database at URL) with P persons in 20
  * townships of 640522 and N cases (default 500,000) of P1/P2/P23 training claims through the bulk
@@ -137,15 +140,17 @@ int main(int argc, char **argv)
     long ncases = 500000, npersons = 20000, k1 = 20000;
     int runs = 3;
     const char *dir = "/tmp", *pg = NULL;
+    int reuse = 0;
     for (int i = 1; i + 1 < argc; i += 2) {
-        if (strcmp(argv[i], "--cases") == 0) ncases = atol(argv[i + 1]);
+        if (strcmp(argv[i], "--reuse") == 0) reuse = atoi(argv[i + 1]);
+        else if (strcmp(argv[i], "--cases") == 0) ncases = atol(argv[i + 1]);
         else if (strcmp(argv[i], "--persons") == 0) npersons = atol(argv[i + 1]);
         else if (strcmp(argv[i], "--one-by-one") == 0) k1 = atol(argv[i + 1]);
         else if (strcmp(argv[i], "--runs") == 0) runs = atoi(argv[i + 1]);
         else if (strcmp(argv[i], "--dir") == 0) dir = argv[i + 1];
         else if (strcmp(argv[i], "--pg") == 0) pg = argv[i + 1];
         else {
-            fprintf(stderr, "usage: bench_simulate [--cases N] [--persons P] [--one-by-one K] [--runs R] [--dir DIR] [--pg URL]\n");
+            fprintf(stderr, "usage: bench_simulate [--cases N] [--persons P] [--one-by-one K] [--runs R] [--dir DIR] [--pg URL] [--reuse 1]\n");
             return 2;
         }
     }
@@ -154,12 +159,15 @@ int main(int argc, char **argv)
     if (pg) snprintf(url, sizeof url, "%s", pg);
     else {
         snprintf(url, sizeof url, "%s/bench_simulate.db", dir);
-        remove(url);
+        FILE *old = reuse ? fopen(url, "rb") : NULL;
+        if (old) fclose(old);
+        else if (reuse) reuse = 2; /* asked for, but not there yet: fill it and keep it */
+        if (reuse != 1) remove(url);
         char side[4200];
         snprintf(side, sizeof side, "%s-wal", url);
-        remove(side);
+        if (reuse != 1) remove(side);
         snprintf(side, sizeof side, "%s-shm", url);
-        remove(side);
+        if (reuse != 1) remove(side);
     }
     const char *policy_dir = getenv("JIUYE_POLICY") ? getenv("JIUYE_POLICY") : JY_SOURCE_DIR "/policy";
     jy_err err = {0};
@@ -168,8 +176,9 @@ int main(int argc, char **argv)
         fprintf(stderr, "open %s: %s\n", url, err.msg);
         return 1;
     }
-    int rc = jy_store_bulk(st, 1, &err);
+    int rc = reuse == 1 ? 0 : jy_store_bulk(st, 1, &err);
     double t = wall();
+    if (reuse == 1) goto filled;
     static jy_person pb[BATCH];
     for (long i = 0; i < npersons && rc == 0; i += BATCH) {
         long nb = i + BATCH <= npersons ? BATCH : npersons - i;
@@ -205,6 +214,7 @@ int main(int argc, char **argv)
         rc = jy_store_case_bulk_insert(st, cb, eb, (size_t)nb, "bench", &err);
     }
     if (rc == 0) rc = jy_store_bulk(st, 0, &err);
+filled:
     if (rc) {
         fprintf(stderr, "setup: %s\n", err.msg);
         return 1;
@@ -288,7 +298,7 @@ int main(int argc, char **argv)
     }
     double one_c = cpu() - c0, one_w = wall() - w0;
     double one_full = one_c * (double)ncases / (double)k1;
-    printf("facts read through the memo: %ld of %ld rows (%ld checked against the engine's reader)\n", ss.fast_rows,
+    printf("facts read by the fast reader: %ld of %ld rows (%ld checked against the jansson reader)\n", ss.fast_rows,
            ss.rows, ss.checked);
     printf("report: %zu bytes; %ld rows, %ld changed, committed %lld -> %lld fen (difference %lld)\n", report_len, ss.rows,
            ss.changed, (long long)ss.committed_before, (long long)ss.committed_after,
@@ -312,6 +322,6 @@ int main(int argc, char **argv)
     jy_policy_free(pnew);
     jy_policy_free(pol);
     jy_store_close(st);
-    if (!pg) remove(url);
+    if (!pg && !reuse) remove(url); /* --reuse: kept for the next run */
     return 0;
 }

@@ -1,27 +1,70 @@
-/* Fuzz target: the JSON case reader (jy_policy_case_parse) and the evaluator on arbitrary lines,
- * against the shipped rule set ($JY_POLICY_DIR, else the source tree's policy/). */
+/* Fuzz target: the JSON case readers and the evaluator on arbitrary lines, against the shipped
+ * rule set ($JY_POLICY_DIR, else the source tree's policy/). Differential (issue 14 item 6): the
+ * fast reader (jy_policy_reader_parse, src/policy/reader.c) must answer exactly as the reference
+ * reader (jy_policy_case_parse, jansson) — the same return code, id, error text, programme, date,
+ * facts present and their values, unrecognised name — and the decision lines written from the
+ * two must be the same bytes; any difference aborts. */
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "policy/policy.h"
 
 static jy_policy *pol;
+static jy_policy_reader *rd;
+
+static void differ(const char *what)
+{
+    fprintf(stderr, "fuzz_cases: the fast reader differs from the reference: %s\n", what);
+    abort();
+}
+
+/* The two readers on one input, with the caller's own input names (as the case service and the
+ * simulation give them) or without. */
+static void compare(const uint8_t *data, size_t size, const char *const *inputs);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+    static const char *const FORM[] = {"start", "end", "site", "teachers", NULL};
     if (!pol) {
         const char *dir = getenv("JY_POLICY_DIR");
         if (jy_policy_load(dir && *dir ? dir : JY_POLICY_DIR, &pol, NULL) != 0) abort();
+        rd = jy_policy_reader_new(pol);
     }
-    static jy_policy_case c;
-    char id[64];
-    int has_id;
-    if (jy_policy_case_parse(pol, (const char *)data, size, &c, id, sizeof id, &has_id, NULL) == 0) {
-        jy_decision d;
-        jy_policy_eval(pol, &c, &d);
-        jy_sb sb = JY_SB_INIT;
-        jy_policy_decision_json(pol, id, has_id, &d, 1, &sb);
-        jy_sb_free(&sb);
-    }
+    compare(data, size, NULL);
+    compare(data, size, FORM);
     return 0;
+}
+
+static void compare(const uint8_t *data, size_t size, const char *const *inputs)
+{
+    static jy_policy_case c, f;
+    char id[64], fid[64];
+    int has_id, fhas_id;
+    jy_err e1, e2;
+    memset(&e1, 0, sizeof e1);
+    memset(&e2, 0, sizeof e2);
+    int rc = jy_policy_case_parse_inputs(pol, (const char *)data, size, inputs, &c, id, sizeof id, &has_id, &e1);
+    int frc = jy_policy_reader_parse(rd, (const char *)data, size, inputs, &f, fid, sizeof fid, &fhas_id, &e2);
+    if (rc != frc) differ("return code");
+    if (has_id != fhas_id || (has_id && strcmp(id, fid) != 0)) differ("id");
+    if (rc != 0) {
+        if (strcmp(e1.msg, e2.msg) != 0) differ("error text");
+        return;
+    }
+    if (c.program != f.program || c.date != f.date) differ("programme or date");
+    if (memcmp(c.present, f.present, sizeof c.present) != 0) differ("facts present");
+    for (int i = 0; i < JY_POLICY_MAX_FACTS; i++)
+        if (((c.present[i >> 6] >> (i & 63)) & 1) && c.v[i] != f.v[i]) differ("a fact's value");
+    if (strcmp(c.name, f.name) != 0) differ("unrecognised name");
+    jy_decision d1, d2;
+    jy_policy_eval(pol, &c, &d1);
+    jy_policy_eval(pol, &f, &d2);
+    jy_sb a = JY_SB_INIT, b = JY_SB_INIT;
+    jy_policy_decision_json(pol, id, has_id, &d1, 1, &a);
+    jy_policy_decision_json(pol, fid, fhas_id, &d2, 1, &b);
+    if (a.len != b.len || memcmp(a.buf, b.buf, a.len) != 0) differ("decision line");
+    jy_sb_free(&a);
+    jy_sb_free(&b);
 }

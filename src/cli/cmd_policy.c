@@ -1,7 +1,8 @@
 /* jiuye policy eval|explain|check|list|facts: the policy engine's command line (contract in
  * docs/policy.md). eval and explain read JSON Lines cases on stdin; a malformed line gets an
- * {"id":…,"error":…} line and the next lines are still evaluated. eval takes its input in blocks
- * of up to 1,024 lines (evaluated grouped by programme, written in input order). */
+ * {"id":…,"error":…} line and the next lines are still evaluated. eval is jy_policy_eval_stream
+ * (blocks of up to 1,024 lines evaluated grouped by programme, written in input order; the fast
+ * reader, or with --reference the jansson reader it is tested against: the same bytes out). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +14,7 @@
 #include "store/store.h"
 
 static const char *USAGE =
-    "jiuye policy eval [--policy DIR] [--no-reasons] < cases.jsonl\n"
+    "jiuye policy eval [--policy DIR] [--no-reasons] [--reference] < cases.jsonl\n"
     "       jiuye policy explain [--policy DIR] < cases.jsonl\n"
     "       jiuye policy check [--strict] [DIR]\n"
     "       jiuye policy list [--policy DIR]\n"
@@ -26,84 +27,38 @@ static const char *USAGE =
     "       jiuye policy redecide --version N [--county C] [--program P]            (dry run: the changes)\n"
     "       jiuye policy redecide --version N [--county C] [--program P] --commit PLAN --reviewer NAME";
 
-/* eval reads its input in blocks of up to BLOCK lines and evaluates each block with
- * jy_policy_eval_many (cases grouped by programme), then writes the lines in input order. */
-enum { BLOCK = 1024 };
-
-typedef struct block_line {
-    char id[256];
-    int has_id, bad;
-    char error[512];
-} block_line;
-
-static void write_error_json(jy_sb *out, const char *id, int has_id, const char *msg)
-{
-    jy_sb_appendc(out, '{');
-    jy_sb_json_key(out, "id");
-    if (has_id) jy_sb_json_str(out, id);
-    else jy_sb_append(out, "null");
-    jy_sb_json_kv_str(out, "error", msg);
-    jy_sb_append(out, "}\n");
-}
-
-static int run_cases(const jy_policy *pol, int explain, int with_reasons)
+/* explain: one case at a time, each traced (eval: jy_policy_eval_stream). */
+static int run_explain(const jy_policy *pol)
 {
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
     jy_sb out = JY_SB_INIT;
-    int nblk = explain ? 1 : BLOCK;
-    jy_policy_case *cases = malloc(sizeof *cases * (size_t)nblk);
-    block_line *meta = malloc(sizeof *meta * (size_t)nblk);
-    jy_decision *dec = malloc(sizeof *dec * (size_t)nblk);
-    uint32_t *order = malloc(sizeof *order * (size_t)nblk);
+    jy_policy_case *c = malloc(sizeof *c);
     jy_policy_step *steps = malloc(sizeof *steps * 512);
-    if (!cases || !meta || !dec || !order || !steps) abort();
-    int eof = 0;
-    while (!eof) {
-        /* 1. read and parse up to nblk non-empty lines */
-        int m = 0, ngood = 0;
-        while (m < nblk) {
-            if ((n = getline(&line, &cap, stdin)) <= 0) { eof = 1; break; }
-            size_t len = (size_t)n;
-            while (len && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' ')) len--;
-            if (len == 0) continue;
-            block_line *bl = &meta[m];
-            jy_err err;
-            bl->bad = jy_policy_case_parse(pol, line, len, &cases[ngood], bl->id, sizeof bl->id, &bl->has_id, &err) != 0;
-            if (bl->bad) snprintf(bl->error, sizeof bl->error, "%s", err.msg);
-            else ngood++;
-            m++;
-        }
-        if (m == 0) break;
-        /* 2. evaluate (eval: the block's good cases grouped by programme) and 3. write in order */
-        if (!explain) jy_policy_eval_many(pol, cases, (size_t)ngood, dec, order);
+    if (!c || !steps) abort();
+    while ((n = getline(&line, &cap, stdin)) > 0) {
+        size_t len = (size_t)n;
+        while (len && (line[len - 1] == '\n' || line[len - 1] == '\r' || line[len - 1] == ' ')) len--;
+        if (len == 0) continue;
+        char id[256];
+        int has_id;
+        jy_err err;
         jy_sb_reset(&out);
-        for (int i = 0, g = 0; i < m; i++) {
-            block_line *bl = &meta[i];
-            if (bl->bad) {
-                if (explain) jy_sb_appendf(&out, "案例 %s：输入有误：%s\n", bl->has_id ? bl->id : "（无 id）", bl->error);
-                else write_error_json(&out, bl->id, bl->has_id, bl->error);
-                continue;
-            }
-            if (explain) {
-                jy_policy_trace tr = {0, 512, steps};
-                jy_policy_eval_trace(pol, &cases[g], &dec[g], &tr);
-                jy_sb_appendf(&out, "案例 %s\n", bl->has_id ? bl->id : "（无 id）");
-                jy_policy_explain_text(pol, &cases[g], &dec[g], &tr, &out);
-            } else {
-                jy_policy_decision_json(pol, bl->id, bl->has_id, &dec[g], with_reasons, &out);
-            }
+        if (jy_policy_case_parse(pol, line, len, c, id, sizeof id, &has_id, &err) != 0) {
+            jy_sb_appendf(&out, "案例 %s：输入有误：%s\n", has_id ? id : "（无 id）", err.msg);
+        } else {
+            jy_decision dec;
+            jy_policy_trace tr = {0, 512, steps};
+            jy_policy_eval_trace(pol, c, &dec, &tr);
+            jy_sb_appendf(&out, "案例 %s\n", has_id ? id : "（无 id）");
+            jy_policy_explain_text(pol, c, &dec, &tr, &out);
             jy_sb_appendc(&out, '\n');
-            g++;
         }
         fwrite(out.buf ? out.buf : "", 1, out.len, stdout);
     }
     free(line);
-    free(cases);
-    free(meta);
-    free(dec);
-    free(order);
+    free(c);
     free(steps);
     jy_sb_free(&out);
     return JY_EXIT_OK;
@@ -269,11 +224,12 @@ int jy_cmd_policy(const jy_cli *cli, int argc, char **argv)
     const char *sub = argv[1];
     const char *dir = cli->policy_dir;
     const char *pos = NULL;
-    int with_reasons = 1, strict = 0;
+    int with_reasons = 1, strict = 0, reference = 0;
     for (int i = 2; i < argc; i++) {
         if (strcmp(argv[i], "--policy") == 0 && i + 1 < argc) dir = argv[++i];
         else if (strcmp(argv[i], "--no-reasons") == 0) with_reasons = 0;
         else if (strcmp(argv[i], "--strict") == 0) strict = 1;
+        else if (strcmp(argv[i], "--reference") == 0) reference = 1;
         else if (argv[i][0] != '-' && !pos) pos = argv[i];
         else return jy_cli_usage(USAGE);
     }
@@ -302,8 +258,11 @@ int jy_cmd_policy(const jy_cli *cli, int argc, char **argv)
         if (is_list) jy_cli_print(&sb);
         else fputs(jy_sb_cstr(&sb), stdout);
         jy_sb_free(&sb);
-    } else {
-        rc = run_cases(pol, is_explain, with_reasons);
+    } else if (is_explain) {
+        rc = run_explain(pol);
+    } else if (jy_policy_eval_stream(pol, stdin, stdout, (with_reasons ? JY_EVAL_REASONS : 0) | (reference ? JY_EVAL_REFERENCE : 0),
+                                     &err) != 0) {
+        rc = jy_cli_fail(&err);
     }
     jy_policy_free(pol);
     return rc;

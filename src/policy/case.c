@@ -802,3 +802,12 @@ void jy_policy_explain_text(const jy_policy *p, const jy_policy_case *c, const j
         jy_sb_appendc(out, '\n');
     }
 }
+
+/* ---- for the fast reader (reader.c): the reference reader's own helpers, unchanged ---- */
+int jp_sym_index(const jp_fact *f, const char *s) { return sym_index(f, s); }
+const char *jp_value_syn(const jy_policy *p, const jp_fact *f, const char *s) { return value_syn(p, f, s); }
+int jp_resolve_occupation(const jy_policy *p, const char *written, int *occ, const jp_syn **syn)
+{
+    return resolve_occupation(p, written, occ, syn);
+}
+int jp_fact_range(const jp_fact *f, int64_t *lo, int64_t *hi) { return fact_range(f, lo, hi); }

@@ -220,6 +220,16 @@ typedef struct jp_conflict_rule {
  * quotation marks “”‘’"'《》, folds ASCII to lower case. Writes at most cap-1 bytes + NUL. */
 void jp_norm_name(const char *s, size_t n, char *out, size_t cap);
 
+/* case.c, for the fast reader (reader.c): the reference reader's helpers. jp_sym_index: the
+ * symbol's index in an enum/set fact or -1; jp_value_syn: what policy/synonyms.tsv says a value
+ * written for the fact means ("-" = no value) or NULL; jp_resolve_occupation: 0 with the
+ * catalogue row (or -1) and the synonym row used, -1 when unknown; jp_fact_range: the range a
+ * value must lie in (0: none). */
+int jp_sym_index(const jp_fact *f, const char *s);
+const char *jp_value_syn(const jy_policy *p, const jp_fact *f, const char *s);
+int jp_resolve_occupation(const jy_policy *p, const char *written, int *occ, const jp_syn **syn);
+int jp_fact_range(const jp_fact *f, int64_t *lo, int64_t *hi);
+
 struct jy_policy {
     jy_arena *arena;
     char hash[65];

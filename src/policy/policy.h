@@ -9,6 +9,7 @@
 #define JY_POLICY_H
 
 #include <stdint.h>
+#include <stdio.h>
 
 #include "base/date.h"
 #include "base/err.h"
@@ -135,6 +136,26 @@ int jy_policy_case_parse(const jy_policy *p, const char *line, size_t len, jy_po
  * error naming the closest known name: unknown fact "certifcate" — did you mean "certificate"? */
 int jy_policy_case_parse_inputs(const jy_policy *p, const char *line, size_t len, const char *const *inputs,
                                 jy_policy_case *c, char *id_buf, size_t id_cap, int *has_id, jy_err *err);
+/* The fast case reader (reader.c, issue 14 item 6): its answer is exactly the reference reader's
+ * (jy_policy_case_parse_inputs: the same return code, facts, values, id and error text) on every
+ * line, read in one pass without a jansson tree, fact names found by a hash table; a line it does
+ * not read plainly (escapes, a number it does not read, any error) goes to the reference reader.
+ * One reader per thread (it remembers resolved occupation names); free with jy_policy_reader_free
+ * before the rule set. */
+typedef struct jy_policy_reader jy_policy_reader;
+jy_policy_reader *jy_policy_reader_new(const jy_policy *p);
+void jy_policy_reader_free(jy_policy_reader *r);
+int jy_policy_reader_parse(jy_policy_reader *r, const char *line, size_t len, const char *const *inputs,
+                           jy_policy_case *c, char *id_buf, size_t id_cap, int *has_id, jy_err *err);
+
+/* `policy eval`: JSON Lines cases from in, one decision (or {"id","error"}) line each to out, in
+ * input order; blank lines skipped, trailing CR and spaces ignored. Read in blocks of 1,024 lines
+ * evaluated with jy_policy_eval_many. JY_EVAL_REASONS: with reasons. JY_EVAL_REFERENCE: the
+ * reading as before the fast reader (getline, jy_policy_case_parse with jansson): the same bytes
+ * out, kept as the reference the fast path is tested against. 0, or JY_EIO. */
+enum { JY_EVAL_REASONS = 1, JY_EVAL_REFERENCE = 2 };
+int jy_policy_eval_stream(const jy_policy *p, FILE *in, FILE *out, int flags, jy_err *err);
+
 /* The known name closest to name by edit distance (declared facts, compound inputs, inputs), or
  * NULL when there is none. */
 const char *jy_policy_closest_fact(const jy_policy *p, const char *name, const char *const *inputs);

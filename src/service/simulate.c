@@ -6,7 +6,7 @@
  *    same compiler that checks policy/, naming the --set.
  * 2. One streaming pass over the store (jy_store_sim_rows): each row's stored facts are read into
  *    the engine's case (once when the fact catalogue is the same for both rule sets, else once
- *    per rule set; through the memo of fast_parse when it can), in blocks of BLOCK rows, and each block is decided with jy_policy_eval_many
+ *    per rule set; by the engine's fast reader, jy_policy_reader_parse), in blocks of BLOCK rows, and each block is decided with jy_policy_eval_many
  *    under the old and the new rules.
  * 3. Sums per programme × year × township × track × month (money) and per programme × township
  *    (decisions and their changes, with the first row of each change as the example); at the end
@@ -513,17 +513,13 @@ typedef struct sim {
     jy_fen paid_total, pb_total, pa_total;
     struct timespec t0;
     double decide_secs;
-    /* the fast reading of facts (see fast_parse) */
-    int fast, verify_all;  /* fast: on; verify_all: every row also read by the engine (JY_SIM_VERIFY=1) */
+    /* the fast reader (see "reading the stored facts") */
+    jy_policy_reader *rold, *rnew;
+    int fast, verify_all;  /* fast: on; verify_all: every row also read by the jansson reader (JY_SIM_VERIFY=1) */
     int force_retry;       /* JY_SIM_VERIFY=retry: the first check fails (tests the repeat) */
-    int fast_failed;       /* a checked row disagreed: the run is repeated without the fast reading */
+    int fast_failed;       /* a checked row disagreed: the run is repeated with the jansson reader */
     long fast_rows, checked;
-    strtab memo_keys;
-    struct memo *memo;
-    int memo_cap;
-    int *prog_index;       /* by progs index: the engine's programme index (-2 not yet looked up) */
-    int prog_index_cap;
-    jy_sb mkey, mline;
+    jy_policy_case *chk;   /* the jansson reader's reading of a checked row */
     int rc;
     jy_err *err;
 } sim;
@@ -673,207 +669,16 @@ static int parse_into(const jy_policy *pol, const char *text, size_t len, jy_pol
 }
 
 
-/* ---------------------------------------------------------------- fast reading of stored facts
+/* ---------------------------------------------------------------- reading the stored facts
  *
- * The engine's reader (jy_policy_case_parse_inputs) builds a jansson tree per case and looks each
- * fact name up by comparing strings; for a stored case that is ~10–20 µs, most of a simulation.
- * But a stored fact's encoding depends only on its name and value, except for the compound inputs
- * (occupation, level and prior_trainings, read together, the priors against the case's date): so
- * each distinct `"name":value` text of the store is read once by the engine itself — a one-fact
- * case line — and what it set (the facts and their encoded values, none for a form field; an
- * error makes the row unreadable, as the whole line would) is remembered; the compound inputs are
- * remembered as one group. A row is then split into its top-level name/value texts (no tree) and
- * its facts are set from the memo. Anything unusual — escapes in a name, a duplicate name, more
- * than 64 names, text after the object, a class form with teachers, a payroll claim — goes to the
- * engine's reader. Checked: every 128th row is also read by the engine and compared (facts
- * present and their values); one difference and the whole run is repeated with the engine's
- * reader for every row. JY_SIM_VERIFY=1 compares every row and fails on a difference (tests). */
-#define MEMO_MAXSET 16
-struct memo {
-    int bad, nset;
-    int f[MEMO_MAXSET];
-    int64_t x[MEMO_MAXSET];
-};
-
-static const char *json_skip_value(const char *p)
-{
-    if (*p == '"') {
-        for (p++; *p && *p != '"'; p++)
-            if (*p == '\\' && p[1]) p++;
-        return *p == '"' ? p + 1 : NULL;
-    }
-    if (*p == '[' || *p == '{') {
-        int depth = 0;
-        for (; *p; p++) {
-            if (*p == '"') {
-                const char *q = json_skip_value(p);
-                if (!q) return NULL;
-                p = q - 1;
-            } else if (*p == '[' || *p == '{') {
-                depth++;
-            } else if (*p == ']' || *p == '}') {
-                if (--depth == 0) return p + 1;
-            }
-        }
-        return NULL;
-    }
-    while (*p && *p != ',' && *p != '}' && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r') p++;
-    return p;
-}
-
-static int memo_apply(sim *S, const char *key, size_t klen, const char *prog, jy_date on, jy_policy_case *c)
-{
-    int n0 = S->memo_keys.n;
-    int i = strtab_get(&S->memo_keys, key, klen);
-    if (i < 0) return -1;
-    if (i == n0) { /* new: read it with the engine */
-        if (i >= S->memo_cap) {
-            int nc = S->memo_cap ? S->memo_cap * 2 : 256;
-            struct memo *nm = realloc(S->memo, sizeof *nm * (size_t)nc);
-            if (!nm) return -1;
-            S->memo = nm;
-            S->memo_cap = nc;
-        }
-        struct memo *m = &S->memo[i];
-        memset(m, 0, sizeof *m);
-        char ds[JY_DATE_BUFSZ];
-        jy_sb *L = &S->mline;
-        jy_sb_reset(L);
-        jy_sb_append(L, "{\"program\":");
-        jy_sb_json_str(L, prog);
-        jy_sb_append(L, ",\"date\":\"");
-        jy_sb_append(L, jy_date_format(on, ds));
-        jy_sb_append(L, "\",\"facts\":{");
-        /* the key text is the pairs themselves ("name":value,…) after a tag byte */
-        jy_sb_appendn(L, key + 1, klen - 1);
-        jy_sb_append(L, "}}");
-        jy_policy_case one;
-        int has_id = 0;
-        jy_err e;
-        memset(&one, 0, sizeof one);
-        if (jy_policy_case_parse_inputs(S->pold, L->buf, L->len, jy_case_form_inputs, &one, NULL, 0, &has_id, &e)) {
-            m->bad = 1;
-        } else {
-            for (int f = 0; f < JY_POLICY_MAX_FACTS; f++)
-                if (one.present[f / 64] >> (f % 64) & 1) {
-                    if (m->nset == MEMO_MAXSET) return -2;
-                    m->f[m->nset] = f;
-                    m->x[m->nset++] = one.v[f];
-                }
-        }
-    }
-    const struct memo *m = &S->memo[i];
-    if (m->bad) return 1;
-    for (int k = 0; k < m->nset; k++) {
-        c->present[m->f[k] / 64] |= (uint64_t)1 << (m->f[k] % 64);
-        c->v[m->f[k]] = m->x[k];
-    }
-    return 0;
-}
-
-/* 0 read, 1 the row is unreadable, -1 not for the fast path (use the engine's reader). */
-static int fast_parse(sim *S, const jy_sim_row *r, int prog, jy_policy_case *c)
-{
-    if (!r->on) return -1;
-    if (prog >= S->prog_index_cap) {
-        int nc = prog + 32;
-        int *ni = realloc(S->prog_index, sizeof *ni * (size_t)nc);
-        if (!ni) return -1;
-        for (int k = S->prog_index_cap; k < nc; k++) ni[k] = -2;
-        S->prog_index = ni;
-        S->prog_index_cap = nc;
-    }
-    if (S->prog_index[prog] == -2) S->prog_index[prog] = jy_policy_program_index(S->pold, r->program);
-    if (S->prog_index[prog] < 0) return -1;
-    const char *p = skip_ws(r->facts);
-    if (*p != '{') return -1;
-    p = skip_ws(p + 1);
-    const char *kb[64], *vb[64];
-    size_t kl[64], vl[64];
-    int n = 0;
-    if (*p != '}') {
-        for (;;) {
-            if (*p != '"' || n == 64) return -1;
-            const char *k = p + 1, *ke = strchr(k, '"');
-            if (!ke || memchr(k, '\\', (size_t)(ke - k))) return -1;
-            p = skip_ws(ke + 1);
-            if (*p != ':') return -1;
-            p = skip_ws(p + 1);
-            const char *ve = json_skip_value(p);
-            if (!ve || ve == p) return -1;
-            for (int j = 0; j < n; j++)
-                if (kl[j] == (size_t)(ke - k) && memcmp(kb[j], k, kl[j]) == 0) return -1; /* duplicate */
-            kb[n] = k, kl[n] = (size_t)(ke - k), vb[n] = p, vl[n] = (size_t)(ve - p);
-            n++;
-            p = skip_ws(ve);
-            if (*p == ',') {
-                p = skip_ws(p + 1);
-                continue;
-            }
-            if (*p != '}') return -1;
-            break;
-        }
-    }
-    p = skip_ws(p + 1);
-    while (*p == '\n' || *p == '\r') p = skip_ws(p + 1);
-    if (*p) return -1;
-    memset(c->present, 0, sizeof c->present);
-    c->program = S->prog_index[prog];
-    c->date = r->on;
-    jy_sb *K = &S->mkey;
-    jy_sb_reset(K);
-    int ncomp = 0, priors_given = 0;
-    for (int j = 0; j < n; j++) {
-        int comp = (kl[j] == 10 && memcmp(kb[j], "occupation", 10) == 0) || (kl[j] == 5 && memcmp(kb[j], "level", 5) == 0) ||
-                   (kl[j] == 15 && memcmp(kb[j], "prior_trainings", 15) == 0);
-        if (comp) {
-            ncomp++;
-            if (kl[j] == 15 && !(vl[j] == 2 && memcmp(vb[j], "[]", 2) == 0)) priors_given = 1;
-            continue;
-        }
-        /* one fact: the key is tag 1 + "name":value */
-        char buf[512];
-        size_t len = kl[j] + vl[j] + 3;
-        if (len + 1 > sizeof buf) return -1;
-        buf[0] = 1;
-        buf[1] = '"';
-        memcpy(buf + 2, kb[j], kl[j]);
-        buf[2 + kl[j]] = '"';
-        buf[3 + kl[j]] = ':';
-        memcpy(buf + 4 + kl[j], vb[j], vl[j]);
-        int rc = memo_apply(S, buf, len + 1, r->program, r->on, c);
-        if (rc < 0) return -1;
-        if (rc) return 1;
-    }
-    if (ncomp) { /* the compound inputs together (tag 2; with the date when priors are listed) */
-        jy_sb_appendc(K, 2);
-        int first = 1;
-        for (int j = 0; j < n; j++) {
-            int comp = (kl[j] == 10 && memcmp(kb[j], "occupation", 10) == 0) || (kl[j] == 5 && memcmp(kb[j], "level", 5) == 0) ||
-                       (kl[j] == 15 && memcmp(kb[j], "prior_trainings", 15) == 0);
-            if (!comp) continue;
-            if (!first) jy_sb_appendc(K, ',');
-            first = 0;
-            jy_sb_appendc(K, '"');
-            jy_sb_appendn(K, kb[j], kl[j]);
-            jy_sb_append(K, "\":");
-            jy_sb_appendn(K, vb[j], vl[j]);
-        }
-        /* the priors count against the date: it is part of the key (after the pairs, as a JSON
-         * form field the engine ignores, so the key is still a valid facts text) */
-        if (priors_given) {
-            char ds[JY_DATE_BUFSZ];
-            jy_sb_append(K, ",\"start\":\"");
-            jy_sb_append(K, jy_date_format(r->on, ds));
-            jy_sb_appendc(K, '"');
-        }
-        int rc = memo_apply(S, K->buf, K->len, r->program, r->on, c);
-        if (rc < 0) return -1;
-        if (rc) return 1;
-    }
-    S->fast_rows++;
-    return 0;
-}
+ * Each row's case line (build_line) is read by the engine's fast reader (jy_policy_reader_parse,
+ * src/policy/reader.c: one pass, no jansson tree, fact names hashed; what it does not read plainly
+ * goes to the jansson reader, so its answer is the engine reader's on every line). Checked as it
+ * runs all the same: every 128th row is also read by the jansson reader (jy_policy_case_parse_inputs)
+ * and compared (facts present and their values); one difference and the whole run is repeated
+ * with the jansson reader for every row. JY_SIM_VERIFY=1 compares every row and fails on a
+ * difference (tests); JY_SIM_VERIFY=off reads every row with the jansson reader;
+ * JY_SIM_VERIFY=retry fails the first check (tests the repeat). */
 
 /* 1 when a and b hold the same facts (presence and values of the present ones), programme, date. */
 static int same_case(const jy_policy_case *a, const jy_policy_case *b)
@@ -957,19 +762,15 @@ static int on_row(void *ctx, const jy_sim_row *r)
     else S->st.cases++;
     S->st.rows++;
     int g = S->ngood;
-    int fr = S->fast && !strstr(r->facts, "\"teachers\":[") && !(r->is_line && strcmp(r->kind, "monthly") != 0)
-                 ? fast_parse(S, r, m->prog, &S->cold[g])
-                 : -1;
     jy_sb *L = &S->line;
-    if (fr < 0 || !S->same_facts || S->verify_all || S->st.rows % 128 == 0) build_line(S, r);
-    if (fr >= 0) {
-        m->bad = fr;
-        if (S->verify_all || S->st.rows % 128 == 0) { /* check against the engine's reader */
-            jy_policy_case *chk = malloc(sizeof *chk);
-            if (!chk) return S->rc = jy_err_set(S->err, JY_ENOMEM, "out of memory");
-            int bad = parse_into(S->pold, L->buf, L->len, chk) != 0;
-            int same = bad == m->bad && (bad || same_case(chk, &S->cold[g]));
-            free(chk);
+    build_line(S, r);
+    if (S->fast) {
+        m->bad = jy_policy_reader_parse(S->rold, L->buf, L->len, jy_case_form_inputs, &S->cold[g], NULL, 0,
+                                        &(int){0}, &(jy_err){0}) != 0;
+        S->fast_rows++;
+        if (S->verify_all || S->st.rows % 128 == 0) { /* check against the jansson reader */
+            int bad = parse_into(S->pold, L->buf, L->len, S->chk) != 0;
+            int same = bad == m->bad && (bad || same_case(S->chk, &S->cold[g]));
             S->checked++;
             if (S->force_retry && S->checked == 1) same = 0; /* JY_SIM_VERIFY=retry: the repeat path, for tests */
             if (!same) {
@@ -978,13 +779,16 @@ static int on_row(void *ctx, const jy_sim_row *r)
                     return S->rc = jy_err_set(S->err, JY_EINVAL, "simulation: the fast reading of the facts of %s %lld "
                                               "differs from the engine's reader", r->is_line ? "payroll line" : "case",
                                               (long long)r->id);
-                return S->rc = 1; /* stop: the run is repeated without the fast reading */
+                return S->rc = 1; /* stop: the run is repeated with the jansson reader */
             }
         }
+        if (!m->bad && !S->same_facts)
+            m->bad = jy_policy_reader_parse(S->rnew, L->buf, L->len, jy_case_form_inputs, &S->cnew[g], NULL, 0,
+                                            &(int){0}, &(jy_err){0}) != 0;
     } else {
         m->bad = parse_into(S->pold, L->buf, L->len, &S->cold[g]) != 0;
+        if (!m->bad && !S->same_facts) m->bad = parse_into(S->pnew, L->buf, L->len, &S->cnew[g]) != 0;
     }
-    if (!m->bad && !S->same_facts) m->bad = parse_into(S->pnew, L->buf, L->len, &S->cnew[g]) != 0;
     S->ngood += !m->bad;
     S->nblk++;
     if (S->nblk == BLOCK && (S->rc = flush_block(S))) return S->rc;
@@ -1322,7 +1126,7 @@ done:
     return rc;
 }
 
-/* Forgets the sums of a run that is to be repeated (the tables of names and the memo stay). */
+/* Forgets the sums of a run that is to be repeated (the tables of names stay). */
 static void sim_reset(sim *S)
 {
     S->groups.n = 0;
@@ -1400,7 +1204,11 @@ int jy_simulate(jy_store *st, const jy_policy *cur, const jy_sim_request *rq, jy
         const char *v = getenv("JY_SIM_VERIFY");
         S->verify_all = v && strcmp(v, "1") == 0;
         S->force_retry = v && strcmp(v, "retry") == 0;
-        S->fast = S->same_facts && !(v && strcmp(v, "off") == 0);
+        S->fast = !(v && strcmp(v, "off") == 0);
+        S->rold = jy_policy_reader_new(cur);
+        S->rnew = S->same_facts ? NULL : jy_policy_reader_new(pnew);
+        S->chk = malloc(sizeof *S->chk);
+        if (!S->chk) abort();
         rc = jy_store_sim_rows(st, &f, on_row, S, err);
         if (rc == 1 && S->fast_failed && !S->verify_all) { /* once more, every row by the engine's reader */
             sim_reset(S);
@@ -1423,11 +1231,9 @@ int jy_simulate(jy_store *st, const jy_policy *cur, const jy_sim_request *rq, jy
     free(S->dold);
     free(S->dnew);
     free(S->order);
-    strtab_free(&S->memo_keys);
-    free(S->memo);
-    free(S->prog_index);
-    jy_sb_free(&S->mkey);
-    jy_sb_free(&S->mline);
+    jy_policy_reader_free(S->rold);
+    jy_policy_reader_free(S->rnew);
+    free(S->chk);
     strtab_free(&S->progs);
     strtab_free(&S->towns);
     strtab_free(&S->tracks);

@@ -51,7 +51,7 @@ typedef struct jy_sim_request {
 /* Figures of one run, for benchmarks and tests (jy_simulate fills them when stats != NULL). */
 typedef struct jy_sim_stats {
     long rows, cases, lines, unreadable, changed;
-    long fast_rows, checked; /* rows read through the memo of stored facts; of them checked by the engine's reader */
+    long fast_rows, checked; /* rows read by the fast reader (jy_policy_reader_parse); of them checked by the jansson reader */
     jy_fen committed_before, committed_after;
     double secs_read, secs_decide; /* reading + parsing facts, deciding (both rule sets) */
 } jy_sim_stats;

@@ -213,6 +213,20 @@ elif fen(s3["totals"]["committed_difference"]) != sum(after[k][1] - before[k][1]
                                                        any(r["key"] == k and r["program"] == "P1" and
                                                            r["date"].startswith("2024") for r in rows)):
     fail("--year 2024 --program P1 difference %s" % s3["totals"]["committed_difference"])
+# --area: exactly the township's groups of the whole run (the township is computed from the
+# person's 户籍, else the organisation's division, else the county: in C since the read has no joins)
+towns = sorted({d["township"] for d in s["decisions"]})
+if len(towns) < 2:
+    fail("only %d townships in the report: the area check needs two" % len(towns))
+for area in towns[:3]:
+    rc, out4, err = jiuye("policy", "simulate", "--set", "p1.level5=1200元 from 2024-01-01", "--set",
+                          "p13.monthly=1800元 from 2024-01-01", "--area", area)
+    s4 = json.loads(out4) if rc == 0 else None
+    want = [d for d in s["decisions"] if d["township"].startswith(area)]
+    nrows = sum(sum(d["before"].values()) + d["unreadable"] for d in want)
+    if not s4 or s4["decisions"] != want or s4["rows"] != nrows:
+        fail("--area %s: %s" % (area, err or "rows %s, want %d; groups %d, want %d" %
+                                (s4 and s4["rows"], nrows, len(s4["decisions"]) if s4 else -1, len(want))))
 print("simulate: %d rows, %d changed, difference %d fen (%s backend)" % (len(rows), len(want_changed), want_diff,
                                                                        "postgresql" if PG else "sqlite"))
 sys.exit(1 if fails else 0)
