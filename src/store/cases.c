@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
+#include "base/jscan.h"
 #include "store/ledger_db.h"
 #include "store/store_impl.h"
 
@@ -316,6 +319,71 @@ static int on_trainee(void *ctx, int ncol, const char *const *col)
     return w->fn(w->ctx, &r);
 }
 
+void jy_store_roster_marks(const jy_case *c, jy_roster_marks *m)
+{
+    memset(m, 0, sizeof *m);
+    const char *facts = c->facts ? c->facts : "{}";
+    if (strcmp(c->kind, "trainee_claim") != 0) return;
+    /* the facts' top level by a plain scan (jscan.h), or with jansson when the scan cannot read
+     * the text plainly (a key or the exam spelt with escapes) */
+    static const char *const keys[2] = {"exam", "certificate"};
+    const char *v[2];
+    size_t n[2];
+    if (jy_json_top_members(facts, 2, keys, v, n) >= 0 && !(v[0] && memchr(v[0], '\\', n[0]))) {
+        if (v[0] && v[0][0] == '"') {
+            m->has_exam = 1;
+            if (n[0] - 2 < sizeof m->exam) {
+                memcpy(m->exam, v[0] + 1, n[0] - 2);
+                m->exam[n[0] - 2] = '\0';
+            } else {
+                snprintf(m->exam, sizeof m->exam, "%s", "other");
+            }
+        }
+        m->cert = v[1] != NULL;
+        return;
+    }
+    json_t *f = json_loads(facts, 0, NULL);
+    const char *e = json_string_value(json_object_get(f, "exam"));
+    if (e) {
+        m->has_exam = 1;
+        snprintf(m->exam, sizeof m->exam, "%s", strlen(e) < sizeof m->exam ? e : "other");
+    }
+    m->cert = json_object_get(f, "certificate") != NULL;
+    json_decref(f);
+}
+
+static int on_summary(void *ctx, int ncol, const char *const *col)
+{
+    jy_class_summary *s = ctx;
+    if (ncol < 6) return 1;
+    s->trainees = (int)jl_i64(col[0]);
+    s->examined = (int)jl_i64(col[1]);
+    s->passed = (int)jl_i64(col[2]);
+    s->certificates = (int)jl_i64(col[3]);
+    s->paid = (int)jl_i64(col[4]);
+    s->amount_paid = jl_i64(col[5]);
+    return 1;
+}
+
+int jy_store_class_summary(jy_store *st, int64_t class_id, jy_class_summary *out, jy_err *err)
+{
+    memset(out, 0, sizeof *out);
+    /* one aggregate over the class's trainee claims (index cases_parent) and their roster marks;
+     * the handle's scope keeps to its counties as jy_store_class_trainees does */
+    jl_val p[2] = {JL_I(class_id), JL_S(st->scope)};
+    return jl_run(st,
+                  "SELECT count(*),"
+                  " coalesce(sum(CASE WHEN roster_exam IS NOT NULL AND roster_exam <> 'absent' THEN 1 ELSE 0 END), 0),"
+                  " coalesce(sum(CASE WHEN roster_exam = 'pass' THEN 1 ELSE 0 END), 0),"
+                  " coalesce(sum(CASE WHEN roster_cert <> 0 THEN 1 ELSE 0 END), 0),"
+                  " coalesce(sum(CASE WHEN state = 'paid' THEN 1 ELSE 0 END), 0),"
+                  " coalesce(sum(CASE WHEN state = 'paid' THEN amount ELSE 0 END), 0)"
+                  " FROM cases WHERE parent_id = $1 AND kind = 'trainee_claim'"
+                  " AND state NOT IN ('rejected', 'withdrawn', 'cancelled')"
+                  " AND (CAST($2 AS text) = '' OR substr(county, 1, length(CAST($2 AS text))) = $2)",
+                  p, 2, on_summary, out, NULL, "reading a class's roster summary", err);
+}
+
 int jy_store_class_trainees(jy_store *st, int64_t class_id, int (*fn)(void *ctx, const jy_trainee_row *r), void *ctx,
                             jy_err *err)
 {
@@ -338,6 +406,14 @@ int jy_store_case_events(jy_store *st, int64_t case_id, int (*fn)(void *ctx, con
         if (rc) return rc;
     }
     return cops(st)->events(st, case_id, fn, ctx, err);
+}
+
+int jy_store_case_events_of(jy_store *st, const jy_case *c, int (*fn)(void *ctx, const jy_case_event *e),
+                            void *ctx, jy_err *err)
+{
+    int rc;
+    if ((rc = need(c, "case", err)) || (rc = jy_store_scope_hide(st, "case", c->id, c->county, err))) return rc;
+    return cops(st)->events(st, c->id, fn, ctx, err);
 }
 
 /* ---------------------------------------------------------------- batch reads */

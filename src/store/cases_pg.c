@@ -203,18 +203,22 @@ static int pq_case_insert(jy_store *st, jy_case *c, jy_err *err)
 {
     char p[24], o[24], pa[24], y[24], lv[24], am[24];
     char d1[JY_DATE_BUFSZ], d2[JY_DATE_BUFSZ], d3[JY_DATE_BUFSZ], d4[JY_DATE_BUFSZ], d5[JY_DATE_BUFSZ];
-    const char *v[23] = {c->county, c->program, c->kind, opt_id(p, c->person_id), opt_id(o, c->org_id),
+    jy_roster_marks m;
+    jy_store_roster_marks(c, &m);
+    const char *v[25] = {c->county, c->program, c->kind, opt_id(p, c->person_id), opt_id(o, c->org_id),
                          opt_id(pa, c->parent_id), i64(y, c->year), day(d1, c->filed_on), c->occupation,
                          i64(lv, c->level), day(d2, c->start_on), day(d3, c->end_on), c->state, day(d4, c->due_on),
                          day(d5, c->publicity_end), c->has_amount ? i64(am, c->amount) : NULL, c->decision,
                          c->ruleset, c->created_at, c->updated_at, c->facts ? c->facts : "{}",
-                         c->reasons ? c->reasons : "[]", c->conflicts ? c->conflicts : "[]"};
+                         c->reasons ? c->reasons : "[]", c->conflicts ? c->conflicts : "[]",
+                         m.has_exam ? m.exam : NULL, m.cert ? "1" : "0"};
     PGresult *r = run(st, "INSERT INTO cases(county, program, kind, person_id, org_id, parent_id, year, filed_on,"
                           " occupation, level, start_on, end_on, state, due_on, publicity_end, amount, decision, ruleset,"
-                          " created_at, updated_at, facts, reasons, conflicts) VALUES ($1, $2, $3, $4::bigint,"
-                          " $5::bigint, $6::bigint, $7::int, $8::date, $9, $10::int, $11::date, $12::date, $13,"
-                          " $14::date, $15::date, $16::bigint, $17, $18, $19, $20, $21, $22, $23) RETURNING id",
-                      23, v, "filing a case", err);
+                          " created_at, updated_at, facts, reasons, conflicts, roster_exam, roster_cert) VALUES ($1, $2,"
+                          " $3, $4::bigint, $5::bigint, $6::bigint, $7::int, $8::date, $9, $10::int, $11::date,"
+                          " $12::date, $13, $14::date, $15::date, $16::bigint, $17, $18, $19, $20, $21, $22, $23, $24,"
+                          " $25::int) RETURNING id",
+                      25, v, "filing a case", err);
     if (!r) return err ? err->code : JY_EDB;
     c->id = col_i64(r, 0, 0);
     PQclear(r);
@@ -225,14 +229,17 @@ static int pq_case_update(jy_store *st, const jy_case *c, const char *expect_sta
 {
     char id[24], am[24], d1[JY_DATE_BUFSZ], d2[JY_DATE_BUFSZ];
     *changed = 0;
-    const char *v[12] = {i64(id, c->id), expect_state, c->state, day(d1, c->due_on), day(d2, c->publicity_end),
+    jy_roster_marks m;
+    jy_store_roster_marks(c, &m);
+    const char *v[14] = {i64(id, c->id), expect_state, c->state, day(d1, c->due_on), day(d2, c->publicity_end),
                          c->has_amount ? i64(am, c->amount) : NULL, c->decision, c->ruleset, c->updated_at,
                          c->facts ? c->facts : "{}", c->reasons ? c->reasons : "[]",
-                         c->conflicts ? c->conflicts : "[]"};
+                         c->conflicts ? c->conflicts : "[]", m.has_exam ? m.exam : NULL, m.cert ? "1" : "0"};
     PGresult *r = run(st, "UPDATE cases SET state = $3, due_on = $4::date, publicity_end = $5::date,"
                           " amount = $6::bigint, decision = $7, ruleset = $8, updated_at = $9, facts = $10,"
-                          " reasons = $11, conflicts = $12 WHERE id = $1::bigint AND state = $2",
-                      12, v, "updating a case", err);
+                          " reasons = $11, conflicts = $12, roster_exam = $13, roster_cert = $14::int"
+                          " WHERE id = $1::bigint AND state = $2",
+                      14, v, "updating a case", err);
     if (!r) return err ? err->code : JY_EDB;
     *changed = strtol(PQcmdTuples(r), NULL, 10) > 0;
     PQclear(r);

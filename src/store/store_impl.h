@@ -10,7 +10,7 @@
 #include "store/store.h"
 
 /* Newest schema version this build knows; each backend has migrations 1..JY_STORE_SCHEMA_VERSION. */
-#define JY_STORE_SCHEMA_VERSION 11
+#define JY_STORE_SCHEMA_VERSION 14
 
 typedef struct jy_store_ops {
     const char *name; /* "sqlite", "postgresql" */
@@ -198,5 +198,17 @@ typedef struct jy_case_ops {
 
 extern const jy_case_ops jy_sqlite_case_ops;
 extern const jy_case_ops jy_pg_case_ops;
+
+/* The roster marks of a trainee claim (migration 14, cases.roster_exam / roster_cert), written
+ * with the case so that a class's roster summary is one aggregate query, not a parse of every
+ * trainee's facts on every read of the class: exam = the facts' top-level "exam" when it is a
+ * string (NULL otherwise; "other" when longer than the buffer: only "pass" and "absent" are
+ * compared), cert = the facts have a top-level "certificate". Other kinds: NULL and 0. */
+typedef struct jy_roster_marks {
+    int has_exam;
+    char exam[32];
+    int cert;
+} jy_roster_marks;
+void jy_store_roster_marks(const jy_case *c, jy_roster_marks *m);
 
 #endif
