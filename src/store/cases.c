@@ -352,36 +352,46 @@ void jy_store_roster_marks(const jy_case *c, jy_roster_marks *m)
     json_decref(f);
 }
 
+typedef struct summary_walk {
+    jy_store *st;
+    jy_class_summary *out;
+} summary_walk;
+
+/* One group of a class's trainee claims: state, county, roster_exam, roster_cert, count, the sum
+ * of their amounts. */
 static int on_summary(void *ctx, int ncol, const char *const *col)
 {
-    jy_class_summary *s = ctx;
-    if (ncol < 6) return 1;
-    s->trainees = (int)jl_i64(col[0]);
-    s->examined = (int)jl_i64(col[1]);
-    s->passed = (int)jl_i64(col[2]);
-    s->certificates = (int)jl_i64(col[3]);
-    s->paid = (int)jl_i64(col[4]);
-    s->amount_paid = jl_i64(col[5]);
-    return 1;
+    summary_walk *w = ctx;
+    jy_class_summary *s = w->out;
+    if (ncol < 6 || !col[0]) return 1;
+    const char *state = col[0], *exam = col[2];
+    if (strcmp(state, "rejected") == 0 || strcmp(state, "withdrawn") == 0 || strcmp(state, "cancelled") == 0 ||
+        !jy_store_in_scope(w->st->scope, col[1] ? col[1] : ""))
+        return 0;
+    int n = (int)jl_i64(col[4]);
+    s->trainees += n;
+    if (exam && strcmp(exam, "absent") != 0) s->examined += n;
+    if (exam && strcmp(exam, "pass") == 0) s->passed += n;
+    if (jl_i64(col[3])) s->certificates += n;
+    if (strcmp(state, "paid") == 0) {
+        s->paid += n;
+        if (col[5]) s->amount_paid += jl_i64(col[5]);
+    }
+    return 0;
 }
 
 int jy_store_class_summary(jy_store *st, int64_t class_id, jy_class_summary *out, jy_err *err)
 {
     memset(out, 0, sizeof *out);
-    /* one aggregate over the class's trainee claims (index cases_parent) and their roster marks;
-     * the handle's scope keeps to its counties as jy_store_class_trainees does */
-    jl_val p[2] = {JL_I(class_id), JL_S(st->scope)};
+    /* the groups of the class's trainee claims, read from the covering index cases_roster alone
+     * (migration 14); the states that do not count and the handle's scope are left out here, as
+     * jy_store_class_trainees's callers did */
+    summary_walk w = {st, out};
+    jl_val p[1] = {JL_I(class_id)};
     return jl_run(st,
-                  "SELECT count(*),"
-                  " coalesce(sum(CASE WHEN roster_exam IS NOT NULL AND roster_exam <> 'absent' THEN 1 ELSE 0 END), 0),"
-                  " coalesce(sum(CASE WHEN roster_exam = 'pass' THEN 1 ELSE 0 END), 0),"
-                  " coalesce(sum(CASE WHEN roster_cert <> 0 THEN 1 ELSE 0 END), 0),"
-                  " coalesce(sum(CASE WHEN state = 'paid' THEN 1 ELSE 0 END), 0),"
-                  " coalesce(sum(CASE WHEN state = 'paid' THEN amount ELSE 0 END), 0)"
-                  " FROM cases WHERE parent_id = $1 AND kind = 'trainee_claim'"
-                  " AND state NOT IN ('rejected', 'withdrawn', 'cancelled')"
-                  " AND (CAST($2 AS text) = '' OR substr(county, 1, length(CAST($2 AS text))) = $2)",
-                  p, 2, on_summary, out, NULL, "reading a class's roster summary", err);
+                  "SELECT state, county, roster_exam, roster_cert, count(*), sum(amount) FROM cases"
+                  " WHERE parent_id = $1 AND kind = 'trainee_claim' GROUP BY state, county, roster_exam, roster_cert",
+                  p, 1, on_summary, &w, NULL, "reading a class's roster summary", err);
 }
 
 int jy_store_class_trainees(jy_store *st, int64_t class_id, int (*fn)(void *ctx, const jy_trainee_row *r), void *ctx,

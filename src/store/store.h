@@ -513,7 +513,7 @@ typedef struct jy_trainee_row {
 } jy_trainee_row;
 int jy_store_class_trainees(jy_store *st, int64_t class_id, int (*fn)(void *ctx, const jy_trainee_row *r), void *ctx,
                             jy_err *err);
-/* A class's roster in figures, in one aggregate query (the roster marks of migration 14): its
+/* A class's roster in figures, from one grouped query (the roster marks of migration 14): its
  * live trainee claims (not rejected, withdrawn or cancelled) in the handle's scope, those with
  * an exam result other than "absent", those passed, those with a certificate, those paid and
  * the amount paid in fen. */

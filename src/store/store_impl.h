@@ -160,6 +160,8 @@ void jy_store_sqlite_release(jy_store *st, struct sqlite3_stmt *s);
 /* store_sqlite.c: how many commits of this handle synced the WAL because they changed money or
  * security rows (the durable-commit rule of store_sqlite.c); for the tests. */
 int64_t jy_store_sqlite_durable_syncs(jy_store *st);
+/* Times the file's background checkpointer was woken by commits of this process (tests). */
+int64_t jy_store_sqlite_checkpoint_signals(jy_store *st);
 /* store_sqlite.c: jy_store_bulk for SQLite (added by the import work, issue 2). */
 int jy_store_sqlite_bulk(jy_store *st, int on, jy_err *err);
 /* store_pg.c: the handle's connection; jy_store_pg_failed must be called after a statement run

@@ -117,6 +117,8 @@ static const char jy_pg_migration_audit_mac[] =
 static const char jy_pg_migration_14[] =
     "ALTER TABLE cases ADD COLUMN roster_exam text;\n"
     "ALTER TABLE cases ADD COLUMN roster_cert integer NOT NULL DEFAULT 0;\n"
+    "CREATE INDEX cases_roster ON cases(parent_id, kind, state, county, roster_exam, roster_cert, amount)"
+    " WHERE kind = 'trainee_claim';\n"
     "DO $$\n"
     "DECLARE r record; f jsonb;\n"
     "BEGIN\n"

@@ -110,8 +110,8 @@ static const char jy_sqlite_migration_audit_mac[] =
 /* Migration 14 "roster marks" (issue 11, bench/http.sh): a trainee claim's exam result and
  * whether it has a certificate, copied out of its facts when the case is written
  * (jy_store_roster_marks), so that a class's roster summary — on every read of the class's
- * page — is one aggregate over the index cases_parent instead of a parse of every trainee's
- * facts. roster_exam: the facts' top-level "exam" when a string, else NULL; roster_cert: 1 when
+ * page — is one grouped read of the covering index cases_roster (trainee claims only) instead
+ * of a read of every trainee's row and a parse of its facts. roster_exam: the facts' top-level "exam" when a string, else NULL; roster_cert: 1 when
  * the facts have a top-level "certificate". Filled here for the trainee claims already written
  * (facts that are not valid JSON count as neither, as the parse in C does; json_each, not
  * json_extract, because it reads a key spelt with escapes as jansson does; the last of a
@@ -119,6 +119,8 @@ static const char jy_sqlite_migration_audit_mac[] =
 static const char jy_sqlite_migration_14[] =
     "ALTER TABLE cases ADD COLUMN roster_exam TEXT;\n"
     "ALTER TABLE cases ADD COLUMN roster_cert INTEGER NOT NULL DEFAULT 0;\n"
+    "CREATE INDEX cases_roster ON cases(parent_id, kind, state, county, roster_exam, roster_cert, amount)"
+    " WHERE kind = 'trainee_claim';\n"
     "UPDATE cases SET roster_exam = (SELECT CASE WHEN type = 'text' THEN value END FROM json_each(facts)"
     " WHERE key = 'exam' ORDER BY id DESC LIMIT 1),"
     " roster_cert = EXISTS (SELECT 1 FROM json_each(facts) WHERE key = 'certificate')"

@@ -196,7 +196,8 @@ static void migration_14_fills_the_roster_marks(void **state)
     put_case(st, "640522", "P1", "trainee_claim", 0, 0, cls, "filed", -1, "not json"); /* neither, as in C */
     json_t *before = roster_of(st, cls);
     jy_err err = {0};
-    static const char *const undo[] = {"ALTER TABLE cases DROP COLUMN roster_exam", "ALTER TABLE cases DROP COLUMN roster_cert",
+    static const char *const undo[] = {"DROP INDEX cases_roster", "ALTER TABLE cases DROP COLUMN roster_exam",
+                                       "ALTER TABLE cases DROP COLUMN roster_cert",
                                        "DELETE FROM schema_migrations WHERE version = 14"};
     for (size_t i = 0; i < sizeof undo / sizeof *undo; i++)
         if (jl_run(st, undo[i], NULL, 0, NULL, NULL, NULL, "going back to version 11", &err)) fail_msg("%s", err.msg);
@@ -401,6 +402,33 @@ static void statements_are_kept_reset_and_reentrant(void **state)
     jy_store_close(st);
 }
 
+/* While a reader keeps the WAL from restarting (a server always has one), the background
+ * checkpointer is woken once per 1,000 pages written past the threshold, not at every commit
+ * (which made a checkpoint, with its two fdatasyncs, every few filings). */
+static void checkpointer_woken_per_thousand_pages(void **state)
+{
+    (void)state;
+    if (test_db.use_pg) skip();
+    char url[600];
+    jy_store *st = test_db_open_new(url, sizeof url, 0);
+    jy_store *reader = test_db_open(url);
+    sqlite3 *rdb = jy_store_sqlite_db(reader);
+    put_case(st, "640522", "P1", "individual_claim", 0, 0, 0, "filed", -1, "{}");
+    assert_int_equal(sqlite3_exec(rdb, "BEGIN; SELECT count(*) FROM cases", NULL, NULL, NULL), SQLITE_OK);
+    int64_t s0 = jy_store_sqlite_checkpoint_signals(st);
+    /* write, one case a commit, until the WAL passes 1,000 pages and the checkpointer is woken */
+    for (int commits = 0; commits < 5000 && jy_store_sqlite_checkpoint_signals(st) == s0; commits++)
+        put_case(st, "640522", "P1", "individual_claim", 0, 0, 0, "filed", -1, "{\"note\":\"a filing\"}");
+    int64_t first = jy_store_sqlite_checkpoint_signals(st);
+    assert_true(first > s0); /* the threshold was passed: woken */
+    /* 50 more commits (~400 pages): not woken again */
+    for (int i = 0; i < 50; i++) put_case(st, "640522", "P1", "individual_claim", 0, 0, 0, "filed", -1, "{}");
+    assert_int_equal(jy_store_sqlite_checkpoint_signals(st), first);
+    assert_int_equal(sqlite3_exec(rdb, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    jy_store_close(reader);
+    jy_store_close(st);
+}
+
 static void money_and_security_commits_sync_the_wal(void **state)
 {
     (void)state;
@@ -535,6 +563,7 @@ int main(void)
         cmocka_unit_test(migration_14_fills_the_roster_marks),
         cmocka_unit_test(case_lists_pick_what_a_full_walk_picks),
         cmocka_unit_test(statements_are_kept_reset_and_reentrant),
+        cmocka_unit_test(checkpointer_woken_per_thousand_pages),
         cmocka_unit_test(money_and_security_commits_sync_the_wal),
         cmocka_unit_test(writers_of_one_process_queue),
     };
