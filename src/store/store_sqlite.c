@@ -1312,7 +1312,7 @@ int jy_store_sqlite_open(const char *path, jy_store **out, jy_err *err)
      * sync is crash-safe in WAL mode (a power cut may lose the last commits, never corrupt);
      * a 64 MiB page cache keeps big imports in memory. */
     if ((rc = run_script(st, "PRAGMA page_size = 8192; PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;"
-                             " PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; PRAGMA mmap_size = 268435456;",
+                             " PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY;",
                          "setting up the connection", err)))
         goto done;
     if ((rc = migrate(st, path, err))) goto done;
