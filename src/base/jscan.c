@@ -3,6 +3,15 @@
 
 #include <string.h>
 
+/* Character classes, by table (a class's page scans every trainee's facts on every read):
+ * STR_STOP ends a run inside a string ('"', '\\', NUL), SCALAR_STOP ends a bare value (NUL, ',',
+ * '}', ']', white space). */
+enum { STR_STOP = 1, SCALAR_STOP = 2 };
+static const unsigned char cls[256] = {
+    [0] = STR_STOP | SCALAR_STOP, ['"'] = STR_STOP, ['\\'] = STR_STOP, [','] = SCALAR_STOP, ['}'] = SCALAR_STOP,
+    [']'] = SCALAR_STOP,          [' '] = SCALAR_STOP, ['\t'] = SCALAR_STOP, ['\n'] = SCALAR_STOP, ['\r'] = SCALAR_STOP,
+};
+
 static const char *ws(const char *p)
 {
     while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
@@ -14,7 +23,7 @@ static const char *skip_string(const char *p, int *esc)
 {
     for (p++;;) {
         char c;
-        while ((c = *p) != '"' && c != '\\' && c) p++;
+        while (!(cls[(unsigned char)(c = *p)] & STR_STOP)) p++;
         if (c == '"') return p + 1;
         if (!c || !p[1]) return NULL;
         *esc = 1;
@@ -41,7 +50,7 @@ static const char *skip_value(const char *p)
         return NULL;
     }
     const char *q = p;
-    while (*q && *q != ',' && *q != '}' && *q != ']' && *q != ' ' && *q != '\t' && *q != '\n' && *q != '\r') q++;
+    while (!(cls[(unsigned char)*q] & SCALAR_STOP)) q++;
     return q == p ? NULL : q;
 }
 

@@ -241,6 +241,20 @@ static size_t longest_digit_run(const char *s, size_t n)
     return best;
 }
 
+/* Whether the string value v[0..n) (without quotes) under key class k comes out different from
+ * the text (value() below then writes it); notes a "kind":"disability" in its object, as value()
+ * does. Most values (names, dates, amounts, clause texts) do not, and are copied with the text
+ * around them in one run. */
+static int value_changes(const char *v, size_t n, int k, level *lv)
+{
+    if (jy_mask_is_disability(v, n) || (lv && lv->disability && k == K_STATUS_TEXT && n > 0)) {
+        if (lv && k == K_KIND) lv->disability = 1;
+        return 1;
+    }
+    if (n > 0 && n < 64 && (k == K_ID || k == K_CARD || k == K_PHONE || k == K_BIRTH) && !memchr(v, '\\', n)) return 1;
+    return longest_digit_run(v, n) >= 11;
+}
+
 /* Appends one string value v[0..n) (without quotes) masked by key class k; closed: whether the
  * text had its closing quote. */
 static void value(jy_sb *out, const char *v, size_t n, int k, level *lv, int closed)
@@ -267,6 +281,12 @@ static void value(jy_sb *out, const char *v, size_t n, int k, level *lv, int clo
     if (closed) jy_sb_appendc(out, '"');
 }
 
+/* The characters that end a run of numbers, literals and white space. */
+static int json_stop(char c)
+{
+    return c == '"' || c == '{' || c == '}' || c == '[' || c == ']' || c == ',';
+}
+
 void jy_mask_json(jy_sb *out, const char *s, size_t n)
 {
     level stack[MAX_DEPTH];
@@ -274,6 +294,9 @@ void jy_mask_json(jy_sb *out, const char *s, size_t n)
     int overflow = 0; /* containers opened beyond MAX_DEPTH (not tracked; their values use text rules) */
     int pending_key = K_OTHER; /* the key just read, for the value after ':' */
     size_t i = 0;
+    size_t copied = 0; /* s[copied .. i) is still to be copied as it is: keys, numbers, structure and
+                        * the values that stay are written in runs, a value that changes on its own */
+    jy_sb_reserve(out, n + 1);
     while (i < n) {
         char c = s[i];
         if (c == '"') {
@@ -296,11 +319,15 @@ void jy_mask_json(jy_sb *out, const char *s, size_t n)
             while (k < n && (s[k] == ' ' || s[k] == '\t' || s[k] == '\r' || s[k] == '\n')) k++;
             if (k < n && s[k] == ':') { /* a key */
                 pending_key = key_class(s + i + 1, end - i - 1);
-                jy_sb_appendn(out, s + i, after - i);
             } else {
                 level *lv = depth && !overflow ? &stack[depth - 1] : NULL;
                 int cls = overflow ? K_OTHER : lv && !lv->is_object ? lv->key : pending_key;
-                value(out, s + i + 1, end - i - 1, cls, lv && lv->is_object ? lv : NULL, j < n);
+                level *olv = lv && lv->is_object ? lv : NULL;
+                if (value_changes(s + i + 1, end - i - 1, cls, olv)) {
+                    jy_sb_appendn(out, s + copied, i - copied);
+                    value(out, s + i + 1, end - i - 1, cls, olv, j < n);
+                    copied = after;
+                }
             }
             i = after;
             continue;
@@ -325,12 +352,11 @@ void jy_mask_json(jy_sb *out, const char *s, size_t n)
             pending_key = K_OTHER;
         } else { /* numbers, literals, white space: up to the next character that matters, at once */
             size_t j = i + 1;
-            while (j < n && !strchr("\"{}[],", s[j])) j++;
-            jy_sb_appendn(out, s + i, j - i);
+            while (j < n && !json_stop(s[j])) j++;
             i = j;
             continue;
         }
-        jy_sb_appendc(out, c);
         i++;
     }
+    jy_sb_appendn(out, s + copied, n - copied);
 }

@@ -258,14 +258,31 @@ static void h_file(jy_http_req *req)
 
 /* ---- show, steps ---- */
 
+/* GET /api/v1/cases/{id}: the case is read once, for its permission and its page (a page read
+ * by everyone all day: bench/http.sh). */
 static void h_case(jy_http_req *req)
 {
     jy_store *st = jy_api_store_or_reply(req);
+    if (!st) return;
+    int64_t id;
+    if (jy_api_path_id_or_reply(req, "id", &id)) return;
+    jy_err err = {0};
+    jy_sb text = JY_SB_INIT, sb = JY_SB_INIT;
     jy_case c;
-    if (!st || case_or_reply(req, st, JY_PERM_CASE_READ, &c)) return;
-    jy_cases *cs = jy_api_cases_or_reply(req);
-    if (!cs) return;
-    reply_case(req, cs, c.id, 200);
+    int rc = jy_store_case_get(st, id, &c, &text, &err);
+    if (rc) {
+        jy_api_fail(req, &err, NULL);
+    } else if (permit_case(req, st, &c, JY_PERM_CASE_READ) == 0) {
+        jy_cases *cs = jy_api_cases_or_reply(req);
+        if (cs && jy_case_show_json_of(cs, &c, (jy_date)(jy_api_now(req) / 86400), &sb, &err) == 0) {
+            jy_privacy_mask_json(&sb);
+            jy_api_reply_json(req, 200, &sb);
+        } else if (cs) {
+            jy_api_fail(req, &err, NULL);
+        }
+    }
+    jy_sb_free(&sb);
+    jy_sb_free(&text);
 }
 
 static void h_step(jy_http_req *req)

@@ -1116,13 +1116,21 @@ static int on_event(void *ctx, const jy_case_event *e)
 int jy_case_show_json(jy_cases *cs, int64_t id, jy_date today, jy_sb *out, jy_err *err)
 {
     jy_case c;
-    jy_sb text = JY_SB_INIT, next = JY_SB_INIT, cj = JY_SB_INIT;
+    jy_sb text = JY_SB_INIT;
     int rc = jy_store_case_get(cs->st, id, &c, &text, err);
-    if (rc) goto done;
-    jy_case_json(&cj, &c);
+    if (rc == 0) rc = jy_case_show_json_of(cs, &c, today, out, err);
+    jy_sb_free(&text);
+    return rc;
+}
+
+int jy_case_show_json_of(jy_cases *cs, const jy_case *c, jy_date today, jy_sb *out, jy_err *err)
+{
+    jy_sb next = JY_SB_INIT, cj = JY_SB_INIT;
+    int rc = 0;
+    jy_case_json(&cj, c);
     /* the case object without its closing brace, then the workflow view */
     jy_sb_appendn(out, cj.buf, cj.len - 1);
-    const jy_workflow *wf = jy_workflow_for(cs->wf, c.program, c.kind);
+    const jy_workflow *wf = jy_workflow_for(cs->wf, c->program, c->kind);
     jy_sb_append(out, ",\"workflow\":");
     if (wf) jy_sb_json_str(out, wf->name);
     else jy_sb_append(out, "null");
@@ -1130,7 +1138,7 @@ int jy_case_show_json(jy_cases *cs, int64_t id, jy_date today, jy_sb *out, jy_er
     if (wf) {
         int first = 1;
         for (int i = 0; i < wf->nsteps; i++)
-            if (jy_wf_step_from(&wf->steps[i], c.state)) {
+            if (jy_wf_step_from(&wf->steps[i], c->state)) {
                 if (!first) jy_sb_appendc(out, ',');
                 jy_sb_json_str(out, wf->steps[i].name);
                 first = 0;
@@ -1139,14 +1147,14 @@ int jy_case_show_json(jy_cases *cs, int64_t id, jy_date today, jy_sb *out, jy_er
     jy_sb_append(out, "]");
     /* the rule version that made the decision (versions.h): null before versions were loaded */
     jy_sb_append(out, ",\"version\":");
-    if ((rc = jy_versions_brief_json(cs->st, c.policy_version, out, err))) goto done;
-    if (strcmp(c.kind, "training_class") == 0 && (rc = jy_class_roster_json(cs->st, &c, out, err))) goto done;
-    jy_sb_json_kv_bool(out, "overdue", c.due_on && c.due_on < today);
+    if ((rc = jy_versions_brief_json(cs->st, c->policy_version, out, err))) goto done;
+    if (strcmp(c->kind, "training_class") == 0 && (rc = jy_class_roster_json(cs->st, c, out, err))) goto done;
+    jy_sb_json_kv_bool(out, "overdue", c->due_on && c->due_on < today);
     /* the dates counted into a year without a published calendar (see jy_cases_settle_dates) */
     jy_sb_append(out, ",\"provisional\":[");
     /* parsed only when the text can hold a provisional mark: the word itself, or an escape that
      * could spell it (json_dumps writes neither otherwise); a case read runs this every time */
-    const char *rtext = c.reasons && *c.reasons ? c.reasons : "[]";
+    const char *rtext = c->reasons && *c->reasons ? c->reasons : "[]";
     if (strstr(rtext, "provisional") || strstr(rtext, "\\u")) {
         json_t *rj = json_loads(rtext, 0, NULL);
         size_t i;
@@ -1161,10 +1169,9 @@ int jy_case_show_json(jy_cases *cs, int64_t id, jy_date today, jy_sb *out, jy_er
     jy_sb_append(out, "]");
     jy_sb_append(out, ",\"history\":[");
     hist_ctx H = {out, 0};
-    if ((rc = jy_store_case_events(cs->st, id, on_event, &H, err))) goto done;
+    if ((rc = jy_store_case_events_of(cs->st, c, on_event, &H, err))) goto done;
     jy_sb_append(out, "]}");
 done:
-    jy_sb_free(&text);
     jy_sb_free(&next);
     jy_sb_free(&cj);
     return rc;

@@ -91,6 +91,9 @@ int jy_case_paid_by_batch(jy_cases *cs, int64_t id, const char *reason, jy_date 
 /* The case as JSON with "workflow", "next_steps", "overdue", "provisional" (the fields whose
  * dates are provisional, see below) and "history" (every step). */
 int jy_case_show_json(jy_cases *cs, int64_t id, jy_date today, jy_sb *out, jy_err *err);
+/* The same for a case c the caller has just read with jy_store_case_get on cs's store (facts and
+ * reasons loaded): a page that checked the case's permission from that row needs no second read. */
+int jy_case_show_json_of(jy_cases *cs, const jy_case *c, jy_date today, jy_sb *out, jy_err *err);
 
 /* Provisional dates (issue 10 item 16; docs/cases.md "The turn of the year"). A deadline or a
  * publicity counted in working days into a year whose holiday calendar is not yet in

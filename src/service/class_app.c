@@ -296,87 +296,21 @@ void jy_class_app_decide(json_t *reasons, char *decision, size_t cap)
 
 /* ---------------------------------------------------------------- roster */
 
-typedef struct roster_ctx {
-    int64_t cls;
-    int trainees, examined, passed, certificates, paid;
-    jy_fen amount_paid;
-    int live;
-} roster_ctx;
-
-/* The trainee's exam result (*has_exam: the facts hold exam as a string; exam gets it, "other"
- * when longer than the buffer) and whether a certificate is recorded, from the facts' top
- * level: by a plain scan (jscan.h; a class's page reads every trainee on every request, and
- * jansson took ~60,000 instructions a trainee), or with jansson when the scan cannot read the
- * text plainly. */
-static void trainee_exam(const char *facts, int *has_exam, char exam[8], int *cert)
-{
-    static const char *const keys[2] = {"exam", "certificate"};
-    const char *v[2];
-    size_t n[2];
-    *has_exam = 0;
-    exam[0] = '\0';
-    if (jy_json_top_members(facts, 2, keys, v, n) >= 0 && !(v[0] && memchr(v[0], '\\', n[0]))) {
-        if (v[0] && v[0][0] == '"') {
-            *has_exam = 1;
-            if (n[0] - 2 < 8) {
-                memcpy(exam, v[0] + 1, n[0] - 2);
-                exam[n[0] - 2] = '\0';
-            } else {
-                snprintf(exam, 8, "%s", "other");
-            }
-        }
-        *cert = v[1] != NULL;
-        return;
-    }
-    json_t *f = json_loads(facts, 0, NULL);
-    const char *e = json_string_value(json_object_get(f, "exam"));
-    if (e) {
-        *has_exam = 1;
-        snprintf(exam, 8, "%s", strlen(e) < 8 ? e : "other");
-    }
-    *cert = json_object_get(f, "certificate") != NULL;
-    json_decref(f);
-}
-
-static int on_trainee(void *ctx, const jy_trainee_row *t)
-{
-    roster_ctx *R = ctx;
-    if (strcmp(t->state, "rejected") == 0 || strcmp(t->state, "withdrawn") == 0 || strcmp(t->state, "cancelled") == 0)
-        return 0;
-    R->live++;
-    R->trainees++;
-    char exam[8];
-    int has_exam = 0, cert = 0;
-    trainee_exam(t->facts, &has_exam, exam, &cert);
-    if (has_exam && strcmp(exam, "absent") != 0) R->examined++;
-    if (has_exam && strcmp(exam, "pass") == 0) R->passed++;
-    if (cert) R->certificates++;
-    if (strcmp(t->state, "paid") == 0) {
-        R->paid++;
-        if (t->has_amount) R->amount_paid += t->amount;
-    }
-    return 0;
-}
-
-static int roster_scan(jy_store *st, int64_t cls, roster_ctx *R, jy_err *err)
-{
-    memset(R, 0, sizeof *R);
-    R->cls = cls;
-    return jy_store_class_trainees(st, cls, on_trainee, R, err);
-}
-
+/* The roster in figures: one aggregate query over the trainee claims' roster marks, which the
+ * store writes with each claim (migration 13; jy_store_class_summary). A class's page reads it
+ * on every request; it used to read every trainee's facts and scan them. */
 int jy_class_enrolled(jy_store *st, int64_t cls_id, int *n, jy_err *err)
 {
-    roster_ctx R;
-    int rc = roster_scan(st, cls_id, &R, err);
-    *n = R.live;
+    jy_class_summary R;
+    int rc = jy_store_class_summary(st, cls_id, &R, err);
+    *n = R.trainees;
     return rc;
 }
 
 int jy_class_roster_json(jy_store *st, const jy_case *cls, jy_sb *out, jy_err *err)
 {
-    roster_ctx R;
-    int rc = roster_scan(st, cls->id, &R, err);
+    jy_class_summary R;
+    int rc = jy_store_class_summary(st, cls->id, &R, err);
     if (rc) return rc;
     long long planned = 0;
     const char *v;

@@ -285,9 +285,8 @@ void jy_privacy_mask_json(jy_sb *sb)
 {
     jy_sb out = JY_SB_INIT;
     jy_mask_json(&out, sb->buf ? sb->buf : "", sb->len);
-    jy_sb_reset(sb);
-    jy_sb_appendn(sb, out.buf ? out.buf : "", out.len);
-    jy_sb_free(&out);
+    jy_sb_free(sb);
+    *sb = out; /* the masked copy takes the place of the text (no second copy) */
 }
 
 void jy_privacy_mask_text(jy_sb *sb)

@@ -105,8 +105,10 @@ typedef struct jy_session {
  * ("login", "login_pending_second_factor", "password_change" opens its own). */
 int jy_store_session_open(jy_store *st, jy_session *s, const char *action, const jy_auth_event *ev, jy_err *err);
 
-/* The session with that token hash, its account, and the roles held by any account (a comma
- * list, ",security,finance,", for the administrator's fallback powers). JY_ENOTFOUND when none. */
+/* The session with that token hash and its account; JY_ENOTFOUND when none. roles_present is
+ * left "," here: the roles held by any account (",security,finance,", for the administrator's
+ * fallback powers) come from jy_store_user_roles, which reads every account, so the service asks
+ * for them only when the session's account is an administrator (src/service/auth.c). */
 typedef struct jy_session_view {
     jy_session s;
     jy_account a;

@@ -13,6 +13,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
+#include "base/jscan.h"
 #include "store/ledger_db.h"
 #include "store/store_impl.h"
 
@@ -317,6 +320,81 @@ static int on_trainee(void *ctx, int ncol, const char *const *col)
     return w->fn(w->ctx, &r);
 }
 
+void jy_store_roster_marks(const jy_case *c, jy_roster_marks *m)
+{
+    memset(m, 0, sizeof *m);
+    const char *facts = c->facts ? c->facts : "{}";
+    if (strcmp(c->kind, "trainee_claim") != 0) return;
+    /* the facts' top level by a plain scan (jscan.h), or with jansson when the scan cannot read
+     * the text plainly (a key or the exam spelt with escapes) */
+    static const char *const keys[2] = {"exam", "certificate"};
+    const char *v[2];
+    size_t n[2];
+    if (jy_json_top_members(facts, 2, keys, v, n) >= 0 && !(v[0] && memchr(v[0], '\\', n[0]))) {
+        if (v[0] && v[0][0] == '"') {
+            m->has_exam = 1;
+            if (n[0] - 2 < sizeof m->exam) {
+                memcpy(m->exam, v[0] + 1, n[0] - 2);
+                m->exam[n[0] - 2] = '\0';
+            } else {
+                snprintf(m->exam, sizeof m->exam, "%s", "other");
+            }
+        }
+        m->cert = v[1] != NULL;
+        return;
+    }
+    json_t *f = json_loads(facts, 0, NULL);
+    const char *e = json_string_value(json_object_get(f, "exam"));
+    if (e) {
+        m->has_exam = 1;
+        snprintf(m->exam, sizeof m->exam, "%s", strlen(e) < sizeof m->exam ? e : "other");
+    }
+    m->cert = json_object_get(f, "certificate") != NULL;
+    json_decref(f);
+}
+
+typedef struct summary_walk {
+    jy_store *st;
+    jy_class_summary *out;
+} summary_walk;
+
+/* One group of a class's trainee claims: state, county, roster_exam, roster_cert, count, the sum
+ * of their amounts. */
+static int on_summary(void *ctx, int ncol, const char *const *col)
+{
+    summary_walk *w = ctx;
+    jy_class_summary *s = w->out;
+    if (ncol < 6 || !col[0]) return 1;
+    const char *state = col[0], *exam = col[2];
+    if (strcmp(state, "rejected") == 0 || strcmp(state, "withdrawn") == 0 || strcmp(state, "cancelled") == 0 ||
+        !jy_store_in_scope(w->st->scope, col[1] ? col[1] : ""))
+        return 0;
+    int n = (int)jl_i64(col[4]);
+    s->trainees += n;
+    if (exam && strcmp(exam, "absent") != 0) s->examined += n;
+    if (exam && strcmp(exam, "pass") == 0) s->passed += n;
+    if (jl_i64(col[3])) s->certificates += n;
+    if (strcmp(state, "paid") == 0) {
+        s->paid += n;
+        if (col[5]) s->amount_paid += jl_i64(col[5]);
+    }
+    return 0;
+}
+
+int jy_store_class_summary(jy_store *st, int64_t class_id, jy_class_summary *out, jy_err *err)
+{
+    memset(out, 0, sizeof *out);
+    /* the groups of the class's trainee claims, read from the covering index cases_roster alone
+     * (migration 13); the states that do not count and the handle's scope are left out here, as
+     * jy_store_class_trainees's callers did */
+    summary_walk w = {st, out};
+    jl_val p[1] = {JL_I(class_id)};
+    return jl_run(st,
+                  "SELECT state, county, roster_exam, roster_cert, count(*), sum(amount) FROM cases"
+                  " WHERE parent_id = $1 AND kind = 'trainee_claim' GROUP BY state, county, roster_exam, roster_cert",
+                  p, 1, on_summary, &w, NULL, "reading a class's roster summary", err);
+}
+
 int jy_store_class_trainees(jy_store *st, int64_t class_id, int (*fn)(void *ctx, const jy_trainee_row *r), void *ctx,
                             jy_err *err)
 {
@@ -339,6 +417,14 @@ int jy_store_case_events(jy_store *st, int64_t case_id, int (*fn)(void *ctx, con
         if (rc) return rc;
     }
     return cops(st)->events(st, case_id, fn, ctx, err);
+}
+
+int jy_store_case_events_of(jy_store *st, const jy_case *c, int (*fn)(void *ctx, const jy_case_event *e),
+                            void *ctx, jy_err *err)
+{
+    int rc;
+    if ((rc = need(c, "case", err)) || (rc = jy_store_scope_hide(st, "case", c->id, c->county, err))) return rc;
+    return cops(st)->events(st, c->id, fn, ctx, err);
 }
 
 /* ---------------------------------------------------------------- batch reads */

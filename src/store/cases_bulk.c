@@ -56,8 +56,9 @@ static int sq_bulk(jy_store *st, jy_case *cs, jy_case_event *evs, size_t n, jy_e
     if (sqlite3_prepare_v2(db,
                            "INSERT INTO cases(county, program, kind, person_id, org_id, parent_id, year, filed_on,"
                            " occupation, level, start_on, end_on, state, due_on, publicity_end, amount, decision,"
-                           " ruleset, created_at, updated_at, facts, reasons, conflicts) VALUES (?1, ?2, ?3, ?4, ?5,"
-                           " ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)",
+                           " ruleset, created_at, updated_at, facts, reasons, conflicts, roster_exam, roster_cert)"
+                           " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+                           " ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
                            -1, &ic, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db,
                            "INSERT INTO case_events(county, case_id, at, on_date, actor, step, from_state, to_state,"
@@ -94,6 +95,11 @@ static int sq_bulk(jy_store *st, jy_case *cs, jy_case_event *evs, size_t n, jy_e
         b_text(ic, 21, c->facts ? c->facts : "{}");
         b_text(ic, 22, c->reasons ? c->reasons : "[]");
         b_text(ic, 23, c->conflicts ? c->conflicts : "[]");
+        jy_roster_marks m;
+        jy_store_roster_marks(c, &m);
+        if (m.has_exam) b_text(ic, 24, m.exam);
+        else sqlite3_bind_null(ic, 24);
+        sqlite3_bind_int(ic, 25, m.cert);
         if (sqlite3_step(ic) != SQLITE_DONE) {
             rc = jy_err_set(err, JY_EDB, "bulk case %zu (%s %s): %s", i + 1, c->program, c->kind, sqlite3_errmsg(db));
             break;
@@ -217,12 +223,18 @@ static int pq_bulk(jy_store *st, jy_case *cs, jy_case_event *evs, size_t n, jy_e
         const char *t2[8] = {c->decision, c->ruleset, c->created_at, c->updated_at, c->facts ? c->facts : "{}",
                              c->reasons ? c->reasons : "[]", c->conflicts ? c->conflicts : "[]", NULL};
         for (int k = 0; t2[k]; k++) jy_sb_appendc(&sb, '\t'), copy_text(&sb, t2[k]);
+        jy_roster_marks m;
+        jy_store_roster_marks(c, &m);
+        jy_sb_appendc(&sb, '\t');
+        if (m.has_exam) copy_text(&sb, m.exam);
+        else jy_sb_append(&sb, "\\N");
+        jy_sb_append(&sb, m.cert ? "\t1" : "\t0");
         jy_sb_appendc(&sb, '\n');
     }
     rc = pq_copy(st, conn,
                  "COPY cases(id, county, program, kind, person_id, org_id, parent_id, year, filed_on, occupation,"
                  " level, start_on, end_on, state, due_on, publicity_end, amount, decision, ruleset, created_at,"
-                 " updated_at, facts, reasons, conflicts) FROM STDIN",
+                 " updated_at, facts, reasons, conflicts, roster_exam, roster_cert) FROM STDIN",
                  &sb, err);
     for (size_t i = 0; i < n && rc == 0; i++) {
         jy_case_event *ev = &evs[i];

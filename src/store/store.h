@@ -515,9 +515,22 @@ typedef struct jy_trainee_row {
 } jy_trainee_row;
 int jy_store_class_trainees(jy_store *st, int64_t class_id, int (*fn)(void *ctx, const jy_trainee_row *r), void *ctx,
                             jy_err *err);
+/* A class's roster in figures, from one grouped query (the roster marks of migration 13): its
+ * live trainee claims (not rejected, withdrawn or cancelled) in the handle's scope, those with
+ * an exam result other than "absent", those passed, those with a certificate, those paid and
+ * the amount paid in fen. */
+typedef struct jy_class_summary {
+    int trainees, examined, passed, certificates, paid;
+    int64_t amount_paid;
+} jy_class_summary;
+int jy_store_class_summary(jy_store *st, int64_t class_id, jy_class_summary *out, jy_err *err);
 /* History rows of one case in order. */
 int jy_store_case_events(jy_store *st, int64_t case_id, int (*fn)(void *ctx, const jy_case_event *e),
                          void *ctx, jy_err *err);
+/* The same for a case c just read from st (jy_store_case_get): the handle's scope is checked on
+ * c->county without reading the case again. */
+int jy_store_case_events_of(jy_store *st, const jy_case *c, int (*fn)(void *ctx, const jy_case_event *e),
+                            void *ctx, jy_err *err);
 
 /* ---- batch reads for the conflict checks: one query per table for a whole roster ---- */
 

@@ -10,7 +10,7 @@
 #include "store/store.h"
 
 /* Newest schema version this build knows; each backend has migrations 1..JY_STORE_SCHEMA_VERSION. */
-#define JY_STORE_SCHEMA_VERSION 12
+#define JY_STORE_SCHEMA_VERSION 13
 
 typedef struct jy_store_ops {
     const char *name; /* "sqlite", "postgresql" */
@@ -160,6 +160,8 @@ void jy_store_sqlite_release(jy_store *st, struct sqlite3_stmt *s);
 /* store_sqlite.c: how many commits of this handle synced the WAL because they changed money or
  * security rows (the durable-commit rule of store_sqlite.c); for the tests. */
 int64_t jy_store_sqlite_durable_syncs(jy_store *st);
+/* Times the file's background checkpointer was woken by commits of this process (tests). */
+int64_t jy_store_sqlite_checkpoint_signals(jy_store *st);
 /* store_sqlite.c: jy_store_bulk for SQLite (added by the import work, issue 2). */
 int jy_store_sqlite_bulk(jy_store *st, int on, jy_err *err);
 /* store_pg.c: the handle's connection; jy_store_pg_failed must be called after a statement run
@@ -198,5 +200,17 @@ typedef struct jy_case_ops {
 
 extern const jy_case_ops jy_sqlite_case_ops;
 extern const jy_case_ops jy_pg_case_ops;
+
+/* The roster marks of a trainee claim (migration 13, cases.roster_exam / roster_cert), written
+ * with the case so that a class's roster summary is one aggregate query, not a parse of every
+ * trainee's facts on every read of the class: exam = the facts' top-level "exam" when it is a
+ * string (NULL otherwise; "other" when longer than the buffer: only "pass" and "absent" are
+ * compared), cert = the facts have a top-level "certificate". Other kinds: NULL and 0. */
+typedef struct jy_roster_marks {
+    int has_exam;
+    char exam[32];
+    int cert;
+} jy_roster_marks;
+void jy_store_roster_marks(const jy_case *c, jy_roster_marks *m);
 
 #endif

@@ -113,6 +113,29 @@ static const char jy_pg_migration_1[] =
 static const char jy_pg_migration_audit_mac[] =
     "ALTER TABLE audit_log ADD COLUMN mac bytea CHECK (mac IS NULL OR length(mac) = 32);\n";
 
+/* Migration 13 "roster marks": see store_sqlite_schema.h. Facts that do not parse as a JSON
+ * object are skipped (NULL, 0), as the parse in C counts them. */
+static const char jy_pg_migration_13[] =
+    "ALTER TABLE cases ADD COLUMN roster_exam text;\n"
+    "ALTER TABLE cases ADD COLUMN roster_cert integer NOT NULL DEFAULT 0;\n"
+    "CREATE INDEX cases_roster ON cases(parent_id, kind, state, county, roster_exam, roster_cert, amount)"
+    " WHERE kind = 'trainee_claim';\n"
+    "DO $$\n"
+    "DECLARE r record; f jsonb;\n"
+    "BEGIN\n"
+    "  FOR r IN SELECT id, facts FROM cases WHERE kind = 'trainee_claim' LOOP\n"
+    "    BEGIN\n"
+    "      f := r.facts::jsonb;\n"
+    "    EXCEPTION WHEN others THEN\n"
+    "      f := NULL;\n"
+    "    END;\n"
+    "    IF f IS NOT NULL AND jsonb_typeof(f) = 'object' THEN\n"
+    "      UPDATE cases SET roster_exam = CASE WHEN jsonb_typeof(f -> 'exam') = 'string' THEN f ->> 'exam' END,\n"
+    "        roster_cert = CASE WHEN f ? 'certificate' THEN 1 ELSE 0 END WHERE id = r.id;\n"
+    "    END IF;\n"
+    "  END LOOP;\n"
+    "END $$;\n";
+
 typedef struct jy_pg_migration {
     int version;
     const char *description;
@@ -132,6 +155,7 @@ static const jy_pg_migration jy_pg_migrations[] = {
     {10, "roster import jobs of the API: counts, state, error report", jy_pg_migration_10},
     {11, "settings; payment-batch transfers", jy_pg_migration_11},
     {12, "rule versions; the version of each decision", jy_pg_migration_12},
+    {13, "cases: roster marks of trainee claims (exam, certificate)", jy_pg_migration_13},
 };
 
 #endif

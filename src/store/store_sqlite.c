@@ -130,10 +130,12 @@ typedef struct writer_gate {
     pthread_cond_t cv;
     struct checkpointer *ckpt; /* the file's background checkpointer, started at the first need */
     int ckpt_tried;
+    int ckpt_frames;       /* the WAL's size in frames when the checkpointer was last woken */
+    int64_t ckpt_signals;  /* times it was woken (jy_store_sqlite_checkpoint_signals) */
     struct writer_gate *next;
 } writer_gate;
 
-static void gate_ckpt_signal(writer_gate *g, sqlite3 *db);
+static void gate_ckpt_signal(writer_gate *g, sqlite3 *db, int frames);
 static void gate_ckpt_stop(writer_gate *g);
 
 static pthread_mutex_t gates_mu = PTHREAD_MUTEX_INITIALIZER;
@@ -218,7 +220,11 @@ static void gate_leave(sq_store *st)
  * the WAL holds 1,000 pages (SQLite's own threshold) the file's background checkpointer is
  * woken: a checkpoint syncs the WAL and the database file (two fdatasyncs, ~5 ms each on the test
  * VM), and while readers keep the WAL from restarting every commit past the threshold would
- * checkpoint again — on the request's thread, in its answer's latency. */
+ * checkpoint again — on the request's thread, in its answer's latency. The checkpointer is then
+ * woken again only when another 1,000 pages have been written since (gate_ckpt_signal): under a
+ * steady stream of filings a server always has a reader, the WAL never restarts, and waking it
+ * at every commit made a checkpoint — two fdatasyncs and a copy of the same hot pages — every
+ * few filings (124 fdatasyncs for 341 filings under `strace -f`; issue 11, bench/http.sh). */
 #define WAL_CHECKPOINT_PAGES 1000
 static int on_wal_commit(void *arg, sqlite3 *db, const char *name, int pages)
 {
@@ -226,7 +232,7 @@ static int on_wal_commit(void *arg, sqlite3 *db, const char *name, int pages)
     sq_store *st = arg;
     gate_leave(st);
     if (pages >= WAL_CHECKPOINT_PAGES) {
-        if (st->gate) gate_ckpt_signal(st->gate, db);
+        if (st->gate) gate_ckpt_signal(st->gate, db, pages);
         else sqlite3_wal_checkpoint_v2(db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
     }
     return SQLITE_OK;
@@ -1374,6 +1380,16 @@ int jy_store_sqlite_prepare(jy_store *base, const char *sql, sqlite3_stmt **out)
     return SQLITE_OK;
 }
 
+int64_t jy_store_sqlite_checkpoint_signals(jy_store *base)
+{
+    sq_store *st = (sq_store *)base;
+    if (!st->gate) return 0;
+    pthread_mutex_lock(&gates_mu);
+    int64_t n = st->gate->ckpt_signals;
+    pthread_mutex_unlock(&gates_mu);
+    return n;
+}
+
 int64_t jy_store_sqlite_durable_syncs(jy_store *base)
 {
     return ((sq_store *)base)->syncs;
@@ -1509,9 +1525,16 @@ static checkpointer *ckpt_new(const char *path)
     return NULL;
 }
 
-static void gate_ckpt_signal(writer_gate *g, sqlite3 *db)
+static void gate_ckpt_signal(writer_gate *g, sqlite3 *db, int frames)
 {
     pthread_mutex_lock(&gates_mu);
+    if (frames < g->ckpt_frames) g->ckpt_frames = 0; /* the WAL restarted since */
+    if (g->ckpt_frames && frames - g->ckpt_frames < WAL_CHECKPOINT_PAGES) {
+        pthread_mutex_unlock(&gates_mu);
+        return; /* woken for these frames already: the next time after 1,000 more */
+    }
+    g->ckpt_frames = frames;
+    g->ckpt_signals++;
     if (!g->ckpt && !g->ckpt_tried) {
         g->ckpt_tried = 1;
         const char *path = sqlite3_db_filename(db, "main");

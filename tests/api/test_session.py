@@ -66,4 +66,15 @@ with Server() as srv:
     st, d = x.call("POST", "/api/v1/session", {"name": "rev", "password": rev.password}, expect=429)
     check(int(x.last_headers.get("retry-after", "0")) > 0, "lockout without Retry-After")
 
+    # the administrator's fallback powers follow the accounts that exist, checked on every request
+    # of the session (the roles held are read for an administrator's session only): account
+    # management is the administrator's until a security administrator exists, then it is not,
+    # in the same session
+    boss = Client(srv, anon.api).login(admin)
+    st, d = boss.call("GET", "/api/v1/session", expect=200)
+    check("user.manage" in d["user"]["permissions"], "admin before a security account: %r" % d["user"])
+    add_user("sec", "security", area="", admin="boss")
+    st, d = boss.call("GET", "/api/v1/session", expect=200)
+    check("user.manage" not in d["user"]["permissions"], "admin after a security account: %r" % d["user"])
+
 finish()

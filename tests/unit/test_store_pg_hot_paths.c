@@ -1,8 +1,10 @@
 /* Unit tests of the store paths the HTTP server runs on every request (issue 11's speed work),
  * on either backend (the name puts it in the PostgreSQL pass of `make test`):
- *   - a class's roster summary (jy_store_class_trainees + the facts scan of class_app.c) counts
- *     what the jansson walk counted: live trainees, exam results, certificates at the top level
- *     only, paid amounts, within the handle's scope;
+ *   - a class's roster summary (one aggregate over the roster marks that the store writes with
+ *     each trainee claim, migration 13) counts what the jansson walk counted: live trainees, exam
+ *     results, certificates at the top level only, paid amounts, within the handle's scope; a
+ *     trainee's facts changed by an update change the marks; migration 13 fills the marks of
+ *     the claims written before it, with the same counts;
  *   - case lists whose SQL names only the filter's set fields return exactly the cases a walk of
  *     every case picks with the same filter (every field, limit and after_id);
  * and on SQLite only:
@@ -30,6 +32,7 @@
 #include "domain/idcard.h"
 #include "service/class_app.h"
 #include "store/store.h"
+#include "store/ledger_db.h"
 #include "store/store_impl.h"
 #include "test_db.h"
 
@@ -141,6 +144,79 @@ static void roster_counts_what_the_full_parse_counted(void **state)
     assert_int_equal(num(r, "trainees"), 6);
     assert_int_equal(num(r, "examined"), 4);
     json_decref(r);
+    jy_store_close(st);
+}
+
+/* The exam recorded on a trainee's claim later (an update of its facts) moves the figures. */
+static void roster_follows_updated_facts(void **state)
+{
+    (void)state;
+    char url[600];
+    jy_store *st = test_db_open_fresh(url, sizeof url);
+    int64_t cls = put_case(st, "640522", "P1", "training_class", 0, 0, 0, "running", -1, "{}");
+    int64_t t = put_case(st, "640522", "P1", "trainee_claim", 0, 0, cls, "filed", -1, "{\"level\":5}");
+    json_t *r = roster_of(st, cls);
+    assert_int_equal(num(r, "examined"), 0);
+    assert_int_equal(num(r, "certificates"), 0);
+    json_decref(r);
+    jy_case c;
+    jy_sb text = JY_SB_INIT;
+    jy_err err = {0};
+    assert_int_equal(jy_store_case_get(st, t, &c, &text, &err), 0);
+    c.facts = "{\"level\":5,\"exam\":\"pass\",\"certificate\":\"level5\"}";
+    jy_case_event ev;
+    memset(&ev, 0, sizeof ev);
+    memcpy(ev.step, "record", 7);
+    ev.on = c.filed_on;
+    ev.reason = "test";
+    assert_int_equal(jy_store_case_update(st, &c, "filed", &ev, "tester", &err), 0);
+    jy_sb_free(&text);
+    r = roster_of(st, cls);
+    assert_int_equal(num(r, "examined"), 1);
+    assert_int_equal(num(r, "passed"), 1);
+    assert_int_equal(num(r, "certificates"), 1);
+    json_decref(r);
+    jy_store_close(st);
+}
+
+/* Migration 13 fills the roster marks of the trainee claims written before it: the columns and
+ * the migration's row are taken away (the database as it was at version 12 plus the claims),
+ * and opening the store again runs the migration. */
+static void migration_13_fills_the_roster_marks(void **state)
+{
+    (void)state;
+    char url[600];
+    jy_store *st = test_db_open_fresh(url, sizeof url);
+    int64_t cls = put_case(st, "640522", "P1", "training_class", 0, 0, 0, "running", -1, "{}");
+    put_case(st, "640522", "P1", "trainee_claim", 0, 0, cls, "paid", 100000, "{\"exam\":\"pass\",\"certificate\":\"level5\"}");
+    put_case(st, "640522", "P1", "trainee_claim", 0, 0, cls, "filed", -1, "{\"exam\":\"absent\",\"certificate\":null}");
+    put_case(st, "640522", "P1", "trainee_claim", 0, 0, cls, "filed", -1, "{\"exam\":\"fail\",\"x\":{\"certificate\":1}}");
+    put_case(st, "640522", "P1", "trainee_claim", 0, 0, cls, "filed", -1, "{\"ex\\u0061m\":\"pass\"}");
+    put_case(st, "640522", "P1", "trainee_claim", 0, 0, cls, "filed", -1, "{\"exam\":5}");
+    put_case(st, "640522", "P1", "trainee_claim", 0, 0, cls, "filed", -1, "not json"); /* neither, as in C */
+    json_t *before = roster_of(st, cls);
+    jy_err err = {0};
+    static const char *const undo[] = {"DROP INDEX cases_roster", "ALTER TABLE cases DROP COLUMN roster_exam",
+                                       "ALTER TABLE cases DROP COLUMN roster_cert",
+                                       "DELETE FROM schema_migrations WHERE version = 13"};
+    for (size_t i = 0; i < sizeof undo / sizeof *undo; i++)
+        if (jl_run(st, undo[i], NULL, 0, NULL, NULL, NULL, "going back to version 12", &err)) fail_msg("%s", err.msg);
+    jy_store_close(st);
+    st = test_db_open(url);
+    int v = 0;
+    assert_int_equal(jy_store_schema_version(st, &v, &err), 0);
+    assert_int_equal(v, JY_STORE_SCHEMA_VERSION);
+    json_t *after = roster_of(st, cls);
+    assert_int_equal(num(before, "trainees"), 6);
+    assert_int_equal(num(before, "examined"), 3); /* pass, fail, escaped pass */
+    assert_int_equal(num(before, "passed"), 2);
+    assert_int_equal(num(before, "certificates"), 2);
+    if (!json_equal(before, after)) {
+        char *a = json_dumps(before, JSON_COMPACT), *b = json_dumps(after, JSON_COMPACT);
+        fail_msg("before %s, after the migration %s", a, b);
+    }
+    json_decref(before);
+    json_decref(after);
     jy_store_close(st);
 }
 
@@ -326,6 +402,33 @@ static void statements_are_kept_reset_and_reentrant(void **state)
     jy_store_close(st);
 }
 
+/* While a reader keeps the WAL from restarting (a server always has one), the background
+ * checkpointer is woken once per 1,000 pages written past the threshold, not at every commit
+ * (which made a checkpoint, with its two fdatasyncs, every few filings). */
+static void checkpointer_woken_per_thousand_pages(void **state)
+{
+    (void)state;
+    if (test_db.use_pg) skip();
+    char url[600];
+    jy_store *st = test_db_open_new(url, sizeof url, 0);
+    jy_store *reader = test_db_open(url);
+    sqlite3 *rdb = jy_store_sqlite_db(reader);
+    put_case(st, "640522", "P1", "individual_claim", 0, 0, 0, "filed", -1, "{}");
+    assert_int_equal(sqlite3_exec(rdb, "BEGIN; SELECT count(*) FROM cases", NULL, NULL, NULL), SQLITE_OK);
+    int64_t s0 = jy_store_sqlite_checkpoint_signals(st);
+    /* write, one case a commit, until the WAL passes 1,000 pages and the checkpointer is woken */
+    for (int commits = 0; commits < 5000 && jy_store_sqlite_checkpoint_signals(st) == s0; commits++)
+        put_case(st, "640522", "P1", "individual_claim", 0, 0, 0, "filed", -1, "{\"note\":\"a filing\"}");
+    int64_t first = jy_store_sqlite_checkpoint_signals(st);
+    assert_true(first > s0); /* the threshold was passed: woken */
+    /* 50 more commits (~400 pages): not woken again */
+    for (int i = 0; i < 50; i++) put_case(st, "640522", "P1", "individual_claim", 0, 0, 0, "filed", -1, "{}");
+    assert_int_equal(jy_store_sqlite_checkpoint_signals(st), first);
+    assert_int_equal(sqlite3_exec(rdb, "COMMIT", NULL, NULL, NULL), SQLITE_OK);
+    jy_store_close(reader);
+    jy_store_close(st);
+}
+
 static void money_and_security_commits_sync_the_wal(void **state)
 {
     (void)state;
@@ -456,8 +559,11 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(roster_counts_what_the_full_parse_counted),
+        cmocka_unit_test(roster_follows_updated_facts),
+        cmocka_unit_test(migration_13_fills_the_roster_marks),
         cmocka_unit_test(case_lists_pick_what_a_full_walk_picks),
         cmocka_unit_test(statements_are_kept_reset_and_reentrant),
+        cmocka_unit_test(checkpointer_woken_per_thousand_pages),
         cmocka_unit_test(money_and_security_commits_sync_the_wal),
         cmocka_unit_test(writers_of_one_process_queue),
     };
