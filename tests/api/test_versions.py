@@ -16,6 +16,25 @@ adm = add_user("ver-adm", "admin", area="", admin="ver-sec")
 rev = add_user("ver-rev", "county_reviewer", area="640522", admin="ver-sec")
 twn = add_user("ver-twn", "township_staff", area="640522100", admin="ver-sec")
 
+# two open P1 claims of our own, filed after version 2 applies (the demo year's P1 claims of that
+# half-year are all paid, committed or undecided, so none would change): level 5, eligible 1000.00
+W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+
+
+def idcard(seq, county="640522"):
+    b = "%s1987%02d%02d%03d" % (county, 1 + seq // 28 % 12, 1 + seq % 28, 700 + seq % 200)
+    return b + "10X98765432"[sum(int(x) * w for x, w in zip(b, W)) % 11]
+
+
+cli("org", "add", "--uscc", "91640522MA76XYW1X3", "--name", "海原县德隆职业技能培训学校", "--kind", "training_body",
+    "--division", "640522100")
+for i in (1, 2):
+    cli("person", "add", "--idcard", idcard(i), "--name", "版本学员%d" % i, "--hukou-division", "640522105",
+        "--hukou-kind", "农村")
+    cli("--as", "ver-adm", "case", "file", "--program", "P1", "--kind", "trainee_claim", "--org", "91640522MA76XYW1X3",
+        "--person", idcard(i), "--date", "2024-07-15",
+        "--facts", '{"certificate":"level5","occupation":"电工","level":5}')
+
 # version 1: policy/; version 2: P1's level-5 amount raised, from 2024-07-01
 _, out, _ = cli("--as", "ver-adm", "policy", "load", POLICY, "--enacted", "2024-01-05", "--from", "2024-01-01", "--note", "2024 年实施方案")
 check(json.loads(out)["version"]["id"] == 1, "version 1: %s" % out)
