@@ -23,7 +23,7 @@ void jy_cli_print(const jy_sb *sb)
 int jy_cli_fail(const jy_err *err)
 {
     jy_sb m = JY_SB_INIT;
-    const char *msg = err && err->msg[0] ? err->msg : "failed";
+    const char *msg = err && err->msg[0] ? jy_err_text(err) : jy_lang() == JY_LANG_EN ? "failed" : "操作失败";
     jy_mask_text(&m, msg, strlen(msg));
     fprintf(stderr, "jiuye: %s\n", jy_sb_cstr(&m));
     jy_sb_free(&m);

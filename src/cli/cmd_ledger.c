@@ -313,7 +313,7 @@ done:
     jy_store_close(st);
     if (rc == 1) return JY_EXIT_FAIL; /* reported already */
     if (rc == JY_EUSAGE) {
-        fprintf(stderr, "jiuye: %s\nusage: %s\n", err.msg, USAGE);
+        fprintf(stderr, "jiuye: %s\nusage: %s\n", jy_err_text(&err), USAGE);
         return JY_EXIT_USAGE;
     }
     if (rc) return jy_cli_fail(&err);
