@@ -96,18 +96,20 @@ int jy_err_prefix_v2(jy_err *err, const char *en, const char *zh, ...)
     return err->code;
 }
 
-int jy_err_copy(jy_err *dst, const jy_err *src)
+int jy_err_copy(jy_err *dst, int code, const jy_err *src)
 {
-    if (dst && dst != src) memcpy(dst, src, sizeof *dst);
-    return src->code;
+    int c = code ? code : src->code;
+    if (dst) {
+        if (dst != src) memcpy(dst, src, sizeof *dst);
+        dst->code = c;
+    }
+    return c;
 }
 
 int jy_err_wrap_v2(jy_err *dst, int code, const jy_err *src, const char *en, const char *zh, ...)
 {
-    int c = code ? code : src->code;
+    int c = jy_err_copy(dst, code, src);
     if (!dst) return c;
-    jy_err_copy(dst, src);
-    dst->code = c;
     va_list ap;
     va_start(ap, zh);
     prefix_v2(dst, en, zh, ap);

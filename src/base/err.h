@@ -109,8 +109,10 @@ int jy_err_prefix_v2(jy_err *err, const char *en, const char *zh, ...);
     })
 int jy_err_wrap_v2(jy_err *dst, int code, const jy_err *src, const char *en, const char *zh, ...);
 
-/* Copies src into dst (all of it); returns src->code. dst may be NULL; src may equal dst. */
-int jy_err_copy(jy_err *dst, const jy_err *src);
+/* Copies src into dst (its key and both texts) with code (0: src's own); returns the code. dst
+ * may be NULL; src may equal dst. Instead of jy_err_set(dst, code, "%s", src.msg), which loses
+ * the Chinese text. */
+int jy_err_copy(jy_err *dst, int code, const jy_err *src);
 
 void jy_err_clear(jy_err *err);
 

@@ -375,7 +375,7 @@ static int build(jy_store *st, jy_cases *cs, const char *county, const char *pro
         jy_err why;
         int r = resolve_payee(st, &p, &l, &why);
         if (r == JY_ENODATA) {
-            skip_entry(skipped, &nskipped, &p, why.msg, NULL);
+            skip_entry(skipped, &nskipped, &p, jy_err_text(&why), NULL);
             continue;
         }
         if (r) {
