@@ -65,6 +65,12 @@ static void fail(jy_http_req *req, const jy_err *err, const char *field)
     jy_sb_append(&m, err->msg);
     jy_privacy_mask_text(&m);
     snprintf(e.msg, sizeof e.msg, "%s", jy_sb_cstr(&m));
+    if (e.zh[0]) { /* the Chinese text names the same people */
+        jy_sb_reset(&m);
+        jy_sb_append(&m, err->zh);
+        jy_privacy_mask_text(&m);
+        snprintf(e.zh, sizeof e.zh, "%s", jy_sb_cstr(&m));
+    }
     jy_sb_free(&m);
     jy_api_fail(req, &e, field);
 }
