@@ -49,9 +49,9 @@ int jy_ledger_budget_set(jy_store *st, const char *county, const char *program, 
                          const char *actor, int *changed, jy_err *err)
 {
     if (changed) *changed = 0;
-    if (amount < 0) return jy_err_set(err, JY_EINVAL, "budget amount must not be negative");
-    if (source < 0 || source >= JY_FUND__COUNT) return jy_err_set(err, JY_EINVAL, "unknown funding source");
-    if (year < 2000 || year > 2100) return jy_err_set(err, JY_EINVAL, "year %d is out of range", year);
+    if (amount < 0) return jy_err_set2(err, JY_EINVAL, "money.budget_negative", "budget amount must not be negative", "预算金额不能为负数");
+    if (source < 0 || source >= JY_FUND__COUNT) return jy_err_set2(err, JY_EINVAL, "ledger.source_unknown", "unknown funding source", "未知的资金来源");
+    if (year < 2000 || year > 2100) return jy_err_set2(err, JY_EINVAL, "ledger.year_range", "year %d is out of range", "年度 %d 超出范围", year);
     int rc = jy_store_begin(st, err);
     if (rc) return rc;
     jy_ledger_line l;
@@ -60,8 +60,8 @@ int jy_ledger_budget_set(jy_store *st, const char *county, const char *program, 
     if (delta == 0) goto done;
     if (delta < 0 && l.bal[JY_ACCT_AVAILABLE] < -delta) {
         char ln[64], a[JY_MONEY_BUFSZ], b[JY_MONEY_BUFSZ], c[JY_MONEY_BUFSZ];
-        rc = jy_err_set(err, JY_ECONFLICT,
-                        "%s: cannot lower the budget from %s to %s: available %s, the rest is committed or paid",
+        rc = jy_err_set2(err, JY_ECONFLICT, "ledger.budget_lower",
+                        "%s: cannot lower the budget from %s to %s: available %s, the rest is committed or paid", "%s：不能把预算从 %s 调减为 %s：可用余额 %s，其余已承诺或已支付",
                         line_label(ln, sizeof ln, program, year, source), jy_money_format(allocated, a),
                         jy_money_format(amount, b), jy_money_format(l.bal[JY_ACCT_AVAILABLE], c));
         goto done;
@@ -93,7 +93,7 @@ int jy_ledger_budget_load(jy_store *st, const jy_policy *pol, const char *policy
     jy_funding *funding = NULL;
     if (policy_dir) {
         funding = malloc(sizeof *funding);
-        if (!funding) return jy_err_set(err, JY_ENOMEM, "out of memory");
+        if (!funding) return jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
         int frc = jy_funding_load(policy_dir, funding, err);
         if (frc) {
             free(funding);
@@ -108,7 +108,7 @@ int jy_ledger_budget_load(jy_store *st, const jy_policy *pol, const char *policy
     if (!json_is_array(root)) {
         json_decref(root);
         free(funding);
-        return jy_err_set(err, JY_EINVAL, "policy list is not a JSON array: %s", jerr.text);
+        return jy_err_set2(err, JY_EINVAL, "ledger.policy_json", "policy list is not a JSON array: %s", "政策清单不是 JSON 数组：%s", jerr.text);
     }
     int rc = jy_store_begin(st, err);
     if (rc) {
@@ -130,7 +130,7 @@ int jy_ledger_budget_load(jy_store *st, const jy_policy *pol, const char *policy
             const char *label = json_string_value(json_object_get(src, "source"));
             const char *text = json_string_value(json_object_get(src, "amount"));
             if (!text || jy_money_parse(text, &a, err) != 0) {
-                rc = jy_err_set(err, JY_EINVAL, "%s: funding source \"%s\" has no readable amount", id, label ? label : "");
+                rc = jy_err_set2(err, JY_EINVAL, "ledger.source_amount", "%s: funding source \"%s\" has no readable amount", "%s：资金来源“%s”没有可读取的金额", id, label ? label : "");
                 goto done;
             }
             amt[jy_ledger_source_of_label(label)] += a;
@@ -247,7 +247,7 @@ static int split_over(const jy_ledger_line l[JY_FUND__COUNT], const line_funds *
     jy_fen total = 0, any = 0;
     int funds[JY_FUND__COUNT];
     memset(out, 0, sizeof(jy_fen) * JY_FUND__COUNT);
-    if (amount <= 0) return jy_err_set(err, JY_EINVAL, "amount must be positive");
+    if (amount <= 0) return jy_err_set2(err, JY_EINVAL, "money.not_positive", "amount must be positive", "金额必须大于零");
     for (int s = 0; s < JY_FUND__COUNT; s++) {
         funds[s] = !f || jy_ledger_tracks_fund(f->tracks[s], track);
         any += -l[s].bal[JY_ACCT_BUDGET];
@@ -259,7 +259,7 @@ static int split_over(const jy_ledger_line l[JY_FUND__COUNT], const line_funds *
     } else {
         if (total <= 0 && any > 0) return refuse_track(l, f, program, year, -1, track, err);
         if (total <= 0)
-            return jy_err_set(err, JY_ECONFLICT, "%s %d has no budget (jiuye ledger budget load or set first)", program,
+            return jy_err_set2(err, JY_ECONFLICT, "ledger.no_budget", "%s %d has no budget (jiuye ledger budget load or set first)", "%s %d 年没有预算（请先用 jiuye ledger budget load 或 set 录入）", program,
                               year);
         /* largest remainder: floor shares, then one fen each to the biggest remainders */
         __int128 rem[JY_FUND__COUNT];
@@ -281,7 +281,7 @@ static int split_over(const jy_ledger_line l[JY_FUND__COUNT], const line_funds *
     for (int s = 0; s < JY_FUND__COUNT; s++) {
         if (out[s] > l[s].bal[JY_ACCT_AVAILABLE]) {
             char ln[64], a[JY_MONEY_BUFSZ], b[JY_MONEY_BUFSZ];
-            return jy_err_set(err, JY_ECONFLICT, "%s: available %s, requested %s",
+            return jy_err_set2(err, JY_ECONFLICT, "ledger.funds_short", "%s: available %s, requested %s", "%s：可用余额 %s，申请 %s",
                               line_label(ln, sizeof ln, program, year, s), jy_money_format(l[s].bal[JY_ACCT_AVAILABLE], a),
                               jy_money_format(out[s], b));
         }
@@ -295,7 +295,7 @@ int jy_ledger_split_track(jy_store *st, const char *county, const char *program,
     jy_ledger_line l[JY_FUND__COUNT];
     line_funds f;
     memset(out, 0, sizeof(jy_fen) * JY_FUND__COUNT);
-    if (amount <= 0) return jy_err_set(err, JY_EINVAL, "amount must be positive");
+    if (amount <= 0) return jy_err_set2(err, JY_EINVAL, "money.not_positive", "amount must be positive", "金额必须大于零");
     for (int s = 0; s < JY_FUND__COUNT; s++) {
         int rc = jy_store_ledger_line_get(st, county, program, year, s, &l[s], err);
         if (rc) return rc;
@@ -322,7 +322,7 @@ int jy_ledger_split_many(jy_store *st, jy_payable *const *p, size_t n, size_t *f
         if (key && (strcmp(key->county, q->county) != 0 || strcmp(key->program, q->program) != 0 ||
                     key->year != q->year)) {
             if (failed) *failed = i;
-            return jy_err_set(err, JY_EINVAL, "payables split together must share one county, programme and year");
+            return jy_err_set2(err, JY_EINVAL, "ledger.split_mixed", "payables split together must share one county, programme and year", "一起拆分的应付款必须属于同一个县、同一个项目、同一年度");
         }
         if (!key) {
             for (int s = 0; s < JY_FUND__COUNT; s++) {
@@ -374,8 +374,8 @@ static int refuse_second_commitment(jy_store *st, const jy_payable *p, jy_err *e
     int rc = jy_store_payable_list(st, &f, open_payable, &found, err);
     if (rc) return rc;
     if (found)
-        return jy_err_set(err, JY_ECONFLICT,
-                          "case %" PRId64 " already has payable %" PRId64 " committed: cancel it before committing again",
+        return jy_err_set2(err, JY_ECONFLICT, "ledger.case_committed",
+                          "case %" PRId64 " already has payable %" PRId64 " committed: cancel it before committing again", "案件 %" PRId64 " 已有已承诺的应付款 %" PRId64 "：请先取消，再重新承诺",
                           p->case_id, found);
     return 0;
 }
@@ -422,12 +422,16 @@ static int refuse_same_claim(jy_store *st, const jy_payable *p, jy_err *err)
     if (p->month[0]) snprintf(period, sizeof period, "%s", p->month);
     else if (p->case_id > 0) snprintf(period, sizeof period, "case %" PRId64, p->case_id);
     else snprintf(period, sizeof period, "%d", p->year);
-    return jy_err_set(err, JY_ECONFLICT,
-                      "%s %s: payable %" PRId64 " (%s, %s%s%s) already pays %s for this period — one payable per payee, "
-                      "programme and period: cancel it first (jiuye ledger cancel %" PRId64 ") if it is wrong%s",
-                      p->program, period, q.id, q.status, jy_money_format(q.amount, a), q.claim[0] ? ", claim " : "",
-                      q.claim, who, q.id,
-                      p->claim[0] || q.claim[0] ? "" : ", or name the rules' other claim (--claim) if they allow a second");
+    return jy_err_set2(err, JY_ECONFLICT, "ledger.payable_duplicate",
+                       "%1$s %2$s: payable %3$" PRId64 " (%4$s, %5$s%6$s%7$s) already pays %8$s for this period — one payable per payee, "
+                       "programme and period: cancel it first (jiuye ledger cancel %9$" PRId64 ") if it is wrong%10$s%11$.0s%12$.0s",
+                       "%1$s %2$s：应付款 %3$" PRId64 "（%4$s，%5$s%11$s%7$s）已为%8$s支付本期款项——每个收款人、每个项目、每期只能有一笔应付款："
+                       "如有错误，请先取消（jiuye ledger cancel %9$" PRId64 "）%12$s%6$.0s%10$.0s",
+                       p->program, period, q.id, q.status, jy_money_format(q.amount, a), q.claim[0] ? ", claim " : "",
+                       q.claim, who, q.id,
+                       p->claim[0] || q.claim[0] ? "" : ", or name the rules' other claim (--claim) if they allow a second",
+                       q.claim[0] ? "，申领 " : "",
+                       p->claim[0] || q.claim[0] ? "" : "；若规则允许第二笔，请用 --claim 写明另一种申领");
 }
 
 static int track_of_case(jy_store *st, int64_t case_id, char track[24], int64_t *parent, jy_err *err)
@@ -456,7 +460,7 @@ int jy_ledger_claim_track(jy_store *st, jy_payable *p, jy_err *err)
     if (rc) return rc;
     /* a case's claim is charged as its facts say: a different track given by hand is refused */
     if (p->track[0] && strcmp(p->track, track[0] ? track : "general") != 0)
-        return jy_err_set(err, JY_EINVAL, "case %" PRId64 " is track %s (its facts), not %s", p->case_id,
+        return jy_err_set2(err, JY_EINVAL, "ledger.track", "case %" PRId64 " is track %s (its facts), not %s", "案件 %" PRId64 " 按其信息项属于 %s 类，不是 %s 类", p->case_id,
                           track[0] ? track : "general", p->track);
     snprintf(p->track, sizeof p->track, "%s", track);
     return 0;
@@ -496,7 +500,7 @@ int jy_ledger_cancel(jy_store *st, int64_t payable_id, const char *reason, const
     jy_payable p;
     if ((rc = jy_store_payable_get(st, payable_id, &p, err))) goto done;
     if (strcmp(p.status, "approved") != 0) {
-        rc = jy_err_set(err, JY_ECONFLICT, "payable %" PRId64 " is %s: only an approved payable outside any batch can be cancelled",
+        rc = jy_err_set2(err, JY_ECONFLICT, "ledger.cancel_status", "payable %" PRId64 " is %s: only an approved payable outside any batch can be cancelled", "应付款 %" PRId64 " 的状态为 %s：只有已核准且未进入拨付批次的应付款才能取消",
                         payable_id, p.status);
         goto done;
     }
@@ -541,13 +545,13 @@ done:
 int jy_ledger_recover(jy_store *st, int64_t payable_id, jy_fen amount, const char *reason, const char *actor,
                       jy_err *err)
 {
-    if (!reason || !*reason) return jy_err_set(err, JY_EINVAL, "a recovery (追回) needs a reason");
+    if (!reason || !*reason) return jy_err_set2(err, JY_EINVAL, "ledger.recovery_reason", "a recovery (追回) needs a reason", "追回资金需要写明理由");
     int rc = jy_store_begin(st, err);
     if (rc) return rc;
     jy_payable p;
     if ((rc = jy_store_payable_get(st, payable_id, &p, err))) goto done;
     if (strcmp(p.status, "paid") != 0) {
-        rc = jy_err_set(err, JY_ECONFLICT, "payable %" PRId64 " is %s: only a paid payable can be recovered", payable_id,
+        rc = jy_err_set2(err, JY_ECONFLICT, "ledger.recover_status", "payable %" PRId64 " is %s: only a paid payable can be recovered", "应付款 %" PRId64 " 的状态为 %s：只有已支付的应付款才能追回", payable_id,
                         p.status);
         goto done;
     }
@@ -555,7 +559,7 @@ int jy_ledger_recover(jy_store *st, int64_t payable_id, jy_fen amount, const cha
     if (amount == 0) amount = open;
     if (amount <= 0 || amount > open) {
         char a[JY_MONEY_BUFSZ], b[JY_MONEY_BUFSZ];
-        rc = jy_err_set(err, JY_ECONFLICT, "payable %" PRId64 ": %s can still be recovered, asked %s", payable_id,
+        rc = jy_err_set2(err, JY_ECONFLICT, "ledger.recover_amount", "payable %" PRId64 ": %s can still be recovered, asked %s", "应付款 %" PRId64 "：还可追回 %s，申请追回 %s", payable_id,
                         jy_money_format(open, a), jy_money_format(amount, b));
         goto done;
     }
