@@ -161,7 +161,7 @@ static int hook_csrf(void *ctx, jy_http_req *req, const jy_http_principal *p, co
     (void)ctx;
     (void)req;
     api_req *a = p->data;
-    if (!a) return jy_err_set2(err, JY_EDENIED, "auth.no_session", "no session", "没有会话");
+    if (!a) return jy_err_set2(err, JY_EDENIED, "auth.no_principal_session", "no session", "没有会话");
     return jy_auth_csrf_check(&a->who, token, err);
 }
 

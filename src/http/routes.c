@@ -164,7 +164,7 @@ static int web_read(const char *dir, const char *name, jy_sb *sb, jy_err *err)
     if (n < 0 || (size_t)n >= sizeof path) return jy_err_set2(err, JY_ENOTFOUND, "http.path_too_long", "path too long", "路径过长");
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0) return jy_err_set2(err, errno == ENOENT || errno == ENOTDIR || errno == ELOOP ? JY_ENOTFOUND : JY_EIO, "http.page_file",
-                                  "%s: %s", "%s：%s", name, strerror(errno));
+                                  "%s: %s", "页面文件 %s：%s", name, strerror(errno));
     struct stat sbuf;
     if (fstat(fd, &sbuf) != 0 || !S_ISREG(sbuf.st_mode) || sbuf.st_size > 64 * 1024 * 1024) {
         close(fd);

@@ -218,22 +218,30 @@ int jy_ledger_tracks_fund(const char *tracks, const char *track)
 static int refuse_track(const jy_ledger_line l[JY_FUND__COUNT], const line_funds *f, const char *program, int year,
                         int source, const char *track, jy_err *err)
 {
-    jy_sb m = JY_SB_INIT;
+    jy_sb m = JY_SB_INIT, z = JY_SB_INIT; /* English, Chinese */
     const char *t = track && *track ? track : "general";
-    if (source >= 0)
+    if (source >= 0) {
         jy_sb_appendf(&m, "%s %d %s funds only track %s (%s), not this claim's track %s", program, year,
                       jy_fund_source_label(source), f->tracks[source], f->clause[source], t);
-    else {
+        jy_sb_appendf(&z, "%s %d年%s资金只用于 %s 类（%s），不用于本申领的 %s 类", program, year,
+                      jy_fund_source_label(source), f->tracks[source], f->clause[source], t);
+    } else {
         jy_sb_appendf(&m, "%s %d: no budget line funds this claim's track %s:", program, year, t);
+        jy_sb_appendf(&z, "%s %d年：没有预算资金用于本申领的 %s 类：", program, year, t);
         int k = 0;
         for (int s = 0; s < JY_FUND__COUNT; s++) {
             if (l[s].bal[JY_ACCT_BUDGET] >= 0) continue;
-            jy_sb_appendf(&m, "%s %s funds only %s (%s)", k++ ? ";" : "", jy_fund_source_label(s), f->tracks[s],
+            jy_sb_appendf(&m, "%s %s funds only %s (%s)", k ? ";" : "", jy_fund_source_label(s), f->tracks[s],
+                          f->clause[s]);
+            jy_sb_appendf(&z, "%s%s资金只用于 %s（%s）", k++ ? "；" : "", jy_fund_source_label(s), f->tracks[s],
                           f->clause[s]);
         }
         jy_sb_append(&m, " — set a budget line for it (jiuye ledger budget set … --tracks) or correct the claim's track");
+        jy_sb_append(&z, "——请为它设置预算（jiuye ledger budget set … --tracks），或更正申领的类别");
     }
-    int rc = jy_err_set(err, JY_ECONFLICT, "%s", jy_sb_cstr(&m));
+    int rc = jy_err_set2(err, JY_ECONFLICT, "ledger.track_unfunded", "%1$s%2$.0s", "%2$s%1$.0s", jy_sb_cstr(&m),
+                         jy_sb_cstr(&z));
+    jy_sb_free(&z);
     jy_sb_free(&m);
     return rc;
 }
@@ -608,7 +616,7 @@ int jy_funding_parse(const char *text, const char *name, jy_funding *out, jy_err
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
         char buf[512];
         line++;
-        if (len >= sizeof buf) return jy_err_set(err, JY_EINVAL, "%s:%d: line too long", name, line);
+        if (len >= sizeof buf) return jy_err_set2(err, JY_EINVAL, "funding.line_long", "%s:%d: line too long", "%s第%d行：行过长", name, line);
         memcpy(buf, p, len);
         buf[len] = '\0';
         p += len + (nl ? 1 : 0);
@@ -619,10 +627,10 @@ int jy_funding_parse(const char *text, const char *name, jy_funding *out, jy_err
         while (*s) {
             while (*s == ' ' || *s == '\t' || *s == '\r') s++;
             if (!*s || *s == '#') break;
-            if (nw == 8) return jy_err_set(err, JY_EINVAL, "%s:%d: too many words", name, line);
+            if (nw == 8) return jy_err_set2(err, JY_EINVAL, "funding.words", "%s:%d: too many words", "%s第%d行：词语过多", name, line);
             if (*s == '"') {
                 char *e = strchr(s + 1, '"');
-                if (!e) return jy_err_set(err, JY_EINVAL, "%s:%d: unterminated quoted text", name, line);
+                if (!e) return jy_err_set2(err, JY_EINVAL, "funding.quote", "%s:%d: unterminated quoted text", "%s第%d行：引号未闭合", name, line);
                 *e = '\0';
                 quoted = nw;
                 w[nw++] = s + 1;
@@ -635,37 +643,37 @@ int jy_funding_parse(const char *text, const char *name, jy_funding *out, jy_err
         }
         if (nw == 0) continue;
         if (nw != 6 || strcmp(w[0], "funds") != 0 || strcmp(w[3], "track") != 0 || quoted != 5)
-            return jy_err_set(err, JY_EINVAL,
-                              "%s:%d: expected: funds PROGRAM SOURCE[,SOURCE] track VALUE[,VALUE] \"clause\"", name, line);
-        if (out->n == JY_FUNDING_MAX) return jy_err_set(err, JY_EINVAL, "%s:%d: too many lines", name, line);
+            return jy_err_set2(err, JY_EINVAL, "funding.syntax",
+                              "%s:%d: expected: funds PROGRAM SOURCE[,SOURCE] track VALUE[,VALUE] \"clause\"", "%s第%d行：格式应为 funds 项目 资金来源[,资金来源] track 类别[,类别] \"条款\"", name, line);
+        if (out->n == JY_FUNDING_MAX) return jy_err_set2(err, JY_EINVAL, "funding.too_many", "%s:%d: too many lines", "%s第%d行：行数过多", name, line);
         jy_funding_rule *r = &out->rule[out->n];
         r->line = line;
         int num = 0;
         char *end;
         if (w[1][0] == 'P') num = (int)strtol(w[1] + 1, &end, 10);
         if (w[1][0] != 'P' || num < 1 || num > 26 || *end || strlen(w[1]) > 3)
-            return jy_err_set(err, JY_EINVAL, "%s:%d: \"%s\": expected P1 … P26", name, line, w[1]);
+            return jy_err_set2(err, JY_EINVAL, "funding.program", "%s:%d: \"%s\": expected P1 … P26", "%s第%d行：“%s”：应为 P1 … P26", name, line, w[1]);
         snprintf(r->program, sizeof r->program, "%s", w[1]);
         for (char *q = w[2]; *q;) {
             char *c = strchr(q, ',');
             if (c) *c = '\0';
             int src;
             jy_err e;
-            if (jy_fund_source_parse(q, &src, &e)) return jy_err_set(err, JY_EINVAL, "%s:%d: %s", name, line, e.msg);
+            if (jy_fund_source_parse(q, &src, &e)) return jy_err_wrap2(err, JY_EINVAL, &e, "%s:%d: ", "%s第%d行：", name, line);
             r->sources |= 1u << src;
             q = c ? c + 1 : q + strlen(q);
         }
         size_t tl = strlen(w[4]);
         if (tl == 0 || tl >= sizeof r->tracks || strspn(w[4], "abcdefghijklmnopqrstuvwxyz0123456789_,") != tl ||
             w[4][0] == ',' || w[4][tl - 1] == ',' || strstr(w[4], ",,"))
-            return jy_err_set(err, JY_EINVAL, "%s:%d: \"%s\": expected track values a,b (lower-case words)", name, line,
+            return jy_err_set2(err, JY_EINVAL, "funding.track_values", "%s:%d: \"%s\": expected track values a,b (lower-case words)", "%s第%d行：“%s”：类别应写作 a,b（小写英文词）", name, line,
                               w[4]);
         snprintf(r->tracks, sizeof r->tracks, "%s", w[4]);
-        if (!w[5][0]) return jy_err_set(err, JY_EINVAL, "%s:%d: the line cites no clause", name, line);
+        if (!w[5][0]) return jy_err_set2(err, JY_EINVAL, "funding.no_clause", "%s:%d: the line cites no clause", "%s第%d行：该行没有引用条款", name, line);
         snprintf(r->clause, sizeof r->clause, "%s", w[5]);
         for (int i = 0; i < out->n; i++)
             if (strcmp(out->rule[i].program, r->program) == 0 && (out->rule[i].sources & r->sources))
-                return jy_err_set(err, JY_EINVAL, "%s:%d: a source of %s is already restricted on line %d", name, line,
+                return jy_err_set2(err, JY_EINVAL, "funding.source_twice", "%s:%d: a source of %s is already restricted on line %d", "%s第%d行：%s 的资金来源已在第%d行限定过", name, line,
                                   r->program, out->rule[i].line);
         out->n++;
     }
@@ -677,14 +685,14 @@ int jy_funding_load(const char *policy_dir, jy_funding *out, jy_err *err)
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", policy_dir, JY_FUNDING_FILE);
     FILE *f = fopen(path, "rb");
-    if (!f) return jy_err_set(err, JY_EIO, "cannot read %s: which tracks each budget line funds (policy/funding.txt)", path);
+    if (!f) return jy_err_set2(err, JY_EIO, "funding.missing", "cannot read %s: which tracks each budget line funds (policy/funding.txt)", "无法读取 %s：即规定各预算资金用于哪些类别的 policy/funding.txt", path);
     jy_sb sb = JY_SB_INIT;
     char chunk[4096];
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) jy_sb_appendn(&sb, chunk, n);
     int bad = ferror(f);
     fclose(f);
-    int rc = bad ? jy_err_set(err, JY_EIO, "cannot read %s", path) : jy_funding_parse(jy_sb_cstr(&sb), path, out, err);
+    int rc = bad ? jy_err_set2(err, JY_EIO, "file.read", "cannot read %s", "无法读取 %s", path) : jy_funding_parse(jy_sb_cstr(&sb), path, out, err);
     jy_sb_free(&sb);
     return rc;
 }
