@@ -65,7 +65,7 @@ static int run_cases(const jy_policy *pol, int explain, int with_reasons)
             block_line *bl = &meta[m];
             jy_err err;
             bl->bad = jy_policy_case_parse(pol, line, len, &cases[ngood], bl->id, sizeof bl->id, &bl->has_id, &err) != 0;
-            if (bl->bad) snprintf(bl->error, sizeof bl->error, "%s", err.msg);
+            if (bl->bad) snprintf(bl->error, sizeof bl->error, "%s", jy_err_text(&err));
             else ngood++;
             m++;
         }

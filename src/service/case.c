@@ -537,7 +537,7 @@ int jy_case_file(jy_cases *cs, const jy_case_filing *f, const char *actor, int64
         if ((rc = jy_store_person_get_by_idcard(cs->st, f->idcard, &p, err))) {
             jy_err why;
             if (rc == JY_ENOTFOUND && jy_idcard_check(f->idcard, NULL, NULL, &why) != 0)
-                rc = jy_err_wrap2(err, JY_EINVAL, &why, "--person %s: not a valid ID number (身份证号): ", "--person %s：身份证号码有误：",
+                rc = jy_err_wrap2(err, JY_EINVAL, &why, "--person %s: not a valid ID number (身份证号): ", "--person %s：",
                                   f->idcard);
             else if (rc == JY_ENOTFOUND)
                 jy_err_set2(err, JY_ENOTFOUND, "case.person_unregistered", "--person %s is not registered: add the person first (jiuye person add)", "--person %s 尚未登记：请先登记此人（jiuye person add）",
