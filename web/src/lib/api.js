@@ -6,12 +6,21 @@
 const KEY = 'jiuye.csrf'
 let onUnauthenticated = () => {}
 
+// The text a page shows for an API error body: the Chinese message ("message_zh") when the
+// server gave one, else the English one, else the HTTP status (docs/api.md "Errors").
+export function errorText(status, body) {
+  const e = (body && body.error) || {}
+  return e.message_zh || e.message || `HTTP ${status}`
+}
+
 export class ApiError extends Error {
   constructor(status, body) {
     const e = (body && body.error) || {}
-    super(e.message || `HTTP ${status}`)
+    super(errorText(status, body))
     this.status = status
     this.code = e.code || ''
+    this.key = e.key || null // the stable message key ("idcard.check_char"), for pages that react to one
+    this.messageEn = e.message || ''
     this.field = e.field || null
     this.body = body
   }
