@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -168,6 +169,14 @@ const char *jy_err_name_zh(int code)
 }
 
 static int g_lang = JY_LANG_ZH;
+
+/* Every program linking jiuye (the CLI, the server, the unit tests, the benchmarks) starts in the
+ * language JIUYE_LANG names, Chinese when it names none; the CLI's --lang overrides it. */
+__attribute__((constructor)) static void lang_from_env(void)
+{
+    int l = jy_lang_parse(getenv("JIUYE_LANG"));
+    if (l >= 0) g_lang = l;
+}
 
 void jy_lang_set(int lang) { g_lang = lang == JY_LANG_EN ? JY_LANG_EN : JY_LANG_ZH; }
 int jy_lang(void) { return g_lang; }

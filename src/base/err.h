@@ -122,7 +122,7 @@ const char *jy_err_name(int code);
 const char *jy_err_name_zh(int code);
 
 /* The language messages are shown in by jy_err_text: JY_LANG_ZH (the default) or JY_LANG_EN.
- * Process-wide; the CLI sets it from --lang or $JIUYE_LANG (jy_lang_parse). */
+ * Process-wide: $JIUYE_LANG at start (any program linking jiuye), then the CLI's --lang. */
 enum { JY_LANG_ZH = 0, JY_LANG_EN = 1 };
 void jy_lang_set(int lang);
 int jy_lang(void);
