@@ -120,8 +120,8 @@ static int start(jy_csv *c, jy_err *err)
 static int too_long(jy_csv *c, jy_err *err)
 {
     c->done = 1;
-    return jy_err_set(err, JY_EINVAL,
-                      "line %lld: record longer than %d bytes (an unterminated quote?)",
+    return jy_err_set2(err, JY_EINVAL, "csv.record_too_long",
+                      "line %lld: record longer than %d bytes (an unterminated quote?)", "第%lld行：一条记录超过%d字节（是否有未闭合的引号？）",
                       (long long)c->rec_line, JY_CSV_MAX_RECORD);
 }
 
@@ -154,7 +154,7 @@ static int end_field(jy_csv *c, jy_err *err)
     c->rec[c->rec_len++] = '\0';
     if (c->nf >= JY_CSV_MAX_FIELDS) {
         c->done = 1;
-        return jy_err_set(err, JY_EINVAL, "line %lld: more than %d fields in one record",
+        return jy_err_set2(err, JY_EINVAL, "csv.too_many_fields", "line %lld: more than %d fields in one record", "第%lld行：一条记录超过%d个字段",
                           (long long)c->rec_line, JY_CSV_MAX_FIELDS);
     }
     c->off[++c->nf] = c->rec_len;
@@ -184,8 +184,8 @@ int jy_csv_next(jy_csv *c, jy_err *err)
             if (c->in_pos == c->in_len) { /* end of input */
                 if (state == ST_QUOTED) {
                     c->done = 1;
-                    return jy_err_set(err, JY_EINVAL,
-                                      "line %lld: quoted field not closed before the end of the file",
+                    return jy_err_set2(err, JY_EINVAL, "csv.quote_unclosed",
+                                      "line %lld: quoted field not closed before the end of the file", "第%lld行：带引号的字段直到文件末尾都未闭合",
                                       (long long)c->rec_line);
                 }
                 c->done = 1;

@@ -71,9 +71,9 @@ static int read_int(const char *s, size_t n, size_t *i, int maxdigits, int *out)
 static int finish(int y, int m, int d, const char *s, size_t n, jy_date *out, jy_err *err)
 {
     if (m < 1 || m > 12)
-        return jy_err_set(err, JY_EINVAL, "date \"%.*s\": month %d does not exist", (int)n, s, m);
+        return jy_err_set2(err, JY_EINVAL, "date.no_such_month", "date \"%.*s\": month %d does not exist", "日期“%.*s”有误：没有%d月", (int)n, s, m);
     if (!jy_ymd_valid(y, m, d))
-        return jy_err_set(err, JY_EINVAL, "date \"%.*s\": %04d-%02d has no day %d", (int)n, s, y,
+        return jy_err_set2(err, JY_EINVAL, "date.no_such_day", "date \"%.*s\": %04d-%02d has no day %d", "日期“%.*s”不存在：%d年%d月没有%d日", (int)n, s, y,
                           m, d);
     *out = jy_date_from_ymd(y, m, d);
     return 0;
@@ -85,20 +85,20 @@ int jy_date_parse_n(const char *s, size_t n, jy_date *out, jy_err *err)
     int y, m, d;
     if (n != 10 || read_int(s, n, &i, 4, &y) != 4 || s[i++] != '-' ||
         read_int(s, n, &i, 2, &m) != 2 || s[i++] != '-' || read_int(s, n, &i, 2, &d) != 2)
-        return jy_err_set(err, JY_EINVAL, "date \"%.*s\" is not YYYY-MM-DD", (int)(n > 40 ? 40 : n),
+        return jy_err_set2(err, JY_EINVAL, "date.format", "date \"%.*s\" is not YYYY-MM-DD", "日期“%.*s”格式有误，应为 YYYY-MM-DD（如 2024-03-01）", (int)(n > 40 ? 40 : n),
                           s);
     return finish(y, m, d, s, n, out, err);
 }
 
 int jy_date_parse(const char *s, jy_date *out, jy_err *err)
 {
-    if (!s) return jy_err_set(err, JY_EINVAL, "date is missing");
+    if (!s) return jy_err_set2(err, JY_EINVAL, "date.missing", "date is missing", "缺少日期");
     return jy_date_parse_n(s, strlen(s), out, err);
 }
 
 int jy_date_parse_loose(const char *s, jy_date *out, jy_err *err)
 {
-    if (!s) return jy_err_set(err, JY_EINVAL, "date is missing");
+    if (!s) return jy_err_set2(err, JY_EINVAL, "date.missing", "date is missing", "缺少日期");
     size_t n = strlen(s);
     while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t')) n--;
     while (n > 0 && (*s == ' ' || *s == '\t')) { s++; n--; }
@@ -123,7 +123,7 @@ int jy_date_parse_loose(const char *s, jy_date *out, jy_err *err)
     if (i != n) goto bad;
     return finish(y, m, d, s, n, out, err);
 bad:
-    return jy_err_set(err, JY_EINVAL, "\"%.*s\" is not a date (expected YYYY-MM-DD)",
+    return jy_err_set2(err, JY_EINVAL, "date.not_a_date", "\"%.*s\" is not a date (expected YYYY-MM-DD)", "“%.*s”不是日期（应为 YYYY-MM-DD）",
                       (int)(n > 40 ? 40 : n), s);
 }
 
@@ -198,10 +198,10 @@ int jy_month_parse(const char *s, jy_month *out, jy_err *err)
     int y, m;
     if (n != 7 || read_int(s, n, &i, 4, &y) != 4 || s[i++] != '-' ||
         read_int(s, n, &i, 2, &m) != 2)
-        return jy_err_set(err, JY_EINVAL, "month \"%.*s\" is not YYYY-MM", (int)(n > 40 ? 40 : n),
+        return jy_err_set2(err, JY_EINVAL, "month.format", "month \"%.*s\" is not YYYY-MM", "月份“%.*s”格式有误，应为 YYYY-MM（如 2024-03）", (int)(n > 40 ? 40 : n),
                           s ? s : "");
     if (m < 1 || m > 12 || y < 1)
-        return jy_err_set(err, JY_EINVAL, "month \"%s\" does not exist", s);
+        return jy_err_set2(err, JY_EINVAL, "month.no_such_month", "month \"%s\" does not exist", "月份“%s”不存在", s);
     *out = jy_month_from_ym(y, m);
     return 0;
 }

@@ -37,8 +37,8 @@ int jy_encoding_parse(const char *name, jy_encoding *out, jy_err *err)
             *out = names[i].enc;
             return 0;
         }
-    return jy_err_set(err, JY_EUSAGE,
-                      "unknown encoding \"%s\" (use auto, utf-8, gb18030, utf-16le or utf-16be)",
+    return jy_err_set2(err, JY_EUSAGE, "text.encoding_unknown",
+                      "unknown encoding \"%s\" (use auto, utf-8, gb18030, utf-16le or utf-16be)", "未知的编码“%s”（可用 auto、utf-8、gb18030、utf-16le 或 utf-16be）",
                       name);
 }
 
@@ -151,7 +151,7 @@ static int fill_raw(jy_text_reader *r, jy_err *err)
             got = fread(r->raw + r->raw_len, 1, want, r->f);
             if (got == 0) {
                 if (ferror(r->f))
-                    return jy_err_set(err, JY_EIO, "%s: read error: %s", r->path, strerror(errno));
+                    return jy_err_set2(err, JY_EIO, "file.read_error", "%s: read error: %s", "%s：读取出错：%s", r->path, strerror(errno));
                 r->eof = 1;
             }
         } else {
@@ -172,7 +172,7 @@ static int start(jy_text_reader *r, jy_encoding enc, jy_err *err)
 {
     r->cd = (iconv_t)-1;
     r->raw = malloc(RAW_CAP);
-    if (!r->raw) return jy_err_set(err, JY_ENOMEM, "out of memory");
+    if (!r->raw) return jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
     int rc = fill_raw(r, err);
     if (rc) return rc;
     size_t bom = 0;
@@ -185,7 +185,7 @@ static int start(jy_text_reader *r, jy_encoding enc, jy_err *err)
     if (from) {
         r->cd = iconv_open("UTF-8", from);
         if (r->cd == (iconv_t)-1)
-            return jy_err_set(err, JY_EIO, "this system's iconv cannot convert %s to UTF-8",
+            return jy_err_set2(err, JY_EIO, "text.iconv", "this system's iconv cannot convert %s to UTF-8", "本系统的 iconv 无法把 %s 转换为 UTF-8",
                               from);
     }
     return 0;
@@ -195,7 +195,7 @@ int jy_text_reader_open_file(const char *path, jy_encoding enc, jy_text_reader *
 {
     *out = NULL;
     jy_text_reader *r = calloc(1, sizeof *r);
-    if (!r) return jy_err_set(err, JY_ENOMEM, "out of memory");
+    if (!r) return jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
     snprintf(r->path, sizeof r->path, "%s", path);
     if (strcmp(path, "-") == 0) {
         r->f = stdin;
@@ -204,7 +204,7 @@ int jy_text_reader_open_file(const char *path, jy_encoding enc, jy_text_reader *
         if (!r->f) {
             int e = errno;
             free(r);
-            return jy_err_set(err, JY_EIO, "cannot open %s: %s", path, strerror(e));
+            return jy_err_set2(err, JY_EIO, "file.open", "cannot open %s: %s", "无法打开 %s：%s", path, strerror(e));
         }
         r->own_f = 1;
     }
@@ -222,7 +222,7 @@ int jy_text_reader_open_mem(const void *buf, size_t n, jy_encoding enc, jy_text_
 {
     *out = NULL;
     jy_text_reader *r = calloc(1, sizeof *r);
-    if (!r) return jy_err_set(err, JY_ENOMEM, "out of memory");
+    if (!r) return jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
     snprintf(r->path, sizeof r->path, "(memory)");
     r->mem = buf;
     r->mem_len = n;
@@ -262,7 +262,7 @@ static long read_utf8(jy_text_reader *r, char *buf, size_t cap, jy_err *err)
         size_t n = fread(buf, 1, cap, r->f);
         if (n == 0) {
             if (ferror(r->f))
-                return jy_err_set(err, JY_EIO, "%s: read error: %s", r->path, strerror(errno));
+                return jy_err_set2(err, JY_EIO, "file.read_error", "%s: read error: %s", "%s：读取出错：%s", r->path, strerror(errno));
             r->eof = 1;
         }
         return (long)n;
@@ -277,7 +277,7 @@ static long read_utf8(jy_text_reader *r, char *buf, size_t cap, jy_err *err)
 
 long jy_text_reader_read(jy_text_reader *r, char *buf, size_t cap, jy_err *err)
 {
-    if (cap < 8) return jy_err_set(err, JY_EINVAL, "text reader: buffer too small");
+    if (cap < 8) return jy_err_set2(err, JY_EINVAL, "text.buffer_small", "text reader: buffer too small", "文本读取：缓冲区太小");
     if (r->cd == (iconv_t)-1) return read_utf8(r, buf, cap, err);
 
     char *out = buf;
@@ -312,7 +312,7 @@ long jy_text_reader_read(jy_text_reader *r, char *buf, size_t cap, jy_err *err)
             r->replaced++;
             continue;
         }
-        return jy_err_set(err, JY_EIO, "%s: conversion from %s failed: %s", r->path,
+        return jy_err_set2(err, JY_EIO, "text.convert_failed", "%s: conversion from %s failed: %s", "%s：从 %s 转换失败：%s", r->path,
                           jy_encoding_name(r->enc), strerror(e));
     }
     return (long)(cap - outleft);

@@ -115,6 +115,8 @@ static void hfail(jy_xlsx *x, const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     x->perr.code = JY_EINVAL;
+    x->perr.key = NULL;
+    x->perr.zh[0] = '\0'; /* English only (docs/messages.md) */
     vsnprintf(x->perr.msg, sizeof x->perr.msg, fmt, ap);
     va_end(ap);
     x->failed = 1;
@@ -163,10 +165,10 @@ int jy_xlsx_serial_date(int64_t serial, int date1904, jy_date *out, jy_err *err)
     /* 1900 system: serial 25569 is 1970-01-01; serials below 60 are one day later than a true
      * count because Excel believes in 1900-02-29 (serial 60). 1904 system: serial 24107. */
     const int64_t max = date1904 ? 2957003 : 2958465; /* 9999-12-31 */
-    if (date1904 ? serial < 0 : serial < 1) return jy_err_set(err, JY_EINVAL, "date serial %lld is before the first date Excel counts", (long long)serial);
-    if (serial > max) return jy_err_set(err, JY_EINVAL, "date serial %lld is after 9999-12-31", (long long)serial);
+    if (date1904 ? serial < 0 : serial < 1) return jy_err_set2(err, JY_EINVAL, "xlsx.serial_early", "date serial %lld is before the first date Excel counts", "日期序号 %lld 早于 Excel 能表示的第一天", (long long)serial);
+    if (serial > max) return jy_err_set2(err, JY_EINVAL, "xlsx.serial_late", "date serial %lld is after 9999-12-31", "日期序号 %lld 晚于 9999-12-31", (long long)serial);
     if (!date1904 && serial == 60)
-        return jy_err_set(err, JY_EINVAL, "date serial 60 is 1900-02-29, a day that does not exist (Excel's leap-year bug)");
+        return jy_err_set2(err, JY_EINVAL, "xlsx.serial_60", "date serial 60 is 1900-02-29, a day that does not exist (Excel's leap-year bug)", "日期序号 60 是 1900-02-29，这一天并不存在（Excel 的闰年错误）");
     int64_t days;
     if (date1904) days = serial - 24107;
     else days = serial < 60 ? serial - 25568 : serial - 25569;
@@ -319,25 +321,25 @@ static int open_entry(jy_xlsx *x, const char *name, int optional, zip_file_t **z
     if (idx < 0) idx = zip_name_locate(x->za, name, ZIP_FL_NOCASE);
     if (idx < 0) {
         if (optional) return 0;
-        return jy_err_set(err, JY_EINVAL, "%s: not an XLSX workbook: it has no %s (save it again from Excel as .xlsx)", x->label, name);
+        return jy_err_set2(err, JY_EINVAL, "xlsx.not_xlsx", "%s: not an XLSX workbook: it has no %s (save it again from Excel as .xlsx)", "%s：不是 XLSX 工作簿，缺少 %s（请在 Excel 中重新另存为 .xlsx）", x->label, name);
     }
     zip_stat_t zs;
     zip_stat_init(&zs);
     if (zip_stat_index(x->za, (zip_uint64_t)idx, 0, &zs) != 0 || !(zs.valid & ZIP_STAT_SIZE) ||
         !(zs.valid & ZIP_STAT_COMP_SIZE))
-        return jy_err_set(err, JY_EINVAL, "%s: cannot read the entry %s: %s", x->label, name, zip_strerror(x->za));
+        return jy_err_set2(err, JY_EINVAL, "xlsx.entry_read", "%s: cannot read the entry %s: %s", "%s：无法读取其中的 %s：%s", x->label, name, zip_strerror(x->za));
     if (zs.size > x->max_part)
-        return jy_err_set(err, JY_EINVAL, "%s: %s is %llu bytes uncompressed, over the limit of %llu bytes",
+        return jy_err_set2(err, JY_EINVAL, "xlsx.part_too_big", "%s: %s is %llu bytes uncompressed, over the limit of %llu bytes", "%s：%s 解压后为 %llu 字节，超过上限 %llu 字节",
                           x->label, name, (unsigned long long)zs.size, (unsigned long long)x->max_part);
     if (zs.size > RATIO_FLOOR && (zs.comp_size == 0 || zs.size / zs.comp_size > JY_XLSX_MAX_RATIO))
-        return jy_err_set(err, JY_EINVAL, "%s: %s is compressed %llu:1 (%llu bytes from %llu): refused as a zip bomb",
+        return jy_err_set2(err, JY_EINVAL, "xlsx.zip_bomb", "%s: %s is compressed %llu:1 (%llu bytes from %llu): refused as a zip bomb", "%s：%s 的压缩比为 %llu:1（由 %llu 字节解压自 %llu 字节），按压缩炸弹拒收",
                           x->label, name, (unsigned long long)(zs.comp_size ? zs.size / zs.comp_size : zs.size),
                           (unsigned long long)zs.size, (unsigned long long)zs.comp_size);
     if ((zs.valid & ZIP_STAT_ENCRYPTION_METHOD) && zs.encryption_method != ZIP_EM_NONE)
-        return jy_err_set(err, JY_EINVAL, "%s: %s is encrypted: remove the password in Excel first", x->label, name);
+        return jy_err_set2(err, JY_EINVAL, "xlsx.encrypted", "%s: %s is encrypted: remove the password in Excel first", "%s：%s 已加密：请先在 Excel 中取消密码", x->label, name);
     *zf = zip_fopen_index(x->za, (zip_uint64_t)idx, 0);
     if (!*zf)
-        return jy_err_set(err, JY_EINVAL, "%s: cannot open %s: %s (unsupported compression, or the file is damaged)",
+        return jy_err_set2(err, JY_EINVAL, "xlsx.entry_open", "%s: cannot open %s: %s (unsupported compression, or the file is damaged)", "%s：无法打开 %s：%s（压缩方式不支持，或文件已损坏）",
                           x->label, name, zip_strerror(x->za));
     *size = zs.size;
     return 0;
@@ -800,7 +802,7 @@ static int new_parser(jy_xlsx *x, enum mode mode, const char *part, jy_err *err)
 {
     if (x->p) XML_ParserFree(x->p);
     x->p = XML_ParserCreateNS(NULL, '|');
-    if (!x->p) return jy_err_set(err, JY_ENOMEM, "out of memory creating an XML parser");
+    if (!x->p) return jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory_xml", "out of memory creating an XML parser", "内存不足，无法创建 XML 解析器");
     XML_SetUserData(x->p, x);
     XML_SetElementHandler(x->p, on_start, on_end);
     XML_SetCharacterDataHandler(x->p, on_chars);
@@ -819,14 +821,14 @@ static int xml_error(jy_xlsx *x, const char *part, jy_err *err)
         *err = x->perr;
         return x->perr.code;
     }
-    return jy_err_set(err, JY_EINVAL, "%s: %s is not well-formed XML (line %lu: %s): the file is damaged",
+    return jy_err_set2(err, JY_EINVAL, "xlsx.bad_xml", "%s: %s is not well-formed XML (line %lu: %s): the file is damaged", "%s：%s 不是格式正确的 XML（第%lu行：%s）：文件已损坏",
                       x->label, part, (unsigned long)XML_GetCurrentLineNumber(x->p),
                       XML_ErrorString(XML_GetErrorCode(x->p)));
 }
 
 static int zip_read_error(jy_xlsx *x, zip_file_t *zf, const char *part, jy_err *err)
 {
-    return jy_err_set(err, JY_EINVAL, "%s: cannot read %s: %s (the file is damaged or truncated)", x->label,
+    return jy_err_set2(err, JY_EINVAL, "xlsx.part_read", "%s: cannot read %s: %s (the file is damaged or truncated)", "%s：无法读取 %s：%s（文件已损坏或不完整）", x->label,
                       part, zip_file_strerror(zf));
 }
 
@@ -847,7 +849,7 @@ static int parse_part(jy_xlsx *x, const char *part, enum mode mode, int optional
         }
         got += (uint64_t)n;
         if (got > size) {
-            rc = jy_err_set(err, JY_EINVAL, "%s: %s inflates past its stated size (refused)", x->label, part);
+            rc = jy_err_set2(err, JY_EINVAL, "xlsx.inflates", "%s: %s inflates past its stated size (refused)", "%s：%s 解压后超过其声明的大小（拒收）", x->label, part);
             goto done;
         }
         if (XML_Parse(x->p, x->chunk, (int)n, n == 0) != XML_STATUS_OK) {
@@ -901,7 +903,7 @@ static int sheet_pump(jy_xlsx *x, jy_err *err)
             if (n < 0) return zip_read_error(x, x->zf, x->sheet_path, err);
             x->read_bytes += (uint64_t)n;
             if (x->read_bytes > x->sheet_size)
-                return jy_err_set(err, JY_EINVAL, "%s: %s inflates past its stated size (refused)", x->label, x->sheet_path);
+                return jy_err_set2(err, JY_EINVAL, "xlsx.inflates", "%s: %s inflates past its stated size (refused)", "%s：%s 解压后超过其声明的大小（拒收）", x->label, x->sheet_path);
             if (n == 0) x->fed_final = 1;
             st = XML_Parse(x->p, x->chunk, (int)n, n == 0);
         }
@@ -942,7 +944,7 @@ static int load(jy_xlsx *x, const jy_xlsx_opts *o, jy_err *err)
     snprintf(relspath, sizeof relspath, "%s_rels/%s.rels", dir, wb + dl);
 
     if ((rc = parse_part(x, wb, M_WORKBOOK, 0, NULL, err)) != 0) return rc;
-    if (x->nsheets == 0) return jy_err_set(err, JY_EINVAL, "%s: the workbook has no sheets", x->label);
+    if (x->nsheets == 0) return jy_err_set2(err, JY_EINVAL, "xlsx.no_sheets", "%s: the workbook has no sheets", "%s：工作簿中没有工作表", x->label);
 
     x->nrels = 0;
     if ((rc = parse_part(x, relspath, M_RELS, 0, NULL, err)) != 0) return rc;
@@ -958,7 +960,7 @@ static int load(jy_xlsx *x, const jy_xlsx_opts *o, jy_err *err)
                 if (i) jy_sb_append(&names, ", ");
                 jy_sb_append(&names, x->sheets[i].name);
             }
-            rc = jy_err_set(err, JY_EINVAL, "%s: no sheet named \"%s\"; the workbook has: %s", x->label, o->sheet, jy_sb_cstr(&names));
+            rc = jy_err_set2(err, JY_EINVAL, "xlsx.no_such_sheet", "%s: no sheet named \"%s\"; the workbook has: %s", "%s：没有名为“%s”的工作表；工作簿中有：%s", x->label, o->sheet, jy_sb_cstr(&names));
             jy_sb_free(&names);
             return rc;
         }
@@ -971,13 +973,13 @@ static int load(jy_xlsx *x, const jy_xlsx_opts *o, jy_err *err)
     const rel *sr = NULL;
     for (size_t i = 0; i < x->nrels && !sr; i++)
         if (strcmp(x->rels[i].id, sh->rid) == 0) sr = &x->rels[i];
-    if (!sr) return jy_err_set(err, JY_EINVAL, "%s: sheet \"%s\" has no part in the workbook (the file is damaged)", x->label, sh->name);
+    if (!sr) return jy_err_set2(err, JY_EINVAL, "xlsx.sheet_no_part", "%s: sheet \"%s\" has no part in the workbook (the file is damaged)", "%s：工作表“%s”在工作簿中没有对应内容（文件已损坏）", x->label, sh->name);
     size_t tl = strlen(sr->type);
     if (tl < 10 || strcmp(sr->type + tl - 10, "/worksheet") != 0)
-        return jy_err_set(err, JY_EINVAL, "%s: sheet \"%s\" is not a worksheet (a chart or macro sheet): choose another with --sheet",
+        return jy_err_set2(err, JY_EINVAL, "xlsx.not_worksheet", "%s: sheet \"%s\" is not a worksheet (a chart or macro sheet): choose another with --sheet", "%s：“%s”不是普通工作表（是图表或宏表）：请用 --sheet 选择其他工作表",
                           x->label, sh->name);
     if (resolve_path(dir, sr->target, x->sheet_path, sizeof x->sheet_path) != 0)
-        return jy_err_set(err, JY_EINVAL, "%s: sheet \"%s\" points outside the workbook (%s)", x->label, sh->name, sr->target);
+        return jy_err_set2(err, JY_EINVAL, "xlsx.sheet_outside", "%s: sheet \"%s\" points outside the workbook (%s)", "%s：工作表“%s”指向工作簿以外（%s）", x->label, sh->name, sr->target);
 
     /* shared strings and styles */
     char ssp[600] = "", stp[600] = "";
@@ -1029,8 +1031,8 @@ static int zip_open_error(const char *label, int code, jy_err *err)
     const char *why = code == ZIP_ER_NOZIP ? "it is not a zip archive, or it is truncated"
                     : code == ZIP_ER_INCONS ? "the zip structure is inconsistent (damaged or truncated)"
                                             : zip_error_strerror(&ze);
-    int rc = jy_err_set(err, code == ZIP_ER_OPEN || code == ZIP_ER_READ ? JY_EIO : JY_EINVAL,
-                        "%s: not a readable XLSX workbook: %s; save it again from Excel as .xlsx (or as CSV)", label, why);
+    int rc = jy_err_set2(err, code == ZIP_ER_OPEN || code == ZIP_ER_READ ? JY_EIO : JY_EINVAL, "xlsx.unreadable",
+                        "%s: not a readable XLSX workbook: %s; save it again from Excel as .xlsx (or as CSV)", "%s：不是可读取的 XLSX 工作簿：%s；请在 Excel 中重新另存为 .xlsx（或 CSV）", label, why);
     zip_error_fini(&ze);
     return rc;
 }
@@ -1039,13 +1041,13 @@ int jy_xlsx_open_file(const char *path, const jy_xlsx_opts *opts, jy_xlsx **out,
 {
     *out = NULL;
     FILE *f = fopen(path, "rb");
-    if (!f) return jy_err_set(err, JY_EIO, "cannot open %s: %s", path, strerror(errno));
+    if (!f) return jy_err_set2(err, JY_EIO, "file.open", "cannot open %s: %s", "无法打开 %s：%s", path, strerror(errno));
     unsigned char magic[8] = {0};
     size_t got = fread(magic, 1, sizeof magic, f);
     fclose(f);
     if (got >= 8 && memcmp(magic, "\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8) == 0)
-        return jy_err_set(err, JY_EINVAL, "%s is an Excel 97-2003 (.xls) workbook or a password-protected one: "
-                          "save it as .xlsx (Excel 工作簿) or CSV first", path);
+        return jy_err_set2(err, JY_EINVAL, "xlsx.xls", "%s is an Excel 97-2003 (.xls) workbook or a password-protected one: "
+                          "save it as .xlsx (Excel 工作簿) or CSV first", "%s 是 Excel 97-2003（.xls）工作簿或设有密码的工作簿：请先另存为 .xlsx（Excel 工作簿）或 CSV", path);
     int zerr = 0;
     zip_t *za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &zerr);
     if (!za) return zip_open_error(path, zerr, err);
@@ -1068,7 +1070,7 @@ int jy_xlsx_open_mem(const void *buf, size_t n, const jy_xlsx_opts *opts, jy_xls
     zip_source_t *src = zip_source_buffer_create(n ? buf : "", n, 0, &ze);
     if (!src) {
         zip_error_fini(&ze);
-        return jy_err_set(err, JY_ENOMEM, "out of memory opening a workbook");
+        return jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory_xlsx", "out of memory opening a workbook", "内存不足，无法打开工作簿");
     }
     zip_t *za = zip_open_from_source(src, ZIP_RDONLY | ZIP_CHECKCONS, &ze);
     if (!za) {
@@ -1127,7 +1129,7 @@ int jy_xlsx_next(jy_xlsx *x, jy_err *err)
     if (rc <= 0) {
         x->at_end = 1;
         x->nf = 0;
-        if (rc < 0) jy_err_prefix(err, "after row %lld: ", (long long)x->last_row_no);
+        if (rc < 0) jy_err_prefix2(err, "after row %lld: ", "第%lld行之后：", (long long)x->last_row_no);
     }
     return rc;
 }

@@ -23,7 +23,7 @@ void jy_cli_print(const jy_sb *sb)
 int jy_cli_fail(const jy_err *err)
 {
     jy_sb m = JY_SB_INIT;
-    const char *msg = err && err->msg[0] ? err->msg : "failed";
+    const char *msg = err && err->msg[0] ? jy_err_text(err) : jy_lang() == JY_LANG_EN ? "failed" : "操作失败";
     jy_mask_text(&m, msg, strlen(msg));
     fprintf(stderr, "jiuye: %s\n", jy_sb_cstr(&m));
     jy_sb_free(&m);
@@ -44,7 +44,7 @@ int jy_cli_county(const char *given, const jy_store *st, const char **out, jy_er
         c = strlen(scope) == 6 ? scope : JY_LEDGER_DEFAULT_COUNTY;
     }
     if (strlen(c) != 6 || strspn(c, "0123456789") != 6)
-        return jy_err_set(err, JY_EUSAGE, "--county %s: expected a 6-digit division code", c);
+        return jy_err_set2(err, JY_EUSAGE, "cli.county", "--county %s: expected a 6-digit division code", "--county %s：应为6位行政区划代码", c);
     *out = c;
     return 0;
 }
@@ -73,7 +73,8 @@ int jy_cli_store_open(const jy_cli *cli, jy_store **st, jy_err *err)
         rc = jy_store_set_scope(*st, scope, &e);
     }
     if (rc) {
-        jy_err_set(err, rc, "user \"%s\": cannot apply its area \"%s\" as the scope: %s", cli->actor, u.area, e.msg);
+        jy_err_wrap2(err, rc, &e, "user \"%s\": cannot apply its area \"%s\" as the scope: ",
+                     "用户“%s”：无法以其辖区“%s”作为查询范围：", cli->actor, u.area);
         jy_store_close(*st);
         *st = NULL;
         return rc;
@@ -86,13 +87,13 @@ int jy_cli_opts_parse(int argc, char **argv, jy_cli_opts *o, jy_err *err)
     memset(o, 0, sizeof *o);
     for (int i = 0; i < argc; i++) {
         if (strncmp(argv[i], "--", 2) == 0) {
-            if (i + 1 >= argc) return jy_err_set(err, JY_EUSAGE, "option %s needs a value", argv[i]);
-            if (o->n == JY_CLI_MAX_OPTS) return jy_err_set(err, JY_EUSAGE, "too many options");
+            if (i + 1 >= argc) return jy_err_set2(err, JY_EUSAGE, "cli.option_value", "option %s needs a value", "选项 %s 需要一个值", argv[i]);
+            if (o->n == JY_CLI_MAX_OPTS) return jy_err_set2(err, JY_EUSAGE, "cli.too_many_options", "too many options", "选项过多");
             o->name[o->n] = argv[i] + 2;
             o->val[o->n++] = argv[++i];
         } else {
             if (o->npos == JY_CLI_MAX_POS)
-                return jy_err_set(err, JY_EUSAGE, "too many arguments (at most %d)", JY_CLI_MAX_POS);
+                return jy_err_set2(err, JY_EUSAGE, "cli.too_many_args", "too many arguments (at most %d)", "参数过多（最多%d个）", JY_CLI_MAX_POS);
             o->pos[o->npos++] = argv[i];
         }
     }
@@ -117,7 +118,7 @@ int jy_cli_opts_only(const jy_cli_opts *o, const char *const *allowed, const cha
 {
     for (int i = 0; i < o->n; i++)
         if (!listed(o->name[i], allowed) && !listed(o->name[i], also))
-            return jy_err_set(err, JY_EUSAGE, "unknown option --%s", o->name[i]);
+            return jy_err_set2(err, JY_EUSAGE, "cli.unknown_option", "unknown option --%s", "未知的选项 --%s", o->name[i]);
     return 0;
 }
 
@@ -127,7 +128,7 @@ int jy_cli_parse_int(const char *s, const char *what, int64_t lo, int64_t hi, in
     errno = 0;
     long long v = s ? strtoll(s, &end, 10) : 0;
     if (!s || errno || end == s || *end || v < lo || v > hi)
-        return jy_err_set(err, JY_EUSAGE, "%s \"%s\": expected a whole number from %lld to %lld", what, s ? s : "",
+        return jy_err_set2(err, JY_EUSAGE, "cli.int", "%s \"%s\": expected a whole number from %lld to %lld", "%s“%s”：应为 %lld 至 %lld 之间的整数", what, s ? s : "",
                           (long long)lo, (long long)hi);
     *out = v;
     return 0;

@@ -44,6 +44,7 @@ int jy_cmd_payroll(const jy_cli *cli, int argc, char **argv);    /* cmd_payroll.
 int jy_cmd_report(const jy_cli *cli, int argc, char **argv);  /* cmd_report.c (issue 5) */
 int jy_cmd_access_log(const jy_cli *cli, int argc, char **argv); /* cmd_access_log.c (issue 11) */
 int jy_cmd_settings(const jy_cli *cli, int argc, char **argv);   /* cmd_settings.c (issue 13) */
+int jy_cmd_messages(const jy_cli *cli, int argc, char **argv);   /* cmd_messages.c (issue 13) */
 
 /* `jiuye person import …` and `jiuye org import …` (cmd_import.c); what is "person" or "org". */
 int jy_cli_import(const jy_cli *cli, const char *what, int argc, char **argv);
@@ -61,8 +62,8 @@ void jy_cli_calendar_warn(const jy_calendar *cal);
 /* Prints sb's text and a newline on stdout, personal data masked (domain/mask.h jy_mask_json;
  * cli_privacy.h has the unmasked view). */
 void jy_cli_print(const jy_sb *sb);
-/* Prints "jiuye: <msg>" on stderr, identifiers masked (jy_mask_text), and returns the exit code
- * for err (usage → 2, else 1). */
+/* Prints "jiuye: <msg>" on stderr in the chosen language (jy_err_text: Chinese unless --lang en),
+ * identifiers masked (jy_mask_text), and returns the exit code for err (usage → 2, else 1). */
 int jy_cli_fail(const jy_err *err);
 /* Prints a usage line on stderr and returns JY_EXIT_USAGE. */
 int jy_cli_usage(const char *usage);

@@ -117,12 +117,12 @@ static int tamper(const char *what, const jy_audit_verify_result *r, const jy_er
     jy_sb_appendc(&sb, '{');
     jy_sb_json_kv_bool(&sb, "ok", 0);
     jy_sb_json_kv_i64(&sb, "entries_checked", r->checked);
-    jy_sb_json_kv_str(&sb, "error", verr->msg);
+    jy_sb_json_kv_str(&sb, "error", jy_err_text(verr));
     jy_sb_appendc(&sb, '}');
     jy_cli_print(&sb);
-    fprintf(stderr, "jiuye: 审计日志校验失败: %s\n", verr->msg);
+    fprintf(stderr, "jiuye: 审计日志校验失败: %s\n", jy_err_text(verr));
     jy_sb_reset(&sb);
-    jy_sb_appendf(&sb, "audit %s FAILED: %s", what, verr->msg);
+    jy_sb_appendf(&sb, "audit %s FAILED: %s", what, verr->msg); /* syslog: English */
     log_line(LOG_ALERT, jy_sb_cstr(&sb));
     jy_sb_free(&sb);
     return JY_EXIT_FAIL;
@@ -139,7 +139,7 @@ static int cmd_verify(const jy_cli *cli, int argc, char **argv)
     const char *cp_file = NULL;
     if (jy_cli_opts_parse(argc - 1, argv + 1, &co, &err) || jy_cli_opts_only(&co, allowed, NULL, &err) ||
         parse_anchor_opts(&co, "checkpoints", &o, expect, &cp_file, &err)) {
-        fprintf(stderr, "jiuye: %s\n", err.msg);
+        fprintf(stderr, "jiuye: %s\n", jy_err_text(&err));
         return jy_cli_usage(usage);
     }
     if (co.npos) return jy_cli_usage(usage);
@@ -177,7 +177,7 @@ static int cmd_checkpoint(const jy_cli *cli, int argc, char **argv)
     const char *file = NULL;
     if (jy_cli_opts_parse(argc - 1, argv + 1, &co, &err) || jy_cli_opts_only(&co, allowed, NULL, &err) ||
         parse_anchor_opts(&co, "to", &o, expect, &file, &err)) {
-        fprintf(stderr, "jiuye: %s\n", err.msg);
+        fprintf(stderr, "jiuye: %s\n", jy_err_text(&err));
         return jy_cli_usage(usage);
     }
     if (co.npos) return jy_cli_usage(usage);
@@ -222,7 +222,7 @@ static int cmd_keygen(int argc, char **argv)
     jy_cli_opts co;
     jy_err err = {0};
     if (jy_cli_opts_parse(argc - 1, argv + 1, &co, &err) || jy_cli_opts_only(&co, allowed, NULL, &err)) {
-        fprintf(stderr, "jiuye: %s\n", err.msg);
+        fprintf(stderr, "jiuye: %s\n", jy_err_text(&err));
         return jy_cli_usage(usage);
     }
     const char *file = jy_cli_opt(&co, "to");

@@ -224,7 +224,7 @@ done:
     jy_cases_close(cs);
     jy_store_close(st);
     if (rc == JY_EUSAGE) {
-        fprintf(stderr, "jiuye: %s\nusage: %s\n", err.msg, USAGE);
+        fprintf(stderr, "jiuye: %s\nusage: %s\n", jy_err_text(&err), USAGE);
         return JY_EXIT_USAGE;
     }
     if (rc) return jy_cli_fail(&err);

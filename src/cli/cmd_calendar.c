@@ -33,7 +33,7 @@ static int fail_json(const jy_err *err)
 {
     jy_sb sb = JY_SB_INIT;
     jy_sb_appendc(&sb, '{');
-    jy_sb_json_kv_str(&sb, "error", err->msg);
+    jy_sb_json_kv_str(&sb, "error", jy_err_text(err));
     jy_sb_appendc(&sb, '}');
     jy_cli_print(&sb);
     jy_sb_free(&sb);

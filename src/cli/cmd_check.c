@@ -23,7 +23,7 @@ static int fail_json(const jy_err *err)
 {
     jy_sb sb = JY_SB_INIT;
     jy_sb_appendc(&sb, '{');
-    jy_sb_json_kv_str(&sb, "error", err->msg);
+    jy_sb_json_kv_str(&sb, "error", jy_err_text(err));
     jy_sb_appendc(&sb, '}');
     jy_cli_print_unmasked(&sb);
     jy_sb_free(&sb);
@@ -35,7 +35,7 @@ static void print_invalid(jy_sb *sb, const jy_err *err)
     jy_sb_reset(sb);
     jy_sb_appendc(sb, '{');
     jy_sb_json_kv_bool(sb, "valid", 0);
-    jy_sb_json_kv_str(sb, "reason", err->msg);
+    jy_sb_json_kv_str(sb, "reason", jy_err_text(err));
     jy_sb_appendc(sb, '}');
     jy_cli_print_unmasked(sb);
 }

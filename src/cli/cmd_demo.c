@@ -113,7 +113,7 @@ int jy_cmd_demo(const jy_cli *cli, int argc, char **argv)
             o.seed = (uint64_t)s;
         } else if (strcmp(a, "--as-of") == 0) {
             if (jy_date_parse(v, &o.as_of, &err)) {
-                fprintf(stderr, "jiuye: --as-of %s: %s\n", v, err.msg);
+                fprintf(stderr, "jiuye: --as-of %s: %s\n", v, jy_err_text(&err));
                 return JY_EXIT_USAGE;
             }
         } else if (strcmp(a, "--year-cases") == 0) {

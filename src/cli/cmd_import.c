@@ -15,6 +15,9 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+
+/* the summary lines on stderr follow --lang (docs/messages.md) */
+#define EN (jy_lang() == JY_LANG_EN)
 #include "domain/division.h"
 #include "service/import.h"
 #include "service/workflow.h"
@@ -168,10 +171,11 @@ int jy_cli_import(const jy_cli *cli, const char *what, int argc, char **argv)
     int rc = jy_import_run(st, &o, &res, &err);
     jy_workflows_free(gate.wf);
     if (res.ignored.len > 2)
-        fprintf(stderr, "jiuye: warning: columns not imported: %s\n", jy_sb_cstr(&res.ignored));
+        fprintf(stderr, EN ? "jiuye: warning: columns not imported: %s\n" : "jiuye: 注意：以下列未导入：%s\n",
+                jy_sb_cstr(&res.ignored));
     if (rc != 0) {
         if (res.stats.committed)
-            fprintf(stderr, "jiuye: %lld rows were imported before the failure\n",
+            fprintf(stderr, EN ? "jiuye: %lld rows were imported before the failure\n" : "jiuye: 出错前已导入 %lld 行\n",
                     (long long)res.stats.committed);
         code = jy_cli_fail(&err);
         goto done;
@@ -180,9 +184,10 @@ int jy_cli_import(const jy_cli *cli, const char *what, int argc, char **argv)
     jy_import_result_json_opts(&out, o.path, &res, o.dry_run);
     jy_cli_print(&out);
     jy_sb_free(&out);
-    if (res.stopped[0]) fprintf(stderr, "jiuye: reading stopped early: %s\n", res.stopped);
+    if (res.stopped[0]) fprintf(stderr, EN ? "jiuye: reading stopped early: %s\n" : "jiuye: 读取提前停止：%s\n", res.stopped);
     if (res.stats.rejected)
-        fprintf(stderr, "jiuye: %lld of %lld rows rejected; see %s\n", (long long)res.stats.rejected,
+        fprintf(stderr, EN ? "jiuye: %lld of %lld rows rejected; see %s\n" : "jiuye: %lld 行有误未导入（共 %lld 行），详见 %s\n",
+                (long long)res.stats.rejected,
                 (long long)res.stats.rows, res.report_path);
     code = res.stats.rejected ? JY_EXIT_FAIL : JY_EXIT_OK;
 

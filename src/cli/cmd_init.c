@@ -25,7 +25,7 @@ int jy_cmd_init(const jy_cli *cli, int argc, char **argv)
     jy_cli_opts o;
     jy_err err = {0};
     if (jy_cli_opts_parse(argc - 1, argv + 1, &o, &err) || jy_cli_opts_only(&o, allowed, NULL, &err)) {
-        fprintf(stderr, "jiuye: %s\n", err.msg);
+        fprintf(stderr, "jiuye: %s\n", jy_err_text(&err));
         return jy_cli_usage(USAGE);
     }
     if (o.npos) return jy_cli_usage(USAGE);

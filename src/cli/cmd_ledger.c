@@ -111,7 +111,7 @@ static int cmd_budget(const jy_cli *cli, jy_cases *cs, const char *county, const
         if ((rc = check_program(o->pos[2], err)) || (rc = jy_cli_parse_int(o->pos[3], "year", 2000, 2100, &year, err)))
             return rc;
         if (jy_fund_source_parse(o->pos[4], &source, err)) return JY_EUSAGE;
-        if (jy_money_parse(o->pos[5], &amount, err)) return jy_err_prefix(err, "amount: ");
+        if (jy_money_parse(o->pos[5], &amount, err)) return jy_err_prefix2(err, "amount: ", "金额：");
         if ((rc = jy_ledger_budget_set_request(cs, county, o->pos[2], (int)year, source, amount, jy_cli_opt(o, "tracks"),
                                                jy_cli_opt(o, "clause"), cli->actor, out, err)))
             return rc;
@@ -149,7 +149,7 @@ static int cmd_approve(const jy_cli *cli, jy_cases *cs, const char *county, cons
         return rc ? rc : jy_err_set(err, JY_EUSAGE, "--year is required");
     if (!!person == !!org) return jy_err_set(err, JY_EUSAGE, "give one payee: --person IDCARD or --org USCC");
     if (!jy_cli_opt(o, "amount") || jy_money_parse(jy_cli_opt(o, "amount"), &p.amount, err))
-        return jy_cli_opt(o, "amount") ? jy_err_prefix(err, "--amount: ") : jy_err_set(err, JY_EUSAGE, "--amount is required");
+        return jy_cli_opt(o, "amount") ? jy_err_prefix2(err, "--amount: ", "--amount：") : jy_err_set(err, JY_EUSAGE, "--amount is required");
     int source = -1;
     if (jy_cli_opt(o, "source") && jy_fund_source_parse(jy_cli_opt(o, "source"), &source, err)) return JY_EUSAGE;
     snprintf(p.county, sizeof p.county, "%s", county);
@@ -313,7 +313,7 @@ done:
     jy_store_close(st);
     if (rc == 1) return JY_EXIT_FAIL; /* reported already */
     if (rc == JY_EUSAGE) {
-        fprintf(stderr, "jiuye: %s\nusage: %s\n", err.msg, USAGE);
+        fprintf(stderr, "jiuye: %s\nusage: %s\n", jy_err_text(&err), USAGE);
         return JY_EXIT_USAGE;
     }
     if (rc) return jy_cli_fail(&err);

@@ -46,7 +46,7 @@ static int run_explain(const jy_policy *pol)
         jy_err err;
         jy_sb_reset(&out);
         if (jy_policy_case_parse(pol, line, len, c, id, sizeof id, &has_id, &err) != 0) {
-            jy_sb_appendf(&out, "案例 %s：输入有误：%s\n", has_id ? id : "（无 id）", err.msg);
+            jy_sb_appendf(&out, "案例 %s：输入有误：%s\n", has_id ? id : "（无 id）", jy_err_text(&err));
         } else {
             jy_decision dec;
             jy_policy_trace tr = {0, 512, steps};

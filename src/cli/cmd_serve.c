@@ -187,7 +187,7 @@ int jy_cmd_serve(const jy_cli *cli, int argc, char **argv)
 
     /* Division names are a nicety for the pages: serve without them if the file is missing. */
     if (jy_divisions_load(cli->policy_dir, &divs, &err) == 0) app.divs = divs;
-    else fprintf(stderr, "jiuye serve: division names unavailable (%s)\n", err.msg);
+    else fprintf(stderr, "jiuye serve: division names unavailable (%s)\n", jy_err_text(&err));
     jy_err_clear(&err);
 
     /* Block the stop signals before the worker threads exist, so they inherit the mask and

@@ -31,12 +31,13 @@ static const struct {
     {"payroll", jy_cmd_payroll, "payroll run|show|review …   monthly payroll runs of placements"},
     {"report", jy_cmd_report, "report targets|budget|roster|forms|publicity|p4-acceptance …   reports as JSON, CSV or XLSX"},
     {"settings", jy_cmd_settings, "settings show | set KEY VALUE   the county's settings (填报单位, bank-file encoding and layout)"},
+    {"messages", jy_cmd_messages, "messages [--key PREFIX]   the catalogue of message keys with their English and Chinese texts"},
     {"access-log", jy_cmd_access_log, "access-log list [--user U] [--since DATE]   who saw personal data unmasked (auditor)"},
 };
 
 static void usage(FILE *out)
 {
-    fputs("usage: jiuye [--db URL] [--policy DIR] [--as ACTOR] [--audit-key FILE] COMMAND [ARGS]\n\ncommands:\n", out);
+    fputs("usage: jiuye [--db URL] [--policy DIR] [--as ACTOR] [--audit-key FILE] [--lang zh|en] COMMAND [ARGS]\n\ncommands:\n", out);
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %s\n", commands[i].help);
 }
@@ -56,6 +57,16 @@ int main(int argc, char **argv)
     if (!cli.policy_dir || !*cli.policy_dir) cli.policy_dir = JY_POLICY_DIR;
     if (!cli.actor || !*cli.actor) cli.actor = getenv("USER");
     if (!cli.actor || !*cli.actor) cli.actor = "cli";
+    /* Messages in Chinese by default; --lang en or JIUYE_LANG=en for English (docs/messages.md) */
+    const char *lang_env = getenv("JIUYE_LANG");
+    if (lang_env && *lang_env) {
+        int l = jy_lang_parse(lang_env);
+        if (l < 0) {
+            fprintf(stderr, "jiuye: JIUYE_LANG=%s：应为 zh 或 en (expected zh or en)\n", lang_env);
+            return JY_EXIT_USAGE;
+        }
+        jy_lang_set(l);
+    }
 
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
@@ -71,6 +82,14 @@ int main(int argc, char **argv)
         if (strcmp(opt, "--db") == 0) cli.db_url = argv[++i];
         else if (strcmp(opt, "--policy") == 0) cli.policy_dir = argv[++i];
         else if (strcmp(opt, "--as") == 0) cli.actor = argv[++i];
+        else if (strcmp(opt, "--lang") == 0) {
+            int l = jy_lang_parse(argv[++i]);
+            if (l < 0) {
+                fprintf(stderr, "jiuye: --lang %s：应为 zh 或 en (expected zh or en)\n", argv[i]);
+                return JY_EXIT_USAGE;
+            }
+            jy_lang_set(l);
+        }
         else if (strcmp(opt, "--audit-key") == 0) {
             /* the store reads the key file named by JIUYE_AUDIT_KEY_FILE at every open
              * (docs/audit.md), so the option is that variable for this process */

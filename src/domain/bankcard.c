@@ -41,7 +41,7 @@ int jy_bankcard_check_n(const char *s, size_t n, jy_bankcard *out, jy_err *err)
 {
     char buf[40], digits[20];
     size_t k = 0;
-    if (!s || n == 0) return jy_err_set(err, JY_EINVAL, "card number is empty");
+    if (!s || n == 0) return jy_err_set2(err, JY_EINVAL, "bankcard.empty", "card number is empty", "银行卡号为空");
     int rc = jy_tc_reject_fullwidth(s, n, "card number", err);
     if (rc) return rc;
     for (size_t i = 0; i < n; i++) {
@@ -49,16 +49,16 @@ int jy_bankcard_check_n(const char *s, size_t n, jy_bankcard *out, jy_err *err)
         if (c == ' ' || c == '-') continue; /* group separators */
         if (c < '0' || c > '9') {
             jy_tc_describe(s + i, n - i, buf, sizeof buf);
-            return jy_err_set(err, JY_EINVAL, "card number has %s: only digits are allowed", buf);
+            return jy_err_set2(err, JY_EINVAL, "bankcard.not_digit", "card number has %s: only digits are allowed", "银行卡号含有%s：只能填写数字", buf);
         }
         if (k == sizeof digits - 1)
-            return jy_err_set(err, JY_EINVAL, "card number is longer than 19 digits");
+            return jy_err_set2(err, JY_EINVAL, "bankcard.too_long", "card number is longer than 19 digits", "银行卡号超过19位");
         digits[k++] = c;
     }
     if (k < 12)
-        return jy_err_set(err, JY_EINVAL, "card number must be 12-19 digits, found %zu", k);
+        return jy_err_set2(err, JY_EINVAL, "bankcard.length", "card number must be 12-19 digits, found %zu", "银行卡号应为12至19位数字，实际为%zu位", k);
     if (!jy_luhn_valid(digits, k))
-        return jy_err_set(err, JY_EINVAL, "check digit should be %c (Luhn)",
+        return jy_err_set2(err, JY_EINVAL, "bankcard.check_digit", "check digit should be %c (Luhn)", "银行卡号校验位（末位，Luhn算法）有误，应为 %c",
                           jy_luhn_digit(digits, k - 1));
     if (out) {
         memcpy(out->number, digits, k);

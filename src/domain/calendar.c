@@ -46,9 +46,9 @@ static int year_of(jy_date d)
 
 static int nodata(int year, jy_err *err)
 {
-    return jy_err_set(err, JY_ENODATA,
+    return jy_err_set2(err, JY_ENODATA, "calendar.year_missing",
                       "no holiday calendar for %d: add the State Council notice for %d to "
-                      "policy/calendar.txt",
+                      "policy/calendar.txt", "缺少%d年的节假日安排：请把国务院办公厅%d年的放假通知录入 policy/calendar.txt",
                       year, year);
 }
 
@@ -104,23 +104,16 @@ typedef struct parser {
     size_t nyears;
 } parser;
 
-/* Fails with JY_EINVAL and "FILE:LINE: <printf-style message>". */
-static int perr(parser *ps, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static int perr(parser *ps, const char *fmt, ...)
-{
-    char msg[400];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    return jy_err_set(ps->err, JY_EINVAL, "%s:%d: %s", ps->name, ps->line, msg);
-}
+/* Fails with JY_EINVAL and "FILE:LINE: <message>" ("FILE第N行：…" in Chinese): perr2(ps, key, en, zh, …). */
+#define perr2(ps, key, en, zh, ...)                                                                 \
+    (jy_err_set2((ps)->err, JY_EINVAL, key, en, zh, ##__VA_ARGS__),                                 \
+     jy_err_prefix2((ps)->err, "%s:%d: ", "%s第%d行：", (ps)->name, (ps)->line), JY_EINVAL)
 
 static int parse_date_tok(parser *ps, const char *tok, size_t len, jy_date *out)
 {
     jy_err e;
     if (jy_date_parse_n(tok, len, out, &e) != 0)
-        return jy_err_set(ps->err, JY_EINVAL, "%s:%d: %s", ps->name, ps->line, e.msg);
+        return jy_err_wrap2(ps->err, JY_EINVAL, &e, "%s:%d: ", "%s第%d行：", ps->name, ps->line);
     return 0;
 }
 
@@ -148,16 +141,16 @@ static int parse_line(parser *ps, const char *p, const char *e)
         if (!next_token(&p, e, &yt, &yl) || yl != 4 || yt[0] < '1' || yt[0] > '9' ||
             yt[1] < '0' || yt[1] > '9' || yt[2] < '0' || yt[2] > '9' || yt[3] < '0' ||
             yt[3] > '9')
-            return perr(ps, "\"year\" needs a four-digit year (year 2027 国办发明电…)");
+            return perr2(ps, "calendar.year_syntax", "\"year\" needs a four-digit year (year 2027 国办发明电…)", "“year”后应为四位年份（如 year 2027 国办发明电…）");
         int y = (yt[0] - '0') * 1000 + (yt[1] - '0') * 100 + (yt[2] - '0') * 10 + (yt[3] - '0');
         for (size_t i = 0; i < ps->nyears; i++)
             if (ps->years[i].year == y) {
-                return perr(ps, "year %d already has a block (line %d)", y, ps->years[i].line);
+                return perr2(ps, "calendar.year_twice", "year %d already has a block (line %d)", "%d年已有一段（第%d行）", y, ps->years[i].line);
             }
         if (ps->nyears == sizeof ps->years / sizeof ps->years[0])
-            return perr(ps, "too many years (at most 256)");
+            return perr2(ps, "calendar.too_many_years", "too many years (at most 256)", "年份过多（最多256个）");
         if (ps->nyears && y < ps->years[0].year - 200)
-            return perr(ps, "year is too far from the others");
+            return perr2(ps, "calendar.year_far", "year is too far from the others", "该年份与其他年份相距过远");
         ps->years[ps->nyears++] = (year_decl){y, ps->line, -1};
         return 0; /* the rest of the line is the source, free text */
     }
@@ -167,10 +160,10 @@ static int parse_line(parser *ps, const char *p, const char *e)
     if (!is_off && !is_work && !is_total) {
         char kw[48];
         snprintf(kw, sizeof kw, "%.*s", (int)(len > 40 ? 40 : len), tok);
-        return perr(ps, "unknown keyword \"%s\": expected year, off, work or workdays", kw);
+        return perr2(ps, "calendar.keyword", "unknown keyword \"%s\": expected year, off, work or workdays", "未知的关键字“%s”：应为 year、off、work 或 workdays", kw);
     }
     if (ps->nyears == 0)
-        return perr(ps, "\"%s\" before the first \"year\" line",
+        return perr2(ps, "calendar.before_year", "\"%s\" before the first \"year\" line", "“%s”出现在第一个“year”行之前",
                     is_off ? "off" : is_work ? "work" : "workdays");
     year_decl *yd = &ps->years[ps->nyears - 1];
     if (is_total) {
@@ -178,48 +171,48 @@ static int parse_line(parser *ps, const char *p, const char *e)
         size_t nl;
         int v = 0;
         if (!next_token(&p, e, &nt, &nl) || nl > 3)
-            return perr(ps, "\"workdays\" needs the year's number of working days");
+            return perr2(ps, "calendar.workdays_missing", "\"workdays\" needs the year's number of working days", "“workdays”后应写该年的工作日天数");
         for (size_t i = 0; i < nl; i++) {
             if (nt[i] < '0' || nt[i] > '9')
-                return perr(ps, "\"workdays\" needs a number");
+                return perr2(ps, "calendar.workdays_number", "\"workdays\" needs a number", "“workdays”后应为数字");
             v = v * 10 + (nt[i] - '0');
         }
         if (next_token(&p, e, &nt, &nl))
-            return perr(ps, "unexpected text after the number of working days");
+            return perr2(ps, "calendar.workdays_extra", "unexpected text after the number of working days", "工作日天数后有多余的文字");
         yd->expect_workdays = v;
         return 0;
     }
     const char *dt;
     size_t dl;
     if (!next_token(&p, e, &dt, &dl))
-        return perr(ps, "\"%s\" needs a date (YYYY-MM-DD%s)", is_off ? "off" : "work",
+        return perr2(ps, "calendar.date_missing", "\"%s\" needs a date (YYYY-MM-DD%s)", "“%s”后应为日期（YYYY-MM-DD%s）", is_off ? "off" : "work",
                     is_off ? " or YYYY-MM-DD..YYYY-MM-DD" : "");
     jy_date from, to;
     const char *dots = dl > 2 ? memchr(dt, '.', dl) : NULL;
     if (dots) {
-        if (!is_off) return perr(ps, "\"work\" takes one date, not a range");
+        if (!is_off) return perr2(ps, "calendar.work_range", "\"work\" takes one date, not a range", "“work”只写一个日期，不能写日期范围");
         if ((size_t)(dots - dt) + 2 > dl || dots[1] != '.')
-            return perr(ps, "a range is written YYYY-MM-DD..YYYY-MM-DD");
+            return perr2(ps, "calendar.range_syntax", "a range is written YYYY-MM-DD..YYYY-MM-DD", "日期范围应写作 YYYY-MM-DD..YYYY-MM-DD");
         if (parse_date_tok(ps, dt, (size_t)(dots - dt), &from) ||
             parse_date_tok(ps, dots + 2, dl - (size_t)(dots - dt) - 2, &to))
             return JY_EINVAL;
         if (to < from)
-            return perr(ps, "range %s..%s ends before it starts", jy_date_format(from, dbuf),
+            return perr2(ps, "calendar.range_backwards", "range %s..%s ends before it starts", "日期范围 %s..%s 的结束日早于开始日", jy_date_format(from, dbuf),
                         jy_date_format(to, dbuf2));
         if (to - from > 31)
-            return perr(ps, "range %s..%s is longer than a month: a typo?",
+            return perr2(ps, "calendar.range_long", "range %s..%s is longer than a month: a typo?", "日期范围 %s..%s 超过一个月：是否写错？",
                         jy_date_format(from, dbuf), jy_date_format(to, dbuf2));
     } else {
         if (parse_date_tok(ps, dt, dl, &from)) return JY_EINVAL;
         to = from;
     }
     if (year_of(from) < yd->year - 1 || year_of(to) > yd->year + 1)
-        return perr(ps, "date %s is far from the block's year: a typo?",
+        return perr2(ps, "calendar.date_far", "date %s is far from the block's year: a typo?", "日期 %s 与本段年份相距过远：是否写错？",
                     jy_date_format(from < jy_date_from_ymd(yd->year, 1, 1) ? from : to, dbuf));
     if (is_work && jy_date_weekday(from) < 6)
-        return perr(ps,
+        return perr2(ps, "calendar.work_weekday",
                     "%s is a weekday, already a working day: \"work\" names a Saturday or "
-                    "Sunday that becomes a working day (调休上班)",
+                    "Sunday that becomes a working day (调休上班)", "%s 是周一至周五，本来就是工作日：“work”用于调休上班的周六或周日",
                     jy_date_format(from, dbuf));
     p = skip_ws(p, e);
     const char *le = e;
@@ -240,7 +233,7 @@ static int build(parser *ps, jy_calendar *cal)
 {
     char dbuf[JY_DATE_BUFSZ];
     if (ps->nyears == 0)
-        return jy_err_set(ps->err, JY_EINVAL, "%s: no \"year\" block: the calendar is empty",
+        return jy_err_set2(ps->err, JY_EINVAL, "calendar.empty", "%s: no \"year\" block: the calendar is empty", "%s：没有“year”段，节假日日历为空",
                           ps->name);
     int fy = ps->years[0].year, ly = fy;
     for (size_t i = 1; i < ps->nyears; i++) {
@@ -269,7 +262,7 @@ static int build(parser *ps, jy_calendar *cal)
         const override *o = &ps->ov[i];
         if (i > 0 && ps->ov[i - 1].day == o->day && ps->ov[i - 1].off != o->off) {
             ps->line = o->line;
-            return perr(ps, "%s is both a day off and a working day (see line %d)",
+            return perr2(ps, "calendar.off_and_work", "%s is both a day off and a working day (see line %d)", "%s 既是放假日又是工作日（见第%d行）",
                         jy_date_format(o->day, dbuf), ps->ov[i - 1].line);
         }
         int32_t idx = o->day - cal->start;
@@ -289,9 +282,9 @@ static int build(parser *ps, jy_calendar *cal)
         int32_t b = jy_date_from_ymd(yd->year, 12, 31) - cal->start;
         int got = cal->cum[b + 1] - cal->cum[a];
         if (got != yd->expect_workdays)
-            return jy_err_set(ps->err, JY_EINVAL,
+            return jy_err_set2(ps->err, JY_EINVAL, "calendar.workdays_mismatch",
                               "%s:%d: year %d has %d working days by its off/work lines, but its "
-                              "\"workdays\" line says %d: check the lines against the notice",
+                              "\"workdays\" line says %d: check the lines against the notice", "%s第%d行：按放假（off）和调休上班（work）各行计算，%d年有%d个工作日，但“workdays”行写的是%d：请对照通知核对各行",
                               ps->name, yd->line, yd->year, got, yd->expect_workdays);
     }
     return 0;
@@ -302,7 +295,7 @@ int jy_calendar_parse(const char *text, size_t len, const char *name, jy_calenda
 {
     int rc = 0;
     jy_calendar *cal = calloc(1, sizeof *cal);
-    if (!cal) return jy_err_set(err, JY_ENOMEM, "out of memory");
+    if (!cal) return jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
     cal->arena = jy_arena_new(0);
     parser ps = {.name = name ? name : "calendar", .err = err, .arena = cal->arena};
     const char *p = text, *end = text + len;
@@ -320,7 +313,7 @@ int jy_calendar_parse(const char *text, size_t len, const char *name, jy_calenda
                 break;
             }
         if (memchr(p, '\0', (size_t)(e - p))) {
-            rc = perr(&ps, "NUL byte in the line");
+            rc = perr2(&ps, "calendar.nul", "NUL byte in the line", "该行含有 NUL 字节");
             goto done;
         }
         rc = parse_line(&ps, p, e);
@@ -340,14 +333,14 @@ done:
 int jy_calendar_load_file(const char *path, jy_calendar **out, jy_err *err)
 {
     FILE *f = fopen(path, "rb");
-    if (!f) return jy_err_set(err, JY_EIO, "cannot open %s: %s", path, strerror(errno));
+    if (!f) return jy_err_set2(err, JY_EIO, "file.open", "cannot open %s: %s", "无法打开 %s：%s", path, strerror(errno));
     jy_sb sb = JY_SB_INIT;
     char buf[8192];
     size_t got;
     while ((got = fread(buf, 1, sizeof buf, f)) > 0) jy_sb_appendn(&sb, buf, got);
     int bad = ferror(f);
     fclose(f);
-    int rc = bad ? jy_err_set(err, JY_EIO, "cannot read %s", path)
+    int rc = bad ? jy_err_set2(err, JY_EIO, "file.read", "cannot read %s", "无法读取 %s", path)
                  : jy_calendar_parse(jy_sb_cstr(&sb), sb.len, path, out, err);
     jy_sb_free(&sb);
     return rc;
@@ -358,7 +351,7 @@ int jy_calendar_load(const char *policy_dir, jy_calendar **out, jy_err *err)
     char path[4096];
     int n = snprintf(path, sizeof path, "%s/%s", policy_dir ? policy_dir : ".", JY_CALENDAR_FILE);
     if (n < 0 || (size_t)n >= sizeof path)
-        return jy_err_set(err, JY_EINVAL, "policy directory path is too long");
+        return jy_err_set2(err, JY_EINVAL, "policy.dir_too_long", "policy directory path is too long", "政策目录路径过长");
     return jy_calendar_load_file(path, out, err);
 }
 
@@ -409,7 +402,7 @@ int jy_calendar_workdays_in_month(const jy_calendar *cal, jy_month m, int *count
 int jy_calendar_nth_workday(const jy_calendar *cal, jy_date from, int n, jy_date *out,
                             jy_err *err)
 {
-    if (n < 1) return jy_err_set(err, JY_EINVAL, "the number of working days must be 1 or more, not %d", n);
+    if (n < 1) return jy_err_set2(err, JY_EINVAL, "calendar.workdays_n", "the number of working days must be 1 or more, not %d", "工作日数应为1或以上，不是%d", n);
     int rc = covered(cal, from, from, err);
     if (rc) return rc;
     int32_t fi = from - cal->start;
@@ -517,7 +510,7 @@ int jy_calendar_nth_workday_prov(const jy_calendar *cal, jy_date from, int n, jy
                                  jy_err *err)
 {
     *provisional = 0;
-    if (n < 1) return jy_err_set(err, JY_EINVAL, "the number of working days must be 1 or more, not %d", n);
+    if (n < 1) return jy_err_set2(err, JY_EINVAL, "calendar.workdays_n", "the number of working days must be 1 or more, not %d", "工作日数应为1或以上，不是%d", n);
     jy_date end = data_end(cal);
     int rc, left = n;
     jy_date d = from;

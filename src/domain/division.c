@@ -18,7 +18,7 @@ struct jy_divisions {
 static int slurp(const char *path, char **out, size_t *len, jy_err *err)
 {
     FILE *f = fopen(path, "rb");
-    if (!f) return jy_err_set(err, JY_EIO, "cannot open %s: %s", path, strerror(errno));
+    if (!f) return jy_err_set2(err, JY_EIO, "file.open", "cannot open %s: %s", "无法打开 %s：%s", path, strerror(errno));
     jy_sb sb = JY_SB_INIT;
     char buf[8192];
     size_t got;
@@ -27,7 +27,7 @@ static int slurp(const char *path, char **out, size_t *len, jy_err *err)
     fclose(f);
     if (bad) {
         jy_sb_free(&sb);
-        return jy_err_set(err, JY_EIO, "cannot read %s", path);
+        return jy_err_set2(err, JY_EIO, "file.read", "cannot read %s", "无法读取 %s", path);
     }
     *len = sb.len;
     jy_sb_appendc(&sb, '\0');
@@ -90,25 +90,25 @@ static int parse(char *text, size_t len, const char *name, jy_divisions *d, jy_e
         char *f[5];
         size_t nf = split_tabs(p, e, f, 5);
         if (nf < 4 || nf > 5)
-            return jy_err_set(err, JY_EINVAL,
+            return jy_err_set2(err, JY_EINVAL, "division.columns",
                               "%s:%d: expected 4 or 5 TAB-separated columns (code, name, kind, "
-                              "status, note), found %zu",
+                              "status, note), found %zu", "%s第%d行：应有4或5列，以TAB分隔（代码、名称、级别、状态、备注），实际为%zu列",
                               name, line, nf > 5 ? (size_t)6 : nf);
         size_t cl = strlen(f[0]);
         if ((cl != 6 && cl != 9) || !all_digits(f[0], cl))
-            return jy_err_set(err, JY_EINVAL, "%s:%d: code \"%.20s\" must be 6 or 9 digits", name,
+            return jy_err_set2(err, JY_EINVAL, "division.code_digits", "%s:%d: code \"%.20s\" must be 6 or 9 digits", "%s第%d行：代码“%.20s”应为6位或9位数字", name,
                               line, f[0]);
         if (memcmp(f[0], "00", 2) == 0)
-            return jy_err_set(err, JY_EINVAL, "%s:%d: code %s: province 00 does not exist", name,
+            return jy_err_set2(err, JY_EINVAL, "division.province_00", "%s:%d: code %s: province 00 does not exist", "%s第%d行：代码 %s 有误：不存在省级代码 00", name,
                               line, f[0]);
         if (!f[1][0])
-            return jy_err_set(err, JY_EINVAL, "%s:%d: code %s has no name", name, line, f[0]);
+            return jy_err_set2(err, JY_EINVAL, "division.no_name", "%s:%d: code %s has no name", "%s第%d行：代码 %s 没有名称", name, line, f[0]);
         int former;
         if (strcmp(f[3], "current") == 0) former = 0;
         else if (strcmp(f[3], "former") == 0) former = 1;
         else
-            return jy_err_set(err, JY_EINVAL,
-                              "%s:%d: status \"%.40s\" must be \"current\" or \"former\"", name,
+            return jy_err_set2(err, JY_EINVAL, "division.status",
+                              "%s:%d: status \"%.40s\" must be \"current\" or \"former\"", "%s第%d行：状态“%.40s”应为“current”（现行）或“former”（已撤销）", name,
                               line, f[3]);
         if (d->n == cap) {
             jy_division *nv = jy_arena_alloc(d->arena, 2 * cap * sizeof *nv);
@@ -128,7 +128,7 @@ static int parse(char *text, size_t len, const char *name, jy_divisions *d, jy_e
     qsort(d->v, d->n, sizeof *d->v, cmp_div);
     for (size_t i = 1; i < d->n; i++)
         if (strcmp(d->v[i - 1].code, d->v[i].code) == 0)
-            return jy_err_set(err, JY_EINVAL, "%s: code %s appears twice", name, d->v[i].code);
+            return jy_err_set2(err, JY_EINVAL, "division.duplicate", "%s: code %s appears twice", "%s：代码 %s 出现了两次", name, d->v[i].code);
     return 0;
 }
 
@@ -140,7 +140,7 @@ int jy_divisions_load_file(const char *path, jy_divisions **out, jy_err *err)
     if (rc) return rc;
     jy_divisions *d = calloc(1, sizeof *d);
     if (!d) {
-        rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
         goto done;
     }
     d->arena = jy_arena_new(0);
@@ -160,7 +160,7 @@ int jy_divisions_load(const char *policy_dir, jy_divisions **out, jy_err *err)
     char path[4096];
     int n = snprintf(path, sizeof path, "%s/%s", policy_dir ? policy_dir : ".", JY_DIVISIONS_FILE);
     if (n < 0 || (size_t)n >= sizeof path)
-        return jy_err_set(err, JY_EINVAL, "policy directory path is too long");
+        return jy_err_set2(err, JY_EINVAL, "policy.dir_too_long", "policy directory path is too long", "政策目录路径过长");
     return jy_divisions_load_file(path, out, err);
 }
 

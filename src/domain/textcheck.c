@@ -34,6 +34,19 @@ static int is_fullwidth(const unsigned char *s, size_t n)
     return 0;
 }
 
+/* the Chinese name of a field named in English by the callers */
+static const char *field_zh(const char *field)
+{
+    static const struct { const char *en, *zh; } names[] = {
+        {"ID number", "身份证号码"},      {"card number", "银行卡号"},
+        {"mobile number", "手机号码"},    {"credit code", "统一社会信用代码"},
+        {"social security card number", "社会保障卡号"},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (strcmp(field, names[i].en) == 0) return names[i].zh;
+    return field;
+}
+
 int jy_tc_reject_fullwidth(const char *s, size_t n, const char *field, jy_err *err)
 {
     const unsigned char *u = (const unsigned char *)s;
@@ -43,11 +56,13 @@ int jy_tc_reject_fullwidth(const char *s, size_t n, const char *field, jy_err *e
         size_t j = i, shown = 0;
         while (j < n && is_fullwidth(u + j, n - j) && shown < 6) { j += 3; shown++; }
         int more = j < n && is_fullwidth(u + j, n - j);
-        return jy_err_set(err, JY_EINVAL,
-                          "%s has full-width characters \"%.*s%s\" (from a Chinese input "
-                          "method): type ASCII digits 0-9%s",
-                          field, (int)(j - i), s + i, more ? "…" : "",
-                          strcmp(field, "ID number") == 0 ? " and X" : "");
+        int id = strcmp(field, "ID number") == 0;
+        return jy_err_set2(err, JY_EINVAL, "text.fullwidth",
+                           "%1$s has full-width characters \"%3$.*2$s%4$s\" (from a Chinese input "
+                           "method): type ASCII digits 0-9%5$s%6$.0s%7$.0s",
+                           "%6$s含有全角字符“%3$.*2$s%4$s”（中文输入法打出的）：请改用半角数字0-9%7$s%1$.0s%5$.0s",
+                           field, (int)(j - i), s + i, more ? "…" : "", id ? " and X" : "",
+                           field_zh(field), id ? "和 X" : "");
     }
     return 0;
 }

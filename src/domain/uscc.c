@@ -70,18 +70,18 @@ static const struct {
 int jy_uscc_check_n(const char *s, size_t n, const jy_divisions *divs, jy_uscc *out, jy_err *err)
 {
     char buf[40], code[19];
-    if (!s || n == 0) return jy_err_set(err, JY_EINVAL, "credit code is empty");
+    if (!s || n == 0) return jy_err_set2(err, JY_EINVAL, "uscc.empty", "credit code is empty", "统一社会信用代码为空");
     int rc = jy_tc_reject_fullwidth(s, n, "credit code", err);
     if (rc) return rc;
     size_t chars = jy_tc_count_chars(s, n);
     if (chars != 18)
-        return jy_err_set(err, JY_EINVAL, "credit code must be 18 characters, found %zu", chars);
+        return jy_err_set2(err, JY_EINVAL, "uscc.length", "credit code must be 18 characters, found %zu", "统一社会信用代码应为18位，实际为%zu位", chars);
     for (size_t i = 0; i < 18; i++) {
         if ((unsigned char)s[i] >= 0x80 || (n != 18 && i == 17)) {
             jy_tc_describe(s + i, n - i, buf, sizeof buf);
-            return jy_err_set(err, JY_EINVAL,
+            return jy_err_set2(err, JY_EINVAL, "uscc.bad_char",
                               "character %zu (%s) is not allowed: a credit code uses 0-9 and "
-                              "A-Z without I, O, S, V, Z",
+                              "A-Z without I, O, S, V, Z", "统一社会信用代码第%zu位（%s）不允许：只能使用数字0-9和除 I、O、S、V、Z 以外的大写字母",
                               i + 1, buf);
         }
         char c = s[i];
@@ -89,13 +89,13 @@ int jy_uscc_check_n(const char *s, size_t n, const jy_divisions *divs, jy_uscc *
         if (value_of(c) < 0) {
             jy_tc_describe(s + i, 1, buf, sizeof buf);
             if (c == 'I' || c == 'O' || c == 'S' || c == 'V' || c == 'Z')
-                return jy_err_set(err, JY_EINVAL,
+                return jy_err_set2(err, JY_EINVAL, "uscc.letter_unused",
                                   "character %zu (%s): the letters I, O, S, V and Z are not used "
-                                  "in credit codes",
+                                  "in credit codes", "统一社会信用代码第%zu位（%s）：统一社会信用代码不使用字母 I、O、S、V、Z",
                                   i + 1, buf);
-            return jy_err_set(err, JY_EINVAL,
+            return jy_err_set2(err, JY_EINVAL, "uscc.bad_char",
                               "character %zu (%s) is not allowed: a credit code uses 0-9 and "
-                              "A-Z without I, O, S, V, Z",
+                              "A-Z without I, O, S, V, Z", "统一社会信用代码第%zu位（%s）不允许：只能使用数字0-9和除 I、O、S、V、Z 以外的大写字母",
                               i + 1, buf);
         }
         code[i] = c;
@@ -105,28 +105,28 @@ int jy_uscc_check_n(const char *s, size_t n, const jy_divisions *divs, jy_uscc *
     size_t a = 0, na = sizeof authorities / sizeof authorities[0];
     while (a < na && authorities[a].authority != code[0]) a++;
     if (a == na)
-        return jy_err_set(err, JY_EINVAL,
-                          "registration authority code %c (character 1) does not exist", code[0]);
+        return jy_err_set2(err, JY_EINVAL, "uscc.authority",
+                          "registration authority code %c (character 1) does not exist", "统一社会信用代码第1位登记管理部门代码 %c 不存在", code[0]);
     const char *tp = strchr(authorities[a].types, code[1]);
     if (!tp)
-        return jy_err_set(err, JY_EINVAL,
+        return jy_err_set2(err, JY_EINVAL, "uscc.org_type",
                           "organisation type %c (character 2) does not exist for authority %c "
-                          "(%s): allowed %s",
+                          "(%s): allowed %s", "统一社会信用代码第2位机构类别代码 %c 不存在（登记管理部门 %c 为%s，允许的类别：%s）",
                           code[1], code[0], authorities[a].authority_name, authorities[a].types);
     for (int i = 2; i < 8; i++)
         if (code[i] < '0' || code[i] > '9')
-            return jy_err_set(err, JY_EINVAL,
-                              "division code %.6s (characters 3-8) must be 6 digits", code + 2);
+            return jy_err_set2(err, JY_EINVAL, "uscc.division_digits",
+                              "division code %.6s (characters 3-8) must be 6 digits", "统一社会信用代码第3-8位登记管理机关行政区划码 %.6s 应为6位数字", code + 2);
     if (memcmp(code + 2, "100000", 6) != 0) { /* 100000: registered at national level */
         if (memcmp(code + 2, "00", 2) == 0 ||
             (divs && !jy_division_province_known(divs, code + 2)))
-            return jy_err_set(err, JY_EINVAL,
-                              "division code %.6s (characters 3-8): province %.2s does not exist",
+            return jy_err_set2(err, JY_EINVAL, "uscc.division_province",
+                              "division code %.6s (characters 3-8): province %.2s does not exist", "统一社会信用代码第3-8位行政区划码 %.6s 有误：不存在省级代码 %.2s",
                               code + 2, code + 2);
     }
     char want = jy_uscc_check_char(code);
     if (want != code[17])
-        return jy_err_set(err, JY_EINVAL, "check character should be %c", want);
+        return jy_err_set2(err, JY_EINVAL, "uscc.check_char", "check character should be %c", "统一社会信用代码校验位（第18位）有误，应为 %c", want);
     if (out) {
         memcpy(out->code, code, 19);
         memcpy(out->division, code + 2, 6);

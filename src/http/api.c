@@ -105,12 +105,12 @@ static int hook_resolve(void *ctx, jy_http_req *req, const char *token, const ch
 {
     jy_api *api = ctx;
     (void)addr;
-    if (!token || !*token) return jy_err_set(err, JY_ENOTFOUND, "not signed in: log in first (POST /api/v1/session)");
+    if (!token || !*token) return jy_err_set2(err, JY_ENOTFOUND, "auth.not_signed_in", "not signed in: log in first (POST /api/v1/session)", "尚未登录：请先登录（POST /api/v1/session）");
     jy_store *st = jy_http_req_store(req);
-    if (!st) return jy_err_set(err, JY_EDB, "no database handle available");
+    if (!st) return jy_err_set2(err, JY_EDB, "http.no_db_handle", "no database handle available", "暂无可用的数据库连接");
     api_req *a = jy_arena_zalloc(jy_http_req_arena(req), sizeof *a);
     int rc = jy_auth_resolve(api->auth, st, token, jy_api_now(req), &a->who, err);
-    if (rc == JY_EAUTH) return jy_err_set(err, JY_ENOTFOUND, "%s", err->msg);
+    if (rc == JY_EAUTH) return jy_err_copy(err, JY_ENOTFOUND, err);
     if (rc) return rc;
     a->has_who = 1;
     /* below the handler: the handle sees the user's area only (within the server's own scope) */
@@ -119,7 +119,7 @@ static int hook_resolve(void *ctx, jy_http_req *req, const char *token, const ch
     const char *server_scope = jy_http_req_config(req)->scope;
     if (scope[0] && (!server_scope || !*server_scope || strlen(scope) > strlen(server_scope))) {
         if (server_scope && *server_scope && strncmp(scope, server_scope, strlen(server_scope)) != 0)
-            return jy_err_set(err, JY_EDENIED, "your area %s lies outside this server's %s", a->who.area,
+            return jy_err_set2(err, JY_EDENIED, "auth.area_outside_server", "your area %s lies outside this server's %s", "您的管辖区域 %s 不在本服务器的区域 %s 之内", a->who.area,
                               server_scope);
         if ((rc = jy_store_set_scope(st, scope, err))) return rc;
     }
@@ -142,13 +142,13 @@ static int hook_permit(void *ctx, jy_http_req *req, const jy_http_principal *p, 
     (void)ctx;
     (void)req;
     api_req *a = p->data;
-    if (!a) return jy_err_set(err, JY_EDENIED, "no principal");
+    if (!a) return jy_err_set2(err, JY_EDENIED, "auth.no_principal", "no principal", "没有登录身份");
     /* -2: any session, also a half-open one (completing the login, logging out, who am I) */
     if (route->permission == -2) return 0;
     /* -1: any signed-in user (their own account routes), not half-open */
     if (route->permission < 0) {
         if (a->who.second_factor_required && !a->who.second_factor_done)
-            return jy_err_set(err, JY_EDENIED, "second factor pending: POST /api/v1/session/second-factor");
+            return jy_err_set2(err, JY_EDENIED, "auth.second_factor_pending", "second factor pending: POST /api/v1/session/second-factor", "尚未完成第二重验证：POST /api/v1/session/second-factor");
         return 0;
     }
     int rc = jy_perm_check(&a->who, route->permission, NULL, err);
@@ -161,7 +161,7 @@ static int hook_csrf(void *ctx, jy_http_req *req, const jy_http_principal *p, co
     (void)ctx;
     (void)req;
     api_req *a = p->data;
-    if (!a) return jy_err_set(err, JY_EDENIED, "no session");
+    if (!a) return jy_err_set2(err, JY_EDENIED, "auth.no_principal_session", "no session", "没有会话");
     return jy_auth_csrf_check(&a->who, token, err);
 }
 
@@ -194,17 +194,24 @@ int jy_api_fail(jy_http_req *req, const jy_err *err, const char *field)
     case JY_EDB: status = 503, code = "database"; break;
     default: status = 500, code = "internal"; break;
     }
-    if (field) jy_http_reply_error_field(req, status, code, field, "%s", err->msg);
-    else jy_http_reply_error(req, status, code, "%s", err->msg);
+    jy_http_reply_error_e(req, status, code, field, err);
     return err->code < 0 ? err->code : JY_EINVAL;
 }
 
-/* 422 naming field: "<field>: <what>". */
-static int field_fail(jy_http_req *req, const char *field, const char *what)
+/* 422 naming field: "<field>: <e's message>", in both languages. */
+static int field_fail_e(jy_http_req *req, const char *field, jy_err *e)
 {
-    jy_http_reply_error_field(req, 422, "invalid_field", field, "%s: %s", field, what);
+    jy_err_prefix2(e, "%s: ", "%s：", field);
+    jy_http_reply_error_e(req, 422, "invalid_field", field, e);
     return JY_EINVAL;
 }
+/* field_fail2(req, field, key, en, zh): 422 naming field with a catalogued reason. */
+#define field_fail2(req, field, key, en, zh)                                                        \
+    __extension__({                                                                                 \
+        jy_err fe_;                                                                                 \
+        jy_err_set2(&fe_, JY_EINVAL, key, en, zh);                                                  \
+        field_fail_e(req, field, &fe_);                                                             \
+    })
 
 /* ---- stores and services ---- */
 
@@ -273,14 +280,14 @@ int jy_api_permit_or_reply(jy_http_req *req, int perm, const jy_perm_target *t)
     const jy_principal *p = jy_api_who(req);
     jy_err err = {0};
     if (!p) {
-        jy_http_reply_error(req, 401, "unauthenticated", "not signed in");
+        jy_http_reply_error2(req, 401, "unauthenticated", NULL, "auth.not_signed_in_short", "not signed in", "尚未登录");
         return JY_EAUTH;
     }
     int rc = jy_perm_check(p, perm, t, &err);
     if (rc == 0) return 0;
     if (rc == JY_EDENIED && t && jy_role_holds(p, perm)) {
         /* the role may, this record is not the user's: do not reveal that it exists */
-        jy_http_reply_error(req, 404, "not_found", "no such record in your area");
+        jy_http_reply_error2(req, 404, "not_found", NULL, "api.not_in_area", "no such record in your area", "您的管辖区域内没有这条记录");
         return JY_ENOTFOUND;
     }
     return jy_api_fail(req, &err, NULL);
@@ -295,19 +302,19 @@ json_t *jy_api_body_or_reply(jy_http_req *req)
     size_t len = 0;
     const char *body = jy_http_req_body(req, &len);
     if (!body || len == 0) {
-        jy_http_reply_error(req, 400, "bad_request", "the request needs a JSON object as its body");
+        jy_http_reply_error2(req, 400, "bad_request", NULL, "api.body_needed", "the request needs a JSON object as its body", "请求正文应为 JSON 对象");
         return NULL;
     }
     json_error_t je;
     json_t *v = json_loadb(body, len, JSON_REJECT_DUPLICATES, &je);
     if (!v) {
-        jy_http_reply_error(req, 400, "bad_json", "the body is not valid JSON: line %d column %d: %s", je.line,
+        jy_http_reply_error2(req, 400, "bad_json", NULL, "api.body_json", "the body is not valid JSON: line %d column %d: %s", "请求正文不是有效的 JSON：第%d行第%d列：%s", je.line,
                             je.column, je.text);
         return NULL;
     }
     jy_http_req_on_end(req, json_free_cb, v);
     if (!json_is_object(v)) {
-        jy_http_reply_error(req, 400, "bad_json", "the body must be a JSON object ({…})");
+        jy_http_reply_error2(req, 400, "bad_json", NULL, "api.body_object", "the body must be a JSON object ({…})", "请求正文应为 JSON 对象（{…}）");
         return NULL;
     }
     return v;
@@ -329,7 +336,7 @@ int jy_api_only_keys_or_reply(jy_http_req *req, json_t *obj, const char *allowed
             p += w + 1;
         }
         if (!ok) {
-            jy_http_reply_error_field(req, 422, "unknown_field", key, "unknown field \"%s\"; known fields: %s", key,
+            jy_http_reply_error2(req, 422, "unknown_field", key, "api.unknown_field", "unknown field \"%s\"; known fields: %s", "未知字段“%s”；已知字段：%s", key,
                                       allowed);
             return JY_EINVAL;
         }
@@ -343,7 +350,7 @@ static json_t *get_field(json_t *obj, const char *field, int required, jy_http_r
     *rc = 0;
     if (!v || json_is_null(v)) {
         if (required) {
-            jy_http_reply_error_field(req, 422, "missing_field", field, "%s is required", field);
+            jy_http_reply_error2(req, 422, "missing_field", field, "api.missing_field", "%s is required", "%s 为必填项", field);
             *rc = JY_EINVAL;
         } else {
             *rc = 1;
@@ -358,9 +365,9 @@ int jy_api_str_or_reply(jy_http_req *req, json_t *obj, const char *field, int re
     int rc;
     json_t *v = get_field(obj, field, required, req, &rc);
     if (!v) return rc;
-    if (!json_is_string(v)) return field_fail(req, field, "expected a string");
+    if (!json_is_string(v)) return field_fail2(req, field, "api.field_string", "expected a string", "应为字符串");
     const char *s = json_string_value(v);
-    if (strlen(s) != json_string_length(v)) return field_fail(req, field, "a NUL character is not allowed");
+    if (strlen(s) != json_string_length(v)) return field_fail2(req, field, "api.field_nul", "a NUL character is not allowed", "不能含有 NUL 字符");
     *out = s;
     return 0;
 }
@@ -372,8 +379,9 @@ int jy_api_i64_or_reply(jy_http_req *req, json_t *obj, const char *field, int re
     json_t *v = get_field(obj, field, required, req, &rc);
     if (!v) return rc;
     if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi) {
-        jy_http_reply_error_field(req, 422, "invalid_field", field,
-                                  "%s: expected a whole number from %" PRId64 " to %" PRId64, field, lo, hi);
+        jy_http_reply_error2(req, 422, "invalid_field", field, "api.field_int",
+                             "%s: expected a whole number from %" PRId64 " to %" PRId64,
+                             "%s：应为 %" PRId64 " 至 %" PRId64 " 之间的整数", field, lo, hi);
         return JY_EINVAL;
     }
     *out = json_integer_value(v);
@@ -386,7 +394,7 @@ int jy_api_date_or_reply(jy_http_req *req, json_t *obj, const char *field, int r
     int rc = jy_api_str_or_reply(req, obj, field, required, &s);
     if (rc) return rc;
     jy_err err = {0};
-    if (jy_date_parse_loose(s, out, &err)) return field_fail(req, field, err.msg);
+    if (jy_date_parse_loose(s, out, &err)) return field_fail_e(req, field, &err);
     return 0;
 }
 
@@ -396,14 +404,16 @@ int jy_api_money_or_reply(jy_http_req *req, json_t *obj, const char *field, int 
     int rc = jy_api_str_or_reply(req, obj, field, required, &s);
     if (rc) return rc;
     jy_err err = {0};
-    if (jy_money_parse(s, out, &err)) return field_fail(req, field, err.msg);
-    if (*out < 0) return field_fail(req, field, "an amount cannot be negative");
+    if (jy_money_parse(s, out, &err)) return field_fail_e(req, field, &err);
+    if (*out < 0) return field_fail2(req, field, "money.negative", "an amount cannot be negative", "金额不能为负数");
     return 0;
 }
 
-static int query_fail(jy_http_req *req, const char *name, const char *what, const char *value)
+/* what / what_zh: what the parameter should be, in English and in Chinese */
+static int query_fail(jy_http_req *req, const char *name, const char *what, const char *what_zh, const char *value)
 {
-    jy_http_reply_error_field(req, 400, "bad_query", name, "?%s=%.40s: expected %s", name, value, what);
+    jy_http_reply_error2(req, 400, "bad_query", name, "api.query", "?%1$s=%2$.40s: expected %3$s%4$.0s",
+                         "参数 ?%1$s=%2$.40s 有误：应为%4$s%3$.0s", name, value, what, what_zh);
     return JY_EINVAL;
 }
 
@@ -423,9 +433,10 @@ int jy_api_query_int_or_reply(jy_http_req *req, const char *name, int64_t lo, in
     if (!s) return 1;
     int64_t v;
     if (parse_i64(s, &v) || v < lo || v > hi) {
-        char what[80];
+        char what[80], what_zh[80];
         snprintf(what, sizeof what, "a whole number from %" PRId64 " to %" PRId64, lo, hi);
-        return query_fail(req, name, what, s);
+        snprintf(what_zh, sizeof what_zh, " %" PRId64 " 至 %" PRId64 " 之间的整数", lo, hi);
+        return query_fail(req, name, what, what_zh, s);
     }
     *out = v;
     return 0;
@@ -441,7 +452,7 @@ int jy_api_query_date_or_reply(jy_http_req *req, const char *name, jy_date *out)
     const char *s = jy_http_req_query(req, name);
     if (!s) return 1;
     jy_err err = {0};
-    if (jy_date_parse_loose(s, out, &err)) return query_fail(req, name, "a date such as 2024-06-28", s);
+    if (jy_date_parse_loose(s, out, &err)) return query_fail(req, name, "a date such as 2024-06-28", "日期，如 2024-06-28", s);
     return 0;
 }
 
@@ -450,7 +461,7 @@ int jy_api_path_id_or_reply(jy_http_req *req, const char *name, int64_t *out)
     const char *s = jy_http_req_param(req, name);
     int64_t v;
     if (!s || parse_i64(s, &v) || v <= 0) {
-        jy_http_reply_error(req, 404, "not_found", "no such record: %.40s", s ? s : "");
+        jy_http_reply_error2(req, 404, "not_found", NULL, "api.no_such_record", "no such record: %.40s", "没有这条记录：%.40s", s ? s : "");
         return JY_ENOTFOUND;
     }
     *out = v;
@@ -475,7 +486,7 @@ int jy_api_page_or_reply(jy_http_req *req, jy_api_page *pg)
         errno = 0;
         long long v = c[0] == 'c' ? strtoll(c + 1, &end, 36) : -1;
         if (c[0] != 'c' || errno || end == c + 1 || *end || v < 0)
-            return query_fail(req, "cursor", "the next_cursor of the previous page", c);
+            return query_fail(req, "cursor", "the next_cursor of the previous page", "上一页返回的 next_cursor", c);
         pg->after = v;
     }
     return 0;
@@ -539,8 +550,8 @@ int jy_api_idem_begin(jy_http_req *req)
     if (!a) return 0;
     size_t n = strlen(key);
     if (n == 0 || n > 128 || strspn(key, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_.:") != n) {
-        jy_http_reply_error_field(req, 400, "bad_header", "Idempotency-Key",
-                                  "Idempotency-Key: 1 to 128 letters, digits and - _ . : (a UUID, say)");
+        jy_http_reply_error2(req, 400, "bad_header", "Idempotency-Key", "api.idempotency_key",
+                                  "Idempotency-Key: 1 to 128 letters, digits and - _ . : (a UUID, say)", "Idempotency-Key 应为1至128个字母、数字或 - _ . :（例如 UUID）");
         return JY_EINVAL;
     }
     jy_store *st = jy_http_store_or_reply(req);
@@ -568,15 +579,15 @@ int jy_api_idem_begin(jy_http_req *req)
     }
     if (strcmp(got.method, want.method) || strcmp(got.path, want.path) || strcmp(got.body_hash, want.body_hash)) {
         jy_sb_free(&stored);
-        jy_http_reply_error_field(req, 422, "idempotency_mismatch", "Idempotency-Key",
-                                  "Idempotency-Key \"%s\" was used for another request (%s %s)", key, got.method,
+        jy_http_reply_error2(req, 422, "idempotency_mismatch", "Idempotency-Key", "api.idempotency_mismatch",
+                                  "Idempotency-Key \"%s\" was used for another request (%s %s)", "Idempotency-Key“%s”已用于另一个请求（%s %s）", key, got.method,
                                   got.path);
         return JY_EINVAL;
     }
     if (got.status == 0) {
         jy_sb_free(&stored);
         jy_http_req_set_header(req, "Retry-After", "1");
-        jy_http_reply_error(req, 409, "in_progress", "the first request with Idempotency-Key \"%s\" is still running",
+        jy_http_reply_error2(req, 409, "in_progress", NULL, "api.idempotency_running", "the first request with Idempotency-Key \"%s\" is still running", "使用 Idempotency-Key“%s”的第一个请求仍在处理中",
                             key);
         return 1;
     }
@@ -609,13 +620,13 @@ int jy_api_unmask_or_reply(jy_http_req *req, int priv, const char *entity, const
     if (!u || strcmp(u, "0") == 0 || strcmp(u, "false") == 0) return 0;
     const char *reason = jy_http_req_query(req, "reason");
     if (!reason || !*reason) {
-        jy_http_reply_error_field(req, 400, "reason_required", "reason",
-                                  "showing personal data whole needs a reason (?reason=…), which is logged");
+        jy_http_reply_error2(req, 400, "reason_required", "reason", "privacy.reason_required",
+                                  "showing personal data whole needs a reason (?reason=…), which is logged", "查看完整个人信息需要填写理由（?reason=…），并将记入日志");
         return JY_EINVAL;
     }
     const jy_principal *p = jy_api_who(req);
     if (!p || (priv == JY_PRIV_UNMASK && !jy_role_holds(p, JY_PERM_PERSON_READ_UNMASKED))) {
-        jy_http_reply_error(req, 403, "forbidden", "your role may not see personal data whole");
+        jy_http_reply_error2(req, 403, "forbidden", NULL, "privacy.role_denied", "your role may not see personal data whole", "您的角色不能查看完整个人信息");
         return JY_EDENIED;
     }
     jy_store *st = jy_http_store_or_reply(req);
@@ -771,9 +782,10 @@ void jy_api_openapi(jy_sb *out)
     jy_sb_append(out,
                  "},\"components\":{\"securitySchemes\":{\"session\":{\"type\":\"apiKey\",\"in\":\"cookie\","
                  "\"name\":\"jiuye_session\"}},\"schemas\":{\"Error\":{\"type\":\"object\",\"required\":[\"error\"],"
-                 "\"properties\":{\"error\":{\"type\":\"object\",\"required\":[\"status\",\"code\",\"message\"],"
+                 "\"properties\":{\"error\":{\"type\":\"object\",\"required\":[\"status\",\"code\",\"message\",\"message_zh\"],"
                  "\"properties\":{\"status\":{\"type\":\"integer\"},\"code\":{\"type\":\"string\"},"
-                 "\"message\":{\"type\":\"string\"},\"field\":{\"type\":[\"string\",\"null\"]}}}}},"
+                 "\"message\":{\"type\":\"string\"},\"message_zh\":{\"type\":\"string\"},"
+                 "\"key\":{\"type\":[\"string\",\"null\"]},\"field\":{\"type\":[\"string\",\"null\"]}}}}},"
                  "\"Page\":{\"type\":\"object\",\"required\":[\"items\",\"next_cursor\"],\"properties\":{"
                  "\"items\":{\"type\":\"array\"},\"next_cursor\":{\"type\":[\"string\",\"null\"]}}}}}}");
 }

@@ -185,7 +185,7 @@ static void h_user_put(jy_http_req *req)
     jy_err err = {0};
     int r;
     if (strlen(name) == 0 || strlen(name) >= sizeof u.name) {
-        jy_http_reply_error_field(req, 422, "invalid_field", "name", "name: 1 to %zu bytes", sizeof u.name - 1);
+        jy_http_reply_error2(req, 422, "invalid_field", "name", "api.user_name", "name: 1 to %zu bytes", "name：应为1至%zu字节", sizeof u.name - 1);
         return;
     }
     if (jy_role_parse(role, &r, &err)) {
@@ -233,7 +233,7 @@ static void h_user_lock(jy_http_req *req)
     if (!b || jy_api_only_keys_or_reply(req, b, "locked")) return;
     json_t *v = json_object_get(b, "locked");
     if (!json_is_boolean(v)) {
-        jy_http_reply_error_field(req, 422, "invalid_field", "locked", "locked: true or false");
+        jy_http_reply_error2(req, 422, "invalid_field", "locked", "api.locked_bool", "locked: true or false", "locked：应为 true 或 false");
         return;
     }
     jy_store *st = jy_api_store_or_reply(req);

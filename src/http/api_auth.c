@@ -77,10 +77,10 @@ static void reply_refusal(jy_http_req *req, const jy_login *l, const jy_err *err
     case JY_REFUSED_BUSY:
         snprintf(retry, sizeof retry, "%lld", (long long)(l->retry_after > 0 ? l->retry_after : 1));
         jy_http_req_set_header(req, "Retry-After", retry);
-        jy_http_reply_error(req, 429, l->refusal == JY_REFUSED_BUSY ? "busy" : "locked", "%s", err->msg);
+        jy_http_reply_error_e(req, 429, l->refusal == JY_REFUSED_BUSY ? "busy" : "locked", NULL, err);
         return;
     default:
-        jy_http_reply_error(req, 401, "unauthenticated", "%s", err->msg);
+        jy_http_reply_error_e(req, 401, "unauthenticated", NULL, err);
     }
 }
 

@@ -130,8 +130,8 @@ static void h_cases(jy_http_req *req)
         jy_api_query_id_or_reply(req, "org_id", &f.org_id) < 0 ||
         jy_api_query_id_or_reply(req, "parent_id", &f.parent_id) < 0 || jy_api_query_date_or_reply(req, "on", &on) < 0) {
         if (decision && strcmp(decision, "eligible") && strcmp(decision, "ineligible") && strcmp(decision, "needs_review"))
-            jy_http_reply_error_field(req, 400, "bad_query", "decision",
-                                      "?decision=: eligible, ineligible or needs_review");
+            jy_http_reply_error2(req, 400, "bad_query", "decision", "api.decision",
+                                      "?decision=: eligible, ineligible or needs_review", "?decision= 应为 eligible（符合）、ineligible（不符合）或 needs_review（需人工审核）");
         jy_sb_free(&pg.items);
         return;
     }
@@ -206,12 +206,12 @@ static void h_file(jy_http_req *req)
     char *facts_text = NULL;
     if (facts && !json_is_null(facts)) {
         if (!json_is_object(facts)) {
-            jy_http_reply_error_field(req, 422, "invalid_field", "facts", "facts: a JSON object of facts (docs/facts.md)");
+            jy_http_reply_error2(req, 422, "invalid_field", "facts", "api.facts_object", "facts: a JSON object of facts (docs/facts.md)", "facts：应为信息项的 JSON 对象（docs/facts.md）");
             return;
         }
         facts_text = json_dumps(facts, JSON_COMPACT);
         if (!facts_text) {
-            jy_http_reply_error(req, 500, "internal", "out of memory");
+            jy_http_reply_error2(req, 500, "internal", NULL, "sys.out_of_memory", "out of memory", "内存不足");
             return;
         }
         jy_http_req_on_end(req, free, facts_text);
@@ -295,7 +295,7 @@ static void h_step(jy_http_req *req)
         jy_api_date_or_reply(req, b, "date", 0, &on) < 0)
         return;
     if (!*reason) {
-        jy_http_reply_error_field(req, 422, "invalid_field", "reason", "reason: say why (it goes into the case's history)");
+        jy_http_reply_error2(req, 422, "invalid_field", "reason", "api.reason_history", "reason: say why (it goes into the case's history)", "reason：请写明理由（记入案件办理记录）");
         return;
     }
     if (jy_api_idem_begin(req)) return;
@@ -428,12 +428,12 @@ static int objection_body(jy_http_req *req, const char *keys, const char **reaso
     if (outcome && jy_api_str_or_reply(req, b, "outcome", 1, outcome)) return -1;
     if (jy_api_str_or_reply(req, b, "reason", 1, reason) || jy_api_date_or_reply(req, b, "date", 0, on) < 0) return -1;
     if (!**reason) {
-        jy_http_reply_error_field(req, 422, "invalid_field", "reason", "reason: say why (it goes into the case's history)");
+        jy_http_reply_error2(req, 422, "invalid_field", "reason", "api.reason_history", "reason: say why (it goes into the case's history)", "reason：请写明理由（记入案件办理记录）");
         return -1;
     }
     if (outcome && strcmp(*outcome, "upheld") != 0 && strcmp(*outcome, "dismissed") != 0) {
-        jy_http_reply_error_field(req, 422, "invalid_field", "outcome",
-                                  "outcome: upheld (the case is rejected) or dismissed (approved again, a new publicity)");
+        jy_http_reply_error2(req, 422, "invalid_field", "outcome", "api.objection_outcome",
+                                  "outcome: upheld (the case is rejected) or dismissed (approved again, a new publicity)", "outcome：应为 upheld（异议成立，案件驳回）或 dismissed（异议不成立，重新审批并再次公示）");
         return -1;
     }
     return 0;
@@ -533,7 +533,7 @@ static void h_roster_add(jy_http_req *req)
         jy_api_i64_or_reply(req, b, "person_id", 0, 1, INT64_MAX, &person_id) < 0)
         return;
     if (!f.idcard && !person_id) {
-        jy_http_reply_error_field(req, 422, "missing_field", "idcard", "idcard or person_id: the trainee is required");
+        jy_http_reply_error2(req, 422, "missing_field", "idcard", "api.trainee_required", "idcard or person_id: the trainee is required", "idcard 或 person_id：须指明学员");
         return;
     }
     f.on = (jy_date)(jy_api_now(req) / 86400);
@@ -541,12 +541,12 @@ static void h_roster_add(jy_http_req *req)
     json_t *facts = json_object_get(b, "facts");
     if (facts && !json_is_null(facts)) {
         if (!json_is_object(facts)) {
-            jy_http_reply_error_field(req, 422, "invalid_field", "facts", "facts: a JSON object (hours_attended, exam …)");
+            jy_http_reply_error2(req, 422, "invalid_field", "facts", "api.trainee_facts", "facts: a JSON object (hours_attended, exam …)", "facts：应为 JSON 对象（hours_attended、exam …）");
             return;
         }
         char *txt = json_dumps(facts, JSON_COMPACT);
         if (!txt) {
-            jy_http_reply_error(req, 500, "internal", "out of memory");
+            jy_http_reply_error2(req, 500, "internal", NULL, "sys.out_of_memory", "out of memory", "内存不足");
             return;
         }
         jy_http_req_on_end(req, free, txt);
@@ -627,7 +627,7 @@ static void h_check_roster(jy_http_req *req)
             jy_api_query_date_or_reply(req, "date", &on) < 0)
             return;
         if (!program) {
-            jy_http_reply_error_field(req, 422, "missing_field", "program", "program is required (?program=P1)");
+            jy_http_reply_error2(req, 422, "missing_field", "program", "api.program_required", "program is required (?program=P1)", "须填写 program（如 ?program=P1）");
             return;
         }
     }
@@ -639,7 +639,7 @@ static void h_check_roster(jy_http_req *req)
     }
     int level = level_s && *level_s ? jy_roster_level(level_s) : 0;
     if (level_s && *level_s && !level) {
-        jy_http_reply_error_field(req, 422, "invalid_field", "level", "level: 五级 … 一级, or 1 … 5");
+        jy_http_reply_error2(req, 422, "invalid_field", "level", "api.level", "level: 五级 … 一级, or 1 … 5", "level：应为 五级 … 一级，或 1 … 5");
         return;
     }
     if (owner_bound(who)) org_id = who->org_id; /* a training body checks its own classes */
@@ -695,8 +695,8 @@ static void h_conflicts(jy_http_req *req)
         jy_api_query_id_or_reply(req, "org_id", &org_id) < 0 || jy_api_query_date_or_reply(req, "date", &on) < 0)
         return;
     if (!case_id == !person_id) {
-        jy_http_reply_error_field(req, 400, "bad_query", case_id ? "person_id" : "case_id",
-                                  "give ?case_id=N (a case on record) or ?person_id=N&program=P (a person), not both");
+        jy_http_reply_error2(req, 400, "bad_query", case_id ? "person_id" : "case_id", "api.case_or_person",
+                                  "give ?case_id=N (a case on record) or ?person_id=N&program=P (a person), not both", "请给出 ?case_id=N（已登记的案件）或 ?person_id=N&program=P（某人），不能同时给出");
         return;
     }
     jy_store *st = jy_api_store_or_reply(req);
@@ -729,7 +729,7 @@ static void h_conflicts(jy_http_req *req)
         const char *program = jy_http_req_query(req, "program"), *kind = jy_http_req_query(req, "kind");
         const char *occ = jy_http_req_query(req, "occupation"), *lv = jy_http_req_query(req, "level");
         if (!program) {
-            jy_http_reply_error_field(req, 400, "bad_query", "program", "?program=P1 … P26: what the person would claim");
+            jy_http_reply_error2(req, 400, "bad_query", "program", "api.program_claim", "?program=P1 … P26: what the person would claim", "?program=P1 … P26：此人要申领的项目");
             return;
         }
         if (!kind) kind = jy_case_default_kind(program, 0);
@@ -740,7 +740,7 @@ static void h_conflicts(jy_http_req *req)
         }
         int level = lv && *lv ? jy_roster_level(lv) : 0;
         if (lv && *lv && !level) {
-            jy_http_reply_error_field(req, 400, "bad_query", "level", "?level=: 五级 … 一级, or 1 … 5");
+            jy_http_reply_error2(req, 400, "bad_query", "level", "api.level_query", "?level=: 五级 … 一级, or 1 … 5", "?level=：应为 五级 … 一级，或 1 … 5");
             return;
         }
         jy_person p;
@@ -786,7 +786,7 @@ static void h_settle(jy_http_req *req)
     if (!b || jy_api_only_keys_or_reply(req, b, "dry_run")) return;
     json_t *dr = json_object_get(b, "dry_run");
     if (dr && !json_is_boolean(dr) && !json_is_null(dr)) {
-        jy_http_reply_error_field(req, 422, "invalid_field", "dry_run", "dry_run: true or false");
+        jy_http_reply_error2(req, 422, "invalid_field", "dry_run", "api.dry_run", "dry_run: true or false", "dry_run：应为 true 或 false");
         return;
     }
     const jy_principal *who = jy_api_who(req);

@@ -223,13 +223,13 @@ static int read_multipart(jy_http_req *req, const char *ctype, const char *body,
 {
     form f = {req, u, 0};
     if (jy_http_multipart_each(ctype, body, len, form_part, &f) < 0) {
-        jy_http_reply_error_field(req, 400, "bad_multipart", "Content-Type",
-                                  "multipart/form-data needs a boundary of 1 to 70 characters");
+        jy_http_reply_error2(req, 400, "bad_multipart", "Content-Type", "api.multipart_boundary",
+                                  "multipart/form-data needs a boundary of 1 to 70 characters", "multipart/form-data 需要1至70个字符的 boundary");
         return JY_EINVAL;
     }
     if (!f.have_file) {
-        jy_http_reply_error_field(req, 422, "missing_field", "file",
-                                  "file is required: the multipart form needs a part named \"file\" holding the roster");
+        jy_http_reply_error2(req, 422, "missing_field", "file", "api.file_required",
+                                  "file is required: the multipart form needs a part named \"file\" holding the roster", "须上传文件：multipart 表单需要一个名为“file”的部分，内容为花名册");
         return JY_EINVAL;
     }
     return 0;
@@ -251,13 +251,13 @@ static int read_json_upload(jy_http_req *req, upload *u)
     size_t n = strlen(b64), got = 0;
     unsigned char *buf = malloc(n / 4 * 3 + 4);
     if (!buf) {
-        jy_http_reply_error(req, 500, "internal", "out of memory");
+        jy_http_reply_error2(req, 500, "internal", NULL, "sys.out_of_memory", "out of memory", "内存不足");
         return -1;
     }
     jy_http_req_on_end(req, free_cb, buf);
     if (sodium_base642bin(buf, n / 4 * 3 + 4, b64, n, "\r\n ", &got, NULL, sodium_base64_VARIANT_ORIGINAL) != 0) {
-        jy_http_reply_error_field(req, 422, "invalid_field", "content_base64",
-                                  "content_base64: not standard base64 (RFC 4648, with padding)");
+        jy_http_reply_error2(req, 422, "invalid_field", "content_base64", "api.base64",
+                                  "content_base64: not standard base64 (RFC 4648, with padding)", "content_base64：不是标准的 base64（RFC 4648，带填充）");
         return -1;
     }
     u->data = (const char *)buf;
@@ -290,7 +290,7 @@ static int read_upload(jy_http_req *req, upload *u)
         u->len = len;
     }
     if (u->len == 0) {
-        jy_http_reply_error_field(req, 422, "missing_field", "file", "file: the upload is empty");
+        jy_http_reply_error2(req, 422, "missing_field", "file", "api.file_empty", "file: the upload is empty", "file：上传的文件为空");
         return -1;
     }
     if (!u->file_name[0]) snprintf(u->file_name, sizeof u->file_name, "upload");
@@ -375,13 +375,13 @@ static void run_upload(jy_http_req *req, const char *kind)
         jy_err e = {0};
         size_t pn = u.program ? strlen(u.program) : 0;
         if (pn < 2 || pn > 3 || u.program[0] != 'P' || strspn(u.program + 1, "0123456789") != pn - 1) {
-            jy_http_reply_error_field(req, 422, pn ? "invalid_field" : "missing_field", "program",
-                                      "program: the placement programme of the sheet (P10, P12, P13, P14 or P24)");
+            jy_http_reply_error2(req, 422, pn ? "invalid_field" : "missing_field", "program", "api.attendance_program",
+                                      "program: the placement programme of the sheet (P10, P12, P13, P14 or P24)", "program：该考勤表所属的岗位安置项目（P10、P12、P13、P14 或 P24）");
             return;
         }
         if (!u.month || jy_month_parse(u.month, &m, &e)) {
-            jy_http_reply_error_field(req, 422, u.month ? "invalid_field" : "missing_field", "month",
-                                      "month: the sheet's month as YYYY-MM");
+            jy_http_reply_error2(req, 422, u.month ? "invalid_field" : "missing_field", "month", "api.attendance_month",
+                                      "month: the sheet's month as YYYY-MM", "month：该考勤表的月份，格式 YYYY-MM");
             return;
         }
         /* the month's sheet covers the county's placements: a county officer's upload */

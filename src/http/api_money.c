@@ -65,6 +65,12 @@ static void fail(jy_http_req *req, const jy_err *err, const char *field)
     jy_sb_append(&m, err->msg);
     jy_privacy_mask_text(&m);
     snprintf(e.msg, sizeof e.msg, "%s", jy_sb_cstr(&m));
+    if (e.zh[0]) { /* the Chinese text names the same people */
+        jy_sb_reset(&m);
+        jy_sb_append(&m, err->zh);
+        jy_privacy_mask_text(&m);
+        snprintf(e.zh, sizeof e.zh, "%s", jy_sb_cstr(&m));
+    }
     jy_sb_free(&m);
     jy_api_fail(req, &e, field);
 }
@@ -152,7 +158,7 @@ static int county_or_reply(jy_http_req *req, const char *given, int in_body, cha
     }
     size_t n = strlen(who->area);
     if (n && n <= 6 && strncmp(out, who->area, n) != 0) {
-        jy_http_reply_error(req, 404, "not_found", "county %s lies outside your area (%s)", out, who->area);
+        jy_http_reply_error2(req, 404, "not_found", NULL, "api.county_outside_yours", "county %s lies outside your area (%s)", "县 %s 不在您的辖区（%s）内", out, who->area);
         return JY_ENOTFOUND;
     }
     return 0;
@@ -693,7 +699,7 @@ static int program_month_or_reply(jy_http_req *req, const char **program, const 
     *program = jy_http_req_param(req, "program");
     *month = jy_http_req_param(req, "month");
     if (!placement_program_ok(*program)) {
-        jy_http_reply_error(req, 404, "not_found", "no payroll for programme %.8s (P10, P12, P13, P14, P24)",
+        jy_http_reply_error2(req, 404, "not_found", NULL, "api.no_payroll", "no payroll for programme %.8s (P10, P12, P13, P14, P24)", "项目 %.8s 没有工资发放（P10、P12、P13、P14、P24）",
                             *program ? *program : "");
         return -1;
     }
@@ -1329,8 +1335,8 @@ static void h_bank_file(jy_http_req *req)
     int unmask = u && strcmp(u, "0") != 0 && strcmp(u, "false") != 0;
     const char *reason = jy_http_req_query(req, "reason");
     if (unmask && (!reason || !*reason)) {
-        jy_http_reply_error_field(req, 400, "reason_required", "reason",
-                                  "the bank file with whole accounts needs a reason (?reason=…), which is logged");
+        jy_http_reply_error2(req, 400, "reason_required", "reason", "privacy.bank_file_reason",
+                                  "the bank file with whole accounts needs a reason (?reason=…), which is logged", "导出含完整账号的银行文件需要填写理由（?reason=…），并将记入日志");
         return;
     }
     jy_store *st = jy_api_store_or_reply(req);
@@ -1343,7 +1349,7 @@ static void h_bank_file(jy_http_req *req)
     char dir[512], path[600];
     snprintf(dir, sizeof dir, "%s/jiuye-bank-XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(dir)) {
-        jy_http_reply_error(req, 500, "internal", "no temporary directory for the bank file: %s", strerror(errno));
+        jy_http_reply_error2(req, 500, "internal", NULL, "api.bank_tmpdir", "no temporary directory for the bank file: %s", "没有可用于银行文件的临时目录：%s", strerror(errno));
         return;
     }
     snprintf(path, sizeof path, "%s/batch-%" PRId64 ".%s", dir, b.id, xlsx ? "xlsx" : "csv");
@@ -1416,7 +1422,7 @@ static int line_or_reply(jy_http_req *req, int *line)
     int64_t v;
     if (jy_api_path_id_or_reply(req, "line", &v)) return -1;
     if (v > INT32_MAX) {
-        jy_http_reply_error(req, 404, "not_found", "no such line");
+        jy_http_reply_error2(req, 404, "not_found", NULL, "api.no_such_line", "no such line", "没有这一行");
         return -1;
     }
     *line = (int)v;

@@ -157,7 +157,7 @@ static int read_case(jy_http_req *req, jy_cases *cs, jy_policy_case *c)
     if (jy_api_str_or_reply(req, b, "program", 1, &program) || jy_api_date_or_reply(req, b, "date", 1, &on)) return -1;
     json_t *facts = json_object_get(b, "facts");
     if (facts && !json_is_object(facts)) {
-        jy_http_reply_error_field(req, 422, "invalid_field", "facts", "facts: a JSON object of facts (docs/facts.md)");
+        jy_http_reply_error2(req, 422, "invalid_field", "facts", "api.facts_object", "facts: a JSON object of facts (docs/facts.md)", "facts：应为信息项的 JSON 对象（docs/facts.md）");
         return -1;
     }
     char d[JY_DATE_BUFSZ];
@@ -166,7 +166,7 @@ static int read_case(jy_http_req *req, jy_cases *cs, jy_policy_case *c)
     char *text = line ? json_dumps(line, JSON_COMPACT) : NULL;
     json_decref(line);
     if (!text) {
-        jy_http_reply_error(req, 500, "internal", "out of memory");
+        jy_http_reply_error2(req, 500, "internal", NULL, "sys.out_of_memory", "out of memory", "内存不足");
         return -1;
     }
     jy_http_req_on_end(req, free, text);
@@ -258,7 +258,7 @@ static void h_simulate(jy_http_req *req)
         return;
     json_t *cases = json_object_get(b, "cases");
     if (cases && !json_is_boolean(cases)) {
-        jy_http_reply_error_field(req, 422, "invalid_field", "cases", "cases: true or false");
+        jy_http_reply_error2(req, 422, "invalid_field", "cases", "api.cases_bool", "cases: true or false", "cases：应为 true 或 false");
         return;
     }
     rq.list_cases = json_is_true(cases);
@@ -268,16 +268,16 @@ static void h_simulate(jy_http_req *req)
     if (ul >= 6) memcpy(ucounty, who->area, 6);
     if (!county) county = ucounty[0] ? ucounty : NULL;
     if (!county) {
-        jy_http_reply_error_field(req, 422, "invalid_field", "county", "county: required (your area spans several counties)");
+        jy_http_reply_error2(req, 422, "invalid_field", "county", "api.county_required", "county: required (your area spans several counties)", "county：必填（您的辖区包括多个县）");
         return;
     }
     if (ul && strncmp(county, who->area, ul < 6 ? ul : 6) != 0) {
-        jy_http_reply_error_field(req, 422, "invalid_field", "county", "county %s lies outside your area %s", county, who->area);
+        jy_http_reply_error2(req, 422, "invalid_field", "county", "api.county_outside", "county %s lies outside your area %s", "县 %s 不在您的辖区 %s 内", county, who->area);
         return;
     }
     if (ul > 6) {
         if (area && strncmp(area, who->area, ul) != 0) {
-            jy_http_reply_error_field(req, 422, "invalid_field", "area", "area %s lies outside your area %s", area, who->area);
+            jy_http_reply_error2(req, 422, "invalid_field", "area", "api.area_outside", "area %s lies outside your area %s", "区域 %s 不在您的辖区 %s 内", area, who->area);
             return;
         }
         if (!area) area = who->area;

@@ -37,7 +37,7 @@ static int take_str(jy_http_req *req, json_t *b, const char *field, int required
     int rc = jy_api_str_or_reply(req, b, field, required, &s);
     if (rc) return rc;
     if (strlen(s) >= cap) {
-        jy_http_reply_error_field(req, 422, "invalid_field", field, "%s: longer than %zu bytes", field, cap - 1);
+        jy_http_reply_error2(req, 422, "invalid_field", field, "api.field_too_long", "%s: longer than %zu bytes", "%s：超过%zu字节", field, cap - 1);
         return JY_EINVAL;
     }
     memcpy(dst, s, strlen(s) + 1);
@@ -131,7 +131,7 @@ static void h_persons(jy_http_req *req)
     const char *town = jy_http_req_query(req, "town");
     if (town && (strlen(town) > 12 || strspn(town, "0123456789") != strlen(town))) {
         jy_sb_free(&pg.items);
-        jy_http_reply_error_field(req, 400, "bad_query", "town", "?town=%.20s: a division code (digits)", town);
+        jy_http_reply_error2(req, 400, "bad_query", "town", "api.town", "?town=%.20s: a division code (digits)", "?town=%.20s：应为行政区划代码（数字）", town);
         return;
     }
     if (owner_bound(who) && who->role != JY_ROLE_APPLICANT) {
@@ -219,7 +219,7 @@ static int read_status(jy_http_req *req, json_t *o, const char *where, jy_person
 {
     memset(s, 0, sizeof *s);
     if (!json_is_object(o)) {
-        jy_http_reply_error_field(req, 422, "invalid_field", where, "%s: expected an object {kind, since, until, detail}",
+        jy_http_reply_error2(req, 422, "invalid_field", where, "api.status_object", "%s: expected an object {kind, since, until, detail}", "%s：应为对象 {kind, since, until, detail}",
                                   where);
         return JY_EINVAL;
     }
@@ -239,7 +239,7 @@ static int read_status(jy_http_req *req, json_t *o, const char *where, jy_person
         take_str(req, o, "detail", 0, s->detail, sizeof s->detail) < 0)
         return JY_EINVAL;
     if (s->since && s->until && s->until < s->since) {
-        jy_http_reply_error_field(req, 422, "invalid_field", "until", "until: before since");
+        jy_http_reply_error2(req, 422, "invalid_field", "until", "api.until_before_since", "until: before since", "until（截止日期）早于 since（开始日期）");
         return JY_EINVAL;
     }
     return 0;
@@ -261,7 +261,7 @@ static int read_person_fields(jy_http_req *req, json_t *b, jy_person *p, int nam
     int rc = jy_api_str_or_reply(req, b, "hukou_kind", 0, &hk);
     if (rc < 0) return rc;
     if (rc == 0 && jy_hukou_kind_parse(hk, &p->hukou_kind)) {
-        jy_http_reply_error_field(req, 422, "invalid_field", "hukou_kind", "hukou_kind: expected urban|rural (城镇|农村)");
+        jy_http_reply_error2(req, 422, "invalid_field", "hukou_kind", "api.hukou_kind", "hukou_kind: expected urban|rural (城镇|农村)", "hukou_kind：应为 urban|rural（城镇|农村）");
         return JY_EINVAL;
     }
     return 0;
@@ -303,7 +303,7 @@ static void h_person_add(jy_http_req *req)
     json_t *arr = json_object_get(b, "statuses");
     if (arr && !json_is_null(arr)) {
         if (!json_is_array(arr) || json_array_size(arr) > JY_REGISTRY_MAX_STATUSES) {
-            jy_http_reply_error_field(req, 422, "invalid_field", "statuses", "statuses: an array of at most %d objects",
+            jy_http_reply_error2(req, 422, "invalid_field", "statuses", "api.statuses", "statuses: an array of at most %d objects", "statuses：应为最多%d个对象的数组",
                                       JY_REGISTRY_MAX_STATUSES);
             return;
         }
@@ -463,7 +463,7 @@ static int read_org_fields(jy_http_req *req, json_t *b, jy_org *o, int required)
     rc = jy_api_str_or_reply(req, b, "size", 0, &s);
     if (rc < 0) return rc;
     if (rc == 0 && jy_size_class_parse(s, &o->size_class)) {
-        jy_http_reply_error_field(req, 422, "invalid_field", "size", "size: expected micro|small|medium|large (微型|小型|中型|大型)");
+        jy_http_reply_error2(req, 422, "invalid_field", "size", "api.org_size", "size: expected micro|small|medium|large (微型|小型|中型|大型)", "size：应为 micro|small|medium|large（微型|小型|中型|大型）");
         return JY_EINVAL;
     }
     return 0;
@@ -527,7 +527,7 @@ static void h_org_licence(jy_http_req *req)
         jy_api_date_or_reply(req, b, "valid_until", 0, &l.valid_until) < 0)
         return;
     if (l.valid_until && l.valid_until < l.valid_from) {
-        jy_http_reply_error_field(req, 422, "invalid_field", "valid_until", "valid_until: before valid_from");
+        jy_http_reply_error2(req, 422, "invalid_field", "valid_until", "api.valid_until", "valid_until: before valid_from", "valid_until（有效期至）早于 valid_from（有效期起）");
         return;
     }
     jy_store *st = jy_api_store_or_reply(req);

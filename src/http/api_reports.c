@@ -32,17 +32,17 @@ static const char *county_or_reply(jy_http_req *req, char out[7])
         memcpy(out, who->area, 6);
         out[6] = '\0';
         if (q && strcmp(q, out) != 0) {
-            jy_http_reply_error(req, 404, "not_found", "county %.8s is outside your area", q);
+            jy_http_reply_error2(req, 404, "not_found", NULL, "api.county_outside_short", "county %.8s is outside your area", "县 %.8s 不在您的辖区内", q);
             return NULL;
         }
         return out;
     }
     if (!q || strlen(q) != 6 || strspn(q, "0123456789") != 6) {
-        jy_http_reply_error_field(req, 400, "bad_query", "county", "?county=: the 6-digit county code, e.g. 640522");
+        jy_http_reply_error2(req, 400, "bad_query", "county", "api.county_code", "?county=: the 6-digit county code, e.g. 640522", "?county=：应为6位县级行政区划代码，如 640522");
         return NULL;
     }
     if (strncmp(q, who->area, strlen(who->area)) != 0) {
-        jy_http_reply_error(req, 404, "not_found", "county %s is outside your area", q);
+        jy_http_reply_error2(req, 404, "not_found", NULL, "api.county_outside_area", "county %s is outside your area", "县 %s 不在您的辖区内", q);
         return NULL;
     }
     memcpy(out, q, 7);
@@ -55,14 +55,14 @@ static int program_or_reply(jy_http_req *req, int required, const char **out)
     *out = p;
     if (!p) {
         if (!required) return 0;
-        jy_http_reply_error_field(req, 400, "bad_query", "program", "?program=: P1 … P26");
+        jy_http_reply_error2(req, 400, "bad_query", "program", "api.program_query", "?program=: P1 … P26", "?program=：应为 P1 … P26");
         return -1;
     }
     int n = p[0] == 'P' ? atoi(p + 1) : 0;
     char canon[8];
     snprintf(canon, sizeof canon, "P%d", n);
     if (n < 1 || n > 26 || strcmp(canon, p) != 0) {
-        jy_http_reply_error_field(req, 400, "bad_query", "program", "?program=%.8s: P1 … P26", p);
+        jy_http_reply_error2(req, 400, "bad_query", "program", "api.program_query_bad", "?program=%.8s: P1 … P26", "?program=%.8s：应为 P1 … P26", p);
         return -1;
     }
     return 0;
@@ -86,7 +86,7 @@ static void emit(jy_http_req *req, jy_report *r)
         int gb = enc && (strcmp(enc, "gb18030") == 0 || strcmp(enc, "GB18030") == 0);
         if (enc && !gb && strcmp(enc, "utf-8") != 0) {
             jy_report_free(r);
-            jy_http_reply_error_field(req, 400, "bad_query", "encoding", "?encoding=: utf-8 or gb18030");
+            jy_http_reply_error2(req, 400, "bad_query", "encoding", "api.encoding", "?encoding=: utf-8 or gb18030", "?encoding=：应为 utf-8 或 gb18030");
             return;
         }
         int rc = jy_report_csv(r, gb, &out, &err);
@@ -107,7 +107,7 @@ static void emit(jy_http_req *req, jy_report *r)
         int fd = mkstemp(path);
         if (fd < 0) {
             jy_report_free(r);
-            jy_http_reply_error(req, 500, "internal", "cannot create a temporary file");
+            jy_http_reply_error2(req, 500, "internal", NULL, "api.tmpfile", "cannot create a temporary file", "无法创建临时文件");
             return;
         }
         close(fd);
@@ -125,7 +125,7 @@ static void emit(jy_http_req *req, jy_report *r)
         if (rc || !f) {
             jy_sb_free(&out);
             if (rc) jy_api_fail(req, &err, NULL);
-            else jy_http_reply_error(req, 500, "internal", "cannot read the workbook back");
+            else jy_http_reply_error2(req, 500, "internal", NULL, "api.workbook_read", "cannot read the workbook back", "无法读回工作簿");
             return;
         }
         jy_http_req_set_header(req, "Content-Disposition", disp);
@@ -146,7 +146,7 @@ static void emit(jy_http_req *req, jy_report *r)
         return;
     }
     jy_report_free(r);
-    jy_http_reply_error_field(req, 400, "bad_query", "format", "?format=: json, csv, xlsx or pdf");
+    jy_http_reply_error2(req, 400, "bad_query", "format", "api.format", "?format=: json, csv, xlsx or pdf", "?format=：应为 json、csv、xlsx 或 pdf");
 }
 
 static int year_or_reply(jy_http_req *req, int *year)
@@ -192,7 +192,7 @@ static void h_roster(jy_http_req *req)
     const jy_principal *who = jy_api_who(req);
     if (((1u << who->role) & JY_ROLES_OWNER_BOUND) && who->org_id) q.org_id = who->org_id; /* its own classes */
     else if ((1u << who->role) & JY_ROLES_OWNER_BOUND) {
-        jy_http_reply_error(req, 403, "forbidden", "your account speaks for no organisation");
+        jy_http_reply_error2(req, 403, "forbidden", NULL, "api.no_org", "your account speaks for no organisation", "您的账户不代表任何单位");
         return;
     }
     jy_cases *cs = jy_api_cases_or_reply(req);

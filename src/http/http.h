@@ -196,12 +196,24 @@ jy_store *jy_http_req_store(jy_http_req *req);
 void jy_http_reply(jy_http_req *req, unsigned status, const char *content_type, jy_sb *body);
 void jy_http_reply_json(jy_http_req *req, unsigned status, jy_sb *body);
 void jy_http_reply_html(jy_http_req *req, unsigned status, jy_sb *body);
-/* {"error":{"status":404,"code":"not_found","message":"…","field":null}} */
+/* {"error":{"status":404,"code":"not_found","message":"…","message_zh":"…","key":null,"field":null}}
+ * (message_zh: the English message again when it has no Chinese text) */
 void jy_http_reply_error(jy_http_req *req, unsigned status, const char *code, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 /* The same naming the offending field ("person.id_number", "limit"): "field":"limit". */
 void jy_http_reply_error_field(jy_http_req *req, unsigned status, const char *code, const char *field,
                                const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* The same with a jy_err's texts: "message" (English), "message_zh" (its Chinese text; the English
+ * when it has none), "key" (its stable message key, or null); field may be NULL. */
+void jy_http_reply_error_e(jy_http_req *req, unsigned status, const char *code, const char *field, const jy_err *e);
+/* A catalogued message in both languages (base/err.h jy_err_set2): jy_http_reply_error2(req, 422,
+ * "invalid_field", "limit", "query.limit", "limit must be …", "limit 应为……", args…); field may be NULL. */
+#define jy_http_reply_error2(req, status, code, field, key, en, zh, ...)                             \
+    do {                                                                                            \
+        jy_err he_;                                                                                 \
+        jy_err_set2(&he_, JY_EINVAL, key, en, zh, ##__VA_ARGS__);                                   \
+        jy_http_reply_error_e(req, status, code, field, &he_);                                      \
+    } while (0)
 /* Maps a jy_err (JY_EINVAL → 400, JY_ENOTFOUND → 404, JY_ECONFLICT → 409, JY_ENODATA → 422,
  * others → 500); field may be NULL. */
 void jy_http_reply_err(jy_http_req *req, const jy_err *err);

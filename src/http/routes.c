@@ -165,14 +165,14 @@ static int web_read(const char *dir, const char *name, jy_sb *sb, jy_err *err)
 {
     char path[4096];
     int n = snprintf(path, sizeof path, "%s/%s", dir, name);
-    if (n < 0 || (size_t)n >= sizeof path) return jy_err_set(err, JY_ENOTFOUND, "path too long");
+    if (n < 0 || (size_t)n >= sizeof path) return jy_err_set2(err, JY_ENOTFOUND, "http.path_too_long", "path too long", "路径过长");
     int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) return jy_err_set(err, errno == ENOENT || errno == ENOTDIR || errno == ELOOP ? JY_ENOTFOUND : JY_EIO,
-                                  "%s: %s", name, strerror(errno));
+    if (fd < 0) return jy_err_set2(err, errno == ENOENT || errno == ENOTDIR || errno == ELOOP ? JY_ENOTFOUND : JY_EIO, "http.page_file",
+                                  "%s: %s", "页面文件 %s：%s", name, strerror(errno));
     struct stat sbuf;
     if (fstat(fd, &sbuf) != 0 || !S_ISREG(sbuf.st_mode) || sbuf.st_size > 64 * 1024 * 1024) {
         close(fd);
-        return jy_err_set(err, JY_ENOTFOUND, "%s: not a file", name);
+        return jy_err_set2(err, JY_ENOTFOUND, "http.not_a_file", "%s: not a file", "%s：不是文件", name);
     }
     size_t left = (size_t)sbuf.st_size;
     char *dst = jy_sb_extend(sb, left);
@@ -181,7 +181,7 @@ static int web_read(const char *dir, const char *name, jy_sb *sb, jy_err *err)
         if (r < 0 && errno == EINTR) continue;
         if (r <= 0) {
             close(fd);
-            return jy_err_set(err, JY_EIO, "%s: short read", name);
+            return jy_err_set2(err, JY_EIO, "http.short_read", "%s: short read", "%s：读取不完整", name);
         }
         dst += r;
         left -= (size_t)r;

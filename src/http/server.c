@@ -338,7 +338,7 @@ jy_store *jy_http_req_store(jy_http_req *req)
 jy_store *jy_http_store_or_reply(jy_http_req *req)
 {
     jy_store *st = jy_http_req_store(req);
-    if (!st) jy_http_reply_error(req, 503, "unavailable", "数据库暂不可用");
+    if (!st) jy_http_reply_error2(req, 503, "unavailable", NULL, "http.db_unavailable", "the database is not available now", "数据库暂不可用");
     return st;
 }
 
@@ -468,15 +468,29 @@ void jy_http_reply_html(jy_http_req *req, unsigned status, jy_sb *body)
     jy_http_reply(req, status, "text/html; charset=utf-8", body);
 }
 
-static void error_body(jy_sb *sb, unsigned status, const char *code, const char *field, const char *msg)
+/* msg_zh: the Chinese text, NULL when the message has none (then the English one stands in);
+ * key: the message's stable key (base/err.h), or NULL (docs/api.md "Errors"). */
+static void error_body(jy_sb *sb, unsigned status, const char *code, const char *field, const char *msg,
+                       const char *msg_zh, const char *key)
 {
     jy_sb_append(sb, "{\"error\":{");
     jy_sb_json_kv_i64(sb, "status", status);
     jy_sb_json_kv_str(sb, "code", code);
     jy_sb_json_kv_str(sb, "message", msg);
+    jy_sb_json_kv_str(sb, "message_zh", msg_zh && *msg_zh ? msg_zh : msg);
+    jy_sb_json_key(sb, "key");
+    jy_sb_json_str(sb, key);
     jy_sb_json_key(sb, "field");
     jy_sb_json_str(sb, field);
     jy_sb_append(sb, "}}");
+}
+
+void jy_http_reply_error_e(jy_http_req *req, unsigned status, const char *code, const char *field, const jy_err *e)
+{
+    jy_sb sb = JY_SB_INIT;
+    error_body(&sb, status, code, field, e->msg[0] ? e->msg : jy_err_name(e->code),
+               e->zh[0] ? e->zh : e->msg[0] ? NULL : jy_err_name_zh(e->code), e->key);
+    jy_http_reply_json(req, status, &sb);
 }
 
 static void reply_error_v(jy_http_req *req, unsigned status, const char *code, const char *field,
@@ -488,7 +502,7 @@ static void reply_error_v(jy_http_req *req, unsigned status, const char *code, c
     char msg[512];
     vsnprintf(msg, sizeof msg, fmt, ap);
     jy_sb sb = JY_SB_INIT;
-    error_body(&sb, status, code, field, msg);
+    error_body(&sb, status, code, field, msg, NULL, NULL);
     jy_http_reply_json(req, status, &sb);
 }
 
@@ -523,7 +537,7 @@ void jy_http_reply_err_field(jy_http_req *req, const jy_err *err, const char *fi
     snprintf(code, sizeof code, "%s", jy_err_name(err->code));
     for (char *p = code; *p; p++)
         if (*p == ' ') *p = '_';
-    jy_http_reply_error_field(req, status, code, field, "%s", err->msg[0] ? err->msg : jy_err_name(err->code));
+    jy_http_reply_error_e(req, status, code, field, err);
 }
 
 void jy_http_reply_err(jy_http_req *req, const jy_err *err) { jy_http_reply_err_field(req, err, NULL); }
@@ -643,12 +657,12 @@ void jy_http_req_on_end(jy_http_req *req, void (*fn)(void *), void *arg)
 
 static int csrf_default(const jy_http_principal *p, const char *token, jy_err *err)
 {
-    if (!p->has_csrf_hash) return jy_err_set(err, JY_ECONFLICT, "session has no CSRF token");
-    if (!token || !*token) return jy_err_set(err, JY_ECONFLICT, "X-CSRF-Token header missing");
+    if (!p->has_csrf_hash) return jy_err_set2(err, JY_ECONFLICT, "csrf.no_token", "session has no CSRF token", "会话没有 CSRF 令牌");
+    if (!token || !*token) return jy_err_set2(err, JY_ECONFLICT, "csrf.header_missing", "X-CSRF-Token header missing", "缺少 X-CSRF-Token 请求头");
     unsigned char h[32];
     crypto_hash_sha256(h, (const unsigned char *)token, strlen(token));
     if (sodium_memcmp(h, p->csrf_hash, sizeof h) != 0)
-        return jy_err_set(err, JY_ECONFLICT, "X-CSRF-Token does not match the session");
+        return jy_err_set2(err, JY_ECONFLICT, "csrf.mismatch", "X-CSRF-Token does not match the session", "X-CSRF-Token 与会话不符");
     return 0;
 }
 
@@ -673,12 +687,16 @@ static int authorise(jy_http_req *req)
     if (rc) {
         memset(&req->principal, 0, sizeof req->principal);
         if (rc == JY_ENOTFOUND) {
-            jy_http_reply_error(req, 401, "unauthenticated", "请先登录 (%s)",
-                                err.msg[0] ? err.msg : "no session");
+            jy_http_reply_error2(req, 401, "unauthenticated", NULL, "http.sign_in_first", "sign in first (%1$s)%2$.0s",
+                                 "请先登录（%2$s）%1$.0s", err.msg[0] ? err.msg : "no session",
+                                 err.msg[0] ? jy_err_zh(&err) : "没有会话");
         } else if (rc == JY_EDB || rc == JY_EIO) {
-            jy_http_reply_error(req, 503, "unavailable", "会话暂无法核对: %s", err.msg);
+            jy_http_reply_error2(req, 503, "unavailable", NULL, "http.session_unavailable",
+                                 "the session cannot be checked now: %1$s%2$.0s", "会话暂无法核对：%2$s%1$.0s", err.msg,
+                                 jy_err_zh(&err));
         } else {
-            jy_http_reply_error(req, 500, "internal", "会话核对失败: %s", err.msg);
+            jy_http_reply_error2(req, 500, "internal", NULL, "http.session_failed", "checking the session failed: %1$s%2$.0s",
+                                 "会话核对失败：%2$s%1$.0s", err.msg, jy_err_zh(&err));
         }
         return -1;
     }
@@ -691,19 +709,23 @@ static int authorise(jy_http_req *req)
             char ra[16];
             snprintf(ra, sizeof ra, "%d", wait);
             jy_http_req_set_header(req, "Retry-After", ra);
-            jy_http_reply_error(req, 429, "rate_limited", "请求过于频繁，请 %d 秒后再试", wait);
+            jy_http_reply_error2(req, 429, "rate_limited", NULL, "http.rate_limited",
+                                 "too many requests: try again in %d seconds", "请求过于频繁，请 %d 秒后再试", wait);
             return -1;
         }
     }
     if (a->permit && (rc = a->permit(a->ctx, req, &req->principal, r, &err))) {
-        jy_http_reply_error(req, 403, "forbidden", "无权访问: %s", err.msg[0] ? err.msg : "not permitted");
+        jy_http_reply_error2(req, 403, "forbidden", NULL, "http.forbidden", "not permitted: %1$s%2$.0s", "无权访问：%2$s%1$.0s",
+                             err.msg[0] ? err.msg : "not permitted", err.msg[0] ? jy_err_zh(&err) : "未获授权");
         return -1;
     }
     if (req->state_change && !(r->flags & JY_HTTP_NO_CSRF)) {
         const char *tok = jy_http_req_header(req, "x-csrf-token");
         rc = a->csrf ? a->csrf(a->ctx, req, &req->principal, tok, &err) : csrf_default(&req->principal, tok, &err);
         if (rc) {
-            jy_http_reply_error(req, 403, "csrf", "CSRF 令牌无效: %s", err.msg[0] ? err.msg : "refused");
+            jy_http_reply_error2(req, 403, "csrf", NULL, "http.csrf", "the CSRF token is not valid: %1$s%2$.0s",
+                                 "CSRF 令牌无效：%2$s%1$.0s", err.msg[0] ? err.msg : "refused",
+                                 err.msg[0] ? jy_err_zh(&err) : "已拒绝");
             return -1;
         }
     }
@@ -971,7 +993,7 @@ static void early_reply(jy_http_server *srv, conn *c, jy_http_req *req, unsigned
                         const char *msg, int keep_alive)
 {
     jy_sb body = JY_SB_INIT;
-    error_body(&body, status, code, NULL, msg);
+    error_body(&body, status, code, NULL, msg, NULL, NULL);
     int secure = srv->tls || srv->cfg.behind_tls;
     jy_sb_reset(&c->out);
     c->out_off = 0;

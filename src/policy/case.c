@@ -244,21 +244,25 @@ static int fact_value(const jy_policy *p, const jp_fact *f, json_t *v, int64_t *
     case T_INT:
         if (json_int(v, out) != 0) {
             syn_words(p, f, syms, sizeof syms);
-            rc = jy_err_set(err, JY_EINVAL, "fact %s: %s%s%s is not a whole number (expected a whole number%s)", f->name,
-                            json_is_string(v) ? "\"" : "", json_is_string(v) ? json_string_value(v) : "a value of the wrong type",
-                            json_is_string(v) ? "\"" : "", syms);
+            rc = jy_err_set2(err, JY_EINVAL, "fact.not_integer",
+                             "fact %1$s: %2$s%3$s%4$s is not a whole number (expected a whole number%5$s)%6$.0s",
+                             "信息项 %1$s：%2$s%6$s%4$s 不是整数（应为整数%5$s）%3$.0s", f->name,
+                             json_is_string(v) ? "\"" : "", json_is_string(v) ? json_string_value(v) : "a value of the wrong type",
+                             json_is_string(v) ? "\"" : "", syms, json_is_string(v) ? json_string_value(v) : "类型不符的值");
             goto out;
         }
         break;
     case T_CODE:
-        if (json_int(v, out) != 0 || *out < 0) { rc = jy_err_set(err, JY_EINVAL, "fact %s: expected a code of digits", f->name); goto out; }
+        if (json_int(v, out) != 0 || *out < 0) { rc = jy_err_set2(err, JY_EINVAL, "fact.code", "fact %s: expected a code of digits", "信息项 %s：应为数字代码", f->name); goto out; }
         break;
     case T_MONEY:
         if (json_is_string(v)) {
             jy_err e;
             if (jy_money_parse(json_string_value(v), out, &e) != 0)
-                return jy_err_set(err, JY_EINVAL, "fact %s: %s (expected an amount in yuan: 1750, \"1750.00\", \"1,750.00\" or \"1750元\")",
-                                  f->name, e.msg);
+                return jy_err_set2(err, JY_EINVAL, "fact.money",
+                                   "fact %1$s: %2$s (expected an amount in yuan: 1750, \"1750.00\", \"1,750.00\" or \"1750元\")%3$.0s",
+                                   "信息项 %1$s：%3$s（应为以元为单位的金额，如 1750、“1750.00”、“1,750.00”或“1750元”）%2$.0s",
+                                   f->name, e.msg, jy_err_zh(&e));
         } else if (json_is_integer(v)) {
             json_int_t y = json_integer_value(v);
             if (y > INT64_MAX / 100 || y < INT64_MIN / 100) { /* whole yuan beyond int64 fen */
@@ -267,30 +271,31 @@ static int fact_value(const jy_policy *p, const jp_fact *f, json_t *v, int64_t *
                 fact_range(f, &lo, &hi);
                 fmt_plain(T_MONEY, lo, a, sizeof a);
                 fmt_plain(T_MONEY, hi, b, sizeof b);
-                return jy_err_set(err, JY_EINVAL, "fact %s: %lld is out of range (expected an amount in yuan from %s to %s)",
+                return jy_err_set2(err, JY_EINVAL, "fact.money_range", "fact %s: %lld is out of range (expected an amount in yuan from %s to %s)", "信息项 %s：%lld 超出范围（应为 %s 元至 %s 元之间的金额）",
                                   f->name, (long long)y, a, b);
             }
             *out = (int64_t)y * 100;
         } else {
-            return jy_err_set(err, JY_EINVAL, "fact %s: expected an amount in yuan: 1750, \"1750.00\", \"1,750.00\" or \"1750元\"", f->name);
+            return jy_err_set2(err, JY_EINVAL, "fact.money_form", "fact %s: expected an amount in yuan: 1750, \"1750.00\", \"1,750.00\" or \"1750元\"", "信息项 %s：应为以元为单位的金额，如 1750、“1750.00”、“1,750.00”或“1750元”", f->name);
         }
         break;
     case T_RATIO:
-        if (json_ratio(v, out) != 0) return jy_err_set(err, JY_EINVAL, "fact %s: expected a share (0.3 or \"30%%\")", f->name);
+        if (json_ratio(v, out) != 0) return jy_err_set2(err, JY_EINVAL, "fact.ratio", "fact %s: expected a share (0.3 or \"30%%\")", "信息项 %s：应为比例（0.3 或“30%%”）", f->name);
         break;
     case T_BOOL:
-        if (!json_is_boolean(v)) return jy_err_set(err, JY_EINVAL, "fact %s: expected true or false", f->name);
+        if (!json_is_boolean(v)) return jy_err_set2(err, JY_EINVAL, "fact.bool", "fact %s: expected true or false", "信息项 %s：应为 true（是）或 false（否）", f->name);
         *out = json_is_true(v);
         break;
     case T_DATE: {
         jy_date d;
         jy_err e;
         if (!json_is_string(v))
-            return jy_err_set(err, JY_EINVAL, "fact %s: expected a date as a string: 2024-06-28 or 2024/6/28", f->name);
+            return jy_err_set2(err, JY_EINVAL, "fact.date_string", "fact %s: expected a date as a string: 2024-06-28 or 2024/6/28", "信息项 %s：日期应写成字符串，如 2024-06-28 或 2024/6/28", f->name);
         if (jy_date_parse_loose(json_string_value(v), &d, &e) != 0) {
             if (strncmp(e.msg, "date \"", 6) == 0) /* a day or month that does not exist: name it */
-                return jy_err_set(err, JY_EINVAL, "fact %s: %s (expected 2024-06-28 or 2024/6/28)", f->name, e.msg);
-            return jy_err_set(err, JY_EINVAL, "fact %s: \"%.40s\" is not a date (expected 2024-06-28 or 2024/6/28)", f->name,
+                return jy_err_set2(err, JY_EINVAL, "fact.date_no_such_day", "fact %1$s: %2$s (expected 2024-06-28 or 2024/6/28)%3$.0s",
+                                   "信息项 %1$s：%3$s（应为 2024-06-28 或 2024/6/28）%2$.0s", f->name, e.msg, jy_err_zh(&e));
+            return jy_err_set2(err, JY_EINVAL, "fact.not_date", "fact %s: \"%.40s\" is not a date (expected 2024-06-28 or 2024/6/28)", "信息项 %s：“%.40s”不是日期（应为 2024-06-28 或 2024/6/28）", f->name,
                               json_string_value(v));
         }
         *out = d;
@@ -300,16 +305,18 @@ static int fact_value(const jy_policy *p, const jp_fact *f, json_t *v, int64_t *
         int s = json_is_string(v) ? sym_index(f, json_string_value(v)) : -1;
         if (s < 0) {
             sym_list(f, syms, sizeof syms);
-            rc = jy_err_set(err, JY_EINVAL, "fact %s: unknown value %s%s%s (expected %s, or a word policy/synonyms.tsv gives for it)",
-                            f->name, json_is_string(v) ? "\"" : "", json_is_string(v) ? json_string_value(v) : "of the wrong type",
-                            json_is_string(v) ? "\"" : "", syms);
+            rc = jy_err_set2(err, JY_EINVAL, "fact.enum_unknown",
+                             "fact %1$s: unknown value %2$s%3$s%4$s (expected %5$s, or a word policy/synonyms.tsv gives for it)%6$.0s",
+                             "信息项 %1$s：未知的取值 %2$s%6$s%4$s（应为 %5$s，或 policy/synonyms.tsv 中对应它的词语）%3$.0s",
+                             f->name, json_is_string(v) ? "\"" : "", json_is_string(v) ? json_string_value(v) : "of the wrong type",
+                             json_is_string(v) ? "\"" : "", syms, json_is_string(v) ? json_string_value(v) : "类型不符的值");
             goto out;
         }
         *out = s;
         break;
     }
     case T_SET: {
-        if (!json_is_array(v)) return jy_err_set(err, JY_EINVAL, "fact %s: expected a list", f->name);
+        if (!json_is_array(v)) return jy_err_set2(err, JY_EINVAL, "fact.list", "fact %s: expected a list", "信息项 %s：应为列表", f->name);
         uint64_t m = 0;
         size_t i;
         json_t *x;
@@ -322,7 +329,7 @@ static int fact_value(const jy_policy *p, const jp_fact *f, json_t *v, int64_t *
             }
             if (s < 0) {
                 sym_list(f, syms, sizeof syms);
-                return jy_err_set(err, JY_EINVAL, "fact %s: item %zu is not one of %s", f->name, i, syms);
+                return jy_err_set2(err, JY_EINVAL, "fact.set_item", "fact %s: item %zu is not one of %s", "信息项 %s：第%zu项不在可选值 %s 之中", f->name, i, syms);
             }
             m |= (uint64_t)1 << s;
         }
@@ -330,7 +337,7 @@ static int fact_value(const jy_policy *p, const jp_fact *f, json_t *v, int64_t *
         break;
     }
     default:
-        return jy_err_set(err, JY_EINVAL, "fact %s: unsupported type", f->name);
+        return jy_err_set2(err, JY_EINVAL, "fact.type", "fact %s: unsupported type", "信息项 %s：不支持的类型", f->name);
     }
     int64_t lo, hi;
     if (fact_range(f, &lo, &hi) && (*out < lo || *out > hi)) {
@@ -338,8 +345,10 @@ static int fact_value(const jy_policy *p, const jp_fact *f, json_t *v, int64_t *
         fmt_plain(f->type, *out, x, sizeof x);
         fmt_plain(f->type, lo, a, sizeof a);
         fmt_plain(f->type, hi, b, sizeof b);
-        rc = jy_err_set(err, JY_EINVAL, "fact %s: %s is out of range (expected %s from %s to %s)", f->name, x,
-                        f->type == T_MONEY ? "an amount in yuan" : f->type == T_RATIO ? "a share" : "a whole number", a, b);
+        rc = jy_err_set2(err, JY_EINVAL, "fact.out_of_range", "fact %1$s: %2$s is out of range (expected %3$s from %4$s to %5$s)%6$.0s",
+                         "信息项 %1$s：%2$s 超出范围（应为 %4$s 至 %5$s 之间的%6$s）%3$.0s", f->name, x,
+                         f->type == T_MONEY ? "an amount in yuan" : f->type == T_RATIO ? "a share" : "a whole number", a, b,
+                         f->type == T_MONEY ? "金额（元）" : f->type == T_RATIO ? "比例" : "整数");
     }
 out:
     json_decref(alt);
@@ -415,8 +424,8 @@ int jy_policy_case_parse_inputs(const jy_policy *p, const char *line, size_t len
     memset(c->present, 0, sizeof c->present);
     c->name[0] = 0;
     json_t *root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
-    if (!root) return jy_err_set(err, JY_EINVAL, "not JSON: %s (column %d)", je.text, je.column);
-    if (!json_is_object(root)) { rc = jy_err_set(err, JY_EINVAL, "a case must be a JSON object"); goto done; }
+    if (!root) return jy_err_set2(err, JY_EINVAL, "case.not_json", "not JSON: %s (column %d)", "不是有效的 JSON：%s（第%d列）", je.text, je.column);
+    if (!json_is_object(root)) { rc = jy_err_set2(err, JY_EINVAL, "case.not_object", "a case must be a JSON object", "一条申报（case）应为 JSON 对象"); goto done; }
     json_t *id = json_object_get(root, "id");
     if (json_is_string(id)) {
         snprintf(id_buf, id_cap, "%s", json_string_value(id));
@@ -426,18 +435,18 @@ int jy_policy_case_parse_inputs(const jy_policy *p, const char *line, size_t len
         *has_id = 1;
     }
     json_t *prog = json_object_get(root, "program");
-    if (!json_is_string(prog)) { rc = jy_err_set(err, JY_EINVAL, "missing \"program\" (P1 … P26)"); goto done; }
+    if (!json_is_string(prog)) { rc = jy_err_set2(err, JY_EINVAL, "case.program_missing", "missing \"program\" (P1 … P26)", "缺少“program”（项目编号 P1 … P26）"); goto done; }
     c->program = jy_policy_program_index(p, json_string_value(prog));
-    if (c->program < 0) { rc = jy_err_set(err, JY_EINVAL, "unknown programme \"%s\"", json_string_value(prog)); goto done; }
+    if (c->program < 0) { rc = jy_err_set2(err, JY_EINVAL, "case.program_unknown", "unknown programme \"%s\"", "未知的项目“%s”", json_string_value(prog)); goto done; }
     json_t *date = json_object_get(root, "date");
-    if (!json_is_string(date)) { rc = jy_err_set(err, JY_EINVAL, "missing \"date\" (YYYY-MM-DD): parameters depend on it"); goto done; }
+    if (!json_is_string(date)) { rc = jy_err_set2(err, JY_EINVAL, "case.date_missing", "missing \"date\" (YYYY-MM-DD): parameters depend on it", "缺少“date”（申报日期，YYYY-MM-DD）：政策参数按日期取值"); goto done; }
     jy_err de;
     if (jy_date_parse_loose(json_string_value(date), &c->date, &de) != 0) {
-        rc = jy_err_set(err, JY_EINVAL, "date: \"%.40s\" is not a date (expected 2024-06-28 or 2024/6/28)", json_string_value(date));
+        rc = jy_err_set2(err, JY_EINVAL, "case.date_bad", "date: \"%.40s\" is not a date (expected 2024-06-28 or 2024/6/28)", "申报日期“%.40s”不是日期（应为 2024-06-28 或 2024/6/28）", json_string_value(date));
         goto done;
     }
     json_t *facts = json_object_get(root, "facts");
-    if (facts && !json_is_object(facts)) { rc = jy_err_set(err, JY_EINVAL, "\"facts\" must be an object"); goto done; }
+    if (facts && !json_is_object(facts)) { rc = jy_err_set2(err, JY_EINVAL, "case.facts_object", "\"facts\" must be an object", "“facts”应为 JSON 对象"); goto done; }
     const char *key;
     json_t *v;
     const char *occupation = NULL;
@@ -450,25 +459,25 @@ int jy_policy_case_parse_inputs(const jy_policy *p, const char *line, size_t len
             if (is_input(inputs, key)) continue; /* the caller's own input (a form field) */
             const char *near = jy_policy_closest_fact(p, key, inputs);
             if (!near)
-                rc = jy_err_set(err, JY_EINVAL, "unknown fact \"%s\" (no facts are declared)", key);
+                rc = jy_err_set2(err, JY_EINVAL, "fact.unknown_none", "unknown fact \"%s\" (no facts are declared)", "未知的信息项“%s”（尚未声明任何信息项）", key);
             else if (edit_distance(key, near) * 2 <= (int)strlen(key) + 1)
-                rc = jy_err_set(err, JY_EINVAL, "unknown fact \"%s\" — did you mean \"%s\"? (policy/facts.rules declares the facts)", key, near);
+                rc = jy_err_set2(err, JY_EINVAL, "fact.unknown_suggest", "unknown fact \"%s\" — did you mean \"%s\"? (policy/facts.rules declares the facts)", "未知的信息项“%s”——是不是“%s”？（信息项在 policy/facts.rules 中声明）", key, near);
             else
-                rc = jy_err_set(err, JY_EINVAL, "unknown fact \"%s\" (the closest known name is \"%s\"; policy/facts.rules declares the facts)", key, near);
+                rc = jy_err_set2(err, JY_EINVAL, "fact.unknown", "unknown fact \"%s\" (the closest known name is \"%s\"; policy/facts.rules declares the facts)", "未知的信息项“%s”（最接近的已知名称是“%s”；信息项在 policy/facts.rules 中声明）", key, near);
             goto done;
         }
         if (json_is_null(v)) continue;
         if (strcmp(key, "occupation") == 0) {
-            if (!json_is_string(v)) { rc = jy_err_set(err, JY_EINVAL, "fact occupation: expected the occupation's name"); goto done; }
+            if (!json_is_string(v)) { rc = jy_err_set2(err, JY_EINVAL, "fact.occupation_name", "fact occupation: expected the occupation's name", "信息项 occupation：应填写职业（工种）名称"); goto done; }
             occupation = json_string_value(v);
             continue;
         }
         if (strcmp(key, "prior_trainings") == 0) {
-            if (!json_is_array(v)) { rc = jy_err_set(err, JY_EINVAL, "fact prior_trainings: expected a list of {date, occupation, level, subsidised}"); goto done; }
+            if (!json_is_array(v)) { rc = jy_err_set2(err, JY_EINVAL, "fact.prior_list", "fact prior_trainings: expected a list of {date, occupation, level, subsidised}", "信息项 prior_trainings：应为列表，每项为 {date, occupation, level, subsidised}（培训日期、职业、等级、是否已享受补贴）"); goto done; }
             priors = v;
             continue;
         }
-        if (p->facts[f].derived) { rc = jy_err_set(err, JY_EINVAL, "fact %s is derived by jiuye; give its inputs instead", key); goto done; }
+        if (p->facts[f].derived) { rc = jy_err_set2(err, JY_EINVAL, "fact.derived", "fact %s is derived by jiuye; give its inputs instead", "信息项 %s 由系统推算，请填写据以推算的信息项", key); goto done; }
         int64_t x;
         if ((rc = fact_value(p, &p->facts[f], v, &x, err)) < 0) goto done;
         if (rc == 1) { rc = 0; continue; } /* "none": no value */
@@ -481,14 +490,14 @@ int jy_policy_case_parse_inputs(const jy_policy *p, const char *line, size_t len
     if (occupation) {
         int oi;
         const jp_syn *y;
-        if (!*occupation) { rc = jy_err_set(err, JY_EINVAL, "fact occupation: expected the occupation's name, not an empty string"); goto done; }
+        if (!*occupation) { rc = jy_err_set2(err, JY_EINVAL, "fact.occupation_empty", "fact occupation: expected the occupation's name, not an empty string", "信息项 occupation：应填写职业（工种）名称，不能为空"); goto done; }
         if (resolve_occupation(p, occupation, &oi, &y) == 0) {
             occ_name = oi >= 0 ? p->occ[oi].name : y->means;
             for (int k = 0; y && k < y->nimp; k++) {
                 int fi = y->imp_fact[k];
                 if (PRESENT(c, fi) && c->v[fi] != y->imp_val[k]) {
                     const jp_fact *ff = &p->facts[fi];
-                    rc = jy_err_set(err, JY_EINVAL, "fact %s: \"%s\" contradicts occupation \"%s\" (policy/synonyms.tsv line %d: %s=%s)",
+                    rc = jy_err_set2(err, JY_EINVAL, "fact.contradicts_occupation", "fact %s: \"%s\" contradicts occupation \"%s\" (policy/synonyms.tsv line %d: %s=%s)", "信息项 %s：“%s”与职业“%s”矛盾（policy/synonyms.tsv 第%d行：%s=%s）",
                                     ff->name, c->v[fi] >= 0 && c->v[fi] < ff->nsyms ? ff->syms[c->v[fi]] : "?", occupation, y->line,
                                     ff->name, ff->syms[y->imp_val[k]]);
                     goto done;
@@ -516,15 +525,16 @@ int jy_policy_case_parse_inputs(const jy_policy *p, const char *line, size_t len
         size_t i;
         json_t *it;
         json_array_foreach(priors, i, it) {
-            if (!json_is_object(it)) { rc = jy_err_set(err, JY_EINVAL, "prior_trainings[%zu]: expected an object", i); goto done; }
+            if (!json_is_object(it)) { rc = jy_err_set2(err, JY_EINVAL, "fact.prior_object", "prior_trainings[%zu]: expected an object", "prior_trainings 第%zu项：应为对象", i); goto done; }
             json_t *po = json_object_get(it, "occupation"), *pl = json_object_get(it, "level");
             json_t *pd = json_object_get(it, "date"), *ps = json_object_get(it, "subsidised");
             jy_date dd = 0;
             if (pd) {
                 if (!json_is_string(pd) || jy_date_parse_loose(json_string_value(pd), &dd, &de) != 0) {
                     rc = json_is_string(pd) && strncmp(de.msg, "date \"", 6) == 0 /* the day does not exist */
-                             ? jy_err_set(err, JY_EINVAL, "prior_trainings[%zu].date: %s (expected 2024-06-28 or 2024/6/28)", i, de.msg)
-                             : jy_err_set(err, JY_EINVAL, "prior_trainings[%zu].date: expected a date: 2024-06-28 or 2024/6/28", i);
+                             ? jy_err_set2(err, JY_EINVAL, "fact.prior_date_no_such_day", "prior_trainings[%1$zu].date: %2$s (expected 2024-06-28 or 2024/6/28)%3$.0s",
+                                           "prior_trainings[%1$zu].date：%3$s（应为 2024-06-28 或 2024/6/28）%2$.0s", i, de.msg, jy_err_zh(&de))
+                             : jy_err_set2(err, JY_EINVAL, "fact.prior_date", "prior_trainings[%zu].date: expected a date: 2024-06-28 or 2024/6/28", "prior_trainings[%zu].date：应为日期，如 2024-06-28 或 2024/6/28", i);
                     goto done;
                 }
                 if (dd > c->date) continue;

@@ -957,7 +957,7 @@ static void block_add(stream_state *st, const char *line, size_t len)
     jy_policy_case *c = &st->cases[st->ngood];
     bl->bad = (st->r ? jy_policy_reader_parse(st->r, line, len, NULL, c, bl->id, sizeof bl->id, &bl->has_id, &err)
                      : jy_policy_case_parse(st->p, line, len, c, bl->id, sizeof bl->id, &bl->has_id, &err)) != 0;
-    if (bl->bad) snprintf(bl->error, sizeof bl->error, "%s", err.msg);
+    if (bl->bad) snprintf(bl->error, sizeof bl->error, "%s", jy_err_text(&err));
     else st->ngood++;
     st->m++;
 }

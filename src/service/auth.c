@@ -244,7 +244,7 @@ int jy_auth_pool_enter(jy_auth *a, jy_err *err)
     }
     if (a->waiting >= a->cfg.hash_queue) {
         pthread_mutex_unlock(&a->mu);
-        return jy_err_set(err, JY_EBUSY, "服务繁忙，请稍后重试 (busy: %d password checks running, %d waiting; retry)",
+        return jy_err_set2(err, JY_EBUSY, "auth.busy_queue", "服务繁忙，请稍后重试 (busy: %d password checks running, %d waiting; retry)", "服务繁忙，请稍后重试（正在核对%d个密码，另有%d个排队）",
                           a->cfg.hash_slots, a->cfg.hash_queue);
     }
     struct timespec until;
@@ -262,7 +262,7 @@ int jy_auth_pool_enter(jy_auth *a, jy_err *err)
     a->waiting--;
     if (a->busy >= a->cfg.hash_slots) {
         pthread_mutex_unlock(&a->mu);
-        return jy_err_set(err, JY_EBUSY, "服务繁忙，请稍后重试 (busy: no password-check slot within %d ms; retry)",
+        return jy_err_set2(err, JY_EBUSY, "auth.busy_wait", "服务繁忙，请稍后重试 (busy: no password-check slot within %d ms; retry)", "服务繁忙，请稍后重试（%d 毫秒内没有空闲的密码核对通道）",
                           a->cfg.hash_wait_ms);
     }
     a->busy++;
@@ -374,18 +374,18 @@ static const char *ascii_casestr(const char *hay, const char *needle)
 
 int jy_auth_password_check(const jy_auth *a, const char *name, const char *pw, jy_err *err)
 {
-    if (!pw) return jy_err_set(err, JY_EINVAL, "password: none given");
+    if (!pw) return jy_err_set2(err, JY_EINVAL, "password.none", "password: none given", "密码：未填写");
     size_t len = strlen(pw);
     if (len > 4 * (size_t)a->cfg.max_length || !jy_utf8_check(pw, len))
-        return jy_err_set(err, JY_EINVAL, "password: not valid UTF-8 text of at most %d characters", a->cfg.max_length);
+        return jy_err_set2(err, JY_EINVAL, "password.form", "password: not valid UTF-8 text of at most %d characters", "密码：应为不超过%d个字符的有效 UTF-8 文本", a->cfg.max_length);
     for (size_t i = 0; i < len; i++)
         if ((unsigned char)pw[i] < 0x20 || pw[i] == 0x7f)
-            return jy_err_set(err, JY_EINVAL, "password: control characters (tab, newline …) are not allowed");
+            return jy_err_set2(err, JY_EINVAL, "password.control", "password: control characters (tab, newline …) are not allowed", "密码：不能含有制表符、换行等控制字符");
     int chars = count_chars(pw);
     if (chars < a->cfg.min_length)
-        return jy_err_set(err, JY_EINVAL, "密码太短: at least %d characters (this one has %d)", a->cfg.min_length, chars);
+        return jy_err_set2(err, JY_EINVAL, "password.short", "密码太短: at least %d characters (this one has %d)", "密码太短：至少%d个字符（现为%d个）", a->cfg.min_length, chars);
     if (chars > a->cfg.max_length)
-        return jy_err_set(err, JY_EINVAL, "密码太长: at most %d characters (this one has %d)", a->cfg.max_length, chars);
+        return jy_err_set2(err, JY_EINVAL, "password.long", "密码太长: at most %d characters (this one has %d)", "密码太长：最多%d个字符（现为%d个）", a->cfg.max_length, chars);
     char *low = malloc(len + 1);
     if (!low) return jy_err_set(err, JY_ENOMEM, "out of memory");
     memcpy(low, pw, len + 1);
@@ -400,12 +400,12 @@ int jy_auth_password_check(const jy_auth *a, const char *name, const char *pw, j
     int core_common = e > b && in_common(a, low + b);
     low[e] = save;
     if (in_common(a, low) || core_common)
-        rc = jy_err_set(err, JY_EINVAL, "密码过于常见: it is on the list of common passwords (or a listed word with "
-                                        "digits or symbols around it); choose another");
+        rc = jy_err_set2(err, JY_EINVAL, "password.common", "密码过于常见: it is on the list of common passwords (or a listed word with "
+                                        "digits or symbols around it); choose another", "密码过于常见：在常见密码列表中（或是列表中的词加上数字、符号）；请另选一个");
     else if (trivial_pattern(low, len))
-        rc = jy_err_set(err, JY_EINVAL, "密码过于简单: a repeated pattern or a run of consecutive characters");
+        rc = jy_err_set2(err, JY_EINVAL, "password.simple", "密码过于简单: a repeated pattern or a run of consecutive characters", "密码过于简单：有重复的模式或连续的字符");
     else if (name && strlen(name) >= 3 && ascii_casestr(low, name))
-        rc = jy_err_set(err, JY_EINVAL, "密码不能包含用户名 \"%s\"", name);
+        rc = jy_err_set2(err, JY_EINVAL, "password.has_name", "密码不能包含用户名 \"%s\"", "密码不能包含用户名“%s”", name);
     sodium_memzero(low, len);
     free(low);
     return rc;
@@ -700,17 +700,17 @@ static int refuse_failure(jy_auth *a, jy_store *st, int64_t user_id, const char 
     jy_lockout_state ls;
     jy_err e2;
     int rc = jy_store_login_failed(st, user_id, action, ev, &pol, &ls, &e2);
-    if (rc) return jy_err_set(err, rc, "%s", e2.msg);
+    if (rc) return jy_err_copy(err, rc, &e2);
     if (user_id && ls.locked_until > ev->at) {
         if (out) {
             out->refusal = JY_REFUSED_ACCOUNT_LOCKED;
             out->retry_after = ls.locked_until - ev->at;
         }
-        return jy_err_set(err, JY_EAUTH, "账户已锁定 %lld 分钟: %d failed attempts (account locked)",
+        return jy_err_set2(err, JY_EAUTH, "auth.locked_minutes", "账户已锁定 %lld 分钟: %d failed attempts (account locked)", "账户已锁定 %lld 分钟：连续%d次登录失败",
                           (long long)((ls.locked_until - ev->at + 59) / 60), a->cfg.max_failures);
     }
     if (out) out->refusal = JY_REFUSED_CREDENTIALS;
-    return jy_err_set(err, JY_EAUTH, "用户名或密码错误 (wrong user name or password)");
+    return jy_err_set2(err, JY_EAUTH, "auth.wrong_password", "用户名或密码错误 (wrong user name or password)", "用户名或密码错误");
 }
 
 static int refuse_quietly(jy_store *st, int64_t user_id, const char *action, const jy_auth_event *ev, int refusal,
@@ -718,7 +718,7 @@ static int refuse_quietly(jy_store *st, int64_t user_id, const char *action, con
 {
     jy_err e2;
     int rc = jy_store_auth_audit(st, user_id, NULL, action, ev, &e2);
-    if (rc) return jy_err_set(err, rc, "%s", e2.msg);
+    if (rc) return jy_err_copy(err, rc, &e2);
     out->refusal = refusal;
     out->retry_after = retry;
     return jy_err_set(err, JY_EAUTH, "%s", msg);
@@ -842,11 +842,11 @@ int jy_auth_login(jy_auth *a, jy_store *st, const char *name, const char *passwo
 /* The session of token, expired ones ended (audited) and refused. */
 static int find_live(jy_auth *a, jy_store *st, const char *token, int64_t now, jy_session_view *v, jy_err *err)
 {
-    if (!token_shape_ok(token)) return jy_err_set(err, JY_EAUTH, "未登录 (no session)");
+    if (!token_shape_ok(token)) return jy_err_set2(err, JY_EAUTH, "auth.no_session", "未登录 (no session)", "未登录");
     char h[65];
     sha256_hex(token, h);
     int rc = session_find(st, h, v, err);
-    if (rc == JY_ENOTFOUND) return jy_err_set(err, JY_EAUTH, "会话不存在或已结束 (session unknown or ended)");
+    if (rc == JY_ENOTFOUND) return jy_err_set2(err, JY_EAUTH, "auth.session_unknown", "会话不存在或已结束 (session unknown or ended)", "会话不存在或已结束");
     if (rc) return rc;
     const char *why = NULL;
     if (now - v->s.created_at >= a->cfg.lifetime_seconds) why = "lifetime";
@@ -858,16 +858,16 @@ static int find_live(jy_auth *a, jy_store *st, const char *token, int64_t now, j
     ev_init(&ev, v->a.user.name, v->s.address, why, now);
     jy_err e2;
     rc = jy_store_session_end(st, v->s.id, v->s.user_id, "session_expired", &ev, &e2);
-    if (rc && rc != JY_ENOTFOUND) return jy_err_set(err, rc, "%s", e2.msg);
+    if (rc && rc != JY_ENOTFOUND) return jy_err_copy(err, rc, &e2);
     if (strcmp(why, "lifetime") == 0)
-        return jy_err_set(err, JY_EAUTH, "会话已过期，请重新登录 (session older than %lld s)",
+        return jy_err_set2(err, JY_EAUTH, "auth.session_expired", "会话已过期，请重新登录 (session older than %lld s)", "会话已过期（超过%lld秒），请重新登录",
                           (long long)a->cfg.lifetime_seconds);
     if (strcmp(why, "idle") == 0)
-        return jy_err_set(err, JY_EAUTH, "会话因长时间未操作已结束，请重新登录 (idle for %lld s or more)",
+        return jy_err_set2(err, JY_EAUTH, "auth.session_idle", "会话因长时间未操作已结束，请重新登录 (idle for %lld s or more)", "会话因长时间未操作（%lld秒以上）已结束，请重新登录",
                           (long long)a->cfg.idle_seconds);
     if (strcmp(why, "second_factor_time") == 0)
-        return jy_err_set(err, JY_EAUTH, "第二步验证超时，请重新登录 (second factor not given in time)");
-    return jy_err_set(err, JY_EAUTH, "账户已锁定 (account locked)");
+        return jy_err_set2(err, JY_EAUTH, "auth.second_factor_timeout", "第二步验证超时，请重新登录 (second factor not given in time)", "第二步验证超时，请重新登录");
+    return jy_err_set2(err, JY_EAUTH, "auth.locked", "账户已锁定 (account locked)", "账户已锁定");
 }
 
 static void principal_of_view(const jy_session_view *v, jy_principal *out)
@@ -897,11 +897,11 @@ int jy_auth_resolve(jy_auth *a, jy_store *st, const char *token, int64_t now, jy
 
 int jy_auth_csrf_check(const jy_principal *p, const char *csrf, jy_err *err)
 {
-    if (!p || !p->session_id) return jy_err_set(err, JY_EDENIED, "CSRF: no session");
-    if (!token_shape_ok(csrf)) return jy_err_set(err, JY_EDENIED, "CSRF token missing or malformed");
+    if (!p || !p->session_id) return jy_err_set2(err, JY_EDENIED, "csrf.no_session", "CSRF: no session", "CSRF 校验：没有会话");
+    if (!token_shape_ok(csrf)) return jy_err_set2(err, JY_EDENIED, "csrf.token_malformed", "CSRF token missing or malformed", "CSRF 令牌缺失或格式有误");
     unsigned char h[32];
     sha256_raw(csrf, h);
-    if (sodium_memcmp(h, p->csrf_hash, sizeof h) != 0) return jy_err_set(err, JY_EDENIED, "CSRF token does not match");
+    if (sodium_memcmp(h, p->csrf_hash, sizeof h) != 0) return jy_err_set2(err, JY_EDENIED, "csrf.token_mismatch", "CSRF token does not match", "CSRF 令牌不符");
     return 0;
 }
 
@@ -948,10 +948,10 @@ int jy_auth_second_factor(jy_auth *a, jy_store *st, const char *token, const cha
         ev.outcome = step ? "code_reused" : "unknown_recovery_code";
         int r2 = refuse_failure(a, st, v.a.user.id, "second_factor_failed", &ev, NULL, err);
         if (r2 == JY_EAUTH && step)
-            jy_err_set(err, JY_EAUTH, "验证码已使用过，请等待下一个 (this code was used already)");
+            jy_err_set2(err, JY_EAUTH, "auth.code_used", "验证码已使用过，请等待下一个 (this code was used already)", "验证码已使用过，请等待下一个");
         return r2;
     }
-    if (rc) return jy_err_set(err, rc, "%s", e2.msg);
+    if (rc) return jy_err_copy(err, rc, &e2);
     v.s.second_factor_done = 1;
     v.s.last_seen = now;
     principal_of_view(&v, out);
@@ -961,18 +961,18 @@ int jy_auth_second_factor(jy_auth *a, jy_store *st, const char *token, const cha
 int jy_auth_logout(jy_auth *a, jy_store *st, const char *token, const char *address, int64_t now, jy_err *err)
 {
     (void)a;
-    if (!token_shape_ok(token)) return jy_err_set(err, JY_EAUTH, "未登录 (no session)");
+    if (!token_shape_ok(token)) return jy_err_set2(err, JY_EAUTH, "auth.no_session", "未登录 (no session)", "未登录");
     char h[65], addr[64];
     sha256_hex(token, h);
     jy_auth_address_key(address, addr);
     jy_session_view v;
     int rc = session_find(st, h, &v, err);
-    if (rc == JY_ENOTFOUND) return jy_err_set(err, JY_EAUTH, "会话不存在或已结束 (session unknown or ended)");
+    if (rc == JY_ENOTFOUND) return jy_err_set2(err, JY_EAUTH, "auth.session_unknown", "会话不存在或已结束 (session unknown or ended)", "会话不存在或已结束");
     if (rc) return rc;
     jy_auth_event ev;
     ev_init(&ev, v.a.user.name, addr, "ok", now);
     rc = jy_store_session_end(st, v.s.id, v.s.user_id, "logout", &ev, err);
-    if (rc == JY_ENOTFOUND) return jy_err_set(err, JY_EAUTH, "会话已结束 (session ended)");
+    if (rc == JY_ENOTFOUND) return jy_err_set2(err, JY_EAUTH, "auth.session_ended", "会话已结束 (session ended)", "会话已结束");
     return rc;
 }
 
@@ -986,10 +986,10 @@ int jy_auth_change_password(jy_auth *a, jy_store *st, const char *token, const c
     int rc = find_live(a, st, token, now, &v, err);
     if (rc) return rc;
     if (!v.s.second_factor_done)
-        return jy_err_set(err, JY_EAUTH, "用户 %s 需先完成第二步验证 (second factor required)", v.a.user.name);
+        return jy_err_set2(err, JY_EAUTH, "auth.second_factor_required", "用户 %s 需先完成第二步验证 (second factor required)", "用户 %s 需先完成第二步验证", v.a.user.name);
     if ((rc = jy_auth_password_check(a, v.a.user.name, new_pw, err))) return rc;
     if (old_pw && strcmp(old_pw, new_pw) == 0)
-        return jy_err_set(err, JY_EINVAL, "新密码不能与旧密码相同 (the new password must differ from the old)");
+        return jy_err_set2(err, JY_EINVAL, "password.same", "新密码不能与旧密码相同 (the new password must differ from the old)", "新密码不能与旧密码相同");
     jy_auth_event ev;
     ev_init(&ev, v.a.user.name, addr, "ok", now);
     int ok = old_pw && strlen(old_pw) <= 4 * (size_t)a->cfg.max_length
@@ -1002,7 +1002,7 @@ int jy_auth_change_password(jy_auth *a, jy_store *st, const char *token, const c
         memset(&why, 0, sizeof why);
         rc = refuse_failure(a, st, v.a.user.id, "password_change_failed", &ev, &why, err);
         if (rc == JY_EAUTH && why.refusal == JY_REFUSED_CREDENTIALS)
-            jy_err_set(err, JY_EAUTH, "旧密码错误 (the current password is wrong)");
+            jy_err_set2(err, JY_EAUTH, "password.old_wrong", "旧密码错误 (the current password is wrong)", "旧密码错误");
         return rc;
     }
     char hash[crypto_pwhash_STRBYTES];
@@ -1042,7 +1042,7 @@ static int managed_account(jy_store *st, const jy_auth_ctx *c, int perm, const c
 static int refuse_self(const jy_auth_ctx *c, const char *name, const char *what, jy_err *err)
 {
     if (c->by && c->by->name[0] && strcmp(c->by->name, name) == 0)
-        return jy_err_set(err, JY_EDENIED, "用户 %s 不能对自己的账户%s: another administrator does", name, what);
+        return jy_err_set2(err, JY_EDENIED, "users.self", "用户 %s 不能对自己的账户%s: another administrator does", "用户 %s 不能对自己的账户%s：应由另一位管理员操作", name, what);
     return 0;
 }
 
@@ -1050,7 +1050,7 @@ static int choose_password(jy_auth *a, const char *name, const char *given, char
 {
     if (generated) generated[0] = '\0';
     if (given) return jy_auth_password_check(a, name, given, err);
-    if (!generated) return jy_err_set(err, JY_EINVAL, "password: none given");
+    if (!generated) return jy_err_set2(err, JY_EINVAL, "password.none", "password: none given", "密码：未填写");
     jy_auth_password_generate(generated);
     return 0;
 }
@@ -1064,7 +1064,7 @@ int jy_account_put(jy_auth *a, jy_store *st, const jy_auth_ctx *c, jy_user *u, c
     /* the right to manage accounts, over the new area and (for an existing account) the old one */
     jy_perm_target t = {u->area, 0, 0};
     if ((rc = jy_perm_check(c->by, JY_PERM_USER_MANAGE, &t, err))) {
-        if (rc == JY_EDENIED && err) jy_err_prefix(err, "无权添加用户: ");
+        if (rc == JY_EDENIED && err) jy_err_prefix2(err, "无权添加用户: ", "无权添加用户：");
         return rc;
     }
     jy_account old;
@@ -1167,7 +1167,7 @@ int jy_account_totp_uri(jy_auth *a, jy_store *st, const jy_auth_ctx *c, const ch
     int rc = managed_account(st, c, JY_PERM_USER_MANAGE, name, &ac, err);
     if (rc) return rc;
     if (!ac.cred.totp_secret[0])
-        return jy_err_set(err, JY_ENOTFOUND, "用户 %s 未登记第二步验证 (run `jiuye user totp %s enroll`)", name, name);
+        return jy_err_set2(err, JY_ENOTFOUND, "auth.totp_not_enrolled", "用户 %s 未登记第二步验证 (run `jiuye user totp %s enroll`)", "用户 %s 未登记第二步验证（请运行 `jiuye user totp %s enroll`）", name, name);
     unsigned char secret[TOTP_SECRET_BYTES];
     if ((rc = unseal_secret(a, ac.user.id, ac.cred.totp_secret, secret, err))) return rc;
     char actor[96];

@@ -20,7 +20,7 @@ int jy_cases_open(jy_store *st, const char *policy_dir, jy_cases **out, jy_err *
 {
     *out = NULL;
     jy_cases *cs = calloc(1, sizeof *cs);
-    if (!cs) return jy_err_set(err, JY_ENOMEM, "out of memory");
+    if (!cs) return jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
     cs->st = st;
     int rc;
     if ((rc = jy_policy_load(policy_dir, &cs->pol, err)) || (rc = jy_calendar_load(policy_dir, &cs->cal, err)) ||
@@ -230,8 +230,9 @@ static int facts_columns(const jy_policy *pol, json_t *facts, jy_case *c, jy_err
         jy_err e;
         if (!json_is_string(v) || jy_date_parse_loose(json_string_value(v), dst[i], &e))
             return json_is_string(v) && strncmp(e.msg, "date \"", 6) == 0 /* the day does not exist */
-                       ? jy_err_set(err, JY_EINVAL, "facts.%s: %s (expected 2024-06-28 or 2024/6/28)", keys[i], e.msg)
-                                      : jy_err_set(err, JY_EINVAL, "facts.%s: expected a date: 2024-06-28 or 2024/6/28", keys[i]);
+                       ? jy_err_set2(err, JY_EINVAL, "case.fact_no_such_day", "facts.%1$s: %2$s (expected 2024-06-28 or 2024/6/28)%3$.0s",
+                                "facts.%1$s：%3$s（应为 2024-06-28 或 2024/6/28）%2$.0s", keys[i], e.msg, jy_err_zh(&e))
+                                      : jy_err_set2(err, JY_EINVAL, "case.fact_date", "facts.%s: expected a date: 2024-06-28 or 2024/6/28", "facts.%s：应为日期，如 2024-06-28 或 2024/6/28", keys[i]);
     }
     return 0;
 }
@@ -245,9 +246,9 @@ static int scoring_form(json_t *facts, jy_err *err)
     json_t *items = json_object_get(facts, "score_items");
     json_t *vetoes = json_object_get(facts, "veto_items");
     if (vetoes) {
-        if (!json_is_array(vetoes)) return jy_err_set(err, JY_EINVAL, "facts.veto_items: expected an array of the veto items found");
+        if (!json_is_array(vetoes)) return jy_err_set2(err, JY_EINVAL, "case.veto_items", "facts.veto_items: expected an array of the veto items found", "facts.veto_items：应为列出所发现否决项的数组");
         if (json_array_size(vetoes) && json_is_false(json_object_get(facts, "veto")))
-            return jy_err_set(err, JY_EINVAL, "facts.veto is false but veto_items names %zu item(s)", json_array_size(vetoes));
+            return jy_err_set2(err, JY_EINVAL, "case.veto_mismatch", "facts.veto is false but veto_items names %zu item(s)", "facts.veto 为 false（无否决项），但 veto_items 列出了%zu项", json_array_size(vetoes));
         if (!json_object_get(facts, "veto")) json_object_set_new(facts, "veto", json_boolean(json_array_size(vetoes) > 0));
     }
     if (!items) return 0;
@@ -259,7 +260,7 @@ static int scoring_form(json_t *facts, jy_err *err)
         json_t *v;
         json_object_foreach(items, k, v) {
             if (!json_is_number(v) || json_number_value(v) < 0)
-                return jy_err_set(err, JY_EINVAL, "facts.score_items.%s: expected a number of points ≥ 0", k);
+                return jy_err_set2(err, JY_EINVAL, "case.score_item", "facts.score_items.%s: expected a number of points ≥ 0", "facts.score_items.%s：应为不小于0的分数", k);
             total += (long long)(json_number_value(v) * 10 + 0.5);
             n++;
         }
@@ -270,26 +271,26 @@ static int scoring_form(json_t *facts, jy_err *err)
             json_t *v = json_object_get(it, "score"), *mx = json_object_get(it, "max");
             const char *name = json_string_value(json_object_get(it, "item"));
             if (!json_is_number(v) || json_number_value(v) < 0)
-                return jy_err_set(err, JY_EINVAL, "facts.score_items[%zu] (%s): expected \"score\": points ≥ 0", i,
+                return jy_err_set2(err, JY_EINVAL, "case.score_item_score", "facts.score_items[%zu] (%s): expected \"score\": points ≥ 0", "facts.score_items 第%zu项（%s）：应有“score”，即不小于0的分数", i,
                                   name ? name : "?");
             if (mx && (!json_is_number(mx) || json_number_value(v) > json_number_value(mx)))
-                return jy_err_set(err, JY_EINVAL, "facts.score_items[%zu] (%s): %g points exceed the item's maximum %g", i,
+                return jy_err_set2(err, JY_EINVAL, "case.score_over_max", "facts.score_items[%zu] (%s): %g points exceed the item's maximum %g", "facts.score_items 第%zu项（%s）：%g 分超过该项满分 %g 分", i,
                                   name ? name : "?", json_number_value(v), json_number_value(mx));
             total += (long long)(json_number_value(v) * 10 + 0.5);
             n++;
         }
     } else {
-        return jy_err_set(err, JY_EINVAL, "facts.score_items: expected {item: points} or [{\"item\",\"score\",\"max\"}]");
+        return jy_err_set2(err, JY_EINVAL, "case.score_items_form", "facts.score_items: expected {item: points} or [{\"item\",\"score\",\"max\"}]", "facts.score_items：应为 {评分项: 分数} 或 [{\"item\",\"score\",\"max\"}]");
     }
-    if (n == 0) return jy_err_set(err, JY_EINVAL, "facts.score_items: the form has no items");
+    if (n == 0) return jy_err_set2(err, JY_EINVAL, "case.score_items_empty", "facts.score_items: the form has no items", "facts.score_items：评分表没有评分项");
     if (total % 10)
-        return jy_err_set(err, JY_EINVAL, "facts.score_items: the total %lld.%lld is not whole points (the rules score in whole points)",
+        return jy_err_set2(err, JY_EINVAL, "case.score_not_whole", "facts.score_items: the total %lld.%lld is not whole points (the rules score in whole points)", "facts.score_items：合计 %lld.%lld 分不是整数分（按规则以整数分计分）",
                           total / 10, total % 10);
     json_t *score = json_integer(total / 10);
     json_t *typed = json_object_get(facts, "score");
     if (typed && !(json_is_number(typed) && (long long)(json_number_value(typed) * 10 + 0.5) == total)) {
         json_decref(score);
-        return jy_err_set(err, JY_EINVAL, "facts.score: the total is computed from score_items (%lld.%lld); leave score out",
+        return jy_err_set2(err, JY_EINVAL, "case.score_given", "facts.score: the total is computed from score_items (%lld.%lld); leave score out", "facts.score：总分由 score_items 合计得出（%lld.%lld 分），请不要另填 score",
                           total / 10, total % 10);
     }
     json_object_set_new(facts, "score", score);
@@ -307,7 +308,7 @@ static int evaluate(jy_cases *cs, jy_case *c, json_t *facts, json_t **reasons, j
     json_object_set_new(line, "facts", jy_form_policy_facts(facts));
     char *text = json_dumps(line, JSON_COMPACT);
     json_decref(line);
-    if (!text) return jy_err_set(err, JY_ENOMEM, "out of memory");
+    if (!text) return jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
     /* the rules of the case's version (0: the directory's; versions.h) */
     const jy_policy *pol;
     int rc = jy_cases_policy_of(cs, c->policy_version, &pol, err);
@@ -321,13 +322,13 @@ static int evaluate(jy_cases *cs, jy_case *c, json_t *facts, json_t **reasons, j
     int has_id = 0;
     rc = jy_policy_case_parse_inputs(pol, text, strlen(text), jy_case_form_inputs, &pc, NULL, 0, &has_id, err);
     free(text);
-    if (rc) return jy_err_prefix(err, "facts: ");
+    if (rc) return jy_err_prefix2(err, "facts: ", "信息项有误：");
     jy_policy_eval(pol, &pc, &dec);
     jy_policy_decision_json(pol, NULL, 0, &dec, 1, &out);
     json_error_t je;
     json_t *res = json_loads(jy_sb_cstr(&out), 0, &je);
     jy_sb_free(&out);
-    if (!res) return jy_err_set(err, JY_EINVAL, "policy decision: unreadable JSON: %s", je.text);
+    if (!res) return jy_err_set2(err, JY_EINVAL, "case.decision_json", "policy decision: unreadable JSON: %s", "政策审核结果：JSON 无法读取：%s", je.text);
     snprintf(c->decision, sizeof c->decision, "%s", json_string_value(json_object_get(res, "decision")));
     snprintf(c->ruleset, sizeof c->ruleset, "%s", json_string_value(json_object_get(res, "ruleset")));
     c->has_amount = dec.outcome == JY_ELIGIBLE && dec.has_amount;
@@ -413,7 +414,7 @@ static int reevaluate_form(jy_cases *cs, jy_case *c, json_t *facts, json_t *form
     jy_conflict_report_free(&rep);
     *reasons_s = json_dumps(reasons, JSON_COMPACT);
     json_decref(reasons);
-    if (!*reasons_s) return jy_err_set(err, JY_ENOMEM, "out of memory");
+    if (!*reasons_s) return jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
     c->reasons = *reasons_s;
     return 0;
 }
@@ -508,7 +509,7 @@ static int set_due(jy_cases *cs, const jy_workflow *wf, jy_case *c, jy_date on, 
         c->due_on = 0;
         return 0;
     }
-    if (rc) return jy_err_set(err, rc, "%s", e.msg);
+    if (rc) return jy_err_copy(err, rc, &e);
     if (*prov && reasons) prov_mark(cs, reasons, "due_on", c->due_on, on, d->n, d->clause, NULL);
     return 0;
 }
@@ -547,15 +548,15 @@ int jy_case_file(jy_cases *cs, const jy_case_filing *f, const char *actor, int64
     memset(&p, 0, sizeof p);
     *id = 0;
     if (!f->program || jy_policy_program_index(cs->pol, f->program) < 0) {
-        rc = jy_err_set(err, JY_EINVAL, "--program %s: unknown programme (P1 … P26)", f->program ? f->program : "");
+        rc = jy_err_set2(err, JY_EINVAL, "case.program_unknown_opt", "--program %s: unknown programme (P1 … P26)", "--program %s：未知的项目（P1 … P26）", f->program ? f->program : "");
         goto done;
     }
     snprintf(c.program, sizeof c.program, "%s", f->program);
     const char *kind = f->kind ? f->kind : jy_case_default_kind(f->program, f->parent_id != 0);
     if (!kind || !jy_case_kind_known(kind)) {
-        rc = jy_err_set(err, JY_EINVAL,
+        rc = jy_err_set2(err, JY_EINVAL, "case.kind_unknown",
                         "--kind %s: unknown case kind (individual_claim, training_class, trainee_claim, placement, "
-                        "monthly_payment, employer_reward, broker_award, org_award, project, event, infrastructure)",
+                        "monthly_payment, employer_reward, broker_award, org_award, project, event, infrastructure)", "--kind %s：未知的案件类型（individual_claim 个人申领、training_class 培训班、trainee_claim 学员补贴、placement 岗位安置、monthly_payment 按月发放、employer_reward 用人单位奖补、broker_award 中介奖补、org_award 机构奖补、project 项目、event 活动、infrastructure 基地建设）",
                         kind ? kind : "");
         goto done;
     }
@@ -568,7 +569,7 @@ int jy_case_file(jy_cases *cs, const jy_case_filing *f, const char *actor, int64
     json_error_t je;
     facts = f->facts_json && *f->facts_json ? json_loads(f->facts_json, 0, &je) : json_object();
     if (!facts || !json_is_object(facts)) {
-        rc = jy_err_set(err, JY_EINVAL, "--facts: expected a JSON object%s%s", facts ? "" : ": ", facts ? "" : je.text);
+        rc = jy_err_set2(err, JY_EINVAL, "case.facts_json", "--facts: expected a JSON object%s%s", "--facts：应为 JSON 对象%s%s", facts ? "" : ": ", facts ? "" : je.text);
         goto done;
     }
     /* parent and subject */
@@ -577,12 +578,12 @@ int jy_case_file(jy_cases *cs, const jy_case_filing *f, const char *actor, int64
         const char *want = strcmp(kind, "trainee_claim") == 0 ? "training_class"
                            : strcmp(kind, "monthly_payment") == 0 ? "placement" : NULL;
         if (want && strcmp(parent.kind, want) != 0) {
-            rc = jy_err_set(err, JY_EINVAL, "--parent %lld is a %s, a %s needs a %s", (long long)f->parent_id,
+            rc = jy_err_set2(err, JY_EINVAL, "case.parent_kind", "--parent %lld is a %s, a %s needs a %s", "--parent %lld 是 %s 类案件，%s 类案件需要 %s 类的上级案件", (long long)f->parent_id,
                             parent.kind, kind, want);
             goto done;
         }
         if (strcmp(parent.program, c.program) != 0) {
-            rc = jy_err_set(err, JY_EINVAL, "--parent %lld belongs to %s, not %s", (long long)f->parent_id,
+            rc = jy_err_set2(err, JY_EINVAL, "case.parent_program", "--parent %lld belongs to %s, not %s", "--parent %lld 属于 %s，不属于 %s", (long long)f->parent_id,
                             parent.program, c.program);
             goto done;
         }
@@ -599,9 +600,10 @@ int jy_case_file(jy_cases *cs, const jy_case_filing *f, const char *actor, int64
         if ((rc = jy_store_person_get_by_idcard(cs->st, f->idcard, &p, err))) {
             jy_err why;
             if (rc == JY_ENOTFOUND && jy_idcard_check(f->idcard, NULL, NULL, &why) != 0)
-                rc = jy_err_set(err, JY_EINVAL, "--person %s: not a valid ID number (身份证号): %s", f->idcard, why.msg);
+                rc = jy_err_wrap2(err, JY_EINVAL, &why, "--person %s: not a valid ID number (身份证号): ", "--person %s：",
+                                  f->idcard);
             else if (rc == JY_ENOTFOUND)
-                jy_err_set(err, JY_ENOTFOUND, "--person %s is not registered: add the person first (jiuye person add)",
+                jy_err_set2(err, JY_ENOTFOUND, "case.person_unregistered", "--person %s is not registered: add the person first (jiuye person add)", "--person %s 尚未登记：请先登记此人（jiuye person add）",
                            f->idcard);
             goto done;
         }
@@ -613,7 +615,7 @@ int jy_case_file(jy_cases *cs, const jy_case_filing *f, const char *actor, int64
     if (f->uscc) {
         if ((rc = jy_store_org_get_by_uscc(cs->st, f->uscc, &o, err))) {
             if (rc == JY_ENOTFOUND)
-                jy_err_set(err, JY_ENOTFOUND, "--org %s is not registered: add the organisation first (jiuye org add)",
+                jy_err_set2(err, JY_ENOTFOUND, "case.org_unregistered", "--org %s is not registered: add the organisation first (jiuye org add)", "--org %s 尚未登记：请先登记该单位（jiuye org add）",
                            f->uscc);
             goto done;
         }
@@ -621,7 +623,7 @@ int jy_case_file(jy_cases *cs, const jy_case_filing *f, const char *actor, int64
         if (!c.county[0]) memcpy(c.county, o.county, sizeof c.county);
     }
     if (!c.person_id && !c.org_id) {
-        rc = jy_err_set(err, JY_EINVAL, "a case needs a subject: --person IDCARD, --org USCC or --parent ID");
+        rc = jy_err_set2(err, JY_EINVAL, "case.no_subject", "a case needs a subject: --person IDCARD, --org USCC or --parent ID", "申报需要申报对象：--person 身份证号码、--org 统一社会信用代码 或 --parent 上级案件号");
         goto done;
     }
     /* the application forms (class_app.h): a class application, its roster, P4's form 5-4-1 */
@@ -633,7 +635,7 @@ int jy_case_file(jy_cases *cs, const jy_case_filing *f, const char *actor, int64
         int enrolled = 0;
         pfacts = json_loads(parent.facts && *parent.facts ? parent.facts : "{}", 0, NULL);
         if (!json_is_object(pfacts)) {
-            rc = jy_err_set(err, JY_EINVAL, "--parent %lld: stored facts are not a JSON object", (long long)c.parent_id);
+            rc = jy_err_set2(err, JY_EINVAL, "case.parent_facts", "--parent %lld: stored facts are not a JSON object", "--parent %lld：保存的信息项不是 JSON 对象", (long long)c.parent_id);
             goto done;
         }
         if ((rc = jy_class_enrolled(cs->st, c.parent_id, &enrolled, err)) ||
@@ -649,7 +651,7 @@ int jy_case_file(jy_cases *cs, const jy_case_filing *f, const char *actor, int64
     if ((rc = jy_actor_may(&who, JY_ROLE_ANY, division, "在此辖区申报", err))) goto done;
     const jy_workflow *wf = jy_workflow_for(cs->wf, c.program, c.kind);
     if (!wf) {
-        rc = jy_err_set(err, JY_EINVAL, "no workflow serves %s %s: add one to policy/workflows.txt", c.program, c.kind);
+        rc = jy_err_set2(err, JY_EINVAL, "case.no_workflow", "no workflow serves %s %s: add one to policy/workflows.txt", "没有为 %s %s 设置办理流程：请在 policy/workflows.txt 中添加", c.program, c.kind);
         goto done;
     }
     /* decision: facts + registry → policy engine, then the conflicts */
@@ -681,7 +683,7 @@ int jy_case_file(jy_cases *cs, const jy_case_filing *f, const char *actor, int64
     facts_s = json_dumps(facts, JSON_COMPACT);
     reasons_s = json_dumps(reasons, JSON_COMPACT);
     if (!facts_s || !reasons_s) {
-        rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
         goto done;
     }
     c.facts = facts_s;
@@ -781,7 +783,7 @@ static int step_money(jy_cases *cs, const jy_case *c, const jy_wf_step *s, int b
     if (rc) return rc;
     if ((f & (JY_WF_COMMIT | JY_WF_RELEASE)) && M.nopen) {
         if (strcmp(M.open.status, "batched") == 0)
-            return jy_err_set(err, JY_ECONFLICT, "案件 %lld 的应付款 %lld 已在拨付批次中，不能执行 %s（先完成或退回该批次）",
+            return jy_err_set2(err, JY_ECONFLICT, "case.payable_batched", "case %lld: its payable %lld is in a payment batch, so %s cannot be taken (finish or return the batch first)", "案件 %lld 的应付款 %lld 已在拨付批次中，不能执行 %s（先完成或退回该批次）",
                               (long long)c->id, (long long)M.open.id, s->name);
         if ((rc = jy_ledger_cancel(cs->st, M.open.id, reason, actor, err))) return rc;
         jy_sb_appendf(note, "；释放承诺资金 %s（应付款 %lld）", jy_money_format(M.open.amount, a), (long long)M.open.id);
@@ -807,11 +809,11 @@ static int step_money(jy_cases *cs, const jy_case *c, const jy_wf_step *s, int b
         p.amount = c->amount;
         snprintf(p.memo, sizeof p.memo, "%s 案件 %lld %s", c->program, (long long)c->id, c->kind);
         if ((rc = jy_ledger_approve(cs->st, &p, -1, actor, err)))
-            return jy_err_prefix(err, "案件 %lld 不能执行 %s，资金不足或无预算：", (long long)c->id, s->name);
+            return jy_err_prefix2(err, "case %lld cannot take %s, the funds are short or there is no budget: ", "案件 %lld 不能执行 %s，资金不足或无预算：", (long long)c->id, s->name);
         jy_sb_appendf(note, "；承诺资金 %s（应付款 %lld）", jy_money_format(p.amount, a), (long long)p.id);
     }
     if ((f & JY_WF_PAYMENT) && !by_batch && M.nopen)
-        return jy_err_set(err, JY_ECONFLICT,
+        return jy_err_set2(err, JY_ECONFLICT, "case.pay_by_batch", "case %lld has committed funds %s (payable %lld, %s), paid through a payment batch: jiuye batch build --program %s, and batch mark-paid after review completes %s",
                           "案件 %lld 已承诺资金 %s（应付款 %lld，%s），经拨付批次支付：jiuye batch build --program %s，"
                           "复核后 batch mark-paid 即完成 %s",
                           (long long)c->id, jy_money_format(M.open.amount, a), (long long)M.open.id, M.open.status,
@@ -853,19 +855,19 @@ static int advance(jy_cases *cs, int64_t id, const char *step, jy_date on, const
     old_rj = json_loads(c.reasons && *c.reasons ? c.reasons : "[]", 0, NULL);
     const jy_workflow *wf = jy_workflow_for(cs->wf, c.program, c.kind);
     if (!wf) {
-        rc = jy_err_set(err, JY_EINVAL, "no workflow serves %s %s: add one to policy/workflows.txt", c.program, c.kind);
+        rc = jy_err_set2(err, JY_EINVAL, "case.no_workflow", "no workflow serves %s %s: add one to policy/workflows.txt", "没有为 %s %s 设置办理流程：请在 policy/workflows.txt 中添加", c.program, c.kind);
         goto done;
     }
     jy_workflow_next_steps(wf, c.state, &next);
     const jy_wf_step *s = jy_workflow_step(wf, step);
     if (!s || !jy_wf_step_from(s, c.state)) {
-        rc = jy_err_set(err, s ? JY_ECONFLICT : JY_EINVAL, "案件 %lld 当前状态为 %s，不能执行 %s%s；可执行的下一步：%s",
+        rc = jy_err_set2(err, s ? JY_ECONFLICT : JY_EINVAL, "case.step_refused", "case %lld is %s and cannot take %s%s; next steps allowed: %s", "案件 %lld 当前状态为 %s，不能执行 %s%s；可执行的下一步：%s",
                         (long long)id, c.state, step, s ? "" : "（该流程没有此步骤）",
                         next.len ? jy_sb_cstr(&next) : "无（流程已结束）");
         goto done;
     }
     if (!reason || !*reason) {
-        rc = jy_err_set(err, JY_EINVAL, "--reason: every step needs a reason (what was checked, seen or decided)");
+        rc = jy_err_set2(err, JY_EINVAL, "case.reason_required", "--reason: every step needs a reason (what was checked, seen or decided)", "--reason：每一步都要写明理由（核查、查看或决定了什么）");
         goto done;
     }
     if (by_batch) {
@@ -880,12 +882,12 @@ static int advance(jy_cases *cs, int64_t id, const char *step, jy_date on, const
         if ((rc = jy_actor_may(&who, s->roles, division, what, err))) goto done;
     }
     if (on < c.filed_on) {
-        rc = jy_err_set(err, JY_EINVAL, "--date %s is before the case was filed (%s)", jy_date_format(on, d1),
+        rc = jy_err_set2(err, JY_EINVAL, "case.date_before_filed", "--date %s is before the case was filed (%s)", "--date %s 早于申报日期（%s）", jy_date_format(on, d1),
                         jy_date_format(c.filed_on, d2));
         goto done;
     }
     if ((s->flags & JY_WF_ELIGIBLE) && strcmp(c.decision, "ineligible") == 0) {
-        rc = jy_err_set(err, JY_ECONFLICT, "案件 %lld 的审核结论为不符合条件（见 reasons），不能执行 %s；可执行：reject",
+        rc = jy_err_set2(err, JY_ECONFLICT, "case.ineligible", "case %lld was reviewed as not eligible (see reasons) and cannot take %s; allowed: reject", "案件 %lld 的审核结论为不符合条件（见 reasons），不能执行 %s；可执行：reject",
                         (long long)id, step);
         goto done;
     }
@@ -910,19 +912,19 @@ static int advance(jy_cases *cs, int64_t id, const char *step, jy_date on, const
     }
     if ((s->flags & JY_WF_DURING_PUBLICITY) && c.publicity_end && on > c.publicity_end) {
         date_text(d1, c.publicity_end);
-        rc = jy_err_set(err, JY_ECONFLICT, "公示期已于 %s 结束，不能再执行 %s", d1, step);
+        rc = jy_err_set2(err, JY_ECONFLICT, "case.publicity_over", "the publicity period ended on %s, so %s can no longer be taken", "公示期已于 %s 结束，不能再执行 %s", d1, step);
         goto done;
     }
     if ((s->flags & JY_WF_AFTER_PUBLICITY) && c.publicity_end && on <= c.publicity_end) {
         date_text(d1, c.publicity_end);
         date_text(d2, on);
-        rc = jy_err_set(err, JY_ECONFLICT, "公示期至 %s（含）尚未结束，%s 不能执行 %s", d1, d2, step);
+        rc = jy_err_set2(err, JY_ECONFLICT, "case.publicity_running", "the publicity period runs to %s (inclusive): on %s, %s cannot be taken yet", "公示期至 %s（含）尚未结束，%s 不能执行 %s", d1, d2, step);
         goto done;
     }
     if (s->flags & JY_WF_CONFLICTS) {
         if ((rc = jy_conflicts_check_case(cs->st, cs->pol, id, &rep, err))) goto done;
         if (rep.nhard) {
-            rc = jy_err_set(err, JY_ECONFLICT, "案件 %lld 存在冲突，不能执行 %s：%s（%s）", (long long)id, step,
+            rc = jy_err_set2(err, JY_ECONFLICT, "case.conflict", "case %lld has a conflict and cannot take %s: %s (%s)", "案件 %lld 存在冲突，不能执行 %s：%s（%s）", (long long)id, step,
                             rep.items[0].reason, rep.items[0].clause);
             goto done;
         }
@@ -934,7 +936,7 @@ static int advance(jy_cases *cs, int64_t id, const char *step, jy_date on, const
     if (s->publicity) {
         jy_err e;
         if ((rc = jy_wf_publicity_end(s, cs->cal, on, &c.publicity_end, &pub_prov, &e))) {
-            rc = jy_err_set(err, rc, "%s", e.msg);
+            rc = jy_err_copy(err, rc, &e);
             goto done;
         }
     } else if (strcmp(s->to, wf->start) == 0) {
@@ -945,7 +947,7 @@ static int advance(jy_cases *cs, int64_t id, const char *step, jy_date on, const
          * again on them; recognition is refused if that decision is ineligible */
         facts = json_loads(c.facts && *c.facts ? c.facts : "{}", 0, NULL);
         if (!json_is_object(facts)) {
-            rc = jy_err_set(err, JY_EINVAL, "case %lld: stored facts are not a JSON object", (long long)id);
+            rc = jy_err_set2(err, JY_EINVAL, "case.facts_not_object", "case %lld: stored facts are not a JSON object", "案件 %lld：保存的信息项不是 JSON 对象", (long long)id);
             goto done;
         }
         if (s->publicity) {
@@ -953,14 +955,14 @@ static int advance(jy_cases *cs, int64_t id, const char *step, jy_date on, const
             json_object_set_new(facts, "publicity_end", json_string(jy_date_format(c.publicity_end, d2)));
             facts_s = json_dumps(facts, JSON_COMPACT);
             if (!facts_s) {
-                rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+                rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
                 goto done;
             }
             c.facts = facts_s;
         }
         if ((rc = reevaluate(cs, &c, facts, &reasons_s, err))) goto done;
         if ((s->flags & JY_WF_AFTER_PUBLICITY) && strcmp(c.decision, "ineligible") == 0) {
-            rc = jy_err_set(err, JY_ECONFLICT, "案件 %lld 按公示后的事实重新审核为不符合条件（见 case show 的 reasons），不能执行 %s；可执行：reject",
+            rc = jy_err_set2(err, JY_ECONFLICT, "case.ineligible_after_publicity", "case %lld was reviewed again on the facts after publicity as not eligible (see reasons in case show) and cannot take %s; allowed: reject", "案件 %lld 按公示后的事实重新审核为不符合条件（见 case show 的 reasons），不能执行 %s；可执行：reject",
                             (long long)id, step);
             goto done;
         }
@@ -986,7 +988,7 @@ static int advance(jy_cases *cs, int64_t id, const char *step, jy_date on, const
     }
     marked_s = json_dumps(rj, JSON_COMPACT);
     if (!marked_s) {
-        rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
         goto done;
     }
     c.reasons = marked_s;
@@ -1273,7 +1275,7 @@ static int settle_case(jy_cases *cs, int64_t id, int dry_run, const char *actor,
             json_object_set_new(facts, "publicity_end", json_string(jy_date_format(c.publicity_end, d1)));
             facts_s = json_dumps(facts, JSON_COMPACT);
             if (!facts_s) {
-                rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+                rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
                 goto done_keep;
             }
             c.facts = facts_s;
@@ -1305,7 +1307,7 @@ static int settle_case(jy_cases *cs, int64_t id, int dry_run, const char *actor,
     json_array_foreach(keep, i, m) json_array_append(rj, m);
     marked_s = json_dumps(rj, JSON_COMPACT);
     if (!marked_s) {
-        rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
         goto done_keep;
     }
     c.reasons = marked_s;
@@ -1354,7 +1356,7 @@ int jy_cases_settle_dates(jy_cases *cs, int dry_run, const char *actor, jy_sb *o
     jy_case_filter f;
     memset(&f, 0, sizeof f);
     rc = jy_store_case_list(cs->st, &f, on_settle_candidate, &S, err);
-    if (rc == JY_ENOMEM) rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+    if (rc == JY_ENOMEM) rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
     for (size_t i = 0; rc == 0 && i < S.n; i++) {
         if ((rc = jy_store_begin(cs->st, err))) break;
         rc = settle_case(cs, S.ids[i], dry_run, who.user.name, &settled, &nsettled, &still, &nstill, err);

@@ -30,17 +30,17 @@ static const char *str_of(json_t *facts, const char *key)
 static int people_list(json_t *v, const char *key, int need_cert, jy_err *err)
 {
     if (!json_is_array(v) || json_array_size(v) == 0)
-        return jy_err_set(err, JY_EINVAL, "facts.%s: expected a non-empty list [{\"name\",\"idcard\"?,\"certificate\"}]", key);
+        return jy_err_set2(err, JY_EINVAL, "class.list", "facts.%s: expected a non-empty list [{\"name\",\"idcard\"?,\"certificate\"}]", "facts.%s：应为非空列表 [{\"name\",\"idcard\"?,\"certificate\"}]", key);
     size_t i;
     json_t *it;
     json_array_foreach(v, i, it) {
         const char *name = json_is_object(it) ? str_of(it, "name") : NULL;
-        if (!name) return jy_err_set(err, JY_EINVAL, "facts.%s[%zu]: expected {\"name\": …} (姓名)", key, i);
+        if (!name) return jy_err_set2(err, JY_EINVAL, "class.list_item", "facts.%s[%zu]: expected {\"name\": …} (姓名)", "facts.%s 第%zu项：应为 {\"name\": …}（姓名）", key, i);
         json_t *id = json_object_get(it, "idcard");
         if (id && !json_is_string(id))
-            return jy_err_set(err, JY_EINVAL, "facts.%s[%zu] (%s): idcard must be a string", key, i, name);
+            return jy_err_set2(err, JY_EINVAL, "class.idcard_string", "facts.%s[%zu] (%s): idcard must be a string", "facts.%s 第%zu项（%s）：idcard（身份证号码）应为字符串", key, i, name);
         if (need_cert && !str_of(it, "certificate"))
-            return jy_err_set(err, JY_EINVAL, "facts.%s[%zu] (%s): certificate (职称或职业资格) is required", key, i, name);
+            return jy_err_set2(err, JY_EINVAL, "class.certificate", "facts.%s[%zu] (%s): certificate (职称或职业资格) is required", "facts.%s 第%zu项（%s）：须填写 certificate（职称或职业资格）", key, i, name);
     }
     return 0;
 }
@@ -51,7 +51,7 @@ static int int_field(json_t *facts, const char *key, long long lo, long long hi,
     *present = v != NULL;
     if (!v) return 0;
     if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi)
-        return jy_err_set(err, JY_EINVAL, "facts.%s: expected a whole number %lld…%lld", key, lo, hi);
+        return jy_err_set2(err, JY_EINVAL, "class.int_range", "facts.%s: expected a whole number %lld…%lld", "facts.%s：应为 %lld 至 %lld 之间的整数", key, lo, hi);
     *out = json_integer_value(v);
     return 0;
 }
@@ -189,39 +189,40 @@ int jy_class_app_check(json_t *facts, const char *program, jy_date on, json_t *f
     char clause[32];
     snprintf(clause, sizeof clause, "%s 八(四)", program && *program ? program : "P1");
     json_t *v = json_object_get(facts, "occupation");
-    if (v && !str_of(facts, "occupation")) return jy_err_set(err, JY_EINVAL, "facts.occupation: expected the 工种 name");
+    if (v && !str_of(facts, "occupation")) return jy_err_set2(err, JY_EINVAL, "class.occupation", "facts.occupation: expected the 工种 name", "facts.occupation：应填写工种名称");
     if ((rc = int_field(facts, "planned_trainees", 1, 100000, &planned, &has_planned, err)) ||
         (rc = int_field(facts, "class_size", 1, 100000, &size, &has_size, err)) ||
         (rc = int_field(facts, "hours_total", 1, 100000, &total, &has_total, err)) ||
         (rc = int_field(facts, "hours_practical", 0, 100000, &practical, &has_practical, err)))
         return rc;
     if (has_planned && has_size && planned != size)
-        return jy_err_set(err, JY_EINVAL, "facts.planned_trainees (%lld) and facts.class_size (%lld) differ: give one", planned, size);
+        return jy_err_set2(err, JY_EINVAL, "class.size_differ", "facts.planned_trainees (%lld) and facts.class_size (%lld) differ: give one", "facts.planned_trainees（%lld）与 facts.class_size（%lld）不一致：只填一个", planned, size);
     if (has_planned && !has_size) json_object_set_new(facts, "class_size", json_integer(planned));
     if (!has_planned && has_size) json_object_set_new(facts, "planned_trainees", json_integer(size));
     if (has_total && has_practical && practical > total)
-        return jy_err_set(err, JY_EINVAL, "facts.hours_practical (%lld) exceeds facts.hours_total (%lld)", practical, total);
+        return jy_err_set2(err, JY_EINVAL, "class.hours", "facts.hours_practical (%lld) exceeds facts.hours_total (%lld)", "facts.hours_practical（%lld）超过 facts.hours_total（%lld）", practical, total);
     if ((v = json_object_get(facts, "teachers")) && (rc = people_list(v, "teachers", 1, err))) return rc;
     if ((v = json_object_get(facts, "site")) && !str_of(facts, "site"))
-        return jy_err_set(err, JY_EINVAL, "facts.site: expected the training site (培训场地)");
+        return jy_err_set2(err, JY_EINVAL, "class.site", "facts.site: expected the training site (培训场地)", "facts.site：应填写培训场地");
     jy_date d[2] = {0, 0};
     static const char *const dk[2] = {"start", "end"};
     for (int i = 0; i < 2; i++) {
         jy_err e;
         if ((v = json_object_get(facts, dk[i])) && (!json_is_string(v) || jy_date_parse_loose(json_string_value(v), &d[i], &e)))
             return json_is_string(v) && strncmp(e.msg, "date \"", 6) == 0 /* the day does not exist */
-                       ? jy_err_set(err, JY_EINVAL, "facts.%s: %s (expected 2024-06-28 or 2024/6/28)", dk[i], e.msg)
-                                     : jy_err_set(err, JY_EINVAL, "facts.%s: expected a date: 2024-06-28 or 2024/6/28", dk[i]);
+                       ? jy_err_set2(err, JY_EINVAL, "class.date_no_such_day", "facts.%1$s: %2$s (expected 2024-06-28 or 2024/6/28)%3$.0s",
+                                     "facts.%1$s：%3$s（应为 2024-06-28 或 2024/6/28）%2$.0s", dk[i], e.msg, jy_err_zh(&e))
+                                     : jy_err_set2(err, JY_EINVAL, "class.date", "facts.%s: expected a date: 2024-06-28 or 2024/6/28", "facts.%s：应为日期，如 2024-06-28 或 2024/6/28", dk[i]);
     }
     char b1[JY_DATE_BUFSZ], b2[JY_DATE_BUFSZ];
     if (d[0] && d[1] && d[1] < d[0])
-        return jy_err_set(err, JY_EINVAL, "facts.end %s is before facts.start %s", jy_date_format(d[1], b1), jy_date_format(d[0], b2));
+        return jy_err_set2(err, JY_EINVAL, "class.end_before_start", "facts.end %s is before facts.start %s", "facts.end %s 早于 facts.start %s", jy_date_format(d[1], b1), jy_date_format(d[0], b2));
     if (d[0]) {
         int y0, y1, m, dd;
         jy_date_to_ymd(d[0], &y0, &m, &dd);
         jy_date_to_ymd(on, &y1, &m, &dd);
         if (y0 != y1)
-            return jy_err_set(err, JY_EINVAL, "facts.start %s is not in the year of the application (%d): a class is applied for in its year",
+            return jy_err_set2(err, JY_EINVAL, "class.start_year", "facts.start %s is not in the year of the application (%d): a class is applied for in its year", "facts.start %s 不在申请年度（%d年）内：开班须在当年申请",
                               jy_date_format(d[0], b1), y1);
     }
     /* the class's certificate: from its level unless given (special operations give theirs) */
@@ -336,12 +337,12 @@ int jy_class_roster_json(jy_store *st, const jy_case *cls, jy_sb *out, jy_err *e
 int jy_class_roster_admit(const jy_case *cls, json_t *class_facts, int enrolled, json_t *facts, jy_err *err)
 {
     if (strcmp(cls->state, "approved") != 0 && strcmp(cls->state, "running") != 0 && strcmp(cls->state, "finished") != 0)
-        return jy_err_set(err, JY_ECONFLICT, "班级 %lld 当前状态为 %s：学员只能加入已审批（approved/running/finished）的班级",
+        return jy_err_set2(err, JY_ECONFLICT, "class.not_approved", "class %lld is %s: trainees join only an approved class (approved/running/finished)", "班级 %lld 当前状态为 %s：学员只能加入已审批（approved/running/finished）的班级",
                           (long long)cls->id, cls->state);
     json_t *planned = json_object_get(class_facts, "planned_trainees");
     if (!planned) planned = json_object_get(class_facts, "class_size");
     if (json_is_integer(planned) && enrolled + 1 > json_integer_value(planned))
-        return jy_err_set(err, JY_ECONFLICT, "班级 %lld 开班申请核定 %lld 人，已有 %d 名学员，不能再加入第 %d 名（花名册已满）",
+        return jy_err_set2(err, JY_ECONFLICT, "class.full", "class %lld was approved for %lld trainees and has %d: trainee %d cannot join (the roster is full)", "班级 %lld 开班申请核定 %lld 人，已有 %d 名学员，不能再加入第 %d 名（花名册已满）",
                           (long long)cls->id, (long long)json_integer_value(planned), enrolled, enrolled + 1);
     /* the class's hours and dates, for the record: the class rules (size, hours) were decided on
      * the class application and its approval settled them (a 原则上 finding reviewed by a
@@ -362,18 +363,18 @@ int jy_class_roster_admit(const jy_case *cls, json_t *class_facts, int enrolled,
         (rc = int_field(facts, "hours_practical_attended", 0, 100000, &patt, &has_patt, err)))
         return rc;
     if (has_att && has_total && att > total)
-        return jy_err_set(err, JY_EINVAL, "facts.hours_attended (%lld) exceeds the class's hours_total (%lld)", att, total);
+        return jy_err_set2(err, JY_EINVAL, "class.hours_attended", "facts.hours_attended (%lld) exceeds the class's hours_total (%lld)", "facts.hours_attended（%lld）超过该班 hours_total（%lld）", att, total);
     if (has_patt && has_practical && patt > practical)
-        return jy_err_set(err, JY_EINVAL, "facts.hours_practical_attended (%lld) exceeds the class's hours_practical (%lld)",
+        return jy_err_set2(err, JY_EINVAL, "class.practical_attended", "facts.hours_practical_attended (%lld) exceeds the class's hours_practical (%lld)", "facts.hours_practical_attended（%lld）超过该班 hours_practical（%lld）",
                           patt, practical);
     if (has_patt && has_att && patt > att)
-        return jy_err_set(err, JY_EINVAL, "facts.hours_practical_attended (%lld) exceeds facts.hours_attended (%lld)", patt, att);
+        return jy_err_set2(err, JY_EINVAL, "class.practical_over_attended", "facts.hours_practical_attended (%lld) exceeds facts.hours_attended (%lld)", "facts.hours_practical_attended（%lld）超过 facts.hours_attended（%lld）", patt, att);
     json_t *exam = json_object_get(facts, "exam");
     const char *e = json_string_value(exam);
     if (exam && !(e && (strcmp(e, "pass") == 0 || strcmp(e, "fail") == 0 || strcmp(e, "absent") == 0)))
-        return jy_err_set(err, JY_EINVAL, "facts.exam: expected pass, fail or absent (结业考核结果)");
+        return jy_err_set2(err, JY_EINVAL, "class.exam", "facts.exam: expected pass, fail or absent (结业考核结果)", "facts.exam：应为 pass（通过）、fail（未通过）或 absent（缺考）（结业考核结果）");
     if (e && strcmp(e, "pass") != 0 && json_object_get(facts, "certificate"))
-        return jy_err_set(err, JY_EINVAL, "facts.certificate: the trainee's exam is %s; a certificate needs exam pass", e);
+        return jy_err_set2(err, JY_EINVAL, "class.certificate_exam", "facts.certificate: the trainee's exam is %s; a certificate needs exam pass", "facts.certificate：该学员考核结果为 %s；取得证书须考核通过", e);
     return 0;
 }
 
@@ -387,7 +388,7 @@ static int yuan(json_t *v, jy_fen *out, jy_err *err)
         *out = (jy_fen)json_integer_value(v) * 100;
         return 0;
     }
-    return jy_err_set(err, JY_EINVAL, "expected an amount in yuan (\"1234.50\")");
+    return jy_err_set2(err, JY_EINVAL, "money.yuan_expected", "expected an amount in yuan (\"1234.50\")", "应为以元为单位的金额（如“1234.50”）");
 }
 
 int jy_project_app_check(json_t *facts, json_t *form_reasons, jy_err *err)
@@ -411,49 +412,49 @@ int jy_project_app_check(json_t *facts, json_t *form_reasons, jy_err *err)
         if (lists[i].people) {
             if ((rc = people_list(v, lists[i].key, 0, err))) return rc;
         } else if (!json_is_array(v) || json_array_size(v) == 0) {
-            return jy_err_set(err, JY_EINVAL, "facts.%s: expected a non-empty list (%s)", lists[i].key, lists[i].label);
+            return jy_err_set2(err, JY_EINVAL, "class.list_nonempty", "facts.%s: expected a non-empty list (%s)", "facts.%s：应为非空列表（%s）", lists[i].key, lists[i].label);
         }
     }
     /* budget lines: 序号 项目名称 单价 数量 计量单位 金额 */
     json_t *lines = json_object_get(facts, "budget_lines");
     if (lines) {
         if (!json_is_array(lines) || json_array_size(lines) == 0)
-            return jy_err_set(err, JY_EINVAL, "facts.budget_lines: expected [{\"item\",\"amount\"}] (预算明细)");
+            return jy_err_set2(err, JY_EINVAL, "class.budget_lines", "facts.budget_lines: expected [{\"item\",\"amount\"}] (预算明细)", "facts.budget_lines：应为 [{\"item\",\"amount\"}]（预算明细）");
         jy_fen sum = 0;
         size_t i;
         json_t *it;
         json_array_foreach(lines, i, it) {
             const char *item = json_is_object(it) ? str_of(it, "item") : NULL;
-            if (!item) return jy_err_set(err, JY_EINVAL, "facts.budget_lines[%zu]: expected {\"item\": 项目名称, \"amount\": 金额}", i);
+            if (!item) return jy_err_set2(err, JY_EINVAL, "class.budget_line", "facts.budget_lines[%zu]: expected {\"item\": 项目名称, \"amount\": 金额}", "facts.budget_lines 第%zu项：应为 {\"item\": 项目名称, \"amount\": 金额}", i);
             json_t *am = json_object_get(it, "amount"), *up = json_object_get(it, "unit_price"),
                    *qty = json_object_get(it, "quantity");
             jy_fen amount = 0, price = 0;
-            if (am && (rc = yuan(am, &amount, err))) return jy_err_prefix(err, "facts.budget_lines[%zu] (%s).amount: ", i, item);
+            if (am && (rc = yuan(am, &amount, err))) return jy_err_prefix2(err, "facts.budget_lines[%zu] (%s).amount: ", "facts.budget_lines 第%zu项（%s）.amount：", i, item);
             if (up || qty) {
                 if (!up || !json_is_integer(qty) || json_integer_value(qty) < 0)
-                    return jy_err_set(err, JY_EINVAL, "facts.budget_lines[%zu] (%s): unit_price and a whole quantity go together", i, item);
-                if ((rc = yuan(up, &price, err))) return jy_err_prefix(err, "facts.budget_lines[%zu] (%s).unit_price: ", i, item);
+                    return jy_err_set2(err, JY_EINVAL, "class.unit_price", "facts.budget_lines[%zu] (%s): unit_price and a whole quantity go together", "facts.budget_lines 第%zu项（%s）：unit_price（单价）须与整数的 quantity（数量）一起填写", i, item);
+                if ((rc = yuan(up, &price, err))) return jy_err_prefix2(err, "facts.budget_lines[%zu] (%s).unit_price: ", "facts.budget_lines 第%zu项（%s）.unit_price：", i, item);
                 jy_fen computed;
                 if (__builtin_mul_overflow(price, (jy_fen)json_integer_value(qty), &computed))
-                    return jy_err_set(err, JY_EINVAL, "facts.budget_lines[%zu] (%s): amount out of range", i, item);
+                    return jy_err_set2(err, JY_EINVAL, "class.amount_range", "facts.budget_lines[%zu] (%s): amount out of range", "facts.budget_lines 第%zu项（%s）：金额超出范围", i, item);
                 char a1[JY_MONEY_BUFSZ], a2[JY_MONEY_BUFSZ];
                 if (am && computed != amount)
-                    return jy_err_set(err, JY_EINVAL, "facts.budget_lines[%zu] (%s): amount %s ≠ unit_price × quantity = %s", i, item,
+                    return jy_err_set2(err, JY_EINVAL, "class.amount_product", "facts.budget_lines[%zu] (%s): amount %s ≠ unit_price × quantity = %s", "facts.budget_lines 第%zu项（%s）：金额 %s ≠ 单价 × 数量 = %s", i, item,
                                       jy_money_format(amount, a1), jy_money_format(computed, a2));
                 amount = computed;
             } else if (!am) {
-                return jy_err_set(err, JY_EINVAL, "facts.budget_lines[%zu] (%s): amount (金额) is required", i, item);
+                return jy_err_set2(err, JY_EINVAL, "class.amount_required", "facts.budget_lines[%zu] (%s): amount (金额) is required", "facts.budget_lines 第%zu项（%s）：须填写 amount（金额）", i, item);
             }
-            if (amount < 0) return jy_err_set(err, JY_EINVAL, "facts.budget_lines[%zu] (%s): negative amount", i, item);
-            if (__builtin_add_overflow(sum, amount, &sum)) return jy_err_set(err, JY_EINVAL, "facts.budget_lines: total out of range");
+            if (amount < 0) return jy_err_set2(err, JY_EINVAL, "class.amount_negative", "facts.budget_lines[%zu] (%s): negative amount", "facts.budget_lines 第%zu项（%s）：金额不能为负数", i, item);
+            if (__builtin_add_overflow(sum, amount, &sum)) return jy_err_set2(err, JY_EINVAL, "class.total_range", "facts.budget_lines: total out of range", "facts.budget_lines：合计超出范围");
         }
         char a1[JY_MONEY_BUFSZ], a2[JY_MONEY_BUFSZ];
         json_t *b = json_object_get(facts, "budget");
         if (b) {
             jy_fen stated;
-            if ((rc = yuan(b, &stated, err))) return jy_err_prefix(err, "facts.budget: ");
+            if ((rc = yuan(b, &stated, err))) return jy_err_prefix2(err, "facts.budget: ", "facts.budget：");
             if (stated != sum)
-                return jy_err_set(err, JY_EINVAL, "facts.budget %s ≠ the sum of facts.budget_lines %s (%zu lines): correct one of them",
+                return jy_err_set2(err, JY_EINVAL, "class.budget_sum", "facts.budget %s ≠ the sum of facts.budget_lines %s (%zu lines): correct one of them", "facts.budget %s ≠ facts.budget_lines 合计 %s（%zu行）：请更正其中之一",
                                   jy_money_format(stated, a1), jy_money_format(sum, a2), json_array_size(lines));
         } else {
             json_object_set_new(facts, "budget", json_string(jy_money_format_plain(sum, a1)));
@@ -464,9 +465,9 @@ int jy_project_app_check(json_t *facts, json_t *form_reasons, jy_err *err)
     if (qb) {
         long long th = 0, pr = 0;
         int h1, h2;
-        if (!json_is_object(qb)) return jy_err_set(err, JY_EINVAL, "facts.question_bank: expected {\"theory\": N, \"practical_papers\": N}");
+        if (!json_is_object(qb)) return jy_err_set2(err, JY_EINVAL, "class.question_bank", "facts.question_bank: expected {\"theory\": N, \"practical_papers\": N}", "facts.question_bank：应为 {\"theory\": 理论题数, \"practical_papers\": 实操试卷套数}");
         if ((rc = int_field(qb, "theory", 0, 10000000, &th, &h1, err)) || (rc = int_field(qb, "practical_papers", 0, 100000, &pr, &h2, err)))
-            return jy_err_prefix(err, "facts.question_bank: ");
+            return jy_err_prefix2(err, "facts.question_bank: ", "facts.question_bank：");
         if (!h1 || th < 300) {
             snprintf(t, sizeof t, "考核题目理论题 %lld 道，原则上不少于300题，需人工审核", th);
             add_reason(form_reasons, "P4 5-4-1 五(四)8", "review", t);

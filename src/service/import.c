@@ -23,6 +23,22 @@
 #include "domain/mobile.h"
 #include "domain/uscc.h"
 
+/* row_error2 (row_error_e is defined with the importer)(im, field, v, key, en, zh, …): a catalogued message (base/err.h jy_err_set2). */
+#define row_error2(im, field, v, key, en, zh, ...)                                                  \
+    do {                                                                                            \
+        jy_err re_;                                                                                 \
+        jy_err_set2(&re_, JY_EINVAL, key, en, zh, ##__VA_ARGS__);                                   \
+        row_error_e(im, field, v, &re_);                                                            \
+    } while (0)
+/* WHY2(buf, cap, key, en, zh, …): a catalogued reason into a text buffer, in the process's language. */
+#define WHY2(buf, cap, key, en, zh, ...)                                                            \
+    do {                                                                                            \
+        jy_err we_;                                                                                 \
+        jy_err_set2(&we_, JY_EINVAL, key, en, zh, ##__VA_ARGS__);                                   \
+        snprintf(buf, cap, "%s", jy_err_text(&we_));                                                \
+    } while (0)
+
+
 #define HEADER_SCAN_ROWS 50
 #define PROGRESS_EVERY 1000
 #define REPORT_VALUE_MAX 200
@@ -317,7 +333,8 @@ static int resolve_uncached(resolver *r, const char *s, size_t n, char *code, ch
     if (all_digits(s, n)) {
         if (n == 12 && memcmp(s + 9, "000", 3) != 0) { /* village level: its township must exist */
             if (!jy_division_find_n(r->divs, s, 9)) {
-                snprintf(why, 256, "division code %.*s: its township %.9s is not in the division table", (int)n, s, s);
+                WHY2(why, 256, "import.township_unknown", "division code %.*s: its township %.9s is not in the division table",
+                     "行政区划代码 %.*s：其乡镇 %.9s 不在行政区划代码表中", (int)n, s, s);
                 return -1;
             }
             memcpy(code, s, 12);
@@ -326,7 +343,8 @@ static int resolve_uncached(resolver *r, const char *s, size_t n, char *code, ch
         }
         const jy_division *d = jy_division_find_n(r->divs, s, n);
         if (!d) {
-            snprintf(why, 256, "division code %.*s is not in the division table (6 or 9 digits, e.g. 640522 or 640522105)", (int)(n > 20 ? 20 : n), s);
+            WHY2(why, 256, "import.division_unknown", "division code %.*s is not in the division table (6 or 9 digits, e.g. 640522 or 640522105)",
+                 "行政区划代码 %.*s 不在行政区划代码表中（应为6位或9位，如 640522 或 640522105）", (int)(n > 20 ? 20 : n), s);
             return -1;
         }
         snprintf(code, 13, "%s", d->code);
@@ -341,7 +359,8 @@ static int resolve_uncached(resolver *r, const char *s, size_t n, char *code, ch
             c[nc++] = dn;
     }
     if (nc == 0) {
-        snprintf(why, 256, "names no division in the division table: write the county and township (e.g. 海原县七营镇) or the division code");
+        WHY2(why, 256, "import.place_unknown", "names no division in the division table: write the county and township (e.g. 海原县七营镇) or the division code",
+             "在行政区划代码表中找不到：请写明县和乡镇（如海原县七营镇）或填写行政区划代码");
         return -1;
     }
     /* the deepest candidate backed by the most of its ancestors */
@@ -360,14 +379,16 @@ static int resolve_uncached(resolver *r, const char *s, size_t n, char *code, ch
         }
     }
     if (tie) {
-        snprintf(why, 256, "is ambiguous: it names more than one %s-level division; add the county or give the code",
-                 best->d->level == JY_DIV_TOWNSHIP ? "township" : best->d->level == JY_DIV_COUNTY ? "county" : "prefecture");
+        WHY2(why, 256, "import.place_ambiguous", "is ambiguous: it names more than one %1$s-level division; add the county or give the code%2$.0s",
+             "有歧义：对应不止一个%2$s级行政区划；请加上县名或填写代码%1$.0s",
+             best->d->level == JY_DIV_TOWNSHIP ? "township" : best->d->level == JY_DIV_COUNTY ? "county" : "prefecture",
+             best->d->level == JY_DIV_TOWNSHIP ? "乡镇" : best->d->level == JY_DIV_COUNTY ? "县" : "地市");
         return -1;
     }
     for (size_t i = 0; i < nc; i++)
         if (c[i] != best && !is_ancestor(c[i], best)) {
-            snprintf(why, 256, "names %s (%s) and %s (%s), which do not belong together", c[i]->d->name,
-                     c[i]->d->code, best->d->name, best->d->code);
+            WHY2(why, 256, "import.place_mismatch", "names %s (%s) and %s (%s), which do not belong together",
+                 "同时写了%s（%s）和%s（%s），二者不相隶属", c[i]->d->name, c[i]->d->code, best->d->name, best->d->code);
             return -1;
         }
     snprintf(code, 13, "%s", best->d->code);
@@ -472,7 +493,7 @@ static int phone_norm(cell v, char *out, size_t cap, char *why, size_t whycap)
             return 0;
         }
     }
-    snprintf(why, whycap, "%.255s", e.msg);
+    snprintf(why, whycap, "%.255s", jy_err_text(&e));
     return -1;
 }
 
@@ -584,25 +605,18 @@ static void report_line(importer *im, int64_t row, const char *column, const cha
     pthread_mutex_unlock(&im->report_mu);
 }
 
-/* Records one error of the current row against field (-1: the row as a whole). */
-static void row_error(importer *im, int field, cell v, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static void row_error(importer *im, int field, cell v, const char *fmt, ...)
+/* Records one error of the current row against field (-1: the row as a whole), the message in the process's language (jy_err_text:
+ * the report's reason column is Chinese unless --lang en). */
+static void row_error_e(importer *im, int field, cell v, const jy_err *e)
 {
-    char reason[600];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(reason, sizeof reason, fmt, ap);
-    va_end(ap);
-    report_line(im, im->row, field >= 0 ? im->colname[field] : "", v.p, v.n, reason);
+    report_line(im, im->row, field >= 0 ? im->colname[field] : "", v.p, v.n, jy_err_text(e));
     im->row_errors++;
 }
-
 /* Copies v into dst[cap] or records an error when it does not fit. */
 static void put_str(importer *im, int field, cell v, char *dst, size_t cap)
 {
     if (v.n >= cap) {
-        row_error(im, field, v, "longer than %zu bytes", cap - 1);
+        row_error2(im, field, v, "import.too_long", "longer than %zu bytes", "超过%zu字节", cap - 1);
         return;
     }
     memcpy(dst, v.p, v.n);
@@ -790,15 +804,15 @@ static int check_text(importer *im)
             if (i < v.n) /* cut: not inside a character */
                 while (k > 0 && ((unsigned char)shown[k - 1] & 0xC0) == 0x80) k--;
             if (i < v.n && k > 0 && (unsigned char)shown[k - 1] >= 0xC0) k--;
-            row_error(im, f, (cell){shown, k},
-                      "%s contains a NUL byte (\\0) at byte %zu: the text after it would be lost; remove it and import the row again",
+            row_error2(im, f, ((cell){shown, k}), "import.nul_byte",
+                      "%s contains a NUL byte (\\0) at byte %zu: the text after it would be lost; remove it and import the row again", "%s在第%zu字节处有一个 NUL 字节（\\0）：其后的文字会丢失；请删除后重新导入该行",
                       im->colname[f], (size_t)(nul - v.p) + 1);
         } else if (!jy_utf8_check(v.p, v.n)) {
-            row_error(im, f, v, "contains bytes that are not valid %s text (wrong --encoding?)",
+            row_error2(im, f, v, "import.bad_encoding", "contains bytes that are not valid %s text (wrong --encoding?)", "含有不是有效 %s 文本的字节（--encoding 编码选错了？）",
                       jy_encoding_name(im->res->encoding));
         } else if (jy_rows_inexact(im->rows, (size_t)im->col[f])) {
-            row_error(im, f, v, "%s stored as a number; format the column as text (文本) and enter it again: "
-                      "Excel keeps only 15 digits of a number", im->colname[f]);
+            row_error2(im, f, v, "import.stored_as_number", "%s stored as a number; format the column as text (文本) and enter it again: "
+                      "Excel keeps only 15 digits of a number", "%s以数字格式保存：请把该列设置为文本格式后重新录入（Excel 的数字只保留15位有效数字）", im->colname[f]);
         }
     }
     return im->row_errors;
@@ -826,27 +840,31 @@ static void person_row(importer *im)
     if (check_text(im)) return;
 
     cell name = get(im, F_NAME);
-    if (name.n == 0) row_error(im, F_NAME, name, "姓名 is empty");
+    if (name.n == 0) row_error2(im, F_NAME, name, "import.name_empty", "姓名 is empty", "姓名为空");
     else put_str(im, F_NAME, name, p.name, sizeof p.name);
 
     cell idv = get(im, F_IDCARD);
     if (idv.n == 0) {
-        row_error(im, F_IDCARD, idv, "身份证号 is empty");
+        row_error2(im, F_IDCARD, idv, "import.idcard_empty", "身份证号 is empty", "身份证号码为空");
     } else if (excel_mangled(idv)) {
-        row_error(im, F_IDCARD, idv, "the ID number was turned into a number by Excel and lost its last digits: format the column as text (文本) and enter it again");
+        row_error2(im, F_IDCARD, idv, "import.idcard_excel_number", "the ID number was turned into a number by Excel and lost its last digits: format the column as text (文本) and enter it again", "身份证号码被 Excel 转成了数字，末几位已丢失：请把该列设置为文本格式后重新录入");
     } else if (jy_idcard_check_n(idv.p, idv.n, im->o->divs, im->today, &id, &e) != 0) {
         if (jy_rows_numeric(im->rows, (size_t)im->col[F_IDCARD])) /* an XLSX number cell */
-            row_error(im, F_IDCARD, idv, "%s stored as a number; format the column as text (文本) and enter it again (%s)",
-                      im->colname[F_IDCARD], e.msg);
+            row_error2(im, F_IDCARD, idv, "import.idcard_stored_as_number",
+                       "%1$s stored as a number; format the column as text (文本) and enter it again (%2$s)%3$.0s",
+                       "%1$s以数字格式保存：请把该列设置为文本格式后重新录入（%3$s）%2$.0s", im->colname[F_IDCARD], e.msg,
+                       jy_err_zh(&e));
         else
-            row_error(im, F_IDCARD, idv, "%s", e.msg);
+            row_error_e(im, F_IDCARD, idv, &e);
     } else {
         id_ok = 1;
         memcpy(p.idcard, id.number, 19);
         p.sex = id.sex;
         p.birth = id.birth;
         int64_t first = dup_check(&im->dups, id.number, im->row);
-        if (first) row_error(im, F_IDCARD, idv, "duplicate: row %" PRId64 " has the same ID number", first);
+        if (first)
+            row_error2(im, F_IDCARD, idv, "import.idcard_duplicate", "duplicate: row %" PRId64 " has the same ID number",
+                       "重复：第%" PRId64 "行的身份证号码与此相同", first);
     }
 
     cell sex = get(im, F_SEX);
@@ -858,15 +876,17 @@ static void person_row(importer *im)
         else if ((sex.n == 3 && memcmp(sex.p, "女", 3) == 0) || (sex.n == 6 && memcmp(sex.p, "女性", 6) == 0) ||
                  (sex.n == 1 && (sex.p[0] == 'F' || sex.p[0] == 'f')))
             s = 'F';
-        if (!s) row_error(im, F_SEX, sex, "性别 must be 男 or 女");
+        if (!s) row_error2(im, F_SEX, sex, "import.sex_word", "性别 must be 男 or 女", "性别应为“男”或“女”");
         else if (id_ok && s != id.sex)
-            row_error(im, F_SEX, sex, "性别 %s disagrees with the ID number, whose 17th digit %c says %s",
-                      s == 'M' ? "男" : "女", id.number[16], id.sex == 'M' ? "男 (odd)" : "女 (even)");
+            row_error2(im, F_SEX, sex, "import.sex_vs_idcard",
+                       "性别 %1$s disagrees with the ID number, whose 17th digit %2$c says %3$s%4$.0s",
+                       "性别“%1$s”与身份证号码不符：第17位 %2$c 为%4$s%3$.0s", s == 'M' ? "男" : "女", id.number[16],
+                       id.sex == 'M' ? "男 (odd)" : "女 (even)", id.sex == 'M' ? "奇数，应为男" : "偶数，应为女");
     }
 
     cell eth = get(im, F_ETHNICITY);
     if (eth.n && ethnicity_norm(eth, p.ethnicity, sizeof p.ethnicity) != 0)
-        row_error(im, F_ETHNICITY, eth, "unknown 民族: write one of the 56 ethnic groups, e.g. 汉族 or 回族");
+        row_error2(im, F_ETHNICITY, eth, "import.ethnicity", "unknown 民族: write one of the 56 ethnic groups, e.g. 汉族 or 回族", "未知的民族：请填写56个民族之一，如汉族或回族");
 
     cell edu = get(im, F_EDUCATION);
     if (edu.n) put_str(im, F_EDUCATION, edu, p.education, sizeof p.education);
@@ -876,19 +896,19 @@ static void person_row(importer *im)
         char buf[64];
         int kind = 0;
         if (hk.n >= sizeof buf || (memcpy(buf, hk.p, hk.n), buf[hk.n] = '\0', jy_hukou_kind_parse(buf, &kind) != 0))
-            row_error(im, F_HUKOU_KIND, hk, "户籍性质 must be 城镇, 农村, 农业 or 非农业");
+            row_error2(im, F_HUKOU_KIND, hk, "import.hukou_kind", "户籍性质 must be 城镇, 农村, 农业 or 非农业", "户籍性质应为城镇、农村、农业或非农业");
         else p.hukou_kind = kind;
     }
 
     cell place = get(im, F_HUKOU_PLACE);
     if (place.n) {
         if (resolve(&im->rs, place.p, place.n, p.hukou_division, why) != 0)
-            row_error(im, F_HUKOU_PLACE, place, "户籍所在地 %s", why);
+            row_error2(im, F_HUKOU_PLACE, place, "import.hukou_place", "户籍所在地 %s", "户籍所在地%s", why);
     }
 
     cell phone = get(im, F_PHONE);
     if (phone.n && phone_norm(phone, p.phone, sizeof p.phone, why, sizeof why) != 0)
-        row_error(im, F_PHONE, phone, "%s", why);
+        row_error2(im, F_PHONE, phone, "import.phone", "%s", "%s", why);
 
     cell addr = get(im, F_ADDRESS);
     if (addr.n) put_str(im, F_ADDRESS, addr, p.address, sizeof p.address);
@@ -909,7 +929,7 @@ static void person_row(importer *im)
         cell t = {cat.p + i, j - i};
         i = j;
         if (t.n >= sizeof term) {
-            row_error(im, F_CATEGORY, t, "unknown 人员类别 term");
+            row_error2(im, F_CATEGORY, t, "import.category_term", "unknown 人员类别 term", "未知的人员类别");
             continue;
         }
         memcpy(term, t.p, t.n);
@@ -924,7 +944,7 @@ static void person_row(importer *im)
             for (size_t m = 0; m < sizeof category_no_status / sizeof *category_no_status; m++)
                 known |= strcmp(term, category_no_status[m]) == 0;
             if (!known)
-                row_error(im, F_CATEGORY, t, "unknown 人员类别 \"%s\": use 脱贫人口, 监测对象, 低保, 残疾人, 退役军人, 高校毕业生, 登记失业人员, 零就业家庭, 农村低收入人口, 搬迁群众, 农村劳动力 or 其他人员", term);
+                row_error2(im, F_CATEGORY, t, "import.category_unknown", "unknown 人员类别 \"%s\": use 脱贫人口, 监测对象, 低保, 残疾人, 退役军人, 高校毕业生, 登记失业人员, 零就业家庭, 农村低收入人口, 搬迁群众, 农村劳动力 or 其他人员", "未知的人员类别“%s”：请使用 脱贫人口、监测对象、低保、残疾人、退役军人、高校毕业生、登记失业人员、零就业家庭、农村低收入人口、搬迁群众、农村劳动力 或 其他人员", term);
             continue;
         }
         int seen = 0;
@@ -938,10 +958,11 @@ static void person_row(importer *im)
     char card_bank[64] = "";
     cell cv = get(im, F_SSCARD);
     if (cv.n && jy_bankcard_check_n(cv.p, cv.n, &card, &e) != 0)
-        row_error(im, F_SSCARD, cv, "%s: %s", im->colname[F_SSCARD], e.msg);
+        row_error2(im, F_SSCARD, cv, "import.sscard", "%1$s: %2$s%3$.0s", "%1$s：%3$s%2$.0s", im->colname[F_SSCARD], e.msg,
+                   jy_err_zh(&e));
     cell cb = get(im, F_CARD_BANK);
     if (cb.n) {
-        if (!cv.n) row_error(im, F_CARD_BANK, cb, "%s given without a card or account number in the same row", im->colname[F_CARD_BANK]);
+        if (!cv.n) row_error2(im, F_CARD_BANK, cb, "import.card_bank_alone", "%s given without a card or account number in the same row", "填写了%s，但同一行没有社保卡号或银行账号", im->colname[F_CARD_BANK]);
         else put_str(im, F_CARD_BANK, cb, card_bank, sizeof card_bank);
     }
 
@@ -972,28 +993,30 @@ static void org_row(importer *im)
     if (check_text(im)) return;
 
     cell name = get(im, F_ORG_NAME);
-    if (name.n == 0) row_error(im, F_ORG_NAME, name, "单位名称 is empty");
+    if (name.n == 0) row_error2(im, F_ORG_NAME, name, "import.org_name_empty", "单位名称 is empty", "单位名称为空");
     else put_str(im, F_ORG_NAME, name, o.name, sizeof o.name);
 
     cell code = get(im, F_USCC);
     if (code.n == 0) {
-        row_error(im, F_USCC, code, "统一社会信用代码 is empty");
+        row_error2(im, F_USCC, code, "import.uscc_empty", "统一社会信用代码 is empty", "统一社会信用代码为空");
     } else if (jy_uscc_check_n(code.p, code.n, im->o->divs, &u, &e) != 0) {
-        row_error(im, F_USCC, code, "%s", e.msg);
+        row_error_e(im, F_USCC, code, &e);
     } else {
         memcpy(o.uscc, u.code, 19);
         int64_t first = dup_check(&im->dups, u.code, im->row);
-        if (first) row_error(im, F_USCC, code, "duplicate: row %" PRId64 " has the same 统一社会信用代码", first);
+        if (first)
+            row_error2(im, F_USCC, code, "import.uscc_duplicate", "duplicate: row %" PRId64 " has the same 统一社会信用代码",
+                       "重复：第%" PRId64 "行的统一社会信用代码与此相同", first);
     }
 
     cell kinds = get(im, F_ORG_KINDS);
     if (kinds.n) {
         char buf[512];
-        if (kinds.n >= sizeof buf) row_error(im, F_ORG_KINDS, kinds, "longer than %zu bytes", sizeof buf - 1);
+        if (kinds.n >= sizeof buf) row_error2(im, F_ORG_KINDS, kinds, "import.too_long", "longer than %zu bytes", "超过%zu字节", sizeof buf - 1);
         else {
             memcpy(buf, kinds.p, kinds.n);
             buf[kinds.n] = '\0';
-            if (jy_org_kinds_parse(buf, &o.kinds, &e) != 0) row_error(im, F_ORG_KINDS, kinds, "%s", e.msg);
+            if (jy_org_kinds_parse(buf, &o.kinds, &e) != 0) row_error_e(im, F_ORG_KINDS, kinds, &e);
         }
     }
 
@@ -1002,7 +1025,7 @@ static void org_row(importer *im)
         char buf[64];
         if (size.n >= sizeof buf || (memcpy(buf, size.p, size.n), buf[size.n] = '\0',
                                      jy_size_class_parse(buf, &o.size_class) != 0))
-            row_error(im, F_ORG_SIZE, size, "规模 must be 微型, 小型, 中型 or 大型");
+            row_error2(im, F_ORG_SIZE, size, "import.org_size", "规模 must be 微型, 小型, 中型 or 大型", "规模应为微型、小型、中型或大型");
     }
 
     cell lp = get(im, F_LEGAL_PERSON);
@@ -1010,7 +1033,7 @@ static void org_row(importer *im)
 
     cell phone = get(im, F_ORG_PHONE);
     if (phone.n && phone_norm(phone, o.phone, sizeof o.phone, why, sizeof why) != 0)
-        row_error(im, F_ORG_PHONE, phone, "%s", why);
+        row_error2(im, F_ORG_PHONE, phone, "import.phone", "%s", "%s", why);
 
     cell addr = get(im, F_ORG_ADDRESS);
     if (addr.n) put_str(im, F_ORG_ADDRESS, addr, o.address, sizeof o.address);
@@ -1032,13 +1055,13 @@ static void org_row(importer *im)
         }
         o.bank_account[k] = '\0';
         if (bad || k < 6)
-            row_error(im, F_BANK_ACCOUNT, acct, "账号 must be 6 to %zu digits (spaces and hyphens are allowed)",
+            row_error2(im, F_BANK_ACCOUNT, acct, "import.bank_account", "账号 must be 6 to %zu digits (spaces and hyphens are allowed)", "账号应为6至%zu位数字（可含空格和连字符）",
                       sizeof o.bank_account - 1);
     }
 
     cell place = get(im, F_ORG_DIVISION);
     if (place.n && resolve(&im->rs, place.p, place.n, o.division, why) != 0)
-        row_error(im, F_ORG_DIVISION, place, "所在地 %s", why);
+        row_error2(im, F_ORG_DIVISION, place, "import.org_place", "所在地 %s", "所在地%s", why);
 
     if (im->row_errors) return;
     im->res->stats.valid++;
@@ -1085,7 +1108,8 @@ static int write_person(importer *im, pend *pd, jy_err *err)
     if (!p->hukou_division[0]) memcpy(p->hukou_division, pd->def_div, 7); /* the ID number's county */
     if (outside_area(im, p->hukou_division)) {
         char why[160];
-        snprintf(why, sizeof why, "户籍所在地 %s lies outside your area %s", p->hukou_division, im->o->area);
+        WHY2(why, sizeof why, "import.hukou_outside_area", "户籍所在地 %s lies outside your area %s", "户籍所在地 %s 不在您的管辖区域 %s 内",
+             p->hukou_division, im->o->area);
         writer_reject(im, pd, p->idcard, why);
         return 0;
     }
@@ -1101,7 +1125,7 @@ static int write_person(importer *im, pend *pd, jy_err *err)
             *err = e;
             return rc;
         }
-        writer_reject(im, pd, p->idcard, e.msg);
+        writer_reject(im, pd, p->idcard, jy_err_text(&e));
         return 0;
     }
 
@@ -1139,7 +1163,7 @@ static int write_person(importer *im, pend *pd, jy_err *err)
                          im->o->card_gate ? ge.msg : "this import does not record cards (no card permission given)");
             }
             if (im->gate_rc) {
-                rc = jy_err_set(&e, JY_EINVAL, "%s not recorded: %s", im->colname[F_SSCARD], im->gate_msg);
+                rc = jy_err_set2(&e, JY_EINVAL, "import.card_not_recorded", "%s not recorded: %s", "%s未记录：%s", im->colname[F_SSCARD], im->gate_msg);
                 card_refused = 1;
             }
         }
@@ -1172,12 +1196,12 @@ static int write_person(importer *im, pend *pd, jy_err *err)
     }
     if (card_refused) { /* the row, the card column and its value, and why */
         char reason[600];
-        snprintf(reason, sizeof reason, "not stored: %s", e.msg);
+        WHY2(reason, sizeof reason, "import.not_stored", "not stored: %1$s%2$.0s", "未保存：%2$s%1$.0s", e.msg, jy_err_zh(&e));
         report_line(im, pd->row, im->colname[F_SSCARD], pd->sscard, strlen(pd->sscard), reason);
         im->w_rejected++;
         return 0;
     }
-    writer_reject(im, pd, p->idcard, e.msg);
+    writer_reject(im, pd, p->idcard, jy_err_text(&e));
     return 0;
 }
 
@@ -1207,7 +1231,8 @@ static int write_org(importer *im, pend *pd, jy_err *err)
         memcpy(o->division, pd->def_div, 7); /* the USCC's registration-authority division */
     if (outside_area(im, o->division[0] ? o->division : o->county)) {
         char why[160];
-        snprintf(why, sizeof why, "所在地 %s lies outside your area %s", o->division[0] ? o->division : "(unknown)",
+        WHY2(why, sizeof why, "import.org_outside_area", "所在地 %s lies outside your area %s", "所在地 %s 不在您的管辖区域 %s 内",
+             o->division[0] ? o->division : "(unknown)",
                  im->o->area);
         writer_reject(im, pd, o->uscc, why);
         return 0;
@@ -1223,7 +1248,7 @@ static int write_org(importer *im, pend *pd, jy_err *err)
         *err = e;
         return rc;
     }
-    writer_reject(im, pd, o->uscc, e.msg);
+    writer_reject(im, pd, o->uscc, jy_err_text(&e));
     return 0;
 }
 
@@ -1263,7 +1288,7 @@ static int writer_run(importer *im, int batch_rows, jy_err *err)
             for (int k = 0; k < seg && rc == 0; k++, i++) {
                 pend *pd = &c->v[i];
                 rc = im->o->kind == JY_IMPORT_PERSONS ? write_person(im, pd, err) : write_org(im, pd, err);
-                if (rc) jy_err_prefix(err, "row %" PRId64 ": ", pd->row);
+                if (rc) jy_err_prefix2(err, "row %" PRId64 ": ", "第%" PRId64 "行：", pd->row);
                 im->batch_tried++;
             }
             if (rc == 0 && im->batch_tried >= batch_rows) rc = batch_commit(im, err);
@@ -1291,7 +1316,7 @@ static void read_rows(importer *im)
             im->row = jy_rows_record_no(im->rows) + 1;
             im->row_errors = 0;
             cell none = {"", 0};
-            row_error(im, -1, none, "%s", cerr.msg);
+            row_error_e(im, -1, none, &cerr);
             res->stats.rows++;
             res->stats.rejected++;
             snprintf(res->stopped, sizeof res->stopped, "%s", cerr.msg);
@@ -1361,7 +1386,7 @@ static int find_header(importer *im, jy_err *err)
     int id_field = im->o->kind == JY_IMPORT_PERSONS ? F_IDCARD : F_USCC;
     for (int i = 0; i < HEADER_SCAN_ROWS; i++) {
         int rc = jy_rows_next(im->rows, err);
-        if (rc < 0) return im->xl ? rc : jy_err_prefix(err, "%s: ", im->o->path);
+        if (rc < 0) return im->xl ? rc : jy_err_prefix2(err, "%s: ", "%s：", im->o->path);
         if (rc == 0) break;
         if (jy_rows_blank(im->rows)) continue;
         int col[F__COUNT];
@@ -1376,32 +1401,42 @@ static int find_header(importer *im, jy_err *err)
                 jy_sb_append(&missing, im->defs[d].names[0]);
             }
         if (missing.len) {
-            rc = jy_err_set(err, JY_EINVAL, "%s: the header row (row %" PRId64 ") has no %s column; required: %s",
-                            im->o->path, im->res->header_row, jy_sb_cstr(&missing),
-                            im->o->kind == JY_IMPORT_PERSONS ? "姓名 and 身份证号 (or 身份证号码, 公民身份号码)"
-                                                             : "单位名称 and 统一社会信用代码");
+            rc = jy_err_set2(err, JY_EINVAL, "import.header_missing",
+                             "%1$s: the header row (row %2$" PRId64 ") has no %3$s column; required: %4$s%5$.0s",
+                             "%1$s：表头行（第%2$" PRId64 "行）缺少“%3$s”列；必需的列：%5$s%4$.0s",
+                             im->o->path, im->res->header_row, jy_sb_cstr(&missing),
+                             im->o->kind == JY_IMPORT_PERSONS ? "姓名 and 身份证号 (or 身份证号码, 公民身份号码)"
+                                                              : "单位名称 and 统一社会信用代码",
+                             im->o->kind == JY_IMPORT_PERSONS ? "姓名和身份证号（或身份证号码、公民身份号码）"
+                                                              : "单位名称和统一社会信用代码");
             jy_sb_free(&missing);
             return rc;
         }
         return 0;
     }
-    int rc = jy_err_set(err, JY_EINVAL,
-                        "%s: no header row in the first %d rows: expected a row of column names such as %s",
+    int rc = jy_err_set2(err, JY_EINVAL, "import.no_header",
+                        "%s: no header row in the first %d rows: expected a row of column names such as %s", "%s：前%d行中没有表头行：应有一行列名，如 %s",
                         im->o->path, HEADER_SCAN_ROWS,
                         im->o->kind == JY_IMPORT_PERSONS ? "序号, 姓名, 性别, 身份证号, 户籍所在地, 联系电话"
                                                          : "单位名称, 统一社会信用代码, 法定代表人, 联系电话");
     if (err && im->xl && jy_xlsx_sheet_count(im->xl) > 1) { /* name the sheet read and the others */
-        size_t len = strlen(err->msg);
+        size_t len = strlen(err->msg), zlen = strlen(err->zh);
         snprintf(err->msg + len, sizeof err->msg - len, " (read sheet \"%s\"; choose another with --sheet:",
+                 jy_xlsx_sheet(im->xl));
+        snprintf(err->zh + zlen, sizeof err->zh - zlen, "（读取的是工作表“%s”；可用 --sheet 选择其他工作表：",
                  jy_xlsx_sheet(im->xl));
         for (size_t i = 0; i < jy_xlsx_sheet_count(im->xl); i++) {
             const char *nm = jy_xlsx_sheet_name(im->xl, i);
             if (strcmp(nm, jy_xlsx_sheet(im->xl)) == 0) continue;
             len = strlen(err->msg);
             snprintf(err->msg + len, sizeof err->msg - len, " %s", nm);
+            zlen = strlen(err->zh);
+            snprintf(err->zh + zlen, sizeof err->zh - zlen, " %s", nm);
         }
         len = strlen(err->msg);
         snprintf(err->msg + len, sizeof err->msg - len, ")");
+        zlen = strlen(err->zh);
+        snprintf(err->zh + zlen, sizeof err->zh - zlen, "）");
     }
     return rc;
 }
@@ -1434,7 +1469,7 @@ static int open_report(importer *im, jy_err *err)
     const jy_import_opts *o = im->o;
     if (o->report_out) {
         im->report = open_memstream(&im->report_mem, &im->report_mem_len);
-        if (!im->report) return jy_err_set(err, JY_ENOMEM, "cannot open the in-memory error report: %s", strerror(errno));
+        if (!im->report) return jy_err_set2(err, JY_ENOMEM, "import.report_open", "cannot open the in-memory error report: %s", "无法打开内存中的错误报告：%s", strerror(errno));
         fputs("\xEF\xBB\xBFrow,column,value,reason\r\n", im->report);
         return 0;
     }
@@ -1448,7 +1483,7 @@ static int open_report(importer *im, jy_err *err)
     }
     im->report = jy_fopen_private(im->report_path, "wb");
     if (!im->report)
-        return jy_err_set(err, JY_EIO, "cannot write the error report %s: %s (use --report FILE)",
+        return jy_err_set2(err, JY_EIO, "import.report_write", "cannot write the error report %s: %s (use --report FILE)", "无法写入错误报告 %s：%s（可用 --report FILE 指定）",
                           im->report_path, strerror(errno));
     /* a BOM so that Excel opens the UTF-8 report with its Chinese intact */
     fputs("\xEF\xBB\xBFrow,column,value,reason\r\n", im->report);
@@ -1498,13 +1533,13 @@ static int open_xlsx(importer *im, jy_err *err)
     while ((n = fread(block, 1, sizeof block, stdin)) > 0) {
         if (buf.len + n > JY_XLSX_MAX_PART) {
             jy_sb_free(&buf);
-            return jy_err_set(err, JY_EINVAL, "standard input: a workbook over %llu bytes", (unsigned long long)JY_XLSX_MAX_PART);
+            return jy_err_set2(err, JY_EINVAL, "import.stdin_too_big", "standard input: a workbook over %llu bytes", "标准输入：工作簿超过%llu字节", (unsigned long long)JY_XLSX_MAX_PART);
         }
         jy_sb_appendn(&buf, block, n);
     }
     if (ferror(stdin)) {
         jy_sb_free(&buf);
-        return jy_err_set(err, JY_EIO, "reading standard input: %s", strerror(errno));
+        return jy_err_set2(err, JY_EIO, "import.stdin_read", "reading standard input: %s", "读取标准输入出错：%s", strerror(errno));
     }
     size_t len = buf.len;
     im->xl_buf = jy_sb_take(&buf);
@@ -1532,14 +1567,14 @@ int jy_import_run(jy_store *st, const jy_import_opts *o, jy_import_result *res, 
     }
     int rc = 0;
     if (!o->divs) {
-        rc = jy_err_set(err, JY_EINVAL, "import: no division table loaded");
+        rc = jy_err_set2(err, JY_EINVAL, "import.no_divisions", "import: no division table loaded", "导入：未加载行政区划代码表");
         goto done;
     }
     resolver_init(&im.rs, o->divs);
 
     jy_import_format fmt = import_format(o);
     if (o->sheet && fmt != JY_IMPORT_XLSX) {
-        rc = jy_err_set(err, JY_EINVAL, "%s: --sheet applies to XLSX workbooks; this file is read as CSV", o->path);
+        rc = jy_err_set2(err, JY_EINVAL, "import.sheet_csv", "%s: --sheet applies to XLSX workbooks; this file is read as CSV", "%s：--sheet 只用于 XLSX 工作簿；此文件按 CSV 读取", o->path);
         goto done;
     }
     if (fmt == JY_IMPORT_XLSX) {
@@ -1571,7 +1606,7 @@ int jy_import_run(jy_store *st, const jy_import_opts *o, jy_import_result *res, 
         if ((rc = jy_store_bulk(st, 1, err)) != 0) {
             /* nothing started */
         } else if (pthread_create(&reader, NULL, reader_main, &im) != 0) {
-            rc = jy_err_set(err, JY_ENOMEM, "import: cannot start the reader thread");
+            rc = jy_err_set2(err, JY_ENOMEM, "import.thread", "import: cannot start the reader thread", "导入：无法启动读取线程");
         } else {
             rc = writer_run(&im, batch_rows, err);
             if (rc) writer_stop(&q);
@@ -1600,12 +1635,12 @@ done:
         jy_store_rollback(st, &e2);
     }
     if (im.report && o->report_out) {
-        if (fclose(im.report) != 0 && rc == 0) rc = jy_err_set(err, JY_ENOMEM, "writing the in-memory error report");
+        if (fclose(im.report) != 0 && rc == 0) rc = jy_err_set2(err, JY_ENOMEM, "import.report_mem", "writing the in-memory error report", "写入内存中的错误报告出错");
         if (im.report_mem) jy_sb_appendn(o->report_out, im.report_mem, im.report_mem_len);
         free(im.report_mem);
     } else if (im.report) {
         if (fclose(im.report) != 0 && rc == 0)
-            rc = jy_err_set(err, JY_EIO, "writing the error report %s: %s", im.report_path, strerror(errno));
+            rc = jy_err_set2(err, JY_EIO, "import.report_write2", "writing the error report %s: %s", "写入错误报告 %s 出错：%s", im.report_path, strerror(errno));
         if (res->stats.rejected == 0 && !im.report_explicit) unlink(im.report_path);
         else snprintf(res->report_path, sizeof res->report_path, "%s", im.report_path);
     }

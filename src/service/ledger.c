@@ -49,9 +49,9 @@ int jy_ledger_budget_set(jy_store *st, const char *county, const char *program, 
                          const char *actor, int *changed, jy_err *err)
 {
     if (changed) *changed = 0;
-    if (amount < 0) return jy_err_set(err, JY_EINVAL, "budget amount must not be negative");
-    if (source < 0 || source >= JY_FUND__COUNT) return jy_err_set(err, JY_EINVAL, "unknown funding source");
-    if (year < 2000 || year > 2100) return jy_err_set(err, JY_EINVAL, "year %d is out of range", year);
+    if (amount < 0) return jy_err_set2(err, JY_EINVAL, "money.budget_negative", "budget amount must not be negative", "预算金额不能为负数");
+    if (source < 0 || source >= JY_FUND__COUNT) return jy_err_set2(err, JY_EINVAL, "ledger.source_unknown", "unknown funding source", "未知的资金来源");
+    if (year < 2000 || year > 2100) return jy_err_set2(err, JY_EINVAL, "ledger.year_range", "year %d is out of range", "年度 %d 超出范围", year);
     int rc = jy_store_begin(st, err);
     if (rc) return rc;
     jy_ledger_line l;
@@ -60,8 +60,8 @@ int jy_ledger_budget_set(jy_store *st, const char *county, const char *program, 
     if (delta == 0) goto done;
     if (delta < 0 && l.bal[JY_ACCT_AVAILABLE] < -delta) {
         char ln[64], a[JY_MONEY_BUFSZ], b[JY_MONEY_BUFSZ], c[JY_MONEY_BUFSZ];
-        rc = jy_err_set(err, JY_ECONFLICT,
-                        "%s: cannot lower the budget from %s to %s: available %s, the rest is committed or paid",
+        rc = jy_err_set2(err, JY_ECONFLICT, "ledger.budget_lower",
+                        "%s: cannot lower the budget from %s to %s: available %s, the rest is committed or paid", "%s：不能把预算从 %s 调减为 %s：可用余额 %s，其余已承诺或已支付",
                         line_label(ln, sizeof ln, program, year, source), jy_money_format(allocated, a),
                         jy_money_format(amount, b), jy_money_format(l.bal[JY_ACCT_AVAILABLE], c));
         goto done;
@@ -93,7 +93,7 @@ int jy_ledger_budget_load(jy_store *st, const jy_policy *pol, const char *policy
     jy_funding *funding = NULL;
     if (policy_dir) {
         funding = malloc(sizeof *funding);
-        if (!funding) return jy_err_set(err, JY_ENOMEM, "out of memory");
+        if (!funding) return jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
         int frc = jy_funding_load(policy_dir, funding, err);
         if (frc) {
             free(funding);
@@ -108,7 +108,7 @@ int jy_ledger_budget_load(jy_store *st, const jy_policy *pol, const char *policy
     if (!json_is_array(root)) {
         json_decref(root);
         free(funding);
-        return jy_err_set(err, JY_EINVAL, "policy list is not a JSON array: %s", jerr.text);
+        return jy_err_set2(err, JY_EINVAL, "ledger.policy_json", "policy list is not a JSON array: %s", "政策清单不是 JSON 数组：%s", jerr.text);
     }
     int rc = jy_store_begin(st, err);
     if (rc) {
@@ -130,7 +130,7 @@ int jy_ledger_budget_load(jy_store *st, const jy_policy *pol, const char *policy
             const char *label = json_string_value(json_object_get(src, "source"));
             const char *text = json_string_value(json_object_get(src, "amount"));
             if (!text || jy_money_parse(text, &a, err) != 0) {
-                rc = jy_err_set(err, JY_EINVAL, "%s: funding source \"%s\" has no readable amount", id, label ? label : "");
+                rc = jy_err_set2(err, JY_EINVAL, "ledger.source_amount", "%s: funding source \"%s\" has no readable amount", "%s：资金来源“%s”没有可读取的金额", id, label ? label : "");
                 goto done;
             }
             amt[jy_ledger_source_of_label(label)] += a;
@@ -218,22 +218,30 @@ int jy_ledger_tracks_fund(const char *tracks, const char *track)
 static int refuse_track(const jy_ledger_line l[JY_FUND__COUNT], const line_funds *f, const char *program, int year,
                         int source, const char *track, jy_err *err)
 {
-    jy_sb m = JY_SB_INIT;
+    jy_sb m = JY_SB_INIT, z = JY_SB_INIT; /* English, Chinese */
     const char *t = track && *track ? track : "general";
-    if (source >= 0)
+    if (source >= 0) {
         jy_sb_appendf(&m, "%s %d %s funds only track %s (%s), not this claim's track %s", program, year,
                       jy_fund_source_label(source), f->tracks[source], f->clause[source], t);
-    else {
+        jy_sb_appendf(&z, "%s %d年%s资金只用于 %s 类（%s），不用于本申领的 %s 类", program, year,
+                      jy_fund_source_label(source), f->tracks[source], f->clause[source], t);
+    } else {
         jy_sb_appendf(&m, "%s %d: no budget line funds this claim's track %s:", program, year, t);
+        jy_sb_appendf(&z, "%s %d年：没有预算资金用于本申领的 %s 类：", program, year, t);
         int k = 0;
         for (int s = 0; s < JY_FUND__COUNT; s++) {
             if (l[s].bal[JY_ACCT_BUDGET] >= 0) continue;
-            jy_sb_appendf(&m, "%s %s funds only %s (%s)", k++ ? ";" : "", jy_fund_source_label(s), f->tracks[s],
+            jy_sb_appendf(&m, "%s %s funds only %s (%s)", k ? ";" : "", jy_fund_source_label(s), f->tracks[s],
+                          f->clause[s]);
+            jy_sb_appendf(&z, "%s%s资金只用于 %s（%s）", k++ ? "；" : "", jy_fund_source_label(s), f->tracks[s],
                           f->clause[s]);
         }
         jy_sb_append(&m, " — set a budget line for it (jiuye ledger budget set … --tracks) or correct the claim's track");
+        jy_sb_append(&z, "——请为它设置预算（jiuye ledger budget set … --tracks），或更正申领的类别");
     }
-    int rc = jy_err_set(err, JY_ECONFLICT, "%s", jy_sb_cstr(&m));
+    int rc = jy_err_set2(err, JY_ECONFLICT, "ledger.track_unfunded", "%1$s%2$.0s", "%2$s%1$.0s", jy_sb_cstr(&m),
+                         jy_sb_cstr(&z));
+    jy_sb_free(&z);
     jy_sb_free(&m);
     return rc;
 }
@@ -247,7 +255,7 @@ static int split_over(const jy_ledger_line l[JY_FUND__COUNT], const line_funds *
     jy_fen total = 0, any = 0;
     int funds[JY_FUND__COUNT];
     memset(out, 0, sizeof(jy_fen) * JY_FUND__COUNT);
-    if (amount <= 0) return jy_err_set(err, JY_EINVAL, "amount must be positive");
+    if (amount <= 0) return jy_err_set2(err, JY_EINVAL, "money.not_positive", "amount must be positive", "金额必须大于零");
     for (int s = 0; s < JY_FUND__COUNT; s++) {
         funds[s] = !f || jy_ledger_tracks_fund(f->tracks[s], track);
         any += -l[s].bal[JY_ACCT_BUDGET];
@@ -259,7 +267,7 @@ static int split_over(const jy_ledger_line l[JY_FUND__COUNT], const line_funds *
     } else {
         if (total <= 0 && any > 0) return refuse_track(l, f, program, year, -1, track, err);
         if (total <= 0)
-            return jy_err_set(err, JY_ECONFLICT, "%s %d has no budget (jiuye ledger budget load or set first)", program,
+            return jy_err_set2(err, JY_ECONFLICT, "ledger.no_budget", "%s %d has no budget (jiuye ledger budget load or set first)", "%s %d 年没有预算（请先用 jiuye ledger budget load 或 set 录入）", program,
                               year);
         /* largest remainder: floor shares, then one fen each to the biggest remainders */
         __int128 rem[JY_FUND__COUNT];
@@ -281,7 +289,7 @@ static int split_over(const jy_ledger_line l[JY_FUND__COUNT], const line_funds *
     for (int s = 0; s < JY_FUND__COUNT; s++) {
         if (out[s] > l[s].bal[JY_ACCT_AVAILABLE]) {
             char ln[64], a[JY_MONEY_BUFSZ], b[JY_MONEY_BUFSZ];
-            return jy_err_set(err, JY_ECONFLICT, "%s: available %s, requested %s",
+            return jy_err_set2(err, JY_ECONFLICT, "ledger.funds_short", "%s: available %s, requested %s", "%s：可用余额 %s，申请 %s",
                               line_label(ln, sizeof ln, program, year, s), jy_money_format(l[s].bal[JY_ACCT_AVAILABLE], a),
                               jy_money_format(out[s], b));
         }
@@ -295,7 +303,7 @@ int jy_ledger_split_track(jy_store *st, const char *county, const char *program,
     jy_ledger_line l[JY_FUND__COUNT];
     line_funds f;
     memset(out, 0, sizeof(jy_fen) * JY_FUND__COUNT);
-    if (amount <= 0) return jy_err_set(err, JY_EINVAL, "amount must be positive");
+    if (amount <= 0) return jy_err_set2(err, JY_EINVAL, "money.not_positive", "amount must be positive", "金额必须大于零");
     for (int s = 0; s < JY_FUND__COUNT; s++) {
         int rc = jy_store_ledger_line_get(st, county, program, year, s, &l[s], err);
         if (rc) return rc;
@@ -322,7 +330,7 @@ int jy_ledger_split_many(jy_store *st, jy_payable *const *p, size_t n, size_t *f
         if (key && (strcmp(key->county, q->county) != 0 || strcmp(key->program, q->program) != 0 ||
                     key->year != q->year)) {
             if (failed) *failed = i;
-            return jy_err_set(err, JY_EINVAL, "payables split together must share one county, programme and year");
+            return jy_err_set2(err, JY_EINVAL, "ledger.split_mixed", "payables split together must share one county, programme and year", "一起拆分的应付款必须属于同一个县、同一个项目、同一年度");
         }
         if (!key) {
             for (int s = 0; s < JY_FUND__COUNT; s++) {
@@ -374,8 +382,8 @@ static int refuse_second_commitment(jy_store *st, const jy_payable *p, jy_err *e
     int rc = jy_store_payable_list(st, &f, open_payable, &found, err);
     if (rc) return rc;
     if (found)
-        return jy_err_set(err, JY_ECONFLICT,
-                          "case %" PRId64 " already has payable %" PRId64 " committed: cancel it before committing again",
+        return jy_err_set2(err, JY_ECONFLICT, "ledger.case_committed",
+                          "case %" PRId64 " already has payable %" PRId64 " committed: cancel it before committing again", "案件 %" PRId64 " 已有已承诺的应付款 %" PRId64 "：请先取消，再重新承诺",
                           p->case_id, found);
     return 0;
 }
@@ -422,12 +430,16 @@ static int refuse_same_claim(jy_store *st, const jy_payable *p, jy_err *err)
     if (p->month[0]) snprintf(period, sizeof period, "%s", p->month);
     else if (p->case_id > 0) snprintf(period, sizeof period, "case %" PRId64, p->case_id);
     else snprintf(period, sizeof period, "%d", p->year);
-    return jy_err_set(err, JY_ECONFLICT,
-                      "%s %s: payable %" PRId64 " (%s, %s%s%s) already pays %s for this period — one payable per payee, "
-                      "programme and period: cancel it first (jiuye ledger cancel %" PRId64 ") if it is wrong%s",
-                      p->program, period, q.id, q.status, jy_money_format(q.amount, a), q.claim[0] ? ", claim " : "",
-                      q.claim, who, q.id,
-                      p->claim[0] || q.claim[0] ? "" : ", or name the rules' other claim (--claim) if they allow a second");
+    return jy_err_set2(err, JY_ECONFLICT, "ledger.payable_duplicate",
+                       "%1$s %2$s: payable %3$" PRId64 " (%4$s, %5$s%6$s%7$s) already pays %8$s for this period — one payable per payee, "
+                       "programme and period: cancel it first (jiuye ledger cancel %9$" PRId64 ") if it is wrong%10$s%11$.0s%12$.0s",
+                       "%1$s %2$s：应付款 %3$" PRId64 "（%4$s，%5$s%11$s%7$s）已为%8$s支付本期款项——每个收款人、每个项目、每期只能有一笔应付款："
+                       "如有错误，请先取消（jiuye ledger cancel %9$" PRId64 "）%12$s%6$.0s%10$.0s",
+                       p->program, period, q.id, q.status, jy_money_format(q.amount, a), q.claim[0] ? ", claim " : "",
+                       q.claim, who, q.id,
+                       p->claim[0] || q.claim[0] ? "" : ", or name the rules' other claim (--claim) if they allow a second",
+                       q.claim[0] ? "，申领 " : "",
+                       p->claim[0] || q.claim[0] ? "" : "；若规则允许第二笔，请用 --claim 写明另一种申领");
 }
 
 static int track_of_case(jy_store *st, int64_t case_id, char track[24], int64_t *parent, jy_err *err)
@@ -456,7 +468,7 @@ int jy_ledger_claim_track(jy_store *st, jy_payable *p, jy_err *err)
     if (rc) return rc;
     /* a case's claim is charged as its facts say: a different track given by hand is refused */
     if (p->track[0] && strcmp(p->track, track[0] ? track : "general") != 0)
-        return jy_err_set(err, JY_EINVAL, "case %" PRId64 " is track %s (its facts), not %s", p->case_id,
+        return jy_err_set2(err, JY_EINVAL, "ledger.track", "case %" PRId64 " is track %s (its facts), not %s", "案件 %" PRId64 " 按其信息项属于 %s 类，不是 %s 类", p->case_id,
                           track[0] ? track : "general", p->track);
     snprintf(p->track, sizeof p->track, "%s", track);
     return 0;
@@ -496,7 +508,7 @@ int jy_ledger_cancel(jy_store *st, int64_t payable_id, const char *reason, const
     jy_payable p;
     if ((rc = jy_store_payable_get(st, payable_id, &p, err))) goto done;
     if (strcmp(p.status, "approved") != 0) {
-        rc = jy_err_set(err, JY_ECONFLICT, "payable %" PRId64 " is %s: only an approved payable outside any batch can be cancelled",
+        rc = jy_err_set2(err, JY_ECONFLICT, "ledger.cancel_status", "payable %" PRId64 " is %s: only an approved payable outside any batch can be cancelled", "应付款 %" PRId64 " 的状态为 %s：只有已核准且未进入拨付批次的应付款才能取消",
                         payable_id, p.status);
         goto done;
     }
@@ -541,13 +553,13 @@ done:
 int jy_ledger_recover(jy_store *st, int64_t payable_id, jy_fen amount, const char *reason, const char *actor,
                       jy_err *err)
 {
-    if (!reason || !*reason) return jy_err_set(err, JY_EINVAL, "a recovery (追回) needs a reason");
+    if (!reason || !*reason) return jy_err_set2(err, JY_EINVAL, "ledger.recovery_reason", "a recovery (追回) needs a reason", "追回资金需要写明理由");
     int rc = jy_store_begin(st, err);
     if (rc) return rc;
     jy_payable p;
     if ((rc = jy_store_payable_get(st, payable_id, &p, err))) goto done;
     if (strcmp(p.status, "paid") != 0) {
-        rc = jy_err_set(err, JY_ECONFLICT, "payable %" PRId64 " is %s: only a paid payable can be recovered", payable_id,
+        rc = jy_err_set2(err, JY_ECONFLICT, "ledger.recover_status", "payable %" PRId64 " is %s: only a paid payable can be recovered", "应付款 %" PRId64 " 的状态为 %s：只有已支付的应付款才能追回", payable_id,
                         p.status);
         goto done;
     }
@@ -555,7 +567,7 @@ int jy_ledger_recover(jy_store *st, int64_t payable_id, jy_fen amount, const cha
     if (amount == 0) amount = open;
     if (amount <= 0 || amount > open) {
         char a[JY_MONEY_BUFSZ], b[JY_MONEY_BUFSZ];
-        rc = jy_err_set(err, JY_ECONFLICT, "payable %" PRId64 ": %s can still be recovered, asked %s", payable_id,
+        rc = jy_err_set2(err, JY_ECONFLICT, "ledger.recover_amount", "payable %" PRId64 ": %s can still be recovered, asked %s", "应付款 %" PRId64 "：还可追回 %s，申请追回 %s", payable_id,
                         jy_money_format(open, a), jy_money_format(amount, b));
         goto done;
     }
@@ -604,7 +616,7 @@ int jy_funding_parse(const char *text, const char *name, jy_funding *out, jy_err
         size_t len = nl ? (size_t)(nl - p) : strlen(p);
         char buf[512];
         line++;
-        if (len >= sizeof buf) return jy_err_set(err, JY_EINVAL, "%s:%d: line too long", name, line);
+        if (len >= sizeof buf) return jy_err_set2(err, JY_EINVAL, "funding.line_long", "%s:%d: line too long", "%s第%d行：行过长", name, line);
         memcpy(buf, p, len);
         buf[len] = '\0';
         p += len + (nl ? 1 : 0);
@@ -615,10 +627,10 @@ int jy_funding_parse(const char *text, const char *name, jy_funding *out, jy_err
         while (*s) {
             while (*s == ' ' || *s == '\t' || *s == '\r') s++;
             if (!*s || *s == '#') break;
-            if (nw == 8) return jy_err_set(err, JY_EINVAL, "%s:%d: too many words", name, line);
+            if (nw == 8) return jy_err_set2(err, JY_EINVAL, "funding.words", "%s:%d: too many words", "%s第%d行：词语过多", name, line);
             if (*s == '"') {
                 char *e = strchr(s + 1, '"');
-                if (!e) return jy_err_set(err, JY_EINVAL, "%s:%d: unterminated quoted text", name, line);
+                if (!e) return jy_err_set2(err, JY_EINVAL, "funding.quote", "%s:%d: unterminated quoted text", "%s第%d行：引号未闭合", name, line);
                 *e = '\0';
                 quoted = nw;
                 w[nw++] = s + 1;
@@ -631,37 +643,37 @@ int jy_funding_parse(const char *text, const char *name, jy_funding *out, jy_err
         }
         if (nw == 0) continue;
         if (nw != 6 || strcmp(w[0], "funds") != 0 || strcmp(w[3], "track") != 0 || quoted != 5)
-            return jy_err_set(err, JY_EINVAL,
-                              "%s:%d: expected: funds PROGRAM SOURCE[,SOURCE] track VALUE[,VALUE] \"clause\"", name, line);
-        if (out->n == JY_FUNDING_MAX) return jy_err_set(err, JY_EINVAL, "%s:%d: too many lines", name, line);
+            return jy_err_set2(err, JY_EINVAL, "funding.syntax",
+                              "%s:%d: expected: funds PROGRAM SOURCE[,SOURCE] track VALUE[,VALUE] \"clause\"", "%s第%d行：格式应为 funds 项目 资金来源[,资金来源] track 类别[,类别] \"条款\"", name, line);
+        if (out->n == JY_FUNDING_MAX) return jy_err_set2(err, JY_EINVAL, "funding.too_many", "%s:%d: too many lines", "%s第%d行：行数过多", name, line);
         jy_funding_rule *r = &out->rule[out->n];
         r->line = line;
         int num = 0;
         char *end;
         if (w[1][0] == 'P') num = (int)strtol(w[1] + 1, &end, 10);
         if (w[1][0] != 'P' || num < 1 || num > 26 || *end || strlen(w[1]) > 3)
-            return jy_err_set(err, JY_EINVAL, "%s:%d: \"%s\": expected P1 … P26", name, line, w[1]);
+            return jy_err_set2(err, JY_EINVAL, "funding.program", "%s:%d: \"%s\": expected P1 … P26", "%s第%d行：“%s”：应为 P1 … P26", name, line, w[1]);
         snprintf(r->program, sizeof r->program, "%s", w[1]);
         for (char *q = w[2]; *q;) {
             char *c = strchr(q, ',');
             if (c) *c = '\0';
             int src;
             jy_err e;
-            if (jy_fund_source_parse(q, &src, &e)) return jy_err_set(err, JY_EINVAL, "%s:%d: %s", name, line, e.msg);
+            if (jy_fund_source_parse(q, &src, &e)) return jy_err_wrap2(err, JY_EINVAL, &e, "%s:%d: ", "%s第%d行：", name, line);
             r->sources |= 1u << src;
             q = c ? c + 1 : q + strlen(q);
         }
         size_t tl = strlen(w[4]);
         if (tl == 0 || tl >= sizeof r->tracks || strspn(w[4], "abcdefghijklmnopqrstuvwxyz0123456789_,") != tl ||
             w[4][0] == ',' || w[4][tl - 1] == ',' || strstr(w[4], ",,"))
-            return jy_err_set(err, JY_EINVAL, "%s:%d: \"%s\": expected track values a,b (lower-case words)", name, line,
+            return jy_err_set2(err, JY_EINVAL, "funding.track_values", "%s:%d: \"%s\": expected track values a,b (lower-case words)", "%s第%d行：“%s”：类别应写作 a,b（小写英文词）", name, line,
                               w[4]);
         snprintf(r->tracks, sizeof r->tracks, "%s", w[4]);
-        if (!w[5][0]) return jy_err_set(err, JY_EINVAL, "%s:%d: the line cites no clause", name, line);
+        if (!w[5][0]) return jy_err_set2(err, JY_EINVAL, "funding.no_clause", "%s:%d: the line cites no clause", "%s第%d行：该行没有引用条款", name, line);
         snprintf(r->clause, sizeof r->clause, "%s", w[5]);
         for (int i = 0; i < out->n; i++)
             if (strcmp(out->rule[i].program, r->program) == 0 && (out->rule[i].sources & r->sources))
-                return jy_err_set(err, JY_EINVAL, "%s:%d: a source of %s is already restricted on line %d", name, line,
+                return jy_err_set2(err, JY_EINVAL, "funding.source_twice", "%s:%d: a source of %s is already restricted on line %d", "%s第%d行：%s 的资金来源已在第%d行限定过", name, line,
                                   r->program, out->rule[i].line);
         out->n++;
     }
@@ -673,14 +685,14 @@ int jy_funding_load(const char *policy_dir, jy_funding *out, jy_err *err)
     char path[1024];
     snprintf(path, sizeof path, "%s/%s", policy_dir, JY_FUNDING_FILE);
     FILE *f = fopen(path, "rb");
-    if (!f) return jy_err_set(err, JY_EIO, "cannot read %s: which tracks each budget line funds (policy/funding.txt)", path);
+    if (!f) return jy_err_set2(err, JY_EIO, "funding.missing", "cannot read %s: which tracks each budget line funds (policy/funding.txt)", "无法读取 %s：即规定各预算资金用于哪些类别的 policy/funding.txt", path);
     jy_sb sb = JY_SB_INIT;
     char chunk[4096];
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) jy_sb_appendn(&sb, chunk, n);
     int bad = ferror(f);
     fclose(f);
-    int rc = bad ? jy_err_set(err, JY_EIO, "cannot read %s", path) : jy_funding_parse(jy_sb_cstr(&sb), path, out, err);
+    int rc = bad ? jy_err_set2(err, JY_EIO, "file.read", "cannot read %s", "无法读取 %s", path) : jy_funding_parse(jy_sb_cstr(&sb), path, out, err);
     jy_sb_free(&sb);
     return rc;
 }

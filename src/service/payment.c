@@ -84,7 +84,7 @@ static int resolve_payee(jy_store *st, const jy_payable *p, jy_batch_line *l, jy
         else snprintf(l->account, sizeof l->account, "%s", card);
         snprintf(l->bank_name, sizeof l->bank_name, "%s", p->account[0] ? "" : bank);
         if (!l->account[0])
-            return jy_err_set(err, JY_ENODATA, "%s (%s) has no social security card (社保卡) on record", person.name,
+            return jy_err_set2(err, JY_ENODATA, "pay.no_sscard", "%s (%s) has no social security card (社保卡) on record", "%s（%s）没有登记社会保障卡（社保卡）", person.name,
                               person.idcard);
     } else {
         jy_org org;
@@ -94,7 +94,7 @@ static int resolve_payee(jy_store *st, const jy_payable *p, jy_batch_line *l, jy
         snprintf(l->account, sizeof l->account, "%s", p->account[0] ? p->account : org.bank_account);
         snprintf(l->bank_name, sizeof l->bank_name, "%s", org.bank_name);
         if (!l->account[0])
-            return jy_err_set(err, JY_ENODATA, "%s (%s) has no basic bank account (基本账户) on record", org.name,
+            return jy_err_set2(err, JY_ENODATA, "pay.no_bank_account", "%s (%s) has no basic bank account (基本账户) on record", "%s（%s）没有登记基本账户", org.name,
                               org.uscc);
     }
     return 0;
@@ -300,7 +300,7 @@ static int accounts_init(accounts *A, size_t n, jy_err *err)
     while (A->cap < 2 * n + 1) A->cap *= 2;
     A->slot = calloc(A->cap, sizeof *A->slot);
     A->next = 0;
-    return A->slot ? 0 : jy_err_set(err, JY_ENOMEM, "out of memory");
+    return A->slot ? 0 : jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
 }
 
 /* Sets l->transfer_no: the number of the batch's transfer to l's payee and account, a new one
@@ -309,7 +309,7 @@ static int transfer_of(accounts *A, jy_batch_line *l, jy_err *err)
 {
     char key[96];
     int k = snprintf(key, sizeof key, "%d|%s|%s", l->payee_kind, l->payee_id, l->account);
-    if (k < 0 || (size_t)k >= sizeof key) return jy_err_set(err, JY_EINVAL, "payee key too long");
+    if (k < 0 || (size_t)k >= sizeof key) return jy_err_set2(err, JY_EINVAL, "pay.payee_key", "payee key too long", "收款人标识过长");
     uint64_t h = 1469598103934665603ULL;
     for (const char *p = key; *p; p++) h = (h ^ (unsigned char)*p) * 1099511628211ULL;
     for (size_t i = (size_t)(h & (A->cap - 1));; i = (i + 1) & (A->cap - 1)) {
@@ -330,9 +330,9 @@ static int transfer_of(accounts *A, jy_batch_line *l, jy_err *err)
 static int build(jy_store *st, jy_cases *cs, const char *county, const char *program, const char *month, int year,
                  const char *actor, jy_batch *out, jy_sb *skipped, jy_err *err)
 {
-    if (!program || !*program) return jy_err_set(err, JY_EINVAL, "a batch needs a programme (--program P13)");
+    if (!program || !*program) return jy_err_set2(err, JY_EINVAL, "batch.program_missing", "a batch needs a programme (--program P13)", "拨付批次需要指定项目（--program P13）");
     if (jy_policy_program_index(cs->pol, program) < 0)
-        return jy_err_set(err, JY_EINVAL, "--program %s: unknown programme (P1 … P26)", program);
+        return jy_err_set2(err, JY_EINVAL, "case.program_unknown_opt", "--program %s: unknown programme (P1 … P26)", "--program %s：未知的项目（P1 … P26）", program);
     int rc = may(cs, "batch_build", NULL, county, actor, err);
     if (rc) return rc;
     idlist ids = {0};
@@ -346,7 +346,7 @@ static int build(jy_store *st, jy_cases *cs, const char *county, const char *pro
     if ((rc = jy_store_payable_list(st, &f, collect_payable, &ids, err))) goto done;
     if ((rc = jy_store_payable_identities(st, county, program, on_ident, &live, err))) goto done;
     if (live.oom) {
-        rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
         goto done;
     }
     if (live.n) qsort(live.v, live.n, sizeof *live.v, ident_cmp);
@@ -375,7 +375,7 @@ static int build(jy_store *st, jy_cases *cs, const char *county, const char *pro
         jy_err why;
         int r = resolve_payee(st, &p, &l, &why);
         if (r == JY_ENODATA) {
-            skip_entry(skipped, &nskipped, &p, why.msg, NULL);
+            skip_entry(skipped, &nskipped, &p, jy_err_text(&why), NULL);
             continue;
         }
         if (r) {
@@ -395,7 +395,7 @@ static int build(jy_store *st, jy_cases *cs, const char *county, const char *pro
         out->total += p.amount;
     }
     if (out->nlines == 0) {
-        rc = jy_err_set(err, JY_ENOTFOUND, "%s%s%s: no approved payable to pay%s", program, month ? " " : "",
+        rc = jy_err_set2(err, JY_ENOTFOUND, "batch.nothing_to_pay", "%s%s%s: no approved payable to pay%s", "%s%s%s：没有已核准待拨付的应付款%s", program, month ? " " : "",
                         month ? month : "",
                         nheld ? " (duplicates held: see skipped)" : nskipped ? " (some lack an account: see skipped)" : "");
         goto done;
@@ -469,12 +469,12 @@ int jy_batch_approve(jy_cases *cs, int64_t id, const char *actor, jy_batch *out,
     if ((rc = jy_store_batch_get(st, id, out, err))) goto done;
     if ((rc = may(cs, "batch_approve", out, NULL, actor, err))) goto done;
     if (strcmp(out->status, "draft") != 0) {
-        rc = jy_err_set(err, JY_ECONFLICT, "payment batch %" PRId64 " is %s: only a draft is reviewed", id, out->status);
+        rc = jy_err_set2(err, JY_ECONFLICT, "batch.review_status", "payment batch %" PRId64 " is %s: only a draft is reviewed", "拨付批次 %" PRId64 " 的状态为 %s：只有草稿才能复核", id, out->status);
         goto done;
     }
     if (strcmp(out->built_by, actor && *actor ? actor : "system") == 0) {
-        rc = jy_err_set(err, JY_ECONFLICT,
-                        "payment batch %" PRId64 " was built by %s: another person must review it (--as NAME)", id,
+        rc = jy_err_set2(err, JY_ECONFLICT, "batch.four_eyes",
+                        "payment batch %" PRId64 " was built by %s: another person must review it (--as NAME)", "拨付批次 %" PRId64 " 由 %s 生成：须由另一人复核（--as 姓名）", id,
                         out->built_by);
         goto done;
     }
@@ -641,7 +641,7 @@ static int build_transfers(jy_store *st, const jy_batch *b, lines_buf *lines, in
     if (lines->n == 0) return 0;
     qsort(lines->v, lines->n, sizeof *lines->v, line_by_transfer);
     T->v = calloc(lines->n, sizeof *T->v);
-    if (!T->v) return jy_err_set(err, JY_ENOMEM, "out of memory");
+    if (!T->v) return jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
     for (size_t i = 0; i < lines->n; i++) {
         const jy_batch_line *l = &lines->v[i];
         bank_transfer *t = T->n ? &T->v[T->n - 1] : NULL;
@@ -761,10 +761,10 @@ static int write_csv(const char *path, const jy_bank_layout *L, const char *enco
     int rc = jy_bank_encode(encoding, u.buf ? u.buf : "", u.len, &enc, err);
     if (rc == 0) {
         FILE *f = jy_fopen_private(path, "wb");
-        if (!f) rc = jy_err_set(err, JY_EIO, "%s: cannot write: %s", path, strerror(errno));
+        if (!f) rc = jy_err_set2(err, JY_EIO, "file.cannot_write", "%s: cannot write: %s", "%s：无法写入：%s", path, strerror(errno));
         else {
-            if (enc.len && fwrite(enc.buf, 1, enc.len, f) != enc.len) rc = jy_err_set(err, JY_EIO, "%s: write failed", path);
-            if (fclose(f) != 0 && rc == 0) rc = jy_err_set(err, JY_EIO, "%s: write failed: %s", path, strerror(errno));
+            if (enc.len && fwrite(enc.buf, 1, enc.len, f) != enc.len) rc = jy_err_set2(err, JY_EIO, "file.write_failed", "%s: write failed", "%s：写入失败", path);
+            if (fclose(f) != 0 && rc == 0) rc = jy_err_set2(err, JY_EIO, "file.write_failed_why", "%s: write failed: %s", "%s：写入失败：%s", path, strerror(errno));
         }
     }
     jy_sb_free(&u);
@@ -777,9 +777,9 @@ static int write_xlsx(jy_store *st, const char *path, const jy_bank_layout *L, c
 {
 #ifdef JY_HAVE_XLSXWRITER
     /* libxlsxwriter opens the file itself: made 0600 first, it keeps that mode */
-    if (jy_file_make_private(path) != 0) return jy_err_set(err, JY_EIO, "%s: cannot create: %s", path, strerror(errno));
+    if (jy_file_make_private(path) != 0) return jy_err_set2(err, JY_EIO, "file.cannot_create", "%s: cannot create: %s", "%s：无法创建：%s", path, strerror(errno));
     lxw_workbook *wb = workbook_new(path);
-    if (!wb) return jy_err_set(err, JY_EIO, "%s: cannot create the workbook", path);
+    if (!wb) return jy_err_set2(err, JY_EIO, "xlsx.cannot_create", "%s: cannot create the workbook", "%s：无法创建工作簿", path);
     lxw_worksheet *ws = workbook_add_worksheet(wb, "代发明细");
     lxw_format *head = workbook_add_format(wb);
     format_set_bold(head);
@@ -833,7 +833,7 @@ static int write_xlsx(jy_store *st, const char *path, const jy_bank_layout *L, c
     }
     lxw_error e = workbook_close(wb);
     if (rc) return rc;
-    if (e != LXW_NO_ERROR) return jy_err_set(err, JY_EIO, "%s: %s", path, lxw_strerror(e));
+    if (e != LXW_NO_ERROR) return jy_err_set2(err, JY_EIO, "xlsx.write", "%s: %s", "%s：写入工作簿出错：%s", path, lxw_strerror(e));
     return 0;
 #else
     (void)st;
@@ -842,7 +842,7 @@ static int write_xlsx(jy_store *st, const char *path, const jy_bank_layout *L, c
     (void)T;
     (void)title;
     (void)unmasked;
-    return jy_err_set(err, JY_ENODATA, "%s: this jiuye was built without libxlsxwriter (XLSX export)", path);
+    return jy_err_set2(err, JY_ENODATA, "xlsx.not_built", "%s: this jiuye was built without libxlsxwriter (XLSX export)", "%s：本 jiuye 编译时未带 libxlsxwriter（不能导出 XLSX）", path);
 #endif
 }
 
@@ -884,7 +884,7 @@ static int export_file(jy_cases *cs, int64_t id, const jy_bank_export *x, const 
     if ((rc = jy_store_batch_get(st, id, &b, err))) goto done;
     if ((rc = may(cs, "batch_export", &b, NULL, actor, err))) goto done;
     if (strcmp(b.status, "approved") != 0 && strcmp(b.status, "paid") != 0) {
-        rc = jy_err_set(err, JY_ECONFLICT, "payment batch %" PRId64 " is %s: it must be reviewed (batch approve) before export",
+        rc = jy_err_set2(err, JY_ECONFLICT, "batch.export_unreviewed", "payment batch %" PRId64 " is %s: it must be reviewed (batch approve) before export", "拨付批次 %" PRId64 " 的状态为 %s：须先复核（batch approve）才能导出",
                         id, b.status);
         goto done;
     }
@@ -898,19 +898,23 @@ static int export_file(jy_cases *cs, int64_t id, const jy_bank_export *x, const 
     else if (L.encoding[0]) snprintf(encoding, sizeof encoding, "%s", L.encoding);
     else jy_settings_get(st, b.county, "bank_encoding", encoding, sizeof encoding);
     if (strcmp(encoding, "gb18030") != 0 && strcmp(encoding, "utf-8-bom") != 0) {
-        rc = jy_err_set(err, JY_EINVAL, "bank file encoding \"%s\" is not gb18030 or utf-8-bom", encoding);
+        rc = jy_err_set2(err, JY_EINVAL, "bank.encoding", "bank file encoding \"%s\" is not gb18030 or utf-8-bom", "银行文件编码“%s”应为 gb18030 或 utf-8-bom", encoding);
         goto done;
     }
     if ((rc = jy_store_batch_lines(st, id, NULL, collect_line, &lines, err))) goto done;
     if ((rc = build_transfers(st, &b, &lines, L.memo_max, &T, err))) goto done;
     for (size_t i = 0; i < T.n && L.payees; i++) {
         if (T.v[i].first->payee_kind != L.payees) {
-            rc = jy_err_set(err, JY_EINVAL,
-                            "bank layout %s (%s) pays %s only, but transfer %d of payment batch %" PRId64
-                            " pays %s (%s): export this batch with another layout (--layout generic)",
-                            L.name, L.title, L.payees == JY_PAYEE_PERSON ? "persons (社保卡)" : "organisations",
-                            T.v[i].no, id, T.v[i].first->payee_name,
-                            T.v[i].first->payee_kind == JY_PAYEE_ORG ? "an organisation" : "a person");
+            rc = jy_err_set2(err, JY_EINVAL, "bank.layout_payees",
+                             "bank layout %1$s (%2$s) pays %3$s only, but transfer %4$d of payment batch %5$" PRId64
+                             " pays %6$s (%7$s): export this batch with another layout (--layout generic)%8$.0s%9$.0s",
+                             "银行文件格式 %1$s（%2$s）只能支付给%8$s，但拨付批次 %5$" PRId64 " 的第%4$d笔转账支付给%6$s（%9$s）："
+                             "请改用其他格式导出本批次（--layout generic）%3$.0s%7$.0s",
+                             L.name, L.title, L.payees == JY_PAYEE_PERSON ? "persons (社保卡)" : "organisations",
+                             T.v[i].no, id, T.v[i].first->payee_name,
+                             T.v[i].first->payee_kind == JY_PAYEE_ORG ? "an organisation" : "a person",
+                             L.payees == JY_PAYEE_PERSON ? "个人（社保卡）" : "单位",
+                             T.v[i].first->payee_kind == JY_PAYEE_ORG ? "单位" : "个人");
             goto done;
         }
     }
@@ -959,8 +963,8 @@ int jy_batch_export_bank(jy_cases *cs, int64_t id, const jy_bank_export *x, cons
     int rc = jy_store_batch_get(st, id, &b, err);
     if (rc) return rc;
     if (strcmp(b.status, "approved") != 0 && strcmp(b.status, "paid") != 0)
-        return jy_err_set(err, JY_ECONFLICT,
-                          "payment batch %" PRId64 " is %s: it must be reviewed (batch approve) before export", id, b.status);
+        return jy_err_set2(err, JY_ECONFLICT, "batch.export_unreviewed",
+                          "payment batch %" PRId64 " is %s: it must be reviewed (batch approve) before export", "拨付批次 %" PRId64 " 的状态为 %s：须先复核（batch approve）才能导出", id, b.status);
     const char *csv_path = x->csv_path, *xlsx_path = x->xlsx_path;
     jy_sb target = JY_SB_INIT;
     jy_sb_appendf(&target, "%" PRId64 " %s%s%s%s", id, csv_path ? "csv=" : "", csv_path ? csv_path : "",
@@ -1055,9 +1059,9 @@ static int lock_batch(jy_store *st, int64_t id, jy_run_lock **lock, jy_err *err)
 {
     int rc = jy_run_lock_take(st, JY_RUN_BATCH, id, lock, err);
     if (rc == JY_ECONFLICT)
-        jy_err_set(err, JY_ECONFLICT,
+        jy_err_set2(err, JY_ECONFLICT, "batch.paying_now",
                    "payment batch %" PRId64 " is being paid by another run right now: wait for it to end, "
-                   "then `jiuye batch show %" PRId64 "` tells what is left",
+                   "then `jiuye batch show %" PRId64 "` tells what is left", "拨付批次 %" PRId64 " 正由另一次运行支付：请等其结束，再用 `jiuye batch show %" PRId64 "` 查看剩余部分",
                    id, id);
     return rc;
 }
@@ -1094,13 +1098,15 @@ static int check_paid_on(const char *paid_on, jy_err *err)
     jy_date d;
     jy_err e2;
     if (strlen(paid_on) != 10 || jy_date_parse_n(paid_on, 10, &d, &e2) != 0)
-        return jy_err_set(err, JY_EINVAL, "--date %s: not a date YYYY-MM-DD (%s)", paid_on,
-                          strlen(paid_on) == 10 ? e2.msg : "expected 10 characters");
+        return jy_err_set2(err, JY_EINVAL, "batch.date", "--date %1$s: not a date YYYY-MM-DD (%2$s)%3$.0s",
+                           "--date %1$s：不是 YYYY-MM-DD 格式的日期（%3$s）%2$.0s", paid_on,
+                           strlen(paid_on) == 10 ? e2.msg : "expected 10 characters",
+                           strlen(paid_on) == 10 ? jy_err_zh(&e2) : "应为10个字符");
     jy_date today = jy_date_today();
     if (d > today) {
         char t[16];
         jy_date_format(today, t);
-        return jy_err_set(err, JY_EINVAL, "--date %s is after today (%s): the bank cannot have paid yet", paid_on, t);
+        return jy_err_set2(err, JY_EINVAL, "batch.date_future", "--date %s is after today (%s): the bank cannot have paid yet", "--date %s 晚于今天（%s）：银行不可能已经支付", paid_on, t);
     }
     return 0;
 }
@@ -1112,7 +1118,7 @@ static int mark_paid(jy_store *st, jy_cases *cs, int64_t id, int line, int trans
     int rc = jy_store_batch_get(st, id, &b, err);
     if (rc) return rc;
     if (strcmp(b.status, "approved") != 0 && strcmp(b.status, "paid") != 0)
-        return jy_err_set(err, JY_ECONFLICT, "payment batch %" PRId64 " is %s: only a reviewed (approved) batch is paid",
+        return jy_err_set2(err, JY_ECONFLICT, "batch.pay_status", "payment batch %" PRId64 " is %s: only a reviewed (approved) batch is paid", "拨付批次 %" PRId64 " 的状态为 %s：只有已复核（已批准）的批次才能支付",
                           id, b.status);
     if ((rc = check_paid_on(paid_on, err))) return rc;
     line_nos todo = {0};
@@ -1120,13 +1126,13 @@ static int mark_paid(jy_store *st, jy_cases *cs, int64_t id, int line, int trans
         transfer_lines t = {.transfer = transfer, .todo = &todo};
         if ((rc = jy_store_batch_lines(st, id, NULL, collect_transfer_line, &t, err))) goto out;
         if (todo.n == 0) {
-            rc = jy_err_set(err, JY_ENOTFOUND, "payment batch %" PRId64 " has no transfer %d", id, transfer);
+            rc = jy_err_set2(err, JY_ENOTFOUND, "batch.no_transfer", "payment batch %" PRId64 " has no transfer %d", "拨付批次 %" PRId64 " 没有第%d笔转账", id, transfer);
             goto out;
         }
         if (t.nfailed) {
-            rc = jy_err_set(err, JY_ECONFLICT,
+            rc = jy_err_set2(err, JY_ECONFLICT, "batch.transfer_failed",
                             "transfer %d of payment batch %" PRId64 " failed (%s): retry it first (batch retry %" PRId64
-                            " --transfer %d)",
+                            " --transfer %d)", "拨付批次 %2$" PRId64 " 的第%1$d笔转账失败（%3$s）：请先重试（batch retry %4$" PRId64 " --transfer %5$d）",
                             transfer, id, t.fail_reason, id, transfer);
             goto out;
         }
@@ -1134,7 +1140,7 @@ static int mark_paid(jy_store *st, jy_cases *cs, int64_t id, int line, int trans
         jy_batch_line l;
         if ((rc = jy_store_batch_line_get(st, id, line, &l, err))) return rc;
         if (strcmp(l.status, "failed") == 0) {
-            return jy_err_set(err, JY_ECONFLICT, "line %d of payment batch %" PRId64 " failed (%s): retry it first (batch retry %" PRId64 " --line %d)",
+            return jy_err_set2(err, JY_ECONFLICT, "batch.line_failed", "line %d of payment batch %" PRId64 " failed (%s): retry it first (batch retry %" PRId64 " --line %d)", "拨付批次 %2$" PRId64 " 的第%1$d行失败（%3$s）：请先重试（batch retry %4$" PRId64 " --line %5$d）",
                               line, id, l.fail_reason, id, line);
         }
         collect_line_no(&todo, &l);
@@ -1144,7 +1150,7 @@ static int mark_paid(jy_store *st, jy_cases *cs, int64_t id, int line, int trans
     for (size_t i = 0; i < todo.n; i++) {
         int outcome = 0;
         if ((rc = pay_line(st, cs, id, todo.v[i], paid_on, actor, &outcome, err))) {
-            jy_err_prefix(err, "line %d: ", todo.v[i]);
+            jy_err_prefix2(err, "line %d: ", "第%d行：", todo.v[i]);
             goto out;
         }
         if (outcome == 1) run->paid++;
@@ -1169,7 +1175,7 @@ int jy_batch_mark_paid_on(jy_cases *cs, int64_t id, int line, jy_date paid_on, c
     if (rc) return rc;
     char d[JY_DATE_BUFSZ];
     if (paid_on > jy_date_today())
-        return jy_err_set(err, JY_EINVAL, "paid on %s: a date in the future", jy_date_format(paid_on, d));
+        return jy_err_set2(err, JY_EINVAL, "batch.paid_future", "paid on %s: a date in the future", "支付日期 %s 是将来的日期", jy_date_format(paid_on, d));
     jy_run_lock *lock = NULL;
     rc = lock_batch(cs->st, id, &lock, err);
     if (rc == 0) rc = mark_paid(cs->st, cs, id, line, 0, paid_on ? jy_date_format(paid_on, d) : NULL, actor, run, err);
@@ -1197,19 +1203,19 @@ int jy_batch_mark_paid_cases(jy_cases *cs, int64_t id, int line, const char *act
 
 static int mark_failed(jy_store *st, int64_t id, int line, const char *reason, const char *actor, jy_err *err)
 {
-    if (!reason || !*reason) return jy_err_set(err, JY_EINVAL, "a failed line needs the bank's reason (--failed REASON)");
+    if (!reason || !*reason) return jy_err_set2(err, JY_EINVAL, "batch.fail_reason", "a failed line needs the bank's reason (--failed REASON)", "失败的明细需要写明银行给出的原因（--failed 原因）");
     int rc = jy_store_begin(st, err);
     if (rc) return rc;
     jy_batch b;
     jy_batch_line l;
     if ((rc = jy_store_batch_get(st, id, &b, err))) goto done;
     if (strcmp(b.status, "approved") != 0) {
-        rc = jy_err_set(err, JY_ECONFLICT, "payment batch %" PRId64 " is %s, not approved", id, b.status);
+        rc = jy_err_set2(err, JY_ECONFLICT, "batch.not_approved", "payment batch %" PRId64 " is %s, not approved", "拨付批次 %" PRId64 " 的状态为 %s，未经批准", id, b.status);
         goto done;
     }
     if ((rc = jy_store_batch_line_get(st, id, line, &l, err))) goto done;
     if (strcmp(l.status, "pending") != 0) {
-        rc = jy_err_set(err, JY_ECONFLICT, "line %d of payment batch %" PRId64 " is %s: only a pending line can fail", line,
+        rc = jy_err_set2(err, JY_ECONFLICT, "batch.line_fail_status", "line %d of payment batch %" PRId64 " is %s: only a pending line can fail", "拨付批次 %2$" PRId64 " 的第%1$d行状态为 %3$s：只有待支付的明细才能标记失败", line,
                         id, l.status);
         goto done;
     }
@@ -1230,12 +1236,12 @@ static int retry_line(jy_store *st, int64_t id, int line, const char *actor, jy_
     jy_payable p;
     if ((rc = jy_store_batch_get(st, id, &b, err))) goto done;
     if (strcmp(b.status, "approved") != 0) {
-        rc = jy_err_set(err, JY_ECONFLICT, "payment batch %" PRId64 " is %s, not approved", id, b.status);
+        rc = jy_err_set2(err, JY_ECONFLICT, "batch.not_approved", "payment batch %" PRId64 " is %s, not approved", "拨付批次 %" PRId64 " 的状态为 %s，未经批准", id, b.status);
         goto done;
     }
     if ((rc = jy_store_batch_line_get(st, id, line, out, err))) goto done;
     if (strcmp(out->status, "failed") != 0) {
-        rc = jy_err_set(err, JY_ECONFLICT, "line %d of payment batch %" PRId64 " is %s: only a failed line is retried",
+        rc = jy_err_set2(err, JY_ECONFLICT, "batch.line_retry_status", "line %d of payment batch %" PRId64 " is %s: only a failed line is retried", "拨付批次 %2$" PRId64 " 的第%1$d行状态为 %3$s：只有失败的明细才能重试",
                         line, id, out->status);
         goto done;
     }
@@ -1252,7 +1258,7 @@ done:
 
 int jy_batch_mark_failed(jy_cases *cs, int64_t id, int line, const char *reason, const char *actor, jy_err *err)
 {
-    if (!reason || !*reason) return jy_err_set(err, JY_EINVAL, "a failed line needs the bank's reason (--failed REASON)");
+    if (!reason || !*reason) return jy_err_set2(err, JY_EINVAL, "batch.fail_reason", "a failed line needs the bank's reason (--failed REASON)", "失败的明细需要写明银行给出的原因（--failed 原因）");
     int rc = may_batch(cs, "batch_pay", id, actor, err);
     if (rc) return rc;
     jy_run_lock *lock = NULL;
@@ -1284,18 +1290,18 @@ static int fail_transfer(jy_store *st, int64_t id, int transfer, const char *rea
     transfer_lines t = {.transfer = transfer, .todo = &todo};
     if ((rc = jy_store_batch_get(st, id, &b, err))) goto done;
     if (strcmp(b.status, "approved") != 0) {
-        rc = jy_err_set(err, JY_ECONFLICT, "payment batch %" PRId64 " is %s, not approved", id, b.status);
+        rc = jy_err_set2(err, JY_ECONFLICT, "batch.not_approved", "payment batch %" PRId64 " is %s, not approved", "拨付批次 %" PRId64 " 的状态为 %s，未经批准", id, b.status);
         goto done;
     }
     if ((rc = jy_store_batch_lines(st, id, NULL, collect_transfer_line, &t, err))) goto done;
     if (todo.n == 0) {
-        rc = jy_err_set(err, JY_ENOTFOUND, "payment batch %" PRId64 " has no transfer %d", id, transfer);
+        rc = jy_err_set2(err, JY_ENOTFOUND, "batch.no_transfer", "payment batch %" PRId64 " has no transfer %d", "拨付批次 %" PRId64 " 没有第%d笔转账", id, transfer);
         goto done;
     }
     if (t.npending != (int)todo.n) {
-        rc = jy_err_set(err, JY_ECONFLICT,
+        rc = jy_err_set2(err, JY_ECONFLICT, "batch.transfer_fail_status",
                         "transfer %d of payment batch %" PRId64 " has %d paid and %d failed of its %zu lines: only a pending "
-                        "transfer can fail",
+                        "transfer can fail", "拨付批次 %2$" PRId64 " 的第%1$d笔转账有%3$d行已支付、%4$d行失败（共%5$zu行）：只有待支付的转账才能标记失败",
                         transfer, id, t.npaid, t.nfailed, todo.n);
         goto done;
     }
@@ -1323,16 +1329,16 @@ static int retry_transfer(jy_store *st, int64_t id, int transfer, const char *ac
     int done_n = 0;
     if ((rc = jy_store_batch_get(st, id, &b, err))) goto done;
     if (strcmp(b.status, "approved") != 0) {
-        rc = jy_err_set(err, JY_ECONFLICT, "payment batch %" PRId64 " is %s, not approved", id, b.status);
+        rc = jy_err_set2(err, JY_ECONFLICT, "batch.not_approved", "payment batch %" PRId64 " is %s, not approved", "拨付批次 %" PRId64 " 的状态为 %s，未经批准", id, b.status);
         goto done;
     }
     if ((rc = jy_store_batch_lines(st, id, NULL, collect_transfer_line, &t, err))) goto done;
     if (todo.n == 0) {
-        rc = jy_err_set(err, JY_ENOTFOUND, "payment batch %" PRId64 " has no transfer %d", id, transfer);
+        rc = jy_err_set2(err, JY_ENOTFOUND, "batch.no_transfer", "payment batch %" PRId64 " has no transfer %d", "拨付批次 %" PRId64 " 没有第%d笔转账", id, transfer);
         goto done;
     }
     if (t.nfailed == 0) {
-        rc = jy_err_set(err, JY_ECONFLICT, "transfer %d of payment batch %" PRId64 " has no failed line: only a failed transfer is retried",
+        rc = jy_err_set2(err, JY_ECONFLICT, "batch.transfer_retry_status", "transfer %d of payment batch %" PRId64 " has no failed line: only a failed transfer is retried", "拨付批次 %2$" PRId64 " 的第%1$d笔转账没有失败的明细：只有失败的转账才能重试",
                         transfer, id);
         goto done;
     }
@@ -1358,7 +1364,7 @@ done:
 int jy_batch_mark_failed_transfer(jy_cases *cs, int64_t id, int transfer, const char *reason, const char *actor,
                                   jy_err *err)
 {
-    if (!reason || !*reason) return jy_err_set(err, JY_EINVAL, "a failed transfer needs the bank's reason (--failed REASON)");
+    if (!reason || !*reason) return jy_err_set2(err, JY_EINVAL, "batch.transfer_fail_reason", "a failed transfer needs the bank's reason (--failed REASON)", "失败的转账需要写明银行给出的原因（--failed 原因）");
     int rc = may_batch(cs, "batch_pay", id, actor, err);
     if (rc) return rc;
     jy_run_lock *lock = NULL;

@@ -211,7 +211,7 @@ static int approve_payable(run_ctx *R, const jy_payroll_src *s, int claim, jy_fe
     jy_payable p;
     payable_of(R, s, claim, amount, &p);
     int rc = jy_ledger_approve(R->cs->st, &p, -1, R->actor, err);
-    if (rc) return jy_err_prefix(err, "placement %lld (%s) %s %s: ", (long long)s->placement_id, s->idcard,
+    if (rc) return jy_err_prefix2(err, "placement %lld (%s) %s %s: ", "岗位安置 %lld（%s）%s %s：", (long long)s->placement_id, s->idcard,
                                  jy_payroll_claim_name(claim), R->month);
     *payable_id = p.id;
     return 0;
@@ -236,7 +236,7 @@ static int flush_pending(run_ctx *R, jy_err *err)
     jy_payable **pays = calloc(n, sizeof *pays);
     int rc = 0;
     if (!lines || !pays) {
-        rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
         goto done;
     }
     for (size_t i = 0; i < n; i++) lines[i] = R->pend[i].l;
@@ -254,7 +254,7 @@ static int pend_push(run_ctx *R, const jy_payroll_line *l, jy_err *err)
     if (R->npend == R->cappend) {
         size_t cap = R->cappend ? R->cappend * 2 : 256;
         pend *nv = realloc(R->pend, cap * sizeof *nv);
-        if (!nv) return jy_err_set(err, JY_ENOMEM, "out of memory");
+        if (!nv) return jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
         R->pend = nv;
         R->cappend = cap;
     }
@@ -266,7 +266,7 @@ static int pend_push(run_ctx *R, const jy_payroll_line *l, jy_err *err)
     if (!q->l.facts || !q->l.decision_json) {
         free((char *)q->l.facts);
         free((char *)q->l.decision_json);
-        return jy_err_set(err, JY_ENOMEM, "out of memory");
+        return jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
     }
     R->npend++;
     return R->npend >= PEND_MAX ? flush_pending(R, err) : 0;
@@ -413,12 +413,12 @@ static int run_claim(run_ctx *R, const srcs *S, const size_t *sel, size_t n, int
     jy_policy_case base;
     int has_id = 0;
     int rc = jy_policy_case_parse(pol, base_json, strlen(base_json), &base, NULL, 0, &has_id, err);
-    if (rc) return jy_err_prefix(err, "payroll base case: ");
+    if (rc) return jy_err_prefix2(err, "payroll base case: ", "工资发放的基础案件：");
     int64_t *cols = calloc((size_t)F__N * n, sizeof *cols);
     jy_decision *dec = calloc(n, sizeof *dec);
     jy_sb fj = JY_SB_INIT;
     if (!cols || !dec) {
-        rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
         goto done;
     }
     jy_policy_columns b;
@@ -429,7 +429,7 @@ static int run_claim(run_ctx *R, const srcs *S, const size_t *sel, size_t n, int
         if (!used[f]) continue;
         int fi = jy_policy_fact_index(pol, fact_names[f]);
         if (fi < 0) {
-            rc = jy_err_set(err, JY_EINVAL, "the rules declare no fact %s (policy/facts.rules)", fact_names[f]);
+            rc = jy_err_set2(err, JY_EINVAL, "payroll.fact_undeclared", "the rules declare no fact %s (policy/facts.rules)", "规则中没有声明信息项 %s（policy/facts.rules）", fact_names[f]);
             goto done;
         }
         b.fact[b.ncols] = fi;
@@ -491,10 +491,10 @@ int jy_payroll_run_month(jy_cases *cs, const char *county, const char *program, 
     R.month = month;
     if (!program || (strcmp(program, "P10") && strcmp(program, "P12") && strcmp(program, "P13") &&
                      strcmp(program, "P14") && strcmp(program, "P24")))
-        return jy_err_set(err, JY_EINVAL, "programme %s: the payroll serves P10, P12, P13, P14 and P24",
+        return jy_err_set2(err, JY_EINVAL, "payroll.program", "programme %s: the payroll serves P10, P12, P13, P14 and P24", "项目 %s：工资发放只用于 P10、P12、P13、P14 和 P24",
                           program ? program : "");
     if (!month || jy_month_parse(month, &R.m, &e))
-        return jy_err_set(err, JY_EINVAL, "month %s: expected YYYY-MM", month ? month : "");
+        return jy_err_set2(err, JY_EINVAL, "payroll.month", "month %s: expected YYYY-MM", "月份 %s：应为 YYYY-MM", month ? month : "");
     int mm;
     jy_month_to_ym(R.m, &R.year, &mm);
     char record[48];
@@ -515,7 +515,7 @@ int jy_payroll_run_month(jy_cases *cs, const char *county, const char *program, 
     jy_payroll_line_filter sf = {.claim = JY_CLAIM_SETTLING_IN, .status = "approved", .exclude_run = R.run.id};
     if (strcmp(program, "P12") == 0 && (rc = jy_store_payroll_lines(cs->st, &sf, on_settled, &settled, err))) goto done;
     if (S.oom || R.old.oom || settled.oom) {
-        rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
         goto done;
     }
     if (R.old.n) qsort(R.old.v, R.old.n, sizeof *R.old.v, old_cmp);
@@ -525,7 +525,7 @@ int jy_payroll_run_month(jy_cases *cs, const char *county, const char *program, 
     sel = calloc(S.n ? S.n : 1, sizeof *sel);
     subj = calloc(S.n ? S.n : 1, sizeof *subj);
     if (!R.hold || !sel || !subj) {
-        rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
         goto done;
     }
     for (size_t i = 0; i < S.n; i++) {
@@ -575,7 +575,7 @@ int jy_payroll_run_month(jy_cases *cs, const char *county, const char *program, 
         if ((rc = run_claim(&R, &S, sel, n, JY_CLAIM_SOCIAL_INSURANCE, wd, err))) goto done;
     }
     if (missing.oom) {
-        rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
         goto done;
     }
     if ((rc = flush_pending(&R, err))) goto done;
@@ -654,8 +654,8 @@ static int may_after_run(jy_cases *cs, const char *op, const jy_payroll_run *r, 
     runners R = {0};
     const char **names = NULL;
     int rc = jy_store_payroll_runners(cs->st, r->id, on_runner, &R, err);
-    if (rc == 0 && R.oom) rc = jy_err_set(err, JY_ENOMEM, "out of memory");
-    if (rc == 0 && R.n && !(names = malloc(R.n * sizeof *names))) rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+    if (rc == 0 && R.oom) rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
+    if (rc == 0 && R.n && !(names = malloc(R.n * sizeof *names))) rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
     for (size_t i = 0; rc == 0 && i < R.n; i++) names[i] = R.v[i];
     char record[64];
     snprintf(record, sizeof record, "payroll %s %s (run %lld)", r->program, r->month, (long long)r->id);
@@ -674,8 +674,8 @@ static int review(jy_cases *cs, int64_t line_id, int approve, jy_fen amount, con
     jy_placement p;
     jy_sb text = JY_SB_INIT;
     char *facts = NULL, *dj = NULL;
-    if (!reason || !*reason) return jy_err_set(err, JY_EINVAL, "--reason: say why (the review is recorded)");
-    if (approve && amount <= 0) return jy_err_set(err, JY_EINVAL, "--approve AMOUNT: an amount above 0 in yuan");
+    if (!reason || !*reason) return jy_err_set2(err, JY_EINVAL, "payroll.review_reason", "--reason: say why (the review is recorded)", "--reason：请写明理由（审核将被记录）");
+    if (approve && amount <= 0) return jy_err_set2(err, JY_EINVAL, "payroll.approve_amount", "--approve AMOUNT: an amount above 0 in yuan", "--approve 金额：应为大于0的金额（元）");
     int rc = jy_store_begin(cs->st, err);
     if (rc) return rc;
     if ((rc = jy_store_payroll_line_get(cs->st, line_id, &l, &text, err))) goto done;
@@ -687,14 +687,14 @@ static int review(jy_cases *cs, int64_t line_id, int approve, jy_fen amount, con
             goto done;
     }
     if (strcmp(l.status, "held") != 0) {
-        rc = jy_err_set(err, JY_ECONFLICT, "payroll line %lld is %s: only a held (needs_review) line is reviewed",
+        rc = jy_err_set2(err, JY_ECONFLICT, "payroll.line_status", "payroll line %lld is %s: only a held (needs_review) line is reviewed", "工资发放明细 %lld 的状态为 %s：只有暂缓（needs_review，需人工审核）的明细才能审核",
                         (long long)line_id, l.status);
         goto done;
     }
     facts = strdup(l.facts ? l.facts : "{}");
     dj = strdup(l.decision_json ? l.decision_json : "null");
     if (!facts || !dj) {
-        rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
         goto done;
     }
     l.facts = facts;
@@ -713,7 +713,7 @@ static int review(jy_cases *cs, int64_t line_id, int approve, jy_fen amount, con
         int mm;
         jy_err e;
         if (jy_month_parse(l.month, &R.m, &e)) {
-            rc = jy_err_set(err, JY_EINVAL, "payroll line %lld has a bad month %s", (long long)line_id, l.month);
+            rc = jy_err_set2(err, JY_EINVAL, "payroll.line_month", "payroll line %lld has a bad month %s", "工资发放明细 %lld 的月份 %s 有误", (long long)line_id, l.month);
             goto done;
         }
         jy_month_to_ym(R.m, &R.year, &mm);
@@ -910,19 +910,19 @@ int jy_payroll_recover(jy_cases *cs, int64_t placement_id, const char *since, co
     jy_fen total = 0;
     jy_month sm = 0;
     jy_err e;
-    if (!reason || !*reason) return jy_err_set(err, JY_EINVAL, "--reason: say what voids the pay (recorded)");
-    if (since && jy_month_parse(since, &sm, &e)) return jy_err_set(err, JY_EINVAL, "--since %s: expected YYYY-MM", since);
+    if (!reason || !*reason) return jy_err_set2(err, JY_EINVAL, "payroll.void_reason", "--reason: say what voids the pay (recorded)", "--reason：请写明作废发放的原因（将被记录）");
+    if (since && jy_month_parse(since, &sm, &e)) return jy_err_set2(err, JY_EINVAL, "payroll.since", "--since %s: expected YYYY-MM", "--since %s：应为 YYYY-MM", since);
     int rc = jy_store_begin(cs->st, err);
     if (rc) return rc;
     if ((rc = jy_store_placement_get(cs->st, placement_id, &p, err))) goto done;
     if (strcmp(p.status, "cancelled") == 0) {
-        rc = jy_err_set(err, JY_ECONFLICT, "placement %lld is already cancelled", (long long)placement_id);
+        rc = jy_err_set2(err, JY_ECONFLICT, "payroll.cancelled", "placement %lld is already cancelled", "岗位安置 %lld 已取消", (long long)placement_id);
         goto done;
     }
     jy_payroll_line_filter f = {.placement_id = placement_id, .claim = -1};
     if ((rc = jy_store_payroll_lines(cs->st, &f, on_rec, &L, err))) goto done;
     if (L.oom) {
-        rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
         goto done;
     }
     for (size_t i = 0; i < L.n && rc == 0; i++) {
@@ -934,7 +934,7 @@ int jy_payroll_recover(jy_cases *cs, int64_t placement_id, const char *since, co
         if (!facts || !dj) {
             free(facts);
             free(dj);
-            rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+            rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
             break;
         }
         l.facts = facts;
@@ -975,7 +975,7 @@ int jy_payroll_recover(jy_cases *cs, int64_t placement_id, const char *since, co
     }
     if (rc) goto done;
     if (recovered.oom || cancelled.oom || rejected.oom || in_batch.oom) {
-        rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
         goto done;
     }
     if ((rc = jy_store_placement_close(cs->st, placement_id, p.status, "cancelled",
@@ -1166,7 +1166,7 @@ static int commit_body(void *ctx, jy_sb *out, jy_err *err)
     jy_placement_filter pf = {.county = Q->run.county, .program = Q->run.program};
     if (C.n && (rc = jy_store_placement_list(st, &pf, on_place, &P, err))) goto done;
     if (C.oom || K.oom || P.oom) {
-        rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
         goto done;
     }
     size_t sorted = K.n;
@@ -1176,7 +1176,7 @@ static int commit_body(void *ctx, jy_sb *out, jy_err *err)
     pays = calloc(C.n ? C.n : 1, sizeof *pays);
     pp = calloc(C.n ? C.n : 1, sizeof *pp);
     if (!lines || !pays || !pp) {
-        rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
         goto done;
     }
     run_ctx R;
@@ -1188,7 +1188,7 @@ static int commit_body(void *ctx, jy_sb *out, jy_err *err)
     jy_err e;
     int mm;
     if (jy_month_parse(Q->run.month, &R.m, &e)) {
-        rc = jy_err_set(err, JY_EINVAL, "payroll run %lld has a bad month %s", (long long)Q->run.id, Q->run.month);
+        rc = jy_err_set2(err, JY_EINVAL, "payroll.run_month", "payroll run %lld has a bad month %s", "工资发放批次 %lld 的月份 %s 有误", (long long)Q->run.id, Q->run.month);
         goto done;
     }
     jy_month_to_ym(R.m, &R.year, &mm);
@@ -1198,7 +1198,7 @@ static int commit_body(void *ctx, jy_sb *out, jy_err *err)
         jy_placement key = {.id = l->placement_id};
         const jy_placement *found = P.n ? bsearch(&key, P.v, P.n, sizeof *P.v, place_cmp) : NULL;
         if (!found) {
-            rc = jy_err_set(err, JY_ENOTFOUND, "payroll line %lld: placement %lld is not a %s placement of county %s",
+            rc = jy_err_set2(err, JY_ENOTFOUND, "payroll.line_placement", "payroll line %lld: placement %lld is not a %s placement of county %s", "工资发放明细 %1$lld：岗位安置 %2$lld 不是县 %4$s 的 %3$s 岗位安置",
                             (long long)l->id, (long long)l->placement_id, Q->run.program, Q->run.county);
             goto done;
         }
@@ -1248,7 +1248,7 @@ static int commit_body(void *ctx, jy_sb *out, jy_err *err)
             continue;
         }
         if (keyset_add(&K, p.claim_key, 0, l->id)) {
-            rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+            rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
             goto done;
         }
         lines[n] = *l;
@@ -1259,7 +1259,7 @@ static int commit_body(void *ctx, jy_sb *out, jy_err *err)
     }
     jy_sb_appendc(&held, ']');
     if (n && (rc = jy_ledger_split_many(st, pp, n, &failed, err))) {
-        jy_err_prefix(err, "payroll line %lld (placement %lld) %s %s: ", (long long)lines[failed].id,
+        jy_err_prefix2(err, "payroll line %lld (placement %lld) %s %s: ", "工资发放明细 %lld（岗位安置 %lld）%s %s：", (long long)lines[failed].id,
                       (long long)lines[failed].placement_id, jy_payroll_claim_name(lines[failed].claim), R.month);
         goto done;
     }

@@ -76,8 +76,8 @@ static int intake_facts(jy_cases *cs, const jy_placement_start_in *in, const jy_
     int n = 0, rc;
     json_t *claim = json_object_get(facts, "claim");
     if (claim && !(json_is_string(claim) && strcmp(json_string_value(claim), "intake") == 0))
-        return jy_err_set(err, JY_EINVAL, "--facts: claim is \"intake\" when a placement starts (the monthly claims come "
-                                          "from the payroll)");
+        return jy_err_set2(err, JY_EINVAL, "placement.claim_intake", "--facts: claim is \"intake\" when a placement starts (the monthly claims come "
+                                          "from the payroll)", "--facts：岗位安置开始时 claim 应为“intake”（每月的申领来自工资发放）");
     set_if_absent(facts, "claim", json_string("intake"));
     json_t *kinds = json_array();
     for (int i = 0; i < JY_ORG__KIND_COUNT; i++)
@@ -165,14 +165,14 @@ int jy_placement_start(jy_cases *cs, const jy_placement_start_in *in, const char
     int rc, began = 0;
     memset(out, 0, sizeof *out);
     if (!is_placement_program(in->program))
-        return jy_err_set(err, JY_EINVAL, "--program %s: placements belong to P10, P12, P13, P14 or P24",
+        return jy_err_set2(err, JY_EINVAL, "placement.program", "--program %s: placements belong to P10, P12, P13, P14 or P24", "--program %s：岗位安置只属于 P10、P12、P13、P14 或 P24",
                           in->program ? in->program : "");
-    if (!in->start) return jy_err_set(err, JY_EINVAL, "--start: the first day in post is required");
+    if (!in->start) return jy_err_set2(err, JY_EINVAL, "placement.start_required", "--start: the first day in post is required", "--start：须填写上岗第一天");
     if (in->planned_end && in->planned_end < in->start)
-        return jy_err_set(err, JY_EINVAL, "--end %s is before --start", jy_date_format(in->planned_end, d));
+        return jy_err_set2(err, JY_EINVAL, "placement.end_before_start", "--end %s is before --start", "--end %s 早于 --start", jy_date_format(in->planned_end, d));
     if ((rc = jy_store_org_get_by_uscc(cs->st, in->host_uscc ? in->host_uscc : "", &host, err))) {
         if (rc == JY_ENOTFOUND)
-            jy_err_set(err, JY_ENOTFOUND, "--host %s is not registered: add the organisation first (jiuye org add)",
+            jy_err_set2(err, JY_ENOTFOUND, "placement.host_unregistered", "--host %s is not registered: add the organisation first (jiuye org add)", "--host %s 尚未登记：请先登记该单位（jiuye org add）",
                        in->host_uscc ? in->host_uscc : "");
         return rc;
     }
@@ -180,7 +180,7 @@ int jy_placement_start(jy_cases *cs, const jy_placement_start_in *in, const char
     json_error_t je;
     facts = in->facts_json && *in->facts_json ? json_loads(in->facts_json, 0, &je) : json_object();
     if (!json_is_object(facts)) {
-        rc = jy_err_set(err, JY_EINVAL, "--facts: expected a JSON object");
+        rc = jy_err_set2(err, JY_EINVAL, "placement.facts_object", "--facts: expected a JSON object", "--facts：应为 JSON 对象");
         goto out;
     }
     json_object_set_new(facts, "start", json_string(jy_date_format(in->start, d)));
@@ -190,7 +190,7 @@ int jy_placement_start(jy_cases *cs, const jy_placement_start_in *in, const char
     began = 1;
     if ((rc = intake_facts(cs, in, &host, facts, err))) goto out;
     if (!(facts_s = json_dumps(facts, JSON_COMPACT))) {
-        rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
         goto out;
     }
     jy_case_filing f = {.program = in->program,
@@ -249,12 +249,12 @@ int jy_placement_approve(jy_cases *cs, int64_t case_id, jy_date on, const char *
     jy_sb text = JY_SB_INIT;
     json_t *facts = NULL;
     memset(out, 0, sizeof *out);
-    if (!reason || !*reason) return jy_err_set(err, JY_EINVAL, "--reason: say what the review found");
+    if (!reason || !*reason) return jy_err_set2(err, JY_EINVAL, "placement.review_reason", "--reason: say what the review found", "--reason：请写明审核发现了什么");
     int rc = jy_store_begin(cs->st, err);
     if (rc) return rc;
     if ((rc = jy_store_case_get(cs->st, case_id, &c, &text, err))) goto done;
     if (strcmp(c.kind, "placement") != 0 || !is_placement_program(c.program)) {
-        rc = jy_err_set(err, JY_EINVAL, "case %lld is a %s %s case, not a placement", (long long)case_id, c.program,
+        rc = jy_err_set2(err, JY_EINVAL, "placement.not_placement", "case %lld is a %s %s case, not a placement", "案件 %lld 是 %s %s 类案件，不是岗位安置", (long long)case_id, c.program,
                         c.kind);
         goto done;
     }
@@ -280,12 +280,12 @@ int jy_placement_end(jy_cases *cs, int64_t id, jy_date on, const char *reason, c
     jy_case c;
     jy_sb text = JY_SB_INIT;
     char d[JY_DATE_BUFSZ];
-    if (!reason || !*reason) return jy_err_set(err, JY_EINVAL, "--reason: say why the placement ends");
+    if (!reason || !*reason) return jy_err_set2(err, JY_EINVAL, "placement.end_reason", "--reason: say why the placement ends", "--reason：请写明岗位安置结束的原因");
     int rc = jy_store_begin(cs->st, err);
     if (rc) return rc;
     if ((rc = jy_store_placement_get(cs->st, id, &p, err))) goto done;
     if (on < p.start_on) {
-        rc = jy_err_set(err, JY_EINVAL, "--date %s is before the placement's start", jy_date_format(on, d));
+        rc = jy_err_set2(err, JY_EINVAL, "placement.date_before_start", "--date %s is before the placement's start", "--date %s 早于岗位安置的开始日期", jy_date_format(on, d));
         goto done;
     }
     if ((rc = jy_store_placement_close(cs->st, id, "active", "ended", on, reason, "end", actor, err))) goto done;
@@ -365,11 +365,11 @@ static int attendance_check(jy_cases *cs, jy_attendance *a, jy_placement *p, con
     char d1[JY_DATE_BUFSZ], d2[JY_DATE_BUFSZ];
     int wd = 0, prov = 0, rc;
     *field = "month";
-    if (jy_month_parse(a->month, &m, &e)) return jy_err_set(err, JY_EINVAL, "month %s: expected YYYY-MM", a->month);
+    if (jy_month_parse(a->month, &m, &e)) return jy_err_set2(err, JY_EINVAL, "month.format_ym", "month %s: expected YYYY-MM", "月份 %s：应为 YYYY-MM", a->month);
     *field = "placement";
     if ((rc = jy_store_placement_get(cs->st, a->placement_id, p, err))) return rc;
     if (strcmp(p->status, "cancelled") == 0)
-        return jy_err_set(err, JY_ECONFLICT, "placement %lld is cancelled: no attendance can be recorded",
+        return jy_err_set2(err, JY_ECONFLICT, "placement.cancelled", "placement %lld is cancelled: no attendance can be recorded", "岗位安置 %lld 已取消：不能再记录考勤",
                           (long long)p->id);
     *field = "month";
     if (!in_post(p, m)) {
@@ -383,7 +383,7 @@ static int attendance_check(jy_cases *cs, jy_attendance *a, jy_placement *p, con
     for (int i = 0; i < 5; i++)
         if (vals[i] < 0) {
             *field = names[i];
-            return jy_err_set(err, JY_EINVAL, "person %s (%s), month %s, field %s: %lld cannot be negative", p->idcard,
+            return jy_err_set2(err, JY_EINVAL, "attendance.negative", "person %s (%s), month %s, field %s: %lld cannot be negative", "%s（%s），月份 %s，%s：%lld 不能为负数", p->idcard,
                               p->person_name, a->month, names[i], (long long)vals[i]);
         }
     /* the working days of the month within the placement: from its start, to its end */
@@ -539,9 +539,9 @@ static int attendance_import(jy_cases *cs, const char *program, const char *mont
     jy_month m;
     jy_err e;
     *rejected = 0;
-    if (jy_month_parse(month ? month : "", &m, &e)) return jy_err_set(err, JY_EINVAL, "--month: expected YYYY-MM");
+    if (jy_month_parse(month ? month : "", &m, &e)) return jy_err_set2(err, JY_EINVAL, "placement.month_opt", "--month: expected YYYY-MM", "--month：应为 YYYY-MM");
     if (!is_placement_program(program))
-        return jy_err_set(err, JY_EINVAL, "--program %s: P10, P12, P13, P14 or P24", program ? program : "");
+        return jy_err_set2(err, JY_EINVAL, "placement.program_opt", "--program %s: P10, P12, P13, P14 or P24", "--program %s：应为 P10、P12、P13、P14 或 P24", program ? program : "");
     for (int i = 0; i < COL__N; i++) {
         col[i] = -1;
         head[i][0] = 0;
@@ -551,7 +551,7 @@ static int attendance_import(jy_cases *cs, const char *program, const char *mont
         return rc;
     csv = jy_csv_new(jy_text_reader_read_cb, tr, 0);
     if (!csv) {
-        rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
         goto done;
     }
     /* header: the first row naming an ID-number column (form titles above it are skipped) */
@@ -568,7 +568,7 @@ static int attendance_import(jy_cases *cs, const char *program, const char *mont
     }
     if (rc < 0) goto done;
     if (col[COL_ID] < 0 || col[COL_DUTY] < 0) {
-        rc = jy_err_set(err, JY_EINVAL, "%s: no header with 身份证号 and 出勤天数 (or 在岗天数) columns", path);
+        rc = jy_err_set2(err, JY_EINVAL, "attendance.no_header", "%s: no header with 身份证号 and 出勤天数 (or 在岗天数) columns", "%s：没有含“身份证号”和“出勤天数”（或“在岗天数”）列的表头", path);
         goto done;
     }
     /* one transaction for the good rows; a bad row is checked before anything is written, so it

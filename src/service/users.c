@@ -41,9 +41,9 @@ int jy_role_parse(const char *s, int *role, jy_err *err)
             *role = i;
             return 0;
         }
-    return jy_err_set(err, JY_EINVAL,
+    return jy_err_set2(err, JY_EINVAL, "users.role_unknown",
                       "unknown role \"%s\" (admin, county_reviewer, city_reviewer, township_staff, training_body, "
-                      "employer, applicant, station, finance, auditor, security, sysadmin)",
+                      "employer, applicant, station, finance, auditor, security, sysadmin)", "未知的角色“%s”（admin 管理员、county_reviewer 县级审核、city_reviewer 市级审核、township_staff 乡镇经办、training_body 培训机构、employer 用人单位、applicant 申请人、station 就业服务站、finance 财务、auditor 审计员、security 安全管理员、sysadmin 系统管理员）",
                       s ? s : "");
 }
 
@@ -55,7 +55,7 @@ int jy_roles_parse(const char *list, unsigned *roles, jy_err *err)
         const char *c = strchr(p, ',');
         size_t n = c ? (size_t)(c - p) : strlen(p);
         char one[40];
-        if (n == 0 || n >= sizeof one) return jy_err_set(err, JY_EINVAL, "roles \"%s\": empty or overlong item", list);
+        if (n == 0 || n >= sizeof one) return jy_err_set2(err, JY_EINVAL, "users.roles_item", "roles \"%s\": empty or overlong item", "角色列表“%s”：有空项或过长的项", list);
         memcpy(one, p, n);
         one[n] = '\0';
         if (strcmp(one, "*") == 0) {
@@ -68,7 +68,7 @@ int jy_roles_parse(const char *list, unsigned *roles, jy_err *err)
         p += n;
         if (*p == ',') p++;
     }
-    if (!*roles) return jy_err_set(err, JY_EINVAL, "roles: none given");
+    if (!*roles) return jy_err_set2(err, JY_EINVAL, "users.roles_none", "roles: none given", "角色：未填写");
     return 0;
 }
 
@@ -91,7 +91,7 @@ int jy_area_check(const char *area, jy_err *err)
 {
     size_t n = area ? strlen(area) : 0;
     if (n && (strspn(area, "0123456789") != n || (n != 2 && n != 4 && n != 6 && n != 9 && n != 12)))
-        return jy_err_set(err, JY_EINVAL, "area \"%s\": expected a division code prefix (2, 4, 6, 9 or 12 digits)",
+        return jy_err_set2(err, JY_EINVAL, "users.area", "area \"%s\": expected a division code prefix (2, 4, 6, 9 or 12 digits)", "辖区“%s”：应为行政区划代码的前缀（2、4、6、9或12位数字）",
                           area);
     return 0;
 }
@@ -159,7 +159,7 @@ int jy_perm_parse(const char *name, int *perm, jy_err *err)
             *perm = i;
             return 0;
         }
-    return jy_err_set(err, JY_EINVAL, "unknown permission \"%s\"", name ? name : "");
+    return jy_err_set2(err, JY_EINVAL, "users.perm_unknown", "unknown permission \"%s\"", "未知的权限“%s”", name ? name : "");
 }
 
 unsigned jy_perm_roles(int perm)
@@ -187,24 +187,24 @@ int jy_role_holds(const jy_principal *p, int perm)
 
 int jy_perm_check(const jy_principal *p, int perm, const jy_perm_target *t, jy_err *err)
 {
-    if (!p) return jy_err_set(err, JY_EAUTH, "not logged in");
-    if (perm < 0 || perm >= JY_PERM__COUNT) return jy_err_set(err, JY_EDENIED, "unknown permission %d", perm);
+    if (!p) return jy_err_set2(err, JY_EAUTH, "auth.not_logged_in", "not logged in", "尚未登录");
+    if (perm < 0 || perm >= JY_PERM__COUNT) return jy_err_set2(err, JY_EDENIED, "users.perm_unknown_n", "unknown permission %d", "未知的权限 %d", perm);
     const char *pn = perm_tab[perm].name;
     if (p->second_factor_required && !p->second_factor_done)
-        return jy_err_set(err, JY_EAUTH, "用户 %s 需先完成第二步验证 (second factor required before %s)", p->name, pn);
+        return jy_err_set2(err, JY_EAUTH, "perm.second_factor", "用户 %s 需先完成第二步验证 (second factor required before %s)", "用户 %s 需先完成第二步验证，才能 %s", p->name, pn);
     if (p->must_change)
-        return jy_err_set(err, JY_EDENIED, "用户 %s 须先修改管理员设置的密码 (password must be changed before %s)",
+        return jy_err_set2(err, JY_EDENIED, "perm.must_change_password", "用户 %s 须先修改管理员设置的密码 (password must be changed before %s)", "用户 %s 须先修改管理员设置的密码，才能 %s",
                           p->name, pn);
     if (!jy_role_holds(p, perm)) {
         int fb = perm_tab[perm].fallback;
         if (p->role == JY_ROLE_ADMIN && fb >= 0)
-            return jy_err_set(err, JY_EDENIED,
+            return jy_err_set2(err, JY_EDENIED, "perm.admin_separated",
                               "用户 %s（角色 admin）无权 %s: that power belongs to the %s role now that a %s account "
-                              "exists (三员分立)",
+                              "exists (三员分立)", "用户 %s（角色 admin）无权 %s：已设立 %s 账户，此权限归 %s 角色（三员分立）",
                               p->name, pn, jy_role_name(fb), jy_role_name(fb));
         jy_sb holders = JY_SB_INIT;
         jy_roles_text(&holders, perm_tab[perm].roles, ", ");
-        jy_err_set(err, JY_EDENIED, "用户 %s（角色 %s）无权 %s (held by %s)", p->name, jy_role_name(p->role), pn,
+        jy_err_set2(err, JY_EDENIED, "perm.role", "用户 %s（角色 %s）无权 %s (held by %s)", "用户 %s（角色 %s）无权 %s（拥有此权限的角色：%s）", p->name, jy_role_name(p->role), pn,
                    jy_sb_cstr(&holders));
         jy_sb_free(&holders);
         return JY_EDENIED;
@@ -213,12 +213,12 @@ int jy_perm_check(const jy_principal *p, int perm, const jy_perm_target *t, jy_e
     size_t n = strlen(p->area);
     const char *ra = t->area ? t->area : "";
     if (n && (strlen(ra) < n || strncmp(ra, p->area, n) != 0))
-        return jy_err_set(err, JY_EDENIED, "用户 %s 的辖区为 %s，该记录%s%s，无权 %s", p->name, p->area,
+        return jy_err_set2(err, JY_EDENIED, "perm.area", "用户 %s 的辖区为 %s，该记录%s%s，无权 %s", "用户 %s 的辖区为 %s，该记录%s%s，无权 %s", p->name, p->area,
                           *ra ? "属于 " : "辖区不明", ra, pn);
     if ((1u << p->role) & JY_ROLES_OWNER_BOUND) {
         int own = (p->org_id && t->org_id == p->org_id) || (p->person_id && t->person_id == p->person_id);
         if (!own)
-            return jy_err_set(err, JY_EDENIED, "用户 %s（角色 %s）只能访问本单位或本人的记录，无权 %s", p->name,
+            return jy_err_set2(err, JY_EDENIED, "perm.owner", "用户 %s（角色 %s）只能访问本单位或本人的记录，无权 %s", "用户 %s（角色 %s）只能访问本单位或本人的记录，无权 %s", p->name,
                               jy_role_name(p->role), pn);
     }
     return 0;
@@ -228,14 +228,14 @@ int jy_role_change_check(const jy_principal *by, const char *account, int from, 
 {
     unsigned sep = JY_ROLES_SEPARATED;
     if (from >= 0 && by && by->name[0] && strcmp(by->name, account) == 0 && from != to)
-        return jy_err_set(err, JY_EDENIED, "用户 %s 不能更改自己的角色 (%s → %s): another security administrator does",
+        return jy_err_set2(err, JY_EDENIED, "users.own_role", "用户 %s 不能更改自己的角色 (%s → %s): another security administrator does", "用户 %s 不能更改自己的角色（%s → %s）：应由另一位安全管理员操作",
                           account, jy_role_name(from), jy_role_name(to));
     if (from < 0 || from == to) return 0;
     if ((sep & (1u << from)) || (sep & (1u << to)))
-        return jy_err_set(err, JY_EDENIED,
+        return jy_err_set2(err, JY_EDENIED, "users.separated_role",
                           "三员分立: account %s cannot move from %s to %s — the security administrator, the auditor "
                           "and the system administrator are separate accounts that never change role; add a new "
-                          "account and lock this one",
+                          "account and lock this one", "三员分立：账户 %s 不能从 %s 改为 %s——安全管理员、审计员和系统管理员是互相独立、永不改变角色的账户；请新建账户并锁定此账户",
                           account, jy_role_name(from), jy_role_name(to));
     return 0;
 }
@@ -278,7 +278,7 @@ int jy_principal_for_actor(jy_store *st, const char *name, jy_principal *out, jy
 int jy_actor_resolve(jy_store *st, const char *name, jy_actor *out, jy_err *err)
 {
     memset(out, 0, sizeof *out);
-    if (!name || !*name) return jy_err_set(err, JY_EINVAL, "no actor: give --as NAME");
+    if (!name || !*name) return jy_err_set2(err, JY_EINVAL, "users.no_actor", "no actor: give --as NAME", "未指明操作人：请用 --as 姓名");
     int64_t n = 0;
     int rc = jy_store_user_count(st, &n, err);
     if (rc) return rc;
@@ -291,14 +291,14 @@ int jy_actor_resolve(jy_store *st, const char *name, jy_actor *out, jy_err *err)
     }
     rc = jy_store_user_get(st, name, &out->user, err);
     if (rc == JY_ENOTFOUND)
-        return jy_err_set(err, JY_ENOTFOUND,
+        return jy_err_set2(err, JY_ENOTFOUND, "users.not_registered",
                           "user \"%s\" is not registered: an administrator adds it with "
-                          "`jiuye user add %s --role ROLE [--area CODE]`",
+                          "`jiuye user add %s --role ROLE [--area CODE]`", "用户“%s”尚未登记：由管理员用 `jiuye user add %s --role ROLE [--area CODE]` 添加",
                           name, name);
     if (rc) return rc;
     jy_err ignored;
     if (jy_role_parse(out->user.role, &out->role, &ignored))
-        return jy_err_set(err, JY_EINVAL, "user \"%s\" has an unknown role \"%s\"", name, out->user.role);
+        return jy_err_set2(err, JY_EINVAL, "users.role_bad", "user \"%s\" has an unknown role \"%s\"", "用户“%s”的角色“%s”未知", name, out->user.role);
     return 0;
 }
 
@@ -313,14 +313,14 @@ int jy_actor_may(const jy_actor *a, unsigned roles, const char *county, const ch
     if (!role_ok) {
         jy_sb allowed = JY_SB_INIT;
         jy_roles_text(&allowed, roles, " or ");
-        jy_err_set(err, JY_ECONFLICT, "用户 %s（角色 %s）无权%s: the step needs %s", a->user.name,
+        jy_err_set2(err, JY_ECONFLICT, "perm.step_role", "用户 %s（角色 %s）无权%s: the step needs %s", "用户 %s（角色 %s）无权%s：此步骤需要 %s", a->user.name,
                    jy_role_name(a->role), what, jy_sb_cstr(&allowed));
         jy_sb_free(&allowed);
         return JY_ECONFLICT;
     }
     size_t n = strlen(a->user.area);
     if (county && n && strncmp(county, a->user.area, n) != 0)
-        return jy_err_set(err, JY_ECONFLICT, "用户 %s 的辖区为 %s，无权%s（该案件属于 %s）", a->user.name, a->user.area,
+        return jy_err_set2(err, JY_ECONFLICT, "perm.step_area", "用户 %s 的辖区为 %s，无权%s（该案件属于 %s）", "用户 %s 的辖区为 %s，无权%s（该案件属于 %s）", a->user.name, a->user.area,
                           what, county);
     return 0;
 }

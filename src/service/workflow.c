@@ -544,8 +544,8 @@ int jy_wf_op_check(const jy_workflows *w, jy_store *st, const char *op, const ch
 {
     const jy_wf_op *o = jy_workflows_op(w, op);
     if (!o)
-        return jy_err_set(err, JY_EINVAL,
-                          "policy/workflows.txt defines no operation %s: add it to the operations block (who may take it)",
+        return jy_err_set2(err, JY_EINVAL, "wf.op_unknown",
+                          "policy/workflows.txt defines no operation %s: add it to the operations block (who may take it)", "policy/workflows.txt 没有定义操作 %s：请把它加入 operations 段（写明谁可以执行）",
                           op);
     jy_actor who;
     int rc = jy_actor_resolve(st, actor, &who, err);
@@ -556,9 +556,9 @@ int jy_wf_op_check(const jy_workflows *w, jy_store *st, const char *op, const ch
     if (!o->not_by[0]) return 0;
     for (size_t i = 0; i < nothers; i++)
         if (others[i] && strcmp(others[i], who.user.name) == 0)
-            return jy_err_set(err, JY_ECONFLICT,
+            return jy_err_set2(err, JY_ECONFLICT, "wf.four_eyes",
                               "%s: %s took %s on it, so another person must review it (four-eyes: operation %s is "
-                              "not-by %s in policy/workflows.txt; --as NAME)",
+                              "not-by %s in policy/workflows.txt; --as NAME)", "%1$s：%2$s 已对其执行 %3$s，须由另一人审核（双人复核：policy/workflows.txt 中操作 %4$s 设为 not-by %5$s；--as 姓名）",
                               record ? record : op, who.user.name, o->not_by, op, o->not_by);
     return 0;
 }

@@ -35,7 +35,7 @@ expect_rc "township staff cannot approve" 1 $J --as town case approve "$id" --re
 expect_contains "role refusal names roles" "county_reviewer" "$(cat "$T/stderr")"
 # illegal transition: names the current state and the allowed next steps
 expect_rc "recognise from filed refused" 1 $J --as rev case recognise "$id" --reason x --date 2024-09-25
-expect_contains "illegal transition message" "当前状态为 filed，不能执行 recognise；可执行的下一步：county_approve, reject, withdraw" "$(cat "$T/stderr")"
+expect_contains "illegal transition message" "is filed and cannot take recognise; next steps allowed: county_approve, reject, withdraw" "$(cat "$T/stderr")"
 expect_rc "reason required" 1 $J --as rev case approve "$id" --date 2024-09-25
 
 out=$($J --as rev case approve "$id" --reason "实地考察：场地、人员、制度上墙齐全" --date 2024-09-25)
@@ -46,7 +46,7 @@ expect_contains "publicity ends after National Day" '"publicity_end":"2024-10-09
 expect_contains "publicity dates became facts" '"publicity_start":"2024-09-27"' "$out"
 
 expect_rc "recognise on the last publicity day refused" 1 $J --as rev case recognise "$id" --reason x --date 2024-10-09
-expect_contains "publicity not over" "公示期至 2024-10-09（含）尚未结束" "$(cat "$T/stderr")"
+expect_contains "publicity not over" "the publicity period runs to 2024-10-09 (inclusive)" "$(cat "$T/stderr")"
 
 # an objection during publicity reopens the case
 out=$($J --as villager case object "$id" --reason "村民反映服务点未正常开放" --date 2024-10-08)

@@ -53,7 +53,7 @@ expect_contains "two bodies: conflict kind" '"kind":"two_bodies_same_training","
 expect_contains "two bodies: names the other case" "\"other_case\":$c1" "$out"
 expect_contains "two bodies: ineligible" '"decision":"ineligible"' "$out"
 expect_rc "an ineligible claim cannot be approved" 1 $J --as rev case approve "$c2" --reason x --date 2024-05-08
-expect_contains "refusal says only reject" "不能执行 county_approve；可执行：reject" "$(cat "$T/stderr")"
+expect_contains "refusal says only reject" "cannot take county_approve; allowed: reject" "$(cat "$T/stderr")"
 $J --as rev case reject "$c2" --reason "重复申领" --date 2024-05-08 >/dev/null || fail "reject"
 
 # one subsidised training a year: soft in P1 (原则上) → needs_review

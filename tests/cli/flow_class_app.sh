@@ -55,7 +55,7 @@ expect_contains "class of 50: eligible" '"decision":"eligible"' "$c50"
 c50=$(echo "$c50" | idof)
 p=$(person_add 900 早到学员)
 expect_rc "roster before approval refused" 1 $J --as body case file --program P1 --parent "$c50" --person "$p" --date 2024-03-02
-expect_contains "names the state" '当前状态为 filed' "$(cat "$T/stderr")"
+expect_contains "names the state" 'is filed: trainees join only an approved class' "$(cat "$T/stderr")"
 step approved rev 2024-03-04 approve "$c50"
 step running body 2024-03-11 advance "$c50" start
 expect_rc "attended hours above the class's refused" 1 $J --as body case file --program P1 --parent "$c50" --person "$p" --date 2024-05-06 \
@@ -71,7 +71,7 @@ done
 expect_contains "trainee records the class hours" '"class_hours_total":160,"class_hours_practical":110,"start":"2024-03-11","end":"2024-04-30"' "$(cat "$T/t.out")"
 p=$(person_add 151 第五十一名)
 expect_rc "51st trainee refused" 1 $J --as body case file --program P1 --parent "$c50" --person "$p" --date 2024-05-06 --facts '{"exam":"pass","certificate":"level5"}'
-expect_contains "51st: names the count" '开班申请核定 50 人，已有 50 名学员，不能再加入第 51 名' "$(cat "$T/stderr")"
+expect_contains "51st: names the count" 'was approved for 50 trainees and has 50: trainee 51 cannot join' "$(cat "$T/stderr")"
 out=$($J case show "$c50")
 expect_contains "roster summary" '"roster":{"planned":50,"trainees":50,"examined":50,"passed":45,"certificates":45,"claims_paid":0,"amount_paid":"0.00"}' "$out"
 # ---- P4 form 5-4-1

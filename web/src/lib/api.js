@@ -6,14 +6,22 @@
 const KEY = 'jiuye.csrf'
 let onUnauthenticated = () => {}
 
+// The text a page shows for an API error body: the Chinese message ("message_zh") when the
+// server gave one, else the English one, else the HTTP status (docs/api.md "Errors").
+export function errorText(status, body) {
+  const e = (body && body.error) || {}
+  // a refused fact: "facts: fact x: …" / "信息项有误：…" loses the prefix its field already says
+  return String(e.message_zh || e.message || `HTTP ${status}`).replace(/^(facts: (?=fact |unknown fact)|信息项有误：)/, '')
+}
+
 export class ApiError extends Error {
   constructor(status, body) {
     const e = (body && body.error) || {}
-    // the Chinese text of the error when the server gives one (message_zh / zh), else its message
-    // ("facts: fact x: …" loses the "facts: " its field already says)
-    super(String(e.message_zh || e.zh || e.message || `HTTP ${status}`).replace(/^facts: (?=fact |unknown fact)/, ''))
+    super(errorText(status, body))
     this.status = status
     this.code = e.code || ''
+    this.key = e.key || null // the stable message key ("idcard.check_char"), for pages that react to one
+    this.messageEn = e.message || ''
     this.field = e.field || null
     this.body = body
   }
