@@ -47,7 +47,7 @@ int jy_cases_version_for(jy_cases *cs, jy_date d, int64_t *version, jy_err *err)
     int rc = jy_store_policy_version_on(cs->st, d, &v, &e);
     if (rc == JY_ENOTFOUND && cs->dir_hash[0]) rc = jy_store_policy_version_by_hash(cs->st, cs->dir_hash, &v, &e);
     if (rc == 0) *version = v.id;
-    else if (rc != JY_ENOTFOUND) return jy_err_set(err, rc, "%s", e.msg);
+    else if (rc != JY_ENOTFOUND) return jy_err_copy(err, rc, &e);
     return 0;
 }
 
@@ -898,13 +898,15 @@ static int advance(jy_cases *cs, int64_t id, const char *step, jy_date on, const
         jy_sb miss = JY_SB_INIT;
         char fclause[64] = "";
         int n = json_is_object(ff) ? jy_app_form_missing(c.program, c.kind, ff, c.filed_on, &miss, fclause, sizeof fclause, err)
-                                   : jy_err_set(err, JY_EINVAL, "case %lld: stored facts are not a JSON object", (long long)id);
+                                   : jy_err_set2(err, JY_EINVAL, "case.facts_not_object", "case %lld: stored facts are not a JSON object", "案件 %lld：存储的信息项不是 JSON 对象", (long long)id);
         json_decref(ff);
         if (n > 0)
             /* the clause first: a long list is cut at the message's end, never the clause */
-            rc = jy_err_set(err, JY_ECONFLICT, "案件 %lld 的%s不完整（%s），不能执行 %s，可执行：reject（退回补正后重新申报）。%s",
-                            (long long)id, strcmp(c.kind, "project") == 0 ? "项目申报表（5-4-1）" : "开班申请", fclause, step,
-                            jy_sb_cstr(&miss));
+            rc = jy_err_set2(err, JY_ECONFLICT, "case.form_incomplete",
+                             "case %lld: the %s is incomplete (%s), so %s cannot be taken; allowed: reject (sent back to be completed and filed again). %s",
+                             "案件 %lld 的%s不完整（%s），不能执行 %s，可执行：reject（退回补正后重新申报）。%s",
+                             (long long)id, strcmp(c.kind, "project") == 0 ? "项目申报表（5-4-1）" : "开班申请", fclause, step,
+                             jy_sb_cstr(&miss));
         else if (n < 0)
             rc = n;
         jy_sb_free(&miss);
@@ -1398,7 +1400,7 @@ int jy_case_redecide(jy_cases *cs, int64_t id, int64_t version, const char *comm
     jy_sb_append(reasons_before, c.reasons && *c.reasons ? c.reasons : "[]");
     facts = json_loads(c.facts && *c.facts ? c.facts : "{}", 0, NULL);
     if (!json_is_object(facts)) {
-        rc = jy_err_set(err, JY_EINVAL, "case %lld: stored facts are not a JSON object", (long long)id);
+        rc = jy_err_set2(err, JY_EINVAL, "case.facts_not_object", "case %lld: stored facts are not a JSON object", "案件 %lld：存储的信息项不是 JSON 对象", (long long)id);
         goto done;
     }
     /* the application form's findings, as filing made them (the forms read only the facts) */
@@ -1415,7 +1417,7 @@ int jy_case_redecide(jy_cases *cs, int64_t id, int64_t version, const char *comm
         json_array_foreach(old_rj, i, r) if (is_prov(r, NULL)) json_array_append(new_rj, r);
         marked_s = json_dumps(new_rj, JSON_COMPACT);
         if (!marked_s) {
-            rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+            rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
             goto done;
         }
         c.reasons = marked_s;

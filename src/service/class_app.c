@@ -82,11 +82,11 @@ static int documents_check(json_t *facts, const char *const *required, const cha
         add_reason(form_reasons, clause, "note", t);
         return 0;
     }
-    if (!json_is_array(v)) return jy_err_set(err, JY_EINVAL, "facts.documents: expected a list of the documents handed in [\"培训大纲\", …]");
+    if (!json_is_array(v)) return jy_err_set2(err, JY_EINVAL, "class.documents_list", "facts.documents: expected a list of the documents handed in [\"培训大纲\", …]", "facts.documents：应为所交材料的清单，如 [\"培训大纲\", …]");
     size_t i;
     json_t *it;
     json_array_foreach(v, i, it) if (!json_is_string(it) || !*json_string_value(it))
-        return jy_err_set(err, JY_EINVAL, "facts.documents[%zu]: expected the document's name (培训大纲 …)", i);
+        return jy_err_set2(err, JY_EINVAL, "class.document_name", "facts.documents[%zu]: expected the document's name (培训大纲 …)", "facts.documents[%zu]：应为材料名称（培训大纲 …）", i);
     for (int k = 0; required[k]; k++) {
         int found = 0;
         json_array_foreach(v, i, it) found |= strcmp(json_string_value(it), required[k]) == 0;
@@ -118,7 +118,7 @@ static int schedule_check(json_t *facts, const char *clause, jy_date d0, jy_date
     json_t *v = json_object_get(facts, "schedule");
     if (!v) return 0;
     if (!json_is_array(v) || json_array_size(v) == 0)
-        return jy_err_set(err, JY_EINVAL, "facts.schedule: expected a non-empty list [{\"from\",\"to\",\"content\",\"hours\",\"teacher\"}] (教学计划)");
+        return jy_err_set2(err, JY_EINVAL, "class.schedule_list", "facts.schedule: expected a non-empty list [{\"from\",\"to\",\"content\",\"hours\",\"teacher\"}] (教学计划)", "facts.schedule：教学计划应为非空清单 [{\"from\",\"to\",\"content\",\"hours\",\"teacher\"}]");
     long long hours = 0, practical = 0;
     int any_practical = 0, rc;
     size_t i;
@@ -127,14 +127,14 @@ static int schedule_check(json_t *facts, const char *clause, jy_date d0, jy_date
     json_t *teachers = json_object_get(facts, "teachers");
     json_array_foreach(v, i, it) {
         if (!json_is_object(it) || !str_of(it, "content"))
-            return jy_err_set(err, JY_EINVAL, "facts.schedule[%zu]: expected {\"content\": 授课内容, \"hours\": 学时, …}", i);
+            return jy_err_set2(err, JY_EINVAL, "class.schedule_item", "facts.schedule[%zu]: expected {\"content\": 授课内容, \"hours\": 学时, …}", "facts.schedule[%zu]：应为 {\"content\": 授课内容, \"hours\": 学时, …}", i);
         long long h = 0, p = 0;
         int hp, pp;
         if ((rc = int_field(it, "hours", 1, 10000, &h, &hp, err)) || (rc = int_field(it, "practical_hours", 0, 10000, &p, &pp, err)))
-            return jy_err_prefix(err, "facts.schedule[%zu]: ", i);
-        if (!hp) return jy_err_set(err, JY_EINVAL, "facts.schedule[%zu] (%s): hours (学时) is required", i, str_of(it, "content"));
+            return jy_err_prefix2(err, "facts.schedule[%zu]: ", "facts.schedule[%zu]：", i);
+        if (!hp) return jy_err_set2(err, JY_EINVAL, "class.schedule_hours", "facts.schedule[%zu] (%s): hours (学时) is required", "facts.schedule[%zu]（%s）：缺少学时（hours）", i, str_of(it, "content"));
         if (pp && p > h)
-            return jy_err_set(err, JY_EINVAL, "facts.schedule[%zu] (%s): practical_hours %lld exceed hours %lld", i, str_of(it, "content"), p, h);
+            return jy_err_set2(err, JY_EINVAL, "class.schedule_practical", "facts.schedule[%zu] (%s): practical_hours %lld exceed hours %lld", "facts.schedule[%zu]（%s）：实操学时 %lld 超过总学时 %lld", i, str_of(it, "content"), p, h);
         hours += h;
         practical += p;
         any_practical |= pp;
@@ -145,10 +145,10 @@ static int schedule_check(json_t *facts, const char *clause, jy_date d0, jy_date
             json_t *x = json_object_get(it, dk[k]);
             jy_err e;
             if (x && (!json_is_string(x) || jy_date_parse_loose(json_string_value(x), dd[k], &e)))
-                return jy_err_set(err, JY_EINVAL, "facts.schedule[%zu].%s: expected a date: 2024-06-28 or 2024/6/28", i, dk[k]);
+                return jy_err_set2(err, JY_EINVAL, "class.schedule_date", "facts.schedule[%zu].%s: expected a date: 2024-06-28 or 2024/6/28", "facts.schedule[%zu].%s：应为日期，如 2024-06-28 或 2024/6/28", i, dk[k]);
         }
         if (from && to && to < from)
-            return jy_err_set(err, JY_EINVAL, "facts.schedule[%zu].to %s is before its from %s", i, jy_date_format(to, b1), jy_date_format(from, b2));
+            return jy_err_set2(err, JY_EINVAL, "class.schedule_order", "facts.schedule[%zu].to %s is before its from %s", "facts.schedule[%zu]：结束日期 %s 早于开始日期 %s", i, jy_date_format(to, b1), jy_date_format(from, b2));
         if ((from && d0 && from < d0) || (to && d1 && to > d1)) {
             snprintf(t, sizeof t, "教学计划第%zu项（%s）的日期不在开班至结业期间（%s 至 %s）", i + 1, str_of(it, "content"),
                      d0 ? jy_date_format(d0, b1) : "", d1 ? jy_date_format(d1, b2) : "");

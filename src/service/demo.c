@@ -1422,12 +1422,12 @@ static int yr_training(year_ctx *y, jy_err *err)
                     jy_err why = {0};
                     rc = yr_step(y, bad, "county_approve", d, "开班材料审核", y->rev, &why);
                     if (rc != JY_ECONFLICT) /* the review must find the missing teachers */
-                        return rc ? jy_err_set(err, rc, "%s", why.msg)
+                        return rc ? jy_err_copy(err, rc, &why)
                                   : jy_err_set(err, JY_ECONFLICT, "demo class %lld: approved without its teachers", (long long)bad);
                     y->c->sum->refused_steps++;
                     y->c->sum->classes_returned++;
                     char reason[700];
-                    snprintf(reason, sizeof reason, "退回补正：%s", why.msg);
+                    snprintf(reason, sizeof reason, "退回补正：%s", why.zh[0] ? why.zh : why.msg); /* the reason is Chinese in any language */
                     if ((rc = yr_step(y, bad, "reject", d, reason, y->rev, err))) return rc;
                     y->c->sum->rejected++;
                     filed = yr_workday(y, d + 1, 2);

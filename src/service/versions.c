@@ -227,7 +227,7 @@ int jy_versions_list_json(jy_store *st, const char *dir, jy_sb *out, jy_err *err
             jy_policy_version v;
             int r2 = jy_store_policy_version_by_hash(st, rf.hash, &v, &e);
             jy_rules_files_free(&rf);
-            if (r2 && r2 != JY_ENOTFOUND) return jy_err_set(err, r2, "%s", e.msg);
+            if (r2 && r2 != JY_ENOTFOUND) return jy_err_copy(err, r2, &e);
             jy_sb_json_key(out, "version");
             if (r2 == 0) jy_sb_appendf(out, "%lld", (long long)v.id);
             else jy_sb_append(out, "null");
@@ -1132,7 +1132,7 @@ int jy_versions_redecide(jy_cases *cs, const jy_redecide_request *rq, const char
             jy_sb_append(out, ",\"changed\":[],\"held\":[],\"unreadable\":[]}");
             return 0;
         }
-        if (r2 != JY_ENOTFOUND) return jy_err_set(err, r2, "%s", e.msg);
+        if (r2 != JY_ENOTFOUND) return jy_err_copy(err, r2, &e);
     }
     cands C = {0};
     vlist V = {0};

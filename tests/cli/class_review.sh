@@ -31,13 +31,13 @@ nt=$($J --as body case file --program P1 --kind training_class --org "$BODY" --d
      --facts "{\"occupation\":\"中式烹调师\",\"level\":5,\"site\":\"海城镇\",\"start\":\"2024-03-11\",\"end\":\"2024-04-30\",\"planned_trainees\":30,\"hours_total\":160,\"hours_practical\":110,$DOCS}")
 expect_contains "no teacher: the clause is 八(四)" '"clause":"P1 八(四)","kind":"missing","text":"开班申请缺少 teachers（授课教师），需补充后审核"' "$nt"
 nt=$(echo "$nt" | idof)
-expect_rc "review refuses a class without teachers" 1 $J --as rev case approve "$nt" --reason 开班审核 --date 2024-03-04
+expect_rc "review refuses a class without teachers" 1 env JIUYE_LANG=zh $J --as rev case approve "$nt" --reason 开班审核 --date 2024-03-04
 expect_contains "the review names the missing teacher and the clause" '案件 '"$nt"' 的开班申请不完整（P1 八(四)），不能执行 county_approve，可执行：reject（退回补正后重新申报）。开班申请缺少 teachers（授课教师）' "$(cat "$T/stderr")"
 expect_contains "the class stays filed" '"state":"filed"' "$($J case show "$nt")"
 # no site, on P23: its own clause
 ns=$($J --as body case file --program P23 --kind training_class --org "$BODY" --date 2024-03-01 \
      --facts "{\"occupation\":\"中式面点师\",\"level\":5,\"teachers\":[{\"name\":\"马老师\",\"certificate\":\"高级技师\"}],\"start\":\"2024-03-11\",\"end\":\"2024-04-30\",\"planned_trainees\":30,\"hours_total\":160,\"hours_practical\":110}" | idof)
-expect_rc "review refuses a class without a site" 1 $J --as rev case approve "$ns" --reason 开班审核 --date 2024-03-04
+expect_rc "review refuses a class without a site" 1 env JIUYE_LANG=zh $J --as rev case approve "$ns" --reason 开班审核 --date 2024-03-04
 expect_contains "names the site and P23 八(四)" '开班申请不完整（P23 八(四)），不能执行 county_approve，可执行：reject（退回补正后重新申报）。开班申请缺少 site（培训场地）' "$(cat "$T/stderr")"
 # documents handed in but one short: missing, refused
 nd=$(cls P1 '"planned_trainees":30,"hours_total":160,"hours_practical":110,"documents":["培训大纲","教学计划","授课教师资质证明","实训设备清单"]')

@@ -55,7 +55,7 @@ uscc=$($J org show "$body" 2>/dev/null | python3 -c 'import json,sys; print(json
 if [ -n "$uscc" ]; then
   nt=$($J --as county-reviewer case file --program P1 --kind training_class --org "$uscc" --date 2024-10-08 \
        --facts '{"occupation":"中式烹调师","level":5,"planned_trainees":30,"hours_total":160,"hours_practical":110,"site":"海城镇","start":"2024-10-14","end":"2024-11-29"}' | sed -n 's/^{"id":\([0-9]*\),.*/\1/p')
-  expect_rc "the demo review refuses a class without teachers" 1 $J --as county-reviewer case approve "$nt" --reason 开班审核 --date 2024-10-09
+  expect_rc "the demo review refuses a class without teachers" 1 env JIUYE_LANG=zh $J --as county-reviewer case approve "$nt" --reason 开班审核 --date 2024-10-09
   expect_contains "names the teacher and P1 八(四)" '开班申请不完整（P1 八(四)），不能执行 county_approve，可执行：reject（退回补正后重新申报）。开班申请缺少 teachers（授课教师）' "$(cat "$T/stderr")"
 else
   fail "the training body of class $back"
