@@ -898,7 +898,7 @@ static int advance(jy_cases *cs, int64_t id, const char *step, jy_date on, const
         jy_sb miss = JY_SB_INIT;
         char fclause[64] = "";
         int n = json_is_object(ff) ? jy_app_form_missing(c.program, c.kind, ff, c.filed_on, &miss, fclause, sizeof fclause, err)
-                                   : jy_err_set2(err, JY_EINVAL, "case.facts_not_object", "case %lld: stored facts are not a JSON object", "案件 %lld：存储的信息项不是 JSON 对象", (long long)id);
+                                   : jy_err_set2(err, JY_EINVAL, "case.facts_not_object", "case %lld: stored facts are not a JSON object", "案件 %lld：保存的信息项不是 JSON 对象", (long long)id);
         json_decref(ff);
         if (n > 0)
             /* the clause first: a long list is cut at the message's end, never the clause */
@@ -1400,7 +1400,7 @@ int jy_case_redecide(jy_cases *cs, int64_t id, int64_t version, const char *comm
     jy_sb_append(reasons_before, c.reasons && *c.reasons ? c.reasons : "[]");
     facts = json_loads(c.facts && *c.facts ? c.facts : "{}", 0, NULL);
     if (!json_is_object(facts)) {
-        rc = jy_err_set2(err, JY_EINVAL, "case.facts_not_object", "case %lld: stored facts are not a JSON object", "案件 %lld：存储的信息项不是 JSON 对象", (long long)id);
+        rc = jy_err_set2(err, JY_EINVAL, "case.facts_not_object", "case %lld: stored facts are not a JSON object", "案件 %lld：保存的信息项不是 JSON 对象", (long long)id);
         goto done;
     }
     /* the application form's findings, as filing made them (the forms read only the facts) */

@@ -21,7 +21,7 @@ out=$($J --as body case file --program P4 --org "$CO" --date 2024-09-02 --facts 
 expect_contains "no form: teachers missing" '"clause":"P4 5-4-1 三","kind":"missing","text":"项目申报表（5-4-1）未填 teachers（师资），需补充后审核"' "$out"
 expect_contains "no form: needs_review" '"decision":"needs_review"' "$out"
 nf=$(echo "$out" | idof)
-expect_rc "P4 review refuses a project without teachers and sites" 1 $J --as rev case approve "$nf" --reason 初审 --date 2024-09-03
+expect_rc "P4 review refuses a project without teachers and sites" 1 env JIUYE_LANG=zh $J --as rev case approve "$nf" --reason 初审 --date 2024-09-03
 expect_contains "P4 review names what is missing" '项目申报表（5-4-1）不完整（P4 5-4-1 三），不能执行 county_approve，可执行：reject（退回补正后重新申报）。项目申报表（5-4-1）未填 teachers（师资）；项目申报表（5-4-1）未填 sites（场地）' "$(cat "$T/stderr")"
 step rejected rev 2024-09-03 reject "$nf"
 # ---- issue 14: the class review checks the application: teachers, site, teaching plan, documents
@@ -42,7 +42,7 @@ expect_contains "names the site and P23 八(四)" '开班申请不完整（P23 �
 # documents handed in but one short: missing, refused
 nd=$(cls P1 '"planned_trainees":30,"hours_total":160,"hours_practical":110,"documents":["培训大纲","教学计划","授课教师资质证明","实训设备清单"]')
 expect_contains "a document short: named" '"clause":"P1 八(四)","kind":"missing","text":"开班申请缺少材料：培训场地证明，需补充后审核"' "$nd"
-expect_rc "review refuses a class without its site proof" 1 $J --as rev case approve "$(echo "$nd" | idof)" --reason 开班审核 --date 2024-03-04
+expect_rc "review refuses a class without its site proof" 1 env JIUYE_LANG=zh $J --as rev case approve "$(echo "$nd" | idof)" --reason 开班审核 --date 2024-03-04
 expect_contains "names the document" '开班申请缺少材料：培训场地证明' "$(cat "$T/stderr")"
 # a teaching plan that does not add up, or names a teacher not on the list: for a person (review)
 bad='"schedule":[{"from":"2024-03-11","to":"2024-03-25","content":"理论","hours":40,"teacher":"马老师"},{"from":"2024-03-26","to":"2024-05-10","content":"实操","hours":110,"practical_hours":100,"teacher":"王师傅"}]'
