@@ -250,6 +250,48 @@ test('reports: the publicity list, masked, printable; XLSX download; the rules b
   assert.deepEqual(page.problems, [])
 })
 
+test('the rules browser: each clause\'s text, and a case explained (stored, or from pasted facts)', async () => {
+  await page.goto(BASE + '/policy')
+  // the first programme's clauses with their text, and its parameters with their periods
+  await page.waitForSelector('[data-test=clauses-P1] .el-table__row')
+  const clauses = await page.innerText('[data-test=clauses-P1]')
+  assert.match(clauses, /P1 \S+/, 'clause ids: ' + clauses.slice(0, 200))
+  assert.ok(clauses.includes('技能'), 'clause text: ' + clauses.slice(0, 200))
+  // a stored case: the API's trace, each step with its clause
+  const id = process.env.JY_WEB_BODY_CASE
+  await page.fill('#ex-case', 'abc')
+  await page.click('[data-test=ex-submit]')
+  await page.waitForSelector('text=请填写案件号（数字）')
+  await page.fill('#ex-case', id)
+  await page.click('[data-test=ex-submit]')
+  await page.waitForSelector('[data-test=ex-steps] .el-table__row')
+  const api = await page.evaluate(async (cid) => {
+    const csrf = sessionStorage.getItem(Object.keys(sessionStorage).find((k) => /csrf/i.test(k)))
+    const r = await fetch('/api/v1/policy/explain', { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf }, body: JSON.stringify({ case_id: Number(cid) }) })
+    return r.json()
+  }, id)
+  assert.equal(await page.locator('[data-test=ex-steps] .el-table__body tr').count(), api.trace.steps.length)
+  assert.equal(await page.innerText('[data-test=ex-decision]'), { eligible: '符合', ineligible: '不符合', needs_review: '待人工审核' }[api.decision.decision])
+  assert.match(await page.innerText('[data-test=ex-head]'), new RegExp(api.trace.program + ' [\\s\\S]*判定日期 ' + api.trace.date))
+  // pasted facts: P1 level 5 — the parameter, its value, its period and clause
+  await page.click('[data-test=ex-mode] label:has-text("粘贴事实")')
+  await page.fill('#ex-facts', '{"program":"P1","date":"2024-05-01","facts":{"certificate":"level9"}}')
+  await page.click('[data-test=ex-submit]')
+  const err = page.locator('.el-form-item', { has: page.locator('#ex-facts') }).locator('.el-form-item__error')
+  await err.waitFor()
+  assert.match(await err.innerText(), /level9/)
+  await page.fill('#ex-facts', '{"program":"P1","date":"2024-05-01","facts":{"certificate":"level5"}}')
+  await page.click('[data-test=ex-submit]')
+  await page.waitForSelector('[data-test=ex-amount]:has-text("1,000.00")')
+  const steps = await page.innerText('[data-test=ex-steps]')
+  assert.ok(steps.includes('p1.level5 = 1000.00元'), 'the parameter and its value: ' + steps)
+  assert.ok(await page.locator('[data-test=ex-period]').count() > 0, 'the parameter\'s period')
+  assert.ok(/P1 \S+/.test(steps), 'its clause: ' + steps)
+  await page.evaluate(() => document.querySelector('[data-test=explain]').scrollIntoView())
+  await shot(page, 'policy-explain')
+  assert.deepEqual(page.problems, [])
+})
+
 test('on a phone (390×844) a township user reaches its persons through the menu drawer', async () => {
   const p = await newPage(browser, { width: 390, height: 844 })
   await login(p, acc.township_staff)
