@@ -42,59 +42,6 @@ test('dashboard: figures, two charts, and a figure clicks through to its list', 
   assert.deepEqual(page.problems, [])
 })
 
-test('dashboard alerts: open objections and next year\'s holiday calendar, each to the list behind it', async () => {
-  const call = (method, path, body) => page.evaluate(async ([m, p, b]) => {
-    const h = { Accept: 'application/json', 'Content-Type': 'application/json', 'X-CSRF-Token': sessionStorage.getItem('jiuye.csrf') }
-    const r = await fetch('/api/v1' + p, { method: m, headers: h, body: b ? JSON.stringify(b) : undefined })
-    return { status: r.status, body: await r.json() }
-  }, [method, path, body])
-  // an objection filed on a case in publicity (on the publicity's last day): the case goes back to review
-  await page.goto(BASE + '/dashboard')
-  // (the demo county has none in publicity: a P25 platform of the demo files this year's claim,
-  // the county approves it after its site visit and publishes it, today)
-  const platform = (await call('GET', '/cases?program=P25&limit=1')).body.items[0]
-  const made = await call('POST', '/cases', { program: 'P25', org_id: platform.org_id, facts: {} })
-  assert.equal(made.status, 201, JSON.stringify(made.body))
-  const approved = [made.body]
-  for (const step of ['county_approve', 'publish']) {
-    const r = await call('POST', `/cases/${approved[0].id}/steps`, { step, reason: '网页测试：实地考察，材料齐全' })
-    assert.equal(r.status, 200, JSON.stringify(r.body))
-  }
-  const pub = (await call('GET', `/cases/${approved[0].id}/objections`)).body
-  pub.id = pub.case_id
-  assert.ok(pub.state === 'publicity' && pub.publicity_end, 'in publicity: ' + JSON.stringify(pub))
-  const filed = await call('POST', `/cases/${pub.id}/objections`, { reason: '网页测试：群众反映情况不实' })
-  assert.equal(filed.status, 201, JSON.stringify(filed.body))
-  const open = (await call('GET', '/cases?objection=open&limit=500')).body.items
-  assert.ok(open.some((c) => c.id === pub.id), 'the API lists the open objection')
-  await page.reload()
-  const obj = page.locator('[data-alert=objection]')
-  await obj.waitFor()
-  assert.match(await obj.innerText(), new RegExp(`${open.length} 件案件有待复核的公示异议`))
-  // next year's calendar: policy/calendar.txt stops before it, so the alert says so
-  const ny = new Date().getFullYear() + 1
-  const cal = await call('GET', `/calendar?month=${ny}-01`)
-  assert.ok(cal.status === 409 || cal.body.provisional, 'next year is not loaded: ' + JSON.stringify(cal.body).slice(0, 200))
-  const calAlert = page.locator('[data-alert=calendar]')
-  assert.match(await calAlert.innerText(), new RegExp(`${ny} 年节假日安排尚未载入`))
-  await shot(page, 'dashboard-alerts')
-  // each clicks through to its list
-  await obj.click()
-  await page.waitForURL(/\/cases\?objection=open/)
-  await page.waitForSelector('[data-test=cases-table] .el-table__row, .el-table__row')
-  assert.ok(await page.isChecked('[data-test=f-objection] input'), 'the filter is on')
-  assert.ok((await text(page)).includes(String(pub.id)), 'the objected case is listed')
-  await page.goto(BASE + '/dashboard')
-  await page.locator('[data-alert=calendar]').click()
-  await page.waitForURL(new RegExp(`/placements\\?.*month=${ny}-01`))
-  await page.waitForSelector('[data-test=menu]')
-  assert.deepEqual(page.problems, [])
-  // resolved: the objection alert goes
-  const res = await call('POST', `/cases/${pub.id}/objections/resolve`, { outcome: 'dismissed', reason: '网页测试：复核属实' })
-  assert.equal(res.status, 200, JSON.stringify(res.body))
-  assert.ok(!(await call('GET', '/cases?objection=open&limit=500')).body.items.some((c) => c.id === pub.id))
-})
-
 test('my work: overdue cases sorted by deadline with the days', async () => {
   await page.goto(BASE + '/todo')
   await page.waitForSelector('[data-test=todo-table] .el-table__row')
@@ -378,4 +325,59 @@ test('the auditor reads the audit log and verifies the chain', async () => {
   await p.waitForSelector('[data-test=change-password]')
   await shot(p, 'account')
   assert.deepEqual(p.problems, [])
+})
+
+// last in the file: the objection's publication today becomes the newest publicity list (the
+// publicity report above shows the newest)
+test('dashboard alerts: open objections and next year\'s holiday calendar, each to the list behind it', async () => {
+  const call = (method, path, body) => page.evaluate(async ([m, p, b]) => {
+    const h = { Accept: 'application/json', 'Content-Type': 'application/json', 'X-CSRF-Token': sessionStorage.getItem('jiuye.csrf') }
+    const r = await fetch('/api/v1' + p, { method: m, headers: h, body: b ? JSON.stringify(b) : undefined })
+    return { status: r.status, body: await r.json() }
+  }, [method, path, body])
+  // an objection filed on a case in publicity (on the publicity's last day): the case goes back to review
+  await page.goto(BASE + '/dashboard')
+  // (the demo county has none in publicity: a P25 platform of the demo files this year's claim,
+  // the county approves it after its site visit and publishes it, today)
+  const platform = (await call('GET', '/cases?program=P25&limit=1')).body.items[0]
+  const made = await call('POST', '/cases', { program: 'P25', org_id: platform.org_id, facts: {} })
+  assert.equal(made.status, 201, JSON.stringify(made.body))
+  const approved = [made.body]
+  for (const step of ['county_approve', 'publish']) {
+    const r = await call('POST', `/cases/${approved[0].id}/steps`, { step, reason: '网页测试：实地考察，材料齐全' })
+    assert.equal(r.status, 200, JSON.stringify(r.body))
+  }
+  const pub = (await call('GET', `/cases/${approved[0].id}/objections`)).body
+  pub.id = pub.case_id
+  assert.ok(pub.state === 'publicity' && pub.publicity_end, 'in publicity: ' + JSON.stringify(pub))
+  const filed = await call('POST', `/cases/${pub.id}/objections`, { reason: '网页测试：群众反映情况不实' })
+  assert.equal(filed.status, 201, JSON.stringify(filed.body))
+  const open = (await call('GET', '/cases?objection=open&limit=500')).body.items
+  assert.ok(open.some((c) => c.id === pub.id), 'the API lists the open objection')
+  await page.reload()
+  const obj = page.locator('[data-alert=objection]')
+  await obj.waitFor()
+  assert.match(await obj.innerText(), new RegExp(`${open.length} 件案件有待复核的公示异议`))
+  // next year's calendar: policy/calendar.txt stops before it, so the alert says so
+  const ny = new Date().getFullYear() + 1
+  const cal = await call('GET', `/calendar?month=${ny}-01`)
+  assert.ok(cal.status === 409 || cal.body.provisional, 'next year is not loaded: ' + JSON.stringify(cal.body).slice(0, 200))
+  const calAlert = page.locator('[data-alert=calendar]')
+  assert.match(await calAlert.innerText(), new RegExp(`${ny} 年节假日安排尚未载入`))
+  await shot(page, 'dashboard-alerts')
+  // each clicks through to its list
+  await obj.click()
+  await page.waitForURL(/\/cases\?objection=open/)
+  await page.waitForSelector('[data-test=cases-table] .el-table__row, .el-table__row')
+  assert.ok(await page.isChecked('[data-test=f-objection] input'), 'the filter is on')
+  assert.ok((await text(page)).includes(String(pub.id)), 'the objected case is listed')
+  await page.goto(BASE + '/dashboard')
+  await page.locator('[data-alert=calendar]').click()
+  await page.waitForURL(new RegExp(`/placements\\?.*month=${ny}-01`))
+  await page.waitForSelector('[data-test=menu]')
+  assert.deepEqual(page.problems, [])
+  // resolved: the objection alert goes
+  const res = await call('POST', `/cases/${pub.id}/objections/resolve`, { outcome: 'dismissed', reason: '网页测试：复核属实' })
+  assert.equal(res.status, 200, JSON.stringify(res.body))
+  assert.ok(!(await call('GET', '/cases?objection=open&limit=500')).body.items.some((c) => c.id === pub.id))
 })
