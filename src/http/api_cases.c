@@ -1,6 +1,6 @@
 /* api_cases.c — cases from filing to payment under /api/v1 (issue 11):
  *
- *   GET  /api/v1/cases                 list: ?program ?state ?kind ?person_id ?org_id ?parent_id ?overdue=1 ?on
+ *   GET  /api/v1/cases                 list: ?program ?state ?kind ?person_id ?org_id ?parent_id ?overdue=1 ?objection=open ?on
  *   POST /api/v1/cases                 file (申报): the decision and conflicts are part of the answer
  *   GET  /api/v1/cases/{id}            one case: facts, decision with reasons, conflicts, timeline, next steps
  *   POST /api/v1/cases/{id}/steps      a workflow step {step, reason, date}: approve, publish, object …
@@ -144,6 +144,13 @@ static void h_cases(jy_http_req *req)
         }
     }
     if (overdue) f.due_before = on;
+    const char *obj = jy_http_req_query(req, "objection");
+    if (obj && strcmp(obj, "open") != 0) {
+        jy_http_reply_error_field(req, 400, "bad_query", "objection", "?objection=: open (cases whose objection waits for re-review)");
+        jy_sb_free(&pg.items);
+        return;
+    }
+    f.objection_open = obj != NULL;
     /* filtered rows (decision, township, owner) are skipped in the walk: read on until the page fills */
     int filtered = decision || strlen(who->area) > 6 || owner_bound(who);
     f.limit = filtered ? 0 : pg.limit + 1;
@@ -900,8 +907,8 @@ const jy_api_route jy_api_routes_cases[] = {
       .query = "case_id,person_id,program,kind,occupation,level,org_id,date", .response = CONFLICTS_SCHEMA,
       .statuses = "200,400,401,403,404"}},
     {{.method = "GET", .path = "/api/v1/cases", .fn = h_cases, .permission = JY_PERM_CASE_READ},
-     {.tag = "cases", .summary = "List cases (案件): by programme, state, kind, subject, decision; overdue steps",
-      .query = "program,state,kind,decision,person_id,org_id,parent_id,overdue,on,limit,cursor",
+     {.tag = "cases", .summary = "List cases (案件): by programme, state, kind, subject, decision; overdue steps; open objections (异议待复核)",
+      .query = "program,state,kind,decision,person_id,org_id,parent_id,overdue,objection,on,limit,cursor",
       .response = PAGE_OF(CASE_SCHEMA), .statuses = "200,400,401,403"}},
     {{.method = "POST", .path = "/api/v1/cases", .fn = h_file, .permission = JY_PERM_CASE_FILE, .max_body = 262144},
      {.tag = "cases", .summary = "File a case (申报): decided by the rules at once, conflicts checked",

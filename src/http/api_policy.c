@@ -11,6 +11,7 @@
  *                                  changed parameters, nothing stored (service/simulate.h)
  *
  * The rule set is the server's (loaded once per store handle with the case service). */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -194,22 +195,78 @@ static void h_eval(jy_http_req *req)
     jy_http_reply_json(req, 200, &sb);
 }
 
+/* The stored case {case_id} as the rules' input, if the user may read it (its subject's area and
+ * owner, as GET /cases/{id}); 0, or a reply queued and -1. */
+static int read_stored_case(jy_http_req *req, jy_cases *cs, int64_t id, const jy_policy **pol, jy_policy_case *c)
+{
+    jy_store *st = jy_api_store_or_reply(req);
+    if (!st) return -1;
+    jy_case k;
+    jy_sb text = JY_SB_INIT;
+    jy_err err = {0};
+    int rc = jy_store_case_get(st, id, &k, &text, &err);
+    if (rc) {
+        jy_sb_free(&text);
+        jy_api_fail(req, &err, NULL);
+        return -1;
+    }
+    char area[13];
+    snprintf(area, sizeof area, "%s", k.county);
+    if (k.person_id) {
+        jy_person p;
+        jy_err e2 = {0};
+        if (jy_store_person_get(st, k.person_id, &p, &e2) == 0 && p.hukou_division[0])
+            snprintf(area, sizeof area, "%s", p.hukou_division);
+    } else if (k.org_id) {
+        jy_org o;
+        jy_err e2 = {0};
+        if (jy_store_org_get(st, k.org_id, &o, &e2) == 0 && o.division[0]) snprintf(area, sizeof area, "%s", o.division);
+    }
+    jy_perm_target t = {.area = area, .org_id = k.org_id, .person_id = k.person_id};
+    if (jy_api_permit_or_reply(req, JY_PERM_CASE_READ, &t)) {
+        jy_sb_free(&text);
+        return -1;
+    }
+    rc = jy_case_policy_case(cs, &k, pol, c, &err);
+    jy_sb_free(&text);
+    if (rc) {
+        jy_api_fail(req, &err, "case_id");
+        return -1;
+    }
+    return 0;
+}
+
+/* {program, date, facts} or {case_id}: the decision, the text trace and the same as steps. */
 static void h_explain(jy_http_req *req)
 {
     jy_cases *cs = jy_api_cases_or_reply(req);
     if (!cs) return;
     jy_policy_case *c = jy_arena_zalloc(jy_http_req_arena(req), sizeof *c);
-    if (read_case(req, cs, c)) return;
+    json_t *b = jy_api_body_or_reply(req);
+    if (!b) return;
+    const jy_policy *pol = cs->pol;
+    int64_t case_id = 0;
+    if (json_object_get(b, "case_id")) {
+        if (jy_api_only_keys_or_reply(req, b, "case_id") ||
+            jy_api_i64_or_reply(req, b, "case_id", 1, 1, INT64_MAX, &case_id) ||
+            read_stored_case(req, cs, case_id, &pol, c))
+            return;
+    } else if (read_case(req, cs, c)) {
+        return;
+    }
     jy_decision d;
     jy_policy_step *steps = jy_arena_alloc(jy_http_req_arena(req), 512 * sizeof *steps);
     jy_policy_trace tr = {0, 512, steps};
-    jy_policy_eval_trace(cs->pol, c, &d, &tr);
+    jy_policy_eval_trace(pol, c, &d, &tr);
     jy_sb text = JY_SB_INIT, sb = JY_SB_INIT;
-    jy_policy_explain_text(cs->pol, c, &d, &tr, &text);
+    jy_policy_explain_text(pol, c, &d, &tr, &text);
     jy_sb_append(&sb, "{\"decision\":");
-    jy_policy_decision_json(cs->pol, NULL, 0, &d, 1, &sb);
+    jy_policy_decision_json(pol, NULL, 0, &d, 1, &sb);
     jy_sb_append(&sb, ",\"explanation\":");
     jy_sb_json_str(&sb, jy_sb_cstr(&text));
+    jy_sb_append(&sb, ",\"trace\":");
+    jy_policy_explain_json(pol, c, &d, &tr, &sb);
+    if (case_id) jy_sb_appendf(&sb, ",\"case_id\":%lld", (long long)case_id);
     jy_sb_appendc(&sb, '}');
     jy_sb_free(&text);
     jy_http_reply_json(req, 200, &sb);
@@ -438,11 +495,26 @@ const jy_api_route jy_api_routes_policy[] = {
       .request = EVAL_BODY, .response = DECISION, .statuses = "200,400,401,403,415,422"}},
     {{.method = "POST", .path = "/api/v1/policy/explain", .fn = h_explain, .permission = JY_PERM_POLICY_EVAL,
       .max_body = 65536},
-     {.tag = "policy", .summary = "Decide and explain: every clause, the values it compared, the parameter's period",
-      .request = EVAL_BODY,
-      .response = "{\"type\":\"object\",\"required\":[\"decision\",\"explanation\"],\"properties\":{\"decision\":"
-                  DECISION ",\"explanation\":" STR "}}",
-      .statuses = "200,400,401,403,415,422"}},
+     {.tag = "policy",
+      .summary = "Decide and explain (一案一释): given facts {program, date, facts} or a stored case {case_id} (its "
+                 "facts, filing date and rule version; the user must be able to read it): the decision, the trace in "
+                 "Chinese, and the same as steps — each fact and parameter read (the parameter's clause and the "
+                 "period the date fell in), each clause checked (passed or not), the amount",
+      .request = "{\"anyOf\":[" EVAL_BODY ",{\"type\":\"object\",\"required\":[\"case_id\"],"
+                 "\"additionalProperties\":false,\"properties\":{\"case_id\":{\"type\":\"integer\"}}}]}",
+      .response = "{\"type\":\"object\",\"required\":[\"decision\",\"explanation\",\"trace\"],\"properties\":{"
+                  "\"decision\":" DECISION ",\"explanation\":" STR ",\"case_id\":{\"type\":\"integer\"},"
+                  "\"trace\":{\"type\":\"object\",\"required\":[\"program\",\"title\",\"date\",\"ruleset\","
+                  "\"steps\"],\"properties\":{\"program\":" STR ",\"title\":" STR ",\"date\":" STR
+                  ",\"ruleset\":" STR ",\"steps\":{\"type\":\"array\",\"items\":{\"type\":\"object\","
+                  "\"required\":[\"line\",\"kind\"],\"properties\":{\"line\":{\"type\":\"integer\"},"
+                  "\"kind\":{\"enum\":[\"fact\",\"param\",\"let\",\"check\",\"decide\",\"outcome\",\"pay\","
+                  "\"cap\"]},\"name\":" STR ",\"value\":{\"type\":[\"string\",\"integer\"]},\"clause\":" STR
+                  ",\"clause_text\":" STR ",\"period\":{\"type\":[\"object\",\"null\"]},\"passed\":{"
+                  "\"type\":\"boolean\"},\"severity\":{\"enum\":[\"fail\",\"review\"]},\"text\":" STR
+                  ",\"outcome\":" STR ",\"amount\":" STR ",\"clauses\":{\"type\":\"array\",\"items\":{"
+                  "\"type\":\"object\",\"required\":[\"id\",\"text\"]}}}}}}}}}",
+      .statuses = "200,400,401,403,404,415,422,500"}},
     {{.method = "POST", .path = "/api/v1/policy/simulate", .fn = h_simulate, .permission = JY_PERM_REPORT_READ,
       .max_body = 16384},
      {.tag = "policy",

@@ -813,6 +813,140 @@ void jy_policy_explain_text(const jy_policy *p, const jy_policy_case *c, const j
     }
 }
 
+/* The clauses of a reason as a JSON array of {"id","text"}. */
+static void clauses_json(const jy_policy *p, const jp_reason *r, jy_sb *out)
+{
+    jy_sb_json_key(out, "clauses");
+    jy_sb_appendc(out, '[');
+    for (int k = 0; k < r->nclauses; k++) {
+        const jp_clause *cl = &p->clauses[r->clauses[k]];
+        if (k) jy_sb_appendc(out, ',');
+        jy_sb_appendc(out, '{');
+        jy_sb_json_kv_str(out, "id", cl->id);
+        jy_sb_json_kv_str(out, "text", cl->text);
+        jy_sb_appendc(out, '}');
+    }
+    jy_sb_appendc(out, ']');
+}
+
+static void typed_kv(const jy_policy *p, const char *key, int type, int efact, int64_t v, jy_sb *out)
+{
+    jy_sb t = JY_SB_INIT;
+    fmt_typed(p, type, efact, v, &t);
+    jy_sb_json_kv_str(out, key, jy_sb_cstr(&t));
+    jy_sb_free(&t);
+}
+
+void jy_policy_explain_json(const jy_policy *p, const jy_policy_case *c, const jy_decision *d,
+                            const jy_policy_trace *t, jy_sb *out)
+{
+    (void)d;
+    char dbuf[JY_DATE_BUFSZ], m[JY_MONEY_BUFSZ];
+    const jp_program *pr = &p->programs[c->program];
+    jy_sb_appendc(out, '{');
+    jy_sb_json_kv_str(out, "program", pr->id);
+    jy_sb_json_kv_str(out, "title", pr->title);
+    jy_sb_json_kv_str(out, "date", jy_date_format(c->date, dbuf));
+    jy_sb_json_kv_str(out, "ruleset", p->hash);
+    jy_sb_json_key(out, "steps");
+    jy_sb_appendc(out, '[');
+    int first = 1;
+    for (int i = 0; t && i < t->n; i++) {
+        const jy_policy_step *s = &t->steps[i];
+        if (s->kind < JY_STEP_FACT || s->kind > JY_STEP_LET) continue;
+        if (!first) jy_sb_appendc(out, ',');
+        first = 0;
+        jy_sb_appendc(out, '{');
+        jy_sb_json_kv_i64(out, "line", s->line);
+        switch (s->kind) {
+        case JY_STEP_FACT: {
+            const jp_fact *f = &p->facts[s->index];
+            jy_sb_json_kv_str(out, "kind", "fact");
+            jy_sb_json_kv_str(out, "name", f->name);
+            typed_kv(p, "value", f->type, s->index, s->value, out);
+            break;
+        }
+        case JY_STEP_PARAM: {
+            const jp_param *pm = &p->params[s->index];
+            jy_sb_json_kv_str(out, "kind", "param");
+            jy_sb_json_kv_str(out, "name", pm->name);
+            typed_kv(p, "value", pm->type, -1, s->value, out);
+            jy_sb_json_kv_str(out, "clause", p->clauses[pm->clause].id);
+            jy_sb_json_kv_str(out, "clause_text", p->clauses[pm->clause].text);
+            /* the period of the parameter the case's date fell in */
+            jy_sb_json_key(out, "period");
+            const jp_period *per = NULL;
+            for (int k = 0; k < pm->nper; k++)
+                if (pm->per[k].from <= c->date && c->date <= pm->per[k].to) {
+                    per = &pm->per[k];
+                    break;
+                }
+            if (!per) jy_sb_append(out, "null");
+            else {
+                jy_sb_appendc(out, '{');
+                jy_sb_json_key(out, "from");
+                if (per->from == INT32_MIN) jy_sb_append(out, "null");
+                else jy_sb_json_str(out, jy_date_format(per->from, dbuf));
+                jy_sb_json_key(out, "to");
+                if (per->to == INT32_MAX) jy_sb_append(out, "null");
+                else jy_sb_json_str(out, jy_date_format(per->to, dbuf));
+                jy_sb_appendc(out, '}');
+            }
+            break;
+        }
+        case JY_STEP_LET:
+            jy_sb_json_kv_str(out, "kind", "let");
+            jy_sb_json_kv_str(out, "name", p->locals[s->index]);
+            typed_kv(p, "value", p->local_type[s->index], p->local_efact[s->index], s->value, out);
+            break;
+        case JY_STEP_CHECK_OK:
+        case JY_STEP_CHECK_FAIL: {
+            const jp_reason *r = &p->reasons[s->index];
+            jy_sb_json_kv_str(out, "kind", "check");
+            jy_sb_json_kv_bool(out, "passed", s->kind == JY_STEP_CHECK_OK);
+            jy_sb_json_kv_str(out, "severity", r->kind == R_FAIL ? "fail" : "review");
+            jy_sb t2 = JY_SB_INIT;
+            reason_text(r, c, &t2);
+            jy_sb_json_kv_str(out, "text", jy_sb_cstr(&t2));
+            jy_sb_free(&t2);
+            clauses_json(p, r, out);
+            break;
+        }
+        case JY_STEP_DECIDE: {
+            const jp_table *tb = &p->tables[s->index];
+            jy_sb_json_kv_str(out, "kind", "decide");
+            jy_sb_json_kv_i64(out, "value", s->value);
+            jy_sb_json_kv_str(out, "clause", p->clauses[tb->clause].id);
+            jy_sb_json_kv_str(out, "clause_text", p->clauses[tb->clause].text);
+            break;
+        }
+        case JY_STEP_OUTCOME: {
+            const jp_reason *r = &p->reasons[s->index];
+            jy_sb_json_kv_str(out, "kind", "outcome");
+            jy_sb_json_kv_str(out, "outcome", s->value == JY_INELIGIBLE ? "ineligible" : s->value == JY_NEEDS_REVIEW ? "needs_review" : "note");
+            jy_sb t2 = JY_SB_INIT;
+            reason_text(r, c, &t2);
+            jy_sb_json_kv_str(out, "text", jy_sb_cstr(&t2));
+            jy_sb_free(&t2);
+            clauses_json(p, r, out);
+            break;
+        }
+        case JY_STEP_PAY:
+        case JY_STEP_CAP: {
+            const jp_reason *r = &p->reasons[s->index];
+            jy_sb_json_kv_str(out, "kind", s->kind == JY_STEP_PAY ? "pay" : "cap");
+            jy_sb_json_kv_str(out, "amount", jy_money_format_plain(s->value, m));
+            jy_sb_json_kv_str(out, "text", r->text);
+            clauses_json(p, r, out);
+            break;
+        }
+        default: break;
+        }
+        jy_sb_appendc(out, '}');
+    }
+    jy_sb_append(out, "]}");
+}
+
 /* ---- for the fast reader (reader.c): the reference reader's own helpers, unchanged ---- */
 int jp_sym_index(const jp_fact *f, const char *s) { return sym_index(f, s); }
 const char *jp_value_syn(const jy_policy *p, const jp_fact *f, const char *s) { return value_syn(p, f, s); }

@@ -184,6 +184,14 @@ void jy_policy_decision_json(const jy_policy *p, const char *id, int has_id, con
 /* Appends a readable Chinese trace of one evaluation. */
 void jy_policy_explain_text(const jy_policy *p, const jy_policy_case *c, const jy_decision *d,
                             const jy_policy_trace *t, jy_sb *out);
+/* The same trace as JSON: {"program","title","date","ruleset","steps":[…]}, each step with its
+ * rule-file "line" and "kind": fact / let {name, value}; param {name, value, clause, clause_text,
+ * period {from, to} (null when open) — the period the case's date fell in}; check {passed,
+ * severity fail|review, text, clauses [{id, text}]}; decide {value, clause, clause_text};
+ * outcome {outcome ineligible|needs_review|note, text, clauses}; pay / cap {amount, text, clauses}.
+ * Values are formatted as the text trace writes them (元, %, 是/否, dates, choices). */
+void jy_policy_explain_json(const jy_policy *p, const jy_policy_case *c, const jy_decision *d,
+                            const jy_policy_trace *t, jy_sb *out);
 /* Appends the programme list (targets, budgets, sources) as a JSON array. */
 void jy_policy_list_json(const jy_policy *p, jy_sb *out);
 /* Appends the fact catalogue as a Markdown table (name, type, meaning, programmes). */

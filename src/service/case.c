@@ -299,6 +299,40 @@ static int scoring_form(json_t *facts, jy_err *err)
 
 /* Evaluates the policy: fills decision, amount, ruleset and the reasons JSON array (owned by the
  * caller, to append conflict reasons to). */
+static int policy_case_of(jy_cases *cs, const jy_case *c, json_t *facts, const jy_policy **pol, jy_policy_case *pc,
+                          jy_err *err)
+{
+    char d[JY_DATE_BUFSZ];
+    json_t *line = json_object();
+    json_object_set_new(line, "program", json_string(c->program));
+    json_object_set_new(line, "date", json_string(jy_date_format(c->filed_on, d)));
+    json_object_set_new(line, "facts", jy_form_policy_facts(facts));
+    char *text = json_dumps(line, JSON_COMPACT);
+    json_decref(line);
+    if (!text) return jy_err_set(err, JY_ENOMEM, "out of memory");
+    int rc = jy_cases_policy_of(cs, c->policy_version, pol, err);
+    if (rc) {
+        free(text);
+        return rc;
+    }
+    int has_id = 0;
+    rc = jy_policy_case_parse_inputs(*pol, text, strlen(text), jy_case_form_inputs, pc, NULL, 0, &has_id, err);
+    free(text);
+    return rc ? jy_err_prefix(err, "facts: ") : 0;
+}
+
+int jy_case_policy_case(jy_cases *cs, const jy_case *c, const jy_policy **pol, jy_policy_case *pc, jy_err *err)
+{
+    json_t *facts = json_loads(c->facts && *c->facts ? c->facts : "{}", 0, NULL);
+    if (!json_is_object(facts)) {
+        json_decref(facts);
+        return jy_err_set(err, JY_EINVAL, "case %lld: facts: stored facts are not a JSON object", (long long)c->id);
+    }
+    int rc = policy_case_of(cs, c, facts, pol, pc, err);
+    json_decref(facts);
+    return rc;
+}
+
 static int evaluate(jy_cases *cs, jy_case *c, json_t *facts, json_t **reasons, jy_err *err)
 {
     char d[JY_DATE_BUFSZ];

@@ -94,6 +94,10 @@ int jy_case_show_json(jy_cases *cs, int64_t id, jy_date today, jy_sb *out, jy_er
 /* The same for a case c the caller has just read with jy_store_case_get on cs's store (facts and
  * reasons loaded): a page that checked the case's permission from that row needs no second read. */
 int jy_case_show_json_of(jy_cases *cs, const jy_case *c, jy_date today, jy_sb *out, jy_err *err);
+/* The stored case c (its facts loaded) as the rules' input: its programme, filing date and facts
+ * (the form's inputs folded in as at filing), parsed by the rules of the version that decided it
+ * (*pol). For explaining a stored case (POST /api/v1/policy/explain {"case_id"}). */
+int jy_case_policy_case(jy_cases *cs, const jy_case *c, const jy_policy **pol, jy_policy_case *pc, jy_err *err);
 
 /* Provisional dates (issue 10 item 16; docs/cases.md "The turn of the year"). A deadline or a
  * publicity counted in working days into a year whose holiday calendar is not yet in

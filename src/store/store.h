@@ -495,6 +495,8 @@ typedef struct jy_case_filter {
     const char *kind;      /* NULL: all */
     int64_t person_id, org_id, parent_id; /* 0: any */
     jy_date due_before;    /* non-zero: only cases with 0 < due_on < due_before (overdue) */
+    int objection_open;    /* non-zero: only cases whose last step is an objection (异议) not yet
+                              resolved: the case waits for re-review (case_views.h) */
     int64_t after_id;
     int limit;             /* 0: all */
     const char *county;    /* NULL or "": every county; else a division prefix (2, 4 or 6 digits):

@@ -81,6 +81,10 @@ with Server() as srv:
     st, d2 = t.call("POST", "/api/v1/cases/%d/objections" % cid, {"reason": "村民反映场地未实际使用", "date": "2024-09-30"},
                     expect=201, headers={"Idempotency-Key": "obj-%d-1" % cid})
     check(len(d2["objections"]) == 1, "the repeated objection was filed twice: %r" % d2)
+    # the list of open objections (the dashboard's alert): this case, and only while it is open
+    st, ol = r.call("GET", "/api/v1/cases?objection=open", expect=200)
+    check([x["id"] for x in ol["items"]] == [cid], "open objections: %r" % [x["id"] for x in ol["items"]])
+    r.call("GET", "/api/v1/cases?objection=yes", expect=400)
     st, d = r.call("POST", "/api/v1/cases/%d/objections/resolve" % cid,
                    {"outcome": "maybe", "reason": "x", "date": "2024-10-08"}, expect=422)
     check(d["error"]["field"] == "outcome", "bad outcome named: %r" % d)
@@ -92,6 +96,8 @@ with Server() as srv:
     check(d["state"] == "county_approved" and d["objections"][0]["status"] == "dismissed"
           and d["objections"][0]["resolved_by"] == "cm-rev" and "场地有使用记录" in d["objections"][0]["resolution"],
           "dismissed: %r" % d)
+    st, ol = r.call("GET", "/api/v1/cases?objection=open", expect=200)
+    check(ol["items"] == [], "no open objection once resolved: %r" % [x["id"] for x in ol["items"]])
     # a new publicity, a second objection, upheld this time
     r.call("POST", "/api/v1/cases/%d/steps" % cid, {"step": "publish", "reason": "重新公示", "date": "2024-10-09"},
            expect=200)

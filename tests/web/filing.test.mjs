@@ -7,7 +7,8 @@ import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { execFileSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { BASE, accounts, launch, newPage, login, shot, text } from './lib.mjs'
+import { BASE, accounts, launch, newPage, login, loginFin2, shot, text } from './lib.mjs'
+import { findIdcards } from '../../web/src/lib/format.js'
 
 let browser
 const acc = accounts()
@@ -31,6 +32,10 @@ async function pickDate(page, selector, date) {
   await page.fill(selector, date)
   await page.press(selector, 'Enter')
 }
+const apiGet = (page, path) => page.evaluate(async (p) => {
+  const r = await fetch('/api/v1' + p, { headers: { Accept: 'application/json' } })
+  return { status: r.status, body: await r.json() }
+}, path)
 const errorOf = (page, fact) => page.locator(`[data-fact=${fact}] .el-form-item__error`)
 
 test('roster import: the bad rows in a table with row, field and reason, and as a file to download', async () => {
@@ -67,7 +72,7 @@ test('roster import: the bad rows in a table with row, field and reason, and as 
   await page.context().close()
 })
 
-test('a P1 class: the training body applies, the county approves, trainees are admitted and their claims recognised', async () => {
+test('a P1 class goes from application to payment through the pages by three different users', async () => {
   // three registered persons without cases or statuses, born 1975–1999
   const idcards = sql(`select idcard from persons p where hukou_division like '640522%' and birth between '1975-01-01' and '1999-12-31'
     and not exists (select 1 from cases c where c.person_id = p.id) and not exists (select 1 from person_statuses s where s.person_id = p.id)
@@ -159,8 +164,99 @@ test('a P1 class: the training body applies, the county approves, trainees are a
   const committed = sql(`select count(*) from payables where case_id in (select id from cases where parent_id = ${classId})`)
   assert.equal(committed, '2')
   assert.deepEqual(body.problems, [])
-  assert.deepEqual(rev.problems, [])
   await body.context().close()
+
+  // 5. finance pays the claims: demo-finance builds the P1 batch of the claims' month (by
+  // programme and month, so the other tests' batches — P13 — play no part), web-fin2 approves it,
+  // downloads the bank file and marks it paid; the class page then shows the claims 已拨付
+  const claims = sql(`select p.id, coalesce(p.month, ''), p.year, p.payee_kind, coalesce(o.name, ''), coalesce(nullif(p.account, ''), o.bank_account) from payables p
+    left join orgs o on o.id = p.org_id where p.case_id in (select id from cases where parent_id = ${classId}) order by p.id`)
+    .split('\n').map((l) => l.split('|'))
+  const month = claims[0][1]
+  const fin = await as('finance')
+  await fin.goto(BASE + '/batches')
+  await fin.waitForSelector('[data-test=batches-table]')
+  await fin.click('[data-test=build-open]')
+  await fin.click('[data-test=build-program]')
+  await fin.click('.el-select-dropdown__item:visible:has-text("P1 ")')
+  if (month) {
+    await fin.fill('#build-month', month)
+    await fin.keyboard.press('Enter')
+  } else {
+    await fin.fill('#build-year', claims[0][2])
+  }
+  await fin.click('[data-test=build-submit]')
+  await fin.waitForURL(/\/batches\/\d+/)
+  const bid = fin.url().match(/\/batches\/(\d+)/)[1]
+  await fin.waitForSelector('[data-test=lines-table] .el-table__row')
+  assert.equal((await fin.innerText('[data-test=batch-status]')).trim(), '待复核')
+  const built = (await apiGet(fin, '/batches/' + bid)).body
+  assert.equal(built.program, 'P1')
+  for (const c of claims) assert.ok(built.lines.some((l) => String(l.payable_id) === c[0]), `claim payable ${c[0]} in batch ${bid}: ` + JSON.stringify(built.lines.map((l) => l.payable_id)))
+  assert.deepEqual(findIdcards(await text(fin)), [], 'payees masked on the batch page')
+  assert.deepEqual(fin.problems, [])
+  await fin.context().close()
+
+  const p2 = await newPage(browser)
+  await loginFin2(p2)
+  await p2.goto(BASE + '/batches/' + bid)
+  await p2.click('[data-test=approve]')
+  await p2.click('.el-message-box__btns .el-button--primary')
+  await p2.waitForSelector('[data-test=batch-status]:has-text("已复核")')
+  // the bank file masked (the default), then whole with a reason: the payees' accounts
+  const fileOf = async () => {
+    const [dl] = await Promise.all([p2.waitForEvent('download'), p2.click('[data-test=file-download]')])
+    return new TextDecoder('gb18030').decode(readFileSync(await dl.path()))
+  }
+  await p2.click('[data-test=bank-file-open]')
+  const masked = await fileOf()
+  // the payee: the training body, to its basic account (基本账户), the trainees named in the memo
+  const accounts = [...new Set(claims.map((c) => c[5]))]
+  assert.ok(accounts.every((a) => /^\d{12,}$/.test(a)), 'the payees\' accounts: ' + accounts)
+  assert.ok(masked.includes(claims[0][4]), 'the training body is the payee: ' + masked)
+  for (const a of accounts) {
+    assert.ok(!masked.includes(a), 'the masked bank file has no whole account: ')
+    assert.ok(masked.includes(a.slice(-4)), 'the masked file shows the account\'s last digits: ' + masked)
+  }
+  await p2.click('[data-test=file-unmask]')
+  await p2.waitForSelector('text=导出完整账号须填写事由')
+  await p2.fill('#file-reason', '送银行代发培训补贴')
+  const whole = await fileOf()
+  for (const a of accounts) assert.ok(whole.includes(a), `the whole bank file has the payee's account ${a}: ` + whole)
+  for (const c of claims) if (c[3] === 'org') assert.ok(whole.includes(c[4]), 'the training body named: ' + c[4])
+  await p2.keyboard.press('Escape')
+  // marked paid on the bank's value date (required)
+  await p2.click('[data-test=paid-all]')
+  const today = await p2.inputValue('#paid-date')
+  assert.match(today, /^\d{4}-\d{2}-\d{2}$/)
+  await p2.locator('#paid-date').clear()
+  await p2.click('.el-dialog__title:has-text("登记支付成功")') // closes the date panel
+  await p2.click('[data-test=paid-submit]')
+  await p2.waitForSelector('text=请选择银行入账日期')
+  await pickDate(p2, '#paid-date', today)
+  await p2.click('.el-dialog__title:has-text("登记支付成功")')
+  await p2.click('[data-test=paid-submit]')
+  await p2.waitForSelector('[data-test=batch-status]:has-text("已支付")')
+  const paid = (await apiGet(p2, '/batches/' + bid)).body
+  for (const c of claims) {
+    const l = paid.lines.find((x) => String(x.payable_id) === c[0])
+    assert.equal(l.status, 'paid')
+    assert.equal(l.paid_at, today)
+  }
+  await shot(p2, 'class-batch')
+  assert.deepEqual(p2.problems, [])
+  await p2.context().close()
+
+  // the class page: both claims 已拨付
+  await rev.reload()
+  await rev.waitForFunction(() => {
+    const cells = [...document.querySelectorAll('[data-test=cls-roster-table] [data-state]')]
+    return cells.length === 2 && cells.every((c) => c.getAttribute('data-state') === 'paid')
+  })
+  assert.ok((await rev.innerText('[data-test=cls-roster-table]')).includes('已拨付'))
+  await rev.evaluate(() => { document.querySelectorAll('.el-message').forEach((m) => m.remove()); window.scrollTo(0, 0) })
+  await shot(rev, 'class-paid')
+  assert.deepEqual(rev.problems, [])
   await rev.context().close()
 })
 

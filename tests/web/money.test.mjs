@@ -12,7 +12,7 @@
 import { test, before, after } from 'node:test'
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
-import { BASE, accounts, launch, newPage, login, shot, text } from './lib.mjs'
+import { BASE, accounts, launch, newPage, login, loginFin2, shot, text } from './lib.mjs'
 import { findIdcards } from '../../web/src/lib/format.js'
 
 let browser, fin // demo-finance's page, logged in once (a TOTP code is good once per 30 s)
@@ -206,7 +206,7 @@ test('a payment batch: built by one finance user, refused to its builder, approv
 
   // a second finance user: first login changes the password, passes the TOTP, approves
   const p2 = await newPage(browser)
-  await loginFresh(p2, { name: 'web-fin2', password: process.env.JY_WEB_NEWBIE_PW, secret: process.env.JY_WEB_FIN2_SECRET })
+  await loginFin2(p2)
   await p2.goto(BASE + '/batches/' + bid)
   await p2.click('[data-test=approve]')
   await p2.click('.el-message-box__btns .el-button--primary')
