@@ -309,7 +309,7 @@ static int policy_case_of(jy_cases *cs, const jy_case *c, json_t *facts, const j
     json_object_set_new(line, "facts", jy_form_policy_facts(facts));
     char *text = json_dumps(line, JSON_COMPACT);
     json_decref(line);
-    if (!text) return jy_err_set(err, JY_ENOMEM, "out of memory");
+    if (!text) return jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
     int rc = jy_cases_policy_of(cs, c->policy_version, pol, err);
     if (rc) {
         free(text);
@@ -318,7 +318,7 @@ static int policy_case_of(jy_cases *cs, const jy_case *c, json_t *facts, const j
     int has_id = 0;
     rc = jy_policy_case_parse_inputs(*pol, text, strlen(text), jy_case_form_inputs, pc, NULL, 0, &has_id, err);
     free(text);
-    return rc ? jy_err_prefix(err, "facts: ") : 0;
+    return rc ? jy_err_prefix2(err, "facts: ", "信息项有误：") : 0;
 }
 
 int jy_case_policy_case(jy_cases *cs, const jy_case *c, const jy_policy **pol, jy_policy_case *pc, jy_err *err)
@@ -326,7 +326,7 @@ int jy_case_policy_case(jy_cases *cs, const jy_case *c, const jy_policy **pol, j
     json_t *facts = json_loads(c->facts && *c->facts ? c->facts : "{}", 0, NULL);
     if (!json_is_object(facts)) {
         json_decref(facts);
-        return jy_err_set(err, JY_EINVAL, "case %lld: facts: stored facts are not a JSON object", (long long)c->id);
+        return jy_err_set2(err, JY_EINVAL, "case.facts_not_object", "case %lld: stored facts are not a JSON object", "案件 %lld：保存的信息项不是 JSON 对象", (long long)c->id);
     }
     int rc = policy_case_of(cs, c, facts, pol, pc, err);
     json_decref(facts);
