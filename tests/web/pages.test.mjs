@@ -240,6 +240,13 @@ async function caseInPublicity() {
 test('reports: the publicity list, masked, printable; XLSX download; the rules browser', async () => {
   await page.goto(BASE + '/reports?report=publicity')
   await caseInPublicity()
+  // and a person's: an eligible P1 trainee claim the demo left filed, approved and published today
+  const claim = (await call('GET', '/cases?program=P1&kind=trainee_claim&state=filed&decision=eligible&limit=1')).body.items[0]
+  assert.ok(claim, 'the demo has an eligible P1 claim waiting for review')
+  for (const step of ['county_approve', 'publish']) {
+    const r = await call('POST', `/cases/${claim.id}/steps`, { step, reason: '网页测试：材料齐全' })
+    assert.equal(r.status, 200, JSON.stringify(r.body))
+  }
   await page.reload()
   await page.waitForSelector('[data-test=report-table] .el-table__row')
   const t = await text(page)
