@@ -10,7 +10,8 @@ sec = add_user("api-sec", "security", area="", admin="cli")
 aud = add_user("api-aud", "auditor", area="", admin="api-sec")
 rev = add_user("api-rev", "county_reviewer", area="640522", admin="api-sec")
 city = add_user("api-city", "city_reviewer", area="6405", admin="api-sec")
-ID_RX = re.compile(r"(?<![0-9A-Z])[1-9][0-9]{16}[0-9X](?![0-9A-Z])")
+# bounded by anything but a letter or digit: an 18-digit run inside a hash's lowercase hex is no ID number
+ID_RX = re.compile(r"(?<![0-9A-Za-z])[1-9][0-9]{16}[0-9X](?![0-9A-Za-z])")
 
 with Server() as srv:
     a = Client(srv).login(aud)
