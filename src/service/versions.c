@@ -655,6 +655,63 @@ static void add_clause(diff_out *D, const char *c)
     lines_add(&D->clauses, c, strlen(c));
 }
 
+/* The words of one list of named texts in a diff: programmes (their titles) or clauses (their
+ * texts). */
+typedef struct title_words {
+    const char *array, *key, *change; /* JSON: the array's name, the name's key, a changed text */
+    const char *heading;               /* the text form's section heading */
+    const char *added, *removed;       /* the text form's words for a name added or removed */
+    const char *text_open, *text_close; /* around the text of a name added or removed */
+    const char *changed, *was, *now;   /* a changed text's line: "  " changed KEY was OLD now NEW "”" */
+} title_words;
+
+static const title_words PROGRAM_WORDS = {"programs", "program", "retitled", "二、项目增减\n", "新增", "删除",
+                                          " “", "”", "名称变化 ", "：“", "” → “"};
+static const title_words CLAUSE_WORDS = {"clauses", "clause", "changed", "三、条款文字变化\n", "新增条款", "删除条款",
+                                         "：", "", "", "：原文“", "” → 新文“"};
+
+/* Appends to J (JSON, may be NULL) and T (text, may be NULL) the names of A and B whose texts
+ * differ, are removed (in A only) or added (in B only); each one's clause counts in D. Returns
+ * how many. */
+static int diff_titles(diff_out *D, jy_sb *J, jy_sb *T, const decls *A, const decls *B, const title_words *w)
+{
+    if (J) jy_sb_appendf(J, ",\"%s\":[", w->array);
+    D->nsec = 0;
+    int n = 0;
+    for (int pass = 0; pass < 2; pass++) {
+        const decls *X = pass ? B : A, *Y = pass ? A : B;
+        for (size_t i = 0; i < X->n; i++) {
+            const decl *x = &X->v[i], *y = find_decl(Y, x->key);
+            if (pass == 1 && y) continue;
+            if (y && strcmp(x->text, y->text) == 0) continue;
+            const char *change = !y ? (pass ? "added" : "removed") : w->change;
+            add_clause(D, x->key);
+            if (J) {
+                if (D->nsec++) jy_sb_appendc(J, ',');
+                jy_sb_appendc(J, '{');
+                jy_sb_json_kv_str(J, w->key, x->key);
+                jy_sb_json_kv_str(J, "change", change);
+                jy_sb_json_key(J, "old");
+                if (pass == 0) jy_sb_json_str(J, x->text);
+                else jy_sb_append(J, "null");
+                jy_sb_json_key(J, "new");
+                if (pass == 1) jy_sb_json_str(J, x->text);
+                else if (y) jy_sb_json_str(J, y->text);
+                else jy_sb_append(J, "null");
+                jy_sb_appendc(J, '}');
+            }
+            if (T) {
+                if (n == 0) jy_sb_append(T, w->heading);
+                if (!y) jy_sb_appendf(T, "  %s %s%s%s%s\n", pass ? w->added : w->removed, x->key, w->text_open, x->text, w->text_close);
+                else jy_sb_appendf(T, "  %s%s%s%s%s%s”\n", w->changed, x->key, w->was, x->text, w->now, y->text);
+            }
+            n++;
+        }
+    }
+    if (J) jy_sb_appendc(J, ']');
+    return n;
+}
+
 static void on_rule_line(void *ctx, char op, const char *line)
 {
     diff_out *D = ctx;
@@ -727,76 +784,9 @@ static void diff_parsed(const parsed *A, const parsed *B, diff_out *D)
     }
     if (J) jy_sb_appendc(J, ']');
     int npar = total;
-    /* 2. programmes */
-    if (J) jy_sb_append(J, ",\"programs\":[");
-    D->nsec = 0;
-    int nprog = 0;
-    for (int pass = 0; pass < 2; pass++) {
-        const parsed *X = pass ? B : A, *Y = pass ? A : B;
-        for (size_t i = 0; i < X->programs.n; i++) {
-            const decl *x = &X->programs.v[i], *y = find_decl(&Y->programs, x->key);
-            if (pass == 1 && y) continue;
-            if (y && strcmp(x->text, y->text) == 0) continue;
-            const char *change = !y ? (pass ? "added" : "removed") : "retitled";
-            add_clause(D, x->key);
-            if (J) {
-                if (D->nsec++) jy_sb_appendc(J, ',');
-                jy_sb_appendc(J, '{');
-                jy_sb_json_kv_str(J, "program", x->key);
-                jy_sb_json_kv_str(J, "change", change);
-                jy_sb_json_key(J, "old");
-                if (pass == 0) jy_sb_json_str(J, x->text);
-                else jy_sb_append(J, "null");
-                jy_sb_json_key(J, "new");
-                if (pass == 1) jy_sb_json_str(J, x->text);
-                else if (y) jy_sb_json_str(J, y->text);
-                else jy_sb_append(J, "null");
-                jy_sb_appendc(J, '}');
-            }
-            if (T) {
-                if (nprog == 0) jy_sb_append(T, "二、项目增减\n");
-                if (!y) jy_sb_appendf(T, "  %s %s “%s”\n", pass ? "新增" : "删除", x->key, x->text);
-                else jy_sb_appendf(T, "  名称变化 %s：“%s” → “%s”\n", x->key, x->text, y->text);
-            }
-            nprog++;
-        }
-    }
-    if (J) jy_sb_appendc(J, ']');
-    /* 3. clause texts */
-    if (J) jy_sb_append(J, ",\"clauses\":[");
-    D->nsec = 0;
-    int ncl = 0;
-    for (int pass = 0; pass < 2; pass++) {
-        const parsed *X = pass ? B : A, *Y = pass ? A : B;
-        for (size_t i = 0; i < X->clauses.n; i++) {
-            const decl *x = &X->clauses.v[i], *y = find_decl(&Y->clauses, x->key);
-            if (pass == 1 && y) continue;
-            if (y && strcmp(x->text, y->text) == 0) continue;
-            const char *change = !y ? (pass ? "added" : "removed") : "changed";
-            add_clause(D, x->key);
-            if (J) {
-                if (D->nsec++) jy_sb_appendc(J, ',');
-                jy_sb_appendc(J, '{');
-                jy_sb_json_kv_str(J, "clause", x->key);
-                jy_sb_json_kv_str(J, "change", change);
-                jy_sb_json_key(J, "old");
-                if (pass == 0) jy_sb_json_str(J, x->text);
-                else jy_sb_append(J, "null");
-                jy_sb_json_key(J, "new");
-                if (pass == 1) jy_sb_json_str(J, x->text);
-                else if (y) jy_sb_json_str(J, y->text);
-                else jy_sb_append(J, "null");
-                jy_sb_appendc(J, '}');
-            }
-            if (T) {
-                if (ncl == 0) jy_sb_append(T, "三、条款文字变化\n");
-                if (!y) jy_sb_appendf(T, "  %s %s：%s\n", pass ? "新增条款" : "删除条款", x->key, x->text);
-                else jy_sb_appendf(T, "  %s：原文“%s” → 新文“%s”\n", x->key, x->text, y->text);
-            }
-            ncl++;
-        }
-    }
-    if (J) jy_sb_appendc(J, ']');
+    /* 2. programmes, 3. clause texts */
+    int nprog = diff_titles(D, J, T, &A->programs, &B->programs, &PROGRAM_WORDS);
+    int ncl = diff_titles(D, J, T, &A->clauses, &B->clauses, &CLAUSE_WORDS);
     /* 4. rule lines per .rules file, 5. other files' rows, 6. files added or removed */
     int nrule = 0, nother = 0;
     for (int kind = 0; kind < 2; kind++) {
