@@ -538,6 +538,18 @@ void jy_api_page_reply(jy_http_req *req, jy_api_page *pg)
     jy_http_reply_json(req, 200, &sb);
 }
 
+void jy_api_page_end(jy_http_req *req, jy_api_page *pg, int rc, const jy_err *err,
+                     void (*fail)(jy_http_req *req, const jy_err *err, const char *field))
+{
+    if (!rc) {
+        jy_api_page_reply(req, pg);
+        return;
+    }
+    jy_sb_free(&pg->items);
+    if (fail) fail(req, err, NULL);
+    else jy_api_fail(req, err, NULL);
+}
+
 /* ---- idempotency ---- */
 
 #define IDEM_LIFETIME (24 * 3600)

@@ -140,6 +140,10 @@ int jy_api_page_or_reply(jy_http_req *req, jy_api_page *pg);
 int jy_api_page_add(jy_api_page *pg, int64_t id, const char *json, size_t len);
 /* {"items":[…],"next_cursor":"…"|null} and frees the page. */
 void jy_api_page_reply(jy_http_req *req, jy_api_page *pg);
+/* Ends a paged list whose walk returned rc: on an error, frees the page and answers err through
+ * fail (NULL: jy_api_fail); otherwise answers the page as jy_api_page_reply does. */
+void jy_api_page_end(jy_http_req *req, jy_api_page *pg, int rc, const jy_err *err,
+                     void (*fail)(jy_http_req *req, const jy_err *err, const char *field));
 
 /* ---- idempotency (Idempotency-Key on POSTs that file or pay) ----
  * begin: no header → 0 (go on). A stored answer for (user, key) with the same method, path and

@@ -51,12 +51,7 @@ static void h_audit(jy_http_req *req)
     jy_err err = {0};
     int rc = jy_store_audit_list(st, pg.after, pg.limit + 1, audit_item, &w, &err);
     jy_sb_free(&w.one);
-    if (rc) {
-        jy_sb_free(&pg.items);
-        jy_api_fail(req, &err, NULL);
-        return;
-    }
-    jy_api_page_reply(req, &pg);
+    jy_api_page_end(req, &pg, rc, &err, NULL);
 }
 
 static void h_audit_verify(jy_http_req *req)
@@ -121,12 +116,7 @@ static void h_access_log(jy_http_req *req)
     jy_err err = {0};
     int rc = jy_store_access_log_list(st, &f, access_item, &w, &err);
     jy_sb_free(&w.one);
-    if (rc) {
-        jy_sb_free(&pg.items);
-        jy_api_fail(req, &err, NULL);
-        return;
-    }
-    jy_api_page_reply(req, &pg);
+    jy_api_page_end(req, &pg, rc, &err, NULL);
 }
 
 /* ---- accounts ---- */

@@ -163,12 +163,7 @@ static void h_cases(jy_http_req *req)
     jy_err err = {0};
     int rc = jy_store_case_list(st, &f, list_item, &w, &err);
     jy_sb_free(&w.one);
-    if (rc) {
-        jy_sb_free(&pg.items);
-        jy_api_fail(req, &err, NULL);
-        return;
-    }
-    jy_api_page_reply(req, &pg);
+    jy_api_page_end(req, &pg, rc, &err, NULL);
 }
 
 /* ---- file ---- */
@@ -519,12 +514,7 @@ static void h_roster(jy_http_req *req)
     jy_err err = {0};
     int rc = jy_store_case_list(st, &f, list_item, &w, &err);
     jy_sb_free(&w.one);
-    if (rc) {
-        jy_sb_free(&pg.items);
-        jy_api_fail(req, &err, NULL);
-        return;
-    }
-    jy_api_page_reply(req, &pg);
+    jy_api_page_end(req, &pg, rc, &err, NULL);
 }
 
 /* POST /api/v1/cases/{id}/roster: admits one trainee to the class (files the trainee's claim with

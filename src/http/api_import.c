@@ -569,12 +569,7 @@ static void h_jobs(jy_http_req *req)
     int rc = jy_store_import_job_list(st, strlen(who->area) > 6 ? who->area : "", pg.after, pg.limit + 1, jobs_item, &w,
                                       &err);
     jy_sb_free(&w.one);
-    if (rc) {
-        jy_sb_free(&pg.items);
-        jy_api_fail(req, &err, NULL);
-        return;
-    }
-    jy_api_page_reply(req, &pg);
+    jy_api_page_end(req, &pg, rc, &err, NULL);
 }
 
 /* The error report's lines: fn(row number in the report (1 = first error), row, field, value,

@@ -288,12 +288,7 @@ static void h_placements(jy_http_req *req)
     jy_err err = {0};
     rc = jy_store_placement_list(st, &f, placement_item, &w, &err);
     jy_sb_free(&w.one);
-    if (rc) {
-        jy_sb_free(&pg.items);
-        fail(req, &err, NULL);
-        return;
-    }
-    jy_api_page_reply(req, &pg);
+    jy_api_page_end(req, &pg, rc, &err, fail);
 }
 
 static void h_placement(jy_http_req *req)
@@ -576,12 +571,7 @@ static void h_attendance_grid(jy_http_req *req)
     grid_walk w = {st, who, &pg, host_id, month, JY_SB_INIT, 0, &err};
     int rc = jy_store_payroll_sources(st, county, program, month, grid_item, &w, &err);
     jy_sb_free(&w.one);
-    if (rc || w.rc) {
-        jy_sb_free(&pg.items);
-        fail(req, &err, NULL);
-        return;
-    }
-    jy_api_page_reply(req, &pg);
+    jy_api_page_end(req, &pg, rc ? rc : w.rc, &err, fail);
 }
 
 static int int_field(jy_http_req *req, json_t *b, const char *field, int required, int *out)
@@ -1097,12 +1087,7 @@ static void h_commitments(jy_http_req *req)
     jy_err err = {0};
     int rc = jy_store_payable_list(st, &f, payable_item, &w, &err);
     jy_sb_free(&w.one);
-    if (rc) {
-        jy_sb_free(&pg.items);
-        fail(req, &err, NULL);
-        return;
-    }
-    jy_api_page_reply(req, &pg);
+    jy_api_page_end(req, &pg, rc, &err, fail);
 }
 
 /* GET /api/v1/ledger/commitments/{id}: one payable (its case, payee, amount, what was recovered),
@@ -1207,12 +1192,7 @@ static void h_batches(jy_http_req *req)
     jy_err err = {0};
     int rc = jy_store_batch_list(st, program, batch_item, &w, &err);
     jy_sb_free(&w.one);
-    if (rc) {
-        jy_sb_free(&pg.items);
-        fail(req, &err, NULL);
-        return;
-    }
-    jy_api_page_reply(req, &pg);
+    jy_api_page_end(req, &pg, rc, &err, fail);
 }
 
 static void h_batch_build(jy_http_req *req)
