@@ -72,15 +72,15 @@ void jy_store_audit_mac(const jy_store *st, const char hash[65], char mac[65])
 
 int jy_audit_keygen(const char *path, char id[17], jy_err *err)
 {
-    if (!path || !*path) return jy_err_set(err, JY_EUSAGE, "audit keygen: give the key file to create");
-    if (sodium_init() < 0) return jy_err_set(err, JY_EIO, "libsodium failed to initialise");
+    if (!path || !*path) return jy_err_set2(err, JY_EUSAGE, "store.audit.keygen_args", "audit keygen: give the key file to create", "生成审计密钥：请给出要创建的密钥文件");
+    if (sodium_init() < 0) return jy_err_set2(err, JY_EIO, "store.sodium_init", "libsodium failed to initialise", "加密库 libsodium 初始化失败");
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) {
         if (errno == EEXIST)
-            return jy_err_set(err, JY_ECONFLICT,
+            return jy_err_set2(err, JY_ECONFLICT, "store.audit.key_exists",
                               "audit key file %s already exists: a key is never overwritten (entries written with it "
-                              "could no longer be verified); choose another name", path);
-        return jy_err_set(err, JY_EIO, "audit key file %s: cannot create: %s", path, strerror(errno));
+                              "could no longer be verified); choose another name", "审计密钥文件 %s 已存在：密钥从不覆盖（否则用它写入的条目将无法再校验）；请换一个文件名", path);
+        return jy_err_set2(err, JY_EIO, "store.audit.key_create", "audit key file %s: cannot create: %s", "审计密钥文件 %s：无法创建：%s", path, strerror(errno));
     }
     unsigned char key[32];
     char text[66];
@@ -100,7 +100,7 @@ int jy_audit_keygen(const char *path, char id[17], jy_err *err)
     }
     if (bad) {
         unlink(path);
-        return jy_err_set(err, JY_EIO, "audit key file %s: cannot write: %s", path, strerror(e));
+        return jy_err_set2(err, JY_EIO, "store.audit.key_write", "audit key file %s: cannot write: %s", "审计密钥文件 %s：无法写入：%s", path, strerror(e));
     }
     return 0;
 }
@@ -111,20 +111,20 @@ int jy_store_set_audit_key_file(jy_store *st, const char *path, char id[17], jy_
     st->audit_keyed = 0;
     if (!path) return 0;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return jy_err_set(err, JY_EIO, "audit key file %s: cannot open: %s", path, strerror(errno));
+    if (fd < 0) return jy_err_set2(err, JY_EIO, "store.audit.key_open", "audit key file %s: cannot open: %s", "审计密钥文件 %s：无法打开：%s", path, strerror(errno));
     struct stat sb;
     char text[130];
     ssize_t n = -1;
     int rc = 0;
     if (fstat(fd, &sb) != 0) {
-        rc = jy_err_set(err, JY_EIO, "audit key file %s: %s", path, strerror(errno));
+        rc = jy_err_set2(err, JY_EIO, "store.audit.key_stat", "audit key file %s: %s", "审计密钥文件 %s：%s", path, strerror(errno));
     } else if (!S_ISREG(sb.st_mode)) {
-        rc = jy_err_set(err, JY_EINVAL, "audit key file %s: not a regular file", path);
+        rc = jy_err_set2(err, JY_EINVAL, "store.audit.key_not_file", "audit key file %s: not a regular file", "审计密钥文件 %s：不是普通文件", path);
     } else if (sb.st_mode & 077) {
-        rc = jy_err_set(err, JY_EINVAL, "audit key file %s may be read by others (mode %04o): chmod 600 %s",
+        rc = jy_err_set2(err, JY_EINVAL, "store.audit.key_mode", "audit key file %s may be read by others (mode %04o): chmod 600 %s", "审计密钥文件 %s 可被他人读取（权限 %04o）：请执行 chmod 600 %s",
                         path, (unsigned)(sb.st_mode & 07777), path);
     } else if ((n = read(fd, text, sizeof text - 1)) < 0) {
-        rc = jy_err_set(err, JY_EIO, "audit key file %s: cannot read: %s", path, strerror(errno));
+        rc = jy_err_set2(err, JY_EIO, "store.audit.key_read", "audit key file %s: cannot read: %s", "审计密钥文件 %s：无法读取：%s", path, strerror(errno));
     }
     close(fd);
     if (rc) return rc;
@@ -134,7 +134,7 @@ int jy_store_set_audit_key_file(jy_store *st, const char *path, char id[17], jy_
     if (n != 64 || sodium_hex2bin(st->audit_key, 32, text, 64, NULL, &got, NULL) != 0 || got != 32) {
         sodium_memzero(text, sizeof text);
         sodium_memzero(st->audit_key, sizeof st->audit_key);
-        return jy_err_set(err, JY_EINVAL, "audit key file %s: expected 64 hex digits (a key made by `jiuye audit keygen`)",
+        return jy_err_set2(err, JY_EINVAL, "store.audit.key_format", "audit key file %s: expected 64 hex digits (a key made by `jiuye audit keygen`)", "审计密钥文件 %s：应为 64 位十六进制数字（由 `jiuye audit keygen` 生成的密钥）",
                           path);
     }
     sodium_memzero(text, sizeof text);
@@ -198,12 +198,12 @@ static int parse_line(const char *line, const char *end, checkpoint *c, const ch
         }
     }
     if (seq < 0 || !h || end - h < 65 || h[64] != '"')
-        return jy_err_set(err, JY_EINVAL, "checkpoint file %s line %d: not a checkpoint (expected {\"at\":…,\"seq\":N,\"hash\":\"64 hex digits\"})",
+        return jy_err_set2(err, JY_EINVAL, "store.audit.cp_line", "checkpoint file %s line %d: not a checkpoint (expected {\"at\":…,\"seq\":N,\"hash\":\"64 hex digits\"})", "检查点文件 %s 第 %d 行：不是检查点（应为 {\"at\":…,\"seq\":N,\"hash\":\"64 位十六进制数字\"}）",
                           path, lineno);
     memcpy(c->hash, h, 64);
     c->hash[64] = '\0';
     if (!is_hex64(c->hash))
-        return jy_err_set(err, JY_EINVAL, "checkpoint file %s line %d: the hash is not 64 lower-case hex digits", path, lineno);
+        return jy_err_set2(err, JY_EINVAL, "store.audit.cp_hash", "checkpoint file %s line %d: the hash is not 64 lower-case hex digits", "检查点文件 %s 第 %d 行：哈希值不是 64 位小写十六进制数字", path, lineno);
     c->seq = seq;
     c->line = lineno;
     c->at[0] = '\0';
@@ -215,7 +215,7 @@ static int parse_line(const char *line, const char *end, checkpoint *c, const ch
         c->at[len] = '\0';
     }
     if (seq == 0 && strcmp(c->hash, jy_store_genesis_hash) != 0)
-        return jy_err_set(err, JY_EINVAL, "checkpoint file %s line %d: entry 0 (the empty log) has the genesis hash, not %.16s…",
+        return jy_err_set2(err, JY_EINVAL, "store.audit.cp_genesis", "checkpoint file %s line %d: entry 0 (the empty log) has the genesis hash, not %.16s…", "检查点文件 %s 第 %d 行：第 0 条（空日志）的哈希应为创世哈希，而不是 %.16s…",
                           path, lineno, c->hash);
     return 0;
 }
@@ -231,8 +231,8 @@ static int cp_cmp(const void *a, const void *b)
 static int parse_checkpoints(const char *text, size_t len, const char *path, cp_list *l, jy_err *err)
 {
     if (len > 0 && text[len - 1] != '\n')
-        return jy_err_set(err, JY_EINVAL, "checkpoint file %s: the last line is incomplete (no newline): an interrupted "
-                          "write, or an edit; repair it by hand", path);
+        return jy_err_set2(err, JY_EINVAL, "store.audit.cp_incomplete", "checkpoint file %s: the last line is incomplete (no newline): an interrupted "
+                          "write, or an edit; repair it by hand", "检查点文件 %s：最后一行不完整（没有换行）：写入被中断或文件被编辑过，请手工修复", path);
     int lineno = 0;
     for (const char *p = text, *stop = text + len; p < stop;) {
         const char *nl = memchr(p, '\n', (size_t)(stop - p));
@@ -244,7 +244,7 @@ static int parse_checkpoints(const char *text, size_t len, const char *path, cp_
             if (l->n == l->cap) {
                 size_t cap = l->cap ? 2 * l->cap : 64;
                 checkpoint *v = realloc(l->v, cap * sizeof *v);
-                if (!v) return jy_err_set(err, JY_ENOMEM, "checkpoint file %s: out of memory", path);
+                if (!v) return jy_err_set2(err, JY_ENOMEM, "store.audit.cp_oom", "checkpoint file %s: out of memory", "检查点文件 %s：内存不足", path);
                 l->v = v;
                 l->cap = cap;
             }
@@ -267,7 +267,7 @@ static int read_all(int fd, jy_sb *sb, const char *path, jy_err *err)
         ssize_t n = pread(fd, buf, sizeof buf, off);
         if (n < 0) {
             if (errno == EINTR) continue;
-            return jy_err_set(err, JY_EIO, "checkpoint file %s: cannot read: %s", path, strerror(errno));
+            return jy_err_set2(err, JY_EIO, "store.audit.cp_read", "checkpoint file %s: cannot read: %s", "检查点文件 %s：无法读取：%s", path, strerror(errno));
         }
         if (n == 0) return 0;
         jy_sb_appendn(sb, buf, (size_t)n);
@@ -309,30 +309,30 @@ static int walk_one(void *vctx, const jy_audit_entry *e)
     if (e->seq != c->next_seq) {
         if (e->seq > c->next_seq) {
             if (e->seq == c->next_seq + 1)
-                c->rc = jy_err_set(c->err, JY_ETAMPER, "entry %" PRId64 ": missing (the log goes from entry %" PRId64
-                                   " to entry %" PRId64 "; deleted?)", c->next_seq, c->next_seq - 1, e->seq);
+                c->rc = jy_err_set2(c->err, JY_ETAMPER, "store.audit.entry_missing", "entry %" PRId64 ": missing (the log goes from entry %" PRId64
+                                   " to entry %" PRId64 "; deleted?)", "审计日志链在第 %" PRId64 " 条断开：该条缺失（日志从第 %" PRId64 " 条直接跳到第 %" PRId64 " 条；被删除？）", c->next_seq, c->next_seq - 1, e->seq);
             else
-                c->rc = jy_err_set(c->err, JY_ETAMPER, "entry %" PRId64 ": missing, with the %" PRId64
-                                   " entries up to %" PRId64 " (sequence gap; deleted?)",
+                c->rc = jy_err_set2(c->err, JY_ETAMPER, "store.audit.entries_missing", "entry %" PRId64 ": missing, with the %" PRId64
+                                   " entries up to %" PRId64 " (sequence gap; deleted?)", "审计日志链在第 %" PRId64 " 条断开：从该条起共 %" PRId64 " 条缺失，直到第 %" PRId64 " 条（序号中断；被删除？）",
                                    c->next_seq, e->seq - c->next_seq, e->seq - 1);
         } else {
-            c->rc = jy_err_set(c->err, JY_ETAMPER, "entry %" PRId64 ": out of sequence after entry %" PRId64,
+            c->rc = jy_err_set2(c->err, JY_ETAMPER, "store.audit.out_of_sequence", "entry %" PRId64 ": out of sequence after entry %" PRId64, "审计日志第 %" PRId64 " 条：排在第 %" PRId64 " 条之后，序号错乱",
                                e->seq, c->next_seq - 1);
         }
         return 1;
     }
     jy_store_audit_hash(e, want);
     if (strcmp(want, e->hash) != 0) {
-        c->rc = jy_err_set(c->err, JY_ETAMPER, "entry %" PRId64 ": content does not match its hash (edited?)", e->seq);
+        c->rc = jy_err_set2(c->err, JY_ETAMPER, "store.audit.content_hash", "entry %" PRId64 ": content does not match its hash (edited?)", "审计日志第 %" PRId64 " 条：内容与其哈希值不符（被修改过？）", e->seq);
         return 1;
     }
     if (strcmp(e->prev_hash, c->prev_hash) != 0) {
         if (e->seq == 1)
-            c->rc = jy_err_set(c->err, JY_ETAMPER, "entry 1: does not start the chain (prev_hash is not the genesis hash)");
+            c->rc = jy_err_set2(c->err, JY_ETAMPER, "store.audit.genesis", "entry 1: does not start the chain (prev_hash is not the genesis hash)", "审计日志第 1 条：不是链的起点（prev_hash 不是创世哈希）");
         else
-            c->rc = jy_err_set(c->err, JY_ETAMPER,
+            c->rc = jy_err_set2(c->err, JY_ETAMPER, "store.audit.chain_broken",
                                "entry %" PRId64 ": its hash is not the one entry %" PRId64
-                               " chains to (entry %" PRId64 " rewritten with a new hash, or entries replaced?)",
+                               " chains to (entry %" PRId64 " rewritten with a new hash, or entries replaced?)", "审计日志链在第 %2$" PRId64 " 条断开：第 %1$" PRId64 " 条的哈希值不是第 %2$" PRId64 " 条所链接的哈希值（第 %3$" PRId64 " 条被改写并换了新哈希，或有条目被替换？）",
                                e->seq - 1, e->seq, e->seq - 1);
         return 1;
     }
@@ -340,16 +340,16 @@ static int walk_one(void *vctx, const jy_audit_entry *e)
         if (e->mac[0]) {
             jy_store_audit_mac(c->st, e->hash, want);
             if (strlen(e->mac) != 64 || sodium_memcmp(want, e->mac, 64) != 0) {
-                c->rc = jy_err_set(c->err, JY_ETAMPER,
+                c->rc = jy_err_set2(c->err, JY_ETAMPER, "store.audit.mac_mismatch",
                                    "entry %" PRId64 ": its MAC does not match (rewritten by someone without the audit "
-                                   "key, or verified with another key)", e->seq);
+                                   "key, or verified with another key)", "审计日志第 %" PRId64 " 条：消息认证码（MAC）不符（被没有审计密钥的人改写，或用了另一个密钥校验）", e->seq);
                 return 1;
             }
             r->macs++;
         } else if (e->seq >= c->keyed_from) {
-            c->rc = jy_err_set(c->err, JY_ETAMPER,
+            c->rc = jy_err_set2(c->err, JY_ETAMPER, "store.audit.mac_missing",
                                "entry %" PRId64 ": has no MAC: written without the audit key, or rewritten by someone "
-                               "without it (entries written before the key was introduced: --keyed-from SEQ)", e->seq);
+                               "without it (entries written before the key was introduced: --keyed-from SEQ)", "审计日志第 %" PRId64 " 条：没有消息认证码（MAC）：写入时未用审计密钥，或被没有密钥的人改写（启用密钥之前写入的条目：用 --keyed-from SEQ）", e->seq);
             return 1;
         } else {
             r->unkeyed++;
@@ -358,9 +358,9 @@ static int walk_one(void *vctx, const jy_audit_entry *e)
     const jy_audit_verify_opts *o = c->o;
     if (o && o->expect_hash && !c->expect_found) {
         if (o->expect_seq > 0 && e->seq == o->expect_seq && strcmp(e->hash, o->expect_hash) != 0) {
-            c->rc = jy_err_set(c->err, JY_ETAMPER,
+            c->rc = jy_err_set2(c->err, JY_ETAMPER, "store.audit.head_mismatch",
                                "entry %" PRId64 ": its hash %.16s… is not the expected head %.16s… (the entry or one "
-                               "before it was rewritten)", e->seq, e->hash, o->expect_hash);
+                               "before it was rewritten)", "审计日志第 %" PRId64 " 条：哈希值 %.16s… 不是预期的链头 %.16s…（该条或它之前的某条被改写）", e->seq, e->hash, o->expect_hash);
             return 1;
         }
         if ((o->expect_seq <= 0 || e->seq == o->expect_seq) && strcmp(e->hash, o->expect_hash) == 0) {
@@ -371,9 +371,9 @@ static int walk_one(void *vctx, const jy_audit_entry *e)
     for (; c->cps && c->icp < c->cps->n && c->cps->v[c->icp].seq <= e->seq; c->icp++) {
         const checkpoint *cp = &c->cps->v[c->icp];
         if (cp->seq == e->seq && strcmp(cp->hash, e->hash) != 0) {
-            c->rc = jy_err_set(c->err, JY_ETAMPER,
+            c->rc = jy_err_set2(c->err, JY_ETAMPER, "store.audit.cp_mismatch",
                                "entry %" PRId64 ": its hash %.16s… differs from the checkpoint of %s (%s line %d: "
-                               "%.16s…): the entry or one before it was rewritten", e->seq, e->hash,
+                               "%.16s…): the entry or one before it was rewritten", "审计日志第 %" PRId64 " 条：哈希值 %.16s… 与 %s 的检查点（%s 第 %d 行：%.16s…）不符：该条或它之前的某条被改写", e->seq, e->hash,
                                cp->at[0] ? cp->at : "?", c->cp_path, cp->line, cp->hash);
             return 1;
         }
@@ -395,6 +395,14 @@ static const char *range(char *buf, size_t n, int64_t from, int64_t to)
     return buf;
 }
 
+/* The same in Chinese: "第 6 条" or "第 6 至 9 条". */
+static const char *range_zh(char *buf, size_t n, int64_t from, int64_t to)
+{
+    if (from == to) snprintf(buf, n, "第 %" PRId64 " 条", from);
+    else snprintf(buf, n, "第 %" PRId64 " 至 %" PRId64 " 条", from, to);
+    return buf;
+}
+
 /* Walks the chain checking o and the checkpoints cps (from cp_path; may be NULL). */
 static int verify_walk(jy_store *st, const jy_audit_verify_opts *o, const cp_list *cps, const char *cp_path,
                        jy_audit_verify_result *res, jy_err *err)
@@ -406,7 +414,7 @@ static int verify_walk(jy_store *st, const jy_audit_verify_opts *o, const cp_lis
     c.keyed_from = o && o->keyed_from > 1 ? o->keyed_from : 1;
     memcpy(c.prev_hash, jy_store_genesis_hash, 65);
     if (o && o->expect_hash && !is_hex64(o->expect_hash))
-        return jy_err_set(err, JY_EUSAGE, "expected head %s: not 64 lower-case hex digits", o->expect_hash);
+        return jy_err_set2(err, JY_EUSAGE, "store.audit.head_format", "expected head %s: not 64 lower-case hex digits", "预期链头 %s：不是 64 位小写十六进制数字", o->expect_hash);
     /* the checkpoints of the empty log (seq 0) hold whatever the log holds */
     while (cps && c.icp < cps->n && cps->v[c.icp].seq == 0) {
         c.icp++;
@@ -415,27 +423,34 @@ static int verify_walk(jy_store *st, const jy_audit_verify_opts *o, const cp_lis
     int rc = st->ops->audit_list(st, 0, 0, walk_one, &c, err);
     if (rc) return rc;
     if (c.rc) return c.rc;
-    char gone[64];
+    char gone[64], gone_zh[64];
     if (o && o->expect_hash && !c.expect_found) {
         if (o->expect_seq > res->head_seq)
-            return jy_err_set(err, JY_ETAMPER,
-                              "the expected head, entry %" PRId64 " (%.16s…), is missing: the log ends at entry %" PRId64
-                              " (%s deleted from its end?)", o->expect_seq, o->expect_hash, res->head_seq,
-                              range(gone, sizeof gone, res->head_seq + 1, o->expect_seq));
+            return jy_err_set2(err, JY_ETAMPER, "store.audit.head_missing",
+                               "the expected head, entry %" PRId64 " (%.16s…), is missing: the log ends at entry %" PRId64
+                               " (%s deleted from its end?)%.0s",
+                               "预期的链头第 %1$" PRId64 " 条（%2$.16s…）不存在：日志止于第 %3$" PRId64
+                               " 条（%5$s 从末尾被删除？）%4$.0s",
+                               o->expect_seq, o->expect_hash, res->head_seq,
+                               range(gone, sizeof gone, res->head_seq + 1, o->expect_seq),
+                               range_zh(gone_zh, sizeof gone_zh, res->head_seq + 1, o->expect_seq));
         if (o->expect_seq <= 0 && strcmp(o->expect_hash, jy_store_genesis_hash) != 0)
-            return jy_err_set(err, JY_ETAMPER,
+            return jy_err_set2(err, JY_ETAMPER, "store.audit.head_absent",
                               "the expected head %.16s… is not in the log, which ends at entry %" PRId64
-                              " (%.16s…): entries deleted from its end, or the log rewritten",
+                              " (%.16s…): entries deleted from its end, or the log rewritten", "预期链头 %.16s… 不在日志中，日志止于第 %" PRId64 " 条（%.16s…）：日志末尾的条目被删除，或日志被改写",
                               o->expect_hash, res->head_seq, res->head);
         if (o->expect_seq <= 0) res->expect_seq = 0; /* the genesis hash: the empty log's head */
     }
     if (cps && c.icp < cps->n) {
         const checkpoint *last = &cps->v[cps->n - 1];
-        return jy_err_set(err, JY_ETAMPER,
-                          "the log has shrunk: the checkpoint of %s (%s line %d) recorded entry %" PRId64
-                          " (%.16s…), but the log ends at entry %" PRId64 ": %s deleted from its end?",
-                          last->at[0] ? last->at : "?", cp_path, last->line, last->seq, last->hash, res->head_seq,
-                          range(gone, sizeof gone, res->head_seq + 1, last->seq));
+        return jy_err_set2(err, JY_ETAMPER, "store.audit.shrunk",
+                           "the log has shrunk: the checkpoint of %s (%s line %d) recorded entry %" PRId64
+                           " (%.16s…), but the log ends at entry %" PRId64 ": %s deleted from its end?%.0s",
+                           "审计日志变短了：%1$s 的检查点（%2$s 第 %3$d 行）记录到第 %4$" PRId64
+                           " 条（%5$.16s…），而日志止于第 %6$" PRId64 " 条：%8$s 从末尾被删除？%7$.0s",
+                           last->at[0] ? last->at : "?", cp_path, last->line, last->seq, last->hash, res->head_seq,
+                           range(gone, sizeof gone, res->head_seq + 1, last->seq),
+                           range_zh(gone_zh, sizeof gone_zh, res->head_seq + 1, last->seq));
     }
     return 0;
 }
@@ -451,7 +466,7 @@ int jy_store_audit_verify_ex(jy_store *st, const jy_audit_verify_opts *o, jy_aud
         int fd = open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
             memset(res, 0, sizeof *res);
-            return jy_err_set(err, JY_EIO, "checkpoint file %s: cannot open: %s", path, strerror(errno));
+            return jy_err_set2(err, JY_EIO, "store.audit.cp_open", "checkpoint file %s: cannot open: %s", "检查点文件 %s：无法打开：%s", path, strerror(errno));
         }
         rc = load_checkpoints_fd(fd, path, &cps, err);
         close(fd);
@@ -484,13 +499,13 @@ int jy_store_audit_checkpoint(jy_store *st, const char *path, const jy_audit_ver
         fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
         struct stat sb;
         if (fd < 0) {
-            rc = jy_err_set(err, JY_EIO, "checkpoint file %s: cannot open: %s", path, strerror(errno));
+            rc = jy_err_set2(err, JY_EIO, "store.audit.cp_open", "checkpoint file %s: cannot open: %s", "检查点文件 %s：无法打开：%s", path, strerror(errno));
         } else if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-            rc = jy_err_set(err, JY_EINVAL, "checkpoint file %s: not a regular file", path);
+            rc = jy_err_set2(err, JY_EINVAL, "store.audit.cp_not_file", "checkpoint file %s: not a regular file", "检查点文件 %s：不是普通文件", path);
         } else if ((sb.st_mode & 077) && fchmod(fd, 0600) != 0) {
-            rc = jy_err_set(err, JY_EIO, "checkpoint file %s: cannot make it private (0600): %s", path, strerror(errno));
+            rc = jy_err_set2(err, JY_EIO, "store.audit.cp_chmod", "checkpoint file %s: cannot make it private (0600): %s", "检查点文件 %s：无法设为仅本人可读写（0600）：%s", path, strerror(errno));
         } else if (flock(fd, LOCK_EX) != 0) {
-            rc = jy_err_set(err, JY_EIO, "checkpoint file %s: cannot lock: %s", path, strerror(errno));
+            rc = jy_err_set2(err, JY_EIO, "store.audit.cp_lock", "checkpoint file %s: cannot lock: %s", "检查点文件 %s：无法加锁：%s", path, strerror(errno));
         } else {
             rc = load_checkpoints_fd(fd, path, &cps, err);
         }
@@ -507,12 +522,12 @@ int jy_store_audit_checkpoint(jy_store *st, const char *path, const jy_audit_ver
         jy_sb_append(&line, "}\n");
         ssize_t w = write(fd, jy_sb_cstr(&line), line.len);
         if (w != (ssize_t)line.len || fsync(fd) != 0)
-            rc = jy_err_set(err, JY_EIO, "checkpoint file %s: cannot append: %s", path,
+            rc = jy_err_set2(err, JY_EIO, "store.audit.cp_append", "checkpoint file %s: cannot append: %s", "检查点文件 %s：无法追加写入：%s", path,
                             w < 0 ? strerror(errno) : "short write");
         jy_sb_free(&line);
     }
     if (fd >= 0 && close(fd) != 0 && rc == 0)
-        rc = jy_err_set(err, JY_EIO, "checkpoint file %s: %s", path, strerror(errno));
+        rc = jy_err_set2(err, JY_EIO, "store.audit.cp_error", "checkpoint file %s: %s", "检查点文件 %s：%s", path, strerror(errno));
     free(cps.v);
     return rc;
 }

@@ -36,7 +36,7 @@ static int fail(jy_store *st, const PGresult *r, const char *what, jy_err *err)
     jy_store_pg_failed(st);
     size_t n = strlen(msg);
     while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' ')) n--;
-    return jy_err_set(err, code, "database: %.*s (%s)", (int)(n > 300 ? 300 : n), msg, what);
+    return jy_err_set2(err, code, "store.db.error_pg_what", "database: %.*s (%s)", "数据库操作失败（%3$s）：%2$.*1$s", (int)(n > 300 ? 300 : n), msg, what);
 }
 
 /* Runs sql with n text parameters (NULL = SQL NULL); the result or NULL with err filled. */
@@ -112,7 +112,7 @@ static int pq_user_get(jy_store *st, const char *name, jy_user *out, jy_err *err
     if (!r) return err ? err->code : JY_EDB;
     int rc = 0;
     if (PQntuples(r) == 1) read_user(r, 0, out);
-    else rc = jy_err_set(err, JY_ENOTFOUND, "no user named \"%s\"", name);
+    else rc = jy_err_set2(err, JY_ENOTFOUND, "store.user.not_found", "no user named \"%s\"", "没有名为“%s”的用户", name);
     PQclear(r);
     return rc;
 }
@@ -269,7 +269,7 @@ static int pq_case_get(jy_store *st, int64_t id, jy_case *out, jy_sb *text, jy_e
         out->reasons = text->buf + off[1];
         out->conflicts = text->buf + off[2];
     } else {
-        rc = jy_err_set(err, JY_ENOTFOUND, "no case %lld", (long long)id);
+        rc = jy_err_set2(err, JY_ENOTFOUND, "store.case.not_found", "no case %lld", "没有编号为 %lld 的案件", (long long)id);
     }
     PQclear(r);
     return rc;

@@ -29,7 +29,7 @@ static int fail(jy_store *st, const char *what, jy_err *err)
     int code = JY_EDB;
     if ((src & 0xff) == SQLITE_BUSY || (src & 0xff) == SQLITE_LOCKED || src == SQLITE_CONSTRAINT_UNIQUE)
         code = JY_ECONFLICT;
-    return jy_err_set(err, code, "database: %s (%s)", sqlite3_errmsg(db), what);
+    return jy_err_set2(err, code, "store.db.error", "database: %s (%s)", "数据库操作失败（%2$s）：%1$s", sqlite3_errmsg(db), what);
 }
 
 static int prep(jy_store *st, const char *sql, sqlite3_stmt **s, jy_err *err)
@@ -109,7 +109,7 @@ static int sq_user_get(jy_store *st, const char *name, jy_user *out, jy_err *err
     bind_text(s, 1, name);
     int src = sqlite3_step(s);
     if (src == SQLITE_ROW) read_user(s, out);
-    else if (src == SQLITE_DONE) rc = jy_err_set(err, JY_ENOTFOUND, "no user named \"%s\"", name);
+    else if (src == SQLITE_DONE) rc = jy_err_set2(err, JY_ENOTFOUND, "store.user.not_found", "no user named \"%s\"", "没有名为“%s”的用户", name);
     else rc = fail(st, "reading a user", err);
     jy_store_sqlite_release(st, s);
     return rc;
@@ -315,7 +315,7 @@ static int sq_case_get(jy_store *st, int64_t id, jy_case *out, jy_sb *text, jy_e
         out->reasons = text->buf + off[1];
         out->conflicts = text->buf + off[2];
     } else if (src == SQLITE_DONE) {
-        rc = jy_err_set(err, JY_ENOTFOUND, "no case %lld", (long long)id);
+        rc = jy_err_set2(err, JY_ENOTFOUND, "store.case.not_found", "no case %lld", "没有编号为 %lld 的案件", (long long)id);
     } else {
         rc = fail(st, "reading a case", err);
     }

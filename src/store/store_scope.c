@@ -48,13 +48,13 @@ int jy_store_set_scope(jy_store *st, const char *prefix, jy_err *err)
 {
     size_t n = prefix ? strlen(prefix) : 0;
     if (n != 0 && n != 2 && n != 4 && n != 6)
-        return jy_err_set(err, JY_EINVAL,
+        return jy_err_set2(err, JY_EINVAL, "store.scope.code",
                           "scope \"%.20s\": give a region (2 digits, e.g. 64), a city (4, e.g. 6405) or a county "
-                          "(6, e.g. 640522) division code, or nothing for all",
+                          "(6, e.g. 640522) division code, or nothing for all", "辖区“%.20s”：请给出自治区（2 位，如 64）、市（4 位，如 6405）或县（6 位，如 640522）的区划代码，" "不给则为全部",
                           prefix);
     for (size_t i = 0; i < n; i++)
         if (prefix[i] < '0' || prefix[i] > '9')
-            return jy_err_set(err, JY_EINVAL, "scope \"%.20s\": a division code has only digits", prefix);
+            return jy_err_set2(err, JY_EINVAL, "store.scope.digits", "scope \"%.20s\": a division code has only digits", "辖区“%.20s”：区划代码只能由数字组成", prefix);
     if (n) memcpy(st->scope, prefix, n);
     st->scope[n] = '\0';
     return 0;
@@ -65,12 +65,51 @@ const char *jy_store_scope(const jy_store *st)
     return st->scope;
 }
 
+/* The Chinese noun of a refusal's or a hiding's `what` (the English words the callers pass), for
+ * the messages' Chinese texts: "placement in" P13 → 岗位安置（P13）. */
+static const char *what_zh(const char *what)
+{
+    static const struct {
+        const char *en, *zh;
+    } words[] = {
+        {"person", "人员"},
+        {"organisation", "单位"},
+        {"county", "县"},
+        {"setting", "设置项"},
+        {"case", "案件"},
+        {"placement", "岗位安置"},
+        {"placement in", "岗位安置"},
+        {"the placements of", "岗位安置"},
+        {"attendance in", "考勤"},
+        {"payroll run", "工资核发批次"},
+        {"payroll run of", "工资核发批次"},
+        {"payroll line", "工资明细"},
+        {"payroll line of", "工资明细"},
+        {"payable", "应付款"},
+        {"payable of", "应付款"},
+        {"the payables of", "应付款"},
+        {"payment batch", "拨付批次"},
+        {"payment batch of", "拨付批次"},
+        {"the budget line of", "预算额度"},
+        {"new case of", "新案件"},
+        {"ledger entry of", "台账分录"},
+        {"the ledger of", "台账"},
+        {"the report of", "报表"},
+        {"the simulation of", "政策测算"},
+        {"the access log entry of", "访问日志条目"},
+    };
+    for (size_t i = 0; what && i < sizeof words / sizeof *words; i++)
+        if (strcmp(what, words[i].en) == 0) return words[i].zh;
+    return what ? what : "";
+}
+
 static int outside(const jy_store *st, const char *what, const char *key, const char *county, jy_err *err)
 {
-    return jy_err_set(err, JY_ECONFLICT,
-                      "%s %s belongs to county %s, outside this user's area %s (a transfer between counties is "
-                      "done by a city or region user)",
-                      what, key, county, st->scope);
+    return jy_err_set2(err, JY_ECONFLICT, "store.scope.outside",
+                       "%s %s belongs to county %s, outside this user's area %s (a transfer between counties is "
+                       "done by a city or region user)%.0s",
+                       "%5$s（%2$s）属于县 %3$s，不在本用户的辖区 %4$s 内（跨县转移须由市级或自治区级用户办理）%1$.0s",
+                       what, key, county, st->scope, what_zh(what));
 }
 
 int jy_store_scope_refuse(const jy_store *st, const char *what, const char *key, const char *county, jy_err *err)
@@ -82,7 +121,8 @@ int jy_store_scope_refuse(const jy_store *st, const char *what, const char *key,
 int jy_store_scope_hide(const jy_store *st, const char *what, int64_t id, const char *county, jy_err *err)
 {
     if (jy_store_in_scope(st->scope, county)) return 0;
-    return jy_err_set(err, JY_ENOTFOUND, "no %s with id %" PRId64 " in this user's area %s", what, id, st->scope);
+    return jy_err_set2(err, JY_ENOTFOUND, "store.scope.hidden", "no %s with id %" PRId64 " in this user's area %s%.0s",
+                       "本用户的辖区 %3$s 内没有编号为 %2$" PRId64 " 的%4$s%1$.0s", what, id, st->scope, what_zh(what));
 }
 
 /* ---------------------------------------------------------------- persons */
@@ -91,8 +131,8 @@ int jy_store_scoped_person_get(jy_store *st, int64_t id, const char *idcard, jy_
 {
     int rc = st->ops->person_get(st, id, idcard, out, err);
     if (rc == 0 && !jy_store_in_scope(st->scope, out->county)) {
-        if (idcard) return jy_err_set(err, JY_ENOTFOUND, "no person with ID number %s", idcard);
-        return jy_err_set(err, JY_ENOTFOUND, "no person with id %" PRId64, id);
+        if (idcard) return jy_err_set2(err, JY_ENOTFOUND, "store.person.not_found_idcard", "no person with ID number %s", "没有身份证号码为 %s 的人员", idcard);
+        return jy_err_set2(err, JY_ENOTFOUND, "store.person.not_found_id", "no person with id %" PRId64, "没有编号为 %" PRId64 " 的人员", id);
     }
     return rc;
 }
@@ -173,8 +213,8 @@ int jy_store_scoped_org_get(jy_store *st, int64_t id, const char *uscc, jy_org *
 {
     int rc = st->ops->org_get(st, id, uscc, out, err);
     if (rc == 0 && !jy_store_in_scope(st->scope, out->county)) {
-        if (uscc) return jy_err_set(err, JY_ENOTFOUND, "no organisation with USCC %s", uscc);
-        return jy_err_set(err, JY_ENOTFOUND, "no organisation with id %" PRId64, id);
+        if (uscc) return jy_err_set2(err, JY_ENOTFOUND, "store.org.not_found_uscc", "no organisation with USCC %s", "没有统一社会信用代码为 %s 的单位", uscc);
+        return jy_err_set2(err, JY_ENOTFOUND, "store.org.not_found_id", "no organisation with id %" PRId64, "没有编号为 %" PRId64 " 的单位", id);
     }
     return rc;
 }
@@ -310,7 +350,7 @@ static int count_person(void *vctx, const jy_person *p)
     jy_person_status *s = malloc(WALK_STATUSES_MAX * sizeof *s);
     int n = 0;
     if (!s) {
-        c->rc = jy_err_set(c->err, JY_ENOMEM, "out of memory counting statuses");
+        c->rc = jy_err_set2(c->err, JY_ENOMEM, "store.scope.oom_statuses", "out of memory counting statuses", "统计人员状态时内存不足");
         return 1;
     }
     if ((c->rc = c->st->ops->person_statuses(c->st, p->id, s, WALK_STATUSES_MAX, &n, c->err))) {
@@ -384,7 +424,7 @@ int jy_store_scoped_group_counts(jy_store *st, int by, jy_date on,
     int rc = by == JY_GROUP_ORG_KINDS ? st->ops->org_list(st, &of, count_org, &c, err)
                                       : st->ops->person_list(st, &pf, count_person, &c, err);
     if (rc == 0) rc = c.rc;
-    if (rc == 0 && t.oom) rc = jy_err_set(err, JY_ENOMEM, "out of memory grouping counts");
+    if (rc == 0 && t.oom) rc = jy_err_set2(err, JY_ENOMEM, "store.scope.oom_groups", "out of memory grouping counts", "分组统计时内存不足");
     if (rc == 0 && by == JY_GROUP_ORG_KINDS) {
         /* numeric order of the kind sets, as the backends' ORDER BY kinds */
         for (size_t i = 1; i < t.n; i++)

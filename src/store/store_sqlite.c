@@ -200,7 +200,7 @@ static int gate_enter(sq_store *st, jy_err *err)
     }
     pthread_mutex_unlock(&gates_mu);
     if (!st->gated)
-        return jy_err_set(err, JY_ECONFLICT, "database: busy (another write transaction of this process held it for %d s)",
+        return jy_err_set2(err, JY_ECONFLICT, "store.db.busy", "database: busy (another write transaction of this process held it for %d s)", "数据库忙：本进程的另一个写事务已占用它 %d 秒",
                           GATE_WAIT_MS / 1000);
     return 0;
 }
@@ -274,7 +274,7 @@ static int sync_wal(sq_store *st, jy_err *err)
         return 0;
     int src = f->pMethods->xSync(f, SQLITE_SYNC_NORMAL);
     if (src != SQLITE_OK)
-        return jy_err_set(err, JY_EIO, "database: the change was committed but syncing it to disk failed (%s)",
+        return jy_err_set2(err, JY_EIO, "store.db.sync", "database: the change was committed but syncing it to disk failed (%s)", "数据库：更改已提交，但写入磁盘失败（%s）",
                           sqlite3_errstr(src));
     st->syncs++;
     return 0;
@@ -289,7 +289,7 @@ static int db_fail(sq_store *st, int src, const char *what, jy_err *err)
     if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED || src == SQLITE_CONSTRAINT_UNIQUE ||
         src == SQLITE_CONSTRAINT_PRIMARYKEY)
         code = JY_ECONFLICT;
-    return jy_err_set(err, code, "database: %s (%s)", sqlite3_errmsg(st->db), what);
+    return jy_err_set2(err, code, "store.db.error", "database: %s (%s)", "数据库操作失败（%2$s）：%1$s", sqlite3_errmsg(st->db), what);
 }
 
 static sqlite3_stmt *stmt(sq_store *st, int id, jy_err *err)
@@ -432,7 +432,7 @@ static int sq_begin(jy_store *base, jy_err *err)
 static int sq_rollback(jy_store *base, jy_err *err)
 {
     sq_store *st = (sq_store *)base;
-    if (st->depth == 0) return jy_err_set(err, JY_EINVAL, "rollback without a transaction");
+    if (st->depth == 0) return jy_err_set2(err, JY_EINVAL, "store.txn.rollback_none", "rollback without a transaction", "没有进行中的事务，无法回滚");
     st->depth--;
     int rc;
     if (st->depth == 0) {
@@ -452,14 +452,14 @@ static int sq_rollback(jy_store *base, jy_err *err)
 static int sq_commit(jy_store *base, jy_err *err)
 {
     sq_store *st = (sq_store *)base;
-    if (st->depth == 0) return jy_err_set(err, JY_EINVAL, "commit without a transaction");
+    if (st->depth == 0) return jy_err_set2(err, JY_EINVAL, "store.txn.commit_none", "commit without a transaction", "没有进行中的事务，无法提交");
     if (st->depth > 1) {
         st->depth--;
         return exec_cached(st, S_RELEASE, err);
     }
     if (st->broken) {
         sq_rollback(base, NULL);
-        return jy_err_set(err, JY_EDB, "transaction rolled back: an earlier change failed and could not be undone");
+        return jy_err_set2(err, JY_EDB, "store.txn.rolled_back_undo", "transaction rolled back: an earlier change failed and could not be undone", "事务已回滚：先前的一项更改失败且无法撤销");
     }
     int rc = exec_cached(st, S_COMMIT, err);
     if (rc) {
@@ -501,7 +501,7 @@ static int audit_insert(sq_store *st, const char *actor, const char *county, con
                         int64_t entity_id, const char *action, const char *before_json,
                         const char *after_json, jy_err *err)
 {
-    if (!st->tail_valid) return jy_err_set(err, JY_EDB, "audit: no transaction open");
+    if (!st->tail_valid) return jy_err_set2(err, JY_EDB, "store.audit.no_txn", "audit: no transaction open", "审计日志：没有进行中的事务");
     jy_audit_entry e;
     e.seq = st->tail_seq + 1;
     jy_store_now(e.at, sizeof e.at);
@@ -680,8 +680,8 @@ static int sq_person_get(jy_store *base, int64_t id, const char *idcard, jy_pers
     sqlite3_stmt *s = NULL;
     int rc = lookup(st, idcard ? S_PERSON_BY_IDCARD : S_PERSON_BY_ID, id, idcard, &s, err);
     if (rc == JY_ENOTFOUND) {
-        if (idcard) return jy_err_set(err, rc, "no person with ID number %s", idcard);
-        return jy_err_set(err, rc, "no person with id %" PRId64, id);
+        if (idcard) return jy_err_set2(err, rc, "store.person.not_found_idcard", "no person with ID number %s", "没有身份证号码为 %s 的人员", idcard);
+        return jy_err_set2(err, rc, "store.person.not_found_id", "no person with id %" PRId64, "没有编号为 %" PRId64 " 的人员", id);
     }
     if (rc) return rc;
     memset(out, 0, sizeof *out);
@@ -821,7 +821,7 @@ static int sq_person_status_add(jy_store *base, int64_t person_id, jy_person_sta
     int found = src == SQLITE_ROW;
     if ((rc = step_done(st, s, "adding a status", err))) goto done;
     if (!found) {
-        rc = jy_err_set(err, JY_ENOTFOUND, "no person with id %" PRId64, person_id);
+        rc = jy_err_set2(err, JY_ENOTFOUND, "store.person.not_found_id", "no person with id %" PRId64, "没有编号为 %" PRId64 " 的人员", person_id);
         goto done;
     }
     jy_sb_reset(&st->after);
@@ -911,8 +911,8 @@ static int sq_org_get(jy_store *base, int64_t id, const char *uscc, jy_org *out,
     sqlite3_stmt *s = NULL;
     int rc = lookup(st, uscc ? S_ORG_BY_USCC : S_ORG_BY_ID, id, uscc, &s, err);
     if (rc == JY_ENOTFOUND) {
-        if (uscc) return jy_err_set(err, rc, "no organisation with USCC %s", uscc);
-        return jy_err_set(err, rc, "no organisation with id %" PRId64, id);
+        if (uscc) return jy_err_set2(err, rc, "store.org.not_found_uscc", "no organisation with USCC %s", "没有统一社会信用代码为 %s 的单位", uscc);
+        return jy_err_set2(err, rc, "store.org.not_found_id", "no organisation with id %" PRId64, "没有编号为 %" PRId64 " 的单位", id);
     }
     if (rc) return rc;
     memset(out, 0, sizeof *out);
@@ -1049,7 +1049,7 @@ static int sq_org_licence_add(jy_store *base, int64_t org_id, jy_licence *l, con
     int found = src == SQLITE_ROW;
     if ((rc = step_done(st, s, "adding a licence", err))) goto done;
     if (!found) {
-        rc = jy_err_set(err, JY_ENOTFOUND, "no organisation with id %" PRId64, org_id);
+        rc = jy_err_set2(err, JY_ENOTFOUND, "store.org.not_found_id", "no organisation with id %" PRId64, "没有编号为 %" PRId64 " 的单位", org_id);
         goto done;
     }
     jy_sb_reset(&st->after);
@@ -1190,8 +1190,8 @@ static int migrate(sq_store *st, const char *path, jy_err *err)
     if ((rc = run_script(st, JY_SQLITE_MIGRATIONS_TABLE, "creating the migrations table", err))) goto done;
     if ((rc = sq_schema_version(&st->base, &version, err))) goto done;
     if (version > JY_STORE_SCHEMA_VERSION) {
-        rc = jy_err_set(err, JY_EDB,
-                        "database %s has schema version %d, newer than this jiuye knows (%d): upgrade jiuye",
+        rc = jy_err_set2(err, JY_EDB, "store.db.schema_newer",
+                        "database %s has schema version %d, newer than this jiuye knows (%d): upgrade jiuye", "数据库 %s 的结构版本为 %d，高于本程序所知的版本（%d）：请升级 jiuye",
                         path, version, JY_STORE_SCHEMA_VERSION);
         goto done;
     }
@@ -1286,7 +1286,7 @@ int jy_store_sqlite_open(const char *path, jy_store **out, jy_err *err)
     *out = NULL;
     pthread_once(&sqlite_config_once, sqlite_config);
     sq_store *st = calloc(1, sizeof *st);
-    if (!st) return jy_err_set(err, JY_ENOMEM, "out of memory opening %s", path);
+    if (!st) return jy_err_set2(err, JY_ENOMEM, "store.db.oom_open", "out of memory opening %s", "打开 %s 时内存不足", path);
     st->base.ops = &sqlite_ops;
     jy_sb_init(&st->before);
     jy_sb_init(&st->after);
@@ -1294,12 +1294,12 @@ int jy_store_sqlite_open(const char *path, jy_store **out, jy_err *err)
     /* a new database file is created 0600 (it holds ID numbers and bank accounts); SQLite gives
      * its -wal and -shm files the database file's mode. ":memory:" is not a file. */
     if (strcmp(path, ":memory:") != 0 && jy_file_create_if_missing(path) != 0) {
-        rc = jy_err_set(err, JY_EIO, "database %s: cannot create: %s", path, strerror(errno));
+        rc = jy_err_set2(err, JY_EIO, "store.db.create", "database %s: cannot create: %s", "数据库 %s：无法创建：%s", path, strerror(errno));
         goto done;
     }
     src = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);
     if (src != SQLITE_OK) {
-        rc = jy_err_set(err, JY_EDB, "database %s: cannot open: %s", path,
+        rc = jy_err_set2(err, JY_EDB, "store.db.open", "database %s: cannot open: %s", "数据库 %s：无法打开：%s", path,
                         st->db ? sqlite3_errmsg(st->db) : sqlite3_errstr(src));
         goto done;
     }
