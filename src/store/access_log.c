@@ -10,7 +10,9 @@
 
 static int check_field(const char *v, const char *name, jy_err *err)
 {
-    if (!v[0]) return jy_err_set2(err, JY_EINVAL, "store.access_log.empty", "access log entry: %s is empty", "访问日志条目：%s 为空", name);
+    if (!v[0])
+        return jy_err_set2(err, JY_EINVAL, "store.access_log.empty", "access log entry: %s is empty",
+                           "访问日志条目：%s 为空", name);
     return 0;
 }
 
@@ -27,7 +29,10 @@ int jy_store_access_log_append(jy_store *st, jy_access_entry *e, jy_err *err)
         (rc = check_field(e->entity, "entity (what)", err)) || (rc = check_field(e->reason, "reason (why)", err)))
         return rc;
     if (strcmp(e->action, "view") != 0 && strcmp(e->action, "export") != 0 && strcmp(e->action, "refused") != 0)
-        return jy_err_set2(err, JY_EINVAL, "store.access_log.action", "access log entry: action \"%s\": expected view, export or refused", "访问日志条目：操作“%s”无效，应为 view（查看）、export（导出）或 refused（拒绝）", e->action);
+        return jy_err_set2(err, JY_EINVAL, "store.access_log.action",
+                           "access log entry: action \"%s\": expected view, export or refused",
+                           "访问日志条目：操作“%s”无效，应为 view（查看）、export（导出）或 refused（拒绝）",
+                           e->action);
     const char *scope = jy_store_scope(st);
     if (!e->county[0] && strlen(scope) == 6) memcpy(e->county, scope, 7);
     if (e->county[0] && jy_store_scope_refuse(st, "the access log entry of", e->target, e->county, err))

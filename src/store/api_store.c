@@ -54,7 +54,9 @@ int jy_store_idem_claim(jy_store *st, int64_t user_id, const char *key, const jy
                     "SELECT method, path, body_hash, status, response, created_at FROM api_idempotency "
                     "WHERE user_id = $1 AND idem_key = $2",
                     sel, 2, idem_row_fn, &r, NULL, "reading an idempotency key", err);
-        if (rc == 0 && !r.found) rc = jy_err_set2(err, JY_ECONFLICT, "store.api.idem_vanished", "idempotency key \"%s\" vanished", "幂等键“%s”已不存在", key);
+        if (rc == 0 && !r.found)
+            rc = jy_err_set2(err, JY_ECONFLICT, "store.api.idem_vanished", "idempotency key \"%s\" vanished",
+                             "幂等键“%s”已不存在", key);
     }
     rc = jl_leave(st, rc, err);
     if (rc) return rc;

@@ -72,15 +72,20 @@ void jy_store_audit_mac(const jy_store *st, const char hash[65], char mac[65])
 
 int jy_audit_keygen(const char *path, char id[17], jy_err *err)
 {
-    if (!path || !*path) return jy_err_set2(err, JY_EUSAGE, "store.audit.keygen_args", "audit keygen: give the key file to create", "生成审计密钥：请给出要创建的密钥文件");
-    if (sodium_init() < 0) return jy_err_set2(err, JY_EIO, "store.sodium_init", "libsodium failed to initialise", "加密库 libsodium 初始化失败");
+    if (!path || !*path)
+        return jy_err_set2(err, JY_EUSAGE, "store.audit.keygen_args", "audit keygen: give the key file to create",
+                           "生成审计密钥：请给出要创建的密钥文件");
+    if (sodium_init() < 0)
+        return jy_err_set2(err, JY_EIO, "store.sodium_init", "libsodium failed to initialise",
+                           "加密库 libsodium 初始化失败");
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (fd < 0) {
         if (errno == EEXIST)
             return jy_err_set2(err, JY_ECONFLICT, "store.audit.key_exists",
                               "audit key file %s already exists: a key is never overwritten (entries written with it "
                               "could no longer be verified); choose another name", "审计密钥文件 %s 已存在：密钥从不覆盖（否则用它写入的条目将无法再校验）；请换一个文件名", path);
-        return jy_err_set2(err, JY_EIO, "store.audit.key_create", "audit key file %s: cannot create: %s", "审计密钥文件 %s：无法创建：%s", path, strerror(errno));
+        return jy_err_set2(err, JY_EIO, "store.audit.key_create", "audit key file %s: cannot create: %s",
+                           "审计密钥文件 %s：无法创建：%s", path, strerror(errno));
     }
     unsigned char key[32];
     char text[66];
@@ -100,7 +105,8 @@ int jy_audit_keygen(const char *path, char id[17], jy_err *err)
     }
     if (bad) {
         unlink(path);
-        return jy_err_set2(err, JY_EIO, "store.audit.key_write", "audit key file %s: cannot write: %s", "审计密钥文件 %s：无法写入：%s", path, strerror(e));
+        return jy_err_set2(err, JY_EIO, "store.audit.key_write", "audit key file %s: cannot write: %s",
+                           "审计密钥文件 %s：无法写入：%s", path, strerror(e));
     }
     return 0;
 }
@@ -111,20 +117,27 @@ int jy_store_set_audit_key_file(jy_store *st, const char *path, char id[17], jy_
     st->audit_keyed = 0;
     if (!path) return 0;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return jy_err_set2(err, JY_EIO, "store.audit.key_open", "audit key file %s: cannot open: %s", "审计密钥文件 %s：无法打开：%s", path, strerror(errno));
+    if (fd < 0)
+        return jy_err_set2(err, JY_EIO, "store.audit.key_open", "audit key file %s: cannot open: %s",
+                           "审计密钥文件 %s：无法打开：%s", path, strerror(errno));
     struct stat sb;
     char text[130];
     ssize_t n = -1;
     int rc = 0;
     if (fstat(fd, &sb) != 0) {
-        rc = jy_err_set2(err, JY_EIO, "store.audit.key_stat", "audit key file %s: %s", "审计密钥文件 %s：%s", path, strerror(errno));
+        rc = jy_err_set2(err, JY_EIO, "store.audit.key_stat", "audit key file %s: %s", "审计密钥文件 %s：%s", path,
+                         strerror(errno));
     } else if (!S_ISREG(sb.st_mode)) {
-        rc = jy_err_set2(err, JY_EINVAL, "store.audit.key_not_file", "audit key file %s: not a regular file", "审计密钥文件 %s：不是普通文件", path);
+        rc = jy_err_set2(err, JY_EINVAL, "store.audit.key_not_file", "audit key file %s: not a regular file",
+                         "审计密钥文件 %s：不是普通文件", path);
     } else if (sb.st_mode & 077) {
-        rc = jy_err_set2(err, JY_EINVAL, "store.audit.key_mode", "audit key file %s may be read by others (mode %04o): chmod 600 %s", "审计密钥文件 %s 可被他人读取（权限 %04o）：请执行 chmod 600 %s",
-                        path, (unsigned)(sb.st_mode & 07777), path);
+        rc = jy_err_set2(err, JY_EINVAL, "store.audit.key_mode",
+                         "audit key file %s may be read by others (mode %04o): chmod 600 %s",
+                         "审计密钥文件 %s 可被他人读取（权限 %04o）：请执行 chmod 600 %s", path,
+                         (unsigned)(sb.st_mode & 07777), path);
     } else if ((n = read(fd, text, sizeof text - 1)) < 0) {
-        rc = jy_err_set2(err, JY_EIO, "store.audit.key_read", "audit key file %s: cannot read: %s", "审计密钥文件 %s：无法读取：%s", path, strerror(errno));
+        rc = jy_err_set2(err, JY_EIO, "store.audit.key_read", "audit key file %s: cannot read: %s",
+                         "审计密钥文件 %s：无法读取：%s", path, strerror(errno));
     }
     close(fd);
     if (rc) return rc;
@@ -134,8 +147,9 @@ int jy_store_set_audit_key_file(jy_store *st, const char *path, char id[17], jy_
     if (n != 64 || sodium_hex2bin(st->audit_key, 32, text, 64, NULL, &got, NULL) != 0 || got != 32) {
         sodium_memzero(text, sizeof text);
         sodium_memzero(st->audit_key, sizeof st->audit_key);
-        return jy_err_set2(err, JY_EINVAL, "store.audit.key_format", "audit key file %s: expected 64 hex digits (a key made by `jiuye audit keygen`)", "审计密钥文件 %s：应为 64 位十六进制数字（由 `jiuye audit keygen` 生成的密钥）",
-                          path);
+        return jy_err_set2(err, JY_EINVAL, "store.audit.key_format",
+                           "audit key file %s: expected 64 hex digits (a key made by `jiuye audit keygen`)",
+                           "审计密钥文件 %s：应为 64 位十六进制数字（由 `jiuye audit keygen` 生成的密钥）", path);
     }
     sodium_memzero(text, sizeof text);
     st->audit_keyed = 1;
@@ -198,12 +212,17 @@ static int parse_line(const char *line, const char *end, checkpoint *c, const ch
         }
     }
     if (seq < 0 || !h || end - h < 65 || h[64] != '"')
-        return jy_err_set2(err, JY_EINVAL, "store.audit.cp_line", "checkpoint file %s line %d: not a checkpoint (expected {\"at\":…,\"seq\":N,\"hash\":\"64 hex digits\"})", "检查点文件 %s 第 %d 行：不是检查点（应为 {\"at\":…,\"seq\":N,\"hash\":\"64 位十六进制数字\"}）",
-                          path, lineno);
+        return jy_err_set2(
+            err, JY_EINVAL, "store.audit.cp_line",
+            "checkpoint file %s line %d: not a checkpoint (expected {\"at\":…,\"seq\":N,\"hash\":\"64 hex digits\"})",
+            "检查点文件 %s 第 %d 行：不是检查点（应为 {\"at\":…,\"seq\":N,\"hash\":\"64 位十六进制数字\"}）", path,
+            lineno);
     memcpy(c->hash, h, 64);
     c->hash[64] = '\0';
     if (!is_hex64(c->hash))
-        return jy_err_set2(err, JY_EINVAL, "store.audit.cp_hash", "checkpoint file %s line %d: the hash is not 64 lower-case hex digits", "检查点文件 %s 第 %d 行：哈希值不是 64 位小写十六进制数字", path, lineno);
+        return jy_err_set2(err, JY_EINVAL, "store.audit.cp_hash",
+                           "checkpoint file %s line %d: the hash is not 64 lower-case hex digits",
+                           "检查点文件 %s 第 %d 行：哈希值不是 64 位小写十六进制数字", path, lineno);
     c->seq = seq;
     c->line = lineno;
     c->at[0] = '\0';
@@ -215,8 +234,10 @@ static int parse_line(const char *line, const char *end, checkpoint *c, const ch
         c->at[len] = '\0';
     }
     if (seq == 0 && strcmp(c->hash, jy_store_genesis_hash) != 0)
-        return jy_err_set2(err, JY_EINVAL, "store.audit.cp_genesis", "checkpoint file %s line %d: entry 0 (the empty log) has the genesis hash, not %.16s…", "检查点文件 %s 第 %d 行：第 0 条（空日志）的哈希应为创世哈希，而不是 %.16s…",
-                          path, lineno, c->hash);
+        return jy_err_set2(err, JY_EINVAL, "store.audit.cp_genesis",
+                           "checkpoint file %s line %d: entry 0 (the empty log) has the genesis hash, not %.16s…",
+                           "检查点文件 %s 第 %d 行：第 0 条（空日志）的哈希应为创世哈希，而不是 %.16s…", path, lineno,
+                           c->hash);
     return 0;
 }
 
@@ -231,8 +252,10 @@ static int cp_cmp(const void *a, const void *b)
 static int parse_checkpoints(const char *text, size_t len, const char *path, cp_list *l, jy_err *err)
 {
     if (len > 0 && text[len - 1] != '\n')
-        return jy_err_set2(err, JY_EINVAL, "store.audit.cp_incomplete", "checkpoint file %s: the last line is incomplete (no newline): an interrupted "
-                          "write, or an edit; repair it by hand", "检查点文件 %s：最后一行不完整（没有换行）：写入被中断或文件被编辑过，请手工修复", path);
+        return jy_err_set2(err, JY_EINVAL, "store.audit.cp_incomplete",
+                           "checkpoint file %s: the last line is incomplete (no newline): an interrupted "
+                           "write, or an edit; repair it by hand",
+                           "检查点文件 %s：最后一行不完整（没有换行）：写入被中断或文件被编辑过，请手工修复", path);
     int lineno = 0;
     for (const char *p = text, *stop = text + len; p < stop;) {
         const char *nl = memchr(p, '\n', (size_t)(stop - p));
@@ -244,7 +267,9 @@ static int parse_checkpoints(const char *text, size_t len, const char *path, cp_
             if (l->n == l->cap) {
                 size_t cap = l->cap ? 2 * l->cap : 64;
                 checkpoint *v = realloc(l->v, cap * sizeof *v);
-                if (!v) return jy_err_set2(err, JY_ENOMEM, "store.audit.cp_oom", "checkpoint file %s: out of memory", "检查点文件 %s：内存不足", path);
+                if (!v)
+                    return jy_err_set2(err, JY_ENOMEM, "store.audit.cp_oom", "checkpoint file %s: out of memory",
+                                       "检查点文件 %s：内存不足", path);
                 l->v = v;
                 l->cap = cap;
             }
@@ -267,7 +292,8 @@ static int read_all(int fd, jy_sb *sb, const char *path, jy_err *err)
         ssize_t n = pread(fd, buf, sizeof buf, off);
         if (n < 0) {
             if (errno == EINTR) continue;
-            return jy_err_set2(err, JY_EIO, "store.audit.cp_read", "checkpoint file %s: cannot read: %s", "检查点文件 %s：无法读取：%s", path, strerror(errno));
+            return jy_err_set2(err, JY_EIO, "store.audit.cp_read", "checkpoint file %s: cannot read: %s",
+                               "检查点文件 %s：无法读取：%s", path, strerror(errno));
         }
         if (n == 0) return 0;
         jy_sb_appendn(sb, buf, (size_t)n);
@@ -309,26 +335,39 @@ static int walk_one(void *vctx, const jy_audit_entry *e)
     if (e->seq != c->next_seq) {
         if (e->seq > c->next_seq) {
             if (e->seq == c->next_seq + 1)
-                c->rc = jy_err_set2(c->err, JY_ETAMPER, "store.audit.entry_missing", "entry %" PRId64 ": missing (the log goes from entry %" PRId64
-                                   " to entry %" PRId64 "; deleted?)", "审计日志链在第 %" PRId64 " 条断开：该条缺失（日志从第 %" PRId64 " 条直接跳到第 %" PRId64 " 条；被删除？）", c->next_seq, c->next_seq - 1, e->seq);
+                c->rc = jy_err_set2(c->err, JY_ETAMPER, "store.audit.entry_missing",
+                                    "entry %" PRId64 ": missing (the log goes from entry %" PRId64 " to entry %" PRId64
+                                    "; deleted?)",
+                                    "审计日志链在第 %" PRId64 " 条断开：该条缺失（日志从第 %" PRId64
+                                    " 条直接跳到第 %" PRId64 " 条；被删除？）",
+                                    c->next_seq, c->next_seq - 1, e->seq);
             else
-                c->rc = jy_err_set2(c->err, JY_ETAMPER, "store.audit.entries_missing", "entry %" PRId64 ": missing, with the %" PRId64
-                                   " entries up to %" PRId64 " (sequence gap; deleted?)", "审计日志链在第 %" PRId64 " 条断开：从该条起共 %" PRId64 " 条缺失，直到第 %" PRId64 " 条（序号中断；被删除？）",
-                                   c->next_seq, e->seq - c->next_seq, e->seq - 1);
+                c->rc = jy_err_set2(c->err, JY_ETAMPER, "store.audit.entries_missing",
+                                    "entry %" PRId64 ": missing, with the %" PRId64 " entries up to %" PRId64
+                                    " (sequence gap; deleted?)",
+                                    "审计日志链在第 %" PRId64 " 条断开：从该条起共 %" PRId64 " 条缺失，直到第 %" PRId64
+                                    " 条（序号中断；被删除？）",
+                                    c->next_seq, e->seq - c->next_seq, e->seq - 1);
         } else {
-            c->rc = jy_err_set2(c->err, JY_ETAMPER, "store.audit.out_of_sequence", "entry %" PRId64 ": out of sequence after entry %" PRId64, "审计日志第 %" PRId64 " 条：排在第 %" PRId64 " 条之后，序号错乱",
-                               e->seq, c->next_seq - 1);
+            c->rc =
+                jy_err_set2(c->err, JY_ETAMPER, "store.audit.out_of_sequence",
+                            "entry %" PRId64 ": out of sequence after entry %" PRId64,
+                            "审计日志第 %" PRId64 " 条：排在第 %" PRId64 " 条之后，序号错乱", e->seq, c->next_seq - 1);
         }
         return 1;
     }
     jy_store_audit_hash(e, want);
     if (strcmp(want, e->hash) != 0) {
-        c->rc = jy_err_set2(c->err, JY_ETAMPER, "store.audit.content_hash", "entry %" PRId64 ": content does not match its hash (edited?)", "审计日志第 %" PRId64 " 条：内容与其哈希值不符（被修改过？）", e->seq);
+        c->rc = jy_err_set2(c->err, JY_ETAMPER, "store.audit.content_hash",
+                            "entry %" PRId64 ": content does not match its hash (edited?)",
+                            "审计日志第 %" PRId64 " 条：内容与其哈希值不符（被修改过？）", e->seq);
         return 1;
     }
     if (strcmp(e->prev_hash, c->prev_hash) != 0) {
         if (e->seq == 1)
-            c->rc = jy_err_set2(c->err, JY_ETAMPER, "store.audit.genesis", "entry 1: does not start the chain (prev_hash is not the genesis hash)", "审计日志第 1 条：不是链的起点（prev_hash 不是创世哈希）");
+            c->rc = jy_err_set2(c->err, JY_ETAMPER, "store.audit.genesis",
+                                "entry 1: does not start the chain (prev_hash is not the genesis hash)",
+                                "审计日志第 1 条：不是链的起点（prev_hash 不是创世哈希）");
         else
             c->rc = jy_err_set2(c->err, JY_ETAMPER, "store.audit.chain_broken",
                                "entry %" PRId64 ": its hash is not the one entry %" PRId64
@@ -414,7 +453,8 @@ static int verify_walk(jy_store *st, const jy_audit_verify_opts *o, const cp_lis
     c.keyed_from = o && o->keyed_from > 1 ? o->keyed_from : 1;
     memcpy(c.prev_hash, jy_store_genesis_hash, 65);
     if (o && o->expect_hash && !is_hex64(o->expect_hash))
-        return jy_err_set2(err, JY_EUSAGE, "store.audit.head_format", "expected head %s: not 64 lower-case hex digits", "预期链头 %s：不是 64 位小写十六进制数字", o->expect_hash);
+        return jy_err_set2(err, JY_EUSAGE, "store.audit.head_format", "expected head %s: not 64 lower-case hex digits",
+                           "预期链头 %s：不是 64 位小写十六进制数字", o->expect_hash);
     /* the checkpoints of the empty log (seq 0) hold whatever the log holds */
     while (cps && c.icp < cps->n && cps->v[c.icp].seq == 0) {
         c.icp++;
@@ -466,7 +506,8 @@ int jy_store_audit_verify_ex(jy_store *st, const jy_audit_verify_opts *o, jy_aud
         int fd = open(path, O_RDONLY | O_CLOEXEC);
         if (fd < 0) {
             memset(res, 0, sizeof *res);
-            return jy_err_set2(err, JY_EIO, "store.audit.cp_open", "checkpoint file %s: cannot open: %s", "检查点文件 %s：无法打开：%s", path, strerror(errno));
+            return jy_err_set2(err, JY_EIO, "store.audit.cp_open", "checkpoint file %s: cannot open: %s",
+                               "检查点文件 %s：无法打开：%s", path, strerror(errno));
         }
         rc = load_checkpoints_fd(fd, path, &cps, err);
         close(fd);
@@ -499,13 +540,18 @@ int jy_store_audit_checkpoint(jy_store *st, const char *path, const jy_audit_ver
         fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
         struct stat sb;
         if (fd < 0) {
-            rc = jy_err_set2(err, JY_EIO, "store.audit.cp_open", "checkpoint file %s: cannot open: %s", "检查点文件 %s：无法打开：%s", path, strerror(errno));
+            rc = jy_err_set2(err, JY_EIO, "store.audit.cp_open", "checkpoint file %s: cannot open: %s",
+                             "检查点文件 %s：无法打开：%s", path, strerror(errno));
         } else if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-            rc = jy_err_set2(err, JY_EINVAL, "store.audit.cp_not_file", "checkpoint file %s: not a regular file", "检查点文件 %s：不是普通文件", path);
+            rc = jy_err_set2(err, JY_EINVAL, "store.audit.cp_not_file", "checkpoint file %s: not a regular file",
+                             "检查点文件 %s：不是普通文件", path);
         } else if ((sb.st_mode & 077) && fchmod(fd, 0600) != 0) {
-            rc = jy_err_set2(err, JY_EIO, "store.audit.cp_chmod", "checkpoint file %s: cannot make it private (0600): %s", "检查点文件 %s：无法设为仅本人可读写（0600）：%s", path, strerror(errno));
+            rc = jy_err_set2(err, JY_EIO, "store.audit.cp_chmod",
+                             "checkpoint file %s: cannot make it private (0600): %s",
+                             "检查点文件 %s：无法设为仅本人可读写（0600）：%s", path, strerror(errno));
         } else if (flock(fd, LOCK_EX) != 0) {
-            rc = jy_err_set2(err, JY_EIO, "store.audit.cp_lock", "checkpoint file %s: cannot lock: %s", "检查点文件 %s：无法加锁：%s", path, strerror(errno));
+            rc = jy_err_set2(err, JY_EIO, "store.audit.cp_lock", "checkpoint file %s: cannot lock: %s",
+                             "检查点文件 %s：无法加锁：%s", path, strerror(errno));
         } else {
             rc = load_checkpoints_fd(fd, path, &cps, err);
         }
@@ -522,12 +568,13 @@ int jy_store_audit_checkpoint(jy_store *st, const char *path, const jy_audit_ver
         jy_sb_append(&line, "}\n");
         ssize_t w = write(fd, jy_sb_cstr(&line), line.len);
         if (w != (ssize_t)line.len || fsync(fd) != 0)
-            rc = jy_err_set2(err, JY_EIO, "store.audit.cp_append", "checkpoint file %s: cannot append: %s", "检查点文件 %s：无法追加写入：%s", path,
-                            w < 0 ? strerror(errno) : "short write");
+            rc = jy_err_set2(err, JY_EIO, "store.audit.cp_append", "checkpoint file %s: cannot append: %s",
+                             "检查点文件 %s：无法追加写入：%s", path, w < 0 ? strerror(errno) : "short write");
         jy_sb_free(&line);
     }
     if (fd >= 0 && close(fd) != 0 && rc == 0)
-        rc = jy_err_set2(err, JY_EIO, "store.audit.cp_error", "checkpoint file %s: %s", "检查点文件 %s：%s", path, strerror(errno));
+        rc = jy_err_set2(err, JY_EIO, "store.audit.cp_error", "checkpoint file %s: %s", "检查点文件 %s：%s", path,
+                         strerror(errno));
     free(cps.v);
     return rc;
 }

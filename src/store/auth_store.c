@@ -103,12 +103,15 @@ int jy_store_account_get(jy_store *st, const char *name, jy_account *out, jy_err
 {
     one_account o = {out, 0};
     memset(out, 0, sizeof *out);
-    if (!name || !*name) return jy_err_set2(err, JY_EINVAL, "store.account.no_name", "account: no name given", "账号：未给出用户名");
+    if (!name || !*name)
+        return jy_err_set2(err, JY_EINVAL, "store.account.no_name", "account: no name given", "账号：未给出用户名");
     jl_val p[1] = {JL_S(name)};
     int rc = jl_run(st, "SELECT " ACCOUNT_COLS ACCOUNT_FROM " WHERE u.name = $1", p, 1, on_account_one, &o, NULL,
                     "reading an account", err);
     if (rc) return rc;
-    if (!o.found) return jy_err_set2(err, JY_ENOTFOUND, "store.user.not_found", "no user named \"%s\"", "没有名为“%s”的用户", name);
+    if (!o.found)
+        return jy_err_set2(err, JY_ENOTFOUND, "store.user.not_found", "no user named \"%s\"", "没有名为“%s”的用户",
+                           name);
     return 0;
 }
 
@@ -155,14 +158,17 @@ static int need_cred_row(jy_store *st, int64_t user_id, int64_t nrows, const cha
 {
     (void)st;
     if (nrows == 1) return 0;
-    return jy_err_set2(err, JY_ENOTFOUND, "store.account.no_password", "account %lld has no password yet: set one first (`jiuye user passwd`) (%s)", "账号 %lld 尚未设置密码：请先设置（`jiuye user passwd`）（%s）",
-                      (long long)user_id, what);
+    return jy_err_set2(err, JY_ENOTFOUND, "store.account.no_password",
+                       "account %lld has no password yet: set one first (`jiuye user passwd`) (%s)",
+                       "账号 %lld 尚未设置密码：请先设置（`jiuye user passwd`）（%s）", (long long)user_id, what);
 }
 
 int jy_store_cred_password(jy_store *st, int64_t user_id, const char *hash, int must_change, const char *actor,
                            const char *action, const jy_auth_event *ev, jy_err *err)
 {
-    if (!hash || !*hash) return jy_err_set2(err, JY_EINVAL, "store.account.empty_hash", "account %lld: empty password hash", "账号 %lld：密码哈希为空", (long long)user_id);
+    if (!hash || !*hash)
+        return jy_err_set2(err, JY_EINVAL, "store.account.empty_hash", "account %lld: empty password hash",
+                           "账号 %lld：密码哈希为空", (long long)user_id);
     int rc = jy_store_begin(st, err);
     if (rc) return rc;
     jl_val p[4] = {JL_I(user_id), JL_S(hash), JL_I(must_change ? 1 : 0), JL_I(ev->at)};
@@ -369,7 +375,9 @@ int jy_store_session_end(jy_store *st, int64_t id, int64_t user_id, const char *
     int64_t n = 0;
     jl_val p[1] = {JL_I(id)};
     rc = jl_run(st, "DELETE FROM sessions WHERE id = $1 RETURNING id", p, 1, NULL, NULL, &n, "ending a session", err);
-    if (rc == 0 && n != 1) rc = jy_err_set2(err, JY_ENOTFOUND, "store.session.ended", "session %lld: already ended", "会话 %lld：已结束", (long long)id);
+    if (rc == 0 && n != 1)
+        rc = jy_err_set2(err, JY_ENOTFOUND, "store.session.ended", "session %lld: already ended", "会话 %lld：已结束",
+                         (long long)id);
     if (rc == 0) rc = audit_event(st, ev_actor(ev), "user", user_id, action, ev, "session", id, err);
     return jl_leave(st, rc, err);
 }
@@ -395,21 +403,26 @@ int jy_store_second_factor_ok(jy_store *st, int64_t session_id, int64_t user_id,
                     "WHERE user_id = $1 AND totp_last_step < $2 AND totp_secret <> '' RETURNING user_id",
                     p, 2, NULL, NULL, &n, "recording the code's time step", err);
         if (rc == 0 && n != 1)
-            rc = jy_err_set2(err, JY_ECONFLICT, "store.totp.reused", "this code (time step %lld) was used already: wait for the next one", "该验证码（时间步 %lld）已用过：请等待下一个",
-                            (long long)step);
+            rc = jy_err_set2(err, JY_ECONFLICT, "store.totp.reused",
+                             "this code (time step %lld) was used already: wait for the next one",
+                             "该验证码（时间步 %lld）已用过：请等待下一个", (long long)step);
     } else {
         jl_val p[3] = {JL_I(user_id), JL_S(recovery_hash ? recovery_hash : ""), JL_I(ev->at)};
         rc = jl_run(st,
                     "UPDATE user_recovery_codes SET used_at = $3 WHERE user_id = $1 AND code_hash = $2 AND used_at = 0 "
                     "RETURNING id",
                     p, 3, NULL, NULL, &n, "spending a recovery code", err);
-        if (rc == 0 && n != 1) rc = jy_err_set2(err, JY_ENOTFOUND, "store.recovery.not_found", "no such unused recovery code", "没有这个未使用的恢复码");
+        if (rc == 0 && n != 1)
+            rc = jy_err_set2(err, JY_ENOTFOUND, "store.recovery.not_found", "no such unused recovery code",
+                             "没有这个未使用的恢复码");
     }
     if (rc == 0) {
         jl_val p[2] = {JL_I(session_id), JL_I(ev->at)};
         rc = jl_run(st, "UPDATE sessions SET second_factor_done = 1, last_seen = $2 WHERE id = $1 RETURNING id", p, 2,
                     NULL, NULL, &n, "completing a session", err);
-        if (rc == 0 && n != 1) rc = jy_err_set2(err, JY_ENOTFOUND, "store.session.ended_meanwhile", "session %lld: ended meanwhile", "会话 %lld：已在此期间结束", (long long)session_id);
+        if (rc == 0 && n != 1)
+            rc = jy_err_set2(err, JY_ENOTFOUND, "store.session.ended_meanwhile", "session %lld: ended meanwhile",
+                             "会话 %lld：已在此期间结束", (long long)session_id);
     }
     if (rc == 0) {
         jl_val p[1] = {JL_I(user_id)};

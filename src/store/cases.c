@@ -135,7 +135,9 @@ int jy_store_user_put(jy_store *st, jy_user *u, const char *actor, int *result, 
     int rc;
     if ((rc = need(u, "user", err)) || (rc = need(actor, "actor", err))) return rc;
     if (!u->name[0]) return jy_err_set2(err, JY_EINVAL, "store.user.name_empty", "user: name is empty", "用户：用户名为空");
-    if (!u->role[0]) return jy_err_set2(err, JY_EINVAL, "store.user.role_empty", "user %s: role is empty", "用户 %s：角色为空", u->name);
+    if (!u->role[0])
+        return jy_err_set2(err, JY_EINVAL, "store.user.role_empty", "user %s: role is empty", "用户 %s：角色为空",
+                           u->name);
     if ((rc = jy_store_begin(st, err))) return rc;
     jy_user old;
     jy_sb before = JY_SB_INIT, after = JY_SB_INIT;
@@ -200,11 +202,16 @@ int jy_store_user_count(jy_store *st, int64_t *n, jy_err *err)
 
 static int check_case(const jy_case *c, jy_err *err)
 {
-    if (!c->program[0]) return jy_err_set2(err, JY_EINVAL, "store.case.program_empty", "case: program is empty", "案件：项目为空");
+    if (!c->program[0])
+        return jy_err_set2(err, JY_EINVAL, "store.case.program_empty", "case: program is empty", "案件：项目为空");
     if (!c->kind[0]) return jy_err_set2(err, JY_EINVAL, "store.case.kind_empty", "case: kind is empty", "案件：类别为空");
     if (!c->state[0]) return jy_err_set2(err, JY_EINVAL, "store.case.state_empty", "case: state is empty", "案件：状态为空");
-    if (!c->filed_on) return jy_err_set2(err, JY_EINVAL, "store.case.filed_missing", "case: filing date is missing", "案件：缺少申报日期");
-    if (strlen(c->county) != 6) return jy_err_set2(err, JY_EINVAL, "store.case.county", "case: county \"%s\" is not 6 digits", "案件：县“%s”不是 6 位数字", c->county);
+    if (!c->filed_on)
+        return jy_err_set2(err, JY_EINVAL, "store.case.filed_missing", "case: filing date is missing",
+                           "案件：缺少申报日期");
+    if (strlen(c->county) != 6)
+        return jy_err_set2(err, JY_EINVAL, "store.case.county", "case: county \"%s\" is not 6 digits",
+                           "案件：县“%s”不是 6 位数字", c->county);
     return 0;
 }
 
@@ -252,8 +259,10 @@ int jy_store_case_update(jy_store *st, jy_case *c, const char *expect_state, jy_
     jy_store_now(c->updated_at, sizeof c->updated_at);
     if ((rc = cops(st)->case_update(st, c, expect_state, &changed, err))) goto done;
     if (!changed) {
-        rc = jy_err_set2(err, JY_ECONFLICT, "store.case.moved", "case %lld is now %s, not %s: someone moved it meanwhile; look again", "案件 %lld 现在的状态为 %s，而不是 %s：已有人同时办理了它，请重新查看",
-                        (long long)c->id, old.state, expect_state);
+        rc = jy_err_set2(err, JY_ECONFLICT, "store.case.moved",
+                         "case %lld is now %s, not %s: someone moved it meanwhile; look again",
+                         "案件 %lld 现在的状态为 %s，而不是 %s：已有人同时办理了它，请重新查看", (long long)c->id,
+                         old.state, expect_state);
         goto done;
     }
     ev->case_id = c->id;

@@ -23,11 +23,16 @@
 static int check_one(const jy_store *st, const jy_case *c, const jy_case_event *ev, size_t i, jy_err *err)
 {
     if (!c->program[0] || !c->kind[0] || !c->state[0] || !c->filed_on || !ev->step[0] || !ev->on)
-        return jy_err_set2(err, JY_EINVAL, "store.bulk_case.required", "bulk case %zu: program, kind, state, filing date and step are required", "批量写入第 %zu 个案件：项目、类别、状态、申报日期和办理环节均为必填", i + 1);
-    if (strlen(c->county) != 6) return jy_err_set2(err, JY_EINVAL, "store.bulk_case.county", "bulk case %zu: county \"%s\" is not 6 digits", "批量写入第 %zu 个案件：县“%s”不是 6 位数字", i + 1, c->county);
+        return jy_err_set2(err, JY_EINVAL, "store.bulk_case.required",
+                           "bulk case %zu: program, kind, state, filing date and step are required",
+                           "批量写入第 %zu 个案件：项目、类别、状态、申报日期和办理环节均为必填", i + 1);
+    if (strlen(c->county) != 6)
+        return jy_err_set2(err, JY_EINVAL, "store.bulk_case.county", "bulk case %zu: county \"%s\" is not 6 digits",
+                           "批量写入第 %zu 个案件：县“%s”不是 6 位数字", i + 1, c->county);
     if (!jy_store_in_scope(st->scope, c->county))
-        return jy_err_set2(err, JY_ECONFLICT, "store.bulk_case.scope", "bulk case %zu: county %s lies outside this handle's scope %s", "批量写入第 %zu 个案件：县 %s 不在本次操作的辖区 %s 内", i + 1,
-                          c->county, st->scope);
+        return jy_err_set2(err, JY_ECONFLICT, "store.bulk_case.scope",
+                           "bulk case %zu: county %s lies outside this handle's scope %s",
+                           "批量写入第 %zu 个案件：县 %s 不在本次操作的辖区 %s 内", i + 1, c->county, st->scope);
     return 0;
 }
 
@@ -64,7 +69,8 @@ static int sq_bulk(jy_store *st, jy_case *cs, jy_case_event *evs, size_t n, jy_e
                            "INSERT INTO case_events(county, case_id, at, on_date, actor, step, from_state, to_state,"
                            " reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                            -1, &ie, NULL) != SQLITE_OK) {
-        rc = jy_err_set2(err, JY_EDB, "store.bulk_case.db", "bulk loading cases: %s", "批量写入案件时数据库出错：%s", sqlite3_errmsg(db));
+        rc = jy_err_set2(err, JY_EDB, "store.bulk_case.db", "bulk loading cases: %s", "批量写入案件时数据库出错：%s",
+                         sqlite3_errmsg(db));
         goto done;
     }
     for (size_t i = 0; i < n && rc == 0; i++) {
@@ -101,7 +107,9 @@ static int sq_bulk(jy_store *st, jy_case *cs, jy_case_event *evs, size_t n, jy_e
         else sqlite3_bind_null(ic, 24);
         sqlite3_bind_int(ic, 25, m.cert);
         if (sqlite3_step(ic) != SQLITE_DONE) {
-            rc = jy_err_set2(err, JY_EDB, "store.bulk_case.row_db", "bulk case %zu (%s %s): %s", "批量写入第 %zu 个案件（%s %s）时数据库出错：%s", i + 1, c->program, c->kind, sqlite3_errmsg(db));
+            rc = jy_err_set2(err, JY_EDB, "store.bulk_case.row_db", "bulk case %zu (%s %s): %s",
+                             "批量写入第 %zu 个案件（%s %s）时数据库出错：%s", i + 1, c->program, c->kind,
+                             sqlite3_errmsg(db));
             break;
         }
         sqlite3_reset(ic);
@@ -117,7 +125,8 @@ static int sq_bulk(jy_store *st, jy_case *cs, jy_case_event *evs, size_t n, jy_e
         b_text(ie, 8, ev->to_state);
         b_text(ie, 9, ev->reason);
         if (sqlite3_step(ie) != SQLITE_DONE) {
-            rc = jy_err_set2(err, JY_EDB, "store.bulk_case.history_db", "bulk case %zu: history row: %s", "批量写入第 %zu 个案件的办理记录时数据库出错：%s", i + 1, sqlite3_errmsg(db));
+            rc = jy_err_set2(err, JY_EDB, "store.bulk_case.history_db", "bulk case %zu: history row: %s",
+                             "批量写入第 %zu 个案件的办理记录时数据库出错：%s", i + 1, sqlite3_errmsg(db));
             break;
         }
         sqlite3_reset(ie);
@@ -159,7 +168,8 @@ static void copy_day(jy_sb *sb, jy_date d)
 static int pq_fail(jy_store *st, PGconn *conn, const char *what, jy_err *err)
 {
     jy_store_pg_failed(st);
-    return jy_err_set2(err, JY_EDB, "store.bulk_case.db_what", "bulk loading cases: %s: %s", "批量写入案件时数据库出错（%s）：%s", what, PQerrorMessage(conn));
+    return jy_err_set2(err, JY_EDB, "store.bulk_case.db_what", "bulk loading cases: %s: %s",
+                       "批量写入案件时数据库出错（%s）：%s", what, PQerrorMessage(conn));
 }
 
 static int pq_cmd(jy_store *st, PGconn *conn, const char *sql, const char *what, int64_t *first_col, jy_err *err)
@@ -277,7 +287,9 @@ int jy_store_case_bulk_insert(jy_store *st, jy_case *cases, jy_case_event *evs, 
                               jy_err *err)
 {
     if (!st || (n && (!cases || !evs)) || !actor || !actor[0])
-        return jy_err_set2(err, JY_EINVAL, "store.bulk_case.args", "bulk cases: store, cases, events and actor are required", "批量写入案件：必须给出数据库、案件、办理事件和操作人");
+        return jy_err_set2(err, JY_EINVAL, "store.bulk_case.args",
+                           "bulk cases: store, cases, events and actor are required",
+                           "批量写入案件：必须给出数据库、案件、办理事件和操作人");
     if (n == 0) return 0;
     int rc;
     for (size_t i = 0; i < n; i++)
@@ -293,7 +305,9 @@ int jy_store_case_bulk_insert(jy_store *st, jy_case *cases, jy_case_event *evs, 
         jy_store_copy_utf8(evs[i].actor, sizeof evs[i].actor, actor);
     }
     const jy_case **order = malloc(n * sizeof *order);
-    if (!order) return jy_err_set2(err, JY_ENOMEM, "store.bulk_case.oom", "bulk cases: out of memory for %zu cases", "批量写入案件：内存不足，容纳不下 %zu 个案件", n);
+    if (!order)
+        return jy_err_set2(err, JY_ENOMEM, "store.bulk_case.oom", "bulk cases: out of memory for %zu cases",
+                           "批量写入案件：内存不足，容纳不下 %zu 个案件", n);
     if ((rc = jy_store_begin(st, err))) {
         free(order);
         return rc;

@@ -36,7 +36,8 @@ static int fail(jy_store *st, const PGresult *r, const char *what, jy_err *err)
     jy_store_pg_failed(st);
     size_t n = strlen(msg);
     while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' ')) n--;
-    return jy_err_set2(err, code, "store.db.error_pg_what", "database: %.*s (%s)", "数据库操作失败（%3$s）：%2$.*1$s", (int)(n > 300 ? 300 : n), msg, what);
+    return jy_err_set2(err, code, "store.db.error_pg_what", "database: %.*s (%s)", "数据库操作失败（%3$s）：%2$.*1$s",
+                       (int)(n > 300 ? 300 : n), msg, what);
 }
 
 /* Runs sql with n text parameters (NULL = SQL NULL); the result or NULL with err filled. */

@@ -29,7 +29,8 @@ static int fail(jy_store *st, const char *what, jy_err *err)
     int code = JY_EDB;
     if ((src & 0xff) == SQLITE_BUSY || (src & 0xff) == SQLITE_LOCKED || src == SQLITE_CONSTRAINT_UNIQUE)
         code = JY_ECONFLICT;
-    return jy_err_set2(err, code, "store.db.error", "database: %s (%s)", "数据库操作失败（%2$s）：%1$s", sqlite3_errmsg(db), what);
+    return jy_err_set2(err, code, "store.db.error", "database: %s (%s)", "数据库操作失败（%2$s）：%1$s",
+                       sqlite3_errmsg(db), what);
 }
 
 static int prep(jy_store *st, const char *sql, sqlite3_stmt **s, jy_err *err)
@@ -109,7 +110,8 @@ static int sq_user_get(jy_store *st, const char *name, jy_user *out, jy_err *err
     bind_text(s, 1, name);
     int src = sqlite3_step(s);
     if (src == SQLITE_ROW) read_user(s, out);
-    else if (src == SQLITE_DONE) rc = jy_err_set2(err, JY_ENOTFOUND, "store.user.not_found", "no user named \"%s\"", "没有名为“%s”的用户", name);
+    else if (src == SQLITE_DONE)
+        rc = jy_err_set2(err, JY_ENOTFOUND, "store.user.not_found", "no user named \"%s\"", "没有名为“%s”的用户", name);
     else rc = fail(st, "reading a user", err);
     jy_store_sqlite_release(st, s);
     return rc;

@@ -32,7 +32,9 @@ int jy_store_import_job_start(jy_store *st, jy_import_job *j, jy_err *err)
                     "month, state, started_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 'running', $11) "
                     "RETURNING id",
                     p, 11, id_fn, &j->id, NULL, "starting an import job", err);
-    if (rc == 0 && j->id <= 0) rc = jy_err_set2(err, JY_EDB, "store.import.no_id", "starting an import job: no id returned", "开始导入任务：数据库未返回编号");
+    if (rc == 0 && j->id <= 0)
+        rc = jy_err_set2(err, JY_EDB, "store.import.no_id", "starting an import job: no id returned",
+                         "开始导入任务：数据库未返回编号");
     if (rc == 0) snprintf(j->state, sizeof j->state, "running");
     return rc;
 }
@@ -49,7 +51,9 @@ int jy_store_import_job_finish(jy_store *st, const jy_import_job *j, const char 
                     "unchanged = $6, rejected = $7, message = $8, summary = $9, errors = $10, finished_at = $11 "
                     "WHERE id = $12 RETURNING id",
                     p, 12, NULL, NULL, &n, "finishing an import job", err);
-    if (rc == 0 && n != 1) rc = jy_err_set2(err, JY_ENOTFOUND, "store.import.not_found", "import job %lld: no such job", "导入任务 %lld：不存在", (long long)j->id);
+    if (rc == 0 && n != 1)
+        rc = jy_err_set2(err, JY_ENOTFOUND, "store.import.not_found", "import job %lld: no such job",
+                         "导入任务 %lld：不存在", (long long)j->id);
     return rc;
 }
 
@@ -109,7 +113,9 @@ int jy_store_import_job_get(jy_store *st, int64_t id, jy_import_job *out, jy_sb 
     int rc = jl_run(st, "SELECT " JOB_COLS ", summary, errors FROM import_job WHERE id = $2 AND " IN_SCOPE, p, 2,
                     get_fn, &g, NULL, "reading an import job", err);
     if (rc) return rc;
-    if (!g.found) return jy_err_set2(err, JY_ENOTFOUND, "store.import.not_found", "import job %lld: no such job", "导入任务 %lld：不存在", (long long)id);
+    if (!g.found)
+        return jy_err_set2(err, JY_ENOTFOUND, "store.import.not_found", "import job %lld: no such job",
+                           "导入任务 %lld：不存在", (long long)id);
     return 0;
 }
 

@@ -28,7 +28,9 @@ int jy_store_payable_by_claim_key(jy_store *st, const char *county, const char *
                     " AND status <> 'cancelled' ORDER BY id LIMIT 1",
                     v, 3, get_id, &id, NULL, "looking up a payable by its claim", err);
     if (rc) return rc;
-    if (!id) return jy_err_set2(err, JY_ENOTFOUND, "store.payable.no_live", "no live payable for claim %s", "申领 %s 没有有效的应付款", key);
+    if (!id)
+        return jy_err_set2(err, JY_ENOTFOUND, "store.payable.no_live", "no live payable for claim %s",
+                           "申领 %s 没有有效的应付款", key);
     return jy_store_payable_get(st, id, out, err);
 }
 
@@ -143,10 +145,13 @@ int jy_store_line_tracks_set(jy_store *st, const char *county, const char *progr
                              const char *tracks, const char *clause, const char *actor, int *changed, jy_err *err)
 {
     if (changed) *changed = 0;
-    if (source < 0 || source >= JY_FUND__COUNT) return jy_err_set2(err, JY_EINVAL, "store.ledger.source_unknown", "unknown funding source", "资金来源未知");
+    if (source < 0 || source >= JY_FUND__COUNT)
+        return jy_err_set2(err, JY_EINVAL, "store.ledger.source_unknown", "unknown funding source", "资金来源未知");
     if (!tracks) tracks = "";
     if (!clause) clause = "";
-    if (strlen(tracks) >= JY_TRACKS_SZ) return jy_err_set2(err, JY_EINVAL, "store.ledger.tracks_long", "tracks \"%s\": too long", "所跟踪的对象“%s”过长", tracks);
+    if (strlen(tracks) >= JY_TRACKS_SZ)
+        return jy_err_set2(err, JY_EINVAL, "store.ledger.tracks_long", "tracks \"%s\": too long",
+                           "所跟踪的对象“%s”过长", tracks);
     if (jy_store_scope_refuse(st, "the budget line of", program, county, err)) return JY_ECONFLICT;
     char old_t[JY_TRACKS_SZ], old_c[128], now[32];
     int rc = jy_store_begin(st, err);
@@ -212,7 +217,9 @@ int jy_store_idem_get(jy_store *st, const char *key, jy_idem_rec *rec, jy_sb *re
                     " WHERE idem_key = $1",
                     v, 1, on_idem, &c, NULL, "reading an idempotency key", err);
     if (rc) return rc;
-    return c.found ? 0 : jy_err_set2(err, JY_ENOTFOUND, "store.ledger.idem_new", "idempotency key %s is new", "幂等键 %s 尚未使用过", key);
+    return c.found ? 0
+                   : jy_err_set2(err, JY_ENOTFOUND, "store.ledger.idem_new", "idempotency key %s is new",
+                                 "幂等键 %s 尚未使用过", key);
 }
 
 int jy_store_idem_put(jy_store *st, const char *key, const char *county, const char *operation, const char *request,
@@ -311,8 +318,10 @@ static int link_lines(jy_store *st, jl_rows *rows, jy_err *err)
     jy_sb_reset(&rows->json);
     rows->n = 0;
     if (rc == 0 && (size_t)n != want)
-        rc = jy_err_set2(err, JY_ECONFLICT, "store.payroll.lines_changed", "%zu of %zu payroll lines changed meanwhile (no longer approved and uncommitted)", "%2$zu 条工资明细中有 %1$zu 条已被他人同时修改（不再是已审核且未计入应付款的状态）",
-                        want - (size_t)n, want);
+        rc = jy_err_set2(err, JY_ECONFLICT, "store.payroll.lines_changed",
+                         "%zu of %zu payroll lines changed meanwhile (no longer approved and uncommitted)",
+                         "%2$zu 条工资明细中有 %1$zu 条已被他人同时修改（不再是已审核且未计入应付款的状态）",
+                         want - (size_t)n, want);
     return rc;
 }
 
@@ -330,8 +339,10 @@ int jy_store_payroll_lines_commit_bulk(jy_store *st, int64_t run_id, jy_payroll_
     for (size_t i = 0; i < n; i++) {
         jy_payroll_line *x = &l[i];
         if (x->run_id != run_id || strcmp(x->status, "approved") != 0 || x->payable_id) {
-            rc = jy_err_set2(err, JY_ECONFLICT, "store.payroll.line_not_in_run", "payroll line %lld is not an approved, uncommitted line of run %lld", "工资明细 %lld 不是核发批次 %lld 中已审核且未计入应付款的明细",
-                            (long long)x->id, (long long)run_id);
+            rc = jy_err_set2(err, JY_ECONFLICT, "store.payroll.line_not_in_run",
+                             "payroll line %lld is not an approved, uncommitted line of run %lld",
+                             "工资明细 %lld 不是核发批次 %lld 中已审核且未计入应付款的明细", (long long)x->id,
+                             (long long)run_id);
             goto done;
         }
         if (jy_store_scope_refuse(st, "payroll line of", x->month, x->county, err)) {

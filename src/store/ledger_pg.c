@@ -19,10 +19,13 @@ int jy_ledger_pg_run(jy_store *st, const char *sql, const jl_val *params, int n,
     char ibuf[JL_MAX_PARAMS][24];
     const char *vals[JL_MAX_PARAMS];
     if (nrows) *nrows = 0;
-    if (n > JL_MAX_PARAMS) return jy_err_set2(err, JY_EINVAL, "store.ledger.too_many_params", "ledger: too many parameters (%s)", "台账：参数过多（%s）", what);
+    if (n > JL_MAX_PARAMS)
+        return jy_err_set2(err, JY_EINVAL, "store.ledger.too_many_params", "ledger: too many parameters (%s)",
+                           "台账：参数过多（%s）", what);
     if (PQtransactionStatus(conn) == PQTRANS_INERROR)
-        return jy_err_set2(err, JY_EDB, "store.db.txn_aborted_what", "database: the transaction was aborted by an earlier error; roll it back (%s)", "数据库：事务已因先前的错误中止，请回滚（%s）",
-                          what);
+        return jy_err_set2(err, JY_EDB, "store.db.txn_aborted_what",
+                           "database: the transaction was aborted by an earlier error; roll it back (%s)",
+                           "数据库：事务已因先前的错误中止，请回滚（%s）", what);
     for (int i = 0; i < n; i++) {
         if (params[i].kind == JL_INT) {
             snprintf(ibuf[i], sizeof ibuf[i], "%" PRId64, params[i].i);
@@ -44,8 +47,8 @@ int jy_ledger_pg_run(jy_store *st, const char *sql, const jl_val *params, int n,
             code = JY_ECONFLICT;
         size_t len = strlen(msg);
         while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' ')) len--;
-        rc = jy_err_set2(err, code, "store.db.error_pg", "database: %.*s (%s%s%s)", "数据库操作失败：%.*s（%s%s%s）", (int)(len > 300 ? 300 : len), msg, what,
-                        state ? ", SQLSTATE " : "", state ? state : "");
+        rc = jy_err_set2(err, code, "store.db.error_pg", "database: %.*s (%s%s%s)", "数据库操作失败：%.*s（%s%s%s）",
+                         (int)(len > 300 ? 300 : len), msg, what, state ? ", SQLSTATE " : "", state ? state : "");
         jy_store_pg_failed(st);
         goto done;
     }

@@ -17,7 +17,8 @@ static int fail(sqlite3 *db, int src, const char *what, jy_err *err)
                 src == SQLITE_CONSTRAINT_PRIMARYKEY)
                    ? JY_ECONFLICT
                    : JY_EDB;
-    return jy_err_set2(err, code, "store.db.error", "database: %s (%s)", "数据库操作失败（%2$s）：%1$s", sqlite3_errmsg(db), what);
+    return jy_err_set2(err, code, "store.db.error", "database: %s (%s)", "数据库操作失败（%2$s）：%1$s",
+                       sqlite3_errmsg(db), what);
 }
 
 int jy_ledger_sqlite_run(jy_store *st, const char *sql, const jl_val *params, int n, jl_row_fn fn, void *ctx,

@@ -49,8 +49,10 @@ int jy_fund_source_parse(const char *s, int *out, jy_err *err)
             *out = words[i].source;
             return 0;
         }
-    return jy_err_set2(err, JY_EINVAL, "store.ledger.fund_source", "funding source \"%s\": expected central (中央), region (自治区), city_county (市县) or other (其他)", "资金来源“%s”无效：应为中央（central）、自治区（region）、市县（city_county）或其他（other）",
-                      s ? s : "");
+    return jy_err_set2(
+        err, JY_EINVAL, "store.ledger.fund_source",
+        "funding source \"%s\": expected central (中央), region (自治区), city_county (市县) or other (其他)",
+        "资金来源“%s”无效：应为中央（central）、自治区（region）、市县（city_county）或其他（other）", s ? s : "");
 }
 
 const char *jy_ledger_account_name(int a)
@@ -248,7 +250,8 @@ static int account_open(jy_store *st, const jy_ledger_entry *e, const jy_ledger_
              " AND source = $4 AND kind = $5",
              k, 5, get_i64s, &cur, NULL, "reading a ledger account", err);
     if (rc) return rc;
-    if (!cur.found) return jy_err_set2(err, JY_EDB, "store.ledger.account_vanished", "ledger account vanished", "台账科目已不存在");
+    if (!cur.found)
+        return jy_err_set2(err, JY_EDB, "store.ledger.account_vanished", "ledger account vanished", "台账科目已不存在");
     *id = cur.v[0];
     *balance = cur.v[1];
     return 0;
@@ -290,24 +293,28 @@ int jy_store_ledger_post(jy_store *st, jy_ledger_entry *e, const char *actor, jy
 {
     if (jy_store_scope_refuse(st, "ledger entry of", e->program, e->county, err)) return JY_ECONFLICT;
     if (e->nposting < 1 || e->nposting > JY_LEDGER_MAX_POSTINGS)
-        return jy_err_set2(err, JY_EINVAL, "store.ledger.postings", "ledger entry needs 1 to %d postings, has %d", "台账分录须有 1 至 %d 笔记账，现有 %d 笔", JY_LEDGER_MAX_POSTINGS,
-                          e->nposting);
+        return jy_err_set2(err, JY_EINVAL, "store.ledger.postings", "ledger entry needs 1 to %d postings, has %d",
+                           "台账分录须有 1 至 %d 笔记账，现有 %d 笔", JY_LEDGER_MAX_POSTINGS, e->nposting);
     int64_t debit = 0, credit = 0;
     for (int i = 0; i < e->nposting; i++) {
         const jy_ledger_posting *p = &e->posting[i];
         if (p->amount == 0 || p->source < 0 || p->source >= JY_FUND__COUNT || p->account < 0 ||
             p->account >= JY_ACCT__COUNT)
-            return jy_err_set2(err, JY_EINVAL, "store.ledger.posting_empty", "ledger entry: posting %d is empty or names no account", "台账分录：第 %d 笔记账为空或未指明科目", i + 1);
+            return jy_err_set2(err, JY_EINVAL, "store.ledger.posting_empty",
+                               "ledger entry: posting %d is empty or names no account",
+                               "台账分录：第 %d 笔记账为空或未指明科目", i + 1);
         if (p->amount > 0) debit += p->amount;
         else credit -= p->amount;
     }
     if (debit != credit) {
         char a[JY_MONEY_BUFSZ], b[JY_MONEY_BUFSZ];
-        return jy_err_set2(err, JY_EINVAL, "store.ledger.unbalanced", "ledger entry does not balance: debits %s, credits %s", "台账分录借贷不平衡：借方 %s，贷方 %s",
-                          jy_money_format(debit, a), jy_money_format(credit, b));
+        return jy_err_set2(
+            err, JY_EINVAL, "store.ledger.unbalanced", "ledger entry does not balance: debits %s, credits %s",
+            "台账分录借贷不平衡：借方 %s，贷方 %s", jy_money_format(debit, a), jy_money_format(credit, b));
     }
     if (strlen(e->county) != 6 || !e->program[0] || e->year < 1900 || !e->kind[0])
-        return jy_err_set2(err, JY_EINVAL, "store.ledger.entry_required", "ledger entry needs a county, programme, year and kind", "台账分录须有县、项目、年度和类别");
+        return jy_err_set2(err, JY_EINVAL, "store.ledger.entry_required",
+                           "ledger entry needs a county, programme, year and kind", "台账分录须有县、项目、年度和类别");
     jl_cp(e->actor, sizeof e->actor, jl_actor(actor));
     jy_store_now(e->at, sizeof e->at);
 
@@ -321,7 +328,9 @@ int jy_store_ledger_post(jy_store *st, jy_ledger_entry *e, const char *actor, jy
                       "looking up an idempotency key", err)))
             goto done;
         if (prev.found) {
-            rc = jy_err_set2(err, JY_ECONFLICT, "store.ledger.already_posted", "already posted: %s is ledger entry %" PRId64, "已记账：%s 即台账分录 %" PRId64, e->idem_key, prev.v[0]);
+            rc = jy_err_set2(err, JY_ECONFLICT, "store.ledger.already_posted",
+                             "already posted: %s is ledger entry %" PRId64, "已记账：%s 即台账分录 %" PRId64,
+                             e->idem_key, prev.v[0]);
             goto done;
         }
     }
@@ -604,7 +613,9 @@ int jy_store_ledger_check(jy_store *st, jy_ledger_check *out, jy_err *err)
 int jy_store_person_card_set(jy_store *st, int64_t person_id, const char *sscard, const char *bank_name,
                              const char *actor, jy_err *err)
 {
-    if (!sscard || !*sscard) return jy_err_set2(err, JY_EINVAL, "store.sscard.empty", "social security card account is empty", "社会保障卡账号为空");
+    if (!sscard || !*sscard)
+        return jy_err_set2(err, JY_EINVAL, "store.sscard.empty", "social security card account is empty",
+                           "社会保障卡账号为空");
     int rc = enter(st, err);
     if (rc) return rc;
     jy_sb before = JY_SB_INIT, after = JY_SB_INIT;
@@ -613,7 +624,8 @@ int jy_store_person_card_set(jy_store *st, int64_t person_id, const char *sscard
     if ((rc = jl_run(st, "SELECT county FROM persons WHERE id = $1", k, 1, get_first, &person, NULL, "reading a person", err)))
         goto done;
     if (!person.found) {
-        rc = jy_err_set2(err, JY_ENOTFOUND, "store.person.not_found_id", "no person with id %" PRId64, "没有编号为 %" PRId64 " 的人员", person_id);
+        rc = jy_err_set2(err, JY_ENOTFOUND, "store.person.not_found_id", "no person with id %" PRId64,
+                         "没有编号为 %" PRId64 " 的人员", person_id);
         goto done;
     }
     if ((rc = jy_store_scope_hide(st, "person", person_id, person.col[0], err))) goto done;
@@ -659,7 +671,10 @@ int jy_store_person_card_get(jy_store *st, int64_t person_id, char sscard[40], c
                  NULL, "reading a social security card", err);
     if (rc) return rc;
     if (f.found && (rc = jy_store_scope_hide(st, "person", person_id, f.col[2], err))) return rc;
-    if (!f.found) return jy_err_set2(err, JY_ENOTFOUND, "store.sscard.none", "person %" PRId64 " has no social security card (社保卡) on record", "人员 %" PRId64 " 没有登记社会保障卡（社保卡）", person_id);
+    if (!f.found)
+        return jy_err_set2(err, JY_ENOTFOUND, "store.sscard.none",
+                           "person %" PRId64 " has no social security card (社保卡) on record",
+                           "人员 %" PRId64 " 没有登记社会保障卡（社保卡）", person_id);
     jl_cp(sscard, 40, f.col[0]);
     jl_cp(bank_name, 64, f.col[1]);
     return 0;
@@ -731,7 +746,9 @@ int jy_store_payable_get(jy_store *st, int64_t id, jy_payable *out, jy_err *err)
                  "reading a payable", err);
     if (rc) return rc;
     if (c.rc) return c.rc;
-    if (!c.found) return jy_err_set2(err, JY_ENOTFOUND, "store.payable.not_found", "no payable with id %" PRId64, "没有编号为 %" PRId64 " 的应付款", id);
+    if (!c.found)
+        return jy_err_set2(err, JY_ENOTFOUND, "store.payable.not_found", "no payable with id %" PRId64,
+                           "没有编号为 %" PRId64 " 的应付款", id);
     if ((rc = jy_store_scope_hide(st, "payable", id, c.p.county, err))) return rc;
     *out = c.p;
     return 0;
@@ -743,13 +760,18 @@ static int payable_refuse(const jy_store *st, const jy_payable *p, jy_err *err)
 {
     int64_t sum = 0;
     for (int s = 0; s < JY_FUND__COUNT; s++) {
-        if (p->split[s] < 0) return jy_err_set2(err, JY_EINVAL, "store.payable.negative_split", "payable: negative split", "应付款：资金拆分中有负数");
+        if (p->split[s] < 0)
+            return jy_err_set2(err, JY_EINVAL, "store.payable.negative_split", "payable: negative split",
+                               "应付款：资金拆分中有负数");
         sum += p->split[s];
     }
     if (p->amount <= 0 || sum != p->amount)
-        return jy_err_set2(err, JY_EINVAL, "store.payable.amount", "payable: amount must be positive and equal the sum of its funding split", "应付款：金额须为正数，且等于各资金来源拆分之和");
+        return jy_err_set2(err, JY_EINVAL, "store.payable.amount",
+                           "payable: amount must be positive and equal the sum of its funding split",
+                           "应付款：金额须为正数，且等于各资金来源拆分之和");
     if (strlen(p->county) != 6 || !p->program[0] || p->year < 1900)
-        return jy_err_set2(err, JY_EINVAL, "store.payable.required", "payable needs a county, a programme and a year", "应付款须有县、项目和年度");
+        return jy_err_set2(err, JY_EINVAL, "store.payable.required", "payable needs a county, a programme and a year",
+                           "应付款须有县、项目和年度");
     if (jy_store_scope_refuse(st, "payable of", p->program, p->county, err)) return JY_ECONFLICT;
     return 0;
 }
@@ -777,8 +799,11 @@ int jy_store_payable_add(jy_store *st, jy_payable *p, const char *actor, jy_err 
                   " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id",
                   v, 17, get_i64s, &id, NULL, "writing a payable", err))) {
         if (rc == JY_ECONFLICT && p->claim_key[0]) /* the partial UNIQUE index: jy_ledger_approve names the other */
-            jy_err_set2(err, JY_ECONFLICT, "store.payable.duplicate", "%s %s: another live payable already pays claim %s (one payable per payee, "
-                       "programme and period)", "%s %s：另一笔有效的应付款已在支付申领 %s（同一收款人、项目和期间只能有一笔应付款）", p->program, p->month[0] ? p->month : "", p->claim_key);
+            jy_err_set2(err, JY_ECONFLICT, "store.payable.duplicate",
+                        "%s %s: another live payable already pays claim %s (one payable per payee, "
+                        "programme and period)",
+                        "%s %s：另一笔有效的应付款已在支付申领 %s（同一收款人、项目和期间只能有一笔应付款）",
+                        p->program, p->month[0] ? p->month : "", p->claim_key);
         goto done;
     }
     p->id = id.v[0];
@@ -805,7 +830,8 @@ int jy_store_payable_set_status(jy_store *st, int64_t id, const char *from, cons
     jy_payable p;
     if ((rc = jy_store_payable_get(st, id, &p, err))) goto done;
     if (strcmp(p.status, from) != 0) {
-        rc = jy_err_set2(err, JY_ECONFLICT, "store.payable.status", "payable %" PRId64 " is %s, not %s", "应付款 %" PRId64 " 的状态为 %s，而不是 %s", id, p.status, from);
+        rc = jy_err_set2(err, JY_ECONFLICT, "store.payable.status", "payable %" PRId64 " is %s, not %s",
+                         "应付款 %" PRId64 " 的状态为 %s，而不是 %s", id, p.status, from);
         goto done;
     }
     jl_val v[3] = {JL_I(id), JL_S(to), JL_S(from)};
@@ -814,7 +840,8 @@ int jy_store_payable_set_status(jy_store *st, int64_t id, const char *from, cons
                   &n, "changing a payable's status", err)))
         goto done;
     if (n != 1) {
-        rc = jy_err_set2(err, JY_ECONFLICT, "store.payable.changed", "payable %" PRId64 " changed meanwhile", "应付款 %" PRId64 " 已被他人同时修改，请重新查看", id);
+        rc = jy_err_set2(err, JY_ECONFLICT, "store.payable.changed", "payable %" PRId64 " changed meanwhile",
+                         "应付款 %" PRId64 " 已被他人同时修改，请重新查看", id);
         goto done;
     }
     jy_payable_json(&before, &p);
@@ -841,9 +868,10 @@ int jy_store_payable_recover(jy_store *st, int64_t id, const int64_t rec[JY_FUND
         if (rec[s] == 0) continue;
         if (rec[s] < 0 || p.recovered_split[s] + rec[s] > p.split[s]) {
             char a[JY_MONEY_BUFSZ], b[JY_MONEY_BUFSZ];
-            rc = jy_err_set2(err, JY_ECONFLICT, "store.payable.recover_max", "payable %" PRId64 ": %s can recover at most %s, asked %s", "应付款 %" PRId64 "：%s资金最多可追回 %s，申请追回 %s", id,
-                            jy_fund_source_label(s), jy_money_format(p.split[s] - p.recovered_split[s], a),
-                            jy_money_format(rec[s], b));
+            rc = jy_err_set2(err, JY_ECONFLICT, "store.payable.recover_max",
+                             "payable %" PRId64 ": %s can recover at most %s, asked %s",
+                             "应付款 %" PRId64 "：%s资金最多可追回 %s，申请追回 %s", id, jy_fund_source_label(s),
+                             jy_money_format(p.split[s] - p.recovered_split[s], a), jy_money_format(rec[s], b));
             goto done;
         }
         jl_val v[3] = {JL_I(id), JL_S(jy_fund_source_name(s)), JL_I(rec[s])};
@@ -934,13 +962,17 @@ int jy_store_batch_get(jy_store *st, int64_t id, jy_batch *out, jy_err *err)
     int rc = jl_run(st, "SELECT " BATCH_COLS " FROM pay_batches WHERE id = $1", v, 1, batch_row, out, &n,
                  "reading a payment batch", err);
     if (rc) return rc;
-    if (n == 0) return jy_err_set2(err, JY_ENOTFOUND, "store.batch.not_found", "no payment batch with id %" PRId64, "没有编号为 %" PRId64 " 的拨付批次", id);
+    if (n == 0)
+        return jy_err_set2(err, JY_ENOTFOUND, "store.batch.not_found", "no payment batch with id %" PRId64,
+                           "没有编号为 %" PRId64 " 的拨付批次", id);
     return jy_store_scope_hide(st, "payment batch", id, out->county, err);
 }
 
 int jy_store_batch_add(jy_store *st, jy_batch *b, const char *actor, jy_err *err)
 {
-    if (strlen(b->county) != 6 || !b->program[0]) return jy_err_set2(err, JY_EINVAL, "store.batch.required", "batch needs a county and a programme", "拨付批次须有县和项目");
+    if (strlen(b->county) != 6 || !b->program[0])
+        return jy_err_set2(err, JY_EINVAL, "store.batch.required", "batch needs a county and a programme",
+                           "拨付批次须有县和项目");
     if (jy_store_scope_refuse(st, "payment batch of", b->program, b->county, err)) return JY_ECONFLICT;
     if (!b->status[0]) jl_cp(b->status, sizeof b->status, "draft");
     jl_cp(b->built_by, sizeof b->built_by, jl_actor(actor));
@@ -972,7 +1004,8 @@ int jy_store_batch_update(jy_store *st, const jy_batch *b, const char *from, con
     jy_batch old;
     if ((rc = jy_store_batch_get(st, b->id, &old, err))) goto done;
     if (strcmp(old.status, from) != 0) {
-        rc = jy_err_set2(err, JY_ECONFLICT, "store.batch.status", "payment batch %" PRId64 " is %s, not %s", "拨付批次 %" PRId64 " 的状态为 %s，而不是 %s", b->id, old.status, from);
+        rc = jy_err_set2(err, JY_ECONFLICT, "store.batch.status", "payment batch %" PRId64 " is %s, not %s",
+                         "拨付批次 %" PRId64 " 的状态为 %s，而不是 %s", b->id, old.status, from);
         goto done;
     }
     jl_val v[8] = {JL_I(b->id), JL_S(b->status), JL_S(b->approved_by), JL_S(b->approved_at), JL_S(b->exported_at),
@@ -984,7 +1017,8 @@ int jy_store_batch_update(jy_store *st, const jy_batch *b, const char *from, con
                   v, 8, NULL, NULL, &n, "updating a payment batch", err)))
         goto done;
     if (n != 1) {
-        rc = jy_err_set2(err, JY_ECONFLICT, "store.batch.changed", "payment batch %" PRId64 " changed meanwhile", "拨付批次 %" PRId64 " 已被他人同时修改，请重新查看", b->id);
+        rc = jy_err_set2(err, JY_ECONFLICT, "store.batch.changed", "payment batch %" PRId64 " changed meanwhile",
+                         "拨付批次 %" PRId64 " 已被他人同时修改，请重新查看", b->id);
         goto done;
     }
     jy_batch_json(&before, &old);
@@ -1070,7 +1104,9 @@ int jy_store_batch_line_get(jy_store *st, int64_t batch_id, int line_no, jy_batc
     int rc = jl_run(st, "SELECT " LINE_COLS " FROM pay_batch_lines WHERE batch_id = $1 AND line_no = $2", v, 2,
                  line_get_row, out, &n, "reading a batch line", err);
     if (rc) return rc;
-    if (n == 0) return jy_err_set2(err, JY_ENOTFOUND, "store.batch.no_line", "payment batch %" PRId64 " has no line %d", "拨付批次 %" PRId64 " 没有第 %d 行", batch_id, line_no);
+    if (n == 0)
+        return jy_err_set2(err, JY_ENOTFOUND, "store.batch.no_line", "payment batch %" PRId64 " has no line %d",
+                           "拨付批次 %" PRId64 " 没有第 %d 行", batch_id, line_no);
     return 0;
 }
 
@@ -1085,8 +1121,10 @@ int jy_store_batch_line_add(jy_store *st, jy_batch_line *l, const char *actor, j
                   NULL, "looking for the payable in other batches", err)))
         goto done;
     if (prev.found) {
-        rc = jy_err_set2(err, JY_ECONFLICT, "store.batch.payable_taken", "payable %" PRId64 " is already line %s of payment batch %s", "应付款 %1$" PRId64 " 已是拨付批次 %3$s 的第 %2$s 行", l->payable_id,
-                        prev.col[1], prev.col[0]);
+        rc =
+            jy_err_set2(err, JY_ECONFLICT, "store.batch.payable_taken",
+                        "payable %" PRId64 " is already line %s of payment batch %s",
+                        "应付款 %1$" PRId64 " 已是拨付批次 %3$s 的第 %2$s 行", l->payable_id, prev.col[1], prev.col[0]);
         goto done;
     }
     jl_val bk[1] = {JL_I(l->batch_id)};
@@ -1094,7 +1132,8 @@ int jy_store_batch_line_add(jy_store *st, jy_batch_line *l, const char *actor, j
                   "reading a payment batch", err)))
         goto done;
     if (!batch.found) {
-        rc = jy_err_set2(err, JY_ENOTFOUND, "store.batch.not_found", "no payment batch with id %" PRId64, "没有编号为 %" PRId64 " 的拨付批次", l->batch_id);
+        rc = jy_err_set2(err, JY_ENOTFOUND, "store.batch.not_found", "no payment batch with id %" PRId64,
+                         "没有编号为 %" PRId64 " 的拨付批次", l->batch_id);
         goto done;
     }
     if ((rc = jy_store_scope_hide(st, "payment batch", l->batch_id, batch.col[0], err))) goto done;
@@ -1129,8 +1168,9 @@ int jy_store_batch_line_update(jy_store *st, const jy_batch_line *l, const char 
     first_row batch = {0};
     if ((rc = jy_store_batch_line_get(st, l->batch_id, l->line_no, &old, err))) goto done;
     if (strcmp(old.status, from) != 0) {
-        rc = jy_err_set2(err, JY_ECONFLICT, "store.batch.line_status", "line %d of payment batch %" PRId64 " is %s, not %s", "拨付批次 %2$" PRId64 " 的第 %1$d 行状态为 %3$s，而不是 %4$s", l->line_no,
-                        l->batch_id, old.status, from);
+        rc = jy_err_set2(
+            err, JY_ECONFLICT, "store.batch.line_status", "line %d of payment batch %" PRId64 " is %s, not %s",
+            "拨付批次 %2$" PRId64 " 的第 %1$d 行状态为 %3$s，而不是 %4$s", l->line_no, l->batch_id, old.status, from);
         goto done;
     }
     jl_val v[8] = {JL_I(old.id), JL_S(l->status), JL_I(l->attempts), JL_S(l->fail_reason), JL_S(l->paid_at),
@@ -1142,8 +1182,9 @@ int jy_store_batch_line_update(jy_store *st, const jy_batch_line *l, const char 
                   v, 8, NULL, NULL, &n, "updating a batch line", err)))
         goto done;
     if (n != 1) {
-        rc = jy_err_set2(err, JY_ECONFLICT, "store.batch.line_changed", "line %d of payment batch %" PRId64 " changed meanwhile", "拨付批次 %2$" PRId64 " 的第 %1$d 行已被他人同时修改，请重新查看", l->line_no,
-                        l->batch_id);
+        rc = jy_err_set2(err, JY_ECONFLICT, "store.batch.line_changed",
+                         "line %d of payment batch %" PRId64 " changed meanwhile",
+                         "拨付批次 %2$" PRId64 " 的第 %1$d 行已被他人同时修改，请重新查看", l->line_no, l->batch_id);
         goto done;
     }
     jl_val bk[1] = {JL_I(l->batch_id)};

@@ -216,7 +216,9 @@ int jy_store_placement_get(jy_store *st, int64_t id, jy_placement *out, jy_err *
     int rc = jl_run(st, "SELECT " PLACEMENT_COLS PLACEMENT_FROM " WHERE p.id = $1", p, 1, on_placement_one, &o, NULL,
                  "reading a placement", err);
     if (rc) return rc;
-    if (!o.found) return jy_err_set2(err, JY_ENOTFOUND, "store.placement.not_found", "placement %lld: no such placement", "岗位安置 %lld：不存在", (long long)id);
+    if (!o.found)
+        return jy_err_set2(err, JY_ENOTFOUND, "store.placement.not_found", "placement %lld: no such placement",
+                           "岗位安置 %lld：不存在", (long long)id);
     return jy_store_scope_hide(st, "placement", id, out->county, err);
 }
 
@@ -261,7 +263,8 @@ int jy_store_placement_close(jy_store *st, int64_t id, const char *expect_status
     if (rc) return rc;
     if ((rc = jy_store_placement_get(st, id, &before, err))) goto done;
     if (strcmp(before.status, expect_status) != 0) {
-        rc = jy_err_set2(err, JY_ECONFLICT, "store.placement.status", "placement %lld is %s, not %s", "岗位安置 %lld 的状态为 %s，而不是 %s", (long long)id, before.status, expect_status);
+        rc = jy_err_set2(err, JY_ECONFLICT, "store.placement.status", "placement %lld is %s, not %s",
+                         "岗位安置 %lld 的状态为 %s，而不是 %s", (long long)id, before.status, expect_status);
         goto done;
     }
     jl_val v[5] = {JL_I(id), JL_S(status), JL_S(date_text(actual_end, d)), JL_S(reason ? reason : ""),
@@ -270,7 +273,9 @@ int jy_store_placement_close(jy_store *st, int64_t id, const char *expect_status
              "UPDATE placements SET status = $2, actual_end = $3, end_reason = $4 WHERE id = $1 AND status = $5 "
              "RETURNING id",
              v, 5, NULL, NULL, &n, "closing a placement", err);
-    if (rc == 0 && n != 1) rc = jy_err_set2(err, JY_ECONFLICT, "store.placement.changed", "placement %lld changed meanwhile", "岗位安置 %lld 已被他人同时修改，请重新查看", (long long)id);
+    if (rc == 0 && n != 1)
+        rc = jy_err_set2(err, JY_ECONFLICT, "store.placement.changed", "placement %lld changed meanwhile",
+                         "岗位安置 %lld 已被他人同时修改，请重新查看", (long long)id);
     if (rc == 0) rc = jy_store_placement_get(st, id, &after, err);
     if (rc == 0) {
         jy_placement_json(&b, &before);
@@ -370,8 +375,9 @@ int jy_store_attendance_get(jy_store *st, int64_t placement_id, const char *mont
                  &o, NULL, "reading attendance", err);
     if (rc) return rc;
     if (!o.found)
-        return jy_err_set2(err, JY_ENOTFOUND, "store.placement.no_attendance", "placement %lld has no attendance for %s", "岗位安置 %lld 没有 %s 的考勤", (long long)placement_id,
-                          month);
+        return jy_err_set2(err, JY_ENOTFOUND, "store.placement.no_attendance",
+                           "placement %lld has no attendance for %s", "岗位安置 %lld 没有 %s 的考勤",
+                           (long long)placement_id, month);
     return 0;
 }
 
@@ -498,9 +504,13 @@ int jy_store_payroll_run_get(jy_store *st, int64_t id, jy_payroll_run *out, jy_e
     }
     if (rc) return rc;
     if (!o.found) {
-        if (id) return jy_err_set2(err, JY_ENOTFOUND, "store.payroll.run_not_found", "payroll run %lld: no such run", "工资核发批次 %lld：不存在", (long long)id);
-        return jy_err_set2(err, JY_ENOTFOUND, "store.payroll.no_run", "no payroll run for %s %s (county %s): run it first (jiuye payroll run)", "%s %s（县 %s）还没有工资核发批次：请先运行 jiuye payroll run",
-                          key.program, key.month, key.county);
+        if (id)
+            return jy_err_set2(err, JY_ENOTFOUND, "store.payroll.run_not_found", "payroll run %lld: no such run",
+                               "工资核发批次 %lld：不存在", (long long)id);
+        return jy_err_set2(err, JY_ENOTFOUND, "store.payroll.no_run",
+                           "no payroll run for %s %s (county %s): run it first (jiuye payroll run)",
+                           "%s %s（县 %s）还没有工资核发批次：请先运行 jiuye payroll run", key.program, key.month,
+                           key.county);
     }
     return jy_store_scope_hide(st, "payroll run", out->id, out->county, err);
 }
@@ -579,7 +589,9 @@ int jy_store_payroll_sources(jy_store *st, const char *county, const char *progr
 {
     jy_month m;
     jy_err e;
-    if (jy_month_parse(month, &m, &e)) return jy_err_set2(err, JY_EINVAL, "month.format_ym", "month %s: expected YYYY-MM", "月份 %s：应为 YYYY-MM", month);
+    if (jy_month_parse(month, &m, &e))
+        return jy_err_set2(err, JY_EINVAL, "month.format_ym", "month %s: expected YYYY-MM", "月份 %s：应为 YYYY-MM",
+                           month);
     char first[JY_DATE_BUFSZ], last[JY_DATE_BUFSZ];
     jy_date_format(jy_month_first_day(m), first);
     jy_date_format(jy_month_last_day(m), last);
@@ -662,7 +674,9 @@ int jy_store_payroll_line_get(jy_store *st, int64_t id, jy_payroll_line *out, jy
     int rc = jl_run(st, "SELECT " LINE_COLS LINE_FROM " WHERE l.id = $1", v, 1, on_line_one, &o, NULL,
                  "reading a payroll line", err);
     if (rc) return rc;
-    if (!o.found) return jy_err_set2(err, JY_ENOTFOUND, "store.payroll.line_not_found", "payroll line %lld: no such line", "工资明细 %lld：不存在", (long long)id);
+    if (!o.found)
+        return jy_err_set2(err, JY_ENOTFOUND, "store.payroll.line_not_found", "payroll line %lld: no such line",
+                           "工资明细 %lld：不存在", (long long)id);
     return jy_store_scope_hide(st, "payroll line", id, out->county, err);
 }
 
@@ -738,8 +752,8 @@ int jy_store_payroll_lines_add_bulk(jy_store *st, jy_payroll_line *l, jy_payable
         }
         if (pay[i]) {
             if ((rc = jl_ledger_bulk_commit(&b, pay[i], actor, err))) {
-                jy_err_prefix2(err, "payroll line %zu of %zu (placement %lld): ", "第 %zu 条工资明细（共 %zu 条，岗位安置 %lld）：", i + 1,
-                               n, (long long)x->placement_id);
+                jy_err_prefix2(err, "payroll line %zu of %zu (placement %lld): ",
+                               "第 %zu 条工资明细（共 %zu 条，岗位安置 %lld）：", i + 1, n, (long long)x->placement_id);
                 goto done;
             }
             x->payable_id = pay[i]->id;
@@ -801,8 +815,8 @@ int jy_store_payroll_line_update(jy_store *st, jy_payroll_line *l, const char *e
     if (rc) return rc;
     if ((rc = jy_store_payroll_line_get(st, l->id, &before, &text, err))) goto done;
     if (strcmp(before.status, expect_status) != 0) {
-        rc = jy_err_set2(err, JY_ECONFLICT, "store.payroll.line_status", "payroll line %lld is %s, not %s", "工资明细 %lld 的状态为 %s，而不是 %s", (long long)l->id, before.status,
-                        expect_status);
+        rc = jy_err_set2(err, JY_ECONFLICT, "store.payroll.line_status", "payroll line %lld is %s, not %s",
+                         "工资明细 %lld 的状态为 %s，而不是 %s", (long long)l->id, before.status, expect_status);
         goto done;
     }
     jl_cp(l->updated_at, sizeof l->updated_at, now);
@@ -823,7 +837,9 @@ int jy_store_payroll_line_update(jy_store *st, jy_payroll_line *l, const char *e
              "decision_json = $7, ruleset = $8, reviewed_by = $9, review_reason = $10, updated_at = $11 "
              "WHERE id = $1 AND status = $12 RETURNING id",
              v, 12, NULL, NULL, &n, "updating a payroll line", err);
-    if (rc == 0 && n != 1) rc = jy_err_set2(err, JY_ECONFLICT, "store.payroll.line_changed", "payroll line %lld changed meanwhile", "工资明细 %lld 已被他人同时修改，请重新查看", (long long)l->id);
+    if (rc == 0 && n != 1)
+        rc = jy_err_set2(err, JY_ECONFLICT, "store.payroll.line_changed", "payroll line %lld changed meanwhile",
+                         "工资明细 %lld 已被他人同时修改，请重新查看", (long long)l->id);
     if (rc == 0) {
         jy_payroll_line_json(&b, &before);
         jy_payroll_line_json(&a, l);

@@ -45,7 +45,10 @@ int jy_store_policy_version_get(jy_store *st, int64_t id, jy_policy_version *out
     int rc = jl_run(st, "SELECT " VERSION_COLS " FROM policy_versions WHERE id = $1", v, 1, one_version, out, &n,
                     "reading a rule version", err);
     if (rc) return rc;
-    if (n == 0) return jy_err_set2(err, JY_ENOTFOUND, "store.rule_version.not_found", "no rule version %lld (jiuye policy versions lists them)", "没有编号为 %lld 的规则版本（jiuye policy versions 可列出全部版本）", (long long)id);
+    if (n == 0)
+        return jy_err_set2(err, JY_ENOTFOUND, "store.rule_version.not_found",
+                           "no rule version %lld (jiuye policy versions lists them)",
+                           "没有编号为 %lld 的规则版本（jiuye policy versions 可列出全部版本）", (long long)id);
     return 0;
 }
 
@@ -56,7 +59,9 @@ int jy_store_policy_version_by_hash(jy_store *st, const char *hash, jy_policy_ve
     int rc = jl_run(st, "SELECT " VERSION_COLS " FROM policy_versions WHERE hash = $1", v, 1, one_version, out, &n,
                     "reading a rule version", err);
     if (rc) return rc;
-    if (n == 0) return jy_err_set2(err, JY_ENOTFOUND, "store.rule_version.no_hash", "no rule version has the content %.12s…", "没有内容哈希为 %.12s… 的规则版本", hash ? hash : "");
+    if (n == 0)
+        return jy_err_set2(err, JY_ENOTFOUND, "store.rule_version.no_hash", "no rule version has the content %.12s…",
+                           "没有内容哈希为 %.12s… 的规则版本", hash ? hash : "");
     return 0;
 }
 
@@ -70,7 +75,9 @@ int jy_store_policy_version_on(jy_store *st, jy_date d, jy_policy_version *out, 
                     " ORDER BY CAST(applies_from AS TEXT) DESC, id DESC LIMIT 1",
                     v, 1, one_version, out, &n, "finding the rule version in force", err);
     if (rc) return rc;
-    if (n == 0) return jy_err_set2(err, JY_ENOTFOUND, "store.rule_version.none_on", "no rule version applies on %s", "%s 没有适用的规则版本", ds);
+    if (n == 0)
+        return jy_err_set2(err, JY_ENOTFOUND, "store.rule_version.none_on", "no rule version applies on %s",
+                           "%s 没有适用的规则版本", ds);
     return 0;
 }
 
@@ -141,10 +148,17 @@ int jy_store_policy_version_add(jy_store *st, jy_policy_version *v, const jy_pol
 {
     *created = 0;
     if (!v->enacted_on || !v->applies_from)
-        return jy_err_set2(err, JY_EINVAL, "store.rule_version.dates", "a rule version needs the date it was enacted (发文日期) and the date it applies from (施行日期)", "规则版本须有发文日期和施行日期");
+        return jy_err_set2(
+            err, JY_EINVAL, "store.rule_version.dates",
+            "a rule version needs the date it was enacted (发文日期) and the date it applies from (施行日期)",
+            "规则版本须有发文日期和施行日期");
     /* applies_from may precede enacted_on: a plan issued in March often applies from 1 January */
-    if (strlen(v->hash) != 64) return jy_err_set2(err, JY_EINVAL, "store.rule_version.hash", "a rule version's hash must be 64 hex digits", "规则版本的哈希值须为 64 位十六进制数字");
-    if (n == 0) return jy_err_set2(err, JY_EINVAL, "store.rule_version.files", "a rule version needs its rule files", "规则版本须包含其规则文件");
+    if (strlen(v->hash) != 64)
+        return jy_err_set2(err, JY_EINVAL, "store.rule_version.hash", "a rule version's hash must be 64 hex digits",
+                           "规则版本的哈希值须为 64 位十六进制数字");
+    if (n == 0)
+        return jy_err_set2(err, JY_EINVAL, "store.rule_version.files", "a rule version needs its rule files",
+                           "规则版本须包含其规则文件");
     int rc = jy_store_begin(st, err);
     if (rc) return rc;
     jy_policy_version old;
@@ -174,7 +188,9 @@ int jy_store_policy_version_add(jy_store *st, jy_policy_version *v, const jy_pol
                 " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING " VERSION_COLS,
                 p, 8, one_version, &got, &nrows, "storing a rule version", err);
     if (rc == 0 && nrows == 1) id = got.id;
-    else if (rc == 0) rc = jy_err_set2(err, JY_EDB, "store.rule_version.no_id", "storing a rule version: no id returned", "保存规则版本：数据库未返回编号");
+    else if (rc == 0)
+        rc = jy_err_set2(err, JY_EDB, "store.rule_version.no_id", "storing a rule version: no id returned",
+                         "保存规则版本：数据库未返回编号");
     for (size_t i = 0; rc == 0 && i < n; i++) {
         jl_val f[3] = {JL_I(id), JL_S(files[i].name), JL_S(files[i].content)};
         rc = jl_run(st, "INSERT INTO policy_version_files(version_id, name, content) VALUES ($1, $2, $3)", f, 3, NULL,
@@ -248,7 +264,9 @@ int jy_store_redecision_get(jy_store *st, const char *county, int64_t version_id
                     "SELECT " REDECISION_COLS " FROM policy_redecisions WHERE county = $1 AND version_id = $2 AND plan = $3",
                     v, 3, one_redecision, out, &n, "reading a re-decision", err);
     if (rc) return rc;
-    if (n == 0) return jy_err_set2(err, JY_ENOTFOUND, "store.redecision.not_found", "no such re-decision", "没有这条重新认定记录");
+    if (n == 0)
+        return jy_err_set2(err, JY_ENOTFOUND, "store.redecision.not_found", "no such re-decision",
+                           "没有这条重新认定记录");
     return 0;
 }
 
@@ -279,7 +297,8 @@ int jy_store_redecision_add(jy_store *st, jy_redecision *r, const char *actor, j
         rc = jl_audit(st, actor, r->county, "policy_redecision", r->id, "commit", NULL, jy_sb_cstr(&after), err);
         jy_sb_free(&after);
     } else if (rc == 0) {
-        rc = jy_err_set2(err, JY_EDB, "store.redecision.no_id", "recording a re-decision: no id returned", "记录重新认定：数据库未返回编号");
+        rc = jy_err_set2(err, JY_EDB, "store.redecision.no_id", "recording a re-decision: no id returned",
+                         "记录重新认定：数据库未返回编号");
     }
     return jl_leave(st, rc, err);
 }

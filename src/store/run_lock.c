@@ -37,15 +37,20 @@ static int take_sqlite(jy_run_lock *l, jy_err *err)
     if (!db || !*db) return 0; /* in-memory: one connection, nobody to race */
     char path[4096];
     if ((size_t)snprintf(path, sizeof path, "%s-runs", db) >= sizeof path)
-        return jy_err_set2(err, JY_EIO, "store.lock.path_long", "database path too long for its lock file: %s", "数据库路径过长，无法建立锁文件：%s", db);
+        return jy_err_set2(err, JY_EIO, "store.lock.path_long", "database path too long for its lock file: %s",
+                           "数据库路径过长，无法建立锁文件：%s", db);
     l->fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (l->fd < 0) return jy_err_set2(err, JY_EIO, "store.lock.open", "cannot open the lock file %s: %s", "无法打开锁文件 %s：%s", path, strerror(errno));
+    if (l->fd < 0)
+        return jy_err_set2(err, JY_EIO, "store.lock.open", "cannot open the lock file %s: %s", "无法打开锁文件 %s：%s",
+                           path, strerror(errno));
     struct flock fl = {.l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = (off_t)l->key, .l_len = 1};
     if (fcntl(l->fd, F_OFD_SETLK, &fl) == 0) return 0;
     int e = errno;
     close(l->fd);
     l->fd = -1;
-    if (e == EAGAIN || e == EACCES) return jy_err_set2(err, JY_ECONFLICT, "store.lock.busy", "the job is being run by another process right now", "该任务此刻正由另一个进程运行");
+    if (e == EAGAIN || e == EACCES)
+        return jy_err_set2(err, JY_ECONFLICT, "store.lock.busy", "the job is being run by another process right now",
+                           "该任务此刻正由另一个进程运行");
     return jy_err_set2(err, JY_EIO, "store.lock.lock", "cannot lock %s: %s", "无法锁定 %s：%s", path, strerror(e));
 }
 
@@ -58,7 +63,8 @@ static int pg_lock_call(jy_run_lock *l, const char *sql, int *answer, jy_err *er
     PGresult *r = PQexecParams(jy_store_pg_conn(l->st), sql, 1, NULL, vals, NULL, NULL, 0);
     int rc = 0;
     if (PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1)
-        rc = jy_err_set2(err, JY_EDB, "store.lock.pg", "job lock: %s", "任务锁出错：%s", PQerrorMessage(jy_store_pg_conn(l->st)));
+        rc = jy_err_set2(err, JY_EDB, "store.lock.pg", "job lock: %s", "任务锁出错：%s",
+                         PQerrorMessage(jy_store_pg_conn(l->st)));
     else
         *answer = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
     PQclear(r);
@@ -76,7 +82,9 @@ int jy_run_lock_take(jy_store *st, int kind, int64_t id, jy_run_lock **out, jy_e
     int rc, got = 0;
     if (strcmp(st->ops->name, "postgresql") == 0) {
         rc = pg_lock_call(l, "SELECT pg_try_advisory_lock($1::bigint)", &got, err);
-        if (rc == 0 && !got) rc = jy_err_set2(err, JY_ECONFLICT, "store.lock.busy", "the job is being run by another process right now", "该任务此刻正由另一个进程运行");
+        if (rc == 0 && !got)
+            rc = jy_err_set2(err, JY_ECONFLICT, "store.lock.busy", "the job is being run by another process right now",
+                             "该任务此刻正由另一个进程运行");
     } else {
         rc = take_sqlite(l, err);
     }

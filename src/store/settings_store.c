@@ -31,7 +31,9 @@ int jy_store_setting_get(jy_store *st, const char *county, const char *key, jy_s
     int rc = jl_run(st, "SELECT " SETTING_COLS " FROM settings WHERE county = $1 AND key = $2", v, 2, one_row, out, &n,
                     "reading a setting", err);
     if (rc) return rc;
-    if (n == 0) return jy_err_set2(err, JY_ENOTFOUND, "store.setting.not_found", "county %s has no setting %s", "县 %s 没有设置项 %s", county ? county : "", key ? key : "");
+    if (n == 0)
+        return jy_err_set2(err, JY_ENOTFOUND, "store.setting.not_found", "county %s has no setting %s",
+                           "县 %s 没有设置项 %s", county ? county : "", key ? key : "");
     return 0;
 }
 
@@ -48,10 +50,12 @@ int jy_store_setting_set(jy_store *st, const char *county, const char *key, cons
 {
     if (changed) *changed = 0;
     if (!county || !*county || !key || !*key || !value)
-        return jy_err_set2(err, JY_EINVAL, "store.setting.required", "a setting needs a county, a key and a value", "设置项须有县、名称和值");
+        return jy_err_set2(err, JY_EINVAL, "store.setting.required", "a setting needs a county, a key and a value",
+                           "设置项须有县、名称和值");
     if ((strlen(key) >= sizeof ((jy_setting *)0)->key) || strlen(value) >= sizeof ((jy_setting *)0)->value)
-        return jy_err_set2(err, JY_EINVAL, "store.setting.too_long", "setting %s: the key or value is too long (value at most %zu bytes)", "设置项 %s：名称或值过长（值最多 %zu 字节）", key,
-                          sizeof ((jy_setting *)0)->value - 1);
+        return jy_err_set2(err, JY_EINVAL, "store.setting.too_long",
+                           "setting %s: the key or value is too long (value at most %zu bytes)",
+                           "设置项 %s：名称或值过长（值最多 %zu 字节）", key, sizeof((jy_setting *)0)->value - 1);
     int rc = jy_store_scope_refuse(st, "setting", key, county, err);
     if (rc) return rc;
     if ((rc = jy_store_begin(st, err))) return rc;

@@ -284,7 +284,8 @@ int jy_store_sim_rows(jy_store *st, const jy_sim_filter *f, int (*fn)(void *ctx,
     if (rc == 0) rc = jl_run(st, persons_div_sql, NULL, 0, on_idmap, &persons, NULL, "simulation: persons", err);
     if (rc == 0) rc = jl_run(st, orgs_div_sql, NULL, 0, on_idmap, &orgs, NULL, "simulation: organisations", err);
     if (rc == 0) rc = jl_run(st, parents_sql, NULL, 0, on_idmap, &parents, NULL, "simulation: parent cases", err);
-    if (rc == 0 && (paid.oom || persons.oom || orgs.oom || parents.oom)) rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
+    if (rc == 0 && (paid.oom || persons.oom || orgs.oom || parents.oom))
+        rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
     if (rc == 0) {
         idmap_index(&persons);
         idmap_index(&orgs);

@@ -575,14 +575,20 @@ void jy_store_now(char *buf, size_t n)
 static int open_backend(const char *url, jy_store **out, jy_err *err)
 {
     *out = NULL;
-    if (!url || !*url) return jy_err_set2(err, JY_EINVAL, "store.db.url_empty", "database URL is empty (use --db PATH or JIUYE_DB)", "未给出数据库地址（用 --db 路径 或环境变量 JIUYE_DB 指定）");
-    if (sodium_init() < 0) return jy_err_set2(err, JY_EIO, "store.sodium_init", "libsodium failed to initialise", "加密库 libsodium 初始化失败");
+    if (!url || !*url)
+        return jy_err_set2(err, JY_EINVAL, "store.db.url_empty", "database URL is empty (use --db PATH or JIUYE_DB)",
+                           "未给出数据库地址（用 --db 路径 或环境变量 JIUYE_DB 指定）");
+    if (sodium_init() < 0)
+        return jy_err_set2(err, JY_EIO, "store.sodium_init", "libsodium failed to initialise",
+                           "加密库 libsodium 初始化失败");
     if (strncmp(url, "postgresql://", 13) == 0 || strncmp(url, "postgres://", 11) == 0)
         return jy_store_pg_open(url, out, err); /* store_pg.c (issue 3) */
     const char *path = url;
     if (strncmp(path, "sqlite://", 9) == 0) path += 9;
     else if (strncmp(path, "sqlite:", 7) == 0) path += 7;
-    if (!*path) return jy_err_set2(err, JY_EINVAL, "store.db.url_no_file", "database URL %s names no file", "数据库地址 %s 没有指明文件", url);
+    if (!*path)
+        return jy_err_set2(err, JY_EINVAL, "store.db.url_no_file", "database URL %s names no file",
+                           "数据库地址 %s 没有指明文件", url);
     return jy_store_sqlite_open(path, out, err);
 }
 
@@ -650,7 +656,8 @@ static int check_division(const char *field, const char *d, jy_err *err)
     size_t n = strlen(d);
     if (n == 0) return 0;
     if (!(n == 6 || n == 9 || n == 12) || !all_digits(d, n))
-        return jy_err_set2(err, JY_EINVAL, "store.division.digits", "%s \"%s\": a division code has 6, 9 or 12 digits", "%s“%s”：区划代码应为 6、9 或 12 位数字", field, d);
+        return jy_err_set2(err, JY_EINVAL, "store.division.digits", "%s \"%s\": a division code has 6, 9 or 12 digits",
+                           "%s“%s”：区划代码应为 6、9 或 12 位数字", field, d);
     return 0;
 }
 
@@ -685,10 +692,13 @@ static int norm_person(jy_person *p, jy_err *err)
     CHECK_TERM(p, address);
     int rc = norm_idcard(p->idcard, err);
     if (rc) return rc;
-    if (!p->name[0]) return jy_err_set2(err, JY_EINVAL, "store.person.name_empty", "person %s: name is empty", "人员 %s：姓名为空", p->idcard);
+    if (!p->name[0])
+        return jy_err_set2(err, JY_EINVAL, "store.person.name_empty", "person %s: name is empty", "人员 %s：姓名为空",
+                           p->idcard);
     if (p->sex == 0) p->sex = ((p->idcard[16] - '0') & 1) ? 'M' : 'F';
     if (p->sex != 'M' && p->sex != 'F')
-        return jy_err_set2(err, JY_EINVAL, "store.person.sex", "person %s: sex must be M or F", "人员 %s：性别须为 M（男）或 F（女）", p->idcard);
+        return jy_err_set2(err, JY_EINVAL, "store.person.sex", "person %s: sex must be M or F",
+                           "人员 %s：性别须为 M（男）或 F（女）", p->idcard);
     if (p->birth == 0) {
         int y = (p->idcard[6] - '0') * 1000 + (p->idcard[7] - '0') * 100 + (p->idcard[8] - '0') * 10 +
                 (p->idcard[9] - '0');
@@ -696,16 +706,20 @@ static int norm_person(jy_person *p, jy_err *err)
         int d = (p->idcard[12] - '0') * 10 + (p->idcard[13] - '0');
         if (jy_ymd_valid(y, m, d)) p->birth = jy_date_from_ymd(y, m, d);
     }
-    if ((rc = check_division("hukou_division", p->hukou_division, err))) return jy_err_prefix2(err, "person %s: ", "人员 %s：", p->idcard);
+    if ((rc = check_division("hukou_division", p->hukou_division, err)))
+        return jy_err_prefix2(err, "person %s: ", "人员 %s：", p->idcard);
     if (p->hukou_kind < JY_HUKOU_UNKNOWN || p->hukou_kind > JY_HUKOU_RURAL)
-        return jy_err_set2(err, JY_EINVAL, "store.person.hukou_kind", "person %s: hukou_kind %d is not urban or rural", "人员 %s：户籍类别 %d 既不是城镇也不是农村", p->idcard, p->hukou_kind);
+        return jy_err_set2(err, JY_EINVAL, "store.person.hukou_kind", "person %s: hukou_kind %d is not urban or rural",
+                           "人员 %s：户籍类别 %d 既不是城镇也不是农村", p->idcard, p->hukou_kind);
     if (!p->county[0]) {
         const char *src = strlen(p->hukou_division) >= 6 ? p->hukou_division : p->idcard;
         memcpy(p->county, src, 6);
         p->county[6] = '\0';
     }
     if (strlen(p->county) != 6 || !all_digits(p->county, 6))
-        return jy_err_set2(err, JY_EINVAL, "store.person.county", "person %s: county \"%s\" is not a 6-digit division code", "人员 %s：县“%s”不是 6 位区划代码", p->idcard, p->county);
+        return jy_err_set2(err, JY_EINVAL, "store.person.county",
+                           "person %s: county \"%s\" is not a 6-digit division code",
+                           "人员 %s：县“%s”不是 6 位区划代码", p->idcard, p->county);
     return 0;
 }
 
@@ -725,12 +739,18 @@ static int norm_org(jy_org *o, jy_err *err)
     int ok = n == 18;
     for (size_t i = 0; ok && i < n; i++) ok = isdigit((unsigned char)o->uscc[i]) || isupper((unsigned char)o->uscc[i]);
     if (!ok)
-        return jy_err_set2(err, JY_EINVAL, "store.org.uscc_format", "uscc \"%.40s\": a 统一社会信用代码 has 18 characters (digits and capitals)", "统一社会信用代码“%.40s”：应为 18 位（数字和大写字母）", o->uscc);
-    if (!o->name[0]) return jy_err_set2(err, JY_EINVAL, "store.org.name_empty", "org %s: name is empty", "单位 %s：名称为空", o->uscc);
+        return jy_err_set2(err, JY_EINVAL, "store.org.uscc_format",
+                           "uscc \"%.40s\": a 统一社会信用代码 has 18 characters (digits and capitals)",
+                           "统一社会信用代码“%.40s”：应为 18 位（数字和大写字母）", o->uscc);
+    if (!o->name[0])
+        return jy_err_set2(err, JY_EINVAL, "store.org.name_empty", "org %s: name is empty", "单位 %s：名称为空",
+                           o->uscc);
     if (o->kinds >= (1u << JY_ORG__KIND_COUNT))
-        return jy_err_set2(err, JY_EINVAL, "store.org.kind_bits", "org %s: unknown kind bits 0x%x", "单位 %s：类别标志 0x%x 未知", o->uscc, o->kinds);
+        return jy_err_set2(err, JY_EINVAL, "store.org.kind_bits", "org %s: unknown kind bits 0x%x",
+                           "单位 %s：类别标志 0x%x 未知", o->uscc, o->kinds);
     if (o->size_class < JY_SIZE_UNKNOWN || o->size_class > JY_SIZE_LARGE)
-        return jy_err_set2(err, JY_EINVAL, "store.org.size_class", "org %s: size class %d unknown", "单位 %s：规模类别 %d 未知", o->uscc, o->size_class);
+        return jy_err_set2(err, JY_EINVAL, "store.org.size_class", "org %s: size class %d unknown",
+                           "单位 %s：规模类别 %d 未知", o->uscc, o->size_class);
     if (check_division("division", o->division, err)) return jy_err_prefix2(err, "org %s: ", "单位 %s：", o->uscc);
     if (!o->county[0]) {
         if (strlen(o->division) >= 6) memcpy(o->county, o->division, 6);
@@ -782,7 +802,9 @@ int jy_store_person_get_by_idcard(jy_store *st, const char *idcard, jy_person *o
 {
     char id[19];
     size_t n = idcard ? strlen(idcard) : 0;
-    if (n != 18) return jy_err_set2(err, JY_ENOTFOUND, "store.person.not_found_idcard_q", "no person with ID number \"%.40s\"", "没有身份证号码为“%.40s”的人员", idcard ? idcard : "");
+    if (n != 18)
+        return jy_err_set2(err, JY_ENOTFOUND, "store.person.not_found_idcard_q", "no person with ID number \"%.40s\"",
+                           "没有身份证号码为“%.40s”的人员", idcard ? idcard : "");
     memcpy(id, idcard, 19);
     if (id[17] == 'x') id[17] = 'X';
     if (st->scope[0]) return jy_store_scoped_person_get(st, 0, id, out, err); /* county scope: store_scope.c */
@@ -801,12 +823,15 @@ int jy_store_person_status_add(jy_store *st, int64_t person_id, jy_person_status
                                const char *actor, jy_err *err)
 {
     if (s->kind <= 0 || s->kind >= JY_ST__COUNT)
-        return jy_err_set2(err, JY_EINVAL, "store.person.status_kind", "person %" PRId64 ": unknown status kind %d", "人员 %" PRId64 "：状态类别 %d 未知", person_id, (int)s->kind);
+        return jy_err_set2(err, JY_EINVAL, "store.person.status_kind", "person %" PRId64 ": unknown status kind %d",
+                           "人员 %" PRId64 "：状态类别 %d 未知", person_id, (int)s->kind);
     if (!terminated(s->detail, sizeof s->detail))
-        return jy_err_set2(err, JY_EINVAL, "store.person.status_detail", "status detail: longer than %zu bytes", "状态说明：超过 %zu 字节", sizeof s->detail - 1);
+        return jy_err_set2(err, JY_EINVAL, "store.person.status_detail", "status detail: longer than %zu bytes",
+                           "状态说明：超过 %zu 字节", sizeof s->detail - 1);
     if (s->until != 0 && s->since != 0 && s->until < s->since)
-        return jy_err_set2(err, JY_EINVAL, "store.person.status_dates", "person %" PRId64 ": status %s ends before it starts", "人员 %" PRId64 "：状态 %s 的结束日期早于开始日期", person_id,
-                          jy_status_kind_name(s->kind));
+        return jy_err_set2(err, JY_EINVAL, "store.person.status_dates",
+                           "person %" PRId64 ": status %s ends before it starts",
+                           "人员 %" PRId64 "：状态 %s 的结束日期早于开始日期", person_id, jy_status_kind_name(s->kind));
     check_actor(&actor);
     if (st->scope[0]) return jy_store_scoped_person_status_add(st, person_id, s, actor, err); /* county scope: store_scope.c */
     return st->ops->person_status_add(st, person_id, s, actor, err);
@@ -840,7 +865,9 @@ int jy_store_org_get_by_uscc(jy_store *st, const char *uscc, jy_org *out, jy_err
 {
     char u[19];
     size_t n = uscc ? strlen(uscc) : 0;
-    if (n != 18) return jy_err_set2(err, JY_ENOTFOUND, "store.org.not_found_uscc_q", "no organisation with USCC \"%.40s\"", "没有统一社会信用代码为“%.40s”的单位", uscc ? uscc : "");
+    if (n != 18)
+        return jy_err_set2(err, JY_ENOTFOUND, "store.org.not_found_uscc_q", "no organisation with USCC \"%.40s\"",
+                           "没有统一社会信用代码为“%.40s”的单位", uscc ? uscc : "");
     for (size_t i = 0; i <= n; i++) u[i] = (char)toupper((unsigned char)uscc[i]);
     if (st->scope[0]) return jy_store_scoped_org_get(st, 0, u, out, err); /* county scope: store_scope.c */
     return st->ops->org_get(st, 0, u, out, err);
@@ -859,9 +886,12 @@ int jy_store_org_licence_add(jy_store *st, int64_t org_id, jy_licence *l, const 
 {
     if (!terminated(l->kind, sizeof l->kind) || !terminated(l->number, sizeof l->number))
         return jy_err_set2(err, JY_EINVAL, "store.licence.too_long", "licence kind or number too long", "证照类别或编号过长");
-    if (!l->kind[0]) return jy_err_set2(err, JY_EINVAL, "store.licence.kind_empty", "org %" PRId64 ": licence kind is empty", "单位 %" PRId64 "：证照类别为空", org_id);
+    if (!l->kind[0])
+        return jy_err_set2(err, JY_EINVAL, "store.licence.kind_empty", "org %" PRId64 ": licence kind is empty",
+                           "单位 %" PRId64 "：证照类别为空", org_id);
     if (l->valid_until != 0 && l->valid_until < l->valid_from)
-        return jy_err_set2(err, JY_EINVAL, "store.licence.dates", "org %" PRId64 ": licence %s ends before it starts", "单位 %" PRId64 "：证照 %s 的截止日期早于起始日期", org_id, l->number);
+        return jy_err_set2(err, JY_EINVAL, "store.licence.dates", "org %" PRId64 ": licence %s ends before it starts",
+                           "单位 %" PRId64 "：证照 %s 的截止日期早于起始日期", org_id, l->number);
     check_actor(&actor);
     if (st->scope[0]) return jy_store_scoped_org_licence_add(st, org_id, l, actor, err); /* county scope: store_scope.c */
     return st->ops->org_licence_add(st, org_id, l, actor, err);
@@ -887,9 +917,11 @@ int jy_store_group_counts(jy_store *st, int by, jy_date on,
                           int (*fn)(void *ctx, const char *key, int64_t n), void *ctx, jy_err *err)
 {
     if (by < JY_GROUP_PERSON_TOWNSHIP || by > JY_GROUP_ORG_KINDS)
-        return jy_err_set2(err, JY_EINVAL, "store.counts.grouping", "group counts: unknown grouping %d", "分组统计：分组方式 %d 未知", by);
+        return jy_err_set2(err, JY_EINVAL, "store.counts.grouping", "group counts: unknown grouping %d",
+                           "分组统计：分组方式 %d 未知", by);
     if (!st->ops->group_counts)
-        return jy_err_set2(err, JY_EDB, "store.counts.backend", "group counts: not supported by the %s backend", "分组统计：%s 数据库不支持", st->ops->name);
+        return jy_err_set2(err, JY_EDB, "store.counts.backend", "group counts: not supported by the %s backend",
+                           "分组统计：%s 数据库不支持", st->ops->name);
     if (st->scope[0]) return jy_store_scoped_group_counts(st, by, on, fn, ctx, err); /* county scope: store_scope.c */
     return st->ops->group_counts(st, by, on, fn, ctx, err);
 }
@@ -899,7 +931,8 @@ int jy_store_audit_append(jy_store *st, const char *actor, const char *entity, i
                           jy_err *err)
 {
     if (!entity || !*entity || !action || !*action)
-        return jy_err_set2(err, JY_EINVAL, "store.audit.entry_required", "audit entry needs an entity and an action", "审计日志条目须有对象和操作");
+        return jy_err_set2(err, JY_EINVAL, "store.audit.entry_required", "audit entry needs an entity and an action",
+                           "审计日志条目须有对象和操作");
     check_actor(&actor);
     return st->ops->audit_append(st, actor, "", entity, entity_id, action, before_json, after_json, err);
 }
@@ -922,7 +955,9 @@ int jy_store_grant_app_role(jy_store *st, const char *role, jy_err *err)
         return jy_err_set2(err, JY_EUSAGE, "store.pg.app_role_sqlite",
                           "--app-role: roles are PostgreSQL's; a SQLite database is protected by its file's owner and mode", "--app-role：角色只用于 PostgreSQL；SQLite 数据库由其文件的属主和权限保护");
     size_t n = role ? strlen(role) : 0;
-    if (n == 0 || n > 63) return jy_err_set2(err, JY_EUSAGE, "store.pg.app_role_name", "--app-role \"%s\": a role name has 1 to 63 bytes", "--app-role“%s”：角色名应为 1 至 63 字节", role ? role : "");
+    if (n == 0 || n > 63)
+        return jy_err_set2(err, JY_EUSAGE, "store.pg.app_role_name", "--app-role \"%s\": a role name has 1 to 63 bytes",
+                           "--app-role“%s”：角色名应为 1 至 63 字节", role ? role : "");
     return jy_store_pg_grant_app_role(st, role, err);
 }
 

@@ -48,14 +48,16 @@ static int sqlite_copy(const char *src, int src_flags, const char *dst, const ch
     sqlite3_backup *b = NULL;
     int rc = 0, src_rc;
     if ((src_rc = sqlite3_open_v2(src, &s, src_flags, NULL)) != SQLITE_OK) {
-        rc = jy_err_set2(err, JY_EIO, "store.backup.open", "%s: cannot open %s: %s%.0s", "%4$s：无法打开 %2$s：%3$s%1$.0s", what,
-                         src, s ? sqlite3_errmsg(s) : sqlite3_errstr(src_rc), what_zh(what));
+        rc = jy_err_set2(err, JY_EIO, "store.backup.open", "%s: cannot open %s: %s%.0s",
+                         "%4$s：无法打开 %2$s：%3$s%1$.0s", what, src, s ? sqlite3_errmsg(s) : sqlite3_errstr(src_rc),
+                         what_zh(what));
         goto done;
     }
     sqlite3_busy_timeout(s, 10000);
     if ((src_rc = sqlite3_open_v2(dst, &d, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL)) != SQLITE_OK) {
-        rc = jy_err_set2(err, JY_EIO, "store.backup.open", "%s: cannot open %s: %s%.0s", "%4$s：无法打开 %2$s：%3$s%1$.0s", what,
-                         dst, d ? sqlite3_errmsg(d) : sqlite3_errstr(src_rc), what_zh(what));
+        rc = jy_err_set2(err, JY_EIO, "store.backup.open", "%s: cannot open %s: %s%.0s",
+                         "%4$s：无法打开 %2$s：%3$s%1$.0s", what, dst, d ? sqlite3_errmsg(d) : sqlite3_errstr(src_rc),
+                         what_zh(what));
         goto done;
     }
     sqlite3_busy_timeout(d, 10000);
@@ -88,14 +90,15 @@ static int run_tool(char *const argv[], const char *what, jy_err *err)
     pid_t pid;
     int e = posix_spawnp(&pid, argv[0], NULL, NULL, argv, environ);
     if (e != 0)
-        return jy_err_set2(err, JY_EIO, "store.backup.spawn", "%s: cannot start %s: %s (install the PostgreSQL client tools)%.0s",
-                           "%4$s：无法启动 %2$s：%3$s（请安装 PostgreSQL 客户端工具）%1$.0s", what, argv[0], strerror(e),
-                           what_zh(what));
+        return jy_err_set2(err, JY_EIO, "store.backup.spawn",
+                           "%s: cannot start %s: %s (install the PostgreSQL client tools)%.0s",
+                           "%4$s：无法启动 %2$s：%3$s（请安装 PostgreSQL 客户端工具）%1$.0s", what, argv[0],
+                           strerror(e), what_zh(what));
     int status;
     while (waitpid(pid, &status, 0) < 0)
         if (errno != EINTR)
-            return jy_err_set2(err, JY_EIO, "store.backup.wait", "%s: waiting for %s: %s%.0s", "%4$s：等待 %2$s 时出错：%3$s%1$.0s",
-                               what, argv[0], strerror(errno), what_zh(what));
+            return jy_err_set2(err, JY_EIO, "store.backup.wait", "%s: waiting for %s: %s%.0s",
+                               "%4$s：等待 %2$s 时出错：%3$s%1$.0s", what, argv[0], strerror(errno), what_zh(what));
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0) return 0;
     if (WIFEXITED(status))
         return jy_err_set2(err, JY_EDB, "store.backup.exit", "%s: %s exited with status %d (its message is above)%.0s",
@@ -107,7 +110,9 @@ static int run_tool(char *const argv[], const char *what, jy_err *err)
 
 int jy_store_backup(const char *url, const char *path, jy_err *err)
 {
-    if (!url || !*url || !path || !*path) return jy_err_set2(err, JY_EINVAL, "store.backup.args", "backup: give a database and a file", "备份：请给出数据库和备份文件");
+    if (!url || !*url || !path || !*path)
+        return jy_err_set2(err, JY_EINVAL, "store.backup.args", "backup: give a database and a file",
+                           "备份：请给出数据库和备份文件");
     char tmp[4096];
     if (snprintf(tmp, sizeof tmp, "%s.partial", path) >= (int)sizeof tmp)
         return jy_err_set2(err, JY_EINVAL, "store.backup.name_long", "backup: file name too long", "备份：文件名过长");
@@ -115,7 +120,8 @@ int jy_store_backup(const char *url, const char *path, jy_err *err)
     /* the backup holds every ID number and bank account: 0600 before anything is written to
      * it (pg_dump and SQLite open the existing file and keep its mode) */
     if (jy_file_make_private(tmp) != 0)
-        return jy_err_set2(err, JY_EIO, "store.backup.create", "backup: cannot create %s: %s", "备份：无法创建 %s：%s", tmp, strerror(errno));
+        return jy_err_set2(err, JY_EIO, "store.backup.create", "backup: cannot create %s: %s", "备份：无法创建 %s：%s",
+                           tmp, strerror(errno));
     int rc;
     if (is_pg(url)) {
         char *const argv[] = {"pg_dump", "--format=custom", "--no-owner", "--no-privileges", "--file", tmp,
@@ -126,21 +132,27 @@ int jy_store_backup(const char *url, const char *path, jy_err *err)
         struct stat sb;
         if (stat(src, &sb) != 0) {
             unlink(tmp);
-            return jy_err_set2(err, JY_ENOTFOUND, "store.backup.no_db", "backup: no database file %s", "备份：数据库文件 %s 不存在", src);
+            return jy_err_set2(err, JY_ENOTFOUND, "store.backup.no_db", "backup: no database file %s",
+                               "备份：数据库文件 %s 不存在", src);
         }
         rc = sqlite_copy(src, SQLITE_OPEN_READONLY, tmp, "backup", err);
     }
     if (rc == 0 && rename(tmp, path) != 0)
-        rc = jy_err_set2(err, JY_EIO, "store.backup.rename", "backup: cannot rename %s to %s: %s", "备份：无法将 %s 重命名为 %s：%s", tmp, path, strerror(errno));
+        rc = jy_err_set2(err, JY_EIO, "store.backup.rename", "backup: cannot rename %s to %s: %s",
+                         "备份：无法将 %s 重命名为 %s：%s", tmp, path, strerror(errno));
     if (rc) unlink(tmp);
     return rc;
 }
 
 int jy_store_restore(const char *url, const char *path, jy_err *err)
 {
-    if (!url || !*url || !path || !*path) return jy_err_set2(err, JY_EINVAL, "store.restore.args", "restore: give a database and a file", "恢复：请给出数据库和备份文件");
+    if (!url || !*url || !path || !*path)
+        return jy_err_set2(err, JY_EINVAL, "store.restore.args", "restore: give a database and a file",
+                           "恢复：请给出数据库和备份文件");
     struct stat sb;
-    if (stat(path, &sb) != 0) return jy_err_set2(err, JY_ENOTFOUND, "store.restore.no_file", "restore: no backup file %s", "恢复：备份文件 %s 不存在", path);
+    if (stat(path, &sb) != 0)
+        return jy_err_set2(err, JY_ENOTFOUND, "store.restore.no_file", "restore: no backup file %s",
+                           "恢复：备份文件 %s 不存在", path);
     int rc, holds = 0;
     if (is_pg(url)) {
         if ((rc = jy_store_pg_holds_records(url, &holds, err))) return rc;
@@ -161,7 +173,9 @@ int jy_store_restore(const char *url, const char *path, jy_err *err)
                  sqlite3_step(s) == SQLITE_ROW;
         sqlite3_finalize(s);
         sqlite3_close(chk);
-        if (!ok) return jy_err_set2(err, JY_EINVAL, "store.restore.not_backup", "restore: %s is not a jiuye SQLite backup", "恢复：%s 不是 jiuye 的 SQLite 备份文件", path);
+        if (!ok)
+            return jy_err_set2(err, JY_EINVAL, "store.restore.not_backup", "restore: %s is not a jiuye SQLite backup",
+                               "恢复：%s 不是 jiuye 的 SQLite 备份文件", path);
         if (stat(dst, &sb) == 0 && sb.st_size > 0) {
             jy_store *st = NULL;
             jy_store_counts c;
@@ -174,13 +188,15 @@ int jy_store_restore(const char *url, const char *path, jy_err *err)
                                   "restore: %s already holds records; restore into a fresh database file", "恢复：%s 中已有记录；请恢复到一个新的数据库文件", dst);
         }
         if (jy_file_create_if_missing(dst) != 0)
-            return jy_err_set2(err, JY_EIO, "store.restore.create", "restore: cannot create %s: %s", "恢复：无法创建 %s：%s", dst, strerror(errno));
+            return jy_err_set2(err, JY_EIO, "store.restore.create", "restore: cannot create %s: %s",
+                               "恢复：无法创建 %s：%s", dst, strerror(errno));
         rc = sqlite_copy(path, SQLITE_OPEN_READONLY, dst, "restore", err);
     }
     if (rc) return rc;
     /* open once: migrates a backup from an older jiuye to this one's schema */
     jy_store *st = NULL;
-    if ((rc = jy_store_open(url, &st, err))) return jy_err_prefix2(err, "restore: the restored database: ", "恢复：恢复后的数据库：");
+    if ((rc = jy_store_open(url, &st, err)))
+        return jy_err_prefix2(err, "restore: the restored database: ", "恢复：恢复后的数据库：");
     jy_store_close(st);
     return 0;
 }

@@ -235,8 +235,8 @@ static int pg_fail(pg_store *st, const PGresult *res, const char *what, jy_err *
     if (st->depth > 0) st->broken = 1;
     size_t n = strlen(msg);
     while (n > 0 && (msg[n - 1] == '\n' || msg[n - 1] == ' ')) n--;
-    return jy_err_set2(err, code, "store.db.error_pg", "database: %.*s (%s%s%s)", "数据库操作失败：%.*s（%s%s%s）", (int)(n > 300 ? 300 : n), msg, what,
-                      state ? ", SQLSTATE " : "", state ? state : "");
+    return jy_err_set2(err, code, "store.db.error_pg", "database: %.*s (%s%s%s)", "数据库操作失败：%.*s（%s%s%s）",
+                       (int)(n > 300 ? 300 : n), msg, what, state ? ", SQLSTATE " : "", state ? state : "");
 }
 
 static void stmt_name(char name[16], int id)
@@ -276,8 +276,9 @@ static void pl_read_one(pg_store *st, PGresult **want)
         if (s == PGRES_PIPELINE_ABORTED) {
             if (st->depth > 0) st->broken = 1;
             if (st->pl_rc == 0)
-                st->pl_rc = jy_err_set2(&st->pl_err, JY_EDB, "store.db.txn_aborted_by", "database: the transaction was aborted by an earlier error (%s)", "数据库：事务已因先前的错误中止（%s）",
-                                       e.what);
+                st->pl_rc = jy_err_set2(&st->pl_err, JY_EDB, "store.db.txn_aborted_by",
+                                        "database: the transaction was aborted by an earlier error (%s)",
+                                        "数据库：事务已因先前的错误中止（%s）", e.what);
         } else if (st->pl_rc == 0) {
             st->pl_rc = pg_fail(st, r, e.what, &st->pl_err);
         } else {
@@ -346,7 +347,9 @@ static int pl_send_raw(pg_store *st, int id, const char *const *vals, int kind, 
     stmt_name(name, id);
     if (st->depth > 0 && st->broken) {
         if (pl_report(st, err)) return JY_EDB;
-        return jy_err_set2(err, JY_EDB, "store.db.txn_aborted_what", "database: the transaction was aborted by an earlier error; roll it back (%s)", "数据库：事务已因先前的错误中止，请回滚（%s）", what);
+        return jy_err_set2(err, JY_EDB, "store.db.txn_aborted_what",
+                           "database: the transaction was aborted by an earlier error; roll it back (%s)",
+                           "数据库：事务已因先前的错误中止，请回滚（%s）", what);
     }
     if (!st->piped) {
         if (PQenterPipelineMode(st->conn) != 1) return pg_fail(st, NULL, "entering pipeline mode", err);
@@ -473,7 +476,9 @@ static PGresult *run(pg_store *st, int id, const char *const *vals, const char *
     stmt_name(name, id);
     if (st->depth > 0 && st->broken) {
         if (pl_end(st, err) == 0)
-            jy_err_set2(err, JY_EDB, "store.db.txn_aborted_what", "database: the transaction was aborted by an earlier error; roll it back (%s)", "数据库：事务已因先前的错误中止，请回滚（%s）", what);
+            jy_err_set2(err, JY_EDB, "store.db.txn_aborted_what",
+                        "database: the transaction was aborted by an earlier error; roll it back (%s)",
+                        "数据库：事务已因先前的错误中止，请回滚（%s）", what);
         return NULL;
     }
     if (st->piped || st->rb[RB_PERSON].nrows || st->rb[RB_AUDIT].nrows) {
@@ -702,7 +707,9 @@ static int pg_begin(jy_store *base, jy_err *err)
      * a deferred error belongs to the outer level, never to this one */
     if (!st->broken && (rc = exec_const(st, "SAVEPOINT jy_nested", "opening a savepoint", err))) return rc;
     if (st->broken)
-        return jy_err_set2(err, JY_EDB, "store.db.txn_aborted", "database: the transaction was aborted by an earlier error; roll it back", "数据库：事务已因先前的错误中止，请回滚");
+        return jy_err_set2(err, JY_EDB, "store.db.txn_aborted",
+                           "database: the transaction was aborted by an earlier error; roll it back",
+                           "数据库：事务已因先前的错误中止，请回滚");
     st->depth++;
     return 0;
 }
@@ -710,7 +717,9 @@ static int pg_begin(jy_store *base, jy_err *err)
 static int pg_rollback(jy_store *base, jy_err *err)
 {
     pg_store *st = (pg_store *)base;
-    if (st->depth == 0) return jy_err_set2(err, JY_EINVAL, "store.txn.rollback_none", "rollback without a transaction", "没有进行中的事务，无法回滚");
+    if (st->depth == 0)
+        return jy_err_set2(err, JY_EINVAL, "store.txn.rollback_none", "rollback without a transaction",
+                           "没有进行中的事务，无法回滚");
     rb_discard(st);   /* rows not sent yet belong to what is rolled back */
     pl_end(st, NULL); /* what was in flight is being rolled back: its errors no longer matter */
     st->pl_rc = 0;
@@ -738,7 +747,9 @@ static int pg_rollback(jy_store *base, jy_err *err)
 static int pg_commit(jy_store *base, jy_err *err)
 {
     pg_store *st = (pg_store *)base;
-    if (st->depth == 0) return jy_err_set2(err, JY_EINVAL, "store.txn.commit_none", "commit without a transaction", "没有进行中的事务，无法提交");
+    if (st->depth == 0)
+        return jy_err_set2(err, JY_EINVAL, "store.txn.commit_none", "commit without a transaction",
+                           "没有进行中的事务，无法提交");
     /* the outermost commit moves the identity sequence past the ids handed out, so an insert
      * that leaves the id to the default (a tool, an operator) cannot collide with them */
     if (st->depth == 1 && st->person_ids_used && !st->broken) {
@@ -755,11 +766,12 @@ static int pg_commit(jy_store *base, jy_err *err)
         int depth = st->depth;
         pg_rollback(base, NULL);
         if (late_rc)
-            return jy_err_wrap2(err, late_rc == JY_ECONFLICT ? JY_ECONFLICT : JY_EDB, &late, "transaction rolled back%s: %.0s",
-                                "事务已回滚%2$s：%1$.0s", depth > 1 ? " (inner level)" : "", depth > 1 ? "（内层）" : "");
-        return jy_err_set2(err, JY_EDB, "store.txn.rolled_back", "transaction rolled back: an earlier change failed%s%.0s",
-                           "事务已回滚%2$s：先前的一项更改失败%1$.0s", depth > 1 ? " (inner level)" : "",
-                           depth > 1 ? "（内层）" : "");
+            return jy_err_wrap2(err, late_rc == JY_ECONFLICT ? JY_ECONFLICT : JY_EDB, &late,
+                                "transaction rolled back%s: %.0s", "事务已回滚%2$s：%1$.0s",
+                                depth > 1 ? " (inner level)" : "", depth > 1 ? "（内层）" : "");
+        return jy_err_set2(
+            err, JY_EDB, "store.txn.rolled_back", "transaction rolled back: an earlier change failed%s%.0s",
+            "事务已回滚%2$s：先前的一项更改失败%1$.0s", depth > 1 ? " (inner level)" : "", depth > 1 ? "（内层）" : "");
     }
     if (st->depth > 1) {
         st->depth--;
@@ -797,7 +809,9 @@ static int audit_insert(pg_store *st, const char *actor, const char *county, con
                         int64_t entity_id, const char *action, const char *before_json,
                         const char *after_json, jy_err *err)
 {
-    if (!st->tail_valid) return jy_err_set2(err, JY_EDB, "store.audit.no_txn", "audit: no transaction open", "审计日志：没有进行中的事务");
+    if (!st->tail_valid)
+        return jy_err_set2(err, JY_EDB, "store.audit.no_txn", "audit: no transaction open",
+                           "审计日志：没有进行中的事务");
     jy_audit_entry e;
     e.seq = st->tail_seq + 1;
     jy_store_now(e.at, sizeof e.at);
@@ -939,7 +953,9 @@ static int pg_person_get(jy_store *base, int64_t id, const char *idcard, jy_pers
     pg_store *st = (pg_store *)base;
     if (idcard) { /* inside a writer's transaction a known row (or its absence) needs no lookup */
         pc_entry *e = pc_find(st, idcard);
-        if (e && !e->present) return jy_err_set2(err, JY_ENOTFOUND, "store.person.not_found_idcard", "no person with ID number %s", "没有身份证号码为 %s 的人员", idcard);
+        if (e && !e->present)
+            return jy_err_set2(err, JY_ENOTFOUND, "store.person.not_found_idcard", "no person with ID number %s",
+                               "没有身份证号码为 %s 的人员", idcard);
         if (e) {
             *out = e->p;
             return 0;
@@ -954,10 +970,12 @@ static int pg_person_get(jy_store *base, int64_t id, const char *idcard, jy_pers
     int rc = 0;
     if (PQntuples(r) != 1) {
         if (idcard) {
-            rc = jy_err_set2(err, JY_ENOTFOUND, "store.person.not_found_idcard", "no person with ID number %s", "没有身份证号码为 %s 的人员", idcard);
+            rc = jy_err_set2(err, JY_ENOTFOUND, "store.person.not_found_idcard", "no person with ID number %s",
+                             "没有身份证号码为 %s 的人员", idcard);
             pc_note(st, idcard, NULL);
         } else {
-            rc = jy_err_set2(err, JY_ENOTFOUND, "store.person.not_found_id", "no person with id %" PRId64, "没有编号为 %" PRId64 " 的人员", id);
+            rc = jy_err_set2(err, JY_ENOTFOUND, "store.person.not_found_id", "no person with id %" PRId64,
+                             "没有编号为 %" PRId64 " 的人员", id);
         }
     } else {
         read_person(r, 0, out);
@@ -1116,7 +1134,8 @@ static int pg_person_status_add(jy_store *base, int64_t person_id, jy_person_sta
     }
     PQclear(r);
     if (!found) {
-        rc = jy_err_set2(err, JY_ENOTFOUND, "store.person.not_found_id", "no person with id %" PRId64, "没有编号为 %" PRId64 " 的人员", person_id);
+        rc = jy_err_set2(err, JY_ENOTFOUND, "store.person.not_found_id", "no person with id %" PRId64,
+                         "没有编号为 %" PRId64 " 的人员", person_id);
         goto done;
     }
     jy_sb_reset(&st->after);
@@ -1207,8 +1226,12 @@ static int pg_org_get(jy_store *base, int64_t id, const char *uscc, jy_org *out,
     if (!r) return JY_EDB;
     int rc = 0;
     if (PQntuples(r) != 1) {
-        if (uscc) rc = jy_err_set2(err, JY_ENOTFOUND, "store.org.not_found_uscc", "no organisation with USCC %s", "没有统一社会信用代码为 %s 的单位", uscc);
-        else rc = jy_err_set2(err, JY_ENOTFOUND, "store.org.not_found_id", "no organisation with id %" PRId64, "没有编号为 %" PRId64 " 的单位", id);
+        if (uscc)
+            rc = jy_err_set2(err, JY_ENOTFOUND, "store.org.not_found_uscc", "no organisation with USCC %s",
+                             "没有统一社会信用代码为 %s 的单位", uscc);
+        else
+            rc = jy_err_set2(err, JY_ENOTFOUND, "store.org.not_found_id", "no organisation with id %" PRId64,
+                             "没有编号为 %" PRId64 " 的单位", id);
     } else {
         read_org(r, 0, out);
     }
@@ -1242,7 +1265,10 @@ static int pg_org_put(jy_store *base, jy_org *o, const char *actor, int *result,
         created = PQntuples(r) == 1;
         if (created) o->id = col_i64(r, 0, 0);
         PQclear(r);
-        rc = created ? 0 : jy_err_set2(err, JY_ECONFLICT, "store.org.concurrent", "org %s: stored by another writer at the same moment; try again", "单位 %s：另一操作同时写入了该单位，请重试", o->uscc);
+        rc = created ? 0
+                     : jy_err_set2(err, JY_ECONFLICT, "store.org.concurrent",
+                                   "org %s: stored by another writer at the same moment; try again",
+                                   "单位 %s：另一操作同时写入了该单位，请重试", o->uscc);
         if (rc) goto done;
     }
     if (created) {
@@ -1324,7 +1350,8 @@ static int pg_org_licence_add(jy_store *base, int64_t org_id, jy_licence *l, con
     }
     PQclear(r);
     if (!found) {
-        rc = jy_err_set2(err, JY_ENOTFOUND, "store.org.not_found_id", "no organisation with id %" PRId64, "没有编号为 %" PRId64 " 的单位", org_id);
+        rc = jy_err_set2(err, JY_ENOTFOUND, "store.org.not_found_id", "no organisation with id %" PRId64,
+                         "没有编号为 %" PRId64 " 的单位", org_id);
         goto done;
     }
     jy_sb_reset(&st->after);
@@ -1428,8 +1455,10 @@ static int migrate(pg_store *st, jy_err *err)
     if ((rc = exec_const(st, JY_PG_MIGRATIONS_TABLE, "creating the migrations table", err))) goto done;
     if ((rc = pg_schema_version(&st->base, &version, err))) goto done;
     if (version > JY_STORE_SCHEMA_VERSION) {
-        rc = jy_err_set2(err, JY_EDB, "store.db.schema_newer", "database %s has schema version %d, newer than this jiuye knows (%d): upgrade jiuye", "数据库 %s 的结构版本为 %d，高于本程序所知的版本（%d）：请升级 jiuye",
-                        PQdb(st->conn), version, JY_STORE_SCHEMA_VERSION);
+        rc = jy_err_set2(err, JY_EDB, "store.db.schema_newer",
+                         "database %s has schema version %d, newer than this jiuye knows (%d): upgrade jiuye",
+                         "数据库 %s 的结构版本为 %d，高于本程序所知的版本（%d）：请升级 jiuye", PQdb(st->conn), version,
+                         JY_STORE_SCHEMA_VERSION);
         goto done;
     }
     for (size_t i = 0; i < sizeof jy_pg_migrations / sizeof *jy_pg_migrations; i++) {
@@ -1534,7 +1563,9 @@ static const char grant_app_role_sql[] =
 int jy_store_pg_grant_app_role(jy_store *base, const char *role, jy_err *err)
 {
     pg_store *st = (pg_store *)base;
-    if (st->depth > 0) return jy_err_set2(err, JY_EINVAL, "store.pg.grant_in_txn", "granting the application role: not inside a transaction", "授予应用角色：不能在事务中进行");
+    if (st->depth > 0)
+        return jy_err_set2(err, JY_EINVAL, "store.pg.grant_in_txn",
+                           "granting the application role: not inside a transaction", "授予应用角色：不能在事务中进行");
     int own, rc = txn_enter(st, &own, err);
     if (rc) return rc;
     const char *v[1] = {role};
@@ -1582,7 +1613,9 @@ int jy_store_pg_open(const char *url, jy_store **out, jy_err *err)
 {
     *out = NULL;
     pg_store *st = calloc(1, sizeof *st);
-    if (!st) return jy_err_set2(err, JY_ENOMEM, "store.pg.oom_open", "out of memory opening a PostgreSQL database", "打开 PostgreSQL 数据库时内存不足");
+    if (!st)
+        return jy_err_set2(err, JY_ENOMEM, "store.pg.oom_open", "out of memory opening a PostgreSQL database",
+                           "打开 PostgreSQL 数据库时内存不足");
     st->base.ops = &pg_ops;
     jy_sb_init(&st->before);
     jy_sb_init(&st->after);
@@ -1594,7 +1627,8 @@ int jy_store_pg_open(const char *url, jy_store **out, jy_err *err)
     const char *const vals[] = {url, "jiuye", "UTF8", "-c DateStyle=ISO,YMD -c TimeZone=UTC", NULL};
     st->conn = PQconnectdbParams(keys, vals, 1);
     if (!st->conn) {
-        rc = jy_err_set2(err, JY_ENOMEM, "store.pg.oom_connect", "out of memory connecting to PostgreSQL", "连接 PostgreSQL 时内存不足");
+        rc = jy_err_set2(err, JY_ENOMEM, "store.pg.oom_connect", "out of memory connecting to PostgreSQL",
+                         "连接 PostgreSQL 时内存不足");
         goto done;
     }
     if (PQstatus(st->conn) != CONNECTION_OK) {
@@ -1602,9 +1636,10 @@ int jy_store_pg_open(const char *url, jy_store **out, jy_err *err)
         size_t n = strlen(m);
         while (n > 0 && (m[n - 1] == '\n' || m[n - 1] == ' ')) n--;
         /* no URL in the message: it may carry a password */
-        rc = jy_err_set2(err, JY_EDB, "store.pg.connect_host", "PostgreSQL database %s on %s: cannot connect: %.*s", "无法连接主机 %2$s 上的 PostgreSQL 数据库 %1$s：%4$.*3$s",
-                        PQdb(st->conn) ? PQdb(st->conn) : "?", PQhost(st->conn) ? PQhost(st->conn) : "?",
-                        (int)(n > 300 ? 300 : n), m);
+        rc = jy_err_set2(err, JY_EDB, "store.pg.connect_host", "PostgreSQL database %s on %s: cannot connect: %.*s",
+                         "无法连接主机 %2$s 上的 PostgreSQL 数据库 %1$s：%4$.*3$s",
+                         PQdb(st->conn) ? PQdb(st->conn) : "?", PQhost(st->conn) ? PQhost(st->conn) : "?",
+                         (int)(n > 300 ? 300 : n), m);
         goto done;
     }
     PQsetNoticeProcessor(st->conn, quiet_notice, NULL);
@@ -1632,14 +1667,16 @@ int jy_store_pg_holds_records(const char *url, int *holds, jy_err *err)
     PGresult *r = NULL;
     *holds = 0;
     if (!c || PQstatus(c) != CONNECTION_OK) {
-        rc = jy_err_set2(err, JY_EDB, "store.pg.connect", "PostgreSQL database %s: cannot connect: %s", "无法连接 PostgreSQL 数据库 %s：%s", c && PQdb(c) ? PQdb(c) : "?",
-                        c ? PQerrorMessage(c) : "out of memory");
+        rc = jy_err_set2(err, JY_EDB, "store.pg.connect", "PostgreSQL database %s: cannot connect: %s",
+                         "无法连接 PostgreSQL 数据库 %s：%s", c && PQdb(c) ? PQdb(c) : "?",
+                         c ? PQerrorMessage(c) : "out of memory");
         goto done;
     }
     r = PQexecParams(c, "SELECT to_regclass('persons') IS NOT NULL AND to_regclass('orgs') IS NOT NULL"
                         " AND to_regclass('audit_log') IS NOT NULL", 0, NULL, NULL, NULL, NULL, 0);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        rc = jy_err_set2(err, JY_EDB, "store.pg.error", "PostgreSQL database %s: %s", "PostgreSQL 数据库 %s 出错：%s", PQdb(c), PQerrorMessage(c));
+        rc = jy_err_set2(err, JY_EDB, "store.pg.error", "PostgreSQL database %s: %s", "PostgreSQL 数据库 %s 出错：%s",
+                         PQdb(c), PQerrorMessage(c));
         goto done;
     }
     int tables = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
@@ -1649,7 +1686,8 @@ int jy_store_pg_holds_records(const char *url, int *holds, jy_err *err)
     r = PQexecParams(c, "SELECT EXISTS (SELECT 1 FROM persons) OR EXISTS (SELECT 1 FROM orgs)"
                         " OR EXISTS (SELECT 1 FROM audit_log)", 0, NULL, NULL, NULL, NULL, 0);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        rc = jy_err_set2(err, JY_EDB, "store.pg.error", "PostgreSQL database %s: %s", "PostgreSQL 数据库 %s 出错：%s", PQdb(c), PQerrorMessage(c));
+        rc = jy_err_set2(err, JY_EDB, "store.pg.error", "PostgreSQL database %s: %s", "PostgreSQL 数据库 %s 出错：%s",
+                         PQdb(c), PQerrorMessage(c));
         goto done;
     }
     *holds = strcmp(PQgetvalue(r, 0, 0), "t") == 0;

@@ -54,7 +54,8 @@ int jy_store_set_scope(jy_store *st, const char *prefix, jy_err *err)
                           prefix);
     for (size_t i = 0; i < n; i++)
         if (prefix[i] < '0' || prefix[i] > '9')
-            return jy_err_set2(err, JY_EINVAL, "store.scope.digits", "scope \"%.20s\": a division code has only digits", "辖区“%.20s”：区划代码只能由数字组成", prefix);
+            return jy_err_set2(err, JY_EINVAL, "store.scope.digits", "scope \"%.20s\": a division code has only digits",
+                               "辖区“%.20s”：区划代码只能由数字组成", prefix);
     if (n) memcpy(st->scope, prefix, n);
     st->scope[n] = '\0';
     return 0;
@@ -131,8 +132,11 @@ int jy_store_scoped_person_get(jy_store *st, int64_t id, const char *idcard, jy_
 {
     int rc = st->ops->person_get(st, id, idcard, out, err);
     if (rc == 0 && !jy_store_in_scope(st->scope, out->county)) {
-        if (idcard) return jy_err_set2(err, JY_ENOTFOUND, "store.person.not_found_idcard", "no person with ID number %s", "没有身份证号码为 %s 的人员", idcard);
-        return jy_err_set2(err, JY_ENOTFOUND, "store.person.not_found_id", "no person with id %" PRId64, "没有编号为 %" PRId64 " 的人员", id);
+        if (idcard)
+            return jy_err_set2(err, JY_ENOTFOUND, "store.person.not_found_idcard", "no person with ID number %s",
+                               "没有身份证号码为 %s 的人员", idcard);
+        return jy_err_set2(err, JY_ENOTFOUND, "store.person.not_found_id", "no person with id %" PRId64,
+                           "没有编号为 %" PRId64 " 的人员", id);
     }
     return rc;
 }
@@ -213,8 +217,11 @@ int jy_store_scoped_org_get(jy_store *st, int64_t id, const char *uscc, jy_org *
 {
     int rc = st->ops->org_get(st, id, uscc, out, err);
     if (rc == 0 && !jy_store_in_scope(st->scope, out->county)) {
-        if (uscc) return jy_err_set2(err, JY_ENOTFOUND, "store.org.not_found_uscc", "no organisation with USCC %s", "没有统一社会信用代码为 %s 的单位", uscc);
-        return jy_err_set2(err, JY_ENOTFOUND, "store.org.not_found_id", "no organisation with id %" PRId64, "没有编号为 %" PRId64 " 的单位", id);
+        if (uscc)
+            return jy_err_set2(err, JY_ENOTFOUND, "store.org.not_found_uscc", "no organisation with USCC %s",
+                               "没有统一社会信用代码为 %s 的单位", uscc);
+        return jy_err_set2(err, JY_ENOTFOUND, "store.org.not_found_id", "no organisation with id %" PRId64,
+                           "没有编号为 %" PRId64 " 的单位", id);
     }
     return rc;
 }
@@ -350,7 +357,8 @@ static int count_person(void *vctx, const jy_person *p)
     jy_person_status *s = malloc(WALK_STATUSES_MAX * sizeof *s);
     int n = 0;
     if (!s) {
-        c->rc = jy_err_set2(c->err, JY_ENOMEM, "store.scope.oom_statuses", "out of memory counting statuses", "统计人员状态时内存不足");
+        c->rc = jy_err_set2(c->err, JY_ENOMEM, "store.scope.oom_statuses", "out of memory counting statuses",
+                            "统计人员状态时内存不足");
         return 1;
     }
     if ((c->rc = c->st->ops->person_statuses(c->st, p->id, s, WALK_STATUSES_MAX, &n, c->err))) {
@@ -424,7 +432,9 @@ int jy_store_scoped_group_counts(jy_store *st, int by, jy_date on,
     int rc = by == JY_GROUP_ORG_KINDS ? st->ops->org_list(st, &of, count_org, &c, err)
                                       : st->ops->person_list(st, &pf, count_person, &c, err);
     if (rc == 0) rc = c.rc;
-    if (rc == 0 && t.oom) rc = jy_err_set2(err, JY_ENOMEM, "store.scope.oom_groups", "out of memory grouping counts", "分组统计时内存不足");
+    if (rc == 0 && t.oom)
+        rc = jy_err_set2(err, JY_ENOMEM, "store.scope.oom_groups", "out of memory grouping counts",
+                         "分组统计时内存不足");
     if (rc == 0 && by == JY_GROUP_ORG_KINDS) {
         /* numeric order of the kind sets, as the backends' ORDER BY kinds */
         for (size_t i = 1; i < t.n; i++)

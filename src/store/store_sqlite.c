@@ -200,8 +200,9 @@ static int gate_enter(sq_store *st, jy_err *err)
     }
     pthread_mutex_unlock(&gates_mu);
     if (!st->gated)
-        return jy_err_set2(err, JY_ECONFLICT, "store.db.busy", "database: busy (another write transaction of this process held it for %d s)", "数据库忙：本进程的另一个写事务已占用它 %d 秒",
-                          GATE_WAIT_MS / 1000);
+        return jy_err_set2(err, JY_ECONFLICT, "store.db.busy",
+                           "database: busy (another write transaction of this process held it for %d s)",
+                           "数据库忙：本进程的另一个写事务已占用它 %d 秒", GATE_WAIT_MS / 1000);
     return 0;
 }
 
@@ -274,8 +275,9 @@ static int sync_wal(sq_store *st, jy_err *err)
         return 0;
     int src = f->pMethods->xSync(f, SQLITE_SYNC_NORMAL);
     if (src != SQLITE_OK)
-        return jy_err_set2(err, JY_EIO, "store.db.sync", "database: the change was committed but syncing it to disk failed (%s)", "数据库：更改已提交，但写入磁盘失败（%s）",
-                          sqlite3_errstr(src));
+        return jy_err_set2(err, JY_EIO, "store.db.sync",
+                           "database: the change was committed but syncing it to disk failed (%s)",
+                           "数据库：更改已提交，但写入磁盘失败（%s）", sqlite3_errstr(src));
     st->syncs++;
     return 0;
 }
@@ -289,7 +291,8 @@ static int db_fail(sq_store *st, int src, const char *what, jy_err *err)
     if (prim == SQLITE_BUSY || prim == SQLITE_LOCKED || src == SQLITE_CONSTRAINT_UNIQUE ||
         src == SQLITE_CONSTRAINT_PRIMARYKEY)
         code = JY_ECONFLICT;
-    return jy_err_set2(err, code, "store.db.error", "database: %s (%s)", "数据库操作失败（%2$s）：%1$s", sqlite3_errmsg(st->db), what);
+    return jy_err_set2(err, code, "store.db.error", "database: %s (%s)", "数据库操作失败（%2$s）：%1$s",
+                       sqlite3_errmsg(st->db), what);
 }
 
 static sqlite3_stmt *stmt(sq_store *st, int id, jy_err *err)
@@ -432,7 +435,9 @@ static int sq_begin(jy_store *base, jy_err *err)
 static int sq_rollback(jy_store *base, jy_err *err)
 {
     sq_store *st = (sq_store *)base;
-    if (st->depth == 0) return jy_err_set2(err, JY_EINVAL, "store.txn.rollback_none", "rollback without a transaction", "没有进行中的事务，无法回滚");
+    if (st->depth == 0)
+        return jy_err_set2(err, JY_EINVAL, "store.txn.rollback_none", "rollback without a transaction",
+                           "没有进行中的事务，无法回滚");
     st->depth--;
     int rc;
     if (st->depth == 0) {
@@ -452,14 +457,18 @@ static int sq_rollback(jy_store *base, jy_err *err)
 static int sq_commit(jy_store *base, jy_err *err)
 {
     sq_store *st = (sq_store *)base;
-    if (st->depth == 0) return jy_err_set2(err, JY_EINVAL, "store.txn.commit_none", "commit without a transaction", "没有进行中的事务，无法提交");
+    if (st->depth == 0)
+        return jy_err_set2(err, JY_EINVAL, "store.txn.commit_none", "commit without a transaction",
+                           "没有进行中的事务，无法提交");
     if (st->depth > 1) {
         st->depth--;
         return exec_cached(st, S_RELEASE, err);
     }
     if (st->broken) {
         sq_rollback(base, NULL);
-        return jy_err_set2(err, JY_EDB, "store.txn.rolled_back_undo", "transaction rolled back: an earlier change failed and could not be undone", "事务已回滚：先前的一项更改失败且无法撤销");
+        return jy_err_set2(err, JY_EDB, "store.txn.rolled_back_undo",
+                           "transaction rolled back: an earlier change failed and could not be undone",
+                           "事务已回滚：先前的一项更改失败且无法撤销");
     }
     int rc = exec_cached(st, S_COMMIT, err);
     if (rc) {
@@ -501,7 +510,9 @@ static int audit_insert(sq_store *st, const char *actor, const char *county, con
                         int64_t entity_id, const char *action, const char *before_json,
                         const char *after_json, jy_err *err)
 {
-    if (!st->tail_valid) return jy_err_set2(err, JY_EDB, "store.audit.no_txn", "audit: no transaction open", "审计日志：没有进行中的事务");
+    if (!st->tail_valid)
+        return jy_err_set2(err, JY_EDB, "store.audit.no_txn", "audit: no transaction open",
+                           "审计日志：没有进行中的事务");
     jy_audit_entry e;
     e.seq = st->tail_seq + 1;
     jy_store_now(e.at, sizeof e.at);
@@ -680,8 +691,11 @@ static int sq_person_get(jy_store *base, int64_t id, const char *idcard, jy_pers
     sqlite3_stmt *s = NULL;
     int rc = lookup(st, idcard ? S_PERSON_BY_IDCARD : S_PERSON_BY_ID, id, idcard, &s, err);
     if (rc == JY_ENOTFOUND) {
-        if (idcard) return jy_err_set2(err, rc, "store.person.not_found_idcard", "no person with ID number %s", "没有身份证号码为 %s 的人员", idcard);
-        return jy_err_set2(err, rc, "store.person.not_found_id", "no person with id %" PRId64, "没有编号为 %" PRId64 " 的人员", id);
+        if (idcard)
+            return jy_err_set2(err, rc, "store.person.not_found_idcard", "no person with ID number %s",
+                               "没有身份证号码为 %s 的人员", idcard);
+        return jy_err_set2(err, rc, "store.person.not_found_id", "no person with id %" PRId64,
+                           "没有编号为 %" PRId64 " 的人员", id);
     }
     if (rc) return rc;
     memset(out, 0, sizeof *out);
@@ -821,7 +835,8 @@ static int sq_person_status_add(jy_store *base, int64_t person_id, jy_person_sta
     int found = src == SQLITE_ROW;
     if ((rc = step_done(st, s, "adding a status", err))) goto done;
     if (!found) {
-        rc = jy_err_set2(err, JY_ENOTFOUND, "store.person.not_found_id", "no person with id %" PRId64, "没有编号为 %" PRId64 " 的人员", person_id);
+        rc = jy_err_set2(err, JY_ENOTFOUND, "store.person.not_found_id", "no person with id %" PRId64,
+                         "没有编号为 %" PRId64 " 的人员", person_id);
         goto done;
     }
     jy_sb_reset(&st->after);
@@ -911,8 +926,11 @@ static int sq_org_get(jy_store *base, int64_t id, const char *uscc, jy_org *out,
     sqlite3_stmt *s = NULL;
     int rc = lookup(st, uscc ? S_ORG_BY_USCC : S_ORG_BY_ID, id, uscc, &s, err);
     if (rc == JY_ENOTFOUND) {
-        if (uscc) return jy_err_set2(err, rc, "store.org.not_found_uscc", "no organisation with USCC %s", "没有统一社会信用代码为 %s 的单位", uscc);
-        return jy_err_set2(err, rc, "store.org.not_found_id", "no organisation with id %" PRId64, "没有编号为 %" PRId64 " 的单位", id);
+        if (uscc)
+            return jy_err_set2(err, rc, "store.org.not_found_uscc", "no organisation with USCC %s",
+                               "没有统一社会信用代码为 %s 的单位", uscc);
+        return jy_err_set2(err, rc, "store.org.not_found_id", "no organisation with id %" PRId64,
+                           "没有编号为 %" PRId64 " 的单位", id);
     }
     if (rc) return rc;
     memset(out, 0, sizeof *out);
@@ -1049,7 +1067,8 @@ static int sq_org_licence_add(jy_store *base, int64_t org_id, jy_licence *l, con
     int found = src == SQLITE_ROW;
     if ((rc = step_done(st, s, "adding a licence", err))) goto done;
     if (!found) {
-        rc = jy_err_set2(err, JY_ENOTFOUND, "store.org.not_found_id", "no organisation with id %" PRId64, "没有编号为 %" PRId64 " 的单位", org_id);
+        rc = jy_err_set2(err, JY_ENOTFOUND, "store.org.not_found_id", "no organisation with id %" PRId64,
+                         "没有编号为 %" PRId64 " 的单位", org_id);
         goto done;
     }
     jy_sb_reset(&st->after);
@@ -1294,7 +1313,8 @@ int jy_store_sqlite_open(const char *path, jy_store **out, jy_err *err)
     /* a new database file is created 0600 (it holds ID numbers and bank accounts); SQLite gives
      * its -wal and -shm files the database file's mode. ":memory:" is not a file. */
     if (strcmp(path, ":memory:") != 0 && jy_file_create_if_missing(path) != 0) {
-        rc = jy_err_set2(err, JY_EIO, "store.db.create", "database %s: cannot create: %s", "数据库 %s：无法创建：%s", path, strerror(errno));
+        rc = jy_err_set2(err, JY_EIO, "store.db.create", "database %s: cannot create: %s", "数据库 %s：无法创建：%s",
+                         path, strerror(errno));
         goto done;
     }
     src = sqlite3_open_v2(path, &st->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL);

@@ -2,7 +2,8 @@
 "message_zh" (Chinese) and "key" (the stable message key) beside "status", "code" and "field"
 (the OpenAPI Error schema requires message_zh, so apilib checks it on every error of every API
 test); here the texts themselves: a wrong check character, a day that does not exist, a negative
-amount, an unknown field, a bad query, a refused permission, not signed in."""
+amount, an unknown field, a bad query, a person not on record (the store's message), a refused
+permission, not signed in."""
 import re
 from apilib import *
 
@@ -37,6 +38,9 @@ with Server() as srv:
     both(d, "api.unknown_field", 'unknown field "nick"', "未知字段“nick”", "unknown field")
     st, d = c.call("GET", "/api/v1/persons?limit=abc", expect=400)
     both(d, "api.query", "?limit=abc: expected a whole number", "参数 ?limit=abc 有误：应为", "bad query")
+    # a message of the store (src/store), passed through whole
+    st, d = c.call("GET", "/api/v1/persons/999999", expect=404)
+    both(d, "store.person.not_found_id", "no person with id 999999", "没有编号为 999999 的人员", "no such person")
 
     t = Client(srv).login(town)
     st, d = t.call("POST", "/api/v1/users", {"name": "x", "role": "admin", "password": "Zq8#long-enough-pw"}, expect=403)
