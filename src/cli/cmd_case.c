@@ -176,8 +176,18 @@ static int print_case(void *ctx, const jy_case *c)
     list_ctx *L = ctx;
     if (L->decision && strcmp(c->decision, L->decision) != 0) return 0;
     jy_sb_reset(&L->sb);
-    if (L->overdue_view) jy_case_overdue_json(L->cs, &L->sb, c, L->today);
-    else jy_case_json(&L->sb, c);
+    jy_case_json(&L->sb, c);
+    jy_cli_print(&L->sb);
+    return 0;
+}
+
+/* A case overdue on L->today by the state it was in that day (jy_case_overdue_on). */
+static int print_overdue(void *ctx, const jy_case *c, const jy_case_then *t)
+{
+    list_ctx *L = ctx;
+    if (L->decision && strcmp(c->decision, L->decision) != 0) return 0;
+    jy_sb_reset(&L->sb);
+    jy_case_overdue_json(&L->sb, c, t, L->today);
     jy_cli_print(&L->sb);
     return 0;
 }
@@ -216,7 +226,6 @@ static int cmd_list(const jy_cli *cli, int argc, char **argv, int overdue_cmd)
             return jy_cli_usage(usage);
         }
     }
-    if (overdue) f.due_before = today;
     jy_store *st;
     list_ctx L = {JY_SB_INIT, today, NULL, overdue, decision};
     int rc = open_all(cli, &st, &L.cs, &err);
@@ -225,7 +234,8 @@ static int cmd_list(const jy_cli *cli, int argc, char **argv, int overdue_cmd)
         rc = jy_store_person_get_by_idcard(st, idcard, &p, &err);
         f.person_id = p.id;
     }
-    if (rc == 0) rc = jy_store_case_list(st, &f, print_case, &L, &err);
+    if (rc == 0 && overdue) rc = jy_case_overdue_on(L.cs, &f, today, print_overdue, &L, &err);
+    else if (rc == 0) rc = jy_store_case_list(st, &f, print_case, &L, &err);
     jy_sb_free(&L.sb);
     close_all(st, L.cs);
     return rc ? jy_cli_fail(&err) : JY_EXIT_OK;
