@@ -51,19 +51,19 @@ static int parse_expect(const char *v, jy_audit_verify_opts *o, char buf[65], jy
     if (colon) {
         char seq[24];
         size_t n = (size_t)(colon - v);
-        if (n == 0 || n >= sizeof seq) return jy_err_set(err, JY_EUSAGE, "--expect-head %s: expected [SEQ:]HASH", v);
+        if (n == 0 || n >= sizeof seq) return jy_err_set2(err, JY_EUSAGE, "cli.expect_head", "--expect-head %s: expected [SEQ:]HASH", "--expect-head %s：应为 [序号:]哈希值", v);
         memcpy(seq, v, n);
         seq[n] = '\0';
         if (jy_cli_parse_int(seq, "--expect-head SEQ", 0, INT64_MAX, &o->expect_seq, err)) return err->code;
         h = colon + 1;
     }
     size_t n = strlen(h);
-    if (n != 64) return jy_err_set(err, JY_EUSAGE, "--expect-head %s: the hash has 64 hex digits (as `audit verify` prints it)", v);
+    if (n != 64) return jy_err_set2(err, JY_EUSAGE, "cli.expect_head_len", "--expect-head %s: the hash has 64 hex digits (as `audit verify` prints it)", "--expect-head %s：哈希值应为64位十六进制数（与 `audit verify` 的输出相同）", v);
     for (size_t i = 0; i < n; i++) {
         char c = h[i];
         if (c >= 'A' && c <= 'F') c = (char)(c - 'A' + 'a');
         if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-            return jy_err_set(err, JY_EUSAGE, "--expect-head %s: the hash has 64 hex digits", v);
+            return jy_err_set2(err, JY_EUSAGE, "cli.expect_head_hex", "--expect-head %s: the hash has 64 hex digits", "--expect-head %s：哈希值应为64位十六进制数", v);
         buf[i] = c;
     }
     buf[64] = '\0';
@@ -236,9 +236,12 @@ static int cmd_keygen(int argc, char **argv)
     jy_sb_appendc(&sb, '}');
     jy_cli_print(&sb);
     jy_sb_free(&sb);
-    fprintf(stderr, "jiuye: 审计密钥已生成 (key %s). Give it to every jiuye process (%s=%s or --audit-key %s) "
-                    "and keep a copy off the database host: without it the entries' MACs cannot be checked.\n",
-            id, JY_AUDIT_KEY_ENV, file, file);
+    jy_cli_say2("jiuye: ", "cli.audit_key_made",
+                "审计密钥已生成 (key %s). Give it to every jiuye process (%s=%s or --audit-key %s) "
+                "and keep a copy off the database host: without it the entries' MACs cannot be checked.",
+                "审计密钥已生成（密钥 %s）。请交给每个 jiuye 进程（%s=%s 或 --audit-key %s），并在数据库主机之外另存一份："
+                "没有它就无法核对审计条目的 MAC。",
+                id, JY_AUDIT_KEY_ENV, file, file);
     return JY_EXIT_OK;
 }
 
@@ -310,9 +313,9 @@ int jy_cmd_audit(const jy_cli *cli, int argc, char **argv)
     if (strcmp(argv[1], "checkpoint") == 0) return cmd_checkpoint(cli, argc - 1, argv + 1);
     if (strcmp(argv[1], "keygen") == 0) return cmd_keygen(argc - 1, argv + 1);
     if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-        printf("usage: %s\n", USAGE);
+        printf("%s%s\n", jy_cli_usage_word(), USAGE);
         return JY_EXIT_OK;
     }
-    fprintf(stderr, "jiuye: unknown audit command \"%s\"\n", argv[1]);
+    jy_cli_say2("jiuye: ", "cli.unknown_audit_cmd", "unknown audit command \"%s\"", "未知的 audit 命令“%s”", argv[1]);
     return jy_cli_usage(USAGE);
 }

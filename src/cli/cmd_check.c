@@ -47,7 +47,7 @@ int jy_cmd_check(const jy_cli *cli, int argc, char **argv)
     int is_id = strcmp(kind, "idcard") == 0, is_uscc = strcmp(kind, "uscc") == 0;
     int is_card = strcmp(kind, "bankcard") == 0, is_mobile = strcmp(kind, "mobile") == 0;
     if (!is_id && !is_uscc && !is_card && !is_mobile) {
-        fprintf(stderr, "jiuye: check: unknown kind \"%s\"\n", kind);
+        jy_cli_say2("jiuye: ", "cli.check_unknown_kind", "check: unknown kind \"%s\"", "check：未知的类别“%s”（应为 idcard、uscc、bankcard 或 mobile）", kind);
         return jy_cli_usage(usage_text);
     }
     jy_err err;

@@ -88,7 +88,7 @@ int jy_cli_import(const jy_cli *cli, const char *what, int argc, char **argv)
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            printf("usage: %s\n", usage);
+            printf("%s%s\n", jy_cli_usage_word(), usage);
             return JY_EXIT_OK;
         }
         if (strcmp(a, "--dry-run") == 0) {
@@ -105,7 +105,7 @@ int jy_cli_import(const jy_cli *cli, const char *what, int argc, char **argv)
                 else if (strcmp(val, "xlsx") == 0) o.format = JY_IMPORT_XLSX;
                 else if (strcmp(val, "auto") == 0) o.format = JY_IMPORT_AUTO;
                 else {
-                    fprintf(stderr, "jiuye: --format %s: use csv, xlsx or auto (by the file name and contents)\n", val);
+                    jy_cli_say2("jiuye: ", "cli.import_format", "--format %s: use csv, xlsx or auto (by the file name and contents)", "--format %s：应为 csv、xlsx 或 auto（按文件名和内容判断）", val);
                     return JY_EXIT_USAGE;
                 }
             } else if (strcmp(a, "--sheet") == 0) {
@@ -122,12 +122,12 @@ int jy_cli_import(const jy_cli *cli, const char *what, int argc, char **argv)
                 char *end;
                 long n = strtol(val, &end, 10);
                 if (*end || n < 1 || n > 1000000) {
-                    fprintf(stderr, "jiuye: --batch wants a number of rows from 1 to 1000000\n");
+                    jy_cli_say2("jiuye: ", "cli.import_batch", "--batch wants a number of rows from 1 to 1000000", "--batch 应为 1 至 1000000 的行数");
                     return JY_EXIT_USAGE;
                 }
                 o.batch_rows = (int)n;
             } else {
-                fprintf(stderr, "jiuye: unknown option %s\n", a);
+                jy_cli_say2("jiuye: ", "cli.unknown_option_plain", "unknown option %s", "未知的选项 %s", a);
                 return jy_cli_usage(usage);
             }
             continue;

@@ -19,7 +19,7 @@ int jy_cmd_init(const jy_cli *cli, int argc, char **argv)
 {
     static const char *const allowed[] = {"app-role", NULL};
     if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-        puts("usage: " USAGE);
+        printf("%s%s\n", jy_cli_usage_word(), USAGE);
         return JY_EXIT_OK;
     }
     jy_cli_opts o;

@@ -39,7 +39,7 @@
 static int set_field(char *dst, size_t cap, const char *opt, const char *val, jy_err *err)
 {
     size_t n = strlen(val);
-    if (n >= cap) return jy_err_set(err, JY_EINVAL, "%s: longer than %zu bytes", opt, cap - 1);
+    if (n >= cap) return jy_err_set2(err, JY_EINVAL, "cli.option_too_long", "%s: longer than %zu bytes", "%s：超过%zu字节", opt, cap - 1);
     memcpy(dst, val, n + 1);
     return 0;
 }
@@ -62,25 +62,28 @@ static int parse_status(const char *spec, jy_person_status *s, jy_err *err)
     char kind[64];
     const char *c1 = strchr(spec, ':');
     size_t kn = c1 ? (size_t)(c1 - spec) : strlen(spec);
-    if (kn >= sizeof kind) return jy_err_set(err, JY_EINVAL, "--status %s: unknown status kind", spec);
+    if (kn >= sizeof kind) return jy_err_set2(err, JY_EINVAL, "cli.status_kind_long", "--status %s: unknown status kind", "--status %s：未知的身份类别", spec);
     memcpy(kind, spec, kn);
     kind[kn] = '\0';
     if (jy_status_kind_parse(kind, &s->kind) != 0)
-        return jy_err_set(err, JY_EINVAL,
-                          "--status %s: unknown status kind \"%s\" (registered_unemployed, poverty_alleviated, "
-                          "monitored, disability, veteran, graduate, dibao, zero_employment_family, "
-                          "public_welfare_post, fiscal_payroll, enrolled_student, retired, employer_insured, "
-                          "or the Chinese term)",
-                          spec, kind);
+        return jy_err_set2(err, JY_EINVAL, "cli.status_kind",
+                           "--status %s: unknown status kind \"%s\" (registered_unemployed, poverty_alleviated, "
+                           "monitored, disability, veteran, graduate, dibao, zero_employment_family, "
+                           "public_welfare_post, fiscal_payroll, enrolled_student, retired, employer_insured, "
+                           "or the Chinese term)",
+                           "--status %s：未知的身份类别“%s”（可用 registered_unemployed、poverty_alleviated、monitored、"
+                           "disability、veteran、graduate、dibao、zero_employment_family、public_welfare_post、"
+                           "fiscal_payroll、enrolled_student、retired、employer_insured，或相应的中文名称）",
+                           spec, kind);
     if (!c1) return 0;
     const char *c2 = strchr(c1 + 1, ':');
     size_t dn = c2 ? (size_t)(c2 - c1 - 1) : strlen(c1 + 1);
     if (dn > 0) {
         char date[32];
-        if (dn >= sizeof date) return jy_err_set(err, JY_EINVAL, "--status %s: since is not a date", spec);
+        if (dn >= sizeof date) return jy_err_set2(err, JY_EINVAL, "cli.status_since", "--status %s: since is not a date", "--status %s：起始日期不是日期", spec);
         memcpy(date, c1 + 1, dn);
         date[dn] = '\0';
-        if (jy_date_parse_loose(date, &s->since, err) != 0) return jy_err_prefix(err, "--status %s: since: ", spec);
+        if (jy_date_parse_loose(date, &s->since, err) != 0) return jy_err_prefix2(err, "--status %s: since: ", "--status %s：起始日期：", spec);
     }
     if (c2 && set_field(s->detail, sizeof s->detail, "--status detail", c2 + 1, err)) return JY_EINVAL;
     return 0;
@@ -118,19 +121,19 @@ static int cmd_add(const jy_cli *cli, int argc, char **argv)
         else if (strcmp(a, "--address") == 0) bad = set_field(p.address, sizeof p.address, a, v, &err);
         else if (strcmp(a, "--status") == 0) {
             if (nstat == MAX_STATUSES) {
-                jy_err_set(&err, JY_EUSAGE, "at most %d --status options", MAX_STATUSES);
+                jy_err_set2(&err, JY_EUSAGE, "cli.status_max", "at most %d --status options", "--status 最多%d个", MAX_STATUSES);
                 return jy_cli_fail(&err);
             }
             bad = parse_status(v, &statuses[nstat++], &err);
         } else {
-            fprintf(stderr, "jiuye: unknown option %s\n", a);
+            jy_cli_say2("jiuye: ", "cli.unknown_option_plain", "unknown option %s", "未知的选项 %s", a);
             return jy_cli_usage(ADD_USAGE);
         }
         if (bad) return jy_cli_fail(&err);
     }
     if (!idcard || !p.name[0]) return jy_cli_usage(ADD_USAGE);
     if (hukou_kind && jy_hukou_kind_parse(hukou_kind, &p.hukou_kind) != 0) {
-        jy_err_set(&err, JY_EINVAL, "--hukou-kind %s: expected urban|rural (城镇|农村)", hukou_kind);
+        jy_err_set2(&err, JY_EINVAL, "cli.hukou_kind", "--hukou-kind %s: expected urban|rural (城镇|农村)", "--hukou-kind %s：应为 urban|rural（城镇|农村）", hukou_kind);
         return jy_cli_fail(&err);
     }
 
@@ -138,8 +141,8 @@ static int cmd_add(const jy_cli *cli, int argc, char **argv)
     const char *field = NULL;
     if (jy_registry_person_check(divs, idcard, &p, &field, &err) != 0) {
         int hukou = field && strcmp(field, "hukou_division") == 0, phone = field && strcmp(field, "phone") == 0;
-        jy_err_prefix(&err, "--%s %s: ", hukou ? "hukou-division" : field ? field : "idcard",
-                      hukou ? p.hukou_division : phone ? p.phone : field && strcmp(field, "name") == 0 ? p.name : idcard);
+        jy_err_prefix2(&err, "--%s %s: ", "--%s %s：", hukou ? "hukou-division" : field ? field : "idcard",
+                       hukou ? p.hukou_division : phone ? p.phone : field && strcmp(field, "name") == 0 ? p.name : idcard);
         goto done;
     }
     if (open_store(cli, &st, &err) != 0) goto done;
@@ -172,7 +175,7 @@ static int cmd_show(const jy_cli *cli, int argc, char **argv, const jy_cli_priva
     } else if (parse_i64(argv[1], &id) == 0) {
         if (jy_store_person_get(st, id, &p, &err) != 0) goto done;
     } else {
-        jy_err_set(&err, JY_EUSAGE, "person show %s: give an id (digits) or an 18-character ID number", argv[1]);
+        jy_err_set2(&err, JY_EUSAGE, "cli.person_show_key", "person show %s: give an id (digits) or an 18-character ID number", "person show %s：请给出编号（数字）或18位身份证号码", argv[1]);
         goto done;
     }
     if (rq.unmask) {
@@ -254,9 +257,9 @@ int jy_cmd_person(const jy_cli *cli, int argc, char **argv)
     if (strcmp(sub, "add") == 0) return cmd_add(cli, argc - 1, argv + 1);
     if (strcmp(sub, "import") == 0) return jy_cli_import(cli, "person", argc - 1, argv + 1);
     if (strcmp(sub, "-h") == 0 || strcmp(sub, "--help") == 0) {
-        printf("usage: %s\n       %s\n", USAGE, ADD_USAGE);
+        printf("%s%s\n       %s\n", jy_cli_usage_word(), USAGE, ADD_USAGE);
         return JY_EXIT_OK;
     }
-    fprintf(stderr, "jiuye: unknown person command \"%s\"\n", sub);
+    jy_cli_say2("jiuye: ", "cli.unknown_person_cmd", "unknown person command \"%s\"", "未知的 person 命令“%s”", sub);
     return jy_cli_usage(USAGE);
 }

@@ -88,7 +88,7 @@ static int cmd_simulate(const jy_cli *cli, int argc, char **argv)
         i++;
         if (strcmp(a, "--set") == 0) {
             if (nsets == JY_SIM_MAX_SETS) {
-                jy_err_set(&err, JY_EUSAGE, "--set: at most %d changes", JY_SIM_MAX_SETS);
+                jy_err_set2(&err, JY_EUSAGE, "cli.sim_max_sets", "--set: at most %d changes", "--set：最多%d项改动", JY_SIM_MAX_SETS);
                 return jy_cli_fail(&err);
             }
             char text[256];
@@ -113,7 +113,7 @@ static int cmd_simulate(const jy_cli *cli, int argc, char **argv)
         } else if (strcmp(a, "--from") == 0 || strcmp(a, "--to") == 0) {
             jy_date d;
             if (jy_date_parse(v, &d, &err)) {
-                jy_err_prefix(&err, "%s: ", a);
+                jy_err_prefix2(&err, "%s: ", "%s：", a);
                 return jy_cli_fail(&err);
             }
             if (a[2] == 'f') rq.from = d;
@@ -166,8 +166,8 @@ static int cmd_versions(const jy_cli *cli, int argc, char **argv)
     if (is_load) {
         jy_date enacted = 0, from = 0;
         const char *e = jy_cli_opt(&o, "enacted"), *f = jy_cli_opt(&o, "from");
-        if (e && jy_date_parse_loose(e, &enacted, &err)) rc = jy_err_prefix(&err, "--enacted %s: ", e);
-        if (rc == 0 && f && jy_date_parse_loose(f, &from, &err)) rc = jy_err_prefix(&err, "--from %s: ", f);
+        if (e && jy_date_parse_loose(e, &enacted, &err)) rc = jy_err_prefix2(&err, "--enacted %s: ", "--enacted %s：", e);
+        if (rc == 0 && f && jy_date_parse_loose(f, &from, &err)) rc = jy_err_prefix2(&err, "--from %s: ", "--from %s：", f);
         if (rc == 0) rc = jy_cli_store_open(cli, &st, &err);
         if (rc == 0)
             rc = jy_versions_load(st, o.pos[0], enacted, from, jy_cli_opt(&o, "note"), cli->actor, &out, &err);
@@ -178,7 +178,7 @@ static int cmd_versions(const jy_cli *cli, int argc, char **argv)
         int64_t a = 0, b = 0;
         const char *fmt = jy_cli_opt(&o, "format");
         if (fmt && strcmp(fmt, "text") != 0 && strcmp(fmt, "json") != 0)
-            rc = jy_err_set(&err, JY_EUSAGE, "--format %s: expected text or json", fmt);
+            rc = jy_err_set2(&err, JY_EUSAGE, "cli.format_text_json", "--format %s: expected text or json", "--format %s：应为 text 或 json", fmt);
         as_text = !fmt || strcmp(fmt, "text") == 0;
         if (rc == 0) rc = jy_cli_parse_int(o.pos[0], "version A", 1, INT64_MAX, &a, &err);
         if (rc == 0) rc = jy_cli_parse_int(o.pos[1], "version B", 1, INT64_MAX, &b, &err);
@@ -189,7 +189,7 @@ static int cmd_versions(const jy_cli *cli, int argc, char **argv)
         memset(&rq, 0, sizeof rq);
         int64_t v = 0;
         const char *vs = jy_cli_opt(&o, "version");
-        if (!vs) rc = jy_err_set(&err, JY_EUSAGE, "--version N: the version to re-decide under is required");
+        if (!vs) rc = jy_err_set2(&err, JY_EUSAGE, "cli.redecide_version", "--version N: the version to re-decide under is required", "--version N：须给出据以重新审核的规则版本");
         if (rc == 0) rc = jy_cli_parse_int(vs, "--version", 1, INT64_MAX, &v, &err);
         rq.version = v;
         rq.program = jy_cli_opt(&o, "program");
@@ -197,7 +197,7 @@ static int cmd_versions(const jy_cli *cli, int argc, char **argv)
         rq.commit = rq.plan != NULL;
         rq.reviewer = jy_cli_opt(&o, "reviewer");
         if (rc == 0 && rq.reviewer && !rq.commit)
-            rc = jy_err_set(&err, JY_EUSAGE, "--reviewer goes with --commit PLAN (the dry run needs no reviewer)");
+            rc = jy_err_set2(&err, JY_EUSAGE, "cli.reviewer_with_commit", "--reviewer goes with --commit PLAN (the dry run needs no reviewer)", "--reviewer 须与 --commit 方案 一起使用（试算不需要复核人）");
         if (rc == 0) rc = jy_cli_store_open(cli, &st, &err);
         if (rc == 0) rc = jy_cli_county(jy_cli_opt(&o, "county"), st, &rq.county, &err);
         if (rc == 0) rc = jy_cases_open(st, dir, &cs, &err);

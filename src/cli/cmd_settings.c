@@ -22,7 +22,7 @@ int jy_cmd_settings(const jy_cli *cli, int argc, char **argv)
     if (o.npos == 0) return jy_cli_usage(USAGE);
     static const char *const allowed[] = {"county", NULL};
     if (jy_cli_opts_only(&o, allowed, NULL, &err)) {
-        fprintf(stderr, "jiuye: %s\nusage: %s\n", jy_err_text(&err), USAGE);
+        fprintf(stderr, "jiuye: %s\n%s%s\n", jy_err_text(&err), jy_cli_usage_word(), USAGE);
         return JY_EXIT_USAGE;
     }
     const char *sub = o.pos[0];
@@ -44,7 +44,7 @@ int jy_cmd_settings(const jy_cli *cli, int argc, char **argv)
     jy_cases_close(cs);
     jy_store_close(st);
     if (rc == JY_EUSAGE) {
-        fprintf(stderr, "jiuye: %s\nusage: %s\n", jy_err_text(&err), USAGE);
+        fprintf(stderr, "jiuye: %s\n%s%s\n", jy_err_text(&err), jy_cli_usage_word(), USAGE);
         return JY_EXIT_USAGE;
     }
     return rc ? jy_cli_fail(&err) : JY_EXIT_OK;

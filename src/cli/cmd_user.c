@@ -54,11 +54,11 @@ static void os_user(char out[64])
 static int read_password_file(const char *path, char *out, size_t cap, jy_err *err)
 {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f) return jy_err_set(err, JY_EIO, "--password-file %s: cannot open it", path);
+    if (!f) return jy_err_set2(err, JY_EIO, "cli.password_file_open", "--password-file %s: cannot open it", "--password-file %s：无法打开", path);
     int rc = 0;
-    if (!fgets(out, (int)cap, f)) rc = jy_err_set(err, JY_EINVAL, "--password-file %s: empty", path);
+    if (!fgets(out, (int)cap, f)) rc = jy_err_set2(err, JY_EINVAL, "cli.password_file_empty", "--password-file %s: empty", "--password-file %s：文件为空", path);
     else if (!strchr(out, '\n') && !feof(f))
-        rc = jy_err_set(err, JY_EINVAL, "--password-file %s: the first line is longer than %zu bytes", path, cap - 2);
+        rc = jy_err_set2(err, JY_EINVAL, "cli.password_file_long", "--password-file %s: the first line is longer than %zu bytes", "--password-file %s：第一行超过%zu字节", path, cap - 2);
     if (f != stdin) fclose(f);
     if (rc == 0) {
         size_t n = strlen(out);
@@ -125,7 +125,7 @@ static int cmd_add(const jy_cli *cli, int argc, char **argv)
     const char *org = jy_cli_opt(&o, "org"), *person = jy_cli_opt(&o, "person");
     const char *pwfile = jy_cli_opt(&o, "password-file");
     if (strlen(name) >= sizeof u.name || !*name) {
-        jy_err_set(&err, JY_EINVAL, "user name \"%s\": 1 to %zu bytes", name, sizeof u.name - 1);
+        jy_err_set2(&err, JY_EINVAL, "cli.user_name", "user name \"%s\": 1 to %zu bytes", "用户名“%s”：应为1至%zu字节", name, sizeof u.name - 1);
         return jy_cli_fail(&err);
     }
     memcpy(u.name, name, strlen(name) + 1);

@@ -1275,13 +1275,13 @@ static void h_batch_approve(jy_http_req *req)
 static int slurp(const char *path, jy_sb *sb, jy_err *err)
 {
     FILE *f = fopen(path, "rb");
-    if (!f) return jy_err_set(err, JY_EIO, "the bank file cannot be read back: %s", strerror(errno));
+    if (!f) return jy_err_set2(err, JY_EIO, "http.bank_file_read_errno", "the bank file cannot be read back: %s", "无法读回银行文件：%s", strerror(errno));
     char buf[8192];
     size_t n;
     while ((n = fread(buf, 1, sizeof buf, f)) > 0) jy_sb_appendn(sb, buf, n);
     int bad = ferror(f);
     fclose(f);
-    return bad ? jy_err_set(err, JY_EIO, "the bank file cannot be read back") : 0;
+    return bad ? jy_err_set2(err, JY_EIO, "http.bank_file_read", "the bank file cannot be read back", "无法读回银行文件") : 0;
 }
 
 /* ?layout= names a file of policy/bank-layouts/ (a word of [a-z0-9_-]); ?encoding= gb18030 or

@@ -40,7 +40,7 @@ static int scoring_json(const char *dir, const char *program, jy_sb *sb, jy_err 
 {
     char path[4096];
     int n = snprintf(path, sizeof path, "%s/scoring-forms.tsv", dir ? dir : "policy");
-    if (n < 0 || (size_t)n >= sizeof path) return jy_err_set(err, JY_EIO, "policy path too long");
+    if (n < 0 || (size_t)n >= sizeof path) return jy_err_set2(err, JY_EIO, "http.policy_path_long", "policy path too long", "规则目录路径过长");
     FILE *f = fopen(path, "r");
     if (!f) {
         jy_sb_append(sb, "null");
@@ -68,13 +68,13 @@ static int scoring_json(const char *dir, const char *program, jy_sb *sb, jy_err 
             q = t + 1;
         }
         if (nc != 6) {
-            rc = jy_err_set(err, JY_EIO, "scoring-forms.tsv line %d: expected 6 columns", lineno);
+            rc = jy_err_set2(err, JY_EIO, "http.scoring_forms_columns", "scoring-forms.tsv line %d: expected 6 columns", "scoring-forms.tsv 第%d行：应有6列", lineno);
             break;
         }
         if (strcmp(col[0], program) != 0) continue;
         int k = strcmp(col[2], "item") == 0 ? 0 : strcmp(col[2], "veto") == 0 ? 1 : strcmp(col[2], "bonus") == 0 ? 2 : -1;
         if (k < 0) {
-            rc = jy_err_set(err, JY_EIO, "scoring-forms.tsv line %d: kind %s is not item, veto or bonus", lineno, col[2]);
+            rc = jy_err_set2(err, JY_EIO, "http.scoring_forms_kind", "scoring-forms.tsv line %d: kind %s is not item, veto or bonus", "scoring-forms.tsv 第%d行：类别 %s 不是 item（评分项）、veto（否决项）或 bonus（加分项）", lineno, col[2]);
             break;
         }
         if (!found) {
@@ -90,7 +90,7 @@ static int scoring_json(const char *dir, const char *program, jy_sb *sb, jy_err 
             char *end = NULL;
             long v = strcmp(col[4], "-") == 0 ? -1 : strtol(col[4], &end, 10);
             if (v != -1 && (!end || *end || v < 0 || v > 1000)) {
-                rc = jy_err_set(err, JY_EIO, "scoring-forms.tsv line %d: max %s is not a whole number of points", lineno, col[4]);
+                rc = jy_err_set2(err, JY_EIO, "http.scoring_forms_max", "scoring-forms.tsv line %d: max %s is not a whole number of points", "scoring-forms.tsv 第%d行：满分 %s 不是整数分值", lineno, col[4]);
                 break;
             }
             jy_sb_json_key(&part[k], "max");
