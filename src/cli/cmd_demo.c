@@ -113,7 +113,7 @@ int jy_cmd_demo(const jy_cli *cli, int argc, char **argv)
             o.seed = (uint64_t)s;
         } else if (strcmp(a, "--as-of") == 0) {
             if (jy_date_parse(v, &o.as_of, &err)) {
-                jy_cli_say2("jiuye: ", "cli.demo_as_of", "--as-of %1$s: %2$s%3$.0s", "--as-of %1$s：%3$s%2$.0s", v, err.msg, jy_err_zh(&err));
+                jy_cli_say2("jiuye: ", "cli.demo_as_of", "--as-of %1$s: %2$s%3$.0s", "--as-of %1$s：日期有误：%3$s%2$.0s", v, err.msg, jy_err_zh(&err));
                 return JY_EXIT_USAGE;
             }
         } else if (strcmp(a, "--year-cases") == 0) {
