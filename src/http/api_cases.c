@@ -158,7 +158,7 @@ static void h_cases(jy_http_req *req)
     }
     const char *obj = jy_http_req_query(req, "objection");
     if (obj && strcmp(obj, "open") != 0) {
-        jy_http_reply_error_field(req, 400, "bad_query", "objection", "?objection=: open (cases whose objection waits for re-review)");
+        jy_http_reply_error2(req, 400, "bad_query", "objection", "http.objection_query", "?objection=: open (cases whose objection waits for re-review)", "?objection= 应为 open（异议待复核的案件）");
         jy_sb_free(&pg.items);
         return;
     }
@@ -480,9 +480,9 @@ static int class_or_reply(jy_http_req *req, jy_store *st, int perm, jy_case *c)
 {
     if (case_or_reply(req, st, perm, c)) return -1;
     if (strcmp(c->kind, "training_class") != 0) {
-        jy_http_reply_error(req, 409, "conflict",
-                            "案件 %" PRId64 " is a %s, not a class application (training_class): it has no roster", c->id,
-                            c->kind);
+        jy_http_reply_error2(req, 409, "conflict", NULL, "http.not_a_class",
+                             "案件 %" PRId64 " is a %s, not a class application (training_class): it has no roster",
+                             "案件 %" PRId64 " 是 %s，不是开班申请（training_class），没有花名册", c->id, c->kind);
         return -1;
     }
     return 0;
@@ -622,8 +622,8 @@ static void h_check_roster(jy_http_req *req)
     }
     if (!kind) kind = jy_case_default_kind(program, 1);
     if (!kind || !jy_case_kind_known(kind)) {
-        jy_http_reply_error_field(req, 422, "invalid_field", kind ? "kind" : "program",
-                                  kind ? "kind: not a case kind" : "program: P1 … P26");
+        if (kind) jy_http_reply_error2(req, 422, "invalid_field", "kind", "http.case_kind", "kind: not a case kind", "kind：不是案件类别");
+        else jy_http_reply_error2(req, 422, "invalid_field", "program", "http.case_program", "program: P1 … P26", "program：应为 P1 … P26");
         return;
     }
     int level = level_s && *level_s ? jy_roster_level(level_s) : 0;
@@ -723,8 +723,8 @@ static void h_conflicts(jy_http_req *req)
         }
         if (!kind) kind = jy_case_default_kind(program, 0);
         if (!kind || !jy_case_kind_known(kind)) {
-            jy_http_reply_error_field(req, 400, "bad_query", kind ? "kind" : "program",
-                                      kind ? "?kind=: not a case kind" : "?program=: P1 … P26");
+            if (kind) jy_http_reply_error2(req, 400, "bad_query", "kind", "http.case_kind_query", "?kind=: not a case kind", "?kind= 不是案件类别");
+            else jy_http_reply_error2(req, 400, "bad_query", "program", "http.case_program_query", "?program=: P1 … P26", "?program= 应为 P1 … P26");
             return;
         }
         int level = lv && *lv ? jy_roster_level(lv) : 0;
@@ -780,8 +780,9 @@ static void h_settle(jy_http_req *req)
     }
     const jy_principal *who = jy_api_who(req);
     if (strlen(who->area) > 6 || owner_bound(who)) {
-        jy_http_reply_error(req, 409, "conflict",
-                            "用户 %s: provisional dates are settled county-wide by a county reviewer (县级审核)", who->name);
+        jy_http_reply_error2(req, 409, "conflict", NULL, "http.settle_county_wide",
+                             "用户 %s: provisional dates are settled county-wide by a county reviewer (县级审核)",
+                             "用户 %s：暂定日期由县级审核人员在全县范围内统一确定", who->name);
         return;
     }
     jy_cases *cs = jy_api_cases_or_reply(req);

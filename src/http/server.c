@@ -737,7 +737,7 @@ static void run_request(jy_http_req *req)
     if (authorise(req) == 0) {
         req->route->fn(req);
         if (!req->replied)
-            jy_http_reply_error(req, 500, "internal", "处理程序未返回结果: %s %s", req->method, req->path);
+            jy_http_reply_error2(req, 500, "internal", NULL, "http.no_reply", "处理程序未返回结果: %s %s", "处理程序未返回结果：%s %s", req->method, req->path);
     }
     /* the handler is done with the store: give the handle back before the answer is written */
     if (req->store) {
