@@ -41,6 +41,11 @@ int jy_cli_usage(const char *usage)
     return jy_cli_usage2(usage, NULL);
 }
 
+const char *jy_cli_usage_text(const char *en, const char *zh)
+{
+    return jy_lang() == JY_LANG_EN || !zh ? en : zh;
+}
+
 const char *jy_cli_usage_word(void)
 {
     return jy_lang() == JY_LANG_EN ? "usage: " : "用法：";

@@ -72,6 +72,8 @@ int jy_cli_usage(const char *usage);
 int jy_cli_usage2(const char *en, const char *zh);
 /* "usage: " or "用法：", by the language: for the commands that print a usage line themselves. */
 const char *jy_cli_usage_word(void);
+/* en or, unless the language is English, zh: a usage line's text in the chosen language. */
+const char *jy_cli_usage_text(const char *en, const char *zh);
 /* Prints a message for a person on stderr: prefix ("jiuye: ") and the text of a catalogued
  * message (jy_err_set2's key, English and Chinese formats and arguments) in the chosen language,
  * identifiers masked as jy_cli_fail masks them. */

@@ -34,6 +34,9 @@
     "jiuye audit verify [--expect-head [SEQ:]HASH] [--checkpoints FILE] [--keyed-from SEQ] | "                 \
     "jiuye audit checkpoint [--to FILE] [--keyed-from SEQ] | jiuye audit keygen --to FILE | "                  \
     "jiuye audit list [--after SEQ] [--limit N] [--unmask --reason WHY]"
+#define USAGE_ZH "jiuye audit verify [--expect-head [序号:]哈希值] [--checkpoints 文件] [--keyed-from 序号] | " \
+    "jiuye audit checkpoint [--to 文件] [--keyed-from 序号] | jiuye audit keygen --to 文件 | " \
+    "jiuye audit list [--after 序号] [--limit 条数] [--unmask --reason 理由]"
 
 /* One line to syslog (authpriv: security events, kept apart from the general log). */
 static void log_line(int prio, const char *msg)
@@ -306,16 +309,16 @@ int jy_cmd_audit(const jy_cli *cli, int argc, char **argv)
     jy_cli_privacy pv;
     jy_err err = {0};
     if (jy_cli_privacy_take(&argc, argv, &pv, &err) != 0) return jy_cli_fail(&err);
-    if (argc < 2) return jy_cli_usage(USAGE);
+    if (argc < 2) return jy_cli_usage2(USAGE, USAGE_ZH);
     if (strcmp(argv[1], "list") == 0) return cmd_list(cli, argc - 1, argv + 1, &pv);
     if (jy_cli_privacy_none(&pv, "audit verify, checkpoint or keygen", &err) != 0) return jy_cli_fail(&err);
     if (strcmp(argv[1], "verify") == 0) return cmd_verify(cli, argc - 1, argv + 1);
     if (strcmp(argv[1], "checkpoint") == 0) return cmd_checkpoint(cli, argc - 1, argv + 1);
     if (strcmp(argv[1], "keygen") == 0) return cmd_keygen(argc - 1, argv + 1);
     if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-        printf("%s%s\n", jy_cli_usage_word(), USAGE);
+        printf("%s%s\n", jy_cli_usage_word(), jy_cli_usage_text(USAGE, USAGE_ZH));
         return JY_EXIT_OK;
     }
     jy_cli_say2("jiuye: ", "cli.unknown_audit_cmd", "unknown audit command \"%s\"", "未知的 audit 命令“%s”", argv[1]);
-    return jy_cli_usage(USAGE);
+    return jy_cli_usage2(USAGE, USAGE_ZH);
 }

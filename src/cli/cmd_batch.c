@@ -34,6 +34,7 @@
 #include "store/store.h"
 
 #define USAGE "jiuye batch build|show|list|approve|export|mark-paid|retry …"
+#define USAGE_ZH "jiuye batch build|show|list|approve|export|mark-paid|retry …（拨付批次：生成、查看、列出、审核、导出银行文件、登记支付、重新支付）"
 
 /* Options every subcommand takes besides its own. */
 static const char *const county_opt[] = {"county", NULL};
@@ -80,7 +81,7 @@ int jy_cmd_batch(const jy_cli *cli, int argc, char **argv)
     jy_cli_privacy pv;
     if (jy_cli_privacy_take(&argc, argv, &pv, &err)) return jy_cli_fail(&err);
     if (jy_cli_opts_parse(argc - 1, argv + 1, &o, &err)) return jy_cli_fail(&err);
-    if (o.npos == 0) return jy_cli_usage(USAGE);
+    if (o.npos == 0) return jy_cli_usage2(USAGE, USAGE_ZH);
     const char *sub = o.pos[0];
     jy_access_req rq = jy_cli_access_req(cli, &pv);
     if (strcmp(sub, "show") == 0 || strcmp(sub, "export") == 0) {
@@ -224,7 +225,7 @@ done:
     jy_cases_close(cs);
     jy_store_close(st);
     if (rc == JY_EUSAGE) {
-        fprintf(stderr, "jiuye: %s\n%s%s\n", jy_err_text(&err), jy_cli_usage_word(), USAGE);
+        fprintf(stderr, "jiuye: %s\n%s%s\n", jy_err_text(&err), jy_cli_usage_word(), jy_cli_usage_text(USAGE, USAGE_ZH));
         return JY_EXIT_USAGE;
     }
     if (rc) return jy_cli_fail(&err);

@@ -15,6 +15,8 @@
 
 static const char *usage_text =
     "jiuye calendar is-workday DATE | nth-workday DATE N | workdays FROM TO | month YYYY-MM | status";
+static const char *usage_zh =
+    "jiuye calendar is-workday 日期 | nth-workday 日期 N | workdays 起始日期 截止日期 | month YYYY-MM | status";
 
 void jy_cli_calendar_warn(const jy_calendar *cal)
 {
@@ -75,7 +77,7 @@ static void status_json(const jy_calendar *cal, jy_sb *sb)
 
 int jy_cmd_calendar(const jy_cli *cli, int argc, char **argv)
 {
-    if (argc < 2) return jy_cli_usage(usage_text);
+    if (argc < 2) return jy_cli_usage2(usage_text, usage_zh);
     const char *sub = argv[1];
     int want;
     if (strcmp(sub, "status") == 0) want = 2;
@@ -83,9 +85,9 @@ int jy_cmd_calendar(const jy_cli *cli, int argc, char **argv)
     else if (strcmp(sub, "nth-workday") == 0 || strcmp(sub, "workdays") == 0) want = 4;
     else {
         jy_cli_say2("jiuye: ", "cli.calendar_unknown_sub", "calendar: unknown subcommand \"%s\"", "calendar：未知的子命令“%s”", sub);
-        return jy_cli_usage(usage_text);
+        return jy_cli_usage2(usage_text, usage_zh);
     }
-    if (argc != want) return jy_cli_usage(usage_text);
+    if (argc != want) return jy_cli_usage2(usage_text, usage_zh);
 
     long n = 0;
     if (strcmp(sub, "nth-workday") == 0) {
@@ -95,7 +97,7 @@ int jy_cmd_calendar(const jy_cli *cli, int argc, char **argv)
         if (errno || end == argv[3] || *end || n < 1 || n > 100000) {
             jy_cli_say2("jiuye: ", "cli.calendar_nth", "calendar nth-workday: N must be a whole number from 1, not \"%s\"",
                         "calendar nth-workday：N 应为从1起的整数，而不是“%s”", argv[3]);
-            return jy_cli_usage(usage_text);
+            return jy_cli_usage2(usage_text, usage_zh);
         }
     }
 

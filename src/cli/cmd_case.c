@@ -36,6 +36,8 @@
 #define USAGE                                                                                                  \
     "jiuye case file|show|list|advance|approve|reject|publish|object|recognise|pay|overdue|objections|"           \
     "resolve-objection|check-roster|workflows|settle-dates …"
+#define USAGE_ZH "jiuye case file|show|list|advance|approve|reject|publish|object|recognise|pay|overdue|objections|" \
+    "resolve-objection|check-roster|workflows|settle-dates …（案件：申报、查看、列出、办理各步骤、超期、异议、花名册比对、暂定日期）"
 
 static int parse_id(const char *s, int64_t *out)
 {
@@ -432,7 +434,7 @@ static int cmd_settle_dates(const jy_cli *cli, int argc, char **argv)
 
 int jy_cmd_case(const jy_cli *cli, int argc, char **argv)
 {
-    if (argc < 2) return jy_cli_usage(USAGE);
+    if (argc < 2) return jy_cli_usage2(USAGE, USAGE_ZH);
     const char *sub = argv[1];
     if (strcmp(sub, "file") == 0) return cmd_file(cli, argc - 1, argv + 1);
     if (strcmp(sub, "show") == 0) return cmd_show(cli, argc - 1, argv + 1);
@@ -448,5 +450,5 @@ int jy_cmd_case(const jy_cli *cli, int argc, char **argv)
     if (strcmp(sub, "workflows") == 0) return cmd_workflows(cli, argc - 1, argv + 1);
     if (strcmp(sub, "settle-dates") == 0) return cmd_settle_dates(cli, argc - 1, argv + 1);
     jy_cli_say2("jiuye: ", "cli.unknown_case_cmd", "unknown case command \"%s\"", "未知的 case 命令“%s”", sub);
-    return jy_cli_usage(USAGE);
+    return jy_cli_usage2(USAGE, USAGE_ZH);
 }

@@ -26,6 +26,9 @@
 static const char usage_text[] =
     "jiuye demo [--persons 20000] [--orgs 300] [--seed N] [--as-of 2024-12-31] [--county 640522] "
     "[--year-cases full|small|none] [--force] [--accounts FILE]";
+static const char usage_zh[] =
+    "jiuye demo [--persons 20000] [--orgs 300] [--seed N] [--as-of 2024-12-31] [--county 640522] "
+    "[--year-cases full|small|none] [--force] [--accounts 文件]（在新数据库中生成一个模拟县）";
 
 static void on_progress(void *ctx, const char *stage, int64_t done, int64_t total)
 {
@@ -94,7 +97,7 @@ int jy_cmd_demo(const jy_cli *cli, int argc, char **argv)
             o.force = 1;
             continue;
         }
-        if (i + 1 >= argc) return jy_cli_usage(usage_text);
+        if (i + 1 >= argc) return jy_cli_usage2(usage_text, usage_zh);
         const char *v = argv[++i];
         if (strcmp(a, "--persons") == 0) {
             if (parse_count(a, v, 10000000, &o.persons)) return JY_EXIT_USAGE;
@@ -133,7 +136,7 @@ int jy_cmd_demo(const jy_cli *cli, int argc, char **argv)
             }
             memcpy(county, v, 7);
         } else {
-            return jy_cli_usage(usage_text);
+            return jy_cli_usage2(usage_text, usage_zh);
         }
     }
     if (isatty(STDERR_FILENO)) o.progress = on_progress;

@@ -35,6 +35,7 @@
 #include "store/store.h"
 
 #define USAGE "jiuye ledger budget load|budget set|show|approve|cancel|recover|payable|payables|journal|check|card …"
+#define USAGE_ZH "jiuye ledger budget load|budget set|show|approve|cancel|recover|payable|payables|journal|check|card …（资金台账：预算、应付款、流水、对账、社会保障卡）"
 
 /* Options every subcommand takes besides its own. */
 static const char *const county_opt[] = {"county", NULL};
@@ -214,7 +215,7 @@ int jy_cmd_ledger(const jy_cli *cli, int argc, char **argv)
     jy_err err = {0};
     jy_cli_opts o;
     if (jy_cli_opts_parse(argc - 1, argv + 1, &o, &err)) return jy_cli_fail(&err);
-    if (o.npos == 0) return jy_cli_usage(USAGE);
+    if (o.npos == 0) return jy_cli_usage2(USAGE, USAGE_ZH);
     const char *sub = o.pos[0];
     jy_store *st = NULL;
     jy_cases *cs = NULL; /* the rules and workflows (roles), for the subcommands that change money */
@@ -314,7 +315,7 @@ done:
     jy_store_close(st);
     if (rc == 1) return JY_EXIT_FAIL; /* reported already */
     if (rc == JY_EUSAGE) {
-        fprintf(stderr, "jiuye: %s\n%s%s\n", jy_err_text(&err), jy_cli_usage_word(), USAGE);
+        fprintf(stderr, "jiuye: %s\n%s%s\n", jy_err_text(&err), jy_cli_usage_word(), jy_cli_usage_text(USAGE, USAGE_ZH));
         return JY_EXIT_USAGE;
     }
     if (rc) return jy_cli_fail(&err);

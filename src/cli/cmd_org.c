@@ -31,6 +31,11 @@
     "[--legal-person P] [--phone P] [--address A] [--bank-name B] [--bank-account ACCT] "            \
     "[--licence KIND:NUMBER:FROM[:UNTIL]]..."
 #define USAGE "jiuye org add|show|list|import …"
+#define ADD_USAGE_ZH                                                                                \
+    "jiuye org add --uscc 统一社会信用代码 --name 名称 --kind 类别[,类别…] [--size micro|small|medium|large] [--division 区划代码] " \
+    "[--legal-person 法定代表人] [--phone 电话] [--address 地址] [--bank-name 开户银行] [--bank-account 基本账户] "            \
+    "[--licence 类别:编号:起始日期[:截止日期]]..."
+#define USAGE_ZH "jiuye org add|show|list|import …（单位信息：登记、查看、列出、导入）"
 #define MAX_LICENCES 16
 
 static int set_field(char *dst, size_t cap, const char *opt, const char *val, jy_err *err)
@@ -99,7 +104,7 @@ static int cmd_add(const jy_cli *cli, int argc, char **argv)
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!v || strncmp(a, "--", 2) != 0) return jy_cli_usage(ADD_USAGE);
+        if (!v || strncmp(a, "--", 2) != 0) return jy_cli_usage2(ADD_USAGE, ADD_USAGE_ZH);
         i++;
         int bad = 0;
         if (strcmp(a, "--uscc") == 0) uscc = v;
@@ -120,11 +125,11 @@ static int cmd_add(const jy_cli *cli, int argc, char **argv)
             bad = parse_licence(v, &lics[nlic++], &err);
         } else {
             jy_cli_say2("jiuye: ", "cli.unknown_option_plain", "unknown option %s", "未知的选项 %s", a);
-            return jy_cli_usage(ADD_USAGE);
+            return jy_cli_usage2(ADD_USAGE, ADD_USAGE_ZH);
         }
         if (bad) return jy_cli_fail(&err);
     }
-    if (!uscc || !o.name[0] || !kinds) return jy_cli_usage(ADD_USAGE);
+    if (!uscc || !o.name[0] || !kinds) return jy_cli_usage2(ADD_USAGE, ADD_USAGE_ZH);
     if (jy_org_kinds_parse(kinds, &o.kinds, &err) != 0) return jy_cli_fail(&err);
     if (size && jy_size_class_parse(size, &o.size_class) != 0) {
         jy_err_set2(&err, JY_EINVAL, "cli.org_size", "--size %s: expected micro|small|medium|large (微型|小型|中型|大型)", "--size %s：应为 micro|small|medium|large（微型|小型|中型|大型）", size);
@@ -251,7 +256,7 @@ int jy_cmd_org(const jy_cli *cli, int argc, char **argv)
     jy_cli_privacy pv;
     jy_err err = {0};
     if (jy_cli_privacy_take(&argc, argv, &pv, &err) != 0) return jy_cli_fail(&err);
-    if (argc < 2) return jy_cli_usage(USAGE);
+    if (argc < 2) return jy_cli_usage2(USAGE, USAGE_ZH);
     const char *sub = argv[1];
     if (strcmp(sub, "show") == 0) return cmd_show(cli, argc - 1, argv + 1, &pv);
     if (strcmp(sub, "list") == 0) return cmd_list(cli, argc - 1, argv + 1, &pv);
@@ -259,9 +264,9 @@ int jy_cmd_org(const jy_cli *cli, int argc, char **argv)
     if (strcmp(sub, "add") == 0) return cmd_add(cli, argc - 1, argv + 1);
     if (strcmp(sub, "import") == 0) return jy_cli_import(cli, "org", argc - 1, argv + 1);
     if (strcmp(sub, "-h") == 0 || strcmp(sub, "--help") == 0) {
-        printf("%s%s\n       %s\n", jy_cli_usage_word(), USAGE, ADD_USAGE);
+        printf("%s%s\n       %s\n", jy_cli_usage_word(), jy_cli_usage_text(USAGE, USAGE_ZH), jy_cli_usage_text(ADD_USAGE, ADD_USAGE_ZH));
         return JY_EXIT_OK;
     }
     jy_cli_say2("jiuye: ", "cli.unknown_org_cmd", "unknown org command \"%s\"", "未知的 org 命令“%s”", sub);
-    return jy_cli_usage(USAGE);
+    return jy_cli_usage2(USAGE, USAGE_ZH);
 }

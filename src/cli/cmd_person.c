@@ -33,6 +33,10 @@
     "jiuye person add --idcard X --name N [--ethnicity E] [--education E] [--hukou-division CODE] " \
     "[--hukou-kind urban|rural] [--phone P] [--address A] [--status KIND[:SINCE[:DETAIL]]]..."
 #define USAGE "jiuye person add|show|list|import …"
+#define ADD_USAGE_ZH                                                                               \
+    "jiuye person add --idcard 身份证号码 --name 姓名 [--ethnicity 民族] [--education 学历] [--hukou-division 户籍区划代码] " \
+    "[--hukou-kind urban|rural] [--phone 电话] [--address 地址] [--status 类别[:起始日期[:说明]]]..."
+#define USAGE_ZH "jiuye person add|show|list|import …（人员信息：登记、查看、列出、导入）"
 #define MAX_STATUSES JY_REGISTRY_MAX_STATUSES
 
 /* Copies an option value into a fixed field, refusing what does not fit. */
@@ -108,7 +112,7 @@ static int cmd_add(const jy_cli *cli, int argc, char **argv)
 
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!v || strncmp(a, "--", 2) != 0) return jy_cli_usage(ADD_USAGE);
+        if (!v || strncmp(a, "--", 2) != 0) return jy_cli_usage2(ADD_USAGE, ADD_USAGE_ZH);
         i++;
         int bad = 0;
         if (strcmp(a, "--idcard") == 0) idcard = v;
@@ -127,11 +131,11 @@ static int cmd_add(const jy_cli *cli, int argc, char **argv)
             bad = parse_status(v, &statuses[nstat++], &err);
         } else {
             jy_cli_say2("jiuye: ", "cli.unknown_option_plain", "unknown option %s", "未知的选项 %s", a);
-            return jy_cli_usage(ADD_USAGE);
+            return jy_cli_usage2(ADD_USAGE, ADD_USAGE_ZH);
         }
         if (bad) return jy_cli_fail(&err);
     }
-    if (!idcard || !p.name[0]) return jy_cli_usage(ADD_USAGE);
+    if (!idcard || !p.name[0]) return jy_cli_usage2(ADD_USAGE, ADD_USAGE_ZH);
     if (hukou_kind && jy_hukou_kind_parse(hukou_kind, &p.hukou_kind) != 0) {
         jy_err_set2(&err, JY_EINVAL, "cli.hukou_kind", "--hukou-kind %s: expected urban|rural (城镇|农村)", "--hukou-kind %s：应为 urban|rural（城镇|农村）", hukou_kind);
         return jy_cli_fail(&err);
@@ -249,7 +253,7 @@ int jy_cmd_person(const jy_cli *cli, int argc, char **argv)
     jy_cli_privacy pv;
     jy_err err = {0};
     if (jy_cli_privacy_take(&argc, argv, &pv, &err) != 0) return jy_cli_fail(&err);
-    if (argc < 2) return jy_cli_usage(USAGE);
+    if (argc < 2) return jy_cli_usage2(USAGE, USAGE_ZH);
     const char *sub = argv[1];
     if (strcmp(sub, "show") == 0) return cmd_show(cli, argc - 1, argv + 1, &pv);
     if (strcmp(sub, "list") == 0) return cmd_list(cli, argc - 1, argv + 1, &pv);
@@ -257,9 +261,9 @@ int jy_cmd_person(const jy_cli *cli, int argc, char **argv)
     if (strcmp(sub, "add") == 0) return cmd_add(cli, argc - 1, argv + 1);
     if (strcmp(sub, "import") == 0) return jy_cli_import(cli, "person", argc - 1, argv + 1);
     if (strcmp(sub, "-h") == 0 || strcmp(sub, "--help") == 0) {
-        printf("%s%s\n       %s\n", jy_cli_usage_word(), USAGE, ADD_USAGE);
+        printf("%s%s\n       %s\n", jy_cli_usage_word(), jy_cli_usage_text(USAGE, USAGE_ZH), jy_cli_usage_text(ADD_USAGE, ADD_USAGE_ZH));
         return JY_EXIT_OK;
     }
     jy_cli_say2("jiuye: ", "cli.unknown_person_cmd", "unknown person command \"%s\"", "未知的 person 命令“%s”", sub);
-    return jy_cli_usage(USAGE);
+    return jy_cli_usage2(USAGE, USAGE_ZH);
 }

@@ -26,6 +26,19 @@ static const char *USAGE =
     "       jiuye policy diff A B [--format text|json]\n"
     "       jiuye policy redecide --version N [--county C] [--program P]            (dry run: the changes)\n"
     "       jiuye policy redecide --version N [--county C] [--program P] --commit PLAN --reviewer NAME";
+static const char *USAGE_ZH =
+    "jiuye policy eval [--policy 规则目录] [--no-reasons] [--reference] < cases.jsonl\n"
+    "       jiuye policy explain [--policy 规则目录] < cases.jsonl\n"
+    "       jiuye policy check [--strict] [规则目录]\n"
+    "       jiuye policy list [--policy 规则目录]\n"
+    "       jiuye policy facts [--policy 规则目录]   （信息项目录，Markdown 格式）\n"
+    "       jiuye policy simulate (--set 名称=值 [from 日期] … | --policy-dir 规则目录) [--county 县] [--area 辖区]\n"
+    "                             [--program 项目] [--from 日期] [--to 日期] [--year 年度] [--cases]\n"
+    "       jiuye policy load 规则目录 --enacted 日期 --from 日期 [--note 说明]   （将规则登记为一个版本）\n"
+    "       jiuye policy versions [--policy 规则目录]\n"
+    "       jiuye policy diff 版本A 版本B [--format text|json]\n"
+    "       jiuye policy redecide --version N [--county 县] [--program 项目]            （试算：列出变化）\n"
+    "       jiuye policy redecide --version N [--county 县] [--program 项目] --commit 方案 --reviewer 复核人";
 
 /* explain: one case at a time, each traced (eval: jy_policy_eval_stream). */
 static int run_explain(const jy_policy *pol)
@@ -84,7 +97,7 @@ static int cmd_simulate(const jy_cli *cli, int argc, char **argv)
             rq.list_cases = 1;
             continue;
         }
-        if (!v) return jy_cli_usage(USAGE);
+        if (!v) return jy_cli_usage2(USAGE, USAGE_ZH);
         i++;
         if (strcmp(a, "--set") == 0) {
             if (nsets == JY_SIM_MAX_SETS) {
@@ -123,7 +136,7 @@ static int cmd_simulate(const jy_cli *cli, int argc, char **argv)
             rq.from = jy_date_from_ymd((int)year, 1, 1);
             rq.to = jy_date_from_ymd((int)year, 12, 31);
         } else {
-            return jy_cli_usage(USAGE);
+            return jy_cli_usage2(USAGE, USAGE_ZH);
         }
     }
     rq.sets = sets;
@@ -157,7 +170,7 @@ static int cmd_versions(const jy_cli *cli, int argc, char **argv)
     const char *const *allowed = is_load ? load_opts : is_list ? list_opts : is_diff ? diff_opts : red_opts;
     int want_pos = is_load ? 1 : is_diff ? 2 : 0;
     if (jy_cli_opts_only(&o, allowed, NULL, &err)) return jy_cli_fail(&err);
-    if (o.npos != want_pos) return jy_cli_usage(USAGE);
+    if (o.npos != want_pos) return jy_cli_usage2(USAGE, USAGE_ZH);
     const char *dir = jy_cli_opt(&o, "policy") ? jy_cli_opt(&o, "policy") : cli->policy_dir;
     jy_store *st = NULL;
     jy_cases *cs = NULL;
@@ -216,7 +229,7 @@ static int cmd_versions(const jy_cli *cli, int argc, char **argv)
 
 int jy_cmd_policy(const jy_cli *cli, int argc, char **argv)
 {
-    if (argc < 2) return jy_cli_usage(USAGE);
+    if (argc < 2) return jy_cli_usage2(USAGE, USAGE_ZH);
     if (strcmp(argv[1], "simulate") == 0) return cmd_simulate(cli, argc, argv);
     if (strcmp(argv[1], "load") == 0 || strcmp(argv[1], "versions") == 0 || strcmp(argv[1], "diff") == 0 ||
         strcmp(argv[1], "redecide") == 0)
@@ -231,7 +244,7 @@ int jy_cmd_policy(const jy_cli *cli, int argc, char **argv)
         else if (strcmp(argv[i], "--strict") == 0) strict = 1;
         else if (strcmp(argv[i], "--reference") == 0) reference = 1;
         else if (argv[i][0] != '-' && !pos) pos = argv[i];
-        else return jy_cli_usage(USAGE);
+        else return jy_cli_usage2(USAGE, USAGE_ZH);
     }
     if (strcmp(sub, "check") == 0) {
         if (pos) dir = pos;
@@ -243,10 +256,10 @@ int jy_cmd_policy(const jy_cli *cli, int argc, char **argv)
         jy_sb_free(&rep);
         return ne > 0 || (strict && nw > 0) ? JY_EXIT_FAIL : JY_EXIT_OK;
     }
-    if (pos) return jy_cli_usage(USAGE);
+    if (pos) return jy_cli_usage2(USAGE, USAGE_ZH);
     int is_eval = strcmp(sub, "eval") == 0, is_explain = strcmp(sub, "explain") == 0;
     int is_list = strcmp(sub, "list") == 0, is_facts = strcmp(sub, "facts") == 0;
-    if (!is_eval && !is_explain && !is_list && !is_facts) return jy_cli_usage(USAGE);
+    if (!is_eval && !is_explain && !is_list && !is_facts) return jy_cli_usage2(USAGE, USAGE_ZH);
     jy_policy *pol = NULL;
     jy_err err;
     if (jy_policy_load(dir, &pol, &err) != 0) return jy_cli_fail(&err);

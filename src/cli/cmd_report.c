@@ -36,6 +36,8 @@
 #define USAGE                                                                                                   \
     "jiuye report targets|budget|roster P|forms|publicity CASE…|p4-acceptance CASE [--format json|csv|xlsx|pdf] " \
     "[--out FILE] [--encoding utf-8|gb18030] [--county CODE] …"
+#define USAGE_ZH "jiuye report targets|budget|roster 项目|forms|publicity 案件…|p4-acceptance 案件 [--format json|csv|xlsx|pdf] " \
+    "[--out 文件] [--encoding utf-8|gb18030] [--county 区划代码] …"
 
 /* The output options every report takes besides its own. */
 static const char *const output_opts[] = {"county", "format", "out", "encoding", NULL};
@@ -136,7 +138,7 @@ int jy_cmd_report(const jy_cli *cli, int argc, char **argv)
     jy_cli_privacy pv;
     if (jy_cli_privacy_take(&argc, argv, &pv, &err)) return jy_cli_fail(&err);
     if (jy_cli_opts_parse(argc - 1, argv + 1, &o, &err)) return jy_cli_fail(&err);
-    if (o.npos == 0) return jy_cli_usage(USAGE);
+    if (o.npos == 0) return jy_cli_usage2(USAGE, USAGE_ZH);
     const char *sub = o.pos[0];
     jy_access_req rq = jy_cli_access_req(cli, &pv);
     if (strcmp(sub, "roster") == 0) {
@@ -231,7 +233,7 @@ int jy_cmd_report(const jy_cli *cli, int argc, char **argv)
         rc = jy_report_p4_acceptance(st, county, id, &r, &err);
     } else {
         jy_store_close(st);
-        return jy_cli_usage(USAGE);
+        return jy_cli_usage2(USAGE, USAGE_ZH);
     }
     if (rc == 0) rc = emit(&o, r, &err);
 done:

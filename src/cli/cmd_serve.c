@@ -39,6 +39,11 @@ static const char usage_text[] =
     "            [--tls-cert FILE --tls-key FILE | --behind-tls] [--trusted-proxy ADDR]\n"
     "            [--origin https://HOST] [--max-conns N] [--max-conns-per-addr N] [--max-body BYTES]\n"
     "            [--head-timeout S] [--body-timeout S] [--idle-timeout S] [--rate R] [--user-rate R]";
+static const char usage_zh[] =
+    "jiuye serve [--port 端口] [--bind 127.0.0.1] [--threads N] [--county 640522] [--quiet] [--web 目录|none]\n"
+    "            [--tls-cert 证书文件 --tls-key 私钥文件 | --behind-tls] [--trusted-proxy 代理地址]\n"
+    "            [--origin https://主机] [--max-conns N] [--max-conns-per-addr N] [--max-body 字节数]\n"
+    "            [--head-timeout 秒] [--body-timeout 秒] [--idle-timeout 秒] [--rate 每秒请求数] [--user-rate 每秒请求数]";
 
 /* seconds (decimals allowed, "2.5") into milliseconds, 0.05 to 3600 s */
 static int parse_seconds(const char *s, int *ms)
@@ -104,7 +109,7 @@ int jy_cmd_serve(const jy_cli *cli, int argc, char **argv)
             cfg.behind_tls = 1;
             continue;
         }
-        if (i + 1 >= argc) return jy_cli_usage(usage_text);
+        if (i + 1 >= argc) return jy_cli_usage2(usage_text, usage_zh);
         const char *v = argv[++i];
         if (strcmp(a, "--port") == 0) {
             if (parse_int(v, 0, 65535, &cfg.port)) {
@@ -170,7 +175,7 @@ int jy_cmd_serve(const jy_cli *cli, int argc, char **argv)
             memcpy(app.county, v, 7);
             cfg.scope = app.county; /* the handles see this county's records only */
         } else {
-            return jy_cli_usage(usage_text);
+            return jy_cli_usage2(usage_text, usage_zh);
         }
     }
 

@@ -42,6 +42,9 @@
     "jiuye user add NAME --role ROLE [--area DIVISION] [--org USCC|ID] [--person IDCARD|ID] [--display TEXT] " \
     "[--password-file FILE|-] | user passwd NAME [--password-file FILE|-] | user list | user lock|unlock NAME | " \
     "user totp NAME enroll|show-uri|disable | user recovery-codes NAME | user keygen FILE | user roles"
+#define USAGE_ZH "jiuye user add 用户名 --role 角色 [--area 辖区] [--org 统一社会信用代码|编号] [--person 身份证号码|编号] [--display 显示名] " \
+    "[--password-file 文件|-] | user passwd 用户名 [--password-file 文件|-] | user list | user lock|unlock 用户名 | " \
+    "user totp 用户名 enroll|show-uri|disable | user recovery-codes 用户名 | user keygen 文件 | user roles"
 
 static void os_user(char out[64])
 {
@@ -118,7 +121,7 @@ static int cmd_add(const jy_cli *cli, int argc, char **argv)
     static const char *const allowed[] = {"role", "area", "org", "person", "display", "password-file", NULL};
     if (jy_cli_opts_parse(argc - 1, argv + 1, &o, &err) || jy_cli_opts_only(&o, allowed, NULL, &err))
         return jy_cli_fail(&err);
-    if (o.npos != 1 || !jy_cli_opt(&o, "role")) return jy_cli_usage(USAGE);
+    if (o.npos != 1 || !jy_cli_opt(&o, "role")) return jy_cli_usage2(USAGE, USAGE_ZH);
     jy_user u;
     memset(&u, 0, sizeof u);
     const char *name = o.pos[0], *area = jy_cli_opt(&o, "area"), *display = jy_cli_opt(&o, "display");
@@ -191,7 +194,7 @@ static int cmd_passwd(const jy_cli *cli, int argc, char **argv)
     static const char *const allowed[] = {"password-file", NULL};
     if (jy_cli_opts_parse(argc - 1, argv + 1, &o, &err) || jy_cli_opts_only(&o, allowed, NULL, &err))
         return jy_cli_fail(&err);
-    if (o.npos != 1) return jy_cli_usage(USAGE);
+    if (o.npos != 1) return jy_cli_usage2(USAGE, USAGE_ZH);
     const char *pwfile = jy_cli_opt(&o, "password-file");
     char pw[640], generated[32];
     pw[0] = generated[0] = '\0';
@@ -259,7 +262,7 @@ static int cmd_totp(const jy_cli *cli, const char *name, const char *op)
 {
     if (strcmp(op, "disable") == 0) return cmd_simple(cli, name, "second_factor_disabled");
     int enroll = strcmp(op, "enroll") == 0;
-    if (!enroll && strcmp(op, "show-uri") != 0) return jy_cli_usage(USAGE);
+    if (!enroll && strcmp(op, "show-uri") != 0) return jy_cli_usage2(USAGE, USAGE_ZH);
     jy_err err = {0};
     env e;
     char uri[512];
@@ -362,7 +365,7 @@ static int cmd_roles(void)
 
 int jy_cmd_user(const jy_cli *cli, int argc, char **argv)
 {
-    if (argc < 2) return jy_cli_usage(USAGE);
+    if (argc < 2) return jy_cli_usage2(USAGE, USAGE_ZH);
     const char *sub = argv[1];
     if (strcmp(sub, "add") == 0) return cmd_add(cli, argc - 1, argv + 1);
     if (strcmp(sub, "passwd") == 0) return cmd_passwd(cli, argc - 1, argv + 1);
@@ -384,5 +387,5 @@ int jy_cmd_user(const jy_cli *cli, int argc, char **argv)
         jy_sb_free(&sb);
         return JY_EXIT_OK;
     }
-    return jy_cli_usage(USAGE);
+    return jy_cli_usage2(USAGE, USAGE_ZH);
 }

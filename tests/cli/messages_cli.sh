@@ -24,8 +24,16 @@ expect_rc "case show without an id" 2 $ZH case show x
 stderr_is "case show usage in Chinese" "用法：jiuye case show 案件编号"
 expect_rc "--lang en wins" 2 $ZH --lang en case show x
 stderr_is "case show usage in English" "usage: jiuye case show ID"
-expect_rc "a usage line without a Chinese text of its own" 2 $ZH calendar workdays 2024-01-01
-expect_contains "the word 用法 in Chinese" "用法：jiuye calendar is-workday DATE" "$(cat "$T/stderr")"
+expect_rc "a usage line without a Chinese text of its own" 2 $ZH case settle-dates --bogus
+stderr_is "the word 用法 in Chinese" "用法：jiuye case settle-dates [--dry-run]"
+expect_rc "calendar usage" 2 $ZH calendar workdays 2024-01-01
+expect_contains "calendar usage in Chinese" "用法：jiuye calendar is-workday 日期 | nth-workday 日期 N | workdays 起始日期 截止日期" "$(cat "$T/stderr")"
+expect_rc "calendar usage, English" 2 $EN calendar workdays 2024-01-01
+stderr_is "calendar usage in English, unchanged" "usage: jiuye calendar is-workday DATE | nth-workday DATE N | workdays FROM TO | month YYYY-MM | status"
+expect_rc "person add without a name" 2 $ZH person add --idcard 640522199003071230
+expect_contains "person add usage in Chinese" "用法：jiuye person add --idcard 身份证号码 --name 姓名" "$(cat "$T/stderr")"
+expect_rc "policy without a subcommand" 2 $ZH policy
+expect_contains "policy usage in Chinese" "jiuye policy load 规则目录 --enacted 日期 --from 日期" "$(cat "$T/stderr")"
 expect_rc "unknown command" 2 $ZH nosuch
 expect_contains "unknown command in Chinese" "jiuye: 未知的命令“nosuch”" "$(cat "$T/stderr")"
 expect_contains "the command list in Chinese" "case file|show|list|advance|approve|reject|publish|object|recognise|pay|overdue|check-roster|settle-dates   案件及其办理流程" "$(cat "$T/stderr")"
