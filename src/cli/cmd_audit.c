@@ -134,6 +134,7 @@ static int tamper(const char *what, const jy_audit_verify_result *r, const jy_er
 static int cmd_verify(const jy_cli *cli, int argc, char **argv)
 {
     static const char usage[] = "jiuye audit verify [--expect-head [SEQ:]HASH] [--checkpoints FILE] [--keyed-from SEQ]";
+    static const char usage_zh[] = "jiuye audit verify [--expect-head [序号:]哈希值] [--checkpoints 文件] [--keyed-from 序号]";
     static const char *const allowed[] = {"expect-head", "checkpoints", "keyed-from", NULL};
     jy_cli_opts co;
     jy_err err = {0}, verr = {0};
@@ -143,9 +144,9 @@ static int cmd_verify(const jy_cli *cli, int argc, char **argv)
     if (jy_cli_opts_parse(argc - 1, argv + 1, &co, &err) || jy_cli_opts_only(&co, allowed, NULL, &err) ||
         parse_anchor_opts(&co, "checkpoints", &o, expect, &cp_file, &err)) {
         fprintf(stderr, "jiuye: %s\n", jy_err_text(&err));
-        return jy_cli_usage(usage);
+        return jy_cli_usage2(usage, usage_zh);
     }
-    if (co.npos) return jy_cli_usage(usage);
+    if (co.npos) return jy_cli_usage2(usage, usage_zh);
     o.checkpoints = cp_file;
     jy_store *st = NULL;
     if (jy_cli_store_open(cli, &st, &err) != 0) return jy_cli_fail(&err);
@@ -172,6 +173,7 @@ static int cmd_verify(const jy_cli *cli, int argc, char **argv)
 static int cmd_checkpoint(const jy_cli *cli, int argc, char **argv)
 {
     static const char usage[] = "jiuye audit checkpoint [--to FILE] [--keyed-from SEQ]";
+    static const char usage_zh[] = "jiuye audit checkpoint [--to 文件] [--keyed-from 序号]";
     static const char *const allowed[] = {"to", "keyed-from", NULL};
     jy_cli_opts co;
     jy_err err = {0}, verr = {0};
@@ -181,9 +183,9 @@ static int cmd_checkpoint(const jy_cli *cli, int argc, char **argv)
     if (jy_cli_opts_parse(argc - 1, argv + 1, &co, &err) || jy_cli_opts_only(&co, allowed, NULL, &err) ||
         parse_anchor_opts(&co, "to", &o, expect, &file, &err)) {
         fprintf(stderr, "jiuye: %s\n", jy_err_text(&err));
-        return jy_cli_usage(usage);
+        return jy_cli_usage2(usage, usage_zh);
     }
-    if (co.npos) return jy_cli_usage(usage);
+    if (co.npos) return jy_cli_usage2(usage, usage_zh);
     jy_store *st = NULL;
     if (jy_cli_store_open(cli, &st, &err) != 0) return jy_cli_fail(&err);
     jy_audit_verify_result r;
@@ -221,15 +223,16 @@ static int cmd_checkpoint(const jy_cli *cli, int argc, char **argv)
 static int cmd_keygen(int argc, char **argv)
 {
     static const char usage[] = "jiuye audit keygen --to FILE";
+    static const char usage_zh[] = "jiuye audit keygen --to 文件";
     static const char *const allowed[] = {"to", NULL};
     jy_cli_opts co;
     jy_err err = {0};
     if (jy_cli_opts_parse(argc - 1, argv + 1, &co, &err) || jy_cli_opts_only(&co, allowed, NULL, &err)) {
         fprintf(stderr, "jiuye: %s\n", jy_err_text(&err));
-        return jy_cli_usage(usage);
+        return jy_cli_usage2(usage, usage_zh);
     }
     const char *file = jy_cli_opt(&co, "to");
-    if (!file || co.npos) return jy_cli_usage(usage);
+    if (!file || co.npos) return jy_cli_usage2(usage, usage_zh);
     char id[17];
     if (jy_audit_keygen(file, id, &err)) return jy_cli_fail(&err);
     jy_sb sb = JY_SB_INIT;
@@ -276,14 +279,15 @@ static int parse_count(const char *s, int64_t *out)
 static int cmd_list(const jy_cli *cli, int argc, char **argv, const jy_cli_privacy *pv)
 {
     static const char usage[] = "jiuye audit list [--after SEQ] [--limit N] [--unmask --reason WHY]";
+    static const char usage_zh[] = "jiuye audit list [--after 序号] [--limit 条数] [--unmask --reason 理由]";
     int64_t after = 0, limit = 100, n;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!v) return jy_cli_usage(usage);
+        if (!v) return jy_cli_usage2(usage, usage_zh);
         i++;
         if (strcmp(a, "--after") == 0 && parse_count(v, &n) == 0) after = n;
         else if (strcmp(a, "--limit") == 0 && parse_count(v, &n) == 0 && n <= 100000000) limit = n;
-        else return jy_cli_usage(usage);
+        else return jy_cli_usage2(usage, usage_zh);
     }
     jy_err err = {0};
     jy_access_req rq = jy_cli_access_req(cli, pv);

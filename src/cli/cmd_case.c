@@ -418,7 +418,7 @@ static int cmd_settle_dates(const jy_cli *cli, int argc, char **argv)
     int dry_run = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--dry-run") == 0) dry_run = 1;
-        else return jy_cli_usage("jiuye case settle-dates [--dry-run]");
+        else return jy_cli_usage2("jiuye case settle-dates [--dry-run]", "jiuye case settle-dates [--dry-run]（确定暂定日期；--dry-run 只列出）");
     }
     jy_err err = {0};
     jy_store *st = NULL;

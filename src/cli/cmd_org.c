@@ -160,7 +160,7 @@ done:
 
 static int cmd_show(const jy_cli *cli, int argc, char **argv, const jy_cli_privacy *pv)
 {
-    if (argc != 2) return jy_cli_usage("jiuye org show ID|USCC [--unmask --reason WHY]");
+    if (argc != 2) return jy_cli_usage2("jiuye org show ID|USCC [--unmask --reason WHY]", "jiuye org show 编号|统一社会信用代码 [--unmask --reason 理由]");
     jy_err err = {0};
     jy_access_req rq = jy_cli_access_req(cli, pv);
     if (jy_privacy_req_check(&rq, &err) != 0) return jy_cli_fail(&err);
@@ -219,11 +219,12 @@ static int cmd_list(const jy_cli *cli, int argc, char **argv, const jy_cli_priva
 {
     static const char usage[] =
         "jiuye org list [--kind K[,K…]] [--name STR] [--limit N] [--after ID] [--unmask --reason WHY]";
+    static const char usage_zh[] = "jiuye org list [--kind 类别[,类别…]] [--name 名称] [--limit 条数] [--after 编号] [--unmask --reason 理由]";
     jy_org_filter f = {.limit = 100};
     jy_err err = {0};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!v) return jy_cli_usage(usage);
+        if (!v) return jy_cli_usage2(usage, usage_zh);
         i++;
         int64_t n;
         if (strcmp(a, "--kind") == 0 || strcmp(a, "--kinds") == 0) {
@@ -231,7 +232,7 @@ static int cmd_list(const jy_cli *cli, int argc, char **argv, const jy_cli_priva
         } else if (strcmp(a, "--name") == 0) f.name_contains = v;
         else if (strcmp(a, "--limit") == 0 && parse_i64(v, &n) == 0 && n <= 100000000) f.limit = (int)n;
         else if (strcmp(a, "--after") == 0 && parse_i64(v, &n) == 0) f.after_id = n;
-        else return jy_cli_usage(usage);
+        else return jy_cli_usage2(usage, usage_zh);
     }
     jy_access_req rq = jy_cli_access_req(cli, pv);
     if (jy_privacy_req_check(&rq, &err) != 0) return jy_cli_fail(&err);

@@ -164,7 +164,7 @@ done:
 
 static int cmd_show(const jy_cli *cli, int argc, char **argv, const jy_cli_privacy *pv)
 {
-    if (argc != 2) return jy_cli_usage("jiuye person show ID|IDCARD [--unmask --reason WHY]");
+    if (argc != 2) return jy_cli_usage2("jiuye person show ID|IDCARD [--unmask --reason WHY]", "jiuye person show 编号|身份证号码 [--unmask --reason 理由]");
     jy_err err = {0};
     jy_access_req rq = jy_cli_access_req(cli, pv);
     if (jy_privacy_req_check(&rq, &err) != 0) return jy_cli_fail(&err);
@@ -217,17 +217,18 @@ static int cmd_list(const jy_cli *cli, int argc, char **argv, const jy_cli_priva
 {
     static const char usage[] =
         "jiuye person list [--town CODE] [--name STR] [--limit N] [--after ID] [--unmask --reason WHY]";
+    static const char usage_zh[] = "jiuye person list [--town 乡镇代码] [--name 姓名] [--limit 条数] [--after 编号] [--unmask --reason 理由]";
     jy_person_filter f = {.limit = 100};
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!v) return jy_cli_usage(usage);
+        if (!v) return jy_cli_usage2(usage, usage_zh);
         i++;
         int64_t n;
         if (strcmp(a, "--town") == 0 || strcmp(a, "--division") == 0) f.division_prefix = v;
         else if (strcmp(a, "--name") == 0) f.name_contains = v;
         else if (strcmp(a, "--limit") == 0 && parse_i64(v, &n) == 0 && n <= 100000000) f.limit = (int)n;
         else if (strcmp(a, "--after") == 0 && parse_i64(v, &n) == 0) f.after_id = n;
-        else return jy_cli_usage(usage);
+        else return jy_cli_usage2(usage, usage_zh);
     }
     jy_err err = {0};
     jy_access_req rq = jy_cli_access_req(cli, pv);

@@ -130,7 +130,8 @@ static int on_list(void *ctx, const jy_placement *p)
 int jy_cmd_placement(const jy_cli *cli, int argc, char **argv)
 {
     static const char usage[] = "jiuye placement start|approve|end|recover|show|list …";
-    if (argc < 2) return jy_cli_usage(usage);
+    static const char usage_zh[] = "jiuye placement start|approve|end|recover|show|list …（岗位：开始、审核、结束、追回、查看、列出）";
+    if (argc < 2) return jy_cli_usage2(usage, usage_zh);
     const char *sub = argv[1];
     jy_err err = {0};
     opts o;
@@ -218,7 +219,7 @@ int jy_cmd_placement(const jy_cli *cli, int argc, char **argv)
         }
         rc = jy_store_placement_list(st, &f, on_list, &sb, &err);
     } else {
-        rc = jy_err_set2(&err, JY_EUSAGE, "cli.usage_text", "%s", "用法：%s", usage);
+        rc = jy_err_set2(&err, JY_EUSAGE, "cli.usage_text_zh", "%1$s%2$.0s", "用法：%2$s%1$.0s", usage, usage_zh);
     }
 done:
     jy_sb_free(&sb);
@@ -230,7 +231,8 @@ done:
 int jy_cmd_attendance(const jy_cli *cli, int argc, char **argv)
 {
     static const char usage[] = "jiuye attendance set PLACEMENT YYYY-MM --duty N … | import FILE --program P --month YYYY-MM";
-    if (argc < 2) return jy_cli_usage(usage);
+    static const char usage_zh[] = "jiuye attendance set 岗位案件 YYYY-MM --duty 出勤天数 … | import 文件 --program 项目 --month YYYY-MM";
+    if (argc < 2) return jy_cli_usage2(usage, usage_zh);
     const char *sub = argv[1];
     jy_err err = {0};
     opts o;
@@ -288,7 +290,7 @@ int jy_cmd_attendance(const jy_cli *cli, int argc, char **argv)
             return JY_EXIT_FAIL;
         }
     } else {
-        rc = jy_err_set2(&err, JY_EUSAGE, "cli.usage_text", "%s", "用法：%s", usage);
+        rc = jy_err_set2(&err, JY_EUSAGE, "cli.usage_text_zh", "%1$s%2$.0s", "用法：%2$s%1$.0s", usage, usage_zh);
     }
 done:
     jy_sb_free(&sb);
