@@ -24,8 +24,10 @@ expect_rc "case show without an id" 2 $ZH case show x
 stderr_is "case show usage in Chinese" "用法：jiuye case show 案件编号"
 expect_rc "--lang en wins" 2 $ZH --lang en case show x
 stderr_is "case show usage in English" "usage: jiuye case show ID"
-expect_rc "a usage line without a Chinese text of its own" 2 $ZH case settle-dates --bogus
-stderr_is "the word 用法 in Chinese" "用法：jiuye case settle-dates [--dry-run]"
+expect_rc "settle-dates with a stray option" 2 $ZH case settle-dates --bogus
+stderr_is "settle-dates usage in Chinese" "用法：jiuye case settle-dates [--dry-run]（确定暂定日期；--dry-run 只列出）"
+expect_rc "import without a file" 2 $ZH person import
+expect_contains "import usage in Chinese" "用法：jiuye person import 文件 [--report 错误报告.csv]" "$(cat "$T/stderr")"
 expect_rc "calendar usage" 2 $ZH calendar workdays 2024-01-01
 expect_contains "calendar usage in Chinese" "用法：jiuye calendar is-workday 日期 | nth-workday 日期 N | workdays 起始日期 截止日期" "$(cat "$T/stderr")"
 expect_rc "calendar usage, English" 2 $EN calendar workdays 2024-01-01
