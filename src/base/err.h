@@ -110,7 +110,7 @@ int jy_err_prefix_v2(jy_err *err, const char *en, const char *zh, ...);
 int jy_err_wrap_v2(jy_err *dst, int code, const jy_err *src, const char *en, const char *zh, ...);
 
 /* Copies src into dst (its key and both texts) with code (0: src's own); returns the code. dst
- * may be NULL; src may equal dst. Instead of jy_err_set(dst, code, "%s", src.msg), which loses
+ * may be NULL; src may equal dst. Instead of a jy_err_set of "%s" with src.msg, which loses
  * the Chinese text. */
 int jy_err_copy(jy_err *dst, int code, const jy_err *src);
 

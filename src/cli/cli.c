@@ -30,10 +30,34 @@ int jy_cli_fail(const jy_err *err)
     return err && err->code == JY_EUSAGE ? JY_EXIT_USAGE : JY_EXIT_FAIL;
 }
 
+int jy_cli_usage2(const char *en, const char *zh)
+{
+    fprintf(stderr, "%s%s\n", jy_cli_usage_word(), jy_lang() == JY_LANG_EN || !zh ? en : zh);
+    return JY_EXIT_USAGE;
+}
+
 int jy_cli_usage(const char *usage)
 {
-    fprintf(stderr, "usage: %s\n", usage);
-    return JY_EXIT_USAGE;
+    return jy_cli_usage2(usage, NULL);
+}
+
+const char *jy_cli_usage_text(const char *en, const char *zh)
+{
+    return jy_lang() == JY_LANG_EN || !zh ? en : zh;
+}
+
+const char *jy_cli_usage_word(void)
+{
+    return jy_lang() == JY_LANG_EN ? "usage: " : "用法：";
+}
+
+void jy_cli_say_err(const char *prefix, const jy_err *e)
+{
+    jy_sb m = JY_SB_INIT;
+    const char *msg = jy_err_text(e);
+    jy_mask_text(&m, msg, strlen(msg));
+    fprintf(stderr, "%s%s\n", prefix, jy_sb_cstr(&m));
+    jy_sb_free(&m);
 }
 
 int jy_cli_county(const char *given, const jy_store *st, const char **out, jy_err *err)

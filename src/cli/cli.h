@@ -65,8 +65,25 @@ void jy_cli_print(const jy_sb *sb);
 /* Prints "jiuye: <msg>" on stderr in the chosen language (jy_err_text: Chinese unless --lang en),
  * identifiers masked (jy_mask_text), and returns the exit code for err (usage → 2, else 1). */
 int jy_cli_fail(const jy_err *err);
-/* Prints a usage line on stderr and returns JY_EXIT_USAGE. */
+/* Prints a usage line on stderr ("usage: …", in Chinese "用法：…") and returns JY_EXIT_USAGE. */
 int jy_cli_usage(const char *usage);
+/* The same with a Chinese text of the line (its placeholders in Chinese): zh is printed unless
+ * the language is English (--lang en, JIUYE_LANG=en). */
+int jy_cli_usage2(const char *en, const char *zh);
+/* "usage: " or "用法：", by the language: for the commands that print a usage line themselves. */
+const char *jy_cli_usage_word(void);
+/* en or, unless the language is English, zh: a usage line's text in the chosen language. */
+const char *jy_cli_usage_text(const char *en, const char *zh);
+/* Prints a message for a person on stderr: prefix ("jiuye: ") and the text of a catalogued
+ * message (jy_err_set2's key, English and Chinese formats and arguments) in the chosen language,
+ * identifiers masked as jy_cli_fail masks them. */
+#define jy_cli_say2(prefix, key, en, zh, ...)                                                      \
+    __extension__({                                                                               \
+        jy_err say_e_;                                                                            \
+        jy_err_set2(&say_e_, JY_EINVAL, key, en, zh, ##__VA_ARGS__);                              \
+        jy_cli_say_err((prefix), &say_e_);                                                        \
+    })
+void jy_cli_say_err(const char *prefix, const jy_err *e);
 
 /* Command options: "--name value" pairs and positional arguments, in the order given.
  * Every option takes a value. Pointers point into argv. */

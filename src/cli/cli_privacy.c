@@ -41,7 +41,7 @@ int jy_cli_privacy_take(int *argc, char **argv, jy_cli_privacy *p, jy_err *err)
             continue;
         }
         if (strcmp(a, "--reason") == 0) {
-            if (i + 1 >= *argc) return jy_err_set(err, JY_EUSAGE, "--reason needs a value: why the full values are needed");
+            if (i + 1 >= *argc) return jy_err_set2(err, JY_EUSAGE, "cli.unmask_reason_value", "--reason needs a value: why the full values are needed", "--reason 需要一个值：为什么需要查看完整信息");
             twice |= p->reason != NULL;
             p->reason = argv[++i];
             continue;
@@ -51,7 +51,7 @@ int jy_cli_privacy_take(int *argc, char **argv, jy_cli_privacy *p, jy_err *err)
     }
     if (out < *argc) argv[out] = NULL; /* as argv ends */
     *argc = out;
-    if (twice) return jy_err_set(err, JY_EUSAGE, "--unmask and --reason are given once");
+    if (twice) return jy_err_set2(err, JY_EUSAGE, "cli.unmask_once", "--unmask and --reason are given once", "--unmask 和 --reason 只能各给一次");
     jy_cli_origin(p->origin, sizeof p->origin);
     return 0;
 }
@@ -65,10 +65,12 @@ jy_access_req jy_cli_access_req(const jy_cli *cli, const jy_cli_privacy *p)
 int jy_cli_privacy_none(const jy_cli_privacy *p, const char *what, jy_err *err)
 {
     if (p->unmask || p->reason)
-        return jy_err_set(err, JY_EUSAGE,
-                          "--unmask does not apply to %s (it applies to person show|list, org show|list, batch "
-                          "show|export, report roster and audit list)",
-                          what);
+        return jy_err_set2(err, JY_EUSAGE, "cli.unmask_not_here",
+                           "--unmask does not apply to %s (it applies to person show|list, org show|list, batch "
+                           "show|export, report roster and audit list)",
+                           "--unmask 不适用于 %s（仅适用于 person show|list、org show|list、batch show|export、report "
+                           "roster 和 audit list）",
+                           what);
     return 0;
 }
 

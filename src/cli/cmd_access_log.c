@@ -19,6 +19,7 @@
 #include "store/access_log.h"
 
 #define USAGE "jiuye access-log list [--user NAME] [--since YYYY-MM-DD] [--after ID] [--limit N]"
+#define USAGE_ZH "jiuye access-log list [--user 用户] [--since YYYY-MM-DD] [--after 编号] [--limit 条数]"
 
 static int print_entry(void *ctx, const jy_access_entry *e)
 {
@@ -36,11 +37,11 @@ static int cmd_list(const jy_cli *cli, const jy_cli_opts *o)
     jy_access_filter f = {.actor = jy_cli_opt(o, "user"), .since = jy_cli_opt(o, "since"), .limit = 100};
     int64_t n = 0;
     int rc = jy_cli_opts_only(o, allowed, NULL, &err);
-    if (!rc && o->npos != 1) rc = jy_err_set(&err, JY_EUSAGE, "access-log list takes no arguments");
+    if (!rc && o->npos != 1) rc = jy_err_set2(&err, JY_EUSAGE, "cli.access_log_no_args", "access-log list takes no arguments", "access-log list 不带参数");
     if (!rc && f.since) {
         jy_date d;
         if (strlen(f.since) != 10 || jy_date_parse_n(f.since, 10, &d, NULL) != 0)
-            rc = jy_err_set(&err, JY_EUSAGE, "--since %s: expected a date YYYY-MM-DD", f.since);
+            rc = jy_err_set2(&err, JY_EUSAGE, "cli.since_date", "--since %s: expected a date YYYY-MM-DD", "--since %s：应为日期 YYYY-MM-DD", f.since);
     }
     if (!rc && jy_cli_opt(o, "after") && !(rc = jy_cli_parse_int(jy_cli_opt(o, "after"), "--after", 0, INT64_MAX, &n, &err)))
         f.after_id = n;
@@ -49,7 +50,7 @@ static int cmd_list(const jy_cli *cli, const jy_cli_opts *o)
         f.limit = (int)n;
     if (rc) {
         jy_cli_fail(&err);
-        return jy_cli_usage(USAGE);
+        return jy_cli_usage2(USAGE, USAGE_ZH);
     }
     jy_store *st = NULL;
     jy_sb sb = JY_SB_INIT;
@@ -68,12 +69,12 @@ int jy_cmd_access_log(const jy_cli *cli, int argc, char **argv)
     jy_err err = {0};
     jy_cli_opts o;
     if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-        printf("usage: %s\n", USAGE);
+        printf("%s%s\n", jy_cli_usage_word(), jy_cli_usage_text(USAGE, USAGE_ZH));
         return JY_EXIT_OK;
     }
     if (jy_cli_opts_parse(argc - 1, argv + 1, &o, &err)) return jy_cli_fail(&err);
-    if (o.npos == 0) return jy_cli_usage(USAGE);
+    if (o.npos == 0) return jy_cli_usage2(USAGE, USAGE_ZH);
     if (strcmp(o.pos[0], "list") == 0) return cmd_list(cli, &o);
-    fprintf(stderr, "jiuye: unknown access-log command \"%s\"\n", o.pos[0]);
-    return jy_cli_usage(USAGE);
+    jy_cli_say2("jiuye: ", "cli.unknown_access_log_cmd", "unknown access-log command \"%s\"", "未知的 access-log 命令“%s”", o.pos[0]);
+    return jy_cli_usage2(USAGE, USAGE_ZH);
 }

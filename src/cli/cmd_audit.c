@@ -34,6 +34,9 @@
     "jiuye audit verify [--expect-head [SEQ:]HASH] [--checkpoints FILE] [--keyed-from SEQ] | "                 \
     "jiuye audit checkpoint [--to FILE] [--keyed-from SEQ] | jiuye audit keygen --to FILE | "                  \
     "jiuye audit list [--after SEQ] [--limit N] [--unmask --reason WHY]"
+#define USAGE_ZH "jiuye audit verify [--expect-head [序号:]哈希值] [--checkpoints 文件] [--keyed-from 序号] | " \
+    "jiuye audit checkpoint [--to 文件] [--keyed-from 序号] | jiuye audit keygen --to 文件 | " \
+    "jiuye audit list [--after 序号] [--limit 条数] [--unmask --reason 理由]"
 
 /* One line to syslog (authpriv: security events, kept apart from the general log). */
 static void log_line(int prio, const char *msg)
@@ -51,19 +54,19 @@ static int parse_expect(const char *v, jy_audit_verify_opts *o, char buf[65], jy
     if (colon) {
         char seq[24];
         size_t n = (size_t)(colon - v);
-        if (n == 0 || n >= sizeof seq) return jy_err_set(err, JY_EUSAGE, "--expect-head %s: expected [SEQ:]HASH", v);
+        if (n == 0 || n >= sizeof seq) return jy_err_set2(err, JY_EUSAGE, "cli.expect_head", "--expect-head %s: expected [SEQ:]HASH", "--expect-head %s：应为 [序号:]哈希值", v);
         memcpy(seq, v, n);
         seq[n] = '\0';
         if (jy_cli_parse_int(seq, "--expect-head SEQ", 0, INT64_MAX, &o->expect_seq, err)) return err->code;
         h = colon + 1;
     }
     size_t n = strlen(h);
-    if (n != 64) return jy_err_set(err, JY_EUSAGE, "--expect-head %s: the hash has 64 hex digits (as `audit verify` prints it)", v);
+    if (n != 64) return jy_err_set2(err, JY_EUSAGE, "cli.expect_head_len", "--expect-head %s: the hash has 64 hex digits (as `audit verify` prints it)", "--expect-head %s：哈希值应为64位十六进制数（与 `audit verify` 的输出相同）", v);
     for (size_t i = 0; i < n; i++) {
         char c = h[i];
         if (c >= 'A' && c <= 'F') c = (char)(c - 'A' + 'a');
         if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-            return jy_err_set(err, JY_EUSAGE, "--expect-head %s: the hash has 64 hex digits", v);
+            return jy_err_set2(err, JY_EUSAGE, "cli.expect_head_hex", "--expect-head %s: the hash has 64 hex digits", "--expect-head %s：哈希值应为64位十六进制数", v);
         buf[i] = c;
     }
     buf[64] = '\0';
@@ -131,6 +134,7 @@ static int tamper(const char *what, const jy_audit_verify_result *r, const jy_er
 static int cmd_verify(const jy_cli *cli, int argc, char **argv)
 {
     static const char usage[] = "jiuye audit verify [--expect-head [SEQ:]HASH] [--checkpoints FILE] [--keyed-from SEQ]";
+    static const char usage_zh[] = "jiuye audit verify [--expect-head [序号:]哈希值] [--checkpoints 文件] [--keyed-from 序号]";
     static const char *const allowed[] = {"expect-head", "checkpoints", "keyed-from", NULL};
     jy_cli_opts co;
     jy_err err = {0}, verr = {0};
@@ -140,9 +144,9 @@ static int cmd_verify(const jy_cli *cli, int argc, char **argv)
     if (jy_cli_opts_parse(argc - 1, argv + 1, &co, &err) || jy_cli_opts_only(&co, allowed, NULL, &err) ||
         parse_anchor_opts(&co, "checkpoints", &o, expect, &cp_file, &err)) {
         fprintf(stderr, "jiuye: %s\n", jy_err_text(&err));
-        return jy_cli_usage(usage);
+        return jy_cli_usage2(usage, usage_zh);
     }
-    if (co.npos) return jy_cli_usage(usage);
+    if (co.npos) return jy_cli_usage2(usage, usage_zh);
     o.checkpoints = cp_file;
     jy_store *st = NULL;
     if (jy_cli_store_open(cli, &st, &err) != 0) return jy_cli_fail(&err);
@@ -169,6 +173,7 @@ static int cmd_verify(const jy_cli *cli, int argc, char **argv)
 static int cmd_checkpoint(const jy_cli *cli, int argc, char **argv)
 {
     static const char usage[] = "jiuye audit checkpoint [--to FILE] [--keyed-from SEQ]";
+    static const char usage_zh[] = "jiuye audit checkpoint [--to 文件] [--keyed-from 序号]";
     static const char *const allowed[] = {"to", "keyed-from", NULL};
     jy_cli_opts co;
     jy_err err = {0}, verr = {0};
@@ -178,9 +183,9 @@ static int cmd_checkpoint(const jy_cli *cli, int argc, char **argv)
     if (jy_cli_opts_parse(argc - 1, argv + 1, &co, &err) || jy_cli_opts_only(&co, allowed, NULL, &err) ||
         parse_anchor_opts(&co, "to", &o, expect, &file, &err)) {
         fprintf(stderr, "jiuye: %s\n", jy_err_text(&err));
-        return jy_cli_usage(usage);
+        return jy_cli_usage2(usage, usage_zh);
     }
-    if (co.npos) return jy_cli_usage(usage);
+    if (co.npos) return jy_cli_usage2(usage, usage_zh);
     jy_store *st = NULL;
     if (jy_cli_store_open(cli, &st, &err) != 0) return jy_cli_fail(&err);
     jy_audit_verify_result r;
@@ -218,15 +223,16 @@ static int cmd_checkpoint(const jy_cli *cli, int argc, char **argv)
 static int cmd_keygen(int argc, char **argv)
 {
     static const char usage[] = "jiuye audit keygen --to FILE";
+    static const char usage_zh[] = "jiuye audit keygen --to 文件";
     static const char *const allowed[] = {"to", NULL};
     jy_cli_opts co;
     jy_err err = {0};
     if (jy_cli_opts_parse(argc - 1, argv + 1, &co, &err) || jy_cli_opts_only(&co, allowed, NULL, &err)) {
         fprintf(stderr, "jiuye: %s\n", jy_err_text(&err));
-        return jy_cli_usage(usage);
+        return jy_cli_usage2(usage, usage_zh);
     }
     const char *file = jy_cli_opt(&co, "to");
-    if (!file || co.npos) return jy_cli_usage(usage);
+    if (!file || co.npos) return jy_cli_usage2(usage, usage_zh);
     char id[17];
     if (jy_audit_keygen(file, id, &err)) return jy_cli_fail(&err);
     jy_sb sb = JY_SB_INIT;
@@ -236,9 +242,12 @@ static int cmd_keygen(int argc, char **argv)
     jy_sb_appendc(&sb, '}');
     jy_cli_print(&sb);
     jy_sb_free(&sb);
-    fprintf(stderr, "jiuye: 审计密钥已生成 (key %s). Give it to every jiuye process (%s=%s or --audit-key %s) "
-                    "and keep a copy off the database host: without it the entries' MACs cannot be checked.\n",
-            id, JY_AUDIT_KEY_ENV, file, file);
+    jy_cli_say2("jiuye: ", "cli.audit_key_made",
+                "审计密钥已生成 (key %s). Give it to every jiuye process (%s=%s or --audit-key %s) "
+                "and keep a copy off the database host: without it the entries' MACs cannot be checked.",
+                "审计密钥已生成（密钥 %s）。请交给每个 jiuye 进程（%s=%s 或 --audit-key %s），并在数据库主机之外另存一份："
+                "没有它就无法核对审计条目的 MAC。",
+                id, JY_AUDIT_KEY_ENV, file, file);
     return JY_EXIT_OK;
 }
 
@@ -270,14 +279,15 @@ static int parse_count(const char *s, int64_t *out)
 static int cmd_list(const jy_cli *cli, int argc, char **argv, const jy_cli_privacy *pv)
 {
     static const char usage[] = "jiuye audit list [--after SEQ] [--limit N] [--unmask --reason WHY]";
+    static const char usage_zh[] = "jiuye audit list [--after 序号] [--limit 条数] [--unmask --reason 理由]";
     int64_t after = 0, limit = 100, n;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!v) return jy_cli_usage(usage);
+        if (!v) return jy_cli_usage2(usage, usage_zh);
         i++;
         if (strcmp(a, "--after") == 0 && parse_count(v, &n) == 0) after = n;
         else if (strcmp(a, "--limit") == 0 && parse_count(v, &n) == 0 && n <= 100000000) limit = n;
-        else return jy_cli_usage(usage);
+        else return jy_cli_usage2(usage, usage_zh);
     }
     jy_err err = {0};
     jy_access_req rq = jy_cli_access_req(cli, pv);
@@ -303,16 +313,16 @@ int jy_cmd_audit(const jy_cli *cli, int argc, char **argv)
     jy_cli_privacy pv;
     jy_err err = {0};
     if (jy_cli_privacy_take(&argc, argv, &pv, &err) != 0) return jy_cli_fail(&err);
-    if (argc < 2) return jy_cli_usage(USAGE);
+    if (argc < 2) return jy_cli_usage2(USAGE, USAGE_ZH);
     if (strcmp(argv[1], "list") == 0) return cmd_list(cli, argc - 1, argv + 1, &pv);
     if (jy_cli_privacy_none(&pv, "audit verify, checkpoint or keygen", &err) != 0) return jy_cli_fail(&err);
     if (strcmp(argv[1], "verify") == 0) return cmd_verify(cli, argc - 1, argv + 1);
     if (strcmp(argv[1], "checkpoint") == 0) return cmd_checkpoint(cli, argc - 1, argv + 1);
     if (strcmp(argv[1], "keygen") == 0) return cmd_keygen(argc - 1, argv + 1);
     if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-        printf("usage: %s\n", USAGE);
+        printf("%s%s\n", jy_cli_usage_word(), jy_cli_usage_text(USAGE, USAGE_ZH));
         return JY_EXIT_OK;
     }
-    fprintf(stderr, "jiuye: unknown audit command \"%s\"\n", argv[1]);
-    return jy_cli_usage(USAGE);
+    jy_cli_say2("jiuye: ", "cli.unknown_audit_cmd", "unknown audit command \"%s\"", "未知的 audit 命令“%s”", argv[1]);
+    return jy_cli_usage2(USAGE, USAGE_ZH);
 }

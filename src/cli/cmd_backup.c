@@ -39,7 +39,9 @@ static int backup_or_restore(const jy_cli *cli, int argc, char **argv, int resto
 {
     const char *usage = restore ? "jiuye [--db URL] restore FILE   (into a fresh, empty database)"
                                 : "jiuye [--db URL] backup FILE";
-    if (argc != 2 || argv[1][0] == '-') return jy_cli_usage(usage);
+    const char *usage_zh = restore ? "jiuye [--db 数据库] restore 备份文件   （恢复到新建的空数据库）"
+                                   : "jiuye [--db 数据库] backup 备份文件";
+    if (argc != 2 || argv[1][0] == '-') return jy_cli_usage2(usage, usage_zh);
     const char *file = argv[1];
     jy_err err = {0};
     jy_store *st = NULL;
@@ -53,7 +55,7 @@ static int backup_or_restore(const jy_cli *cli, int argc, char **argv, int resto
     if (restore) {
         int64_t checked = 0;
         if ((rc = jy_store_audit_verify(st, &checked, &err))) {
-            jy_err_prefix(&err, "restored, but the audit chain does not verify: ");
+            jy_err_prefix2(&err, "restored, but the audit chain does not verify: ", "已恢复，但审计链校验未通过：");
             goto done;
         }
         jy_sb_json_kv_i64(&sb, "audit_verified", checked);

@@ -34,13 +34,14 @@
 #include "store/store.h"
 
 #define USAGE "jiuye batch build|show|list|approve|export|mark-paid|retry …"
+#define USAGE_ZH "jiuye batch build|show|list|approve|export|mark-paid|retry …（拨付批次：生成、查看、列出、审核、导出银行文件、登记支付、重新支付）"
 
 /* Options every subcommand takes besides its own. */
 static const char *const county_opt[] = {"county", NULL};
 
 static int batch_id(const jy_cli_opts *o, int64_t *id, jy_err *err)
 {
-    if (o->npos != 2) return jy_err_set(err, JY_EUSAGE, "usage: jiuye batch %s ID", o->pos[0]);
+    if (o->npos != 2) return jy_err_set2(err, JY_EUSAGE, "cli.usage_batch_id", "usage: jiuye batch %s ID", "用法：jiuye batch %s 批次编号", o->pos[0]);
     return jy_cli_parse_int(o->pos[1], "batch id", 1, INT64_MAX, id, err);
 }
 
@@ -80,7 +81,7 @@ int jy_cmd_batch(const jy_cli *cli, int argc, char **argv)
     jy_cli_privacy pv;
     if (jy_cli_privacy_take(&argc, argv, &pv, &err)) return jy_cli_fail(&err);
     if (jy_cli_opts_parse(argc - 1, argv + 1, &o, &err)) return jy_cli_fail(&err);
-    if (o.npos == 0) return jy_cli_usage(USAGE);
+    if (o.npos == 0) return jy_cli_usage2(USAGE, USAGE_ZH);
     const char *sub = o.pos[0];
     jy_access_req rq = jy_cli_access_req(cli, &pv);
     if (strcmp(sub, "show") == 0 || strcmp(sub, "export") == 0) {
@@ -125,12 +126,12 @@ int jy_cmd_batch(const jy_cli *cli, int argc, char **argv)
         static const char *const allowed[] = {"csv", "xlsx", "layout", "encoding", NULL};
         if ((rc = jy_cli_opts_only(&o, allowed, county_opt, &err)) || (rc = batch_id(&o, &id, &err))) goto done;
         if (!jy_cli_opt(&o, "csv") && !jy_cli_opt(&o, "xlsx")) {
-            rc = jy_err_set(&err, JY_EUSAGE, "give --csv FILE and/or --xlsx FILE");
+            rc = jy_err_set2(&err, JY_EUSAGE, "cli.batch_export_files", "give --csv FILE and/or --xlsx FILE", "请给出 --csv 文件 和/或 --xlsx 文件");
             goto done;
         }
         const char *enc = jy_cli_opt(&o, "encoding");
         if (enc && strcmp(enc, "gb18030") != 0 && strcmp(enc, "utf-8-bom") != 0) {
-            rc = jy_err_set(&err, JY_EUSAGE, "--encoding %s: give gb18030 or utf-8-bom", enc);
+            rc = jy_err_set2(&err, JY_EUSAGE, "cli.batch_encoding", "--encoding %s: give gb18030 or utf-8-bom", "--encoding %s：应为 gb18030 或 utf-8-bom", enc);
             goto done;
         }
         jy_bank_export x = {.csv_path = jy_cli_opt(&o, "csv"), .xlsx_path = jy_cli_opt(&o, "xlsx"),
@@ -159,16 +160,16 @@ int jy_cmd_batch(const jy_cli *cli, int argc, char **argv)
             (rc = jy_cli_parse_int(jy_cli_opt(&o, "transfer"), "--transfer", 1, INT32_MAX, &transfer, &err)))
             goto done;
         if (line && transfer) {
-            rc = jy_err_set(&err, JY_EUSAGE, "give --transfer N or --line N, not both");
+            rc = jy_err_set2(&err, JY_EUSAGE, "cli.batch_transfer_or_line", "give --transfer N or --line N, not both", "请给出 --transfer N 或 --line N，不能同时给出");
             goto done;
         }
         if (jy_cli_opt(&o, "failed")) {
             if (!line && !transfer) {
-                rc = jy_err_set(&err, JY_EUSAGE, "--failed needs --transfer N (or --line N)");
+                rc = jy_err_set2(&err, JY_EUSAGE, "cli.batch_failed_needs", "--failed needs --transfer N (or --line N)", "--failed 须与 --transfer N（或 --line N）一起使用");
                 goto done;
             }
             if (jy_cli_opt(&o, "date")) {
-                rc = jy_err_set(&err, JY_EUSAGE, "--date is the day the bank paid: not with --failed");
+                rc = jy_err_set2(&err, JY_EUSAGE, "cli.batch_date_failed", "--date is the day the bank paid: not with --failed", "--date 是银行支付的日期，不能与 --failed 同用");
                 goto done;
             }
             if (transfer) rc = jy_batch_mark_failed_transfer(cs, id, (int)transfer, jy_cli_opt(&o, "failed"), cli->actor, &err);
@@ -179,7 +180,7 @@ int jy_cmd_batch(const jy_cli *cli, int argc, char **argv)
         }
         jy_batch_run run;
         if (line && jy_cli_opt(&o, "date")) {
-            rc = jy_err_set(&err, JY_EUSAGE, "--date goes with a whole batch or --transfer N");
+            rc = jy_err_set2(&err, JY_EUSAGE, "cli.batch_date_with", "--date goes with a whole batch or --transfer N", "--date 只能用于整个批次或 --transfer N");
             goto done;
         }
         if (line) rc = jy_batch_mark_paid_cases(cs, id, (int)line, cli->actor, &run, &err);
@@ -208,7 +209,7 @@ int jy_cmd_batch(const jy_cli *cli, int argc, char **argv)
             goto done;
         }
         if (!jy_cli_opt(&o, "line") || (rc = jy_cli_parse_int(jy_cli_opt(&o, "line"), "--line", 1, INT32_MAX, &line, &err))) {
-            if (!rc) rc = jy_err_set(&err, JY_EUSAGE, "retry needs --transfer N (or --line N)");
+            if (!rc) rc = jy_err_set2(&err, JY_EUSAGE, "cli.batch_retry_needs", "retry needs --transfer N (or --line N)", "retry 须给出 --transfer N（或 --line N）");
             goto done;
         }
         jy_batch_line l;
@@ -217,14 +218,14 @@ int jy_cmd_batch(const jy_cli *cli, int argc, char **argv)
             jy_cli_print(&out);
         }
     } else {
-        rc = jy_err_set(&err, JY_EUSAGE, "unknown subcommand \"%s\"", sub);
+        rc = jy_err_set2(&err, JY_EUSAGE, "cli.unknown_subcommand", "unknown subcommand \"%s\"", "未知的子命令“%s”", sub);
     }
 done:
     jy_sb_free(&out);
     jy_cases_close(cs);
     jy_store_close(st);
     if (rc == JY_EUSAGE) {
-        fprintf(stderr, "jiuye: %s\nusage: %s\n", jy_err_text(&err), USAGE);
+        fprintf(stderr, "jiuye: %s\n%s%s\n", jy_err_text(&err), jy_cli_usage_word(), jy_cli_usage_text(USAGE, USAGE_ZH));
         return JY_EXIT_USAGE;
     }
     if (rc) return jy_cli_fail(&err);

@@ -15,6 +15,8 @@
 
 static const char *usage_text =
     "jiuye calendar is-workday DATE | nth-workday DATE N | workdays FROM TO | month YYYY-MM | status";
+static const char *usage_zh =
+    "jiuye calendar is-workday 日期 | nth-workday 日期 N | workdays 起始日期 截止日期 | month YYYY-MM | status";
 
 void jy_cli_calendar_warn(const jy_calendar *cal)
 {
@@ -25,7 +27,7 @@ void jy_cli_calendar_warn(const jy_calendar *cal)
     if (!y) return;
     char msg[512];
     jy_calendar_missing_warning(y, today, msg, sizeof msg);
-    fprintf(stderr, "jiuye: warning: %s\n", msg);
+    fprintf(stderr, "jiuye: %s%s\n", jy_lang() == JY_LANG_EN ? "warning: " : "警告：", msg);
     warned = 1;
 }
 
@@ -75,17 +77,17 @@ static void status_json(const jy_calendar *cal, jy_sb *sb)
 
 int jy_cmd_calendar(const jy_cli *cli, int argc, char **argv)
 {
-    if (argc < 2) return jy_cli_usage(usage_text);
+    if (argc < 2) return jy_cli_usage2(usage_text, usage_zh);
     const char *sub = argv[1];
     int want;
     if (strcmp(sub, "status") == 0) want = 2;
     else if (strcmp(sub, "is-workday") == 0 || strcmp(sub, "month") == 0) want = 3;
     else if (strcmp(sub, "nth-workday") == 0 || strcmp(sub, "workdays") == 0) want = 4;
     else {
-        fprintf(stderr, "jiuye: calendar: unknown subcommand \"%s\"\n", sub);
-        return jy_cli_usage(usage_text);
+        jy_cli_say2("jiuye: ", "cli.calendar_unknown_sub", "calendar: unknown subcommand \"%s\"", "calendar：未知的子命令“%s”", sub);
+        return jy_cli_usage2(usage_text, usage_zh);
     }
-    if (argc != want) return jy_cli_usage(usage_text);
+    if (argc != want) return jy_cli_usage2(usage_text, usage_zh);
 
     long n = 0;
     if (strcmp(sub, "nth-workday") == 0) {
@@ -93,10 +95,9 @@ int jy_cmd_calendar(const jy_cli *cli, int argc, char **argv)
         errno = 0;
         n = strtol(argv[3], &end, 10);
         if (errno || end == argv[3] || *end || n < 1 || n > 100000) {
-            fprintf(stderr, "jiuye: calendar nth-workday: N must be a whole number from 1, not "
-                            "\"%s\"\n",
-                    argv[3]);
-            return jy_cli_usage(usage_text);
+            jy_cli_say2("jiuye: ", "cli.calendar_nth", "calendar nth-workday: N must be a whole number from 1, not \"%s\"",
+                        "calendar nth-workday：N 应为从1起的整数，而不是“%s”", argv[3]);
+            return jy_cli_usage2(usage_text, usage_zh);
         }
     }
 
@@ -129,7 +130,7 @@ int jy_cmd_calendar(const jy_cli *cli, int argc, char **argv)
         int count;
         if (jy_date_parse(argv[2], &d1, &err) || jy_date_parse(argv[3], &d2, &err)) goto fail;
         if (d2 < d1) {
-            jy_err_set(&err, JY_EINVAL, "FROM %s is after TO %s", argv[2], argv[3]);
+            jy_err_set2(&err, JY_EINVAL, "cli.calendar_from_after_to", "FROM %s is after TO %s", "起始日期 %s 晚于截止日期 %s", argv[2], argv[3]);
             goto fail;
         }
         if (jy_calendar_workdays_prov(cal, d1, d2, &count, &prov, &err)) goto fail;

@@ -36,6 +36,8 @@
 #define USAGE                                                                                                  \
     "jiuye case file|show|list|advance|approve|reject|publish|object|recognise|pay|overdue|objections|"           \
     "resolve-objection|check-roster|workflows|settle-dates …"
+#define USAGE_ZH "jiuye case file|show|list|advance|approve|reject|publish|object|recognise|pay|overdue|objections|" \
+    "resolve-objection|check-roster|workflows|settle-dates …（案件：申报、查看、列出、办理各步骤、超期、异议、花名册比对、暂定日期）"
 
 static int parse_id(const char *s, int64_t *out)
 {
@@ -49,7 +51,7 @@ static int parse_id(const char *s, int64_t *out)
 
 static int parse_day(const char *s, jy_date *out, jy_err *err)
 {
-    if (jy_date_parse_loose(s, out, err)) return jy_err_prefix(err, "--date %s: ", s);
+    if (jy_date_parse_loose(s, out, err)) return jy_err_prefix2(err, "--date %s: ", "--date %s：", s);
     return 0;
 }
 
@@ -83,25 +85,27 @@ static int cmd_file(const jy_cli *cli, int argc, char **argv)
 {
     static const char usage[] = "jiuye case file --program P (--person IDCARD | --org USCC | --parent ID) [--kind K] "
                                 "[--facts JSON] [--date D]";
+    static const char usage_zh[] = "jiuye case file --program 项目 (--person 身份证号码 | --org 统一社会信用代码 | --parent 上级案件) [--kind 类别] "
+                                   "[--facts JSON] [--date 日期]";
     jy_case_filing f = {0};
     jy_err err = {0};
     for (int i = 1; i < argc; i += 2) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!v) return jy_cli_usage(usage);
+        if (!v) return jy_cli_usage2(usage, usage_zh);
         if (strcmp(a, "--program") == 0) f.program = v;
         else if (strcmp(a, "--kind") == 0) f.kind = v;
         else if (strcmp(a, "--person") == 0) f.idcard = v;
         else if (strcmp(a, "--org") == 0) f.uscc = v;
         else if (strcmp(a, "--facts") == 0) f.facts_json = v;
         else if (strcmp(a, "--parent") == 0) {
-            if (parse_id(v, &f.parent_id)) return jy_cli_usage(usage);
+            if (parse_id(v, &f.parent_id)) return jy_cli_usage2(usage, usage_zh);
         } else if (strcmp(a, "--date") == 0) {
             if (parse_day(v, &f.on, &err)) return jy_cli_fail(&err);
         } else {
-            return jy_cli_usage(usage);
+            return jy_cli_usage2(usage, usage_zh);
         }
     }
-    if (!f.program) return jy_cli_usage(usage);
+    if (!f.program) return jy_cli_usage2(usage, usage_zh);
     jy_store *st;
     jy_cases *cs;
     int64_t id = 0;
@@ -115,7 +119,7 @@ static int cmd_file(const jy_cli *cli, int argc, char **argv)
 static int cmd_show(const jy_cli *cli, int argc, char **argv)
 {
     int64_t id;
-    if (argc != 2 || parse_id(argv[1], &id)) return jy_cli_usage("jiuye case show ID");
+    if (argc != 2 || parse_id(argv[1], &id)) return jy_cli_usage2("jiuye case show ID", "jiuye case show 案件编号");
     jy_err err = {0};
     jy_store *st;
     jy_cases *cs;
@@ -129,21 +133,23 @@ static int cmd_advance(const jy_cli *cli, int argc, char **argv, const char *ali
 {
     static const char usage[] = "jiuye case advance ID STEP --reason TEXT [--date D]  (or: case approve|reject|"
                                 "publish|object|recognise|pay ID --reason TEXT [--date D])";
+    static const char usage_zh[] = "jiuye case advance 案件编号 步骤 --reason 理由 [--date 日期]（或：case approve|reject|"
+                                   "publish|object|recognise|pay 案件编号 --reason 理由 [--date 日期]）";
     int64_t id;
     int first_opt = alias ? 2 : 3;
-    if (argc < first_opt || parse_id(argv[1], &id)) return jy_cli_usage(usage);
+    if (argc < first_opt || parse_id(argv[1], &id)) return jy_cli_usage2(usage, usage_zh);
     const char *step = alias ? alias : argv[2];
     const char *reason = NULL;
     jy_date on = 0;
     jy_err err = {0};
     for (int i = first_opt; i < argc; i += 2) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!v) return jy_cli_usage(usage);
+        if (!v) return jy_cli_usage2(usage, usage_zh);
         if (strcmp(a, "--reason") == 0) reason = v;
         else if (strcmp(a, "--date") == 0) {
             if (parse_day(v, &on, &err)) return jy_cli_fail(&err);
         } else {
-            return jy_cli_usage(usage);
+            return jy_cli_usage2(usage, usage_zh);
         }
     }
     jy_store *st;
@@ -176,8 +182,18 @@ static int print_case(void *ctx, const jy_case *c)
     list_ctx *L = ctx;
     if (L->decision && strcmp(c->decision, L->decision) != 0) return 0;
     jy_sb_reset(&L->sb);
-    if (L->overdue_view) jy_case_overdue_json(L->cs, &L->sb, c, L->today);
-    else jy_case_json(&L->sb, c);
+    jy_case_json(&L->sb, c);
+    jy_cli_print(&L->sb);
+    return 0;
+}
+
+/* A case overdue on L->today by the state it was in that day (jy_case_overdue_on). */
+static int print_overdue(void *ctx, const jy_case *c, const jy_case_then *t)
+{
+    list_ctx *L = ctx;
+    if (L->decision && strcmp(c->decision, L->decision) != 0) return 0;
+    jy_sb_reset(&L->sb);
+    jy_case_overdue_json(&L->sb, c, t, L->today);
     jy_cli_print(&L->sb);
     return 0;
 }
@@ -186,6 +202,8 @@ static int cmd_list(const jy_cli *cli, int argc, char **argv, int overdue_cmd)
 {
     static const char usage[] = "jiuye case list [--program P] [--state S] [--kind K] [--person IDCARD] [--parent ID] "
                                 "[--decision eligible|ineligible|needs_review] [--county AREA] [--overdue] [--date|--on D] [--limit N] [--after ID]";
+    static const char usage_zh[] = "jiuye case list [--program 项目] [--state 状态] [--kind 类别] [--person 身份证号码] [--parent 上级案件] "
+                                   "[--decision eligible|ineligible|needs_review] [--county 区划] [--overdue] [--date|--on 日期] [--limit 条数] [--after 编号]";
     jy_case_filter f = {.limit = overdue_cmd ? 0 : 100};
     const char *decision = NULL;
     const char *idcard = NULL;
@@ -200,7 +218,7 @@ static int cmd_list(const jy_cli *cli, int argc, char **argv, int overdue_cmd)
         }
         const char *v = i + 1 < argc ? argv[++i] : NULL;
         int64_t n;
-        if (!v) return jy_cli_usage(usage);
+        if (!v) return jy_cli_usage2(usage, usage_zh);
         if (strcmp(a, "--program") == 0) f.program = v;
         else if (strcmp(a, "--state") == 0) f.state = v;
         else if (strcmp(a, "--kind") == 0) f.kind = v;
@@ -213,10 +231,9 @@ static int cmd_list(const jy_cli *cli, int argc, char **argv, int overdue_cmd)
         else if (strcmp(a, "--date") == 0 || strcmp(a, "--on") == 0) { /* --on: the day to count against */
             if (parse_day(v, &today, &err)) return jy_cli_fail(&err);
         } else {
-            return jy_cli_usage(usage);
+            return jy_cli_usage2(usage, usage_zh);
         }
     }
-    if (overdue) f.due_before = today;
     jy_store *st;
     list_ctx L = {JY_SB_INIT, today, NULL, overdue, decision};
     int rc = open_all(cli, &st, &L.cs, &err);
@@ -225,7 +242,8 @@ static int cmd_list(const jy_cli *cli, int argc, char **argv, int overdue_cmd)
         rc = jy_store_person_get_by_idcard(st, idcard, &p, &err);
         f.person_id = p.id;
     }
-    if (rc == 0) rc = jy_store_case_list(st, &f, print_case, &L, &err);
+    if (rc == 0 && overdue) rc = jy_case_overdue_on(L.cs, &f, today, print_overdue, &L, &err);
+    else if (rc == 0) rc = jy_store_case_list(st, &f, print_case, &L, &err);
     jy_sb_free(&L.sb);
     close_all(st, L.cs);
     return rc ? jy_cli_fail(&err) : JY_EXIT_OK;
@@ -236,13 +254,13 @@ static int cmd_list(const jy_cli *cli, int argc, char **argv, int overdue_cmd)
 static int read_file(const char *path, jy_sb *out, jy_err *err)
 {
     FILE *fp = fopen(path, "rb");
-    if (!fp) return jy_err_set(err, JY_EIO, "%s: cannot open: %s", path, strerror(errno));
+    if (!fp) return jy_err_set2(err, JY_EIO, "cli.file_open", "%s: cannot open: %s", "%s：无法打开：%s", path, strerror(errno));
     char buf[65536];
     size_t n;
     while ((n = fread(buf, 1, sizeof buf, fp)) > 0) jy_sb_appendn(out, buf, n);
     int bad = ferror(fp);
     fclose(fp);
-    return bad ? jy_err_set(err, JY_EIO, "%s: read error", path) : 0;
+    return bad ? jy_err_set2(err, JY_EIO, "cli.file_read", "%s: read error", "%s：读取出错", path) : 0;
 }
 
 static double now_ms(void)
@@ -256,14 +274,16 @@ static int cmd_check_roster(const jy_cli *cli, int argc, char **argv)
 {
     static const char usage[] = "jiuye case check-roster FILE --program P [--kind K] [--date D] [--org USCC] "
                                 "[--occupation X] [--level N]";
-    if (argc < 2 || argv[1][0] == '-') return jy_cli_usage(usage);
+    static const char usage_zh[] = "jiuye case check-roster 文件 --program 项目 [--kind 类别] [--date 日期] [--org 统一社会信用代码] "
+                                   "[--occupation 工种] [--level 等级]";
+    if (argc < 2 || argv[1][0] == '-') return jy_cli_usage2(usage, usage_zh);
     const char *path = argv[1], *program = NULL, *kind = NULL, *org = NULL, *occupation = NULL;
     int level = 0;
     jy_date on = jy_date_today();
     jy_err err = {0};
     for (int i = 2; i < argc; i += 2) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!v) return jy_cli_usage(usage);
+        if (!v) return jy_cli_usage2(usage, usage_zh);
         if (strcmp(a, "--program") == 0) program = v;
         else if (strcmp(a, "--kind") == 0) kind = v;
         else if (strcmp(a, "--org") == 0) org = v;
@@ -272,13 +292,13 @@ static int cmd_check_roster(const jy_cli *cli, int argc, char **argv)
         else if (strcmp(a, "--date") == 0) {
             if (parse_day(v, &on, &err)) return jy_cli_fail(&err);
         } else {
-            return jy_cli_usage(usage);
+            return jy_cli_usage2(usage, usage_zh);
         }
     }
-    if (!program) return jy_cli_usage(usage);
+    if (!program) return jy_cli_usage2(usage, usage_zh);
     if (!kind) kind = jy_case_default_kind(program, 1);
     if (!kind) {
-        jy_err_set(&err, JY_EINVAL, "--program %s: unknown programme (P1 … P26)", program);
+        jy_err_set2(&err, JY_EINVAL, "cli.program_unknown", "--program %s: unknown programme (P1 … P26)", "--program %s：未知的项目（应为 P1 … P26）", program);
         return jy_cli_fail(&err);
     }
     jy_store *st = NULL;
@@ -344,7 +364,7 @@ static int cmd_workflows(const jy_cli *cli, int argc, char **argv)
 static int cmd_objections(const jy_cli *cli, int argc, char **argv)
 {
     int64_t id;
-    if (argc != 2 || parse_id(argv[1], &id)) return jy_cli_usage("jiuye case objections ID");
+    if (argc != 2 || parse_id(argv[1], &id)) return jy_cli_usage2("jiuye case objections ID", "jiuye case objections 案件编号");
     jy_err err = {0};
     jy_store *st;
     jy_cases *cs;
@@ -363,23 +383,24 @@ static int cmd_objections(const jy_cli *cli, int argc, char **argv)
 static int cmd_resolve_objection(const jy_cli *cli, int argc, char **argv)
 {
     static const char usage[] = "jiuye case resolve-objection ID --outcome upheld|dismissed --reason TEXT [--date D]";
+    static const char usage_zh[] = "jiuye case resolve-objection 案件编号 --outcome upheld|dismissed --reason 理由 [--date 日期]";
     int64_t id;
-    if (argc < 2 || parse_id(argv[1], &id)) return jy_cli_usage(usage);
+    if (argc < 2 || parse_id(argv[1], &id)) return jy_cli_usage2(usage, usage_zh);
     const char *outcome = NULL, *reason = NULL;
     jy_date on = 0;
     jy_err err = {0};
     for (int i = 2; i < argc; i += 2) {
         const char *a = argv[i], *v = i + 1 < argc ? argv[i + 1] : NULL;
-        if (!v) return jy_cli_usage(usage);
+        if (!v) return jy_cli_usage2(usage, usage_zh);
         if (strcmp(a, "--outcome") == 0) outcome = v;
         else if (strcmp(a, "--reason") == 0) reason = v;
         else if (strcmp(a, "--date") == 0) {
             if (parse_day(v, &on, &err)) return jy_cli_fail(&err);
         } else {
-            return jy_cli_usage(usage);
+            return jy_cli_usage2(usage, usage_zh);
         }
     }
-    if (!outcome) return jy_cli_usage(usage);
+    if (!outcome) return jy_cli_usage2(usage, usage_zh);
     jy_store *st;
     jy_cases *cs;
     int rc = open_all(cli, &st, &cs, &err);
@@ -397,7 +418,7 @@ static int cmd_settle_dates(const jy_cli *cli, int argc, char **argv)
     int dry_run = 0;
     for (int i = 1; i < argc; i++) {
         if (strcmp(argv[i], "--dry-run") == 0) dry_run = 1;
-        else return jy_cli_usage("jiuye case settle-dates [--dry-run]");
+        else return jy_cli_usage2("jiuye case settle-dates [--dry-run]", "jiuye case settle-dates [--dry-run]（确定暂定日期；--dry-run 只列出）");
     }
     jy_err err = {0};
     jy_store *st = NULL;
@@ -413,7 +434,7 @@ static int cmd_settle_dates(const jy_cli *cli, int argc, char **argv)
 
 int jy_cmd_case(const jy_cli *cli, int argc, char **argv)
 {
-    if (argc < 2) return jy_cli_usage(USAGE);
+    if (argc < 2) return jy_cli_usage2(USAGE, USAGE_ZH);
     const char *sub = argv[1];
     if (strcmp(sub, "file") == 0) return cmd_file(cli, argc - 1, argv + 1);
     if (strcmp(sub, "show") == 0) return cmd_show(cli, argc - 1, argv + 1);
@@ -428,6 +449,6 @@ int jy_cmd_case(const jy_cli *cli, int argc, char **argv)
     if (strcmp(sub, "resolve-objection") == 0) return cmd_resolve_objection(cli, argc - 1, argv + 1);
     if (strcmp(sub, "workflows") == 0) return cmd_workflows(cli, argc - 1, argv + 1);
     if (strcmp(sub, "settle-dates") == 0) return cmd_settle_dates(cli, argc - 1, argv + 1);
-    fprintf(stderr, "jiuye: unknown case command \"%s\"\n", sub);
-    return jy_cli_usage(USAGE);
+    jy_cli_say2("jiuye: ", "cli.unknown_case_cmd", "unknown case command \"%s\"", "未知的 case 命令“%s”", sub);
+    return jy_cli_usage2(USAGE, USAGE_ZH);
 }

@@ -17,6 +17,7 @@
  * and what it prints — the normalised number, the birth date and sex it encodes — is what the
  * caller typed and asked to have checked. */
 static const char *usage_text = "jiuye check idcard|uscc|bankcard|mobile VALUE";
+static const char *usage_zh = "jiuye check idcard|uscc|bankcard|mobile 号码（身份证号码、统一社会信用代码、银行卡号、手机号码）";
 
 /* Prints {"error": msg} on stdout and the message on stderr; exit code 1. */
 static int fail_json(const jy_err *err)
@@ -42,13 +43,13 @@ static void print_invalid(jy_sb *sb, const jy_err *err)
 
 int jy_cmd_check(const jy_cli *cli, int argc, char **argv)
 {
-    if (argc != 3) return jy_cli_usage(usage_text);
+    if (argc != 3) return jy_cli_usage2(usage_text, usage_zh);
     const char *kind = argv[1], *value = argv[2];
     int is_id = strcmp(kind, "idcard") == 0, is_uscc = strcmp(kind, "uscc") == 0;
     int is_card = strcmp(kind, "bankcard") == 0, is_mobile = strcmp(kind, "mobile") == 0;
     if (!is_id && !is_uscc && !is_card && !is_mobile) {
-        fprintf(stderr, "jiuye: check: unknown kind \"%s\"\n", kind);
-        return jy_cli_usage(usage_text);
+        jy_cli_say2("jiuye: ", "cli.check_unknown_kind", "check: unknown kind \"%s\"", "check：未知的类别“%s”（应为 idcard、uscc、bankcard 或 mobile）", kind);
+        return jy_cli_usage2(usage_text, usage_zh);
     }
     jy_err err;
     jy_err_clear(&err);

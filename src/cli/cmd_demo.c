@@ -26,6 +26,9 @@
 static const char usage_text[] =
     "jiuye demo [--persons 20000] [--orgs 300] [--seed N] [--as-of 2024-12-31] [--county 640522] "
     "[--year-cases full|small|none] [--force] [--accounts FILE]";
+static const char usage_zh[] =
+    "jiuye demo [--persons 20000] [--orgs 300] [--seed N] [--as-of 2024-12-31] [--county 640522] "
+    "[--year-cases full|small|none] [--force] [--accounts 文件]（在新数据库中生成一个模拟县）";
 
 static void on_progress(void *ctx, const char *stage, int64_t done, int64_t total)
 {
@@ -40,7 +43,7 @@ static int parse_count(const char *opt, const char *s, long max, int *out)
     errno = 0;
     long v = strtol(s, &end, 10);
     if (errno || end == s || *end || v < 1 || v > max) {
-        fprintf(stderr, "jiuye: %s %s: give a whole number from 1 to %ld\n", opt, s, max);
+        jy_cli_say2("jiuye: ", "cli.demo_count", "%s %s: give a whole number from 1 to %ld", "%s %s：应为 1 至 %ld 之间的整数", opt, s, max);
         return -1;
     }
     *out = (int)v;
@@ -52,11 +55,11 @@ static int demo_accounts(const jy_cli *cli, jy_store *st, const jy_divisions *di
                          const char *path, jy_err *err)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0) return jy_err_set(err, JY_EIO, "--accounts %s: %s (the file is never overwritten)", path, strerror(errno));
+    if (fd < 0) return jy_err_set2(err, JY_EIO, "cli.demo_accounts_create", "--accounts %s: %s (the file is never overwritten)", "--accounts %s：%s（不会覆盖已有文件）", path, strerror(errno));
     FILE *f = fdopen(fd, "w");
     if (!f) {
         close(fd);
-        return jy_err_set(err, JY_EIO, "--accounts %s: %s", path, strerror(errno));
+        return jy_err_set2(err, JY_EIO, "cli.demo_accounts_io", "--accounts %s: %s", "--accounts %s：无法写入账户文件：%s", path, strerror(errno));
     }
     jy_auth_config acfg;
     jy_auth_config_default(&acfg);
@@ -76,7 +79,7 @@ static int demo_accounts(const jy_cli *cli, jy_store *st, const jy_divisions *di
                     acc[i].totp_secret[0] ? acc[i].totp_secret : "-", acc[i].area[0] ? acc[i].area : "*");
         sodium_memzero(acc, sizeof acc);
     }
-    if (fclose(f) != 0 && rc == 0) rc = jy_err_set(err, JY_EIO, "--accounts %s: %s", path, strerror(errno));
+    if (fclose(f) != 0 && rc == 0) rc = jy_err_set2(err, JY_EIO, "cli.demo_accounts_io", "--accounts %s: %s", "--accounts %s：无法写入账户文件：%s", path, strerror(errno));
     if (rc) unlink(path);
     return rc;
 }
@@ -94,7 +97,7 @@ int jy_cmd_demo(const jy_cli *cli, int argc, char **argv)
             o.force = 1;
             continue;
         }
-        if (i + 1 >= argc) return jy_cli_usage(usage_text);
+        if (i + 1 >= argc) return jy_cli_usage2(usage_text, usage_zh);
         const char *v = argv[++i];
         if (strcmp(a, "--persons") == 0) {
             if (parse_count(a, v, 10000000, &o.persons)) return JY_EXIT_USAGE;
@@ -107,13 +110,13 @@ int jy_cmd_demo(const jy_cli *cli, int argc, char **argv)
             errno = 0;
             unsigned long long s = strtoull(v, &end, 10);
             if (errno || end == v || *end || v[0] == '-') {
-                fprintf(stderr, "jiuye: --seed %s: give a non-negative whole number\n", v);
+                jy_cli_say2("jiuye: ", "cli.demo_seed", "--seed %s: give a non-negative whole number", "--seed %s：应为非负整数", v);
                 return JY_EXIT_USAGE;
             }
             o.seed = (uint64_t)s;
         } else if (strcmp(a, "--as-of") == 0) {
             if (jy_date_parse(v, &o.as_of, &err)) {
-                fprintf(stderr, "jiuye: --as-of %s: %s\n", v, jy_err_text(&err));
+                jy_cli_say2("jiuye: ", "cli.demo_as_of", "--as-of %1$s: %2$s%3$.0s", "--as-of %1$s：日期有误：%3$s%2$.0s", v, err.msg, jy_err_zh(&err));
                 return JY_EXIT_USAGE;
             }
         } else if (strcmp(a, "--year-cases") == 0) {
@@ -121,26 +124,29 @@ int jy_cmd_demo(const jy_cli *cli, int argc, char **argv)
             else if (strcmp(v, "small") == 0) o.year_cases = JY_DEMO_YEAR_SMALL;
             else if (strcmp(v, "none") == 0) o.year_cases = JY_DEMO_YEAR_NONE;
             else {
-                fprintf(stderr, "jiuye: --year-cases %s: give full, small or none\n", v);
+                jy_cli_say2("jiuye: ", "cli.demo_year_cases", "--year-cases %s: give full, small or none", "--year-cases %s：应为 full、small 或 none", v);
                 return JY_EXIT_USAGE;
             }
         } else if (strcmp(a, "--accounts") == 0) {
             accounts = v;
         } else if (strcmp(a, "--county") == 0) {
             if (strlen(v) != 6 || strspn(v, "0123456789") != 6) {
-                fprintf(stderr, "jiuye: --county %s: give a 6-digit county code such as 640522\n", v);
+                jy_cli_say2("jiuye: ", "cli.county_code", "--county %s: give a 6-digit county code such as 640522", "--county %s：应为6位县级行政区划代码，如 640522", v);
                 return JY_EXIT_USAGE;
             }
             memcpy(county, v, 7);
         } else {
-            return jy_cli_usage(usage_text);
+            return jy_cli_usage2(usage_text, usage_zh);
         }
     }
     if (isatty(STDERR_FILENO)) o.progress = on_progress;
     /* the second-factor roles' accounts need the key: say so before generating anything */
     if (accounts && (!getenv("JIUYE_KEY_FILE") || !*getenv("JIUYE_KEY_FILE"))) {
-        fprintf(stderr, "jiuye: --accounts needs JIUYE_KEY_FILE (the key that seals the TOTP secrets of the roles "
-                        "with a second factor): jiuye user keygen FILE, then export JIUYE_KEY_FILE=FILE\n");
+        jy_cli_say2("jiuye: ", "cli.demo_accounts_key",
+                    "--accounts needs JIUYE_KEY_FILE (the key that seals the TOTP secrets of the roles "
+                    "with a second factor): jiuye user keygen FILE, then export JIUYE_KEY_FILE=FILE",
+                    "--accounts 需要 JIUYE_KEY_FILE（加密双因素角色 TOTP 密钥的密钥文件）：先运行 jiuye user keygen 文件，"
+                    "再 export JIUYE_KEY_FILE=文件");
         return JY_EXIT_USAGE;
     }
 

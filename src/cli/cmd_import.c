@@ -25,6 +25,8 @@
 
 #define USAGE_TAIL " import FILE [--report ERRFILE.csv] [--format auto|csv|xlsx] [--sheet NAME] [--encoding auto|utf-8|gb18030] " \
                    "[--delimiter comma|tab|semicolon] [--batch N] [--dry-run]"
+#define USAGE_TAIL_ZH " import 文件 [--report 错误报告.csv] [--format auto|csv|xlsx] [--sheet 工作表] [--encoding auto|utf-8|gb18030] " \
+                      "[--delimiter comma|tab|semicolon] [--batch 每批行数] [--dry-run]"
 
 typedef struct progress {
     struct timespec start, last;
@@ -74,11 +76,13 @@ int jy_cli_import(const jy_cli *cli, const char *what, int argc, char **argv)
 {
     char usage[512];
     snprintf(usage, sizeof usage, "jiuye %s" USAGE_TAIL, what);
+    char usage_zh[640];
+    snprintf(usage_zh, sizeof usage_zh, "jiuye %s" USAGE_TAIL_ZH, what);
     jy_import_opts o;
     memset(&o, 0, sizeof o);
     if (strcmp(what, "person") == 0) o.kind = JY_IMPORT_PERSONS;
     else if (strcmp(what, "org") == 0) o.kind = JY_IMPORT_ORGS;
-    else return jy_cli_usage("jiuye person|org import FILE …");
+    else return jy_cli_usage2("jiuye person|org import FILE …", "jiuye person|org import 文件 …");
     o.actor = cli->actor;
 
     /* argv[0] is "import" (or, when handed the whole command line, "person" then "import") */
@@ -88,7 +92,7 @@ int jy_cli_import(const jy_cli *cli, const char *what, int argc, char **argv)
         const char *a = argv[i];
         const char *val = i + 1 < argc ? argv[i + 1] : NULL;
         if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0) {
-            printf("usage: %s\n", usage);
+            printf("%s%s\n", jy_cli_usage_word(), jy_cli_usage_text(usage, usage_zh));
             return JY_EXIT_OK;
         }
         if (strcmp(a, "--dry-run") == 0) {
@@ -96,7 +100,7 @@ int jy_cli_import(const jy_cli *cli, const char *what, int argc, char **argv)
             continue;
         }
         if (a[0] == '-' && a[1] == '-') {
-            if (!val) return jy_cli_usage(usage);
+            if (!val) return jy_cli_usage2(usage, usage_zh);
             i++;
             if (strcmp(a, "--report") == 0) {
                 o.report_path = val;
@@ -105,7 +109,7 @@ int jy_cli_import(const jy_cli *cli, const char *what, int argc, char **argv)
                 else if (strcmp(val, "xlsx") == 0) o.format = JY_IMPORT_XLSX;
                 else if (strcmp(val, "auto") == 0) o.format = JY_IMPORT_AUTO;
                 else {
-                    fprintf(stderr, "jiuye: --format %s: use csv, xlsx or auto (by the file name and contents)\n", val);
+                    jy_cli_say2("jiuye: ", "cli.import_format", "--format %s: use csv, xlsx or auto (by the file name and contents)", "--format %s：应为 csv、xlsx 或 auto（按文件名和内容判断）", val);
                     return JY_EXIT_USAGE;
                 }
             } else if (strcmp(a, "--sheet") == 0) {
@@ -117,25 +121,25 @@ int jy_cli_import(const jy_cli *cli, const char *what, int argc, char **argv)
                 if (strcmp(val, "comma") == 0 || strcmp(val, ",") == 0) o.delim = ',';
                 else if (strcmp(val, "tab") == 0 || strcmp(val, "\t") == 0) o.delim = '\t';
                 else if (strcmp(val, "semicolon") == 0 || strcmp(val, ";") == 0) o.delim = ';';
-                else return jy_cli_usage(usage);
+                else return jy_cli_usage2(usage, usage_zh);
             } else if (strcmp(a, "--batch") == 0) {
                 char *end;
                 long n = strtol(val, &end, 10);
                 if (*end || n < 1 || n > 1000000) {
-                    fprintf(stderr, "jiuye: --batch wants a number of rows from 1 to 1000000\n");
+                    jy_cli_say2("jiuye: ", "cli.import_batch", "--batch wants a number of rows from 1 to 1000000", "--batch 应为 1 至 1000000 的行数");
                     return JY_EXIT_USAGE;
                 }
                 o.batch_rows = (int)n;
             } else {
-                fprintf(stderr, "jiuye: unknown option %s\n", a);
-                return jy_cli_usage(usage);
+                jy_cli_say2("jiuye: ", "cli.unknown_option_plain", "unknown option %s", "未知的选项 %s", a);
+                return jy_cli_usage2(usage, usage_zh);
             }
             continue;
         }
-        if (o.path) return jy_cli_usage(usage);
+        if (o.path) return jy_cli_usage2(usage, usage_zh);
         o.path = a;
     }
-    if (!o.path) return jy_cli_usage(usage);
+    if (!o.path) return jy_cli_usage2(usage, usage_zh);
 
     jy_err err = {0};
     jy_divisions *divs = NULL;

@@ -14,21 +14,22 @@
 #include "store/store.h"
 
 #define USAGE "jiuye [--db URL] init [--app-role NAME]"
+#define USAGE_ZH "jiuye [--db 数据库] init [--app-role 角色名]"
 
 int jy_cmd_init(const jy_cli *cli, int argc, char **argv)
 {
     static const char *const allowed[] = {"app-role", NULL};
     if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-        puts("usage: " USAGE);
+        printf("%s%s\n", jy_cli_usage_word(), jy_cli_usage_text(USAGE, USAGE_ZH));
         return JY_EXIT_OK;
     }
     jy_cli_opts o;
     jy_err err = {0};
     if (jy_cli_opts_parse(argc - 1, argv + 1, &o, &err) || jy_cli_opts_only(&o, allowed, NULL, &err)) {
         fprintf(stderr, "jiuye: %s\n", jy_err_text(&err));
-        return jy_cli_usage(USAGE);
+        return jy_cli_usage2(USAGE, USAGE_ZH);
     }
-    if (o.npos) return jy_cli_usage(USAGE);
+    if (o.npos) return jy_cli_usage2(USAGE, USAGE_ZH);
     const char *app_role = jy_cli_opt(&o, "app-role");
     jy_store *st = NULL;
     int version = 0;

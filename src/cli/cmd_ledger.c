@@ -35,6 +35,7 @@
 #include "store/store.h"
 
 #define USAGE "jiuye ledger budget load|budget set|show|approve|cancel|recover|payable|payables|journal|check|card …"
+#define USAGE_ZH "jiuye ledger budget load|budget set|show|approve|cancel|recover|payable|payables|journal|check|card …（资金台账：预算、应付款、流水、对账、社会保障卡）"
 
 /* Options every subcommand takes besides its own. */
 static const char *const county_opt[] = {"county", NULL};
@@ -42,7 +43,7 @@ static const char *const county_opt[] = {"county", NULL};
 static int check_program(const char *p, jy_err *err)
 {
     if (!p || p[0] != 'P' || strlen(p) > 3 || strlen(p) < 2 || strspn(p + 1, "0123456789") != strlen(p + 1))
-        return jy_err_set(err, JY_EUSAGE, "programme \"%s\": expected P1 … P26", p ? p : "");
+        return jy_err_set2(err, JY_EUSAGE, "cli.programme_quoted", "programme \"%s\": expected P1 … P26", "项目“%s”：应为 P1 … P26", p ? p : "");
     return 0;
 }
 
@@ -104,7 +105,7 @@ static int cmd_budget(const jy_cli *cli, jy_cases *cs, const char *county, const
         static const char *const allowed[] = {"tracks", "clause", NULL};
         if ((rc = jy_cli_opts_only(o, allowed, county_opt, err))) return rc;
         if (jy_cli_opt(o, "clause") && !jy_cli_opt(o, "tracks"))
-            return jy_err_set(err, JY_EUSAGE, "--clause goes with --tracks");
+            return jy_err_set2(err, JY_EUSAGE, "cli.clause_with_tracks", "--clause goes with --tracks", "--clause 须与 --tracks 一起使用");
         int64_t year = 0;
         int source = 0;
         jy_fen amount = 0;
@@ -118,8 +119,9 @@ static int cmd_budget(const jy_cli *cli, jy_cases *cs, const char *county, const
         jy_cli_print(out);
         return 0;
     }
-    return jy_err_set(err, JY_EUSAGE,
-                      "usage: jiuye ledger budget load [--year Y] | budget set PROGRAM YEAR SOURCE AMOUNT [--tracks T [--clause C]]");
+    return jy_err_set2(err, JY_EUSAGE, "cli.usage_ledger_budget",
+                       "usage: jiuye ledger budget load [--year Y] | budget set PROGRAM YEAR SOURCE AMOUNT [--tracks T [--clause C]]",
+                       "用法：jiuye ledger budget load [--year 年度] | budget set 项目 年度 资金来源 金额 [--tracks 方向 [--clause 条款]]");
 }
 
 /* A --claim or --track value: a lower-case word (letters, digits, _). */
@@ -127,7 +129,7 @@ static int check_word(const char *opt, const char *v, char *dst, size_t cap, jy_
 {
     size_t n = strlen(v);
     if (n == 0 || n >= cap || strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789_") != n)
-        return jy_err_set(err, JY_EUSAGE, "--%s \"%s\": expected a lower-case word (a-z, 0-9, _)", opt, v);
+        return jy_err_set2(err, JY_EUSAGE, "cli.lower_word", "--%s \"%s\": expected a lower-case word (a-z, 0-9, _)", "--%s“%s”：应为小写英文单词（a-z、0-9、_）", opt, v);
     snprintf(dst, cap, "%s", v);
     return 0;
 }
@@ -146,10 +148,10 @@ static int cmd_approve(const jy_cli *cli, jy_cases *cs, const char *county, cons
     int64_t year = 0;
     if ((rc = check_program(program, err))) return rc;
     if (!jy_cli_opt(o, "year") || (rc = jy_cli_parse_int(jy_cli_opt(o, "year"), "--year", 2000, 2100, &year, err)))
-        return rc ? rc : jy_err_set(err, JY_EUSAGE, "--year is required");
-    if (!!person == !!org) return jy_err_set(err, JY_EUSAGE, "give one payee: --person IDCARD or --org USCC");
+        return rc ? rc : jy_err_set2(err, JY_EUSAGE, "cli.year_required", "--year is required", "须给出 --year（年度）");
+    if (!!person == !!org) return jy_err_set2(err, JY_EUSAGE, "cli.one_payee", "give one payee: --person IDCARD or --org USCC", "请给出一个收款人：--person 身份证号码 或 --org 统一社会信用代码");
     if (!jy_cli_opt(o, "amount") || jy_money_parse(jy_cli_opt(o, "amount"), &p.amount, err))
-        return jy_cli_opt(o, "amount") ? jy_err_prefix2(err, "--amount: ", "--amount：") : jy_err_set(err, JY_EUSAGE, "--amount is required");
+        return jy_cli_opt(o, "amount") ? jy_err_prefix2(err, "--amount: ", "--amount：") : jy_err_set2(err, JY_EUSAGE, "cli.amount_required", "--amount is required", "须给出 --amount（金额）");
     int source = -1;
     if (jy_cli_opt(o, "source") && jy_fund_source_parse(jy_cli_opt(o, "source"), &source, err)) return JY_EUSAGE;
     snprintf(p.county, sizeof p.county, "%s", county);
@@ -158,7 +160,7 @@ static int cmd_approve(const jy_cli *cli, jy_cases *cs, const char *county, cons
     if (jy_cli_opt(o, "case") && (rc = jy_cli_parse_int(jy_cli_opt(o, "case"), "--case", 1, INT64_MAX, &p.case_id, err))) return rc;
     if (jy_cli_opt(o, "month")) {
         jy_month m;
-        if (jy_month_parse(jy_cli_opt(o, "month"), &m, err)) return jy_err_prefix(err, "--month: ");
+        if (jy_month_parse(jy_cli_opt(o, "month"), &m, err)) return jy_err_prefix2(err, "--month: ", "--month：");
         snprintf(p.month, sizeof p.month, "%s", jy_cli_opt(o, "month"));
     }
     if (jy_cli_opt(o, "memo")) snprintf(p.memo, sizeof p.memo, "%s", jy_cli_opt(o, "memo"));
@@ -173,7 +175,7 @@ static int cmd_approve(const jy_cli *cli, jy_cases *cs, const char *county, cons
         p.person_id = ps.id;
         if (jy_cli_opt(o, "account")) {
             jy_bankcard card;
-            if (jy_bankcard_check(jy_cli_opt(o, "account"), &card, err)) return jy_err_prefix(err, "--account: ");
+            if (jy_bankcard_check(jy_cli_opt(o, "account"), &card, err)) return jy_err_prefix2(err, "--account: ", "--account：");
             snprintf(p.account, sizeof p.account, "%s", card.number);
         }
     } else {
@@ -191,7 +193,7 @@ static int cmd_approve(const jy_cli *cli, jy_cases *cs, const char *county, cons
 
 static int cmd_payable_id(const jy_cli_opts *o, int64_t *id, jy_err *err)
 {
-    if (o->npos != 2) return jy_err_set(err, JY_EUSAGE, "usage: jiuye ledger %s PAYABLE_ID", o->pos[0]);
+    if (o->npos != 2) return jy_err_set2(err, JY_EUSAGE, "cli.usage_ledger_payable", "usage: jiuye ledger %s PAYABLE_ID", "用法：jiuye ledger %s 应付款编号", o->pos[0]);
     return jy_cli_parse_int(o->pos[1], "payable id", 1, INT64_MAX, id, err);
 }
 
@@ -202,7 +204,7 @@ static int cmd_check(jy_store *st, jy_sb *out, jy_err *err)
     if (rc) return rc;
     jy_cli_print(out);
     if (!c.ok) {
-        fprintf(stderr, "jiuye: the books do not balance: %s\n", c.problem);
+        jy_cli_say2("jiuye: ", "cli.books_unbalanced", "the books do not balance: %s", "账目不平：%s", c.problem);
         return 1; /* exit 1, already reported */
     }
     return 0;
@@ -213,7 +215,7 @@ int jy_cmd_ledger(const jy_cli *cli, int argc, char **argv)
     jy_err err = {0};
     jy_cli_opts o;
     if (jy_cli_opts_parse(argc - 1, argv + 1, &o, &err)) return jy_cli_fail(&err);
-    if (o.npos == 0) return jy_cli_usage(USAGE);
+    if (o.npos == 0) return jy_cli_usage2(USAGE, USAGE_ZH);
     const char *sub = o.pos[0];
     jy_store *st = NULL;
     jy_cases *cs = NULL; /* the rules and workflows (roles), for the subcommands that change money */
@@ -234,11 +236,11 @@ int jy_cmd_ledger(const jy_cli *cli, int argc, char **argv)
         const char *program = jy_cli_opt(&o, "program"), *ys = jy_cli_opt(&o, "year");
         rc = jy_cli_opts_only(&o, allowed, county_opt, &err);
         if (!rc && (o.npos > 3 || (o.npos >= 2 && program) || (o.npos == 3 && ys)))
-            rc = jy_err_set(&err, JY_EUSAGE, "usage: jiuye ledger show [PROGRAM [YEAR]] | show [--program P] [--year Y]");
+            rc = jy_err_set2(&err, JY_EUSAGE, "cli.usage_ledger_show", "usage: jiuye ledger show [PROGRAM [YEAR]] | show [--program P] [--year Y]", "用法：jiuye ledger show [项目 [年度]] | show [--program 项目] [--year 年度]");
         if (!rc && o.npos >= 2) program = o.pos[1];
         if (!rc && o.npos == 3) ys = o.pos[2];
         if (!rc && program && !(rc = check_program(program, &err)) && jy_policy_program_index(cs->pol, program) < 0)
-            rc = jy_err_set(&err, JY_EUSAGE, "programme %s: unknown (P1 … P26)", program);
+            rc = jy_err_set2(&err, JY_EUSAGE, "cli.programme_unknown", "programme %s: unknown (P1 … P26)", "项目 %s：未知（应为 P1 … P26）", program);
         if (!rc && ys) rc = jy_cli_parse_int(ys, "--year", 2000, 2100, &year, &err);
         line_print lp = {st, &out, 0, &err};
         if (!rc) rc = jy_store_ledger_lines(st, county, program, (int)year, print_line, &lp, &err);
@@ -280,7 +282,7 @@ int jy_cmd_ledger(const jy_cli *cli, int argc, char **argv)
         static const char *const allowed[] = {"bank", NULL};
         if ((rc = jy_cli_opts_only(&o, allowed, county_opt, &err))) goto done;
         if (o.npos != 3) {
-            rc = jy_err_set(&err, JY_EUSAGE, "usage: jiuye ledger card IDCARD ACCOUNT [--bank NAME]");
+            rc = jy_err_set2(&err, JY_EUSAGE, "cli.usage_ledger_card", "usage: jiuye ledger card IDCARD ACCOUNT [--bank NAME]", "用法：jiuye ledger card 身份证号码 社会保障卡账号 [--bank 开户银行]");
             goto done;
         }
         jy_person ps;
@@ -291,7 +293,7 @@ int jy_cmd_ledger(const jy_cli *cli, int argc, char **argv)
         const char *div = strncmp(ps.hukou_division, ps.county, 6) == 0 ? ps.hukou_division : ps.county;
         if ((rc = jy_ledger_may(cs, "ledger_card", div, cli->actor, &err))) goto done;
         if ((rc = jy_bankcard_check(o.pos[2], &card, &err))) {
-            jy_err_prefix(&err, "social security card account: ");
+            jy_err_prefix2(&err, "social security card account: ", "社会保障卡账号：");
             goto done;
         }
         const char *bank = jy_cli_opt(&o, "bank") ? jy_cli_opt(&o, "bank") : "";
@@ -305,7 +307,7 @@ int jy_cmd_ledger(const jy_cli *cli, int argc, char **argv)
         jy_sb_appendc(&out, '}');
         jy_cli_print(&out);
     } else {
-        rc = jy_err_set(&err, JY_EUSAGE, "unknown subcommand \"%s\"", sub);
+        rc = jy_err_set2(&err, JY_EUSAGE, "cli.unknown_subcommand", "unknown subcommand \"%s\"", "未知的子命令“%s”", sub);
     }
 done:
     jy_sb_free(&out);
@@ -313,7 +315,7 @@ done:
     jy_store_close(st);
     if (rc == 1) return JY_EXIT_FAIL; /* reported already */
     if (rc == JY_EUSAGE) {
-        fprintf(stderr, "jiuye: %s\nusage: %s\n", jy_err_text(&err), USAGE);
+        fprintf(stderr, "jiuye: %s\n%s%s\n", jy_err_text(&err), jy_cli_usage_word(), jy_cli_usage_text(USAGE, USAGE_ZH));
         return JY_EXIT_USAGE;
     }
     if (rc) return jy_cli_fail(&err);

@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 
 #define USAGE "jiuye messages [--key PREFIX]"
+#define USAGE_ZH "jiuye messages [--key 键前缀]"
 
 static int by_key(const void *a, const void *b)
 {
@@ -38,7 +39,7 @@ int jy_cmd_messages(const jy_cli *cli, int argc, char **argv)
     jy_cli_opts o;
     if (jy_cli_opts_parse(argc - 1, argv + 1, &o, &err)) return jy_cli_fail(&err);
     static const char *const allowed[] = {"key", NULL};
-    if (o.npos != 0 || jy_cli_opts_only(&o, allowed, NULL, &err)) return jy_cli_usage(USAGE);
+    if (o.npos != 0 || jy_cli_opts_only(&o, allowed, NULL, &err)) return jy_cli_usage2(USAGE, USAGE_ZH);
     const char *prefix = jy_cli_opt(&o, "key");
     size_t n = 0;
     const jy_msg *const *cat = jy_msg_catalogue(&n);

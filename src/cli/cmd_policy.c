@@ -26,6 +26,19 @@ static const char *USAGE =
     "       jiuye policy diff A B [--format text|json]\n"
     "       jiuye policy redecide --version N [--county C] [--program P]            (dry run: the changes)\n"
     "       jiuye policy redecide --version N [--county C] [--program P] --commit PLAN --reviewer NAME";
+static const char *USAGE_ZH =
+    "jiuye policy eval [--policy 规则目录] [--no-reasons] [--reference] < cases.jsonl\n"
+    "       jiuye policy explain [--policy 规则目录] < cases.jsonl\n"
+    "       jiuye policy check [--strict] [规则目录]\n"
+    "       jiuye policy list [--policy 规则目录]\n"
+    "       jiuye policy facts [--policy 规则目录]   （信息项目录，Markdown 格式）\n"
+    "       jiuye policy simulate (--set 名称=值 [from 日期] … | --policy-dir 规则目录) [--county 县] [--area 辖区]\n"
+    "                             [--program 项目] [--from 日期] [--to 日期] [--year 年度] [--cases]\n"
+    "       jiuye policy load 规则目录 --enacted 日期 --from 日期 [--note 说明]   （将规则登记为一个版本）\n"
+    "       jiuye policy versions [--policy 规则目录]\n"
+    "       jiuye policy diff 版本A 版本B [--format text|json]\n"
+    "       jiuye policy redecide --version N [--county 县] [--program 项目]            （试算：列出变化）\n"
+    "       jiuye policy redecide --version N [--county 县] [--program 项目] --commit 方案 --reviewer 复核人";
 
 /* explain: one case at a time, each traced (eval: jy_policy_eval_stream). */
 static int run_explain(const jy_policy *pol)
@@ -84,11 +97,11 @@ static int cmd_simulate(const jy_cli *cli, int argc, char **argv)
             rq.list_cases = 1;
             continue;
         }
-        if (!v) return jy_cli_usage(USAGE);
+        if (!v) return jy_cli_usage2(USAGE, USAGE_ZH);
         i++;
         if (strcmp(a, "--set") == 0) {
             if (nsets == JY_SIM_MAX_SETS) {
-                jy_err_set(&err, JY_EUSAGE, "--set: at most %d changes", JY_SIM_MAX_SETS);
+                jy_err_set2(&err, JY_EUSAGE, "cli.sim_max_sets", "--set: at most %d changes", "--set：最多%d项改动", JY_SIM_MAX_SETS);
                 return jy_cli_fail(&err);
             }
             char text[256];
@@ -113,7 +126,7 @@ static int cmd_simulate(const jy_cli *cli, int argc, char **argv)
         } else if (strcmp(a, "--from") == 0 || strcmp(a, "--to") == 0) {
             jy_date d;
             if (jy_date_parse(v, &d, &err)) {
-                jy_err_prefix(&err, "%s: ", a);
+                jy_err_prefix2(&err, "%s: ", "%s：", a);
                 return jy_cli_fail(&err);
             }
             if (a[2] == 'f') rq.from = d;
@@ -123,7 +136,7 @@ static int cmd_simulate(const jy_cli *cli, int argc, char **argv)
             rq.from = jy_date_from_ymd((int)year, 1, 1);
             rq.to = jy_date_from_ymd((int)year, 12, 31);
         } else {
-            return jy_cli_usage(USAGE);
+            return jy_cli_usage2(USAGE, USAGE_ZH);
         }
     }
     rq.sets = sets;
@@ -157,7 +170,7 @@ static int cmd_versions(const jy_cli *cli, int argc, char **argv)
     const char *const *allowed = is_load ? load_opts : is_list ? list_opts : is_diff ? diff_opts : red_opts;
     int want_pos = is_load ? 1 : is_diff ? 2 : 0;
     if (jy_cli_opts_only(&o, allowed, NULL, &err)) return jy_cli_fail(&err);
-    if (o.npos != want_pos) return jy_cli_usage(USAGE);
+    if (o.npos != want_pos) return jy_cli_usage2(USAGE, USAGE_ZH);
     const char *dir = jy_cli_opt(&o, "policy") ? jy_cli_opt(&o, "policy") : cli->policy_dir;
     jy_store *st = NULL;
     jy_cases *cs = NULL;
@@ -166,8 +179,8 @@ static int cmd_versions(const jy_cli *cli, int argc, char **argv)
     if (is_load) {
         jy_date enacted = 0, from = 0;
         const char *e = jy_cli_opt(&o, "enacted"), *f = jy_cli_opt(&o, "from");
-        if (e && jy_date_parse_loose(e, &enacted, &err)) rc = jy_err_prefix(&err, "--enacted %s: ", e);
-        if (rc == 0 && f && jy_date_parse_loose(f, &from, &err)) rc = jy_err_prefix(&err, "--from %s: ", f);
+        if (e && jy_date_parse_loose(e, &enacted, &err)) rc = jy_err_prefix2(&err, "--enacted %s: ", "--enacted %s：", e);
+        if (rc == 0 && f && jy_date_parse_loose(f, &from, &err)) rc = jy_err_prefix2(&err, "--from %s: ", "--from %s：", f);
         if (rc == 0) rc = jy_cli_store_open(cli, &st, &err);
         if (rc == 0)
             rc = jy_versions_load(st, o.pos[0], enacted, from, jy_cli_opt(&o, "note"), cli->actor, &out, &err);
@@ -178,7 +191,7 @@ static int cmd_versions(const jy_cli *cli, int argc, char **argv)
         int64_t a = 0, b = 0;
         const char *fmt = jy_cli_opt(&o, "format");
         if (fmt && strcmp(fmt, "text") != 0 && strcmp(fmt, "json") != 0)
-            rc = jy_err_set(&err, JY_EUSAGE, "--format %s: expected text or json", fmt);
+            rc = jy_err_set2(&err, JY_EUSAGE, "cli.format_text_json", "--format %s: expected text or json", "--format %s：应为 text 或 json", fmt);
         as_text = !fmt || strcmp(fmt, "text") == 0;
         if (rc == 0) rc = jy_cli_parse_int(o.pos[0], "version A", 1, INT64_MAX, &a, &err);
         if (rc == 0) rc = jy_cli_parse_int(o.pos[1], "version B", 1, INT64_MAX, &b, &err);
@@ -189,7 +202,7 @@ static int cmd_versions(const jy_cli *cli, int argc, char **argv)
         memset(&rq, 0, sizeof rq);
         int64_t v = 0;
         const char *vs = jy_cli_opt(&o, "version");
-        if (!vs) rc = jy_err_set(&err, JY_EUSAGE, "--version N: the version to re-decide under is required");
+        if (!vs) rc = jy_err_set2(&err, JY_EUSAGE, "cli.redecide_version", "--version N: the version to re-decide under is required", "--version N：须给出据以重新审核的规则版本");
         if (rc == 0) rc = jy_cli_parse_int(vs, "--version", 1, INT64_MAX, &v, &err);
         rq.version = v;
         rq.program = jy_cli_opt(&o, "program");
@@ -197,7 +210,7 @@ static int cmd_versions(const jy_cli *cli, int argc, char **argv)
         rq.commit = rq.plan != NULL;
         rq.reviewer = jy_cli_opt(&o, "reviewer");
         if (rc == 0 && rq.reviewer && !rq.commit)
-            rc = jy_err_set(&err, JY_EUSAGE, "--reviewer goes with --commit PLAN (the dry run needs no reviewer)");
+            rc = jy_err_set2(&err, JY_EUSAGE, "cli.reviewer_with_commit", "--reviewer goes with --commit PLAN (the dry run needs no reviewer)", "--reviewer 须与 --commit 方案 一起使用（试算不需要复核人）");
         if (rc == 0) rc = jy_cli_store_open(cli, &st, &err);
         if (rc == 0) rc = jy_cli_county(jy_cli_opt(&o, "county"), st, &rq.county, &err);
         if (rc == 0) rc = jy_cases_open(st, dir, &cs, &err);
@@ -216,7 +229,7 @@ static int cmd_versions(const jy_cli *cli, int argc, char **argv)
 
 int jy_cmd_policy(const jy_cli *cli, int argc, char **argv)
 {
-    if (argc < 2) return jy_cli_usage(USAGE);
+    if (argc < 2) return jy_cli_usage2(USAGE, USAGE_ZH);
     if (strcmp(argv[1], "simulate") == 0) return cmd_simulate(cli, argc, argv);
     if (strcmp(argv[1], "load") == 0 || strcmp(argv[1], "versions") == 0 || strcmp(argv[1], "diff") == 0 ||
         strcmp(argv[1], "redecide") == 0)
@@ -231,7 +244,7 @@ int jy_cmd_policy(const jy_cli *cli, int argc, char **argv)
         else if (strcmp(argv[i], "--strict") == 0) strict = 1;
         else if (strcmp(argv[i], "--reference") == 0) reference = 1;
         else if (argv[i][0] != '-' && !pos) pos = argv[i];
-        else return jy_cli_usage(USAGE);
+        else return jy_cli_usage2(USAGE, USAGE_ZH);
     }
     if (strcmp(sub, "check") == 0) {
         if (pos) dir = pos;
@@ -243,10 +256,10 @@ int jy_cmd_policy(const jy_cli *cli, int argc, char **argv)
         jy_sb_free(&rep);
         return ne > 0 || (strict && nw > 0) ? JY_EXIT_FAIL : JY_EXIT_OK;
     }
-    if (pos) return jy_cli_usage(USAGE);
+    if (pos) return jy_cli_usage2(USAGE, USAGE_ZH);
     int is_eval = strcmp(sub, "eval") == 0, is_explain = strcmp(sub, "explain") == 0;
     int is_list = strcmp(sub, "list") == 0, is_facts = strcmp(sub, "facts") == 0;
-    if (!is_eval && !is_explain && !is_list && !is_facts) return jy_cli_usage(USAGE);
+    if (!is_eval && !is_explain && !is_list && !is_facts) return jy_cli_usage2(USAGE, USAGE_ZH);
     jy_policy *pol = NULL;
     jy_err err;
     if (jy_policy_load(dir, &pol, &err) != 0) return jy_cli_fail(&err);

@@ -36,6 +36,8 @@
 #define USAGE                                                                                                   \
     "jiuye report targets|budget|roster P|forms|publicity CASE…|p4-acceptance CASE [--format json|csv|xlsx|pdf] " \
     "[--out FILE] [--encoding utf-8|gb18030] [--county CODE] …"
+#define USAGE_ZH "jiuye report targets|budget|roster 项目|forms|publicity 案件…|p4-acceptance 案件 [--format json|csv|xlsx|pdf] " \
+    "[--out 文件] [--encoding utf-8|gb18030] [--county 区划代码] …"
 
 /* The output options every report takes besides its own. */
 static const char *const output_opts[] = {"county", "format", "out", "encoding", NULL};
@@ -46,7 +48,7 @@ static int program_ok(const char *p, jy_err *err)
     char canon[8];
     snprintf(canon, sizeof canon, "P%d", n);
     if (n < 1 || n > 26 || strcmp(canon, p) != 0)
-        return jy_err_set(err, JY_EUSAGE, "programme %s: expected P1 … P26", p ? p : "");
+        return jy_err_set2(err, JY_EUSAGE, "cli.programme_expected", "programme %s: expected P1 … P26", "项目 %s：应为 P1 … P26", p ? p : "");
     return 0;
 }
 
@@ -61,11 +63,11 @@ static int emit(const jy_cli_opts *o, const jy_report *r, jy_err *err)
     if (enc) {
         if (strcmp(enc, "gb18030") == 0 || strcmp(enc, "GB18030") == 0) gb = 1;
         else if (strcmp(enc, "utf-8") != 0 && strcmp(enc, "utf8") != 0 && strcmp(enc, "UTF-8") != 0)
-            return jy_err_set(err, JY_EUSAGE, "--encoding %s: expected utf-8 or gb18030", enc);
-        if (strcmp(format, "csv") != 0) return jy_err_set(err, JY_EUSAGE, "--encoding applies to --format csv only");
+            return jy_err_set2(err, JY_EUSAGE, "cli.report_encoding", "--encoding %s: expected utf-8 or gb18030", "--encoding %s：应为 utf-8 或 gb18030", enc);
+        if (strcmp(format, "csv") != 0) return jy_err_set2(err, JY_EUSAGE, "cli.encoding_csv_only", "--encoding applies to --format csv only", "--encoding 只适用于 --format csv");
     }
     if (strcmp(format, "xlsx") == 0) {
-        if (!path) return jy_err_set(err, JY_EUSAGE, "--format xlsx needs --out FILE");
+        if (!path) return jy_err_set2(err, JY_EUSAGE, "cli.xlsx_needs_out", "--format xlsx needs --out FILE", "--format xlsx 须给出 --out 文件");
         int rc = jy_report_xlsx(r, path, err);
         if (rc) return rc;
         printf("{\"report\":\"%s\",\"format\":\"xlsx\",\"rows\":%zu}\n", r->name, r->nrows);
@@ -80,20 +82,20 @@ static int emit(const jy_cli_opts *o, const jy_report *r, jy_err *err)
     } else if (strcmp(format, "csv") == 0) {
         rc = jy_report_csv(r, gb, &out, err);
     } else if (strcmp(format, "pdf") == 0) {
-        rc = path ? jy_report_pdf(r, &out, err) : jy_err_set(err, JY_EUSAGE, "--format pdf needs --out FILE");
+        rc = path ? jy_report_pdf(r, &out, err) : jy_err_set2(err, JY_EUSAGE, "cli.pdf_needs_out", "--format pdf needs --out FILE", "--format pdf 须给出 --out 文件");
     } else {
-        rc = jy_err_set(err, JY_EUSAGE, "--format %s: expected json, csv, xlsx or pdf", format);
+        rc = jy_err_set2(err, JY_EUSAGE, "cli.report_format", "--format %s: expected json, csv, xlsx or pdf", "--format %s：应为 json、csv、xlsx 或 pdf", format);
     }
     if (rc == 0) {
         FILE *f = path ? jy_fopen_private(path, "wb") : stdout;
         if (!f) {
-            rc = jy_err_set(err, JY_EIO, "%s: %s", path, strerror(errno));
+            rc = jy_err_set2(err, JY_EIO, "cli.file_create", "%s: %s", "无法写入文件 %s：%s", path, strerror(errno));
         } else {
             size_t n = fwrite(jy_sb_cstr(&out), 1, out.len, f);
             int bad = n != out.len;
             if (path) bad |= fclose(f) != 0;
             else bad |= fflush(f) != 0;
-            if (bad) rc = jy_err_set(err, JY_EIO, "%s: write failed", path ? path : "stdout");
+            if (bad) rc = jy_err_set2(err, JY_EIO, "cli.write_failed", "%s: write failed", "%s：写入失败", path ? path : "stdout");
             else if (path) printf("{\"report\":\"%s\",\"format\":\"%s\",\"rows\":%zu}\n", r->name, format, r->nrows);
         }
     }
@@ -136,7 +138,7 @@ int jy_cmd_report(const jy_cli *cli, int argc, char **argv)
     jy_cli_privacy pv;
     if (jy_cli_privacy_take(&argc, argv, &pv, &err)) return jy_cli_fail(&err);
     if (jy_cli_opts_parse(argc - 1, argv + 1, &o, &err)) return jy_cli_fail(&err);
-    if (o.npos == 0) return jy_cli_usage(USAGE);
+    if (o.npos == 0) return jy_cli_usage2(USAGE, USAGE_ZH);
     const char *sub = o.pos[0];
     jy_access_req rq = jy_cli_access_req(cli, &pv);
     if (strcmp(sub, "roster") == 0) {
@@ -169,7 +171,7 @@ int jy_cmd_report(const jy_cli *cli, int argc, char **argv)
         static const char *const allowed[] = {"year", "program", NULL};
         if ((rc = jy_cli_opts_only(&o, allowed, output_opts, &err)) || (rc = year_of(&o, &year, &err))) goto done;
         if (o.npos > 1) {
-            rc = jy_err_set(&err, JY_EUSAGE, "report %s takes no arguments (use --program, --year)", sub);
+            rc = jy_err_set2(&err, JY_EUSAGE, "cli.report_no_args", "report %s takes no arguments (use --program, --year)", "report %s 不带参数（请用 --program、--year）", sub);
             goto done;
         }
         if (jy_cli_opt(&o, "program") && (rc = program_ok(jy_cli_opt(&o, "program"), &err))) goto done;
@@ -181,7 +183,7 @@ int jy_cmd_report(const jy_cli *cli, int argc, char **argv)
         static const char *const allowed[] = {"form", "year", "state", "case", "org", "unit", "month", NULL};
         if ((rc = jy_cli_opts_only(&o, allowed, output_opts, &err)) || (rc = year_of(&o, &year, &err))) goto done;
         if (o.npos != 2) {
-            rc = jy_err_set(&err, JY_EUSAGE, "report roster P [--form F]: one programme expected");
+            rc = jy_err_set2(&err, JY_EUSAGE, "cli.report_roster_one", "report roster P [--form F]: one programme expected", "report roster 项目 [--form 表式]：应给出一个项目");
             goto done;
         }
         if ((rc = program_ok(o.pos[1], &err))) goto done;
@@ -212,7 +214,7 @@ int jy_cmd_report(const jy_cli *cli, int argc, char **argv)
         size_t n = 0;
         if ((rc = jy_cli_opts_only(&o, allowed, output_opts, &err)) || (rc = parse_ids(&o, 1, ids, &n, &err))) goto done;
         if (n == 0 && !jy_cli_opt(&o, "program")) {
-            rc = jy_err_set(&err, JY_EUSAGE, "report publicity: give case numbers or --program P [--state S]");
+            rc = jy_err_set2(&err, JY_EUSAGE, "cli.report_publicity_args", "report publicity: give case numbers or --program P [--state S]", "report publicity：请给出案件编号，或 --program 项目 [--state 状态]");
             goto done;
         }
         if (jy_cli_opt(&o, "program") && (rc = program_ok(jy_cli_opt(&o, "program"), &err))) goto done;
@@ -224,14 +226,14 @@ int jy_cmd_report(const jy_cli *cli, int argc, char **argv)
         int64_t id = 0;
         if ((rc = jy_cli_opts_only(&o, allowed, output_opts, &err))) goto done;
         if (o.npos != 2) {
-            rc = jy_err_set(&err, JY_EUSAGE, "report p4-acceptance CASE: one case number expected");
+            rc = jy_err_set2(&err, JY_EUSAGE, "cli.report_p4_one", "report p4-acceptance CASE: one case number expected", "report p4-acceptance 案件：应给出一个案件编号");
             goto done;
         }
         if ((rc = jy_cli_parse_int(o.pos[1], "case", 1, INT64_MAX, &id, &err))) goto done;
         rc = jy_report_p4_acceptance(st, county, id, &r, &err);
     } else {
         jy_store_close(st);
-        return jy_cli_usage(USAGE);
+        return jy_cli_usage2(USAGE, USAGE_ZH);
     }
     if (rc == 0) rc = emit(&o, r, &err);
 done:

@@ -39,6 +39,11 @@ static const char usage_text[] =
     "            [--tls-cert FILE --tls-key FILE | --behind-tls] [--trusted-proxy ADDR]\n"
     "            [--origin https://HOST] [--max-conns N] [--max-conns-per-addr N] [--max-body BYTES]\n"
     "            [--head-timeout S] [--body-timeout S] [--idle-timeout S] [--rate R] [--user-rate R]";
+static const char usage_zh[] =
+    "jiuye serve [--port 端口] [--bind 127.0.0.1] [--threads N] [--county 640522] [--quiet] [--web 目录|none]\n"
+    "            [--tls-cert 证书文件 --tls-key 私钥文件 | --behind-tls] [--trusted-proxy 代理地址]\n"
+    "            [--origin https://主机] [--max-conns N] [--max-conns-per-addr N] [--max-body 字节数]\n"
+    "            [--head-timeout 秒] [--body-timeout 秒] [--idle-timeout 秒] [--rate 每秒请求数] [--user-rate 每秒请求数]";
 
 /* seconds (decimals allowed, "2.5") into milliseconds, 0.05 to 3600 s */
 static int parse_seconds(const char *s, int *ms)
@@ -104,11 +109,11 @@ int jy_cmd_serve(const jy_cli *cli, int argc, char **argv)
             cfg.behind_tls = 1;
             continue;
         }
-        if (i + 1 >= argc) return jy_cli_usage(usage_text);
+        if (i + 1 >= argc) return jy_cli_usage2(usage_text, usage_zh);
         const char *v = argv[++i];
         if (strcmp(a, "--port") == 0) {
             if (parse_int(v, 0, 65535, &cfg.port)) {
-                fprintf(stderr, "jiuye: --port %s: give a port number 0-65535 (0: any free port)\n", v);
+                jy_cli_say2("jiuye: ", "cli.serve_port", "--port %s: give a port number 0-65535 (0: any free port)", "--port %s：应为 0-65535 的端口号（0：任一空闲端口）", v);
                 return JY_EXIT_USAGE;
             }
         } else if (strcmp(a, "--bind") == 0) {
@@ -121,25 +126,25 @@ int jy_cmd_serve(const jy_cli *cli, int argc, char **argv)
             cfg.trusted_proxy = v;
         } else if (strcmp(a, "--origin") == 0) {
             if (strncmp(v, "https://", 8) != 0 && strncmp(v, "http://", 7) != 0) {
-                fprintf(stderr, "jiuye: --origin %s: give the site's origin, e.g. https://jiuye.example.cn\n", v);
+                jy_cli_say2("jiuye: ", "cli.serve_origin", "--origin %s: give the site's origin, e.g. https://jiuye.example.cn", "--origin %s：应为网站的源地址，如 https://jiuye.example.cn", v);
                 return JY_EXIT_USAGE;
             }
             cfg.origin = v;
         } else if (strcmp(a, "--max-conns") == 0) {
             if (parse_int(v, 16, 1000000, &cfg.max_conns)) {
-                fprintf(stderr, "jiuye: --max-conns %s: give 16 to 1000000\n", v);
+                jy_cli_say2("jiuye: ", "cli.serve_max_conns", "--max-conns %s: give 16 to 1000000", "--max-conns %s：应为 16 至 1000000", v);
                 return JY_EXIT_USAGE;
             }
         } else if (strcmp(a, "--max-conns-per-addr") == 0) {
             if (parse_int(v, 0, 1000000, &cfg.max_conns_per_addr)) {
-                fprintf(stderr, "jiuye: --max-conns-per-addr %s: give 0 (no limit) to 1000000\n", v);
+                jy_cli_say2("jiuye: ", "cli.serve_max_conns_addr", "--max-conns-per-addr %s: give 0 (no limit) to 1000000", "--max-conns-per-addr %s：应为 0（不限）至 1000000", v);
                 return JY_EXIT_USAGE;
             }
             if (cfg.max_conns_per_addr == 0) cfg.max_conns_per_addr = -1;
         } else if (strcmp(a, "--max-body") == 0) {
             int mb = 0;
             if (parse_int(v, 1024, 1 << 30, &mb)) {
-                fprintf(stderr, "jiuye: --max-body %s: give bytes, 1024 to 1073741824\n", v);
+                jy_cli_say2("jiuye: ", "cli.serve_max_body", "--max-body %s: give bytes, 1024 to 1073741824", "--max-body %s：应为字节数，1024 至 1073741824", v);
                 return JY_EXIT_USAGE;
             }
             cfg.max_body = (size_t)mb;
@@ -147,30 +152,30 @@ int jy_cmd_serve(const jy_cli *cli, int argc, char **argv)
                    strcmp(a, "--idle-timeout") == 0) {
             int *ms = a[2] == 'h' ? &cfg.head_timeout_ms : a[2] == 'b' ? &cfg.body_timeout_ms : &cfg.idle_timeout_ms;
             if (parse_seconds(v, ms)) {
-                fprintf(stderr, "jiuye: %s %s: give seconds, 0.05 to 3600\n", a, v);
+                jy_cli_say2("jiuye: ", "cli.serve_seconds", "%s %s: give seconds, 0.05 to 3600", "%s %s：应为秒数，0.05 至 3600", a, v);
                 return JY_EXIT_USAGE;
             }
         } else if (strcmp(a, "--rate") == 0 || strcmp(a, "--user-rate") == 0) {
             if (parse_rate(v, a[2] == 'r' ? &cfg.rate_addr : &cfg.rate_user)) {
-                fprintf(stderr, "jiuye: %s %s: give requests per second (0: no limit)\n", a, v);
+                jy_cli_say2("jiuye: ", "cli.serve_rate", "%s %s: give requests per second (0: no limit)", "%s %s：应为每秒请求数（0：不限）", a, v);
                 return JY_EXIT_USAGE;
             }
         } else if (strcmp(a, "--threads") == 0) {
             if (parse_int(v, 1, 64, &cfg.threads)) {
-                fprintf(stderr, "jiuye: --threads %s: give 1 to 64\n", v);
+                jy_cli_say2("jiuye: ", "cli.serve_threads", "--threads %s: give 1 to 64", "--threads %s：应为 1 至 64", v);
                 return JY_EXIT_USAGE;
             }
         } else if (strcmp(a, "--web") == 0) {
             web = v;
         } else if (strcmp(a, "--county") == 0) {
             if (strlen(v) != 6 || strspn(v, "0123456789") != 6) {
-                fprintf(stderr, "jiuye: --county %s: give a 6-digit county code such as 640522\n", v);
+                jy_cli_say2("jiuye: ", "cli.county_code", "--county %s: give a 6-digit county code such as 640522", "--county %s：应为6位县级行政区划代码，如 640522", v);
                 return JY_EXIT_USAGE;
             }
             memcpy(app.county, v, 7);
             cfg.scope = app.county; /* the handles see this county's records only */
         } else {
-            return jy_cli_usage(usage_text);
+            return jy_cli_usage2(usage_text, usage_zh);
         }
     }
 
@@ -182,12 +187,12 @@ int jy_cmd_serve(const jy_cli *cli, int argc, char **argv)
         snprintf(index, sizeof index, "%s/index.html", dir);
         if (strcmp(dir, "none") == 0) app.web_dir = NULL;
         else if (access(index, R_OK) == 0) app.web_dir = dir;
-        else if (web) fprintf(stderr, "jiuye serve: --web %s: no index.html there (run `make web`); serving the API only\n", web);
+        else if (web) jy_cli_say2("jiuye serve: ", "cli.serve_no_web", "--web %s: no index.html there (run `make web`); serving the API only", "--web %s：该目录下没有 index.html（请运行 `make web`）；只提供 API", web);
     }
 
     /* Division names are a nicety for the pages: serve without them if the file is missing. */
     if (jy_divisions_load(cli->policy_dir, &divs, &err) == 0) app.divs = divs;
-    else fprintf(stderr, "jiuye serve: division names unavailable (%s)\n", jy_err_text(&err));
+    else jy_cli_say2("jiuye serve: ", "cli.serve_no_divisions", "division names unavailable (%1$s)%2$.0s", "行政区划名称不可用（%2$s）%1$.0s", err.msg, jy_err_zh(&err));
     jy_err_clear(&err);
 
     /* Block the stop signals before the worker threads exist, so they inherit the mask and
@@ -214,7 +219,7 @@ int jy_cmd_serve(const jy_cli *cli, int argc, char **argv)
         jy_store_close(st);
     }
     if (area[0] && cfg.scope && strncmp(cfg.scope, area, strlen(area)) != 0) {
-        fprintf(stderr, "jiuye serve: --county %s is outside user %s's area %s\n", cfg.scope, cli->actor, area);
+        jy_cli_say2("jiuye serve: ", "cli.serve_county_outside", "--county %s is outside user %s's area %s", "--county %s 不在用户 %s 的辖区 %s 内", cfg.scope, cli->actor, area);
         pthread_sigmask(SIG_SETMASK, &old, NULL);
         jy_divisions_free(divs);
         return JY_EXIT_FAIL;
@@ -264,7 +269,7 @@ int jy_cmd_serve(const jy_cli *cli, int argc, char **argv)
     int sig = 0;
     while (sigwait(&stop, &sig) != 0) {
     }
-    fprintf(stderr, "jiuye serve: %s received, stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    jy_cli_say2("jiuye serve: ", "cli.serve_stopping", "%s received, stopping", "收到 %s，正在停止", sig == SIGINT ? "SIGINT" : "SIGTERM");
 done:
     jy_http_stop(srv);
     if (api_ready) jy_api_close(&api);

@@ -13,21 +13,22 @@
 #include "service/settings.h"
 
 #define USAGE "jiuye settings show | set KEY VALUE   [--county C]"
+#define USAGE_ZH "jiuye settings show | set 键 值   [--county 区划代码]"
 
 int jy_cmd_settings(const jy_cli *cli, int argc, char **argv)
 {
     jy_err err = {0};
     jy_cli_opts o;
     if (jy_cli_opts_parse(argc - 1, argv + 1, &o, &err)) return jy_cli_fail(&err);
-    if (o.npos == 0) return jy_cli_usage(USAGE);
+    if (o.npos == 0) return jy_cli_usage2(USAGE, USAGE_ZH);
     static const char *const allowed[] = {"county", NULL};
     if (jy_cli_opts_only(&o, allowed, NULL, &err)) {
-        fprintf(stderr, "jiuye: %s\nusage: %s\n", jy_err_text(&err), USAGE);
+        fprintf(stderr, "jiuye: %s\n%s%s\n", jy_err_text(&err), jy_cli_usage_word(), jy_cli_usage_text(USAGE, USAGE_ZH));
         return JY_EXIT_USAGE;
     }
     const char *sub = o.pos[0];
     int set = strcmp(sub, "set") == 0;
-    if ((!set && strcmp(sub, "show") != 0) || (set && o.npos != 3) || (!set && o.npos != 1)) return jy_cli_usage(USAGE);
+    if ((!set && strcmp(sub, "show") != 0) || (set && o.npos != 3) || (!set && o.npos != 1)) return jy_cli_usage2(USAGE, USAGE_ZH);
     jy_store *st = NULL;
     jy_cases *cs = NULL;
     jy_sb out = JY_SB_INIT;
@@ -44,7 +45,7 @@ int jy_cmd_settings(const jy_cli *cli, int argc, char **argv)
     jy_cases_close(cs);
     jy_store_close(st);
     if (rc == JY_EUSAGE) {
-        fprintf(stderr, "jiuye: %s\nusage: %s\n", jy_err_text(&err), USAGE);
+        fprintf(stderr, "jiuye: %s\n%s%s\n", jy_err_text(&err), jy_cli_usage_word(), jy_cli_usage_text(USAGE, USAGE_ZH));
         return JY_EXIT_USAGE;
     }
     return rc ? jy_cli_fail(&err) : JY_EXIT_OK;

@@ -42,6 +42,9 @@
     "jiuye user add NAME --role ROLE [--area DIVISION] [--org USCC|ID] [--person IDCARD|ID] [--display TEXT] " \
     "[--password-file FILE|-] | user passwd NAME [--password-file FILE|-] | user list | user lock|unlock NAME | " \
     "user totp NAME enroll|show-uri|disable | user recovery-codes NAME | user keygen FILE | user roles"
+#define USAGE_ZH "jiuye user add 用户名 --role 角色 [--area 辖区] [--org 统一社会信用代码|编号] [--person 身份证号码|编号] [--display 显示名] " \
+    "[--password-file 文件|-] | user passwd 用户名 [--password-file 文件|-] | user list | user lock|unlock 用户名 | " \
+    "user totp 用户名 enroll|show-uri|disable | user recovery-codes 用户名 | user keygen 文件 | user roles"
 
 static void os_user(char out[64])
 {
@@ -54,11 +57,11 @@ static void os_user(char out[64])
 static int read_password_file(const char *path, char *out, size_t cap, jy_err *err)
 {
     FILE *f = strcmp(path, "-") == 0 ? stdin : fopen(path, "rb");
-    if (!f) return jy_err_set(err, JY_EIO, "--password-file %s: cannot open it", path);
+    if (!f) return jy_err_set2(err, JY_EIO, "cli.password_file_open", "--password-file %s: cannot open it", "--password-file %s：无法打开", path);
     int rc = 0;
-    if (!fgets(out, (int)cap, f)) rc = jy_err_set(err, JY_EINVAL, "--password-file %s: empty", path);
+    if (!fgets(out, (int)cap, f)) rc = jy_err_set2(err, JY_EINVAL, "cli.password_file_empty", "--password-file %s: empty", "--password-file %s：文件为空", path);
     else if (!strchr(out, '\n') && !feof(f))
-        rc = jy_err_set(err, JY_EINVAL, "--password-file %s: the first line is longer than %zu bytes", path, cap - 2);
+        rc = jy_err_set2(err, JY_EINVAL, "cli.password_file_long", "--password-file %s: the first line is longer than %zu bytes", "--password-file %s：第一行超过%zu字节", path, cap - 2);
     if (f != stdin) fclose(f);
     if (rc == 0) {
         size_t n = strlen(out);
@@ -118,14 +121,14 @@ static int cmd_add(const jy_cli *cli, int argc, char **argv)
     static const char *const allowed[] = {"role", "area", "org", "person", "display", "password-file", NULL};
     if (jy_cli_opts_parse(argc - 1, argv + 1, &o, &err) || jy_cli_opts_only(&o, allowed, NULL, &err))
         return jy_cli_fail(&err);
-    if (o.npos != 1 || !jy_cli_opt(&o, "role")) return jy_cli_usage(USAGE);
+    if (o.npos != 1 || !jy_cli_opt(&o, "role")) return jy_cli_usage2(USAGE, USAGE_ZH);
     jy_user u;
     memset(&u, 0, sizeof u);
     const char *name = o.pos[0], *area = jy_cli_opt(&o, "area"), *display = jy_cli_opt(&o, "display");
     const char *org = jy_cli_opt(&o, "org"), *person = jy_cli_opt(&o, "person");
     const char *pwfile = jy_cli_opt(&o, "password-file");
     if (strlen(name) >= sizeof u.name || !*name) {
-        jy_err_set(&err, JY_EINVAL, "user name \"%s\": 1 to %zu bytes", name, sizeof u.name - 1);
+        jy_err_set2(&err, JY_EINVAL, "cli.user_name", "user name \"%s\": 1 to %zu bytes", "用户名“%s”：应为1至%zu字节", name, sizeof u.name - 1);
         return jy_cli_fail(&err);
     }
     memcpy(u.name, name, strlen(name) + 1);
@@ -191,7 +194,7 @@ static int cmd_passwd(const jy_cli *cli, int argc, char **argv)
     static const char *const allowed[] = {"password-file", NULL};
     if (jy_cli_opts_parse(argc - 1, argv + 1, &o, &err) || jy_cli_opts_only(&o, allowed, NULL, &err))
         return jy_cli_fail(&err);
-    if (o.npos != 1) return jy_cli_usage(USAGE);
+    if (o.npos != 1) return jy_cli_usage2(USAGE, USAGE_ZH);
     const char *pwfile = jy_cli_opt(&o, "password-file");
     char pw[640], generated[32];
     pw[0] = generated[0] = '\0';
@@ -259,7 +262,7 @@ static int cmd_totp(const jy_cli *cli, const char *name, const char *op)
 {
     if (strcmp(op, "disable") == 0) return cmd_simple(cli, name, "second_factor_disabled");
     int enroll = strcmp(op, "enroll") == 0;
-    if (!enroll && strcmp(op, "show-uri") != 0) return jy_cli_usage(USAGE);
+    if (!enroll && strcmp(op, "show-uri") != 0) return jy_cli_usage2(USAGE, USAGE_ZH);
     jy_err err = {0};
     env e;
     char uri[512];
@@ -362,7 +365,7 @@ static int cmd_roles(void)
 
 int jy_cmd_user(const jy_cli *cli, int argc, char **argv)
 {
-    if (argc < 2) return jy_cli_usage(USAGE);
+    if (argc < 2) return jy_cli_usage2(USAGE, USAGE_ZH);
     const char *sub = argv[1];
     if (strcmp(sub, "add") == 0) return cmd_add(cli, argc - 1, argv + 1);
     if (strcmp(sub, "passwd") == 0) return cmd_passwd(cli, argc - 1, argv + 1);
@@ -384,5 +387,5 @@ int jy_cmd_user(const jy_cli *cli, int argc, char **argv)
         jy_sb_free(&sb);
         return JY_EXIT_OK;
     }
-    return jy_cli_usage(USAGE);
+    return jy_cli_usage2(USAGE, USAGE_ZH);
 }

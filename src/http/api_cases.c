@@ -103,11 +103,24 @@ static int list_item(void *ctx, const jy_case *c)
     }
     jy_sb_reset(&w->one);
     jy_case_json(&w->one, c);
-    if (w->overdue && c->due_on) {
-        w->one.len--;
-        jy_sb_json_kv_i64(&w->one, "days_overdue", (int64_t)(w->today - c->due_on));
-        jy_sb_appendc(&w->one, '}');
+    jy_privacy_mask_json(&w->one);
+    return jy_api_page_add(w->pg, c->id, jy_sb_cstr(&w->one), w->one.len);
+}
+
+/* An overdue case (?overdue=1 and /cases/overdue): judged by the state it was in on the day
+ * (jy_case_overdue_on), shown as `jiuye case overdue` shows it. */
+static int overdue_item(void *ctx, const jy_case *c, const jy_case_then *t)
+{
+    list_walk *w = ctx;
+    if (w->decision && strcmp(c->decision, w->decision) != 0) return 0;
+    if (strlen(w->who->area) > 6 || owner_bound(w->who)) {
+        char area[13];
+        case_area(w->st, c, area);
+        jy_perm_target pt = {.area = area, .org_id = c->org_id, .person_id = c->person_id};
+        if (jy_perm_check(w->who, JY_PERM_CASE_READ, &pt, NULL) != 0) return 0;
     }
+    jy_sb_reset(&w->one);
+    jy_case_overdue_json(&w->one, c, t, w->today);
     jy_privacy_mask_json(&w->one);
     return jy_api_page_add(w->pg, c->id, jy_sb_cstr(&w->one), w->one.len);
 }
@@ -143,25 +156,25 @@ static void h_cases(jy_http_req *req)
             return;
         }
     }
-    if (overdue) f.due_before = on;
     const char *obj = jy_http_req_query(req, "objection");
     if (obj && strcmp(obj, "open") != 0) {
-        jy_http_reply_error_field(req, 400, "bad_query", "objection", "?objection=: open (cases whose objection waits for re-review)");
+        jy_http_reply_error2(req, 400, "bad_query", "objection", "http.objection_query", "?objection=: open (cases whose objection waits for re-review)", "?objection= 应为 open（异议待复核的案件）");
         jy_sb_free(&pg.items);
         return;
     }
     f.objection_open = obj != NULL;
     /* filtered rows (decision, township, owner) are skipped in the walk: read on until the page fills */
-    int filtered = decision || strlen(who->area) > 6 || owner_bound(who);
+    int filtered = decision || overdue || strlen(who->area) > 6 || owner_bound(who);
     f.limit = filtered ? 0 : pg.limit + 1;
     jy_store *st = jy_api_store_or_reply(req);
-    if (!st) {
+    jy_cases *cs = st && overdue ? jy_api_cases_or_reply(req) : NULL;
+    if (!st || (overdue && !cs)) {
         jy_sb_free(&pg.items);
         return;
     }
     list_walk w = {req, st, &pg, who, on, decision, overdue, JY_SB_INIT};
     jy_err err = {0};
-    int rc = jy_store_case_list(st, &f, list_item, &w, &err);
+    int rc = overdue ? jy_case_overdue_on(cs, &f, on, overdue_item, &w, &err) : jy_store_case_list(st, &f, list_item, &w, &err);
     jy_sb_free(&w.one);
     jy_api_page_end(req, &pg, rc, &err, NULL);
 }
@@ -317,27 +330,6 @@ static void h_step(jy_http_req *req)
 
 /* ---- overdue steps ---- */
 
-typedef struct overdue_walk {
-    list_walk base;
-    jy_cases *cs;
-} overdue_walk;
-
-static int overdue_item(void *ctx, const jy_case *c)
-{
-    overdue_walk *o = ctx;
-    list_walk *w = &o->base;
-    if (strlen(w->who->area) > 6 || owner_bound(w->who)) {
-        char area[13];
-        case_area(w->st, c, area);
-        jy_perm_target t = {.area = area, .org_id = c->org_id, .person_id = c->person_id};
-        if (jy_perm_check(w->who, JY_PERM_CASE_READ, &t, NULL) != 0) return 0;
-    }
-    jy_sb_reset(&w->one);
-    jy_case_overdue_json(o->cs, &w->one, c, w->today);
-    jy_privacy_mask_json(&w->one);
-    return jy_api_page_add(w->pg, c->id, jy_sb_cstr(&w->one), w->one.len);
-}
-
 /* GET /api/v1/cases/overdue: the cases still in a state whose deadline has passed (`jiuye case
  * overdue`), with days_overdue and the deadline rule and its clause. */
 static void h_overdue(jy_http_req *req)
@@ -351,7 +343,7 @@ static void h_overdue(jy_http_req *req)
         return;
     }
     jy_case_filter f = {.program = jy_http_req_query(req, "program"), .kind = jy_http_req_query(req, "kind"),
-                        .after_id = pg.after, .due_before = on};
+                        .after_id = pg.after};
     if (owner_bound(who)) {
         if (who->org_id) f.org_id = who->org_id;
         else if (who->person_id) f.person_id = who->person_id;
@@ -360,17 +352,17 @@ static void h_overdue(jy_http_req *req)
             return;
         }
     }
-    f.limit = strlen(who->area) > 6 || owner_bound(who) ? 0 : pg.limit + 1;
+    f.limit = 0; /* the deadline is judged after the query: the page stops the walk when full */
     jy_store *st = jy_api_store_or_reply(req);
     jy_cases *cs = st ? jy_api_cases_or_reply(req) : NULL;
     if (!cs) {
         jy_sb_free(&pg.items);
         return;
     }
-    overdue_walk o = {{req, st, &pg, who, on, NULL, 1, JY_SB_INIT}, cs};
+    list_walk w = {req, st, &pg, who, on, NULL, 1, JY_SB_INIT};
     jy_err err = {0};
-    int rc = jy_store_case_list(st, &f, overdue_item, &o, &err);
-    jy_sb_free(&o.base.one);
+    int rc = jy_case_overdue_on(cs, &f, on, overdue_item, &w, &err);
+    jy_sb_free(&w.one);
     if (rc) {
         jy_sb_free(&pg.items);
         jy_api_fail(req, &err, NULL);
@@ -488,9 +480,9 @@ static int class_or_reply(jy_http_req *req, jy_store *st, int perm, jy_case *c)
 {
     if (case_or_reply(req, st, perm, c)) return -1;
     if (strcmp(c->kind, "training_class") != 0) {
-        jy_http_reply_error(req, 409, "conflict",
-                            "案件 %" PRId64 " is a %s, not a class application (training_class): it has no roster", c->id,
-                            c->kind);
+        jy_http_reply_error2(req, 409, "conflict", NULL, "http.not_a_class",
+                             "案件 %" PRId64 " is a %s, not a class application (training_class): it has no roster",
+                             "案件 %" PRId64 " 是 %s，不是开班申请（training_class），没有花名册", c->id, c->kind);
         return -1;
     }
     return 0;
@@ -630,8 +622,8 @@ static void h_check_roster(jy_http_req *req)
     }
     if (!kind) kind = jy_case_default_kind(program, 1);
     if (!kind || !jy_case_kind_known(kind)) {
-        jy_http_reply_error_field(req, 422, "invalid_field", kind ? "kind" : "program",
-                                  kind ? "kind: not a case kind" : "program: P1 … P26");
+        if (kind) jy_http_reply_error2(req, 422, "invalid_field", "kind", "http.case_kind", "kind: not a case kind", "kind：不是案件类别");
+        else jy_http_reply_error2(req, 422, "invalid_field", "program", "http.case_program", "program: P1 … P26", "program：应为 P1 … P26");
         return;
     }
     int level = level_s && *level_s ? jy_roster_level(level_s) : 0;
@@ -731,8 +723,8 @@ static void h_conflicts(jy_http_req *req)
         }
         if (!kind) kind = jy_case_default_kind(program, 0);
         if (!kind || !jy_case_kind_known(kind)) {
-            jy_http_reply_error_field(req, 400, "bad_query", kind ? "kind" : "program",
-                                      kind ? "?kind=: not a case kind" : "?program=: P1 … P26");
+            if (kind) jy_http_reply_error2(req, 400, "bad_query", "kind", "http.case_kind_query", "?kind=: not a case kind", "?kind= 不是案件类别");
+            else jy_http_reply_error2(req, 400, "bad_query", "program", "http.case_program_query", "?program=: P1 … P26", "?program= 应为 P1 … P26");
             return;
         }
         int level = lv && *lv ? jy_roster_level(lv) : 0;
@@ -788,8 +780,9 @@ static void h_settle(jy_http_req *req)
     }
     const jy_principal *who = jy_api_who(req);
     if (strlen(who->area) > 6 || owner_bound(who)) {
-        jy_http_reply_error(req, 409, "conflict",
-                            "用户 %s: provisional dates are settled county-wide by a county reviewer (县级审核)", who->name);
+        jy_http_reply_error2(req, 409, "conflict", NULL, "http.settle_county_wide",
+                             "用户 %s: provisional dates are settled county-wide by a county reviewer (县级审核)",
+                             "用户 %s：暂定日期由县级审核人员在全县范围内统一确定", who->name);
         return;
     }
     jy_cases *cs = jy_api_cases_or_reply(req);
@@ -869,14 +862,16 @@ static void h_settle(jy_http_req *req)
 #define OVERDUE_SCHEMA                                                                                            \
     "{\"type\":\"object\",\"required\":[\"id\",\"program\",\"kind\",\"state\",\"decision\",\"days_overdue\"],"    \
     "\"properties\":{" CASE_PROPS ",\"days_overdue\":{\"type\":\"integer\"},\"deadline\":" STR                    \
-    ",\"deadline_clause\":" STR "}}"
+    ",\"deadline_clause\":" STR ",\"as_of\":{\"type\":\"object\",\"required\":[\"date\",\"state\",\"since\",\"due_on\"],"   \
+    "\"properties\":{\"date\":" STR ",\"state\":" STR ",\"since\":" STR ",\"due_on\":" STR "}}}}"
 
 const jy_api_route jy_api_routes_cases[] = {
     /* literal paths before "/api/v1/cases/{id}": the server takes the first route that matches */
     {{.method = "GET", .path = "/api/v1/cases/overdue", .fn = h_overdue, .permission = JY_PERM_CASE_READ},
      {.tag = "cases",
-      .summary = "Overdue steps (超期): cases still in a state whose deadline has passed, with days overdue and the "
-                 "deadline's clause",
+      .summary = "Overdue steps (超期): cases that were, on ?on (default today), in a state whose deadline had passed "
+                 "— judged by the state each was in that day, replayed from its history — with days overdue, the "
+                 "deadline's clause and as_of (the state then, since when, its deadline)",
       .query = "on,program,kind,limit,cursor", .response = PAGE_OF(OVERDUE_SCHEMA), .statuses = "200,400,401,403"}},
     {{.method = "POST", .path = "/api/v1/cases/check-roster", .fn = h_check_roster, .flags = JY_HTTP_CSV,
       .permission = JY_PERM_CASE_FILE, .max_body = 4u << 20},

@@ -366,7 +366,8 @@ static void run_upload(jy_http_req *req, const char *kind)
     if (u.encoding && *u.encoding) {
         jy_err e = {0};
         if (jy_encoding_parse(u.encoding, &enc, &e)) {
-            jy_http_reply_error_field(req, 422, "invalid_field", "encoding", "encoding: %s", e.msg);
+            jy_err_prefix2(&e, "encoding: ", "encoding：");
+            jy_http_reply_error_e(req, 422, "invalid_field", "encoding", &e);
             return;
         }
     }
@@ -387,10 +388,10 @@ static void run_upload(jy_http_req *req, const char *kind)
         /* the month's sheet covers the county's placements: a county officer's upload */
         const jy_principal *who = jy_api_who(req);
         if (strlen(who->area) > 6) {
-            jy_http_reply_error(req, 403, "forbidden",
-                                "用户 %s 的辖区为乡镇 %s: a month's attendance sheet covers the county's placements and is "
-                                "imported by a county officer",
-                                who->name, who->area);
+            jy_http_reply_error2(req, 403, "forbidden", NULL, "http.attendance_county",
+                                 "用户 %s 的辖区为乡镇 %s: a month's attendance sheet covers the county's placements and is "
+                                 "imported by a county officer",
+                                 "用户 %s 的辖区为乡镇 %s：月度考勤表覆盖全县的岗位，由县级工作人员导入", who->name, who->area);
             return;
         }
         if (jy_api_permit_or_reply(req, JY_PERM_ATTENDANCE_WRITE, NULL)) return;

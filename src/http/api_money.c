@@ -82,15 +82,17 @@ static void reply_masked(jy_http_req *req, unsigned status, jy_sb *sb)
     jy_api_reply_json(req, status, sb);
 }
 
-static int field_error(jy_http_req *req, const char *field, const char *what)
+static int field_error(jy_http_req *req, const char *field, const char *what, const char *what_zh)
 {
-    jy_http_reply_error_field(req, 422, "invalid_field", field, "%s: %s", field, what);
+    jy_http_reply_error2(req, 422, "invalid_field", field, "http.money_field", "%1$s: %2$s%3$.0s", "%1$s 有误：%3$s%2$.0s",
+                         field, what, what_zh);
     return JY_EINVAL;
 }
 
-static int query_error(jy_http_req *req, const char *name, const char *what)
+static int query_error(jy_http_req *req, const char *name, const char *what, const char *what_zh)
 {
-    jy_http_reply_error_field(req, 400, "bad_query", name, "?%s=: %s", name, what);
+    jy_http_reply_error2(req, 400, "bad_query", name, "http.money_query", "?%1$s=: %2$s%3$.0s", "参数 ?%1$s= 有误：%3$s%2$.0s",
+                         name, what, what_zh);
     return JY_EINVAL;
 }
 
@@ -145,8 +147,8 @@ static int county_or_reply(jy_http_req *req, const char *given, int in_body, cha
     const char *name = "county";
     if (given) {
         if (strlen(given) != 6 || strspn(given, "0123456789") != 6) {
-            if (in_body) return field_error(req, name, "a county code of six digits, e.g. 640522");
-            return query_error(req, name, "a county code of six digits, e.g. 640522");
+            if (in_body) return field_error(req, name, "a county code of six digits, e.g. 640522", "应为6位县级行政区划代码，如 640522");
+            return query_error(req, name, "a county code of six digits, e.g. 640522", "应为6位县级行政区划代码，如 640522");
         }
         memcpy(out, given, 7);
     } else if (strlen(who->area) >= 6) {
@@ -178,7 +180,7 @@ static int bool_or_reply(jy_http_req *req, json_t *b, const char *field, int *ou
 {
     json_t *v = json_object_get(b, field);
     if (!v || json_is_null(v)) return 1;
-    if (!json_is_boolean(v)) return field_error(req, field, "expected true or false");
+    if (!json_is_boolean(v)) return field_error(req, field, "expected true or false", "应为 true 或 false");
     *out = json_is_true(v);
     return 0;
 }
@@ -262,9 +264,9 @@ static void h_placements(jy_http_req *req)
     if (jy_api_page_or_reply(req, &pg)) return;
     jy_placement_filter f = {.program = jy_http_req_query(req, "program"), .status = jy_http_req_query(req, "status")};
     int rc = 0;
-    if (f.program && !placement_program_ok(f.program)) rc = query_error(req, "program", "P10, P12, P13, P14 or P24");
+    if (f.program && !placement_program_ok(f.program)) rc = query_error(req, "program", "P10, P12, P13, P14 or P24", "应为 P10、P12、P13、P14 或 P24");
     else if (f.status && strcmp(f.status, "active") && strcmp(f.status, "ended") && strcmp(f.status, "cancelled"))
-        rc = query_error(req, "status", "active, ended or cancelled");
+        rc = query_error(req, "status", "active, ended or cancelled", "应为 active（在岗）、ended（已结束）或 cancelled（已撤销）");
     else if (jy_api_query_id_or_reply(req, "person_id", &f.person_id) < 0 ||
              jy_api_query_id_or_reply(req, "host_id", &f.host_org_id) < 0)
         rc = JY_EINVAL;
@@ -320,25 +322,25 @@ static void h_placement_start(jy_http_req *req)
         return;
     in.new_recruit = nr;
     if (!placement_program_ok(in.program)) {
-        field_error(req, "program", "a programme with monthly pay: P10, P12, P13, P14 or P24");
+        field_error(req, "program", "a programme with monthly pay: P10, P12, P13, P14 or P24", "应为按月发放的项目：P10、P12、P13、P14 或 P24");
         return;
     }
     if (!!in.idcard == !!person_id) {
-        field_error(req, "idcard", "give the person: idcard or person_id (one of them)");
+        field_error(req, "idcard", "give the person: idcard or person_id (one of them)", "请给出人员：idcard 或 person_id（二选一）");
         return;
     }
     if (!!in.host_uscc == !!host_id) {
-        field_error(req, "host_uscc", "give the host: host_uscc or host_id (one of them)");
+        field_error(req, "host_uscc", "give the host: host_uscc or host_id (one of them)", "请给出用人单位：host_uscc 或 host_id（二选一）");
         return;
     }
     if (in.planned_end && in.planned_end < in.start) {
-        field_error(req, "planned_end", "before start");
+        field_error(req, "planned_end", "before start", "早于开始日期");
         return;
     }
     json_t *facts = json_object_get(b, "facts");
     if (facts && !json_is_null(facts)) {
         if (!json_is_object(facts)) {
-            field_error(req, "facts", "an object of extra facts for the placement case");
+            field_error(req, "facts", "an object of extra facts for the placement case", "应为岗位案件补充信息项的对象");
             return;
         }
         char *s = json_dumps(facts, JSON_COMPACT);
@@ -353,13 +355,13 @@ static void h_placement_start(jy_http_req *req)
     jy_org host;
     int rc = person_id ? jy_store_person_get(st, person_id, &ps, &err) : jy_store_person_get_by_idcard(st, in.idcard, &ps, &err);
     if (rc) {
-        if (rc == JY_ENOTFOUND) field_error(req, person_id ? "person_id" : "idcard", "no such person is registered in your area");
+        if (rc == JY_ENOTFOUND) field_error(req, person_id ? "person_id" : "idcard", "no such person is registered in your area", "您的辖区内没有登记此人");
         else fail(req, &err, NULL);
         return;
     }
     rc = host_id ? jy_store_org_get(st, host_id, &host, &err) : jy_store_org_get_by_uscc(st, in.host_uscc, &host, &err);
     if (rc) {
-        if (rc == JY_ENOTFOUND) field_error(req, host_id ? "host_id" : "host_uscc", "no such organisation is registered in your area");
+        if (rc == JY_ENOTFOUND) field_error(req, host_id ? "host_id" : "host_uscc", "no such organisation is registered in your area", "您的辖区内没有登记该单位");
         else fail(req, &err, NULL);
         return;
     }
@@ -388,7 +390,7 @@ static int reason_date_or_reply(jy_http_req *req, json_t *b, const char **reason
     if (jy_api_only_keys_or_reply(req, b, "reason,date")) return JY_EINVAL;
     if (jy_api_str_or_reply(req, b, "reason", 1, reason) || jy_api_date_or_reply(req, b, "date", date_required, on) < 0)
         return JY_EINVAL;
-    if (!**reason) return field_error(req, "reason", "must not be empty");
+    if (!**reason) return field_error(req, "reason", "must not be empty", "不能为空");
     return 0;
 }
 
@@ -413,7 +415,7 @@ static void h_placement_approve(jy_http_req *req)
         return;
     }
     if (strcmp(c.kind, "placement") != 0) {
-        jy_http_reply_error(req, 404, "not_found", "case %" PRId64 " is not a placement start (kind %s)", case_id, c.kind);
+        jy_http_reply_error2(req, 404, "not_found", NULL, "http.not_a_placement", "case %" PRId64 " is not a placement start (kind %s)", "案件 %" PRId64 " 不是岗位安置（类别为 %s）", case_id, c.kind);
         return;
     }
     char area[13];
@@ -444,7 +446,7 @@ static void h_placement_end(jy_http_req *req)
     jy_placement p;
     if (!st || placement_or_reply(req, st, JY_PERM_PLACEMENT_WRITE, &p)) return;
     if (on < p.start_on) {
-        field_error(req, "date", "before the placement's start");
+        field_error(req, "date", "before the placement's start", "早于岗位开始日期");
         return;
     }
     jy_cases *cs = jy_api_cases_or_reply(req);
@@ -465,11 +467,11 @@ static void h_placement_recover(jy_http_req *req)
     const char *reason, *since = NULL;
     if (jy_api_str_or_reply(req, b, "reason", 1, &reason) || jy_api_str_or_reply(req, b, "since", 0, &since) < 0) return;
     if (!*reason) {
-        field_error(req, "reason", "must not be empty");
+        field_error(req, "reason", "must not be empty", "不能为空");
         return;
     }
     if (since && !month_ok(since)) {
-        field_error(req, "since", "a month such as 2024-04");
+        field_error(req, "since", "a month such as 2024-04", "应为月份，如 2024-04");
         return;
     }
     jy_store *st = jy_api_store_or_reply(req);
@@ -543,11 +545,11 @@ static void h_attendance_grid(jy_http_req *req)
     const char *program = jy_http_req_query(req, "program"), *month = jy_http_req_query(req, "month");
     int64_t host_id = 0;
     if (!placement_program_ok(program)) {
-        query_error(req, "program", "required: P10, P12, P13, P14 or P24");
+        query_error(req, "program", "required: P10, P12, P13, P14 or P24", "必填：P10、P12、P13、P14 或 P24");
         return;
     }
     if (!month_ok(month)) {
-        query_error(req, "month", "required: a month such as 2024-03");
+        query_error(req, "month", "required: a month such as 2024-03", "必填：月份，如 2024-03");
         return;
     }
     if (jy_api_query_id_or_reply(req, "host_id", &host_id) < 0) return;
@@ -593,7 +595,7 @@ static void h_attendance_set(jy_http_req *req)
     memset(&a, 0, sizeof a);
     const char *month = jy_http_req_param(req, "month");
     if (!month_ok(month)) {
-        field_error(req, "month", "a month such as 2024-03 in the path");
+        field_error(req, "month", "a month such as 2024-03 in the path", "路径中应为月份，如 2024-03");
         return;
     }
     snprintf(a.month, sizeof a.month, "%s", month);
@@ -606,7 +608,7 @@ static void h_attendance_set(jy_http_req *req)
         return;
     a.si_months = (int)sim;
     if (a.si_paid && !a.si_months) {
-        field_error(req, "si_months", "give the months the contributions (si_paid) cover");
+        field_error(req, "si_months", "give the months the contributions (si_paid) cover", "请给出社保缴费（si_paid）所覆盖的月数");
         return;
     }
     jy_store *st = jy_api_store_or_reply(req);
@@ -635,7 +637,7 @@ static void h_calendar(jy_http_req *req)
 {
     const char *month = jy_http_req_query(req, "month");
     if (!month_ok(month)) {
-        query_error(req, "month", "required: a month such as 2024-03");
+        query_error(req, "month", "required: a month such as 2024-03", "必填：月份，如 2024-03");
         return;
     }
     jy_cases *cs = jy_api_cases_or_reply(req);
@@ -694,7 +696,7 @@ static int program_month_or_reply(jy_http_req *req, const char **program, const 
         return -1;
     }
     if (!month_ok(*month)) {
-        field_error(req, "month", "a month such as 2024-03 in the path");
+        field_error(req, "month", "a month such as 2024-03 in the path", "路径中应为月份，如 2024-03");
         return -1;
     }
     return 0;
@@ -768,21 +770,21 @@ static void h_payroll_review(jy_http_req *req)
     const char *reason;
     if (bool_or_reply(req, b, "approve", &approve) < 0) return;
     if (approve < 0) {
-        field_error(req, "approve", "required: true (pay the amount) or false (reject)");
+        field_error(req, "approve", "required: true (pay the amount) or false (reject)", "必填：true（发放该金额）或 false（不予发放）");
         return;
     }
     int rc = jy_api_money_or_reply(req, b, "amount", approve, &amount);
     if (rc < 0 || jy_api_str_or_reply(req, b, "reason", 1, &reason)) return;
     if (approve && amount <= 0) {
-        field_error(req, "amount", "the amount to pay, more than 0");
+        field_error(req, "amount", "the amount to pay, more than 0", "应为发放金额，大于0");
         return;
     }
     if (!approve && rc == 0) {
-        field_error(req, "amount", "a rejection pays nothing: leave amount out");
+        field_error(req, "amount", "a rejection pays nothing: leave amount out", "不予发放时不付款，请勿填写 amount");
         return;
     }
     if (!*reason) {
-        field_error(req, "reason", "must not be empty");
+        field_error(req, "reason", "must not be empty", "不能为空");
         return;
     }
     int64_t id;
@@ -824,7 +826,7 @@ static int program_year_query(jy_http_req *req, const char **program, int *year)
 {
     *program = jy_http_req_query(req, "program");
     *year = 0;
-    if (*program && !program_ok(*program)) return query_error(req, "program", "P1 … P26");
+    if (*program && !program_ok(*program)) return query_error(req, "program", "P1 … P26", "应为 P1 … P26");
     int64_t y;
     int rc = jy_api_query_int_or_reply(req, "year", 2000, 2100, &y);
     if (rc < 0) return rc;
@@ -880,17 +882,17 @@ static void h_budget_set(jy_http_req *req)
     int source;
     jy_err err = {0};
     if (!program_ok(program)) {
-        field_error(req, "program", "P1 … P26 in the path");
+        field_error(req, "program", "P1 … P26 in the path", "路径中应为 P1 … P26");
         return;
     }
     char *end;
     long year = ys ? strtol(ys, &end, 10) : 0;
     if (!ys || *end || year < 2000 || year > 2100) {
-        field_error(req, "year", "a year such as 2024 in the path");
+        field_error(req, "year", "a year such as 2024 in the path", "路径中应为年度，如 2024");
         return;
     }
     if (jy_fund_source_parse(ss, &source, &err)) {
-        field_error(req, "source", "central, region, city_county or other (中央, 自治区, 市县, 其他) in the path");
+        field_error(req, "source", "central, region, city_county or other (中央, 自治区, 市县, 其他) in the path", "路径中应为 central、region、city_county 或 other（中央、自治区、市县、其他）");
         return;
     }
     jy_fen amount;
@@ -900,7 +902,7 @@ static void h_budget_set(jy_http_req *req)
         jy_api_str_or_reply(req, b, "clause", 0, &clause) < 0 || body_county_or_reply(req, b, county))
         return;
     if (clause && !tracks) {
-        field_error(req, "clause", "goes with tracks");
+        field_error(req, "clause", "goes with tracks", "须与 tracks 一起使用");
         return;
     }
     jy_perm_target t = {.area = county};
@@ -1059,16 +1061,16 @@ static void h_commitments(jy_http_req *req)
                *month = jy_http_req_query(req, "month");
     int64_t case_id = 0;
     if (program && !program_ok(program)) {
-        query_error(req, "program", "P1 … P26");
+        query_error(req, "program", "P1 … P26", "应为 P1 … P26");
         return;
     }
     if (status && strcmp(status, "approved") && strcmp(status, "batched") && strcmp(status, "paid") &&
         strcmp(status, "cancelled")) {
-        query_error(req, "status", "approved, batched, paid or cancelled");
+        query_error(req, "status", "approved, batched, paid or cancelled", "应为 approved、batched、paid 或 cancelled");
         return;
     }
     if (month && !month_ok(month)) {
-        query_error(req, "month", "a month such as 2024-03");
+        query_error(req, "month", "a month such as 2024-03", "应为月份，如 2024-03");
         return;
     }
     if (jy_api_query_id_or_reply(req, "case_id", &case_id) < 0 ||
@@ -1173,12 +1175,12 @@ static void h_batches(jy_http_req *req)
 {
     const char *program = jy_http_req_query(req, "program"), *status = jy_http_req_query(req, "status");
     if (program && !program_ok(program)) {
-        query_error(req, "program", "P1 … P26");
+        query_error(req, "program", "P1 … P26", "应为 P1 … P26");
         return;
     }
     if (status && strcmp(status, "draft") && strcmp(status, "approved") && strcmp(status, "paid") &&
         strcmp(status, "cancelled")) {
-        query_error(req, "status", "draft, approved, paid or cancelled");
+        query_error(req, "status", "draft, approved, paid or cancelled", "应为 draft、approved、paid 或 cancelled");
         return;
     }
     jy_api_page pg;
@@ -1207,11 +1209,11 @@ static void h_batch_build(jy_http_req *req)
         jy_api_i64_or_reply(req, b, "year", 0, 2000, 2100, &year) < 0)
         return;
     if (!program_ok(program)) {
-        field_error(req, "program", "P1 … P26");
+        field_error(req, "program", "P1 … P26", "应为 P1 … P26");
         return;
     }
     if (month && !month_ok(month)) {
-        field_error(req, "month", "a month such as 2024-03");
+        field_error(req, "month", "a month such as 2024-03", "应为月份，如 2024-03");
         return;
     }
     if (body_county_or_reply(req, b, county)) return;
@@ -1275,13 +1277,13 @@ static void h_batch_approve(jy_http_req *req)
 static int slurp(const char *path, jy_sb *sb, jy_err *err)
 {
     FILE *f = fopen(path, "rb");
-    if (!f) return jy_err_set(err, JY_EIO, "the bank file cannot be read back: %s", strerror(errno));
+    if (!f) return jy_err_set2(err, JY_EIO, "http.bank_file_read_errno", "the bank file cannot be read back: %s", "无法读回银行文件：%s", strerror(errno));
     char buf[8192];
     size_t n;
     while ((n = fread(buf, 1, sizeof buf, f)) > 0) jy_sb_appendn(sb, buf, n);
     int bad = ferror(f);
     fclose(f);
-    return bad ? jy_err_set(err, JY_EIO, "the bank file cannot be read back") : 0;
+    return bad ? jy_err_set2(err, JY_EIO, "http.bank_file_read", "the bank file cannot be read back", "无法读回银行文件") : 0;
 }
 
 /* ?layout= names a file of policy/bank-layouts/ (a word of [a-z0-9_-]); ?encoding= gb18030 or
@@ -1299,16 +1301,16 @@ static void h_bank_file(jy_http_req *req)
     if (!format) format = "csv";
     int xlsx = strcmp(format, "xlsx") == 0;
     if (!xlsx && strcmp(format, "csv") != 0) {
-        query_error(req, "format", "csv or xlsx");
+        query_error(req, "format", "csv or xlsx", "应为 csv 或 xlsx");
         return;
     }
     const char *encoding = jy_http_req_query(req, "encoding"), *layout = jy_http_req_query(req, "layout");
     if (encoding && strcmp(encoding, "gb18030") != 0 && strcmp(encoding, "utf-8-bom") != 0) {
-        query_error(req, "encoding", "gb18030 or utf-8-bom (leave it out for the county's setting)");
+        query_error(req, "encoding", "gb18030 or utf-8-bom (leave it out for the county's setting)", "应为 gb18030 或 utf-8-bom（不填则按本县设置）");
         return;
     }
     if (layout && !layout_name_ok(layout)) {
-        query_error(req, "layout", "a layout name of policy/bank-layouts/ (letters, digits, - and _)");
+        query_error(req, "layout", "a layout name of policy/bank-layouts/ (letters, digits, - and _)", "应为 policy/bank-layouts/ 中的格式名（字母、数字、- 和 _）");
         return;
     }
     const char *u = jy_http_req_query(req, "unmask");
@@ -1417,12 +1419,12 @@ static void h_line_failed(jy_http_req *req)
     jy_date on = 0;
     if (jy_api_str_or_reply(req, b, "reason", 1, &reason) || jy_api_date_or_reply(req, b, "date", 0, &on) < 0) return;
     if (!*reason) {
-        field_error(req, "reason", "the bank's reason, e.g. 账户已销户");
+        field_error(req, "reason", "the bank's reason, e.g. 账户已销户", "应为银行退回的原因，如 账户已销户");
         return;
     }
     char why[128], d[JY_DATE_BUFSZ];
     if (on > jy_date_today()) {
-        field_error(req, "date", "a date in the future");
+        field_error(req, "date", "a date in the future", "日期在将来");
         return;
     }
     /* the date the bank returned it goes with its reason (the line keeps one text) */

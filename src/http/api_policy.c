@@ -40,7 +40,7 @@ static int scoring_json(const char *dir, const char *program, jy_sb *sb, jy_err 
 {
     char path[4096];
     int n = snprintf(path, sizeof path, "%s/scoring-forms.tsv", dir ? dir : "policy");
-    if (n < 0 || (size_t)n >= sizeof path) return jy_err_set(err, JY_EIO, "policy path too long");
+    if (n < 0 || (size_t)n >= sizeof path) return jy_err_set2(err, JY_EIO, "http.policy_path_long", "policy path too long", "规则目录路径过长");
     FILE *f = fopen(path, "r");
     if (!f) {
         jy_sb_append(sb, "null");
@@ -68,13 +68,13 @@ static int scoring_json(const char *dir, const char *program, jy_sb *sb, jy_err 
             q = t + 1;
         }
         if (nc != 6) {
-            rc = jy_err_set(err, JY_EIO, "scoring-forms.tsv line %d: expected 6 columns", lineno);
+            rc = jy_err_set2(err, JY_EIO, "http.scoring_forms_columns", "scoring-forms.tsv line %d: expected 6 columns", "scoring-forms.tsv 第%d行：应有6列", lineno);
             break;
         }
         if (strcmp(col[0], program) != 0) continue;
         int k = strcmp(col[2], "item") == 0 ? 0 : strcmp(col[2], "veto") == 0 ? 1 : strcmp(col[2], "bonus") == 0 ? 2 : -1;
         if (k < 0) {
-            rc = jy_err_set(err, JY_EIO, "scoring-forms.tsv line %d: kind %s is not item, veto or bonus", lineno, col[2]);
+            rc = jy_err_set2(err, JY_EIO, "http.scoring_forms_kind", "scoring-forms.tsv line %d: kind %s is not item, veto or bonus", "scoring-forms.tsv 第%d行：类别 %s 不是 item（评分项）、veto（否决项）或 bonus（加分项）", lineno, col[2]);
             break;
         }
         if (!found) {
@@ -90,7 +90,7 @@ static int scoring_json(const char *dir, const char *program, jy_sb *sb, jy_err 
             char *end = NULL;
             long v = strcmp(col[4], "-") == 0 ? -1 : strtol(col[4], &end, 10);
             if (v != -1 && (!end || *end || v < 0 || v > 1000)) {
-                rc = jy_err_set(err, JY_EIO, "scoring-forms.tsv line %d: max %s is not a whole number of points", lineno, col[4]);
+                rc = jy_err_set2(err, JY_EIO, "http.scoring_forms_max", "scoring-forms.tsv line %d: max %s is not a whole number of points", "scoring-forms.tsv 第%d行：满分 %s 不是整数分值", lineno, col[4]);
                 break;
             }
             jy_sb_json_key(&part[k], "max");
@@ -133,7 +133,7 @@ static void h_program_form(jy_http_req *req)
     jy_sb sb = JY_SB_INIT;
     if (!program || jy_policy_program_form_json(cs->pol, program, &sb) != 0) {
         jy_sb_free(&sb);
-        jy_http_reply_error(req, 404, "not_found", "no programme %s in the rules", program ? program : "");
+        jy_http_reply_error2(req, 404, "not_found", NULL, "http.no_programme", "no programme %s in the rules", "规则中没有项目 %s", program ? program : "");
         return;
     }
     sb.len--; /* reopen the object: the scoring form goes in */
@@ -175,8 +175,7 @@ static int read_case(jy_http_req *req, jy_cases *cs, jy_policy_case *c)
     int has_id = 0;
     jy_err err = {0};
     if (jy_policy_case_parse(cs->pol, text, strlen(text), c, id, sizeof id, &has_id, &err)) {
-        jy_http_reply_error_field(req, 422, "invalid_field", strstr(err.msg, "program") ? "program" : "facts", "%s",
-                                  err.msg);
+        jy_http_reply_error_e(req, 422, "invalid_field", strstr(err.msg, "program") ? "program" : "facts", &err);
         return -1;
     }
     return 0;
@@ -289,20 +288,20 @@ static void h_simulate(jy_http_req *req)
     jy_sim_set *sets = jy_arena_zalloc(jy_http_req_arena(req), sizeof *sets * JY_SIM_MAX_SETS);
     json_t *set = json_object_get(b, "set");
     if (!json_is_array(set) || json_array_size(set) == 0 || json_array_size(set) > JY_SIM_MAX_SETS) {
-        jy_http_reply_error_field(req, 422, "invalid_field", "set",
-                                  "set: a list of 1 to %d changes such as \"p13.monthly=1800元 from 2024-01-01\"",
-                                  JY_SIM_MAX_SETS);
+        jy_http_reply_error2(req, 422, "invalid_field", "set", "http.sim_set_list",
+                             "set: a list of 1 to %d changes such as \"p13.monthly=1800元 from 2024-01-01\"",
+                             "set：应为1至%d项改动的列表，如 \"p13.monthly=1800元 from 2024-01-01\"", JY_SIM_MAX_SETS);
         return;
     }
     jy_err err = {0};
     for (size_t i = 0; i < json_array_size(set); i++) {
         const char *t = json_string_value(json_array_get(set, i));
         if (!t) {
-            jy_http_reply_error_field(req, 422, "invalid_field", "set", "set[%zu]: expected a string NAME=VALUE [from DATE]", i);
+            jy_http_reply_error2(req, 422, "invalid_field", "set", "http.sim_set_item", "set[%zu]: expected a string NAME=VALUE [from DATE]", "set[%zu]：应为字符串 名称=值 [from 日期]", i);
             return;
         }
         if (jy_sim_set_parse(t, &sets[i], &err)) {
-            jy_http_reply_error_field(req, 422, "invalid_field", "set", "%s", err.msg);
+            jy_http_reply_error_e(req, 422, "invalid_field", "set", &err);
             return;
         }
     }
@@ -413,7 +412,7 @@ static void h_redecide(jy_http_req *req)
         return;
     json_t *commit = json_object_get(b, "commit");
     if (commit && !json_is_boolean(commit)) {
-        jy_http_reply_error_field(req, 422, "invalid_field", "commit", "commit: true or false");
+        jy_http_reply_error2(req, 422, "invalid_field", "commit", "http.commit_bool", "commit: true or false", "commit：应为 true 或 false");
         return;
     }
     const jy_principal *who = jy_api_who(req);
@@ -422,11 +421,11 @@ static void h_redecide(jy_http_req *req)
     if (ul >= 6) memcpy(ucounty, who->area, 6);
     if (!county) county = ucounty[0] ? ucounty : NULL;
     if (!county) {
-        jy_http_reply_error_field(req, 422, "invalid_field", "county", "county: required (your area spans several counties)");
+        jy_http_reply_error2(req, 422, "invalid_field", "county", "api.county_required", "county: required (your area spans several counties)", "county：必填（您的辖区包括多个县）");
         return;
     }
     if (ul && strncmp(county, who->area, ul < 6 ? ul : 6) != 0) {
-        jy_http_reply_error_field(req, 422, "invalid_field", "county", "county %s lies outside your area %s", county, who->area);
+        jy_http_reply_error2(req, 422, "invalid_field", "county", "api.county_outside", "county %s lies outside your area %s", "县 %s 不在您的辖区 %s 内", county, who->area);
         return;
     }
     jy_redecide_request rq;
@@ -438,7 +437,7 @@ static void h_redecide(jy_http_req *req)
     rq.plan = plan;
     rq.reviewer = jy_api_actor(req);
     if (rq.commit && !plan) {
-        jy_http_reply_error_field(req, 422, "invalid_field", "plan", "plan: committing needs the plan of the dry run");
+        jy_http_reply_error2(req, 422, "invalid_field", "plan", "http.plan_needed", "plan: committing needs the plan of the dry run", "plan：提交须附上试算得出的方案");
         return;
     }
     jy_sb sb = JY_SB_INIT;

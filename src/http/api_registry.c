@@ -227,12 +227,15 @@ static int read_status(jy_http_req *req, json_t *o, const char *where, jy_person
     const char *kind;
     if (jy_api_str_or_reply(req, o, "kind", 1, &kind) < 0) return JY_EINVAL;
     if (jy_status_kind_parse(kind, &s->kind)) {
-        jy_http_reply_error_field(req, 422, "invalid_field", "kind",
-                                  "kind: unknown status \"%.40s\" (registered_unemployed, poverty_alleviated, "
-                                  "monitored, disability, veteran, graduate, dibao, zero_employment_family, "
-                                  "public_welfare_post, fiscal_payroll, enrolled_student, retired, employer_insured, "
-                                  "or the Chinese term)",
-                                  kind);
+        jy_http_reply_error2(req, 422, "invalid_field", "kind", "http.status_kind",
+                             "kind: unknown status \"%.40s\" (registered_unemployed, poverty_alleviated, "
+                             "monitored, disability, veteran, graduate, dibao, zero_employment_family, "
+                             "public_welfare_post, fiscal_payroll, enrolled_student, retired, employer_insured, "
+                             "or the Chinese term)",
+                             "kind：未知的身份类别“%.40s”（可用 registered_unemployed、poverty_alleviated、monitored、"
+                             "disability、veteran、graduate、dibao、zero_employment_family、public_welfare_post、"
+                             "fiscal_payroll、enrolled_student、retired、employer_insured，或相应的中文名称）",
+                             kind);
         return JY_EINVAL;
     }
     if (jy_api_date_or_reply(req, o, "since", 0, &s->since) < 0 || jy_api_date_or_reply(req, o, "until", 0, &s->until) < 0 ||
@@ -381,7 +384,8 @@ static void h_orgs(jy_http_req *req)
     jy_err err = {0};
     if (kind && jy_org_kinds_parse(kind, &f.kinds_any, &err)) {
         jy_sb_free(&pg.items);
-        jy_http_reply_error_field(req, 400, "bad_query", "kind", "?kind=: %s", err.msg);
+        jy_err_prefix2(&err, "?kind=: ", "?kind=：");
+        jy_http_reply_error_e(req, 400, "bad_query", "kind", &err);
         return;
     }
     jy_store *st = jy_api_store_or_reply(req);

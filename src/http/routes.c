@@ -196,7 +196,7 @@ static void reply_index(jy_http_req *req, const char *dir)
     jy_err err = {0};
     if (web_read(dir, "index.html", &sb, &err)) {
         jy_sb_free(&sb);
-        jy_http_reply_error(req, 503, "pages_unavailable", "页面文件无法读取 (%s): run `make web`", err.msg);
+        jy_http_reply_error2(req, 503, "pages_unavailable", NULL, "http.pages_unreadable", "页面文件无法读取 (%1$s): run `make web`%2$.0s", "页面文件无法读取（%2$s）：请运行 `make web`%1$.0s", err.msg, jy_err_zh(&err));
         return;
     }
     jy_http_req_set_header(req, "Content-Security-Policy", WEB_CSP);
@@ -239,7 +239,7 @@ static void h_asset(jy_http_req *req)
     const char *name = jy_http_req_rest(req);
     const char *type = name && asset_name_ok(name) ? asset_type(name) : NULL;
     if (!app || !app->web_dir || !type) {
-        jy_http_reply_error(req, 404, "not_found", "没有这个地址: %s", jy_http_req_path(req));
+        jy_http_reply_error2(req, 404, "not_found", NULL, "http.no_such_path", "没有这个地址: %s", "没有这个地址：%s", jy_http_req_path(req));
         return;
     }
     char rel[256];
@@ -249,8 +249,8 @@ static void h_asset(jy_http_req *req)
     int rc = web_read(app->web_dir, rel, &sb, &err);
     if (rc) {
         jy_sb_free(&sb);
-        if (rc == JY_ENOTFOUND) jy_http_reply_error(req, 404, "not_found", "没有这个地址: %s", jy_http_req_path(req));
-        else jy_http_reply_error(req, 500, "internal", "%s", err.msg);
+        if (rc == JY_ENOTFOUND) jy_http_reply_error2(req, 404, "not_found", NULL, "http.no_such_path", "没有这个地址: %s", "没有这个地址：%s", jy_http_req_path(req));
+        else jy_http_reply_error_e(req, 500, "internal", NULL, &err);
         return;
     }
     /* Vite names every asset by a hash of its content: a changed file gets a new name */
@@ -263,8 +263,8 @@ static void h_page(jy_http_req *req)
 {
     const jy_http_app *app = jy_http_req_app(req);
     if (!app || !app->web_dir) {
-        jy_http_reply_error(req, 404, "not_found", "没有这个地址: %s (页面尚未构建: run `make web`)",
-                            jy_http_req_path(req));
+        jy_http_reply_error2(req, 404, "not_found", NULL, "http.pages_not_built", "没有这个地址: %s (页面尚未构建: run `make web`)",
+                             "没有这个地址：%s（页面尚未构建：请运行 `make web`）", jy_http_req_path(req));
         return;
     }
     reply_index(req, app->web_dir);
@@ -279,7 +279,7 @@ static void h_healthz(jy_http_req *req)
     jy_err err = {0};
     int version = 0;
     if (jy_store_schema_version(st, &version, &err)) {
-        jy_http_reply_error(req, 503, "db_unavailable", "%s", err.msg);
+        jy_http_reply_error_e(req, 503, "db_unavailable", NULL, &err);
         return;
     }
     jy_sb sb = JY_SB_INIT;

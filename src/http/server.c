@@ -737,7 +737,7 @@ static void run_request(jy_http_req *req)
     if (authorise(req) == 0) {
         req->route->fn(req);
         if (!req->replied)
-            jy_http_reply_error(req, 500, "internal", "处理程序未返回结果: %s %s", req->method, req->path);
+            jy_http_reply_error2(req, 500, "internal", NULL, "http.no_reply", "处理程序未返回结果: %s %s", "处理程序未返回结果：%s %s", req->method, req->path);
     }
     /* the handler is done with the store: give the handle back before the answer is written */
     if (req->store) {
@@ -1640,7 +1640,7 @@ static int open_listener(const char *bind_addr, int port, int *fd_out, jy_err *e
     struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)&ss;
     int is_v6 = 0;
     if (port < 0 || port > 65535)
-        return jy_err_set(err, JY_EUSAGE, "--port %d: a port is 0 to 65535", port);
+        return jy_err_set2(err, JY_EUSAGE, "http.port_range", "--port %d: a port is 0 to 65535", "--port %d：端口号应为 0 至 65535", port);
     if (inet_pton(AF_INET, bind_addr, &a4->sin_addr) == 1) {
         a4->sin_family = AF_INET;
         a4->sin_port = htons((uint16_t)port);
@@ -1651,26 +1651,27 @@ static int open_listener(const char *bind_addr, int port, int *fd_out, jy_err *e
         sl = sizeof *a6;
         is_v6 = 1;
     } else {
-        return jy_err_set(err, JY_EUSAGE,
-                          "--bind %s: give an IPv4 or IPv6 address such as 127.0.0.1 or ::1",
-                          bind_addr);
+        return jy_err_set2(err, JY_EUSAGE, "http.bind_address",
+                           "--bind %s: give an IPv4 or IPv6 address such as 127.0.0.1 or ::1",
+                           "--bind %s：请给出 IPv4 或 IPv6 地址，如 127.0.0.1 或 ::1", bind_addr);
     }
     int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-    if (fd < 0) return jy_err_set(err, JY_EIO, "socket: %s", strerror(errno));
+    if (fd < 0) return jy_err_set2(err, JY_EIO, "http.socket", "socket: %s", "无法创建套接字：%s", strerror(errno));
     int one = 1;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
     if (is_v6) setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
     if (bind(fd, (struct sockaddr *)&ss, sl) != 0) {
         int e = errno;
         close(fd);
-        return jy_err_set(err, JY_EIO, "cannot listen on %s port %d: %s%s", bind_addr, port,
-                          strerror(e),
-                          e == EADDRINUSE ? " (another program uses it; choose --port)" : "");
+        return jy_err_set2(err, JY_EIO, "http.cannot_listen", "cannot listen on %1$s port %2$d: %3$s%4$s%5$.0s",
+                           "无法在 %1$s 的 %2$d 端口监听：%3$s%5$s%4$.0s", bind_addr, port, strerror(e),
+                           e == EADDRINUSE ? " (another program uses it; choose --port)" : "",
+                           e == EADDRINUSE ? "（该端口已被其他程序占用，请另选 --port）" : "");
     }
     if (listen(fd, 1024) != 0) {
         int e = errno;
         close(fd);
-        return jy_err_set(err, JY_EIO, "listen on %s port %d: %s", bind_addr, port, strerror(e));
+        return jy_err_set2(err, JY_EIO, "http.listen", "listen on %s port %d: %s", "在 %s 的 %d 端口监听失败：%s", bind_addr, port, strerror(e));
     }
     *fd_out = fd;
     return 0;
@@ -1690,22 +1691,23 @@ static int tls_setup(jy_http_server *srv, jy_err *err)
 {
     const jy_http_config *cfg = &srv->cfg;
     if (!cfg->tls_cert || !cfg->tls_key)
-        return jy_err_set(err, JY_EUSAGE, "TLS needs both --tls-cert and --tls-key");
+        return jy_err_set2(err, JY_EUSAGE, "http.tls_pair", "TLS needs both --tls-cert and --tls-key", "启用 TLS 须同时给出 --tls-cert 和 --tls-key");
     int rc = gnutls_global_init();
-    if (rc != GNUTLS_E_SUCCESS) return jy_err_set(err, JY_EIO, "GnuTLS: %s", gnutls_strerror(rc));
+    if (rc != GNUTLS_E_SUCCESS) return jy_err_set2(err, JY_EIO, "http.gnutls", "GnuTLS: %s", "GnuTLS 出错：%s", gnutls_strerror(rc));
     srv->tls = 1;
     if ((rc = gnutls_certificate_allocate_credentials(&srv->cred)) != GNUTLS_E_SUCCESS)
-        return jy_err_set(err, JY_EIO, "GnuTLS: %s", gnutls_strerror(rc));
+        return jy_err_set2(err, JY_EIO, "http.gnutls", "GnuTLS: %s", "GnuTLS 出错：%s", gnutls_strerror(rc));
     rc = gnutls_certificate_set_x509_key_file(srv->cred, cfg->tls_cert, cfg->tls_key, GNUTLS_X509_FMT_PEM);
     if (rc < 0)
-        return jy_err_set(err, JY_EIO, "--tls-cert %s / --tls-key %s: %s", cfg->tls_cert, cfg->tls_key,
-                          gnutls_strerror(rc));
+        return jy_err_set2(err, JY_EIO, "http.tls_files", "--tls-cert %s / --tls-key %s: %s",
+                           "--tls-cert %s / --tls-key %s：无法读取证书或私钥：%s", cfg->tls_cert, cfg->tls_key,
+                           gnutls_strerror(rc));
     /* TLS 1.3 and 1.2 with AEAD ciphers only (no CBC, no RC4, no 3DES), forward secrecy */
     const char *prio = "NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2:-CIPHER-ALL:+AES-256-GCM:+AES-128-GCM:"
                        "+CHACHA20-POLY1305:-KX-ALL:+ECDHE-RSA:+ECDHE-ECDSA:%SERVER_PRECEDENCE";
     const char *where = NULL;
     if ((rc = gnutls_priority_init(&srv->prio, prio, &where)) != GNUTLS_E_SUCCESS)
-        return jy_err_set(err, JY_EIO, "GnuTLS priority string at %s: %s", where ? where : "?", gnutls_strerror(rc));
+        return jy_err_set2(err, JY_EIO, "http.gnutls_priority", "GnuTLS priority string at %s: %s", "GnuTLS 优先级字符串在 %s 处有误：%s", where ? where : "?", gnutls_strerror(rc));
     return 0;
 }
 
@@ -1714,7 +1716,7 @@ int jy_http_start(const jy_http_config *cfg, jy_http_server **out, jy_err *err)
     int rc = 0;
     *out = NULL;
     jy_http_server *srv = calloc(1, sizeof *srv);
-    if (!srv) return jy_err_set(err, JY_ENOMEM, "out of memory");
+    if (!srv) return jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
     srv->cfg = *cfg;
     srv->listen_fd = srv->epfd = srv->wake_fd = srv->spare_fd = -1;
     pthread_mutex_init(&srv->mu, NULL);
@@ -1751,7 +1753,7 @@ int jy_http_start(const jy_http_config *cfg, jy_http_server **out, jy_err *err)
     srv->rl_addr.b = calloc(BUCKETS, sizeof(bucket));
     srv->rl_user.b = calloc(BUCKETS, sizeof(bucket));
     if (!srv->rl_addr.b || !srv->rl_user.b) {
-        rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
         goto done;
     }
 
@@ -1759,12 +1761,12 @@ int jy_http_start(const jy_http_config *cfg, jy_http_server **out, jy_err *err)
     for (size_t i = 0; i < c->nroutes; i++) {
         const jy_http_route *r = &c->routes[i];
         if (!r->method || !r->path || !r->fn) {
-            rc = jy_err_set(err, JY_EINVAL, "route %zu: method, path and handler are required", i);
+            rc = jy_err_set2(err, JY_EINVAL, "http.route_incomplete", "route %zu: method, path and handler are required", "路由 %zu：须有方法、路径和处理函数", i);
             goto done;
         }
         if (!(r->flags & JY_HTTP_PUBLIC) && (!c->auth || !c->auth->resolve)) {
-            rc = jy_err_set(err, JY_EINVAL, "route %s %s needs a session but the server has no authentication hooks",
-                            r->method, r->path);
+            rc = jy_err_set2(err, JY_EINVAL, "http.route_no_auth", "route %s %s needs a session but the server has no authentication hooks",
+                             "路由 %s %s 需要登录会话，但服务器未配置身份验证", r->method, r->path);
             goto done;
         }
     }
@@ -1775,7 +1777,7 @@ int jy_http_start(const jy_http_config *cfg, jy_http_server **out, jy_err *err)
         unsigned char bin[16];
         int fam = strchr(tp, ':') ? AF_INET6 : AF_INET;
         if (inet_pton(fam, tp, bin) != 1) {
-            rc = jy_err_set(err, JY_EUSAGE, "--trusted-proxy %s: give the proxy's IPv4 or IPv6 address", tp);
+            rc = jy_err_set2(err, JY_EUSAGE, "http.trusted_proxy", "--trusted-proxy %s: give the proxy's IPv4 or IPv6 address", "--trusted-proxy %s：请给出代理服务器的 IPv4 或 IPv6 地址", tp);
             goto done;
         }
         inet_ntop(fam, bin, srv->trusted[0], ADDR_LEN);
@@ -1805,14 +1807,14 @@ int jy_http_start(const jy_http_config *cfg, jy_http_server **out, jy_err *err)
     srv->max_conns = c->max_conns < fd_room ? c->max_conns : (int)fd_room;
     srv->conns = calloc((size_t)srv->max_conns, sizeof *srv->conns);
     if (!srv->conns) {
-        rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
         goto done;
     }
 
     /* one handle per worker of either lane: a worker never waits for a handle */
     srv->pool = calloc((size_t)(c->threads + c->slow_threads), sizeof *srv->pool);
     if (!srv->pool) {
-        rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
         goto done;
     }
     for (int i = 0; i < c->threads + c->slow_threads; i++) {
@@ -1830,7 +1832,7 @@ int jy_http_start(const jy_http_config *cfg, jy_http_server **out, jy_err *err)
     srv->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     srv->spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
     if (srv->epfd < 0 || srv->wake_fd < 0) {
-        rc = jy_err_set(err, JY_EIO, "epoll: %s", strerror(errno));
+        rc = jy_err_set2(err, JY_EIO, "http.epoll", "epoll: %s", "epoll 出错：%s", strerror(errno));
         goto done;
     }
     struct epoll_event le = {.events = EPOLLIN, .data.ptr = &srv->listen_fd};
@@ -1840,18 +1842,18 @@ int jy_http_start(const jy_http_config *cfg, jy_http_server **out, jy_err *err)
 
     srv->workers = calloc((size_t)(c->threads + c->slow_threads), sizeof *srv->workers);
     if (!srv->workers) {
-        rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
         goto done;
     }
     for (int i = 0; i < c->threads + c->slow_threads; i++) {
         if (pthread_create(&srv->workers[i], NULL, i < c->threads ? worker_main : slow_worker_main, srv) != 0) {
-            rc = jy_err_set(err, JY_EIO, "cannot start worker thread: %s", strerror(errno));
+            rc = jy_err_set2(err, JY_EIO, "http.worker_thread", "cannot start worker thread: %s", "无法启动工作线程：%s", strerror(errno));
             goto done;
         }
         srv->nworkers++;
     }
     if (pthread_create(&srv->io_thread, NULL, io_main, srv) != 0) {
-        rc = jy_err_set(err, JY_EIO, "cannot start the I/O thread: %s", strerror(errno));
+        rc = jy_err_set2(err, JY_EIO, "http.io_thread", "cannot start the I/O thread: %s", "无法启动 I/O 线程：%s", strerror(errno));
         goto done;
     }
     srv->io_started = 1;

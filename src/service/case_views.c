@@ -19,22 +19,89 @@ const char *jy_case_step_alias(const jy_workflow *wf, const char *state, const c
     return "county_approve";
 }
 
-void jy_case_overdue_json(jy_cases *cs, jy_sb *sb, const jy_case *c, jy_date today)
+void jy_case_overdue_json(jy_sb *sb, const jy_case *c, const jy_case_then *t, jy_date on)
 {
+    char d[JY_DATE_BUFSZ];
     jy_case_json(sb, c);
-    if (!c->due_on) return;
-    const jy_workflow *wf = jy_workflow_for(cs->wf, c->program, c->kind);
-    const jy_wf_due *d = wf ? jy_workflow_due(wf, c->state) : NULL;
     sb->len--;
     jy_sb_append(sb, ",\"days_overdue\":");
-    jy_sb_append_i64(sb, today - c->due_on);
-    if (d) {
+    jy_sb_append_i64(sb, on - t->due_on);
+    if (t->rule) {
         jy_sb_append(sb, ",\"deadline\":");
-        jy_sb_appendf(sb, "\"%d %s\"", d->n, d->workdays ? "workdays" : "days");
+        jy_sb_appendf(sb, "\"%d %s\"", t->rule->n, t->rule->workdays ? "workdays" : "days");
         jy_sb_append(sb, ",\"deadline_clause\":");
-        jy_sb_json_str(sb, d->clause);
+        jy_sb_json_str(sb, t->rule->clause);
     }
-    jy_sb_appendc(sb, '}');
+    jy_sb_append(sb, ",\"as_of\":{\"date\":");
+    jy_sb_json_str(sb, jy_date_format(on, d));
+    jy_sb_append(sb, ",\"state\":");
+    jy_sb_json_str(sb, t->state);
+    jy_sb_append(sb, ",\"since\":");
+    jy_sb_json_str(sb, jy_date_format(t->entered_on, d));
+    jy_sb_append(sb, ",\"due_on\":");
+    jy_sb_json_str(sb, jy_date_format(t->due_on, d));
+    if (t->provisional) jy_sb_append(sb, ",\"due_on_provisional\":true");
+    jy_sb_append(sb, "}}");
+}
+
+typedef struct overdue_walk {
+    jy_cases *cs;
+    jy_date on;
+    const char *state;
+    int (*fn)(void *ctx, const jy_case *c, const jy_case_then *t);
+    void *ctx;
+    jy_err *err;
+    int rc;
+} overdue_walk;
+
+static int overdue_row(void *ctx, const jy_case *c, const char *state, jy_date entered)
+{
+    overdue_walk *w = ctx;
+    if (w->state && strcmp(w->state, state) != 0) return 0;
+    const jy_workflow *wf = jy_workflow_for(w->cs->wf, c->program, c->kind);
+    const jy_wf_due *d = wf ? jy_workflow_due(wf, state) : NULL;
+    if (!d) return 0; /* a deadline state of another workflow */
+    jy_case_then t = {.entered_on = entered, .rule = d};
+    snprintf(t.state, sizeof t.state, "%s", state);
+    jy_err e;
+    int rc = jy_wf_due_date(d, w->cs->cal, entered, &t.due_on, &t.provisional, &e);
+    if (rc == JY_ENODATA) return 0; /* the calendar cannot count it: no deadline (as at the step) */
+    if (rc) {
+        w->rc = jy_err_copy(w->err, rc, &e);
+        return 1;
+    }
+    if (!t.due_on || t.due_on >= w->on) return 0;
+    return w->fn(w->ctx, c, &t);
+}
+
+int jy_case_overdue_on(jy_cases *cs, const jy_case_filter *f, jy_date on,
+                       int (*fn)(void *ctx, const jy_case *c, const jy_case_then *t), void *ctx, jy_err *err)
+{
+    /* the states with a deadline in any workflow: the store keeps only cases in one of them on `on` */
+    jy_sb states = JY_SB_INIT;
+    jy_sb_appendc(&states, '[');
+    int n = 0;
+    for (int i = 0; i < jy_workflows_count(cs->wf); i++) {
+        const jy_workflow *wf = jy_workflows_at(cs->wf, i);
+        for (int k = 0; k < wf->ndues; k++) {
+            int seen = 0;
+            for (int i2 = 0; i2 <= i && !seen; i2++) {
+                const jy_workflow *w2 = jy_workflows_at(cs->wf, i2);
+                for (int k2 = 0; k2 < (i2 == i ? k : w2->ndues) && !seen; k2++)
+                    seen = strcmp(w2->dues[k2].state, wf->dues[k].state) == 0;
+            }
+            if (seen) continue;
+            if (n++) jy_sb_appendc(&states, ',');
+            jy_sb_json_str(&states, wf->dues[k].state);
+        }
+    }
+    jy_sb_appendc(&states, ']');
+    jy_case_filter g = f ? *f : (jy_case_filter){0};
+    overdue_walk w = {cs, on, g.state, fn, ctx, err, 0};
+    g.state = NULL;
+    int rc = jy_store_case_states_on(cs->st, &g, on, jy_sb_cstr(&states), overdue_row, &w, err);
+    jy_sb_free(&states);
+    return rc ? rc : w.rc;
 }
 
 /* ---- objections ---- */

@@ -16,9 +16,32 @@
  * any other alias names a step itself. */
 const char *jy_case_step_alias(const jy_workflow *wf, const char *state, const char *alias);
 
-/* The case as jy_case_json, plus (when it has a deadline) "days_overdue" as of today and the
- * deadline rule of its state: "deadline" ("15 workdays") and "deadline_clause". */
-void jy_case_overdue_json(jy_cases *cs, jy_sb *sb, const jy_case *c, jy_date today);
+/* A case as it stood on a day (jy_case_overdue_on): the state it was in, the day it entered it,
+ * that state's deadline counted from that day as the workflow counts it (working days by the
+ * holiday calendar), and the deadline rule. */
+typedef struct jy_case_then {
+    char state[24];
+    jy_date entered_on;
+    jy_date due_on;
+    int provisional;       /* the deadline reaches into a year whose calendar is not published */
+    const jy_wf_due *rule;
+} jy_case_then;
+
+/* The cases overdue on day `on` (超期), judged by the state each was in ON that day, replayed from
+ * its history (jy_store_case_states_on, one query): a case that was overdue on `on` and has moved
+ * on since is listed; a case filed after `on` is not. f's program, kind, person_id, org_id,
+ * parent_id, county, after_id and limit select the cases; f->state, when set, is matched against
+ * the state on `on`. fn gets the case as it is now and t (a non-zero return stops the walk). A
+ * deadline the calendar cannot count (a gap before its first year) is no deadline: the case is
+ * not listed, as filing sets none. */
+int jy_case_overdue_on(jy_cases *cs, const jy_case_filter *f, jy_date on,
+                       int (*fn)(void *ctx, const jy_case *c, const jy_case_then *t), void *ctx, jy_err *err);
+
+/* The case as jy_case_json, plus "days_overdue" counted to `on` from t's deadline, the deadline
+ * rule of t's state ("deadline": "15 workdays", "deadline_clause") and "as_of": {"date": on,
+ * "state", "since" (the day the state was entered), "due_on"} — the case's own state and due_on
+ * are today's. */
+void jy_case_overdue_json(jy_sb *sb, const jy_case *c, const jy_case_then *t, jy_date on);
 
 /* Objections (异议): the `object` steps of a case's history, each with its outcome, as a JSON
  * array [{"n","on","actor","reason","at","from","status":"open"|"upheld"|"dismissed"|"withdrawn",

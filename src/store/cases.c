@@ -314,6 +314,18 @@ int jy_store_case_list(jy_store *st, const jy_case_filter *f, int (*fn)(void *ct
     return cops(st)->case_list(st, &g, fn, ctx, err);
 }
 
+int jy_store_case_states_on(jy_store *st, const jy_case_filter *f, jy_date on, const char *states_json,
+                            int (*fn)(void *ctx, const jy_case *c, const char *state, jy_date entered), void *ctx,
+                            jy_err *err)
+{
+    jy_case_filter g = {0};
+    if (f) g = *f;
+    const char *area = "";
+    if (!list_area(st->scope, g.county, &area)) return 0;
+    g.county = area[0] ? area : NULL;
+    return cops(st)->case_states_on(st, &g, on, states_json ? states_json : "[]", fn, ctx, err);
+}
+
 typedef struct trainee_walk {
     jy_store *st;
     int (*fn)(void *ctx, const jy_trainee_row *r);

@@ -308,6 +308,47 @@ static int pq_case_list(jy_store *st, const jy_case_filter *f, int (*fn)(void *c
     return walk_cases(r, 1, fn, ctx);
 }
 
+/* The steps that enter no state (they recount dates or re-decide in place). */
+#define NO_STATE_STEPS "('settle_dates', 'redecide')"
+
+/* As sq_case_states_on (cases_sqlite.c): one statement, each case's steps read through
+ * case_events(case_id, id). */
+static int pq_case_states_on(jy_store *st, const jy_case_filter *f, jy_date on, const char *states_json,
+                             int (*fn)(void *ctx, const jy_case *c, const char *state, jy_date entered), void *ctx,
+                             jy_err *err)
+{
+    char a[24], p[24], o[24], pa[24], lim[24], d[JY_DATE_BUFSZ];
+    const char *v[10] = {i64(a, f->after_id), day(d, on), states_json, f->program, f->kind, opt_id(p, f->person_id),
+                         opt_id(o, f->org_id), opt_id(pa, f->parent_id), f->limit > 0 ? i64(lim, f->limit) : NULL,
+                         f->county && *f->county ? f->county : NULL};
+    PGresult *r = run(st,
+                      "SELECT " CASE_COLS ", ev_state, ev_on FROM (SELECT k.*, e.to_state AS ev_state, e.on_date AS ev_on FROM"
+                      " (SELECT cases.*, (SELECT max(x.id) FROM case_events x WHERE x.case_id = cases.id"
+                      " AND x.step NOT IN " NO_STATE_STEPS " AND x.id < coalesce((SELECT min(z.id) FROM case_events z"
+                      " WHERE z.case_id = cases.id AND z.on_date > $2::date AND z.step NOT IN " NO_STATE_STEPS "),"
+                      " 9223372036854775807)) AS entry_id FROM cases WHERE id > $1::bigint AND filed_on <= $2::date"
+                      " AND ($4::text IS NULL OR program = $4) AND ($5::text IS NULL OR kind = $5)"
+                      " AND ($6::bigint IS NULL OR person_id = $6) AND ($7::bigint IS NULL OR org_id = $7)"
+                      " AND ($8::bigint IS NULL OR parent_id = $8)"
+                      " AND ($10::text IS NULL OR (county >= $10 AND county < $10 || '~'))"
+                      " AND (state IN (SELECT json_array_elements_text($3::json)) OR EXISTS (SELECT 1 FROM case_events y"
+                      " WHERE y.case_id = cases.id AND y.on_date > $2::date AND y.step NOT IN " NO_STATE_STEPS "))) k"
+                      " JOIN case_events e ON e.id = k.entry_id) t"
+                      " WHERE ev_on < $2::date AND ev_state IN (SELECT json_array_elements_text($3::json))"
+                      " ORDER BY id LIMIT $9::bigint",
+                      10, v, "listing cases as they stood on a day", err);
+    if (!r) return err ? err->code : JY_EDB;
+    jy_case c;
+    char state[24];
+    for (int i = 0, n = PQntuples(r); i < n; i++) {
+        read_case(r, i, &c, 1);
+        col_str(r, i, 25, state, sizeof state);
+        if (fn(ctx, &c, state, col_day(r, i, 26))) break;
+    }
+    PQclear(r);
+    return 0;
+}
+
 static int pq_event_insert(jy_store *st, jy_case_event *ev, const char *county, jy_err *err)
 {
     char id[24], d[JY_DATE_BUFSZ];
@@ -419,6 +460,7 @@ const jy_case_ops jy_pg_case_ops = {
     .case_update = pq_case_update,
     .case_get = pq_case_get,
     .case_list = pq_case_list,
+    .case_states_on = pq_case_states_on,
     .event_insert = pq_event_insert,
     .events = pq_events,
     .case_history = pq_case_history,

@@ -377,6 +377,62 @@ static int sq_case_list(jy_store *st, const jy_case_filter *f, int (*fn)(void *c
     return walk_cases(st, s, 1, fn, ctx, "listing cases", err);
 }
 
+/* The steps that enter no state (they recount dates or re-decide in place). */
+#define NO_STATE_STEPS "('settle_dates', 'redecide')"
+
+static int sq_case_states_on(jy_store *st, const jy_case_filter *f, jy_date on, const char *states_json,
+                             int (*fn)(void *ctx, const jy_case *c, const char *state, jy_date entered), void *ctx,
+                             jy_err *err)
+{
+    /* per case, through case_events(case_id, id): the first step dated after `on` (z), the last
+     * step before it (the entry into the state on `on`); the cases' own filters as in
+     * sq_case_list, with filed_on <= on; a case now in no deadline state and without a step
+     * after `on` is ruled out before its steps are read */
+    char d[JY_DATE_BUFSZ];
+    jy_sb sql = JY_SB_INIT;
+    jy_sb_append(&sql,
+                 "SELECT " CASE_COLS ", ev_state, ev_on FROM (SELECT k.*, e.to_state AS ev_state, e.on_date AS ev_on FROM"
+                 " (SELECT cases.*, (SELECT max(x.id) FROM case_events x WHERE x.case_id = cases.id"
+                 " AND x.step NOT IN " NO_STATE_STEPS " AND x.id < coalesce((SELECT min(z.id) FROM case_events z"
+                 " WHERE z.case_id = cases.id AND z.on_date > ?2 AND z.step NOT IN " NO_STATE_STEPS "),"
+                 " 9223372036854775807)) AS entry_id FROM cases WHERE id > ?1 AND filed_on <= ?2");
+    if (f->program) jy_sb_append(&sql, " AND program = ?4");
+    if (f->kind) jy_sb_append(&sql, " AND kind = ?5");
+    if (f->person_id) jy_sb_append(&sql, " AND person_id = ?6");
+    if (f->org_id) jy_sb_append(&sql, " AND org_id = ?7");
+    if (f->parent_id) jy_sb_append(&sql, " AND parent_id = ?8");
+    if (f->county && *f->county) jy_sb_append(&sql, " AND county >= ?10 AND county < ?10 || '~'");
+    jy_sb_append(&sql, " AND (state IN (SELECT value FROM json_each(?3)) OR EXISTS (SELECT 1 FROM case_events y"
+                       " WHERE y.case_id = cases.id AND y.on_date > ?2 AND y.step NOT IN " NO_STATE_STEPS "))) k"
+                       " JOIN case_events e ON e.id = k.entry_id)"
+                       " WHERE ev_on < ?2 AND ev_state IN (SELECT value FROM json_each(?3)) ORDER BY id LIMIT ?9");
+    sqlite3_stmt *s;
+    int rc = prep(st, jy_sb_cstr(&sql), &s, err);
+    jy_sb_free(&sql);
+    if (rc) return rc;
+    sqlite3_bind_int64(s, 1, f->after_id);
+    bind_day(s, 2, on, d);
+    bind_text(s, 3, states_json);
+    if (f->program) bind_text(s, 4, f->program);
+    if (f->kind) bind_text(s, 5, f->kind);
+    if (f->person_id) bind_id(s, 6, f->person_id);
+    if (f->org_id) bind_id(s, 7, f->org_id);
+    if (f->parent_id) bind_id(s, 8, f->parent_id);
+    sqlite3_bind_int64(s, 9, f->limit > 0 ? f->limit : -1);
+    if (f->county && *f->county) bind_text(s, 10, f->county);
+    int src;
+    jy_case c;
+    char state[24];
+    while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+        read_case(s, &c, 1);
+        col_str(s, 25, state, sizeof state);
+        if (fn(ctx, &c, state, col_day(s, 26))) break;
+    }
+    if (src != SQLITE_ROW && src != SQLITE_DONE) rc = fail(st, "listing cases as they stood on a day", err);
+    jy_store_sqlite_release(st, s);
+    return rc;
+}
+
 static int sq_event_insert(jy_store *st, jy_case_event *ev, const char *county, jy_err *err)
 {
     sqlite3_stmt *s;
@@ -502,6 +558,7 @@ const jy_case_ops jy_sqlite_case_ops = {
     .case_update = sq_case_update,
     .case_get = sq_case_get,
     .case_list = sq_case_list,
+    .case_states_on = sq_case_states_on,
     .event_insert = sq_event_insert,
     .events = sq_events,
     .case_history = sq_case_history,

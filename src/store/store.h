@@ -506,6 +506,19 @@ typedef struct jy_case_filter {
 /* Cases in id order, JSON texts included. */
 int jy_store_case_list(jy_store *st, const jy_case_filter *f, int (*fn)(void *ctx, const jy_case *c),
                        void *ctx, jy_err *err);
+/* The cases as they stood on day `on`, replayed from their history (case_events), in id order, in
+ * one query: for each case filed on or before `on` (and matching f's program, kind, person_id,
+ * org_id, parent_id, county, after_id, limit; f->state, due_before and objection_open are not
+ * used), the state it was in on `on` — the to_state of the last step before its first step dated
+ * after `on` (the steps settle_dates and redecide enter no state and are passed over) — and the
+ * date of that step (`entered`: the day the case entered the state, from which its deadline
+ * counts). Only cases whose state on `on` is one of states_json (a JSON array of state names:
+ * the states with a deadline) and was entered before `on` are given to fn. The case itself (c)
+ * is as it is now. Cases whose current state is not in states_json and that took no step after
+ * `on` are ruled out without reading their steps. */
+int jy_store_case_states_on(jy_store *st, const jy_case_filter *f, jy_date on, const char *states_json,
+                            int (*fn)(void *ctx, const jy_case *c, const char *state, jy_date entered), void *ctx,
+                            jy_err *err);
 /* The trainee claims of a training class (班级花名册), in id order, within the handle's scope:
  * only what a roster summary needs (state, amount in fen when set, the facts' JSON text), from
  * the parent_id index — a class's page counts them on every read. */

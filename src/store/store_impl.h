@@ -187,6 +187,9 @@ typedef struct jy_case_ops {
     int (*case_get)(jy_store *st, int64_t id, jy_case *out, jy_sb *text, jy_err *err);
     int (*case_list)(jy_store *st, const jy_case_filter *f, int (*fn)(void *ctx, const jy_case *c), void *ctx,
                      jy_err *err);
+    int (*case_states_on)(jy_store *st, const jy_case_filter *f, jy_date on, const char *states_json,
+                          int (*fn)(void *ctx, const jy_case *c, const char *state, jy_date entered), void *ctx,
+                          jy_err *err);
     int (*event_insert)(jy_store *st, jy_case_event *ev, const char *county, jy_err *err); /* fills id */
     int (*events)(jy_store *st, int64_t case_id, int (*fn)(void *ctx, const jy_case_event *e), void *ctx,
                   jy_err *err);

@@ -135,6 +135,18 @@ with Server() as srv:
     check(d["items"] == [], "another township sees these overdue cases: %r" % d["items"])
     st, p1 = r.call("GET", "/api/v1/cases/overdue?on=2025-06-01&limit=1", expect=200)
     check(len(p1["items"]) == 1 and (p1["next_cursor"] is not None) == (len(ids) > 1), "overdue page: %r" % p1)
+    # judged by the state on the day (issue 13 item 5(e)): reviewed late on 2024-10-21, c3 is no
+    # longer overdue today, but was on 2024-10-18 (filed since 2024-09-20, due 2024-10-15)
+    r.call("POST", "/api/v1/cases/%d/steps" % c3["id"], {"step": "county_approve", "reason": "迟到的实地考察",
+                                                          "date": "2024-10-21"}, expect=200)
+    for path in ("/api/v1/cases/overdue?on=2024-10-18", "/api/v1/cases?overdue=1&on=2024-10-18"):
+        st, d = r.call("GET", path, expect=200)
+        it = [x for x in d["items"] if x["id"] == c3["id"]]
+        check(len(it) == 1 and it[0]["days_overdue"] == 3 and it[0]["state"] == "county_approved"
+              and it[0].get("as_of") == {"date": "2024-10-18", "state": "filed", "since": "2024-09-20",
+                                         "due_on": "2024-10-15"}, "%s: overdue then: %r" % (path, d["items"]))
+    st, d = r.call("GET", "/api/v1/cases/overdue?on=2024-10-22", expect=200)
+    check(c3["id"] not in [x["id"] for x in d["items"]], "approved on 2024-10-21: not overdue on 2024-10-22: %r" % d["items"])
 
     # ================= a class application and its roster =================
     teach = [{"name": "马老师", "certificate": "高级技师"}]
