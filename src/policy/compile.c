@@ -544,7 +544,7 @@ static int compile_dir(const char *dir, jy_policy **out, jp_diag *d, jy_err *err
     p->fact_occupation = p->fact_occupation_kind = p->fact_prior = p->fact_prior_same = p->fact_prior_year = -1;
     DIR *dh = opendir(dir);
     if (!dh) {
-        rc = jy_err_set(err, JY_EIO, "cannot open policy directory %s: %s", dir, strerror(errno));
+        rc = jy_err_set2(err, JY_EIO, "policy.dir_open", "cannot open policy directory %s: %s", "无法打开政策目录 %s（%s）", dir, strerror(errno));
         goto done;
     }
     struct dirent *e;
@@ -558,7 +558,7 @@ static int compile_dir(const char *dir, jy_policy **out, jp_diag *d, jy_err *err
     }
     closedir(dh);
     if (nn == 0) {
-        rc = jy_err_set(err, JY_EIO, "no *.rules files in %s", dir);
+        rc = jy_err_set2(err, JY_EIO, "policy.no_rules", "no *.rules files in %s", "%s 中没有规则文件（*.rules）", dir);
         goto done;
     }
     qsort(names, (size_t)nn, sizeof *names, cmp_str);
@@ -571,7 +571,7 @@ static int compile_dir(const char *dir, jy_policy **out, jp_diag *d, jy_err *err
         char *src;
         size_t len;
         if (read_file(path, &src, &len) != 0) {
-            rc = jy_err_set(err, JY_EIO, "cannot read %s: %s", path, strerror(errno));
+            rc = jy_err_set2(err, JY_EIO, "policy.file_read", "cannot read %s: %s", "无法读取 %s（%s）", path, strerror(errno));
             goto done;
         }
         crypto_hash_sha256_update(&hs, (const unsigned char *)names[i], strlen(names[i]) + 1);
