@@ -240,6 +240,17 @@ int jy_versions_list_json(jy_store *st, const char *dir, jy_sb *out, jy_err *err
     return 0;
 }
 
+/* The stored version id; one that does not exist is named in both languages (the store's own
+ * message, which says the same in English only, is replaced). */
+static int version_get(jy_store *st, int64_t id, jy_policy_version *v, jy_err *err)
+{
+    int rc = jy_store_policy_version_get(st, id, v, err);
+    if (rc == JY_ENOTFOUND)
+        return jy_err_set2(err, JY_ENOTFOUND, "versions.not_found", "no rule version %lld (jiuye policy versions lists them)",
+                           "没有政策版本 %lld（现有版本可用 jiuye policy versions 查看）", (long long)id);
+    return rc;
+}
+
 int jy_versions_brief_json(jy_store *st, int64_t id, jy_sb *out, jy_err *err)
 {
     if (!id) {
@@ -247,7 +258,7 @@ int jy_versions_brief_json(jy_store *st, int64_t id, jy_sb *out, jy_err *err)
         return 0;
     }
     jy_policy_version v;
-    int rc = jy_store_policy_version_get(st, id, &v, err);
+    int rc = version_get(st, id, &v, err);
     if (rc) return rc;
     char d1[JY_DATE_BUFSZ], d2[JY_DATE_BUFSZ];
     jy_sb_appendc(out, '{');
@@ -849,7 +860,7 @@ int jy_versions_diff(jy_store *st, int64_t a, int64_t b, jy_sb *json, jy_sb *tex
 {
     jy_policy_version va, vb;
     int rc;
-    if ((rc = jy_store_policy_version_get(st, a, &va, err)) || (rc = jy_store_policy_version_get(st, b, &vb, err)))
+    if ((rc = version_get(st, a, &va, err)) || (rc = version_get(st, b, &vb, err)))
         return rc;
     jy_rules_files fa, fb;
     parsed A, B;
@@ -1088,7 +1099,7 @@ int jy_versions_redecide(jy_cases *cs, const jy_redecide_request *rq, const char
     if (program && jy_policy_program_index(cs->pol, program) < 0)
         return jy_err_set2(err, JY_EINVAL, "versions.program_unknown", "program: unknown programme %s", "program：未知的项目 %s", program);
     jy_policy_version ver;
-    int rc = jy_store_policy_version_get(st, rq->version, &ver, err);
+    int rc = version_get(st, rq->version, &ver, err);
     if (rc) return rc;
     jy_actor reviewer, who;
     if (rq->commit) {

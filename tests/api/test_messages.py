@@ -2,7 +2,8 @@
 "message_zh" (Chinese) and "key" (the stable message key) beside "status", "code" and "field"
 (the OpenAPI Error schema requires message_zh, so apilib checks it on every error of every API
 test); here the texts themselves: a wrong check character, a day that does not exist, a negative
-amount, an unknown field, a bad query, a refused permission, not signed in."""
+amount, an unknown field, a bad query, a refused permission, not signed in, a sign-in refused
+because an administrator locked the account."""
 import re
 from apilib import *
 
@@ -37,6 +38,14 @@ with Server() as srv:
     both(d, "api.unknown_field", 'unknown field "nick"', "未知字段“nick”", "unknown field")
     st, d = c.call("GET", "/api/v1/persons?limit=abc", expect=400)
     both(d, "api.query", "?limit=abc: expected a whole number", "参数 ?limit=abc 有误：应为", "bad query")
+
+    # a refused sign-in (src/service/auth.c): an account an administrator locked
+    locked = add_user("msg-locked", "township_staff", area="640522100", admin=admin_name)
+    cli("--as", admin_name, "user", "lock", locked.name)
+    st, d = Client(srv).call("POST", "/api/v1/session", {"name": locked.name, "password": locked.password}, expect=401)
+    e = d.get("error", {})
+    check(e.get("key") == "auth.disabled" and e.get("message_zh") == "账户已被管理员锁定"
+          and "(account locked by an administrator)" in e.get("message", ""), "locked account: %r" % d)
 
     t = Client(srv).login(town)
     st, d = t.call("POST", "/api/v1/users", {"name": "x", "role": "admin", "password": "Zq8#long-enough-pw"}, expect=403)
