@@ -5,7 +5,8 @@
 # JIUYE_LANG=en: a bad workflows.txt (a line outside a block, an unknown step flag, a workflow not
 # closed), `policy simulate --set` with an unknown parameter, a date that does not exist and a date
 # after every period, a diff of an unknown rule version, a bank-layout name and an unknown
-# setting, --unmask without --reason, an existing key file, and the keys in `jiuye messages`.
+# setting, --unmask without --reason, an existing key file, a bad rule file (and `policy check`'s
+# findings), and the keys in `jiuye messages`.
 # (A bad bank-layout file: tests/cli/bank_transfers.sh; a refused sign-in over the API:
 # tests/api/test_messages.py.)
 source "$JY_SOURCE_DIR/tests/lib.sh"
@@ -79,6 +80,21 @@ both "a key file is never overwritten" "密钥从不覆盖" "a key is never over
 chmod 644 "$T/key"
 both "a key file readable by others" "同组或其他用户可读（权限 644）：请执行 chmod 600" \
   "is readable by group or others (mode 644): chmod 600 it" env JIUYE_KEY_FILE="$T/key" $J --as admin user list
+
+# ---- a rule file (policy/*.rules): FILE 第N行第M列 and the reason; `policy check` lists findings in
+# the same language
+cp -r "$JY_SOURCE_DIR/policy" "$T/rules"
+printf '  frobnicate 12元\n' >>"$T/rules/facts.rules"
+n=$(wc -l <"$T/rules/facts.rules")
+both "a rule outside a programme" "facts.rules 第${n}行第3列：规则不在任何项目内（请先写：program P1 \"…\"）" \
+  "facts.rules:$n:3: a rule outside a programme (start one with: program P1 \"…\")" $J --policy "$T/rules" case list
+cp "$JY_SOURCE_DIR/policy/facts.rules" "$T/rules/facts.rules"
+printf 'program P99 "x"\n  require age >= 1.12345\nend\n' >"$T/rules/zz-bad.rules"
+$ZH policy check "$T/rules" >"$T/check.zh" 2>&1
+expect_contains "policy check in Chinese: the lexer's error" "zz-bad.rules:2:18: 错误：数字的小数超过四位" "$(cat "$T/check.zh")"
+expect_contains "policy check in Chinese: a warning" ": 警告：" "$(cat "$T/check.zh")"
+$EN policy check "$T/rules" >"$T/check.en" 2>&1
+expect_contains "policy check in English: the lexer's error" "zz-bad.rules:2:18: error: a number has more than four decimals" "$(cat "$T/check.en")"
 
 # ---- the catalogue lists these keys with both texts
 $J messages --key workflow. >"$T/m.json" || fail "messages --key workflow."
