@@ -599,35 +599,46 @@ static int attendance_import(jy_cases *cs, const char *program, const char *mont
         jy_attendance a;
         memset(&a, 0, sizeof a);
         snprintf(a.month, sizeof a.month, "%s", month);
-        const char *why = NULL;
+        /* the reasons of the report (its reason column) are in the process's language */
+        const char *why = NULL, *why_zh = NULL;
         int bad_col = COL_ID;
         if (parse_int(v[COL_DUTY], &a.duty_days) || !*v[COL_DUTY])
-            why = "must be a whole number of days", bad_col = COL_DUTY;
-        else if (parse_int(v[COL_PL], &a.personal_leave)) why = "must be a whole number of days", bad_col = COL_PL;
-        else if (parse_int(v[COL_SL], &a.sick_leave)) why = "must be a whole number of days", bad_col = COL_SL;
-        else if (parse_yes(v[COL_CERT], &a.sick_certificate)) why = "must be 是 or 否", bad_col = COL_CERT;
-        else if (parse_yes(v[COL_CONTRACT], &a.contract_with_host)) why = "must be 是 or 否", bad_col = COL_CONTRACT;
-        else if (parse_int(v[COL_SIM], &a.si_months)) why = "must be a whole number", bad_col = COL_SIM;
+            why = "must be a whole number of days", why_zh = "应为整数天数", bad_col = COL_DUTY;
+        else if (parse_int(v[COL_PL], &a.personal_leave))
+            why = "must be a whole number of days", why_zh = "应为整数天数", bad_col = COL_PL;
+        else if (parse_int(v[COL_SL], &a.sick_leave))
+            why = "must be a whole number of days", why_zh = "应为整数天数", bad_col = COL_SL;
+        else if (parse_yes(v[COL_CERT], &a.sick_certificate))
+            why = "must be 是 or 否", why_zh = "应为“是”或“否”", bad_col = COL_CERT;
+        else if (parse_yes(v[COL_CONTRACT], &a.contract_with_host))
+            why = "must be 是 or 否", why_zh = "应为“是”或“否”", bad_col = COL_CONTRACT;
+        else if (parse_int(v[COL_SIM], &a.si_months)) why = "must be a whole number", why_zh = "应为整数", bad_col = COL_SIM;
         else if (*v[COL_SI] && jy_money_parse(v[COL_SI], &a.si_paid, &e))
-            why = "must be an amount in yuan", bad_col = COL_SI;
+            why = "must be an amount in yuan", why_zh = "应为以元为单位的金额", bad_col = COL_SI;
+        jy_err be;
         if (why) {
-            char msg[160];
-            snprintf(msg, sizeof msg, "%s %s (\"%.60s\")", head[bad_col], why, v[bad_col]);
-            bad_row(&errs, &nbad, line, v[COL_ID], head[bad_col], msg);
+            jy_err_set2(&be, JY_EINVAL, "placement.att_cell", "%1$s %2$s (\"%3$.60s\")%4$.0s", "%1$s%4$s（“%3$.60s”）%2$.0s",
+                        head[bad_col], why, v[bad_col], why_zh);
+            bad_row(&errs, &nbad, line, v[COL_ID], head[bad_col], jy_err_text(&be));
             continue;
         }
         jy_person p;
         find_ctx fc = {.m = m};
         if (jy_store_person_get_by_idcard(cs->st, v[COL_ID], &p, &e)) {
-            bad_row(&errs, &nbad, line, v[COL_ID], head[COL_ID], "the person is not registered");
+            jy_err_set2(&be, JY_ENOTFOUND, "placement.att_unregistered", "the person is not registered", "此人未登记");
+            bad_row(&errs, &nbad, line, v[COL_ID], head[COL_ID], jy_err_text(&be));
             continue;
         }
         jy_placement_filter pf = {.program = program, .person_id = p.id};
         if ((rc = jy_store_placement_list(cs->st, &pf, on_candidate, &fc, err))) goto done;
         if (fc.n != 1) {
-            bad_row(&errs, &nbad, line, v[COL_ID], head[COL_ID],
-                    fc.n ? "the person has several placements of this programme this month"
-                         : "the person has no placement of this programme in post this month");
+            if (fc.n)
+                jy_err_set2(&be, JY_ECONFLICT, "placement.att_several", "the person has several placements of this programme this month",
+                            "此人当月在该项目有多个岗位安置");
+            else
+                jy_err_set2(&be, JY_ENOTFOUND, "placement.att_none", "the person has no placement of this programme in post this month",
+                            "此人当月在该项目没有在岗的岗位安置");
+            bad_row(&errs, &nbad, line, v[COL_ID], head[COL_ID], jy_err_text(&be));
             continue;
         }
         a.placement_id = fc.found.id;
@@ -641,7 +652,7 @@ static int attendance_import(jy_cases *cs, const char *program, const char *mont
                     : field && strcmp(field, "si_paid") == 0        ? COL_SI
                     : field && strcmp(field, "si_months") == 0      ? COL_SIM
                                                                     : -1;
-            bad_row(&errs, &nbad, line, v[COL_ID], c >= 0 && head[c][0] ? head[c] : field ? field : "", e.msg);
+            bad_row(&errs, &nbad, line, v[COL_ID], c >= 0 && head[c][0] ? head[c] : field ? field : "", jy_err_text(&e));
             rc = 0;
             continue;
         }

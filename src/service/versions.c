@@ -232,7 +232,7 @@ int jy_versions_list_json(jy_store *st, const char *dir, jy_sb *out, jy_err *err
             if (r2 == 0) jy_sb_appendf(out, "%lld", (long long)v.id);
             else jy_sb_append(out, "null");
         } else {
-            jy_sb_json_kv_str(out, "error", e.msg);
+            jy_sb_json_kv_str(out, "error", jy_err_text(&e));
         }
         jy_sb_appendc(out, '}');
     }
@@ -1167,7 +1167,7 @@ int jy_versions_redecide(jy_cases *cs, const jy_redecide_request *rq, const char
             if (bad.len) jy_sb_appendc(&bad, ',');
             jy_sb_appendc(&bad, '{');
             jy_sb_json_kv_i64(&bad, "case", C.v[i].id);
-            jy_sb_json_kv_str(&bad, "error", e1.msg);
+            jy_sb_json_kv_str(&bad, "error", jy_err_text(&e1));
             jy_sb_appendc(&bad, '}');
             char line[64];
             int ll = snprintf(line, sizeof line, "%lld|unreadable\n", (long long)C.v[i].id);
