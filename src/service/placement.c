@@ -617,7 +617,7 @@ static int attendance_import(jy_cases *cs, const char *program, const char *mont
             why = "must be an amount in yuan", why_zh = "应为以元为单位的金额", bad_col = COL_SI;
         jy_err be;
         if (why) {
-            jy_err_set2(&be, JY_EINVAL, "placement.att_cell", "%1$s %2$s (\"%3$.60s\")%4$.0s", "%1$s%4$s（“%3$.60s”）%2$.0s",
+            jy_err_set2(&be, JY_EINVAL, "placement.att_cell", "%1$s %2$s (\"%3$.60s\")%4$.0s", "%1$s%4$s（填写的是“%3$.60s”）%2$.0s",
                         head[bad_col], why, v[bad_col], why_zh);
             bad_row(&errs, &nbad, line, v[COL_ID], head[bad_col], jy_err_text(&be));
             continue;
