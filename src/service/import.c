@@ -780,9 +780,9 @@ static void writer_stop(rowpipe *q)
 /* Writer: a row the store refused goes to the report (the row as a whole). */
 static void writer_reject(importer *im, const pend *pd, const char *key, const char *why)
 {
-    char reason[600];
-    snprintf(reason, sizeof reason, "not stored: %s", why);
-    report_line(im, pd->row, "", key, strlen(key), reason);
+    jy_err r; /* why is in the process's language already: so is the report's reason */
+    jy_err_set2(&r, JY_EINVAL, "import.not_stored_row", "not stored: %s", "未保存：%s", why);
+    report_line(im, pd->row, "", key, strlen(key), jy_err_text(&r));
     im->w_rejected++;
 }
 
