@@ -31,20 +31,44 @@ void *jp_grow(void *arr, int *cap, int need, size_t elem)
     return na;
 }
 
-void jp_diag_add(jp_diag *d, int is_error, const char *file, int line, int col, const char *fmt, ...)
+void jp_diag_err(jp_diag *d, int is_error, const char *file, int line, int col, const jy_err *e)
 {
-    char msg[600];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
     if (is_error) d->nerr++;
     else d->nwarn++;
     if (is_error && !d->first_set) {
         d->first_set = 1;
-        jy_err_set(&d->first, JY_EINVAL, "%s:%d:%d: %s", file, line, col, msg);
+        jy_err_wrap2(&d->first, JY_EINVAL, e, "%s:%d:%d: ", "%s 第%d行第%d列：", file, line, col);
     }
-    if (d->out) jy_sb_appendf(d->out, "%s:%d:%d: %s: %s\n", file, line, col, is_error ? "error" : "warning", msg);
+    if (d->out) {
+        if (jy_lang() == JY_LANG_EN)
+            jy_sb_appendf(d->out, "%s:%d:%d: %s: %s\n", file, line, col, is_error ? "error" : "warning", e->msg);
+        else
+            jy_sb_appendf(d->out, "%s:%d:%d: %s：%s\n", file, line, col, is_error ? "错误" : "警告", jy_err_zh(e));
+    }
+}
+
+void jp_diag_addv(jp_diag *d, int is_error, const char *file, int line, int col, const jy_msg *m, va_list ap)
+{
+    jy_err e;
+    va_list ap2;
+    va_copy(ap2, ap);
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+    vsnprintf(e.msg, sizeof e.msg, m->en, ap);
+    vsnprintf(e.zh, sizeof e.zh, m->zh, ap2);
+#pragma GCC diagnostic pop
+    va_end(ap2);
+    e.code = JY_EINVAL;
+    e.key = m->key;
+    jp_diag_err(d, is_error, file, line, col, &e);
+}
+
+void jp_diag_addm(jp_diag *d, int is_error, const char *file, int line, int col, const jy_msg *m, ...)
+{
+    va_list ap;
+    va_start(ap, m);
+    jp_diag_addv(d, is_error, file, line, col, m, ap);
+    va_end(ap);
 }
 
 int jp_emit(jy_policy *p, int op, int t, int a, int32_t b, int64_t k, int line)
@@ -197,7 +221,7 @@ void jp_decide_build(jy_policy *p, jp_diag *d, const char *file, int line, int t
                             add_unique(cls, &nc, 4, br[b].clause);
                 if (nc == 0) add_unique(cls, &nc, 4, br[0].clause);
                 clause_list(p, cls, nc, cl, sizeof cl);
-                jp_diag_add(d, 0, file, line, 1, "gap: %s = %s matches no branch (%s); such cases go to review", sname, range, cl);
+                jp_diag_add2(d, 0, file, line, 1, "policy.decide_gap", "gap: %s = %s matches no branch (%s); such cases go to review", "缺口：%s = %s 不匹配任何分支（%s）；这类案件转人工审核", sname, range, cl);
                 snprintf(msg, sizeof msg, "%s 为 %s 时条款未作规定（%s 之间的空档），需人工审核", sname, range, cl);
             } else {
                 int lines[4], nl = 0;
@@ -206,7 +230,7 @@ void jp_decide_build(jy_policy *p, jp_diag *d, const char *file, int line, int t
                     if (nl < 4) lines[nl++] = br[match[m]].line;
                 }
                 clause_list(p, cls, nc, cl, sizeof cl);
-                jp_diag_add(d, 0, file, line, 1, "conflict: %s = %s matches branches on lines %d and %d with different outcomes (%s); such cases go to review",
+                jp_diag_add2(d, 0, file, line, 1, "policy.decide_conflict", "conflict: %s = %s matches branches on lines %d and %d with different outcomes (%s); such cases go to review", "冲突：%s = %s 同时匹配第 %d 行和第 %d 行的分支，结论不同（%s）；这类案件转人工审核",
                             sname, range, lines[0], lines[nl > 1 ? 1 : 0], cl);
                 snprintf(msg, sizeof msg, "%s 为 %s 时条款相互冲突（%s），需人工审核", sname, range, cl);
             }
@@ -284,14 +308,14 @@ static void load_occupations(jy_policy *p, jp_diag *d, const char *path, const c
                 q = tab + 1;
             }
             if (nc < 2) {
-                jp_diag_add(d, 1, path, line, 1, "expected name<TAB>kind<TAB>code<TAB>levels<TAB>note");
+                jp_diag_add2(d, 1, path, line, 1, "policy.occ_syntax", "expected name<TAB>kind<TAB>code<TAB>levels<TAB>note", "格式应为 名称<TAB>类别<TAB>代码<TAB>等级<TAB>备注");
             } else if (!(cl[0] == 4 && memcmp(col[0], "name", 4) == 0)) {
                 static const char *KINDS[] = {"access", "level", "training", "special_ability"};
                 int ok = 0;
                 for (int k = 0; k < 4; k++)
                     if (cl[1] == strlen(KINDS[k]) && memcmp(col[1], KINDS[k], cl[1]) == 0) ok = 1;
                 if (!ok) {
-                    jp_diag_add(d, 1, path, line, (int)(col[1] - s) + 1, "kind \"%.*s\" is not access, level, training or special_ability", (int)cl[1], col[1]);
+                    jp_diag_add2(d, 1, path, line, (int)(col[1] - s) + 1, "policy.occ_kind", "kind \"%.*s\" is not access, level, training or special_ability", "类别“%.*s”不是 access、level、training 或 special_ability", (int)cl[1], col[1]);
                 } else {
                     p->occ = realloc(p->occ, sizeof *p->occ * (size_t)(p->nocc + 1));
                     if (!p->occ) abort();
@@ -341,14 +365,14 @@ static void load_synonyms(jy_policy *p, jp_diag *d, const char *path, const char
             }
             char field[64], key[256];
             if (nc < 3 || cl[0] == 0 || cl[1] == 0 || cl[2] == 0) {
-                jp_diag_add(d, 1, path, line, 1, "expected field<TAB>written<TAB>means[<TAB>implies<TAB>note]");
+                jp_diag_add2(d, 1, path, line, 1, "policy.syn_syntax", "expected field<TAB>written<TAB>means[<TAB>implies<TAB>note]", "格式应为 字段<TAB>写法<TAB>含义[<TAB>推出<TAB>备注]");
                 goto next;
             }
             if (cl[0] == 5 && memcmp(col[0], "field", 5) == 0) goto next; /* the header */
             snprintf(field, sizeof field, "%.*s", (int)(cl[0] < 63 ? cl[0] : 63), col[0]);
             jp_norm_name(col[1], cl[1], key, sizeof key);
             if (!key[0]) {
-                jp_diag_add(d, 1, path, line, (int)(col[1] - s) + 1, "the written name is empty");
+                jp_diag_add2(d, 1, path, line, (int)(col[1] - s) + 1, "policy.syn_written_empty", "the written name is empty", "写法为空");
                 goto next;
             }
             jp_syn y;
@@ -361,7 +385,7 @@ static void load_synonyms(jy_policy *p, jp_diag *d, const char *path, const char
             if (strcmp(field, "occupation") != 0) {
                 y.field = jy_policy_fact_index(p, field);
                 if (y.field < 0 || p->facts[y.field].derived) {
-                    jp_diag_add(d, 1, path, line, 1, "field \"%s\" is neither occupation nor a fact declared in facts.rules", field);
+                    jp_diag_add2(d, 1, path, line, 1, "policy.syn_field", "field \"%s\" is neither occupation nor a fact declared in facts.rules", "字段“%s”既不是 occupation，也不是 facts.rules 中声明的信息项", field);
                     goto next;
                 }
                 const jp_fact *f = &p->facts[y.field];
@@ -379,11 +403,11 @@ static void load_synonyms(jy_policy *p, jp_diag *d, const char *path, const char
                     }
                 }
                 if (!ok) {
-                    jp_diag_add(d, 1, path, line, (int)(col[2] - s) + 1, "\"%s\" is not a value of fact %s (facts.rules)", y.means, field);
+                    jp_diag_add2(d, 1, path, line, (int)(col[2] - s) + 1, "policy.syn_not_value", "\"%s\" is not a value of fact %s (facts.rules)", "“%s”不是信息项 %s 的取值（facts.rules）", y.means, field);
                     goto next;
                 }
                 if (nc > 3 && cl[3]) {
-                    jp_diag_add(d, 1, path, line, (int)(col[3] - s) + 1, "only an occupation implies facts");
+                    jp_diag_add2(d, 1, path, line, (int)(col[3] - s) + 1, "policy.syn_implies_occ", "only an occupation implies facts", "只有工种（occupation）才能推出信息项");
                     goto next;
                 }
             } else {
@@ -408,8 +432,9 @@ static void load_synonyms(jy_policy *p, jp_diag *d, const char *path, const char
                                 if (strcmp(p->facts[fi].syms[i], fv) == 0) sv = i;
                     }
                     if (sv < 0 || y.nimp == JP_SYN_IMPLIES) {
-                        jp_diag_add(d, 1, path, line, (int)(w - s) + 1,
-                                    "implies \"%.*s\": expected up to %d fact=value of enum facts declared in facts.rules",
+                        jp_diag_add2(d, 1, path, line, (int)(w - s) + 1,
+                                    "policy.syn_implies",
+                                    "implies \"%.*s\": expected up to %d fact=value of enum facts declared in facts.rules", "implies“%.*s”：应为最多 %d 个“信息项=取值”，信息项须为 facts.rules 中声明的枚举类信息项",
                                     (int)(x - w), w, JP_SYN_IMPLIES);
                         goto next;
                     }
@@ -417,15 +442,16 @@ static void load_synonyms(jy_policy *p, jp_diag *d, const char *path, const char
                     y.imp_val[y.nimp++] = sv;
                 }
                 if (y.occ < 0 && y.nimp == 0) {
-                    jp_diag_add(d, 1, path, line, (int)(col[2] - s) + 1,
-                                "\"%s\" is not in occupations.tsv and implies no facts: add it to the catalogue or give what it implies",
+                    jp_diag_add2(d, 1, path, line, (int)(col[2] - s) + 1,
+                                "policy.syn_occ_unknown",
+                                "\"%s\" is not in occupations.tsv and implies no facts: add it to the catalogue or give what it implies", "“%s”不在 occupations.tsv 中，也没有推出任何信息项：请把它加入工种目录，或写明它推出的信息项",
                                 y.means);
                     goto next;
                 }
             }
             for (int i = 0; i < p->nsyn; i++)
                 if (p->syn[i].field == y.field && strcmp(p->syn[i].key, y.key) == 0) {
-                    jp_diag_add(d, 1, path, line, (int)(col[1] - s) + 1, "\"%.*s\" is already given for %s on line %d",
+                    jp_diag_add2(d, 1, path, line, (int)(col[1] - s) + 1, "policy.syn_twice", "\"%.*s\" is already given for %s on line %d", "“%.*s”已为 %s 给出（第 %d 行）",
                                 (int)cl[1], col[1], field, p->syn[i].line);
                     goto next;
                 }
@@ -467,7 +493,7 @@ static void load_conflicts(jy_policy *p, jp_diag *d, const char *path, const cha
                 q = tab + 1;
             }
             if (nc < 4 || !cl[0] || !cl[1] || !cl[2] || !cl[3]) {
-                jp_diag_add(d, 1, path, line, 1, "expected kind<TAB>programs<TAB>hard|soft<TAB>clause[<TAB>note]");
+                jp_diag_add2(d, 1, path, line, 1, "policy.conflict_syntax", "expected kind<TAB>programs<TAB>hard|soft<TAB>clause[<TAB>note]", "格式应为 类别<TAB>项目<TAB>hard|soft<TAB>条款[<TAB>备注]");
                 goto next;
             }
             if (cl[0] == 4 && memcmp(col[0], "kind", 4) == 0) goto next; /* the header */
@@ -480,12 +506,12 @@ static void load_conflicts(jy_policy *p, jp_diag *d, const char *path, const cha
             int known = 0;
             for (int i = 0; jy_policy_conflict_kinds[i]; i++) known |= strcmp(jy_policy_conflict_kinds[i], r.kind) == 0;
             if (!known) {
-                jp_diag_add(d, 1, path, line, 1, "\"%s\" is not a conflict jiuye checks (docs/cases.md \"Conflicts\")", r.kind);
+                jp_diag_add2(d, 1, path, line, 1, "policy.conflict_kind", "\"%s\" is not a conflict jiuye checks (docs/cases.md \"Conflicts\")", "“%s”不是 jiuye 检查的冲突类别（docs/cases.md“Conflicts”）", r.kind);
                 goto next;
             }
             if (cl[2] == 4 && memcmp(col[2], "hard", 4) == 0) r.hard = 1;
             else if (!(cl[2] == 4 && memcmp(col[2], "soft", 4) == 0)) {
-                jp_diag_add(d, 1, path, line, (int)(col[2] - s) + 1, "expected hard (refuses) or soft (a person reviews), not \"%.*s\"",
+                jp_diag_add2(d, 1, path, line, (int)(col[2] - s) + 1, "policy.conflict_hardness", "expected hard (refuses) or soft (a person reviews), not \"%.*s\"", "应为 hard（拒绝）或 soft（转人工审核），不能是“%.*s”",
                             (int)cl[2], col[2]);
                 goto next;
             }
@@ -497,7 +523,7 @@ static void load_conflicts(jy_policy *p, jp_diag *d, const char *path, const cha
                     char id[16];
                     snprintf(id, sizeof id, "%.*s", (int)(n < 15 ? n : 15), x);
                     if (n == 0 || n > 15 || jy_policy_program_index(p, id) < 0) {
-                        jp_diag_add(d, 1, path, line, (int)(col[1] - s) + 1, "\"%.*s\" is not a programme (P1 … P26, or * for any)", (int)n, x);
+                        jp_diag_add2(d, 1, path, line, (int)(col[1] - s) + 1, "policy.conflict_program", "\"%.*s\" is not a programme (P1 … P26, or * for any)", "“%.*s”不是项目（P1 … P26，或 * 表示任意项目）", (int)n, x);
                         goto next;
                     }
                     x += n + (c != NULL);
@@ -544,7 +570,7 @@ static int compile_dir(const char *dir, jy_policy **out, jp_diag *d, jy_err *err
     p->fact_occupation = p->fact_occupation_kind = p->fact_prior = p->fact_prior_same = p->fact_prior_year = -1;
     DIR *dh = opendir(dir);
     if (!dh) {
-        rc = jy_err_set(err, JY_EIO, "cannot open policy directory %s: %s", dir, strerror(errno));
+        rc = jy_err_set2(err, JY_EIO, "policy.dir_open", "cannot open policy directory %s: %s", "无法打开政策目录 %s（%s）", dir, strerror(errno));
         goto done;
     }
     struct dirent *e;
@@ -558,7 +584,7 @@ static int compile_dir(const char *dir, jy_policy **out, jp_diag *d, jy_err *err
     }
     closedir(dh);
     if (nn == 0) {
-        rc = jy_err_set(err, JY_EIO, "no *.rules files in %s", dir);
+        rc = jy_err_set2(err, JY_EIO, "policy.no_rules", "no *.rules files in %s", "%s 中没有规则文件（*.rules）", dir);
         goto done;
     }
     qsort(names, (size_t)nn, sizeof *names, cmp_str);
@@ -571,7 +597,7 @@ static int compile_dir(const char *dir, jy_policy **out, jp_diag *d, jy_err *err
         char *src;
         size_t len;
         if (read_file(path, &src, &len) != 0) {
-            rc = jy_err_set(err, JY_EIO, "cannot read %s: %s", path, strerror(errno));
+            rc = jy_err_set2(err, JY_EIO, "policy.file_read", "cannot read %s: %s", "无法读取 %s（%s）", path, strerror(errno));
             goto done;
         }
         crypto_hash_sha256_update(&hs, (const unsigned char *)names[i], strlen(names[i]) + 1);
@@ -587,8 +613,8 @@ static int compile_dir(const char *dir, jy_policy **out, jp_diag *d, jy_err *err
         char *src;
         size_t len;
         if (read_file(path, &src, &len) != 0) {
-            if (i == 0) jp_diag_add(d, 0, EXTRA[i], 1, 1, "no occupation catalogue: occupation_kind stays unknown");
-            if (i == 2) jp_diag_add(d, 0, EXTRA[i], 1, 1, "no conflict settings: every conflict finding goes to a person (soft)");
+            if (i == 0) jp_diag_add2(d, 0, EXTRA[i], 1, 1, "policy.no_occupations", "no occupation catalogue: occupation_kind stays unknown", "没有工种目录：occupation_kind 保持未知");
+            if (i == 2) jp_diag_add2(d, 0, EXTRA[i], 1, 1, "policy.no_conflict_settings", "no conflict settings: every conflict finding goes to a person (soft)", "没有冲突设置：每项冲突发现都转人工审核（柔性）");
             continue;
         }
         crypto_hash_sha256_update(&hs, (const unsigned char *)EXTRA[i], strlen(EXTRA[i]) + 1);
@@ -604,7 +630,7 @@ static int compile_dir(const char *dir, jy_policy **out, jp_diag *d, jy_err *err
     jy_err cerr;
     if (jy_calendar_load(dir, &p->cal, &cerr) != 0) {
         p->cal = NULL;
-        snprintf(p->calendar_error, sizeof p->calendar_error, "%s", cerr.msg);
+        jy_err_copy(&p->calendar_err, 0, &cerr);
     }
     p->fact_occupation = jy_policy_fact_index(p, "occupation");
     p->fact_occupation_kind = jy_policy_fact_index(p, "occupation_kind");
@@ -614,8 +640,8 @@ static int compile_dir(const char *dir, jy_policy **out, jp_diag *d, jy_err *err
     for (int i = 0; i < p->nprograms; i++) {
         const jp_program *pr = &p->programs[i];
         int c = jp_find_clause(p, pr->id);
-        if (pr->ntargets == 0) jp_diag_add(d, 0, p->clauses[c].file, p->clauses[c].line, 1, "programme %s has no target", pr->id);
-        if (pr->nbudget == 0) jp_diag_add(d, 0, p->clauses[c].file, p->clauses[c].line, 1, "programme %s has no budget line", pr->id);
+        if (pr->ntargets == 0) jp_diag_add2(d, 0, p->clauses[c].file, p->clauses[c].line, 1, "policy.no_target", "programme %s has no target", "项目 %s 没有目标任务", pr->id);
+        if (pr->nbudget == 0) jp_diag_add2(d, 0, p->clauses[c].file, p->clauses[c].line, 1, "policy.no_budget", "programme %s has no budget line", "项目 %s 没有预算线", pr->id);
     }
 done:
     free(names);
@@ -691,11 +717,11 @@ int jy_policy_check(const char *dir, jy_sb *report, int *nerrors, int *nwarnings
     jy_err err;
     int rc = compile_dir(dir, &p, &d, &err);
     if (rc != 0) {
-        jy_sb_appendf(report, "%s: error: %s\n", dir, err.msg);
+        if (jy_lang() == JY_LANG_EN) jy_sb_appendf(report, "%s: error: %s\n", dir, err.msg);
+        else jy_sb_appendf(report, "%s: 错误：%s\n", dir, jy_err_zh(&err));
         d.nerr++;
     } else if (!p->cal) {
-        jy_sb_appendf(report, "calendar.txt:1:1: warning: %s\n", p->calendar_error);
-        d.nwarn++;
+        jp_diag_err(&d, 0, "calendar.txt", 1, 1, &p->calendar_err);
     }
     jy_policy_free(p);
     *nerrors = d.nerr;

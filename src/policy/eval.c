@@ -301,9 +301,9 @@ int jy_policy_eval_columns(const jy_policy *p, const jy_policy_columns *b, uint8
     const jy_policy_case *base = b->base;
     if (totals) memset(totals, 0, sizeof *totals);
     if (!base || base->program < 0 || base->program >= p->nprograms)
-        return jy_err_set(err, JY_EINVAL, "batch: unknown programme index %d", base ? base->program : -1);
+        return jy_err_set2(err, JY_EINVAL, "policy.batch_program", "batch: unknown programme index %d", "批量测算：未知的项目序号 %d", base ? base->program : -1);
     if (b->ncols < 0 || b->ncols > JY_POLICY_MAX_COLS)
-        return jy_err_set(err, JY_EINVAL, "batch: %d columns (at most %d)", b->ncols, JY_POLICY_MAX_COLS);
+        return jy_err_set2(err, JY_EINVAL, "policy.batch_columns", "batch: %d columns (at most %d)", "批量测算：%d 列（最多 %d 列）", b->ncols, JY_POLICY_MAX_COLS);
     jp_spec *spec = malloc(sizeof *spec);
     if (!spec) abort();
     memset(spec, 0, sizeof *spec);
@@ -319,7 +319,7 @@ int jy_policy_eval_columns(const jy_policy *p, const jy_policy_columns *b, uint8
         int f = b->fact[k];
         if (f < 0 || f >= p->nfacts || !b->col[k]) {
             free(spec);
-            return jy_err_set(err, JY_EINVAL, "batch: column %d names no fact or has no values", k);
+            return jy_err_set2(err, JY_EINVAL, "policy.batch_column_fact", "batch: column %d names no fact or has no values", "批量测算：第 %d 列没有对应的信息项或没有取值", k);
         }
         spec->kind[f] = JP_FACT_COLUMN;
         spec->col[f] = (int16_t)k;
@@ -339,7 +339,7 @@ int jy_policy_eval_columns(const jy_policy *p, const jy_policy_columns *b, uint8
     for (size_t i = 0; decisions && i < b->n; i++) decisions[i].name = base->name;
     if (totals) *totals = rows.t;
     if (rows.overflow)
-        return jy_err_set(err, JY_EINVAL, "batch: the paid amounts of the %zu rows add up to more than %lld fen",
+        return jy_err_set2(err, JY_EINVAL, "policy.batch_overflow", "batch: the paid amounts of the %zu rows add up to more than %lld fen", "批量测算：%zu 行的应付金额合计超过 %lld 分",
                           b->n, (long long)INT64_MAX);
     return 0;
 }

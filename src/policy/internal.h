@@ -4,9 +4,11 @@
 #ifndef JY_POLICY_INTERNAL_H
 #define JY_POLICY_INTERNAL_H
 
+#include <stdarg.h>
 #include <stdint.h>
 
 #include "base/arena.h"
+#include "base/err.h"
 #include "base/sb.h"
 #include "policy/policy.h"
 
@@ -47,11 +49,11 @@ typedef struct jp_lexer {
     const char *src, *end, *p;
     int line, col;
     const char *file;
-    char errmsg[600];
+    jy_err err; /* the last K_ERROR's message, in English and Chinese with its key */
 } jp_lexer;
 
 void jp_lex_init(jp_lexer *lx, const char *file, const char *src, size_t len);
-void jp_lex_next(jp_lexer *lx, jp_tok_t *t); /* K_ERROR: message in lx->errmsg */
+void jp_lex_next(jp_lexer *lx, jp_tok_t *t); /* K_ERROR: message in lx->err */
 
 /* ---- instructions ---- */
 enum jp_op {
@@ -257,7 +259,7 @@ struct jy_policy {
     struct jp_image *fast;   /* the code specialised once for single-case evaluation (fast.c) */
     char **reason_json;      /* per reason: its JSON objects, one per clause, comma-joined */
     uint32_t *reason_json_len;
-    char calendar_error[520];
+    jy_err calendar_err; /* why policy/calendar.txt could not be loaded (p->cal NULL) */
 };
 
 /* ---- compiler (compile.c) used by the parser ---- */
@@ -268,8 +270,31 @@ typedef struct jp_diag {
     jy_err first;
 } jp_diag;
 
-void jp_diag_add(jp_diag *d, int is_error, const char *file, int line, int col, const char *fmt, ...)
-    __attribute__((format(printf, 6, 7)));
+/* A finding at file:line:col: the catalogue message m (English and Chinese) with its arguments.
+ * The listing (d->out) is in the process's language (jy_lang); the first error is kept whole in
+ * d->first (its key, both texts, each after "file:line:col: "). Use through jp_diag_add2. */
+void jp_diag_addv(jp_diag *d, int is_error, const char *file, int line, int col, const jy_msg *m, va_list ap);
+void jp_diag_addm(jp_diag *d, int is_error, const char *file, int line, int col, const jy_msg *m, ...);
+/* The same for a message already made (the lexer's). */
+void jp_diag_err(jp_diag *d, int is_error, const char *file, int line, int col, const jy_err *e);
+
+/* Declares the catalogue entry jy_msg_ for key/en/zh (as jy_err_set2 does) and checks both formats
+ * against the arguments. */
+#define JP_MSG(key, en, zh, ...)                                                                    \
+    static const jy_msg jy_msg_ = {key, en, zh, __FILE__, __LINE__};                                \
+    static const jy_msg *const jy_msgp_ __attribute__((section("jy_msgs"), used)) = &jy_msg_;       \
+    (void)jy_msgp_;                                                                                 \
+    if (0) {                                                                                        \
+        jy_fmt_check_(en, ##__VA_ARGS__);                                                           \
+        jy_fmt_check_(zh, ##__VA_ARGS__);                                                           \
+    }
+
+/* jp_diag_add2(d, is_error, file, line, col, "policy.key", "English %s", "中文%s", args…). */
+#define jp_diag_add2(d, is_error, file, line, col, key, en, zh, ...)                                \
+    __extension__({                                                                                 \
+        JP_MSG(key, en, zh, ##__VA_ARGS__);                                                         \
+        jp_diag_addm((d), (is_error), (file), (line), (col), &jy_msg_, ##__VA_ARGS__);              \
+    })
 
 int jp_emit(jy_policy *p, int op, int t, int a, int32_t b, int64_t k, int line);
 int jp_add_reason(jy_policy *p, int kind, const int *clauses, int nclauses, const char *text);

@@ -132,7 +132,7 @@ again:
             jy_err e;
             jy_date d;
             if (jy_date_parse_n(lx->p, 10, &d, &e) != 0) {
-                snprintf(lx->errmsg, sizeof lx->errmsg, "bad date: %s", e.msg);
+                jy_err_wrap2(&lx->err, JY_EINVAL, &e, "bad date: ", "日期有误：");
                 t->kind = K_ERROR;
                 adv(lx, 10); /* every token moves on, an error too: a loop over tokens ends */
                 return;
@@ -146,8 +146,10 @@ again:
         int64_t v;
         int rc = lex_decimal(lx, &v);
         if (rc != 0) {
-            snprintf(lx->errmsg, sizeof lx->errmsg, rc == -1 ? "a number has more than four decimals"
-                                                             : "a number is too large");
+            if (rc == -1)
+                jy_err_set2(&lx->err, JY_EINVAL, "policy.decimals", "a number has more than four decimals", "数字的小数超过四位");
+            else
+                jy_err_set2(&lx->err, JY_EINVAL, "policy.lex_number_large", "a number is too large", "这个数太大");
             t->kind = K_ERROR;
             return;
         }
@@ -166,13 +168,14 @@ again:
             wan = 1;
         }
         if (wan && __builtin_mul_overflow(v, (int64_t)10000, &v)) {
-            snprintf(lx->errmsg, sizeof lx->errmsg, "a number is too large");
+            jy_err_set2(&lx->err, JY_EINVAL, "policy.lex_number_large", "a number is too large", "这个数太大");
             t->kind = K_ERROR;
             return;
         }
         if (t->kind == K_MONEY) {
             if (v % 100 != 0) {
-                snprintf(lx->errmsg, sizeof lx->errmsg, "an amount has more than two decimals (fen)");
+                jy_err_set2(&lx->err, JY_EINVAL, "policy.fen", "an amount has more than two decimals (fen)",
+                            "金额的小数超过两位（最小单位为分）");
                 t->kind = K_ERROR;
                 return;
             }
@@ -193,7 +196,7 @@ again:
         t->s = lx->p;
         while (lx->p < lx->end && *lx->p != '"' && *lx->p != '\n') adv(lx, 1);
         if (lx->p >= lx->end || *lx->p != '"') {
-            snprintf(lx->errmsg, sizeof lx->errmsg, "unterminated string");
+            jy_err_set2(&lx->err, JY_EINVAL, "policy.unterminated_string", "unterminated string", "引号内的文字没有闭合");
             t->kind = K_ERROR;
             return;
         }
@@ -235,13 +238,15 @@ again:
         }
         int n = utf8_len(c);
         if (n > lx->end - lx->p) n = (int)(lx->end - lx->p);
-        snprintf(lx->errmsg, sizeof lx->errmsg, "unknown word \"%.*s\" (Chinese text belongs in quotes)", n, lx->p);
+        jy_err_set2(&lx->err, JY_EINVAL, "policy.unknown_word", "unknown word \"%.*s\" (Chinese text belongs in quotes)",
+                    "未知的词“%.*s”（中文文字应放在引号内）", n, lx->p);
         t->kind = K_ERROR;
         t->len = n;
         adv(lx, n); /* a truncated character at the end of the text used to stay put: a parser loop spun */
         return;
     }
-    snprintf(lx->errmsg, sizeof lx->errmsg, "unexpected character '%c'", c >= 0x20 && c < 0x7f ? c : '?');
+    jy_err_set2(&lx->err, JY_EINVAL, "policy.unexpected_char", "unexpected character '%c'", "意外的字符“%c”",
+                c >= 0x20 && c < 0x7f ? c : '?');
     t->kind = K_ERROR;
     t->len = 1;
     adv(lx, 1);

@@ -67,19 +67,24 @@ static jp_tok_t *peek(parser *ps)
     return &ps->la;
 }
 
-static void __attribute__((format(printf, 3, 4), noreturn)) perr(parser *ps, const jp_tok_t *t, const char *fmt, ...)
+/* An error at t: the catalogue message m with its arguments (through perr2), or the lexer's own
+ * message when t is the lexer's error token; parsing resumes at the next line. */
+static void __attribute__((noreturn)) perr_m(parser *ps, const jp_tok_t *t, const jy_msg *m, ...)
 {
-    char msg[400];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    if (t->kind == K_ERROR)
-        jp_diag_add(ps->d, 1, ps->file, t->line, t->col, "%s", ps->lx.errmsg);
-    else
-        jp_diag_add(ps->d, 1, ps->file, t->line, t->col, "%s", msg);
+    if (t->kind == K_ERROR) {
+        jp_diag_err(ps->d, 1, ps->file, t->line, t->col, &ps->lx.err);
+    } else {
+        va_list ap;
+        va_start(ap, m);
+        jp_diag_addv(ps->d, 1, ps->file, t->line, t->col, m, ap);
+        va_end(ap);
+    }
     longjmp(ps->fail, 1);
 }
+#define perr2(ps, t, key, en, zh, ...) __extension__({ \
+        JP_MSG(key, en, zh, ##__VA_ARGS__);             \
+        perr_m((ps), (t), &jy_msg_, ##__VA_ARGS__);     \
+    })
 
 static int is_kw(const jp_tok_t *t, const char *kw)
 {
@@ -91,16 +96,17 @@ static char *tokdup(parser *ps, const jp_tok_t *t)
     return jy_arena_strndup(ps->p->arena, t->s, (size_t)t->len);
 }
 
-static void expect(parser *ps, int kind, const char *what)
+/* what: the token expected, in English and in Chinese. */
+static void expect(parser *ps, int kind, const char *what, const char *what_zh)
 {
-    if (ps->tok.kind != kind) perr(ps, &ps->tok, "expected %s", what);
+    if (ps->tok.kind != kind) perr2(ps, &ps->tok, "policy.expected", "expected %1$s%2$.0s", "此处应为 %2$s%1$.0s", what, what_zh);
     next(ps);
 }
 
 static void expect_eol(parser *ps)
 {
     if (ps->tok.kind != K_NL && ps->tok.kind != K_EOF)
-        perr(ps, &ps->tok, "unexpected \"%.*s\" at the end of the statement", ps->tok.len, ps->tok.s);
+        perr2(ps, &ps->tok, "policy.trailing", "unexpected \"%.*s\" at the end of the statement", "语句末尾多出“%.*s”", ps->tok.len, ps->tok.s);
 }
 
 /* How an instruction of the parser's code changes the evaluation stack (JZK/JNZK: on the path
@@ -118,7 +124,7 @@ static int emit(parser *ps, int op, int t, int a, int32_t b, int64_t k)
 {
     ps->sp += stack_effect(op);
     if (ps->sp > JP_STACK)
-        perr(ps, &ps->tok, "the expression needs more than %d values at once (split it with let)", JP_STACK);
+        perr2(ps, &ps->tok, "policy.stack_deep", "the expression needs more than %d values at once (split it with let)", "表达式同时需要超过 %d 个值（请用 let 拆分）", JP_STACK);
     return jp_emit(ps->p, op, t, a, b, k, ps->tok.line);
 }
 
@@ -126,7 +132,7 @@ static int emit(parser *ps, int op, int t, int a, int32_t b, int64_t k)
  * file of 10,000 "(" is an error at the 65th, not a stack overflow). */
 static void enter(parser *ps)
 {
-    if (++ps->depth > JP_MAX_NEST) perr(ps, &ps->tok, "nested more than %d deep", JP_MAX_NEST);
+    if (++ps->depth > JP_MAX_NEST) perr2(ps, &ps->tok, "policy.nest_deep", "nested more than %d deep", "嵌套超过 %d 层", JP_MAX_NEST);
 }
 
 static void leave(parser *ps)
@@ -218,15 +224,15 @@ static int64_t conv_num(parser *ps, const jp_tok_t *at, int64_t v, int t)
     switch (t) {
     case T_INT:
     case T_DATE:
-        if (v % 10000 != 0) perr(ps, at, "a whole number is needed here");
+        if (v % 10000 != 0) perr2(ps, at, "policy.whole_number", "a whole number is needed here", "此处需要整数");
         return v / 10000;
     case T_MONEY:
-        if (v % 100 != 0) perr(ps, at, "an amount has more than two decimals (fen)");
+        if (v % 100 != 0) perr2(ps, at, "policy.fen", "an amount has more than two decimals (fen)", "金额的小数超过两位（最小单位为分）");
         return v / 100;
     case T_RATIO:
         return v;
     default:
-        perr(ps, at, "a number cannot be compared with a %s", jp_type_name(t));
+        perr2(ps, at, "policy.num_compare", "a number cannot be compared with a %s", "数字不能与 %s 比较", jp_type_name(t));
     }
 }
 
@@ -268,15 +274,15 @@ static uint64_t parse_syms(parser *ps, const jp_fact *f)
     int braces = ps->tok.kind == K_LB;
     if (braces) next(ps);
     for (;;) {
-        if (ps->tok.kind != K_IDENT) perr(ps, &ps->tok, "expected a value of %s", f->name);
+        if (ps->tok.kind != K_IDENT) perr2(ps, &ps->tok, "policy.enum_value_expected", "expected a value of %s", "此处应为 %s 的一个取值", f->name);
         int s = find_sym(f, ps->tok.s, ps->tok.len);
-        if (s < 0) perr(ps, &ps->tok, "\"%.*s\" is not a value of %s", ps->tok.len, ps->tok.s, f->name);
+        if (s < 0) perr2(ps, &ps->tok, "policy.not_enum_value", "\"%.*s\" is not a value of %s", "“%.*s”不是 %s 的取值", ps->tok.len, ps->tok.s, f->name);
         mask |= (uint64_t)1 << s;
         next(ps);
         if (!braces || ps->tok.kind != K_COMMA) break;
         next(ps);
     }
-    if (braces) expect(ps, K_RB, "}");
+    if (braces) expect(ps, K_RB, "}", "}");
     return mask;
 }
 
@@ -291,13 +297,13 @@ static ex parse_call(parser *ps, const jp_tok_t *name)
     };
     next(ps); /* ( */
     if (is_kw(name, "known")) {
-        if (ps->tok.kind != K_IDENT) perr(ps, &ps->tok, "known() takes a fact name");
+        if (ps->tok.kind != K_IDENT) perr2(ps, &ps->tok, "policy.known_arg", "known() takes a fact name", "known() 的参数应为信息项名称");
         int f = find_fact(ps->p, ps->tok.s, ps->tok.len);
-        if (f < 0) perr(ps, &ps->tok, "unknown fact \"%.*s\"", ps->tok.len, ps->tok.s);
+        if (f < 0) perr2(ps, &ps->tok, "policy.unknown_fact", "unknown fact \"%.*s\"", "未知的信息项“%.*s”", ps->tok.len, ps->tok.s);
         mark_used(ps, f);
         emit(ps, OP_FACT, 1, f, 0, 0);
         next(ps);
-        expect(ps, K_RP, ")");
+        expect(ps, K_RP, ")", ")");
         return ex_plain(T_BOOL);
     }
     for (size_t i = 0; i < sizeof FN / sizeof FN[0]; i++) {
@@ -306,10 +312,10 @@ static ex parse_call(parser *ps, const jp_tok_t *name)
         ex a = parse_expr(ps);
         ex b = ex_plain(T_NONE);
         if (FN[i].nargs == 2) {
-            expect(ps, K_COMMA, ",");
+            expect(ps, K_COMMA, ",", ",");
             if (FN[i].op == OP_WITHIN) {
                 /* within(code, prefix): prefix is a literal division code */
-                if (ps->tok.kind != K_NUM || ps->tok.num % 10000) perr(ps, &ps->tok, "within() needs a division code");
+                if (ps->tok.kind != K_NUM || ps->tok.num % 10000) perr2(ps, &ps->tok, "policy.within_code", "within() needs a division code", "within() 需要行政区划代码");
                 emit(ps, OP_CONST, 0, 0, 0, ps->tok.num / 10000);
                 next(ps);
                 b = ex_plain(T_INT);
@@ -317,13 +323,13 @@ static ex parse_call(parser *ps, const jp_tok_t *name)
                 b = parse_expr(ps);
             }
         }
-        expect(ps, K_RP, ")");
+        expect(ps, K_RP, ")", ")");
         if (FN[i].a0) {
             if (a.type == T_NUM) unify(ps, &at, &a, &(ex){FN[i].a0, -1, 0, -1, 0, -1});
-            if (a.type != FN[i].a0) perr(ps, &at, "%s() takes a %s first", FN[i].n, jp_type_name(FN[i].a0));
+            if (a.type != FN[i].a0) perr2(ps, &at, "policy.fn_arg1", "%s() takes a %s first", "%s() 的第一个参数应为 %s", FN[i].n, jp_type_name(FN[i].a0));
             if (FN[i].nargs == 2) {
                 if (b.type == T_NUM) unify(ps, &at, &b, &(ex){FN[i].a1, -1, 0, -1, 0, -1});
-                if (b.type != FN[i].a1) perr(ps, &at, "%s() takes a %s second", FN[i].n, jp_type_name(FN[i].a1));
+                if (b.type != FN[i].a1) perr2(ps, &at, "policy.fn_arg2", "%s() takes a %s second", "%s() 的第二个参数应为 %s", FN[i].n, jp_type_name(FN[i].a1));
             }
             int op = FN[i].op;
             if (op == OP_WITHIN) emit(ps, op, 0, 0, 0, 0);
@@ -332,11 +338,11 @@ static ex parse_call(parser *ps, const jp_tok_t *name)
         }
         unify(ps, &at, &a, &b);
         if (a.type != b.type || (a.type != T_INT && a.type != T_MONEY && a.type != T_RATIO && a.type != T_DATE))
-            perr(ps, &at, "%s() needs two numbers of one type", FN[i].n);
+            perr2(ps, &at, "policy.fn_same_type", "%s() needs two numbers of one type", "%s() 需要两个同一类型的数", FN[i].n);
         emit(ps, FN[i].op, 0, 0, 0, 0);
         return ex_plain(a.type);
     }
-    perr(ps, name, "unknown function \"%.*s\"", name->len, name->s);
+    perr2(ps, name, "policy.unknown_function", "unknown function \"%.*s\"", "未知的函数“%.*s”", name->len, name->s);
 }
 
 static ex parse_primary(parser *ps)
@@ -351,12 +357,12 @@ static ex parse_primary(parser *ps)
     case K_LP: {
         next(ps);
         ex e = parse_expr(ps);
-        expect(ps, K_RP, ")");
+        expect(ps, K_RP, ")", ")");
         e.fact = -1;
         return e;
     }
     case K_IDENT: break;
-    default: perr(ps, &t, "expected a value, found \"%.*s\"", t.len, t.s);
+    default: perr2(ps, &t, "policy.value_expected", "expected a value, found \"%.*s\"", "此处应为一个值，实为“%.*s”", t.len, t.s);
     }
     if (is_kw(&t, "true") || is_kw(&t, "false")) return parse_const(ps, T_BOOL, is_kw(&t, "true"));
     if (peek(ps)->kind == K_LP) {
@@ -389,7 +395,7 @@ static ex parse_primary(parser *ps)
         next(ps);
         return ex_plain(p->params[i].type);
     }
-    perr(ps, &t, "unknown fact or parameter \"%s\"", name);
+    perr2(ps, &t, "policy.unknown_name", "unknown fact or parameter \"%s\"", "未知的信息项或参数“%s”", name);
 }
 
 static ex parse_unary(parser *ps)
@@ -401,12 +407,12 @@ static ex parse_unary(parser *ps)
         ex e = parse_unary(ps);
         leave(ps);
         if (e.is_const) {
-            if (e.cval == INT64_MIN) perr(ps, &at, "this number is too large");
+            if (e.cval == INT64_MIN) perr2(ps, &at, "policy.number_large", "this number is too large", "这个数太大");
             e.cval = -e.cval;
             ps->p->code[e.const_pc].k = e.cval;
             return e;
         }
-        if (e.type != T_INT && e.type != T_MONEY && e.type != T_RATIO) perr(ps, &at, "cannot negate a %s", jp_type_name(e.type));
+        if (e.type != T_INT && e.type != T_MONEY && e.type != T_RATIO) perr2(ps, &at, "policy.negate", "cannot negate a %s", "不能对 %s 取负", jp_type_name(e.type));
         emit_arith(ps, OP_NEG, 0, at.s, at.line, at.col);
         e.fact = -1;
         return e;
@@ -425,13 +431,13 @@ static int fold(parser *ps, const jp_tok_t *at, ex *a, const ex *b)
     if (at->kind == K_PLUS) over = __builtin_add_overflow(x, y, &r);
     else if (at->kind == K_MINUS) over = __builtin_sub_overflow(x, y, &r);
     else if (at->kind == K_STAR) w = (__int128)x * y / 10000;
-    else if (y == 0) perr(ps, at, "division by zero");
+    else if (y == 0) perr2(ps, at, "policy.div_zero", "division by zero", "除数为零");
     else w = (__int128)x * 10000 / y;
     if (at->kind == K_STAR || at->kind == K_SLASH) {
         over = w < INT64_MIN || w > INT64_MAX;
         r = (int64_t)w;
     }
-    if (over) perr(ps, at, "the result of \"%.*s\" on these numbers is too large", at->len, at->s);
+    if (over) perr2(ps, at, "policy.result_large", "the result of \"%.*s\" on these numbers is too large", "“%.*s”对这些数的运算结果太大", at->len, at->s);
     ps->p->ncode--; /* drop b's CONST */
     ps->sp--;
     a->cval = r;
@@ -448,7 +454,7 @@ static ex parse_mul(parser *ps)
         next(ps);
         ex b = parse_unary(ps);
         if (fold(ps, &at, &a, &b)) continue;
-        if (a.type == T_NUM && b.type == T_NUM) perr(ps, &at, "arithmetic on literals mixed with values is not supported here");
+        if (a.type == T_NUM && b.type == T_NUM) perr2(ps, &at, "policy.literal_mix", "arithmetic on literals mixed with values is not supported here", "此处不支持字面数字与取值混合运算");
         /* a literal next to money/ratio is a count; next to int an int */
         if (a.type == T_NUM) unify(ps, &at, &a, &(ex){b.type == T_INT ? T_INT : (b.type == T_MONEY ? T_INT : b.type), -1, 0, -1, 0, -1});
         if (b.type == T_NUM) unify(ps, &at, &b, &(ex){a.type == T_RATIO && at.kind == K_STAR ? T_INT : T_INT, -1, 0, -1, 0, -1});
@@ -458,11 +464,11 @@ static ex parse_mul(parser *ps)
             if ((a.type == T_MONEY && b.type == T_RATIO) || (a.type == T_RATIO && b.type == T_MONEY)) { op = OP_MULR; res = T_MONEY; }
             else if ((a.type == T_MONEY && b.type == T_INT) || (a.type == T_INT && b.type == T_MONEY)) { op = OP_MUL; res = T_MONEY; }
             else if (a.type == T_INT && b.type == T_INT) { op = OP_MUL; res = T_INT; }
-            else perr(ps, &at, "cannot multiply %s by %s", jp_type_name(a.type), jp_type_name(b.type));
+            else perr2(ps, &at, "policy.mul_types", "cannot multiply %s by %s", "不能用 %s 乘 %s", jp_type_name(a.type), jp_type_name(b.type));
         } else {
             if (a.type == T_MONEY && b.type == T_INT) { op = OP_DIVR; res = T_MONEY; }
             else if (a.type == T_INT && b.type == T_INT) { op = OP_DIV; res = T_INT; }
-            else perr(ps, &at, "cannot divide %s by %s", jp_type_name(a.type), jp_type_name(b.type));
+            else perr2(ps, &at, "policy.div_types", "cannot divide %s by %s", "不能用 %s 除以 %s", jp_type_name(a.type), jp_type_name(b.type));
         }
         emit_arith(ps, op, 0, first.s, first.line, first.col);
         a = ex_plain(res);
@@ -481,7 +487,7 @@ static ex parse_add(parser *ps)
         if (fold(ps, &at, &a, &b)) continue;
         unify(ps, &at, &a, &b);
         if (a.type != b.type || (a.type != T_INT && a.type != T_MONEY && a.type != T_RATIO))
-            perr(ps, &at, "cannot add or subtract %s and %s", jp_type_name(a.type), jp_type_name(b.type));
+            perr2(ps, &at, "policy.add_types", "cannot add or subtract %s and %s", "不能对 %s 和 %s 做加减", jp_type_name(a.type), jp_type_name(b.type));
         emit_arith(ps, at.kind == K_PLUS ? OP_ADD : OP_SUB, 0, first.s, first.line, first.col);
         a = ex_plain(a.type);
     }
@@ -499,7 +505,7 @@ static int parse_han(parser *ps)
     next(ps);
     while (ps->tok.kind != K_RP) {
         if (ps->tok.kind == K_NL || ps->tok.kind == K_EOF || ps->tok.kind == K_ERROR)
-            perr(ps, &ps->tok, "unclosed (含 …)");
+            perr2(ps, &ps->tok, "policy.unclosed_han", "unclosed (含 …)", "（含 …）没有闭合");
         next(ps);
     }
     next(ps);
@@ -521,9 +527,9 @@ static int starts_value(int k)
 static void emit_cmp(parser *ps, const jp_tok_t *at, ex *a, ex *b, int cmp)
 {
     unify(ps, at, a, b);
-    if (a->type != b->type) perr(ps, at, "cannot compare %s with %s", jp_type_name(a->type), jp_type_name(b->type));
+    if (a->type != b->type) perr2(ps, at, "policy.compare_types", "cannot compare %s with %s", "不能比较 %s 与 %s", jp_type_name(a->type), jp_type_name(b->type));
     if ((a->type == T_BOOL || a->type == T_ENUM || a->type == T_SET) && cmp != C_EQ && cmp != C_NE)
-        perr(ps, at, "a %s can only be tested for equality", jp_type_name(a->type));
+        perr2(ps, at, "policy.equality_only", "a %s can only be tested for equality", "%s 只能判断是否相等", jp_type_name(a->type));
     static const int OPS[] = {0, OP_LT, OP_LE, OP_GT, OP_GE, OP_EQ, OP_NE};
     emit(ps, OPS[cmp], 0, 0, 0, 0);
 }
@@ -556,14 +562,14 @@ static ex parse_cmp(parser *ps)
         return ex_plain(T_BOOL);
     }
     if (at.kind == K_CMPWORD) {
-        if (at.postfix) perr(ps, &at, "\"%.*s\" follows its number (write: value N %.*s)", at.len, at.s, at.len, at.s);
+        if (at.postfix) perr2(ps, &at, "policy.word_after_number", "\"%.*s\" follows its number (write: value N %.*s)", "“%.*s”应写在数字后面（写作：值 N %.*s）", at.len, at.s, at.len, at.s);
         next(ps);
         ex b = parse_add(ps);
         emit_cmp(ps, &at, &a, &b, apply_han(at.cmp, parse_han(ps)));
         return ex_plain(T_BOOL);
     }
     if (is_kw(&at, "in") || is_kw(&at, "has") || is_kw(&at, "has_any")) {
-        if (a.type != T_ENUM && a.type != T_SET) perr(ps, &at, "\"%.*s\" needs an enum or set fact", at.len, at.s);
+        if (a.type != T_ENUM && a.type != T_SET) perr2(ps, &at, "policy.needs_enum", "\"%.*s\" needs an enum or set fact", "“%.*s”需要枚举或集合类信息项", at.len, at.s);
         next(ps);
         uint64_t m = parse_syms(ps, &ps->p->facts[a.efact]);
         emit(ps, OP_HAS, a.type == T_ENUM, 0, 0, (int64_t)m);
@@ -572,7 +578,7 @@ static ex parse_cmp(parser *ps)
     if (starts_value(at.kind) && !is_kw(&at, "and") && !is_kw(&at, "or")) {
         /* value N 以上: the word after the number */
         ex b = parse_add(ps);
-        if (ps->tok.kind != K_CMPWORD || !ps->tok.postfix) perr(ps, &ps->tok, "expected a comparison word such as 以上 or 以下 after the number");
+        if (ps->tok.kind != K_CMPWORD || !ps->tok.postfix) perr2(ps, &ps->tok, "policy.comparison_word", "expected a comparison word such as 以上 or 以下 after the number", "数字后应有比较词，如“以上”或“以下”");
         int c = ps->tok.cmp;
         jp_tok_t w = ps->tok;
         next(ps);
@@ -590,7 +596,7 @@ static ex parse_not(parser *ps)
         enter(ps);
         ex e = parse_not(ps);
         leave(ps);
-        if (e.type != T_BOOL) perr(ps, &at, "\"not\" needs a condition");
+        if (e.type != T_BOOL) perr2(ps, &at, "policy.not_condition", "\"not\" needs a condition", "“not”后需要条件");
         emit(ps, OP_NOT, 0, 0, 0, 0);
         return ex_plain(T_BOOL);
     }
@@ -605,11 +611,11 @@ static ex parse_logic(parser *ps, int level)
         int is_or = ps->tok.kind == K_OR || is_kw(&ps->tok, "or");
         if (!(level ? is_and : is_or)) return a;
         jp_tok_t at = ps->tok;
-        if (a.type != T_BOOL) perr(ps, &at, "\"%.*s\" joins conditions", at.len, at.s);
+        if (a.type != T_BOOL) perr2(ps, &at, "policy.joins_conditions", "\"%.*s\" joins conditions", "“%.*s”用于连接条件", at.len, at.s);
         next(ps);
         int j = emit(ps, level ? OP_JZK : OP_JNZK, 0, 0, 0, 0);
         ex b = level ? parse_not(ps) : parse_logic(ps, 1);
-        if (b.type != T_BOOL) perr(ps, &at, "\"%.*s\" joins conditions", at.len, at.s);
+        if (b.type != T_BOOL) perr2(ps, &at, "policy.joins_conditions", "\"%.*s\" joins conditions", "“%.*s”用于连接条件", at.len, at.s);
         ps->p->code[j].b = ps->p->ncode;
         a = ex_plain(T_BOOL);
     }
@@ -625,10 +631,10 @@ static ex parse_expr(parser *ps)
 
 static int parse_clause_ref(parser *ps)
 {
-    if (ps->tok.kind != K_STRING) perr(ps, &ps->tok, "expected a clause id such as \"P10 二(三)\"");
+    if (ps->tok.kind != K_STRING) perr2(ps, &ps->tok, "policy.clause_id_expected", "expected a clause id such as \"P10 二(三)\"", "此处应为条款编号，如 \"P10 二(三)\"");
     char *id = tokdup(ps, &ps->tok);
     int c = jp_find_clause(ps->p, id);
-    if (c < 0) perr(ps, &ps->tok, "clause \"%s\" is not declared (add: clause \"%s\" \"<text>\")", id, id);
+    if (c < 0) perr2(ps, &ps->tok, "policy.clause_undeclared", "clause \"%s\" is not declared (add: clause \"%s\" \"<text>\")", "条款“%s”未声明（请添加：clause \"%s\" \"<条文>\"）", id, id);
     ps->p->clauses[c].used = 1;
     next(ps);
     return c;
@@ -636,7 +642,7 @@ static int parse_clause_ref(parser *ps)
 
 static const char *parse_text(parser *ps)
 {
-    if (ps->tok.kind != K_STRING) perr(ps, &ps->tok, "expected the reason text in quotes");
+    if (ps->tok.kind != K_STRING) perr2(ps, &ps->tok, "policy.reason_expected", "expected the reason text in quotes", "此处应为带引号的理由文字");
     const char *s = tokdup(ps, &ps->tok);
     next(ps);
     return s;
@@ -644,7 +650,7 @@ static const char *parse_text(parser *ps)
 
 static void need_program(parser *ps, const jp_tok_t *at)
 {
-    if (ps->prog < 0) perr(ps, at, "a rule outside a programme (start one with: program P1 \"…\")");
+    if (ps->prog < 0) perr2(ps, at, "policy.rule_outside", "a rule outside a programme (start one with: program P1 \"…\")", "规则不在任何项目内（请先写：program P1 \"…\"）");
 }
 
 static void skip_nl(parser *ps)
@@ -660,7 +666,7 @@ static void parse_block(parser *ps, const char *const *stop)
     enter(ps);
     for (;;) {
         skip_nl(ps);
-        if (ps->tok.kind == K_EOF) perr(ps, &ps->tok, "missing \"end\"");
+        if (ps->tok.kind == K_EOF) perr2(ps, &ps->tok, "policy.missing_end", "missing \"end\"", "缺少“end”");
         for (const char *const *s = stop; *s; s++)
             if (is_kw(&ps->tok, *s)) {
                 leave(ps);
@@ -679,7 +685,7 @@ static int64_t parse_value_of_type(parser *ps, int type)
     else if (type == T_DATE && t.kind == K_DATE) v = t.num;
     else if (type == T_BOOL && (is_kw(&t, "true") || is_kw(&t, "false"))) v = is_kw(&t, "true");
     else if (t.kind == K_NUM && (type == T_INT || type == T_MONEY || type == T_RATIO)) v = conv_num(ps, &t, t.num, type);
-    else perr(ps, &t, "expected a %s value", jp_type_name(type));
+    else perr2(ps, &t, "policy.type_value", "expected a %s value", "此处应为 %s 类型的值", jp_type_name(type));
     next(ps);
     return v;
 }
@@ -692,16 +698,16 @@ static int parse_type(parser *ps)
     };
     for (size_t i = 0; i < sizeof TY / sizeof TY[0]; i++)
         if (is_kw(&ps->tok, TY[i].n)) { next(ps); return TY[i].t; }
-    perr(ps, &ps->tok, "expected a type (int, money, ratio, bool, date, enum, set, code)");
+    perr2(ps, &ps->tok, "policy.type_expected", "expected a type (int, money, ratio, bool, date, enum, set, code)", "此处应为类型（int、money、ratio、bool、date、enum、set、code）");
 }
 
 static void parse_fact(parser *ps)
 {
     jy_policy *p = ps->p;
     next(ps);
-    if (ps->tok.kind != K_IDENT) perr(ps, &ps->tok, "expected the fact's name");
+    if (ps->tok.kind != K_IDENT) perr2(ps, &ps->tok, "policy.fact_name_expected", "expected the fact's name", "此处应为信息项名称");
     jp_tok_t nt = ps->tok;
-    if (find_fact(p, nt.s, nt.len) >= 0) perr(ps, &nt, "fact \"%.*s\" is declared twice", nt.len, nt.s);
+    if (find_fact(p, nt.s, nt.len) >= 0) perr2(ps, &nt, "policy.fact_twice", "fact \"%.*s\" is declared twice", "信息项“%.*s”重复声明", nt.len, nt.s);
     next(ps);
     int type = parse_type(ps);
     jp_fact f;
@@ -709,31 +715,31 @@ static void parse_fact(parser *ps)
     f.name = tokdup(ps, &nt);
     f.type = type;
     if (type == T_ENUM || type == T_SET) {
-        expect(ps, K_LB, "{ and the values");
+        expect(ps, K_LB, "{ and the values", "{ 和取值");
         const char *syms[64];
         int n = 0;
         while (ps->tok.kind == K_IDENT) {
-            if (n == 64) perr(ps, &ps->tok, "at most 64 values");
+            if (n == 64) perr2(ps, &ps->tok, "policy.too_many_values", "at most 64 values", "最多 64 个取值");
             syms[n++] = tokdup(ps, &ps->tok);
             next(ps);
             if (ps->tok.kind == K_COMMA) next(ps);
         }
-        expect(ps, K_RB, "}");
+        expect(ps, K_RB, "}", "}");
         f.nsyms = n;
         f.syms = jy_arena_alloc(p->arena, sizeof(char *) * (size_t)(n ? n : 1));
         memcpy(f.syms, syms, sizeof(char *) * (size_t)n);
     } else if (ps->tok.kind != K_STRING && ps->tok.kind != K_NL && ps->tok.kind != K_EOF &&
                !is_kw(&ps->tok, "derived")) {
         f.lo = parse_value_of_type(ps, type);
-        expect(ps, K_DOTDOT, ".. (a range lo..hi)");
+        expect(ps, K_DOTDOT, ".. (a range lo..hi)", "..（取值范围 lo..hi）");
         f.hi = parse_value_of_type(ps, type);
         f.has_range = 1;
-        if (f.lo > f.hi) perr(ps, &nt, "the range of %s is empty", f.name);
+        if (f.lo > f.hi) perr2(ps, &nt, "policy.range_empty", "the range of %s is empty", "%s 的取值范围为空", f.name);
     }
     if (is_kw(&ps->tok, "derived")) { f.derived = 1; next(ps); }
     if (ps->tok.kind == K_STRING) f.doc = parse_text(ps);
     expect_eol(ps);
-    if (p->nfacts >= JY_POLICY_MAX_FACTS) perr(ps, &nt, "too many facts (at most %d)", JY_POLICY_MAX_FACTS);
+    if (p->nfacts >= JY_POLICY_MAX_FACTS) perr2(ps, &nt, "policy.too_many_facts", "too many facts (at most %d)", "信息项过多（最多 %d 个）", JY_POLICY_MAX_FACTS);
     p->facts = jp_grow(p->facts, &p->capfacts, p->nfacts + 1, sizeof *p->facts);
     p->facts[p->nfacts++] = f;
 }
@@ -742,14 +748,14 @@ static void parse_param(parser *ps)
 {
     jy_policy *p = ps->p;
     next(ps);
-    if (ps->tok.kind != K_IDENT) perr(ps, &ps->tok, "expected the parameter's name");
+    if (ps->tok.kind != K_IDENT) perr2(ps, &ps->tok, "policy.param_name_expected", "expected the parameter's name", "此处应为参数名");
     jp_tok_t nt = ps->tok;
     char *name = tokdup(ps, &nt);
-    if (jp_find_param(p, name) >= 0) perr(ps, &nt, "parameter \"%s\" is declared twice", name);
-    if (find_fact(p, nt.s, nt.len) >= 0) perr(ps, &nt, "\"%s\" is already a fact", name);
+    if (jp_find_param(p, name) >= 0) perr2(ps, &nt, "policy.param_twice", "parameter \"%s\" is declared twice", "参数“%s”重复声明", name);
+    if (find_fact(p, nt.s, nt.len) >= 0) perr2(ps, &nt, "policy.param_is_fact", "\"%s\" is already a fact", "“%s”已经是信息项", name);
     next(ps);
     int type = parse_type(ps);
-    if (type == T_ENUM || type == T_SET || type == T_CODE) perr(ps, &nt, "a parameter is int, money, ratio, bool or date");
+    if (type == T_ENUM || type == T_SET || type == T_CODE) perr2(ps, &nt, "policy.param_type", "a parameter is int, money, ratio, bool or date", "参数类型只能是 int、money、ratio、bool 或 date");
     int clause = parse_clause_ref(ps);
     jp_period per[32];
     int n = 0;
@@ -764,31 +770,32 @@ static void parse_param(parser *ps)
         for (;;) {
             skip_nl(ps);
             if (is_kw(&ps->tok, "end")) { next(ps); break; }
-            if (!is_kw(&ps->tok, "from")) perr(ps, &ps->tok, "expected \"from DATE [to DATE] VALUE\" or \"end\"");
-            if (n == 32) perr(ps, &ps->tok, "at most 32 periods");
+            if (!is_kw(&ps->tok, "from")) perr2(ps, &ps->tok, "policy.period_syntax", "expected \"from DATE [to DATE] VALUE\" or \"end\"", "此处应为“from 日期 [to 日期] 取值”或“end”");
+            if (n == 32) perr2(ps, &ps->tok, "policy.too_many_periods", "at most 32 periods", "最多 32 个有效期段");
             jp_tok_t ft = ps->tok;
             next(ps);
-            if (ps->tok.kind != K_DATE) perr(ps, &ps->tok, "expected a date YYYY-MM-DD");
+            if (ps->tok.kind != K_DATE) perr2(ps, &ps->tok, "policy.date_expected", "expected a date YYYY-MM-DD", "此处应为日期 YYYY-MM-DD");
             per[n].from = (jy_date)ps->tok.num;
             per[n].to = INT32_MAX;
             per[n].line = ft.line;
             next(ps);
             if (is_kw(&ps->tok, "to")) {
                 next(ps);
-                if (ps->tok.kind != K_DATE) perr(ps, &ps->tok, "expected a date YYYY-MM-DD");
+                if (ps->tok.kind != K_DATE) perr2(ps, &ps->tok, "policy.date_expected", "expected a date YYYY-MM-DD", "此处应为日期 YYYY-MM-DD");
                 per[n].to = (jy_date)ps->tok.num;
                 next(ps);
             }
-            if (per[n].to < per[n].from) perr(ps, &ft, "the period ends before it starts");
+            if (per[n].to < per[n].from) perr2(ps, &ft, "policy.period_reversed", "the period ends before it starts", "有效期段的截止日期早于起始日期");
             per[n].value = parse_value_of_type(ps, type);
             for (int i = 0; i < n; i++)
                 if (per[i].from <= per[n].to && per[n].from <= per[i].to)
-                    jp_diag_add(ps->d, 1, ps->file, ft.line, ft.col,
-                                "parameter %s: this period overlaps the one on line %d", name, per[i].line);
+                    jp_diag_add2(ps->d, 1, ps->file, ft.line, ft.col,
+                                "policy.period_overlap",
+                                "parameter %s: this period overlaps the one on line %d", "参数 %s：这个有效期段与第 %d 行的有效期段重叠", name, per[i].line);
             n++;
             expect_eol(ps);
         }
-        if (n == 0) perr(ps, &nt, "parameter %s has no period", name);
+        if (n == 0) perr2(ps, &nt, "policy.param_no_period", "parameter %s has no period", "参数 %s 没有有效期段", name);
     }
     jp_param pm = {name, type, clause, n, NULL, ps->file, nt.line};
     pm.per = jy_arena_alloc(p->arena, sizeof(jp_period) * (size_t)n);
@@ -812,8 +819,8 @@ static void parse_decide(parser *ps, int mark)
     int info = 0;
     if (is_kw(&ps->tok, "info")) { info = 1; next(ps); }
     expect_eol(ps);
-    if (subj.type == T_NUM) perr(ps, &at, "decide needs a fact or expression, not a literal");
-    if (subj.type == T_SET || subj.type == T_CODE) perr(ps, &at, "decide cannot branch on a %s", jp_type_name(subj.type));
+    if (subj.type == T_NUM) perr2(ps, &at, "policy.decide_literal", "decide needs a fact or expression, not a literal", "decide 需要信息项或表达式，不能是字面值");
+    if (subj.type == T_SET || subj.type == T_CODE) perr2(ps, &at, "policy.decide_type", "decide cannot branch on a %s", "decide 不能按 %s 分支", jp_type_name(subj.type));
     int table = jp_table_new(p);
     int dpc = emit(ps, OP_DECIDE, 0, table, 0, 0);
     jp_branch br[48];
@@ -827,8 +834,8 @@ static void parse_decide(parser *ps, int mark)
     for (;;) {
         skip_nl(ps);
         if (is_kw(&ps->tok, "end")) { next(ps); break; }
-        if (ps->tok.kind == K_EOF) perr(ps, &ps->tok, "decide without \"end\"");
-        if (nbr == 48) perr(ps, &ps->tok, "at most 48 branches");
+        if (ps->tok.kind == K_EOF) perr2(ps, &ps->tok, "policy.decide_no_end", "decide without \"end\"", "decide 缺少“end”");
+        if (nbr == 48) perr2(ps, &ps->tok, "policy.too_many_branches", "at most 48 branches", "最多 48 个分支");
         jp_branch *b = &br[nbr];
         memset(b, 0, sizeof *b);
         b->line = ps->tok.line;
@@ -840,14 +847,14 @@ static void parse_decide(parser *ps, int mark)
             for (;;) {
                 int64_t v;
                 if (subj.type == T_BOOL) {
-                    if (!is_kw(&ps->tok, "true") && !is_kw(&ps->tok, "false")) perr(ps, &ps->tok, "expected true or false");
+                    if (!is_kw(&ps->tok, "true") && !is_kw(&ps->tok, "false")) perr2(ps, &ps->tok, "policy.bool_expected", "expected true or false", "此处应为 true 或 false");
                     v = is_kw(&ps->tok, "true");
                 } else {
-                    if (ps->tok.kind != K_IDENT) perr(ps, &ps->tok, "expected a value of %s", p->facts[subj.efact].name);
+                    if (ps->tok.kind != K_IDENT) perr2(ps, &ps->tok, "policy.enum_value_expected", "expected a value of %s", "此处应为 %s 的一个取值", p->facts[subj.efact].name);
                     v = find_sym(&p->facts[subj.efact], ps->tok.s, ps->tok.len);
-                    if (v < 0) perr(ps, &ps->tok, "\"%.*s\" is not a value of %s", ps->tok.len, ps->tok.s, p->facts[subj.efact].name);
+                    if (v < 0) perr2(ps, &ps->tok, "policy.not_enum_value", "\"%.*s\" is not a value of %s", "“%.*s”不是 %s 的取值", ps->tok.len, ps->tok.s, p->facts[subj.efact].name);
                 }
-                if (b->nint == 8) perr(ps, &ps->tok, "at most 8 values per branch");
+                if (b->nint == 8) perr2(ps, &ps->tok, "policy.branch_values", "at most 8 values per branch", "每个分支最多 8 个取值");
                 b->lo[b->nint] = b->hi[b->nint] = v;
                 b->nint++;
                 next(ps);
@@ -899,12 +906,12 @@ static void parse_decide(parser *ps, int mark)
                 if (ps->tok.kind == K_AND || is_kw(&ps->tok, "and")) { next(ps); continue; }
                 break;
             }
-            if (lo > hi) perr(ps, &ps->tok, "this branch matches no value");
+            if (lo > hi) perr2(ps, &ps->tok, "policy.branch_empty", "this branch matches no value", "这个分支不匹配任何取值");
             b->lo[0] = lo;
             b->hi[0] = hi;
         }
         jp_tok_t arrow = ps->tok;
-        expect(ps, K_ARROW, "->");
+        expect(ps, K_ARROW, "->", "->");
         /* the action */
         b->pc = p->ncode;
         const char *act_start = ps->tok.s;
@@ -914,7 +921,7 @@ static void parse_decide(parser *ps, int mark)
             jp_tok_t et = ps->tok;
             ex e = parse_expr(ps);
             if (e.type == T_NUM) unify(ps, &et, &e, &(ex){T_MONEY, -1, 0, -1, 0, -1});
-            if (e.type != T_MONEY) perr(ps, &et, "pay needs an amount of money");
+            if (e.type != T_MONEY) perr2(ps, &et, "policy.pay_money", "pay needs an amount of money", "pay 需要金额");
             const char *txt = parse_text(ps);
             if (ps->tok.kind == K_STRING) b->clause = parse_clause_ref(ps);
             int cl[1] = {b->clause};
@@ -929,7 +936,7 @@ static void parse_decide(parser *ps, int mark)
             if (kind != R_OK) emit(ps, OP_OUT, kind == R_FAIL ? JY_INELIGIBLE : kind == R_REVIEW ? JY_NEEDS_REVIEW : 9, r, 0, 0);
             else emit(ps, OP_OUT, 10, r, 0, 0);
         } else {
-            perr(ps, &arrow, "expected an action after -> (pay, ineligible, review, note, ok)");
+            perr2(ps, &arrow, "policy.action_expected", "expected an action after -> (pay, ineligible, review, note, ok)", "-> 后应为动作（pay、ineligible、review、note、ok）");
         }
         b->action_key = (int)((ps->tok.s - act_start) * 131 + (int)(ps->tok.s - act_start));
         {
@@ -939,11 +946,11 @@ static void parse_decide(parser *ps, int mark)
             b->action_key = (int)(h & 0x7fffffff);
         }
         expect_eol(ps);
-        if (nj == 64) perr(ps, &ps->tok, "decide too long");
+        if (nj == 64) perr2(ps, &ps->tok, "policy.decide_long", "decide too long", "decide 过长");
         jumps[nj++] = emit(ps, OP_JMP, 0, 0, 0, 0);
         nbr++;
     }
-    if (nbr == 0) perr(ps, &at, "decide without branches");
+    if (nbr == 0) perr2(ps, &at, "policy.decide_no_branch", "decide without branches", "decide 没有分支");
     const char *sname = subj_text;
     const char *const *syms = subj.type == T_ENUM ? p->facts[subj.efact].syms : NULL;
     /* gap/conflict code is appended by jp_decide_build; it jumps to end_pc, patched below */
@@ -961,22 +968,22 @@ static void parse_stmt(parser *ps)
 {
     jy_policy *p = ps->p;
     jp_tok_t t = ps->tok;
-    if (t.kind != K_IDENT) perr(ps, &t, "expected a statement, found \"%.*s\"", t.len, t.s);
+    if (t.kind != K_IDENT) perr2(ps, &t, "policy.statement_expected", "expected a statement, found \"%.*s\"", "此处应为语句，实为“%.*s”", t.len, t.s);
     if (p->nreasons >= 65535 || p->nparams >= 65535 || p->ntables >= 65535)
-        perr(ps, &t, "the rule set is too large (at most 65535 reasons, parameters and decide tables)");
+        perr2(ps, &t, "policy.rules_too_large", "the rule set is too large (at most 65535 reasons, parameters and decide tables)", "规则集过大（理由、参数和 decide 表合计最多 65535 个）");
     int mark = ps->npend;
     ps->sp = 0; /* every statement starts and ends with an empty stack */
     if (is_kw(&t, "fact")) { parse_fact(ps); return; }
     if (is_kw(&t, "param")) { parse_param(ps); return; }
     if (is_kw(&t, "program")) {
         next(ps);
-        if (ps->tok.kind != K_IDENT) perr(ps, &ps->tok, "expected the programme id (P1 … P26)");
+        if (ps->tok.kind != K_IDENT) perr2(ps, &ps->tok, "policy.program_id_expected", "expected the programme id (P1 … P26)", "此处应为项目编号（P1 … P26）");
         char *id = tokdup(ps, &ps->tok);
-        if (jy_policy_program_index(p, id) >= 0) perr(ps, &ps->tok, "programme %s is defined twice", id);
+        if (jy_policy_program_index(p, id) >= 0) perr2(ps, &ps->tok, "policy.program_twice", "programme %s is defined twice", "项目 %s 重复定义", id);
         next(ps);
         const char *title = ps->tok.kind == K_STRING ? parse_text(ps) : "";
         expect_eol(ps);
-        if (p->nprograms >= 64) perr(ps, &t, "at most 64 programmes");
+        if (p->nprograms >= 64) perr2(ps, &t, "policy.too_many_programs", "at most 64 programmes", "最多 64 个项目");
         p->programs = jp_grow(p->programs, &p->capprograms, p->nprograms + 1, sizeof *p->programs);
         jp_program *pr = &p->programs[p->nprograms];
         memset(pr, 0, sizeof *pr);
@@ -992,9 +999,9 @@ static void parse_stmt(parser *ps)
     }
     if (is_kw(&t, "clause")) {
         next(ps);
-        if (ps->tok.kind != K_STRING) perr(ps, &ps->tok, "expected the clause id in quotes");
+        if (ps->tok.kind != K_STRING) perr2(ps, &ps->tok, "policy.clause_quoted", "expected the clause id in quotes", "此处应为带引号的条款编号");
         char *id = tokdup(ps, &ps->tok);
-        if (jp_find_clause(p, id) >= 0) perr(ps, &ps->tok, "clause \"%s\" is declared twice", id);
+        if (jp_find_clause(p, id) >= 0) perr2(ps, &ps->tok, "policy.clause_twice", "clause \"%s\" is declared twice", "条款“%s”重复声明", id);
         next(ps);
         const char *text = ps->tok.kind == K_STRING ? parse_text(ps) : "";
         expect_eol(ps);
@@ -1006,14 +1013,14 @@ static void parse_stmt(parser *ps)
     jp_program *pr = &p->programs[ps->prog];
     if (is_kw(&t, "target")) {
         next(ps);
-        if (pr->ntargets == 16) perr(ps, &t, "at most 16 targets");
+        if (pr->ntargets == 16) perr2(ps, &t, "policy.too_many_targets", "at most 16 targets", "最多 16 个目标任务");
         jp_target *tg = &pr->targets[pr->ntargets];
         tg->year = 0;
         if (is_kw(&ps->tok, "total")) next(ps);
         else {
             jp_tok_t yt = ps->tok;
             int64_t y = parse_value_of_type(ps, T_INT);
-            if (y < 1900 || y > 2200) perr(ps, &yt, "a target's year is between 1900 and 2200");
+            if (y < 1900 || y > 2200) perr2(ps, &yt, "policy.target_year", "a target's year is between 1900 and 2200", "目标任务的年份应在 1900 到 2200 之间");
             tg->year = (int)y;
         }
         tg->count = parse_value_of_type(ps, T_INT);
@@ -1034,29 +1041,29 @@ static void parse_stmt(parser *ps)
         if (is_budget && ps->tok.kind == K_STRING && peek(ps)->kind == K_STRING) ml.what = parse_text(ps);
         ml.clause = parse_clause_ref(ps);
         expect_eol(ps);
-        if (is_budget) { if (pr->nbudget == 8) perr(ps, &t, "at most 8 budget lines"); pr->budget[pr->nbudget++] = ml; }
-        else { if (pr->nsources == 8) perr(ps, &t, "at most 8 sources"); pr->sources[pr->nsources++] = ml; }
+        if (is_budget) { if (pr->nbudget == 8) perr2(ps, &t, "policy.too_many_budget", "at most 8 budget lines", "最多 8 条预算线"); pr->budget[pr->nbudget++] = ml; }
+        else { if (pr->nsources == 8) perr2(ps, &t, "policy.too_many_sources", "at most 8 sources", "最多 8 个资金来源"); pr->sources[pr->nsources++] = ml; }
         return;
     }
     if (is_kw(&t, "let")) {
         next(ps);
-        if (ps->tok.kind != K_IDENT) perr(ps, &ps->tok, "expected a name");
+        if (ps->tok.kind != K_IDENT) perr2(ps, &ps->tok, "policy.name_expected", "expected a name", "此处应为名称");
         char *name = tokdup(ps, &ps->tok);
         jp_tok_t nt = ps->tok;
-        if (find_fact(p, nt.s, nt.len) >= 0 || jp_find_param(p, name) >= 0) perr(ps, &nt, "\"%s\" is already a fact or parameter", name);
+        if (find_fact(p, nt.s, nt.len) >= 0 || jp_find_param(p, name) >= 0) perr2(ps, &nt, "policy.name_taken", "\"%s\" is already a fact or parameter", "“%s”已经是信息项或参数", name);
         next(ps);
-        expect(ps, K_ASSIGN, "=");
+        expect(ps, K_ASSIGN, "=", "=");
         ex e = parse_expr(ps);
         if (e.type == T_NUM) unify(ps, &nt, &e, &(ex){T_INT, -1, 0, -1, 0, -1});
         int li = jp_find_local(p, name);
         if (li < 0) {
-            if (p->nlocals == 64) perr(ps, &nt, "at most 64 local names");
+            if (p->nlocals == 64) perr2(ps, &nt, "policy.too_many_locals", "at most 64 local names", "最多 64 个局部名称");
             li = p->nlocals++;
             p->locals[li] = name;
             p->local_type[li] = 0;
         }
         if (p->local_type[li] && p->local_type[li] != e.type)
-            perr(ps, &nt, "\"%s\" was a %s before", name, jp_type_name(p->local_type[li]));
+            perr2(ps, &nt, "policy.local_type", "\"%s\" was a %s before", "“%s”此前是 %s 类型", name, jp_type_name(p->local_type[li]));
         p->local_type[li] = e.type;
         p->local_efact[li] = e.efact;
         emit(ps, OP_SETLOCAL, 0, li, 0, 0);
@@ -1083,7 +1090,7 @@ static void parse_stmt(parser *ps)
             emit(ps, OP_CONST, 0, 0, 0, 1);
         } else {
             ex e = parse_expr(ps);
-            if (e.type != T_BOOL) perr(ps, &et, "expected a condition");
+            if (e.type != T_BOOL) perr2(ps, &et, "policy.condition_expected", "expected a condition", "此处应为条件");
         }
         int clause = parse_clause_ref(ps);
         const char *txt = parse_text(ps);
@@ -1108,7 +1115,7 @@ static void parse_stmt(parser *ps)
         jp_tok_t et = ps->tok;
         ex e = parse_expr(ps);
         if (e.type == T_NUM) unify(ps, &et, &e, &(ex){T_MONEY, -1, 0, -1, 0, -1});
-        if (e.type != T_MONEY) perr(ps, &et, "expected an amount of money");
+        if (e.type != T_MONEY) perr2(ps, &et, "policy.money_expected", "expected an amount of money", "此处应为金额");
         int clause = parse_clause_ref(ps);
         const char *txt = parse_text(ps);
         expect_eol(ps);
@@ -1125,7 +1132,7 @@ static void parse_stmt(parser *ps)
         for (;;) {
             jp_tok_t et = ps->tok;
             ex c = parse_expr(ps);
-            if (c.type != T_BOOL) perr(ps, &et, "expected a condition");
+            if (c.type != T_BOOL) perr2(ps, &et, "policy.condition_expected", "expected a condition", "此处应为条件");
             if (ps->tok.kind == K_STRING) clause = parse_clause_ref(ps);
             expect_eol(ps);
             int jz = emit(ps, OP_JZ, 0, 0, 0, 0);
@@ -1135,7 +1142,7 @@ static void parse_stmt(parser *ps)
             int cond_mark_end = inner;
             (void)cond_mark_end;
             parse_block(ps, STOP);
-            if (ne == 32) perr(ps, &t, "too many elif");
+            if (ne == 32) perr2(ps, &t, "policy.too_many_elif", "too many elif", "elif 过多");
             ends[ne++] = emit(ps, OP_JMP, 0, 0, 0, 0);
             p->code[jz].b = p->ncode;
             if (is_kw(&ps->tok, "elif")) { next(ps); continue; }
@@ -1154,7 +1161,7 @@ static void parse_stmt(parser *ps)
         return;
     }
     if (is_kw(&t, "decide")) { parse_decide(ps, mark); expect_eol(ps); return; }
-    perr(ps, &t, "unknown statement \"%.*s\"", t.len, t.s);
+    perr2(ps, &t, "policy.unknown_statement", "unknown statement \"%.*s\"", "未知的语句“%.*s”", t.len, t.s);
 }
 
 void jp_parse_file(jy_policy *p, jp_diag *d, const char *file, const char *src, size_t len)
@@ -1184,7 +1191,7 @@ void jp_parse_file(jy_policy *p, jp_diag *d, const char *file, const char *src, 
         skip_nl(&ps);
         if (ps.tok.kind == K_EOF) break;
         if (ps.tok.kind == K_IDENT && (is_kw(&ps.tok, "end") || is_kw(&ps.tok, "elif") || is_kw(&ps.tok, "else")))
-            perr(&ps, &ps.tok, "\"%.*s\" without a matching if/decide/param", ps.tok.len, ps.tok.s);
+            perr2(&ps, &ps.tok, "policy.unmatched_end", "\"%.*s\" without a matching if/decide/param", "“%.*s”没有对应的 if/decide/param", ps.tok.len, ps.tok.s);
         parse_stmt(&ps);
     }
     if (p->nprograms > 0) jp_emit(p, OP_HALT, 0, 0, 0, 0, ps.tok.line);

@@ -1050,7 +1050,7 @@ int jy_policy_eval_stream(const jy_policy *p, FILE *in, FILE *out, int flags, jy
     free(st.dec);
     free(st.order);
     jy_sb_free(&st.sb);
-    if (rerr) return jy_err_set(err, JY_EIO, "policy eval: cannot read the input");
-    if (st.werr || fflush(out) != 0) return jy_err_set(err, JY_EIO, "policy eval: cannot write the output");
+    if (rerr) return jy_err_set2(err, JY_EIO, "policy.eval_read", "policy eval: cannot read the input", "政策测算：无法读取输入");
+    if (st.werr || fflush(out) != 0) return jy_err_set2(err, JY_EIO, "policy.eval_write", "policy eval: cannot write the output", "政策测算：无法写出结果");
     return 0;
 }

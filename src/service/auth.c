@@ -66,7 +66,7 @@ static int env_seconds(const char *name, int64_t *out, jy_err *err)
     errno = 0;
     long long n = strtoll(v, &end, 10);
     if (errno || *end || n < 1 || n > 30LL * 86400)
-        return jy_err_set(err, JY_EINVAL, "%s=%s: expected seconds from 1 to 2592000", name, v);
+        return jy_err_set2(err, JY_EINVAL, "auth.env_seconds", "%s=%s: expected seconds from 1 to 2592000", "%s=%s：应为 1 到 2592000 之间的秒数", name, v);
     *out = n;
     return 0;
 }
@@ -101,7 +101,7 @@ static void lower_ascii(char *s)
 static int load_common(jy_auth *a, const char *path, jy_err *err)
 {
     FILE *f = fopen(path, "rb");
-    if (!f) return jy_err_set(err, JY_EIO, "common-password list %s: %s", path, strerror(errno));
+    if (!f) return jy_err_set2(err, JY_EIO, "auth.common_list_open", "common-password list %s: %s", "常见密码清单 %s：无法打开（%s）", path, strerror(errno));
     jy_sb sb = JY_SB_INIT;
     char buf[4096];
     size_t n;
@@ -110,7 +110,7 @@ static int load_common(jy_auth *a, const char *path, jy_err *err)
     fclose(f);
     if (bad) {
         jy_sb_free(&sb);
-        return jy_err_set(err, JY_EIO, "common-password list %s: read error", path);
+        return jy_err_set2(err, JY_EIO, "auth.common_list_read", "common-password list %s: read error", "常见密码清单 %s：读取出错", path);
     }
     a->common_buf = jy_sb_take(&sb);
     size_t cap = 0;
@@ -124,7 +124,7 @@ static int load_common(jy_auth *a, const char *path, jy_err *err)
             if (a->ncommon == cap) {
                 cap = cap ? cap * 2 : 1024;
                 char **grown = realloc(a->common, cap * sizeof *grown);
-                if (!grown) return jy_err_set(err, JY_ENOMEM, "out of memory reading %s", path);
+                if (!grown) return jy_err_set2(err, JY_ENOMEM, "auth.common_list_oom", "out of memory reading %s", "读取 %s 时内存不足", path);
                 a->common = grown;
             }
             a->common[a->ncommon++] = line;
@@ -138,15 +138,15 @@ static int load_common(jy_auth *a, const char *path, jy_err *err)
 static int load_key(jy_auth *a, const char *path, jy_err *err)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) return jy_err_set(err, JY_EIO, "key file %s: %s", path, strerror(errno));
+    if (fd < 0) return jy_err_set2(err, JY_EIO, "auth.keyfile_open", "key file %s: %s", "密钥文件 %s：无法打开（%s）", path, strerror(errno));
     struct stat sb;
     char hex[130];
     ssize_t n = -1;
     if (fstat(fd, &sb) == 0) n = read(fd, hex, sizeof hex - 1);
     close(fd);
-    if (n < 0) return jy_err_set(err, JY_EIO, "key file %s: cannot read it", path);
+    if (n < 0) return jy_err_set2(err, JY_EIO, "auth.keyfile_read", "key file %s: cannot read it", "密钥文件 %s：无法读取", path);
     if (sb.st_mode & 077)
-        return jy_err_set(err, JY_EINVAL, "key file %s is readable by group or others (mode %03o): chmod 600 it", path,
+        return jy_err_set2(err, JY_EINVAL, "auth.keyfile_mode", "key file %s is readable by group or others (mode %03o): chmod 600 it", "密钥文件 %s 同组或其他用户可读（权限 %03o）：请执行 chmod 600", path,
                           (unsigned)(sb.st_mode & 0777));
     hex[n] = '\0';
     while (n > 0 && (hex[n - 1] == '\n' || hex[n - 1] == '\r')) hex[--n] = '\0';
@@ -154,7 +154,7 @@ static int load_key(jy_auth *a, const char *path, jy_err *err)
     if (n != 2 * KEY_BYTES || sodium_hex2bin(a->key, sizeof a->key, hex, (size_t)n, NULL, &bin_len, NULL) != 0 ||
         bin_len != KEY_BYTES) {
         sodium_memzero(hex, sizeof hex);
-        return jy_err_set(err, JY_EINVAL, "key file %s: expected %d hex digits (make one with `jiuye user keygen FILE`)",
+        return jy_err_set2(err, JY_EINVAL, "auth.keyfile_form", "key file %s: expected %d hex digits (make one with `jiuye user keygen FILE`)", "密钥文件 %s：应为 %d 位十六进制数字（可用 `jiuye user keygen FILE` 生成）",
                           path, 2 * KEY_BYTES);
     }
     sodium_memzero(hex, sizeof hex);
@@ -164,11 +164,15 @@ static int load_key(jy_auth *a, const char *path, jy_err *err)
 
 int jy_auth_keygen(const char *path, jy_err *err)
 {
-    if (sodium_init() < 0) return jy_err_set(err, JY_EIO, "libsodium could not start");
+    if (sodium_init() < 0) return jy_err_set2(err, JY_EIO, "auth.sodium", "libsodium could not start", "libsodium 无法启动");
     int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    if (fd < 0)
-        return jy_err_set(err, errno == EEXIST ? JY_ECONFLICT : JY_EIO, "key file %s: %s%s", path, strerror(errno),
-                          errno == EEXIST ? " (a key is never overwritten: secrets sealed with it would be lost)" : "");
+    if (fd < 0) {
+        int why = errno;
+        return jy_err_set2(err, why == EEXIST ? JY_ECONFLICT : JY_EIO, "auth.keyfile_create",
+                           "key file %1$s: %2$s%3$s%4$.0s", "密钥文件 %1$s：无法创建（%2$s）%4$s%3$.0s", path, strerror(why),
+                           why == EEXIST ? " (a key is never overwritten: secrets sealed with it would be lost)" : "",
+                           why == EEXIST ? "（密钥从不覆盖：用它加密的秘密会因此丢失）" : "");
+    }
     unsigned char key[KEY_BYTES];
     char hex[2 * KEY_BYTES + 2];
     randombytes_buf(key, sizeof key);
@@ -181,7 +185,7 @@ int jy_auth_keygen(const char *path, jy_err *err)
     if (close(fd) != 0) ok = 0;
     if (!ok) {
         unlink(path);
-        return jy_err_set(err, JY_EIO, "key file %s: could not write it", path);
+        return jy_err_set2(err, JY_EIO, "auth.keyfile_write", "key file %s: could not write it", "密钥文件 %s：无法写入", path);
     }
     return 0;
 }
@@ -189,9 +193,9 @@ int jy_auth_keygen(const char *path, jy_err *err)
 int jy_auth_new(const jy_auth_config *c, jy_auth **out, jy_err *err)
 {
     *out = NULL;
-    if (sodium_init() < 0) return jy_err_set(err, JY_EIO, "libsodium could not start");
+    if (sodium_init() < 0) return jy_err_set2(err, JY_EIO, "auth.sodium", "libsodium could not start", "libsodium 无法启动");
     jy_auth *a = calloc(1, sizeof *a);
-    if (!a) return jy_err_set(err, JY_ENOMEM, "out of memory");
+    if (!a) return jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
     a->cfg = *c;
     if (a->cfg.pwhash_opslimit < 2) a->cfg.pwhash_opslimit = 2;
     if (a->cfg.pwhash_memlimit < ((size_t)19 << 20)) a->cfg.pwhash_memlimit = (size_t)19 << 20;
@@ -295,7 +299,7 @@ int jy_auth_hash_password(jy_auth *a, const char *pw, char out[128], jy_err *err
     int r = crypto_pwhash_str_alg(out, pw, strlen(pw), a->cfg.pwhash_opslimit, a->cfg.pwhash_memlimit,
                                   crypto_pwhash_ALG_ARGON2ID13);
     jy_auth_pool_leave(a);
-    if (r != 0) return jy_err_set(err, JY_ENOMEM, "password hashing failed (out of memory?)");
+    if (r != 0) return jy_err_set2(err, JY_ENOMEM, "auth.hash_failed", "password hashing failed (out of memory?)", "密码哈希计算失败（内存不足？）");
     return 0;
 }
 
@@ -387,7 +391,7 @@ int jy_auth_password_check(const jy_auth *a, const char *name, const char *pw, j
     if (chars > a->cfg.max_length)
         return jy_err_set2(err, JY_EINVAL, "password.long", "密码太长: at most %d characters (this one has %d)", "密码太长：最多%d个字符（现为%d个）", a->cfg.max_length, chars);
     char *low = malloc(len + 1);
-    if (!low) return jy_err_set(err, JY_ENOMEM, "out of memory");
+    if (!low) return jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
     memcpy(low, pw, len + 1);
     lower_ascii(low);
     int rc = 0;
@@ -529,9 +533,10 @@ static int seal_secret(const jy_auth *a, int64_t user_id, const unsigned char se
                        char out[160], jy_err *err)
 {
     if (!a->has_key)
-        return jy_err_set(err, JY_EINVAL,
+        return jy_err_set2(err, JY_EINVAL,
+                          "auth.no_keyfile_seal",
                           "no key file for second-factor secrets: make one with `jiuye user keygen FILE` and set "
-                          "JIUYE_KEY_FILE=FILE (the server needs the same file)");
+                          "JIUYE_KEY_FILE=FILE (the server needs the same file)", "没有用于第二步验证密钥的密钥文件：请用 `jiuye user keygen FILE` 生成，并设置 JIUYE_KEY_FILE=FILE（服务端需要同一个文件）");
     unsigned char buf[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + TOTP_SECRET_BYTES +
                       crypto_aead_xchacha20poly1305_ietf_ABYTES];
     unsigned long long clen = 0;
@@ -551,7 +556,7 @@ static int unseal_secret(const jy_auth *a, int64_t user_id, const char *sealed, 
                          jy_err *err)
 {
     if (!a->has_key)
-        return jy_err_set(err, JY_EINVAL, "no key file: the second-factor secret cannot be opened (set JIUYE_KEY_FILE)");
+        return jy_err_set2(err, JY_EINVAL, "auth.no_keyfile_open", "no key file: the second-factor secret cannot be opened (set JIUYE_KEY_FILE)", "没有密钥文件，无法打开第二步验证密钥（请设置 JIUYE_KEY_FILE）");
     unsigned char buf[crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + TOTP_SECRET_BYTES +
                       crypto_aead_xchacha20poly1305_ietf_ABYTES];
     size_t n = 0;
@@ -566,9 +571,10 @@ static int unseal_secret(const jy_auth *a, int64_t user_id, const char *sealed, 
                                                    n - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
                                                    (const unsigned char *)ad, strlen(ad), buf, a->key) != 0 ||
         mlen != TOTP_SECRET_BYTES)
-        return jy_err_set(err, JY_ETAMPER,
+        return jy_err_set2(err, JY_ETAMPER,
+                          "auth.secret_tamper",
                           "the second-factor secret of account %lld does not open with this key file (another key, or "
-                          "the row was altered)",
+                          "the row was altered)", "账户 %lld 的第二步验证密钥无法用此密钥文件打开（密钥文件不同，或该行数据被改动过）",
                           (long long)user_id);
     return 0;
 }
@@ -713,15 +719,17 @@ static int refuse_failure(jy_auth *a, jy_store *st, int64_t user_id, const char 
     return jy_err_set2(err, JY_EAUTH, "auth.wrong_password", "用户名或密码错误 (wrong user name or password)", "用户名或密码错误");
 }
 
+/* Records a refusal that counts no failure and fills out; 0, or the store's error in err. The
+ * caller then sets the refusal's message. */
 static int refuse_quietly(jy_store *st, int64_t user_id, const char *action, const jy_auth_event *ev, int refusal,
-                          int64_t retry, jy_login *out, jy_err *err, const char *msg)
+                          int64_t retry, jy_login *out, jy_err *err)
 {
     jy_err e2;
     int rc = jy_store_auth_audit(st, user_id, NULL, action, ev, &e2);
     if (rc) return jy_err_copy(err, rc, &e2);
     out->refusal = refusal;
     out->retry_after = retry;
-    return jy_err_set(err, JY_EAUTH, "%s", msg);
+    return 0;
 }
 
 static int open_session(jy_auth *a, jy_store *st, const jy_account *ac, const char *addr, int64_t now, int done,
@@ -771,10 +779,11 @@ int jy_auth_login(jy_auth *a, jy_store *st, const char *name, const char *passwo
         if (rc) return rc;
         if (until > now) {
             ev.outcome = "address_locked";
-            char msg[200];
-            snprintf(msg, sizeof msg, "该地址登录失败次数过多，已锁定 %lld 分钟 (address %s locked)",
-                     (long long)((until - now + 59) / 60), addr);
-            return refuse_quietly(st, 0, "login_refused", &ev, JY_REFUSED_ADDRESS_LOCKED, until - now, out, err, msg);
+            if ((rc = refuse_quietly(st, 0, "login_refused", &ev, JY_REFUSED_ADDRESS_LOCKED, until - now, out, err)))
+                return rc;
+            return jy_err_set2(err, JY_EAUTH, "auth.address_locked",
+                               "该地址登录失败次数过多，已锁定 %lld 分钟 (address %s locked)",
+                               "该地址（%2$s）登录失败次数过多，已锁定 %1$lld 分钟", (long long)((until - now + 59) / 60), addr);
         }
     }
     const char *pw = password ? password : "";
@@ -797,16 +806,17 @@ int jy_auth_login(jy_auth *a, jy_store *st, const char *name, const char *passwo
     }
     if (ac.cred.disabled) {
         ev.outcome = "disabled";
-        return refuse_quietly(st, ac.user.id, "login_refused", &ev, JY_REFUSED_DISABLED, 0, out, err,
-                              "账户已被管理员锁定 (account locked by an administrator)");
+        if ((rc = refuse_quietly(st, ac.user.id, "login_refused", &ev, JY_REFUSED_DISABLED, 0, out, err))) return rc;
+        return jy_err_set2(err, JY_EAUTH, "auth.disabled", "账户已被管理员锁定 (account locked by an administrator)",
+                           "账户已被管理员锁定");
     }
     if (ac.cred.locked_until > now) {
         ev.outcome = "locked";
-        char msg[160];
-        snprintf(msg, sizeof msg, "账户已锁定，%lld 分钟后再试 (account locked after failed attempts)",
-                 (long long)((ac.cred.locked_until - now + 59) / 60));
-        return refuse_quietly(st, ac.user.id, "login_refused", &ev, JY_REFUSED_ACCOUNT_LOCKED,
-                              ac.cred.locked_until - now, out, err, msg);
+        if ((rc = refuse_quietly(st, ac.user.id, "login_refused", &ev, JY_REFUSED_ACCOUNT_LOCKED,
+                                 ac.cred.locked_until - now, out, err)))
+            return rc;
+        return jy_err_set2(err, JY_EAUTH, "auth.locked_retry", "账户已锁定，%lld 分钟后再试 (account locked after failed attempts)",
+                           "账户已锁定，%lld 分钟后再试", (long long)((ac.cred.locked_until - now + 59) / 60));
     }
     int ok = too_long ? 0 : verify_password(a, ac.cred.password_hash, pw, err);
     if (ok < 0) {
@@ -821,17 +831,18 @@ int jy_auth_login(jy_auth *a, jy_store *st, const char *name, const char *passwo
     int role = -1;
     if (jy_role_parse(ac.user.role, &role, NULL)) {
         ev.outcome = "unknown_role";
-        return refuse_quietly(st, ac.user.id, "login_refused", &ev, JY_REFUSED_DISABLED, 0, out, err,
-                              "account has an unknown role");
+        if ((rc = refuse_quietly(st, ac.user.id, "login_refused", &ev, JY_REFUSED_DISABLED, 0, out, err))) return rc;
+        return jy_err_set2(err, JY_EAUTH, "auth.role_unknown_login", "account has an unknown role", "账户的角色无法识别");
     }
     int need2 = ((1u << role) & JY_ROLES_SECOND_FACTOR) != 0;
     if (need2 && !(ac.cred.totp_enabled && ac.cred.totp_secret[0])) {
         ev.outcome = "second_factor_not_enrolled";
-        char msg[256];
-        snprintf(msg, sizeof msg,
-                 "角色 %s 须使用第二步验证，但尚未登记: the security administrator runs `jiuye user totp %s enroll`",
-                 ac.user.role, ac.user.name);
-        return refuse_quietly(st, ac.user.id, "login_refused", &ev, JY_REFUSED_NO_SECOND_FACTOR, 0, out, err, msg);
+        if ((rc = refuse_quietly(st, ac.user.id, "login_refused", &ev, JY_REFUSED_NO_SECOND_FACTOR, 0, out, err)))
+            return rc;
+        return jy_err_set2(err, JY_EAUTH, "auth.second_factor_not_enrolled",
+                           "角色 %s 须使用第二步验证，但尚未登记: the security administrator runs `jiuye user totp %s enroll`",
+                           "角色 %s 须使用第二步验证，但尚未登记：请安全管理员运行 `jiuye user totp %s enroll`", ac.user.role,
+                           ac.user.name);
     }
     return open_session(a, st, &ac, addr, now, !need2, need2 ? "login_pending_second_factor" : "login", NULL, out,
                         err);
@@ -891,7 +902,7 @@ int jy_auth_resolve(jy_auth *a, jy_store *st, const char *token, int64_t now, jy
         v.s.last_seen = now;
     }
     principal_of_view(&v, out);
-    if (out->role < 0) return jy_err_set(err, JY_EAUTH, "account %s has an unknown role", v.a.user.name);
+    if (out->role < 0) return jy_err_set2(err, JY_EAUTH, "auth.role_unknown", "account %s has an unknown role", "账户 %s 的角色无法识别", v.a.user.name);
     return 0;
 }
 

@@ -149,7 +149,7 @@ static int events_of(jy_cases *cs, int64_t id, jy_case *c, ev_list *l, jy_err *e
     c->facts = c->reasons = c->conflicts = NULL;
     if (rc) return rc;
     rc = jy_store_case_events(cs->st, id, ev_add, l, err);
-    if (rc == 0 && l->oom) rc = jy_err_set(err, JY_ENOMEM, "out of memory reading the case's history");
+    if (rc == 0 && l->oom) rc = jy_err_set2(err, JY_ENOMEM, "case.history_oom", "out of memory reading the case's history", "读取案件办理记录时内存不足");
     return rc;
 }
 
@@ -200,17 +200,19 @@ int jy_case_objection_resolve(jy_cases *cs, int64_t id, const char *outcome, jy_
                               const char *actor, jy_err *err)
 {
     if (!outcome || (strcmp(outcome, "upheld") != 0 && strcmp(outcome, "dismissed") != 0))
-        return jy_err_set(err, JY_EINVAL, "outcome: upheld (the objection holds: the case is rejected) or dismissed "
-                                          "(the case is approved again and goes through publicity anew)");
-    if (!reason || !*reason) return jy_err_set(err, JY_EINVAL, "reason: say how the objection was examined");
+        return jy_err_set2(err, JY_EINVAL, "case.objection_outcome", "outcome: upheld (the objection holds: the case is rejected) or dismissed "
+                                          "(the case is approved again and goes through publicity anew)", "outcome：应为 upheld（异议成立：驳回该案件）或 dismissed（异议不成立：重新批准并重新公示）");
+    if (!reason || !*reason) return jy_err_set2(err, JY_EINVAL, "case.objection_reason", "reason: say how the objection was examined", "reason：请说明异议是如何核查的");
     jy_case c;
     ev_list l = {0};
     int rc = events_of(cs, id, &c, &l, err);
     if (rc == 0) {
         const jy_case_event *last = l.n ? &l.v[l.n - 1] : NULL;
         if (!last || strcmp(last->step, "object") != 0 || strcmp(last->to_state, c.state) != 0) {
-            rc = jy_err_set(err, JY_ECONFLICT, "案件 %lld 没有待处理的异议 (no open objection: the case is %s%s%s)",
-                            (long long)id, c.state, last ? " after step " : "", last ? last->step : "");
+            rc = jy_err_set2(err, JY_ECONFLICT, "case.no_open_objection",
+                             "案件 %1$lld 没有待处理的异议 (no open objection: the case is %2$s%3$s%5$s)%4$.0s",
+                             "案件 %1$lld 没有待处理的异议（案件当前为 %2$s%4$s%5$s）%3$.0s", (long long)id, c.state,
+                             last ? " after step " : "", last ? "，上一步骤为 " : "", last ? last->step : "");
         } else {
             const jy_workflow *wf = jy_workflow_for(cs->wf, c.program, c.kind);
             const char *step = strcmp(outcome, "upheld") == 0 ? "reject" : jy_case_step_alias(wf, c.state, "approve");
@@ -263,10 +265,10 @@ int jy_roster_read(jy_store *st, const char *name, const char *text, size_t len,
     *out = NULL;
     *nout = 0;
     jy_csv *csv = jy_csv_new_mem(text ? text : "", len, 0);
-    if (!csv) return jy_err_set(err, JY_ENOMEM, "out of memory");
+    if (!csv) return jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
     if ((rc = jy_csv_next(csv, err)) < 0) goto done;
     if (rc == 0) {
-        rc = jy_err_set(err, JY_EINVAL, "%s: empty file (expected a header row with 身份证号)", name);
+        rc = jy_err_set2(err, JY_EINVAL, "case.list_file_empty", "%s: empty file (expected a header row with 身份证号)", "%s：文件为空（应有含“身份证号”的表头行）", name);
         goto done;
     }
     for (size_t i = 0; i < jy_csv_nfields(csv); i++) {
@@ -279,7 +281,7 @@ int jy_roster_read(jy_store *st, const char *name, const char *text, size_t len,
         else if (header_is(h, H_END)) col_end = (int)i;
     }
     if (col_id < 0) {
-        rc = jy_err_set(err, JY_EINVAL, "%s: no ID-number column (身份证号 / idcard) in the header row", name);
+        rc = jy_err_set2(err, JY_EINVAL, "case.list_no_idcard", "%s: no ID-number column (身份证号 / idcard) in the header row", "%s：表头行中没有身份证号码列（身份证号 / idcard）", name);
         goto done;
     }
     while ((rc = jy_csv_next(csv, err)) == 1) {
@@ -288,7 +290,7 @@ int jy_roster_read(jy_store *st, const char *name, const char *text, size_t len,
             cap = cap ? cap * 2 : 1024;
             jy_conflict_subject *nr = realloc(rows, cap * sizeof *nr);
             if (!nr) {
-                rc = jy_err_set(err, JY_ENOMEM, "out of memory reading %s", name);
+                rc = jy_err_set2(err, JY_ENOMEM, "case.list_file_oom", "out of memory reading %s", "读取 %s 时内存不足", name);
                 goto done;
             }
             rows = nr;
@@ -312,7 +314,7 @@ int jy_roster_read(jy_store *st, const char *name, const char *text, size_t len,
             if (strcmp(u, last_uscc) != 0) {
                 jy_org o;
                 if ((rc = jy_store_org_get_by_uscc(st, u, &o, err))) {
-                    jy_err_prefix(err, "%s row %ld: ", name, r->row);
+                    jy_err_prefix2(err, "%s row %ld: ", "%s 第%ld行：", name, r->row);
                     goto done;
                 }
                 snprintf(last_uscc, sizeof last_uscc, "%s", u);
@@ -322,12 +324,12 @@ int jy_roster_read(jy_store *st, const char *name, const char *text, size_t len,
         }
         if (col_start >= 0 && (size_t)col_start < nf && jy_csv_field(csv, (size_t)col_start, NULL)[0] &&
             jy_date_parse_loose(jy_csv_field(csv, (size_t)col_start, NULL), &r->start_on, err)) {
-            rc = jy_err_prefix(err, "%s row %ld: start: ", name, r->row);
+            rc = jy_err_prefix2(err, "%s row %ld: start: ", "%s 第%ld行：开始日期：", name, r->row);
             goto done;
         }
         if (col_end >= 0 && (size_t)col_end < nf && jy_csv_field(csv, (size_t)col_end, NULL)[0] &&
             jy_date_parse_loose(jy_csv_field(csv, (size_t)col_end, NULL), &r->end_on, err)) {
-            rc = jy_err_prefix(err, "%s row %ld: end: ", name, r->row);
+            rc = jy_err_prefix2(err, "%s row %ld: end: ", "%s 第%ld行：结束日期：", name, r->row);
             goto done;
         }
         n++;

@@ -329,7 +329,7 @@ static int cmp_i64(const void *a, const void *b)
 
 int jy_conflicts_check(jy_store *st, const jy_conflict_query *q, jy_conflict_report *rep, jy_err *err)
 {
-    if (!q->pol) return jy_err_set(err, JY_EINVAL, "conflict check without the rules (policy/conflicts.tsv says hard or soft)");
+    if (!q->pol) return jy_err_set2(err, JY_EINVAL, "conflict.no_rules", "conflict check without the rules (policy/conflicts.tsv says hard or soft)", "进行冲突检查需要规则（policy/conflicts.tsv 规定刚性或柔性冲突）");
     int rc = 0;
     size_t n = q->n;
     row_key *order = malloc((n ? n : 1) * sizeof *order);
@@ -338,7 +338,7 @@ int jy_conflicts_check(jy_store *st, const jy_conflict_query *q, jy_conflict_rep
     const char **cards = malloc((n ? n : 1) * sizeof *cards);
     loaded L = {0};
     if (!order || !pid || !ids || !cards) {
-        rc = jy_err_set(err, JY_ENOMEM, "out of memory checking %zu rows", n);
+        rc = jy_err_set2(err, JY_ENOMEM, "conflict.oom_rows", "out of memory checking %zu rows", "检查 %zu 行时内存不足", n);
         goto done;
     }
     rep->rows += (long)n;
@@ -400,7 +400,7 @@ int jy_conflicts_check(jy_store *st, const jy_conflict_query *q, jy_conflict_rep
     }
     goto done;
 oom:
-    rc = jy_err_set(err, JY_ENOMEM, "out of memory recording conflicts");
+    rc = jy_err_set2(err, JY_ENOMEM, "conflict.oom_record", "out of memory recording conflicts", "记录冲突时内存不足");
 done:
     free(order);
     free(pid);

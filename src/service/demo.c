@@ -364,9 +364,10 @@ static int places_load(demo_ctx *c, uint64_t seed, jy_err *err)
         t->weight = town_weight(t->code, kids[i]->kind, &t->urban_permille);
     }
     if (c->ntowns == 0)
-        return jy_err_set(err, JY_ENODATA,
+        return jy_err_set2(err, JY_ENODATA,
+                          "demo.no_townships",
                           "the division table has no townships for county %s; add its 9-digit "
-                          "township codes to policy/divisions.tsv",
+                          "township codes to policy/divisions.tsv", "区划表中县 %s 没有乡镇（街道）；请把它的9位乡镇代码加入 policy/divisions.tsv",
                           c->county);
     rng r;
     rng_seed(&r, seed, "places");
@@ -603,7 +604,7 @@ static int stage_persons(demo_ctx *c, uint64_t seed, jy_err *err)
     int total = c->o->persons > 0 ? c->o->persons : 20000;
     c->person_ids = calloc((size_t)total, sizeof *c->person_ids);
     c->persons = calloc((size_t)total, sizeof *c->persons);
-    if (!c->person_ids || !c->persons) return jy_err_set(err, JY_ENOMEM, "out of memory for %d persons", total);
+    if (!c->person_ids || !c->persons) return jy_err_set2(err, JY_ENOMEM, "demo.oom_persons", "out of memory for %d persons", "为 %d 名人员分配内存时不足", total);
     const char *actor = c->o->actor ? c->o->actor : "demo";
     const jy_divisions *divs = c->o->divs;
     int rc = 0;
@@ -677,7 +678,7 @@ static int stage_persons(demo_ctx *c, uint64_t seed, jy_err *err)
 
         int result = 0;
         if ((rc = jy_store_person_put(c->st, &p, actor, &result, err))) {
-            jy_err_prefix(err, "demo person %d (%s): ", i + 1, p.idcard);
+            jy_err_prefix2(err, "demo person %d (%s): ", "演示人员 %d（%s）：", i + 1, p.idcard);
             return rc;
         }
         if (result == JY_PUT_CREATED) c->sum->persons_created++;
@@ -693,7 +694,7 @@ static int stage_persons(demo_ctx *c, uint64_t seed, jy_err *err)
         c->person_ids[c->npersons++] = p.id;
         if ((rc = tx_row(c, err))) return rc;
         if ((rc = person_statuses(c, &r, &p, in_county, err))) {
-            jy_err_prefix(err, "demo person %d (%s) status: ", i + 1, p.idcard);
+            jy_err_prefix2(err, "demo person %d (%s) status: ", "演示人员 %d（%s）的状态：", i + 1, p.idcard);
             return rc;
         }
         if ((i + 1) % 500 == 0 || i + 1 == total) progress(c, "persons", i + 1, total);
@@ -888,7 +889,7 @@ static int stage_orgs(demo_ctx *c, uint64_t seed, jy_err *err)
         assigned++;
     }
     c->orgs = calloc((size_t)total, sizeof *c->orgs);
-    if (!c->orgs) return jy_err_set(err, JY_ENOMEM, "out of memory for %d organisations", total);
+    if (!c->orgs) return jy_err_set2(err, JY_ENOMEM, "demo.oom_orgs", "out of memory for %d organisations", "为 %d 个单位分配内存时不足", total);
 
     int done = 0, rc = 0;
     int village_next = 0;
@@ -955,7 +956,7 @@ static int stage_orgs(demo_ctx *c, uint64_t seed, jy_err *err)
             }
             int result = 0;
             if ((rc = jy_store_org_put(c->st, &o, actor, &result, err))) {
-                jy_err_prefix(err, "demo organisation %d (%s): ", done + 1, o.uscc);
+                jy_err_prefix2(err, "demo organisation %d (%s): ", "演示单位 %d（%s）：", done + 1, o.uscc);
                 return rc;
             }
             if (result == JY_PUT_CREATED) c->sum->orgs_created++;
@@ -989,7 +990,7 @@ static int stage_orgs(demo_ctx *c, uint64_t seed, jy_err *err)
                 rc = add_licence(c, &l, o.id, err);
             }
             if (rc) {
-                jy_err_prefix(err, "demo organisation %s licence: ", o.uscc);
+                jy_err_prefix2(err, "demo organisation %s licence: ", "演示单位 %s 证照：", o.uscc);
                 return rc;
             }
             done++;
@@ -1100,7 +1101,7 @@ static int yr_add_user(year_ctx *y, const char *name, const char *role, const ch
     snprintf(u.display, sizeof u.display, "%s", display);
     int result = 0;
     int rc = jy_store_user_put(y->c->st, &u, y->c->o->actor ? y->c->o->actor : "demo", &result, err);
-    if (rc) return jy_err_prefix(err, "demo user %s: ", name);
+    if (rc) return jy_err_prefix2(err, "demo user %s: ", "演示用户 %s：", name);
     if (result == JY_PUT_CREATED) y->c->sum->users++;
     return 0;
 }
@@ -1118,7 +1119,7 @@ static int yr_users(year_ctx *y, jy_err *err)
     if ((rc = yr_add_user(y, y->fin1, "county_reviewer", c->county, 0, "县人社局财务股（制单）", err))) return rc;
     if ((rc = yr_add_user(y, y->fin2, "county_reviewer", c->county, 0, "县人社局财务股（复核）", err))) return rc;
     y->town_user = calloc((size_t)(c->ntowns ? c->ntowns : 1), sizeof *y->town_user);
-    if (!y->town_user) return jy_err_set(err, JY_ENOMEM, "out of memory");
+    if (!y->town_user) return jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
     for (int i = 0; i < c->ntowns; i++) {
         snprintf(y->town_user[i], sizeof y->town_user[i], "town-%s", c->towns[i].code);
         char disp[64];
@@ -1126,7 +1127,7 @@ static int yr_users(year_ctx *y, jy_err *err)
         if ((rc = yr_add_user(y, y->town_user[i], "township_staff", c->towns[i].code, 0, disp, err))) return rc;
     }
     y->bodies = calloc((size_t)(c->norgs ? c->norgs : 1), sizeof *y->bodies);
-    if (!y->bodies) return jy_err_set(err, JY_ENOMEM, "out of memory");
+    if (!y->bodies) return jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
     for (int i = 0; i < c->norgs; i++) {
         if (!(c->orgs[i].kinds & JY_ORG_TRAINING_BODY)) continue;
         y->bodies[y->nbodies++] = i;
@@ -1178,7 +1179,7 @@ static int yr_file(year_ctx *y, const char *program, const char *kind, const cha
         *id = 0;
         return 0;
     }
-    if (rc) return jy_err_prefix(err, "demo case %s %s: ", program, kind ? kind : "");
+    if (rc) return jy_err_prefix2(err, "demo case %s %s: ", "演示案件 %s %s：", program, kind ? kind : "");
     y->c->sum->cases++;
     y->c->sum->cases_by_program[prog_index(program)]++;
     return tx_row(y->c, err);
@@ -1239,7 +1240,7 @@ static int yr_remember(year_ctx *y, int64_t id, jy_err *err)
     if (y->nrec == y->caprec) {
         int cap = y->caprec ? y->caprec * 2 : 1024;
         int64_t *n = realloc(y->recognised, (size_t)cap * sizeof *n);
-        if (!n) return jy_err_set(err, JY_ENOMEM, "out of memory");
+        if (!n) return jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
         y->recognised = n;
         y->caprec = cap;
     }
@@ -1305,7 +1306,7 @@ static int yr_advance(year_ctx *y, int64_t id, const yr_path *path, jy_date on, 
             *last = d;
             return 0;
         }
-        if (rc) return jy_err_prefix(err, "demo case %lld %s: ", (long long)id, path[i].step);
+        if (rc) return jy_err_prefix2(err, "demo case %lld %s: ", "演示案件 %lld %s：", (long long)id, path[i].step);
     }
     *last = d;
     if ((rc = yr_get(y, id, &k, err))) return rc;
@@ -1423,7 +1424,7 @@ static int yr_training(year_ctx *y, jy_err *err)
                     rc = yr_step(y, bad, "county_approve", d, "开班材料审核", y->rev, &why);
                     if (rc != JY_ECONFLICT) /* the review must find the missing teachers */
                         return rc ? jy_err_copy(err, rc, &why)
-                                  : jy_err_set(err, JY_ECONFLICT, "demo class %lld: approved without its teachers", (long long)bad);
+                                  : jy_err_set2(err, JY_ECONFLICT, "demo.class_no_teachers", "demo class %lld: approved without its teachers", "演示培训班 %lld：已审批但没有授课教师", (long long)bad);
                     y->c->sum->refused_steps++;
                     y->c->sum->classes_returned++;
                     char reason[700];
@@ -1839,7 +1840,7 @@ static int yr_placements(year_ctx *y, jy_err *err)
                 cap = cap ? cap * 2 : 64;
                 int64_t *np = realloc(pids, (size_t)cap * sizeof *np);
                 if (!np) {
-                    rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+                    rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
                     goto done;
                 }
                 pids = np;
@@ -1905,7 +1906,7 @@ static int yr_placements(year_ctx *y, jy_err *err)
                 continue;
             }
             if (rc) {
-                jy_err_prefix(err, "demo payroll %s %s: ", plan[pl].program, month);
+                jy_err_prefix2(err, "demo payroll %s %s: ", "演示花名册 %s %s：", plan[pl].program, month);
                 goto done;
             }
             c->sum->payroll_runs++;
@@ -1998,7 +1999,7 @@ static int yr_batches(year_ctx *y, jy_err *err)
                 rc = 0;
                 continue;
             }
-            if (rc) return jy_err_prefix(err, "demo batch %s %d: ", program, year);
+            if (rc) return jy_err_prefix2(err, "demo batch %s %d: ", "演示拨付批次 %s %d：", program, year);
             c->sum->batches++;
             if ((rc = jy_batch_approve(y->cs, b.id, y->fin2, &b, err))) return rc;
             if ((rc = jy_batch_export(y->cs, b.id, NULL, NULL, y->fin1, err)) && rc != JY_ENODATA) return rc;
@@ -2071,11 +2072,11 @@ static int yr_county_lines(year_ctx *y, int year, jy_err *err)
         jy_fen amount = -l.bal[JY_ACCT_BUDGET] + county_lines[i].add_yuan * 100;
         if ((rc = jy_ledger_budget_set(c->st, c->county, county_lines[i].program, year, county_lines[i].source, amount,
                                        y->fin1, NULL, err)))
-            return jy_err_prefix(err, "demo budget %s %d: ", county_lines[i].program, year);
+            return jy_err_prefix2(err, "demo budget %s %d: ", "演示预算 %s %d：", county_lines[i].program, year);
         if (county_lines[i].tracks &&
             (rc = jy_ledger_tracks_set(c->st, c->county, county_lines[i].program, year, county_lines[i].source,
                                        county_lines[i].tracks, county_lines[i].clause, y->fin1, NULL, err)))
-            return jy_err_prefix(err, "demo budget %s %d: ", county_lines[i].program, year);
+            return jy_err_prefix2(err, "demo budget %s %d: ", "演示预算 %s %d：", county_lines[i].program, year);
     }
     return 0;
 }
@@ -2084,7 +2085,7 @@ static int stage_year(demo_ctx *c, uint64_t seed, jy_err *err)
 {
     const jy_demo_opts *o = c->o;
     if (o->year_cases == JY_DEMO_YEAR_NONE) return 0;
-    if (!o->policy_dir) return jy_err_set(err, JY_EINVAL, "demo year: the policy directory is needed");
+    if (!o->policy_dir) return jy_err_set2(err, JY_EINVAL, "demo.year_policy_dir", "demo year: the policy directory is needed", "演示年度：需要政策目录");
     year_ctx y;
     memset(&y, 0, sizeof y);
     y.c = c;
@@ -2108,7 +2109,7 @@ static int stage_year(demo_ctx *c, uint64_t seed, jy_err *err)
     if ((rc = jy_cases_open(c->st, o->policy_dir, &y.cs, err))) return rc;
     y.placed = calloc((size_t)(c->npersons ? c->npersons : 1), 1);
     if (!y.placed) {
-        rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
         goto done;
     }
     if ((rc = yr_users(&y, err))) goto done;
@@ -2180,12 +2181,12 @@ int jy_demo_run(jy_store *st, const jy_demo_opts *o, jy_demo_summary *out, jy_er
     jy_date_format(c.as_of, out->as_of);
 
     if (!o->divs) {
-        rc = jy_err_set(err, JY_EINVAL, "demo: the division table is needed (policy/divisions.tsv)");
+        rc = jy_err_set2(err, JY_EINVAL, "demo.no_divisions", "demo: the division table is needed (policy/divisions.tsv)", "演示数据：需要区划表（policy/divisions.tsv）");
         goto done;
     }
     c.county_name = jy_division_name(o->divs, c.county);
     if (!c.county_name) {
-        rc = jy_err_set(err, JY_EINVAL, "demo: county %s is not in the division table", c.county);
+        rc = jy_err_set2(err, JY_EINVAL, "demo.county_unknown", "demo: county %s is not in the division table", "演示数据：县 %s 不在区划表中", c.county);
         goto done;
     }
     {
@@ -2198,9 +2199,10 @@ int jy_demo_run(jy_store *st, const jy_demo_opts *o, jy_demo_summary *out, jy_er
         jy_store_counts counts;
         if ((rc = jy_store_counts_get(st, &counts, err))) goto done;
         if (counts.persons > 0) {
-            rc = jy_err_set(err, JY_ECONFLICT,
+            rc = jy_err_set2(err, JY_ECONFLICT,
+                            "demo.db_not_empty",
                             "the database already holds %lld persons and %lld organisations; "
-                            "demo fills a fresh database (use a new --db, or --force to add to it)",
+                            "demo fills a fresh database (use a new --db, or --force to add to it)", "数据库中已有 %lld 名人员和 %lld 个单位；演示数据只写入新的数据库（请换一个 --db，或用 --force 追加）",
                             (long long)counts.persons, (long long)counts.orgs);
             goto done;
         }

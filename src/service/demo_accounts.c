@@ -52,14 +52,14 @@ int jy_demo_accounts(jy_auth *a, jy_store *st, const jy_divisions *divs, const c
     jy_user existing;
     jy_err probe = {0};
     if (jy_store_user_get(st, "demo-admin", &existing, &probe) == 0)
-        return jy_err_set(err, JY_ECONFLICT, "demo accounts exist already (demo-admin): they are made once, on a "
-                                             "fresh demo database");
+        return jy_err_set2(err, JY_ECONFLICT, "demo.accounts_exist", "demo accounts exist already (demo-admin): they are made once, on a "
+                                             "fresh demo database", "演示账户已存在（demo-admin）：它们只在新建的演示数据库上生成一次");
 
     /* where the bound accounts sit: the first township, organisations of each kind, a person */
     const jy_division *kids[1];
     char town[13] = "";
     size_t nk = divs ? jy_division_children(divs, county, kids, 1) : 0;
-    if (nk == 0) return jy_err_set(err, JY_ENOTFOUND, "county %s: no township in the division table", county);
+    if (nk == 0) return jy_err_set2(err, JY_ENOTFOUND, "demo.county_no_township", "county %s: no township in the division table", "县 %s：区划表中没有乡镇（街道）", county);
     snprintf(town, sizeof town, "%s", kids[0]->code);
     int64_t body = org_of_kind(st, JY_ORG_TRAINING_BODY, err);
     int64_t employer = org_of_kind(st, JY_ORG_EMPLOYER, err);
@@ -70,8 +70,10 @@ int jy_demo_accounts(jy_auth *a, jy_store *st, const jy_divisions *divs, const c
     jy_person_filter pf = {.division_prefix = town, .limit = 1};
     if (jy_store_person_list(st, &pf, on_person, &person, err) < 0) return err->code;
     if (!body || !employer || !person)
-        return jy_err_set(err, JY_ENOTFOUND, "county %s has no %s yet: run `jiuye demo` first", county,
-                          !body ? "training body" : !employer ? "employer" : "person in the first township");
+        return jy_err_set2(err, JY_ENOTFOUND, "demo.county_lacks", "county %1$s has no %2$s yet: run `jiuye demo` first%3$.0s",
+                           "县 %1$s 还没有%3$s：请先运行 `jiuye demo`%2$.0s", county,
+                           !body ? "training body" : !employer ? "employer" : "person in the first township",
+                           !body ? "培训机构" : !employer ? "用人单位" : "第一个乡镇（街道）的人员");
 
     char city[5];
     snprintf(city, sizeof city, "%.4s", county);
@@ -119,7 +121,7 @@ int jy_demo_accounts(jy_auth *a, jy_store *st, const jy_divisions *divs, const c
         jy_auth_password_generate(d->password);
         int result = 0;
         if ((rc = jy_account_put(a, st, &ctx, &u, d->password, NULL, &result, err)))
-            return jy_err_prefix(err, "demo account %s: ", plan[i].name);
+            return jy_err_prefix2(err, "demo account %s: ", "演示账户 %s：", plan[i].name);
         /* the demo's password need not be changed at the first login: store it again without
          * the must-change mark (same hash function, same audit trail as a password change) */
         char hash[128];
@@ -127,7 +129,7 @@ int jy_demo_accounts(jy_auth *a, jy_store *st, const jy_divisions *divs, const c
                             .detail = "demo account", .at = now};
         if ((rc = jy_auth_hash_password(a, d->password, hash, err)) ||
             (rc = jy_store_cred_password(st, u.id, hash, 0, actor, "password_set", &ev, err)))
-            return jy_err_prefix(err, "demo account %s: ", plan[i].name);
+            return jy_err_prefix2(err, "demo account %s: ", "演示账户 %s：", plan[i].name);
         int role = 0;
         if ((rc = jy_role_parse(plan[i].role, &role, err))) return rc;
         if ((1u << role) & JY_ROLES_SECOND_FACTOR) {
@@ -141,7 +143,8 @@ int jy_demo_accounts(jy_auth *a, jy_store *st, const jy_divisions *divs, const c
             jy_auth_ctx ectx = {.by = enroller, .address = "", .os_user = "demo", .now = now};
             char uri[512];
             if ((rc = jy_account_totp_enroll(a, st, &ectx, u.name, uri, err)))
-                return jy_err_prefix(err, "demo account %s (second factor; set JIUYE_KEY_FILE): ", plan[i].name);
+                return jy_err_prefix2(err, "demo account %s (second factor; set JIUYE_KEY_FILE): ",
+                                      "演示账户 %s（第二步验证；请设置 JIUYE_KEY_FILE）：", plan[i].name);
             secret_of(uri, d->totp_secret);
         }
         snprintf(d->role, sizeof d->role, "%s", plan[i].role);

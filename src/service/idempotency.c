@@ -10,10 +10,10 @@ int jy_idem_key_check(const char *key, jy_err *err)
 {
     size_t n = key ? strlen(key) : 0;
     if (n == 0 || n > JY_IDEM_KEY_MAX)
-        return jy_err_set(err, JY_EINVAL, "idempotency key: 1 to %d visible ASCII characters", JY_IDEM_KEY_MAX);
+        return jy_err_set2(err, JY_EINVAL, "idempotency.key_form", "idempotency key: 1 to %d visible ASCII characters", "幂等键：应为 1 到 %d 个可见 ASCII 字符", JY_IDEM_KEY_MAX);
     for (size_t i = 0; i < n; i++)
         if ((unsigned char)key[i] < 0x21 || (unsigned char)key[i] > 0x7e)
-            return jy_err_set(err, JY_EINVAL, "idempotency key: character %zu is not visible ASCII (0x21–0x7e)", i + 1);
+            return jy_err_set2(err, JY_EINVAL, "idempotency.key_char", "idempotency key: character %zu is not visible ASCII (0x21–0x7e)", "幂等键：第 %zu 个字符不是可见 ASCII 字符（0x21–0x7e）", i + 1);
     return 0;
 }
 
@@ -32,9 +32,10 @@ int jy_idem_run(jy_store *st, const char *key, const char *operation, const char
     if (rc == 0) {
         if (strcmp(rec.operation, operation) != 0 || strcmp(rec.actor, who) != 0 ||
             strcmp(jy_sb_cstr(&req), request) != 0) {
-            rc = jy_err_set(err, JY_ECONFLICT,
+            rc = jy_err_set2(err, JY_ECONFLICT,
+                            "idempotency.key_reused",
                             "idempotency key %s was used on %s by %s for %s %s; this request (%s by %s: %s) differs: "
-                            "a new request needs a new key",
+                            "a new request needs a new key", "幂等键 %s 已于 %s 由 %s 用于 %s %s；本次请求（%s，操作人 %s：%s）与之不同：新的请求需要新的幂等键",
                             key, rec.created_at, rec.actor, rec.operation, jy_sb_cstr(&req), operation, who, request);
         } else {
             jy_sb_append(response, jy_sb_cstr(&ans));

@@ -563,6 +563,7 @@ typedef struct importer {
     char gate_county[7];        /* issue 13: the county card_gate answered last, and its answer */
     int gate_rc;
     char gate_msg[512];
+    char gate_msg_zh[512];
     int64_t row;                /* record number of the current row */
     int row_errors;
     struct rowpipe *pipe;       /* reader → writer queue; NULL in a dry run (nothing is written) */
@@ -779,9 +780,9 @@ static void writer_stop(rowpipe *q)
 /* Writer: a row the store refused goes to the report (the row as a whole). */
 static void writer_reject(importer *im, const pend *pd, const char *key, const char *why)
 {
-    char reason[600];
-    snprintf(reason, sizeof reason, "not stored: %s", why);
-    report_line(im, pd->row, "", key, strlen(key), reason);
+    jy_err r; /* why is in the process's language already: so is the report's reason */
+    jy_err_set2(&r, JY_EINVAL, "import.not_stored_row", "not stored: %s", "未保存：%s", why);
+    report_line(im, pd->row, "", key, strlen(key), jy_err_text(&r));
     im->w_rejected++;
 }
 
@@ -1161,9 +1162,12 @@ static int write_person(importer *im, pend *pd, jy_err *err)
                 im->gate_rc = im->o->card_gate ? im->o->card_gate(im->o->card_gate_ctx, county, &ge) : JY_EINVAL;
                 snprintf(im->gate_msg, sizeof im->gate_msg, "%s",
                          im->o->card_gate ? ge.msg : "this import does not record cards (no card permission given)");
+                snprintf(im->gate_msg_zh, sizeof im->gate_msg_zh, "%s",
+                         im->o->card_gate ? jy_err_zh(&ge) : "本次导入不记录卡号（未授予卡号权限）");
             }
             if (im->gate_rc) {
-                rc = jy_err_set2(&e, JY_EINVAL, "import.card_not_recorded", "%s not recorded: %s", "%s未记录：%s", im->colname[F_SSCARD], im->gate_msg);
+                rc = jy_err_set2(&e, JY_EINVAL, "import.card_not_recorded", "%1$s not recorded: %2$s%3$.0s", "%1$s未记录：%3$s%2$.0s",
+                                 im->colname[F_SSCARD], im->gate_msg, im->gate_msg_zh);
                 card_refused = 1;
             }
         }
@@ -1319,7 +1323,7 @@ static void read_rows(importer *im)
             row_error_e(im, -1, none, &cerr);
             res->stats.rows++;
             res->stats.rejected++;
-            snprintf(res->stopped, sizeof res->stopped, "%s", cerr.msg);
+            snprintf(res->stopped, sizeof res->stopped, "%s", jy_err_text(&cerr));
             break;
         }
         im->row = jy_rows_record_no(im->rows);

@@ -206,7 +206,7 @@ int jy_batch_show_json(jy_store *st, int64_t id, int unmasked, jy_sb *out, jy_er
     /* the transfers the lines are paid in, to match the bank's receipt (回单) */
     xfers X = {0};
     rc = jy_store_batch_lines(st, id, NULL, add_xfer, &X, err);
-    if (X.oom) rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+    if (X.oom) rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
     if (rc) {
         free(X.v);
         return rc;

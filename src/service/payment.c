@@ -439,6 +439,8 @@ static int build_body(void *ctx, jy_sb *out, jy_err *err)
     } else if (skipped.len > 2 && err) { /* why nothing could be paid */
         size_t room = sizeof err->msg - strlen(err->msg);
         if (room > 12) snprintf(err->msg + strlen(err->msg), room, "; skipped: %s", jy_sb_cstr(&skipped));
+        size_t zl = strlen(err->zh);
+        if (zl && sizeof err->zh - zl > 24) snprintf(err->zh + zl, sizeof err->zh - zl, "；未纳入：%s", jy_sb_cstr(&skipped));
     }
     jy_sb_free(&skipped);
     return rc;

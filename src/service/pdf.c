@@ -347,15 +347,15 @@ static cairo_status_t sink(void *closure, const unsigned char *data, unsigned in
 static int utf8_or_err(const char *s, const char *where, size_t r, int k, jy_err *err)
 {
     if (!s || g_utf8_validate(s, -1, NULL)) return 0;
-    if (k >= 0) return jy_err_set(err, JY_EINVAL, "PDF: %s row %zu column %d: not UTF-8 text", where, r + 1, k + 1);
-    return jy_err_set(err, JY_EINVAL, "PDF: %s: not UTF-8 text", where);
+    if (k >= 0) return jy_err_set2(err, JY_EINVAL, "pdf.cell_not_utf8", "PDF: %s row %zu column %d: not UTF-8 text", "PDF：%s 第 %zu 行第 %d 列：不是 UTF-8 文本", where, r + 1, k + 1);
+    return jy_err_set2(err, JY_EINVAL, "pdf.not_utf8", "PDF: %s: not UTF-8 text", "PDF：%s：不是 UTF-8 文本", where);
 }
 
 static int check(const jy_pdf_table *t, jy_err *err)
 {
-    if (t->ncols < 1 || !t->cols) return jy_err_set(err, JY_EINVAL, "PDF: the table has no columns");
+    if (t->ncols < 1 || !t->cols) return jy_err_set2(err, JY_EINVAL, "pdf.no_columns", "PDF: the table has no columns", "PDF：表格没有列");
     if (t->ncols > JY_PDF_MAX_COLS)
-        return jy_err_set(err, JY_EINVAL, "PDF: %d columns, at most %d fit a page", t->ncols, JY_PDF_MAX_COLS);
+        return jy_err_set2(err, JY_EINVAL, "pdf.too_many_columns", "PDF: %d columns, at most %d fit a page", "PDF：表格有 %d 列，一页最多容纳 %d 列", t->ncols, JY_PDF_MAX_COLS);
     if (utf8_or_err(t->title, "title", 0, -1, err) || utf8_or_err(t->form, "form", 0, -1, err) ||
         utf8_or_err(t->note, "note", 0, -1, err))
         return err->code;
@@ -415,7 +415,7 @@ int jy_pdf_table_render(const jy_pdf_table *t, jy_sb *out, int *pages, jy_err *e
         free(hmin);
         free(f.colw);
         free(f.cell);
-        return jy_err_set(err, JY_ENOMEM, "PDF: out of memory");
+        return jy_err_set2(err, JY_ENOMEM, "pdf.oom", "PDF: out of memory", "PDF：内存不足");
     }
 
     size_t start = out->len;
@@ -442,7 +442,7 @@ int jy_pdf_table_render(const jy_pdf_table *t, jy_sb *out, int *pages, jy_err *e
         free(hmin);
         free(f.colw);
         free(f.cell);
-        return jy_err_set(err, JY_ENODATA, "PDF: no Chinese font installed (Debian: apt-get install fonts-noto-cjk)");
+        return jy_err_set2(err, JY_ENODATA, "pdf.no_font", "PDF: no Chinese font installed (Debian: apt-get install fonts-noto-cjk)", "PDF：没有安装中文字体（Debian：apt-get install fonts-noto-cjk）");
     }
 
     /* portrait when every cell fits on one line there (or when asked), else landscape */
@@ -485,7 +485,7 @@ int jy_pdf_table_render(const jy_pdf_table *t, jy_sb *out, int *pages, jy_err *e
     free(hmin);
     if (st != CAIRO_STATUS_SUCCESS) {
         jy_sb_truncate(out, start);
-        return jy_err_set(err, JY_EIO, "PDF: %s", cairo_status_to_string(st));
+        return jy_err_set2(err, JY_EIO, "pdf.cairo", "PDF: %s", "PDF：生成出错（%s）", cairo_status_to_string(st));
     }
     if (pages) *pages = f.pages;
     return 0;

@@ -204,9 +204,11 @@ int jy_placement_start(jy_cases *cs, const jy_placement_start_in *in, const char
     if ((rc = jy_store_case_get(cs->st, case_id, &c, &text, err))) goto out;
     if (strcmp(c.decision, "ineligible") == 0) {
         reasons_text(c.reasons, "fail", NULL, &why);
-        rc = jy_err_set(err, JY_ECONFLICT, "%s placement of %s refused (ineligible): %s; conflicts %s", in->program,
-                        in->idcard, why.len ? jy_sb_cstr(&why) : "a hard conflict",
-                        c.conflicts ? c.conflicts : "[]");
+        rc = jy_err_set2(err, JY_ECONFLICT, "placement.ineligible",
+                         "%1$s placement of %2$s refused (ineligible): %3$s; conflicts %5$s%4$.0s",
+                         "%1$s 岗位安置 %2$s 不予办理（不符合条件）：%4$s；冲突 %5$s%3$.0s", in->program, in->idcard,
+                         why.len ? jy_sb_cstr(&why) : "a hard conflict", why.len ? jy_sb_cstr(&why) : "存在刚性冲突",
+                         c.conflicts ? c.conflicts : "[]");
         goto out;
     }
     if (strcmp(c.decision, "eligible") != 0) {
@@ -374,9 +376,11 @@ static int attendance_check(jy_cases *cs, jy_attendance *a, jy_placement *p, con
     *field = "month";
     if (!in_post(p, m)) {
         jy_date end = last_day(p);
-        return jy_err_set(err, JY_EINVAL, "person %s (%s), month %s: placement %lld is not in post that month (%s..%s)",
-                          p->idcard, p->person_name, a->month, (long long)p->id, jy_date_format(p->start_on, d1),
-                          end ? jy_date_format(end, d2) : "open");
+        return jy_err_set2(err, JY_EINVAL, "placement.not_in_post",
+                           "person %1$s (%2$s), month %3$s: placement %4$lld is not in post that month (%5$s..%6$s)%7$.0s",
+                           "%1$s（%2$s），月份 %3$s：岗位安置 %4$lld 当月不在岗（在岗期间 %5$s..%7$s）%6$.0s", p->idcard,
+                           p->person_name, a->month, (long long)p->id, jy_date_format(p->start_on, d1),
+                           end ? jy_date_format(end, d2) : "open", end ? d2 : "至今");
     }
     static const char *const names[5] = {"duty_days", "personal_leave", "sick_leave", "si_paid", "si_months"};
     int64_t vals[5] = {a->duty_days, a->personal_leave, a->sick_leave, a->si_paid, a->si_months};
@@ -392,25 +396,34 @@ static int attendance_check(jy_cases *cs, jy_attendance *a, jy_placement *p, con
     if (end && end < to) to = end;
     if ((rc = jy_calendar_workdays_prov(cs->cal, from, to, &wd, &prov, err))) return rc;
     int whole = from == jy_month_first_day(m) && to == jy_month_last_day(m);
-    char span[96];
-    if (whole)
+    char span[96], span_zh[128];
+    if (whole) {
         snprintf(span, sizeof span, "the month's %d working days", wd);
-    else
+        snprintf(span_zh, sizeof span_zh, "当月的 %d 个工作日", wd);
+    } else {
         snprintf(span, sizeof span, "the %d working days in post that month (%s..%s)", wd, jy_date_format(from, d1),
                  jy_date_format(to, d2));
+        snprintf(span_zh, sizeof span_zh, "当月在岗的 %d 个工作日（%s..%s）", wd, d1, d2);
+    }
     const char *pv = prov ? "; provisional: that year's holiday calendar is not in policy/calendar.txt, weekends only" : "";
+    const char *pv_zh = prov ? "；暂按周末计算：policy/calendar.txt 中没有该年的节假日安排" : "";
     if (a->duty_days > wd) {
         *field = "duty_days";
-        return jy_err_set(err, JY_EINVAL, "person %s (%s), month %s, field duty_days: %d days on duty exceed %s: at most %d%s",
-                          p->idcard, p->person_name, a->month, a->duty_days, span, wd, pv);
+        return jy_err_set2(err, JY_EINVAL, "placement.duty_over",
+                           "person %1$s (%2$s), month %3$s, field duty_days: %4$d days on duty exceed %5$s: at most %6$d%7$s"
+                           "%8$.0s%9$.0s",
+                           "%1$s（%2$s），月份 %3$s，出勤天数（duty_days）：出勤 %4$d 天，超过%8$s：最多 %6$d 天%9$s%5$.0s%7$.0s",
+                           p->idcard, p->person_name, a->month, a->duty_days, span, wd, pv, span_zh, pv_zh);
     }
     if (a->duty_days + a->personal_leave + a->sick_leave > wd) {
         *field = a->sick_leave ? "sick_leave" : "personal_leave";
-        return jy_err_set(err, JY_EINVAL,
-                          "person %s (%s), month %s, field %s: duty %d + personal leave %d + sick leave %d days exceed "
-                          "%s: at most %d leave days with %d on duty%s",
-                          p->idcard, p->person_name, a->month, *field, a->duty_days, a->personal_leave, a->sick_leave,
-                          span, wd - a->duty_days, a->duty_days, pv);
+        return jy_err_set2(err, JY_EINVAL, "placement.leave_over",
+                           "person %1$s (%2$s), month %3$s, field %4$s: duty %5$d + personal leave %6$d + sick leave %7$d days exceed "
+                           "%8$s: at most %9$d leave days with %10$d on duty%11$s%12$.0s%13$.0s",
+                           "%1$s（%2$s），月份 %3$s，%4$s：出勤 %5$d 天 + 事假 %6$d 天 + 病假 %7$d 天，超过%12$s：出勤 %10$d 天时最多请假 %9$d 天%13$s"
+                           "%8$.0s%11$.0s",
+                           p->idcard, p->person_name, a->month, *field, a->duty_days, a->personal_leave, a->sick_leave,
+                           span, wd - a->duty_days, a->duty_days, pv, span_zh, pv_zh);
     }
     *field = NULL;
     memcpy(a->county, p->county, sizeof a->county);
@@ -586,35 +599,46 @@ static int attendance_import(jy_cases *cs, const char *program, const char *mont
         jy_attendance a;
         memset(&a, 0, sizeof a);
         snprintf(a.month, sizeof a.month, "%s", month);
-        const char *why = NULL;
+        /* the reasons of the report (its reason column) are in the process's language */
+        const char *why = NULL, *why_zh = NULL;
         int bad_col = COL_ID;
         if (parse_int(v[COL_DUTY], &a.duty_days) || !*v[COL_DUTY])
-            why = "must be a whole number of days", bad_col = COL_DUTY;
-        else if (parse_int(v[COL_PL], &a.personal_leave)) why = "must be a whole number of days", bad_col = COL_PL;
-        else if (parse_int(v[COL_SL], &a.sick_leave)) why = "must be a whole number of days", bad_col = COL_SL;
-        else if (parse_yes(v[COL_CERT], &a.sick_certificate)) why = "must be 是 or 否", bad_col = COL_CERT;
-        else if (parse_yes(v[COL_CONTRACT], &a.contract_with_host)) why = "must be 是 or 否", bad_col = COL_CONTRACT;
-        else if (parse_int(v[COL_SIM], &a.si_months)) why = "must be a whole number", bad_col = COL_SIM;
+            why = "must be a whole number of days", why_zh = "应为整数天数", bad_col = COL_DUTY;
+        else if (parse_int(v[COL_PL], &a.personal_leave))
+            why = "must be a whole number of days", why_zh = "应为整数天数", bad_col = COL_PL;
+        else if (parse_int(v[COL_SL], &a.sick_leave))
+            why = "must be a whole number of days", why_zh = "应为整数天数", bad_col = COL_SL;
+        else if (parse_yes(v[COL_CERT], &a.sick_certificate))
+            why = "must be 是 or 否", why_zh = "应为“是”或“否”", bad_col = COL_CERT;
+        else if (parse_yes(v[COL_CONTRACT], &a.contract_with_host))
+            why = "must be 是 or 否", why_zh = "应为“是”或“否”", bad_col = COL_CONTRACT;
+        else if (parse_int(v[COL_SIM], &a.si_months)) why = "must be a whole number", why_zh = "应为整数", bad_col = COL_SIM;
         else if (*v[COL_SI] && jy_money_parse(v[COL_SI], &a.si_paid, &e))
-            why = "must be an amount in yuan", bad_col = COL_SI;
+            why = "must be an amount in yuan", why_zh = "应为以元为单位的金额", bad_col = COL_SI;
+        jy_err be;
         if (why) {
-            char msg[160];
-            snprintf(msg, sizeof msg, "%s %s (\"%.60s\")", head[bad_col], why, v[bad_col]);
-            bad_row(&errs, &nbad, line, v[COL_ID], head[bad_col], msg);
+            jy_err_set2(&be, JY_EINVAL, "placement.att_cell", "%1$s %2$s (\"%3$.60s\")%4$.0s", "%1$s%4$s（填写的是“%3$.60s”）%2$.0s",
+                        head[bad_col], why, v[bad_col], why_zh);
+            bad_row(&errs, &nbad, line, v[COL_ID], head[bad_col], jy_err_text(&be));
             continue;
         }
         jy_person p;
         find_ctx fc = {.m = m};
         if (jy_store_person_get_by_idcard(cs->st, v[COL_ID], &p, &e)) {
-            bad_row(&errs, &nbad, line, v[COL_ID], head[COL_ID], "the person is not registered");
+            jy_err_set2(&be, JY_ENOTFOUND, "placement.att_unregistered", "the person is not registered", "此人未登记");
+            bad_row(&errs, &nbad, line, v[COL_ID], head[COL_ID], jy_err_text(&be));
             continue;
         }
         jy_placement_filter pf = {.program = program, .person_id = p.id};
         if ((rc = jy_store_placement_list(cs->st, &pf, on_candidate, &fc, err))) goto done;
         if (fc.n != 1) {
-            bad_row(&errs, &nbad, line, v[COL_ID], head[COL_ID],
-                    fc.n ? "the person has several placements of this programme this month"
-                         : "the person has no placement of this programme in post this month");
+            if (fc.n)
+                jy_err_set2(&be, JY_ECONFLICT, "placement.att_several", "the person has several placements of this programme this month",
+                            "此人当月在该项目有多个岗位安置");
+            else
+                jy_err_set2(&be, JY_ENOTFOUND, "placement.att_none", "the person has no placement of this programme in post this month",
+                            "此人当月在该项目没有在岗的岗位安置");
+            bad_row(&errs, &nbad, line, v[COL_ID], head[COL_ID], jy_err_text(&be));
             continue;
         }
         a.placement_id = fc.found.id;
@@ -628,7 +652,7 @@ static int attendance_import(jy_cases *cs, const char *program, const char *mont
                     : field && strcmp(field, "si_paid") == 0        ? COL_SI
                     : field && strcmp(field, "si_months") == 0      ? COL_SIM
                                                                     : -1;
-            bad_row(&errs, &nbad, line, v[COL_ID], c >= 0 && head[c][0] ? head[c] : field ? field : "", e.msg);
+            bad_row(&errs, &nbad, line, v[COL_ID], c >= 0 && head[c][0] ? head[c] : field ? field : "", jy_err_text(&e));
             rc = 0;
             continue;
         }

@@ -54,29 +54,50 @@ static const char *perm_what(int perm)
     }
 }
 
+/* The same in Chinese alone, for the Chinese text of a refusal. */
+static const char *perm_what_zh(int perm)
+{
+    switch (perm) {
+    case JY_PRIV_UNMASK: return "查看未脱敏的个人信息";
+    case JY_PRIV_BANK: return "查看或导出未脱敏的收款账户";
+    case JY_PRIV_ACCESS_LOG: return "查看查询日志";
+    default: return "";
+    }
+}
+
+/* "用户 %s（角色 %s）无权…": the refusal of perm to actor in role. */
+static int refuse_perm(jy_err *err, const char *actor, const char *role, int perm)
+{
+    return jy_err_set2(err, JY_ECONFLICT, "privacy.role_refused",
+                       "用户 %1$s（角色 %2$s）无权%3$s: the roles that may are %4$s%5$.0s",
+                       "用户 %1$s（角色 %2$s）无权%5$s（有此权限的角色：%4$s）%3$.0s", actor, role, perm_what(perm),
+                       jy_privacy_roles(perm), perm_what_zh(perm));
+}
+
 /* ---------------------------------------------------------------- requests */
 
 int jy_privacy_req_check(const jy_access_req *rq, jy_err *err)
 {
     int has_reason = rq->reason != NULL;
     if (rq->unmask && !has_reason)
-        return jy_err_set(err, JY_EUSAGE,
+        return jy_err_set2(err, JY_EUSAGE,
+                          "privacy.unmask_needs_reason",
                           "--unmask needs --reason \"…\": why the full values are needed (it is written to the access "
-                          "log with your name)");
-    if (!rq->unmask && has_reason) return jy_err_set(err, JY_EUSAGE, "--reason goes with --unmask");
+                          "log with your name)", "--unmask 需要同时给出 --reason \"…\"：说明为什么需要查看完整信息（连同您的姓名写入查询日志）");
+    if (!rq->unmask && has_reason) return jy_err_set2(err, JY_EUSAGE, "privacy.reason_without_unmask", "--reason goes with --unmask", "--reason 只能与 --unmask 一起使用");
     if (!rq->unmask) return 0;
     const char *p = rq->reason;
     while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') p++;
-    if (!*p) return jy_err_set(err, JY_EINVAL, "--reason is blank: say why the full values are needed");
+    if (!*p) return jy_err_set2(err, JY_EINVAL, "privacy.reason_blank", "--reason is blank: say why the full values are needed", "--reason 为空：请说明为什么需要查看完整信息");
     if (strlen(rq->reason) > JY_PRIVACY_REASON_MAX)
-        return jy_err_set(err, JY_EINVAL, "--reason is %zu bytes: at most %d", strlen(rq->reason), JY_PRIVACY_REASON_MAX);
+        return jy_err_set2(err, JY_EINVAL, "privacy.reason_long", "--reason is %zu bytes: at most %d", "--reason 有 %zu 字节：最多 %d 字节", strlen(rq->reason), JY_PRIVACY_REASON_MAX);
     return 0;
 }
 
 int jy_privacy_actor_role(jy_store *st, const char *actor, char role[32], jy_err *err)
 {
     role[0] = '\0';
-    if (!actor || !*actor) return jy_err_set(err, JY_EINVAL, "no actor: give --as NAME");
+    if (!actor || !*actor) return jy_err_set2(err, JY_EINVAL, "privacy.no_actor", "no actor: give --as NAME", "没有指明操作人：请给出 --as 用户名");
     int64_t n = 0;
     int rc = jy_store_user_count(st, &n, err);
     if (rc) return rc;
@@ -87,8 +108,8 @@ int jy_privacy_actor_role(jy_store *st, const char *actor, char role[32], jy_err
     jy_user u;
     rc = jy_store_user_get(st, actor, &u, err);
     if (rc == JY_ENOTFOUND)
-        return jy_err_set(err, JY_ENOTFOUND, "user \"%s\" is not registered: an administrator adds it with "
-                          "`jiuye user add %s --role ROLE`", actor, actor);
+        return jy_err_set2(err, JY_ENOTFOUND, "privacy.user_unknown", "user \"%s\" is not registered: an administrator adds it with "
+                          "`jiuye user add %s --role ROLE`", "用户“%s”未登记：请管理员用 `jiuye user add %s --role ROLE` 添加", actor, actor);
     if (rc) return rc;
     snprintf(role, 32, "%s", u.role);
     return 0;
@@ -98,7 +119,7 @@ int jy_privacy_actor_role(jy_store *st, const char *actor, char role[32], jy_err
 static int put(char *dst, size_t cap, const char *s, const char *field, jy_err *err)
 {
     size_t n = s ? strlen(s) : 0;
-    if (n >= cap) return jy_err_set(err, JY_EINVAL, "access log: %s is %zu bytes, at most %zu", field, n, cap - 1);
+    if (n >= cap) return jy_err_set2(err, JY_EINVAL, "privacy.log_field_long", "access log: %s is %zu bytes, at most %zu", "查询日志：%s 有 %zu 字节，最多 %zu 字节", field, n, cap - 1);
     if (n) memcpy(dst, s, n);
     dst[n] = '\0';
     return 0;
@@ -143,7 +164,7 @@ int jy_privacy_grant(jy_store *st, const jy_access_req *rq, int perm, const char
 {
     int rc = jy_privacy_req_check(rq, err);
     if (rc) return rc;
-    if (!rq->unmask) return jy_err_set(err, JY_EINVAL, "no unmasked view was asked for");
+    if (!rq->unmask) return jy_err_set2(err, JY_EINVAL, "privacy.no_unmask", "no unmasked view was asked for", "没有要求查看未脱敏的信息");
     char role[32];
     jy_err why;
     int found = jy_privacy_actor_role(st, rq->actor, role, &why);
@@ -155,13 +176,13 @@ int jy_privacy_grant(jy_store *st, const jy_access_req *rq, int perm, const char
     /* refused: recorded with what was asked and why, then the refusal */
     jy_err logerr;
     if (log_entry(st, rq, role, "refused", entity, county, target, &logerr) != 0)
-        return jy_err_set(err, JY_EDB, "refused, and the refusal could not be logged: %s", logerr.msg);
+        return jy_err_wrap2(err, JY_EDB, &logerr, "refused, and the refusal could not be logged: ",
+                            "已拒绝，但这次拒绝未能写入查询日志：");
     if (found == JY_ENOTFOUND) {
         if (err) *err = why;
         return JY_ENOTFOUND;
     }
-    return jy_err_set(err, JY_ECONFLICT, "用户 %s（角色 %s）无权%s: the roles that may are %s", rq->actor, role,
-                      perm_what(perm), jy_privacy_roles(perm));
+    return refuse_perm(err, rq->actor, role, perm);
 }
 
 int jy_privacy_may_read_log(jy_store *st, const char *actor, jy_err *err)
@@ -170,8 +191,7 @@ int jy_privacy_may_read_log(jy_store *st, const char *actor, jy_err *err)
     int rc = jy_privacy_actor_role(st, actor, role, err);
     if (rc) return rc;
     if (jy_privacy_role_may(role, JY_PRIV_ACCESS_LOG)) return 0;
-    return jy_err_set(err, JY_ECONFLICT, "用户 %s（角色 %s）无权%s: the roles that may are %s", actor, role,
-                      perm_what(JY_PRIV_ACCESS_LOG), jy_privacy_roles(JY_PRIV_ACCESS_LOG));
+    return refuse_perm(err, actor, role, JY_PRIV_ACCESS_LOG);
 }
 
 /* ---------------------------------------------------------------- masking */

@@ -19,17 +19,17 @@ int jy_registry_person_check(const jy_divisions *divs, const char *idcard, jy_pe
                              jy_err *err)
 {
     *field = "idcard";
-    if (!idcard || !*idcard) return jy_err_set(err, JY_EINVAL, "the ID number (身份证号) is required");
+    if (!idcard || !*idcard) return jy_err_set2(err, JY_EINVAL, "registry.idcard_required", "the ID number (身份证号) is required", "必须填写身份证号码");
     jy_idcard info;
     if (jy_idcard_check(idcard, divs, &info, err) != 0) return err->code;
     memcpy(p->idcard, info.number, sizeof p->idcard);
     p->birth = info.birth;
     p->sex = info.sex;
     *field = "name";
-    if (!p->name[0]) return jy_err_set(err, JY_EINVAL, "the name (姓名) is required");
+    if (!p->name[0]) return jy_err_set2(err, JY_EINVAL, "registry.name_required", "the name (姓名) is required", "必须填写姓名");
     *field = "hukou_division";
     if (p->hukou_division[0] && !known_division(divs, p->hukou_division))
-        return jy_err_set(err, JY_EINVAL, "not a known division code");
+        return jy_err_set2(err, JY_EINVAL, "registry.division_unknown", "not a known division code", "不是已知的行政区划代码");
     *field = "phone";
     if (p->phone[0] && strlen(p->phone) == 11 && p->phone[0] == '1') {
         jy_mobile m;
@@ -42,20 +42,20 @@ int jy_registry_person_check(const jy_divisions *divs, const char *idcard, jy_pe
 int jy_registry_org_check(const jy_divisions *divs, const char *uscc, jy_org *o, const char **field, jy_err *err)
 {
     *field = "uscc";
-    if (!uscc || !*uscc) return jy_err_set(err, JY_EINVAL, "the USCC (统一社会信用代码) is required");
+    if (!uscc || !*uscc) return jy_err_set2(err, JY_EINVAL, "registry.uscc_required", "the USCC (统一社会信用代码) is required", "必须填写统一社会信用代码");
     jy_uscc info;
     if (jy_uscc_check(uscc, divs, &info, err) != 0) return err->code;
     memcpy(o->uscc, info.code, sizeof o->uscc);
     *field = "name";
-    if (!o->name[0]) return jy_err_set(err, JY_EINVAL, "the name (单位名称) is required");
+    if (!o->name[0]) return jy_err_set2(err, JY_EINVAL, "registry.org_name_required", "the name (单位名称) is required", "必须填写单位名称");
     *field = "kinds";
-    if (!o->kinds) return jy_err_set(err, JY_EINVAL, "give at least one kind (training_body, employer …)");
+    if (!o->kinds) return jy_err_set2(err, JY_EINVAL, "registry.kinds_required", "give at least one kind (training_body, employer …)", "至少填写一种单位类别（training_body、employer …）");
     *field = "bank_account";
     for (const char *c = o->bank_account; *c; c++)
-        if (*c < '0' || *c > '9') return jy_err_set(err, JY_EINVAL, "digits only");
+        if (*c < '0' || *c > '9') return jy_err_set2(err, JY_EINVAL, "registry.bank_account_digits", "digits only", "银行账号只能由数字组成");
     *field = "division";
     if (o->division[0] && !known_division(divs, o->division))
-        return jy_err_set(err, JY_EINVAL, "not a known division code");
+        return jy_err_set2(err, JY_EINVAL, "registry.division_unknown", "not a known division code", "不是已知的行政区划代码");
     *field = NULL;
     return 0;
 }

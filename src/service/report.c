@@ -224,7 +224,7 @@ static void csv_row(jy_sb *out, const jy_report *r, const jy_cell *row)
 static int to_gb18030(const char *in, size_t n, jy_sb *out, jy_err *err)
 {
     iconv_t cd = iconv_open("GB18030", "UTF-8");
-    if (cd == (iconv_t)-1) return jy_err_set(err, JY_EIO, "GB18030 output: iconv has no GB18030 converter");
+    if (cd == (iconv_t)-1) return jy_err_set2(err, JY_EIO, "report.no_gb18030", "GB18030 output: iconv has no GB18030 converter", "GB18030 输出：iconv 没有 GB18030 转换器");
     int rc = 0;
     char *src = (char *)in;
     size_t left = n;
@@ -235,7 +235,7 @@ static int to_gb18030(const char *in, size_t n, jy_sb *out, jy_err *err)
         size_t k = iconv(cd, &src, &left, &dst, &room);
         jy_sb_appendn(out, chunk, sizeof chunk - room);
         if (k == (size_t)-1 && errno != E2BIG) {
-            rc = jy_err_set(err, JY_EINVAL, "GB18030 output: invalid UTF-8 at byte %zu of the report", n - left);
+            rc = jy_err_set2(err, JY_EINVAL, "report.bad_utf8", "GB18030 output: invalid UTF-8 at byte %zu of the report", "GB18030 输出：报表第 %zu 字节处不是有效的 UTF-8", n - left);
             break;
         }
     }
@@ -341,9 +341,9 @@ int jy_report_xlsx(const jy_report *r, const char *path, jy_err *err)
 {
 #ifdef JY_HAVE_XLSXWRITER
     /* libxlsxwriter opens the file itself: made 0600 first, it keeps that mode */
-    if (jy_file_make_private(path) != 0) return jy_err_set(err, JY_EIO, "%s: cannot create: %s", path, strerror(errno));
+    if (jy_file_make_private(path) != 0) return jy_err_set2(err, JY_EIO, "file.cannot_create", "%s: cannot create: %s", "%s：无法创建：%s", path, strerror(errno));
     lxw_workbook *wb = workbook_new(path);
-    if (!wb) return jy_err_set(err, JY_EIO, "%s: cannot create the workbook", path);
+    if (!wb) return jy_err_set2(err, JY_EIO, "report.workbook_create", "%s: cannot create the workbook", "%s：无法创建工作簿", path);
     lxw_worksheet *ws = workbook_add_worksheet(wb, sheet_name(r->title));
     xfmt F;
     F.title = workbook_add_format(wb);
@@ -390,10 +390,10 @@ int jy_report_xlsx(const jy_report *r, const char *path, jy_err *err)
             worksheet_write_string(ws, row, (lxw_col_t)(n * span), jy_report_sign_labels[i], F.plain);
     }
     lxw_error e = workbook_close(wb);
-    if (e != LXW_NO_ERROR) return jy_err_set(err, JY_EIO, "%s: %s", path, lxw_strerror(e));
+    if (e != LXW_NO_ERROR) return jy_err_set2(err, JY_EIO, "xlsx.write", "%s: %s", "%s：写入工作簿出错：%s", path, lxw_strerror(e));
     return 0;
 #else
     (void)r;
-    return jy_err_set(err, JY_ENODATA, "%s: this jiuye was built without libxlsxwriter (XLSX output)", path);
+    return jy_err_set2(err, JY_ENODATA, "report.xlsx_not_built", "%s: this jiuye was built without libxlsxwriter (XLSX output)", "%s：本 jiuye 编译时未带 libxlsxwriter（不能输出 XLSX）", path);
 #endif
 }

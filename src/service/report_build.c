@@ -34,7 +34,7 @@ static json_t *policy_programs(const jy_policy *pol, jy_err *err)
     jy_sb_free(&js);
     if (!json_is_array(root)) {
         json_decref(root);
-        jy_err_set(err, JY_EINVAL, "policy programme list: not a JSON array (%s)", jerr.text);
+        jy_err_set2(err, JY_EINVAL, "report.program_list_json", "policy programme list: not a JSON array (%s)", "政策项目清单：不是 JSON 数组（%s）", jerr.text);
         return NULL;
     }
     return root;
@@ -296,12 +296,12 @@ static int load_periods(const char *dir, prog_period *out, int *n, jy_err *err)
         jy_err e;
         if (k < 3 || prog[0] != 'P' || prog_num(prog) <= 0 || jy_date_parse_n(a, strlen(a), &p.from, &e) != 0 ||
             jy_date_parse_n(b, strlen(b), &p.to, &e) != 0 || p.to < p.from) {
-            rc = jy_err_set(err, JY_EINVAL, "%s:%d: expected: period P13 2023-09-01 2024-08-31 \"clause\" (a programme, two dates in order)",
+            rc = jy_err_set2(err, JY_EINVAL, "report.period_syntax", "%s:%d: expected: period P13 2023-09-01 2024-08-31 \"clause\" (a programme, two dates in order)", "%s 第%d行：格式应为 period P13 2023-09-01 2024-08-31 \"条款\"（一个项目，两个先后有序的日期）",
                             path, ln);
             break;
         }
         if (*n == MAX_PERIODS) {
-            rc = jy_err_set(err, JY_EINVAL, "%s:%d: more than %d periods", path, ln, MAX_PERIODS);
+            rc = jy_err_set2(err, JY_EINVAL, "report.too_many_periods", "%s:%d: more than %d periods", "%s 第%d行：期间超过 %d 个", path, ln, MAX_PERIODS);
             break;
         }
         snprintf(p.program, sizeof p.program, "%s", prog);
@@ -1199,7 +1199,7 @@ static int p13_pay(jy_store *st, const jy_roster_query *q, jy_report **out, jy_e
 {
     *out = NULL;
     jy_month m;
-    if (!q->month || !*q->month) return jy_err_set(err, JY_EINVAL, "the P13 发放表 is for one month: give --month YYYY-MM");
+    if (!q->month || !*q->month) return jy_err_set2(err, JY_EINVAL, "report.p13_month", "the P13 发放表 is for one month: give --month YYYY-MM", "P13 发放表按月编制：请给出 --month YYYY-MM");
     if (jy_month_parse(q->month, &m, err)) return JY_EINVAL;
     pay_ctx c;
     memset(&c, 0, sizeof c);
@@ -1320,7 +1320,7 @@ static int p22_form(jy_store *st, const jy_roster_query *q, int scoring, jy_repo
     *out = NULL;
     const char *fid = scoring ? "5-22-2" : "5-22-1";
     if (q->parent_id <= 0)
-        return jy_err_set(err, JY_EINVAL, "form %s is one community's paper: give --case ID (the P22 case)", fid);
+        return jy_err_set2(err, JY_EINVAL, "report.form_needs_case", "form %s is one community's paper: give --case ID (the P22 case)", "表 %s 是一个社区的单张表：请给出 --case 编号（P22 案件）", fid);
     one_case oc;
     memset(&oc, 0, sizeof oc);
     /* org_id: an owner-bound account (the API) sees its own organisation's case only */
@@ -1331,7 +1331,7 @@ static int p22_form(jy_store *st, const jy_roster_query *q, int scoring, jy_repo
         return rc;
     }
     if (!oc.found)
-        return jy_err_set(err, JY_ENOTFOUND, "case %lld is not a P22 case of county %s (form %s)", (long long)q->parent_id,
+        return jy_err_set2(err, JY_ENOTFOUND, "report.not_p22_case", "case %lld is not a P22 case of county %s (form %s)", "案件 %lld 不是县 %s 的 P22 案件（表 %s）", (long long)q->parent_id,
                           q->county, fid);
     jy_org org;
     memset(&org, 0, sizeof org);
@@ -1515,13 +1515,14 @@ int jy_report_roster(jy_store *st, const jy_policy *pol, const jy_roster_query *
         jy_sb names;
         jy_sb_init(&names);
         jy_report_forms_json(&names);
-        int rc = jy_err_set(err, JY_EINVAL, "%s --form %s: no such roster form; known: %s", q->program,
-                            q->form ? q->form : "(default)", jy_sb_cstr(&names));
+        int rc = jy_err_set2(err, JY_EINVAL, "report.form_unknown", "%1$s --form %2$s: no such roster form; known: %4$s%3$.0s",
+                             "%1$s --form %3$s：没有这种花名册表；现有的表：%4$s%2$.0s", q->program,
+                             q->form ? q->form : "(default)", q->form ? q->form : "（默认）", jy_sb_cstr(&names));
         jy_sb_free(&names);
         return rc;
     }
     if (f != &training_form && strcmp(f->program, q->program) != 0)
-        return jy_err_set(err, JY_EINVAL, "form %s (%s) belongs to %s, not %s", f->id, f->title, f->program,
+        return jy_err_set2(err, JY_EINVAL, "report.form_program", "form %s (%s) belongs to %s, not %s", "表 %s（%s）属于 %s，不属于 %s", f->id, f->title, f->program,
                           q->program);
     (void)pol;
     int rc = 0;
@@ -1684,7 +1685,7 @@ int jy_report_publicity(jy_store *st, const jy_policy *pol, const char *county, 
             jy_report_case_filter f = {.county = county, .id = ids[i]};
             rc = jy_store_report_cases(st, &f, on_pub_row, &c, err);
             if (rc == 0 && c.found == before)
-                rc = jy_err_set(err, JY_ENOTFOUND, "case %lld: not found in county %s", (long long)ids[i], county);
+                rc = jy_err_set2(err, JY_ENOTFOUND, "report.case_not_found", "case %lld: not found in county %s", "案件 %lld：县 %s 中没有这个案件", (long long)ids[i], county);
         }
     } else {
         jy_report_case_filter f = {.county = county, .program = program, .state = state ? state : "publicity"};
@@ -1804,7 +1805,7 @@ int jy_report_p4_acceptance(jy_store *st, const char *county, int64_t case_id, j
     int rc = jy_store_report_cases(st, &f, on_p4, &c, err);
     if (rc) goto done;
     if (!c.found) {
-        rc = jy_err_set(err, JY_ENOTFOUND, "case %lld: not found in county %s", (long long)case_id, county);
+        rc = jy_err_set2(err, JY_ENOTFOUND, "report.case_not_found", "case %lld: not found in county %s", "案件 %lld：县 %s 中没有这个案件", (long long)case_id, county);
         goto done;
     }
     jy_report_case_filter kids = {.county = county, .parent_id = case_id, .with_person = 1};

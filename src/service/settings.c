@@ -46,22 +46,23 @@ int jy_settings_set(jy_cases *cs, const char *county, const char *key, const cha
                     jy_err *err)
 {
     if (!key || !known(key)) {
-        return jy_err_set(err, JY_EINVAL, "setting %s: unknown key (known: unit_name, bank_encoding, bank_layout)",
+        return jy_err_set2(err, JY_EINVAL, "settings.unknown_key", "setting %s: unknown key (known: unit_name, bank_encoding, bank_layout)", "设置项 %s：未知的设置项（可用：unit_name、bank_encoding、bank_layout）",
                           key ? key : "");
     }
     if (!value) value = "";
     if (strcmp(key, "unit_name") == 0) {
         if (!*value || u8len(value) > 60 || strpbrk(value, "\r\n\t"))
-            return jy_err_set(err, JY_EINVAL, "setting unit_name: the unit's name must be 1–60 characters on one line, got \"%s\"",
+            return jy_err_set2(err, JY_EINVAL, "settings.unit_name", "setting unit_name: the unit's name must be 1–60 characters on one line, got \"%s\"", "设置项 unit_name：单位名称应为一行内 1–60 个字符，实为“%s”",
                               value);
     } else if (strcmp(key, "bank_encoding") == 0) {
         if (strcmp(value, "gb18030") != 0 && strcmp(value, "utf-8-bom") != 0)
-            return jy_err_set(err, JY_EINVAL, "setting bank_encoding: \"%s\" is not gb18030 or utf-8-bom", value);
+            return jy_err_set2(err, JY_EINVAL, "settings.bank_encoding", "setting bank_encoding: \"%s\" is not gb18030 or utf-8-bom", "设置项 bank_encoding：“%s”不是 gb18030 或 utf-8-bom", value);
     } else if (strcmp(key, "bank_layout") == 0) {
         if (!layout_word(value))
-            return jy_err_set(err, JY_EINVAL,
+            return jy_err_set2(err, JY_EINVAL,
+                              "settings.bank_layout",
                               "setting bank_layout: \"%s\" is not a layout name (a-z, 0-9, _ and -; the file "
-                              "policy/bank-layouts/NAME.layout)",
+                              "policy/bank-layouts/NAME.layout)", "设置项 bank_layout：“%s”不是代发文件格式的名称（只能用 a-z、0-9、_ 和 -；对应文件 policy/bank-layouts/NAME.layout）",
                               value);
     }
     char record[96];

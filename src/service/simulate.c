@@ -43,25 +43,25 @@ int jy_sim_set_parse(const char *text, jy_sim_set *out, jy_err *err)
 {
     memset(out, 0, sizeof *out);
     const char *eq = strchr(text, '=');
-    if (!eq) return jy_err_set(err, JY_EINVAL, "--set %s: expected NAME=VALUE [from YYYY-MM-DD]", text);
+    if (!eq) return jy_err_set2(err, JY_EINVAL, "simulate.set_syntax", "--set %s: expected NAME=VALUE [from YYYY-MM-DD]", "--set %s：格式应为 参数名=取值 [from YYYY-MM-DD]", text);
     const char *n0 = skip_ws(text), *n1 = eq;
     while (n1 > n0 && (n1[-1] == ' ' || n1[-1] == '\t')) n1--;
-    if (n1 == n0) return jy_err_set(err, JY_EINVAL, "--set %s: the parameter's name is missing", text);
-    if ((size_t)(n1 - n0) >= sizeof out->param) return jy_err_set(err, JY_EINVAL, "--set %s: parameter name too long", text);
+    if (n1 == n0) return jy_err_set2(err, JY_EINVAL, "simulate.set_no_name", "--set %s: the parameter's name is missing", "--set %s：缺少参数名", text);
+    if ((size_t)(n1 - n0) >= sizeof out->param) return jy_err_set2(err, JY_EINVAL, "simulate.set_name_long", "--set %s: parameter name too long", "--set %s：参数名过长", text);
     for (const char *p = n0; p < n1; p++)
         if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '.'))
-            return jy_err_set(err, JY_EINVAL, "--set %s: \"%.*s\" is not a parameter name (like p13.monthly)", text,
+            return jy_err_set2(err, JY_EINVAL, "simulate.set_bad_name", "--set %s: \"%.*s\" is not a parameter name (like p13.monthly)", "--set %s：“%.*s”不是参数名（参数名形如 p13.monthly）", text,
                               (int)(n1 - n0), n0);
     memcpy(out->param, n0, (size_t)(n1 - n0));
     const char *v0 = skip_ws(eq + 1);
     const char *from = strstr(v0, " from ");
     const char *v1 = from ? from : v0 + strlen(v0);
     while (v1 > v0 && (v1[-1] == ' ' || v1[-1] == '\t')) v1--;
-    if (v1 == v0) return jy_err_set(err, JY_EINVAL, "--set %s: the value of %s is missing", text, out->param);
-    if ((size_t)(v1 - v0) >= sizeof out->value) return jy_err_set(err, JY_EINVAL, "--set %s: value too long", text);
+    if (v1 == v0) return jy_err_set2(err, JY_EINVAL, "simulate.set_no_value", "--set %s: the value of %s is missing", "--set %s：缺少 %s 的取值", text, out->param);
+    if ((size_t)(v1 - v0) >= sizeof out->value) return jy_err_set2(err, JY_EINVAL, "simulate.set_value_long", "--set %s: value too long", "--set %s：取值过长", text);
     for (const char *p = v0; p < v1; p++)
         if (*p == '"' || *p == '#' || *p == '\n' || *p == '\r' || *p == '\\')
-            return jy_err_set(err, JY_EINVAL, "--set %s: the value of %s may not contain quotes, # or line breaks", text,
+            return jy_err_set2(err, JY_EINVAL, "simulate.set_value_chars", "--set %s: the value of %s may not contain quotes, # or line breaks", "--set %s：%s 的取值不能含引号、# 或换行", text,
                               out->param);
     memcpy(out->value, v0, (size_t)(v1 - v0));
     if (from) {
@@ -70,7 +70,7 @@ int jy_sim_set_parse(const char *text, jy_sim_set *out, jy_err *err)
         while (dl && (d[dl - 1] == ' ' || d[dl - 1] == '\t')) dl--;
         jy_err e;
         if (dl != 10 || jy_date_parse_n(d, dl, &out->from, &e) != 0)
-            return jy_err_set(err, JY_EINVAL, "--set %s: bad date \"%.*s\" after from (a date YYYY-MM-DD that exists)",
+            return jy_err_set2(err, JY_EINVAL, "simulate.set_bad_date", "--set %s: bad date \"%.*s\" after from (a date YYYY-MM-DD that exists)", "--set %s：from 后的日期“%.*s”有误（应为确实存在的日期 YYYY-MM-DD）",
                               text, (int)dl, d);
     }
     return 0;
@@ -81,22 +81,22 @@ int jy_sim_set_parse(const char *text, jy_sim_set *out, jy_err *err)
 static int read_all(const char *path, jy_sb *sb, jy_err *err)
 {
     FILE *f = fopen(path, "rb");
-    if (!f) return jy_err_set(err, JY_EIO, "%s: %s", path, strerror(errno));
+    if (!f) return jy_err_set2(err, JY_EIO, "simulate.file_open", "%s: %s", "%s：无法打开（%s）", path, strerror(errno));
     char buf[65536];
     size_t n;
     while ((n = fread(buf, 1, sizeof buf, f)) > 0) jy_sb_appendn(sb, buf, n);
     int bad = ferror(f);
     fclose(f);
-    return bad ? jy_err_set(err, JY_EIO, "%s: read error", path) : 0;
+    return bad ? jy_err_set2(err, JY_EIO, "simulate.file_read", "%s: read error", "%s：读取出错", path) : 0;
 }
 
 static int write_all(const char *path, const char *s, size_t n, jy_err *err)
 {
     FILE *f = fopen(path, "wb");
-    if (!f) return jy_err_set(err, JY_EIO, "%s: %s", path, strerror(errno));
+    if (!f) return jy_err_set2(err, JY_EIO, "simulate.file_open", "%s: %s", "%s：无法打开（%s）", path, strerror(errno));
     size_t w = fwrite(s, 1, n, f);
     int bad = fclose(f) != 0 || w != n;
-    return bad ? jy_err_set(err, JY_EIO, "%s: write error", path) : 0;
+    return bad ? jy_err_set2(err, JY_EIO, "simulate.file_write", "%s: write error", "%s：写入出错", path) : 0;
 }
 
 /* The line of text starting at s (without its newline): [s, *end). */
@@ -149,7 +149,7 @@ static int rewrite_param(const char *src, long off, const jy_sim_set *s, const c
 {
     const char *ls = src + off, *le = line_end(ls);
     const char *ac = after_clause(ls, le);
-    if (!ac) return jy_err_set(err, JY_EINVAL, "--set %s: %s: cannot read the declaration of %s", s->param, file, s->param);
+    if (!ac) return jy_err_set2(err, JY_EINVAL, "simulate.decl_unreadable", "--set %s: %s: cannot read the declaration of %s", "--set %s：%s：无法读取 %s 的声明", s->param, file, s->param);
     const char *va = ac, *vb = le;
     uncomment(va, &vb);
     trim(&va, &vb);
@@ -176,7 +176,7 @@ static int rewrite_param(const char *src, long off, const jy_sim_set *s, const c
     int changed = 0, nper = 0;
     jy_date last_to = 0;
     for (;;) {
-        if (!*p) return jy_err_set(err, JY_EINVAL, "--set %s: %s: the declaration of %s has no end", s->param, file, s->param);
+        if (!*p) return jy_err_set2(err, JY_EINVAL, "simulate.decl_no_end", "--set %s: %s: the declaration of %s has no end", "--set %s：%s：%s 的声明缺少 end", s->param, file, s->param);
         const char *e = line_end(p);
         const char *a = p, *b = e;
         uncomment(a, &b);
@@ -196,11 +196,11 @@ static int rewrite_param(const char *src, long off, const jy_sim_set *s, const c
         jy_date fa = 0, tb = 0;
         const char *q = a;
         if ((size_t)(b - q) < 16 || strncmp(q, "from ", 5) != 0 || jy_date_parse_n(q + 5, 10, &fa, NULL) != 0)
-            return jy_err_set(err, JY_EINVAL, "--set %s: %s: cannot read a period of %s", s->param, file, s->param);
+            return jy_err_set2(err, JY_EINVAL, "simulate.period_unreadable", "--set %s: %s: cannot read a period of %s", "--set %s：%s：无法读取 %s 的一个有效期段", s->param, file, s->param);
         q = skip_ws(q + 15);
         if ((size_t)(b - q) >= 13 && strncmp(q, "to ", 3) == 0) {
             if (jy_date_parse_n(q + 3, 10, &tb, NULL) != 0)
-                return jy_err_set(err, JY_EINVAL, "--set %s: %s: cannot read a period of %s", s->param, file, s->param);
+                return jy_err_set2(err, JY_EINVAL, "simulate.period_unreadable", "--set %s: %s: cannot read a period of %s", "--set %s：%s：无法读取 %s 的一个有效期段", s->param, file, s->param);
             q = skip_ws(q + 13);
         }
         const char *old = q;
@@ -225,9 +225,10 @@ static int rewrite_param(const char *src, long off, const jy_sim_set *s, const c
     }
     if (!changed) {
         char ld[JY_DATE_BUFSZ];
-        return jy_err_set(err, JY_EINVAL,
+        return jy_err_set2(err, JY_EINVAL,
+                          "simulate.set_no_period",
                           "--set %s=%s from %s: %s has no period on or after that date (its %d period(s) end %s): the "
-                          "change would apply to no date",
+                          "change would apply to no date", "--set %s=%s from %s：%s 在该日及以后没有有效期段（它的 %d 个期段截至 %s），这项改动不会适用于任何日期",
                           s->param, s->value, fromd, s->param, nper,
                           last_to && last_to != INT32_MAX ? jy_date_format(last_to, ld) : "?");
     }
@@ -262,13 +263,13 @@ int jy_sim_rules_write(const char *policy_dir, const jy_sim_set *sets, int nsets
     const char *tmp = getenv("TMPDIR");
     snprintf(dir, cap, "%s/jiuye-sim.XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(dir)) {
-        int rc = jy_err_set(err, JY_EIO, "%s: cannot make a temporary directory: %s", dir, strerror(errno));
+        int rc = jy_err_set2(err, JY_EIO, "simulate.tmpdir", "%s: cannot make a temporary directory: %s", "%s：无法创建临时目录（%s）", dir, strerror(errno));
         dir[0] = 0;
         return rc;
     }
     DIR *d = opendir(policy_dir);
     if (!d) {
-        int rc = jy_err_set(err, JY_EIO, "%s: %s", policy_dir, strerror(errno));
+        int rc = jy_err_set2(err, JY_EIO, "simulate.dir_open", "%s: %s", "%s：无法打开目录（%s）", policy_dir, strerror(errno));
         jy_sim_rules_remove(dir);
         dir[0] = 0;
         return rc;
@@ -286,12 +287,12 @@ int jy_sim_rules_write(const char *policy_dir, const jy_sim_set *sets, int nsets
         struct stat sb;
         if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode)) continue;
         if (nf == MAXF) {
-            rc = jy_err_set(err, JY_EINVAL, "%s: more than %d files", policy_dir, MAXF);
+            rc = jy_err_set2(err, JY_EINVAL, "simulate.too_many_files", "%s: more than %d files", "%s：文件超过 %d 个", policy_dir, MAXF);
             break;
         }
         names[nf] = strdup(e->d_name);
         jy_sb_init(&texts[nf]);
-        if (!names[nf]) rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        if (!names[nf]) rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
         else rc = read_all(path, &texts[nf], err);
         nf++;
     }
@@ -309,7 +310,7 @@ int jy_sim_rules_write(const char *policy_dir, const jy_sim_set *sets, int nsets
             texts[i] = out;
         }
         if (!found && rc == 0)
-            rc = jy_err_set(err, JY_EINVAL, "--set %s: unknown parameter %s (no \"param %s\" in %s/*.rules)", sets[k].param,
+            rc = jy_err_set2(err, JY_EINVAL, "simulate.set_unknown_param", "--set %s: unknown parameter %s (no \"param %s\" in %s/*.rules)", "--set %1$s：未知的参数 %2$s（%4$s/*.rules 中没有“param %3$s”）", sets[k].param,
                             sets[k].param, sets[k].param, policy_dir);
     }
     for (int i = 0; i < nf; i++) {
@@ -583,7 +584,7 @@ static int flush_block(sim *S)
         row_meta *m = &S->meta[i];
         int created;
         dgroup *dg = cell_get(&S->groups, dkey(m->prog, m->town), &created);
-        if (!dg) return jy_err_set(S->err, JY_ENOMEM, "out of memory");
+        if (!dg) return jy_err_set2(S->err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
         if (created) {
             dg->prog = m->prog;
             dg->town = m->town;
@@ -621,7 +622,7 @@ static int flush_block(sim *S)
         uint64_t key = (uint64_t)m->prog << 48 | (uint64_t)(m->year & 0xffff) << 32 | (uint64_t)m->month << 28 |
                        (uint64_t)(m->track & 0xff) << 20 | (uint64_t)m->town;
         mcell *c = cell_get(&S->cells, key, &created);
-        if (!c) return jy_err_set(S->err, JY_ENOMEM, "out of memory");
+        if (!c) return jy_err_set2(S->err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
         if (created) {
             c->prog = m->prog;
             c->year = m->year;
@@ -750,7 +751,7 @@ static int on_row(void *ctx, const jy_sim_row *r)
     if (!tr) tr = json_str_field(r->parent_facts, "\"track\":\"", &tl);
     if (!tr) tr = "general", tl = 7;
     m->track = strtab_get(&S->tracks, tr, tl);
-    if (m->prog < 0 || m->town < 0 || m->track < 0) return S->rc = jy_err_set(S->err, JY_ENOMEM, "out of memory");
+    if (m->prog < 0 || m->town < 0 || m->track < 0) return S->rc = jy_err_set2(S->err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
     int y, mo, d;
     jy_date_to_ymd(r->on, &y, &mo, &d);
     m->month = r->on ? mo : 0;
@@ -776,9 +777,12 @@ static int on_row(void *ctx, const jy_sim_row *r)
             if (!same) {
                 S->fast_failed = 1;
                 if (S->verify_all)
-                    return S->rc = jy_err_set(S->err, JY_EINVAL, "simulation: the fast reading of the facts of %s %lld "
-                                              "differs from the engine's reader", r->is_line ? "payroll line" : "case",
-                                              (long long)r->id);
+                    return S->rc = jy_err_set2(S->err, JY_EINVAL, "simulate.fast_reader_differs",
+                                               "simulation: the fast reading of the facts of %1$s %3$lld "
+                                               "differs from the engine's reader%2$.0s",
+                                               "模拟测算：%2$s %3$lld 的信息项快速读取结果与引擎读取结果不一致%1$.0s",
+                                               r->is_line ? "payroll line" : "case", r->is_line ? "花名册行" : "案件",
+                                               (long long)r->id);
                 return S->rc = 1; /* stop: the run is repeated with the jansson reader */
             }
         }
@@ -919,9 +923,9 @@ static int report(sim *S, jy_store *st, jy_sb *out)
     /* the budget lines as programme × year × source groups (also those nothing was decided for) */
     for (int i = 0; i < L.n; i++) {
         int p = strtab_get(&S->progs, L.v[i].program, strlen(L.v[i].program)), created;
-        if (p < 0) { rc = jy_err_set(S->err, JY_ENOMEM, "out of memory"); goto done; }
+        if (p < 0) { rc = jy_err_set2(S->err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足"); goto done; }
         lgroup *g = cell_get(&lg, (uint64_t)p << 32 | (uint64_t)(L.v[i].year & 0xffff) << 8 | (uint64_t)L.v[i].source, &created);
-        if (!g) { rc = jy_err_set(S->err, JY_ENOMEM, "out of memory"); goto done; }
+        if (!g) { rc = jy_err_set2(S->err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足"); goto done; }
         g->prog = p, g->year = L.v[i].year, g->source = L.v[i].source, g->has_line = 1;
         g->budget = L.v[i].budget;
     }
@@ -947,7 +951,7 @@ static int report(sim *S, jy_store *st, jy_sb *out)
             int created;
             sgroup *g = cell_get(&sg, (uint64_t)c->prog << 40 | (uint64_t)s << 32 | (uint32_t)c->town, &created);
             lgroup *l = cell_get(&lg, (uint64_t)c->prog << 32 | (uint64_t)(c->year & 0xffff) << 8 | (uint64_t)s, &created);
-            if (!g || !l) { rc = jy_err_set(S->err, JY_ENOMEM, "out of memory"); goto done; }
+            if (!g || !l) { rc = jy_err_set2(S->err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足"); goto done; }
             if (created) l->prog = c->prog, l->year = c->year, l->source = s;
             g->prog = c->prog, g->source = s, g->town = c->town;
             jy_fen x[6];
@@ -1007,7 +1011,7 @@ static int report(sim *S, jy_store *st, jy_sb *out)
     int nmax = S->groups.n > sg.n ? S->groups.n : sg.n;
     if (lg.n > nmax) nmax = lg.n;
     items = calloc((size_t)nmax + 1, sizeof *items);
-    if (!items) { rc = jy_err_set(S->err, JY_ENOMEM, "out of memory"); goto done; }
+    if (!items) { rc = jy_err_set2(S->err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足"); goto done; }
     for (int i = 0; i < S->groups.n; i++) {
         dgroup *g = (dgroup *)(S->groups.rec + (size_t)i * sizeof(dgroup));
         items[i] = (sitem){prog_num(S->progs.s[g->prog]), S->progs.s[g->prog], S->towns.s[g->town], 0, 0, g};
@@ -1147,18 +1151,18 @@ int jy_simulate(jy_store *st, const jy_policy *cur, const jy_sim_request *rq, jy
                 jy_err *err)
 {
     if (!rq->county || strlen(rq->county) != 6)
-        return jy_err_set(err, JY_EINVAL, "county \"%s\": expected a 6-digit county code", rq->county ? rq->county : "");
+        return jy_err_set2(err, JY_EINVAL, "simulate.county", "county \"%s\": expected a 6-digit county code", "县级区划“%s”：应为6位县级区划代码", rq->county ? rq->county : "");
     if (rq->area && *rq->area && strncmp(rq->area, rq->county, strlen(rq->area) < 6 ? strlen(rq->area) : 6) != 0)
-        return jy_err_set(err, JY_EINVAL, "area %s lies outside county %s", rq->area, rq->county);
-    if (rq->from && rq->to && rq->to < rq->from) return jy_err_set(err, JY_EINVAL, "to: the period ends before it starts");
-    if (rq->nsets > JY_SIM_MAX_SETS) return jy_err_set(err, JY_EINVAL, "--set: at most %d changes", JY_SIM_MAX_SETS);
+        return jy_err_set2(err, JY_EINVAL, "simulate.area_outside", "area %s lies outside county %s", "辖区 %s 不在县 %s 范围内", rq->area, rq->county);
+    if (rq->from && rq->to && rq->to < rq->from) return jy_err_set2(err, JY_EINVAL, "simulate.period_reversed", "to: the period ends before it starts", "to：截止日期早于起始日期");
+    if (rq->nsets > JY_SIM_MAX_SETS) return jy_err_set2(err, JY_EINVAL, "simulate.too_many_sets", "--set: at most %d changes", "--set：最多 %d 项改动", JY_SIM_MAX_SETS);
     if (!rq->new_dir && rq->nsets == 0)
-        return jy_err_set(err, JY_EINVAL, "nothing to compare: give --set NAME=VALUE [from DATE] or --policy-dir DIR");
+        return jy_err_set2(err, JY_EINVAL, "simulate.nothing", "nothing to compare: give --set NAME=VALUE [from DATE] or --policy-dir DIR", "没有可比较的内容：请给出 --set 参数名=取值 [from 日期] 或 --policy-dir 目录");
     int rc = 0;
     jy_policy *own_cur = NULL, *pnew = NULL;
     char tmp[4096] = "";
     if (!cur) {
-        if ((rc = jy_policy_load(rq->policy_dir, &own_cur, err))) return jy_err_prefix(err, "%s: ", rq->policy_dir);
+        if ((rc = jy_policy_load(rq->policy_dir, &own_cur, err))) return jy_err_prefix2(err, "%s: ", "%s：", rq->policy_dir);
         cur = own_cur;
     }
     const char *base = rq->new_dir ? rq->new_dir : rq->policy_dir;
@@ -1171,19 +1175,22 @@ int jy_simulate(jy_store *st, const jy_policy *cur, const jy_sim_request *rq, jy
             for (int i = 0; i < rq->nsets; i++)
                 jy_sb_appendf(&what, "%s%s=%s", i ? ", " : "", rq->sets[i].param, rq->sets[i].value);
             /* the compiler's message names the temporary file: name the change instead */
-            const char *msg = e.msg;
+            const char *msg = e.msg, *msg_zh = jy_err_zh(&e);
             const char *slash = strstr(msg, tmp);
             if (slash) msg = slash + strlen(tmp) + (slash[strlen(tmp)] == '/' ? 1 : 0);
-            rc = jy_err_set(err, JY_EINVAL, "--set %s: the rules do not accept the change: %s", jy_sb_cstr(&what), msg);
+            if ((slash = strstr(msg_zh, tmp))) msg_zh = slash + strlen(tmp) + (slash[strlen(tmp)] == '/' ? 1 : 0);
+            rc = jy_err_set2(err, JY_EINVAL, "simulate.change_refused",
+                             "--set %1$s: the rules do not accept the change: %2$s%3$.0s",
+                             "--set %1$s：规则不接受这项改动：%3$s%2$.0s", jy_sb_cstr(&what), msg, msg_zh);
             jy_sb_free(&what);
             goto out;
         }
     } else if ((rc = jy_policy_load(rq->new_dir, &pnew, err))) {
-        jy_err_prefix(err, "--policy-dir %s: ", rq->new_dir);
+        jy_err_prefix2(err, "--policy-dir %s: ", "--policy-dir %s：", rq->new_dir);
         goto out;
     }
     sim *S = calloc(1, sizeof *S);
-    if (!S) { rc = jy_err_set(err, JY_ENOMEM, "out of memory"); goto out; }
+    if (!S) { rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足"); goto out; }
     S->rq = rq;
     S->pold = cur;
     S->pnew = pnew;
@@ -1197,7 +1204,7 @@ int jy_simulate(jy_store *st, const jy_policy *cur, const jy_sim_request *rq, jy
     S->dnew = malloc(sizeof *S->dnew * BLOCK);
     S->order = malloc(sizeof *S->order * BLOCK);
     if (!S->cold || (!S->same_facts && !S->cnew) || !S->dold || !S->dnew || !S->order) {
-        rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
     } else {
         double t0 = now_secs();
         jy_sim_filter f = {rq->county, rq->area, rq->program, rq->from, rq->to};

@@ -79,7 +79,7 @@ void jy_rules_files_free(jy_rules_files *r)
 static int read_whole(const char *path, char **out, size_t *len, jy_err *err)
 {
     FILE *f = fopen(path, "rb");
-    if (!f) return jy_err_set(err, JY_EIO, "%s: %s", path, strerror(errno));
+    if (!f) return jy_err_set2(err, JY_EIO, "versions.file_open", "%s: %s", "%s：无法打开（%s）", path, strerror(errno));
     jy_sb sb = JY_SB_INIT;
     char buf[65536];
     size_t n;
@@ -88,19 +88,19 @@ static int read_whole(const char *path, char **out, size_t *len, jy_err *err)
     fclose(f);
     if (bad) {
         jy_sb_free(&sb);
-        return jy_err_set(err, JY_EIO, "%s: read error", path);
+        return jy_err_set2(err, JY_EIO, "versions.file_read", "%s: read error", "%s：读取出错", path);
     }
     *len = sb.len;
     *out = strdup(jy_sb_cstr(&sb));
     jy_sb_free(&sb);
-    return *out ? 0 : jy_err_set(err, JY_ENOMEM, "out of memory");
+    return *out ? 0 : jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
 }
 
 int jy_rules_files_read(const char *dir, jy_rules_files *out, jy_err *err)
 {
     memset(out, 0, sizeof *out);
     DIR *d = opendir(dir);
-    if (!d) return jy_err_set(err, JY_EIO, "%s: %s", dir, strerror(errno));
+    if (!d) return jy_err_set2(err, JY_EIO, "versions.dir_open", "%s: %s", "%s：无法打开目录（%s）", dir, strerror(errno));
     size_t cap = 0;
     int rc = 0;
     struct dirent *e;
@@ -114,7 +114,7 @@ int jy_rules_files_read(const char *dir, jy_rules_files *out, jy_err *err)
             size_t nc = cap ? cap * 2 : 64;
             jy_policy_file *nf = realloc(out->f, sizeof *nf * nc);
             if (!nf) {
-                rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+                rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
                 break;
             }
             out->f = nf;
@@ -125,17 +125,17 @@ int jy_rules_files_read(const char *dir, jy_rules_files *out, jy_err *err)
         if ((rc = read_whole(path, &content, &len, err))) break;
         if (strlen(content) != len || !jy_utf8_check(content, len)) {
             free(content);
-            rc = jy_err_set(err, JY_EINVAL, "%s: not UTF-8 text (a rule file is kept as text)", path);
+            rc = jy_err_set2(err, JY_EINVAL, "versions.not_utf8", "%s: not UTF-8 text (a rule file is kept as text)", "%s：不是 UTF-8 文本（规则文件按文本保存）", path);
             break;
         }
         jy_policy_file *pf = &out->f[out->n++];
         pf->name = strdup(e->d_name);
         pf->content = content;
         pf->len = len;
-        if (!pf->name) rc = jy_err_set(err, JY_ENOMEM, "out of memory");
+        if (!pf->name) rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
     }
     closedir(d);
-    if (rc == 0 && out->n == 0) rc = jy_err_set(err, JY_EINVAL, "%s: no rule files (*.rules) in it", dir);
+    if (rc == 0 && out->n == 0) rc = jy_err_set2(err, JY_EINVAL, "versions.no_rules", "%s: no rule files (*.rules) in it", "%s：目录中没有规则文件（*.rules）", dir);
     if (rc) {
         jy_rules_files_free(out);
         return rc;
@@ -166,10 +166,10 @@ static void version_json(jy_sb *sb, const jy_policy_version *v)
 int jy_versions_load(jy_store *st, const char *dir, jy_date enacted, jy_date applies_from, const char *note,
                      const char *actor, jy_sb *out, jy_err *err)
 {
-    if (!enacted) return jy_err_set(err, JY_EINVAL, "--enacted: the date the plan was issued (发文日期) is required");
-    if (!applies_from) return jy_err_set(err, JY_EINVAL, "--from: the date the rules apply from (施行日期) is required");
+    if (!enacted) return jy_err_set2(err, JY_EINVAL, "versions.enacted_required", "--enacted: the date the plan was issued (发文日期) is required", "--enacted：必须给出政策文件的发文日期");
+    if (!applies_from) return jy_err_set2(err, JY_EINVAL, "versions.from_required", "--from: the date the rules apply from (施行日期) is required", "--from：必须给出规则的施行日期");
     if (note && strlen(note) >= sizeof ((jy_policy_version *)0)->note)
-        return jy_err_set(err, JY_EINVAL, "--note: at most %zu bytes", sizeof ((jy_policy_version *)0)->note - 1);
+        return jy_err_set2(err, JY_EINVAL, "versions.note_long", "--note: at most %zu bytes", "--note：最多 %zu 字节", sizeof ((jy_policy_version *)0)->note - 1);
     /* the rules serve every county: only an administrator loads them */
     jy_actor who;
     int rc = jy_actor_resolve(st, actor, &who, err);
@@ -232,12 +232,23 @@ int jy_versions_list_json(jy_store *st, const char *dir, jy_sb *out, jy_err *err
             if (r2 == 0) jy_sb_appendf(out, "%lld", (long long)v.id);
             else jy_sb_append(out, "null");
         } else {
-            jy_sb_json_kv_str(out, "error", e.msg);
+            jy_sb_json_kv_str(out, "error", jy_err_text(&e));
         }
         jy_sb_appendc(out, '}');
     }
     jy_sb_appendc(out, '}');
     return 0;
+}
+
+/* The stored version id; one that does not exist is named in both languages (the store's own
+ * message, which says the same in English only, is replaced). */
+static int version_get(jy_store *st, int64_t id, jy_policy_version *v, jy_err *err)
+{
+    int rc = jy_store_policy_version_get(st, id, v, err);
+    if (rc == JY_ENOTFOUND)
+        return jy_err_set2(err, JY_ENOTFOUND, "versions.not_found", "no rule version %lld (jiuye policy versions lists them)",
+                           "没有政策版本 %lld（现有版本可用 jiuye policy versions 查看）", (long long)id);
+    return rc;
 }
 
 int jy_versions_brief_json(jy_store *st, int64_t id, jy_sb *out, jy_err *err)
@@ -247,7 +258,7 @@ int jy_versions_brief_json(jy_store *st, int64_t id, jy_sb *out, jy_err *err)
         return 0;
     }
     jy_policy_version v;
-    int rc = jy_store_policy_version_get(st, id, &v, err);
+    int rc = version_get(st, id, &v, err);
     if (rc) return rc;
     char d1[JY_DATE_BUFSZ], d2[JY_DATE_BUFSZ];
     jy_sb_appendc(out, '{');
@@ -296,8 +307,8 @@ static int version_files(jy_store *st, int64_t id, jy_rules_files *out, jy_err *
     stored_files S;
     memset(&S, 0, sizeof S);
     int rc = jy_store_policy_version_files(st, id, on_file, &S, err);
-    if (rc == 0 && S.oom) rc = jy_err_set(err, JY_ENOMEM, "out of memory");
-    if (rc == 0 && S.rf.n == 0) rc = jy_err_set(err, JY_ENOTFOUND, "rule version %lld has no files", (long long)id);
+    if (rc == 0 && S.oom) rc = jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
+    if (rc == 0 && S.rf.n == 0) rc = jy_err_set2(err, JY_ENOTFOUND, "versions.no_files", "rule version %lld has no files", "政策版本 %lld 没有任何文件", (long long)id);
     if (rc) {
         jy_rules_files_free(&S.rf);
         return rc;
@@ -317,24 +328,24 @@ int jy_versions_policy(jy_store *st, int64_t id, jy_policy **out, jy_err *err)
     snprintf(dir, sizeof dir, "%s/jiuye-ver.XXXXXX", tmp && *tmp ? tmp : "/tmp");
     if (!mkdtemp(dir)) {
         jy_rules_files_free(&rf);
-        return jy_err_set(err, JY_EIO, "%s: cannot make a temporary directory: %s", dir, strerror(errno));
+        return jy_err_set2(err, JY_EIO, "versions.tmpdir", "%s: cannot make a temporary directory: %s", "%s：无法创建临时目录（%s）", dir, strerror(errno));
     }
     for (size_t i = 0; rc == 0 && i < rf.n; i++) {
         if (strchr(rf.f[i].name, '/') || rf.f[i].name[0] == '.') {
-            rc = jy_err_set(err, JY_EINVAL, "rule version %lld: bad file name \"%s\"", (long long)id, rf.f[i].name);
+            rc = jy_err_set2(err, JY_EINVAL, "versions.bad_file_name", "rule version %lld: bad file name \"%s\"", "政策版本 %lld：文件名“%s”有误", (long long)id, rf.f[i].name);
             break;
         }
         char path[8192];
         snprintf(path, sizeof path, "%s/%s", dir, rf.f[i].name);
         FILE *f = fopen(path, "wb");
         if (!f) {
-            rc = jy_err_set(err, JY_EIO, "%s: %s", path, strerror(errno));
+            rc = jy_err_set2(err, JY_EIO, "versions.file_open", "%s: %s", "%s：无法打开（%s）", path, strerror(errno));
             break;
         }
         size_t w = fwrite(rf.f[i].content, 1, rf.f[i].len, f);
-        if (fclose(f) != 0 || w != rf.f[i].len) rc = jy_err_set(err, JY_EIO, "%s: write error", path);
+        if (fclose(f) != 0 || w != rf.f[i].len) rc = jy_err_set2(err, JY_EIO, "versions.file_write", "%s: write error", "%s：写入出错", path);
     }
-    if (rc == 0 && (rc = jy_policy_load(dir, out, err))) jy_err_prefix(err, "rule version %lld: ", (long long)id);
+    if (rc == 0 && (rc = jy_policy_load(dir, out, err))) jy_err_prefix2(err, "rule version %lld: ", "政策版本 %lld：", (long long)id);
     jy_sim_rules_remove(dir);
     jy_rules_files_free(&rf);
     return rc;
@@ -849,7 +860,7 @@ int jy_versions_diff(jy_store *st, int64_t a, int64_t b, jy_sb *json, jy_sb *tex
 {
     jy_policy_version va, vb;
     int rc;
-    if ((rc = jy_store_policy_version_get(st, a, &va, err)) || (rc = jy_store_policy_version_get(st, b, &vb, err)))
+    if ((rc = version_get(st, a, &va, err)) || (rc = version_get(st, b, &vb, err)))
         return rc;
     jy_rules_files fa, fb;
     parsed A, B;
@@ -1084,11 +1095,11 @@ int jy_versions_redecide(jy_cases *cs, const jy_redecide_request *rq, const char
     const char *county = rq->county;
     const char *program = rq->program && *rq->program ? rq->program : NULL;
     if (!county || strlen(county) != 6 || strspn(county, "0123456789") != 6)
-        return jy_err_set(err, JY_EINVAL, "county: a 6-digit county code is required");
+        return jy_err_set2(err, JY_EINVAL, "versions.county_required", "county: a 6-digit county code is required", "county：必须给出6位县级区划代码");
     if (program && jy_policy_program_index(cs->pol, program) < 0)
-        return jy_err_set(err, JY_EINVAL, "program: unknown programme %s", program);
+        return jy_err_set2(err, JY_EINVAL, "versions.program_unknown", "program: unknown programme %s", "program：未知的项目 %s", program);
     jy_policy_version ver;
-    int rc = jy_store_policy_version_get(st, rq->version, &ver, err);
+    int rc = version_get(st, rq->version, &ver, err);
     if (rc) return rc;
     jy_actor reviewer, who;
     if (rq->commit) {
@@ -1098,13 +1109,13 @@ int jy_versions_redecide(jy_cases *cs, const jy_redecide_request *rq, const char
                                "按调整后的政策重新审核", err)))
             return rc;
         if (!rq->plan || !*rq->plan)
-            return jy_err_set(err, JY_EINVAL, "plan: committing needs the plan the dry run printed (--plan)");
+            return jy_err_set2(err, JY_EINVAL, "versions.plan_required", "plan: committing needs the plan the dry run printed (--plan)", "plan：确认提交需要给出试运行打印的计划编号（--plan）");
         if (!rq->reviewer || !*rq->reviewer)
-            return jy_err_set(err, JY_EINVAL, "reviewer: committing names the reviewer (--reviewer NAME)");
-        if ((rc = jy_actor_resolve(st, rq->reviewer, &reviewer, err))) return jy_err_prefix(err, "reviewer: ");
+            return jy_err_set2(err, JY_EINVAL, "versions.reviewer_required", "reviewer: committing names the reviewer (--reviewer NAME)", "reviewer：确认提交需要写明审核人（--reviewer 姓名）");
+        if ((rc = jy_actor_resolve(st, rq->reviewer, &reviewer, err))) return jy_err_prefix2(err, "reviewer: ", "审核人：");
         if ((rc = jy_actor_may(&reviewer, (1u << JY_ROLE_ADMIN) | (1u << JY_ROLE_COUNTY_REVIEWER), county,
                                "按调整后的政策重新审核", err)))
-            return jy_err_prefix(err, "reviewer: ");
+            return jy_err_prefix2(err, "reviewer: ", "审核人：");
         jy_redecision done;
         jy_err e;
         int r2 = jy_store_redecision_get(st, county, rq->version, rq->plan, &done, &e);
@@ -1128,7 +1139,7 @@ int jy_versions_redecide(jy_cases *cs, const jy_redecide_request *rq, const char
     vlist V = {0};
     if ((rc = jy_store_redecide_candidates(st, county, program, on_cand, &C, err)) ||
         (rc = jy_store_policy_version_list(st, on_vlist, &V, err))) {
-        if (rc == JY_ENOMEM) jy_err_set(err, JY_ENOMEM, "out of memory");
+        if (rc == JY_ENOMEM) jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
         goto out_free;
     }
     /* pass 1: decide each again without writing; list the changes, digest them */
@@ -1147,7 +1158,7 @@ int jy_versions_redecide(jy_cases *cs, const jy_redecide_request *rq, const char
         jy_err e1;
         if ((rc = jy_case_redecide(cs, C.v[i].id, rq->version, NULL, 0, actor, &before, &after, &rb, &ra, &written, &e1))) {
             if (rc != JY_EINVAL) {
-                jy_err_set(err, rc, "case %lld: %s", (long long)C.v[i].id, e1.msg);
+                jy_err_wrap2(err, rc, &e1, "case %lld: ", "案件 %lld：", (long long)C.v[i].id);
                 break;
             }
             /* the version's rules cannot read the case's stored facts: listed, left as it is */
@@ -1156,7 +1167,7 @@ int jy_versions_redecide(jy_cases *cs, const jy_redecide_request *rq, const char
             if (bad.len) jy_sb_appendc(&bad, ',');
             jy_sb_appendc(&bad, '{');
             jy_sb_json_kv_i64(&bad, "case", C.v[i].id);
-            jy_sb_json_kv_str(&bad, "error", e1.msg);
+            jy_sb_json_kv_str(&bad, "error", jy_err_text(&e1));
             jy_sb_appendc(&bad, '}');
             char line[64];
             int ll = snprintf(line, sizeof line, "%lld|unreadable\n", (long long)C.v[i].id);
@@ -1222,9 +1233,10 @@ int jy_versions_redecide(jy_cases *cs, const jy_redecide_request *rq, const char
     long restamped = 0;
     if (rc == 0 && rq->commit) {
         if (strcmp(plan, rq->plan) != 0) {
-            rc = jy_err_set(err, JY_ECONFLICT,
+            rc = jy_err_set2(err, JY_ECONFLICT,
+                            "versions.plan_changed",
                             "plan: the open cases changed since the dry run (plan %.16s…, now %.16s…): run the dry run "
-                            "again and review its list",
+                            "again and review its list", "plan：试运行之后在办案件有变化（计划 %.16s…，现为 %.16s…）：请重新试运行并复核其清单",
                             rq->plan, plan);
         } else if ((rc = jy_store_begin(st, err)) == 0) {
             /* pass 2: write, in one transaction */

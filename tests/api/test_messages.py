@@ -3,7 +3,7 @@
 (the OpenAPI Error schema requires message_zh, so apilib checks it on every error of every API
 test); here the texts themselves: a wrong check character, a day that does not exist, a negative
 amount, an unknown field, a bad query, a person not on record (the store's message), a refused
-permission, not signed in."""
+permission, not signed in, a sign-in refused because an administrator locked the account."""
 import re
 from apilib import *
 
@@ -41,6 +41,14 @@ with Server() as srv:
     # a message of the store (src/store), passed through whole
     st, d = c.call("GET", "/api/v1/persons/999999", expect=404)
     both(d, "store.person.not_found_id", "no person with id 999999", "没有编号为 999999 的人员", "no such person")
+
+    # a refused sign-in (src/service/auth.c): an account an administrator locked
+    locked = add_user("msg-locked", "township_staff", area="640522100", admin=admin_name)
+    cli("--as", admin_name, "user", "lock", locked.name)
+    st, d = Client(srv).call("POST", "/api/v1/session", {"name": locked.name, "password": locked.password}, expect=401)
+    e = d.get("error", {})
+    check(e.get("key") == "auth.disabled" and e.get("message_zh") == "账户已被管理员锁定"
+          and "(account locked by an administrator)" in e.get("message", ""), "locked account: %r" % d)
 
     t = Client(srv).login(town)
     st, d = t.call("POST", "/api/v1/users", {"name": "x", "role": "admin", "password": "Zq8#long-enough-pw"}, expect=403)

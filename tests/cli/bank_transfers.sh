@@ -108,9 +108,14 @@ $J --policy "$T/pol" --as admin batch export 1 --csv "$T/c2.csv" >"$T/o" || fail
 expect_contains "the setting picks the layout" '"layout":"county"' "$(cat "$T/o")"
 expect_rc "the layout is not in the shipped policy/" 1 $J --as admin batch export 1 --csv "$T/c3.csv"
 expect_contains "missing layout named with those there" "layouts there: " "$(cat "$T/stderr")"
+expect_rc "the layout is missing, in Chinese" 1 env JIUYE_LANG=zh $J --as admin batch export 1 --csv "$T/c3.csv"
+expect_contains "missing layout named in Chinese" "银行代发文件格式 county：无法读取" "$(cat "$T/stderr")"
+expect_contains "the layouts there, in Chinese" "（该目录中的格式：generic" "$(cat "$T/stderr")"
 echo 'column "X" colour' >>"$T/pol/bank-layouts/county.layout"
 expect_rc "a bad layout line" 1 $J --policy "$T/pol" --as admin batch export 1 --layout county --csv "$T/c4.csv"
 expect_contains "FILE:LINE and the field" "county.layout:10: column \"X\": unknown field \"colour\"" "$(cat "$T/stderr")"
+expect_rc "a bad layout line, in Chinese" 1 env JIUYE_LANG=zh $J --policy "$T/pol" --as admin batch export 1 --layout county --csv "$T/c4.csv"
+expect_contains "FILE 第N行 and the field in Chinese" "county.layout 第10行：列“X”：未知字段“colour”（可用字段：" "$(cat "$T/stderr")"
 $J --as admin settings set bank_layout generic >/dev/null || fail "back to generic"
 
 # ---- the social-security-card layout: persons only
