@@ -20,15 +20,16 @@ enum { PAGE = 20000 };
 #define LINE_DIV "COALESCE(NULLIF(p.hukou_division, ''), pl.county)"
 
 /* The cases, without joins: the subject's division and the parent's facts come from maps read
- * once before (a join per row cost three B-tree look-ups per case). The area filter is applied
- * in C to the same value the joins gave. */
+ * once before (a join per row cost three B-tree look-ups per case). The area, programme and
+ * period filters are applied in C to the same values the SQL compared (the division the joins
+ * gave; the programme's text; the filing date's text against the bounds' text, compared as
+ * SQLite's BINARY collation compares — bytes, then length), so the statement does no work per
+ * row but the county's and the kind's tests. */
 static const char cases_sql[] =
     "SELECT c.id, c.program, c.kind, CAST(c.filed_on AS TEXT), c.year, c.person_id, c.org_id, c.parent_id, "
     "c.county, c.facts, c.conflicts "
     "FROM cases c "
     "WHERE c.county = $1 AND c.id > CAST($2 AS BIGINT) AND c.kind <> 'training_class' "
-    "AND (CAST($3 AS TEXT) = '' OR c.program = CAST($3 AS TEXT)) "
-    "AND CAST(c.filed_on AS TEXT) >= CAST($4 AS TEXT) AND CAST(c.filed_on AS TEXT) <= CAST($5 AS TEXT) "
     "ORDER BY c.id LIMIT 20000";
 
 /* id → text maps read once: persons' 户籍 and organisations' divisions (non-empty ones), and the
@@ -188,7 +189,18 @@ typedef struct rows_ctx {
     const idmap *persons, *orgs, *parents;
     const char *area;
     size_t area_len;
+    const char *program;  /* "" : every programme */
+    size_t program_len;
+    const char *from, *to; /* the period's bounds as text (YYYY-MM-DD) */
 } rows_ctx;
+
+/* a's n bytes against the string b, as SQLite's BINARY collation orders text */
+static int text_cmp(const char *a, size_t n, const char *b)
+{
+    size_t m = strlen(b);
+    int c = memcmp(a, b, n < m ? n : m);
+    return c ? c : n < m ? -1 : n > m;
+}
 
 static jy_date date_of(const char *s, size_t len)
 {
@@ -214,12 +226,14 @@ static int on_case(void *ctx, const jl_cols *row)
     if (t->area_len && strncmp(div, t->area, t->area_len) != 0) return 0; /* outside the area */
     size_t n;
     const char *s = jl_col_text(row, 1, &n);
+    if (t->program_len && (!s || n != t->program_len || memcmp(s, t->program, n) != 0)) return 0; /* another programme */
     r.program = s ? s : "";
     r.program_len = s ? n : 0;
+    s = jl_col_text(row, 3, &n);
+    if (!s || text_cmp(s, n, t->from) < 0 || text_cmp(s, n, t->to) > 0) return 0; /* outside the period */
+    if (n >= 10 && strlen(s) >= 10 && jy_date_parse_n(s, 10, &r.on, NULL) != 0) r.on = 0;
     s = jl_col_text(row, 2, NULL);
     r.kind = s ? s : "";
-    s = jl_col_text(row, 3, &n);
-    if (s && n >= 10 && jy_date_parse_n(s, 10, &r.on, NULL) != 0) r.on = 0;
     r.year = (int)jl_col_i64(row, 4);
     r.division = div;
     s = jl_col_text(row, 9, &n);
@@ -292,7 +306,8 @@ int jy_store_sim_rows(jy_store *st, const jy_sim_filter *f, int (*fn)(void *ctx,
     paid_t paid = {0};
     idmap persons = {0}, orgs = {0}, parents = {0};
     const char *area = f->area ? f->area : "";
-    rows_ctx t = {fn, ctx, 0, 0, 0, &paid, &persons, &orgs, &parents, area, strlen(area)};
+    const char *prog = f->program ? f->program : "";
+    rows_ctx t = {fn, ctx, 0, 0, 0, &paid, &persons, &orgs, &parents, area, strlen(area), prog, strlen(prog), from, to};
     jl_val p[6] = {JL_S(county), JL_I(0), JL_S(f->program ? f->program : ""), JL_S(from), JL_S(to),
                    JL_S(area)};
     int rc = jl_run(st, paid_sql, p, 1, on_paid, &paid, NULL, "simulation: paid per case", err);
