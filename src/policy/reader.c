@@ -92,6 +92,11 @@ static uint32_t hash_bytes(const char *s, size_t n)
         memcpy(&a, s, 8);
         memcpy(&b, s + n - 8, 8);
         h = a * 0x9E3779B97F4A7C15u ^ (b + n) * 0xC2B2AE3D27D4EB4Fu;
+    } else if (n >= 4) { /* the first and the last four bytes (overlapping when n < 8) */
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        h = ((uint64_t)a << 32 | b) * 0x9E3779B97F4A7C15u ^ n * 0xC2B2AE3D27D4EB4Fu;
     } else {
         h = n;
         for (size_t i = 0; i < n; i++) h = h << 8 | (unsigned char)s[i];
@@ -261,9 +266,12 @@ static int read_date(jy_policy_reader *r, const char *s, size_t n, jy_date *out)
             return 0;
         }
     }
-    memcpy(buf, s, n);
-    buf[n] = 0;
-    if (jy_date_parse_loose(buf, out, NULL) != 0) return -1;
+    /* YYYY-MM-DD: the strict reading, which the loose one gives on every such text */
+    if (n != 10 || jy_date_parse_n(s, n, out, NULL) != 0) {
+        memcpy(buf, s, n);
+        buf[n] = 0;
+        if (jy_date_parse_loose(buf, out, NULL) != 0) return -1;
+    }
     if (n > 0 && n < 16) {
         memcpy(r->date_s[h], s, n);
         r->date_n[h] = (uint8_t)n;
@@ -522,6 +530,34 @@ static int str_int(const char *s, int64_t *out)
     return 0;
 }
 
+/* The n bytes at s (-?digits.digits, as scan_value read a decimal) as strtod reads them, when
+ * that is one correctly rounded division: at most 15 digits, so the digits M are exact in a
+ * double, and 10^k is exact; M / 10^k is then rounded once, as strtod rounds (Clinger's fast
+ * path). 0: use strtod. */
+static int decimal_exact(const char *s, size_t n, double *out)
+{
+    static const double P10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    const char *e = s + n;
+    int neg = s < e && *s == '-';
+    if (neg) s++;
+    uint64_t m = 0;
+    int nd = 0, k = -1;
+    for (; s < e; s++) {
+        if (*s == '.') {
+            if (k >= 0) return 0;
+            k = 0;
+            continue;
+        }
+        if (*s < '0' || *s > '9' || ++nd > 15) return 0;
+        m = m * 10 + (uint64_t)(*s - '0');
+        if (k >= 0) k++;
+    }
+    if (nd == 0 || k < 0) return 0;
+    double d = (double)m / P10[k];
+    *out = neg ? -d : d;
+    return 1;
+}
+
 /* fact_value (case.c) where it succeeds: 0 with *out, 1 for "no value", -1: the reference
  * reader decides (an error, or a form read here only by it). */
 static int fact_value_fast(jy_policy_reader *r, const jp_fact *f, const jv *v0, int64_t *out)
@@ -539,8 +575,13 @@ static int fact_value_fast(jy_policy_reader *r, const jp_fact *f, const jv *v0, 
     }
     if (v.kind == JV_STR && (f->type == T_INT || f->type == T_ENUM || f->type == T_CODE)) {
         if (cstr(&v, buf, sizeof buf)) return -1;
-        int64_t tmp;
+        int64_t tmp = 0;
         int direct = f->type == T_ENUM ? jp_sym_index(f, buf) >= 0 : str_int(buf, &tmp) == 0;
+        if (direct && f->type != T_ENUM) { /* the number the switch below would read again */
+            if (f->type == T_CODE && tmp < 0) return -1;
+            *out = tmp;
+            goto range;
+        }
         const char *m = direct ? NULL : jp_value_syn(p, f, buf);
         if (m && strcmp(m, "-") == 0) return 1;
         if (m) {
@@ -573,7 +614,7 @@ static int fact_value_fast(jy_policy_reader *r, const jp_fact *f, const jv *v0, 
             double d;
             if (v.kind == JV_INT) {
                 d = (double)v.i;
-            } else {
+            } else if (!decimal_exact(v.s, v.n, &d)) {
                 char nb[48];
                 if (v.n >= sizeof nb) return -1;
                 memcpy(nb, v.s, v.n);
