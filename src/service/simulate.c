@@ -340,6 +340,7 @@ typedef struct strtab {
     int n, cap;     /* entries */
     int *slot;      /* open addressing: index + 1, 0 empty */
     int nslot;
+    int last;       /* the entry found last, + 1 (0: none): rows in a run mostly repeat it */
 } strtab;
 
 static uint64_t hash_bytes(const char *s, size_t n)
@@ -351,6 +352,7 @@ static uint64_t hash_bytes(const char *s, size_t n)
 
 static int strtab_get(strtab *t, const char *s, size_t n)
 {
+    if (t->last && t->len[t->last - 1] == n && memcmp(t->s[t->last - 1], s, n) == 0) return t->last - 1;
     if (t->nslot == 0 || (t->n + 1) * 2 > t->nslot) {
         int ns = t->nslot ? t->nslot * 2 : 64;
         int *slot = calloc((size_t)ns, sizeof *slot);
@@ -367,7 +369,7 @@ static int strtab_get(strtab *t, const char *s, size_t n)
     uint64_t h = hash_bytes(s, n) & (uint64_t)(t->nslot - 1);
     while (t->slot[h]) {
         int k = t->slot[h] - 1;
-        if (t->len[k] == n && memcmp(t->s[k], s, n) == 0) return k;
+        if (t->len[k] == n && memcmp(t->s[k], s, n) == 0) return (t->last = k + 1) - 1;
         h = (h + 1) & (uint64_t)(t->nslot - 1);
     }
     if (t->n == t->cap) {
@@ -387,6 +389,7 @@ static int strtab_get(strtab *t, const char *s, size_t n)
     t->s[t->n] = c;
     t->len[t->n] = n;
     t->slot[h] = t->n + 1;
+    t->last = t->n + 1;
     return t->n++;
 }
 
