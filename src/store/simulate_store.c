@@ -320,7 +320,7 @@ int jy_store_sim_rows(jy_store *st, const jy_sim_filter *f, int (*fn)(void *ctx,
         idmap_index(&orgs);
         idmap_index(&parents);
     }
-    if (rc == 0) rc = pages(st, cases_sql, 5, NULL, on_case, p, &t, "simulation: cases", err);
+    if (rc == 0) rc = pages(st, cases_sql, 2, NULL, on_case, p, &t, "simulation: cases", err);
     free(paid.v);
     idmap_free(&persons);
     idmap_free(&orgs);
