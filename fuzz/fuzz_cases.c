@@ -3,7 +3,10 @@
  * fast reader (jy_policy_reader_parse, src/policy/reader.c) must answer exactly as the reference
  * reader (jy_policy_case_parse, jansson) — the same return code, id, error text, programme, date,
  * facts present and their values, unrecognised name — and the decision lines written from the
- * two must be the same bytes; any difference aborts. */
+ * two must be the same bytes; any difference aborts. And the in-place reading of a stored row
+ * (jy_policy_reader_parse_parts, the budget simulation's): the input's first byte picks the
+ * programme and date, the rest is the facts text, read in place and as the line written from
+ * them by the reference reader — the same answer or an abort. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,6 +26,7 @@ static void differ(const char *what)
 /* The two readers on one input, with the caller's own input names (as the case service and the
  * simulation give them) or without. */
 static void compare(const uint8_t *data, size_t size, const char *const *inputs);
+static void compare_parts(const uint8_t *data, size_t size, const char *const *inputs);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -34,7 +38,46 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     compare(data, size, NULL);
     compare(data, size, FORM);
+    compare_parts(data, size, FORM);
     return 0;
+}
+
+static void compare_parts(const uint8_t *data, size_t size, const char *const *inputs)
+{
+    static const char *const PROG[] = {"P1", "P13", "P99", "P\"1"};
+    static jy_policy_case c, f;
+    if (size == 0) return;
+    const char *program = PROG[data[0] & 3];
+    jy_date date = 0;
+    if (!(data[0] & 4)) jy_date_parse("2024-03-15", &date, NULL);
+    const char *facts = (const char *)data + 1;
+    size_t n = size - 1;
+    jy_sb line = JY_SB_INIT;
+    char ds[JY_DATE_BUFSZ];
+    jy_sb_append(&line, "{\"program\":");
+    jy_sb_json_str(&line, program);
+    jy_sb_append(&line, ",\"date\":\"");
+    jy_sb_append(&line, date ? jy_date_format(date, ds) : "");
+    jy_sb_append(&line, "\",\"facts\":");
+    jy_sb_appendn(&line, facts, strnlen(facts, n));
+    jy_sb_appendc(&line, '}');
+    jy_err e1, e2;
+    memset(&e1, 0, sizeof e1);
+    memset(&e2, 0, sizeof e2);
+    int has_id = 0;
+    int rc = jy_policy_case_parse_inputs(pol, line.buf, line.len, inputs, &c, NULL, 0, &has_id, &e1);
+    int frc = jy_policy_reader_parse_parts(rd, program, strlen(program), date, facts, n, inputs, &f, &e2);
+    jy_sb_free(&line);
+    if (rc != frc) differ("parts: return code");
+    if (rc != 0) {
+        if (strcmp(e1.msg, e2.msg) != 0) differ("parts: error text");
+        return;
+    }
+    if (c.program != f.program || c.date != f.date) differ("parts: programme or date");
+    if (memcmp(c.present, f.present, sizeof c.present) != 0) differ("parts: facts present");
+    for (int i = 0; i < JY_POLICY_MAX_FACTS; i++)
+        if (((c.present[i >> 6] >> (i & 63)) & 1) && c.v[i] != f.v[i]) differ("parts: a fact's value");
+    if (strcmp(c.name, f.name) != 0) differ("parts: unrecognised name");
 }
 
 static void compare(const uint8_t *data, size_t size, const char *const *inputs)

@@ -643,11 +643,15 @@ void jy_policy_decision_json(const jy_policy *p, const char *id, int has_id, con
         amt = m;
     }
     int nr = with_reasons ? d->nreasons : 0;
-    size_t dl = strlen(DEC[o]), hl = strlen(p->hash);
-    /* a reason naming the case's unrecognised occupation ({occupation}) is written here */
+    static const size_t DECL[] = {sizeof ",\"decision\":\"eligible\",\"amount\":" - 1,
+                                  sizeof ",\"decision\":\"ineligible\",\"amount\":" - 1,
+                                  sizeof ",\"decision\":\"needs_review\",\"amount\":" - 1};
+    size_t dl = DECL[o], hl = strlen(p->hash);
+    /* a reason naming the case's unrecognised occupation ({occupation}) is written here (only
+     * when the case has such a name: the reasons are not looked at otherwise) */
     int subst = 0;
-    for (int i = 0; i < nr; i++) subst |= p->reasons[d->reasons[i]].subst;
-    if (subst && !(d->name && d->name[0])) subst = 0;
+    if (d->name && d->name[0])
+        for (int i = 0; i < nr; i++) subst |= p->reasons[d->reasons[i]].subst;
     if (with_reasons && (!p->reason_json || subst)) {
         /* a rule set compiled without the precomputed JSON (not via jy_policy_load) */
         jy_sb_appendn(out, DEC[o], dl);

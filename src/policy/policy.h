@@ -140,13 +140,21 @@ int jy_policy_case_parse_inputs(const jy_policy *p, const char *line, size_t len
  * (jy_policy_case_parse_inputs: the same return code, facts, values, id and error text) on every
  * line, read in one pass without a jansson tree, fact names found by a hash table; a line it does
  * not read plainly (escapes, a number it does not read, any error) goes to the reference reader.
- * One reader per thread (it remembers resolved occupation names); free with jy_policy_reader_free
+ * One reader per thread (it remembers resolved occupation names, and the names of the last inputs
+ * list by its address: pass static lists such as jy_case_form_inputs); free with jy_policy_reader_free
  * before the rule set. */
 typedef struct jy_policy_reader jy_policy_reader;
 jy_policy_reader *jy_policy_reader_new(const jy_policy *p);
 void jy_policy_reader_free(jy_policy_reader *r);
 int jy_policy_reader_parse(jy_policy_reader *r, const char *line, size_t len, const char *const *inputs,
                            jy_policy_case *c, char *id_buf, size_t id_cap, int *has_id, jy_err *err);
+/* The same answer as jy_policy_reader_parse on the line {"program":PROGRAM,"date":"DATE","facts":FACTS}
+ * (the programme written as a JSON string, DATE as YYYY-MM-DD, "" when 0; FACTS up to its first
+ * NUL), without the line being written when the fast reading takes it: the budget simulation's
+ * stored rows. date must be 0 or a date jy_date_parse_n gave. */
+int jy_policy_reader_parse_parts(jy_policy_reader *r, const char *program, size_t program_len, jy_date date,
+                                 const char *facts, size_t facts_len, const char *const *inputs, jy_policy_case *c,
+                                 jy_err *err);
 
 /* `policy eval`: JSON Lines cases from in, one decision (or {"id","error"}) line each to out, in
  * input order; blank lines skipped, trailing CR and spaces ignored. Read in blocks of 1,024 lines

@@ -40,7 +40,7 @@ typedef struct jv {
 enum { NAME_SLOTS = 1024, CODE_OCC = 0x7000, CODE_PRIOR = 0x7001 };
 /* occupation spellings already resolved */
 enum { OCC_SLOTS = 2048, OCC_MAX = 1024, OCC_LEN = 255 };
-enum { PROG_SLOTS = 512, DATE_SLOTS = 1024, SYM_SLOTS = 2048 };
+enum { PROG_SLOTS = 512, DATE_SLOTS = 1024, SYM_SLOTS = 2048, IN_SLOTS = 256 };
 
 typedef struct occ_memo {
     char *s;
@@ -75,6 +75,13 @@ struct jy_policy_reader {
     occ_memo occ[OCC_SLOTS];
     int nocc_memo;
     long nfast, nref; /* lines read here, lines given to the reference reader */
+    jy_sb line;       /* jy_policy_reader_parse_parts: the line written for the reference reader */
+    /* the compound inputs' names of the last list seen (by its address), hashed: a name that is
+     * not a fact is looked up once, not compared with every input's name */
+    const char *const *in_for;
+    int in_all;       /* 0: the list did not fit the table (is_input_n answers) */
+    const char *in_name[IN_SLOTS];
+    uint16_t in_len[IN_SLOTS];
 };
 
 static uint32_t hash_bytes(const char *s, size_t n)
@@ -85,6 +92,11 @@ static uint32_t hash_bytes(const char *s, size_t n)
         memcpy(&a, s, 8);
         memcpy(&b, s + n - 8, 8);
         h = a * 0x9E3779B97F4A7C15u ^ (b + n) * 0xC2B2AE3D27D4EB4Fu;
+    } else if (n >= 4) { /* the first and the last four bytes (overlapping when n < 8) */
+        uint32_t a, b;
+        memcpy(&a, s, 4);
+        memcpy(&b, s + n - 4, 4);
+        h = ((uint64_t)a << 32 | b) * 0x9E3779B97F4A7C15u ^ n * 0xC2B2AE3D27D4EB4Fu;
     } else {
         h = n;
         for (size_t i = 0; i < n; i++) h = h << 8 | (unsigned char)s[i];
@@ -202,6 +214,7 @@ void jy_policy_reader_free(jy_policy_reader *r)
     if (!r) return;
     for (int i = 0; i < OCC_SLOTS; i++) free(r->occ[i].s);
     free(r->occ_kind);
+    jy_sb_free(&r->line);
     free(r);
 }
 
@@ -253,9 +266,12 @@ static int read_date(jy_policy_reader *r, const char *s, size_t n, jy_date *out)
             return 0;
         }
     }
-    memcpy(buf, s, n);
-    buf[n] = 0;
-    if (jy_date_parse_loose(buf, out, NULL) != 0) return -1;
+    /* YYYY-MM-DD: the strict reading, which the loose one gives on every such text */
+    if (n != 10 || jy_date_parse_n(s, n, out, NULL) != 0) {
+        memcpy(buf, s, n);
+        buf[n] = 0;
+        if (jy_date_parse_loose(buf, out, NULL) != 0) return -1;
+    }
     if (n > 0 && n < 16) {
         memcpy(r->date_s[h], s, n);
         r->date_n[h] = (uint8_t)n;
@@ -514,6 +530,34 @@ static int str_int(const char *s, int64_t *out)
     return 0;
 }
 
+/* The n bytes at s (-?digits.digits, as scan_value read a decimal) as strtod reads them, when
+ * that is one correctly rounded division: at most 15 digits, so the digits M are exact in a
+ * double, and 10^k is exact; M / 10^k is then rounded once, as strtod rounds (Clinger's fast
+ * path). 0: use strtod. */
+static int decimal_exact(const char *s, size_t n, double *out)
+{
+    static const double P10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15};
+    const char *e = s + n;
+    int neg = s < e && *s == '-';
+    if (neg) s++;
+    uint64_t m = 0;
+    int nd = 0, k = -1;
+    for (; s < e; s++) {
+        if (*s == '.') {
+            if (k >= 0) return 0;
+            k = 0;
+            continue;
+        }
+        if (*s < '0' || *s > '9' || ++nd > 15) return 0;
+        m = m * 10 + (uint64_t)(*s - '0');
+        if (k >= 0) k++;
+    }
+    if (nd == 0 || k < 0) return 0;
+    double d = (double)m / P10[k];
+    *out = neg ? -d : d;
+    return 1;
+}
+
 /* fact_value (case.c) where it succeeds: 0 with *out, 1 for "no value", -1: the reference
  * reader decides (an error, or a form read here only by it). */
 static int fact_value_fast(jy_policy_reader *r, const jp_fact *f, const jv *v0, int64_t *out)
@@ -531,8 +575,13 @@ static int fact_value_fast(jy_policy_reader *r, const jp_fact *f, const jv *v0, 
     }
     if (v.kind == JV_STR && (f->type == T_INT || f->type == T_ENUM || f->type == T_CODE)) {
         if (cstr(&v, buf, sizeof buf)) return -1;
-        int64_t tmp;
+        int64_t tmp = 0;
         int direct = f->type == T_ENUM ? jp_sym_index(f, buf) >= 0 : str_int(buf, &tmp) == 0;
+        if (direct && f->type != T_ENUM) { /* the number the switch below would read again */
+            if (f->type == T_CODE && tmp < 0) return -1;
+            *out = tmp;
+            goto range;
+        }
         const char *m = direct ? NULL : jp_value_syn(p, f, buf);
         if (m && strcmp(m, "-") == 0) return 1;
         if (m) {
@@ -565,7 +614,7 @@ static int fact_value_fast(jy_policy_reader *r, const jp_fact *f, const jv *v0, 
             double d;
             if (v.kind == JV_INT) {
                 d = (double)v.i;
-            } else {
+            } else if (!decimal_exact(v.s, v.n, &d)) {
                 char nb[48];
                 if (v.n >= sizeof nb) return -1;
                 memcpy(nb, v.s, v.n);
@@ -652,6 +701,34 @@ static int is_input_n(const char *const *inputs, const char *k, size_t n)
     return 0;
 }
 
+/* is_input_n through the reader's table of the list's names (built when the list changes; the
+ * lists are static arrays such as jy_case_form_inputs, so the address names the list). */
+static int is_input(jy_policy_reader *r, const char *const *inputs, const char *k, size_t n)
+{
+    if (!inputs) return 0;
+    if (r->in_for != inputs) {
+        memset(r->in_name, 0, sizeof r->in_name);
+        r->in_for = inputs;
+        r->in_all = 1;
+        int cnt = 0;
+        for (const char *const *s = inputs; *s && r->in_all; s++) {
+            size_t sn = strlen(*s);
+            if (sn > 0xffff || ++cnt > IN_SLOTS / 2) {
+                r->in_all = 0;
+                break;
+            }
+            uint32_t h = hash_bytes(*s, sn) & (IN_SLOTS - 1);
+            while (r->in_name[h]) h = (h + 1) & (IN_SLOTS - 1);
+            r->in_name[h] = *s;
+            r->in_len[h] = (uint16_t)sn;
+        }
+    }
+    if (!r->in_all) return is_input_n(inputs, k, n);
+    for (uint32_t h = hash_bytes(k, n) & (IN_SLOTS - 1); r->in_name[h]; h = (h + 1) & (IN_SLOTS - 1))
+        if (r->in_len[h] == n && memcmp(r->in_name[h], k, n) == 0) return 1;
+    return 0;
+}
+
 /* What the facts object leaves for after it: the compound inputs and the level. */
 typedef struct facts_state {
     uint64_t seen[JY_POLICY_MAX_FACTS / 64];
@@ -666,6 +743,15 @@ typedef struct facts_state {
     int64_t level;
     int has_level;
 } facts_state;
+
+static inline void fs_init(facts_state *fs)
+{
+    fs->seen_occ = fs->seen_prior = fs->nin = fs->has_occ = fs->has_level = 0;
+    memset(fs->seen, 0, sizeof fs->seen);
+    fs->priors.kind = 0;
+    fs->level = 0;
+    fs->occ_len = 0;
+}
 
 /* The facts object at *sp ('{'), read member by member into c in the same pass that checks it;
  * *sp past it. 0, or -1 (the reference reader decides). */
@@ -697,7 +783,7 @@ static int read_facts(jy_policy_reader *r, const char **sp, const char *e, const
         else return -1;
         int code = name_code(r, k, kn);
         if (code < 0) {
-            if (!is_input_n(inputs, k, kn)) return -1; /* unknown fact: the reference names it */
+            if (!is_input(r, inputs, k, kn)) return -1; /* unknown fact: the reference names it */
             for (int i = 0; i < fs->nin; i++)
                 if (fs->in_n[i] == kn && memcmp(fs->in_k[i], k, kn) == 0) return -1;
             if (fs->nin == 16) return -1;
@@ -739,82 +825,16 @@ static int read_facts(jy_policy_reader *r, const char **sp, const char *e, const
     return 0;
 }
 
-/* The fast reading: 0 when done, -1 when the reference reader must read the line. */
-static int parse_fast(jy_policy_reader *r, const char *line, size_t len, const char *const *inputs,
-                      jy_policy_case *c, char *id_buf, size_t id_cap, int *has_id)
+/* What follows the facts object's reading, on the case whose programme and date are set: the
+ * occupation's name resolved and the prior trainings counted. 0, or -1 (the reference decides). */
+static int finish(jy_policy_reader *r, jy_policy_case *c, const facts_state *fs)
 {
     const jy_policy *p = r->p;
-    const char *s = line, *e = line + len;
-    jv vid = {0}, vprog = {0}, vdate = {0}, vfacts = {0};
-    facts_state fs;
-    fs.seen_occ = fs.seen_prior = fs.nin = fs.has_occ = fs.has_level = 0;
-    memset(fs.seen, 0, sizeof fs.seen);
-    fs.priors.kind = 0;
-    fs.level = 0;
-    fs.occ_len = 0;
-    s = skip_ws(s, e);
-    if (s >= e || *s != '{') return -1;
-    s = skip_ws(s + 1, e);
-    if (s < e && *s == '}') return -1; /* no programme */
-    for (;;) {
-        if (s >= e || *s != '"') return -1;
-        const char *q = scan_string(s, e);
-        if (!q) return -1;
-        const char *k = s + 1;
-        size_t kn = (size_t)(q - s - 2);
-        s = skip_ws(q, e);
-        if (s >= e || *s != ':') return -1;
-        s = skip_ws(s + 1, e);
-        jv *slot = kn == 2 && memcmp(k, "id", 2) == 0        ? &vid
-                   : kn == 7 && memcmp(k, "program", 7) == 0 ? &vprog
-                   : kn == 4 && memcmp(k, "date", 4) == 0    ? &vdate
-                   : kn == 5 && memcmp(k, "facts", 5) == 0   ? &vfacts
-                                                             : NULL;
-        if (!slot || slot->kind) return -1; /* another member, or a duplicate */
-        if (slot == &vfacts && s < e && *s == '{') {
-            if (read_facts(r, &s, e, inputs, c, &fs) != 0) return -1;
-            vfacts.kind = JV_OBJ;
-        } else if (!(s = scan_value(s, e, slot, 0))) {
-            return -1;
-        }
-        s = skip_ws(s, e);
-        if (s >= e) return -1;
-        if (*s == ',') {
-            s = skip_ws(s + 1, e);
-            continue;
-        }
-        if (*s != '}') return -1;
-        if (skip_ws(s + 1, e) != e) return -1;
-        break;
-    }
-    /* the id */
-    if (vid.kind == JV_STR) { /* as snprintf(id_buf, id_cap, "%s", id): cut at id_cap - 1 bytes */
-        if (id_cap) {
-            size_t n = vid.n < id_cap - 1 ? vid.n : id_cap - 1;
-            memcpy(id_buf, vid.s, n);
-            id_buf[n] = 0;
-        }
-        *has_id = 1;
-    } else if (vid.kind == JV_INT) {
-        if (id_cap) snprintf(id_buf, id_cap, "%lld", (long long)vid.i);
-        *has_id = 1;
-    }
-    /* the programme and the date */
-    if (vprog.kind != JV_STR) return -1;
-    c->program = -1;
-    for (uint32_t h = hash_bytes(vprog.s, vprog.n) & (PROG_SLOTS - 1); r->prog[h]; h = (h + 1) & (PROG_SLOTS - 1))
-        if (r->prog_n[h] == vprog.n && memcmp(r->prog[h], vprog.s, vprog.n) == 0) {
-            c->program = r->prog_i[h];
-            break;
-        }
-    if (c->program < 0) return -1;
-    if (vdate.kind != JV_STR || read_date(r, vdate.s, vdate.n, &c->date) != 0) return -1;
-    if (vfacts.kind && vfacts.kind != JV_OBJ) return -1;
-    const char *const occupation = fs.occupation;
-    const int has_occ = fs.has_occ, has_level = fs.has_level;
-    const size_t occ_len = fs.occ_len;
-    const int64_t level = fs.level;
-    const jv priors = fs.priors;
+    const char *const occupation = fs->occupation;
+    const int has_occ = fs->has_occ, has_level = fs->has_level;
+    const size_t occ_len = fs->occ_len;
+    const int64_t level = fs->level;
+    const jv priors = fs->priors;
     const char *k;
     size_t kn;
     /* the occupation */
@@ -899,6 +919,75 @@ static int parse_fast(jy_policy_reader *r, const char *line, size_t len, const c
     return 0;
 }
 
+/* The fast reading: 0 when done, -1 when the reference reader must read the line. */
+static int parse_fast(jy_policy_reader *r, const char *line, size_t len, const char *const *inputs,
+                      jy_policy_case *c, char *id_buf, size_t id_cap, int *has_id)
+{
+    const char *s = line, *e = line + len;
+    jv vid = {0}, vprog = {0}, vdate = {0}, vfacts = {0};
+    facts_state fs;
+    fs_init(&fs);
+    s = skip_ws(s, e);
+    if (s >= e || *s != '{') return -1;
+    s = skip_ws(s + 1, e);
+    if (s < e && *s == '}') return -1; /* no programme */
+    for (;;) {
+        if (s >= e || *s != '"') return -1;
+        const char *q = scan_string(s, e);
+        if (!q) return -1;
+        const char *k = s + 1;
+        size_t kn = (size_t)(q - s - 2);
+        s = skip_ws(q, e);
+        if (s >= e || *s != ':') return -1;
+        s = skip_ws(s + 1, e);
+        jv *slot = kn == 2 && memcmp(k, "id", 2) == 0        ? &vid
+                   : kn == 7 && memcmp(k, "program", 7) == 0 ? &vprog
+                   : kn == 4 && memcmp(k, "date", 4) == 0    ? &vdate
+                   : kn == 5 && memcmp(k, "facts", 5) == 0   ? &vfacts
+                                                             : NULL;
+        if (!slot || slot->kind) return -1; /* another member, or a duplicate */
+        if (slot == &vfacts && s < e && *s == '{') {
+            if (read_facts(r, &s, e, inputs, c, &fs) != 0) return -1;
+            vfacts.kind = JV_OBJ;
+        } else if (!(s = scan_value(s, e, slot, 0))) {
+            return -1;
+        }
+        s = skip_ws(s, e);
+        if (s >= e) return -1;
+        if (*s == ',') {
+            s = skip_ws(s + 1, e);
+            continue;
+        }
+        if (*s != '}') return -1;
+        if (skip_ws(s + 1, e) != e) return -1;
+        break;
+    }
+    /* the id */
+    if (vid.kind == JV_STR) { /* as snprintf(id_buf, id_cap, "%s", id): cut at id_cap - 1 bytes */
+        if (id_cap) {
+            size_t n = vid.n < id_cap - 1 ? vid.n : id_cap - 1;
+            memcpy(id_buf, vid.s, n);
+            id_buf[n] = 0;
+        }
+        *has_id = 1;
+    } else if (vid.kind == JV_INT) {
+        if (id_cap) snprintf(id_buf, id_cap, "%lld", (long long)vid.i);
+        *has_id = 1;
+    }
+    /* the programme and the date */
+    if (vprog.kind != JV_STR) return -1;
+    c->program = -1;
+    for (uint32_t h = hash_bytes(vprog.s, vprog.n) & (PROG_SLOTS - 1); r->prog[h]; h = (h + 1) & (PROG_SLOTS - 1))
+        if (r->prog_n[h] == vprog.n && memcmp(r->prog[h], vprog.s, vprog.n) == 0) {
+            c->program = r->prog_i[h];
+            break;
+        }
+    if (c->program < 0) return -1;
+    if (vdate.kind != JV_STR || read_date(r, vdate.s, vdate.n, &c->date) != 0) return -1;
+    if (vfacts.kind && vfacts.kind != JV_OBJ) return -1;
+    return finish(r, c, &fs);
+}
+
 int jy_policy_reader_parse(jy_policy_reader *r, const char *line, size_t len, const char *const *inputs,
                            jy_policy_case *c, char *id_buf, size_t id_cap, int *has_id, jy_err *err)
 {
@@ -912,6 +1001,54 @@ int jy_policy_reader_parse(jy_policy_reader *r, const char *line, size_t len, co
     }
     r->nref++;
     return jy_policy_case_parse_inputs(r->p, line, len, inputs, c, id_buf, id_cap, has_id, err);
+}
+
+/* The line {"program":PROGRAM,"date":"DATE","facts":FACTS} read without being written: the
+ * programme's n bytes looked up, the date taken as it is, the facts object read in place. On
+ * anything the fast reading leaves to the reference reader, the line is written (as the budget
+ * simulation wrote it: the programme as a JSON string, the date as YYYY-MM-DD, the facts up to
+ * their first NUL) and read by it. */
+int jy_policy_reader_parse_parts(jy_policy_reader *r, const char *program, size_t program_len, jy_date date,
+                                 const char *facts, size_t facts_len, const char *const *inputs, jy_policy_case *c,
+                                 jy_err *err)
+{
+    memset(c->present, 0, sizeof c->present);
+    c->name[0] = 0;
+    c->program = -1;
+    if (date && program_len <= 0xffff) {
+        for (uint32_t h = hash_bytes(program, program_len) & (PROG_SLOTS - 1); r->prog[h]; h = (h + 1) & (PROG_SLOTS - 1))
+            if (r->prog_n[h] == program_len && memcmp(r->prog[h], program, program_len) == 0) {
+                c->program = r->prog_i[h];
+                break;
+            }
+    }
+    if (c->program >= 0) {
+        c->date = date;
+        const char *s = skip_ws(facts, facts + facts_len), *e = facts + facts_len;
+        facts_state fs;
+        fs_init(&fs);
+        if (s < e && *s == '{' && read_facts(r, &s, e, inputs, c, &fs) == 0 && skip_ws(s, e) == e &&
+            finish(r, c, &fs) == 0) {
+            r->nfast++;
+            return 0;
+        }
+    }
+    /* the reference reader, on the line as written */
+    char ds[JY_DATE_BUFSZ];
+    jy_sb *L = &r->line;
+    jy_sb_reset(L);
+    jy_sb_append(L, "{\"program\":");
+    jy_sb_json_strn(L, program, strnlen(program, program_len));
+    jy_sb_append(L, ",\"date\":\"");
+    jy_sb_append(L, date ? jy_date_format(date, ds) : "");
+    jy_sb_append(L, "\",\"facts\":");
+    jy_sb_appendn(L, facts, strnlen(facts, facts_len));
+    jy_sb_appendc(L, '}');
+    int has_id = 0;
+    memset(c->present, 0, sizeof c->present);
+    c->name[0] = 0;
+    r->nref++;
+    return jy_policy_case_parse_inputs(r->p, L->buf, L->len, inputs, c, NULL, 0, &has_id, err);
 }
 
 /* ---- policy eval's stream ---- */

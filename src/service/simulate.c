@@ -15,6 +15,9 @@
  *    source × township, and per budget line the month its allocation is exhausted. */
 #include "service/simulate.h"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 #include <dirent.h>
 #include <errno.h>
 #include <stdio.h>
@@ -338,6 +341,7 @@ typedef struct strtab {
     int n, cap;     /* entries */
     int *slot;      /* open addressing: index + 1, 0 empty */
     int nslot;
+    int last;       /* the entry found last, + 1 (0: none): rows in a run mostly repeat it */
 } strtab;
 
 static uint64_t hash_bytes(const char *s, size_t n)
@@ -349,6 +353,7 @@ static uint64_t hash_bytes(const char *s, size_t n)
 
 static int strtab_get(strtab *t, const char *s, size_t n)
 {
+    if (t->last && t->len[t->last - 1] == n && memcmp(t->s[t->last - 1], s, n) == 0) return t->last - 1;
     if (t->nslot == 0 || (t->n + 1) * 2 > t->nslot) {
         int ns = t->nslot ? t->nslot * 2 : 64;
         int *slot = calloc((size_t)ns, sizeof *slot);
@@ -365,7 +370,7 @@ static int strtab_get(strtab *t, const char *s, size_t n)
     uint64_t h = hash_bytes(s, n) & (uint64_t)(t->nslot - 1);
     while (t->slot[h]) {
         int k = t->slot[h] - 1;
-        if (t->len[k] == n && memcmp(t->s[k], s, n) == 0) return k;
+        if (t->len[k] == n && memcmp(t->s[k], s, n) == 0) return (t->last = k + 1) - 1;
         h = (h + 1) & (uint64_t)(t->nslot - 1);
     }
     if (t->n == t->cap) {
@@ -385,6 +390,7 @@ static int strtab_get(strtab *t, const char *s, size_t n)
     t->s[t->n] = c;
     t->len[t->n] = n;
     t->slot[h] = t->n + 1;
+    t->last = t->n + 1;
     return t->n++;
 }
 
@@ -453,7 +459,7 @@ static void cell_free(cellmap *m)
 
 /* ---------------------------------------------------------------- accumulation */
 
-enum { BLOCK = 1024, NSRC = 5 /* 4 sources + none */ };
+enum { BLOCK = 1024, NSRC = 5 /* 4 sources + none */, CHECK_EVERY = 1024 /* rows, see "reading the stored facts" */ };
 
 typedef struct row_meta {
     int64_t id;
@@ -662,6 +668,51 @@ static const char *json_str_field(const char *json, const char *key, size_t *n)
     return p;
 }
 
+/* One pass over a row's facts (n bytes, NUL-terminated at n) for what json_str_field(facts,
+ * "\"track\":\"") and strstr(facts, "\"teachers\":[") answered: the track's value (NULL: none;
+ * *tl its length), and *teachers 1 when the teacher list's name occurs anywhere in the n bytes
+ * (a row with one is read through its line, so finding it past a NUL only sends a row the old
+ * way). Both names begin with the pair "t, looked for sixteen bytes at a time (SSE2). */
+static const char *facts_scan(const char *s, size_t n, size_t *tl, int *teachers)
+{
+    static const char TR[] = "\"track\":\"", TE[] = "\"teachers\":[";
+    const char *track = NULL;
+    int first = 1, nul = 0; /* first: no "track":" before (strstr stops at the first); nul: a NUL seen */
+    *teachers = 0;
+    size_t i = 0;
+    while (i + 1 < n) {
+#if defined(__SSE2__)
+        if (n - i >= 17) {
+            __m128i a = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+            __m128i b = _mm_loadu_si128((const __m128i *)(const void *)(s + i + 1));
+            unsigned m = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, _mm_set1_epi8('"')),
+                                                                   _mm_cmpeq_epi8(b, _mm_set1_epi8('t'))));
+            m |= (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(a, _mm_setzero_si128()));
+            if (!m) {
+                i += 16;
+                continue;
+            }
+            i += (size_t)__builtin_ctz(m);
+        }
+#endif
+        if (s[i] == 0) {
+            nul = 1;
+        } else if (s[i] == '"' && s[i + 1] == 't') {
+            if (first && !nul && n - i >= sizeof TR - 1 && memcmp(s + i, TR, sizeof TR - 1) == 0) {
+                first = 0;
+                const char *v = s + i + sizeof TR - 1, *e = strchr(v, '"');
+                if (e) {
+                    track = v;
+                    *tl = (size_t)(e - v);
+                }
+            }
+            if (n - i >= sizeof TE - 1 && memcmp(s + i, TE, sizeof TE - 1) == 0) *teachers = 1;
+        }
+        i++;
+    }
+    return track;
+}
+
 static int parse_into(const jy_policy *pol, const char *text, size_t len, jy_policy_case *c)
 {
     int has_id = 0;
@@ -675,7 +726,7 @@ static int parse_into(const jy_policy *pol, const char *text, size_t len, jy_pol
  * Each row's case line (build_line) is read by the engine's fast reader (jy_policy_reader_parse,
  * src/policy/reader.c: one pass, no jansson tree, fact names hashed; what it does not read plainly
  * goes to the jansson reader, so its answer is the engine reader's on every line). Checked as it
- * runs all the same: every 128th row is also read by the jansson reader (jy_policy_case_parse_inputs)
+ * runs all the same: the first row and every 1,024th after it is also read by the jansson reader (jy_policy_case_parse_inputs)
  * and compared (facts present and their values); one difference and the whole run is repeated
  * with the jansson reader for every row. JY_SIM_VERIFY=1 compares every row and fails on a
  * difference (tests); JY_SIM_VERIFY=off reads every row with the jansson reader;
@@ -743,11 +794,12 @@ static int on_row(void *ctx, const jy_sim_row *r)
     memset(m, 0, sizeof *m);
     m->id = r->id;
     m->is_line = r->is_line;
-    m->prog = strtab_get(&S->progs, r->program, strlen(r->program));
-    size_t dl = strlen(r->division);
-    m->town = strtab_get(&S->towns, r->division, dl > 9 ? 9 : dl);
+    m->prog = strtab_get(&S->progs, r->program, r->program_len);
+    size_t dl = strnlen(r->division, 9);
+    m->town = strtab_get(&S->towns, r->division, dl);
     size_t tl = 0;
-    const char *tr = json_str_field(r->facts, "\"track\":\"", &tl);
+    int teachers;
+    const char *tr = facts_scan(r->facts, r->facts_len, &tl, &teachers);
     if (!tr) tr = json_str_field(r->parent_facts, "\"track\":\"", &tl);
     if (!tr) tr = "general", tl = 7;
     m->track = strtab_get(&S->tracks, tr, tl);
@@ -764,12 +816,19 @@ static int on_row(void *ctx, const jy_sim_row *r)
     S->st.rows++;
     int g = S->ngood;
     jy_sb *L = &S->line;
-    build_line(S, r);
+    /* a plain row (no teacher list to count, no payroll claim to add) is read in place, its line
+     * not written (jy_policy_reader_parse_parts); the others through their line */
+    int plain = !(r->is_line && strcmp(r->kind, "monthly") != 0) && !teachers;
+    int check = S->fast && (S->verify_all || S->st.rows % CHECK_EVERY == 1);
+    if (!plain || !S->fast || check) build_line(S, r);
     if (S->fast) {
-        m->bad = jy_policy_reader_parse(S->rold, L->buf, L->len, jy_case_form_inputs, &S->cold[g], NULL, 0,
-                                        &(int){0}, &(jy_err){0}) != 0;
+        jy_err e;
+        m->bad = (plain ? jy_policy_reader_parse_parts(S->rold, r->program, r->program_len, r->on, r->facts,
+                                                       r->facts_len, jy_case_form_inputs, &S->cold[g], &e)
+                        : jy_policy_reader_parse(S->rold, L->buf, L->len, jy_case_form_inputs, &S->cold[g], NULL, 0,
+                                                 &(int){0}, &e)) != 0;
         S->fast_rows++;
-        if (S->verify_all || S->st.rows % 128 == 0) { /* check against the jansson reader */
+        if (check) { /* check against the jansson reader */
             int bad = parse_into(S->pold, L->buf, L->len, S->chk) != 0;
             int same = bad == m->bad && (bad || same_case(S->chk, &S->cold[g]));
             S->checked++;
@@ -787,8 +846,10 @@ static int on_row(void *ctx, const jy_sim_row *r)
             }
         }
         if (!m->bad && !S->same_facts)
-            m->bad = jy_policy_reader_parse(S->rnew, L->buf, L->len, jy_case_form_inputs, &S->cnew[g], NULL, 0,
-                                            &(int){0}, &(jy_err){0}) != 0;
+            m->bad = (plain ? jy_policy_reader_parse_parts(S->rnew, r->program, r->program_len, r->on, r->facts,
+                                                           r->facts_len, jy_case_form_inputs, &S->cnew[g], &e)
+                            : jy_policy_reader_parse(S->rnew, L->buf, L->len, jy_case_form_inputs, &S->cnew[g], NULL,
+                                                     0, &(int){0}, &e)) != 0;
     } else {
         m->bad = parse_into(S->pold, L->buf, L->len, &S->cold[g]) != 0;
         if (!m->bad && !S->same_facts) m->bad = parse_into(S->pnew, L->buf, L->len, &S->cnew[g]) != 0;

@@ -18,6 +18,13 @@ int jl_run(jy_store *st, const char *sql, const jl_val *p, int n, jl_row_fn fn, 
     return jy_ledger_sqlite_run(st, sql, p, n, fn, ctx, nrows, what, err);
 }
 
+int jl_scan(jy_store *st, const char *sql, const jl_val *p, int n, jl_cols_fn fn, void *ctx, const char *what,
+            jy_err *err)
+{
+    if (jl_is_pg(st)) return jy_ledger_pg_scan(st, sql, p, n, fn, ctx, what, err);
+    return jy_ledger_sqlite_scan(st, sql, p, n, fn, ctx, what, err);
+}
+
 int jl_leave(jy_store *st, int rc, jy_err *err)
 {
     if (rc == 0) return jy_store_commit(st, err);

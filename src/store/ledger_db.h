@@ -43,12 +43,53 @@ int jy_ledger_sqlite_run(jy_store *st, const char *sql, const jl_val *params, in
 int jy_ledger_pg_run(jy_store *st, const char *sql, const jl_val *params, int n, jl_row_fn fn, void *ctx,
                      int64_t *nrows, const char *what, jy_err *err);
 
+/* Typed rows (jl_scan; the budget simulation's stream of 500,000 cases): a row's columns read by
+ * type — an integer column as an integer, not converted to text by the backend and back by
+ * strtoll; a text column with its length, pointing into the backend's row (no copy). Valid for
+ * the callback only. On PostgreSQL the row is the text result (integers read from their text). */
+typedef struct jl_cols {
+    int pg;    /* 1: h is a PGresult, row its row; 0: h is the sqlite3_stmt on the row */
+    void *h;
+    int row;
+    int ncol;
+} jl_cols;
+/* Row callback of jl_scan: returning non-zero stops the walk (jl_scan still returns 0). */
+typedef int (*jl_cols_fn)(void *ctx, const jl_cols *row);
+int jy_ledger_sqlite_scan(jy_store *st, const char *sql, const jl_val *params, int n, jl_cols_fn fn, void *ctx,
+                          const char *what, jy_err *err);
+int jy_ledger_pg_scan(jy_store *st, const char *sql, const jl_val *params, int n, jl_cols_fn fn, void *ctx,
+                      const char *what, jy_err *err);
+int64_t jy_ledger_sqlite_col_i64(const jl_cols *r, int c);
+int jy_ledger_sqlite_col_null(const jl_cols *r, int c);
+const char *jy_ledger_sqlite_col_text(const jl_cols *r, int c, size_t *len);
+int64_t jy_ledger_pg_col_i64(const jl_cols *r, int c);
+int jy_ledger_pg_col_null(const jl_cols *r, int c);
+const char *jy_ledger_pg_col_text(const jl_cols *r, int c, size_t *len);
+/* The column as an integer (0 for NULL). */
+static inline int64_t jl_col_i64(const jl_cols *r, int c)
+{
+    return r->pg ? jy_ledger_pg_col_i64(r, c) : jy_ledger_sqlite_col_i64(r, c);
+}
+/* Non-zero when the column is SQL NULL. */
+static inline int jl_col_null(const jl_cols *r, int c)
+{
+    return r->pg ? jy_ledger_pg_col_null(r, c) : jy_ledger_sqlite_col_null(r, c);
+}
+/* The column's text and its length in bytes (*len may be NULL), or NULL for SQL NULL. */
+static inline const char *jl_col_text(const jl_cols *r, int c, size_t *len)
+{
+    return r->pg ? jy_ledger_pg_col_text(r, c, len) : jy_ledger_sqlite_col_text(r, c, len);
+}
+
 /* Plumbing shared by the store files that run their SQL through these runners (ledger_store.c,
  * placement_store.c, report_store.c); ledger_db.c. */
 
 /* Runs sql on the handle's backend (the runner of its dialect). */
 int jl_run(jy_store *st, const char *sql, const jl_val *p, int n, jl_row_fn fn, void *ctx, int64_t *nrows,
            const char *what, jy_err *err);
+/* jl_run with typed rows (jl_cols above). */
+int jl_scan(jy_store *st, const char *sql, const jl_val *p, int n, jl_cols_fn fn, void *ctx, const char *what,
+            jy_err *err);
 /* Ends the caller's jy_store_begin: commit when rc is 0, else roll back and return rc. */
 int jl_leave(jy_store *st, int rc, jy_err *err);
 /* "system" when actor is NULL or empty. */

@@ -8,17 +8,20 @@
 
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <libpq-fe.h>
 
-int jy_ledger_pg_run(jy_store *st, const char *sql, const jl_val *params, int n, jl_row_fn fn, void *ctx,
-                     int64_t *nrows, const char *what, jy_err *err)
+/* Runs sql with params: 0 and *out the result (PGRES_COMMAND_OK or PGRES_TUPLES_OK), or an error
+ * code with err filled (*out NULL). */
+static int exec(jy_store *st, const char *sql, const jl_val *params, int n, PGresult **out, const char *what,
+                jy_err *err)
 {
+    *out = NULL;
     PGconn *conn = jy_store_pg_conn(st);
     char ibuf[JL_MAX_PARAMS][24];
     const char *vals[JL_MAX_PARAMS];
-    if (nrows) *nrows = 0;
     if (n > JL_MAX_PARAMS)
         return jy_err_set2(err, JY_EINVAL, "store.ledger.too_many_params", "ledger: too many parameters (%s)",
                            "台账：参数过多（%s）", what);
@@ -36,7 +39,6 @@ int jy_ledger_pg_run(jy_store *st, const char *sql, const jl_val *params, int n,
     }
     PGresult *r = PQexecParams(conn, sql, n, NULL, vals, NULL, NULL, 0);
     ExecStatusType s = PQresultStatus(r);
-    int rc = 0;
     if (s != PGRES_COMMAND_OK && s != PGRES_TUPLES_OK) {
         const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
         const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
@@ -47,11 +49,23 @@ int jy_ledger_pg_run(jy_store *st, const char *sql, const jl_val *params, int n,
             code = JY_ECONFLICT;
         size_t len = strlen(msg);
         while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' ')) len--;
-        rc = jy_err_set2(err, code, "store.db.error_pg", "database: %.*s (%s%s%s)", "数据库操作失败：%.*s（%s%s%s）",
-                         (int)(len > 300 ? 300 : len), msg, what, state ? ", SQLSTATE " : "", state ? state : "");
+        int rc = jy_err_set2(err, code, "store.db.error_pg", "database: %.*s (%s%s%s)", "数据库操作失败：%.*s（%s%s%s）",
+                             (int)(len > 300 ? 300 : len), msg, what, state ? ", SQLSTATE " : "", state ? state : "");
         jy_store_pg_failed(st);
-        goto done;
+        PQclear(r);
+        return rc;
     }
+    *out = r;
+    return 0;
+}
+
+int jy_ledger_pg_run(jy_store *st, const char *sql, const jl_val *params, int n, jl_row_fn fn, void *ctx,
+                     int64_t *nrows, const char *what, jy_err *err)
+{
+    if (nrows) *nrows = 0;
+    PGresult *r;
+    int rc = exec(st, sql, params, n, &r, what, err);
+    if (rc) return rc;
     int rows = PQntuples(r), nc = PQnfields(r);
     if (nc > JL_MAX_COLS) nc = JL_MAX_COLS;
     if (nrows) *nrows = rows;
@@ -60,7 +74,41 @@ int jy_ledger_pg_run(jy_store *st, const char *sql, const jl_val *params, int n,
         for (int c = 0; c < nc; c++) col[c] = PQgetisnull(r, i, c) ? NULL : PQgetvalue(r, i, c);
         if (fn(ctx, nc, col)) break;
     }
-done:
     PQclear(r);
-    return rc;
+    return 0;
+}
+
+int jy_ledger_pg_scan(jy_store *st, const char *sql, const jl_val *params, int n, jl_cols_fn fn, void *ctx,
+                      const char *what, jy_err *err)
+{
+    PGresult *r;
+    int rc = exec(st, sql, params, n, &r, what, err);
+    if (rc) return rc;
+    int rows = PQntuples(r);
+    jl_cols row = {1, r, 0, PQnfields(r)};
+    for (; row.row < rows; row.row++)
+        if (fn(ctx, &row)) break;
+    PQclear(r);
+    return 0;
+}
+
+int64_t jy_ledger_pg_col_i64(const jl_cols *r, int c)
+{
+    if (PQgetisnull(r->h, r->row, c)) return 0;
+    return strtoll(PQgetvalue(r->h, r->row, c), NULL, 10);
+}
+
+int jy_ledger_pg_col_null(const jl_cols *r, int c)
+{
+    return PQgetisnull(r->h, r->row, c);
+}
+
+const char *jy_ledger_pg_col_text(const jl_cols *r, int c, size_t *len)
+{
+    if (PQgetisnull(r->h, r->row, c)) {
+        if (len) *len = 0;
+        return NULL;
+    }
+    if (len) *len = (size_t)PQgetlength(r->h, r->row, c);
+    return PQgetvalue(r->h, r->row, c);
 }

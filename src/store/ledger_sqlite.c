@@ -21,17 +21,15 @@ static int fail(sqlite3 *db, int src, const char *what, jy_err *err)
                        sqlite3_errmsg(db), what);
 }
 
-int jy_ledger_sqlite_run(jy_store *st, const char *sql, const jl_val *params, int n, jl_row_fn fn, void *ctx,
-                         int64_t *nrows, const char *what, jy_err *err)
+/* Prepares sql and binds params ($1..$n by name). */
+static int prepare_bind(jy_store *st, const char *sql, const jl_val *params, int n, sqlite3_stmt **out,
+                        const char *what, jy_err *err)
 {
     sqlite3 *db = jy_store_sqlite_db(st);
     sqlite3_stmt *s = NULL;
-    int64_t rows = 0;
-    int rc = 0, src = jy_store_sqlite_prepare(st, sql, &s);
-    if (src != SQLITE_OK) {
-        rc = fail(db, sqlite3_extended_errcode(db), what, err);
-        goto done;
-    }
+    int src = jy_store_sqlite_prepare(st, sql, &s);
+    *out = s;
+    if (src != SQLITE_OK) return fail(db, sqlite3_extended_errcode(db), what, err);
     for (int i = 0; i < n; i++) {
         char name[16];
         snprintf(name, sizeof name, "$%d", i + 1);
@@ -41,6 +39,17 @@ int jy_ledger_sqlite_run(jy_store *st, const char *sql, const jl_val *params, in
         else if (params[i].kind == JL_TEXT && params[i].s) sqlite3_bind_text(s, idx, params[i].s, -1, SQLITE_STATIC);
         else sqlite3_bind_null(s, idx);
     }
+    return 0;
+}
+
+int jy_ledger_sqlite_run(jy_store *st, const char *sql, const jl_val *params, int n, jl_row_fn fn, void *ctx,
+                         int64_t *nrows, const char *what, jy_err *err)
+{
+    sqlite3 *db = jy_store_sqlite_db(st);
+    sqlite3_stmt *s = NULL;
+    int64_t rows = 0;
+    int src, rc = prepare_bind(st, sql, params, n, &s, what, err);
+    if (rc) goto done;
     int stop = 0;
     while ((src = sqlite3_step(s)) == SQLITE_ROW) {
         rows++;
@@ -56,4 +65,42 @@ done:
     jy_store_sqlite_release(st, s);
     if (nrows) *nrows = rows;
     return rc;
+}
+
+int jy_ledger_sqlite_scan(jy_store *st, const char *sql, const jl_val *params, int n, jl_cols_fn fn, void *ctx,
+                          const char *what, jy_err *err)
+{
+    sqlite3 *db = jy_store_sqlite_db(st);
+    sqlite3_stmt *s = NULL;
+    int src, rc = prepare_bind(st, sql, params, n, &s, what, err);
+    if (rc) goto done;
+    jl_cols row = {0, s, 0, sqlite3_column_count(s)};
+    int stop = 0;
+    while ((src = sqlite3_step(s)) == SQLITE_ROW) {
+        if (stop) continue; /* as jy_ledger_sqlite_run: the statement runs to its end */
+        stop = fn(ctx, &row) != 0;
+        row.row++;
+    }
+    if (src != SQLITE_DONE) rc = fail(db, sqlite3_extended_errcode(db), what, err);
+done:
+    jy_store_sqlite_release(st, s);
+    return rc;
+}
+
+int64_t jy_ledger_sqlite_col_i64(const jl_cols *r, int c)
+{
+    return sqlite3_column_int64((sqlite3_stmt *)r->h, c);
+}
+
+int jy_ledger_sqlite_col_null(const jl_cols *r, int c)
+{
+    return sqlite3_column_type((sqlite3_stmt *)r->h, c) == SQLITE_NULL;
+}
+
+const char *jy_ledger_sqlite_col_text(const jl_cols *r, int c, size_t *len)
+{
+    sqlite3_stmt *s = r->h;
+    const char *t = (const char *)sqlite3_column_text(s, c); /* then its length (the order SQLite asks for) */
+    if (len) *len = t ? (size_t)sqlite3_column_bytes(s, c) : 0;
+    return t;
 }

@@ -4,6 +4,7 @@
  * bound values only). The cases and the payroll lines are read in pages of PAGE rows by id
  * (keyset: id > the last one seen), so neither backend holds more than a page in memory — the
  * PostgreSQL runner fetches a statement's whole result — and a page is one round trip. */
+#define _GNU_SOURCE /* memmem */
 #include "store/simulate_store.h"
 
 #include <stdio.h>
@@ -19,15 +20,16 @@ enum { PAGE = 20000 };
 #define LINE_DIV "COALESCE(NULLIF(p.hukou_division, ''), pl.county)"
 
 /* The cases, without joins: the subject's division and the parent's facts come from maps read
- * once before (a join per row cost three B-tree look-ups per case). The area filter is applied
- * in C to the same value the joins gave. */
+ * once before (a join per row cost three B-tree look-ups per case). The area, programme and
+ * period filters are applied in C to the same values the SQL compared (the division the joins
+ * gave; the programme's text; the filing date's text against the bounds' text, compared as
+ * SQLite's BINARY collation compares — bytes, then length), so the statement does no work per
+ * row but the county's and the kind's tests. */
 static const char cases_sql[] =
     "SELECT c.id, c.program, c.kind, CAST(c.filed_on AS TEXT), c.year, c.person_id, c.org_id, c.parent_id, "
     "c.county, c.facts, c.conflicts "
     "FROM cases c "
     "WHERE c.county = $1 AND c.id > CAST($2 AS BIGINT) AND c.kind <> 'training_class' "
-    "AND (CAST($3 AS TEXT) = '' OR c.program = CAST($3 AS TEXT)) "
-    "AND CAST(c.filed_on AS TEXT) >= CAST($4 AS TEXT) AND CAST(c.filed_on AS TEXT) <= CAST($5 AS TEXT) "
     "ORDER BY c.id LIMIT 20000";
 
 /* id → text maps read once: persons' 户籍 and organisations' divisions (non-empty ones), and the
@@ -44,7 +46,8 @@ typedef struct idmap {
     char *pool;
     size_t plen, pcap;
     int oom;
-    uint32_t *dense; /* when the ids are dense enough: dense[id] = index + 1 (0: none), ids ≤ ndense */
+    uint32_t *dense; /* when the ids are dense enough: dense[id] = the text's offset in pool + 1 (0: none),
+                      * ids ≤ ndense (one look-up a row, in a table of 4 bytes an id) */
     int64_t ndense;
 } idmap;
 
@@ -89,10 +92,10 @@ static void idmap_index(idmap *M)
 {
     if (M->n == 0 || M->id[M->n - 1] < 0 || M->id[0] < 0) return;
     int64_t max = M->id[M->n - 1];
-    if (max > (int64_t)M->n * 4 + 65536 || M->n >= UINT32_MAX) return;
+    if (max > (int64_t)M->n * 4 + 65536 || M->plen >= UINT32_MAX) return;
     M->dense = calloc((size_t)max + 1, sizeof *M->dense);
     if (!M->dense) return; /* the binary search answers */
-    for (size_t i = 0; i < M->n; i++) M->dense[M->id[i]] = (uint32_t)(i + 1);
+    for (size_t i = 0; i < M->n; i++) M->dense[M->id[i]] = (uint32_t)(M->off[i] + 1);
     M->ndense = max;
 }
 
@@ -101,7 +104,7 @@ static const char *idmap_get(const idmap *M, int64_t id)
 {
     if (M->dense) {
         if (id < 0 || id > M->ndense || !M->dense[id]) return NULL;
-        return M->pool + M->off[M->dense[id] - 1];
+        return M->pool + M->dense[id] - 1;
     }
     size_t lo = 0, hi = M->n;
     while (lo < hi) {
@@ -186,7 +189,18 @@ typedef struct rows_ctx {
     const idmap *persons, *orgs, *parents;
     const char *area;
     size_t area_len;
+    const char *program;  /* "" : every programme */
+    size_t program_len;
+    const char *from, *to; /* the period's bounds as text (YYYY-MM-DD) */
 } rows_ctx;
+
+/* a's n bytes against the string b, as SQLite's BINARY collation orders text */
+static int text_cmp(const char *a, size_t n, const char *b)
+{
+    size_t m = strlen(b);
+    int c = memcmp(a, b, n < m ? n : m);
+    return c ? c : n < m ? -1 : n > m;
+}
 
 static jy_date date_of(const char *s, size_t len)
 {
@@ -195,29 +209,42 @@ static jy_date date_of(const char *s, size_t len)
     return d;
 }
 
-static int on_case(void *ctx, int ncol, const char *const *col)
+static int on_case(void *ctx, const jl_cols *row)
 {
     rows_ctx *t = ctx;
-    if (ncol < 11) return 1;
+    if (row->ncol < 11) return 1;
     jy_sim_row r;
     memset(&r, 0, sizeof r);
-    r.id = jl_i64(col[0]);
+    r.id = jl_col_i64(row, 0);
     t->last = r.id;
     t->n++; /* rows of the page, taken or not (the paging counts them) */
     /* CASE_DIV: the person's 户籍, else the organisation's division, else the county */
-    const char *div = col[5] ? idmap_get(t->persons, jl_i64(col[5])) : NULL;
-    if (!div && col[6]) div = idmap_get(t->orgs, jl_i64(col[6]));
-    if (!div) div = col[8] ? col[8] : "";
+    const char *div = jl_col_null(row, 5) ? NULL : idmap_get(t->persons, jl_col_i64(row, 5));
+    if (!div && !jl_col_null(row, 6)) div = idmap_get(t->orgs, jl_col_i64(row, 6));
+    if (!div) div = jl_col_text(row, 8, NULL);
+    if (!div) div = "";
     if (t->area_len && strncmp(div, t->area, t->area_len) != 0) return 0; /* outside the area */
-    r.program = col[1] ? col[1] : "";
-    r.kind = col[2] ? col[2] : "";
-    r.on = date_of(col[3], 10);
-    r.year = (int)jl_i64(col[4]);
+    size_t n;
+    const char *s = jl_col_text(row, 1, &n);
+    if (t->program_len && (!s || n != t->program_len || memcmp(s, t->program, n) != 0)) return 0; /* another programme */
+    r.program = s ? s : "";
+    r.program_len = s ? n : 0;
+    s = jl_col_text(row, 3, &n);
+    if (!s || text_cmp(s, n, t->from) < 0 || text_cmp(s, n, t->to) > 0) return 0; /* outside the period */
+    if (n >= 10 && strlen(s) >= 10 && jy_date_parse_n(s, 10, &r.on, NULL) != 0) r.on = 0;
+    s = jl_col_text(row, 2, NULL);
+    r.kind = s ? s : "";
+    r.year = (int)jl_col_i64(row, 4);
     r.division = div;
-    r.facts = col[9] ? col[9] : "{}";
+    s = jl_col_text(row, 9, &n);
+    r.facts = s ? s : "{}";
+    r.facts_len = s ? n : 2;
     /* the parent's facts when the case names no track (as the join's CASE gave them) */
-    r.parent_facts = col[7] && !strstr(r.facts, "\"track\"") ? idmap_get(t->parents, jl_i64(col[7])) : NULL;
-    r.conflicts = col[10] ? col[10] : "[]";
+    r.parent_facts = !jl_col_null(row, 7) && !memmem(r.facts, r.facts_len, "\"track\"", 7)
+                         ? idmap_get(t->parents, jl_col_i64(row, 7))
+                         : NULL;
+    s = jl_col_text(row, 10, NULL);
+    r.conflicts = s ? s : "[]";
     r.paid = paid_of(t->paid, r.id);
     t->rc = t->fn(t->ctx, &r);
     return t->rc != 0;
@@ -242,6 +269,8 @@ static int on_line(void *ctx, int ncol, const char *const *col)
     r.claim_date = date_of(col[4], 10);
     r.division = col[5] ? col[5] : "";
     r.facts = col[6] ? col[6] : "{}";
+    r.facts_len = strlen(r.facts);
+    r.program_len = strlen(r.program);
     r.conflicts = "[]";
     r.paid = jl_i64(col[7]);
     t->last = r.id;
@@ -250,14 +279,14 @@ static int on_line(void *ctx, int ncol, const char *const *col)
     return t->rc != 0;
 }
 
-static int pages(jy_store *st, const char *sql, int np, jl_row_fn on, jl_val *p, rows_ctx *t, const char *what,
-                 jy_err *err)
+static int pages(jy_store *st, const char *sql, int np, jl_row_fn on, jl_cols_fn on_cols, jl_val *p, rows_ctx *t,
+                 const char *what, jy_err *err)
 {
     t->last = 0;
     for (;;) {
         t->n = 0;
         p[1] = JL_I(t->last);
-        int rc = jl_run(st, sql, p, np, on, t, NULL, what, err);
+        int rc = on_cols ? jl_scan(st, sql, p, np, on_cols, t, what, err) : jl_run(st, sql, p, np, on, t, NULL, what, err);
         if (rc) return rc;
         if (t->rc) return t->rc;
         if (t->n < PAGE) return 0;
@@ -277,7 +306,8 @@ int jy_store_sim_rows(jy_store *st, const jy_sim_filter *f, int (*fn)(void *ctx,
     paid_t paid = {0};
     idmap persons = {0}, orgs = {0}, parents = {0};
     const char *area = f->area ? f->area : "";
-    rows_ctx t = {fn, ctx, 0, 0, 0, &paid, &persons, &orgs, &parents, area, strlen(area)};
+    const char *prog = f->program ? f->program : "";
+    rows_ctx t = {fn, ctx, 0, 0, 0, &paid, &persons, &orgs, &parents, area, strlen(area), prog, strlen(prog), from, to};
     jl_val p[6] = {JL_S(county), JL_I(0), JL_S(f->program ? f->program : ""), JL_S(from), JL_S(to),
                    JL_S(area)};
     int rc = jl_run(st, paid_sql, p, 1, on_paid, &paid, NULL, "simulation: paid per case", err);
@@ -291,7 +321,7 @@ int jy_store_sim_rows(jy_store *st, const jy_sim_filter *f, int (*fn)(void *ctx,
         idmap_index(&orgs);
         idmap_index(&parents);
     }
-    if (rc == 0) rc = pages(st, cases_sql, 5, on_case, p, &t, "simulation: cases", err);
+    if (rc == 0) rc = pages(st, cases_sql, 2, NULL, on_case, p, &t, "simulation: cases", err);
     free(paid.v);
     idmap_free(&persons);
     idmap_free(&orgs);
@@ -299,7 +329,7 @@ int jy_store_sim_rows(jy_store *st, const jy_sim_filter *f, int (*fn)(void *ctx,
     if (rc) return rc;
     p[3] = JL_S(mfrom);
     p[4] = JL_S(mto);
-    return pages(st, lines_sql, 6, on_line, p, &t, "simulation: payroll lines", err);
+    return pages(st, lines_sql, 6, on_line, NULL, p, &t, "simulation: payroll lines", err);
 }
 
 /* ---------------------------------------------------------------- budget lines */

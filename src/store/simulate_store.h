@@ -22,12 +22,14 @@ typedef struct jy_sim_row {
     int64_t id;             /* case id, or payroll line id */
     int is_line;            /* 0: a case; 1: a payroll line */
     const char *program;    /* "P13" */
+    size_t program_len;     /* its length in bytes */
     const char *kind;       /* case kind, or the line's claim (monthly, settling_in, social_insurance) */
     jy_date on;             /* the date it is decided on: the filing date; a line: its month's first day */
     jy_date claim_date;     /* a line: the day its run was made (the claim date of a social-insurance claim) */
     int year;               /* the year whose budget lines pay it */
     const char *division;   /* the subject's finest division: person's 户籍, else the org's, else the county */
     const char *facts;      /* JSON object text as stored */
+    size_t facts_len;       /* its length in bytes */
     const char *parent_facts; /* the parent case's facts when the case has no track of its own, else NULL */
     const char *conflicts;  /* the case's stored conflict findings (JSON array text; "[]" for a line) */
     jy_fen paid;            /* paid on its payables, less recoveries */
