@@ -80,6 +80,21 @@ export const VALUE_LABELS = {
 export const factLabel = (name) => FACT_LABELS[name] || name
 export const valueLabel = (fact, v) => (VALUE_LABELS[fact] && VALUE_LABELS[fact][v]) || v
 
+// A fact's value as the case page shows it: yes/no in Chinese, a coded value by its label, a list
+// of codes each by its label, a list of objects (teachers, budget lines) by their names, anything
+// else as it is (so nothing is hidden).
+export function factText(name, v) {
+  if (v === null || v === undefined || v === '') return '—'
+  if (v === true) return '是'
+  if (v === false) return '否'
+  if (Array.isArray(v)) {
+    if (!v.length) return '无'
+    return v.map((x) => (x !== null && typeof x === 'object' ? (x.name ?? x.item ?? JSON.stringify(x)) : factText(name, x))).join('、')
+  }
+  if (typeof v === 'object') return JSON.stringify(v)
+  return String(valueLabel(name, v))
+}
+
 // The kind of input a fact takes: 'bool' | 'int' | 'money' | 'ratio' | 'date' | 'enum' | 'set' | 'text'.
 export function inputKind(f) {
   switch (f.type) {
