@@ -151,6 +151,13 @@ static void h_cases(jy_http_req *req)
         return;
     }
     f.objection_open = obj != NULL;
+    /* ?year=: the cases the reports count in that year (the dashboard's click-through lists) */
+    int64_t year = 0;
+    if (jy_api_query_int_or_reply(req, "year", 2000, 2100, &year) < 0) {
+        jy_sb_free(&pg.items);
+        return;
+    }
+    f.year = (int)year;
     /* filtered rows (decision, township, owner) are skipped in the walk: read on until the page fills */
     int filtered = decision || strlen(who->area) > 6 || owner_bound(who);
     f.limit = filtered ? 0 : pg.limit + 1;
@@ -897,8 +904,8 @@ const jy_api_route jy_api_routes_cases[] = {
       .query = "case_id,person_id,program,kind,occupation,level,org_id,date", .response = CONFLICTS_SCHEMA,
       .statuses = "200,400,401,403,404"}},
     {{.method = "GET", .path = "/api/v1/cases", .fn = h_cases, .permission = JY_PERM_CASE_READ},
-     {.tag = "cases", .summary = "List cases (案件): by programme, state, kind, subject, decision; overdue steps; open objections (异议待复核)",
-      .query = "program,state,kind,decision,person_id,org_id,parent_id,overdue,objection,on,limit,cursor",
+     {.tag = "cases", .summary = "List cases (案件): by programme, state, kind, subject, decision, year; overdue steps; open objections (异议待复核)",
+      .query = "program,state,kind,decision,person_id,org_id,parent_id,overdue,objection,on,year,limit,cursor",
       .response = PAGE_OF(CASE_SCHEMA), .statuses = "200,400,401,403"}},
     {{.method = "POST", .path = "/api/v1/cases", .fn = h_file, .permission = JY_PERM_CASE_FILE, .max_body = 262144},
      {.tag = "cases", .summary = "File a case (申报): decided by the rules at once, conflicts checked",

@@ -80,6 +80,13 @@ export const VALUE_LABELS = {
 export const factLabel = (name) => FACT_LABELS[name] || name
 export const valueLabel = (fact, v) => (VALUE_LABELS[fact] && VALUE_LABELS[fact][v]) || v
 
+// A decision reason's text with the facts it names in Chinese: the rules write "案例未提供 exam，…"
+// and "缺少事实 stars，…" with the fact's key; the pages show "案例未提供“结业考核”，…" (a key
+// without a label stays as it is).
+export function reasonText(text) {
+  return String(text ?? '').replace(/(案例未提供|缺少事实) ([a-z][a-z0-9_]*)/g, (m, lead, key) => (FACT_LABELS[key] ? `${lead}“${FACT_LABELS[key]}”` : m))
+}
+
 // A fact's value as the case page shows it: yes/no in Chinese, a coded value by its label, a list
 // of codes each by its label, a list of objects (teachers, budget lines) by their names, anything
 // else as it is (so nothing is hidden).
