@@ -61,6 +61,44 @@ with Server() as srv:
     check(e["error"]["field"] == "year" and e["error"].get("message_zh"), "a bad year names the field: %r" % e)
     r.call("GET", "/api/v1/cases?year=twenty", expect=400)
 
+    # ---- GET /reports/targets?by=township: the dashboard's township breakdown ----
+    kind_of = {c["id"]: c["kind"] for c in every}
+    DROPPED = {"rejected", "withdrawn", "cancelled"}
+    ACHIEVED = {"recognised", "paid", "active", "ended", "held"}
+
+    def counted(c):
+        return (c["kind"] not in ("training_class", "monthly_payment") and c["state"] not in DROPPED
+                and (not c.get("parent_id") or kind_of.get(c["parent_id"]) == "training_class"))
+
+    def col(rep, key, row):
+        return row[key] if isinstance(row, dict) else row[[k["key"] for k in rep["columns"]].index(key)]
+
+    for y in years:
+        st, rep = r.call("GET", "/api/v1/reports/targets?by=township&year=%d" % y, expect=200)
+        rows = rep["rows"]
+        codes = [col(rep, "township", x) for x in rows]
+        check(len(codes) >= 15 and "640522100" in codes, "every township has a row: %r" % codes)
+        check(any(col(rep, "name", x) == "海城镇" for x in rows), "townships named")
+        want = [c for c in every if c["year"] == y and counted(c)]
+        filed = sum(col(rep, "filed", x) or 0 for x in rows)
+        achieved = sum(col(rep, "achieved", x) or 0 for x in rows)
+        check(filed == len(want) and filed > 0, "%d: filed over the townships %d, cases of the year %d" % (y, filed, len(want)))
+        check(achieved == len([c for c in want if c["state"] in ACHIEVED]), "%d: achieved %d" % (y, achieved))
+        # the township user: its own row only, the same figures, its cases as its list shows them
+        st, mine = t.call("GET", "/api/v1/reports/targets?by=township&year=%d" % y, expect=200)
+        check([col(mine, "township", x) for x in mine["rows"]] == ["640522100"], "the township's row only: %r" % mine["rows"])
+        own = next(x for x in rows if col(rep, "township", x) == "640522100")
+        check(mine["rows"] and mine["rows"][0] == own, "the same row for the township user")
+        tl = [c for c in all_cases(t, "&year=%d" % y) if counted(c)]
+        check(col(rep, "filed", own) == len(tl) and len(tl) > 0, "%d: the township's filed %r, its list %d" % (y, col(rep, "filed", own), len(tl)))
+    st, rep = r.call("GET", "/api/v1/reports/targets?by=township&year=%d&program=%s" % (y, prog), expect=200)
+    check(sum(col(rep, "filed", x) or 0 for x in rep["rows"]) == len([c for c in every if c["year"] == y and c["program"] == prog and counted(c)]),
+          "one programme's township figures")
+    st, e = r.call("GET", "/api/v1/reports/targets?by=village", expect=400)
+    check(e["error"]["field"] == "by", "a bad ?by= names the field: %r" % e)
+    st, x = r.raw("GET", "/api/v1/reports/targets?by=township&year=%d&format=xlsx" % y)
+    check(st == 200 and isinstance(x, bytes) and x[:2] == b"PK", "the township breakdown as a workbook")
+
     # ---- an organisation unmasked with a reason ----
     st, orgs = t.call("GET", "/api/v1/orgs?limit=500", expect=200)
     org = next((o for o in orgs["items"] if (o.get("division") or "").startswith("640522100") and o.get("bank_account")
