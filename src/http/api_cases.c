@@ -89,12 +89,18 @@ typedef struct list_walk {
     const char *decision;
     int overdue;
     jy_sb one;
+    const char *town; /* ?town=: 9 digits, the cases whose subject lives or sits in that township */
 } list_walk;
 
 static int list_item(void *ctx, const jy_case *c)
 {
     list_walk *w = ctx;
     if (w->decision && strcmp(c->decision, w->decision) != 0) return 0;
+    if (w->town) { /* the subject's township, as the township checks read it (case_area) */
+        char area[13];
+        case_area(w->st, c, area);
+        if (strncmp(area, w->town, 9) != 0) return 0;
+    }
     if (strlen(w->who->area) > 6 || owner_bound(w->who)) { /* township or owner: each case checked */
         char area[13];
         case_area(w->st, c, area);
@@ -158,15 +164,23 @@ static void h_cases(jy_http_req *req)
         return;
     }
     f.year = (int)year;
+    /* ?town=: one township's cases (the dashboard's township rows click through to them) */
+    const char *town = jy_http_req_query(req, "town");
+    if (town && (strlen(town) != 9 || strspn(town, "0123456789") != 9)) {
+        jy_http_reply_error2(req, 400, "bad_query", "town", "web.cases_town", "?town=: a township's 9-digit division code",
+                             "?town=：应为乡镇的9位区划代码");
+        jy_sb_free(&pg.items);
+        return;
+    }
     /* filtered rows (decision, township, owner) are skipped in the walk: read on until the page fills */
-    int filtered = decision || strlen(who->area) > 6 || owner_bound(who);
+    int filtered = decision || town || strlen(who->area) > 6 || owner_bound(who);
     f.limit = filtered ? 0 : pg.limit + 1;
     jy_store *st = jy_api_store_or_reply(req);
     if (!st) {
         jy_sb_free(&pg.items);
         return;
     }
-    list_walk w = {req, st, &pg, who, on, decision, overdue, JY_SB_INIT};
+    list_walk w = {req, st, &pg, who, on, decision, overdue, JY_SB_INIT, town};
     jy_err err = {0};
     int rc = jy_store_case_list(st, &f, list_item, &w, &err);
     jy_sb_free(&w.one);
@@ -374,7 +388,7 @@ static void h_overdue(jy_http_req *req)
         jy_sb_free(&pg.items);
         return;
     }
-    overdue_walk o = {{req, st, &pg, who, on, NULL, 1, JY_SB_INIT}, cs};
+    overdue_walk o = {{req, st, &pg, who, on, NULL, 1, JY_SB_INIT, NULL}, cs};
     jy_err err = {0};
     int rc = jy_store_case_list(st, &f, overdue_item, &o, &err);
     jy_sb_free(&o.base.one);
@@ -517,7 +531,7 @@ static void h_roster(jy_http_req *req)
     }
     int filtered = strlen(who->area) > 6 || owner_bound(who);
     jy_case_filter f = {.parent_id = cls.id, .after_id = pg.after, .limit = filtered ? 0 : pg.limit + 1};
-    list_walk w = {req, st, &pg, who, (jy_date)(jy_api_now(req) / 86400), NULL, 0, JY_SB_INIT};
+    list_walk w = {req, st, &pg, who, (jy_date)(jy_api_now(req) / 86400), NULL, 0, JY_SB_INIT, NULL};
     jy_err err = {0};
     int rc = jy_store_case_list(st, &f, list_item, &w, &err);
     jy_sb_free(&w.one);
@@ -904,8 +918,8 @@ const jy_api_route jy_api_routes_cases[] = {
       .query = "case_id,person_id,program,kind,occupation,level,org_id,date", .response = CONFLICTS_SCHEMA,
       .statuses = "200,400,401,403,404"}},
     {{.method = "GET", .path = "/api/v1/cases", .fn = h_cases, .permission = JY_PERM_CASE_READ},
-     {.tag = "cases", .summary = "List cases (案件): by programme, state, kind, subject, decision, year; overdue steps; open objections (异议待复核)",
-      .query = "program,state,kind,decision,person_id,org_id,parent_id,overdue,objection,on,year,limit,cursor",
+     {.tag = "cases", .summary = "List cases (案件): by programme, state, kind, subject, decision, year, township; overdue steps; open objections (异议待复核)",
+      .query = "program,state,kind,decision,person_id,org_id,parent_id,overdue,objection,on,year,town,limit,cursor",
       .response = PAGE_OF(CASE_SCHEMA), .statuses = "200,400,401,403"}},
     {{.method = "POST", .path = "/api/v1/cases", .fn = h_file, .permission = JY_PERM_CASE_FILE, .max_body = 262144},
      {.tag = "cases", .summary = "File a case (申报): decided by the rules at once, conflicts checked",

@@ -91,9 +91,15 @@ with Server() as srv:
         check(mine["rows"] and mine["rows"][0] == own, "the same row for the township user")
         tl = [c for c in all_cases(t, "&year=%d" % y) if counted(c)]
         check(col(rep, "filed", own) == len(tl) and len(tl) > 0, "%d: the township's filed %r, its list %d" % (y, col(rep, "filed", own), len(tl)))
+        # the county reviewer's click-through: ?town= lists the same cases
+        rl = all_cases(r, "&year=%d&town=640522100" % y)
+        check(sorted(c["id"] for c in rl) == sorted(c["id"] for c in all_cases(t, "&year=%d" % y)),
+              "%d: ?town= lists the township's cases (%d)" % (y, len(rl)))
     st, rep = r.call("GET", "/api/v1/reports/targets?by=township&year=%d&program=%s" % (y, prog), expect=200)
     check(sum(col(rep, "filed", x) or 0 for x in rep["rows"]) == len([c for c in every if c["year"] == y and c["program"] == prog and counted(c)]),
           "one programme's township figures")
+    st, e = r.call("GET", "/api/v1/cases?town=6405221", expect=400)
+    check(e["error"]["field"] == "town", "a bad ?town= names the field: %r" % e)
     st, e = r.call("GET", "/api/v1/reports/targets?by=village", expect=400)
     check(e["error"]["field"] == "by", "a bad ?by= names the field: %r" % e)
     st, x = r.raw("GET", "/api/v1/reports/targets?by=township&year=%d&format=xlsx" % y)
