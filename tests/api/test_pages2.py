@@ -166,4 +166,26 @@ with Server() as srv:
                    {"kind": "registered_unemployed", "since": "2024-05-01", "until": "2024-10-31"}, expect=201)
     check(any(s["kind"] == "registered_unemployed" and s["until"] == "2024-10-31" for s in d["statuses"]), "added")
 
+    # ---- the scoring forms' items checked against policy/scoring-forms.tsv ----
+    st, form = r.call("GET", "/api/v1/policy/programs/P16/form", expect=200)
+    items = form["scoring"]["items"]
+    top = max(items, key=lambda x: x["max"])
+    oid = orgs["items"][0]["id"]
+    base = {"program": "P16", "kind": "org_award", "org_id": oid, "date": "2024-06-03"}
+    st, e = r.call("POST", "/api/v1/cases", dict(base, facts={"score_items": {"运营管理": 20}}), expect=422)
+    check(e["error"]["field"].startswith("facts.score_items") and "运营管理" in e["error"]["message_zh"]
+          and e["error"]["key"] == "scoring.unknown_item", "an unknown item named: %r" % e)
+    st, e = r.call("POST", "/api/v1/cases", dict(base, facts={"score_items": {top["item"]: top["max"] + 1}}), expect=422)
+    check(e["error"]["key"] == "scoring.over_max" and str(top["max"]) in e["error"]["message_zh"], "over the form's max: %r" % e)
+    st, e = r.call("POST", "/api/v1/cases", dict(base, facts={"score_items": {top["item"]: 1}, "veto_items": ["发生重大安全事故"]}),
+                   expect=422)
+    check(e["error"]["key"] == "scoring.unknown_veto" and e["error"]["field"].startswith("facts.veto_items"), "an unknown veto item: %r" % e)
+    st, e = r.call("POST", "/api/v1/cases", dict(base, facts={"score_items": {form["scoring"]["veto_items"][0]["item"]: 0}}), expect=422)
+    check(e["error"]["key"] == "scoring.veto_scored", "a veto item scored: %r" % e)
+    # P22: the 22 items of 5-22-2 with their points (合计 100), by name or number
+    st, f22 = r.call("GET", "/api/v1/policy/programs/P22/form", expect=200)
+    it22 = f22["scoring"]["items"]
+    check(len(it22) == 22 and sum(x["max"] for x in it22) == 100 and it22[0] == dict(it22[0], item="设立就业服务专区", max=3),
+          "P22's form: %r" % it22[:2])
+
 finish()
