@@ -188,4 +188,42 @@ with Server() as srv:
     check(len(it22) == 22 and sum(x["max"] for x in it22) == 100 and it22[0] == dict(it22[0], item="设立就业服务专区", max=3),
           "P22's form: %r" % it22[:2])
 
+    # ---- POST /cases/{class}/roster/steps: one step for ticked trainees, a result per claim ----
+    by_class = {}
+    for c in every:
+        if c["kind"] == "trainee_claim" and c.get("parent_id") and c["state"] == "filed" and c["decision"] == "eligible":
+            by_class.setdefault(c["parent_id"], []).append(c["id"])
+    cls_id, claims = max(by_class.items(), key=lambda kv: len(kv[1]))
+    check(len(claims) >= 3, "a class with three filed claims: %r" % claims[:3])
+    other = next(c["id"] for c in every if c["kind"] == "trainee_claim" and c.get("parent_id") not in (None, cls_id))
+    path = "/api/v1/cases/%d/roster/steps" % cls_id
+    day = max(c["filed_on"] for c in every if c["id"] in claims[:3])  # a step is not before its filing
+    body = {"ids": claims[:2] + [other], "step": "county_approve", "reason": "批量审核：材料齐全", "date": day}
+    st, e = r.call("POST", path, dict(body, ids=[]), expect=422)
+    check(e["error"]["field"] == "ids", "no ids: %r" % e)
+    st, e = r.call("POST", path, dict(body, ids=[claims[0], claims[0]]), expect=422)
+    check(e["error"]["key"] == "web.bulk_dup", "a claim twice: %r" % e)
+    r.call("POST", path, dict(body, reason=""), expect=422)
+    st, d = r.call("POST", path, body, expect=200, headers={"Idempotency-Key": "p2-bulk-1"})
+    res = {x["id"]: x for x in d["results"]}
+    check(d["done"] == 2 and d["failed"] == 1 and all(res[i]["ok"] and res[i]["state"] == "county_approved" for i in claims[:2]),
+          "two claims approved: %r" % d)
+    check(not res[other]["ok"] and res[other]["error"]["status"] == 404 and res[other]["error"]["key"] == "web.bulk_not_roster",
+          "another class's claim refused on its row: %r" % res[other])
+    st, again = r.call("POST", path, body, expect=200, headers={"Idempotency-Key": "p2-bulk-1"})
+    check(again == d and r.last_headers.get("idempotent-replayed") == "true", "the same key replays the answer")
+    for i in claims[:2]:
+        st, one = r.call("GET", "/api/v1/cases/%d" % i, expect=200)
+        steps = [h for h in one["history"] if h.get("step") == "county_approve"]
+        check(len(steps) == 1 and steps[0].get("reason", "").startswith("批量审核：材料齐全"), "one step in %d's history with the reason: %r"
+              % (i, one["history"][-2:]))
+    # without the key: the claims already approved are refused per row (409), the third approved
+    st, d = r.call("POST", path, dict(body, ids=claims[:3]), expect=200)
+    res = {x["id"]: x for x in d["results"]}
+    check(d["done"] == 1 and res[claims[2]]["ok"] and all(res[i]["error"]["status"] == 409 for i in claims[:2]),
+          "per row, not all-or-nothing: %r" % d)
+    # a role without case.step: refused before the handler
+    fin = add_user("p2-fin", "finance", area="640522", admin="p2-sec")
+    Client(srv, a.api).login(fin).call("POST", path, body, expect=403)
+
 finish()
