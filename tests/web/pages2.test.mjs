@@ -257,3 +257,38 @@ test("the dashboard's township breakdown, and its click-through lists limited to
   await shot(tp, 'phone-dashboard-townships')
   assert.deepEqual([...page.problems, ...tp.problems], [])
 })
+
+test("the class page's ticked trainees take a step in one request, with a result per claim", async () => {
+  const cls = sql("select parent_id from cases where kind = 'trainee_claim' and state = 'filed' and decision = 'eligible' and parent_id is not null group by parent_id having count(*) >= 3 order by parent_id limit 1")
+  assert.ok(cls, 'a class with three eligible filed claims')
+  const claims = sql(`select id from cases where parent_id = ${cls} and kind = 'trainee_claim' and state = 'filed' and decision = 'eligible' order by id limit 3`).split('\n')
+  const page = await as('county_reviewer')
+  await page.goto(BASE + '/classes/' + cls)
+  await page.waitForSelector('[data-test=cls-roster-table] .el-table__row')
+  for (const id of claims) await page.click(`[data-test=cls-roster-table] .el-table__row:has(a[href="/cases/${id}"]) .el-checkbox`)
+  await page.click('[data-bulk-step=county_approve]')
+  await page.fill('#cls-step-reason', '网页测试：批量审核')
+  // meanwhile another reviewer's tab approves the first claim: its row must fail, the others not
+  const st = await page.evaluate(async (id) => {
+    const csrf = sessionStorage.getItem(Object.keys(sessionStorage).find((k) => /csrf/i.test(k)))
+    const r = await fetch(`/api/v1/cases/${id}/steps`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-CSRF-Token': csrf }, body: JSON.stringify({ step: 'county_approve', reason: '另一窗口先审核' }) })
+    return r.status
+  }, claims[0])
+  assert.equal(st, 200)
+  const posts = []
+  page.on('request', (r) => { if (r.method() === 'POST' && r.url().includes('/api/v1/cases/')) posts.push(new URL(r.url()).pathname) })
+  await page.click('[data-test=cls-step-submit]')
+  await page.waitForSelector('[data-test=cls-step-error]')
+  assert.deepEqual(posts, [`/api/v1/cases/${cls}/roster/steps`], 'one request for the ticked trainees')
+  const errs = await page.$$eval('[data-test=cls-step-error]', (els) => els.map((e) => e.innerText))
+  assert.equal(errs.length, 1, 'one row refused: ' + errs)
+  assert.match(errs[0], new RegExp(`案件 ${claims[0]}：`))
+  await shot(page, 'class-bulk-result')
+  for (const id of claims) {
+    const c = (await apiGet(page, '/cases/' + id)).body
+    assert.equal(c.state, 'county_approved')
+    assert.equal(c.history.filter((h) => h.step === 'county_approve').length, 1, `one approval in ${id}'s history`)
+  }
+  assert.ok((await apiGet(page, '/cases/' + claims[1])).body.history.some((h) => h.reason.startsWith('网页测试：批量审核')), 'the reason in the history')
+  assert.deepEqual(page.problems, [])
+})
