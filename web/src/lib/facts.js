@@ -46,6 +46,14 @@ export const FACT_LABELS = {
   // form fields of a class application (开班申请) and of P4's 5-4-1 (not rule facts)
   occupation: '职业（工种）', start: '开班日期', end: '结业日期', site: '培训场地', planned_trainees: '计划培训人数',
   hours_attended: '实到学时', hours_practical_attended: '实操实到学时',
+  // other fields the filing forms and the demo keep with a case (shown on the case page)
+  examined: '参加结业考核', class_hours_total: '班级总学时', class_hours_practical: '班级实操学时',
+  actual_cost: '实际支出（元）', budget_lines: '预算明细', department_recognition: '主管部门评价（分）',
+  documents: '申报材料', employed: '已就业', employer: '就业单位', equipment: '实训设备', examiners: '考评人员',
+  insured: '已参保', platform_name: '平台名称', post: '岗位（工种）', prior_trainings: '以往培训记录',
+  question_bank: '题库', retained_count: '留用人数', satisfaction: '满意度', schedule: '培训日程', sites: '培训场地',
+  staff: '工作人员', star_years: '认定为星级充分就业社区的年份', station_name: '驿站名称', score_items: '评分表逐项得分',
+  veto_items: '否决项',
 }
 
 export const VALUE_LABELS = {
@@ -96,7 +104,7 @@ export function factText(name, v) {
   if (v === false) return '否'
   if (Array.isArray(v)) {
     if (!v.length) return '无'
-    return v.map((x) => (x !== null && typeof x === 'object' ? (x.name ?? x.item ?? JSON.stringify(x)) : factText(name, x))).join('、')
+    return v.map((x) => (x !== null && typeof x === 'object' ? (x.name ?? x.item ?? x.content ?? x.kind ?? JSON.stringify(x)) : factText(name, x))).join('、')
   }
   if (typeof v === 'object') return JSON.stringify(v)
   return String(valueLabel(name, v))
