@@ -89,18 +89,27 @@ typedef struct list_walk {
     const char *decision;
     int overdue;
     jy_sb one;
+    const char *town; /* ?town=: 9 digits, the cases whose subject lives or sits in that township */
 } list_walk;
+
+/* Whether a listed case belongs on the page: the ?decision= and ?town= filters, then, for a
+ * township user or an owner, the same read check as a single case's. */
+static int list_wants(list_walk *w, const jy_case *c)
+{
+    if (w->decision && strcmp(c->decision, w->decision) != 0) return 0;
+    int township = strlen(w->who->area) > 6 || owner_bound(w->who);
+    if (!w->town && !township) return 1;
+    char area[13];
+    case_area(w->st, c, area); /* the subject's township, as the township checks read it */
+    if (w->town && strncmp(area, w->town, 9) != 0) return 0;
+    jy_perm_target t = {.area = area, .org_id = c->org_id, .person_id = c->person_id};
+    return !township || jy_perm_check(w->who, JY_PERM_CASE_READ, &t, NULL) == 0;
+}
 
 static int list_item(void *ctx, const jy_case *c)
 {
     list_walk *w = ctx;
-    if (w->decision && strcmp(c->decision, w->decision) != 0) return 0;
-    if (strlen(w->who->area) > 6 || owner_bound(w->who)) { /* township or owner: each case checked */
-        char area[13];
-        case_area(w->st, c, area);
-        jy_perm_target t = {.area = area, .org_id = c->org_id, .person_id = c->person_id};
-        if (jy_perm_check(w->who, JY_PERM_CASE_READ, &t, NULL) != 0) return 0;
-    }
+    if (!list_wants(w, c)) return 0;
     jy_sb_reset(&w->one);
     jy_case_json(&w->one, c);
     jy_privacy_mask_json(&w->one);
@@ -112,13 +121,7 @@ static int list_item(void *ctx, const jy_case *c)
 static int overdue_item(void *ctx, const jy_case *c, const jy_case_then *t)
 {
     list_walk *w = ctx;
-    if (w->decision && strcmp(c->decision, w->decision) != 0) return 0;
-    if (strlen(w->who->area) > 6 || owner_bound(w->who)) {
-        char area[13];
-        case_area(w->st, c, area);
-        jy_perm_target pt = {.area = area, .org_id = c->org_id, .person_id = c->person_id};
-        if (jy_perm_check(w->who, JY_PERM_CASE_READ, &pt, NULL) != 0) return 0;
-    }
+    if (!list_wants(w, c)) return 0;
     jy_sb_reset(&w->one);
     jy_case_overdue_json(&w->one, c, t, w->today);
     jy_privacy_mask_json(&w->one);
@@ -163,8 +166,23 @@ static void h_cases(jy_http_req *req)
         return;
     }
     f.objection_open = obj != NULL;
+    /* ?year=: the cases the reports count in that year (the dashboard's click-through lists) */
+    int64_t year = 0;
+    if (jy_api_query_int_or_reply(req, "year", 2000, 2100, &year) < 0) {
+        jy_sb_free(&pg.items);
+        return;
+    }
+    f.year = (int)year;
+    /* ?town=: one township's cases (the dashboard's township rows click through to them) */
+    const char *town = jy_http_req_query(req, "town");
+    if (town && (strlen(town) != 9 || strspn(town, "0123456789") != 9)) {
+        jy_http_reply_error2(req, 400, "bad_query", "town", "web.cases_town", "?town=: a township's 9-digit division code",
+                             "?town=：应为乡镇的9位区划代码");
+        jy_sb_free(&pg.items);
+        return;
+    }
     /* filtered rows (decision, township, owner) are skipped in the walk: read on until the page fills */
-    int filtered = decision || overdue || strlen(who->area) > 6 || owner_bound(who);
+    int filtered = decision || overdue || town || strlen(who->area) > 6 || owner_bound(who);
     f.limit = filtered ? 0 : pg.limit + 1;
     jy_store *st = jy_api_store_or_reply(req);
     jy_cases *cs = st && overdue ? jy_api_cases_or_reply(req) : NULL;
@@ -172,7 +190,7 @@ static void h_cases(jy_http_req *req)
         jy_sb_free(&pg.items);
         return;
     }
-    list_walk w = {req, st, &pg, who, on, decision, overdue, JY_SB_INIT};
+    list_walk w = {req, st, &pg, who, on, decision, overdue, JY_SB_INIT, town};
     jy_err err = {0};
     int rc = overdue ? jy_case_overdue_on(cs, &f, on, overdue_item, &w, &err) : jy_store_case_list(st, &f, list_item, &w, &err);
     jy_sb_free(&w.one);
@@ -359,7 +377,7 @@ static void h_overdue(jy_http_req *req)
         jy_sb_free(&pg.items);
         return;
     }
-    list_walk w = {req, st, &pg, who, on, NULL, 1, JY_SB_INIT};
+    list_walk w = {req, st, &pg, who, on, NULL, 1, JY_SB_INIT, NULL};
     jy_err err = {0};
     int rc = jy_case_overdue_on(cs, &f, on, overdue_item, &w, &err);
     jy_sb_free(&w.one);
@@ -502,7 +520,7 @@ static void h_roster(jy_http_req *req)
     }
     int filtered = strlen(who->area) > 6 || owner_bound(who);
     jy_case_filter f = {.parent_id = cls.id, .after_id = pg.after, .limit = filtered ? 0 : pg.limit + 1};
-    list_walk w = {req, st, &pg, who, (jy_date)(jy_api_now(req) / 86400), NULL, 0, JY_SB_INIT};
+    list_walk w = {req, st, &pg, who, (jy_date)(jy_api_now(req) / 86400), NULL, 0, JY_SB_INIT, NULL};
     jy_err err = {0};
     int rc = jy_store_case_list(st, &f, list_item, &w, &err);
     jy_sb_free(&w.one);
@@ -571,6 +589,107 @@ static void h_roster_add(jy_http_req *req)
         return;
     }
     reply_case(req, cs, id, 201);
+}
+
+/* POST /api/v1/cases/{id}/roster/steps: one step for many trainee claims of a class (the class
+ * page's 批量 审核 / 公示 / 认定) in one request. Per row, not all-or-nothing: each claim's step
+ * is the same transaction as POST /cases/{id}/steps (its history, its payable, its audit entry),
+ * and one claim another user already moved must not hold back the rest — the answer says, per
+ * claim, its new state or why it was refused (status, key, messages), as the page showed them
+ * before when it sent one request per trainee. Idempotency-Key replays the whole answer. */
+#define BULK_MAX 500
+static void h_roster_steps(jy_http_req *req)
+{
+    json_t *b = jy_api_body_or_reply(req);
+    if (!b || jy_api_only_keys_or_reply(req, b, "ids,step,reason,date")) return;
+    const char *step, *reason;
+    jy_date on = (jy_date)(jy_api_now(req) / 86400);
+    if (jy_api_str_or_reply(req, b, "step", 1, &step) || jy_api_str_or_reply(req, b, "reason", 1, &reason) ||
+        jy_api_date_or_reply(req, b, "date", 0, &on) < 0)
+        return;
+    if (!*reason) {
+        jy_http_reply_error2(req, 422, "invalid_field", "reason", "api.reason_history", "reason: say why (it goes into the case's history)", "reason：请写明理由（记入案件办理记录）");
+        return;
+    }
+    json_t *ids = json_object_get(b, "ids");
+    if (!json_is_array(ids) || json_array_size(ids) == 0 || json_array_size(ids) > BULK_MAX) {
+        jy_http_reply_error2(req, 422, "invalid_field", "ids", "web.bulk_ids", "ids: an array of 1 to %d trainee claim ids",
+                             "ids：应为1至%d个学员补贴案件号的数组", BULK_MAX);
+        return;
+    }
+    size_t i;
+    json_t *v;
+    json_array_foreach(ids, i, v) {
+        if (!json_is_integer(v) || json_integer_value(v) < 1) {
+            jy_http_reply_error2(req, 422, "invalid_field", "ids", "web.bulk_id", "ids[%zu]: a case id (a whole number ≥ 1)",
+                                 "ids 第%zu项：应为案件号（不小于1的整数）", i);
+            return;
+        }
+        for (size_t k = 0; k < i; k++)
+            if (json_integer_value(json_array_get(ids, k)) == json_integer_value(v)) {
+                jy_http_reply_error2(req, 422, "invalid_field", "ids", "web.bulk_dup", "ids: case %lld is listed twice",
+                                     "ids：案件 %lld 重复列出", (long long)json_integer_value(v));
+                return;
+            }
+    }
+    if (jy_api_idem_begin(req)) return;
+    jy_store *st = jy_api_store_or_reply(req);
+    jy_case cls;
+    if (!st || class_or_reply(req, st, JY_PERM_CASE_READ, &cls)) return;
+    jy_cases *cs = jy_api_cases_or_reply(req);
+    if (!cs) return;
+    const jy_principal *who = jy_api_who(req);
+    jy_sb out = JY_SB_INIT, text = JY_SB_INIT; /* text: the stored case's JSON, not needed here */
+    int done = 0, failed = 0;
+    jy_sb_append(&out, "{\"class_id\":");
+    jy_sb_appendf(&out, "%" PRId64, cls.id);
+    jy_sb_json_kv_str(&out, "step", step);
+    jy_sb_append(&out, ",\"results\":[");
+    json_array_foreach(ids, i, v) {
+        int64_t id = (int64_t)json_integer_value(v);
+        jy_err err = {0};
+        jy_case c;
+        jy_sb_reset(&text);
+        int rc = jy_store_case_get(st, id, &c, &text, &err);
+        c.facts = c.reasons = c.conflicts = NULL;
+        if (rc == 0 && c.parent_id != cls.id) /* only this class's roster */
+            rc = jy_err_set2(&err, JY_ENOTFOUND, "web.bulk_not_roster", "case %lld is not a trainee claim of class %lld",
+                             "案件 %lld 不是培训班 %lld 的学员补贴", (long long)id, (long long)cls.id);
+        if (rc == 0) { /* the township and ownership rule of a single step, without a reply */
+            char area[13];
+            case_area(st, &c, area);
+            jy_perm_target t = {.area = area, .org_id = c.org_id, .person_id = c.person_id};
+            if (jy_perm_check(who, JY_PERM_CASE_STEP, &t, NULL) != 0)
+                rc = jy_err_set2(&err, JY_ENOTFOUND, "api.not_in_area", "no such record in your area", "您的管辖区域内没有这条记录");
+        }
+        if (rc == 0) rc = jy_case_advance(cs, id, step, on, reason, jy_api_actor(req), &err);
+        jy_sb_append(&out, i ? ",{" : "{");
+        jy_sb_appendf(&out, "\"id\":%" PRId64 ",\"ok\":%s", id, rc ? "false" : "true");
+        if (rc == 0) {
+            jy_case after;
+            jy_err e2 = {0};
+            jy_sb_reset(&text);
+            if (jy_store_case_get(st, id, &after, &text, &e2) == 0) jy_sb_json_kv_str(&out, "state", after.state);
+            done++;
+        } else {
+            unsigned status = err.code == JY_ENOTFOUND ? 404 : err.code == JY_ECONFLICT ? 409 : err.code == JY_EDENIED ? 403
+                              : err.code == JY_EINVAL ? 422 : 500;
+            jy_sb_append(&out, ",\"error\":{");
+            jy_sb_appendf(&out, "\"status\":%u", status);
+            jy_sb_json_key(&out, "key");
+            if (err.key) jy_sb_json_str(&out, err.key);
+            else jy_sb_append(&out, "null");
+            jy_sb_json_kv_str(&out, "message", err.msg);
+            jy_sb_json_kv_str(&out, "message_zh", jy_err_zh(&err));
+            jy_sb_appendc(&out, '}');
+            failed++;
+        }
+        jy_sb_appendc(&out, '}');
+    }
+    jy_sb_free(&text);
+    jy_sb_appendf(&out, "],\"done\":%d,\"failed\":%d}", done, failed);
+    jy_privacy_mask_json(&out);
+    jy_api_reply_json(req, 200, &out);
 }
 
 /* ---- conflict checks ---- */
@@ -822,6 +941,16 @@ static void h_settle(jy_http_req *req)
     "{\"type\":\"object\",\"required\":[\"step\",\"reason\"],\"additionalProperties\":false,\"properties\":{"      \
     "\"step\":" STR ",\"reason\":" STR ",\"date\":" STR "}}"
 
+#define BULK_STEP_BODY                                                                                            \
+    "{\"type\":\"object\",\"required\":[\"ids\",\"step\",\"reason\"],\"additionalProperties\":false,\"properties\":{" \
+    "\"ids\":{\"type\":\"array\",\"items\":{\"type\":\"integer\"}},\"step\":" STR ",\"reason\":" STR ",\"date\":" STR "}}"
+#define BULK_STEP_SCHEMA                                                                                          \
+    "{\"type\":\"object\",\"required\":[\"class_id\",\"step\",\"results\",\"done\",\"failed\"],\"properties\":{"     \
+    "\"class_id\":{\"type\":\"integer\"},\"step\":" STR ",\"done\":{\"type\":\"integer\"},\"failed\":{\"type\":"    \
+    "\"integer\"},\"results\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":[\"id\",\"ok\"],"      \
+    "\"properties\":{\"id\":{\"type\":\"integer\"},\"ok\":{\"type\":\"boolean\"},\"state\":" STR ",\"error\":{"      \
+    "\"type\":\"object\",\"required\":[\"status\",\"message\"]}}}}}}"
+
 #define OBJECTION_SCHEMA                                                                                          \
     "{\"type\":\"object\",\"required\":[\"n\",\"on\",\"actor\",\"reason\",\"status\"],\"properties\":{\"n\":"     \
     "{\"type\":\"integer\"},\"on\":" STR ",\"actor\":" STR ",\"reason\":" STR ",\"at\":" STR ",\"from\":" STR     \
@@ -892,8 +1021,8 @@ const jy_api_route jy_api_routes_cases[] = {
       .query = "case_id,person_id,program,kind,occupation,level,org_id,date", .response = CONFLICTS_SCHEMA,
       .statuses = "200,400,401,403,404"}},
     {{.method = "GET", .path = "/api/v1/cases", .fn = h_cases, .permission = JY_PERM_CASE_READ},
-     {.tag = "cases", .summary = "List cases (案件): by programme, state, kind, subject, decision; overdue steps; open objections (异议待复核)",
-      .query = "program,state,kind,decision,person_id,org_id,parent_id,overdue,objection,on,limit,cursor",
+     {.tag = "cases", .summary = "List cases (案件): by programme, state, kind, subject, decision, year, township; overdue steps; open objections (异议待复核)",
+      .query = "program,state,kind,decision,person_id,org_id,parent_id,overdue,objection,on,year,town,limit,cursor",
       .response = PAGE_OF(CASE_SCHEMA), .statuses = "200,400,401,403"}},
     {{.method = "POST", .path = "/api/v1/cases", .fn = h_file, .permission = JY_PERM_CASE_FILE, .max_body = 262144},
      {.tag = "cases", .summary = "File a case (申报): decided by the rules at once, conflicts checked",
@@ -906,6 +1035,11 @@ const jy_api_route jy_api_routes_cases[] = {
       .max_body = 16384},
      {.tag = "cases", .summary = "Take a workflow step (审核, 公示, 异议, 认定 …) with a reason",
       .request = STEP_BODY, .response = CASE_FULL_SCHEMA, .statuses = "200,400,401,403,404,409,415,422"}},
+    {{.method = "POST", .path = "/api/v1/cases/{id}/roster/steps", .fn = h_roster_steps, .permission = JY_PERM_CASE_STEP,
+      .max_body = 65536},
+     {.tag = "cases",
+      .summary = "Take one step for many trainee claims of a class (批量办理) with one reason: per-claim results, not all-or-nothing",
+      .request = BULK_STEP_BODY, .response = BULK_STEP_SCHEMA, .statuses = "200,400,401,403,404,409,415,422"}},
     {{.method = "GET", .path = "/api/v1/cases/{id}/objections", .fn = h_objections, .permission = JY_PERM_CASE_READ},
      {.tag = "cases", .summary = "A case's objections (异议) with their outcome (open, upheld, dismissed …)",
       .response = OBJECTIONS_SCHEMA, .statuses = "200,401,403,404"}},

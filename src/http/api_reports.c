@@ -22,6 +22,7 @@
 #include "service/privacy.h"
 #include "service/report.h"
 #include "service/report_pdf.h"
+#include "service/report_township.h"
 
 /* The county the report is about, or a reply queued and NULL. */
 static const char *county_or_reply(jy_http_req *req, char out[7])
@@ -176,7 +177,41 @@ static void h_targets_or_budget(jy_http_req *req, int budget)
     emit(req, r);
 }
 
-static void h_targets(jy_http_req *req) { h_targets_or_budget(req, 0); }
+/* ?by=township: the dashboard's township breakdown (report_township.h); a township user gets its
+ * own township's row. Without ?by= the county report as before. */
+static void h_targets_by_township(jy_http_req *req)
+{
+    char county[7];
+    const char *program;
+    int year;
+    if (!county_or_reply(req, county) || program_or_reply(req, 0, &program) || year_or_reply(req, &year)) return;
+    jy_cases *cs = jy_api_cases_or_reply(req);
+    if (!cs) return;
+    const jy_http_app *app = jy_http_req_app(req);
+    jy_report *r = NULL;
+    jy_err err = {0};
+    if (jy_report_targets_by_township(cs->st, app ? app->divs : NULL, county, jy_api_who(req)->area, year, program, &r,
+                                      &err)) {
+        jy_api_fail(req, &err, NULL);
+        return;
+    }
+    emit(req, r);
+}
+
+static void h_targets(jy_http_req *req)
+{
+    const char *by = jy_http_req_query(req, "by");
+    if (!by || !*by) {
+        h_targets_or_budget(req, 0);
+        return;
+    }
+    if (strcmp(by, "township") != 0) {
+        jy_http_reply_error2(req, 400, "bad_query", "by", "web.report_by", "?by=: township (the figures per township)",
+                             "?by=：应为 township（分乡镇统计）");
+        return;
+    }
+    h_targets_by_township(req);
+}
 static void h_budget(jy_http_req *req) { h_targets_or_budget(req, 1); }
 
 static void h_roster(jy_http_req *req)
@@ -245,8 +280,8 @@ static void h_forms(jy_http_req *req)
 
 const jy_api_route jy_api_routes_reports[] = {
     {{.method = "GET", .path = "/api/v1/reports/targets", .fn = h_targets, .permission = JY_PERM_REPORT_READ},
-     {.tag = "reports", .summary = "Targets against achieved (目标任务完成情况) per programme and year",
-      .query = "county,year,program,format,encoding", .response = REPORT_SCHEMA, .statuses = "200,400,401,403,404"}},
+     {.tag = "reports", .summary = "Targets against achieved (目标任务完成情况) per programme and year; ?by=township: filed, achieved and paid per township (分乡镇)",
+      .query = "county,year,program,by,format,encoding", .response = REPORT_SCHEMA, .statuses = "200,400,401,403,404"}},
     {{.method = "GET", .path = "/api/v1/reports/budget", .fn = h_budget, .permission = JY_PERM_REPORT_READ},
      {.tag = "reports", .summary = "Budget, committed and paid per programme and funding source (资金使用情况)",
       .query = "county,year,program,format,encoding", .response = REPORT_SCHEMA, .statuses = "200,400,401,403,404"}},

@@ -11,6 +11,7 @@
 #include "service/class_app.h"
 #include "service/conflict.h"
 #include "service/ledger.h"
+#include "service/scoring.h"
 #include "service/users.h"
 #include "service/versions.h"
 
@@ -24,7 +25,7 @@ int jy_cases_open(jy_store *st, const char *policy_dir, jy_cases **out, jy_err *
     cs->st = st;
     int rc;
     if ((rc = jy_policy_load(policy_dir, &cs->pol, err)) || (rc = jy_calendar_load(policy_dir, &cs->cal, err)) ||
-        (rc = jy_workflows_load(policy_dir, &cs->wf, err))) {
+        (rc = jy_workflows_load(policy_dir, &cs->wf, err)) || (rc = jy_scoring_load(policy_dir, &cs->scoring, err))) {
         jy_cases_close(cs);
         return rc;
     }
@@ -85,6 +86,7 @@ void jy_cases_close(jy_cases *cs)
     jy_policy_free(cs->pol);
     jy_calendar_free(cs->cal);
     jy_workflows_free(cs->wf);
+    jy_scoring_free(cs->scoring);
     free(cs);
 }
 
@@ -677,7 +679,7 @@ int jy_case_file(jy_cases *cs, const jy_case_filing *f, const char *actor, int64
             goto done;
     }
     if ((rc = facts_columns(cs->pol, facts, &c, err))) goto done;
-    if ((rc = scoring_form(facts, err))) goto done;
+    if ((rc = jy_scoring_check(cs->scoring, c.program, facts, err)) || (rc = scoring_form(facts, err))) goto done;
     /* who files */
     if ((rc = jy_actor_resolve(cs->st, actor, &who, err))) goto done;
     char division[16];

@@ -33,6 +33,7 @@ typedef struct jy_cases {
         jy_policy *pol; /* owned; cs->pol itself when the version holds the directory's content */
     } vpol[8];
     int nvpol;
+    struct jy_scoring *scoring; /* owned: policy/scoring-forms.tsv (service/scoring.h), checked on filing */
 } jy_cases;
 
 /* Loads the rules, the calendar and the workflows from policy_dir; st stays the caller's. */

@@ -15,6 +15,7 @@
 #include "service/settings.h"
 #include "store/placement_store.h"
 #include "store/report_store.h"
+#include "service/report_township.h"
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -1878,3 +1879,9 @@ done:
     json_decref(c.facts);
     return rc;
 }
+
+/* ---------------------------------------------------------------- shared state rules */
+
+/* The counting rules above, for the township report (report_township.c). */
+int jy_report_state_dropped(const char *state) { return state_dropped(state); }
+int jy_report_state_achieved(const char *state) { return state_achieved(state); }

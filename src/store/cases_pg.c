@@ -290,10 +290,11 @@ static int walk_cases(PGresult *r, int with_text, int (*fn)(void *ctx, const jy_
 static int pq_case_list(jy_store *st, const jy_case_filter *f, int (*fn)(void *ctx, const jy_case *c), void *ctx,
                         jy_err *err)
 {
-    char a[24], p[24], o[24], pa[24], lim[24], d[JY_DATE_BUFSZ];
-    const char *v[11] = {i64(a, f->after_id), f->program, f->state, f->kind, opt_id(p, f->person_id),
+    char a[24], p[24], o[24], pa[24], lim[24], y[24], d[JY_DATE_BUFSZ];
+    const char *v[12] = {i64(a, f->after_id), f->program, f->state, f->kind, opt_id(p, f->person_id),
                          opt_id(o, f->org_id), opt_id(pa, f->parent_id), day(d, f->due_before),
-                         f->limit > 0 ? i64(lim, f->limit) : NULL, f->county, f->objection_open ? "1" : NULL};
+                         f->limit > 0 ? i64(lim, f->limit) : NULL, f->county, f->objection_open ? "1" : NULL,
+                         f->year ? i64(y, f->year) : NULL};
     PGresult *r = run(st, "SELECT " CASE_COLS " FROM cases WHERE id > $1::bigint"
                           " AND ($2::text IS NULL OR program = $2) AND ($3::text IS NULL OR state = $3)"
                           " AND ($4::text IS NULL OR kind = $4) AND ($5::bigint IS NULL OR person_id = $5)"
@@ -302,8 +303,9 @@ static int pq_case_list(jy_store *st, const jy_case_filter *f, int (*fn)(void *c
                           " AND ($10::text IS NULL OR (county >= $10 AND county < $10 || '~'))"
                           " AND ($11::text IS NULL OR (SELECT e.step FROM case_events e WHERE e.case_id = cases.id"
                           " ORDER BY e.id DESC LIMIT 1) = 'object')"
+                          " AND ($12::int IS NULL OR year = $12::int)"
                           " ORDER BY id LIMIT $9::bigint",
-                      11, v, "listing cases", err);
+                      12, v, "listing cases", err);
     if (!r) return err ? err->code : JY_EDB;
     return walk_cases(r, 1, fn, ctx);
 }

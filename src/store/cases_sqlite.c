@@ -359,6 +359,7 @@ static int sq_case_list(jy_store *st, const jy_case_filter *f, int (*fn)(void *c
         jy_sb_append(&sql, " AND (SELECT e.step FROM case_events e WHERE e.case_id = cases.id ORDER BY e.id DESC LIMIT 1)"
                            " = 'object'");
     if (f->county && *f->county) jy_sb_append(&sql, " AND county >= ?10 AND county < ?10 || '~'");
+    if (f->year) jy_sb_append(&sql, " AND year = ?11");
     jy_sb_append(&sql, " ORDER BY id LIMIT ?9");
     sqlite3_stmt *s;
     int rc = prep(st, jy_sb_cstr(&sql), &s, err);
@@ -374,6 +375,7 @@ static int sq_case_list(jy_store *st, const jy_case_filter *f, int (*fn)(void *c
     if (f->due_before) bind_day(s, 8, f->due_before, d);
     sqlite3_bind_int64(s, 9, f->limit > 0 ? f->limit : -1);
     if (f->county && *f->county) bind_text(s, 10, f->county);
+    if (f->year) sqlite3_bind_int(s, 11, f->year);
     return walk_cases(st, s, 1, fn, ctx, "listing cases", err);
 }
 

@@ -501,6 +501,8 @@ typedef struct jy_case_filter {
     int limit;             /* 0: all */
     const char *county;    /* NULL or "": every county; else a division prefix (2, 4 or 6 digits):
                               that area's cases. On a scoped handle the scope applies as well. */
+    int year;              /* 0: any; else the cases of that year (cases.year, the year the reports
+                              count them in: the dashboard's click-through lists) */
 } jy_case_filter;
 
 /* Cases in id order, JSON texts included. */

@@ -2,7 +2,7 @@
 // JSON the fact takes, or a Chinese message; the API's 422 field or message names the input.
 import { test } from 'node:test'
 import assert from 'node:assert/strict'
-import { factValue, buildFacts, fieldOf, factLabel, valueLabel } from '../src/lib/facts.js'
+import { factValue, buildFacts, fieldOf, factLabel, valueLabel, factText, reasonText } from '../src/lib/facts.js'
 
 test('factValue converts by the fact type and refuses what the type cannot hold', () => {
   assert.equal(factValue({ type: 'int' }, ' 12 '), 12)
@@ -40,4 +40,24 @@ test('labels are Chinese, and an unknown name shows as itself', () => {
   assert.equal(factLabel('no_such_fact'), 'no_such_fact')
   assert.equal(valueLabel('exam', 'absent'), '缺考')
   assert.equal(valueLabel('exam', 'other'), 'other')
+})
+
+test('a fact value as the case page shows it: Chinese labels, yes/no, lists', () => {
+  assert.equal(factText('exam', 'pass'), '合格')
+  assert.equal(factText('certificate', 'level5'), '五级/初级工')
+  assert.equal(factText('statuses', ['retired', 'enrolled_student']), '退休人员、在校学生')
+  assert.equal(factText('sick_certificate', true), '是')
+  assert.equal(factText('veto', false), '否')
+  assert.equal(factText('age', 35), '35')
+  assert.equal(factText('exam', 'unheard'), 'unheard')
+  assert.equal(factText('teachers', [{ name: '张老师', certificate: 'x' }]), '张老师')
+  assert.equal(factText('x', null), '—')
+  assert.equal(factText('x', []), '无')
+})
+
+test("a decision reason's text names its facts in Chinese", () => {
+  assert.equal(reasonText('案例未提供 exam，本条受理条件未核验（由受理环节核验）'), '案例未提供“结业考核”，本条受理条件未核验（由受理环节核验）')
+  assert.equal(reasonText('缺少事实 stars，本条无法判断，需人工审核'), '缺少事实“验收星级”，本条无法判断，需人工审核')
+  assert.equal(reasonText('缺少事实 no_such_fact，本条无法判断'), '缺少事实 no_such_fact，本条无法判断')
+  assert.equal(reasonText('每人每年享受政府补贴性培训不超过1次'), '每人每年享受政府补贴性培训不超过1次')
 })

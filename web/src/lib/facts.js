@@ -46,6 +46,14 @@ export const FACT_LABELS = {
   // form fields of a class application (开班申请) and of P4's 5-4-1 (not rule facts)
   occupation: '职业（工种）', start: '开班日期', end: '结业日期', site: '培训场地', planned_trainees: '计划培训人数',
   hours_attended: '实到学时', hours_practical_attended: '实操实到学时',
+  // other fields the filing forms and the demo keep with a case (shown on the case page)
+  examined: '参加结业考核', class_hours_total: '班级总学时', class_hours_practical: '班级实操学时',
+  actual_cost: '实际支出（元）', budget_lines: '预算明细', department_recognition: '主管部门评价（分）',
+  documents: '申报材料', employed: '已就业', employer: '就业单位', equipment: '实训设备', examiners: '考评人员',
+  insured: '已参保', platform_name: '平台名称', post: '岗位（工种）', prior_trainings: '以往培训记录',
+  question_bank: '题库', retained_count: '留用人数', satisfaction: '满意度', schedule: '培训日程', sites: '培训场地',
+  staff: '工作人员', star_years: '认定为星级充分就业社区的年份', station_name: '驿站名称', score_items: '评分表逐项得分',
+  veto_items: '否决项',
 }
 
 export const VALUE_LABELS = {
@@ -79,6 +87,28 @@ export const VALUE_LABELS = {
 
 export const factLabel = (name) => FACT_LABELS[name] || name
 export const valueLabel = (fact, v) => (VALUE_LABELS[fact] && VALUE_LABELS[fact][v]) || v
+
+// A decision reason's text with the facts it names in Chinese: the rules write "案例未提供 exam，…"
+// and "缺少事实 stars，…" with the fact's key; the pages show "案例未提供“结业考核”，…" (a key
+// without a label stays as it is).
+export function reasonText(text) {
+  return String(text ?? '').replace(/(案例未提供|缺少事实) ([a-z][a-z0-9_]*)/g, (m, lead, key) => (FACT_LABELS[key] ? `${lead}“${FACT_LABELS[key]}”` : m))
+}
+
+// A fact's value as the case page shows it: yes/no in Chinese, a coded value by its label, a list
+// of codes each by its label, a list of objects (teachers, budget lines) by their names, anything
+// else as it is (so nothing is hidden).
+export function factText(name, v) {
+  if (v === null || v === undefined || v === '') return '—'
+  if (v === true) return '是'
+  if (v === false) return '否'
+  if (Array.isArray(v)) {
+    if (!v.length) return '无'
+    return v.map((x) => (x !== null && typeof x === 'object' ? (x.name ?? x.item ?? x.content ?? x.kind ?? JSON.stringify(x)) : factText(name, x))).join('、')
+  }
+  if (typeof v === 'object') return JSON.stringify(v)
+  return String(valueLabel(name, v))
+}
 
 // The kind of input a fact takes: 'bool' | 'int' | 'money' | 'ratio' | 'date' | 'enum' | 'set' | 'text'.
 export function inputKind(f) {
