@@ -299,8 +299,11 @@ static int pq_case_list(jy_store *st, const jy_case_filter *f, int (*fn)(void *c
                           " AND ($6::bigint IS NULL OR org_id = $6) AND ($7::bigint IS NULL OR parent_id = $7)"
                           " AND ($8::date IS NULL OR (due_on IS NOT NULL AND due_on < $8))"
                           " AND ($10::text IS NULL OR (county >= $10 AND county < $10 || '~'))"
-                          " AND ($11::text IS NULL OR (SELECT e.step FROM case_events e WHERE e.case_id = cases.id"
-                          " ORDER BY e.id DESC LIMIT 1) = 'object')"
+                          /* the objected cases first, from the partial index case_events_object (migration
+                           * 14), then whether the objection is still the last step */
+                          " AND ($11::text IS NULL OR (id IN (SELECT o.case_id FROM case_events o WHERE o.step = 'object')"
+                          " AND (SELECT e.step FROM case_events e WHERE e.case_id = cases.id"
+                          " ORDER BY e.id DESC LIMIT 1) = 'object'))"
                           " ORDER BY id LIMIT $9::bigint",
                       11, v, "listing cases", err);
     if (!r) return err ? err->code : JY_EDB;
