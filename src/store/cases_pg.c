@@ -290,22 +290,26 @@ static int pq_case_list(jy_store *st, const jy_case_filter *f, int (*fn)(void *c
                         jy_err *err)
 {
     char a[24], p[24], o[24], pa[24], lim[24], d[JY_DATE_BUFSZ];
-    const char *v[11] = {i64(a, f->after_id), f->program, f->state, f->kind, opt_id(p, f->person_id),
+    /* a whole county by equality as well as by prefix: the (county, state, id) and (county, id)
+     * indexes of migration 14 then give its cases in id order and the scan stops at the limit */
+    const char *whole = f->county && strlen(f->county) == 6 ? f->county : NULL;
+    const char *v[12] = {i64(a, f->after_id), f->program, f->state, f->kind, opt_id(p, f->person_id),
                          opt_id(o, f->org_id), opt_id(pa, f->parent_id), day(d, f->due_before),
-                         f->limit > 0 ? i64(lim, f->limit) : NULL, f->county, f->objection_open ? "1" : NULL};
+                         f->limit > 0 ? i64(lim, f->limit) : NULL, f->county, f->objection_open ? "1" : NULL, whole};
     PGresult *r = run(st, "SELECT " CASE_COLS " FROM cases WHERE id > $1::bigint"
                           " AND ($2::text IS NULL OR program = $2) AND ($3::text IS NULL OR state = $3)"
                           " AND ($4::text IS NULL OR kind = $4) AND ($5::bigint IS NULL OR person_id = $5)"
                           " AND ($6::bigint IS NULL OR org_id = $6) AND ($7::bigint IS NULL OR parent_id = $7)"
                           " AND ($8::date IS NULL OR (due_on IS NOT NULL AND due_on < $8))"
                           " AND ($10::text IS NULL OR (county >= $10 AND county < $10 || '~'))"
+                          " AND ($12::text IS NULL OR county = $12)"
                           /* the objected cases first, from the partial index case_events_object (migration
                            * 14), then whether the objection is still the last step */
                           " AND ($11::text IS NULL OR (id IN (SELECT o.case_id FROM case_events o WHERE o.step = 'object')"
                           " AND (SELECT e.step FROM case_events e WHERE e.case_id = cases.id"
                           " ORDER BY e.id DESC LIMIT 1) = 'object'))"
                           " ORDER BY id LIMIT $9::bigint",
-                      11, v, "listing cases", err);
+                      12, v, "listing cases", err);
     if (!r) return err ? err->code : JY_EDB;
     return walk_cases(r, 1, fn, ctx);
 }

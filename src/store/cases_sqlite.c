@@ -358,7 +358,10 @@ static int sq_case_list(jy_store *st, const jy_case_filter *f, int (*fn)(void *c
         jy_sb_append(&sql, " AND id IN (SELECT o.case_id FROM case_events o WHERE o.step = 'object')"
                            " AND (SELECT e.step FROM case_events e WHERE e.case_id = cases.id ORDER BY e.id DESC LIMIT 1)"
                            " = 'object'");
-    if (f->county && *f->county) jy_sb_append(&sql, " AND county >= ?10 AND county < ?10 || '~'");
+    /* a whole county by equality: the (county, state, id) and (county, id) indexes of migration 14
+     * give its cases in id order and the scan stops at the limit */
+    if (f->county && strlen(f->county) == 6) jy_sb_append(&sql, " AND county = ?10");
+    else if (f->county && *f->county) jy_sb_append(&sql, " AND county >= ?10 AND county < ?10 || '~'");
     jy_sb_append(&sql, " ORDER BY id LIMIT ?9");
     sqlite3_stmt *s;
     int rc = prep(st, jy_sb_cstr(&sql), &s, err);

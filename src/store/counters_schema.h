@@ -20,9 +20,12 @@
  *                moves its trainees between sub-target groups (they inherit its facts).
  *                The migration fills the table from the cases already written.
  *
- * Work-list indexes: cases_due (county, due_on) over the cases waiting for a step (due_on set),
- * for `GET /cases?overdue=1` and `jiuye case overdue` without walking every case;
- * case_events_object over the objection (异议) events, for `?objection=open`.
+ * Work-list indexes (EXPLAINed in docs/scale.md): a county's page of its cases in id order
+ * without walking the others — cases_due (county, id) over the cases waiting for a step (due_on
+ * set) for `GET /cases?overdue=1` and `jiuye case overdue`; cases_county_state (county, state, id)
+ * for `?state=publicity`, `?state=filed` and every list by state; case_events_object over the
+ * objection (异议) events, for `?objection=open`. The lists name a county by equality
+ * (cases_pg.c, cases_sqlite.c), so these indexes give the page in order and stop at its limit.
  *
  * docs/store.md and docs/scale.md describe them; `jiuye report counters check` recounts. */
 #ifndef JY_COUNTERS_SCHEMA_H
@@ -60,7 +63,8 @@ static const char jy_sqlite_migration_14[] =
     "CREATE TRIGGER case_counters_class AFTER UPDATE OF facts ON cases WHEN NEW.kind = 'training_class'"
     " AND OLD.kind = 'training_class' AND OLD.facts IS NOT NEW.facts BEGIN\n" JY_SQ_CHILDREN("OLD.facts", "-1")
         JY_SQ_CHILDREN("NEW.facts", "1") "END;\n"
-    "CREATE INDEX cases_due ON cases(county, due_on) WHERE due_on IS NOT NULL;\n"
+    "CREATE INDEX cases_due ON cases(county, id) WHERE due_on IS NOT NULL;\n"
+    "CREATE INDEX cases_county_state ON cases(county, state, id);\n"
     "CREATE INDEX case_events_object ON case_events(case_id) WHERE step = 'object';\n";
 
 static const char jy_pg_migration_14[] =
@@ -97,7 +101,8 @@ static const char jy_pg_migration_14[] =
     "  FOR EACH STATEMENT EXECUTE FUNCTION jy_case_counters();\n"
     "CREATE TRIGGER case_counters_delete AFTER DELETE ON cases REFERENCING OLD TABLE AS jy_old\n"
     "  FOR EACH STATEMENT EXECUTE FUNCTION jy_case_counters();\n"
-    "CREATE INDEX cases_due ON cases(county, due_on) WHERE due_on IS NOT NULL;\n"
+    "CREATE INDEX cases_due ON cases(county, id) WHERE due_on IS NOT NULL;\n"
+    "CREATE INDEX cases_county_state ON cases(county, state, id);\n"
     "CREATE INDEX case_events_object ON case_events(case_id) WHERE step = 'object';\n";
 
 #endif
