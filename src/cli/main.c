@@ -29,7 +29,7 @@ static const struct {
     {"placement", jy_cmd_placement, "placement start|approve|end|recover|show|list …   placements with monthly pay (P10/P12/P13/P14/P24)"},
     {"attendance", jy_cmd_attendance, "attendance set|import …   monthly attendance (考勤) of placements"},
     {"payroll", jy_cmd_payroll, "payroll run|show|review …   monthly payroll runs of placements"},
-    {"report", jy_cmd_report, "report targets|budget|roster|forms|publicity|p4-acceptance …   reports as JSON, CSV or XLSX"},
+    {"report", jy_cmd_report, "report targets|budget|roster|forms|publicity|p4-acceptance|counters …   reports as JSON, CSV or XLSX"},
     {"settings", jy_cmd_settings, "settings show | set KEY VALUE   the county's settings (填报单位, bank-file encoding and layout)"},
     {"messages", jy_cmd_messages, "messages [--key PREFIX]   the catalogue of message keys with their English and Chinese texts"},
     {"access-log", jy_cmd_access_log, "access-log list [--user U] [--since DATE]   who saw personal data unmasked (auditor)"},
