@@ -365,7 +365,9 @@ int jy_report_counters_check(jy_store *st, const char *county, jy_sb *out, int64
 {
     tally_vec kept = {NULL, 0, 0}, re = {NULL, 0, 0};
     int64_t nd = 0;
-    int rc = jy_store_begin(st, err); /* one snapshot for both reads */
+    /* both reads inside one write transaction: it holds the writer lock (SQLite BEGIN IMMEDIATE,
+     * PostgreSQL's advisory lock), so no case moves between them; writers wait for the recount */
+    int rc = jy_store_begin(st, err);
     if (rc) return rc;
     if ((rc = jy_store_report_counters(st, county, 0, NULL, on_tally, &kept, err)) ||
         (rc = jy_store_report_tally(st, county, 0, NULL, on_tally, &re, err))) {
