@@ -304,8 +304,11 @@ static int pq_case_list(jy_store *st, const jy_case_filter *f, int (*fn)(void *c
                           " AND ($10::text IS NULL OR (county >= $10 AND county < $10 || '~'))"
                           " AND ($12::text IS NULL OR county = $12)"
                           /* the objected cases first, from the partial index case_events_object (migration
-                           * 14), then whether the objection is still the last step */
-                          " AND ($11::text IS NULL OR (id IN (SELECT o.case_id FROM case_events o WHERE o.step = 'object')"
+                           * 14), as an array evaluated once (an IN inside this OR is not made a join: the
+                           * planner would test every case of the county), then whether the objection is
+                           * still the last step */
+                          " AND ($11::text IS NULL OR (id = ANY (ARRAY(SELECT o.case_id FROM case_events o"
+                          " WHERE o.step = 'object'))"
                           " AND (SELECT e.step FROM case_events e WHERE e.case_id = cases.id"
                           " ORDER BY e.id DESC LIMIT 1) = 'object'))"
                           " ORDER BY id LIMIT $9::bigint",
