@@ -557,24 +557,36 @@ int main(int argc, char **argv)
     }
     printf("%-16s %12s %12s %8s\n", "step", "sqlite s", "postgresql s", "pg/sq");
     for (int s = 0; s < STEPS; s++) {
-        if (have_pg)
+        if (pg_only) printf("%-16s %12s %12.3f %8s\n", step_name[s], "-", ps.secs[s], "-");
+        else if (have_pg)
             printf("%-16s %12.3f %12.3f %8.2f\n", step_name[s], sq.secs[s], ps.secs[s],
                    sq.secs[s] > 0 ? ps.secs[s] / sq.secs[s] : 0);
         else printf("%-16s %12.3f %12s %8s\n", step_name[s], sq.secs[s], "-", "-");
     }
     printf("\nper county, ms (mean / slowest of %d)  %21s %23s\n", NCOUNTY, "sqlite", have_pg ? "postgresql" : "");
     for (int q = 0; q < READS; q++) {
-        printf("%-36s %10.1f / %8.1f", read_name[q], 1000 * sq.read_sum[q] / NCOUNTY, 1000 * sq.read_max[q]);
+        if (pg_only) printf("%-36s %21s", read_name[q], "-");
+        else printf("%-36s %10.1f / %8.1f", read_name[q], 1000 * sq.read_sum[q] / NCOUNTY, 1000 * sq.read_max[q]);
         if (have_pg) printf("   %10.1f / %8.1f", 1000 * ps.read_sum[q] / NCOUNTY, 1000 * ps.read_max[q]);
         printf("\n");
     }
-    printf("%-36s %10.0f x %10s", "ratio recount / counters (mean)",
-           sq.read_sum[R_COUNTERS] > 0 ? sq.read_sum[R_RECOUNT] / sq.read_sum[R_COUNTERS] : 0, "");
+    if (pg_only) printf("%-36s %21s", "ratio recount / counters (mean)", "-");
+    else
+        printf("%-36s %10.0f x %10s", "ratio recount / counters (mean)",
+               sq.read_sum[R_COUNTERS] > 0 ? sq.read_sum[R_RECOUNT] / sq.read_sum[R_COUNTERS] : 0, "");
     if (have_pg)
         printf("   %10.0f x", ps.read_sum[R_COUNTERS] > 0 ? ps.read_sum[R_RECOUNT] / ps.read_sum[R_COUNTERS] : 0);
-    printf("\nlist rows found: %ld (sqlite)", sq.listed);
-    if (have_pg) printf(", %ld (postgresql)", ps.listed);
+    if (pg_only) printf("\nlist rows found: %ld (postgresql)", ps.listed);
+    else printf("\nlist rows found: %ld (sqlite)", sq.listed);
+    if (have_pg && !pg_only) printf(", %ld (postgresql)", ps.listed);
     printf("\n");
+    if (pg_only) {
+        printf("rates: persons %.0f/s, claims %.0f/s (postgresql)\n", (double)n / ps.secs[S_IMPORT],
+               (double)nclaims / ps.secs[S_CLAIMS]);
+        printf("answers (postgresql): roster registered %ld, findings %ld (hard %ld); payroll lines %ld, approved %ld\n",
+               ps.found, ps.findings, ps.nhard, ps.lines, ps.approved);
+        return rc;
+    }
     printf("rates: persons %.0f/s, claims %.0f/s (sqlite)", (double)n / sq.secs[S_IMPORT],
            (double)nclaims / sq.secs[S_CLAIMS]);
     if (have_pg)
