@@ -82,7 +82,7 @@ static const char jy_pg_migration_14[] =
     "  n_cases bigint NOT NULL DEFAULT 0,\n"
     "  amount bigint NOT NULL DEFAULT 0,\n"
     "  PRIMARY KEY (" JY_COUNTER_COLS ")\n"
-    ");\n"
+    ");\n" JY_PG_JSONB_OR_NULL
     "INSERT INTO case_counters(" JY_COUNTER_COLS ", n_cases, amount)\n"
     "  SELECT " JY_COUNTER_COLS ", SUM(n), SUM(a) FROM (" JY_PG_ROWS("cases", "1") ") d GROUP BY " JY_COUNTER_GROUP
     ";\n"

@@ -10,8 +10,12 @@
 /* ---- SQLite ---- */
 
 /* The fact k of row R's facts, else of the parent facts P, else ''. */
-#define JY_SQ_FACT(R, P, k) \
-    "COALESCE(CAST(json_extract(" R ".facts, '$." k "') AS TEXT), CAST(json_extract(" P ", '$." k "') AS TEXT), '')"
+/* Facts that are not valid JSON count as no facts (the store does not refuse them; the service
+ * never writes them), so neither a trigger nor the recount fails on them. */
+#define JY_SQ_VALID(X) "CASE WHEN json_valid(" X ") THEN " X " END"
+#define JY_SQ_FACT(R, P, k)                                                                                        \
+    "COALESCE(CAST(json_extract(" JY_SQ_VALID(R ".facts") ", '$." k "') AS TEXT), CAST(json_extract(" JY_SQ_VALID(P) \
+    ", '$." k "') AS TEXT), '')"
 #define JY_SQ_KEY(R, P)                                                                                            \
     R ".county, " R ".program, " R ".year, " R ".kind, " R ".state, " R ".occupation, " JY_SQ_FACT(R, P, "track") \
     ", " JY_SQ_FACT(R, P, "p2_group") ", " JY_SQ_FACT(R, P, "entrepreneurship") ", " JY_SQ_FACT(R, P, "target_group")
@@ -34,6 +38,19 @@
 
 /* The key columns and the signed count and amount (S "1" or "-1") of the cases c whose facts and
  * parent facts x.f and x.pf are parsed once per row in a LATERAL subquery (report_store.c). */
+/* jy_jsonb_or_null (migration 14): the text as jsonb, NULL when it does not parse (no error), so
+ * that facts which are not JSON count as no facts; '{}' and NULL skip the exception block and
+ * its subtransaction. */
+#define JY_PG_JSONB_OR_NULL                                                                                       \
+    "CREATE FUNCTION jy_jsonb_or_null(t text) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE STRICT AS $$\n"           \
+    "BEGIN\n"                                                                                                     \
+    "  IF t = '{}' THEN RETURN '{}'::jsonb; END IF;\n"                                                            \
+    "  BEGIN\n"                                                                                                   \
+    "    RETURN t::jsonb;\n"                                                                                      \
+    "  EXCEPTION WHEN others THEN\n"                                                                              \
+    "    RETURN NULL;\n"                                                                                          \
+    "  END;\n"                                                                                                    \
+    "END $$;\n"
 #define JY_PG_FACT(k) "COALESCE(x.f ->> '" k "', x.pf ->> '" k "', '')"
 #define JY_PG_SEL(S)                                                                                              \
     "SELECT c.county, c.program, c.year, c.kind, c.state, c.occupation, " JY_PG_FACT("track") " AS track, "     \
@@ -43,13 +60,13 @@
 /* The counted rows of table T (cases or a transition table), signed S. */
 #define JY_PG_ROWS(T, S)                                                                                          \
     JY_PG_SEL(S) "FROM " T " c LEFT JOIN cases pc ON pc.id = c.parent_id "                                       \
-    "CROSS JOIN LATERAL (SELECT CAST(c.facts AS jsonb) AS f, CAST(pc.facts AS jsonb) AS pf OFFSET 0) x "          \
+    "CROSS JOIN LATERAL (SELECT jy_jsonb_or_null(c.facts) AS f, jy_jsonb_or_null(pc.facts) AS pf OFFSET 0) x "          \
     "WHERE " JY_PG_COUNTED " AND (c.parent_id IS NULL OR pc.kind = 'training_class')"
 /* The trainees of the classes whose facts this statement changed, counted with the class facts
  * of transition table P (jy_old or jy_new), signed S. */
 #define JY_PG_CHILDREN(P, S)                                                                                      \
     JY_PG_SEL(S) "FROM jy_old o JOIN jy_new w ON w.id = o.id JOIN cases c ON c.parent_id = o.id "                  \
-    "CROSS JOIN LATERAL (SELECT CAST(c.facts AS jsonb) AS f, CAST(" P ".facts AS jsonb) AS pf OFFSET 0) x "       \
+    "CROSS JOIN LATERAL (SELECT jy_jsonb_or_null(c.facts) AS f, jy_jsonb_or_null(" P ".facts) AS pf OFFSET 0) x "       \
     "WHERE o.kind = 'training_class' AND w.kind = 'training_class' AND o.facts IS DISTINCT FROM w.facts AND "    \
     JY_PG_COUNTED
 #define JY_PG_UPSERT(D)                                                                                           \

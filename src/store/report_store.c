@@ -48,13 +48,14 @@ static jy_date date_or_0(const char *s)
     "AND (c.parent_id IS NULL OR pc.kind = 'training_class') "                                                  \
     "GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9"
 
-#define SQLITE_FACT(k) \
-    "COALESCE(CAST(json_extract(c.facts, '$." k "') AS TEXT), CAST(json_extract(pc.facts, '$." k "') AS TEXT), '')"
+/* the counters' expressions (counters_sql.h): facts that are not valid JSON count as none */
+#define SQLITE_FACT(k) JY_SQ_FACT("c", "pc.facts", k)
 /* PostgreSQL: each CAST(… AS jsonb) parses the text again, so the case's and its parent's facts
  * are parsed once per row in a LATERAL subquery that OFFSET 0 keeps from being inlined (four
  * casts per row were most of `report targets` at 500,000 cases a county). */
 #define PG_FACT(k) "COALESCE(x.f ->> '" k "', x.pf ->> '" k "', '')"
-#define PG_FACTS_ONCE "CROSS JOIN LATERAL (SELECT CAST(c.facts AS jsonb) AS f, CAST(pc.facts AS jsonb) AS pf OFFSET 0) x "
+#define PG_FACTS_ONCE \
+    "CROSS JOIN LATERAL (SELECT jy_jsonb_or_null(c.facts) AS f, jy_jsonb_or_null(pc.facts) AS pf OFFSET 0) x "
 
 static const char tally_sqlite[] = TALLY_SQL(SQLITE_FACT, "");
 static const char tally_pg[] = TALLY_SQL(PG_FACT, PG_FACTS_ONCE);
