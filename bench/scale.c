@@ -1,7 +1,7 @@
 /* bench/scale: the same workload on SQLite and PostgreSQL in one run, for docs/scale.md (issue 3).
  *
  *   bench_scale [--persons N] [--claims C] [--roster M] [--placements P] [--pg URL] [--dir DIR]
- *               [--no-prefetch] [--per-person] [--per-case]
+ *               [--no-prefetch] [--per-person] [--per-case] [--pg-only]
  *
  * Steps, each timed per backend, with the ratio PostgreSQL / SQLite:
  *   import          N persons (default 1,000,000) through jy_store_person_put in transactions of
@@ -26,8 +26,23 @@
  *                   2024-03): sources read, conflicts re-checked for the month, every line decided
  *                   by the policy engine in batch mode, lines written, payables approved in the ledger.
  *   dashboard       the start page's reads (jy_store_counts_get, persons per township, per status,
- *                   organisations per kind set) and `report targets` (jy_report_targets, every year,
- *                   every programme) for each of the 10 counties.
+ *                   organisations per kind set) and `report targets` RECOUNTED (jy_report_targets_from
+ *                   with recount 1: a grouped read of every case, every year, every programme) for
+ *                   each of the 10 counties: the measure of issue 3 and of issue 12's "about 6 s".
+ * Then, per county and timed one by one (mean and slowest of the 10 counties, in ms), the reads of
+ * the two pages everyone opens first (issue 12 item 3, docs/scale.md), beside the recount:
+ *   targets recount   `report targets` recounting every case (as above)
+ *   targets counters  `report targets` from the counters kept as cases move (migration 14), what
+ *                     GET /reports/targets answers; the ratio recount / counters is printed
+ *   budget            `report budget` (GET /reports/budget), from the ledger's balances
+ *   dashboard lists   GET /cases?overdue=1, ?state=publicity, ?objection=open at the page's limit
+ *                     of 500 (jy_store_case_list for the county)
+ *   dashboard page    targets counters + budget + dashboard lists
+ *   work list page    my work (待办)'s three tabs, 200 each: overdue, filed (waiting for review),
+ *                     publicity running
+ * 2 % of the claims wait for review (state filed, a deadline 20 days after filing: overdue on the
+ * bench's day) and 1 % are in publicity, so the lists have rows to find among the county's cases.
+ * --pg-only skips the SQLite run (the issue's full size on PostgreSQL in half the time).
  * --pg (or JY_BENCH_PG_URL) names a PostgreSQL server's maintenance database; the bench creates
  * a database of its own there and drops it. Without it, SQLite only. A benchmark, never a test;
  * it checks its answers (counts, findings, payroll lines) and exits 1 when they are wrong. */
@@ -53,6 +68,7 @@ enum { S_IMPORT, S_CLAIMS, S_CHECK, S_SETUP, S_PAYROLL, S_DASH };
 static int prefetch = 1;   /* --no-prefetch: puts without jy_store_person_prefetch */
 static int per_person = 0; /* --per-person: the conflict check as one lookup per roster row */
 static int bulk_claims = 1; /* --per-case: claims through jy_store_case_insert, one by one */
+static int pg_only = 0;     /* --pg-only: no SQLite run */
 static const char *const step_name[STEPS] = {"import persons", "load claims",  "conflict check",
                                              "payroll setup",  "payroll",      "dashboard"};
 static const char *const county[NCOUNTY] = {"640522", "640521", "640502", "640402", "640423",
@@ -63,8 +79,14 @@ static const char *const occupation[] = {"中式烹调师", "育婴员", "电工
                                          "保安员", "钢筋工", "中式面点师", "茶艺师", "健康管理师"};
 enum { NOCC = sizeof occupation / sizeof *occupation };
 
+enum { R_RECOUNT, R_COUNTERS, R_BUDGET, R_DASH_LISTS, R_DASH_PAGE, R_WORKLIST, READS };
+static const char *const read_name[READS] = {"targets recount", "targets counters", "budget", "dashboard lists",
+                                             "dashboard page", "work list page"};
+
 typedef struct result {
     double secs[STEPS];
+    double read_sum[READS], read_max[READS]; /* per county: seconds, summed and slowest */
+    long listed;                             /* rows the lists found, all counties */
     long found, findings, nhard, lines, approved;
     int64_t cases_counted;
 } result;
@@ -154,10 +176,42 @@ static void claim(jy_case *c, jy_case_event *ev, long j, long npersons)
         c->amount = 50000 + 1000 * (int64_t)rnd(100);
     }
     snprintf(c->state, sizeof c->state, "%s", rejected ? "rejected" : "paid");
+    if (!rejected && j % 100 < 2) { /* waiting for review, its deadline past on the bench's day */
+        snprintf(c->state, sizeof c->state, "filed");
+        c->due_on = c->filed_on + 20;
+        c->has_amount = 0;
+    } else if (!rejected && j % 100 == 2) { /* in publicity */
+        snprintf(c->state, sizeof c->state, "publicity");
+        c->publicity_end = c->filed_on + 7;
+    }
     snprintf(ev->step, sizeof ev->step, "file");
     ev->on = c->filed_on;
     ev->reason = "bench_scale";
-    (void)j;
+}
+
+static int count_cb(void *ctx, const jy_case *c)
+{
+    (void)c;
+    ++*(long *)ctx;
+    return 0;
+}
+
+/* The report from the counters has the recount's figures (rep: the recount's report). */
+static int report_same(jy_store *st, jy_cases *cs, const char *cty, const jy_report *rep, jy_err *err)
+{
+    jy_report *kept = NULL;
+    jy_sb a = JY_SB_INIT, b = JY_SB_INIT;
+    int rc = jy_report_targets(st, cs->pol, cty, 0, NULL, &kept, err);
+    if (rc == 0) {
+        jy_report_json(rep, &a);
+        jy_report_json(kept, &b);
+    }
+    if (rc == 0 && strcmp(jy_sb_cstr(&a), jy_sb_cstr(&b)) != 0)
+        rc = jy_err_set(err, JY_EINVAL, "county %s: report targets from the counters differs from the recount", cty);
+    jy_report_free(kept);
+    jy_sb_free(&a);
+    jy_sb_free(&b);
+    return rc;
 }
 
 /* Runs the steps on the database at url; fills r. */
@@ -354,12 +408,55 @@ static int run(const char *url, long n, long nclaims, long m, long np, result *r
     if (rc == 0) rc = jy_store_group_counts(st, JY_GROUP_PERSON_TOWNSHIP, today, sum_cb, &towns, &err);
     if (rc == 0) rc = jy_store_group_counts(st, JY_GROUP_PERSON_STATUS, today, sum_cb, &statuses, &err);
     if (rc == 0) rc = jy_store_group_counts(st, JY_GROUP_ORG_KINDS, today, sum_cb, &kinds, &err);
+    double per[READS];
     for (int k = 0; k < NCOUNTY && rc == 0; k++) {
         jy_report *rep_t = NULL;
-        rc = jy_report_targets(st, cs->pol, county[k], 0, NULL, &rep_t, &err);
+        double t0 = now();
+        rc = jy_report_targets_from(st, cs->pol, NULL, county[k], 0, NULL, 1, &rep_t, &err);
+        per[R_RECOUNT] = now() - t0;
+        if (rc == 0) rc = report_same(st, cs, county[k], rep_t, &err);
         jy_report_free(rep_t);
+        r->read_sum[R_RECOUNT] += per[R_RECOUNT];
+        if (per[R_RECOUNT] > r->read_max[R_RECOUNT]) r->read_max[R_RECOUNT] = per[R_RECOUNT];
     }
     r->secs[S_DASH] = now() - t;
+
+    /* ---- the first pages' reads per county, from the counters and the indexes */
+    for (int k = 0; k < NCOUNTY && rc == 0; k++) {
+        jy_report *rep_t = NULL;
+        double t0 = now();
+        rc = jy_report_targets(st, cs->pol, county[k], 0, NULL, &rep_t, &err);
+        jy_report_free(rep_t);
+        rep_t = NULL;
+        double t1 = now();
+        if (rc == 0) rc = jy_report_budget(st, cs->pol, county[k], 0, NULL, &rep_t, &err);
+        jy_report_free(rep_t);
+        double t2 = now();
+        /* the dashboard's alerts: overdue, publicity, open objections, 500 each (+1: is there more) */
+        jy_case_filter fo = {.due_before = today, .county = county[k], .limit = 501};
+        jy_case_filter fp = {.state = "publicity", .county = county[k], .limit = 501};
+        jy_case_filter fx = {.objection_open = 1, .county = county[k], .limit = 501};
+        if (rc == 0) rc = jy_store_case_list(st, &fo, count_cb, &r->listed, &err);
+        if (rc == 0) rc = jy_store_case_list(st, &fp, count_cb, &r->listed, &err);
+        if (rc == 0) rc = jy_store_case_list(st, &fx, count_cb, &r->listed, &err);
+        double t3 = now();
+        /* my work's three tabs, 200 each */
+        fo.limit = fp.limit = 201;
+        jy_case_filter ff = {.state = "filed", .county = county[k], .limit = 201};
+        if (rc == 0) rc = jy_store_case_list(st, &fo, count_cb, &r->listed, &err);
+        if (rc == 0) rc = jy_store_case_list(st, &ff, count_cb, &r->listed, &err);
+        if (rc == 0) rc = jy_store_case_list(st, &fp, count_cb, &r->listed, &err);
+        double t4 = now();
+        per[R_COUNTERS] = t1 - t0;
+        per[R_BUDGET] = t2 - t1;
+        per[R_DASH_LISTS] = t3 - t2;
+        per[R_DASH_PAGE] = t3 - t0;
+        per[R_WORKLIST] = t4 - t3;
+        for (int q = R_COUNTERS; q < READS; q++) {
+            r->read_sum[q] += per[q];
+            if (per[q] > r->read_max[q]) r->read_max[q] = per[q];
+        }
+    }
 
     if (rc) fprintf(stderr, "%s: %s\n", be, err.msg);
     else if (c.persons != n || towns != n || kinds != NORGS || r->found != m / 2 || r->lines != np)
@@ -392,7 +489,7 @@ static int pg_admin(const char *admin, const char *sql)
 
 #define USAGE                                                                                                      \
     "usage: bench_scale [--persons N] [--claims C] [--roster M] [--placements P] [--pg URL] [--dir DIR] "       \
-    "[--no-prefetch] [--per-person] [--per-case]\n"
+    "[--no-prefetch] [--per-person] [--per-case] [--pg-only]\n"
 
 int main(int argc, char **argv)
 {
@@ -402,6 +499,7 @@ int main(int argc, char **argv)
         if (strcmp(argv[i], "--no-prefetch") == 0) prefetch = 0, i--;
         else if (strcmp(argv[i], "--per-person") == 0) per_person = 1, i--;
         else if (strcmp(argv[i], "--per-case") == 0) bulk_claims = 0, i--;
+        else if (strcmp(argv[i], "--pg-only") == 0) pg_only = 1, i--;
         else if (i + 1 >= argc) n = 0; /* an option without its value: usage */
         else if (strcmp(argv[i], "--persons") == 0) n = atol(argv[i + 1]);
         else if (strcmp(argv[i], "--claims") == 0) nclaims = atol(argv[i + 1]);
@@ -432,7 +530,12 @@ int main(int argc, char **argv)
                BATCH);
     printf("payroll: jy_payroll_run_month (the service's whole run: read, conflicts, decide, write, ledger)\n");
     fflush(stdout);
-    int rc = run(path, n, nclaims, m, np, &sq);
+    memset(&sq, 0, sizeof sq);
+    if (pg_only && !(pg && *pg)) {
+        fprintf(stderr, "--pg-only needs --pg URL\n");
+        return 2;
+    }
+    int rc = pg_only ? 0 : run(path, n, nclaims, m, np, &sq);
     char wal[530];
     unlink(path);
     snprintf(wal, sizeof wal, "%s-wal", path);
@@ -454,10 +557,35 @@ int main(int argc, char **argv)
     }
     printf("%-16s %12s %12s %8s\n", "step", "sqlite s", "postgresql s", "pg/sq");
     for (int s = 0; s < STEPS; s++) {
-        if (have_pg)
+        if (pg_only) printf("%-16s %12s %12.3f %8s\n", step_name[s], "-", ps.secs[s], "-");
+        else if (have_pg)
             printf("%-16s %12.3f %12.3f %8.2f\n", step_name[s], sq.secs[s], ps.secs[s],
                    sq.secs[s] > 0 ? ps.secs[s] / sq.secs[s] : 0);
         else printf("%-16s %12.3f %12s %8s\n", step_name[s], sq.secs[s], "-", "-");
+    }
+    printf("\nper county, ms (mean / slowest of %d)  %21s %23s\n", NCOUNTY, "sqlite", have_pg ? "postgresql" : "");
+    for (int q = 0; q < READS; q++) {
+        if (pg_only) printf("%-36s %21s", read_name[q], "-");
+        else printf("%-36s %10.1f / %8.1f", read_name[q], 1000 * sq.read_sum[q] / NCOUNTY, 1000 * sq.read_max[q]);
+        if (have_pg) printf("   %10.1f / %8.1f", 1000 * ps.read_sum[q] / NCOUNTY, 1000 * ps.read_max[q]);
+        printf("\n");
+    }
+    if (pg_only) printf("%-36s %21s", "ratio recount / counters (mean)", "-");
+    else
+        printf("%-36s %10.0f x %10s", "ratio recount / counters (mean)",
+               sq.read_sum[R_COUNTERS] > 0 ? sq.read_sum[R_RECOUNT] / sq.read_sum[R_COUNTERS] : 0, "");
+    if (have_pg)
+        printf("   %10.0f x", ps.read_sum[R_COUNTERS] > 0 ? ps.read_sum[R_RECOUNT] / ps.read_sum[R_COUNTERS] : 0);
+    if (pg_only) printf("\nlist rows found: %ld (postgresql)", ps.listed);
+    else printf("\nlist rows found: %ld (sqlite)", sq.listed);
+    if (have_pg && !pg_only) printf(", %ld (postgresql)", ps.listed);
+    printf("\n");
+    if (pg_only) {
+        printf("rates: persons %.0f/s, claims %.0f/s (postgresql)\n", (double)n / ps.secs[S_IMPORT],
+               (double)nclaims / ps.secs[S_CLAIMS]);
+        printf("answers (postgresql): roster registered %ld, findings %ld (hard %ld); payroll lines %ld, approved %ld\n",
+               ps.found, ps.findings, ps.nhard, ps.lines, ps.approved);
+        return rc;
     }
     printf("rates: persons %.0f/s, claims %.0f/s (sqlite)", (double)n / sq.secs[S_IMPORT],
            (double)nclaims / sq.secs[S_CLAIMS]);
@@ -469,8 +597,9 @@ int main(int argc, char **argv)
     if (have_pg)
         printf("                         %ld, %ld (%ld); %ld, %ld\n", ps.found, ps.findings, ps.nhard, ps.lines,
                ps.approved);
-    if (have_pg && rc == 0 &&
-        (sq.found != ps.found || sq.findings != ps.findings || sq.lines != ps.lines || sq.approved != ps.approved)) {
+    if (have_pg && rc == 0 && !pg_only &&
+        (sq.found != ps.found || sq.findings != ps.findings || sq.lines != ps.lines || sq.approved != ps.approved ||
+         sq.listed != ps.listed)) {
         fprintf(stderr, "the backends disagree\n");
         rc = 1;
     }

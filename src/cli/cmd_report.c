@@ -1,6 +1,10 @@
 /* jiuye report: the reports of issue 5 item 6 (docs/reports.md), as JSON, CSV or XLSX.
  *
- *   jiuye report targets [--year Y] [--program P]            targets against achievements
+ *   jiuye report targets [--year Y] [--program P] [--count counters|recount]
+ *                                                            targets against achievements (from the
+ *                                                            counters kept as cases move; recount: every case)
+ *   jiuye report counters check|rebuild                      the counters against a recount (exit 1 on
+ *                                                            a difference) | recounted into the counters
  *   jiuye report budget [--year Y] [--program P]             budget against committed and paid
  *   jiuye report roster P [--form F] [--year Y] [--state S] [--case ID] [--org USCC] [--unit TEXT]
  *                         [--month YYYY-MM]   (P13: --form p13-roster, the default, or p13-pay, the month's 发放表)
@@ -31,10 +35,12 @@
 #include "service/ledger.h"
 #include "service/report.h"
 #include "service/report_pdf.h"
+#include "store/report_store.h"
 #include "store/store.h"
 
 #define USAGE                                                                                                   \
-    "jiuye report targets|budget|roster P|forms|publicity CASE…|p4-acceptance CASE [--format json|csv|xlsx|pdf] " \
+    "jiuye report targets|budget|roster P|forms|publicity CASE…|p4-acceptance CASE|counters check|rebuild " \
+    "[--format json|csv|xlsx|pdf] "                                                                               \
     "[--out FILE] [--encoding utf-8|gb18030] [--county CODE] …"
 #define USAGE_ZH "jiuye report targets|budget|roster 项目|forms|publicity 案件…|p4-acceptance 案件 [--format json|csv|xlsx|pdf] " \
     "[--out 文件] [--encoding utf-8|gb18030] [--county 区划代码] …"
@@ -167,17 +173,57 @@ int jy_cmd_report(const jy_cli *cli, int argc, char **argv)
         return JY_EXIT_OK;
     }
     if ((rc = jy_cli_store_open(cli, &st, &err)) || (rc = jy_cli_county(jy_cli_opt(&o, "county"), st, &county, &err))) goto done;
+    if (strcmp(sub, "counters") == 0) {
+        static const char *const allowed[] = {"county", NULL};
+        if ((rc = jy_cli_opts_only(&o, allowed, NULL, &err))) goto done;
+        const char *what = o.npos == 2 ? o.pos[1] : "";
+        jy_sb out = JY_SB_INIT;
+        if (strcmp(what, "check") == 0) {
+            int64_t nd = 0;
+            if ((rc = jy_report_counters_check(st, county, &out, &nd, &err)) == 0) {
+                jy_cli_print(&out);
+                if (nd)
+                    rc = jy_err_set2(&err, JY_ECONFLICT, "counters.differ",
+                                     "the counters of county %s differ from a recount in %lld groups (listed above); "
+                                     "`jiuye report counters rebuild` recounts them",
+                                     "县 %s 的统计计数与重新统计不一致，共 %lld 组（见上）；"
+                                     "可用 `jiuye report counters rebuild` 重新统计",
+                                     county, (long long)nd);
+            }
+        } else if (strcmp(what, "rebuild") == 0) {
+            int64_t groups = 0;
+            if ((rc = jy_store_report_counters_rebuild(st, county, &groups, &err)) == 0) {
+                jy_sb_appendc(&out, '{');
+                jy_sb_json_kv_str(&out, "county", county);
+                jy_sb_json_kv_i64(&out, "groups", groups);
+                jy_sb_appendc(&out, '}');
+                jy_cli_print(&out);
+            }
+        } else {
+            rc = jy_err_set2(&err, JY_EUSAGE, "counters.usage", "report counters check|rebuild [--county CODE]",
+                             "用法：report counters check|rebuild [--county 县代码]");
+        }
+        jy_sb_free(&out);
+        goto done;
+    }
     if (strcmp(sub, "targets") == 0 || strcmp(sub, "budget") == 0) {
-        static const char *const allowed[] = {"year", "program", NULL};
+        static const char *const allowed[] = {"year", "program", "count", NULL};
         if ((rc = jy_cli_opts_only(&o, allowed, output_opts, &err)) || (rc = year_of(&o, &year, &err))) goto done;
         if (o.npos > 1) {
             rc = jy_err_set2(&err, JY_EUSAGE, "cli.report_no_args", "report %s takes no arguments (use --program, --year)", "report %s 不带参数（请用 --program、--year）", sub);
             goto done;
         }
+        const char *count = jy_cli_opt(&o, "count");
+        if (count && (strcmp(sub, "targets") != 0 || (strcmp(count, "counters") != 0 && strcmp(count, "recount") != 0))) {
+            rc = jy_err_set2(&err, JY_EUSAGE, "report.count", "--count: counters or recount (report targets only)",
+                             "--count 应为 counters（计数）或 recount（重新统计），仅用于 report targets");
+            goto done;
+        }
         if (jy_cli_opt(&o, "program") && (rc = program_ok(jy_cli_opt(&o, "program"), &err))) goto done;
         if ((rc = jy_policy_load(cli->policy_dir, &pol, &err))) goto done;
         if (strcmp(sub, "targets") == 0)
-            rc = jy_report_targets_in(st, pol, cli->policy_dir, county, year, jy_cli_opt(&o, "program"), &r, &err);
+            rc = jy_report_targets_from(st, pol, cli->policy_dir, county, year, jy_cli_opt(&o, "program"),
+                                        count && strcmp(count, "recount") == 0, &r, &err);
         else rc = jy_report_budget(st, pol, county, year, jy_cli_opt(&o, "program"), &r, &err);
     } else if (strcmp(sub, "roster") == 0) {
         static const char *const allowed[] = {"form", "year", "state", "case", "org", "unit", "month", NULL};

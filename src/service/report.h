@@ -110,6 +110,17 @@ int jy_report_targets(jy_store *st, const jy_policy *pol, const char *county, in
  * else the built-in directory). A 合计 row adds the main rows. */
 int jy_report_targets_in(jy_store *st, const jy_policy *pol, const char *policy_dir, const char *county, int year,
                          const char *program, jy_report **out, jy_err *err);
+/* The same with the choice of how the cases are counted: recount 0 reads the counters kept as
+ * cases move (case_counters, migration 14: milliseconds at any size; what the two calls above
+ * do), 1 recounts every case of the county (seconds at 500,000 cases; the check of the
+ * counters). Both give the same report. */
+int jy_report_targets_from(jy_store *st, const jy_policy *pol, const char *policy_dir, const char *county, int year,
+                           const char *program, int recount, jy_report **out, jy_err *err);
+/* Recounts the county's cases and compares the groups with its counters, in one snapshot:
+ * appends {"county","groups","recounted_groups","differences":[{group…, counted_cases,
+ * recounted_cases, counted_amount_fen, recounted_amount_fen}]} to out and sets *differences
+ * (0: the counters are right). `jiuye report counters check`, after a restore say. */
+int jy_report_counters_check(jy_store *st, const char *county, jy_sb *out, int64_t *differences, jy_err *err);
 /* Budget against committed and paid per programme, year and funding source, with totals per
  * source. year 0 / program NULL: all. */
 int jy_report_budget(jy_store *st, const jy_policy *pol, const char *county, int year, const char *program,

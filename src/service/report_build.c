@@ -323,11 +323,93 @@ static const prog_period *period_of(const prog_period *v, int n, const char *pro
 int jy_report_targets(jy_store *st, const jy_policy *pol, const char *county, int year, const char *program,
                       jy_report **out, jy_err *err)
 {
-    return jy_report_targets_in(st, pol, NULL, county, year, program, out, err);
+    return jy_report_targets_from(st, pol, NULL, county, year, program, 0, out, err);
 }
 
 int jy_report_targets_in(jy_store *st, const jy_policy *pol, const char *policy_dir, const char *county, int year,
                          const char *program, jy_report **out, jy_err *err)
+{
+    return jy_report_targets_from(st, pol, policy_dir, county, year, program, 0, out, err);
+}
+
+/* ---- the counters against the recount ---- */
+
+static int tally_cmp(const void *a, const void *b)
+{
+    const jy_report_tally *x = a, *y = b;
+    int c;
+    if ((c = strcmp(x->program, y->program))) return c;
+    if (x->year != y->year) return x->year < y->year ? -1 : 1;
+    if ((c = strcmp(x->kind, y->kind))) return c;
+    if ((c = strcmp(x->state, y->state))) return c;
+    if ((c = strcmp(x->occupation, y->occupation))) return c;
+    if ((c = strcmp(x->track, y->track))) return c;
+    if ((c = strcmp(x->p2_group, y->p2_group))) return c;
+    if ((c = strcmp(x->entrepreneurship, y->entrepreneurship))) return c;
+    return strcmp(x->target_group, y->target_group);
+}
+
+static void tally_json(jy_sb *out, const jy_report_tally *t)
+{
+    jy_sb_json_kv_str(out, "program", t->program);
+    jy_sb_json_kv_i64(out, "year", t->year);
+    jy_sb_json_kv_str(out, "kind", t->kind);
+    jy_sb_json_kv_str(out, "state", t->state);
+    jy_sb_json_kv_str(out, "occupation", t->occupation);
+    jy_sb_json_kv_str(out, "track", t->track);
+    jy_sb_json_kv_str(out, "p2_group", t->p2_group);
+    jy_sb_json_kv_str(out, "entrepreneurship", t->entrepreneurship);
+    jy_sb_json_kv_str(out, "target_group", t->target_group);
+}
+
+int jy_report_counters_check(jy_store *st, const char *county, jy_sb *out, int64_t *differences, jy_err *err)
+{
+    tally_vec kept = {NULL, 0, 0}, re = {NULL, 0, 0};
+    int64_t nd = 0;
+    /* both reads inside one write transaction: it holds the writer lock (SQLite BEGIN IMMEDIATE,
+     * PostgreSQL's advisory lock), so no case moves between them; writers wait for the recount */
+    int rc = jy_store_begin(st, err);
+    if (rc) return rc;
+    if ((rc = jy_store_report_counters(st, county, 0, NULL, on_tally, &kept, err)) ||
+        (rc = jy_store_report_tally(st, county, 0, NULL, on_tally, &re, err))) {
+        jy_store_rollback(st, NULL);
+        goto done;
+    }
+    if ((rc = jy_store_commit(st, err))) goto done;
+    if (kept.n) qsort(kept.v, kept.n, sizeof *kept.v, tally_cmp);
+    if (re.n) qsort(re.v, re.n, sizeof *re.v, tally_cmp);
+    jy_sb_appendc(out, '{');
+    jy_sb_json_kv_str(out, "county", county);
+    jy_sb_json_kv_i64(out, "groups", (int64_t)kept.n);
+    jy_sb_json_kv_i64(out, "recounted_groups", (int64_t)re.n);
+    jy_sb_json_key(out, "differences");
+    jy_sb_appendc(out, '[');
+    for (size_t i = 0, j = 0; i < kept.n || j < re.n;) {
+        int c = i == kept.n ? 1 : j == re.n ? -1 : tally_cmp(&kept.v[i], &re.v[j]);
+        const jy_report_tally *k = c <= 0 ? &kept.v[i] : NULL, *r = c >= 0 ? &re.v[j] : NULL;
+        if (k) i++;
+        if (r) j++;
+        if (k && r && k->cases == r->cases && k->amount == r->amount) continue;
+        nd++;
+        if (nd > 1) jy_sb_appendc(out, ',');
+        jy_sb_appendc(out, '{');
+        tally_json(out, k ? k : r);
+        jy_sb_json_kv_i64(out, "counted_cases", k ? k->cases : 0);
+        jy_sb_json_kv_i64(out, "recounted_cases", r ? r->cases : 0);
+        jy_sb_json_kv_i64(out, "counted_amount_fen", k ? k->amount : 0);
+        jy_sb_json_kv_i64(out, "recounted_amount_fen", r ? r->amount : 0);
+        jy_sb_appendc(out, '}');
+    }
+    jy_sb_append(out, "]}");
+    *differences = nd;
+done:
+    free(kept.v);
+    free(re.v);
+    return rc;
+}
+
+int jy_report_targets_from(jy_store *st, const jy_policy *pol, const char *policy_dir, const char *county, int year,
+                           const char *program, int recount, jy_report **out, jy_err *err)
 {
     int rc = 0;
     prog_period periods[MAX_PERIODS];
@@ -343,7 +425,9 @@ int jy_report_targets_in(jy_store *st, const jy_policy *pol, const char *policy_
     jy_report *r = NULL;
     json_t *progs = policy_programs(pol, err);
     if (!progs) return err->code;
-    if ((rc = jy_store_report_tally(st, county, 0, program, on_tally, &tv, err))) goto done;
+    if ((rc = recount ? jy_store_report_tally(st, county, 0, program, on_tally, &tv, err)
+                      : jy_store_report_counters(st, county, 0, program, on_tally, &tv, err)))
+        goto done;
     r = jy_report_new("targets", "公共就业服务能力提升示范项目目标任务完成情况表", "");
     {
         char h[256], unit[160];

@@ -291,9 +291,12 @@ static int pq_case_list(jy_store *st, const jy_case_filter *f, int (*fn)(void *c
                         jy_err *err)
 {
     char a[24], p[24], o[24], pa[24], lim[24], y[24], d[JY_DATE_BUFSZ];
-    const char *v[12] = {i64(a, f->after_id), f->program, f->state, f->kind, opt_id(p, f->person_id),
+    /* a whole county by equality as well as by prefix: the (county, state, id) and (county, id)
+     * indexes of migration 14 then give its cases in id order and the scan stops at the limit */
+    const char *whole = f->county && strlen(f->county) == 6 ? f->county : NULL;
+    const char *v[13] = {i64(a, f->after_id), f->program, f->state, f->kind, opt_id(p, f->person_id),
                          opt_id(o, f->org_id), opt_id(pa, f->parent_id), day(d, f->due_before),
-                         f->limit > 0 ? i64(lim, f->limit) : NULL, f->county, f->objection_open ? "1" : NULL,
+                         f->limit > 0 ? i64(lim, f->limit) : NULL, f->county, f->objection_open ? "1" : NULL, whole,
                          f->year ? i64(y, f->year) : NULL};
     PGresult *r = run(st, "SELECT " CASE_COLS " FROM cases WHERE id > $1::bigint"
                           " AND ($2::text IS NULL OR program = $2) AND ($3::text IS NULL OR state = $3)"
@@ -301,11 +304,18 @@ static int pq_case_list(jy_store *st, const jy_case_filter *f, int (*fn)(void *c
                           " AND ($6::bigint IS NULL OR org_id = $6) AND ($7::bigint IS NULL OR parent_id = $7)"
                           " AND ($8::date IS NULL OR (due_on IS NOT NULL AND due_on < $8))"
                           " AND ($10::text IS NULL OR (county >= $10 AND county < $10 || '~'))"
-                          " AND ($11::text IS NULL OR (SELECT e.step FROM case_events e WHERE e.case_id = cases.id"
-                          " ORDER BY e.id DESC LIMIT 1) = 'object')"
-                          " AND ($12::int IS NULL OR year = $12::int)"
+                          " AND ($12::text IS NULL OR county = $12)"
+                          /* the objected cases first, from the partial index case_events_object (migration
+                           * 14), as an array evaluated once (an IN inside this OR is not made a join: the
+                           * planner would test every case of the county), then whether the objection is
+                           * still the last step */
+                          " AND ($11::text IS NULL OR (id = ANY (ARRAY(SELECT o.case_id FROM case_events o"
+                          " WHERE o.step = 'object'))"
+                          " AND (SELECT e.step FROM case_events e WHERE e.case_id = cases.id"
+                          " ORDER BY e.id DESC LIMIT 1) = 'object'))"
+                          " AND ($13::int IS NULL OR year = $13::int)"
                           " ORDER BY id LIMIT $9::bigint",
-                      12, v, "listing cases", err);
+                      13, v, "listing cases", err);
     if (!r) return err ? err->code : JY_EDB;
     return walk_cases(r, 1, fn, ctx);
 }

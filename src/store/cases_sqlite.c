@@ -356,9 +356,14 @@ static int sq_case_list(jy_store *st, const jy_case_filter *f, int (*fn)(void *c
     if (f->parent_id) jy_sb_append(&sql, " AND parent_id = ?7");
     if (f->due_before) jy_sb_append(&sql, " AND due_on IS NOT NULL AND due_on < ?8");
     if (f->objection_open)
-        jy_sb_append(&sql, " AND (SELECT e.step FROM case_events e WHERE e.case_id = cases.id ORDER BY e.id DESC LIMIT 1)"
+        /* the objected cases first, from the partial index case_events_object (migration 14) */
+        jy_sb_append(&sql, " AND id IN (SELECT o.case_id FROM case_events o WHERE o.step = 'object')"
+                           " AND (SELECT e.step FROM case_events e WHERE e.case_id = cases.id ORDER BY e.id DESC LIMIT 1)"
                            " = 'object'");
-    if (f->county && *f->county) jy_sb_append(&sql, " AND county >= ?10 AND county < ?10 || '~'");
+    /* a whole county by equality: the (county, state, id) and (county, id) indexes of migration 14
+     * give its cases in id order and the scan stops at the limit */
+    if (f->county && strlen(f->county) == 6) jy_sb_append(&sql, " AND county = ?10");
+    else if (f->county && *f->county) jy_sb_append(&sql, " AND county >= ?10 AND county < ?10 || '~'");
     if (f->year) jy_sb_append(&sql, " AND year = ?11");
     jy_sb_append(&sql, " ORDER BY id LIMIT ?9");
     sqlite3_stmt *s;

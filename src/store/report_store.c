@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/counters_sql.h"
 #include "store/ledger_db.h"
 
 static int is_pg(jy_store *st)
@@ -38,7 +39,7 @@ static jy_date date_or_0(const char *s)
  * the facts (PostgreSQL parses each row's JSON once there). */
 #define TALLY_SQL(F, X)                                                                                           \
     "SELECT c.program, c.year, c.kind, c.state, c.occupation, " F("track") ", " F("p2_group") ", "            \
-    F("entrepreneurship") ", " F("target_group") ", COUNT(*), COUNT(DISTINCT c.person_id), "                    \
+    F("entrepreneurship") ", " F("target_group") ", COUNT(*), "                                             \
     "COALESCE(SUM(c.amount), 0) "                                                                               \
     "FROM cases c LEFT JOIN cases pc ON pc.id = c.parent_id " X                                                 \
     "WHERE c.county = $1 AND (CAST($2 AS INTEGER) = 0 OR c.year = CAST($2 AS INTEGER)) "                        \
@@ -47,13 +48,14 @@ static jy_date date_or_0(const char *s)
     "AND (c.parent_id IS NULL OR pc.kind = 'training_class') "                                                  \
     "GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9"
 
-#define SQLITE_FACT(k) \
-    "COALESCE(CAST(json_extract(c.facts, '$." k "') AS TEXT), CAST(json_extract(pc.facts, '$." k "') AS TEXT), '')"
+/* the counters' expressions (counters_sql.h): facts that are not valid JSON count as none */
+#define SQLITE_FACT(k) JY_SQ_FACT("c", "pc.facts", k)
 /* PostgreSQL: each CAST(… AS jsonb) parses the text again, so the case's and its parent's facts
  * are parsed once per row in a LATERAL subquery that OFFSET 0 keeps from being inlined (four
  * casts per row were most of `report targets` at 500,000 cases a county). */
 #define PG_FACT(k) "COALESCE(x.f ->> '" k "', x.pf ->> '" k "', '')"
-#define PG_FACTS_ONCE "CROSS JOIN LATERAL (SELECT CAST(c.facts AS jsonb) AS f, CAST(pc.facts AS jsonb) AS pf OFFSET 0) x "
+#define PG_FACTS_ONCE \
+    "CROSS JOIN LATERAL (SELECT jy_jsonb_or_null(c.facts) AS f, jy_jsonb_or_null(pc.facts) AS pf OFFSET 0) x "
 
 static const char tally_sqlite[] = TALLY_SQL(SQLITE_FACT, "");
 static const char tally_pg[] = TALLY_SQL(PG_FACT, PG_FACTS_ONCE);
@@ -67,7 +69,7 @@ typedef struct tally_ctx {
 static int on_tally(void *ctx, int ncol, const char *const *col)
 {
     tally_ctx *t = ctx;
-    if (ncol < 12) return 1;
+    if (ncol < 11) return 1;
     jy_report_tally r;
     memset(&r, 0, sizeof r);
     jl_cp(r.program, sizeof r.program, col[0]);
@@ -80,8 +82,7 @@ static int on_tally(void *ctx, int ncol, const char *const *col)
     jl_cp(r.entrepreneurship, sizeof r.entrepreneurship, col[7]);
     jl_cp(r.target_group, sizeof r.target_group, col[8]);
     r.cases = jl_i64(col[9]);
-    r.persons = jl_i64(col[10]);
-    r.amount = jl_i64(col[11]);
+    r.amount = jl_i64(col[10]);
     t->rc = t->fn(t->ctx, &r);
     return t->rc != 0;
 }
@@ -95,6 +96,63 @@ int jy_store_report_tally(jy_store *st, const char *county, int year, const char
     tally_ctx t = {fn, ctx, 0};
     int rc = run(st, is_pg(st) ? tally_pg : tally_sqlite, p, 3, on_tally, &t, "report tally", err);
     return rc ? rc : t.rc;
+}
+
+/* ---------------------------------------------------------------- counters */
+
+/* The groups as the tally gives them, from case_counters (migration 14). */
+static const char counters_sql[] =
+    "SELECT program, year, kind, state, occupation, track, p2_group, entrepreneurship, target_group, n_cases, amount "
+    "FROM case_counters WHERE county = $1 AND (CAST($2 AS INTEGER) = 0 OR year = CAST($2 AS INTEGER)) "
+    "AND (CAST($3 AS TEXT) = '' OR program = CAST($3 AS TEXT)) AND n_cases <> 0 "
+    "ORDER BY 1, 2, 3, 4, 5, 6, 7, 8, 9";
+
+int jy_store_report_counters(jy_store *st, const char *county, int year, const char *program,
+                             int (*fn)(void *ctx, const jy_report_tally *t), void *ctx, jy_err *err)
+{
+    if (jy_store_scope_refuse(st, "the report of", county ? county : "", county ? county : "", err))
+        return JY_ECONFLICT;
+    jl_val p[3] = {JL_S(county ? county : ""), JL_I(year), JL_S(program ? program : "")};
+    tally_ctx t = {fn, ctx, 0};
+    int rc = run(st, counters_sql, p, 3, on_tally, &t, "report counters", err);
+    return rc ? rc : t.rc;
+}
+
+/* The county's groups recounted into case_counters: the migration's backfill for one county. */
+static const char rebuild_sqlite[] =
+    "INSERT INTO case_counters(" JY_COUNTER_COLS ", n_cases, amount) SELECT " JY_SQ_KEY("c", "pc.facts")
+    ", COUNT(*), COALESCE(SUM(c.amount), 0) FROM cases c LEFT JOIN cases pc ON pc.id = c.parent_id"
+    " WHERE c.county = $1 AND c.kind <> 'training_class' AND c.kind <> 'monthly_payment'"
+    " AND (c.parent_id IS NULL OR pc.kind = 'training_class') GROUP BY " JY_COUNTER_GROUP;
+static const char rebuild_pg[] =
+    "INSERT INTO case_counters(" JY_COUNTER_COLS ", n_cases, amount) SELECT " JY_COUNTER_COLS
+    ", SUM(n), SUM(a) FROM (" JY_PG_ROWS("cases", "1") " AND c.county = $1) d GROUP BY " JY_COUNTER_GROUP;
+
+static int count_row(void *ctx, int ncol, const char *const *col)
+{
+    (void)ncol;
+    *(int64_t *)ctx = jl_i64(col[0]);
+    return 0;
+}
+
+int jy_store_report_counters_rebuild(jy_store *st, const char *county, int64_t *groups, jy_err *err)
+{
+    if (jy_store_scope_refuse(st, "the counters of", county ? county : "", county ? county : "", err))
+        return JY_ECONFLICT;
+    jl_val p[1] = {JL_S(county ? county : "")};
+    int64_t n = 0;
+    int rc = jy_store_begin(st, err);
+    if (rc) return rc;
+    if ((rc = run(st, "DELETE FROM case_counters WHERE county = $1", p, 1, NULL, NULL, "clearing the counters", err)) ||
+        (rc = run(st, is_pg(st) ? rebuild_pg : rebuild_sqlite, p, 1, NULL, NULL, "recounting the counters", err)) ||
+        (rc = run(st, "SELECT COUNT(*) FROM case_counters WHERE county = $1", p, 1, count_row, &n, "counting the counters",
+                  err))) {
+        jy_store_rollback(st, NULL);
+        return rc;
+    }
+    if ((rc = jy_store_commit(st, err))) return rc;
+    if (groups) *groups = n;
+    return 0;
 }
 
 /* ---------------------------------------------------------------- case rows */

@@ -100,6 +100,7 @@ static const char jy_sqlite_migration_1[] =
 #include "store/import_schema.h" /* jy_sqlite_migration_10: the API's roster import jobs */
 #include "store/settings_schema.h" /* jy_sqlite_migration_11: settings, batch transfers (issue 13) */
 #include "store/policy_version_schema.h" /* jy_sqlite_migration_12: rule versions (issue 14) */
+#include "store/counters_schema.h" /* jy_sqlite_migration_14: the dashboard's counters, work-list indexes (issue 12) */
 
 /* Migration "audit MAC" (issue 10 item 14, the keyed chain; docs/audit.md): each entry may
  * carry an HMAC-SHA256 of its hash under a key the database does not hold (32 bytes; NULL =
@@ -147,6 +148,7 @@ static const jy_sqlite_migration jy_sqlite_migrations[] = {
     {11, "settings; payment-batch transfers", jy_sqlite_migration_11},
     {12, "rule versions; the version of each decision", jy_sqlite_migration_12},
     {13, "cases: roster marks of trainee claims (exam, certificate)", jy_sqlite_migration_13},
+    {14, "case counters kept by triggers for the dashboard; work-list indexes", jy_sqlite_migration_14},
 };
 
 #endif

@@ -17,6 +17,7 @@
 #include <cmocka.h>
 #include <libpq-fe.h>
 
+#include "store/report_store.h"
 #include "store/store.h"
 #include "test_db.h"
 
@@ -29,6 +30,7 @@ static jy_store *open_fresh(void)
 
 static const char *const counties[3] = {"640522", "640521", "640181"};
 static const char facts_odd[] = "{\"note\":\"tab\\there\",\"path\":\"a\\\\b\"}";
+static const char facts_track[] = "{\"track\":\"driver\",\"p2_group\":\"rural\"}";
 
 static void fill(jy_case *c, jy_case_event *ev, int i)
 {
@@ -46,7 +48,7 @@ static void fill(jy_case *c, jy_case_event *ev, int i)
     c->has_amount = i % 3 != 0;
     c->amount = 1000 * (int64_t)i;
     snprintf(c->decision, sizeof c->decision, "eligible");
-    c->facts = i % 5 == 0 ? facts_odd : NULL;
+    c->facts = i % 5 == 0 ? facts_odd : i % 5 == 1 ? facts_track : NULL;
     snprintf(ev->step, sizeof ev->step, "file");
     ev->on = c->filed_on;
     ev->reason = i % 4 == 0 ? "迁移自旧系统\nline 2 \\ end" : "迁移";
@@ -85,6 +87,48 @@ static int count_case(void *ctx, const jy_case *c)
     return 0;
 }
 
+/* ---- the counters of migration 14 against the recount ---- */
+
+typedef struct groups {
+    jy_report_tally v[256];
+    int n;
+    int64_t cases, amount;
+} groups;
+
+static int on_group(void *ctx, const jy_report_tally *t)
+{
+    groups *g = ctx;
+    if (g->n == 256) fail_msg("more than 256 groups");
+    g->v[g->n++] = *t;
+    g->cases += t->cases;
+    g->amount += t->amount;
+    return 0;
+}
+
+/* The counters kept by the triggers equal the recount, group for group, in every county; returns
+ * the cases counted in county k. */
+static int64_t counters_match(jy_store *st, int k)
+{
+    jy_err err = {0};
+    static groups kept, re;
+    memset(&kept, 0, sizeof kept);
+    memset(&re, 0, sizeof re);
+    if (jy_store_report_counters(st, counties[k], 0, NULL, on_group, &kept, &err)) fail_msg("%s", err.msg);
+    if (jy_store_report_tally(st, counties[k], 0, NULL, on_group, &re, &err)) fail_msg("%s", err.msg);
+    assert_int_equal(kept.n, re.n);
+    for (int i = 0; i < kept.n; i++) {
+        const jy_report_tally *a = &kept.v[i], *b = &re.v[i];
+        if (strcmp(a->program, b->program) || a->year != b->year || strcmp(a->kind, b->kind) ||
+            strcmp(a->state, b->state) || strcmp(a->occupation, b->occupation) || strcmp(a->track, b->track) ||
+            strcmp(a->p2_group, b->p2_group) || a->cases != b->cases || a->amount != b->amount)
+            fail_msg("county %s group %d: counters %s %d %s %s %s %lld %lld, recount %s %d %s %s %s %lld %lld",
+                     counties[k], i, a->program, a->year, a->state, a->occupation, a->track, (long long)a->cases,
+                     (long long)a->amount, b->program, b->year, b->state, b->occupation, b->track,
+                     (long long)b->cases, (long long)b->amount);
+    }
+    return kept.cases;
+}
+
 static void bulk_rows_history_audit_and_all_or_nothing(void **state)
 {
     (void)state;
@@ -95,6 +139,18 @@ static void bulk_rows_history_audit_and_all_or_nothing(void **state)
     for (int i = 0; i < N; i++) fill(&cs[i], &evs[i], i);
     if (jy_store_case_bulk_insert(st, cs, evs, N, "迁移员", &err)) fail_msg("%s", err.msg);
     for (int i = 0; i < N; i++) assert_int_equal(cs[i].id, i + 1);
+    /* the bulk load (PostgreSQL: COPY) counted every case: 2500 = 834 + 833 + 833 */
+    assert_int_equal(counters_match(st, 0), 834);
+    assert_int_equal(counters_match(st, 1), 833);
+    assert_int_equal(counters_match(st, 2), 833);
+    {
+        groups g;
+        memset(&g, 0, sizeof g);
+        if (jy_store_report_counters(st, "640522", 2021, "P1", on_group, &g, &err)) fail_msg("%s", err.msg);
+        int driver = 0;
+        for (int i = 0; i < g.n; i++) driver += strcmp(g.v[i].track, "driver") == 0 && strcmp(g.v[i].p2_group, "rural") == 0;
+        assert_true(driver > 0); /* the facts' sub-target keys are in the groups */
+    }
 
     /* every field as handed in, the odd text included */
     jy_sb text = JY_SB_INIT;
@@ -161,10 +217,17 @@ static void bulk_rows_history_audit_and_all_or_nothing(void **state)
     if (jy_store_audit_verify(st, &checked, &err)) fail_msg("%s", err.msg);
     assert_int_equal(checked, 4);
 
+    /* the refused call and the rolled-back one counted nothing: 834 + the one filed singly */
+    assert_int_equal(counters_match(st, 0), 834);
+    assert_int_equal(counters_match(st, 1), 834);
+
     /* again, committed: ids continue after the rolled-back attempt's */
     if (jy_store_case_bulk_insert(st, more, mev, 10, "迁移员", &err)) fail_msg("%s", err.msg);
     assert_true(more[0].id > N + 1);
     assert_int_equal(more[9].id, more[0].id + 9);
+    assert_int_equal(counters_match(st, 0), 838);
+    assert_int_equal(counters_match(st, 1), 837);
+    assert_int_equal(counters_match(st, 2), 836);
 
     /* a scoped handle refuses cases of another county */
     if (jy_store_set_scope(st, "640522", &err)) fail_msg("%s", err.msg);
