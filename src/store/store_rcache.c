@@ -47,10 +47,12 @@ struct jy_rcache {
     long long hits[2], misses[2];
 };
 
+/* Drops every entry (the used ones only: a write request empties the cache each time) */
 static void wipe(struct jy_rcache *c)
 {
-    sodium_memzero(c->sess, sizeof c->sess);
-    memset(c->sum, 0, sizeof c->sum);
+    for (int i = 0; i < RC_SESSIONS; i++)
+        if (c->sess[i].used) sodium_memzero(&c->sess[i], sizeof c->sess[i]);
+    for (int i = 0; i < RC_SUMMARIES; i++) c->sum[i].used = 0;
     c->sess_next = c->sum_next = 0;
     c->valid = 0;
 }
