@@ -14,3 +14,7 @@ while IFS=$'\t' read -r role name pw secret area; do
   if [ "$secret" = "-" ]; then totp="-"; else totp="oathtool --totp -b $secret"; fi
   printf '%-16s %-16s %-22s %s\n' "$role" "$name" "$pw" "$totp"
 done <"$f"
+# who moves the money (policy/workflows.txt, operations block — the same table for the CLI and the API)
+echo "资金 money: demo-finance (财务) enters the budgets and builds, exports and pays the batches; a second person"
+echo "  approves each batch (another finance account, or demo-admin); demo-county (县级审核) decides the cases and"
+echo "  runs the monthly payroll, which another reviewer commits (docs/ledger.md \"Who may do what\")"

@@ -19,8 +19,8 @@ print(body + cs[(31 - s % 31) % 31])
 PY
 }
 # flow_setup: init, users (admin, rev county reviewer, city reviewer, body training body,
-# acct builds batches, chief reviews them — both county reviewers, policy/workflows.txt's
-# operations block), and the 2024 budgets from policy/ (loaded by admin).
+# acct builds batches and pays them, chief approves them — both finance (财务), as
+# policy/workflows.txt's operations block says), and the 2024 budgets from policy/ (loaded by admin).
 flow_setup() {
   $J init >/dev/null || fail "init"
   $J --as admin user add admin --role admin >/dev/null
@@ -28,8 +28,8 @@ flow_setup() {
   $J --as admin user add city --role city_reviewer --area 6405 >/dev/null
   $J --as admin user add body --role training_body --area 640522 >/dev/null
   $J --as admin user add emp --role employer --area 640522 >/dev/null
-  $J --as admin user add acct --role county_reviewer --area 640522 >/dev/null
-  $J --as admin user add chief --role county_reviewer --area 640522 >/dev/null
+  $J --as admin user add acct --role finance --area 640522 >/dev/null
+  $J --as admin user add chief --role finance --area 640522 >/dev/null
   $J --as admin ledger budget load --year 2024 >/dev/null || fail "budget load"
 }
 # org_add SEQ NAME KIND: a registered organisation with a basic account; prints its USCC.

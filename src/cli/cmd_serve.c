@@ -33,6 +33,7 @@
 #include "http/api.h"
 #include "http/http.h"
 #include "service/auth.h"
+#include "service/workflow.h"
 
 static const char usage_text[] =
     "jiuye serve [--port N] [--bind 127.0.0.1] [--threads N] [--county 640522] [--quiet] [--web DIR|none]\n"
@@ -227,6 +228,25 @@ int jy_cmd_serve(const jy_cli *cli, int argc, char **argv)
     if (area[0] && !cfg.scope) {
         cfg.scope = area;
         if (strlen(area) == 6) memcpy(app.county, area, 7); /* a county user's server shows their county */
+    }
+
+    /* The money permissions of the API (ledger.write, batch.*, payroll.*) are the operations
+     * block of policy/workflows.txt, as on the command line: bound before any thread starts.
+     * Without a loadable file the money operations fail closed on both sides (the services
+     * load the same file), so the server still serves everything else. */
+    {
+        jy_workflows *wf = NULL;
+        if (jy_workflows_load(cli->policy_dir, &wf, &err) == 0) {
+            int brc = jy_wf_ops_bind_perms(wf, &err);
+            jy_workflows_free(wf);
+            if (brc) {
+                rc = jy_cli_fail(&err);
+                goto done;
+            }
+        } else {
+            fprintf(stderr, "jiuye serve: money operations unavailable (%s)\n", jy_err_text(&err));
+        }
+        jy_err_clear(&err);
     }
 
     /* the API: accounts and sessions (service/auth.h), the case service per handle */

@@ -35,6 +35,7 @@
 #include "cli/cli.h"
 #include "service/auth.h"
 #include "service/users.h"
+#include "service/workflow.h"
 #include "store/auth_store.h"
 #include "store/store.h"
 
@@ -328,8 +329,16 @@ static int cmd_list(const jy_cli *cli)
     return rc;
 }
 
-static int cmd_roles(void)
+static int cmd_roles(const jy_cli *cli)
 {
+    /* the money permissions as the operations block of policy/workflows.txt says (as `serve`) */
+    jy_workflows *wf = NULL;
+    jy_err err = {0};
+    if (jy_workflows_load(cli->policy_dir, &wf, &err) == 0) {
+        int brc = jy_wf_ops_bind_perms(wf, &err);
+        jy_workflows_free(wf);
+        if (brc) return jy_cli_fail(&err);
+    }
     jy_sb sb = JY_SB_INIT;
     for (int r = 0; r < JY_ROLE__COUNT; r++) {
         jy_sb_reset(&sb);
@@ -370,7 +379,7 @@ int jy_cmd_user(const jy_cli *cli, int argc, char **argv)
     if (strcmp(sub, "add") == 0) return cmd_add(cli, argc - 1, argv + 1);
     if (strcmp(sub, "passwd") == 0) return cmd_passwd(cli, argc - 1, argv + 1);
     if (strcmp(sub, "list") == 0 && argc == 2) return cmd_list(cli);
-    if (strcmp(sub, "roles") == 0 && argc == 2) return cmd_roles();
+    if (strcmp(sub, "roles") == 0 && argc == 2) return cmd_roles(cli);
     if ((strcmp(sub, "lock") == 0 || strcmp(sub, "unlock") == 0) && argc == 3)
         return cmd_simple(cli, argv[2], sub[0] == 'l' ? "locked" : "unlocked");
     if (strcmp(sub, "totp") == 0 && argc == 4) return cmd_totp(cli, argv[2], argv[3]);

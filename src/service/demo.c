@@ -1017,7 +1017,7 @@ typedef struct year_ctx {
     jy_cases *cs;
     rng r;
     int scale;              /* per mille of the full size */
-    const char *rev, *city, *fin1, *fin2;
+    const char *rev, *rev2, *city, *fin1, *fin2;
     char (*town_user)[40];  /* per town */
     int *bodies;            /* org indexes of training bodies */
     int nbodies;
@@ -1116,8 +1116,12 @@ static int yr_users(year_ctx *y, jy_err *err)
     char city[7];
     snprintf(city, sizeof city, "%.4s", c->county);
     if ((rc = yr_add_user(y, y->city, "city_reviewer", city, 0, "市人社局就业科", err))) return rc;
-    if ((rc = yr_add_user(y, y->fin1, "county_reviewer", c->county, 0, "县人社局财务股（制单）", err))) return rc;
-    if ((rc = yr_add_user(y, y->fin2, "county_reviewer", c->county, 0, "县人社局财务股（复核）", err))) return rc;
+    /* the payroll's second reviewer (four-eyes: not whoever ran the month), and the two finance
+     * users who enter the budget and build, approve and pay the batches (policy/workflows.txt's
+     * operations block: the reviewers decide, finance moves the money) */
+    if ((rc = yr_add_user(y, y->rev2, "county_reviewer", c->county, 0, "县人社局就业股（复核）", err))) return rc;
+    if ((rc = yr_add_user(y, y->fin1, "finance", c->county, 0, "县人社局财务股（制单）", err))) return rc;
+    if ((rc = yr_add_user(y, y->fin2, "finance", c->county, 0, "县人社局财务股（复核）", err))) return rc;
     y->town_user = calloc((size_t)(c->ntowns ? c->ntowns : 1), sizeof *y->town_user);
     if (!y->town_user) return jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
     for (int i = 0; i < c->ntowns; i++) {
@@ -1895,10 +1899,10 @@ static int yr_placements(year_ctx *y, jy_err *err)
             char month[8];
             snprintf(month, sizeof month, "%04d-%02d", yy, mm);
             jy_sb out = JY_SB_INIT;
-            rc = jy_payroll_run_month(y->cs, c->county, plan[pl].program, month, y->fin1, &out, err);
+            rc = jy_payroll_run_month(y->cs, c->county, plan[pl].program, month, y->rev, &out, err);
             jy_sb_reset(&out);
-            /* four-eyes: the second finance officer commits what the first computed */
-            if (rc == 0) rc = jy_payroll_commit(y->cs, c->county, plan[pl].program, month, NULL, y->fin2, &out, NULL, err);
+            /* four-eyes: a second county reviewer commits what the first computed */
+            if (rc == 0) rc = jy_payroll_commit(y->cs, c->county, plan[pl].program, month, NULL, y->rev2, &out, NULL, err);
             jy_sb_free(&out);
             if (rc == JY_ECONFLICT) { /* overspend: the run is refused with the figures */
                 c->sum->refused_runs++;
@@ -1970,7 +1974,7 @@ static int yr_card(year_ctx *y, int pi, jy_err *err)
 {
     char acct[40];
     bank_account(&y->r, "宁夏银行", acct);
-    return jy_store_person_card_set(y->c->st, y->c->person_ids[pi], acct, "宁夏银行", y->fin1, err);
+    return jy_store_person_card_set(y->c->st, y->c->person_ids[pi], acct, "宁夏银行", y->rev, err);
 }
 
 static int yr_batches(year_ctx *y, jy_err *err)
@@ -2091,6 +2095,7 @@ static int stage_year(demo_ctx *c, uint64_t seed, jy_err *err)
     y.c = c;
     y.scale = o->year_cases == JY_DEMO_YEAR_SMALL ? 150 : 1000;
     y.rev = "county-reviewer";
+    y.rev2 = "county-checker";
     y.city = "city-reviewer";
     y.fin1 = "finance-maker";
     y.fin2 = "finance-checker";

@@ -137,8 +137,16 @@ enum jy_perm {
 
 const char *jy_perm_name(int perm); /* "person.read" … */
 int jy_perm_parse(const char *name, int *perm, jy_err *err);
-/* The roles that hold perm (bits), before the administrator's fallback. */
+/* The roles that hold perm (bits), before the administrator's fallback: the compiled table, or
+ * for the money permissions (ledger.write, batch.*, payroll.*) the roles bound from the
+ * operations block of policy/workflows.txt (workflow.h jy_wf_ops_bind_perms). */
 unsigned jy_perm_roles(int perm);
+/* The compiled table's roles, whatever is bound. */
+unsigned jy_perm_roles_compiled(int perm);
+/* Binds perm's roles (process-wide; call at start-up, before threads: `jiuye serve`), and
+ * forgets every binding (tests). */
+void jy_perm_bind_roles(int perm, unsigned roles);
+void jy_perm_unbind_all(void);
 /* The separated role whose powers perm is (admin holds it only while no account of that role
  * exists), or -1. */
 int jy_perm_fallback_role(int perm);

@@ -565,3 +565,85 @@ int jy_wf_op_check(const jy_workflows *w, jy_store *st, const char *op, const ch
                               record ? record : op, who.user.name, o->not_by, op, o->not_by);
     return 0;
 }
+
+/* ---------------------------------------------------------------- the API's money permissions */
+
+/* The API permissions that are money operations of the operations block (one source of truth:
+ * a route's permission, checked before its handler, holds for the roles the block names, and
+ * the service then checks the operation itself — docs/ledger.md "Who may do what"). A
+ * permission of two operations needs the same roles in both. */
+static const struct {
+    int perm;
+    const char *ops[2];
+} money_perms[] = {
+    {JY_PERM_LEDGER_WRITE, {"ledger_budget", NULL}},
+    {JY_PERM_BATCH_BUILD, {"batch_build", NULL}},
+    {JY_PERM_BATCH_APPROVE, {"batch_approve", NULL}},
+    {JY_PERM_BATCH_EXPORT, {"batch_export", NULL}},
+    {JY_PERM_BATCH_PAY, {"batch_pay", NULL}},
+    {JY_PERM_PAYROLL_RUN, {"payroll_run", NULL}},
+    {JY_PERM_PAYROLL_REVIEW, {"payroll_review", "payroll_commit"}},
+};
+
+size_t jy_wf_money_perms(int *perms, const char *(*ops)[2], size_t cap)
+{
+    size_t n = sizeof money_perms / sizeof money_perms[0];
+    for (size_t i = 0; i < n && i < cap; i++) {
+        if (perms) perms[i] = money_perms[i].perm;
+        if (ops) ops[i][0] = money_perms[i].ops[0], ops[i][1] = money_perms[i].ops[1];
+    }
+    return n;
+}
+
+unsigned jy_wf_op_role_bits(const jy_wf_op *o)
+{
+    if (!o) return 0;
+    unsigned bits = 1u << JY_ROLE_ADMIN; /* jy_actor_may: admin may take every operation */
+    for (int r = 0; r < JY_ROLE__COUNT; r++) {
+        unsigned me = 1u << r;
+        if (me & JY_ROLES_SEPARATED) continue; /* 三员: never a business operation */
+        if ((o->roles & me) || ((o->roles & JY_ROLE_ANY) && r != JY_ROLE_FINANCE)) bits |= me;
+    }
+    return bits;
+}
+
+int jy_wf_perm_roles(const jy_workflows *w, int perm, unsigned *roles, jy_err *err)
+{
+    *roles = 0;
+    for (size_t i = 0; i < sizeof money_perms / sizeof money_perms[0]; i++) {
+        if (money_perms[i].perm != perm) continue;
+        const jy_wf_op *first = jy_workflows_op(w, money_perms[i].ops[0]);
+        unsigned bits = jy_wf_op_role_bits(first); /* an operation the file lacks: nobody (fail closed) */
+        const char *second_name = money_perms[i].ops[1];
+        if (second_name) {
+            unsigned b2 = jy_wf_op_role_bits(jy_workflows_op(w, second_name));
+            if (b2 != bits) {
+                jy_sb a = JY_SB_INIT, b = JY_SB_INIT;
+                jy_roles_text(&a, bits, ",");
+                jy_roles_text(&b, b2, ",");
+                jy_err_set2(err, JY_EINVAL, "perm.ops_disagree",
+                            "policy/workflows.txt: operations %s (roles %s) and %s (roles %s) are both the API "
+                            "permission %s, so they must name the same roles",
+                            "policy/workflows.txt：操作 %s（角色 %s）与 %s（角色 %s）同属 API 权限 %s，须列出相同的角色",
+                            money_perms[i].ops[0], jy_sb_cstr(&a), second_name, jy_sb_cstr(&b), jy_perm_name(perm));
+                jy_sb_free(&a);
+                jy_sb_free(&b);
+                return JY_EINVAL;
+            }
+        }
+        *roles = bits;
+        return 1;
+    }
+    return 0;
+}
+
+int jy_wf_ops_bind_perms(const jy_workflows *w, jy_err *err)
+{
+    unsigned roles[sizeof money_perms / sizeof money_perms[0]];
+    for (size_t i = 0; i < sizeof money_perms / sizeof money_perms[0]; i++) {
+        int rc = jy_wf_perm_roles(w, money_perms[i].perm, &roles[i], err);
+        if (rc < 0) return rc;
+    }
+    for (size_t i = 0; i < sizeof money_perms / sizeof money_perms[0]; i++) jy_perm_bind_roles(money_perms[i].perm, roles[i]);
+    return 0;
+}

@@ -134,4 +134,20 @@ void jy_workflows_ops_json(const jy_workflows *w, jy_sb *out);
 int jy_wf_op_check(const jy_workflows *w, jy_store *st, const char *op, const char *record, const char *actor,
                    const char *county, const char *const *others, size_t nothers, jy_err *err);
 
+/* ---- one source of truth for the API's money permissions (CLI and API agree) ----
+ * The API permissions ledger.write, batch.build/approve/export/pay, payroll.run and
+ * payroll.review are the operations ledger_budget, batch_*, payroll_run and payroll_review +
+ * payroll_commit of the block. jy_wf_money_perms lists the pairs (perms[i], ops[i][0..1], the
+ * second NULL when one); jy_wf_op_role_bits is the roles that may take an operation as
+ * jy_actor_may decides (admin always; "*" without finance; never the separated roles; 0 for a
+ * missing operation: fail closed); jy_wf_perm_roles the roles of perm from the block (1 when
+ * perm is one of them, 0 when not a money permission, JY_EINVAL "perm.ops_disagree" when its two
+ * operations name different roles); jy_wf_ops_bind_perms binds them all into the permission
+ * table (users.h jy_perm_bind_roles) — `jiuye serve` does at start-up, before its threads, so a
+ * route's 403 and the CLI's refusal come from the same lines of the file. */
+size_t jy_wf_money_perms(int *perms, const char *(*ops)[2], size_t cap);
+unsigned jy_wf_op_role_bits(const jy_wf_op *o);
+int jy_wf_perm_roles(const jy_workflows *w, int perm, unsigned *roles, jy_err *err);
+int jy_wf_ops_bind_perms(const jy_workflows *w, jy_err *err);
+
 #endif

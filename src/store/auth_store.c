@@ -347,6 +347,9 @@ static int on_session(void *ctx, int ncol, const char *const *col)
 int jy_store_session_find(jy_store *st, const char *token_hash, jy_session_view *out, jy_err *err)
 {
     memset(out, 0, sizeof *out);
+    /* the handle's read cache: only while nothing was committed anywhere (store_rcache.c) */
+    jy_rcache_ticket ticket;
+    if (jy_rcache_session_get(st, token_hash, out, &ticket)) return 0;
     session_find f = {out, 0};
     jl_val p[1] = {JL_S(token_hash)};
     int rc = jl_run(st,
@@ -357,6 +360,7 @@ int jy_store_session_find(jy_store *st, const char *token_hash, jy_session_view 
     if (rc) return rc;
     if (!f.found) return jy_err_set2(err, JY_ENOTFOUND, "store.session.not_found", "no such session", "会话不存在");
     out->roles_present[0] = ',';
+    jy_rcache_session_put(st, &ticket, token_hash, out);
     return 0;
 }
 

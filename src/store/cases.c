@@ -405,15 +405,21 @@ static int on_summary(void *ctx, int ncol, const char *const *col)
 int jy_store_class_summary(jy_store *st, int64_t class_id, jy_class_summary *out, jy_err *err)
 {
     memset(out, 0, sizeof *out);
+    /* the handle's read cache (per class and scope): only while nothing was committed anywhere
+     * since it was read — a trainee filed, stepped or paid moves the epoch (store_rcache.c) */
+    jy_rcache_ticket ticket;
+    if (jy_rcache_summary_get(st, class_id, out, &ticket)) return 0;
     /* the groups of the class's trainee claims, read from the covering index cases_roster alone
      * (migration 13); the states that do not count and the handle's scope are left out here, as
      * jy_store_class_trainees's callers did */
     summary_walk w = {st, out};
     jl_val p[1] = {JL_I(class_id)};
-    return jl_run(st,
-                  "SELECT state, county, roster_exam, roster_cert, count(*), sum(amount) FROM cases"
-                  " WHERE parent_id = $1 AND kind = 'trainee_claim' GROUP BY state, county, roster_exam, roster_cert",
-                  p, 1, on_summary, &w, NULL, "reading a class's roster summary", err);
+    int rc = jl_run(st,
+                    "SELECT state, county, roster_exam, roster_cert, count(*), sum(amount) FROM cases"
+                    " WHERE parent_id = $1 AND kind = 'trainee_claim' GROUP BY state, county, roster_exam, roster_cert",
+                    p, 1, on_summary, &w, NULL, "reading a class's roster summary", err);
+    if (rc == 0) jy_rcache_summary_put(st, &ticket, class_id, out);
+    return rc;
 }
 
 int jy_store_class_trainees(jy_store *st, int64_t class_id, int (*fn)(void *ctx, const jy_trainee_row *r), void *ctx,

@@ -609,6 +609,7 @@ void jy_store_close(jy_store *st)
 {
     if (!st) return;
     sodium_memzero(st->audit_key, sizeof st->audit_key);
+    jy_rcache_free(st);
     st->ops->close(st);
 }
 

@@ -66,6 +66,9 @@ struct jy_store {
      * mac = HMAC-SHA256(key, …) and jy_store_audit_verify checks the MACs. */
     int audit_keyed;
     unsigned char audit_key[32];
+    /* The handle's read cache (store_rcache.c): sessions and class summaries, kept only while
+     * the database has not changed (SQLite's data version); NULL until first used. */
+    struct jy_rcache *rcache;
 };
 
 /* Backend constructors: path/conninfo already stripped of its scheme. */
@@ -157,6 +160,30 @@ struct sqlite3 *jy_store_sqlite_db(jy_store *st);
 struct sqlite3_stmt;
 int jy_store_sqlite_prepare(jy_store *st, const char *sql, struct sqlite3_stmt **out);
 void jy_store_sqlite_release(jy_store *st, struct sqlite3_stmt *s);
+/* store_sqlite.c: the database's change epoch as this handle sees it now: ep[0] the data version
+ * (PRAGMA data_version: changes when another connection, in this process or another, committed),
+ * ep[1] this connection's own changed rows (sqlite3_total_changes64). 0 with ep filled; -1 when
+ * it cannot tell (inside a transaction, or the pragma failed): then nothing may be cached. */
+int jy_store_sqlite_epoch(jy_store *st, unsigned long long ep[2]);
+/* store_rcache.c: the read cache of a handle (see store_rcache.c). Lookups answer 1 on a hit
+ * (out filled), 0 on a miss; a miss fills *ticket, and a put with that ticket keeps the value
+ * (a value read after the ticket's epoch was taken is at least as new as it). */
+typedef struct jy_rcache_ticket {
+    int ok; /* 0: the epoch is unknown, do not keep */
+    unsigned long long ep[2];
+} jy_rcache_ticket;
+struct jy_session_view;
+struct jy_class_summary;
+int jy_rcache_session_get(jy_store *st, const char *token_hash, struct jy_session_view *out, jy_rcache_ticket *t);
+void jy_rcache_session_put(jy_store *st, const jy_rcache_ticket *t, const char *token_hash,
+                           const struct jy_session_view *v);
+int jy_rcache_summary_get(jy_store *st, long long class_id, struct jy_class_summary *out, jy_rcache_ticket *t);
+void jy_rcache_summary_put(jy_store *st, const jy_rcache_ticket *t, long long class_id,
+                           const struct jy_class_summary *s);
+void jy_rcache_free(jy_store *st);
+/* Hits and misses of the handle's read cache (tests): hits[0]/misses[0] sessions, [1] summaries. */
+void jy_rcache_stats(jy_store *st, long long hits[2], long long misses[2]);
+
 /* store_sqlite.c: how many commits of this handle synced the WAL because they changed money or
  * security rows (the durable-commit rule of store_sqlite.c); for the tests. */
 int64_t jy_store_sqlite_durable_syncs(jy_store *st);

@@ -1400,6 +1400,21 @@ int jy_store_sqlite_prepare(jy_store *base, const char *sql, sqlite3_stmt **out)
     return SQLITE_OK;
 }
 
+int jy_store_sqlite_epoch(jy_store *base, unsigned long long ep[2])
+{
+    sq_store *st = (sq_store *)base;
+    if (st->depth > 0 || !sqlite3_get_autocommit(st->db)) return -1; /* own uncommitted changes */
+    sqlite3_stmt *s = NULL;
+    if (jy_store_sqlite_prepare(base, "PRAGMA data_version", &s) != SQLITE_OK) return -1;
+    int src = sqlite3_step(s);
+    long long dv = src == SQLITE_ROW ? (long long)sqlite3_column_int64(s, 0) : -1;
+    jy_store_sqlite_release(base, s);
+    if (dv < 0) return -1;
+    ep[0] = (unsigned long long)dv;
+    ep[1] = (unsigned long long)sqlite3_total_changes64(st->db);
+    return 0;
+}
+
 int64_t jy_store_sqlite_checkpoint_signals(jy_store *base)
 {
     sq_store *st = (sq_store *)base;

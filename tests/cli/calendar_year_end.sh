@@ -28,6 +28,7 @@ export JIUYE_TODAY=2025-12-22
 $J init >/dev/null || fail "init"
 $J --as admin user add admin --role admin >/dev/null
 $J --as admin user add rev --role county_reviewer --area 640522 >/dev/null
+$J --as admin user add fin --role finance --area 640522 >/dev/null
 $J --as admin user add town --role township_staff --area 640522105 >/dev/null
 $J org add --uscc $ORG --name 七营镇张堡村 --kind community,public_body --division 640522105 >/dev/null || fail "org"
 
@@ -57,7 +58,7 @@ $J --as rev person add --idcard "$P" --name 公益岗人员 --hukou-division 640
   --status registered_unemployed:2025-06-01 >/dev/null || fail "person"
 pl=$($J "${E[@]}" --as rev placement start --program P24 --person "$P" --host $ORG --start 2025-12-01 --end 2026-11-30 2>/dev/null | jf "$(cat)" id)
 [ -n "$pl" ] || fail "P24 placement"
-$J "${E[@]}" --as rev ledger budget load --year 2026 >/dev/null 2>&1 || fail "budget 2026"
+$J "${E[@]}" --as fin ledger budget load --year 2026 >/dev/null 2>&1 || fail "budget 2026"
 # January 2026 by the weekend rule: 22 working days
 expect_rc "more than the provisional month refused" 1 $J "${E[@]}" --as rev attendance set "$pl" 2026-01 --duty 23
 expect_contains "says the maximum is provisional" "at most 22; provisional" "$(cat "$T/stderr")"

@@ -5,7 +5,9 @@
 # its held lines and approving a batch need a second person (four-eyes: not whoever ran the month
 # or built the batch). A township-staff user's `payroll run` is refused and moves no money; a
 # county reviewer's run proposes and moves no money either until another reviewer commits it.
-# Editing the file changes who may. Either backend.
+# Editing the file changes who may. Budgets and batches are finance's (财务), cases, payables and
+# payrolls the county reviewers' (MLPS level 3 separation of duties: whoever decides a case does
+# not move its money); the API refuses the same roles (tests/cli/api_money_roles.sh). Either backend.
 source "$JY_SOURCE_DIR/tests/lib.sh"
 source "$JY_SOURCE_DIR/tests/ledger_lib.sh"
 J=$JIUYE
@@ -17,6 +19,9 @@ $J --as admin user add 经办 --role county_reviewer --area 640522 >/dev/null ||
 $J --as admin user add 科长 --role county_reviewer --area 640522 >/dev/null || fail "checker"
 $J --as admin user add 专干 --role township_staff --area 640522105 >/dev/null || fail "township staff"
 $J --as admin user add 外县 --role county_reviewer --area 640521 >/dev/null || fail "other county"
+$J --as admin user add 财务甲 --role finance --area 640522 >/dev/null || fail "finance maker"
+$J --as admin user add 财务乙 --role finance --area 640522 >/dev/null || fail "finance checker"
+$J --as admin user add 外县财务 --role finance --area 640521 >/dev/null || fail "other county's finance"
 $J --as admin user add 市局 --role city_reviewer --area 6405 >/dev/null || fail "city"
 $J org add --uscc $HOST --name 七营镇政府 --kind public_body >/dev/null || fail "host"
 # 2023 graduates: the P13 intake rules place them (docs/payroll.md "Intake")
@@ -33,10 +38,12 @@ refused() { # DESCRIPTION NEEDLE CMD…: exit 1 and NEEDLE in the message
 
 # ---- budgets and cards ----
 refused "township staff sets no budget" "无权执行 ledger_budget" $J --as 专干 ledger budget load --year 2024
-refused "another county's reviewer sets none of ours" "辖区为 640521" $J --as 外县 ledger budget load --year 2024 --county 640522
+refused "a county reviewer sets no budget (finance's)" "用户 经办（角色 county_reviewer）无权执行 ledger_budget" \
+  $J --as 经办 ledger budget load --year 2024
+refused "another county's finance sets none of ours" "辖区为 640521" $J --as 外县财务 ledger budget load --year 2024 --county 640522
 refused "an unregistered user does nothing with money" "is not registered" $J --as 路人 ledger budget load --year 2024
-$J --as 经办 ledger budget load --year 2024 >/dev/null || fail "budget load"
-expect_out "nothing loaded by the refusals" "$(sql "SELECT count(*) FROM ledger_entries")" 0 sql "SELECT count(*) FROM ledger_entries WHERE actor = '经办'"
+$J --as 财务甲 ledger budget load --year 2024 >/dev/null || fail "budget load"
+expect_out "nothing loaded by the refusals" "$(sql "SELECT count(*) FROM ledger_entries")" 0 sql "SELECT count(*) FROM ledger_entries WHERE actor = '财务甲'"
 $J --as 专干 ledger card "${P[1]}" "$(luhn 622848001234560041)" >/dev/null || fail "township staff registers a card"
 $J --as 经办 ledger card "${P[2]}" "$(luhn 622848001234560042)" >/dev/null || fail "card 2"
 $J --as 经办 ledger card "${P[3]}" "$(luhn 622848001234560043)" >/dev/null || fail "card 3"
@@ -80,6 +87,8 @@ expect_contains "show: committed by" '"committed_by":"处长"' "$($J payroll sho
 books_balance "after the payroll"
 
 # ---- ledger approvals, cancellations and recoveries ----
+refused "finance approves no payable (the reviewers decide)" "无权执行 ledger_approve" \
+  $J --as 财务甲 ledger approve --program P13 --year 2024 --person "${P[1]}" --amount 100 --month 2024-05
 refused "township staff approves no payable" "无权执行 ledger_approve" \
   $J --as 专干 ledger approve --program P13 --year 2024 --person "${P[1]}" --amount 100 --month 2024-05
 refused "township staff cancels none" "无权执行 ledger_cancel" $J --as 专干 ledger cancel 1 --reason x
@@ -88,15 +97,21 @@ expect_out "payable 1 still approved" "approved" 0 sql "SELECT status FROM payab
 
 # ---- batches: build, approve (not the builder), export, pay ----
 refused "township staff builds no batch" "无权执行 batch_build" $J --as 专干 batch build --program P13 --month 2024-03
-$J --as 经办 batch build --program P13 --month 2024-03 >/dev/null || fail "build"
-refused "the builder does not approve" "经办 took batch_build on it, so another person must review it" $J --as 经办 batch approve 1
+refused "a county reviewer builds no batch (finance's)" "用户 经办（角色 county_reviewer）无权执行 batch_build" \
+  $J --as 经办 batch build --program P13 --month 2024-03
+expect_out "no batch from the refusals" "0" 0 sql "SELECT count(*) FROM pay_batches"
+$J --as 财务甲 batch build --program P13 --month 2024-03 >/dev/null || fail "build"
+refused "the builder does not approve" "财务甲 took batch_build on it, so another person must review it" $J --as 财务甲 batch approve 1
 refused "township staff approves no batch" "无权执行 batch_approve" $J --as 专干 batch approve 1
-$J --as 科长 batch approve 1 >/dev/null || fail "approve"
+refused "a county reviewer approves no batch" "无权执行 batch_approve" $J --as 科长 batch approve 1
+$J --as 财务乙 batch approve 1 >/dev/null || fail "approve"
 refused "township staff exports no bank file" "无权执行 batch_export" $J --as 专干 batch export 1 --csv "$T/b.csv"
+refused "a county reviewer exports none" "无权执行 batch_export" $J --as 经办 batch export 1 --csv "$T/b.csv"
+refused "a county reviewer marks nothing paid" "无权执行 batch_pay" $J --as 经办 batch mark-paid 1
 refused "township staff marks nothing paid" "无权执行 batch_pay" $J --as 专干 batch mark-paid 1
 refused "nor a failed line" "无权执行 batch_pay" $J --as 专干 batch mark-paid 1 --line 1 --failed 退票
 expect_out "nothing paid by the refusals" "0" 0 sql "SELECT count(*) FROM ledger_entries WHERE kind = 'pay'"
-$J --as 经办 batch mark-paid 1 >/dev/null || fail "mark-paid"
+$J --as 财务甲 batch mark-paid 1 >/dev/null || fail "mark-paid"
 refused "township staff recovers nothing" "无权执行 ledger_recover" $J --as 专干 ledger recover 1 --reason x
 books_balance "after the batch"
 

@@ -55,6 +55,7 @@ x --as admin user add admin --role admin >/dev/null || fail "admin"
 x --as admin user add rev --role county_reviewer --area 640522 >/dev/null || fail "rev"
 x --as admin user add body --role training_body --area 640522 >/dev/null || fail "body"
 x --as admin user add town --role township_staff --area 640522 >/dev/null || fail "town"
+x --as admin user add fin --role finance --area 640522 >/dev/null || fail "fin"
 
 BODY=91640522MA76XYW1X3
 ORG_ACCT=$(luhn 623100001234567890) # a 19-digit basic account
@@ -107,7 +108,7 @@ expect_contains "publicity: name masked" '"name":"马*兰"' "$out"
 expect_contains "publicity: ID masked" "\"id\":\"${W3:0:6}********${W3:14:4}\"" "$out"
 x --as rev report publicity --program P1 --format csv --out "$T/publicity.csv" >/dev/null || fail "publicity csv"
 
-# payment: cards, payables, a batch built by one person and reviewed by another
+# payment: cards, payables, a batch built by one person and reviewed by another (finance: policy/workflows.txt)
 x --as admin ledger budget set P13 2024 region 100000.00 >/dev/null || fail "budget"
 CARD1=$(luhn 621700001000000011); CARD2=$(luhn 621700001000000012)
 x --as admin ledger card "$W1" "$CARD1" --bank 宁夏银行 >/dev/null || fail "card 1"
@@ -118,7 +119,7 @@ x --as admin ledger approve --program P13 --year 2024 --person "$W3" --amount 17
 x --as admin ledger approve --program P13 --year 2024 --org "$BODY" --amount 3000 --month 2024-03 >/dev/null || fail "payable org"
 out=$(x --as admin batch build --program P13 --month 2024-03)
 expect_contains "the skipped payee named by a masked ID" "马小兰 (${W3:0:6}********${W3:14:4}) has no social security card" "$out"
-x --as rev batch approve 1 >/dev/null || fail "batch approve"
+x --as fin batch approve 1 >/dev/null || fail "batch approve"
 out=$(x --as rev batch show 1)
 expect_contains "batch show: account masked" "\"account\":\"${CARD1:0:4}***********${CARD1:15:4}\"" "$out"
 out=$(x --as admin batch export 1 --csv "$T/bank.csv" --xlsx "$T/bank.xlsx" --encoding utf-8-bom)

@@ -95,8 +95,9 @@ A=$(pl "${IDS[0]}" 2023-09-01); B=$(pl "${IDS[1]}" 2023-09-01); C=$(pl "${IDS[2]
 [ -n "$A" ] && [ -n "$B" ] && [ -n "$C" ] || fail "placements: $A $B $C"
 $J --as admin attendance set "$A" 2024-03 --duty 21 >/dev/null || fail "attendance A"
 $J --as admin attendance set "$B" 2024-03 --duty 15 --personal 6 >/dev/null || fail "attendance B"
-$J --as acct payroll run P13 2024-03 >/dev/null || fail "payroll run"
-$J --as chief payroll commit P13 2024-03 >/dev/null || fail "payroll commit"
+$J --as admin user add rev2 --role county_reviewer --area 640522 >/dev/null || fail "second reviewer"
+$J --as rev payroll run P13 2024-03 >/dev/null || fail "payroll run"
+$J --as rev2 payroll commit P13 2024-03 >/dev/null || fail "payroll commit"
 
 out=$($J report roster P13)
 expect_contains "P13 roster (was: no such roster form)" '"title":"高校毕业生到机关事业单位实习人员花名册"' "$out"

@@ -23,6 +23,7 @@ for r in rep["rows"]:
 $J init >/dev/null || fail "init"
 $J --as admin user add admin --role admin >/dev/null
 $J --as admin user add rev --role county_reviewer --area 640522 >/dev/null
+$J --as admin user add fin --role finance --area 640522 >/dev/null
 $J org add --uscc 91640522MA76XYW1X3 --name 海原县德隆职业培训学校 --kind training_body >/dev/null || fail "body"
 for i in 1 2 3 4 5 6 7 8; do
   $J person add --idcard "$(idcard $i)" --name "学员$i" --hukou-division 640522101 --hukou-kind 农村 >/dev/null || fail "person $i"
@@ -116,10 +117,10 @@ expect_contains "names the lines" "no budget line funds this claim's track gener
 p1=$($J --as admin ledger approve --program P1 --year 2024 --person "$(idcard 1)" --amount 1000.00 --track driver | idof)
 $J --as admin ledger approve --program P1 --year 2024 --person "$(idcard 2)" --amount 600.00 --track driver >/dev/null ||
   fail "approve 600"
-$J --as rev batch build --program P1 --year 2024 >/dev/null || fail "batch build"
+$J --as fin batch build --program P1 --year 2024 >/dev/null || fail "batch build"
 # the 600.00 payable has no card: skipped, stays committed
 $J --as admin batch approve 1 >/dev/null || fail "batch approve"
-$J --as rev batch mark-paid 1 >/dev/null || fail "mark paid"
+$J --as fin batch mark-paid 1 >/dev/null || fail "mark paid"
 books_balance "after payment"
 B_JSON=$($J report budget --year 2024 --program P1)
 # 1,000.00 paid split 17:2:4:10 → 515.15 / 60.61 / 121.21 / 303.03; 600.00 committed → 309.09 / 36.36 / 72.73 / 181.82

@@ -23,6 +23,7 @@ $J init >/dev/null || fail "init"
 $J --as admin user add admin --role admin >/dev/null || fail "admin"
 $J --as admin user add hy --role county_reviewer --area 640522 >/dev/null || fail "user hy"
 $J --as admin user add zn --role county_reviewer --area 640521 >/dev/null || fail "user zn"
+$J --as admin user add znfin --role finance --area 640521 >/dev/null || fail "user znfin"
 $J --as admin user add city --role city_reviewer --area 6405 >/dev/null || fail "user city"
 
 # ---- the data, entered by the administrator (no area: every county) ----
@@ -113,8 +114,8 @@ out=$($J --as zn ledger show)
 expect_contains "zn's ledger without --county is Zhongning's" '"county":"640521","program":"P1","year":2024,"source":"central"' "$out"
 expect_not_contains "…and not Haiyuan's" '"county":"640522"' "$out"
 expect_rc "zn's report without --county" 0 $J --as zn report targets --program P1
-expect_contains "zn budget set without --county lands in Zhongning" '"county":"640521"' \
-  "$($J --as zn ledger budget set P1 2025 central 300.00)"
+expect_contains "Zhongning's finance: budget set without --county lands in Zhongning" '"county":"640521"' \
+  "$($J --as znfin ledger budget set P1 2025 central 300.00)"
 
 # ---- the city reviewer sees both ----
 C="$J --as city"

@@ -122,6 +122,49 @@ static void json(const char *in, const char *want)
     jy_sb_free(&sb);
 }
 
+/* A value's identifiers are found wherever they sit: runs of 1 to 20 digits (mobile numbers,
+ * cards, ID numbers among them) at every offset 0 to 40 of a value, alone and in pairs, come out
+ * of jy_mask_json exactly as jy_mask_text masks the same text (the JSON walk looks only at every
+ * eleventh byte until it meets a digit, so this checks it never steps over a run). */
+static void json_digit_runs_at_every_offset(void **state)
+{
+    (void)state;
+    static const char digits[] = "64052219900101123413800138000621700001234123456";
+    for (size_t len = 1; len <= 20; len++)
+        for (size_t off = 0; off <= 40; off++)
+            for (int pair = 0; pair < 2; pair++) {
+                char v[160];
+                size_t n = 0;
+                for (size_t i = 0; i < off; i++) v[n++] = (char)(i % 3 == 0 ? ' ' : i % 3 == 1 ? '-' : 'x');
+                v[n++] = ' ';
+                memcpy(v + n, len == 11 ? "13800138000" : len == 18 ? "640522199001011234" : digits, len);
+                n += len;
+                if (pair) {
+                    memcpy(v + n, " 2024-01-02 ", 12);
+                    n += 12;
+                    memcpy(v + n, "13912345678", 11);
+                    n += 11;
+                }
+                v[n++] = '.';
+                v[n] = '\0';
+                jy_sb want = JY_SB_INIT, in = JY_SB_INIT, got = JY_SB_INIT;
+                jy_sb_append(&want, "{\"note\":\"");
+                jy_mask_text(&want, v, n);
+                jy_sb_append(&want, "\"}");
+                jy_sb_append(&in, "{\"note\":\"");
+                jy_sb_append(&in, v);
+                jy_sb_append(&in, "\"}");
+                jy_mask_json(&got, in.buf, in.len);
+                if (strcmp(jy_sb_cstr(&got), jy_sb_cstr(&want)) != 0)
+                    fail_msg("len %zu off %zu pair %d:\n  got  %s\n  want %s", len, off, pair, jy_sb_cstr(&got),
+                             jy_sb_cstr(&want));
+                jy_sb_free(&want);
+                jy_sb_free(&in);
+                jy_sb_free(&got);
+            }
+    json("{\"note\":\"电话13800138000\"}", "{\"note\":\"电话138****8000\"}");
+}
+
 static void json_by_key(void **state)
 {
     (void)state;
@@ -195,6 +238,7 @@ int main(void)
         cmocka_unit_test(birth_form),
         cmocka_unit_test(name_form),        cmocka_unit_test(free_text_tokens), cmocka_unit_test(json_by_key),
         cmocka_unit_test(json_disability),  cmocka_unit_test(json_not_json),
+        cmocka_unit_test(json_digit_runs_at_every_offset),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -32,6 +32,7 @@
 #include "domain/idcard.h"
 #include "service/class_app.h"
 #include "store/store.h"
+#include "store/auth_store.h"
 #include "store/ledger_db.h"
 #include "store/store_impl.h"
 #include "test_db.h"
@@ -416,6 +417,79 @@ static void statements_are_kept_reset_and_reentrant(void **state)
     jy_store_close(st);
 }
 
+/* The handle's read cache (store_rcache.c) answers a session or a class's summary again only
+ * while nothing was committed anywhere: a commit through another handle (another server worker,
+ * another process, a command) or through the handle itself is seen on the very next read. With
+ * a cache that trusted a time instead (a TTL), the logout below would still find the session.
+ * On PostgreSQL nothing is cached and the same reads must hold. */
+static void read_cache_follows_every_commit(void **state)
+{
+    (void)state;
+    char url[600];
+    jy_store *st = test_db_open_fresh(url, sizeof url);
+    jy_store *other = NULL;
+    jy_err err = {0};
+    if (jy_store_open(url, &other, &err)) fail_msg("second handle: %s", err.msg);
+    int sqlite = strcmp(jy_store_backend(st), "sqlite") == 0;
+
+    /* a class's summary */
+    int64_t cls = put_case(st, "640522", "P1", "training_class", 0, 0, 0, "running", -1, "{}");
+    put_case(st, "640522", "P1", "trainee_claim", 0, 0, cls, "filed", -1, "{}");
+    int n = 0;
+    assert_int_equal(jy_class_enrolled(st, cls, &n, &err), 0);
+    assert_int_equal(n, 1);
+    assert_int_equal(jy_class_enrolled(st, cls, &n, &err), 0);
+    assert_int_equal(n, 1);
+    long long hits[2], misses[2];
+    jy_rcache_stats(st, hits, misses);
+    if (sqlite) assert_true(hits[1] >= 1); /* the second read was the cache's */
+    put_case(other, "640522", "P1", "trainee_claim", 0, 0, cls, "filed", -1, "{}"); /* elsewhere */
+    assert_int_equal(jy_class_enrolled(st, cls, &n, &err), 0);
+    assert_int_equal(n, 2);
+    put_case(st, "640522", "P1", "trainee_claim", 0, 0, cls, "filed", -1, "{}"); /* this handle */
+    assert_int_equal(jy_class_enrolled(st, cls, &n, &err), 0);
+    assert_int_equal(n, 3);
+    assert_int_equal(jy_store_set_scope(st, "640523", &err), 0); /* another scope: its own entry */
+    assert_int_equal(jy_class_enrolled(st, cls, &n, &err), 0);
+    assert_int_equal(n, 0);
+    assert_int_equal(jy_store_set_scope(st, "", &err), 0);
+
+    /* a session, ended through the other handle */
+    jy_user u;
+    memset(&u, 0, sizeof u);
+    snprintf(u.name, sizeof u.name, "cache-user");
+    snprintf(u.role, sizeof u.role, "county_reviewer");
+    snprintf(u.area, sizeof u.area, "640522");
+    int result = 0;
+    if (jy_store_user_put(st, &u, "tester", &result, &err)) fail_msg("user: %s", err.msg);
+    jy_session s;
+    memset(&s, 0, sizeof s);
+    s.user_id = u.id;
+    memset(s.token_hash, 'a', 64);
+    memset(s.csrf_hash, 'b', 64);
+    s.created_at = s.last_seen = 1700000000;
+    s.second_factor_done = 1;
+    jy_auth_event ev = {.user = "cache-user", .address = "127.0.0.1", .outcome = "ok", .at = 1700000000};
+    if (jy_store_session_open(st, &s, "login", &ev, &err)) fail_msg("session: %s", err.msg);
+    jy_session_view v;
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(jy_store_session_find(st, s.token_hash, &v, &err), 0);
+        assert_int_equal(v.s.id, s.id);
+        assert_string_equal(v.a.user.name, "cache-user");
+    }
+    jy_rcache_stats(st, hits, misses);
+    if (sqlite) assert_true(hits[0] >= 2);
+    /* touched through this handle: the next read shows the new last_seen */
+    assert_int_equal(jy_store_session_touch(st, s.id, 1700000100, &err), 0);
+    assert_int_equal(jy_store_session_find(st, s.token_hash, &v, &err), 0);
+    assert_int_equal(v.s.last_seen, 1700000100);
+    /* logged out elsewhere: gone here at once */
+    if (jy_store_session_end(other, s.id, u.id, "logout", &ev, &err)) fail_msg("end: %s", err.msg);
+    assert_int_equal(jy_store_session_find(st, s.token_hash, &v, &err), JY_ENOTFOUND);
+    jy_store_close(other);
+    jy_store_close(st);
+}
+
 /* While a reader keeps the WAL from restarting (a server always has one), the background
  * checkpointer is woken once per 1,000 pages written past the threshold, not at every commit
  * (which made a checkpoint, with its two fdatasyncs, every few filings). */
@@ -574,6 +648,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(roster_counts_what_the_full_parse_counted),
         cmocka_unit_test(roster_follows_updated_facts),
+        cmocka_unit_test(read_cache_follows_every_commit),
         cmocka_unit_test(migration_13_fills_the_roster_marks),
         cmocka_unit_test(case_lists_pick_what_a_full_walk_picks),
         cmocka_unit_test(statements_are_kept_reset_and_reentrant),
