@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "http/api.h"
+#include "service/scoring.h"
 #include "service/simulate.h"
 #include "service/versions.h"
 
@@ -33,95 +34,44 @@ static void h_programs(jy_http_req *req)
     jy_http_reply_json(req, 200, &sb);
 }
 
-/* Appends the scoring form of program from DIR/scoring-forms.tsv (program, form, kind, item, max,
- * clause; # comments) as "scoring":{…} or null when the programme has none. 0, or JY_EIO when the
- * file exists but a line is malformed (a broken rule file is the operator's to fix, not a 200). */
-static int scoring_json(const char *dir, const char *program, jy_sb *sb, jy_err *err)
+/* Appends the scoring form of program (policy/scoring-forms.tsv, as the case service loaded and
+ * checks it: service/scoring.h) as "scoring":{form, clause, items, veto_items, bonus_items} or
+ * null when the programme has none. A malformed file already failed the cases handle's opening. */
+static void scoring_json(const jy_scoring *forms, const char *program, jy_sb *sb)
 {
-    char path[4096];
-    int n = snprintf(path, sizeof path, "%s/scoring-forms.tsv", dir ? dir : "policy");
-    if (n < 0 || (size_t)n >= sizeof path) return jy_err_set2(err, JY_EIO, "http.policy_path_long", "policy path too long", "规则目录路径过长");
-    FILE *f = fopen(path, "r");
-    if (!f) {
+    const jy_scoring_row *first = NULL;
+    for (size_t i = 0; forms && i < forms->n && !first; i++)
+        if (strcmp(forms->rows[i].program, program) == 0) first = &forms->rows[i];
+    if (!first) {
         jy_sb_append(sb, "null");
-        return 0;
+        return;
     }
-    char *line = NULL;
-    size_t cap = 0;
-    int lineno = 0, found = 0, rc = 0;
-    int nk[3] = {0, 0, 0};
-    jy_sb part[3] = {JY_SB_INIT, JY_SB_INIT, JY_SB_INIT};
-    const char *form = NULL;
-    jy_sb formname = JY_SB_INIT, clause = JY_SB_INIT;
-    while (getline(&line, &cap, f) > 0) {
-        lineno++;
-        line[strcspn(line, "\r\n")] = 0;
-        if (!line[0] || line[0] == '#') continue;
-        char *col[6];
-        int nc = 0;
-        char *q = line;
-        while (nc < 6) {
-            col[nc++] = q;
-            char *t = strchr(q, '\t');
-            if (!t) break;
-            *t = 0;
-            q = t + 1;
-        }
-        if (nc != 6) {
-            rc = jy_err_set2(err, JY_EIO, "http.scoring_forms_columns", "scoring-forms.tsv line %d: expected 6 columns", "scoring-forms.tsv 第%d行：应有6列", lineno);
-            break;
-        }
-        if (strcmp(col[0], program) != 0) continue;
-        int k = strcmp(col[2], "item") == 0 ? 0 : strcmp(col[2], "veto") == 0 ? 1 : strcmp(col[2], "bonus") == 0 ? 2 : -1;
-        if (k < 0) {
-            rc = jy_err_set2(err, JY_EIO, "http.scoring_forms_kind", "scoring-forms.tsv line %d: kind %s is not item, veto or bonus", "scoring-forms.tsv 第%d行：类别 %s 不是 item（评分项）、veto（否决项）或 bonus（加分项）", lineno, col[2]);
-            break;
-        }
-        if (!found) {
-            jy_sb_append(&formname, col[1]);
-            jy_sb_append(&clause, col[5]);
-            form = jy_sb_cstr(&formname);
-        }
-        found = 1;
-        if (nk[k]++) jy_sb_appendc(&part[k], ',');
-        jy_sb_appendc(&part[k], '{');
-        jy_sb_json_kv_str(&part[k], "item", col[3]);
-        if (k != 1) {
-            char *end = NULL;
-            long v = strcmp(col[4], "-") == 0 ? -1 : strtol(col[4], &end, 10);
-            if (v != -1 && (!end || *end || v < 0 || v > 1000)) {
-                rc = jy_err_set2(err, JY_EIO, "http.scoring_forms_max", "scoring-forms.tsv line %d: max %s is not a whole number of points", "scoring-forms.tsv 第%d行：满分 %s 不是整数分值", lineno, col[4]);
-                break;
-            }
-            jy_sb_json_key(&part[k], "max");
-            if (v < 0) jy_sb_append(&part[k], "null");
-            else jy_sb_appendf(&part[k], "%ld", v);
-        }
-        jy_sb_json_kv_str(&part[k], "clause", col[5]);
-        jy_sb_appendc(&part[k], '}');
-    }
-    free(line);
-    fclose(f);
-    if (!rc) {
-        if (!found) jy_sb_append(sb, "null");
-        else {
+    jy_sb_appendc(sb, '{');
+    jy_sb_json_kv_str(sb, "form", first->form);
+    jy_sb_json_kv_str(sb, "clause", first->clause);
+    static const char *const K[3] = {"items", "veto_items", "bonus_items"};
+    static const int KIND[3] = {JY_SCORE_ITEM, JY_SCORE_VETO, JY_SCORE_BONUS};
+    for (int k = 0; k < 3; k++) {
+        jy_sb_json_key(sb, K[k]);
+        jy_sb_appendc(sb, '[');
+        int n = 0;
+        for (size_t i = 0; i < forms->n; i++) {
+            const jy_scoring_row *r = &forms->rows[i];
+            if (strcmp(r->program, program) != 0 || r->kind != KIND[k]) continue;
+            if (n++) jy_sb_appendc(sb, ',');
             jy_sb_appendc(sb, '{');
-            jy_sb_json_kv_str(sb, "form", form);
-            jy_sb_json_kv_str(sb, "clause", jy_sb_cstr(&clause));
-            static const char *const K[3] = {"items", "veto_items", "bonus_items"};
-            for (int k = 0; k < 3; k++) {
-                jy_sb_json_key(sb, K[k]);
-                jy_sb_appendc(sb, '[');
-                jy_sb_append(sb, jy_sb_cstr(&part[k]));
-                jy_sb_appendc(sb, ']');
+            jy_sb_json_kv_str(sb, "item", r->item);
+            if (r->kind != JY_SCORE_VETO) {
+                jy_sb_json_key(sb, "max");
+                if (r->max < 0) jy_sb_append(sb, "null");
+                else jy_sb_appendf(sb, "%d", r->max);
             }
+            jy_sb_json_kv_str(sb, "clause", r->clause);
             jy_sb_appendc(sb, '}');
         }
+        jy_sb_appendc(sb, ']');
     }
-    for (int k = 0; k < 3; k++) jy_sb_free(&part[k]);
-    jy_sb_free(&formname);
-    jy_sb_free(&clause);
-    return rc;
+    jy_sb_appendc(sb, '}');
 }
 
 /* GET /api/v1/policy/programs/{program}/form: what a page needs to file a case of the programme. */
@@ -138,12 +88,7 @@ static void h_program_form(jy_http_req *req)
     }
     sb.len--; /* reopen the object: the scoring form goes in */
     jy_sb_append(&sb, ",\"scoring\":");
-    jy_err err = {0};
-    if (scoring_json(jy_api_of(req)->policy_dir, program, &sb, &err)) {
-        jy_sb_free(&sb);
-        jy_api_fail(req, &err, NULL);
-        return;
-    }
+    scoring_json(cs->scoring, program, &sb);
     jy_sb_appendc(&sb, '}');
     jy_http_reply_json(req, 200, &sb);
 }

@@ -29,7 +29,7 @@ int jy_scoring_load(const char *policy_dir, jy_scoring **out, jy_err *err)
     int pn = snprintf(path, sizeof path, "%s/scoring-forms.tsv", policy_dir && *policy_dir ? policy_dir : "policy");
     if (pn < 0 || (size_t)pn >= sizeof path) {
         free(s);
-        return jy_err_set2(err, JY_EINVAL, "scoring.path", "scoring-forms.tsv: the policy path is too long",
+        return jy_err_set2(err, JY_EIO, "scoring.path", "scoring-forms.tsv: the policy path is too long",
                            "scoring-forms.tsv：政策目录路径过长");
     }
     FILE *f = fopen(path, "r");
@@ -55,7 +55,7 @@ int jy_scoring_load(const char *policy_dir, jy_scoring **out, jy_err *err)
             q = t + 1;
         }
         if (nc != 6) {
-            rc = jy_err_set2(err, JY_EINVAL, "scoring.columns", "scoring-forms.tsv:%d: expected 6 columns (program, form, kind, item, max, clause)",
+            rc = jy_err_set2(err, JY_EIO, "scoring.columns", "scoring-forms.tsv:%d: expected 6 columns (program, form, kind, item, max, clause)",
                              "scoring-forms.tsv 第%d行：应为6列（项目、表式、类别、评分项、满分、条款）", lineno);
             break;
         }
@@ -75,21 +75,21 @@ int jy_scoring_load(const char *policy_dir, jy_scoring **out, jy_err *err)
                                                             : strcmp(col[2], "bonus") == 0 ? JY_SCORE_BONUS
                                                                                            : -1;
         if (r->kind < 0) {
-            rc = jy_err_set2(err, JY_EINVAL, "scoring.kind", "scoring-forms.tsv:%d: kind \"%s\" is not item, veto or bonus",
+            rc = jy_err_set2(err, JY_EIO, "scoring.kind", "scoring-forms.tsv:%d: kind \"%s\" is not item, veto or bonus",
                              "scoring-forms.tsv 第%d行：类别“%s”应为 item、veto 或 bonus", lineno, col[2]);
             break;
         }
         char *end = NULL;
         long v = strcmp(col[4], "-") == 0 ? -1 : strtol(col[4], &end, 10);
         if (v != -1 && (!end || *end || end == col[4] || v < 0 || v > 1000)) {
-            rc = jy_err_set2(err, JY_EINVAL, "scoring.max", "scoring-forms.tsv:%d: max \"%s\" is not a whole number of points",
+            rc = jy_err_set2(err, JY_EIO, "scoring.max", "scoring-forms.tsv:%d: max \"%s\" is not a whole number of points",
                              "scoring-forms.tsv 第%d行：满分“%s”不是整数分", lineno, col[4]);
             break;
         }
         r->max = (int)v;
         if (copy_col(r->program, sizeof r->program, col[0]) || copy_col(r->form, sizeof r->form, col[1]) ||
             copy_col(r->item, sizeof r->item, col[3]) || copy_col(r->clause, sizeof r->clause, col[5])) {
-            rc = jy_err_set2(err, JY_EINVAL, "scoring.too_long", "scoring-forms.tsv:%d: a column is too long",
+            rc = jy_err_set2(err, JY_EIO, "scoring.too_long", "scoring-forms.tsv:%d: a column is too long",
                              "scoring-forms.tsv 第%d行：某列过长", lineno);
             break;
         }

@@ -28,7 +28,8 @@ typedef struct jy_scoring {
 } jy_scoring;
 
 /* Loads <policy_dir>/scoring-forms.tsv (program, form, kind, item, max, clause; # comments). A
- * missing file is no forms; a malformed line is JY_EINVAL naming the line. */
+ * missing file is no forms; a malformed line is JY_EIO naming the line (the rules are the
+ * operator's to fix: the API answers 500, not a client error). */
 int jy_scoring_load(const char *policy_dir, jy_scoring **out, jy_err *err);
 void jy_scoring_free(jy_scoring *s);
 

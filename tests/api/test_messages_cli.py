@@ -1,7 +1,7 @@
-"""An error the API returns with message_zh from src/http/api_policy.c (issue 13 item 4): a
-malformed line of the rules' scoring-forms.tsv makes GET /api/v1/policy/programs/P16/form fail
-naming the line, in English and in Chinese, with the key http.scoring_forms_columns (before, its
-message_zh was the English text again)."""
+"""An error the API returns with message_zh (issue 13 item 4): a malformed line of the rules'
+scoring-forms.tsv (read by the case service, src/service/scoring.c) makes GET
+/api/v1/policy/programs/P16/form fail with a server error naming the line, in English and in
+Chinese, with the key scoring.columns (before, its message_zh was the English text again)."""
 import re
 import shutil
 from apilib import *
@@ -21,8 +21,8 @@ with Server(global_args=("--policy", pol)) as srv:
     c = Client(srv).login(rev)
     st, d = c.call("GET", "/api/v1/policy/programs/P16/form")
     e = d.get("error", {})
-    check(st >= 500 and e.get("key") == "http.scoring_forms_columns", "status %r, error %r" % (st, e))
-    check(e.get("message") == "scoring-forms.tsv line %d: expected 6 columns" % (n + 1), "English: %r" % e)
-    check(e.get("message_zh") == "scoring-forms.tsv 第%d行：应有6列" % (n + 1), "Chinese: %r" % e)
+    check(st >= 500 and e.get("key") == "scoring.columns", "status %r, error %r" % (st, e))
+    check(e.get("message") == "scoring-forms.tsv:%d: expected 6 columns (program, form, kind, item, max, clause)" % (n + 1), "English: %r" % e)
+    check(e.get("message_zh") == "scoring-forms.tsv 第%d行：应为6列（项目、表式、类别、评分项、满分、条款）" % (n + 1), "Chinese: %r" % e)
     check(CJK.search(e.get("message_zh", "")) is not None, "message_zh has no Chinese: %r" % e)
 finish()
