@@ -107,21 +107,21 @@ static const char *attr(const char **atts, const char *name)
     return NULL;
 }
 
-/* Records a failure from inside a handler and stops the parser. */
-static void hfail(jy_xlsx *x, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void hfail(jy_xlsx *x, const char *fmt, ...)
+/* Stops the parser after a handler's failure, set in x->perr by HFAIL2 (the first one wins). */
+static void hstop(jy_xlsx *x)
 {
-    if (x->failed) return;
-    va_list ap;
-    va_start(ap, fmt);
-    x->perr.code = JY_EINVAL;
-    x->perr.key = NULL;
-    x->perr.zh[0] = '\0'; /* English only (docs/messages.md) */
-    vsnprintf(x->perr.msg, sizeof x->perr.msg, fmt, ap);
-    va_end(ap);
     x->failed = 1;
     XML_StopParser(x->p, XML_FALSE);
 }
+
+/* Records a failure from inside a handler, with its key and both texts, and stops the parser. */
+#define HFAIL2(x, key, en, zh, ...)                                                                   \
+    do {                                                                                             \
+        if (!(x)->failed) {                                                                          \
+            jy_err_set2(&(x)->perr, JY_EINVAL, key, en, zh, __VA_ARGS__);                            \
+            hstop(x);                                                                                \
+        }                                                                                            \
+    } while (0)
 
 static void *xrealloc(void *p, size_t n)
 {
@@ -365,7 +365,7 @@ static void sst_push(jy_xlsx *x)
 static int row_push(jy_xlsx *x, const char *s, size_t n, jy_xlsx_kind kind)
 {
     if (x->rlen + n + 1 > JY_XLSX_MAX_ROW_BYTES + JY_XLSX_MAX_COLS) {
-        hfail(x, "%s: row %lld holds more than %d bytes of text", x->sheet_name, (long long)x->row_no, JY_XLSX_MAX_ROW_BYTES);
+        HFAIL2(x, "xlsx.row_bytes", "%s: row %lld holds more than %d bytes of text", "%s：第 %lld 行的文字超过 %d 字节", x->sheet_name, (long long)x->row_no, JY_XLSX_MAX_ROW_BYTES);
         return -1;
     }
     if (!x->emit) { /* the verify pass only checks the limits */
@@ -523,7 +523,7 @@ static void cell_end(jy_xlsx *x)
         errno = 0;
         unsigned long long i = strtoull(v, &end, 10);
         if (n == 0 || end == v || *end || errno || i >= x->ss_n) {
-            hfail(x, "%s: cell %s refers to shared string \"%.40s\" but the file has %zu (the file is damaged)",
+            HFAIL2(x, "xlsx.shared_string_ref", "%s: cell %s refers to shared string \"%.40s\" but the file has %zu (the file is damaged)", "%s：单元格 %s 引用共享字符串“%.40s”，但文件中只有 %zu 个（文件已损坏）",
                   x->sheet_name, x->cell_ref, v, x->ss_n);
             return;
         }
@@ -566,7 +566,7 @@ static void XMLCALL on_start(void *ud, const char *name, const char **atts)
             const char *mode = attr(atts, "TargetMode");
             if (!id || !type || !target || (mode && strcmp(mode, "External") == 0)) return;
             if (x->nrels >= MAX_RELS) {
-                hfail(x, "%s: %s has too many relationships", x->label, x->part);
+                HFAIL2(x, "xlsx.too_many_rels", "%s: %s has too many relationships", "%s：%s 的关联项过多", x->label, x->part);
                 return;
             }
             if (x->nrels == x->caprels) {
@@ -589,7 +589,7 @@ static void XMLCALL on_start(void *ud, const char *name, const char **atts)
             const char *nm = attr(atts, "name"), *rid = attr(atts, "id"), *state = attr(atts, "state");
             if (!nm || !rid) return;
             if (x->nsheets >= JY_XLSX_MAX_SHEETS) {
-                hfail(x, "%s: more than %d sheets", x->label, JY_XLSX_MAX_SHEETS);
+                HFAIL2(x, "xlsx.too_many_sheets", "%s: more than %d sheets", "%s：工作表超过 %d 个", x->label, JY_XLSX_MAX_SHEETS);
                 return;
             }
             if (x->nsheets == x->capsheets) {
@@ -624,7 +624,7 @@ static void XMLCALL on_start(void *ud, const char *name, const char **atts)
             x->in_cellxfs = 1;
         } else if (x->in_cellxfs && strcmp(n, "xf") == 0) {
             if (x->nxf >= MAX_XF) {
-                hfail(x, "%s: more than %d cell styles", x->label, MAX_XF);
+                HFAIL2(x, "xlsx.too_many_styles", "%s: more than %d cell styles", "%s：单元格样式超过 %d 种", x->label, MAX_XF);
                 return;
             }
             const char *id = attr(atts, "numFmtId");
@@ -641,18 +641,18 @@ static void XMLCALL on_start(void *ud, const char *name, const char **atts)
                 errno = 0;
                 long long v = strtoll(r, &end, 10);
                 if (end == r || *end || errno || v < 1 || v > JY_XLSX_MAX_ROWS) {
-                    hfail(x, "%s: row number \"%.20s\" is not valid (after row %lld)", x->sheet_name, r, (long long)x->last_row_no);
+                    HFAIL2(x, "xlsx.row_number", "%s: row number \"%.20s\" is not valid (after row %lld)", "%s：行号“%.20s”无效（位于第 %lld 行之后）", x->sheet_name, r, (long long)x->last_row_no);
                     return;
                 }
                 no = v;
             }
             if (no <= x->last_row_no) {
-                hfail(x, "%s: row %lld comes after row %lld (rows out of order: the file is damaged)",
+                HFAIL2(x, "xlsx.row_order", "%s: row %lld comes after row %lld (rows out of order: the file is damaged)", "%s：第 %lld 行排在第 %lld 行之后（行序错乱：文件已损坏）",
                       x->sheet_name, (long long)no, (long long)x->last_row_no);
                 return;
             }
             if (no > x->max_rows) {
-                hfail(x, "%s: row %lld is past the limit of %lld rows", x->sheet_name, (long long)no, (long long)x->max_rows);
+                HFAIL2(x, "xlsx.too_many_rows", "%s: row %lld is past the limit of %lld rows", "%s：第 %lld 行超过 %lld 行的上限", x->sheet_name, (long long)no, (long long)x->max_rows);
                 return;
             }
             x->row_no = no;
@@ -666,17 +666,17 @@ static void XMLCALL on_start(void *ud, const char *name, const char **atts)
             if (r) {
                 int64_t rr;
                 if (jy_xlsx_ref_parse(r, strlen(r), &col, &rr) != 0) {
-                    hfail(x, "%s: row %lld: cell reference \"%.20s\" is not valid", x->sheet_name, (long long)x->row_no, r);
+                    HFAIL2(x, "xlsx.cell_ref", "%s: row %lld: cell reference \"%.20s\" is not valid", "%s：第 %lld 行：单元格引用“%.20s”无效", x->sheet_name, (long long)x->row_no, r);
                     return;
                 }
             }
             if (col < x->cur_col) {
-                hfail(x, "%s: row %lld: cell %.20s comes after a cell to its right (the file is damaged)",
+                HFAIL2(x, "xlsx.cell_order", "%s: row %lld: cell %.20s comes after a cell to its right (the file is damaged)", "%s：第 %lld 行：单元格 %.20s 排在其右侧单元格之后（文件已损坏）",
                       x->sheet_name, (long long)x->row_no, r ? r : "?");
                 return;
             }
             if (col >= JY_XLSX_MAX_COLS) {
-                hfail(x, "%s: row %lld: more than %d columns", x->sheet_name, (long long)x->row_no, JY_XLSX_MAX_COLS);
+                HFAIL2(x, "xlsx.too_many_cols", "%s: row %lld: more than %d columns", "%s：第 %lld 行：超过 %d 列", x->sheet_name, (long long)x->row_no, JY_XLSX_MAX_COLS);
                 return;
             }
             x->cell_col = col;
@@ -769,7 +769,7 @@ static void XMLCALL on_chars(void *ud, const char *s, int len)
     if (x->mode == M_SST) {
         if (x->in_si && x->in_t && !x->in_rph) {
             if (x->ss.len + (size_t)len > x->max_part) {
-                hfail(x, "%s: shared strings over %llu bytes", x->label, (unsigned long long)x->max_part);
+                HFAIL2(x, "xlsx.shared_strings_big", "%s: shared strings over %llu bytes", "%s：共享字符串超过 %llu 字节", x->label, (unsigned long long)x->max_part);
                 return;
             }
             jy_sb_appendn(&x->ss, s, (size_t)len);
@@ -777,7 +777,7 @@ static void XMLCALL on_chars(void *ud, const char *s, int len)
     } else if (x->mode == M_SHEET) {
         if (x->in_c && (x->in_v || (x->in_is && x->in_t && !x->in_rph))) {
             if (x->val.len + (size_t)len > JY_XLSX_MAX_ROW_BYTES) {
-                hfail(x, "%s: cell %s holds more than %d bytes", x->sheet_name, x->cell_ref, JY_XLSX_MAX_ROW_BYTES);
+                HFAIL2(x, "xlsx.cell_bytes", "%s: cell %s holds more than %d bytes", "%s：单元格 %s 的内容超过 %d 字节", x->sheet_name, x->cell_ref, JY_XLSX_MAX_ROW_BYTES);
                 return;
             }
             jy_sb_appendn(&x->val, s, (size_t)len);
@@ -788,14 +788,14 @@ static void XMLCALL on_chars(void *ud, const char *s, int len)
 static void XMLCALL on_doctype(void *ud, const char *name, const char *sysid, const char *pubid, int has_internal)
 {
     jy_xlsx *x = ud;
-    hfail(x, "%s: %s has a DOCTYPE declaration, which XLSX files never have (refused)", x->label, x->part);
+    HFAIL2(x, "xlsx.doctype", "%s: %s has a DOCTYPE declaration, which XLSX files never have (refused)", "%s：%s 含有 DOCTYPE 声明，XLSX 文件不会有（拒收）", x->label, x->part);
 }
 
 static void XMLCALL on_entity(void *ud, const char *name, int is_param, const char *value, int vlen,
                               const char *base, const char *sysid, const char *pubid, const char *notation)
 {
     jy_xlsx *x = ud;
-    hfail(x, "%s: %s declares an entity (refused)", x->label, x->part);
+    HFAIL2(x, "xlsx.entity", "%s: %s declares an entity (refused)", "%s：%s 声明了实体（拒收）", x->label, x->part);
 }
 
 static int new_parser(jy_xlsx *x, enum mode mode, const char *part, jy_err *err)

@@ -27,7 +27,7 @@ for e in cat:
     if not en.strip() and k not in ("import.phone",): bad.append(f"{k}: no English text")
 # every key written in the source is catalogued (so the binary links every site)
 src_keys = set()
-call = re.compile(r"\b(jy_err_set2|row_error2|WHY2|perr2|field_fail2|jy_http_reply_error2|jp_diag_add2)\(")
+call = re.compile(r"\b(jy_err_set2|row_error2|WHY2|perr2|field_fail2|jy_http_reply_error2|jp_diag_add2|HFAIL2)\(")
 lit = re.compile(r'"([a-z][a-z0-9_]*(?:\.[a-z0-9_]+)+)"')
 # linked only into bench/ (jy_store_case_bulk_insert: nothing in jiuye calls it), so not in its catalogue
 BENCH_ONLY = {"src/store/cases_bulk.c"}

@@ -153,6 +153,8 @@ static void expect_book_error(const char *sheet, const char *sst, const char *wa
     free(got);
     assert_true(rc < 0);
     if (!strstr(err.msg, want_in_msg)) fail_msg("message \"%s\" lacks \"%s\"", err.msg, want_in_msg);
+    /* every refusal has its key and a Chinese text (issue 13 item 4), the parser's handlers' too */
+    if (!err.key || !err.zh[0]) fail_msg("message \"%s\" has no key or no Chinese text", err.msg);
 }
 
 static void test_refs_and_serials(void **state)
