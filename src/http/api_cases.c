@@ -318,19 +318,28 @@ static void h_case(jy_http_req *req)
     jy_sb_free(&text);
 }
 
+/* The fields of a workflow step's body: step, a non-empty reason (it goes into the case's
+ * history) and an optional date (default today). 0, or -1 after replying the error. */
+static int step_fields_or_reply(jy_http_req *req, json_t *b, const char **step, const char **reason, jy_date *on)
+{
+    *on = (jy_date)(jy_api_now(req) / 86400);
+    if (jy_api_str_or_reply(req, b, "step", 1, step) || jy_api_str_or_reply(req, b, "reason", 1, reason) ||
+        jy_api_date_or_reply(req, b, "date", 0, on) < 0)
+        return -1;
+    if (!**reason) {
+        jy_http_reply_error2(req, 422, "invalid_field", "reason", "api.reason_history", "reason: say why (it goes into the case's history)", "reason：请写明理由（记入案件办理记录）");
+        return -1;
+    }
+    return 0;
+}
+
 static void h_step(jy_http_req *req)
 {
     json_t *b = jy_api_body_or_reply(req);
     if (!b || jy_api_only_keys_or_reply(req, b, "step,reason,date")) return;
     const char *step, *reason;
-    jy_date on = (jy_date)(jy_api_now(req) / 86400);
-    if (jy_api_str_or_reply(req, b, "step", 1, &step) || jy_api_str_or_reply(req, b, "reason", 1, &reason) ||
-        jy_api_date_or_reply(req, b, "date", 0, &on) < 0)
-        return;
-    if (!*reason) {
-        jy_http_reply_error2(req, 422, "invalid_field", "reason", "api.reason_history", "reason: say why (it goes into the case's history)", "reason：请写明理由（记入案件办理记录）");
-        return;
-    }
+    jy_date on;
+    if (step_fields_or_reply(req, b, &step, &reason, &on)) return;
     if (jy_api_idem_begin(req)) return;
     jy_store *st = jy_api_store_or_reply(req);
     jy_case c;
@@ -603,14 +612,8 @@ static void h_roster_steps(jy_http_req *req)
     json_t *b = jy_api_body_or_reply(req);
     if (!b || jy_api_only_keys_or_reply(req, b, "ids,step,reason,date")) return;
     const char *step, *reason;
-    jy_date on = (jy_date)(jy_api_now(req) / 86400);
-    if (jy_api_str_or_reply(req, b, "step", 1, &step) || jy_api_str_or_reply(req, b, "reason", 1, &reason) ||
-        jy_api_date_or_reply(req, b, "date", 0, &on) < 0)
-        return;
-    if (!*reason) {
-        jy_http_reply_error2(req, 422, "invalid_field", "reason", "api.reason_history", "reason: say why (it goes into the case's history)", "reason：请写明理由（记入案件办理记录）");
-        return;
-    }
+    jy_date on;
+    if (step_fields_or_reply(req, b, &step, &reason, &on)) return;
     json_t *ids = json_object_get(b, "ids");
     if (!json_is_array(ids) || json_array_size(ids) == 0 || json_array_size(ids) > BULK_MAX) {
         jy_http_reply_error2(req, 422, "invalid_field", "ids", "web.bulk_ids", "ids: an array of 1 to %d trainee claim ids",

@@ -1,7 +1,8 @@
 // lib.mjs — what the browser tests share: the accounts file, a Chromium (Debian's, headless,
 // through playwright-core), logging in as a role (with the TOTP code for the roles that need
 // one), CSP-violation and page-error collection, screenshots at 1366×768.
-import { readFileSync, mkdirSync } from 'node:fs'
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { createHmac } from 'node:crypto'
 import { join } from 'node:path'
 import { chromium } from '../../web/node_modules/playwright-core/index.mjs'
@@ -67,11 +68,26 @@ export async function login(page, acc, { password } = {}) {
   await page.click('[data-test=submit]')
   if (acc.secret) {
     await page.waitForSelector('#login-code')
-    // a code is good once per 30-second step: wait for a fresh step when the current one is nearly over
-    const left = 30 - (Math.floor(Date.now() / 1000) % 30)
-    if (left < 3) await page.waitForTimeout((left + 1) * 1000)
+    await freshTotpStep(page, acc.name)
     await page.fill('#login-code', totp(acc.secret))
     await page.click('[data-test=submit-code]')
+  }
+}
+
+// A code is good once per 30-second step (the server refuses a replay): wait for a step this
+// account has not used yet — remembered in a file, so two test files logging in as the same
+// account within one step do not collide — and for a fresh one when the current is nearly over.
+async function freshTotpStep(page, name) {
+  const file = join(process.env.JY_WEB_TMP || tmpdir(), 'jy-totp-step-' + encodeURIComponent(name))
+  let used = -1
+  try { used = Number(readFileSync(file, 'utf8')) } catch { /* never used */ }
+  for (;;) {
+    const now = Date.now() / 1000, step = Math.floor(now / 30), left = 30 - (now % 30)
+    if (step > used && left >= 3) {
+      writeFileSync(file, String(step))
+      return
+    }
+    await page.waitForTimeout((left + 0.5) * 1000)
   }
 }
 
@@ -90,8 +106,7 @@ export async function loginFin2(page) {
   const first = (await page.locator('#login-code').count()) > 0
   if (!first) await login(page, { ...a, password: fresh })
   else {
-    const left = 30 - (Math.floor(Date.now() / 1000) % 30)
-    if (left < 3) await page.waitForTimeout((left + 1) * 1000)
+    await freshTotpStep(page, a.name)
     await page.fill('#login-code', totp(a.secret))
     await page.click('[data-test=submit-code]')
     await page.waitForSelector('[data-test=forced]')

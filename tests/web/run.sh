@@ -70,7 +70,7 @@ for _ in $(seq 100); do
 done
 [ -n "$PORT" ] || { echo "tests/web: server did not start: $(cat "$T/serve.err")" >&2; exit 1; }
 
-export JY_WEB_BASE="http://127.0.0.1:$PORT" JY_WEB_ACCOUNTS="$T/accounts.txt" JY_WEB_CHROMIUM="$CHROMIUM" \
+export JY_WEB_TMP="$T" JY_WEB_BASE="http://127.0.0.1:$PORT" JY_WEB_ACCOUNTS="$T/accounts.txt" JY_WEB_CHROMIUM="$CHROMIUM" \
   JY_WEB_OWN_PERSON="$own" JY_WEB_OTHER_PERSON="$other" JY_WEB_OTHER_IDCARD="$other_idcard" JY_WEB_BUSY_PERSON="$busy" JY_WEB_BODY_CASE="$body_case" \
   JY_WEB_SHOTS="${JY_WEB_SHOTS:-$ROOT/docs/screenshots}" JY_WEB_NEWBIE_PW='Fresh-Start-Init-2026!' JY_WEB_ROOT="$ROOT"
 cd "$ROOT"
