@@ -23,7 +23,9 @@
  * Work-list indexes (EXPLAINed in docs/scale.md): a county's page of its cases in id order
  * without walking the others — cases_due (county, id) over the cases waiting for a step (due_on
  * set) for `GET /cases?overdue=1` and `jiuye case overdue`; cases_county_state (county, state, id)
- * for `?state=publicity`, `?state=filed` and every list by state; case_events_object over the
+ * for `?state=publicity`, `?state=filed` and every list by state; cases_county_id (county, id)
+ * for a county's list with no state (the cases page, `policy simulate`'s read: without it the
+ * planner took cases_county_state and sorted the whole county for every page); case_events_object over the
  * objection (异议) events, for `?objection=open`. The lists name a county by equality
  * (cases_pg.c, cases_sqlite.c), so these indexes give the page in order and stop at its limit.
  *
@@ -65,6 +67,7 @@ static const char jy_sqlite_migration_14[] =
         JY_SQ_CHILDREN("NEW.facts", "1") "END;\n"
     "CREATE INDEX cases_due ON cases(county, id) WHERE due_on IS NOT NULL;\n"
     "CREATE INDEX cases_county_state ON cases(county, state, id);\n"
+    "CREATE INDEX cases_county_id ON cases(county, id);\n"
     "CREATE INDEX case_events_object ON case_events(case_id) WHERE step = 'object';\n";
 
 static const char jy_pg_migration_14[] =
@@ -103,6 +106,7 @@ static const char jy_pg_migration_14[] =
     "  FOR EACH STATEMENT EXECUTE FUNCTION jy_case_counters();\n"
     "CREATE INDEX cases_due ON cases(county, id) WHERE due_on IS NOT NULL;\n"
     "CREATE INDEX cases_county_state ON cases(county, state, id);\n"
+    "CREATE INDEX cases_county_id ON cases(county, id);\n"
     "CREATE INDEX case_events_object ON case_events(case_id) WHERE step = 'object';\n";
 
 #endif

@@ -209,7 +209,7 @@ static void migration_13_fills_the_roster_marks(void **state)
     for (size_t i = 0; i < (pg ? sizeof undo14_pg / sizeof *undo14_pg : sizeof undo14_sqlite / sizeof *undo14_sqlite); i++)
         if (jl_run(st, pg ? undo14_pg[i] : undo14_sqlite[i], NULL, 0, NULL, NULL, NULL, "going back to version 13", &err))
             fail_msg("%s", err.msg);
-    static const char *const undo[] = {"DROP INDEX cases_due", "DROP INDEX cases_county_state",
+    static const char *const undo[] = {"DROP INDEX cases_due", "DROP INDEX cases_county_state", "DROP INDEX cases_county_id",
                                        "DROP INDEX case_events_object", "DELETE FROM schema_migrations WHERE version = 14",
                                        "DROP INDEX cases_roster", "ALTER TABLE cases DROP COLUMN roster_exam",
                                        "ALTER TABLE cases DROP COLUMN roster_cert",
