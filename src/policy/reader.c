@@ -753,6 +753,20 @@ static inline void fs_init(facts_state *fs)
     fs->occ_len = 0;
 }
 
+/* An object member's name at s ('"' expected): its text (escapes left as they are) in *k, *kn,
+ * and the position after the ':' and the blanks that follow; NULL when s holds no "name": . */
+static const char *scan_key(const char *s, const char *e, const char **k, size_t *kn)
+{
+    if (s >= e || *s != '"') return NULL;
+    const char *q = scan_string(s, e);
+    if (!q) return NULL;
+    *k = s + 1;
+    *kn = (size_t)(q - s - 2);
+    s = skip_ws(q, e);
+    if (s >= e || *s != ':') return NULL;
+    return skip_ws(s + 1, e);
+}
+
 /* The facts object at *sp ('{'), read member by member into c in the same pass that checks it;
  * *sp past it. 0, or -1 (the reference reader decides). */
 static int read_facts(jy_policy_reader *r, const char **sp, const char *e, const char *const *inputs,
@@ -765,14 +779,9 @@ static int read_facts(jy_policy_reader *r, const char **sp, const char *e, const
         return 0;
     }
     for (;;) {
-        if (s >= e || *s != '"') return -1;
-        const char *q = scan_string(s, e);
-        if (!q) return -1;
-        const char *k = s + 1;
-        size_t kn = (size_t)(q - s - 2);
-        s = skip_ws(q, e);
-        if (s >= e || *s != ':') return -1;
-        s = skip_ws(s + 1, e);
+        const char *k;
+        size_t kn;
+        if (!(s = scan_key(s, e, &k, &kn))) return -1;
         jv v;
         if (!(s = scan_value(s, e, &v, 1))) return -1;
         s = skip_ws(s, e);
@@ -932,14 +941,9 @@ static int parse_fast(jy_policy_reader *r, const char *line, size_t len, const c
     s = skip_ws(s + 1, e);
     if (s < e && *s == '}') return -1; /* no programme */
     for (;;) {
-        if (s >= e || *s != '"') return -1;
-        const char *q = scan_string(s, e);
-        if (!q) return -1;
-        const char *k = s + 1;
-        size_t kn = (size_t)(q - s - 2);
-        s = skip_ws(q, e);
-        if (s >= e || *s != ':') return -1;
-        s = skip_ws(s + 1, e);
+        const char *k;
+        size_t kn;
+        if (!(s = scan_key(s, e, &k, &kn))) return -1;
         jv *slot = kn == 2 && memcmp(k, "id", 2) == 0        ? &vid
                    : kn == 7 && memcmp(k, "program", 7) == 0 ? &vprog
                    : kn == 4 && memcmp(k, "date", 4) == 0    ? &vdate
