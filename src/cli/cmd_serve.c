@@ -39,12 +39,14 @@ static const char usage_text[] =
     "jiuye serve [--port N] [--bind 127.0.0.1] [--threads N] [--county 640522] [--quiet] [--web DIR|none]\n"
     "            [--tls-cert FILE --tls-key FILE | --behind-tls] [--trusted-proxy ADDR]\n"
     "            [--origin https://HOST] [--max-conns N] [--max-conns-per-addr N] [--max-body BYTES]\n"
-    "            [--head-timeout S] [--body-timeout S] [--idle-timeout S] [--rate R] [--user-rate R]";
+    "            [--head-timeout S] [--body-timeout S] [--idle-timeout S] [--rate R] [--user-rate R]\n"
+    "            [--write-batch N]";
 static const char usage_zh[] =
     "jiuye serve [--port 端口] [--bind 127.0.0.1] [--threads N] [--county 640522] [--quiet] [--web 目录|none]\n"
     "            [--tls-cert 证书文件 --tls-key 私钥文件 | --behind-tls] [--trusted-proxy 代理地址]\n"
     "            [--origin https://主机] [--max-conns N] [--max-conns-per-addr N] [--max-body 字节数]\n"
-    "            [--head-timeout 秒] [--body-timeout 秒] [--idle-timeout 秒] [--rate 每秒请求数] [--user-rate 每秒请求数]";
+    "            [--head-timeout 秒] [--body-timeout 秒] [--idle-timeout 秒] [--rate 每秒请求数] [--user-rate 每秒请求数]\n"
+    "            [--write-batch N]";
 
 /* seconds (decimals allowed, "2.5") into milliseconds, 0.05 to 3600 s */
 static int parse_seconds(const char *s, int *ms)
@@ -161,6 +163,14 @@ int jy_cmd_serve(const jy_cli *cli, int argc, char **argv)
                 jy_cli_say2("jiuye: ", "cli.serve_rate", "%s %s: give requests per second (0: no limit)", "%s %s：应为每秒请求数（0：不限）", a, v);
                 return JY_EXIT_USAGE;
             }
+        } else if (strcmp(a, "--write-batch") == 0) {
+            /* filings per group commit on SQLite (docs/http.md "The write lane"); 0: off */
+            if (parse_int(v, 0, 1000, &cfg.write_batch)) {
+                jy_cli_say2("jiuye: ", "cli.serve_write_batch", "--write-batch %s: give 0 (off) to 1000",
+                            "--write-batch %s：应为 0（关闭）至 1000", v);
+                return JY_EXIT_USAGE;
+            }
+            if (cfg.write_batch == 0) cfg.write_batch = -1;
         } else if (strcmp(a, "--threads") == 0) {
             if (parse_int(v, 1, 64, &cfg.threads)) {
                 jy_cli_say2("jiuye: ", "cli.serve_threads", "--threads %s: give 1 to 64", "--threads %s：应为 1 至 64", v);
@@ -291,6 +301,15 @@ int jy_cmd_serve(const jy_cli *cli, int argc, char **argv)
     }
     jy_cli_say2("jiuye serve: ", "cli.serve_stopping", "%s received, stopping", "收到 %s，正在停止", sig == SIGINT ? "SIGINT" : "SIGTERM");
 done:
+    if (srv) {
+        long long lreq = 0, lgroups = 0;
+        int llargest = 0;
+        jy_http_lane_stats(srv, &lreq, &lgroups, &llargest);
+        if (lgroups)
+            jy_cli_say2("jiuye serve: ", "cli.serve_lane_stats",
+                        "write lane: %lld requests in %lld group commits (largest %d)",
+                        "写入通道：%lld 个请求，分 %lld 次成组提交（最大一组 %d 个）", lreq, lgroups, llargest);
+    }
     jy_http_stop(srv);
     if (api_ready) jy_api_close(&api);
     jy_auth_free(auth);

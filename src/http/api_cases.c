@@ -1027,7 +1027,7 @@ const jy_api_route jy_api_routes_cases[] = {
      {.tag = "cases", .summary = "List cases (案件): by programme, state, kind, subject, decision, year, township; overdue steps; open objections (异议待复核)",
       .query = "program,state,kind,decision,person_id,org_id,parent_id,overdue,objection,on,year,town,limit,cursor",
       .response = PAGE_OF(CASE_SCHEMA), .statuses = "200,400,401,403"}},
-    {{.method = "POST", .path = "/api/v1/cases", .fn = h_file, .permission = JY_PERM_CASE_FILE, .max_body = 262144},
+    {{.method = "POST", .path = "/api/v1/cases", .fn = h_file, .flags = JY_HTTP_BATCH, .permission = JY_PERM_CASE_FILE, .max_body = 262144},
      {.tag = "cases", .summary = "File a case (申报): decided by the rules at once, conflicts checked",
       .request = FILE_BODY, .response = CASE_FULL_SCHEMA, .statuses = "201,400,401,403,404,409,415,422",
       .success = 201}},

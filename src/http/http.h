@@ -57,6 +57,13 @@ enum {
                                     * workers (cfg.slow_threads), never on the others', and is
                                     * answered 429 busy (Retry-After: 1) at once when that lane's queue
                                     * is full, as the hashing pool answers */
+    JY_HTTP_BATCH = 1u << 9,       /* group commit: after the session, permission and CSRF checks
+                                    * the request goes to the write lane, whose one worker runs
+                                    * every such request waiting (up to cfg.write_batch) in one
+                                    * store transaction, each in its own savepoint, and answers
+                                    * them after the COMMIT (docs/http.md "The write lane"). Only
+                                    * for handlers whose whole effect is on the request's store
+                                    * handle (jy_http_req_store) and in its transactions */
 };
 
 /* Entries are written with designated initialisers: {.method = "GET", .path = "/x", .fn = h}. */
@@ -117,6 +124,9 @@ typedef struct jy_http_config {
     int access_log;        /* non-zero: one line per request on stderr */
     size_t max_body;       /* request body limit in bytes; 0: 1 MiB */
     void *app;             /* application state shared by the handlers (read-only or locked) */
+    int write_batch;       /* the write lane: JY_HTTP_BATCH requests per group commit; 0: 64 on
+                            * SQLite and off on other backends; < 0: off (each request in its
+                            * own transaction on the ordinary workers) */
     const char *scope;     /* county scope of every store handle (jy_store_set_scope): "640522",
                             * "6405", "64"; NULL or "": every county */
 
@@ -148,6 +158,9 @@ typedef struct jy_http_config {
  * when a route needs a session but cfg.auth is NULL. The config's strings, route table and auth
  * hooks must outlive the server. */
 int jy_http_start(const jy_http_config *cfg, jy_http_server **out, jy_err *err);
+/* The write lane's counts so far: requests run in it, groups committed or failed, the largest
+ * group. All 0 when the lane is off. */
+void jy_http_lane_stats(jy_http_server *srv, long long *requests, long long *groups, int *largest);
 int jy_http_port(const jy_http_server *srv); /* the bound port */
 const char *jy_http_backend(const jy_http_server *srv); /* "sqlite", "postgresql" */
 /* Stops accepting, finishes the requests in flight (and writes their answers, for at most a few

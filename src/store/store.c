@@ -638,6 +638,12 @@ int jy_store_rollback(jy_store *st, jy_err *err)
     return st->ops->rollback(st, err);
 }
 
+int jy_store_txn_open(jy_store *st)
+{
+    if (strcmp(st->ops->name, "sqlite") == 0) return jy_store_sqlite_txn_open(st);
+    return -1;
+}
+
 /* ---------------------------------------------------------------- argument checks */
 
 static int terminated(const char *s, size_t cap)

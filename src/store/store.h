@@ -59,6 +59,13 @@ void jy_store_now(char *buf, size_t n);
 int jy_store_begin(jy_store *st, jy_err *err);
 int jy_store_commit(jy_store *st, jy_err *err);
 int jy_store_rollback(jy_store *st, jy_err *err);
+/* Is the handle's transaction still open on the database itself? 1 yes, 0 no (none begun, or the
+ * database ended it on its own: SQLite rolls a whole transaction back after some errors — a full
+ * disk, an I/O error, out of memory — while the handle's nesting still counts it, or a failed
+ * change could not be undone and the transaction must not commit), -1 when the
+ * backend cannot tell (PostgreSQL). The HTTP server's write lane (group commit, src/http/server.c)
+ * checks it after each request of a group so that a later request never runs outside it. */
+int jy_store_txn_open(jy_store *st);
 
 /* ---- county scope (added with the PostgreSQL backend, issue 3; store_scope.c) ----
  * Restricts the handle to records whose county starts with prefix: "640522" one county, "6405"

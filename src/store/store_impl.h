@@ -189,6 +189,8 @@ void jy_rcache_stats(jy_store *st, long long hits[2], long long misses[2]);
 int64_t jy_store_sqlite_durable_syncs(jy_store *st);
 /* Times the file's background checkpointer was woken by commits of this process (tests). */
 int64_t jy_store_sqlite_checkpoint_signals(jy_store *st);
+/* jy_store_txn_open for SQLite: a transaction begun on the handle and still open in SQLite. */
+int jy_store_sqlite_txn_open(jy_store *st);
 /* store_sqlite.c: jy_store_bulk for SQLite (added by the import work, issue 2). */
 int jy_store_sqlite_bulk(jy_store *st, int on, jy_err *err);
 /* store_pg.c: the handle's connection; jy_store_pg_failed must be called after a statement run

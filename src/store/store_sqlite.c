@@ -1415,6 +1415,12 @@ int jy_store_sqlite_epoch(jy_store *base, unsigned long long ep[2])
     return 0;
 }
 
+int jy_store_sqlite_txn_open(jy_store *base)
+{
+    sq_store *st = (sq_store *)base;
+    return st->depth > 0 && !sqlite3_get_autocommit(st->db) && !st->broken;
+}
+
 int64_t jy_store_sqlite_checkpoint_signals(jy_store *base)
 {
     sq_store *st = (sq_store *)base;
