@@ -916,9 +916,20 @@ static void *lane_main(void *arg)
     jy_http_server *srv = arg;
     jy_http_req **v = calloc((size_t)srv->lane_max, sizeof *v);
     if (!v) abort();
+    /* tests only: wait this long after the first request of a group arrives, so that requests
+     * sent together are grouped however the threads are scheduled (tests/api/test_write_lane.py) */
+    const char *gs = getenv("JIUYE_TEST_LANE_GATHER_MS");
+    long gather_ms = gs ? strtol(gs, NULL, 10) : 0;
     for (;;) {
         pthread_mutex_lock(&srv->qmu);
         while (!srv->lane_head && !srv->lane_exit) pthread_cond_wait(&srv->lane_cv, &srv->qmu);
+        if (gather_ms > 0 && gather_ms < 10000 && srv->lane_head && !srv->lane_exit) {
+            pthread_mutex_unlock(&srv->qmu);
+            struct timespec ts = {gather_ms / 1000, (gather_ms % 1000) * 1000000L};
+            while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
+            }
+            pthread_mutex_lock(&srv->qmu);
+        }
         int n = 0;
         while (srv->lane_head && n < srv->lane_max) {
             v[n++] = srv->lane_head;
