@@ -216,6 +216,7 @@ struct jy_http_server {
     jy_http_req *lane_head, *lane_tail;
     int lane_exit;
     jy_store *lane_store;
+    long lane_gather_ms;                /* tests only (JIUYE_TEST_LANE_GATHER_MS, read at start) */
     long long lane_reqs, lane_groups;
     int lane_largest;
 
@@ -916,10 +917,7 @@ static void *lane_main(void *arg)
     jy_http_server *srv = arg;
     jy_http_req **v = calloc((size_t)srv->lane_max, sizeof *v);
     if (!v) abort();
-    /* tests only: wait this long after the first request of a group arrives, so that requests
-     * sent together are grouped however the threads are scheduled (tests/api/test_write_lane.py) */
-    const char *gs = getenv("JIUYE_TEST_LANE_GATHER_MS");
-    long gather_ms = gs ? strtol(gs, NULL, 10) : 0;
+    long gather_ms = srv->lane_gather_ms;
     for (;;) {
         pthread_mutex_lock(&srv->qmu);
         while (!srv->lane_head && !srv->lane_exit) pthread_cond_wait(&srv->lane_cv, &srv->qmu);
@@ -2019,6 +2017,10 @@ int jy_http_start(const jy_http_config *cfg, jy_http_server **out, jy_err *err)
         if (rc) goto done;
         if (c->scope && *c->scope && (rc = jy_store_set_scope(srv->lane_store, c->scope, err))) goto done;
         srv->lane_max = c->write_batch > 0 ? c->write_batch : 64;
+        /* tests only: the lane waits this long after the first request of a group arrives, so
+         * that requests sent together are grouped however the threads are scheduled */
+        const char *gs = getenv("JIUYE_TEST_LANE_GATHER_MS");
+        srv->lane_gather_ms = gs ? strtol(gs, NULL, 10) : 0;
     }
 
     if ((rc = open_listener(c->bind, c->port, &srv->listen_fd, err))) goto done;

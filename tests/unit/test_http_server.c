@@ -237,7 +237,34 @@ static void h_hashing(jy_http_req *req)
     jy_http_reply_json(req, 200, &sb);
 }
 
+/* Write-lane handlers (JY_HTTP_BATCH): each appends an audit entry whose action is the path's
+ * name, then answers: 201 (kept), 409 (a refusal after a write: kept, as when run alone), 500
+ * (its savepoint is rolled back), or "poison": it ends the group's transaction itself (two
+ * rollbacks: its savepoint, then the group's), as a database error that aborts the whole
+ * transaction would. */
+static void h_lane(jy_http_req *req)
+{
+    jy_store *st = jy_http_store_or_reply(req);
+    if (!st) return;
+    const char *name = jy_http_req_param(req, "name");
+    const char *how = jy_http_req_param(req, "how");
+    jy_err err = {0};
+    if (jy_store_audit_append(st, "lane-test", "lane", 0, name, NULL, NULL, &err)) {
+        jy_http_reply_error(req, 500, "internal", "%s", err.msg);
+        return;
+    }
+    if (strcmp(how, "poison") == 0) {
+        jy_store_rollback(st, NULL);
+        jy_store_rollback(st, NULL);
+    }
+    unsigned status = strcmp(how, "fail") == 0 ? 500 : strcmp(how, "refuse") == 0 ? 409 : 201;
+    jy_sb sb = JY_SB_INIT;
+    jy_sb_appendf(&sb, "{\"name\":\"%s\"}", name);
+    jy_http_reply_json(req, status, &sb);
+}
+
 static const jy_http_route routes[] = {
+    {.method = "GET", .path = "/lane/{how}/{name}", .fn = h_lane, .flags = JY_HTTP_PUBLIC | JY_HTTP_BATCH},
     {.method = "GET", .path = "/hashing", .fn = h_hashing, .flags = JY_HTTP_PUBLIC | JY_HTTP_SLOW},
     {.method = "GET", .path = "/pub", .fn = h_pub, .flags = JY_HTTP_PUBLIC},
     {.method = "GET", .path = "/health", .fn = h_pub, .flags = JY_HTTP_PUBLIC | JY_HTTP_NO_RATE_LIMIT},
@@ -803,6 +830,121 @@ static void start_refuses_unprotected_routes(void **state)
     assert_non_null(strstr(err.msg, "--tls-key"));
 }
 
+/* ---- the write lane ---- */
+
+static int lane_count(void *ctx, const jy_audit_entry *e)
+{
+    if (strcmp(e->actor, "lane-test") == 0) {
+        char *seen = ctx;
+        size_t n = strlen(seen);
+        snprintf(seen + n, 2048 - n, "%s ", e->action);
+    }
+    return 0;
+}
+
+/* The actions of the lane handlers' audit entries in the store, in order, space-separated. */
+static void lane_entries(char *out, size_t cap)
+{
+    jy_store *st = NULL;
+    jy_err err = {0};
+    if (jy_store_open(db_url, &st, &err)) fail_msg("open: %s", err.msg);
+    memset(out, 0, cap);
+    if (jy_store_audit_list(st, 0, 0, lane_count, out, &err)) fail_msg("audit list: %s", err.msg);
+    jy_store_close(st);
+}
+
+/* Sends paths[i] at once on n connections, with delay_ms[i] before each; reads every answer. */
+static void lane_send(int port, const char **paths, const int *delay_ms, int n, char **answers)
+{
+    int fd[16];
+    for (int i = 0; i < n; i++) {
+        if (delay_ms[i]) nanosleep(&(struct timespec){0, delay_ms[i] * 1000000L}, NULL);
+        fd[i] = connect_from(port, NULL);
+        const char *r = req_text(port, "GET", paths[i], NULL, NULL);
+        send_all(fd[i], r, strlen(r));
+    }
+    for (int i = 0; i < n; i++) {
+        answers[i] = read_all(fd[i], 10000);
+        close(fd[i]);
+    }
+}
+
+static void write_lane_groups_and_fails_together(void **state)
+{
+    (void)state;
+    /* a pause before each group is taken, so that requests sent together are grouped */
+    setenv("JIUYE_TEST_LANE_GATHER_MS", "400", 1);
+    jy_http_config cfg = base_config();
+    jy_http_server *srv = start(&cfg);
+    unsetenv("JIUYE_TEST_LANE_GATHER_MS");
+    if (strcmp(jy_http_backend(srv), "sqlite") != 0) { /* the lane is SQLite's only */
+        long long rq, g;
+        int big;
+        jy_http_lane_stats(srv, &rq, &g, &big);
+        jy_http_stop(srv);
+        assert_int_equal(g, 0);
+        return;
+    }
+    int port = jy_http_port(srv);
+    char *ans[16];
+    char seen[2048];
+
+    /* one group: two kept, a refusal after its write (kept, as alone), a server error (its
+     * savepoint rolled back: nothing of it written) */
+    const char *g1[] = {"/lane/ok/a1", "/lane/ok/a2", "/lane/refuse/a3", "/lane/fail/a4"};
+    const int d1[] = {0, 0, 0, 0};
+    lane_send(port, g1, d1, 4, ans);
+    assert_int_equal(status_of(ans[0]), 201);
+    assert_int_equal(status_of(ans[1]), 201);
+    assert_int_equal(status_of(ans[2]), 409);
+    assert_int_equal(status_of(ans[3]), 500);
+    for (int i = 0; i < 4; i++) free(ans[i]);
+    lane_entries(seen, sizeof seen);
+    assert_non_null(strstr(seen, "a1 "));
+    assert_non_null(strstr(seen, "a2 "));
+    assert_non_null(strstr(seen, "a3 "));
+    assert_null(strstr(seen, "a4 "));
+    long long rq, groups;
+    int largest;
+    jy_http_lane_stats(srv, &rq, &groups, &largest);
+    assert_int_equal(rq, 4);
+    assert_int_equal(largest, 4); /* one group */
+
+    /* a group whose transaction is lost (the poison ends it, as a database error would):
+     * every request of it is answered 503 and nothing of it is written, the answers already
+     * given (201) are withdrawn; a request sent after the poison runs in the next group */
+    const char *g2[] = {"/lane/ok/b1", "/lane/ok/b2", "/lane/poison/b3", "/lane/ok/b4"};
+    const int d2[] = {0, 0, 60, 60};
+    lane_send(port, g2, d2, 4, ans);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(status_of(ans[i]), 503);
+        assert_contains(ans[i], "Retry-After: 1");
+        assert_contains(ans[i], "http.group_commit_failed");
+        assert_contains(ans[i], "ended the transaction of the group");
+    }
+    assert_int_equal(status_of(ans[3]), 201);
+    for (int i = 0; i < 4; i++) free(ans[i]);
+    lane_entries(seen, sizeof seen);
+    assert_null(strstr(seen, "b1 "));
+    assert_null(strstr(seen, "b2 "));
+    assert_null(strstr(seen, "b3 "));
+    assert_non_null(strstr(seen, "b4 "));
+    jy_http_stop(srv);
+
+    /* the lane off (write_batch < 0): each request alone, nothing grouped */
+    cfg.write_batch = -1;
+    srv = start(&cfg);
+    port = jy_http_port(srv);
+    char *one = exchange(port, req_text(port, "GET", "/lane/ok/c1", NULL, NULL));
+    assert_int_equal(status_of(one), 201);
+    free(one);
+    jy_http_lane_stats(srv, &rq, &groups, &largest);
+    assert_int_equal(groups, 0);
+    jy_http_stop(srv);
+    lane_entries(seen, sizeof seen);
+    assert_non_null(strstr(seen, "c1 "));
+}
+
 static int setup(void **state)
 {
     (void)state;
@@ -831,6 +973,7 @@ int main(void)
         cmocka_unit_test(connection_limits_and_blocking_handlers),
         cmocka_unit_test(logins_never_hold_the_other_workers),
         cmocka_unit_test(start_refuses_unprotected_routes),
+        cmocka_unit_test(write_lane_groups_and_fails_together),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
