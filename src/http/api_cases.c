@@ -1029,7 +1029,7 @@ const jy_api_route jy_api_routes_cases[] = {
       .response = PAGE_OF(CASE_SCHEMA), .statuses = "200,400,401,403"}},
     {{.method = "POST", .path = "/api/v1/cases", .fn = h_file, .flags = JY_HTTP_BATCH, .permission = JY_PERM_CASE_FILE, .max_body = 262144},
      {.tag = "cases", .summary = "File a case (申报): decided by the rules at once, conflicts checked",
-      .request = FILE_BODY, .response = CASE_FULL_SCHEMA, .statuses = "201,400,401,403,404,409,415,422",
+      .request = FILE_BODY, .response = CASE_FULL_SCHEMA, .statuses = "201,400,401,403,404,409,415,422,503",
       .success = 201}},
     {{.method = "GET", .path = "/api/v1/cases/{id}", .fn = h_case, .permission = JY_PERM_CASE_READ},
      {.tag = "cases", .summary = "One case: facts, decision and reasons, conflicts, timeline, next steps",
