@@ -900,8 +900,21 @@ static void lane_run(jy_http_server *srv, jy_http_req **v, int n)
         } else {
             rc = jy_store_commit(st, &err);
         }
-        if (rc)
+        if (rc && err.key && strcmp(err.key, "store.db.sync") == 0) {
+            /* committed, but a durable group's WAL sync failed (docs/store.md "Durable commits";
+             * no filing is durable): the answers cannot stand, and "nothing written" would be false */
+            for (int k = g0; k < i; k++) {
+                v[k]->replied = 0;
+                v[k]->nout = 0;
+                jy_http_reply_error2(v[k], 500, "internal", NULL, "http.group_sync_failed",
+                                     "committed with the requests of the same moment, but syncing them to disk failed "
+                                     "(%1$s): look before sending it again%2$.0s",
+                                     "已与同时提交的请求一并提交，但写入磁盘失败（%2$s）：请先查看再决定是否重新发送%1$.0s",
+                                     err.msg, jy_err_zh(&err));
+            }
+        } else if (rc) {
             for (int k = g0; k < i; k++) lane_reanswer(v[k], &err);
+        }
         pthread_mutex_lock(&srv->qmu);
         srv->lane_groups++;
         srv->lane_reqs += i - g0;
