@@ -503,7 +503,25 @@ typedef struct jy_case_filter {
                               that area's cases. On a scoped handle the scope applies as well. */
     int year;              /* 0: any; else the cases of that year (cases.year, the year the reports
                               count them in: the dashboard's click-through lists) */
+    const char *town;      /* NULL or "": any; else a division prefix (9 or 12 digits) of the case's
+                              subject — the person's household registration (hukou_division), or
+                              the organisation's division when the case has no person; a subject
+                              without one counts as the case's county. Tested in SQL through the
+                              subject's primary key (no index on cases). */
+    const char *waiting;   /* NULL: any; else a JSON array of "PROGRAM|KIND|STATE" texts: only the
+                              cases whose programme, kind and state are one of them (the work list,
+                              jy_case_waiting_keys); waiting_states is then the JSON array of those
+                              states, for the (county, state, id) index */
+    const char *waiting_states;
+    int by_deadline;       /* 1: in deadline order — due_on, else publicity_end, else none (last)
+                              — then id; after_deadline/after_id are the previous page's last case
+                              (after_deadline 0 with after_id 0: from the start; JY_DEADLINE_NONE
+                              for a case without a deadline) */
+    jy_date after_deadline;
 } jy_case_filter;
+
+/* The sort key of a case without a deadline in the by_deadline order (9999-12-31). */
+#define JY_DEADLINE_NONE ((jy_date)2932896)
 
 /* Cases in id order, JSON texts included. */
 int jy_store_case_list(jy_store *st, const jy_case_filter *f, int (*fn)(void *ctx, const jy_case *c),
