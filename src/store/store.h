@@ -178,6 +178,11 @@ int jy_store_person_list(jy_store *st, const jy_person_filter *f,
  * row's id. JY_ENOTFOUND when the person does not exist. */
 int jy_store_person_status_add(jy_store *st, int64_t person_id, jy_person_status *s,
                                const char *actor, jy_err *err);
+/* Replaces the kind, dates and detail of the person's status s->id (editing it, or ending it by
+ * setting until), checked as an added one; the audit log gets the row before and after
+ * ("person_status" "update"). JY_ENOTFOUND when the person has no status s->id. */
+int jy_store_person_status_update(jy_store *st, int64_t person_id, jy_person_status *s, const char *actor,
+                                  jy_err *err);
 /* Fills up to max statuses; *n receives the count filled. */
 int jy_store_person_statuses(jy_store *st, int64_t person_id, jy_person_status *out, int max,
                              int *n, jy_err *err);
@@ -259,6 +264,31 @@ typedef struct jy_licence {
  * valid_until) is not added twice (l->id gets the existing id). JY_ENOTFOUND: no such org. */
 int jy_store_org_licence_add(jy_store *st, int64_t org_id, jy_licence *l, const char *actor,
                              jy_err *err);
+/* Dated statuses an organisation holds (migration 17; 单位状态), as persons hold theirs: a kind
+ * (jy_org_status_kind_*), since/until (0 = unknown / open) and a detail. */
+typedef struct jy_org_status {
+    int64_t id;
+    char kind[32];     /* "designated_training", … (the English name) */
+    jy_date since;     /* 0 = unknown */
+    jy_date until;     /* 0 = open */
+    char detail[64];
+    int64_t org_id;    /* filled by the store on reads and adds */
+} jy_org_status;
+/* The kinds: designated_training 定点培训机构, internship_base 就业见习基地, incubator 创业孵化基地,
+ * rectification 限期整改, suspended 暂停补贴资格, dishonest 失信惩戒, deregistered 已注销. The
+ * English name or the Chinese term → the English name (NULL when unknown); its Chinese term. */
+const char *jy_org_status_kind_parse(const char *name);
+const char *jy_org_status_kind_label(const char *name);
+void jy_org_status_json(jy_sb *sb, const jy_org_status *s);
+/* Adds a dated status (an identical one already held: nothing added, s->id is that one's) and
+ * its audit entry ("org_status" "create"); s->id filled. JY_EINVAL naming the field for an
+ * unknown kind, a detail over 63 bytes or until before since; JY_ENOTFOUND for no such org. */
+int jy_store_org_status_add(jy_store *st, int64_t org_id, jy_org_status *s, const char *actor, jy_err *err);
+/* Replaces the kind, dates and detail of the organisation's status s->id (edit, or end it by
+ * setting until), checked as an added one; audit "org_status" "update" with before and after. */
+int jy_store_org_status_update(jy_store *st, int64_t org_id, jy_org_status *s, const char *actor, jy_err *err);
+/* Fills up to max statuses in id order; *n receives the count filled. */
+int jy_store_org_statuses(jy_store *st, int64_t org_id, jy_org_status *out, int max, int *n, jy_err *err);
 int jy_store_org_licences(jy_store *st, int64_t org_id, jy_licence *out, int max, int *n,
                           jy_err *err);
 

@@ -167,4 +167,88 @@ with Server() as srv:
         moved = next((c for c in after if c["id"] == first["id"]), None)
         check(moved is None or moved["waiting_steps"] != first["waiting_steps"],
               "case %d after %s: %r" % (first["id"], step, moved))
+
+    # ---- organisations' dated statuses (migration 17) ----
+    orgs = pages(r, "/api/v1/orgs", 500)
+    def org_full(c, oid):
+        return c.call("GET", "/api/v1/orgs/%d" % oid, expect=200)[1]
+    mine_org = other_org = None
+    for o in orgs:
+        d = org_full(r, o["id"])
+        if d.get("division", "").startswith(TOWN) and not mine_org:
+            mine_org = d
+        elif d.get("division", "") and not d["division"].startswith(TOWN) and not other_org:
+            other_org = d
+        if mine_org and other_org:
+            break
+    check(mine_org and other_org, "an organisation in the township and one outside it")
+    check(mine_org["statuses"] == [], "no statuses before: %r" % mine_org["statuses"])
+    oid = mine_org["id"]
+    st, d = r.call("POST", "/api/v1/orgs/%d/statuses" % oid, {"kind": "限期整改", "since": "2024-03-01", "detail": "台账不全"},
+                   expect=201)
+    check(len(d["statuses"]) == 1 and d["statuses"][0]["kind"] == "rectification" and d["statuses"][0]["label"] == "限期整改"
+          and d["statuses"][0]["since"] == "2024-03-01" and d["statuses"][0]["until"] is None, "added: %r" % d["statuses"])
+    sid = d["statuses"][0]["id"]
+    st, d = r.call("POST", "/api/v1/orgs/%d/statuses" % oid, {"kind": "rectification", "since": "2024-03-01", "detail": "台账不全"},
+                   expect=201)
+    check(len(d["statuses"]) == 1, "the same status twice is held once")
+    st, d = r.call("POST", "/api/v1/orgs/%d/statuses" % oid, {"kind": "designated_training", "since": "2023-01-01"}, expect=201)
+    check([x["kind"] for x in d["statuses"]] == ["rectification", "designated_training"], "two statuses in order")
+    for body, field in [({"kind": "astronaut"}, "kind"), ({}, "kind"), ({"kind": "suspended", "since": "2024-05-01", "until": "2024-04-01"}, "until"),
+                        ({"kind": "suspended", "since": "2024-13-01"}, "since"), ({"kind": "suspended", "detail": "长" * 30}, "detail"),
+                        ({"kind": "suspended", "colour": "red"}, "colour")]:
+        st, e = r.call("POST", "/api/v1/orgs/%d/statuses" % oid, body, expect=422)
+        check(e["error"]["field"] == field and e["error"].get("message_zh"), "%r refused naming %s: %r" % (body, field, e["error"]))
+    check(len(org_full(r, oid)["statuses"]) == 2, "nothing stored by the refusals")
+    # ended: PUT with until; edited: detail
+    st, d = r.call("PUT", "/api/v1/orgs/%d/statuses/%d" % (oid, sid),
+                   {"kind": "rectification", "since": "2024-03-01", "until": "2024-06-30", "detail": "已整改完毕"}, expect=200)
+    x = next(x for x in d["statuses"] if x["id"] == sid)
+    check(x["until"] == "2024-06-30" and x["detail"] == "已整改完毕", "ended and edited: %r" % x)
+    st, e = r.call("PUT", "/api/v1/orgs/%d/statuses/%d" % (oid, sid), {"kind": "rectification", "since": "2024-07-01", "until": "2024-06-30"},
+                   expect=422)
+    check(e["error"]["field"] == "until", "an end before the start refused: %r" % e)
+    r.call("PUT", "/api/v1/orgs/%d/statuses/%d" % (oid, sid + 100000), {"kind": "rectification"}, expect=404)
+    # another organisation's status id through this one: not found
+    st, d = r.call("POST", "/api/v1/orgs/%d/statuses" % other_org["id"], {"kind": "incubator"}, expect=201)
+    r.call("PUT", "/api/v1/orgs/%d/statuses/%d" % (oid, d["statuses"][0]["id"]), {"kind": "incubator"}, expect=404)
+    # a township user: no org.write (403); another township's reviewer: the organisation is not found
+    t.call("POST", "/api/v1/orgs/%d/statuses" % oid, {"kind": "incubator"}, expect=403)
+    tr.call("POST", "/api/v1/orgs/%d/statuses" % other_org["id"], {"kind": "incubator"}, expect=404)
+    tr.call("PUT", "/api/v1/orgs/%d/statuses/%d" % (other_org["id"], d["statuses"][0]["id"]), {"kind": "incubator"}, expect=404)
+    st, d = tr.call("POST", "/api/v1/orgs/%d/statuses" % oid, {"kind": "internship_base", "since": "2024-01-01"}, expect=201)
+    check(any(x["kind"] == "internship_base" for x in d["statuses"]), "the township's reviewer adds to its own township's")
+
+    # ---- persons' statuses edited and ended ----
+    pers = pages(t, "/api/v1/persons", 50)
+    pid = pers[0]["id"]
+    st, d = t.call("POST", "/api/v1/persons/%d/statuses" % pid, {"kind": "registered_unemployed", "since": "2024-02-01", "detail": "pages3"},
+                   expect=201)
+    ps = next(x for x in d["statuses"] if x["detail"] == "pages3")
+    st, d = t.call("PUT", "/api/v1/persons/%d/statuses/%d" % (pid, ps["id"]),
+                   {"kind": "registered_unemployed", "since": "2024-02-01", "until": "2024-09-30", "detail": "pages3 已就业"}, expect=200)
+    x = next(x for x in d["statuses"] if x["id"] == ps["id"])
+    check(x["until"] == "2024-09-30" and x["detail"] == "pages3 已就业", "a person's status ended: %r" % x)
+    st, e = t.call("PUT", "/api/v1/persons/%d/statuses/%d" % (pid, ps["id"]), {"kind": "astronaut"}, expect=422)
+    check(e["error"]["field"] == "kind", "unknown kind named: %r" % e)
+    st, e = t.call("PUT", "/api/v1/persons/%d/statuses/%d" % (pid, ps["id"]),
+                   {"kind": "registered_unemployed", "since": "2024-02-01", "until": "2024-01-01"}, expect=422)
+    check(e["error"]["field"] == "until", "the dates' order: %r" % e)
+    t.call("PUT", "/api/v1/persons/%d/statuses/%d" % (pid, ps["id"] + 100000), {"kind": "registered_unemployed"}, expect=404)
+    # another township's person: not found for the township user
+    other_p = next(c["person_id"] for c in every if c.get("person_id") and c["id"] not in in_town)
+    r.call("GET", "/api/v1/persons/%d" % other_p, expect=200)
+    t.call("PUT", "/api/v1/persons/%d/statuses/%d" % (other_p, ps["id"]), {"kind": "registered_unemployed"}, expect=404)
+
+    # ---- the audit log: each add and edit, with the row before and after ----
+    log = pages(a, "/api/v1/audit", 500)
+    ours = [e for e in log if e["entity"] in ("org_status", "person_status") and e["entity_id"] in (sid, ps["id"])]
+    acts = [(e["entity"], e["entity_id"], e["action"]) for e in ours]
+    check(("org_status", sid, "create") in acts and ("org_status", sid, "update") in acts, "the org status's entries: %r" % acts)
+    check(("person_status", ps["id"], "update") in acts, "the person status's edit: %r" % acts)
+    upd = next(e for e in ours if e["entity"] == "org_status" and e["action"] == "update")
+    text = json.dumps(upd, ensure_ascii=False)
+    check("台账不全" in text and "已整改完毕" in text, "before and after in the entry: %s" % text[:300])
+    st, v = a.call("GET", "/api/v1/audit/verify", expect=200)
+    check(v["ok"], "the chain verifies: %r" % v)
 finish()
