@@ -89,24 +89,22 @@ typedef struct list_walk {
     const char *decision;
     int overdue;
     jy_sb one;
-    const char *town; /* ?town=: 9 digits, the cases whose subject lives or sits in that township */
+    int check_each; /* a class's roster for a township user or an owner: each trainee's claim checked
+                       as a single case is read (its subject's township, its owner) */
 } list_walk;
 
-/* Whether a listed case belongs on the page: the ?decision= filter; on the overdue walk (whose
- * store query has no township) the ?town= filter and, for a township user or an owner, the same
- * read check as a single case's. The plain list has the township in its SQL (jy_case_filter.town)
- * and an owner's organisation or person in its filter. */
+/* Whether a listed case belongs on the page: the ?decision= filter; on a roster (check_each) the
+ * read check of a single case. The lists' township (?town= and a township user's area) is in the
+ * store's query (jy_case_filter.town) and an owner's organisation or person in their filter, on
+ * the plain list and the overdue walk alike. */
 static int list_wants(list_walk *w, const jy_case *c)
 {
     if (w->decision && strcmp(c->decision, w->decision) != 0) return 0;
-    if (!w->overdue) return 1;
-    int township = strlen(w->who->area) > 6 || owner_bound(w->who);
-    if (!w->town && !township) return 1;
+    if (!w->check_each) return 1;
     char area[13];
-    case_area(w->st, c, area); /* the subject's township, as the township checks read it */
-    if (w->town && strncmp(area, w->town, 9) != 0) return 0;
+    case_area(w->st, c, area);
     jy_perm_target t = {.area = area, .org_id = c->org_id, .person_id = c->person_id};
-    return !township || jy_perm_check(w->who, JY_PERM_CASE_READ, &t, NULL) == 0;
+    return jy_perm_check(w->who, JY_PERM_CASE_READ, &t, NULL) == 0;
 }
 
 static int list_item(void *ctx, const jy_case *c)
@@ -198,12 +196,12 @@ static void h_cases(jy_http_req *req)
         return;
     }
     /* the township (?town= and a township user's own area) in the store's query */
-    if (!overdue && !town_filter(who, town, &f.town)) {
+    if (!town_filter(who, town, &f.town)) {
         jy_api_page_reply(req, &pg);
         return;
     }
-    /* filtered rows (decision; on the overdue walk township and owner) are skipped in the walk:
-     * read on until the page fills */
+    /* filtered rows (decision; the overdue walk's cases not overdue on the day) are skipped in
+     * the walk: read on until the page fills */
     int filtered = decision || overdue;
     f.limit = filtered ? 0 : pg.limit + 1;
     jy_store *st = jy_api_store_or_reply(req);
@@ -212,7 +210,7 @@ static void h_cases(jy_http_req *req)
         jy_sb_free(&pg.items);
         return;
     }
-    list_walk w = {req, st, &pg, who, on, decision, overdue, JY_SB_INIT, town};
+    list_walk w = {req, st, &pg, who, on, decision, overdue, JY_SB_INIT, 0};
     jy_err err = {0};
     int rc = overdue ? jy_case_overdue_on(cs, &f, on, overdue_item, &w, &err) : jy_store_case_list(st, &f, list_item, &w, &err);
     jy_sb_free(&w.one);
@@ -493,6 +491,7 @@ static void h_overdue(jy_http_req *req)
             return;
         }
     }
+    town_filter(who, NULL, &f.town); /* a township user's own township, in the store's query */
     f.limit = 0; /* the deadline is judged after the query: the page stops the walk when full */
     jy_store *st = jy_api_store_or_reply(req);
     jy_cases *cs = st ? jy_api_cases_or_reply(req) : NULL;
@@ -500,7 +499,7 @@ static void h_overdue(jy_http_req *req)
         jy_sb_free(&pg.items);
         return;
     }
-    list_walk w = {req, st, &pg, who, on, NULL, 1, JY_SB_INIT, NULL};
+    list_walk w = {req, st, &pg, who, on, NULL, 1, JY_SB_INIT, 0};
     jy_err err = {0};
     int rc = jy_case_overdue_on(cs, &f, on, overdue_item, &w, &err);
     jy_sb_free(&w.one);
@@ -643,7 +642,7 @@ static void h_roster(jy_http_req *req)
     }
     int filtered = strlen(who->area) > 6 || owner_bound(who);
     jy_case_filter f = {.parent_id = cls.id, .after_id = pg.after, .limit = filtered ? 0 : pg.limit + 1};
-    list_walk w = {req, st, &pg, who, (jy_date)(jy_api_now(req) / 86400), NULL, 0, JY_SB_INIT, NULL};
+    list_walk w = {req, st, &pg, who, (jy_date)(jy_api_now(req) / 86400), NULL, 0, JY_SB_INIT, filtered};
     jy_err err = {0};
     int rc = jy_store_case_list(st, &f, list_item, &w, &err);
     jy_sb_free(&w.one);

@@ -323,9 +323,7 @@ static int pq_case_list(jy_store *st, const jy_case_filter *f, int (*fn)(void *c
                        " ORDER BY e.id DESC LIMIT 1) = 'object'))"
                        " AND ($13::int IS NULL OR year = $13::int)"
                        /* the subject's township, through the person's or organisation's primary key */
-                       " AND ($15::text IS NULL OR (CASE WHEN person_id IS NOT NULL THEN (SELECT p.hukou_division"
-                       " FROM persons p WHERE p.id = cases.person_id) WHEN org_id IS NOT NULL THEN (SELECT"
-                       " o.division FROM orgs o WHERE o.id = cases.org_id) END) BETWEEN $15 AND $15 || '~')");
+                       " AND ($15::text IS NULL OR " JY_SQL_SUBJECT_TOWN " BETWEEN $15 AND $15 || '~')");
     if (states) {
         /* the work list: the states as an array (the (county, state, id) index), then programme,
          * kind and state together */
@@ -355,9 +353,9 @@ static int pq_case_states_on(jy_store *st, const jy_case_filter *f, jy_date on, 
                              jy_err *err)
 {
     char a[24], p[24], o[24], pa[24], lim[24], d[JY_DATE_BUFSZ];
-    const char *v[10] = {i64(a, f->after_id), day(d, on), states_json, f->program, f->kind, opt_id(p, f->person_id),
+    const char *v[11] = {i64(a, f->after_id), day(d, on), states_json, f->program, f->kind, opt_id(p, f->person_id),
                          opt_id(o, f->org_id), opt_id(pa, f->parent_id), f->limit > 0 ? i64(lim, f->limit) : NULL,
-                         f->county && *f->county ? f->county : NULL};
+                         f->county && *f->county ? f->county : NULL, f->town && *f->town ? f->town : NULL};
     PGresult *r = run(st,
                       "SELECT " CASE_COLS ", ev_state, ev_on FROM (SELECT k.*, e.to_state AS ev_state, e.on_date AS ev_on FROM"
                       " (SELECT cases.*, (SELECT max(x.id) FROM case_events x WHERE x.case_id = cases.id"
@@ -368,12 +366,14 @@ static int pq_case_states_on(jy_store *st, const jy_case_filter *f, jy_date on, 
                       " AND ($6::bigint IS NULL OR person_id = $6) AND ($7::bigint IS NULL OR org_id = $7)"
                       " AND ($8::bigint IS NULL OR parent_id = $8)"
                       " AND ($10::text IS NULL OR (county >= $10 AND county < $10 || '~'))"
+                      /* the subject's township (jy_case_filter.town) */
+                      " AND ($11::text IS NULL OR " JY_SQL_SUBJECT_TOWN " BETWEEN $11 AND $11 || '~')"
                       " AND (state IN (SELECT json_array_elements_text($3::json)) OR EXISTS (SELECT 1 FROM case_events y"
                       " WHERE y.case_id = cases.id AND y.on_date > $2::date AND y.step NOT IN " NO_STATE_STEPS "))) k"
                       " JOIN case_events e ON e.id = k.entry_id) t"
                       " WHERE ev_on < $2::date AND ev_state IN (SELECT json_array_elements_text($3::json))"
                       " ORDER BY id LIMIT $9::bigint",
-                      10, v, "listing cases as they stood on a day", err);
+                      11, v, "listing cases as they stood on a day", err);
     if (!r) return err ? err->code : JY_EDB;
     jy_case c;
     char state[24];

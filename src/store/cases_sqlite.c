@@ -374,9 +374,7 @@ static int sq_case_list(jy_store *st, const jy_case_filter *f, int (*fn)(void *c
     /* the subject's township: through the person's or organisation's primary key (the case's own
      * row gives no township; no index on cases is added for it) */
     if (f->town && *f->town)
-        jy_sb_append(&sql, " AND (CASE WHEN person_id IS NOT NULL THEN (SELECT p.hukou_division FROM persons p"
-                           " WHERE p.id = cases.person_id) WHEN org_id IS NOT NULL THEN (SELECT o.division FROM orgs o"
-                           " WHERE o.id = cases.org_id) END) BETWEEN ?13 AND ?13 || '~'");
+        jy_sb_append(&sql, " AND " JY_SQL_SUBJECT_TOWN " BETWEEN ?13 AND ?13 || '~'");
     /* the work list: the states first (the (county, state, id) index), then the programme, kind
      * and state together */
     if (f->waiting)
@@ -434,6 +432,7 @@ static int sq_case_states_on(jy_store *st, const jy_case_filter *f, jy_date on, 
     if (f->org_id) jy_sb_append(&sql, " AND org_id = ?7");
     if (f->parent_id) jy_sb_append(&sql, " AND parent_id = ?8");
     if (f->county && *f->county) jy_sb_append(&sql, " AND county >= ?10 AND county < ?10 || '~'");
+    if (f->town && *f->town) jy_sb_append(&sql, " AND " JY_SQL_SUBJECT_TOWN " BETWEEN ?11 AND ?11 || '~'");
     jy_sb_append(&sql, " AND (state IN (SELECT value FROM json_each(?3)) OR EXISTS (SELECT 1 FROM case_events y"
                        " WHERE y.case_id = cases.id AND y.on_date > ?2 AND y.step NOT IN " NO_STATE_STEPS "))) k"
                        " JOIN case_events e ON e.id = k.entry_id)"
@@ -452,6 +451,7 @@ static int sq_case_states_on(jy_store *st, const jy_case_filter *f, jy_date on, 
     if (f->parent_id) bind_id(s, 8, f->parent_id);
     sqlite3_bind_int64(s, 9, f->limit > 0 ? f->limit : -1);
     if (f->county && *f->county) bind_text(s, 10, f->county);
+    if (f->town && *f->town) bind_text(s, 11, f->town);
     int src;
     jy_case c;
     char state[24];

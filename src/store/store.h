@@ -558,7 +558,7 @@ int jy_store_case_list(jy_store *st, const jy_case_filter *f, int (*fn)(void *ct
                        void *ctx, jy_err *err);
 /* The cases as they stood on day `on`, replayed from their history (case_events), in id order, in
  * one query: for each case filed on or before `on` (and matching f's program, kind, person_id,
- * org_id, parent_id, county, after_id, limit; f->state, due_before and objection_open are not
+ * org_id, parent_id, county, town, after_id, limit; f->state, due_before and objection_open are not
  * used), the state it was in on `on` — the to_state of the last step before its first step dated
  * after `on` (the steps settle_dates and redecide enter no state and are passed over) — and the
  * date of that step (`entered`: the day the case entered the state, from which its deadline

@@ -9,6 +9,13 @@
 
 #include "store/store.h"
 
+/* A case's township in SQL (jy_case_filter.town): its subject's division — the person's household
+ * registration, else the organisation's — read through their primary keys (no index on cases). */
+#define JY_SQL_SUBJECT_TOWN                                                                         \
+    "(CASE WHEN cases.person_id IS NOT NULL THEN (SELECT p.hukou_division FROM persons p"           \
+    " WHERE p.id = cases.person_id) WHEN cases.org_id IS NOT NULL THEN (SELECT o.division FROM orgs o" \
+    " WHERE o.id = cases.org_id) END)"
+
 /* Newest schema version this build knows; each backend has migrations 1..JY_STORE_SCHEMA_VERSION. */
 #define JY_STORE_SCHEMA_VERSION 17
 

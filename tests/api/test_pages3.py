@@ -113,6 +113,17 @@ with Server() as srv:
     st, d = t.call("GET", "/api/v1/cases?town=640522101", expect=200)
     check(d["items"] == [] and d["next_cursor"] is None, "another township's list is empty for the township user")
 
+    # the overdue walk (?overdue=1 and /cases/overdue) keeps the township in its query too
+    for path in ("/api/v1/cases?overdue=1", "/api/v1/cases/overdue"):
+        county_od = pages(r, path, 500)
+        mine_od = pages(t, path, 7)
+        check(len(county_od) > len(mine_od) > 0, "%s: the county %d, the township %d" % (path, len(county_od), len(mine_od)))
+        check([c["id"] for c in mine_od] == [c["id"] for c in county_od if c["id"] in in_town],
+              "%s: the township user's are the county's of its township" % path)
+        town_od = pages(r, path + "&town=%s" % TOWN if "?" in path else path, 500) if "?" in path else None
+        if town_od is not None:
+            check([c["id"] for c in town_od] == [c["id"] for c in mine_od], "%s&town= = the township user's" % path)
+
     # ---- GET /cases/waiting: the work list ----
     exp = waiting_expected(every, wfs, "county_reviewer")
     one = pages(r, "/api/v1/cases/waiting", 500)
