@@ -142,6 +142,31 @@ static int town_filter(const jy_principal *who, const char *town, const char **o
     return 1;
 }
 
+/* ?town=: a township's 9 digits (NULL when absent); -1 after a 400 naming it. */
+static int town_query_or_reply(jy_http_req *req, const char **town)
+{
+    *town = jy_http_req_query(req, "town");
+    if (*town && (strlen(*town) != 9 || strspn(*town, "0123456789") != 9)) {
+        jy_http_reply_error2(req, 400, "bad_query", "town", "web.cases_town", "?town=: a township's 9-digit division code",
+                             "?town=：应为乡镇的9位区划代码");
+        return -1;
+    }
+    return 0;
+}
+
+/* The user's area in a list's filter: an owner's own organisation or person, the township (?town=
+ * and a township user's area, town_filter). 0 when the list is empty (an owner account speaking
+ * for no one, or a ?town= outside the user's township). */
+static int area_filter(const jy_principal *who, const char *town, jy_case_filter *f)
+{
+    if (owner_bound(who)) { /* their own organisation's or person's cases */
+        if (who->org_id) f->org_id = who->org_id;
+        else if (who->person_id) f->person_id = who->person_id;
+        else return 0;
+    }
+    return town_filter(who, town, &f->town);
+}
+
 static void h_cases(jy_http_req *req)
 {
     const jy_principal *who = jy_api_who(req);
@@ -165,14 +190,6 @@ static void h_cases(jy_http_req *req)
         jy_sb_free(&pg.items);
         return;
     }
-    if (owner_bound(who)) { /* their own organisation's or person's cases */
-        if (who->org_id) f.org_id = who->org_id;
-        else if (who->person_id) f.person_id = who->person_id;
-        else {
-            jy_api_page_reply(req, &pg);
-            return;
-        }
-    }
     const char *obj = jy_http_req_query(req, "objection");
     if (obj && strcmp(obj, "open") != 0) {
         jy_http_reply_error2(req, 400, "bad_query", "objection", "http.objection_query", "?objection=: open (cases whose objection waits for re-review)", "?objection= 应为 open（异议待复核的案件）");
@@ -188,15 +205,13 @@ static void h_cases(jy_http_req *req)
     }
     f.year = (int)year;
     /* ?town=: one township's cases (the dashboard's township rows click through to them) */
-    const char *town = jy_http_req_query(req, "town");
-    if (town && (strlen(town) != 9 || strspn(town, "0123456789") != 9)) {
-        jy_http_reply_error2(req, 400, "bad_query", "town", "web.cases_town", "?town=: a township's 9-digit division code",
-                             "?town=：应为乡镇的9位区划代码");
+    const char *town;
+    if (town_query_or_reply(req, &town)) {
         jy_sb_free(&pg.items);
         return;
     }
-    /* the township (?town= and a township user's own area) in the store's query */
-    if (!town_filter(who, town, &f.town)) {
+    /* an owner's own cases; the township (?town= and a township user's own area) in the store's query */
+    if (!area_filter(who, town, &f)) {
         jy_api_page_reply(req, &pg);
         return;
     }
@@ -270,22 +285,12 @@ static void h_waiting(jy_http_req *req)
         jy_sb_free(&pg.items);
         return;
     }
-    const char *town = jy_http_req_query(req, "town");
-    if (town && (strlen(town) != 9 || strspn(town, "0123456789") != 9)) {
-        jy_http_reply_error2(req, 400, "bad_query", "town", "web.cases_town", "?town=: a township's 9-digit division code",
-                             "?town=：应为乡镇的9位区划代码");
+    const char *town;
+    if (town_query_or_reply(req, &town)) {
         jy_sb_free(&pg.items);
         return;
     }
-    if (owner_bound(who)) { /* their own organisation's or person's cases */
-        if (who->org_id) f.org_id = who->org_id;
-        else if (who->person_id) f.person_id = who->person_id;
-        else {
-            jy_api_page_reply(req, &pg);
-            return;
-        }
-    }
-    if (!town_filter(who, town, &f.town)) {
+    if (!area_filter(who, town, &f)) {
         jy_api_page_reply(req, &pg);
         return;
     }
@@ -483,15 +488,10 @@ static void h_overdue(jy_http_req *req)
     }
     jy_case_filter f = {.program = jy_http_req_query(req, "program"), .kind = jy_http_req_query(req, "kind"),
                         .after_id = pg.after};
-    if (owner_bound(who)) {
-        if (who->org_id) f.org_id = who->org_id;
-        else if (who->person_id) f.person_id = who->person_id;
-        else {
-            jy_api_page_reply(req, &pg);
-            return;
-        }
+    if (!area_filter(who, NULL, &f)) { /* an owner's own; a township user's township, in the store's query */
+        jy_api_page_reply(req, &pg);
+        return;
     }
-    town_filter(who, NULL, &f.town); /* a township user's own township, in the store's query */
     f.limit = 0; /* the deadline is judged after the query: the page stops the walk when full */
     jy_store *st = jy_api_store_or_reply(req);
     jy_cases *cs = st ? jy_api_cases_or_reply(req) : NULL;
