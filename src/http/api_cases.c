@@ -89,21 +89,22 @@ typedef struct list_walk {
     const char *decision;
     int overdue;
     jy_sb one;
-    const char *town; /* ?town=: 9 digits, the cases whose subject lives or sits in that township */
+    int check_each; /* a class's roster for a township user or an owner: each trainee's claim checked
+                       as a single case is read (its subject's township, its owner) */
 } list_walk;
 
-/* Whether a listed case belongs on the page: the ?decision= and ?town= filters, then, for a
- * township user or an owner, the same read check as a single case's. */
+/* Whether a listed case belongs on the page: the ?decision= filter; on a roster (check_each) the
+ * read check of a single case. The lists' township (?town= and a township user's area) is in the
+ * store's query (jy_case_filter.town) and an owner's organisation or person in their filter, on
+ * the plain list and the overdue walk alike. */
 static int list_wants(list_walk *w, const jy_case *c)
 {
     if (w->decision && strcmp(c->decision, w->decision) != 0) return 0;
-    int township = strlen(w->who->area) > 6 || owner_bound(w->who);
-    if (!w->town && !township) return 1;
+    if (!w->check_each) return 1;
     char area[13];
-    case_area(w->st, c, area); /* the subject's township, as the township checks read it */
-    if (w->town && strncmp(area, w->town, 9) != 0) return 0;
+    case_area(w->st, c, area);
     jy_perm_target t = {.area = area, .org_id = c->org_id, .person_id = c->person_id};
-    return !township || jy_perm_check(w->who, JY_PERM_CASE_READ, &t, NULL) == 0;
+    return jy_perm_check(w->who, JY_PERM_CASE_READ, &t, NULL) == 0;
 }
 
 static int list_item(void *ctx, const jy_case *c)
@@ -126,6 +127,44 @@ static int overdue_item(void *ctx, const jy_case *c, const jy_case_then *t)
     jy_case_overdue_json(&w->one, c, t, w->today);
     jy_privacy_mask_json(&w->one);
     return jy_api_page_add(w->pg, c->id, jy_sb_cstr(&w->one), w->one.len);
+}
+
+/* The township prefix a list keeps to: the longer of ?town= and a township user's area (a
+ * prefix of more than 6 digits); 0 when the two do not overlap (the list is empty). */
+static int town_filter(const jy_principal *who, const char *town, const char **out)
+{
+    const char *mine = strlen(who->area) > 6 ? who->area : NULL;
+    *out = town ? town : mine;
+    if (!town || !mine) return 1;
+    size_t nt = strlen(town), nm = strlen(mine);
+    if (strncmp(town, mine, nt < nm ? nt : nm) != 0) return 0;
+    *out = nm > nt ? mine : town;
+    return 1;
+}
+
+/* ?town=: a township's 9 digits (NULL when absent); -1 after a 400 naming it. */
+static int town_query_or_reply(jy_http_req *req, const char **town)
+{
+    *town = jy_http_req_query(req, "town");
+    if (*town && (strlen(*town) != 9 || strspn(*town, "0123456789") != 9)) {
+        jy_http_reply_error2(req, 400, "bad_query", "town", "web.cases_town", "?town=: a township's 9-digit division code",
+                             "?town=：应为乡镇的9位区划代码");
+        return -1;
+    }
+    return 0;
+}
+
+/* The user's area in a list's filter: an owner's own organisation or person, the township (?town=
+ * and a township user's area, town_filter). 0 when the list is empty (an owner account speaking
+ * for no one, or a ?town= outside the user's township). */
+static int area_filter(const jy_principal *who, const char *town, jy_case_filter *f)
+{
+    if (owner_bound(who)) { /* their own organisation's or person's cases */
+        if (who->org_id) f->org_id = who->org_id;
+        else if (who->person_id) f->person_id = who->person_id;
+        else return 0;
+    }
+    return town_filter(who, town, &f->town);
 }
 
 static void h_cases(jy_http_req *req)
@@ -151,14 +190,6 @@ static void h_cases(jy_http_req *req)
         jy_sb_free(&pg.items);
         return;
     }
-    if (owner_bound(who)) { /* their own organisation's or person's cases */
-        if (who->org_id) f.org_id = who->org_id;
-        else if (who->person_id) f.person_id = who->person_id;
-        else {
-            jy_api_page_reply(req, &pg);
-            return;
-        }
-    }
     const char *obj = jy_http_req_query(req, "objection");
     if (obj && strcmp(obj, "open") != 0) {
         jy_http_reply_error2(req, 400, "bad_query", "objection", "http.objection_query", "?objection=: open (cases whose objection waits for re-review)", "?objection= 应为 open（异议待复核的案件）");
@@ -174,15 +205,19 @@ static void h_cases(jy_http_req *req)
     }
     f.year = (int)year;
     /* ?town=: one township's cases (the dashboard's township rows click through to them) */
-    const char *town = jy_http_req_query(req, "town");
-    if (town && (strlen(town) != 9 || strspn(town, "0123456789") != 9)) {
-        jy_http_reply_error2(req, 400, "bad_query", "town", "web.cases_town", "?town=: a township's 9-digit division code",
-                             "?town=：应为乡镇的9位区划代码");
+    const char *town;
+    if (town_query_or_reply(req, &town)) {
         jy_sb_free(&pg.items);
         return;
     }
-    /* filtered rows (decision, township, owner) are skipped in the walk: read on until the page fills */
-    int filtered = decision || overdue || town || strlen(who->area) > 6 || owner_bound(who);
+    /* an owner's own cases; the township (?town= and a township user's own area) in the store's query */
+    if (!area_filter(who, town, &f)) {
+        jy_api_page_reply(req, &pg);
+        return;
+    }
+    /* filtered rows (decision; the overdue walk's cases not overdue on the day) are skipped in
+     * the walk: read on until the page fills */
+    int filtered = decision || overdue;
     f.limit = filtered ? 0 : pg.limit + 1;
     jy_store *st = jy_api_store_or_reply(req);
     jy_cases *cs = st && overdue ? jy_api_cases_or_reply(req) : NULL;
@@ -190,10 +225,92 @@ static void h_cases(jy_http_req *req)
         jy_sb_free(&pg.items);
         return;
     }
-    list_walk w = {req, st, &pg, who, on, decision, overdue, JY_SB_INIT, town};
+    list_walk w = {req, st, &pg, who, on, decision, overdue, JY_SB_INIT, 0};
     jy_err err = {0};
     int rc = overdue ? jy_case_overdue_on(cs, &f, on, overdue_item, &w, &err) : jy_store_case_list(st, &f, list_item, &w, &err);
     jy_sb_free(&w.one);
+    jy_api_page_end(req, &pg, rc, &err, NULL);
+}
+
+/* ---- the work list (待办) ---- */
+
+/* GET /api/v1/cases/waiting: the cases waiting for a step the user's role takes (jy_case_waiting_keys),
+ * in the user's area (a township user's township, an owner's own), sorted by deadline on the
+ * server — due_on, else the publicity's last day, else none (last) — then id. The cursor carries
+ * the last (deadline, id): deadline << 40 | id, in the Page's opaque cursor. */
+#define WAIT_ID_BITS 40
+#define WAIT_ID_MASK ((INT64_C(1) << WAIT_ID_BITS) - 1)
+
+typedef struct wait_walk {
+    jy_api_page *pg;
+    jy_cases *cs;
+    int role;
+    jy_sb one;
+} wait_walk;
+
+static int wait_item(void *ctx, const jy_case *c)
+{
+    wait_walk *w = ctx;
+    jy_date dl = c->due_on ? c->due_on : c->publicity_end ? c->publicity_end : JY_DEADLINE_NONE;
+    jy_sb_reset(&w->one);
+    jy_case_json(&w->one, c);
+    if (w->one.len && w->one.buf[w->one.len - 1] == '}') {
+        w->one.len--;
+        jy_sb_append(&w->one, ",\"deadline\":");
+        if (dl == JY_DEADLINE_NONE) jy_sb_append(&w->one, "null");
+        else {
+            char d[JY_DATE_BUFSZ];
+            jy_sb_json_str(&w->one, jy_date_format(dl, d));
+        }
+        jy_sb_append(&w->one, ",\"waiting_steps\":");
+        jy_case_waiting_steps(w->cs, w->role, c, &w->one);
+        jy_sb_appendc(&w->one, '}');
+    }
+    jy_privacy_mask_json(&w->one);
+    return jy_api_page_add(w->pg, ((int64_t)dl << WAIT_ID_BITS) | (c->id & WAIT_ID_MASK), jy_sb_cstr(&w->one),
+                           w->one.len);
+}
+
+static void h_waiting(jy_http_req *req)
+{
+    const jy_principal *who = jy_api_who(req);
+    jy_api_page pg;
+    if (jy_api_page_or_reply(req, &pg)) return;
+    jy_case_filter f = {.program = jy_http_req_query(req, "program"), .by_deadline = 1};
+    f.after_deadline = (jy_date)(pg.after >> WAIT_ID_BITS);
+    f.after_id = pg.after & WAIT_ID_MASK;
+    if (f.after_id && (f.after_deadline <= 0 || f.after_deadline > JY_DEADLINE_NONE)) {
+        jy_http_reply_error2(req, 400, "bad_query", "cursor", "web.waiting_cursor",
+                             "?cursor=: the next_cursor of the previous page", "?cursor= 应为上一页返回的 next_cursor");
+        jy_sb_free(&pg.items);
+        return;
+    }
+    const char *town;
+    if (town_query_or_reply(req, &town)) {
+        jy_sb_free(&pg.items);
+        return;
+    }
+    if (!area_filter(who, town, &f)) {
+        jy_api_page_reply(req, &pg);
+        return;
+    }
+    jy_store *st = jy_api_store_or_reply(req);
+    jy_cases *cs = st ? jy_api_cases_or_reply(req) : NULL;
+    if (!cs) {
+        jy_sb_free(&pg.items);
+        return;
+    }
+    jy_sb keys = JY_SB_INIT, states = JY_SB_INIT;
+    jy_case_waiting_keys(cs, who->role, &keys, &states);
+    f.waiting = jy_sb_cstr(&keys);
+    f.waiting_states = jy_sb_cstr(&states);
+    f.limit = pg.limit + 1;
+    wait_walk w = {&pg, cs, who->role, JY_SB_INIT};
+    jy_err err = {0};
+    int rc = jy_store_case_list(st, &f, wait_item, &w, &err);
+    jy_sb_free(&w.one);
+    jy_sb_free(&keys);
+    jy_sb_free(&states);
     jy_api_page_end(req, &pg, rc, &err, NULL);
 }
 
@@ -371,13 +488,9 @@ static void h_overdue(jy_http_req *req)
     }
     jy_case_filter f = {.program = jy_http_req_query(req, "program"), .kind = jy_http_req_query(req, "kind"),
                         .after_id = pg.after};
-    if (owner_bound(who)) {
-        if (who->org_id) f.org_id = who->org_id;
-        else if (who->person_id) f.person_id = who->person_id;
-        else {
-            jy_api_page_reply(req, &pg);
-            return;
-        }
+    if (!area_filter(who, NULL, &f)) { /* an owner's own; a township user's township, in the store's query */
+        jy_api_page_reply(req, &pg);
+        return;
     }
     f.limit = 0; /* the deadline is judged after the query: the page stops the walk when full */
     jy_store *st = jy_api_store_or_reply(req);
@@ -386,7 +499,7 @@ static void h_overdue(jy_http_req *req)
         jy_sb_free(&pg.items);
         return;
     }
-    list_walk w = {req, st, &pg, who, on, NULL, 1, JY_SB_INIT, NULL};
+    list_walk w = {req, st, &pg, who, on, NULL, 1, JY_SB_INIT, 0};
     jy_err err = {0};
     int rc = jy_case_overdue_on(cs, &f, on, overdue_item, &w, &err);
     jy_sb_free(&w.one);
@@ -529,7 +642,7 @@ static void h_roster(jy_http_req *req)
     }
     int filtered = strlen(who->area) > 6 || owner_bound(who);
     jy_case_filter f = {.parent_id = cls.id, .after_id = pg.after, .limit = filtered ? 0 : pg.limit + 1};
-    list_walk w = {req, st, &pg, who, (jy_date)(jy_api_now(req) / 86400), NULL, 0, JY_SB_INIT, NULL};
+    list_walk w = {req, st, &pg, who, (jy_date)(jy_api_now(req) / 86400), NULL, 0, JY_SB_INIT, filtered};
     jy_err err = {0};
     int rc = jy_store_case_list(st, &f, list_item, &w, &err);
     jy_sb_free(&w.one);
@@ -991,6 +1104,10 @@ static void h_settle(jy_http_req *req)
     "{\"type\":\"object\",\"required\":[\"dry_run\",\"cases\",\"provisional\",\"settled\",\"still_provisional\"]," \
     "\"properties\":{\"dry_run\":{\"type\":\"boolean\"},\"cases\":{\"type\":\"integer\"},\"provisional\":"         \
     "{\"type\":\"integer\"},\"settled\":{\"type\":\"array\"},\"still_provisional\":{\"type\":\"array\"}}}"
+#define WAITING_SCHEMA                                                                                            \
+    "{\"type\":\"object\",\"required\":[\"id\",\"program\",\"kind\",\"state\",\"decision\",\"deadline\",\"waiting_steps\"]," \
+    "\"properties\":{" CASE_PROPS ",\"deadline\":{\"type\":[\"string\",\"null\"]},\"waiting_steps\":{\"type\":"   \
+    "\"array\",\"items\":" STR "}}}"
 #define OVERDUE_SCHEMA                                                                                            \
     "{\"type\":\"object\",\"required\":[\"id\",\"program\",\"kind\",\"state\",\"decision\",\"days_overdue\"],"    \
     "\"properties\":{" CASE_PROPS ",\"days_overdue\":{\"type\":\"integer\"},\"deadline\":" STR                    \
@@ -1005,6 +1122,13 @@ const jy_api_route jy_api_routes_cases[] = {
                  "— judged by the state each was in that day, replayed from its history — with days overdue, the "
                  "deadline's clause and as_of (the state then, since when, its deadline)",
       .query = "on,program,kind,limit,cursor", .response = PAGE_OF(OVERDUE_SCHEMA), .statuses = "200,400,401,403"}},
+    {{.method = "GET", .path = "/api/v1/cases/waiting", .fn = h_waiting, .permission = JY_PERM_CASE_READ},
+     {.tag = "cases",
+      .summary = "The work list (待办): the cases waiting for a step the user's role takes (not the undoing steps: "
+                 "reject, withdraw, object, cancel, 追回), in the user's area (a township user's township, an "
+                 "owner's own), by deadline — due_on, else the publicity's last day, else none (last) — then id; "
+                 "each with its deadline and the steps it waits for",
+      .query = "program,town,limit,cursor", .response = PAGE_OF(WAITING_SCHEMA), .statuses = "200,400,401,403"}},
     {{.method = "POST", .path = "/api/v1/cases/check-roster", .fn = h_check_roster, .flags = JY_HTTP_CSV,
       .permission = JY_PERM_CASE_FILE, .max_body = 4u << 20},
      {.tag = "cases",

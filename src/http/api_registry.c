@@ -5,11 +5,14 @@
  *   GET  /api/v1/persons/{id}            one person with statuses and their cases in every programme
  *   PUT  /api/v1/persons/{id}            edit (the ID number stays)
  *   POST /api/v1/persons/{id}/statuses   add a dated status (登记失业, 脱贫人口 …)
+ *   PUT  /api/v1/persons/{id}/statuses/{sid}  edit a dated status or end it (until)
  *   GET  /api/v1/orgs                    search: ?name= ?kind=, paged
  *   POST /api/v1/orgs                    add (or update by USCC)
  *   GET  /api/v1/orgs/{id}               one organisation with licences and its cases
  *   PUT  /api/v1/orgs/{id}               edit (the USCC stays)
  *   POST /api/v1/orgs/{id}/licences      add a licence
+ *   POST /api/v1/orgs/{id}/statuses      add a dated status (定点培训机构, 限期整改 …; migration 17)
+ *   PUT  /api/v1/orgs/{id}/statuses/{sid}  edit a dated status or end it (until)
  *
  * Areas: the handle is scoped to the user's county (api.c); each record is checked against the
  * user's township and ownership (jy_api_permit_or_reply: 404 outside). Lists of a township user
@@ -348,6 +351,28 @@ static void h_person_status(jy_http_req *req)
     reply_person(req, st, &p, NULL, 0, 201);
 }
 
+/* PUT /api/v1/persons/{id}/statuses/{sid}: edits a dated status, or ends it (until set): the whole
+ * status {kind, since, until, detail} as POST takes it; the audit log keeps before and after. */
+static void h_person_status_edit(jy_http_req *req)
+{
+    json_t *b = jy_api_body_or_reply(req);
+    if (!b) return;
+    jy_person_status s;
+    if (read_status(req, b, "status", &s)) return;
+    int64_t sid;
+    if (jy_api_path_id_or_reply(req, "sid", &sid)) return;
+    jy_store *st = jy_api_store_or_reply(req);
+    jy_person p;
+    if (!st || person_or_reply(req, st, JY_PERM_PERSON_WRITE, &p)) return;
+    s.id = sid;
+    jy_err err = {0};
+    if (jy_store_person_status_update(st, p.id, &s, jy_api_actor(req), &err)) {
+        jy_api_fail(req, &err, NULL);
+        return;
+    }
+    reply_person(req, st, &p, NULL, 0, 200);
+}
+
 /* ---- organisations ---- */
 
 static jy_perm_target org_target(const jy_org *o)
@@ -423,11 +448,31 @@ static int org_or_reply(jy_http_req *req, jy_store *st, int perm, jy_org *o)
     return jy_api_permit_or_reply(req, perm, &t) ? -1 : 0;
 }
 
+#define ORG_STATUSES_MAX 64
+
+/* ,"statuses":[…] into the organisation's object: its dated statuses (migration 17). */
+static int append_org_statuses(jy_sb *sb, jy_store *st, int64_t org_id, jy_err *err)
+{
+    jy_org_status ss[ORG_STATUSES_MAX];
+    int n = 0, rc = jy_store_org_statuses(st, org_id, ss, ORG_STATUSES_MAX, &n, err);
+    if (rc) return rc;
+    sb->len--; /* reopen the object */
+    jy_sb_json_key(sb, "statuses");
+    jy_sb_appendc(sb, '[');
+    for (int i = 0; i < n; i++) {
+        if (i) jy_sb_appendc(sb, ',');
+        jy_org_status_json(sb, &ss[i]);
+    }
+    jy_sb_append(sb, "]}");
+    return 0;
+}
+
 static void reply_org(jy_http_req *req, jy_store *st, const jy_org *o, const char *result, int unmasked, unsigned status)
 {
     jy_sb sb = JY_SB_INIT;
     jy_err err = {0};
-    if (jy_registry_org_json(&sb, st, o, result, unmasked, &err) || append_cases(&sb, st, 0, o->id, &err)) {
+    if (jy_registry_org_json(&sb, st, o, result, unmasked, &err) || append_org_statuses(&sb, st, o->id, &err) ||
+        append_cases(&sb, st, 0, o->id, &err)) {
         jy_sb_free(&sb);
         jy_api_fail(req, &err, NULL);
         return;
@@ -545,6 +590,64 @@ static void h_org_licence(jy_http_req *req)
     reply_org(req, st, &o, NULL, 0, 201);
 }
 
+/* An organisation's dated status {kind, since, until, detail} from a body (kind: the English name
+ * or the Chinese term); a reply queued and -1 on a refusal naming the field. */
+static int read_org_status(jy_http_req *req, json_t *b, jy_org_status *s)
+{
+    memset(s, 0, sizeof *s);
+    if (jy_api_only_keys_or_reply(req, b, "kind,since,until,detail")) return -1;
+    const char *kind;
+    if (jy_api_str_or_reply(req, b, "kind", 1, &kind) < 0) return -1;
+    const char *k = jy_org_status_kind_parse(kind);
+    if (!k) {
+        jy_http_reply_error2(req, 422, "invalid_field", "kind", "api.org_status_kind",
+                             "kind: unknown organisation status \"%.40s\" (designated_training, internship_base, "
+                             "incubator, rectification, suspended, dishonest, deregistered, or the Chinese term)",
+                             "kind：未知的单位状态“%.40s”（可用 designated_training 定点培训机构、internship_base "
+                             "就业见习基地、incubator 创业孵化基地、rectification 限期整改、suspended 暂停补贴资格、"
+                             "dishonest 失信惩戒、deregistered 已注销）",
+                             kind);
+        return -1;
+    }
+    snprintf(s->kind, sizeof s->kind, "%s", k);
+    if (jy_api_date_or_reply(req, b, "since", 0, &s->since) < 0 || jy_api_date_or_reply(req, b, "until", 0, &s->until) < 0 ||
+        take_str(req, b, "detail", 0, s->detail, sizeof s->detail) < 0)
+        return -1;
+    if (s->since && s->until && s->until < s->since) {
+        jy_http_reply_error2(req, 422, "invalid_field", "until", "api.until_before_since", "until: before since",
+                             "until（截止日期）早于 since（开始日期）");
+        return -1;
+    }
+    return 0;
+}
+
+/* POST /api/v1/orgs/{id}/statuses (add) and PUT /api/v1/orgs/{id}/statuses/{sid} (edit, or end it
+ * with until): the organisation with its statuses in the answer. */
+static void org_status_write(jy_http_req *req, int update)
+{
+    json_t *b = jy_api_body_or_reply(req);
+    if (!b) return;
+    jy_org_status s;
+    if (read_org_status(req, b, &s)) return;
+    int64_t sid = 0;
+    if (update && jy_api_path_id_or_reply(req, "sid", &sid)) return;
+    jy_store *st = jy_api_store_or_reply(req);
+    jy_org o;
+    if (!st || org_or_reply(req, st, JY_PERM_ORG_WRITE, &o)) return;
+    s.id = sid;
+    jy_err err = {0};
+    int rc = update ? jy_store_org_status_update(st, o.id, &s, jy_api_actor(req), &err)
+                    : jy_store_org_status_add(st, o.id, &s, jy_api_actor(req), &err);
+    if (rc) {
+        jy_api_fail(req, &err, NULL);
+        return;
+    }
+    reply_org(req, st, &o, NULL, 0, update ? 200 : 201);
+}
+
+static void h_org_status(jy_http_req *req) { org_status_write(req, 0); }
+static void h_org_status_edit(jy_http_req *req) { org_status_write(req, 1); }
+
 /* ---- the table ---- */
 
 #define CASES_SCHEMA                                                                                              \
@@ -584,8 +687,11 @@ static void h_org_licence(jy_http_req *req)
     "\"id\":{\"type\":\"integer\"},\"uscc\":" STR ",\"name\":" STR ",\"kinds\":{\"type\":\"array\",\"items\":" STR "}"
 #define ORG_SCHEMA "{\"type\":\"object\",\"required\":[\"id\",\"uscc\",\"name\",\"kinds\"],\"properties\":{" ORG_PROPS "}}"
 #define ORG_FULL_SCHEMA                                                                                           \
-    "{\"type\":\"object\",\"required\":[\"id\",\"uscc\",\"name\",\"kinds\",\"licences\",\"cases\"],\"properties\":{" \
+    "{\"type\":\"object\",\"required\":[\"id\",\"uscc\",\"name\",\"kinds\",\"licences\",\"statuses\",\"cases\"],\"properties\":{" \
     ORG_PROPS ",\"licences\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":[\"kind\",\"number\"]}}," \
+    "\"statuses\":{\"type\":\"array\",\"items\":{\"type\":\"object\",\"required\":[\"id\",\"kind\",\"label\",\"since\"," \
+    "\"until\",\"detail\"],\"properties\":{\"id\":{\"type\":\"integer\"},\"kind\":" STR ",\"label\":" STR ",\"since\":" \
+    "{\"type\":[\"string\",\"null\"]},\"until\":{\"type\":[\"string\",\"null\"]},\"detail\":" STR "}}}," \
     CASES_SCHEMA ",\"result\":{\"enum\":[\"created\",\"updated\",\"unchanged\"]}}}"
 #define ORG_BODY_PROPS                                                                                            \
     "\"name\":" STR ",\"kinds\":" STR ",\"size\":" STR ",\"division\":" STR ",\"legal_person\":" STR              \
@@ -619,6 +725,10 @@ const jy_api_route jy_api_routes_registry[] = {
       .permission = JY_PERM_PERSON_WRITE, .max_body = 4096},
      {.tag = "persons", .summary = "Add a dated status (登记失业, 脱贫人口, 残疾人 …)", .request = STATUS_BODY,
       .response = PERSON_FULL_SCHEMA, .statuses = "201,400,401,403,404,409,415,422", .success = 201}},
+    {{.method = "PUT", .path = "/api/v1/persons/{id}/statuses/{sid}", .fn = h_person_status_edit,
+      .permission = JY_PERM_PERSON_WRITE, .max_body = 4096},
+     {.tag = "persons", .summary = "Edit a dated status, or end it (until): the whole status as POST takes it",
+      .request = STATUS_BODY, .response = PERSON_FULL_SCHEMA, .statuses = "200,400,401,403,404,409,415,422"}},
     {{.method = "GET", .path = "/api/v1/orgs", .fn = h_orgs, .permission = JY_PERM_ORG_READ},
      {.tag = "orgs", .summary = "Search organisations (单位): by name, by kind", .query = "name,kind,limit,cursor,unmask,reason",
       .response = PAGE_OF(ORG_SCHEMA), .statuses = "200,400,401,403"}},
@@ -632,6 +742,14 @@ const jy_api_route jy_api_routes_registry[] = {
     {{.method = "PUT", .path = "/api/v1/orgs/{id}", .fn = h_org_edit, .permission = JY_PERM_ORG_WRITE, .max_body = 65536},
      {.tag = "orgs", .summary = "Edit an organisation (the USCC stays)", .request = ORG_EDIT_BODY,
       .response = ORG_FULL_SCHEMA, .statuses = "200,400,401,403,404,409,415,422"}},
+    {{.method = "POST", .path = "/api/v1/orgs/{id}/statuses", .fn = h_org_status, .permission = JY_PERM_ORG_WRITE,
+      .max_body = 4096},
+     {.tag = "orgs", .summary = "Add a dated status of an organisation (定点培训机构, 就业见习基地, 限期整改, 暂停补贴资格 …)",
+      .request = STATUS_BODY, .response = ORG_FULL_SCHEMA, .statuses = "201,400,401,403,404,409,415,422", .success = 201}},
+    {{.method = "PUT", .path = "/api/v1/orgs/{id}/statuses/{sid}", .fn = h_org_status_edit,
+      .permission = JY_PERM_ORG_WRITE, .max_body = 4096},
+     {.tag = "orgs", .summary = "Edit an organisation's dated status, or end it (until): the whole status as POST takes it",
+      .request = STATUS_BODY, .response = ORG_FULL_SCHEMA, .statuses = "200,400,401,403,404,409,415,422"}},
     {{.method = "POST", .path = "/api/v1/orgs/{id}/licences", .fn = h_org_licence, .permission = JY_PERM_ORG_WRITE,
       .max_body = 4096},
      {.tag = "orgs", .summary = "Add a licence (办学许可证, 人力资源服务许可证 …)", .request = LICENCE_BODY,

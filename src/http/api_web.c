@@ -105,6 +105,8 @@ static void h_workflows(jy_http_req *req)
                 }
             jy_sb_appendc(&sb, ']');
             jy_sb_json_kv_bool(&sb, "may", jy_actor_may(&me, st->roles, NULL, st->name, NULL) == 0);
+            jy_sb_append(&sb, ",\"flags\":");
+            jy_wf_flags_json(&sb, st);
             jy_sb_json_kv_i64(&sb, "publicity", st->publicity);
             jy_sb_json_kv_str(&sb, "clause", st->clause);
             jy_sb_appendc(&sb, '}');
@@ -119,7 +121,7 @@ static void h_workflows(jy_http_req *req)
 #define WF_STEP                                                                                                   \
     "{\"type\":\"object\",\"required\":[\"name\",\"from\",\"to\",\"roles\",\"may\"],\"properties\":{\"name\":"    \
     "{\"type\":\"string\"},\"from\":" STRS ",\"to\":{\"type\":\"string\"},\"roles\":" STRS ",\"may\":{\"type\":"   \
-    "\"boolean\"},\"publicity\":{\"type\":\"integer\"},\"clause\":{\"type\":\"string\"}}}"
+    "\"boolean\"},\"flags\":" STRS ",\"publicity\":{\"type\":\"integer\"},\"clause\":{\"type\":\"string\"}}}"
 
 const jy_api_route jy_api_routes_web[] = {
     {{.method = "GET", .path = "/api/v1/divisions", .fn = h_divisions, .permission = SIGNED_IN},

@@ -94,6 +94,8 @@ static const char *const kinds[] = {"individual_claim", "training_class", "train
                                     "monthly_payment", "employer_reward", "broker_award", "org_award",
                                     "project", "event", "infrastructure"};
 
+const char *jy_case_kind_at(size_t i) { return i < sizeof kinds / sizeof kinds[0] ? kinds[i] : NULL; }
+
 int jy_case_kind_known(const char *kind)
 {
     for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)

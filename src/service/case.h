@@ -45,6 +45,8 @@ void jy_cases_close(jy_cases *cs);
 const char *jy_case_default_kind(const char *program, int has_parent);
 /* 1 when kind is one of the kinds above. */
 int jy_case_kind_known(const char *kind);
+/* The i-th kind above (0, 1, …), NULL past the last. */
+const char *jy_case_kind_at(size_t i);
 
 /* The names a case's facts may hold besides the declared facts (the forms' fields); NULL-ended. */
 extern const char *const jy_case_form_inputs[];

@@ -1,5 +1,6 @@
 /* case_views.c — what `jiuye case` and the HTTP API share (case_views.h). */
 #include "service/case_views.h"
+#include "service/users.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -353,4 +354,72 @@ void jy_roster_normalise(const jy_policy *pol, jy_conflict_subject *rows, size_t
         const char *cn = jy_policy_occupation_name(pol, rows[i].occupation);
         if (cn && cn != rows[i].occupation) snprintf(rows[i].occupation, sizeof rows[i].occupation, "%s", cn);
     }
+}
+
+/* ---- the work list (待办) ---- */
+
+/* Whether step s moves a case on for role (see jy_case_waiting_keys). */
+static int waits_for(const jy_wf_step *s, int role)
+{
+    if (s->flags & (JY_WF_RELEASE | JY_WF_RECOVERY)) return 0;
+    if ((1u << role) & JY_ROLES_SEPARATED) return 0;
+    if (role == JY_ROLE_ADMIN) return (s->roles & ~JY_ROLE_ANY) != 0;
+    return (s->roles & (1u << role)) != 0;
+}
+
+static int state_waits(const jy_workflow *wf, const char *state, int role)
+{
+    for (int i = 0; i < wf->nsteps; i++)
+        if (jy_wf_step_from(&wf->steps[i], state) && waits_for(&wf->steps[i], role)) return 1;
+    return 0;
+}
+
+static int json_list_has(const jy_sb *list, const char *quoted)
+{
+    return list->len && strstr(jy_sb_cstr(list), quoted) != NULL;
+}
+
+void jy_case_waiting_keys(const jy_cases *cs, int role, jy_sb *keys, jy_sb *states)
+{
+    jy_sb_append(keys, "[");
+    jy_sb_append(states, "[");
+    size_t k0 = keys->len, s0 = states->len;
+    char prog[8], key[128], q[80];
+    for (int p = 1; p <= 26; p++) {
+        snprintf(prog, sizeof prog, "P%d", p);
+        const char *kind;
+        for (size_t k = 0; (kind = jy_case_kind_at(k)) != NULL; k++) {
+            const jy_workflow *wf = jy_workflow_for(cs->wf, prog, kind);
+            if (!wf) continue;
+            /* every state a step leaves from */
+            for (int i = 0; i < wf->nsteps; i++)
+                for (int j = 0; j < wf->steps[i].nfrom; j++) {
+                    const char *state = wf->steps[i].from[j];
+                    if (!state_waits(wf, state, role)) continue;
+                    snprintf(key, sizeof key, "\"%s|%s|%s\"", prog, kind, state);
+                    if (json_list_has(keys, key)) continue;
+                    if (keys->len > k0) jy_sb_appendc(keys, ',');
+                    jy_sb_append(keys, key);
+                    snprintf(q, sizeof q, "\"%s\"", state);
+                    if (json_list_has(states, q)) continue;
+                    if (states->len > s0) jy_sb_appendc(states, ',');
+                    jy_sb_append(states, q);
+                }
+        }
+    }
+    jy_sb_append(keys, "]");
+    jy_sb_append(states, "]");
+}
+
+void jy_case_waiting_steps(const jy_cases *cs, int role, const jy_case *c, jy_sb *out)
+{
+    jy_sb_appendc(out, '[');
+    const jy_workflow *wf = jy_workflow_for(cs->wf, c->program, c->kind);
+    int n = 0;
+    for (int i = 0; wf && i < wf->nsteps; i++)
+        if (jy_wf_step_from(&wf->steps[i], c->state) && waits_for(&wf->steps[i], role)) {
+            if (n++) jy_sb_appendc(out, ',');
+            jy_sb_json_str(out, wf->steps[i].name);
+        }
+    jy_sb_appendc(out, ']');
 }

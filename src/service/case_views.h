@@ -73,4 +73,14 @@ int jy_roster_level(const char *s);
  * the rules know it (pol NULL: left as written). */
 void jy_roster_normalise(const jy_policy *pol, jy_conflict_subject *rows, size_t n);
 
+/* The work list (待办): the steps a case waits for from a role — the steps leaving its state in
+ * its workflow that name the role (admin: every one) and move the case on: not the undoing steps
+ * (flags release, recovery: reject, withdraw, object, cancel, 追回) and not steps open to "*"
+ * alone. keys gets the JSON array of "PROGRAM|KIND|STATE" texts for which one exists (for
+ * jy_case_filter.waiting), states the JSON array of their states (waiting_states); the separated
+ * roles get empty arrays. */
+void jy_case_waiting_keys(const jy_cases *cs, int role, jy_sb *keys, jy_sb *states);
+/* The names of those steps for one case, appended to out as a JSON array. */
+void jy_case_waiting_steps(const jy_cases *cs, int role, const jy_case *c, jy_sb *out);
+
 #endif

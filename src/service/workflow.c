@@ -423,7 +423,7 @@ int jy_wf_publicity_end(const jy_wf_step *s, const jy_calendar *cal, jy_date fro
     return 0;
 }
 
-static void flags_json(jy_sb *sb, const jy_wf_step *s)
+void jy_wf_flags_json(jy_sb *sb, const jy_wf_step *s)
 {
     static const struct {
         unsigned bit;
@@ -490,7 +490,7 @@ void jy_workflows_json(const jy_workflows *w, jy_sb *out)
             jy_sb_json_str(out, jy_sb_cstr(&roles));
             jy_sb_free(&roles);
             jy_sb_append(out, ",\"flags\":");
-            flags_json(out, s);
+            jy_wf_flags_json(out, s);
             if (s->publicity) {
                 jy_sb_json_kv_i64(out, "publicity", s->publicity);
                 jy_sb_json_kv_bool(out, "publicity_workdays", s->publicity_workdays);

@@ -104,6 +104,8 @@ int jy_wf_publicity_end(const jy_wf_step *s, const jy_calendar *cal, jy_date fro
 
 /* The workflows as a JSON array (name, title, programs, start, steps, dues). */
 void jy_workflows_json(const jy_workflows *w, jy_sb *out);
+/* A step's flags as a JSON array of their names (["eligible","commit"]). */
+void jy_wf_flags_json(jy_sb *sb, const jy_wf_step *s);
 
 /* ---- money operations (issue 10 item 11): the `operations … end` block of workflows.txt ----
  *   operation NAME roles ROLE[,ROLE…] [not-by OTHER] "clause"

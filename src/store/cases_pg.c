@@ -290,32 +290,55 @@ static int walk_cases(PGresult *r, int with_text, int (*fn)(void *ctx, const jy_
 static int pq_case_list(jy_store *st, const jy_case_filter *f, int (*fn)(void *ctx, const jy_case *c), void *ctx,
                         jy_err *err)
 {
-    char a[24], p[24], o[24], pa[24], lim[24], y[24], d[JY_DATE_BUFSZ];
+    char a[24], p[24], o[24], pa[24], lim[24], y[24], d[JY_DATE_BUFSZ], d2[JY_DATE_BUFSZ];
     /* a whole county by equality as well as by prefix: the (county, state, id) and (county, id)
      * indexes of migration 14 then give its cases in id order and the scan stops at the limit */
     const char *whole = f->county && strlen(f->county) == 6 ? f->county : NULL;
-    const char *v[13] = {i64(a, f->after_id), f->program, f->state, f->kind, opt_id(p, f->person_id),
+    int after_dl = f->by_deadline && f->after_deadline;
+    const char *v[16] = {i64(a, f->after_id), f->program, f->state, f->kind, opt_id(p, f->person_id),
                          opt_id(o, f->org_id), opt_id(pa, f->parent_id), day(d, f->due_before),
                          f->limit > 0 ? i64(lim, f->limit) : NULL, f->county, f->objection_open ? "1" : NULL, whole,
-                         f->year ? i64(y, f->year) : NULL};
-    PGresult *r = run(st, "SELECT " CASE_COLS " FROM cases WHERE id > $1::bigint"
-                          " AND ($2::text IS NULL OR program = $2) AND ($3::text IS NULL OR state = $3)"
-                          " AND ($4::text IS NULL OR kind = $4) AND ($5::bigint IS NULL OR person_id = $5)"
-                          " AND ($6::bigint IS NULL OR org_id = $6) AND ($7::bigint IS NULL OR parent_id = $7)"
-                          " AND ($8::date IS NULL OR (due_on IS NOT NULL AND due_on < $8))"
-                          " AND ($10::text IS NULL OR (county >= $10 AND county < $10 || '~'))"
-                          " AND ($12::text IS NULL OR county = $12)"
-                          /* the objected cases first, from the partial index case_events_object (migration
-                           * 14), as an array evaluated once (an IN inside this OR is not made a join: the
-                           * planner would test every case of the county), then whether the objection is
-                           * still the last step */
-                          " AND ($11::text IS NULL OR (id = ANY (ARRAY(SELECT o.case_id FROM case_events o"
-                          " WHERE o.step = 'object'))"
-                          " AND (SELECT e.step FROM case_events e WHERE e.case_id = cases.id"
-                          " ORDER BY e.id DESC LIMIT 1) = 'object'))"
-                          " AND ($13::int IS NULL OR year = $13::int)"
-                          " ORDER BY id LIMIT $9::bigint",
-                      13, v, "listing cases", err);
+                         f->year ? i64(y, f->year) : NULL, after_dl ? day(d2, f->after_deadline) : NULL,
+                         f->town && *f->town ? f->town : NULL, f->waiting};
+    const char *states = f->waiting ? (f->waiting_states ? f->waiting_states : "[]") : NULL;
+    jy_sb sql = JY_SB_INIT;
+    /* deadline order (the work list): due_on, else publicity_end, else none, then id */
+#define PQ_DEADLINE "COALESCE(due_on, publicity_end, DATE '9999-12-31')"
+    jy_sb_append(&sql, "SELECT " CASE_COLS " FROM cases WHERE ");
+    jy_sb_append(&sql, after_dl ? "(" PQ_DEADLINE " > $14::date OR (" PQ_DEADLINE " = $14::date AND id > $1::bigint))"
+                                : "id > $1::bigint AND $14::date IS NULL");
+    jy_sb_append(&sql, " AND ($2::text IS NULL OR program = $2) AND ($3::text IS NULL OR state = $3)"
+                       " AND ($4::text IS NULL OR kind = $4) AND ($5::bigint IS NULL OR person_id = $5)"
+                       " AND ($6::bigint IS NULL OR org_id = $6) AND ($7::bigint IS NULL OR parent_id = $7)"
+                       " AND ($8::date IS NULL OR (due_on IS NOT NULL AND due_on < $8))"
+                       " AND ($10::text IS NULL OR (county >= $10 AND county < $10 || '~'))"
+                       " AND ($12::text IS NULL OR county = $12)"
+                       /* the objected cases first, from the partial index case_events_object (migration
+                        * 14), as an array evaluated once (an IN inside this OR is not made a join: the
+                        * planner would test every case of the county), then whether the objection is
+                        * still the last step */
+                       " AND ($11::text IS NULL OR (id = ANY (ARRAY(SELECT o.case_id FROM case_events o"
+                       " WHERE o.step = 'object'))"
+                       " AND (SELECT e.step FROM case_events e WHERE e.case_id = cases.id"
+                       " ORDER BY e.id DESC LIMIT 1) = 'object'))"
+                       " AND ($13::int IS NULL OR year = $13::int)"
+                       /* the subject's township, through the person's or organisation's primary key */
+                       " AND ($15::text IS NULL OR " JY_SQL_SUBJECT_TOWN " BETWEEN $15 AND $15 || '~')");
+    if (states) {
+        /* the work list: the states as an array (the (county, state, id) index), then programme,
+         * kind and state together */
+        jy_sb_append(&sql, " AND state = ANY (ARRAY(SELECT jsonb_array_elements_text($17::jsonb)))"
+                           " AND program || '|' || kind || '|' || state = ANY (ARRAY(SELECT"
+                           " jsonb_array_elements_text($16::jsonb)))");
+    }
+    jy_sb_append(&sql, f->by_deadline ? " ORDER BY " PQ_DEADLINE ", id LIMIT $9::bigint" : " ORDER BY id LIMIT $9::bigint");
+#undef PQ_DEADLINE
+    const char *w[17];
+    memcpy(w, v, sizeof v);
+    w[16] = states;
+        /* every parameter passed is referenced ($16, $17 only with the work list's sets) */
+    PGresult *r = run(st, jy_sb_cstr(&sql), states ? 17 : 15, w, "listing cases", err);
+    jy_sb_free(&sql);
     if (!r) return err ? err->code : JY_EDB;
     return walk_cases(r, 1, fn, ctx);
 }
@@ -330,9 +353,9 @@ static int pq_case_states_on(jy_store *st, const jy_case_filter *f, jy_date on, 
                              jy_err *err)
 {
     char a[24], p[24], o[24], pa[24], lim[24], d[JY_DATE_BUFSZ];
-    const char *v[10] = {i64(a, f->after_id), day(d, on), states_json, f->program, f->kind, opt_id(p, f->person_id),
+    const char *v[11] = {i64(a, f->after_id), day(d, on), states_json, f->program, f->kind, opt_id(p, f->person_id),
                          opt_id(o, f->org_id), opt_id(pa, f->parent_id), f->limit > 0 ? i64(lim, f->limit) : NULL,
-                         f->county && *f->county ? f->county : NULL};
+                         f->county && *f->county ? f->county : NULL, f->town && *f->town ? f->town : NULL};
     PGresult *r = run(st,
                       "SELECT " CASE_COLS ", ev_state, ev_on FROM (SELECT k.*, e.to_state AS ev_state, e.on_date AS ev_on FROM"
                       " (SELECT cases.*, (SELECT max(x.id) FROM case_events x WHERE x.case_id = cases.id"
@@ -343,12 +366,14 @@ static int pq_case_states_on(jy_store *st, const jy_case_filter *f, jy_date on, 
                       " AND ($6::bigint IS NULL OR person_id = $6) AND ($7::bigint IS NULL OR org_id = $7)"
                       " AND ($8::bigint IS NULL OR parent_id = $8)"
                       " AND ($10::text IS NULL OR (county >= $10 AND county < $10 || '~'))"
+                      /* the subject's township (jy_case_filter.town) */
+                      " AND ($11::text IS NULL OR " JY_SQL_SUBJECT_TOWN " BETWEEN $11 AND $11 || '~')"
                       " AND (state IN (SELECT json_array_elements_text($3::json)) OR EXISTS (SELECT 1 FROM case_events y"
                       " WHERE y.case_id = cases.id AND y.on_date > $2::date AND y.step NOT IN " NO_STATE_STEPS "))) k"
                       " JOIN case_events e ON e.id = k.entry_id) t"
                       " WHERE ev_on < $2::date AND ev_state IN (SELECT json_array_elements_text($3::json))"
                       " ORDER BY id LIMIT $9::bigint",
-                      10, v, "listing cases as they stood on a day", err);
+                      11, v, "listing cases as they stood on a day", err);
     if (!r) return err ? err->code : JY_EDB;
     jy_case c;
     char state[24];

@@ -347,7 +347,13 @@ static int sq_case_list(jy_store *st, const jy_case_filter *f, int (*fn)(void *c
      * class's roster, a person's or an organisation's cases without walking every case) */
     char d[JY_DATE_BUFSZ];
     jy_sb sql = JY_SB_INIT;
-    jy_sb_append(&sql, "SELECT " CASE_COLS " FROM cases WHERE id > ?1");
+    jy_sb_append(&sql, "SELECT " CASE_COLS " FROM cases WHERE ");
+    /* deadline order: due_on, else publicity_end, else none (9999-12-31), then id; the cursor is
+     * the previous page's last (deadline, id) */
+#define SQ_DEADLINE "COALESCE(due_on, publicity_end, '9999-12-31')"
+    if (f->by_deadline && f->after_deadline)
+        jy_sb_append(&sql, "(" SQ_DEADLINE " > ?12 OR (" SQ_DEADLINE " = ?12 AND id > ?1))");
+    else jy_sb_append(&sql, "id > ?1");
     if (f->program) jy_sb_append(&sql, " AND program = ?2");
     if (f->state) jy_sb_append(&sql, " AND state = ?3");
     if (f->kind) jy_sb_append(&sql, " AND kind = ?4");
@@ -365,7 +371,17 @@ static int sq_case_list(jy_store *st, const jy_case_filter *f, int (*fn)(void *c
     if (f->county && strlen(f->county) == 6) jy_sb_append(&sql, " AND county = ?10");
     else if (f->county && *f->county) jy_sb_append(&sql, " AND county >= ?10 AND county < ?10 || '~'");
     if (f->year) jy_sb_append(&sql, " AND year = ?11");
-    jy_sb_append(&sql, " ORDER BY id LIMIT ?9");
+    /* the subject's township: through the person's or organisation's primary key (the case's own
+     * row gives no township; no index on cases is added for it) */
+    if (f->town && *f->town)
+        jy_sb_append(&sql, " AND " JY_SQL_SUBJECT_TOWN " BETWEEN ?13 AND ?13 || '~'");
+    /* the work list: the states first (the (county, state, id) index), then the programme, kind
+     * and state together */
+    if (f->waiting)
+        jy_sb_append(&sql, " AND state IN (SELECT value FROM json_each(?14))"
+                           " AND program || '|' || kind || '|' || state IN (SELECT value FROM json_each(?15))");
+    jy_sb_append(&sql, f->by_deadline ? " ORDER BY " SQ_DEADLINE ", id LIMIT ?9" : " ORDER BY id LIMIT ?9");
+#undef SQ_DEADLINE
     sqlite3_stmt *s;
     int rc = prep(st, jy_sb_cstr(&sql), &s, err);
     jy_sb_free(&sql);
@@ -381,6 +397,13 @@ static int sq_case_list(jy_store *st, const jy_case_filter *f, int (*fn)(void *c
     sqlite3_bind_int64(s, 9, f->limit > 0 ? f->limit : -1);
     if (f->county && *f->county) bind_text(s, 10, f->county);
     if (f->year) sqlite3_bind_int(s, 11, f->year);
+    char d2[JY_DATE_BUFSZ];
+    if (f->by_deadline && f->after_deadline) bind_day(s, 12, f->after_deadline, d2);
+    if (f->town && *f->town) bind_text(s, 13, f->town);
+    if (f->waiting) {
+        bind_text(s, 14, f->waiting_states ? f->waiting_states : "[]");
+        bind_text(s, 15, f->waiting);
+    }
     return walk_cases(st, s, 1, fn, ctx, "listing cases", err);
 }
 
@@ -409,6 +432,7 @@ static int sq_case_states_on(jy_store *st, const jy_case_filter *f, jy_date on, 
     if (f->org_id) jy_sb_append(&sql, " AND org_id = ?7");
     if (f->parent_id) jy_sb_append(&sql, " AND parent_id = ?8");
     if (f->county && *f->county) jy_sb_append(&sql, " AND county >= ?10 AND county < ?10 || '~'");
+    if (f->town && *f->town) jy_sb_append(&sql, " AND " JY_SQL_SUBJECT_TOWN " BETWEEN ?11 AND ?11 || '~'");
     jy_sb_append(&sql, " AND (state IN (SELECT value FROM json_each(?3)) OR EXISTS (SELECT 1 FROM case_events y"
                        " WHERE y.case_id = cases.id AND y.on_date > ?2 AND y.step NOT IN " NO_STATE_STEPS "))) k"
                        " JOIN case_events e ON e.id = k.entry_id)"
@@ -427,6 +451,7 @@ static int sq_case_states_on(jy_store *st, const jy_case_filter *f, jy_date on, 
     if (f->parent_id) bind_id(s, 8, f->parent_id);
     sqlite3_bind_int64(s, 9, f->limit > 0 ? f->limit : -1);
     if (f->county && *f->county) bind_text(s, 10, f->county);
+    if (f->town && *f->town) bind_text(s, 11, f->town);
     int src;
     jy_case c;
     char state[24];

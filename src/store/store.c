@@ -826,8 +826,7 @@ int jy_store_person_list(jy_store *st, const jy_person_filter *f,
     return st->ops->person_list(st, f ? f : &all, fn, ctx, err);
 }
 
-int jy_store_person_status_add(jy_store *st, int64_t person_id, jy_person_status *s,
-                               const char *actor, jy_err *err)
+static int status_check(int64_t person_id, const jy_person_status *s, jy_err *err)
 {
     if (s->kind <= 0 || s->kind >= JY_ST__COUNT)
         return jy_err_set2(err, JY_EINVAL, "store.person.status_kind", "person %" PRId64 ": unknown status kind %d",
@@ -839,9 +838,27 @@ int jy_store_person_status_add(jy_store *st, int64_t person_id, jy_person_status
         return jy_err_set2(err, JY_EINVAL, "store.person.status_dates",
                            "person %" PRId64 ": status %s ends before it starts",
                            "人员 %" PRId64 "：状态 %s 的结束日期早于开始日期", person_id, jy_status_kind_name(s->kind));
+    return 0;
+}
+
+int jy_store_person_status_add(jy_store *st, int64_t person_id, jy_person_status *s,
+                               const char *actor, jy_err *err)
+{
+    int rc = status_check(person_id, s, err);
+    if (rc) return rc;
     check_actor(&actor);
     if (st->scope[0]) return jy_store_scoped_person_status_add(st, person_id, s, actor, err); /* county scope: store_scope.c */
     return st->ops->person_status_add(st, person_id, s, actor, err);
+}
+
+int jy_store_person_status_update(jy_store *st, int64_t person_id, jy_person_status *s, const char *actor,
+                                  jy_err *err)
+{
+    int rc = status_check(person_id, s, err);
+    if (rc) return rc;
+    check_actor(&actor);
+    if (st->scope[0]) return jy_store_scoped_person_status_update(st, person_id, s, actor, err); /* county scope: store_scope.c */
+    return st->ops->person_status_update(st, person_id, s, actor, err);
 }
 
 int jy_store_person_statuses(jy_store *st, int64_t person_id, jy_person_status *out, int max,
@@ -902,6 +919,81 @@ int jy_store_org_licence_add(jy_store *st, int64_t org_id, jy_licence *l, const 
     check_actor(&actor);
     if (st->scope[0]) return jy_store_scoped_org_licence_add(st, org_id, l, actor, err); /* county scope: store_scope.c */
     return st->ops->org_licence_add(st, org_id, l, actor, err);
+}
+
+static const struct {
+    const char *name, *label;
+} org_status_kinds[] = {{"designated_training", "定点培训机构"}, {"internship_base", "就业见习基地"},
+                        {"incubator", "创业孵化基地"},          {"rectification", "限期整改"},
+                        {"suspended", "暂停补贴资格"},          {"dishonest", "失信惩戒"},
+                        {"deregistered", "已注销"}};
+
+const char *jy_org_status_kind_parse(const char *name)
+{
+    for (size_t i = 0; name && i < sizeof org_status_kinds / sizeof org_status_kinds[0]; i++)
+        if (strcmp(name, org_status_kinds[i].name) == 0 || strcmp(name, org_status_kinds[i].label) == 0)
+            return org_status_kinds[i].name;
+    return NULL;
+}
+
+const char *jy_org_status_kind_label(const char *name)
+{
+    for (size_t i = 0; name && i < sizeof org_status_kinds / sizeof org_status_kinds[0]; i++)
+        if (strcmp(name, org_status_kinds[i].name) == 0) return org_status_kinds[i].label;
+    return "";
+}
+
+void jy_org_status_json(jy_sb *sb, const jy_org_status *s)
+{
+    jy_sb_appendc(sb, '{');
+    kv_i64(sb, "id", s->id);
+    kv_i64(sb, "org_id", s->org_id);
+    jy_sb_json_kv_str(sb, "kind", s->kind);
+    jy_sb_json_kv_str(sb, "label", jy_org_status_kind_label(s->kind));
+    json_date_or_null(sb, "since", s->since, 1);
+    json_date_or_null(sb, "until", s->until, 1);
+    jy_sb_json_kv_str(sb, "detail", s->detail);
+    jy_sb_appendc(sb, '}');
+}
+
+static int org_status_check(int64_t org_id, jy_org_status *s, jy_err *err)
+{
+    const char *k = terminated(s->kind, sizeof s->kind) ? jy_org_status_kind_parse(s->kind) : NULL;
+    if (!k)
+        return jy_err_set2(err, JY_EINVAL, "store.org.status_kind", "org %" PRId64 ": unknown status kind \"%.31s\"",
+                           "单位 %" PRId64 "：状态类别“%.31s”未知", org_id, terminated(s->kind, sizeof s->kind) ? s->kind : "");
+    snprintf(s->kind, sizeof s->kind, "%s", k);
+    if (!terminated(s->detail, sizeof s->detail))
+        return jy_err_set2(err, JY_EINVAL, "store.org.status_detail", "status detail: longer than %zu bytes",
+                           "状态说明：超过 %zu 字节", sizeof s->detail - 1);
+    if (s->until != 0 && s->since != 0 && s->until < s->since)
+        return jy_err_set2(err, JY_EINVAL, "store.org.status_dates", "org %" PRId64 ": status %s ends before it starts",
+                           "单位 %" PRId64 "：状态 %s 的结束日期早于开始日期", org_id, s->kind);
+    return 0;
+}
+
+int jy_store_org_status_add(jy_store *st, int64_t org_id, jy_org_status *s, const char *actor, jy_err *err)
+{
+    int rc = org_status_check(org_id, s, err);
+    if (rc) return rc;
+    check_actor(&actor);
+    if (st->scope[0]) return jy_store_scoped_org_status_add(st, org_id, s, actor, err); /* county scope: store_scope.c */
+    return st->ops->org_status_add(st, org_id, s, actor, err);
+}
+
+int jy_store_org_status_update(jy_store *st, int64_t org_id, jy_org_status *s, const char *actor, jy_err *err)
+{
+    int rc = org_status_check(org_id, s, err);
+    if (rc) return rc;
+    check_actor(&actor);
+    if (st->scope[0]) return jy_store_scoped_org_status_update(st, org_id, s, actor, err); /* county scope: store_scope.c */
+    return st->ops->org_status_update(st, org_id, s, actor, err);
+}
+
+int jy_store_org_statuses(jy_store *st, int64_t org_id, jy_org_status *out, int max, int *n, jy_err *err)
+{
+    if (st->scope[0]) return jy_store_scoped_org_statuses(st, org_id, out, max, n, err); /* county scope: store_scope.c */
+    return st->ops->org_statuses(st, org_id, out, max, n, err);
 }
 
 int jy_store_org_licences(jy_store *st, int64_t org_id, jy_licence *out, int max, int *n,

@@ -185,6 +185,11 @@ int jy_store_person_list(jy_store *st, const jy_person_filter *f,
  * row's id. JY_ENOTFOUND when the person does not exist. */
 int jy_store_person_status_add(jy_store *st, int64_t person_id, jy_person_status *s,
                                const char *actor, jy_err *err);
+/* Replaces the kind, dates and detail of the person's status s->id (editing it, or ending it by
+ * setting until), checked as an added one; the audit log gets the row before and after
+ * ("person_status" "update"). JY_ENOTFOUND when the person has no status s->id. */
+int jy_store_person_status_update(jy_store *st, int64_t person_id, jy_person_status *s, const char *actor,
+                                  jy_err *err);
 /* Fills up to max statuses; *n receives the count filled. */
 int jy_store_person_statuses(jy_store *st, int64_t person_id, jy_person_status *out, int max,
                              int *n, jy_err *err);
@@ -266,6 +271,31 @@ typedef struct jy_licence {
  * valid_until) is not added twice (l->id gets the existing id). JY_ENOTFOUND: no such org. */
 int jy_store_org_licence_add(jy_store *st, int64_t org_id, jy_licence *l, const char *actor,
                              jy_err *err);
+/* Dated statuses an organisation holds (migration 17; 单位状态), as persons hold theirs: a kind
+ * (jy_org_status_kind_*), since/until (0 = unknown / open) and a detail. */
+typedef struct jy_org_status {
+    int64_t id;
+    char kind[32];     /* "designated_training", … (the English name) */
+    jy_date since;     /* 0 = unknown */
+    jy_date until;     /* 0 = open */
+    char detail[64];
+    int64_t org_id;    /* filled by the store on reads and adds */
+} jy_org_status;
+/* The kinds: designated_training 定点培训机构, internship_base 就业见习基地, incubator 创业孵化基地,
+ * rectification 限期整改, suspended 暂停补贴资格, dishonest 失信惩戒, deregistered 已注销. The
+ * English name or the Chinese term → the English name (NULL when unknown); its Chinese term. */
+const char *jy_org_status_kind_parse(const char *name);
+const char *jy_org_status_kind_label(const char *name);
+void jy_org_status_json(jy_sb *sb, const jy_org_status *s);
+/* Adds a dated status (an identical one already held: nothing added, s->id is that one's) and
+ * its audit entry ("org_status" "create"); s->id filled. JY_EINVAL naming the field for an
+ * unknown kind, a detail over 63 bytes or until before since; JY_ENOTFOUND for no such org. */
+int jy_store_org_status_add(jy_store *st, int64_t org_id, jy_org_status *s, const char *actor, jy_err *err);
+/* Replaces the kind, dates and detail of the organisation's status s->id (edit, or end it by
+ * setting until), checked as an added one; audit "org_status" "update" with before and after. */
+int jy_store_org_status_update(jy_store *st, int64_t org_id, jy_org_status *s, const char *actor, jy_err *err);
+/* Fills up to max statuses in id order; *n receives the count filled. */
+int jy_store_org_statuses(jy_store *st, int64_t org_id, jy_org_status *out, int max, int *n, jy_err *err);
 int jy_store_org_licences(jy_store *st, int64_t org_id, jy_licence *out, int max, int *n,
                           jy_err *err);
 
@@ -510,14 +540,32 @@ typedef struct jy_case_filter {
                               that area's cases. On a scoped handle the scope applies as well. */
     int year;              /* 0: any; else the cases of that year (cases.year, the year the reports
                               count them in: the dashboard's click-through lists) */
+    const char *town;      /* NULL or "": any; else a division prefix (9 or 12 digits) of the case's
+                              subject — the person's household registration (hukou_division), or
+                              the organisation's division when the case has no person; a subject
+                              without one counts as the case's county. Tested in SQL through the
+                              subject's primary key (no index on cases). */
+    const char *waiting;   /* NULL: any; else a JSON array of "PROGRAM|KIND|STATE" texts: only the
+                              cases whose programme, kind and state are one of them (the work list,
+                              jy_case_waiting_keys); waiting_states is then the JSON array of those
+                              states, for the (county, state, id) index */
+    const char *waiting_states;
+    int by_deadline;       /* 1: in deadline order — due_on, else publicity_end, else none (last)
+                              — then id; after_deadline/after_id are the previous page's last case
+                              (after_deadline 0 with after_id 0: from the start; JY_DEADLINE_NONE
+                              for a case without a deadline) */
+    jy_date after_deadline;
 } jy_case_filter;
+
+/* The sort key of a case without a deadline in the by_deadline order (9999-12-31). */
+#define JY_DEADLINE_NONE ((jy_date)2932896)
 
 /* Cases in id order, JSON texts included. */
 int jy_store_case_list(jy_store *st, const jy_case_filter *f, int (*fn)(void *ctx, const jy_case *c),
                        void *ctx, jy_err *err);
 /* The cases as they stood on day `on`, replayed from their history (case_events), in id order, in
  * one query: for each case filed on or before `on` (and matching f's program, kind, person_id,
- * org_id, parent_id, county, after_id, limit; f->state, due_before and objection_open are not
+ * org_id, parent_id, county, town, after_id, limit; f->state, due_before and objection_open are not
  * used), the state it was in on `on` — the to_state of the last step before its first step dated
  * after `on` (the steps settle_dates and redecide enter no state and are passed over) — and the
  * date of that step (`entered`: the day the case entered the state, from which its deadline

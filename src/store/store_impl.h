@@ -9,8 +9,15 @@
 
 #include "store/store.h"
 
+/* A case's township in SQL (jy_case_filter.town): its subject's division — the person's household
+ * registration, else the organisation's — read through their primary keys (no index on cases). */
+#define JY_SQL_SUBJECT_TOWN                                                                         \
+    "(CASE WHEN cases.person_id IS NOT NULL THEN (SELECT p.hukou_division FROM persons p"           \
+    " WHERE p.id = cases.person_id) WHEN cases.org_id IS NOT NULL THEN (SELECT o.division FROM orgs o" \
+    " WHERE o.id = cases.org_id) END)"
+
 /* Newest schema version this build knows; each backend has migrations 1..JY_STORE_SCHEMA_VERSION. */
-#define JY_STORE_SCHEMA_VERSION 14
+#define JY_STORE_SCHEMA_VERSION 17
 
 typedef struct jy_store_ops {
     const char *name; /* "sqlite", "postgresql" */
@@ -28,7 +35,12 @@ typedef struct jy_store_ops {
                              const char *actor, jy_err *err);
     int (*person_statuses)(jy_store *st, int64_t person_id, jy_person_status *out, int max,
                            int *n, jy_err *err);
+    int (*person_status_update)(jy_store *st, int64_t person_id, jy_person_status *s, const char *actor,
+                                jy_err *err);
 
+    int (*org_status_add)(jy_store *st, int64_t org_id, jy_org_status *s, const char *actor, jy_err *err);
+    int (*org_status_update)(jy_store *st, int64_t org_id, jy_org_status *s, const char *actor, jy_err *err);
+    int (*org_statuses)(jy_store *st, int64_t org_id, jy_org_status *out, int max, int *n, jy_err *err);
     int (*org_put)(jy_store *st, jy_org *o, const char *actor, int *result, jy_err *err);
     int (*org_get)(jy_store *st, int64_t id, const char *uscc, jy_org *out, jy_err *err);
     int (*org_list)(jy_store *st, const jy_org_filter *f,
@@ -90,6 +102,11 @@ int jy_store_scoped_person_put(jy_store *st, jy_person *p, const char *actor, in
 int jy_store_scoped_person_get(jy_store *st, int64_t id, const char *idcard, jy_person *out, jy_err *err);
 int jy_store_scoped_person_list(jy_store *st, const jy_person_filter *f,
                                 int (*fn)(void *ctx, const jy_person *p), void *ctx, jy_err *err);
+int jy_store_scoped_person_status_update(jy_store *st, int64_t person_id, jy_person_status *s, const char *actor,
+                                         jy_err *err);
+int jy_store_scoped_org_status_add(jy_store *st, int64_t org_id, jy_org_status *s, const char *actor, jy_err *err);
+int jy_store_scoped_org_status_update(jy_store *st, int64_t org_id, jy_org_status *s, const char *actor, jy_err *err);
+int jy_store_scoped_org_statuses(jy_store *st, int64_t org_id, jy_org_status *out, int max, int *n, jy_err *err);
 int jy_store_scoped_person_status_add(jy_store *st, int64_t person_id, jy_person_status *s, const char *actor,
                                       jy_err *err);
 int jy_store_scoped_person_statuses(jy_store *st, int64_t person_id, jy_person_status *out, int max, int *n,

@@ -53,7 +53,8 @@
 enum {
     P_LOCK, P_TAIL, P_TXN_STATE, P_AUDIT_INSERT,
     P_PERSON_INSERT, P_PERSON_INSERT_MANY, P_AUDIT_INSERT_MANY, P_PERSON_PREFETCH, P_PERSON_SETVAL, P_PERSON_BY_IDCARD, P_PERSON_BY_ID, P_PERSON_UPDATE, P_PERSON_LIST,
-    P_STATUS_FIND, P_STATUS_INSERT, P_STATUS_LIST,
+    P_STATUS_FIND, P_STATUS_INSERT, P_STATUS_LIST, P_STATUS_GET, P_STATUS_UPDATE, P_OSTATUS_FIND, P_OSTATUS_INSERT, P_OSTATUS_LIST, P_OSTATUS_GET,
+    P_OSTATUS_UPDATE,
     P_ORG_INSERT, P_ORG_BY_USCC, P_ORG_BY_ID, P_ORG_UPDATE, P_ORG_LIST,
     P_LIC_FIND, P_LIC_INSERT, P_LIC_LIST,
     P_COUNTS, P_GROUP_TOWNSHIP, P_GROUP_STATUS, P_GROUP_ORG_KINDS,
@@ -115,6 +116,21 @@ static const struct {
                             " SELECT county, id, $2, $3::date, $4::date, $5 FROM persons WHERE id = $1"
                             " RETURNING id, county"},
     [P_STATUS_LIST] = {1, "SELECT id, kind, since, until, detail FROM person_statuses WHERE person_id = $1 ORDER BY id"},
+    [P_OSTATUS_FIND] = {5, "SELECT id FROM org_statuses WHERE org_id = $1 AND kind = $2"
+                           " AND since IS NOT DISTINCT FROM $3::date AND until IS NOT DISTINCT FROM $4::date"
+                           " AND detail = $5"},
+    [P_OSTATUS_INSERT] = {5, "INSERT INTO org_statuses(county, org_id, kind, since, until, detail)"
+                             " SELECT county, id, $2, $3::date, $4::date, $5 FROM orgs WHERE id = $1"
+                             " RETURNING id, county"},
+    [P_OSTATUS_LIST] = {1, "SELECT id, kind, since, until, detail FROM org_statuses WHERE org_id = $1 ORDER BY id"},
+    [P_OSTATUS_GET] = {2, "SELECT kind, since, until, detail, county FROM org_statuses WHERE id = $1 AND org_id = $2"
+                          " FOR UPDATE"},
+    [P_OSTATUS_UPDATE] = {6, "UPDATE org_statuses SET kind = $3, since = $4::date, until = $5::date, detail = $6"
+                             " WHERE id = $1 AND org_id = $2"},
+    [P_STATUS_GET] = {2, "SELECT kind, since, until, detail, county FROM person_statuses WHERE id = $1 AND person_id = $2"
+                         " FOR UPDATE"},
+    [P_STATUS_UPDATE] = {6, "UPDATE person_statuses SET kind = $3, since = $4::date, until = $5::date, detail = $6"
+                            " WHERE id = $1 AND person_id = $2"},
     [P_ORG_INSERT] = {11, "INSERT INTO orgs(county, uscc, name, kinds, size_class, division, legal_person, phone,"
                           " address, bank_name, bank_account) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)"
                           " ON CONFLICT (uscc) DO NOTHING RETURNING id"},
@@ -1145,6 +1161,52 @@ done:
     return txn_leave(st, own, rc, err);
 }
 
+static int pg_person_status_update(jy_store *base, int64_t person_id, jy_person_status *ps, const char *actor,
+                                   jy_err *err)
+{
+    pg_store *st = (pg_store *)base;
+    char sid[24], pid[24], since[JY_DATE_BUFSZ], until[JY_DATE_BUFSZ], county[7] = "";
+    int own, rc = txn_enter(st, &own, err);
+    if (rc) return rc;
+    ps->person_id = person_id;
+    jy_person_status old = {.id = ps->id, .person_id = person_id};
+    const char *v[6] = {fmt_i64(sid, ps->id), fmt_i64(pid, person_id), jy_status_kind_name(ps->kind),
+                        fmt_date(since, ps->since, 1), fmt_date(until, ps->until, 1), ps->detail};
+    PGresult *r = run(st, P_STATUS_GET, v, "reading a status", err);
+    if (!r) {
+        rc = JY_EDB;
+        goto done;
+    }
+    int found = PQntuples(r) == 1;
+    if (found) {
+        if (jy_status_kind_parse(PQgetvalue(r, 0, 0), &old.kind) != 0) old.kind = 0;
+        old.since = col_date(r, 0, 1);
+        old.until = col_date(r, 0, 2);
+        col_copy(r, 0, 3, old.detail, sizeof old.detail);
+        col_copy(r, 0, 4, county, sizeof county);
+    }
+    PQclear(r);
+    if (!found) {
+        rc = jy_err_set2(err, JY_ENOTFOUND, "store.person.status_not_found", "person %" PRId64 " has no status %" PRId64,
+                         "人员 %" PRId64 " 没有编号为 %" PRId64 " 的状态", person_id, ps->id);
+        goto done;
+    }
+    if (!(r = run(st, P_STATUS_UPDATE, v, "updating a status", err))) {
+        rc = JY_EDB;
+        goto done;
+    }
+    PQclear(r);
+    jy_sb before = JY_SB_INIT;
+    jy_person_status_json(&before, &old);
+    jy_sb_reset(&st->after);
+    jy_person_status_json(&st->after, ps);
+    rc = audit_insert(st, actor, county, "person_status", ps->id, "update", jy_sb_cstr(&before), jy_sb_cstr(&st->after),
+                      err);
+    jy_sb_free(&before);
+done:
+    return txn_leave(st, own, rc, err);
+}
+
 static int pg_person_statuses(jy_store *base, int64_t person_id, jy_person_status *out, int max,
                               int *n, jy_err *err)
 {
@@ -1359,6 +1421,114 @@ static int pg_org_licence_add(jy_store *base, int64_t org_id, jy_licence *l, con
     rc = audit_insert(st, actor, county, "org_licence", l->id, "create", NULL, jy_sb_cstr(&st->after), err);
 done:
     return txn_leave(st, own, rc, err);
+}
+
+/* ---- organisations' dated statuses (migration 17) ---- */
+
+static int pg_org_status_add(jy_store *base, int64_t org_id, jy_org_status *os, const char *actor, jy_err *err)
+{
+    pg_store *st = (pg_store *)base;
+    char oid[24], since[JY_DATE_BUFSZ], until[JY_DATE_BUFSZ], county[7] = "";
+    int own, rc = txn_enter(st, &own, err);
+    if (rc) return rc;
+    os->org_id = org_id;
+    const char *v[5] = {fmt_i64(oid, org_id), os->kind, fmt_date(since, os->since, 1), fmt_date(until, os->until, 1),
+                        os->detail};
+    PGresult *r = run(st, P_OSTATUS_FIND, v, "looking up an organisation's status", err);
+    if (!r) {
+        rc = JY_EDB;
+        goto done;
+    }
+    int held = PQntuples(r) > 0;
+    if (held) os->id = col_i64(r, 0, 0);
+    PQclear(r);
+    if (held) goto done; /* already held: nothing to add */
+    if (!(r = run(st, P_OSTATUS_INSERT, v, "adding an organisation's status", err))) {
+        rc = JY_EDB;
+        goto done;
+    }
+    int found = PQntuples(r) == 1;
+    if (found) {
+        os->id = col_i64(r, 0, 0);
+        col_copy(r, 0, 1, county, sizeof county);
+    }
+    PQclear(r);
+    if (!found) {
+        rc = jy_err_set2(err, JY_ENOTFOUND, "store.org.not_found_id", "no organisation with id %" PRId64,
+                         "没有编号为 %" PRId64 " 的单位", org_id);
+        goto done;
+    }
+    jy_sb_reset(&st->after);
+    jy_org_status_json(&st->after, os);
+    rc = audit_insert(st, actor, county, "org_status", os->id, "create", NULL, jy_sb_cstr(&st->after), err);
+done:
+    return txn_leave(st, own, rc, err);
+}
+
+static int pg_org_status_update(jy_store *base, int64_t org_id, jy_org_status *os, const char *actor, jy_err *err)
+{
+    pg_store *st = (pg_store *)base;
+    char sid[24], oid[24], since[JY_DATE_BUFSZ], until[JY_DATE_BUFSZ], county[7] = "";
+    int own, rc = txn_enter(st, &own, err);
+    if (rc) return rc;
+    os->org_id = org_id;
+    jy_org_status old = {.id = os->id, .org_id = org_id};
+    const char *v[6] = {fmt_i64(sid, os->id), fmt_i64(oid, org_id), os->kind, fmt_date(since, os->since, 1),
+                        fmt_date(until, os->until, 1), os->detail};
+    PGresult *r = run(st, P_OSTATUS_GET, v, "reading an organisation's status", err);
+    if (!r) {
+        rc = JY_EDB;
+        goto done;
+    }
+    int found = PQntuples(r) == 1;
+    if (found) {
+        col_copy(r, 0, 0, old.kind, sizeof old.kind);
+        old.since = col_date(r, 0, 1);
+        old.until = col_date(r, 0, 2);
+        col_copy(r, 0, 3, old.detail, sizeof old.detail);
+        col_copy(r, 0, 4, county, sizeof county);
+    }
+    PQclear(r);
+    if (!found) {
+        rc = jy_err_set2(err, JY_ENOTFOUND, "store.org.status_not_found", "organisation %" PRId64 " has no status %" PRId64,
+                         "单位 %" PRId64 " 没有编号为 %" PRId64 " 的状态", org_id, os->id);
+        goto done;
+    }
+    if (!(r = run(st, P_OSTATUS_UPDATE, v, "updating an organisation's status", err))) {
+        rc = JY_EDB;
+        goto done;
+    }
+    PQclear(r);
+    jy_sb before = JY_SB_INIT;
+    jy_org_status_json(&before, &old);
+    jy_sb_reset(&st->after);
+    jy_org_status_json(&st->after, os);
+    rc = audit_insert(st, actor, county, "org_status", os->id, "update", jy_sb_cstr(&before), jy_sb_cstr(&st->after), err);
+    jy_sb_free(&before);
+done:
+    return txn_leave(st, own, rc, err);
+}
+
+static int pg_org_statuses(jy_store *base, int64_t org_id, jy_org_status *out, int max, int *n, jy_err *err)
+{
+    pg_store *st = (pg_store *)base;
+    char oid[24];
+    const char *v[1] = {fmt_i64(oid, org_id)};
+    *n = 0;
+    PGresult *r = run(st, P_OSTATUS_LIST, v, "listing an organisation's statuses", err);
+    if (!r) return JY_EDB;
+    for (int i = 0; i < PQntuples(r) && *n < max; i++) {
+        jy_org_status *os = &out[(*n)++];
+        memset(os, 0, sizeof *os);
+        os->id = col_i64(r, i, 0);
+        os->org_id = org_id;
+        col_copy(r, i, 1, os->kind, sizeof os->kind);
+        os->since = col_date(r, i, 2);
+        os->until = col_date(r, i, 3);
+        col_copy(r, i, 4, os->detail, sizeof os->detail);
+    }
+    PQclear(r);
+    return 0;
 }
 
 static int pg_org_licences(jy_store *base, int64_t org_id, jy_licence *out, int max, int *n, jy_err *err)
@@ -1588,11 +1758,15 @@ static const jy_store_ops pg_ops = {
     .person_list = pg_person_list,
     .person_status_add = pg_person_status_add,
     .person_statuses = pg_person_statuses,
+    .person_status_update = pg_person_status_update,
     .org_put = pg_org_put,
     .org_get = pg_org_get,
     .org_list = pg_org_list,
     .org_licence_add = pg_org_licence_add,
     .org_licences = pg_org_licences,
+    .org_status_add = pg_org_status_add,
+    .org_status_update = pg_org_status_update,
+    .org_statuses = pg_org_statuses,
     .counts_get = pg_counts_get,
     .group_counts = pg_group_counts,
     .audit_append = pg_audit_append,

@@ -201,6 +201,21 @@ int jy_store_scoped_person_status_add(jy_store *st, int64_t person_id, jy_person
     return st->ops->commit(st, err);
 }
 
+int jy_store_scoped_person_status_update(jy_store *st, int64_t person_id, jy_person_status *s, const char *actor,
+                                         jy_err *err)
+{
+    int rc = st->ops->begin(st, err);
+    if (rc) return rc;
+    jy_person p;
+    rc = jy_store_scoped_person_get(st, person_id, NULL, &p, err);
+    if (rc == 0) rc = st->ops->person_status_update(st, person_id, s, actor, err);
+    if (rc) {
+        st->ops->rollback(st, NULL);
+        return rc;
+    }
+    return st->ops->commit(st, err);
+}
+
 int jy_store_scoped_person_statuses(jy_store *st, int64_t person_id, jy_person_status *out, int max, int *n,
                                     jy_err *err)
 {
@@ -292,6 +307,43 @@ int jy_store_scoped_org_licences(jy_store *st, int64_t org_id, jy_licence *out, 
     int rc = jy_store_scoped_org_get(st, org_id, NULL, &o, err);
     if (rc) return rc;
     return st->ops->org_licences(st, org_id, out, max, n, err);
+}
+
+/* An organisation's dated status added or edited inside the scope: the organisation read through
+ * the scope first (another county's is "not found"), in one transaction. */
+static int scoped_org_status_write(jy_store *st, int64_t org_id, jy_org_status *s, const char *actor, int update,
+                                   jy_err *err)
+{
+    int rc = st->ops->begin(st, err);
+    if (rc) return rc;
+    jy_org o;
+    rc = jy_store_scoped_org_get(st, org_id, NULL, &o, err);
+    if (rc == 0)
+        rc = update ? st->ops->org_status_update(st, org_id, s, actor, err) : st->ops->org_status_add(st, org_id, s, actor, err);
+    if (rc) {
+        st->ops->rollback(st, NULL);
+        return rc;
+    }
+    return st->ops->commit(st, err);
+}
+
+int jy_store_scoped_org_status_add(jy_store *st, int64_t org_id, jy_org_status *s, const char *actor, jy_err *err)
+{
+    return scoped_org_status_write(st, org_id, s, actor, 0, err);
+}
+
+int jy_store_scoped_org_status_update(jy_store *st, int64_t org_id, jy_org_status *s, const char *actor, jy_err *err)
+{
+    return scoped_org_status_write(st, org_id, s, actor, 1, err);
+}
+
+int jy_store_scoped_org_statuses(jy_store *st, int64_t org_id, jy_org_status *out, int max, int *n, jy_err *err)
+{
+    jy_org o;
+    *n = 0;
+    int rc = jy_store_scoped_org_get(st, org_id, NULL, &o, err);
+    if (rc) return rc;
+    return st->ops->org_statuses(st, org_id, out, max, n, err);
 }
 
 /* ---------------------------------------------------------------- counts by walking */

@@ -26,7 +26,8 @@ enum {
     S_BEGIN, S_COMMIT, S_ROLLBACK, S_SAVEPOINT, S_RELEASE, S_ROLLBACK_TO,
     S_TAIL, S_AUDIT_INSERT,
     S_PERSON_INSERT, S_PERSON_BY_IDCARD, S_PERSON_BY_ID, S_PERSON_UPDATE, S_PERSON_DELETE,
-    S_STATUS_FIND, S_STATUS_INSERT, S_STATUS_DELETE, S_STATUS_LIST,
+    S_STATUS_FIND, S_STATUS_INSERT, S_STATUS_DELETE, S_STATUS_LIST, S_STATUS_GET, S_STATUS_UPDATE, S_OSTATUS_FIND, S_OSTATUS_INSERT, S_OSTATUS_DELETE,
+    S_OSTATUS_LIST, S_OSTATUS_GET, S_OSTATUS_UPDATE,
     S_ORG_INSERT, S_ORG_BY_USCC, S_ORG_BY_ID, S_ORG_UPDATE, S_ORG_DELETE,
     S_LIC_FIND, S_LIC_INSERT, S_LIC_DELETE, S_LIC_LIST,
     S_COUNTS, S_SCHEMA_VERSION,
@@ -61,6 +62,18 @@ static const char *const stmt_sql[S__COUNT] = {
                         " SELECT county, id, ?2, ?3, ?4, ?5 FROM persons WHERE id = ?1 RETURNING id, county",
     [S_STATUS_DELETE] = "DELETE FROM person_statuses WHERE id = ?1",
     [S_STATUS_LIST] = "SELECT id, kind, since, until, detail FROM person_statuses WHERE person_id = ?1 ORDER BY id",
+    [S_OSTATUS_FIND] = "SELECT id FROM org_statuses WHERE org_id = ?1 AND kind = ?2 AND since IS ?3"
+                       " AND until IS ?4 AND detail = ?5",
+    [S_OSTATUS_INSERT] = "INSERT INTO org_statuses(county, org_id, kind, since, until, detail)"
+                         " SELECT county, id, ?2, ?3, ?4, ?5 FROM orgs WHERE id = ?1 RETURNING id, county",
+    [S_OSTATUS_DELETE] = "DELETE FROM org_statuses WHERE id = ?1",
+    [S_OSTATUS_LIST] = "SELECT id, kind, since, until, detail FROM org_statuses WHERE org_id = ?1 ORDER BY id",
+    [S_OSTATUS_GET] = "SELECT kind, since, until, detail, county FROM org_statuses WHERE id = ?1 AND org_id = ?2",
+    [S_OSTATUS_UPDATE] = "UPDATE org_statuses SET kind = ?3, since = ?4, until = ?5, detail = ?6"
+                         " WHERE id = ?1 AND org_id = ?2",
+    [S_STATUS_GET] = "SELECT kind, since, until, detail, county FROM person_statuses WHERE id = ?1 AND person_id = ?2",
+    [S_STATUS_UPDATE] = "UPDATE person_statuses SET kind = ?3, since = ?4, until = ?5, detail = ?6"
+                        " WHERE id = ?1 AND person_id = ?2",
     [S_ORG_INSERT] = "INSERT INTO orgs(county, uscc, name, kinds, size_class, division, legal_person, phone, address,"
                      " bank_name, bank_account) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
                      " ON CONFLICT(uscc) DO NOTHING",
@@ -851,6 +864,64 @@ done:
     return txn_leave(st, own, rc, err);
 }
 
+static int sq_person_status_update(jy_store *base, int64_t person_id, jy_person_status *ps, const char *actor,
+                                   jy_err *err)
+{
+    sq_store *st = (sq_store *)base;
+    char since[JY_DATE_BUFSZ], until[JY_DATE_BUFSZ], county[7] = "";
+    int own, rc = txn_enter(st, &own, err);
+    if (rc) return rc;
+    ps->person_id = person_id;
+    jy_person_status old = {.id = ps->id, .person_id = person_id};
+    sqlite3_stmt *s = stmt(st, S_STATUS_GET, err);
+    if (!s) {
+        rc = JY_EDB;
+        goto done;
+    }
+    sqlite3_bind_int64(s, 1, ps->id);
+    sqlite3_bind_int64(s, 2, person_id);
+    int src = sqlite3_step(s);
+    if (src == SQLITE_ROW) {
+        const char *k = (const char *)sqlite3_column_text(s, 0);
+        if (!k || jy_status_kind_parse(k, &old.kind) != 0) old.kind = 0;
+        old.since = col_date(s, 1);
+        old.until = col_date(s, 2);
+        col_copy(s, 3, old.detail, sizeof old.detail);
+        col_copy(s, 4, county, sizeof county);
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (src == SQLITE_DONE) {
+        rc = jy_err_set2(err, JY_ENOTFOUND, "store.person.status_not_found", "person %" PRId64 " has no status %" PRId64,
+                         "人员 %" PRId64 " 没有编号为 %" PRId64 " 的状态", person_id, ps->id);
+        goto done;
+    }
+    if (src != SQLITE_ROW) {
+        rc = db_fail(st, src, "reading a status", err);
+        goto done;
+    }
+    if (!(s = stmt(st, S_STATUS_UPDATE, err))) {
+        rc = JY_EDB;
+        goto done;
+    }
+    sqlite3_bind_int64(s, 1, ps->id);
+    sqlite3_bind_int64(s, 2, person_id);
+    bind_str(s, 3, jy_status_kind_name(ps->kind));
+    bind_date(s, 4, ps->since, 1, since);
+    bind_date(s, 5, ps->until, 1, until);
+    bind_str(s, 6, ps->detail);
+    if ((rc = step_done(st, s, "updating a status", err))) goto done;
+    jy_sb before = JY_SB_INIT;
+    jy_person_status_json(&before, &old);
+    jy_sb_reset(&st->after);
+    jy_person_status_json(&st->after, ps);
+    rc = audit_insert(st, actor, county, "person_status", ps->id, "update", jy_sb_cstr(&before), jy_sb_cstr(&st->after),
+                      err);
+    jy_sb_free(&before);
+done:
+    return txn_leave(st, own, rc, err);
+}
+
 static int sq_person_statuses(jy_store *base, int64_t person_id, jy_person_status *out, int max,
                               int *n, jy_err *err)
 {
@@ -1083,6 +1154,147 @@ done:
     return txn_leave(st, own, rc, err);
 }
 
+/* ---- organisations' dated statuses (migration 17) ---- */
+
+static void bind_ostatus(sqlite3_stmt *s, int64_t org_id, const jy_org_status *os, char *since, char *until)
+{
+    sqlite3_bind_int64(s, 1, org_id);
+    bind_str(s, 2, os->kind);
+    bind_date(s, 3, os->since, 1, since);
+    bind_date(s, 4, os->until, 1, until);
+    bind_str(s, 5, os->detail);
+}
+
+static int sq_org_status_add(jy_store *base, int64_t org_id, jy_org_status *os, const char *actor, jy_err *err)
+{
+    sq_store *st = (sq_store *)base;
+    char since[JY_DATE_BUFSZ], until[JY_DATE_BUFSZ], county[7] = "";
+    int own, rc = txn_enter(st, &own, err);
+    if (rc) return rc;
+    os->org_id = org_id;
+    sqlite3_stmt *s = stmt(st, S_OSTATUS_FIND, err);
+    if (!s) {
+        rc = JY_EDB;
+        goto done;
+    }
+    bind_ostatus(s, org_id, os, since, until);
+    int src = sqlite3_step(s);
+    if (src == SQLITE_ROW) os->id = sqlite3_column_int64(s, 0);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (src == SQLITE_ROW) goto done; /* already held: nothing to add */
+    if (src != SQLITE_DONE) {
+        rc = db_fail(st, src, "looking up an organisation's status", err);
+        goto done;
+    }
+    if (!(s = stmt(st, S_OSTATUS_INSERT, err))) {
+        rc = JY_EDB;
+        goto done;
+    }
+    bind_ostatus(s, org_id, os, since, until);
+    src = sqlite3_step(s);
+    if (src == SQLITE_ROW) {
+        os->id = sqlite3_column_int64(s, 0);
+        col_copy(s, 1, county, sizeof county);
+    }
+    int found = src == SQLITE_ROW;
+    if ((rc = step_done(st, s, "adding an organisation's status", err))) goto done;
+    if (!found) {
+        rc = jy_err_set2(err, JY_ENOTFOUND, "store.org.not_found_id", "no organisation with id %" PRId64,
+                         "没有编号为 %" PRId64 " 的单位", org_id);
+        goto done;
+    }
+    jy_sb_reset(&st->after);
+    jy_org_status_json(&st->after, os);
+    rc = audit_insert(st, actor, county, "org_status", os->id, "create", NULL, jy_sb_cstr(&st->after), err);
+    if (rc) {
+        sqlite3_stmt *d = stmt(st, S_OSTATUS_DELETE, NULL);
+        if (d) sqlite3_bind_int64(d, 1, os->id);
+        undo(st, d && step_done(st, d, "undoing an organisation's status", NULL) == 0);
+    }
+done:
+    return txn_leave(st, own, rc, err);
+}
+
+static int sq_org_status_update(jy_store *base, int64_t org_id, jy_org_status *os, const char *actor, jy_err *err)
+{
+    sq_store *st = (sq_store *)base;
+    char since[JY_DATE_BUFSZ], until[JY_DATE_BUFSZ], county[7] = "";
+    int own, rc = txn_enter(st, &own, err);
+    if (rc) return rc;
+    os->org_id = org_id;
+    jy_org_status old = {.id = os->id, .org_id = org_id};
+    sqlite3_stmt *s = stmt(st, S_OSTATUS_GET, err);
+    if (!s) {
+        rc = JY_EDB;
+        goto done;
+    }
+    sqlite3_bind_int64(s, 1, os->id);
+    sqlite3_bind_int64(s, 2, org_id);
+    int src = sqlite3_step(s);
+    if (src == SQLITE_ROW) {
+        col_copy(s, 0, old.kind, sizeof old.kind);
+        old.since = col_date(s, 1);
+        old.until = col_date(s, 2);
+        col_copy(s, 3, old.detail, sizeof old.detail);
+        col_copy(s, 4, county, sizeof county);
+    }
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    if (src == SQLITE_DONE) {
+        rc = jy_err_set2(err, JY_ENOTFOUND, "store.org.status_not_found", "organisation %" PRId64 " has no status %" PRId64,
+                         "单位 %" PRId64 " 没有编号为 %" PRId64 " 的状态", org_id, os->id);
+        goto done;
+    }
+    if (src != SQLITE_ROW) {
+        rc = db_fail(st, src, "reading an organisation's status", err);
+        goto done;
+    }
+    if (!(s = stmt(st, S_OSTATUS_UPDATE, err))) {
+        rc = JY_EDB;
+        goto done;
+    }
+    sqlite3_bind_int64(s, 1, os->id);
+    sqlite3_bind_int64(s, 2, org_id);
+    bind_str(s, 3, os->kind);
+    bind_date(s, 4, os->since, 1, since);
+    bind_date(s, 5, os->until, 1, until);
+    bind_str(s, 6, os->detail);
+    if ((rc = step_done(st, s, "updating an organisation's status", err))) goto done;
+    jy_sb before = JY_SB_INIT;
+    jy_org_status_json(&before, &old);
+    jy_sb_reset(&st->after);
+    jy_org_status_json(&st->after, os);
+    rc = audit_insert(st, actor, county, "org_status", os->id, "update", jy_sb_cstr(&before), jy_sb_cstr(&st->after), err);
+    jy_sb_free(&before);
+done:
+    return txn_leave(st, own, rc, err);
+}
+
+static int sq_org_statuses(jy_store *base, int64_t org_id, jy_org_status *out, int max, int *n, jy_err *err)
+{
+    sq_store *st = (sq_store *)base;
+    *n = 0;
+    sqlite3_stmt *s = stmt(st, S_OSTATUS_LIST, err);
+    if (!s) return JY_EDB;
+    sqlite3_bind_int64(s, 1, org_id);
+    int src, rc = 0;
+    while ((src = sqlite3_step(s)) == SQLITE_ROW && *n < max) {
+        jy_org_status *os = &out[(*n)++];
+        memset(os, 0, sizeof *os);
+        os->id = sqlite3_column_int64(s, 0);
+        os->org_id = org_id;
+        col_copy(s, 1, os->kind, sizeof os->kind);
+        os->since = col_date(s, 2);
+        os->until = col_date(s, 3);
+        col_copy(s, 4, os->detail, sizeof os->detail);
+    }
+    if (src != SQLITE_ROW && src != SQLITE_DONE) rc = db_fail(st, src, "listing an organisation's statuses", err);
+    sqlite3_reset(s);
+    sqlite3_clear_bindings(s);
+    return rc;
+}
+
 static int sq_org_licences(jy_store *base, int64_t org_id, jy_licence *out, int max, int *n, jy_err *err)
 {
     sq_store *st = (sq_store *)base;
@@ -1276,11 +1488,15 @@ static const jy_store_ops sqlite_ops = {
     .person_list = sq_person_list,
     .person_status_add = sq_person_status_add,
     .person_statuses = sq_person_statuses,
+    .person_status_update = sq_person_status_update,
     .org_put = sq_org_put,
     .org_get = sq_org_get,
     .org_list = sq_org_list,
     .org_licence_add = sq_org_licence_add,
     .org_licences = sq_org_licences,
+    .org_status_add = sq_org_status_add,
+    .org_status_update = sq_org_status_update,
+    .org_statuses = sq_org_statuses,
     .counts_get = sq_counts_get,
     .group_counts = sq_group_counts,
     .audit_append = sq_audit_append,

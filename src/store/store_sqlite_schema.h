@@ -128,6 +128,21 @@ static const char jy_sqlite_migration_13[] =
     " roster_cert = EXISTS (SELECT 1 FROM json_each(facts) WHERE key = 'certificate')"
     " WHERE kind = 'trainee_claim' AND json_valid(facts);\n";
 
+/* Migration 17 "organisations' statuses" (issue 12, pages3): dated statuses of an organisation
+ * (定点培训机构, 就业见习基地, 限期整改, 暂停补贴资格 …), as person_statuses are a person's; each
+ * add and edit is in the audit log (entity org_status). */
+static const char jy_sqlite_migration_17[] =
+    "CREATE TABLE org_statuses (\n"
+    "  id INTEGER PRIMARY KEY,\n"
+    "  county TEXT NOT NULL,\n"
+    "  org_id INTEGER NOT NULL REFERENCES orgs(id),\n"
+    "  kind TEXT NOT NULL,\n"
+    "  since TEXT,\n"
+    "  until TEXT,\n"
+    "  detail TEXT NOT NULL DEFAULT ''\n"
+    ");\n"
+    "CREATE INDEX org_statuses_org ON org_statuses(org_id, kind);\n";
+
 typedef struct jy_sqlite_migration {
     int version;
     const char *description;
@@ -149,6 +164,7 @@ static const jy_sqlite_migration jy_sqlite_migrations[] = {
     {12, "rule versions; the version of each decision", jy_sqlite_migration_12},
     {13, "cases: roster marks of trainee claims (exam, certificate)", jy_sqlite_migration_13},
     {14, "case counters kept by triggers for the dashboard; work-list indexes", jy_sqlite_migration_14},
+    {17, "organisations' dated statuses", jy_sqlite_migration_17},
 };
 
 #endif

@@ -125,6 +125,9 @@ export function idcardProblem(s) {
 
 // ---- dates ----
 
+// Today as "YYYY-MM-DD" (UTC, as the server counts its days).
+export const today = () => new Date().toISOString().slice(0, 10)
+
 // Calendar days from today to a due date ("YYYY-MM-DD"); negative when past. UTC-based so a
 // time zone cannot move a date.
 export function daysUntil(due, today) {

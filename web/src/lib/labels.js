@@ -26,6 +26,12 @@ export const STATUSES = {
   retired: '退休人员', employer_insured: '单位缴纳社保',
 }
 
+// an organisation's dated statuses (migration 17; the API's jy_org_status kinds)
+export const ORG_STATUSES = {
+  designated_training: '定点培训机构', internship_base: '就业见习基地', incubator: '创业孵化基地',
+  rectification: '限期整改', suspended: '暂停补贴资格', dishonest: '失信惩戒', deregistered: '已注销',
+}
+
 export const ORG_KINDS = {
   training_body: '培训机构', employer: '用人单位', cooperative: '农民专业合作社', workshop: '帮扶车间',
   labour_agency: '人力资源服务机构', labour_broker: '劳务经纪人', traineeship_base: '就业见习基地', gig_station: '零工驿站',
