@@ -796,14 +796,23 @@ static void worker_loop(jy_http_server *srv, int slow)
 
         run_request(req);
 
+        /* The I/O thread is woken only when the done queue was empty: a worker that finds
+         * answers already waiting knows that the worker which queued the first of them has
+         * written (or is about to write) the eventfd, and on_done reads the eventfd before it
+         * takes the whole queue under qmu, so this answer goes with that batch or, when the
+         * queue was taken in between, finds it empty and wakes the thread itself. Under load this
+         * saves a write, an epoll wake-up and a read per answer. */
         pthread_mutex_lock(&srv->qmu);
+        int was_empty = srv->done_head == NULL;
         if (srv->done_tail) srv->done_tail->next = req;
         else srv->done_head = req;
         srv->done_tail = req;
         pthread_mutex_unlock(&srv->qmu);
-        uint64_t one = 1;
-        ssize_t w = write(srv->wake_fd, &one, sizeof one);
-        (void)w;
+        if (was_empty) {
+            uint64_t one = 1;
+            ssize_t w = write(srv->wake_fd, &one, sizeof one);
+            (void)w;
+        }
     }
 }
 
