@@ -269,6 +269,7 @@ static jy_store *pool_take(jy_http_server *srv)
     while (srv->nfree == 0) pthread_cond_wait(&srv->cv, &srv->mu);
     jy_store *st = srv->pool[--srv->nfree];
     pthread_mutex_unlock(&srv->mu);
+    jy_store_request_epoch(st, 1); /* one data-version read for the request's cached lookups */
     return st;
 }
 
@@ -276,6 +277,7 @@ static void pool_give(jy_http_server *srv, jy_store *st)
 {
     /* a request may have narrowed the handle to its user's area: back to the server's scope */
     if (jy_store_set_scope(st, srv->cfg.scope ? srv->cfg.scope : "", NULL) != 0) abort();
+    jy_store_request_epoch(st, 0);
     pthread_mutex_lock(&srv->mu);
     srv->pool[srv->nfree++] = st;
     pthread_cond_signal(&srv->cv);

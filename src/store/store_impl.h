@@ -69,6 +69,9 @@ struct jy_store {
     /* The handle's read cache (store_rcache.c): sessions and class summaries, kept only while
      * the database has not changed (SQLite's data version); NULL until first used. */
     struct jy_rcache *rcache;
+    /* jy_store_request_epoch: 0 off; 1 in a request, epoch not read yet; 2 read (epoch_pinned) */
+    int epoch_mode;
+    unsigned long long epoch_pinned;
 };
 
 /* Backend constructors: path/conninfo already stripped of its scheme. */

@@ -201,3 +201,8 @@ void jy_rcache_stats(jy_store *st, long long hits[3], long long misses[3])
         misses[i] = c ? c->misses[i] : 0;
     }
 }
+
+void jy_store_request_epoch(jy_store *st, int on)
+{
+    if (st) st->epoch_mode = on ? 1 : 0;
+}

@@ -1412,6 +1412,11 @@ int jy_store_sqlite_epoch(jy_store *base, unsigned long long ep[2])
 {
     sq_store *st = (sq_store *)base;
     if (st->depth > 0 || !sqlite3_get_autocommit(st->db)) return -1; /* own uncommitted changes */
+    if (base->epoch_mode == 2) { /* read at this request's first lookup (jy_store_request_epoch) */
+        ep[0] = base->epoch_pinned;
+        ep[1] = (unsigned long long)sqlite3_total_changes64(st->db);
+        return 0;
+    }
     sqlite3_stmt *s = NULL;
     if (jy_store_sqlite_prepare(base, "PRAGMA data_version", &s) != SQLITE_OK) return -1;
     int src = sqlite3_step(s);
@@ -1419,6 +1424,10 @@ int jy_store_sqlite_epoch(jy_store *base, unsigned long long ep[2])
     jy_store_sqlite_release(base, s);
     if (dv < 0) return -1;
     ep[0] = (unsigned long long)dv;
+    if (base->epoch_mode == 1) {
+        base->epoch_pinned = ep[0];
+        base->epoch_mode = 2;
+    }
     ep[1] = (unsigned long long)sqlite3_total_changes64(st->db);
     return 0;
 }

@@ -511,8 +511,18 @@ static void read_cache_follows_every_commit(void **state)
     assert_int_equal(jy_store_session_touch(st, s.id, 1700000100, &err), 0);
     assert_int_equal(jy_store_session_find(st, s.token_hash, &v, &err), 0);
     assert_int_equal(v.s.last_seen, 1700000100);
-    /* logged out elsewhere: gone here at once */
+    /* one request's lookups (jy_store_request_epoch, as the server brackets each request): the
+     * session, then an organisation, on one data-version read; logged out elsewhere meanwhile,
+     * the session is gone for the next request (which reads the version afresh) */
+    jy_store_request_epoch(st, 1);
+    assert_int_equal(jy_store_session_find(st, s.token_hash, &v, &err), 0);
+    assert_int_equal(jy_store_org_get(st, o.id, &got, &err), 0);
     if (jy_store_session_end(other, s.id, u.id, "logout", &ev, &err)) fail_msg("end: %s", err.msg);
+    jy_store_request_epoch(st, 0);
+    jy_store_request_epoch(st, 1);
+    assert_int_equal(jy_store_session_find(st, s.token_hash, &v, &err), JY_ENOTFOUND);
+    jy_store_request_epoch(st, 0);
+    /* and outside requests every lookup reads it */
     assert_int_equal(jy_store_session_find(st, s.token_hash, &v, &err), JY_ENOTFOUND);
     jy_store_close(other);
     jy_store_close(st);
