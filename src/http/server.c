@@ -877,6 +877,14 @@ static void set_events(jy_http_server *srv, conn *c)
     case C_WRITING:
         ev = EPOLLOUT;
         break;
+    case C_HANDLING:
+        /* With a worker: the EPOLLIN the request was read with is left armed (a client waiting
+         * for its answer sends nothing, so nothing fires), which saves taking it off here and
+         * putting it back after the answer (two epoll_ctl calls a request). When something does
+         * fire meanwhile (a pipelined request, the peer's close), io_main disarms it at once. */
+        if (c->registered && !(c->events & EPOLLOUT)) return;
+        ev = 0;
+        break;
     default:
         ev = 0;
         break;
@@ -1617,7 +1625,12 @@ static void *io_main(void *arg)
             if (c->closed) continue;
             uint32_t e = evs[i].events;
             if (c->state == C_HANDLING) {
-                if (e & (EPOLLHUP | EPOLLERR)) conn_close(srv, c); /* marks it dead */
+                if (e & (EPOLLHUP | EPOLLERR)) {
+                    conn_close(srv, c); /* marks it dead */
+                } else if (c->registered && c->events) { /* readable while with a worker: wait */
+                    struct epoll_event none = {.events = 0, .data.ptr = c};
+                    if (epoll_ctl(srv->epfd, EPOLL_CTL_MOD, c->fd, &none) == 0) c->events = 0;
+                }
                 continue;
             }
             if (c->state == C_HANDSHAKE) {
