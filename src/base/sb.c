@@ -159,14 +159,22 @@ void jy_sb_appendf(jy_sb *sb, const char *fmt, ...)
 
 void jy_sb_append_i64(jy_sb *sb, int64_t v)
 {
+    /* by hand: snprintf's format machinery was ~600 instructions a number, and a case's answer
+     * writes a few dozen (ids, years, counts) */
     char tmp[24];
-    int n = snprintf(tmp, sizeof tmp, "%" PRId64, v);
-    jy_sb_appendn(sb, tmp, (size_t)n);
+    char *e = tmp + sizeof tmp, *p = e;
+    uint64_t u = v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v;
+    do {
+        *--p = (char)('0' + u % 10);
+        u /= 10;
+    } while (u);
+    if (v < 0) *--p = '-';
+    jy_sb_appendn(sb, p, (size_t)(e - p));
 }
 
 /* Length of the well-formed UTF-8 sequence at p (RFC 3629: no overlong forms, no surrogates,
  * nothing above U+10FFFF), 0 when the bytes there are not one. */
-static size_t utf8_seq(const char *p, size_t n)
+static inline size_t utf8_seq(const char *p, size_t n)
 {
     const unsigned char *u = (const unsigned char *)p;
     unsigned char c = u[0];
@@ -182,43 +190,92 @@ static size_t utf8_seq(const char *p, size_t n)
     return k;
 }
 
+/* 1 for the bytes a JSON string carries as they are: printable ASCII except '"' and '\\'. Bytes
+ * from 0x80 are checked as UTF-8 sequences; the rest are escaped. */
+static const unsigned char json_plain[256] = {
+    [0x20] = 1, [0x21] = 1, [0x23 ... 0x5B] = 1, [0x5D ... 0x7F] = 1,
+};
+
+/* Whether none of the 8 bytes in w needs a look: no byte from 0x80, below 0x20, '"' or '\\'
+ * (the "has a byte less than" and "has a zero byte" word tricks; exact as to whether one exists). */
+static int plain8(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+    uint64_t bad = (w & high) | ((w - ones * 0x20) & ~w & high) | ((q - ones) & ~q & high) | ((b - ones) & ~b & high);
+    return bad == 0;
+}
+
+/* The end of the run of s[i..n) that is copied as it is: plain ASCII (eight bytes at a time) and
+ * well-formed UTF-8 (Chinese text: a byte at a time, eight bytes between word checks so that a
+ * failing check costs little). */
+static size_t json_run(const char *s, size_t i, size_t n)
+{
+    while (i < n) {
+        uint64_t w;
+        if (n - i >= 8) {
+            memcpy(&w, s + i, 8);
+            if (plain8(w)) {
+                i += 8;
+                continue;
+            }
+        }
+        size_t stop = n - i > 8 ? i + 8 : n;
+        while (i < stop) {
+            unsigned char c = (unsigned char)s[i];
+            if (json_plain[c]) {
+                i++;
+            } else if (c >= 0x80) {
+                size_t k = utf8_seq(s + i, n - i);
+                if (!k) return i;
+                i += k;
+            } else {
+                return i;
+            }
+        }
+    }
+    return i;
+}
+
+/* A string is copied in runs (most strings are one run: quote, the bytes, quote in a single
+ * write) instead of byte by byte through a switch; a case read escapes ~200 strings. */
 void jy_sb_json_strn(jy_sb *sb, const char *s, size_t n)
 {
     static const char hex[] = "0123456789abcdef";
-    jy_sb_reserve(sb, n + 2);
+    size_t run = json_run(s, 0, n);
+    if (run == n) {
+        char *p = jy_sb_extend(sb, n + 2);
+        p[0] = '"';
+        if (n) memcpy(p + 1, s, n);
+        p[n + 1] = '"';
+        return;
+    }
+    jy_sb_reserve(sb, n + 8);
     jy_sb_appendc(sb, '"');
-    size_t start = 0;
-    for (size_t i = 0; i < n; i++) {
+    size_t i = 0;
+    for (;;) {
+        if (run > i) jy_sb_appendn(sb, s + i, run - i);
+        i = run;
+        if (i >= n) break;
         unsigned char c = (unsigned char)s[i];
-        const char *esc = NULL;
-        char u[7];
+        char u[6];
         switch (c) {
-        case '"': esc = "\\\""; break;
-        case '\\': esc = "\\\\"; break;
-        case '\n': esc = "\\n"; break;
-        case '\r': esc = "\\r"; break;
-        case '\t': esc = "\\t"; break;
+        case '"': jy_sb_appendn(sb, "\\\"", 2); break;
+        case '\\': jy_sb_appendn(sb, "\\\\", 2); break;
+        case '\n': jy_sb_appendn(sb, "\\n", 2); break;
+        case '\r': jy_sb_appendn(sb, "\\r", 2); break;
+        case '\t': jy_sb_appendn(sb, "\\t", 2); break;
         default:
             if (c < 0x20) {
                 u[0] = '\\'; u[1] = 'u'; u[2] = '0'; u[3] = '0';
-                u[4] = hex[c >> 4]; u[5] = hex[c & 15]; u[6] = '\0';
-                esc = u;
-            } else if (c >= 0x80) {
-                size_t k = utf8_seq(s + i, n - i);
-                if (k) {
-                    i += k - 1;
-                    continue;
-                }
-                esc = "\xEF\xBF\xBD"; /* JSON is UTF-8: a byte that is not becomes U+FFFD */
+                u[4] = hex[c >> 4]; u[5] = hex[c & 15];
+                jy_sb_appendn(sb, u, 6);
+            } else { /* a byte from 0x80 that does not start a well-formed sequence (json_run) */
+                jy_sb_appendn(sb, "\xEF\xBF\xBD", 3); /* JSON is UTF-8: it becomes U+FFFD */
             }
         }
-        if (esc) {
-            jy_sb_appendn(sb, s + start, i - start);
-            jy_sb_append(sb, esc);
-            start = i + 1;
-        }
+        run = json_run(s, ++i, n);
     }
-    jy_sb_appendn(sb, s + start, n - start);
     jy_sb_appendc(sb, '"');
 }
 
@@ -233,11 +290,23 @@ void jy_sb_json_str(jy_sb *sb, const char *s)
 
 void jy_sb_json_key(jy_sb *sb, const char *key)
 {
+    int comma = 0;
     if (sb->len > 0) {
         char last = sb->buf[sb->len - 1];
-        if (last != '{' && last != '[') jy_sb_appendc(sb, ',');
+        comma = last != '{' && last != '[';
     }
-    jy_sb_json_str(sb, key);
+    size_t n = strlen(key);
+    if (json_run(key, 0, n) == n) { /* the usual key: ,"key": in one write */
+        char *p = jy_sb_extend(sb, n + 3 + (size_t)comma);
+        if (comma) *p++ = ',';
+        *p++ = '"';
+        memcpy(p, key, n);
+        p[n] = '"';
+        p[n + 1] = ':';
+        return;
+    }
+    if (comma) jy_sb_appendc(sb, ',');
+    jy_sb_json_strn(sb, key, n);
     jy_sb_appendc(sb, ':');
 }
 

@@ -322,3 +322,14 @@ long jy_text_reader_read_cb(void *ctx, char *buf, size_t cap, jy_err *err)
 {
     return jy_text_reader_read(ctx, buf, cap, err);
 }
+
+size_t jy_str_copy(char *dst, size_t cap, const char *src)
+{
+    size_t n = strlen(src);
+    if (cap) {
+        size_t k = n < cap ? n : cap - 1;
+        memcpy(dst, src, k);
+        dst[k] = '\0';
+    }
+    return n;
+}

@@ -1,6 +1,7 @@
 /* mask.c — masking of personal data for display (mask.h). */
 #include "domain/mask.h"
 
+#include <stdint.h>
 #include <string.h>
 
 static int is_digit(char c)
@@ -135,6 +136,7 @@ int jy_mask_is_disability(const char *s, size_t n)
         size_t n;
     } words[] = {WORD("disability"), WORD("disabled"), WORD("disability_grade_1_2"), WORD("残疾人")};
     if (n < 8 || n > 20) return 0; /* every value passes here: the common case leaves at once */
+    if (s[0] != 'd' && s[0] != '\xE6') return 0; /* "d…" or 残 (E6 AE 8B): dates and names leave here */
     for (size_t i = 0; i < sizeof words / sizeof *words; i++)
         if (words[i].n == n && memcmp(words[i].w, s, n) == 0) return 1;
     return 0;
@@ -300,9 +302,22 @@ static void value(jy_sb *out, const char *v, size_t n, int k, level *lv, int clo
 }
 
 /* The characters that end a run of numbers, literals and white space. */
-static int json_stop(char c)
+static const unsigned char json_stop_tab[256] = {['"'] = 1, ['{'] = 1, ['}'] = 1, ['['] = 1, [']'] = 1, [','] = 1};
+
+/* The closing quote of the string whose content starts at s[j]: the next '"' not escaped by an
+ * odd run of '\\' before it, or n when there is none. */
+static size_t string_end(const char *s, size_t j, size_t n)
 {
-    return c == '"' || c == '{' || c == '}' || c == '[' || c == ']' || c == ',';
+    const size_t start = j;
+    for (;;) {
+        const char *q = j < n ? memchr(s + j, '"', n - j) : NULL;
+        if (!q) return n;
+        j = (size_t)(q - s);
+        size_t bs = 0;
+        while (j - bs > start && s[j - bs - 1] == '\\') bs++;
+        if (bs % 2 == 0) return j;
+        j++;
+    }
 }
 
 void jy_mask_json(jy_sb *out, const char *s, size_t n)
@@ -318,23 +333,12 @@ void jy_mask_json(jy_sb *out, const char *s, size_t n)
     while (i < n) {
         char c = s[i];
         if (c == '"') {
-            size_t j = i + 1; /* the closing quote: the next '"' not escaped by an odd run of '\\' */
-            for (;;) {
-                const char *q = j < n ? memchr(s + j, '"', n - j) : NULL;
-                if (!q) {
-                    j = n;
-                    break;
-                }
-                j = (size_t)(q - s);
-                size_t bs = 0;
-                while (j - bs > i + 1 && s[j - bs - 1] == '\\') bs++;
-                if (bs % 2 == 0) break;
-                j++;
-            }
-            size_t end = j < n ? j : n; /* content s[i+1 .. end) */
+            size_t j = string_end(s, i + 1, n);
+            size_t end = j; /* content s[i+1 .. end) */
             size_t after = j < n ? j + 1 : n;
             size_t k = after;
-            while (k < n && (s[k] == ' ' || s[k] == '\t' || s[k] == '\r' || s[k] == '\n')) k++;
+            if (k < n && s[k] != ':')
+                while (k < n && (s[k] == ' ' || s[k] == '\t' || s[k] == '\r' || s[k] == '\n')) k++;
             if (k < n && s[k] == ':') { /* a key */
                 pending_key = key_class(s + i + 1, end - i - 1);
             } else {
@@ -370,7 +374,7 @@ void jy_mask_json(jy_sb *out, const char *s, size_t n)
             pending_key = K_OTHER;
         } else { /* numbers, literals, white space: up to the next character that matters, at once */
             size_t j = i + 1;
-            while (j < n && !json_stop(s[j])) j++;
+            while (j < n && !json_stop_tab[(unsigned char)s[j]]) j++;
             i = j;
             continue;
         }

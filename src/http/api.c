@@ -3,6 +3,7 @@
  * idempotency keys, the case service cached per store handle, and the OpenAPI document rendered
  * from the route table. */
 #include "http/api.h"
+#include "base/text.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -124,14 +125,25 @@ static int hook_resolve(void *ctx, jy_http_req *req, const char *token, const ch
         if ((rc = jy_store_set_scope(st, scope, err))) return rc;
     }
     p->user_id = a->who.user_id;
-    snprintf(p->name, sizeof p->name, "%s", a->who.name);
+    jy_str_copy(p->name, sizeof p->name, a->who.name);
     p->role = a->who.role;
-    snprintf(p->area, sizeof p->area, "%s", a->who.area);
+    jy_str_copy(p->area, sizeof p->area, a->who.area);
     p->org_id = a->who.org_id;
     p->person_id = a->who.person_id;
     memcpy(p->csrf_hash, a->who.csrf_hash, 32);
     p->has_csrf_hash = 1;
-    snprintf(p->session_id, sizeof p->session_id, "%" PRId64, a->who.session_id);
+    {
+        char num[24], *e = num + sizeof num, *d = e;
+        int64_t id = a->who.session_id;
+        uint64_t v = id < 0 ? (uint64_t)0 - (uint64_t)id : (uint64_t)id;
+        *--d = '\0';
+        do {
+            *--d = (char)('0' + v % 10);
+            v /= 10;
+        } while (v);
+        if (id < 0) *--d = '-';
+        jy_str_copy(p->session_id, sizeof p->session_id, d);
+    }
     p->data = a;
     return 0;
 }

@@ -657,9 +657,9 @@ static void principal_of(const jy_account *ac, const char *roles_present, jy_pri
 {
     memset(p, 0, sizeof *p);
     p->user_id = ac->user.id;
-    snprintf(p->name, sizeof p->name, "%s", ac->user.name);
+    jy_str_copy(p->name, sizeof p->name, ac->user.name);
     if (jy_role_parse(ac->user.role, &p->role, NULL)) p->role = -1;
-    snprintf(p->area, sizeof p->area, "%s", ac->user.area);
+    jy_str_copy(p->area, sizeof p->area, ac->user.area);
     p->org_id = ac->user.org_id;
     p->person_id = ac->user.person_id;
     p->must_change = ac->cred.must_change;

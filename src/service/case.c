@@ -1167,11 +1167,12 @@ int jy_case_show_json(jy_cases *cs, int64_t id, jy_date today, jy_sb *out, jy_er
 
 int jy_case_show_json_of(jy_cases *cs, const jy_case *c, jy_date today, jy_sb *out, jy_err *err)
 {
-    jy_sb next = JY_SB_INIT, cj = JY_SB_INIT;
+    jy_sb next = JY_SB_INIT;
     int rc = 0;
-    jy_case_json(&cj, c);
-    /* the case object without its closing brace, then the workflow view */
-    jy_sb_appendn(out, cj.buf, cj.len - 1);
+    /* the case object straight into the answer, reopened (its closing brace dropped), then the
+     * workflow view */
+    jy_case_json(out, c);
+    jy_sb_truncate(out, out->len - 1);
     const jy_workflow *wf = jy_workflow_for(cs->wf, c->program, c->kind);
     jy_sb_append(out, ",\"workflow\":");
     if (wf) jy_sb_json_str(out, wf->name);
@@ -1215,7 +1216,6 @@ int jy_case_show_json_of(jy_cases *cs, const jy_case *c, jy_date today, jy_sb *o
     jy_sb_append(out, "]}");
 done:
     jy_sb_free(&next);
-    jy_sb_free(&cj);
     return rc;
 }
 

@@ -882,7 +882,7 @@ int jy_store_org_put(jy_store *st, jy_org *o, const char *actor, int *result, jy
 int jy_store_org_get(jy_store *st, int64_t id, jy_org *out, jy_err *err)
 {
     if (st->scope[0]) return jy_store_scoped_org_get(st, id, NULL, out, err); /* county scope: store_scope.c */
-    return st->ops->org_get(st, id, NULL, out, err);
+    return jy_store_org_row(st, id, NULL, out, err); /* through the read cache (store_rcache.c) */
 }
 
 int jy_store_org_get_by_uscc(jy_store *st, const char *uscc, jy_org *out, jy_err *err)

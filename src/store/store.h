@@ -75,6 +75,17 @@ int jy_store_txn_open(jy_store *st);
  * scope's records' entries (jy_store_audit_verify still checks the whole chain).
  * JY_EINVAL unless prefix has 2, 4 or 6 digits. */
 int jy_store_set_scope(jy_store *st, const char *prefix, jy_err *err);
+
+/* One request's reads (the HTTP server calls this with 1 when a request takes the handle and with
+ * 0 when it gives it back). In between, the handle's read cache (store_rcache.c) reads the
+ * database's data version once, at the request's first cached lookup — for an authenticated
+ * request, its session check — and reuses it for the request's later lookups, instead of a
+ * read transaction of its own before each (a third of a case page's lookups cost). So every
+ * value the request is served was the database's at an instant during the request, as with
+ * uncached reads (a request's statements are not one snapshot either), and the next request
+ * reads the version afresh: a logout, lock or password change committed anywhere still ends the
+ * session on the next request. The handle's own changes are still seen at once. */
+void jy_store_request_epoch(jy_store *st, int on);
 const char *jy_store_scope(const jy_store *st); /* "" when unscoped */
 
 /* ---- backup and restore (added with the PostgreSQL backend, issue 3; store_backup.c) ----

@@ -81,6 +81,9 @@ struct jy_store {
     /* The handle's read cache (store_rcache.c): sessions and class summaries, kept only while
      * the database has not changed (SQLite's data version); NULL until first used. */
     struct jy_rcache *rcache;
+    /* jy_store_request_epoch: 0 off; 1 in a request, epoch not read yet; 2 read (epoch_pinned) */
+    int epoch_mode;
+    unsigned long long epoch_pinned;
 };
 
 /* Backend constructors: path/conninfo already stripped of its scheme. */
@@ -190,6 +193,7 @@ typedef struct jy_rcache_ticket {
     unsigned long long ep[2];
 } jy_rcache_ticket;
 struct jy_session_view;
+struct jy_org;
 struct jy_class_summary;
 int jy_rcache_session_get(jy_store *st, const char *token_hash, struct jy_session_view *out, jy_rcache_ticket *t);
 void jy_rcache_session_put(jy_store *st, const jy_rcache_ticket *t, const char *token_hash,
@@ -197,9 +201,14 @@ void jy_rcache_session_put(jy_store *st, const jy_rcache_ticket *t, const char *
 int jy_rcache_summary_get(jy_store *st, long long class_id, struct jy_class_summary *out, jy_rcache_ticket *t);
 void jy_rcache_summary_put(jy_store *st, const jy_rcache_ticket *t, long long class_id,
                            const struct jy_class_summary *s);
+/* An organisation's row by id as the backend reads it (no scope applied: the caller applies it) */
+int jy_rcache_org_get(jy_store *st, long long id, struct jy_org *out, jy_rcache_ticket *t);
+void jy_rcache_org_put(jy_store *st, const jy_rcache_ticket *t, const struct jy_org *o);
+/* store_scope.c: the backend's org_get, by id through the read cache (no scope applied) */
+int jy_store_org_row(jy_store *st, int64_t id, const char *uscc, struct jy_org *out, jy_err *err);
 void jy_rcache_free(jy_store *st);
-/* Hits and misses of the handle's read cache (tests): hits[0]/misses[0] sessions, [1] summaries. */
-void jy_rcache_stats(jy_store *st, long long hits[2], long long misses[2]);
+/* Hits and misses of the handle's read cache (tests): [0] sessions, [1] summaries, [2] organisations. */
+void jy_rcache_stats(jy_store *st, long long hits[3], long long misses[3]);
 
 /* store_sqlite.c: how many commits of this handle synced the WAL because they changed money or
  * security rows (the durable-commit rule of store_sqlite.c); for the tests. */

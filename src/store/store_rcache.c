@@ -1,6 +1,8 @@
-/* store_rcache.c — a handle's read cache for the two reads every authenticated page view makes
- * again and again: the session row (with its account) behind a token, and a training class's
- * roster summary (issue 11's speed work, docs/http.md "Benchmark").
+/* store_rcache.c — a handle's read cache for the reads every authenticated page view makes
+ * again and again: the session row (with its account) behind a token, a training class's
+ * roster summary, and an organisation's row by id (a case's page reads its organisation for the
+ * township check; a county has tens of organisations and thousands of their cases) (issue 11's
+ * speed work, docs/http.md "Benchmark").
  *
  * Correctness rule: an entry is used only while the database is exactly as it was when the
  * entry was read. On SQLite the epoch is (PRAGMA data_version, sqlite3_total_changes64): the
@@ -15,7 +17,9 @@
  * Inside a transaction nothing is cached (the handle may hold its own uncommitted changes).
  *
  * A handle is used by one thread at a time (the server's pool), so no lock. Session entries hold
- * a copy of the account row; they are wiped (sodium_memzero) when dropped. */
+ * a copy of the account row, organisation entries the bank account; both are wiped
+ * (sodium_memzero) when dropped. The organisation's row is kept as the backend read it, without
+ * the handle's scope: the caller (jy_store_org_get) applies the scope to every hit. */
 #include <string.h>
 #include <stdlib.h>
 
@@ -27,6 +31,7 @@
 
 #define RC_SESSIONS 16
 #define RC_SUMMARIES 32
+#define RC_ORGS 32
 
 struct jy_rcache {
     int valid;
@@ -44,7 +49,12 @@ struct jy_rcache {
         jy_class_summary s;
     } sum[RC_SUMMARIES];
     int sum_next;
-    long long hits[2], misses[2];
+    struct {
+        int used;
+        jy_org o;
+    } org[RC_ORGS];
+    int org_next;
+    long long hits[3], misses[3];
 };
 
 /* Drops every entry (the used ones only: a write request empties the cache each time) */
@@ -53,7 +63,9 @@ static void wipe(struct jy_rcache *c)
     for (int i = 0; i < RC_SESSIONS; i++)
         if (c->sess[i].used) sodium_memzero(&c->sess[i], sizeof c->sess[i]);
     for (int i = 0; i < RC_SUMMARIES; i++) c->sum[i].used = 0;
-    c->sess_next = c->sum_next = 0;
+    for (int i = 0; i < RC_ORGS; i++)
+        if (c->org[i].used) sodium_memzero(&c->org[i], sizeof c->org[i]);
+    c->sess_next = c->sum_next = c->org_next = 0;
     c->valid = 0;
 }
 
@@ -71,9 +83,12 @@ static struct jy_rcache *current(jy_store *st, jy_rcache_ticket *t)
     }
     struct jy_rcache *c = st->rcache;
     if (!c->valid || c->ep[0] != ep[0] || c->ep[1] != ep[1]) {
-        long long h0 = c->hits[0], h1 = c->hits[1], m0 = c->misses[0], m1 = c->misses[1];
+        long long h[3], m[3];
+        memcpy(h, c->hits, sizeof h);
+        memcpy(m, c->misses, sizeof m);
         wipe(c);
-        c->hits[0] = h0, c->hits[1] = h1, c->misses[0] = m0, c->misses[1] = m1;
+        memcpy(c->hits, h, sizeof h);
+        memcpy(c->misses, m, sizeof m);
         c->ep[0] = ep[0];
         c->ep[1] = ep[1];
         c->valid = 1;
@@ -145,6 +160,31 @@ void jy_rcache_summary_put(jy_store *st, const jy_rcache_ticket *t, long long cl
     c->sum[k].s = *s;
 }
 
+int jy_rcache_org_get(jy_store *st, long long id, jy_org *out, jy_rcache_ticket *t)
+{
+    struct jy_rcache *c = current(st, t);
+    if (!c) return 0;
+    for (int i = 0; i < RC_ORGS; i++)
+        if (c->org[i].used && c->org[i].o.id == id) {
+            *out = c->org[i].o;
+            c->hits[2]++;
+            return 1;
+        }
+    c->misses[2]++;
+    return 0;
+}
+
+void jy_rcache_org_put(jy_store *st, const jy_rcache_ticket *t, const jy_org *o)
+{
+    struct jy_rcache *c = for_put(st, t);
+    if (!c) return;
+    int k = c->org_next;
+    c->org_next = (k + 1) % RC_ORGS;
+    sodium_memzero(&c->org[k], sizeof c->org[k]);
+    c->org[k].used = 1;
+    c->org[k].o = *o;
+}
+
 void jy_rcache_free(jy_store *st)
 {
     if (!st || !st->rcache) return;
@@ -153,11 +193,16 @@ void jy_rcache_free(jy_store *st)
     st->rcache = NULL;
 }
 
-void jy_rcache_stats(jy_store *st, long long hits[2], long long misses[2])
+void jy_rcache_stats(jy_store *st, long long hits[3], long long misses[3])
 {
     struct jy_rcache *c = st ? st->rcache : NULL;
-    for (int i = 0; i < 2; i++) {
+    for (int i = 0; i < 3; i++) {
         hits[i] = c ? c->hits[i] : 0;
         misses[i] = c ? c->misses[i] : 0;
     }
+}
+
+void jy_store_request_epoch(jy_store *st, int on)
+{
+    if (st) st->epoch_mode = on ? 1 : 0;
 }

@@ -228,9 +228,19 @@ int jy_store_scoped_person_statuses(jy_store *st, int64_t person_id, jy_person_s
 
 /* ---------------------------------------------------------------- organisations */
 
+int jy_store_org_row(jy_store *st, int64_t id, const char *uscc, jy_org *out, jy_err *err)
+{
+    if (uscc) return st->ops->org_get(st, id, uscc, out, err);
+    jy_rcache_ticket ticket;
+    if (jy_rcache_org_get(st, id, out, &ticket)) return 0;
+    int rc = st->ops->org_get(st, id, NULL, out, err);
+    if (rc == 0) jy_rcache_org_put(st, &ticket, out);
+    return rc;
+}
+
 int jy_store_scoped_org_get(jy_store *st, int64_t id, const char *uscc, jy_org *out, jy_err *err)
 {
-    int rc = st->ops->org_get(st, id, uscc, out, err);
+    int rc = jy_store_org_row(st, id, uscc, out, err);
     if (rc == 0 && !jy_store_in_scope(st->scope, out->county)) {
         if (uscc)
             return jy_err_set2(err, JY_ENOTFOUND, "store.org.not_found_uscc", "no organisation with USCC %s",

@@ -1570,10 +1570,18 @@ struct sqlite3 *jy_store_sqlite_db(jy_store *base)
 
 /* ---------------------------------------------------------------- statement cache */
 
+/* The slot's hash of a statement's text: FNV-1a over its length and its first and last 32 bytes.
+ * Only the slot depends on it (cache_slot tells texts apart with strcmp), and a whole-text hash
+ * was ~2,000 instructions for a case's 500-byte column list, paid in both prepare and release of
+ * every statement; statements differ in their length or at their ends (the WHERE clause). */
 static uint64_t sql_hash(const char *sql)
 {
-    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
-    for (const unsigned char *p = (const unsigned char *)sql; *p; p++) h = (h ^ *p) * 1099511628211ULL;
+    const unsigned char *p = (const unsigned char *)sql;
+    size_t n = strlen(sql);
+    uint64_t h = (1469598103934665603ULL ^ (uint64_t)n) * 1099511628211ULL;
+    size_t head = n < 32 ? n : 32;
+    for (size_t i = 0; i < head; i++) h = (h ^ p[i]) * 1099511628211ULL;
+    for (size_t i = n - (n - head < 32 ? n - head : 32); i < n; i++) h = (h ^ p[i]) * 1099511628211ULL;
     return h;
 }
 
@@ -1620,6 +1628,11 @@ int jy_store_sqlite_epoch(jy_store *base, unsigned long long ep[2])
 {
     sq_store *st = (sq_store *)base;
     if (st->depth > 0 || !sqlite3_get_autocommit(st->db)) return -1; /* own uncommitted changes */
+    if (base->epoch_mode == 2) { /* read at this request's first lookup (jy_store_request_epoch) */
+        ep[0] = base->epoch_pinned;
+        ep[1] = (unsigned long long)sqlite3_total_changes64(st->db);
+        return 0;
+    }
     sqlite3_stmt *s = NULL;
     if (jy_store_sqlite_prepare(base, "PRAGMA data_version", &s) != SQLITE_OK) return -1;
     int src = sqlite3_step(s);
@@ -1627,6 +1640,10 @@ int jy_store_sqlite_epoch(jy_store *base, unsigned long long ep[2])
     jy_store_sqlite_release(base, s);
     if (dv < 0) return -1;
     ep[0] = (unsigned long long)dv;
+    if (base->epoch_mode == 1) {
+        base->epoch_pinned = ep[0];
+        base->epoch_mode = 2;
+    }
     ep[1] = (unsigned long long)sqlite3_total_changes64(st->db);
     return 0;
 }

@@ -51,6 +51,24 @@ with Server() as srv:
     a.call("GET", "/api/v1/session", expect=200)
     b.call("GET", "/api/v1/session", expect=401)
 
+    # ended from another process while the server's handles hold the session in their read cache
+    # (store_rcache.c): a lock and a password set by the CLI end it on the very next request.
+    # Each account's session is read a dozen times first, so that every worker's handle has it.
+    for name, how in (("rev-lock", ("user", "lock", "rev-lock")), ("rev-pw", ("user", "passwd", "rev-pw"))):
+        acct = add_user(name, "county_reviewer", area="640522", admin="boss")
+        s1 = Client(srv, anon.api).login(acct)
+        for _ in range(12):
+            s1.call("GET", "/api/v1/session", expect=200)
+        extra = ()
+        if how[1] == "passwd":
+            pf = os.path.join(tmpdir(), "pw")
+            with open(pf, "w") as f:
+                f.write("Reset-By-Admin-Pw-2026\n")
+            extra = ("--password-file", pf)
+        cli("--as", "boss", *how, *extra)
+        for _ in range(4):  # every worker, whichever takes the request
+            s1.call("GET", "/api/v1/session", expect=401)
+
     # malformed bodies, unknown fields, wrong media type
     x = Client(srv, anon.api)
     x.call("POST", "/api/v1/session", b"{not json", expect=400)

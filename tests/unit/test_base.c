@@ -197,6 +197,109 @@ static void sb_json_keeps_utf8_valid(void **state)
     jy_sb_free(&sb);
 }
 
+/* The escaping of jy_sb_json_strn as it was before it copied in runs and tested eight bytes at a
+ * time (a byte at a time through a switch): the reference the faster one must match. */
+static size_t ref_utf8_seq(const unsigned char *u, size_t n)
+{
+    unsigned char c = u[0], lo = 0x80, hi = 0xBF;
+    size_t k;
+    if (c >= 0xC2 && c <= 0xDF) k = 2;
+    else if (c >= 0xE0 && c <= 0xEF) k = 3, lo = c == 0xE0 ? 0xA0 : 0x80, hi = c == 0xED ? 0x9F : 0xBF;
+    else if (c >= 0xF0 && c <= 0xF4) k = 4, lo = c == 0xF0 ? 0x90 : 0x80, hi = c == 0xF4 ? 0x8F : 0xBF;
+    else return 0;
+    if (n < k || u[1] < lo || u[1] > hi) return 0;
+    for (size_t i = 2; i < k; i++)
+        if (u[i] < 0x80 || u[i] > 0xBF) return 0;
+    return k;
+}
+
+static void ref_json_strn(jy_sb *sb, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    jy_sb_appendc(sb, '"');
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        char u[7];
+        if (c == '"') jy_sb_append(sb, "\\\"");
+        else if (c == '\\') jy_sb_append(sb, "\\\\");
+        else if (c == '\n') jy_sb_append(sb, "\\n");
+        else if (c == '\r') jy_sb_append(sb, "\\r");
+        else if (c == '\t') jy_sb_append(sb, "\\t");
+        else if (c < 0x20) {
+            u[0] = '\\'; u[1] = 'u'; u[2] = '0'; u[3] = '0'; u[4] = hex[c >> 4]; u[5] = hex[c & 15]; u[6] = 0;
+            jy_sb_append(sb, u);
+        } else if (c >= 0x80) {
+            size_t k = ref_utf8_seq((const unsigned char *)s + i, n - i);
+            if (k) {
+                jy_sb_appendn(sb, s + i, k);
+                i += k - 1;
+            } else {
+                jy_sb_append(sb, "\xEF\xBF\xBD");
+            }
+        } else {
+            jy_sb_appendc(sb, (char)c);
+        }
+    }
+    jy_sb_appendc(sb, '"');
+}
+
+/* The word-at-a-time escaping (issue 11's speed work) writes what the byte-at-a-time one wrote,
+ * for every byte that needs care at every offset 0..40 of plain text (so at every position within
+ * an 8-byte word and across word ends), alone, in pairs, and after Chinese text; and a key that
+ * needs escaping is escaped (the one-write path for keys is for plain ones only). */
+static void sb_json_runs_match_the_byte_walk(void **state)
+{
+    (void)state;
+    static const char *const odd[] = {"\"", "\\", "\n", "\r", "\t", "\x01", "\x1f", "\x7f", "\x80", "\xC3",
+                                      "\xE9\xA9", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xC0\xAF", "马",
+                                      "\xF0\x9F\x98\x80", "é", " ", "~", "#", "[", "]", "\\\""};
+    const size_t nodd = sizeof odd / sizeof *odd;
+    char buf[256];
+    jy_sb got = JY_SB_INIT, want = JY_SB_INIT;
+    for (int lead = 0; lead < 2; lead++)
+        for (size_t a = 0; a < nodd; a++)
+            for (size_t b = 0; b <= nodd; b++)
+                for (size_t off = 0; off <= 40; off++) {
+                    size_t n = 0;
+                    if (lead) {
+                        memcpy(buf, "就业服务", 12);
+                        n = 12;
+                    }
+                    for (size_t i = 0; i < off; i++) buf[n++] = (char)('a' + i % 26);
+                    size_t la = strlen(odd[a]);
+                    memcpy(buf + n, odd[a], la);
+                    n += la;
+                    for (size_t i = 0; i < off % 9; i++) buf[n++] = (char)('0' + i);
+                    if (b < nodd) {
+                        size_t lb = strlen(odd[b]);
+                        memcpy(buf + n, odd[b], lb);
+                        n += lb;
+                    }
+                    jy_sb_reset(&got);
+                    jy_sb_reset(&want);
+                    jy_sb_json_strn(&got, buf, n);
+                    ref_json_strn(&want, buf, n);
+                    if (got.len != want.len || memcmp(got.buf, want.buf, got.len) != 0)
+                        fail_msg("lead %d odd %zu/%zu offset %zu: %s != %s", lead, a, b, off, got.buf, want.buf);
+                }
+    jy_sb_reset(&got);
+    jy_sb_appendc(&got, '{');
+    jy_sb_json_kv_i64(&got, "plain", 1);
+    jy_sb_json_kv_i64(&got, "a\"b\n马", 2);
+    jy_sb_appendc(&got, '[');
+    jy_sb_json_key(&got, "x");
+    assert_string_equal(got.buf, "{\"plain\":1,\"a\\\"b\\n马\":2[\"x\":");
+    jy_sb_reset(&got);
+    jy_sb_append_i64(&got, INT64_MIN);
+    jy_sb_appendc(&got, ' ');
+    jy_sb_append_i64(&got, 0);
+    jy_sb_appendc(&got, ' ');
+    jy_sb_append_i64(&got, INT64_MAX);
+    assert_string_equal(got.buf, "-9223372036854775808 0 9223372036854775807");
+    jy_sb_free(&got);
+    jy_sb_free(&want);
+}
+
 /* Every write grows the builder (issue 10): jy_sb_extend hands out exactly the bytes it added,
  * the text stays NUL-terminated, truncate and reset keep it so, and a long appendf (past the
  * 256-byte fast path) lands whole. */
@@ -310,6 +413,7 @@ int main(void)
         cmocka_unit_test(age_counts_whole_years),
         cmocka_unit_test(sb_builds_json),
         cmocka_unit_test(sb_json_keeps_utf8_valid),
+        cmocka_unit_test(sb_json_runs_match_the_byte_walk),
         cmocka_unit_test(sb_every_write_grows),
         cmocka_unit_test(sb_write_past_content_is_caught_under_asan),
         cmocka_unit_test(arena_aligns_and_resets),

@@ -215,6 +215,9 @@ static void json_disability(void **state)
 static void json_not_json(void **state)
 {
     (void)state;
+    /* white space between a key and its colon (the walk looks for the colon first) */
+    json("{\"phone\" :\"13912345678\", \"idcard\"\n\t: \"640522199001011234\" , \"n\" : \"13912345678\"}",
+         "{\"phone\" :\"139****5678\", \"idcard\"\n\t: \"640522********1234\" , \"n\" : \"139****5678\"}");
     /* cut texts and deep nesting never read past the end */
     json("{\"idcard\":\"640522199001011234", "{\"idcard\":\"640522********1234");
     json("\"", "\"");

@@ -756,6 +756,40 @@ static void connection_limits_and_blocking_handlers(void **state)
     close(slow);
 }
 
+/* While a worker has a connection's request, the connection's read interest stays armed (issue
+ * 11's speed work: two epoll_ctl calls a request saved); a client that sends its next request
+ * meanwhile is answered in order after the first, and the I/O thread does not spin on the
+ * readable socket while it waits (a level-triggered EPOLLIN left armed would use a core). */
+static void bytes_while_handling_wait_their_turn(void **state)
+{
+    (void)state;
+    jy_http_config cfg = base_config();
+    jy_http_server *srv = start(&cfg);
+    int port = jy_http_port(srv);
+    int fd = connect_from(port, NULL);
+    const char *first = "GET /slow HTTP/1.1\r\nHost: x\r\n\r\n";
+    const char *second = "GET /pub HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    send_all(fd, first, strlen(first));
+    usleep(100 * 1000); /* the slow handler (600 ms) has it */
+    struct timespec c0, c1;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
+    send_all(fd, second, strlen(second));
+    usleep(400 * 1000);
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+    double cpu_ms = (double)(c1.tv_sec - c0.tv_sec) * 1e3 + (double)(c1.tv_nsec - c0.tv_nsec) / 1e6;
+    if (cpu_ms > 60) fail_msg("%.0f ms of CPU in 400 ms while a request waited: the I/O thread spun", cpu_ms);
+    char *r = read_all(fd, 5000);
+    assert_int_equal(count_answers(r), 2);
+    char *slow = strstr(r, "{\"slow\":true}");
+    char *pub = strstr(r + 1, "HTTP/1.1 200");
+    assert_non_null(slow);
+    assert_non_null(pub);
+    assert_true(slow < pub);
+    free(r);
+    close(fd);
+    jy_http_stop(srv);
+}
+
 /* Logins (JY_HTTP_SLOW) run on their own lane: while every slow worker waits for the hashing
  * pool and the lane's queue is full, another login is refused at once (429, Retry-After) and
  * every other request is still answered; opening the pool answers the waiting logins. On a
@@ -971,6 +1005,7 @@ int main(void)
         cmocka_unit_test(rate_limits),
         cmocka_unit_test(client_address_and_tls_proxy),
         cmocka_unit_test(connection_limits_and_blocking_handlers),
+        cmocka_unit_test(bytes_while_handling_wait_their_turn),
         cmocka_unit_test(logins_never_hold_the_other_workers),
         cmocka_unit_test(start_refuses_unprotected_routes),
         cmocka_unit_test(write_lane_groups_and_fails_together),

@@ -442,7 +442,8 @@ static void read_cache_follows_every_commit(void **state)
     assert_int_equal(n, 1);
     assert_int_equal(jy_class_enrolled(st, cls, &n, &err), 0);
     assert_int_equal(n, 1);
-    long long hits[2], misses[2];
+    long long hits[3], misses[3];
+    int result0 = 0;
     jy_rcache_stats(st, hits, misses);
     if (sqlite) assert_true(hits[1] >= 1); /* the second read was the cache's */
     put_case(other, "640522", "P1", "trainee_claim", 0, 0, cls, "filed", -1, "{}"); /* elsewhere */
@@ -454,6 +455,33 @@ static void read_cache_follows_every_commit(void **state)
     assert_int_equal(jy_store_set_scope(st, "640523", &err), 0); /* another scope: its own entry */
     assert_int_equal(jy_class_enrolled(st, cls, &n, &err), 0);
     assert_int_equal(n, 0);
+    assert_int_equal(jy_store_set_scope(st, "", &err), 0);
+
+    /* an organisation by id (a case's page reads it for the township check): a change through
+     * the other handle is seen at once, and the handle's scope applies to a cached row too */
+    jy_org o, got;
+    memset(&o, 0, sizeof o);
+    snprintf(o.uscc, sizeof o.uscc, "91640522MA76B2LC3F");
+    snprintf(o.name, sizeof o.name, "cache org");
+    snprintf(o.division, sizeof o.division, "640522100");
+    o.kinds = JY_ORG_EMPLOYER;
+    snprintf(o.county, sizeof o.county, "640522");
+    if (jy_store_org_put(st, &o, "tester", &result0, &err)) fail_msg("org: %s", err.msg);
+    for (int i = 0; i < 3; i++) {
+        assert_int_equal(jy_store_org_get(st, o.id, &got, &err), 0);
+        assert_string_equal(got.division, "640522100");
+    }
+    jy_rcache_stats(st, hits, misses);
+    if (sqlite) assert_true(hits[2] >= 2);
+    snprintf(o.division, sizeof o.division, "640522101");
+    if (jy_store_org_put(other, &o, "tester", &result0, &err)) fail_msg("org update: %s", err.msg);
+    assert_int_equal(jy_store_org_get(st, o.id, &got, &err), 0);
+    assert_string_equal(got.division, "640522101");
+    assert_int_equal(jy_store_set_scope(st, "640523", &err), 0);
+    assert_int_equal(jy_store_org_get(st, o.id, &got, &err), JY_ENOTFOUND);
+    assert_int_equal(jy_store_set_scope(st, "640522", &err), 0);
+    assert_int_equal(jy_store_org_get(st, o.id, &got, &err), 0);
+    assert_string_equal(got.division, "640522101");
     assert_int_equal(jy_store_set_scope(st, "", &err), 0);
 
     /* a session, ended through the other handle */
@@ -485,8 +513,18 @@ static void read_cache_follows_every_commit(void **state)
     assert_int_equal(jy_store_session_touch(st, s.id, 1700000100, &err), 0);
     assert_int_equal(jy_store_session_find(st, s.token_hash, &v, &err), 0);
     assert_int_equal(v.s.last_seen, 1700000100);
-    /* logged out elsewhere: gone here at once */
+    /* one request's lookups (jy_store_request_epoch, as the server brackets each request): the
+     * session, then an organisation, on one data-version read; logged out elsewhere meanwhile,
+     * the session is gone for the next request (which reads the version afresh) */
+    jy_store_request_epoch(st, 1);
+    assert_int_equal(jy_store_session_find(st, s.token_hash, &v, &err), 0);
+    assert_int_equal(jy_store_org_get(st, o.id, &got, &err), 0);
     if (jy_store_session_end(other, s.id, u.id, "logout", &ev, &err)) fail_msg("end: %s", err.msg);
+    jy_store_request_epoch(st, 0);
+    jy_store_request_epoch(st, 1);
+    assert_int_equal(jy_store_session_find(st, s.token_hash, &v, &err), JY_ENOTFOUND);
+    jy_store_request_epoch(st, 0);
+    /* and outside requests every lookup reads it */
     assert_int_equal(jy_store_session_find(st, s.token_hash, &v, &err), JY_ENOTFOUND);
     jy_store_close(other);
     jy_store_close(st);
