@@ -457,6 +457,11 @@ typedef struct jy_case {
     const char *facts;     /* JSON object */
     const char *reasons;   /* JSON array: the decision's reasons with clauses */
     const char *conflicts; /* JSON array: the conflict findings */
+    /* the facts as the engine's reader reads them (jy_policy_factvec_make; migration 15), written
+     * with the case when not NULL; NULL on every read (only the budget simulation reads it).
+     * jy_store_case_update keeps the stored one when neither this nor the facts change. */
+    const unsigned char *fact_vec;
+    size_t fact_vec_len;
 } jy_case;
 
 /* One workflow transition (also in the audit log). reason: valid for the callback. */

@@ -10,7 +10,7 @@
 #include "store/store.h"
 
 /* Newest schema version this build knows; each backend has migrations 1..JY_STORE_SCHEMA_VERSION. */
-#define JY_STORE_SCHEMA_VERSION 14
+#define JY_STORE_SCHEMA_VERSION 15
 
 typedef struct jy_store_ops {
     const char *name; /* "sqlite", "postgresql" */

@@ -108,6 +108,7 @@ static const char jy_pg_migration_1[] =
 #include "store/settings_schema.h" /* jy_pg_migration_11: settings, batch transfers (issue 13) */
 #include "store/policy_version_schema.h" /* jy_pg_migration_12: rule versions (issue 14) */
 #include "store/counters_schema.h" /* jy_pg_migration_14: the dashboard's counters, work-list indexes (issue 12) */
+#include "store/factvec_schema.h" /* jy_pg_migration_15: fact vectors of cases (issue 14) */
 
 /* Migration "audit MAC" (issue 10 item 14; docs/audit.md): the HMAC-SHA256 of each entry's
  * hash under a key the database does not hold (NULL = written without the key). */
@@ -158,6 +159,7 @@ static const jy_pg_migration jy_pg_migrations[] = {
     {12, "rule versions; the version of each decision", jy_pg_migration_12},
     {13, "cases: roster marks of trainee claims (exam, certificate)", jy_pg_migration_13},
     {14, "case counters kept by triggers for the dashboard; work-list indexes", jy_pg_migration_14},
+    {15, "cases: fact vectors for the budget simulation", jy_pg_migration_15},
 };
 
 #endif

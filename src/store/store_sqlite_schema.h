@@ -101,6 +101,7 @@ static const char jy_sqlite_migration_1[] =
 #include "store/settings_schema.h" /* jy_sqlite_migration_11: settings, batch transfers (issue 13) */
 #include "store/policy_version_schema.h" /* jy_sqlite_migration_12: rule versions (issue 14) */
 #include "store/counters_schema.h" /* jy_sqlite_migration_14: the dashboard's counters, work-list indexes (issue 12) */
+#include "store/factvec_schema.h" /* jy_sqlite_migration_15: fact vectors of cases (issue 14) */
 
 /* Migration "audit MAC" (issue 10 item 14, the keyed chain; docs/audit.md): each entry may
  * carry an HMAC-SHA256 of its hash under a key the database does not hold (32 bytes; NULL =
@@ -149,6 +150,7 @@ static const jy_sqlite_migration jy_sqlite_migrations[] = {
     {12, "rule versions; the version of each decision", jy_sqlite_migration_12},
     {13, "cases: roster marks of trainee claims (exam, certificate)", jy_sqlite_migration_13},
     {14, "case counters kept by triggers for the dashboard; work-list indexes", jy_sqlite_migration_14},
+    {15, "cases: fact vectors for the budget simulation", jy_sqlite_migration_15},
 };
 
 #endif
