@@ -174,25 +174,35 @@ static inline uint64_t mix64(uint64_t h)
     return h;
 }
 
-/* Two independent 64-bit lanes over n bytes, continuing from h[0], h[1]. */
+/* Two independent 64-bit lanes over n bytes, continuing from h[0], h[1]: sixteen bytes a step,
+ * the first eight into one lane, the next eight into the other (each step a bijection of its
+ * lane's state, so a difference in one word always reaches the end), the tail and the length
+ * into both; then both lanes mixed into both halves. */
 static void hash128(uint64_t h[2], const void *data, size_t n)
 {
     const unsigned char *s = data;
     uint64_t a = h[0], b = h[1];
-    while (n >= 8) {
-        uint64_t w;
-        memcpy(&w, s, 8);
-        a = (a ^ w) * 0x9E3779B97F4A7C15u;
+    size_t len = n;
+    while (n >= 16) {
+        uint64_t w0, w1;
+        memcpy(&w0, s, 8);
+        memcpy(&w1, s + 8, 8);
+        a = (a ^ w0) * 0x9E3779B97F4A7C15u;
         a ^= a >> 29;
-        b = (b + w) * 0xC2B2AE3D27D4EB4Fu;
-        b = b << 31 | b >> 33;
-        s += 8;
-        n -= 8;
+        b = (b ^ w1) * 0xC2B2AE3D27D4EB4Fu;
+        b ^= b >> 31;
+        s += 16;
+        n -= 16;
     }
-    uint64_t w = 0;
-    memcpy(&w, s, n);
-    a = (a ^ w ^ (uint64_t)n << 56) * 0x9E3779B97F4A7C15u;
-    b = (b + w + n) * 0xC2B2AE3D27D4EB4Fu;
+    uint64_t w0 = 0, w1 = 0;
+    if (n > 8) {
+        memcpy(&w0, s, 8);
+        memcpy(&w1, s + 8, n - 8);
+    } else {
+        memcpy(&w0, s, n);
+    }
+    a = (a ^ w0 ^ (uint64_t)len << 40) * 0x9E3779B97F4A7C15u;
+    b = (b ^ w1 ^ len) * 0xC2B2AE3D27D4EB4Fu;
     h[0] = mix64(a ^ b >> 17);
     h[1] = mix64(b + a);
 }
@@ -1157,11 +1167,17 @@ static void put_u64(unsigned char *d, uint64_t x)
     for (int i = 0; i < 8; i++) d[i] = (unsigned char)(x >> (8 * i));
 }
 
-static uint64_t get_u64(const unsigned char *d)
+static inline uint64_t get_u64(const unsigned char *d)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t x;
+    memcpy(&x, d, 8);
+    return x;
+#else
     uint64_t x = 0;
     for (int i = 7; i >= 0; i--) x = x << 8 | d[i];
     return x;
+#endif
 }
 
 int jy_policy_factvec_make(jy_policy_reader *r, const char *program, size_t program_len, jy_date date,
