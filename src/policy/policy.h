@@ -168,7 +168,7 @@ int jy_policy_reader_parse_parts(jy_policy_reader *r, const char *program, size_
  * parts have none (the reader refuses them, or the rule set has no content hash: a policy
  * compiled from text). jy_policy_factvec_read: 0 with *c as jy_policy_reader_parse_parts would
  * fill it (present facts, values, name, programme, date), or -1 (read the facts instead). */
-enum { JY_FACTVEC_MAX = 2400 }; /* the largest vector, bytes */
+enum { JY_FACTVEC_MAX = 3000 }; /* the largest vector, bytes */
 int jy_policy_factvec_make(jy_policy_reader *r, const char *program, size_t program_len, jy_date date,
                            const char *facts, size_t facts_len, const char *const *inputs, jy_sb *out);
 int jy_policy_factvec_read(jy_policy_reader *r, const void *vec, size_t vec_len, const char *program,

@@ -1158,9 +1158,10 @@ int jy_policy_reader_parse_parts(jy_policy_reader *r, const char *program, size_
 }
 
 /* ---- fact vectors ----
- * [0,8) the key (vec_key), [8,24) the parts' hash, [24,26) the number of present facts n,
- * [26] the name's length m, then the name's m bytes, then n × (fact index: 1 byte, value: 8
- * bytes), little-endian. */
+ * [0,8) the key (vec_key), [8,24) the hash of the parts and of the rest of the vector (so a
+ * vector damaged anywhere is refused), [24,26) the number of present facts n,
+ * [26] the name's length m, then the name's m bytes, then n × (fact index: 1 byte, value:
+ * zigzag LEB128, 1–10 bytes), little-endian. */
 
 static void put_u64(unsigned char *d, uint64_t x)
 {
@@ -1193,12 +1194,9 @@ int jy_policy_factvec_make(jy_policy_reader *r, const char *program, size_t prog
         free(c);
         return -1;
     }
-    uint64_t h[2];
-    parts_hash(h, program, program_len, date, facts, facts_len);
     unsigned char head[FACTVEC_HEAD];
     put_u64(head, key);
-    put_u64(head + 8, h[0]);
-    put_u64(head + 16, h[1]);
+    memset(head + 8, 0, 16); /* the hash, once the body is written */
     int nf = r->p->nfacts < JY_POLICY_MAX_FACTS ? r->p->nfacts : JY_POLICY_MAX_FACTS, n = 0;
     for (int f = 0; f < JY_POLICY_MAX_FACTS; f++)
         if (PRESENT(c, f)) n++;
@@ -1215,12 +1213,20 @@ int jy_policy_factvec_make(jy_policy_reader *r, const char *program, size_t prog
             jy_sb_reset(out);
             return -1;
         }
-        unsigned char item[9];
-        item[0] = (unsigned char)f;
-        put_u64(item + 1, (uint64_t)c->v[f]);
-        jy_sb_appendn(out, (const char *)item, sizeof item);
+        unsigned char item[11];
+        size_t k = 0;
+        item[k++] = (unsigned char)f;
+        uint64_t z = (uint64_t)c->v[f] << 1 ^ (uint64_t)(c->v[f] >> 63); /* zigzag: small either side of 0 */
+        for (; z >= 0x80; z >>= 7) item[k++] = (unsigned char)(z | 0x80);
+        item[k++] = (unsigned char)z;
+        jy_sb_appendn(out, (const char *)item, k);
     }
     free(c);
+    uint64_t h[2];
+    parts_hash(h, program, program_len, date, facts, facts_len);
+    hash128(h, out->buf + 24, out->len - 24); /* and the body: a damaged one is refused too */
+    put_u64((unsigned char *)out->buf + 8, h[0]);
+    put_u64((unsigned char *)out->buf + 16, h[1]);
     return 0;
 }
 
@@ -1233,7 +1239,8 @@ int jy_policy_factvec_read(jy_policy_reader *r, const void *vec, size_t vec_len,
     uint64_t key = vec_key(r, inputs);
     if (!key || get_u64(v) != key) return -1;
     size_t n = (size_t)v[24] | (size_t)v[25] << 8, m = v[26];
-    if (m >= JY_POLICY_NAME_MAX || vec_len != FACTVEC_HEAD + m + 9 * n) return -1;
+    if (m >= JY_POLICY_NAME_MAX || vec_len < FACTVEC_HEAD + m + 2 * n || vec_len > FACTVEC_HEAD + m + 11 * n)
+        return -1;
     int prog = -1;
     for (uint32_t h = hash_bytes(program, program_len) & (PROG_SLOTS - 1); r->prog[h]; h = (h + 1) & (PROG_SLOTS - 1))
         if (r->prog_n[h] == program_len && memcmp(r->prog[h], program, program_len) == 0) {
@@ -1243,6 +1250,7 @@ int jy_policy_factvec_read(jy_policy_reader *r, const void *vec, size_t vec_len,
     if (prog < 0) return -1;
     uint64_t h[2];
     parts_hash(h, program, program_len, date, facts, facts_len);
+    hash128(h, v + 24, vec_len - 24);
     if (get_u64(v + 8) != h[0] || get_u64(v + 16) != h[1]) return -1;
     int nf = r->p->nfacts < JY_POLICY_MAX_FACTS ? r->p->nfacts : JY_POLICY_MAX_FACTS;
     memset(c->present, 0, sizeof c->present);
@@ -1250,12 +1258,27 @@ int jy_policy_factvec_read(jy_policy_reader *r, const void *vec, size_t vec_len,
     c->date = date;
     memcpy(c->name, v + FACTVEC_HEAD, m);
     c->name[m] = 0;
-    const unsigned char *it = v + FACTVEC_HEAD + m;
-    for (size_t i = 0; i < n; i++, it += 9) {
-        int f = it[0];
-        if (f >= nf || PRESENT(c, f)) return -1; /* damaged */
-        set_fact(c, f, (int64_t)get_u64(it + 1));
+    const unsigned char *it = v + FACTVEC_HEAD + m, *end = v + vec_len;
+    for (size_t i = 0; i < n; i++) {
+        if (end - it < 2) return -1; /* damaged: cut */
+        unsigned f = it[0];
+        uint64_t z = it[1];
+        it += 2;
+        if (z & 0x80) { /* more than one byte */
+            z &= 0x7f;
+            for (int sh = 7;; sh += 7) {
+                if (it == end || sh > 63) return -1; /* damaged: cut, or more than 64 bits */
+                unsigned char b = *it++;
+                z |= (uint64_t)(b & 0x7f) << sh;
+                if (!(b & 0x80)) break;
+            }
+        }
+        uint64_t *w = &c->present[f >> 6], bit = (uint64_t)1 << (f & 63);
+        if ((int)f >= nf || (*w & bit)) return -1; /* damaged: past the catalogue, or twice */
+        *w |= bit;
+        c->v[f] = (int64_t)(z >> 1 ^ (0 - (z & 1)));
     }
+    if (it != end) return -1; /* damaged: bytes after the last fact */
     r->nvec++;
     return 0;
 }

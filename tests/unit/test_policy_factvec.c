@@ -6,8 +6,8 @@
  *  - parts the reader refuses (unknown fact, bad JSON) have no vector;
  *  - a vector is refused — never used — when anything it was made from differs: one byte of the
  *    facts, the date, the programme, the rule set (another content hash), the inputs list; and
- *    when it is damaged (cut, lengthened, a byte flipped in its key or hash, a fact index past the
- *    catalogue, a fact twice);
+ *    when it is damaged (cut, lengthened, any one bit flipped anywhere, a fact index past the
+ *    catalogue, a fact twice, a value running past the end);
  *  - a rule set without a content hash (compiled from text) makes no vectors. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -181,9 +181,24 @@ static void refused_when_anything_differs(void **state)
     jy_sb_appendn(&w, v.buf, v.len);
     w.buf[first] = (char)0xff;
     assert_int_equal(vread(rd, &w, "P1", d, P1, INPUTS, &c), -1);
+    size_t second = first + 1;
+    while ((unsigned char)v.buf[second] & 0x80) second++; /* past the first value (LEB128) */
+    second++;
     jy_sb_reset(&w);
     jy_sb_appendn(&w, v.buf, v.len);
-    w.buf[first + 9] = w.buf[first];
+    w.buf[second] = w.buf[first];
+    assert_int_equal(vread(rd, &w, "P1", d, P1, INPUTS, &c), -1);
+    /* one bit of the last value, and of the name's length */
+    for (size_t i = 24; i < v.len; i++) {
+        jy_sb_reset(&w);
+        jy_sb_appendn(&w, v.buf, v.len);
+        w.buf[i] ^= 0x01;
+        assert_int_equal(vread(rd, &w, "P1", d, P1, INPUTS, &c), -1);
+    }
+    /* a value's last byte marked as continued: the value runs into the next fact, the count is off */
+    jy_sb_reset(&w);
+    jy_sb_appendn(&w, v.buf, v.len);
+    w.buf[v.len - 1] = (char)((unsigned char)w.buf[v.len - 1] | 0x80);
     assert_int_equal(vread(rd, &w, "P1", d, P1, INPUTS, &c), -1);
     jy_sb_free(&v);
     jy_sb_free(&w);
