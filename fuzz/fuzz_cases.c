@@ -6,7 +6,8 @@
  * two must be the same bytes; any difference aborts. And the in-place reading of a stored row
  * (jy_policy_reader_parse_parts, the budget simulation's): the input's first byte picks the
  * programme and date, the rest is the facts text, read in place and as the line written from
- * them by the reference reader — the same answer or an abort. */
+ * them by the reference reader — the same answer or an abort; and the fact vector of those parts
+ * (jy_policy_factvec_make) read back as the same case, refused for facts one bit different. */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +79,31 @@ static void compare_parts(const uint8_t *data, size_t size, const char *const *i
     for (int i = 0; i < JY_POLICY_MAX_FACTS; i++)
         if (((c.present[i >> 6] >> (i & 63)) & 1) && c.v[i] != f.v[i]) differ("parts: a fact's value");
     if (strcmp(c.name, f.name) != 0) differ("parts: unrecognised name");
+    /* the fact vector of the same parts (jy_policy_factvec_make) reads back as the same case, and
+     * is refused for the facts with their last byte changed */
+    static jy_policy_case v;
+    jy_sb vec = JY_SB_INIT;
+    if (jy_policy_factvec_make(rd, program, strlen(program), date, facts, n, inputs, &vec) == 0) {
+        if (jy_policy_factvec_read(rd, vec.buf, vec.len, program, strlen(program), date, facts, n, inputs, &v) != 0) {
+            if (date) differ("vector: refused for its own parts");
+        } else {
+            if (v.program != f.program || v.date != f.date) differ("vector: programme or date");
+            if (memcmp(v.present, f.present, sizeof v.present) != 0) differ("vector: facts present");
+            for (int i = 0; i < JY_POLICY_MAX_FACTS; i++)
+                if (((v.present[i >> 6] >> (i & 63)) & 1) && v.v[i] != f.v[i]) differ("vector: a fact's value");
+            if (strcmp(v.name, f.name) != 0) differ("vector: unrecognised name");
+        }
+        if (n > 0) {
+            char *g = malloc(n);
+            if (!g) abort();
+            memcpy(g, facts, n);
+            g[n - 1] ^= 1;
+            if (jy_policy_factvec_read(rd, vec.buf, vec.len, program, strlen(program), date, g, n, inputs, &v) == 0)
+                differ("vector: used for other facts");
+            free(g);
+        }
+    }
+    jy_sb_free(&vec);
 }
 
 static void compare(const uint8_t *data, size_t size, const char *const *inputs)

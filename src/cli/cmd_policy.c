@@ -84,6 +84,7 @@ static int cmd_simulate(const jy_cli *cli, int argc, char **argv)
 {
     jy_sim_set sets[JY_SIM_MAX_SETS];
     jy_sim_request rq;
+    jy_sim_stats ss = {0};
     memset(&rq, 0, sizeof rq);
     rq.policy_dir = cli->policy_dir;
     const char *county = NULL;
@@ -147,9 +148,14 @@ static int cmd_simulate(const jy_cli *cli, int argc, char **argv)
     if (rc == 0) rc = jy_cli_county(county, st, &county, &err);
     if (rc == 0) {
         rq.county = county;
-        rc = jy_simulate(st, NULL, &rq, &out, NULL, &err);
+        rc = jy_simulate(st, NULL, &rq, &out, &ss, &err);
     }
     if (rc == 0) jy_cli_print(&out);
+    /* JY_SIM_STATS=1: how the rows' facts were read, on stderr (tests/cli/policy_simulate_factvec.sh) */
+    const char *stats = getenv("JY_SIM_STATS");
+    if (rc == 0 && stats && strcmp(stats, "1") == 0)
+        fprintf(stderr, "simulate: %ld rows, %ld read by the fast reader, %ld from stored fact vectors, %ld checked\n",
+                ss.rows, ss.fast_rows, ss.vec_rows, ss.checked);
     jy_sb_free(&out);
     if (st) jy_store_close(st);
     return rc ? jy_cli_fail(&err) : JY_EXIT_OK;

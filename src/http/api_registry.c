@@ -11,7 +11,7 @@
  *   GET  /api/v1/orgs/{id}               one organisation with licences and its cases
  *   PUT  /api/v1/orgs/{id}               edit (the USCC stays)
  *   POST /api/v1/orgs/{id}/licences      add a licence
- *   POST /api/v1/orgs/{id}/statuses      add a dated status (定点培训机构, 限期整改 …; migration 17)
+ *   POST /api/v1/orgs/{id}/statuses      add a dated status (定点培训机构, 限期整改 …; migration 16)
  *   PUT  /api/v1/orgs/{id}/statuses/{sid}  edit a dated status or end it (until)
  *
  * Areas: the handle is scoped to the user's county (api.c); each record is checked against the
@@ -450,7 +450,7 @@ static int org_or_reply(jy_http_req *req, jy_store *st, int perm, jy_org *o)
 
 #define ORG_STATUSES_MAX 64
 
-/* ,"statuses":[…] into the organisation's object: its dated statuses (migration 17). */
+/* ,"statuses":[…] into the organisation's object: its dated statuses (migration 16). */
 static int append_org_statuses(jy_sb *sb, jy_store *st, int64_t org_id, jy_err *err)
 {
     jy_org_status ss[ORG_STATUSES_MAX];

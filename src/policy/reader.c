@@ -75,6 +75,7 @@ struct jy_policy_reader {
     occ_memo occ[OCC_SLOTS];
     int nocc_memo;
     long nfast, nref; /* lines read here, lines given to the reference reader */
+    long nvec;        /* cases read from their fact vectors (jy_policy_factvec_read) */
     jy_sb line;       /* jy_policy_reader_parse_parts: the line written for the reference reader */
     /* the compound inputs' names of the last list seen (by its address), hashed: a name that is
      * not a fact is looked up once, not compared with every input's name */
@@ -82,6 +83,10 @@ struct jy_policy_reader {
     int in_all;       /* 0: the list did not fit the table (is_input_n answers) */
     const char *in_name[IN_SLOTS];
     uint16_t in_len[IN_SLOTS];
+    /* fact vectors: the catalogue's key (0: the rule set has no content hash, no vectors), and
+     * the key with the inputs list folded in, for the list at vec_for */
+    uint64_t vec_base, vec_key;
+    const char *const *vec_for;
 };
 
 static uint32_t hash_bytes(const char *s, size_t n)
@@ -155,6 +160,102 @@ static int sym_lookup(const jy_policy_reader *r, int f, const char *s, size_t n)
     return -1;
 }
 
+/* ---- fact vectors: keys and the text hash ---- */
+
+enum { FACTVEC_FORMAT = 1, FACTVEC_HEAD = 8 + 16 + 2 + 1 };
+
+static inline uint64_t mix64(uint64_t h)
+{
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdu;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53u;
+    h ^= h >> 33;
+    return h;
+}
+
+/* Two independent 64-bit lanes over n bytes, continuing from h[0], h[1]: sixteen bytes a step,
+ * the first eight into one lane, the next eight into the other (each step a bijection of its
+ * lane's state, so a difference in one word always reaches the end), the tail and the length
+ * into both; then both lanes mixed into both halves. */
+static void hash128(uint64_t h[2], const void *data, size_t n)
+{
+    const unsigned char *s = data;
+    uint64_t a = h[0], b = h[1];
+    size_t len = n;
+    while (n >= 16) {
+        uint64_t w0, w1;
+        memcpy(&w0, s, 8);
+        memcpy(&w1, s + 8, 8);
+        a = (a ^ w0) * 0x9E3779B97F4A7C15u;
+        a ^= a >> 29;
+        b = (b ^ w1) * 0xC2B2AE3D27D4EB4Fu;
+        b ^= b >> 31;
+        s += 16;
+        n -= 16;
+    }
+    uint64_t w0 = 0, w1 = 0;
+    if (n > 8) {
+        memcpy(&w0, s, 8);
+        memcpy(&w1, s + 8, n - 8);
+    } else {
+        memcpy(&w0, s, n);
+    }
+    a = (a ^ w0 ^ (uint64_t)len << 40) * 0x9E3779B97F4A7C15u;
+    b = (b ^ w1 ^ len) * 0xC2B2AE3D27D4EB4Fu;
+    h[0] = mix64(a ^ b >> 17);
+    h[1] = mix64(b + a);
+}
+
+static void hash_str(uint64_t h[2], const char *s)
+{
+    hash128(h, s, strlen(s) + 1);
+}
+
+/* The rule set's fact catalogue, as far as a reading depends on it: its content hash (every
+ * rules file, the occupation catalogue, the synonyms), the facts' names, types, ranges and
+ * symbols in index order, and the format of a vector. 0 when the rule set has no content hash. */
+static uint64_t catalogue_key(const jy_policy *p)
+{
+    const char *ph = jy_policy_hash(p);
+    if (strlen(ph) != 16 || strspn(ph, "0123456789abcdef") != 16) return 0;
+    uint64_t h[2] = {0x6a79666163747665u, FACTVEC_FORMAT};
+    hash_str(h, ph);
+    int head[2] = {p->nfacts, (int)sizeof(jy_policy_case)};
+    hash128(h, head, sizeof head);
+    for (int f = 0; f < p->nfacts; f++) {
+        const jp_fact *fa = &p->facts[f];
+        hash_str(h, fa->name);
+        int64_t t[5] = {fa->type, fa->has_range, fa->lo, fa->hi, fa->derived * 2 + fa->nsyms * 4};
+        hash128(h, t, sizeof t);
+        for (int i = 0; i < fa->nsyms; i++) hash_str(h, fa->syms[i]);
+    }
+    return h[0] | 1;
+}
+
+/* The reader's key with the inputs list's names folded in (the list is kept by its address). */
+static uint64_t vec_key(jy_policy_reader *r, const char *const *inputs)
+{
+    if (!r->vec_base) return 0;
+    if (r->vec_for != inputs || !r->vec_key) {
+        uint64_t h[2] = {r->vec_base, 0x696e70757473u};
+        for (const char *const *s = inputs; s && *s; s++) hash_str(h, *s);
+        r->vec_for = inputs;
+        r->vec_key = h[0] | 1;
+    }
+    return r->vec_key;
+}
+
+/* The parts a vector is read from: programme, date, facts bytes. */
+static void parts_hash(uint64_t h[2], const char *program, size_t program_len, jy_date date, const char *facts,
+                       size_t facts_len)
+{
+    h[0] = 0x7061727473u ^ (uint64_t)program_len << 32;
+    h[1] = (uint64_t)(uint32_t)date ^ (uint64_t)facts_len << 24;
+    hash128(h, program, program_len);
+    hash128(h, facts, facts_len);
+}
+
 jy_policy_reader *jy_policy_reader_new(const jy_policy *p)
 {
     jy_policy_reader *r = calloc(1, sizeof *r);
@@ -197,6 +298,7 @@ jy_policy_reader *jy_policy_reader_new(const jy_policy *p)
         r->prog_n[h] = (uint16_t)n;
         r->prog_i[h] = (int16_t)i;
     }
+    r->vec_base = catalogue_key(p);
     r->kind_track = r->kind_uncat = -1;
     r->occ_kind = calloc((size_t)(p->nocc > 0 ? p->nocc : 1), sizeof *r->occ_kind);
     if (!r->occ_kind) abort();
@@ -1053,6 +1155,132 @@ int jy_policy_reader_parse_parts(jy_policy_reader *r, const char *program, size_
     c->name[0] = 0;
     r->nref++;
     return jy_policy_case_parse_inputs(r->p, L->buf, L->len, inputs, c, NULL, 0, &has_id, err);
+}
+
+/* ---- fact vectors ----
+ * [0,8) the key (vec_key), [8,24) the hash of the parts and of the rest of the vector (so a
+ * vector damaged anywhere is refused), [24,26) the number of present facts n,
+ * [26] the name's length m, then the name's m bytes, then n × (fact index: 1 byte, value:
+ * zigzag LEB128, 1–10 bytes), little-endian. */
+
+static void put_u64(unsigned char *d, uint64_t x)
+{
+    for (int i = 0; i < 8; i++) d[i] = (unsigned char)(x >> (8 * i));
+}
+
+static inline uint64_t get_u64(const unsigned char *d)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t x;
+    memcpy(&x, d, 8);
+    return x;
+#else
+    uint64_t x = 0;
+    for (int i = 7; i >= 0; i--) x = x << 8 | d[i];
+    return x;
+#endif
+}
+
+int jy_policy_factvec_make(jy_policy_reader *r, const char *program, size_t program_len, jy_date date,
+                           const char *facts, size_t facts_len, const char *const *inputs, jy_sb *out)
+{
+    jy_sb_reset(out);
+    uint64_t key = vec_key(r, inputs);
+    if (!key || !facts) return -1;
+    jy_policy_case *c = malloc(sizeof *c);
+    if (!c) return -1;
+    jy_err e;
+    if (jy_policy_reader_parse_parts(r, program, program_len, date, facts, facts_len, inputs, c, &e) != 0) {
+        free(c);
+        return -1;
+    }
+    unsigned char head[FACTVEC_HEAD];
+    put_u64(head, key);
+    memset(head + 8, 0, 16); /* the hash, once the body is written */
+    int nf = r->p->nfacts < JY_POLICY_MAX_FACTS ? r->p->nfacts : JY_POLICY_MAX_FACTS, n = 0;
+    for (int f = 0; f < JY_POLICY_MAX_FACTS; f++)
+        if (PRESENT(c, f)) n++;
+    size_t m = strnlen(c->name, sizeof c->name - 1);
+    head[24] = (unsigned char)(n & 0xff);
+    head[25] = (unsigned char)(n >> 8);
+    head[26] = (unsigned char)m;
+    jy_sb_appendn(out, (const char *)head, sizeof head);
+    jy_sb_appendn(out, c->name, m);
+    for (int f = 0; f < JY_POLICY_MAX_FACTS; f++) {
+        if (!PRESENT(c, f)) continue;
+        if (f >= nf) { /* a slot the catalogue does not have: no vector */
+            free(c);
+            jy_sb_reset(out);
+            return -1;
+        }
+        unsigned char item[11];
+        size_t k = 0;
+        item[k++] = (unsigned char)f;
+        uint64_t z = (uint64_t)c->v[f] << 1 ^ (uint64_t)(c->v[f] >> 63); /* zigzag: small either side of 0 */
+        for (; z >= 0x80; z >>= 7) item[k++] = (unsigned char)(z | 0x80);
+        item[k++] = (unsigned char)z;
+        jy_sb_appendn(out, (const char *)item, k);
+    }
+    free(c);
+    uint64_t h[2];
+    parts_hash(h, program, program_len, date, facts, facts_len);
+    hash128(h, out->buf + 24, out->len - 24); /* and the body: a damaged one is refused too */
+    put_u64((unsigned char *)out->buf + 8, h[0]);
+    put_u64((unsigned char *)out->buf + 16, h[1]);
+    return 0;
+}
+
+int jy_policy_factvec_read(jy_policy_reader *r, const void *vec, size_t vec_len, const char *program,
+                           size_t program_len, jy_date date, const char *facts, size_t facts_len,
+                           const char *const *inputs, jy_policy_case *c)
+{
+    const unsigned char *v = vec;
+    if (!v || vec_len < FACTVEC_HEAD || !date || program_len > 0xffff || !facts) return -1;
+    uint64_t key = vec_key(r, inputs);
+    if (!key || get_u64(v) != key) return -1;
+    size_t n = (size_t)v[24] | (size_t)v[25] << 8, m = v[26];
+    if (m >= JY_POLICY_NAME_MAX || vec_len < FACTVEC_HEAD + m + 2 * n || vec_len > FACTVEC_HEAD + m + 11 * n)
+        return -1;
+    int prog = -1;
+    for (uint32_t h = hash_bytes(program, program_len) & (PROG_SLOTS - 1); r->prog[h]; h = (h + 1) & (PROG_SLOTS - 1))
+        if (r->prog_n[h] == program_len && memcmp(r->prog[h], program, program_len) == 0) {
+            prog = r->prog_i[h];
+            break;
+        }
+    if (prog < 0) return -1;
+    uint64_t h[2];
+    parts_hash(h, program, program_len, date, facts, facts_len);
+    hash128(h, v + 24, vec_len - 24);
+    if (get_u64(v + 8) != h[0] || get_u64(v + 16) != h[1]) return -1;
+    int nf = r->p->nfacts < JY_POLICY_MAX_FACTS ? r->p->nfacts : JY_POLICY_MAX_FACTS;
+    memset(c->present, 0, sizeof c->present);
+    c->program = prog;
+    c->date = date;
+    memcpy(c->name, v + FACTVEC_HEAD, m);
+    c->name[m] = 0;
+    const unsigned char *it = v + FACTVEC_HEAD + m, *end = v + vec_len;
+    for (size_t i = 0; i < n; i++) {
+        if (end - it < 2) return -1; /* damaged: cut */
+        unsigned f = it[0];
+        uint64_t z = it[1];
+        it += 2;
+        if (z & 0x80) { /* more than one byte */
+            z &= 0x7f;
+            for (int sh = 7;; sh += 7) {
+                if (it == end || sh > 63) return -1; /* damaged: cut, or more than 64 bits */
+                unsigned char b = *it++;
+                z |= (uint64_t)(b & 0x7f) << sh;
+                if (!(b & 0x80)) break;
+            }
+        }
+        uint64_t *w = &c->present[f >> 6], bit = (uint64_t)1 << (f & 63);
+        if ((int)f >= nf || (*w & bit)) return -1; /* damaged: past the catalogue, or twice */
+        *w |= bit;
+        c->v[f] = (int64_t)(z >> 1 ^ (0 - (z & 1)));
+    }
+    if (it != end) return -1; /* damaged: bytes after the last fact */
+    r->nvec++;
+    return 0;
 }
 
 /* ---- policy eval's stream ---- */

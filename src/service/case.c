@@ -87,7 +87,22 @@ void jy_cases_close(jy_cases *cs)
     jy_calendar_free(cs->cal);
     jy_workflows_free(cs->wf);
     jy_scoring_free(cs->scoring);
+    jy_policy_reader_free(cs->vec_reader);
     free(cs);
+}
+
+/* The fact vector of c's facts as they are about to be written (jy_policy_factvec_make) into
+ * vec, pointed at by c; none when the reader refuses them (the simulation then reads the facts). */
+static void case_fact_vec(jy_cases *cs, jy_case *c, jy_sb *vec)
+{
+    c->fact_vec = NULL;
+    c->fact_vec_len = 0;
+    if (!cs->vec_reader) cs->vec_reader = jy_policy_reader_new(cs->pol);
+    if (c->facts && jy_policy_factvec_make(cs->vec_reader, c->program, strlen(c->program), c->filed_on, c->facts,
+                                           strlen(c->facts), jy_case_form_inputs, vec) == 0) {
+        c->fact_vec = (const unsigned char *)vec->buf;
+        c->fact_vec_len = vec->len;
+    }
 }
 
 static const char *const kinds[] = {"individual_claim", "training_class", "trainee_claim", "placement",
@@ -579,7 +594,7 @@ int jy_case_file(jy_cases *cs, const jy_case_filing *f, const char *actor, int64
     json_t *facts = NULL, *reasons = NULL, *form = json_array(), *pfacts = NULL;
     char *facts_s = NULL, *reasons_s = NULL;
     jy_conflict_report rep = {0};
-    jy_sb conf = JY_SB_INIT;
+    jy_sb conf = JY_SB_INIT, vec = JY_SB_INIT;
     int rc = 0;
     memset(&c, 0, sizeof c);
     memset(&parent, 0, sizeof parent);
@@ -736,6 +751,7 @@ int jy_case_file(jy_cases *cs, const jy_case_filing *f, const char *actor, int64
              strcmp(c.decision, "needs_review") == 0 ? "，需人工复核" : "", due_prov ? "；办理期限 " : "",
              due_prov ? jy_date_format(c.due_on, dd) : "", due_prov ? " 为暂定日期（节假日安排未发布，按周末推算）" : "");
     ev.reason = why;
+    case_fact_vec(cs, &c, &vec); /* the facts as the simulation will read them, stored beside them */
     if ((rc = jy_store_case_insert(cs->st, &c, &ev, who.user.name, err))) goto done;
     *id = c.id;
 done:
@@ -747,6 +763,7 @@ done:
     free(reasons_s);
     jy_sb_free(&ptext);
     jy_sb_free(&conf);
+    jy_sb_free(&vec);
     jy_conflict_report_free(&rep);
     return rc;
 }
@@ -1054,7 +1071,10 @@ static int advance(jy_cases *cs, int64_t id, const char *step, jy_date on, const
     if (rc == 0) {
         jy_sb_append(&why, jy_sb_cstr(&note));
         ev.reason = jy_sb_cstr(&why);
+        jy_sb vec = JY_SB_INIT;
+        case_fact_vec(cs, &c, &vec);
         rc = jy_store_case_update(cs->st, &c, expect, &ev, who.user.name, err);
+        jy_sb_free(&vec);
     }
     jy_sb_free(&note);
     jy_sb_free(&why);
@@ -1358,7 +1378,13 @@ static int settle_case(jy_cases *cs, int64_t id, int dry_run, const char *actor,
     ev.on = jy_date_today();
     if (ev.on < c.filed_on) ev.on = c.filed_on;
     ev.reason = jy_sb_cstr(&why);
-    if ((rc = jy_store_case_update(cs->st, &c, expect, &ev, actor, err))) goto done_keep;
+    jy_sb vec = JY_SB_INIT;
+    case_fact_vec(cs, &c, &vec);
+    if ((rc = jy_store_case_update(cs->st, &c, expect, &ev, actor, err))) {
+        jy_sb_free(&vec);
+        goto done_keep;
+    }
+    jy_sb_free(&vec);
 report:
     for (int t = 0; t < nitem; t++) {
         if ((*nsettled)++) jy_sb_appendc(settled, ',');
@@ -1472,7 +1498,13 @@ int jy_case_redecide(jy_cases *cs, int64_t id, int64_t version, const char *comm
         snprintf(ev.step, sizeof ev.step, "redecide");
         ev.on = on ? on : jy_date_today();
         ev.reason = commit_reason;
-        if ((rc = jy_store_case_update(cs->st, &c, before->state, &ev, actor, err))) goto done;
+        jy_sb vec = JY_SB_INIT;
+        case_fact_vec(cs, &c, &vec);
+        if ((rc = jy_store_case_update(cs->st, &c, before->state, &ev, actor, err))) {
+            jy_sb_free(&vec);
+            goto done;
+        }
+        jy_sb_free(&vec);
         *written = 1;
     }
 done:

@@ -34,6 +34,8 @@ typedef struct jy_cases {
     } vpol[8];
     int nvpol;
     struct jy_scoring *scoring; /* owned: policy/scoring-forms.tsv (service/scoring.h), checked on filing */
+    jy_policy_reader *vec_reader; /* owned, made on first use: the fact vector of a filed case
+                                   * (jy_policy_factvec_make; the budget simulation reads it) */
 } jy_cases;
 
 /* Loads the rules, the calendar and the workflows from policy_dir; st stays the caller's. */

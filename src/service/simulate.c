@@ -524,8 +524,9 @@ typedef struct sim {
     jy_policy_reader *rold, *rnew;
     int fast, verify_all;  /* fast: on; verify_all: every row also read by the jansson reader (JY_SIM_VERIFY=1) */
     int force_retry;       /* JY_SIM_VERIFY=retry: the first check fails (tests the repeat) */
+    int use_vec;           /* the stored fact vectors are used (JY_SIM_FACTVEC=off: every row's facts read) */
     int fast_failed;       /* a checked row disagreed: the run is repeated with the jansson reader */
-    long fast_rows, checked;
+    long fast_rows, checked, vec_rows;
     jy_policy_case *chk;   /* the jansson reader's reading of a checked row */
     int rc;
     jy_err *err;
@@ -823,10 +824,19 @@ static int on_row(void *ctx, const jy_sim_row *r)
     if (!plain || !S->fast || check) build_line(S, r);
     if (S->fast) {
         jy_err e;
-        m->bad = (plain ? jy_policy_reader_parse_parts(S->rold, r->program, r->program_len, r->on, r->facts,
-                                                       r->facts_len, jy_case_form_inputs, &S->cold[g], &e)
-                        : jy_policy_reader_parse(S->rold, L->buf, L->len, jy_case_form_inputs, &S->cold[g], NULL, 0,
-                                                 &(int){0}, &e)) != 0;
+        /* a plain case's stored fact vector when it names these rules and these facts (else NULL
+         * or stale: the facts are read) */
+        if (plain && S->use_vec && r->fact_vec &&
+            jy_policy_factvec_read(S->rold, r->fact_vec, r->fact_vec_len, r->program, r->program_len, r->on,
+                                   r->facts, r->facts_len, jy_case_form_inputs, &S->cold[g]) == 0) {
+            m->bad = 0;
+            S->vec_rows++;
+        } else {
+            m->bad = (plain ? jy_policy_reader_parse_parts(S->rold, r->program, r->program_len, r->on, r->facts,
+                                                           r->facts_len, jy_case_form_inputs, &S->cold[g], &e)
+                            : jy_policy_reader_parse(S->rold, L->buf, L->len, jy_case_form_inputs, &S->cold[g], NULL,
+                                                     0, &(int){0}, &e)) != 0;
+        }
         S->fast_rows++;
         if (check) { /* check against the jansson reader */
             int bad = parse_into(S->pold, L->buf, L->len, S->chk) != 0;
@@ -1273,6 +1283,8 @@ int jy_simulate(jy_store *st, const jy_policy *cur, const jy_sim_request *rq, jy
         S->verify_all = v && strcmp(v, "1") == 0;
         S->force_retry = v && strcmp(v, "retry") == 0;
         S->fast = !(v && strcmp(v, "off") == 0);
+        const char *fv = getenv("JY_SIM_FACTVEC");
+        S->use_vec = !(fv && strcmp(fv, "off") == 0);
         S->rold = jy_policy_reader_new(cur);
         S->rnew = S->same_facts ? NULL : jy_policy_reader_new(pnew);
         S->chk = malloc(sizeof *S->chk);
@@ -1281,7 +1293,7 @@ int jy_simulate(jy_store *st, const jy_policy *cur, const jy_sim_request *rq, jy
         if (rc == 1 && S->fast_failed && !S->verify_all) { /* once more, every row by the engine's reader */
             sim_reset(S);
             S->fast = 0;
-            S->fast_rows = S->checked = 0;
+            S->fast_rows = S->checked = S->vec_rows = 0;
             rc = jy_store_sim_rows(st, &f, on_row, S, err);
         }
         if (rc == 0 && S->rc) rc = S->rc;
@@ -1290,6 +1302,7 @@ int jy_simulate(jy_store *st, const jy_policy *cur, const jy_sim_request *rq, jy
         S->st.secs_decide = S->decide_secs;
         S->st.fast_rows = S->fast_rows;
         S->st.checked = S->checked;
+        S->st.vec_rows = S->vec_rows;
         S->st.secs_read = t1 - t0 - S->decide_secs;
         if (rc == 0) rc = report(S, st, out);
         if (stats) *stats = S->st;

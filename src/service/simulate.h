@@ -52,6 +52,7 @@ typedef struct jy_sim_request {
 typedef struct jy_sim_stats {
     long rows, cases, lines, unreadable, changed;
     long fast_rows, checked; /* rows read by the fast reader (jy_policy_reader_parse); of them checked by the jansson reader */
+    long vec_rows;           /* of the fast rows, those whose stored fact vector was used (jy_policy_factvec_read) */
     jy_fen committed_before, committed_after;
     double secs_read, secs_decide; /* reading + parsing facts, deciding (both rule sets) */
 } jy_sim_stats;

@@ -61,9 +61,9 @@ static int sq_bulk(jy_store *st, jy_case *cs, jy_case_event *evs, size_t n, jy_e
     if (sqlite3_prepare_v2(db,
                            "INSERT INTO cases(county, program, kind, person_id, org_id, parent_id, year, filed_on,"
                            " occupation, level, start_on, end_on, state, due_on, publicity_end, amount, decision,"
-                           " ruleset, created_at, updated_at, facts, reasons, conflicts, roster_exam, roster_cert)"
+                           " ruleset, created_at, updated_at, facts, reasons, conflicts, roster_exam, roster_cert, fact_vec)"
                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
-                           " ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
+                           " ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
                            -1, &ic, NULL) != SQLITE_OK ||
         sqlite3_prepare_v2(db,
                            "INSERT INTO case_events(county, case_id, at, on_date, actor, step, from_state, to_state,"
@@ -106,6 +106,9 @@ static int sq_bulk(jy_store *st, jy_case *cs, jy_case_event *evs, size_t n, jy_e
         if (m.has_exam) b_text(ic, 24, m.exam);
         else sqlite3_bind_null(ic, 24);
         sqlite3_bind_int(ic, 25, m.cert);
+        if (c->fact_vec && c->fact_vec_len)
+            sqlite3_bind_blob(ic, 26, c->fact_vec, (int)c->fact_vec_len, SQLITE_STATIC);
+        else sqlite3_bind_null(ic, 26);
         if (sqlite3_step(ic) != SQLITE_DONE) {
             rc = jy_err_set2(err, JY_EDB, "store.bulk_case.row_db", "bulk case %zu (%s %s): %s",
                              "批量写入第 %zu 个案件（%s %s）时数据库出错：%s", i + 1, c->program, c->kind,
@@ -239,12 +242,23 @@ static int pq_bulk(jy_store *st, jy_case *cs, jy_case_event *evs, size_t n, jy_e
         if (m.has_exam) copy_text(&sb, m.exam);
         else jy_sb_append(&sb, "\\N");
         jy_sb_append(&sb, m.cert ? "\t1" : "\t0");
+        jy_sb_appendc(&sb, '\t');
+        if (c->fact_vec && c->fact_vec_len) { /* bytea's hex form, its backslash escaped for COPY */
+            static const char X[] = "0123456789abcdef";
+            jy_sb_append(&sb, "\\\\x");
+            for (size_t k = 0; k < c->fact_vec_len; k++) {
+                jy_sb_appendc(&sb, X[c->fact_vec[k] >> 4]);
+                jy_sb_appendc(&sb, X[c->fact_vec[k] & 15]);
+            }
+        } else {
+            jy_sb_append(&sb, "\\N");
+        }
         jy_sb_appendc(&sb, '\n');
     }
     rc = pq_copy(st, conn,
                  "COPY cases(id, county, program, kind, person_id, org_id, parent_id, year, filed_on, occupation,"
                  " level, start_on, end_on, state, due_on, publicity_end, amount, decision, ruleset, created_at,"
-                 " updated_at, facts, reasons, conflicts, roster_exam, roster_cert) FROM STDIN",
+                 " updated_at, facts, reasons, conflicts, roster_exam, roster_cert, fact_vec) FROM STDIN",
                  &sb, err);
     for (size_t i = 0; i < n && rc == 0; i++) {
         jy_case_event *ev = &evs[i];

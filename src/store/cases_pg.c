@@ -169,6 +169,21 @@ static int pq_user_count(jy_store *st, int64_t *n, jy_err *err)
 
 /* ---------------------------------------------------------------- cases */
 
+/* The case's fact vector (migration 15) as hex for decode(…, 'hex'), or NULL (free it). */
+static char *vec_hex(const jy_case *c)
+{
+    if (!c->fact_vec || !c->fact_vec_len) return NULL;
+    char *h = malloc(c->fact_vec_len * 2 + 1);
+    if (!h) return NULL; /* written without a vector: the simulation reads the facts */
+    static const char X[] = "0123456789abcdef";
+    for (size_t i = 0; i < c->fact_vec_len; i++) {
+        h[2 * i] = X[c->fact_vec[i] >> 4];
+        h[2 * i + 1] = X[c->fact_vec[i] & 15];
+    }
+    h[2 * c->fact_vec_len] = 0;
+    return h;
+}
+
 static void read_case(const PGresult *r, int i, jy_case *c, int with_text)
 {
     memset(c, 0, sizeof *c);
@@ -208,20 +223,22 @@ static int pq_case_insert(jy_store *st, jy_case *c, jy_err *err)
     char d1[JY_DATE_BUFSZ], d2[JY_DATE_BUFSZ], d3[JY_DATE_BUFSZ], d4[JY_DATE_BUFSZ], d5[JY_DATE_BUFSZ];
     jy_roster_marks m;
     jy_store_roster_marks(c, &m);
-    const char *v[26] = {c->county, c->program, c->kind, opt_id(p, c->person_id), opt_id(o, c->org_id),
+    char *vec = vec_hex(c);
+    const char *v[27] = {c->county, c->program, c->kind, opt_id(p, c->person_id), opt_id(o, c->org_id),
                          opt_id(pa, c->parent_id), i64(y, c->year), day(d1, c->filed_on), c->occupation,
                          i64(lv, c->level), day(d2, c->start_on), day(d3, c->end_on), c->state, day(d4, c->due_on),
                          day(d5, c->publicity_end), c->has_amount ? i64(am, c->amount) : NULL, c->decision,
                          c->ruleset, c->created_at, c->updated_at, c->facts ? c->facts : "{}",
                          c->reasons ? c->reasons : "[]", c->conflicts ? c->conflicts : "[]",
-                         opt_id(pv, c->policy_version), m.has_exam ? m.exam : NULL, m.cert ? "1" : "0"};
+                         opt_id(pv, c->policy_version), m.has_exam ? m.exam : NULL, m.cert ? "1" : "0", vec};
     PGresult *r = run(st, "INSERT INTO cases(county, program, kind, person_id, org_id, parent_id, year, filed_on,"
                           " occupation, level, start_on, end_on, state, due_on, publicity_end, amount, decision, ruleset,"
-                          " created_at, updated_at, facts, reasons, conflicts, policy_version, roster_exam, roster_cert)"
+                          " created_at, updated_at, facts, reasons, conflicts, policy_version, roster_exam, roster_cert, fact_vec)"
                           " VALUES ($1, $2, $3, $4::bigint, $5::bigint, $6::bigint, $7::int, $8::date, $9, $10::int,"
                           " $11::date, $12::date, $13, $14::date, $15::date, $16::bigint, $17, $18, $19, $20, $21, $22,"
-                          " $23, $24::bigint, $25, $26::int) RETURNING id",
-                      26, v, "filing a case", err);
+                          " $23, $24::bigint, $25, $26::int, decode($27, 'hex')) RETURNING id",
+                      27, v, "filing a case", err);
+    free(vec);
     if (!r) return err ? err->code : JY_EDB;
     c->id = col_i64(r, 0, 0);
     PQclear(r);
@@ -234,16 +251,20 @@ static int pq_case_update(jy_store *st, const jy_case *c, const char *expect_sta
     *changed = 0;
     jy_roster_marks m;
     jy_store_roster_marks(c, &m);
-    const char *v[15] = {i64(id, c->id), expect_state, c->state, day(d1, c->due_on), day(d2, c->publicity_end),
+    char *vec = vec_hex(c);
+    const char *v[16] = {i64(id, c->id), expect_state, c->state, day(d1, c->due_on), day(d2, c->publicity_end),
                          c->has_amount ? i64(am, c->amount) : NULL, c->decision, c->ruleset, c->updated_at,
                          c->facts ? c->facts : "{}", c->reasons ? c->reasons : "[]",
                          c->conflicts ? c->conflicts : "[]", opt_id(pv, c->policy_version),
-                         m.has_exam ? m.exam : NULL, m.cert ? "1" : "0"};
+                         m.has_exam ? m.exam : NULL, m.cert ? "1" : "0", vec};
     PGresult *r = run(st, "UPDATE cases SET state = $3, due_on = $4::date, publicity_end = $5::date,"
                           " amount = $6::bigint, decision = $7, ruleset = $8, updated_at = $9, facts = $10,"
                           " reasons = $11, conflicts = $12, policy_version = $13::bigint, roster_exam = $14,"
-                          " roster_cert = $15::int WHERE id = $1::bigint AND state = $2",
-                      15, v, "updating a case", err);
+                          " roster_cert = $15::int,"
+                          " fact_vec = CASE WHEN $16::text IS NOT NULL THEN decode($16, 'hex') WHEN facts = $10 THEN fact_vec END"
+                          " WHERE id = $1::bigint AND state = $2",
+                      16, v, "updating a case", err);
+    free(vec);
     if (!r) return err ? err->code : JY_EDB;
     *changed = strtol(PQcmdTuples(r), NULL, 10) > 0;
     PQclear(r);

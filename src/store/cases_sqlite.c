@@ -47,6 +47,13 @@ static void bind_text(sqlite3_stmt *s, int i, const char *v)
     sqlite3_bind_text(s, i, v ? v : "", -1, SQLITE_STATIC);
 }
 
+/* the case's fact vector (migration 15), or NULL */
+static void bind_vec(sqlite3_stmt *s, int i, const jy_case *c)
+{
+    if (c->fact_vec && c->fact_vec_len) sqlite3_bind_blob(s, i, c->fact_vec, (int)c->fact_vec_len, SQLITE_STATIC);
+    else sqlite3_bind_null(s, i);
+}
+
 static void bind_id(sqlite3_stmt *s, int i, int64_t v)
 {
     if (v) sqlite3_bind_int64(s, i, v);
@@ -219,9 +226,9 @@ static int sq_case_insert(jy_store *st, jy_case *c, jy_err *err)
     sqlite3_stmt *s;
     int rc = prep(st, "INSERT INTO cases(county, program, kind, person_id, org_id, parent_id, year, filed_on,"
                       " occupation, level, start_on, end_on, state, due_on, publicity_end, amount, decision, ruleset,"
-                      " created_at, updated_at, facts, reasons, conflicts, policy_version, roster_exam, roster_cert)"
+                      " created_at, updated_at, facts, reasons, conflicts, policy_version, roster_exam, roster_cert, fact_vec)"
                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,"
-                      " ?20, ?21, ?22, ?23, ?24, ?25, ?26) RETURNING id",
+                      " ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27) RETURNING id",
                   &s, err);
     if (rc) return rc;
     char d1[JY_DATE_BUFSZ], d2[JY_DATE_BUFSZ], d3[JY_DATE_BUFSZ], d4[JY_DATE_BUFSZ], d5[JY_DATE_BUFSZ];
@@ -255,6 +262,7 @@ static int sq_case_insert(jy_store *st, jy_case *c, jy_err *err)
     if (m.has_exam) bind_text(s, 25, m.exam);
     else sqlite3_bind_null(s, 25);
     sqlite3_bind_int(s, 26, m.cert);
+    bind_vec(s, 27, c);
     if (sqlite3_step(s) == SQLITE_ROW) c->id = sqlite3_column_int64(s, 0);
     else rc = fail(st, "filing a case", err);
     jy_store_sqlite_release(st, s);
@@ -267,7 +275,9 @@ static int sq_case_update(jy_store *st, const jy_case *c, const char *expect_sta
     *changed = 0;
     int rc = prep(st, "UPDATE cases SET state = ?3, due_on = ?4, publicity_end = ?5, amount = ?6, decision = ?7,"
                       " ruleset = ?8, updated_at = ?9, facts = ?10, reasons = ?11, conflicts = ?12, policy_version = ?13,"
-                      " roster_exam = ?14, roster_cert = ?15 WHERE id = ?1 AND state = ?2",
+                      " roster_exam = ?14, roster_cert = ?15,"
+                      " fact_vec = CASE WHEN ?16 IS NOT NULL THEN ?16 WHEN facts = ?10 THEN fact_vec END"
+                      " WHERE id = ?1 AND state = ?2",
                   &s, err);
     if (rc) return rc;
     char d1[JY_DATE_BUFSZ], d2[JY_DATE_BUFSZ];
@@ -290,6 +300,7 @@ static int sq_case_update(jy_store *st, const jy_case *c, const char *expect_sta
     if (m.has_exam) bind_text(s, 14, m.exam);
     else sqlite3_bind_null(s, 14);
     sqlite3_bind_int(s, 15, m.cert);
+    bind_vec(s, 16, c);
     rc = step_all(st, s, "updating a case", err);
     if (rc == 0) *changed = sqlite3_changes(jy_store_sqlite_db(st)) > 0;
     jy_store_sqlite_release(st, s);

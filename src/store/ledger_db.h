@@ -65,6 +65,15 @@ const char *jy_ledger_sqlite_col_text(const jl_cols *r, int c, size_t *len);
 int64_t jy_ledger_pg_col_i64(const jl_cols *r, int c);
 int jy_ledger_pg_col_null(const jl_cols *r, int c);
 const char *jy_ledger_pg_col_text(const jl_cols *r, int c, size_t *len);
+const unsigned char *jy_ledger_sqlite_col_blob(const jl_cols *r, int c, unsigned char *buf, size_t cap, size_t *len);
+const unsigned char *jy_ledger_pg_col_blob(const jl_cols *r, int c, unsigned char *buf, size_t cap, size_t *len);
+/* A BLOB (bytea) column's bytes and their count, or NULL for SQL NULL (or, on PostgreSQL, a value
+ * longer than cap bytes or not in bytea's hex form): on SQLite pointing into the row, on
+ * PostgreSQL decoded from the text result into buf. */
+static inline const unsigned char *jl_col_blob(const jl_cols *r, int c, unsigned char *buf, size_t cap, size_t *len)
+{
+    return r->pg ? jy_ledger_pg_col_blob(r, c, buf, cap, len) : jy_ledger_sqlite_col_blob(r, c, buf, cap, len);
+}
 /* The column as an integer (0 for NULL). */
 static inline int64_t jl_col_i64(const jl_cols *r, int c)
 {

@@ -103,6 +103,27 @@ int jy_ledger_pg_col_null(const jl_cols *r, int c)
     return PQgetisnull(r->h, r->row, c);
 }
 
+static int hexval(unsigned char ch)
+{
+    return ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
+}
+
+const unsigned char *jy_ledger_pg_col_blob(const jl_cols *r, int c, unsigned char *buf, size_t cap, size_t *len)
+{
+    *len = 0;
+    if (PQgetisnull(r->h, r->row, c)) return NULL;
+    const unsigned char *t = (const unsigned char *)PQgetvalue(r->h, r->row, c);
+    size_t n = (size_t)PQgetlength(r->h, r->row, c);
+    if (n < 2 || t[0] != '\\' || t[1] != 'x' || n % 2 || (n - 2) / 2 > cap) return NULL;
+    for (size_t i = 2; i < n; i += 2) {
+        int a = hexval(t[i]), b = hexval(t[i + 1]);
+        if (a < 0 || b < 0) return NULL;
+        buf[(i - 2) / 2] = (unsigned char)(a << 4 | b);
+    }
+    *len = (n - 2) / 2;
+    return buf;
+}
+
 const char *jy_ledger_pg_col_text(const jl_cols *r, int c, size_t *len)
 {
     if (PQgetisnull(r->h, r->row, c)) {

@@ -97,6 +97,16 @@ int jy_ledger_sqlite_col_null(const jl_cols *r, int c)
     return sqlite3_column_type((sqlite3_stmt *)r->h, c) == SQLITE_NULL;
 }
 
+const unsigned char *jy_ledger_sqlite_col_blob(const jl_cols *r, int c, unsigned char *buf, size_t cap, size_t *len)
+{
+    (void)buf;
+    (void)cap;
+    sqlite3_stmt *s = r->h;
+    const unsigned char *b = sqlite3_column_blob(s, c); /* then its length */
+    *len = b ? (size_t)sqlite3_column_bytes(s, c) : 0;
+    return b;
+}
+
 const char *jy_ledger_sqlite_col_text(const jl_cols *r, int c, size_t *len)
 {
     sqlite3_stmt *s = r->h;

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "policy/policy.h" /* JY_FACTVEC_MAX */
 #include "store/ledger_db.h"
 
 enum { PAGE = 20000 };
@@ -27,7 +28,7 @@ enum { PAGE = 20000 };
  * row but the county's and the kind's tests. */
 static const char cases_sql[] =
     "SELECT c.id, c.program, c.kind, CAST(c.filed_on AS TEXT), c.year, c.person_id, c.org_id, c.parent_id, "
-    "c.county, c.facts, c.conflicts "
+    "c.county, c.facts, c.conflicts, c.fact_vec "
     "FROM cases c "
     "WHERE c.county = $1 AND c.id > CAST($2 AS BIGINT) AND c.kind <> 'training_class' "
     "ORDER BY c.id LIMIT 20000";
@@ -192,6 +193,7 @@ typedef struct rows_ctx {
     const char *program;  /* "" : every programme */
     size_t program_len;
     const char *from, *to; /* the period's bounds as text (YYYY-MM-DD) */
+    unsigned char vec[JY_FACTVEC_MAX]; /* PostgreSQL: a fact vector decoded from its hex */
 } rows_ctx;
 
 /* a's n bytes against the string b, as SQLite's BINARY collation orders text */
@@ -212,7 +214,7 @@ static jy_date date_of(const char *s, size_t len)
 static int on_case(void *ctx, const jl_cols *row)
 {
     rows_ctx *t = ctx;
-    if (row->ncol < 11) return 1;
+    if (row->ncol < 12) return 1;
     jy_sim_row r;
     memset(&r, 0, sizeof r);
     r.id = jl_col_i64(row, 0);
@@ -246,6 +248,7 @@ static int on_case(void *ctx, const jl_cols *row)
     s = jl_col_text(row, 10, NULL);
     r.conflicts = s ? s : "[]";
     r.paid = paid_of(t->paid, r.id);
+    r.fact_vec = jl_col_blob(row, 11, t->vec, sizeof t->vec, &r.fact_vec_len);
     t->rc = t->fn(t->ctx, &r);
     return t->rc != 0;
 }
@@ -307,7 +310,9 @@ int jy_store_sim_rows(jy_store *st, const jy_sim_filter *f, int (*fn)(void *ctx,
     idmap persons = {0}, orgs = {0}, parents = {0};
     const char *area = f->area ? f->area : "";
     const char *prog = f->program ? f->program : "";
-    rows_ctx t = {fn, ctx, 0, 0, 0, &paid, &persons, &orgs, &parents, area, strlen(area), prog, strlen(prog), from, to};
+    rows_ctx t = {.fn = fn, .ctx = ctx, .paid = &paid, .persons = &persons, .orgs = &orgs, .parents = &parents,
+                  .area = area, .area_len = strlen(area), .program = prog, .program_len = strlen(prog),
+                  .from = from, .to = to};
     jl_val p[6] = {JL_S(county), JL_I(0), JL_S(f->program ? f->program : ""), JL_S(from), JL_S(to),
                    JL_S(area)};
     int rc = jl_run(st, paid_sql, p, 1, on_paid, &paid, NULL, "simulation: paid per case", err);

@@ -33,6 +33,8 @@ typedef struct jy_sim_row {
     const char *parent_facts; /* the parent case's facts when the case has no track of its own, else NULL */
     const char *conflicts;  /* the case's stored conflict findings (JSON array text; "[]" for a line) */
     jy_fen paid;            /* paid on its payables, less recoveries */
+    const unsigned char *fact_vec; /* a case's stored fact vector (migration 15), or NULL */
+    size_t fact_vec_len;
 } jy_sim_row;
 
 typedef struct jy_sim_filter {

@@ -282,7 +282,7 @@ typedef struct jy_licence {
  * valid_until) is not added twice (l->id gets the existing id). JY_ENOTFOUND: no such org. */
 int jy_store_org_licence_add(jy_store *st, int64_t org_id, jy_licence *l, const char *actor,
                              jy_err *err);
-/* Dated statuses an organisation holds (migration 17; 单位状态), as persons hold theirs: a kind
+/* Dated statuses an organisation holds (migration 16; 单位状态), as persons hold theirs: a kind
  * (jy_org_status_kind_*), since/until (0 = unknown / open) and a detail. */
 typedef struct jy_org_status {
     int64_t id;
@@ -505,6 +505,11 @@ typedef struct jy_case {
     const char *facts;     /* JSON object */
     const char *reasons;   /* JSON array: the decision's reasons with clauses */
     const char *conflicts; /* JSON array: the conflict findings */
+    /* the facts as the engine's reader reads them (jy_policy_factvec_make; migration 15), written
+     * with the case when not NULL; NULL on every read (only the budget simulation reads it).
+     * jy_store_case_update keeps the stored one when neither this nor the facts change. */
+    const unsigned char *fact_vec;
+    size_t fact_vec_len;
 } jy_case;
 
 /* One workflow transition (also in the audit log). reason: valid for the callback. */

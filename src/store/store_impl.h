@@ -17,7 +17,7 @@
     " WHERE o.id = cases.org_id) END)"
 
 /* Newest schema version this build knows; each backend has migrations 1..JY_STORE_SCHEMA_VERSION. */
-#define JY_STORE_SCHEMA_VERSION 17
+#define JY_STORE_SCHEMA_VERSION 16
 
 typedef struct jy_store_ops {
     const char *name; /* "sqlite", "postgresql" */

@@ -1423,7 +1423,7 @@ done:
     return txn_leave(st, own, rc, err);
 }
 
-/* ---- organisations' dated statuses (migration 17) ---- */
+/* ---- organisations' dated statuses (migration 16) ---- */
 
 static int pg_org_status_add(jy_store *base, int64_t org_id, jy_org_status *os, const char *actor, jy_err *err)
 {

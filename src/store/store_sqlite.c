@@ -1154,7 +1154,7 @@ done:
     return txn_leave(st, own, rc, err);
 }
 
-/* ---- organisations' dated statuses (migration 17) ---- */
+/* ---- organisations' dated statuses (migration 16) ---- */
 
 static void bind_ostatus(sqlite3_stmt *s, int64_t org_id, const jy_org_status *os, char *since, char *until)
 {

@@ -101,6 +101,7 @@ static const char jy_sqlite_migration_1[] =
 #include "store/settings_schema.h" /* jy_sqlite_migration_11: settings, batch transfers (issue 13) */
 #include "store/policy_version_schema.h" /* jy_sqlite_migration_12: rule versions (issue 14) */
 #include "store/counters_schema.h" /* jy_sqlite_migration_14: the dashboard's counters, work-list indexes (issue 12) */
+#include "store/factvec_schema.h" /* jy_sqlite_migration_15: fact vectors of cases (issue 14) */
 
 /* Migration "audit MAC" (issue 10 item 14, the keyed chain; docs/audit.md): each entry may
  * carry an HMAC-SHA256 of its hash under a key the database does not hold (32 bytes; NULL =
@@ -128,10 +129,10 @@ static const char jy_sqlite_migration_13[] =
     " roster_cert = EXISTS (SELECT 1 FROM json_each(facts) WHERE key = 'certificate')"
     " WHERE kind = 'trainee_claim' AND json_valid(facts);\n";
 
-/* Migration 17 "organisations' statuses" (issue 12, pages3): dated statuses of an organisation
+/* Migration 16 "organisations' statuses" (issue 12, pages3): dated statuses of an organisation
  * (定点培训机构, 就业见习基地, 限期整改, 暂停补贴资格 …), as person_statuses are a person's; each
  * add and edit is in the audit log (entity org_status). */
-static const char jy_sqlite_migration_17[] =
+static const char jy_sqlite_migration_16[] =
     "CREATE TABLE org_statuses (\n"
     "  id INTEGER PRIMARY KEY,\n"
     "  county TEXT NOT NULL,\n"
@@ -164,7 +165,8 @@ static const jy_sqlite_migration jy_sqlite_migrations[] = {
     {12, "rule versions; the version of each decision", jy_sqlite_migration_12},
     {13, "cases: roster marks of trainee claims (exam, certificate)", jy_sqlite_migration_13},
     {14, "case counters kept by triggers for the dashboard; work-list indexes", jy_sqlite_migration_14},
-    {17, "organisations' dated statuses", jy_sqlite_migration_17},
+    {15, "cases: fact vectors for the budget simulation", jy_sqlite_migration_15},
+    {16, "organisations' dated statuses", jy_sqlite_migration_16},
 };
 
 #endif

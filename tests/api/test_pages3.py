@@ -6,7 +6,7 @@
   township user sees its township's; an owner-bound role its own; a bad cursor or ?town= refused;
 - GET /cases?town= filtered in the store's query: the township's cases (the subject's household
   registration, or the organisation's division), paged, equal for a township user and ?town=;
-- organisations' dated statuses (migration 17): add, list, edit, end; the refusals naming the
+- organisations' dated statuses (migration 16): add, list, edit, end; the refusals naming the
   field; the audit log; a township user only in its township; persons' statuses edited and ended."""
 import json
 from apilib import *
@@ -179,7 +179,7 @@ with Server() as srv:
         check(moved is None or moved["waiting_steps"] != first["waiting_steps"],
               "case %d after %s: %r" % (first["id"], step, moved))
 
-    # ---- organisations' dated statuses (migration 17) ----
+    # ---- organisations' dated statuses (migration 16) ----
     orgs = pages(r, "/api/v1/orgs", 500)
     def org_full(c, oid):
         return c.call("GET", "/api/v1/orgs/%d" % oid, expect=200)[1]

@@ -197,8 +197,8 @@ static void migration_13_fills_the_roster_marks(void **state)
     put_case(st, "640522", "P1", "trainee_claim", 0, 0, cls, "filed", -1, "not json"); /* neither, as in C */
     json_t *before = roster_of(st, cls);
     jy_err err = {0};
-    /* migrations 17 (organisations' statuses) and 14 (the case counters) go too, so that 13, 14 and 17
-     * run again in order */
+    /* migrations 16 (organisations' statuses), 15 (fact vectors) and 14 (the case counters) go too,
+     * so that 13 to 16 run again in order */
     int pg = strcmp(jy_store_backend(st), "postgresql") == 0;
     static const char *const undo14_sqlite[] = {"DROP TRIGGER case_counters_insert", "DROP TRIGGER case_counters_update",
                                                 "DROP TRIGGER case_counters_delete", "DROP TRIGGER case_counters_class",
@@ -210,8 +210,9 @@ static void migration_13_fills_the_roster_marks(void **state)
     for (size_t i = 0; i < (pg ? sizeof undo14_pg / sizeof *undo14_pg : sizeof undo14_sqlite / sizeof *undo14_sqlite); i++)
         if (jl_run(st, pg ? undo14_pg[i] : undo14_sqlite[i], NULL, 0, NULL, NULL, NULL, "going back to version 13", &err))
             fail_msg("%s", err.msg);
-    static const char *const undo[] = {"DROP TABLE org_statuses", "DELETE FROM schema_migrations WHERE version = 17",
-                                       "DROP INDEX cases_due", "DROP INDEX cases_county_state", "DROP INDEX cases_county_id",
+    static const char *const undo[] = {"DROP TABLE org_statuses", "DELETE FROM schema_migrations WHERE version = 16",
+                                       "ALTER TABLE cases DROP COLUMN fact_vec", /* migration 15 */
+                                       "DELETE FROM schema_migrations WHERE version = 15", "DROP INDEX cases_due", "DROP INDEX cases_county_state", "DROP INDEX cases_county_id",
                                        "DROP INDEX case_events_object", "DELETE FROM schema_migrations WHERE version = 14",
                                        "DROP INDEX cases_roster", "ALTER TABLE cases DROP COLUMN roster_exam",
                                        "ALTER TABLE cases DROP COLUMN roster_cert",

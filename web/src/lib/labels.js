@@ -26,7 +26,7 @@ export const STATUSES = {
   retired: '退休人员', employer_insured: '单位缴纳社保',
 }
 
-// an organisation's dated statuses (migration 17; the API's jy_org_status kinds)
+// an organisation's dated statuses (migration 16; the API's jy_org_status kinds)
 export const ORG_STATUSES = {
   designated_training: '定点培训机构', internship_base: '就业见习基地', incubator: '创业孵化基地',
   rectification: '限期整改', suspended: '暂停补贴资格', dishonest: '失信惩戒', deregistered: '已注销',
