@@ -1316,13 +1316,16 @@ static void read_rows(importer *im)
         jy_err cerr;
         int got = jy_rows_next(im->rows, &cerr);
         if (got == 0) break;
-        if (got < 0) { /* a broken record: nothing after it can be trusted to line up */
+        if (got < 0) { /* a broken record: rejected; the rows after it are read when they can be */
             im->row = jy_rows_record_no(im->rows) + 1;
             im->row_errors = 0;
             cell none = {"", 0};
             row_error_e(im, -1, none, &cerr);
             res->stats.rows++;
             res->stats.rejected++;
+            /* a stray quote swallowed the lines after it: read on at the next line (a bad row
+             * never costs the good ones); anything else: nothing after it lines up */
+            if (jy_rows_resume(im->rows)) continue;
             snprintf(res->stopped, sizeof res->stopped, "%s", jy_err_text(&cerr));
             break;
         }

@@ -20,4 +20,31 @@ expect_out "no line was made" "" 0 sh -c "$J ledger show | grep -E '\"program\":
 expect_out "report budget has no P99 row" "" 0 sh -c "$J report budget | grep -o 'P99' || true"
 expect_rc "a real programme still set" 0 $J ledger budget set P13 2024 central 5.00
 
+# ---- a roster row with a stray quote (a field that opens a quote and never closes it) no
+# longer costs the good rows after it: the row is rejected naming its row, the rest is read ----
+python3 - "$T" <<'PY'
+import sys
+def cd(s17):
+    w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return s17 + "10X98765432"[sum(int(a) * b for a, b in zip(s17, w)) % 11]
+ids = [cd("640522" + b + "123") for b in ("19850101", "19860202", "19870303", "19880404")]
+rows = ["序号,姓名,身份证号码,户籍性质"]
+rows.append(f"1,马一,{ids[0]},农村")
+rows.append(f'2,"马二,{ids[1]},农村')   # the stray quote
+rows.append(f"3,马三,{ids[2]},农村")
+rows.append(f"4,马四,{ids[3]},城镇")
+open(sys.argv[1] + "/stray.csv", "w", encoding="utf-8").write("\n".join(rows) + "\n")
+open(sys.argv[1] + "/ids", "w").write("\n".join(ids) + "\n")
+PY
+mapfile -t IDS <"$T/ids"
+expect_rc "a roster with a stray quote: a row rejected" 1 $J person import "$T/stray.csv" --report "$T/stray.err.csv"
+out=$(cat "$T/stdout")
+expect_contains "every row counted" '"rows":4,"created":3,"updated":0,"unchanged":0,"rejected":1' "$out"
+case "$out" in *'"stopped"'*) fail "reading stopped at the stray quote: $out" ;; esac
+expect_contains "the report names row 3 and why" "3,,,line 3: quoted field not closed" "$(cat "$T/stray.err.csv")"
+for k in 0 2 3; do
+  expect_rc "row of ${IDS[$k]} stored" 0 $J person show "${IDS[$k]}"
+done
+expect_rc "the broken row stored nothing" 1 $J person show "${IDS[1]}"
+
 finish
