@@ -47,4 +47,28 @@ for k in 0 2 3; do
 done
 expect_rc "the broken row stored nothing" 1 $J person show "${IDS[1]}"
 
+# ---- a UTF-8 roster with one bad byte (a cell pasted from elsewhere) is read as UTF-8: the row
+# holding it is rejected naming the row, the column and why; before, the whole file was read as
+# GB18030 and refused ("no header row"), every good row with it ----
+python3 - "$T" <<'PY'
+import sys
+def cd(s17):
+    w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return s17 + "10X98765432"[sum(int(a) * b for a, b in zip(s17, w)) % 11]
+ids = [cd("640522" + b + "456") for b in ("19900101", "19910202", "19920303")]
+rows = ["序号,姓名,身份证号码,户籍性质".encode()]
+rows.append(f"1,杨一,{ids[0]},农村".encode())
+rows.append(f"2,杨二,{ids[1]},农村".encode().replace("杨二".encode(), "杨二".encode() + b"\xff"))
+rows.append(f"3,杨三,{ids[2]},农村".encode())
+open(sys.argv[1] + "/badbyte.csv", "wb").write(b"\n".join(rows) + b"\n")
+open(sys.argv[1] + "/ids2", "w").write("\n".join(ids) + "\n")
+PY
+mapfile -t IDS2 <"$T/ids2"
+expect_rc "a UTF-8 roster with a bad byte: one row rejected" 1 $J person import "$T/badbyte.csv" --report "$T/badbyte.err.csv"
+out=$(cat "$T/stdout")
+expect_contains "read as UTF-8, the good rows stored" '"rows":3,"created":2,"updated":0,"unchanged":0,"rejected":1,"report":"'"$T/badbyte.err.csv"'","encoding":"utf-8"' "$out"
+expect_contains "the report names row 3, 姓名 and why" "3,姓名,(not valid text),contains bytes that are not valid utf-8 text" "$(cat "$T/badbyte.err.csv")"
+expect_out "row 2's name as written" "杨一" 0 sh -c "$J person show ${IDS2[0]} | sed 's/.*\"name\":\"\([^\"]*\)\".*/\1/'"
+expect_rc "row 4 stored" 0 $J person show "${IDS2[2]}"
+
 finish

@@ -312,6 +312,17 @@ static void test_detect_encodings(void **state)
     /* a UTF-8 sequence cut off by the end of the sample is still UTF-8 */
     assert_int_equal(jy_text_detect((const unsigned char *)"ab\xE5\xA7", 4, &bom), JY_ENC_UTF8);
     assert_int_equal(jy_text_detect((const unsigned char *)"plain ascii", 11, &bom), JY_ENC_UTF8);
+    /* UTF-8 with a bad byte or a cut character inside is still UTF-8 (read as GB18030, every
+     * Chinese cell and the header would be garbage): only the rows holding them are rejected */
+    const char *u = "姓名,身份证号码,户籍所在地\n马小军\xFF,640522199003071230,海原县七营镇张堡村\n"
+                    "杨\xE5\xB8,640522199101010022,海原县三河镇\n";
+    assert_int_equal(jy_text_detect((const unsigned char *)u, strlen(u), &bom), JY_ENC_UTF8);
+    /* the same roster in GB18030 (without a bad byte) stays GB18030 */
+    const char *g = "\xD0\xD5\xC3\xFB,\xC9\xED\xB7\xDD\xD6\xA4\xBA\xC5\xC2\xEB,\xBB\xA7\xBC\xAE\xCB\xF9\xD4\xDA\xB5\xD8\n"
+                    "\xC2\xED\xD0\xA1\xBE\xFC,640522199003071230,\xBA\xA3\xD4\xAD\xCF\xD8\xC6\xDF\xD3\xAA\xD5\xF2"
+                    "\xD5\xC5\xB1\xA4\xB4\xE5\n"
+                    "\xD1\xEE\xB7\xAB,640522199101010022,\xBA\xA3\xD4\xAD\xCF\xD8\xC8\xFD\xBA\xD3\xD5\xF2\n";
+    assert_int_equal(jy_text_detect((const unsigned char *)g, strlen(g), &bom), JY_ENC_GB18030);
 }
 
 static void test_utf8_validation(void **state)
