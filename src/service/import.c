@@ -22,6 +22,7 @@
 #include "domain/idcard.h"
 #include "domain/mobile.h"
 #include "domain/uscc.h"
+#include "service/registry.h"
 
 /* row_error2 (row_error_e is defined with the importer)(im, field, v, key, en, zh, …): a catalogued message (base/err.h jy_err_set2). */
 #define row_error2(im, field, v, key, en, zh, ...)                                                  \
@@ -842,6 +843,9 @@ static void person_row(importer *im)
 
     cell name = get(im, F_NAME);
     if (name.n == 0) row_error2(im, F_NAME, name, "import.name_empty", "姓名 is empty", "姓名为空");
+    else if (jy_registry_control_at(name.p, name.n) >= 0)
+        row_error2(im, F_NAME, name, "import.name_control", "姓名 holds a line break or another control character: a name is one line of text",
+                   "姓名含有换行符或其他控制字符：姓名只能是一行文字");
     else put_str(im, F_NAME, name, p.name, sizeof p.name);
 
     cell idv = get(im, F_IDCARD);
@@ -995,6 +999,9 @@ static void org_row(importer *im)
 
     cell name = get(im, F_ORG_NAME);
     if (name.n == 0) row_error2(im, F_ORG_NAME, name, "import.org_name_empty", "单位名称 is empty", "单位名称为空");
+    else if (jy_registry_control_at(name.p, name.n) >= 0)
+        row_error2(im, F_ORG_NAME, name, "import.org_name_control", "单位名称 holds a line break or another control character: a name is one line of text",
+                   "单位名称含有换行符或其他控制字符：名称只能是一行文字");
     else put_str(im, F_ORG_NAME, name, o.name, sizeof o.name);
 
     cell code = get(im, F_USCC);

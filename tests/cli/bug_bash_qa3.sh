@@ -71,4 +71,24 @@ expect_contains "the report names row 3, 姓名 and why" "3,姓名,(not valid te
 expect_out "row 2's name as written" "杨一" 0 sh -c "$J person show ${IDS2[0]} | sed 's/.*\"name\":\"\([^\"]*\)\".*/\1/'"
 expect_rc "row 4 stored" 0 $J person show "${IDS2[2]}"
 
+# ---- a name of nothing but spaces, or with a line break inside, is refused (CLI and API share
+# the check, the import has its own row error); spaces around a name are trimmed. Before, "   "
+# replaced a registered person's name, and "马小\n军" went into rosters and bank files ----
+P=640522199003071230
+expect_rc "a person" 0 $J person add --idcard $P --name 马小军
+expect_rc "a blank name refused" 1 $J person add --idcard $P --name "   "
+expect_contains "names the field" "--name" "$(cat "$T/stderr")"
+expect_contains "says why" "the name (姓名) is required" "$(cat "$T/stderr")"
+expect_rc "a name with a line break refused" 1 $J person add --idcard $P --name "马小
+军"
+expect_contains "says why" "holds a line break or another control character (byte 7)" "$(cat "$T/stderr")"
+expect_contains "the name kept" '"name":"马小军"' "$($J person show $P)"
+expect_contains "spaces around trimmed (U+3000 too)" '"name":"杨帆","sex"' "$($J person add --idcard $P --name "　杨帆 ")"
+expect_rc "an org name of a tab refused" 1 $J org add --uscc 93640522MA7700006Y --name "	" --kind employer
+expect_contains "says why" "the name (单位名称) is required" "$(cat "$T/stderr")"
+printf '姓名,身份证号码\n"马小\n军",640522198501011236\n' >"$T/nl.csv"
+expect_rc "an import row with a line break in 姓名 rejected" 1 $J person import "$T/nl.csv" --report "$T/nl.err.csv"
+expect_contains "the report names the row, the column and why" '2,姓名,"马小
+军",姓名 holds a line break' "$(cat "$T/nl.err.csv")"
+
 finish
