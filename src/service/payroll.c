@@ -815,6 +815,10 @@ int jy_payroll_show_json(jy_cases *cs, const char *county, const char *program, 
 {
     jy_payroll_run r;
     memset(&r, 0, sizeof r);
+    jy_month m;
+    jy_err e;
+    if (!month || jy_month_parse(month, &m, &e)) /* never the month of a longer text cut short */
+        return jy_err_set2(err, JY_EINVAL, "payroll.month", "month %s: expected YYYY-MM", "月份 %s：应为 YYYY-MM", month ? month : "");
     snprintf(r.county, sizeof r.county, "%s", county);
     snprintf(r.program, sizeof r.program, "%s", program ? program : "");
     snprintf(r.month, sizeof r.month, "%s", month ? month : "");
@@ -1291,6 +1295,10 @@ int jy_payroll_commit(jy_cases *cs, const char *county, const char *program, con
 {
     commit_req Q;
     memset(&Q, 0, sizeof Q);
+    jy_month m;
+    jy_err e;
+    if (!month || jy_month_parse(month, &m, &e))
+        return jy_err_set2(err, JY_EINVAL, "payroll.month", "month %s: expected YYYY-MM", "月份 %s：应为 YYYY-MM", month ? month : "");
     Q.cs = cs;
     Q.actor = actor;
     snprintf(Q.run.county, sizeof Q.run.county, "%s", county);

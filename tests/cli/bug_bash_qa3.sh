@@ -91,4 +91,24 @@ expect_rc "an import row with a line break in 姓名 rejected" 1 $J person impor
 expect_contains "the report names the row, the column and why" '2,姓名,"马小
 军",姓名 holds a line break' "$(cat "$T/nl.err.csv")"
 
+# ---- a month given with something after it ("2024-07junk", the date 2024-02-30) is refused,
+# not cut to its first seven characters: attendance was recorded for 2024-07, payroll show
+# answered for 2024-02, and ledger payables --month 2024-02-30 listed nothing as if it were a month ----
+H=93640522MA7700006Y
+expect_rc "a host" 0 $J org add --uscc $H --name 七营镇政府 --kind public_body
+expect_rc "a graduate" 0 $J person add --idcard 640522200101010031 --name 马晓燕 --status graduate:2023-07-01
+expect_rc "a P13 placement" 0 $J placement start --program P13 --person 640522200101010031 --host $H --start 2024-03-01 --end 2024-08-31
+PL=$(grep -o '"id":[0-9]*' "$T/stdout" | head -1 | cut -d: -f2)
+expect_rc "attendance month with junk refused" 1 $J attendance set "$PL" 2024-07junk --duty 3
+expect_contains "names the month" "month 2024-07junk: expected YYYY-MM" "$(cat "$T/stderr")"
+expect_rc "attendance month as a date refused" 1 $J attendance set "$PL" 2024-02-30 --duty 3
+expect_out "nothing recorded" "" 0 sh -c "$J placement show $PL | grep -o '\"month\":\"2024-0[27]\"' || true"
+expect_rc "a real month recorded" 0 $J attendance set "$PL" 2024-07 --duty 3
+expect_rc "payroll show with a date refused" 1 $J payroll show P13 2024-02-30
+expect_contains "names the month" "month 2024-02-30: expected YYYY-MM" "$(cat "$T/stderr")"
+expect_rc "payroll commit with a date refused" 1 $J payroll commit P13 2024-07-01
+expect_contains "names the month" "month 2024-07-01: expected YYYY-MM" "$(cat "$T/stderr")"
+expect_rc "ledger payables --month as a date refused" 1 $J ledger payables --month 2024-02-30
+expect_contains "names the option" '--month: month "2024-02-30" is not YYYY-MM' "$(cat "$T/stderr")"
+
 finish
