@@ -111,4 +111,9 @@ expect_contains "names the month" "month 2024-07-01: expected YYYY-MM" "$(cat "$
 expect_rc "ledger payables --month as a date refused" 1 $J ledger payables --month 2024-02-30
 expect_contains "names the option" '--month: month "2024-02-30" is not YYYY-MM' "$(cat "$T/stderr")"
 
+expect_rc "payroll show of a longer programme refused" 1 $J payroll show P13xyzxyzxyzxyzxyz 2024-07
+expect_contains "names the programme" "programme P13xyzxyzxyzxyzxyz: the payroll serves" "$(cat "$T/stderr")"
+expect_rc "payroll commit of another programme refused" 1 $J payroll commit P1 2024-07
+expect_contains "names the programme" "programme P1: the payroll serves" "$(cat "$T/stderr")"
+
 finish
