@@ -116,4 +116,15 @@ expect_contains "names the programme" "programme P13xyzxyzxyzxyzxyz: the payroll
 expect_rc "payroll commit of another programme refused" 1 $J payroll commit P1 2024-07
 expect_contains "names the programme" "programme P1: the payroll serves" "$(cat "$T/stderr")"
 
+# ---- a step the workflow does not have: the English message is English (it carried
+# "（该流程没有此步骤）"), the Chinese one Chinese ----
+expect_rc "a P1 claim" 0 $J case file --program P1 --person $P --date 2024-05-06 --facts '{}'
+C=$(grep -o '"id":[0-9]*' "$T/stdout" | head -1 | cut -d: -f2)
+expect_rc "a step the workflow lacks" 1 $J case advance "$C" bogus_step --reason 核查
+err=$(cat "$T/stderr")
+expect_contains "says so in English" "cannot take bogus_step (the workflow has no such step); next steps allowed:" "$err"
+case "$err" in *该流程*) fail "Chinese inside the English message: $err" ;; esac
+expect_rc "the same in Chinese" 1 env JIUYE_LANG=zh $J case advance "$C" bogus_step --reason 核查
+expect_contains "says so in Chinese" "不能执行 bogus_step（该流程没有此步骤）；可执行的下一步：" "$(cat "$T/stderr")"
+
 finish
