@@ -13,20 +13,24 @@
 #include "base/sb.h"
 #include "base/text.h"
 
-/* Reads all of text as CSV and renders records as "a|b|c\n" lines (fields joined by '|'). */
+/* The current record as "a|b|c\n" (fields joined by '|'). */
+static void append_record(jy_sb *sb, const jy_csv *c)
+{
+    for (size_t i = 0; i < jy_csv_nfields(c); i++) {
+        size_t n;
+        const char *f = jy_csv_field(c, i, &n);
+        if (i) jy_sb_appendc(sb, '|');
+        jy_sb_appendn(sb, f, n);
+    }
+    jy_sb_appendc(sb, '\n');
+}
+
+/* Reads all of text as CSV and renders records as "a|b|c\n" lines. */
 static char *render(jy_csv *c, int *rc_out, jy_err *err)
 {
     jy_sb sb = JY_SB_INIT;
     int rc;
-    while ((rc = jy_csv_next(c, err)) == 1) {
-        for (size_t i = 0; i < jy_csv_nfields(c); i++) {
-            size_t n;
-            const char *f = jy_csv_field(c, i, &n);
-            if (i) jy_sb_appendc(&sb, '|');
-            jy_sb_appendn(&sb, f, n);
-        }
-        jy_sb_appendc(&sb, '\n');
-    }
+    while ((rc = jy_csv_next(c, err)) == 1) append_record(&sb, c);
     *rc_out = rc;
     jy_sb_appendc(&sb, '\0');
     return jy_sb_take(&sb);
@@ -174,13 +178,7 @@ static char *render_resume(jy_csv *c)
             continue;
         }
         jy_sb_appendf(&sb, "%lld:", (long long)jy_csv_record_no(c));
-        for (size_t i = 0; i < jy_csv_nfields(c); i++) {
-            size_t n;
-            const char *f = jy_csv_field(c, i, &n);
-            if (i) jy_sb_appendc(&sb, '|');
-            jy_sb_appendn(&sb, f, n);
-        }
-        jy_sb_appendc(&sb, '\n');
+        append_record(&sb, c);
     }
     jy_sb_appendc(&sb, '\0');
     return jy_sb_take(&sb);
