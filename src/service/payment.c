@@ -219,21 +219,6 @@ static int ident_cmp(const void *a, const void *b)
     return c ? c : (x->id > y->id) - (x->id < y->id);
 }
 
-/* "马小军 (640522…)": who p pays, for a finding. */
-static void payee_name(jy_store *st, const jy_payable *p, char *buf, size_t n)
-{
-    jy_err e;
-    if (p->payee_kind == JY_PAYEE_ORG) {
-        jy_org o;
-        if (jy_store_org_get(st, p->org_id, &o, &e) == 0) snprintf(buf, n, "%s (%s)", o.name, o.uscc);
-        else snprintf(buf, n, "organisation %" PRId64, p->org_id);
-    } else {
-        jy_person q;
-        if (jy_store_person_get(st, p->person_id, &q, &e) == 0) snprintf(buf, n, "%s (%s)", q.name, q.idcard);
-        else snprintf(buf, n, "person %" PRId64, p->person_id);
-    }
-}
-
 /* 1 (held, listed in skipped) when another live payable pays the same claim as p, 0 otherwise. */
 static int duplicate_gate(jy_store *st, const idents *I, const jy_payable *p, jy_sb *skipped, int *nskipped)
 {
@@ -256,7 +241,7 @@ static int duplicate_gate(jy_store *st, const idents *I, const jy_payable *p, jy
     }
     if (n && skipped) {
         char who[200], a[JY_MONEY_BUFSZ], period[32];
-        payee_name(st, p, who, sizeof who);
+        jy_ledger_payee_text(st, p, who, sizeof who);
         if (p->month[0]) snprintf(period, sizeof period, "%s", p->month);
         else if (p->case_id) snprintf(period, sizeof period, "case %" PRId64, p->case_id);
         else snprintf(period, sizeof period, "%d", p->year);
