@@ -173,19 +173,8 @@ static int registry_facts(jy_cases *cs, const jy_person *p, jy_date on, json_t *
     int unemployed = 0;
     for (int i = 0; i < n; i++) {
         if ((st[i].since && st[i].since > on) || (st[i].until && st[i].until < on)) continue;
-        const char *name = NULL;
-        switch (st[i].kind) {
-        case JY_ST_FISCAL_PAYROLL: name = "fiscal_payroll"; break;
-        case JY_ST_PUBLIC_WELFARE_POST: name = "public_welfare_post"; break;
-        case JY_ST_ENROLLED_STUDENT: name = "enrolled_student"; break;
-        case JY_ST_EMPLOYER_INSURED: name = "employer_insured"; break;
-        case JY_ST_RETIRED: name = "retired"; break;
-        case JY_ST_DISABILITY:
-            if (strcmp(st[i].detail, "1") == 0 || strcmp(st[i].detail, "2") == 0) name = "disability_grade_1_2";
-            break;
-        case JY_ST_REGISTERED_UNEMPLOYED: unemployed = 1; break;
-        default: break;
-        }
+        if (st[i].kind == JY_ST_REGISTERED_UNEMPLOYED) unemployed = 1;
+        const char *name = jy_training_exclusion(st[i].kind, st[i].detail, NULL);
         if (name) json_array_append_new(set, json_string(name));
     }
     if (!json_object_get(facts, "statuses")) json_object_set(facts, "statuses", set);

@@ -127,4 +127,14 @@ case "$err" in *该流程*) fail "Chinese inside the English message: $err" ;; e
 expect_rc "the same in Chinese" 1 env JIUYE_LANG=zh $J case advance "$C" bogus_step --reason 核查
 expect_contains "says so in Chinese" "不能执行 bogus_step（该流程没有此步骤）；可执行的下一步：" "$(cat "$T/stderr")"
 
+# ---- a grade-one disability recorded in words (一级) excludes from subsidised training in the
+# rules too, not only in the conflict check: the filing's statuses fact and the check read one
+# table (jy_training_exclusion); before, the rules saw no excluding status ----
+D=64052219950505123X
+expect_rc "a person with a grade-one disability" 0 $J person add --idcard $D --name 马丽 --status disability:2020-01-01:一级
+expect_rc "a P1 claim" 0 $J case file --program P1 --person $D --date 2024-05-06 --facts '{}'
+out=$(cat "$T/stdout")
+expect_contains "the rules refuse it" '"decision":"ineligible"' "$out"
+expect_contains "by P1 二" '{"clause":"P1 二","kind":"fail"' "$out"
+
 finish
