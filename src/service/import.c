@@ -1398,11 +1398,13 @@ static int map_header(importer *im, int *col, int commit)
 static int find_header(importer *im, jy_err *err)
 {
     int id_field = im->o->kind == JY_IMPORT_PERSONS ? F_IDCARD : F_USCC;
+    int filled = 0; /* rows with something in them */
     for (int i = 0; i < HEADER_SCAN_ROWS; i++) {
         int rc = jy_rows_next(im->rows, err);
         if (rc < 0) return im->xl ? rc : jy_err_prefix2(err, "%s: ", "%s：", im->o->path);
         if (rc == 0) break;
         if (jy_rows_blank(im->rows)) continue;
+        filled++;
         int col[F__COUNT];
         int known = map_header(im, col, 0);
         if (known < 2 || (col[id_field] < 0 && known < 3)) continue;
@@ -1428,6 +1430,9 @@ static int find_header(importer *im, jy_err *err)
         }
         return 0;
     }
+    if (!filled && !im->xl) /* an empty file (or only blank lines): say so, not "no header" */
+        return jy_err_set2(err, JY_EINVAL, "import.empty_file", "%s: the file is empty (no rows with anything in them)",
+                           "%s：文件是空的（没有任何有内容的行）", im->o->path);
     int rc = jy_err_set2(err, JY_EINVAL, "import.no_header",
                         "%s: no header row in the first %d rows: expected a row of column names such as %s", "%s：前%d行中没有表头行：应有一行列名，如 %s",
                         im->o->path, HEADER_SCAN_ROWS,

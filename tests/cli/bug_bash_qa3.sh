@@ -137,4 +137,12 @@ out=$(cat "$T/stdout")
 expect_contains "the rules refuse it" '"decision":"ineligible"' "$out"
 expect_contains "by P1 二" '{"clause":"P1 二","kind":"fail"' "$out"
 
+# ---- an empty roster says it is empty (it said "no header row in the first 50 rows") ----
+: >"$T/empty.csv"
+expect_rc "an empty roster refused" 1 $J person import "$T/empty.csv"
+expect_contains "says it is empty" "empty.csv: the file is empty" "$(cat "$T/stderr")"
+printf '\n,,\n\n' >"$T/blank.csv"
+expect_rc "a roster of blank lines refused" 1 $J org import "$T/blank.csv"
+expect_contains "says it is empty" "blank.csv: the file is empty" "$(cat "$T/stderr")"
+
 finish
