@@ -211,6 +211,15 @@ void jy_report_counts_sum(jy_report_counts *to, const jy_report_counts *c)
     to->paid_amount += c->paid_amount;
 }
 
+void jy_report_counts_cols(jy_report *r, const char *pct_key, const char *pct_title, int pct_width)
+{
+    jy_report_col_add(r, "filed", "申报数", 8);
+    jy_report_col_add(r, "achieved", "完成数（已认定）", 10);
+    jy_report_col_add(r, "paid", "已拨付数", 8);
+    jy_report_col_add(r, pct_key, pct_title, pct_width);
+    jy_report_col_add(r, "paid_amount", "已拨付金额（元）", 16);
+}
+
 void jy_report_counts_cells(jy_cell *row, int col, const jy_report_counts *c, int64_t base)
 {
     jy_cell_int(&row[col], c->filed);
@@ -458,11 +467,7 @@ int jy_report_targets_from(jy_store *st, const jy_policy *pol, const char *polic
     jy_report_col_add(r, "year", "年度", 12);
     jy_report_col_add(r, "subtarget", "子目标", 20);
     jy_report_col_add(r, "target", "目标任务数", 10);
-    jy_report_col_add(r, "filed", "申报数", 8);
-    jy_report_col_add(r, "achieved", "完成数（已认定）", 10);
-    jy_report_col_add(r, "paid", "已拨付数", 8);
-    jy_report_col_add(r, "rate", "完成率", 9);
-    jy_report_col_add(r, "paid_amount", "已拨付金额（元）", 16);
+    jy_report_counts_cols(r, "rate", "完成率", 9);
     jy_report_col_add(r, "note", "说明", 24);
     jy_report_col_add(r, "clause", "依据", 12);
     size_t i;

@@ -82,11 +82,7 @@ int jy_report_targets_by_township(jy_store *st, const jy_divisions *divs, const 
     jy_report_unit_head(r, st, county, NULL, rest);
     jy_report_col_add(r, "township", "乡镇代码", 12);
     jy_report_col_add(r, "name", "乡镇", 14);
-    jy_report_col_add(r, "filed", "申报数", 8);
-    jy_report_col_add(r, "achieved", "完成数（已认定）", 10);
-    jy_report_col_add(r, "paid", "已拨付数", 8);
-    jy_report_col_add(r, "share", "占全县完成数", 10);
-    jy_report_col_add(r, "paid_amount", "已拨付金额（元）", 16);
+    jy_report_counts_cols(r, "share", "占全县完成数", 10);
     size_t alen = area ? strlen(area) : 0;
     jy_report_counts sum = {0, 0, 0, 0};
     for (int i = 0; i < a->n; i++) {

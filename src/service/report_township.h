@@ -35,6 +35,10 @@ typedef struct jy_report_counts {
 void jy_report_counts_add(jy_report_counts *c, const char *state, int64_t cases, jy_fen amount);
 /* to += c, figure by figure. */
 void jy_report_counts_sum(jy_report_counts *to, const jy_report_counts *c);
+/* The five columns jy_report_counts_cells fills, added to r in its order: 申报数, 完成数（已认定）,
+ * 已拨付数, the percentage column (key, title and width: 完成率 of a target, 占全县完成数 of the
+ * county), 已拨付金额（元）. */
+void jy_report_counts_cols(jy_report *r, const char *pct_key, const char *pct_title, int pct_width);
 /* c into the five cells row[col] … row[col + 4]: filed, achieved, paid, achieved as a percentage
  * of base (empty when base is 0), the amount paid (yuan). */
 void jy_report_counts_cells(jy_cell *row, int col, const jy_report_counts *c, int64_t base);
