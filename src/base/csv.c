@@ -14,7 +14,7 @@ struct jy_csv {
     jy_csv_read_fn read;
     void *ctx;
     char *in;            /* input window */
-    size_t in_len, in_pos;
+    size_t in_len, in_pos, in_cap;
     int in_owned;
     int eof, done, started, pending_cr;
     char delim;
@@ -24,6 +24,13 @@ struct jy_csv {
     size_t nf;
     int64_t record_no, line, rec_line;
     unsigned char special[256]; /* 1 for the delimiter, CR, LF (unquoted scanning) */
+    /* A quoted field that runs past a line end: what follows that first line end is kept
+     * (in[cap_pos..in_pos) plus raw, the part already moved out of the window) until the record
+     * ends, so that a broken record (a stray quote never closed) can be read past: jy_csv_resume. */
+    int capturing, broken;
+    size_t cap_pos;
+    char *raw;
+    size_t raw_len, raw_cap;
 };
 
 jy_csv *jy_csv_new(jy_csv_read_fn read, void *ctx, char delim)
@@ -33,6 +40,7 @@ jy_csv *jy_csv_new(jy_csv_read_fn read, void *ctx, char delim)
     c->read = read;
     c->ctx = ctx;
     c->in = malloc(IN_CAP);
+    c->in_cap = IN_CAP;
     c->in_owned = 1;
     c->delim = delim;
     c->rec_cap = 4096;
@@ -50,6 +58,7 @@ jy_csv *jy_csv_new_mem(const char *buf, size_t n, char delim)
     c->in = (char *)buf; /* never written through */
     c->in_owned = 0;
     c->in_len = n;
+    c->in_cap = n;
     c->eof = 1;
     return c;
 }
@@ -58,6 +67,7 @@ void jy_csv_free(jy_csv *c)
 {
     if (!c) return;
     if (c->in_owned) free(c->in);
+    free(c->raw);
     free(c->rec);
     free(c->off);
     free(c);
@@ -67,13 +77,28 @@ void jy_csv_free(jy_csv *c)
 static int fill(jy_csv *c, size_t need, jy_err *err)
 {
     if (c->eof || !c->in_owned) return 0;
+    if (c->capturing && c->in_pos > c->cap_pos) { /* keep what leaves the window */
+        size_t n = c->in_pos - c->cap_pos;
+        if (c->raw_len + n > c->raw_cap) {
+            size_t cap = c->raw_cap ? c->raw_cap : 4096;
+            while (cap < c->raw_len + n) cap *= 2;
+            char *nr = realloc(c->raw, cap);
+            if (!nr) abort();
+            c->raw = nr;
+            c->raw_cap = cap;
+        }
+        memcpy(c->raw + c->raw_len, c->in + c->cap_pos, n);
+        c->raw_len += n;
+        c->cap_pos = c->in_pos;
+    }
     if (c->in_pos > 0) {
+        if (c->capturing) c->cap_pos -= c->in_pos;
         memmove(c->in, c->in + c->in_pos, c->in_len - c->in_pos);
         c->in_len -= c->in_pos;
         c->in_pos = 0;
     }
-    while (!c->eof && c->in_len < need && c->in_len < IN_CAP) {
-        long n = c->read(c->ctx, c->in + c->in_len, IN_CAP - c->in_len, err);
+    while (!c->eof && c->in_len < need && c->in_len < c->in_cap) {
+        long n = c->read(c->ctx, c->in + c->in_len, c->in_cap - c->in_len, err);
         if (n < 0) {
             c->eof = 1;
             c->done = 1;
@@ -120,6 +145,7 @@ static int start(jy_csv *c, jy_err *err)
 static int too_long(jy_csv *c, jy_err *err)
 {
     c->done = 1;
+    c->broken = c->capturing; /* a quote that swallowed the lines after it: jy_csv_resume */
     return jy_err_set2(err, JY_EINVAL, "csv.record_too_long",
                       "line %lld: record longer than %d bytes (an unterminated quote?)", "第%lld行：一条记录超过%d字节（是否有未闭合的引号？）",
                       (long long)c->rec_line, JY_CSV_MAX_RECORD);
@@ -165,6 +191,8 @@ int jy_csv_next(jy_csv *c, jy_err *err)
 {
     int rc;
     if (c->done) return 0;
+    c->capturing = 0; /* the last record ended: nothing of it is kept */
+    c->raw_len = 0;
     if (!c->started && (rc = start(c, err)) != 0) return rc;
     if (c->pending_cr) { /* a CR ended the last record: swallow the LF of a CRLF */
         if (c->in_pos == c->in_len && (rc = fill(c, 1, err)) != 0) return rc;
@@ -184,6 +212,7 @@ int jy_csv_next(jy_csv *c, jy_err *err)
             if (c->in_pos == c->in_len) { /* end of input */
                 if (state == ST_QUOTED) {
                     c->done = 1;
+                    c->broken = c->capturing;
                     return jy_err_set2(err, JY_EINVAL, "csv.quote_unclosed",
                                       "line %lld: quoted field not closed before the end of the file", "第%lld行：带引号的字段直到文件末尾都未闭合",
                                       (long long)c->rec_line);
@@ -217,7 +246,14 @@ int jy_csv_next(jy_csv *c, jy_err *err)
         case ST_QUOTED: {
             const char *q = p;
             while (q < end && *q != '"') {
-                if (*q == '\n') c->line++;
+                if (*q == '\n') {
+                    c->line++;
+                    if (!c->capturing) { /* kept from here on; cap_pos may pass in_pos only when
+                                          * the append below fails, and then resume starts there */
+                        c->capturing = 1;
+                        c->cap_pos = (size_t)(q + 1 - c->in);
+                    }
+                }
                 q++;
             }
             if ((rc = append(c, p, (size_t)(q - p), err)) != 0) return rc;
@@ -260,6 +296,36 @@ int jy_csv_next(jy_csv *c, jy_err *err)
             return 1;
         }
     }
+}
+
+int jy_csv_resume(jy_csv *c)
+{
+    if (!c->broken) return 0;
+    c->broken = 0;
+    if (!c->in_owned) {
+        c->in_pos = c->cap_pos; /* the whole input is in the window */
+    } else {
+        /* the new window: raw, then in[cap_pos..in_len) (the rest of the record and what the
+         * window holds unread); reading from the source goes on after it */
+        size_t tail = c->in_len - c->cap_pos, n = c->raw_len + tail;
+        size_t cap = n > IN_CAP ? n : IN_CAP;
+        char *nb = malloc(cap);
+        if (!nb) abort();
+        if (c->raw_len) memcpy(nb, c->raw, c->raw_len);
+        memcpy(nb + c->raw_len, c->in + c->cap_pos, tail);
+        free(c->in);
+        c->in = nb;
+        c->in_cap = cap;
+        c->in_len = n;
+        c->in_pos = 0;
+    }
+    c->capturing = 0;
+    c->raw_len = 0;
+    c->pending_cr = 0;
+    c->line = c->rec_line + 1;
+    c->record_no++; /* the broken record was one */
+    c->done = 0;
+    return 1;
 }
 
 size_t jy_csv_nfields(const jy_csv *c) { return c->nf; }

@@ -40,6 +40,14 @@ void jy_csv_free(jy_csv *c);
  * After an error the reader stays at the end. A blank line is a record with one empty field. */
 int jy_csv_next(jy_csv *c, jy_err *err);
 
+/* After jy_csv_next returned an error for a broken record — a quoted field that ran past a line
+ * end and was never closed (a stray quote: to the end of the file, or past JY_CSV_MAX_RECORD) —
+ * reading can go on where the broken record would have ended had the quote been an ordinary
+ * character: at the line after the record's first line. Returns 1 when the reader now resumes
+ * there (the broken record counts as one record: the next has the number after it), 0 when it
+ * cannot (any other error; a quote broken within its first line) and stays at the end. */
+int jy_csv_resume(jy_csv *c);
+
 size_t jy_csv_nfields(const jy_csv *c);
 /* Field i of the current record (i < nfields); *len (if non-NULL) receives its size. */
 const char *jy_csv_field(const jy_csv *c, size_t i, size_t *len);

@@ -13,7 +13,9 @@ static jy_xlsx_kind csv_kind(const void *c, size_t i)
     return n ? JY_XLSX_TEXT : JY_XLSX_EMPTY;
 }
 
-static const jy_rowsrc_ops csv_ops = {csv_next, csv_nfields, csv_field, csv_blank, csv_record_no, csv_kind};
+static int csv_resume(void *c) { return jy_csv_resume(c); }
+
+static const jy_rowsrc_ops csv_ops = {csv_next, csv_nfields, csv_field, csv_blank, csv_record_no, csv_kind, csv_resume};
 
 jy_rowsrc jy_rowsrc_csv(jy_csv *c)
 {
@@ -28,7 +30,7 @@ static int xlsx_blank(const void *x) { return jy_xlsx_blank(x); }
 static int64_t xlsx_record_no(const void *x) { return jy_xlsx_record_no(x); }
 static jy_xlsx_kind xlsx_kind(const void *x, size_t i) { return jy_xlsx_field_kind(x, i); }
 
-static const jy_rowsrc_ops xlsx_ops = {xlsx_next, xlsx_nfields, xlsx_field, xlsx_blank, xlsx_record_no, xlsx_kind};
+static const jy_rowsrc_ops xlsx_ops = {xlsx_next, xlsx_nfields, xlsx_field, xlsx_blank, xlsx_record_no, xlsx_kind, NULL};
 
 jy_rowsrc jy_rowsrc_xlsx(jy_xlsx *x)
 {

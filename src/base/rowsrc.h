@@ -24,6 +24,7 @@ typedef struct jy_rowsrc_ops {
     int (*blank)(const void *impl);
     int64_t (*record_no)(const void *impl);
     jy_xlsx_kind (*kind)(const void *impl, size_t i);
+    int (*resume)(void *impl); /* after an error: 1 when reading goes on past it (jy_csv_resume) */
 } jy_rowsrc_ops;
 
 typedef struct jy_rowsrc {
@@ -39,6 +40,9 @@ static inline size_t jy_rows_nfields(jy_rowsrc r) { return r.ops->nfields(r.impl
 static inline const char *jy_rows_field(jy_rowsrc r, size_t i, size_t *len) { return r.ops->field(r.impl, i, len); }
 static inline int jy_rows_blank(jy_rowsrc r) { return r.ops->blank(r.impl); }
 static inline int64_t jy_rows_record_no(jy_rowsrc r) { return r.ops->record_no(r.impl); }
+/* After next returned an error: 1 when the source reads on past the broken record (a CSV
+ * record with a stray quote, jy_csv_resume), 0 when it stays at the end. */
+static inline int jy_rows_resume(jy_rowsrc r) { return r.ops->resume ? r.ops->resume(r.impl) : 0; }
 static inline jy_xlsx_kind jy_rows_kind(jy_rowsrc r, size_t i) { return r.ops->kind(r.impl, i); }
 /* 1 when field i is a number whose digits as written were lost (see xlsx.h). */
 static inline int jy_rows_inexact(jy_rowsrc r, size_t i) { return r.ops->kind(r.impl, i) == JY_XLSX_NUMBER_INEXACT; }

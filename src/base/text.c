@@ -112,6 +112,32 @@ int jy_utf8_check(const char *s, size_t n)
     return 1;
 }
 
+/* The multi-byte UTF-8 sequences in buf[0..n) (*valid) and the bytes that start none (*invalid,
+ * one each, reading on at the next byte); a sequence cut off by the end counts as neither. */
+static void utf8_tally(const unsigned char *buf, size_t n, size_t *valid, size_t *invalid)
+{
+    *valid = *invalid = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned c = buf[i];
+        if (c < 0x80) {
+            i++;
+            continue;
+        }
+        size_t len = c >= 0xC2 && c <= 0xDF ? 2 : c >= 0xE0 && c <= 0xEF ? 3 : c >= 0xF0 && c <= 0xF4 ? 4 : 0;
+        unsigned lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80, hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+        if (len && i + len > n) return;
+        int ok = len && buf[i + 1] >= lo && buf[i + 1] <= hi;
+        for (size_t k = 2; ok && k < len; k++) ok = buf[i + k] >= 0x80 && buf[i + k] <= 0xBF;
+        if (ok) {
+            (*valid)++;
+            i += len;
+        } else {
+            (*invalid)++;
+            i++;
+        }
+    }
+}
+
 jy_encoding jy_text_detect(const unsigned char *buf, size_t n, size_t *bom_len)
 {
     *bom_len = 0;
@@ -134,6 +160,14 @@ jy_encoding jy_text_detect(const unsigned char *buf, size_t n, size_t *bom_len)
     int incomplete;
     size_t ok = jy_utf8_valid_prefix(buf, n, &incomplete);
     if (ok == n || incomplete) return JY_ENC_UTF8;
+    /* UTF-8 with a few bad bytes (a cell pasted from elsewhere, a truncated character) is still
+     * UTF-8: read as GB18030 every Chinese cell of the file would turn to garbage (and its header
+     * not be found), where as UTF-8 only the rows holding the bad bytes are rejected. GB18030
+     * text forms valid UTF-8 sequences by chance, about one for every three bytes that form none;
+     * real UTF-8 has many valid sequences for each bad byte. */
+    size_t valid, invalid;
+    utf8_tally(buf, n, &valid, &invalid);
+    if (valid >= 4 && valid > 4 * invalid) return JY_ENC_UTF8;
     return JY_ENC_GB18030;
 }
 

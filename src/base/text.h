@@ -29,8 +29,10 @@ int jy_encoding_parse(const char *name, jy_encoding *out, jy_err *err);
 const char *jy_encoding_name(jy_encoding e); /* "utf-8", "gb18030", … ("auto" for AUTO) */
 
 /* Guesses the encoding of a file from its first n bytes: a BOM decides; otherwise valid UTF-8
- * (a multi-byte sequence cut off by the end of the sample counts as valid) is UTF-8, anything
- * else is GB18030. *bom_len receives the length of the BOM (0 when none). Never returns AUTO. */
+ * (a multi-byte sequence cut off by the end of the sample counts as valid) is UTF-8, and so is
+ * text with more than four valid multi-byte UTF-8 sequences for each byte that starts none (UTF-8
+ * with a few bad bytes: the rows holding them are rejected, the rest read); anything else is
+ * GB18030. *bom_len receives the length of the BOM (0 when none). Never returns AUTO. */
 jy_encoding jy_text_detect(const unsigned char *buf, size_t n, size_t *bom_len);
 
 /* Length of the longest prefix of s[0..n) that is valid UTF-8 (RFC 3629: no overlongs, no

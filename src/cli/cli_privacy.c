@@ -79,3 +79,18 @@ void jy_cli_print_unmasked(const jy_sb *sb)
     fputs(jy_sb_cstr(sb), stdout);
     fputc('\n', stdout);
 }
+
+void jy_cli_print_as(const jy_sb *sb, int unmasked)
+{
+    if (unmasked) jy_cli_print_unmasked(sb);
+    else jy_cli_print(sb);
+}
+
+int jy_cli_unmask_record(jy_store *st, const jy_access_req *rq, int perm, const char *entity, const char *county,
+                         int64_t id, jy_err *err)
+{
+    if (!rq || !rq->unmask) return 0;
+    char target[32];
+    snprintf(target, sizeof target, "%lld", (long long)id);
+    return jy_privacy_grant(st, rq, perm, "view", entity, county, target, err);
+}

@@ -41,4 +41,13 @@ void jy_cli_origin(char *buf, size_t n);
 /* Prints sb's text and a newline on stdout as it is: only after jy_privacy_grant returned 0. */
 void jy_cli_print_unmasked(const jy_sb *sb);
 
+/* jy_cli_print_unmasked when unmasked (its grant given), jy_cli_print otherwise. */
+void jy_cli_print_as(const jy_sb *sb, int unmasked);
+
+/* The grant a show of one record asks for: nothing when rq is NULL or does not unmask; else
+ * jy_privacy_grant(perm, "view", entity, county, "<id>") — the role checked and the access log
+ * written before anything is shown. */
+int jy_cli_unmask_record(jy_store *st, const jy_access_req *rq, int perm, const char *entity, const char *county,
+                         int64_t id, jy_err *err);
+
 #endif

@@ -261,8 +261,7 @@ static int print_entry(void *ctx, const jy_audit_entry *e)
     list_ctx *c = ctx;
     jy_sb_reset(&c->sb);
     jy_audit_entry_json(&c->sb, e);
-    if (c->unmasked) jy_cli_print_unmasked(&c->sb);
-    else jy_cli_print(&c->sb); /* masks the images */
+    jy_cli_print_as(&c->sb, c->unmasked); /* masked: the images' personal data */
     return 0;
 }
 

@@ -53,15 +53,10 @@ static int show(jy_store *st, int64_t id, const jy_access_req *rq, jy_sb *out, j
     int rc = jy_store_batch_get(st, id, &b, err);
     if (rc) return rc;
     int unmasked = rq && rq->unmask;
-    if (unmasked) {
-        char target[32];
-        snprintf(target, sizeof target, "%lld", (long long)id);
-        if ((rc = jy_privacy_grant(st, rq, JY_PRIV_BANK, "view", "pay_batch", b.county, target, err))) return rc;
-    }
+    if ((rc = jy_cli_unmask_record(st, rq, JY_PRIV_BANK, "pay_batch", b.county, id, err))) return rc;
     jy_sb_reset(out);
     if ((rc = jy_batch_show_json(st, id, unmasked, out, err))) return rc;
-    if (unmasked) jy_cli_print_unmasked(out);
-    else jy_cli_print(out);
+    jy_cli_print_as(out, unmasked);
     return 0;
 }
 

@@ -265,6 +265,11 @@ int jy_cmd_ledger(const jy_cli *cli, int argc, char **argv)
         if (jy_cli_opt(&o, "limit") && (rc = jy_cli_parse_int(jy_cli_opt(&o, "limit"), "--limit", 0, INT32_MAX, &limit, &err))) goto done;
         if (jy_cli_opt(&o, "after") && (rc = jy_cli_parse_int(jy_cli_opt(&o, "after"), "--after", 0, INT64_MAX, &after, &err))) goto done;
         if (jy_cli_opt(&o, "case") && (rc = jy_cli_parse_int(jy_cli_opt(&o, "case"), "--case", 1, INT64_MAX, &case_id, &err))) goto done;
+        jy_month m;
+        if (jy_cli_opt(&o, "month") && jy_month_parse(jy_cli_opt(&o, "month"), &m, &err)) {
+            rc = jy_err_prefix2(&err, "--month: ", "--month：");
+            goto done;
+        }
         jy_payable_filter f = {.county = county, .program = jy_cli_opt(&o, "program"), .status = jy_cli_opt(&o, "status"),
                                .month = jy_cli_opt(&o, "month"), .after_id = after, .limit = (int)limit, .case_id = case_id};
         rc = jy_store_payable_list(st, &f, print_payable, &out, &err);

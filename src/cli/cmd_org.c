@@ -178,14 +178,9 @@ static int cmd_show(const jy_cli *cli, int argc, char **argv, const jy_cli_priva
         jy_err_set2(&err, JY_EUSAGE, "cli.org_show_key", "org show %s: give an id (digits) or an 18-character USCC", "org show %s：请给出编号（数字）或18位统一社会信用代码", argv[1]);
         goto done;
     }
-    if (rq.unmask) {
-        char target[32];
-        snprintf(target, sizeof target, "%lld", (long long)o.id);
-        if (jy_privacy_grant(st, &rq, JY_PRIV_UNMASK, "view", "org", o.county, target, &err) != 0) goto done;
-    }
+    if (jy_cli_unmask_record(st, &rq, JY_PRIV_UNMASK, "org", o.county, o.id, &err) != 0) goto done;
     if (jy_registry_org_json(&sb, st, &o, NULL, rq.unmask, &err) != 0) goto done;
-    if (rq.unmask) jy_cli_print_unmasked(&sb);
-    else jy_cli_print(&sb);
+    jy_cli_print_as(&sb, rq.unmask);
     rc = JY_EXIT_OK;
 done:
     if (rc != JY_EXIT_OK) rc = jy_cli_fail(&err);
@@ -203,15 +198,10 @@ static int print_line(void *ctx, const jy_org *o)
 {
     list_ctx *c = ctx;
     jy_sb_reset(&c->sb);
-    if (c->unmasked) {
-        jy_org_json(&c->sb, o);
-        jy_cli_print_unmasked(&c->sb);
-    } else {
-        jy_org shown = *o;
-        jy_privacy_mask_org(&shown);
-        jy_org_json(&c->sb, &shown);
-        jy_cli_print(&c->sb);
-    }
+    jy_org shown = *o;
+    if (!c->unmasked) jy_privacy_mask_org(&shown);
+    jy_org_json(&c->sb, &shown);
+    jy_cli_print_as(&c->sb, c->unmasked);
     return 0;
 }
 

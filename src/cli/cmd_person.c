@@ -182,14 +182,9 @@ static int cmd_show(const jy_cli *cli, int argc, char **argv, const jy_cli_priva
         jy_err_set2(&err, JY_EUSAGE, "cli.person_show_key", "person show %s: give an id (digits) or an 18-character ID number", "person show %s：请给出编号（数字）或18位身份证号码", argv[1]);
         goto done;
     }
-    if (rq.unmask) {
-        char target[32];
-        snprintf(target, sizeof target, "%lld", (long long)p.id);
-        if (jy_privacy_grant(st, &rq, JY_PRIV_UNMASK, "view", "person", p.county, target, &err) != 0) goto done;
-    }
+    if (jy_cli_unmask_record(st, &rq, JY_PRIV_UNMASK, "person", p.county, p.id, &err) != 0) goto done;
     if (jy_registry_person_json(&sb, st, &p, NULL, rq.unmask, &err) != 0) goto done;
-    if (rq.unmask) jy_cli_print_unmasked(&sb);
-    else jy_cli_print(&sb);
+    jy_cli_print_as(&sb, rq.unmask);
     rc = JY_EXIT_OK;
 done:
     if (rc != JY_EXIT_OK) rc = jy_cli_fail(&err);
@@ -208,8 +203,7 @@ static int print_line(void *ctx, const jy_person *p)
     list_ctx *c = ctx;
     jy_sb_reset(&c->sb);
     jy_privacy_person_json(&c->sb, p, !c->unmasked);
-    if (c->unmasked) jy_cli_print_unmasked(&c->sb);
-    else jy_cli_print(&c->sb);
+    jy_cli_print_as(&c->sb, c->unmasked);
     return 0;
 }
 

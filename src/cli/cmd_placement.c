@@ -254,6 +254,12 @@ int jy_cmd_attendance(const jy_cli *cli, int argc, char **argv)
                               "[--sick 病假天数] [--certificate] [--contract] [--si-paid 社保缴费（元） --si-months 月数]");
             goto done;
         }
+        jy_month m; /* whole: "2024-07junk" or "2024-02-30" is not month 2024-07 or 2024-02 */
+        jy_err e;
+        if (jy_month_parse(o.pos[1], &m, &e)) {
+            rc = jy_err_set2(&err, JY_EINVAL, "month.format_ym", "month %s: expected YYYY-MM", "月份 %s：应为 YYYY-MM", o.pos[1]);
+            goto done;
+        }
         snprintf(a.month, sizeof a.month, "%s", o.pos[1]);
         if ((rc = parse_int_opt(&o, "duty", &a.duty_days, &err)) || (rc = parse_int_opt(&o, "personal", &a.personal_leave, &err)) ||
             (rc = parse_int_opt(&o, "sick", &a.sick_leave, &err)) || (rc = parse_int_opt(&o, "si-months", &a.si_months, &err)))

@@ -190,19 +190,8 @@ static int registry_facts(jy_cases *cs, const jy_person *p, jy_date on, json_t *
     int unemployed = 0;
     for (int i = 0; i < n; i++) {
         if ((st[i].since && st[i].since > on) || (st[i].until && st[i].until < on)) continue;
-        const char *name = NULL;
-        switch (st[i].kind) {
-        case JY_ST_FISCAL_PAYROLL: name = "fiscal_payroll"; break;
-        case JY_ST_PUBLIC_WELFARE_POST: name = "public_welfare_post"; break;
-        case JY_ST_ENROLLED_STUDENT: name = "enrolled_student"; break;
-        case JY_ST_EMPLOYER_INSURED: name = "employer_insured"; break;
-        case JY_ST_RETIRED: name = "retired"; break;
-        case JY_ST_DISABILITY:
-            if (strcmp(st[i].detail, "1") == 0 || strcmp(st[i].detail, "2") == 0) name = "disability_grade_1_2";
-            break;
-        case JY_ST_REGISTERED_UNEMPLOYED: unemployed = 1; break;
-        default: break;
-        }
+        if (st[i].kind == JY_ST_REGISTERED_UNEMPLOYED) unemployed = 1;
+        const char *name = jy_training_exclusion(st[i].kind, st[i].detail, NULL);
         if (name) json_array_append_new(set, json_string(name));
     }
     if (!json_object_get(facts, "statuses")) json_object_set(facts, "statuses", set);
@@ -916,8 +905,12 @@ static int advance(jy_cases *cs, int64_t id, const char *step, jy_date on, const
     jy_workflow_next_steps(wf, c.state, &next);
     const jy_wf_step *s = jy_workflow_step(wf, step);
     if (!s || !jy_wf_step_from(s, c.state)) {
-        rc = jy_err_set2(err, s ? JY_ECONFLICT : JY_EINVAL, "case.step_refused", "case %lld is %s and cannot take %s%s; next steps allowed: %s", "案件 %lld 当前状态为 %s，不能执行 %s%s；可执行的下一步：%s",
-                        (long long)id, c.state, step, s ? "" : "（该流程没有此步骤）",
+        /* each language its own words (the English said "（该流程没有此步骤）" and "无（流程已结束）") */
+        rc = jy_err_set2(err, s ? JY_ECONFLICT : JY_EINVAL, "case.step_refused",
+                        "case %1$lld is %2$s and cannot take %3$s%4$s; next steps allowed: %6$s%5$.0s%7$.0s",
+                        "案件 %1$lld 当前状态为 %2$s，不能执行 %3$s%5$s；可执行的下一步：%7$s%4$.0s%6$.0s",
+                        (long long)id, c.state, step, s ? "" : " (the workflow has no such step)", s ? "" : "（该流程没有此步骤）",
+                        next.len ? jy_sb_cstr(&next) : "none (the workflow has ended)",
                         next.len ? jy_sb_cstr(&next) : "无（流程已结束）");
         goto done;
     }

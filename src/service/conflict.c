@@ -203,6 +203,26 @@ static const char *level_text(int level)
     return level >= 1 && level <= 5 ? T[level] : "未定级";
 }
 
+const char *jy_training_exclusion(jy_status_kind kind, const char *detail, const char **label)
+{
+    const char *code = NULL, *what = NULL;
+    switch (kind) {
+    case JY_ST_PUBLIC_WELFARE_POST: code = "public_welfare_post", what = "公益性岗位人员"; break;
+    case JY_ST_ENROLLED_STUDENT: code = "enrolled_student", what = "在校学生"; break;
+    case JY_ST_FISCAL_PAYROLL: code = "fiscal_payroll", what = "财政供养人员"; break;
+    case JY_ST_RETIRED: code = "retired", what = "退休人员"; break;
+    case JY_ST_EMPLOYER_INSURED: code = "employer_insured", what = "单位缴纳社保人员"; break;
+    case JY_ST_DISABILITY:
+        if (detail && (strcmp(detail, "1") == 0 || strcmp(detail, "2") == 0 || strcmp(detail, "一级") == 0 ||
+                       strcmp(detail, "二级") == 0))
+            code = "disability_grade_1_2", what = "一二级残疾人员";
+        break;
+    default: break;
+    }
+    if (label) *label = what;
+    return code;
+}
+
 /* The exclusion clause of a training programme (P1/P2/P23 §二, P4 §三). */
 static void excl_clause(char *buf, size_t cap, const char *program)
 {
@@ -219,19 +239,7 @@ static int check_row(const jy_conflict_query *q, const jy_conflict_subject *r, i
         for (size_t i = 0; i < ns && rc == 0; i++) {
             if (!status_active(&s[i], q->on)) continue;
             const char *what = NULL;
-            switch (s[i].kind) {
-            case JY_ST_PUBLIC_WELFARE_POST: what = "公益性岗位人员"; break;
-            case JY_ST_ENROLLED_STUDENT: what = "在校学生"; break;
-            case JY_ST_FISCAL_PAYROLL: what = "财政供养人员"; break;
-            case JY_ST_RETIRED: what = "退休人员"; break;
-            case JY_ST_EMPLOYER_INSURED: what = "单位缴纳社保人员"; break;
-            case JY_ST_DISABILITY:
-                if (strcmp(s[i].detail, "1") == 0 || strcmp(s[i].detail, "2") == 0 || strcmp(s[i].detail, "一级") == 0 ||
-                    strcmp(s[i].detail, "二级") == 0)
-                    what = "一二级残疾人员";
-                break;
-            default: break;
-            }
+            jy_training_exclusion(s[i].kind, s[i].detail, &what);
             if (what)
                 rc = add(rep, "excluded_status", is_hard(q, "excluded_status"), clause, 0, r->row, r->idcard,
                          "%s不得参加补贴性培训（登记状态：%s）", what, jy_status_kind_label(s[i].kind));

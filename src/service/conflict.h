@@ -97,4 +97,12 @@ int jy_conflict_is_prior(jy_date date, int64_t id, jy_date on, int64_t self);
 /* 1 when the programme's subsidised-training rules apply to this kind of case. */
 int jy_conflict_is_training(const char *program, const char *kind);
 
+/* A registered status that on its own excludes a person from subsidised training (P1/P2/P23 二,
+ * P4 三): its code in the rules' `statuses` fact ("fiscal_payroll", "disability_grade_1_2" …;
+ * the facts a filing gets from the registry) with its Chinese label for a finding in *label (may
+ * be NULL); NULL when the status excludes nothing (registered unemployment, a disability of grade
+ * three or below). A disability's grade is its detail: "1" or "2", or "一级" / "二级". One table
+ * for the filing's facts and the conflict check, so the two never disagree. */
+const char *jy_training_exclusion(jy_status_kind kind, const char *detail, const char **label);
+
 #endif

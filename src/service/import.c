@@ -22,6 +22,7 @@
 #include "domain/idcard.h"
 #include "domain/mobile.h"
 #include "domain/uscc.h"
+#include "service/registry.h"
 
 /* row_error2 (row_error_e is defined with the importer)(im, field, v, key, en, zh, …): a catalogued message (base/err.h jy_err_set2). */
 #define row_error2(im, field, v, key, en, zh, ...)                                                  \
@@ -842,6 +843,9 @@ static void person_row(importer *im)
 
     cell name = get(im, F_NAME);
     if (name.n == 0) row_error2(im, F_NAME, name, "import.name_empty", "姓名 is empty", "姓名为空");
+    else if (jy_registry_control_at(name.p, name.n) >= 0)
+        row_error2(im, F_NAME, name, "import.name_control", "姓名 holds a line break or another control character: a name is one line of text",
+                   "姓名含有换行符或其他控制字符：姓名只能是一行文字");
     else put_str(im, F_NAME, name, p.name, sizeof p.name);
 
     cell idv = get(im, F_IDCARD);
@@ -995,6 +999,9 @@ static void org_row(importer *im)
 
     cell name = get(im, F_ORG_NAME);
     if (name.n == 0) row_error2(im, F_ORG_NAME, name, "import.org_name_empty", "单位名称 is empty", "单位名称为空");
+    else if (jy_registry_control_at(name.p, name.n) >= 0)
+        row_error2(im, F_ORG_NAME, name, "import.org_name_control", "单位名称 holds a line break or another control character: a name is one line of text",
+                   "单位名称含有换行符或其他控制字符：名称只能是一行文字");
     else put_str(im, F_ORG_NAME, name, o.name, sizeof o.name);
 
     cell code = get(im, F_USCC);
@@ -1316,13 +1323,16 @@ static void read_rows(importer *im)
         jy_err cerr;
         int got = jy_rows_next(im->rows, &cerr);
         if (got == 0) break;
-        if (got < 0) { /* a broken record: nothing after it can be trusted to line up */
+        if (got < 0) { /* a broken record: rejected; the rows after it are read when they can be */
             im->row = jy_rows_record_no(im->rows) + 1;
             im->row_errors = 0;
             cell none = {"", 0};
             row_error_e(im, -1, none, &cerr);
             res->stats.rows++;
             res->stats.rejected++;
+            /* a stray quote swallowed the lines after it: read on at the next line (a bad row
+             * never costs the good ones); anything else: nothing after it lines up */
+            if (jy_rows_resume(im->rows)) continue;
             snprintf(res->stopped, sizeof res->stopped, "%s", jy_err_text(&cerr));
             break;
         }
@@ -1388,11 +1398,13 @@ static int map_header(importer *im, int *col, int commit)
 static int find_header(importer *im, jy_err *err)
 {
     int id_field = im->o->kind == JY_IMPORT_PERSONS ? F_IDCARD : F_USCC;
+    int filled = 0; /* rows with something in them */
     for (int i = 0; i < HEADER_SCAN_ROWS; i++) {
         int rc = jy_rows_next(im->rows, err);
         if (rc < 0) return im->xl ? rc : jy_err_prefix2(err, "%s: ", "%s：", im->o->path);
         if (rc == 0) break;
         if (jy_rows_blank(im->rows)) continue;
+        filled++;
         int col[F__COUNT];
         int known = map_header(im, col, 0);
         if (known < 2 || (col[id_field] < 0 && known < 3)) continue;
@@ -1418,6 +1430,9 @@ static int find_header(importer *im, jy_err *err)
         }
         return 0;
     }
+    if (!filled && !im->xl) /* an empty file (or only blank lines): say so, not "no header" */
+        return jy_err_set2(err, JY_EINVAL, "import.empty_file", "%s: the file is empty (no rows with anything in them)",
+                           "%s：文件是空的（没有任何有内容的行）", im->o->path);
     int rc = jy_err_set2(err, JY_EINVAL, "import.no_header",
                         "%s: no header row in the first %d rows: expected a row of column names such as %s", "%s：前%d行中没有表头行：应有一行列名，如 %s",
                         im->o->path, HEADER_SCAN_ROWS,

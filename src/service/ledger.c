@@ -398,8 +398,7 @@ void jy_ledger_claim_key(const jy_payable *p, char out[96])
     else snprintf(out, 96, "%s|%d|%s", payee, p->year, p->claim);
 }
 
-/* "马小军 (640522…)" or "某公司 (9164…)": who a payable pays. */
-static void payee_text(jy_store *st, const jy_payable *p, char *buf, size_t n)
+void jy_ledger_payee_text(jy_store *st, const jy_payable *p, char *buf, size_t n)
 {
     jy_err e;
     if (p->payee_kind == JY_PAYEE_ORG) {
@@ -426,7 +425,7 @@ static int refuse_same_claim(jy_store *st, const jy_payable *p, jy_err *err)
         return rc;
     }
     char who[200], a[JY_MONEY_BUFSZ], period[40];
-    payee_text(st, p, who, sizeof who);
+    jy_ledger_payee_text(st, p, who, sizeof who);
     if (p->month[0]) snprintf(period, sizeof period, "%s", p->month);
     else if (p->case_id > 0) snprintf(period, sizeof period, "case %" PRId64, p->case_id);
     else snprintf(period, sizeof period, "%d", p->year);

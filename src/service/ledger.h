@@ -97,6 +97,10 @@ int jy_ledger_split_many(jy_store *st, jy_payable *const *p, size_t n, size_t *f
  * county × programme × key (a partial UNIQUE index on both backends). */
 void jy_ledger_claim_key(const jy_payable *p, char out[96]);
 
+/* Who payable p pays, for a message or a finding: "马小军 (640522…)" or "某公司 (9164…)" from the
+ * registry; "person 12" / "organisation 3" when the record cannot be read. Into buf[0..n). */
+void jy_ledger_payee_text(jy_store *st, const jy_payable *p, char *buf, size_t n);
+
 /* Approval: records the payable (p: county, program, year, payee, amount, optional case,
  * month, account, memo, claim, track) and commits its money (available → committed) per
  * jy_ledger_split_track. p->id, p->split, p->claim_key and (from the case when empty) p->track

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "policy/policy.h"
 #include "service/ledger.h"
 #include "service/payment.h"
 #include "service/privacy.h"
@@ -84,6 +85,12 @@ int jy_ledger_budget_set_request(jy_cases *cs, const char *county, const char *p
     int changed = 0, tchanged = 0;
     int rc = jy_ledger_may(cs, "ledger_budget", county, actor, err);
     if (rc) return rc;
+    /* a budget line only for a programme of the rules: a line for P99 or a mistyped 13 would hold
+     * money no case can ever draw, and stand in the budget report as if it could */
+    if (!program || jy_policy_program_index(cs->pol, program) < 0)
+        return jy_err_set2(err, JY_EINVAL, "ledger.budget_program_unknown",
+                           "program %s: unknown programme (P1 … P26): a budget line is set for a programme of the rules",
+                           "项目 %s：未知的项目（应为 P1 … P26）：预算额度只能设在政策规则中的项目上", program ? program : "");
     if ((rc = jy_store_begin(st, err))) return rc;
     rc = jy_ledger_budget_set(st, county, program, year, source, amount, actor, &changed, err);
     if (rc == 0 && tracks) rc = jy_ledger_tracks_set(st, county, program, year, source, tracks, clause, actor, &tchanged, err);

@@ -102,6 +102,18 @@ static int resolve_payee(jy_store *st, const jy_payable *p, jy_batch_line *l, jy
 
 /* ---------------------------------------------------------------- build and review */
 
+/* Makes room for one more elem-sized item in a vector of n items with capacity *cap (doubling,
+ * 256 first). Returns the vector (moved, *cap updated, when it grew), or NULL when out of memory
+ * (v is then still valid and unchanged). The store walks' collectors below stop on NULL. */
+static void *vec_room(void *v, size_t n, size_t *cap, size_t elem)
+{
+    if (n < *cap) return v;
+    size_t ncap = *cap ? *cap * 2 : 256;
+    void *nv = realloc(v, ncap * elem);
+    if (nv) *cap = ncap;
+    return nv;
+}
+
 typedef struct idlist {
     int64_t *v;
     size_t n, cap;
@@ -110,13 +122,9 @@ typedef struct idlist {
 static int collect_payable(void *ctx, const jy_payable *p)
 {
     idlist *l = ctx;
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? l->cap * 2 : 256;
-        int64_t *nv = realloc(l->v, cap * sizeof *nv);
-        if (!nv) return 1;
-        l->v = nv;
-        l->cap = cap;
-    }
+    int64_t *nv = vec_room(l->v, l->n, &l->cap, sizeof *l->v);
+    if (!nv) return 1;
+    l->v = nv;
     l->v[l->n++] = p->id;
     return 0;
 }
@@ -191,16 +199,12 @@ typedef struct idents {
 static int on_ident(void *ctx, const jy_payable *p)
 {
     idents *I = ctx;
-    if (I->n == I->cap) {
-        size_t cap = I->cap ? I->cap * 2 : 256;
-        ident *nv = realloc(I->v, cap * sizeof *nv);
-        if (!nv) {
-            I->oom = 1;
-            return 1;
-        }
-        I->v = nv;
-        I->cap = cap;
+    ident *nv = vec_room(I->v, I->n, &I->cap, sizeof *I->v);
+    if (!nv) {
+        I->oom = 1;
+        return 1;
     }
+    I->v = nv;
     ident *x = &I->v[I->n++];
     jy_ledger_claim_key(p, x->key); /* recomputed: payables from before migration 5 have none stored */
     x->id = p->id;
@@ -213,21 +217,6 @@ static int ident_cmp(const void *a, const void *b)
     const ident *x = a, *y = b;
     int c = strcmp(x->key, y->key);
     return c ? c : (x->id > y->id) - (x->id < y->id);
-}
-
-/* "马小军 (640522…)": who p pays, for a finding. */
-static void payee_name(jy_store *st, const jy_payable *p, char *buf, size_t n)
-{
-    jy_err e;
-    if (p->payee_kind == JY_PAYEE_ORG) {
-        jy_org o;
-        if (jy_store_org_get(st, p->org_id, &o, &e) == 0) snprintf(buf, n, "%s (%s)", o.name, o.uscc);
-        else snprintf(buf, n, "organisation %" PRId64, p->org_id);
-    } else {
-        jy_person q;
-        if (jy_store_person_get(st, p->person_id, &q, &e) == 0) snprintf(buf, n, "%s (%s)", q.name, q.idcard);
-        else snprintf(buf, n, "person %" PRId64, p->person_id);
-    }
 }
 
 /* 1 (held, listed in skipped) when another live payable pays the same claim as p, 0 otherwise. */
@@ -252,7 +241,7 @@ static int duplicate_gate(jy_store *st, const idents *I, const jy_payable *p, jy
     }
     if (n && skipped) {
         char who[200], a[JY_MONEY_BUFSZ], period[32];
-        payee_name(st, p, who, sizeof who);
+        jy_ledger_payee_text(st, p, who, sizeof who);
         if (p->month[0]) snprintf(period, sizeof period, "%s", p->month);
         else if (p->case_id) snprintf(period, sizeof period, "case %" PRId64, p->case_id);
         else snprintf(period, sizeof period, "%d", p->year);
@@ -525,13 +514,9 @@ typedef struct lines_buf {
 static int collect_line(void *ctx, const jy_batch_line *l)
 {
     lines_buf *b = ctx;
-    if (b->n == b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 256;
-        jy_batch_line *nv = realloc(b->v, cap * sizeof *nv);
-        if (!nv) return 1;
-        b->v = nv;
-        b->cap = cap;
-    }
+    jy_batch_line *nv = vec_room(b->v, b->n, &b->cap, sizeof *b->v);
+    if (!nv) return 1;
+    b->v = nv;
     b->v[b->n++] = *l;
     return 0;
 }
@@ -1043,13 +1028,9 @@ typedef struct line_nos {
 static int collect_line_no(void *ctx, const jy_batch_line *l)
 {
     line_nos *b = ctx;
-    if (b->n == b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 256;
-        int *nv = realloc(b->v, cap * sizeof *nv);
-        if (!nv) return 1;
-        b->v = nv;
-        b->cap = cap;
-    }
+    int *nv = vec_room(b->v, b->n, &b->cap, sizeof *b->v);
+    if (!nv) return 1;
+    b->v = nv;
     b->v[b->n++] = l->line_no;
     return 0;
 }
@@ -1113,9 +1094,84 @@ static int check_paid_on(const char *paid_on, jy_err *err)
     return 0;
 }
 
-static int mark_paid(jy_store *st, jy_cases *cs, int64_t id, int line, int transfer, const char *paid_on,
-                     const char *actor, jy_batch_run *run, jy_err *err)
+/* Collects the lines of t->transfer of batch id (the caller's transaction) into t: their numbers
+ * in t->todo and how many are pending, paid and failed. JY_ENOTFOUND naming the batch when it has
+ * no such transfer. */
+static int transfer_collect(jy_store *st, int64_t id, transfer_lines *t, jy_err *err)
 {
+    int rc = jy_store_batch_lines(st, id, NULL, collect_transfer_line, t, err);
+    if (rc == 0 && t->todo->n == 0)
+        rc = jy_err_set2(err, JY_ENOTFOUND, "batch.no_transfer", "payment batch %" PRId64 " has no transfer %d", "拨付批次 %" PRId64 " 没有第%d笔转账", id, t->transfer);
+    return rc;
+}
+
+/* Reads batch id into *b (the caller's transaction): JY_ECONFLICT naming the batch and its
+ * status unless it is approved — the only status whose lines fail or are retried. */
+static int batch_approved(jy_store *st, int64_t id, jy_batch *b, jy_err *err)
+{
+    int rc = jy_store_batch_get(st, id, b, err);
+    if (rc == 0 && strcmp(b->status, "approved") != 0)
+        rc = jy_err_set2(err, JY_ECONFLICT, "batch.not_approved", "payment batch %" PRId64 " is %s, not approved", "拨付批次 %" PRId64 " 的状态为 %s，未经批准", id, b->status);
+    return rc;
+}
+
+/* Line l (pending) failed at the bank for reason: one attempt more, written from pending. */
+static int line_fail(jy_store *st, const jy_batch_line *l, const char *reason, const char *actor, jy_err *err)
+{
+    jy_batch_line nl = *l;
+    snprintf(nl.status, sizeof nl.status, "failed");
+    nl.attempts = l->attempts + 1;
+    snprintf(nl.fail_reason, sizeof nl.fail_reason, "%s", reason);
+    return jy_store_batch_line_update(st, &nl, "pending", actor, err);
+}
+
+/* Line l (failed) pending again, its payee and account read afresh from the registry (the
+ * corrected card or account the failure asked for); written from failed, into *out (may be NULL). */
+static int line_retry(jy_store *st, const jy_batch_line *l, const char *actor, jy_batch_line *out, jy_err *err)
+{
+    jy_payable p;
+    int rc = jy_store_payable_get(st, l->payable_id, &p, err);
+    if (rc) return rc;
+    jy_batch_line fresh = *l;
+    if ((rc = resolve_payee(st, &p, &fresh, err))) return rc;
+    snprintf(fresh.status, sizeof fresh.status, "pending");
+    fresh.fail_reason[0] = '\0';
+    if ((rc = jy_store_batch_line_update(st, &fresh, "failed", actor, err))) return rc;
+    if (out) *out = fresh;
+    return 0;
+}
+
+/* What one run of the bank's answer on batch id does (paid, failed, retried; by line or by
+ * transfer) and what it gives back. */
+typedef struct batch_op {
+    int line, transfer;
+    const char *paid_on, *reason, *actor;
+    jy_batch_run *run;   /* mark paid */
+    jy_batch_line *out;  /* retry of a line */
+    int *n;              /* retry of a transfer: lines put back (may be NULL) */
+} batch_op;
+
+typedef int (*batch_op_fn)(jy_cases *cs, int64_t id, const batch_op *op, jy_err *err);
+
+/* The door every bank answer goes through: the actor may pay (batch_pay of the batch's
+ * workflow), then fn runs under the batch's run lock (one run of a batch at a time). */
+static int batch_locked(jy_cases *cs, int64_t id, batch_op_fn fn, const batch_op *op, jy_err *err)
+{
+    int rc = may_batch(cs, "batch_pay", id, op->actor, err);
+    if (rc) return rc;
+    jy_run_lock *lock = NULL;
+    rc = lock_batch(cs->st, id, &lock, err);
+    if (rc == 0) rc = fn(cs, id, op, err);
+    jy_run_unlock(lock);
+    return rc;
+}
+
+static int mark_paid(jy_cases *cs, int64_t id, const batch_op *op, jy_err *err)
+{
+    jy_store *st = cs->st;
+    int line = op->line, transfer = op->transfer;
+    const char *paid_on = op->paid_on, *actor = op->actor;
+    jy_batch_run *run = op->run;
     jy_batch b;
     int rc = jy_store_batch_get(st, id, &b, err);
     if (rc) return rc;
@@ -1126,11 +1182,7 @@ static int mark_paid(jy_store *st, jy_cases *cs, int64_t id, int line, int trans
     line_nos todo = {0};
     if (transfer > 0) {
         transfer_lines t = {.transfer = transfer, .todo = &todo};
-        if ((rc = jy_store_batch_lines(st, id, NULL, collect_transfer_line, &t, err))) goto out;
-        if (todo.n == 0) {
-            rc = jy_err_set2(err, JY_ENOTFOUND, "batch.no_transfer", "payment batch %" PRId64 " has no transfer %d", "拨付批次 %" PRId64 " 没有第%d笔转账", id, transfer);
-            goto out;
-        }
+        if ((rc = transfer_collect(st, id, &t, err))) goto out;
         if (t.nfailed) {
             rc = jy_err_set2(err, JY_ECONFLICT, "batch.transfer_failed",
                             "transfer %d of payment batch %" PRId64 " failed (%s): retry it first (batch retry %" PRId64
@@ -1145,7 +1197,7 @@ static int mark_paid(jy_store *st, jy_cases *cs, int64_t id, int line, int trans
             return jy_err_set2(err, JY_ECONFLICT, "batch.line_failed", "line %d of payment batch %" PRId64 " failed (%s): retry it first (batch retry %" PRId64 " --line %d)", "拨付批次 %2$" PRId64 " 的第%1$d行失败（%3$s）：请先重试（batch retry %4$" PRId64 " --line %5$d）",
                               line, id, l.fail_reason, id, line);
         }
-        collect_line_no(&todo, &l);
+        if (collect_line_no(&todo, &l)) return jy_err_set2(err, JY_ENOMEM, "sys.out_of_memory", "out of memory", "内存不足");
     } else if ((rc = jy_store_batch_lines(st, id, NULL, collect_line_no, &todo, err))) {
         goto out;
     }
@@ -1173,29 +1225,19 @@ int jy_batch_mark_paid_on(jy_cases *cs, int64_t id, int line, jy_date paid_on, c
                           jy_err *err)
 {
     memset(run, 0, sizeof *run);
-    int rc = may_batch(cs, "batch_pay", id, actor, err);
-    if (rc) return rc;
     char d[JY_DATE_BUFSZ];
     if (paid_on > jy_date_today())
         return jy_err_set2(err, JY_EINVAL, "batch.paid_future", "paid on %s: a date in the future", "支付日期 %s 是将来的日期", jy_date_format(paid_on, d));
-    jy_run_lock *lock = NULL;
-    rc = lock_batch(cs->st, id, &lock, err);
-    if (rc == 0) rc = mark_paid(cs->st, cs, id, line, 0, paid_on ? jy_date_format(paid_on, d) : NULL, actor, run, err);
-    jy_run_unlock(lock);
-    return rc;
+    batch_op op = {.line = line, .paid_on = paid_on ? jy_date_format(paid_on, d) : NULL, .actor = actor, .run = run};
+    return batch_locked(cs, id, mark_paid, &op, err);
 }
 
 int jy_batch_mark_paid_transfer(jy_cases *cs, int64_t id, int transfer, const char *paid_on, const char *actor,
                                 jy_batch_run *run, jy_err *err)
 {
     memset(run, 0, sizeof *run);
-    int rc = may_batch(cs, "batch_pay", id, actor, err);
-    if (rc) return rc;
-    jy_run_lock *lock = NULL;
-    rc = lock_batch(cs->st, id, &lock, err);
-    if (rc == 0) rc = mark_paid(cs->st, cs, id, 0, transfer, paid_on, actor, run, err);
-    jy_run_unlock(lock);
-    return rc;
+    batch_op op = {.transfer = transfer, .paid_on = paid_on, .actor = actor, .run = run};
+    return batch_locked(cs, id, mark_paid, &op, err);
 }
 
 int jy_batch_mark_paid_cases(jy_cases *cs, int64_t id, int line, const char *actor, jy_batch_run *run, jy_err *err)
@@ -1203,57 +1245,41 @@ int jy_batch_mark_paid_cases(jy_cases *cs, int64_t id, int line, const char *act
     return jy_batch_mark_paid_on(cs, id, line, 0, actor, run, err);
 }
 
-static int mark_failed(jy_store *st, int64_t id, int line, const char *reason, const char *actor, jy_err *err)
+static int mark_failed(jy_cases *cs, int64_t id, const batch_op *op, jy_err *err)
 {
-    if (!reason || !*reason) return jy_err_set2(err, JY_EINVAL, "batch.fail_reason", "a failed line needs the bank's reason (--failed REASON)", "失败的明细需要写明银行给出的原因（--failed 原因）");
+    jy_store *st = cs->st;
+    int line = op->line;
     int rc = jy_store_begin(st, err);
     if (rc) return rc;
     jy_batch b;
     jy_batch_line l;
-    if ((rc = jy_store_batch_get(st, id, &b, err))) goto done;
-    if (strcmp(b.status, "approved") != 0) {
-        rc = jy_err_set2(err, JY_ECONFLICT, "batch.not_approved", "payment batch %" PRId64 " is %s, not approved", "拨付批次 %" PRId64 " 的状态为 %s，未经批准", id, b.status);
-        goto done;
-    }
+    if ((rc = batch_approved(st, id, &b, err))) goto done;
     if ((rc = jy_store_batch_line_get(st, id, line, &l, err))) goto done;
     if (strcmp(l.status, "pending") != 0) {
         rc = jy_err_set2(err, JY_ECONFLICT, "batch.line_fail_status", "line %d of payment batch %" PRId64 " is %s: only a pending line can fail", "拨付批次 %2$" PRId64 " 的第%1$d行状态为 %3$s：只有待支付的明细才能标记失败", line,
                         id, l.status);
         goto done;
     }
-    jy_batch_line nl = l;
-    snprintf(nl.status, sizeof nl.status, "failed");
-    nl.attempts = l.attempts + 1;
-    snprintf(nl.fail_reason, sizeof nl.fail_reason, "%s", reason);
-    rc = jy_store_batch_line_update(st, &nl, "pending", actor, err);
+    rc = line_fail(st, &l, op->reason, op->actor, err);
 done:
     return finish(st, rc, err);
 }
 
-static int retry_line(jy_store *st, int64_t id, int line, const char *actor, jy_batch_line *out, jy_err *err)
+static int retry_line(jy_cases *cs, int64_t id, const batch_op *op, jy_err *err)
 {
+    jy_store *st = cs->st;
+    int line = op->line;
     int rc = jy_store_begin(st, err);
     if (rc) return rc;
     jy_batch b;
-    jy_payable p;
-    if ((rc = jy_store_batch_get(st, id, &b, err))) goto done;
-    if (strcmp(b.status, "approved") != 0) {
-        rc = jy_err_set2(err, JY_ECONFLICT, "batch.not_approved", "payment batch %" PRId64 " is %s, not approved", "拨付批次 %" PRId64 " 的状态为 %s，未经批准", id, b.status);
-        goto done;
-    }
-    if ((rc = jy_store_batch_line_get(st, id, line, out, err))) goto done;
-    if (strcmp(out->status, "failed") != 0) {
+    if ((rc = batch_approved(st, id, &b, err))) goto done;
+    if ((rc = jy_store_batch_line_get(st, id, line, op->out, err))) goto done;
+    if (strcmp(op->out->status, "failed") != 0) {
         rc = jy_err_set2(err, JY_ECONFLICT, "batch.line_retry_status", "line %d of payment batch %" PRId64 " is %s: only a failed line is retried", "拨付批次 %2$" PRId64 " 的第%1$d行状态为 %3$s：只有失败的明细才能重试",
-                        line, id, out->status);
+                        line, id, op->out->status);
         goto done;
     }
-    if ((rc = jy_store_payable_get(st, out->payable_id, &p, err))) goto done;
-    jy_batch_line fresh = *out;
-    if ((rc = resolve_payee(st, &p, &fresh, err))) goto done;
-    snprintf(fresh.status, sizeof fresh.status, "pending");
-    fresh.fail_reason[0] = '\0';
-    if ((rc = jy_store_batch_line_update(st, &fresh, "failed", actor, err))) goto done;
-    *out = fresh;
+    rc = line_retry(st, op->out, op->actor, op->out, err);
 done:
     return finish(st, rc, err);
 }
@@ -1261,45 +1287,29 @@ done:
 int jy_batch_mark_failed(jy_cases *cs, int64_t id, int line, const char *reason, const char *actor, jy_err *err)
 {
     if (!reason || !*reason) return jy_err_set2(err, JY_EINVAL, "batch.fail_reason", "a failed line needs the bank's reason (--failed REASON)", "失败的明细需要写明银行给出的原因（--failed 原因）");
-    int rc = may_batch(cs, "batch_pay", id, actor, err);
-    if (rc) return rc;
-    jy_run_lock *lock = NULL;
-    rc = lock_batch(cs->st, id, &lock, err);
-    if (rc == 0) rc = mark_failed(cs->st, id, line, reason, actor, err);
-    jy_run_unlock(lock);
-    return rc;
+    batch_op op = {.line = line, .reason = reason, .actor = actor};
+    return batch_locked(cs, id, mark_failed, &op, err);
 }
 
 int jy_batch_retry(jy_cases *cs, int64_t id, int line, const char *actor, jy_batch_line *out, jy_err *err)
 {
-    int rc = may_batch(cs, "batch_pay", id, actor, err);
-    if (rc) return rc;
-    jy_run_lock *lock = NULL;
-    rc = lock_batch(cs->st, id, &lock, err);
-    if (rc == 0) rc = retry_line(cs->st, id, line, actor, out, err);
-    jy_run_unlock(lock);
-    return rc;
+    batch_op op = {.line = line, .actor = actor, .out = out};
+    return batch_locked(cs, id, retry_line, &op, err);
 }
 
 /* ---- a whole transfer failed or retried (issue 13) ---- */
 
-static int fail_transfer(jy_store *st, int64_t id, int transfer, const char *reason, const char *actor, jy_err *err)
+static int fail_transfer(jy_cases *cs, int64_t id, const batch_op *op, jy_err *err)
 {
+    jy_store *st = cs->st;
+    int transfer = op->transfer;
     int rc = jy_store_begin(st, err);
     if (rc) return rc;
     jy_batch b;
     line_nos todo = {0};
     transfer_lines t = {.transfer = transfer, .todo = &todo};
-    if ((rc = jy_store_batch_get(st, id, &b, err))) goto done;
-    if (strcmp(b.status, "approved") != 0) {
-        rc = jy_err_set2(err, JY_ECONFLICT, "batch.not_approved", "payment batch %" PRId64 " is %s, not approved", "拨付批次 %" PRId64 " 的状态为 %s，未经批准", id, b.status);
-        goto done;
-    }
-    if ((rc = jy_store_batch_lines(st, id, NULL, collect_transfer_line, &t, err))) goto done;
-    if (todo.n == 0) {
-        rc = jy_err_set2(err, JY_ENOTFOUND, "batch.no_transfer", "payment batch %" PRId64 " has no transfer %d", "拨付批次 %" PRId64 " 没有第%d笔转账", id, transfer);
-        goto done;
-    }
+    if ((rc = batch_approved(st, id, &b, err))) goto done;
+    if ((rc = transfer_collect(st, id, &t, err))) goto done;
     if (t.npending != (int)todo.n) {
         rc = jy_err_set2(err, JY_ECONFLICT, "batch.transfer_fail_status",
                         "transfer %d of payment batch %" PRId64 " has %d paid and %d failed of its %zu lines: only a pending "
@@ -1310,35 +1320,25 @@ static int fail_transfer(jy_store *st, int64_t id, int transfer, const char *rea
     for (size_t i = 0; i < todo.n && rc == 0; i++) {
         jy_batch_line l;
         if ((rc = jy_store_batch_line_get(st, id, todo.v[i], &l, err))) break;
-        jy_batch_line nl = l;
-        snprintf(nl.status, sizeof nl.status, "failed");
-        nl.attempts = l.attempts + 1;
-        snprintf(nl.fail_reason, sizeof nl.fail_reason, "%s", reason);
-        rc = jy_store_batch_line_update(st, &nl, "pending", actor, err);
+        rc = line_fail(st, &l, op->reason, op->actor, err);
     }
 done:
     free(todo.v);
     return finish(st, rc, err);
 }
 
-static int retry_transfer(jy_store *st, int64_t id, int transfer, const char *actor, int *n, jy_err *err)
+static int retry_transfer(jy_cases *cs, int64_t id, const batch_op *op, jy_err *err)
 {
+    jy_store *st = cs->st;
+    int transfer = op->transfer;
     int rc = jy_store_begin(st, err);
     if (rc) return rc;
     jy_batch b;
     line_nos todo = {0};
     transfer_lines t = {.transfer = transfer, .todo = &todo};
     int done_n = 0;
-    if ((rc = jy_store_batch_get(st, id, &b, err))) goto done;
-    if (strcmp(b.status, "approved") != 0) {
-        rc = jy_err_set2(err, JY_ECONFLICT, "batch.not_approved", "payment batch %" PRId64 " is %s, not approved", "拨付批次 %" PRId64 " 的状态为 %s，未经批准", id, b.status);
-        goto done;
-    }
-    if ((rc = jy_store_batch_lines(st, id, NULL, collect_transfer_line, &t, err))) goto done;
-    if (todo.n == 0) {
-        rc = jy_err_set2(err, JY_ENOTFOUND, "batch.no_transfer", "payment batch %" PRId64 " has no transfer %d", "拨付批次 %" PRId64 " 没有第%d笔转账", id, transfer);
-        goto done;
-    }
+    if ((rc = batch_approved(st, id, &b, err))) goto done;
+    if ((rc = transfer_collect(st, id, &t, err))) goto done;
     if (t.nfailed == 0) {
         rc = jy_err_set2(err, JY_ECONFLICT, "batch.transfer_retry_status", "transfer %d of payment batch %" PRId64 " has no failed line: only a failed transfer is retried", "拨付批次 %2$" PRId64 " 的第%1$d笔转账没有失败的明细：只有失败的转账才能重试",
                         transfer, id);
@@ -1346,18 +1346,12 @@ static int retry_transfer(jy_store *st, int64_t id, int transfer, const char *ac
     }
     for (size_t i = 0; i < todo.n && rc == 0; i++) {
         jy_batch_line l;
-        jy_payable p;
         if ((rc = jy_store_batch_line_get(st, id, todo.v[i], &l, err))) break;
         if (strcmp(l.status, "failed") != 0) continue;
-        if ((rc = jy_store_payable_get(st, l.payable_id, &p, err))) break;
-        jy_batch_line fresh = l;
-        if ((rc = resolve_payee(st, &p, &fresh, err))) break;
-        snprintf(fresh.status, sizeof fresh.status, "pending");
-        fresh.fail_reason[0] = '\0';
-        if ((rc = jy_store_batch_line_update(st, &fresh, "failed", actor, err))) break;
+        if ((rc = line_retry(st, &l, op->actor, NULL, err))) break;
         done_n++;
     }
-    if (rc == 0 && n) *n = done_n;
+    if (rc == 0 && op->n) *op->n = done_n;
 done:
     free(todo.v);
     return finish(st, rc, err);
@@ -1367,22 +1361,12 @@ int jy_batch_mark_failed_transfer(jy_cases *cs, int64_t id, int transfer, const 
                                   jy_err *err)
 {
     if (!reason || !*reason) return jy_err_set2(err, JY_EINVAL, "batch.transfer_fail_reason", "a failed transfer needs the bank's reason (--failed REASON)", "失败的转账需要写明银行给出的原因（--failed 原因）");
-    int rc = may_batch(cs, "batch_pay", id, actor, err);
-    if (rc) return rc;
-    jy_run_lock *lock = NULL;
-    rc = lock_batch(cs->st, id, &lock, err);
-    if (rc == 0) rc = fail_transfer(cs->st, id, transfer, reason, actor, err);
-    jy_run_unlock(lock);
-    return rc;
+    batch_op op = {.transfer = transfer, .reason = reason, .actor = actor};
+    return batch_locked(cs, id, fail_transfer, &op, err);
 }
 
 int jy_batch_retry_transfer(jy_cases *cs, int64_t id, int transfer, const char *actor, int *n, jy_err *err)
 {
-    int rc = may_batch(cs, "batch_pay", id, actor, err);
-    if (rc) return rc;
-    jy_run_lock *lock = NULL;
-    rc = lock_batch(cs->st, id, &lock, err);
-    if (rc == 0) rc = retry_transfer(cs->st, id, transfer, actor, n, err);
-    jy_run_unlock(lock);
-    return rc;
+    batch_op op = {.transfer = transfer, .actor = actor, .n = n};
+    return batch_locked(cs, id, retry_transfer, &op, err);
 }

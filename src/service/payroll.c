@@ -472,6 +472,21 @@ done:
     return rc;
 }
 
+/* The programme and month naming a payroll run, whole (never a longer text cut to the field's
+ * size: "P13xyz" is not P13, "2024-02-30" not 2024-02): a programme of the payroll, a month
+ * YYYY-MM into *m. JY_EINVAL naming the one that is not. */
+static int run_key_check(const char *program, const char *month, jy_month *m, jy_err *err)
+{
+    jy_err e;
+    if (!program || (strcmp(program, "P10") && strcmp(program, "P12") && strcmp(program, "P13") &&
+                     strcmp(program, "P14") && strcmp(program, "P24")))
+        return jy_err_set2(err, JY_EINVAL, "payroll.program", "programme %s: the payroll serves P10, P12, P13, P14 and P24", "项目 %s：工资发放只用于 P10、P12、P13、P14 和 P24",
+                          program ? program : "");
+    if (!month || jy_month_parse(month, m, &e))
+        return jy_err_set2(err, JY_EINVAL, "payroll.month", "month %s: expected YYYY-MM", "月份 %s：应为 YYYY-MM", month ? month : "");
+    return 0;
+}
+
 int jy_payroll_run_month(jy_cases *cs, const char *county, const char *program, const char *month, const char *actor,
                    jy_sb *out, jy_err *err)
 {
@@ -482,19 +497,13 @@ int jy_payroll_run_month(jy_cases *cs, const char *county, const char *program, 
     jy_conflict_report rep = {0};
     run_ctx R;
     int rc, began = 0, wd = 0;
-    jy_err e;
     memset(&R, 0, sizeof R);
     R.cs = cs;
     R.actor = actor;
     R.county = county;
     R.program = program;
     R.month = month;
-    if (!program || (strcmp(program, "P10") && strcmp(program, "P12") && strcmp(program, "P13") &&
-                     strcmp(program, "P14") && strcmp(program, "P24")))
-        return jy_err_set2(err, JY_EINVAL, "payroll.program", "programme %s: the payroll serves P10, P12, P13, P14 and P24", "项目 %s：工资发放只用于 P10、P12、P13、P14 和 P24",
-                          program ? program : "");
-    if (!month || jy_month_parse(month, &R.m, &e))
-        return jy_err_set2(err, JY_EINVAL, "payroll.month", "month %s: expected YYYY-MM", "月份 %s：应为 YYYY-MM", month ? month : "");
+    if ((rc = run_key_check(program, month, &R.m, err))) return rc;
     int mm;
     jy_month_to_ym(R.m, &R.year, &mm);
     char record[48];
@@ -815,11 +824,13 @@ int jy_payroll_show_json(jy_cases *cs, const char *county, const char *program, 
 {
     jy_payroll_run r;
     memset(&r, 0, sizeof r);
+    jy_month m;
+    int rc = run_key_check(program, month, &m, err);
+    if (rc) return rc;
     snprintf(r.county, sizeof r.county, "%s", county);
     snprintf(r.program, sizeof r.program, "%s", program ? program : "");
     snprintf(r.month, sizeof r.month, "%s", month ? month : "");
-    int rc = jy_store_payroll_run_get(cs->st, 0, &r, err);
-    if (rc) return rc;
+    if ((rc = jy_store_payroll_run_get(cs->st, 0, &r, err))) return rc;
     char by[64], at[32];
     runners who = {0};
     if ((rc = jy_store_payroll_run_committed(cs->st, r.id, by, at, err)) ||
@@ -1291,12 +1302,15 @@ int jy_payroll_commit(jy_cases *cs, const char *county, const char *program, con
 {
     commit_req Q;
     memset(&Q, 0, sizeof Q);
+    jy_month m;
+    int rc = run_key_check(program, month, &m, err);
+    if (rc) return rc;
     Q.cs = cs;
     Q.actor = actor;
     snprintf(Q.run.county, sizeof Q.run.county, "%s", county);
     snprintf(Q.run.program, sizeof Q.run.program, "%s", program ? program : "");
     snprintf(Q.run.month, sizeof Q.run.month, "%s", month ? month : "");
-    int rc = jy_store_payroll_run_get(cs->st, 0, &Q.run, err);
+    rc = jy_store_payroll_run_get(cs->st, 0, &Q.run, err);
     if (rc) return rc;
     if ((rc = may_after_run(cs, "payroll_commit", &Q.run, actor, err))) return rc;
     char req[96];

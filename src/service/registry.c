@@ -15,6 +15,42 @@ static int known_division(const jy_divisions *divs, const char *code)
     return jy_division_find_n(divs, code, n == 12 ? 9 : n) || (n == 12 && jy_division_find_n(divs, code, 6));
 }
 
+long jy_registry_control_at(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)s[i] < 0x20 || s[i] == 0x7F) return (long)i;
+    return -1;
+}
+
+/* Length of the blank (ASCII space, tab, CR, LF; U+3000; U+00A0) at s[0..n), or 0. */
+static size_t blank_at(const char *s, size_t n)
+{
+    if (n >= 1 && (s[0] == ' ' || s[0] == '\t' || s[0] == '\r' || s[0] == '\n')) return 1;
+    if (n >= 3 && memcmp(s, "\xE3\x80\x80", 3) == 0) return 3;
+    if (n >= 2 && memcmp(s, "\xC2\xA0", 2) == 0) return 2;
+    return 0;
+}
+
+int jy_registry_name_clean(char *name, jy_err *err)
+{
+    size_t n = strlen(name), k, from = 0;
+    while (from < n && (k = blank_at(name + from, n - from)) > 0) from += k;
+    for (;;) {
+        if (n > from && blank_at(name + n - 1, 1)) n--;
+        else if (n >= from + 3 && blank_at(name + n - 3, 3) == 3) n -= 3;
+        else if (n >= from + 2 && blank_at(name + n - 2, 2) == 2) n -= 2;
+        else break;
+    }
+    memmove(name, name + from, n - from);
+    name[n - from] = '\0';
+    long at = jy_registry_control_at(name, n - from);
+    if (at >= 0)
+        return jy_err_set2(err, JY_EINVAL, "registry.name_control",
+                           "holds a line break or another control character (byte %ld): a name is one line of text",
+                           "含有换行符或其他控制字符（第%ld字节）：名称只能是一行文字", at + 1);
+    return 0;
+}
+
 int jy_registry_person_check(const jy_divisions *divs, const char *idcard, jy_person *p, const char **field,
                              jy_err *err)
 {
@@ -26,6 +62,7 @@ int jy_registry_person_check(const jy_divisions *divs, const char *idcard, jy_pe
     p->birth = info.birth;
     p->sex = info.sex;
     *field = "name";
+    if (jy_registry_name_clean(p->name, err)) return err->code;
     if (!p->name[0]) return jy_err_set2(err, JY_EINVAL, "registry.name_required", "the name (姓名) is required", "必须填写姓名");
     *field = "hukou_division";
     if (p->hukou_division[0] && !known_division(divs, p->hukou_division))
@@ -47,6 +84,7 @@ int jy_registry_org_check(const jy_divisions *divs, const char *uscc, jy_org *o,
     if (jy_uscc_check(uscc, divs, &info, err) != 0) return err->code;
     memcpy(o->uscc, info.code, sizeof o->uscc);
     *field = "name";
+    if (jy_registry_name_clean(o->name, err)) return err->code;
     if (!o->name[0]) return jy_err_set2(err, JY_EINVAL, "registry.org_name_required", "the name (单位名称) is required", "必须填写单位名称");
     *field = "kinds";
     if (!o->kinds) return jy_err_set2(err, JY_EINVAL, "registry.kinds_required", "give at least one kind (training_body, employer …)", "至少填写一种单位类别（training_body、employer …）");

@@ -25,6 +25,14 @@ int jy_registry_person_check(const jy_divisions *divs, const char *idcard, jy_pe
  * account of digits; fills o->uscc normalised. */
 int jy_registry_org_check(const jy_divisions *divs, const char *uscc, jy_org *o, const char **field, jy_err *err);
 
+/* A name (姓名, 单位名称) as the checks above take it: trimmed in place of spaces, tabs, line ends,
+ * U+3000 and U+00A0 at either end; JY_EINVAL "registry.name_control" when a control character (a
+ * line break, a tab …) is left inside it — a name is one line of text in rosters, bank files and
+ * printed forms. A name of nothing but spaces becomes "" (then refused as missing). */
+int jy_registry_name_clean(char *name, jy_err *err);
+/* Index of the first control character (below U+0020, or U+007F) in s[0..n), or -1. */
+long jy_registry_control_at(const char *s, size_t n);
+
 /* Stores a checked person with statuses (or an org with licences) in one transaction: all or
  * nothing. *result: JY_PUT_CREATED / UPDATED / UNCHANGED. */
 int jy_registry_person_save(jy_store *st, jy_person *p, jy_person_status *statuses, int n, const char *actor,

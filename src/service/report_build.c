@@ -190,10 +190,52 @@ static int on_tally(void *ctx, const jy_report_tally *t)
     return 0;
 }
 
-typedef struct counts {
-    int64_t filed, achieved, paid;
-    jy_fen paid_amount;
-} counts;
+typedef jy_report_counts counts;
+
+void jy_report_counts_add(jy_report_counts *c, const char *state, int64_t cases, jy_fen amount)
+{
+    if (state_dropped(state)) return;
+    c->filed += cases;
+    if (state_achieved(state)) c->achieved += cases;
+    if (strcmp(state, "paid") == 0) {
+        c->paid += cases;
+        c->paid_amount += amount;
+    }
+}
+
+void jy_report_counts_sum(jy_report_counts *to, const jy_report_counts *c)
+{
+    to->filed += c->filed;
+    to->achieved += c->achieved;
+    to->paid += c->paid;
+    to->paid_amount += c->paid_amount;
+}
+
+void jy_report_counts_cols(jy_report *r, const char *pct_key, const char *pct_title, int pct_width)
+{
+    jy_report_col_add(r, "filed", "申报数", 8);
+    jy_report_col_add(r, "achieved", "完成数（已认定）", 10);
+    jy_report_col_add(r, "paid", "已拨付数", 8);
+    jy_report_col_add(r, pct_key, pct_title, pct_width);
+    jy_report_col_add(r, "paid_amount", "已拨付金额（元）", 16);
+}
+
+void jy_report_counts_cells(jy_cell *row, int col, const jy_report_counts *c, int64_t base)
+{
+    jy_cell_int(&row[col], c->filed);
+    jy_cell_int(&row[col + 1], c->achieved);
+    jy_cell_int(&row[col + 2], c->paid);
+    jy_cell_pct(&row[col + 3], c->achieved, base);
+    jy_cell_money(&row[col + 4], c->paid_amount);
+}
+
+void jy_report_unit_head(jy_report *r, jy_store *st, const char *county, const char *label, const char *rest)
+{
+    char h[512], unit[160];
+    jy_settings_unit_name(st, county, unit, sizeof unit);
+    snprintf(h, sizeof h, "%s：%s%s", label ? label : "填报单位", unit, rest ? rest : "");
+    jy_report_head(r, h);
+}
 
 /* Counts of program's groups in year (0: all years) toward sub-target sub (NULL: all). */
 static counts count_groups(const tally_vec *tv, const char *program, int year, const char *sub)
@@ -206,42 +248,27 @@ static counts count_groups(const tally_vec *tv, const char *program, int year, c
             const char *s = subtarget_of(t);
             if (!s || strcmp(s, sub) != 0) continue;
         }
-        c.filed += t->cases;
-        if (state_achieved(t->state)) c.achieved += t->cases;
-        if (strcmp(t->state, "paid") == 0) {
-            c.paid += t->cases;
-            c.paid_amount += t->amount;
-        }
+        jy_report_counts_add(&c, t->state, t->cases, t->amount);
     }
     return c;
 }
 
 enum { T_PROG, T_TITLE, T_YEAR, T_SUB, T_TARGET, T_FILED, T_ACHIEVED, T_PAID, T_RATE, T_AMOUNT, T_NOTE, T_CLAUSE };
+_Static_assert(T_AMOUNT == T_FILED + 4, "jy_report_counts_cells fills five cells in a row");
 
 /* tot (may be NULL): the 合计 the row's figures add to — main rows only, so a sub-target, the
  * sum of the yearly targets and a year inside a period are not counted twice. */
 static void target_row(jy_report *r, const char *prog, const char *title, const char *year, const char *sub,
                        int64_t target, const counts *c, const char *note, const char *clause, counts *tot)
 {
-    if (tot && c) {
-        tot->filed += c->filed;
-        tot->achieved += c->achieved;
-        tot->paid += c->paid;
-        tot->paid_amount += c->paid_amount;
-    }
+    if (tot && c) jy_report_counts_sum(tot, c);
     jy_cell *row = jy_report_row(r);
     jy_cell_text(r, &row[T_PROG], prog);
     jy_cell_text(r, &row[T_TITLE], title);
     jy_cell_text(r, &row[T_YEAR], year);
     jy_cell_text(r, &row[T_SUB], sub);
     jy_cell_int(&row[T_TARGET], target);
-    if (c) {
-        jy_cell_int(&row[T_FILED], c->filed);
-        jy_cell_int(&row[T_ACHIEVED], c->achieved);
-        jy_cell_int(&row[T_PAID], c->paid);
-        jy_cell_pct(&row[T_RATE], c->achieved, target);
-        jy_cell_money(&row[T_AMOUNT], c->paid_amount);
-    }
+    if (c) jy_report_counts_cells(row, T_FILED, c, target);
     jy_cell_text(r, &row[T_NOTE], note);
     jy_cell_text(r, &row[T_CLAUSE], clause);
 }
@@ -430,22 +457,17 @@ int jy_report_targets_from(jy_store *st, const jy_policy *pol, const char *polic
         goto done;
     r = jy_report_new("targets", "公共就业服务能力提升示范项目目标任务完成情况表", "");
     {
-        char h[256], unit[160];
-        jy_settings_unit_name(st, county, unit, sizeof unit);
-        if (year) snprintf(h, sizeof h, "填报单位：%s    统计范围：%d年", unit, year);
-        else snprintf(h, sizeof h, "填报单位：%s    统计范围：2023—2024年", unit);
-        jy_report_head(r, h);
+        char rest[64];
+        if (year) snprintf(rest, sizeof rest, "    统计范围：%d年", year);
+        else snprintf(rest, sizeof rest, "    统计范围：2023—2024年");
+        jy_report_unit_head(r, st, county, NULL, rest);
     }
     jy_report_col_add(r, "program", "项目编号", 8);
     jy_report_col_add(r, "title", "项目名称", 30);
     jy_report_col_add(r, "year", "年度", 12);
     jy_report_col_add(r, "subtarget", "子目标", 20);
     jy_report_col_add(r, "target", "目标任务数", 10);
-    jy_report_col_add(r, "filed", "申报数", 8);
-    jy_report_col_add(r, "achieved", "完成数（已认定）", 10);
-    jy_report_col_add(r, "paid", "已拨付数", 8);
-    jy_report_col_add(r, "rate", "完成率", 9);
-    jy_report_col_add(r, "paid_amount", "已拨付金额（元）", 16);
+    jy_report_counts_cols(r, "rate", "完成率", 9);
     jy_report_col_add(r, "note", "说明", 24);
     jy_report_col_add(r, "clause", "依据", 12);
     size_t i;
@@ -478,10 +500,7 @@ int jy_report_targets_from(jy_store *st, const jy_policy *pol, const char *polic
                 counts c = {0, 0, 0, 0};
                 for (int yy = fy; yy <= ty2; yy++) {
                     counts cy = count_groups(&tv, id, yy, NULL);
-                    c.filed += cy.filed;
-                    c.achieved += cy.achieved;
-                    c.paid += cy.paid;
-                    c.paid_amount += cy.paid_amount;
+                    jy_report_counts_sum(&c, &cy);
                 }
                 char ys[48];
                 snprintf(ys, sizeof ys, "%04d-%02d—%04d-%02d", fy, fm, ty2, tm);
@@ -604,11 +623,10 @@ int jy_report_budget(jy_store *st, const jy_policy *pol, const char *county, int
     if (lv.n > 1) qsort(lv.v, lv.n, sizeof *lv.v, line_cmp);
     r = jy_report_new("budget", "就业补助资金预算执行情况表（按资金来源）", "");
     {
-        char h[256], unit[160];
-        jy_settings_unit_name(st, county, unit, sizeof unit);
-        if (year) snprintf(h, sizeof h, "填报单位：%s    年度：%d    单位：元", unit, year);
-        else snprintf(h, sizeof h, "填报单位：%s    年度：全部    单位：元", unit);
-        jy_report_head(r, h);
+        char rest[64];
+        if (year) snprintf(rest, sizeof rest, "    年度：%d    单位：元", year);
+        else snprintf(rest, sizeof rest, "    年度：全部    单位：元");
+        jy_report_unit_head(r, st, county, NULL, rest);
     }
     jy_report_col_add(r, "program", "项目编号", 8);
     jy_report_col_add(r, "title", "项目名称", 30);
@@ -1747,12 +1765,7 @@ int jy_report_publicity(jy_store *st, const jy_policy *pol, const char *county, 
     c.st = st;
     c.r = r;
     c.progs = progs;
-    {
-        char h[256], unit[160];
-        jy_settings_unit_name(st, county, unit, sizeof unit);
-        snprintf(h, sizeof h, "公示单位：%s", unit);
-        jy_report_head(r, h);
-    }
+    jy_report_unit_head(r, st, county, "公示单位", NULL);
     jy_report_head(r, "公示期间如有异议，请向县人力资源和社会保障局（就业创业和人才服务局）反映。");
     jy_report_col_add(r, "seq", "序号", 6);
     jy_report_col_add(r, "program", "项目编号", 8);

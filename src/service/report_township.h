@@ -22,4 +22,29 @@ int jy_report_targets_by_township(jy_store *st, const jy_divisions *divs, const 
 int jy_report_state_dropped(const char *state);
 int jy_report_state_achieved(const char *state);
 
+/* The figures of a set of cases as the targets reports count them (report_build.c, shared with
+ * the township report): 申报数, 完成数（已认定）, 已拨付数 and the amount paid (fen). */
+typedef struct jy_report_counts {
+    int64_t filed, achieved, paid;
+    jy_fen paid_amount;
+} jy_report_counts;
+
+/* Adds cases cases in state (with amount their sum paid or payable) to c: nothing for a dropped
+ * state (rejected, withdrawn, cancelled); filed otherwise; achieved as well for an achieved state
+ * (recognised, in post, held, paid); paid and the amount for paid. */
+void jy_report_counts_add(jy_report_counts *c, const char *state, int64_t cases, jy_fen amount);
+/* to += c, figure by figure. */
+void jy_report_counts_sum(jy_report_counts *to, const jy_report_counts *c);
+/* The five columns jy_report_counts_cells fills, added to r in its order: 申报数, 完成数（已认定）,
+ * 已拨付数, the percentage column (key, title and width: 完成率 of a target, 占全县完成数 of the
+ * county), 已拨付金额（元）. */
+void jy_report_counts_cols(jy_report *r, const char *pct_key, const char *pct_title, int pct_width);
+/* c into the five cells row[col] … row[col + 4]: filed, achieved, paid, achieved as a percentage
+ * of base (empty when base is 0), the amount paid (yuan). */
+void jy_report_counts_cells(jy_cell *row, int col, const jy_report_counts *c, int64_t base);
+
+/* The report's first heading line "LABEL：unit name of county (settings)REST" (填报单位：海原县人力资源
+ * 和社会保障局    统计范围：2024年); label NULL: 填报单位. */
+void jy_report_unit_head(jy_report *r, jy_store *st, const char *county, const char *label, const char *rest);
+
 #endif

@@ -113,6 +113,28 @@ static int outside(const jy_store *st, const char *what, const char *key, const 
                        what, key, county, st->scope, what_zh(what));
 }
 
+/* Ends a scoped write: nothing more when the caller's transaction was open before (own 0: the
+ * caller ends it); else commits on rc 0 and rolls back otherwise. Returns rc, or the commit's error. */
+static int tx_end(jy_store *st, int own, int rc, jy_err *err)
+{
+    if (!own) return rc;
+    if (rc) {
+        st->ops->rollback(st, NULL);
+        return rc;
+    }
+    return st->ops->commit(st, err);
+}
+
+/* A scoped walk's gate for one row of county: -1 skip it (outside the area), 1 stop (the limit
+ * *left is spent), 0 hand it on (one less left; *left < 0: no limit). */
+static int walk_gate(const jy_store *st, const char *county, int64_t *left)
+{
+    if (!jy_store_in_scope(st->scope, county)) return -1;
+    if (*left == 0) return 1;
+    if (*left > 0) (*left)--;
+    return 0;
+}
+
 int jy_store_scope_refuse(const jy_store *st, const char *what, const char *key, const char *county, jy_err *err)
 {
     if (jy_store_in_scope(st->scope, county)) return 0;
@@ -153,12 +175,7 @@ int jy_store_scoped_person_put(jy_store *st, jy_person *p, const char *actor, in
     if (rc == 0 && !jy_store_in_scope(st->scope, old.county)) rc = outside(st, "person", p->idcard, old.county, err);
     else if (rc == JY_ENOTFOUND || rc == 0) rc = st->ops->person_put(st, p, actor, result, err);
     else *err = e;
-    if (!own) return rc;
-    if (rc) {
-        st->ops->rollback(st, NULL);
-        return rc;
-    }
-    return st->ops->commit(st, err);
+    return tx_end(st, own, rc, err);
 }
 
 typedef struct person_walk {
@@ -171,10 +188,8 @@ typedef struct person_walk {
 static int person_walk_one(void *vctx, const jy_person *p)
 {
     person_walk *w = vctx;
-    if (!jy_store_in_scope(w->st->scope, p->county)) return 0;
-    if (w->left == 0) return 1;
-    if (w->left > 0) w->left--;
-    return w->fn(w->ctx, p);
+    int g = walk_gate(w->st, p->county, &w->left);
+    return g ? g > 0 : w->fn(w->ctx, p);
 }
 
 int jy_store_scoped_person_list(jy_store *st, const jy_person_filter *f,
@@ -194,11 +209,7 @@ int jy_store_scoped_person_status_add(jy_store *st, int64_t person_id, jy_person
     jy_person p;
     rc = jy_store_scoped_person_get(st, person_id, NULL, &p, err);
     if (rc == 0) rc = st->ops->person_status_add(st, person_id, s, actor, err);
-    if (rc) {
-        st->ops->rollback(st, NULL);
-        return rc;
-    }
-    return st->ops->commit(st, err);
+    return tx_end(st, 1, rc, err);
 }
 
 int jy_store_scoped_person_status_update(jy_store *st, int64_t person_id, jy_person_status *s, const char *actor,
@@ -263,12 +274,7 @@ int jy_store_scoped_org_put(jy_store *st, jy_org *o, const char *actor, int *res
     if (rc == 0 && !jy_store_in_scope(st->scope, old.county)) rc = outside(st, "organisation", o->uscc, old.county, err);
     else if (rc == JY_ENOTFOUND || rc == 0) rc = st->ops->org_put(st, o, actor, result, err);
     else *err = e;
-    if (!own) return rc;
-    if (rc) {
-        st->ops->rollback(st, NULL);
-        return rc;
-    }
-    return st->ops->commit(st, err);
+    return tx_end(st, own, rc, err);
 }
 
 typedef struct org_walk {
@@ -281,10 +287,8 @@ typedef struct org_walk {
 static int org_walk_one(void *vctx, const jy_org *o)
 {
     org_walk *w = vctx;
-    if (!jy_store_in_scope(w->st->scope, o->county)) return 0;
-    if (w->left == 0) return 1;
-    if (w->left > 0) w->left--;
-    return w->fn(w->ctx, o);
+    int g = walk_gate(w->st, o->county, &w->left);
+    return g ? g > 0 : w->fn(w->ctx, o);
 }
 
 int jy_store_scoped_org_list(jy_store *st, const jy_org_filter *f, int (*fn)(void *ctx, const jy_org *o),
@@ -303,11 +307,7 @@ int jy_store_scoped_org_licence_add(jy_store *st, int64_t org_id, jy_licence *l,
     jy_org o;
     rc = jy_store_scoped_org_get(st, org_id, NULL, &o, err);
     if (rc == 0) rc = st->ops->org_licence_add(st, org_id, l, actor, err);
-    if (rc) {
-        st->ops->rollback(st, NULL);
-        return rc;
-    }
-    return st->ops->commit(st, err);
+    return tx_end(st, 1, rc, err);
 }
 
 int jy_store_scoped_org_licences(jy_store *st, int64_t org_id, jy_licence *out, int max, int *n, jy_err *err)
@@ -526,10 +526,9 @@ typedef struct audit_walk {
 static int audit_walk_one(void *vctx, const jy_audit_entry *e)
 {
     audit_walk *w = vctx;
-    if (!e->county[0] || !jy_store_in_scope(w->st->scope, e->county)) return 0;
-    if (w->left == 0) return 1;
-    if (w->left > 0) w->left--;
-    return w->fn(w->ctx, e);
+    if (!e->county[0]) return 0;
+    int g = walk_gate(w->st, e->county, &w->left);
+    return g ? g > 0 : w->fn(w->ctx, e);
 }
 
 int jy_store_scoped_audit_list(jy_store *st, int64_t after_seq, int limit,

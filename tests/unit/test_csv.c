@@ -13,20 +13,24 @@
 #include "base/sb.h"
 #include "base/text.h"
 
-/* Reads all of text as CSV and renders records as "a|b|c\n" lines (fields joined by '|'). */
+/* The current record as "a|b|c\n" (fields joined by '|'). */
+static void append_record(jy_sb *sb, const jy_csv *c)
+{
+    for (size_t i = 0; i < jy_csv_nfields(c); i++) {
+        size_t n;
+        const char *f = jy_csv_field(c, i, &n);
+        if (i) jy_sb_appendc(sb, '|');
+        jy_sb_appendn(sb, f, n);
+    }
+    jy_sb_appendc(sb, '\n');
+}
+
+/* Reads all of text as CSV and renders records as "a|b|c\n" lines. */
 static char *render(jy_csv *c, int *rc_out, jy_err *err)
 {
     jy_sb sb = JY_SB_INIT;
     int rc;
-    while ((rc = jy_csv_next(c, err)) == 1) {
-        for (size_t i = 0; i < jy_csv_nfields(c); i++) {
-            size_t n;
-            const char *f = jy_csv_field(c, i, &n);
-            if (i) jy_sb_appendc(&sb, '|');
-            jy_sb_appendn(&sb, f, n);
-        }
-        jy_sb_appendc(&sb, '\n');
-    }
+    while ((rc = jy_csv_next(c, err)) == 1) append_record(&sb, c);
     *rc_out = rc;
     jy_sb_appendc(&sb, '\0');
     return jy_sb_take(&sb);
@@ -156,6 +160,95 @@ static void test_unterminated_quote_is_an_error(void **state)
     jy_csv_free(c);
 }
 
+/* Reads to the end, going on past broken records (jy_csv_resume): "N:a|b\n" per record,
+ * "#N!\n" for a broken record N read past, "stop N\n" where the reader could not go on. */
+static char *render_resume(jy_csv *c)
+{
+    jy_sb sb = JY_SB_INIT;
+    jy_err err;
+    for (;;) {
+        int rc = jy_csv_next(c, &err);
+        if (rc == 0) break;
+        if (rc < 0) {
+            if (!jy_csv_resume(c)) {
+                jy_sb_appendf(&sb, "stop %lld\n", (long long)jy_csv_record_no(c) + 1);
+                break;
+            }
+            jy_sb_appendf(&sb, "#%lld!\n", (long long)jy_csv_record_no(c));
+            continue;
+        }
+        jy_sb_appendf(&sb, "%lld:", (long long)jy_csv_record_no(c));
+        append_record(&sb, c);
+    }
+    jy_sb_appendc(&sb, '\0');
+    return jy_sb_take(&sb);
+}
+
+struct chunks { const char *s; size_t n, pos, step; };
+static long chunk_read(void *ctx, char *buf, size_t cap, jy_err *err)
+{
+    (void)err;
+    struct chunks *t = ctx;
+    size_t k = t->n - t->pos < t->step ? t->n - t->pos : t->step;
+    if (k > cap) k = cap;
+    memcpy(buf, t->s + t->pos, k);
+    t->pos += k;
+    return (long)k;
+}
+
+static void expect_resume(const char *in, size_t n, const char *want)
+{
+    jy_csv *c = jy_csv_new_mem(in, n, ',');
+    char *got = render_resume(c);
+    assert_string_equal(got, want);
+    free(got);
+    jy_csv_free(c);
+    size_t steps[] = {1, 7, 4096};
+    for (size_t k = 0; k < sizeof steps / sizeof *steps; k++) { /* the same through a stream */
+        struct chunks t = {in, n, 0, steps[k]};
+        c = jy_csv_new(chunk_read, &t, ',');
+        got = render_resume(c);
+        assert_string_equal(got, want);
+        free(got);
+        jy_csv_free(c);
+    }
+}
+
+/* A stray quote that opens a field and is never closed swallows the file: the reader reports
+ * the record and, asked to, goes on at the line after it, so the good rows after it are read. */
+static void test_stray_quote_is_read_past(void **state)
+{
+    const char *in = "a,b\n\"open,never closed\n1,2\n3,4\n"; /* (a later quote would close it) */
+    expect_resume(in, strlen(in), "1:a|b\n#2!\n3:1|2\n4:3|4\n");
+    const char *crlf = "a,b\r\n1,\"stray\r\n2,3\r\n4,5";
+    expect_resume(crlf, strlen(crlf), "1:a|b\n#2!\n3:2|3\n4:4|5\n");
+    /* broken within its first line: nothing after it to read */
+    expect_resume("h\n\"abc", 6, "1:h\nstop 2\n");
+    /* left alone, the old contract holds: an error, then the end */
+    jy_csv *c = jy_csv_new_mem(in, strlen(in), ',');
+    jy_err err;
+    assert_int_equal(jy_csv_next(c, &err), 1);
+    assert_int_equal(jy_csv_next(c, &err), JY_EINVAL);
+    assert_int_equal(jy_csv_next(c, &err), 0);
+    jy_csv_free(c);
+}
+
+/* A stray quote in a large file runs into the record limit before the end: read past alike. */
+static void test_stray_quote_past_the_record_limit(void **state)
+{
+    jy_sb in = JY_SB_INIT, want = JY_SB_INIT;
+    jy_sb_append(&in, "h\n\"x\n");
+    jy_sb_append(&want, "1:h\n#2!\n");
+    for (int i = 0; i < 200000; i++) {
+        jy_sb_appendf(&in, "%d,row\n", i);
+        jy_sb_appendf(&want, "%d:%d|row\n", i + 3, i);
+    }
+    assert_true(in.len > JY_CSV_MAX_RECORD);
+    expect_resume(in.buf, in.len, jy_sb_cstr(&want));
+    jy_sb_free(&in);
+    jy_sb_free(&want);
+}
+
 static void test_oversized_record_is_an_error(void **state)
 {
     size_t n = JY_CSV_MAX_RECORD + 100;
@@ -217,6 +310,17 @@ static void test_detect_encodings(void **state)
     /* a UTF-8 sequence cut off by the end of the sample is still UTF-8 */
     assert_int_equal(jy_text_detect((const unsigned char *)"ab\xE5\xA7", 4, &bom), JY_ENC_UTF8);
     assert_int_equal(jy_text_detect((const unsigned char *)"plain ascii", 11, &bom), JY_ENC_UTF8);
+    /* UTF-8 with a bad byte or a cut character inside is still UTF-8 (read as GB18030, every
+     * Chinese cell and the header would be garbage): only the rows holding them are rejected */
+    const char *u = "姓名,身份证号码,户籍所在地\n马小军\xFF,640522199003071230,海原县七营镇张堡村\n"
+                    "杨\xE5\xB8,640522199101010022,海原县三河镇\n";
+    assert_int_equal(jy_text_detect((const unsigned char *)u, strlen(u), &bom), JY_ENC_UTF8);
+    /* the same roster in GB18030 (without a bad byte) stays GB18030 */
+    const char *g = "\xD0\xD5\xC3\xFB,\xC9\xED\xB7\xDD\xD6\xA4\xBA\xC5\xC2\xEB,\xBB\xA7\xBC\xAE\xCB\xF9\xD4\xDA\xB5\xD8\n"
+                    "\xC2\xED\xD0\xA1\xBE\xFC,640522199003071230,\xBA\xA3\xD4\xAD\xCF\xD8\xC6\xDF\xD3\xAA\xD5\xF2"
+                    "\xD5\xC5\xB1\xA4\xB4\xE5\n"
+                    "\xD1\xEE\xB7\xAB,640522199101010022,\xBA\xA3\xD4\xAD\xCF\xD8\xC8\xFD\xBA\xD3\xD5\xF2\n";
+    assert_int_equal(jy_text_detect((const unsigned char *)g, strlen(g), &bom), JY_ENC_GB18030);
 }
 
 static void test_utf8_validation(void **state)
@@ -324,6 +428,8 @@ int main(void)
         cmocka_unit_test(test_blank_detection),
         cmocka_unit_test(test_unterminated_quote_is_an_error),
         cmocka_unit_test(test_oversized_record_is_an_error),
+        cmocka_unit_test(test_stray_quote_is_read_past),
+        cmocka_unit_test(test_stray_quote_past_the_record_limit),
         cmocka_unit_test(test_field_writer_round_trips),
         cmocka_unit_test(test_detect_encodings),
         cmocka_unit_test(test_utf8_validation),
