@@ -45,12 +45,14 @@ sim vec
 sim vec_checked JY_SIM_VERIFY=1
 sim novec JY_SIM_FACTVEC=off
 sim jansson JY_SIM_VERIFY=off
+sim index JY_SIM_INDEX=1 # SQLite: the county's cases found through cases_county_id, not by the rowid scan
 [ "$(used vec)" -gt 0 ] 2>/dev/null || fail "no row read from its fact vector: $(cat "$T/vec.err")"
 [ "$(used vec)" -le "$n_vec" ] || fail "more vectors used than stored"
 [ "$(used novec)" = 0 ] || fail "JY_SIM_FACTVEC=off used vectors: $(cat "$T/novec.err")"
 cmp -s "$T/vec.json" "$T/novec.json" || fail "the report with fact vectors differs from the one reading the facts"
 cmp -s "$T/vec.json" "$T/vec_checked.json" || fail "the report with every row checked differs"
 cmp -s "$T/vec.json" "$T/jansson.json" || fail "the report with fact vectors differs from the jansson reader's"
+cmp -s "$T/vec.json" "$T/index.json" || fail "the report read through the county's index differs from the rowid scan's"
 grep -q '"changed":[1-9]' "$T/vec.json" || fail "the change changes nothing: the comparison proves little"
 
 # A hand edit in SQL of a case's facts, programme or filing date (not through jiuye, so no new
