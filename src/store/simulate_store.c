@@ -73,7 +73,12 @@ typedef struct idmap {
     uint32_t *dense; /* when the ids are dense enough: dense[id] = the text's offset in pool + 1 (0: none),
                       * ids ≤ ndense (one look-up a row, in a table of 4 bytes an id) */
     int64_t ndense;
+    size_t *seen;    /* texts kept once: seen[hash] = offset + 1 of a text in pool (open addressing, SEEN
+                      * slots); 20,000 persons of a few hundred villages share a few KiB of pool that
+                      * stays in the cache instead of 20,000 copies read at random, one per row */
 } idmap;
+
+enum { SEEN = 4096 };
 
 static int on_idmap(void *ctx, int ncol, const char *const *col)
 {
@@ -93,6 +98,28 @@ static int on_idmap(void *ctx, int ncol, const char *const *col)
         }
         M->cap = nc;
     }
+    size_t *slot = NULL;
+    if (vl <= 64) { /* short texts (divisions): the same text kept once */
+        if (!M->seen && !(M->seen = calloc(SEEN, sizeof *M->seen))) {
+            M->oom = 1;
+            return 1;
+        }
+        uint32_t h = 2166136261u;
+        for (size_t i = 0; i < vl; i++) h = (h ^ (unsigned char)v[i]) * 16777619u;
+        for (size_t k = 0; k < 16; k++) { /* a bounded probe: past it the text is simply stored again */
+            size_t *e = &M->seen[(h + k) & (SEEN - 1)];
+            if (!*e) {
+                slot = e;
+                break;
+            }
+            const char *t = M->pool + *e - 1;
+            if (strlen(t) + 1 == vl && memcmp(t, v, vl) == 0) {
+                M->id[M->n] = jl_i64(col[0]);
+                M->off[M->n++] = *e - 1;
+                return 0;
+            }
+        }
+    }
     if (M->plen + vl > M->pcap) {
         size_t nc = M->pcap ? M->pcap * 2 : 65536;
         while (nc < M->plen + vl) nc *= 2;
@@ -107,6 +134,7 @@ static int on_idmap(void *ctx, int ncol, const char *const *col)
     memcpy(M->pool + M->plen, v, vl);
     M->id[M->n] = jl_i64(col[0]);
     M->off[M->n++] = M->plen;
+    if (slot) *slot = M->plen + 1;
     M->plen += vl;
     return 0;
 }
@@ -141,6 +169,7 @@ static const char *idmap_get(const idmap *M, int64_t id)
 
 static void idmap_free(idmap *M)
 {
+    free(M->seen);
     free(M->dense);
     free(M->id);
     free(M->off);
