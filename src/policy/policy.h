@@ -158,22 +158,24 @@ int jy_policy_reader_parse_parts(jy_policy_reader *r, const char *program, size_
 
 /* Fact vectors (docs/policy.md "Fact vectors"): the reading of a stored case's facts by
  * jy_policy_reader_parse_parts, packed at filing time so that the budget simulation copies it
- * instead of reading the JSON again. A vector names what it was read from — a key of the rule
+ * instead of reading the JSON again. A vector names what it was read under — a key of the rule
  * set's fact catalogue (its content hash, every fact's name, type and symbols, the inputs list,
- * the format) and a 128-bit hash of the programme, the date and the facts' bytes — and is used
- * only when both match the reader and the row in hand; anything else (NULL, another rule set,
- * facts changed since by a path that did not write a new vector, a damaged vector) is refused
- * and the caller reads the facts as before. So a vector never changes an answer.
- * jy_policy_factvec_make: the vector of these parts into out (reset first); 0, or -1 when the
- * parts have none (the reader refuses them, or the rule set has no content hash: a policy
+ * the format) — and carries a 128-bit checksum of the programme, the date and its own body; it
+ * is used only when the key is the reader's and the checksum matches the row's programme and
+ * date; anything else (NULL, another rule set, another programme or date, a damaged vector) is
+ * refused and the caller reads the facts as before. The facts' bytes are NOT checked here: that
+ * a stored vector is its row's facts' is kept by the store (migration 15's trigger clears it when
+ * the facts change without it), and a caller holding a vector from elsewhere must hash the facts
+ * itself. jy_policy_factvec_make: the vector of these parts into out (reset first); 0, or -1 when
+ * the parts have none (the reader refuses them, or the rule set has no content hash: a policy
  * compiled from text). jy_policy_factvec_read: 0 with *c as jy_policy_reader_parse_parts would
- * fill it (present facts, values, name, programme, date), or -1 (read the facts instead). */
+ * fill it for the facts the vector was made from (present facts, values, name, programme,
+ * date), or -1 (read the facts instead). */
 enum { JY_FACTVEC_MAX = 3000 }; /* the largest vector, bytes */
 int jy_policy_factvec_make(jy_policy_reader *r, const char *program, size_t program_len, jy_date date,
                            const char *facts, size_t facts_len, const char *const *inputs, jy_sb *out);
 int jy_policy_factvec_read(jy_policy_reader *r, const void *vec, size_t vec_len, const char *program,
-                           size_t program_len, jy_date date, const char *facts, size_t facts_len,
-                           const char *const *inputs, jy_policy_case *c);
+                           size_t program_len, jy_date date, const char *const *inputs, jy_policy_case *c);
 
 /* `policy eval`: JSON Lines cases from in, one decision (or {"id","error"}) line each to out, in
  * input order; blank lines skipped, trailing CR and spaces ignored. Read in blocks of 1,024 lines

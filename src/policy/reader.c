@@ -162,7 +162,7 @@ static int sym_lookup(const jy_policy_reader *r, int f, const char *s, size_t n)
 
 /* ---- fact vectors: keys and the text hash ---- */
 
-enum { FACTVEC_FORMAT = 1, FACTVEC_HEAD = 8 + 16 + 2 + 1 };
+enum { FACTVEC_FORMAT = 2, FACTVEC_HEAD = 8 + 16 + 2 + 1 };
 
 static inline uint64_t mix64(uint64_t h)
 {
@@ -246,14 +246,13 @@ static uint64_t vec_key(jy_policy_reader *r, const char *const *inputs)
     return r->vec_key;
 }
 
-/* The parts a vector is read from: programme, date, facts bytes. */
-static void parts_hash(uint64_t h[2], const char *program, size_t program_len, jy_date date, const char *facts,
-                       size_t facts_len)
+/* The seed of a vector's checksum: its programme and date (the facts' bytes are not hashed: the
+ * store clears a vector whose row's facts change without it — migration 15's trigger). */
+static void parts_hash(uint64_t h[2], const char *program, size_t program_len, jy_date date)
 {
     h[0] = 0x7061727473u ^ (uint64_t)program_len << 32;
-    h[1] = (uint64_t)(uint32_t)date ^ (uint64_t)facts_len << 24;
+    h[1] = (uint64_t)(uint32_t)date ^ (uint64_t)FACTVEC_FORMAT << 40;
     hash128(h, program, program_len);
-    hash128(h, facts, facts_len);
 }
 
 jy_policy_reader *jy_policy_reader_new(const jy_policy *p)
@@ -1158,8 +1157,8 @@ int jy_policy_reader_parse_parts(jy_policy_reader *r, const char *program, size_
 }
 
 /* ---- fact vectors ----
- * [0,8) the key (vec_key), [8,24) the hash of the parts and of the rest of the vector (so a
- * vector damaged anywhere is refused), [24,26) the number of present facts n,
+ * [0,8) the key (vec_key), [8,24) a 128-bit checksum of the programme, the date and the rest of
+ * the vector (so a vector damaged anywhere, or read for another programme or date, is refused), [24,26) the number of present facts n,
  * [26] the name's length m, then the name's m bytes, then n × (fact index: 1 byte, value:
  * zigzag LEB128, 1–10 bytes), little-endian. */
 
@@ -1223,7 +1222,7 @@ int jy_policy_factvec_make(jy_policy_reader *r, const char *program, size_t prog
     }
     free(c);
     uint64_t h[2];
-    parts_hash(h, program, program_len, date, facts, facts_len);
+    parts_hash(h, program, program_len, date);
     hash128(h, out->buf + 24, out->len - 24); /* and the body: a damaged one is refused too */
     put_u64((unsigned char *)out->buf + 8, h[0]);
     put_u64((unsigned char *)out->buf + 16, h[1]);
@@ -1231,11 +1230,10 @@ int jy_policy_factvec_make(jy_policy_reader *r, const char *program, size_t prog
 }
 
 int jy_policy_factvec_read(jy_policy_reader *r, const void *vec, size_t vec_len, const char *program,
-                           size_t program_len, jy_date date, const char *facts, size_t facts_len,
-                           const char *const *inputs, jy_policy_case *c)
+                           size_t program_len, jy_date date, const char *const *inputs, jy_policy_case *c)
 {
     const unsigned char *v = vec;
-    if (!v || vec_len < FACTVEC_HEAD || !date || program_len > 0xffff || !facts) return -1;
+    if (!v || vec_len < FACTVEC_HEAD || !date || program_len > 0xffff) return -1;
     uint64_t key = vec_key(r, inputs);
     if (!key || get_u64(v) != key) return -1;
     size_t n = (size_t)v[24] | (size_t)v[25] << 8, m = v[26];
@@ -1249,7 +1247,7 @@ int jy_policy_factvec_read(jy_policy_reader *r, const void *vec, size_t vec_len,
         }
     if (prog < 0) return -1;
     uint64_t h[2];
-    parts_hash(h, program, program_len, date, facts, facts_len);
+    parts_hash(h, program, program_len, date);
     hash128(h, v + 24, vec_len - 24);
     if (get_u64(v + 8) != h[0] || get_u64(v + 16) != h[1]) return -1;
     int nf = r->p->nfacts < JY_POLICY_MAX_FACTS ? r->p->nfacts : JY_POLICY_MAX_FACTS;

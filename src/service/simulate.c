@@ -828,7 +828,7 @@ static int on_row(void *ctx, const jy_sim_row *r)
          * or stale: the facts are read) */
         if (plain && S->use_vec && r->fact_vec &&
             jy_policy_factvec_read(S->rold, r->fact_vec, r->fact_vec_len, r->program, r->program_len, r->on,
-                                   r->facts, r->facts_len, jy_case_form_inputs, &S->cold[g]) == 0) {
+                                   jy_case_form_inputs, &S->cold[g]) == 0) {
             m->bad = 0;
             S->vec_rows++;
         } else {

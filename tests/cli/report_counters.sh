@@ -127,13 +127,13 @@ if [ "$JY_BACKEND" = postgresql ]; then
        DROP TABLE case_counters; DROP TRIGGER case_counters_insert ON cases; DROP TRIGGER case_counters_update ON cases;
        DROP TRIGGER case_counters_delete ON cases; DROP FUNCTION jy_case_counters(); DROP FUNCTION jy_jsonb_or_null(text); DROP INDEX cases_due;
        DROP INDEX cases_county_state; DROP INDEX cases_county_id; DROP INDEX case_events_object; DELETE FROM schema_migrations WHERE version = 14;
-       ALTER TABLE cases DROP COLUMN fact_vec; DELETE FROM schema_migrations WHERE version = 15" >/dev/null || fail "undo 14 to 16"
+       DROP TRIGGER cases_fact_vec_stale ON cases; DROP FUNCTION jy_cases_fact_vec_stale(); ALTER TABLE cases DROP COLUMN fact_vec; DELETE FROM schema_migrations WHERE version = 15" >/dev/null || fail "undo 14 to 16"
 else
   sql "DROP TABLE org_statuses; DELETE FROM schema_migrations WHERE version = 16;
        DROP TRIGGER case_counters_insert; DROP TRIGGER case_counters_update; DROP TRIGGER case_counters_delete;
        DROP TRIGGER case_counters_class; DROP TABLE case_counters; DROP INDEX cases_due; DROP INDEX cases_county_state; DROP INDEX cases_county_id; DROP INDEX case_events_object;
        DELETE FROM schema_migrations WHERE version = 14;
-       ALTER TABLE cases DROP COLUMN fact_vec; DELETE FROM schema_migrations WHERE version = 15" >/dev/null || fail "undo 14 to 16"
+       DROP TRIGGER cases_fact_vec_stale; ALTER TABLE cases DROP COLUMN fact_vec; DELETE FROM schema_migrations WHERE version = 15" >/dev/null || fail "undo 14 to 16"
 fi
 $J --as rev case file --program P1 --org 91640522MA76XYW1X3 --person "$(idcard 9)" --kind trainee_claim \
   --facts '{"certificate":"level5","occupation":"电工","level":5}' --date 2024-06-05 >/dev/null || fail "file after"

@@ -4,11 +4,13 @@
  *    (programme, date, facts present, values, unrecognised name), on plain facts, on facts the
  *    fast reading leaves to the reference reader (escapes), on random facts;
  *  - parts the reader refuses (unknown fact, bad JSON) have no vector;
- *  - a vector is refused — never used — when anything it was made from differs: one byte of the
- *    facts, the date, the programme, the rule set (another content hash), the inputs list; and
+ *  - a vector is refused — never used — when anything it was made under differs: the date, the
+ *    programme, the rule set (another content hash), the inputs list; and
  *    when it is damaged (cut, lengthened, any one bit flipped anywhere, a fact index past the
  *    catalogue, a fact twice, a value running past the end);
- *  - a rule set without a content hash (compiled from text) makes no vectors. */
+ *  - a rule set without a content hash (compiled from text) makes no vectors;
+ *  - the facts are not checked by the read (the store keeps a vector its row's: migration 15's
+ *    trigger, tests/cli/policy_simulate_factvec.sh): facts read differently give another vector. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -76,7 +78,8 @@ static jy_date D(const char *s)
 static int vread(jy_policy_reader *r, const jy_sb *v, const char *prog, jy_date d, const char *facts,
                  const char *const *inputs, jy_policy_case *c)
 {
-    return jy_policy_factvec_read(r, v->buf, v->len, prog, strlen(prog), d, facts, strlen(facts), inputs, c);
+    (void)facts; /* the vector is not checked against the facts: the store keeps it theirs (migration 15) */
+    return jy_policy_factvec_read(r, v->buf, v->len, prog, strlen(prog), d, inputs, c);
 }
 
 /* The vector of (prog, d, facts) read back equals the reader's reading; returns the vector. */
@@ -146,15 +149,20 @@ static void refused_when_anything_differs(void **state)
     jy_sb v = JY_SB_INIT, w = JY_SB_INIT;
     jy_date d = D("2024-03-15");
     roundtrip("P1", d, P1, &v);
-    /* the facts changed by one byte (age 37 → 38), or by a space */
+    /* the facts changed by one byte (age 37 → 38): the vector of those facts is another one (so
+     * the application's update writes a new vector with them, and migration 15's trigger, which
+     * clears a vector left unchanged by a facts change, never clears a good one for this); a
+     * trailing space reads the same, so its vector is the same bytes */
     char f[1024];
     snprintf(f, sizeof f, "%s", P1);
     char *a = strstr(f, "\"age\":37");
     assert_non_null(a);
     a[7] = '8';
-    assert_int_equal(vread(rd, &v, "P1", d, f, INPUTS, &c), -1);
+    assert_int_equal(jy_policy_factvec_make(rd, "P1", 2, d, f, strlen(f), INPUTS, &w), 0);
+    assert_true(w.len != v.len || memcmp(w.buf, v.buf, v.len) != 0);
     snprintf(f, sizeof f, "%s ", P1);
-    assert_int_equal(vread(rd, &v, "P1", d, f, INPUTS, &c), -1);
+    assert_int_equal(jy_policy_factvec_make(rd, "P1", 2, d, f, strlen(f), INPUTS, &w), 0);
+    assert_true(w.len == v.len && memcmp(w.buf, v.buf, v.len) == 0);
     /* another date, another programme, another inputs list */
     assert_int_equal(vread(rd, &v, "P1", d + 1, P1, INPUTS, &c), -1);
     assert_int_equal(vread(rd, &v, "P2", d, P1, INPUTS, &c), -1);
@@ -163,9 +171,9 @@ static void refused_when_anything_differs(void **state)
     assert_int_equal(vread(rd, &v, "P1", d, P1, INPUTS, &c), 0); /* and the same parts still read */
     /* damaged: cut, lengthened, each byte of the head flipped, a fact index past the catalogue,
      * a fact twice */
-    assert_int_equal(jy_policy_factvec_read(rd, v.buf, v.len - 1, "P1", 2, d, P1, strlen(P1), INPUTS, &c), -1);
-    assert_int_equal(jy_policy_factvec_read(rd, v.buf, 10, "P1", 2, d, P1, strlen(P1), INPUTS, &c), -1);
-    assert_int_equal(jy_policy_factvec_read(rd, NULL, 0, "P1", 2, d, P1, strlen(P1), INPUTS, &c), -1);
+    assert_int_equal(jy_policy_factvec_read(rd, v.buf, v.len - 1, "P1", 2, d, INPUTS, &c), -1);
+    assert_int_equal(jy_policy_factvec_read(rd, v.buf, 10, "P1", 2, d, INPUTS, &c), -1);
+    assert_int_equal(jy_policy_factvec_read(rd, NULL, 0, "P1", 2, d, INPUTS, &c), -1);
     jy_sb_reset(&w);
     jy_sb_appendn(&w, v.buf, v.len);
     jy_sb_appendc(&w, 0);

@@ -202,11 +202,13 @@ static void migration_13_fills_the_roster_marks(void **state)
     int pg = strcmp(jy_store_backend(st), "postgresql") == 0;
     static const char *const undo14_sqlite[] = {"DROP TRIGGER case_counters_insert", "DROP TRIGGER case_counters_update",
                                                 "DROP TRIGGER case_counters_delete", "DROP TRIGGER case_counters_class",
-                                                "DROP TABLE case_counters"};
+                                                "DROP TABLE case_counters", "DROP TRIGGER cases_fact_vec_stale"};
     static const char *const undo14_pg[] = {"DROP TRIGGER case_counters_insert ON cases",
                                             "DROP TRIGGER case_counters_update ON cases",
                                             "DROP TRIGGER case_counters_delete ON cases", "DROP FUNCTION jy_case_counters()",
-                                            "DROP TABLE case_counters", "DROP FUNCTION jy_jsonb_or_null(text)"};
+                                            "DROP TABLE case_counters", "DROP FUNCTION jy_jsonb_or_null(text)",
+                                            "DROP TRIGGER cases_fact_vec_stale ON cases", /* migration 15's */
+                                            "DROP FUNCTION jy_cases_fact_vec_stale()"};
     for (size_t i = 0; i < (pg ? sizeof undo14_pg / sizeof *undo14_pg : sizeof undo14_sqlite / sizeof *undo14_sqlite); i++)
         if (jl_run(st, pg ? undo14_pg[i] : undo14_sqlite[i], NULL, 0, NULL, NULL, NULL, "going back to version 13", &err))
             fail_msg("%s", err.msg);
