@@ -168,6 +168,23 @@ static int area_filter(const jy_principal *who, const char *town, jy_case_filter
     return town_filter(who, town, &f->town);
 }
 
+/* A list's ?town= and the user's area (area_filter) into its filter. -1 when the request is
+ * answered: a bad ?town= (400), or the empty page of a list the user sees nothing of; the page's
+ * buffer is freed or sent either way. 0: go on with the filter. */
+static int list_area_or_reply(jy_http_req *req, const jy_principal *who, jy_case_filter *f, jy_api_page *pg)
+{
+    const char *town;
+    if (town_query_or_reply(req, &town)) {
+        jy_sb_free(&pg->items);
+        return -1;
+    }
+    if (!area_filter(who, town, f)) {
+        jy_api_page_reply(req, pg);
+        return -1;
+    }
+    return 0;
+}
+
 static void h_cases(jy_http_req *req)
 {
     const jy_principal *who = jy_api_who(req);
@@ -206,16 +223,7 @@ static void h_cases(jy_http_req *req)
     }
     f.year = (int)year;
     /* ?town=: one township's cases (the dashboard's township rows click through to them) */
-    const char *town;
-    if (town_query_or_reply(req, &town)) {
-        jy_sb_free(&pg.items);
-        return;
-    }
-    /* an owner's own cases; the township (?town= and a township user's own area) in the store's query */
-    if (!area_filter(who, town, &f)) {
-        jy_api_page_reply(req, &pg);
-        return;
-    }
+    if (list_area_or_reply(req, who, &f, &pg)) return;
     /* filtered rows (decision; the overdue walk's cases not overdue on the day) are skipped in
      * the walk: read on until the page fills */
     int filtered = decision || overdue;
@@ -286,15 +294,7 @@ static void h_waiting(jy_http_req *req)
         jy_sb_free(&pg.items);
         return;
     }
-    const char *town;
-    if (town_query_or_reply(req, &town)) {
-        jy_sb_free(&pg.items);
-        return;
-    }
-    if (!area_filter(who, town, &f)) {
-        jy_api_page_reply(req, &pg);
-        return;
-    }
+    if (list_area_or_reply(req, who, &f, &pg)) return;
     jy_store *st = jy_api_store_or_reply(req);
     jy_cases *cs = st ? jy_api_cases_or_reply(req) : NULL;
     if (!cs) {
