@@ -29,44 +29,10 @@
 /* policy/internal.h (which cannot be included beside unistd.h: R_OK) */
 int jp_load_text(const char *name, const char *src, size_t len, jy_policy **out, jy_err *err);
 
-static jy_policy *pol;
-static jy_policy_reader *rd;
-static const char *dir;
+#include "policy_reader_fixture.h"
 
 static const char *const INPUTS[] = {"start", "end", "site", "teachers", NULL};
 static const char *const INPUTS2[] = {"start", "end", "site", NULL};
-
-static int setup(void **state)
-{
-    (void)state;
-    dir = getenv("JY_POLICY_DIR");
-    if (!dir || !*dir) dir = "policy";
-    jy_err err;
-    if (jy_policy_load(dir, &pol, &err) != 0) {
-        fprintf(stderr, "policy: %s\n", err.msg);
-        return -1;
-    }
-    rd = jy_policy_reader_new(pol);
-    return 0;
-}
-
-static int teardown(void **state)
-{
-    (void)state;
-    jy_policy_reader_free(rd);
-    jy_policy_free(pol);
-    return 0;
-}
-
-static void same(const jy_policy_case *a, const jy_policy_case *b, const char *what)
-{
-    if (a->program != b->program || a->date != b->date || memcmp(a->present, b->present, sizeof a->present) != 0 ||
-        strcmp(a->name, b->name) != 0)
-        fail_msg("%s: programme, date, facts present or name differ", what);
-    for (int f = 0; f < JY_POLICY_MAX_FACTS; f++)
-        if (((a->present[f >> 6] >> (f & 63)) & 1) && a->v[f] != b->v[f])
-            fail_msg("%s: fact %d: %lld against %lld", what, f, (long long)a->v[f], (long long)b->v[f]);
-}
 
 static jy_date D(const char *s)
 {
